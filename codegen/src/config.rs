@@ -1,0 +1,87 @@
+//! The generator's settings file, `models/codegen.toml`: which model, which service, which operations, and the
+//! generated crate's name and version (the one place a release bump is made).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::resolve::Selection;
+
+/// The settings file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Model settings.
+    pub model: ModelSection,
+    /// Crate settings.
+    #[serde(rename = "crate")]
+    pub krate: CrateSection,
+    /// Which operations.
+    pub selection: SelectionSection,
+}
+
+/// `[model]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSection {
+    /// The model file, relative to the settings file.
+    pub path: PathBuf,
+    /// The service shape id (optional when the model has one service).
+    pub service: Option<String>,
+}
+
+/// `[crate]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSection {
+    /// Package name.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+}
+
+/// `[selection]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionSection {
+    /// Operation names (or ids).
+    pub operations: Vec<String>,
+}
+
+/// Settings resolved against the file's location.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The settings file itself.
+    pub file: PathBuf,
+    /// Absolute or workspace-relative path of the model.
+    pub model: PathBuf,
+    /// The service to generate.
+    pub service: Option<String>,
+    /// The operation selection.
+    pub selection: Selection,
+    /// Crate name.
+    pub crate_name: String,
+    /// Crate version.
+    pub crate_version: String,
+}
+
+/// Read `models/codegen.toml` (or another settings file).
+pub fn load(path: &Path) -> Result<Config> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::new(format!("cannot read settings: {e}")).in_file(path))?;
+    let file: ConfigFile =
+        toml::from_str(&text).map_err(|e| Error::new(format!("invalid settings: {e}")).in_file(path))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    if file.selection.operations.is_empty() {
+        return Err(Error::at("selection.operations", "the selection is empty").in_file(path));
+    }
+    Ok(Config {
+        file: path.to_path_buf(),
+        model: dir.join(&file.model.path),
+        service: file.model.service,
+        selection: Selection::Named(file.selection.operations),
+        crate_name: file.krate.name,
+        crate_version: file.krate.version,
+    })
+}

@@ -1,0 +1,92 @@
+//! Crate-level files: `lib.rs`, `Cargo.toml`, the crate README, and the static runtime modules.
+
+use quote::quote;
+
+use super::{inner_doc_attrs, CrateSettings, RustFile};
+use crate::ir::Ir;
+
+/// Static runtime modules, written once per crate.
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/primitives.rs", include_str!("../runtime/primitives.rs")),
+    ("src/error.rs", include_str!("../runtime/error.rs")),
+];
+
+/// `src/lib.rs`.
+pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
+    let s = &ir.service;
+    let ops: Vec<String> =
+        ir.operations.iter().map(|o| format!("- [`{0}`](operation::{1})", o.name, o.module)).collect();
+    let mut docs = format!(
+        "A Rust client for {title}, generated from its Smithy model.\n\n\
+         This crate covers {n} operation{plural}:\n\n{ops}\n\n\
+         Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation \
+         with its input and output, [`error`] the errors raised before a request is sent, and [`primitives`] the \
+         value types for timestamps, blobs and documents.",
+        title = s.title,
+        n = ir.operations.len(),
+        plural = if ir.operations.len() == 1 { "" } else { "s" },
+        ops = ops.join("\n"),
+    );
+    if !s.docs.is_empty() {
+        docs.push_str("\n\n## About the service\n\n");
+        docs.push_str(&s.docs);
+    }
+    let docs = inner_doc_attrs(&docs);
+    let version = &s.version;
+    let sdk_id = &s.sdk_id;
+    let _ = settings;
+    let tokens = quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub mod error;
+        pub mod operation;
+        pub mod primitives;
+        pub mod types;
+
+        /// The API version of the service model this crate was generated from.
+        pub const API_VERSION: &str = #version;
+
+        /// The service's SDK id.
+        pub const SDK_ID: &str = #sdk_id;
+    };
+    RustFile { path: "src/lib.rs".into(), tokens }
+}
+
+/// Non-Rust files and the static runtime modules.
+pub fn text_files(ir: &Ir, settings: &CrateSettings) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = RUNTIME.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    let description = format!(
+        "Small, fast-compiling Rust client for {} ({} operations), generated from the Smithy model",
+        ir.service.title,
+        ir.operations.len()
+    );
+    out.push((
+        "Cargo.toml".into(),
+        format!(
+            r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.80"
+description = "{description}"
+license = "Apache-2.0"
+readme = "README.md"
+
+[dependencies]
+base64 = "0.22"
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+"#,
+            name = settings.name,
+            version = settings.version,
+        ),
+    ));
+    let ops: Vec<String> = ir.operations.iter().map(|o| format!("- `{}`", o.name)).collect();
+    out.push((
+        "README.md".into(),
+        format!("# {name}\n\n{description}.\n\nOperations:\n\n{ops}\n", name = settings.name, ops = ops.join("\n"),),
+    ));
+    out
+}

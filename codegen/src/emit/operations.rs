@@ -1,0 +1,52 @@
+//! One module per operation under `operation::`, holding its input and output types and their builders.
+
+use quote::{format_ident, quote};
+
+use super::{deprecated_attr, ident, inner_doc_attrs, types, RustFile};
+use crate::ir::Ir;
+
+/// `src/operation/mod.rs` and one file per operation.
+pub fn emit(ir: &Ir) -> Vec<RustFile> {
+    let mut files = Vec::new();
+    let mut mods = Vec::new();
+    for op in &ir.operations {
+        let module = ident(&op.module);
+        mods.push(module);
+        let name = &op.name;
+        let intro = format!("The `{name}` operation.");
+        let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
+        let docs = inner_doc_attrs(&docs);
+        let input = types::structure(&op.input);
+        let output = types::structure(&op.output);
+        let input_builder = format_ident!("{}Builder", op.input.path.name);
+        let output_builder = format_ident!("{}Builder", op.output.path.name);
+        let deprecated = deprecated_attr(&op.deprecated);
+        let uses_deprecated = op.input.fields.iter().chain(op.output.fields.iter()).any(|f| f.deprecated.is_some());
+        let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };
+        let name_doc =
+            format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
+        let tokens = quote! {
+            #docs
+            #allow
+
+            #[doc = #name_doc]
+            #deprecated
+            pub const OPERATION_NAME: &str = #name;
+
+            #input
+            #output
+
+            /// Builders for this operation's input and output.
+            pub mod builders {
+                pub use super::{#input_builder, #output_builder};
+            }
+        };
+        files.push(RustFile { path: format!("src/operation/{}.rs", crate::ident::unraw(&op.module)), tokens });
+    }
+    let tokens = quote! {
+        //! One module per operation of the service, each with its input and output types.
+        #( pub mod #mods; )*
+    };
+    files.push(RustFile { path: "src/operation/mod.rs".into(), tokens });
+    files
+}

@@ -1,0 +1,758 @@
+//! Structures (with builders), enums, int enums and unions, and the `types` module that re-exports them.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{
+    builder_path, deprecated_attr, doc_attrs, element_type, file_stem, ident, inner_doc_attrs, is_copy, rust_type,
+    type_path, RustFile,
+};
+use crate::ir::{Enum, Field, Ir, Structure, Type, Union};
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// Files of the `types` module: one per structure, enum and union, plus `types/mod.rs` and `types/error/mod.rs`.
+pub fn emit(ir: &Ir) -> Vec<RustFile> {
+    let mut files = Vec::new();
+    let mut shared = Vec::new();
+    for s in &ir.structures {
+        shared.push((s.path.name.clone(), true, file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s))));
+    }
+    for e in &ir.enums {
+        shared.push((e.path.name.clone(), false, file(false, enumeration(e))));
+    }
+    for u in &ir.unions {
+        shared.push((u.path.name.clone(), false, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u))));
+    }
+    shared.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut errors: Vec<(String, bool, TokenStream)> = ir
+        .errors
+        .iter()
+        .map(|s| (s.path.name.clone(), true, file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s))))
+        .collect();
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let module = |dir: &str, items: &[(String, bool, TokenStream)], docs: &str, extra: TokenStream| {
+        let mods: Vec<_> = items.iter().map(|(n, _, _)| format_ident!("{}", file_stem(n))).collect();
+        let names: Vec<_> = items.iter().map(|(n, _, _)| ident(n)).collect();
+        let with_builders: Vec<_> = items.iter().filter(|(_, b, _)| *b).collect();
+        let b_mods = with_builders.iter().map(|(n, _, _)| format_ident!("{}", file_stem(n)));
+        let b_names = with_builders.iter().map(|(n, _, _)| format_ident!("{}Builder", n));
+        let docs = inner_doc_attrs(docs);
+        let tokens = quote! {
+            #docs
+            #( mod #mods; )*
+            #( pub use #mods::#names; )*
+            /// Builders for the types of this module.
+            pub mod builders {
+                #( pub use super::#b_mods::#b_names; )*
+            }
+            #extra
+        };
+        let mut out = vec![RustFile { path: format!("{dir}/mod.rs"), tokens }];
+        for (n, _, t) in items {
+            out.push(RustFile { path: format!("{dir}/{}.rs", file_stem(n)), tokens: t.clone() });
+        }
+        out
+    };
+    files.extend(module(
+        "src/types/error",
+        &errors,
+        "Error structures the service returns, each a variant of some operation's error.",
+        quote!(),
+    ));
+    files.extend(module(
+        "src/types",
+        &shared,
+        "Data types shared by the operations: structures, enums and unions of the service model.",
+        quote!(
+            pub mod error;
+        ),
+    ));
+    files
+}
+
+fn file(allow_deprecated: bool, body: TokenStream) -> TokenStream {
+    if allow_deprecated {
+        quote! { #![allow(deprecated)] #body }
+    } else {
+        body
+    }
+}
+
+/// The type a field has in its struct: `Option<…>` and `Box<…>` applied.
+fn field_type(f: &Field) -> TokenStream {
+    let inner = rust_type(&f.ty.ty);
+    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    if f.optional {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+/// The type a field has in the builder: always optional.
+fn builder_field_type(f: &Field) -> TokenStream {
+    let inner = rust_type(&f.ty.ty);
+    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    quote!(::std::option::Option<#inner>)
+}
+
+/// Name of the private function giving a field's non-zero default.
+fn default_fn(s: &Structure, f: &Field) -> proc_macro2::Ident {
+    format_ident!("default_{}_{}", file_stem(&s.path.name), crate::ident::unraw(&f.name))
+}
+
+/// A field's default as an expression, and whether it is the type's zero value (`Default::default()`).
+fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
+    let v = f.default.as_ref()?;
+    let zero = match v {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty() && matches!(f.ty.ty, Type::String),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty() && !matches!(f.ty.ty, Type::Document),
+        Value::Null => true,
+    };
+    if zero {
+        return Some((quote!(::std::default::Default::default()), true));
+    }
+    let expr = match (&f.ty.ty, v) {
+        (Type::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
+        (Type::Named(p), Value::String(s)) => {
+            let t = type_path(p);
+            quote!(#t::from(#s))
+        }
+        (Type::Named(p), Value::Number(n)) => {
+            let t = type_path(p);
+            let i = n.as_i64().unwrap_or(0) as i32;
+            quote!(#t::from(#i))
+        }
+        (Type::Blob, Value::String(s)) => quote!(crate::primitives::Blob::from_base64(#s).unwrap_or_default()),
+        (Type::Timestamp, Value::Number(n)) => {
+            let secs = n.as_f64().unwrap_or(0.0);
+            quote!(crate::primitives::DateTime::from_secs_f64(#secs))
+        }
+        (Type::Document, v) => {
+            let text = v.to_string();
+            quote!(::serde_json::from_str(#text).unwrap_or_default())
+        }
+        (Type::Bool, Value::Bool(b)) => quote!(#b),
+        (ty, Value::Number(n)) => number_literal(ty, n),
+        _ => quote!(::std::default::Default::default()),
+    };
+    Some((expr, false))
+}
+
+fn number_literal(ty: &Type, n: &serde_json::Number) -> TokenStream {
+    use proc_macro2::Literal;
+    let lit = match ty {
+        Type::Byte => Literal::i8_suffixed(n.as_i64().unwrap_or(0) as i8),
+        Type::Short => Literal::i16_suffixed(n.as_i64().unwrap_or(0) as i16),
+        Type::Integer => Literal::i32_suffixed(n.as_i64().unwrap_or(0) as i32),
+        Type::Long => Literal::i64_suffixed(n.as_i64().unwrap_or(0)),
+        Type::BigInteger => Literal::i128_suffixed(n.as_i64().unwrap_or(0) as i128),
+        Type::Float => Literal::f32_suffixed(n.as_f64().unwrap_or(0.0) as f32),
+        _ => Literal::f64_suffixed(n.as_f64().unwrap_or(0.0)),
+    };
+    quote!(#lit)
+}
+
+/// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
+pub fn structure(s: &Structure) -> TokenStream {
+    let name = ident(&s.path.name);
+    let builder = format_ident!("{}Builder", s.path.name);
+    let builder_full = builder_path(&s.path);
+    let docs = doc_attrs(&s.docs);
+    let deprecated = deprecated_attr(&s.deprecated);
+
+    let mut fields = Vec::new();
+    let mut accessors = Vec::new();
+    let mut builder_fields = Vec::new();
+    let mut builder_methods = Vec::new();
+    let mut build_inits = Vec::new();
+    let mut default_fns = Vec::new();
+    let mut debug_fields = Vec::new();
+
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let wire = &f.wire_name;
+        let fdocs = doc_attrs(&f.docs);
+        let fdep = deprecated_attr(&f.deprecated);
+        let ty = field_type(f);
+        let mut serde_parts = Vec::new();
+        if crate::ident::unraw(&f.name) != wire {
+            serde_parts.push(quote!(rename = #wire));
+        }
+        if f.optional {
+            serde_parts.push(quote!(default));
+            serde_parts.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        } else if let Some((expr, zero)) = default_expr(f) {
+            if zero {
+                serde_parts.push(quote!(default));
+            } else {
+                let fun = default_fn(s, f);
+                let fun_name = fun.to_string();
+                serde_parts.push(quote!(default = #fun_name));
+                let t = rust_type(&f.ty.ty);
+                default_fns.push(quote! {
+                    fn #fun() -> #t { #expr }
+                });
+            }
+        } else if !matches!(f.ty.ty, Type::Named(_)) {
+            // Client error correction: a missing required scalar decodes as its zero value.
+            serde_parts.push(quote!(default));
+        }
+        let serde_attr = if serde_parts.is_empty() { quote!() } else { quote!(#[serde( #(#serde_parts),* )]) };
+        fields.push(quote! {
+            #fdocs
+            #fdep
+            #serde_attr
+            pub #fname: #ty,
+        });
+
+        // Accessor.
+        let (ret, body) = accessor(f);
+        accessors.push(quote! {
+            #fdocs
+            #fdep
+            pub fn #fname(&self) -> #ret { #body }
+        });
+
+        // Builder.
+        let bty = builder_field_type(f);
+        builder_fields.push(quote!(pub(crate) #fname: #bty,));
+        let setter = ident(&f.setter);
+        let getter = ident(&f.getter);
+        let base = rust_type(&f.ty.ty);
+        let wrap = |v: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#v)) } else { v };
+        let append = match &f.ty.ty {
+            Type::List { member, sparse } => {
+                let item = element_type(member, *sparse);
+                let line = format!(
+                    " Appends an item to `{}`; use [`{}`](Self::{}) to replace the whole list.",
+                    crate::ident::unraw(&f.name),
+                    f.setter,
+                    f.setter
+                );
+                quote! {
+                    #fdocs
+                    #[doc = ""]
+                    #[doc = #line]
+                    #fdep
+                    pub fn #fname(mut self, input: #item) -> Self {
+                        let mut v = self.#fname.unwrap_or_default();
+                        v.push(input);
+                        self.#fname = ::std::option::Option::Some(v);
+                        self
+                    }
+                }
+            }
+            Type::Map { value, sparse, .. } => {
+                let item = element_type(value, *sparse);
+                let line = format!(
+                    " Inserts an entry into `{}`; use [`{}`](Self::{}) to replace the whole map.",
+                    crate::ident::unraw(&f.name),
+                    f.setter,
+                    f.setter
+                );
+                quote! {
+                    #fdocs
+                    #[doc = ""]
+                    #[doc = #line]
+                    #fdep
+                    pub fn #fname(mut self, k: impl ::std::convert::Into<::std::string::String>, v: #item) -> Self {
+                        let mut m = self.#fname.unwrap_or_default();
+                        m.insert(k.into(), v);
+                        self.#fname = ::std::option::Option::Some(m);
+                        self
+                    }
+                }
+            }
+            _ => {
+                let value = wrap(quote!(input.into()));
+                quote! {
+                    #fdocs
+                    #fdep
+                    pub fn #fname(mut self, input: impl ::std::convert::Into<#base>) -> Self {
+                        self.#fname = ::std::option::Option::Some(#value);
+                        self
+                    }
+                }
+            }
+        };
+        let set_doc = format!(" Sets or clears `{}`.", crate::ident::unraw(&f.name));
+        let get_doc = format!(" Returns the value of `{}` set so far.", crate::ident::unraw(&f.name));
+        builder_methods.push(quote! {
+            #append
+            #[doc = #set_doc]
+            #fdep
+            pub fn #setter(mut self, input: #bty) -> Self {
+                self.#fname = input;
+                self
+            }
+            #[doc = #get_doc]
+            #fdep
+            pub fn #getter(&self) -> &#bty {
+                &self.#fname
+            }
+        });
+        let init = if f.optional {
+            quote!(#fname: self.#fname,)
+        } else if let Some((expr, zero)) = default_expr(f) {
+            if zero {
+                quote!(#fname: self.#fname.unwrap_or_default(),)
+            } else {
+                let fun = default_fn(s, f);
+                let _ = expr;
+                quote!(#fname: self.#fname.unwrap_or_else(#fun),)
+            }
+        } else {
+            let field = crate::ident::unraw(&f.name);
+            let msg = format!("`{}` is required to build `{}`", field, s.path.name);
+            quote! {
+                #fname: self.#fname.ok_or_else(|| crate::error::BuildError::missing_field(#field, #msg))?,
+            }
+        };
+        build_inits.push(init);
+        let label = crate::ident::unraw(&f.name);
+        debug_fields.push(if f.sensitive || s.sensitive {
+            quote!(.field(#label, &#REDACTED))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        });
+    }
+
+    let redacts = s.redacts();
+    let debug_derive = if redacts { quote!() } else { quote!(::std::fmt::Debug,) };
+    let struct_label = &s.path.name;
+    let debug_impl = |ty: &proc_macro2::Ident| {
+        if redacts {
+            let label = ty.to_string();
+            quote! {
+                impl ::std::fmt::Debug for #ty {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label) #(#debug_fields)* .finish()
+                    }
+                }
+            }
+        } else {
+            quote!()
+        }
+    };
+    let struct_debug = debug_impl(&name);
+    let builder_debug = debug_impl(&builder);
+    let full = type_path(&s.path);
+    let (build_ret, build_body) = if s.build_is_fallible() {
+        (
+            quote!(::std::result::Result<#full, crate::error::BuildError>),
+            quote!(::std::result::Result::Ok(#full { #(#build_inits)* })),
+        )
+    } else {
+        (quote!(#full), quote!(#full { #(#build_inits)* }))
+    };
+    let builder_doc = format!(" A builder for [`{struct_label}`].");
+    let new_builder_doc = format!(" Creates a new builder for [`{struct_label}`].");
+    let build_doc = if s.build_is_fallible() {
+        format!(" Builds the [`{struct_label}`], failing if a required member was not set.")
+    } else {
+        format!(" Builds the [`{struct_label}`].")
+    };
+    let error_impls = if s.error.is_some() { error_impls(s) } else { quote!() };
+    quote! {
+        #docs
+        #deprecated
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #(#accessors)*
+            #[doc = #new_builder_doc]
+            pub fn builder() -> #builder_full {
+                ::std::default::Default::default()
+            }
+        }
+
+        #struct_debug
+
+        #(#default_fns)*
+
+        #[doc = #builder_doc]
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default, #debug_derive)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#builder_methods)*
+            #[doc = #build_doc]
+            pub fn build(self) -> #build_ret {
+                #build_body
+            }
+        }
+
+        #builder_debug
+
+        #error_impls
+    }
+}
+
+/// `Display` and `std::error::Error` for error structures: they print their code and message.
+fn error_impls(s: &Structure) -> TokenStream {
+    let name = ident(&s.path.name);
+    let code = crate::model::shape_name(&s.id);
+    let message =
+        s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message") && matches!(f.ty.ty, Type::String));
+    let (msg_fn, display) = match message {
+        Some(f) => {
+            let fname = ident(&f.name);
+            let get = if f.optional {
+                quote!(self.#fname.as_deref())
+            } else {
+                quote!(::std::option::Option::Some(self.#fname.as_str()))
+            };
+            (
+                quote! {
+                    /// The error message, if the service sent one.
+                    pub fn message(&self) -> ::std::option::Option<&str> { #get }
+                },
+                quote! {
+                    match self.message() {
+                        ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+                        ::std::option::Option::None => f.write_str(Self::CODE),
+                    }
+                },
+            )
+        }
+        None => (
+            quote! {
+                /// The error message; this error has none in the model.
+                pub fn message(&self) -> ::std::option::Option<&str> { ::std::option::Option::None }
+            },
+            quote!(f.write_str(Self::CODE)),
+        ),
+    };
+    let needs_msg_fn = !s.fields.iter().any(|f| crate::ident::unraw(&f.name) == "message");
+    let msg_fn = if needs_msg_fn { msg_fn } else { quote!() };
+    let fault = s.error.as_deref().unwrap_or("client");
+    let code_doc = format!(" The error code on the wire: `{code}`.");
+    quote! {
+        impl #name {
+            #[doc = #code_doc]
+            pub const CODE: &'static str = #code;
+            /// Whether the model blames the caller (`client`) or the service (`server`).
+            pub const FAULT: &'static str = #fault;
+            #msg_fn
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
+            }
+        }
+
+        impl ::std::error::Error for #name {}
+    }
+}
+
+/// The accessor's return type and body, in the aws-sdk-rust style.
+fn accessor(f: &Field) -> (TokenStream, TokenStream) {
+    let name = ident(&f.name);
+    let base = rust_type(&f.ty.ty);
+    match (&f.ty.ty, f.optional) {
+        (Type::String, true) => (quote!(::std::option::Option<&str>), quote!(self.#name.as_deref())),
+        (Type::String, false) => (quote!(&str), quote!(&self.#name)),
+        (Type::List { member, sparse }, true) => {
+            let item = element_type(member, *sparse);
+            (quote!(&[#item]), quote!(self.#name.as_deref().unwrap_or_default()))
+        }
+        (Type::List { member, sparse }, false) => {
+            let item = element_type(member, *sparse);
+            (quote!(&[#item]), quote!(&self.#name))
+        }
+        (t, true) if is_copy(t) => (quote!(::std::option::Option<#base>), quote!(self.#name)),
+        (t, false) if is_copy(t) => (quote!(#base), quote!(self.#name)),
+        (_, true) if f.boxed => (quote!(::std::option::Option<&#base>), quote!(self.#name.as_deref())),
+        (_, true) => (quote!(::std::option::Option<&#base>), quote!(self.#name.as_ref())),
+        (_, false) => (quote!(&#base), quote!(&self.#name)),
+    }
+}
+
+/// A string enum or int enum that keeps values it does not know.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.path.name);
+    let deprecated = deprecated_attr(&e.deprecated);
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let value = match &v.value {
+                Value::String(s) => format!("`{s}`"),
+                other => format!("`{other}`"),
+            };
+            let text = if v.docs.is_empty() {
+                format!("The value {value}.")
+            } else {
+                format!("{}\n\nWire value: {value}.", v.docs)
+            };
+            let dep = deprecated_attr(&v.deprecated);
+            let d = doc_attrs(&text);
+            quote!(#d #dep)
+        })
+        .collect();
+    let reader = if e.int { "as_i32" } else { "as_str" };
+    let unknown_doc =
+        format!(" A value this version of the crate does not know. It round-trips unchanged; read it with `{reader}`.");
+    let docs = doc_attrs(&format!(
+        "{}\n\nValues the service adds later decode as [`Unknown`](Self::Unknown) and serialize back unchanged; \
+         match them through `{reader}`, and build any value with `From`.",
+        e.docs
+    ));
+    if e.int {
+        let values: Vec<i32> = e.variants.iter().map(|v| v.value.as_i64().unwrap_or(0) as i32).collect();
+        return quote! {
+            #docs
+            #deprecated
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::fmt::Debug, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(from = "i32", into = "i32")]
+            pub enum #name {
+                #( #variant_docs #variants, )*
+                #[doc = #unknown_doc]
+                Unknown(crate::primitives::UnknownIntVariantValue),
+            }
+
+            #[allow(deprecated)]
+            impl #name {
+                /// The integer value on the wire.
+                pub fn as_i32(&self) -> i32 {
+                    match self {
+                        #( #name::#variants => #values, )*
+                        #name::Unknown(v) => v.value(),
+                    }
+                }
+                /// Every value known to this version of the crate.
+                pub const fn values() -> &'static [i32] {
+                    &[#(#values),*]
+                }
+            }
+
+            #[allow(deprecated)]
+            impl ::std::convert::From<i32> for #name {
+                fn from(value: i32) -> Self {
+                    match value {
+                        #( #values => #name::#variants, )*
+                        other => #name::Unknown(crate::primitives::UnknownIntVariantValue::new(other)),
+                    }
+                }
+            }
+
+            impl ::std::convert::From<#name> for i32 {
+                fn from(value: #name) -> i32 {
+                    value.as_i32()
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.as_i32(), f)
+                }
+            }
+        };
+    }
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str().unwrap_or_default()).collect();
+    quote! {
+        #docs
+        #deprecated
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::hash::Hash, ::std::fmt::Debug, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(from = "::std::string::String", into = "::std::string::String")]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            #[doc = #unknown_doc]
+            Unknown(crate::primitives::UnknownVariantValue),
+        }
+
+        #[allow(deprecated)]
+        impl #name {
+            /// The string value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#variants => #values, )*
+                    #name::Unknown(v) => v.as_str(),
+                }
+            }
+            /// Every value known to this version of the crate.
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
+        }
+
+        #[allow(deprecated)]
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#variants, )*
+                    other => #name::Unknown(crate::primitives::UnknownVariantValue::new(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                #name::from(value.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(#name::from(s))
+            }
+        }
+
+        impl ::std::convert::From<#name> for ::std::string::String {
+            fn from(value: #name) -> ::std::string::String {
+                value.as_str().to_owned()
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A union: one variant per member, plus `Unknown` for members added later.
+pub fn union(u: &Union) -> TokenStream {
+    let name = ident(&u.path.name);
+    let docs = doc_attrs(&u.docs);
+    let deprecated = deprecated_attr(&u.deprecated);
+    let mut variants = Vec::new();
+    let mut accessors = Vec::new();
+    let mut ser_arms = Vec::new();
+    let mut de_arms = Vec::new();
+    let mut debug_arms = Vec::new();
+    for v in &u.variants {
+        let vname = ident(&v.name);
+        let vdocs = doc_attrs(&v.docs);
+        let vdep = deprecated_attr(&v.deprecated);
+        let wire = &v.wire_name;
+        let label = &v.name;
+        let redact = u.sensitive || v.sensitive;
+        match &v.ty {
+            Some(t) => {
+                let inner = rust_type(&t.ty);
+                let inner = if v.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+                variants.push(quote!(#vdocs #vdep #vname(#inner),));
+                let as_fn = format_ident!("as_{}", v.method);
+                let is_fn = format_ident!("is_{}", v.method);
+                let as_doc = format!(" The `{wire}` value, or `Err(self)` when the union holds another member.");
+                let is_doc = format!(" Whether the union holds `{wire}`.");
+                accessors.push(quote! {
+                    #[doc = #as_doc]
+                    #vdep
+                    pub fn #as_fn(&self) -> ::std::result::Result<&#inner, &Self> {
+                        if let #name::#vname(v) = self { ::std::result::Result::Ok(v) } else { ::std::result::Result::Err(self) }
+                    }
+                    #[doc = #is_doc]
+                    #vdep
+                    pub fn #is_fn(&self) -> bool {
+                        self.#as_fn().is_ok()
+                    }
+                });
+                ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, v)?,));
+                de_arms.push(quote!(#wire => crate::primitives::union_value(value).map(#name::#vname),));
+                debug_arms.push(if redact {
+                    quote!(#name::#vname(_) => f.debug_tuple(#label).field(&#REDACTED).finish(),)
+                } else {
+                    quote!(#name::#vname(v) => f.debug_tuple(#label).field(v).finish(),)
+                });
+            }
+            None => {
+                variants.push(quote!(#vdocs #vdep #vname,));
+                let is_fn = format_ident!("is_{}", v.method);
+                let is_doc = format!(" Whether the union holds `{wire}`.");
+                accessors.push(quote! {
+                    #[doc = #is_doc]
+                    #vdep
+                    pub fn #is_fn(&self) -> bool {
+                        matches!(self, #name::#vname)
+                    }
+                });
+                ser_arms.push(quote!(#name::#vname => map.serialize_entry(#wire, &crate::primitives::Unit {})?,));
+                de_arms.push(quote!(#wire => ::std::result::Result::Ok(#name::#vname),));
+                debug_arms.push(quote!(#name::#vname => f.write_str(#label),));
+            }
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know. It cannot be sent back to the service.
+            Unknown,
+        }
+
+        impl #name {
+            #(#accessors)*
+            /// Whether the union holds a member this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::Unknown)
+            }
+        }
+
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#debug_arms)*
+                    #name::Unknown => f.write_str("Unknown"),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::Some(1))?;
+                match self {
+                    #(#ser_arms)*
+                    #name::Unknown => {
+                        return ::std::result::Result::Err(::serde::ser::Error::custom(
+                            "cannot serialize an unknown union member",
+                        ))
+                    }
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let (key, value) = crate::primitives::union_entry(deserializer)?;
+                let decoded = match key.as_str() {
+                    #(#de_arms)*
+                    _ => ::std::result::Result::Ok(#name::Unknown),
+                };
+                decoded.map_err(::serde::de::Error::custom)
+            }
+        }
+    }
+}

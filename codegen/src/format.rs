@@ -1,0 +1,85 @@
+//! Stage 5: formatting. Token streams become source text through `syn` and `prettyplease`; every file gets the
+//! `@generated` header.
+
+use std::collections::BTreeMap;
+
+use crate::emit::Emitted;
+use crate::error::{Error, Result};
+
+/// The marker that identifies a generated file; the writer only ever deletes files that carry it.
+pub const MARKER: &str = "@generated";
+
+/// The header line for a file, in that file type's comment syntax.
+pub fn header(path: &str, source: &str) -> String {
+    let text = format!("{MARKER} by `cargo xtask codegen` from {source}. Do not edit by hand.");
+    if path.ends_with(".md") {
+        format!("<!-- {text} -->\n")
+    } else if path.ends_with(".toml") {
+        format!("# {text}\n")
+    } else {
+        format!("// {text}\n")
+    }
+}
+
+/// Format every emitted file and add its header. Returns the files by path relative to the crate root.
+pub fn format(emitted: Emitted, source: &str) -> Result<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    for file in emitted.rust {
+        let parsed: syn::File = syn::parse2(file.tokens).map_err(|e| {
+            Error::new(format!("internal error: generated code for `{}` does not parse: {e}", file.path))
+        })?;
+        let text = space_items(&prettyplease::unparse(&parsed));
+        // prettyplease is the formatter of record for generated code; rustfmt is told to leave it alone so the two
+        // never disagree.
+        files.insert(
+            file.path.clone(),
+            format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text),
+        );
+    }
+    for (path, text) in emitted.text {
+        let text = if path.ends_with(".rs") { format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{text}") } else { text };
+        let sep = if path.ends_with(".md") || path.ends_with(".toml") { "" } else { "\n" };
+        files.insert(path.clone(), format!("{}{sep}{}", header(&path, source), text));
+    }
+    Ok(files)
+}
+
+/// Put a blank line between consecutive items at the same indentation (prettyplease packs them together).
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let t = line.trim_start();
+            // A run of one-line items (`mod a;`, `pub use b;`) stays together.
+            let closes_item = p.trim() == "}" || (p.trim_end().ends_with(';') && indent(p) == 0 && !t.ends_with(';'));
+            let opens_item = !t.is_empty()
+                && !t.starts_with('}')
+                && !t.starts_with(')')
+                && !t.starts_with(']')
+                && !t.starts_with("else")
+                && !t.starts_with('.');
+            if closes_item && opens_item && indent(p) == indent(line) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn spaces_items_but_not_closing_braces() {
+        assert_eq!(space_items("mod a;\nmod b;\npub use a::A;\n"), "mod a;\nmod b;\npub use a::A;\n");
+        let src = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n    fn c() {}\n}\nconst X: u8 = 1;\nfn f() {}\n";
+        let want = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    fn c() {}\n}\n\nconst X: u8 = 1;\n\nfn f() {}\n";
+        assert_eq!(space_items(src), want);
+    }
+}

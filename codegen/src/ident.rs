@@ -1,0 +1,180 @@
+//! Every Rust name the generator produces is decided here, and only here.
+//!
+//! - Types and enum variants: UpperCamelCase (heck), `Self` gets a `_` suffix.
+//! - Fields, methods and modules: snake_case (heck); Rust keywords become raw identifiers (`r#type`), and the four
+//!   words that cannot be raw (`self`, `super`, `crate`, `Self`) get a `_` suffix instead.
+//! - Names that generated code uses for its own methods are reserved and get a `_value` suffix when a model member
+//!   would take them.
+//!
+//! Callers detect collisions (two model names mapping to one Rust name) and report them as codegen errors.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords of Rust 2021 (and the 2018+ `async`, `await`, `dyn`, `try`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Member names that would clash with methods the generator emits on structures and builders.
+pub const RESERVED_METHODS: &[&str] = &["builder", "build", "validate", "send", "customize", "config", "as_input"];
+
+/// Enum variant names that the generator emits itself.
+pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
+
+/// Make `name` a usable identifier: raw form for keywords, `_` suffix where a raw identifier is impossible.
+pub fn escape(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Remove a raw-identifier prefix, for building derived names such as `set_type`.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+fn leading_digit_guard(s: String, prefix: &str) -> String {
+    if s.chars().next().is_some_and(|c| c.is_ascii_digit()) || s.is_empty() {
+        format!("{prefix}{s}")
+    } else {
+        s
+    }
+}
+
+/// The Rust type name for a shape name.
+pub fn type_name(shape_name: &str) -> String {
+    let camel = leading_digit_guard(shape_name.to_upper_camel_case(), "T");
+    escape(&camel)
+}
+
+/// A field name for a structure or union member (also the base of its accessor and builder methods).
+pub fn field_name(member: &str) -> String {
+    let snake = leading_digit_guard(member.to_snake_case(), "n");
+    if RESERVED_METHODS.contains(&snake.as_str()) {
+        return format!("{snake}_value");
+    }
+    escape(&snake)
+}
+
+/// A module name for an operation.
+pub fn module_name(operation: &str) -> String {
+    escape(&leading_digit_guard(operation.to_snake_case(), "op_"))
+}
+
+/// A method name on the client for an operation.
+pub fn method_name(operation: &str) -> String {
+    field_name(operation)
+}
+
+/// An enum variant name for an enum member (or a union member).
+pub fn variant_name(member: &str) -> String {
+    let camel = leading_digit_guard(member.to_upper_camel_case(), "V");
+    if RESERVED_VARIANTS.contains(&camel.as_str()) {
+        return format!("{camel}Value");
+    }
+    escape(&camel)
+}
+
+/// The setter (`set_x`) and getter (`get_x`) names for a field.
+pub fn setter_getter(field: &str) -> (String, String) {
+    let base = unraw(field);
+    (format!("set_{base}"), format!("get_{base}"))
+}
+
+/// An `UPPER_SNAKE` constant name.
+pub fn const_name(name: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    leading_digit_guard(name.to_shouty_snake_case(), "C_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("Parameter", "Parameter"),
+            ("PipelineExecutionStatus", "PipelineExecutionStatus"),
+            ("AWSManagedHumanLoopRequestSource", "AwsManagedHumanLoopRequestSource"),
+            ("S3DataSource", "S3DataSource"),
+            ("lowercase", "Lowercase"),
+            ("Self", "Self_"),
+            ("3dThing", "T3dThing"),
+        ];
+        for (input, want) in table {
+            assert_eq!(type_name(input), want, "type_name({input})");
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        let table = [
+            ("PipelineName", "pipeline_name"),
+            ("NextToken", "next_token"),
+            ("ARN", "arn"),
+            ("PipelineArn", "pipeline_arn"),
+            ("type", "r#type"),
+            ("Type", "r#type"),
+            ("in", "r#in"),
+            ("True", "r#true"),
+            ("Continue", "r#continue"),
+            ("self", "self_"),
+            ("Super", "super_"),
+            ("crate", "crate_"),
+            ("builder", "builder_value"),
+            ("Build", "build_value"),
+            ("Validate", "validate_value"),
+            ("S3Uri", "s3_uri"),
+            ("4Eyes", "n4eyes"),
+        ];
+        for (input, want) in table {
+            assert_eq!(field_name(input), want, "field_name({input})");
+        }
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("EXECUTING", "Executing"),
+            ("STOPPING", "Stopping"),
+            ("ml_m5_large", "MlM5Large"),
+            ("Unknown", "UnknownValue"),
+            ("UNKNOWN", "UnknownValue"),
+            ("SELF", "Self_"),
+            ("1X", "V1x"),
+        ];
+        for (input, want) in table {
+            assert_eq!(variant_name(input), want, "variant_name({input})");
+        }
+    }
+
+    #[test]
+    fn module_and_method_names() {
+        assert_eq!(module_name("StartPipelineExecution"), "start_pipeline_execution");
+        assert_eq!(module_name("Match"), "r#match");
+        assert_eq!(method_name("ListPipelines"), "list_pipelines");
+        assert_eq!(setter_getter("r#type"), ("set_type".to_string(), "get_type".to_string()));
+        assert_eq!(setter_getter("self_"), ("set_self_".to_string(), "get_self_".to_string()));
+        assert_eq!(const_name("PipelineExecutionArn"), "PIPELINE_EXECUTION_ARN");
+    }
+
+    #[test]
+    fn every_keyword_is_escaped_to_a_valid_identifier() {
+        for kw in KEYWORDS {
+            let escaped = escape(kw);
+            let parsed: Result<syn::Ident, _> = syn::parse_str(&escaped);
+            assert!(parsed.is_ok(), "`{escaped}` (from `{kw}`) is not a valid identifier");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `cargo xtask import`: derive the project's model file from an upstream AWS model.
+//!
+//! The project's model holds the upstream *facts* for the selected operations (every shape of their closure, every
+//! constraint and protocol trait, the endpoint rules and tests) and the project's *own* documentation. Import keeps
+//! the two apart: it takes the closure from upstream with every documentation string removed, then puts back the
+//! documentation the project already wrote for shapes and members that still exist (or from a JSON file of new
+//! texts), and reports what still lacks documentation. Endpoint test descriptions are rewritten from the test's
+//! parameters.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::{Model, Shape, ShapeId};
+use crate::resolve::{self, Selection};
+
+const DOC: &str = "smithy.api#documentation";
+const RULES: &str = "smithy.rules#endpointRuleSet";
+const TESTS: &str = "smithy.rules#endpointTests";
+/// Key prefix for endpoint rule-set parameter docs in a docs map.
+pub const PARAM_PREFIX: &str = "ruleset-parameter:";
+
+/// Documentation texts by key: `ns#Shape`, `ns#Shape$member`, or `ruleset-parameter:Name`.
+pub type DocMap = BTreeMap<String, String>;
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The new project model.
+    pub model: Model,
+    /// Keys that have no documentation yet (new shapes or members).
+    pub undocumented: Vec<String>,
+    /// Keys whose documentation was dropped because the shape or member is gone.
+    pub dropped: Vec<String>,
+}
+
+/// Build the project model from `upstream`, keeping docs from `existing` (the current project model) and `extra`.
+pub fn import(
+    upstream: &Model,
+    service: Option<&str>,
+    selection: &Selection,
+    existing: Option<&Model>,
+    extra: &DocMap,
+) -> Result<Imported> {
+    let resolved = resolve::resolve(upstream, service, selection)?;
+    let mut docs = existing.map(collect_docs).unwrap_or_default();
+    docs.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+
+    // Only what upstream documents is reported as missing; upstream's undocumented shapes may stay so.
+    let upstream_docs = collect_docs(&Model {
+        smithy: String::new(),
+        metadata: BTreeMap::new(),
+        shapes: resolved
+            .shapes
+            .clone()
+            .into_iter()
+            .chain([(resolved.service_id.clone(), Shape::Service(resolved.service.clone()))])
+            .collect(),
+    });
+    let mut shapes: BTreeMap<ShapeId, Shape> = BTreeMap::new();
+    for (id, shape) in &resolved.shapes {
+        if id.starts_with("smithy.api#") {
+            continue;
+        }
+        shapes.insert(id.clone(), strip_docs(shape.clone()));
+    }
+    let mut service_shape = Shape::Service(resolved.service.clone());
+    strip_service_docs(&mut service_shape);
+    shapes.insert(resolved.service_id.clone(), service_shape);
+
+    let mut used = Vec::new();
+    let mut undocumented = Vec::new();
+    for (id, shape) in shapes.iter_mut() {
+        put_doc(shape.traits_mut(), id, &docs, &mut used, &mut undocumented);
+        if matches!(shape, Shape::Structure(_) | Shape::Union(_) | Shape::Enum(_) | Shape::IntEnum(_)) {
+            for (name, member) in shape.all_members_mut() {
+                let key = format!("{id}${name}");
+                put_doc(&mut member.traits, &key, &docs, &mut used, &mut undocumented);
+            }
+        }
+        if let Shape::Service(s) = shape {
+            if let Some(params) =
+                s.traits.0.get_mut(RULES).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
+            {
+                for (name, p) in params.iter_mut() {
+                    let key = format!("{PARAM_PREFIX}{name}");
+                    match docs.get(&key) {
+                        Some(text) => {
+                            if let Some(obj) = p.as_object_mut() {
+                                obj.insert("documentation".into(), Value::String(text.clone()));
+                            }
+                            used.push(key);
+                        }
+                        None if upstream_docs.contains_key(&key) => undocumented.push(key),
+                        None => {}
+                    }
+                }
+            }
+            if let Some(cases) =
+                s.traits.0.get_mut(TESTS).and_then(|t| t.get_mut("testCases")).and_then(Value::as_array_mut)
+            {
+                for case in cases.iter_mut() {
+                    let text = describe_test(case);
+                    if let Some(obj) = case.as_object_mut() {
+                        obj.insert("documentation".into(), Value::String(text));
+                    }
+                }
+            }
+        }
+    }
+    undocumented.retain(|k| upstream_docs.contains_key(k));
+    used.sort();
+    let dropped = docs.keys().filter(|k| used.binary_search(k).is_err()).cloned().collect();
+    Ok(Imported {
+        model: Model { smithy: upstream.smithy.clone(), metadata: BTreeMap::new(), shapes },
+        undocumented,
+        dropped,
+    })
+}
+
+fn put_doc(
+    traits: &mut crate::model::Traits,
+    key: &str,
+    docs: &DocMap,
+    used: &mut Vec<String>,
+    missing: &mut Vec<String>,
+) {
+    match docs.get(key) {
+        Some(text) => {
+            traits.0.insert(DOC.into(), Value::String(text.clone()));
+            used.push(key.to_owned());
+        }
+        None => missing.push(key.to_owned()),
+    }
+}
+
+/// Every documentation string of a model by key.
+pub fn collect_docs(model: &Model) -> DocMap {
+    let mut out = DocMap::new();
+    for (id, shape) in &model.shapes {
+        if let Some(d) = shape.traits().documentation() {
+            out.insert(id.clone(), d.to_owned());
+        }
+        for (name, m) in shape.all_members() {
+            if let Some(d) = m.traits.documentation() {
+                out.insert(format!("{id}${name}"), d.to_owned());
+            }
+        }
+        if let Some(params) = shape.traits().get(RULES).and_then(|r| r.get("parameters")).and_then(Value::as_object) {
+            for (name, p) in params {
+                if let Some(d) = p.get("documentation").and_then(Value::as_str) {
+                    out.insert(format!("{PARAM_PREFIX}{name}"), d.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Remove every documentation string from a shape and its members (facts remain).
+pub fn strip_docs(mut shape: Shape) -> Shape {
+    shape.traits_mut().0.remove(DOC);
+    for (_, m) in shape.all_members_mut() {
+        m.traits.0.remove(DOC);
+    }
+    strip_service_docs(&mut shape);
+    shape
+}
+
+fn strip_service_docs(shape: &mut Shape) {
+    let Shape::Service(s) = shape else { return };
+    s.traits.0.remove(DOC);
+    if let Some(params) = s.traits.0.get_mut(RULES).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
+    {
+        for p in params.values_mut() {
+            if let Some(obj) = p.as_object_mut() {
+                obj.remove("documentation");
+            }
+        }
+    }
+    if let Some(cases) = s.traits.0.get_mut(TESTS).and_then(|t| t.get_mut("testCases")).and_then(Value::as_array_mut) {
+        for case in cases.iter_mut() {
+            if let Some(obj) = case.as_object_mut() {
+                obj.remove("documentation");
+            }
+        }
+    }
+}
+
+/// A description of an endpoint test case written from its parameters, e.g.
+/// `Region=us-east-1, UseFIPS=true, UseDualStack=false → https://… ` or `… → error`.
+pub fn describe_test(case: &Value) -> String {
+    let params = case
+        .get("params")
+        .and_then(Value::as_object)
+        .map(|p| {
+            let mut keys: Vec<&String> = p.keys().collect();
+            keys.sort();
+            keys.iter()
+                .map(|k| match &p[*k] {
+                    Value::String(s) => format!("{k}={s}"),
+                    v => format!("{k}={v}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let params = if params.is_empty() { "no parameters".to_owned() } else { params };
+    let expect = case.get("expect");
+    match (
+        expect.and_then(|e| e.get("endpoint")).and_then(|e| e.get("url")).and_then(Value::as_str),
+        expect.and_then(|e| e.get("error")),
+    ) {
+        (Some(url), _) => format!("{params} resolves to {url}"),
+        (None, Some(_)) => format!("{params} is rejected"),
+        _ => params,
+    }
+}
+
+/// Read a docs map from JSON text (`{"ns#Shape": "text", ...}`).
+pub fn parse_doc_map(text: &str) -> Result<DocMap> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::at(format!("line {}, column {}", e.line(), e.column()), format!("invalid docs file: {e}")))
+}

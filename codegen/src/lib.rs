@@ -1,0 +1,66 @@
+//! A Smithy-to-Rust generator for awsJson AWS services, built for the SageMaker pipeline operations.
+//!
+//! The stages run in one direction, one module each:
+//!
+//! 1. [`model`]: serde types for the Smithy JSON AST, with located errors.
+//! 2. [`resolve`]: shape index, prelude, `apply` and mixins, operation selection, closure, model checks.
+//! 3. [`ir`]: Rust names, module paths, optionality, boxing, constraints and docs, decided once.
+//! 4. [`emit`]: token streams with `quote!`.
+//! 5. [`format`]: `syn` + `prettyplease`, plus the `@generated` header.
+//! 6. [`write`]: atomic, only-if-changed writes, and `--check`.
+//!
+//! [`generate`] runs stages 1–5 and returns the files in memory; nothing is written until every stage succeeded.
+
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod docs;
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ident;
+pub mod import;
+pub mod ir;
+pub mod model;
+pub mod resolve;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use error::{Error, Result};
+pub use resolve::Selection;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The service shape id, when the model has more than one.
+    pub service: Option<&'a str>,
+    /// The operations.
+    pub selection: &'a Selection,
+    /// The generated crate's package name.
+    pub crate_name: &'a str,
+    /// The generated crate's version.
+    pub crate_version: &'a str,
+    /// How the header names the model (a relative path or file name, never a machine path).
+    pub model_source: &'a str,
+}
+
+/// Generate the crate for an already decoded model. Returns file contents by path relative to the crate root.
+pub fn generate_from_model(model: &model::Model, req: &Request<'_>) -> Result<BTreeMap<String, String>> {
+    let resolved = resolve::resolve(model, req.service, req.selection)?;
+    let ir = ir::build(&resolved)?;
+    let settings = emit::CrateSettings {
+        name: req.crate_name.to_owned(),
+        version: req.crate_version.to_owned(),
+        model_source: req.model_source.to_owned(),
+    };
+    let emitted = emit::emit(&ir, &settings);
+    format::format(emitted, req.model_source)
+}
+
+/// Read a model file and generate the crate; errors name the file.
+pub fn generate(model_path: &Path, req: &Request<'_>) -> Result<BTreeMap<String, String>> {
+    let model = model::load(model_path)?;
+    generate_from_model(&model, req).map_err(|e| e.in_file(model_path))
+}

@@ -1,0 +1,325 @@
+//! `cargo xtask`: the maintainers' commands.
+//!
+//! - `cargo xtask codegen [--check]`: regenerate `generated/` from `models/` (or report what is stale).
+//! - `cargo xtask import --from <upstream model>`: refresh `models/` from a new upstream model.
+//! - `cargo xtask test`: run every check and test the project has (what CI runs).
+//! - `cargo xtask bench-codegen`: time the generator.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use codegen::{config, import, model, write, Request, Selection};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer commands for the SageMaker pipelines client")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate the client crate from the model.
+    Codegen(CodegenArgs),
+    /// Refresh the project's model from an upstream AWS model, keeping the project's documentation.
+    Import(ImportArgs),
+    /// Run every test and check (the command CI runs).
+    Test(TestArgs),
+    /// Time the generator on the committed model and, if given, another model.
+    BenchCodegen(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// Compare instead of writing; exit non-zero naming every stale file.
+    #[arg(long)]
+    check: bool,
+    /// Settings file (model, selection, crate name and version).
+    #[arg(long, default_value = "models/codegen.toml")]
+    config: PathBuf,
+    /// Use this model instead of the one in the settings.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The service shape id, when the model has several.
+    #[arg(long)]
+    service: Option<String>,
+    /// Comma-separated operation names, instead of the settings' selection.
+    #[arg(long, value_delimiter = ',', conflicts_with = "all_operations")]
+    operations: Option<Vec<String>>,
+    /// Generate every operation of the service.
+    #[arg(long)]
+    all_operations: bool,
+    /// Output directory (default: `generated/`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Package name of the generated crate (default: from the settings).
+    #[arg(long)]
+    crate_name: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The upstream model (Smithy JSON AST).
+    #[arg(long)]
+    from: PathBuf,
+    /// Settings file; its model path is where the result is written.
+    #[arg(long, default_value = "models/codegen.toml")]
+    config: PathBuf,
+    /// A JSON file of documentation texts to add (`{"ns#Shape": "...", "ns#Shape$Member": "..."}`).
+    #[arg(long)]
+    docs: Option<PathBuf>,
+    /// Compare instead of writing: fail if the model file is not what import makes.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Skip the full-model generation and build (the slowest step).
+    #[arg(long)]
+    quick: bool,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Another model to time with all operations selected (e.g. the full upstream model).
+    #[arg(long)]
+    full_model: Option<PathBuf>,
+    /// Iterations per measurement.
+    #[arg(long, default_value_t = 20)]
+    iterations: u32,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("error: cannot enter the workspace root: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = match cli.command {
+        Cmd::Codegen(a) => codegen_cmd(a),
+        Cmd::Import(a) => import_cmd(a),
+        Cmd::Test(a) => test_cmd(a),
+        Cmd::BenchCodegen(a) => bench_cmd(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("xtask"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A name for the model that never includes a machine path: workspace-relative when inside it, else the file name.
+fn model_source(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    let abs = abs.canonicalize().unwrap_or(abs);
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into()),
+    }
+}
+
+fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
+    let cfg = config::load(&a.config)?;
+    let model_path = a.model.clone().unwrap_or_else(|| cfg.model.clone());
+    let selection = if a.all_operations {
+        Selection::All
+    } else if let Some(ops) = a.operations.clone() {
+        Selection::Named(ops)
+    } else {
+        cfg.selection.clone()
+    };
+    let service = a.service.clone().or_else(|| if a.model.is_some() { None } else { cfg.service.clone() });
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("generated"));
+    let crate_name = a.crate_name.clone().unwrap_or_else(|| cfg.crate_name.clone());
+    let source = model_source(&model_path);
+    let started = Instant::now();
+    let files = codegen::generate(
+        &model_path,
+        &Request {
+            service: service.as_deref(),
+            selection: &selection,
+            crate_name: &crate_name,
+            crate_version: &cfg.crate_version,
+            model_source: &source,
+        },
+    )?;
+    let elapsed = started.elapsed();
+    if a.check {
+        let stale = write::check(&out, &files)?;
+        if stale.is_empty() {
+            println!("{} is up to date ({} files).", out.display(), files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("{} is stale; run `cargo xtask codegen`:", out.display());
+        for s in &stale {
+            eprintln!("  {s}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let report = write::write(&out, &files)?;
+    println!(
+        "Generated {} files into {} in {:.1} ms: {} written, {} unchanged, {} removed.",
+        files.len(),
+        out.display(),
+        elapsed.as_secs_f64() * 1e3,
+        report.written.len(),
+        report.unchanged,
+        report.removed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
+    let cfg = config::load(&a.config)?;
+    let upstream = model::load(&a.from)?;
+    let existing = if cfg.model.exists() { Some(model::load(&cfg.model)?) } else { None };
+    let extra = match &a.docs {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| codegen::Error::new(format!("cannot read docs: {e}")).in_file(p))?;
+            import::parse_doc_map(&text).map_err(|e| e.in_file(p))?
+        }
+        None => Default::default(),
+    };
+    let imported = import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra)
+        .map_err(|e| e.in_file(&a.from))?;
+    let text = model::to_json(&imported.model)?;
+    let current = std::fs::read_to_string(&cfg.model).unwrap_or_default();
+    if a.check {
+        if current == text {
+            println!("{} matches an import of {}.", cfg.model.display(), a.from.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("{} differs from an import of {}.", cfg.model.display(), a.from.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    if current != text {
+        let tmp = cfg.model.with_extension("json.tmp");
+        std::fs::write(&tmp, &text).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&tmp))?;
+        std::fs::rename(&tmp, &cfg.model)
+            .map_err(|e| codegen::Error::new(format!("cannot replace: {e}")).in_file(&cfg.model))?;
+    }
+    println!("Imported {} shapes into {}.", imported.model.shapes.len(), cfg.model.display());
+    if !imported.undocumented.is_empty() {
+        println!(
+            "\n{} shapes or members have no documentation yet; write it in the project's own words:",
+            imported.undocumented.len()
+        );
+        for k in &imported.undocumented {
+            println!("  {k}");
+        }
+    }
+    if !imported.dropped.is_empty() {
+        println!("\nDocumentation dropped because its shape or member is gone:");
+        for k in &imported.dropped {
+            println!("  {k}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(step: &str, cmd: &mut Command) -> Result<(), codegen::Error> {
+    println!("\n==> {step}");
+    let status = cmd.status().map_err(|e| codegen::Error::new(format!("{step}: cannot start: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(codegen::Error::new(format!("{step} failed ({status})")))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
+    run("generated crate is up to date", cargo().args(["xtask", "codegen", "--check"]))?;
+    run("formatting", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(
+        "clippy (workspace, generated crate included, warnings denied)",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
+    let shared = Path::new("../shared/models/sagemaker-2017-07-24.json");
+    if a.quick {
+        println!("\n==> full-model generation skipped (--quick)");
+    } else if shared.exists() {
+        let out = Path::new("target/full-model");
+        run(
+            "generate all operations of the full upstream model",
+            cargo()
+                .args(["xtask", "codegen", "--all-operations", "--crate-name", "sagemaker-full", "--out"])
+                .arg(out)
+                .arg("--model")
+                .arg(shared),
+        )?;
+        // Build it as its own workspace so it does not join ours.
+        let manifest = out.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+        if !text.contains("[workspace]") {
+            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))
+                .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&manifest))?;
+        }
+        run(
+            "build the full-model crate (warnings denied)",
+            cargo()
+                .args(["check", "--quiet", "--manifest-path"])
+                .arg(&manifest)
+                .env("CARGO_TARGET_DIR", "target/full-model-target")
+                .env("RUSTFLAGS", "-D warnings"),
+        )?;
+    } else {
+        println!("\n==> full-model generation skipped: ../shared/models/sagemaker-2017-07-24.json is absent");
+    }
+    run("tests (cargo nextest)", cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
+    let cfg = config::load(Path::new("models/codegen.toml"))?;
+    let mut cases =
+        vec![("committed model, selected operations", cfg.model.clone(), cfg.selection.clone(), cfg.service.clone())];
+    if let Some(full) = a.full_model {
+        cases.push(("full model, all operations", full, Selection::All, None));
+    }
+    for (label, path, selection, service) in cases {
+        let mut times = Vec::new();
+        let mut files = 0;
+        for _ in 0..a.iterations.max(1) {
+            let t = Instant::now();
+            let out = codegen::generate(
+                &path,
+                &Request {
+                    service: service.as_deref(),
+                    selection: &selection,
+                    crate_name: &cfg.crate_name,
+                    crate_version: &cfg.crate_version,
+                    model_source: "bench",
+                },
+            )?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            files = out.len();
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "{label}: {files} files; median {:.1} ms, min {:.1} ms, max {:.1} ms over {} runs (load, resolve, IR, emit, format; no write)",
+            times[times.len() / 2],
+            times[0],
+            times[times.len() - 1],
+            times.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
