@@ -54,13 +54,13 @@ fn space_items(text: &str) -> String {
             let t = line.trim_start();
             // A run of one-line items (`mod a;`, `pub use b;`) stays together.
             let closes_item = p.trim() == "}" || (p.trim_end().ends_with(';') && indent(p) == 0 && !t.ends_with(';'));
-            let opens_item = !t.is_empty()
-                && !t.starts_with('}')
-                && !t.starts_with(')')
-                && !t.starts_with(']')
-                && !t.starts_with("else")
-                && !t.starts_with('.');
-            if closes_item && opens_item && indent(p) == indent(line) {
+            const ITEM_STARTS: &[&str] = &[
+                "///", "//", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "mod ", "struct ", "enum ",
+                "type ", "use ", "trait ",
+            ];
+            let opens_item = ITEM_STARTS.iter().any(|p| t.starts_with(p));
+            let ends_inner_docs = p.starts_with("//!") && !t.starts_with("//!") && !t.is_empty();
+            if ends_inner_docs || (closes_item && opens_item && indent(p) == indent(line)) {
                 out.push('\n');
             }
         }
@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn spaces_items_but_not_closing_braces() {
+        let arms = "match x {\n    A => {\n        a()\n    }\n    B => b(),\n}\nmap.end()\n";
+        assert_eq!(space_items(arms), arms);
         assert_eq!(space_items("mod a;\nmod b;\npub use a::A;\n"), "mod a;\nmod b;\npub use a::A;\n");
+        assert_eq!(space_items("//! Docs.\n//!\n//! More.\nmod a;\n"), "//! Docs.\n//!\n//! More.\n\nmod a;\n");
         let src = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n    fn c() {}\n}\nconst X: u8 = 1;\nfn f() {}\n";
         let want = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    fn c() {}\n}\n\nconst X: u8 = 1;\n\nfn f() {}\n";
         assert_eq!(space_items(src), want);

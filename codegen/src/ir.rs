@@ -85,9 +85,9 @@ pub struct TypePath {
 }
 
 impl TypePath {
-    /// The builder type's path: same module's `builders`-visible `NameBuilder`.
+    /// The builder type's name: `NameBuilder` (`SelfBuilder` for `Self_`).
     pub fn builder_name(&self) -> String {
-        format!("{}Builder", self.name)
+        format!("{}Builder", self.name.trim_end_matches('_'))
     }
 }
 
@@ -509,7 +509,10 @@ impl Builder<'_> {
                     if self.paths.contains_key(&t.target) {
                         return Err(Error::at(
                             shape_path(op_id),
-                            format!("structure `{}` is the input or output of more than one operation", t.target),
+                            format!(
+                                "structure `{}` is used more than once as an operation input or output; each operation needs its own",
+                                t.target
+                            ),
                         ));
                     }
                     let path = TypePath { modules: modules_path.clone(), name: format!("{name}{suffix}") };
@@ -616,10 +619,11 @@ impl Builder<'_> {
         };
         let mut input = io(&op.input, "Input")?;
         let mut output = io(&op.output, "Output")?;
-        if input.docs.is_empty() {
+        let documented = |s: &Structure| matches!(self.shapes().get(&s.id), Some(shape) if shape.traits().documentation().is_some_and(|d| !d.trim().is_empty()));
+        if !documented(&input) {
             input.docs = format!("Input of the `{name}` operation.");
         }
-        if output.docs.is_empty() {
+        if !documented(&output) {
             output.docs = format!("Output of the `{name}` operation.");
         }
         let mut errors = Vec::new();
@@ -755,7 +759,7 @@ impl Builder<'_> {
         let optional = client_optional || !(required || default.is_some());
         let default = if optional { None } else { default };
         if let Some(d) = &default {
-            check_default(&ty.ty, d)
+            check_default(&ty, d)
                 .map_err(|m| Error::at(format!("{}.traits[\"smithy.api#default\"]", member_path(owner, wire)), m))?;
         }
         let mut docs = member
@@ -764,7 +768,13 @@ impl Builder<'_> {
             .or_else(|| target_traits.documentation())
             .map(docs::html_to_markdown)
             .unwrap_or_default();
+        if docs.is_empty() {
+            docs = format!("The `{wire}` member.");
+        }
         append_constraint_docs(&mut docs, &ty, required);
+        if let Some(d) = &default {
+            docs.push_str(&format!("{}*Default:* `{d}`.", if docs.contains("\n\n*") { " " } else { "\n\n" }));
+        }
         Ok(Field {
             wire_name: wire.to_owned(),
             setter,
@@ -951,6 +961,9 @@ impl Builder<'_> {
                 .or_else(|| self.shapes()[&m.target].traits().documentation())
                 .map(docs::html_to_markdown)
                 .unwrap_or_default();
+            if docs.is_empty() {
+                docs = format!("The `{wire}` member.");
+            }
             if let Some(t) = &ty {
                 append_constraint_docs(&mut docs, t, false);
             }
@@ -1076,8 +1089,15 @@ fn constraints_of(traits: &Traits, at: &str) -> Result<Constraints> {
     Ok(c)
 }
 
-fn check_default(ty: &Type, v: &Value) -> std::result::Result<(), String> {
-    let ok = match ty {
+fn check_default(tr: &TypeRef, v: &Value) -> std::result::Result<(), String> {
+    let values = &tr.constraints.enum_values;
+    if !values.is_empty() {
+        let text = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        if !values.contains(&text) {
+            return Err(format!("default value {v} is not one of the enum's values ({})", values.join(", ")));
+        }
+    }
+    let ok = match &tr.ty {
         Type::String | Type::Blob => v.is_string(),
         Type::Named(_) => v.is_string() || v.is_number() || v.as_object().is_some_and(|o| o.is_empty()),
         Type::Bool => v.is_boolean(),

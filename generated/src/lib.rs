@@ -29,6 +29,7 @@
 //! ## About the service
 //!
 //! Operations for building and managing Amazon SageMaker resources; this client covers the SageMaker Pipelines subset of the API.
+
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub mod error;

@@ -57,10 +57,11 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
 /// Non-Rust files and the static runtime modules.
 pub fn text_files(ir: &Ir, settings: &CrateSettings) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = RUNTIME.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    let n = ir.operations.len();
     let description = format!(
-        "Small, fast-compiling Rust client for {} ({} operations), generated from the Smithy model",
+        "Small, fast-compiling Rust client for {} ({n} operation{}), generated from the Smithy model",
         ir.service.title,
-        ir.operations.len()
+        if n == 1 { "" } else { "s" }
     );
     out.push((
         "Cargo.toml".into(),

@@ -3,7 +3,7 @@
 //! [`crate::format`].
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{Ir, Type, TypePath, TypeRef};
 
@@ -78,7 +78,7 @@ pub fn type_path(p: &TypePath) -> TokenStream {
 /// The fully qualified path of a generated type's builder.
 pub fn builder_path(p: &TypePath) -> TokenStream {
     let modules = p.modules.iter().map(|m| ident(m));
-    let name = format_ident!("{}Builder", p.name);
+    let name = ident(&p.builder_name());
     quote! { crate:: #( #modules :: )* builders :: #name }
 }
 
@@ -146,8 +146,12 @@ pub fn deprecated_attr(d: &Option<crate::ir::Deprecated>) -> TokenStream {
     }
 }
 
-/// The module file name of a type: snake case of its Rust name.
+/// The module holding a type: snake case of its Rust name, escaped like any identifier (`r#type`, `self_`).
+pub fn type_module(type_name: &str) -> String {
+    crate::ident::module_name(crate::ident::unraw(type_name))
+}
+
+/// The file stem of a module (`type` for `r#type`).
 pub fn file_stem(type_name: &str) -> String {
-    use heck::ToSnakeCase;
-    crate::ident::unraw(type_name).to_snake_case()
+    crate::ident::unraw(&type_module(type_name)).to_owned()
 }

@@ -1,6 +1,6 @@
 //! One module per operation under `operation::`, holding its input and output types and their builders.
 
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{deprecated_attr, ident, inner_doc_attrs, types, RustFile};
 use crate::ir::Ir;
@@ -18,8 +18,8 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
         let docs = inner_doc_attrs(&docs);
         let input = types::structure(&op.input);
         let output = types::structure(&op.output);
-        let input_builder = format_ident!("{}Builder", op.input.path.name);
-        let output_builder = format_ident!("{}Builder", op.output.path.name);
+        let input_builder = ident(&op.input.path.builder_name());
+        let output_builder = ident(&op.output.path.builder_name());
         let deprecated = deprecated_attr(&op.deprecated);
         let uses_deprecated = op.input.fields.iter().chain(op.output.fields.iter()).any(|f| f.deprecated.is_some());
         let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{
     builder_path, deprecated_attr, doc_attrs, element_type, file_stem, ident, inner_doc_attrs, is_copy, rust_type,
-    type_path, RustFile,
+    type_module, type_path, RustFile,
 };
 use crate::ir::{Enum, Field, Ir, Structure, Type, Union};
 
@@ -17,28 +17,38 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
     let mut files = Vec::new();
     let mut shared = Vec::new();
     for s in &ir.structures {
-        shared.push((s.path.name.clone(), true, file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s))));
+        shared.push((
+            s.path.name.clone(),
+            Some(s.path.builder_name()),
+            file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s)),
+        ));
     }
     for e in &ir.enums {
-        shared.push((e.path.name.clone(), false, file(false, enumeration(e))));
+        shared.push((e.path.name.clone(), None, file(false, enumeration(e))));
     }
     for u in &ir.unions {
-        shared.push((u.path.name.clone(), false, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u))));
+        shared.push((u.path.name.clone(), None, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u))));
     }
     shared.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut errors: Vec<(String, bool, TokenStream)> = ir
+    let mut errors: Vec<(String, Option<String>, TokenStream)> = ir
         .errors
         .iter()
-        .map(|s| (s.path.name.clone(), true, file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s))))
+        .map(|s| {
+            (
+                s.path.name.clone(),
+                Some(s.path.builder_name()),
+                file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s)),
+            )
+        })
         .collect();
     errors.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let module = |dir: &str, items: &[(String, bool, TokenStream)], docs: &str, extra: TokenStream| {
-        let mods: Vec<_> = items.iter().map(|(n, _, _)| format_ident!("{}", file_stem(n))).collect();
+    let module = |dir: &str, items: &[(String, Option<String>, TokenStream)], docs: &str, extra: TokenStream| {
+        let mods: Vec<_> = items.iter().map(|(n, _, _)| ident(&type_module(n))).collect();
         let names: Vec<_> = items.iter().map(|(n, _, _)| ident(n)).collect();
-        let with_builders: Vec<_> = items.iter().filter(|(_, b, _)| *b).collect();
-        let b_mods = with_builders.iter().map(|(n, _, _)| format_ident!("{}", file_stem(n)));
-        let b_names = with_builders.iter().map(|(n, _, _)| format_ident!("{}Builder", n));
+        let with_builders: Vec<_> = items.iter().filter_map(|(n, b, _)| Some((n, b.as_ref()?))).collect();
+        let b_mods = with_builders.iter().map(|(n, _)| ident(&type_module(n)));
+        let b_names = with_builders.iter().map(|(_, b)| ident(b));
         let docs = inner_doc_attrs(docs);
         let tokens = quote! {
             #docs
@@ -162,7 +172,7 @@ fn number_literal(ty: &Type, n: &serde_json::Number) -> TokenStream {
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
 pub fn structure(s: &Structure) -> TokenStream {
     let name = ident(&s.path.name);
-    let builder = format_ident!("{}Builder", s.path.name);
+    let builder = ident(&s.path.builder_name());
     let builder_full = builder_path(&s.path);
     let docs = doc_attrs(&s.docs);
     let deprecated = deprecated_attr(&s.deprecated);
@@ -241,9 +251,9 @@ pub fn structure(s: &Structure) -> TokenStream {
                     #[doc = ""]
                     #[doc = #line]
                     #fdep
-                    pub fn #fname(mut self, input: #item) -> Self {
+                    pub fn #fname(mut self, input: impl ::std::convert::Into<#item>) -> Self {
                         let mut v = self.#fname.unwrap_or_default();
-                        v.push(input);
+                        v.push(input.into());
                         self.#fname = ::std::option::Option::Some(v);
                         self
                     }
@@ -262,9 +272,13 @@ pub fn structure(s: &Structure) -> TokenStream {
                     #[doc = ""]
                     #[doc = #line]
                     #fdep
-                    pub fn #fname(mut self, k: impl ::std::convert::Into<::std::string::String>, v: #item) -> Self {
+                    pub fn #fname(
+                        mut self,
+                        k: impl ::std::convert::Into<::std::string::String>,
+                        v: impl ::std::convert::Into<#item>,
+                    ) -> Self {
                         let mut m = self.#fname.unwrap_or_default();
-                        m.insert(k.into(), v);
+                        m.insert(k.into(), v.into());
                         self.#fname = ::std::option::Option::Some(m);
                         self
                     }
@@ -656,8 +670,9 @@ pub fn union(u: &Union) -> TokenStream {
         let redact = u.sensitive || v.sensitive;
         match &v.ty {
             Some(t) => {
-                let inner = rust_type(&t.ty);
-                let inner = if v.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+                let value_ty = rust_type(&t.ty);
+                let inner = if v.boxed { quote!(::std::boxed::Box<#value_ty>) } else { value_ty.clone() };
+                let borrow = if v.boxed { quote!(v.as_ref()) } else { quote!(v) };
                 variants.push(quote!(#vdocs #vdep #vname(#inner),));
                 let as_fn = format_ident!("as_{}", v.method);
                 let is_fn = format_ident!("is_{}", v.method);
@@ -666,8 +681,8 @@ pub fn union(u: &Union) -> TokenStream {
                 accessors.push(quote! {
                     #[doc = #as_doc]
                     #vdep
-                    pub fn #as_fn(&self) -> ::std::result::Result<&#inner, &Self> {
-                        if let #name::#vname(v) = self { ::std::result::Result::Ok(v) } else { ::std::result::Result::Err(self) }
+                    pub fn #as_fn(&self) -> ::std::result::Result<&#value_ty, &Self> {
+                        if let #name::#vname(v) = self { ::std::result::Result::Ok(#borrow) } else { ::std::result::Result::Err(self) }
                     }
                     #[doc = #is_doc]
                     #vdep

@@ -201,6 +201,7 @@ impl<'de> Deserialize<'de> for Blob {
 pub struct UnknownVariantValue(String);
 
 impl UnknownVariantValue {
+    #[allow(dead_code)] // Used only by models with string enums.
     pub(crate) fn new(value: &str) -> Self {
         UnknownVariantValue(value.to_owned())
     }

@@ -4,10 +4,11 @@
 //! The `CreatePipeline` operation.
 //!
 //! Creates a new pipeline from a JSON pipeline definition, supplied inline or as an object in Amazon S3.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.CreatePipeline`).
 pub const OPERATION_NAME: &str = "CreatePipeline";
 
-/// The `CreatePipelineRequest` shape of the service model.
+/// Input of the `CreatePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -408,9 +409,9 @@ impl CreatePipelineInputBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `tags`; use [`set_tags`](Self::set_tags) to replace the whole list.
-    pub fn tags(mut self, input: crate::types::Tag) -> Self {
+    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
         let mut v = self.tags.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.tags = ::std::option::Option::Some(v);
         self
     }
@@ -447,7 +448,7 @@ impl CreatePipelineInputBuilder {
     }
 }
 
-/// The `CreatePipelineResponse` shape of the service model.
+/// Output of the `CreatePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `DeletePipeline` operation.
 //!
 //! Removes a pipeline, provided none of its executions are still running. Stop any running executions with `StopPipelineExecution` first; deleting the pipeline also removes all of its executions.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.DeletePipeline`).
 pub const OPERATION_NAME: &str = "DeletePipeline";
 
-/// The `DeletePipelineRequest` shape of the service model.
+/// Input of the `DeletePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -133,7 +134,7 @@ impl DeletePipelineInputBuilder {
     }
 }
 
-/// The `DeletePipelineResponse` shape of the service model.
+/// Output of the `DeletePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

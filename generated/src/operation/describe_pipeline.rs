@@ -4,10 +4,11 @@
 //! The `DescribePipeline` operation.
 //!
 //! Returns detailed information about a pipeline.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.DescribePipeline`).
 pub const OPERATION_NAME: &str = "DescribePipeline";
 
-/// The `DescribePipelineRequest` shape of the service model.
+/// Input of the `DescribePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -125,7 +126,7 @@ impl DescribePipelineInputBuilder {
     }
 }
 
-/// The `DescribePipelineResponse` shape of the service model.
+/// Output of the `DescribePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `DescribePipelineDefinitionForExecution` operation.
 //!
 //! Returns the pipeline definition that a specific execution used.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.DescribePipelineDefinitionForExecution`).
 pub const OPERATION_NAME: &str = "DescribePipelineDefinitionForExecution";
 
-/// The `DescribePipelineDefinitionForExecutionRequest` shape of the service model.
+/// Input of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -92,7 +93,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     }
 }
 
-/// The `DescribePipelineDefinitionForExecutionResponse` shape of the service model.
+/// Output of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `DescribePipelineExecution` operation.
 //!
 //! Returns detailed information about a pipeline execution.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.DescribePipelineExecution`).
 pub const OPERATION_NAME: &str = "DescribePipelineExecution";
 
-/// The `DescribePipelineExecutionRequest` shape of the service model.
+/// Input of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -92,7 +93,7 @@ impl DescribePipelineExecutionInputBuilder {
     }
 }
 
-/// The `DescribePipelineExecutionResponse` shape of the service model.
+/// Output of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

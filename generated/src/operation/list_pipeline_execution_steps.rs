@@ -4,10 +4,11 @@
 //! The `ListPipelineExecutionSteps` operation.
 //!
 //! Returns the `PipelineExecutionStep` records for a pipeline execution, one per step that ran.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.ListPipelineExecutionSteps`).
 pub const OPERATION_NAME: &str = "ListPipelineExecutionSteps";
 
-/// The `ListPipelineExecutionStepsRequest` shape of the service model.
+/// Input of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -209,7 +210,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 }
 
-/// The `ListPipelineExecutionStepsResponse` shape of the service model.
+/// Output of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -310,10 +311,10 @@ impl ListPipelineExecutionStepsOutputBuilder {
     /// Appends an item to `pipeline_execution_steps`; use [`set_pipeline_execution_steps`](Self::set_pipeline_execution_steps) to replace the whole list.
     pub fn pipeline_execution_steps(
         mut self,
-        input: crate::types::PipelineExecutionStep,
+        input: impl ::std::convert::Into<crate::types::PipelineExecutionStep>,
     ) -> Self {
         let mut v = self.pipeline_execution_steps.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_execution_steps = ::std::option::Option::Some(v);
         self
     }

@@ -4,10 +4,11 @@
 //! The `ListPipelineExecutions` operation.
 //!
 //! Returns summaries of the executions of a pipeline.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.ListPipelineExecutions`).
 pub const OPERATION_NAME: &str = "ListPipelineExecutions";
 
-/// The `ListPipelineExecutionsRequest` shape of the service model.
+/// Input of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -326,7 +327,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 }
 
-/// The `ListPipelineExecutionsResponse` shape of the service model.
+/// Output of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -429,10 +430,10 @@ impl ListPipelineExecutionsOutputBuilder {
     /// Appends an item to `pipeline_execution_summaries`; use [`set_pipeline_execution_summaries`](Self::set_pipeline_execution_summaries) to replace the whole list.
     pub fn pipeline_execution_summaries(
         mut self,
-        input: crate::types::PipelineExecutionSummary,
+        input: impl ::std::convert::Into<crate::types::PipelineExecutionSummary>,
     ) -> Self {
         let mut v = self.pipeline_execution_summaries.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_execution_summaries = ::std::option::Option::Some(v);
         self
     }

@@ -4,10 +4,11 @@
 //! The `ListPipelineParametersForExecution` operation.
 //!
 //! Returns the parameter values that a pipeline execution was started with.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.ListPipelineParametersForExecution`).
 pub const OPERATION_NAME: &str = "ListPipelineParametersForExecution";
 
-/// The `ListPipelineParametersForExecutionRequest` shape of the service model.
+/// Input of the `ListPipelineParametersForExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -172,7 +173,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 }
 
-/// The `ListPipelineParametersForExecutionResponse` shape of the service model.
+/// Output of the `ListPipelineParametersForExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -271,9 +272,12 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     /// *Constraints:* length 0..=200.
     ///
     /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
-    pub fn pipeline_parameters(mut self, input: crate::types::Parameter) -> Self {
+    pub fn pipeline_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::Parameter>,
+    ) -> Self {
         let mut v = self.pipeline_parameters.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_parameters = ::std::option::Option::Some(v);
         self
     }

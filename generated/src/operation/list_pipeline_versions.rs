@@ -4,10 +4,11 @@
 //! The `ListPipelineVersions` operation.
 //!
 //! Returns summaries of every version of a pipeline.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.ListPipelineVersions`).
 pub const OPERATION_NAME: &str = "ListPipelineVersions";
 
-/// The `ListPipelineVersionsRequest` shape of the service model.
+/// Input of the `ListPipelineVersions` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -285,7 +286,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 }
 
-/// The `ListPipelineVersionsResponse` shape of the service model.
+/// Output of the `ListPipelineVersions` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -386,10 +387,10 @@ impl ListPipelineVersionsOutputBuilder {
     /// Appends an item to `pipeline_version_summaries`; use [`set_pipeline_version_summaries`](Self::set_pipeline_version_summaries) to replace the whole list.
     pub fn pipeline_version_summaries(
         mut self,
-        input: crate::types::PipelineVersionSummary,
+        input: impl ::std::convert::Into<crate::types::PipelineVersionSummary>,
     ) -> Self {
         let mut v = self.pipeline_version_summaries.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_version_summaries = ::std::option::Option::Some(v);
         self
     }

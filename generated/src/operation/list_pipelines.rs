@@ -4,10 +4,11 @@
 //! The `ListPipelines` operation.
 //!
 //! Returns summaries of the pipelines in the account.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.ListPipelines`).
 pub const OPERATION_NAME: &str = "ListPipelines";
 
-/// The `ListPipelinesRequest` shape of the service model.
+/// Input of the `ListPipelines` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -322,7 +323,7 @@ impl ListPipelinesInputBuilder {
     }
 }
 
-/// The `ListPipelinesResponse` shape of the service model.
+/// Output of the `ListPipelines` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -421,9 +422,12 @@ impl ListPipelinesOutputBuilder {
     /// *Constraints:* length 0..=100.
     ///
     /// Appends an item to `pipeline_summaries`; use [`set_pipeline_summaries`](Self::set_pipeline_summaries) to replace the whole list.
-    pub fn pipeline_summaries(mut self, input: crate::types::PipelineSummary) -> Self {
+    pub fn pipeline_summaries(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::PipelineSummary>,
+    ) -> Self {
         let mut v = self.pipeline_summaries.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_summaries = ::std::option::Option::Some(v);
         self
     }

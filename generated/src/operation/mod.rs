@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! One module per operation of the service, each with its input and output types.
+
 pub mod create_pipeline;
 pub mod delete_pipeline;
 pub mod describe_pipeline;

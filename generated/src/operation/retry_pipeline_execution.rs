@@ -4,10 +4,11 @@
 //! The `RetryPipelineExecution` operation.
 //!
 //! Runs an existing pipeline execution again, for example after it failed.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.RetryPipelineExecution`).
 pub const OPERATION_NAME: &str = "RetryPipelineExecution";
 
-/// The `RetryPipelineExecutionRequest` shape of the service model.
+/// Input of the `RetryPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -182,7 +183,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 }
 
-/// The `RetryPipelineExecutionResponse` shape of the service model.
+/// Output of the `RetryPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

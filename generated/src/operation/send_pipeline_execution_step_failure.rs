@@ -4,10 +4,11 @@
 //! The `SendPipelineExecutionStepFailure` operation.
 //!
 //! Reports to the pipeline that a callback step failed, with an explanation. Running a callback step makes the pipeline create a callback token and send it in an Amazon SQS message; that token identifies the step in this call.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.SendPipelineExecutionStepFailure`).
 pub const OPERATION_NAME: &str = "SendPipelineExecutionStepFailure";
 
-/// The `SendPipelineExecutionStepFailureRequest` shape of the service model.
+/// Input of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -178,7 +179,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 }
 
-/// The `SendPipelineExecutionStepFailureResponse` shape of the service model.
+/// Output of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `SendPipelineExecutionStepSuccess` operation.
 //!
 //! Reports to the pipeline that a callback step completed successfully and supplies its output parameters. Running a callback step makes the pipeline create a callback token and send it in an Amazon SQS message; that token identifies the step in this call.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.SendPipelineExecutionStepSuccess`).
 pub const OPERATION_NAME: &str = "SendPipelineExecutionStepSuccess";
 
-/// The `SendPipelineExecutionStepSuccessRequest` shape of the service model.
+/// Input of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -150,9 +151,12 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
-    pub fn output_parameters(mut self, input: crate::types::OutputParameter) -> Self {
+    pub fn output_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::OutputParameter>,
+    ) -> Self {
         let mut v = self.output_parameters.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.output_parameters = ::std::option::Option::Some(v);
         self
     }
@@ -185,7 +189,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 }
 
-/// The `SendPipelineExecutionStepSuccessResponse` shape of the service model.
+/// Output of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `StartPipelineExecution` operation.
 //!
 //! Launches a new execution of a pipeline.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.StartPipelineExecution`).
 pub const OPERATION_NAME: &str = "StartPipelineExecution";
 
-/// The `StartPipelineExecutionRequest` shape of the service model.
+/// Input of the `StartPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -322,9 +323,12 @@ impl StartPipelineExecutionInputBuilder {
     /// *Constraints:* length 0..=200.
     ///
     /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
-    pub fn pipeline_parameters(mut self, input: crate::types::Parameter) -> Self {
+    pub fn pipeline_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::Parameter>,
+    ) -> Self {
         let mut v = self.pipeline_parameters.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.pipeline_parameters = ::std::option::Option::Some(v);
         self
     }
@@ -406,7 +410,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 }
 
-/// The `StartPipelineExecutionResponse` shape of the service model.
+/// Output of the `StartPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

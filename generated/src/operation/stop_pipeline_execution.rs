@@ -8,10 +8,11 @@
 //! If a callback step is in progress, the execution keeps running: SageMaker Pipelines posts an extra Amazon SQS message to the step's queue whose `Status` field is `Stopping`, and the execution halts only after your consumer handles it (for example by cleaning up) and calls `SendPipelineExecutionStepSuccess` or `SendPipelineExecutionStepFailure`.
 //!
 //! If a Lambda step is in progress, the function cannot be interrupted; the pipeline waits until it returns or its timeout elapses, ending as `Stopped` in the former case and `Failed` in the latter.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.StopPipelineExecution`).
 pub const OPERATION_NAME: &str = "StopPipelineExecution";
 
-/// The `StopPipelineExecutionRequest` shape of the service model.
+/// Input of the `StopPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -141,7 +142,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 }
 
-/// The `StopPipelineExecutionResponse` shape of the service model.
+/// Output of the `StopPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

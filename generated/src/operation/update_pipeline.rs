@@ -4,10 +4,11 @@
 //! The `UpdatePipeline` operation.
 //!
 //! Modifies an existing pipeline, producing a new pipeline version.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.UpdatePipeline`).
 pub const OPERATION_NAME: &str = "UpdatePipeline";
 
-/// The `UpdatePipelineRequest` shape of the service model.
+/// Input of the `UpdatePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -356,7 +357,7 @@ impl UpdatePipelineInputBuilder {
     }
 }
 
-/// The `UpdatePipelineResponse` shape of the service model.
+/// Output of the `UpdatePipeline` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

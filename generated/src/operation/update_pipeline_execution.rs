@@ -4,10 +4,11 @@
 //! The `UpdatePipelineExecution` operation.
 //!
 //! Modifies the settings of an existing pipeline execution.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.UpdatePipelineExecution`).
 pub const OPERATION_NAME: &str = "UpdatePipelineExecution";
 
-/// The `UpdatePipelineExecutionRequest` shape of the service model.
+/// Input of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -231,7 +232,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 }
 
-/// The `UpdatePipelineExecutionResponse` shape of the service model.
+/// Output of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -4,10 +4,11 @@
 //! The `UpdatePipelineVersion` operation.
 //!
 //! Modifies the display name or description of a pipeline version.
+
 /// The operation's name on the wire (`X-Amz-Target: SageMaker.UpdatePipelineVersion`).
 pub const OPERATION_NAME: &str = "UpdatePipelineVersion";
 
-/// The `UpdatePipelineVersionRequest` shape of the service model.
+/// Input of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,
@@ -221,7 +222,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 }
 
-/// The `UpdatePipelineVersionResponse` shape of the service model.
+/// Output of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
 #[derive(
     ::std::clone::Clone,

@@ -100,9 +100,12 @@ impl LambdaStepMetadataBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
-    pub fn output_parameters(mut self, input: crate::types::OutputParameter) -> Self {
+    pub fn output_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::OutputParameter>,
+    ) -> Self {
         let mut v = self.output_parameters.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.output_parameters = ::std::option::Option::Some(v);
         self
     }

@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Data types shared by the operations: structures, enums and unions of the service model.
+
 mod auto_ml_job_step_metadata;
 mod cache_hit_result;
 mod callback_step_metadata;

@@ -77,9 +77,12 @@ impl SelectiveExecutionConfigBuilder {
     /// *Required.* *Constraints:* length 1..=50.
     ///
     /// Appends an item to `selected_steps`; use [`set_selected_steps`](Self::set_selected_steps) to replace the whole list.
-    pub fn selected_steps(mut self, input: crate::types::SelectedStep) -> Self {
+    pub fn selected_steps(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::SelectedStep>,
+    ) -> Self {
         let mut v = self.selected_steps.unwrap_or_default();
-        v.push(input);
+        v.push(input.into());
         self.selected_steps = ::std::option::Option::Some(v);
         self
     }

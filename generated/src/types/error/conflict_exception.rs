@@ -11,6 +11,8 @@
     ::serde::Deserialize
 )]
 pub struct ConflictException {
+    /// The `Message` member.
+    ///
     /// *Constraints:* length 0..=1024.
     #[serde(
         rename = "Message",
@@ -21,6 +23,8 @@ pub struct ConflictException {
 }
 
 impl ConflictException {
+    /// The `Message` member.
+    ///
     /// *Constraints:* length 0..=1024.
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
@@ -45,6 +49,8 @@ pub struct ConflictExceptionBuilder {
 }
 
 impl ConflictExceptionBuilder {
+    /// The `Message` member.
+    ///
     /// *Constraints:* length 0..=1024.
     pub fn message(
         mut self,

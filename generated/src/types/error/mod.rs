@@ -2,6 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Error structures the service returns, each a variant of some operation's error.
+
 mod conflict_exception;
 mod resource_limit_exceeded;
 mod resource_not_found;

@@ -1,0 +1,28 @@
+//! Behaviour of the `keywords` fixture crate: escaped names keep their wire names.
+
+use fixture_keywords::operation::r#match::MatchInput;
+use fixture_keywords::types::{Kind, Self_};
+use serde_json::json;
+
+#[test]
+fn keyword_members_use_raw_or_suffixed_names_and_keep_wire_names() {
+    let input = MatchInput::builder()
+        .r#type("t")
+        .r#in("i")
+        .r#true(true)
+        .self_("s")
+        .super_("p")
+        .builder_value("b")
+        .build_value("d")
+        .kind(Kind::Self_)
+        .build();
+    assert_eq!(input.r#type(), Some("t"));
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"type": "t", "in": "i", "True": true, "self": "s", "Super": "p", "Builder": "b", "Build": "d", "Kind": "self"})
+    );
+    assert_eq!(Kind::from("unknown"), Kind::UnknownValue);
+    assert_eq!(Kind::from("2"), Kind::V2);
+    let s = Self_::builder().crate_("c").build();
+    assert_eq!(s.crate_(), Some("c"));
+}

@@ -1,0 +1,87 @@
+//! Helpers shared by the project's tests: locating the workspace, the fixtures and `../shared`, and generating a
+//! fixture crate in memory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use codegen::{Request, Selection};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// The fixture model files, by name (file stem).
+pub fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests/fixtures"))
+        .expect("tests/fixtures exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The package name used for a fixture's crate.
+pub fn fixture_crate_name(name: &str) -> String {
+    format!("fixture-{name}")
+}
+
+/// Generate a fixture's crate in memory (all operations of its only service).
+pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>> {
+    let path = root().join("tests/fixtures").join(format!("{name}.json"));
+    let source = format!("tests/fixtures/{name}.json");
+    codegen::generate(
+        &path,
+        &Request {
+            service: None,
+            selection: &Selection::All,
+            crate_name: &fixture_crate_name(name),
+            crate_version: "0.0.0",
+            model_source: &source,
+        },
+    )
+}
+
+/// Generate from model text (for error tests).
+pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTreeMap<String, String>> {
+    let model = codegen::model::parse(text)?;
+    codegen::generate_from_model(
+        &model,
+        &Request {
+            service: None,
+            selection,
+            crate_name: "fixture",
+            crate_version: "0.0.0",
+            model_source: "inline",
+        },
+    )
+}
+
+/// Files that are the same for every crate (the static runtime); snapshots leave them out.
+pub const RUNTIME_FILES: &[&str] = &["src/primitives.rs", "src/error.rs"];
+
+/// All generated files but the static runtime, concatenated with a banner per file, for a snapshot.
+pub fn render(files: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        if RUNTIME_FILES.contains(&path.as_str()) {
+            continue;
+        }
+        out.push_str(&format!("==> {path} <==\n{text}\n"));
+    }
+    out
+}
+
+/// `../shared` beside the workspace, or `None` (with the reason printed) when it is absent.
+pub fn shared() -> Option<PathBuf> {
+    let dir = root().join("../shared");
+    if dir.join("models/sagemaker-2017-07-24.json").exists() {
+        Some(dir)
+    } else {
+        println!("skipped: ../shared/models is absent; this test needs the upstream SageMaker model");
+        None
+    }
+}

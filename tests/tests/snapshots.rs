@@ -1,0 +1,54 @@
+//! Each fixture model under `tests/fixtures/` exercises one feature; its generated crate (minus the static runtime)
+//! is pinned by an insta snapshot. `fixture_crates_compile_and_behave` builds every one of them.
+
+use project_tests::{generate_fixture, render};
+
+fn snapshot(name: &str) {
+    let files = generate_fixture(name).unwrap_or_else(|e| panic!("fixture {name} failed to generate: {e}"));
+    insta::assert_snapshot!(name, render(&files));
+}
+
+#[test]
+fn every_shape_kind() {
+    snapshot("shapes");
+}
+
+#[test]
+fn keywords_and_reserved_names() {
+    snapshot("keywords");
+}
+
+#[test]
+fn recursive_shapes_are_boxed_only_where_needed() {
+    snapshot("recursion");
+}
+
+#[test]
+fn sparse_collections() {
+    snapshot("sparse");
+}
+
+#[test]
+fn documentation_rendering() {
+    snapshot("docs");
+}
+
+#[test]
+fn mixins_resources_and_apply() {
+    snapshot("mixins");
+}
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let covered = ["docs", "keywords", "mixins", "recursion", "shapes", "sparse"];
+    assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
+}
+
+#[test]
+fn output_is_deterministic() {
+    for name in project_tests::fixtures() {
+        let a = generate_fixture(&name).unwrap();
+        let b = generate_fixture(&name).unwrap();
+        assert_eq!(a, b, "fixture {name} generated different output on a second run");
+    }
+}
