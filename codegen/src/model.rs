@@ -484,8 +484,11 @@ pub fn load(path: &Path) -> Result<Model> {
 
 /// Decode a model from JSON text.
 pub fn parse(text: &str) -> Result<Model> {
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| Error::at(format!("line {}, column {}", e.line(), e.column()), format!("malformed JSON: {e}")))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        Error::at(format!("line {}, column {}", e.line(), e.column()), format!("malformed JSON: {message}"))
+    })?;
     let Value::Object(mut root) = root else {
         return Err(Error::at("$", "a Smithy JSON AST model must be a JSON object"));
     };
@@ -536,21 +539,37 @@ fn parse_shape(id: &str, mut raw: Value) -> Result<Shape> {
         let loc = if at == "." || at.is_empty() { path.clone() } else { format!("{path}.{at}") };
         Error::at(loc, format!("invalid {ty} shape `{id}`: {}", e.inner()))
     };
+    obj.remove("type");
+    fn de<T: serde::de::DeserializeOwned>(
+        raw: Value,
+        err: impl Fn(serde_path_to_error::Error<serde_json::Error>) -> Error,
+    ) -> Result<T> {
+        serde_path_to_error::deserialize(raw).map_err(err)
+    }
     if let Some(kind) = SimpleType::from_name(&ty) {
-        obj.remove("type");
-        let mut simple: SimpleShape = serde_path_to_error::deserialize(raw).map_err(decode_err)?;
+        let mut simple: SimpleShape = de(raw, decode_err)?;
         simple.kind = kind;
         return Ok(Shape::Simple(simple));
     }
-    if ty == "set" {
-        // Smithy 1.0 `set` is a list whose items are unique.
-        obj.insert("type".into(), Value::String("list".into()));
-        let traits = obj.entry("traits").or_insert_with(|| Value::Object(Default::default()));
-        if let Some(t) = traits.as_object_mut() {
-            t.insert("smithy.api#uniqueItems".into(), Value::Object(Default::default()));
+    Ok(match ty.as_str() {
+        "enum" => Shape::Enum(de(raw, decode_err)?),
+        "intEnum" => Shape::IntEnum(de(raw, decode_err)?),
+        "structure" => Shape::Structure(de(raw, decode_err)?),
+        "union" => Shape::Union(de(raw, decode_err)?),
+        "list" => Shape::List(de(raw, decode_err)?),
+        "set" => {
+            // Smithy 1.0 `set` is a list whose items are unique.
+            let mut list: ListShape = de(raw, decode_err)?;
+            list.traits.0.insert("smithy.api#uniqueItems".into(), Value::Object(Default::default()));
+            Shape::List(list)
         }
-    }
-    serde_path_to_error::deserialize(raw).map_err(decode_err)
+        "map" => Shape::Map(de(raw, decode_err)?),
+        "operation" => Shape::Operation(de(raw, decode_err)?),
+        "service" => Shape::Service(de(raw, decode_err)?),
+        "resource" => Shape::Resource(de(raw, decode_err)?),
+        "apply" => Shape::Apply(de(raw, decode_err)?),
+        other => return Err(Error::at(format!("{path}.type"), format!("unsupported shape type `{other}`"))),
+    })
 }
 
 /// Check that an id is an absolute shape id: `namespace#Name`, with an optional `$member`.
@@ -576,6 +595,19 @@ pub fn shape_name(id: &str) -> &str {
     id.split_once('#').map_or(id, |(_, n)| n)
 }
 
+/// One shape as JSON AST (the `type` field included).
+pub fn shape_json(shape: &Shape) -> std::result::Result<Value, serde_json::Error> {
+    match shape {
+        Shape::Simple(s) => serde_json::to_value(s).map(|mut v| {
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("type".into(), Value::String(s.kind.name().into()));
+            }
+            v
+        }),
+        other => serde_json::to_value(other),
+    }
+}
+
 /// Serialize a model back to the JSON AST, with a stable layout (sorted keys, two-space indent, final newline).
 pub fn to_json(model: &Model) -> Result<String> {
     let mut root = serde_json::Map::new();
@@ -585,16 +617,7 @@ pub fn to_json(model: &Model) -> Result<String> {
     }
     let mut shapes = serde_json::Map::new();
     for (id, shape) in &model.shapes {
-        let encoded = match shape {
-            Shape::Simple(s) => serde_json::to_value(s).map(|mut v| {
-                if let Some(obj) = v.as_object_mut() {
-                    obj.insert("type".into(), Value::String(s.kind.name().into()));
-                }
-                v
-            }),
-            other => serde_json::to_value(other),
-        };
-        let v = encoded.map_err(|e| Error::at(shape_path(id), e.to_string()))?;
+        let v = shape_json(shape).map_err(|e| Error::at(shape_path(id), e.to_string()))?;
         shapes.insert(id.clone(), v);
     }
     root.insert("shapes".into(), Value::Object(shapes));

@@ -1,0 +1,194 @@
+//! Bad input gets a clear error naming what is wrong and where; each message is pinned by a snapshot. None of these
+//! may panic, and a failed run writes nothing.
+
+use codegen::Selection;
+use project_tests::generate_text;
+use serde_json::{json, Value};
+
+/// A valid one-operation model to break in small ways.
+fn base() -> Value {
+    json!({
+        "smithy": "2.0",
+        "shapes": {
+            "example.err#Svc": {
+                "type": "service",
+                "version": "1",
+                "operations": [{ "target": "example.err#Op" }],
+                "traits": { "aws.protocols#awsJson1_1": {} }
+            },
+            "example.err#Op": {
+                "type": "operation",
+                "input": { "target": "example.err#OpInput" }
+            },
+            "example.err#OpInput": {
+                "type": "structure",
+                "members": { "Name": { "target": "smithy.api#String" } }
+            }
+        }
+    })
+}
+
+fn error_of(model: &Value, selection: &Selection) -> String {
+    match generate_text(&model.to_string(), selection) {
+        Ok(_) => panic!("expected an error for {model}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn error_all(model: &Value) -> String {
+    error_of(model, &Selection::All)
+}
+
+#[test]
+fn the_base_model_is_valid() {
+    assert!(generate_text(&base().to_string(), &Selection::All).is_ok());
+}
+
+#[test]
+fn malformed_json_reports_line_and_column() {
+    let err = generate_text("{\n  \"smithy\": \"2.0\",\n  \"shapes\": {,}\n}", &Selection::All).unwrap_err();
+    insta::assert_snapshot!("malformed_json", err.to_string());
+}
+
+#[test]
+fn not_a_smithy_model() {
+    insta::assert_snapshot!("not_smithy", error_all(&json!({"shapes": {}})));
+    insta::assert_snapshot!("not_an_object", error_all(&json!([1, 2])));
+}
+
+#[test]
+fn missing_target() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Nowhere");
+    insta::assert_snapshot!("missing_target", error_all(&m));
+}
+
+#[test]
+fn unsupported_shape_type() {
+    let mut m = base();
+    m["shapes"]["example.err#Weird"] = json!({"type": "tuple"});
+    insta::assert_snapshot!("unsupported_shape_type", error_all(&m));
+}
+
+#[test]
+fn malformed_member_names_its_json_path() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"] = json!({"targte": "smithy.api#String"});
+    insta::assert_snapshot!("malformed_member", error_all(&m));
+}
+
+#[test]
+fn invalid_shape_id() {
+    let mut m = base();
+    m["shapes"]["no-namespace"] = json!({"type": "string"});
+    insta::assert_snapshot!("invalid_shape_id", error_all(&m));
+}
+
+#[test]
+fn selected_operation_not_in_service() {
+    let err = error_of(&base(), &Selection::Named(vec!["DeleteEverything".into()]));
+    insta::assert_snapshot!("operation_not_in_service", err);
+    let err = error_of(&base(), &Selection::Named(vec!["op".into()]));
+    assert!(err.contains("did you mean: Op?"), "{err}");
+}
+
+#[test]
+fn member_name_collision() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["FooBar"] = json!({"target": "smithy.api#String"});
+    m["shapes"]["example.err#OpInput"]["members"]["foo_bar"] = json!({"target": "smithy.api#String"});
+    insta::assert_snapshot!("member_collision", error_all(&m));
+}
+
+#[test]
+fn setter_collision_with_another_member() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["SetName"] = json!({"target": "smithy.api#String"});
+    insta::assert_snapshot!("setter_collision", error_all(&m));
+}
+
+#[test]
+fn type_name_collision() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["A"] = json!({"target": "example.err#Thing"});
+    m["shapes"]["example.err#OpInput"]["members"]["B"] = json!({"target": "example.other#Thing"});
+    m["shapes"]["example.err#Thing"] = json!({"type": "structure", "members": {}});
+    m["shapes"]["example.other#Thing"] = json!({"type": "structure", "members": {}});
+    insta::assert_snapshot!("type_collision", error_all(&m));
+}
+
+#[test]
+fn enum_variant_collision() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["E"] = json!({"target": "example.err#E"});
+    m["shapes"]["example.err#E"] = json!({"type": "enum", "members": {
+        "FOO_BAR": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "x"}},
+        "FooBar": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "y"}}
+    }});
+    insta::assert_snapshot!("enum_collision", error_all(&m));
+}
+
+#[test]
+fn unsupported_protocol() {
+    let mut m = base();
+    m["shapes"]["example.err#Svc"]["traits"] = json!({"aws.protocols#restJson1": {}});
+    insta::assert_snapshot!("unsupported_protocol", error_all(&m));
+}
+
+#[test]
+fn bad_constraint_trait() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Name");
+    m["shapes"]["example.err#Name"] = json!({"type": "string", "traits": {"smithy.api#length": {"min": "one"}}});
+    insta::assert_snapshot!("bad_length", error_all(&m));
+}
+
+#[test]
+fn default_outside_the_enum() {
+    let mut m = base();
+    m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
+    m["shapes"]["example.err#OpOutput"] = json!({"type": "structure", "members": {
+        "E": {"target": "example.err#E", "traits": {"smithy.api#default": "nope"}}
+    }});
+    m["shapes"]["example.err#E"] = json!({"type": "enum", "members": {
+        "A": {"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": "a"}}
+    }});
+    insta::assert_snapshot!("bad_default", error_all(&m));
+}
+
+#[test]
+fn mixin_cycle() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["mixins"] = json!([{"target": "example.err#M1"}]);
+    m["shapes"]["example.err#M1"] =
+        json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M2"}], "traits": {"smithy.api#mixin": {}}});
+    m["shapes"]["example.err#M2"] =
+        json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M1"}], "traits": {"smithy.api#mixin": {}}});
+    insta::assert_snapshot!("mixin_cycle", error_all(&m));
+}
+
+#[test]
+fn operation_input_must_be_a_structure() {
+    let mut m = base();
+    m["shapes"]["example.err#Op"]["input"] = json!({"target": "smithy.api#String"});
+    insta::assert_snapshot!("input_not_structure", error_all(&m));
+}
+
+#[test]
+fn error_names_the_file() {
+    let dir = std::env::temp_dir().join(format!("codegen-err-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.json");
+    std::fs::write(&path, "{\"smithy\": \"2.0\", \"shapes\": {\"a#B\": {\"type\": \"nope\"}}}").unwrap();
+    let req = codegen::Request {
+        service: None,
+        selection: &Selection::All,
+        crate_name: "x",
+        crate_version: "0.0.0",
+        model_source: "broken.json",
+    };
+    let err = codegen::generate(&path, &req).unwrap_err();
+    assert_eq!(err.file.as_deref(), Some(path.as_path()));
+    assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

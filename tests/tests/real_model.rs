@@ -1,0 +1,185 @@
+//! The committed model and crate against the upstream SageMaker model in `../shared` (skipped, with a printed
+//! reason, when it is absent), and the committed crate against what the generator makes now.
+
+use std::collections::{BTreeMap, BTreeSet};
+use codegen::model::{self, Model};
+use codegen::{config, import, resolve, write, Request, Selection};
+use project_tests::{root, shared};
+
+fn settings() -> config::Config {
+    config::load(&root().join("models/codegen.toml")).expect("models/codegen.toml loads")
+}
+
+fn committed_model() -> Model {
+    model::load(&settings().model).expect("the committed model loads")
+}
+
+#[test]
+fn generated_crate_is_up_to_date() {
+    let cfg = settings();
+    let files = codegen::generate(
+        &cfg.model,
+        &Request {
+            service: cfg.service.as_deref(),
+            selection: &cfg.selection,
+            crate_name: &cfg.crate_name,
+            crate_version: &cfg.crate_version,
+            model_source: "models/sagemaker-pipelines.json",
+        },
+    )
+    .expect("the committed model generates");
+    let stale = write::check(&root().join("generated"), &files).unwrap();
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale; run `cargo xtask codegen` and review the diff:\n{}",
+        stale.iter().map(|s| format!("  {s}")).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn selection_has_the_eighteen_pipeline_operations() {
+    let cfg = settings();
+    let Selection::Named(ops) = &cfg.selection else { panic!("the settings name the operations") };
+    assert_eq!(ops.len(), 18);
+    for op in ["StartPipelineExecution", "DescribePipelineExecution", "ListPipelineExecutionSteps", "RetryPipelineExecution", "SendPipelineExecutionStepSuccess"] {
+        assert!(ops.iter().any(|o| o == op), "{op} is selected");
+    }
+    let resolved = resolve::resolve(&committed_model(), cfg.service.as_deref(), &cfg.selection).unwrap();
+    assert_eq!(resolved.operations.len(), 18);
+}
+
+fn upstream() -> Option<Model> {
+    let dir = shared()?;
+    Some(model::load(&dir.join("models/sagemaker-2017-07-24.json")).expect("upstream model loads"))
+}
+
+/// Shapes of the selection's closure with every documentation string removed.
+fn facts(m: &Model) -> BTreeMap<String, serde_json::Value> {
+    let cfg = settings();
+    let resolved = resolve::resolve(m, cfg.service.as_deref(), &cfg.selection).unwrap();
+    let mut out = BTreeMap::new();
+    for (id, shape) in resolved.shapes.into_iter().filter(|(id, _)| !id.starts_with("smithy.api#")) {
+        out.insert(id, model::shape_json(&import::strip_docs(shape)).unwrap());
+    }
+    let service = import::strip_docs(codegen::model::Shape::Service(resolved.service));
+    out.insert(resolved.service_id, model::shape_json(&service).unwrap());
+    out
+}
+
+#[test]
+fn model_facts_equal_upstream() {
+    let Some(upstream) = upstream() else { return };
+    let ours = facts(&committed_model());
+    let theirs = facts(&upstream);
+    let our_ids: BTreeSet<_> = ours.keys().collect();
+    let their_ids: BTreeSet<_> = theirs.keys().collect();
+    assert_eq!(our_ids, their_ids, "the committed model and upstream differ in which shapes the selection reaches");
+    for (id, shape) in &ours {
+        assert_eq!(shape, &theirs[id], "shape {id} differs from upstream (documentation aside)");
+    }
+    // The closure the issue describes: 148 shapes (18 operations among them), plus the service.
+    assert_eq!(ours.len(), 149);
+    // The endpoint rules and all their tests are carried over.
+    let svc = &ours["com.amazonaws.sagemaker#SageMaker"];
+    let cases = svc["traits"]["smithy.rules#endpointTests"]["testCases"].as_array().unwrap();
+    assert_eq!(cases.len(), 51);
+}
+
+/// Sentences of a text longer than 30 characters, HTML stripped, lowercased.
+fn sentences(text: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    plain.split(['.', '!', '?', ';']).map(str::trim).filter(|s| s.len() > 30).map(str::to_owned).collect()
+}
+
+#[test]
+fn model_documentation_is_in_our_own_words() {
+    let Some(dir) = shared() else { return };
+    let upstream = model::load(&dir.join("models/sagemaker-2017-07-24.json")).unwrap();
+    let mut theirs: Vec<String> = import::collect_docs(&upstream).values().flat_map(|d| sentences(d)).collect();
+    for seed in std::fs::read_dir(dir.join("seeds")).unwrap().flatten() {
+        theirs.extend(sentences(&std::fs::read_to_string(seed.path()).unwrap_or_default()));
+    }
+    let theirs: BTreeSet<String> = theirs.into_iter().collect();
+    let ours = import::collect_docs(&committed_model());
+    assert!(ours.len() > 250, "the committed model is documented ({} texts)", ours.len());
+    let mut copied = Vec::new();
+    for (key, text) in &ours {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        for s in &theirs {
+            if flat.contains(s.as_str()) {
+                copied.push(format!("{key}: {s}"));
+            }
+        }
+    }
+    assert!(copied.is_empty(), "documentation copied from upstream or the seeds:\n{}", copied.join("\n"));
+}
+
+#[test]
+fn import_reproduces_the_committed_model() {
+    let Some(upstream) = upstream() else { return };
+    let cfg = settings();
+    let current = committed_model();
+    let imported =
+        import::import(&upstream, cfg.service.as_deref(), &cfg.selection, Some(&current), &Default::default()).unwrap();
+    let text = model::to_json(&imported.model).unwrap();
+    let committed = std::fs::read_to_string(&cfg.model).unwrap();
+    assert!(text == committed, "`cargo xtask import --from ../shared/models/sagemaker-2017-07-24.json` would change the model");
+    assert!(imported.undocumented.is_empty(), "undocumented: {:?}", imported.undocumented);
+    assert!(imported.dropped.is_empty(), "dropped: {:?}", imported.dropped);
+}
+
+#[test]
+fn import_keeps_our_docs_across_the_previous_upstream_version() {
+    let Some(dir) = shared() else { return };
+    let older = model::load(&dir.join("models/sagemaker-2017-07-24.2025-07-03.json")).unwrap();
+    let cfg = settings();
+    // The older model lacks two of the selected operations; import what it has.
+    let Selection::Named(ops) = &cfg.selection else { unreachable!() };
+    let present: Vec<String> =
+        ops.iter().filter(|o| !["ListPipelineVersions", "UpdatePipelineVersion"].contains(&o.as_str())).cloned().collect();
+    let err = import::import(&older, cfg.service.as_deref(), &cfg.selection, None, &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("ListPipelineVersions"), "{err}");
+    let current = committed_model();
+    let imported =
+        import::import(&older, cfg.service.as_deref(), &Selection::Named(present), Some(&current), &Default::default())
+            .unwrap();
+    let docs = import::collect_docs(&imported.model);
+    let ours = import::collect_docs(&current);
+    let key = "com.amazonaws.sagemaker#StartPipelineExecution";
+    assert_eq!(docs.get(key), ours.get(key), "shared shapes keep the project's documentation");
+    // Shapes only the newer model has are reported as dropped, not silently kept.
+    assert!(imported.dropped.iter().any(|k| k.contains("ListPipelineVersions")));
+}
+
+#[test]
+fn full_upstream_model_generates_every_operation() {
+    let Some(dir) = shared() else { return };
+    let path = dir.join("models/sagemaker-2017-07-24.json");
+    let files = codegen::generate(
+        &path,
+        &Request {
+            service: None,
+            selection: &Selection::All,
+            crate_name: "sagemaker-full",
+            crate_version: "0.0.0",
+            model_source: "sagemaker-2017-07-24.json",
+        },
+    )
+    .unwrap();
+    let ops = files.keys().filter(|p| p.starts_with("src/operation/") && !p.ends_with("mod.rs")).count();
+    assert_eq!(ops, 369);
+    assert!(files.values().all(|t| !t.contains(&*root().to_string_lossy())), "no machine path in output");
+}
