@@ -50,13 +50,7 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
     let model = codegen::model::parse(text)?;
     codegen::generate_from_model(
         &model,
-        &Request {
-            service: None,
-            selection,
-            crate_name: "fixture",
-            crate_version: "0.0.0",
-            model_source: "inline",
-        },
+        &Request { service: None, selection, crate_name: "fixture", crate_version: "0.0.0", model_source: "inline" },
     )
 }
 

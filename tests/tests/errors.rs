@@ -160,10 +160,8 @@ fn default_outside_the_enum() {
 fn mixin_cycle() {
     let mut m = base();
     m["shapes"]["example.err#OpInput"]["mixins"] = json!([{"target": "example.err#M1"}]);
-    m["shapes"]["example.err#M1"] =
-        json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M2"}], "traits": {"smithy.api#mixin": {}}});
-    m["shapes"]["example.err#M2"] =
-        json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M1"}], "traits": {"smithy.api#mixin": {}}});
+    m["shapes"]["example.err#M1"] = json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M2"}], "traits": {"smithy.api#mixin": {}}});
+    m["shapes"]["example.err#M2"] = json!({"type": "structure", "members": {}, "mixins": [{"target": "example.err#M1"}], "traits": {"smithy.api#mixin": {}}});
     insta::assert_snapshot!("mixin_cycle", error_all(&m));
 }
 

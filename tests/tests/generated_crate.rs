@@ -4,7 +4,9 @@
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
 use sagemaker_pipelines::operation::start_pipeline_execution::{StartPipelineExecutionInput, OPERATION_NAME};
-use sagemaker_pipelines::types::{Parameter, PipelineExecutionStatus, SelectiveExecutionConfig, SelectedStep, StepStatus};
+use sagemaker_pipelines::types::{
+    Parameter, PipelineExecutionStatus, SelectedStep, SelectiveExecutionConfig, StepStatus,
+};
 use serde_json::json;
 
 #[test]

@@ -1,10 +1,10 @@
 //! The committed model and crate against the upstream SageMaker model in `../shared` (skipped, with a printed
 //! reason, when it is absent), and the committed crate against what the generator makes now.
 
-use std::collections::{BTreeMap, BTreeSet};
 use codegen::model::{self, Model};
 use codegen::{config, import, resolve, write, Request, Selection};
 use project_tests::{root, shared};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn settings() -> config::Config {
     config::load(&root().join("models/codegen.toml")).expect("models/codegen.toml loads")
@@ -41,7 +41,13 @@ fn selection_has_the_eighteen_pipeline_operations() {
     let cfg = settings();
     let Selection::Named(ops) = &cfg.selection else { panic!("the settings name the operations") };
     assert_eq!(ops.len(), 18);
-    for op in ["StartPipelineExecution", "DescribePipelineExecution", "ListPipelineExecutionSteps", "RetryPipelineExecution", "SendPipelineExecutionStepSuccess"] {
+    for op in [
+        "StartPipelineExecution",
+        "DescribePipelineExecution",
+        "ListPipelineExecutionSteps",
+        "RetryPipelineExecution",
+        "SendPipelineExecutionStepSuccess",
+    ] {
         assert!(ops.iter().any(|o| o == op), "{op} is selected");
     }
     let resolved = resolve::resolve(&committed_model(), cfg.service.as_deref(), &cfg.selection).unwrap();
@@ -136,7 +142,10 @@ fn import_reproduces_the_committed_model() {
         import::import(&upstream, cfg.service.as_deref(), &cfg.selection, Some(&current), &Default::default()).unwrap();
     let text = model::to_json(&imported.model).unwrap();
     let committed = std::fs::read_to_string(&cfg.model).unwrap();
-    assert!(text == committed, "`cargo xtask import --from ../shared/models/sagemaker-2017-07-24.json` would change the model");
+    assert!(
+        text == committed,
+        "`cargo xtask import --from ../shared/models/sagemaker-2017-07-24.json` would change the model"
+    );
     assert!(imported.undocumented.is_empty(), "undocumented: {:?}", imported.undocumented);
     assert!(imported.dropped.is_empty(), "dropped: {:?}", imported.dropped);
 }
@@ -148,8 +157,11 @@ fn import_keeps_our_docs_across_the_previous_upstream_version() {
     let cfg = settings();
     // The older model lacks two of the selected operations; import what it has.
     let Selection::Named(ops) = &cfg.selection else { unreachable!() };
-    let present: Vec<String> =
-        ops.iter().filter(|o| !["ListPipelineVersions", "UpdatePipelineVersion"].contains(&o.as_str())).cloned().collect();
+    let present: Vec<String> = ops
+        .iter()
+        .filter(|o| !["ListPipelineVersions", "UpdatePipelineVersion"].contains(&o.as_str()))
+        .cloned()
+        .collect();
     let err = import::import(&older, cfg.service.as_deref(), &cfg.selection, None, &Default::default()).unwrap_err();
     assert!(err.to_string().contains("ListPipelineVersions"), "{err}");
     let current = committed_model();

@@ -81,7 +81,8 @@ fn a_failed_generation_leaves_the_previous_output_intact() {
         },
     );
     assert!(bad.is_err());
-    let broken = project_tests::generate_text("{\"smithy\": \"2.0\", \"shapes\": {\"a#B\": 1}}", &codegen::Selection::All);
+    let broken =
+        project_tests::generate_text("{\"smithy\": \"2.0\", \"shapes\": {\"a#B\": 1}}", &codegen::Selection::All);
     assert!(broken.is_err());
     assert_eq!(walk(&dir.0), snapshot);
 
