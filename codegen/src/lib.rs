@@ -22,6 +22,7 @@ pub mod ident;
 pub mod import;
 pub mod ir;
 pub mod model;
+pub mod pattern;
 pub mod resolve;
 pub mod write;
 
@@ -46,8 +47,22 @@ pub struct Request<'a> {
     pub model_source: &'a str,
 }
 
+/// Generated files and what the generator had to interpret on the way.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// File contents by path relative to the crate root.
+    pub files: BTreeMap<String, String>,
+    /// One line per pattern the generator interpreted (by shape id, and how).
+    pub report: Vec<String>,
+}
+
 /// Generate the crate for an already decoded model. Returns file contents by path relative to the crate root.
 pub fn generate_from_model(model: &model::Model, req: &Request<'_>) -> Result<BTreeMap<String, String>> {
+    generate_model_report(model, req).map(|g| g.files)
+}
+
+/// Generate the crate for an already decoded model, with the interpretation report.
+pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<Generated> {
     let resolved = resolve::resolve(model, req.service, req.selection)?;
     let ir = ir::build(&resolved)?;
     let settings = emit::CrateSettings {
@@ -56,11 +71,17 @@ pub fn generate_from_model(model: &model::Model, req: &Request<'_>) -> Result<BT
         model_source: req.model_source.to_owned(),
     };
     let emitted = emit::emit(&ir, &settings);
-    format::format(emitted, req.model_source)
+    let files = format::format(emitted, req.model_source)?;
+    Ok(Generated { files, report: ir.pattern_report() })
 }
 
 /// Read a model file and generate the crate; errors name the file.
 pub fn generate(model_path: &Path, req: &Request<'_>) -> Result<BTreeMap<String, String>> {
+    generate_report(model_path, req).map(|g| g.files)
+}
+
+/// Read a model file and generate the crate, with the interpretation report; errors name the file.
+pub fn generate_report(model_path: &Path, req: &Request<'_>) -> Result<Generated> {
     let model = model::load(model_path)?;
-    generate_from_model(&model, req).map_err(|e| e.in_file(model_path))
+    generate_model_report(&model, req).map_err(|e| e.in_file(model_path))
 }

@@ -24,7 +24,7 @@
 //! - [`UpdatePipelineExecution`](operation::update_pipeline_execution)
 //! - [`UpdatePipelineVersion`](operation::update_pipeline_version)
 //!
-//! Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation with its input and output, [`error`] the errors raised before a request is sent, and [`primitives`] the value types for timestamps, blobs and documents.
+//! Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents.
 //!
 //! ## About the service
 //!
@@ -34,8 +34,10 @@
 #![warn(missing_docs)]
 pub mod error;
 pub mod operation;
+mod patterns;
 pub mod primitives;
 pub mod types;
+pub mod validation;
 
 /// The API version of the service model this crate was generated from.
 pub const API_VERSION: &str = "2017-07-24";

@@ -124,3 +124,36 @@ fn unit_operations_have_empty_input_and_output() {
     assert_eq!(serde_json::to_value(PingInput::builder().build()).unwrap(), json!({}));
     let _: PingOutput = serde_json::from_value(json!({"Ignored": 1})).unwrap();
 }
+
+#[test]
+fn validation_collects_every_violation_with_its_path() {
+    let input = PutEverythingInput::builder()
+        .count(0)
+        .names("ok")
+        .names("ok")
+        .names("BAD")
+        .names("toolongname")
+        .names("a")
+        .names("b")
+        .labels("K", "v")
+        .choice(Choice::Nested(Nested::builder().inner("UPPER").build()))
+        .build();
+    let err = input.validate().unwrap_err();
+    let found: Vec<String> = err.violations().iter().map(|v| v.to_string()).collect();
+    assert_eq!(
+        found,
+        [
+            "Choice.Nested.Inner: \"UPPER\" does not match the pattern ^[a-z]+$",
+            "Count: must be between 1 and 10, but is 0",
+            "Labels[\"K\"]: \"K\" does not match the pattern ^[a-z]+$",
+            "Names: length must be at most 5 items, but is 6",
+            "Names: items must be unique, but item 1 repeats item 0",
+            "Names[2]: \"BAD\" does not match the pattern ^[a-z]+$",
+            "Names[3]: length must be between 1 and 8 characters, but is 11",
+            "Text: is required but was not set",
+        ]
+    );
+    assert!(err.to_string().starts_with("8 invalid values in PutEverythingInput:\n  - Choice.Nested.Inner"), "{err}");
+    let ok = PutEverythingInput::builder().text("t").count(10).names("abc").build();
+    assert_eq!(ok.validate(), Ok(()));
+}

@@ -55,7 +55,7 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
 }
 
 /// Files that are the same for every crate (the static runtime); snapshots leave them out.
-pub const RUNTIME_FILES: &[&str] = &["src/primitives.rs", "src/error.rs"];
+pub const RUNTIME_FILES: &[&str] = &["src/primitives.rs", "src/error.rs", "src/validation.rs"];
 
 /// All generated files but the static runtime, concatenated with a banner per file, for a snapshot.
 pub fn render(files: &BTreeMap<String, String>) -> String {

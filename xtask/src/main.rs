@@ -149,7 +149,7 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
     let crate_name = a.crate_name.clone().unwrap_or_else(|| cfg.crate_name.clone());
     let source = model_source(&model_path);
     let started = Instant::now();
-    let files = codegen::generate(
+    let generated = codegen::generate_report(
         &model_path,
         &Request {
             service: service.as_deref(),
@@ -160,6 +160,13 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
         },
     )?;
     let elapsed = started.elapsed();
+    let files = generated.files;
+    if !generated.report.is_empty() && !a.check {
+        println!("Patterns interpreted (ECMAScript semantics kept exactly):");
+        for line in &generated.report {
+            println!("  {line}");
+        }
+    }
     if a.check {
         let stale = write::check(&out, &files)?;
         if stale.is_empty() {

@@ -9,6 +9,7 @@ use crate::ir::Ir;
 const RUNTIME: &[(&str, &str)] = &[
     ("src/primitives.rs", include_str!("../runtime/primitives.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
+    ("src/validation.rs", include_str!("../runtime/validation.rs")),
 ];
 
 /// `src/lib.rs`.
@@ -20,8 +21,8 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         "A Rust client for {title}, generated from its Smithy model.\n\n\
          This crate covers {n} operation{plural}:\n\n{ops}\n\n\
          Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation \
-         with its input and output, [`error`] the errors raised before a request is sent, and [`primitives`] the \
-         value types for timestamps, blobs and documents.",
+         with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input \
+         offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents.",
         title = s.title,
         n = ir.operations.len(),
         plural = if ir.operations.len() == 1 { "" } else { "s" },
@@ -42,8 +43,10 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
 
         pub mod error;
         pub mod operation;
+        mod patterns;
         pub mod primitives;
         pub mod types;
+        pub mod validation;
 
         /// The API version of the service model this crate was generated from.
         pub const API_VERSION: &str = #version;
@@ -77,6 +80,7 @@ readme = "README.md"
 
 [dependencies]
 base64 = "0.22"
+regex = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 "#,

@@ -10,6 +10,7 @@ use crate::ir::{Ir, Type, TypePath, TypeRef};
 pub mod crate_files;
 pub mod operations;
 pub mod types;
+pub mod validators;
 
 /// A generated Rust source file: its path in the crate and its tokens.
 pub struct RustFile {
@@ -43,6 +44,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings) -> Emitted {
     let mut rust = Vec::new();
     rust.extend(types::emit(ir));
     rust.extend(operations::emit(ir));
+    rust.push(validators::patterns_file(ir));
     rust.push(crate_files::lib_rs(ir, settings));
     let text = crate_files::text_files(ir, settings);
     Emitted { rust, text }
@@ -154,4 +156,16 @@ pub fn type_module(type_name: &str) -> String {
 /// The file stem of a module (`type` for `r#type`).
 pub fn file_stem(type_name: &str) -> String {
     crate::ident::unraw(&type_module(type_name)).to_owned()
+}
+
+/// A string literal, raw (`r"…"`, `r#"…"#`) when that reads better, e.g. for regexes full of backslashes.
+pub fn str_lit(s: &str) -> TokenStream {
+    if !s.contains('\\') || s.chars().any(|c| c.is_control()) {
+        return quote!(#s);
+    }
+    let mut hashes = String::new();
+    while s.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{s}\"{hashes}").parse().unwrap_or_else(|_| quote!(#s))
 }

@@ -16,8 +16,8 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
         let intro = format!("The `{name}` operation.");
         let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
         let docs = inner_doc_attrs(&docs);
-        let input = types::structure(&op.input);
-        let output = types::structure(&op.output);
+        let input = types::structure(&op.input, ir, true);
+        let output = types::structure(&op.output, ir, false);
         let input_builder = ident(&op.input.path.builder_name());
         let output_builder = ident(&op.output.path.builder_name());
         let deprecated = deprecated_attr(&op.deprecated);

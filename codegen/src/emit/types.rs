@@ -20,14 +20,14 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
         shared.push((
             s.path.name.clone(),
             Some(s.path.builder_name()),
-            file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s)),
+            file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
         ));
     }
     for e in &ir.enums {
         shared.push((e.path.name.clone(), None, file(false, enumeration(e))));
     }
     for u in &ir.unions {
-        shared.push((u.path.name.clone(), None, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u))));
+        shared.push((u.path.name.clone(), None, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u, ir))));
     }
     shared.sort_by(|a, b| a.0.cmp(&b.0));
     let mut errors: Vec<(String, Option<String>, TokenStream)> = ir
@@ -37,7 +37,7 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
             (
                 s.path.name.clone(),
                 Some(s.path.builder_name()),
-                file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s)),
+                file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
             )
         })
         .collect();
@@ -170,7 +170,7 @@ fn number_literal(ty: &Type, n: &serde_json::Number) -> TokenStream {
 }
 
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
-pub fn structure(s: &Structure) -> TokenStream {
+pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.path.builder_name());
     let builder_full = builder_path(&s.path);
@@ -374,6 +374,7 @@ pub fn structure(s: &Structure) -> TokenStream {
         format!(" Builds the [`{struct_label}`].")
     };
     let error_impls = if s.error.is_some() { error_impls(s) } else { quote!() };
+    let validate = super::validators::for_structure(s, ir, always_validate);
     quote! {
         #docs
         #deprecated
@@ -413,6 +414,8 @@ pub fn structure(s: &Structure) -> TokenStream {
         #builder_debug
 
         #error_impls
+
+        #validate
     }
 }
 
@@ -652,7 +655,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 /// A union: one variant per member, plus `Unknown` for members added later.
-pub fn union(u: &Union) -> TokenStream {
+pub fn union(u: &Union, ir: &Ir) -> TokenStream {
+    let validate = super::validators::for_union(u, ir);
     let name = ident(&u.path.name);
     let docs = doc_attrs(&u.docs);
     let deprecated = deprecated_attr(&u.deprecated);
@@ -769,5 +773,7 @@ pub fn union(u: &Union) -> TokenStream {
                 decoded.map_err(::serde::de::Error::custom)
             }
         }
+
+        #validate
     }
 }

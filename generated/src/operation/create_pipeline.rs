@@ -448,6 +448,160 @@ impl CreatePipelineInputBuilder {
     }
 }
 
+impl CreatePipelineInput {
+    /// Checks every constraint the model places on this `CreatePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CreatePipelineInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ClientRequestToken");
+            if let ::std::option::Option::Some(v) = &self.client_request_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(32u64),
+                    ::std::option::Option::Some(128u64),
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineDefinition");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(1048576u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_DEFINITION,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineDefinitionS3Location");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
+            {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_description {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("RoleArn");
+            if let ::std::option::Option::Some(v) = &self.role_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(20u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::ROLE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("Tags");
+            if let ::std::option::Option::Some(v) = &self.tags {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(50u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
+        }
+    }
+}
+
 /// Output of the `CreatePipeline` operation.
 #[non_exhaustive]
 #[derive(
@@ -525,6 +679,43 @@ impl CreatePipelineOutputBuilder {
     pub fn build(self) -> crate::operation::create_pipeline::CreatePipelineOutput {
         crate::operation::create_pipeline::CreatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
+        }
+    }
+}
+
+impl CreatePipelineOutput {
+    /// Checks every constraint the model places on this `CreatePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CreatePipelineOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

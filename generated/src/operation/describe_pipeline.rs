@@ -126,6 +126,58 @@ impl DescribePipelineInputBuilder {
     }
 }
 
+impl DescribePipelineInput {
+    /// Checks every constraint the model places on this `DescribePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("PipelineVersionId");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::None,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}
+
 /// Output of the `DescribePipeline` operation.
 #[non_exhaustive]
 #[derive(
@@ -799,6 +851,168 @@ impl DescribePipelineOutputBuilder {
             pipeline_version_description: self.pipeline_version_description,
             pipeline_version_display_name: self.pipeline_version_display_name,
             role_arn: self.role_arn,
+        }
+    }
+}
+
+impl DescribePipelineOutput {
+    /// Checks every constraint the model places on this `DescribePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineDefinition");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(1048576u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_DEFINITION,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_description {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineVersionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineVersionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("RoleArn");
+            if let ::std::option::Option::Some(v) = &self.role_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(20u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::ROLE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

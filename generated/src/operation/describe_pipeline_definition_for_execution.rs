@@ -93,6 +93,45 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     }
 }
 
+impl DescribePipelineDefinitionForExecutionInput {
+    /// Checks every constraint the model places on this `DescribePipelineDefinitionForExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineDefinitionForExecutionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}
+
 /// Output of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
 #[derive(
@@ -213,6 +252,43 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
             creation_time: self.creation_time,
             pipeline_definition: self.pipeline_definition,
+        }
+    }
+}
+
+impl DescribePipelineDefinitionForExecutionOutput {
+    /// Checks every constraint the model places on this `DescribePipelineDefinitionForExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineDefinitionForExecutionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineDefinition");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(1048576u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_DEFINITION,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

@@ -93,6 +93,45 @@ impl DescribePipelineExecutionInputBuilder {
     }
 }
 
+impl DescribePipelineExecutionInput {
+    /// Checks every constraint the model places on this `DescribePipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineExecutionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}
+
 /// Output of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
@@ -727,6 +766,138 @@ impl DescribePipelineExecutionOutputBuilder {
             pipeline_experiment_config: self.pipeline_experiment_config,
             pipeline_version_id: self.pipeline_version_id,
             selective_execution_config: self.selective_execution_config,
+        }
+    }
+}
+
+impl DescribePipelineExecutionOutput {
+    /// Checks every constraint the model places on this `DescribePipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineExecutionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("FailureReason");
+            if let ::std::option::Option::Some(v) = &self.failure_reason {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1300u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExperimentConfig");
+            if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineVersionId");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::None,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("SelectiveExecutionConfig");
+            if let ::std::option::Option::Some(v) = &self.selective_execution_config {
+                v.validate_at(&p, out);
+            }
         }
     }
 }

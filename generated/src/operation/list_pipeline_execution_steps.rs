@@ -210,6 +210,68 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 }
 
+impl ListPipelineExecutionStepsInput {
+    /// Checks every constraint the model places on this `ListPipelineExecutionStepsInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionStepsInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("MaxResults");
+            if let ::std::option::Option::Some(v) = &self.max_results {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::Some(100i128),
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}
+
 /// Output of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
 #[derive(
@@ -344,6 +406,53 @@ impl ListPipelineExecutionStepsOutputBuilder {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
             next_token: self.next_token,
             pipeline_execution_steps: self.pipeline_execution_steps,
+        }
+    }
+}
+
+impl ListPipelineExecutionStepsOutput {
+    /// Checks every constraint the model places on this `ListPipelineExecutionStepsOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionStepsOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionSteps");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_steps {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(100u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
         }
     }
 }

@@ -327,6 +327,70 @@ impl ListPipelineExecutionsInputBuilder {
     }
 }
 
+impl ListPipelineExecutionsInput {
+    /// Checks every constraint the model places on this `ListPipelineExecutionsInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionsInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("MaxResults");
+            if let ::std::option::Option::Some(v) = &self.max_results {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::Some(100i128),
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}
+
 /// Output of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
 #[derive(
@@ -465,6 +529,53 @@ impl ListPipelineExecutionsOutputBuilder {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
             next_token: self.next_token,
             pipeline_execution_summaries: self.pipeline_execution_summaries,
+        }
+    }
+}
+
+impl ListPipelineExecutionsOutput {
+    /// Checks every constraint the model places on this `ListPipelineExecutionsOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionsOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionSummaries");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_summaries {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(100u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
         }
     }
 }

@@ -323,6 +323,68 @@ impl ListPipelinesInputBuilder {
     }
 }
 
+impl ListPipelinesInput {
+    /// Checks every constraint the model places on this `ListPipelinesInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelinesInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("MaxResults");
+            if let ::std::option::Option::Some(v) = &self.max_results {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::Some(100i128),
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineNamePrefix");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name_prefix {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}
+
 /// Output of the `ListPipelines` operation.
 #[non_exhaustive]
 #[derive(
@@ -453,6 +515,53 @@ impl ListPipelinesOutputBuilder {
         crate::operation::list_pipelines::ListPipelinesOutput {
             next_token: self.next_token,
             pipeline_summaries: self.pipeline_summaries,
+        }
+    }
+}
+
+impl ListPipelinesOutput {
+    /// Checks every constraint the model places on this `ListPipelinesOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelinesOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("NextToken");
+            if let ::std::option::Option::Some(v) = &self.next_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(8192u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineSummaries");
+            if let ::std::option::Option::Some(v) = &self.pipeline_summaries {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(100u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
         }
     }
 }

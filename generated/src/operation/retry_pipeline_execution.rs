@@ -183,6 +183,65 @@ impl RetryPipelineExecutionInputBuilder {
     }
 }
 
+impl RetryPipelineExecutionInput {
+    /// Checks every constraint the model places on this `RetryPipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("RetryPipelineExecutionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ClientRequestToken");
+            if let ::std::option::Option::Some(v) = &self.client_request_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(32u64),
+                    ::std::option::Option::Some(128u64),
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}
+
 /// Output of the `RetryPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
@@ -264,6 +323,43 @@ impl RetryPipelineExecutionOutputBuilder {
     ) -> crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
+}
+
+impl RetryPipelineExecutionOutput {
+    /// Checks every constraint the model places on this `RetryPipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("RetryPipelineExecutionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

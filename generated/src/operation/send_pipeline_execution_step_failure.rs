@@ -179,6 +179,69 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 }
 
+impl SendPipelineExecutionStepFailureInput {
+    /// Checks every constraint the model places on this `SendPipelineExecutionStepFailureInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepFailureInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("CallbackToken");
+            if let ::std::option::Option::Some(v) = &self.callback_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(10u64),
+                    ::std::option::Option::Some(10u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::CALLBACK_TOKEN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ClientRequestToken");
+            if let ::std::option::Option::Some(v) = &self.client_request_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(32u64),
+                    ::std::option::Option::Some(128u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("FailureReason");
+            if let ::std::option::Option::Some(v) = &self.failure_reason {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
 #[derive(
@@ -260,6 +323,43 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     ) -> crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
+}
+
+impl SendPipelineExecutionStepFailureOutput {
+    /// Checks every constraint the model places on this `SendPipelineExecutionStepFailureOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepFailureOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

@@ -189,6 +189,74 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 }
 
+impl SendPipelineExecutionStepSuccessInput {
+    /// Checks every constraint the model places on this `SendPipelineExecutionStepSuccessInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepSuccessInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("CallbackToken");
+            if let ::std::option::Option::Some(v) = &self.callback_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(10u64),
+                    ::std::option::Option::Some(10u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::CALLBACK_TOKEN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ClientRequestToken");
+            if let ::std::option::Option::Some(v) = &self.client_request_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(32u64),
+                    ::std::option::Option::Some(128u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("OutputParameters");
+            if let ::std::option::Option::Some(v) = &self.output_parameters {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(50u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
+        }
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
 #[derive(
@@ -270,6 +338,43 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     ) -> crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
+}
+
+impl SendPipelineExecutionStepSuccessOutput {
+    /// Checks every constraint the model places on this `SendPipelineExecutionStepSuccessOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepSuccessOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

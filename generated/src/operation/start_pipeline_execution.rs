@@ -410,6 +410,134 @@ impl StartPipelineExecutionInputBuilder {
     }
 }
 
+impl StartPipelineExecutionInput {
+    /// Checks every constraint the model places on this `StartPipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("StartPipelineExecutionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ClientRequestToken");
+            if let ::std::option::Option::Some(v) = &self.client_request_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(32u64),
+                    ::std::option::Option::Some(128u64),
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("PipelineParameters");
+            if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(200u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
+        }
+        {
+            let p = path.field("PipelineVersionId");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::None,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("SelectiveExecutionConfig");
+            if let ::std::option::Option::Some(v) = &self.selective_execution_config {
+                v.validate_at(&p, out);
+            }
+        }
+    }
+}
+
 /// Output of the `StartPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
@@ -491,6 +619,43 @@ impl StartPipelineExecutionOutputBuilder {
     ) -> crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
+}
+
+impl StartPipelineExecutionOutput {
+    /// Checks every constraint the model places on this `StartPipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("StartPipelineExecutionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

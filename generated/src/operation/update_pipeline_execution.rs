@@ -232,6 +232,84 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 }
 
+impl UpdatePipelineExecutionInput {
+    /// Checks every constraint the model places on this `UpdatePipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineExecutionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}
+
 /// Output of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(
@@ -313,6 +391,43 @@ impl UpdatePipelineExecutionOutputBuilder {
     ) -> crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
+}
+
+impl UpdatePipelineExecutionOutput {
+    /// Checks every constraint the model places on this `UpdatePipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineExecutionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

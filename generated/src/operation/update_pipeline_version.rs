@@ -222,6 +222,91 @@ impl UpdatePipelineVersionInputBuilder {
     }
 }
 
+impl UpdatePipelineVersionInput {
+    /// Checks every constraint the model places on this `UpdatePipelineVersionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineVersionInput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("PipelineVersionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineVersionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineVersionId");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::None,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}
+
 /// Output of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
 #[derive(
@@ -338,6 +423,56 @@ impl UpdatePipelineVersionOutputBuilder {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_id: self.pipeline_version_id,
+        }
+    }
+}
+
+impl UpdatePipelineVersionOutput {
+    /// Checks every constraint the model places on this `UpdatePipelineVersionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineVersionOutput")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineVersionId");
+            if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+                crate::validation::range_int(
+                    i128::from(*v),
+                    ::std::option::Option::Some(1i128),
+                    ::std::option::Option::None,
+                    false,
+                    &p,
+                    out,
+                );
+            }
         }
     }
 }

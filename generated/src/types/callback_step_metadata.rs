@@ -177,3 +177,69 @@ impl CallbackStepMetadataBuilder {
         }
     }
 }
+
+impl CallbackStepMetadata {
+    /// Checks every constraint the model places on this `CallbackStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CallbackStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("CallbackToken");
+            if let ::std::option::Option::Some(v) = &self.callback_token {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(10u64),
+                    ::std::option::Option::Some(10u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::CALLBACK_TOKEN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("OutputParameters");
+            if let ::std::option::Option::Some(v) = &self.output_parameters {
+                crate::validation::length_count(
+                    v.len(),
+                    "items",
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(50u64),
+                    &p,
+                    out,
+                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
+            }
+        }
+        {
+            let p = path.field("SqsQueueUrl");
+            if let ::std::option::Option::Some(v) = &self.sqs_queue_url {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

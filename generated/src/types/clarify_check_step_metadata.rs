@@ -381,3 +381,96 @@ impl ClarifyCheckStepMetadataBuilder {
         }
     }
 }
+
+impl ClarifyCheckStepMetadata {
+    /// Checks every constraint the model places on this `ClarifyCheckStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ClarifyCheckStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("BaselineUsedForDriftCheckConstraints");
+            if let ::std::option::Option::Some(v) = &self
+                .baseline_used_for_drift_check_constraints
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("CalculatedBaselineConstraints");
+            if let ::std::option::Option::Some(v) = &self.calculated_baseline_constraints
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("CheckJobArn");
+            if let ::std::option::Option::Some(v) = &self.check_job_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("CheckType");
+            if let ::std::option::Option::Some(v) = &self.check_type {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("ModelPackageGroupName");
+            if let ::std::option::Option::Some(v) = &self.model_package_group_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("ViolationReport");
+            if let ::std::option::Option::Some(v) = &self.violation_report {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

@@ -210,3 +210,69 @@ impl EmrStepMetadataBuilder {
         }
     }
 }
+
+impl EmrStepMetadata {
+    /// Checks every constraint the model places on this `EmrStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("EmrStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ClusterId");
+            if let ::std::option::Option::Some(v) = &self.cluster_id {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("LogFilePath");
+            if let ::std::option::Option::Some(v) = &self.log_file_path {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("StepId");
+            if let ::std::option::Option::Some(v) = &self.step_id {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("StepName");
+            if let ::std::option::Option::Some(v) = &self.step_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

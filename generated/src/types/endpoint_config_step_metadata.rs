@@ -81,3 +81,40 @@ impl EndpointConfigStepMetadataBuilder {
         }
     }
 }
+
+impl EndpointConfigStepMetadata {
+    /// Checks every constraint the model places on this `EndpointConfigStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("EndpointConfigStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("Arn");
+            if let ::std::option::Option::Some(v) = &self.arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(20u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::ENDPOINT_CONFIG_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

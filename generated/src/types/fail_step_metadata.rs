@@ -81,3 +81,33 @@ impl FailStepMetadataBuilder {
         }
     }
 }
+
+impl FailStepMetadata {
+    /// Checks every constraint the model places on this `FailStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("FailStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ErrorMessage");
+            if let ::std::option::Option::Some(v) = &self.error_message {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

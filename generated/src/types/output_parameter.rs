@@ -124,3 +124,49 @@ impl OutputParameterBuilder {
         }
     }
 }
+
+impl OutputParameter {
+    /// Checks every constraint the model places on this `OutputParameter` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("OutputParameter")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("Name");
+            if let ::std::option::Option::Some(v) = &self.name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("Value");
+            if let ::std::option::Option::Some(v) = &self.value {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+    }
+}

@@ -167,3 +167,82 @@ impl PipelineDefinitionS3LocationBuilder {
         }
     }
 }
+
+impl PipelineDefinitionS3Location {
+    /// Checks every constraint the model places on this `PipelineDefinitionS3Location` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineDefinitionS3Location")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("Bucket");
+            if let ::std::option::Option::Some(v) = &self.bucket {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(3u64),
+                    ::std::option::Option::Some(63u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::BUCKET_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("ObjectKey");
+            if let ::std::option::Option::Some(v) = &self.object_key {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::KEY,
+                    false,
+                    &p,
+                    out,
+                );
+            } else {
+                out.required(&p);
+            }
+        }
+        {
+            let p = path.field("VersionId");
+            if let ::std::option::Option::Some(v) = &self.version_id {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::KEY,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

@@ -483,3 +483,94 @@ impl PipelineExecutionStepBuilder {
         }
     }
 }
+
+impl PipelineExecutionStep {
+    /// Checks every constraint the model places on this `PipelineExecutionStep` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExecutionStep")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("CacheHitResult");
+            if let ::std::option::Option::Some(v) = &self.cache_hit_result {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("FailureReason");
+            if let ::std::option::Option::Some(v) = &self.failure_reason {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("Metadata");
+            if let ::std::option::Option::Some(v) = &self.metadata {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("SelectiveExecutionResult");
+            if let ::std::option::Option::Some(v) = &self.selective_execution_result {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("StepDescription");
+            if let ::std::option::Option::Some(v) = &self.step_description {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("StepDisplayName");
+            if let ::std::option::Option::Some(v) = &self.step_display_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("StepName");
+            if let ::std::option::Option::Some(v) = &self.step_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(64u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_PARAMETER_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

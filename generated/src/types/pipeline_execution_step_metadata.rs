@@ -694,3 +694,111 @@ impl PipelineExecutionStepMetadataBuilder {
         }
     }
 }
+
+impl PipelineExecutionStepMetadata {
+    /// Checks every constraint the model places on this `PipelineExecutionStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExecutionStepMetadata")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("AutoMLJob");
+            if let ::std::option::Option::Some(v) = &self.auto_ml_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Callback");
+            if let ::std::option::Option::Some(v) = &self.callback {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("ClarifyCheck");
+            if let ::std::option::Option::Some(v) = &self.clarify_check {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("EMR");
+            if let ::std::option::Option::Some(v) = &self.emr {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Endpoint");
+            if let ::std::option::Option::Some(v) = &self.endpoint {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("EndpointConfig");
+            if let ::std::option::Option::Some(v) = &self.endpoint_config {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Fail");
+            if let ::std::option::Option::Some(v) = &self.fail {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Lambda");
+            if let ::std::option::Option::Some(v) = &self.lambda {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Model");
+            if let ::std::option::Option::Some(v) = &self.model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("ProcessingJob");
+            if let ::std::option::Option::Some(v) = &self.processing_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("QualityCheck");
+            if let ::std::option::Option::Some(v) = &self.quality_check {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("RegisterModel");
+            if let ::std::option::Option::Some(v) = &self.register_model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TrainingJob");
+            if let ::std::option::Option::Some(v) = &self.training_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TransformJob");
+            if let ::std::option::Option::Some(v) = &self.transform_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TuningJob");
+            if let ::std::option::Option::Some(v) = &self.tuning_job {
+                v.validate_at(&p, out);
+            }
+        }
+    }
+}

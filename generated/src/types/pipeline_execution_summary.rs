@@ -308,3 +308,87 @@ impl PipelineExecutionSummaryBuilder {
         }
     }
 }
+
+impl PipelineExecutionSummary {
+    /// Checks every constraint the model places on this `PipelineExecutionSummary` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExecutionSummary")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("PipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDescription");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionDisplayName");
+            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(82u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("PipelineExecutionFailureReason");
+            if let ::std::option::Option::Some(v) = &self
+                .pipeline_execution_failure_reason
+            {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(3072u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

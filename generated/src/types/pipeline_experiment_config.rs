@@ -124,3 +124,59 @@ impl PipelineExperimentConfigBuilder {
         }
     }
 }
+
+impl PipelineExperimentConfig {
+    /// Checks every constraint the model places on this `PipelineExperimentConfig` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExperimentConfig")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("ExperimentName");
+            if let ::std::option::Option::Some(v) = &self.experiment_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(120u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+        {
+            let p = path.field("TrialName");
+            if let ::std::option::Option::Some(v) = &self.trial_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(120u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

@@ -85,3 +85,40 @@ impl SelectiveExecutionResultBuilder {
         }
     }
 }
+
+impl SelectiveExecutionResult {
+    /// Checks every constraint the model places on this `SelectiveExecutionResult` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SelectiveExecutionResult")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("SourcePipelineExecutionArn");
+            if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(2048u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

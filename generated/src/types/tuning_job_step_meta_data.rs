@@ -81,3 +81,40 @@ impl TuningJobStepMetaDataBuilder {
         }
     }
 }
+
+impl TuningJobStepMetaData {
+    /// Checks every constraint the model places on this `TuningJobStepMetaData` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("TuningJobStepMetaData")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("Arn");
+            if let ::std::option::Option::Some(v) = &self.arn {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
+                crate::validation::pattern(
+                    v.as_str(),
+                    &crate::patterns::HYPER_PARAMETER_TUNING_JOB_ARN,
+                    false,
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

@@ -99,3 +99,32 @@ impl ::std::fmt::Display for ConflictException {
 }
 
 impl ::std::error::Error for ConflictException {}
+impl ConflictException {
+    /// Checks every constraint the model places on this `ConflictException` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), crate::validation::ValidationError> {
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ConflictException")
+    }
+
+    pub(crate) fn validate_at(
+        &self,
+        path: &crate::validation::Path<'_>,
+        out: &mut crate::validation::Violations,
+    ) {
+        {
+            let p = path.field("Message");
+            if let ::std::option::Option::Some(v) = &self.message {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(0u64),
+                    ::std::option::Option::Some(1024u64),
+                    &p,
+                    out,
+                );
+            }
+        }
+    }
+}

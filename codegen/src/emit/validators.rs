@@ -1,0 +1,314 @@
+//! Constraint validators: `validate()` on every operation input (and on every structure or union that has something
+//! to check), and `crate::patterns`, one static per distinct `@pattern`. The checks themselves live in the runtime
+//! module `crate::validation`; what is emitted here is only which check applies to which member.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Number;
+
+use super::{ident, str_lit, RustFile};
+use crate::ir::{Ir, Structure, Type, TypeRef, Union};
+
+/// `validate` and `validate_at` for a structure. Operation inputs always get `validate`, even with nothing to check.
+pub fn for_structure(s: &Structure, ir: &Ir, always: bool) -> TokenStream {
+    let name = ident(&s.path.name);
+    let label = &s.path.name;
+    let needed = ir.validated.contains(&s.id);
+    if !needed && !always {
+        return quote!();
+    }
+    let mut body = Vec::new();
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let wire = &f.wire_name;
+        let checks = if ir.needs_validation(&f.ty) {
+            value_checks(quote!(v), &f.ty, &format_ident!("p"), f.sensitive, ir, 0)
+        } else {
+            quote!()
+        };
+        // A member that is not optional in Rust is always present.
+        let missing = if f.required && f.optional { quote!(out.required(&p);) } else { quote!() };
+        if checks.is_empty() && missing.is_empty() {
+            continue;
+        }
+        let stmt = match (f.optional, checks.is_empty(), missing.is_empty()) {
+            (true, false, true) => quote! {
+                if let ::std::option::Option::Some(v) = &self.#fname { #checks }
+            },
+            (true, false, false) => quote! {
+                if let ::std::option::Option::Some(v) = &self.#fname { #checks } else { #missing }
+            },
+            (true, true, _) => quote! {
+                if self.#fname.is_none() { #missing }
+            },
+            (false, _, _) => quote! {
+                let v = &self.#fname;
+                #checks
+            },
+        };
+        body.push(quote! {
+            {
+                let p = path.field(#wire);
+                #stmt
+            }
+        });
+    }
+    let validate_doc = format!(
+        " Checks every constraint the model places on this `{label}` and the values inside it (required members, \
+lengths, ranges, patterns, unique items), and returns all violations at once."
+    );
+    let validate_at = if needed {
+        quote! {
+            pub(crate) fn validate_at(&self, path: &crate::validation::Path<'_>, out: &mut crate::validation::Violations) {
+                #(#body)*
+            }
+        }
+    } else {
+        quote!()
+    };
+    let call = if needed { quote!(self.validate_at(&crate::validation::Path::Root, &mut out);) } else { quote!() };
+    let out_decl = if needed {
+        quote!(let mut out = crate::validation::Violations::new();)
+    } else {
+        quote!(let out = crate::validation::Violations::new();)
+    };
+    quote! {
+        impl #name {
+            #[doc = #validate_doc]
+            pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
+                #out_decl
+                #call
+                out.into_result(#label)
+            }
+
+            #validate_at
+        }
+    }
+}
+
+/// `validate` and `validate_at` for a union that has something to check.
+pub fn for_union(u: &Union, ir: &Ir) -> TokenStream {
+    if !ir.validated.contains(&u.id) {
+        return quote!();
+    }
+    let name = ident(&u.path.name);
+    let label = &u.path.name;
+    let mut arms = Vec::new();
+    for v in &u.variants {
+        let Some(t) = &v.ty else { continue };
+        if !ir.needs_validation(t) {
+            continue;
+        }
+        let vname = ident(&v.name);
+        let wire = &v.wire_name;
+        let checks = value_checks(quote!(v), t, &format_ident!("p"), u.sensitive || v.sensitive, ir, 0);
+        arms.push(quote! {
+            #name::#vname(v) => {
+                let p = path.field(#wire);
+                #checks
+            }
+        });
+    }
+    let validate_doc = format!(" Checks every constraint the model places on the value this `{label}` holds.");
+    quote! {
+        impl #name {
+            #[doc = #validate_doc]
+            pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
+                let mut out = crate::validation::Violations::new();
+                self.validate_at(&crate::validation::Path::Root, &mut out);
+                out.into_result(#label)
+            }
+
+            pub(crate) fn validate_at(&self, path: &crate::validation::Path<'_>, out: &mut crate::validation::Violations) {
+                #[allow(clippy::single_match)]
+                match self {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn int_bound(n: &Option<Number>, is_min: bool) -> TokenStream {
+    let value = n.as_ref().and_then(|n| {
+        if let Some(i) = n.as_i64() {
+            return Some(i128::from(i));
+        }
+        if let Some(u) = n.as_u64() {
+            return Some(i128::from(u));
+        }
+        let f = n.as_f64()?;
+        Some(if is_min { f.ceil() } else { f.floor() } as i128)
+    });
+    match value {
+        Some(v) => {
+            let lit = Literal::i128_suffixed(v);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn float_bound(n: &Option<Number>) -> TokenStream {
+    match n.as_ref().and_then(Number::as_f64) {
+        Some(v) => {
+            let lit = Literal::f64_suffixed(v);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// Whether the items of a list can go into a `HashSet` as they are.
+fn hashable(t: &Type, ir: &Ir) -> bool {
+    match t {
+        Type::String | Type::Bool | Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => true,
+        Type::Blob | Type::Timestamp => true,
+        Type::Named(p) => ir.enums.iter().any(|e| &e.path == p),
+        _ => false,
+    }
+}
+
+/// Checks for a value `v` (an expression of type `&T`) whose path is the variable `path`.
+fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, ir: &Ir, depth: usize) -> TokenStream {
+    let c = &t.constraints;
+    let mut out = Vec::new();
+    let as_str = match &t.ty {
+        Type::String => Some(quote!(#v.as_str())),
+        Type::Named(_) if !c.enum_values.is_empty() => Some(quote!(#v.as_str())),
+        _ => None,
+    };
+    if let Some((min, max)) = c.length {
+        let (min, max) = (opt_u64(min), opt_u64(max));
+        let count = match &t.ty {
+            Type::String => None,
+            Type::Named(_) if as_str.is_some() => None,
+            Type::Blob => Some((quote!(#v.as_bytes().len()), "bytes")),
+            Type::List { .. } => Some((quote!(#v.len()), "items")),
+            Type::Map { .. } => Some((quote!(#v.len()), "entries")),
+            _ => None,
+        };
+        match (count, &as_str) {
+            (Some((n, unit)), _) => {
+                out.push(quote!(crate::validation::length_count(#n, #unit, #min, #max, &#path, out);))
+            }
+            (None, Some(s)) => out.push(quote!(crate::validation::length_str(#s, #min, #max, &#path, out);)),
+            (None, None) => {}
+        }
+    }
+    if let Some((min, max)) = &c.range {
+        match &t.ty {
+            Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => {
+                let (lo, hi) = (int_bound(min, true), int_bound(max, false));
+                let value = if matches!(t.ty, Type::BigInteger) { quote!(*#v) } else { quote!(i128::from(*#v)) };
+                out.push(quote!(crate::validation::range_int(#value, #lo, #hi, #sensitive, &#path, out);));
+            }
+            Type::Float | Type::Double | Type::BigDecimal => {
+                let (lo, hi) = (float_bound(min), float_bound(max));
+                out.push(quote!(crate::validation::range_float(f64::from(*#v), #lo, #hi, #sensitive, &#path, out);));
+            }
+            _ => {}
+        }
+    }
+    if let (Some(p), Some(s)) = (&c.pattern, &as_str) {
+        if let Some(name) = ir.pattern_name(p) {
+            let name = format_ident!("{}", name);
+            out.push(quote!(crate::validation::pattern(#s, &crate::patterns::#name, #sensitive, &#path, out);));
+        }
+    }
+    if c.unique_items {
+        if let Type::List { member, sparse } = &t.ty {
+            if !*sparse && hashable(&member.ty, ir) {
+                out.push(quote!(crate::validation::unique_hash(#v, &#path, out);));
+            } else {
+                out.push(quote!(crate::validation::unique_json(#v, &#path, out);));
+            }
+        }
+    }
+    match &t.ty {
+        Type::Named(_) if ir.validated.contains(&t.shape) => out.push(quote!(#v.validate_at(&#path, out);)),
+        Type::List { member, sparse } if ir.needs_validation(member) => {
+            let inner = format_ident!("p{}", depth + 1);
+            let item = format_ident!("item{}", depth + 1);
+            let checks = value_checks(quote!(#item), member, &inner, sensitive, ir, depth + 1);
+            let body =
+                if *sparse { quote!(if let ::std::option::Option::Some(#item) = #item { #checks }) } else { checks };
+            out.push(quote! {
+                for (i, #item) in #v.iter().enumerate() {
+                    let #inner = #path.index(i);
+                    #body
+                }
+            });
+        }
+        Type::Map { key, value, sparse } if ir.needs_validation(key) || ir.needs_validation(value) => {
+            let inner = format_ident!("p{}", depth + 1);
+            let k = format_ident!("key{}", depth + 1);
+            let val = format_ident!("value{}", depth + 1);
+            let key_checks = value_checks(quote!(#k), key, &inner, sensitive, ir, depth + 1);
+            let value_checks_ts = value_checks(quote!(#val), value, &inner, sensitive, ir, depth + 1);
+            let value_body = if *sparse && !value_checks_ts.is_empty() {
+                quote!(if let ::std::option::Option::Some(#val) = #val { #value_checks_ts })
+            } else {
+                value_checks_ts
+            };
+            out.push(if value_body.is_empty() {
+                quote! {
+                    for #k in #v.keys() {
+                        let #inner = #path.key(#k);
+                        #key_checks
+                    }
+                }
+            } else {
+                quote! {
+                    for (#k, #val) in #v.iter() {
+                        let #inner = #path.key(#k);
+                        #key_checks
+                        #value_body
+                    }
+                }
+            });
+        }
+        _ => {}
+    }
+    quote!(#(#out)*)
+}
+
+/// `src/patterns.rs`: one static per distinct pattern.
+pub fn patterns_file(ir: &Ir) -> RustFile {
+    let statics = ir.patterns.iter().filter(|p| !p.plan.is_trivial()).map(|p| {
+        let name = format_ident!("{}", p.name);
+        let source = str_lit(&p.plan.original);
+        let checks = p.plan.checks.iter().map(|c| {
+            let re = str_lit(&c.regex);
+            let expect = c.expect;
+            quote!((#re, #expect))
+        });
+        let chars = match p.plan.chars {
+            Some((min, Some(max))) => quote!(::std::option::Option::Some((#min, ::std::option::Option::Some(#max)))),
+            Some((min, None)) => quote!(::std::option::Option::Some((#min, ::std::option::Option::None))),
+            None => quote!(::std::option::Option::None),
+        };
+        let mut doc = format!(" `{}`", p.plan.original.replace('`', "\\`"));
+        doc = format!("{doc}, from {}.", p.shapes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
+        let notes: Vec<String> = p.plan.notes.iter().map(|n| format!(" Interpreted: {n}.")).collect();
+        quote! {
+            #[doc = #doc]
+            #( #[doc = ""] #[doc = #notes] )*
+            pub(crate) static #name: crate::validation::Pattern = crate::validation::Pattern::new(#source, &[#(#checks),*], #chars);
+        }
+    });
+    let tokens = quote! {
+        //! The model's `@pattern`s, translated at codegen time into `regex` crate checks with the ECMAScript meaning.
+        //! Each is compiled on first use, once per process.
+        #(#statics)*
+    };
+    RustFile { path: "src/patterns.rs".into(), tokens }
+}

@@ -1,0 +1,1098 @@
+//! `@pattern` semantics, decided at codegen time.
+//!
+//! A Smithy pattern is an ECMA-262 regular expression that must *find* a match in the value (it is not implicitly
+//! anchored). The generated crate checks patterns with the `regex` crate, whose engines run in time linear in the
+//! input, so hostile strings cannot make validation hang. The `regex` crate's syntax and semantics differ from
+//! ECMAScript's (`\d`, `\w`, `\s`, `.`, `\b`, identity escapes, surrogate pairs, lookaround), so this module parses
+//! each pattern itself and re-emits it in the `regex` crate's syntax with the ECMAScript meaning spelled out:
+//!
+//! - Patterns valid under ECMAScript's `u` flag get its semantics: code points, `\d` = `[0-9]`, `\w` = `[A-Za-z0-9_]`,
+//!   `\s` = ECMAScript white space and line terminators, `.` = anything but a line terminator, `\b` on ASCII words,
+//!   `\p{…}` general categories and scripts, surrogate-pair escapes combined into one code point.
+//! - Patterns the `u` flag rejects (identity escapes such as `\_`, `\p{Alnum}`, a quantified `$`) get the meaning of
+//!   Java's `java.util.regex`, the engine the Smithy toolchain validates patterns with: `\p{Alnum}` = `[A-Za-z0-9]`,
+//!   `\s` = ASCII white space, and `$` also matching before one final line terminator.
+//! - Lookaround is rewritten away, exactly: a lookahead at the anchored start becomes a separate check that must
+//!   (or must not) match, and a negative one-character lookbehind is pushed into what precedes it.
+//! - A very long counted repetition of one character class that spans the whole anchored pattern becomes a class
+//!   check plus a code-point count, keeping the automaton small.
+//!
+//! The result is a [`Plan`]: a list of `regex` crate patterns, each of which must (or must not) find a match, and an
+//! optional bound on the number of code points. Every regex is compiled here, so a pattern that would fail at run
+//! time fails codegen instead.
+
+use std::fmt::Write as _;
+
+/// How a pattern's meaning was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// ECMAScript with the `u` flag.
+    EcmaUnicode,
+    /// Java's `java.util.regex` (the pattern is invalid under the `u` flag).
+    Java,
+}
+
+/// A regex that must, or must not, find a match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// `regex` crate syntax.
+    pub regex: String,
+    /// Whether a match is required (`true`) or forbidden (`false`).
+    pub expect: bool,
+}
+
+/// How the generated crate checks one pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The pattern as written in the model.
+    pub original: String,
+    /// Whose semantics apply.
+    pub mode: Mode,
+    /// All must hold.
+    pub checks: Vec<Check>,
+    /// Bounds on the value's length in code points, when a long repetition was turned into a count.
+    pub chars: Option<(u32, Option<u32>)>,
+    /// What had to be interpreted, for the codegen report.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// Whether every string matches, so there is nothing to check.
+    pub fn is_trivial(&self) -> bool {
+        self.checks.is_empty() && self.chars.is_none()
+    }
+}
+
+/// The size limit the generated crate compiles its regexes with (bytes of compiled program).
+pub const SIZE_LIMIT: usize = 16 << 20;
+
+/// Repetitions of one class longer than this, spanning a whole anchored pattern, become a code-point count.
+const COUNT_THRESHOLD: u32 = 64;
+
+/// Decide how to check `pattern`.
+pub fn plan(pattern: &str) -> Result<Plan, String> {
+    let (ast, mode, mut notes) = match Parser::new(pattern, Mode::EcmaUnicode).parse() {
+        Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
+        Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
+            Ok(ast) => {
+                (ast, Mode::Java, vec![format!("invalid under the ECMAScript `u` flag ({u_err}); Java semantics")])
+            }
+            Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
+        },
+    };
+    let mut checks = Vec::new();
+    let mut chars = None;
+    let body = split_lookarounds(ast, mode, &mut checks, &mut notes)?;
+    let body = match count_run(&body) {
+        Some((class, min, max)) => {
+            notes.push(format!(
+                "repetition {{{min},{}}} of one class checked as a code-point count",
+                max.map_or(String::new(), |m| m.to_string())
+            ));
+            chars = Some((min, max));
+            Node::Concat(vec![Node::Start, Node::Repeat(Box::new(class), 0, None), Node::End])
+        }
+        None => body,
+    };
+    if !always_matches(&body) {
+        checks.insert(0, Check { regex: emit(&body, mode), expect: true });
+    } else if checks.is_empty() && chars.is_none() {
+        notes.push("matches every string".into());
+    }
+    for c in &checks {
+        regex::RegexBuilder::new(&c.regex)
+            .size_limit(SIZE_LIMIT)
+            .build()
+            .map_err(|e| format!("translated pattern `{}` does not compile: {e}", c.regex))?;
+    }
+    Ok(Plan { original: pattern.to_owned(), mode, checks, chars, notes })
+}
+
+/// One character-class item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Range(char, char),
+    /// A `regex` crate property name (`L`, `Greek`), maybe negated.
+    Prop(String, bool),
+    /// A nested class.
+    Class(Class),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Class {
+    negated: bool,
+    items: Vec<Item>,
+    /// Remove these (class difference).
+    minus: Vec<Class>,
+}
+
+impl Class {
+    fn of(items: Vec<Item>) -> Class {
+        Class { negated: false, items, minus: Vec::new() }
+    }
+    fn negate(mut self) -> Class {
+        self.negated = !self.negated;
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Empty,
+    Char(char),
+    Class(Class),
+    /// `^` (start of input).
+    Start,
+    /// `$` (end of input; in Java mode also before one final line terminator).
+    End,
+    /// `\b` (true) or `\B` (false), ASCII word characters.
+    WordBoundary(bool),
+    Group(Box<Node>),
+    /// Lookaround: (ahead, negated, inner).
+    Look(bool, bool, Box<Node>),
+    Concat(Vec<Node>),
+    Alt(Vec<Node>),
+    Repeat(Box<Node>, u32, Option<u32>),
+}
+
+fn ecma_space() -> Class {
+    let r = |a: u32, b: u32| Item::Range(char::from_u32(a).unwrap_or('\0'), char::from_u32(b).unwrap_or('\0'));
+    Class::of(vec![
+        r(0x09, 0x0D),
+        r(0x20, 0x20),
+        r(0xA0, 0xA0),
+        r(0x1680, 0x1680),
+        r(0x2000, 0x200A),
+        r(0x2028, 0x2029),
+        r(0x202F, 0x202F),
+        r(0x205F, 0x205F),
+        r(0x3000, 0x3000),
+        r(0xFEFF, 0xFEFF),
+    ])
+}
+
+fn java_space() -> Class {
+    Class::of(vec![Item::Range('\t', '\r'), Item::Range(' ', ' ')])
+}
+
+fn digit() -> Class {
+    Class::of(vec![Item::Range('0', '9')])
+}
+
+fn word() -> Class {
+    Class::of(vec![Item::Range('a', 'z'), Item::Range('A', 'Z'), Item::Range('0', '9'), Item::Range('_', '_')])
+}
+
+/// Line terminators: ECMAScript's four; Java adds U+0085.
+fn line_terminators(mode: Mode) -> Class {
+    let mut items = vec![Item::Range('\n', '\n'), Item::Range('\r', '\r'), Item::Range('\u{2028}', '\u{2029}')];
+    if mode == Mode::Java {
+        items.push(Item::Range('\u{85}', '\u{85}'));
+    }
+    Class::of(items)
+}
+
+/// ECMAScript general category names (short and long) and the `regex` crate name they map to.
+const CATEGORIES: &[(&str, &str)] = &[
+    ("L", "L"),
+    ("Letter", "L"),
+    ("Lu", "Lu"),
+    ("Uppercase_Letter", "Lu"),
+    ("Ll", "Ll"),
+    ("Lowercase_Letter", "Ll"),
+    ("Lt", "Lt"),
+    ("Titlecase_Letter", "Lt"),
+    ("LC", "LC"),
+    ("Cased_Letter", "LC"),
+    ("Lm", "Lm"),
+    ("Modifier_Letter", "Lm"),
+    ("Lo", "Lo"),
+    ("Other_Letter", "Lo"),
+    ("M", "M"),
+    ("Mark", "M"),
+    ("Mn", "Mn"),
+    ("Nonspacing_Mark", "Mn"),
+    ("Mc", "Mc"),
+    ("Spacing_Mark", "Mc"),
+    ("Me", "Me"),
+    ("Enclosing_Mark", "Me"),
+    ("N", "N"),
+    ("Number", "N"),
+    ("Nd", "Nd"),
+    ("Decimal_Number", "Nd"),
+    ("Nl", "Nl"),
+    ("Letter_Number", "Nl"),
+    ("No", "No"),
+    ("Other_Number", "No"),
+    ("P", "P"),
+    ("Punctuation", "P"),
+    ("Pc", "Pc"),
+    ("Connector_Punctuation", "Pc"),
+    ("Pd", "Pd"),
+    ("Dash_Punctuation", "Pd"),
+    ("Ps", "Ps"),
+    ("Open_Punctuation", "Ps"),
+    ("Pe", "Pe"),
+    ("Close_Punctuation", "Pe"),
+    ("Pi", "Pi"),
+    ("Initial_Punctuation", "Pi"),
+    ("Pf", "Pf"),
+    ("Final_Punctuation", "Pf"),
+    ("Po", "Po"),
+    ("Other_Punctuation", "Po"),
+    ("S", "S"),
+    ("Symbol", "S"),
+    ("Sm", "Sm"),
+    ("Math_Symbol", "Sm"),
+    ("Sc", "Sc"),
+    ("Currency_Symbol", "Sc"),
+    ("Sk", "Sk"),
+    ("Modifier_Symbol", "Sk"),
+    ("So", "So"),
+    ("Other_Symbol", "So"),
+    ("Z", "Z"),
+    ("Separator", "Z"),
+    ("Zs", "Zs"),
+    ("Space_Separator", "Zs"),
+    ("Zl", "Zl"),
+    ("Line_Separator", "Zl"),
+    ("Zp", "Zp"),
+    ("Paragraph_Separator", "Zp"),
+    ("C", "C"),
+    ("Other", "C"),
+    ("Cc", "Cc"),
+    ("Control", "Cc"),
+    ("Cf", "Cf"),
+    ("Format", "Cf"),
+    ("Cs", "Cs"),
+    ("Surrogate", "Cs"),
+    ("Co", "Co"),
+    ("Private_Use", "Co"),
+    ("Cn", "Cn"),
+    ("Unassigned", "Cn"),
+];
+
+/// Java's POSIX classes (ASCII unless UNICODE_CHARACTER_CLASS is set, which Smithy does not set).
+fn java_posix(name: &str) -> Option<Class> {
+    let r = Item::Range;
+    let items = match name {
+        "Lower" => vec![r('a', 'z')],
+        "Upper" => vec![r('A', 'Z')],
+        "ASCII" => vec![r('\0', '\x7F')],
+        "Alpha" => vec![r('a', 'z'), r('A', 'Z')],
+        "Digit" => vec![r('0', '9')],
+        "Alnum" => vec![r('a', 'z'), r('A', 'Z'), r('0', '9')],
+        "Punct" => vec![r('!', '/'), r(':', '@'), r('[', '`'), r('{', '~')],
+        "Graph" => vec![r('!', '~')],
+        "Print" => vec![r(' ', '~')],
+        "Blank" => vec![r(' ', ' '), r('\t', '\t')],
+        "Cntrl" => vec![r('\0', '\x1F'), r('\x7F', '\x7F')],
+        "XDigit" => vec![r('0', '9'), r('a', 'f'), r('A', 'F')],
+        "Space" => vec![r('\t', '\r'), r(' ', ' ')],
+        _ => return None,
+    };
+    Some(Class::of(items))
+}
+
+struct Parser<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    mode: Mode,
+    groups: u32,
+    _src: &'a str,
+}
+
+const SYNTAX: &str = "^$\\.*+?()[]{}|/";
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str, mode: Mode) -> Self {
+        Parser { chars: src.chars().collect(), pos: 0, mode, groups: 0, _src: src }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.chars.get(self.pos + n).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn err<T>(&self, msg: &str) -> Result<T, String> {
+        Err(format!("{msg} at offset {}", self.pos))
+    }
+
+    fn parse(mut self) -> Result<Node, String> {
+        let node = self.alternation()?;
+        if self.pos < self.chars.len() {
+            return self.err("unbalanced `)`");
+        }
+        Ok(node)
+    }
+
+    fn alternation(&mut self) -> Result<Node, String> {
+        let mut alts = vec![self.concat()?];
+        while self.eat('|') {
+            alts.push(self.concat()?);
+        }
+        Ok(if alts.len() == 1 { alts.pop().unwrap_or(Node::Empty) } else { Node::Alt(alts) })
+    }
+
+    fn concat(&mut self) -> Result<Node, String> {
+        let mut items = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            let atom = self.atom()?;
+            let atom = self.quantified(atom)?;
+            items.push(atom);
+        }
+        Ok(match items.len() {
+            0 => Node::Empty,
+            1 => items.pop().unwrap_or(Node::Empty),
+            _ => Node::Concat(items),
+        })
+    }
+
+    fn quantified(&mut self, atom: Node) -> Result<Node, String> {
+        let (min, max) = match self.peek() {
+            Some('*') => {
+                self.pos += 1;
+                (0, None)
+            }
+            Some('+') => {
+                self.pos += 1;
+                (1, None)
+            }
+            Some('?') => {
+                self.pos += 1;
+                (0, Some(1))
+            }
+            Some('{') => match self.braces()? {
+                Some(b) => b,
+                None => return Ok(atom),
+            },
+            _ => return Ok(atom),
+        };
+        self.eat('?'); // Laziness does not change whether a match exists.
+        let zero_width = matches!(atom, Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..));
+        if zero_width {
+            let lookahead = matches!(atom, Node::Look(true, ..));
+            if self.mode == Mode::EcmaUnicode {
+                return self.err("quantifier on an assertion");
+            }
+            if lookahead || matches!(atom, Node::Look(..)) {
+                return self.err("quantified lookaround");
+            }
+            // Java: a repeated zero-width assertion is the assertion itself, or nothing when it may repeat zero times.
+            return Ok(if min == 0 { Node::Empty } else { atom });
+        }
+        if let Some(m) = max {
+            if m < min {
+                return self.err("quantifier range out of order");
+            }
+        }
+        Ok(Node::Repeat(Box::new(atom), min, max))
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}` at the cursor: the bounds (cursor moved past), or `None` if it is not a quantifier.
+    fn braces(&mut self) -> Result<Option<(u32, Option<u32>)>, String> {
+        let start = self.pos;
+        self.pos += 1;
+        let num = |p: &mut Self| {
+            let s = p.pos;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.pos += 1;
+            }
+            let text: String = p.chars[s..p.pos].iter().collect();
+            if text.is_empty() {
+                None
+            } else {
+                Some(text.parse::<u32>().unwrap_or(u32::MAX))
+            }
+        };
+        let Some(min) = num(self) else {
+            self.pos = start;
+            return if self.mode == Mode::EcmaUnicode { self.err("lone `{`") } else { Ok(None) };
+        };
+        let max = if self.eat(',') { num(self) } else { Some(min) };
+        if !self.eat('}') {
+            self.pos = start;
+            return if self.mode == Mode::EcmaUnicode { self.err("incomplete quantifier") } else { Ok(None) };
+        }
+        Ok(Some((min, max)))
+    }
+
+    fn atom(&mut self) -> Result<Node, String> {
+        let Some(c) = self.peek() else { return self.err("unexpected end") };
+        self.pos += 1;
+        match c {
+            '^' => Ok(Node::Start),
+            '$' => Ok(Node::End),
+            '.' => Ok(Node::Class(line_terminators(self.mode).negate())),
+            '(' => self.group(),
+            '[' => Ok(Node::Class(self.class()?)),
+            '\\' => self.escape(false).map(|e| match e {
+                Escaped::Char(c) => Node::Char(c),
+                Escaped::Class(c) => Node::Class(c),
+                Escaped::Node(n) => n,
+            }),
+            '*' | '+' | '?' => self.err("nothing to repeat"),
+            '{' if self.mode == Mode::EcmaUnicode => self.err("lone `{`"),
+            '}' | ']' if self.mode == Mode::EcmaUnicode => self.err("lone bracket"),
+            c => Ok(Node::Char(c)),
+        }
+    }
+
+    fn group(&mut self) -> Result<Node, String> {
+        let node = if self.eat('?') {
+            match self.peek() {
+                Some(':') => {
+                    self.pos += 1;
+                    Node::Group(Box::new(self.alternation()?))
+                }
+                Some('=') | Some('!') => {
+                    let neg = self.peek() == Some('!');
+                    self.pos += 1;
+                    Node::Look(true, neg, Box::new(self.alternation()?))
+                }
+                Some('<') if matches!(self.peek_at(1), Some('=') | Some('!')) => {
+                    let neg = self.peek_at(1) == Some('!');
+                    self.pos += 2;
+                    Node::Look(false, neg, Box::new(self.alternation()?))
+                }
+                Some('<') => {
+                    // Named group.
+                    self.pos += 1;
+                    while self.peek().is_some_and(|c| c != '>') {
+                        self.pos += 1;
+                    }
+                    if !self.eat('>') {
+                        return self.err("unterminated group name");
+                    }
+                    self.groups += 1;
+                    Node::Group(Box::new(self.alternation()?))
+                }
+                _ => return self.err("unsupported group syntax"),
+            }
+        } else {
+            self.groups += 1;
+            Node::Group(Box::new(self.alternation()?))
+        };
+        if !self.eat(')') {
+            return self.err("missing `)`");
+        }
+        Ok(node)
+    }
+
+    fn class(&mut self) -> Result<Class, String> {
+        let negated = self.eat('^');
+        let mut items = Vec::new();
+        let mut first = true;
+        loop {
+            let Some(c) = self.peek() else { return self.err("unterminated character class") };
+            if c == ']' && !(first && self.mode == Mode::Java) {
+                self.pos += 1;
+                break;
+            }
+            first = false;
+            if c == '[' && self.mode == Mode::Java {
+                return self.err("nested Java character classes are not supported");
+            }
+            let lo = self.class_atom()?;
+            // A range?
+            if self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']') {
+                if let Escaped::Char(a) = lo {
+                    self.pos += 1;
+                    let hi = self.class_atom()?;
+                    match hi {
+                        Escaped::Char(b) => {
+                            if b < a {
+                                return self.err("character class range out of order");
+                            }
+                            items.push(Item::Range(a, b));
+                            continue;
+                        }
+                        Escaped::Class(cls) => {
+                            if self.mode == Mode::EcmaUnicode {
+                                return self.err("class escape in a range");
+                            }
+                            items.push(Item::Range(a, a));
+                            items.push(Item::Range('-', '-'));
+                            items.push(Item::Class(cls));
+                            continue;
+                        }
+                        Escaped::Node(_) => return self.err("assertion in a class"),
+                    }
+                } else if self.mode == Mode::EcmaUnicode {
+                    return self.err("class escape in a range");
+                }
+            }
+            match lo {
+                Escaped::Char(a) => items.push(Item::Range(a, a)),
+                Escaped::Class(cls) => items.push(Item::Class(cls)),
+                Escaped::Node(_) => return self.err("assertion in a class"),
+            }
+        }
+        Ok(Class { negated, items, minus: Vec::new() })
+    }
+
+    fn class_atom(&mut self) -> Result<Escaped, String> {
+        let Some(c) = self.peek() else { return self.err("unterminated character class") };
+        self.pos += 1;
+        if c == '\\' {
+            self.escape(true)
+        } else {
+            Ok(Escaped::Char(c))
+        }
+    }
+
+    fn hex(&mut self, n: usize) -> Option<u32> {
+        let text: String = self.chars.get(self.pos..self.pos + n)?.iter().collect();
+        if text.len() == n && text.chars().all(|c| c.is_ascii_hexdigit()) {
+            self.pos += n;
+            u32::from_str_radix(&text, 16).ok()
+        } else {
+            None
+        }
+    }
+
+    /// After a backslash.
+    fn escape(&mut self, in_class: bool) -> Result<Escaped, String> {
+        let Some(c) = self.peek() else { return self.err("trailing backslash") };
+        self.pos += 1;
+        let java = self.mode == Mode::Java;
+        Ok(match c {
+            'd' => Escaped::Class(digit()),
+            'D' => Escaped::Class(digit().negate()),
+            'w' => Escaped::Class(word()),
+            'W' => Escaped::Class(word().negate()),
+            's' => Escaped::Class(if java { java_space() } else { ecma_space() }),
+            'S' => Escaped::Class(if java { java_space() } else { ecma_space() }.negate()),
+            'b' if in_class && !java => Escaped::Char('\u{8}'),
+            'b' | 'B' if !in_class && java => return self.err("Java's Unicode word boundary is not supported"),
+            'b' if !in_class => Escaped::Node(Node::WordBoundary(true)),
+            'B' if !in_class => Escaped::Node(Node::WordBoundary(false)),
+            't' => Escaped::Char('\t'),
+            'n' => Escaped::Char('\n'),
+            'r' => Escaped::Char('\r'),
+            'f' => Escaped::Char('\u{c}'),
+            'v' if !java => Escaped::Char('\u{b}'),
+            '0' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => Escaped::Char('\0'),
+            'x' => match self.hex(2) {
+                Some(v) => Escaped::Char(char::from_u32(v).unwrap_or('\0')),
+                None => return self.err("bad \\x escape"),
+            },
+            'u' => self.unicode_escape()?,
+            'p' | 'P' => {
+                let negated = c == 'P';
+                if !self.eat('{') {
+                    return self.err("bad property escape");
+                }
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c != '}') {
+                    self.pos += 1;
+                }
+                let name: String = self.chars[start..self.pos].iter().collect();
+                if !self.eat('}') {
+                    return self.err("unterminated property escape");
+                }
+                let class = self.property(&name)?;
+                Escaped::Class(if negated { class.negate() } else { class })
+            }
+            '1'..='9' => return self.err("backreferences are not supported"),
+            'c' => match self.peek() {
+                Some(l) if l.is_ascii_alphabetic() => {
+                    self.pos += 1;
+                    Escaped::Char(char::from_u32(l as u32 % 32).unwrap_or('\0'))
+                }
+                _ => return self.err("bad \\c escape"),
+            },
+            c if SYNTAX.contains(c) => Escaped::Char(c),
+            '-' if in_class => Escaped::Char('-'),
+            c if java && !c.is_ascii_alphanumeric() => Escaped::Char(c),
+            c => return self.err(&format!("invalid identity escape `\\{c}`")),
+        })
+    }
+
+    fn unicode_escape(&mut self) -> Result<Escaped, String> {
+        let code = if self.peek() == Some('{') && self.mode == Mode::EcmaUnicode {
+            self.pos += 1;
+            let start = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                self.pos += 1;
+            }
+            let text: String = self.chars[start..self.pos].iter().collect();
+            if !self.eat('}') {
+                return self.err("bad \\u{…} escape");
+            }
+            u32::from_str_radix(&text, 16).ok().filter(|v| *v <= 0x10FFFF)
+        } else {
+            self.hex(4)
+        };
+        let Some(code) = code else { return self.err("bad \\u escape") };
+        if (0xD800..0xDC00).contains(&code) {
+            // A high surrogate: under `u` (and in Java) a following low-surrogate escape makes one code point.
+            let save = self.pos;
+            if self.eat('\\') && self.eat('u') {
+                if let Some(low) = self.hex(4).filter(|l| (0xDC00..0xE000).contains(l)) {
+                    let cp = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    return Ok(Escaped::Char(char::from_u32(cp).unwrap_or('\0')));
+                }
+            }
+            self.pos = save;
+        }
+        match char::from_u32(code) {
+            Some(c) => Ok(Escaped::Char(c)),
+            // A lone surrogate never occurs in a Rust string: it matches nothing.
+            None => Ok(Escaped::Class(Class::of(Vec::new()))),
+        }
+    }
+
+    fn property(&self, name: &str) -> Result<Class, String> {
+        let lookup = |n: &str| CATEGORIES.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+        if self.mode == Mode::Java {
+            if let Some(c) = java_posix(name) {
+                return Ok(c);
+            }
+            let n = name.strip_prefix("Is").unwrap_or(name);
+            return match lookup(n) {
+                Some(v) => Ok(Class::of(vec![Item::Prop(v.into(), false)])),
+                None => self.err(&format!("unsupported Java property `{name}`")),
+            };
+        }
+        let (key, value) = match name.split_once('=') {
+            Some((k, v)) => (Some(k), v),
+            None => (None, name),
+        };
+        let prop = match key {
+            None | Some("General_Category") | Some("gc") => lookup(value).map(str::to_owned),
+            Some("Script") | Some("sc") => Some(format!("Script={value}")),
+            Some("Script_Extensions") | Some("scx") => Some(format!("Script_Extensions={value}")),
+            _ => None,
+        };
+        match prop {
+            Some(p) => Ok(Class::of(vec![Item::Prop(p, false)])),
+            None => self.err(&format!("unknown property `\\p{{{name}}}`")),
+        }
+    }
+}
+
+enum Escaped {
+    Char(char),
+    Class(Class),
+    Node(Node),
+}
+
+/// Flatten the top level into a concatenation.
+fn items(node: Node) -> Vec<Node> {
+    match node {
+        Node::Concat(v) => v,
+        Node::Empty => Vec::new(),
+        other => vec![other],
+    }
+}
+
+/// Turn lookarounds into separate checks (leading lookaheads) or into the nodes before them (negative one-character
+/// lookbehinds); anything else is an error.
+fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mut Vec<String>) -> Result<Node, String> {
+    if !contains_look(&node) {
+        return Ok(node);
+    }
+    let mut seq = items(node);
+    // Leading `^` followed by lookaheads: each becomes `^inner` that must (or must not) match.
+    if seq.first() == Some(&Node::Start) {
+        while let Some(Node::Look(true, negated, _)) = seq.get(1) {
+            let negated = *negated;
+            let Node::Look(_, _, inner) = seq.remove(1) else { unreachable!() };
+            if contains_look(&inner) {
+                return Err("nested lookaround is not supported".into());
+            }
+            let body = Node::Concat(vec![Node::Start, Node::Group(inner)]);
+            checks.push(Check { regex: emit(&body, mode), expect: !negated });
+            notes.push(format!(
+                "leading {} lookahead checked as a separate regex",
+                if negated { "negative" } else { "positive" }
+            ));
+        }
+    }
+    // Negative one-character lookbehinds.
+    while let Some(i) = seq.iter().position(|n| matches!(n, Node::Look(false, ..))) {
+        let Node::Look(false, true, inner) = seq.remove(i) else {
+            return Err("only negative lookbehind of one character is supported".into());
+        };
+        let Some(class) = single_class(&inner) else {
+            return Err("only negative lookbehind of one character is supported".into());
+        };
+        let before: Vec<Node> = seq.drain(..i).collect();
+        let pushed = push_lookbehind(before, &class).ok_or("lookbehind not preceded by an anchored pattern")?;
+        seq.splice(0..0, pushed);
+        notes.push("negative lookbehind pushed into the preceding pattern".into());
+    }
+    let node = Node::Concat(seq);
+    if contains_look(&node) {
+        return Err("lookaround other than at the anchored start is not supported".into());
+    }
+    Ok(node)
+}
+
+fn contains_look(n: &Node) -> bool {
+    match n {
+        Node::Look(..) => true,
+        Node::Group(i) | Node::Repeat(i, _, _) => contains_look(i),
+        Node::Concat(v) | Node::Alt(v) => v.iter().any(contains_look),
+        _ => false,
+    }
+}
+
+fn single_class(n: &Node) -> Option<Class> {
+    match n {
+        Node::Char(c) => Some(Class::of(vec![Item::Range(*c, *c)])),
+        Node::Class(c) => Some(c.clone()),
+        Node::Group(i) => single_class(i),
+        _ => None,
+    }
+}
+
+fn nullable(n: &Node) -> bool {
+    match n {
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..) => true,
+        Node::Char(_) | Node::Class(_) => false,
+        Node::Group(i) => nullable(i),
+        Node::Repeat(i, min, _) => *min == 0 || nullable(i),
+        Node::Concat(v) => v.iter().all(nullable),
+        Node::Alt(v) => v.iter().any(nullable),
+    }
+}
+
+/// A node matching the non-empty strings of `n` whose last character is not in `c`.
+fn ends_outside(n: &Node, c: &Class) -> Option<Node> {
+    Some(match n {
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Node::Class(Class::of(Vec::new())),
+        Node::Look(..) => return None,
+        Node::Char(ch) => {
+            Node::Class(Class { negated: false, items: vec![Item::Range(*ch, *ch)], minus: vec![c.clone()] })
+        }
+        Node::Class(k) => {
+            Node::Class(Class { negated: false, items: vec![Item::Class(k.clone())], minus: vec![c.clone()] })
+        }
+        Node::Group(i) => Node::Group(Box::new(ends_outside(i, c)?)),
+        Node::Alt(v) => Node::Alt(v.iter().map(|a| ends_outside(a, c)).collect::<Option<_>>()?),
+        Node::Repeat(i, min, max) => {
+            if *max == Some(0) {
+                return Some(Node::Class(Class::of(Vec::new())));
+            }
+            let rest = Node::Repeat(i.clone(), min.saturating_sub(1), max.map(|m| m - 1));
+            Node::Concat(vec![rest, Node::Group(Box::new(ends_outside(i, c)?))])
+        }
+        Node::Concat(v) => {
+            // The last non-nullable-ending part decides: either the last item ends outside `c`, or it is empty and
+            // the rest does.
+            let Some((last, init)) = v.split_last() else { return Some(Node::Class(Class::of(Vec::new()))) };
+            let mut alts = vec![Node::Concat(init.iter().cloned().chain([ends_outside(last, c)?]).collect())];
+            if nullable(last) {
+                if let Some(empty) = empty_part(last) {
+                    alts.push(Node::Concat(vec![ends_outside(&Node::Concat(init.to_vec()), c)?, empty]));
+                }
+            }
+            Node::Group(Box::new(Node::Alt(alts)))
+        }
+    })
+}
+
+/// Rewrite `before (?<!c)` into an equivalent lookbehind-free sequence. The chain must start with `^`, so that an
+/// empty match of what lies between is at the start of input, where a negative lookbehind holds.
+fn push_lookbehind(before: Vec<Node>, c: &Class) -> Option<Vec<Node>> {
+    let rest = match before.split_first() {
+        Some((Node::Start, rest)) => rest.to_vec(),
+        _ => return None,
+    };
+    let body = Node::Concat(rest);
+    let mut alts = vec![ends_outside(&body, c)?];
+    if nullable(&body) {
+        alts.push(empty_part(&body)?);
+    }
+    Some(vec![Node::Start, Node::Group(Box::new(Node::Alt(alts)))])
+}
+
+/// A node matching only the empty string, under the same zero-width conditions as `n`'s empty matches.
+fn empty_part(n: &Node) -> Option<Node> {
+    match n {
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Some(n.clone()),
+        Node::Char(_) | Node::Class(_) | Node::Look(..) => None,
+        Node::Group(i) => empty_part(i),
+        Node::Repeat(_, 0, _) => Some(Node::Empty),
+        Node::Repeat(i, _, _) => empty_part(i),
+        Node::Concat(v) => v.iter().map(empty_part).collect::<Option<Vec<_>>>().map(Node::Concat),
+        Node::Alt(v) => {
+            let alts: Vec<Node> = v.iter().filter_map(empty_part).collect();
+            if alts.is_empty() {
+                None
+            } else {
+                Some(Node::Alt(alts))
+            }
+        }
+    }
+}
+
+/// `^ K{m,n} $` with one class `K` and a long bound: the class and the count.
+fn count_run(n: &Node) -> Option<(Node, u32, Option<u32>)> {
+    let Node::Concat(v) = n else { return None };
+    let [Node::Start, rep, Node::End] = v.as_slice() else { return None };
+    let mut rep = rep;
+    while let Node::Group(i) = rep {
+        rep = i;
+    }
+    let Node::Repeat(inner, min, max) = rep else { return None };
+    let mut inner: &Node = inner;
+    while let Node::Group(i) = inner {
+        inner = i;
+    }
+    let class = match inner {
+        Node::Class(_) | Node::Char(_) => inner.clone(),
+        _ => return None,
+    };
+    if max.unwrap_or(*min) <= COUNT_THRESHOLD && *min <= COUNT_THRESHOLD {
+        return None;
+    }
+    Some((class, *min, *max))
+}
+
+/// Nothing to check: the pattern finds an (empty) match in every string.
+fn always_matches(n: &Node) -> bool {
+    fn free(n: &Node) -> bool {
+        match n {
+            Node::Empty => true,
+            Node::Repeat(_, 0, _) => true,
+            Node::Group(i) => free(i),
+            Node::Concat(v) => v.iter().all(free),
+            Node::Alt(v) => v.iter().any(free),
+            _ => false,
+        }
+    }
+    free(n)
+}
+
+/// `regex` crate syntax for a node, with the semantics of `mode`.
+fn emit(n: &Node, mode: Mode) -> String {
+    let mut out = String::new();
+    emit_into(n, mode, &mut out);
+    out
+}
+
+fn emit_into(n: &Node, mode: Mode, out: &mut String) {
+    match n {
+        Node::Empty => {}
+        Node::Char(c) => push_char(*c, out),
+        Node::Class(c) => emit_class(c, out),
+        Node::Start => out.push_str(r"\A"),
+        Node::End => match mode {
+            Mode::EcmaUnicode => out.push_str(r"\z"),
+            // Java's `$`: the end, or just before one final line terminator.
+            Mode::Java => out.push_str(r"(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z"),
+        },
+        Node::WordBoundary(true) => out.push_str(r"(?-u:\b)"),
+        Node::WordBoundary(false) => out.push_str(r"(?-u:\B)"),
+        Node::Group(i) => {
+            out.push_str("(?:");
+            emit_into(i, mode, out);
+            out.push(')');
+        }
+        Node::Look(..) => out.push_str("(?:[^\\x{0}-\\x{10FFFF}])"),
+        Node::Concat(v) => {
+            for i in v {
+                if matches!(i, Node::Alt(_)) {
+                    out.push_str("(?:");
+                    emit_into(i, mode, out);
+                    out.push(')');
+                } else {
+                    emit_into(i, mode, out);
+                }
+            }
+        }
+        Node::Alt(v) => {
+            for (k, a) in v.iter().enumerate() {
+                if k > 0 {
+                    out.push('|');
+                }
+                emit_into(a, mode, out);
+            }
+        }
+        Node::Repeat(i, min, max) => {
+            if matches!(**i, Node::Char(_) | Node::Class(_)) {
+                emit_into(i, mode, out);
+            } else {
+                out.push_str("(?:");
+                emit_into(i, mode, out);
+                out.push(')');
+            }
+            match (min, max) {
+                (0, None) => out.push('*'),
+                (1, None) => out.push('+'),
+                (0, Some(1)) => out.push('?'),
+                (m, None) => {
+                    let _ = write!(out, "{{{m},}}");
+                }
+                (m, Some(x)) if m == x => {
+                    let _ = write!(out, "{{{m}}}");
+                }
+                (m, Some(x)) => {
+                    let _ = write!(out, "{{{m},{x}}}");
+                }
+            }
+        }
+    }
+}
+
+fn push_char(c: char, out: &mut String) {
+    if "\\.+*?()|[]{}^$#&-~".contains(c) {
+        out.push('\\');
+        out.push(c);
+    } else if c.is_ascii_graphic() || c == ' ' {
+        out.push(c);
+    } else {
+        let _ = write!(out, "\\x{{{:X}}}", c as u32);
+    }
+}
+
+fn emit_class(c: &Class, out: &mut String) {
+    let empty = c.items.is_empty();
+    if empty && c.minus.is_empty() {
+        // Matches nothing (or everything, negated).
+        out.push_str(if c.negated { r"[\x{0}-\x{10FFFF}]" } else { r"[^\x{0}-\x{10FFFF}]" });
+        return;
+    }
+    out.push('[');
+    if c.negated {
+        out.push('^');
+    }
+    if !c.minus.is_empty() {
+        out.push('[');
+    }
+    if empty {
+        out.push_str(r"^\x{0}-\x{10FFFF}");
+    }
+    for item in &c.items {
+        match item {
+            Item::Range(a, b) if a == b => push_char(*a, out),
+            Item::Range(a, b) => {
+                push_char(*a, out);
+                out.push('-');
+                push_char(*b, out);
+            }
+            Item::Prop(p, neg) => {
+                let _ = write!(out, "\\{}{{{p}}}", if *neg { 'P' } else { 'p' });
+            }
+            Item::Class(inner) => emit_class(inner, out),
+        }
+    }
+    if !c.minus.is_empty() {
+        out.push(']');
+        for m in &c.minus {
+            out.push_str("--");
+            emit_class(m, out);
+        }
+    }
+    out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(p: &Plan, s: &str) -> bool {
+        let count = s.chars().count() as u32;
+        if let Some((min, max)) = p.chars {
+            if count < min || max.is_some_and(|m| count > m) {
+                return false;
+            }
+        }
+        p.checks.iter().all(|c| regex::Regex::new(&c.regex).unwrap().is_match(s) == c.expect)
+    }
+
+    fn check(pattern: &str, yes: &[&str], no: &[&str]) {
+        let p = plan(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        for s in yes {
+            assert!(matches(&p, s), "{pattern} should match {s:?}; plan {p:?}");
+        }
+        for s in no {
+            assert!(!matches(&p, s), "{pattern} should not match {s:?}; plan {p:?}");
+        }
+    }
+
+    #[test]
+    fn search_semantics_not_anchored() {
+        check("[0-9]", &["a1b"], &["abc", ""]);
+        check("^a", &["ab"], &["ba"]);
+        check(".*", &["", "x\n"], &[]);
+        assert!(plan(".*").unwrap().checks.is_empty());
+    }
+
+    #[test]
+    fn ecma_classes() {
+        check(r"^\d+$", &["0123"], &["٣", "1a"]);
+        check(r"^\w+$", &["a_Z9"], &["é", "a-b"]);
+        check(r"^\s$", &["\u{a0}", "\u{feff}", "\u{2028}", "\t"], &["\u{85}", "a"]);
+        check(r"^.$", &["a", "é", "😀"], &["\n", "\r", "\u{2028}", ""]);
+        check(r"^[^a]$", &["😀"], &["a", "ab"]);
+    }
+
+    #[test]
+    fn escapes() {
+        check(r"^a\/b\.c$", &["a/b.c"], &["a/bxc"]);
+        check(r"^[\-a]$", &["-", "a"], &["b"]);
+        check(r"^\u0041\x42\u{43}$", &["ABC"], &["abc"]);
+        check(r"^[\uD800\uDC00-\uDBFF\uDFFF]$", &["😀", "\u{10000}"], &["a"]);
+    }
+
+    #[test]
+    fn java_mode_for_patterns_invalid_under_u() {
+        let p = plan(r"^[a-z\_]+$").unwrap();
+        assert_eq!(p.mode, Mode::Java);
+        check(r"^[a-z\_]+$", &["a_b", "ab\n"], &["a-b", "ab\n\n"]);
+        check(r"^arn:[\p{Alnum}\-]+:x", &["arn:aws-1:x"], &["arn:p{:x", "arn:é:x"]);
+        check(r"^([\p{L}_]*)${1,128}$", &["abc", "é_", ""], &["a b"]);
+    }
+
+    #[test]
+    fn lookaheads_become_checks() {
+        check(r"^(?!\s*$).+$", &["a", " a "], &["", "   ", "a\nb"]);
+        check(r"^(?=.{1,5}$)[a-z]+$", &["abc"], &["abcdef", ""]);
+        check(r"^(?!^[.-])^([a-zA-Z0-9-_.]+)$", &["a.b"], &[".a", "-a"]);
+    }
+
+    #[test]
+    fn lookbehind_is_pushed_into_the_pattern() {
+        let p = r"^(arn:x\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?$";
+        check(p, &["a", "ab-c", "arn:x/a-b", "a/12", "a-b/3"], &["a-", "a-/1", "-a", "arn:x/a-", ""]);
+        check(r"^([a-z]([a-z-]){0,5})(?<!-)$", &["a", "a-b"], &["a-", "ab-"]);
+    }
+
+    #[test]
+    fn long_class_runs_become_counts() {
+        let p = plan(r"^[\p{L}\p{M}\p{Z}\p{N}\p{P}]{0,1024}$").unwrap();
+        assert_eq!(p.chars, Some((0, Some(1024))));
+        check(r"^[\p{L}\p{N}]{0,1024}$", &["", "abc", &"é".repeat(1024)], &[&"a".repeat(1025), "a+"]);
+    }
+
+    #[test]
+    fn word_boundary_is_ascii() {
+        check(r"^(a\.?\b){2}$", &["a.a"], &["aa"]);
+    }
+
+    #[test]
+    fn unsupported_patterns_are_errors_not_panics() {
+        for p in [r"(a)\1", "(?<=ab)c", "a(?=b)", "[", "(", "a{2,1}"] {
+            assert!(plan(p).is_err(), "{p} should be rejected");
+        }
+    }
+}

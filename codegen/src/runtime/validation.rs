@@ -1,0 +1,371 @@
+//! Checking the modeled constraints (`@required`, `@length`, `@range`, `@pattern`, `@uniqueItems`) before a request
+//! leaves. Every violation is collected, each with the path of the offending value, the constraint and what was
+//! found; values of `@sensitive` members are never shown. A valid input is checked without allocating, and every
+//! check runs in time linear in the input: patterns use the `regex` crate's automata, never backtracking.
+//!
+//! This module is written once by the generator; the generated `validate` methods call into it.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Where a value sits in the input, by wire names: `PipelineParameters[3].Name`. Built on the stack while checking
+/// and turned into text only when a violation is recorded.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The input itself.
+    Root,
+    /// A member of a structure or union.
+    Field(&'a Path<'a>, &'static str),
+    /// An item of a list.
+    Index(&'a Path<'a>, usize),
+    /// An entry of a map.
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl<'a> Path<'a> {
+    /// The path of a member below this one.
+    pub fn field(&'a self, name: &'static str) -> Path<'a> {
+        Path::Field(self, name)
+    }
+
+    /// The path of a list item below this one.
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+
+    /// The path of a map entry below this one.
+    pub fn key(&'a self, k: &'a str) -> Path<'a> {
+        Path::Key(self, k)
+    }
+
+    fn render(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Field(parent, name) => {
+                parent.render(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Path::Index(parent, i) => {
+                parent.render(out);
+                out.push_str(&format!("[{i}]"));
+            }
+            Path::Key(parent, k) => {
+                parent.render(out);
+                out.push_str(&format!("[{k:?}]"));
+            }
+        }
+    }
+
+    fn to_text(self) -> String {
+        let mut s = String::new();
+        self.render(&mut s);
+        if s.is_empty() {
+            s.push_str("(input)");
+        }
+        s
+    }
+}
+
+/// Which constraint a value broke, with the bound and what was found.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// A `@required` member is missing.
+    Required,
+    /// `@length`: characters (Unicode code points) of a string, bytes of a blob, items of a list, entries of a map.
+    Length {
+        /// Inclusive minimum.
+        min: Option<u64>,
+        /// Inclusive maximum.
+        max: Option<u64>,
+        /// What was found.
+        actual: u64,
+        /// `characters`, `bytes`, `items` or `entries`.
+        unit: &'static str,
+    },
+    /// `@range` on a number.
+    Range {
+        /// Inclusive minimum.
+        min: Option<String>,
+        /// Inclusive maximum.
+        max: Option<String>,
+        /// What was found (`None` for a sensitive member).
+        actual: Option<String>,
+    },
+    /// `@pattern`: the value does not match.
+    Pattern {
+        /// The pattern as written in the model.
+        pattern: &'static str,
+        /// The value (`None` for a sensitive member), shortened when long.
+        value: Option<String>,
+    },
+    /// `@uniqueItems`: two items are equal.
+    UniqueItems {
+        /// Index of the first of the two.
+        first: usize,
+        /// Index of its duplicate.
+        duplicate: usize,
+    },
+}
+
+/// One broken constraint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    path: String,
+    constraint: Constraint,
+}
+
+impl Violation {
+    /// Where the value is, e.g. `PipelineParameters[3].Name`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong.
+    pub fn constraint(&self) -> &Constraint {
+        &self.constraint
+    }
+}
+
+fn bounds(min: Option<&dyn fmt::Display>, max: Option<&dyn fmt::Display>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "unbounded".into(),
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path)?;
+        match &self.constraint {
+            Constraint::Required => f.write_str("is required but was not set"),
+            Constraint::Length { min, max, actual, unit } => {
+                let b = bounds(min.as_ref().map(|m| m as _), max.as_ref().map(|m| m as _));
+                write!(f, "length must be {b} {unit}, but is {actual}")
+            }
+            Constraint::Range { min, max, actual } => {
+                let b = bounds(min.as_ref().map(|m| m as _), max.as_ref().map(|m| m as _));
+                match actual {
+                    Some(a) => write!(f, "must be {b}, but is {a}"),
+                    None => write!(f, "must be {b} (the sensitive value is not shown)"),
+                }
+            }
+            Constraint::Pattern { pattern, value } => match value {
+                Some(v) => write!(f, "{v:?} does not match the pattern {pattern}"),
+                None => write!(f, "does not match the pattern {pattern} (the sensitive value is not shown)"),
+            },
+            Constraint::UniqueItems { first, duplicate } => {
+                write!(f, "items must be unique, but item {duplicate} repeats item {first}")
+            }
+        }
+    }
+}
+
+/// Every constraint an input broke.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidationError {
+    shape: &'static str,
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// The type that was validated.
+    pub fn shape(&self) -> &'static str {
+        self.shape
+    }
+
+    /// The violations, in the order of the input's members.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        write!(f, "{} invalid value{} in {}:", n, if n == 1 { "" } else { "s" }, self.shape)?;
+        for v in &self.violations {
+            write!(f, "\n  - {v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Collects violations while checking. Allocates only when one is recorded.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<Violation>);
+
+impl Violations {
+    /// No violations yet.
+    pub fn new() -> Self {
+        Violations(Vec::new())
+    }
+
+    fn push(&mut self, path: &Path<'_>, constraint: Constraint) {
+        self.0.push(Violation { path: path.to_text(), constraint });
+    }
+
+    /// Record a missing required member.
+    pub fn required(&mut self, path: &Path<'_>) {
+        self.push(path, Constraint::Required);
+    }
+
+    /// `Ok` when nothing was recorded.
+    pub fn into_result(self, shape: &'static str) -> Result<(), ValidationError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { shape, violations: self.0 })
+        }
+    }
+}
+
+fn outside(n: u64, min: Option<u64>, max: Option<u64>) -> bool {
+    min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m)
+}
+
+/// `@length` of a string, in Unicode code points.
+#[inline]
+pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) {
+    let bytes = v.len() as u64;
+    // A string has at most as many code points as bytes, and at least a quarter as many.
+    let sure = min.map_or(true, |m| bytes / 4 >= m) && max.map_or(true, |m| bytes <= m);
+    if sure {
+        return;
+    }
+    let n = v.chars().count() as u64;
+    if outside(n, min, max) {
+        out.push(path, Constraint::Length { min, max, actual: n, unit: "characters" });
+    }
+}
+
+/// `@length` of a blob (bytes), list (items) or map (entries).
+#[inline]
+pub fn length_count(n: usize, unit: &'static str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) {
+    if outside(n as u64, min, max) {
+        out.push(path, Constraint::Length { min, max, actual: n as u64, unit });
+    }
+}
+
+/// `@range` of an integer.
+#[inline]
+pub fn range_int(v: i128, min: Option<i128>, max: Option<i128>, sensitive: bool, path: &Path<'_>, out: &mut Violations) {
+    if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
+        let actual = (!sensitive).then(|| v.to_string());
+        out.push(path, Constraint::Range { min: min.map(|m| m.to_string()), max: max.map(|m| m.to_string()), actual });
+    }
+}
+
+/// `@range` of a floating-point number. NaN is outside every range.
+#[inline]
+pub fn range_float(v: f64, min: Option<f64>, max: Option<f64>, sensitive: bool, path: &Path<'_>, out: &mut Violations) {
+    let bad = v.is_nan() || min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m);
+    if bad {
+        let actual = (!sensitive).then(|| v.to_string());
+        out.push(path, Constraint::Range { min: min.map(|m| m.to_string()), max: max.map(|m| m.to_string()), actual });
+    }
+}
+
+/// `@pattern`.
+#[inline]
+pub fn pattern(v: &str, p: &Pattern, sensitive: bool, path: &Path<'_>, out: &mut Violations) {
+    if !p.is_match(v) {
+        let value = (!sensitive).then(|| shorten(v));
+        out.push(path, Constraint::Pattern { pattern: p.source, value });
+    }
+}
+
+fn shorten(v: &str) -> String {
+    const MAX: usize = 80;
+    match v.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_owned(),
+    }
+}
+
+/// `@uniqueItems` of a list whose items can be hashed.
+pub fn unique_hash<T: std::hash::Hash + Eq>(items: &[T], path: &Path<'_>, out: &mut Violations) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = seen.insert(item, i) {
+            out.push(path, Constraint::UniqueItems { first, duplicate: i });
+            return;
+        }
+    }
+}
+
+/// `@uniqueItems` of a list of structures, unions or documents: items are compared by their JSON form.
+pub fn unique_json<T: serde::Serialize>(items: &[T], path: &Path<'_>, out: &mut Violations) {
+    if items.len() < 2 {
+        return;
+    }
+    let forms: Vec<String> = items.iter().map(|i| serde_json::to_string(i).unwrap_or_default()).collect();
+    unique_hash(&forms, path, out);
+}
+
+/// A `@pattern`, translated at codegen time into `regex` crate checks with the ECMAScript meaning (see the
+/// generator's `pattern` module), compiled on first use, once per process.
+pub struct Pattern {
+    source: &'static str,
+    checks: &'static [(&'static str, bool)],
+    chars: Option<(u32, Option<u32>)>,
+    compiled: OnceLock<Vec<regex::Regex>>,
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pattern").field("source", &self.source).finish()
+    }
+}
+
+/// The compiled-program size limit; the generator checked every pattern against it.
+pub const SIZE_LIMIT: usize = 16 << 20;
+
+impl Pattern {
+    /// A pattern: its source, the regexes that must (`true`) or must not (`false`) find a match, and optional
+    /// bounds on the number of code points.
+    pub const fn new(
+        source: &'static str,
+        checks: &'static [(&'static str, bool)],
+        chars: Option<(u32, Option<u32>)>,
+    ) -> Self {
+        Pattern { source, checks, chars, compiled: OnceLock::new() }
+    }
+
+    /// The pattern as written in the model.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `v` matches (the pattern finds a match somewhere in `v`).
+    pub fn is_match(&self, v: &str) -> bool {
+        if let Some((min, max)) = self.chars {
+            let n = v.chars().count();
+            if n < min as usize || max.is_some_and(|m| n > m as usize) {
+                return false;
+            }
+        }
+        let compiled = self.compiled.get_or_init(|| {
+            self.checks
+                .iter()
+                .map(|(re, _)| {
+                    regex::RegexBuilder::new(re)
+                        .size_limit(SIZE_LIMIT)
+                        .build()
+                        .expect("the generator compiled this regex with the same settings")
+                })
+                .collect()
+        });
+        compiled.iter().zip(self.checks).all(|(re, (_, expect))| re.is_match(v) == *expect)
+    }
+}
