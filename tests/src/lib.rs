@@ -79,3 +79,30 @@ pub fn shared() -> Option<PathBuf> {
         None
     }
 }
+
+/// A `StartPipelineExecution` input with every member set to a valid value (for validation tests and benches).
+pub fn full_start_pipeline_execution(
+) -> sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput;
+    use sagemaker_pipelines::types::{ParallelismConfiguration, Parameter, SelectedStep, SelectiveExecutionConfig};
+    StartPipelineExecutionInput::builder()
+        .pipeline_name("arn:aws:sagemaker:us-east-1:123456789012:pipeline/my-training-pipeline")
+        .pipeline_execution_display_name("nightly-run-2026-11-23")
+        .pipeline_execution_description("Nightly retraining on the latest data.")
+        .client_request_token("0f3c9a52-6f4e-4a7e-9b1d-2c8e7f5a1b3d")
+        .pipeline_parameters(Parameter::builder().name("InstanceType").value("ml.m5.xlarge").build())
+        .pipeline_parameters(Parameter::builder().name("InstanceCount").value("2").build())
+        .pipeline_parameters(Parameter::builder().name("Epochs").value("10").build())
+        .parallelism_configuration(ParallelismConfiguration::builder().max_parallel_execution_steps(4).build())
+        .pipeline_version_id(3)
+        .selective_execution_config(
+            SelectiveExecutionConfig::builder()
+                .source_pipeline_execution_arn(
+                    "arn:aws:sagemaker:us-east-1:123456789012:pipeline/my-training-pipeline/execution/abc123",
+                )
+                .selected_steps(SelectedStep::builder().step_name("Train").build())
+                .selected_steps(SelectedStep::builder().step_name("Evaluate").build())
+                .build(),
+        )
+        .build()
+}

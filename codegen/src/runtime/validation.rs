@@ -248,7 +248,14 @@ pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, 
 
 /// `@length` of a blob (bytes), list (items) or map (entries).
 #[inline]
-pub fn length_count(n: usize, unit: &'static str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) {
+pub fn length_count(
+    n: usize,
+    unit: &'static str,
+    min: Option<u64>,
+    max: Option<u64>,
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
     if outside(n as u64, min, max) {
         out.push(path, Constraint::Length { min, max, actual: n as u64, unit });
     }
@@ -256,7 +263,14 @@ pub fn length_count(n: usize, unit: &'static str, min: Option<u64>, max: Option<
 
 /// `@range` of an integer.
 #[inline]
-pub fn range_int(v: i128, min: Option<i128>, max: Option<i128>, sensitive: bool, path: &Path<'_>, out: &mut Violations) {
+pub fn range_int(
+    v: i128,
+    min: Option<i128>,
+    max: Option<i128>,
+    sensitive: bool,
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
     if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
         let actual = (!sensitive).then(|| v.to_string());
         out.push(path, Constraint::Range { min: min.map(|m| m.to_string()), max: max.map(|m| m.to_string()), actual });
