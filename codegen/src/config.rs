@@ -29,6 +29,8 @@ pub struct ModelSection {
     pub path: PathBuf,
     /// The service shape id (optional when the model has one service).
     pub service: Option<String>,
+    /// The AWS partition table, relative to the settings file.
+    pub partitions: Option<PathBuf>,
 }
 
 /// `[crate]`
@@ -58,6 +60,8 @@ pub struct Config {
     pub model: PathBuf,
     /// The service to generate.
     pub service: Option<String>,
+    /// The partition table, when there is one.
+    pub partitions: Option<PathBuf>,
     /// The operation selection.
     pub selection: Selection,
     /// Crate name.
@@ -80,6 +84,7 @@ pub fn load(path: &Path) -> Result<Config> {
         file: path.to_path_buf(),
         model: dir.join(&file.model.path),
         service: file.model.service,
+        partitions: file.model.partitions.map(|p| dir.join(p)),
         selection: Selection::Named(file.selection.operations),
         crate_name: file.krate.name,
         crate_version: file.krate.version,

@@ -53,7 +53,9 @@ fn space_items(text: &str) -> String {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let t = line.trim_start();
             // A run of one-line items (`mod a;`, `pub use b;`) stays together.
-            let closes_item = p.trim() == "}" || (p.trim_end().ends_with(';') && indent(p) == 0 && !t.ends_with(';'));
+            let comment = p.trim_start().starts_with("//");
+            let closes_item =
+                p.trim() == "}" || (p.trim_end().ends_with(';') && indent(p) == 0 && !t.ends_with(';') && !comment);
             const ITEM_STARTS: &[&str] = &[
                 "///", "//", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "mod ", "struct ", "enum ",
                 "type ", "use ", "trait ",

@@ -24,6 +24,7 @@ pub mod ir;
 pub mod model;
 pub mod pattern;
 pub mod resolve;
+pub mod rules;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,8 @@ pub struct Request<'a> {
     pub crate_version: &'a str,
     /// How the header names the model (a relative path or file name, never a machine path).
     pub model_source: &'a str,
+    /// The AWS partition table (`partitions.json`), needed when the endpoint rules call `aws.partition`.
+    pub partitions: Option<&'a Path>,
 }
 
 /// Generated files and what the generator had to interpret on the way.
@@ -65,14 +68,28 @@ pub fn generate_from_model(model: &model::Model, req: &Request<'_>) -> Result<BT
 pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<Generated> {
     let resolved = resolve::resolve(model, req.service, req.selection)?;
     let ir = ir::build(&resolved)?;
+    let partitions = match req.partitions {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::new(format!("cannot read the partition table: {e}")).in_file(path))?;
+            Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::new(format!("invalid partition table: {e}")).in_file(path))?,
+            )
+        }
+        None => None,
+    };
     let settings = emit::CrateSettings {
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
         model_source: req.model_source.to_owned(),
+        partitions,
     };
-    let emitted = emit::emit(&ir, &settings);
+    let mut emitted = emit::emit(&ir, &settings)?;
+    let mut report = ir.pattern_report();
+    report.append(&mut emitted.notes);
     let files = format::format(emitted, req.model_source)?;
-    Ok(Generated { files, report: ir.pattern_report() })
+    Ok(Generated { files, report })
 }
 
 /// Read a model file and generate the crate; errors name the file.

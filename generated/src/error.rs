@@ -32,3 +32,227 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+/// What the service said about a failed request: the HTTP status, the error code (with any `namespace#` prefix and
+/// `:…` suffix removed), the message and the request id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorMetadata {
+    pub(crate) status: u16,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+}
+
+impl ErrorMetadata {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The error code, e.g. `ValidationException`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The `x-amzn-RequestId` of the response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code.as_deref().unwrap_or("unknown error"))?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        write!(f, " (HTTP {}", self.status)?;
+        if let Some(r) = &self.request_id {
+            write!(f, ", request id {r}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// An error the service returned that the model does not declare for the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unhandled {
+    meta: ErrorMetadata,
+}
+
+impl Unhandled {
+    pub(crate) fn new(meta: ErrorMetadata) -> Self {
+        Unhandled { meta }
+    }
+
+    /// The error code, e.g. `ValidationException`.
+    pub fn code(&self) -> Option<&str> {
+        self.meta.code()
+    }
+
+    /// The message.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.meta.status()
+    }
+
+    /// The request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.meta.fmt(f)
+    }
+}
+
+impl std::error::Error for Unhandled {}
+
+/// A modeled or unmodeled error the service returned, with the response's metadata.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    err: E,
+    meta: ErrorMetadata,
+}
+
+impl<E> ServiceError<E> {
+    pub(crate) fn new(err: E, meta: ErrorMetadata) -> Self {
+        ServiceError { err, meta }
+    }
+
+    /// The operation's error.
+    pub fn err(&self) -> &E {
+        &self.err
+    }
+
+    /// Take the operation's error.
+    pub fn into_err(self) -> E {
+        self.err
+    }
+
+    /// Status, code, message and request id.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+/// A request could not be built: no region or credentials, an endpoint the rules reject, and the like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstructionError {
+    message: String,
+}
+
+impl ConstructionError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConstructionError { message: message.into() }
+    }
+}
+
+impl fmt::Display for ConstructionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConstructionError {}
+
+/// A response arrived but could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) message: String,
+}
+
+impl ResponseError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id, if the response had one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the response (HTTP {}): {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// Every way a call can fail.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The input broke a modeled constraint; nothing was sent.
+    Validation(crate::validation::ValidationError),
+    /// The request could not be built (region, credentials, endpoint).
+    Construction(ConstructionError),
+    /// An attempt did not finish within its timeout, and no retry was left.
+    Timeout(crate::http::TimeoutError),
+    /// The request could not be sent or the response not received (connection, I/O).
+    Dispatch(crate::http::TransportError),
+    /// A response arrived but could not be decoded.
+    Response(ResponseError),
+    /// The service returned an error.
+    Service(ServiceError<E>),
+}
+
+impl<E> SdkError<E> {
+    /// The operation's error, when the service returned one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(s) => Some(s.err()),
+            _ => None,
+        }
+    }
+
+    /// Take the operation's error, when the service returned one.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service(s) => Some(s.into_err()),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Validation(e) => write!(f, "invalid input, not sent: {e}"),
+            SdkError::Construction(e) => write!(f, "cannot build the request: {e}"),
+            SdkError::Timeout(e) => write!(f, "{e}"),
+            SdkError::Dispatch(e) => write!(f, "{e}"),
+            SdkError::Response(e) => write!(f, "{e}"),
+            SdkError::Service(e) => write!(f, "service error: {} (HTTP {})", e.err(), e.meta().status()),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::Validation(e) => Some(e),
+            SdkError::Construction(e) => Some(e),
+            SdkError::Timeout(e) => Some(e),
+            SdkError::Dispatch(e) => Some(e),
+            SdkError::Response(e) => Some(e),
+            SdkError::Service(e) => Some(e.err()),
+        }
+    }
+}

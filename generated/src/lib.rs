@@ -32,12 +32,22 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+mod endpoint_lib;
 pub mod error;
+pub mod http;
+mod invoke;
 pub mod operation;
+pub mod pagination;
 mod patterns;
 pub mod primitives;
 pub mod types;
 pub mod validation;
+pub use client::Client;
+pub use config::Config;
 
 /// The API version of the service model this crate was generated from.
 pub const API_VERSION: &str = "2017-07-24";

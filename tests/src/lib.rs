@@ -41,6 +41,7 @@ pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>>
             crate_name: &fixture_crate_name(name),
             crate_version: "0.0.0",
             model_source: &source,
+            partitions: None,
         },
     )
 }
@@ -50,12 +51,29 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
     let model = codegen::model::parse(text)?;
     codegen::generate_from_model(
         &model,
-        &Request { service: None, selection, crate_name: "fixture", crate_version: "0.0.0", model_source: "inline" },
+        &Request {
+            service: None,
+            selection,
+            crate_name: "fixture",
+            crate_version: "0.0.0",
+            model_source: "inline",
+            partitions: None,
+        },
     )
 }
 
 /// Files that are the same for every crate (the static runtime); snapshots leave them out.
-pub const RUNTIME_FILES: &[&str] = &["src/primitives.rs", "src/error.rs", "src/validation.rs"];
+pub const RUNTIME_FILES: &[&str] = &[
+    "src/primitives.rs",
+    "src/error.rs",
+    "src/validation.rs",
+    "src/config.rs",
+    "src/credentials.rs",
+    "src/endpoint_lib.rs",
+    "src/http.rs",
+    "src/invoke.rs",
+    "src/pagination.rs",
+];
 
 /// All generated files but the static runtime, concatenated with a banner per file, for a snapshot.
 pub fn render(files: &BTreeMap<String, String>) -> String {

@@ -184,6 +184,7 @@ fn error_names_the_file() {
         crate_name: "x",
         crate_version: "0.0.0",
         model_source: "broken.json",
+        partitions: None,
     };
     let err = codegen::generate(&path, &req).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(path.as_path()));

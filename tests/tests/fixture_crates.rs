@@ -42,7 +42,7 @@ fn fixture_crates_compile_and_behave() {
             // The behaviour tests use serde_json directly.
             let manifest = crate_dir.join("Cargo.toml");
             let text = std::fs::read_to_string(&manifest).unwrap();
-            let text = format!("{text}\n[dev-dependencies]\nserde_json = \"1\"\n");
+            let text = text.replacen("[dev-dependencies]\n", "[dev-dependencies]\nserde_json = \"1\"\n", 1);
             std::fs::write(&manifest, text).unwrap();
             std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             std::fs::copy(&behaviour, &dest).unwrap();

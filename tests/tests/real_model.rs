@@ -25,6 +25,7 @@ fn generated_crate_is_up_to_date() {
             crate_name: &cfg.crate_name,
             crate_version: &cfg.crate_version,
             model_source: "models/sagemaker-pipelines.json",
+            partitions: cfg.partitions.as_deref(),
         },
     )
     .expect("the committed model generates");
@@ -188,6 +189,7 @@ fn full_upstream_model_generates_every_operation() {
             crate_name: "sagemaker-full",
             crate_version: "0.0.0",
             model_source: "sagemaker-2017-07-24.json",
+            partitions: Some(&dir.join("models/partitions.json")),
         },
     )
     .unwrap();

@@ -73,6 +73,9 @@ struct ImportArgs {
     /// Compare instead of writing: fail if the model file is not what import makes.
     #[arg(long)]
     check: bool,
+    /// The AWS partition table to copy into `models/` (where the settings' `partitions` points).
+    #[arg(long)]
+    partitions: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -157,12 +160,13 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
             crate_name: &crate_name,
             crate_version: &cfg.crate_version,
             model_source: &source,
+            partitions: cfg.partitions.as_deref(),
         },
     )?;
     let elapsed = started.elapsed();
     let files = generated.files;
     if !generated.report.is_empty() && !a.check {
-        println!("Patterns interpreted (ECMAScript semantics kept exactly):");
+        println!("Notes (patterns interpreted, endpoint tests the partition table contradicts):");
         for line in &generated.report {
             println!("  {line}");
         }
@@ -207,6 +211,17 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     let imported = import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra)
         .map_err(|e| e.in_file(&a.from))?;
     let text = model::to_json(&imported.model)?;
+    if let (Some(from), Some(to)) = (&a.partitions, &cfg.partitions) {
+        let table = std::fs::read_to_string(from)
+            .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(from))?;
+        let value: serde_json::Value = serde_json::from_str(&table)
+            .map_err(|e| codegen::Error::new(format!("invalid partition table: {e}")).in_file(from))?;
+        let pretty = serde_json::to_string_pretty(&value).map_err(|e| codegen::Error::new(e.to_string()))? + "\n";
+        if !a.check {
+            std::fs::write(to, pretty).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(to))?;
+            println!("Copied the partition table into {}.", to.display());
+        }
+    }
     let current = std::fs::read_to_string(&cfg.model).unwrap_or_default();
     if a.check {
         if current == text {
@@ -317,6 +332,7 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                     crate_name: &cfg.crate_name,
                     crate_version: &cfg.crate_version,
                     model_source: "bench",
+                    partitions: cfg.partitions.as_deref(),
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);

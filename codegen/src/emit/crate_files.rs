@@ -10,6 +10,11 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/primitives.rs", include_str!("../runtime/primitives.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/validation.rs", include_str!("../runtime/validation.rs")),
+    ("src/config.rs", include_str!("../runtime/config.rs")),
+    ("src/credentials.rs", include_str!("../runtime/credentials.rs")),
+    ("src/endpoint_lib.rs", include_str!("../runtime/endpoint_lib.rs")),
+    ("src/http.rs", include_str!("../runtime/http.rs")),
+    ("src/invoke.rs", include_str!("../runtime/invoke.rs")),
 ];
 
 /// `src/lib.rs`.
@@ -34,6 +39,13 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     }
     let docs = inner_doc_attrs(&docs);
     let version = &s.version;
+    let pagination = if ir.operations.iter().any(|o| o.paginated.is_some()) {
+        quote!(
+            pub mod pagination;
+        )
+    } else {
+        quote!()
+    };
     let sdk_id = &s.sdk_id;
     let _ = settings;
     let tokens = quote! {
@@ -41,12 +53,23 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        pub mod client;
+        pub mod config;
+        pub mod credentials;
+        pub mod endpoint;
+        mod endpoint_lib;
         pub mod error;
+        pub mod http;
+        mod invoke;
         pub mod operation;
+        #pagination
         mod patterns;
         pub mod primitives;
         pub mod types;
         pub mod validation;
+
+        pub use client::Client;
+        pub use config::Config;
 
         /// The API version of the service model this crate was generated from.
         pub const API_VERSION: &str = #version;
@@ -60,6 +83,9 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
 /// Non-Rust files and the static runtime modules.
 pub fn text_files(ir: &Ir, settings: &CrateSettings) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = RUNTIME.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    if ir.operations.iter().any(|o| o.paginated.is_some()) {
+        out.push(("src/pagination.rs".into(), include_str!("../runtime/pagination.rs").into()));
+    }
     let n = ir.operations.len();
     let description = format!(
         "Small, fast-compiling Rust client for {} ({n} operation{}), generated from the Smithy model",
@@ -73,16 +99,39 @@ pub fn text_files(ir: &Ir, settings: &CrateSettings) -> Vec<(String, String)> {
 name = "{name}"
 version = "{version}"
 edition = "2021"
-rust-version = "1.80"
+rust-version = "1.94"
 description = "{description}"
 license = "Apache-2.0"
 readme = "README.md"
 
+[features]
+default = ["rustls"]
+# The default transport: hyper with rustls (ring) and the Mozilla root certificates.
+rustls = ["dep:bytes", "dep:http-body-util", "dep:hyper", "dep:hyper-rustls", "dep:hyper-util", "dep:rustls", "dep:webpki-roots"]
+# Credentials from aws-config's full provider chain (SSO, web identity, containers, instance metadata).
+aws-config = ["dep:aws-config"]
+
 [dependencies]
+aws-credential-types = "1"
+aws-sigv4 = {{ version = "1", default-features = false, features = ["sign-http", "http1"] }}
 base64 = "0.22"
+http = "1"
 regex = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+tokio = {{ version = "1", features = ["time"] }}
+uuid = {{ version = "1", features = ["v4"] }}
+aws-config = {{ version = "1", optional = true, default-features = false, features = ["rt-tokio", "default-https-client"] }}
+bytes = {{ version = "1", optional = true }}
+http-body-util = {{ version = "0.1", optional = true }}
+hyper = {{ version = "1", optional = true, features = ["client", "http1"] }}
+hyper-rustls = {{ version = "0.27", optional = true, default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"] }}
+hyper-util = {{ version = "0.1", optional = true, features = ["client-legacy", "http1", "tokio"] }}
+rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
+webpki-roots = {{ version = "1", optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
             name = settings.name,
             version = settings.version,

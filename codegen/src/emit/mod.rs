@@ -7,7 +7,9 @@ use quote::quote;
 
 use crate::ir::{Ir, Type, TypePath, TypeRef};
 
+pub mod client;
 pub mod crate_files;
+pub mod endpoints;
 pub mod operations;
 pub mod types;
 pub mod validators;
@@ -26,6 +28,8 @@ pub struct Emitted {
     pub rust: Vec<RustFile>,
     /// Other files (Cargo.toml, README.md, static runtime modules), already text.
     pub text: Vec<(String, String)>,
+    /// What the emitter had to note for the maintainer.
+    pub notes: Vec<String>,
 }
 
 /// Crate-level settings that do not come from the model.
@@ -37,17 +41,22 @@ pub struct CrateSettings {
     pub version: String,
     /// Where the model came from, for the header (a relative path).
     pub model_source: String,
+    /// The AWS partition table, for endpoint rules that call `aws.partition`.
+    pub partitions: Option<serde_json::Value>,
 }
 
 /// Emit the whole crate.
-pub fn emit(ir: &Ir, settings: &CrateSettings) -> Emitted {
+pub fn emit(ir: &Ir, settings: &CrateSettings) -> crate::Result<Emitted> {
     let mut rust = Vec::new();
+    let (endpoint, notes) = endpoints::emit(ir, settings.partitions.as_ref())?;
+    rust.push(endpoint);
+    rust.push(client::client_file(ir, &settings.name));
     rust.extend(types::emit(ir));
     rust.extend(operations::emit(ir));
     rust.push(validators::patterns_file(ir));
     rust.push(crate_files::lib_rs(ir, settings));
     let text = crate_files::text_files(ir, settings);
-    Emitted { rust, text }
+    Ok(Emitted { rust, text, notes })
 }
 
 /// An identifier, raw when the name says so (`r#type`).

@@ -25,6 +25,8 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
         let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };
         let name_doc =
             format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
+        let extras = super::client::operation_extras(op, ir);
+        let client_builders = super::client::builder_names(op);
         let tokens = quote! {
             #docs
             #allow
@@ -36,9 +38,12 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
             #input
             #output
 
-            /// Builders for this operation's input and output.
+            #extras
+
+            /// Builders for this operation's input and output, and its client-side builders.
             pub mod builders {
                 pub use super::{#input_builder, #output_builder};
+                pub use super::{#(#client_builders),*};
             }
         };
         files.push(RustFile { path: format!("src/operation/{}.rs", crate::ident::unraw(&op.module)), tokens });

@@ -184,6 +184,7 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
     let mut build_inits = Vec::new();
     let mut default_fns = Vec::new();
     let mut debug_fields = Vec::new();
+    let mut to_builder = Vec::new();
 
     for f in &s.fields {
         let fname = ident(&f.name);
@@ -330,6 +331,11 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
             }
         };
         build_inits.push(init);
+        to_builder.push(if f.optional {
+            quote!(#fname: self.#fname,)
+        } else {
+            quote!(#fname: ::std::option::Option::Some(self.#fname),)
+        });
         let label = crate::ident::unraw(&f.name);
         debug_fields.push(if f.sensitive || s.sensitive {
             quote!(.field(#label, &#REDACTED))
@@ -389,6 +395,11 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
             #[doc = #new_builder_doc]
             pub fn builder() -> #builder_full {
                 ::std::default::Default::default()
+            }
+
+            /// A builder holding this value's members, to change some of them.
+            pub fn into_builder(self) -> #builder_full {
+                #builder_full { #(#to_builder)* }
             }
         }
 

@@ -236,7 +236,7 @@ fn outside(n: u64, min: Option<u64>, max: Option<u64>) -> bool {
 pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) {
     let bytes = v.len() as u64;
     // A string has at most as many code points as bytes, and at least a quarter as many.
-    let sure = min.map_or(true, |m| bytes / 4 >= m) && max.map_or(true, |m| bytes <= m);
+    let sure = min.is_none_or(|m| bytes / 4 >= m) && max.is_none_or(|m| bytes <= m);
     if sure {
         return;
     }

@@ -57,6 +57,16 @@ impl DeletePipelineInput {
     pub fn builder() -> crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
+        crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
+            client_request_token: self.client_request_token,
+            pipeline_name: self.pipeline_name,
+        }
+    }
 }
 
 /// A builder for [`DeletePipelineInput`].
@@ -220,6 +230,15 @@ impl DeletePipelineOutput {
     pub fn builder() -> crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
+        crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
+            pipeline_arn: self.pipeline_arn,
+        }
+    }
 }
 
 /// A builder for [`DeletePipelineOutput`].
@@ -305,7 +324,245 @@ impl DeletePipelineOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `DeletePipeline`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum DeletePipelineError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl DeletePipelineError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        DeletePipelineError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        DeletePipelineError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        DeletePipelineError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        DeletePipelineError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => DeletePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            DeletePipelineError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            DeletePipelineError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            DeletePipelineError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            DeletePipelineError::ConflictException(e) => e.message(),
+            DeletePipelineError::ResourceNotFound(e) => e.message(),
+            DeletePipelineError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, DeletePipelineError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, DeletePipelineError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, DeletePipelineError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for DeletePipelineError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DeletePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
+            DeletePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
+            DeletePipelineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for DeletePipelineError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DeletePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
+            DeletePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
+            DeletePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::delete_pipeline::DeletePipelineInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        crate::error::SdkError<DeletePipelineError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        crate::error::SdkError<DeletePipelineError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(handle, OPERATION_NAME, body, DeletePipelineError::parse)
+            .await
+    }
+}
+
+/// Builds and sends a `DeletePipeline` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct DeletePipelineFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder,
+}
+
+impl DeletePipelineFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        DeletePipelineFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::delete_pipeline::DeletePipelineInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        crate::error::SdkError<DeletePipelineError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Required.* *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// Name of the pipeline to remove.
+    ///
+    /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    pub fn pipeline_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_name`.
+    pub fn set_pipeline_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_name(input);
+        self
+    }
+
+    /// The `pipeline_name` set so far.
+    pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_name()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{DeletePipelineInputBuilder, DeletePipelineOutputBuilder};
+    pub use super::DeletePipelineFluentBuilder;
 }

@@ -57,6 +57,16 @@ impl DescribePipelineInput {
     pub fn builder() -> crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
+        crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
+            pipeline_name: self.pipeline_name,
+            pipeline_version_id: self.pipeline_version_id,
+        }
+    }
 }
 
 /// A builder for [`DescribePipelineInput`].
@@ -414,6 +424,29 @@ impl DescribePipelineOutput {
     /// Creates a new builder for [`DescribePipelineOutput`].
     pub fn builder() -> crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder {
         ::std::default::Default::default()
+    }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder {
+        crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder {
+            created_by: self.created_by,
+            creation_time: self.creation_time,
+            last_modified_by: self.last_modified_by,
+            last_modified_time: self.last_modified_time,
+            last_run_time: self.last_run_time,
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_arn: self.pipeline_arn,
+            pipeline_definition: self.pipeline_definition,
+            pipeline_description: self.pipeline_description,
+            pipeline_display_name: self.pipeline_display_name,
+            pipeline_name: self.pipeline_name,
+            pipeline_status: self.pipeline_status,
+            pipeline_version_description: self.pipeline_version_description,
+            pipeline_version_display_name: self.pipeline_version_display_name,
+            role_arn: self.role_arn,
+        }
     }
 }
 
@@ -1017,7 +1050,207 @@ impl DescribePipelineOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `DescribePipeline`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum DescribePipelineError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl DescribePipelineError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        DescribePipelineError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        DescribePipelineError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => DescribePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            DescribePipelineError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineError::ResourceNotFound(e) => e.message(),
+            DescribePipelineError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, DescribePipelineError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, DescribePipelineError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for DescribePipelineError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DescribePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
+            DescribePipelineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for DescribePipelineError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DescribePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
+            DescribePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::describe_pipeline::DescribePipelineInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        crate::error::SdkError<DescribePipelineError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        crate::error::SdkError<DescribePipelineError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(handle, OPERATION_NAME, body, DescribePipelineError::parse)
+            .await
+    }
+}
+
+/// Builds and sends a `DescribePipeline` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct DescribePipelineFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder,
+}
+
+impl DescribePipelineFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        DescribePipelineFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::describe_pipeline::DescribePipelineInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        crate::error::SdkError<DescribePipelineError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Name or ARN of the pipeline to look up.
+    ///
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    pub fn pipeline_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_name`.
+    pub fn set_pipeline_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_name(input);
+        self
+    }
+
+    /// The `pipeline_name` set so far.
+    pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_name()
+    }
+
+    /// Identifier of the pipeline version to look up.
+    ///
+    /// *Constraints:* value at least 1.
+    pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+        self.inner = self.inner.pipeline_version_id(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_version_id`.
+    pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
+        self.inner = self.inner.set_pipeline_version_id(input);
+        self
+    }
+
+    /// The `pipeline_version_id` set so far.
+    pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
+        self.inner.get_pipeline_version_id()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{DescribePipelineInputBuilder, DescribePipelineOutputBuilder};
+    pub use super::DescribePipelineFluentBuilder;
 }

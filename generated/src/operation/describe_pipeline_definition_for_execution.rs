@@ -41,6 +41,15 @@ impl DescribePipelineDefinitionForExecutionInput {
     pub fn builder() -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
+        crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`DescribePipelineDefinitionForExecutionInput`].
@@ -177,6 +186,16 @@ impl DescribePipelineDefinitionForExecutionOutput {
     pub fn builder() -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder {
+        crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder {
+            creation_time: self.creation_time,
+            pipeline_definition: self.pipeline_definition,
+        }
+    }
 }
 
 /// A builder for [`DescribePipelineDefinitionForExecutionOutput`].
@@ -293,10 +312,212 @@ impl DescribePipelineDefinitionForExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `DescribePipelineDefinitionForExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum DescribePipelineDefinitionForExecutionError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl DescribePipelineDefinitionForExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        DescribePipelineDefinitionForExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        DescribePipelineDefinitionForExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                DescribePipelineDefinitionForExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineDefinitionForExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            DescribePipelineDefinitionForExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
+                e.message()
+            }
+            DescribePipelineDefinitionForExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, DescribePipelineDefinitionForExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, DescribePipelineDefinitionForExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for DescribePipelineDefinitionForExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for DescribePipelineDefinitionForExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                DescribePipelineDefinitionForExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `DescribePipelineDefinitionForExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct DescribePipelineDefinitionForExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder,
+}
+
+impl DescribePipelineDefinitionForExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        DescribePipelineDefinitionForExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// ARN identifying the pipeline execution whose definition to retrieve.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         DescribePipelineDefinitionForExecutionInputBuilder,
         DescribePipelineDefinitionForExecutionOutputBuilder,
     };
+    pub use super::DescribePipelineDefinitionForExecutionFluentBuilder;
 }

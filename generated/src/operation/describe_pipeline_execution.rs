@@ -41,6 +41,15 @@ impl DescribePipelineExecutionInput {
     pub fn builder() -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
+        crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`DescribePipelineExecutionInput`].
@@ -358,6 +367,28 @@ impl DescribePipelineExecutionOutput {
     /// Creates a new builder for [`DescribePipelineExecutionOutput`].
     pub fn builder() -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder {
         ::std::default::Default::default()
+    }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder {
+        crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder {
+            created_by: self.created_by,
+            creation_time: self.creation_time,
+            failure_reason: self.failure_reason,
+            last_modified_by: self.last_modified_by,
+            last_modified_time: self.last_modified_time,
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_arn: self.pipeline_arn,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+            pipeline_execution_description: self.pipeline_execution_description,
+            pipeline_execution_display_name: self.pipeline_execution_display_name,
+            pipeline_execution_status: self.pipeline_execution_status,
+            pipeline_experiment_config: self.pipeline_experiment_config,
+            pipeline_version_id: self.pipeline_version_id,
+            selective_execution_config: self.selective_execution_config,
+        }
     }
 }
 
@@ -902,9 +933,209 @@ impl DescribePipelineExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `DescribePipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum DescribePipelineExecutionError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl DescribePipelineExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        DescribePipelineExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        DescribePipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                DescribePipelineExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            DescribePipelineExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            DescribePipelineExecutionError::ResourceNotFound(e) => e.message(),
+            DescribePipelineExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, DescribePipelineExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, DescribePipelineExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for DescribePipelineExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            DescribePipelineExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            DescribePipelineExecutionError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for DescribePipelineExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            DescribePipelineExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            DescribePipelineExecutionError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        crate::error::SdkError<DescribePipelineExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        crate::error::SdkError<DescribePipelineExecutionError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                DescribePipelineExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `DescribePipelineExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct DescribePipelineExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder,
+}
+
+impl DescribePipelineExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        DescribePipelineExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        crate::error::SdkError<DescribePipelineExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// ARN identifying the pipeline execution to describe.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         DescribePipelineExecutionInputBuilder, DescribePipelineExecutionOutputBuilder,
     };
+    pub use super::DescribePipelineExecutionFluentBuilder;
 }

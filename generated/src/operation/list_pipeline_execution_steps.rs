@@ -85,6 +85,18 @@ impl ListPipelineExecutionStepsInput {
     pub fn builder() -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
+        crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+            sort_order: self.sort_order,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineExecutionStepsInput`].
@@ -323,6 +335,16 @@ impl ListPipelineExecutionStepsOutput {
     pub fn builder() -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder {
+        crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder {
+            next_token: self.next_token,
+            pipeline_execution_steps: self.pipeline_execution_steps,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineExecutionStepsOutput`].
@@ -457,9 +479,360 @@ impl ListPipelineExecutionStepsOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `ListPipelineExecutionSteps`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum ListPipelineExecutionStepsError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListPipelineExecutionStepsError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        ListPipelineExecutionStepsError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        ListPipelineExecutionStepsError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                ListPipelineExecutionStepsError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineExecutionStepsError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            ListPipelineExecutionStepsError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineExecutionStepsError::ResourceNotFound(e) => e.message(),
+            ListPipelineExecutionStepsError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, ListPipelineExecutionStepsError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, ListPipelineExecutionStepsError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for ListPipelineExecutionStepsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            ListPipelineExecutionStepsError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            ListPipelineExecutionStepsError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for ListPipelineExecutionStepsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            ListPipelineExecutionStepsError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListPipelineExecutionStepsError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::error::SdkError<ListPipelineExecutionStepsError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::error::SdkError<ListPipelineExecutionStepsError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                ListPipelineExecutionStepsError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `ListPipelineExecutionSteps` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionStepsFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder,
+}
+
+impl ListPipelineExecutionStepsFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        ListPipelineExecutionStepsFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::error::SdkError<ListPipelineExecutionStepsError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Follow the pages of the result: `into_paginator().send()` yields each page,
+    /// `into_paginator().items().send()` each item.
+    pub fn into_paginator(self) -> ListPipelineExecutionStepsPaginator {
+        ListPipelineExecutionStepsPaginator {
+            handle: self.handle,
+            inner: self.inner,
+            page_size: ::std::option::Option::None,
+        }
+    }
+
+    /// Upper bound on how many steps a single response may contain.
+    ///
+    /// *Constraints:* value 1..=100.
+    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_results(input);
+        self
+    }
+
+    /// Sets or clears `max_results`.
+    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_results(input);
+        self
+    }
+
+    /// The `max_results` set so far.
+    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+        self.inner.get_max_results()
+    }
+
+    /// Pagination token returned by an earlier, truncated `ListPipelineExecutionSteps` call; pass it to fetch the following page of steps.
+    ///
+    /// *Constraints:* length 0..=8192; pattern `.*`.
+    pub fn next_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.next_token(input);
+        self
+    }
+
+    /// Sets or clears `next_token`.
+    pub fn set_next_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_next_token(input);
+        self
+    }
+
+    /// The `next_token` set so far.
+    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_next_token()
+    }
+
+    /// ARN identifying the pipeline execution whose steps to list.
+    ///
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+
+    /// Order in which the steps are returned, sorted by creation time by default.
+    pub fn sort_order(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::SortOrder>,
+    ) -> Self {
+        self.inner = self.inner.sort_order(input);
+        self
+    }
+
+    /// Sets or clears `sort_order`.
+    pub fn set_sort_order(
+        mut self,
+        input: ::std::option::Option<crate::types::SortOrder>,
+    ) -> Self {
+        self.inner = self.inner.set_sort_order(input);
+        self
+    }
+
+    /// The `sort_order` set so far.
+    pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
+        self.inner.get_sort_order()
+    }
+}
+
+/// The pages of `ListPipelineExecutionSteps`, following `NextToken` until the service returns none.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionStepsPaginator {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder,
+    page_size: ::std::option::Option<i32>,
+}
+
+impl ListPipelineExecutionStepsPaginator {
+    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(n);
+        self
+    }
+
+    /// Start fetching; `next().await` yields each page.
+    pub fn send(
+        self,
+    ) -> crate::pagination::PageStream<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        ListPipelineExecutionStepsError,
+    > {
+        let mut inner = self.inner;
+        if let ::std::option::Option::Some(n) = self.page_size {
+            inner = inner.set_max_results(::std::option::Option::Some(n));
+        }
+        let first = inner.get_next_token().clone();
+        let handle = self.handle;
+        crate::pagination::PageStream::new(
+            first,
+            |
+                page: &crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput|
+            page.next_token.as_deref(),
+            ::std::sync::Arc::new(move |token| {
+                let handle = handle.clone();
+                let input = inner.clone().set_next_token(token).build();
+                ::std::boxed::Box::pin(async move {
+                    input.send_with_handle(&handle).await
+                })
+            }),
+        )
+    }
+
+    /// The items of every page, in order.
+    pub fn items(self) -> ListPipelineExecutionStepsItemsPaginator {
+        ListPipelineExecutionStepsItemsPaginator(self)
+    }
+}
+
+/// The items of every page of `ListPipelineExecutionSteps`.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionStepsItemsPaginator(ListPipelineExecutionStepsPaginator);
+
+impl ListPipelineExecutionStepsItemsPaginator {
+    /// Start fetching; `next().await` yields each item.
+    pub fn send(
+        self,
+    ) -> crate::pagination::ItemStream<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::types::PipelineExecutionStep,
+        ListPipelineExecutionStepsError,
+    > {
+        crate::pagination::ItemStream::new(
+            self.0.send(),
+            |
+                page: crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput|
+            page.pipeline_execution_steps.unwrap_or_default(),
+        )
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         ListPipelineExecutionStepsInputBuilder, ListPipelineExecutionStepsOutputBuilder,
+    };
+    pub use super::{
+        ListPipelineExecutionStepsFluentBuilder, ListPipelineExecutionStepsPaginator,
+        ListPipelineExecutionStepsItemsPaginator,
     };
 }

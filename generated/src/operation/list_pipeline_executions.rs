@@ -123,6 +123,21 @@ impl ListPipelineExecutionsInput {
     pub fn builder() -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
+        crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
+            created_after: self.created_after,
+            created_before: self.created_before,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            pipeline_name: self.pipeline_name,
+            sort_by: self.sort_by,
+            sort_order: self.sort_order,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineExecutionsInput`].
@@ -444,6 +459,16 @@ impl ListPipelineExecutionsOutput {
     pub fn builder() -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder {
+        crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder {
+            next_token: self.next_token,
+            pipeline_execution_summaries: self.pipeline_execution_summaries,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineExecutionsOutput`].
@@ -580,9 +605,429 @@ impl ListPipelineExecutionsOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `ListPipelineExecutions`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum ListPipelineExecutionsError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListPipelineExecutionsError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        ListPipelineExecutionsError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        ListPipelineExecutionsError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                ListPipelineExecutionsError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineExecutionsError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            ListPipelineExecutionsError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineExecutionsError::ResourceNotFound(e) => e.message(),
+            ListPipelineExecutionsError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, ListPipelineExecutionsError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, ListPipelineExecutionsError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for ListPipelineExecutionsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            ListPipelineExecutionsError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            ListPipelineExecutionsError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for ListPipelineExecutionsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            ListPipelineExecutionsError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListPipelineExecutionsError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::error::SdkError<ListPipelineExecutionsError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::error::SdkError<ListPipelineExecutionsError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                ListPipelineExecutionsError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `ListPipelineExecutions` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionsFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder,
+}
+
+impl ListPipelineExecutionsFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        ListPipelineExecutionsFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::list_pipeline_executions::ListPipelineExecutionsInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::error::SdkError<ListPipelineExecutionsError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Follow the pages of the result: `into_paginator().send()` yields each page,
+    /// `into_paginator().items().send()` each item.
+    pub fn into_paginator(self) -> ListPipelineExecutionsPaginator {
+        ListPipelineExecutionsPaginator {
+            handle: self.handle,
+            inner: self.inner,
+            page_size: ::std::option::Option::None,
+        }
+    }
+
+    /// Only include executions created later than this time.
+    pub fn created_after(
+        mut self,
+        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+    ) -> Self {
+        self.inner = self.inner.created_after(input);
+        self
+    }
+
+    /// Sets or clears `created_after`.
+    pub fn set_created_after(
+        mut self,
+        input: ::std::option::Option<crate::primitives::DateTime>,
+    ) -> Self {
+        self.inner = self.inner.set_created_after(input);
+        self
+    }
+
+    /// The `created_after` set so far.
+    pub fn get_created_after(
+        &self,
+    ) -> &::std::option::Option<crate::primitives::DateTime> {
+        self.inner.get_created_after()
+    }
+
+    /// Only include executions created earlier than this time.
+    pub fn created_before(
+        mut self,
+        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+    ) -> Self {
+        self.inner = self.inner.created_before(input);
+        self
+    }
+
+    /// Sets or clears `created_before`.
+    pub fn set_created_before(
+        mut self,
+        input: ::std::option::Option<crate::primitives::DateTime>,
+    ) -> Self {
+        self.inner = self.inner.set_created_before(input);
+        self
+    }
+
+    /// The `created_before` set so far.
+    pub fn get_created_before(
+        &self,
+    ) -> &::std::option::Option<crate::primitives::DateTime> {
+        self.inner.get_created_before()
+    }
+
+    /// Upper bound on how many executions a single response may contain.
+    ///
+    /// *Constraints:* value 1..=100.
+    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_results(input);
+        self
+    }
+
+    /// Sets or clears `max_results`.
+    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_results(input);
+        self
+    }
+
+    /// The `max_results` set so far.
+    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+        self.inner.get_max_results()
+    }
+
+    /// Pagination token returned by an earlier, truncated `ListPipelineExecutions` call; pass it to fetch the following page of executions.
+    ///
+    /// *Constraints:* length 0..=8192; pattern `.*`.
+    pub fn next_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.next_token(input);
+        self
+    }
+
+    /// Sets or clears `next_token`.
+    pub fn set_next_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_next_token(input);
+        self
+    }
+
+    /// The `next_token` set so far.
+    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_next_token()
+    }
+
+    /// Name or ARN of the pipeline whose executions to list.
+    ///
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    pub fn pipeline_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_name`.
+    pub fn set_pipeline_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_name(input);
+        self
+    }
+
+    /// The `pipeline_name` set so far.
+    pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_name()
+    }
+
+    /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    pub fn sort_by(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::SortPipelineExecutionsBy>,
+    ) -> Self {
+        self.inner = self.inner.sort_by(input);
+        self
+    }
+
+    /// Sets or clears `sort_by`.
+    pub fn set_sort_by(
+        mut self,
+        input: ::std::option::Option<crate::types::SortPipelineExecutionsBy>,
+    ) -> Self {
+        self.inner = self.inner.set_sort_by(input);
+        self
+    }
+
+    /// The `sort_by` set so far.
+    pub fn get_sort_by(
+        &self,
+    ) -> &::std::option::Option<crate::types::SortPipelineExecutionsBy> {
+        self.inner.get_sort_by()
+    }
+
+    /// Whether results are returned in ascending or descending order.
+    pub fn sort_order(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::SortOrder>,
+    ) -> Self {
+        self.inner = self.inner.sort_order(input);
+        self
+    }
+
+    /// Sets or clears `sort_order`.
+    pub fn set_sort_order(
+        mut self,
+        input: ::std::option::Option<crate::types::SortOrder>,
+    ) -> Self {
+        self.inner = self.inner.set_sort_order(input);
+        self
+    }
+
+    /// The `sort_order` set so far.
+    pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
+        self.inner.get_sort_order()
+    }
+}
+
+/// The pages of `ListPipelineExecutions`, following `NextToken` until the service returns none.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionsPaginator {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder,
+    page_size: ::std::option::Option<i32>,
+}
+
+impl ListPipelineExecutionsPaginator {
+    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(n);
+        self
+    }
+
+    /// Start fetching; `next().await` yields each page.
+    pub fn send(
+        self,
+    ) -> crate::pagination::PageStream<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        ListPipelineExecutionsError,
+    > {
+        let mut inner = self.inner;
+        if let ::std::option::Option::Some(n) = self.page_size {
+            inner = inner.set_max_results(::std::option::Option::Some(n));
+        }
+        let first = inner.get_next_token().clone();
+        let handle = self.handle;
+        crate::pagination::PageStream::new(
+            first,
+            |
+                page: &crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput|
+            page.next_token.as_deref(),
+            ::std::sync::Arc::new(move |token| {
+                let handle = handle.clone();
+                let input = inner.clone().set_next_token(token).build();
+                ::std::boxed::Box::pin(async move {
+                    input.send_with_handle(&handle).await
+                })
+            }),
+        )
+    }
+
+    /// The items of every page, in order.
+    pub fn items(self) -> ListPipelineExecutionsItemsPaginator {
+        ListPipelineExecutionsItemsPaginator(self)
+    }
+}
+
+/// The items of every page of `ListPipelineExecutions`.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineExecutionsItemsPaginator(ListPipelineExecutionsPaginator);
+
+impl ListPipelineExecutionsItemsPaginator {
+    /// Start fetching; `next().await` yields each item.
+    pub fn send(
+        self,
+    ) -> crate::pagination::ItemStream<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::types::PipelineExecutionSummary,
+        ListPipelineExecutionsError,
+    > {
+        crate::pagination::ItemStream::new(
+            self.0.send(),
+            |
+                page: crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput|
+            page.pipeline_execution_summaries.unwrap_or_default(),
+        )
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         ListPipelineExecutionsInputBuilder, ListPipelineExecutionsOutputBuilder,
+    };
+    pub use super::{
+        ListPipelineExecutionsFluentBuilder, ListPipelineExecutionsPaginator,
+        ListPipelineExecutionsItemsPaginator,
     };
 }

@@ -73,6 +73,17 @@ impl ListPipelineParametersForExecutionInput {
     pub fn builder() -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
+        crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineParametersForExecutionInput`].
@@ -288,6 +299,16 @@ impl ListPipelineParametersForExecutionOutput {
     pub fn builder() -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder {
+        crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder {
+            next_token: self.next_token,
+            pipeline_parameters: self.pipeline_parameters,
+        }
+    }
 }
 
 /// A builder for [`ListPipelineParametersForExecutionOutput`].
@@ -420,10 +441,341 @@ impl ListPipelineParametersForExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `ListPipelineParametersForExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum ListPipelineParametersForExecutionError {
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListPipelineParametersForExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        ListPipelineParametersForExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        ListPipelineParametersForExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                ListPipelineParametersForExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineParametersForExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            ListPipelineParametersForExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            ListPipelineParametersForExecutionError::ResourceNotFound(e) => e.message(),
+            ListPipelineParametersForExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, ListPipelineParametersForExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, ListPipelineParametersForExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for ListPipelineParametersForExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            ListPipelineParametersForExecutionError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for ListPipelineParametersForExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            ListPipelineParametersForExecutionError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::error::SdkError<ListPipelineParametersForExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::error::SdkError<ListPipelineParametersForExecutionError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                ListPipelineParametersForExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `ListPipelineParametersForExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineParametersForExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder,
+}
+
+impl ListPipelineParametersForExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        ListPipelineParametersForExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::error::SdkError<ListPipelineParametersForExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Follow the pages of the result: `into_paginator().send()` yields each page,
+    /// `into_paginator().items().send()` each item.
+    pub fn into_paginator(self) -> ListPipelineParametersForExecutionPaginator {
+        ListPipelineParametersForExecutionPaginator {
+            handle: self.handle,
+            inner: self.inner,
+            page_size: ::std::option::Option::None,
+        }
+    }
+
+    /// Upper bound on how many parameters a single response may contain.
+    ///
+    /// *Constraints:* value 1..=100.
+    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_results(input);
+        self
+    }
+
+    /// Sets or clears `max_results`.
+    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_results(input);
+        self
+    }
+
+    /// The `max_results` set so far.
+    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+        self.inner.get_max_results()
+    }
+
+    /// Pagination token returned by an earlier, truncated `ListPipelineParametersForExecution` call; pass it to fetch the following page of parameters.
+    ///
+    /// *Constraints:* length 0..=8192; pattern `.*`.
+    pub fn next_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.next_token(input);
+        self
+    }
+
+    /// Sets or clears `next_token`.
+    pub fn set_next_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_next_token(input);
+        self
+    }
+
+    /// The `next_token` set so far.
+    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_next_token()
+    }
+
+    /// ARN identifying the pipeline execution whose parameters to list.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+}
+
+/// The pages of `ListPipelineParametersForExecution`, following `NextToken` until the service returns none.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineParametersForExecutionPaginator {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder,
+    page_size: ::std::option::Option<i32>,
+}
+
+impl ListPipelineParametersForExecutionPaginator {
+    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.page_size = ::std::option::Option::Some(n);
+        self
+    }
+
+    /// Start fetching; `next().await` yields each page.
+    pub fn send(
+        self,
+    ) -> crate::pagination::PageStream<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        ListPipelineParametersForExecutionError,
+    > {
+        let mut inner = self.inner;
+        if let ::std::option::Option::Some(n) = self.page_size {
+            inner = inner.set_max_results(::std::option::Option::Some(n));
+        }
+        let first = inner.get_next_token().clone();
+        let handle = self.handle;
+        crate::pagination::PageStream::new(
+            first,
+            |
+                page: &crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput|
+            page.next_token.as_deref(),
+            ::std::sync::Arc::new(move |token| {
+                let handle = handle.clone();
+                let input = inner.clone().set_next_token(token).build();
+                ::std::boxed::Box::pin(async move {
+                    input.send_with_handle(&handle).await
+                })
+            }),
+        )
+    }
+
+    /// The items of every page, in order.
+    pub fn items(self) -> ListPipelineParametersForExecutionItemsPaginator {
+        ListPipelineParametersForExecutionItemsPaginator(self)
+    }
+}
+
+/// The items of every page of `ListPipelineParametersForExecution`.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct ListPipelineParametersForExecutionItemsPaginator(
+    ListPipelineParametersForExecutionPaginator,
+);
+
+impl ListPipelineParametersForExecutionItemsPaginator {
+    /// Start fetching; `next().await` yields each item.
+    pub fn send(
+        self,
+    ) -> crate::pagination::ItemStream<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::types::Parameter,
+        ListPipelineParametersForExecutionError,
+    > {
+        crate::pagination::ItemStream::new(
+            self.0.send(),
+            |
+                page: crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput|
+            page.pipeline_parameters.unwrap_or_default(),
+        )
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         ListPipelineParametersForExecutionInputBuilder,
         ListPipelineParametersForExecutionOutputBuilder,
+    };
+    pub use super::{
+        ListPipelineParametersForExecutionFluentBuilder,
+        ListPipelineParametersForExecutionPaginator,
+        ListPipelineParametersForExecutionItemsPaginator,
     };
 }

@@ -73,6 +73,17 @@ impl RetryPipelineExecutionInput {
     pub fn builder() -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
+        crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
+            client_request_token: self.client_request_token,
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`RetryPipelineExecutionInput`].
@@ -275,6 +286,15 @@ impl RetryPipelineExecutionOutput {
     pub fn builder() -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
+        crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`RetryPipelineExecutionOutput`].
@@ -364,9 +384,322 @@ impl RetryPipelineExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `RetryPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum RetryPipelineExecutionError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceLimitExceeded`.
+    ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl RetryPipelineExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        RetryPipelineExecutionError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        RetryPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceLimitExceeded") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        RetryPipelineExecutionError::ResourceLimitExceeded(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        RetryPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        RetryPipelineExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        RetryPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                RetryPipelineExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            RetryPipelineExecutionError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            RetryPipelineExecutionError::ResourceLimitExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::types::error::ResourceLimitExceeded::CODE,
+                )
+            }
+            RetryPipelineExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            RetryPipelineExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            RetryPipelineExecutionError::ConflictException(e) => e.message(),
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => e.message(),
+            RetryPipelineExecutionError::ResourceNotFound(e) => e.message(),
+            RetryPipelineExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, RetryPipelineExecutionError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceLimitExceeded`.
+    pub fn is_resource_limit_exceeded(&self) -> bool {
+        matches!(self, RetryPipelineExecutionError::ResourceLimitExceeded(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, RetryPipelineExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, RetryPipelineExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for RetryPipelineExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            RetryPipelineExecutionError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            RetryPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            RetryPipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for RetryPipelineExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            RetryPipelineExecutionError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RetryPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            RetryPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        crate::error::SdkError<RetryPipelineExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        crate::error::SdkError<RetryPipelineExecutionError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                RetryPipelineExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `RetryPipelineExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct RetryPipelineExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder,
+}
+
+impl RetryPipelineExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        RetryPipelineExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        crate::error::SdkError<RetryPipelineExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Required.* *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// Parallelism settings for the retried run; when set, they take precedence over those of the pipeline.
+    pub fn parallelism_configuration(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.parallelism_configuration(input);
+        self
+    }
+
+    /// Sets or clears `parallelism_configuration`.
+    pub fn set_parallelism_configuration(
+        mut self,
+        input: ::std::option::Option<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.set_parallelism_configuration(input);
+        self
+    }
+
+    /// The `parallelism_configuration` set so far.
+    pub fn get_parallelism_configuration(
+        &self,
+    ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
+        self.inner.get_parallelism_configuration()
+    }
+
+    /// ARN identifying the pipeline execution to retry.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         RetryPipelineExecutionInputBuilder, RetryPipelineExecutionOutputBuilder,
     };
+    pub use super::RetryPipelineExecutionFluentBuilder;
 }

@@ -73,6 +73,17 @@ impl SendPipelineExecutionStepFailureInput {
     pub fn builder() -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
+        crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
+            callback_token: self.callback_token,
+            client_request_token: self.client_request_token,
+            failure_reason: self.failure_reason,
+        }
+    }
 }
 
 /// A builder for [`SendPipelineExecutionStepFailureInput`].
@@ -275,6 +286,15 @@ impl SendPipelineExecutionStepFailureOutput {
     pub fn builder() -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
+        crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`SendPipelineExecutionStepFailureOutput`].
@@ -364,10 +384,327 @@ impl SendPipelineExecutionStepFailureOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `SendPipelineExecutionStepFailure`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum SendPipelineExecutionStepFailureError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceLimitExceeded`.
+    ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl SendPipelineExecutionStepFailureError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepFailureError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepFailureError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceLimitExceeded") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepFailureError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepFailureError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepFailureError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                SendPipelineExecutionStepFailureError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            SendPipelineExecutionStepFailureError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::types::error::ResourceLimitExceeded::CODE,
+                )
+            }
+            SendPipelineExecutionStepFailureError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            SendPipelineExecutionStepFailureError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            SendPipelineExecutionStepFailureError::ConflictException(e) => e.message(),
+            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
+                e.message()
+            }
+            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => e.message(),
+            SendPipelineExecutionStepFailureError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepFailureError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceLimitExceeded`.
+    pub fn is_resource_limit_exceeded(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepFailureError::ResourceLimitExceeded(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepFailureError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepFailureError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for SendPipelineExecutionStepFailureError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            SendPipelineExecutionStepFailureError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepFailureError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for SendPipelineExecutionStepFailureError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            SendPipelineExecutionStepFailureError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepFailureError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                SendPipelineExecutionStepFailureError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `SendPipelineExecutionStepFailure` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct SendPipelineExecutionStepFailureFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder,
+}
+
+impl SendPipelineExecutionStepFailureFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        SendPipelineExecutionStepFailureFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Callback token that the pipeline placed in the Amazon SQS message for the step.
+    ///
+    /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    pub fn callback_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.callback_token(input);
+        self
+    }
+
+    /// Sets or clears `callback_token`.
+    pub fn set_callback_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_callback_token(input);
+        self
+    }
+
+    /// The `callback_token` set so far.
+    pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_callback_token()
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// Explanation of why the step did not succeed.
+    ///
+    /// *Constraints:* length 0..=256.
+    pub fn failure_reason(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.failure_reason(input);
+        self
+    }
+
+    /// Sets or clears `failure_reason`.
+    pub fn set_failure_reason(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_failure_reason(input);
+        self
+    }
+
+    /// The `failure_reason` set so far.
+    pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_failure_reason()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         SendPipelineExecutionStepFailureInputBuilder,
         SendPipelineExecutionStepFailureOutputBuilder,
     };
+    pub use super::SendPipelineExecutionStepFailureFluentBuilder;
 }

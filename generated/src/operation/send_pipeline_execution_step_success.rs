@@ -75,6 +75,17 @@ impl SendPipelineExecutionStepSuccessInput {
     pub fn builder() -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
+        crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
+            callback_token: self.callback_token,
+            client_request_token: self.client_request_token,
+            output_parameters: self.output_parameters,
+        }
+    }
 }
 
 /// A builder for [`SendPipelineExecutionStepSuccessInput`].
@@ -290,6 +301,15 @@ impl SendPipelineExecutionStepSuccessOutput {
     pub fn builder() -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
+        crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`SendPipelineExecutionStepSuccessOutput`].
@@ -379,10 +399,329 @@ impl SendPipelineExecutionStepSuccessOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `SendPipelineExecutionStepSuccess`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum SendPipelineExecutionStepSuccessError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceLimitExceeded`.
+    ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl SendPipelineExecutionStepSuccessError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepSuccessError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepSuccessError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceLimitExceeded") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepSuccessError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        SendPipelineExecutionStepSuccessError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                SendPipelineExecutionStepSuccessError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            SendPipelineExecutionStepSuccessError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::types::error::ResourceLimitExceeded::CODE,
+                )
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => e.message(),
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                e.message()
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => e.message(),
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepSuccessError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceLimitExceeded`.
+    pub fn is_resource_limit_exceeded(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepSuccessError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, SendPipelineExecutionStepSuccessError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for SendPipelineExecutionStepSuccessError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+        }
+    }
+}
+
+impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
+                ::std::option::Option::Some(e)
+            }
+        }
+    }
+}
+
+impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                SendPipelineExecutionStepSuccessError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `SendPipelineExecutionStepSuccess` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct SendPipelineExecutionStepSuccessFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder,
+}
+
+impl SendPipelineExecutionStepSuccessFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        SendPipelineExecutionStepSuccessFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Callback token that the pipeline placed in the Amazon SQS message for the step.
+    ///
+    /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    pub fn callback_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.callback_token(input);
+        self
+    }
+
+    /// Sets or clears `callback_token`.
+    pub fn set_callback_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_callback_token(input);
+        self
+    }
+
+    /// The `callback_token` set so far.
+    pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_callback_token()
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// Output parameters to record for the callback step.
+    ///
+    /// *Constraints:* length 0..=50.
+    pub fn output_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::OutputParameter>,
+    ) -> Self {
+        self.inner = self.inner.output_parameters(input);
+        self
+    }
+
+    /// Sets or clears `output_parameters`.
+    pub fn set_output_parameters(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>>,
+    ) -> Self {
+        self.inner = self.inner.set_output_parameters(input);
+        self
+    }
+
+    /// The `output_parameters` set so far.
+    pub fn get_output_parameters(
+        &self,
+    ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
+        self.inner.get_output_parameters()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         SendPipelineExecutionStepSuccessInputBuilder,
         SendPipelineExecutionStepSuccessOutputBuilder,
     };
+    pub use super::SendPipelineExecutionStepSuccessFluentBuilder;
 }

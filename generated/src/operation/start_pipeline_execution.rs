@@ -155,6 +155,22 @@ impl StartPipelineExecutionInput {
     pub fn builder() -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
+        crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
+            client_request_token: self.client_request_token,
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_execution_description: self.pipeline_execution_description,
+            pipeline_execution_display_name: self.pipeline_execution_display_name,
+            pipeline_name: self.pipeline_name,
+            pipeline_parameters: self.pipeline_parameters,
+            pipeline_version_id: self.pipeline_version_id,
+            selective_execution_config: self.selective_execution_config,
+        }
+    }
 }
 
 /// A builder for [`StartPipelineExecutionInput`].
@@ -571,6 +587,15 @@ impl StartPipelineExecutionOutput {
     pub fn builder() -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
+        crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`StartPipelineExecutionOutput`].
@@ -660,9 +685,445 @@ impl StartPipelineExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `StartPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum StartPipelineExecutionError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceLimitExceeded`.
+    ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl StartPipelineExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        StartPipelineExecutionError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        StartPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceLimitExceeded") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        StartPipelineExecutionError::ResourceLimitExceeded(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        StartPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        StartPipelineExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        StartPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                StartPipelineExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            StartPipelineExecutionError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            StartPipelineExecutionError::ResourceLimitExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::types::error::ResourceLimitExceeded::CODE,
+                )
+            }
+            StartPipelineExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            StartPipelineExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            StartPipelineExecutionError::ConflictException(e) => e.message(),
+            StartPipelineExecutionError::ResourceLimitExceeded(e) => e.message(),
+            StartPipelineExecutionError::ResourceNotFound(e) => e.message(),
+            StartPipelineExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, StartPipelineExecutionError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceLimitExceeded`.
+    pub fn is_resource_limit_exceeded(&self) -> bool {
+        matches!(self, StartPipelineExecutionError::ResourceLimitExceeded(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, StartPipelineExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, StartPipelineExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for StartPipelineExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            StartPipelineExecutionError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            StartPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            StartPipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for StartPipelineExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            StartPipelineExecutionError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StartPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        crate::error::SdkError<StartPipelineExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        crate::error::SdkError<StartPipelineExecutionError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                StartPipelineExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `StartPipelineExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct StartPipelineExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder,
+}
+
+impl StartPipelineExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        StartPipelineExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::start_pipeline_execution::StartPipelineExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        crate::error::SdkError<StartPipelineExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Required.* *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    pub fn parallelism_configuration(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.parallelism_configuration(input);
+        self
+    }
+
+    /// Sets or clears `parallelism_configuration`.
+    pub fn set_parallelism_configuration(
+        mut self,
+        input: ::std::option::Option<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.set_parallelism_configuration(input);
+        self
+    }
+
+    /// The `parallelism_configuration` set so far.
+    pub fn get_parallelism_configuration(
+        &self,
+    ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
+        self.inner.get_parallelism_configuration()
+    }
+
+    /// Free-form description for the execution.
+    ///
+    /// *Constraints:* length 0..=3072; pattern `.*`.
+    pub fn pipeline_execution_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_description(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_description`.
+    pub fn set_pipeline_execution_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_description(input);
+        self
+    }
+
+    /// The `pipeline_execution_description` set so far.
+    pub fn get_pipeline_execution_description(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_description()
+    }
+
+    /// Human-readable name to show for the execution.
+    ///
+    /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    pub fn pipeline_execution_display_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_display_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_display_name`.
+    pub fn set_pipeline_execution_display_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_display_name(input);
+        self
+    }
+
+    /// The `pipeline_execution_display_name` set so far.
+    pub fn get_pipeline_execution_display_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_display_name()
+    }
+
+    /// Name or ARN of the pipeline to run.
+    ///
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    pub fn pipeline_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_name`.
+    pub fn set_pipeline_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_name(input);
+        self
+    }
+
+    /// The `pipeline_name` set so far.
+    pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_name()
+    }
+
+    /// Values for the pipeline's parameters; may be empty.
+    ///
+    /// *Constraints:* length 0..=200.
+    pub fn pipeline_parameters(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::Parameter>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_parameters(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_parameters`.
+    pub fn set_pipeline_parameters(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_parameters(input);
+        self
+    }
+
+    /// The `pipeline_parameters` set so far.
+    pub fn get_pipeline_parameters(
+        &self,
+    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Parameter>> {
+        self.inner.get_pipeline_parameters()
+    }
+
+    /// Identifier of the pipeline version to run.
+    ///
+    /// *Constraints:* value at least 1.
+    pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+        self.inner = self.inner.pipeline_version_id(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_version_id`.
+    pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
+        self.inner = self.inner.set_pipeline_version_id(input);
+        self
+    }
+
+    /// The `pipeline_version_id` set so far.
+    pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
+        self.inner.get_pipeline_version_id()
+    }
+
+    /// Selective execution settings to use for this run.
+    pub fn selective_execution_config(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::SelectiveExecutionConfig>,
+    ) -> Self {
+        self.inner = self.inner.selective_execution_config(input);
+        self
+    }
+
+    /// Sets or clears `selective_execution_config`.
+    pub fn set_selective_execution_config(
+        mut self,
+        input: ::std::option::Option<crate::types::SelectiveExecutionConfig>,
+    ) -> Self {
+        self.inner = self.inner.set_selective_execution_config(input);
+        self
+    }
+
+    /// The `selective_execution_config` set so far.
+    pub fn get_selective_execution_config(
+        &self,
+    ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
+        self.inner.get_selective_execution_config()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         StartPipelineExecutionInputBuilder, StartPipelineExecutionOutputBuilder,
     };
+    pub use super::StartPipelineExecutionFluentBuilder;
 }

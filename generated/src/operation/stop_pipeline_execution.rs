@@ -61,6 +61,16 @@ impl StopPipelineExecutionInput {
     pub fn builder() -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
+        crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
+            client_request_token: self.client_request_token,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`StopPipelineExecutionInput`].
@@ -228,6 +238,15 @@ impl StopPipelineExecutionOutput {
     pub fn builder() -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
+        crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`StopPipelineExecutionOutput`].
@@ -317,9 +336,264 @@ impl StopPipelineExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `StopPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum StopPipelineExecutionError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl StopPipelineExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        StopPipelineExecutionError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        StopPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        StopPipelineExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        StopPipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                StopPipelineExecutionError::Unhandled(crate::error::Unhandled::new(meta))
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            StopPipelineExecutionError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            StopPipelineExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            StopPipelineExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            StopPipelineExecutionError::ConflictException(e) => e.message(),
+            StopPipelineExecutionError::ResourceNotFound(e) => e.message(),
+            StopPipelineExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, StopPipelineExecutionError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, StopPipelineExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, StopPipelineExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for StopPipelineExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            StopPipelineExecutionError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            StopPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            StopPipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for StopPipelineExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            StopPipelineExecutionError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StopPipelineExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            StopPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        crate::error::SdkError<StopPipelineExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        mut self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        crate::error::SdkError<StopPipelineExecutionError>,
+    > {
+        if self.client_request_token.is_none() {
+            self.client_request_token = ::std::option::Option::Some(
+                ::uuid::Uuid::new_v4().to_string(),
+            );
+        }
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                StopPipelineExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `StopPipelineExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct StopPipelineExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder,
+}
+
+impl StopPipelineExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        StopPipelineExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::stop_pipeline_execution::StopPipelineExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        crate::error::SdkError<StopPipelineExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Case-sensitive token you choose so that retried requests are processed only once.
+    ///
+    /// *Required.* *Constraints:* length 32..=128.
+    pub fn client_request_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.client_request_token(input);
+        self
+    }
+
+    /// Sets or clears `client_request_token`.
+    pub fn set_client_request_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_client_request_token(input);
+        self
+    }
+
+    /// The `client_request_token` set so far.
+    pub fn get_client_request_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_client_request_token()
+    }
+
+    /// ARN identifying the pipeline execution to stop.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         StopPipelineExecutionInputBuilder, StopPipelineExecutionOutputBuilder,
     };
+    pub use super::StopPipelineExecutionFluentBuilder;
 }

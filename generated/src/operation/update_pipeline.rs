@@ -137,6 +137,21 @@ impl UpdatePipelineInput {
     pub fn builder() -> crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
+        crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_definition: self.pipeline_definition,
+            pipeline_definition_s3_location: self.pipeline_definition_s3_location,
+            pipeline_description: self.pipeline_description,
+            pipeline_display_name: self.pipeline_display_name,
+            pipeline_name: self.pipeline_name,
+            role_arn: self.role_arn,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineInput`].
@@ -527,6 +542,16 @@ impl UpdatePipelineOutput {
     pub fn builder() -> crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder {
+        crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder {
+            pipeline_arn: self.pipeline_arn,
+            pipeline_version_id: self.pipeline_version_id,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineOutput`].
@@ -646,7 +671,369 @@ impl UpdatePipelineOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `UpdatePipeline`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum UpdatePipelineError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdatePipelineError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => UpdatePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            UpdatePipelineError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            UpdatePipelineError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineError::ConflictException(e) => e.message(),
+            UpdatePipelineError::ResourceNotFound(e) => e.message(),
+            UpdatePipelineError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, UpdatePipelineError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, UpdatePipelineError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, UpdatePipelineError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for UpdatePipelineError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            UpdatePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
+            UpdatePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
+            UpdatePipelineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for UpdatePipelineError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            UpdatePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
+            UpdatePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
+            UpdatePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::update_pipeline::UpdatePipelineInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        crate::error::SdkError<UpdatePipelineError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        crate::error::SdkError<UpdatePipelineError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(handle, OPERATION_NAME, body, UpdatePipelineError::parse)
+            .await
+    }
+}
+
+/// Builds and sends a `UpdatePipeline` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct UpdatePipelineFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder,
+}
+
+impl UpdatePipelineFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        UpdatePipelineFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::update_pipeline::UpdatePipelineInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        crate::error::SdkError<UpdatePipelineError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Parallelism settings that, when set, become the default for every execution of the pipeline.
+    pub fn parallelism_configuration(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.parallelism_configuration(input);
+        self
+    }
+
+    /// Sets or clears `parallelism_configuration`.
+    pub fn set_parallelism_configuration(
+        mut self,
+        input: ::std::option::Option<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.set_parallelism_configuration(input);
+        self
+    }
+
+    /// The `parallelism_configuration` set so far.
+    pub fn get_parallelism_configuration(
+        &self,
+    ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
+        self.inner.get_parallelism_configuration()
+    }
+
+    /// Updated pipeline definition, as a JSON document.
+    ///
+    /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    pub fn pipeline_definition(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_definition(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_definition`.
+    pub fn set_pipeline_definition(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_definition(input);
+        self
+    }
+
+    /// The `pipeline_definition` set so far.
+    pub fn get_pipeline_definition(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_definition()
+    }
+
+    /// Amazon S3 location of the updated pipeline definition; when provided, SageMaker reads the definition from that object.
+    pub fn pipeline_definition_s3_location(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::PipelineDefinitionS3Location>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_definition_s3_location(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_definition_s3_location`.
+    pub fn set_pipeline_definition_s3_location(
+        mut self,
+        input: ::std::option::Option<crate::types::PipelineDefinitionS3Location>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_definition_s3_location(input);
+        self
+    }
+
+    /// The `pipeline_definition_s3_location` set so far.
+    pub fn get_pipeline_definition_s3_location(
+        &self,
+    ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
+        self.inner.get_pipeline_definition_s3_location()
+    }
+
+    /// New free-form description for the pipeline.
+    ///
+    /// *Constraints:* length 0..=3072; pattern `.*`.
+    pub fn pipeline_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_description(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_description`.
+    pub fn set_pipeline_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_description(input);
+        self
+    }
+
+    /// The `pipeline_description` set so far.
+    pub fn get_pipeline_description(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_description()
+    }
+
+    /// New human-readable name for the pipeline.
+    ///
+    /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    pub fn pipeline_display_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_display_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_display_name`.
+    pub fn set_pipeline_display_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_display_name(input);
+        self
+    }
+
+    /// The `pipeline_display_name` set so far.
+    pub fn get_pipeline_display_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_display_name()
+    }
+
+    /// Name of the pipeline to modify.
+    ///
+    /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    pub fn pipeline_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_name`.
+    pub fn set_pipeline_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_name(input);
+        self
+    }
+
+    /// The `pipeline_name` set so far.
+    pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_name()
+    }
+
+    /// ARN of the IAM role the pipeline should run under.
+    ///
+    /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn role_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.role_arn(input);
+        self
+    }
+
+    /// Sets or clears `role_arn`.
+    pub fn set_role_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_role_arn(input);
+        self
+    }
+
+    /// The `role_arn` set so far.
+    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_role_arn()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{UpdatePipelineInputBuilder, UpdatePipelineOutputBuilder};
+    pub use super::UpdatePipelineFluentBuilder;
 }

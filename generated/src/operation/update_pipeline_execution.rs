@@ -89,6 +89,18 @@ impl UpdatePipelineExecutionInput {
     pub fn builder() -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
+        crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
+            parallelism_configuration: self.parallelism_configuration,
+            pipeline_execution_arn: self.pipeline_execution_arn,
+            pipeline_execution_description: self.pipeline_execution_description,
+            pipeline_execution_display_name: self.pipeline_execution_display_name,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineExecutionInput`].
@@ -343,6 +355,15 @@ impl UpdatePipelineExecutionOutput {
     pub fn builder() -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
+        crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineExecutionOutput`].
@@ -432,9 +453,313 @@ impl UpdatePipelineExecutionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `UpdatePipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum UpdatePipelineExecutionError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdatePipelineExecutionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineExecutionError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineExecutionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineExecutionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                UpdatePipelineExecutionError::Unhandled(
+                    crate::error::Unhandled::new(meta),
+                )
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineExecutionError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            UpdatePipelineExecutionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            UpdatePipelineExecutionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineExecutionError::ConflictException(e) => e.message(),
+            UpdatePipelineExecutionError::ResourceNotFound(e) => e.message(),
+            UpdatePipelineExecutionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, UpdatePipelineExecutionError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, UpdatePipelineExecutionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, UpdatePipelineExecutionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for UpdatePipelineExecutionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            UpdatePipelineExecutionError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            UpdatePipelineExecutionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            UpdatePipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for UpdatePipelineExecutionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            UpdatePipelineExecutionError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdatePipelineExecutionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdatePipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        crate::error::SdkError<UpdatePipelineExecutionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        crate::error::SdkError<UpdatePipelineExecutionError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                UpdatePipelineExecutionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `UpdatePipelineExecution` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct UpdatePipelineExecutionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder,
+}
+
+impl UpdatePipelineExecutionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        UpdatePipelineExecutionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        crate::error::SdkError<UpdatePipelineExecutionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    pub fn parallelism_configuration(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.parallelism_configuration(input);
+        self
+    }
+
+    /// Sets or clears `parallelism_configuration`.
+    pub fn set_parallelism_configuration(
+        mut self,
+        input: ::std::option::Option<crate::types::ParallelismConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.set_parallelism_configuration(input);
+        self
+    }
+
+    /// The `parallelism_configuration` set so far.
+    pub fn get_parallelism_configuration(
+        &self,
+    ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
+        self.inner.get_parallelism_configuration()
+    }
+
+    /// ARN identifying the pipeline execution to modify.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    pub fn pipeline_execution_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_arn`.
+    pub fn set_pipeline_execution_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_arn(input);
+        self
+    }
+
+    /// The `pipeline_execution_arn` set so far.
+    pub fn get_pipeline_execution_arn(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_arn()
+    }
+
+    /// New free-form description for the execution.
+    ///
+    /// *Constraints:* length 0..=3072; pattern `.*`.
+    pub fn pipeline_execution_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_description(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_description`.
+    pub fn set_pipeline_execution_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_description(input);
+        self
+    }
+
+    /// The `pipeline_execution_description` set so far.
+    pub fn get_pipeline_execution_description(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_description()
+    }
+
+    /// New human-readable name for the execution.
+    ///
+    /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    pub fn pipeline_execution_display_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_execution_display_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_execution_display_name`.
+    pub fn set_pipeline_execution_display_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_execution_display_name(input);
+        self
+    }
+
+    /// The `pipeline_execution_display_name` set so far.
+    pub fn get_pipeline_execution_display_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_execution_display_name()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         UpdatePipelineExecutionInputBuilder, UpdatePipelineExecutionOutputBuilder,
     };
+    pub use super::UpdatePipelineExecutionFluentBuilder;
 }

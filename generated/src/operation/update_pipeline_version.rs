@@ -89,6 +89,18 @@ impl UpdatePipelineVersionInput {
     pub fn builder() -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
+        crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
+            pipeline_arn: self.pipeline_arn,
+            pipeline_version_description: self.pipeline_version_description,
+            pipeline_version_display_name: self.pipeline_version_display_name,
+            pipeline_version_id: self.pipeline_version_id,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineVersionInput`].
@@ -356,6 +368,16 @@ impl UpdatePipelineVersionOutput {
     pub fn builder() -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder {
+        crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder {
+            pipeline_arn: self.pipeline_arn,
+            pipeline_version_id: self.pipeline_version_id,
+        }
+    }
 }
 
 /// A builder for [`UpdatePipelineVersionOutput`].
@@ -477,9 +499,303 @@ impl UpdatePipelineVersionOutput {
     }
 }
 
-/// Builders for this operation's input and output.
+/// Errors of `UpdatePipelineVersion`: one variant per error the model declares, and `Unhandled` for any other.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum UpdatePipelineVersionError {
+    /// The service returned `ConflictException`.
+    ConflictException(crate::types::error::ConflictException),
+    /// The service returned `ResourceNotFound`.
+    ResourceNotFound(crate::types::error::ResourceNotFound),
+    /// An error the model does not declare for this operation; its code, message, status and request id are
+    /// kept.
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdatePipelineVersionError {
+    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+        let _ = body;
+        #[allow(clippy::match_single_binding)]
+        match meta.code() {
+            ::std::option::Option::Some("ConflictException") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineVersionError::ConflictException(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineVersionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            ::std::option::Option::Some("ResourceNotFound") => {
+                match ::serde_json::from_slice(body) {
+                    ::std::result::Result::Ok(e) => {
+                        UpdatePipelineVersionError::ResourceNotFound(e)
+                    }
+                    ::std::result::Result::Err(_) => {
+                        UpdatePipelineVersionError::Unhandled(
+                            crate::error::Unhandled::new(meta),
+                        )
+                    }
+                }
+            }
+            _ => {
+                UpdatePipelineVersionError::Unhandled(crate::error::Unhandled::new(meta))
+            }
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineVersionError::ConflictException(_) => {
+                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            }
+            UpdatePipelineVersionError::ResourceNotFound(_) => {
+                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            }
+            UpdatePipelineVersionError::Unhandled(e) => e.code(),
+        }
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        match self {
+            UpdatePipelineVersionError::ConflictException(e) => e.message(),
+            UpdatePipelineVersionError::ResourceNotFound(e) => e.message(),
+            UpdatePipelineVersionError::Unhandled(e) => e.message(),
+        }
+    }
+
+    /// Whether this is `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, UpdatePipelineVersionError::ConflictException(_))
+    }
+
+    /// Whether this is `ResourceNotFound`.
+    pub fn is_resource_not_found(&self) -> bool {
+        matches!(self, UpdatePipelineVersionError::ResourceNotFound(_))
+    }
+
+    /// Whether this is an error the model does not declare for this operation.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, UpdatePipelineVersionError::Unhandled(_))
+    }
+}
+
+impl ::std::fmt::Display for UpdatePipelineVersionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            UpdatePipelineVersionError::ConflictException(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            UpdatePipelineVersionError::ResourceNotFound(e) => {
+                ::std::fmt::Display::fmt(e, f)
+            }
+            UpdatePipelineVersionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl ::std::error::Error for UpdatePipelineVersionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            UpdatePipelineVersionError::ConflictException(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdatePipelineVersionError::ResourceNotFound(e) => {
+                ::std::option::Option::Some(e)
+            }
+            UpdatePipelineVersionError::Unhandled(e) => ::std::option::Option::Some(e),
+        }
+    }
+}
+
+impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    /// Sends this input with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        crate::error::SdkError<UpdatePipelineVersionError>,
+    > {
+        self.send_with_handle(&client.handle).await
+    }
+
+    pub(crate) async fn send_with_handle(
+        self,
+        handle: &crate::invoke::Handle,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        crate::error::SdkError<UpdatePipelineVersionError>,
+    > {
+        if handle.config.validate_inputs {
+            self.validate().map_err(crate::error::SdkError::Validation)?;
+        }
+        let body = ::serde_json::to_vec(&self)
+            .map_err(|e| {
+                crate::error::SdkError::Construction(
+                    crate::error::ConstructionError::new(e.to_string()),
+                )
+            })?;
+        crate::invoke::invoke(
+                handle,
+                OPERATION_NAME,
+                body,
+                UpdatePipelineVersionError::parse,
+            )
+            .await
+    }
+}
+
+/// Builds and sends a `UpdatePipelineVersion` request. Set members with the methods named after them, then call [`send`](Self::send).
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct UpdatePipelineVersionFluentBuilder {
+    handle: ::std::sync::Arc<crate::invoke::Handle>,
+    inner: crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder,
+}
+
+impl UpdatePipelineVersionFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+        UpdatePipelineVersionFluentBuilder {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+
+    /// The input built so far.
+    pub fn as_input(
+        &self,
+    ) -> &crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
+        &self.inner
+    }
+
+    /// Replace the whole input.
+    pub fn with_input(
+        mut self,
+        input: crate::operation::update_pipeline_version::UpdatePipelineVersionInput,
+    ) -> Self {
+        self.inner = input.into_builder();
+        self
+    }
+
+    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        crate::error::SdkError<UpdatePipelineVersionError>,
+    > {
+        let input = self.inner.build();
+        input.send_with_handle(&self.handle).await
+    }
+
+    /// ARN of the pipeline that owns the version.
+    ///
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    pub fn pipeline_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_arn(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_arn`.
+    pub fn set_pipeline_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_arn(input);
+        self
+    }
+
+    /// The `pipeline_arn` set so far.
+    pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_arn()
+    }
+
+    /// New free-form description for the pipeline version.
+    ///
+    /// *Constraints:* length 0..=3072; pattern `.*`.
+    pub fn pipeline_version_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_version_description(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_version_description`.
+    pub fn set_pipeline_version_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_version_description(input);
+        self
+    }
+
+    /// The `pipeline_version_description` set so far.
+    pub fn get_pipeline_version_description(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_version_description()
+    }
+
+    /// New human-readable name for the pipeline version.
+    ///
+    /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    pub fn pipeline_version_display_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.pipeline_version_display_name(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_version_display_name`.
+    pub fn set_pipeline_version_display_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_pipeline_version_display_name(input);
+        self
+    }
+
+    /// The `pipeline_version_display_name` set so far.
+    pub fn get_pipeline_version_display_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_pipeline_version_display_name()
+    }
+
+    /// Identifier of the pipeline version to modify.
+    ///
+    /// *Required.* *Constraints:* value at least 1.
+    pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+        self.inner = self.inner.pipeline_version_id(input);
+        self
+    }
+
+    /// Sets or clears `pipeline_version_id`.
+    pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
+        self.inner = self.inner.set_pipeline_version_id(input);
+        self
+    }
+
+    /// The `pipeline_version_id` set so far.
+    pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
+        self.inner.get_pipeline_version_id()
+    }
+}
+
+/// Builders for this operation's input and output, and its client-side builders.
 pub mod builders {
     pub use super::{
         UpdatePipelineVersionInputBuilder, UpdatePipelineVersionOutputBuilder,
     };
+    pub use super::UpdatePipelineVersionFluentBuilder;
 }

@@ -34,6 +34,13 @@ impl AutoMlJobStepMetadata {
     pub fn builder() -> crate::types::builders::AutoMlJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::AutoMlJobStepMetadataBuilder {
+        crate::types::builders::AutoMlJobStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`AutoMlJobStepMetadata`].

@@ -34,6 +34,13 @@ impl CacheHitResult {
     pub fn builder() -> crate::types::builders::CacheHitResultBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::CacheHitResultBuilder {
+        crate::types::builders::CacheHitResultBuilder {
+            source_pipeline_execution_arn: self.source_pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`CacheHitResult`].

@@ -68,6 +68,15 @@ impl CallbackStepMetadata {
     pub fn builder() -> crate::types::builders::CallbackStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::CallbackStepMetadataBuilder {
+        crate::types::builders::CallbackStepMetadataBuilder {
+            callback_token: self.callback_token,
+            output_parameters: self.output_parameters,
+            sqs_queue_url: self.sqs_queue_url,
+        }
+    }
 }
 
 /// A builder for [`CallbackStepMetadata`].

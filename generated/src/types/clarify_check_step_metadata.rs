@@ -142,6 +142,23 @@ impl ClarifyCheckStepMetadata {
     pub fn builder() -> crate::types::builders::ClarifyCheckStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::ClarifyCheckStepMetadataBuilder {
+        crate::types::builders::ClarifyCheckStepMetadataBuilder {
+            baseline_used_for_drift_check_constraints: self
+                .baseline_used_for_drift_check_constraints,
+            calculated_baseline_constraints: self.calculated_baseline_constraints,
+            check_job_arn: self.check_job_arn,
+            check_type: self.check_type,
+            model_package_group_name: self.model_package_group_name,
+            register_new_baseline: self.register_new_baseline,
+            skip_check: self.skip_check,
+            violation_report: self.violation_report,
+        }
+    }
 }
 
 /// A builder for [`ClarifyCheckStepMetadata`].

@@ -30,6 +30,13 @@ impl ConditionStepMetadata {
     pub fn builder() -> crate::types::builders::ConditionStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::ConditionStepMetadataBuilder {
+        crate::types::builders::ConditionStepMetadataBuilder {
+            outcome: self.outcome,
+        }
+    }
 }
 
 /// A builder for [`ConditionStepMetadata`].

@@ -82,6 +82,16 @@ impl EmrStepMetadata {
     pub fn builder() -> crate::types::builders::EmrStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::EmrStepMetadataBuilder {
+        crate::types::builders::EmrStepMetadataBuilder {
+            cluster_id: self.cluster_id,
+            log_file_path: self.log_file_path,
+            step_id: self.step_id,
+            step_name: self.step_name,
+        }
+    }
 }
 
 /// A builder for [`EmrStepMetadata`].

@@ -34,6 +34,15 @@ impl EndpointConfigStepMetadata {
     pub fn builder() -> crate::types::builders::EndpointConfigStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::EndpointConfigStepMetadataBuilder {
+        crate::types::builders::EndpointConfigStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`EndpointConfigStepMetadata`].

@@ -34,6 +34,13 @@ impl EndpointStepMetadata {
     pub fn builder() -> crate::types::builders::EndpointStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::EndpointStepMetadataBuilder {
+        crate::types::builders::EndpointStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`EndpointStepMetadata`].

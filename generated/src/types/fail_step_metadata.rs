@@ -34,6 +34,13 @@ impl FailStepMetadata {
     pub fn builder() -> crate::types::builders::FailStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::FailStepMetadataBuilder {
+        crate::types::builders::FailStepMetadataBuilder {
+            error_message: self.error_message,
+        }
+    }
 }
 
 /// A builder for [`FailStepMetadata`].

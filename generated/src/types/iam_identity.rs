@@ -54,6 +54,15 @@ impl IamIdentity {
     pub fn builder() -> crate::types::builders::IamIdentityBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::IamIdentityBuilder {
+        crate::types::builders::IamIdentityBuilder {
+            arn: self.arn,
+            principal_id: self.principal_id,
+            source_identity: self.source_identity,
+        }
+    }
 }
 
 /// A builder for [`IamIdentity`].

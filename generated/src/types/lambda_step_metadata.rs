@@ -52,6 +52,14 @@ impl LambdaStepMetadata {
     pub fn builder() -> crate::types::builders::LambdaStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::LambdaStepMetadataBuilder {
+        crate::types::builders::LambdaStepMetadataBuilder {
+            arn: self.arn,
+            output_parameters: self.output_parameters,
+        }
+    }
 }
 
 /// A builder for [`LambdaStepMetadata`].

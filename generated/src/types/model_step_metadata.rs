@@ -34,6 +34,13 @@ impl ModelStepMetadata {
     pub fn builder() -> crate::types::builders::ModelStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::ModelStepMetadataBuilder {
+        crate::types::builders::ModelStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`ModelStepMetadata`].

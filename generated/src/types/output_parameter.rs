@@ -50,6 +50,14 @@ impl OutputParameter {
     pub fn builder() -> crate::types::builders::OutputParameterBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::OutputParameterBuilder {
+        crate::types::builders::OutputParameterBuilder {
+            name: self.name,
+            value: self.value,
+        }
+    }
 }
 
 /// A builder for [`OutputParameter`].

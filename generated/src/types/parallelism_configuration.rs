@@ -34,6 +34,15 @@ impl ParallelismConfiguration {
     pub fn builder() -> crate::types::builders::ParallelismConfigurationBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::ParallelismConfigurationBuilder {
+        crate::types::builders::ParallelismConfigurationBuilder {
+            max_parallel_execution_steps: self.max_parallel_execution_steps,
+        }
+    }
 }
 
 /// A builder for [`ParallelismConfiguration`].

@@ -50,6 +50,14 @@ impl Parameter {
     pub fn builder() -> crate::types::builders::ParameterBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::ParameterBuilder {
+        crate::types::builders::ParameterBuilder {
+            name: self.name,
+            value: self.value,
+        }
+    }
 }
 
 /// A builder for [`Parameter`].

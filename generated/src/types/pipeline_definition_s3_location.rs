@@ -66,6 +66,17 @@ impl PipelineDefinitionS3Location {
     pub fn builder() -> crate::types::builders::PipelineDefinitionS3LocationBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::PipelineDefinitionS3LocationBuilder {
+        crate::types::builders::PipelineDefinitionS3LocationBuilder {
+            bucket: self.bucket,
+            object_key: self.object_key,
+            version_id: self.version_id,
+        }
+    }
 }
 
 /// A builder for [`PipelineDefinitionS3Location`].

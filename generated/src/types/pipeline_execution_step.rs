@@ -174,6 +174,23 @@ impl PipelineExecutionStep {
     pub fn builder() -> crate::types::builders::PipelineExecutionStepBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::PipelineExecutionStepBuilder {
+        crate::types::builders::PipelineExecutionStepBuilder {
+            attempt_count: self.attempt_count,
+            cache_hit_result: self.cache_hit_result,
+            end_time: self.end_time,
+            failure_reason: self.failure_reason,
+            metadata: self.metadata,
+            selective_execution_result: self.selective_execution_result,
+            start_time: self.start_time,
+            step_description: self.step_description,
+            step_display_name: self.step_display_name,
+            step_name: self.step_name,
+            step_status: self.step_status,
+        }
+    }
 }
 
 /// A builder for [`PipelineExecutionStep`].

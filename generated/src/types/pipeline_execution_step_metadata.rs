@@ -234,6 +234,30 @@ impl PipelineExecutionStepMetadata {
     pub fn builder() -> crate::types::builders::PipelineExecutionStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::PipelineExecutionStepMetadataBuilder {
+        crate::types::builders::PipelineExecutionStepMetadataBuilder {
+            auto_ml_job: self.auto_ml_job,
+            callback: self.callback,
+            clarify_check: self.clarify_check,
+            condition: self.condition,
+            emr: self.emr,
+            endpoint: self.endpoint,
+            endpoint_config: self.endpoint_config,
+            fail: self.fail,
+            lambda: self.lambda,
+            model: self.model,
+            processing_job: self.processing_job,
+            quality_check: self.quality_check,
+            register_model: self.register_model,
+            training_job: self.training_job,
+            transform_job: self.transform_job,
+            tuning_job: self.tuning_job,
+        }
+    }
 }
 
 /// A builder for [`PipelineExecutionStepMetadata`].

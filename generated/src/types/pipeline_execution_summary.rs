@@ -110,6 +110,20 @@ impl PipelineExecutionSummary {
     pub fn builder() -> crate::types::builders::PipelineExecutionSummaryBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::PipelineExecutionSummaryBuilder {
+        crate::types::builders::PipelineExecutionSummaryBuilder {
+            pipeline_execution_arn: self.pipeline_execution_arn,
+            pipeline_execution_description: self.pipeline_execution_description,
+            pipeline_execution_display_name: self.pipeline_execution_display_name,
+            pipeline_execution_failure_reason: self.pipeline_execution_failure_reason,
+            pipeline_execution_status: self.pipeline_execution_status,
+            start_time: self.start_time,
+        }
+    }
 }
 
 /// A builder for [`PipelineExecutionSummary`].

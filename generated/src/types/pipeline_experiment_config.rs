@@ -50,6 +50,16 @@ impl PipelineExperimentConfig {
     pub fn builder() -> crate::types::builders::PipelineExperimentConfigBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::PipelineExperimentConfigBuilder {
+        crate::types::builders::PipelineExperimentConfigBuilder {
+            experiment_name: self.experiment_name,
+            trial_name: self.trial_name,
+        }
+    }
 }
 
 /// A builder for [`PipelineExperimentConfig`].

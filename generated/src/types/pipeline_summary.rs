@@ -138,6 +138,20 @@ impl PipelineSummary {
     pub fn builder() -> crate::types::builders::PipelineSummaryBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::PipelineSummaryBuilder {
+        crate::types::builders::PipelineSummaryBuilder {
+            creation_time: self.creation_time,
+            last_execution_time: self.last_execution_time,
+            last_modified_time: self.last_modified_time,
+            pipeline_arn: self.pipeline_arn,
+            pipeline_description: self.pipeline_description,
+            pipeline_display_name: self.pipeline_display_name,
+            pipeline_name: self.pipeline_name,
+            role_arn: self.role_arn,
+        }
+    }
 }
 
 /// A builder for [`PipelineSummary`].

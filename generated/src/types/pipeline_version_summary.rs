@@ -112,6 +112,19 @@ impl PipelineVersionSummary {
     pub fn builder() -> crate::types::builders::PipelineVersionSummaryBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::PipelineVersionSummaryBuilder {
+        crate::types::builders::PipelineVersionSummaryBuilder {
+            creation_time: self.creation_time,
+            last_execution_pipeline_execution_arn: self
+                .last_execution_pipeline_execution_arn,
+            pipeline_arn: self.pipeline_arn,
+            pipeline_version_description: self.pipeline_version_description,
+            pipeline_version_display_name: self.pipeline_version_display_name,
+            pipeline_version_id: self.pipeline_version_id,
+        }
+    }
 }
 
 /// A builder for [`PipelineVersionSummary`].

@@ -34,6 +34,15 @@ impl ProcessingJobStepMetadata {
     pub fn builder() -> crate::types::builders::ProcessingJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::ProcessingJobStepMetadataBuilder {
+        crate::types::builders::ProcessingJobStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`ProcessingJobStepMetadata`].

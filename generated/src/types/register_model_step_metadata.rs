@@ -34,6 +34,15 @@ impl RegisterModelStepMetadata {
     pub fn builder() -> crate::types::builders::RegisterModelStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::RegisterModelStepMetadataBuilder {
+        crate::types::builders::RegisterModelStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`RegisterModelStepMetadata`].

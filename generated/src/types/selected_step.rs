@@ -34,6 +34,13 @@ impl SelectedStep {
     pub fn builder() -> crate::types::builders::SelectedStepBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::SelectedStepBuilder {
+        crate::types::builders::SelectedStepBuilder {
+            step_name: self.step_name,
+        }
+    }
 }
 
 /// A builder for [`SelectedStep`].

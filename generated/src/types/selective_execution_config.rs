@@ -52,6 +52,16 @@ impl SelectiveExecutionConfig {
     pub fn builder() -> crate::types::builders::SelectiveExecutionConfigBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::SelectiveExecutionConfigBuilder {
+        crate::types::builders::SelectiveExecutionConfigBuilder {
+            selected_steps: self.selected_steps,
+            source_pipeline_execution_arn: self.source_pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`SelectiveExecutionConfig`].

@@ -34,6 +34,15 @@ impl SelectiveExecutionResult {
     pub fn builder() -> crate::types::builders::SelectiveExecutionResultBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::SelectiveExecutionResultBuilder {
+        crate::types::builders::SelectiveExecutionResultBuilder {
+            source_pipeline_execution_arn: self.source_pipeline_execution_arn,
+        }
+    }
 }
 
 /// A builder for [`SelectiveExecutionResult`].

@@ -50,6 +50,14 @@ impl Tag {
     pub fn builder() -> crate::types::builders::TagBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::TagBuilder {
+        crate::types::builders::TagBuilder {
+            key: self.key,
+            value: self.value,
+        }
+    }
 }
 
 /// A builder for [`Tag`].

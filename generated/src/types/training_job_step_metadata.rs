@@ -34,6 +34,13 @@ impl TrainingJobStepMetadata {
     pub fn builder() -> crate::types::builders::TrainingJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::TrainingJobStepMetadataBuilder {
+        crate::types::builders::TrainingJobStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`TrainingJobStepMetadata`].

@@ -34,6 +34,15 @@ impl TransformJobStepMetadata {
     pub fn builder() -> crate::types::builders::TransformJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::builders::TransformJobStepMetadataBuilder {
+        crate::types::builders::TransformJobStepMetadataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`TransformJobStepMetadata`].

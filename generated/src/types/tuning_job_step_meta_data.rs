@@ -34,6 +34,13 @@ impl TuningJobStepMetaData {
     pub fn builder() -> crate::types::builders::TuningJobStepMetaDataBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::TuningJobStepMetaDataBuilder {
+        crate::types::builders::TuningJobStepMetaDataBuilder {
+            arn: self.arn,
+        }
+    }
 }
 
 /// A builder for [`TuningJobStepMetaData`].

@@ -66,6 +66,16 @@ impl UserContext {
     pub fn builder() -> crate::types::builders::UserContextBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::builders::UserContextBuilder {
+        crate::types::builders::UserContextBuilder {
+            domain_id: self.domain_id,
+            iam_identity: self.iam_identity,
+            user_profile_arn: self.user_profile_arn,
+            user_profile_name: self.user_profile_name,
+        }
+    }
 }
 
 /// A builder for [`UserContext`].

@@ -34,6 +34,15 @@ impl ConflictException {
     pub fn builder() -> crate::types::error::builders::ConflictExceptionBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::error::builders::ConflictExceptionBuilder {
+        crate::types::error::builders::ConflictExceptionBuilder {
+            message: self.message,
+        }
+    }
 }
 
 /// A builder for [`ConflictException`].

@@ -34,6 +34,15 @@ impl ResourceLimitExceeded {
     pub fn builder() -> crate::types::error::builders::ResourceLimitExceededBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(
+        self,
+    ) -> crate::types::error::builders::ResourceLimitExceededBuilder {
+        crate::types::error::builders::ResourceLimitExceededBuilder {
+            message: self.message,
+        }
+    }
 }
 
 /// A builder for [`ResourceLimitExceeded`].

@@ -34,6 +34,13 @@ impl ResourceNotFound {
     pub fn builder() -> crate::types::error::builders::ResourceNotFoundBuilder {
         ::std::default::Default::default()
     }
+
+    /// A builder holding this value's members, to change some of them.
+    pub fn into_builder(self) -> crate::types::error::builders::ResourceNotFoundBuilder {
+        crate::types::error::builders::ResourceNotFoundBuilder {
+            message: self.message,
+        }
+    }
 }
 
 /// A builder for [`ResourceNotFound`].

@@ -1,0 +1,535 @@
+//! The client: `src/client.rs` (the `Client` with one method per operation), and, in each operation module, the
+//! operation's error enum, its fluent builder, `send_with` on the input, and a paginator where the model declares
+//! one. The request pipeline itself is the runtime module `invoke`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{builder_path, doc_attrs, element_type, ident, rust_type, type_path, RustFile};
+use crate::ir::{Ir, Operation, Type};
+
+/// `src/client.rs`.
+pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
+    let s = &ir.service;
+    let lib = crate_name.replace('-', "_");
+    let example = [
+        " ```no_run".to_owned(),
+        format!(" let config = {lib}::Config::from_env().region(\"us-east-1\").build();"),
+        format!(" let client = {lib}::Client::from_conf(config);"),
+        " # let _ = client;".to_owned(),
+        " ```".to_owned(),
+    ];
+    let target_prefix = &s.target_prefix;
+    let signing = s.signing_name.clone().unwrap_or_else(|| s.sdk_id.to_ascii_lowercase());
+    let content_type = s.protocol.content_type();
+    let methods = ir.operations.iter().map(|op| {
+        let method = ident(&op.method);
+        let module = ident(&op.module);
+        let fluent =
+            format_ident!("{}FluentBuilder", crate::ident::unraw(&op.input.path.name).trim_end_matches("Input"));
+        let mut docs =
+            format!("Starts a `{}` call: set the input on the returned builder, then `send().await`.", op.name);
+        if !op.docs.is_empty() {
+            docs = format!("{}\n\n{docs}", op.docs);
+        }
+        if op.paginated.is_some() {
+            docs.push_str(" The builder's `into_paginator()` follows the pages.");
+        }
+        let errors: Vec<String> = op.errors.iter().map(|e| format!("`{}`", e.code)).collect();
+        if !errors.is_empty() {
+            docs.push_str(&format!("\n\nModeled errors: {}.", errors.join(", ")));
+        }
+        let docs = doc_attrs(&docs);
+        let dep = super::deprecated_attr(&op.deprecated);
+        quote! {
+            #docs
+            #dep
+            pub fn #method(&self) -> crate::operation::#module::builders::#fluent {
+                crate::operation::#module::builders::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    let tokens = quote! {
+        //! The client for the service's operations.
+
+        use std::sync::Arc;
+
+        /// The `X-Amz-Target` prefix of every operation.
+        pub(crate) const TARGET_PREFIX: &str = #target_prefix;
+        /// The SigV4 signing name.
+        pub(crate) const SIGNING_NAME: &str = #signing;
+        /// The request content type of the protocol.
+        pub(crate) const CONTENT_TYPE: &str = #content_type;
+
+        /// A client for the service. Cheap to clone: clones share configuration and connections.
+        ///
+        #(#[doc = #example])*
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            pub(crate) handle: Arc<crate::invoke::Handle>,
+        }
+
+        impl Client {
+            /// A client with this configuration.
+            pub fn new(config: &crate::config::Config) -> Self {
+                Client::from_conf(config.clone())
+            }
+
+            /// A client that takes ownership of its configuration.
+            pub fn from_conf(config: crate::config::Config) -> Self {
+                let http = match &config.http_client {
+                    ::std::option::Option::Some(h) => h.clone(),
+                    ::std::option::Option::None => default_http_client(&config),
+                };
+                Client { handle: Arc::new(crate::invoke::Handle { config, http }) }
+            }
+
+            /// A client configured from the environment and the shared files (see
+            /// [`Config::from_env`](crate::config::Config::from_env)).
+            pub fn from_env() -> Self {
+                Client::from_conf(crate::config::Config::from_env().build())
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &crate::config::Config {
+                &self.handle.config
+            }
+
+            #(#methods)*
+        }
+
+        #[cfg(feature = "rustls")]
+        fn default_http_client(config: &crate::config::Config) -> Arc<dyn crate::http::HttpClient> {
+            Arc::new(crate::http::HyperClient::new(config.timeouts.connect_timeout()))
+        }
+
+        #[cfg(not(feature = "rustls"))]
+        fn default_http_client(_config: &crate::config::Config) -> Arc<dyn crate::http::HttpClient> {
+            #[derive(Debug)]
+            struct Missing;
+            impl crate::http::HttpClient for Missing {
+                fn call(
+                    &self,
+                    _request: crate::http::HttpRequest,
+                ) -> crate::http::BoxFuture<'_, ::std::result::Result<crate::http::HttpResponse, crate::http::TransportError>> {
+                    Box::pin(async {
+                        ::std::result::Result::Err(crate::http::TransportError::new(
+                            crate::http::TransportErrorKind::Other,
+                            "no HTTP client: enable the `rustls` feature or configure one with `http_client`",
+                        ))
+                    })
+                }
+            }
+            Arc::new(Missing)
+        }
+    };
+    RustFile { path: "src/client.rs".into(), tokens }
+}
+
+/// The operation's error enum, fluent builder, `send_with`, and paginator.
+pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
+    let base = crate::ident::unraw(&op.input.path.name).trim_end_matches("Input").to_owned();
+    let error = format_ident!("{base}Error");
+    let fluent = format_ident!("{base}FluentBuilder");
+    let input = type_path(&op.input.path);
+    let output = type_path(&op.output.path);
+    let input_builder = builder_path(&op.input.path);
+    let op_name = &op.name;
+
+    // Error enum.
+    let variants = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let t = type_path(&e.path);
+        let doc = format!(" The service returned `{}`.", e.code);
+        quote!(#[doc = #doc] #v(#t),)
+    });
+    let parse_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let code = &e.code;
+        quote! {
+            ::std::option::Option::Some(#code) => match ::serde_json::from_slice(body) {
+                ::std::result::Result::Ok(e) => #error::#v(e),
+                ::std::result::Result::Err(_) => #error::Unhandled(crate::error::Unhandled::new(meta)),
+            },
+        }
+    });
+    let code_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let t = type_path(&e.path);
+        quote!(#error::#v(_) => ::std::option::Option::Some(#t::CODE),)
+    });
+    let message_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#error::#v(e) => e.message(),)
+    });
+    let display_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#error::#v(e) => ::std::fmt::Display::fmt(e, f),)
+    });
+    let source_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#error::#v(e) => ::std::option::Option::Some(e),)
+    });
+    let is_fns = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        let f = format_ident!("is_{}", crate::ident::unraw(&crate::ident::field_name(&e.code)).trim_end_matches('_'));
+        let doc = format!(" Whether this is `{}`.", e.code);
+        quote! {
+            #[doc = #doc]
+            pub fn #f(&self) -> bool {
+                matches!(self, #error::#v(_))
+            }
+        }
+    });
+    let error_doc =
+        format!(" Errors of `{op_name}`: one variant per error the model declares, and `Unhandled` for any other.");
+
+    // Fluent builder delegates.
+    let delegates = op.input.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let setter = ident(&f.setter);
+        let getter = ident(&f.getter);
+        let docs = doc_attrs(&f.docs);
+        let dep = super::deprecated_attr(&f.deprecated);
+        let inner = rust_type(&f.ty.ty);
+        let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+        let opt = quote!(::std::option::Option<#inner>);
+        let add = match &f.ty.ty {
+            Type::List { member, sparse } => {
+                let item = element_type(member, *sparse);
+                quote! {
+                    #docs
+                    #dep
+                    pub fn #name(mut self, input: impl ::std::convert::Into<#item>) -> Self {
+                        self.inner = self.inner.#name(input);
+                        self
+                    }
+                }
+            }
+            Type::Map { value, sparse, .. } => {
+                let item = element_type(value, *sparse);
+                quote! {
+                    #docs
+                    #dep
+                    pub fn #name(
+                        mut self,
+                        k: impl ::std::convert::Into<::std::string::String>,
+                        v: impl ::std::convert::Into<#item>,
+                    ) -> Self {
+                        self.inner = self.inner.#name(k, v);
+                        self
+                    }
+                }
+            }
+            t => {
+                let base = rust_type(t);
+                quote! {
+                    #docs
+                    #dep
+                    pub fn #name(mut self, input: impl ::std::convert::Into<#base>) -> Self {
+                        self.inner = self.inner.#name(input);
+                        self
+                    }
+                }
+            }
+        };
+        let set_doc = format!(" Sets or clears `{}`.", crate::ident::unraw(&f.name));
+        let get_doc = format!(" The `{}` set so far.", crate::ident::unraw(&f.name));
+        quote! {
+            #add
+            #[doc = #set_doc]
+            #dep
+            pub fn #setter(mut self, input: #opt) -> Self {
+                self.inner = self.inner.#setter(input);
+                self
+            }
+            #[doc = #get_doc]
+            #dep
+            pub fn #getter(&self) -> &#opt {
+                self.inner.#getter()
+            }
+        }
+    });
+    let tokens_fill =
+        op.input.fields.iter().filter(|f| f.idempotency_token && matches!(f.ty.ty, Type::String)).map(|f| {
+            let name = ident(&f.name);
+            quote! {
+                if self.#name.is_none() {
+                    self.#name = ::std::option::Option::Some(::uuid::Uuid::new_v4().to_string());
+                }
+            }
+        });
+    let needs_mut = op.input.fields.iter().any(|f| f.idempotency_token && matches!(f.ty.ty, Type::String));
+    let self_binding = if needs_mut { quote!(mut self) } else { quote!(self) };
+    let build = if op.input.build_is_fallible() {
+        quote! {
+            let input = self.inner.build().map_err(|e| crate::error::SdkError::Construction(crate::error::ConstructionError::new(e.to_string())))?;
+        }
+    } else {
+        quote!(let input = self.inner.build();)
+    };
+    let fluent_doc = format!(
+        " Builds and sends a `{op_name}` request. Set members with the methods named after them, then call \
+[`send`](Self::send)."
+    );
+    let send_doc = " Validates the input (unless the client's configuration turned validation off), fills idempotency \
+tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.";
+
+    let paginator = op.paginated.as_ref().map(|p| paginator(op, ir, p, &base)).unwrap_or_default();
+    let into_paginator = if op.paginated.is_some() {
+        let pag = format_ident!("{base}Paginator");
+        quote! {
+            /// Follow the pages of the result: `into_paginator().send()` yields each page,
+            /// `into_paginator().items().send()` each item.
+            pub fn into_paginator(self) -> #pag {
+                #pag { handle: self.handle, inner: self.inner, page_size: ::std::option::Option::None }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc = #error_doc]
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum #error {
+            #(#variants)*
+            /// An error the model does not declare for this operation; its code, message, status and request id are
+            /// kept.
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl #error {
+            pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+                let _ = body;
+                #[allow(clippy::match_single_binding)]
+                match meta.code() {
+                    #(#parse_arms)*
+                    _ => #error::Unhandled(crate::error::Unhandled::new(meta)),
+                }
+            }
+
+            /// The error code.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#code_arms)*
+                    #error::Unhandled(e) => e.code(),
+                }
+            }
+
+            /// The message, if the service sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#message_arms)*
+                    #error::Unhandled(e) => e.message(),
+                }
+            }
+
+            #(#is_fns)*
+
+            /// Whether this is an error the model does not declare for this operation.
+            pub fn is_unhandled(&self) -> bool {
+                matches!(self, #error::Unhandled(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    #error::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    #error::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+
+        impl #input {
+            /// Sends this input with `client`.
+            pub async fn send_with(
+                self,
+                client: &crate::Client,
+            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                self.send_with_handle(&client.handle).await
+            }
+
+            pub(crate) async fn send_with_handle(
+                #self_binding,
+                handle: &crate::invoke::Handle,
+            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                #(#tokens_fill)*
+                if handle.config.validate_inputs {
+                    self.validate().map_err(crate::error::SdkError::Validation)?;
+                }
+                let body = ::serde_json::to_vec(&self).map_err(|e| {
+                    crate::error::SdkError::Construction(crate::error::ConstructionError::new(e.to_string()))
+                })?;
+                crate::invoke::invoke(handle, OPERATION_NAME, body, #error::parse).await
+            }
+        }
+
+        #[doc = #fluent_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #fluent {
+            handle: ::std::sync::Arc<crate::invoke::Handle>,
+            inner: #input_builder,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
+                #fluent { handle, inner: ::std::default::Default::default() }
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+
+            /// Replace the whole input.
+            pub fn with_input(mut self, input: #input) -> Self {
+                self.inner = input.into_builder();
+                self
+            }
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                #build
+                input.send_with_handle(&self.handle).await
+            }
+
+            #into_paginator
+
+            #(#delegates)*
+        }
+
+        #paginator
+    }
+}
+
+/// The client-side builder types of an operation, re-exported from its `builders` module.
+pub fn builder_names(op: &Operation) -> Vec<proc_macro2::Ident> {
+    let base = crate::ident::unraw(&op.input.path.name).trim_end_matches("Input").to_owned();
+    let mut names = vec![format_ident!("{base}FluentBuilder")];
+    if let Some(p) = &op.paginated {
+        names.push(format_ident!("{base}Paginator"));
+        if items_field(op, p).is_some() {
+            names.push(format_ident!("{base}ItemsPaginator"));
+        }
+    }
+    names
+}
+
+fn items_field<'a>(op: &'a Operation, p: &crate::ir::Paginated) -> Option<&'a crate::ir::Field> {
+    let items = p.items.as_deref()?;
+    if items.contains('.') {
+        return None;
+    }
+    op.output.fields.iter().find(|f| f.wire_name == items && matches!(f.ty.ty, Type::List { .. }))
+}
+
+fn paginator(op: &Operation, _ir: &Ir, p: &crate::ir::Paginated, base: &str) -> TokenStream {
+    let pag = format_ident!("{base}Paginator");
+    let items_pag = format_ident!("{base}ItemsPaginator");
+    let error = format_ident!("{base}Error");
+    let output = type_path(&op.output.path);
+    let input_builder = builder_path(&op.input.path);
+    let Some(in_tok) = op.input.fields.iter().find(|f| f.wire_name == p.input_token) else { return quote!() };
+    let Some(out_tok) = op.output.fields.iter().find(|f| f.wire_name == p.output_token) else { return quote!() };
+    let set_token = ident(&in_tok.setter);
+    let get_token = ident(&in_tok.getter);
+    let out_token = ident(&out_tok.name);
+    let page_size = p.page_size.as_ref().and_then(|ps| op.input.fields.iter().find(|f| &f.wire_name == ps));
+    let (page_size_fn, apply_page_size) = match page_size {
+        Some(f) => {
+            let t = rust_type(&f.ty.ty);
+            let setter = ident(&f.setter);
+            let doc = format!(" Ask for at most `n` results per page (sets `{}` on every request).", f.wire_name);
+            (
+                quote! {
+                    #[doc = #doc]
+                    pub fn page_size(mut self, n: #t) -> Self {
+                        self.page_size = ::std::option::Option::Some(n);
+                        self
+                    }
+                },
+                quote! {
+                    if let ::std::option::Option::Some(n) = self.page_size {
+                        inner = inner.#setter(::std::option::Option::Some(n));
+                    }
+                },
+            )
+        }
+        None => (quote!(), quote!()),
+    };
+    let page_size_ty = page_size.map(|f| rust_type(&f.ty.ty)).unwrap_or_else(|| quote!(i32));
+    let (items_method, items_send) = match items_field(op, p).map(|f| (f, &f.ty.ty)) {
+        Some((f, Type::List { member, sparse })) => {
+            let item = element_type(member, *sparse);
+            let fname = ident(&f.name);
+            let doc = format!(" The items of every page of `{}`.", op.name);
+            (
+                quote! {
+                    /// The items of every page, in order.
+                    pub fn items(self) -> #items_pag {
+                        #items_pag(self)
+                    }
+                },
+                quote! {
+                    #[doc = #doc]
+                    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+                    pub struct #items_pag(#pag);
+
+                    impl #items_pag {
+                        /// Start fetching; `next().await` yields each item.
+                        pub fn send(self) -> crate::pagination::ItemStream<#output, #item, #error> {
+                            crate::pagination::ItemStream::new(self.0.send(), |page: #output| page.#fname.unwrap_or_default())
+                        }
+                    }
+                },
+            )
+        }
+        _ => (quote!(), quote!()),
+    };
+    let doc = format!(" The pages of `{}`, following `{}` until the service returns none.", op.name, p.output_token);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #pag {
+            handle: ::std::sync::Arc<crate::invoke::Handle>,
+            inner: #input_builder,
+            page_size: ::std::option::Option<#page_size_ty>,
+        }
+
+        impl #pag {
+            #page_size_fn
+
+            /// Start fetching; `next().await` yields each page.
+            pub fn send(self) -> crate::pagination::PageStream<#output, #error> {
+                let mut inner = self.inner;
+                #apply_page_size
+                let first = inner.#get_token().clone();
+                let handle = self.handle;
+                crate::pagination::PageStream::new(
+                    first,
+                    |page: &#output| page.#out_token.as_deref(),
+                    ::std::sync::Arc::new(move |token| {
+                        let handle = handle.clone();
+                        let input = inner.clone().#set_token(token).build();
+                        ::std::boxed::Box::pin(async move { input.send_with_handle(&handle).await })
+                    }),
+                )
+            }
+
+            #items_method
+        }
+
+        #items_send
+    }
+}

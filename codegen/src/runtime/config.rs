@@ -1,0 +1,293 @@
+//! Client configuration: region, credentials, endpoint, retries, timeouts, validation and the transport.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{Credentials, DefaultChain, ProvideCredentials, SharedCredentialsProvider};
+use crate::http::HttpClient;
+
+/// How failed attempts are retried: the standard AWS behaviour. Throttling errors, HTTP 5xx, timeouts and transient
+/// connection failures are retried, with exponential backoff and full jitter; other client errors are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
+    }
+}
+
+impl RetryConfig {
+    /// The standard settings: 3 attempts, backoff from 1 s up to 20 s.
+    pub fn standard() -> Self {
+        RetryConfig::default()
+    }
+
+    /// No retries: one attempt.
+    pub fn disabled() -> Self {
+        RetryConfig { max_attempts: 1, ..RetryConfig::default() }
+    }
+
+    /// Total attempts, the first one included (at least 1).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// The backoff ceiling of the first retry; it doubles with each retry.
+    pub fn with_initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// The largest backoff.
+    pub fn with_max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// Total attempts.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The delay before retry number `retry` (1-based): a uniformly random part of the capped exponential ceiling.
+    pub(crate) fn backoff(&self, retry: u32, random: f64) -> Duration {
+        let ceiling = self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20)).min(self.max_backoff);
+        ceiling.mul_f64(random.clamp(0.0, 1.0))
+    }
+}
+
+/// Timeouts for connecting and for each attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Option<Duration>,
+    attempt: Option<Duration>,
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        TimeoutConfig { connect: Some(Duration::from_secs(3)), attempt: Some(Duration::from_secs(60)) }
+    }
+}
+
+impl TimeoutConfig {
+    /// How long to wait for a connection (default 3 s).
+    pub fn with_connect_timeout(mut self, d: Option<Duration>) -> Self {
+        self.connect = d;
+        self
+    }
+
+    /// How long one attempt may take, response included (default 60 s).
+    pub fn with_attempt_timeout(mut self, d: Option<Duration>) -> Self {
+        self.attempt = d;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect
+    }
+
+    /// The per-attempt timeout.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt
+    }
+}
+
+/// Everything a [`Client`](crate::Client) needs.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+    pub(crate) validate_inputs: bool,
+    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("validate_inputs", &self.validate_inputs)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A builder with nothing set: credentials default to the environment, then the shared files.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// A builder filled from the environment and the shared config file: region (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's `region`), endpoint (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`),
+    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the
+    /// environment or the shared files.
+    pub fn from_env() -> ConfigBuilder {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let profile = crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
+        let service_var = format!("AWS_ENDPOINT_URL_{}", crate::SDK_ID.to_ascii_uppercase().replace(' ', "_"));
+        let flag = |k: &str| var(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let mut b = ConfigBuilder {
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).or_else(|| profile.get("region").cloned()),
+            endpoint_url: var(&service_var).or_else(|| var("AWS_ENDPOINT_URL")),
+            use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
+            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
+            ..ConfigBuilder::default()
+        };
+        if let Some(n) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse().ok()) {
+            b.retry = b.retry.with_max_attempts(n);
+        }
+        b
+    }
+
+    /// The region requests go to.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint URL that overrides the resolved one.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Clone)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry: RetryConfig,
+    timeouts: TimeoutConfig,
+    validate_inputs: bool,
+    http_client: Option<Arc<dyn HttpClient>>,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            region: None,
+            credentials: None,
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+            retry: RetryConfig::default(),
+            timeouts: TimeoutConfig::default(),
+            validate_inputs: true,
+            http_client: None,
+        }
+    }
+}
+
+impl ConfigBuilder {
+    /// The region, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A credentials provider.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Send to this URL instead of the endpoint the rules resolve (for local servers and proxies).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Use FIPS endpoints.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = on;
+        self
+    }
+
+    /// Use dual-stack endpoints.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = on;
+        self
+    }
+
+    /// Retry behaviour.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Timeouts.
+    pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Whether inputs are validated against the model's constraints before sending (default `true`). Turn it off
+    /// only to let the service be the judge, for example when the model is older than the service.
+    pub fn validate_inputs(mut self, on: bool) -> Self {
+        self.validate_inputs = on;
+        self
+    }
+
+    /// The transport (default: [`HyperClient`](crate::http::HyperClient) with the `rustls` feature).
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        Config {
+            region: self.region,
+            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain)),
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            retry: self.retry,
+            timeouts: self.timeouts,
+            validate_inputs: self.validate_inputs,
+            http_client: self.http_client,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_scales_with_jitter() {
+        let r = RetryConfig::standard();
+        assert_eq!(r.backoff(1, 1.0), Duration::from_secs(1));
+        assert_eq!(r.backoff(2, 1.0), Duration::from_secs(2));
+        assert_eq!(r.backoff(3, 1.0), Duration::from_secs(4));
+        assert_eq!(r.backoff(10, 1.0), Duration::from_secs(20));
+        assert_eq!(r.backoff(2, 0.5), Duration::from_secs(1));
+        assert_eq!(r.backoff(40, 0.0), Duration::ZERO);
+    }
+}
