@@ -78,6 +78,16 @@ pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     }
 }
 
+/// Decode a modeled error's body. The message may arrive as `message` or `Message` whatever the model calls it, so
+/// the message already read is put under the member name the error structure uses.
+pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(body: &[u8], message_member: Option<&str>, meta: &ErrorMetadata) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({}));
+    if let (Some(member), Some(message), Some(obj)) = (message_member, meta.message(), value.as_object_mut()) {
+        obj.entry(member.to_owned()).or_insert_with(|| serde_json::Value::String(message.to_owned()));
+    }
+    serde_json::from_value(value).ok()
+}
+
 /// A random number in `[0, 1)` for backoff jitter (not for anything secret).
 fn jitter() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -124,3 +124,5 @@ pub fn full_start_pipeline_execution(
         )
         .build()
 }
+
+pub mod stub;

@@ -146,10 +146,20 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let parse_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let code = &e.code;
+        let member = ir
+            .errors
+            .iter()
+            .find(|s| s.id == e.id)
+            .and_then(|s| s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message")))
+            .map(|f| f.wire_name.clone());
+        let member = match member {
+            Some(m) => quote!(::std::option::Option::Some(#m)),
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
-            ::std::option::Option::Some(#code) => match ::serde_json::from_slice(body) {
-                ::std::result::Result::Ok(e) => #error::#v(e),
-                ::std::result::Result::Err(_) => #error::Unhandled(crate::error::Unhandled::new(meta)),
+            ::std::option::Option::Some(#code) => match crate::invoke::decode_error(body, #member, &meta) {
+                ::std::option::Option::Some(e) => #error::#v(e),
+                ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::new(meta)),
             },
         }
     });

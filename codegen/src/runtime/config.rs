@@ -157,6 +157,21 @@ impl Config {
         b
     }
 
+    /// A builder holding this configuration, to change part of it.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            region: self.region.clone(),
+            credentials: Some(self.credentials.clone()),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            retry: self.retry.clone(),
+            timeouts: self.timeouts.clone(),
+            validate_inputs: self.validate_inputs,
+            http_client: self.http_client.clone(),
+        }
+    }
+
     /// The region requests go to.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()

@@ -767,11 +767,15 @@ impl CreatePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         CreatePipelineError::ConflictException(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -779,11 +783,15 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         CreatePipelineError::ResourceLimitExceeded(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -791,11 +799,15 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         CreatePipelineError::ResourceNotFound(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )

@@ -622,11 +622,15 @@ impl ListPipelineExecutionsError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         ListPipelineExecutionsError::ResourceNotFound(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         ListPipelineExecutionsError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )

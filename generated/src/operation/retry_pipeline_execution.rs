@@ -405,11 +405,15 @@ impl RetryPipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ConflictException(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -417,11 +421,15 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ResourceLimitExceeded(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -429,11 +437,15 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ResourceNotFound(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )

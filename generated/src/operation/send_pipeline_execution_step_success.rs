@@ -420,11 +420,15 @@ impl SendPipelineExecutionStepSuccessError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ConflictException(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -432,11 +436,15 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -444,11 +452,15 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )

@@ -706,11 +706,15 @@ impl StartPipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ConflictException(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -718,11 +722,15 @@ impl StartPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ResourceLimitExceeded(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )
@@ -730,11 +738,15 @@ impl StartPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match ::serde_json::from_slice(body) {
-                    ::std::result::Result::Ok(e) => {
+                match crate::invoke::decode_error(
+                    body,
+                    ::std::option::Option::Some("Message"),
+                    &meta,
+                ) {
+                    ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ResourceNotFound(e)
                     }
-                    ::std::result::Result::Err(_) => {
+                    ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(
                             crate::error::Unhandled::new(meta),
                         )

@@ -1,0 +1,308 @@
+//! The client against a local stub server that checks the exact request and answers with responses shaped like the
+//! model's: request shape and signing, modeled and unmodeled errors, retries, timeouts, validation, pagination,
+//! idempotency tokens, and a custom transport.
+
+use std::time::Duration;
+
+use project_tests::stub::{Reply, Stub};
+use sagemaker_pipelines::config::{RetryConfig, TimeoutConfig};
+use sagemaker_pipelines::credentials::Credentials;
+use sagemaker_pipelines::error::SdkError;
+use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionError;
+use sagemaker_pipelines::{Client, Config};
+use serde_json::json;
+
+fn client(stub: &Stub) -> Client {
+    client_with(stub, RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
+}
+
+fn client_with(stub: &Stub, retry: RetryConfig) -> Client {
+    Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret-key-example", None))
+            .endpoint_url(&stub.url)
+            .retry_config(retry)
+            .build(),
+    )
+}
+
+const EXEC_ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc";
+
+#[tokio::test]
+async fn start_pipeline_execution_sends_a_signed_awsjson_request() {
+    let stub =
+        Stub::start(vec![Reply::ok(json!({"PipelineExecutionArn": EXEC_ARN})).header("x-amzn-requestid", "req-1")]);
+    let out = client(&stub)
+        .start_pipeline_execution()
+        .pipeline_name("p")
+        .pipeline_parameters(sagemaker_pipelines::types::Parameter::builder().name("Epochs").value("3").build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.pipeline_execution_arn(), Some(EXEC_ARN));
+
+    let reqs = stub.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
+    assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.1"));
+    assert_eq!(r.header("x-amz-target"), Some("SageMaker.StartPipelineExecution"));
+    let auth = r.header("authorization").unwrap();
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+    assert!(auth.contains("/us-east-1/sagemaker/aws4_request"), "{auth}");
+    assert!(auth.contains("SignedHeaders=") && auth.contains("x-amz-target"), "{auth}");
+    assert!(!auth.contains("secret-key-example"));
+    assert!(r.header("x-amz-date").is_some());
+
+    let body = r.json();
+    // The idempotency token was filled with a UUID v4 because the caller left it empty.
+    let token = body["ClientRequestToken"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 36);
+    assert_eq!(token.as_bytes()[14], b'4');
+    assert_eq!(
+        body,
+        json!({"PipelineName": "p", "PipelineParameters": [{"Name": "Epochs", "Value": "3"}], "ClientRequestToken": token})
+    );
+}
+
+#[tokio::test]
+async fn a_caller_token_is_kept_and_the_input_struct_can_be_sent_directly() {
+    let stub = Stub::start(vec![Reply::ok(json!({}))]);
+    let client = client(&stub);
+    let token = "t".repeat(40);
+    let input = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
+        .pipeline_name("p")
+        .client_request_token(&token)
+        .build();
+    input.send_with(&client).await.unwrap();
+    assert_eq!(stub.requests()[0].json()["ClientRequestToken"], json!(token));
+}
+
+#[tokio::test]
+async fn modeled_errors_become_variants_with_metadata() {
+    let stub = Stub::start(vec![Reply::error(400, json!({"message": "Pipeline p does not exist"}))
+        .header("x-amzn-errortype", "ResourceNotFound:http://internal.amazon.com/coral/com.amazonaws.sagemaker/")
+        .header("x-amzn-requestid", "req-404")]);
+    let err = client(&stub).start_pipeline_execution().pipeline_name("p").send().await.unwrap_err();
+    let SdkError::Service(service) = &err else { panic!("expected a service error, got {err:?}") };
+    assert!(service.err().is_resource_not_found(), "{:?}", service.err());
+    assert_eq!(service.err().code(), Some("ResourceNotFound"));
+    assert_eq!(service.err().message(), Some("Pipeline p does not exist"));
+    assert_eq!(service.meta().request_id(), Some("req-404"));
+    assert_eq!(service.meta().status(), 400);
+    assert!(matches!(err.into_service_error(), Some(StartPipelineExecutionError::ResourceNotFound(_))));
+    assert_eq!(stub.requests().len(), 1, "client errors are not retried");
+}
+
+#[tokio::test]
+async fn unmodeled_errors_keep_code_message_status_and_request_id() {
+    let stub = Stub::start(vec![Reply::error(
+        400,
+        json!({"__type": "com.amazonaws.sagemaker#ValidationException", "Message": "bad name"}),
+    )
+    .header("x-amzn-requestid", "req-v")]);
+    let err = client(&stub).describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    let e = err.as_service_error().unwrap();
+    assert!(e.is_unhandled());
+    let sagemaker_pipelines::operation::describe_pipeline::DescribePipelineError::Unhandled(u) = e else {
+        unreachable!()
+    };
+    assert_eq!(
+        (u.code(), u.message(), u.status(), u.request_id()),
+        (Some("ValidationException"), Some("bad name"), 400, Some("req-v"))
+    );
+    assert!(err.to_string().contains("ValidationException: bad name"), "{err}");
+}
+
+#[tokio::test]
+async fn throttling_and_5xx_are_retried_with_backoff() {
+    let stub = Stub::start(vec![
+        Reply::error(400, json!({"__type": "ThrottlingException", "message": "slow down"})),
+        Reply::error(503, json!({"message": "unavailable"})),
+        Reply::ok(json!({"PipelineArn": "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p"})),
+    ]);
+    let out =
+        client(&stub).delete_pipeline().pipeline_name("p").client_request_token("t".repeat(32)).send().await.unwrap();
+    assert_eq!(out.pipeline_arn(), Some("arn:aws:sagemaker:us-east-1:123456789012:pipeline/p"));
+    let reqs = stub.requests();
+    assert_eq!(reqs.len(), 3);
+    // Each attempt is signed afresh, with the same body.
+    assert!(reqs.iter().all(|r| r.body == reqs[0].body && r.header("authorization").is_some()));
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_attempt_limit() {
+    let stub = Stub::start(vec![Reply::error(500, json!({})); 5]);
+    let c =
+        client_with(&stub, RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1)));
+    let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    assert_eq!(err.as_service_error().and_then(|e| e.code()), None);
+    assert!(matches!(err, SdkError::Service(ref s) if s.meta().status() == 500));
+    assert_eq!(stub.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn invalid_input_never_reaches_the_server_unless_validation_is_off() {
+    let stub = Stub::start(vec![Reply::ok(json!({}))]);
+    let err = client(&stub).start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap_err();
+    let SdkError::Validation(v) = &err else { panic!("expected a validation error, got {err:?}") };
+    assert_eq!(v.violations()[0].path(), "PipelineName");
+    assert!(
+        err.to_string().starts_with("invalid input, not sent: 1 invalid value in StartPipelineExecutionInput"),
+        "{err}"
+    );
+    assert_eq!(stub.requests().len(), 0);
+
+    let lenient = Client::from_conf(client(&stub).config().to_builder().validate_inputs(false).build());
+    lenient.start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap();
+    assert_eq!(stub.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_attempt_that_takes_too_long_times_out() {
+    let stub = Stub::start(vec![Reply::ok(json!({})).delayed(Duration::from_secs(2))]);
+    let c = Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .endpoint_url(&stub.url)
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(TimeoutConfig::default().with_attempt_timeout(Some(Duration::from_millis(200))))
+            .build(),
+    );
+    let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn connection_failures_are_dispatch_errors() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .endpoint_url(format!("http://127.0.0.1:{port}"))
+            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
+            .build(),
+    );
+    let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    let SdkError::Dispatch(e) = &err else { panic!("expected a dispatch error, got {err:?}") };
+    assert_eq!(e.kind(), sagemaker_pipelines::http::TransportErrorKind::Connect);
+}
+
+#[tokio::test]
+async fn undecodable_responses_are_response_errors() {
+    let stub =
+        Stub::start(vec![Reply { status: 200, headers: vec![], body: "{not json".into(), delay: Duration::ZERO }]);
+    let err = client(&stub).describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Response(ref r) if r.status() == 200), "{err:?}");
+}
+
+#[tokio::test]
+async fn missing_region_credentials_or_a_rejected_endpoint_are_construction_errors() {
+    let no_region = Client::from_conf(Config::builder().credentials(Credentials::new("A", "S", None)).build());
+    let err = no_region.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(err.to_string().to_lowercase().contains("region"), "{err}");
+
+    let fips_custom = Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("A", "S", None))
+            .endpoint_url("https://example.com")
+            .use_fips(true)
+            .build(),
+    );
+    let err = fips_custom.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
+    assert!(err.to_string().contains("FIPS and custom endpoint are not supported"), "{err}");
+
+    let config =
+        Config::builder().credentials(Credentials::new("AKID", "TOP-SECRET", Some("TOKEN-SECRET".into()))).build();
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("TOP-SECRET") && !shown.contains("TOKEN-SECRET"), "{shown}");
+}
+
+#[tokio::test]
+async fn list_pipelines_follows_next_token_and_honours_page_size() {
+    let summary = |n: u32| json!({"PipelineName": format!("p{n}"), "PipelineArn": format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/p{n}")});
+    let stub = Stub::start(vec![
+        Reply::ok(json!({"PipelineSummaries": [summary(1), summary(2)], "NextToken": "t1"})),
+        Reply::ok(json!({"PipelineSummaries": [summary(3), summary(4)], "NextToken": "t2"})),
+        Reply::ok(json!({"PipelineSummaries": [summary(5)]})),
+    ]);
+    let items: Result<Vec<_>, _> =
+        client(&stub).list_pipelines().into_paginator().page_size(2).items().send().collect().await;
+    let names: Vec<String> = items.unwrap().iter().map(|s| s.pipeline_name().unwrap().to_owned()).collect();
+    assert_eq!(names, ["p1", "p2", "p3", "p4", "p5"]);
+    let reqs = stub.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[0].json(), json!({"MaxResults": 2}));
+    assert_eq!(reqs[1].json(), json!({"MaxResults": 2, "NextToken": "t1"}));
+    assert_eq!(reqs[2].json(), json!({"MaxResults": 2, "NextToken": "t2"}));
+    assert!(reqs.iter().all(|r| r.header("x-amz-target") == Some("SageMaker.ListPipelines")));
+}
+
+#[tokio::test]
+async fn pagination_stops_on_a_repeated_token_and_on_errors() {
+    let stub = Stub::start(vec![
+        Reply::ok(json!({"PipelineSummaries": [], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [], "NextToken": "never"})),
+    ]);
+    let pages: Vec<_> = client(&stub).list_pipelines().into_paginator().send().collect().await;
+    assert_eq!(pages.len(), 2, "the second page repeats the token it was asked with");
+    assert_eq!(stub.unused(), 1);
+
+    let stub = Stub::start(vec![
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "a"}], "NextToken": "t"})),
+        Reply::error(400, json!({"__type": "ValidationException", "message": "bad token"})),
+    ]);
+    let mut items = client(&stub).list_pipelines().into_paginator().items().send();
+    assert!(items.next().await.unwrap().is_ok());
+    assert!(items.next().await.unwrap().is_err());
+    assert!(items.next().await.is_none());
+}
+
+/// A transport that answers from memory: the trait is how users plug in their own HTTP stack.
+#[derive(Debug)]
+struct InMemory;
+
+impl sagemaker_pipelines::http::HttpClient for InMemory {
+    fn call(
+        &self,
+        request: sagemaker_pipelines::http::HttpRequest,
+    ) -> sagemaker_pipelines::http::BoxFuture<
+        '_,
+        Result<sagemaker_pipelines::http::HttpResponse, sagemaker_pipelines::http::TransportError>,
+    > {
+        Box::pin(async move {
+            let target = request.headers()["x-amz-target"].to_str().unwrap().to_owned();
+            let body = json!({"PipelineArn": format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{target}")});
+            Ok(http::Response::builder().status(200).body(body.to_string().into_bytes()).unwrap())
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_custom_transport_is_used_and_endpoints_resolve_from_the_rules() {
+    let c = Client::from_conf(
+        Config::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("A", "S", None))
+            .http_client(InMemory)
+            .build(),
+    );
+    let out = c.describe_pipeline().pipeline_name("p").send().await.unwrap();
+    assert_eq!(
+        out.pipeline_arn(),
+        Some("arn:aws:sagemaker:us-east-1:123456789012:pipeline/SageMaker.DescribePipeline")
+    );
+    let mut params = sagemaker_pipelines::endpoint::Params::default();
+    params.region = Some("eu-west-1".into());
+    assert_eq!(
+        sagemaker_pipelines::endpoint::resolve_endpoint(&params).unwrap().url(),
+        "https://api.sagemaker.eu-west-1.amazonaws.com"
+    );
+}
