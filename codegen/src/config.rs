@@ -41,6 +41,8 @@ pub struct CrateSection {
     pub name: String,
     /// Package version.
     pub version: String,
+    /// Example programs to copy into the crate, relative to the settings file.
+    pub examples: Option<PathBuf>,
 }
 
 /// `[selection]`
@@ -68,6 +70,8 @@ pub struct Config {
     pub crate_name: String,
     /// Crate version.
     pub crate_version: String,
+    /// Example programs folder.
+    pub examples: Option<PathBuf>,
 }
 
 /// Read `models/codegen.toml` (or another settings file).
@@ -88,5 +92,6 @@ pub fn load(path: &Path) -> Result<Config> {
         selection: Selection::Named(file.selection.operations),
         crate_name: file.krate.name,
         crate_version: file.krate.version,
+        examples: file.krate.examples.map(|p| dir.join(p)),
     })
 }

@@ -48,6 +48,8 @@ pub struct Request<'a> {
     pub model_source: &'a str,
     /// The AWS partition table (`partitions.json`), needed when the endpoint rules call `aws.partition`.
     pub partitions: Option<&'a Path>,
+    /// A folder of example programs copied into the crate's `examples/` (with the generated header).
+    pub examples: Option<&'a Path>,
 }
 
 /// Generated files and what the generator had to interpret on the way.
@@ -86,6 +88,20 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         partitions,
     };
     let mut emitted = emit::emit(&ir, &settings)?;
+    if let Some(dir) = req.examples {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| Error::new(format!("cannot list examples: {e}")).in_file(dir))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::new(format!("cannot read example: {e}")).in_file(&path))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            emitted.examples.push((format!("examples/{name}"), format!("models/examples/{name}"), text));
+        }
+    }
     let mut report = ir.pattern_report();
     report.append(&mut emitted.notes);
     let files = format::format(emitted, req.model_source)?;

@@ -42,6 +42,7 @@ pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>>
             crate_version: "0.0.0",
             model_source: &source,
             partitions: None,
+            examples: None,
         },
     )
 }
@@ -58,6 +59,7 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
             crate_version: "0.0.0",
             model_source: "inline",
             partitions: None,
+            examples: None,
         },
     )
 }

@@ -185,6 +185,7 @@ fn error_names_the_file() {
         crate_version: "0.0.0",
         model_source: "broken.json",
         partitions: None,
+        examples: None,
     };
     let err = codegen::generate(&path, &req).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(path.as_path()));

@@ -26,6 +26,7 @@ fn generated_crate_is_up_to_date() {
             crate_version: &cfg.crate_version,
             model_source: "models/sagemaker-pipelines.json",
             partitions: cfg.partitions.as_deref(),
+            examples: cfg.examples.as_deref(),
         },
     )
     .expect("the committed model generates");
@@ -190,6 +191,7 @@ fn full_upstream_model_generates_every_operation() {
             crate_version: "0.0.0",
             model_source: "sagemaker-2017-07-24.json",
             partitions: Some(&dir.join("models/partitions.json")),
+            examples: None,
         },
     )
     .unwrap();

@@ -79,6 +79,7 @@ fn a_failed_generation_leaves_the_previous_output_intact() {
             crate_version: "0",
             model_source: "x",
             partitions: None,
+            examples: None,
         },
     );
     assert!(bad.is_err());

@@ -29,6 +29,8 @@ enum Cmd {
     Test(TestArgs),
     /// Time the generator on the committed model and, if given, another model.
     BenchCodegen(BenchArgs),
+    /// Run the `start_and_wait` example against a local moto server (installed under `target/` on first use).
+    Example,
 }
 
 #[derive(clap::Args)]
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Cmd::Import(a) => import_cmd(a),
         Cmd::Test(a) => test_cmd(a),
         Cmd::BenchCodegen(a) => bench_cmd(a),
+        Cmd::Example => example_cmd(),
     };
     match result {
         Ok(code) => code,
@@ -161,6 +164,8 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
             crate_version: &cfg.crate_version,
             model_source: &source,
             partitions: cfg.partitions.as_deref(),
+            // The examples use this crate's name; another model or name gets none.
+            examples: if a.model.is_none() && a.crate_name.is_none() { cfg.examples.as_deref() } else { None },
         },
     )?;
     let elapsed = started.elapsed();
@@ -308,8 +313,96 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
     } else {
         println!("\n==> full-model generation skipped: ../shared/models/sagemaker-2017-07-24.json is absent");
     }
-    run("tests (cargo nextest)", cargo().args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
+    let moto = Moto::start()?;
+    let mut nextest = cargo();
+    nextest.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    if let Some(m) = &moto {
+        nextest.env("MOTO_ENDPOINT", &m.url);
+    }
+    let result = run("tests (cargo nextest)", &mut nextest);
+    drop(moto);
+    result?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn example_cmd() -> Result<ExitCode, codegen::Error> {
+    let Some(moto) = Moto::start()? else {
+        return Err(codegen::Error::new("moto is needed to run the example locally"));
+    };
+    run(
+        "example start_and_wait against moto",
+        cargo()
+            .args(["run", "--quiet", "-p", "sagemaker-pipelines", "--example", "start_and_wait"])
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .env("MAX_POLLS", "3"),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The moto version the end-to-end tests run against.
+const MOTO: &str = "moto[server]==5.2.5";
+
+/// A moto server on 127.0.0.1, stopped when dropped.
+struct Moto {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Moto {
+    /// Install moto into `target/moto-venv` (once) and start it on a free port. `None` (with the reason printed)
+    /// when it cannot be installed outside CI; an error under CI.
+    fn start() -> Result<Option<Moto>, codegen::Error> {
+        let venv = Path::new("target/moto-venv");
+        let bin = venv.join("bin");
+        let server = bin.join("moto_server");
+        let in_ci = std::env::var_os("CI").is_some();
+        if !server.exists() {
+            println!("\n==> installing {MOTO} into {}", venv.display());
+            let ok = Command::new("python3").args(["-m", "venv"]).arg(venv).status().is_ok_and(|s| s.success())
+                && Command::new(bin.join("pip"))
+                    .args(["install", "--quiet", "--disable-pip-version-check", MOTO])
+                    .status()
+                    .is_ok_and(|s| s.success());
+            if !ok {
+                let msg = "cannot install moto (python3 -m venv and pip from PyPI are needed)";
+                if in_ci {
+                    return Err(codegen::Error::new(msg));
+                }
+                println!("skipping the moto end-to-end tests: {msg}");
+                return Ok(None);
+            }
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| codegen::Error::new(format!("no free port for moto: {e}")))?;
+        let child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| codegen::Error::new(format!("cannot start moto: {e}")))?;
+        let moto = Moto { child, url: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(codegen::Error::new("moto did not start listening within 60 s"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        println!("\n==> moto is listening at {}", moto.url);
+        Ok(Some(moto))
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
@@ -333,6 +426,7 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                     crate_version: &cfg.crate_version,
                     model_source: "bench",
                     partitions: cfg.partitions.as_deref(),
+                    examples: cfg.examples.as_deref(),
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);

@@ -30,6 +30,8 @@ pub struct Emitted {
     pub text: Vec<(String, String)>,
     /// What the emitter had to note for the maintainer.
     pub notes: Vec<String>,
+    /// Example programs copied as they are: (path in the crate, source path for the header, text).
+    pub examples: Vec<(String, String, String)>,
 }
 
 /// Crate-level settings that do not come from the model.
@@ -56,7 +58,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings) -> crate::Result<Emitted> {
     rust.push(validators::patterns_file(ir));
     rust.push(crate_files::lib_rs(ir, settings));
     let text = crate_files::text_files(ir, settings);
-    Ok(Emitted { rust, text, notes })
+    Ok(Emitted { rust, text, notes, examples: Vec::new() })
 }
 
 /// An identifier, raw when the name says so (`r#type`).

@@ -109,7 +109,11 @@ impl Unhandled {
 
 impl fmt::Display for Unhandled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.meta.fmt(f)
+        f.write_str(self.meta.code().unwrap_or("unknown error"))?;
+        if let Some(m) = self.meta.message() {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
     }
 }
 
@@ -235,7 +239,13 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Timeout(e) => write!(f, "{e}"),
             SdkError::Dispatch(e) => write!(f, "{e}"),
             SdkError::Response(e) => write!(f, "{e}"),
-            SdkError::Service(e) => write!(f, "service error: {} (HTTP {})", e.err(), e.meta().status()),
+            SdkError::Service(e) => {
+                write!(f, "service error (HTTP {}", e.meta().status())?;
+                if let Some(r) = e.meta().request_id() {
+                    write!(f, ", request id {r}")?;
+                }
+                write!(f, "): {}", e.err())
+            }
         }
     }
 }
