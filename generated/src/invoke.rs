@@ -78,6 +78,7 @@ pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
     }
 }
 
+#[allow(dead_code)] // Used only by models whose operations declare errors.
 /// Decode a modeled error's body. The message may arrive as `message` or `Message` whatever the model calls it, so
 /// the message already read is put under the member name the error structure uses.
 pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(body: &[u8], message_member: Option<&str>, meta: &ErrorMetadata) -> Option<T> {

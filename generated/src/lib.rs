@@ -31,7 +31,8 @@
 //! Operations for building and managing Amazon SageMaker resources; this client covers the SageMaker Pipelines subset of the API.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod client;
 pub mod config;
 pub mod credentials;

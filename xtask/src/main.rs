@@ -31,6 +31,25 @@ enum Cmd {
     BenchCodegen(BenchArgs),
     /// Run the `start_and_wait` example against a local moto server (installed under `target/` on first use).
     Example,
+    /// Compare the selected operations between two models: a changelog with each change classified, and the
+    /// semver bump it implies for the generated crate.
+    Diff(DiffArgs),
+    /// Fail when the API changed since the last release in a way the crate version does not account for.
+    SemverCheck,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The model before.
+    old: PathBuf,
+    /// The model after.
+    new: PathBuf,
+    /// Print JSON instead of Markdown.
+    #[arg(long)]
+    json: bool,
+    /// Settings file (selection, service, current version).
+    #[arg(long, default_value = "models/codegen.toml")]
+    config: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -110,6 +129,8 @@ fn main() -> ExitCode {
         Cmd::Test(a) => test_cmd(a),
         Cmd::BenchCodegen(a) => bench_cmd(a),
         Cmd::Example => example_cmd(),
+        Cmd::Diff(a) => diff_cmd(a),
+        Cmd::SemverCheck => semver_check_cmd(),
     };
     match result {
         Ok(code) => code,
@@ -282,6 +303,23 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
         "clippy (workspace, generated crate included, warnings denied)",
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
+    run(
+        "generated crate with the aws-config feature",
+        cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--features", "aws-config"]),
+    )?;
+    run(
+        "generated crate without default features",
+        cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--no-default-features"]),
+    )?;
+    run(
+        "documentation of the generated crate (warnings denied)",
+        cargo().args(["doc", "--quiet", "--no-deps", "-p", "sagemaker-pipelines"]).env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    run(
+        "the generated crate packages for publishing",
+        cargo().args(["package", "--quiet", "--allow-dirty", "--no-verify", "-p", "sagemaker-pipelines"]),
+    )?;
+    run("semver guard", cargo().args(["xtask", "semver-check"]))?;
     let shared = Path::new("../shared/models/sagemaker-2017-07-24.json");
     if a.quick {
         println!("\n==> full-model generation skipped (--quick)");
@@ -323,6 +361,118 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
     drop(moto);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
+    let cfg = config::load(&a.config)?;
+    let old = model::load(&a.old)?;
+    let new = model::load(&a.new)?;
+    let report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &cfg.crate_version)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| codegen::Error::new(e.to_string()))?);
+    } else {
+        print!("{}", codegen::diff::markdown(&report, "SageMaker Pipelines"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn version_in(settings: &str) -> String {
+    settings
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = "))
+        .map(|v| v.trim_matches('"').to_owned())
+        .unwrap_or_else(|| "0.0.0".into())
+}
+
+fn semver_parts(v: &str) -> Vec<u64> {
+    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// Two checks against git history: the last version bump (the release commit) covers the API changes it shipped,
+/// and nothing breaking has been added since without a new bump.
+fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
+    let cfg = config::load(Path::new("models/codegen.toml"))?;
+    let model_path = "models/sagemaker-pipelines.json";
+    let Some(release) = git(&["log", "-1", "--format=%H", "-G", "^version = ", "--", "models/codegen.toml"])
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    else {
+        println!("semver check skipped: no commit history for models/codegen.toml");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let short = &release[..12.min(release.len())];
+    let released_model = git(&["show", &format!("{release}:{model_path}")]);
+    let mut failed = false;
+    let report_breaking = |report: &codegen::diff::Report| {
+        for c in report.changes.iter().filter(|c| c.class == codegen::diff::Class::Breaking) {
+            eprintln!("  breaking: {} {} {}: {}", c.operation, c.side, c.path, c.detail);
+        }
+        for op in &report.removed_operations {
+            eprintln!("  breaking: operation {op} removed");
+        }
+    };
+    // 1. The release commit's bump covers what changed in it.
+    let parent = format!("{release}^");
+    match (
+        git(&["show", &format!("{parent}:{model_path}")]),
+        git(&["show", &format!("{parent}:models/codegen.toml")]),
+        &released_model,
+    ) {
+        (Some(before), Some(settings), Some(after)) => {
+            let from = version_in(&settings);
+            let released = version_in(&git(&["show", &format!("{release}:models/codegen.toml")]).unwrap_or_default());
+            let report = codegen::diff::diff(
+                &model::parse(&before)?,
+                &model::parse(after)?,
+                cfg.service.as_deref(),
+                &cfg.selection,
+                &from,
+            )?;
+            if report.semver.bump != "none" && semver_parts(&released) < semver_parts(&report.semver.to_version) {
+                eprintln!(
+                    "semver check failed: release {short} bumped {from} to {released}, but its API changes need {} ({} bump):",
+                    report.semver.to_version, report.semver.bump
+                );
+                report_breaking(&report);
+                failed = true;
+            } else {
+                println!(
+                    "semver check: release {short} ({from} -> {released}) covers its API changes ({} needed)",
+                    report.semver.bump
+                );
+            }
+        }
+        _ => println!(
+            "semver check: {short} is the first release of {}; nothing before it to compare",
+            cfg.crate_version
+        ),
+    }
+    // 2. Nothing breaking since the release without a new bump.
+    if let Some(released) = &released_model {
+        let report = codegen::diff::diff(
+            &model::parse(released)?,
+            &model::load(&cfg.model)?,
+            cfg.service.as_deref(),
+            &cfg.selection,
+            &cfg.crate_version,
+        )?;
+        if report.worst() == Some(codegen::diff::Class::Breaking) {
+            eprintln!(
+                "semver check failed: breaking API changes since release {short} ({}); bump the version in models/codegen.toml to {}:",
+                cfg.crate_version, report.semver.to_version
+            );
+            report_breaking(&report);
+            failed = true;
+        } else {
+            println!("semver check: no breaking API change since release {short}");
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn example_cmd() -> Result<ExitCode, codegen::Error> {

@@ -1,0 +1,120 @@
+//! Client overhead and requests per second for `DescribePipelineExecution`.
+//!
+//! - in memory: a transport that returns a fixed response, so the figure is the client's own work per call
+//!   (validation, serialization, endpoint, SigV4 signing, decoding);
+//! - loopback: a small keep-alive HTTP server on 127.0.0.1 returning the same fixed response, sequential calls over
+//!   one pooled connection.
+//!
+//! `cargo bench -p project-tests --bench client`
+
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use sagemaker_pipelines::config::RetryConfig;
+use sagemaker_pipelines::credentials::Credentials;
+use sagemaker_pipelines::{Client, Config};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
+
+fn response_body() -> String {
+    serde_json::json!({
+        "PipelineArn": "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p",
+        "PipelineExecutionArn": ARN,
+        "PipelineExecutionDisplayName": "nightly",
+        "PipelineExecutionStatus": "Executing",
+        "CreationTime": 1700000000.123,
+        "LastModifiedTime": 1700000100,
+        "PipelineVersionId": 3
+    })
+    .to_string()
+}
+
+#[derive(Debug)]
+struct Fixed(Vec<u8>);
+
+impl sagemaker_pipelines::http::HttpClient for Fixed {
+    fn call(
+        &self,
+        _request: sagemaker_pipelines::http::HttpRequest,
+    ) -> sagemaker_pipelines::http::BoxFuture<
+        '_,
+        Result<sagemaker_pipelines::http::HttpResponse, sagemaker_pipelines::http::TransportError>,
+    > {
+        let body = self.0.clone();
+        Box::pin(async move { Ok(http::Response::builder().status(200).body(body).expect("response")) })
+    }
+}
+
+fn config() -> sagemaker_pipelines::config::ConfigBuilder {
+    Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+        .retry_config(RetryConfig::disabled())
+}
+
+/// A keep-alive HTTP/1.1 server answering every request with `body`.
+async fn serve(listener: tokio::net::TcpListener, body: String) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let body = body.clone();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut filled = 0;
+            loop {
+                let Ok(n) = socket.read(&mut buf[filled..]).await else { return };
+                if n == 0 {
+                    return;
+                }
+                filled += n;
+                // Answer every complete request in the buffer.
+                while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    let total = end + 4 + len;
+                    if filled < total {
+                        break;
+                    }
+                    buf.copy_within(total..filled, 0);
+                    filled -= total;
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{}",
+                        body.len(),
+                        body
+                    );
+                    if socket.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
+fn describe(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let mut group = c.benchmark_group("DescribePipelineExecution");
+    group.throughput(Throughput::Elements(1));
+    group.measurement_time(Duration::from_secs(5));
+
+    let client = Client::from_conf(config().http_client(Fixed(response_body().into_bytes())).build());
+    group.bench_function("in memory (client work per call)", |b| {
+        b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
+    });
+
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    rt.spawn(serve(listener, response_body()));
+    let client = Client::from_conf(config().endpoint_url(url).build());
+    group.bench_function("loopback server, one connection", |b| {
+        b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, describe);
+criterion_main!(benches);

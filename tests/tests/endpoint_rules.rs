@@ -1,0 +1,98 @@
+//! The endpoint resolver generated as Rust code against the rule-set evaluator of the generator, on every test case
+//! of the model and on every region of the partition table with each FIPS and dual-stack setting; and the model's
+//! endpoint tests against the partition table the crate carries.
+
+use codegen::rules::{evaluate, Outcome};
+use sagemaker_pipelines::endpoint::{resolve_endpoint, Params};
+use serde_json::{json, Map, Value};
+
+fn service_traits() -> Value {
+    let text = std::fs::read_to_string(project_tests::root().join("models/sagemaker-pipelines.json")).unwrap();
+    let model: Value = serde_json::from_str(&text).unwrap();
+    model["shapes"]["com.amazonaws.sagemaker#SageMaker"]["traits"].clone()
+}
+
+fn partitions() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(project_tests::root().join("models/partitions.json")).unwrap())
+        .unwrap()
+}
+
+fn generated(params: &Map<String, Value>) -> Outcome {
+    let mut p = Params::default();
+    p.region = params.get("Region").and_then(Value::as_str).map(str::to_owned);
+    p.endpoint = params.get("Endpoint").and_then(Value::as_str).map(str::to_owned);
+    p.use_fips = params.get("UseFIPS").and_then(Value::as_bool).unwrap_or(false);
+    p.use_dual_stack = params.get("UseDualStack").and_then(Value::as_bool).unwrap_or(false);
+    match resolve_endpoint(&p) {
+        Ok(e) => Outcome::Endpoint(e.url().to_owned()),
+        Err(e) => Outcome::Error(e.message().to_owned()),
+    }
+}
+
+#[test]
+fn generated_resolver_matches_the_rule_evaluator_everywhere() {
+    let traits = service_traits();
+    let rules = &traits["smithy.rules#endpointRuleSet"];
+    let table = partitions();
+    let mut cases: Vec<Map<String, Value>> = traits["smithy.rules#endpointTests"]["testCases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["params"].as_object().cloned().unwrap_or_default())
+        .collect();
+    for p in table["partitions"].as_array().unwrap() {
+        let mut regions: Vec<String> = p["regions"].as_object().unwrap().keys().cloned().collect();
+        regions.push("xx-unknown-9".into());
+        for region in regions {
+            for (fips, dual) in [(false, false), (true, false), (false, true), (true, true)] {
+                let v = json!({"Region": region, "UseFIPS": fips, "UseDualStack": dual});
+                cases.push(v.as_object().unwrap().clone());
+            }
+        }
+    }
+    assert!(cases.len() > 200, "{} cases", cases.len());
+    for params in &cases {
+        let want = evaluate(rules, params, Some(&table)).unwrap();
+        assert_eq!(generated(params), want, "params {params:?}");
+    }
+}
+
+#[test]
+fn model_endpoint_tests_agree_with_the_carried_partition_table_except_iso_dual_stack() {
+    let traits = service_traits();
+    let rules = &traits["smithy.rules#endpointRuleSet"];
+    let table = partitions();
+    let cases = traits["smithy.rules#endpointTests"]["testCases"].as_array().unwrap();
+    assert_eq!(cases.len(), 51);
+    let mut contradicted = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let params = case["params"].as_object().cloned().unwrap_or_default();
+        let expected = match (case["expect"]["endpoint"]["url"].as_str(), case["expect"]["error"].as_str()) {
+            (Some(u), _) => Outcome::Endpoint(u.into()),
+            (None, Some(m)) => Outcome::Error(m.into()),
+            _ => unreachable!(),
+        };
+        if evaluate(rules, &params, Some(&table)).unwrap() != expected {
+            contradicted.push((
+                i + 1,
+                params["Region"].as_str().unwrap_or_default().to_owned(),
+                params["UseDualStack"].clone(),
+            ));
+        }
+    }
+    // The model's tests were written when the ISO partitions had no dual-stack endpoints; the partition table in
+    // ../shared (carried in models/partitions.json) now lists them. These four are generated as ignored tests, with
+    // the reason, and everything else passes.
+    assert_eq!(
+        contradicted,
+        [
+            (40, "us-iso-east-1".to_string(), json!(true)),
+            (42, "us-iso-east-1".to_string(), json!(true)),
+            (43, "us-isob-east-1".to_string(), json!(true)),
+            (45, "us-isob-east-1".to_string(), json!(true)),
+        ]
+    );
+    let generated_tests = std::fs::read_to_string(project_tests::root().join("generated/src/endpoint.rs")).unwrap();
+    assert_eq!(generated_tests.matches("#[test]").count(), 51);
+    assert_eq!(generated_tests.matches("#[ignore = ").count(), 4);
+}
