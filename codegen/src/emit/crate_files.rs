@@ -151,13 +151,11 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
     let example_op = ir.operations.iter().find(|o| o.name == "StartPipelineExecution").or(ir.operations.first());
     let quick = match example_op {
         Some(op) => format!(
-            "```rust,no_run\n\
-             # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+            "```rust,ignore\n\
+             // inside an async fn, on a Tokio runtime\n\
              let client = {lib}::Client::from_conf({lib}::Config::from_env().build());\n\
              let output = client.{method}(){setters}.send().await?;\n\
              println!(\"{{output:?}}\");\n\
-             # Ok(())\n\
-             # }}\n\
              ```",
             method = op.method,
             setters = op
