@@ -5,7 +5,7 @@
 //! AWS credentials: explicit values, the standard environment variables, and the shared `credentials` and `config`
 //! files. Secrets never appear in `Debug` output, logs or errors.
 //!
-//! With the `aws-config` feature, [`AwsConfigProvider`] adapts `aws-config`'s full provider chain (SSO, web
+//! With the `aws-config` feature, `AwsConfigProvider` adapts `aws-config`'s full provider chain (SSO, web
 //! identity, container and instance metadata, and so on).
 
 use std::collections::HashMap;
