@@ -31,10 +31,8 @@ pub fn format(emitted: Emitted, source: &str) -> Result<BTreeMap<String, String>
         let text = space_items(&prettyplease::unparse(&parsed));
         // prettyplease is the formatter of record for generated code; rustfmt is told to leave it alone so the two
         // never disagree.
-        files.insert(
-            file.path.clone(),
-            format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text),
-        );
+        let text = format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text);
+        files.insert(file.path, text);
     }
     for (path, from, text) in emitted.examples {
         files.insert(path.clone(), format!("{}\n{}", header(&path, &from), text));

@@ -60,6 +60,8 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// One line per pattern the generator interpreted (by shape id, and how).
     pub report: Vec<String>,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Generate the crate for an already decoded model. Returns file contents by path relative to the crate root.
@@ -69,8 +71,17 @@ pub fn generate_from_model(model: &model::Model, req: &Request<'_>) -> Result<BT
 
 /// Generate the crate for an already decoded model, with the interpretation report.
 pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<Generated> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let resolved = resolve::resolve(model, req.service, req.selection)?;
+    lap("resolve");
     let ir = ir::build(&resolved)?;
+    lap("ir (patterns planned and checked)");
     let partitions = match req.partitions {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -89,6 +100,7 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         partitions,
     };
     let mut emitted = emit::emit(&ir, &settings)?;
+    lap("emit");
     if let Some(dir) = req.examples {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| Error::new(format!("cannot list examples: {e}")).in_file(dir))?
@@ -106,7 +118,8 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     let mut report = ir.pattern_report();
     report.append(&mut emitted.notes);
     let files = format::format(emitted, req.model_source)?;
-    Ok(Generated { files, report })
+    lap("format");
+    Ok(Generated { files, report, timings })
 }
 
 /// Read a model file and generate the crate; errors name the file.

@@ -565,9 +565,10 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
     for (label, path, selection, service) in cases {
         let mut times = Vec::new();
         let mut files = 0;
+        let mut stages = Vec::new();
         for _ in 0..a.iterations.max(1) {
             let t = Instant::now();
-            let out = codegen::generate(
+            let out = codegen::generate_report(
                 &path,
                 &Request {
                     service: service.as_deref(),
@@ -580,7 +581,8 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);
-            files = out.len();
+            files = out.files.len();
+            stages = out.timings;
         }
         times.sort_by(|a, b| a.total_cmp(b));
         println!(
@@ -590,6 +592,8 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
             times[times.len() - 1],
             times.len()
         );
+        let parts: Vec<String> = stages.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
+        println!("  last run by stage: {}", parts.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
