@@ -34,9 +34,6 @@ pub fn format(emitted: Emitted, source: &str) -> Result<BTreeMap<String, String>
         let text = format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text);
         files.insert(file.path, text);
     }
-    for (path, from, text) in emitted.examples {
-        files.insert(path.clone(), format!("{}\n{}", header(&path, &from), text));
-    }
     for (path, text) in emitted.text {
         let text = if path.ends_with(".rs") { format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{text}") } else { text };
         let sep = if path.ends_with(".md") || path.ends_with(".toml") { "" } else { "\n" };

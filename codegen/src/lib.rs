@@ -99,8 +99,36 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         model_source: req.model_source.to_owned(),
         partitions,
     };
-    let mut emitted = emit::emit(&ir, &settings)?;
-    lap("emit");
+    // Emission and formatting run on all cores, each worker taking every n-th file; the result is a sorted map, so
+    // it does not depend on which worker finishes first.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let source = req.model_source;
+    /// One worker's files and notes.
+    type PartOutput = Result<(BTreeMap<String, String>, Vec<String>)>;
+    let parts: Vec<PartOutput> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|index| {
+                let (ir, settings) = (&ir, &settings);
+                scope.spawn(move || {
+                    let emitted = emit::emit_part(ir, settings, emit::Part { index, count: workers })?;
+                    let notes = emitted.notes.clone();
+                    Ok((format::format(emitted, source)?, notes))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::new("internal error: a generator thread panicked"))))
+            .collect()
+    });
+    lap("emit and format");
+    let mut files = BTreeMap::new();
+    let mut report = ir.pattern_report();
+    for part in parts {
+        let (part_files, mut notes) = part?;
+        files.extend(part_files);
+        report.append(&mut notes);
+    }
     if let Some(dir) = req.examples {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| Error::new(format!("cannot list examples: {e}")).in_file(dir))?
@@ -112,13 +140,11 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::new(format!("cannot read example: {e}")).in_file(&path))?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            emitted.examples.push((format!("examples/{name}"), format!("models/examples/{name}"), text));
+            let rel = format!("examples/{name}");
+            let header = format::header(&rel, &format!("models/examples/{name}"));
+            files.insert(rel, format!("{header}\n{text}"));
         }
     }
-    let mut report = ir.pattern_report();
-    report.append(&mut emitted.notes);
-    let files = format::format(emitted, req.model_source)?;
-    lap("format");
     Ok(Generated { files, report, timings })
 }
 

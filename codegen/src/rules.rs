@@ -122,14 +122,7 @@ impl Ctx<'_> {
         let listed =
             list.iter().find(|p| p.get("regions").and_then(Value::as_object).is_some_and(|r| r.contains_key(region)));
         let by_regex = || {
-            list.iter().find(|p| {
-                let re = p.get("regionRegex").and_then(Value::as_str).unwrap_or("^$");
-                crate::pattern::plan(re).is_ok_and(|plan| {
-                    plan.checks
-                        .iter()
-                        .all(|c| regex::Regex::new(&c.regex).is_ok_and(|r| r.is_match(region) == c.expect))
-                })
-            })
+            list.iter().find(|p| region_matches(p.get("regionRegex").and_then(Value::as_str).unwrap_or("^$"), region))
         };
         let fallback = || list.iter().find(|p| p.get("id").and_then(Value::as_str) == Some("aws"));
         Ok(listed.or_else(by_regex).or_else(fallback).and_then(|p| p.get("outputs")).cloned().unwrap_or(Value::Null))
@@ -161,4 +154,24 @@ impl Ctx<'_> {
         out.push_str(rest);
         Ok(out)
     }
+}
+
+/// Whether `region` matches a partition's region pattern (ECMAScript meaning, as the generated crate checks it).
+/// Compiled patterns are cached per thread: the same few are asked for every test case.
+fn region_matches(pattern: &str, region: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// A pattern's compiled checks (`None` when it cannot be planned).
+    type Checks = Option<Vec<(regex::Regex, bool)>>;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Checks>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let compiled = cache.entry(pattern.to_owned()).or_insert_with(|| {
+            let plan = crate::pattern::plan(pattern).ok()?;
+            plan.checks.iter().map(|c| regex::Regex::new(&c.regex).ok().map(|r| (r, c.expect))).collect()
+        });
+        compiled.as_ref().is_some_and(|checks| checks.iter().all(|(r, expect)| r.is_match(region) == *expect))
+    })
 }

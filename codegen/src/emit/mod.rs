@@ -30,8 +30,6 @@ pub struct Emitted {
     pub text: Vec<(String, String)>,
     /// What the emitter had to note for the maintainer.
     pub notes: Vec<String>,
-    /// Example programs copied as they are: (path in the crate, source path for the header, text).
-    pub examples: Vec<(String, String, String)>,
 }
 
 /// Crate-level settings that do not come from the model.
@@ -47,18 +45,53 @@ pub struct CrateSettings {
     pub partitions: Option<serde_json::Value>,
 }
 
+/// Which share of the per-item files a worker emits: items `i` with `i % count == index`; crate-level files go to
+/// part 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// This part.
+    pub index: usize,
+    /// How many parts.
+    pub count: usize,
+}
+
+impl Part {
+    /// Everything in one part.
+    pub const WHOLE: Part = Part { index: 0, count: 1 };
+
+    /// Whether item `i` belongs to this part.
+    pub fn has(self, i: usize) -> bool {
+        i % self.count.max(1) == self.index
+    }
+
+    /// Whether this part emits the crate-level files.
+    pub fn is_first(self) -> bool {
+        self.index == 0
+    }
+}
+
 /// Emit the whole crate.
 pub fn emit(ir: &Ir, settings: &CrateSettings) -> crate::Result<Emitted> {
+    emit_part(ir, settings, Part::WHOLE)
+}
+
+/// Emit one part of the crate (see [`Part`]); parts can be emitted on different threads.
+pub fn emit_part(ir: &Ir, settings: &CrateSettings, part: Part) -> crate::Result<Emitted> {
     let mut rust = Vec::new();
-    let (endpoint, notes) = endpoints::emit(ir, settings.partitions.as_ref())?;
-    rust.push(endpoint);
-    rust.push(client::client_file(ir, &settings.name));
-    rust.extend(types::emit(ir));
-    rust.extend(operations::emit(ir));
-    rust.push(validators::patterns_file(ir));
-    rust.push(crate_files::lib_rs(ir, settings));
-    let text = crate_files::text_files(ir, settings);
-    Ok(Emitted { rust, text, notes, examples: Vec::new() })
+    let mut notes = Vec::new();
+    let mut text = Vec::new();
+    if part.is_first() {
+        let (endpoint, n) = endpoints::emit(ir, settings.partitions.as_ref())?;
+        notes = n;
+        rust.push(endpoint);
+        rust.push(client::client_file(ir, &settings.name));
+        rust.push(validators::patterns_file(ir));
+        rust.push(crate_files::lib_rs(ir, settings));
+        text = crate_files::text_files(ir, settings);
+    }
+    rust.extend(types::emit(ir, part));
+    rust.extend(operations::emit(ir, part));
+    Ok(Emitted { rust, text, notes })
 }
 
 /// An identifier, raw when the name says so (`r#type`).

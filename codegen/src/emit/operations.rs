@@ -6,12 +6,15 @@ use super::{deprecated_attr, ident, inner_doc_attrs, types, RustFile};
 use crate::ir::Ir;
 
 /// `src/operation/mod.rs` and one file per operation.
-pub fn emit(ir: &Ir) -> Vec<RustFile> {
+pub fn emit(ir: &Ir, part: super::Part) -> Vec<RustFile> {
     let mut files = Vec::new();
     let mut mods = Vec::new();
-    for op in &ir.operations {
+    for (i, op) in ir.operations.iter().enumerate() {
         let module = ident(&op.module);
         mods.push(module);
+        if !part.has(i) {
+            continue;
+        }
         let name = &op.name;
         let intro = format!("The `{name}` operation.");
         let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
@@ -52,6 +55,8 @@ pub fn emit(ir: &Ir) -> Vec<RustFile> {
         //! One module per operation of the service, each with its input and output types.
         #( pub mod #mods; )*
     };
-    files.push(RustFile { path: "src/operation/mod.rs".into(), tokens });
+    if part.is_first() {
+        files.push(RustFile { path: "src/operation/mod.rs".into(), tokens });
+    }
     files
 }

@@ -13,59 +13,74 @@ use crate::ir::{Enum, Field, Ir, Structure, Type, Union};
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// Files of the `types` module: one per structure, enum and union, plus `types/mod.rs` and `types/error/mod.rs`.
-pub fn emit(ir: &Ir) -> Vec<RustFile> {
+/// Only the item files `part` selects are emitted (the module files belong to part 0).
+pub fn emit(ir: &Ir, part: super::Part) -> Vec<RustFile> {
     let mut files = Vec::new();
-    let mut shared = Vec::new();
+    enum Item<'a> {
+        Struct(&'a Structure),
+        Enum(&'a Enum),
+        Union(&'a Union),
+    }
+    let mut shared: Vec<(String, Option<String>, Item<'_>)> = Vec::new();
     for s in &ir.structures {
-        shared.push((
-            s.path.name.clone(),
-            Some(s.path.builder_name()),
-            file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
-        ));
+        shared.push((s.path.name.clone(), Some(s.path.builder_name()), Item::Struct(s)));
     }
     for e in &ir.enums {
-        shared.push((e.path.name.clone(), None, file(false, enumeration(e))));
+        shared.push((e.path.name.clone(), None, Item::Enum(e)));
     }
     for u in &ir.unions {
-        shared.push((u.path.name.clone(), None, file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u, ir))));
+        shared.push((u.path.name.clone(), None, Item::Union(u)));
     }
     shared.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut errors: Vec<(String, Option<String>, TokenStream)> = ir
-        .errors
-        .iter()
-        .map(|s| {
-            (
-                s.path.name.clone(),
-                Some(s.path.builder_name()),
-                file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
-            )
-        })
-        .collect();
+    let mut errors: Vec<(String, Option<String>, Item<'_>)> =
+        ir.errors.iter().map(|s| (s.path.name.clone(), Some(s.path.builder_name()), Item::Struct(s))).collect();
     errors.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let module = |dir: &str, items: &[(String, Option<String>, TokenStream)], docs: &str, extra: TokenStream| {
-        let mods: Vec<_> = items.iter().map(|(n, _, _)| ident(&type_module(n))).collect();
-        let names: Vec<_> = items.iter().map(|(n, _, _)| ident(n)).collect();
-        let with_builders: Vec<_> = items.iter().filter_map(|(n, b, _)| Some((n, b.as_ref()?))).collect();
-        let b_mods = with_builders.iter().map(|(n, _)| ident(&type_module(n)));
-        let b_names = with_builders.iter().map(|(_, b)| ident(b));
-        let docs = inner_doc_attrs(docs);
-        let tokens = quote! {
-            #docs
-            #( mod #mods; )*
-            #( pub use #mods::#names; )*
-            /// Builders for the types of this module.
-            pub mod builders {
-                #( pub use super::#b_mods::#b_names; )*
-            }
-            #extra
-        };
-        let mut out = vec![RustFile { path: format!("{dir}/mod.rs"), tokens }];
-        for (n, _, t) in items {
-            out.push(RustFile { path: format!("{dir}/{}.rs", file_stem(n)), tokens: t.clone() });
-        }
-        out
+    let tokens = |item: &Item<'_>| match item {
+        Item::Struct(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
+        Item::Enum(e) => file(false, enumeration(e)),
+        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u, ir)),
     };
+    let shared_offset = errors.len();
+    let shared: Vec<(String, Option<String>, Option<TokenStream>)> = shared
+        .iter()
+        .enumerate()
+        .map(|(i, (n, b, item))| (n.clone(), b.clone(), part.has(shared_offset + i).then(|| tokens(item))))
+        .collect();
+    let errors: Vec<(String, Option<String>, Option<TokenStream>)> = errors
+        .iter()
+        .enumerate()
+        .map(|(i, (n, b, item))| (n.clone(), b.clone(), part.has(i).then(|| tokens(item))))
+        .collect();
+
+    let module =
+        |dir: &str, items: &[(String, Option<String>, Option<TokenStream>)], docs: &str, extra: TokenStream| {
+            let mods: Vec<_> = items.iter().map(|(n, _, _)| ident(&type_module(n))).collect();
+            let names: Vec<_> = items.iter().map(|(n, _, _)| ident(n)).collect();
+            let with_builders: Vec<_> = items.iter().filter_map(|(n, b, _)| Some((n, b.as_ref()?))).collect();
+            let b_mods = with_builders.iter().map(|(n, _)| ident(&type_module(n)));
+            let b_names = with_builders.iter().map(|(_, b)| ident(b));
+            let docs = inner_doc_attrs(docs);
+            let tokens = quote! {
+                #docs
+                #( mod #mods; )*
+                #( pub use #mods::#names; )*
+                /// Builders for the types of this module.
+                pub mod builders {
+                    #( pub use super::#b_mods::#b_names; )*
+                }
+                #extra
+            };
+            let mut out = Vec::new();
+            if part.is_first() {
+                out.push(RustFile { path: format!("{dir}/mod.rs"), tokens });
+            }
+            for (n, _, t) in items {
+                if let Some(t) = t {
+                    out.push(RustFile { path: format!("{dir}/{}.rs", file_stem(n)), tokens: t.clone() });
+                }
+            }
+            out
+        };
     files.extend(module(
         "src/types/error",
         &errors,
