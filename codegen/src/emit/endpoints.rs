@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{ident, str_lit, RustFile};
+use super::{ident, RustFile};
 use crate::error::{Error, Result};
 use crate::ir::Ir;
 
@@ -453,14 +453,9 @@ fn partition_table(partitions: &Value) -> Result<TokenStream> {
         let plan = crate::pattern::plan(regex)
             .map_err(|e| Error::at(format!("partitions[{i}].regionRegex"), format!("`{regex}`: {e}")))?;
         let static_name = format_ident!("REGION_REGEX_{}", crate::ident::const_name(id));
-        let checks = plan.checks.iter().map(|c| {
-            let re = str_lit(&c.regex);
-            let expect = c.expect;
-            quote!((#re, #expect))
-        });
-        let src = str_lit(regex);
+        let value = super::validators::pattern_value(&plan);
         statics.push(quote! {
-            static #static_name: crate::validation::Pattern = crate::validation::Pattern::new(#src, &[#(#checks),*], ::std::option::Option::None);
+            static #static_name: crate::validation::Pattern = #value;
         });
         let mut regions: Vec<&str> = p
             .get("regions")

@@ -281,28 +281,34 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, ir: 
     quote!(#(#out)*)
 }
 
+/// The `crate::validation::Pattern::new(…)` expression that checks a planned pattern.
+pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
+    let source = str_lit(&plan.original);
+    let checks = plan.checks.iter().map(|c| {
+        let re = str_lit(&c.regex);
+        let expect = c.expect;
+        quote!((#re, #expect))
+    });
+    let chars = match plan.chars {
+        Some((min, Some(max))) => quote!(::std::option::Option::Some((#min, ::std::option::Option::Some(#max)))),
+        Some((min, None)) => quote!(::std::option::Option::Some((#min, ::std::option::Option::None))),
+        None => quote!(::std::option::Option::None),
+    };
+    quote!(crate::validation::Pattern::new(#source, &[#(#checks),*], #chars))
+}
+
 /// `src/patterns.rs`: one static per distinct pattern.
 pub fn patterns_file(ir: &Ir) -> RustFile {
     let statics = ir.patterns.iter().filter(|p| !p.plan.is_trivial()).map(|p| {
         let name = format_ident!("{}", p.name);
-        let source = str_lit(&p.plan.original);
-        let checks = p.plan.checks.iter().map(|c| {
-            let re = str_lit(&c.regex);
-            let expect = c.expect;
-            quote!((#re, #expect))
-        });
-        let chars = match p.plan.chars {
-            Some((min, Some(max))) => quote!(::std::option::Option::Some((#min, ::std::option::Option::Some(#max)))),
-            Some((min, None)) => quote!(::std::option::Option::Some((#min, ::std::option::Option::None))),
-            None => quote!(::std::option::Option::None),
-        };
+        let value = pattern_value(&p.plan);
         let mut doc = format!(" `{}`", p.plan.original.replace('`', "\\`"));
         doc = format!("{doc}, from {}.", p.shapes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
         let notes: Vec<String> = p.plan.notes.iter().map(|n| format!(" Interpreted: {n}.")).collect();
         quote! {
             #[doc = #doc]
             #( #[doc = ""] #[doc = #notes] )*
-            pub(crate) static #name: crate::validation::Pattern = crate::validation::Pattern::new(#source, &[#(#checks),*], #chars);
+            pub(crate) static #name: crate::validation::Pattern = #value;
         }
     });
     let tokens = quote! {
