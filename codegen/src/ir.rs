@@ -83,8 +83,8 @@ pub struct Service {
     pub protocol: Protocol,
     /// Service documentation, markdown.
     pub docs: String,
-    /// `smithy.rules#endpointRuleSet`, verbatim.
-    pub endpoint_rule_set: Option<Value>,
+    /// `smithy.rules#endpointRuleSet`, parsed.
+    pub endpoint_rules: Option<crate::rules::RuleSet>,
     /// `smithy.rules#endpointTests`, verbatim.
     pub endpoint_tests: Option<Value>,
 }
@@ -741,7 +741,12 @@ impl Builder<'_> {
             endpoint_prefix: str_field(aws, "endpointPrefix"),
             protocol,
             docs: traits.documentation().map(docs::html_to_markdown).unwrap_or_default(),
-            endpoint_rule_set: traits.get("smithy.rules#endpointRuleSet").cloned(),
+            endpoint_rules: match traits.get("smithy.rules#endpointRuleSet") {
+                Some(v) => Some(crate::rules::parse(v).map_err(|m| {
+                    Error::at(format!("{}.traits[\"smithy.rules#endpointRuleSet\"]", shape_path(&id)), m)
+                })?),
+                None => None,
+            },
             endpoint_tests: traits.get("smithy.rules#endpointTests").cloned(),
             id,
         })

@@ -1,12 +1,222 @@
-//! A small evaluator for endpoint rule sets, used at codegen time to check each `smithy.rules#endpointTests` entry
-//! against the partition table the crate carries (the generated resolver is Rust code; this is its reference).
+//! Endpoint rule sets (`smithy.rules#endpointRuleSet`) as a typed tree, parsed once when the IR is built, and a small
+//! evaluator for them. The emitter turns the tree into the crate's resolver; the evaluator checks each
+//! `smithy.rules#endpointTests` entry at codegen time against the partition table the crate carries (the generated
+//! resolver is Rust code; this is its reference).
 //!
-//! It supports the same functions as the generated resolver: `isSet`, `not`, `booleanEquals`, `stringEquals`,
-//! `getAttr` and `aws.partition`.
+//! Supported functions: `isSet`, `not`, `booleanEquals`, `stringEquals`, `getAttr` on a partition result, and
+//! `aws.partition`. Anything else is an error when the rule set is parsed.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+/// A parsed rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSet {
+    /// The parameters, by name order.
+    pub params: Vec<Param>,
+    /// The top-level rules, in order.
+    pub rules: Vec<Rule>,
+}
+
+/// A rule-set parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name, e.g. `UseFIPS`.
+    pub name: String,
+    /// `String` (true) or `Boolean` (false).
+    pub string: bool,
+    /// Default value.
+    pub default: Option<Value>,
+    /// Whether the rule set requires it.
+    pub required: bool,
+    /// `AWS::Region`, `SDK::Endpoint`, …
+    pub built_in: Option<String>,
+    /// Documentation.
+    pub docs: Option<String>,
+}
+
+impl Param {
+    /// Whether the parameter may be unset (no default).
+    pub fn optional(&self) -> bool {
+        self.default.is_none()
+    }
+}
+
+/// One rule: conditions, then what it resolves to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// All must hold, in order; `assign` binds results for the later ones.
+    pub conditions: Vec<Call>,
+    /// The result.
+    pub kind: RuleKind,
+}
+
+/// What a rule resolves to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleKind {
+    /// An endpoint whose URL is this template or reference.
+    Endpoint(Expr),
+    /// An error with this message.
+    Error(Expr),
+    /// Nested rules.
+    Tree(Vec<Rule>),
+}
+
+/// A function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Which function.
+    pub func: Func,
+    /// Its arguments.
+    pub args: Vec<Expr>,
+    /// The name its result is bound to.
+    pub assign: Option<String>,
+}
+
+/// The supported functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// `isSet`
+    IsSet,
+    /// `not`
+    Not,
+    /// `booleanEquals`
+    BooleanEquals,
+    /// `stringEquals`
+    StringEquals,
+    /// `getAttr`
+    GetAttr,
+    /// `aws.partition`
+    Partition,
+}
+
+/// An argument or value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A parameter or an assigned name.
+    Ref(String),
+    /// A boolean literal.
+    Bool(bool),
+    /// A string, possibly a template with `{Name}` and `{Name#attr}` placeholders.
+    Str(String),
+    /// A nested call.
+    Call(Box<Call>),
+}
+
+/// Parse a rule set; errors name what is wrong.
+pub fn parse(v: &Value) -> Result<RuleSet, String> {
+    let defs = v.get("parameters").and_then(Value::as_object).ok_or("the rule set has no `parameters`")?;
+    let mut params = Vec::new();
+    for (name, p) in defs {
+        let ty = p.get("type").and_then(Value::as_str).unwrap_or("String");
+        let string = match ty.to_ascii_lowercase().as_str() {
+            "string" => true,
+            "boolean" => false,
+            other => return Err(format!("parameter `{name}` has unsupported type `{other}`")),
+        };
+        params.push(Param {
+            name: name.clone(),
+            string,
+            default: p.get("default").cloned(),
+            required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+            built_in: p.get("builtIn").and_then(Value::as_str).map(str::to_owned),
+            docs: p.get("documentation").and_then(Value::as_str).map(str::to_owned),
+        });
+    }
+    let rules = v.get("rules").and_then(Value::as_array).ok_or("the rule set has no `rules`")?;
+    Ok(RuleSet { params, rules: rules.iter().map(parse_rule).collect::<Result<_, _>>()? })
+}
+
+fn parse_rule(r: &Value) -> Result<Rule, String> {
+    let conditions = match r.get("conditions").and_then(Value::as_array) {
+        Some(c) => c.iter().map(parse_call).collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let kind = match r.get("type").and_then(Value::as_str) {
+        Some("endpoint") => RuleKind::Endpoint(parse_expr(
+            r.get("endpoint").and_then(|e| e.get("url")).ok_or("an endpoint rule has no url")?,
+        )?),
+        Some("error") => RuleKind::Error(parse_expr(r.get("error").ok_or("an error rule has no message")?)?),
+        Some("tree") => RuleKind::Tree(
+            r.get("rules")
+                .and_then(Value::as_array)
+                .ok_or("a tree rule has no rules")?
+                .iter()
+                .map(parse_rule)
+                .collect::<Result<_, _>>()?,
+        ),
+        other => return Err(format!("unsupported rule type {other:?}")),
+    };
+    Ok(Rule { conditions, kind })
+}
+
+fn parse_call(c: &Value) -> Result<Call, String> {
+    let name = c.get("fn").and_then(Value::as_str).ok_or("a condition has no `fn`")?;
+    let func = match name {
+        "isSet" => Func::IsSet,
+        "not" => Func::Not,
+        "booleanEquals" => Func::BooleanEquals,
+        "stringEquals" => Func::StringEquals,
+        "getAttr" => Func::GetAttr,
+        "aws.partition" => Func::Partition,
+        other => return Err(format!("unsupported rule-set function `{other}`")),
+    };
+    let args = match c.get("argv").and_then(Value::as_array) {
+        Some(a) => a.iter().map(parse_expr).collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let assign = c.get("assign").and_then(Value::as_str).map(str::to_owned);
+    Ok(Call { func, args, assign })
+}
+
+fn parse_expr(v: &Value) -> Result<Expr, String> {
+    if let Some(r) = v.get("ref").and_then(Value::as_str) {
+        return Ok(Expr::Ref(r.to_owned()));
+    }
+    if v.get("fn").is_some() {
+        return Ok(Expr::Call(Box::new(parse_call(v)?)));
+    }
+    match v {
+        Value::Bool(b) => Ok(Expr::Bool(*b)),
+        Value::String(s) => Ok(Expr::Str(s.clone())),
+        other => Err(format!("unsupported rule-set value {other}")),
+    }
+}
+
+/// A template's pieces: literal text and placeholders (`Name`, or `Name` with an attribute).
+pub fn template_parts(t: &str) -> Result<Vec<TemplatePart>, String> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push(TemplatePart::Text(rest[..open].to_owned()));
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| format!("unclosed placeholder in `{t}`"))?;
+        let ph = &after[..close];
+        out.push(match ph.split_once('#') {
+            Some((name, attr)) => TemplatePart::Attr(name.to_owned(), attr.to_owned()),
+            None => TemplatePart::Ref(ph.to_owned()),
+        });
+        rest = &after[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(TemplatePart::Text(rest.to_owned()));
+    }
+    Ok(out)
+}
+
+/// A piece of a template string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// `{Name}`
+    Ref(String),
+    /// `{Name#attr}`
+    Attr(String, String),
+}
 
 /// What the rules resolve to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,25 +227,21 @@ pub enum Outcome {
     Error(String),
 }
 
-/// Evaluate `rule_set` for `params` (missing parameters take their defaults).
+const NO_MATCH: &str = "no endpoint rule matched the parameters";
+
+/// Evaluate `rules` for `params` (missing parameters take their defaults).
 pub fn evaluate(
-    rule_set: &Value,
+    rules: &RuleSet,
     params: &serde_json::Map<String, Value>,
     partitions: Option<&Value>,
 ) -> Result<Outcome, String> {
     let mut scope: BTreeMap<String, Value> = BTreeMap::new();
-    if let Some(defs) = rule_set.get("parameters").and_then(Value::as_object) {
-        for (name, def) in defs {
-            let v = params.get(name).cloned().or_else(|| def.get("default").cloned()).unwrap_or(Value::Null);
-            scope.insert(name.clone(), v);
-        }
+    for p in &rules.params {
+        let v = params.get(&p.name).cloned().or_else(|| p.default.clone()).unwrap_or(Value::Null);
+        scope.insert(p.name.clone(), v);
     }
-    let rules = rule_set.get("rules").and_then(Value::as_array).ok_or("no rules")?;
     let ctx = Ctx { partitions };
-    match ctx.rules(rules, &scope)? {
-        Some(o) => Ok(o),
-        None => Ok(Outcome::Error("no endpoint rule matched the parameters".into())),
-    }
+    Ok(ctx.rules(&rules.rules, &scope)?.unwrap_or(Outcome::Error(NO_MATCH.into())))
 }
 
 struct Ctx<'a> {
@@ -43,76 +249,52 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn rules(&self, rules: &[Value], scope: &BTreeMap<String, Value>) -> Result<Option<Outcome>, String> {
-        for rule in rules {
+    fn rules(&self, rules: &[Rule], scope: &BTreeMap<String, Value>) -> Result<Option<Outcome>, String> {
+        'rules: for rule in rules {
             let mut local = scope.clone();
-            let conditions = rule.get("conditions").and_then(Value::as_array).cloned().unwrap_or_default();
-            let mut ok = true;
-            for c in &conditions {
+            for c in &rule.conditions {
                 let v = self.call(c, &local)?;
-                if let Some(name) = c.get("assign").and_then(Value::as_str) {
-                    local.insert(name.to_owned(), v.clone());
+                if let Some(name) = &c.assign {
+                    local.insert(name.clone(), v.clone());
                 }
                 if v.is_null() || v == Value::Bool(false) {
-                    ok = false;
-                    break;
+                    continue 'rules;
                 }
             }
-            if !ok {
-                continue;
-            }
-            return match rule.get("type").and_then(Value::as_str) {
-                Some("endpoint") => {
-                    let url = rule.get("endpoint").and_then(|e| e.get("url")).ok_or("endpoint without url")?;
-                    Ok(Some(Outcome::Endpoint(self.string(url, &local)?)))
-                }
-                Some("error") => Ok(Some(Outcome::Error(self.string(rule.get("error").ok_or("error rule")?, &local)?))),
-                Some("tree") => {
-                    let inner = rule.get("rules").and_then(Value::as_array).ok_or("tree without rules")?;
-                    Ok(Some(
-                        self.rules(inner, &local)?
-                            .unwrap_or(Outcome::Error("no endpoint rule matched the parameters".into())),
-                    ))
-                }
-                other => Err(format!("unknown rule type {other:?}")),
-            };
+            return Ok(Some(match &rule.kind {
+                RuleKind::Endpoint(url) => Outcome::Endpoint(self.string(url, &local)?),
+                RuleKind::Error(msg) => Outcome::Error(self.string(msg, &local)?),
+                RuleKind::Tree(inner) => self.rules(inner, &local)?.unwrap_or(Outcome::Error(NO_MATCH.into())),
+            }));
         }
         Ok(None)
     }
 
-    fn arg(&self, v: &Value, scope: &BTreeMap<String, Value>) -> Result<Value, String> {
-        if let Some(r) = v.get("ref").and_then(Value::as_str) {
-            return Ok(scope.get(r).cloned().unwrap_or(Value::Null));
-        }
-        if v.get("fn").is_some() {
-            return self.call(v, scope);
-        }
-        if let Some(s) = v.as_str() {
-            return Ok(Value::String(self.string(&Value::String(s.to_owned()), scope)?));
-        }
-        Ok(v.clone())
+    fn value(&self, e: &Expr, scope: &BTreeMap<String, Value>) -> Result<Value, String> {
+        Ok(match e {
+            Expr::Ref(r) => scope.get(r).cloned().unwrap_or(Value::Null),
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Str(_) => Value::String(self.string(e, scope)?),
+            Expr::Call(c) => self.call(c, scope)?,
+        })
     }
 
-    fn call(&self, c: &Value, scope: &BTreeMap<String, Value>) -> Result<Value, String> {
-        let f = c.get("fn").and_then(Value::as_str).ok_or("condition without fn")?;
-        let argv = c.get("argv").and_then(Value::as_array).cloned().unwrap_or_default();
-        let args: Vec<Value> = argv.iter().map(|a| self.arg(a, scope)).collect::<Result<_, _>>()?;
+    fn call(&self, c: &Call, scope: &BTreeMap<String, Value>) -> Result<Value, String> {
+        let args: Vec<Value> = c.args.iter().map(|a| self.value(a, scope)).collect::<Result<_, _>>()?;
         let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
-        Ok(match f {
-            "isSet" => Value::Bool(!arg(0).is_null()),
-            "not" => Value::Bool(arg(0) == Value::Bool(false)),
-            "booleanEquals" | "stringEquals" => Value::Bool(!arg(0).is_null() && arg(0) == arg(1)),
-            "getAttr" => {
+        Ok(match c.func {
+            Func::IsSet => Value::Bool(!arg(0).is_null()),
+            Func::Not => Value::Bool(arg(0) == Value::Bool(false)),
+            Func::BooleanEquals | Func::StringEquals => Value::Bool(!arg(0).is_null() && arg(0) == arg(1)),
+            Func::GetAttr => {
                 let path = arg(1);
                 let key = path.as_str().ok_or("getAttr path")?;
                 arg(0).get(key).cloned().unwrap_or(Value::Null)
             }
-            "aws.partition" => {
-                let region = arg(0);
-                let Some(region) = region.as_str() else { return Ok(Value::Null) };
-                self.partition(region)?
-            }
-            other => return Err(format!("unsupported function `{other}`")),
+            Func::Partition => match arg(0).as_str() {
+                Some(region) => self.partition(region)?,
+                None => Value::Null,
+            },
         })
     }
 
@@ -128,30 +310,30 @@ impl Ctx<'_> {
         Ok(listed.or_else(by_regex).or_else(fallback).and_then(|p| p.get("outputs")).cloned().unwrap_or(Value::Null))
     }
 
-    fn string(&self, v: &Value, scope: &BTreeMap<String, Value>) -> Result<String, String> {
-        if v.get("ref").is_some() {
-            return self.arg(v, scope)?.as_str().map(str::to_owned).ok_or_else(|| "reference is not a string".into());
-        }
-        let t = v.as_str().ok_or("template is not a string")?;
+    fn string(&self, e: &Expr, scope: &BTreeMap<String, Value>) -> Result<String, String> {
+        let t = match e {
+            Expr::Ref(_) => {
+                return self.value(e, scope)?.as_str().map(str::to_owned).ok_or_else(|| "not a string".into())
+            }
+            Expr::Str(t) => t,
+            _ => return Err("not a string".into()),
+        };
         let mut out = String::new();
-        let mut rest = t;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let close = after.find('}').ok_or("unclosed placeholder")?;
-            let ph = &after[..close];
-            let value = match ph.split_once('#') {
-                Some((name, attr)) => scope.get(name).and_then(|p| p.get(attr)).cloned(),
-                None => scope.get(ph).cloned(),
+        for part in template_parts(t)? {
+            let value = match &part {
+                TemplatePart::Text(s) => {
+                    out.push_str(s);
+                    continue;
+                }
+                TemplatePart::Ref(name) => scope.get(name).cloned(),
+                TemplatePart::Attr(name, attr) => scope.get(name).and_then(|p| p.get(attr)).cloned(),
             };
             match value {
                 Some(Value::String(s)) => out.push_str(&s),
                 Some(Value::Bool(b)) => out.push_str(&b.to_string()),
-                _ => return Err(format!("placeholder `{ph}` is unset")),
+                _ => return Err(format!("a placeholder of `{t}` is unset")),
             }
-            rest = &after[close + 1..];
         }
-        out.push_str(rest);
         Ok(out)
     }
 }
@@ -174,4 +356,52 @@ fn region_matches(pattern: &str, region: &str) -> bool {
         });
         compiled.as_ref().is_some_and(|checks| checks.iter().all(|(r, expect)| r.is_match(region) == *expect))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_evaluates_a_small_rule_set() {
+        let v = serde_json::json!({
+            "parameters": {"Region": {"type": "String"}, "UseFIPS": {"type": "Boolean", "default": false}},
+            "rules": [
+                {"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}],
+                 "type": "tree", "rules": [
+                    {"conditions": [{"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}],
+                     "type": "endpoint", "endpoint": {"url": "https://fips.{Region}.example"}},
+                    {"conditions": [], "type": "endpoint", "endpoint": {"url": "https://{Region}.example"}}
+                 ]},
+                {"conditions": [], "type": "error", "error": "Missing Region"}
+            ]
+        });
+        let rules = parse(&v).unwrap();
+        let p = |j: Value| j.as_object().cloned().unwrap();
+        assert_eq!(
+            evaluate(&rules, &p(serde_json::json!({"Region": "r1"})), None).unwrap(),
+            Outcome::Endpoint("https://r1.example".into())
+        );
+        assert_eq!(
+            evaluate(&rules, &p(serde_json::json!({"Region": "r1", "UseFIPS": true})), None).unwrap(),
+            Outcome::Endpoint("https://fips.r1.example".into())
+        );
+        assert_eq!(evaluate(&rules, &p(serde_json::json!({})), None).unwrap(), Outcome::Error("Missing Region".into()));
+        let bad = serde_json::json!({"parameters": {}, "rules": [{"conditions": [{"fn": "substring", "argv": []}], "type": "error", "error": "x"}]});
+        assert_eq!(parse(&bad).unwrap_err(), "unsupported rule-set function `substring`");
+    }
+
+    #[test]
+    fn templates_split_into_parts() {
+        assert_eq!(
+            template_parts("https://a.{Region}.{P#dnsSuffix}").unwrap(),
+            [
+                TemplatePart::Text("https://a.".into()),
+                TemplatePart::Ref("Region".into()),
+                TemplatePart::Text(".".into()),
+                TemplatePart::Attr("P".into(), "dnsSuffix".into())
+            ]
+        );
+        assert!(template_parts("x{open").is_err());
+    }
 }

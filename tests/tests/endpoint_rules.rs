@@ -2,7 +2,7 @@
 //! of the model and on every region of the partition table with each FIPS and dual-stack setting; and the model's
 //! endpoint tests against the partition table the crate carries.
 
-use codegen::rules::{evaluate, Outcome};
+use codegen::rules::{evaluate, parse, Outcome};
 use sagemaker_pipelines::endpoint::{resolve_endpoint, Params};
 use serde_json::{json, Map, Value};
 
@@ -32,7 +32,7 @@ fn generated(params: &Map<String, Value>) -> Outcome {
 #[test]
 fn generated_resolver_matches_the_rule_evaluator_everywhere() {
     let traits = service_traits();
-    let rules = &traits["smithy.rules#endpointRuleSet"];
+    let rules = &parse(&traits["smithy.rules#endpointRuleSet"]).unwrap();
     let table = partitions();
     let mut cases: Vec<Map<String, Value>> = traits["smithy.rules#endpointTests"]["testCases"]
         .as_array()
@@ -60,7 +60,7 @@ fn generated_resolver_matches_the_rule_evaluator_everywhere() {
 #[test]
 fn model_endpoint_tests_agree_with_the_carried_partition_table_except_iso_dual_stack() {
     let traits = service_traits();
-    let rules = &traits["smithy.rules#endpointRuleSet"];
+    let rules = &parse(&traits["smithy.rules#endpointRuleSet"]).unwrap();
     let table = partitions();
     let cases = traits["smithy.rules#endpointTests"]["testCases"].as_array().unwrap();
     assert_eq!(cases.len(), 51);

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -14,6 +13,7 @@ use serde_json::Value;
 use super::{ident, RustFile};
 use crate::error::{Error, Result};
 use crate::ir::Ir;
+use crate::rules::{Call, Expr, Func, Param, Rule, RuleKind, RuleSet, TemplatePart};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -22,23 +22,6 @@ enum Kind {
     OptBool,
     Bool,
     Partition,
-}
-
-#[derive(Debug, Clone)]
-struct Param {
-    name: String,
-    field: String,
-    string: bool,
-    default: Option<Value>,
-    required: bool,
-    built_in: Option<String>,
-    docs: Option<String>,
-}
-
-impl Param {
-    fn optional(&self) -> bool {
-        self.default.is_none()
-    }
 }
 
 type Scope = BTreeMap<String, Kind>;
@@ -54,12 +37,12 @@ fn err(msg: impl Into<String>) -> Error {
 /// Generate `src/endpoint.rs`; also returns notes on endpoint tests whose expectation the partition table
 /// contradicts.
 pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String>)> {
-    let Some(rule_set) = &ir.service.endpoint_rule_set else {
+    let Some(rule_set) = &ir.service.endpoint_rules else {
         return Ok((RustFile { path: "src/endpoint.rs".into(), tokens: without_rules() }, Vec::new()));
     };
-    let params = parse_params(rule_set)?;
+    let params = &rule_set.params;
     let mut scope = Scope::new();
-    for p in &params {
+    for p in params {
         let kind = match (p.string, p.optional()) {
             (true, true) => Kind::OptStr,
             (true, false) => Kind::Str,
@@ -68,11 +51,10 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
         };
         scope.insert(p.name.clone(), kind);
     }
-    let rules = rule_set.get("rules").and_then(Value::as_array).ok_or_else(|| err("the rule set has no `rules`"))?;
-    let uses_partition = rule_set.to_string().contains("\"aws.partition\"");
-    let body = rule_list(rules, &scope)?;
+    let uses_partition = rules_use_partition(&rule_set.rules);
+    let body = rule_list(&rule_set.rules, &scope)?;
     let fields = params.iter().map(|p| {
-        let f = ident(&p.field);
+        let f = var(&p.name);
         let ty = match (p.string, p.optional()) {
             (true, true) => quote!(::std::option::Option<::std::string::String>),
             (true, false) => quote!(::std::string::String),
@@ -85,7 +67,7 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
         quote!(#[doc = #doc] #( #[doc = #built] )* #( #[doc = #req] )* pub #f: #ty,)
     });
     let defaults = params.iter().map(|p| {
-        let f = ident(&p.field);
+        let f = var(&p.name);
         let v = match (&p.default, p.string) {
             (Some(Value::Bool(b)), false) => quote!(#b),
             (Some(Value::String(s)), true) => quote!(::std::string::String::from(#s)),
@@ -95,7 +77,7 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
         quote!(#f: #v,)
     });
     let locals = params.iter().map(|p| {
-        let f = ident(&p.field);
+        let f = var(&p.name);
         let v = var(&p.name);
         match (p.string, p.optional()) {
             (true, true) => quote!(let #v: ::std::option::Option<&str> = params.#f.as_deref();),
@@ -104,7 +86,7 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
         }
     });
     let from_config = params.iter().map(|p| {
-        let f = ident(&p.field);
+        let f = var(&p.name);
         let value = match (p.built_in.as_deref(), p.optional()) {
             (Some("AWS::Region"), true) => quote!(config.region.clone()),
             (Some("SDK::Endpoint"), true) => quote!(config.endpoint_url.clone()),
@@ -124,7 +106,7 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
         quote!()
     };
     let mut notes = Vec::new();
-    let tests = endpoint_tests(ir.service.endpoint_tests.as_ref(), &params, rule_set, partitions, &mut notes)?;
+    let tests = endpoint_tests(ir.service.endpoint_tests.as_ref(), params, rule_set, partitions, &mut notes)?;
     let tokens = quote! {
         //! Endpoint resolution, generated from the service's endpoint rule set.
 
@@ -197,38 +179,22 @@ fn without_rules() -> TokenStream {
     }
 }
 
-fn parse_params(rule_set: &Value) -> Result<Vec<Param>> {
-    let obj =
-        rule_set.get("parameters").and_then(Value::as_object).ok_or_else(|| err("the rule set has no `parameters`"))?;
-    let mut out = Vec::new();
-    for (name, p) in obj {
-        let ty = p.get("type").and_then(Value::as_str).unwrap_or("String");
-        let string = match ty.to_ascii_lowercase().as_str() {
-            "string" => true,
-            "boolean" => false,
-            other => return Err(err(format!("parameter `{name}` has unsupported type `{other}`"))),
-        };
-        out.push(Param {
-            field: crate::ident::field_name(name),
-            name: name.clone(),
-            string,
-            default: p.get("default").cloned(),
-            required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-            built_in: p.get("builtIn").and_then(Value::as_str).map(str::to_owned),
-            docs: p.get("documentation").and_then(Value::as_str).map(str::to_owned),
-        });
+fn rules_use_partition(rules: &[Rule]) -> bool {
+    fn call_uses(c: &Call) -> bool {
+        c.func == Func::Partition || c.args.iter().any(|a| matches!(a, Expr::Call(inner) if call_uses(inner)))
     }
-    Ok(out)
+    rules.iter().any(|r| {
+        r.conditions.iter().any(call_uses) || matches!(&r.kind, RuleKind::Tree(inner) if rules_use_partition(inner))
+    })
 }
 
 /// A list of rules: each tried in order; an unconditional rule ends the list.
-fn rule_list(rules: &[Value], scope: &Scope) -> Result<TokenStream> {
+fn rule_list(rules: &[Rule], scope: &Scope) -> Result<TokenStream> {
     let mut out = Vec::new();
     let mut exhaustive = false;
     for rule in rules {
-        let conditions = rule.get("conditions").and_then(Value::as_array).cloned().unwrap_or_default();
-        out.push(conditions_then(&conditions, scope, rule)?);
-        if conditions.is_empty() {
+        out.push(conditions_then(&rule.conditions, scope, rule)?);
+        if rule.conditions.is_empty() {
             exhaustive = true;
             break;
         }
@@ -241,17 +207,14 @@ fn rule_list(rules: &[Value], scope: &Scope) -> Result<TokenStream> {
     Ok(quote!(#(#out)*))
 }
 
-fn conditions_then(conditions: &[Value], scope: &Scope, rule: &Value) -> Result<TokenStream> {
+fn conditions_then(conditions: &[Call], scope: &Scope, rule: &Rule) -> Result<TokenStream> {
     let Some((first, rest)) = conditions.split_first() else {
         return rule_body(rule, scope);
     };
-    let f = first.get("fn").and_then(Value::as_str).ok_or_else(|| err("a condition has no `fn`"))?;
-    let argv = first.get("argv").and_then(Value::as_array).cloned().unwrap_or_default();
-    let assign = first.get("assign").and_then(Value::as_str);
     let mut inner_scope = scope.clone();
-    let opener = match f {
-        "isSet" => {
-            let name = ref_name(argv.first())?;
+    let opener = match first.func {
+        Func::IsSet => {
+            let name = ref_name(first.args.first())?;
             let v = var(&name);
             match scope.get(&name) {
                 Some(Kind::OptStr) => {
@@ -266,168 +229,159 @@ fn conditions_then(conditions: &[Value], scope: &Scope, rule: &Value) -> Result<
                 None => return Err(err(format!("`isSet` of unknown reference `{name}`"))),
             }
         }
-        "booleanEquals" => {
-            let a = bool_expr(argv.first(), scope)?;
-            let b = bool_expr(argv.get(1), scope)?;
+        Func::BooleanEquals => {
+            let a = bool_expr(first.args.first(), scope)?;
+            let b = bool_expr(first.args.get(1), scope)?;
             quote!(if #a == #b)
         }
-        "stringEquals" => {
-            let a = str_expr(argv.first(), scope)?;
-            let b = str_expr(argv.get(1), scope)?;
+        Func::StringEquals => {
+            let a = str_expr(first.args.first(), scope)?;
+            let b = str_expr(first.args.get(1), scope)?;
             quote!(if #a == #b)
         }
-        "not" => {
-            let inner = argv.first().ok_or_else(|| err("`not` without an argument"))?;
-            let f = inner.get("fn").and_then(Value::as_str).unwrap_or("");
-            match f {
-                "isSet" => {
-                    let name = ref_name(inner.get("argv").and_then(Value::as_array).and_then(|a| a.first()))?;
-                    let v = var(&name);
+        Func::Not => {
+            let Some(Expr::Call(inner)) = first.args.first() else { return Err(err("`not` needs a call")) };
+            match inner.func {
+                Func::IsSet => {
+                    let v = var(&ref_name(inner.args.first())?);
                     quote!(if #v.is_none())
                 }
-                "booleanEquals" | "stringEquals" => {
-                    let a = inner.get("argv").and_then(Value::as_array).cloned().unwrap_or_default();
-                    let (x, y) = if f == "booleanEquals" {
-                        (bool_expr(a.first(), scope)?, bool_expr(a.get(1), scope)?)
-                    } else {
-                        (str_expr(a.first(), scope)?, str_expr(a.get(1), scope)?)
-                    };
+                Func::BooleanEquals => {
+                    let (x, y) = (bool_expr(inner.args.first(), scope)?, bool_expr(inner.args.get(1), scope)?);
                     quote!(if #x != #y)
                 }
-                other => return Err(err(format!("`not` of unsupported function `{other}`"))),
+                Func::StringEquals => {
+                    let (x, y) = (str_expr(inner.args.first(), scope)?, str_expr(inner.args.get(1), scope)?);
+                    quote!(if #x != #y)
+                }
+                other => return Err(err(format!("`not` of unsupported function {other:?}"))),
             }
         }
-        "aws.partition" => {
-            let region = str_expr(argv.first(), scope)?;
-            let name = assign.ok_or_else(|| err("`aws.partition` without `assign`"))?;
+        Func::Partition => {
+            let region = str_expr(first.args.first(), scope)?;
+            let name = first.assign.as_deref().ok_or_else(|| err("`aws.partition` without `assign`"))?;
             let v = var(name);
             inner_scope.insert(name.to_owned(), Kind::Partition);
             quote!(if let ::std::option::Option::Some(#v) = crate::endpoint_lib::partition(#region, PARTITIONS))
         }
-        other => return Err(err(format!("unsupported rule-set function `{other}`"))),
+        Func::GetAttr => return Err(err("`getAttr` as a condition is not supported")),
     };
-    if assign.is_some() && f != "aws.partition" {
-        return Err(err(format!("`assign` on `{f}` is not supported")));
+    if first.assign.is_some() && first.func != Func::Partition {
+        return Err(err(format!("`assign` on {:?} is not supported", first.func)));
     }
     let inner = conditions_then(rest, &inner_scope, rule)?;
     Ok(quote!(#opener { #inner }))
 }
 
-fn rule_body(rule: &Value, scope: &Scope) -> Result<TokenStream> {
-    match rule.get("type").and_then(Value::as_str) {
-        Some("endpoint") => {
-            let url =
-                rule.get("endpoint").and_then(|e| e.get("url")).ok_or_else(|| err("an endpoint rule has no url"))?;
+fn rule_body(rule: &Rule, scope: &Scope) -> Result<TokenStream> {
+    match &rule.kind {
+        RuleKind::Endpoint(url) => {
             let url = string_value(url, scope)?;
             Ok(quote!(return ::std::result::Result::Ok(Endpoint::new(#url));))
         }
-        Some("error") => {
-            let msg = rule.get("error").ok_or_else(|| err("an error rule has no message"))?;
+        RuleKind::Error(msg) => {
             let msg = string_value(msg, scope)?;
             Ok(quote!(return ::std::result::Result::Err(ResolveError::new(#msg));))
         }
-        Some("tree") => {
-            let rules = rule.get("rules").and_then(Value::as_array).ok_or_else(|| err("a tree rule has no rules"))?;
-            rule_list(rules, scope)
-        }
-        other => Err(err(format!("unsupported rule type {other:?}"))),
+        RuleKind::Tree(rules) => rule_list(rules, scope),
     }
 }
 
-fn ref_name(v: Option<&Value>) -> Result<String> {
-    v.and_then(|v| v.get("ref")).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| err("expected a `ref`"))
+fn ref_name(e: Option<&Expr>) -> Result<String> {
+    match e {
+        Some(Expr::Ref(r)) => Ok(r.clone()),
+        _ => Err(err("expected a `ref`")),
+    }
 }
 
-fn get_attr(v: &Value, scope: &Scope) -> Result<(String, TokenStream)> {
-    let argv = v.get("argv").and_then(Value::as_array).cloned().unwrap_or_default();
-    let name = ref_name(argv.first())?;
-    let attr = argv.get(1).and_then(Value::as_str).ok_or_else(|| err("`getAttr` needs an attribute name"))?;
+fn get_attr(c: &Call, scope: &Scope) -> Result<TokenStream> {
+    let name = ref_name(c.args.first())?;
+    let Some(Expr::Str(attr)) = c.args.get(1) else { return Err(err("`getAttr` needs an attribute name")) };
     partition_attr(&name, attr, scope)
 }
 
-fn partition_attr(name: &str, attr: &str, scope: &Scope) -> Result<(String, TokenStream)> {
+fn partition_attr(name: &str, attr: &str, scope: &Scope) -> Result<TokenStream> {
     if scope.get(name) != Some(&Kind::Partition) {
         return Err(err(format!("`getAttr` on `{name}`, which is not a partition result in scope")));
     }
     let v = var(name);
-    let field = format_ident!("{}", attr.to_snake_case());
-    let known =
-        ["name", "dnsSuffix", "dualStackDnsSuffix", "supportsFIPS", "supportsDualStack", "implicitGlobalRegion"];
-    let field = if attr == "supportsFIPS" { format_ident!("supports_fips") } else { field };
-    if !known.contains(&attr) {
-        return Err(err(format!("unknown partition attribute `{attr}`")));
-    }
-    Ok((attr.to_owned(), quote!(#v.#field)))
+    let field = match attr {
+        "name" => "name",
+        "dnsSuffix" => "dns_suffix",
+        "dualStackDnsSuffix" => "dual_stack_dns_suffix",
+        "supportsFIPS" => "supports_fips",
+        "supportsDualStack" => "supports_dual_stack",
+        "implicitGlobalRegion" => "implicit_global_region",
+        other => return Err(err(format!("unknown partition attribute `{other}`"))),
+    };
+    let field = format_ident!("{}", field);
+    Ok(quote!(#v.#field))
 }
 
-fn bool_expr(v: Option<&Value>, scope: &Scope) -> Result<TokenStream> {
-    match v {
-        Some(Value::Bool(b)) => Ok(quote!(#b)),
-        Some(v) if v.get("ref").is_some() => {
-            let name = ref_name(Some(v))?;
-            let id = var(&name);
-            match scope.get(&name) {
+fn bool_expr(e: Option<&Expr>, scope: &Scope) -> Result<TokenStream> {
+    match e {
+        Some(Expr::Bool(b)) => Ok(quote!(#b)),
+        Some(Expr::Ref(name)) => {
+            let id = var(name);
+            match scope.get(name) {
                 Some(Kind::Bool) => Ok(quote!(#id)),
                 Some(Kind::OptBool) => Ok(quote!(#id.unwrap_or(false))),
                 _ => Err(err(format!("`{name}` is not a boolean in scope"))),
             }
         }
-        Some(v) if v.get("fn").and_then(Value::as_str) == Some("getAttr") => Ok(get_attr(v, scope)?.1),
+        Some(Expr::Call(c)) if c.func == Func::GetAttr => get_attr(c, scope),
         other => Err(err(format!("unsupported boolean argument {other:?}"))),
     }
 }
 
-fn str_expr(v: Option<&Value>, scope: &Scope) -> Result<TokenStream> {
-    match v {
-        Some(Value::String(s)) if !s.contains('{') => Ok(quote!(#s)),
-        Some(Value::String(_)) => {
-            let s = string_value(v.unwrap_or(&Value::Null), scope)?;
+fn str_expr(e: Option<&Expr>, scope: &Scope) -> Result<TokenStream> {
+    match e {
+        Some(Expr::Str(s)) if !s.contains('{') => Ok(quote!(#s)),
+        Some(e @ Expr::Str(_)) => {
+            let s = string_value(e, scope)?;
             Ok(quote!(#s.as_str()))
         }
-        Some(v) if v.get("ref").is_some() => {
-            let name = ref_name(Some(v))?;
-            let id = var(&name);
-            match scope.get(&name) {
+        Some(Expr::Ref(name)) => {
+            let id = var(name);
+            match scope.get(name) {
                 Some(Kind::Str) => Ok(quote!(#id)),
                 _ => Err(err(format!("`{name}` is used as a string where it may be unset"))),
             }
         }
-        Some(v) if v.get("fn").and_then(Value::as_str) == Some("getAttr") => Ok(get_attr(v, scope)?.1),
+        Some(Expr::Call(c)) if c.func == Func::GetAttr => get_attr(c, scope),
         other => Err(err(format!("unsupported string argument {other:?}"))),
     }
 }
 
 /// A `String` expression for a template string (`"https://{Region}.{PartitionResult#dnsSuffix}"`) or a reference.
-fn string_value(v: &Value, scope: &Scope) -> Result<TokenStream> {
-    if let Some(name) = v.get("ref").and_then(Value::as_str) {
-        let e =
-            str_expr(Some(v), scope).map_err(|_| err(format!("`{name}` is used as a string where it may be unset")))?;
-        return Ok(quote!(::std::string::String::from(#e)));
-    }
-    let Some(template) = v.as_str() else { return Err(err(format!("unsupported string value {v}"))) };
+fn string_value(e: &Expr, scope: &Scope) -> Result<TokenStream> {
+    let template = match e {
+        Expr::Ref(_) => {
+            let s = str_expr(Some(e), scope)?;
+            return Ok(quote!(::std::string::String::from(#s)));
+        }
+        Expr::Str(t) => t,
+        other => return Err(err(format!("unsupported string value {other:?}"))),
+    };
     let mut fmt = String::new();
     let mut args = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        fmt.push_str(&rest[..open].replace('}', "}}"));
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| err(format!("unclosed placeholder in `{template}`")))?;
-        let placeholder = &after[..close];
-        let expr = match placeholder.split_once('#') {
-            Some((name, attr)) => partition_attr(name, attr, scope)?.1,
-            None => match scope.get(placeholder) {
+    for part in crate::rules::template_parts(template).map_err(err)? {
+        match part {
+            TemplatePart::Text(t) => fmt.push_str(&t.replace('{', "{{").replace('}', "}}")),
+            TemplatePart::Attr(name, attr) => {
+                fmt.push_str("{}");
+                args.push(partition_attr(&name, &attr, scope)?);
+            }
+            TemplatePart::Ref(name) => match scope.get(&name) {
                 Some(Kind::Str) => {
-                    let id = var(placeholder);
-                    quote!(#id)
+                    fmt.push_str("{}");
+                    let id = var(&name);
+                    args.push(quote!(#id));
                 }
-                _ => return Err(err(format!("template `{template}` uses `{placeholder}`, which may be unset there"))),
+                _ => return Err(err(format!("template `{template}` uses `{name}`, which may be unset there"))),
             },
-        };
-        fmt.push_str("{}");
-        args.push(expr);
-        rest = &after[close + 1..];
+        }
     }
-    fmt.push_str(&rest.replace('}', "}}"));
     if args.is_empty() {
         Ok(quote!(::std::string::String::from(#template)))
     } else {
@@ -490,7 +444,7 @@ fn partition_table(partitions: &Value) -> Result<TokenStream> {
 fn endpoint_tests(
     tests: Option<&Value>,
     params: &[Param],
-    rule_set: &Value,
+    rule_set: &RuleSet,
     partitions: Option<&Value>,
     notes: &mut Vec<String>,
 ) -> Result<TokenStream> {
@@ -506,7 +460,7 @@ fn endpoint_tests(
             let p = params.iter().find(|p| &p.name == k).ok_or_else(|| {
                 Error::at(format!("smithy.rules#endpointTests.testCases[{i}]"), format!("unknown parameter `{k}`"))
             })?;
-            let f = ident(&p.field);
+            let f = var(&p.name);
             let value = match (v, p.string, p.optional()) {
                 (Value::String(s), true, true) => quote!(::std::option::Option::Some(::std::string::String::from(#s))),
                 (Value::String(s), true, false) => quote!(::std::string::String::from(#s)),
