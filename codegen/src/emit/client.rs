@@ -194,72 +194,8 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let error_doc =
         format!(" Errors of `{op_name}`: one variant per error the model declares, and `Unhandled` for any other.");
 
-    // Fluent builder delegates.
-    let delegates = op.input.fields.iter().map(|f| {
-        let name = ident(&f.name);
-        let setter = ident(&f.setter);
-        let getter = ident(&f.getter);
-        let docs = doc_attrs(&f.docs);
-        let dep = super::deprecated_attr(&f.deprecated);
-        let inner = rust_type(&f.ty.ty);
-        let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
-        let opt = quote!(::std::option::Option<#inner>);
-        let add = match &f.ty.ty {
-            Type::List { member, sparse } => {
-                let item = element_type(member, *sparse);
-                quote! {
-                    #docs
-                    #dep
-                    pub fn #name(mut self, input: impl ::std::convert::Into<#item>) -> Self {
-                        self.inner = self.inner.#name(input);
-                        self
-                    }
-                }
-            }
-            Type::Map { value, sparse, .. } => {
-                let item = element_type(value, *sparse);
-                quote! {
-                    #docs
-                    #dep
-                    pub fn #name(
-                        mut self,
-                        k: impl ::std::convert::Into<::std::string::String>,
-                        v: impl ::std::convert::Into<#item>,
-                    ) -> Self {
-                        self.inner = self.inner.#name(k, v);
-                        self
-                    }
-                }
-            }
-            t => {
-                let base = rust_type(t);
-                quote! {
-                    #docs
-                    #dep
-                    pub fn #name(mut self, input: impl ::std::convert::Into<#base>) -> Self {
-                        self.inner = self.inner.#name(input);
-                        self
-                    }
-                }
-            }
-        };
-        let set_doc = format!(" Sets or clears `{}`.", crate::ident::unraw(&f.name));
-        let get_doc = format!(" The `{}` set so far.", crate::ident::unraw(&f.name));
-        quote! {
-            #add
-            #[doc = #set_doc]
-            #dep
-            pub fn #setter(mut self, input: #opt) -> Self {
-                self.inner = self.inner.#setter(input);
-                self
-            }
-            #[doc = #get_doc]
-            #dep
-            pub fn #getter(&self) -> &#opt {
-                self.inner.#getter()
-            }
-        }
-    });
+    // Fluent builder delegates: the same member methods as the input builder.
+    let delegates = op.input.fields.iter().map(|f| super::types::member_methods(f, super::types::Store::Delegate));
     let tokens_fill =
         op.input.fields.iter().filter(|f| f.idempotency_token && matches!(f.ty.ty, Type::String)).map(|f| {
             let name = ident(&f.name);

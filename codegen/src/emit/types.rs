@@ -118,10 +118,108 @@ fn field_type(f: &Field) -> TokenStream {
 }
 
 /// The type a field has in the builder: always optional.
-fn builder_field_type(f: &Field) -> TokenStream {
+pub(crate) fn builder_field_type(f: &Field) -> TokenStream {
     let inner = rust_type(&f.ty.ty);
     let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
     quote!(::std::option::Option<#inner>)
+}
+
+/// Where a builder keeps what its member methods receive.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Store {
+    /// In the builder's own field (input and structure builders).
+    Own,
+    /// Passed on to the input builder in `self.inner` (fluent builders).
+    Delegate,
+}
+
+/// The `x`, `set_x` and `get_x` methods of a builder member: `x` appends to a list, inserts into a map, or sets a
+/// value; `set_x` replaces or clears; `get_x` reads.
+pub(crate) fn member_methods(f: &Field, store: Store) -> TokenStream {
+    let fname = ident(&f.name);
+    let setter = ident(&f.setter);
+    let getter = ident(&f.getter);
+    let fdocs = doc_attrs(&f.docs);
+    let fdep = deprecated_attr(&f.deprecated);
+    let bty = builder_field_type(f);
+    let member = crate::ident::unraw(&f.name);
+    let delegate = store == Store::Delegate;
+    let (signature, extra_doc, body) = match &f.ty.ty {
+        Type::List { member: m, sparse } => {
+            let item = element_type(m, *sparse);
+            let doc =
+                format!(" Appends an item to `{member}`; use [`{0}`](Self::{0}) to replace the whole list.", f.setter);
+            let body = if delegate {
+                quote!(self.inner = self.inner.#fname(input);)
+            } else {
+                quote! {
+                    let mut v = self.#fname.unwrap_or_default();
+                    v.push(input.into());
+                    self.#fname = ::std::option::Option::Some(v);
+                }
+            };
+            (quote!(input: impl ::std::convert::Into<#item>), Some(doc), body)
+        }
+        Type::Map { value, sparse, .. } => {
+            let item = element_type(value, *sparse);
+            let doc = format!(
+                " Inserts an entry into `{member}`; use [`{0}`](Self::{0}) to replace the whole map.",
+                f.setter
+            );
+            let body = if delegate {
+                quote!(self.inner = self.inner.#fname(k, v);)
+            } else {
+                quote! {
+                    let mut m = self.#fname.unwrap_or_default();
+                    m.insert(k.into(), v.into());
+                    self.#fname = ::std::option::Option::Some(m);
+                }
+            };
+            (
+                quote!(k: impl ::std::convert::Into<::std::string::String>, v: impl ::std::convert::Into<#item>),
+                Some(doc),
+                body,
+            )
+        }
+        t => {
+            let base = rust_type(t);
+            let value = if f.boxed { quote!(::std::boxed::Box::new(input.into())) } else { quote!(input.into()) };
+            let body = if delegate {
+                quote!(self.inner = self.inner.#fname(input);)
+            } else {
+                quote!(self.#fname = ::std::option::Option::Some(#value);)
+            };
+            (quote!(input: impl ::std::convert::Into<#base>), None, body)
+        }
+    };
+    let extra_doc = extra_doc.map(|d| quote!(#[doc = ""] #[doc = #d]));
+    let (set_body, get_body) = if delegate {
+        (quote!(self.inner = self.inner.#setter(input);), quote!(self.inner.#getter()))
+    } else {
+        (quote!(self.#fname = input;), quote!(&self.#fname))
+    };
+    let set_doc = format!(" Sets or clears `{member}`.");
+    let get_doc = format!(" Returns the value of `{member}` set so far.");
+    quote! {
+        #fdocs
+        #extra_doc
+        #fdep
+        pub fn #fname(mut self, #signature) -> Self {
+            #body
+            self
+        }
+        #[doc = #set_doc]
+        #fdep
+        pub fn #setter(mut self, input: #bty) -> Self {
+            #set_body
+            self
+        }
+        #[doc = #get_doc]
+        #fdep
+        pub fn #getter(&self) -> &#bty {
+            #get_body
+        }
+    }
 }
 
 /// Name of the private function giving a field's non-zero default.
@@ -249,85 +347,7 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
         // Builder.
         let bty = builder_field_type(f);
         builder_fields.push(quote!(pub(crate) #fname: #bty,));
-        let setter = ident(&f.setter);
-        let getter = ident(&f.getter);
-        let base = rust_type(&f.ty.ty);
-        let wrap = |v: TokenStream| if f.boxed { quote!(::std::boxed::Box::new(#v)) } else { v };
-        let append = match &f.ty.ty {
-            Type::List { member, sparse } => {
-                let item = element_type(member, *sparse);
-                let line = format!(
-                    " Appends an item to `{}`; use [`{}`](Self::{}) to replace the whole list.",
-                    crate::ident::unraw(&f.name),
-                    f.setter,
-                    f.setter
-                );
-                quote! {
-                    #fdocs
-                    #[doc = ""]
-                    #[doc = #line]
-                    #fdep
-                    pub fn #fname(mut self, input: impl ::std::convert::Into<#item>) -> Self {
-                        let mut v = self.#fname.unwrap_or_default();
-                        v.push(input.into());
-                        self.#fname = ::std::option::Option::Some(v);
-                        self
-                    }
-                }
-            }
-            Type::Map { value, sparse, .. } => {
-                let item = element_type(value, *sparse);
-                let line = format!(
-                    " Inserts an entry into `{}`; use [`{}`](Self::{}) to replace the whole map.",
-                    crate::ident::unraw(&f.name),
-                    f.setter,
-                    f.setter
-                );
-                quote! {
-                    #fdocs
-                    #[doc = ""]
-                    #[doc = #line]
-                    #fdep
-                    pub fn #fname(
-                        mut self,
-                        k: impl ::std::convert::Into<::std::string::String>,
-                        v: impl ::std::convert::Into<#item>,
-                    ) -> Self {
-                        let mut m = self.#fname.unwrap_or_default();
-                        m.insert(k.into(), v.into());
-                        self.#fname = ::std::option::Option::Some(m);
-                        self
-                    }
-                }
-            }
-            _ => {
-                let value = wrap(quote!(input.into()));
-                quote! {
-                    #fdocs
-                    #fdep
-                    pub fn #fname(mut self, input: impl ::std::convert::Into<#base>) -> Self {
-                        self.#fname = ::std::option::Option::Some(#value);
-                        self
-                    }
-                }
-            }
-        };
-        let set_doc = format!(" Sets or clears `{}`.", crate::ident::unraw(&f.name));
-        let get_doc = format!(" Returns the value of `{}` set so far.", crate::ident::unraw(&f.name));
-        builder_methods.push(quote! {
-            #append
-            #[doc = #set_doc]
-            #fdep
-            pub fn #setter(mut self, input: #bty) -> Self {
-                self.#fname = input;
-                self
-            }
-            #[doc = #get_doc]
-            #fdep
-            pub fn #getter(&self) -> &#bty {
-                &self.#fname
-            }
-        });
+        builder_methods.push(member_methods(f, Store::Own));
         let init = if f.optional {
             quote!(#fname: self.#fname,)
         } else if let Some((expr, zero)) = default_expr(f) {

@@ -993,7 +993,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1018,7 +1018,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `parallelism_configuration` set so far.
+    /// Returns the value of `parallelism_configuration` set so far.
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -1045,7 +1045,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_definition` set so far.
+    /// Returns the value of `pipeline_definition` set so far.
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1070,7 +1070,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_definition_s3_location` set so far.
+    /// Returns the value of `pipeline_definition_s3_location` set so far.
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -1097,7 +1097,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_description` set so far.
+    /// Returns the value of `pipeline_description` set so far.
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1124,7 +1124,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_display_name` set so far.
+    /// Returns the value of `pipeline_display_name` set so far.
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1151,7 +1151,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1176,7 +1176,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `role_arn` set so far.
+    /// Returns the value of `role_arn` set so far.
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
     }
@@ -1184,6 +1184,8 @@ impl CreatePipelineFluentBuilder {
     /// Tags to attach to the new pipeline.
     ///
     /// *Constraints:* length 0..=50.
+    ///
+    /// Appends an item to `tags`; use [`set_tags`](Self::set_tags) to replace the whole list.
     pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -1198,7 +1200,7 @@ impl CreatePipelineFluentBuilder {
         self
     }
 
-    /// The `tags` set so far.
+    /// Returns the value of `tags` set so far.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {

@@ -536,7 +536,7 @@ impl DeletePipelineFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -563,7 +563,7 @@ impl DeletePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }

@@ -1228,7 +1228,7 @@ impl DescribePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1247,7 +1247,7 @@ impl DescribePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_version_id` set so far.
+    /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }

@@ -1128,7 +1128,7 @@ impl DescribePipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_arn` set so far.
+    /// Returns the value of `pipeline_execution_arn` set so far.
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -678,7 +678,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         self
     }
 
-    /// The `max_results` set so far.
+    /// Returns the value of `max_results` set so far.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -703,7 +703,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         self
     }
 
-    /// The `next_token` set so far.
+    /// Returns the value of `next_token` set so far.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -728,7 +728,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_arn` set so far.
+    /// Returns the value of `pipeline_execution_arn` set so far.
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -753,7 +753,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         self
     }
 
-    /// The `sort_order` set so far.
+    /// Returns the value of `sort_order` set so far.
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }

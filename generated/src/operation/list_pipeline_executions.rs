@@ -804,7 +804,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `created_after` set so far.
+    /// Returns the value of `created_after` set so far.
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -829,7 +829,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `created_before` set so far.
+    /// Returns the value of `created_before` set so far.
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -850,7 +850,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `max_results` set so far.
+    /// Returns the value of `max_results` set so far.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -875,7 +875,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `next_token` set so far.
+    /// Returns the value of `next_token` set so far.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -900,7 +900,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -923,7 +923,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `sort_by` set so far.
+    /// Returns the value of `sort_by` set so far.
     pub fn get_sort_by(
         &self,
     ) -> &::std::option::Option<crate::types::SortPipelineExecutionsBy> {
@@ -948,7 +948,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// The `sort_order` set so far.
+    /// Returns the value of `sort_order` set so far.
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }

@@ -640,7 +640,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         self
     }
 
-    /// The `max_results` set so far.
+    /// Returns the value of `max_results` set so far.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -665,7 +665,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         self
     }
 
-    /// The `next_token` set so far.
+    /// Returns the value of `next_token` set so far.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -690,7 +690,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_arn` set so far.
+    /// Returns the value of `pipeline_execution_arn` set so far.
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

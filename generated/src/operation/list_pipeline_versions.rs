@@ -754,7 +754,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `created_after` set so far.
+    /// Returns the value of `created_after` set so far.
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -779,7 +779,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `created_before` set so far.
+    /// Returns the value of `created_before` set so far.
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -800,7 +800,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `max_results` set so far.
+    /// Returns the value of `max_results` set so far.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -825,7 +825,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `next_token` set so far.
+    /// Returns the value of `next_token` set so far.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -850,7 +850,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -873,7 +873,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// The `sort_order` set so far.
+    /// Returns the value of `sort_order` set so far.
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }

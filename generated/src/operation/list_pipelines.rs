@@ -748,7 +748,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `created_after` set so far.
+    /// Returns the value of `created_after` set so far.
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -773,7 +773,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `created_before` set so far.
+    /// Returns the value of `created_before` set so far.
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -794,7 +794,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `max_results` set so far.
+    /// Returns the value of `max_results` set so far.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -819,7 +819,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `next_token` set so far.
+    /// Returns the value of `next_token` set so far.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -844,7 +844,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `pipeline_name_prefix` set so far.
+    /// Returns the value of `pipeline_name_prefix` set so far.
     pub fn get_pipeline_name_prefix(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -869,7 +869,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `sort_by` set so far.
+    /// Returns the value of `sort_by` set so far.
     pub fn get_sort_by(&self) -> &::std::option::Option<crate::types::SortPipelinesBy> {
         self.inner.get_sort_by()
     }
@@ -892,7 +892,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// The `sort_order` set so far.
+    /// Returns the value of `sort_order` set so far.
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }

@@ -648,7 +648,7 @@ impl RetryPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -673,7 +673,7 @@ impl RetryPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `parallelism_configuration` set so far.
+    /// Returns the value of `parallelism_configuration` set so far.
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -700,7 +700,7 @@ impl RetryPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_arn` set so far.
+    /// Returns the value of `pipeline_execution_arn` set so far.
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

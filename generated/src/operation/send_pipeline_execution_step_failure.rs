@@ -654,7 +654,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         self
     }
 
-    /// The `callback_token` set so far.
+    /// Returns the value of `callback_token` set so far.
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_callback_token()
     }
@@ -679,7 +679,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -706,7 +706,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         self
     }
 
-    /// The `failure_reason` set so far.
+    /// Returns the value of `failure_reason` set so far.
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_failure_reason()
     }

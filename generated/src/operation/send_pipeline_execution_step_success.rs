@@ -669,7 +669,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         self
     }
 
-    /// The `callback_token` set so far.
+    /// Returns the value of `callback_token` set so far.
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_callback_token()
     }
@@ -694,7 +694,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -704,6 +704,8 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     /// Output parameters to record for the callback step.
     ///
     /// *Constraints:* length 0..=50.
+    ///
+    /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
     pub fn output_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::OutputParameter>,
@@ -721,7 +723,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         self
     }
 
-    /// The `output_parameters` set so far.
+    /// Returns the value of `output_parameters` set so far.
     pub fn get_output_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {

@@ -949,7 +949,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `client_request_token` set so far.
+    /// Returns the value of `client_request_token` set so far.
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -974,7 +974,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `parallelism_configuration` set so far.
+    /// Returns the value of `parallelism_configuration` set so far.
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -1001,7 +1001,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_description` set so far.
+    /// Returns the value of `pipeline_execution_description` set so far.
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1028,7 +1028,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_display_name` set so far.
+    /// Returns the value of `pipeline_execution_display_name` set so far.
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1055,7 +1055,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1063,6 +1063,8 @@ impl StartPipelineExecutionFluentBuilder {
     /// Values for the pipeline's parameters; may be empty.
     ///
     /// *Constraints:* length 0..=200.
+    ///
+    /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
     pub fn pipeline_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::Parameter>,
@@ -1080,7 +1082,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_parameters` set so far.
+    /// Returns the value of `pipeline_parameters` set so far.
     pub fn get_pipeline_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Parameter>> {
@@ -1101,7 +1103,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_version_id` set so far.
+    /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }
@@ -1124,7 +1126,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `selective_execution_config` set so far.
+    /// Returns the value of `selective_execution_config` set so far.
     pub fn get_selective_execution_config(
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {

@@ -876,7 +876,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `parallelism_configuration` set so far.
+    /// Returns the value of `parallelism_configuration` set so far.
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -903,7 +903,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_definition` set so far.
+    /// Returns the value of `pipeline_definition` set so far.
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -928,7 +928,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_definition_s3_location` set so far.
+    /// Returns the value of `pipeline_definition_s3_location` set so far.
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -955,7 +955,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_description` set so far.
+    /// Returns the value of `pipeline_description` set so far.
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -982,7 +982,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_display_name` set so far.
+    /// Returns the value of `pipeline_display_name` set so far.
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1009,7 +1009,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `pipeline_name` set so far.
+    /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1034,7 +1034,7 @@ impl UpdatePipelineFluentBuilder {
         self
     }
 
-    /// The `role_arn` set so far.
+    /// Returns the value of `role_arn` set so far.
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
     }

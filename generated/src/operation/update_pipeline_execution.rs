@@ -675,7 +675,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `parallelism_configuration` set so far.
+    /// Returns the value of `parallelism_configuration` set so far.
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -702,7 +702,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_arn` set so far.
+    /// Returns the value of `pipeline_execution_arn` set so far.
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -729,7 +729,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_description` set so far.
+    /// Returns the value of `pipeline_execution_description` set so far.
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -756,7 +756,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         self
     }
 
-    /// The `pipeline_execution_display_name` set so far.
+    /// Returns the value of `pipeline_execution_display_name` set so far.
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

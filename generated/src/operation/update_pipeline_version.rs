@@ -721,7 +721,7 @@ impl UpdatePipelineVersionFluentBuilder {
         self
     }
 
-    /// The `pipeline_arn` set so far.
+    /// Returns the value of `pipeline_arn` set so far.
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_arn()
     }
@@ -746,7 +746,7 @@ impl UpdatePipelineVersionFluentBuilder {
         self
     }
 
-    /// The `pipeline_version_description` set so far.
+    /// Returns the value of `pipeline_version_description` set so far.
     pub fn get_pipeline_version_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -773,7 +773,7 @@ impl UpdatePipelineVersionFluentBuilder {
         self
     }
 
-    /// The `pipeline_version_display_name` set so far.
+    /// Returns the value of `pipeline_version_display_name` set so far.
     pub fn get_pipeline_version_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -794,7 +794,7 @@ impl UpdatePipelineVersionFluentBuilder {
         self
     }
 
-    /// The `pipeline_version_id` set so far.
+    /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }
