@@ -147,6 +147,21 @@ pub struct Operation {
     pub paginated: Option<Paginated>,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// Names of the client-side types in the operation's module.
+    pub client_types: ClientTypes,
+}
+
+/// The client-side type names of an operation (`StartPipelineExecutionError`, …), decided with the other names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientTypes {
+    /// The error enum.
+    pub error: String,
+    /// The fluent builder.
+    pub fluent_builder: String,
+    /// The page paginator, for paginated operations.
+    pub paginator: Option<String>,
+    /// The item paginator, when the pages have a list of items.
+    pub items_paginator: Option<String>,
 }
 
 /// A modeled error of an operation.
@@ -835,7 +850,31 @@ impl Builder<'_> {
             }
         }
         let paginated = self.paginated(id, &op.traits, &input, &output)?;
+        let has_items = paginated.as_ref().and_then(|p| p.items.as_deref()).is_some_and(|items| {
+            !items.contains('.')
+                && output.fields.iter().any(|f| f.wire_name == items && matches!(f.ty.ty, Type::List { .. }))
+        });
+        let client_types = ClientTypes {
+            error: format!("{type_base}Error"),
+            fluent_builder: format!("{type_base}FluentBuilder"),
+            paginator: paginated.as_ref().map(|_| format!("{type_base}Paginator")),
+            items_paginator: has_items.then(|| format!("{type_base}ItemsPaginator")),
+        };
+        let taken = [&input.path.name, &output.path.name, &input.path.builder_name(), &output.path.builder_name()];
+        let ours = [
+            Some(&client_types.error),
+            Some(&client_types.fluent_builder),
+            client_types.paginator.as_ref(),
+            client_types.items_paginator.as_ref(),
+        ];
+        if let Some(clash) = ours.iter().flatten().find(|n| taken.contains(n)) {
+            return Err(Error::at(
+                shape_path(id),
+                format!("the generated type `{clash}` clashes with the operation's input or output"),
+            ));
+        }
         Ok(Operation {
+            client_types,
             id: id.clone(),
             method: ident::method_name(&name),
             module,

@@ -128,9 +128,9 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
 
 /// The operation's error enum, fluent builder, `send_with`, and paginator.
 pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
-    let base = crate::ident::unraw(&op.input.path.name).trim_end_matches("Input").to_owned();
-    let error = format_ident!("{base}Error");
-    let fluent = format_ident!("{base}FluentBuilder");
+    let names = &op.client_types;
+    let error = ident(&names.error);
+    let fluent = ident(&names.fluent_builder);
     let input = type_path(&op.input.path);
     let output = type_path(&op.output.path);
     let input_builder = builder_path(&op.input.path);
@@ -221,9 +221,9 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let send_doc = " Validates the input (unless the client's configuration turned validation off), fills idempotency \
 tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.";
 
-    let paginator = op.paginated.as_ref().map(|p| paginator(op, ir, p, &base)).unwrap_or_default();
+    let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
     let into_paginator = if op.paginated.is_some() {
-        let pag = format_ident!("{base}Paginator");
+        let pag = ident(names.paginator.as_deref().unwrap_or_default());
         quote! {
             /// Follow the pages of the result: `into_paginator().send()` yields each page,
             /// `into_paginator().items().send()` each item.
@@ -361,29 +361,25 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
 
 /// The client-side builder types of an operation, re-exported from its `builders` module.
 pub fn builder_names(op: &Operation) -> Vec<proc_macro2::Ident> {
-    let base = crate::ident::unraw(&op.input.path.name).trim_end_matches("Input").to_owned();
-    let mut names = vec![format_ident!("{base}FluentBuilder")];
-    if let Some(p) = &op.paginated {
-        names.push(format_ident!("{base}Paginator"));
-        if items_field(op, p).is_some() {
-            names.push(format_ident!("{base}ItemsPaginator"));
-        }
-    }
-    names
+    let names = &op.client_types;
+    [Some(&names.fluent_builder), names.paginator.as_ref(), names.items_paginator.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|n| ident(n))
+        .collect()
 }
 
+/// The output member holding the items, when the IR gave the operation an item paginator.
 fn items_field<'a>(op: &'a Operation, p: &crate::ir::Paginated) -> Option<&'a crate::ir::Field> {
-    let items = p.items.as_deref()?;
-    if items.contains('.') {
-        return None;
-    }
-    op.output.fields.iter().find(|f| f.wire_name == items && matches!(f.ty.ty, Type::List { .. }))
+    op.client_types.items_paginator.as_ref()?;
+    op.output.fields.iter().find(|f| Some(f.wire_name.as_str()) == p.items.as_deref())
 }
 
-fn paginator(op: &Operation, _ir: &Ir, p: &crate::ir::Paginated, base: &str) -> TokenStream {
-    let pag = format_ident!("{base}Paginator");
-    let items_pag = format_ident!("{base}ItemsPaginator");
-    let error = format_ident!("{base}Error");
+fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
+    let names = &op.client_types;
+    let pag = ident(names.paginator.as_deref().unwrap_or_default());
+    let items_pag = ident(names.items_paginator.as_deref().unwrap_or("ItemsPaginator"));
+    let error = ident(&names.error);
     let output = type_path(&op.output.path);
     let input_builder = builder_path(&op.input.path);
     let Some(in_tok) = op.input.fields.iter().find(|f| f.wire_name == p.input_token) else { return quote!() };
