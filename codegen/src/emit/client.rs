@@ -25,8 +25,7 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
     let methods = ir.operations.iter().map(|op| {
         let method = ident(&op.method);
         let module = ident(&op.module);
-        let fluent =
-            format_ident!("{}FluentBuilder", crate::ident::unraw(&op.input.path.name).trim_end_matches("Input"));
+        let fluent = ident(&op.client_types.fluent_builder);
         let mut docs =
             format!("Starts a `{}` call: set the input on the returned builder, then `send().await`.", op.name);
         if !op.docs.is_empty() {
