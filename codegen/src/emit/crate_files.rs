@@ -172,7 +172,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         "README.md".into(),
         format!(
             "# {name}\n\n{description}.\n\n\
-             Generated from the {title} Smithy model; it compiles in seconds where the full SDK takes minutes. \
+             It holds only the operations listed below, so it builds in a fraction of the time the whole {title} SDK takes. \
              Every input is checked against the model's constraints before a request leaves, requests are signed with \
              `aws-sigv4`, endpoints come from the model's rules, and errors are typed per operation.\n\n\
              ## Quick start\n\n\
