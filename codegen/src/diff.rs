@@ -119,18 +119,8 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
     let mut report = Report::default();
     let mut old_shapes = old.shapes.clone();
     let mut new_shapes = new.shapes.clone();
-    for m in [&mut old_shapes, &mut new_shapes] {
-        for prelude in ["String", "Boolean", "Integer", "Long", "Timestamp", "Unit"] {
-            m.entry(format!("smithy.api#{prelude}")).or_insert_with(|| match prelude {
-                "Unit" => Shape::Structure(Default::default()),
-                p => Shape::Simple(crate::model::SimpleShape {
-                    kind: SimpleType::from_name(&p.to_ascii_lowercase()).unwrap_or(SimpleType::String),
-                    traits: Traits::default(),
-                    mixins: Vec::new(),
-                }),
-            });
-        }
-    }
+    resolve::add_prelude(&mut old_shapes);
+    resolve::add_prelude(&mut new_shapes);
     let all: BTreeSet<&ShapeId> = old_ops.iter().chain(new_ops.iter()).filter(|id| wanted(id)).collect();
     for id in all {
         let name = shape_name(id).to_owned();
@@ -241,13 +231,7 @@ impl Walker<'_> {
         match (sa, sb) {
             (Shape::Enum(x), Shape::Enum(y)) | (Shape::IntEnum(x), Shape::IntEnum(y)) => {
                 let values = |m: &BTreeMap<String, Member>| -> BTreeSet<String> {
-                    m.iter()
-                        .map(|(n, mm)| match mm.traits.get("smithy.api#enumValue") {
-                            Some(Value::String(s)) => s.clone(),
-                            Some(v) => v.to_string(),
-                            None => n.clone(),
-                        })
-                        .collect()
+                    m.iter().map(|(n, mm)| crate::model::enum_value(n, mm)).collect()
                 };
                 let (va, vb) = (values(&x.members), values(&y.members));
                 for v in vb.difference(&va) {
@@ -371,13 +355,8 @@ fn skeleton(shapes: &BTreeMap<ShapeId, Shape>, id: &str, depth: usize) -> String
             _ => "123".into(),
         },
         Shape::Enum(a) => {
-            let values: Vec<String> = a
-                .members
-                .iter()
-                .map(|(n, m)| {
-                    format!("'{}'", m.traits.get("smithy.api#enumValue").and_then(Value::as_str).unwrap_or(n))
-                })
-                .collect();
+            let values: Vec<String> =
+                a.members.iter().map(|(n, m)| format!("'{}'", crate::model::enum_value(n, m))).collect();
             values.join("|")
         }
         Shape::IntEnum(_) => "123".into(),

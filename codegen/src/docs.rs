@@ -259,9 +259,7 @@ impl Converter {
                     let code = std::mem::take(&mut self.code_buf);
                     let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
                     if !code.is_empty() {
-                        let ticks = "`".repeat(longest_run(&code, '`') + 1);
-                        let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
-                        self.line.push_str(&format!("{ticks}{pad}{code}{pad}{ticks}"));
+                        self.line.push_str(&code_span(&code));
                         self.prefix_only = false;
                     }
                 }
@@ -367,6 +365,13 @@ fn collapse_ws(s: &str) -> String {
         out.push(' ');
     }
     out
+}
+
+/// A markdown code span holding `text` as it is, however many backticks it contains.
+pub fn code_span(text: &str) -> String {
+    let ticks = "`".repeat(longest_run(text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
 fn longest_run(s: &str, ch: char) -> usize {

@@ -367,19 +367,13 @@ impl Constraints {
             ));
         }
         if let Some(p) = &self.pattern {
-            let ticks = "`".repeat(longest_backticks(p) + 1);
-            let pad = if p.starts_with('`') || p.ends_with('`') { " " } else { "" };
-            parts.push(format!("pattern {ticks}{pad}{p}{pad}{ticks}"));
+            parts.push(format!("pattern {}", docs::code_span(p)));
         }
         if self.unique_items {
             parts.push("items must be unique".into());
         }
         (!parts.is_empty()).then(|| parts.join("; "))
     }
-}
-
-fn longest_backticks(s: &str) -> usize {
-    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 fn bounds(min: Option<String>, max: Option<String>) -> String {
@@ -1033,7 +1027,7 @@ impl Builder<'_> {
 
     fn type_ref(&self, target: &ShapeId, member_traits: &Traits, at: &str) -> Result<TypeRef> {
         let shape = self.shapes().get(target).ok_or_else(|| Error::at(at, format!("target `{target}` is missing")))?;
-        let mut constraints = constraints(shape.traits(), at)?;
+        let mut constraints = constraints_of(shape.traits(), at)?;
         let member_constraints = constraints_of(member_traits, at)?;
         constraints.merge(member_constraints);
         let ty = match shape {
@@ -1067,15 +1061,7 @@ impl Builder<'_> {
                 }
             }
             Shape::Enum(a) | Shape::IntEnum(a) => {
-                constraints.enum_values = a
-                    .members
-                    .iter()
-                    .map(|(n, m)| match m.traits.get("smithy.api#enumValue") {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(v) => v.to_string(),
-                        None => n.clone(),
-                    })
-                    .collect();
+                constraints.enum_values = a.members.iter().map(|(n, m)| crate::model::enum_value(n, m)).collect();
                 Type::Named(self.paths[target].clone())
             }
             Shape::Structure(_) | Shape::Union(_) => Type::Named(self.paths[target].clone()),
@@ -1262,10 +1248,6 @@ impl Constraints {
         }
         self.unique_items |= other.unique_items;
     }
-}
-
-fn constraints(traits: &Traits, at: &str) -> Result<Constraints> {
-    constraints_of(traits, at)
 }
 
 fn constraints_of(traits: &Traits, at: &str) -> Result<Constraints> {

@@ -590,6 +590,15 @@ pub fn check_shape_id(id: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// The wire value of an enum or intEnum member: its `@enumValue` (a string, or an integer as text), else its name.
+pub fn enum_value(name: &str, member: &Member) -> String {
+    match member.traits.get("smithy.api#enumValue") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => name.to_owned(),
+    }
+}
+
 /// The name part of a shape id: `Parameter` for `com.amazonaws.sagemaker#Parameter`.
 pub fn shape_name(id: &str) -> &str {
     id.split_once('#').map_or(id, |(_, n)| n)

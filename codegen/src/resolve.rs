@@ -264,7 +264,7 @@ fn service_operations(
 }
 
 /// Insert the Smithy prelude shapes the model may target without defining.
-fn add_prelude(shapes: &mut BTreeMap<ShapeId, Shape>) {
+pub(crate) fn add_prelude(shapes: &mut BTreeMap<ShapeId, Shape>) {
     let simple = |kind: SimpleType, traits: Value| {
         let traits = match traits {
             Value::Object(m) => Traits(m.into_iter().collect()),

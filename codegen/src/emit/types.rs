@@ -350,12 +350,11 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
         builder_methods.push(member_methods(f, Store::Own));
         let init = if f.optional {
             quote!(#fname: self.#fname,)
-        } else if let Some((expr, zero)) = default_expr(f) {
+        } else if let Some((_, zero)) = default_expr(f) {
             if zero {
                 quote!(#fname: self.#fname.unwrap_or_default(),)
             } else {
                 let fun = default_fn(s, f);
-                let _ = expr;
                 quote!(#fname: self.#fname.unwrap_or_else(#fun),)
             }
         } else {
