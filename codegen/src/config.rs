@@ -74,6 +74,12 @@ pub struct Config {
     pub examples: Option<PathBuf>,
 }
 
+/// The crate version in the text of a settings file (for example one read from git history).
+pub fn crate_version(text: &str) -> Result<String> {
+    let file: ConfigFile = toml::from_str(text).map_err(|e| Error::new(format!("invalid settings: {e}")))?;
+    Ok(file.krate.version)
+}
+
 /// Read `models/codegen.toml` (or another settings file).
 pub fn load(path: &Path) -> Result<Config> {
     let text =

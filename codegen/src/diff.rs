@@ -84,11 +84,15 @@ impl Report {
     }
 }
 
+/// `major.minor.patch` as numbers (missing or unreadable parts count as 0); tuples compare as versions do.
+pub fn parse_version(version: &str) -> (u64, u64, u64) {
+    let mut parts = version.split('.').map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
 /// The bump a change class implies for `version` (`0.x` treats minor as major, patch as minor).
 pub fn bump(version: &str, worst: Option<Class>) -> Semver {
-    let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
-    let (major, minor, patch) =
-        (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+    let (major, minor, patch) = parse_version(version);
     let (kind, next) = match (worst, major) {
         (None, _) => ("none", (major, minor, patch)),
         (Some(Class::Breaking), 0) => ("minor", (0, minor + 1, 0)),

@@ -538,28 +538,7 @@ fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
     }
     // Planning compiles every regex to check it; the patterns are independent, so use all cores.
     let list: Vec<(&str, BTreeSet<ShapeId>)> = by_pattern.into_iter().collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let plans: Vec<std::result::Result<crate::pattern::Plan, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let list = &list;
-                scope.spawn(move || {
-                    list.iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % workers == w)
-                        .map(|(i, (p, _))| (i, crate::pattern::plan(p)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut all: Vec<(usize, std::result::Result<crate::pattern::Plan, String>)> =
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
-        all.sort_by_key(|(i, _)| *i);
-        all.into_iter().map(|(_, p)| p).collect()
-    });
-    if plans.len() != list.len() {
-        return Err(Error::new("internal error: a pattern planning thread panicked"));
-    }
+    let plans = crate::parallel::map(&list, |(p, _)| crate::pattern::plan(p))?;
     let mut defs = Vec::new();
     let mut names = BTreeSet::new();
     for ((pattern, shapes), plan) in list.into_iter().zip(plans) {

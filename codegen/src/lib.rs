@@ -23,6 +23,7 @@ pub mod ident;
 pub mod import;
 pub mod ir;
 pub mod model;
+pub mod parallel;
 pub mod pattern;
 pub mod resolve;
 pub mod rules;
@@ -101,26 +102,14 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     };
     // Emission and formatting run on all cores, each worker taking every n-th file; the result is a sorted map, so
     // it does not depend on which worker finishes first.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let workers = parallel::workers();
     let source = req.model_source;
-    /// One worker's files and notes.
-    type PartOutput = Result<(BTreeMap<String, String>, Vec<String>)>;
-    let parts: Vec<PartOutput> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|index| {
-                let (ir, settings) = (&ir, &settings);
-                scope.spawn(move || {
-                    let emitted = emit::emit_part(ir, settings, emit::Part { index, count: workers })?;
-                    let notes = emitted.notes.clone();
-                    Ok((format::format(emitted, source)?, notes))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::new("internal error: a generator thread panicked"))))
-            .collect()
-    });
+    let part_indexes: Vec<usize> = (0..workers).collect();
+    let parts = parallel::map(&part_indexes, |&index| -> Result<(BTreeMap<String, String>, Vec<String>)> {
+        let emitted = emit::emit_part(&ir, &settings, emit::Part { index, count: workers })?;
+        let notes = emitted.notes.clone();
+        Ok((format::format(emitted, source)?, notes))
+    })?;
     lap("emit and format");
     let mut files = BTreeMap::new();
     let mut report = ir.pattern_report();

@@ -381,18 +381,6 @@ fn git(args: &[&str]) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn version_in(settings: &str) -> String {
-    settings
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("version = "))
-        .map(|v| v.trim_matches('"').to_owned())
-        .unwrap_or_else(|| "0.0.0".into())
-}
-
-fn semver_parts(v: &str) -> Vec<u64> {
-    v.split('.').map(|p| p.parse().unwrap_or(0)).collect()
-}
-
 /// Two checks against git history: the last version bump (the release commit) covers the API changes it shipped,
 /// and nothing breaking has been added since without a new bump.
 fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
@@ -424,8 +412,9 @@ fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
         &released_model,
     ) {
         (Some(before), Some(settings), Some(after)) => {
-            let from = version_in(&settings);
-            let released = version_in(&git(&["show", &format!("{release}:models/codegen.toml")]).unwrap_or_default());
+            let from = config::crate_version(&settings)?;
+            let released =
+                config::crate_version(&git(&["show", &format!("{release}:models/codegen.toml")]).unwrap_or_default())?;
             let report = codegen::diff::diff(
                 &model::parse(&before)?,
                 &model::parse(after)?,
@@ -433,7 +422,9 @@ fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
                 &cfg.selection,
                 &from,
             )?;
-            if report.semver.bump != "none" && semver_parts(&released) < semver_parts(&report.semver.to_version) {
+            if report.semver.bump != "none"
+                && codegen::diff::parse_version(&released) < codegen::diff::parse_version(&report.semver.to_version)
+            {
                 eprintln!(
                     "semver check failed: release {short} bumped {from} to {released}, but its API changes need {} ({} bump):",
                     report.semver.to_version, report.semver.bump
