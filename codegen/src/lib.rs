@@ -27,6 +27,7 @@ pub mod parallel;
 pub mod pattern;
 pub mod resolve;
 pub mod rules;
+pub mod runtime;
 pub mod write;
 
 use std::collections::BTreeMap;

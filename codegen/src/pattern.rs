@@ -63,9 +63,6 @@ impl Plan {
     }
 }
 
-/// The size limit the generated crate compiles its regexes with (bytes of compiled program).
-pub const SIZE_LIMIT: usize = 16 << 20;
-
 /// Repetitions of one class longer than this, spanning a whole anchored pattern, become a code-point count.
 const COUNT_THRESHOLD: u32 = 64;
 
@@ -101,7 +98,7 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
     }
     for c in &checks {
         regex::RegexBuilder::new(&c.regex)
-            .size_limit(SIZE_LIMIT)
+            .size_limit(crate::runtime::regex_size_limit())
             .build()
             .map_err(|e| format!("translated pattern `{}` does not compile: {e}", c.regex))?;
     }

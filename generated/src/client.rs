@@ -5,14 +5,19 @@
 
 use std::sync::Arc;
 
-/// The `X-Amz-Target` prefix of every operation.
-pub(crate) const TARGET_PREFIX: &str = "SageMaker";
-
-/// The SigV4 signing name.
-pub(crate) const SIGNING_NAME: &str = "sagemaker";
-
-/// The request content type of the protocol.
-pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// What the runtime needs to know about the service.
+pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceInfo {
+    sdk_id: crate::SDK_ID,
+    signing_name: "sagemaker",
+    user_agent: ::std::concat!(
+        ::std::env!("CARGO_PKG_NAME"), "-rust/", ::std::env!("CARGO_PKG_VERSION")
+    ),
+    protocol: &crate::aws_json::AwsJson {
+        target_prefix: "SageMaker",
+        content_type: "application/x-amz-json-1.1",
+    },
+    resolve_endpoint: crate::endpoint::resolve_for_config,
+};
 
 /// A client for the service. Cheap to clone: clones share configuration and connections.
 ///
@@ -34,15 +39,8 @@ impl Client {
 
     /// A client that takes ownership of its configuration.
     pub fn from_conf(config: crate::config::Config) -> Self {
-        let http = match &config.http_client {
-            ::std::option::Option::Some(h) => h.clone(),
-            ::std::option::Option::None => default_http_client(&config),
-        };
         Client {
-            handle: Arc::new(crate::invoke::Handle {
-                config,
-                http,
-            }),
+            handle: Arc::new(crate::invoke::Handle::new(config, &SERVICE)),
         }
     }
 
@@ -292,38 +290,4 @@ impl Client {
             self.handle.clone(),
         )
     }
-}
-
-#[cfg(feature = "rustls")]
-fn default_http_client(
-    config: &crate::config::Config,
-) -> Arc<dyn crate::http::HttpClient> {
-    Arc::new(crate::http::HyperClient::new(config.timeouts.connect_timeout()))
-}
-
-#[cfg(not(feature = "rustls"))]
-fn default_http_client(
-    _config: &crate::config::Config,
-) -> Arc<dyn crate::http::HttpClient> {
-    #[derive(Debug)]
-    struct Missing;
-    impl crate::http::HttpClient for Missing {
-        fn call(
-            &self,
-            _request: crate::http::HttpRequest,
-        ) -> crate::http::BoxFuture<
-            '_,
-            ::std::result::Result<crate::http::HttpResponse, crate::http::TransportError>,
-        > {
-            Box::pin(async {
-                ::std::result::Result::Err(
-                    crate::http::TransportError::new(
-                        crate::http::TransportErrorKind::Other,
-                        "no HTTP client: enable the `rustls` feature or configure one with `http_client`",
-                    ),
-                )
-            })
-        }
-    }
-    Arc::new(Missing)
 }

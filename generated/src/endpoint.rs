@@ -40,11 +40,18 @@ impl ::std::default::Default for Params {
 /// The parameters a client configuration implies.
 pub(crate) fn params_from_config(config: &crate::config::Config) -> Params {
     Params {
-        endpoint: config.endpoint_url.clone(),
-        region: config.region.clone(),
-        use_dual_stack: config.use_dual_stack,
-        use_fips: config.use_fips,
+        endpoint: config.endpoint_url().map(::std::borrow::ToOwned::to_owned),
+        region: config.region().map(::std::borrow::ToOwned::to_owned),
+        use_dual_stack: config.use_dual_stack(),
+        use_fips: config.use_fips(),
     }
+}
+
+/// The endpoint for a client configuration.
+pub(crate) fn resolve_for_config(
+    config: &crate::config::Config,
+) -> ::std::result::Result<Endpoint, ResolveError> {
+    resolve_endpoint(&params_from_config(config))
 }
 
 /// Resolve the endpoint for `params` by the service's rules.

@@ -115,12 +115,13 @@ impl HyperClient {
         http.enforce_http(false);
         http.set_connect_timeout(connect_timeout);
         http.set_nodelay(true);
-        let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map(|b| {
-                b.with_root_certificates(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() })
-                    .with_no_client_auth()
-            });
+        let tls =
+            rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .map(|b| {
+                    b.with_root_certificates(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() })
+                        .with_no_client_auth()
+                });
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
         let connector = match tls {
             Ok(config) => builder.with_tls_config(config).https_or_http().enable_http1().wrap_connector(http),
@@ -147,4 +148,28 @@ impl HttpClient for HyperClient {
             Ok(http::Response::from_parts(parts, bytes.to_vec()))
         })
     }
+}
+
+/// The transport a client uses when none is configured: [`HyperClient`] with the `rustls` feature.
+#[cfg(feature = "rustls")]
+pub(crate) fn default_client(timeouts: &crate::config::TimeoutConfig) -> std::sync::Arc<dyn HttpClient> {
+    std::sync::Arc::new(HyperClient::new(timeouts.connect_timeout()))
+}
+
+/// Without the `rustls` feature there is no default transport: every call fails, saying how to configure one.
+#[cfg(not(feature = "rustls"))]
+pub(crate) fn default_client(_timeouts: &crate::config::TimeoutConfig) -> std::sync::Arc<dyn HttpClient> {
+    #[derive(Debug)]
+    struct Missing;
+    impl HttpClient for Missing {
+        fn call(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+            Box::pin(async {
+                Err(TransportError::new(
+                    TransportErrorKind::Other,
+                    "no HTTP client: enable the `rustls` feature or configure one with `http_client`",
+                ))
+            })
+        }
+    }
+    std::sync::Arc::new(Missing)
 }

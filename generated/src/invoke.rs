@@ -2,22 +2,85 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! One call, from typed input to typed output: endpoint, credentials, the awsJson request, SigV4 signing, the
-//! attempt loop with timeouts and retries, and decoding of the response or the error.
+//! One call, from a serialized input to a typed output: endpoint, credentials, SigV4 signing, the attempt loop with
+//! timeouts and retries, and decoding of the response or the error. What goes on the wire is the [`Protocol`]'s
+//! business, and everything specific to the service (its name, signing name, endpoint rules) comes in through
+//! [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::config::Config;
+use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError};
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TimeoutError, TransportError};
+
+/// Static facts about the service, handed to the runtime by the generated code.
+#[derive(Debug)]
+pub(crate) struct ServiceInfo {
+    /// The SDK id (`SageMaker`): names the service-specific endpoint variable `AWS_ENDPOINT_URL_<SDK_ID>`.
+    pub(crate) sdk_id: &'static str,
+    /// The SigV4 signing name.
+    pub(crate) signing_name: &'static str,
+    /// The `User-Agent` of every request: the generated crate's name and version.
+    pub(crate) user_agent: &'static str,
+    /// How requests and errors look on the wire.
+    pub(crate) protocol: &'static dyn Protocol,
+    /// The endpoint the service's rules give for a configuration.
+    pub(crate) resolve_endpoint: fn(&Config) -> Result<Endpoint, ResolveError>,
+}
+
+/// An operation's request before signing: what the protocol puts on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnsignedRequest {
+    /// The HTTP method.
+    pub(crate) method: &'static str,
+    /// The path, appended to the endpoint URL.
+    pub(crate) path: &'static str,
+    /// Headers besides `host`, `user-agent` and the signature's.
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub(crate) body: Vec<u8>,
+}
+
+/// A wire protocol: how an operation's serialized input becomes a request, and how an error response is read.
+pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
+    /// The request for `operation` with this body.
+    fn request(&self, operation: &str, body: Vec<u8>) -> UnsignedRequest;
+    /// The status, code, message and request id of an error response.
+    fn error_metadata(&self, response: &HttpResponse) -> ErrorMetadata;
+}
+
+/// One operation, as the generated code describes it to the attempt loop.
+pub(crate) struct Operation<O, E> {
+    /// The operation's name (`StartPipelineExecution`).
+    pub(crate) name: &'static str,
+    /// Decodes a successful response.
+    pub(crate) decode_output: fn(&HttpResponse) -> Result<O, String>,
+    /// Turns an error response into the operation's error.
+    pub(crate) decode_error: fn(ErrorMetadata, &[u8]) -> E,
+}
 
 /// Shared by every clone of a client.
 #[derive(Debug)]
 pub(crate) struct Handle {
     pub(crate) config: Config,
     pub(crate) http: Arc<dyn HttpClient>,
+    pub(crate) service: &'static ServiceInfo,
+}
+
+impl Handle {
+    /// A client's shared state: the configuration (with the service-specific endpoint variable applied when the
+    /// configuration came from the environment) and its transport.
+    pub(crate) fn new(config: Config, service: &'static ServiceInfo) -> Self {
+        let config = config.for_service(service.sdk_id);
+        let http = match &config.http_client {
+            Some(h) => h.clone(),
+            None => crate::http::default_client(&config.timeouts),
+        };
+        Handle { config, http, service }
+    }
 }
 
 /// Error codes that mean "slow down" (retried).
@@ -39,7 +102,8 @@ const THROTTLING: &[&str] = &[
 ];
 
 /// Error codes that mean a transient failure (retried).
-const TRANSIENT: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"];
+const TRANSIENT: &[&str] =
+    &["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"];
 
 /// Whether an error response is worth another attempt: throttling, transient codes, HTTP 429 and 5xx gateway errors.
 pub(crate) fn is_retryable(meta: &ErrorMetadata) -> bool {
@@ -47,50 +111,12 @@ pub(crate) fn is_retryable(meta: &ErrorMetadata) -> bool {
     THROTTLING.contains(&code) || TRANSIENT.contains(&code) || matches!(meta.status(), 429 | 500 | 502 | 503 | 504)
 }
 
-/// The error code of an awsJson error: the `x-amzn-errortype` header, else the body's `__type` or `code`, with any
-/// `namespace#` prefix and `:…` suffix removed.
-pub(crate) fn error_code(header: Option<&str>, body: &serde_json::Value) -> Option<String> {
-    let raw = header
-        .or_else(|| body.get("__type").and_then(|v| v.as_str()))
-        .or_else(|| body.get("code").and_then(|v| v.as_str()))?;
-    let raw = raw.split(':').next().unwrap_or(raw);
-    let raw = raw.rsplit('#').next().unwrap_or(raw);
-    let raw = raw.trim();
-    (!raw.is_empty()).then(|| raw.to_owned())
-}
-
-fn error_message(body: &serde_json::Value) -> Option<String> {
-    ["message", "Message", "errorMessage"].iter().find_map(|k| body.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-}
-
 fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Read an error response.
-pub(crate) fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
-    let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
-    ErrorMetadata {
-        status: response.status().as_u16(),
-        code: error_code(header(response, "x-amzn-errortype"), &body),
-        message: error_message(&body),
-        request_id: header(response, "x-amzn-requestid").map(str::to_owned),
-    }
-}
-
-#[allow(dead_code)] // Used only by models whose operations declare errors.
-/// Decode a modeled error's body. The message may arrive as `message` or `Message` whatever the model calls it, so
-/// the message already read is put under the member name the error structure uses.
-pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(body: &[u8], message_member: Option<&str>, meta: &ErrorMetadata) -> Option<T> {
-    let mut value: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({}));
-    if let (Some(member), Some(message), Some(obj)) = (message_member, meta.message(), value.as_object_mut()) {
-        obj.entry(member.to_owned()).or_insert_with(|| serde_json::Value::String(message.to_owned()));
-    }
-    serde_json::from_value(value).ok()
-}
-
 /// A random number in `[0, 1)` for backoff jitter (not for anything secret).
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
     let mut x = nanos ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
@@ -104,26 +130,24 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
     SdkError::Construction(ConstructionError::new(message))
 }
 
-/// Build and sign the request for one attempt.
-async fn build_request<E>(handle: &Handle, url: &str, operation: &str, body: &[u8]) -> Result<HttpRequest, SdkError<E>> {
+/// Sign the protocol's request for one attempt.
+async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest) -> Result<HttpRequest, SdkError<E>> {
     let config = &handle.config;
     let region = config.region.as_deref().ok_or_else(|| construction("no region is configured"))?;
-    let credentials = config
-        .credentials
-        .provide_credentials()
-        .await
-        .map_err(|e| construction(e.to_string()))?;
-    let uri: http::Uri = url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
-    let host = uri.authority().map(|a| a.as_str().to_owned()).ok_or_else(|| construction(format!("endpoint URL `{url}` has no host")))?;
-    let target = format!("{}.{operation}", crate::client::TARGET_PREFIX);
-    let mut request = http::Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("host", host)
-        .header("content-type", crate::client::CONTENT_TYPE)
-        .header("x-amz-target", target)
-        .header("user-agent", concat!("sagemaker-pipelines-rust/", env!("CARGO_PKG_VERSION")))
-        .body(body.to_vec())
+    let credentials = config.credentials.provide_credentials().await.map_err(|e| construction(e.to_string()))?;
+    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
+    let uri: http::Uri = full_url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
+    let host = uri
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .ok_or_else(|| construction(format!("endpoint URL `{url}` has no host")))?;
+    let mut builder = http::Request::builder().method(unsigned.method).uri(uri).header("host", host);
+    for (name, value) in &unsigned.headers {
+        builder = builder.header(*name, value);
+    }
+    let mut request = builder
+        .header("user-agent", handle.service.user_agent)
+        .body(unsigned.body.clone())
         .map_err(|e| construction(e.to_string()))?;
 
     let identity = aws_credential_types::Credentials::new(
@@ -131,13 +155,13 @@ async fn build_request<E>(handle: &Handle, url: &str, operation: &str, body: &[u
         credentials.secret_access_key(),
         credentials.session_token().map(str::to_owned),
         None,
-        "sagemaker-pipelines",
+        handle.service.user_agent,
     )
     .into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(region)
-        .name(crate::client::SIGNING_NAME)
+        .name(handle.service.signing_name)
         .time(SystemTime::now())
         .settings(aws_sigv4::http_request::SigningSettings::default())
         .build()
@@ -149,10 +173,10 @@ async fn build_request<E>(handle: &Handle, url: &str, operation: &str, body: &[u
         .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
         .collect();
     let signable = aws_sigv4::http_request::SignableRequest::new(
-        "POST",
-        url,
+        unsigned.method,
+        &full_url,
         headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        aws_sigv4::http_request::SignableBody::Bytes(body),
+        aws_sigv4::http_request::SignableBody::Bytes(&unsigned.body),
     )
     .map_err(|e| construction(format!("cannot sign: {e}")))?;
     let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params)
@@ -183,24 +207,16 @@ async fn attempt(handle: &Handle, request: HttpRequest) -> Attempt {
     }
 }
 
-/// Send one operation's JSON body and decode the result.
-pub(crate) async fn invoke<O, E>(
-    handle: &Handle,
-    operation: &'static str,
-    body: Vec<u8>,
-    parse_error: fn(ErrorMetadata, &[u8]) -> E,
-) -> Result<O, SdkError<E>>
-where
-    O: serde::de::DeserializeOwned,
-{
+/// Send one operation's serialized input and decode the result.
+pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, body: Vec<u8>) -> Result<O, SdkError<E>> {
     let config = &handle.config;
-    let params = crate::endpoint::params_from_config(config);
-    let endpoint = crate::endpoint::resolve_endpoint(&params).map_err(|e| construction(e.to_string()))?;
-    let url = endpoint.url().to_owned();
+    let service = handle.service;
+    let endpoint = (service.resolve_endpoint)(config).map_err(|e| construction(e.to_string()))?;
+    let unsigned = service.protocol.request(operation.name, body);
     let max_attempts = config.retry.max_attempts();
     let mut attempt_no = 1;
     loop {
-        let request = build_request(handle, &url, operation, &body).await?;
+        let request = build_request(handle, endpoint.url(), &unsigned).await?;
         let last = attempt_no >= max_attempts;
         let outcome = attempt(handle, request).await;
         let retry = match outcome {
@@ -211,18 +227,17 @@ where
             Attempt::Response(response) => {
                 let status = response.status().as_u16();
                 if (200..300).contains(&status) {
-                    let bytes: &[u8] = if response.body().iter().all(u8::is_ascii_whitespace) { b"{}" } else { response.body() };
-                    return serde_json::from_slice(bytes).map_err(|e| {
+                    return (operation.decode_output)(&response).map_err(|message| {
                         SdkError::Response(ResponseError {
                             status,
                             request_id: header(&response, "x-amzn-requestid").map(str::to_owned),
-                            message: e.to_string(),
+                            message,
                         })
                     });
                 }
-                let meta = error_metadata(&response);
+                let meta = service.protocol.error_metadata(&response);
                 if last || !is_retryable(&meta) {
-                    let err = parse_error(meta.clone(), response.body());
+                    let err = (operation.decode_error)(meta.clone(), response.body());
                     return Err(SdkError::Service(ServiceError::new(err, meta)));
                 }
                 true
@@ -231,45 +246,5 @@ where
         debug_assert!(retry);
         tokio::time::sleep(config.retry.backoff(attempt_no, jitter())).await;
         attempt_no += 1;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_codes_are_sanitized() {
-        let none = serde_json::Value::Null;
-        assert_eq!(error_code(Some("ValidationException"), &none).as_deref(), Some("ValidationException"));
-        assert_eq!(
-            error_code(Some("ResourceNotFound:http://internal.amazon.com/coral/com.amazonaws.sagemaker/"), &none).as_deref(),
-            Some("ResourceNotFound")
-        );
-        let body = serde_json::json!({"__type": "com.amazonaws.sagemaker#ConflictException", "message": "busy"});
-        assert_eq!(error_code(None, &body).as_deref(), Some("ConflictException"));
-        assert_eq!(error_code(None, &serde_json::json!({"code": "aws.protocoltests#Foo:bar"})).as_deref(), Some("Foo"));
-        assert_eq!(error_code(None, &none), None);
-        assert_eq!(error_message(&body).as_deref(), Some("busy"));
-        assert_eq!(error_message(&serde_json::json!({"Message": "M"})).as_deref(), Some("M"));
-    }
-
-    #[test]
-    fn retry_classification() {
-        let meta = |status, code: &str| ErrorMetadata { status, code: Some(code.into()), ..Default::default() };
-        assert!(is_retryable(&meta(400, "ThrottlingException")));
-        assert!(is_retryable(&meta(500, "InternalFailure")));
-        assert!(is_retryable(&meta(503, "Whatever")));
-        assert!(is_retryable(&meta(429, "Whatever")));
-        assert!(!is_retryable(&meta(400, "ValidationException")));
-        assert!(!is_retryable(&meta(404, "ResourceNotFound")));
-    }
-
-    #[test]
-    fn jitter_is_in_range() {
-        for _ in 0..1000 {
-            let j = jitter();
-            assert!((0.0..1.0).contains(&j));
-        }
     }
 }

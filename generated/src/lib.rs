@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+mod aws_json;
 pub mod client;
 pub mod config;
 pub mod credentials;

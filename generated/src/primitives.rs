@@ -254,7 +254,9 @@ pub(crate) fn union_entry<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
                     continue;
                 }
                 if let Some((first, _)) = &found {
-                    return Err(de::Error::custom(format!("union has more than one member set: `{first}` and `{key}`")));
+                    return Err(de::Error::custom(format!(
+                        "union has more than one member set: `{first}` and `{key}`"
+                    )));
                 }
                 found = Some((key, value));
             }
@@ -268,37 +270,4 @@ pub(crate) fn union_entry<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
 /// Decode a union member's value.
 pub(crate) fn union_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
     serde_json::from_value(value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn date_time_wire_forms() {
-        let t: DateTime = serde_json::from_str("1700000000").unwrap();
-        assert_eq!(t, DateTime::from_secs(1_700_000_000));
-        assert_eq!(serde_json::to_string(&t).unwrap(), "1700000000");
-        let t: DateTime = serde_json::from_str("1700000000.25").unwrap();
-        assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 250_000_000));
-        assert_eq!(serde_json::to_string(&t).unwrap(), "1700000000.25");
-        let t: DateTime = serde_json::from_str("-1.5").unwrap();
-        assert_eq!((t.secs(), t.subsec_nanos()), (-2, 500_000_000));
-        assert!(serde_json::from_str::<DateTime>("\"soon\"").is_err());
-    }
-
-    #[test]
-    fn date_time_system_time_round_trip() {
-        for t in [DateTime::from_secs_and_nanos(5, 7), DateTime::from_secs_f64(-3.25), DateTime::from_secs(0)] {
-            assert_eq!(DateTime::from(SystemTime::from(t)), t);
-        }
-    }
-
-    #[test]
-    fn blob_is_base64() {
-        let b = Blob::new(b"hi!".to_vec());
-        assert_eq!(serde_json::to_string(&b).unwrap(), "\"aGkh\"");
-        assert_eq!(serde_json::from_str::<Blob>("\"aGkh\"").unwrap(), b);
-        assert!(serde_json::from_str::<Blob>("\"!!\"").is_err());
-    }
 }

@@ -3,9 +3,7 @@
 //!
 //! `cargo bench -p project-tests --bench validation`
 
-#[allow(dead_code)]
-#[path = "../../codegen/src/runtime/validation.rs"]
-mod validation;
+use codegen_runtime::validation;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 

@@ -64,24 +64,16 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
     )
 }
 
-/// Files that are the same for every crate (the static runtime); snapshots leave them out.
-pub const RUNTIME_FILES: &[&str] = &[
-    "src/primitives.rs",
-    "src/error.rs",
-    "src/validation.rs",
-    "src/config.rs",
-    "src/credentials.rs",
-    "src/endpoint_lib.rs",
-    "src/http.rs",
-    "src/invoke.rs",
-    "src/pagination.rs",
-];
+/// Whether a generated file is a runtime module (the same in every crate); snapshots leave them out.
+pub fn is_runtime_file(path: &str) -> bool {
+    codegen::runtime::MODULES.iter().any(|m| m.path() == path)
+}
 
 /// All generated files but the static runtime, concatenated with a banner per file, for a snapshot.
 pub fn render(files: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     for (path, text) in files {
-        if RUNTIME_FILES.contains(&path.as_str()) {
+        if is_runtime_file(path) {
             continue;
         }
         out.push_str(&format!("==> {path} <==\n{text}\n"));

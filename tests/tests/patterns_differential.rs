@@ -2,7 +2,7 @@
 //! engines, must give the same answers over a corpus of strings.
 //!
 //! - The validator side is the generated crate's own code: the plan the generator emits for the pattern, run by the
-//!   runtime module `validation.rs` (included here from the generator's sources, exactly as it is written into every
+//!   runtime module `validation` (from the `codegen-runtime` crate, whose source is written unchanged into every
 //!   crate).
 //! - The oracle is Node's `new RegExp(p, "u").test(s)` for patterns valid under the `u` flag. For the patterns it
 //!   rejects, Java's `Pattern.compile(p).matcher(s).find()` is the oracle (the README lists them and their meaning).
@@ -15,9 +15,7 @@
 //! Needs `../shared`, `node` and a JDK; skipped with a printed reason when one is absent, except under CI, where a
 //! missing engine fails the test.
 
-#[allow(dead_code)]
-#[path = "../../codegen/src/runtime/validation.rs"]
-mod validation;
+use codegen_runtime::validation;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -312,8 +312,10 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
         cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--no-default-features"]),
     )?;
     run(
-        "documentation of the generated crate (warnings denied)",
-        cargo().args(["doc", "--quiet", "--no-deps", "-p", "sagemaker-pipelines"]).env("RUSTDOCFLAGS", "-D warnings"),
+        "documentation of the generated crate and the runtime (warnings denied)",
+        cargo()
+            .args(["doc", "--quiet", "--no-deps", "-p", "sagemaker-pipelines", "-p", "codegen-runtime"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     run(
         "the generated crate packages for publishing",

@@ -19,9 +19,8 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
         " # let _ = client;".to_owned(),
         " ```".to_owned(),
     ];
-    let target_prefix = &s.target_prefix;
     let signing = s.signing_name.clone().unwrap_or_else(|| s.sdk_id.to_ascii_lowercase());
-    let content_type = s.protocol.content_type();
+    let protocol = super::protocol::service_protocol(ir);
     let methods = ir.operations.iter().map(|op| {
         let method = ident(&op.method);
         let module = ident(&op.module);
@@ -53,12 +52,14 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
 
         use std::sync::Arc;
 
-        /// The `X-Amz-Target` prefix of every operation.
-        pub(crate) const TARGET_PREFIX: &str = #target_prefix;
-        /// The SigV4 signing name.
-        pub(crate) const SIGNING_NAME: &str = #signing;
-        /// The request content type of the protocol.
-        pub(crate) const CONTENT_TYPE: &str = #content_type;
+        /// What the runtime needs to know about the service.
+        pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceInfo {
+            sdk_id: crate::SDK_ID,
+            signing_name: #signing,
+            user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "-rust/", ::std::env!("CARGO_PKG_VERSION")),
+            protocol: #protocol,
+            resolve_endpoint: crate::endpoint::resolve_for_config,
+        };
 
         /// A client for the service. Cheap to clone: clones share configuration and connections.
         ///
@@ -76,11 +77,7 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
 
             /// A client that takes ownership of its configuration.
             pub fn from_conf(config: crate::config::Config) -> Self {
-                let http = match &config.http_client {
-                    ::std::option::Option::Some(h) => h.clone(),
-                    ::std::option::Option::None => default_http_client(&config),
-                };
-                Client { handle: Arc::new(crate::invoke::Handle { config, http }) }
+                Client { handle: Arc::new(crate::invoke::Handle::new(config, &SERVICE)) }
             }
 
             /// A client configured from the environment and the shared files (see
@@ -95,31 +92,6 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
             }
 
             #(#methods)*
-        }
-
-        #[cfg(feature = "rustls")]
-        fn default_http_client(config: &crate::config::Config) -> Arc<dyn crate::http::HttpClient> {
-            Arc::new(crate::http::HyperClient::new(config.timeouts.connect_timeout()))
-        }
-
-        #[cfg(not(feature = "rustls"))]
-        fn default_http_client(_config: &crate::config::Config) -> Arc<dyn crate::http::HttpClient> {
-            #[derive(Debug)]
-            struct Missing;
-            impl crate::http::HttpClient for Missing {
-                fn call(
-                    &self,
-                    _request: crate::http::HttpRequest,
-                ) -> crate::http::BoxFuture<'_, ::std::result::Result<crate::http::HttpResponse, crate::http::TransportError>> {
-                    Box::pin(async {
-                        ::std::result::Result::Err(crate::http::TransportError::new(
-                            crate::http::TransportErrorKind::Other,
-                            "no HTTP client: enable the `rustls` feature or configure one with `http_client`",
-                        ))
-                    })
-                }
-            }
-            Arc::new(Missing)
         }
     };
     RustFile { path: "src/client.rs".into(), tokens }
@@ -151,12 +123,9 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             .find(|s| s.id == e.id)
             .and_then(|s| s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message")))
             .map(|f| f.wire_name.clone());
-        let member = match member {
-            Some(m) => quote!(::std::option::Option::Some(#m)),
-            None => quote!(::std::option::Option::None),
-        };
+        let decode = super::protocol::decode_error(ir, member.as_deref());
         quote! {
-            ::std::option::Option::Some(#code) => match crate::invoke::decode_error(body, #member, &meta) {
+            ::std::option::Option::Some(#code) => match #decode {
                 ::std::option::Option::Some(e) => #error::#v(e),
                 ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::new(meta)),
             },
@@ -220,6 +189,8 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let send_doc = " Validates the input (unless the client's configuration turned validation off), fills idempotency \
 tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.";
 
+    let serialize = super::protocol::serialize_input(ir);
+    let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
     let into_paginator = if op.paginated.is_some() {
         let pag = ident(names.paginator.as_deref().unwrap_or_default());
@@ -313,10 +284,15 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
                 if handle.config.validate_inputs {
                     self.validate().map_err(crate::error::SdkError::Validation)?;
                 }
-                let body = ::serde_json::to_vec(&self).map_err(|e| {
-                    crate::error::SdkError::Construction(crate::error::ConstructionError::new(e.to_string()))
+                let body = #serialize.map_err(|e| {
+                    crate::error::SdkError::Construction(crate::error::ConstructionError::new(e))
                 })?;
-                crate::invoke::invoke(handle, OPERATION_NAME, body, #error::parse).await
+                let operation = crate::invoke::Operation {
+                    name: OPERATION_NAME,
+                    decode_output: #decode_output,
+                    decode_error: #error::parse,
+                };
+                crate::invoke::invoke(handle, operation, body).await
             }
         }
 

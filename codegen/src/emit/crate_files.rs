@@ -2,20 +2,8 @@
 
 use quote::quote;
 
-use super::{inner_doc_attrs, CrateSettings, RustFile};
+use super::{ident, inner_doc_attrs, CrateSettings, RustFile};
 use crate::ir::Ir;
-
-/// Static runtime modules, written once per crate.
-const RUNTIME: &[(&str, &str)] = &[
-    ("src/primitives.rs", include_str!("../runtime/primitives.rs")),
-    ("src/error.rs", include_str!("../runtime/error.rs")),
-    ("src/validation.rs", include_str!("../runtime/validation.rs")),
-    ("src/config.rs", include_str!("../runtime/config.rs")),
-    ("src/credentials.rs", include_str!("../runtime/credentials.rs")),
-    ("src/endpoint_lib.rs", include_str!("../runtime/endpoint_lib.rs")),
-    ("src/http.rs", include_str!("../runtime/http.rs")),
-    ("src/invoke.rs", include_str!("../runtime/invoke.rs")),
-];
 
 /// `src/lib.rs`.
 pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
@@ -39,13 +27,19 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     }
     let docs = inner_doc_attrs(&docs);
     let version = &s.version;
-    let pagination = if ir.operations.iter().any(|o| o.paginated.is_some()) {
-        quote!(
-            pub mod pagination;
-        )
-    } else {
-        quote!()
-    };
+    // The generated modules and the runtime modules the crate needs, by name.
+    let mut modules: Vec<(&str, bool)> =
+        vec![("client", true), ("endpoint", true), ("operation", true), ("patterns", false), ("types", true)];
+    modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.public)));
+    modules.sort_unstable();
+    let modules = modules.iter().map(|(name, public)| {
+        let name = ident(name);
+        if *public {
+            quote!(pub mod #name;)
+        } else {
+            quote!(mod #name;)
+        }
+    });
     let sdk_id = &s.sdk_id;
     let _ = settings;
     let tokens = quote! {
@@ -54,20 +48,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
-        pub mod client;
-        pub mod config;
-        pub mod credentials;
-        pub mod endpoint;
-        mod endpoint_lib;
-        pub mod error;
-        pub mod http;
-        mod invoke;
-        pub mod operation;
-        #pagination
-        mod patterns;
-        pub mod primitives;
-        pub mod types;
-        pub mod validation;
+        #(#modules)*
 
         pub use client::Client;
         pub use config::Config;
@@ -83,10 +64,8 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
 
 /// Non-Rust files and the static runtime modules.
 pub fn text_files(ir: &Ir, settings: &CrateSettings) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = RUNTIME.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
-    if ir.operations.iter().any(|o| o.paginated.is_some()) {
-        out.push(("src/pagination.rs".into(), include_str!("../runtime/pagination.rs").into()));
-    }
+    let mut out: Vec<(String, String)> =
+        crate::runtime::modules_for(ir).map(|m| (m.path(), m.source.to_owned())).collect();
     let n = ir.operations.len();
     let description = format!(
         "Small, fast-compiling Rust client for {} ({n} operation{}), generated from the Smithy model",
@@ -113,37 +92,14 @@ include = ["src/**/*.rs", "examples/**/*.rs", "Cargo.toml", "README.md", "CHANGE
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
 
-[features]
-default = ["rustls"]
-# The default transport: hyper with rustls (ring) and the Mozilla root certificates.
-rustls = ["dep:bytes", "dep:http-body-util", "dep:hyper", "dep:hyper-rustls", "dep:hyper-util", "dep:rustls", "dep:webpki-roots"]
-# Credentials from aws-config's full provider chain (SSO, web identity, containers, instance metadata).
-aws-config = ["dep:aws-config"]
-
-[dependencies]
-aws-credential-types = "1"
-aws-sigv4 = {{ version = "1", default-features = false, features = ["sign-http", "http1"] }}
-base64 = "0.22"
-http = "1"
-regex = "1"
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-tokio = {{ version = "1", features = ["time"] }}
-uuid = {{ version = "1", features = ["v4"] }}
-aws-config = {{ version = "1", optional = true, default-features = false, features = ["rt-tokio", "default-https-client"] }}
-bytes = {{ version = "1", optional = true }}
-http-body-util = {{ version = "0.1", optional = true }}
-hyper = {{ version = "1", optional = true, features = ["client", "http1"] }}
-hyper-rustls = {{ version = "0.27", optional = true, default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"] }}
-hyper-util = {{ version = "0.1", optional = true, features = ["client-legacy", "http1", "tokio"] }}
-rustls = {{ version = "0.23", optional = true, default-features = false, features = ["ring", "std", "tls12"] }}
-webpki-roots = {{ version = "1", optional = true }}
+{dependencies}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
             name = settings.name,
             version = settings.version,
+            dependencies = crate::runtime::manifest_dependencies(),
         ),
     ));
     let ops: Vec<String> = ir.operations.iter().map(|o| format!("- `{}` (`client.{}()`)", o.name, o.method)).collect();

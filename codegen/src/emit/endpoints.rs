@@ -88,12 +88,12 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
     let from_config = params.iter().map(|p| {
         let f = var(&p.name);
         let value = match (p.built_in.as_deref(), p.optional()) {
-            (Some("AWS::Region"), true) => quote!(config.region.clone()),
-            (Some("SDK::Endpoint"), true) => quote!(config.endpoint_url.clone()),
-            (Some("AWS::UseFIPS"), false) => quote!(config.use_fips),
-            (Some("AWS::UseFIPS"), true) => quote!(::std::option::Option::Some(config.use_fips)),
-            (Some("AWS::UseDualStack"), false) => quote!(config.use_dual_stack),
-            (Some("AWS::UseDualStack"), true) => quote!(::std::option::Option::Some(config.use_dual_stack)),
+            (Some("AWS::Region"), true) => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
+            (Some("SDK::Endpoint"), true) => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
+            (Some("AWS::UseFIPS"), false) => quote!(config.use_fips()),
+            (Some("AWS::UseFIPS"), true) => quote!(::std::option::Option::Some(config.use_fips())),
+            (Some("AWS::UseDualStack"), false) => quote!(config.use_dual_stack()),
+            (Some("AWS::UseDualStack"), true) => quote!(::std::option::Option::Some(config.use_dual_stack())),
             _ => quote!(Params::default().#f),
         };
         quote!(#f: #value,)
@@ -131,6 +131,11 @@ pub fn emit(ir: &Ir, partitions: Option<&Value>) -> Result<(RustFile, Vec<String
             Params { #(#from_config)* }
         }
 
+        /// The endpoint for a client configuration.
+        pub(crate) fn resolve_for_config(config: &crate::config::Config) -> ::std::result::Result<Endpoint, ResolveError> {
+            resolve_endpoint(&params_from_config(config))
+        }
+
         /// Resolve the endpoint for `params` by the service's rules.
         #[allow(unused_variables, clippy::bool_comparison, clippy::needless_return, clippy::collapsible_if)]
         pub fn resolve_endpoint(params: &Params) -> ::std::result::Result<Endpoint, ResolveError> {
@@ -161,7 +166,12 @@ fn without_rules() -> TokenStream {
 
         /// The parameters a client configuration implies.
         pub(crate) fn params_from_config(config: &crate::config::Config) -> Params {
-            Params { endpoint: config.endpoint_url.clone() }
+            Params { endpoint: config.endpoint_url().map(::std::borrow::ToOwned::to_owned) }
+        }
+
+        /// The endpoint for a client configuration.
+        pub(crate) fn resolve_for_config(config: &crate::config::Config) -> ::std::result::Result<Endpoint, ResolveError> {
+            resolve_endpoint(&params_from_config(config))
         }
 
         /// The configured endpoint URL.

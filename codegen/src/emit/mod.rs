@@ -11,6 +11,7 @@ pub mod client;
 pub mod crate_files;
 pub mod endpoints;
 pub mod operations;
+pub mod protocol;
 pub mod types;
 pub mod validators;
 

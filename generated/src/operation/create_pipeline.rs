@@ -767,7 +767,7 @@ impl CreatePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -783,7 +783,7 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -799,7 +799,7 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -920,14 +920,18 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(handle, OPERATION_NAME, body, CreatePipelineError::parse)
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: CreatePipelineError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

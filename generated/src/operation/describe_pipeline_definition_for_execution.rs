@@ -329,7 +329,7 @@ impl DescribePipelineDefinitionForExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -431,19 +431,18 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(
-                handle,
-                OPERATION_NAME,
-                body,
-                DescribePipelineDefinitionForExecutionError::parse,
-            )
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: DescribePipelineDefinitionForExecutionError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -622,7 +622,7 @@ impl ListPipelineExecutionsError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -718,19 +718,18 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(
-                handle,
-                OPERATION_NAME,
-                body,
-                ListPipelineExecutionsError::parse,
-            )
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: ListPipelineExecutionsError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -667,14 +667,18 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(handle, OPERATION_NAME, body, ListPipelinesError::parse)
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: ListPipelinesError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -405,7 +405,7 @@ impl SendPipelineExecutionStepFailureError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -421,7 +421,7 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -437,7 +437,7 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -576,19 +576,18 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(
-                handle,
-                OPERATION_NAME,
-                body,
-                SendPipelineExecutionStepFailureError::parse,
-            )
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: SendPipelineExecutionStepFailureError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -420,7 +420,7 @@ impl SendPipelineExecutionStepSuccessError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -436,7 +436,7 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -452,7 +452,7 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -591,19 +591,18 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(
-                handle,
-                OPERATION_NAME,
-                body,
-                SendPipelineExecutionStepSuccessError::parse,
-            )
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: SendPipelineExecutionStepSuccessError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -472,7 +472,7 @@ impl UpdatePipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.code() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -488,7 +488,7 @@ impl UpdatePipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::invoke::decode_error(
+                match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
                     &meta,
@@ -599,19 +599,18 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
         if handle.config.validate_inputs {
             self.validate().map_err(crate::error::SdkError::Validation)?;
         }
-        let body = ::serde_json::to_vec(&self)
+        let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e.to_string()),
+                    crate::error::ConstructionError::new(e),
                 )
             })?;
-        crate::invoke::invoke(
-                handle,
-                OPERATION_NAME,
-                body,
-                UpdatePipelineExecutionError::parse,
-            )
-            .await
+        let operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            decode_output: crate::aws_json::decode_output,
+            decode_error: UpdatePipelineExecutionError::parse,
+        };
+        crate::invoke::invoke(handle, operation, body).await
     }
 }
 

@@ -58,7 +58,8 @@ impl RetryConfig {
 
     /// The delay before retry number `retry` (1-based): a uniformly random part of the capped exponential ceiling.
     pub(crate) fn backoff(&self, retry: u32, random: f64) -> Duration {
-        let ceiling = self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20)).min(self.max_backoff);
+        let ceiling =
+            self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20)).min(self.max_backoff);
         ceiling.mul_f64(random.clamp(0.0, 1.0))
     }
 }
@@ -100,7 +101,7 @@ impl TimeoutConfig {
     }
 }
 
-/// Everything a [`Client`](crate::Client) needs.
+/// Everything a client needs.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) region: Option<String>,
@@ -112,6 +113,9 @@ pub struct Config {
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) validate_inputs: bool,
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+    /// Whether the service-specific `AWS_ENDPOINT_URL_<SERVICE>` may still override `endpoint_url` (a configuration
+    /// from the environment whose endpoint was not set by hand).
+    pub(crate) service_endpoint_from_env: bool,
 }
 
 impl fmt::Debug for Config {
@@ -140,18 +144,20 @@ impl Config {
     /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the
     /// environment or the shared files.
     pub fn from_env() -> ConfigBuilder {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let profile = crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
-        let service_var = format!("AWS_ENDPOINT_URL_{}", crate::SDK_ID.to_ascii_uppercase().replace(' ', "_"));
-        let flag = |k: &str| var(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let profile =
+            crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
+        let flag = |k: &str| env_var(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         let mut b = ConfigBuilder {
-            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).or_else(|| profile.get("region").cloned()),
-            endpoint_url: var(&service_var).or_else(|| var("AWS_ENDPOINT_URL")),
+            region: env_var("AWS_REGION")
+                .or_else(|| env_var("AWS_DEFAULT_REGION"))
+                .or_else(|| profile.get("region").cloned()),
+            endpoint_url: env_var("AWS_ENDPOINT_URL"),
+            service_endpoint_from_env: true,
             use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
             use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
             ..ConfigBuilder::default()
         };
-        if let Some(n) = var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse().ok()) {
+        if let Some(n) = env_var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse().ok()) {
             b.retry = b.retry.with_max_attempts(n);
         }
         b
@@ -169,6 +175,7 @@ impl Config {
             timeouts: self.timeouts.clone(),
             validate_inputs: self.validate_inputs,
             http_client: self.http_client.clone(),
+            service_endpoint_from_env: self.service_endpoint_from_env,
         }
     }
 
@@ -181,6 +188,35 @@ impl Config {
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
     }
+
+    /// Whether FIPS endpoints are used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether dual-stack endpoints are used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// This configuration as a client of the service with this SDK id uses it: a configuration read from the
+    /// environment takes its endpoint from `AWS_ENDPOINT_URL_<SDK_ID>` (upper case, spaces as `_`) when that is set,
+    /// before `AWS_ENDPOINT_URL`.
+    pub(crate) fn for_service(mut self, sdk_id: &str) -> Self {
+        if self.service_endpoint_from_env {
+            let name = format!("AWS_ENDPOINT_URL_{}", sdk_id.to_ascii_uppercase().replace(' ', "_"));
+            if let Some(url) = env_var(&name) {
+                self.endpoint_url = Some(url);
+            }
+            self.service_endpoint_from_env = false;
+        }
+        self
+    }
+}
+
+/// An environment variable that is set and not empty.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Builds a [`Config`].
@@ -195,6 +231,7 @@ pub struct ConfigBuilder {
     timeouts: TimeoutConfig,
     validate_inputs: bool,
     http_client: Option<Arc<dyn HttpClient>>,
+    service_endpoint_from_env: bool,
 }
 
 impl Default for ConfigBuilder {
@@ -209,6 +246,7 @@ impl Default for ConfigBuilder {
             timeouts: TimeoutConfig::default(),
             validate_inputs: true,
             http_client: None,
+            service_endpoint_from_env: false,
         }
     }
 }
@@ -235,6 +273,7 @@ impl ConfigBuilder {
     /// Send to this URL instead of the endpoint the rules resolve (for local servers and proxies).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self.service_endpoint_from_env = false;
         self
     }
 
@@ -287,22 +326,7 @@ impl ConfigBuilder {
             timeouts: self.timeouts,
             validate_inputs: self.validate_inputs,
             http_client: self.http_client,
+            service_endpoint_from_env: self.service_endpoint_from_env,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_and_scales_with_jitter() {
-        let r = RetryConfig::standard();
-        assert_eq!(r.backoff(1, 1.0), Duration::from_secs(1));
-        assert_eq!(r.backoff(2, 1.0), Duration::from_secs(2));
-        assert_eq!(r.backoff(3, 1.0), Duration::from_secs(4));
-        assert_eq!(r.backoff(10, 1.0), Duration::from_secs(20));
-        assert_eq!(r.backoff(2, 0.5), Duration::from_secs(1));
-        assert_eq!(r.backoff(40, 0.0), Duration::ZERO);
     }
 }

@@ -29,11 +29,7 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        Credentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
-        }
+        Credentials { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
     }
 
     /// The access key id (not secret).
@@ -174,7 +170,8 @@ pub(crate) fn load_profiles() -> Profiles {
     if let Some(text) = path("AWS_CONFIG_FILE", "config").and_then(|p| std::fs::read_to_string(p).ok()) {
         merged = parse_profile_file(&text, true);
     }
-    if let Some(text) = path("AWS_SHARED_CREDENTIALS_FILE", "credentials").and_then(|p| std::fs::read_to_string(p).ok()) {
+    if let Some(text) = path("AWS_SHARED_CREDENTIALS_FILE", "credentials").and_then(|p| std::fs::read_to_string(p).ok())
+    {
         for (name, keys) in parse_profile_file(&text, false) {
             merged.entry(name).or_default().extend(keys);
         }
@@ -198,7 +195,9 @@ impl ProfileProvider {
         let name = self.profile.clone().unwrap_or_else(profile_name);
         let profiles = load_profiles();
         let Some(p) = profiles.get(&name) else {
-            return Err(CredentialsError::new(format!("profile `{name}` is not in the shared config or credentials file")));
+            return Err(CredentialsError::new(format!(
+                "profile `{name}` is not in the shared config or credentials file"
+            )));
         };
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned())),
@@ -252,31 +251,5 @@ impl ProvideCredentials for AwsConfigProvider {
             let c = self.0.provide_credentials().await.map_err(|e| CredentialsError::new(e.to_string()))?;
             Ok(Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned)))
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_hides_secrets() {
-        let c = Credentials::new("AKID", "very-secret", Some("token-secret".into()));
-        let shown = format!("{c:?}");
-        assert!(shown.contains("AKID"));
-        assert!(!shown.contains("very-secret") && !shown.contains("token-secret"), "{shown}");
-    }
-
-    #[test]
-    fn profile_files_parse() {
-        let creds = "[default]\naws_access_key_id = A\naws_secret_access_key = S\n\n[work]\naws_access_key_id=W\n";
-        let p = parse_profile_file(creds, false);
-        assert_eq!(p["default"]["aws_secret_access_key"], "S");
-        assert_eq!(p["work"]["aws_access_key_id"], "W");
-        let config = "# comment\n[default]\nregion = us-west-2\n[profile work]\nregion=eu-west-1\n[sso-session x]\na=b\n";
-        let p = parse_profile_file(config, true);
-        assert_eq!(p["default"]["region"], "us-west-2");
-        assert_eq!(p["work"]["region"], "eu-west-1");
-        assert!(!p.contains_key("x") && !p.contains_key("sso-session x"));
     }
 }

@@ -1,0 +1,171 @@
+//! The runtime modules written into every generated crate: the one table of them, their sources (the
+//! `codegen-runtime` crate's files, compiled and tested there), and the dependencies they need.
+//!
+//! Everything that lists runtime modules reads [`MODULES`]: the generated `lib.rs`, the generated files, the
+//! snapshot tests (which leave the runtime out), and a test here that checks `runtime/src/lib.rs` declares exactly
+//! these modules with the same visibility.
+
+use std::sync::OnceLock;
+
+use crate::ir::{Ir, Protocol};
+
+/// When a generated crate needs a runtime module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Every crate.
+    Always,
+    /// Crates with at least one paginated operation.
+    Pagination,
+    /// Crates of an awsJson 1.0 or 1.1 service.
+    AwsJson,
+}
+
+/// One runtime module.
+#[derive(Debug, Clone, Copy)]
+pub struct Module {
+    /// The module name, at the crate root (`invoke` is `crate::invoke`).
+    pub name: &'static str,
+    /// Its source, written into the generated crate unchanged.
+    pub source: &'static str,
+    /// `pub mod` (part of the generated crate's API) or `mod`.
+    pub public: bool,
+    /// Which crates need it.
+    pub need: Need,
+}
+
+impl Module {
+    /// The file's path in a generated crate (`src/invoke.rs`).
+    pub fn path(&self) -> String {
+        format!("src/{}.rs", self.name)
+    }
+
+    /// Whether the crate described by `ir` needs this module.
+    pub fn needed_by(&self, ir: &Ir) -> bool {
+        match self.need {
+            Need::Always => true,
+            Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
+            Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
+        }
+    }
+}
+
+macro_rules! module {
+    ($name:literal, $public:expr, $need:expr) => {
+        Module {
+            name: $name,
+            source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
+            public: $public,
+            need: $need,
+        }
+    };
+}
+
+/// Every runtime module, by name.
+pub const MODULES: &[Module] = &[
+    module!("aws_json", false, Need::AwsJson),
+    module!("config", true, Need::Always),
+    module!("credentials", true, Need::Always),
+    module!("endpoint_lib", false, Need::Always),
+    module!("error", true, Need::Always),
+    module!("http", true, Need::Always),
+    module!("invoke", false, Need::Always),
+    module!("pagination", true, Need::Pagination),
+    module!("primitives", true, Need::Always),
+    module!("validation", true, Need::Always),
+];
+
+/// The runtime modules a crate needs, by name.
+pub fn modules_for(ir: &Ir) -> impl Iterator<Item = &'static Module> + '_ {
+    MODULES.iter().filter(move |m| m.needed_by(ir))
+}
+
+const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
+
+/// The runtime's `[features]` and `[dependencies]` sections, as written in `runtime/Cargo.toml`: the generated
+/// crate's manifest copies them, so the runtime's dependencies are declared in one place.
+pub fn manifest_dependencies() -> &'static str {
+    let start = MANIFEST.find("\n[features]").map_or(0, |i| i + 1);
+    let end = MANIFEST.find("\n[dev-dependencies]").map_or(MANIFEST.len(), |i| i + 1);
+    MANIFEST[start..end].trim_end()
+}
+
+/// The compiled-program size limit of the runtime's regexes (`validation::SIZE_LIMIT`), read from the runtime's
+/// source so that the generator checks every pattern against the limit the generated crate will use.
+pub fn regex_size_limit() -> usize {
+    static LIMIT: OnceLock<usize> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let source = MODULES.iter().find(|m| m.name == "validation").map_or("", |m| m.source);
+        size_limit_in(source).unwrap_or(DEFAULT_REGEX_SIZE_LIMIT)
+    })
+}
+
+/// The `regex` crate's own default, used only if the runtime's constant could not be read (a test checks it is).
+const DEFAULT_REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
+
+fn size_limit_in(source: &str) -> Option<usize> {
+    let file = syn::parse_file(source).ok()?;
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Const(c) if c.ident == "SIZE_LIMIT" => const_usize(&c.expr),
+        _ => None,
+    })
+}
+
+/// An integer constant expression made of literals, `<<` and `*`.
+fn const_usize(e: &syn::Expr) -> Option<usize> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) => n.base10_parse().ok(),
+        syn::Expr::Paren(p) => const_usize(&p.expr),
+        syn::Expr::Binary(b) => {
+            let (l, r) = (const_usize(&b.left)?, const_usize(&b.right)?);
+            match b.op {
+                syn::BinOp::Shl(_) => l.checked_shl(u32::try_from(r).ok()?),
+                syn::BinOp::Mul(_) => l.checked_mul(r),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_crate_declares_exactly_the_table() {
+        let lib = syn::parse_file(include_str!("../../runtime/src/lib.rs")).expect("runtime/src/lib.rs parses");
+        let declared: Vec<(String, bool)> = lib
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) if m.ident != "tests" => {
+                    Some((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))))
+                }
+                _ => None,
+            })
+            .collect();
+        let table: Vec<(String, bool)> = MODULES.iter().map(|m| (m.name.to_owned(), m.public)).collect();
+        assert_eq!(declared, table);
+        let mut sorted = table.clone();
+        sorted.sort();
+        assert_eq!(sorted, table, "the table is sorted by name");
+    }
+
+    #[test]
+    fn the_size_limit_is_read_from_the_runtime() {
+        assert_eq!(regex_size_limit(), 16 << 20);
+        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 7;"), Some(7));
+        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 3 * (1 << 4);"), Some(48));
+        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 1 + 2;"), None);
+        assert_eq!(size_limit_in("pub const OTHER: usize = 7;"), None);
+    }
+
+    #[test]
+    fn the_manifest_sections_are_the_runtime_dependencies() {
+        let deps = manifest_dependencies();
+        assert!(deps.starts_with("[features]"), "{deps}");
+        assert!(deps.contains("\n[dependencies]\n"));
+        assert!(deps.contains("aws-sigv4 = "));
+        assert!(!deps.contains("[dev-dependencies]") && !deps.contains("[package]"));
+    }
+}

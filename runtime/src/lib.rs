@@ -1,0 +1,30 @@
+//! The runtime of the generated clients, as a crate of its own so that it is compiled, linted and tested once.
+//!
+//! The generator writes each module of this crate, unchanged, into every crate it generates, at the same path from
+//! the crate root (`crate::invoke`, `crate::validation`, …), so the modules refer to each other the same way here
+//! and there. The list of modules, their visibility and which models need them is `codegen::runtime::MODULES`; a
+//! test of the generator checks that this file declares exactly those.
+//!
+//! Nothing here depends on generated code: the generated `client` module hands the runtime what it needs (the
+//! service's names, its protocol, its endpoint resolver) as an `invoke::ServiceInfo` value, and each operation
+//! passes its decoders as an `invoke::Operation`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+// Most items are called only by generated code, which this crate does not contain; dead code is checked in every
+// generated crate instead, where clippy runs with warnings denied.
+#![allow(dead_code)]
+
+mod aws_json;
+pub mod config;
+pub mod credentials;
+mod endpoint_lib;
+pub mod error;
+pub mod http;
+mod invoke;
+pub mod pagination;
+pub mod primitives;
+pub mod validation;
+
+#[cfg(test)]
+mod tests;

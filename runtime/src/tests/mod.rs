@@ -1,0 +1,8 @@
+//! The runtime's own tests. They live here, not in the modules, so that the copies written into generated crates
+//! carry no tests: each behaviour is tested once, in this crate.
+
+mod aws_json;
+mod config;
+mod credentials;
+mod invoke;
+mod primitives;
