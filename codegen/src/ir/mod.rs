@@ -1,0 +1,480 @@
+//! Stage 3: the intermediate representation. Rust names, module paths, optionality, boxing, constraints and
+//! documentation are decided here, once; the emitters only read this. Nothing here builds token streams.
+//!
+//! Everything is sorted (by Rust name, members by wire name) so output is deterministic.
+//!
+//! - this module: the IR's types;
+//! - [`build`]: the builder that turns a resolved model into the IR;
+//! - [`checks`]: what each value's validation checks, and the patterns that need a static;
+//! - [`graph`]: graph algorithms over shapes (which members to box).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::docs;
+use crate::model::ShapeId;
+
+mod build;
+mod checks;
+mod graph;
+
+pub use build::build;
+
+/// The whole crate to emit.
+#[derive(Debug, Clone)]
+pub struct Ir {
+    /// Service-level facts.
+    pub service: Service,
+    /// One per selected operation, sorted by name.
+    pub operations: Vec<Operation>,
+    /// Shared structures (not operation inputs/outputs, not errors), sorted by Rust name.
+    pub structures: Vec<Structure>,
+    /// Error structures, sorted by Rust name.
+    pub errors: Vec<Structure>,
+    /// String and int enums, sorted by Rust name.
+    pub enums: Vec<Enum>,
+    /// Unions, sorted by Rust name.
+    pub unions: Vec<Union>,
+    /// Every distinct `@pattern`, with the plan that checks it, sorted by name.
+    pub patterns: Vec<PatternDef>,
+    /// Structures and unions that have something to validate, themselves or below.
+    pub validated: BTreeSet<ShapeId>,
+}
+
+/// A `@pattern` and how the generated crate checks it.
+#[derive(Debug, Clone)]
+pub struct PatternDef {
+    /// The name of its static in `crate::patterns`.
+    pub name: String,
+    /// The checks decided at codegen time.
+    pub plan: crate::pattern::Plan,
+    /// The shapes whose constraint this is, sorted.
+    pub shapes: Vec<ShapeId>,
+}
+
+impl Ir {
+    /// The static name of a pattern; `None` when the pattern matches every string and needs no check.
+    pub fn pattern_name(&self, pattern: &str) -> Option<&str> {
+        self.patterns.iter().find(|p| p.plan.original == pattern && !p.plan.is_trivial()).map(|p| p.name.as_str())
+    }
+
+    /// Lines reporting each pattern the generator had to interpret, by shape id.
+    pub fn pattern_report(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.patterns {
+            for note in &p.plan.notes {
+                out.push(format!("{}: pattern `{}`: {note}", p.shapes.join(", "), p.plan.original));
+            }
+        }
+        out
+    }
+}
+
+/// Service facts the client needs.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Shape id of the service.
+    pub id: ShapeId,
+    /// The service shape name: the `X-Amz-Target` prefix for awsJson.
+    pub target_prefix: String,
+    /// `aws.api#service` sdkId, or the shape name.
+    pub sdk_id: String,
+    /// Human title (`smithy.api#title`).
+    pub title: String,
+    /// API version.
+    pub version: String,
+    /// SigV4 signing name.
+    pub signing_name: Option<String>,
+    /// `aws.api#service` endpointPrefix.
+    pub endpoint_prefix: Option<String>,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Service documentation, markdown.
+    pub docs: String,
+    /// `smithy.rules#endpointRuleSet`, parsed.
+    pub endpoint_rules: Option<crate::rules::RuleSet>,
+    /// `smithy.rules#endpointTests`, verbatim.
+    pub endpoint_tests: Option<Value>,
+}
+
+/// The wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#awsJson1_0`
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The `Content-Type` of requests.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// Where a named type lives in the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypePath {
+    /// Modules from the crate root, e.g. `["types"]` or `["operation", "start_pipeline_execution"]`.
+    pub modules: Vec<String>,
+    /// The type name.
+    pub name: String,
+}
+
+impl TypePath {
+    /// The builder type's name: `NameBuilder` (`SelfBuilder` for `Self_`).
+    pub fn builder_name(&self) -> String {
+        format!("{}Builder", self.name.trim_end_matches('_'))
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Shape id.
+    pub id: ShapeId,
+    /// Wire name (`StartPipelineExecution`).
+    pub name: String,
+    /// Module name (`start_pipeline_execution`).
+    pub module: String,
+    /// Client method name.
+    pub method: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Input structure (named `<Op>Input`).
+    pub input: Structure,
+    /// Output structure (named `<Op>Output`).
+    pub output: Structure,
+    /// Errors the operation declares, sorted by variant name.
+    pub errors: Vec<ErrorRef>,
+    /// `@paginated` details.
+    pub paginated: Option<Paginated>,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// Names of the client-side types in the operation's module.
+    pub client_types: ClientTypes,
+}
+
+/// The client-side type names of an operation (`StartPipelineExecutionError`, …), decided with the other names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientTypes {
+    /// The error enum.
+    pub error: String,
+    /// The fluent builder.
+    pub fluent_builder: String,
+    /// The page paginator, for paginated operations.
+    pub paginator: Option<String>,
+    /// The item paginator, when the pages have a list of items.
+    pub items_paginator: Option<String>,
+}
+
+/// A modeled error of an operation.
+#[derive(Debug, Clone)]
+pub struct ErrorRef {
+    /// Shape id of the error structure.
+    pub id: ShapeId,
+    /// Wire error code (the shape name).
+    pub code: String,
+    /// Variant name in the operation's error enum.
+    pub variant: String,
+    /// Path of the error structure.
+    pub path: TypePath,
+}
+
+/// Pagination of an operation (`@paginated`, merged with the service's defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paginated {
+    /// Input member carrying the token.
+    pub input_token: String,
+    /// Output member carrying the next token.
+    pub output_token: String,
+    /// Output member holding the items, if any.
+    pub items: Option<String>,
+    /// Input member limiting the page size, if any.
+    pub page_size: Option<String>,
+}
+
+/// `@deprecated` details.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deprecated {
+    /// Message, if any.
+    pub message: Option<String>,
+    /// Since, if any.
+    pub since: Option<String>,
+}
+
+impl Deprecated {
+    /// The note for `#[deprecated(note = ...)]`.
+    pub fn note(&self) -> String {
+        match (&self.message, &self.since) {
+            (Some(m), Some(s)) => format!("{m} (since {s})"),
+            (Some(m), None) => m.clone(),
+            (None, Some(s)) => format!("deprecated since {s}"),
+            (None, None) => "deprecated in the service model".into(),
+        }
+    }
+}
+
+/// A structure.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// Shape id (`smithy.api#Unit` for a missing input/output).
+    pub id: ShapeId,
+    /// Where the type lives.
+    pub path: TypePath,
+    /// Markdown docs.
+    pub docs: String,
+    /// Fields sorted by wire name.
+    pub fields: Vec<Field>,
+    /// The whole structure is `@sensitive`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// `@error` (`client` or `server`).
+    pub error: Option<String>,
+}
+
+impl Structure {
+    /// Whether `build()` can fail (a non-optional member without a default).
+    pub fn build_is_fallible(&self) -> bool {
+        self.fields.iter().any(|f| !f.optional && f.default.is_none())
+    }
+
+    /// Whether `Debug` must be written by hand to hide sensitive data.
+    pub fn redacts(&self) -> bool {
+        self.sensitive || self.fields.iter().any(|f| f.sensitive)
+    }
+}
+
+/// A structure member.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field name (maybe `r#type`).
+    pub name: String,
+    /// Builder setter name (`set_x`).
+    pub setter: String,
+    /// Builder getter name (`get_x`).
+    pub getter: String,
+    /// Markdown docs (member docs, or its target's, then a constraint line).
+    pub docs: String,
+    /// The type and its constraints.
+    pub ty: TypeRef,
+    /// `Option<T>` in Rust.
+    pub optional: bool,
+    /// `Box<T>` because it is on a cycle of direct (non-collection) references.
+    pub boxed: bool,
+    /// `@required` in the model (validated even when `optional`).
+    pub required: bool,
+    /// `@default` value when the field is not optional.
+    pub default: Option<Value>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// `@idempotencyToken`.
+    pub idempotency_token: bool,
+}
+
+/// A type reference with the constraints of the shape (and member) it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeRef {
+    /// Shape id of the target.
+    pub shape: ShapeId,
+    /// The Rust type.
+    pub ty: Type,
+    /// Constraints that apply to values of this reference.
+    pub constraints: Constraints,
+}
+
+/// Rust types the generator uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// `String`
+    String,
+    /// `bool`
+    Bool,
+    /// `i8`
+    Byte,
+    /// `i16`
+    Short,
+    /// `i32`
+    Integer,
+    /// `i64`
+    Long,
+    /// `f32`
+    Float,
+    /// `f64`
+    Double,
+    /// `i128` (lossless for the values AWS uses)
+    BigInteger,
+    /// `f64` (bigDecimal is carried as a JSON number)
+    BigDecimal,
+    /// `crate::primitives::DateTime`
+    Timestamp,
+    /// `crate::primitives::Blob`
+    Blob,
+    /// `crate::primitives::Document`
+    Document,
+    /// A generated type.
+    Named(TypePath),
+    /// `Vec<T>` (`Vec<Option<T>>` when sparse).
+    List {
+        /// Element type.
+        member: Box<TypeRef>,
+        /// `@sparse`
+        sparse: bool,
+    },
+    /// `HashMap<String, V>` (`Option<V>` when sparse).
+    Map {
+        /// Key type (a string, maybe constrained).
+        key: Box<TypeRef>,
+        /// Value type.
+        value: Box<TypeRef>,
+        /// `@sparse`
+        sparse: bool,
+    },
+}
+
+/// Constraint traits in force for a value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `@length` min and max.
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    /// `@range` min and max, as JSON numbers.
+    pub range: Option<(Option<serde_json::Number>, Option<serde_json::Number>)>,
+    /// `@pattern`.
+    pub pattern: Option<String>,
+    /// `@uniqueItems`.
+    pub unique_items: bool,
+    /// Values of an enum target (documented; unknown values are still accepted).
+    pub enum_values: Vec<String>,
+}
+
+impl Constraints {
+    /// Whether any constraint is present (enum values do not count; they do not restrict).
+    pub fn is_empty(&self) -> bool {
+        self.length.is_none() && self.range.is_none() && self.pattern.is_none() && !self.unique_items
+    }
+
+    /// A one-line human description, e.g. "length 1..=256; pattern `^a$`".
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some((min, max)) = &self.length {
+            parts.push(format!("length {}", bounds(min.map(|m| m.to_string()), max.map(|m| m.to_string()))));
+        }
+        if let Some((min, max)) = &self.range {
+            parts.push(format!(
+                "value {}",
+                bounds(min.as_ref().map(|m| m.to_string()), max.as_ref().map(|m| m.to_string()))
+            ));
+        }
+        if let Some(p) = &self.pattern {
+            parts.push(format!("pattern {}", docs::code_span(p)));
+        }
+        if self.unique_items {
+            parts.push("items must be unique".into());
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+fn bounds(min: Option<String>, max: Option<String>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => format!("exactly {a}"),
+        (Some(a), Some(b)) => format!("{a}..={b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "unbounded".into(),
+    }
+}
+
+/// A string enum or intEnum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Shape id.
+    pub id: ShapeId,
+    /// Where the type lives.
+    pub path: TypePath,
+    /// Markdown docs.
+    pub docs: String,
+    /// `true` for intEnum.
+    pub int: bool,
+    /// Variants sorted by value.
+    pub variants: Vec<Variant>,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// One named enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// The wire value: a string, or an integer for intEnum.
+    pub value: Value,
+    /// Markdown docs.
+    pub docs: String,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A union.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Shape id.
+    pub id: ShapeId,
+    /// Where the type lives.
+    pub path: TypePath,
+    /// Markdown docs.
+    pub docs: String,
+    /// Variants sorted by wire name.
+    pub variants: Vec<UnionVariant>,
+    /// Redact in `Debug`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A union member.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust variant name.
+    pub name: String,
+    /// Accessor base name (`as_x`, `is_x`).
+    pub method: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// The value type; `None` for a `smithy.api#Unit` member.
+    pub ty: Option<TypeRef>,
+    /// Boxed because of a cycle.
+    pub boxed: bool,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_descriptions() {
+        let c = Constraints { length: Some((Some(1), Some(256))), pattern: Some("^a`b$".into()), ..Default::default() };
+        assert_eq!(c.describe().unwrap(), "length 1..=256; pattern ``^a`b$``");
+        let c = Constraints { range: Some((Some(1.into()), None)), ..Default::default() };
+        assert_eq!(c.describe().unwrap(), "value at least 1");
+        let c = Constraints { length: Some((None, Some(5))), unique_items: true, ..Default::default() };
+        assert_eq!(c.describe().unwrap(), "length at most 5; items must be unique");
+        assert_eq!(Constraints::default().describe(), None);
+    }
+}
