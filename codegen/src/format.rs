@@ -1,9 +1,7 @@
 //! Stage 5: formatting. Token streams become source text through `syn` and `prettyplease`; every file gets the
 //! `@generated` header.
 
-use std::collections::BTreeMap;
-
-use crate::emit::Emitted;
+use crate::emit::{Output, RustFile};
 use crate::error::{Error, Result};
 
 /// The marker that identifies a generated file; the writer only ever deletes files that carry it.
@@ -21,25 +19,32 @@ pub fn header(path: &str, source: &str) -> String {
     }
 }
 
-/// Format every emitted file and add its header. Returns the files by path relative to the crate root.
-pub fn format(emitted: Emitted, source: &str) -> Result<BTreeMap<String, String>> {
-    let mut files = BTreeMap::new();
-    for file in emitted.rust {
-        let parsed: syn::File = syn::parse2(file.tokens).map_err(|e| {
-            Error::new(format!("internal error: generated code for `{}` does not parse: {e}", file.path))
-        })?;
-        let text = space_items(&prettyplease::unparse(&parsed));
-        // prettyplease is the formatter of record for generated code; rustfmt is told to leave it alone so the two
-        // never disagree.
-        let text = format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text);
-        files.insert(file.path, text);
+/// Format one emitted job's files and add their headers: `(path, text)` pairs.
+pub fn format(output: Output, source: &str) -> Result<Vec<(String, String)>> {
+    match output {
+        Output::Rust(file) => Ok(vec![format_rust(file, source)?]),
+        Output::Text(files) => Ok(files.into_iter().map(|(path, text)| format_text(path, &text, source)).collect()),
     }
-    for (path, text) in emitted.text {
-        let text = if path.ends_with(".rs") { format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{text}") } else { text };
-        let sep = if path.ends_with(".md") || path.ends_with(".toml") { "" } else { "\n" };
-        files.insert(path.clone(), format!("{}{sep}{}", header(&path, source), text));
-    }
-    Ok(files)
+}
+
+/// A Rust file through `syn` and `prettyplease`, with its header.
+pub fn format_rust(file: RustFile, source: &str) -> Result<(String, String)> {
+    let parsed: syn::File = syn::parse2(file.tokens)
+        .map_err(|e| Error::new(format!("internal error: generated code for `{}` does not parse: {e}", file.path)))?;
+    let text = space_items(&prettyplease::unparse(&parsed));
+    // prettyplease is the formatter of record for generated code; rustfmt is told to leave it alone so the two
+    // never disagree.
+    let text = format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text);
+    Ok((file.path, text))
+}
+
+/// A text file (or a runtime module, already formatted) with its header.
+pub fn format_text(path: String, text: &str, source: &str) -> (String, String) {
+    let text =
+        if path.ends_with(".rs") { format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{text}") } else { text.to_owned() };
+    let sep = if path.ends_with(".md") || path.ends_with(".toml") { "" } else { "\n" };
+    let text = format!("{}{sep}{}", header(&path, source), text);
+    (path, text)
 }
 
 /// Put a blank line between consecutive items at the same indentation (prettyplease packs them together).

@@ -6,6 +6,8 @@
 //! - Names that generated code uses for its own methods are reserved and get a `_value` suffix when a model member
 //!   would take them.
 //!
+//! - Derived names (builders, client-side types, accessors, default functions) are composed here too.
+//!
 //! Callers detect collisions (two model names mapping to one Rust name) and report them as codegen errors.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -97,6 +99,44 @@ pub fn const_name(name: &str) -> String {
     leading_digit_guard(name.to_shouty_snake_case(), "C_")
 }
 
+/// The builder of a type: `NameBuilder` (`SelfBuilder` for `Self_`).
+pub fn builder_name(type_name: &str) -> String {
+    format!("{}Builder", unraw(type_name).trim_end_matches('_'))
+}
+
+/// The client-side type names of an operation whose input is `<base>Input`: its error enum, fluent builder, page
+/// paginator and item paginator.
+pub fn operation_client_types(base: &str) -> [String; 4] {
+    let base = unraw(base).trim_end_matches('_');
+    [
+        format!("{base}Error"),
+        format!("{base}FluentBuilder"),
+        format!("{base}Paginator"),
+        format!("{base}ItemsPaginator"),
+    ]
+}
+
+/// The `is_x` method of an operation error enum for an error code (`is_resource_not_found`).
+pub fn is_method(name: &str) -> String {
+    format!("is_{}", unraw(&field_name(name)).trim_end_matches('_'))
+}
+
+/// The `as_x` and `is_x` accessors of a union member.
+pub fn union_accessors(member: &str) -> (String, String) {
+    let base = unraw(&field_name(member)).trim_end_matches('_').to_owned();
+    (format!("as_{base}"), format!("is_{base}"))
+}
+
+/// The private function giving a field's default, in the module of its type (`default_parameter_value`).
+pub fn default_fn(type_module: &str, field: &str) -> String {
+    format!("default_{}_{}", unraw(type_module), unraw(field))
+}
+
+/// The module defining a shared type: snake case of its Rust name, escaped like any identifier.
+pub fn type_module(type_name: &str) -> String {
+    module_name(unraw(type_name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +216,29 @@ mod tests {
             let parsed: Result<syn::Ident, _> = syn::parse_str(&escaped);
             assert!(parsed.is_ok(), "`{escaped}` (from `{kw}`) is not a valid identifier");
         }
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(builder_name("Parameter"), "ParameterBuilder");
+        assert_eq!(builder_name("Self_"), "SelfBuilder");
+        assert_eq!(builder_name("r#Type"), "TypeBuilder");
+        assert_eq!(
+            operation_client_types("ListPipelines"),
+            [
+                "ListPipelinesError",
+                "ListPipelinesFluentBuilder",
+                "ListPipelinesPaginator",
+                "ListPipelinesItemsPaginator"
+            ]
+        );
+        assert_eq!(is_method("ResourceNotFound"), "is_resource_not_found");
+        assert_eq!(is_method("Type"), "is_type");
+        assert_eq!(is_method("Self"), "is_self");
+        assert_eq!(union_accessors("S3Uri"), ("as_s3_uri".to_owned(), "is_s3_uri".to_owned()));
+        assert_eq!(union_accessors("type"), ("as_type".to_owned(), "is_type".to_owned()));
+        assert_eq!(default_fn("r#type", "r#match"), "default_type_match");
+        assert_eq!(type_module("PipelineSummary"), "pipeline_summary");
+        assert_eq!(type_module("Type"), "r#type");
     }
 }

@@ -28,6 +28,7 @@ pub mod pattern;
 pub mod resolve;
 pub mod rules;
 pub mod runtime;
+pub mod traits;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -101,23 +102,19 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         model_source: req.model_source.to_owned(),
         partitions,
     };
-    // Emission and formatting run on all cores, each worker taking every n-th file; the result is a sorted map, so
-    // it does not depend on which worker finishes first.
-    let workers = parallel::workers();
+    let mut report = ir.pattern_report();
+    let (endpoint, mut notes) = emit::endpoints::emit(&ir, settings.partitions.as_ref())?;
+    report.append(&mut notes);
+    // Emission and formatting run on all cores, one job per file; the result is a sorted map, so it does not depend
+    // on which worker finishes first.
+    let jobs = emit::plan(&ir);
     let source = req.model_source;
-    let part_indexes: Vec<usize> = (0..workers).collect();
-    let parts = parallel::map(&part_indexes, |&index| -> Result<(BTreeMap<String, String>, Vec<String>)> {
-        let emitted = emit::emit_part(&ir, &settings, emit::Part { index, count: workers })?;
-        let notes = emitted.notes.clone();
-        Ok((format::format(emitted, source)?, notes))
-    })?;
+    let formatted = parallel::map(&jobs, |job| format::format(emit::emit(&ir, &settings, *job), source))?;
     lap("emit and format");
     let mut files = BTreeMap::new();
-    let mut report = ir.pattern_report();
-    for part in parts {
-        let (part_files, mut notes) = part?;
-        files.extend(part_files);
-        report.append(&mut notes);
+    files.extend([format::format_rust(endpoint, source)?]);
+    for job_files in formatted {
+        files.extend(job_files?);
     }
     if let Some(dir) = req.examples {
         let mut entries: Vec<_> = std::fs::read_dir(dir)

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{builder_path, doc_attrs, element_type, ident, rust_type, type_path, RustFile};
-use crate::ir::{Ir, Operation, Type};
+use crate::ir::{Ir, Operation, PathStep, Type};
 
 /// `src/client.rs`.
 pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
@@ -344,10 +344,52 @@ pub fn builder_names(op: &Operation) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-/// The output member holding the items, when the IR gave the operation an item paginator.
-fn items_field<'a>(op: &'a Operation, p: &crate::ir::Paginated) -> Option<&'a crate::ir::Field> {
-    op.client_types.items_paginator.as_ref()?;
-    op.output.fields.iter().find(|f| Some(f.wire_name.as_str()) == p.items.as_deref())
+/// `Option<&str>` of the next token, from `page: &Output`, following the IR's path.
+fn token_expr(steps: &[PathStep]) -> TokenStream {
+    let mut cur = quote!(page);
+    let mut is_opt = false;
+    for (i, step) in steps.iter().enumerate() {
+        let f = ident(&step.field);
+        let last = i + 1 == steps.len();
+        cur = match (last, step.optional, is_opt) {
+            (true, true, false) => quote!(#cur.#f.as_deref()),
+            (true, true, true) => quote!(#cur.and_then(|v| v.#f.as_deref())),
+            (true, false, false) => quote!(::std::option::Option::Some(#cur.#f.as_str())),
+            (true, false, true) => quote!(#cur.map(|v| v.#f.as_str())),
+            (false, true, false) if step.boxed => quote!(#cur.#f.as_deref()),
+            (false, true, false) => quote!(#cur.#f.as_ref()),
+            (false, true, true) if step.boxed => quote!(#cur.and_then(|v| v.#f.as_deref())),
+            (false, true, true) => quote!(#cur.and_then(|v| v.#f.as_ref())),
+            (false, false, false) => quote!((&#cur.#f)),
+            (false, false, true) => quote!(#cur.map(|v| &*v.#f)),
+        };
+        is_opt = is_opt || step.optional;
+    }
+    cur
+}
+
+/// The collection of items, owned, from `page: Output`, following the IR's path; empty when a step is absent.
+fn items_expr(steps: &[PathStep]) -> TokenStream {
+    let mut cur = quote!(page);
+    let mut is_opt = false;
+    for step in steps {
+        let f = ident(&step.field);
+        let unbox = if step.boxed { quote!(.map(|b| *b)) } else { quote!() };
+        cur = match (step.optional, is_opt) {
+            (true, false) => quote!(#cur.#f #unbox),
+            (true, true) => quote!(#cur.and_then(|v| v.#f) #unbox),
+            (false, false) if step.boxed => quote!((*#cur.#f)),
+            (false, false) => quote!(#cur.#f),
+            (false, true) if step.boxed => quote!(#cur.map(|v| *v.#f)),
+            (false, true) => quote!(#cur.map(|v| v.#f)),
+        };
+        is_opt = is_opt || step.optional;
+    }
+    if is_opt {
+        quote!(#cur.unwrap_or_default())
+    } else {
+        cur
+    }
 }
 
 fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
@@ -357,15 +399,13 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let error = ident(&names.error);
     let output = type_path(&op.output.path);
     let input_builder = builder_path(&op.input.path);
-    let Some(in_tok) = op.input.fields.iter().find(|f| f.wire_name == p.input_token) else { return quote!() };
-    let Some(out_tok) = op.output.fields.iter().find(|f| f.wire_name == p.output_token) else { return quote!() };
-    let set_token = ident(&in_tok.setter);
-    let get_token = ident(&in_tok.getter);
-    let out_token = ident(&out_tok.name);
-    let page_size = p.page_size.as_ref().and_then(|ps| op.input.fields.iter().find(|f| &f.wire_name == ps));
+    let set_token = ident(&p.input_token.setter);
+    let get_token = ident(&p.input_token.getter);
+    let token_of = token_expr(&p.output_token);
+    let page_size = p.page_size.as_ref();
     let (page_size_fn, apply_page_size) = match page_size {
         Some(f) => {
-            let t = rust_type(&f.ty.ty);
+            let t = rust_type(&f.ty);
             let setter = ident(&f.setter);
             let doc = format!(" Ask for at most `n` results per page (sets `{}` on every request).", f.wire_name);
             (
@@ -385,12 +425,20 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         }
         None => (quote!(), quote!()),
     };
-    let page_size_ty = page_size.map(|f| rust_type(&f.ty.ty)).unwrap_or_else(|| quote!(i32));
-    let (items_method, items_send) = match items_field(op, p).map(|f| (f, &f.ty.ty)) {
-        Some((f, Type::List { member, sparse })) => {
-            let item = element_type(member, *sparse);
-            let fname = ident(&f.name);
-            let doc = format!(" The items of every page of `{}`.", op.name);
+    let page_size_ty = page_size.map(|f| rust_type(&f.ty)).unwrap_or_else(|| quote!(i32));
+    let items = p.items.as_ref().filter(|_| names.items_paginator.is_some());
+    let (items_method, items_send) = match items.map(|i| (i, &i.collection)) {
+        Some((items, collection @ (Type::List { .. } | Type::Map { .. }))) => {
+            let (item, collect) = match collection {
+                Type::List { member, sparse } => (element_type(member, *sparse), quote!()),
+                Type::Map { value, sparse, .. } => {
+                    let v = element_type(value, *sparse);
+                    (quote!((::std::string::String, #v)), quote!(.into_iter().collect()))
+                }
+                _ => (quote!(), quote!()),
+            };
+            let extract = items_expr(&items.path);
+            let doc = format!(" The items of every page of `{}` (`{}`).", op.name, items.path_text);
             (
                 quote! {
                     /// The items of every page, in order.
@@ -406,7 +454,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
                     impl #items_pag {
                         /// Start fetching; `next().await` yields each item.
                         pub fn send(self) -> crate::pagination::ItemStream<#output, #item, #error> {
-                            crate::pagination::ItemStream::new(self.0.send(), |page: #output| page.#fname.unwrap_or_default())
+                            crate::pagination::ItemStream::new(self.0.send(), |page: #output| #extract #collect)
                         }
                     }
                 },
@@ -414,7 +462,8 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         }
         _ => (quote!(), quote!()),
     };
-    let doc = format!(" The pages of `{}`, following `{}` until the service returns none.", op.name, p.output_token);
+    let doc =
+        format!(" The pages of `{}`, following `{}` until the service returns none.", op.name, p.output_token_path);
     quote! {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -435,7 +484,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
                 let handle = self.handle;
                 crate::pagination::PageStream::new(
                     first,
-                    |page: &#output| page.#out_token.as_deref(),
+                    |page: &#output| #token_of,
                     ::std::sync::Arc::new(move |token| {
                         let handle = handle.clone();
                         let input = inner.clone().#set_token(token).build();

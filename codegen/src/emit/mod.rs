@@ -1,11 +1,11 @@
-//! Stage 4: emission. Each submodule turns part of the IR into token streams with `quote!`; this module holds the
-//! shared helpers (identifiers, types, docs) and assembles the crate's file list. Formatting happens in
-//! [`crate::format`].
+//! Stage 4: emission, infallible: `&Ir -> TokenStream`. [`plan`] lists the crate's files as independent jobs and
+//! [`emit`] turns one job into tokens (or text); each submodule emits part of the IR with `quote!`, and this module
+//! holds the shared helpers (identifiers, types, docs). Formatting happens in [`crate::format`].
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Ir, Type, TypePath, TypeRef};
+use crate::ir::{Ir, Operation, Type, TypePath, TypeRef};
 
 pub mod client;
 pub mod crate_files;
@@ -23,16 +23,6 @@ pub struct RustFile {
     pub tokens: TokenStream,
 }
 
-/// Everything the emitter produces, before formatting.
-pub struct Emitted {
-    /// Rust sources.
-    pub rust: Vec<RustFile>,
-    /// Other files (Cargo.toml, README.md, static runtime modules), already text.
-    pub text: Vec<(String, String)>,
-    /// What the emitter had to note for the maintainer.
-    pub notes: Vec<String>,
-}
-
 /// Crate-level settings that do not come from the model.
 #[derive(Debug, Clone)]
 pub struct CrateSettings {
@@ -46,53 +36,61 @@ pub struct CrateSettings {
     pub partitions: Option<serde_json::Value>,
 }
 
-/// Which share of the per-item files a worker emits: items `i` with `i % count == index`; crate-level files go to
-/// part 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Part {
-    /// This part.
-    pub index: usize,
-    /// How many parts.
-    pub count: usize,
+/// One file (or group of text files) to emit; jobs are independent, so they run on all cores.
+#[derive(Debug, Clone, Copy)]
+pub enum Job<'a> {
+    /// `src/lib.rs`.
+    Lib,
+    /// `src/client.rs`.
+    Client,
+    /// `src/patterns.rs`.
+    Patterns,
+    /// `src/operation/mod.rs`.
+    OperationsMod,
+    /// `src/operation/<name>.rs`.
+    Operation(&'a Operation),
+    /// `src/types/mod.rs`.
+    TypesMod,
+    /// `src/types/error/mod.rs`.
+    ErrorsMod,
+    /// One shared type's file.
+    Item(types::Item<'a>),
+    /// `Cargo.toml`, `README.md` and the runtime modules.
+    Text,
 }
 
-impl Part {
-    /// Everything in one part.
-    pub const WHOLE: Part = Part { index: 0, count: 1 };
-
-    /// Whether item `i` belongs to this part.
-    pub fn has(self, i: usize) -> bool {
-        i % self.count.max(1) == self.index
-    }
-
-    /// Whether this part emits the crate-level files.
-    pub fn is_first(self) -> bool {
-        self.index == 0
-    }
+/// What a job produces.
+pub enum Output {
+    /// A Rust file, to be formatted.
+    Rust(RustFile),
+    /// Text files, written as they are (after the header).
+    Text(Vec<(String, String)>),
 }
 
-/// Emit the whole crate.
-pub fn emit(ir: &Ir, settings: &CrateSettings) -> crate::Result<Emitted> {
-    emit_part(ir, settings, Part::WHOLE)
+/// Every file of the crate, as jobs, in a fixed order.
+pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
+    let mut jobs = vec![Job::Lib, Job::Client, Job::Patterns, Job::OperationsMod, Job::TypesMod, Job::ErrorsMod];
+    jobs.extend(ir.operations.iter().map(Job::Operation));
+    jobs.extend(ir.structures.iter().chain(&ir.errors).map(|s| Job::Item(types::Item::Structure(s))));
+    jobs.extend(ir.enums.iter().map(|e| Job::Item(types::Item::Enum(e))));
+    jobs.extend(ir.unions.iter().map(|u| Job::Item(types::Item::Union(u))));
+    jobs.push(Job::Text);
+    jobs
 }
 
-/// Emit one part of the crate (see [`Part`]); parts can be emitted on different threads.
-pub fn emit_part(ir: &Ir, settings: &CrateSettings, part: Part) -> crate::Result<Emitted> {
-    let mut rust = Vec::new();
-    let mut notes = Vec::new();
-    let mut text = Vec::new();
-    if part.is_first() {
-        let (endpoint, n) = endpoints::emit(ir, settings.partitions.as_ref())?;
-        notes = n;
-        rust.push(endpoint);
-        rust.push(client::client_file(ir, &settings.name));
-        rust.push(validators::patterns_file(ir));
-        rust.push(crate_files::lib_rs(ir, settings));
-        text = crate_files::text_files(ir, settings);
+/// Emit one job.
+pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
+    match job {
+        Job::Lib => Output::Rust(crate_files::lib_rs(ir, settings)),
+        Job::Client => Output::Rust(client::client_file(ir, &settings.name)),
+        Job::Patterns => Output::Rust(validators::patterns_file(ir)),
+        Job::OperationsMod => Output::Rust(operations::operations_mod(ir)),
+        Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),
+        Job::TypesMod => Output::Rust(types::types_mod(ir)),
+        Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
+        Job::Item(item) => Output::Rust(types::item_file(item)),
+        Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
-    rust.extend(types::emit(ir, part));
-    rust.extend(operations::emit(ir, part));
-    Ok(Emitted { rust, text, notes })
 }
 
 /// An identifier, raw when the name says so (`r#type`).
@@ -144,7 +142,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Timestamp => quote!(crate::primitives::DateTime),
         Type::Blob => quote!(crate::primitives::Blob),
         Type::Document => quote!(crate::primitives::Document),
-        Type::Named(p) => type_path(p),
+        Type::Named(p, _) => type_path(p),
         Type::List { member, sparse } => {
             let inner = element_type(member, *sparse);
             quote!(::std::vec::Vec<#inner>)
@@ -191,16 +189,6 @@ pub fn deprecated_attr(d: &Option<crate::ir::Deprecated>) -> TokenStream {
         }
         None => quote!(),
     }
-}
-
-/// The module holding a type: snake case of its Rust name, escaped like any identifier (`r#type`, `self_`).
-pub fn type_module(type_name: &str) -> String {
-    crate::ident::module_name(crate::ident::unraw(type_name))
-}
-
-/// The file stem of a module (`type` for `r#type`).
-pub fn file_stem(type_name: &str) -> String {
-    crate::ident::unraw(&type_module(type_name)).to_owned()
 }
 
 /// A string literal, raw (`r"…"`, `r#"…"#`) when that reads better, e.g. for regexes full of backslashes.

@@ -3,60 +3,52 @@
 use quote::quote;
 
 use super::{deprecated_attr, ident, inner_doc_attrs, types, RustFile};
-use crate::ir::Ir;
+use crate::ir::{Ir, Operation};
 
-/// `src/operation/mod.rs` and one file per operation.
-pub fn emit(ir: &Ir, part: super::Part) -> Vec<RustFile> {
-    let mut files = Vec::new();
-    let mut mods = Vec::new();
-    for (i, op) in ir.operations.iter().enumerate() {
-        let module = ident(&op.module);
-        mods.push(module);
-        if !part.has(i) {
-            continue;
-        }
-        let name = &op.name;
-        let intro = format!("The `{name}` operation.");
-        let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
-        let docs = inner_doc_attrs(&docs);
-        let input = types::structure(&op.input, ir, true);
-        let output = types::structure(&op.output, ir, false);
-        let input_builder = ident(&op.input.path.builder_name());
-        let output_builder = ident(&op.output.path.builder_name());
-        let deprecated = deprecated_attr(&op.deprecated);
-        let uses_deprecated = op.input.fields.iter().chain(op.output.fields.iter()).any(|f| f.deprecated.is_some());
-        let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };
-        let name_doc =
-            format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
-        let extras = super::client::operation_extras(op, ir);
-        let client_builders = super::client::builder_names(op);
-        let tokens = quote! {
-            #docs
-            #allow
-
-            #[doc = #name_doc]
-            #deprecated
-            pub const OPERATION_NAME: &str = #name;
-
-            #input
-            #output
-
-            #extras
-
-            /// Builders for this operation's input and output, and its client-side builders.
-            pub mod builders {
-                pub use super::{#input_builder, #output_builder};
-                pub use super::{#(#client_builders),*};
-            }
-        };
-        files.push(RustFile { path: format!("src/operation/{}.rs", crate::ident::unraw(&op.module)), tokens });
-    }
+/// `src/operation/mod.rs`.
+pub fn operations_mod(ir: &Ir) -> RustFile {
+    let mods = ir.operations.iter().map(|op| ident(&op.module));
     let tokens = quote! {
         //! One module per operation of the service, each with its input and output types.
         #( pub mod #mods; )*
     };
-    if part.is_first() {
-        files.push(RustFile { path: "src/operation/mod.rs".into(), tokens });
-    }
-    files
+    RustFile { path: "src/operation/mod.rs".into(), tokens }
+}
+
+/// `src/operation/<name>.rs`.
+pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
+    let name = &op.name;
+    let intro = format!("The `{name}` operation.");
+    let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
+    let docs = inner_doc_attrs(&docs);
+    let input = types::structure(&op.input, true);
+    let output = types::structure(&op.output, false);
+    let input_builder = ident(&op.input.path.builder_name());
+    let output_builder = ident(&op.output.path.builder_name());
+    let deprecated = deprecated_attr(&op.deprecated);
+    let uses_deprecated = op.input.fields.iter().chain(op.output.fields.iter()).any(|f| f.deprecated.is_some());
+    let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };
+    let name_doc = format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
+    let extras = super::client::operation_extras(op, ir);
+    let client_builders = super::client::builder_names(op);
+    let tokens = quote! {
+        #docs
+        #allow
+
+        #[doc = #name_doc]
+        #deprecated
+        pub const OPERATION_NAME: &str = #name;
+
+        #input
+        #output
+
+        #extras
+
+        /// Builders for this operation's input and output, and its client-side builders.
+        pub mod builders {
+            pub use super::{#input_builder, #output_builder};
+            pub use super::{#(#client_builders),*};
+        }
+    };
+    RustFile { path: format!("src/operation/{}.rs", crate::ident::unraw(&op.module)), tokens }
 }

@@ -1,101 +1,93 @@
 //! Structures (with builders), enums, int enums and unions, and the `types` module that re-exports them.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::{
-    builder_path, deprecated_attr, doc_attrs, element_type, file_stem, ident, inner_doc_attrs, is_copy, rust_type,
-    type_module, type_path, RustFile,
+    builder_path, deprecated_attr, doc_attrs, element_type, ident, inner_doc_attrs, is_copy, rust_type, type_path,
+    RustFile,
 };
-use crate::ir::{Enum, Field, Ir, Structure, Type, Union};
+use crate::ir::{DefaultValue, Enum, ErrorInfo, Field, Ir, Structure, Type, TypePath, Union};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
-/// Files of the `types` module: one per structure, enum and union, plus `types/mod.rs` and `types/error/mod.rs`.
-/// Only the item files `part` selects are emitted (the module files belong to part 0).
-pub fn emit(ir: &Ir, part: super::Part) -> Vec<RustFile> {
-    let mut files = Vec::new();
-    enum Item<'a> {
-        Struct(&'a Structure),
-        Enum(&'a Enum),
-        Union(&'a Union),
-    }
-    let mut shared: Vec<(String, Option<String>, Item<'_>)> = Vec::new();
-    for s in &ir.structures {
-        shared.push((s.path.name.clone(), Some(s.path.builder_name()), Item::Struct(s)));
-    }
-    for e in &ir.enums {
-        shared.push((e.path.name.clone(), None, Item::Enum(e)));
-    }
-    for u in &ir.unions {
-        shared.push((u.path.name.clone(), None, Item::Union(u)));
-    }
-    shared.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut errors: Vec<(String, Option<String>, Item<'_>)> =
-        ir.errors.iter().map(|s| (s.path.name.clone(), Some(s.path.builder_name()), Item::Struct(s))).collect();
-    errors.sort_by(|a, b| a.0.cmp(&b.0));
-    let tokens = |item: &Item<'_>| match item {
-        Item::Struct(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, ir, false)),
-        Item::Enum(e) => file(false, enumeration(e)),
-        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u, ir)),
-    };
-    let shared_offset = errors.len();
-    let shared: Vec<(String, Option<String>, Option<TokenStream>)> = shared
-        .iter()
-        .enumerate()
-        .map(|(i, (n, b, item))| (n.clone(), b.clone(), part.has(shared_offset + i).then(|| tokens(item))))
-        .collect();
-    let errors: Vec<(String, Option<String>, Option<TokenStream>)> = errors
-        .iter()
-        .enumerate()
-        .map(|(i, (n, b, item))| (n.clone(), b.clone(), part.has(i).then(|| tokens(item))))
-        .collect();
+/// A shared type of the `types` module (or of `types::error`), by kind.
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'a> {
+    /// A structure (an error structure included).
+    Structure(&'a Structure),
+    /// A string or int enum.
+    Enum(&'a Enum),
+    /// A union.
+    Union(&'a Union),
+}
 
-    let module =
-        |dir: &str, items: &[(String, Option<String>, Option<TokenStream>)], docs: &str, extra: TokenStream| {
-            let mods: Vec<_> = items.iter().map(|(n, _, _)| ident(&type_module(n))).collect();
-            let names: Vec<_> = items.iter().map(|(n, _, _)| ident(n)).collect();
-            let with_builders: Vec<_> = items.iter().filter_map(|(n, b, _)| Some((n, b.as_ref()?))).collect();
-            let b_mods = with_builders.iter().map(|(n, _)| ident(&type_module(n)));
-            let b_names = with_builders.iter().map(|(_, b)| ident(b));
-            let docs = inner_doc_attrs(docs);
-            let tokens = quote! {
-                #docs
-                #( mod #mods; )*
-                #( pub use #mods::#names; )*
-                /// Builders for the types of this module.
-                pub mod builders {
-                    #( pub use super::#b_mods::#b_names; )*
-                }
-                #extra
-            };
-            let mut out = Vec::new();
-            if part.is_first() {
-                out.push(RustFile { path: format!("{dir}/mod.rs"), tokens });
-            }
-            for (n, _, t) in items {
-                if let Some(t) = t {
-                    out.push(RustFile { path: format!("{dir}/{}.rs", file_stem(n)), tokens: t.clone() });
-                }
-            }
-            out
-        };
-    files.extend(module(
-        "src/types/error",
-        &errors,
-        "Error structures the service returns, each a variant of some operation's error.",
-        quote!(),
-    ));
-    files.extend(module(
+impl Item<'_> {
+    fn path(&self) -> &TypePath {
+        match self {
+            Item::Structure(s) => &s.path,
+            Item::Enum(e) => &e.path,
+            Item::Union(u) => &u.path,
+        }
+    }
+}
+
+/// The file defining one shared type.
+pub fn item_file(item: Item<'_>) -> RustFile {
+    let tokens = match item {
+        Item::Structure(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, false)),
+        Item::Enum(e) => file(false, enumeration(e)),
+        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u)),
+    };
+    let p = item.path();
+    RustFile { path: format!("src/{}/{}.rs", p.modules.join("/"), p.file_stem()), tokens }
+}
+
+/// `src/types/mod.rs`: the shared types' modules, re-exports and builders.
+pub fn types_mod(ir: &Ir) -> RustFile {
+    let mut items: Vec<Item<'_>> = ir.structures.iter().map(Item::Structure).collect();
+    items.extend(ir.enums.iter().map(Item::Enum));
+    items.extend(ir.unions.iter().map(Item::Union));
+    module_file(
         "src/types",
-        &shared,
+        items,
         "Data types shared by the operations: structures, enums and unions of the service model.",
         quote!(
             pub mod error;
         ),
-    ));
-    files
+    )
+}
+
+/// `src/types/error/mod.rs`: the error structures.
+pub fn errors_mod(ir: &Ir) -> RustFile {
+    module_file(
+        "src/types/error",
+        ir.errors.iter().map(Item::Structure).collect(),
+        "Error structures the service returns, each a variant of some operation's error.",
+        quote!(),
+    )
+}
+
+fn module_file(dir: &str, mut items: Vec<Item<'_>>, docs: &str, extra: TokenStream) -> RustFile {
+    items.sort_by(|a, b| a.path().name.cmp(&b.path().name));
+    let mods: Vec<_> = items.iter().map(|i| ident(&i.path().module)).collect();
+    let names: Vec<_> = items.iter().map(|i| ident(&i.path().name)).collect();
+    let with_builders: Vec<_> = items.iter().filter(|i| matches!(i, Item::Structure(_))).map(Item::path).collect();
+    let b_mods = with_builders.iter().map(|p| ident(&p.module));
+    let b_names = with_builders.iter().map(|p| ident(&p.builder_name()));
+    let docs = inner_doc_attrs(docs);
+    let tokens = quote! {
+        #docs
+        #( mod #mods; )*
+        #( pub use #mods::#names; )*
+        /// Builders for the types of this module.
+        pub mod builders {
+            #( pub use super::#b_mods::#b_names; )*
+        }
+        #extra
+    };
+    RustFile { path: format!("{dir}/mod.rs"), tokens }
 }
 
 fn file(allow_deprecated: bool, body: TokenStream) -> TokenStream {
@@ -222,68 +214,76 @@ pub(crate) fn member_methods(f: &Field, store: Store) -> TokenStream {
     }
 }
 
-/// Name of the private function giving a field's non-zero default.
-fn default_fn(s: &Structure, f: &Field) -> proc_macro2::Ident {
-    format_ident!("default_{}_{}", file_stem(&s.path.name), crate::ident::unraw(&f.name))
-}
-
-/// A field's default as an expression, and whether it is the type's zero value (`Default::default()`).
+/// A field's default as an expression, and whether it is the type's own default (`Default::default()`).
 fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
-    let v = f.default.as_ref()?;
-    let zero = match v {
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty() && matches!(f.ty.ty, Type::String),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty() && !matches!(f.ty.ty, Type::Document),
-        Value::Null => true,
-    };
-    if zero {
-        return Some((quote!(::std::default::Default::default()), true));
-    }
-    let expr = match (&f.ty.ty, v) {
-        (Type::String, Value::String(s)) => quote!(::std::string::String::from(#s)),
-        (Type::Named(p), Value::String(s)) => {
-            let t = type_path(p);
+    use proc_macro2::Literal;
+    let expr = match f.default.as_ref()? {
+        DefaultValue::Zero => return Some((quote!(::std::default::Default::default()), true)),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(n) => {
+            let lit = match f.ty.ty {
+                Type::Byte => Literal::i8_suffixed(*n as i8),
+                Type::Short => Literal::i16_suffixed(*n as i16),
+                Type::Integer => Literal::i32_suffixed(*n as i32),
+                Type::BigInteger => Literal::i128_suffixed(i128::from(*n)),
+                _ => Literal::i64_suffixed(*n),
+            };
+            quote!(#lit)
+        }
+        DefaultValue::Float(x) => {
+            let lit = if f.ty.ty == Type::Float { Literal::f32_suffixed(*x as f32) } else { Literal::f64_suffixed(*x) };
+            quote!(#lit)
+        }
+        DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
+        DefaultValue::Enum(s) => {
+            let t = rust_type(&f.ty.ty);
             quote!(#t::from(#s))
         }
-        (Type::Named(p), Value::Number(n)) => {
-            let t = type_path(p);
-            let i = n.as_i64().unwrap_or(0) as i32;
+        DefaultValue::IntEnum(i) => {
+            let t = rust_type(&f.ty.ty);
             quote!(#t::from(#i))
         }
-        (Type::Blob, Value::String(s)) => quote!(crate::primitives::Blob::from_base64(#s).unwrap_or_default()),
-        (Type::Timestamp, Value::Number(n)) => {
-            let secs = n.as_f64().unwrap_or(0.0);
-            quote!(crate::primitives::DateTime::from_secs_f64(#secs))
+        DefaultValue::Blob(bytes) => {
+            let bytes = bytes.iter().map(|b| Literal::u8_suffixed(*b));
+            quote!(crate::primitives::Blob::new(::std::vec![#(#bytes),*]))
         }
-        (Type::Document, v) => {
-            let text = v.to_string();
-            quote!(::serde_json::from_str(#text).unwrap_or_default())
-        }
-        (Type::Bool, Value::Bool(b)) => quote!(#b),
-        (ty, Value::Number(n)) => number_literal(ty, n),
-        _ => quote!(::std::default::Default::default()),
+        DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
+        DefaultValue::Document(v) => document(v),
     };
     Some((expr, false))
 }
 
-fn number_literal(ty: &Type, n: &serde_json::Number) -> TokenStream {
-    use proc_macro2::Literal;
-    let lit = match ty {
-        Type::Byte => Literal::i8_suffixed(n.as_i64().unwrap_or(0) as i8),
-        Type::Short => Literal::i16_suffixed(n.as_i64().unwrap_or(0) as i16),
-        Type::Integer => Literal::i32_suffixed(n.as_i64().unwrap_or(0) as i32),
-        Type::Long => Literal::i64_suffixed(n.as_i64().unwrap_or(0)),
-        Type::BigInteger => Literal::i128_suffixed(n.as_i64().unwrap_or(0) as i128),
-        Type::Float => Literal::f32_suffixed(n.as_f64().unwrap_or(0.0) as f32),
-        _ => Literal::f64_suffixed(n.as_f64().unwrap_or(0.0)),
-    };
-    quote!(#lit)
+/// A `serde_json::Value` built in place.
+fn document(v: &Value) -> TokenStream {
+    match v {
+        Value::Null => quote!(::serde_json::Value::Null),
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            let n = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => quote!(::serde_json::Number::from(#i)),
+                (None, Some(u), _) => quote!(::serde_json::Number::from(#u)),
+                (None, None, Some(f)) => quote!(::serde_json::Number::from_f64(#f).unwrap_or_else(|| 0.into())),
+                _ => quote!(::serde_json::Number::from(0)),
+            };
+            quote!(::serde_json::Value::Number(#n))
+        }
+        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
+        Value::Array(items) => {
+            let items = items.iter().map(document);
+            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(map) => {
+            let keys = map.keys();
+            let values = map.values().map(document);
+            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([
+                #((::std::string::String::from(#keys), #values)),*
+            ])))
+        }
+    }
 }
 
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
-pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
+pub fn structure(s: &Structure, always_validate: bool) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.path.builder_name());
     let builder_full = builder_path(&s.path);
@@ -316,15 +316,15 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
             if zero {
                 serde_parts.push(quote!(default));
             } else {
-                let fun = default_fn(s, f);
-                let fun_name = fun.to_string();
+                let fun_name = f.default_fn.clone().unwrap_or_default();
+                let fun = ident(&fun_name);
                 serde_parts.push(quote!(default = #fun_name));
                 let t = rust_type(&f.ty.ty);
                 default_fns.push(quote! {
                     fn #fun() -> #t { #expr }
                 });
             }
-        } else if !matches!(f.ty.ty, Type::Named(_)) {
+        } else if !matches!(f.ty.ty, Type::Named(..)) {
             // Client error correction: a missing required scalar decodes as its zero value.
             serde_parts.push(quote!(default));
         }
@@ -354,7 +354,7 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
             if zero {
                 quote!(#fname: self.#fname.unwrap_or_default(),)
             } else {
-                let fun = default_fn(s, f);
+                let fun = ident(f.default_fn.as_deref().unwrap_or_default());
                 quote!(#fname: self.#fname.unwrap_or_else(#fun),)
             }
         } else {
@@ -413,8 +413,8 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
     } else {
         format!(" Builds the [`{struct_label}`].")
     };
-    let error_impls = if s.error.is_some() { error_impls(s) } else { quote!() };
-    let validate = super::validators::for_structure(s, ir, always_validate);
+    let error_impls = s.error.as_ref().map(|e| error_impls(s, e)).unwrap_or_default();
+    let validate = super::validators::for_structure(s, always_validate);
     quote! {
         #docs
         #deprecated
@@ -464,44 +464,41 @@ pub fn structure(s: &Structure, ir: &Ir, always_validate: bool) -> TokenStream {
     }
 }
 
-/// `Display` and `std::error::Error` for error structures: they print their code and message.
-fn error_impls(s: &Structure) -> TokenStream {
+/// `CODE`, `FAULT`, `message()`, `Display` and `std::error::Error` for error structures: they print their code and
+/// message.
+fn error_impls(s: &Structure, e: &ErrorInfo) -> TokenStream {
     let name = ident(&s.path.name);
-    let code = crate::model::shape_name(&s.id);
-    let message =
-        s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message") && matches!(f.ty.ty, Type::String));
-    let (msg_fn, display) = match message {
-        Some(f) => {
-            let fname = ident(&f.name);
-            let get = if f.optional {
+    let code = &e.code;
+    let (get, display) = match &e.message {
+        Some(m) => {
+            let fname = ident(&m.field);
+            let get = if m.optional {
                 quote!(self.#fname.as_deref())
             } else {
                 quote!(::std::option::Option::Some(self.#fname.as_str()))
             };
-            (
-                quote! {
-                    /// The error message, if the service sent one.
-                    pub fn message(&self) -> ::std::option::Option<&str> { #get }
-                },
-                quote! {
-                    match self.message() {
-                        ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
-                        ::std::option::Option::None => f.write_str(Self::CODE),
-                    }
-                },
-            )
+            let display = quote! {
+                match self.message() {
+                    ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
+                    ::std::option::Option::None => f.write_str(Self::CODE),
+                }
+            };
+            (get, display)
         }
-        None => (
-            quote! {
-                /// The error message; this error has none in the model.
-                pub fn message(&self) -> ::std::option::Option<&str> { ::std::option::Option::None }
-            },
-            quote!(f.write_str(Self::CODE)),
-        ),
+        None => (quote!(::std::option::Option::None), quote!(f.write_str(Self::CODE))),
     };
-    let needs_msg_fn = !s.fields.iter().any(|f| crate::ident::unraw(&f.name) == "message");
-    let msg_fn = if needs_msg_fn { msg_fn } else { quote!() };
-    let fault = s.error.as_deref().unwrap_or("client");
+    let msg_fn = match (&e.message, e.message_method) {
+        (_, false) => quote!(),
+        (Some(_), true) => quote! {
+            /// The error message, if the service sent one.
+            pub fn message(&self) -> ::std::option::Option<&str> { #get }
+        },
+        (None, true) => quote! {
+            /// The error message; this error has none in the model.
+            pub fn message(&self) -> ::std::option::Option<&str> { #get }
+        },
+    };
+    let fault = e.fault.as_str();
     let code_doc = format!(" The error code on the wire: `{code}`.");
     quote! {
         impl #name {
@@ -700,8 +697,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 /// A union: one variant per member, plus `Unknown` for members added later.
-pub fn union(u: &Union, ir: &Ir) -> TokenStream {
-    let validate = super::validators::for_union(u, ir);
+pub fn union(u: &Union) -> TokenStream {
+    let validate = super::validators::for_union(u);
     let name = ident(&u.path.name);
     let docs = doc_attrs(&u.docs);
     let deprecated = deprecated_attr(&u.deprecated);
@@ -723,8 +720,8 @@ pub fn union(u: &Union, ir: &Ir) -> TokenStream {
                 let inner = if v.boxed { quote!(::std::boxed::Box<#value_ty>) } else { value_ty.clone() };
                 let borrow = if v.boxed { quote!(v.as_ref()) } else { quote!(v) };
                 variants.push(quote!(#vdocs #vdep #vname(#inner),));
-                let as_fn = format_ident!("as_{}", v.method);
-                let is_fn = format_ident!("is_{}", v.method);
+                let as_fn = ident(&v.as_method);
+                let is_fn = ident(&v.is_method);
                 let as_doc = format!(" The `{wire}` value, or `Err(self)` when the union holds another member.");
                 let is_doc = format!(" Whether the union holds `{wire}`.");
                 accessors.push(quote! {
@@ -749,7 +746,7 @@ pub fn union(u: &Union, ir: &Ir) -> TokenStream {
             }
             None => {
                 variants.push(quote!(#vdocs #vdep #vname,));
-                let is_fn = format_ident!("is_{}", v.method);
+                let is_fn = ident(&v.is_method);
                 let is_doc = format!(" Whether the union holds `{wire}`.");
                 accessors.push(quote! {
                     #[doc = #is_doc]

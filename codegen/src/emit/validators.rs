@@ -4,16 +4,15 @@
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Number;
 
 use super::{ident, str_lit, RustFile};
-use crate::ir::{Ir, Structure, Type, TypeRef, Union};
+use crate::ir::{Ir, LengthUnit, RangeCheck, Structure, Type, TypeRef, Union, UniqueCheck};
 
 /// `validate` and `validate_at` for a structure. Operation inputs always get `validate`, even with nothing to check.
-pub fn for_structure(s: &Structure, ir: &Ir, always: bool) -> TokenStream {
+pub fn for_structure(s: &Structure, always: bool) -> TokenStream {
     let name = ident(&s.path.name);
     let label = &s.path.name;
-    let needed = ir.validated.contains(&s.id);
+    let needed = s.validated;
     if !needed && !always {
         return quote!();
     }
@@ -21,11 +20,7 @@ pub fn for_structure(s: &Structure, ir: &Ir, always: bool) -> TokenStream {
     for f in &s.fields {
         let fname = ident(&f.name);
         let wire = &f.wire_name;
-        let checks = if ir.needs_validation(&f.ty) {
-            value_checks(quote!(v), &f.ty, &format_ident!("p"), f.sensitive, ir, 0)
-        } else {
-            quote!()
-        };
+        let checks = value_checks(quote!(v), &f.ty, &format_ident!("p"), f.sensitive, 0);
         // A member that is not optional in Rust is always present.
         let missing = if f.required && f.optional { quote!(out.required(&p);) } else { quote!() };
         if checks.is_empty() && missing.is_empty() {
@@ -87,8 +82,8 @@ lengths, ranges, patterns, unique items), and returns all violations at once."
 }
 
 /// `validate` and `validate_at` for a union that has something to check.
-pub fn for_union(u: &Union, ir: &Ir) -> TokenStream {
-    if !ir.validated.contains(&u.id) {
+pub fn for_union(u: &Union) -> TokenStream {
+    if !u.validated {
         return quote!();
     }
     let name = ident(&u.path.name);
@@ -96,12 +91,12 @@ pub fn for_union(u: &Union, ir: &Ir) -> TokenStream {
     let mut arms = Vec::new();
     for v in &u.variants {
         let Some(t) = &v.ty else { continue };
-        if !ir.needs_validation(t) {
+        if !t.checks.needed {
             continue;
         }
         let vname = ident(&v.name);
         let wire = &v.wire_name;
-        let checks = value_checks(quote!(v), t, &format_ident!("p"), u.sensitive || v.sensitive, ir, 0);
+        let checks = value_checks(quote!(v), t, &format_ident!("p"), u.sensitive || v.sensitive, 0);
         arms.push(quote! {
             #name::#vname(v) => {
                 let p = path.field(#wire);
@@ -137,18 +132,8 @@ fn opt_u64(v: Option<u64>) -> TokenStream {
     }
 }
 
-fn int_bound(n: &Option<Number>, is_min: bool) -> TokenStream {
-    let value = n.as_ref().and_then(|n| {
-        if let Some(i) = n.as_i64() {
-            return Some(i128::from(i));
-        }
-        if let Some(u) = n.as_u64() {
-            return Some(i128::from(u));
-        }
-        let f = n.as_f64()?;
-        Some(if is_min { f.ceil() } else { f.floor() } as i128)
-    });
-    match value {
+fn opt_i128(v: Option<i128>) -> TokenStream {
+    match v {
         Some(v) => {
             let lit = Literal::i128_suffixed(v);
             quote!(::std::option::Option::Some(#lit))
@@ -157,8 +142,8 @@ fn int_bound(n: &Option<Number>, is_min: bool) -> TokenStream {
     }
 }
 
-fn float_bound(n: &Option<Number>) -> TokenStream {
-    match n.as_ref().and_then(Number::as_f64) {
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
         Some(v) => {
             let lit = Literal::f64_suffixed(v);
             quote!(::std::option::Option::Some(#lit))
@@ -167,78 +152,59 @@ fn float_bound(n: &Option<Number>) -> TokenStream {
     }
 }
 
-/// Whether the items of a list can go into a `HashSet` as they are.
-fn hashable(t: &Type, ir: &Ir) -> bool {
-    match t {
-        Type::String | Type::Bool | Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => true,
-        Type::Blob | Type::Timestamp => true,
-        Type::Named(p) => ir.enums.iter().any(|e| &e.path == p),
-        _ => false,
+/// Checks for a value `v` (an expression of type `&T`) whose path is the variable `path`, as the IR decided them.
+fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, depth: usize) -> TokenStream {
+    let c = &t.checks;
+    if !c.needed {
+        return quote!();
     }
-}
-
-/// Checks for a value `v` (an expression of type `&T`) whose path is the variable `path`.
-fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, ir: &Ir, depth: usize) -> TokenStream {
-    let c = &t.constraints;
     let mut out = Vec::new();
-    let as_str = match &t.ty {
-        Type::String => Some(quote!(#v.as_str())),
-        Type::Named(_) if !c.enum_values.is_empty() => Some(quote!(#v.as_str())),
-        _ => None,
-    };
-    if let Some((min, max)) = c.length {
-        let (min, max) = (opt_u64(min), opt_u64(max));
-        let count = match &t.ty {
-            Type::String => None,
-            Type::Named(_) if as_str.is_some() => None,
-            Type::Blob => Some((quote!(#v.as_bytes().len()), "bytes")),
-            Type::List { .. } => Some((quote!(#v.len()), "items")),
-            Type::Map { .. } => Some((quote!(#v.len()), "entries")),
-            _ => None,
-        };
-        match (count, &as_str) {
-            (Some((n, unit)), _) => {
-                out.push(quote!(crate::validation::length_count(#n, #unit, #min, #max, &#path, out);))
+    if let Some(l) = c.length {
+        let (min, max) = (opt_u64(l.min), opt_u64(l.max));
+        out.push(match l.unit {
+            LengthUnit::Chars => quote!(crate::validation::length_str(#v.as_str(), #min, #max, &#path, out);),
+            LengthUnit::Bytes => {
+                quote!(crate::validation::length_count(#v.as_bytes().len(), "bytes", #min, #max, &#path, out);)
             }
-            (None, Some(s)) => out.push(quote!(crate::validation::length_str(#s, #min, #max, &#path, out);)),
-            (None, None) => {}
-        }
+            LengthUnit::Items => quote!(crate::validation::length_count(#v.len(), "items", #min, #max, &#path, out);),
+            LengthUnit::Entries => {
+                quote!(crate::validation::length_count(#v.len(), "entries", #min, #max, &#path, out);)
+            }
+        });
     }
-    if let Some((min, max)) = &c.range {
-        match &t.ty {
-            Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => {
-                let (lo, hi) = (int_bound(min, true), int_bound(max, false));
-                let value = if matches!(t.ty, Type::BigInteger) { quote!(*#v) } else { quote!(i128::from(*#v)) };
-                out.push(quote!(crate::validation::range_int(#value, #lo, #hi, #sensitive, &#path, out);));
-            }
-            Type::Float | Type::Double | Type::BigDecimal => {
-                let (lo, hi) = (float_bound(min), float_bound(max));
-                out.push(quote!(crate::validation::range_float(f64::from(*#v), #lo, #hi, #sensitive, &#path, out);));
-            }
-            _ => {}
+    match c.range {
+        Some(RangeCheck::Int { min, max, int_enum }) => {
+            let (lo, hi) = (opt_i128(min), opt_i128(max));
+            let value = match (&t.ty, int_enum) {
+                (_, true) => quote!(i128::from(#v.as_i32())),
+                (Type::BigInteger, false) => quote!(*#v),
+                _ => quote!(i128::from(*#v)),
+            };
+            out.push(quote!(crate::validation::range_int(#value, #lo, #hi, #sensitive, &#path, out);));
         }
+        Some(RangeCheck::Float { min, max }) => {
+            let (lo, hi) = (opt_f64(min), opt_f64(max));
+            out.push(quote!(crate::validation::range_float(f64::from(*#v), #lo, #hi, #sensitive, &#path, out);));
+        }
+        None => {}
     }
-    if let (Some(p), Some(s)) = (&c.pattern, &as_str) {
-        if let Some(name) = ir.pattern_name(p) {
-            let name = format_ident!("{}", name);
-            out.push(quote!(crate::validation::pattern(#s, &crate::patterns::#name, #sensitive, &#path, out);));
-        }
+    if let Some(name) = &c.pattern {
+        let name = format_ident!("{}", name);
+        out.push(quote!(crate::validation::pattern(#v.as_str(), &crate::patterns::#name, #sensitive, &#path, out);));
     }
-    if c.unique_items {
-        if let Type::List { member, sparse } = &t.ty {
-            if !*sparse && hashable(&member.ty, ir) {
-                out.push(quote!(crate::validation::unique_hash(#v, &#path, out);));
-            } else {
-                out.push(quote!(crate::validation::unique_json(#v, &#path, out);));
-            }
-        }
+    match c.unique {
+        Some(UniqueCheck::Hash) => out.push(quote!(crate::validation::unique_hash(#v, &#path, out);)),
+        Some(UniqueCheck::Json) => out.push(quote!(crate::validation::unique_json(#v, &#path, out);)),
+        None => {}
+    }
+    if c.nested {
+        out.push(quote!(#v.validate_at(&#path, out);));
     }
     match &t.ty {
-        Type::Named(_) if ir.validated.contains(&t.shape) => out.push(quote!(#v.validate_at(&#path, out);)),
-        Type::List { member, sparse } if ir.needs_validation(member) => {
+        Type::List { member, sparse } if member.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);
             let item = format_ident!("item{}", depth + 1);
-            let checks = value_checks(quote!(#item), member, &inner, sensitive, ir, depth + 1);
+            let checks = value_checks(quote!(#item), member, &inner, sensitive, depth + 1);
             let body =
                 if *sparse { quote!(if let ::std::option::Option::Some(#item) = #item { #checks }) } else { checks };
             out.push(quote! {
@@ -248,12 +214,12 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, ir: 
                 }
             });
         }
-        Type::Map { key, value, sparse } if ir.needs_validation(key) || ir.needs_validation(value) => {
+        Type::Map { key, value, sparse } if key.checks.needed || value.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);
             let k = format_ident!("key{}", depth + 1);
             let val = format_ident!("value{}", depth + 1);
-            let key_checks = value_checks(quote!(#k), key, &inner, sensitive, ir, depth + 1);
-            let value_checks_ts = value_checks(quote!(#val), value, &inner, sensitive, ir, depth + 1);
+            let key_checks = value_checks(quote!(#k), key, &inner, sensitive, depth + 1);
+            let value_checks_ts = value_checks(quote!(#val), value, &inner, sensitive, depth + 1);
             let value_body = if *sparse && !value_checks_ts.is_empty() {
                 quote!(if let ::std::option::Option::Some(#val) = #val { #value_checks_ts })
             } else {

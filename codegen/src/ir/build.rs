@@ -10,7 +10,7 @@ use crate::model::{shape_name, Aggregate, Member, Shape, ShapeId, SimpleType, Tr
 use crate::resolve::Resolved;
 use crate::{docs, ident};
 
-const UNIT: &str = "smithy.api#Unit";
+use crate::traits::{self, UNIT};
 
 /// Build the IR from a resolved model.
 pub fn build(resolved: &Resolved) -> Result<Ir> {
@@ -52,6 +52,7 @@ pub fn build(resolved: &Resolved) -> Result<Ir> {
         Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), validated: BTreeSet::new() };
     ir.patterns = super::checks::patterns(&ir)?;
     ir.validated = super::checks::validated(&ir);
+    super::checks::complete(&mut ir);
     Ok(ir)
 }
 
@@ -117,26 +118,44 @@ impl Builder<'_> {
                             ),
                         ));
                     }
-                    let path = TypePath { modules: modules_path.clone(), name: format!("{name}{suffix}") };
+                    let type_name = format!("{name}{suffix}");
+                    let path = TypePath {
+                        modules: modules_path.clone(),
+                        module: ident::type_module(&type_name),
+                        name: type_name,
+                    };
                     claim(&path, &t.target)?;
                     self.paths.insert(t.target.clone(), path);
                 }
             }
         }
+        // Each shared type is defined in a module of its own, named after it: two types may not share one.
+        let mut files: BTreeMap<(Vec<String>, String), ShapeId> = BTreeMap::new();
         for (id, shape) in self.resolved.shapes.iter() {
             if id == UNIT || self.paths.contains_key(id) {
                 continue;
             }
             let modules = match shape {
-                Shape::Structure(s) if s.traits.has("smithy.api#error") => vec!["types".to_owned(), "error".to_owned()],
+                Shape::Structure(s) if s.traits.has(traits::ERROR) => vec!["types".to_owned(), "error".to_owned()],
                 Shape::Structure(_) | Shape::Enum(_) | Shape::IntEnum(_) | Shape::Union(_) => vec!["types".to_owned()],
                 _ => continue,
             };
-            let path = TypePath { modules, name: ident::type_name(&self.renamed(id)) };
+            let name = ident::type_name(&self.renamed(id));
+            let path = TypePath { modules, module: ident::type_module(&name), name };
             claim(&path, id)?;
             // Builders share the module, so `XBuilder` must not be another type's name.
-            let builder = TypePath { modules: path.modules.clone(), name: path.builder_name() };
+            let builder = TypePath { name: path.builder_name(), ..path.clone() };
             claim(&builder, id)?;
+            if let Some(other) = files.insert((path.modules.clone(), path.file_stem().to_owned()), id.clone()) {
+                return Err(Error::at(
+                    shape_path(id),
+                    format!(
+                        "shapes `{other}` and `{id}` would both be defined in `crate::{}::{}`; rename one in the service's `rename` map",
+                        path.modules.join("::"),
+                        path.module
+                    ),
+                ));
+            }
             self.paths.insert(id.clone(), path);
         }
         Ok(())
@@ -214,6 +233,7 @@ impl Builder<'_> {
                     id: UNIT.to_owned(),
                     path: TypePath {
                         modules: vec!["operation".into(), module.clone()],
+                        module: ident::type_module(&format!("{type_base}{suffix}")),
                         name: format!("{type_base}{suffix}"),
                     },
                     docs: String::new(),
@@ -221,6 +241,7 @@ impl Builder<'_> {
                     sensitive: false,
                     deprecated: None,
                     error: None,
+                    validated: false,
                 }),
             }
         };
@@ -248,11 +269,16 @@ impl Builder<'_> {
                     "an error named `Unhandled` clashes with the generated variant",
                 ));
             }
+            let Some(Shape::Structure(shape)) = self.shapes().get(eid) else {
+                return Err(Error::at(shape_path(eid), "an operation's error must be a structure"));
+            };
             errors.push(ErrorRef {
                 id: eid.clone(),
                 code: shape_name(eid).to_owned(),
+                is_method: ident::is_method(shape_name(eid)),
                 variant,
                 path: self.paths[eid].clone(),
+                message_member: self.message_member(shape).map(str::to_owned),
             });
         }
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));
@@ -267,16 +293,24 @@ impl Builder<'_> {
                 ));
             }
         }
+        // The error enum's methods: `is_<code>` for each error, beside the ones it always has.
+        let mut methods: BTreeMap<&str, &str> =
+            ["code", "message", "is_unhandled", "parse"].iter().map(|m| (*m, "the generated error enum")).collect();
+        for e in &errors {
+            if let Some(other) = methods.insert(&e.is_method, &e.id) {
+                return Err(Error::at(
+                    shape_path(id),
+                    format!("the method `{}` for error `{}` clashes with {other}", e.is_method, e.id),
+                ));
+            }
+        }
         let paginated = self.paginated(id, &op.traits, &input, &output)?;
-        let has_items = paginated.as_ref().and_then(|p| p.items.as_deref()).is_some_and(|items| {
-            !items.contains('.')
-                && output.fields.iter().any(|f| f.wire_name == items && matches!(f.ty.ty, Type::List { .. }))
-        });
+        let [error, fluent_builder, paginator, items_paginator] = ident::operation_client_types(&type_base);
         let client_types = ClientTypes {
-            error: format!("{type_base}Error"),
-            fluent_builder: format!("{type_base}FluentBuilder"),
-            paginator: paginated.as_ref().map(|_| format!("{type_base}Paginator")),
-            items_paginator: has_items.then(|| format!("{type_base}ItemsPaginator")),
+            error,
+            fluent_builder,
+            paginator: paginated.as_ref().map(|_| paginator),
+            items_paginator: paginated.as_ref().and_then(|p| p.items.as_ref()).map(|_| items_paginator),
         };
         let taken = [&input.path.name, &output.path.name, &input.path.builder_name(), &output.path.builder_name()];
         let ours = [
@@ -307,35 +341,75 @@ impl Builder<'_> {
     }
 
     fn paginated(&self, id: &str, traits: &Traits, input: &Structure, output: &Structure) -> Result<Option<Paginated>> {
-        let Some(p) = traits.get("smithy.api#paginated") else { return Ok(None) };
-        let defaults = self.resolved.service.traits.get("smithy.api#paginated");
-        let field =
-            |k: &str| p.get(k).or_else(|| defaults.and_then(|d| d.get(k))).and_then(Value::as_str).map(str::to_owned);
-        let (Some(input_token), Some(output_token)) = (field("inputToken"), field("outputToken")) else {
+        let Some(p) = traits::paginated(traits, &self.resolved.service.traits) else { return Ok(None) };
+        let (Some(input_token), Some(output_token)) = (p.input_token, p.output_token) else {
             return Ok(None);
         };
-        let at = format!("{}.traits[\"smithy.api#paginated\"]", shape_path(id));
-        let has = |s: &Structure, m: &str| s.fields.iter().any(|f| f.wire_name == m);
-        if !has(input, &input_token) {
-            return Err(Error::at(at, format!("inputToken `{input_token}` is not a member of the input")));
+        let at = traits::path(&shape_path(id), traits::PAGINATED);
+        let member = |name: &str, what: &str| -> Result<MemberRef> {
+            let f = input
+                .fields
+                .iter()
+                .find(|f| f.wire_name == name)
+                .ok_or_else(|| Error::at(&at, format!("{what} `{name}` is not a member of the input")))?;
+            Ok(MemberRef {
+                wire_name: f.wire_name.clone(),
+                name: f.name.clone(),
+                setter: f.setter.clone(),
+                getter: f.getter.clone(),
+                ty: f.ty.ty.clone(),
+            })
+        };
+        let input_token = member(&input_token, "inputToken")?;
+        if input_token.ty != Type::String {
+            return Err(Error::at(&at, format!("inputToken `{}` is not a string", input_token.wire_name)));
         }
-        // Output paths may be nested (`a.b`); only the first segment is checked.
-        if !has(output, output_token.split('.').next().unwrap_or("")) {
-            return Err(Error::at(at, format!("outputToken `{output_token}` is not a member of the output")));
+        let page_size = p.page_size.as_deref().map(|ps| member(ps, "pageSize")).transpose()?;
+        let (token_steps, token_ty) = self.output_path(output, &output_token, "outputToken", &at)?;
+        if token_ty != Type::String {
+            return Err(Error::at(&at, format!("outputToken `{output_token}` is not a string")));
         }
-        let items = field("items");
-        if let Some(items) = &items {
-            if !has(output, items.split('.').next().unwrap_or("")) {
-                return Err(Error::at(at, format!("items `{items}` is not a member of the output")));
+        let items = match p.items {
+            Some(items) => {
+                let (path, collection) = self.output_path(output, &items, "items", &at)?;
+                if !matches!(collection, Type::List { .. } | Type::Map { .. }) {
+                    return Err(Error::at(&at, format!("items `{items}` is not a list or a map")));
+                }
+                Some(Items { path_text: items, path, collection })
             }
-        }
-        let page_size = field("pageSize");
-        if let Some(ps) = &page_size {
-            if !has(input, ps) {
-                return Err(Error::at(at, format!("pageSize `{ps}` is not a member of the input")));
+            None => None,
+        };
+        Ok(Some(Paginated {
+            input_token,
+            output_token_path: output_token,
+            output_token: token_steps,
+            items,
+            page_size,
+        }))
+    }
+
+    /// The steps of a dotted member path from an operation's output (`Result.NextToken`), and the type it reaches.
+    fn output_path(&self, output: &Structure, path: &str, what: &str, at: &str) -> Result<(Vec<PathStep>, Type)> {
+        let mut steps = Vec::new();
+        let mut current = output.clone();
+        let mut segments = path.split('.').peekable();
+        while let Some(segment) = segments.next() {
+            let Some(f) = current.fields.iter().find(|f| f.wire_name == segment) else {
+                return Err(Error::at(at, format!("{what} `{path}`: `{segment}` is not a member of `{}`", current.id)));
+            };
+            steps.push(PathStep { field: f.name.clone(), optional: f.optional, boxed: f.boxed });
+            if segments.peek().is_none() {
+                return Ok((steps, f.ty.ty.clone()));
             }
+            let next = match (&f.ty.ty, self.shapes().get(&f.ty.shape)) {
+                (Type::Named(_, NamedKind::Structure), Some(Shape::Structure(s))) => {
+                    self.structure(&f.ty.shape, s, self.paths[&f.ty.shape].clone())?
+                }
+                _ => return Err(Error::at(at, format!("{what} `{path}`: `{segment}` is not a structure"))),
+            };
+            current = next;
         }
-        Ok(Some(Paginated { input_token, output_token, items, page_size }))
+        Err(Error::at(at, format!("{what} is empty")))
     }
 
     fn structure(&self, id: &ShapeId, s: &Aggregate, path: TypePath) -> Result<Structure> {
@@ -356,22 +430,52 @@ impl Builder<'_> {
             }
             fields.push(field);
         }
-        let error = s.traits.get("smithy.api#error").and_then(Value::as_str).map(str::to_owned);
-        if s.traits.has("smithy.api#error") && error.is_none() {
-            return Err(Error::at(
-                format!("{}.traits[\"smithy.api#error\"]", shape_path(id)),
-                "@error must be \"client\" or \"server\"",
-            ));
-        }
+        let error = match traits::error(&s.traits, &shape_path(id))? {
+            Some(fault) => {
+                let message = self.message_member(s).and_then(|wire| fields.iter().find(|f| f.wire_name == wire));
+                let message = message.map(|f| MessageField {
+                    wire_name: f.wire_name.clone(),
+                    field: f.name.clone(),
+                    optional: f.optional,
+                });
+                // A member whose field is `message` but is not the message would clash with `message()`.
+                if let Some(f) = fields.iter().find(|f| f.name == "message") {
+                    if message.as_ref().is_none_or(|m| m.field != f.name) {
+                        return Err(Error::at(
+                            member_path(id, &f.wire_name),
+                            format!(
+                                "member `{}` of error `{id}` is not a string but would be its `message()`",
+                                f.wire_name
+                            ),
+                        ));
+                    }
+                }
+                let message_method = message.as_ref().is_none_or(|m| m.field != "message");
+                Some(ErrorInfo { code: shape_name(id).to_owned(), fault, message, message_method })
+            }
+            None => None,
+        };
         Ok(Structure {
             id: id.clone(),
             path,
             docs: shape_docs(id, &s.traits),
             fields,
-            sensitive: s.traits.has("smithy.api#sensitive"),
+            sensitive: s.traits.has(traits::SENSITIVE),
             deprecated: deprecated(&s.traits),
             error,
+            validated: false,
         })
+    }
+
+    /// The message member of an error structure: a string member named `message` in any letter case.
+    fn message_member<'s>(&self, s: &'s Aggregate) -> Option<&'s str> {
+        s.members
+            .iter()
+            .find(|(wire, m)| {
+                wire.eq_ignore_ascii_case("message")
+                    && matches!(self.shapes().get(&m.target), Some(Shape::Simple(t)) if t.kind == SimpleType::String)
+            })
+            .map(|(wire, _)| wire.as_str())
     }
 
     fn field(&self, owner: &ShapeId, wire: &str, member: &Member) -> Result<Field> {
@@ -379,20 +483,22 @@ impl Builder<'_> {
         let (setter, getter) = ident::setter_getter(&name);
         let ty = self.type_ref(&member.target, &member.traits, &member_path(owner, wire))?;
         let target_traits = self.shapes()[&member.target].traits();
-        let required = member.traits.has("smithy.api#required");
-        let client_optional = member.traits.has("smithy.api#clientOptional");
-        let default = member
-            .traits
-            .get("smithy.api#default")
-            .or_else(|| target_traits.get("smithy.api#default"))
-            .filter(|v| !v.is_null())
-            .cloned();
-        let optional = client_optional || !(required || default.is_some());
-        let default = if optional { None } else { default };
-        if let Some(d) = &default {
-            check_default(&ty, d)
-                .map_err(|m| Error::at(format!("{}.traits[\"smithy.api#default\"]", member_path(owner, wire)), m))?;
-        }
+        let required = member.traits.has(traits::REQUIRED);
+        let client_optional = member.traits.has(traits::CLIENT_OPTIONAL);
+        let raw_default = traits::default(&member.traits, target_traits);
+        let optional = client_optional || !(required || raw_default.is_some());
+        let raw_default = if optional { None } else { raw_default };
+        let default = match raw_default {
+            Some(d) => Some(
+                typed_default(&ty, d)
+                    .map_err(|m| Error::at(traits::path(&member_path(owner, wire), traits::DEFAULT), m))?,
+            ),
+            None => None,
+        };
+        let default_fn = match &default {
+            Some(d) if *d != DefaultValue::Zero => Some(ident::default_fn(&self.type_module_of(owner), &name)),
+            _ => None,
+        };
         let mut docs = member
             .traits
             .documentation()
@@ -403,7 +509,7 @@ impl Builder<'_> {
             docs = format!("The `{wire}` member.");
         }
         append_constraint_docs(&mut docs, &ty, required);
-        if let Some(d) = &default {
+        if let Some(d) = raw_default {
             docs.push_str(&format!("{}*Default:* `{d}`.", if docs.contains("\n\n*") { " " } else { "\n\n" }));
         }
         Ok(Field {
@@ -417,14 +523,15 @@ impl Builder<'_> {
             default,
             sensitive: self.is_sensitive(&member.target, &member.traits),
             deprecated: deprecated(&member.traits),
-            idempotency_token: member.traits.has("smithy.api#idempotencyToken"),
+            idempotency_token: member.traits.has(traits::IDEMPOTENCY_TOKEN),
+            default_fn,
             ty,
             name,
         })
     }
 
     fn is_sensitive(&self, target: &str, member_traits: &Traits) -> bool {
-        if member_traits.has("smithy.api#sensitive") {
+        if member_traits.has(traits::SENSITIVE) {
             return true;
         }
         let mut seen = BTreeSet::new();
@@ -434,7 +541,7 @@ impl Builder<'_> {
                 continue;
             }
             let Some(shape) = self.shapes().get(&id) else { continue };
-            if shape.traits().has("smithy.api#sensitive") {
+            if shape.traits().has(traits::SENSITIVE) {
                 return true;
             }
             match shape {
@@ -457,10 +564,7 @@ impl Builder<'_> {
         let ty = match shape {
             Shape::Simple(s) => {
                 if s.kind == SimpleType::Timestamp {
-                    let fmt = member_traits
-                        .get("smithy.api#timestampFormat")
-                        .or_else(|| s.traits.get("smithy.api#timestampFormat"))
-                        .and_then(Value::as_str);
+                    let fmt = traits::timestamp_format(member_traits, &s.traits);
                     if let Some(f) = fmt.filter(|f| *f != "epoch-seconds") {
                         return Err(Error::at(
                             at,
@@ -486,16 +590,18 @@ impl Builder<'_> {
             }
             Shape::Enum(a) | Shape::IntEnum(a) => {
                 constraints.enum_values = a.members.iter().map(|(n, m)| crate::model::enum_value(n, m)).collect();
-                Type::Named(self.paths[target].clone())
+                let kind = if matches!(shape, Shape::Enum(_)) { NamedKind::Enum } else { NamedKind::IntEnum };
+                Type::Named(self.paths[target].clone(), kind)
             }
-            Shape::Structure(_) | Shape::Union(_) => Type::Named(self.paths[target].clone()),
+            Shape::Structure(_) => Type::Named(self.paths[target].clone(), NamedKind::Structure),
+            Shape::Union(_) => Type::Named(self.paths[target].clone(), NamedKind::Union),
             Shape::List(l) => Type::List {
                 member: Box::new(self.type_ref(
                     &l.member.target,
                     &l.member.traits,
                     &format!("{}.member", shape_path(target)),
                 )?),
-                sparse: l.traits.has("smithy.api#sparse"),
+                sparse: l.traits.has(traits::SPARSE),
             },
             Shape::Map(m) => Type::Map {
                 key: Box::new(self.type_ref(&m.key.target, &m.key.traits, &format!("{}.key", shape_path(target)))?),
@@ -504,13 +610,19 @@ impl Builder<'_> {
                     &m.value.traits,
                     &format!("{}.value", shape_path(target)),
                 )?),
-                sparse: m.traits.has("smithy.api#sparse"),
+                sparse: m.traits.has(traits::SPARSE),
             },
             other => {
                 return Err(Error::at(at, format!("a {} cannot be a member target", other.type_name())));
             }
         };
-        Ok(TypeRef { shape: target.clone(), ty, constraints })
+        let checks = super::checks::decide(&ty, &constraints, at)?;
+        Ok(TypeRef { shape: target.clone(), ty, constraints, checks })
+    }
+
+    /// The module of the type a shape becomes (used to name the private functions of its file).
+    fn type_module_of(&self, id: &ShapeId) -> String {
+        self.paths.get(id).map_or_else(|| ident::type_module(&ident::type_name(shape_name(id))), |p| p.module.clone())
     }
 
     fn enumeration(&self, id: &ShapeId, a: &Aggregate, int: bool) -> Result<Enum> {
@@ -519,7 +631,7 @@ impl Builder<'_> {
         let mut values: BTreeMap<String, String> = BTreeMap::new();
         for (member_name, m) in &a.members {
             let at = member_path(id, member_name);
-            let value = match (int, m.traits.get("smithy.api#enumValue")) {
+            let value = match (int, m.traits.get(traits::ENUM_VALUE)) {
                 (false, None) => Value::String(member_name.clone()),
                 (false, Some(Value::String(s))) => Value::String(s.clone()),
                 (true, Some(Value::Number(n))) if n.as_i64().is_some_and(|v| i32::try_from(v).is_ok()) => {
@@ -578,6 +690,7 @@ impl Builder<'_> {
                 ));
             }
             let ty = if m.target == UNIT { None } else { Some(self.type_ref(&m.target, &m.traits, &at)?) };
+            let (as_method, is_method) = ident::union_accessors(wire);
             let mut docs = m
                 .traits
                 .documentation()
@@ -592,7 +705,8 @@ impl Builder<'_> {
             }
             variants.push(UnionVariant {
                 wire_name: wire.clone(),
-                method: ident::unraw(&ident::field_name(wire)).trim_end_matches('_').to_owned(),
+                as_method,
+                is_method,
                 name,
                 docs,
                 boxed: self.boxed.contains(&(id.clone(), wire.clone())),
@@ -605,9 +719,10 @@ impl Builder<'_> {
             id: id.clone(),
             path: self.paths[id].clone(),
             docs: shape_docs(id, &a.traits),
-            sensitive: a.traits.has("smithy.api#sensitive"),
+            sensitive: a.traits.has(traits::SENSITIVE),
             deprecated: deprecated(&a.traits),
             variants,
+            validated: false,
         })
     }
 }
@@ -654,9 +769,7 @@ fn append_constraint_docs(docs: &mut String, ty: &TypeRef, required: bool) {
 }
 
 fn deprecated(traits: &Traits) -> Option<Deprecated> {
-    let d = traits.get("smithy.api#deprecated")?;
-    let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_owned);
-    Some(Deprecated { message: s("message"), since: s("since") })
+    traits::deprecated(traits).map(|(message, since)| Deprecated { message, since })
 }
 
 impl Constraints {
@@ -674,41 +787,18 @@ impl Constraints {
     }
 }
 
-fn constraints_of(traits: &Traits, at: &str) -> Result<Constraints> {
-    let mut c = Constraints::default();
-    if let Some(l) = traits.get("smithy.api#length") {
-        let get = |k: &str| -> Result<Option<u64>> {
-            match l.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => v.as_u64().map(Some).ok_or_else(|| {
-                    Error::at(format!("{at}.traits[\"smithy.api#length\"].{k}"), "must be a non-negative integer")
-                }),
-            }
-        };
-        c.length = Some((get("min")?, get("max")?));
-    }
-    if let Some(r) = traits.get("smithy.api#range") {
-        let get = |k: &str| -> Result<Option<serde_json::Number>> {
-            match r.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::Number(n)) => Ok(Some(n.clone())),
-                Some(_) => Err(Error::at(format!("{at}.traits[\"smithy.api#range\"].{k}"), "must be a number")),
-            }
-        };
-        c.range = Some((get("min")?, get("max")?));
-    }
-    if let Some(p) = traits.get("smithy.api#pattern") {
-        c.pattern = Some(
-            p.as_str()
-                .ok_or_else(|| Error::at(format!("{at}.traits[\"smithy.api#pattern\"]"), "must be a string"))?
-                .to_owned(),
-        );
-    }
-    c.unique_items = traits.has("smithy.api#uniqueItems");
-    Ok(c)
+fn constraints_of(t: &Traits, at: &str) -> Result<Constraints> {
+    Ok(Constraints {
+        length: traits::length(t, at)?.map(|l| (l.min, l.max)),
+        range: traits::range(t, at)?.map(|r| (r.min, r.max)),
+        pattern: traits::pattern(t, at)?,
+        unique_items: t.has(traits::UNIQUE_ITEMS),
+        enum_values: Vec::new(),
+    })
 }
 
-fn check_default(tr: &TypeRef, v: &Value) -> std::result::Result<(), String> {
+/// A `@default` value checked against the member's type.
+fn typed_default(tr: &TypeRef, v: &Value) -> std::result::Result<DefaultValue, String> {
     let values = &tr.constraints.enum_values;
     if !values.is_empty() {
         let text = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
@@ -716,19 +806,45 @@ fn check_default(tr: &TypeRef, v: &Value) -> std::result::Result<(), String> {
             return Err(format!("default value {v} is not one of the enum's values ({})", values.join(", ")));
         }
     }
-    let ok = match &tr.ty {
-        Type::String | Type::Blob => v.is_string(),
-        Type::Named(_) => v.is_string() || v.is_number() || v.as_object().is_some_and(|o| o.is_empty()),
-        Type::Bool => v.is_boolean(),
-        Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => v.is_i64() || v.is_u64(),
-        Type::Float | Type::Double | Type::BigDecimal | Type::Timestamp => v.is_number(),
-        Type::Document => true,
-        Type::List { .. } => v.as_array().is_some_and(|a| a.is_empty()),
-        Type::Map { .. } => v.as_object().is_some_and(|o| o.is_empty()),
+    let bad = || format!("default value {v} does not fit the member's type");
+    let int = |min: i64, max: i64| -> std::result::Result<DefaultValue, String> {
+        match v.as_i64() {
+            Some(0) => Ok(DefaultValue::Zero),
+            Some(n) if (min..=max).contains(&n) => Ok(DefaultValue::Int(n)),
+            _ => Err(bad()),
+        }
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("default value {v} does not fit the member's type"))
+    let float = |n: &serde_json::Number| match n.as_f64() {
+        Some(0.0) => DefaultValue::Zero,
+        Some(f) => DefaultValue::Float(f),
+        None => DefaultValue::Zero,
+    };
+    match (&tr.ty, v) {
+        (Type::Document, v) => Ok(DefaultValue::Document(v.clone())),
+        (Type::Bool, Value::Bool(false)) => Ok(DefaultValue::Zero),
+        (Type::Bool, Value::Bool(true)) => Ok(DefaultValue::Bool(true)),
+        (Type::Byte, Value::Number(_)) => int(i8::MIN.into(), i8::MAX.into()),
+        (Type::Short, Value::Number(_)) => int(i16::MIN.into(), i16::MAX.into()),
+        (Type::Integer, Value::Number(_)) => int(i32::MIN.into(), i32::MAX.into()),
+        (Type::Long | Type::BigInteger, Value::Number(_)) => int(i64::MIN, i64::MAX),
+        (Type::Float | Type::Double | Type::BigDecimal, Value::Number(n)) => Ok(float(n)),
+        (Type::Timestamp, Value::Number(n)) => Ok(match float(n) {
+            DefaultValue::Float(f) => DefaultValue::Timestamp(f),
+            zero => zero,
+        }),
+        (Type::String, Value::String(s)) if s.is_empty() => Ok(DefaultValue::Zero),
+        (Type::String, Value::String(s)) => Ok(DefaultValue::String(s.clone())),
+        (Type::Blob, Value::String(s)) => match traits::base64_decode(s) {
+            Some(bytes) if bytes.is_empty() => Ok(DefaultValue::Zero),
+            Some(bytes) => Ok(DefaultValue::Blob(bytes)),
+            None => Err(format!("default value {v} is not valid base64")),
+        },
+        (Type::Named(_, NamedKind::Enum), Value::String(s)) => Ok(DefaultValue::Enum(s.clone())),
+        (Type::Named(_, NamedKind::IntEnum), Value::Number(n)) => {
+            n.as_i64().and_then(|n| i32::try_from(n).ok()).map(DefaultValue::IntEnum).ok_or_else(bad)
+        }
+        (Type::List { .. }, Value::Array(a)) if a.is_empty() => Ok(DefaultValue::Zero),
+        (Type::Map { .. }, Value::Object(o)) if o.is_empty() => Ok(DefaultValue::Zero),
+        _ => Err(bad()),
     }
 }

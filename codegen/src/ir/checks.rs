@@ -1,4 +1,5 @@
-//! Validation decisions: the patterns that need a static, and which values have anything to check.
+//! Validation decisions, made once: what each constraint checks on each value (and which constraint is misplaced),
+//! the patterns that need a static, and which values have anything to check at all.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,32 +71,125 @@ pub(super) fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
     Ok(defs)
 }
 
-/// Whether values of this type have anything to check, given the validated named types and the patterns that
-/// match every string.
-fn needs_validation(t: &TypeRef, validated: &BTreeSet<ShapeId>, patterns: &[PatternDef]) -> bool {
-    let c = &t.constraints;
-    let real_pattern =
-        c.pattern.as_deref().is_some_and(|p| patterns.iter().any(|d| d.plan.original == p && !d.plan.is_trivial()));
-    if c.length.is_some() || c.range.is_some() || c.unique_items || real_pattern {
+/// The checks a value's constraints imply for its type; a constraint the type cannot carry is an error at `at`.
+pub(super) fn decide(ty: &Type, c: &Constraints, at: &str) -> Result<Checks> {
+    let kind = type_kind(ty);
+    let misplaced =
+        |trait_name: &str, applies: &str| Error::at(at, format!("`@{trait_name}` applies to {applies}, not to {kind}"));
+    let length = match c.length {
+        None => None,
+        Some((min, max)) => {
+            let unit = match ty {
+                Type::String | Type::Named(_, NamedKind::Enum) => LengthUnit::Chars,
+                Type::Blob => LengthUnit::Bytes,
+                Type::List { .. } => LengthUnit::Items,
+                Type::Map { .. } => LengthUnit::Entries,
+                _ => return Err(misplaced("length", "strings, blobs, lists and maps")),
+            };
+            Some(LengthCheck { unit, min, max })
+        }
+    };
+    let range = match &c.range {
+        None => None,
+        Some((min, max)) => Some(match ty {
+            Type::Byte
+            | Type::Short
+            | Type::Integer
+            | Type::Long
+            | Type::BigInteger
+            | Type::Named(_, NamedKind::IntEnum) => RangeCheck::Int {
+                min: min.as_ref().and_then(|n| int_bound(n, true)),
+                max: max.as_ref().and_then(|n| int_bound(n, false)),
+                int_enum: matches!(ty, Type::Named(..)),
+            },
+            Type::Float | Type::Double | Type::BigDecimal => RangeCheck::Float {
+                min: min.as_ref().and_then(serde_json::Number::as_f64),
+                max: max.as_ref().and_then(serde_json::Number::as_f64),
+            },
+            _ => return Err(misplaced("range", "numbers")),
+        }),
+    };
+    if c.pattern.is_some() && !matches!(ty, Type::String | Type::Named(_, NamedKind::Enum)) {
+        return Err(misplaced("pattern", "strings"));
+    }
+    let unique = match (c.unique_items, ty) {
+        (false, _) => None,
+        (true, Type::List { member, sparse: false }) if hashable(&member.ty) => Some(UniqueCheck::Hash),
+        (true, Type::List { .. }) => Some(UniqueCheck::Json),
+        (true, _) => return Err(misplaced("uniqueItems", "lists")),
+    };
+    Ok(Checks { length, range, pattern: None, unique, nested: false, needed: false })
+}
+
+/// How an error message names a type.
+fn type_kind(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "a string",
+        Type::Bool => "a boolean",
+        Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => "an integer",
+        Type::Float | Type::Double | Type::BigDecimal => "a float",
+        Type::Timestamp => "a timestamp",
+        Type::Blob => "a blob",
+        Type::Document => "a document",
+        Type::Named(_, NamedKind::Structure) => "a structure",
+        Type::Named(_, NamedKind::Union) => "a union",
+        Type::Named(_, NamedKind::Enum) => "an enum",
+        Type::Named(_, NamedKind::IntEnum) => "an int enum",
+        Type::List { .. } => "a list",
+        Type::Map { .. } => "a map",
+    }
+}
+
+/// An integer bound; a fractional one is rounded inwards (up for a minimum, down for a maximum).
+fn int_bound(n: &serde_json::Number, is_min: bool) -> Option<i128> {
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    let f = n.as_f64()?;
+    Some(if is_min { f.ceil() } else { f.floor() } as i128)
+}
+
+/// Whether list items can go into a `HashSet` as they are.
+fn hashable(t: &Type) -> bool {
+    matches!(
+        t,
+        Type::String
+            | Type::Bool
+            | Type::Byte
+            | Type::Short
+            | Type::Integer
+            | Type::Long
+            | Type::BigInteger
+            | Type::Blob
+            | Type::Timestamp
+            | Type::Named(_, NamedKind::Enum | NamedKind::IntEnum)
+    )
+}
+
+/// Whether values of this type have anything to check, given the validated named types and the patterns in use.
+fn needed(t: &TypeRef, validated: &BTreeSet<ShapeId>, patterns: &[PatternDef]) -> bool {
+    let c = &t.checks;
+    let real_pattern = t.constraints.pattern.as_deref().is_some_and(|p| pattern_name(patterns, p).is_some());
+    if c.length.is_some() || c.range.is_some() || c.unique.is_some() || real_pattern {
         return true;
     }
     match &t.ty {
-        Type::Named(_) => validated.contains(&t.shape),
-        Type::List { member, .. } => needs_validation(member, validated, patterns),
-        Type::Map { key, value, .. } => {
-            needs_validation(key, validated, patterns) || needs_validation(value, validated, patterns)
-        }
+        Type::Named(..) => validated.contains(&t.shape),
+        Type::List { member, .. } => needed(member, validated, patterns),
+        Type::Map { key, value, .. } => needed(key, validated, patterns) || needed(value, validated, patterns),
         _ => false,
     }
 }
 
-impl Ir {
-    /// Whether values of this type have anything to check.
-    pub fn needs_validation(&self, t: &TypeRef) -> bool {
-        needs_validation(t, &self.validated, &self.patterns)
-    }
+/// The static name of a pattern; `None` when the pattern matches every string and needs no check.
+fn pattern_name<'p>(patterns: &'p [PatternDef], pattern: &str) -> Option<&'p str> {
+    patterns.iter().find(|p| p.plan.original == pattern && !p.plan.is_trivial()).map(|p| p.name.as_str())
 }
 
+/// Structures and unions that have something to validate, themselves or below (a fixpoint over the IR).
 pub(super) fn validated(ir: &Ir) -> BTreeSet<ShapeId> {
     let mut set = BTreeSet::new();
     let structs: Vec<&Structure> =
@@ -103,12 +197,12 @@ pub(super) fn validated(ir: &Ir) -> BTreeSet<ShapeId> {
     loop {
         let before = set.len();
         for s in &structs {
-            if s.fields.iter().any(|f| (f.required && f.optional) || needs_validation(&f.ty, &set, &ir.patterns)) {
+            if s.fields.iter().any(|f| (f.required && f.optional) || needed(&f.ty, &set, &ir.patterns)) {
                 set.insert(s.id.clone());
             }
         }
         for u in &ir.unions {
-            if u.variants.iter().any(|v| v.ty.as_ref().is_some_and(|t| needs_validation(t, &set, &ir.patterns))) {
+            if u.variants.iter().any(|v| v.ty.as_ref().is_some_and(|t| needed(t, &set, &ir.patterns))) {
                 set.insert(u.id.clone());
             }
         }
@@ -116,4 +210,41 @@ pub(super) fn validated(ir: &Ir) -> BTreeSet<ShapeId> {
             return set;
         }
     }
+}
+
+/// Fill in what needed the whole IR: each value's pattern static, whether it is a validated structure or union, and
+/// whether it has anything to check.
+pub(super) fn complete(ir: &mut Ir) {
+    fn fill(t: &mut TypeRef, validated: &BTreeSet<ShapeId>, patterns: &[PatternDef]) {
+        match &mut t.ty {
+            Type::List { member, .. } => fill(member, validated, patterns),
+            Type::Map { key, value, .. } => {
+                fill(key, validated, patterns);
+                fill(value, validated, patterns);
+            }
+            _ => {}
+        }
+        t.checks.pattern = t.constraints.pattern.as_deref().and_then(|p| pattern_name(patterns, p)).map(str::to_owned);
+        t.checks.nested = matches!(t.ty, Type::Named(..)) && validated.contains(&t.shape);
+        t.checks.needed = needed(t, validated, patterns);
+    }
+    let validated = std::mem::take(&mut ir.validated);
+    let patterns = std::mem::take(&mut ir.patterns);
+    let structs = ir.operations.iter_mut().flat_map(|o| [&mut o.input, &mut o.output]);
+    for s in structs.chain(&mut ir.structures).chain(&mut ir.errors) {
+        s.validated = validated.contains(&s.id);
+        for f in &mut s.fields {
+            fill(&mut f.ty, &validated, &patterns);
+        }
+    }
+    for u in &mut ir.unions {
+        u.validated = validated.contains(&u.id);
+        for v in &mut u.variants {
+            if let Some(t) = &mut v.ty {
+                fill(t, &validated, &patterns);
+            }
+        }
+    }
+    ir.validated = validated;
+    ir.patterns = patterns;
 }

@@ -54,11 +54,6 @@ pub struct PatternDef {
 }
 
 impl Ir {
-    /// The static name of a pattern; `None` when the pattern matches every string and needs no check.
-    pub fn pattern_name(&self, pattern: &str) -> Option<&str> {
-        self.patterns.iter().find(|p| p.plan.original == pattern && !p.plan.is_trivial()).map(|p| p.name.as_str())
-    }
-
     /// Lines reporting each pattern the generator had to interpret, by shape id.
     pub fn pattern_report(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -124,13 +119,33 @@ pub struct TypePath {
     pub modules: Vec<String>,
     /// The type name.
     pub name: String,
+    /// The private module (and file) that defines a shared type, e.g. `parameter` for `types::Parameter`.
+    pub module: String,
 }
 
 impl TypePath {
     /// The builder type's name: `NameBuilder` (`SelfBuilder` for `Self_`).
     pub fn builder_name(&self) -> String {
-        format!("{}Builder", self.name.trim_end_matches('_'))
+        crate::ident::builder_name(&self.name)
     }
+
+    /// The defining file's stem (`type` for the module `r#type`).
+    pub fn file_stem(&self) -> &str {
+        crate::ident::unraw(&self.module)
+    }
+}
+
+/// What kind of generated type a [`Type::Named`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    /// A structure.
+    Structure,
+    /// A string enum.
+    Enum,
+    /// An int enum.
+    IntEnum,
+    /// A union.
+    Union,
 }
 
 /// One operation.
@@ -152,7 +167,7 @@ pub struct Operation {
     pub output: Structure,
     /// Errors the operation declares, sorted by variant name.
     pub errors: Vec<ErrorRef>,
-    /// `@paginated` details.
+    /// `@paginated`, with its members resolved.
     pub paginated: Option<Paginated>,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
@@ -182,21 +197,64 @@ pub struct ErrorRef {
     pub code: String,
     /// Variant name in the operation's error enum.
     pub variant: String,
+    /// The error enum's `is_<code>` method.
+    pub is_method: String,
     /// Path of the error structure.
     pub path: TypePath,
+    /// The wire name of the error structure's message member, if it has one.
+    pub message_member: Option<String>,
 }
 
-/// Pagination of an operation (`@paginated`, merged with the service's defaults).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Pagination of an operation (`@paginated`, merged with the service's defaults), every member path resolved.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Paginated {
-    /// Input member carrying the token.
-    pub input_token: String,
-    /// Output member carrying the next token.
-    pub output_token: String,
-    /// Output member holding the items, if any.
-    pub items: Option<String>,
-    /// Input member limiting the page size, if any.
-    pub page_size: Option<String>,
+    /// The input member carrying the token (a string).
+    pub input_token: MemberRef,
+    /// The output path of the next token, as written in the model (`NextToken`, `Result.NextToken`).
+    pub output_token_path: String,
+    /// The steps from the output to the next token (a string).
+    pub output_token: Vec<PathStep>,
+    /// The items of each page, when the model names them.
+    pub items: Option<Items>,
+    /// The input member limiting the page size.
+    pub page_size: Option<MemberRef>,
+}
+
+/// A member of an operation's input, by its Rust names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRef {
+    /// The wire name.
+    pub wire_name: String,
+    /// The field.
+    pub name: String,
+    /// The builder setter.
+    pub setter: String,
+    /// The builder getter.
+    pub getter: String,
+    /// The member's type.
+    pub ty: Type,
+}
+
+/// One step of a member path: a field of the structure reached so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    /// The field.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the field is boxed.
+    pub boxed: bool,
+}
+
+/// The items of a paginated output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Items {
+    /// The output path, as written in the model.
+    pub path_text: String,
+    /// The steps from the output to the collection.
+    pub path: Vec<PathStep>,
+    /// A list (each item) or a map (each entry, as a key-value pair).
+    pub collection: Type,
 }
 
 /// `@deprecated` details.
@@ -235,8 +293,23 @@ pub struct Structure {
     pub sensitive: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
-    /// `@error` (`client` or `server`).
-    pub error: Option<String>,
+    /// For an `@error` structure: its code, fault and message member.
+    pub error: Option<ErrorInfo>,
+    /// Whether it has anything to validate, itself or below (it then has `validate_at`).
+    pub validated: bool,
+}
+
+/// What the client needs to know about an error structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The error code on the wire (the shape name).
+    pub code: String,
+    /// Who the model blames.
+    pub fault: crate::traits::Fault,
+    /// The field holding the message: a string member named `message` in any case, if there is one.
+    pub message: Option<MessageField>,
+    /// Whether the structure needs a generated `message()` method (no field's accessor already is one).
+    pub message_method: bool,
 }
 
 impl Structure {
@@ -249,6 +322,17 @@ impl Structure {
     pub fn redacts(&self) -> bool {
         self.sensitive || self.fields.iter().any(|f| f.sensitive)
     }
+}
+
+/// The message member of an error structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageField {
+    /// Its wire name.
+    pub wire_name: String,
+    /// Its Rust field.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }
 
 /// A structure member.
@@ -273,13 +357,40 @@ pub struct Field {
     /// `@required` in the model (validated even when `optional`).
     pub required: bool,
     /// `@default` value when the field is not optional.
-    pub default: Option<Value>,
+    pub default: Option<DefaultValue>,
     /// Redacted in `Debug`.
     pub sensitive: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
     /// `@idempotencyToken`.
     pub idempotency_token: bool,
+    /// The private function that gives the default, when it is not the type's own default.
+    pub default_fn: Option<String>,
+}
+
+/// A field's default, checked against its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// The type's own default (`false`, zero, empty): `Default::default()`.
+    Zero,
+    /// A boolean.
+    Bool(bool),
+    /// An integer that fits the field's integer type.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A value of a string enum.
+    Enum(String),
+    /// A value of an int enum.
+    IntEnum(i32),
+    /// Blob bytes (decoded from the model's base64).
+    Blob(Vec<u8>),
+    /// A timestamp, in seconds since the epoch.
+    Timestamp(f64),
+    /// A document.
+    Document(Value),
 }
 
 /// A type reference with the constraints of the shape (and member) it came from.
@@ -289,8 +400,81 @@ pub struct TypeRef {
     pub shape: ShapeId,
     /// The Rust type.
     pub ty: Type,
-    /// Constraints that apply to values of this reference.
+    /// Constraints that apply to values of this reference (as modeled; for documentation).
     pub constraints: Constraints,
+    /// What the validator checks on values of this reference, decided from the constraints and the type.
+    pub checks: Checks,
+}
+
+/// The checks `validate()` makes on one value, decided once when the IR is built.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    /// `@length`.
+    pub length: Option<LengthCheck>,
+    /// `@range`.
+    pub range: Option<RangeCheck>,
+    /// `@pattern`: the name of its static in `crate::patterns` (none when the pattern matches every string).
+    pub pattern: Option<String>,
+    /// `@uniqueItems`.
+    pub unique: Option<UniqueCheck>,
+    /// The value is a structure or union with its own `validate_at`.
+    pub nested: bool,
+    /// Anything to check on this value or inside it.
+    pub needed: bool,
+}
+
+/// A `@length` check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LengthCheck {
+    /// What is counted.
+    pub unit: LengthUnit,
+    /// Inclusive minimum.
+    pub min: Option<u64>,
+    /// Inclusive maximum.
+    pub max: Option<u64>,
+}
+
+/// What a `@length` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// Unicode code points of a string (or string enum value).
+    Chars,
+    /// Bytes of a blob.
+    Bytes,
+    /// Items of a list.
+    Items,
+    /// Entries of a map.
+    Entries,
+}
+
+/// A `@range` check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RangeCheck {
+    /// On an integer type (int enum included), bounds rounded inwards.
+    Int {
+        /// Inclusive minimum.
+        min: Option<i128>,
+        /// Inclusive maximum.
+        max: Option<i128>,
+        /// The value is an int enum (read with `as_i32`).
+        int_enum: bool,
+    },
+    /// On a float type.
+    Float {
+        /// Inclusive minimum.
+        min: Option<f64>,
+        /// Inclusive maximum.
+        max: Option<f64>,
+    },
+}
+
+/// How `@uniqueItems` compares items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueCheck {
+    /// Items are hashed as they are.
+    Hash,
+    /// Items are compared by their JSON form.
+    Json,
 }
 
 /// Rust types the generator uses.
@@ -322,8 +506,8 @@ pub enum Type {
     Blob,
     /// `crate::primitives::Document`
     Document,
-    /// A generated type.
-    Named(TypePath),
+    /// A generated type, and its kind.
+    Named(TypePath, NamedKind),
     /// `Vec<T>` (`Vec<Option<T>>` when sparse).
     List {
         /// Element type.
@@ -440,6 +624,8 @@ pub struct Union {
     pub sensitive: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// Whether it has anything to validate (it then has `validate` and `validate_at`).
+    pub validated: bool,
 }
 
 /// A union member.
@@ -449,8 +635,10 @@ pub struct UnionVariant {
     pub wire_name: String,
     /// Rust variant name.
     pub name: String,
-    /// Accessor base name (`as_x`, `is_x`).
-    pub method: String,
+    /// The `as_x` accessor (for members with a value).
+    pub as_method: String,
+    /// The `is_x` accessor.
+    pub is_method: String,
     /// Markdown docs.
     pub docs: String,
     /// The value type; `None` for a `smithy.api#Unit` member.

@@ -807,7 +807,7 @@ impl ListPipelineExecutionStepsPaginator {
     }
 }
 
-/// The items of every page of `ListPipelineExecutionSteps`.
+/// The items of every page of `ListPipelineExecutionSteps` (`PipelineExecutionSteps`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionStepsItemsPaginator(ListPipelineExecutionStepsPaginator);
 

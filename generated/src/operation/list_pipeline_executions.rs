@@ -1002,7 +1002,7 @@ impl ListPipelineExecutionsPaginator {
     }
 }
 
-/// The items of every page of `ListPipelineExecutions`.
+/// The items of every page of `ListPipelineExecutions` (`PipelineExecutionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionsItemsPaginator(ListPipelineExecutionsPaginator);
 

@@ -746,7 +746,7 @@ impl ListPipelineParametersForExecutionPaginator {
     }
 }
 
-/// The items of every page of `ListPipelineParametersForExecution`.
+/// The items of every page of `ListPipelineParametersForExecution` (`PipelineParameters`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineParametersForExecutionItemsPaginator(
     ListPipelineParametersForExecutionPaginator,

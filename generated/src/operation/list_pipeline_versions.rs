@@ -927,7 +927,7 @@ impl ListPipelineVersionsPaginator {
     }
 }
 
-/// The items of every page of `ListPipelineVersions`.
+/// The items of every page of `ListPipelineVersions` (`PipelineVersionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineVersionsItemsPaginator(ListPipelineVersionsPaginator);
 

@@ -951,7 +951,7 @@ impl ListPipelinesPaginator {
     }
 }
 
-/// The items of every page of `ListPipelines`.
+/// The items of every page of `ListPipelines` (`PipelineSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelinesItemsPaginator(ListPipelinesPaginator);
 
