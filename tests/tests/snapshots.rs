@@ -52,3 +52,8 @@ fn output_is_deterministic() {
         assert_eq!(a, b, "fixture {name} generated different output on a second run");
     }
 }
+
+#[test]
+fn paginators_with_nested_tokens_and_items() {
+    snapshot("pagination");
+}

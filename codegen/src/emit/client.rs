@@ -192,13 +192,17 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
     let serialize = super::protocol::serialize_input(ir);
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
+    let page_size_init = match op.paginated.as_ref().and_then(|p| p.page_size.as_ref()) {
+        Some(_) => quote!(page_size: ::std::option::Option::None),
+        None => quote!(),
+    };
     let into_paginator = if op.paginated.is_some() {
         let pag = ident(names.paginator.as_deref().unwrap_or_default());
         quote! {
             /// Follow the pages of the result: `into_paginator().send()` yields each page,
             /// `into_paginator().items().send()` each item.
             pub fn into_paginator(self) -> #pag {
-                #pag { handle: self.handle, inner: self.inner, page_size: ::std::option::Option::None }
+                #pag { handle: self.handle, inner: self.inner, #page_size_init }
             }
         }
     } else {
@@ -361,7 +365,8 @@ fn token_expr(steps: &[PathStep]) -> TokenStream {
             (false, true, true) if step.boxed => quote!(#cur.and_then(|v| v.#f.as_deref())),
             (false, true, true) => quote!(#cur.and_then(|v| v.#f.as_ref())),
             (false, false, false) => quote!((&#cur.#f)),
-            (false, false, true) => quote!(#cur.map(|v| &*v.#f)),
+            (false, false, true) if step.boxed => quote!(#cur.map(|v| &*v.#f)),
+            (false, false, true) => quote!(#cur.map(|v| &v.#f)),
         };
         is_opt = is_opt || step.optional;
     }
@@ -425,7 +430,11 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         }
         None => (quote!(), quote!()),
     };
-    let page_size_ty = page_size.map(|f| rust_type(&f.ty)).unwrap_or_else(|| quote!(i32));
+    let page_size_field = page_size.map(|f| {
+        let t = rust_type(&f.ty);
+        quote!(page_size: ::std::option::Option<#t>,)
+    });
+    let inner_binding = if page_size.is_some() { quote!(mut inner) } else { quote!(inner) };
     let items = p.items.as_ref().filter(|_| names.items_paginator.is_some());
     let (items_method, items_send) = match items.map(|i| (i, &i.collection)) {
         Some((items, collection @ (Type::List { .. } | Type::Map { .. }))) => {
@@ -470,7 +479,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         pub struct #pag {
             handle: ::std::sync::Arc<crate::invoke::Handle>,
             inner: #input_builder,
-            page_size: ::std::option::Option<#page_size_ty>,
+            #page_size_field
         }
 
         impl #pag {
@@ -478,7 +487,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
 
             /// Start fetching; `next().await` yields each page.
             pub fn send(self) -> crate::pagination::PageStream<#output, #error> {
-                let mut inner = self.inner;
+                let #inner_binding = self.inner;
                 #apply_page_size
                 let first = inner.#get_token().clone();
                 let handle = self.handle;
