@@ -192,3 +192,60 @@ fn error_names_the_file() {
     assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_constraint_on_a_type_that_cannot_carry_it_is_refused_with_its_place() {
+    let cases = [
+        (
+            "smithy.api#Integer",
+            json!({"smithy.api#length": {"max": 3}}),
+            "`@length` applies to strings, blobs, lists and maps, not to an integer",
+        ),
+        ("smithy.api#String", json!({"smithy.api#range": {"max": 3}}), "`@range` applies to numbers, not to a string"),
+        ("smithy.api#Boolean", json!({"smithy.api#pattern": "^a$"}), "`@pattern` applies to strings, not to a boolean"),
+        (
+            "smithy.api#String",
+            json!({"smithy.api#uniqueItems": {}}),
+            "`@uniqueItems` applies to lists, not to a string",
+        ),
+    ];
+    for (target, traits, message) in cases {
+        let mut m = base();
+        m["shapes"]["example.err#OpInput"]["members"]["Name"] = json!({"target": target, "traits": traits});
+        let err = error_all(&m);
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("example.err#OpInput$Name") || err.contains("OpInput"), "names the member: {err}");
+    }
+}
+
+#[test]
+fn defaults_that_do_not_fit_their_type_are_refused() {
+    for (target, default) in
+        [("smithy.api#Byte", json!(300)), ("smithy.api#Blob", json!("not base64!")), ("smithy.api#Boolean", json!(1))]
+    {
+        let mut m = base();
+        m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
+        m["shapes"]["example.err#OpOutput"] = json!({"type": "structure", "members": {"D": {"target": target, "traits": {"smithy.api#default": default}}}});
+        let err = error_all(&m);
+        assert!(err.contains("smithy.api#default") && err.contains("default value"), "{target}: {err}");
+    }
+}
+
+#[test]
+fn paginated_paths_must_reach_strings_through_structures() {
+    let paged = |output_token: &str, token_target: &str| {
+        let mut m = base();
+        m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
+        m["shapes"]["example.err#Op"]["traits"] =
+            json!({"smithy.api#paginated": {"inputToken": "Name", "outputToken": output_token}});
+        m["shapes"]["example.err#OpOutput"] = json!({"type": "structure", "members": {"Next": {"target": token_target}, "Count": {"target": "smithy.api#Integer"}}});
+        m
+    };
+    assert!(generate_text(&paged("Next", "smithy.api#String").to_string(), &Selection::All).is_ok());
+    let err = error_all(&paged("Count", "smithy.api#String"));
+    assert!(err.contains("outputToken `Count` is not a string"), "{err}");
+    let err = error_all(&paged("Count.Next", "smithy.api#String"));
+    assert!(err.contains("outputToken `Count.Next`: `Count` is not a structure"), "{err}");
+    let err = error_all(&paged("Missing", "smithy.api#String"));
+    assert!(err.contains("`Missing` is not a member of `example.err#OpOutput`"), "{err}");
+}
