@@ -145,7 +145,17 @@ pub(crate) fn parse_profile_file(text: &str, config_file: bool) -> Profiles {
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
-        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        if let Some(rest) = line.strip_prefix('[') {
+            // `[name]`, optionally followed by a comment; anything else is not a valid header, and the keys under
+            // it belong to no profile.
+            let header = rest.split_once(']').filter(|(_, after)| {
+                let after = after.trim();
+                after.is_empty() || after.starts_with('#') || after.starts_with(';')
+            });
+            let Some((section, _)) = header else {
+                current = None;
+                continue;
+            };
             let section = section.trim();
             current = if config_file {
                 match section.strip_prefix("profile ") {
@@ -159,10 +169,23 @@ pub(crate) fn parse_profile_file(text: &str, config_file: bool) -> Profiles {
             continue;
         }
         if let (Some(profile), Some((k, v))) = (&current, line.split_once('=')) {
-            out.entry(profile.clone()).or_default().insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+            let value = strip_comment(v).trim().to_owned();
+            out.entry(profile.clone()).or_default().insert(k.trim().to_ascii_lowercase(), value);
         }
     }
     out
+}
+
+/// A value without its trailing comment: `#` or `;` after white space starts one.
+fn strip_comment(value: &str) -> &str {
+    let mut prev_space = false;
+    for (i, c) in value.char_indices() {
+        if (c == '#' || c == ';') && prev_space {
+            return &value[..i];
+        }
+        prev_space = c.is_whitespace();
+    }
+    value
 }
 
 /// Both shared files merged (credentials file wins), read now.

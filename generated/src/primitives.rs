@@ -91,11 +91,16 @@ impl From<DateTime> for SystemTime {
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.nanos == 0 {
-            write!(f, "{}", self.seconds)
-        } else {
-            let frac = format!("{:09}", self.nanos);
-            write!(f, "{}.{}", self.seconds, frac.trim_end_matches('0'))
+            return write!(f, "{}", self.seconds);
         }
+        // Seconds are floored, so a negative time with a fraction is `seconds + 1` and `1 - fraction` away from zero.
+        let (sign, whole, nanos) = if self.seconds < 0 {
+            ("-", (i128::from(self.seconds) + 1).unsigned_abs(), 1_000_000_000 - self.nanos)
+        } else {
+            ("", i128::from(self.seconds).unsigned_abs(), self.nanos)
+        };
+        let frac = format!("{nanos:09}");
+        write!(f, "{sign}{whole}.{}", frac.trim_end_matches('0'))
     }
 }
 

@@ -1,23 +1,482 @@
-//! Tests of `invoke`.
+//! Tests of `invoke`: retry classification, and the attempt loop against a scripted transport.
 
-use crate::error::ErrorMetadata;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::config::{Config, RetryConfig};
+use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use crate::endpoint_lib::{Endpoint, ResolveError};
+use crate::error::{ErrorMetadata, SdkError};
+use crate::http::TransportErrorKind;
 use crate::invoke::*;
+
+use super::support::*;
+
+fn meta(status: u16, code: Option<&str>) -> ErrorMetadata {
+    ErrorMetadata { status, code: code.map(str::to_owned), ..Default::default() }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// is_retryable
 
 #[test]
 fn retry_classification() {
-    let meta = |status, code: &str| ErrorMetadata { status, code: Some(code.into()), ..Default::default() };
-    assert!(is_retryable(&meta(400, "ThrottlingException")));
-    assert!(is_retryable(&meta(500, "InternalFailure")));
-    assert!(is_retryable(&meta(503, "Whatever")));
-    assert!(is_retryable(&meta(429, "Whatever")));
-    assert!(!is_retryable(&meta(400, "ValidationException")));
-    assert!(!is_retryable(&meta(404, "ResourceNotFound")));
+    assert!(is_retryable(&meta(400, Some("ThrottlingException"))));
+    assert!(is_retryable(&meta(500, Some("InternalFailure"))));
+    assert!(is_retryable(&meta(503, Some("Whatever"))));
+    assert!(is_retryable(&meta(429, Some("Whatever"))));
+    assert!(!is_retryable(&meta(400, Some("ValidationException"))));
+    assert!(!is_retryable(&meta(404, Some("ResourceNotFound"))));
 }
 
 #[test]
-fn jitter_is_in_range() {
-    for _ in 0..1000 {
-        let j = jitter();
-        assert!((0.0..1.0).contains(&j));
+fn every_throttling_code_is_retryable_whatever_the_status() {
+    for code in [
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    ] {
+        assert!(is_retryable(&meta(400, Some(code))), "{code}");
     }
+}
+
+#[test]
+fn every_transient_code_is_retryable_whatever_the_status() {
+    for code in ["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"]
+    {
+        assert!(is_retryable(&meta(400, Some(code))), "{code}");
+    }
+}
+
+#[test]
+fn gateway_statuses_are_retryable_without_a_code() {
+    for status in [429, 500, 502, 503, 504] {
+        assert!(is_retryable(&meta(status, None)), "{status}");
+    }
+}
+
+#[test]
+fn other_statuses_without_a_retryable_code_are_not_retryable() {
+    for status in [400, 401, 403, 404, 409, 413, 501, 505] {
+        assert!(!is_retryable(&meta(status, None)), "{status}");
+    }
+}
+
+#[test]
+fn codes_are_matched_exactly() {
+    assert!(!is_retryable(&meta(400, Some("throttlingexception"))));
+    assert!(!is_retryable(&meta(400, Some("ThrottlingExceptionX"))));
+    assert!(!is_retryable(&meta(400, Some(""))));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The request on the wire
+
+async fn call_once() -> Seen {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    invoke(&handle(&http), op(), br#"{"Name":"n"}"#.to_vec()).await.unwrap();
+    let mut seen = http.requests();
+    assert_eq!(seen.len(), 1);
+    seen.remove(0)
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_is_a_post_to_the_root_of_the_resolved_endpoint() {
+    let req = call_once().await;
+    assert_eq!(req.method, http::Method::POST);
+    assert_eq!(req.uri.path(), "/");
+    assert_eq!(req.uri.to_string(), "https://svc.example.com/");
+    assert_eq!(req.header("host"), Some("svc.example.com"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_names_the_operation_and_the_content_type() {
+    let req = call_once().await;
+    assert_eq!(req.header("x-amz-target"), Some("Svc.Op"));
+    assert_eq!(req.header("content-type"), Some("application/x-amz-json-1.1"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_carries_the_services_user_agent() {
+    let req = call_once().await;
+    assert_eq!(req.header("user-agent"), Some(USER_AGENT));
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_body_is_passed_through_unchanged() {
+    let req = call_once().await;
+    assert_eq!(req.body, br#"{"Name":"n"}"#);
+}
+
+#[tokio::test(start_paused = true)]
+async fn request_is_signed_with_sigv4_for_the_region_and_signing_name() {
+    let req = call_once().await;
+    let auth = req.header("authorization").expect("an authorization header");
+    let date = req.header("x-amz-date").expect("an x-amz-date header");
+    assert_eq!(date.len(), 16, "{date}"); // 20240102T030405Z
+    let scope = format!("AWS4-HMAC-SHA256 Credential=AKID/{}/us-east-1/{SIGNING_NAME}/aws4_request, ", &date[..8]);
+    assert!(auth.starts_with(&scope), "{auth}");
+    let signed = auth.split("SignedHeaders=").nth(1).and_then(|s| s.split(',').next()).expect("SignedHeaders");
+    let signed: Vec<&str> = signed.split(';').collect();
+    for h in ["content-type", "host", "x-amz-date", "x-amz-target"] {
+        assert!(signed.contains(&h), "{h} is not signed: {auth}");
+    }
+    let signature = auth.split("Signature=").nth(1).expect("Signature");
+    assert_eq!(signature.len(), 64);
+    assert!(signature.bytes().all(|b| b.is_ascii_hexdigit()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_secret_key_never_goes_on_the_wire() {
+    let req = call_once().await;
+    for (name, value) in &req.headers {
+        assert!(!value.to_str().unwrap().contains("SECRET"), "{name} shows the secret");
+    }
+    assert!(req.header("x-amz-security-token").is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_session_token_is_sent_as_x_amz_security_token() {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    let config = config(&http).credentials(Credentials::new("AKID", "SECRET", Some("TOKEN-123".into()))).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.requests()[0].header("x-amz-security-token"), Some("TOKEN-123"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn endpoint_base_path_and_port_are_kept() {
+    for (endpoint, uri, host) in [
+        ("https://proxy.example.com/base/", "https://proxy.example.com/base/", "proxy.example.com"),
+        ("https://proxy.example.com/base", "https://proxy.example.com/base/", "proxy.example.com"),
+        ("http://localhost:4566", "http://localhost:4566/", "localhost:4566"),
+    ] {
+        let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+        let config = config(&http).endpoint_url(endpoint).build();
+        invoke(&Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE), op(), b"{}".to_vec()).await.unwrap();
+        let req = &http.requests()[0];
+        assert_eq!(req.uri.to_string(), uri, "{endpoint}");
+        assert_eq!(req.header("host"), Some(host), "{endpoint}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decoding a success
+
+#[tokio::test(start_paused = true)]
+async fn a_success_is_decoded() {
+    let http = FakeHttp::new([Reply::Respond(response(200, r#"{"Name":"x","Count":3,"Unknown":true}"#))]);
+    let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(out, Out { name: Some("x".into()), count: Some(3) });
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_success_body_decodes_as_an_empty_object() {
+    for body in ["", "  \n"] {
+        let http = FakeHttp::new([Reply::Respond(response(200, body))]);
+        let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(out, Out::default(), "{body:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn any_2xx_status_is_a_success() {
+    let http = FakeHttp::new([Reply::Respond(response(204, ""))]);
+    assert_eq!(invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap(), Out::default());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_undecodable_success_is_a_response_error_and_not_retried() {
+    let bad = http::Response::builder().status(200).header("x-amzn-requestid", "rid-7").body(b"{not json".to_vec());
+    let http = FakeHttp::new([Reply::Respond(bad.unwrap()), Reply::Respond(response(200, "{}"))]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Response(e) = err else { panic!("expected a response error, got {err:?}") };
+    assert_eq!(e.status(), 200);
+    assert_eq!(e.request_id(), Some("rid-7"));
+    assert_eq!(http.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_success_of_the_wrong_shape_is_a_response_error() {
+    let http = FakeHttp::new([Reply::Respond(response(200, r#"{"Count":"three"}"#))]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert!(matches!(err, SdkError::Response(_)), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Service errors and retries
+
+#[tokio::test(start_paused = true)]
+async fn a_503_then_a_200_succeeds_after_one_retry() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "later", "r1")),
+        Reply::Respond(response(200, r#"{"Name":"ok"}"#)),
+    ]);
+    let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(out.name.as_deref(), Some("ok"));
+    assert_eq!(http.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_validation_error_is_not_retried_and_carries_its_metadata() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(400, "ValidationException", "Name is too long", "req-123")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(http.count(), 1);
+    let SdkError::Service(e) = err else { panic!("expected a service error, got {err:?}") };
+    assert_eq!(e.meta().status(), 400);
+    assert_eq!(e.meta().code(), Some("ValidationException"));
+    assert_eq!(e.meta().message(), Some("Name is too long"));
+    assert_eq!(e.meta().request_id(), Some("req-123"));
+    // The body says `message`; the modeled error's member is `Message`: the message is put there.
+    assert_eq!(e.err(), &OpError::Validation(ValidationException { message: Some("Name is too long".into()) }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unmodeled_error_is_unhandled_with_its_metadata() {
+    let http = FakeHttp::new([Reply::Respond(error_response(403, "AccessDeniedException", "no", "req-9"))]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    let Some(OpError::Unhandled(u)) = err.into_service_error() else { panic!("expected an unhandled error") };
+    assert_eq!(
+        (u.status(), u.code(), u.message(), u.request_id()),
+        (403, Some("AccessDeniedException"), Some("no"), Some("req-9"))
+    );
+    assert_eq!(http.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_errors_with_status_400_are_retried() {
+    for code in ["ThrottlingException", "TooManyRequestsException", "ProvisionedThroughputExceededException"] {
+        let http = FakeHttp::new([
+            Reply::Respond(error_response(400, code, "slow down", "r1")),
+            Reply::Respond(response(200, "{}")),
+        ]);
+        invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(http.count(), 2, "{code}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttling_code_in_the_error_type_header_is_retried() {
+    let throttled = http::Response::builder()
+        .status(400)
+        .header("X-Amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/")
+        .body(Vec::new())
+        .unwrap();
+    let http = FakeHttp::new([Reply::Respond(throttled), Reply::Respond(response(200, "{}"))]);
+    invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_gateway_error_with_a_non_json_body_is_retried() {
+    let http =
+        FakeHttp::new([Reply::Respond(response(502, "<html>Bad Gateway</html>")), Reply::Respond(response(200, "{}"))]);
+    invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_stop_at_max_attempts_with_the_last_error() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "first", "r1")),
+        Reply::Respond(error_response(503, "ServiceUnavailable", "second", "r2")),
+        Reply::Respond(error_response(500, "InternalFailure", "third", "r3")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(http.count(), 3);
+    assert_eq!(http.unused(), 1);
+    let SdkError::Service(e) = err else { panic!("expected a service error, got {err:?}") };
+    assert_eq!(e.meta().status(), 500);
+    assert_eq!(e.meta().code(), Some("InternalFailure"));
+    assert_eq!(e.meta().message(), Some("third"));
+    assert_eq!(e.meta().request_id(), Some("r3"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_attempts_is_configurable() {
+    let script = (0..6).map(|i| Reply::Respond(error_response(503, "ServiceUnavailable", "x", &format!("r{i}"))));
+    let http = FakeHttp::new(script);
+    let config = config(&http).retry_config(RetryConfig::standard().with_max_attempts(5)).build();
+    let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(http.count(), 5);
+    assert_eq!(err.into_service_error().map(|e| format!("{e}")), Some("ServiceUnavailable: x".to_owned()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn disabled_retries_make_a_single_attempt() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let config = config(&http).retry_config(RetryConfig::disabled()).build();
+    let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    assert!(matches!(err, SdkError::Service(_)), "{err:?}");
+    assert_eq!(http.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_resend_the_same_body_freshly_signed() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Fail(TransportErrorKind::Io),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    invoke(&handle(&http), op(), br#"{"Name":"again"}"#.to_vec()).await.unwrap();
+    let seen = http.requests();
+    assert_eq!(seen.len(), 3);
+    for req in &seen {
+        assert_eq!(req.body, br#"{"Name":"again"}"#);
+        assert_eq!(req.header("x-amz-target"), Some("Svc.Op"));
+        assert!(req.header("authorization").is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256 ")));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transport errors
+
+#[tokio::test(start_paused = true)]
+async fn connect_and_io_failures_are_retried() {
+    for kind in [TransportErrorKind::Connect, TransportErrorKind::Io] {
+        let http = FakeHttp::new([Reply::Fail(kind), Reply::Respond(response(200, r#"{"Count":1}"#))]);
+        let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(out.count, Some(1), "{kind:?}");
+        assert_eq!(http.count(), 2, "{kind:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn other_transport_failures_are_not_retried() {
+    let http = FakeHttp::new([Reply::Fail(TransportErrorKind::Other), Reply::Respond(response(200, "{}"))]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Dispatch(e) = err else { panic!("expected a dispatch error, got {err:?}") };
+    assert_eq!(e.kind(), TransportErrorKind::Other);
+    assert_eq!(http.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_transport_failures_give_up_at_max_attempts() {
+    let http = FakeHttp::new([
+        Reply::Fail(TransportErrorKind::Io),
+        Reply::Fail(TransportErrorKind::Io),
+        Reply::Fail(TransportErrorKind::Connect),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Dispatch(e) = err else { panic!("expected a dispatch error, got {err:?}") };
+    assert_eq!(e.kind(), TransportErrorKind::Connect);
+    assert_eq!(http.count(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Construction errors: nothing is sent
+
+#[tokio::test(start_paused = true)]
+async fn no_region_is_a_construction_error_and_nothing_is_sent() {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    let config = Config::builder().credentials(Credentials::new("AKID", "SECRET", None)).http_client(http.clone());
+    let err = invoke(&Handle::new(config.build(), &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
+    assert!(e.to_string().contains("region"), "{e}");
+    assert_eq!(http.count(), 0);
+}
+
+fn rejecting_resolver(_: &Config) -> Result<Endpoint, ResolveError> {
+    Err(ResolveError::new("FIPS is not supported in this partition"))
+}
+
+static REJECTING_SERVICE: ServiceInfo = ServiceInfo {
+    sdk_id: "Svc",
+    signing_name: SIGNING_NAME,
+    user_agent: USER_AGENT,
+    protocol: &PROTOCOL,
+    resolve_endpoint: rejecting_resolver,
+};
+
+#[tokio::test(start_paused = true)]
+async fn an_endpoint_resolution_error_is_a_construction_error_and_nothing_is_sent() {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    let err = invoke(&Handle::new(config(&http).build(), &REJECTING_SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
+    assert!(e.to_string().contains("FIPS is not supported in this partition"), "{e}");
+    assert_eq!(http.count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_invalid_endpoint_url_is_a_construction_error_and_nothing_is_sent() {
+    for endpoint in ["https://bad host.example.com", "/no/host"] {
+        let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+        let config = config(&http).endpoint_url(endpoint).build();
+        let err = invoke(&Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+        assert!(matches!(err, SdkError::Construction(_)), "{endpoint}: {err:?}");
+        assert_eq!(http.count(), 0, "{endpoint}");
+    }
+}
+
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async { Err(CredentialsError::new("the vault is locked")) })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_credentials_error_is_a_construction_error_and_nothing_is_sent() {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    let config = config(&http).credentials_provider(NoCredentials).build();
+    let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
+    assert!(e.to_string().contains("the vault is locked"), "{e}");
+    assert_eq!(http.count(), 0);
+}
+
+#[derive(Debug, Default)]
+struct CountingCredentials(Arc<AtomicUsize>);
+
+impl ProvideCredentials for CountingCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(Credentials::new(format!("AKID{n}"), "SECRET", None)) })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn credentials_are_asked_for_before_each_attempt() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let config = config(&http).credentials_provider(CountingCredentials(asked.clone())).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    let seen = http.requests();
+    assert!(seen[0].header("authorization").unwrap().contains("Credential=AKID1/"));
+    assert!(seen[1].header("authorization").unwrap().contains("Credential=AKID2/"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Handle
+
+#[test]
+fn handle_keeps_the_configuration_and_service() {
+    let http = FakeHttp::default();
+    let handle = handle(&http);
+    assert!(std::ptr::eq(handle.service, &SERVICE));
+    assert_eq!(handle.config.region(), Some("us-east-1"));
 }

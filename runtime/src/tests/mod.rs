@@ -4,5 +4,11 @@
 mod aws_json;
 mod config;
 mod credentials;
+mod endpoint_lib;
+mod error;
 mod invoke;
+mod pagination;
 mod primitives;
+mod support;
+mod timing;
+mod validation;

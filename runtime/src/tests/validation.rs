@@ -1,0 +1,377 @@
+//! Tests of `validation`: paths, each check, what violations show (and hide), and patterns.
+
+use std::collections::HashMap;
+
+use crate::validation::*;
+
+/// The violations recorded by `check`, for an input of shape `Input`.
+fn violations(check: impl FnOnce(&mut Violations)) -> Vec<Violation> {
+    let mut out = Violations::new();
+    check(&mut out);
+    match out.into_result("Input") {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations().to_vec(),
+    }
+}
+
+/// The one violation recorded by `check`, as text.
+fn shown(check: impl FnOnce(&mut Violations)) -> String {
+    let v = violations(check);
+    assert_eq!(v.len(), 1, "{v:?}");
+    v[0].to_string()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Path
+
+fn path_text(p: &Path<'_>) -> String {
+    violations(|out| out.required(p))[0].path().to_owned()
+}
+
+#[test]
+fn the_root_path_is_shown_as_input() {
+    assert_eq!(path_text(&Path::Root), "(input)");
+}
+
+#[test]
+fn paths_join_fields_with_dots_and_show_indexes_and_keys() {
+    let root = Path::Root;
+    let params = root.field("PipelineParameters");
+    let third = params.index(3);
+    let name = third.field("Name");
+    assert_eq!(path_text(&params), "PipelineParameters");
+    assert_eq!(path_text(&third), "PipelineParameters[3]");
+    assert_eq!(path_text(&name), "PipelineParameters[3].Name");
+    let tags = root.field("Tags");
+    let key = tags.key("env \"prod\"");
+    let value = key.field("Value");
+    assert_eq!(path_text(&value), r#"Tags["env \"prod\""].Value"#);
+}
+
+#[test]
+fn a_path_may_start_with_an_index_or_a_key() {
+    let root = Path::Root;
+    let first = root.index(0);
+    assert_eq!(path_text(&first.field("Name")), "[0].Name");
+    assert_eq!(path_text(&root.key("k")), r#"["k"]"#);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Violations and ValidationError
+
+#[test]
+fn no_violations_is_ok() {
+    assert_eq!(Violations::new().into_result("Input"), Ok(()));
+    assert_eq!(Violations::default().into_result("Input"), Ok(()));
+}
+
+#[test]
+fn validation_error_lists_violations_in_order() {
+    let mut out = Violations::new();
+    let root = Path::Root;
+    out.required(&root.field("B"));
+    out.required(&root.field("A"));
+    let e = out.into_result("CreateThingInput").unwrap_err();
+    assert_eq!(e.shape(), "CreateThingInput");
+    let paths: Vec<&str> = e.violations().iter().map(Violation::path).collect();
+    assert_eq!(paths, ["B", "A"]);
+    assert!(e.violations().iter().all(|v| *v.constraint() == Constraint::Required));
+    assert_eq!(
+        e.to_string(),
+        "2 invalid values in CreateThingInput:\n  - B: is required but was not set\n  - A: is required but was not set"
+    );
+}
+
+#[test]
+fn validation_error_with_one_violation_is_singular() {
+    let mut out = Violations::new();
+    out.required(&Path::Root.field("Name"));
+    assert_eq!(
+        out.into_result("In").unwrap_err().to_string(),
+        "1 invalid value in In:\n  - Name: is required but was not set"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// length_str
+
+#[test]
+fn length_str_within_bounds_passes() {
+    let p = Path::Root.field("Name");
+    for v in ["a", "abc", "abcde"] {
+        assert!(violations(|out| length_str(v, Some(1), Some(5), &p, out)).is_empty(), "{v}");
+    }
+    assert!(violations(|out| length_str("", None, None, &p, out)).is_empty());
+}
+
+#[test]
+fn length_str_too_short_and_too_long() {
+    let p = Path::Root.field("Name");
+    let v = violations(|out| length_str("", Some(1), Some(5), &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::Length { min: Some(1), max: Some(5), actual: 0, unit: "characters" });
+    let v = violations(|out| length_str("abcdef", Some(1), Some(5), &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::Length { min: Some(1), max: Some(5), actual: 6, unit: "characters" });
+}
+
+#[test]
+fn length_str_counts_code_points_not_bytes() {
+    let p = Path::Root.field("Name");
+    // 3 code points, 6 bytes.
+    assert!(violations(|out| length_str("ééé", None, Some(3), &p, out)).is_empty());
+    let v = violations(|out| length_str("ééé", None, Some(2), &p, out));
+    assert!(matches!(v[0].constraint(), Constraint::Length { actual: 3, .. }), "{v:?}");
+    // 1 code point, 4 bytes.
+    let v = violations(|out| length_str("😀", Some(2), None, &p, out));
+    assert!(matches!(v[0].constraint(), Constraint::Length { actual: 1, .. }), "{v:?}");
+    assert!(violations(|out| length_str("😀😀", Some(2), Some(2), &p, out)).is_empty());
+}
+
+#[test]
+fn length_str_display() {
+    let p = Path::Root.field("Name");
+    assert_eq!(
+        shown(|out| length_str("abcdef", Some(1), Some(5), &p, out)),
+        "Name: length must be between 1 and 5 characters, but is 6"
+    );
+    assert_eq!(
+        shown(|out| length_str("", Some(1), None, &p, out)),
+        "Name: length must be at least 1 characters, but is 0"
+    );
+    assert_eq!(
+        shown(|out| length_str("ab", None, Some(1), &p, out)),
+        "Name: length must be at most 1 characters, but is 2"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// length_count
+
+#[test]
+fn length_count_checks_bounds_inclusively() {
+    let p = Path::Root.field("Items");
+    assert!(violations(|out| length_count(2, "items", Some(2), Some(4), &p, out)).is_empty());
+    assert!(violations(|out| length_count(4, "items", Some(2), Some(4), &p, out)).is_empty());
+    let v = violations(|out| length_count(1, "items", Some(2), Some(4), &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::Length { min: Some(2), max: Some(4), actual: 1, unit: "items" });
+    assert_eq!(
+        shown(|out| length_count(5, "entries", Some(2), Some(4), &p, out)),
+        "Items: length must be between 2 and 4 entries, but is 5"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// range_int
+
+#[test]
+fn range_int_checks_bounds_inclusively() {
+    let p = Path::Root.field("N");
+    for v in [-5, 0, 10] {
+        assert!(violations(|out| range_int(v, Some(-5), Some(10), false, &p, out)).is_empty(), "{v}");
+    }
+    assert_eq!(
+        shown(|out| range_int(11, Some(-5), Some(10), false, &p, out)),
+        "N: must be between -5 and 10, but is 11"
+    );
+    assert_eq!(shown(|out| range_int(-6, Some(-5), None, false, &p, out)), "N: must be at least -5, but is -6");
+}
+
+#[test]
+fn range_int_handles_the_extremes_of_i128() {
+    let p = Path::Root.field("N");
+    assert!(violations(|out| range_int(i128::MAX, None, Some(i128::MAX), false, &p, out)).is_empty());
+    assert_eq!(violations(|out| range_int(i128::MIN, Some(0), None, false, &p, out)).len(), 1);
+}
+
+#[test]
+fn range_int_of_a_sensitive_member_hides_the_value() {
+    let p = Path::Root.field("Pin");
+    let v = violations(|out| range_int(987_654, Some(0), Some(9999), true, &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::Range { min: Some("0".into()), max: Some("9999".into()), actual: None });
+    let text = v[0].to_string();
+    assert_eq!(text, "Pin: must be between 0 and 9999 (the sensitive value is not shown)");
+    assert!(!text.contains("987654"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// range_float
+
+#[test]
+fn range_float_checks_bounds_inclusively() {
+    let p = Path::Root.field("F");
+    for v in [0.5, 1.0, 2.25] {
+        assert!(violations(|out| range_float(v, Some(0.5), Some(2.25), false, &p, out)).is_empty(), "{v}");
+    }
+    assert_eq!(
+        shown(|out| range_float(2.5, Some(0.5), Some(2.25), false, &p, out)),
+        "F: must be between 0.5 and 2.25, but is 2.5"
+    );
+}
+
+#[test]
+fn nan_is_outside_every_range() {
+    let p = Path::Root.field("F");
+    assert_eq!(
+        shown(|out| range_float(f64::NAN, Some(0.0), Some(1.0), false, &p, out)),
+        "F: must be between 0 and 1, but is NaN"
+    );
+    assert_eq!(violations(|out| range_float(f64::NAN, None, Some(1.0), false, &p, out)).len(), 1);
+    assert_eq!(violations(|out| range_float(f64::NAN, None, None, false, &p, out)).len(), 1);
+}
+
+#[test]
+fn infinities_are_checked_against_the_bounds() {
+    let p = Path::Root.field("F");
+    assert_eq!(violations(|out| range_float(f64::INFINITY, None, Some(1e300), false, &p, out)).len(), 1);
+    assert_eq!(violations(|out| range_float(f64::NEG_INFINITY, Some(-1e300), None, false, &p, out)).len(), 1);
+    assert!(violations(|out| range_float(f64::INFINITY, Some(0.0), None, false, &p, out)).is_empty());
+}
+
+#[test]
+fn range_float_of_a_sensitive_member_hides_the_value() {
+    let p = Path::Root.field("Secret");
+    let text = shown(|out| range_float(123.456, None, Some(1.0), true, &p, out));
+    assert_eq!(text, "Secret: must be at most 1 (the sensitive value is not shown)");
+    assert!(!text.contains("123"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pattern and pattern
+
+static LOWER: Pattern = Pattern::new("^[a-z]+$", &[("^[a-z]+$", true)], None);
+
+#[test]
+fn a_pattern_matches_what_its_regex_matches() {
+    assert!(LOWER.is_match("abc"));
+    assert!(!LOWER.is_match("abC"));
+    assert!(!LOWER.is_match(""));
+    assert_eq!(LOWER.source(), "^[a-z]+$");
+}
+
+#[test]
+fn an_unanchored_pattern_matches_anywhere() {
+    static DIGIT: Pattern = Pattern::new("[0-9]", &[("[0-9]", true)], None);
+    assert!(DIGIT.is_match("ab1cd"));
+    assert!(!DIGIT.is_match("abcd"));
+}
+
+#[test]
+fn a_negative_check_must_not_match() {
+    static NOT_ADMIN: Pattern = Pattern::new("^(?!admin)[a-z]+$", &[("^[a-z]+$", true), ("^admin", false)], None);
+    assert!(NOT_ADMIN.is_match("alice"));
+    assert!(!NOT_ADMIN.is_match("administrator"));
+    assert!(!NOT_ADMIN.is_match("Alice"));
+}
+
+#[test]
+fn character_bounds_count_code_points() {
+    static TWO_TO_FOUR: Pattern = Pattern::new("^.{2,4}$", &[], Some((2, Some(4))));
+    assert!(!TWO_TO_FOUR.is_match("a"));
+    assert!(TWO_TO_FOUR.is_match("éé"));
+    assert!(TWO_TO_FOUR.is_match("😀😀😀😀"));
+    assert!(!TWO_TO_FOUR.is_match("abcde"));
+    static AT_LEAST_ONE: Pattern = Pattern::new("^.+$", &[], Some((1, None)));
+    assert!(AT_LEAST_ONE.is_match(&"x".repeat(10_000)));
+    assert!(!AT_LEAST_ONE.is_match(""));
+}
+
+#[test]
+fn character_bounds_and_checks_must_both_pass() {
+    static SHORT_LOWER: Pattern = Pattern::new("^[a-z]{1,3}$", &[("^[a-z]*$", true)], Some((1, Some(3))));
+    assert!(SHORT_LOWER.is_match("abc"));
+    assert!(!SHORT_LOWER.is_match("abcd"));
+    assert!(!SHORT_LOWER.is_match("AB"));
+}
+
+#[test]
+fn pattern_debug_shows_the_source() {
+    assert_eq!(format!("{LOWER:?}"), r#"Pattern { source: "^[a-z]+$" }"#);
+}
+
+#[test]
+fn pattern_check_records_the_value_and_the_pattern() {
+    let p = Path::Root.field("Name");
+    assert!(violations(|out| pattern("abc", &LOWER, false, &p, out)).is_empty());
+    let v = violations(|out| pattern("ABC", &LOWER, false, &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::Pattern { pattern: "^[a-z]+$", value: Some("ABC".into()) });
+    assert_eq!(v[0].to_string(), r#"Name: "ABC" does not match the pattern ^[a-z]+$"#);
+}
+
+#[test]
+fn pattern_of_a_sensitive_member_hides_the_value() {
+    let p = Path::Root.field("Password");
+    let text = shown(|out| pattern("Hunter2!", &LOWER, true, &p, out));
+    assert_eq!(text, "Password: does not match the pattern ^[a-z]+$ (the sensitive value is not shown)");
+    assert!(!text.contains("Hunter2"));
+}
+
+#[test]
+fn long_values_are_shortened_to_80_characters() {
+    let p = Path::Root.field("Name");
+    let long = "É".repeat(100);
+    let v = violations(|out| pattern(&long, &LOWER, false, &p, out));
+    let Constraint::Pattern { value: Some(value), .. } = v[0].constraint() else { panic!("{v:?}") };
+    assert_eq!(value, &format!("{}…", "É".repeat(80)));
+    let exact = "É".repeat(80);
+    let v = violations(|out| pattern(&exact, &LOWER, false, &p, out));
+    assert!(matches!(v[0].constraint(), Constraint::Pattern { value: Some(v), .. } if *v == exact));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// unique_hash and unique_json
+
+#[test]
+fn unique_items_pass() {
+    let p = Path::Root.field("L");
+    assert!(violations(|out| unique_hash(&["a", "b", "c"], &p, out)).is_empty());
+    assert!(violations(|out| unique_hash::<u8>(&[], &p, out)).is_empty());
+    assert!(violations(|out| unique_hash(&[1], &p, out)).is_empty());
+}
+
+#[test]
+fn the_first_duplicate_is_reported_once() {
+    let p = Path::Root.field("L");
+    let v = violations(|out| unique_hash(&["a", "b", "b", "a", "a"], &p, out));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 1, duplicate: 2 });
+    assert_eq!(v[0].to_string(), "L: items must be unique, but item 2 repeats item 1");
+}
+
+#[test]
+fn a_duplicate_of_an_earlier_item_names_that_item() {
+    let p = Path::Root.field("L");
+    let v = violations(|out| unique_hash(&[7, 8, 9, 7], &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 3 });
+}
+
+#[derive(serde::Serialize)]
+struct Item {
+    name: &'static str,
+    size: u32,
+}
+
+#[test]
+fn unique_json_compares_structures_by_value() {
+    let p = Path::Root.field("L");
+    let distinct = [Item { name: "a", size: 1 }, Item { name: "a", size: 2 }];
+    assert!(violations(|out| unique_json(&distinct, &p, out)).is_empty());
+    let repeated = [Item { name: "a", size: 1 }, Item { name: "b", size: 1 }, Item { name: "a", size: 1 }];
+    let v = violations(|out| unique_json(&repeated, &p, out));
+    assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 2 });
+}
+
+#[test]
+fn unique_json_compares_documents_by_value() {
+    let p = Path::Root.field("Docs");
+    let docs = [serde_json::json!({"a": 1, "b": [1, 2]}), serde_json::json!({"b": [1, 2], "a": 1})];
+    assert_eq!(violations(|out| unique_json(&docs, &p, out)).len(), 1);
+}
+
+#[test]
+fn unique_json_finds_equal_maps() {
+    let p = Path::Root.field("Maps");
+    let a: HashMap<String, u32> = (0..32).map(|i| (format!("key{i}"), i)).collect();
+    let b: HashMap<String, u32> = (0..32).rev().map(|i| (format!("key{i}"), i)).collect();
+    assert_eq!(a, b);
+    let v = violations(|out| unique_json(&[a, b], &p, out));
+    assert_eq!(v.len(), 1, "equal maps were not reported as duplicates");
+}
