@@ -82,9 +82,7 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     };
     let resolved = resolve::resolve(model, req.service, req.selection)?;
     lap("resolve");
-    let ir = ir::build(&resolved)?;
-    lap("ir (patterns planned and checked)");
-    let partitions = match req.partitions {
+    let partitions: Option<serde_json::Value> = match req.partitions {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Error::new(format!("cannot read the partition table: {e}")).in_file(path))?;
@@ -95,29 +93,28 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         }
         None => None,
     };
+    let ir = ir::build(&resolved, partitions.as_ref())?;
+    lap("ir (patterns planned and checked)");
     let settings = emit::CrateSettings {
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
         model_source: req.model_source.to_owned(),
-        partitions,
     };
     // Emission and formatting run on all cores, each worker taking every n-th file; the result is a sorted map, so
     // it does not depend on which worker finishes first.
     let workers = parallel::workers();
     let source = req.model_source;
     let part_indexes: Vec<usize> = (0..workers).collect();
-    let parts = parallel::map(&part_indexes, |&index| -> Result<(BTreeMap<String, String>, Vec<String>)> {
+    let parts = parallel::map(&part_indexes, |&index| -> Result<BTreeMap<String, String>> {
         let emitted = emit::emit_part(&ir, &settings, emit::Part { index, count: workers })?;
-        let notes = emitted.notes.clone();
-        Ok((format::format(emitted, source)?, notes))
+        format::format(emitted, source)
     })?;
     lap("emit and format");
     let mut files = BTreeMap::new();
     let mut report = ir.pattern_report();
+    report.extend(ir.service.endpoints.iter().flat_map(|e| e.notes()));
     for part in parts {
-        let (part_files, mut notes) = part?;
-        files.extend(part_files);
-        report.append(&mut notes);
+        files.extend(part?);
     }
     if let Some(dir) = req.examples {
         let mut entries: Vec<_> = std::fs::read_dir(dir)

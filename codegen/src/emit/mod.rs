@@ -29,8 +29,6 @@ pub struct Emitted {
     pub rust: Vec<RustFile>,
     /// Other files (Cargo.toml, README.md, static runtime modules), already text.
     pub text: Vec<(String, String)>,
-    /// What the emitter had to note for the maintainer.
-    pub notes: Vec<String>,
 }
 
 /// Crate-level settings that do not come from the model.
@@ -42,8 +40,6 @@ pub struct CrateSettings {
     pub version: String,
     /// Where the model came from, for the header (a relative path).
     pub model_source: String,
-    /// The AWS partition table, for endpoint rules that call `aws.partition`.
-    pub partitions: Option<serde_json::Value>,
 }
 
 /// Which share of the per-item files a worker emits: items `i` with `i % count == index`; crate-level files go to
@@ -79,12 +75,9 @@ pub fn emit(ir: &Ir, settings: &CrateSettings) -> crate::Result<Emitted> {
 /// Emit one part of the crate (see [`Part`]); parts can be emitted on different threads.
 pub fn emit_part(ir: &Ir, settings: &CrateSettings, part: Part) -> crate::Result<Emitted> {
     let mut rust = Vec::new();
-    let mut notes = Vec::new();
     let mut text = Vec::new();
     if part.is_first() {
-        let (endpoint, n) = endpoints::emit(ir, settings.partitions.as_ref())?;
-        notes = n;
-        rust.push(endpoint);
+        rust.push(endpoints::emit(ir));
         rust.push(client::client_file(ir, &settings.name));
         rust.push(validators::patterns_file(ir));
         rust.push(crate_files::lib_rs(ir, settings));
@@ -92,7 +85,7 @@ pub fn emit_part(ir: &Ir, settings: &CrateSettings, part: Part) -> crate::Result
     }
     rust.extend(types::emit(ir, part));
     rust.extend(operations::emit(ir, part));
-    Ok(Emitted { rust, text, notes })
+    Ok(Emitted { rust, text })
 }
 
 /// An identifier, raw when the name says so (`r#type`).

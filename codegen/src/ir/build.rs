@@ -12,12 +12,13 @@ use crate::{docs, ident};
 
 const UNIT: &str = "smithy.api#Unit";
 
-/// Build the IR from a resolved model.
-pub fn build(resolved: &Resolved) -> Result<Ir> {
+/// Build the IR from a resolved model and the AWS partition table (`partitions.json`, needed when the endpoint rules
+/// call `aws.partition`).
+pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     let mut b = Builder { resolved, paths: BTreeMap::new(), boxed: BTreeSet::new() };
     b.assign_paths()?;
     b.boxed = super::graph::boxed_edges(&resolved.shapes);
-    let service = b.service()?;
+    let service = b.service(partitions)?;
     let mut operations = Vec::new();
     for op_id in &resolved.operations {
         operations.push(b.operation(op_id)?);
@@ -142,7 +143,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn service(&self) -> Result<Service> {
+    fn service(&self, partitions: Option<&Value>) -> Result<Service> {
         let s = &self.resolved.service;
         let id = self.resolved.service_id.clone();
         let traits = &s.traits;
@@ -174,13 +175,16 @@ impl Builder<'_> {
             endpoint_prefix: str_field(aws, "endpointPrefix"),
             protocol,
             docs: traits.documentation().map(docs::html_to_markdown).unwrap_or_default(),
-            endpoint_rules: match traits.get("smithy.rules#endpointRuleSet") {
-                Some(v) => Some(crate::rules::parse(v).map_err(|m| {
-                    Error::at(format!("{}.traits[\"smithy.rules#endpointRuleSet\"]", shape_path(&id)), m)
-                })?),
+            endpoints: match traits.get("smithy.rules#endpointRuleSet") {
+                Some(v) => {
+                    let rules = crate::rules::parse(v).map_err(|m| {
+                        Error::at(format!("{}.traits[\"smithy.rules#endpointRuleSet\"]", shape_path(&id)), m)
+                    })?;
+                    let tests = traits.get("smithy.rules#endpointTests");
+                    Some(super::endpoints::build(&id, &rules, tests, partitions)?)
+                }
                 None => None,
             },
-            endpoint_tests: traits.get("smithy.rules#endpointTests").cloned(),
             id,
         })
     }
