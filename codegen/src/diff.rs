@@ -145,8 +145,8 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
                 };
                 docs_change(&mut w, "operation", "", o.traits.documentation(), n.traits.documentation());
                 for (side, a, b) in [("request", &o.input, &n.input), ("response", &o.output, &n.output)] {
-                    let a = a.as_ref().map_or("smithy.api#Unit", |t| t.target.as_str());
-                    let b = b.as_ref().map_or("smithy.api#Unit", |t| t.target.as_str());
+                    let a = a.as_ref().map_or(crate::traits::UNIT, |t| t.target.as_str());
+                    let b = b.as_ref().map_or(crate::traits::UNIT, |t| t.target.as_str());
                     w.shape(side, &[], a, b);
                 }
                 let errs = |op: &crate::model::OperationShape| -> BTreeSet<String> {
@@ -159,7 +159,7 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
                 for e in ea.difference(&eb) {
                     w.push(Class::Breaking, "operation", "", format!("error `{e}` removed"), None);
                 }
-                let (pa, pb) = (o.traits.get("smithy.api#paginated"), n.traits.get("smithy.api#paginated"));
+                let (pa, pb) = (o.traits.get(crate::traits::PAGINATED), n.traits.get(crate::traits::PAGINATED));
                 match (pa, pb) {
                     (None, Some(_)) => w.push(Class::Additive, "operation", "", "now paginated".into(), None),
                     (Some(_), None) => w.push(Class::Breaking, "operation", "", "no longer paginated".into(), None),
@@ -254,13 +254,13 @@ impl Walker<'_> {
                     match (x.members.get(name), y.members.get(name)) {
                         (None, Some(m)) => {
                             let required =
-                                m.traits.has("smithy.api#required") && !m.traits.has("smithy.api#clientOptional");
-                            let class = if input && m.traits.has("smithy.api#required") {
+                                m.traits.has(crate::traits::REQUIRED) && !m.traits.has(crate::traits::CLIENT_OPTIONAL);
+                            let class = if input && m.traits.has(crate::traits::REQUIRED) {
                                 Class::Breaking
                             } else {
                                 Class::Additive
                             };
-                            let what = if required || m.traits.has("smithy.api#required") {
+                            let what = if required || m.traits.has(crate::traits::REQUIRED) {
                                 "new required member"
                             } else {
                                 "new member"
@@ -272,7 +272,8 @@ impl Walker<'_> {
                             self.push(Class::Breaking, side, &sp, format!("member `{name}` removed"), None)
                         }
                         (Some(ma), Some(mb)) => {
-                            let (ra, rb) = (ma.traits.has("smithy.api#required"), mb.traits.has("smithy.api#required"));
+                            let (ra, rb) =
+                                (ma.traits.has(crate::traits::REQUIRED), mb.traits.has(crate::traits::REQUIRED));
                             if ra != rb {
                                 let (class, what) = match (rb, input) {
                                     (true, true) => (Class::Breaking, "became required"),
@@ -307,16 +308,13 @@ impl Walker<'_> {
     }
 
     fn constraints(&mut self, side: &str, path: &str, a: &Traits, b: &Traits, input: bool) {
-        for key in ["smithy.api#length", "smithy.api#range", "smithy.api#pattern"] {
+        use crate::traits::{LENGTH, PATTERN, RANGE};
+        for (key, label) in [(LENGTH, "length"), (RANGE, "range"), (PATTERN, "pattern")] {
             let (x, y) = (a.get(key), b.get(key));
             if x == y {
                 continue;
             }
-            let label = key.trim_start_matches("smithy.api#");
-            let looser = match key {
-                "smithy.api#pattern" => y.is_none(),
-                _ => loosened(x, y),
-            };
+            let looser = if key == PATTERN { y.is_none() } else { loosened(x, y) };
             let class = if !input || looser { Class::Additive } else { Class::Breaking };
             let show = |v: Option<&Value>| v.map_or("none".to_owned(), |v| v.to_string());
             self.push(class, side, path, format!("{label} changed from {} to {}", show(x), show(y)), None);

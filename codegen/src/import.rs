@@ -15,9 +15,9 @@ use crate::error::{Error, Result};
 use crate::model::{Model, Shape, ShapeId};
 use crate::resolve::{self, Selection};
 
-const DOC: &str = "smithy.api#documentation";
-const RULES: &str = "smithy.rules#endpointRuleSet";
-const TESTS: &str = "smithy.rules#endpointTests";
+const DOC: &str = crate::traits::DOCUMENTATION;
+const RULES: &str = crate::traits::ENDPOINT_RULE_SET;
+const TESTS: &str = crate::traits::ENDPOINT_TESTS;
 /// Key prefix for endpoint rule-set parameter docs in a docs map.
 pub const PARAM_PREFIX: &str = "ruleset-parameter:";
 

@@ -83,9 +83,7 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     };
     let resolved = resolve::resolve(model, req.service, req.selection)?;
     lap("resolve");
-    let ir = ir::build(&resolved)?;
-    lap("ir (patterns planned and checked)");
-    let partitions = match req.partitions {
+    let partitions: Option<serde_json::Value> = match req.partitions {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Error::new(format!("cannot read the partition table: {e}")).in_file(path))?;
@@ -96,15 +94,15 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         }
         None => None,
     };
+    let ir = ir::build(&resolved, partitions.as_ref())?;
+    lap("ir (patterns planned and checked)");
     let settings = emit::CrateSettings {
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
         model_source: req.model_source.to_owned(),
-        partitions,
     };
     let mut report = ir.pattern_report();
-    let (endpoint, mut notes) = emit::endpoints::emit(&ir, settings.partitions.as_ref())?;
-    report.append(&mut notes);
+    report.extend(ir.service.endpoints.iter().flat_map(|e| e.notes()));
     // Emission and formatting run on all cores, one job per file; the result is a sorted map, so it does not depend
     // on which worker finishes first.
     let jobs = emit::plan(&ir);
@@ -112,7 +110,6 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     let formatted = parallel::map(&jobs, |job| format::format(emit::emit(&ir, &settings, *job), source))?;
     lap("emit and format");
     let mut files = BTreeMap::new();
-    files.extend([format::format_rust(endpoint, source)?]);
     for job_files in formatted {
         files.extend(job_files?);
     }

@@ -471,7 +471,7 @@ impl Traits {
 
     /// The `smithy.api#documentation` string.
     pub fn documentation(&self) -> Option<&str> {
-        self.get("smithy.api#documentation").and_then(Value::as_str)
+        self.get(crate::traits::DOCUMENTATION).and_then(Value::as_str)
     }
 }
 
@@ -560,7 +560,7 @@ fn parse_shape(id: &str, mut raw: Value) -> Result<Shape> {
         "set" => {
             // Smithy 1.0 `set` is a list whose items are unique.
             let mut list: ListShape = de(raw, decode_err)?;
-            list.traits.0.insert("smithy.api#uniqueItems".into(), Value::Object(Default::default()));
+            list.traits.0.insert(crate::traits::UNIQUE_ITEMS.into(), Value::Object(Default::default()));
             Shape::List(list)
         }
         "map" => Shape::Map(de(raw, decode_err)?),
@@ -592,7 +592,7 @@ pub fn check_shape_id(id: &str) -> std::result::Result<(), String> {
 
 /// The wire value of an enum or intEnum member: its `@enumValue` (a string, or an integer as text), else its name.
 pub fn enum_value(name: &str, member: &Member) -> String {
-    match member.traits.get("smithy.api#enumValue") {
+    match member.traits.get(crate::traits::ENUM_VALUE) {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
         None => name.to_owned(),

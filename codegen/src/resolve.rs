@@ -105,7 +105,7 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                 stack.extend(check(&op.output, "output")?);
                 for (i, e) in op.errors.iter().enumerate() {
                     match shapes.get(&e.target) {
-                        Some(Shape::Structure(s)) if s.traits.has("smithy.api#error") => stack.push(e.target.clone()),
+                        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => stack.push(e.target.clone()),
                         Some(_) => {
                             return Err(Error::at(
                                 format!("{}.errors[{i}]", shape_path(&id)),
@@ -297,7 +297,7 @@ pub(crate) fn add_prelude(shapes: &mut BTreeMap<ShapeId, Shape>) {
     for (name, kind, traits) in entries {
         shapes.entry(format!("smithy.api#{name}")).or_insert_with(|| simple(kind, traits));
     }
-    shapes.entry("smithy.api#Unit".into()).or_insert_with(|| {
+    shapes.entry(crate::traits::UNIT.into()).or_insert_with(|| {
         let mut traits = Traits::default();
         traits.0.insert("smithy.api#unitType".into(), json!({}));
         Shape::Structure(Aggregate { members: BTreeMap::new(), traits, mixins: Vec::new() })
@@ -381,7 +381,7 @@ fn flatten_one(
     let mut inherited_members = BTreeMap::new();
     for mixin in shape.mixins() {
         let flat = flatten_one(shapes, &mixin.target, visiting, done)?;
-        if !flat.traits().has("smithy.api#mixin") {
+        if !flat.traits().has(crate::traits::MIXIN) {
             return Err(Error::at(
                 format!("{}.mixins", shape_path(id)),
                 format!("`{}` is used as a mixin but has no @mixin trait", mixin.target),
@@ -394,7 +394,7 @@ fn flatten_one(
             ));
         }
         for (k, v) in &flat.traits().0 {
-            if k != "smithy.api#mixin" {
+            if k != crate::traits::MIXIN {
                 inherited_traits.0.insert(k.clone(), v.clone());
             }
         }

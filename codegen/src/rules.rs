@@ -1,7 +1,7 @@
 //! Endpoint rule sets (`smithy.rules#endpointRuleSet`) as a typed tree, parsed once when the IR is built, and a small
-//! evaluator for them. The emitter turns the tree into the crate's resolver; the evaluator checks each
-//! `smithy.rules#endpointTests` entry at codegen time against the partition table the crate carries (the generated
-//! resolver is Rust code; this is its reference).
+//! evaluator for them. The IR ([`crate::ir::endpoints`]) lowers the tree, checked, for the emitter to turn into the
+//! crate's resolver; the evaluator checks each `smithy.rules#endpointTests` entry at codegen time against the
+//! partition table the crate carries (the generated resolver is Rust code; this is its reference).
 //!
 //! Supported functions: `isSet`, `not`, `booleanEquals`, `stringEquals`, `getAttr` on a partition result, and
 //! `aws.partition`. Anything else is an error when the rule set is parsed.

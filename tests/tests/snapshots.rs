@@ -40,7 +40,7 @@ fn mixins_resources_and_apply() {
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let covered = ["docs", "keywords", "mixins", "recursion", "shapes", "sparse"];
+    let covered = ["docs", "keywords", "mixins", "pagination", "recursion", "shapes", "sparse"];
     assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
 }
 

@@ -32,8 +32,6 @@ pub struct CrateSettings {
     pub version: String,
     /// Where the model came from, for the header (a relative path).
     pub model_source: String,
-    /// The AWS partition table, for endpoint rules that call `aws.partition`.
-    pub partitions: Option<serde_json::Value>,
 }
 
 /// One file (or group of text files) to emit; jobs are independent, so they run on all cores.
@@ -43,6 +41,8 @@ pub enum Job<'a> {
     Lib,
     /// `src/client.rs`.
     Client,
+    /// `src/endpoint.rs`.
+    Endpoint,
     /// `src/patterns.rs`.
     Patterns,
     /// `src/operation/mod.rs`.
@@ -69,7 +69,8 @@ pub enum Output {
 
 /// Every file of the crate, as jobs, in a fixed order.
 pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
-    let mut jobs = vec![Job::Lib, Job::Client, Job::Patterns, Job::OperationsMod, Job::TypesMod, Job::ErrorsMod];
+    let mut jobs =
+        vec![Job::Lib, Job::Client, Job::Endpoint, Job::Patterns, Job::OperationsMod, Job::TypesMod, Job::ErrorsMod];
     jobs.extend(ir.operations.iter().map(Job::Operation));
     jobs.extend(ir.structures.iter().chain(&ir.errors).map(|s| Job::Item(types::Item::Structure(s))));
     jobs.extend(ir.enums.iter().map(|e| Job::Item(types::Item::Enum(e))));
@@ -83,6 +84,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
     match job {
         Job::Lib => Output::Rust(crate_files::lib_rs(ir, settings)),
         Job::Client => Output::Rust(client::client_file(ir, &settings.name)),
+        Job::Endpoint => Output::Rust(endpoints::emit(ir)),
         Job::Patterns => Output::Rust(validators::patterns_file(ir)),
         Job::OperationsMod => Output::Rust(operations::operations_mod(ir)),
         Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),

@@ -12,12 +12,13 @@ use crate::{docs, ident};
 
 use crate::traits::{self, UNIT};
 
-/// Build the IR from a resolved model.
-pub fn build(resolved: &Resolved) -> Result<Ir> {
+/// Build the IR from a resolved model and the AWS partition table (`partitions.json`, needed when the endpoint rules
+/// call `aws.partition`).
+pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     let mut b = Builder { resolved, paths: BTreeMap::new(), boxed: BTreeSet::new() };
     b.assign_paths()?;
     b.boxed = super::graph::boxed_edges(&resolved.shapes);
-    let service = b.service()?;
+    let service = b.service(partitions)?;
     let mut operations = Vec::new();
     for op_id in &resolved.operations {
         operations.push(b.operation(op_id)?);
@@ -161,45 +162,47 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn service(&self) -> Result<Service> {
+    fn service(&self, partitions: Option<&Value>) -> Result<Service> {
         let s = &self.resolved.service;
         let id = self.resolved.service_id.clone();
-        let traits = &s.traits;
-        let aws = traits.get("aws.api#service");
-        let protocol = if traits.has("aws.protocols#awsJson1_1") {
+        let t = &s.traits;
+        let protocol = if t.has(traits::AWS_JSON_1_1) {
             Protocol::AwsJson1_1
-        } else if traits.has("aws.protocols#awsJson1_0") {
+        } else if t.has(traits::AWS_JSON_1_0) {
             Protocol::AwsJson1_0
         } else {
             let found: Vec<&str> =
-                traits.0.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+                t.0.keys().filter(|k| k.starts_with(traits::AWS_PROTOCOLS_NAMESPACE)).map(String::as_str).collect();
             return Err(Error::at(
                 shape_path(&id),
                 format!(
-                    "service `{id}` uses no supported protocol (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1; found: {})",
+                    "service `{id}` uses no supported protocol (supported: {}, {}; found: {})",
+                    traits::AWS_JSON_1_0,
+                    traits::AWS_JSON_1_1,
                     if found.is_empty() { "none".to_owned() } else { found.join(", ") }
                 ),
             ));
         };
-        let str_field =
-            |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
-        let sdk_id = str_field(aws, "sdkId").unwrap_or_else(|| shape_name(&id).to_owned());
+        let sdk_id =
+            traits::string_field(t, traits::AWS_SERVICE, "sdkId").unwrap_or_else(|| shape_name(&id).to_owned());
         Ok(Service {
             target_prefix: shape_name(&id).to_owned(),
-            title: traits.get("smithy.api#title").and_then(Value::as_str).unwrap_or(&sdk_id).to_owned(),
+            title: traits::title(t).unwrap_or(&sdk_id).to_owned(),
             sdk_id,
             version: s.version.clone().unwrap_or_default(),
-            signing_name: str_field(traits.get("aws.auth#sigv4"), "name"),
-            endpoint_prefix: str_field(aws, "endpointPrefix"),
+            signing_name: traits::string_field(t, traits::SIGV4, "name"),
+            endpoint_prefix: traits::string_field(t, traits::AWS_SERVICE, "endpointPrefix"),
             protocol,
-            docs: traits.documentation().map(docs::html_to_markdown).unwrap_or_default(),
-            endpoint_rules: match traits.get("smithy.rules#endpointRuleSet") {
-                Some(v) => Some(crate::rules::parse(v).map_err(|m| {
-                    Error::at(format!("{}.traits[\"smithy.rules#endpointRuleSet\"]", shape_path(&id)), m)
-                })?),
+            docs: t.documentation().map(docs::html_to_markdown).unwrap_or_default(),
+            endpoints: match t.get(traits::ENDPOINT_RULE_SET) {
+                Some(v) => {
+                    let rules = crate::rules::parse(v)
+                        .map_err(|m| Error::at(traits::path(&shape_path(&id), traits::ENDPOINT_RULE_SET), m))?;
+                    let tests = t.get(traits::ENDPOINT_TESTS);
+                    Some(super::endpoints::build(&id, &rules, tests, partitions)?)
+                }
                 None => None,
             },
-            endpoint_tests: traits.get("smithy.rules#endpointTests").cloned(),
             id,
         })
     }

@@ -54,7 +54,7 @@ pub(super) fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
         let first = shapes.iter().next().cloned().unwrap_or_default();
         let plan = plan.map_err(|e| {
             Error::at(
-                format!("{}.traits[\"smithy.api#pattern\"]", shape_path(&first)),
+                crate::traits::path(&shape_path(&first), crate::traits::PATTERN),
                 format!("pattern `{pattern}` of `{first}` cannot be checked: {e}"),
             )
         })?;

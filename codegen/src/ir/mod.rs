@@ -5,6 +5,7 @@
 //!
 //! - this module: the IR's types;
 //! - [`build`]: the builder that turns a resolved model into the IR;
+//! - [`endpoints`]: the endpoint rules, partition table and endpoint tests, lowered and checked;
 //! - [`checks`]: what each value's validation checks, and the patterns that need a static;
 //! - [`graph`]: graph algorithms over shapes (which members to box).
 
@@ -17,6 +18,7 @@ use crate::model::ShapeId;
 
 mod build;
 mod checks;
+pub mod endpoints;
 mod graph;
 
 pub use build::build;
@@ -87,10 +89,8 @@ pub struct Service {
     pub protocol: Protocol,
     /// Service documentation, markdown.
     pub docs: String,
-    /// `smithy.rules#endpointRuleSet`, parsed.
-    pub endpoint_rules: Option<crate::rules::RuleSet>,
-    /// `smithy.rules#endpointTests`, verbatim.
-    pub endpoint_tests: Option<Value>,
+    /// Endpoint resolution from `smithy.rules#endpointRuleSet` (with its tests), when the service has a rule set.
+    pub endpoints: Option<endpoints::Endpoints>,
 }
 
 /// The wire protocol.
