@@ -6,8 +6,8 @@
 //! 2. [`resolve`]: shape index, prelude, `apply` and mixins, operation selection, closure, model checks.
 //! 3. [`ir`]: Rust names, module paths, optionality, boxing, constraints and docs, decided once.
 //! 4. [`emit`]: token streams with `quote!`.
-//! 5. [`format`]: `syn` + `prettyplease`, plus the `@generated` header.
-//! 6. [`write`]: atomic, only-if-changed writes, and `--check`.
+//! 5. [`mod@format`]: `syn` + `prettyplease`, plus the `@generated` header.
+//! 6. [`mod@write`]: atomic, only-if-changed writes, and `--check`.
 //!
 //! [`generate`] runs stages 1–5 and returns the files in memory; nothing is written until every stage succeeded.
 

@@ -312,9 +312,19 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
         cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--no-default-features"]),
     )?;
     run(
-        "documentation of the generated crate and the runtime (warnings denied)",
+        "documentation of the generated crate, the runtime and the generator (warnings denied)",
         cargo()
-            .args(["doc", "--quiet", "--no-deps", "-p", "sagemaker-pipelines", "-p", "codegen-runtime"])
+            .args([
+                "doc",
+                "--quiet",
+                "--no-deps",
+                "-p",
+                "sagemaker-pipelines",
+                "-p",
+                "codegen-runtime",
+                "-p",
+                "codegen",
+            ])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     run(

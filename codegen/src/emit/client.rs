@@ -3,7 +3,7 @@
 //! one. The request pipeline itself is the runtime module `invoke`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{builder_path, doc_attrs, element_type, ident, rust_type, type_path, RustFile};
 use crate::ir::{Ir, Operation, PathStep, Type};
@@ -150,7 +150,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     });
     let is_fns = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
-        let f = format_ident!("is_{}", crate::ident::unraw(&crate::ident::field_name(&e.code)).trim_end_matches('_'));
+        let f = ident(&e.is_method);
         let doc = format!(" Whether this is `{}`.", e.code);
         quote! {
             #[doc = #doc]

@@ -4,10 +4,10 @@
 //! Everything is sorted (by Rust name, members by wire name) so output is deterministic.
 //!
 //! - this module: the IR's types;
-//! - [`build`]: the builder that turns a resolved model into the IR;
+//! - `build`: the builder that turns a resolved model into the IR;
 //! - [`endpoints`]: the endpoint rules, partition table and endpoint tests, lowered and checked;
-//! - [`checks`]: what each value's validation checks, and the patterns that need a static;
-//! - [`graph`]: graph algorithms over shapes (which members to box).
+//! - `checks`: what each value's validation checks, and the patterns that need a static;
+//! - `graph`: graph algorithms over shapes (which members to box).
 
 use std::collections::BTreeSet;
 
