@@ -86,3 +86,184 @@ pub fn decode_error<T: serde::de::DeserializeOwned>(
     }
     serde_json::from_value(value).ok()
 }
+
+/// How a value is written in JSON when plain serde would get it wrong: floats (`NaN` and the infinities are strings)
+/// and timestamps in a format other than epoch seconds. Generated fields name one of the adapter modules below
+/// (`#[serde(with = "crate::aws_json::float")]`); collections and options of such values go through the same trait.
+pub trait JsonValue: Sized {
+    /// The value as JSON.
+    fn to_json(&self, format: TimestampFormat) -> serde_json::Value;
+    /// The value from JSON; leniently, whatever the format says: numbers and strings both decode.
+    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String>;
+}
+
+/// The `@timestampFormat`s awsJson allows.
+#[allow(dead_code)] // A model uses the formats its members have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the epoch, as a number.
+    EpochSeconds,
+    /// RFC 3339 (`2019-12-16T23:48:18Z`).
+    DateTime,
+    /// IMF-fixdate (`Mon, 16 Dec 2019 23:48:18 GMT`).
+    HttpDate,
+}
+
+fn float_json(v: f64) -> serde_json::Value {
+    if v.is_nan() {
+        serde_json::Value::String("NaN".into())
+    } else if v == f64::INFINITY {
+        serde_json::Value::String("Infinity".into())
+    } else if v == f64::NEG_INFINITY {
+        serde_json::Value::String("-Infinity".into())
+    } else {
+        serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+fn json_float(value: &serde_json::Value) -> Result<f64, String> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64().ok_or_else(|| format!("{n} is not a float")),
+        serde_json::Value::String(s) if s == "NaN" => Ok(f64::NAN),
+        serde_json::Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
+        serde_json::Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
+        other => Err(format!("expected a number, found {other}")),
+    }
+}
+
+impl JsonValue for f64 {
+    fn to_json(&self, _: TimestampFormat) -> serde_json::Value {
+        float_json(*self)
+    }
+    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
+        json_float(&value)
+    }
+}
+
+impl JsonValue for f32 {
+    fn to_json(&self, _: TimestampFormat) -> serde_json::Value {
+        if self.is_finite() {
+            // Through the shortest decimal form of the `f32`, not the `f64` widening (`0.1f32` stays `0.1`).
+            serde_json::from_str(&self.to_string()).unwrap_or(serde_json::Value::Null)
+        } else {
+            float_json(f64::from(*self))
+        }
+    }
+    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
+        json_float(&value).map(|v| v as f32)
+    }
+}
+
+impl JsonValue for crate::primitives::DateTime {
+    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
+        use aws_smithy_types::date_time::Format;
+        let smithy = aws_smithy_types::DateTime::from_secs_and_nanos(self.secs(), self.subsec_nanos());
+        let text = match format {
+            TimestampFormat::EpochSeconds => return serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
+            TimestampFormat::DateTime => smithy.fmt(Format::DateTime),
+            TimestampFormat::HttpDate => smithy.fmt(Format::HttpDate),
+        };
+        text.map_or(serde_json::Value::Null, serde_json::Value::String)
+    }
+    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
+        match value {
+            serde_json::Value::String(s) => parse_timestamp(&s),
+            other => serde_json::from_value(other).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// A timestamp string in either text format awsJson services send: RFC 3339 (offsets allowed) or an HTTP date.
+#[allow(dead_code)] // Used only by models with timestamps in a text format.
+pub fn parse_timestamp(text: &str) -> Result<crate::primitives::DateTime, String> {
+    use aws_smithy_types::date_time::Format;
+    aws_smithy_types::DateTime::from_str(text, Format::DateTime)
+        .or_else(|_| aws_smithy_types::DateTime::from_str(text, Format::HttpDate))
+        .map(|t| crate::primitives::DateTime::from_secs_and_nanos(t.secs(), t.subsec_nanos()))
+        .map_err(|e| format!("invalid timestamp `{text}`: {e}"))
+}
+
+impl<T: JsonValue> JsonValue for Option<T> {
+    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
+        self.as_ref().map_or(serde_json::Value::Null, |v| v.to_json(format))
+    }
+    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
+        match value {
+            serde_json::Value::Null => Ok(None),
+            v => T::from_json(v, format).map(Some),
+        }
+    }
+}
+
+impl<T: JsonValue> JsonValue for Vec<T> {
+    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
+        serde_json::Value::Array(self.iter().map(|v| v.to_json(format)).collect())
+    }
+    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
+        match value {
+            serde_json::Value::Array(items) => items.into_iter().map(|v| T::from_json(v, format)).collect(),
+            other => Err(format!("expected a list, found {other}")),
+        }
+    }
+}
+
+impl<T: JsonValue> JsonValue for std::collections::HashMap<String, T> {
+    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
+        serde_json::Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json(format))).collect())
+    }
+    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
+        match value {
+            serde_json::Value::Object(entries) => {
+                entries.into_iter().map(|(k, v)| T::from_json(v, format).map(|v| (k, v))).collect()
+            }
+            other => Err(format!("expected a map, found {other}")),
+        }
+    }
+}
+
+macro_rules! adapter {
+    ($(#[$doc:meta])* $name:ident, $format:expr) => {
+        $(#[$doc])*
+        #[allow(dead_code)] // Each adapter is used only by models with members of its kind.
+        pub mod $name {
+            use serde::{Deserialize as _, Serialize as _};
+
+            /// Writes the value in this module's format.
+            pub fn serialize<T: super::JsonValue, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+                v.to_json($format).serialize(s)
+            }
+
+            /// Reads the value, leniently.
+            pub fn deserialize<'de, T: super::JsonValue, D: serde::Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+                let value = serde_json::Value::deserialize(d)?;
+                T::from_json(value, $format).map_err(serde::de::Error::custom)
+            }
+
+            /// The value as JSON in this module's format (for union members).
+            pub fn to_value<T: super::JsonValue>(v: &T) -> serde_json::Value {
+                v.to_json($format)
+            }
+
+            /// The value from JSON (for union members).
+            pub fn from_value<T: super::JsonValue>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+                T::from_json(value, $format).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+adapter!(
+    /// Floats, with `NaN`, `Infinity` and `-Infinity` as strings.
+    float,
+    super::TimestampFormat::EpochSeconds
+);
+adapter!(
+    /// Timestamps written as RFC 3339 date-times.
+    date_time,
+    super::TimestampFormat::DateTime
+);
+adapter!(
+    /// Timestamps written as HTTP dates.
+    http_date,
+    super::TimestampFormat::HttpDate
+);

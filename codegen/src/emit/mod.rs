@@ -90,7 +90,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
         Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
-        Job::Item(item) => Output::Rust(types::item_file(item)),
+        Job::Item(item) => Output::Rust(types::item_file(ir, item)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }
@@ -141,7 +141,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Float => quote!(f32),
         Type::Double | Type::BigDecimal => quote!(f64),
         Type::BigInteger => quote!(i128),
-        Type::Timestamp => quote!(crate::primitives::DateTime),
+        Type::Timestamp(_) => quote!(crate::primitives::DateTime),
         Type::Blob => quote!(crate::primitives::Blob),
         Type::Document => quote!(crate::primitives::Document),
         Type::Named(p, _) => type_path(p),

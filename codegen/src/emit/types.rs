@@ -34,11 +34,11 @@ impl Item<'_> {
 }
 
 /// The file defining one shared type.
-pub fn item_file(item: Item<'_>) -> RustFile {
+pub fn item_file(ir: &Ir, item: Item<'_>) -> RustFile {
     let tokens = match item {
-        Item::Structure(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(s, false)),
+        Item::Structure(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(ir, s, false)),
         Item::Enum(e) => file(false, enumeration(e)),
-        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(u)),
+        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(ir, u)),
     };
     let p = item.path();
     RustFile { path: format!("src/{}/{}.rs", p.modules.join("/"), p.file_stem()), tokens }
@@ -283,7 +283,7 @@ fn document(v: &Value) -> TokenStream {
 }
 
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
-pub fn structure(s: &Structure, always_validate: bool) -> TokenStream {
+pub fn structure(ir: &Ir, s: &Structure, always_validate: bool) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.path.builder_name());
     let builder_full = builder_path(&s.path);
@@ -308,6 +308,10 @@ pub fn structure(s: &Structure, always_validate: bool) -> TokenStream {
         let mut serde_parts = Vec::new();
         if crate::ident::unraw(&f.name) != wire {
             serde_parts.push(quote!(rename = #wire));
+        }
+        if let Some(adapter) = super::protocol::value_adapter(ir, &f.ty.ty) {
+            let path = adapter.path;
+            serde_parts.push(quote!(with = #path));
         }
         if f.optional {
             serde_parts.push(quote!(default));
@@ -697,7 +701,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 /// A union: one variant per member, plus `Unknown` for members added later.
-pub fn union(u: &Union) -> TokenStream {
+pub fn union(ir: &Ir, u: &Union) -> TokenStream {
     let validate = super::validators::for_union(u);
     let name = ident(&u.path.name);
     let docs = doc_attrs(&u.docs);
@@ -736,8 +740,17 @@ pub fn union(u: &Union) -> TokenStream {
                         self.#as_fn().is_ok()
                     }
                 });
-                ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, v)?,));
-                de_arms.push(quote!(#wire => crate::primitives::union_value(value).map(#name::#vname),));
+                match super::protocol::value_adapter(ir, &t.ty) {
+                    Some(adapter) => {
+                        let adapter = adapter.tokens;
+                        ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, &#adapter::to_value(v))?,));
+                        de_arms.push(quote!(#wire => #adapter::from_value(value).map(#name::#vname),));
+                    }
+                    None => {
+                        ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, v)?,));
+                        de_arms.push(quote!(#wire => crate::primitives::union_value(value).map(#name::#vname),));
+                    }
+                }
                 debug_arms.push(if redact {
                     quote!(#name::#vname(_) => f.debug_tuple(#label).field(&#REDACTED).finish(),)
                 } else {

@@ -15,7 +15,7 @@ use crate::traits::{self, UNIT};
 /// Build the IR from a resolved model and the AWS partition table (`partitions.json`, needed when the endpoint rules
 /// call `aws.partition`).
 pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
-    let mut b = Builder { resolved, paths: BTreeMap::new(), boxed: BTreeSet::new() };
+    let mut b = Builder { resolved, paths: BTreeMap::new(), io_paths: BTreeMap::new(), boxed: BTreeSet::new() };
     b.assign_paths()?;
     b.boxed = super::graph::boxed_edges(&resolved.shapes);
     let service = b.service(partitions)?;
@@ -27,10 +27,9 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     let mut errors = Vec::new();
     let mut enums = Vec::new();
     let mut unions = Vec::new();
-    let io_shapes: BTreeSet<&ShapeId> = operations.iter().flat_map(|o| [&o.input.id, &o.output.id]).collect();
     for (id, shape) in &resolved.shapes {
         match shape {
-            Shape::Structure(s) if id != UNIT && !io_shapes.contains(id) => {
+            Shape::Structure(s) if b.paths.contains_key(id) => {
                 let st = b.structure(id, s, b.paths[id].clone())?;
                 if st.error.is_some() {
                     errors.push(st);
@@ -61,6 +60,8 @@ struct Builder<'a> {
     resolved: &'a Resolved,
     /// Paths of every named type (structures, enums, unions), operation inputs and outputs included.
     paths: BTreeMap<ShapeId, TypePath>,
+    /// Paths of each operation's input and output type (`Input`, `Output`), by operation.
+    io_paths: BTreeMap<(ShapeId, &'static str), TypePath>,
     /// `(shape, member)` pairs to box.
     boxed: BTreeSet<(ShapeId, String)>,
 }
@@ -110,30 +111,43 @@ impl Builder<'_> {
                     if t.target == UNIT {
                         continue;
                     }
-                    if self.paths.contains_key(&t.target) {
-                        return Err(Error::at(
-                            shape_path(op_id),
-                            format!(
-                                "structure `{}` is used more than once as an operation input or output; each operation needs its own",
-                                t.target
-                            ),
-                        ));
-                    }
+                    // Each operation gets its own input and output type, even where the model shares one structure
+                    // between operations or uses it as both input and output.
                     let type_name = format!("{name}{suffix}");
                     let path = TypePath {
                         modules: modules_path.clone(),
                         module: ident::type_module(&type_name),
                         name: type_name,
                     };
-                    claim(&path, &t.target)?;
-                    self.paths.insert(t.target.clone(), path);
+                    claim(&path, op_id)?;
+                    self.io_paths.insert((op_id.clone(), suffix), path);
                 }
             }
         }
+        // An input or output structure that some member also targets is a shared type as well.
+        let member_targets: BTreeSet<&str> = self
+            .resolved
+            .shapes
+            .values()
+            .flat_map(|shape| shape.all_members().into_iter().map(|(_, m)| m.target.as_str()).collect::<Vec<_>>())
+            .collect();
+        let io_only: BTreeSet<&ShapeId> = self
+            .resolved
+            .operations
+            .iter()
+            .filter_map(|op| match self.resolved.shapes.get(op) {
+                Some(Shape::Operation(op)) => Some([&op.input, &op.output]),
+                _ => None,
+            })
+            .flatten()
+            .flatten()
+            .map(|t| &t.target)
+            .filter(|t| !member_targets.contains(t.as_str()))
+            .collect();
         // Each shared type is defined in a module of its own, named after it: two types may not share one.
         let mut files: BTreeMap<(Vec<String>, String), ShapeId> = BTreeMap::new();
         for (id, shape) in self.resolved.shapes.iter() {
-            if id == UNIT || self.paths.contains_key(id) {
+            if id == UNIT || io_only.contains(id) {
                 continue;
             }
             let modules = match shape {
@@ -214,13 +228,13 @@ impl Builder<'_> {
         let name = shape_name(id).to_owned();
         let module = ident::module_name(&name);
         let type_base = ident::type_name(&self.renamed(id));
-        let io = |t: &Option<crate::model::Target>, suffix: &str| -> Result<Structure> {
+        let io = |t: &Option<crate::model::Target>, suffix: &'static str| -> Result<Structure> {
             match t.as_ref().map(|t| &t.target).filter(|t| t.as_str() != UNIT) {
                 Some(target) => {
                     let Some(Shape::Structure(s)) = self.shapes().get(target) else {
                         return Err(Error::at(shape_path(target), "operation input/output must be a structure"));
                     };
-                    let mut st = self.structure(target, s, self.paths[target].clone())?;
+                    let mut st = self.structure(target, s, self.io_paths[&(id.clone(), suffix)].clone())?;
                     if suffix == "Input" {
                         // Smithy: members of input structures are optional for clients.
                         for f in &mut st.fields {
@@ -566,15 +580,17 @@ impl Builder<'_> {
         constraints.merge(member_constraints);
         let ty = match shape {
             Shape::Simple(s) => {
-                if s.kind == SimpleType::Timestamp {
-                    let fmt = traits::timestamp_format(member_traits, &s.traits);
-                    if let Some(f) = fmt.filter(|f| *f != "epoch-seconds") {
+                let timestamp_format = match traits::timestamp_format(member_traits, &s.traits) {
+                    None | Some("epoch-seconds") => TimestampFormat::EpochSeconds,
+                    Some("date-time") => TimestampFormat::DateTime,
+                    Some("http-date") => TimestampFormat::HttpDate,
+                    Some(other) => {
                         return Err(Error::at(
-                            at,
-                            format!("timestamp format `{f}` is not supported (awsJson uses epoch-seconds)"),
+                            traits::path(at, traits::TIMESTAMP_FORMAT),
+                            format!("unknown timestamp format `{other}` (epoch-seconds, date-time or http-date)"),
                         ));
                     }
-                }
+                };
                 match s.kind {
                     SimpleType::Blob => Type::Blob,
                     SimpleType::Boolean => Type::Bool,
@@ -587,7 +603,7 @@ impl Builder<'_> {
                     SimpleType::Double => Type::Double,
                     SimpleType::BigInteger => Type::BigInteger,
                     SimpleType::BigDecimal => Type::BigDecimal,
-                    SimpleType::Timestamp => Type::Timestamp,
+                    SimpleType::Timestamp => Type::Timestamp(timestamp_format),
                     SimpleType::Document => Type::Document,
                 }
             }
@@ -831,7 +847,7 @@ fn typed_default(tr: &TypeRef, v: &Value) -> std::result::Result<DefaultValue, S
         (Type::Integer, Value::Number(_)) => int(i32::MIN.into(), i32::MAX.into()),
         (Type::Long | Type::BigInteger, Value::Number(_)) => int(i64::MIN, i64::MAX),
         (Type::Float | Type::Double | Type::BigDecimal, Value::Number(n)) => Ok(float(n)),
-        (Type::Timestamp, Value::Number(n)) => Ok(match float(n) {
+        (Type::Timestamp(_), Value::Number(n)) => Ok(match float(n) {
             DefaultValue::Float(f) => DefaultValue::Timestamp(f),
             zero => zero,
         }),

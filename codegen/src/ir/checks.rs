@@ -128,7 +128,7 @@ fn type_kind(ty: &Type) -> &'static str {
         Type::Bool => "a boolean",
         Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => "an integer",
         Type::Float | Type::Double | Type::BigDecimal => "a float",
-        Type::Timestamp => "a timestamp",
+        Type::Timestamp(_) => "a timestamp",
         Type::Blob => "a blob",
         Type::Document => "a document",
         Type::Named(_, NamedKind::Structure) => "a structure",
@@ -164,7 +164,7 @@ fn hashable(t: &Type) -> bool {
             | Type::Long
             | Type::BigInteger
             | Type::Blob
-            | Type::Timestamp
+            | Type::Timestamp(_)
             | Type::Named(_, NamedKind::Enum | NamedKind::IntEnum)
     )
 }

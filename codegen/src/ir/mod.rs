@@ -135,6 +135,17 @@ impl TypePath {
     }
 }
 
+/// `@timestampFormat` of a timestamp member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// `epoch-seconds`, the awsJson default.
+    EpochSeconds,
+    /// `date-time` (RFC 3339).
+    DateTime,
+    /// `http-date` (IMF-fixdate).
+    HttpDate,
+}
+
 /// What kind of generated type a [`Type::Named`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NamedKind {
@@ -500,8 +511,8 @@ pub enum Type {
     BigInteger,
     /// `f64` (bigDecimal is carried as a JSON number)
     BigDecimal,
-    /// `crate::primitives::DateTime`
-    Timestamp,
+    /// `crate::primitives::DateTime`, and how it is written on the wire.
+    Timestamp(TimestampFormat),
     /// `crate::primitives::Blob`
     Blob,
     /// `crate::primitives::Document`

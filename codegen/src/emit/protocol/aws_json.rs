@@ -3,13 +3,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Ir;
+use crate::ir::{Ir, TimestampFormat, Type};
 
 /// `&crate::aws_json::AwsJson { … }` for the service.
 pub fn service_protocol(ir: &Ir) -> TokenStream {
     let target_prefix = &ir.service.target_prefix;
     let content_type = ir.service.protocol.content_type();
     quote!(&crate::aws_json::AwsJson { target_prefix: #target_prefix, content_type: #content_type })
+}
+
+/// Floats (`NaN` and the infinities are strings) and timestamps in a text format go through an adapter of the
+/// runtime's `aws_json` module, whatever collection holds them.
+pub fn value_adapter(ty: &Type) -> Option<super::Adapter> {
+    let adapter = |path: &'static str, tokens| Some(super::Adapter { path, tokens });
+    match ty {
+        Type::Float | Type::Double | Type::BigDecimal => adapter("crate::aws_json::float", quote!(crate::aws_json::float)),
+        Type::Timestamp(TimestampFormat::DateTime) => {
+            adapter("crate::aws_json::date_time", quote!(crate::aws_json::date_time))
+        }
+        Type::Timestamp(TimestampFormat::HttpDate) => {
+            adapter("crate::aws_json::http_date", quote!(crate::aws_json::http_date))
+        }
+        Type::List { member, .. } => value_adapter(&member.ty),
+        Type::Map { value, .. } => value_adapter(&value.ty),
+        _ => None,
+    }
 }
 
 /// The input as a JSON object.

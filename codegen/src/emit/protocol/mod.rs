@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::ir::{Ir, Protocol};
+use crate::ir::{Ir, Protocol, Type};
 
 pub mod aws_json;
 
@@ -19,6 +19,21 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 pub fn serialize_input(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::serialize_input(),
+    }
+}
+
+/// A serde `with` module of the runtime, as the attribute's string and as a path.
+pub struct Adapter {
+    /// For `#[serde(with = "…")]`.
+    pub path: &'static str,
+    /// For calling its `to_value` and `from_value`.
+    pub tokens: TokenStream,
+}
+
+/// The serde `with` module for values of this type, when the protocol writes them differently from plain serde.
+pub fn value_adapter(ir: &Ir, ty: &Type) -> Option<Adapter> {
+    match ir.service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::value_adapter(ty),
     }
 }
 
