@@ -103,6 +103,7 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     };
     let mut report = ir.pattern_report();
     report.extend(ir.service.endpoints.iter().flat_map(|e| e.notes()));
+    report.extend(ir.protocol_test_report());
     // Emission and formatting run on all cores, one job per file; the result is a sorted map, so it does not depend
     // on which worker finishes first.
     let jobs = emit::plan(&ir);

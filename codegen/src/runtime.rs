@@ -18,6 +18,19 @@ pub enum Need {
     Pagination,
     /// Crates of an awsJson 1.0 or 1.1 service.
     AwsJson,
+    /// Crates whose model has protocol compliance tests.
+    ProtocolTests,
+}
+
+/// How a generated crate declares a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Visibility {
+    /// `pub mod`: part of the crate's API.
+    Public,
+    /// `mod`.
+    Private,
+    /// `#[cfg(test)] mod`: support for the crate's own tests.
+    Test,
 }
 
 /// One runtime module.
@@ -27,8 +40,8 @@ pub struct Module {
     pub name: &'static str,
     /// Its source, written into the generated crate unchanged.
     pub source: &'static str,
-    /// `pub mod` (part of the generated crate's API) or `mod`.
-    pub public: bool,
+    /// How the crate declares it.
+    pub visibility: Visibility,
     /// Which crates need it.
     pub need: Need,
 }
@@ -45,33 +58,35 @@ impl Module {
             Need::Always => true,
             Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
             Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
+            Need::ProtocolTests => !ir.protocol_tests.is_empty(),
         }
     }
 }
 
 macro_rules! module {
-    ($name:literal, $public:expr, $need:expr) => {
+    ($name:literal, $visibility:ident, $need:ident) => {
         Module {
             name: $name,
             source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
-            public: $public,
-            need: $need,
+            visibility: Visibility::$visibility,
+            need: Need::$need,
         }
     };
 }
 
 /// Every runtime module, by name.
 pub const MODULES: &[Module] = &[
-    module!("aws_json", false, Need::AwsJson),
-    module!("config", true, Need::Always),
-    module!("credentials", true, Need::Always),
-    module!("endpoint_lib", false, Need::Always),
-    module!("error", true, Need::Always),
-    module!("http", true, Need::Always),
-    module!("invoke", false, Need::Always),
-    module!("pagination", true, Need::Pagination),
-    module!("primitives", true, Need::Always),
-    module!("validation", true, Need::Always),
+    module!("aws_json", Private, AwsJson),
+    module!("config", Public, Always),
+    module!("credentials", Public, Always),
+    module!("endpoint_lib", Private, Always),
+    module!("error", Public, Always),
+    module!("http", Public, Always),
+    module!("invoke", Private, Always),
+    module!("pagination", Public, Pagination),
+    module!("primitives", Public, Always),
+    module!("protocol_test", Test, ProtocolTests),
+    module!("validation", Public, Always),
 ];
 
 /// The runtime modules a crate needs, by name.
@@ -134,17 +149,23 @@ mod tests {
     #[test]
     fn the_runtime_crate_declares_exactly_the_table() {
         let lib = syn::parse_file(include_str!("../../runtime/src/lib.rs")).expect("runtime/src/lib.rs parses");
-        let declared: Vec<(String, bool)> = lib
+        let declared: Vec<(String, Visibility)> = lib
             .items
             .iter()
             .filter_map(|item| match item {
                 syn::Item::Mod(m) if m.ident != "tests" => {
-                    Some((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))))
+                    let test_only = m.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                    let visibility = match (&m.vis, test_only) {
+                        (_, true) => Visibility::Test,
+                        (syn::Visibility::Public(_), false) => Visibility::Public,
+                        _ => Visibility::Private,
+                    };
+                    Some((m.ident.to_string(), visibility))
                 }
                 _ => None,
             })
             .collect();
-        let table: Vec<(String, bool)> = MODULES.iter().map(|m| (m.name.to_owned(), m.public)).collect();
+        let table: Vec<(String, Visibility)> = MODULES.iter().map(|m| (m.name.to_owned(), m.visibility)).collect();
         assert_eq!(declared, table);
         let mut sorted = table.clone();
         sorted.sort();

@@ -57,6 +57,18 @@ pub const AWS_JSON_1_0: &str = "aws.protocols#awsJson1_0";
 pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
 /// The namespace of the AWS protocol traits.
 pub const AWS_PROTOCOLS_NAMESPACE: &str = "aws.protocols#";
+/// `@endpoint` (a host prefix)
+pub const ENDPOINT: &str = "smithy.api#endpoint";
+/// `@requestCompression`
+pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
+/// `@aws.protocols#awsQueryCompatible`
+pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
+/// `@hostLabel`
+pub const HOST_LABEL: &str = "smithy.api#hostLabel";
+/// `@smithy.test#httpRequestTests`
+pub const HTTP_REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+/// `@smithy.test#httpResponseTests`
+pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
 /// `@smithy.rules#endpointRuleSet`
 pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
 /// `@smithy.rules#endpointTests`

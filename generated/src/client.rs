@@ -15,6 +15,7 @@ pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceIn
     protocol: &crate::aws_json::AwsJson {
         target_prefix: "SageMaker",
         content_type: "application/x-amz-json-1.1",
+        query_compatible: false,
     },
     resolve_endpoint: crate::endpoint::resolve_for_config,
 };

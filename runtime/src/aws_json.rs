@@ -14,6 +14,9 @@ pub struct AwsJson {
     pub target_prefix: &'static str,
     /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
     pub content_type: &'static str,
+    /// `@awsQueryCompatible`: requests say `x-amzn-query-mode: true`, and an `x-amzn-query-error` response header
+    /// (`Code;Fault`) gives the error code.
+    pub query_compatible: bool,
 }
 
 impl Protocol for AwsJson {
@@ -21,19 +24,35 @@ impl Protocol for AwsJson {
         UnsignedRequest {
             method: "POST",
             path: "/",
-            headers: vec![
-                ("content-type", self.content_type.to_owned()),
-                ("x-amz-target", format!("{}.{operation}", self.target_prefix)),
-            ],
+            headers: [
+                Some(("content-type", self.content_type.to_owned())),
+                Some(("x-amz-target", format!("{}.{operation}", self.target_prefix))),
+                self.query_compatible.then(|| ("x-amzn-query-mode", "true".to_owned())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             body,
         }
     }
 
     fn error_metadata(&self, response: &HttpResponse) -> ErrorMetadata {
         let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
+        let error_type = error_code(header(response, "x-amzn-errortype"), &body);
+        let query_code = header(response, "x-amzn-query-error")
+            .filter(|_| self.query_compatible)
+            .and_then(|h| h.split(';').next())
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        let (code, error_type) = match query_code {
+            Some(code) => (Some(code), error_type),
+            None => (error_type, None),
+        };
         ErrorMetadata {
             status: response.status().as_u16(),
-            code: error_code(header(response, "x-amzn-errortype"), &body),
+            code,
+            error_type,
             message: error_message(&body),
             request_id: header(response, "x-amzn-requestid").map(str::to_owned),
         }
@@ -142,12 +161,10 @@ impl JsonValue for f64 {
 
 impl JsonValue for f32 {
     fn to_json(&self, _: TimestampFormat) -> serde_json::Value {
-        if self.is_finite() {
-            // Through the shortest decimal form of the `f32`, not the `f64` widening (`0.1f32` stays `0.1`).
-            serde_json::from_str(&self.to_string()).unwrap_or(serde_json::Value::Null)
-        } else {
-            float_json(f64::from(*self))
-        }
+        // Through the shortest decimal form of the `f32`, not its `f64` widening, so `0.1f32` is written `0.1`.
+        let widened =
+            if self.is_finite() { self.to_string().parse().unwrap_or(f64::from(*self)) } else { f64::from(*self) };
+        float_json(widened)
     }
     fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
         json_float(&value).map(|v| v as f32)
@@ -173,14 +190,28 @@ impl JsonValue for crate::primitives::DateTime {
     }
 }
 
-/// A timestamp string in either text format awsJson services send: RFC 3339 (offsets allowed) or an HTTP date.
+/// A timestamp string in either text format awsJson services send: RFC 3339 (with `Z` or a numeric offset) or an
+/// HTTP date.
 #[allow(dead_code)] // Used only by models with timestamps in a text format.
 pub fn parse_timestamp(text: &str) -> Result<crate::primitives::DateTime, String> {
     use aws_smithy_types::date_time::Format;
-    aws_smithy_types::DateTime::from_str(text, Format::DateTime)
+    let invalid = |e: &dyn std::fmt::Display| format!("invalid timestamp `{text}`: {e}");
+    // `…T22:48:18-01:00`: parse the time as UTC, then take the offset away.
+    let (utc, offset) = match text.len().checked_sub(6).and_then(|i| text.get(i..).map(|tail| (i, tail))) {
+        Some((i, tail))
+            if text.contains('T') && (tail.starts_with('+') || tail.starts_with('-')) && &tail[3..4] == ":" =>
+        {
+            let hours: i64 = tail[1..3].parse().map_err(|e| invalid(&e))?;
+            let minutes: i64 = tail[4..6].parse().map_err(|e| invalid(&e))?;
+            let sign = if tail.starts_with('-') { -1 } else { 1 };
+            (format!("{}Z", &text[..i]), sign * (hours * 3600 + minutes * 60))
+        }
+        _ => (text.to_owned(), 0),
+    };
+    aws_smithy_types::DateTime::from_str(&utc, Format::DateTime)
         .or_else(|_| aws_smithy_types::DateTime::from_str(text, Format::HttpDate))
-        .map(|t| crate::primitives::DateTime::from_secs_and_nanos(t.secs(), t.subsec_nanos()))
-        .map_err(|e| format!("invalid timestamp `{text}`: {e}"))
+        .map(|t| crate::primitives::DateTime::from_secs_and_nanos(t.secs() - offset, t.subsec_nanos()))
+        .map_err(|e| invalid(&e))
 }
 
 impl<T: JsonValue> JsonValue for Option<T> {

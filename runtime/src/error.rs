@@ -35,6 +35,9 @@ impl std::error::Error for BuildError {}
 pub struct ErrorMetadata {
     pub(crate) status: u16,
     pub(crate) code: Option<String>,
+    /// The modeled error's shape name, when the service's error code differs from it (awsQueryCompatible services
+    /// send their Query-era code in `x-amzn-query-error`).
+    pub(crate) error_type: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) request_id: Option<String>,
 }
@@ -48,6 +51,11 @@ impl ErrorMetadata {
     /// The error code, e.g. `ValidationException`.
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
+    }
+
+    /// The name of the modeled error shape the response names, which selects the operation's error variant.
+    pub(crate) fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref().or(self.code.as_deref())
     }
 
     /// The message, if the service sent one.
@@ -123,12 +131,13 @@ impl std::error::Error for Unhandled {}
 #[derive(Debug)]
 pub struct ServiceError<E> {
     err: E,
-    meta: ErrorMetadata,
+    // Boxed to keep `SdkError` small on the success path of every call.
+    meta: Box<ErrorMetadata>,
 }
 
 impl<E> ServiceError<E> {
     pub(crate) fn new(err: E, meta: ErrorMetadata) -> Self {
-        ServiceError { err, meta }
+        ServiceError { err, meta: Box::new(meta) }
     }
 
     /// The operation's error.

@@ -56,6 +56,22 @@ pub(crate) struct Operation<O, E> {
     pub(crate) decode_output: fn(&HttpResponse) -> Result<O, String>,
     /// Turns an error response into the operation's error.
     pub(crate) decode_error: fn(ErrorMetadata, &[u8]) -> E,
+    /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
+    pub(crate) host_prefix: Option<String>,
+}
+
+/// The endpoint URL with a host prefix put before its host (`https://example.com` with `foo.` gives
+/// `https://foo.example.com`). A prefix must be a sequence of DNS labels each followed by a dot.
+pub(crate) fn prefixed_url(url: &str, prefix: &str) -> Result<String, String> {
+    let valid = prefix.ends_with('.')
+        && prefix[..prefix.len() - 1]
+            .split('.')
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !valid {
+        return Err(format!("host prefix `{prefix}` is not a valid host name prefix"));
+    }
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("endpoint URL `{url}` has no scheme"))?;
+    Ok(format!("{scheme}://{prefix}{rest}"))
 }
 
 /// Shared by every clone of a client.
@@ -142,6 +158,7 @@ async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest
         builder = builder.header(*name, value);
     }
     let mut request = builder
+        .header("content-length", unsigned.body.len())
         .header("user-agent", handle.service.user_agent)
         .body(unsigned.body.clone())
         .map_err(|e| construction(e.to_string()))?;
@@ -208,11 +225,15 @@ pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, bo
     let config = &handle.config;
     let service = handle.service;
     let endpoint = (service.resolve_endpoint)(config).map_err(|e| construction(e.to_string()))?;
+    let url = match &operation.host_prefix {
+        Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(construction)?,
+        None => endpoint.url().to_owned(),
+    };
     let unsigned = service.protocol.request(operation.name, body);
     let max_attempts = config.retry.max_attempts();
     let mut attempt_no = 1;
     loop {
-        let request = build_request(handle, endpoint.url(), &unsigned).await?;
+        let request = build_request(handle, &url, &unsigned).await?;
         let last = attempt_no >= max_attempts;
         let outcome = attempt(handle, request).await;
         let retry = match outcome {

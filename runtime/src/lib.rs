@@ -24,6 +24,8 @@ pub mod http;
 mod invoke;
 pub mod pagination;
 pub mod primitives;
+#[cfg(test)]
+mod protocol_test;
 pub mod validation;
 
 #[cfg(test)]

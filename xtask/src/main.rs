@@ -332,36 +332,51 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
         cargo().args(["package", "--quiet", "--allow-dirty", "--no-verify", "-p", "sagemaker-pipelines"]),
     )?;
     run("semver guard", cargo().args(["xtask", "semver-check"]))?;
-    let shared = Path::new("../shared/models/sagemaker-2017-07-24.json");
-    if a.quick {
-        println!("\n==> full-model generation skipped (--quick)");
-    } else if shared.exists() {
-        let out = Path::new("target/full-model");
-        run(
-            "generate all operations of the full upstream model",
-            cargo()
-                .args(["xtask", "codegen", "--all-operations", "--crate-name", "sagemaker-full", "--out"])
-                .arg(out)
-                .arg("--model")
-                .arg(shared),
-        )?;
-        // Build it as its own workspace so it does not join ours.
-        let manifest = out.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).unwrap_or_default();
-        if !text.contains("[workspace]") {
-            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))
-                .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&manifest))?;
-        }
-        run(
-            "build the full-model crate (warnings denied)",
-            cargo()
-                .args(["check", "--quiet", "--manifest-path"])
-                .arg(&manifest)
-                .env("CARGO_TARGET_DIR", "target/full-model-target")
-                .env("RUSTFLAGS", "-D warnings"),
-        )?;
+    let shared = Path::new("../shared/models");
+    if !shared.exists() {
+        println!("\n==> protocol compliance and scale checks skipped: ../shared/models is absent");
     } else {
-        println!("\n==> full-model generation skipped: ../shared/models/sagemaker-2017-07-24.json is absent");
+        // The official protocol compliance suite: one crate per awsJson test service, whose generated tests run.
+        let suite = shared.join("smithy-aws-protocol-tests.json");
+        let crates: Vec<(String, PathBuf, Option<String>)> = PROTOCOL_TEST_SERVICES
+            .iter()
+            .map(|(name, service)| (name.to_string(), suite.clone(), Some(service.to_string())))
+            .collect();
+        let dir = generated_workspace("target/protocol-tests", &crates)?;
+        run(
+            "protocol compliance tests (generated from the official Smithy suite)",
+            cargo()
+                .args(["test", "--quiet", "--workspace", "--no-default-features", "--manifest-path"])
+                .arg(dir.join("Cargo.toml"))
+                .env("CARGO_TARGET_DIR", "target/generated-crates-target"),
+        )?;
+        if a.quick {
+            println!("\n==> scale check skipped (--quick)");
+        } else {
+            // Every operation of the current SageMaker model and of each other awsJson model generates and
+            // type-checks with warnings denied, all in one workspace so the dependencies are checked once.
+            let mut crates =
+                vec![("sagemaker-full".to_owned(), shared.join("sagemaker-2017-07-24.2026-07-16.json"), None)];
+            let mut services: Vec<PathBuf> = std::fs::read_dir(shared.join("services"))
+                .map_err(|e| codegen::Error::new(format!("cannot list ../shared/models/services: {e}")))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            services.sort();
+            for path in services {
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                crates.push((format!("scale-{stem}"), path, None));
+            }
+            let dir = generated_workspace("target/scale-check", &crates)?;
+            run(
+                "every operation of the current SageMaker model and of the other awsJson models type-checks",
+                cargo()
+                    .args(["check", "--quiet", "--workspace", "--no-default-features", "--manifest-path"])
+                    .arg(dir.join("Cargo.toml"))
+                    .env("CARGO_TARGET_DIR", "target/generated-crates-target")
+                    .env("RUSTFLAGS", "-D warnings"),
+            )?;
+        }
     }
     let moto = Moto::start()?;
     let mut nextest = cargo();
@@ -373,6 +388,40 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
     drop(moto);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The awsJson services of the protocol compliance suite, by the crate name they are generated as.
+const PROTOCOL_TEST_SERVICES: &[(&str, &str)] = &[
+    ("protocol-json11", "aws.protocoltests.json#JsonProtocol"),
+    ("protocol-json10", "aws.protocoltests.json10#JsonRpc10"),
+    ("protocol-json10-query-compatible", "aws.protocoltests.json10#QueryCompatibleJsonRpc10"),
+];
+
+/// Generate every operation of each `(crate name, model, service)` into `dir/<crate name>`, and a workspace
+/// `dir/Cargo.toml` holding them all, so that cargo builds their shared dependencies once.
+fn generated_workspace(dir: &str, crates: &[(String, PathBuf, Option<String>)]) -> Result<PathBuf, codegen::Error> {
+    let dir = PathBuf::from(dir);
+    println!("\n==> generating {} crates into {}", crates.len(), dir.display());
+    for (name, model, service) in crates {
+        let generated = codegen::generate_report(
+            model,
+            &Request {
+                service: service.as_deref(),
+                selection: &Selection::All,
+                crate_name: name,
+                crate_version: "0.0.0",
+                model_source: &model_source(model),
+                partitions: Some(Path::new("models/partitions.json")),
+                examples: None,
+            },
+        )?;
+        write::write(&dir.join(name), &generated.files)?;
+    }
+    let members: Vec<String> = crates.iter().map(|(name, _, _)| format!("\"{name}\"")).collect();
+    let manifest = dir.join("Cargo.toml");
+    std::fs::write(&manifest, format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
+        .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&manifest))?;
+    Ok(dir)
 }
 
 fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {

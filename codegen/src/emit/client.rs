@@ -189,6 +189,24 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let send_doc = " Validates the input (unless the client's configuration turned validation off), fills idempotency \
 tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.";
 
+    let host_prefix = match &op.host_prefix {
+        None => quote!(::std::option::Option::None),
+        Some(parts) => {
+            let mut fmt = String::new();
+            let mut args = Vec::new();
+            for part in parts {
+                match part {
+                    crate::ir::HostPart::Text(t) => fmt.push_str(&t.replace('{', "{{").replace('}', "}}")),
+                    crate::ir::HostPart::Label { field, .. } => {
+                        fmt.push_str("{}");
+                        let f = ident(field);
+                        args.push(quote!(self.#f.as_deref().unwrap_or_default()));
+                    }
+                }
+            }
+            quote!(::std::option::Option::Some(::std::format!(#fmt, #(#args),*)))
+        }
+    };
     let serialize = super::protocol::serialize_input(ir);
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
@@ -223,7 +241,7 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
             pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
                 let _ = body;
                 #[allow(clippy::match_single_binding)]
-                match meta.code() {
+                match meta.error_type() {
                     #(#parse_arms)*
                     _ => #error::Unhandled(crate::error::Unhandled::new(meta)),
                 }
@@ -295,6 +313,7 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
                     name: OPERATION_NAME,
                     decode_output: #decode_output,
                     decode_error: #error::parse,
+                    host_prefix: #host_prefix,
                 };
                 crate::invoke::invoke(handle, operation, body).await
             }

@@ -28,16 +28,25 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     let docs = inner_doc_attrs(&docs);
     let version = &s.version;
     // The generated modules and the runtime modules the crate needs, by name.
-    let mut modules: Vec<(&str, bool)> =
-        vec![("client", true), ("endpoint", true), ("operation", true), ("patterns", false), ("types", true)];
-    modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.public)));
+    use crate::runtime::Visibility;
+    let mut modules: Vec<(&str, Visibility)> = vec![
+        ("client", Visibility::Public),
+        ("endpoint", Visibility::Public),
+        ("operation", Visibility::Public),
+        ("patterns", Visibility::Private),
+        ("types", Visibility::Public),
+    ];
+    if !ir.protocol_tests.is_empty() {
+        modules.push(("protocol_tests", Visibility::Test));
+    }
+    modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility)));
     modules.sort_unstable();
-    let modules = modules.iter().map(|(name, public)| {
+    let modules = modules.iter().map(|(name, visibility)| {
         let name = ident(name);
-        if *public {
-            quote!(pub mod #name;)
-        } else {
-            quote!(mod #name;)
+        match visibility {
+            Visibility::Public => quote!(pub mod #name;),
+            Visibility::Private => quote!(mod #name;),
+            Visibility::Test => quote!(#[cfg(test)] mod #name;),
         }
     });
     let sdk_id = &s.sdk_id;

@@ -4,6 +4,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use serde_json::Value;
 
 use crate::ir::{Ir, Operation, Type, TypePath, TypeRef};
 
@@ -12,6 +13,7 @@ pub mod crate_files;
 pub mod endpoints;
 pub mod operations;
 pub mod protocol;
+pub mod protocol_tests;
 pub mod types;
 pub mod validators;
 
@@ -55,6 +57,8 @@ pub enum Job<'a> {
     ErrorsMod,
     /// One shared type's file.
     Item(types::Item<'a>),
+    /// `src/protocol_tests.rs`, when the model has protocol compliance tests.
+    ProtocolTests,
     /// `Cargo.toml`, `README.md` and the runtime modules.
     Text,
 }
@@ -75,6 +79,9 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
     jobs.extend(ir.structures.iter().chain(&ir.errors).map(|s| Job::Item(types::Item::Structure(s))));
     jobs.extend(ir.enums.iter().map(|e| Job::Item(types::Item::Enum(e))));
     jobs.extend(ir.unions.iter().map(|u| Job::Item(types::Item::Union(u))));
+    if !ir.protocol_tests.is_empty() {
+        jobs.push(Job::ProtocolTests);
+    }
     jobs.push(Job::Text);
     jobs
 }
@@ -91,6 +98,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
         Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
         Job::Item(item) => Output::Rust(types::item_file(ir, item)),
+        Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }
@@ -190,6 +198,35 @@ pub fn deprecated_attr(d: &Option<crate::ir::Deprecated>) -> TokenStream {
             quote!(#[deprecated(note = #note)])
         }
         None => quote!(),
+    }
+}
+
+/// A `serde_json::Value` built in place.
+pub fn document(v: &Value) -> TokenStream {
+    match v {
+        Value::Null => quote!(::serde_json::Value::Null),
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            let n = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => quote!(::serde_json::Number::from(#i)),
+                (None, Some(u), _) => quote!(::serde_json::Number::from(#u)),
+                (None, None, Some(f)) => quote!(::serde_json::Number::from_f64(#f).unwrap_or_else(|| 0.into())),
+                _ => quote!(::serde_json::Number::from(0)),
+            };
+            quote!(::serde_json::Value::Number(#n))
+        }
+        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
+        Value::Array(items) => {
+            let items = items.iter().map(document);
+            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(map) => {
+            let keys = map.keys();
+            let values = map.values().map(document);
+            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([
+                #((::std::string::String::from(#keys), #values)),*
+            ])))
+        }
     }
 }
 

@@ -248,38 +248,9 @@ fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
             quote!(crate::primitives::Blob::new(::std::vec![#(#bytes),*]))
         }
         DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
-        DefaultValue::Document(v) => document(v),
+        DefaultValue::Document(v) => super::document(v),
     };
     Some((expr, false))
-}
-
-/// A `serde_json::Value` built in place.
-fn document(v: &Value) -> TokenStream {
-    match v {
-        Value::Null => quote!(::serde_json::Value::Null),
-        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
-        Value::Number(n) => {
-            let n = match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => quote!(::serde_json::Number::from(#i)),
-                (None, Some(u), _) => quote!(::serde_json::Number::from(#u)),
-                (None, None, Some(f)) => quote!(::serde_json::Number::from_f64(#f).unwrap_or_else(|| 0.into())),
-                _ => quote!(::serde_json::Number::from(0)),
-            };
-            quote!(::serde_json::Value::Number(#n))
-        }
-        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
-        Value::Array(items) => {
-            let items = items.iter().map(document);
-            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
-        }
-        Value::Object(map) => {
-            let keys = map.keys();
-            let values = map.values().map(document);
-            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([
-                #((::std::string::String::from(#keys), #values)),*
-            ])))
-        }
-    }
 }
 
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.

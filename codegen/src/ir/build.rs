@@ -48,11 +48,21 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     enums.sort_by(|a, b| a.path.cmp(&b.path));
     unions.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut ir =
-        Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), validated: BTreeSet::new() };
+    let mut ir = Ir {
+        service,
+        operations,
+        structures,
+        errors,
+        enums,
+        unions,
+        patterns: Vec::new(),
+        validated: BTreeSet::new(),
+        protocol_tests: Vec::new(),
+    };
     ir.patterns = super::checks::patterns(&ir)?;
     ir.validated = super::checks::validated(&ir);
     super::checks::complete(&mut ir);
+    ir.protocol_tests = super::protocol_tests::collect(&ir, &resolved.shapes);
     Ok(ir)
 }
 
@@ -207,6 +217,7 @@ impl Builder<'_> {
             signing_name: traits::string_field(t, traits::SIGV4, "name"),
             endpoint_prefix: traits::string_field(t, traits::AWS_SERVICE, "endpointPrefix"),
             protocol,
+            query_compatible: t.has(traits::AWS_QUERY_COMPATIBLE),
             docs: t.documentation().map(docs::html_to_markdown).unwrap_or_default(),
             endpoints: match t.get(traits::ENDPOINT_RULE_SET) {
                 Some(v) => {
@@ -342,7 +353,9 @@ impl Builder<'_> {
                 format!("the generated type `{clash}` clashes with the operation's input or output"),
             ));
         }
+        let host_prefix = self.host_prefix(id, &op.traits, &input)?;
         Ok(Operation {
+            host_prefix,
             client_types,
             id: id.clone(),
             method: ident::method_name(&name),
@@ -403,6 +416,34 @@ impl Builder<'_> {
             items,
             page_size,
         }))
+    }
+
+    /// `@endpoint`'s host prefix, its `{label}`s resolved to `@hostLabel` string members of the input.
+    fn host_prefix(&self, id: &str, t: &Traits, input: &Structure) -> Result<Option<Vec<HostPart>>> {
+        let Some(prefix) = traits::string_field(t, traits::ENDPOINT, "hostPrefix") else { return Ok(None) };
+        let at = traits::path(&shape_path(id), traits::ENDPOINT);
+        let mut parts = Vec::new();
+        let mut rest = prefix.as_str();
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(HostPart::Text(rest[..open].to_owned()));
+            }
+            let close = rest[open..]
+                .find('}')
+                .map(|c| open + c)
+                .ok_or_else(|| Error::at(&at, format!("hostPrefix `{prefix}` has an unclosed label")))?;
+            let label = &rest[open + 1..close];
+            let field =
+                input.fields.iter().find(|f| f.wire_name == label && f.ty.ty == Type::String).ok_or_else(|| {
+                    Error::at(&at, format!("hostPrefix label `{label}` is not a string member of the input"))
+                })?;
+            parts.push(HostPart::Label { field: field.name.clone(), wire_name: field.wire_name.clone() });
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(HostPart::Text(rest.to_owned()));
+        }
+        Ok(Some(parts))
     }
 
     /// The steps of a dotted member path from an operation's output (`Result.NextToken`), and the type it reaches.

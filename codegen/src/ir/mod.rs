@@ -20,6 +20,7 @@ mod build;
 mod checks;
 pub mod endpoints;
 mod graph;
+pub mod protocol_tests;
 
 pub use build::build;
 
@@ -42,6 +43,8 @@ pub struct Ir {
     pub patterns: Vec<PatternDef>,
     /// Structures and unions that have something to validate, themselves or below.
     pub validated: BTreeSet<ShapeId>,
+    /// The model's protocol compliance tests that apply to this client, in model order.
+    pub protocol_tests: Vec<protocol_tests::ProtocolTest>,
 }
 
 /// A `@pattern` and how the generated crate checks it.
@@ -56,6 +59,16 @@ pub struct PatternDef {
 }
 
 impl Ir {
+    /// Lines listing each protocol compliance test left out, with the reason.
+    pub fn protocol_test_report(&self) -> Vec<String> {
+        self.protocol_tests
+            .iter()
+            .filter_map(|t| {
+                t.skip.as_ref().map(|why| format!("protocol test {} ({}): left out: {why}", t.id, t.operation))
+            })
+            .collect()
+    }
+
     /// Lines reporting each pattern the generator had to interpret, by shape id.
     pub fn pattern_report(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -87,6 +100,8 @@ pub struct Service {
     pub endpoint_prefix: Option<String>,
     /// The protocol.
     pub protocol: Protocol,
+    /// `@aws.protocols#awsQueryCompatible`.
+    pub query_compatible: bool,
     /// Service documentation, markdown.
     pub docs: String,
     /// Endpoint resolution from `smithy.rules#endpointRuleSet` (with its tests), when the service has a rule set.
@@ -184,6 +199,22 @@ pub struct Operation {
     pub deprecated: Option<Deprecated>,
     /// Names of the client-side types in the operation's module.
     pub client_types: ClientTypes,
+    /// `@endpoint`: a prefix put before the endpoint's host, with `@hostLabel` input members filled in.
+    pub host_prefix: Option<Vec<HostPart>>,
+}
+
+/// A piece of an `@endpoint` host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    /// Literal text.
+    Text(String),
+    /// The value of an input member (a `@hostLabel` string), by field name, and whether the field is an `Option`.
+    Label {
+        /// The field.
+        field: String,
+        /// The member's wire name, for errors.
+        wire_name: String,
+    },
 }
 
 /// The client-side type names of an operation (`StartPipelineExecutionError`, …), decided with the other names.

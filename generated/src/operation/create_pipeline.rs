@@ -765,7 +765,7 @@ impl CreatePipelineError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -930,6 +930,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: CreatePipelineError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

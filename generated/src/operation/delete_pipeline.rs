@@ -341,7 +341,7 @@ impl DeletePipelineError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -473,6 +473,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: DeletePipelineError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

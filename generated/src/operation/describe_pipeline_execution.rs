@@ -948,7 +948,7 @@ impl DescribePipelineExecutionError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -1060,6 +1060,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: DescribePipelineExecutionError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

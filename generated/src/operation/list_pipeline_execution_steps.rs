@@ -494,7 +494,7 @@ impl ListPipelineExecutionStepsError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -606,6 +606,7 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineExecutionStepsError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -620,7 +620,7 @@ impl ListPipelineExecutionsError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -728,6 +728,7 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineExecutionsError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

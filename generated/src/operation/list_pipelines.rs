@@ -604,7 +604,7 @@ impl ListPipelinesError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             _ => ListPipelinesError::Unhandled(crate::error::Unhandled::new(meta)),
         }
     }
@@ -677,6 +677,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelinesError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

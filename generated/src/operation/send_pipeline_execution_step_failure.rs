@@ -403,7 +403,7 @@ impl SendPipelineExecutionStepFailureError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -586,6 +586,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: SendPipelineExecutionStepFailureError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -704,7 +704,7 @@ impl StartPipelineExecutionError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -881,6 +881,7 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: StartPipelineExecutionError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

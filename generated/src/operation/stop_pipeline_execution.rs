@@ -353,7 +353,7 @@ impl StopPipelineExecutionError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -495,6 +495,7 @@ impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: StopPipelineExecutionError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

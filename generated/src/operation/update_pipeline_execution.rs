@@ -470,7 +470,7 @@ impl UpdatePipelineExecutionError {
     pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.code() {
+        match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(
                     body,
@@ -609,6 +609,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
             decode_error: UpdatePipelineExecutionError::parse,
+            host_prefix: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

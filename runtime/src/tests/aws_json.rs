@@ -7,7 +7,8 @@ use crate::error::ErrorMetadata;
 use crate::http::HttpResponse;
 use crate::invoke::Protocol;
 
-const JSON_10: AwsJson = AwsJson { target_prefix: "SageMaker", content_type: "application/x-amz-json-1.0" };
+const JSON_10: AwsJson =
+    AwsJson { target_prefix: "SageMaker", content_type: "application/x-amz-json-1.0", query_compatible: false };
 
 fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
     let mut b = http::Response::builder().status(status);
@@ -138,6 +139,7 @@ fn error_metadata_reads_status_code_message_and_request_id() {
             code: Some("ConflictException".into()),
             message: Some("busy".into()),
             request_id: Some("abc-123".into()),
+            error_type: None,
         }
     );
 }
@@ -203,7 +205,12 @@ struct Conflict {
 }
 
 fn meta_with_message(message: Option<&str>) -> ErrorMetadata {
-    ErrorMetadata { status: 400, code: Some("Conflict".into()), message: message.map(str::to_owned), request_id: None }
+    ErrorMetadata {
+        status: 400,
+        code: Some("Conflict".into()),
+        message: message.map(str::to_owned),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -235,4 +242,22 @@ fn decode_error_of_an_invalid_body_is_built_from_the_metadata() {
 #[test]
 fn decode_error_of_the_wrong_shape_is_none() {
     assert_eq!(decode_error::<Conflict>(br#"{"Resource":5}"#, Some("Message"), &meta_with_message(None)), None);
+}
+
+#[test]
+fn query_compatible_services_send_the_query_mode_and_read_the_query_error_code() {
+    let protocol = AwsJson { target_prefix: "Q", content_type: "application/x-amz-json-1.0", query_compatible: true };
+    let request = protocol.request("Op", b"{}".to_vec());
+    assert!(request.headers.contains(&("x-amzn-query-mode", "true".to_owned())));
+    let r = with_headers(
+        400,
+        &[("x-amzn-query-error", "Customized;Sender")],
+        r#"{"__type":"aws.protocoltests.json10#CustomCodeError","message":"Hi"}"#,
+    );
+    let meta = protocol.error_metadata(&r);
+    assert_eq!(meta.code(), Some("Customized"));
+    assert_eq!(meta.error_type(), Some("CustomCodeError"));
+    // Without the trait, the header is not read and no query mode is sent.
+    assert_eq!(JSON_10.error_metadata(&r).code(), Some("CustomCodeError"));
+    assert!(!JSON_10.request("Op", Vec::new()).headers.iter().any(|(k, _)| *k == "x-amzn-query-mode"));
 }

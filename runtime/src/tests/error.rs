@@ -13,6 +13,7 @@ fn full_meta() -> ErrorMetadata {
         code: Some("ValidationException".into()),
         message: Some("Name is too long".into()),
         request_id: Some("req-1".into()),
+        error_type: None,
     }
 }
 

@@ -480,3 +480,14 @@ fn handle_keeps_the_configuration_and_service() {
     assert!(std::ptr::eq(handle.service, &SERVICE));
     assert_eq!(handle.config.region(), Some("us-east-1"));
 }
+
+#[test]
+fn host_prefixes_go_before_the_host_and_must_be_dns_labels() {
+    assert_eq!(prefixed_url("https://example.com", "foo.").unwrap(), "https://foo.example.com");
+    assert_eq!(prefixed_url("https://example.com/custom", "foo.bar.").unwrap(), "https://foo.bar.example.com/custom");
+    assert_eq!(prefixed_url("http://127.0.0.1:9000", "a-1.").unwrap(), "http://a-1.127.0.0.1:9000");
+    for bad in ["foo", "foo..", ".", "foo/.", "a b.", "évé."] {
+        assert!(prefixed_url("https://example.com", bad).is_err(), "{bad}");
+    }
+    assert!(prefixed_url("example.com", "foo.").is_err());
+}

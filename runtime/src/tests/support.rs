@@ -128,7 +128,8 @@ pub(crate) fn error_response(status: u16, code: &str, message: &str, request_id:
 // ---------------------------------------------------------------------------------------------------------------
 // A test service and operation.
 
-pub(crate) static PROTOCOL: AwsJson = AwsJson { target_prefix: "Svc", content_type: "application/x-amz-json-1.1" };
+pub(crate) static PROTOCOL: AwsJson =
+    AwsJson { target_prefix: "Svc", content_type: "application/x-amz-json-1.1", query_compatible: false };
 
 pub(crate) const USER_AGENT: &str = "svc-client/1.2.3";
 pub(crate) const SIGNING_NAME: &str = "svcsigning";
@@ -203,7 +204,12 @@ fn decode_op_error(meta: ErrorMetadata, body: &[u8]) -> OpError {
 
 /// The operation `Svc.Op`.
 pub(crate) fn op() -> Operation<Out, OpError> {
-    Operation { name: "Op", decode_output: crate::aws_json::decode_output::<Out>, decode_error: decode_op_error }
+    Operation {
+        name: "Op",
+        decode_output: crate::aws_json::decode_output::<Out>,
+        decode_error: decode_op_error,
+        host_prefix: None,
+    }
 }
 
 /// A configuration with a region, fixed credentials and this transport.

@@ -9,7 +9,12 @@ use crate::ir::{Ir, TimestampFormat, Type};
 pub fn service_protocol(ir: &Ir) -> TokenStream {
     let target_prefix = &ir.service.target_prefix;
     let content_type = ir.service.protocol.content_type();
-    quote!(&crate::aws_json::AwsJson { target_prefix: #target_prefix, content_type: #content_type })
+    let query_compatible = ir.service.query_compatible;
+    quote!(&crate::aws_json::AwsJson {
+        target_prefix: #target_prefix,
+        content_type: #content_type,
+        query_compatible: #query_compatible,
+    })
 }
 
 /// Floats (`NaN` and the infinities are strings) and timestamps in a text format go through an adapter of the
@@ -17,7 +22,9 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 pub fn value_adapter(ty: &Type) -> Option<super::Adapter> {
     let adapter = |path: &'static str, tokens| Some(super::Adapter { path, tokens });
     match ty {
-        Type::Float | Type::Double | Type::BigDecimal => adapter("crate::aws_json::float", quote!(crate::aws_json::float)),
+        Type::Float | Type::Double | Type::BigDecimal => {
+            adapter("crate::aws_json::float", quote!(crate::aws_json::float))
+        }
         Type::Timestamp(TimestampFormat::DateTime) => {
             adapter("crate::aws_json::date_time", quote!(crate::aws_json::date_time))
         }

@@ -1,0 +1,129 @@
+//! Support for the protocol compliance tests the generator writes from the model's `smithy.test#httpRequestTests`
+//! and `smithy.test#httpResponseTests`: a transport that records each request and serves one canned response, and the
+//! assertions every case shares. Compiled only for tests.
+
+use std::sync::{Arc, Mutex};
+
+use crate::config::Config;
+use crate::credentials::Credentials;
+use crate::http::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError};
+
+/// The response the test transport serves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Response {
+    /// The status code.
+    pub(crate) status: u16,
+    /// The headers.
+    pub(crate) headers: &'static [(&'static str, &'static str)],
+    /// The body.
+    pub(crate) body: &'static str,
+}
+
+impl Response {
+    /// `200` with `{}`.
+    pub(crate) const OK: Response = Response { status: 200, headers: &[], body: "{}" };
+}
+
+/// A transport that records requests and answers each with the same response.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorder {
+    response: Response,
+    requests: Arc<Mutex<Vec<HttpRequest>>>,
+}
+
+impl HttpClient for Recorder {
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).push(request);
+        let r = self.response;
+        Box::pin(async move {
+            let mut builder = http::Response::builder().status(r.status);
+            for (k, v) in r.headers {
+                builder = builder.header(*k, *v);
+            }
+            Ok(builder.body(r.body.as_bytes().to_vec()).expect("the test response is a valid HTTP response"))
+        })
+    }
+}
+
+/// A client configuration for one case: the endpoint `https://<host>`, test credentials, no retries, no validation
+/// (the cases test the wire format, not the constraints), and the recording transport.
+pub(crate) fn config(host: &str, response: Response) -> (Config, Arc<Mutex<Vec<HttpRequest>>>) {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let recorder = Recorder { response, requests: requests.clone() };
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(format!("https://{host}"))
+        .credentials(Credentials::new("AKIDTEST", "SECRETTEST", None))
+        .retry_config(crate::config::RetryConfig::disabled())
+        .validate_inputs(false)
+        .http_client(recorder)
+        .build();
+    (config, requests)
+}
+
+/// The request a case expects.
+#[derive(Debug)]
+pub(crate) struct Expected {
+    /// The method.
+    pub(crate) method: &'static str,
+    /// The path and query.
+    pub(crate) uri: &'static str,
+    /// The `Host` header, when the case names one.
+    pub(crate) host: Option<&'static str>,
+    /// Headers with their values.
+    pub(crate) headers: &'static [(&'static str, &'static str)],
+    /// Headers that must be present.
+    pub(crate) require: &'static [&'static str],
+    /// Headers that must be absent.
+    pub(crate) forbid: &'static [&'static str],
+    /// The body, and whether it is compared as JSON.
+    pub(crate) body: Option<(&'static str, bool)>,
+}
+
+/// The one request the client sent.
+pub(crate) fn only_request(requests: &Mutex<Vec<HttpRequest>>) -> HttpRequest {
+    let mut sent = requests.lock().unwrap_or_else(|e| e.into_inner());
+    assert_eq!(sent.len(), 1, "the client sent {} requests", sent.len());
+    sent.remove(0)
+}
+
+/// Check a request against what the case expects.
+pub(crate) fn check_request(request: &HttpRequest, expected: &Expected) {
+    assert_eq!(request.method().as_str(), expected.method, "method");
+    let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    assert_eq!(uri, expected.uri, "URI");
+    if let Some(host) = expected.host {
+        let actual = request.headers().get("host").and_then(|v| v.to_str().ok());
+        assert_eq!(actual, Some(host), "host");
+    }
+    for (name, value) in expected.headers {
+        let actual = request.headers().get(*name).and_then(|v| v.to_str().ok());
+        assert_eq!(actual, Some(*value), "header `{name}`");
+    }
+    for name in expected.require {
+        assert!(request.headers().contains_key(*name), "header `{name}` is required");
+    }
+    for name in expected.forbid {
+        assert!(!request.headers().contains_key(*name), "header `{name}` is forbidden");
+    }
+    if let Some((body, json)) = expected.body {
+        let actual = String::from_utf8_lossy(request.body());
+        if json && !body.is_empty() {
+            let want: serde_json::Value = serde_json::from_str(body).expect("the case's body is JSON");
+            let got: serde_json::Value =
+                serde_json::from_str(&actual).unwrap_or_else(|e| panic!("the body is not JSON ({e}): {actual}"));
+            assert_eq!(got, want, "body");
+        } else {
+            assert_eq!(actual, body, "body");
+        }
+    }
+}
+
+/// Values are equal, or, for values with NaN (never equal to itself), equal in their JSON form.
+pub(crate) fn assert_same<T: PartialEq + serde::Serialize + std::fmt::Debug>(actual: &T, expected: &T) {
+    if actual == expected {
+        return;
+    }
+    let (a, e) = (serde_json::to_value(actual).ok(), serde_json::to_value(expected).ok());
+    assert!(a.is_some() && a == e, "decoded {actual:#?}\nexpected {expected:#?}");
+}
