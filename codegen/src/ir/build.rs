@@ -474,7 +474,7 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         for (wire, member) in &s.members {
-            let field = self.field(id, wire, member)?;
+            let field = self.field(id, wire, member, &path.module)?;
             for derived in [field.name.clone(), field.setter.clone(), field.getter.clone()] {
                 let key = ident::unraw(&derived).to_owned();
                 if let Some(other) = names.insert(key.clone(), wire.clone()) {
@@ -536,7 +536,8 @@ impl Builder<'_> {
             .map(|(wire, _)| wire.as_str())
     }
 
-    fn field(&self, owner: &ShapeId, wire: &str, member: &Member) -> Result<Field> {
+    /// A member of the structure `owner`, whose Rust type is defined in the module `module`.
+    fn field(&self, owner: &ShapeId, wire: &str, member: &Member, module: &str) -> Result<Field> {
         let name = ident::field_name(wire);
         let (setter, getter) = ident::setter_getter(&name);
         let ty = self.type_ref(&member.target, &member.traits, &member_path(owner, wire))?;
@@ -554,7 +555,7 @@ impl Builder<'_> {
             None => None,
         };
         let default_fn = match &default {
-            Some(d) if *d != DefaultValue::Zero => Some(ident::default_fn(&self.type_module_of(owner), &name)),
+            Some(d) if *d != DefaultValue::Zero => Some(ident::default_fn(module, &name)),
             _ => None,
         };
         let mut docs = member
@@ -678,11 +679,6 @@ impl Builder<'_> {
         };
         let checks = super::checks::decide(&ty, &constraints, at)?;
         Ok(TypeRef { shape: target.clone(), ty, constraints, checks })
-    }
-
-    /// The module of the type a shape becomes (used to name the private functions of its file).
-    fn type_module_of(&self, id: &ShapeId) -> String {
-        self.paths.get(id).map_or_else(|| ident::type_module(&ident::type_name(shape_name(id))), |p| p.module.clone())
     }
 
     fn enumeration(&self, id: &ShapeId, a: &Aggregate, int: bool) -> Result<Enum> {
