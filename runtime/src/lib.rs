@@ -18,6 +18,7 @@
 mod aws_json;
 pub mod config;
 pub mod credentials;
+pub mod ecma;
 mod endpoint_lib;
 pub mod error;
 pub mod http;

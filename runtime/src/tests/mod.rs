@@ -4,6 +4,7 @@
 mod aws_json;
 mod config;
 mod credentials;
+mod ecma;
 mod endpoint_lib;
 mod error;
 mod invoke;
