@@ -229,9 +229,11 @@ fn translate(pattern: &str) -> Result<Translation, String> {
     }
     let mut checks = Vec::new();
     let mut chars = None;
+    // The notes of a translation that fails half-way do not apply; only the mode's do.
+    let mode_notes = notes.clone();
     let body = match split_lookarounds(ast.clone(), mode, &mut checks, &mut notes) {
         Ok(body) => body,
-        Err(reason) => return Ok(Translation::NotExact { mode, ast, reason, notes }),
+        Err(reason) => return Ok(Translation::NotExact { mode, ast, reason, notes: mode_notes }),
     };
     let body = match count_run(&body) {
         Some((class, min, max)) => {
@@ -1483,6 +1485,15 @@ mod tests {
     fn the_rest_goes_to_the_ecmascript_engine_with_a_bound() {
         let ecma = |p: &str, max: Option<u64>| plan_for_values(p, max).unwrap().ecma().cloned().unwrap();
         // Lookaround whose position depends on the input.
+        let p = plan_for_values(r"^[a-z]+(?<!x)\.(?=\d)", Some(16)).unwrap();
+        assert_eq!(
+            p.notes,
+            [
+                "a lookaround not at a fixed position: checked by the ECMAScript engine (regress), worst case O(n^2) steps",
+                "the engine sees at most 16 code points (the `@length` maximum); longer values are refused"
+            ],
+            "no note of the translation that did not apply"
+        );
         let e = ecma(r"^[a-z]+(?<!-x)\.(?=\d)", Some(64));
         assert_eq!((e.bound, e.degree), (Bound::Length(64), Some(2)));
         assert!(e.reason.contains("lookbehind"), "{}", e.reason);
