@@ -1,10 +1,11 @@
 //! `@pattern` semantics, decided at codegen time.
 //!
 //! A Smithy pattern is an ECMA-262 regular expression that must *find* a match in the value (it is not implicitly
-//! anchored). The generated crate checks patterns with the `regex` crate, whose engines run in time linear in the
-//! input, so hostile strings cannot make validation hang. The `regex` crate's syntax and semantics differ from
-//! ECMAScript's (`\d`, `\w`, `\s`, `.`, `\b`, identity escapes, surrogate pairs, lookaround), so this module parses
-//! each pattern itself and re-emits it in the `regex` crate's syntax with the ECMAScript meaning spelled out:
+//! anchored). The generated crate checks patterns with the `regex` crate wherever that can be exact: its engines run
+//! in time linear in the input, so hostile strings cannot make validation hang. The `regex` crate's syntax and
+//! semantics differ from ECMAScript's (`\d`, `\w`, `\s`, `.`, `\b`, identity escapes, surrogate pairs, lookaround), so
+//! this module parses each pattern itself and re-emits it in the `regex` crate's syntax with the ECMAScript meaning
+//! spelled out:
 //!
 //! - Patterns valid under ECMAScript's `u` flag get its semantics: code points, `\d` = `[0-9]`, `\w` = `[A-Za-z0-9_]`,
 //!   `\s` = ECMAScript white space and line terminators, `.` = anything but a line terminator, `\b` on ASCII words,
@@ -12,13 +13,24 @@
 //! - Patterns the `u` flag rejects (identity escapes such as `\_`, `\p{Alnum}`, a quantified `$`) get the meaning of
 //!   Java's `java.util.regex`, the engine the Smithy toolchain validates patterns with: `\p{Alnum}` = `[A-Za-z0-9]`,
 //!   `\s` = ASCII white space, and `$` also matching before one final line terminator.
-//! - Lookaround is rewritten away, exactly: a lookahead at the anchored start becomes a separate check that must
-//!   (or must not) match, and a negative one-character lookbehind is pushed into what precedes it.
+//! - Lookaround at a fixed position is rewritten away, exactly. A pattern `^P(?=L)R` or `^P(?!L)R` whose prefix `P`
+//!   matches only strings of one width `k` (in code points) evaluates its lookahead at offset `k` and nowhere else,
+//!   so it holds exactly when `^P R` matches and `^P L` does (or does not) match: the lookahead becomes a separate
+//!   regex that must (or must not) match. A lookbehind `(?<=L)`/`(?<!L)` of fixed width `w` at such an offset `k`
+//!   looks at exactly the code points `k-w..k`: it becomes `^.{k-w}L` (with `.` any code point) that must (or must
+//!   not) match. A negative one-character lookbehind after an anchored prefix of any width is pushed into what
+//!   precedes it.
 //! - A very long counted repetition of one character class that spans the whole anchored pattern becomes a class
 //!   check plus a code-point count, keeping the automaton small.
 //!
+//! What is left, lookaround at a position that depends on the input and backreferences, no finite automaton
+//! expresses. Such a pattern (valid under the `u` flag) is run as written by `regress`, a backtracking ECMAScript
+//! engine, in the generated crate's `ecma` module; [`plan_for_values`] decides how much of the input that engine may
+//! see (see [`Bound`]).
+//!
 //! The result is a [`Plan`]: a list of `regex` crate patterns, each of which must (or must not) find a match, and an
-//! optional bound on the number of code points. Every regex is compiled here, so a pattern that would fail at run
+//! optional bound on the number of code points; or the ECMAScript engine with its input bound. Every regex is
+//! compiled here (and every ECMAScript-engine pattern compiled by that engine), so a pattern that would fail at run
 //! time fails codegen instead.
 
 use std::fmt::Write as _;
@@ -41,6 +53,54 @@ pub struct Check {
     pub expect: bool,
 }
 
+/// Which engine checks a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Engine {
+    /// The `regex` crate, with the plan's `checks` and `chars`: time linear in the input.
+    Regex,
+    /// The ECMAScript backtracking engine `regress`, running the pattern as written (flag `u`).
+    Ecma(Ecma),
+}
+
+/// Why and how a pattern is checked by the ECMAScript engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ecma {
+    /// What the `regex` crate cannot express exactly.
+    pub reason: String,
+    /// The backtracking search's worst case as a power of the input length `n`: at most `O(n^degree)` steps. `None`
+    /// when a repeated part can match in more than one way (nested quantifiers, a repeated alternation), where
+    /// backtracking may take time exponential in `n`.
+    pub degree: Option<u32>,
+    /// How long an input the engine may see.
+    pub bound: Bound,
+}
+
+impl Ecma {
+    /// The most code points the engine may see; longer values are refused before it runs. `None`: no limit.
+    pub fn max_chars(&self) -> Option<u64> {
+        match self.bound {
+            Bound::Length(n) | Bound::Conservative(n) => Some(n),
+            Bound::NoNestedQuantifiers => None,
+        }
+    }
+}
+
+/// The input bound of an ECMAScript-engine pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// The largest `@length` maximum of the values the pattern checks. A longer value breaks its own `@length`.
+    Length(u64),
+    /// Some value has no `@length` maximum, but the pattern has no nested quantifiers: the search is polynomial in the
+    /// input (see [`Ecma::degree`]), and the engine sees the whole value.
+    NoNestedQuantifiers,
+    /// Some value has no `@length` maximum and the pattern may backtrack exponentially: the engine sees at most
+    /// [`CONSERVATIVE_CHARS`] code points.
+    Conservative(u64),
+}
+
+/// The input bound used when neither `@length` nor the pattern's shape bounds the engine's work.
+pub const CONSERVATIVE_CHARS: u64 = 256;
+
 /// How the generated crate checks one pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -48,10 +108,13 @@ pub struct Plan {
     pub original: String,
     /// Whose semantics apply.
     pub mode: Mode,
-    /// All must hold.
+    /// All must hold (`regex` crate engine only).
     pub checks: Vec<Check>,
-    /// Bounds on the value's length in code points, when a long repetition was turned into a count.
+    /// Bounds on the value's length in code points, when a long repetition was turned into a count (`regex` crate
+    /// engine only).
     pub chars: Option<(u32, Option<u32>)>,
+    /// Which engine runs the checks.
+    pub engine: Engine,
     /// What had to be interpreted, for the codegen report.
     pub notes: Vec<String>,
 }
@@ -59,15 +122,99 @@ pub struct Plan {
 impl Plan {
     /// Whether every string matches, so there is nothing to check.
     pub fn is_trivial(&self) -> bool {
-        self.checks.is_empty() && self.chars.is_none()
+        self.checks.is_empty() && self.chars.is_none() && self.engine == Engine::Regex
+    }
+
+    /// The ECMAScript-engine decision, when the pattern needs that engine.
+    pub fn ecma(&self) -> Option<&Ecma> {
+        match &self.engine {
+            Engine::Ecma(e) => Some(e),
+            Engine::Regex => None,
+        }
     }
 }
 
 /// Repetitions of one class longer than this, spanning a whole anchored pattern, become a code-point count.
 const COUNT_THRESHOLD: u32 = 64;
 
-/// Decide how to check `pattern`.
+/// Decide how to check `pattern` with the `regex` crate; an error when that cannot be exact (see
+/// [`plan_for_values`], which falls back to the ECMAScript engine).
 pub fn plan(pattern: &str) -> Result<Plan, String> {
+    match translate(pattern)? {
+        Translation::Exact(plan) => Ok(plan),
+        Translation::NotExact { reason, .. } => Err(format!("{reason} needs a backtracking engine")),
+    }
+}
+
+/// Decide how to check `pattern` on values whose largest `@length` maximum is `max_len` (`None` when some value
+/// has none): with the `regex` crate where the translation is exact, else with the ECMAScript engine and an input
+/// bound:
+///
+/// - every value has a `@length` maximum: the engine sees at most the largest ([`Bound::Length`]);
+/// - else, the pattern has no nested quantifiers: the engine sees the whole value ([`Bound::NoNestedQuantifiers`]);
+/// - else at most [`CONSERVATIVE_CHARS`] code points ([`Bound::Conservative`]), stated in the plan's notes.
+///
+/// Patterns with Java semantics (invalid under the `u` flag) that need backtracking are refused: the ECMAScript
+/// engine would give them another meaning.
+pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
+    let (ast, reason, mut notes) = match translate(pattern)? {
+        Translation::Exact(plan) => return Ok(plan),
+        Translation::NotExact { mode: Mode::Java, reason, .. } => {
+            return Err(format!(
+                "{reason} needs a backtracking engine, and the pattern is invalid under the ECMAScript `u` flag, so \
+                 the ECMAScript engine would not give it Java's meaning"
+            ))
+        }
+        Translation::NotExact { mode: Mode::EcmaUnicode, ast, reason, notes } => (ast, reason, notes),
+    };
+    regress::Regex::with_flags(pattern, "u")
+        .map_err(|e| format!("{reason} needs the ECMAScript engine, which rejects the pattern: {e}"))?;
+    let degree = backtracking_degree(&ast);
+    let bound = match (max_len, degree) {
+        (Some(n), _) => Bound::Length(n),
+        (None, Some(_)) => Bound::NoNestedQuantifiers,
+        (None, None) => Bound::Conservative(CONSERVATIVE_CHARS),
+    };
+    let cost = match degree {
+        Some(d) => format!("worst case O(n^{d}) steps"),
+        None => "nested quantifiers: worst case exponential in n".to_owned(),
+    };
+    notes.push(format!("{reason}: checked by the ECMAScript engine (regress), {cost}"));
+    notes.push(match bound {
+        Bound::Length(n) => {
+            format!("the engine sees at most {n} code points (the `@length` maximum); longer values are refused")
+        }
+        Bound::NoNestedQuantifiers => {
+            "no `@length` maximum, no nested quantifiers: the engine sees the whole value".into()
+        }
+        Bound::Conservative(n) => format!(
+            "no `@length` maximum and nested quantifiers: the engine sees at most {n} code points, a conservative \
+             bound; longer values are refused"
+        ),
+    });
+    Ok(Plan {
+        original: pattern.to_owned(),
+        mode: Mode::EcmaUnicode,
+        checks: Vec::new(),
+        chars: None,
+        engine: Engine::Ecma(Ecma { reason, degree, bound }),
+        notes,
+    })
+}
+
+/// The outcome of translating a pattern for the `regex` crate.
+enum Translation {
+    Exact(Plan),
+    /// Valid, but the `regex` crate cannot express its meaning.
+    NotExact {
+        mode: Mode,
+        ast: Node,
+        reason: String,
+        notes: Vec<String>,
+    },
+}
+
+fn translate(pattern: &str) -> Result<Translation, String> {
     let (ast, mode, mut notes) = match Parser::new(pattern, Mode::EcmaUnicode).parse() {
         Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
         Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
@@ -77,9 +224,17 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
             Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
         },
     };
+    if contains_backref(&ast) {
+        return Ok(Translation::NotExact { mode, ast, reason: "a backreference".into(), notes });
+    }
     let mut checks = Vec::new();
     let mut chars = None;
-    let body = split_lookarounds(ast, mode, &mut checks, &mut notes)?;
+    // The notes of a translation that fails half-way do not apply; only the mode's do.
+    let mode_notes = notes.clone();
+    let body = match split_lookarounds(ast.clone(), mode, &mut checks, &mut notes) {
+        Ok(body) => body,
+        Err(reason) => return Ok(Translation::NotExact { mode, ast, reason, notes: mode_notes }),
+    };
     let body = match count_run(&body) {
         Some((class, min, max)) => {
             notes.push(format!(
@@ -102,7 +257,7 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
             .build()
             .map_err(|e| format!("translated pattern `{}` does not compile: {e}", c.regex))?;
     }
-    Ok(Plan { original: pattern.to_owned(), mode, checks, chars, notes })
+    Ok(Translation::Exact(Plan { original: pattern.to_owned(), mode, checks, chars, engine: Engine::Regex, notes }))
 }
 
 /// One character-class item.
@@ -150,6 +305,27 @@ enum Node {
     Concat(Vec<Node>),
     Alt(Vec<Node>),
     Repeat(Box<Node>, u32, Option<u32>),
+    /// A backreference (`\1`, `\k<name>`): only a backtracking engine checks it.
+    BackRef,
+}
+
+/// A class that also holds the other case of each ASCII letter it holds (Java's `(?i)` without `UNICODE_CASE`).
+fn ascii_either_case(class: Class) -> Class {
+    let mut extra = Vec::new();
+    for item in &class.items {
+        if let Item::Range(a, b) = item {
+            for (lo, hi, shift) in [('a', 'z', -32i32), ('A', 'Z', 32)] {
+                let (from, to) = ((*a).max(lo), (*b).min(hi));
+                if from <= to {
+                    let moved = |c: char| char::from_u32((c as i32 + shift) as u32).unwrap_or(c);
+                    extra.push(Item::Range(moved(from), moved(to)));
+                }
+            }
+        }
+    }
+    let mut class = class;
+    class.items.extend(extra);
+    class
 }
 
 fn ecma_space() -> Class {
@@ -296,6 +472,15 @@ struct Parser<'a> {
     pos: usize,
     mode: Mode,
     groups: u32,
+    /// Names of the named groups.
+    names: Vec<String>,
+    /// The largest numbered backreference and the named ones, checked against the groups once all are known.
+    max_ref: u32,
+    named_refs: Vec<String>,
+    /// Java's inline `(?i)`: ASCII letters match either case (Java's default case folding is ASCII only).
+    case_insensitive: bool,
+    /// Java's inline `(?s)`: `.` matches line terminators too.
+    dot_all: bool,
     _src: &'a str,
 }
 
@@ -303,7 +488,18 @@ const SYNTAX: &str = "^$\\.*+?()[]{}|/";
 
 impl<'a> Parser<'a> {
     fn new(src: &'a str, mode: Mode) -> Self {
-        Parser { chars: src.chars().collect(), pos: 0, mode, groups: 0, _src: src }
+        Parser {
+            chars: src.chars().collect(),
+            pos: 0,
+            mode,
+            groups: 0,
+            names: Vec::new(),
+            max_ref: 0,
+            named_refs: Vec::new(),
+            case_insensitive: false,
+            dot_all: false,
+            _src: src,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -331,6 +527,13 @@ impl<'a> Parser<'a> {
         let node = self.alternation()?;
         if self.pos < self.chars.len() {
             return self.err("unbalanced `)`");
+        }
+        // Under `u`, a backreference must name a group of the pattern (before or after it).
+        if self.max_ref > self.groups {
+            return Err(format!("backreference `\\{}` to a group that does not exist", self.max_ref));
+        }
+        if let Some(name) = self.named_refs.iter().find(|n| !self.names.contains(n)) {
+            return Err(format!("backreference `\\k<{name}>` to a group that does not exist"));
         }
         Ok(node)
     }
@@ -435,14 +638,29 @@ impl<'a> Parser<'a> {
         match c {
             '^' => Ok(Node::Start),
             '$' => Ok(Node::End),
+            '.' if self.dot_all => Ok(Node::Class(Class::of(Vec::new()).negate())),
             '.' => Ok(Node::Class(line_terminators(self.mode).negate())),
             '(' => self.group(),
-            '[' => Ok(Node::Class(self.class()?)),
-            '\\' => self.escape(false).map(|e| match e {
-                Escaped::Char(c) => Node::Char(c),
-                Escaped::Class(c) => Node::Class(c),
-                Escaped::Node(n) => n,
-            }),
+            '[' => {
+                let class = self.class()?;
+                Ok(Node::Class(if self.case_insensitive { ascii_either_case(class) } else { class }))
+            }
+            c if self.case_insensitive && c.is_ascii_alphabetic() => Ok(Node::Class(Class::of(vec![
+                Item::Range(c.to_ascii_lowercase(), c.to_ascii_lowercase()),
+                Item::Range(c.to_ascii_uppercase(), c.to_ascii_uppercase()),
+            ]))),
+            '\\' => {
+                let fold = self.case_insensitive;
+                self.escape(false).map(|e| match e {
+                    Escaped::Char(c) if fold && c.is_ascii_alphabetic() => Node::Class(Class::of(vec![
+                        Item::Range(c.to_ascii_lowercase(), c.to_ascii_lowercase()),
+                        Item::Range(c.to_ascii_uppercase(), c.to_ascii_uppercase()),
+                    ])),
+                    Escaped::Char(c) => Node::Char(c),
+                    Escaped::Class(c) => Node::Class(c),
+                    Escaped::Node(n) => n,
+                })
+            }
             '*' | '+' | '?' => self.err("nothing to repeat"),
             '{' if self.mode == Mode::EcmaUnicode => self.err("lone `{`"),
             '}' | ']' if self.mode == Mode::EcmaUnicode => self.err("lone bracket"),
@@ -451,8 +669,47 @@ impl<'a> Parser<'a> {
     }
 
     fn group(&mut self) -> Result<Node, String> {
+        // Inline flags set inside a group end with it.
+        let flags = (self.case_insensitive, self.dot_all);
+        let (node, keep_flags) = self.group_body()?;
+        if !keep_flags {
+            (self.case_insensitive, self.dot_all) = flags;
+        }
+        Ok(node)
+    }
+
+    /// Java's inline flags, after `(?`: `i` and `s`, maybe turned off after `-`. Returns whether a scoped group
+    /// (`(?i:…)`) follows; `(?i)` alone changes the flags for the rest of the enclosing group.
+    fn inline_flags(&mut self) -> Result<bool, String> {
+        let mut on = true;
+        loop {
+            match self.peek() {
+                Some('i') => self.case_insensitive = on,
+                Some('s') => self.dot_all = on,
+                Some('-') if on => on = false,
+                Some(')') => return Ok(false),
+                Some(':') => return Ok(true),
+                Some(c) => return self.err(&format!("unsupported inline flag `{c}` (supported: `i`, `s`)")),
+                None => return self.err("unterminated inline flags"),
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// The group after its `(`, and whether it was only inline flags, which then stay in force.
+    fn group_body(&mut self) -> Result<(Node, bool), String> {
         let node = if self.eat('?') {
             match self.peek() {
+                Some(c) if self.mode == Mode::Java && matches!(c, 'i' | 's' | '-') => {
+                    if self.inline_flags()? {
+                        self.pos += 1;
+                        Node::Group(Box::new(self.alternation()?))
+                    } else {
+                        // `(?i)`: no group, only new flags for what follows.
+                        self.pos += 1;
+                        return Ok((Node::Empty, true));
+                    }
+                }
                 Some(':') => {
                     self.pos += 1;
                     Node::Group(Box::new(self.alternation()?))
@@ -470,12 +727,11 @@ impl<'a> Parser<'a> {
                 Some('<') => {
                     // Named group.
                     self.pos += 1;
-                    while self.peek().is_some_and(|c| c != '>') {
-                        self.pos += 1;
+                    let name = self.group_name()?;
+                    if self.names.contains(&name) {
+                        return self.err(&format!("duplicate group name `{name}`"));
                     }
-                    if !self.eat('>') {
-                        return self.err("unterminated group name");
-                    }
+                    self.names.push(name);
                     self.groups += 1;
                     Node::Group(Box::new(self.alternation()?))
                 }
@@ -488,7 +744,26 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             return self.err("missing `)`");
         }
-        Ok(node)
+        Ok((node, false))
+    }
+
+    /// A group name and its closing `>`, after the `<`.
+    fn group_name(&mut self) -> Result<String, String> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != '>') {
+            self.pos += 1;
+        }
+        let name: String = self.chars[start..self.pos].iter().collect();
+        let mut chars = name.chars();
+        let ident = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+            && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        if !self.eat('>') {
+            return self.err("unterminated group name");
+        }
+        if !ident {
+            return self.err(&format!("invalid group name `{name}`"));
+        }
+        Ok(name)
     }
 
     fn class(&mut self) -> Result<Class, String> {
@@ -606,7 +881,24 @@ impl<'a> Parser<'a> {
                 let class = self.property(&name)?;
                 Escaped::Class(if negated { class.negate() } else { class })
             }
-            '1'..='9' => return self.err("backreferences are not supported"),
+            '1'..='9' if !in_class && !java => {
+                let mut n = c.to_digit(10).unwrap_or(0);
+                while let Some(d) = self.peek().and_then(|d| d.to_digit(10)) {
+                    self.pos += 1;
+                    n = n.saturating_mul(10).saturating_add(d);
+                }
+                self.max_ref = self.max_ref.max(n);
+                Escaped::Node(Node::BackRef)
+            }
+            'k' if !in_class && !java => {
+                if !self.eat('<') {
+                    return self.err("bad `\\k` escape");
+                }
+                let name = self.group_name()?;
+                self.named_refs.push(name);
+                Escaped::Node(Node::BackRef)
+            }
+            '1'..='9' if java => return self.err("backreferences are not supported with Java semantics"),
             'c' => match self.peek() {
                 Some(l) if l.is_ascii_alphabetic() => {
                     self.pos += 1;
@@ -699,47 +991,164 @@ fn items(node: Node) -> Vec<Node> {
     }
 }
 
-/// Turn lookarounds into separate checks (leading lookaheads) or into the nodes before them (negative one-character
-/// lookbehinds); anything else is an error.
+/// Turn lookarounds into separate checks (lookarounds at a fixed offset from the start) or into the nodes before them
+/// (negative one-character lookbehinds). Anything else cannot be expressed exactly: the error says what.
 fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mut Vec<String>) -> Result<Node, String> {
     if !contains_look(&node) {
         return Ok(node);
     }
     let mut seq = items(node);
-    // Leading `^` followed by lookaheads: each becomes `^inner` that must (or must not) match.
+    // After the leading `^` and a prefix of fixed width `offset`, a lookaround is evaluated at that one offset only.
     if seq.first() == Some(&Node::Start) {
-        while let Some(Node::Look(true, negated, _)) = seq.get(1) {
-            let negated = *negated;
-            let Node::Look(_, _, inner) = seq.remove(1) else { unreachable!() };
-            if contains_look(&inner) {
-                return Err("nested lookaround is not supported".into());
+        let mut offset: u32 = 0;
+        let mut i = 1;
+        while i < seq.len() {
+            if let Node::Look(ahead, negated, inner) = &seq[i] {
+                let (ahead, negated) = (*ahead, *negated);
+                if contains_look(inner) {
+                    break;
+                }
+                let kind = if negated { "negative" } else { "positive" };
+                if ahead {
+                    // `^P(?=L)` holds where `^P L` matches: `P` ends at `offset` whatever it matched.
+                    let mut body = seq[..i].to_vec();
+                    body.push(Node::Group(inner.clone()));
+                    checks.push(Check { regex: emit(&Node::Concat(body), mode), expect: !negated });
+                    notes.push(if i == 1 {
+                        format!("leading {kind} lookahead checked as a separate regex")
+                    } else {
+                        format!(
+                            "{kind} lookahead at code point {offset}, after a prefix of fixed width, checked as a \
+                             separate regex"
+                        )
+                    });
+                } else {
+                    // `(?<=L)` at `offset`, with `L` of fixed width `w`, reads exactly the code points `offset-w..offset`.
+                    let Some(width) = fixed_width(inner, mode) else { break };
+                    match offset.checked_sub(width) {
+                        Some(skip) => {
+                            let any = Node::Class(Class::of(vec![Item::Range('\0', char::MAX)]));
+                            let body = Node::Concat(vec![
+                                Node::Start,
+                                Node::Repeat(Box::new(any), skip, Some(skip)),
+                                Node::Group(inner.clone()),
+                            ]);
+                            checks.push(Check { regex: emit(&body, mode), expect: !negated });
+                        }
+                        // Longer than the text before it: a positive lookbehind never holds, a negative one always does.
+                        None if !negated => {
+                            checks.push(Check { regex: emit(&Node::Class(Class::of(Vec::new())), mode), expect: true })
+                        }
+                        None => {}
+                    }
+                    notes.push(format!(
+                        "{kind} lookbehind of fixed width at code point {offset} checked as a separate regex"
+                    ));
+                }
+                seq.remove(i);
+                continue;
             }
-            let body = Node::Concat(vec![Node::Start, Node::Group(inner)]);
-            checks.push(Check { regex: emit(&body, mode), expect: !negated });
-            notes.push(format!(
-                "leading {} lookahead checked as a separate regex",
-                if negated { "negative" } else { "positive" }
-            ));
+            match fixed_width(&seq[i], mode) {
+                Some(w) if !contains_look(&seq[i]) => {
+                    offset = offset.saturating_add(w);
+                    i += 1;
+                }
+                _ => break,
+            }
         }
     }
     // Negative one-character lookbehinds.
     while let Some(i) = seq.iter().position(|n| matches!(n, Node::Look(false, ..))) {
         let Node::Look(false, true, inner) = seq.remove(i) else {
-            return Err("only negative lookbehind of one character is supported".into());
+            return Err("a positive lookbehind not at a fixed position".into());
         };
         let Some(class) = single_class(&inner) else {
-            return Err("only negative lookbehind of one character is supported".into());
+            return Err("a negative lookbehind longer than one character, not at a fixed position".into());
         };
         let before: Vec<Node> = seq.drain(..i).collect();
-        let pushed = push_lookbehind(before, &class).ok_or("lookbehind not preceded by an anchored pattern")?;
+        let pushed = push_lookbehind(before, &class)
+            .ok_or("a negative lookbehind not preceded by an anchored pattern free of lookaround")?;
         seq.splice(0..0, pushed);
         notes.push("negative lookbehind pushed into the preceding pattern".into());
     }
     let node = Node::Concat(seq);
     if contains_look(&node) {
-        return Err("lookaround other than at the anchored start is not supported".into());
+        return Err("a lookaround not at a fixed position".into());
     }
     Ok(node)
+}
+
+fn contains_backref(n: &Node) -> bool {
+    match n {
+        Node::BackRef => true,
+        Node::Group(i) | Node::Repeat(i, _, _) | Node::Look(_, _, i) => contains_backref(i),
+        Node::Concat(v) | Node::Alt(v) => v.iter().any(contains_backref),
+        _ => false,
+    }
+}
+
+/// The width in code points of every string `n` matches, when it is one width. Java's `$` may stand before a final
+/// line terminator, which the emitted regex consumes, so it has no fixed width there.
+fn fixed_width(n: &Node, mode: Mode) -> Option<u32> {
+    match n {
+        Node::Empty | Node::Start | Node::WordBoundary(_) | Node::Look(..) => Some(0),
+        Node::End => (mode == Mode::EcmaUnicode).then_some(0),
+        Node::Char(_) | Node::Class(_) => Some(1),
+        Node::Group(i) => fixed_width(i, mode),
+        Node::Repeat(i, min, Some(max)) if min == max => fixed_width(i, mode)?.checked_mul(*min),
+        Node::Repeat(..) | Node::BackRef => None,
+        Node::Concat(v) => v.iter().try_fold(0u32, |sum, n| sum.checked_add(fixed_width(n, mode)?)),
+        Node::Alt(v) => {
+            let widths: Option<Vec<u32>> = v.iter().map(|n| fixed_width(n, mode)).collect();
+            let widths = widths?;
+            let first = *widths.first()?;
+            widths.iter().all(|w| *w == first).then_some(first)
+        }
+    }
+}
+
+/// The worst case of a backtracking search for `n` (the ECMAScript engine's), as a power of the input length: `None`
+/// when some repeated part can match in more than one way at one position, so that backtracking may try
+/// exponentially many ways.
+///
+/// Without that, each quantifier whose count varies contributes one choice among at most `n + 1` counts, an
+/// alternation a constant number of choices, and a lookaround (atomic: it exposes no choices) the cost of its own
+/// search at each arrival. With `q` varying quantifiers (lookarounds' included) a search from one start position
+/// follows at most `O(n^q)` paths of `O(n)` steps each; an unanchored pattern is tried from every position.
+fn backtracking_degree(n: &Node) -> Option<u32> {
+    fn varying(n: &Node) -> Option<u32> {
+        match n {
+            Node::Empty | Node::Char(_) | Node::Class(_) | Node::Start | Node::End | Node::WordBoundary(_) => Some(0),
+            Node::BackRef => Some(0),
+            Node::Group(i) | Node::Look(_, _, i) => varying(i),
+            Node::Concat(v) | Node::Alt(v) => v.iter().try_fold(0u32, |sum, n| Some(sum.saturating_add(varying(n)?))),
+            Node::Repeat(i, min, max) => {
+                let loops = max.is_none_or(|m| m > 1);
+                if loops && !single_way(i) {
+                    return None;
+                }
+                Some(varying(i)?.saturating_add(u32::from(*max != Some(*min))))
+            }
+        }
+    }
+    /// Matches in at most one way at a given position: no alternation, no quantifier whose count varies.
+    fn single_way(n: &Node) -> bool {
+        match n {
+            Node::Empty | Node::Char(_) | Node::Class(_) | Node::Start | Node::End | Node::WordBoundary(_) => true,
+            // A backreference matches the one string its group captured; a lookaround is atomic.
+            Node::BackRef | Node::Look(..) => true,
+            Node::Group(i) => single_way(i),
+            Node::Repeat(i, min, Some(max)) if min == max => single_way(i),
+            Node::Repeat(..) | Node::Alt(_) => false,
+            Node::Concat(v) => v.iter().all(single_way),
+        }
+    }
+    let anchored = match n {
+        Node::Start => true,
+        Node::Concat(v) => v.first() == Some(&Node::Start),
+        _ => false,
+    };
+    Some(varying(n)?.saturating_add(if anchored { 1 } else { 2 }))
 }
 
 fn contains_look(n: &Node) -> bool {
@@ -762,7 +1171,7 @@ fn single_class(n: &Node) -> Option<Class> {
 
 fn nullable(n: &Node) -> bool {
     match n {
-        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..) => true,
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..) | Node::BackRef => true,
         Node::Char(_) | Node::Class(_) => false,
         Node::Group(i) => nullable(i),
         Node::Repeat(i, min, _) => *min == 0 || nullable(i),
@@ -775,7 +1184,7 @@ fn nullable(n: &Node) -> bool {
 fn ends_outside(n: &Node, c: &Class) -> Option<Node> {
     Some(match n {
         Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Node::Class(Class::of(Vec::new())),
-        Node::Look(..) => return None,
+        Node::Look(..) | Node::BackRef => return None,
         Node::Char(ch) => {
             Node::Class(Class { negated: false, items: vec![Item::Range(*ch, *ch)], minus: vec![c.clone()] })
         }
@@ -825,7 +1234,7 @@ fn push_lookbehind(before: Vec<Node>, c: &Class) -> Option<Vec<Node>> {
 fn empty_part(n: &Node) -> Option<Node> {
     match n {
         Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Some(n.clone()),
-        Node::Char(_) | Node::Class(_) | Node::Look(..) => None,
+        Node::Char(_) | Node::Class(_) | Node::Look(..) | Node::BackRef => None,
         Node::Group(i) => empty_part(i),
         Node::Repeat(_, 0, _) => Some(Node::Empty),
         Node::Repeat(i, _, _) => empty_part(i),
@@ -904,7 +1313,8 @@ fn emit_into(n: &Node, mode: Mode, out: &mut String) {
             emit_into(i, mode, out);
             out.push(')');
         }
-        Node::Look(..) => out.push_str("(?:[^\\x{0}-\\x{10FFFF}])"),
+        // Never emitted: a plan with either goes to the ECMAScript engine.
+        Node::Look(..) | Node::BackRef => out.push_str("(?:[^\\x{0}-\\x{10FFFF}])"),
         Node::Concat(v) => {
             for i in v {
                 if matches!(i, Node::Alt(_)) {
@@ -1091,5 +1501,123 @@ mod tests {
         for p in [r"(a)\1", "(?<=ab)c", "a(?=b)", "[", "(", "a{2,1}"] {
             assert!(plan(p).is_err(), "{p} should be rejected");
         }
+    }
+
+    #[test]
+    fn lookahead_after_a_fixed_width_prefix_becomes_a_check() {
+        // The lookahead is evaluated at code point 1 only, after the one `/`: `^/(?!L)R` = `^/R` and not `^/L`.
+        let p = plan(r"^/(?!.*\.\.)[a-zA-Z0-9/_.\-]+$").unwrap();
+        assert_eq!(p.engine, Engine::Regex);
+        let regexes: Vec<(&str, bool)> = p.checks.iter().map(|c| (c.regex.as_str(), c.expect)).collect();
+        assert_eq!(
+            regexes,
+            [(r"\A/[a-zA-Z0-9/_\.\-]+\z", true), (r"\A/(?:[^\x{A}\x{D}\x{2028}-\x{2029}]*\.\.)", false)]
+        );
+        check(
+            r"^/(?!.*\.\.)[a-zA-Z0-9/_.\-]+$",
+            &["/a", "/a/b.c", "/a.b/c.d", "/.", "/a./.b", "/-_"],
+            &["/", "/..", "/a/../b", "/a..", "a/b", "//..", "/a\n", "/é"],
+        );
+        // `.` stops at line terminators, so the lookahead cannot see past one: ECMAScript's answers.
+        check(r"^ab(?!.*x)", &["ab", "aby", "ab\nx", "ab\r\nx", "ab\u{2028}x", "ab😀"], &["abx", "ab😀x", "ab\u{85}x"]);
+        check(r"^ab(?=.*x)", &["abx", "ab😀x", "ab\u{85}x"], &["ab", "ab\nx", "ab\u{2029}x"]);
+        // Alternatives of one width, several lookaheads at different offsets, `\b` and `^` inside the prefix.
+        check(r"^(?:ab|cd)(?=e)", &["abe", "cdef"], &["abf", "ab", "xabe"]);
+        check(r"^a(?=b)b(?!c)", &["ab", "abd"], &["ac", "abc", "b"]);
+        check(r"^\b\w{2}(?:^|)(?!z)\w", &["abc"], &["abz", "a"]);
+        check(r"^😀(?=é)..$", &["😀éa"], &["😀aé", "😀é"]);
+        assert_eq!(
+            plan(r"^[a-f]{3}(?!0)").unwrap().notes,
+            ["negative lookahead at code point 3, after a prefix of fixed width, checked as a separate regex"]
+        );
+    }
+
+    #[test]
+    fn lookbehind_at_a_fixed_offset_becomes_a_check() {
+        check(r"^abc(?<=bc)d", &["abcd"], &["abc", "abxd"]);
+        check(r"^[a-z]{3}(?<![aeiou])\d", &["abc1", "aax9"], &["aba1", "abc"]);
+        // Longer than the text before it: a positive lookbehind never holds, a negative one always does.
+        check(r"^ab(?<=xab)", &[], &["ab", "xab"]);
+        check(r"^a(?<!xa)b", &["ab"], &["xab"]);
+    }
+
+    #[test]
+    fn a_variable_prefix_or_java_dollar_leaves_the_lookaround_in_place() {
+        assert!(plan(r"^a+(?=b)").is_err());
+        assert!(plan(r"^a(?:bc|d)(?=b)").is_err());
+        // Java's `$` may stand before a final line terminator: no fixed offset after it.
+        let err = plan_for_values(r"^a\_$(?=x)", Some(8)).unwrap_err();
+        assert!(err.contains("Java"), "{err}");
+    }
+
+    #[test]
+    fn backreferences_are_parsed_and_checked() {
+        assert!(plan_for_values(r"(a)\1", None).unwrap().ecma().is_some());
+        assert!(plan_for_values(r"\1(a)", None).unwrap().ecma().is_some(), "a forward reference is valid");
+        assert!(plan_for_values(r"^(?<q>['\x22])\w+\k<q>$", None).unwrap().ecma().is_some());
+        for bad in [r"(a)\2", r"\k<x>(?<y>a)", r"(?<x>a)(?<x>b)", r"[\1]", r"(?<1a>b)", r"\k"] {
+            assert!(plan_for_values(bad, None).is_err(), "{bad} is invalid under `u`");
+        }
+    }
+
+    #[test]
+    fn the_rest_goes_to_the_ecmascript_engine_with_a_bound() {
+        let ecma = |p: &str, max: Option<u64>| plan_for_values(p, max).unwrap().ecma().cloned().unwrap();
+        // Lookaround whose position depends on the input.
+        let p = plan_for_values(r"^[a-z]+(?<!x)\.(?=\d)", Some(16)).unwrap();
+        assert_eq!(
+            p.notes,
+            [
+                "a lookaround not at a fixed position: checked by the ECMAScript engine (regress), worst case O(n^2) steps",
+                "the engine sees at most 16 code points (the `@length` maximum); longer values are refused"
+            ],
+            "no note of the translation that did not apply"
+        );
+        let e = ecma(r"^[a-z]+(?<!-x)\.(?=\d)", Some(64));
+        assert_eq!((e.bound, e.degree), (Bound::Length(64), Some(2)));
+        assert!(e.reason.contains("lookbehind"), "{}", e.reason);
+        let e = ecma(r"a(?=b)", None);
+        assert_eq!(
+            (e.bound, e.degree, e.reason.as_str()),
+            (Bound::NoNestedQuantifiers, Some(2), "a lookaround not at a fixed position")
+        );
+        assert_eq!(e.bound, Bound::NoNestedQuantifiers);
+        assert_eq!(ecma(r"^a*b*(?=c)", None).degree, Some(3));
+        assert_eq!(ecma(r"^(?:ab)*(?!x)", None).degree, Some(2));
+        assert_eq!(ecma(r"^(?:a(?=.*b))*x", None).degree, Some(3));
+        // Nested quantifiers or a repeated alternation may backtrack exponentially: without `@length`, a
+        // conservative bound.
+        for p in [r"^(a+)+(?=x)", r"^(a|ab)*(?!x)", r"^(a?)*(?=x)", r"^(?:a*){2}(?=x)"] {
+            let e = ecma(p, None);
+            assert_eq!((e.degree, e.bound), (None, Bound::Conservative(CONSERVATIVE_CHARS)), "{p}");
+            assert_eq!(e.max_chars(), Some(CONSERVATIVE_CHARS));
+            assert_eq!(ecma(p, Some(20)).bound, Bound::Length(20), "{p}");
+        }
+        let p = plan_for_values(r"(a+)+\1", None).unwrap();
+        assert!(!p.is_trivial() && p.checks.is_empty());
+        assert!(p.notes.iter().any(|n| n.contains("at most 256 code points")), "{:?}", p.notes);
+        // Exact translations stay with the `regex` crate whatever the bound.
+        assert_eq!(plan_for_values(r"^(?!\s*$).+$", None).unwrap().engine, Engine::Regex);
+    }
+
+    #[test]
+    fn fixed_widths() {
+        let width = |p: &str| fixed_width(&Parser::new(p, Mode::EcmaUnicode).parse().unwrap(), Mode::EcmaUnicode);
+        assert_eq!(width(r"a[bc]\d{3}(?:xy|zw)^$\b(?=qq)"), Some(7));
+        assert_eq!(width("😀."), Some(2));
+        assert_eq!(width("a|bc"), None);
+        assert_eq!(width("a{1,2}"), None);
+        assert_eq!(width(r"(a)\1"), None);
+    }
+
+    #[test]
+    fn java_inline_flags() {
+        // Valid only as Java: `(?i)` folds ASCII letters (Java's default), `(?s)` lets `.` match line terminators.
+        check(r"^(?i)all|[0-9]{12}$", &["all", "ALL", "aLl", "123456789012"], &["al", "12345678901", "\u{17f}ll"]);
+        check(r"^a(?i:b)c$", &["abc", "aBc"], &["ABC", "abC"]);
+        check(r"^(?i)[a-c]x$", &["Bx", "bX", "CX"], &["dx"]);
+        check(r"^(?s).$", &["\n", "a"], &["ab"]);
+        check(r"^(a(?i)b)b$", &["aBb", "abb"], &["aBB"]);
+        assert!(plan(r"^(?m)a$").is_err(), "other flags are refused");
     }
 }

@@ -20,6 +20,10 @@ pub enum Need {
     AwsJson,
     /// Crates whose model has protocol compliance tests.
     ProtocolTests,
+    /// Crates with a pattern checked by the ECMAScript engine (the `regex` crate cannot check it exactly).
+    EcmaPatterns,
+    /// Crates with an operation whose request body may be compressed (`@requestCompression`).
+    RequestCompression,
 }
 
 /// How a generated crate declares a module.
@@ -44,6 +48,9 @@ pub struct Module {
     pub visibility: Visibility,
     /// Which crates need it.
     pub need: Need,
+    /// The dependencies (names in `runtime/Cargo.toml`'s `[dependencies]`) that only this module uses: a crate
+    /// without the module does not get them.
+    pub dependencies: &'static [&'static str],
 }
 
 impl Module {
@@ -59,17 +66,23 @@ impl Module {
             Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
             Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
             Need::ProtocolTests => !ir.protocol_tests.is_empty(),
+            Need::EcmaPatterns => ir.patterns.iter().any(|p| p.plan.ecma().is_some()),
+            Need::RequestCompression => ir.operations.iter().any(|o| o.request_compression),
         }
     }
 }
 
 macro_rules! module {
     ($name:literal, $visibility:ident, $need:ident) => {
+        module!($name, $visibility, $need, [])
+    };
+    ($name:literal, $visibility:ident, $need:ident, [$($dependency:literal),*]) => {
         Module {
             name: $name,
             source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
             visibility: Visibility::$visibility,
             need: Need::$need,
+            dependencies: &[$($dependency),*],
         }
     };
 }
@@ -77,8 +90,10 @@ macro_rules! module {
 /// Every runtime module, by name.
 pub const MODULES: &[Module] = &[
     module!("aws_json", Private, AwsJson),
+    module!("compression", Private, RequestCompression, ["flate2"]),
     module!("config", Public, Always),
     module!("credentials", Public, Always),
+    module!("ecma", Public, EcmaPatterns, ["regress"]),
     module!("endpoint_lib", Private, Always),
     module!("error", Public, Always),
     module!("http", Public, Always),
@@ -96,12 +111,39 @@ pub fn modules_for(ir: &Ir) -> impl Iterator<Item = &'static Module> + '_ {
 
 const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
-/// The runtime's `[features]` and `[dependencies]` sections, as written in `runtime/Cargo.toml`: the generated
-/// crate's manifest copies them, so the runtime's dependencies are declared in one place.
-pub fn manifest_dependencies() -> &'static str {
+/// The runtime's `[features]` and `[dependencies]` sections, as written in `runtime/Cargo.toml`, less the
+/// dependencies of the modules the crate described by `ir` does not get: the generated crate's manifest copies them,
+/// so the runtime's dependencies are declared in one place.
+pub fn manifest_dependencies(ir: &Ir) -> String {
+    let left_out: Vec<&str> =
+        MODULES.iter().filter(|m| !m.needed_by(ir)).flat_map(|m| m.dependencies.iter().copied()).collect();
+    sections_without(&left_out)
+}
+
+/// The runtime manifest's `[features]` and `[dependencies]`, without the `[dependencies]` lines of `left_out`.
+fn sections_without(left_out: &[&str]) -> String {
     let start = MANIFEST.find("\n[features]").map_or(0, |i| i + 1);
     let end = MANIFEST.find("\n[dev-dependencies]").map_or(MANIFEST.len(), |i| i + 1);
-    MANIFEST[start..end].trim_end()
+    let mut in_dependencies = false;
+    let mut out = String::new();
+    for line in MANIFEST[start..end].trim_end().lines() {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+        } else if in_dependencies && dependency_name(line).is_some_and(|d| left_out.contains(&d)) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// The name a `[dependencies]` line declares (`regex = "1"` declares `regex`).
+fn dependency_name(line: &str) -> Option<&str> {
+    let (name, _) = line.split_once('=')?;
+    let name = name.trim();
+    (!name.is_empty() && !name.starts_with('#')).then_some(name)
 }
 
 /// The compiled-program size limit of the runtime's regexes (`validation::SIZE_LIMIT`), read from the runtime's
@@ -183,10 +225,30 @@ mod tests {
 
     #[test]
     fn the_manifest_sections_are_the_runtime_dependencies() {
-        let deps = manifest_dependencies();
+        let deps = sections_without(&[]);
         assert!(deps.starts_with("[features]"), "{deps}");
         assert!(deps.contains("\n[dependencies]\n"));
         assert!(deps.contains("aws-sigv4 = "));
+        assert!(deps.contains("\nregress = "));
         assert!(!deps.contains("[dev-dependencies]") && !deps.contains("[package]"));
+    }
+
+    #[test]
+    fn a_module_dependency_goes_only_with_its_module() {
+        let all = sections_without(&[]);
+        let without = sections_without(&["regress"]);
+        assert!(!without.contains("regress"), "{without}");
+        let dropped: Vec<&str> = all.lines().filter(|l| !without.lines().any(|w| w == *l)).collect();
+        assert_eq!(dropped, [r#"regress = { version = "0.12", default-features = false, features = ["std"] }"#]);
+        // Each module-only dependency is one line of `[dependencies]`, and no feature turns it on.
+        let features = &all[..all.find("\n[dependencies]").unwrap_or(all.len())];
+        for m in MODULES {
+            for d in m.dependencies {
+                assert_eq!(all.lines().filter(|l| dependency_name(l) == Some(d)).count(), 1, "{d}");
+                assert!(!features.contains(&format!("dep:{d}")) && !features.contains(&format!("\"{d}/")), "{d}");
+            }
+        }
+        assert_eq!(dependency_name("regex = \"1\""), Some("regex"));
+        assert_eq!(dependency_name("# a = b"), None);
     }
 }

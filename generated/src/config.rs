@@ -105,6 +105,12 @@ impl TimeoutConfig {
     }
 }
 
+/// The smallest body compressed unless configured otherwise (as in the AWS SDKs: 10 KiB).
+const DEFAULT_MIN_COMPRESSION_SIZE: u32 = 10_240;
+
+/// The largest minimum the AWS SDKs accept (10 MiB).
+const MAX_MIN_COMPRESSION_SIZE: u32 = 10_485_760;
+
 /// Everything a client needs.
 #[derive(Clone)]
 pub struct Config {
@@ -116,6 +122,8 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) validate_inputs: bool,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     /// Whether the service-specific `AWS_ENDPOINT_URL_<SERVICE>` may still override `endpoint_url` (a configuration
     /// from the environment whose endpoint was not set by hand).
@@ -133,6 +141,8 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("validate_inputs", &self.validate_inputs)
+            .field("disable_request_compression", &self.disable_request_compression)
+            .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .finish()
     }
 }
@@ -161,6 +171,10 @@ impl Config {
             use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
             ..ConfigBuilder::default()
         };
+        b.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
+        if let Some(n) = env_var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.parse().ok()) {
+            b = b.request_min_compression_size_bytes(n);
+        }
         if let Some(n) = env_var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse().ok()) {
             b.retry = b.retry.with_max_attempts(n);
         }
@@ -178,6 +192,8 @@ impl Config {
             retry: self.retry.clone(),
             timeouts: self.timeouts.clone(),
             validate_inputs: self.validate_inputs,
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             http_client: self.http_client.clone(),
             service_endpoint_from_env: self.service_endpoint_from_env,
         }
@@ -191,6 +207,11 @@ impl Config {
     /// The endpoint URL that overrides the resolved one.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// The smallest body compressed where an operation accepts gzip; `None` when compression is disabled.
+    pub fn request_min_compression_size(&self) -> Option<usize> {
+        (!self.disable_request_compression).then_some(self.request_min_compression_size_bytes as usize)
     }
 
     /// Whether FIPS endpoints are used.
@@ -234,6 +255,8 @@ pub struct ConfigBuilder {
     retry: RetryConfig,
     timeouts: TimeoutConfig,
     validate_inputs: bool,
+    disable_request_compression: bool,
+    request_min_compression_size_bytes: u32,
     http_client: Option<Arc<dyn HttpClient>>,
     service_endpoint_from_env: bool,
 }
@@ -249,6 +272,8 @@ impl Default for ConfigBuilder {
             retry: RetryConfig::default(),
             timeouts: TimeoutConfig::default(),
             validate_inputs: true,
+            disable_request_compression: false,
+            request_min_compression_size_bytes: DEFAULT_MIN_COMPRESSION_SIZE,
             http_client: None,
             service_endpoint_from_env: false,
         }
@@ -312,6 +337,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether request bodies stay uncompressed even where the operation accepts gzip (default `false`; the
+    /// environment's `AWS_DISABLE_REQUEST_COMPRESSION`).
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.disable_request_compression = disable;
+        self
+    }
+
+    /// The smallest body, in bytes, that operations accepting gzip compress (default 10,240; at most 10,485,760;
+    /// the environment's `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = bytes.min(MAX_MIN_COMPRESSION_SIZE);
+        self
+    }
+
     /// The transport (default: [`HyperClient`](crate::http::HyperClient) with the `rustls` feature).
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(Arc::new(client));
@@ -329,6 +368,8 @@ impl ConfigBuilder {
             retry: self.retry,
             timeouts: self.timeouts,
             validate_inputs: self.validate_inputs,
+            disable_request_compression: self.disable_request_compression,
+            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             http_client: self.http_client,
             service_endpoint_from_env: self.service_endpoint_from_env,
         }

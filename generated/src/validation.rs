@@ -5,7 +5,10 @@
 //! Checking the modeled constraints (`@required`, `@length`, `@range`, `@pattern`, `@uniqueItems`) before a request
 //! leaves. Every violation is collected, each with the path of the offending value, the constraint and what was
 //! found; values of `@sensitive` members are never shown. A valid input is checked without allocating, and every
-//! check runs in time linear in the input: patterns use the `regex` crate's automata, never backtracking.
+//! check runs in time linear in the input: patterns use the `regex` crate's automata, never backtracking. The only
+//! exception is a pattern the generator could not translate exactly (lookaround at a position that depends on the
+//! input, backreferences): the `ecma` module runs it with a backtracking ECMAScript engine, on values no longer than
+//! the bound the generator decided (see [`Pattern::with_engine`]).
 //!
 //! This module is written once by the generator; the generated `validate` methods call into it.
 
@@ -106,6 +109,16 @@ pub enum Constraint {
         /// The value (`None` for a sensitive member), shortened when long.
         value: Option<String>,
     },
+    /// `@pattern` checked by a backtracking engine: the value is longer than the most that engine is given, so it is
+    /// refused without being matched.
+    PatternInputTooLong {
+        /// The pattern as written in the model.
+        pattern: &'static str,
+        /// The most characters (Unicode code points) the pattern is checked on.
+        max: u64,
+        /// The value's length in characters.
+        actual: u64,
+    },
     /// `@uniqueItems`: two items are equal.
     UniqueItems {
         /// Index of the first of the two.
@@ -163,6 +176,11 @@ impl fmt::Display for Violation {
                 Some(v) => write!(f, "{v:?} does not match the pattern {pattern}"),
                 None => write!(f, "does not match the pattern {pattern} (the sensitive value is not shown)"),
             },
+            Constraint::PatternInputTooLong { pattern, max, actual } => write!(
+                f,
+                "is {actual} characters long, more than the {max} the pattern {pattern} is checked on, so it is \
+                 refused unchecked"
+            ),
             Constraint::UniqueItems { first, duplicate } => {
                 write!(f, "items must be unique, but item {duplicate} repeats item {first}")
             }
@@ -294,9 +312,15 @@ pub fn range_float(v: f64, min: Option<f64>, max: Option<f64>, sensitive: bool, 
 /// `@pattern`.
 #[inline]
 pub fn pattern(v: &str, p: &Pattern, sensitive: bool, path: &Path<'_>, out: &mut Violations) {
-    if !p.is_match(v) {
-        let value = (!sensitive).then(|| shorten(v));
-        out.push(path, Constraint::Pattern { pattern: p.source, value });
+    match p.check(v) {
+        Outcome::Match => {}
+        Outcome::NoMatch => {
+            let value = (!sensitive).then(|| shorten(v));
+            out.push(path, Constraint::Pattern { pattern: p.source, value });
+        }
+        Outcome::TooLong { max, actual } => {
+            out.push(path, Constraint::PatternInputTooLong { pattern: p.source, max, actual })
+        }
     }
 }
 
@@ -371,12 +395,44 @@ fn canonical_json(value: &serde_json::Value, out: &mut String) {
 }
 
 /// A `@pattern`, translated at codegen time into `regex` crate checks with the ECMAScript meaning (see the
-/// generator's `pattern` module), compiled on first use, once per process.
+/// generator's `pattern` module), or handed to another engine where that translation cannot be exact; compiled on
+/// first use, once per process.
 pub struct Pattern {
     source: &'static str,
     checks: &'static [(&'static str, bool)],
     chars: Option<(u32, Option<u32>)>,
     compiled: OnceLock<Vec<regex::Regex>>,
+    engine: Option<Engine>,
+    engine_compiled: OnceLock<Box<dyn Matcher>>,
+}
+
+/// Another engine for a pattern: how to compile it, and the most characters it may be run on.
+#[derive(Clone, Copy)]
+struct Engine {
+    compile: fn(&'static str) -> Box<dyn Matcher>,
+    max_chars: Option<u64>,
+}
+
+/// A compiled pattern of an engine other than the `regex` crate's (the `ecma` module's ECMAScript engine).
+pub trait Matcher: Send + Sync {
+    /// Whether the pattern finds a match in `v`.
+    fn is_match(&self, v: &str) -> bool;
+}
+
+/// What checking a value against a [`Pattern`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The pattern finds a match.
+    Match,
+    /// It does not.
+    NoMatch,
+    /// The value is longer than the pattern's engine is given (in characters); it was not matched.
+    TooLong {
+        /// The bound.
+        max: u64,
+        /// The value's length.
+        actual: u64,
+    },
 }
 
 impl fmt::Debug for Pattern {
@@ -396,7 +452,25 @@ impl Pattern {
         checks: &'static [(&'static str, bool)],
         chars: Option<(u32, Option<u32>)>,
     ) -> Self {
-        Pattern { source, checks, chars, compiled: OnceLock::new() }
+        Pattern { source, checks, chars, compiled: OnceLock::new(), engine: None, engine_compiled: OnceLock::new() }
+    }
+
+    /// A pattern checked by another engine: `compile` turns the source into a [`Matcher`] (on first use), which is
+    /// run only on values of at most `max_chars` characters; a longer value is [`Outcome::TooLong`]. The bound is
+    /// what keeps a backtracking engine's time in check; the generator decided it.
+    pub const fn with_engine(
+        source: &'static str,
+        compile: fn(&'static str) -> Box<dyn Matcher>,
+        max_chars: Option<u64>,
+    ) -> Self {
+        Pattern {
+            source,
+            checks: &[],
+            chars: None,
+            compiled: OnceLock::new(),
+            engine: Some(Engine { compile, max_chars }),
+            engine_compiled: OnceLock::new(),
+        }
     }
 
     /// The pattern as written in the model.
@@ -404,12 +478,30 @@ impl Pattern {
         self.source
     }
 
-    /// Whether `v` matches (the pattern finds a match somewhere in `v`).
+    /// Whether `v` matches (the pattern finds a match somewhere in `v`). A value too long to be checked does not.
     pub fn is_match(&self, v: &str) -> bool {
+        self.check(v) == Outcome::Match
+    }
+
+    /// Check `v`.
+    pub fn check(&self, v: &str) -> Outcome {
+        if let Some(engine) = &self.engine {
+            if let Some(max) = engine.max_chars {
+                // A string has at least as many bytes as characters: count only when it may be too long.
+                if v.len() as u64 > max {
+                    let actual = v.chars().count() as u64;
+                    if actual > max {
+                        return Outcome::TooLong { max, actual };
+                    }
+                }
+            }
+            let matcher = self.engine_compiled.get_or_init(|| (engine.compile)(self.source));
+            return if matcher.is_match(v) { Outcome::Match } else { Outcome::NoMatch };
+        }
         if let Some((min, max)) = self.chars {
             let n = v.chars().count();
             if n < min as usize || max.is_some_and(|m| n > m as usize) {
-                return false;
+                return Outcome::NoMatch;
             }
         }
         let compiled = self.compiled.get_or_init(|| {
@@ -423,6 +515,10 @@ impl Pattern {
                 })
                 .collect()
         });
-        compiled.iter().zip(self.checks).all(|(re, (_, expect))| re.is_match(v) == *expect)
+        if compiled.iter().zip(self.checks).all(|(re, (_, expect))| re.is_match(v) == *expect) {
+            Outcome::Match
+        } else {
+            Outcome::NoMatch
+        }
     }
 }

@@ -58,7 +58,13 @@ pub(crate) struct Operation<O, E> {
     pub(crate) decode_error: fn(ErrorMetadata, &[u8]) -> E,
     /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
     pub(crate) host_prefix: Option<String>,
+    /// `@requestCompression` with gzip: the compressor (the `compression` module's, passed in by operations that
+    /// accept compressed bodies), given the body and the configured minimum size.
+    pub(crate) compress: Option<Compressor>,
 }
+
+/// Compresses a body of at least the given size; `None` leaves it as it is.
+pub(crate) type Compressor = fn(&[u8], usize) -> Option<Vec<u8>>;
 
 /// The endpoint URL with a host prefix put before its host (`https://example.com` with `foo.` gives
 /// `https://foo.example.com`). A prefix must be a sequence of DNS labels each followed by a dot.
@@ -229,7 +235,13 @@ pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, bo
         Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(construction)?,
         None => endpoint.url().to_owned(),
     };
-    let unsigned = service.protocol.request(operation.name, body);
+    let mut unsigned = service.protocol.request(operation.name, body);
+    if let (Some(compress), Some(min)) = (operation.compress, config.request_min_compression_size()) {
+        if let Some(compressed) = compress(&unsigned.body, min) {
+            unsigned.body = compressed;
+            unsigned.headers.push(("content-encoding", "gzip".to_owned()));
+        }
+    }
     let max_attempts = config.retry.max_attempts();
     let mut attempt_no = 1;
     loop {

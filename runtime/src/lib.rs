@@ -16,8 +16,10 @@
 #![allow(dead_code)]
 
 mod aws_json;
+mod compression;
 pub mod config;
 pub mod credentials;
+pub mod ecma;
 mod endpoint_lib;
 pub mod error;
 pub mod http;

@@ -219,6 +219,28 @@ fn a_constraint_on_a_type_that_cannot_carry_it_is_refused_with_its_place() {
 }
 
 #[test]
+fn patterns_no_engine_can_check_are_refused() {
+    let cases = [
+        // Invalid under `u` (Java semantics) and needing backtracking: the ECMAScript engine would change its meaning.
+        (
+            r"^[a\_]+(?=b)",
+            "a lookaround not at a fixed position needs a backtracking engine, and the pattern is invalid",
+        ),
+        // A backreference to a group the pattern does not have is invalid under `u`, and Java's is not supported.
+        (r"(a)\2", "unsupported pattern: backreference `\\2` to a group that does not exist"),
+    ];
+    for (pattern, message) in cases {
+        let mut m = base();
+        m["shapes"]["example.err#Checked"] =
+            json!({"type": "string", "traits": {"smithy.api#pattern": pattern, "smithy.api#length": {"max": 8}}});
+        m["shapes"]["example.err#OpInput"]["members"]["Name"] = json!({"target": "example.err#Checked"});
+        let err = error_all(&m);
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("example.err#Checked") && err.contains("smithy.api#pattern"), "names the shape: {err}");
+    }
+}
+
+#[test]
 fn defaults_that_do_not_fit_their_type_are_refused() {
     for (target, default) in
         [("smithy.api#Byte", json!(300)), ("smithy.api#Blob", json!("not base64!")), ("smithy.api#Boolean", json!(1))]

@@ -39,8 +39,24 @@ fn mixins_resources_and_apply() {
 }
 
 #[test]
+fn patterns_on_both_engines() {
+    snapshot("patterns");
+}
+
+#[test]
+fn the_ecmascript_engine_comes_only_with_a_pattern_that_needs_it() {
+    for name in project_tests::fixtures() {
+        let files = generate_fixture(&name).unwrap();
+        let needs = name == "patterns";
+        assert_eq!(files.contains_key("src/ecma.rs"), needs, "{name}");
+        assert_eq!(files["Cargo.toml"].contains("\nregress = "), needs, "{name}");
+        assert_eq!(files["src/lib.rs"].contains("pub mod ecma;"), needs, "{name}");
+    }
+}
+
+#[test]
 fn every_fixture_has_a_snapshot_test() {
-    let covered = ["docs", "keywords", "mixins", "pagination", "recursion", "shapes", "sparse"];
+    let covered = ["docs", "keywords", "mixins", "pagination", "patterns", "recursion", "shapes", "sparse"];
     assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
 }
 

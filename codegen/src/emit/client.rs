@@ -207,6 +207,11 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
             quote!(::std::option::Option::Some(::std::format!(#fmt, #(#args),*)))
         }
     };
+    let compress = if op.request_compression {
+        quote!(::std::option::Option::Some(crate::compression::gzip_if_large))
+    } else {
+        quote!(::std::option::Option::None)
+    };
     let serialize = super::protocol::serialize_input(ir);
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
@@ -314,6 +319,7 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
                     decode_output: #decode_output,
                     decode_error: #error::parse,
                     host_prefix: #host_prefix,
+                    compress: #compress,
                 };
                 crate::invoke::invoke(handle, operation, body).await
             }

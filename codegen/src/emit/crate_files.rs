@@ -108,7 +108,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
             name = settings.name,
             version = settings.version,
-            dependencies = crate::runtime::manifest_dependencies(),
+            dependencies = crate::runtime::manifest_dependencies(ir),
         ),
     ));
     let ops: Vec<String> = ir.operations.iter().map(|o| format!("- `{}` (`client.{}()`)", o.name, o.method)).collect();

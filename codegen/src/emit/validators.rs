@@ -247,9 +247,17 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     quote!(#(#out)*)
 }
 
-/// The `crate::validation::Pattern::new(…)` expression that checks a planned pattern.
+/// The `crate::validation::Pattern::new(…)` expression that checks a planned pattern (`with_engine`, with the input
+/// bound the plan decided, for a pattern the ECMAScript engine checks).
 pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
     let source = str_lit(&plan.original);
+    if let Some(ecma) = plan.ecma() {
+        let max = match ecma.max_chars() {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        return quote!(crate::validation::Pattern::with_engine(#source, crate::ecma::compile, #max));
+    }
     let checks = plan.checks.iter().map(|c| {
         let re = str_lit(&c.regex);
         let expect = c.expect;
@@ -277,9 +285,18 @@ pub fn patterns_file(ir: &Ir) -> RustFile {
             pub(crate) static #name: crate::validation::Pattern = #value;
         }
     });
+    let ecma = ir.patterns.iter().any(|p| p.plan.ecma().is_some()).then(|| {
+        quote! {
+            //!
+            //! The `regex` crate cannot express some of them exactly (lookaround at a position that depends on the input,
+            //! backreferences): those run as written on the ECMAScript engine of `crate::ecma`, on values no longer
+            //! than the bound each one's documentation states.
+        }
+    });
     let tokens = quote! {
         //! The model's `@pattern`s, translated at codegen time into `regex` crate checks with the ECMAScript meaning.
         //! Each is compiled on first use, once per process.
+        #ecma
         #(#statics)*
     };
     RustFile { path: "src/patterns.rs".into(), tokens }

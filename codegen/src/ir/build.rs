@@ -354,7 +354,14 @@ impl Builder<'_> {
             ));
         }
         let host_prefix = self.host_prefix(id, &op.traits, &input)?;
+        let request_compression = op
+            .traits
+            .get(traits::REQUEST_COMPRESSION)
+            .and_then(|t| t.get("encodings"))
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(|e| e.as_str() == Some("gzip")));
         Ok(Operation {
+            request_compression,
             host_prefix,
             client_types,
             id: id.clone(),

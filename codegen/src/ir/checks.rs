@@ -38,19 +38,31 @@ fn all_type_refs(ir: &Ir) -> Vec<(&ShapeId, &TypeRef)> {
     out
 }
 
+/// The values one pattern checks.
+struct PatternUses {
+    shapes: BTreeSet<ShapeId>,
+    /// The largest `@length` maximum of those values, `None` once one has none: the input bound of a pattern that
+    /// needs the ECMAScript engine.
+    max_len: Option<u64>,
+}
+
 pub(super) fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
-    let mut by_pattern: BTreeMap<&str, BTreeSet<ShapeId>> = BTreeMap::new();
+    let mut by_pattern: BTreeMap<&str, PatternUses> = BTreeMap::new();
     for (_, t) in all_type_refs(ir) {
         if let Some(p) = &t.constraints.pattern {
-            by_pattern.entry(p.as_str()).or_default().insert(t.shape.clone());
+            let max = t.constraints.length.and_then(|(_, max)| max);
+            let uses =
+                by_pattern.entry(p.as_str()).or_insert_with(|| PatternUses { shapes: BTreeSet::new(), max_len: max });
+            uses.shapes.insert(t.shape.clone());
+            uses.max_len = uses.max_len.zip(max).map(|(a, b)| a.max(b));
         }
     }
     // Planning compiles every regex to check it; the patterns are independent, so use all cores.
-    let list: Vec<(&str, BTreeSet<ShapeId>)> = by_pattern.into_iter().collect();
-    let plans = crate::parallel::map(&list, |(p, _)| crate::pattern::plan(p))?;
+    let list: Vec<(&str, PatternUses)> = by_pattern.into_iter().collect();
+    let plans = crate::parallel::map(&list, |(p, uses)| crate::pattern::plan_for_values(p, uses.max_len))?;
     let mut defs = Vec::new();
     let mut names = BTreeSet::new();
-    for ((pattern, shapes), plan) in list.into_iter().zip(plans) {
+    for ((pattern, PatternUses { shapes, .. }), plan) in list.into_iter().zip(plans) {
         let first = shapes.iter().next().cloned().unwrap_or_default();
         let plan = plan.map_err(|e| {
             Error::at(

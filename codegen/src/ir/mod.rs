@@ -201,6 +201,8 @@ pub struct Operation {
     pub client_types: ClientTypes,
     /// `@endpoint`: a prefix put before the endpoint's host, with `@hostLabel` input members filled in.
     pub host_prefix: Option<Vec<HostPart>>,
+    /// `@requestCompression` lists `gzip`: large request bodies are compressed.
+    pub request_compression: bool,
 }
 
 /// A piece of an `@endpoint` host prefix.

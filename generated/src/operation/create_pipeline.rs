@@ -931,6 +931,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: CreatePipelineError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -474,6 +474,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: DeletePipelineError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -1166,6 +1166,7 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: DescribePipelineError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

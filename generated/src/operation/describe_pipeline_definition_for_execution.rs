@@ -442,6 +442,7 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
             decode_output: crate::aws_json::decode_output,
             decode_error: DescribePipelineDefinitionForExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -1061,6 +1061,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
             decode_output: crate::aws_json::decode_output,
             decode_error: DescribePipelineExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -607,6 +607,7 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineExecutionStepsError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

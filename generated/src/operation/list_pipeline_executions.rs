@@ -729,6 +729,7 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineExecutionsError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

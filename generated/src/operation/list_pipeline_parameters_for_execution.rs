@@ -569,6 +569,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineParametersForExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -679,6 +679,7 @@ impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelineVersionsError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

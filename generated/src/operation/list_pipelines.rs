@@ -678,6 +678,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: ListPipelinesError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -581,6 +581,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: RetryPipelineExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -602,6 +602,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
             decode_output: crate::aws_json::decode_output,
             decode_error: SendPipelineExecutionStepSuccessError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

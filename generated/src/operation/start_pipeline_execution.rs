@@ -882,6 +882,7 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: StartPipelineExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

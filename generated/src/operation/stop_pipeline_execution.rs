@@ -496,6 +496,7 @@ impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: StopPipelineExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -816,6 +816,7 @@ impl crate::operation::update_pipeline::UpdatePipelineInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: UpdatePipelineError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -610,6 +610,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: UpdatePipelineExecutionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

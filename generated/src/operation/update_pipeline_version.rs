@@ -654,6 +654,7 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             decode_output: crate::aws_json::decode_output,
             decode_error: UpdatePipelineVersionError::parse,
             host_prefix: ::std::option::Option::None,
+            compress: ::std::option::Option::None,
         };
         crate::invoke::invoke(handle, operation, body).await
     }

@@ -2,8 +2,10 @@
 //! carry no tests: each behaviour is tested once, in this crate.
 
 mod aws_json;
+mod compression;
 mod config;
 mod credentials;
+mod ecma;
 mod endpoint_lib;
 mod error;
 mod invoke;

@@ -209,6 +209,7 @@ pub(crate) fn op() -> Operation<Out, OpError> {
         decode_output: crate::aws_json::decode_output::<Out>,
         decode_error: decode_op_error,
         host_prefix: None,
+        compress: None,
     }
 }
 

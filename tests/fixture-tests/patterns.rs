@@ -1,0 +1,85 @@
+//! Behaviour of the `patterns` fixture crate: a lookahead at a fixed offset checked by the `regex` crate, and
+//! lookaround anywhere and a backreference checked by the ECMAScript engine, each within its input bound.
+
+use fixture_patterns::operation::check::CheckInput;
+use fixture_patterns::validation::Constraint;
+
+fn violations(input: &CheckInput) -> Vec<(String, Constraint)> {
+    match input.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations().iter().map(|v| (v.path().to_owned(), v.constraint().clone())).collect(),
+    }
+}
+
+fn valid() -> fixture_patterns::operation::check::builders::CheckInputBuilder {
+    CheckInput::builder()
+        .path("/metrics/v1.json")
+        .dotted("ab.1")
+        .dotted_long("abc.2")
+        .quoted("'abc'")
+        .marks("1x")
+        .marks("a2xz")
+        .repeated("aab")
+        .secret("q.9")
+}
+
+#[test]
+fn valid_values_pass_every_engine() {
+    assert_eq!(violations(&valid().build()), []);
+}
+
+#[test]
+fn each_pattern_refuses_what_ecmascript_refuses() {
+    let cases: Vec<(CheckInput, &str)> = vec![
+        (valid().path("/a/../b").build(), "Path"),
+        (valid().path("/a\n").build(), "Path"),
+        (valid().dotted("ax.1").build(), "Dotted"),
+        (valid().dotted_long("ab.x").build(), "DottedLong"),
+        (valid().quoted("'abc\"").build(), "Quoted"),
+        (valid().marks("1xy").build(), "Marks[2]"),
+        (valid().repeated("aac").build(), "Repeated"),
+    ];
+    for (input, path) in cases {
+        let v = violations(&input);
+        assert_eq!(v.len(), 1, "{path}: {v:?}");
+        assert_eq!(v[0].0, path);
+        assert!(matches!(v[0].1, Constraint::Pattern { .. }), "{v:?}");
+    }
+    // The sensitive member's value is not shown.
+    let v = violations(&valid().secret("x.1").build());
+    assert!(matches!(&v[0].1, Constraint::Pattern { value: None, .. }), "{v:?}");
+}
+
+#[test]
+fn values_beyond_the_bound_are_refused_without_running_the_engine() {
+    // `Dotted` and `DottedLong` share the pattern: its bound is the larger `@length` maximum, 32.
+    let long = format!("{}.1", "a".repeat(40));
+    let v = violations(&valid().dotted(long.clone()).dotted_long(long).build());
+    let too_long = Constraint::PatternInputTooLong { pattern: r"^[a-z]+(?<!x)\.(?=\d)", max: 32, actual: 42 };
+    let length = |max| Constraint::Length { min: None, max: Some(max), actual: 42, unit: "characters" };
+    let with_min = Constraint::Length { min: Some(1), max: Some(16), actual: 42, unit: "characters" };
+    assert_eq!(
+        v,
+        [
+            ("Dotted".to_owned(), with_min),
+            ("Dotted".to_owned(), too_long.clone()),
+            ("DottedLong".to_owned(), length(32)),
+            ("DottedLong".to_owned(), too_long),
+        ]
+    );
+    // Within 32 characters the engine runs, so `Dotted` reports only its own `@length`.
+    let v = violations(&valid().dotted(format!("{}.1", "a".repeat(20))).build());
+    assert!(matches!(v.as_slice(), [(p, Constraint::Length { .. })] if p == "Dotted"), "{v:?}");
+    // No `@length` and nested quantifiers: a conservative bound of 256 characters, so a hostile value costs nothing.
+    let v = violations(&valid().repeated(format!("{}!", "a".repeat(100_000))).build());
+    assert!(matches!(v.as_slice(), [(_, Constraint::PatternInputTooLong { max: 256, actual: 100_001, .. })]), "{v:?}");
+    // No `@length` and no nested quantifiers: the whole value is checked.
+    let v = violations(&valid().marks(format!("{}1x", "a".repeat(100_000))).build());
+    assert_eq!(v, []);
+}
+
+#[test]
+fn the_engine_comes_with_its_dependency() {
+    let manifest = include_str!("../Cargo.toml");
+    assert!(manifest.contains("\nregress = "), "{manifest}");
+}
