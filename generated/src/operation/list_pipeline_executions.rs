@@ -705,19 +705,21 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -738,6 +740,7 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
 pub struct ListPipelineExecutionsFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl ListPipelineExecutionsFluentBuilder {
@@ -745,7 +748,35 @@ impl ListPipelineExecutionsFluentBuilder {
         ListPipelineExecutionsFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -764,7 +795,7 @@ impl ListPipelineExecutionsFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -772,7 +803,7 @@ impl ListPipelineExecutionsFluentBuilder {
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
@@ -781,6 +812,7 @@ impl ListPipelineExecutionsFluentBuilder {
         ListPipelineExecutionsPaginator {
             handle: self.handle,
             inner: self.inner,
+            config_override: self.config_override,
             page_size: ::std::option::Option::None,
         }
     }
@@ -958,6 +990,7 @@ impl ListPipelineExecutionsFluentBuilder {
 pub struct ListPipelineExecutionsPaginator {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
     page_size: ::std::option::Option<i32>,
 }
 
@@ -981,6 +1014,7 @@ impl ListPipelineExecutionsPaginator {
         }
         let first = inner.get_next_token().clone();
         let handle = self.handle;
+        let config_override = self.config_override;
         crate::pagination::PageStream::new(
             first,
             |
@@ -988,9 +1022,10 @@ impl ListPipelineExecutionsPaginator {
             page.next_token.as_deref(),
             ::std::sync::Arc::new(move |token| {
                 let handle = handle.clone();
+                let config_override = config_override.clone();
                 let input = inner.clone().set_next_token(token).build();
                 ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle).await
+                    input.send_with_handle(&handle, config_override.as_ref()).await
                 })
             }),
         )
