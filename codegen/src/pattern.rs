@@ -706,19 +706,22 @@ fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mu
         return Ok(node);
     }
     let mut seq = items(node);
-    // Leading `^` followed by lookaheads: each becomes `^inner` that must (or must not) match.
+    // Leading `^`, maybe literal characters, then lookaheads: the lookahead's position is fixed, so each becomes
+    // `^literal…inner` that must (or must not) match (a value without the literal prefix fails the main check).
     if seq.first() == Some(&Node::Start) {
-        while let Some(Node::Look(true, negated, _)) = seq.get(1) {
+        let prefix = seq[1..].iter().take_while(|n| matches!(n, Node::Char(_))).count();
+        while let Some(Node::Look(true, negated, _)) = seq.get(1 + prefix) {
             let negated = *negated;
-            let Node::Look(_, _, inner) = seq.remove(1) else { unreachable!() };
+            let Node::Look(_, _, inner) = seq.remove(1 + prefix) else { unreachable!() };
             if contains_look(&inner) {
                 return Err("nested lookaround is not supported".into());
             }
-            let body = Node::Concat(vec![Node::Start, Node::Group(inner)]);
+            let body = Node::Concat(seq[..1 + prefix].iter().cloned().chain([Node::Group(inner)]).collect());
             checks.push(Check { regex: emit(&body, mode), expect: !negated });
             notes.push(format!(
-                "leading {} lookahead checked as a separate regex",
-                if negated { "negative" } else { "positive" }
+                "leading {} lookahead{} checked as a separate regex",
+                if negated { "negative" } else { "positive" },
+                if prefix > 0 { " after a literal prefix" } else { "" }
             ));
         }
     }
@@ -1065,6 +1068,9 @@ mod tests {
         check(r"^(?!\s*$).+$", &["a", " a "], &["", "   ", "a\nb"]);
         check(r"^(?=.{1,5}$)[a-z]+$", &["abc"], &["abcdef", ""]);
         check(r"^(?!^[.-])^([a-zA-Z0-9-_.]+)$", &["a.b"], &[".a", "-a"]);
+        // After a literal prefix the lookahead still has one position.
+        check(r"^/(?!.*\.\.)[a-zA-Z0-9/_.\-]+$", &["/a/b.c", "/.a"], &["/a/../b", "/..", "a/b", "/"]);
+        check(r"^ab(?=c)", &["abc", "abcd"], &["ab", "abd", "xabc"]);
     }
 
     #[test]
