@@ -1,5 +1,7 @@
-//! `cargo xtask diff`: each kind of change on a small fixture pair, classified and with the implied semver bump, and
-//! the real SageMaker update (2025-07-03 to 2025-08-08) pinned as a snapshot of the changelog.
+//! `cargo xtask diff`: each kind of change on a small fixture pair, classified and with the implied semver bump;
+//! constraint verdicts (relaxed, tightened, incomparable, equivalent, undecided) on pairs of patterns, lengths and
+//! ranges, in requests and in responses; and the real SageMaker updates (2025-07-03 to 2025-08-08, and 2025-08-08 to
+//! 2026-07-16, the 0.1.1 release, read line by line) pinned as snapshots of the changelog.
 
 use codegen::diff::{diff, markdown, Class, Report, Verdict};
 use codegen::model::{self, Model};
@@ -534,4 +536,145 @@ fn the_real_sagemaker_update() {
         "sagemaker_2025_07_03_to_2025_08_08",
         markdown(&report, "Amazon SageMaker Service (pipelines)")
     );
+}
+
+/// The release this crate made from the 2026-07-16 model: every line of the changelog's body, read one by one.
+#[test]
+fn the_2026_sagemaker_update_line_by_line() {
+    let Some(dir) = project_tests::shared() else { return };
+    let old = model::load(&dir.join("models/sagemaker-2017-07-24.json")).unwrap();
+    let new = model::load(&dir.join("models/sagemaker-2017-07-24.2026-07-16.json")).unwrap();
+    let cfg = codegen::config::load(&project_tests::root().join("models/codegen.toml")).unwrap();
+    let report = diff(&old, &new, cfg.service.as_deref(), &cfg.selection, "0.1.0").unwrap();
+    // Nothing breaks: the request patterns only accept more, and the stricter patterns are in responses.
+    assert_eq!((report.semver.bump.as_str(), report.semver.to_version.as_str()), ("patch", "0.1.1"));
+    assert!(report.added_operations.is_empty() && report.removed_operations.is_empty());
+    assert!(report.changes.iter().all(|c| c.class != Class::Breaking), "{:#?}", report.changes);
+    let md = markdown(&report, "0.1.1");
+
+    let arn = |account: &str| format!(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:{account}:pipeline/");
+    let name = |account: &str| {
+        format!(
+            r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:{account}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){{0,255}})$"
+        )
+    };
+    let job = |kind: &str, tail: &str| format!(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{{12}}:{kind}-job/{tail}");
+    let (old_id, new_id) = ("[0-9]{12}", "([0-9]{12}|aws)");
+    let name_relaxed = format!(
+        "pattern relaxed from `{}` to `{}` (additive)\n  refused by 0.1.0, accepted now: `\"arn:aws:sagemaker::aws:pipeline/a\"`",
+        name(old_id),
+        name(new_id)
+    );
+    let arn_change = format!("pattern relaxed from `{}` to `{}`", arn(old_id), arn(new_id));
+    let arn_example = "refused by 0.1.0, accepted now: `\"arn:aws:sagemaker::aws:pipeline/\"`";
+    let arn_response = format!(
+        "- response member `PipelineArn`: {arn_change} (documentation: responses are not validated)\n  {arn_example}"
+    );
+    let tightened = |kind: &str| {
+        format!(
+            "- response member `PipelineExecutionSteps[].Metadata.{}Job.Arn`: pattern tightened from `{}` to `{}` \
+(documentation: responses are not validated)\n  accepted by 0.1.0, refused now: \
+`\"arn:aws:sagemaker::000000000000:{kind}-job/\"`",
+            if kind == "processing" { "Processing" } else { "Training" },
+            job(kind, ""),
+            job(kind, "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+        )
+    };
+    let step = |member: &str, skeleton: &str| {
+        format!(
+            "- response member `PipelineExecutionSteps[].Metadata.{member}`: new member `{member}` (additive)\n  \
+`{{'PipelineExecutionSteps': [{{'Metadata': {{'{member}': {skeleton}}}}}]}}`"
+        )
+    };
+    let arn_only = "{'Arn': 'string'}";
+    let lineage = "{'ActionArns': {'string': 'string'}, 'ArtifactArns': {'string': 'string'}, 'Associations': \
+[{'DestinationArn': 'string', 'SourceArn': 'string'}], 'ContextArns': {'string': 'string'}}";
+    let fix = |op: &str, member: &str, example: &str| {
+        format!("- `{op}` request `{member}`: pattern relaxed\n  refused by 0.1.0, accepted now: `\"{example}\"`")
+    };
+    let expected: Vec<String> = vec![
+        "## 0.1.1 - 7 updated api methods".into(),
+        "Semver: **patch** (0.1.0 -> 0.1.1).".into(),
+        "0 breaking, 14 additive, 10 documentation-only changes.".into(),
+        "### Validation fixes".into(),
+        "The model now allows inputs that 0.1.0 refused before sending them: this release accepts them. Until you \
+upgrade, a request that needs one of them can skip the check (for one request with the request builder's \
+`config_override`, where the crate has it, or for the whole client with `ConfigBuilder::validate_inputs(false)`)."
+            .into(),
+        fix("DescribePipeline", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("ListPipelineExecutions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("ListPipelineVersions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("StartPipelineExecution", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("UpdatePipelineVersion", "PipelineArn", "arn:aws:sagemaker::aws:pipeline/"),
+        "### `CreatePipeline`".into(),
+        arn_response.clone(),
+        "### `DeletePipeline`".into(),
+        arn_response.clone(),
+        "### `DescribePipeline`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        arn_response.clone(),
+        "### `DescribePipelineExecution`".into(),
+        "- response member `MLflowConfig`: new member `MLflowConfig` (additive)\n  \
+`{'MLflowConfig': {'MlflowExperimentName': 'string', 'MlflowResourceArn': 'string'}}`"
+            .into(),
+        arn_response.clone(),
+        "### `ListPipelineExecutionSteps`".into(),
+        step("BedrockCustomModel", arn_only),
+        step("BedrockCustomModelDeployment", arn_only),
+        step("BedrockModelImport", arn_only),
+        step("BedrockProvisionedModelThroughput", arn_only),
+        step("InferenceComponent", arn_only),
+        step("Job", arn_only),
+        step("Lineage", lineage),
+        tightened("processing"),
+        tightened("training"),
+        "### `ListPipelineExecutions`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        "### `ListPipelineVersions`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        arn_response.replace("`PipelineArn`", "`PipelineVersionSummaries[].PipelineArn`"),
+        "### `ListPipelines`".into(),
+        arn_response.replace("`PipelineArn`", "`PipelineSummaries[].PipelineArn`"),
+        "### `StartPipelineExecution`".into(),
+        "- request member `MlflowExperimentName`: new member `MlflowExperimentName` (additive)\n  \
+`{'MlflowExperimentName': 'string'}`"
+            .into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        "### `UpdatePipeline`".into(),
+        arn_response.clone(),
+        "### `UpdatePipelineVersion`".into(),
+        format!("- request member `PipelineArn`: {arn_change} (additive)\n  {arn_example}"),
+        arn_response.clone(),
+    ];
+    // The changelog's blocks (paragraphs, and list items with their indented lines), in order.
+    let mut blocks: Vec<String> = Vec::new();
+    for line in md.lines().filter(|l| !l.is_empty()) {
+        match blocks.last_mut() {
+            Some(last) if line.starts_with("  ") => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => blocks.push(line.to_owned()),
+        }
+    }
+    for (i, (got, want)) in blocks.iter().zip(&expected).enumerate() {
+        assert_eq!(got, want, "block {i} of the changelog");
+    }
+    assert_eq!(blocks.len(), expected.len(), "{md}");
+    // The pattern examples hold for the validators the two crates generate.
+    for c in report.changes.iter().filter(|c| c.detail.starts_with("pattern")) {
+        let (x, y) = (c.detail.split('`').nth(1), c.detail.split('`').nth(3));
+        if let Some(v) = &c.accepted {
+            assert!(!pattern_accepts(x, v) && pattern_accepts(y, v), "{c:?}");
+        }
+        if let Some(v) = &c.refused {
+            assert!(pattern_accepts(x, v) && !pattern_accepts(y, v), "{c:?}");
+        }
+    }
+    insta::assert_snapshot!("sagemaker_2025_08_08_to_2026_07_16", md);
+    // The committed changelog's entry is this one (with the line naming the upstream file).
+    let committed = std::fs::read_to_string(project_tests::root().join("generated/CHANGELOG.md")).unwrap();
+    let entry =
+        md.replacen("\n\n", "\n\nGenerated from the upstream model `sagemaker-2017-07-24.2026-07-16.json`.\n\n", 1);
+    assert!(committed.contains(&entry), "generated/CHANGELOG.md lacks the 0.1.1 entry as `cargo xtask diff` makes it");
 }

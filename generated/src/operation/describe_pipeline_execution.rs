@@ -188,6 +188,13 @@ pub struct DescribePipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    /// MLflow tracking settings that apply to this execution, if any.
+    #[serde(
+        rename = "MLflowConfig",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub m_lflow_config: ::std::option::Option<crate::types::MLflowConfiguration>,
     /// Parallelism settings in effect for this execution.
     #[serde(
         rename = "ParallelismConfiguration",
@@ -199,7 +206,7 @@ pub struct DescribePipelineExecutionOutput {
     >,
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     #[serde(
         rename = "PipelineArn",
         default,
@@ -301,6 +308,13 @@ impl DescribePipelineExecutionOutput {
         self.last_modified_time.as_ref()
     }
 
+    /// MLflow tracking settings that apply to this execution, if any.
+    pub fn m_lflow_config(
+        &self,
+    ) -> ::std::option::Option<&crate::types::MLflowConfiguration> {
+        self.m_lflow_config.as_ref()
+    }
+
     /// Parallelism settings in effect for this execution.
     pub fn parallelism_configuration(
         &self,
@@ -310,7 +324,7 @@ impl DescribePipelineExecutionOutput {
 
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -379,6 +393,7 @@ impl DescribePipelineExecutionOutput {
             failure_reason: self.failure_reason,
             last_modified_by: self.last_modified_by,
             last_modified_time: self.last_modified_time,
+            m_lflow_config: self.m_lflow_config,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_arn: self.pipeline_arn,
             pipeline_execution_arn: self.pipeline_execution_arn,
@@ -406,6 +421,7 @@ pub struct DescribePipelineExecutionOutputBuilder {
     pub(crate) failure_reason: ::std::option::Option<::std::string::String>,
     pub(crate) last_modified_by: ::std::option::Option<crate::types::UserContext>,
     pub(crate) last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) m_lflow_config: ::std::option::Option<crate::types::MLflowConfiguration>,
     pub(crate) parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
@@ -553,6 +569,31 @@ impl DescribePipelineExecutionOutputBuilder {
         &self.last_modified_time
     }
 
+    /// MLflow tracking settings that apply to this execution, if any.
+    pub fn m_lflow_config(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::MLflowConfiguration>,
+    ) -> Self {
+        self.m_lflow_config = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `m_lflow_config`.
+    pub fn set_m_lflow_config(
+        mut self,
+        input: ::std::option::Option<crate::types::MLflowConfiguration>,
+    ) -> Self {
+        self.m_lflow_config = input;
+        self
+    }
+
+    /// Returns the value of `m_lflow_config` set so far.
+    pub fn get_m_lflow_config(
+        &self,
+    ) -> &::std::option::Option<crate::types::MLflowConfiguration> {
+        &self.m_lflow_config
+    }
+
     /// Parallelism settings in effect for this execution.
     pub fn parallelism_configuration(
         mut self,
@@ -580,7 +621,7 @@ impl DescribePipelineExecutionOutputBuilder {
 
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -788,6 +829,7 @@ impl DescribePipelineExecutionOutputBuilder {
             failure_reason: self.failure_reason,
             last_modified_by: self.last_modified_by,
             last_modified_time: self.last_modified_time,
+            m_lflow_config: self.m_lflow_config,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_arn: self.pipeline_arn,
             pipeline_execution_arn: self.pipeline_execution_arn,
@@ -826,6 +868,12 @@ impl DescribePipelineExecutionOutput {
                     &p,
                     out,
                 );
+            }
+        }
+        {
+            let p = path.field("MLflowConfig");
+            if let ::std::option::Option::Some(v) = &self.m_lflow_config {
+                v.validate_at(&p, out);
             }
         }
         {
