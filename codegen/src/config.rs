@@ -31,6 +31,9 @@ pub struct ModelSection {
     pub service: Option<String>,
     /// The AWS partition table, relative to the settings file.
     pub partitions: Option<PathBuf>,
+    /// The upstream model the project's model was last imported from, relative to the settings file (written by
+    /// `cargo xtask import`): the reference of the tests that compare with upstream and of the full-model build.
+    pub upstream: Option<PathBuf>,
 }
 
 /// `[crate]`
@@ -64,6 +67,8 @@ pub struct Config {
     pub service: Option<String>,
     /// The partition table, when there is one.
     pub partitions: Option<PathBuf>,
+    /// The upstream model last imported from, when recorded.
+    pub upstream: Option<PathBuf>,
     /// The operation selection.
     pub selection: Selection,
     /// Crate name.
@@ -95,9 +100,60 @@ pub fn load(path: &Path) -> Result<Config> {
         model: dir.join(&file.model.path),
         service: file.model.service,
         partitions: file.model.partitions.map(|p| dir.join(p)),
+        upstream: file.model.upstream.map(|p| dir.join(p)),
         selection: Selection::Named(file.selection.operations),
         crate_name: file.krate.name,
         crate_version: file.krate.version,
         examples: file.krate.examples.map(|p| dir.join(p)),
     })
+}
+
+/// The settings text with `key` of `[section]` set to the string `value`, everything else (comments, order) kept:
+/// the line is replaced where it exists, else added after the section's last line.
+pub fn set_string(text: &str, section: &str, key: &str, value: &str) -> Result<String> {
+    let line = format!("{key} = {}", toml::Value::String(value.to_owned()));
+    let mut out: Vec<String> = Vec::new();
+    let mut in_section = false;
+    let mut found = false;
+    let mut end_of_section = None;
+    for l in text.lines() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            in_section = t == format!("[{section}]");
+        }
+        if in_section && !found && t.split('=').next().map(str::trim) == Some(key) && t.contains('=') {
+            out.push(line.clone());
+            found = true;
+            continue;
+        }
+        out.push(l.to_owned());
+        if in_section && !t.is_empty() && !t.starts_with('#') {
+            end_of_section = Some(out.len());
+        }
+    }
+    if !found {
+        let at = end_of_section.ok_or_else(|| Error::new(format!("the settings have no [{section}] section")))?;
+        out.insert(at, line);
+    }
+    let result = out.join("\n") + if text.ends_with('\n') { "\n" } else { "" };
+    toml::from_str::<ConfigFile>(&result).map_err(|e| Error::new(format!("invalid settings after the edit: {e}")))?;
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# settings\n[model]\npath = \"m.json\"\n# the table\npartitions = \"p.json\"\n\n[crate]\n\
+name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"A\"]\n";
+
+    #[test]
+    fn set_string_replaces_or_adds_one_line() {
+        let bumped = set_string(TEXT, "crate", "version", "0.2.0").unwrap();
+        assert_eq!(bumped, TEXT.replace("version = \"0.1.0\" # the release", "version = \"0.2.0\""));
+        let added = set_string(TEXT, "model", "upstream", "../up/x.json").unwrap();
+        assert!(added.contains("partitions = \"p.json\"\nupstream = \"../up/x.json\"\n\n[crate]"), "{added}");
+        assert_eq!(crate_version(&bumped).unwrap(), "0.2.0");
+        assert!(set_string(TEXT, "nothing", "k", "v").is_err());
+    }
 }

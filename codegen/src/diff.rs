@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::inclusion::{self, Budget, Relation};
 use crate::model::{shape_name, Member, Model, Shape, ShapeId, SimpleType, Traits};
 use crate::resolve::{self, Selection};
 
@@ -43,6 +44,33 @@ pub struct Change {
     /// The request or response fragment that was added, in the SDK changelog style.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
+    /// For a change of what a member accepts (`@pattern`, `@length`, `@range`, `@required`, `@uniqueItems`): how the
+    /// set of accepted values moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// A value the previous release accepted and this one refuses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// A value the previous release refused and this one accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
+}
+
+/// How a constraint change moved the set of values a member accepts, decided exactly (for patterns, by language
+/// inclusion of the old and new generated validators).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Strictly more values are accepted.
+    Relaxed,
+    /// Strictly fewer values are accepted.
+    Tightened,
+    /// Some values are newly accepted and others newly refused.
+    Incomparable,
+    /// The same values are accepted (the constraint was only rewritten).
+    Equivalent,
+    /// Not decided within the budget (treated as breaking).
+    Undecided,
 }
 
 /// The whole comparison.
@@ -126,6 +154,8 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
     resolve::add_prelude(&mut old_shapes);
     resolve::add_prelude(&mut new_shapes);
     let all: BTreeSet<&ShapeId> = old_ops.iter().chain(new_ops.iter()).filter(|id| wanted(id)).collect();
+    // A pattern change reached from several operations is decided once.
+    let mut patterns = BTreeMap::new();
     for id in all {
         let name = shape_name(id).to_owned();
         match (old_ops.contains(id), new_ops.contains(id)) {
@@ -141,7 +171,8 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
                     new: &new_shapes,
                     op: name.clone(),
                     out: Vec::new(),
-                    seen: BTreeSet::new(),
+                    stack: Vec::new(),
+                    patterns: &mut patterns,
                 };
                 docs_change(&mut w, "operation", "", o.traits.documentation(), n.traits.documentation());
                 for (side, a, b) in [("request", &o.input, &n.input), ("response", &o.output, &n.output)] {
@@ -181,12 +212,17 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
     Ok(report)
 }
 
+/// Pattern comparisons already made, by (old, new) pattern.
+type PatternCache = BTreeMap<(Option<String>, Option<String>), Relation>;
+
 struct Walker<'a> {
     old: &'a BTreeMap<ShapeId, Shape>,
     new: &'a BTreeMap<ShapeId, Shape>,
     op: String,
     out: Vec<Change>,
-    seen: BTreeSet<(String, String, String)>,
+    /// The shape pairs being walked, to stop at cycles (a shape reached by two paths is reported under each).
+    stack: Vec<(String, String)>,
+    patterns: &'a mut PatternCache,
 }
 
 fn docs_change(w: &mut Walker<'_>, side: &str, path: &str, a: Option<&str>, b: Option<&str>) {
@@ -196,7 +232,41 @@ fn docs_change(w: &mut Walker<'_>, side: &str, path: &str, a: Option<&str>, b: O
 }
 
 fn join(path: &[String]) -> String {
-    path.join(".").replace(".[]", "[]").replace(".{}", "{}")
+    path.join(".").replace(".[]", "[]").replace(".{}", "{}").replace(".{key}", "{key}")
+}
+
+/// A member as the generated crate sees it: its own traits over its target's (a member's trait wins), its target,
+/// and whether it belongs to an operation input (whose members are all optional in Rust, as Smithy says).
+struct Slot<'a> {
+    member: &'a Traits,
+    target: Option<&'a Shape>,
+    in_input: bool,
+}
+
+impl Slot<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.member.get(key).or_else(|| self.target.and_then(|t| t.traits().get(key)))
+    }
+
+    fn required(&self) -> bool {
+        self.member.has(crate::traits::REQUIRED)
+    }
+
+    /// Whether the Rust field is an `Option` (the IR's rule: `@clientOptional`, or neither required nor defaulted).
+    fn rust_optional(&self) -> bool {
+        let empty = Traits::default();
+        let target = self.target.map_or(&empty, |t| t.traits());
+        self.in_input
+            || self.member.has(crate::traits::CLIENT_OPTIONAL)
+            || !(self.required() || crate::traits::default(self.member, target).is_some())
+    }
+
+    fn simple(&self) -> Option<SimpleType> {
+        match self.target {
+            Some(Shape::Simple(s)) => Some(s.kind),
+            _ => None,
+        }
+    }
 }
 
 impl Walker<'_> {
@@ -208,11 +278,36 @@ impl Walker<'_> {
             path: path.to_owned(),
             detail,
             fragment,
+            verdict: None,
+            refused: None,
+            accepted: None,
+        });
+    }
+
+    /// A change of what a member accepts. Requests are validated before they are sent, so there a relaxation is
+    /// additive and anything else breaking; responses are not validated, so there it is documentation.
+    fn push_constraint(&mut self, side: &str, path: &str, detail: String, verdict: Verdict, examples: Examples) {
+        let class = match (side == "request", verdict) {
+            (_, Verdict::Equivalent) | (false, _) => Class::Documentation,
+            (true, Verdict::Relaxed) => Class::Additive,
+            (true, _) => Class::Breaking,
+        };
+        self.out.push(Change {
+            operation: self.op.clone(),
+            class,
+            side: side.to_owned(),
+            path: path.to_owned(),
+            detail,
+            fragment: None,
+            verdict: Some(verdict),
+            refused: examples.0,
+            accepted: examples.1,
         });
     }
 
     fn shape(&mut self, side: &str, path: &[String], a: &str, b: &str) {
-        if !self.seen.insert((side.to_owned(), a.to_owned(), b.to_owned())) {
+        let pair = (a.to_owned(), b.to_owned());
+        if self.stack.contains(&pair) {
             return;
         }
         let (Some(sa), Some(sb)) = (self.old.get(a), self.new.get(b)) else { return };
@@ -231,7 +326,7 @@ impl Walker<'_> {
         if !path.is_empty() {
             docs_change(self, side, &p, sa.traits().documentation(), sb.traits().documentation());
         }
-        self.constraints(side, &p, sa.traits(), sb.traits(), input);
+        self.stack.push(pair);
         match (sa, sb) {
             (Shape::Enum(x), Shape::Enum(y)) | (Shape::IntEnum(x), Shape::IntEnum(y)) => {
                 let values = |m: &BTreeMap<String, Member>| -> BTreeSet<String> {
@@ -246,6 +341,13 @@ impl Walker<'_> {
                 }
             }
             (Shape::Structure(x), Shape::Structure(y)) | (Shape::Union(x), Shape::Union(y)) => {
+                let in_input = input && path.is_empty();
+                let union = matches!(sb, Shape::Union(_));
+                // A member that is required and not an `Option` in Rust makes the builder's `build()` fallible.
+                let hard = |shapes: &BTreeMap<ShapeId, Shape>, m: &Member| {
+                    !union && !Slot { member: &m.traits, target: shapes.get(&m.target), in_input }.rust_optional()
+                };
+                let fallible_before = x.members.values().any(|m| hard(self.old, m));
                 let names: BTreeSet<&String> = x.members.keys().chain(y.members.keys()).collect();
                 for name in names {
                     let mut sub = path.to_vec();
@@ -253,38 +355,28 @@ impl Walker<'_> {
                     let sp = join(&sub);
                     match (x.members.get(name), y.members.get(name)) {
                         (None, Some(m)) => {
-                            let required =
-                                m.traits.has(crate::traits::REQUIRED) && !m.traits.has(crate::traits::CLIENT_OPTIONAL);
-                            let class = if input && m.traits.has(crate::traits::REQUIRED) {
-                                Class::Breaking
-                            } else {
-                                Class::Additive
-                            };
-                            let what = if required || m.traits.has(crate::traits::REQUIRED) {
-                                "new required member"
-                            } else {
-                                "new member"
-                            };
+                            let required = m.traits.has(crate::traits::REQUIRED);
+                            let what = if required { "new required member" } else { "new member" };
                             let fragment = fragment(&sub, &skeleton(self.new, &m.target, 0));
-                            self.push(class, side, &sp, format!("{what} `{name}`"), Some(fragment));
+                            let (class, detail) = if input && required {
+                                (Class::Breaking, format!("{what} `{name}`: requests without it are now refused"))
+                            } else if hard(self.new, m) && !fallible_before {
+                                let detail = format!("{what} `{name}`: the builder's `build()` now returns a `Result`");
+                                (Class::Breaking, detail)
+                            } else {
+                                (Class::Additive, format!("{what} `{name}`"))
+                            };
+                            self.push(class, side, &sp, detail, Some(fragment));
                         }
                         (Some(_), None) => {
                             self.push(Class::Breaking, side, &sp, format!("member `{name}` removed"), None)
                         }
                         (Some(ma), Some(mb)) => {
-                            let (ra, rb) =
-                                (ma.traits.has(crate::traits::REQUIRED), mb.traits.has(crate::traits::REQUIRED));
-                            if ra != rb {
-                                let (class, what) = match (rb, input) {
-                                    (true, true) => (Class::Breaking, "became required"),
-                                    (true, false) => (Class::Additive, "became required (always present)"),
-                                    (false, true) => (Class::Additive, "became optional"),
-                                    (false, false) => (Class::Breaking, "became optional (may be absent)"),
-                                };
-                                self.push(class, side, &sp, what.into(), None);
-                            }
+                            let old = Slot { member: &ma.traits, target: self.old.get(&ma.target), in_input };
+                            let new = Slot { member: &mb.traits, target: self.new.get(&mb.target), in_input };
+                            self.required(side, &sp, &old, &new, union);
                             docs_change(self, side, &sp, ma.traits.documentation(), mb.traits.documentation());
-                            self.constraints(side, &sp, &ma.traits, &mb.traits, input);
+                            self.constraints(side, &sp, &old, &new);
                             self.shape(side, &sub, &ma.target, &mb.target);
                         }
                         (None, None) => {}
@@ -294,50 +386,195 @@ impl Walker<'_> {
             (Shape::List(x), Shape::List(y)) => {
                 let mut sub = path.to_vec();
                 sub.push("[]".into());
-                self.constraints(side, &join(&sub), &x.member.traits, &y.member.traits, input);
+                let old = Slot { member: &x.member.traits, target: self.old.get(&x.member.target), in_input: false };
+                let new = Slot { member: &y.member.traits, target: self.new.get(&y.member.target), in_input: false };
+                self.constraints(side, &join(&sub), &old, &new);
                 self.shape(side, &sub, &x.member.target, &y.member.target);
             }
             (Shape::Map(x), Shape::Map(y)) => {
+                let mut keys = path.to_vec();
+                keys.push("{key}".into());
+                let old = Slot { member: &x.key.traits, target: self.old.get(&x.key.target), in_input: false };
+                let new = Slot { member: &y.key.traits, target: self.new.get(&y.key.target), in_input: false };
+                self.constraints(side, &join(&keys), &old, &new);
                 let mut sub = path.to_vec();
                 sub.push("{}".into());
-                self.shape(side, &sub, &x.key.target, &y.key.target);
+                let old = Slot { member: &x.value.traits, target: self.old.get(&x.value.target), in_input: false };
+                let new = Slot { member: &y.value.traits, target: self.new.get(&y.value.target), in_input: false };
+                self.constraints(side, &join(&sub), &old, &new);
                 self.shape(side, &sub, &x.value.target, &y.value.target);
             }
             _ => {}
         }
+        self.stack.pop();
     }
 
-    fn constraints(&mut self, side: &str, path: &str, a: &Traits, b: &Traits, input: bool) {
-        use crate::traits::{LENGTH, PATTERN, RANGE};
-        for (key, label) in [(LENGTH, "length"), (RANGE, "range"), (PATTERN, "pattern")] {
+    /// `@required` added or removed: which requests are accepted, and whether the Rust field changes type.
+    fn required(&mut self, side: &str, path: &str, old: &Slot<'_>, new: &Slot<'_>, union: bool) {
+        let (was, is) = (old.required(), new.required());
+        let (opt_was, opt_is) = (union || old.rust_optional(), union || new.rust_optional());
+        if was == is && opt_was == opt_is {
+            return;
+        }
+        let verdict = match (was, is) {
+            (false, true) => Verdict::Tightened,
+            (true, false) => Verdict::Relaxed,
+            _ => Verdict::Equivalent,
+        };
+        let mut detail = match (verdict, side == "request") {
+            (Verdict::Tightened, true) => "became required: requests without it are now refused".to_owned(),
+            (Verdict::Relaxed, true) => "became optional: requests without it are now accepted".to_owned(),
+            (Verdict::Tightened, false) => "became required: responses always hold it".to_owned(),
+            (Verdict::Relaxed, false) => "became optional: responses may leave it out".to_owned(),
+            _ => "its default changed".to_owned(),
+        };
+        let rust = match (opt_was, opt_is) {
+            (true, false) => Some("its Rust field is no longer an `Option`"),
+            (false, true) => Some("its Rust field becomes an `Option`"),
+            _ => None,
+        };
+        if let Some(r) = rust {
+            detail.push_str("; ");
+            detail.push_str(r);
+        }
+        self.push_constraint(side, path, detail, verdict, (None, None));
+        if rust.is_some() {
+            // Code that uses the field's type no longer compiles, whatever validation does.
+            if let Some(last) = self.out.last_mut() {
+                last.class = Class::Breaking;
+            }
+        }
+    }
+
+    fn constraints(&mut self, side: &str, path: &str, a: &Slot<'_>, b: &Slot<'_>) {
+        use crate::traits::{LENGTH, PATTERN, RANGE, UNIQUE_ITEMS};
+        let (x, y) = (a.get(PATTERN).and_then(Value::as_str), b.get(PATTERN).and_then(Value::as_str));
+        if x != y {
+            let key = (x.map(str::to_owned), y.map(str::to_owned));
+            let relation = self
+                .patterns
+                .entry(key)
+                .or_insert_with(|| inclusion::compare_patterns(x, y, &Budget::default()).relation)
+                .clone();
+            let shown = |p: Option<&str>| p.map_or("none".to_owned(), code);
+            let (verdict, examples, word) = match relation {
+                Relation::Same => (Verdict::Equivalent, (None, None), "rewritten (the same values)".to_owned()),
+                Relation::Relaxed { accepted } => (Verdict::Relaxed, (None, Some(accepted)), "relaxed".to_owned()),
+                Relation::Tightened { refused } => (Verdict::Tightened, (Some(refused), None), "tightened".to_owned()),
+                Relation::Incomparable { refused, accepted } => {
+                    (Verdict::Incomparable, (Some(refused), Some(accepted)), "changed (incomparable)".to_owned())
+                }
+                Relation::Undecided { reason, refused, accepted } => {
+                    (Verdict::Undecided, (refused, accepted), format!("changed (undecided: {reason})"))
+                }
+            };
+            let detail = format!("pattern {word} from {} to {}", shown(x), shown(y));
+            self.push_constraint(side, path, detail, verdict, examples);
+        }
+        for (key, label) in [(LENGTH, "length"), (RANGE, "range")] {
             let (x, y) = (a.get(key), b.get(key));
             if x == y {
                 continue;
             }
-            let looser = if key == PATTERN { y.is_none() } else { loosened(x, y) };
-            let class = if !input || looser { Class::Additive } else { Class::Breaking };
-            let show = |v: Option<&Value>| v.map_or("none".to_owned(), |v| v.to_string());
-            self.push(class, side, path, format!("{label} changed from {} to {}", show(x), show(y)), None);
+            let length = key == LENGTH;
+            let integer = length || !matches!(b.simple(), Some(SimpleType::Float | SimpleType::Double));
+            let unit = match (length, b.target, b.simple()) {
+                (false, _, _) => "",
+                (true, Some(Shape::List(_)), _) => " items",
+                (true, Some(Shape::Map(_)), _) => " entries",
+                (true, _, Some(SimpleType::Blob)) => " bytes",
+                (true, _, _) => " characters",
+            };
+            let (old, new) = (Interval::of(x, length, integer), Interval::of(y, length, integer));
+            let refused = old.example_outside(&new);
+            let accepted = new.example_outside(&old);
+            let (verdict, word) = match (refused, accepted) {
+                (None, None) => (Verdict::Equivalent, "rewritten (the same values)"),
+                (None, Some(_)) => (Verdict::Relaxed, "widened"),
+                (Some(_), None) => (Verdict::Tightened, "narrowed"),
+                (Some(_), Some(_)) => (Verdict::Incomparable, "moved"),
+            };
+            let detail = format!("{label} {word} from {} to {}{unit}", old.show(), new.show());
+            let value = |n: f64| format!("{}{unit}", number(n));
+            self.push_constraint(side, path, detail, verdict, (refused.map(value), accepted.map(value)));
+        }
+        let (x, y) = (a.get(UNIQUE_ITEMS).is_some(), b.get(UNIQUE_ITEMS).is_some());
+        if x != y {
+            let example = Some("a list with two equal items".to_owned());
+            let (detail, verdict, examples) = if y {
+                ("items must now be unique", Verdict::Tightened, (example, None))
+            } else {
+                ("items need no longer be unique", Verdict::Relaxed, (None, example))
+            };
+            self.push_constraint(side, path, detail.into(), verdict, examples);
         }
     }
 }
 
-/// Whether bounds `b` accept everything bounds `a` accepted.
-fn loosened(a: Option<&Value>, b: Option<&Value>) -> bool {
-    let Some(b) = b else { return true };
-    let Some(a) = a else { return false };
-    let n = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
-    let min_ok = match (n(a, "min"), n(b, "min")) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(x), Some(y)) => y <= x,
-    };
-    let max_ok = match (n(a, "max"), n(b, "max")) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(x), Some(y)) => y >= x,
-    };
-    min_ok && max_ok
+/// Examples of a constraint change: a value accepted before and refused now, and one refused before and accepted
+/// now.
+type Examples = (Option<String>, Option<String>);
+
+/// The values a `@length` or `@range` admits: an interval, over the integers (bounds rounded inwards, as the
+/// generated checks do) or over the reals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Interval {
+    lo: Option<f64>,
+    hi: Option<f64>,
+    integer: bool,
+}
+
+impl Interval {
+    fn of(v: Option<&Value>, length: bool, integer: bool) -> Interval {
+        let n = |k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_f64);
+        let (mut lo, mut hi) = (n("min"), n("max"));
+        if integer {
+            lo = lo.map(f64::ceil);
+            hi = hi.map(f64::floor);
+        }
+        // A length is never negative: no minimum is a minimum of 0.
+        if length {
+            lo = Some(lo.unwrap_or(0.0).max(0.0));
+        }
+        Interval { lo, hi, integer }
+    }
+
+    fn contains(&self, x: f64) -> bool {
+        self.lo.is_none_or(|l| x >= l) && self.hi.is_none_or(|h| x <= h)
+    }
+
+    /// A value inside `self` and outside `other`, if there is one. The candidates are `self`'s own bounds and the
+    /// values just past `other`'s: when none of them works, `self` lies within `other`.
+    fn example_outside(&self, other: &Interval) -> Option<f64> {
+        let step = if self.integer { 1.0 } else { 0.5 };
+        let candidates = [self.lo, self.hi, other.lo.map(|l| l - step), other.hi.map(|h| h + step)];
+        candidates.into_iter().flatten().find(|&x| self.contains(x) && !other.contains(x))
+    }
+
+    fn show(&self) -> String {
+        match (self.lo, self.hi) {
+            (Some(l), Some(h)) => format!("{}..={}", number(l), number(h)),
+            (Some(l), None) => format!("{}..", number(l)),
+            (None, Some(h)) => format!("..={}", number(h)),
+            (None, None) => "unbounded".to_owned(),
+        }
+    }
+}
+
+/// A bound as written: `5`, `0.5`.
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// A Markdown code span around `text`, with a longer fence when it holds backticks.
+fn code(text: &str) -> String {
+    let fence = if text.contains('`') { "``" } else { "`" };
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// An SDK-changelog style skeleton of a shape: `'string'`, `123`, `{'Name': 'string'}`, `[...]`.
@@ -422,6 +659,28 @@ pub fn markdown(report: &Report, title: &str) -> String {
         count(Class::Additive) + report.added_operations.len(),
         count(Class::Documentation)
     );
+    let previous = &s.from_version;
+    let fixes: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.side == "request" && c.verdict == Some(Verdict::Relaxed) && c.class != Class::Breaking)
+        .collect();
+    if !fixes.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Validation fixes\n\nThe model now allows inputs that {previous} refused before sending them: this \
+release accepts them. Until you upgrade, a request that needs one of them can skip the check (for one request with \
+the request builder's `config_override`, where the crate has it, or for the whole client with \
+`ConfigBuilder::validate_inputs(false)`).\n"
+        );
+        for c in &fixes {
+            // The summary; the full change is under the operation below.
+            let summary = c.detail.split(" from ").next().unwrap_or(&c.detail);
+            let _ = writeln!(out, "- `{}` request `{}`: {summary}", c.operation, c.path);
+            example_lines(&mut out, c, previous);
+        }
+        out.push('\n');
+    }
     if !report.added_operations.is_empty() {
         let _ = writeln!(out, "### New api methods\n");
         for op in &report.added_operations {
@@ -436,39 +695,51 @@ pub fn markdown(report: &Report, title: &str) -> String {
         }
         out.push('\n');
     }
-    for op in &updated {
+    // Each operation with an API change or a constraint change; text-only documentation changes are counted below.
+    let listed = |c: &Change| c.class != Class::Documentation || c.verdict.is_some();
+    let ops: BTreeSet<&str> = report.changes.iter().filter(|c| listed(c)).map(|c| c.operation.as_str()).collect();
+    for op in ops {
         let _ = writeln!(out, "### `{op}`\n");
-        for c in report.changes.iter().filter(|c| c.operation == *op && c.class != Class::Documentation) {
+        for c in report.changes.iter().filter(|c| c.operation == op && listed(c)) {
             let at = if c.path.is_empty() { String::new() } else { format!(" `{}`", c.path) };
-            let class = match c.class {
-                Class::Breaking => "breaking",
-                Class::Additive => "additive",
-                Class::Documentation => "documentation",
+            let class = match (c.class, c.side.as_str()) {
+                (Class::Breaking, _) => "breaking",
+                (Class::Additive, _) => "additive",
+                (Class::Documentation, "response") => "documentation: responses are not validated",
+                (Class::Documentation, _) => "documentation",
             };
-            let _ = writeln!(
-                out,
-                "- {} {}{at}: {} ({class})",
-                c.side,
-                if c.side == "operation" { "" } else { "member" },
-                c.detail
-            );
+            let member = if c.side == "operation" { "" } else { " member" };
+            let _ = writeln!(out, "- {}{member}{at}: {} ({class})", c.side, c.detail);
             if let Some(f) = &c.fragment {
                 let _ = writeln!(out, "  `{f}`");
             }
+            example_lines(&mut out, c, previous);
         }
         out.push('\n');
     }
-    let docs: BTreeSet<&str> =
-        report.changes.iter().filter(|c| c.class == Class::Documentation).map(|c| c.operation.as_str()).collect();
+    let docs: Vec<&Change> = report.changes.iter().filter(|c| !listed(c)).collect();
     if !docs.is_empty() {
+        let ops: BTreeSet<&str> = docs.iter().map(|c| c.operation.as_str()).collect();
         let _ = writeln!(
             out,
             "### Documentation\n\n{} documentation changes in: {}.",
-            count(Class::Documentation),
-            docs.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+            docs.len(),
+            ops.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
         );
     }
     out.replace(" member:", ":").trim_end().to_owned() + "\n"
+}
+
+/// The examples of a constraint change, one line each, under its entry.
+fn example_lines(out: &mut String, c: &Change, previous: &str) {
+    // Pattern examples are strings, shown quoted and escaped; the others are counts or numbers.
+    let show = |v: &str| if c.detail.starts_with("pattern") { code(&format!("{v:?}")) } else { v.to_owned() };
+    if let Some(v) = &c.refused {
+        let _ = writeln!(out, "  accepted by {previous}, refused now: {}", show(v));
+    }
+    if let Some(v) = &c.accepted {
+        let _ = writeln!(out, "  refused by {previous}, accepted now: {}", show(v));
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -505,11 +776,31 @@ mod tests {
     }
 
     #[test]
-    fn bounds_loosening() {
+    fn intervals_compare_with_examples() {
         let v = |s: &str| serde_json::from_str::<Value>(s).unwrap();
-        assert!(loosened(Some(&v(r#"{"min":1,"max":5}"#)), Some(&v(r#"{"min":0,"max":9}"#))));
-        assert!(!loosened(Some(&v(r#"{"min":1,"max":5}"#)), Some(&v(r#"{"min":1,"max":4}"#))));
-        assert!(!loosened(None, Some(&v(r#"{"max":4}"#))));
-        assert!(loosened(Some(&v(r#"{"max":4}"#)), None));
+        let of = |s: &str, length, integer| Interval::of(Some(&v(s)), length, integer);
+        let (a, b) = (of(r#"{"min":1,"max":5}"#, true, true), of(r#"{"min":0,"max":9}"#, true, true));
+        assert_eq!(a.example_outside(&b), None);
+        assert_eq!(b.example_outside(&a), Some(0.0));
+        // No minimum on a length is 0; the same values, written differently.
+        let (c, d) = (Interval::of(None, true, true), of(r#"{"min":0}"#, true, true));
+        assert_eq!((c.example_outside(&d), d.example_outside(&c)), (None, None));
+        // Integer ranges round fractional bounds inwards, as the generated checks do.
+        let (e, f) = (of(r#"{"min":0.5,"max":3}"#, false, true), of(r#"{"min":1,"max":3}"#, false, true));
+        assert_eq!((e.example_outside(&f), f.example_outside(&e)), (None, None));
+        // Reals: an example just past the other's bound.
+        let (g, h) = (of(r#"{"max":1.5}"#, false, false), of(r#"{"min":0,"max":1}"#, false, false));
+        assert_eq!(g.example_outside(&h), Some(1.5));
+        assert_eq!(h.example_outside(&g), None);
+        assert_eq!(Interval::of(None, false, false).example_outside(&h), Some(-0.5));
+        assert_eq!(g.show(), "..=1.5");
+        assert_eq!(a.show(), "1..=5");
+    }
+
+    #[test]
+    fn code_spans_fence_backticks() {
+        assert_eq!(code("^a$"), "`^a$`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
     }
 }

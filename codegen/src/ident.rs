@@ -24,7 +24,8 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Member names that would clash with methods the generator emits on structures and builders.
-pub const RESERVED_METHODS: &[&str] = &["builder", "build", "validate", "send", "customize", "config", "as_input"];
+pub const RESERVED_METHODS: &[&str] =
+    &["builder", "build", "validate", "send", "customize", "config", "config_override", "as_input"];
 
 /// Enum variant names that the generator emits itself.
 pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];

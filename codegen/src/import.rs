@@ -18,6 +18,9 @@ use crate::resolve::{self, Selection};
 const DOC: &str = crate::traits::DOCUMENTATION;
 const RULES: &str = crate::traits::ENDPOINT_RULE_SET;
 const TESTS: &str = crate::traits::ENDPOINT_TESTS;
+/// The traits whose `parameters` carry documentation: the rule set and its compiled form (both list the same
+/// parameters, documented under one `ruleset-parameter:` key each).
+const PARAMETER_TRAITS: [&str; 2] = [RULES, crate::traits::ENDPOINT_BDD];
 /// Key prefix for endpoint rule-set parameter docs in a docs map.
 pub const PARAM_PREFIX: &str = "ruleset-parameter:";
 
@@ -80,9 +83,12 @@ pub fn import(
             }
         }
         if let Shape::Service(s) = shape {
-            if let Some(params) =
-                s.traits.0.get_mut(RULES).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
-            {
+            for t in PARAMETER_TRAITS {
+                let Some(params) =
+                    s.traits.0.get_mut(t).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
+                else {
+                    continue;
+                };
                 for (name, p) in params.iter_mut() {
                     let key = format!("{PARAM_PREFIX}{name}");
                     match docs.get(&key) {
@@ -110,6 +116,9 @@ pub fn import(
         }
     }
     undocumented.retain(|k| upstream_docs.contains_key(k));
+    // A parameter documented in both the rule set and its compiled form is listed once.
+    undocumented.sort();
+    undocumented.dedup();
     used.sort();
     let dropped = docs.keys().filter(|k| used.binary_search(k).is_err()).cloned().collect();
     Ok(Imported {
@@ -147,10 +156,13 @@ pub fn collect_docs(model: &Model) -> DocMap {
                 out.insert(format!("{id}${name}"), d.to_owned());
             }
         }
-        if let Some(params) = shape.traits().get(RULES).and_then(|r| r.get("parameters")).and_then(Value::as_object) {
-            for (name, p) in params {
-                if let Some(d) = p.get("documentation").and_then(Value::as_str) {
-                    out.insert(format!("{PARAM_PREFIX}{name}"), d.to_owned());
+        // The rule set's text wins over the compiled form's, if they differ.
+        for t in PARAMETER_TRAITS.iter().rev() {
+            if let Some(params) = shape.traits().get(t).and_then(|r| r.get("parameters")).and_then(Value::as_object) {
+                for (name, p) in params {
+                    if let Some(d) = p.get("documentation").and_then(Value::as_str) {
+                        out.insert(format!("{PARAM_PREFIX}{name}"), d.to_owned());
+                    }
                 }
             }
         }
@@ -171,11 +183,13 @@ pub fn strip_docs(mut shape: Shape) -> Shape {
 fn strip_service_docs(shape: &mut Shape) {
     let Shape::Service(s) = shape else { return };
     s.traits.0.remove(DOC);
-    if let Some(params) = s.traits.0.get_mut(RULES).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
-    {
-        for p in params.values_mut() {
-            if let Some(obj) = p.as_object_mut() {
-                obj.remove("documentation");
+    for t in PARAMETER_TRAITS {
+        if let Some(params) = s.traits.0.get_mut(t).and_then(|r| r.get_mut("parameters")).and_then(Value::as_object_mut)
+        {
+            for p in params.values_mut() {
+                if let Some(obj) = p.as_object_mut() {
+                    obj.remove("documentation");
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod error;
 pub mod format;
 pub mod ident;
 pub mod import;
+pub mod inclusion;
 pub mod ir;
 pub mod model;
 pub mod parallel;

@@ -73,6 +73,9 @@ pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
 pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
 /// `@smithy.rules#endpointTests`
 pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
+/// `@smithy.rules#endpointBdd`: the endpoint rules compiled to a decision diagram. Not read by the generator (it reads
+/// the rule set); `import` carries it and treats its parameters' documentation like the rule set's.
+pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
 
 /// The location of a trait's value: `<at>.traits["<id>"]`.
 pub fn path(at: &str, id: &str) -> String {

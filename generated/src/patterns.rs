@@ -65,10 +65,17 @@ pub(crate) static KEY: crate::validation::Pattern = crate::validation::Pattern::
     ::std::option::Option::None,
 );
 
-/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`, from `com.amazonaws.sagemaker#PipelineArn`.
+/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/`, from `com.amazonaws.sagemaker#MLflowArn`.
+pub(crate) static M_LFLOW_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
+    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/",
+    &[(r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow\-[a-zA-Z\-]*/", true)],
+    ::std::option::Option::None,
+);
+
+/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`, from `com.amazonaws.sagemaker#PipelineArn`.
 pub(crate) static PIPELINE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/",
-    &[(r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/", true)],
+    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/",
+    &[(r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:(?:[0-9]{12}|aws):pipeline/", true)],
     ::std::option::Option::None,
 );
 
@@ -105,12 +112,12 @@ pub(crate) static PIPELINE_NAME: crate::validation::Pattern = crate::validation:
     ::std::option::Option::None,
 );
 
-/// `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`, from `com.amazonaws.sagemaker#PipelineNameOrArn`.
+/// `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`, from `com.amazonaws.sagemaker#PipelineNameOrArn`.
 pub(crate) static PIPELINE_NAME_OR_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$",
+    r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$",
     &[
         (
-            r"\A(?:(?:arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/[^\x{A}\x{D}\x{2028}-\x{2029}]*))?(?:[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,255})\z",
+            r"\A(?:(?:arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:(?:[0-9]{12}|aws):pipeline/[^\x{A}\x{D}\x{2028}-\x{2029}]*))?(?:[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,255})\z",
             true,
         ),
     ],
@@ -124,10 +131,15 @@ pub(crate) static PIPELINE_PARAMETER_NAME: crate::validation::Pattern = crate::v
     ::std::option::Option::None,
 );
 
-/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/`, from `com.amazonaws.sagemaker#ProcessingJobArn`.
+/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`, from `com.amazonaws.sagemaker#ProcessingJobArn`.
 pub(crate) static PROCESSING_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/",
-    &[(r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing\-job/", true)],
+    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+    &[
+        (
+            r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing\-job/[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,62}\z",
+            true,
+        ),
+    ],
     ::std::option::Option::None,
 );
 
@@ -145,10 +157,15 @@ pub(crate) static TAG_KEY: crate::validation::Pattern = crate::validation::Patte
     ::std::option::Option::None,
 );
 
-/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/`, from `com.amazonaws.sagemaker#TrainingJobArn`.
+/// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`, from `com.amazonaws.sagemaker#TrainingJobArn`.
 pub(crate) static TRAINING_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/",
-    &[(r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training\-job/", true)],
+    r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+    &[
+        (
+            r"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training\-job/[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,62}\z",
+            true,
+        ),
+    ],
     ::std::option::Option::None,
 );
 

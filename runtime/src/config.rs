@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::credentials::{Credentials, DefaultChain, ProvideCredentials, SharedCredentialsProvider};
 use crate::http::HttpClient;
+use crate::validation::{ConstraintKind, ValidationError};
 
 /// How failed attempts are retried: the standard AWS behaviour. Throttling errors, HTTP 5xx, timeouts and transient
 /// connection failures are retried, with exponential backoff and full jitter; other client errors are not.
@@ -120,6 +121,8 @@ pub struct Config {
     pub(crate) validate_inputs: bool,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    /// Kinds of constraint not checked (a set of [`ConstraintKind`] bits).
+    pub(crate) skipped_constraints: u8,
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     /// Whether the service-specific `AWS_ENDPOINT_URL_<SERVICE>` may still override `endpoint_url` (a configuration
     /// from the environment whose endpoint was not set by hand).
@@ -139,6 +142,7 @@ impl fmt::Debug for Config {
             .field("validate_inputs", &self.validate_inputs)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
+            .field("skipped_constraints", &Skipped(self.skipped_constraints))
             .finish()
     }
 }
@@ -190,6 +194,7 @@ impl Config {
             validate_inputs: self.validate_inputs,
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            skipped_constraints: self.skipped_constraints,
             http_client: self.http_client.clone(),
             service_endpoint_from_env: self.service_endpoint_from_env,
         }
@@ -253,6 +258,7 @@ pub struct ConfigBuilder {
     validate_inputs: bool,
     disable_request_compression: bool,
     request_min_compression_size_bytes: u32,
+    skipped_constraints: u8,
     http_client: Option<Arc<dyn HttpClient>>,
     service_endpoint_from_env: bool,
 }
@@ -270,6 +276,7 @@ impl Default for ConfigBuilder {
             validate_inputs: true,
             disable_request_compression: false,
             request_min_compression_size_bytes: DEFAULT_MIN_COMPRESSION_SIZE,
+            skipped_constraints: 0,
             http_client: None,
             service_endpoint_from_env: false,
         }
@@ -327,7 +334,8 @@ impl ConfigBuilder {
     }
 
     /// Whether inputs are validated against the model's constraints before sending (default `true`). Turn it off
-    /// only to let the service be the judge, for example when the model is older than the service.
+    /// only to let the service be the judge, for example when the model is older than the service; to skip one
+    /// check of one request instead, see [`ConfigOverride`].
     pub fn validate_inputs(mut self, on: bool) -> Self {
         self.validate_inputs = on;
         self
@@ -344,6 +352,13 @@ impl ConfigBuilder {
     /// the environment's `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
     pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
         self.request_min_compression_size_bytes = bytes.min(MAX_MIN_COMPRESSION_SIZE);
+        self
+    }
+
+    /// Skip one kind of check for every request of the client (the others still run), for example
+    /// [`ConstraintKind::Pattern`] when the service has widened an identifier format the crate's model predates.
+    pub fn skip_constraint(mut self, kind: ConstraintKind) -> Self {
+        self.skipped_constraints |= kind.bit();
         self
     }
 
@@ -366,8 +381,80 @@ impl ConfigBuilder {
             validate_inputs: self.validate_inputs,
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            skipped_constraints: self.skipped_constraints,
             http_client: self.http_client,
             service_endpoint_from_env: self.service_endpoint_from_env,
         }
+    }
+}
+
+/// Settings for one request, over the client's configuration: the request builders' `config_override`.
+///
+/// Checking inputs on the client has one known risk: a model older than the service refuses values the service has
+/// since started to accept (identifiers that grew longer, a new account format). This lets one request skip the
+/// checks that are in the way, by kind, or all of them, while the client keeps validating everything else:
+///
+/// ```ignore
+/// client
+///     .start_pipeline_execution()
+///     .pipeline_name(name)
+///     .config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))
+///     .send()
+///     .await?;
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConfigOverride {
+    validate_inputs: Option<bool>,
+    skipped_constraints: u8,
+}
+
+impl ConfigOverride {
+    /// An override that changes nothing.
+    pub fn new() -> Self {
+        ConfigOverride::default()
+    }
+
+    /// Whether this request's input is validated before it is sent (`false`: no check at all).
+    pub fn validate_inputs(mut self, on: bool) -> Self {
+        self.validate_inputs = Some(on);
+        self
+    }
+
+    /// Skip one kind of check for this request (on top of those the client skips); the others still run.
+    pub fn skip_constraint(mut self, kind: ConstraintKind) -> Self {
+        self.skipped_constraints |= kind.bit();
+        self
+    }
+}
+
+impl Config {
+    /// Validate an input as this configuration and the request's override say: not at all, fully, or with the
+    /// violations of skipped kinds dropped (the checks run as usual; only the error path does more work).
+    pub(crate) fn check_input(
+        &self,
+        config_override: Option<&ConfigOverride>,
+        validate: impl FnOnce() -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        let on = config_override.and_then(|o| o.validate_inputs).unwrap_or(self.validate_inputs);
+        if !on {
+            return Ok(());
+        }
+        let skipped = self.skipped_constraints | config_override.map_or(0, |o| o.skipped_constraints);
+        match validate() {
+            Ok(()) => Ok(()),
+            Err(e) if skipped == 0 => Err(e),
+            Err(e) => e.without(skipped).map_or(Ok(()), Err),
+        }
+    }
+}
+
+/// The skipped kinds, by name, for `Debug`.
+struct Skipped(u8);
+
+impl fmt::Debug for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ConstraintKind::*;
+        let kinds = [Required, Length, Range, Pattern, UniqueItems];
+        f.debug_set().entries(kinds.iter().filter(|k| k.bit() & self.0 != 0)).finish()
     }
 }

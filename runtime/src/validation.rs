@@ -210,11 +210,75 @@ impl fmt::Display for ValidationError {
         for v in &self.violations {
             write!(f, "\n  - {v}")?;
         }
-        Ok(())
+        self.bypass_hint(f)
     }
 }
 
 impl std::error::Error for ValidationError {}
+
+/// The kinds of constraint, to name the checks a request skips (see
+/// [`ConfigOverride::skip_constraint`](crate::config::ConfigOverride::skip_constraint)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConstraintKind {
+    /// `@required`.
+    Required,
+    /// `@length`.
+    Length,
+    /// `@range`.
+    Range,
+    /// `@pattern`.
+    Pattern,
+    /// `@uniqueItems`.
+    UniqueItems,
+}
+
+impl ConstraintKind {
+    /// This kind's bit in a set of kinds.
+    pub(crate) fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+impl Constraint {
+    /// The kind of constraint.
+    pub fn kind(&self) -> ConstraintKind {
+        match self {
+            Constraint::Required => ConstraintKind::Required,
+            Constraint::Length { .. } => ConstraintKind::Length,
+            Constraint::Range { .. } => ConstraintKind::Range,
+            Constraint::Pattern { .. } | Constraint::PatternInputTooLong { .. } => ConstraintKind::Pattern,
+            Constraint::UniqueItems { .. } => ConstraintKind::UniqueItems,
+        }
+    }
+}
+
+impl ValidationError {
+    /// The error without the violations of the kinds in `skipped` (a set of [`ConstraintKind::bit`]s); `None` when
+    /// nothing is left.
+    pub(crate) fn without(mut self, skipped: u8) -> Option<ValidationError> {
+        self.violations.retain(|v| v.constraint.kind().bit() & skipped == 0);
+        (!self.violations.is_empty()).then_some(self)
+    }
+
+    /// How to send the request anyway, for when the model the crate was generated from is the one that is wrong.
+    fn bypass_hint(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut kinds: Vec<ConstraintKind> = Vec::new();
+        for v in &self.violations {
+            if !kinds.contains(&v.constraint.kind()) {
+                kinds.push(v.constraint.kind());
+            }
+        }
+        let skips: String =
+            kinds.iter().map(|k| format!(".skip_constraint(validation::ConstraintKind::{k:?})")).collect();
+        write!(
+            f,
+            "\nThese checks follow the model this crate was generated from. If the service accepts the input, skip \
+{} for one request with `.config_override(config::ConfigOverride::new(){skips})` on the request builder.",
+            if kinds.len() == 1 { "this kind of check" } else { "these kinds of check" }
+        )
+    }
+}
 
 /// Collects violations while checking. Allocates only when one is recorded.
 #[derive(Debug, Default)]

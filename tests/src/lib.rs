@@ -84,11 +84,28 @@ pub fn render(files: &BTreeMap<String, String>) -> String {
 /// `../shared` beside the workspace, or `None` (with the reason printed) when it is absent.
 pub fn shared() -> Option<PathBuf> {
     let dir = root().join("../shared");
-    if dir.join("models/sagemaker-2017-07-24.json").exists() {
+    if dir.join("models").is_dir() {
         Some(dir)
     } else {
         println!("skipped: ../shared/models is absent; this test needs the upstream SageMaker model");
         None
+    }
+}
+
+/// The upstream model the project's model was imported from, as the settings record it (`[model] upstream`, which
+/// `cargo xtask import` writes), or `None` (with the reason printed) when it is not there.
+pub fn upstream_model() -> Option<PathBuf> {
+    let cfg = codegen::config::load(&root().join("models/codegen.toml")).expect("models/codegen.toml loads");
+    match cfg.upstream {
+        Some(path) if path.is_file() => Some(path),
+        Some(path) => {
+            println!("skipped: the upstream model {} is absent; this test compares with it", path.display());
+            None
+        }
+        None => {
+            println!("skipped: models/codegen.toml records no upstream model (`cargo xtask import --from` does)");
+            None
+        }
     }
 }
 

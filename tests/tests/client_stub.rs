@@ -160,6 +160,62 @@ async fn invalid_input_never_reaches_the_server_unless_validation_is_off() {
 }
 
 #[tokio::test]
+async fn one_request_can_skip_the_kind_of_check_in_its_way() {
+    use sagemaker_pipelines::config::ConfigOverride;
+    use sagemaker_pipelines::validation::{Constraint, ConstraintKind};
+    let stub = Stub::start(vec![
+        Reply::ok(json!({})),
+        Reply::ok(json!({"PipelineExecutionSummaries": [], "NextToken": "t"})),
+        Reply::ok(json!({"PipelineExecutionSummaries": []})),
+    ]);
+    let c = client(&stub);
+    let skip_pattern = || ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
+    // Refused, and the message says how to send it anyway.
+    let err = c.start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "skip this kind of check for one request with \
+`.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Pattern))` on the request \
+builder."
+        ),
+        "{err}"
+    );
+    // That request, with the pattern check skipped, is sent.
+    let builder = c.start_pipeline_execution().pipeline_name("bad name!").config_override(skip_pattern());
+    assert_eq!(builder.get_config_override(), Some(&skip_pattern()));
+    builder.send().await.unwrap();
+    assert_eq!(stub.requests().len(), 1);
+    // The other checks still hold for it, and the next request is checked fully again.
+    let err = c.start_pipeline_execution().config_override(skip_pattern()).send().await.unwrap_err();
+    let SdkError::Validation(v) = &err else { panic!("{err:?}") };
+    assert_eq!(v.violations()[0].constraint(), &Constraint::Required);
+    let err = c.start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Validation(_)), "{err:?}");
+    // Clearing the override restores the checks.
+    let err = c
+        .start_pipeline_execution()
+        .pipeline_name("bad name!")
+        .config_override(skip_pattern())
+        .set_config_override(None)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::Validation(_)), "{err:?}");
+    // A paginator carries the override to every page (two here).
+    let pages: Vec<_> = c
+        .list_pipeline_executions()
+        .pipeline_name("bad name!")
+        .config_override(ConfigOverride::new().validate_inputs(false))
+        .into_paginator()
+        .send()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(Result::is_ok), "{pages:?}");
+    assert_eq!(stub.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn an_attempt_that_takes_too_long_times_out() {
     let stub = Stub::start(vec![Reply::ok(json!({})).delayed(Duration::from_secs(2))]);
     let c = Client::from_conf(

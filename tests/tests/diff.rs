@@ -1,7 +1,9 @@
-//! `cargo xtask diff`: each kind of change on a small fixture pair, classified and with the implied semver bump, and
-//! the real SageMaker update (2025-07-03 to 2025-08-08) pinned as a snapshot of the changelog.
+//! `cargo xtask diff`: each kind of change on a small fixture pair, classified and with the implied semver bump;
+//! constraint verdicts (relaxed, tightened, incomparable, equivalent, undecided) on pairs of patterns, lengths and
+//! ranges, in requests and in responses; and the real SageMaker updates (2025-07-03 to 2025-08-08, and 2025-08-08 to
+//! 2026-07-16, the 0.1.1 release, read line by line) pinned as snapshots of the changelog.
 
-use codegen::diff::{diff, markdown, Class, Report};
+use codegen::diff::{diff, markdown, Class, Report, Verdict};
 use codegen::model::{self, Model};
 use codegen::Selection;
 use serde_json::{json, Value};
@@ -79,25 +81,25 @@ fn breaking_changes() {
             "new required member `Owner`",
         ),
         (
-            "length tightened",
+            "length narrowed",
             Box::new(|m| {
                 m[S]["example.diff#Name"]["traits"]["smithy.api#length"] = json!({"min": 1, "max": 5});
             }),
-            "length changed",
+            "length narrowed from 1..=10 to 1..=5 characters",
         ),
         (
-            "range tightened",
+            "range narrowed",
             Box::new(|m| {
                 m[S]["example.diff#Limit"]["traits"]["smithy.api#range"] = json!({"min": 5, "max": 100});
             }),
-            "range changed",
+            "range narrowed from 1..=100 to 5..=100",
         ),
         (
-            "pattern changed",
+            "pattern tightened",
             Box::new(|m| {
-                m[S]["example.diff#Name"]["traits"]["smithy.api#pattern"] = json!("^[a-z0-9]+$");
+                m[S]["example.diff#Name"]["traits"]["smithy.api#pattern"] = json!("^[a-z]{2,}$");
             }),
-            "pattern changed",
+            "pattern tightened from `^[a-z]+$` to `^[a-z]{2,}$`",
         ),
         (
             "enum value removed",
@@ -168,11 +170,11 @@ fn additive_changes() {
             "new enum value `medium`",
         ),
         (
-            "length loosened",
+            "length widened",
             Box::new(|m| {
                 m[S]["example.diff#Name"]["traits"]["smithy.api#length"] = json!({"min": 1, "max": 20});
             }),
-            "length changed",
+            "length widened from 1..=10 to 1..=20 characters",
         ),
         (
             "new error",
@@ -233,6 +235,294 @@ fn nested_additions_show_the_request_fragment() {
     );
 }
 
+/// A constraint before and after, on one shape of the base model, and what the diff must conclude.
+struct Pair {
+    what: &'static str,
+    shape: &'static str,
+    key: &'static str,
+    old: Value,
+    new: Value,
+    verdict: Verdict,
+    refused: Option<&'static str>,
+    accepted: Option<&'static str>,
+}
+
+fn pair(
+    what: &'static str,
+    shape: &'static str,
+    key: &'static str,
+    old: Value,
+    new: Value,
+    verdict: Verdict,
+    examples: (Option<&'static str>, Option<&'static str>),
+) -> Pair {
+    Pair { what, shape, key, old, new, verdict, refused: examples.0, accepted: examples.1 }
+}
+
+/// Apply `value` (or remove the trait, for `null`) to `shape` in a copy of the base model.
+fn with_trait(shape: &str, key: &str, value: &Value) -> Value {
+    let mut m = base();
+    if m[S][shape]["traits"].is_null() {
+        m[S][shape]["traits"] = json!({});
+    }
+    let traits = m[S][shape]["traits"].as_object_mut().unwrap();
+    if value.is_null() {
+        traits.remove(key);
+    } else {
+        traits.insert(key.to_owned(), value.clone());
+    }
+    m
+}
+
+/// The examples a pattern verdict gives, checked against the validators the generated crates run.
+fn pattern_accepts(pattern: Option<&str>, value: &str) -> bool {
+    let Some(p) = pattern else { return true };
+    let plan = codegen::pattern::plan(p).unwrap();
+    let n = value.chars().count() as u32;
+    plan.chars.is_none_or(|(min, max)| n >= min && max.is_none_or(|m| n <= m))
+        && plan.checks.iter().all(|c| regex::Regex::new(&c.regex).unwrap().is_match(value) == c.expect)
+}
+
+#[test]
+fn constraint_verdicts_on_requests_and_responses() {
+    use Verdict::*;
+    let p = |s: &str| json!(s);
+    let (id, name, limit, ratio, items) = (
+        "example.diff#ItemId",
+        "example.diff#Name",
+        "example.diff#Limit",
+        "example.diff#Ratio",
+        "example.diff#ItemList",
+    );
+    let (pattern, length, range) = ("smithy.api#pattern", "smithy.api#length", "smithy.api#range");
+    let hex8 = "^i-[0-9a-f]{8}$";
+    let cases = vec![
+        // Patterns. `ItemId` is in the `Get` request (`ItemId`) and in both responses (`Item.Id`, `Items[].Id`).
+        pair(
+            "pattern relaxed (ids grew, as EC2's did)",
+            id,
+            pattern,
+            p(hex8),
+            p("^i-[0-9a-f]{8}([0-9a-f]{9})?$"),
+            Relaxed,
+            (None, Some("i-aaaaaaaaaaaaaaaaa")),
+        ),
+        pair(
+            "pattern tightened",
+            id,
+            pattern,
+            p(hex8),
+            p("^i-[0-9a][0-9a-f]{7}$"),
+            Tightened,
+            (Some("i-baaaaaaa"), None),
+        ),
+        pair(
+            "pattern incomparable",
+            id,
+            pattern,
+            p(hex8),
+            p("^i-[0-9a-f]{17}$"),
+            Incomparable,
+            (Some("i-aaaaaaaa"), Some("i-aaaaaaaaaaaaaaaaa")),
+        ),
+        pair("pattern rewritten", id, pattern, p(hex8), p("^i-[a-f0-9]{8}$"), Equivalent, (None, None)),
+        pair("pattern removed", id, pattern, p(hex8), Value::Null, Relaxed, (None, Some(""))),
+        pair("pattern added", limit, pattern, Value::Null, p("^[0-9]+$"), Tightened, (Some(""), None)),
+        pair("pattern not decided", id, pattern, p(hex8), p(r"^(i)-\1$"), Undecided, (None, None)),
+        // Lengths, in the unit of the target.
+        pair(
+            "length widened",
+            id,
+            length,
+            json!({"min": 10, "max": 10}),
+            json!({"min": 10, "max": 19}),
+            Relaxed,
+            (None, Some("19 characters")),
+        ),
+        pair(
+            "length narrowed",
+            id,
+            length,
+            json!({"min": 10, "max": 10}),
+            json!({"min": 11}),
+            Incomparable,
+            (Some("10 characters"), Some("11 characters")),
+        ),
+        pair(
+            "length narrowed on one side",
+            name,
+            length,
+            json!({"min": 1, "max": 10}),
+            json!({"min": 2, "max": 10}),
+            Tightened,
+            (Some("1 characters"), None),
+        ),
+        pair(
+            "length rewritten",
+            name,
+            length,
+            json!({"min": 0, "max": 10}),
+            json!({"max": 10}),
+            Equivalent,
+            (None, None),
+        ),
+        pair("length of a list", items, length, Value::Null, json!({"max": 3}), Tightened, (Some("4 items"), None)),
+        // Integer and real ranges.
+        pair(
+            "range widened",
+            limit,
+            range,
+            json!({"min": 1, "max": 100}),
+            json!({"min": 0, "max": 100}),
+            Relaxed,
+            (None, Some("0")),
+        ),
+        pair(
+            "range narrowed",
+            limit,
+            range,
+            json!({"min": 1, "max": 100}),
+            json!({"min": 1, "max": 50}),
+            Tightened,
+            (Some("100"), None),
+        ),
+        pair(
+            "range moved",
+            limit,
+            range,
+            json!({"min": 1, "max": 100}),
+            json!({"min": 5, "max": 200}),
+            Incomparable,
+            (Some("1"), Some("200")),
+        ),
+        pair(
+            "integer range rewritten",
+            limit,
+            range,
+            json!({"min": 1, "max": 100}),
+            json!({"min": 0.5, "max": 100.9}),
+            Equivalent,
+            (None, None),
+        ),
+        pair(
+            "real range widened",
+            ratio,
+            range,
+            json!({"min": 0, "max": 1}),
+            json!({"min": 0, "max": 1.5}),
+            Relaxed,
+            (None, Some("1.5")),
+        ),
+        pair(
+            "real range narrowed",
+            ratio,
+            range,
+            json!({"min": 0, "max": 1}),
+            json!({"min": 0.25, "max": 1}),
+            Tightened,
+            (Some("0"), None),
+        ),
+    ];
+    for case in cases {
+        let old = with_trait(case.shape, case.key, &case.old);
+        let new = with_trait(case.shape, case.key, &case.new);
+        let r = diff(&parse(&old), &parse(&new), None, &Selection::All, "1.4.2").unwrap();
+        let what = case.what;
+        assert!(!r.changes.is_empty(), "{what}: no change reported");
+        for c in &r.changes {
+            assert_eq!(c.verdict, Some(case.verdict), "{what}: {c:?}");
+            assert_eq!((c.refused.as_deref(), c.accepted.as_deref()), (case.refused, case.accepted), "{what}: {c:?}");
+            // Requests are validated: a relaxation is additive, a rewrite documentation, the rest breaking.
+            // Responses are not validated: documentation, whatever the verdict.
+            let want = match (c.side.as_str(), case.verdict) {
+                ("request", Relaxed) => Class::Additive,
+                ("request", Equivalent) | ("response", _) => Class::Documentation,
+                _ => Class::Breaking,
+            };
+            assert_eq!(c.class, want, "{what}: {c:?}");
+        }
+        if case.key == pattern {
+            let (old, new) = (case.old.as_str(), case.new.as_str());
+            if let Some(v) = case.refused {
+                assert!(pattern_accepts(old, v) && !pattern_accepts(new, v), "{what}: {v:?}");
+            }
+            if let Some(v) = case.accepted {
+                assert!(!pattern_accepts(old, v) && pattern_accepts(new, v), "{what}: {v:?}");
+            }
+        }
+        // `ItemId` and `Ratio` are in requests and responses: one change of each side.
+        if [id, ratio].contains(&case.shape) {
+            let sides: std::collections::BTreeSet<&str> = r.changes.iter().map(|c| c.side.as_str()).collect();
+            assert_eq!(sides.into_iter().collect::<Vec<_>>(), ["request", "response"], "{what}");
+        }
+    }
+}
+
+#[test]
+fn an_undecided_pattern_says_why_and_is_breaking() {
+    let old = with_trait("example.diff#ItemId", "smithy.api#pattern", &json!("^i-[0-9a-f]{8}$"));
+    let new = with_trait("example.diff#ItemId", "smithy.api#pattern", &json!(r"^(i)-\1$"));
+    let r = diff(&parse(&old), &parse(&new), None, &Selection::All, "0.3.0").unwrap();
+    let c = r.changes.iter().find(|c| c.side == "request").unwrap();
+    assert!(c.detail.contains("undecided") && c.detail.contains("cannot be translated"), "{}", c.detail);
+    assert_eq!(r.semver.to_version, "0.4.0");
+}
+
+#[test]
+fn required_changes_and_rust_optionality() {
+    // A request input's members are `Option`s in Rust whatever `@required` says: only validation changes.
+    let r = compare(|m| {
+        m[S]["example.diff#GetInput"]["members"]["Name"]["traits"] = json!({});
+    });
+    let (class, detail) = only(&r);
+    assert_eq!((class, detail.as_str()), (Class::Additive, "became optional: requests without it are now accepted"));
+    assert_eq!(r.changes[0].verdict, Some(Verdict::Relaxed));
+    // In a nested structure the field's Rust type changes too: breaking, whichever side.
+    let r = compare(|m| {
+        m[S]["example.diff#Item"]["members"]["Id"]["traits"] = json!({"smithy.api#required": {}});
+    });
+    let (class, detail) = only(&r);
+    assert_eq!(class, Class::Breaking);
+    assert_eq!(detail, "became required: responses always hold it; its Rust field is no longer an `Option`");
+    // With `@clientOptional` the field stays an `Option`: in a response that is documentation.
+    let r = compare(|m| {
+        m[S]["example.diff#Item"]["members"]["Id"]["traits"] =
+            json!({"smithy.api#required": {}, "smithy.api#clientOptional": {}});
+    });
+    assert!(r.changes.iter().all(|c| c.class == Class::Documentation), "{:#?}", r.changes);
+    assert_eq!(r.semver.bump, "patch");
+    // A new required member of a structure whose builder could not fail makes `build()` fallible.
+    let r = compare(|m| {
+        m[S]["example.diff#Item"]["members"]["Kind"] =
+            json!({"target": "smithy.api#String", "traits": {"smithy.api#required": {}}});
+    });
+    let (class, detail) = only(&r);
+    assert_eq!(
+        (class, detail.as_str()),
+        (Class::Breaking, "new required member `Kind`: the builder's `build()` now returns a `Result`")
+    );
+}
+
+#[test]
+fn relaxations_are_listed_first_as_validation_fixes() {
+    let old = base();
+    let new = with_trait("example.diff#ItemId", "smithy.api#pattern", &json!("^i-[0-9a-f]{8}([0-9a-f]{9})?$"));
+    let r = diff(&parse(&old), &parse(&new), None, &Selection::All, "0.3.1").unwrap();
+    let md = markdown(&r, "Example");
+    let fixes = md.find("### Validation fixes").expect("a fixes section");
+    assert!(fixes < md.find("### `Get`").unwrap(), "{md}");
+    assert!(md.contains("inputs that 0.3.1 refused before sending them"), "{md}");
+    assert!(
+        md.contains(
+            "- `Get` request `ItemId`: pattern relaxed\n  refused by 0.3.1, accepted now: `\"i-aaaaaaaaaaaaaaaaa\"`"
+        ),
+        "{md}"
+    );
+    // The response side is documentation, listed under its operation and not among the fixes.
+    assert!(md.contains("- response member `Items[].Id`: pattern relaxed from `^i-[0-9a-f]{8}$` to `^i-[0-9a-f]{8}([0-9a-f]{9})?$` (documentation: responses are not validated)"), "{md}");
+    assert_eq!(md.matches("request `").count(), 1, "{md}");
+}
+
 #[test]
 fn the_real_sagemaker_update() {
     let Some(dir) = project_tests::shared() else { return };
@@ -246,4 +536,145 @@ fn the_real_sagemaker_update() {
         "sagemaker_2025_07_03_to_2025_08_08",
         markdown(&report, "Amazon SageMaker Service (pipelines)")
     );
+}
+
+/// The release this crate made from the 2026-07-16 model: every line of the changelog's body, read one by one.
+#[test]
+fn the_2026_sagemaker_update_line_by_line() {
+    let Some(dir) = project_tests::shared() else { return };
+    let old = model::load(&dir.join("models/sagemaker-2017-07-24.json")).unwrap();
+    let new = model::load(&dir.join("models/sagemaker-2017-07-24.2026-07-16.json")).unwrap();
+    let cfg = codegen::config::load(&project_tests::root().join("models/codegen.toml")).unwrap();
+    let report = diff(&old, &new, cfg.service.as_deref(), &cfg.selection, "0.1.0").unwrap();
+    // Nothing breaks: the request patterns only accept more, and the stricter patterns are in responses.
+    assert_eq!((report.semver.bump.as_str(), report.semver.to_version.as_str()), ("patch", "0.1.1"));
+    assert!(report.added_operations.is_empty() && report.removed_operations.is_empty());
+    assert!(report.changes.iter().all(|c| c.class != Class::Breaking), "{:#?}", report.changes);
+    let md = markdown(&report, "0.1.1");
+
+    let arn = |account: &str| format!(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:{account}:pipeline/");
+    let name = |account: &str| {
+        format!(
+            r"^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:{account}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){{0,255}})$"
+        )
+    };
+    let job = |kind: &str, tail: &str| format!(r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{{12}}:{kind}-job/{tail}");
+    let (old_id, new_id) = ("[0-9]{12}", "([0-9]{12}|aws)");
+    let name_relaxed = format!(
+        "pattern relaxed from `{}` to `{}` (additive)\n  refused by 0.1.0, accepted now: `\"arn:aws:sagemaker::aws:pipeline/a\"`",
+        name(old_id),
+        name(new_id)
+    );
+    let arn_change = format!("pattern relaxed from `{}` to `{}`", arn(old_id), arn(new_id));
+    let arn_example = "refused by 0.1.0, accepted now: `\"arn:aws:sagemaker::aws:pipeline/\"`";
+    let arn_response = format!(
+        "- response member `PipelineArn`: {arn_change} (documentation: responses are not validated)\n  {arn_example}"
+    );
+    let tightened = |kind: &str| {
+        format!(
+            "- response member `PipelineExecutionSteps[].Metadata.{}Job.Arn`: pattern tightened from `{}` to `{}` \
+(documentation: responses are not validated)\n  accepted by 0.1.0, refused now: \
+`\"arn:aws:sagemaker::000000000000:{kind}-job/\"`",
+            if kind == "processing" { "Processing" } else { "Training" },
+            job(kind, ""),
+            job(kind, "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+        )
+    };
+    let step = |member: &str, skeleton: &str| {
+        format!(
+            "- response member `PipelineExecutionSteps[].Metadata.{member}`: new member `{member}` (additive)\n  \
+`{{'PipelineExecutionSteps': [{{'Metadata': {{'{member}': {skeleton}}}}}]}}`"
+        )
+    };
+    let arn_only = "{'Arn': 'string'}";
+    let lineage = "{'ActionArns': {'string': 'string'}, 'ArtifactArns': {'string': 'string'}, 'Associations': \
+[{'DestinationArn': 'string', 'SourceArn': 'string'}], 'ContextArns': {'string': 'string'}}";
+    let fix = |op: &str, member: &str, example: &str| {
+        format!("- `{op}` request `{member}`: pattern relaxed\n  refused by 0.1.0, accepted now: `\"{example}\"`")
+    };
+    let expected: Vec<String> = vec![
+        "## 0.1.1 - 7 updated api methods".into(),
+        "Semver: **patch** (0.1.0 -> 0.1.1).".into(),
+        "0 breaking, 14 additive, 10 documentation-only changes.".into(),
+        "### Validation fixes".into(),
+        "The model now allows inputs that 0.1.0 refused before sending them: this release accepts them. Until you \
+upgrade, a request that needs one of them can skip the check (for one request with the request builder's \
+`config_override`, where the crate has it, or for the whole client with `ConfigBuilder::validate_inputs(false)`)."
+            .into(),
+        fix("DescribePipeline", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("ListPipelineExecutions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("ListPipelineVersions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("StartPipelineExecution", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
+        fix("UpdatePipelineVersion", "PipelineArn", "arn:aws:sagemaker::aws:pipeline/"),
+        "### `CreatePipeline`".into(),
+        arn_response.clone(),
+        "### `DeletePipeline`".into(),
+        arn_response.clone(),
+        "### `DescribePipeline`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        arn_response.clone(),
+        "### `DescribePipelineExecution`".into(),
+        "- response member `MLflowConfig`: new member `MLflowConfig` (additive)\n  \
+`{'MLflowConfig': {'MlflowExperimentName': 'string', 'MlflowResourceArn': 'string'}}`"
+            .into(),
+        arn_response.clone(),
+        "### `ListPipelineExecutionSteps`".into(),
+        step("BedrockCustomModel", arn_only),
+        step("BedrockCustomModelDeployment", arn_only),
+        step("BedrockModelImport", arn_only),
+        step("BedrockProvisionedModelThroughput", arn_only),
+        step("InferenceComponent", arn_only),
+        step("Job", arn_only),
+        step("Lineage", lineage),
+        tightened("processing"),
+        tightened("training"),
+        "### `ListPipelineExecutions`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        "### `ListPipelineVersions`".into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        arn_response.replace("`PipelineArn`", "`PipelineVersionSummaries[].PipelineArn`"),
+        "### `ListPipelines`".into(),
+        arn_response.replace("`PipelineArn`", "`PipelineSummaries[].PipelineArn`"),
+        "### `StartPipelineExecution`".into(),
+        "- request member `MlflowExperimentName`: new member `MlflowExperimentName` (additive)\n  \
+`{'MlflowExperimentName': 'string'}`"
+            .into(),
+        format!("- request member `PipelineName`: {name_relaxed}"),
+        "### `UpdatePipeline`".into(),
+        arn_response.clone(),
+        "### `UpdatePipelineVersion`".into(),
+        format!("- request member `PipelineArn`: {arn_change} (additive)\n  {arn_example}"),
+        arn_response.clone(),
+    ];
+    // The changelog's blocks (paragraphs, and list items with their indented lines), in order.
+    let mut blocks: Vec<String> = Vec::new();
+    for line in md.lines().filter(|l| !l.is_empty()) {
+        match blocks.last_mut() {
+            Some(last) if line.starts_with("  ") => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => blocks.push(line.to_owned()),
+        }
+    }
+    for (i, (got, want)) in blocks.iter().zip(&expected).enumerate() {
+        assert_eq!(got, want, "block {i} of the changelog");
+    }
+    assert_eq!(blocks.len(), expected.len(), "{md}");
+    // The pattern examples hold for the validators the two crates generate.
+    for c in report.changes.iter().filter(|c| c.detail.starts_with("pattern")) {
+        let (x, y) = (c.detail.split('`').nth(1), c.detail.split('`').nth(3));
+        if let Some(v) = &c.accepted {
+            assert!(!pattern_accepts(x, v) && pattern_accepts(y, v), "{c:?}");
+        }
+        if let Some(v) = &c.refused {
+            assert!(pattern_accepts(x, v) && !pattern_accepts(y, v), "{c:?}");
+        }
+    }
+    insta::assert_snapshot!("sagemaker_2025_08_08_to_2026_07_16", md);
+    // The committed changelog's entry is this one (with the line naming the upstream file).
+    let committed = std::fs::read_to_string(project_tests::root().join("generated/CHANGELOG.md")).unwrap();
+    let entry =
+        md.replacen("\n\n", "\n\nGenerated from the upstream model `sagemaker-2017-07-24.2026-07-16.json`.\n\n", 1);
+    assert!(committed.contains(&entry), "generated/CHANGELOG.md lacks the 0.1.1 entry as `cargo xtask diff` makes it");
 }

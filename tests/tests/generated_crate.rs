@@ -100,3 +100,54 @@ fn api_facts() {
     assert_eq!(sagemaker_pipelines::API_VERSION, "2017-07-24");
     assert_eq!(sagemaker_pipelines::SDK_ID, "SageMaker");
 }
+
+/// What the 2026-07-16 model added, as a user meets it in 0.1.1.
+#[test]
+fn the_2026_07_16_additions() {
+    // `MlflowExperimentName` on `StartPipelineExecution` (as the Dart client in the seeds has it).
+    let input = StartPipelineExecutionInput::builder()
+        .pipeline_name("p")
+        .client_request_token("t".repeat(32))
+        .mlflow_experiment_name("nightly")
+        .build();
+    assert_eq!(serde_json::to_value(&input).unwrap()["MlflowExperimentName"], "nightly");
+    assert!(input.validate().is_ok());
+    let empty = StartPipelineExecutionInput::builder()
+        .pipeline_name("p")
+        .client_request_token("t".repeat(32))
+        .mlflow_experiment_name("")
+        .build();
+    assert_eq!(empty.validate().unwrap_err().violations()[0].path(), "MlflowExperimentName");
+    // Pipeline ARNs whose account field is `aws` (0.1.0 refused them before sending).
+    let arn = "arn:aws:sagemaker:us-east-1:aws:pipeline/shared";
+    let input = StartPipelineExecutionInput::builder().pipeline_name(arn).client_request_token("t".repeat(32)).build();
+    assert!(input.validate().is_ok(), "{:?}", input.validate());
+    // The execution's MLflow configuration and the new step metadata decode.
+    let out: DescribePipelineExecutionOutput = serde_json::from_value(json!({
+        "MLflowConfig": {
+            "MlflowResourceArn": "arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/t",
+            "MlflowExperimentName": "nightly"
+        }
+    }))
+    .unwrap();
+    let mlflow = out.m_lflow_config().unwrap();
+    assert_eq!(mlflow.mlflow_experiment_name(), Some("nightly"));
+    let out: ListPipelineExecutionStepsOutput = serde_json::from_value(json!({
+        "PipelineExecutionSteps": [
+            {"StepName": "Job", "Metadata": {"Job": {"Arn": "arn:aws:sagemaker:us-east-1:123456789012:training-job/j"}}},
+            {"StepName": "Import", "Metadata": {"BedrockModelImport": {"Arn": "arn:aws:bedrock:us-east-1:123456789012:model-import-job/m"}}},
+            {"StepName": "Lineage", "Metadata": {"Lineage": {
+                "ArtifactArns": {"model": "arn:aws:sagemaker:us-east-1:123456789012:artifact/a"},
+                "Associations": [{"SourceArn": "arn:s", "DestinationArn": "arn:d"}]
+            }}}
+        ]
+    }))
+    .unwrap();
+    let steps = out.pipeline_execution_steps();
+    let meta = |i: usize| steps[i].metadata().unwrap();
+    assert!(meta(0).job().unwrap().arn().unwrap().ends_with("training-job/j"));
+    assert!(meta(1).bedrock_model_import().is_some());
+    let lineage = meta(2).lineage().unwrap();
+    assert_eq!(lineage.associations()[0].destination_arn(), Some("arn:d"));
+    assert_eq!(lineage.artifact_arns().map(|m| m.len()), Some(1));
+}

@@ -1,9 +1,10 @@
-//! The committed model and crate against the upstream SageMaker model in `../shared` (skipped, with a printed
-//! reason, when it is absent), and the committed crate against what the generator makes now.
+//! The committed model and crate against the upstream SageMaker model it was imported from (`[model] upstream` in
+//! the settings, in `../shared`; skipped, with a printed reason, when it is absent), and the committed crate against
+//! what the generator makes now.
 
 use codegen::model::{self, Model};
 use codegen::{config, import, resolve, write, Request, Selection};
-use project_tests::{root, shared};
+use project_tests::{root, shared, upstream_model};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn settings() -> config::Config {
@@ -57,8 +58,14 @@ fn selection_has_the_eighteen_pipeline_operations() {
 }
 
 fn upstream() -> Option<Model> {
-    let dir = shared()?;
-    Some(model::load(&dir.join("models/sagemaker-2017-07-24.json")).expect("upstream model loads"))
+    Some(model::load(&upstream_model()?).expect("upstream model loads"))
+}
+
+#[test]
+fn the_upstream_reference_is_the_current_model() {
+    let cfg = settings();
+    let recorded = cfg.upstream.expect("the settings record the upstream model");
+    assert_eq!(recorded.file_name().unwrap(), "sagemaker-2017-07-24.2026-07-16.json");
 }
 
 /// Shapes of the selection's closure with every documentation string removed.
@@ -85,12 +92,16 @@ fn model_facts_equal_upstream() {
     for (id, shape) in &ours {
         assert_eq!(shape, &theirs[id], "shape {id} differs from upstream (documentation aside)");
     }
-    // The closure the issue describes: 148 shapes (18 operations among them), plus the service.
-    assert_eq!(ours.len(), 149);
+    // The closure of the 18 operations in the 2026-07-16 model: 162 shapes (the operations among them), plus the
+    // service.
+    assert_eq!(ours.len(), 163);
+    for new in ["MLflowConfiguration", "LineageMetadata", "JobStepMetadata", "BedrockModelImportMetadata"] {
+        assert!(ours.contains_key(&format!("com.amazonaws.sagemaker#{new}")), "{new}");
+    }
     // The endpoint rules and all their tests are carried over.
     let svc = &ours["com.amazonaws.sagemaker#SageMaker"];
     let cases = svc["traits"]["smithy.rules#endpointTests"]["testCases"].as_array().unwrap();
-    assert_eq!(cases.len(), 51);
+    assert_eq!(cases.len(), 47);
 }
 
 /// Sentences of a text longer than 30 characters, HTML stripped, lowercased.
@@ -115,16 +126,30 @@ fn sentences(text: &str) -> Vec<String> {
 #[test]
 fn model_documentation_is_in_our_own_words() {
     let Some(dir) = shared() else { return };
-    let upstream = model::load(&dir.join("models/sagemaker-2017-07-24.json")).unwrap();
-    let mut theirs: Vec<String> = import::collect_docs(&upstream).values().flat_map(|d| sentences(d)).collect();
+    // Every upstream model in ../shared (the reference and the older ones), and the seed documents.
+    let mut theirs: Vec<String> = Vec::new();
+    for file in std::fs::read_dir(dir.join("models")).unwrap().flatten() {
+        let name = file.file_name().to_string_lossy().into_owned();
+        if name.starts_with("sagemaker-") && name.ends_with(".json") {
+            let upstream = model::load(&file.path()).unwrap();
+            theirs.extend(import::collect_docs(&upstream).values().flat_map(|d| sentences(d)));
+        }
+    }
+    assert!(theirs.len() > 10_000, "upstream sentences found: {}", theirs.len());
     for seed in std::fs::read_dir(dir.join("seeds")).unwrap().flatten() {
         theirs.extend(sentences(&std::fs::read_to_string(seed.path()).unwrap_or_default()));
     }
     let theirs: BTreeSet<String> = theirs.into_iter().collect();
     let ours = import::collect_docs(&committed_model());
     assert!(ours.len() > 250, "the committed model is documented ({} texts)", ours.len());
+    // Every documentation string anywhere in the file, by its JSON path, not only where `collect_docs` looks (the
+    // 2026-07-16 model brought a second copy of the endpoint parameters, in `smithy.rules#endpointBdd`).
+    let text = std::fs::read_to_string(settings().model).unwrap();
+    let mut everywhere = BTreeMap::new();
+    all_documentation(&serde_json::from_str(&text).unwrap(), "$", &mut everywhere);
+    assert!(everywhere.len() >= ours.len(), "{} documentation strings in the file", everywhere.len());
     let mut copied = Vec::new();
-    for (key, text) in &ours {
+    for (key, text) in ours.iter().chain(&everywhere) {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         for s in &theirs {
             if flat.contains(s.as_str()) {
@@ -133,6 +158,29 @@ fn model_documentation_is_in_our_own_words() {
         }
     }
     assert!(copied.is_empty(), "documentation copied from upstream or the seeds:\n{}", copied.join("\n"));
+}
+
+/// Every string under a `documentation` or `smithy.api#documentation` key, by JSON path.
+fn all_documentation(v: &serde_json::Value, at: &str, out: &mut BTreeMap<String, String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let here = format!("{at}.{k}");
+                match v {
+                    serde_json::Value::String(s) if k == "documentation" || k == "smithy.api#documentation" => {
+                        out.insert(here, s.clone());
+                    }
+                    _ => all_documentation(v, &here, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                all_documentation(v, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[test]
@@ -144,10 +192,7 @@ fn import_reproduces_the_committed_model() {
         import::import(&upstream, cfg.service.as_deref(), &cfg.selection, Some(&current), &Default::default()).unwrap();
     let text = model::to_json(&imported.model).unwrap();
     let committed = std::fs::read_to_string(&cfg.model).unwrap();
-    assert!(
-        text == committed,
-        "`cargo xtask import --from ../shared/models/sagemaker-2017-07-24.json` would change the model"
-    );
+    assert!(text == committed, "`cargo xtask import --check` fails: an import of the recorded upstream model differs");
     assert!(imported.undocumented.is_empty(), "undocumented: {:?}", imported.undocumented);
     assert!(imported.dropped.is_empty(), "dropped: {:?}", imported.dropped);
 }
@@ -180,8 +225,7 @@ fn import_keeps_our_docs_across_the_previous_upstream_version() {
 
 #[test]
 fn full_upstream_model_generates_every_operation() {
-    let Some(dir) = shared() else { return };
-    let path = dir.join("models/sagemaker-2017-07-24.json");
+    let (Some(dir), Some(path)) = (shared(), upstream_model()) else { return };
     let files = codegen::generate(
         &path,
         &Request {
@@ -189,13 +233,14 @@ fn full_upstream_model_generates_every_operation() {
             selection: &Selection::All,
             crate_name: "sagemaker-full",
             crate_version: "0.0.0",
-            model_source: "sagemaker-2017-07-24.json",
+            model_source: "upstream",
             partitions: Some(&dir.join("models/partitions.json")),
             examples: None,
         },
     )
     .unwrap();
     let ops = files.keys().filter(|p| p.starts_with("src/operation/") && !p.ends_with("mod.rs")).count();
-    assert_eq!(ops, 369);
+    // 403 operations in the 2026-07-16 model (369 in 2025-08-08).
+    assert_eq!(ops, 403);
     assert!(files.values().all(|t| !t.contains(&*root().to_string_lossy())), "no machine path in output");
 }

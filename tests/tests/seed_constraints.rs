@@ -109,7 +109,14 @@ fn required_members_are_reported_even_though_optional_in_rust() {
     );
     assert_eq!(
         err.to_string(),
-        "2 invalid values in StartPipelineExecutionInput:\n  - ClientRequestToken: is required but was not set\n  - PipelineName: is required but was not set"
+        concat!(
+            "2 invalid values in StartPipelineExecutionInput:\n  - ClientRequestToken: is required but was not set\n",
+            "  - PipelineName: is required but was not set\n",
+            "These checks follow the model this crate was generated from. If the service accepts the input, skip this \
+kind of check for one request with \
+`.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Required))` on the \
+request builder."
+        )
     );
 }
 

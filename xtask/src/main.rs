@@ -1,7 +1,9 @@
 //! `cargo xtask`: the maintainers' commands.
 //!
 //! - `cargo xtask codegen [--check]`: regenerate `generated/` from `models/` (or report what is stale).
-//! - `cargo xtask import --from <upstream model>`: refresh `models/` from a new upstream model.
+//! - `cargo xtask import --from <upstream model>`: refresh `models/` from a new upstream model (and record it).
+//! - `cargo xtask diff [--release]`: the changelog since the last release (and, with `--release`, the bump and the
+//!   changelog entry written).
 //! - `cargo xtask test`: run every check and test the project has (what CI runs).
 //! - `cargo xtask bench-codegen`: time the generator.
 
@@ -40,13 +42,17 @@ enum Cmd {
 
 #[derive(clap::Args)]
 struct DiffArgs {
-    /// The model before.
-    old: PathBuf,
-    /// The model after.
-    new: PathBuf,
+    /// The model before (default: the project's model at the last release, from git).
+    old: Option<PathBuf>,
+    /// The model after (default: the project's model).
+    new: Option<PathBuf>,
     /// Print JSON instead of Markdown.
     #[arg(long)]
     json: bool,
+    /// Make the release the diff implies: set the crate version in the settings and put the changelog entry at the
+    /// top of `generated/CHANGELOG.md` (replacing an entry for the same version). Then run `cargo xtask codegen`.
+    #[arg(long, conflicts_with = "json")]
+    release: bool,
     /// Settings file (selection, service, current version).
     #[arg(long, default_value = "models/codegen.toml")]
     config: PathBuf,
@@ -82,9 +88,10 @@ struct CodegenArgs {
 
 #[derive(clap::Args)]
 struct ImportArgs {
-    /// The upstream model (Smithy JSON AST).
+    /// The upstream model (Smithy JSON AST); recorded as `[model] upstream` in the settings. Default: the one
+    /// recorded there.
     #[arg(long)]
-    from: PathBuf,
+    from: Option<PathBuf>,
     /// Settings file; its model path is where the result is written.
     #[arg(long, default_value = "models/codegen.toml")]
     config: PathBuf,
@@ -224,7 +231,10 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
 
 fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     let cfg = config::load(&a.config)?;
-    let upstream = model::load(&a.from)?;
+    let Some(from) = a.from.clone().or_else(|| cfg.upstream.clone()) else {
+        return Err(codegen::Error::new("no --from, and the settings record no upstream model"));
+    };
+    let upstream = model::load(&from)?;
     let existing = if cfg.model.exists() { Some(model::load(&cfg.model)?) } else { None };
     let extra = match &a.docs {
         Some(p) => {
@@ -235,7 +245,7 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         None => Default::default(),
     };
     let imported = import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra)
-        .map_err(|e| e.in_file(&a.from))?;
+        .map_err(|e| e.in_file(&from))?;
     let text = model::to_json(&imported.model)?;
     if let (Some(from), Some(to)) = (&a.partitions, &cfg.partitions) {
         let table = std::fs::read_to_string(from)
@@ -251,10 +261,10 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     let current = std::fs::read_to_string(&cfg.model).unwrap_or_default();
     if a.check {
         if current == text {
-            println!("{} matches an import of {}.", cfg.model.display(), a.from.display());
+            println!("{} matches an import of {}.", cfg.model.display(), from.display());
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("{} differs from an import of {}.", cfg.model.display(), a.from.display());
+        eprintln!("{} differs from an import of {}.", cfg.model.display(), from.display());
         return Ok(ExitCode::FAILURE);
     }
     if current != text {
@@ -264,6 +274,17 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
             .map_err(|e| codegen::Error::new(format!("cannot replace: {e}")).in_file(&cfg.model))?;
     }
     println!("Imported {} shapes into {}.", imported.model.shapes.len(), cfg.model.display());
+    // Record where the facts came from: the tests compare with it and the full-model build uses it.
+    let settings_dir = a.config.parent().unwrap_or(Path::new("."));
+    let recorded = relative_path(&from, settings_dir);
+    let text = std::fs::read_to_string(&a.config)
+        .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(&a.config))?;
+    let updated = config::set_string(&text, "model", "upstream", &recorded).map_err(|e| e.in_file(&a.config))?;
+    if updated != text {
+        std::fs::write(&a.config, updated)
+            .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&a.config))?;
+        println!("Recorded the upstream model in {}: upstream = \"{recorded}\".", a.config.display());
+    }
     if !imported.undocumented.is_empty() {
         println!(
             "\n{} shapes or members have no documentation yet; write it in the project's own words:",
@@ -438,15 +459,120 @@ fn generated_workspace(dir: &str, crates: &[(String, PathBuf, Option<String>)]) 
 
 fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
     let cfg = config::load(&a.config)?;
-    let old = model::load(&a.old)?;
-    let new = model::load(&a.new)?;
-    let report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &cfg.crate_version)?;
+    // Without an old model, compare with the last release: its model and its version, from git (so that running
+    // this again after `--release` gives the same answer).
+    let (old, from_version, since) = match &a.old {
+        Some(path) => (model::load(path)?, cfg.crate_version.clone(), path.display().to_string()),
+        None => {
+            let Some(release) = last_releases(1).into_iter().next() else {
+                return Err(codegen::Error::new("no release in the git history to compare with; name the old model"));
+            };
+            let model_path = git_path(&cfg.model);
+            let text = git(&["show", &format!("{release}:{model_path}")])
+                .ok_or_else(|| codegen::Error::new(format!("git has no {model_path} at {release}")))?;
+            let settings = git(&["show", &format!("{release}:{}", git_path(&a.config))]).unwrap_or_default();
+            let version = config::crate_version(&settings).unwrap_or_else(|_| cfg.crate_version.clone());
+            (
+                model::parse(&text)?,
+                version.clone(),
+                format!("release {version} ({})", &release[..12.min(release.len())]),
+            )
+        }
+    };
+    let new = model::load(a.new.as_deref().unwrap_or(&cfg.model))?;
+    let report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| codegen::Error::new(e.to_string()))?);
-    } else {
-        print!("{}", codegen::diff::markdown(&report, "SageMaker Pipelines"));
+        return Ok(ExitCode::SUCCESS);
     }
+    if !a.release {
+        print!("{}", codegen::diff::markdown(&report, "SageMaker Pipelines"));
+        eprintln!("(compared with {since})");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let version = &report.semver.to_version;
+    if report.semver.bump == "none" {
+        println!("No API change since {since}: nothing to release.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut entry = codegen::diff::markdown(&report, version);
+    if let Some(upstream) = cfg.upstream.as_ref().and_then(|u| u.file_name()) {
+        let first = entry.find('\n').unwrap_or(entry.len());
+        entry.insert_str(first, &format!("\n\nGenerated from the upstream model `{}`.", upstream.to_string_lossy()));
+    }
+    let settings = std::fs::read_to_string(&a.config)
+        .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(&a.config))?;
+    let settings = config::set_string(&settings, "crate", "version", version).map_err(|e| e.in_file(&a.config))?;
+    std::fs::write(&a.config, settings)
+        .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&a.config))?;
+    let changelog = Path::new("generated/CHANGELOG.md");
+    let text = std::fs::read_to_string(changelog)
+        .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(changelog))?;
+    std::fs::write(changelog, with_entry(&text, version, &entry))
+        .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(changelog))?;
+    println!(
+        "Release {version} ({} bump from {from_version}, compared with {since}): version set in {}, entry added to {}. \
+Now run `cargo xtask codegen` and review.",
+        report.semver.bump,
+        a.config.display(),
+        changelog.display()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The changelog with `entry` as its newest entry: before the first `## ` heading, replacing the entry of the same
+/// version if there is one.
+fn with_entry(text: &str, version: &str, entry: &str) -> String {
+    let heading = |l: &str| l.starts_with("## ");
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| heading(l)).unwrap_or(lines.len());
+    let same = |l: &str| l == format!("## {version}") || l.starts_with(&format!("## {version} "));
+    let mut rest: Vec<&str> = Vec::new();
+    let mut skipping = false;
+    for l in &lines[first..] {
+        if heading(l) {
+            skipping = same(l);
+        }
+        if !skipping {
+            rest.push(l);
+        }
+    }
+    let mut out = lines[..first].join("\n");
+    out.push_str(if first == 0 { "" } else { "\n" });
+    out.push_str(entry.trim_end());
+    if !rest.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&rest.join("\n"));
+    }
+    out.push('\n');
+    out
+}
+
+/// `path` as seen from `base`, with `/` separators (`../../shared/models/x.json`).
+fn relative_path(path: &Path, base: &Path) -> String {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        p.canonicalize().unwrap_or(p)
+    };
+    let (path, base) = (abs(path), abs(base));
+    let common = path.components().zip(base.components()).take_while(|(a, b)| a == b).count();
+    let ups = base.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_owned(), ups)
+        .chain(path.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()))
+        .collect();
+    parts.join("/")
+}
+
+/// A workspace-relative path as git names it.
+fn git_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/").trim_start_matches("./").to_owned()
+}
+
+/// The last `n` releases, newest first: the commits that changed the crate version in the settings.
+fn last_releases(n: usize) -> Vec<String> {
+    git(&["log", &format!("-{n}"), "--format=%H", "-G", "^version = ", "--", "models/codegen.toml"])
+        .map(|s| s.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect())
+        .unwrap_or_default()
 }
 
 fn git(args: &[&str]) -> Option<String> {
@@ -454,15 +580,13 @@ fn git(args: &[&str]) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Two checks against git history: the last version bump (the release commit) covers the API changes it shipped,
-/// and nothing breaking has been added since without a new bump.
+/// Two checks against git history: the last version bump (the release commit) covers the API changes since the
+/// release before it, and nothing breaking has been added since without a new bump.
 fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
     let cfg = config::load(Path::new("models/codegen.toml"))?;
     let model_path = "models/sagemaker-pipelines.json";
-    let Some(release) = git(&["log", "-1", "--format=%H", "-G", "^version = ", "--", "models/codegen.toml"])
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-    else {
+    let releases = last_releases(2);
+    let Some(release) = releases.first().cloned() else {
         println!("semver check skipped: no commit history for models/codegen.toml");
         return Ok(ExitCode::SUCCESS);
     };
@@ -477,11 +601,12 @@ fn semver_check_cmd() -> Result<ExitCode, codegen::Error> {
             eprintln!("  breaking: operation {op} removed");
         }
     };
-    // 1. The release commit's bump covers what changed in it.
-    let parent = format!("{release}^");
+    // 1. The release's bump covers what changed since the release before it (not only in the release commit: the
+    //    model may have been imported in an earlier commit).
+    let previous = releases.get(1).cloned().unwrap_or_else(|| format!("{release}^"));
     match (
-        git(&["show", &format!("{parent}:{model_path}")]),
-        git(&["show", &format!("{parent}:models/codegen.toml")]),
+        git(&["show", &format!("{previous}:{model_path}")]),
+        git(&["show", &format!("{previous}:models/codegen.toml")]),
         &released_model,
     ) {
         (Some(before), Some(settings), Some(after)) => {
@@ -660,4 +785,34 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
         println!("  last run by stage: {}", parts.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_entry_goes_first_and_replaces_its_own_version() {
+        let log = "# Changelog\n\nIntro.\n\n## 0.1.0\n\nFirst.\n";
+        let once = with_entry(log, "0.1.1", "## 0.1.1 - 1 updated api method\n\nBody.\n");
+        assert_eq!(once, "# Changelog\n\nIntro.\n\n## 0.1.1 - 1 updated api method\n\nBody.\n\n## 0.1.0\n\nFirst.\n");
+        // Running the release again rewrites its entry instead of adding a second one.
+        let twice = with_entry(&once, "0.1.1", "## 0.1.1 - 2 updated api methods\n\nNew body.\n");
+        assert_eq!(
+            twice,
+            "# Changelog\n\nIntro.\n\n## 0.1.1 - 2 updated api methods\n\nNew body.\n\n## 0.1.0\n\nFirst.\n"
+        );
+        assert_eq!(with_entry("", "1.0.0", "## 1.0.0\n"), "## 1.0.0\n");
+    }
+
+    #[test]
+    fn relative_paths_climb_with_dot_dot() {
+        let root = std::env::temp_dir();
+        assert_eq!(
+            relative_path(&root.join("shared/models/x.json"), &root.join("ws/models")),
+            "../../shared/models/x.json"
+        );
+        assert_eq!(relative_path(&root.join("ws/models/m.json"), &root.join("ws/models")), "m.json");
+        assert_eq!(git_path(Path::new("./models/m.json")), "models/m.json");
+    }
 }

@@ -186,8 +186,9 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         " Builds and sends a `{op_name}` request. Set members with the methods named after them, then call \
 [`send`](Self::send)."
     );
-    let send_doc = " Validates the input (unless the client's configuration turned validation off), fills idempotency \
-tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.";
+    let send_doc = " Validates the input (unless the client's configuration or this request's \
+[`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends \
+the request, retrying as configured, and decodes the output or the error.";
 
     let host_prefix = match &op.host_prefix {
         None => quote!(::std::option::Option::None),
@@ -225,7 +226,7 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
             /// Follow the pages of the result: `into_paginator().send()` yields each page,
             /// `into_paginator().items().send()` each item.
             pub fn into_paginator(self) -> #pag {
-                #pag { handle: self.handle, inner: self.inner, #page_size_init }
+                #pag { handle: self.handle, inner: self.inner, config_override: self.config_override, #page_size_init }
             }
         }
     } else {
@@ -300,17 +301,16 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
                 self,
                 client: &crate::Client,
             ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                self.send_with_handle(&client.handle).await
+                self.send_with_handle(&client.handle, ::std::option::Option::None).await
             }
 
             pub(crate) async fn send_with_handle(
                 #self_binding,
                 handle: &crate::invoke::Handle,
+                config_override: ::std::option::Option<&crate::config::ConfigOverride>,
             ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
                 #(#tokens_fill)*
-                if handle.config.validate_inputs {
-                    self.validate().map_err(crate::error::SdkError::Validation)?;
-                }
+                handle.config.check_input(config_override, || self.validate()).map_err(crate::error::SdkError::Validation)?;
                 let body = #serialize.map_err(|e| {
                     crate::error::SdkError::Construction(crate::error::ConstructionError::new(e))
                 })?;
@@ -330,11 +330,35 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
         pub struct #fluent {
             handle: ::std::sync::Arc<crate::invoke::Handle>,
             inner: #input_builder,
+            config_override: ::std::option::Option<crate::config::ConfigOverride>,
         }
 
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
-                #fluent { handle, inner: ::std::default::Default::default() }
+                #fluent {
+                    handle,
+                    inner: ::std::default::Default::default(),
+                    config_override: ::std::option::Option::None,
+                }
+            }
+
+            /// Settings for this request only, over the client's configuration; for example, to send a value the
+            /// crate's model refuses but the service accepts, skip that kind of check:
+            /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+            pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::ConfigOverride>) -> Self {
+                self.config_override = ::std::option::Option::Some(config_override.into());
+                self
+            }
+
+            /// Set or clear the settings for this request only.
+            pub fn set_config_override(mut self, config_override: ::std::option::Option<crate::config::ConfigOverride>) -> Self {
+                self.config_override = config_override;
+                self
+            }
+
+            /// The settings for this request only, if any.
+            pub fn get_config_override(&self) -> ::std::option::Option<&crate::config::ConfigOverride> {
+                self.config_override.as_ref()
             }
 
             /// The input built so far.
@@ -351,7 +375,7 @@ tokens left empty, signs and sends the request, retrying as configured, and deco
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
                 #build
-                input.send_with_handle(&self.handle).await
+                input.send_with_handle(&self.handle, self.config_override.as_ref()).await
             }
 
             #into_paginator
@@ -504,6 +528,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         pub struct #pag {
             handle: ::std::sync::Arc<crate::invoke::Handle>,
             inner: #input_builder,
+            config_override: ::std::option::Option<crate::config::ConfigOverride>,
             #page_size_field
         }
 
@@ -516,13 +541,15 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
                 #apply_page_size
                 let first = inner.#get_token().clone();
                 let handle = self.handle;
+                let config_override = self.config_override;
                 crate::pagination::PageStream::new(
                     first,
                     |page: &#output| #token_of,
                     ::std::sync::Arc::new(move |token| {
                         let handle = handle.clone();
+                        let config_override = config_override.clone();
                         let input = inner.clone().#set_token(token).build();
-                        ::std::boxed::Box::pin(async move { input.send_with_handle(&handle).await })
+                        ::std::boxed::Box::pin(async move { input.send_with_handle(&handle, config_override.as_ref()).await })
                     }),
                 )
             }

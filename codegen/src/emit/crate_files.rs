@@ -146,6 +146,15 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
              Configuration comes from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, \
              `AWS_ENDPOINT_URL`, …) or from `Config::builder()`. Features: `rustls` (default, the HTTP client), \
              `aws-config` (aws-config's credential chain).\n\n\
+             ## When the model is stricter than the service\n\n\
+             Inputs are checked against the model this crate was generated from. When the service starts accepting \
+             values that model refuses (a longer identifier, a new account format), one request can skip the kind of \
+             check in its way, and the others keep running: \
+             `.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Pattern))` on \
+             the request builder (`validate_inputs(false)` there turns every check off for that request; \
+             `ConfigBuilder::skip_constraint` and `ConfigBuilder::validate_inputs` do the same for a whole client). \
+             The validation error's message says which kinds failed. Newer releases of the crate list such fixes \
+             first in the changelog, under *Validation fixes*.\n\n\
              ## Operations\n\n{ops}\n",
             name = settings.name,
             version = settings.version,

@@ -20,7 +20,7 @@ pub const OPERATION_NAME: &str = "DescribePipeline";
 pub struct DescribePipelineInput {
     /// Name or ARN of the pipeline to look up.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     #[serde(
         rename = "PipelineName",
         default,
@@ -41,7 +41,7 @@ pub struct DescribePipelineInput {
 impl DescribePipelineInput {
     /// Name or ARN of the pipeline to look up.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -85,7 +85,7 @@ pub struct DescribePipelineInputBuilder {
 impl DescribePipelineInputBuilder {
     /// Name or ARN of the pipeline to look up.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -244,7 +244,7 @@ pub struct DescribePipelineOutput {
     >,
     /// ARN identifying the pipeline.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     #[serde(
         rename = "PipelineArn",
         default,
@@ -360,7 +360,7 @@ impl DescribePipelineOutput {
 
     /// ARN identifying the pipeline.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -633,7 +633,7 @@ impl DescribePipelineOutputBuilder {
 
     /// ARN identifying the pipeline.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1142,19 +1142,21 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -1177,6 +1179,7 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
 pub struct DescribePipelineFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl DescribePipelineFluentBuilder {
@@ -1184,7 +1187,35 @@ impl DescribePipelineFluentBuilder {
         DescribePipelineFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -1203,7 +1234,7 @@ impl DescribePipelineFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1211,12 +1242,12 @@ impl DescribePipelineFluentBuilder {
         crate::error::SdkError<DescribePipelineError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Name or ARN of the pipeline to look up.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,

@@ -418,19 +418,21 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
         crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
         crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -453,6 +455,7 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
 pub struct DescribePipelineDefinitionForExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl DescribePipelineDefinitionForExecutionFluentBuilder {
@@ -460,7 +463,35 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         DescribePipelineDefinitionForExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -479,7 +510,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -487,7 +518,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// ARN identifying the pipeline execution whose definition to retrieve.

@@ -188,6 +188,13 @@ pub struct DescribePipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    /// MLflow tracking settings that apply to this execution, if any.
+    #[serde(
+        rename = "MLflowConfig",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub m_lflow_config: ::std::option::Option<crate::types::MLflowConfiguration>,
     /// Parallelism settings in effect for this execution.
     #[serde(
         rename = "ParallelismConfiguration",
@@ -199,7 +206,7 @@ pub struct DescribePipelineExecutionOutput {
     >,
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     #[serde(
         rename = "PipelineArn",
         default,
@@ -301,6 +308,13 @@ impl DescribePipelineExecutionOutput {
         self.last_modified_time.as_ref()
     }
 
+    /// MLflow tracking settings that apply to this execution, if any.
+    pub fn m_lflow_config(
+        &self,
+    ) -> ::std::option::Option<&crate::types::MLflowConfiguration> {
+        self.m_lflow_config.as_ref()
+    }
+
     /// Parallelism settings in effect for this execution.
     pub fn parallelism_configuration(
         &self,
@@ -310,7 +324,7 @@ impl DescribePipelineExecutionOutput {
 
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -379,6 +393,7 @@ impl DescribePipelineExecutionOutput {
             failure_reason: self.failure_reason,
             last_modified_by: self.last_modified_by,
             last_modified_time: self.last_modified_time,
+            m_lflow_config: self.m_lflow_config,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_arn: self.pipeline_arn,
             pipeline_execution_arn: self.pipeline_execution_arn,
@@ -406,6 +421,7 @@ pub struct DescribePipelineExecutionOutputBuilder {
     pub(crate) failure_reason: ::std::option::Option<::std::string::String>,
     pub(crate) last_modified_by: ::std::option::Option<crate::types::UserContext>,
     pub(crate) last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) m_lflow_config: ::std::option::Option<crate::types::MLflowConfiguration>,
     pub(crate) parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
@@ -553,6 +569,31 @@ impl DescribePipelineExecutionOutputBuilder {
         &self.last_modified_time
     }
 
+    /// MLflow tracking settings that apply to this execution, if any.
+    pub fn m_lflow_config(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::MLflowConfiguration>,
+    ) -> Self {
+        self.m_lflow_config = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `m_lflow_config`.
+    pub fn set_m_lflow_config(
+        mut self,
+        input: ::std::option::Option<crate::types::MLflowConfiguration>,
+    ) -> Self {
+        self.m_lflow_config = input;
+        self
+    }
+
+    /// Returns the value of `m_lflow_config` set so far.
+    pub fn get_m_lflow_config(
+        &self,
+    ) -> &::std::option::Option<crate::types::MLflowConfiguration> {
+        &self.m_lflow_config
+    }
+
     /// Parallelism settings in effect for this execution.
     pub fn parallelism_configuration(
         mut self,
@@ -580,7 +621,7 @@ impl DescribePipelineExecutionOutputBuilder {
 
     /// ARN of the pipeline that this execution belongs to.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -788,6 +829,7 @@ impl DescribePipelineExecutionOutputBuilder {
             failure_reason: self.failure_reason,
             last_modified_by: self.last_modified_by,
             last_modified_time: self.last_modified_time,
+            m_lflow_config: self.m_lflow_config,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_arn: self.pipeline_arn,
             pipeline_execution_arn: self.pipeline_execution_arn,
@@ -826,6 +868,12 @@ impl DescribePipelineExecutionOutput {
                     &p,
                     out,
                 );
+            }
+        }
+        {
+            let p = path.field("MLflowConfig");
+            if let ::std::option::Option::Some(v) = &self.m_lflow_config {
+                v.validate_at(&p, out);
             }
         }
         {
@@ -1037,19 +1085,21 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -1072,6 +1122,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
 pub struct DescribePipelineExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl DescribePipelineExecutionFluentBuilder {
@@ -1079,7 +1130,35 @@ impl DescribePipelineExecutionFluentBuilder {
         DescribePipelineExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -1098,7 +1177,7 @@ impl DescribePipelineExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1106,7 +1185,7 @@ impl DescribePipelineExecutionFluentBuilder {
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// ARN identifying the pipeline execution to describe.

@@ -583,19 +583,21 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -618,6 +620,7 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
 pub struct ListPipelineExecutionStepsFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl ListPipelineExecutionStepsFluentBuilder {
@@ -625,7 +628,35 @@ impl ListPipelineExecutionStepsFluentBuilder {
         ListPipelineExecutionStepsFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -644,7 +675,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -652,7 +683,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
@@ -661,6 +692,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         ListPipelineExecutionStepsPaginator {
             handle: self.handle,
             inner: self.inner,
+            config_override: self.config_override,
             page_size: ::std::option::Option::None,
         }
     }
@@ -765,6 +797,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
 pub struct ListPipelineExecutionStepsPaginator {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
     page_size: ::std::option::Option<i32>,
 }
 
@@ -788,6 +821,7 @@ impl ListPipelineExecutionStepsPaginator {
         }
         let first = inner.get_next_token().clone();
         let handle = self.handle;
+        let config_override = self.config_override;
         crate::pagination::PageStream::new(
             first,
             |
@@ -795,9 +829,10 @@ impl ListPipelineExecutionStepsPaginator {
             page.next_token.as_deref(),
             ::std::sync::Arc::new(move |token| {
                 let handle = handle.clone();
+                let config_override = config_override.clone();
                 let input = inner.clone().set_next_token(token).build();
                 ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle).await
+                    input.send_with_handle(&handle, config_override.as_ref()).await
                 })
             }),
         )

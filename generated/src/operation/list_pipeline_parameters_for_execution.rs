@@ -545,19 +545,21 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -580,6 +582,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
 pub struct ListPipelineParametersForExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl ListPipelineParametersForExecutionFluentBuilder {
@@ -587,7 +590,35 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         ListPipelineParametersForExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -606,7 +637,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -614,7 +645,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
@@ -623,6 +654,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         ListPipelineParametersForExecutionPaginator {
             handle: self.handle,
             inner: self.inner,
+            config_override: self.config_override,
             page_size: ::std::option::Option::None,
         }
     }
@@ -704,6 +736,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
 pub struct ListPipelineParametersForExecutionPaginator {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
     page_size: ::std::option::Option<i32>,
 }
 
@@ -727,6 +760,7 @@ impl ListPipelineParametersForExecutionPaginator {
         }
         let first = inner.get_next_token().clone();
         let handle = self.handle;
+        let config_override = self.config_override;
         crate::pagination::PageStream::new(
             first,
             |
@@ -734,9 +768,10 @@ impl ListPipelineParametersForExecutionPaginator {
             page.next_token.as_deref(),
             ::std::sync::Arc::new(move |token| {
                 let handle = handle.clone();
+                let config_override = config_override.clone();
                 let input = inner.clone().set_next_token(token).build();
                 ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle).await
+                    input.send_with_handle(&handle, config_override.as_ref()).await
                 })
             }),
         )

@@ -52,7 +52,7 @@ pub struct ListPipelineVersionsInput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// ARN of the pipeline whose versions to list.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     #[serde(
         rename = "PipelineName",
         default,
@@ -95,7 +95,7 @@ impl ListPipelineVersionsInput {
 
     /// ARN of the pipeline whose versions to list.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -239,7 +239,7 @@ impl ListPipelineVersionsInputBuilder {
 
     /// ARN of the pipeline whose versions to list.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -655,19 +655,21 @@ impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -690,6 +692,7 @@ impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
 pub struct ListPipelineVersionsFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl ListPipelineVersionsFluentBuilder {
@@ -697,7 +700,35 @@ impl ListPipelineVersionsFluentBuilder {
         ListPipelineVersionsFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -716,7 +747,7 @@ impl ListPipelineVersionsFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -724,7 +755,7 @@ impl ListPipelineVersionsFluentBuilder {
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
@@ -733,6 +764,7 @@ impl ListPipelineVersionsFluentBuilder {
         ListPipelineVersionsPaginator {
             handle: self.handle,
             inner: self.inner,
+            config_override: self.config_override,
             page_size: ::std::option::Option::None,
         }
     }
@@ -833,7 +865,7 @@ impl ListPipelineVersionsFluentBuilder {
 
     /// ARN of the pipeline whose versions to list.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -885,6 +917,7 @@ impl ListPipelineVersionsFluentBuilder {
 pub struct ListPipelineVersionsPaginator {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
     page_size: ::std::option::Option<i32>,
 }
 
@@ -908,6 +941,7 @@ impl ListPipelineVersionsPaginator {
         }
         let first = inner.get_next_token().clone();
         let handle = self.handle;
+        let config_override = self.config_override;
         crate::pagination::PageStream::new(
             first,
             |
@@ -915,9 +949,10 @@ impl ListPipelineVersionsPaginator {
             page.next_token.as_deref(),
             ::std::sync::Arc::new(move |token| {
                 let handle = handle.clone();
+                let config_override = config_override.clone();
                 let input = inner.clone().set_next_token(token).build();
                 ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle).await
+                    input.send_with_handle(&handle, config_override.as_ref()).await
                 })
             }),
         )

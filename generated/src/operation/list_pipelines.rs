@@ -654,19 +654,21 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
         crate::operation::list_pipelines::ListPipelinesOutput,
         crate::error::SdkError<ListPipelinesError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::list_pipelines::ListPipelinesOutput,
         crate::error::SdkError<ListPipelinesError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -689,6 +691,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
 pub struct ListPipelinesFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipelines::builders::ListPipelinesInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl ListPipelinesFluentBuilder {
@@ -696,7 +699,35 @@ impl ListPipelinesFluentBuilder {
         ListPipelinesFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -715,7 +746,7 @@ impl ListPipelinesFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -723,7 +754,7 @@ impl ListPipelinesFluentBuilder {
         crate::error::SdkError<ListPipelinesError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
@@ -732,6 +763,7 @@ impl ListPipelinesFluentBuilder {
         ListPipelinesPaginator {
             handle: self.handle,
             inner: self.inner,
+            config_override: self.config_override,
             page_size: ::std::option::Option::None,
         }
     }
@@ -909,6 +941,7 @@ impl ListPipelinesFluentBuilder {
 pub struct ListPipelinesPaginator {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::list_pipelines::builders::ListPipelinesInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
     page_size: ::std::option::Option<i32>,
 }
 
@@ -932,6 +965,7 @@ impl ListPipelinesPaginator {
         }
         let first = inner.get_next_token().clone();
         let handle = self.handle;
+        let config_override = self.config_override;
         crate::pagination::PageStream::new(
             first,
             |page: &crate::operation::list_pipelines::ListPipelinesOutput| {
@@ -939,9 +973,10 @@ impl ListPipelinesPaginator {
             },
             ::std::sync::Arc::new(move |token| {
                 let handle = handle.clone();
+                let config_override = config_override.clone();
                 let input = inner.clone().set_next_token(token).build();
                 ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle).await
+                    input.send_with_handle(&handle, config_override.as_ref()).await
                 })
             }),
         )

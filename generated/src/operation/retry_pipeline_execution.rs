@@ -552,12 +552,13 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
         crate::error::SdkError<RetryPipelineExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
         crate::error::SdkError<RetryPipelineExecutionError>,
@@ -567,9 +568,10 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
                 ::uuid::Uuid::new_v4().to_string(),
             );
         }
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -592,6 +594,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
 pub struct RetryPipelineExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl RetryPipelineExecutionFluentBuilder {
@@ -599,7 +602,35 @@ impl RetryPipelineExecutionFluentBuilder {
         RetryPipelineExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -618,7 +649,7 @@ impl RetryPipelineExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -626,7 +657,7 @@ impl RetryPipelineExecutionFluentBuilder {
         crate::error::SdkError<RetryPipelineExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.

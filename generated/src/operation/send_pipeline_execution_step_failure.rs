@@ -558,12 +558,13 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
         crate::error::SdkError<SendPipelineExecutionStepFailureError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
         crate::error::SdkError<SendPipelineExecutionStepFailureError>,
@@ -573,9 +574,10 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
                 ::uuid::Uuid::new_v4().to_string(),
             );
         }
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -598,6 +600,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
 pub struct SendPipelineExecutionStepFailureFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl SendPipelineExecutionStepFailureFluentBuilder {
@@ -605,7 +608,35 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         SendPipelineExecutionStepFailureFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -624,7 +655,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -632,7 +663,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         crate::error::SdkError<SendPipelineExecutionStepFailureError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.

@@ -573,12 +573,13 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
         crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
         crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
@@ -588,9 +589,10 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
                 ::uuid::Uuid::new_v4().to_string(),
             );
         }
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -613,6 +615,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
 pub struct SendPipelineExecutionStepSuccessFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl SendPipelineExecutionStepSuccessFluentBuilder {
@@ -620,7 +623,35 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         SendPipelineExecutionStepSuccessFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -639,7 +670,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -647,7 +678,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.

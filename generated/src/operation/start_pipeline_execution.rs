@@ -27,6 +27,15 @@ pub struct StartPipelineExecutionInput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
+    /// MLflow experiment under which this run is logged.
+    ///
+    /// *Constraints:* length 1..=256; pattern `.*`.
+    #[serde(
+        rename = "MlflowExperimentName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mlflow_experiment_name: ::std::option::Option<::std::string::String>,
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
     #[serde(
         rename = "ParallelismConfiguration",
@@ -56,7 +65,7 @@ pub struct StartPipelineExecutionInput {
     pub pipeline_execution_display_name: ::std::option::Option<::std::string::String>,
     /// Name or ARN of the pipeline to run.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     #[serde(
         rename = "PipelineName",
         default,
@@ -102,6 +111,13 @@ impl StartPipelineExecutionInput {
         self.client_request_token.as_deref()
     }
 
+    /// MLflow experiment under which this run is logged.
+    ///
+    /// *Constraints:* length 1..=256; pattern `.*`.
+    pub fn mlflow_experiment_name(&self) -> ::std::option::Option<&str> {
+        self.mlflow_experiment_name.as_deref()
+    }
+
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
     pub fn parallelism_configuration(
         &self,
@@ -125,7 +141,7 @@ impl StartPipelineExecutionInput {
 
     /// Name or ARN of the pipeline to run.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -162,6 +178,7 @@ impl StartPipelineExecutionInput {
     ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
         crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
             client_request_token: self.client_request_token,
+            mlflow_experiment_name: self.mlflow_experiment_name,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_execution_description: self.pipeline_execution_description,
             pipeline_execution_display_name: self.pipeline_execution_display_name,
@@ -183,6 +200,7 @@ impl StartPipelineExecutionInput {
 )]
 pub struct StartPipelineExecutionInputBuilder {
     pub(crate) client_request_token: ::std::option::Option<::std::string::String>,
+    pub(crate) mlflow_experiment_name: ::std::option::Option<::std::string::String>,
     pub(crate) parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
@@ -228,6 +246,33 @@ impl StartPipelineExecutionInputBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.client_request_token
+    }
+
+    /// MLflow experiment under which this run is logged.
+    ///
+    /// *Constraints:* length 1..=256; pattern `.*`.
+    pub fn mlflow_experiment_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mlflow_experiment_name = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `mlflow_experiment_name`.
+    pub fn set_mlflow_experiment_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.mlflow_experiment_name = input;
+        self
+    }
+
+    /// Returns the value of `mlflow_experiment_name` set so far.
+    pub fn get_mlflow_experiment_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.mlflow_experiment_name
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
@@ -311,7 +356,7 @@ impl StartPipelineExecutionInputBuilder {
 
     /// Name or ARN of the pipeline to run.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -415,6 +460,7 @@ impl StartPipelineExecutionInputBuilder {
     ) -> crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             client_request_token: self.client_request_token,
+            mlflow_experiment_name: self.mlflow_experiment_name,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_execution_description: self.pipeline_execution_description,
             pipeline_execution_display_name: self.pipeline_execution_display_name,
@@ -453,6 +499,18 @@ impl StartPipelineExecutionInput {
                 );
             } else {
                 out.required(&p);
+            }
+        }
+        {
+            let p = path.field("MlflowExperimentName");
+            if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
+                crate::validation::length_str(
+                    v.as_str(),
+                    ::std::option::Option::Some(1u64),
+                    ::std::option::Option::Some(256u64),
+                    &p,
+                    out,
+                );
             }
         }
         {
@@ -853,12 +911,13 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
         crate::error::SdkError<StartPipelineExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
         crate::error::SdkError<StartPipelineExecutionError>,
@@ -868,9 +927,10 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
                 ::uuid::Uuid::new_v4().to_string(),
             );
         }
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -893,6 +953,7 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
 pub struct StartPipelineExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl StartPipelineExecutionFluentBuilder {
@@ -900,7 +961,35 @@ impl StartPipelineExecutionFluentBuilder {
         StartPipelineExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -919,7 +1008,7 @@ impl StartPipelineExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -927,7 +1016,7 @@ impl StartPipelineExecutionFluentBuilder {
         crate::error::SdkError<StartPipelineExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -955,6 +1044,33 @@ impl StartPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_client_request_token()
+    }
+
+    /// MLflow experiment under which this run is logged.
+    ///
+    /// *Constraints:* length 1..=256; pattern `.*`.
+    pub fn mlflow_experiment_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.mlflow_experiment_name(input);
+        self
+    }
+
+    /// Sets or clears `mlflow_experiment_name`.
+    pub fn set_mlflow_experiment_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_mlflow_experiment_name(input);
+        self
+    }
+
+    /// Returns the value of `mlflow_experiment_name` set so far.
+    pub fn get_mlflow_experiment_name(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        self.inner.get_mlflow_experiment_name()
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
@@ -1038,7 +1154,7 @@ impl StartPipelineExecutionFluentBuilder {
 
     /// Name or ARN of the pipeline to run.
     ///
-    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,

@@ -586,19 +586,21 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -621,6 +623,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
 pub struct UpdatePipelineExecutionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl UpdatePipelineExecutionFluentBuilder {
@@ -628,7 +631,35 @@ impl UpdatePipelineExecutionFluentBuilder {
         UpdatePipelineExecutionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -647,7 +678,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -655,7 +686,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.

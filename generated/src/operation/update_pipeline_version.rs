@@ -20,7 +20,7 @@ pub const OPERATION_NAME: &str = "UpdatePipelineVersion";
 pub struct UpdatePipelineVersionInput {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     #[serde(
         rename = "PipelineArn",
         default,
@@ -59,7 +59,7 @@ pub struct UpdatePipelineVersionInput {
 impl UpdatePipelineVersionInput {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -125,7 +125,7 @@ pub struct UpdatePipelineVersionInputBuilder {
 impl UpdatePipelineVersionInputBuilder {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -331,7 +331,7 @@ impl UpdatePipelineVersionInput {
 pub struct UpdatePipelineVersionOutput {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     #[serde(
         rename = "PipelineArn",
         default,
@@ -352,7 +352,7 @@ pub struct UpdatePipelineVersionOutput {
 impl UpdatePipelineVersionOutput {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -396,7 +396,7 @@ pub struct UpdatePipelineVersionOutputBuilder {
 impl UpdatePipelineVersionOutputBuilder {
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -630,19 +630,21 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        self.send_with_handle(&client.handle).await
+        self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
+        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
     ) -> ::std::result::Result<
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        if handle.config.validate_inputs {
-            self.validate().map_err(crate::error::SdkError::Validation)?;
-        }
+        handle
+            .config
+            .check_input(config_override, || self.validate())
+            .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
             .map_err(|e| {
                 crate::error::SdkError::Construction(
@@ -665,6 +667,7 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
 pub struct UpdatePipelineVersionFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder,
+    config_override: ::std::option::Option<crate::config::ConfigOverride>,
 }
 
 impl UpdatePipelineVersionFluentBuilder {
@@ -672,7 +675,35 @@ impl UpdatePipelineVersionFluentBuilder {
         UpdatePipelineVersionFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
+            config_override: ::std::option::Option::None,
         }
+    }
+
+    /// Settings for this request only, over the client's configuration; for example, to send a value the
+    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    pub fn config_override(
+        mut self,
+        config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = ::std::option::Option::Some(config_override.into());
+        self
+    }
+
+    /// Set or clear the settings for this request only.
+    pub fn set_config_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> Self {
+        self.config_override = config_override;
+        self
+    }
+
+    /// The settings for this request only, if any.
+    pub fn get_config_override(
+        &self,
+    ) -> ::std::option::Option<&crate::config::ConfigOverride> {
+        self.config_override.as_ref()
     }
 
     /// The input built so far.
@@ -691,7 +722,7 @@ impl UpdatePipelineVersionFluentBuilder {
         self
     }
 
-    /// Validates the input (unless the client's configuration turned validation off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -699,12 +730,12 @@ impl UpdatePipelineVersionFluentBuilder {
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
         let input = self.inner.build();
-        input.send_with_handle(&self.handle).await
+        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
     /// ARN of the pipeline that owns the version.
     ///
-    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline/`.
+    /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,

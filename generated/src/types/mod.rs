@@ -3,7 +3,12 @@
 
 //! Data types shared by the operations: structures, enums and unions of the service model.
 
+mod association_info;
 mod auto_ml_job_step_metadata;
+mod bedrock_custom_model_deployment_metadata;
+mod bedrock_custom_model_metadata;
+mod bedrock_model_import_metadata;
+mod bedrock_provisioned_model_throughput_metadata;
 mod cache_hit_result;
 mod callback_step_metadata;
 mod clarify_check_step_metadata;
@@ -14,7 +19,11 @@ mod endpoint_config_step_metadata;
 mod endpoint_step_metadata;
 mod fail_step_metadata;
 mod iam_identity;
+mod inference_component_metadata;
+mod job_step_metadata;
 mod lambda_step_metadata;
+mod lineage_metadata;
+mod m_lflow_configuration;
 mod model_step_metadata;
 mod output_parameter;
 mod parallelism_configuration;
@@ -43,7 +52,12 @@ mod training_job_step_metadata;
 mod transform_job_step_metadata;
 mod tuning_job_step_meta_data;
 mod user_context;
+pub use association_info::AssociationInfo;
 pub use auto_ml_job_step_metadata::AutoMlJobStepMetadata;
+pub use bedrock_custom_model_deployment_metadata::BedrockCustomModelDeploymentMetadata;
+pub use bedrock_custom_model_metadata::BedrockCustomModelMetadata;
+pub use bedrock_model_import_metadata::BedrockModelImportMetadata;
+pub use bedrock_provisioned_model_throughput_metadata::BedrockProvisionedModelThroughputMetadata;
 pub use cache_hit_result::CacheHitResult;
 pub use callback_step_metadata::CallbackStepMetadata;
 pub use clarify_check_step_metadata::ClarifyCheckStepMetadata;
@@ -54,7 +68,11 @@ pub use endpoint_config_step_metadata::EndpointConfigStepMetadata;
 pub use endpoint_step_metadata::EndpointStepMetadata;
 pub use fail_step_metadata::FailStepMetadata;
 pub use iam_identity::IamIdentity;
+pub use inference_component_metadata::InferenceComponentMetadata;
+pub use job_step_metadata::JobStepMetadata;
 pub use lambda_step_metadata::LambdaStepMetadata;
+pub use lineage_metadata::LineageMetadata;
+pub use m_lflow_configuration::MLflowConfiguration;
 pub use model_step_metadata::ModelStepMetadata;
 pub use output_parameter::OutputParameter;
 pub use parallelism_configuration::ParallelismConfiguration;
@@ -86,7 +104,12 @@ pub use user_context::UserContext;
 
 /// Builders for the types of this module.
 pub mod builders {
+    pub use super::association_info::AssociationInfoBuilder;
     pub use super::auto_ml_job_step_metadata::AutoMlJobStepMetadataBuilder;
+    pub use super::bedrock_custom_model_deployment_metadata::BedrockCustomModelDeploymentMetadataBuilder;
+    pub use super::bedrock_custom_model_metadata::BedrockCustomModelMetadataBuilder;
+    pub use super::bedrock_model_import_metadata::BedrockModelImportMetadataBuilder;
+    pub use super::bedrock_provisioned_model_throughput_metadata::BedrockProvisionedModelThroughputMetadataBuilder;
     pub use super::cache_hit_result::CacheHitResultBuilder;
     pub use super::callback_step_metadata::CallbackStepMetadataBuilder;
     pub use super::clarify_check_step_metadata::ClarifyCheckStepMetadataBuilder;
@@ -96,7 +119,11 @@ pub mod builders {
     pub use super::endpoint_step_metadata::EndpointStepMetadataBuilder;
     pub use super::fail_step_metadata::FailStepMetadataBuilder;
     pub use super::iam_identity::IamIdentityBuilder;
+    pub use super::inference_component_metadata::InferenceComponentMetadataBuilder;
+    pub use super::job_step_metadata::JobStepMetadataBuilder;
     pub use super::lambda_step_metadata::LambdaStepMetadataBuilder;
+    pub use super::lineage_metadata::LineageMetadataBuilder;
+    pub use super::m_lflow_configuration::MLflowConfigurationBuilder;
     pub use super::model_step_metadata::ModelStepMetadataBuilder;
     pub use super::output_parameter::OutputParameterBuilder;
     pub use super::parallelism_configuration::ParallelismConfigurationBuilder;

@@ -18,6 +18,42 @@ pub struct PipelineExecutionStepMetadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_ml_job: ::std::option::Option<crate::types::AutoMlJobStepMetadata>,
+    /// Set for a step that created an Amazon Bedrock custom model.
+    #[serde(
+        rename = "BedrockCustomModel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bedrock_custom_model: ::std::option::Option<
+        crate::types::BedrockCustomModelMetadata,
+    >,
+    /// Set for a step that deployed an Amazon Bedrock custom model.
+    #[serde(
+        rename = "BedrockCustomModelDeployment",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bedrock_custom_model_deployment: ::std::option::Option<
+        crate::types::BedrockCustomModelDeploymentMetadata,
+    >,
+    /// Set for a step that imported a model into Amazon Bedrock.
+    #[serde(
+        rename = "BedrockModelImport",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bedrock_model_import: ::std::option::Option<
+        crate::types::BedrockModelImportMetadata,
+    >,
+    /// Set for a step that bought Amazon Bedrock provisioned throughput.
+    #[serde(
+        rename = "BedrockProvisionedModelThroughput",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bedrock_provisioned_model_throughput: ::std::option::Option<
+        crate::types::BedrockProvisionedModelThroughputMetadata,
+    >,
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
     #[serde(
         rename = "Callback",
@@ -67,6 +103,22 @@ pub struct PipelineExecutionStepMetadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fail: ::std::option::Option<crate::types::FailStepMetadata>,
+    /// Set for a step that handled an inference component.
+    #[serde(
+        rename = "InferenceComponent",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_component: ::std::option::Option<
+        crate::types::InferenceComponentMetadata,
+    >,
+    /// Set for a generic job step: the job it launched.
+    #[serde(
+        rename = "Job",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub job: ::std::option::Option<crate::types::JobStepMetadata>,
     /// ARN of the Lambda function the step invoked, plus its output parameters.
     #[serde(
         rename = "Lambda",
@@ -74,6 +126,13 @@ pub struct PipelineExecutionStepMetadata {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub lambda: ::std::option::Option<crate::types::LambdaStepMetadata>,
+    /// Set for a step that recorded lineage entities and edges.
+    #[serde(
+        rename = "Lineage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub lineage: ::std::option::Option<crate::types::LineageMetadata>,
     /// ARN of the model the step created.
     #[serde(
         rename = "Model",
@@ -133,6 +192,36 @@ impl PipelineExecutionStepMetadata {
         self.auto_ml_job.as_ref()
     }
 
+    /// Set for a step that created an Amazon Bedrock custom model.
+    pub fn bedrock_custom_model(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BedrockCustomModelMetadata> {
+        self.bedrock_custom_model.as_ref()
+    }
+
+    /// Set for a step that deployed an Amazon Bedrock custom model.
+    pub fn bedrock_custom_model_deployment(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BedrockCustomModelDeploymentMetadata> {
+        self.bedrock_custom_model_deployment.as_ref()
+    }
+
+    /// Set for a step that imported a model into Amazon Bedrock.
+    pub fn bedrock_model_import(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BedrockModelImportMetadata> {
+        self.bedrock_model_import.as_ref()
+    }
+
+    /// Set for a step that bought Amazon Bedrock provisioned throughput.
+    pub fn bedrock_provisioned_model_throughput(
+        &self,
+    ) -> ::std::option::Option<
+        &crate::types::BedrockProvisionedModelThroughputMetadata,
+    > {
+        self.bedrock_provisioned_model_throughput.as_ref()
+    }
+
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
     pub fn callback(
         &self,
@@ -178,9 +267,26 @@ impl PipelineExecutionStepMetadata {
         self.fail.as_ref()
     }
 
+    /// Set for a step that handled an inference component.
+    pub fn inference_component(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InferenceComponentMetadata> {
+        self.inference_component.as_ref()
+    }
+
+    /// Set for a generic job step: the job it launched.
+    pub fn job(&self) -> ::std::option::Option<&crate::types::JobStepMetadata> {
+        self.job.as_ref()
+    }
+
     /// ARN of the Lambda function the step invoked, plus its output parameters.
     pub fn lambda(&self) -> ::std::option::Option<&crate::types::LambdaStepMetadata> {
         self.lambda.as_ref()
+    }
+
+    /// Set for a step that recorded lineage entities and edges.
+    pub fn lineage(&self) -> ::std::option::Option<&crate::types::LineageMetadata> {
+        self.lineage.as_ref()
     }
 
     /// ARN of the model the step created.
@@ -241,6 +347,11 @@ impl PipelineExecutionStepMetadata {
     ) -> crate::types::builders::PipelineExecutionStepMetadataBuilder {
         crate::types::builders::PipelineExecutionStepMetadataBuilder {
             auto_ml_job: self.auto_ml_job,
+            bedrock_custom_model: self.bedrock_custom_model,
+            bedrock_custom_model_deployment: self.bedrock_custom_model_deployment,
+            bedrock_model_import: self.bedrock_model_import,
+            bedrock_provisioned_model_throughput: self
+                .bedrock_provisioned_model_throughput,
             callback: self.callback,
             clarify_check: self.clarify_check,
             condition: self.condition,
@@ -248,7 +359,10 @@ impl PipelineExecutionStepMetadata {
             endpoint: self.endpoint,
             endpoint_config: self.endpoint_config,
             fail: self.fail,
+            inference_component: self.inference_component,
+            job: self.job,
             lambda: self.lambda,
+            lineage: self.lineage,
             model: self.model,
             processing_job: self.processing_job,
             quality_check: self.quality_check,
@@ -270,6 +384,18 @@ impl PipelineExecutionStepMetadata {
 )]
 pub struct PipelineExecutionStepMetadataBuilder {
     pub(crate) auto_ml_job: ::std::option::Option<crate::types::AutoMlJobStepMetadata>,
+    pub(crate) bedrock_custom_model: ::std::option::Option<
+        crate::types::BedrockCustomModelMetadata,
+    >,
+    pub(crate) bedrock_custom_model_deployment: ::std::option::Option<
+        crate::types::BedrockCustomModelDeploymentMetadata,
+    >,
+    pub(crate) bedrock_model_import: ::std::option::Option<
+        crate::types::BedrockModelImportMetadata,
+    >,
+    pub(crate) bedrock_provisioned_model_throughput: ::std::option::Option<
+        crate::types::BedrockProvisionedModelThroughputMetadata,
+    >,
     pub(crate) callback: ::std::option::Option<crate::types::CallbackStepMetadata>,
     pub(crate) clarify_check: ::std::option::Option<
         crate::types::ClarifyCheckStepMetadata,
@@ -281,7 +407,12 @@ pub struct PipelineExecutionStepMetadataBuilder {
         crate::types::EndpointConfigStepMetadata,
     >,
     pub(crate) fail: ::std::option::Option<crate::types::FailStepMetadata>,
+    pub(crate) inference_component: ::std::option::Option<
+        crate::types::InferenceComponentMetadata,
+    >,
+    pub(crate) job: ::std::option::Option<crate::types::JobStepMetadata>,
     pub(crate) lambda: ::std::option::Option<crate::types::LambdaStepMetadata>,
+    pub(crate) lineage: ::std::option::Option<crate::types::LineageMetadata>,
     pub(crate) model: ::std::option::Option<crate::types::ModelStepMetadata>,
     pub(crate) processing_job: ::std::option::Option<
         crate::types::ProcessingJobStepMetadata,
@@ -325,6 +456,116 @@ impl PipelineExecutionStepMetadataBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::AutoMlJobStepMetadata> {
         &self.auto_ml_job
+    }
+
+    /// Set for a step that created an Amazon Bedrock custom model.
+    pub fn bedrock_custom_model(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::BedrockCustomModelMetadata>,
+    ) -> Self {
+        self.bedrock_custom_model = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `bedrock_custom_model`.
+    pub fn set_bedrock_custom_model(
+        mut self,
+        input: ::std::option::Option<crate::types::BedrockCustomModelMetadata>,
+    ) -> Self {
+        self.bedrock_custom_model = input;
+        self
+    }
+
+    /// Returns the value of `bedrock_custom_model` set so far.
+    pub fn get_bedrock_custom_model(
+        &self,
+    ) -> &::std::option::Option<crate::types::BedrockCustomModelMetadata> {
+        &self.bedrock_custom_model
+    }
+
+    /// Set for a step that deployed an Amazon Bedrock custom model.
+    pub fn bedrock_custom_model_deployment(
+        mut self,
+        input: impl ::std::convert::Into<
+            crate::types::BedrockCustomModelDeploymentMetadata,
+        >,
+    ) -> Self {
+        self.bedrock_custom_model_deployment = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `bedrock_custom_model_deployment`.
+    pub fn set_bedrock_custom_model_deployment(
+        mut self,
+        input: ::std::option::Option<crate::types::BedrockCustomModelDeploymentMetadata>,
+    ) -> Self {
+        self.bedrock_custom_model_deployment = input;
+        self
+    }
+
+    /// Returns the value of `bedrock_custom_model_deployment` set so far.
+    pub fn get_bedrock_custom_model_deployment(
+        &self,
+    ) -> &::std::option::Option<crate::types::BedrockCustomModelDeploymentMetadata> {
+        &self.bedrock_custom_model_deployment
+    }
+
+    /// Set for a step that imported a model into Amazon Bedrock.
+    pub fn bedrock_model_import(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::BedrockModelImportMetadata>,
+    ) -> Self {
+        self.bedrock_model_import = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `bedrock_model_import`.
+    pub fn set_bedrock_model_import(
+        mut self,
+        input: ::std::option::Option<crate::types::BedrockModelImportMetadata>,
+    ) -> Self {
+        self.bedrock_model_import = input;
+        self
+    }
+
+    /// Returns the value of `bedrock_model_import` set so far.
+    pub fn get_bedrock_model_import(
+        &self,
+    ) -> &::std::option::Option<crate::types::BedrockModelImportMetadata> {
+        &self.bedrock_model_import
+    }
+
+    /// Set for a step that bought Amazon Bedrock provisioned throughput.
+    pub fn bedrock_provisioned_model_throughput(
+        mut self,
+        input: impl ::std::convert::Into<
+            crate::types::BedrockProvisionedModelThroughputMetadata,
+        >,
+    ) -> Self {
+        self.bedrock_provisioned_model_throughput = ::std::option::Option::Some(
+            input.into(),
+        );
+        self
+    }
+
+    /// Sets or clears `bedrock_provisioned_model_throughput`.
+    pub fn set_bedrock_provisioned_model_throughput(
+        mut self,
+        input: ::std::option::Option<
+            crate::types::BedrockProvisionedModelThroughputMetadata,
+        >,
+    ) -> Self {
+        self.bedrock_provisioned_model_throughput = input;
+        self
+    }
+
+    /// Returns the value of `bedrock_provisioned_model_throughput` set so far.
+    pub fn get_bedrock_provisioned_model_throughput(
+        &self,
+    ) -> &::std::option::Option<
+        crate::types::BedrockProvisionedModelThroughputMetadata,
+    > {
+        &self.bedrock_provisioned_model_throughput
     }
 
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
@@ -498,6 +739,54 @@ impl PipelineExecutionStepMetadataBuilder {
         &self.fail
     }
 
+    /// Set for a step that handled an inference component.
+    pub fn inference_component(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::InferenceComponentMetadata>,
+    ) -> Self {
+        self.inference_component = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `inference_component`.
+    pub fn set_inference_component(
+        mut self,
+        input: ::std::option::Option<crate::types::InferenceComponentMetadata>,
+    ) -> Self {
+        self.inference_component = input;
+        self
+    }
+
+    /// Returns the value of `inference_component` set so far.
+    pub fn get_inference_component(
+        &self,
+    ) -> &::std::option::Option<crate::types::InferenceComponentMetadata> {
+        &self.inference_component
+    }
+
+    /// Set for a generic job step: the job it launched.
+    pub fn job(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::JobStepMetadata>,
+    ) -> Self {
+        self.job = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `job`.
+    pub fn set_job(
+        mut self,
+        input: ::std::option::Option<crate::types::JobStepMetadata>,
+    ) -> Self {
+        self.job = input;
+        self
+    }
+
+    /// Returns the value of `job` set so far.
+    pub fn get_job(&self) -> &::std::option::Option<crate::types::JobStepMetadata> {
+        &self.job
+    }
+
     /// ARN of the Lambda function the step invoked, plus its output parameters.
     pub fn lambda(
         mut self,
@@ -521,6 +810,29 @@ impl PipelineExecutionStepMetadataBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::LambdaStepMetadata> {
         &self.lambda
+    }
+
+    /// Set for a step that recorded lineage entities and edges.
+    pub fn lineage(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::LineageMetadata>,
+    ) -> Self {
+        self.lineage = ::std::option::Option::Some(input.into());
+        self
+    }
+
+    /// Sets or clears `lineage`.
+    pub fn set_lineage(
+        mut self,
+        input: ::std::option::Option<crate::types::LineageMetadata>,
+    ) -> Self {
+        self.lineage = input;
+        self
+    }
+
+    /// Returns the value of `lineage` set so far.
+    pub fn get_lineage(&self) -> &::std::option::Option<crate::types::LineageMetadata> {
+        &self.lineage
     }
 
     /// ARN of the model the step created.
@@ -700,6 +1012,11 @@ impl PipelineExecutionStepMetadataBuilder {
     pub fn build(self) -> crate::types::PipelineExecutionStepMetadata {
         crate::types::PipelineExecutionStepMetadata {
             auto_ml_job: self.auto_ml_job,
+            bedrock_custom_model: self.bedrock_custom_model,
+            bedrock_custom_model_deployment: self.bedrock_custom_model_deployment,
+            bedrock_model_import: self.bedrock_model_import,
+            bedrock_provisioned_model_throughput: self
+                .bedrock_provisioned_model_throughput,
             callback: self.callback,
             clarify_check: self.clarify_check,
             condition: self.condition,
@@ -707,7 +1024,10 @@ impl PipelineExecutionStepMetadataBuilder {
             endpoint: self.endpoint,
             endpoint_config: self.endpoint_config,
             fail: self.fail,
+            inference_component: self.inference_component,
+            job: self.job,
             lambda: self.lambda,
+            lineage: self.lineage,
             model: self.model,
             processing_job: self.processing_job,
             quality_check: self.quality_check,
@@ -737,6 +1057,33 @@ impl PipelineExecutionStepMetadata {
         {
             let p = path.field("AutoMLJob");
             if let ::std::option::Option::Some(v) = &self.auto_ml_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockCustomModel");
+            if let ::std::option::Option::Some(v) = &self.bedrock_custom_model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockCustomModelDeployment");
+            if let ::std::option::Option::Some(v) = &self.bedrock_custom_model_deployment
+            {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockModelImport");
+            if let ::std::option::Option::Some(v) = &self.bedrock_model_import {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockProvisionedModelThroughput");
+            if let ::std::option::Option::Some(v) = &self
+                .bedrock_provisioned_model_throughput
+            {
                 v.validate_at(&p, out);
             }
         }
@@ -777,8 +1124,26 @@ impl PipelineExecutionStepMetadata {
             }
         }
         {
+            let p = path.field("InferenceComponent");
+            if let ::std::option::Option::Some(v) = &self.inference_component {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Job");
+            if let ::std::option::Option::Some(v) = &self.job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
             let p = path.field("Lambda");
             if let ::std::option::Option::Some(v) = &self.lambda {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Lineage");
+            if let ::std::option::Option::Some(v) = &self.lineage {
                 v.validate_at(&p, out);
             }
         }

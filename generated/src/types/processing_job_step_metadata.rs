@@ -13,7 +13,7 @@
 pub struct ProcessingJobStepMetadata {
     /// ARN identifying the processing job.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     #[serde(
         rename = "Arn",
         default,
@@ -25,7 +25,7 @@ pub struct ProcessingJobStepMetadata {
 impl ProcessingJobStepMetadata {
     /// ARN identifying the processing job.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
@@ -60,7 +60,7 @@ pub struct ProcessingJobStepMetadataBuilder {
 impl ProcessingJobStepMetadataBuilder {
     /// ARN identifying the processing job.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,

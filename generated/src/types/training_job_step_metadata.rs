@@ -13,7 +13,7 @@
 pub struct TrainingJobStepMetadata {
     /// ARN of the training job that the step ran.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     #[serde(
         rename = "Arn",
         default,
@@ -25,7 +25,7 @@ pub struct TrainingJobStepMetadata {
 impl TrainingJobStepMetadata {
     /// ARN of the training job that the step ran.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
@@ -58,7 +58,7 @@ pub struct TrainingJobStepMetadataBuilder {
 impl TrainingJobStepMetadataBuilder {
     /// ARN of the training job that the step ran.
     ///
-    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/`.
+    /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,

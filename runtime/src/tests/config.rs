@@ -322,3 +322,56 @@ fn a_client_sends_to_the_service_specific_endpoint() {
     block_on(invoke(&handle, op(), b"{}".to_vec())).unwrap();
     assert_eq!(http.requests()[0].uri.to_string(), "http://sagemaker.invalid:2/prefix/");
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Input checks: the client's settings and one request's override
+
+/// An input with a `@length` violation and a missing `@required` member, as a generated `validate()` reports it.
+fn two_violations() -> Result<(), crate::validation::ValidationError> {
+    use crate::validation::{length_str, Path, Violations};
+    let mut out = Violations::new();
+    length_str("", Some(1), None, &Path::Root.field("Name"), &mut out);
+    out.required(&Path::Root.field("Token"));
+    out.into_result("In")
+}
+
+fn kinds(r: Result<(), crate::validation::ValidationError>) -> Vec<crate::validation::ConstraintKind> {
+    r.err().map(|e| e.violations().iter().map(|v| v.constraint().kind()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn input_checks_follow_the_client_and_the_request_override() {
+    use crate::validation::ConstraintKind::{Length, Pattern, Required};
+    let strict = Config::builder().build();
+    assert_eq!(kinds(strict.check_input(None, two_violations)), [Length, Required]);
+    // One request skips one kind: the other is still reported.
+    let skip_length = ConfigOverride::new().skip_constraint(Length);
+    assert_eq!(kinds(strict.check_input(Some(&skip_length), two_violations)), [Required]);
+    // Skipping every kind that failed lets the request through; so does turning checks off for it.
+    let skip_both = skip_length.clone().skip_constraint(Required);
+    assert!(strict.check_input(Some(&skip_both), two_violations).is_ok());
+    assert!(strict.check_input(Some(&ConfigOverride::new().validate_inputs(false)), two_violations).is_ok());
+    // An override that says nothing changes nothing; a skipped kind that did not fail changes nothing either.
+    assert_eq!(kinds(strict.check_input(Some(&ConfigOverride::new()), two_violations)), [Length, Required]);
+    let skip_pattern = ConfigOverride::new().skip_constraint(Pattern);
+    assert_eq!(kinds(strict.check_input(Some(&skip_pattern), two_violations)), [Length, Required]);
+    // The client's skipped kinds and the request's add up.
+    let client = Config::builder().skip_constraint(Required).build();
+    assert_eq!(kinds(client.check_input(None, two_violations)), [Length]);
+    assert!(client.check_input(Some(&skip_length), two_violations).is_ok());
+    // A client with validation off can have it back for one request.
+    let lenient = Config::builder().validate_inputs(false).build();
+    assert!(lenient.check_input(None, two_violations).is_ok());
+    let on = ConfigOverride::new().validate_inputs(true);
+    assert_eq!(kinds(lenient.check_input(Some(&on), two_violations)), [Length, Required]);
+    // When checks are off, `validate()` is not even called.
+    assert!(lenient.check_input(None, || panic!("validation ran")).is_ok());
+}
+
+#[test]
+fn skipped_kinds_show_in_debug_and_survive_to_builder() {
+    use crate::validation::ConstraintKind::{Pattern, Range};
+    let c = Config::builder().skip_constraint(Pattern).skip_constraint(Range).build();
+    assert!(format!("{c:?}").contains("skipped_constraints: {Range, Pattern}"), "{c:?}");
+    assert_eq!(c.to_builder().build().skipped_constraints, c.skipped_constraints);
+}

@@ -117,7 +117,10 @@ fn sdk_error_display_of_a_validation_error() {
     let e: SdkError<Unhandled> = SdkError::Validation(v.into_result("CreateInput").unwrap_err());
     assert_eq!(
         e.to_string(),
-        "invalid input, not sent: 1 invalid value in CreateInput:\n  - Name: is required but was not set"
+        "invalid input, not sent: 1 invalid value in CreateInput:\n  - Name: is required but was not set\nThese checks \
+follow the model this crate was generated from. If the service accepts the input, skip this kind of check for one \
+request with `.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Required))` \
+on the request builder."
     );
 }
 

@@ -78,7 +78,11 @@ fn validation_error_lists_violations_in_order() {
     assert!(e.violations().iter().all(|v| *v.constraint() == Constraint::Required));
     assert_eq!(
         e.to_string(),
-        "2 invalid values in CreateThingInput:\n  - B: is required but was not set\n  - A: is required but was not set"
+        format!(
+            "2 invalid values in CreateThingInput:\n  - B: is required but was not set\n  - A: is required but was not \
+set{}",
+            hint("this kind of check", ".skip_constraint(validation::ConstraintKind::Required)")
+        )
     );
 }
 
@@ -88,8 +92,52 @@ fn validation_error_with_one_violation_is_singular() {
     out.required(&Path::Root.field("Name"));
     assert_eq!(
         out.into_result("In").unwrap_err().to_string(),
-        "1 invalid value in In:\n  - Name: is required but was not set"
+        format!(
+            "1 invalid value in In:\n  - Name: is required but was not set{}",
+            hint("this kind of check", ".skip_constraint(validation::ConstraintKind::Required)")
+        )
     );
+}
+
+/// The last line of every validation error: how to skip the checks that failed, for one request.
+fn hint(which: &str, skips: &str) -> String {
+    format!(
+        "\nThese checks follow the model this crate was generated from. If the service accepts the input, skip {which} \
+for one request with `.config_override(config::ConfigOverride::new(){skips})` on the request builder."
+    )
+}
+
+#[test]
+fn the_hint_names_each_kind_that_failed_once() {
+    let mut out = Violations::new();
+    let root = Path::Root;
+    length_str("", Some(1), None, &root.field("A"), &mut out);
+    out.required(&root.field("B"));
+    length_str("", Some(1), None, &root.field("C"), &mut out);
+    let e = out.into_result("In").unwrap_err();
+    assert!(
+        e.to_string().ends_with(&hint(
+            "these kinds of check",
+            ".skip_constraint(validation::ConstraintKind::Length).skip_constraint(validation::ConstraintKind::Required)"
+        )),
+        "{e}"
+    );
+    let kinds: Vec<ConstraintKind> = e.violations().iter().map(|v| v.constraint().kind()).collect();
+    assert_eq!(kinds, [ConstraintKind::Length, ConstraintKind::Required, ConstraintKind::Length]);
+}
+
+#[test]
+fn skipping_kinds_drops_only_their_violations() {
+    let mut out = Violations::new();
+    let root = Path::Root;
+    length_str("", Some(1), None, &root.field("A"), &mut out);
+    out.required(&root.field("B"));
+    let e = out.into_result("In").unwrap_err();
+    let left = e.clone().without(ConstraintKind::Length.bit()).unwrap();
+    assert_eq!(left.violations().len(), 1);
+    assert_eq!(left.violations()[0].path(), "B");
+    assert!(left.to_string().starts_with("1 invalid value in In:\n  - B: is required"), "{left}");
+    assert_eq!(e.without(ConstraintKind::Length.bit() | ConstraintKind::Required.bit()), None);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
