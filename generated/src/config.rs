@@ -138,7 +138,7 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// A builder with nothing set: credentials default to the environment, then the shared files.
+    /// A builder with nothing set: credentials default to the cached [`DefaultChain`].
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -322,7 +322,7 @@ impl ConfigBuilder {
     pub fn build(self) -> Config {
         Config {
             region: self.region,
-            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain)),
+            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain::cached())),
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,

@@ -3,6 +3,7 @@
 
 mod aws_json;
 mod config;
+mod credential_sources;
 mod credentials;
 mod endpoint_lib;
 mod error;
