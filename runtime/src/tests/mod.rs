@@ -12,4 +12,5 @@ mod pagination;
 mod primitives;
 mod support;
 mod timing;
+mod tracing;
 mod validation;
