@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError};
+use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError, SetRequestId};
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TimeoutError, TransportError};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -230,17 +230,25 @@ pub(crate) fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-/// Send one operation's serialized input and decode the result, in a `tracing` span named `invoke` with the
+/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing` span named `invoke` with the
 /// service's SDK id and the operation's name. Each attempt logs its endpoint host, number, status, error code,
 /// request id and the backoff chosen at debug level; running out of attempts on a retryable failure is a warning.
 /// Credentials, signatures and bodies are never logged.
-pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, body: Vec<u8>) -> Result<O, SdkError<E>> {
+pub(crate) async fn invoke<O: SetRequestId, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    body: Vec<u8>,
+) -> Result<O, SdkError<E>> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = operation.name);
     invoke_attempts(handle, operation, body).instrument(span).await
 }
 
-async fn invoke_attempts<O, E>(handle: &Handle, operation: Operation<O, E>, body: Vec<u8>) -> Result<O, SdkError<E>> {
+async fn invoke_attempts<O: SetRequestId, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    body: Vec<u8>,
+) -> Result<O, SdkError<E>> {
     let config = &handle.config;
     let service = handle.service;
     let endpoint = (service.resolve_endpoint)(config).map_err(|e| construction(e.to_string()))?;
@@ -286,8 +294,13 @@ async fn invoke_attempts<O, E>(handle: &Handle, operation: Operation<O, E>, body
                         request_id = request_id.as_deref(),
                         "response received"
                     );
-                    return (operation.decode_output)(&response)
-                        .map_err(|message| SdkError::Response(ResponseError { status, request_id, message }));
+                    return match (operation.decode_output)(&response) {
+                        Ok(mut output) => {
+                            output.set_request_id(request_id);
+                            Ok(output)
+                        }
+                        Err(message) => Err(SdkError::Response(ResponseError { status, request_id, message })),
+                    };
                 }
                 let meta = service.protocol.error_metadata(&response);
                 let retryable = is_retryable(&meta);

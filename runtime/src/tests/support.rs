@@ -168,6 +168,20 @@ pub(crate) struct Out {
     pub(crate) name: Option<String>,
     #[serde(rename = "Count")]
     pub(crate) count: Option<i64>,
+    #[serde(skip)]
+    pub(crate) request_id: Option<String>,
+}
+
+impl crate::error::RequestId for Out {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for Out {
+    fn set_request_id(&mut self, request_id: Option<String>) {
+        self.request_id = request_id;
+    }
 }
 
 /// A modeled error whose message member is `Message`.
