@@ -568,7 +568,8 @@ impl ProvideCredentials for ImdsProvider {
                 return Err(CredentialsError::new("instance metadata failed recently and is not asked again yet"));
             }
             let result = self.load().await;
-            if result.is_err() {
+            if let Err(e) = &result {
+                tracing::debug!(error = %e, backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
                 *self.failed_until.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(tokio::time::Instant::now() + IMDS_BACKOFF);
             }
@@ -705,11 +706,15 @@ impl ProvideCredentials for CachedProvider {
                     let refresh_at =
                         now + remaining.map_or(CACHE_WITHOUT_EXPIRY, |r| r.saturating_sub(REFRESH_BEFORE_EXPIRY));
                     let expires_at = remaining.map(|r| now + r);
+                    tracing::debug!(expires_in = ?remaining, "credentials refreshed");
                     *cache = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
                     Ok(credentials)
                 }
                 Err(e) => match cache.as_ref() {
-                    Some(c) if c.expires_at.is_none_or(|t| now < t) => Ok(c.credentials.clone()),
+                    Some(c) if c.expires_at.is_none_or(|t| now < t) => {
+                        tracing::warn!(error = %e, "refreshing credentials failed; using the cached ones until they expire");
+                        Ok(c.credentials.clone())
+                    }
                     _ => Err(e),
                 },
             }
@@ -778,7 +783,9 @@ impl ProvideCredentials for DefaultChain {
     }
 }
 
-/// `aws-config`'s credentials provider chain, as a [`ProvideCredentials`].
+/// `aws-config`'s credentials provider chain, as a [`ProvideCredentials`]. The chain itself does not cache (in the
+/// AWS SDK the identity cache does): put it behind a [`CachedProvider`]
+/// (`CachedProvider::new(AwsConfigProvider::load().await?)`) so that it is not asked before every request.
 #[cfg(feature = "aws-config")]
 #[derive(Debug, Clone)]
 pub struct AwsConfigProvider(aws_credential_types::provider::SharedCredentialsProvider);

@@ -146,7 +146,10 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
 async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest) -> Result<HttpRequest, SdkError<E>> {
     let config = &handle.config;
     let region = config.region.as_deref().ok_or_else(|| construction("no region is configured"))?;
-    let credentials = config.credentials.provide_credentials().await.map_err(|e| construction(e.to_string()))?;
+    let credentials = config.credentials.provide_credentials().await.map_err(|e| {
+        tracing::debug!(error = %e, "no credentials");
+        construction(e.to_string())
+    })?;
     let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
     let uri: http::Uri = full_url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
     let host = uri

@@ -1,5 +1,5 @@
 //! Tests of the attempt loop's `tracing` output: a span per call, an event per attempt with its facts, a warning
-//! when retries run out, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
+//! when retries run out, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -83,17 +83,21 @@ impl Subscriber for Recorder {
     fn exit(&self, _: &Id) {}
 }
 
+/// Run a future on a paused clock under the recorder and return what it recorded.
+fn recorded<F: std::future::Future>(f: F) -> Vec<Recorded> {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || block_on_paused(f));
+    let records = recorder.records.lock().unwrap().clone();
+    records
+}
+
 /// Run a call on a paused clock under the recorder and return what it recorded.
 fn record(script: Vec<Reply>, retry: RetryConfig) -> (Vec<Recorded>, FakeHttp) {
-    let recorder = Recorder::default();
     let http = FakeHttp::new(script);
     let handle = Handle::new(config(&http).retry_config(retry).build(), &SERVICE);
-    tracing::subscriber::with_default(recorder.clone(), || {
-        block_on_paused(async {
-            let _ = invoke(&handle, op(), br#"{"Secret":"BODY-SECRET"}"#.to_vec()).await;
-        })
+    let records = recorded(async {
+        let _ = invoke(&handle, op(), br#"{"Secret":"BODY-SECRET"}"#.to_vec()).await;
     });
-    let records = recorder.records.lock().unwrap().clone();
     (records, http)
 }
 
@@ -188,4 +192,80 @@ fn url_host_keeps_only_the_host() {
     assert_eq!(url_host("https://api.sagemaker.us-east-1.amazonaws.com/"), "api.sagemaker.us-east-1.amazonaws.com");
     assert_eq!(url_host("http://127.0.0.1:4566/path?q=1"), "127.0.0.1:4566");
     assert_eq!(url_host("no-scheme.example.com"), "no-scheme.example.com");
+}
+
+#[test]
+fn missing_credentials_are_logged_without_detail_beyond_the_reason() {
+    let http = FakeHttp::new([]);
+    let provider = Failing(crate::credentials::CredentialsError::new("nothing configured"));
+    let handle = Handle::new(config(&http).credentials_provider(provider).build(), &SERVICE);
+    let records = recorded(async {
+        let _ = invoke(&handle, op(), b"{}".to_vec()).await;
+    });
+    let event = &events(&records, "no credentials")[0];
+    assert_eq!(event.field("error"), Some("no credentials: nothing configured"));
+    assert_eq!(http.count(), 0);
+}
+
+/// A provider that always fails.
+#[derive(Debug)]
+struct Failing(crate::credentials::CredentialsError);
+
+impl crate::credentials::ProvideCredentials for Failing {
+    fn provide_credentials(
+        &self,
+    ) -> crate::credentials::BoxFuture<'_, Result<crate::credentials::Credentials, crate::credentials::CredentialsError>>
+    {
+        let e = self.0.clone();
+        Box::pin(async move { Err(e) })
+    }
+}
+
+#[test]
+fn a_failed_refresh_with_usable_cached_credentials_is_a_warning() {
+    use crate::credentials::{CachedProvider, Credentials, CredentialsError, ProvideCredentials};
+    /// Credentials expiring in ten minutes, then failures.
+    #[derive(Debug, Default)]
+    struct Once(std::sync::atomic::AtomicBool);
+    impl ProvideCredentials for Once {
+        fn provide_credentials(&self) -> crate::credentials::BoxFuture<'_, Result<Credentials, CredentialsError>> {
+            let first = !self.0.swap(true, Ordering::SeqCst);
+            Box::pin(async move {
+                let expiry = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
+                if first {
+                    Ok(Credentials::new("AKID", "SECRET-CACHED", Some("TOKEN-CACHED".into())).with_expiry(expiry))
+                } else {
+                    Err(CredentialsError::new("source gone"))
+                }
+            })
+        }
+    }
+    let cache = CachedProvider::new(Once::default());
+    let records = recorded(async {
+        cache.provide_credentials().await.unwrap();
+        tokio::time::advance(std::time::Duration::from_secs(400)).await;
+        cache.provide_credentials().await.unwrap();
+    });
+    let refreshed = &events(&records, "credentials refreshed")[0];
+    assert!(refreshed.field("expires_in").unwrap().starts_with("Some("), "{refreshed:?}");
+    let warning = &events(&records, "refreshing credentials failed; using the cached ones until they expire")[0];
+    assert_eq!(warning.level, Level::WARN);
+    assert_eq!(warning.field("error"), Some("no credentials: source gone"));
+    let all = format!("{records:?}");
+    assert!(!all.contains("SECRET-CACHED") && !all.contains("TOKEN-CACHED"), "{all}");
+}
+
+#[test]
+fn a_failing_instance_metadata_logs_its_back_off() {
+    let env = EnvGuard::clean();
+    env.remove("AWS_EC2_METADATA_DISABLED");
+    let http = FakeHttp::new([Reply::Fail(crate::http::TransportErrorKind::Connect)]);
+    let imds = crate::credentials::ImdsProvider::with_http_client(std::sync::Arc::new(http));
+    let records = recorded(async {
+        use crate::credentials::ProvideCredentials as _;
+        let _ = imds.provide_credentials().await;
+    });
+    let event = &events(&records, "instance metadata failed; not asked again for a while")[0];
+    assert_eq!(event.field("backoff"), Some("60s"));
+    assert!(event.field("error").unwrap().contains("cannot connect"), "{event:?}");
 }
