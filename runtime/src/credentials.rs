@@ -722,7 +722,9 @@ impl ProvideCredentials for CachedProvider {
 // The default chain.
 
 /// The environment, then the profile (static keys, then `credential_process`), then container credentials when
-/// their variables are set, then instance metadata (unless disabled). Uncached: the configuration's default wraps
+/// their variables are set, then instance metadata (unless disabled). A `credential_process` or container endpoint
+/// that is configured but fails ends the chain with its error, so that a misconfigured source never silently
+/// yields another identity. Uncached: the configuration's default wraps
 /// it in a [`CachedProvider`] ([`DefaultChain::cached`]).
 #[derive(Debug, Clone, Default)]
 pub struct DefaultChain {
@@ -758,9 +760,15 @@ impl ProvideCredentials for DefaultChain {
                 Ok(c) => return Ok(c),
                 Err(e) => reasons.push(e.message),
             }
-            match ProfileProvider::default().provide_credentials().await {
+            let profile = ProfileProvider::default();
+            match profile.load() {
                 Ok(c) => return Ok(c),
                 Err(e) => reasons.push(e.message),
+            }
+            let command = load_profiles().get(&profile_name()).and_then(|p| p.get("credential_process").cloned());
+            if let Some(command) = command {
+                // A configured credential_process that fails is an error, not a reason to try other sources.
+                return ProcessProvider::new(command).provide_credentials().await;
             }
             if ContainerProvider::is_configured() {
                 // Configured container credentials that fail are an error, not a reason to try the instance.

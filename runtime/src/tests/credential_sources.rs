@@ -363,6 +363,21 @@ fn profile_uses_credential_process_when_it_has_no_static_keys() {
     assert_eq!(block_on(ProfileProvider::default().provide_credentials()).unwrap().access_key_id(), "AKID-STATIC");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_failing_credential_process_ends_the_chain() {
+    let env = EnvGuard::clean();
+    env.remove("AWS_EC2_METADATA_DISABLED");
+    let config = TempFile::new("config", "[default]\ncredential_process = exit 7\n");
+    env.config_file(&config);
+    // Instance metadata would answer, but is not asked.
+    let http = FakeHttp::new(imds_script(&document("AKID-IMDS", Duration::from_secs(900))));
+    let chain = DefaultChain::with_http_client(Arc::new(http.clone()));
+    let err = block_on(chain.provide_credentials()).unwrap_err().to_string();
+    assert!(err.contains("credential_process failed (exit status: 7)"), "{err}");
+    assert_eq!(http.count(), 0);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // CachedProvider
 
