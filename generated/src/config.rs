@@ -145,8 +145,8 @@ impl Config {
 
     /// A builder filled from the environment and the shared config file: region (`AWS_REGION`,
     /// `AWS_DEFAULT_REGION`, the profile's `region`), endpoint (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`),
-    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the
-    /// environment or the shared files.
+    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the cached
+    /// [`DefaultChain`] (environment, shared files, container, instance metadata).
     pub fn from_env() -> ConfigBuilder {
         let profile =
             crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
