@@ -654,9 +654,13 @@ pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 /// How long credentials without an expiry are cached.
 pub const CACHE_WITHOUT_EXPIRY: Duration = Duration::from_secs(15 * 60);
 
+/// How long after a failed refresh, while the cached credentials are still valid, the source is asked again.
+pub const RETRY_FAILED_REFRESH: Duration = Duration::from_secs(30);
+
 /// Caches another provider's credentials until [`REFRESH_BEFORE_EXPIRY`] before they expire (or for
 /// [`CACHE_WITHOUT_EXPIRY`] when they have no expiry). Concurrent callers share one refresh. When a refresh fails
-/// while the cached credentials have not yet expired, those are used.
+/// while the cached credentials have not yet expired, those are used, and the source is asked again after
+/// [`RETRY_FAILED_REFRESH`].
 pub struct CachedProvider {
     inner: SharedCredentialsProvider,
     cache: tokio::sync::Mutex<Option<Cached>>,
@@ -710,9 +714,11 @@ impl ProvideCredentials for CachedProvider {
                     *cache = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
                     Ok(credentials)
                 }
-                Err(e) => match cache.as_ref() {
+                Err(e) => match cache.as_mut() {
                     Some(c) if c.expires_at.is_none_or(|t| now < t) => {
                         tracing::warn!(error = %e, "refreshing credentials failed; using the cached ones until they expire");
+                        // Not every call asks the failing source again.
+                        c.refresh_at = now + RETRY_FAILED_REFRESH;
                         Ok(c.credentials.clone())
                     }
                     _ => Err(e),

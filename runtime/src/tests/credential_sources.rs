@@ -494,6 +494,10 @@ fn failed_refresh_uses_unexpired_credentials_then_fails() {
         // Past the refresh time, before expiry: the refresh fails, the cached credentials still serve.
         tokio::time::advance(Duration::from_secs(400)).await;
         assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "D1");
+        // The failing source is not asked again at once.
+        tokio::time::advance(RETRY_FAILED_REFRESH - Duration::from_secs(1)).await;
+        assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "D1");
+        assert_eq!(inner.calls(), 2);
         // Expired: the error.
         tokio::time::advance(Duration::from_secs(200)).await;
         assert_eq!(cache.provide_credentials().await.unwrap_err(), CredentialsError::new("source gone"));
