@@ -208,6 +208,19 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
+/// The request id (`x-amzn-RequestId`) of the response a value came from, for support cases and log correlation.
+/// Every operation output implements it, and so does [`SdkError`] (for errors that got a response).
+pub trait RequestId {
+    /// The request id, when the response had one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// Implemented by operation outputs: the attempt loop records the response's request id in the output it decoded.
+pub(crate) trait SetRequestId {
+    /// Record the request id.
+    fn set_request_id(&mut self, request_id: Option<String>);
+}
+
 /// Every way a call can fail.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -239,6 +252,17 @@ impl<E> SdkError<E> {
     pub fn into_service_error(self) -> Option<E> {
         match self {
             SdkError::Service(s) => Some(s.into_err()),
+            _ => None,
+        }
+    }
+}
+
+impl<E> RequestId for SdkError<E> {
+    /// The request id of the response, for service errors and responses that could not be decoded.
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::Service(e) => e.meta().request_id(),
+            SdkError::Response(e) => e.request_id(),
             _ => None,
         }
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError};
+use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError, SetRequestId};
 use crate::http::{HttpClient, HttpRequest, HttpResponse, TimeoutError, TransportError};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -156,7 +156,10 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
 async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest) -> Result<HttpRequest, SdkError<E>> {
     let config = &handle.config;
     let region = config.region.as_deref().ok_or_else(|| construction("no region is configured"))?;
-    let credentials = config.credentials.provide_credentials().await.map_err(|e| construction(e.to_string()))?;
+    let credentials = config.credentials.provide_credentials().await.map_err(|e| {
+        tracing::debug!(error = %e, "no credentials");
+        construction(e.to_string())
+    })?;
     let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
     let uri: http::Uri = full_url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
     let host = uri
@@ -230,8 +233,31 @@ async fn attempt(handle: &Handle, request: HttpRequest) -> Attempt {
     }
 }
 
-/// Send one operation's serialized input and decode the result.
-pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, body: Vec<u8>) -> Result<O, SdkError<E>> {
+/// The host of an endpoint URL, for logs (never the path or query).
+pub(crate) fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing` span named `invoke` with the
+/// service's SDK id and the operation's name. Each attempt logs its endpoint host, number, status, error code,
+/// request id and the backoff chosen at debug level; running out of attempts on a retryable failure is a warning.
+/// Credentials, signatures and bodies are never logged.
+pub(crate) async fn invoke<O: SetRequestId, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    body: Vec<u8>,
+) -> Result<O, SdkError<E>> {
+    use tracing::Instrument as _;
+    let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = operation.name);
+    invoke_attempts(handle, operation, body).instrument(span).await
+}
+
+async fn invoke_attempts<O: SetRequestId, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    body: Vec<u8>,
+) -> Result<O, SdkError<E>> {
     let config = &handle.config;
     let service = handle.service;
     let endpoint = (service.resolve_endpoint)(config).map_err(|e| construction(e.to_string()))?;
@@ -239,6 +265,7 @@ pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, bo
         Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(construction)?,
         None => endpoint.url().to_owned(),
     };
+    let host = url_host(&url);
     let mut unsigned = service.protocol.request(operation.name, body);
     if let (Some(compress), Some(min)) = (operation.compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
@@ -251,33 +278,73 @@ pub(crate) async fn invoke<O, E>(handle: &Handle, operation: Operation<O, E>, bo
     loop {
         let request = build_request(handle, &url, &unsigned).await?;
         let last = attempt_no >= max_attempts;
+        tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
         let outcome = attempt(handle, request).await;
-        let retry = match outcome {
-            Attempt::Timeout(after) if last => return Err(SdkError::Timeout(TimeoutError { after })),
-            Attempt::Timeout(_) => true,
-            Attempt::Transport(e) if last || !e.is_transient() => return Err(SdkError::Dispatch(e)),
-            Attempt::Transport(_) => true,
+        match outcome {
+            Attempt::Timeout(after) => {
+                tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");
+                if last {
+                    exhausted(attempt_no, "timeout");
+                    return Err(SdkError::Timeout(TimeoutError { after }));
+                }
+            }
+            Attempt::Transport(e) => {
+                tracing::debug!(endpoint = host, attempt = attempt_no, error = %e, "attempt failed to send");
+                if !e.is_transient() {
+                    return Err(SdkError::Dispatch(e));
+                }
+                if last {
+                    exhausted(attempt_no, "transport error");
+                    return Err(SdkError::Dispatch(e));
+                }
+            }
             Attempt::Response(response) => {
                 let status = response.status().as_u16();
+                let request_id = header(&response, "x-amzn-requestid").map(str::to_owned);
                 if (200..300).contains(&status) {
-                    return (operation.decode_output)(&response).map_err(|message| {
-                        SdkError::Response(ResponseError {
-                            status,
-                            request_id: header(&response, "x-amzn-requestid").map(str::to_owned),
-                            message,
-                        })
-                    });
+                    tracing::debug!(
+                        endpoint = host,
+                        attempt = attempt_no,
+                        status,
+                        request_id = request_id.as_deref(),
+                        "response received"
+                    );
+                    return match (operation.decode_output)(&response) {
+                        Ok(mut output) => {
+                            output.set_request_id(request_id);
+                            Ok(output)
+                        }
+                        Err(message) => Err(SdkError::Response(ResponseError { status, request_id, message })),
+                    };
                 }
                 let meta = service.protocol.error_metadata(&response);
-                if last || !is_retryable(&meta) {
+                let retryable = is_retryable(&meta);
+                tracing::debug!(
+                    endpoint = host,
+                    attempt = attempt_no,
+                    status,
+                    error_code = meta.code(),
+                    request_id = meta.request_id(),
+                    retryable,
+                    "error response received"
+                );
+                if last || !retryable {
+                    if retryable {
+                        exhausted(attempt_no, meta.code().unwrap_or("error response"));
+                    }
                     let err = (operation.decode_error)(meta.clone(), response.body());
                     return Err(SdkError::Service(ServiceError::new(err, meta)));
                 }
-                true
             }
-        };
-        debug_assert!(retry);
-        tokio::time::sleep(config.retry.backoff(attempt_no, jitter())).await;
+        }
+        let backoff = config.retry.backoff(attempt_no, jitter());
+        tracing::debug!(attempt = attempt_no, backoff = ?backoff, "retrying after backoff");
+        tokio::time::sleep(backoff).await;
         attempt_no += 1;
     }
+}
+
+/// The warning when the last attempt failed in a way that would have been retried.
+fn exhausted(attempts: u32, last_error: &str) {
+    tracing::warn!(attempts, last_error, "retries exhausted");
 }

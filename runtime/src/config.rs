@@ -148,15 +148,15 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// A builder with nothing set: credentials default to the environment, then the shared files.
+    /// A builder with nothing set: credentials default to the cached [`DefaultChain`].
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
 
     /// A builder filled from the environment and the shared config file: region (`AWS_REGION`,
     /// `AWS_DEFAULT_REGION`, the profile's `region`), endpoint (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`),
-    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the
-    /// environment or the shared files.
+    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the cached
+    /// [`DefaultChain`] (environment, shared files, container, instance metadata).
     pub fn from_env() -> ConfigBuilder {
         let profile =
             crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
@@ -372,7 +372,7 @@ impl ConfigBuilder {
     pub fn build(self) -> Config {
         Config {
             region: self.region,
-            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain)),
+            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain::cached())),
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,

@@ -1,25 +1,31 @@
-//! AWS credentials: explicit values, the standard environment variables, and the shared `credentials` and `config`
-//! files. Secrets never appear in `Debug` output, logs or errors.
+//! AWS credentials: explicit values, the standard environment variables, the shared `credentials` and `config`
+//! files (static keys and `credential_process`), container credentials (ECS, SageMaker, EKS Pod Identity) and EC2
+//! instance metadata (IMDSv2), with caching that refreshes before expiry. Secrets never appear in `Debug` output,
+//! logs or errors.
 //!
 //! With the `aws-config` feature, `AwsConfigProvider` adapts `aws-config`'s full provider chain (SSO, web
-//! identity, container and instance metadata, and so on).
+//! identity, and so on); it, like any other [`ProvideCredentials`], plugs into the configuration directly.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::http::{HttpClient, HttpRequest};
 
 /// A boxed future, as returned by [`ProvideCredentials`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// An access key, its secret and an optional session token.
+/// An access key, its secret, an optional session token and, for temporary credentials, when they expire.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -29,7 +35,23 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        Credentials { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+            expiry: None,
+        }
+    }
+
+    /// These credentials, expiring at `expiry`.
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// When these credentials expire (`None`: they do not, as far as the source said).
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
     }
 
     /// The access key id (not secret).
@@ -54,6 +76,7 @@ impl fmt::Debug for Credentials {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
             .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field("expiry", &self.expiry)
             .finish()
     }
 }
@@ -224,35 +247,568 @@ impl ProfileProvider {
         };
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned())),
-            _ => Err(CredentialsError::new(format!("profile `{name}` has no static access key"))),
+            _ => Err(CredentialsError::new(format!("profile `{name}` has no static access key or credential_process"))),
         }
     }
 }
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move { self.load() })
-    }
-}
-
-/// The environment, then the shared files.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultChain;
-
-impl ProvideCredentials for DefaultChain {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async {
-            match EnvironmentProvider::load() {
-                Ok(c) => Ok(c),
-                Err(env) => ProfileProvider::default()
-                    .load()
-                    .map_err(|profile| CredentialsError::new(format!("{}; {}", env.message, profile.message))),
+        Box::pin(async move {
+            let name = self.profile.clone().unwrap_or_else(profile_name);
+            let command = load_profiles().get(&name).and_then(|p| p.get("credential_process").cloned());
+            match (self.load(), command) {
+                (Ok(c), _) => Ok(c),
+                (Err(_), Some(command)) => ProcessProvider::new(command).provide_credentials().await,
+                (Err(e), None) => Err(e),
             }
         })
     }
 }
 
-/// `aws-config`'s credentials provider chain, as a [`ProvideCredentials`].
+// ---------------------------------------------------------------------------------------------------------------
+// Shared by the HTTP and process sources.
+
+/// The JSON document container credentials, instance metadata and `credential_process` answer with. Field names
+/// differ a little between sources: the session token is `Token` (HTTP) or `SessionToken` (process).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CredentialsDocument {
+    version: Option<i64>,
+    code: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    token: Option<String>,
+    session_token: Option<String>,
+    expiration: Option<String>,
+}
+
+/// Parse a credentials document; `what` names the source in errors. Error messages never quote the document.
+fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, CredentialsError> {
+    serde_json::from_slice(body).map_err(|e| {
+        CredentialsError::new(format!(
+            "{what} answered with an unreadable document (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+impl CredentialsDocument {
+    fn into_credentials(self, what: &str) -> Result<Credentials, CredentialsError> {
+        if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
+            return Err(CredentialsError::new(format!("{what} answered with code `{code}`")));
+        }
+        let (Some(id), Some(secret)) = (self.access_key_id, self.secret_access_key) else {
+            return Err(CredentialsError::new(format!("{what} answered without AccessKeyId and SecretAccessKey")));
+        };
+        let mut c = Credentials::new(id, secret, self.token.or(self.session_token));
+        if let Some(expiration) = self.expiration {
+            c = c
+                .with_expiry(parse_expiration(&expiration).map_err(|e| CredentialsError::new(format!("{what}: {e}")))?);
+        }
+        Ok(c)
+    }
+}
+
+/// An RFC 3339 `Expiration`.
+fn parse_expiration(text: &str) -> Result<SystemTime, String> {
+    let t = aws_smithy_types::DateTime::from_str(text, aws_smithy_types::date_time::Format::DateTime)
+        .map_err(|_| format!("Expiration `{text}` is not an RFC 3339 date-time"))?;
+    SystemTime::try_from(t).map_err(|_| format!("Expiration `{text}` is out of range"))
+}
+
+/// The timeout of each request to a credentials endpoint (connect and answer).
+const CREDENTIALS_HTTP_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The transport credential sources use unless told otherwise: the default one, with a 1 s connect timeout.
+fn default_credentials_http() -> Arc<dyn HttpClient> {
+    let timeouts = crate::config::TimeoutConfig::default().with_connect_timeout(Some(CREDENTIALS_HTTP_TIMEOUT));
+    crate::http::default_client(&timeouts)
+}
+
+/// Send one request with the 1 s timeout; `what` names the source in errors. Answers other than 2xx are errors
+/// naming the status (never the body, which may hold anything).
+async fn fetch(http: &dyn HttpClient, request: HttpRequest, what: &str) -> Result<Vec<u8>, CredentialsError> {
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, http.call(request)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Err(CredentialsError::new(format!("{what}: {e}"))),
+        Err(_) => {
+            return Err(CredentialsError::new(format!("{what} did not answer within {CREDENTIALS_HTTP_TIMEOUT:?}")))
+        }
+    };
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(CredentialsError::new(format!("{what} answered with HTTP {status}")));
+    }
+    Ok(response.into_body())
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Container credentials.
+
+/// The ECS credentials endpoint that `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is relative to.
+const ECS_HOST: &str = "169.254.170.2";
+
+/// Container credentials, as ECS, SageMaker and EKS Pod Identity provide them:
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (relative to `http://169.254.170.2`) or
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with the `Authorization` header from `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
+/// (read at each call, as EKS rotates it) or `AWS_CONTAINER_AUTHORIZATION_TOKEN`. A full URI must use HTTPS or point
+/// at a loopback address or the ECS (`169.254.170.2`) or EKS (`169.254.170.23`, `fd00:ec2::23`) link-local hosts.
+/// The variables are read at each call.
+#[derive(Clone)]
+pub struct ContainerProvider {
+    http: Option<Arc<dyn HttpClient>>,
+}
+
+impl fmt::Debug for ContainerProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContainerProvider")
+    }
+}
+
+impl Default for ContainerProvider {
+    fn default() -> Self {
+        ContainerProvider::new()
+    }
+}
+
+/// Whether a full container credentials URI may be used: HTTPS anywhere, plain HTTP to loopback and the ECS and EKS
+/// link-local hosts only.
+fn allowed_container_uri(uri: &http::Uri) -> bool {
+    match uri.scheme_str() {
+        Some("https") => return uri.host().is_some(),
+        Some("http") => {}
+        _ => return false,
+    }
+    let Some(host) = uri.host() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_loopback() => true,
+        Ok(std::net::IpAddr::V4(ip)) => {
+            ip == std::net::Ipv4Addr::new(169, 254, 170, 2) || ip == std::net::Ipv4Addr::new(169, 254, 170, 23)
+        }
+        Ok(std::net::IpAddr::V6(ip)) => ip == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23),
+        Err(_) => false,
+    }
+}
+
+impl ContainerProvider {
+    const WHAT: &'static str = "the container credentials endpoint";
+
+    /// A provider using the default transport.
+    pub fn new() -> Self {
+        ContainerProvider { http: None }
+    }
+
+    /// A provider sending its requests through `http`.
+    pub fn with_http_client(http: Arc<dyn HttpClient>) -> Self {
+        ContainerProvider { http: Some(http) }
+    }
+
+    /// Whether the environment names a container credentials endpoint.
+    pub fn is_configured() -> bool {
+        env_var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
+            || env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
+    }
+
+    fn request(&self) -> Result<HttpRequest, CredentialsError> {
+        let uri = if let Some(relative) = env_var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+            let relative = if relative.starts_with('/') { relative } else { format!("/{relative}") };
+            format!("http://{ECS_HOST}{relative}")
+                .parse::<http::Uri>()
+                .map_err(|_| CredentialsError::new("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path"))?
+        } else if let Some(full) = env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
+            let uri = full
+                .parse::<http::Uri>()
+                .map_err(|_| CredentialsError::new("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI"))?;
+            if !allowed_container_uri(&uri) {
+                return Err(CredentialsError::new(format!(
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI `{}` is neither HTTPS nor a loopback, ECS or EKS host",
+                    uri.host().unwrap_or("")
+                )));
+            }
+            uri
+        } else {
+            return Err(CredentialsError::new(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
+            ));
+        };
+        let token = match env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+            Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
+                CredentialsError::new(format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `{path}`: {e}"))
+            })?),
+            None => env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+        };
+        let mut builder = http::Request::builder().method("GET").uri(uri).header("accept", "application/json");
+        if let Some(token) = token {
+            let value = http::HeaderValue::from_str(token.trim())
+                .map_err(|_| CredentialsError::new("the container authorization token is not a valid header value"))?;
+            builder = builder.header("authorization", value);
+        }
+        builder.body(Vec::new()).map_err(|e| CredentialsError::new(e.to_string()))
+    }
+}
+
+impl ProvideCredentials for ContainerProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let request = self.request()?;
+            let http = self.http.clone().unwrap_or_else(default_credentials_http);
+            let body = fetch(&*http, request, Self::WHAT).await?;
+            parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Instance metadata.
+
+/// How long instance metadata is left alone after it failed.
+pub const IMDS_BACKOFF: Duration = Duration::from_secs(60);
+
+/// EC2 (and SageMaker notebook or training instance) metadata, IMDSv2: a session token from
+/// `PUT /latest/api/token`, then the role from `/latest/meta-data/iam/security-credentials/` and its credentials.
+/// The endpoint is `http://169.254.169.254` or `AWS_EC2_METADATA_SERVICE_ENDPOINT`; `AWS_EC2_METADATA_DISABLED=true`
+/// turns it off. Each request has 1 s to complete and a call makes one attempt; after a failure the provider
+/// answers at once with an error for [`IMDS_BACKOFF`], so where there is no instance metadata it costs at most one
+/// short wait a minute.
+#[derive(Clone)]
+pub struct ImdsProvider {
+    http: Option<Arc<dyn HttpClient>>,
+    /// Until when calls fail at once, after a failure.
+    failed_until: Arc<Mutex<Option<tokio::time::Instant>>>,
+}
+
+impl fmt::Debug for ImdsProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ImdsProvider")
+    }
+}
+
+impl Default for ImdsProvider {
+    fn default() -> Self {
+        ImdsProvider::new()
+    }
+}
+
+impl ImdsProvider {
+    const WHAT: &'static str = "instance metadata";
+
+    /// A provider using the default transport.
+    pub fn new() -> Self {
+        ImdsProvider { http: None, failed_until: Arc::default() }
+    }
+
+    /// A provider sending its requests through `http`.
+    pub fn with_http_client(http: Arc<dyn HttpClient>) -> Self {
+        ImdsProvider { http: Some(http), failed_until: Arc::default() }
+    }
+
+    /// Whether `AWS_EC2_METADATA_DISABLED` turns instance metadata off.
+    pub fn is_disabled() -> bool {
+        env_var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let endpoint =
+            env_var("AWS_EC2_METADATA_SERVICE_ENDPOINT").unwrap_or_else(|| "http://169.254.169.254".to_owned());
+        let endpoint = endpoint.trim_end_matches('/');
+        let http = self.http.clone().unwrap_or_else(default_credentials_http);
+        let request = |method: &str, path: &str, header: (&str, &str)| {
+            http::Request::builder()
+                .method(method)
+                .uri(format!("{endpoint}{path}"))
+                .header(header.0, header.1)
+                .body(Vec::new())
+                .map_err(|_| CredentialsError::new(format!("invalid instance metadata endpoint `{endpoint}`")))
+        };
+        let token = fetch(
+            &*http,
+            request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600"))?,
+            "the instance metadata token endpoint",
+        )
+        .await?;
+        let token =
+            String::from_utf8(token).map_err(|_| CredentialsError::new("the instance metadata token is not text"))?;
+        let token = token.trim();
+        let path = "/latest/meta-data/iam/security-credentials/";
+        let roles = fetch(&*http, request("GET", path, ("x-aws-ec2-metadata-token", token))?, Self::WHAT).await?;
+        let roles = String::from_utf8_lossy(&roles);
+        let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
+            return Err(CredentialsError::new("instance metadata lists no IAM role"));
+        };
+        let body =
+            fetch(&*http, request("GET", &format!("{path}{role}"), ("x-aws-ec2-metadata-token", token))?, Self::WHAT)
+                .await?;
+        parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
+    }
+}
+
+impl ProvideCredentials for ImdsProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            if ImdsProvider::is_disabled() {
+                return Err(CredentialsError::new("instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
+            }
+            let now = tokio::time::Instant::now();
+            let backing_off = self.failed_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| now < t);
+            if backing_off {
+                return Err(CredentialsError::new("instance metadata failed recently and is not asked again yet"));
+            }
+            let result = self.load().await;
+            if let Err(e) = &result {
+                tracing::debug!(error = %e, backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
+                *self.failed_until.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(tokio::time::Instant::now() + IMDS_BACKOFF);
+            }
+            result
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// credential_process.
+
+/// A profile's `credential_process`: a command run through the shell whose standard output is a JSON document with
+/// `Version: 1`, `AccessKeyId`, `SecretAccessKey` and optionally `SessionToken` and `Expiration`. Errors name the
+/// exit status, never the output.
+#[derive(Clone)]
+pub struct ProcessProvider {
+    command: String,
+}
+
+impl fmt::Debug for ProcessProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The command line may carry secrets of its own.
+        f.write_str("ProcessProvider")
+    }
+}
+
+impl ProcessProvider {
+    const WHAT: &'static str = "credential_process";
+
+    /// A provider running `command`.
+    pub fn new(command: impl Into<String>) -> Self {
+        ProcessProvider { command: command.into() }
+    }
+
+    fn run(command: &str) -> Result<Vec<u8>, CredentialsError> {
+        let mut cmd = if cfg!(windows) {
+            let mut c = std::process::Command::new("cmd");
+            c.arg("/C").arg(command);
+            c
+        } else {
+            let mut c = std::process::Command::new("sh");
+            c.arg("-c").arg(command);
+            c
+        };
+        let output = cmd
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .map_err(|e| CredentialsError::new(format!("cannot run credential_process: {e}")))?;
+        if !output.status.success() {
+            return Err(CredentialsError::new(format!("credential_process failed ({})", output.status)));
+        }
+        Ok(output.stdout)
+    }
+}
+
+impl ProvideCredentials for ProcessProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            // The command runs on a thread of its own so that it does not block the caller's executor.
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let command = self.command.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(ProcessProvider::run(&command));
+            });
+            let stdout = rx.await.map_err(|_| CredentialsError::new("credential_process did not finish"))??;
+            let doc = parse_document(&stdout, Self::WHAT)?;
+            if doc.version != Some(1) {
+                return Err(CredentialsError::new("credential_process output must have `Version: 1`"));
+            }
+            doc.into_credentials(Self::WHAT)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Caching.
+
+/// How long before expiry cached credentials are refreshed.
+pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+
+/// How long credentials without an expiry are cached.
+pub const CACHE_WITHOUT_EXPIRY: Duration = Duration::from_secs(15 * 60);
+
+/// How long after a failed refresh, while the cached credentials are still valid, the source is asked again.
+pub const RETRY_FAILED_REFRESH: Duration = Duration::from_secs(30);
+
+/// Caches another provider's credentials until [`REFRESH_BEFORE_EXPIRY`] before they expire (or for
+/// [`CACHE_WITHOUT_EXPIRY`] when they have no expiry). Concurrent callers share one refresh. When a refresh fails
+/// while the cached credentials have not yet expired, those are used, and the source is asked again after
+/// [`RETRY_FAILED_REFRESH`].
+pub struct CachedProvider {
+    inner: SharedCredentialsProvider,
+    cache: tokio::sync::Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    credentials: Credentials,
+    /// When to refresh.
+    refresh_at: tokio::time::Instant,
+    /// When they expire, if they do.
+    expires_at: Option<tokio::time::Instant>,
+}
+
+impl fmt::Debug for CachedProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachedProvider").field("inner", &self.inner).finish()
+    }
+}
+
+impl CachedProvider {
+    /// A cache in front of `inner`.
+    pub fn new(inner: impl ProvideCredentials + 'static) -> Self {
+        CachedProvider::from_shared(Arc::new(inner))
+    }
+
+    /// A cache in front of a shared provider.
+    pub fn from_shared(inner: SharedCredentialsProvider) -> Self {
+        CachedProvider { inner, cache: tokio::sync::Mutex::new(None) }
+    }
+}
+
+impl ProvideCredentials for CachedProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            // Holding the lock across the refresh makes concurrent callers wait for it and then use its result.
+            let mut cache = self.cache.lock().await;
+            let now = tokio::time::Instant::now();
+            if let Some(c) = cache.as_ref().filter(|c| now < c.refresh_at) {
+                return Ok(c.credentials.clone());
+            }
+            match self.inner.provide_credentials().await {
+                Ok(credentials) => {
+                    // Expiry is wall-clock time; the cache keeps the remaining lifetime on tokio's clock.
+                    let now = tokio::time::Instant::now();
+                    let remaining =
+                        credentials.expiry().map(|e| e.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
+                    let refresh_at =
+                        now + remaining.map_or(CACHE_WITHOUT_EXPIRY, |r| r.saturating_sub(REFRESH_BEFORE_EXPIRY));
+                    let expires_at = remaining.map(|r| now + r);
+                    tracing::debug!(expires_in = ?remaining, "credentials refreshed");
+                    *cache = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
+                    Ok(credentials)
+                }
+                Err(e) => match cache.as_mut() {
+                    Some(c) if c.expires_at.is_none_or(|t| now < t) => {
+                        tracing::warn!(error = %e, "refreshing credentials failed; using the cached ones until they expire");
+                        // Not every call asks the failing source again.
+                        c.refresh_at = now + RETRY_FAILED_REFRESH;
+                        Ok(c.credentials.clone())
+                    }
+                    _ => Err(e),
+                },
+            }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The default chain.
+
+/// The environment, then the profile (static keys, then `credential_process`), then container credentials when
+/// their variables are set, then instance metadata (unless disabled). A `credential_process` or container endpoint
+/// that is configured but fails ends the chain with its error, so that a misconfigured source never silently
+/// yields another identity. Uncached: the configuration's default wraps
+/// it in a [`CachedProvider`] ([`DefaultChain::cached`]). Its container and instance metadata requests go through
+/// the default transport; [`DefaultChain::with_http_client`] builds the same chain over another one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultChain;
+
+impl DefaultChain {
+    /// The chain with the default transport.
+    pub fn new() -> Self {
+        DefaultChain
+    }
+
+    /// The chain sending container and instance metadata requests through `http`.
+    pub fn with_http_client(http: Arc<dyn HttpClient>) -> SourceChain {
+        SourceChain {
+            container: ContainerProvider::with_http_client(http.clone()),
+            imds: ImdsProvider::with_http_client(http),
+        }
+    }
+
+    /// The chain behind a cache: what a configuration uses when no credentials are given.
+    pub fn cached() -> CachedProvider {
+        CachedProvider::new(DefaultChain)
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        // One chain per process: the instance metadata back-off after a failure is shared by every client.
+        static SOURCES: std::sync::OnceLock<SourceChain> = std::sync::OnceLock::new();
+        SOURCES.get_or_init(SourceChain::default).provide_credentials()
+    }
+}
+
+/// The sources of [`DefaultChain`] over a given transport.
+#[derive(Debug, Clone, Default)]
+pub struct SourceChain {
+    container: ContainerProvider,
+    imds: ImdsProvider,
+}
+
+impl ProvideCredentials for SourceChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let mut reasons = Vec::new();
+            match EnvironmentProvider::load() {
+                Ok(c) => return Ok(c),
+                Err(e) => reasons.push(e.message),
+            }
+            let profile = ProfileProvider::default();
+            match profile.load() {
+                Ok(c) => return Ok(c),
+                Err(e) => reasons.push(e.message),
+            }
+            let command = load_profiles().get(&profile_name()).and_then(|p| p.get("credential_process").cloned());
+            if let Some(command) = command {
+                // A configured credential_process that fails is an error, not a reason to try other sources.
+                return ProcessProvider::new(command).provide_credentials().await;
+            }
+            if ContainerProvider::is_configured() {
+                // Configured container credentials that fail are an error, not a reason to try the instance.
+                return self.container.provide_credentials().await;
+            }
+            if ImdsProvider::is_disabled() {
+                reasons.push("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned());
+            } else {
+                match self.imds.provide_credentials().await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => reasons.push(e.message),
+                }
+            }
+            Err(CredentialsError::new(reasons.join("; ")))
+        })
+    }
+}
+
+/// `aws-config`'s credentials provider chain, as a [`ProvideCredentials`]. The chain itself does not cache (in the
+/// AWS SDK the identity cache does): put it behind a [`CachedProvider`]
+/// (`CachedProvider::new(AwsConfigProvider::load().await?)`) so that it is not asked before every request.
 #[cfg(feature = "aws-config")]
 #[derive(Debug, Clone)]
 pub struct AwsConfigProvider(aws_credential_types::provider::SharedCredentialsProvider);
@@ -272,7 +828,12 @@ impl ProvideCredentials for AwsConfigProvider {
         use aws_credential_types::provider::ProvideCredentials as _;
         Box::pin(async move {
             let c = self.0.provide_credentials().await.map_err(|e| CredentialsError::new(e.to_string()))?;
-            Ok(Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned)))
+            let mut out =
+                Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned));
+            if let Some(expiry) = c.expiry() {
+                out = out.with_expiry(expiry);
+            }
+            Ok(out)
         })
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use project_tests::stub::{Reply, Stub};
 use sagemaker_pipelines::config::{RetryConfig, TimeoutConfig};
 use sagemaker_pipelines::credentials::Credentials;
-use sagemaker_pipelines::error::SdkError;
+use sagemaker_pipelines::error::{RequestId as _, SdkError};
 use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionError;
 use sagemaker_pipelines::{Client, Config};
 use serde_json::json;
@@ -41,6 +41,7 @@ async fn start_pipeline_execution_sends_a_signed_awsjson_request() {
         .await
         .unwrap();
     assert_eq!(out.pipeline_execution_arn(), Some(EXEC_ARN));
+    assert_eq!(out.request_id(), Some("req-1"));
 
     let reqs = stub.requests();
     assert_eq!(reqs.len(), 1);
@@ -90,6 +91,7 @@ async fn modeled_errors_become_variants_with_metadata() {
     assert_eq!(service.err().code(), Some("ResourceNotFound"));
     assert_eq!(service.err().message(), Some("Pipeline p does not exist"));
     assert_eq!(service.meta().request_id(), Some("req-404"));
+    assert_eq!(err.request_id(), Some("req-404"));
     assert_eq!(service.meta().status(), 400);
     assert!(matches!(err.into_service_error(), Some(StartPipelineExecutionError::ResourceNotFound(_))));
     assert_eq!(stub.requests().len(), 1, "client errors are not retried");

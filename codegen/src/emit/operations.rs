@@ -22,7 +22,7 @@ pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
     let docs = if op.docs.is_empty() { intro } else { format!("{intro}\n\n{}", op.docs) };
     let docs = inner_doc_attrs(&docs);
     let input = types::structure(ir, &op.input, true);
-    let output = types::structure(ir, &op.output, false);
+    let output = types::output_structure(ir, &op.output);
     let input_builder = ident(&op.input.path.builder_name());
     let output_builder = ident(&op.output.path.builder_name());
     let deprecated = deprecated_attr(&op.deprecated);

@@ -87,9 +87,18 @@ fn test(ir: &Ir, t: &ProtocolTest) -> TokenStream {
             let check = match expect {
                 Outcome::Output(output) => {
                     let expected = value(output);
+                    // The response's request id is carried by the output.
+                    let request_id = response.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-requestid"));
+                    let request_id = request_id.map(|(_, v)| {
+                        quote! {
+                            let request_id = crate::error::RequestId::request_id(&output);
+                            ::std::assert_eq!(request_id, ::std::option::Option::Some(#v));
+                        }
+                    });
                     quote! {
                         let output = result.expect("the response decodes into the output");
                         crate::protocol_test::assert_same(&output, &#expected);
+                        #request_id
                     }
                 }
                 Outcome::Error { variant, value: error } => {

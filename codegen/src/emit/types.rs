@@ -255,6 +255,17 @@ fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
 
 /// A structure, its accessors, its builder, and (when needed) a redacting `Debug`.
 pub fn structure(ir: &Ir, s: &Structure, always_validate: bool) -> TokenStream {
+    structure_with(ir, s, always_validate, false)
+}
+
+/// An operation's output: a structure that also carries the request id of the response it was decoded from, in a
+/// hidden member read through `crate::error::RequestId` and set by the attempt loop through
+/// `crate::error::SetRequestId`.
+pub fn output_structure(ir: &Ir, s: &Structure) -> TokenStream {
+    structure_with(ir, s, false, true)
+}
+
+fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: bool) -> TokenStream {
     let name = ident(&s.path.name);
     let builder = ident(&s.path.builder_name());
     let builder_full = builder_path(&s.path);
@@ -353,6 +364,28 @@ pub fn structure(ir: &Ir, s: &Structure, always_validate: bool) -> TokenStream {
         });
     }
 
+    let mut request_id_impls = quote!();
+    if request_id {
+        fields.push(quote! {
+            #[serde(skip)]
+            _request_id: ::std::option::Option<::std::string::String>,
+        });
+        build_inits.push(quote!(_request_id: ::std::option::Option::None,));
+        request_id_impls = quote! {
+            impl crate::error::RequestId for #name {
+                fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
+            }
+
+            impl crate::error::SetRequestId for #name {
+                fn set_request_id(&mut self, request_id: ::std::option::Option<::std::string::String>) {
+                    self._request_id = request_id;
+                }
+            }
+        };
+    }
+
     let redacts = s.redacts();
     let debug_derive = if redacts { quote!() } else { quote!(::std::fmt::Debug,) };
     let struct_label = &s.path.name;
@@ -413,6 +446,8 @@ pub fn structure(ir: &Ir, s: &Structure, always_validate: bool) -> TokenStream {
         }
 
         #struct_debug
+
+        #request_id_impls
 
         #(#default_fns)*
 

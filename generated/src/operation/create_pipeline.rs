@@ -638,6 +638,8 @@ pub struct CreatePipelineOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreatePipelineOutput {
@@ -660,6 +662,21 @@ impl CreatePipelineOutput {
         crate::operation::create_pipeline::builders::CreatePipelineOutputBuilder {
             pipeline_arn: self.pipeline_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for CreatePipelineOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for CreatePipelineOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -705,6 +722,7 @@ impl CreatePipelineOutputBuilder {
     pub fn build(self) -> crate::operation::create_pipeline::CreatePipelineOutput {
         crate::operation::create_pipeline::CreatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

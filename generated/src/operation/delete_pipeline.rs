@@ -216,6 +216,8 @@ pub struct DeletePipelineOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl DeletePipelineOutput {
@@ -238,6 +240,21 @@ impl DeletePipelineOutput {
         crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
             pipeline_arn: self.pipeline_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for DeletePipelineOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for DeletePipelineOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -283,6 +300,7 @@ impl DeletePipelineOutputBuilder {
     pub fn build(self) -> crate::operation::delete_pipeline::DeletePipelineOutput {
         crate::operation::delete_pipeline::DeletePipelineOutput {
             pipeline_arn: self.pipeline_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

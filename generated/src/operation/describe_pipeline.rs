@@ -321,6 +321,8 @@ pub struct DescribePipelineOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl DescribePipelineOutput {
@@ -447,6 +449,21 @@ impl DescribePipelineOutput {
             pipeline_version_display_name: self.pipeline_version_display_name,
             role_arn: self.role_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for DescribePipelineOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for DescribePipelineOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -884,6 +901,7 @@ impl DescribePipelineOutputBuilder {
             pipeline_version_description: self.pipeline_version_description,
             pipeline_version_display_name: self.pipeline_version_display_name,
             role_arn: self.role_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

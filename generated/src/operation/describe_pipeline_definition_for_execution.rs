@@ -167,6 +167,8 @@ pub struct DescribePipelineDefinitionForExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_definition: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl DescribePipelineDefinitionForExecutionOutput {
@@ -195,6 +197,21 @@ impl DescribePipelineDefinitionForExecutionOutput {
             creation_time: self.creation_time,
             pipeline_definition: self.pipeline_definition,
         }
+    }
+}
+
+impl crate::error::RequestId for DescribePipelineDefinitionForExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for DescribePipelineDefinitionForExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -271,6 +288,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
             creation_time: self.creation_time,
             pipeline_definition: self.pipeline_definition,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

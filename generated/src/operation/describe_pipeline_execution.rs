@@ -276,6 +276,8 @@ pub struct DescribePipelineExecutionOutput {
     pub selective_execution_config: ::std::option::Option<
         crate::types::SelectiveExecutionConfig,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl DescribePipelineExecutionOutput {
@@ -404,6 +406,21 @@ impl DescribePipelineExecutionOutput {
             pipeline_version_id: self.pipeline_version_id,
             selective_execution_config: self.selective_execution_config,
         }
+    }
+}
+
+impl crate::error::RequestId for DescribePipelineExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for DescribePipelineExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -839,6 +856,7 @@ impl DescribePipelineExecutionOutputBuilder {
             pipeline_experiment_config: self.pipeline_experiment_config,
             pipeline_version_id: self.pipeline_version_id,
             selective_execution_config: self.selective_execution_config,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

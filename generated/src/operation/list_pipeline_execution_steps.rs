@@ -314,6 +314,8 @@ pub struct ListPipelineExecutionStepsOutput {
     pub pipeline_execution_steps: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineExecutionStep>,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPipelineExecutionStepsOutput {
@@ -344,6 +346,21 @@ impl ListPipelineExecutionStepsOutput {
             next_token: self.next_token,
             pipeline_execution_steps: self.pipeline_execution_steps,
         }
+    }
+}
+
+impl crate::error::RequestId for ListPipelineExecutionStepsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for ListPipelineExecutionStepsOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -428,6 +445,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
             next_token: self.next_token,
             pipeline_execution_steps: self.pipeline_execution_steps,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

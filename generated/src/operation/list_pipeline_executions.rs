@@ -436,6 +436,8 @@ pub struct ListPipelineExecutionsOutput {
     pub pipeline_execution_summaries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineExecutionSummary>,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPipelineExecutionsOutput {
@@ -468,6 +470,21 @@ impl ListPipelineExecutionsOutput {
             next_token: self.next_token,
             pipeline_execution_summaries: self.pipeline_execution_summaries,
         }
+    }
+}
+
+impl crate::error::RequestId for ListPipelineExecutionsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for ListPipelineExecutionsOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -554,6 +571,7 @@ impl ListPipelineExecutionsOutputBuilder {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
             next_token: self.next_token,
             pipeline_execution_summaries: self.pipeline_execution_summaries,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

@@ -278,6 +278,8 @@ pub struct ListPipelineParametersForExecutionOutput {
     pub pipeline_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::Parameter>,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPipelineParametersForExecutionOutput {
@@ -308,6 +310,21 @@ impl ListPipelineParametersForExecutionOutput {
             next_token: self.next_token,
             pipeline_parameters: self.pipeline_parameters,
         }
+    }
+}
+
+impl crate::error::RequestId for ListPipelineParametersForExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for ListPipelineParametersForExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -390,6 +407,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
             next_token: self.next_token,
             pipeline_parameters: self.pipeline_parameters,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

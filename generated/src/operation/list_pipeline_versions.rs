@@ -394,6 +394,8 @@ pub struct ListPipelineVersionsOutput {
     pub pipeline_version_summaries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineVersionSummary>,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPipelineVersionsOutput {
@@ -424,6 +426,21 @@ impl ListPipelineVersionsOutput {
             next_token: self.next_token,
             pipeline_version_summaries: self.pipeline_version_summaries,
         }
+    }
+}
+
+impl crate::error::RequestId for ListPipelineVersionsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for ListPipelineVersionsOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -508,6 +525,7 @@ impl ListPipelineVersionsOutputBuilder {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
             next_token: self.next_token,
             pipeline_version_summaries: self.pipeline_version_summaries,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

@@ -430,6 +430,8 @@ pub struct ListPipelinesOutput {
     pub pipeline_summaries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineSummary>,
     >,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPipelinesOutput {
@@ -460,6 +462,21 @@ impl ListPipelinesOutput {
             next_token: self.next_token,
             pipeline_summaries: self.pipeline_summaries,
         }
+    }
+}
+
+impl crate::error::RequestId for ListPipelinesOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for ListPipelinesOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -540,6 +557,7 @@ impl ListPipelinesOutputBuilder {
         crate::operation::list_pipelines::ListPipelinesOutput {
             next_token: self.next_token,
             pipeline_summaries: self.pipeline_summaries,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

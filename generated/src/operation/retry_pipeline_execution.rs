@@ -272,6 +272,8 @@ pub struct RetryPipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl RetryPipelineExecutionOutput {
@@ -294,6 +296,21 @@ impl RetryPipelineExecutionOutput {
         crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for RetryPipelineExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for RetryPipelineExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -343,6 +360,7 @@ impl RetryPipelineExecutionOutputBuilder {
     ) -> crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

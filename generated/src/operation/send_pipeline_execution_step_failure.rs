@@ -272,6 +272,8 @@ pub struct SendPipelineExecutionStepFailureOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl SendPipelineExecutionStepFailureOutput {
@@ -294,6 +296,21 @@ impl SendPipelineExecutionStepFailureOutput {
         crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for SendPipelineExecutionStepFailureOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for SendPipelineExecutionStepFailureOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -343,6 +360,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     ) -> crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

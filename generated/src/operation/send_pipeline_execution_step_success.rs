@@ -287,6 +287,8 @@ pub struct SendPipelineExecutionStepSuccessOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl SendPipelineExecutionStepSuccessOutput {
@@ -309,6 +311,21 @@ impl SendPipelineExecutionStepSuccessOutput {
         crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for SendPipelineExecutionStepSuccessOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for SendPipelineExecutionStepSuccessOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -358,6 +375,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     ) -> crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

@@ -631,6 +631,8 @@ pub struct StartPipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl StartPipelineExecutionOutput {
@@ -653,6 +655,21 @@ impl StartPipelineExecutionOutput {
         crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for StartPipelineExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for StartPipelineExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -702,6 +719,7 @@ impl StartPipelineExecutionOutputBuilder {
     ) -> crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

@@ -224,6 +224,8 @@ pub struct StopPipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl StopPipelineExecutionOutput {
@@ -246,6 +248,21 @@ impl StopPipelineExecutionOutput {
         crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for StopPipelineExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for StopPipelineExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -295,6 +312,7 @@ impl StopPipelineExecutionOutputBuilder {
     ) -> crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

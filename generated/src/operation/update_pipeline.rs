@@ -521,6 +521,8 @@ pub struct UpdatePipelineOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_version_id: ::std::option::Option<i64>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdatePipelineOutput {
@@ -551,6 +553,21 @@ impl UpdatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_id: self.pipeline_version_id,
         }
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for UpdatePipelineOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -617,6 +634,7 @@ impl UpdatePipelineOutputBuilder {
         crate::operation::update_pipeline::UpdatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_id: self.pipeline_version_id,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

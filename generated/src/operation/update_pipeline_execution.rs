@@ -341,6 +341,8 @@ pub struct UpdatePipelineExecutionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdatePipelineExecutionOutput {
@@ -363,6 +365,21 @@ impl UpdatePipelineExecutionOutput {
         crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
             pipeline_execution_arn: self.pipeline_execution_arn,
         }
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineExecutionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for UpdatePipelineExecutionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -412,6 +429,7 @@ impl UpdatePipelineExecutionOutputBuilder {
     ) -> crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
             pipeline_execution_arn: self.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

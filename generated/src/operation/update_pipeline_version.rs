@@ -347,6 +347,8 @@ pub struct UpdatePipelineVersionOutput {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pipeline_version_id: ::std::option::Option<i64>,
+    #[serde(skip)]
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdatePipelineVersionOutput {
@@ -377,6 +379,21 @@ impl UpdatePipelineVersionOutput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_id: self.pipeline_version_id,
         }
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineVersionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for UpdatePipelineVersionOutput {
+    fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
     }
 }
 
@@ -445,6 +462,7 @@ impl UpdatePipelineVersionOutputBuilder {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_id: self.pipeline_version_id,
+            _request_id: ::std::option::Option::None,
         }
     }
 }

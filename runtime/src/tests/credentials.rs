@@ -315,7 +315,7 @@ fn default_chain_prefers_the_environment_over_the_files() {
     let files = with_files();
     files.0.set("AWS_ACCESS_KEY_ID", "AKID-ENV-3");
     files.0.set("AWS_SECRET_ACCESS_KEY", "SECRET-ENV-3");
-    let c = block_on(DefaultChain.provide_credentials()).unwrap();
+    let c = block_on(DefaultChain::new().provide_credentials()).unwrap();
     assert_eq!(c, Credentials::new("AKID-ENV-3", "SECRET-ENV-3", None));
 }
 
@@ -323,7 +323,7 @@ fn default_chain_prefers_the_environment_over_the_files() {
 fn default_chain_falls_back_to_the_files() {
     let files = with_files();
     files.0.set("AWS_PROFILE", "work");
-    let c = block_on(DefaultChain.provide_credentials()).unwrap();
+    let c = block_on(DefaultChain::new().provide_credentials()).unwrap();
     assert_eq!(c.access_key_id(), "AKID-FILE-WORK");
 }
 
@@ -331,7 +331,7 @@ fn default_chain_falls_back_to_the_files() {
 fn default_chain_with_half_the_environment_falls_back_to_the_files() {
     let files = with_files();
     files.0.set("AWS_ACCESS_KEY_ID", "AKID-ENV-3");
-    let c = block_on(DefaultChain.provide_credentials()).unwrap();
+    let c = block_on(DefaultChain::new().provide_credentials()).unwrap();
     assert_eq!(c.access_key_id(), "AKID-FILE-DEFAULT");
 }
 
@@ -339,7 +339,7 @@ fn default_chain_with_half_the_environment_falls_back_to_the_files() {
 fn default_chain_without_any_source_gives_both_reasons() {
     let env = EnvGuard::clean();
     env.set("AWS_PROFILE", "xx-absent");
-    let err = block_on(DefaultChain.provide_credentials()).unwrap_err();
+    let err = block_on(DefaultChain::new().provide_credentials()).unwrap_err();
     let shown = err.to_string();
     assert!(shown.contains("AWS_ACCESS_KEY_ID"), "{shown}");
     assert!(shown.contains("`xx-absent`"), "{shown}");

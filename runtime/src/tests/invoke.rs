@@ -177,7 +177,32 @@ async fn endpoint_base_path_and_port_are_kept() {
 async fn a_success_is_decoded() {
     let http = FakeHttp::new([Reply::Respond(response(200, r#"{"Name":"x","Count":3,"Unknown":true}"#))]);
     let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
-    assert_eq!(out, Out { name: Some("x".into()), count: Some(3) });
+    assert_eq!(out, Out { name: Some("x".into()), count: Some(3), request_id: None });
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_output_carries_the_request_id() {
+    use crate::error::RequestId as _;
+    let ok = http::Response::builder().status(200).header("x-amzn-RequestId", "req-out-1").body(b"{}".to_vec());
+    let http = FakeHttp::new([Reply::Respond(ok.unwrap())]);
+    let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(out.request_id(), Some("req-out-1"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn errors_carry_the_request_id() {
+    use crate::error::RequestId as _;
+    let http = FakeHttp::new([Reply::Respond(error_response(400, "ValidationException", "bad", "req-err-1"))]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-err-1"));
+    let undecodable = http::Response::builder().status(200).header("x-amzn-RequestId", "req-bad-1").body(b"[".to_vec());
+    let http = FakeHttp::new([Reply::Respond(undecodable.unwrap())]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-bad-1"));
+    let http = FakeHttp::new([Reply::Fail(TransportErrorKind::Connect)]);
+    let handle = Handle::new(config(&http).retry_config(RetryConfig::disabled()).build(), &SERVICE);
+    let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(err.request_id(), None);
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,6 +4,7 @@
 mod aws_json;
 mod compression;
 mod config;
+mod credential_sources;
 mod credentials;
 mod ecma;
 mod endpoint_lib;
@@ -13,4 +14,5 @@ mod pagination;
 mod primitives;
 mod support;
 mod timing;
+mod tracing;
 mod validation;

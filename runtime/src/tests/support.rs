@@ -168,6 +168,20 @@ pub(crate) struct Out {
     pub(crate) name: Option<String>,
     #[serde(rename = "Count")]
     pub(crate) count: Option<i64>,
+    #[serde(skip)]
+    pub(crate) request_id: Option<String>,
+}
+
+impl crate::error::RequestId for Out {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl crate::error::SetRequestId for Out {
+    fn set_request_id(&mut self, request_id: Option<String>) {
+        self.request_id = request_id;
+    }
 }
 
 /// A modeled error whose message member is `Message`.
@@ -229,7 +243,13 @@ pub(crate) fn handle(http: &FakeHttp) -> Handle {
 /// Run a future to completion outside an async test (for tests that hold [`EnvGuard`], which must not be held
 /// across an `.await`).
 pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+/// [`block_on`] with tokio's clock paused (it advances when every task waits on a timer). Not for real I/O, since
+/// the clock jumps past timeouts while a socket waits.
+pub(crate) fn block_on_paused<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap().block_on(f)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -254,10 +274,17 @@ const VARS: &[&str] = &[
     "AWS_PROFILE",
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
 ];
 
 /// Exclusive use of the environment. On creation every variable in [`VARS`] is unset and the shared files point at
-/// paths that do not exist (so the real `~/.aws` is never read); on drop every variable gets its old value back.
+/// paths that do not exist (so the real `~/.aws` is never read) and instance metadata is disabled (so no test waits
+/// for the real one); on drop every variable gets its old value back.
 pub(crate) struct EnvGuard {
     saved: Vec<(&'static str, Option<OsString>)>,
     // Declared last: released after `drop` has restored the variables.
@@ -274,6 +301,7 @@ impl EnvGuard {
         let guard = EnvGuard { saved, _lock: lock };
         guard.set("AWS_CONFIG_FILE", missing_path("config"));
         guard.set("AWS_SHARED_CREDENTIALS_FILE", missing_path("credentials"));
+        guard.set("AWS_EC2_METADATA_DISABLED", "true");
         guard
     }
 
@@ -346,5 +374,89 @@ impl TempFile {
 impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A loopback HTTP server.
+
+/// A request as the loopback server saw it.
+#[derive(Debug, Clone)]
+pub(crate) struct ServedRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    /// Header names in lower case.
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl ServedRequest {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+type Handler = dyn Fn(&ServedRequest) -> (u16, String) + Send + Sync;
+
+/// An HTTP/1.1 server on 127.0.0.1 answering each request through a function, one request per connection. It runs
+/// on the test's runtime and stops with it.
+pub(crate) struct LoopbackServer {
+    pub(crate) addr: std::net::SocketAddr,
+    seen: Arc<Mutex<Vec<ServedRequest>>>,
+}
+
+impl LoopbackServer {
+    pub(crate) async fn start(handler: impl Fn(&ServedRequest) -> (u16, String) + Send + Sync + 'static) -> Self {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen: Arc<Mutex<Vec<ServedRequest>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let record = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let handler = handler.clone();
+                let record = record.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&buf).into_owned();
+                    let mut lines = text.split("\r\n");
+                    let mut first = lines.next().unwrap_or("").split(' ');
+                    let (method, path) = (first.next().unwrap_or("").to_owned(), first.next().unwrap_or("").to_owned());
+                    let headers = lines
+                        .take_while(|l| !l.is_empty())
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                        .collect();
+                    let request = ServedRequest { method, path, headers };
+                    let (status, body) = handler(&request);
+                    record.lock().unwrap().push(request);
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        LoopbackServer { addr, seen }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The requests answered so far.
+    pub(crate) fn requests(&self) -> Vec<ServedRequest> {
+        self.seen.lock().unwrap().clone()
     }
 }
