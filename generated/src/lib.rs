@@ -32,6 +32,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![allow(deprecated)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 mod aws_json;
 pub mod client;

@@ -55,6 +55,9 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         #docs
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
+        // The model's deprecated shapes, members and operations keep their `#[deprecated]` for users; the crate's
+        // own code has to name them.
+        #![allow(deprecated)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #(#modules)*
