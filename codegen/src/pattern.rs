@@ -73,6 +73,9 @@ pub struct Ecma {
     pub degree: Option<u32>,
     /// How long an input the engine may see.
     pub bound: Bound,
+    /// What the engine compiles: the pattern as written, or, for a pattern with Java semantics, an ECMAScript pattern
+    /// with the same meaning.
+    pub source: String,
 }
 
 impl Ecma {
@@ -157,17 +160,29 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
 /// Patterns with Java semantics (invalid under the `u` flag) that need backtracking are refused: the ECMAScript
 /// engine would give them another meaning.
 pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
-    let (ast, reason, mut notes) = match translate(pattern)? {
+    let (ast, reason, notes, source) = match translate(pattern)? {
         Translation::Exact(plan) => return Ok(plan),
-        Translation::NotExact { mode: Mode::Java, reason, .. } => {
-            return Err(format!(
-                "{reason} needs a backtracking engine, and the pattern is invalid under the ECMAScript `u` flag, so \
-                 the ECMAScript engine would not give it Java's meaning"
-            ))
+        Translation::NotExact { mode: Mode::Java, reason, notes, .. } => {
+            // Java semantics on the ECMAScript engine: the pattern rewritten with Java's meaning spelled out.
+            let source = java_to_ecma(pattern).map_err(|why| {
+                format!(
+                    "{reason} needs a backtracking engine, and the pattern is invalid under the ECMAScript `u` flag; \
+                     it cannot be rewritten with Java's meaning for the ECMAScript engine: {why}"
+                )
+            })?;
+            let ast = Parser::new(&source, Mode::EcmaUnicode).parse().map_err(|e| {
+                format!("{reason}: the pattern rewritten for the ECMAScript engine, `{source}`, does not parse: {e}")
+            })?;
+            let mut notes = notes;
+            notes.push(format!("run on the ECMAScript engine as `{source}` (Java's `\\s`, `.` and `$` spelled out)"));
+            (ast, reason, notes, source)
         }
-        Translation::NotExact { mode: Mode::EcmaUnicode, ast, reason, notes } => (ast, reason, notes),
+        Translation::NotExact { mode: Mode::EcmaUnicode, ast, reason, notes } => {
+            (ast, reason, notes, pattern.to_owned())
+        }
     };
-    regress::Regex::with_flags(pattern, "u")
+    let (ast, reason, mut notes, source) = (ast, reason, notes, source);
+    regress::Regex::with_flags(&source, "u")
         .map_err(|e| format!("{reason} needs the ECMAScript engine, which rejects the pattern: {e}"))?;
     let degree = backtracking_degree(&ast);
     let bound = match (max_len, degree) {
@@ -197,9 +212,76 @@ pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, Stri
         mode: Mode::EcmaUnicode,
         checks: Vec::new(),
         chars: None,
-        engine: Engine::Ecma(Ecma { reason, degree, bound }),
+        engine: Engine::Ecma(Ecma { reason, degree, bound, source }),
         notes,
     })
+}
+
+/// A pattern with Java semantics as an ECMAScript pattern (flag `u`) of the same meaning, for the backtracking
+/// engine: identity escapes of punctuation become the character, Java's `\s` (ASCII white space), `.` (anything
+/// but `\n`, `\r`, U+0085, U+2028, U+2029) and `$` (the end, or before one final line terminator) are spelled out,
+/// and `\x{…}` becomes `\u{…}`. `\d`, `\w` and `\b` are ASCII in both (Java 19 and later for `\b`). Property
+/// classes, nested classes, intersections and quoting are refused.
+fn java_to_ecma(pattern: &str) -> Result<String, String> {
+    const SPACE: &str = r" \t\n\x0B\f\r";
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() * 2);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        match c {
+            '\\' => {
+                let Some(&n) = chars.get(i) else { return Err("a trailing backslash".into()) };
+                i += 1;
+                match n {
+                    's' if in_class => out.push_str(SPACE),
+                    's' => out.push_str(&format!("[{SPACE}]")),
+                    'S' if !in_class => out.push_str(&format!("[^{SPACE}]")),
+                    'd' | 'D' | 'w' | 'W' | 'b' | 'B' | 't' | 'n' | 'r' | 'f' | '0'..='9' => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    'x' if chars.get(i) == Some(&'{') => out.push_str("\\u"),
+                    'x' | 'u' => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    'k' if chars.get(i) == Some(&'<') => out.push_str("\\k"),
+                    n if n.is_ascii_alphanumeric() => return Err(format!("Java's `\\{n}` is not translated")),
+                    n => {
+                        if "^$\\.*+?()[]{}|/-".contains(n) {
+                            out.push('\\');
+                        }
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if in_class => return Err("a nested class".into()),
+            '[' => {
+                in_class = true;
+                out.push('[');
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            ']' => out.push_str("\\]"),
+            '&' if in_class && chars.get(i) == Some(&'&') => return Err("a class intersection".into()),
+            '.' if !in_class => out.push_str(r"[^\n\r\u0085\u2028\u2029]"),
+            '$' if !in_class => out.push_str(r"(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"),
+            c => out.push(c),
+        }
+    }
+    if in_class {
+        return Err("an unterminated class".into());
+    }
+    Ok(out)
 }
 
 /// The outcome of translating a pattern for the `regex` crate.
@@ -851,7 +933,6 @@ impl<'a> Parser<'a> {
             's' => Escaped::Class(if java { java_space() } else { ecma_space() }),
             'S' => Escaped::Class(if java { java_space() } else { ecma_space() }.negate()),
             'b' if in_class && !java => Escaped::Char('\u{8}'),
-            'b' | 'B' if !in_class && java => return self.err("Java's Unicode word boundary is not supported"),
             'b' if !in_class => Escaped::Node(Node::WordBoundary(true)),
             'B' if !in_class => Escaped::Node(Node::WordBoundary(false)),
             't' => Escaped::Char('\t'),
@@ -881,7 +962,7 @@ impl<'a> Parser<'a> {
                 let class = self.property(&name)?;
                 Escaped::Class(if negated { class.negate() } else { class })
             }
-            '1'..='9' if !in_class && !java => {
+            '1'..='9' if !in_class => {
                 let mut n = c.to_digit(10).unwrap_or(0);
                 while let Some(d) = self.peek().and_then(|d| d.to_digit(10)) {
                     self.pos += 1;
@@ -898,7 +979,6 @@ impl<'a> Parser<'a> {
                 self.named_refs.push(name);
                 Escaped::Node(Node::BackRef)
             }
-            '1'..='9' if java => return self.err("backreferences are not supported with Java semantics"),
             'c' => match self.peek() {
                 Some(l) if l.is_ascii_alphabetic() => {
                     self.pos += 1;
@@ -1619,5 +1699,33 @@ mod tests {
         check(r"^(?s).$", &["\n", "a"], &["ab"]);
         check(r"^(a(?i)b)b$", &["aBb", "abb"], &["aBB"]);
         assert!(plan(r"^(?m)a$").is_err(), "other flags are refused");
+    }
+
+    #[test]
+    fn java_patterns_that_need_backtracking_run_on_the_ecmascript_engine_with_java_meaning() {
+        // ssm's StringDateTime, shortened: an identity escape `\:` (refused under `u`), a backreference, `\s`, `$`.
+        let p = plan_for_values(r"^(\d{2})(-?)\d{2}\2[T\s]\d{2}\:?\d{2}$", None).unwrap();
+        let ecma = p.ecma().expect("backreferences need the ECMAScript engine");
+        assert_eq!(
+            ecma.source,
+            r"^(\d{2})(-?)\d{2}\2[T \t\n\x0B\f\r]\d{2}:?\d{2}(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"
+        );
+        let re = regress::Regex::with_flags(&ecma.source, "u").unwrap();
+        let is_match = |s: &str| re.find(s).is_some();
+        for yes in ["20-11-T10:30", "2011 1030", "2011T10:30\n", "20-11-\t10:30"] {
+            assert!(is_match(yes), "{yes:?}");
+        }
+        // Java's `\s` is ASCII: U+00A0 is not white space there; the backreference repeats the separator.
+        for no in ["2011\u{a0}10:30", "20-11T10:30", "2011-T10:30", "2011T10:30\n\n"] {
+            assert!(!is_match(no), "{no:?}");
+        }
+        assert_eq!(
+            java_to_ecma(r"a.b$").unwrap(),
+            r"a[^\n\r\u0085\u2028\u2029]b(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"
+        );
+        assert_eq!(java_to_ecma(r"\x{41}[^\s]").unwrap(), r"\u{41}[^ \t\n\x0B\f\r]");
+        assert!(java_to_ecma(r"\p{Alnum}").is_err());
+        assert!(java_to_ecma(r"[a[b]]").is_err());
+        assert!(java_to_ecma(r"[a&&b]").is_err());
     }
 }

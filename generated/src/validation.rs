@@ -475,6 +475,8 @@ pub struct Pattern {
 struct Engine {
     compile: fn(&'static str) -> Box<dyn Matcher>,
     max_chars: Option<u64>,
+    /// What the engine compiles, when it is not the pattern as written (a Java pattern rewritten for it).
+    source: Option<&'static str>,
 }
 
 /// A compiled pattern of an engine other than the `regex` crate's (the `ecma` module's ECMAScript engine).
@@ -532,7 +534,25 @@ impl Pattern {
             checks: &[],
             chars: None,
             compiled: OnceLock::new(),
-            engine: Some(Engine { compile, max_chars }),
+            engine: Some(Engine { compile, max_chars, source: None }),
+            engine_compiled: OnceLock::new(),
+        }
+    }
+
+    /// A pattern the generator rewrote for the engine (`engine_source`: the same meaning in the engine's syntax),
+    /// reported as written (`source`).
+    pub const fn with_engine_source(
+        source: &'static str,
+        engine_source: &'static str,
+        compile: fn(&'static str) -> Box<dyn Matcher>,
+        max_chars: Option<u64>,
+    ) -> Self {
+        Pattern {
+            source,
+            checks: &[],
+            chars: None,
+            compiled: OnceLock::new(),
+            engine: Some(Engine { compile, max_chars, source: Some(engine_source) }),
             engine_compiled: OnceLock::new(),
         }
     }
@@ -559,7 +579,7 @@ impl Pattern {
                     }
                 }
             }
-            let matcher = self.engine_compiled.get_or_init(|| (engine.compile)(self.source));
+            let matcher = self.engine_compiled.get_or_init(|| (engine.compile)(engine.source.unwrap_or(self.source)));
             return if matcher.is_match(v) { Outcome::Match } else { Outcome::NoMatch };
         }
         if let Some((min, max)) = self.chars {

@@ -256,6 +256,15 @@ pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
             Some(n) => quote!(::std::option::Option::Some(#n)),
             None => quote!(::std::option::Option::None),
         };
+        if ecma.source != plan.original {
+            let engine_source = str_lit(&ecma.source);
+            return quote!(crate::validation::Pattern::with_engine_source(
+                #source,
+                #engine_source,
+                crate::ecma::compile,
+                #max
+            ));
+        }
         return quote!(crate::validation::Pattern::with_engine(#source, crate::ecma::compile, #max));
     }
     let checks = plan.checks.iter().map(|c| {
