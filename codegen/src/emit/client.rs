@@ -138,7 +138,19 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     });
     let message_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
-        quote!(#error::#v(e) => e.message(),)
+        // A required `message` member's own accessor returns `&str`; every other error has `message()` returning
+        // an `Option`.
+        let required_field = ir
+            .errors
+            .iter()
+            .find(|s| s.id == e.id)
+            .and_then(|s| s.error.as_ref())
+            .is_some_and(|info| !info.message_method && info.message.as_ref().is_some_and(|m| !m.optional));
+        if required_field {
+            quote!(#error::#v(e) => ::std::option::Option::Some(e.message()),)
+        } else {
+            quote!(#error::#v(e) => e.message(),)
+        }
     });
     let display_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);

@@ -488,7 +488,7 @@ fn error_impls(s: &Structure, e: &ErrorInfo) -> TokenStream {
                 quote!(::std::option::Option::Some(self.#fname.as_str()))
             };
             let display = quote! {
-                match self.message() {
+                match #get {
                     ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
                     ::std::option::Option::None => f.write_str(Self::CODE),
                 }

@@ -98,7 +98,7 @@ impl ResourceNotFound {
 
 impl ::std::fmt::Display for ResourceNotFound {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.message() {
+        match self.message.as_deref() {
             ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
             ::std::option::Option::None => f.write_str(Self::CODE),
         }
