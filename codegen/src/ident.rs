@@ -133,6 +133,17 @@ pub fn default_fn(type_module: &str, field: &str) -> String {
     format!("default_{}_{}", unraw(type_module), unraw(field))
 }
 
+/// `base`, or `base_2`, `base_3`, … when an earlier name of the same namespace took it; the result is taken too.
+pub fn unique(base: String, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
+
 /// The module defining a shared type: snake case of its Rust name, escaped like any identifier.
 pub fn type_module(type_name: &str) -> String {
     module_name(unraw(type_name))
@@ -217,6 +228,15 @@ mod tests {
             let parsed: Result<syn::Ident, _> = syn::parse_str(&escaped);
             assert!(parsed.is_ok(), "`{escaped}` (from `{kw}`) is not a valid identifier");
         }
+    }
+
+    #[test]
+    fn unique_names_count_up() {
+        let mut taken = std::collections::BTreeSet::new();
+        assert_eq!(unique("A".into(), &mut taken), "A");
+        assert_eq!(unique("A".into(), &mut taken), "A_2");
+        assert_eq!(unique("A".into(), &mut taken), "A_3");
+        assert_eq!(unique("A_2".into(), &mut taken), "A_2_2");
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
         // The model's deprecated shapes, members and operations keep their `#[deprecated]` for users; the crate's
-        // own code has to name them.
+        // own code has to name them, in every file, so the allowance is made once here.
         #![allow(deprecated)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
 

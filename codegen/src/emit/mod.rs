@@ -230,6 +230,38 @@ pub fn document(v: &Value) -> TokenStream {
     }
 }
 
+/// An integer literal suffixed with the Rust type of `ty` (`i64` for anything but the narrower integers).
+pub fn int_literal(n: i64, ty: &Type) -> TokenStream {
+    use proc_macro2::Literal;
+    let lit = match ty {
+        Type::Byte => Literal::i8_suffixed(n as i8),
+        Type::Short => Literal::i16_suffixed(n as i16),
+        Type::Integer => Literal::i32_suffixed(n as i32),
+        Type::BigInteger => Literal::i128_suffixed(i128::from(n)),
+        _ => Literal::i64_suffixed(n),
+    };
+    quote!(#lit)
+}
+
+/// A float of the Rust type of `ty` (`f32` for `Float`, else `f64`): a literal, or the type's NaN or infinities.
+pub fn float_literal(x: f64, ty: &Type) -> TokenStream {
+    use proc_macro2::Literal;
+    let t = if *ty == Type::Float { quote!(f32) } else { quote!(f64) };
+    if x.is_nan() {
+        quote!(#t::NAN)
+    } else if x == f64::INFINITY {
+        quote!(#t::INFINITY)
+    } else if x == f64::NEG_INFINITY {
+        quote!(#t::NEG_INFINITY)
+    } else if *ty == Type::Float {
+        let lit = Literal::f32_suffixed(x as f32);
+        quote!(#lit)
+    } else {
+        let lit = Literal::f64_suffixed(x);
+        quote!(#lit)
+    }
+}
+
 /// A string literal, raw (`r"…"`, `r#"…"#`) when that reads better, e.g. for regexes full of backslashes.
 pub fn str_lit(s: &str) -> TokenStream {
     if !s.contains('\\') || s.chars().any(|c| c.is_control()) {

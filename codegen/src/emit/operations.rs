@@ -26,14 +26,11 @@ pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
     let input_builder = ident(&op.input.path.builder_name());
     let output_builder = ident(&op.output.path.builder_name());
     let deprecated = deprecated_attr(&op.deprecated);
-    let uses_deprecated = op.input.fields.iter().chain(op.output.fields.iter()).any(|f| f.deprecated.is_some());
-    let allow = if uses_deprecated { quote!(#![allow(deprecated)]) } else { quote!() };
     let name_doc = format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
     let extras = super::client::operation_extras(op, ir);
     let client_builders = super::client::builder_names(op);
     let tokens = quote! {
         #docs
-        #allow
 
         #[doc = #name_doc]
         #deprecated

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{ident, type_path, RustFile};
 use crate::ir::protocol_tests::{Outcome, ProtocolTest, ProtocolTestKind, TestValue};
-use crate::ir::{Ir, Type, TypePath};
+use crate::ir::{Ir, TypePath};
 
 /// The file, when the model has protocol tests.
 pub fn file(ir: &Ir) -> RustFile {
@@ -147,32 +147,8 @@ fn value(v: &TestValue) -> TokenStream {
         TestValue::Null => quote!(::std::option::Option::None),
         TestValue::Bool(b) => quote!(#b),
         TestValue::String(s) => quote!(::std::string::String::from(#s)),
-        TestValue::Int(n, ty) => {
-            let lit = match ty {
-                Type::Byte => Literal::i8_suffixed(*n as i8),
-                Type::Short => Literal::i16_suffixed(*n as i16),
-                Type::Integer => Literal::i32_suffixed(*n as i32),
-                Type::BigInteger => Literal::i128_suffixed(i128::from(*n)),
-                _ => Literal::i64_suffixed(*n),
-            };
-            quote!(#lit)
-        }
-        TestValue::Float(f, ty) => {
-            let t = if *ty == Type::Float { quote!(f32) } else { quote!(f64) };
-            if f.is_nan() {
-                quote!(#t::NAN)
-            } else if *f == f64::INFINITY {
-                quote!(#t::INFINITY)
-            } else if *f == f64::NEG_INFINITY {
-                quote!(#t::NEG_INFINITY)
-            } else if *ty == Type::Float {
-                let lit = Literal::f32_suffixed(*f as f32);
-                quote!(#lit)
-            } else {
-                let lit = Literal::f64_suffixed(*f);
-                quote!(#lit)
-            }
-        }
+        TestValue::Int(n, ty) => super::int_literal(*n, ty),
+        TestValue::Float(f, ty) => super::float_literal(*f, ty),
         TestValue::Blob(bytes) => {
             let bytes = Literal::byte_string(bytes);
             quote!(crate::primitives::Blob::new(#bytes.to_vec()))

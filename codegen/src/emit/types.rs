@@ -36,9 +36,9 @@ impl Item<'_> {
 /// The file defining one shared type.
 pub fn item_file(ir: &Ir, item: Item<'_>) -> RustFile {
     let tokens = match item {
-        Item::Structure(s) => file(s.fields.iter().any(|f| f.deprecated.is_some()), structure(ir, s, false)),
-        Item::Enum(e) => file(false, enumeration(e)),
-        Item::Union(u) => file(u.variants.iter().any(|v| v.deprecated.is_some()), union(ir, u)),
+        Item::Structure(s) => structure(ir, s, false),
+        Item::Enum(e) => enumeration(e),
+        Item::Union(u) => union(ir, u),
     };
     let p = item.path();
     RustFile { path: format!("src/{}/{}.rs", p.modules.join("/"), p.file_stem()), tokens }
@@ -88,14 +88,6 @@ fn module_file(dir: &str, mut items: Vec<Item<'_>>, docs: &str, extra: TokenStre
         #extra
     };
     RustFile { path: format!("{dir}/mod.rs"), tokens }
-}
-
-fn file(allow_deprecated: bool, body: TokenStream) -> TokenStream {
-    if allow_deprecated {
-        quote! { #![allow(deprecated)] #body }
-    } else {
-        body
-    }
 }
 
 /// The type a field has in its struct: `Option<…>` and `Box<…>` applied.
@@ -220,20 +212,8 @@ fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
     let expr = match f.default.as_ref()? {
         DefaultValue::Zero => return Some((quote!(::std::default::Default::default()), true)),
         DefaultValue::Bool(b) => quote!(#b),
-        DefaultValue::Int(n) => {
-            let lit = match f.ty.ty {
-                Type::Byte => Literal::i8_suffixed(*n as i8),
-                Type::Short => Literal::i16_suffixed(*n as i16),
-                Type::Integer => Literal::i32_suffixed(*n as i32),
-                Type::BigInteger => Literal::i128_suffixed(i128::from(*n)),
-                _ => Literal::i64_suffixed(*n),
-            };
-            quote!(#lit)
-        }
-        DefaultValue::Float(x) => {
-            let lit = if f.ty.ty == Type::Float { Literal::f32_suffixed(*x as f32) } else { Literal::f64_suffixed(*x) };
-            quote!(#lit)
-        }
+        DefaultValue::Int(n) => super::int_literal(*n, &f.ty.ty),
+        DefaultValue::Float(x) => super::float_literal(*x, &f.ty.ty),
         DefaultValue::String(s) => quote!(::std::string::String::from(#s)),
         DefaultValue::Enum(s) => {
             let t = rust_type(&f.ty.ty);
@@ -596,8 +576,6 @@ pub fn enumeration(e: &Enum) -> TokenStream {
                 #[doc = #unknown_doc]
                 Unknown(crate::primitives::UnknownIntVariantValue),
             }
-
-            #[allow(deprecated)]
             impl #name {
                 /// The integer value on the wire.
                 pub fn as_i32(&self) -> i32 {
@@ -611,8 +589,6 @@ pub fn enumeration(e: &Enum) -> TokenStream {
                     &[#(#values),*]
                 }
             }
-
-            #[allow(deprecated)]
             impl ::std::convert::From<i32> for #name {
                 fn from(value: i32) -> Self {
                     match value {
@@ -647,8 +623,6 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             #[doc = #unknown_doc]
             Unknown(crate::primitives::UnknownVariantValue),
         }
-
-        #[allow(deprecated)]
         impl #name {
             /// The string value on the wire.
             pub fn as_str(&self) -> &str {
@@ -662,8 +636,6 @@ pub fn enumeration(e: &Enum) -> TokenStream {
                 &[#(#values),*]
             }
         }
-
-        #[allow(deprecated)]
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {

@@ -70,13 +70,7 @@ pub(super) fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
                 format!("pattern `{pattern}` of `{first}` cannot be checked: {e}"),
             )
         })?;
-        let base = ident::const_name(shape_name(&first));
-        let mut name = base.clone();
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = ident::unique(ident::const_name(shape_name(&first)), &mut names);
         defs.push(PatternDef { name, plan, shapes: shapes.into_iter().collect() });
     }
     defs.sort_by(|a, b| a.name.cmp(&b.name));

@@ -197,15 +197,7 @@ fn str_of(case: &Value, key: &str) -> Option<String> {
 }
 
 fn test_name(id: &str, names: &mut BTreeSet<String>) -> String {
-    let base = crate::ident::field_name(id);
-    let base = crate::ident::unraw(&base).to_owned();
-    let mut name = base.clone();
-    let mut n = 2;
-    while !names.insert(name.clone()) {
-        name = format!("{base}_{n}");
-        n += 1;
-    }
-    name
+    crate::ident::unique(crate::ident::unraw(&crate::ident::field_name(id)).to_owned(), names)
 }
 
 fn header_pairs(case: &Value, key: &str) -> Vec<(String, String)> {

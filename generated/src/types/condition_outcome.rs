@@ -26,7 +26,6 @@ pub enum ConditionOutcome {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl ConditionOutcome {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,7 +42,6 @@ impl ConditionOutcome {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for ConditionOutcome {
     fn from(value: &str) -> Self {
         match value {

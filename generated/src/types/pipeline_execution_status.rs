@@ -32,7 +32,6 @@ pub enum PipelineExecutionStatus {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl PipelineExecutionStatus {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -52,7 +51,6 @@ impl PipelineExecutionStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for PipelineExecutionStatus {
     fn from(value: &str) -> Self {
         match value {

@@ -26,7 +26,6 @@ pub enum PipelineStatus {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl PipelineStatus {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,7 +42,6 @@ impl PipelineStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for PipelineStatus {
     fn from(value: &str) -> Self {
         match value {

@@ -26,7 +26,6 @@ pub enum SortOrder {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl SortOrder {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,7 +42,6 @@ impl SortOrder {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {

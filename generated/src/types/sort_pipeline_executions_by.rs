@@ -26,7 +26,6 @@ pub enum SortPipelineExecutionsBy {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl SortPipelineExecutionsBy {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,7 +42,6 @@ impl SortPipelineExecutionsBy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for SortPipelineExecutionsBy {
     fn from(value: &str) -> Self {
         match value {

@@ -26,7 +26,6 @@ pub enum SortPipelinesBy {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl SortPipelinesBy {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,7 +42,6 @@ impl SortPipelinesBy {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for SortPipelinesBy {
     fn from(value: &str) -> Self {
         match value {

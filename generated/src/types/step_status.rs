@@ -34,7 +34,6 @@ pub enum StepStatus {
     Unknown(crate::primitives::UnknownVariantValue),
 }
 
-#[allow(deprecated)]
 impl StepStatus {
     /// The string value on the wire.
     pub fn as_str(&self) -> &str {
@@ -55,7 +54,6 @@ impl StepStatus {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::convert::From<&str> for StepStatus {
     fn from(value: &str) -> Self {
         match value {
