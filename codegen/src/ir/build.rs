@@ -48,20 +48,11 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     enums.sort_by(|a, b| a.path.cmp(&b.path));
     unions.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut ir = Ir {
-        service,
-        operations,
-        structures,
-        errors,
-        enums,
-        unions,
-        patterns: Vec::new(),
-        validated: BTreeSet::new(),
-        protocol_tests: Vec::new(),
-    };
+    let mut ir =
+        Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), protocol_tests: Vec::new() };
     ir.patterns = super::checks::patterns(&ir)?;
-    ir.validated = super::checks::validated(&ir);
-    super::checks::complete(&mut ir);
+    let validated = super::checks::validated(&ir);
+    super::checks::complete(&mut ir, &validated);
     ir.protocol_tests = super::protocol_tests::collect(&ir, &resolved.shapes);
     Ok(ir)
 }

@@ -220,7 +220,7 @@ pub(super) fn validated(ir: &Ir) -> BTreeSet<ShapeId> {
 
 /// Fill in what needed the whole IR: each value's pattern static, whether it is a validated structure or union, and
 /// whether it has anything to check.
-pub(super) fn complete(ir: &mut Ir) {
+pub(super) fn complete(ir: &mut Ir, validated: &BTreeSet<ShapeId>) {
     fn fill(t: &mut TypeRef, validated: &BTreeSet<ShapeId>, patterns: &[PatternDef]) {
         match &mut t.ty {
             Type::List { member, .. } => fill(member, validated, patterns),
@@ -234,23 +234,21 @@ pub(super) fn complete(ir: &mut Ir) {
         t.checks.nested = matches!(t.ty, Type::Named(..)) && validated.contains(&t.shape);
         t.checks.needed = needed(t, validated, patterns);
     }
-    let validated = std::mem::take(&mut ir.validated);
     let patterns = std::mem::take(&mut ir.patterns);
     let structs = ir.operations.iter_mut().flat_map(|o| [&mut o.input, &mut o.output]);
     for s in structs.chain(&mut ir.structures).chain(&mut ir.errors) {
         s.validated = validated.contains(&s.id);
         for f in &mut s.fields {
-            fill(&mut f.ty, &validated, &patterns);
+            fill(&mut f.ty, validated, &patterns);
         }
     }
     for u in &mut ir.unions {
         u.validated = validated.contains(&u.id);
         for v in &mut u.variants {
             if let Some(t) = &mut v.ty {
-                fill(t, &validated, &patterns);
+                fill(t, validated, &patterns);
             }
         }
     }
-    ir.validated = validated;
     ir.patterns = patterns;
 }

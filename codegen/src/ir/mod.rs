@@ -9,8 +9,6 @@
 //! - `checks`: what each value's validation checks, and the patterns that need a static;
 //! - `graph`: graph algorithms over shapes (which members to box).
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
 use crate::docs;
@@ -41,8 +39,6 @@ pub struct Ir {
     pub unions: Vec<Union>,
     /// Every distinct `@pattern`, with the plan that checks it, sorted by name.
     pub patterns: Vec<PatternDef>,
-    /// Structures and unions that have something to validate, themselves or below.
-    pub validated: BTreeSet<ShapeId>,
     /// The model's protocol compliance tests that apply to this client, in model order.
     pub protocol_tests: Vec<protocol_tests::ProtocolTest>,
 }
