@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Create the pipeline on first use.
     match client.describe_pipeline().pipeline_name(&name).send().await {
         Ok(p) => println!("using pipeline {}", p.pipeline_arn().unwrap_or(&name)),
-        Err(SdkError::Service(e)) if e.meta().status() == 400 || e.err().code() == Some("ResourceNotFound") => {
+        Err(SdkError::ServiceError(e)) if e.raw().status().as_u16() == 400 || e.err().is_resource_not_found() => {
             let role = std::env::var("PIPELINE_ROLE_ARN")
                 .unwrap_or_else(|_| "arn:aws:iam::123456789012:role/SageMakerPipelineRole".into());
             let definition = r#"{"Version":"2020-12-01","Parameters":[{"Name":"Epochs","Type":"Integer","DefaultValue":1}],"Steps":[]}"#;

@@ -7,8 +7,8 @@
 //!
 //! Everything here is specific to the wire format; the attempt loop in `invoke` only sees a [`Protocol`].
 
-use crate::error::ErrorMetadata;
-use crate::http::HttpResponse;
+use crate::error::ErrorResponse;
+use crate::http::Response;
 use crate::invoke::{Protocol, UnsignedRequest};
 
 /// An awsJson protocol of one service.
@@ -40,7 +40,7 @@ impl Protocol for AwsJson {
         }
     }
 
-    fn error_metadata(&self, response: &HttpResponse) -> ErrorMetadata {
+    fn error_metadata(&self, response: &Response) -> ErrorResponse {
         let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
         let error_type = error_code(header(response, "x-amzn-errortype"), &body);
         let query_code = header(response, "x-amzn-query-error")
@@ -53,7 +53,7 @@ impl Protocol for AwsJson {
             Some(code) => (Some(code), error_type),
             None => (error_type, None),
         };
-        ErrorMetadata {
+        ErrorResponse {
             status: response.status().as_u16(),
             code,
             error_type,
@@ -63,7 +63,7 @@ impl Protocol for AwsJson {
     }
 }
 
-fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
+fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -73,7 +73,7 @@ pub fn serialize<T: serde::Serialize>(input: &T) -> Result<Vec<u8>, String> {
 }
 
 /// Decode a successful response's body; an empty body is an empty object.
-pub fn decode_output<O: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<O, String> {
+pub fn decode_output<O: serde::de::DeserializeOwned>(response: &Response) -> Result<O, String> {
     let body: &[u8] = if response.body().iter().all(u8::is_ascii_whitespace) { b"{}" } else { response.body() };
     serde_json::from_slice(body).map_err(|e| e.to_string())
 }
@@ -101,7 +101,7 @@ pub fn error_message(body: &serde_json::Value) -> Option<String> {
 pub fn decode_error<T: serde::de::DeserializeOwned>(
     body: &[u8],
     message_member: Option<&str>,
-    meta: &ErrorMetadata,
+    meta: &ErrorResponse,
 ) -> Option<T> {
     let mut value: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({}));
     if let (Some(member), Some(message), Some(obj)) = (message_member, meta.message(), value.as_object_mut()) {

@@ -23,9 +23,14 @@ pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceIn
 /// A client for the service. Cheap to clone: clones share configuration and connections.
 ///
 /// ```no_run
-/// let config = sagemaker_pipelines::Config::from_env().region("us-east-1").build();
-/// let client = sagemaker_pipelines::Client::from_conf(config);
+/// # async fn example() {
+/// // With aws-config, as for any aws-sdk-rust client:
+/// let sdk_config = aws_config::load_from_env().await;
+/// let client = sagemaker_pipelines::Client::new(&sdk_config);
+/// // Without aws-config: the environment, the shared files, container and instance credentials.
+/// let client = sagemaker_pipelines::Client::from_conf(sagemaker_pipelines::Config::from_env().build());
 /// # let _ = client;
+/// # }
 /// ```
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
@@ -33,9 +38,10 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client with this configuration.
-    pub fn new(config: &crate::config::Config) -> Self {
-        Client::from_conf(config.clone())
+    /// A client with the configuration aws-config loaded (region, credentials, endpoint, retry and timeout
+    /// settings, and its HTTP client), as for any aws-sdk-rust client.
+    pub fn new(sdk_config: &crate::config::SdkConfig) -> Self {
+        Client::from_conf(crate::config::Config::new(sdk_config))
     }
 
     /// A client that takes ownership of its configuration.

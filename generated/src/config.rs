@@ -2,109 +2,39 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! Client configuration: region, credentials, endpoint, retries, timeouts, validation and the transport.
+//! Client configuration, shaped as aws-sdk-rust's: [`Config`] and its [`Builder`], built from scratch, from the
+//! environment ([`Config::from_env`], this crate's own), or from an aws-config [`SdkConfig`] (`Builder::from`),
+//! with aws-sdk-rust's own types for the region, credentials, retry and timeout settings, the HTTP client, the
+//! sleep and the time source.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{Credentials, DefaultChain, ProvideCredentials, SharedCredentialsProvider};
-use crate::http::HttpClient;
+pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+pub use aws_credential_types::Credentials;
+pub use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep};
+pub use aws_smithy_async::time::{SharedTimeSource, TimeSource};
+pub use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+pub use aws_types::app_name::AppName;
+pub use aws_types::region::Region;
+pub use aws_types::SdkConfig;
+
+use crate::credentials::{CachedProvider, DefaultChain};
+use crate::http::{HttpClient, SharedHttpClient};
 use crate::validation::{ConstraintKind, ValidationError};
 
-/// How failed attempts are retried: the standard AWS behaviour. Throttling errors, HTTP 5xx, timeouts and transient
-/// connection failures are retried, with exponential backoff and full jitter; other client errors are not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryConfig {
-    max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+/// Retry settings: aws-sdk-rust's types.
+pub mod retry {
+    pub use aws_smithy_types::retry::{RetryConfig, RetryMode};
 }
 
-impl Default for RetryConfig {
-    fn default() -> Self {
-        RetryConfig { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
-    }
+/// Timeout settings: aws-sdk-rust's types.
+pub mod timeout {
+    pub use aws_smithy_types::timeout::{TimeoutConfig, TimeoutConfigBuilder};
 }
 
-impl RetryConfig {
-    /// The standard settings: 3 attempts, backoff from 1 s up to 20 s.
-    pub fn standard() -> Self {
-        RetryConfig::default()
-    }
-
-    /// No retries: one attempt.
-    pub fn disabled() -> Self {
-        RetryConfig { max_attempts: 1, ..RetryConfig::default() }
-    }
-
-    /// Total attempts, the first one included (at least 1).
-    pub fn with_max_attempts(mut self, n: u32) -> Self {
-        self.max_attempts = n.max(1);
-        self
-    }
-
-    /// The backoff ceiling of the first retry; it doubles with each retry.
-    pub fn with_initial_backoff(mut self, d: Duration) -> Self {
-        self.initial_backoff = d;
-        self
-    }
-
-    /// The largest backoff.
-    pub fn with_max_backoff(mut self, d: Duration) -> Self {
-        self.max_backoff = d;
-        self
-    }
-
-    /// Total attempts.
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
-    }
-
-    /// The delay before retry number `retry` (1-based): a uniformly random part of the capped exponential ceiling.
-    pub(crate) fn backoff(&self, retry: u32, random: f64) -> Duration {
-        let ceiling =
-            self.initial_backoff.saturating_mul(1u32 << retry.saturating_sub(1).min(20)).min(self.max_backoff);
-        ceiling.mul_f64(random.clamp(0.0, 1.0))
-    }
-}
-
-/// Timeouts for connecting and for each attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimeoutConfig {
-    connect: Option<Duration>,
-    attempt: Option<Duration>,
-}
-
-impl Default for TimeoutConfig {
-    fn default() -> Self {
-        TimeoutConfig { connect: Some(Duration::from_secs(3)), attempt: Some(Duration::from_secs(60)) }
-    }
-}
-
-impl TimeoutConfig {
-    /// How long to wait for a connection (default 3 s).
-    pub fn with_connect_timeout(mut self, d: Option<Duration>) -> Self {
-        self.connect = d;
-        self
-    }
-
-    /// How long one attempt may take, response included (default 60 s).
-    pub fn with_attempt_timeout(mut self, d: Option<Duration>) -> Self {
-        self.attempt = d;
-        self
-    }
-
-    /// The connect timeout.
-    pub fn connect_timeout(&self) -> Option<Duration> {
-        self.connect
-    }
-
-    /// The per-attempt timeout.
-    pub fn attempt_timeout(&self) -> Option<Duration> {
-        self.attempt
-    }
-}
+use retry::RetryConfig;
+use timeout::TimeoutConfig;
 
 /// The smallest body compressed unless configured otherwise (as in the AWS SDKs: 10 KiB).
 const DEFAULT_MIN_COMPRESSION_SIZE: u32 = 10_240;
@@ -112,25 +42,59 @@ const DEFAULT_MIN_COMPRESSION_SIZE: u32 = 10_240;
 /// The largest minimum the AWS SDKs accept (10 MiB).
 const MAX_MIN_COMPRESSION_SIZE: u32 = 10_485_760;
 
+/// The connect timeout when none is configured (aws-sdk-rust's default).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
+
+/// The limit on one attempt when no timeouts are configured at all (this crate's default; aws-sdk-rust has none).
+const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The delay before retry number `retry` (1-based) under `retry`'s settings: a uniformly random part (`random` in
+/// `[0, 1)`) of the exponential ceiling, capped at the largest backoff.
+pub(crate) fn backoff(retry_config: &RetryConfig, retry: u32, random: f64) -> Duration {
+    let ceiling = retry_config
+        .initial_backoff()
+        .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
+        .min(retry_config.max_backoff());
+    ceiling.mul_f64(random.clamp(0.0, 1.0))
+}
+
 /// Everything a client needs.
 #[derive(Clone)]
 pub struct Config {
-    pub(crate) region: Option<String>,
+    pub(crate) region: Option<Region>,
     pub(crate) credentials: SharedCredentialsProvider,
+    /// The provider configured, before this crate's cache (`None`: the default chain).
+    credentials_source: Option<SharedCredentialsProvider>,
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
+    pub(crate) behavior_version: BehaviorVersion,
+    pub(crate) app_name: Option<AppName>,
     pub(crate) validate_inputs: bool,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
     /// Kinds of constraint not checked (a set of [`ConstraintKind`] bits).
     pub(crate) skipped_constraints: u8,
-    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
-    /// Whether the service-specific `AWS_ENDPOINT_URL_<SERVICE>` may still override `endpoint_url` (a configuration
-    /// from the environment whose endpoint was not set by hand).
-    pub(crate) service_endpoint_from_env: bool,
+    pub(crate) http_client: Option<SharedHttpClient>,
+    pub(crate) sleep_impl: Option<SharedAsyncSleep>,
+    pub(crate) time_source: SharedTimeSource,
+    /// Where the service-specific endpoint comes from, while `endpoint_url` was not set by hand: the environment
+    /// (`AWS_ENDPOINT_URL_<SDK_ID>`), or an aws-config `SdkConfig`'s service configuration.
+    pub(crate) service_endpoint: ServiceEndpoint,
+}
+
+/// Where a configuration may still find a service-specific endpoint URL.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum ServiceEndpoint {
+    /// Nowhere.
+    #[default]
+    None,
+    /// `AWS_ENDPOINT_URL_<SDK_ID>`.
+    Environment,
+    /// The service configuration of an aws-config `SdkConfig` (its environment and profile `services` section).
+    SdkConfig(Box<SdkConfig>),
 }
 
 impl fmt::Debug for Config {
@@ -143,6 +107,7 @@ impl fmt::Debug for Config {
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
+            .field("app_name", &self.app_name)
             .field("validate_inputs", &self.validate_inputs)
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
@@ -153,65 +118,116 @@ impl fmt::Debug for Config {
 
 impl Config {
     /// A builder with nothing set: credentials default to the cached [`DefaultChain`].
-    pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
+    pub fn builder() -> Builder {
+        Builder::default()
     }
 
-    /// A builder filled from the environment and the shared config file: region (`AWS_REGION`,
-    /// `AWS_DEFAULT_REGION`, the profile's `region`), endpoint (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`),
-    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_MAX_ATTEMPTS`, and credentials from the cached
-    /// [`DefaultChain`] (environment, shared files, container, instance metadata).
-    pub fn from_env() -> ConfigBuilder {
+    /// The configuration aws-config loaded, as aws-sdk-rust's `Config::new(&SdkConfig)`.
+    pub fn new(sdk_config: &SdkConfig) -> Self {
+        Builder::from(sdk_config).build()
+    }
+
+    /// A builder filled from the environment and the shared config file, for programs without aws-config (this
+    /// crate's addition): region (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`), endpoint
+    /// (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`), `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`,
+    /// `AWS_MAX_ATTEMPTS`, and credentials from the cached [`DefaultChain`] (environment, shared files, container,
+    /// instance metadata).
+    pub fn from_env() -> Builder {
         let profile =
             crate::credentials::load_profiles().remove(&crate::credentials::profile_name()).unwrap_or_default();
         let flag = |k: &str| env_var(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let mut b = ConfigBuilder {
+        let mut b = Builder {
             region: env_var("AWS_REGION")
                 .or_else(|| env_var("AWS_DEFAULT_REGION"))
-                .or_else(|| profile.get("region").cloned()),
+                .or_else(|| profile.get("region").cloned())
+                .map(Region::new),
             endpoint_url: env_var("AWS_ENDPOINT_URL"),
-            service_endpoint_from_env: true,
+            service_endpoint: ServiceEndpoint::Environment,
             use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
             use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
-            ..ConfigBuilder::default()
+            ..Builder::default()
         };
         b.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
         if let Some(n) = env_var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.parse().ok()) {
             b = b.request_min_compression_size_bytes(n);
         }
-        if let Some(n) = env_var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse().ok()) {
-            b.retry = b.retry.with_max_attempts(n);
+        if let Some(n) = env_var("AWS_MAX_ATTEMPTS").and_then(|v| v.parse::<u32>().ok()) {
+            b.retry = Some(RetryConfig::standard().with_max_attempts(n.max(1)));
         }
         b
     }
 
     /// A builder holding this configuration, to change part of it.
-    pub fn to_builder(&self) -> ConfigBuilder {
-        ConfigBuilder {
+    pub fn to_builder(&self) -> Builder {
+        Builder {
             region: self.region.clone(),
-            credentials: Some(self.credentials.clone()),
+            credentials: self.credentials_source.clone(),
             endpoint_url: self.endpoint_url.clone(),
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
-            retry: self.retry.clone(),
-            timeouts: self.timeouts.clone(),
+            retry: Some(self.retry.clone()),
+            timeouts: Some(self.timeouts.clone()),
+            behavior_version: Some(self.behavior_version),
+            app_name: self.app_name.clone(),
             validate_inputs: self.validate_inputs,
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             skipped_constraints: self.skipped_constraints,
             http_client: self.http_client.clone(),
-            service_endpoint_from_env: self.service_endpoint_from_env,
+            sleep_impl: self.sleep_impl.clone(),
+            time_source: Some(self.time_source.clone()),
+            service_endpoint: self.service_endpoint.clone(),
         }
     }
 
     /// The region requests go to.
-    pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
+    }
+
+    /// The credentials provider configured (`None`: the default chain).
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.credentials_source.clone()
     }
 
     /// The endpoint URL that overrides the resolved one.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// The retry settings.
+    pub fn retry_config(&self) -> Option<&RetryConfig> {
+        Some(&self.retry)
+    }
+
+    /// The timeout settings.
+    pub fn timeout_config(&self) -> Option<&TimeoutConfig> {
+        Some(&self.timeouts)
+    }
+
+    /// The HTTP client, when one was configured.
+    pub fn http_client(&self) -> Option<SharedHttpClient> {
+        self.http_client.clone()
+    }
+
+    /// The sleep implementation, when one was configured.
+    pub fn sleep_impl(&self) -> Option<SharedAsyncSleep> {
+        self.sleep_impl.clone()
+    }
+
+    /// The time source (for signing and credential expiry).
+    pub fn time_source(&self) -> Option<SharedTimeSource> {
+        Some(self.time_source.clone())
+    }
+
+    /// The behavior version.
+    pub fn behavior_version(&self) -> Option<BehaviorVersion> {
+        Some(self.behavior_version)
+    }
+
+    /// The application name added to the `User-Agent`.
+    pub fn app_name(&self) -> Option<&AppName> {
+        self.app_name.as_ref()
     }
 
     /// The smallest body compressed where an operation accepts gzip; `None` when compression is disabled.
@@ -220,25 +236,39 @@ impl Config {
     }
 
     /// Whether FIPS endpoints are used.
-    pub fn use_fips(&self) -> bool {
-        self.use_fips
+    pub fn use_fips(&self) -> Option<bool> {
+        Some(self.use_fips)
     }
 
     /// Whether dual-stack endpoints are used.
-    pub fn use_dual_stack(&self) -> bool {
-        self.use_dual_stack
+    pub fn use_dual_stack(&self) -> Option<bool> {
+        Some(self.use_dual_stack)
     }
 
-    /// This configuration as a client of the service with this SDK id uses it: a configuration read from the
-    /// environment takes its endpoint from `AWS_ENDPOINT_URL_<SDK_ID>` (upper case, spaces as `_`) when that is set,
-    /// before `AWS_ENDPOINT_URL`.
+    /// This configuration as a client of the service with this SDK id uses it: when its endpoint was not set by
+    /// hand, the service-specific one applies, from `AWS_ENDPOINT_URL_<SDK_ID>` (upper case, spaces as `_`) for a
+    /// configuration read from the environment, or from an aws-config `SdkConfig`'s service configuration.
     pub(crate) fn for_service(mut self, sdk_id: &str) -> Self {
-        if self.service_endpoint_from_env {
-            let name = format!("AWS_ENDPOINT_URL_{}", sdk_id.to_ascii_uppercase().replace(' ', "_"));
-            if let Some(url) = env_var(&name) {
-                self.endpoint_url = Some(url);
+        match std::mem::take(&mut self.service_endpoint) {
+            ServiceEndpoint::None => {}
+            ServiceEndpoint::Environment => {
+                let name = format!("AWS_ENDPOINT_URL_{}", sdk_id.to_ascii_uppercase().replace(' ', "_"));
+                if let Some(url) = env_var(&name) {
+                    self.endpoint_url = Some(url);
+                }
             }
-            self.service_endpoint_from_env = false;
+            ServiceEndpoint::SdkConfig(sdk_config) => {
+                let key = aws_types::service_config::ServiceConfigKey::builder()
+                    .service_id(sdk_id)
+                    .env("AWS_ENDPOINT_URL")
+                    .profile("endpoint_url")
+                    .build();
+                if let (Some(source), Ok(key)) = (sdk_config.service_config(), key) {
+                    if let Some(url) = source.load_config(key) {
+                        self.endpoint_url = Some(url);
+                    }
+                }
+            }
         }
         self
     }
@@ -249,67 +279,125 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Builds a [`Config`].
-#[derive(Clone)]
-pub struct ConfigBuilder {
-    region: Option<String>,
+/// Builds a [`Config`], as aws-sdk-rust's `config::Builder`.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    region: Option<Region>,
     credentials: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
     use_fips: bool,
     use_dual_stack: bool,
-    retry: RetryConfig,
-    timeouts: TimeoutConfig,
+    retry: Option<RetryConfig>,
+    timeouts: Option<TimeoutConfig>,
+    behavior_version: Option<BehaviorVersion>,
+    app_name: Option<AppName>,
     validate_inputs: bool,
     disable_request_compression: bool,
     request_min_compression_size_bytes: u32,
     skipped_constraints: u8,
-    http_client: Option<Arc<dyn HttpClient>>,
-    service_endpoint_from_env: bool,
+    http_client: Option<SharedHttpClient>,
+    sleep_impl: Option<SharedAsyncSleep>,
+    time_source: Option<SharedTimeSource>,
+    service_endpoint: ServiceEndpoint,
 }
 
-impl Default for ConfigBuilder {
+impl Default for Builder {
     fn default() -> Self {
-        ConfigBuilder {
+        Builder {
             region: None,
             credentials: None,
             endpoint_url: None,
             use_fips: false,
             use_dual_stack: false,
-            retry: RetryConfig::default(),
-            timeouts: TimeoutConfig::default(),
+            retry: None,
+            timeouts: None,
+            behavior_version: None,
+            app_name: None,
             validate_inputs: true,
             disable_request_compression: false,
             request_min_compression_size_bytes: DEFAULT_MIN_COMPRESSION_SIZE,
             skipped_constraints: 0,
             http_client: None,
-            service_endpoint_from_env: false,
+            sleep_impl: None,
+            time_source: None,
+            service_endpoint: ServiceEndpoint::None,
         }
     }
 }
 
-impl ConfigBuilder {
-    /// The region, e.g. `us-east-1`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+impl From<&SdkConfig> for Builder {
+    /// Everything aws-config loaded: region, credentials, endpoint URL (and the service-specific one), FIPS and
+    /// dual-stack, retry and timeout settings, HTTP client, sleep, time source, app name, behavior version and the
+    /// request compression settings.
+    fn from(c: &SdkConfig) -> Self {
+        let mut b = Builder {
+            region: c.region().cloned(),
+            credentials: c.credentials_provider(),
+            endpoint_url: c.endpoint_url().map(str::to_owned),
+            use_fips: c.use_fips().unwrap_or(false),
+            use_dual_stack: c.use_dual_stack().unwrap_or(false),
+            retry: c.retry_config().cloned(),
+            timeouts: c.timeout_config().cloned(),
+            behavior_version: c.behavior_version(),
+            app_name: c.app_name().cloned(),
+            http_client: c.http_client(),
+            sleep_impl: c.sleep_impl(),
+            time_source: c.time_source(),
+            service_endpoint: ServiceEndpoint::SdkConfig(Box::new(c.clone())),
+            ..Builder::default()
+        };
+        if c.endpoint_url().is_some() {
+            b.service_endpoint = ServiceEndpoint::None;
+        }
+        b.disable_request_compression = c.disable_request_compression().unwrap_or(false);
+        if let Some(n) = c.request_min_compression_size_bytes() {
+            b = b.request_min_compression_size_bytes(n);
+        }
+        b
+    }
+}
+
+impl Builder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// The region, e.g. `Region::new("us-east-1")`.
+    pub fn region(mut self, region: impl Into<Option<Region>>) -> Self {
+        self.region = region.into();
         self
     }
 
-    /// Fixed credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(Arc::new(credentials));
+    /// Set or clear the region.
+    pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
+        self.region = region;
         self
     }
 
-    /// A credentials provider.
+    /// A credentials provider: aws-config's, [`Credentials`] themselves, or any [`ProvideCredentials`]. Its
+    /// credentials are cached until shortly before they expire.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Set or clear the credentials provider.
+    pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
+        self.credentials = provider;
         self
     }
 
     /// Send to this URL instead of the endpoint the rules resolve (for local servers and proxies).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
-        self.service_endpoint_from_env = false;
+        self.set_endpoint_url(Some(url.into()));
+        self
+    }
+
+    /// Set or clear the endpoint URL.
+    pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
+        self.endpoint_url = url;
+        self.service_endpoint = ServiceEndpoint::None;
         self
     }
 
@@ -325,21 +413,76 @@ impl ConfigBuilder {
         self
     }
 
-    /// Retry behaviour.
+    /// Retry behaviour (default: standard, 3 attempts, backoff from 1 s up to 20 s with full jitter).
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Set or clear the retry settings.
+    pub fn set_retry_config(&mut self, retry: Option<RetryConfig>) -> &mut Self {
         self.retry = retry;
         self
     }
 
-    /// Timeouts.
+    /// Timeouts (default: 3.1 s to connect and, this crate's addition, 60 s per attempt when no timeout is set at
+    /// all).
     pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// Set or clear the timeout settings.
+    pub fn set_timeout_config(&mut self, timeouts: Option<TimeoutConfig>) -> &mut Self {
         self.timeouts = timeouts;
         self
     }
 
-    /// Whether inputs are validated against the model's constraints before sending (default `true`). Turn it off
-    /// only to let the service be the judge, for example when the model is older than the service; to skip one
-    /// check of one request instead, see [`ConfigOverride`].
+    /// The behavior version (accepted for aws-sdk-rust compatibility; this crate behaves as the latest).
+    pub fn behavior_version(mut self, version: BehaviorVersion) -> Self {
+        self.behavior_version = Some(version);
+        self
+    }
+
+    /// The latest behavior version.
+    pub fn behavior_version_latest(self) -> Self {
+        self.behavior_version(BehaviorVersion::latest())
+    }
+
+    /// An application name, added to the `User-Agent`.
+    pub fn app_name(mut self, app_name: AppName) -> Self {
+        self.app_name = Some(app_name);
+        self
+    }
+
+    /// The HTTP client requests go through (default: aws-config's when built from an `SdkConfig`, else
+    /// [`HyperClient`](crate::http::HyperClient) with the `rustls` feature).
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(SharedHttpClient::new(client));
+        self
+    }
+
+    /// Set or clear the HTTP client.
+    pub fn set_http_client(&mut self, client: Option<SharedHttpClient>) -> &mut Self {
+        self.http_client = client;
+        self
+    }
+
+    /// What waits between retries and enforces timeouts (default: tokio's sleep).
+    pub fn sleep_impl(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.sleep_impl = Some(SharedAsyncSleep::new(sleep));
+        self
+    }
+
+    /// The clock requests are signed with (default: the system clock).
+    pub fn time_source(mut self, time: impl TimeSource + 'static) -> Self {
+        self.time_source = Some(SharedTimeSource::new(time));
+        self
+    }
+
+    /// Whether inputs are validated against the model's constraints before sending (default `true`; this crate's
+    /// addition). Turn it off only to let the service be the judge, for example when the model is older than the
+    /// service; to skip one check of one request instead, see [`ConfigOverride`].
     pub fn validate_inputs(mut self, on: bool) -> Self {
         self.validate_inputs = on;
         self
@@ -366,28 +509,38 @@ impl ConfigBuilder {
         self
     }
 
-    /// The transport (default: [`HyperClient`](crate::http::HyperClient) with the `rustls` feature).
-    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.http_client = Some(Arc::new(client));
-        self
-    }
-
     /// The configuration.
     pub fn build(self) -> Config {
+        let time_source = self.time_source.unwrap_or_default();
+        let credentials = match &self.credentials {
+            Some(provider) => SharedCredentialsProvider::new(CachedProvider::from_shared(provider.clone())),
+            None => SharedCredentialsProvider::new(DefaultChain::cached()),
+        };
+        let timeouts = self.timeouts.unwrap_or_else(|| {
+            TimeoutConfig::builder()
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .operation_attempt_timeout(DEFAULT_ATTEMPT_TIMEOUT)
+                .build()
+        });
         Config {
             region: self.region,
-            credentials: self.credentials.unwrap_or_else(|| Arc::new(DefaultChain::cached())),
+            credentials,
+            credentials_source: self.credentials,
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
-            retry: self.retry,
-            timeouts: self.timeouts,
+            retry: self.retry.unwrap_or_else(RetryConfig::standard),
+            timeouts,
+            behavior_version: self.behavior_version.unwrap_or_else(BehaviorVersion::latest),
+            app_name: self.app_name,
             validate_inputs: self.validate_inputs,
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             skipped_constraints: self.skipped_constraints,
             http_client: self.http_client,
-            service_endpoint_from_env: self.service_endpoint_from_env,
+            sleep_impl: self.sleep_impl,
+            time_source,
+            service_endpoint: self.service_endpoint,
         }
     }
 }

@@ -7,8 +7,9 @@
 //! instance metadata (IMDSv2), with caching that refreshes before expiry. Secrets never appear in `Debug` output,
 //! logs or errors.
 //!
-//! With the `aws-config` feature, `AwsConfigProvider` adapts `aws-config`'s full provider chain (SSO, web
-//! identity, and so on); it, like any other [`ProvideCredentials`], plugs into the configuration directly.
+//! Credentials and providers are aws-sdk-rust's own types ([`Credentials`], [`ProvideCredentials`]), so
+//! aws-config's full chain (SSO, web identity, role assumption), or any provider written for aws-sdk-rust, plugs
+//! into the configuration directly; a client built from an aws-config `SdkConfig` uses its provider.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,109 +19,27 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use crate::http::{HttpClient, HttpRequest};
+pub use aws_credential_types::provider::error::CredentialsError;
+pub use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
+pub use aws_credential_types::Credentials;
 
-/// A boxed future, as returned by [`ProvideCredentials`].
+use crate::http::{SharedHttpClient, Transport};
+
+/// A boxed future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// An access key, its secret, an optional session token and, for temporary credentials, when they expire.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-    expiry: Option<SystemTime>,
+/// The provider name recorded in credentials this module loads.
+const PROVIDER_NAME: &str = "sagemaker-pipelines";
+
+/// A credentials error with a message (which must not contain secrets).
+fn not_loaded(message: impl Into<String>) -> CredentialsError {
+    CredentialsError::not_loaded(message.into())
 }
 
-impl Credentials {
-    /// Credentials from explicit values.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        session_token: Option<String>,
-    ) -> Self {
-        Credentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
-            expiry: None,
-        }
-    }
-
-    /// These credentials, expiring at `expiry`.
-    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
-        self.expiry = Some(expiry);
-        self
-    }
-
-    /// When these credentials expire (`None`: they do not, as far as the source said).
-    pub fn expiry(&self) -> Option<SystemTime> {
-        self.expiry
-    }
-
-    /// The access key id (not secret).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// The secret access key.
-    pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
-    }
-
-    /// The session token, for temporary credentials.
-    pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
+/// The message of a credentials error, its cause included.
+fn message(e: &CredentialsError) -> String {
+    aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
 }
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
-            .field("expiry", &self.expiry)
-            .finish()
-    }
-}
-
-/// Why credentials could not be found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialsError {
-    message: String,
-}
-
-impl CredentialsError {
-    /// An error with a message (which must not contain secrets).
-    pub fn new(message: impl Into<String>) -> Self {
-        CredentialsError { message: message.into() }
-    }
-}
-
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no credentials: {}", self.message)
-    }
-}
-
-impl std::error::Error for CredentialsError {}
-
-/// A source of credentials, asked before each request is signed.
-pub trait ProvideCredentials: Send + Sync + fmt::Debug {
-    /// The credentials to sign with now.
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
-}
-
-impl ProvideCredentials for Credentials {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        let c = self.clone();
-        Box::pin(async move { Ok(c) })
-    }
-}
-
-/// A shared credentials provider.
-pub type SharedCredentialsProvider = Arc<dyn ProvideCredentials>;
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
 #[derive(Debug, Default, Clone)]
@@ -131,16 +50,19 @@ impl EnvironmentProvider {
     pub fn load() -> Result<Credentials, CredentialsError> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN"))),
-            (Some(_), None) => Err(CredentialsError::new("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")),
-            _ => Err(CredentialsError::new("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")),
+            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, PROVIDER_NAME)),
+            (Some(_), None) => Err(not_loaded("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")),
+            _ => Err(not_loaded("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")),
         }
     }
 }
 
 impl ProvideCredentials for EnvironmentProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async { EnvironmentProvider::load() })
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async { EnvironmentProvider::load() })
     }
 }
 
@@ -245,20 +167,23 @@ impl ProfileProvider {
         let name = self.profile.clone().unwrap_or_else(profile_name);
         let profiles = load_profiles();
         let Some(p) = profiles.get(&name) else {
-            return Err(CredentialsError::new(format!(
+            return Err(not_loaded(format!(
                 "profile `{name}` is not in the shared config or credentials file"
             )));
         };
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned())),
-            _ => Err(CredentialsError::new(format!("profile `{name}` has no static access key or credential_process"))),
+            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned(), None, PROVIDER_NAME)),
+            _ => Err(not_loaded(format!("profile `{name}` has no static access key or credential_process"))),
         }
     }
 }
 
 impl ProvideCredentials for ProfileProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             let name = self.profile.clone().unwrap_or_else(profile_name);
             let command = load_profiles().get(&name).and_then(|p| p.get("credential_process").cloned());
             match (self.load(), command) {
@@ -275,10 +200,9 @@ impl ProvideCredentials for ProfileProvider {
 
 /// The JSON document container credentials, instance metadata and `credential_process` answer with. Field names
 /// differ a little between sources: the session token is `Token` (HTTP) or `SessionToken` (process).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Default)]
 struct CredentialsDocument {
-    version: Option<i64>,
+    version: Option<f64>,
     code: Option<String>,
     access_key_id: Option<String>,
     secret_access_key: Option<String>,
@@ -287,31 +211,65 @@ struct CredentialsDocument {
     expiration: Option<String>,
 }
 
-/// Parse a credentials document; `what` names the source in errors. Error messages never quote the document.
+/// Parse a credentials document (a JSON object; other members are skipped); `what` names the source in errors.
+/// Error messages never quote the document.
 fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, CredentialsError> {
-    serde_json::from_slice(body).map_err(|e| {
-        CredentialsError::new(format!(
-            "{what} answered with an unreadable document (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })
+    use aws_smithy_json::deserialize::{json_token_iter, token, Token};
+    let unreadable = |e: &dyn fmt::Display| not_loaded(format!("{what} answered with an unreadable document ({e})"));
+    let mut tokens = json_token_iter(body).peekable();
+    let mut doc = CredentialsDocument::default();
+    token::expect_start_object(tokens.next()).map_err(|e| unreadable(&e))?;
+    loop {
+        match tokens.next().transpose().map_err(|e| unreadable(&e))? {
+            Some(Token::EndObject { .. }) => break,
+            Some(Token::ObjectKey { key, .. }) => {
+                let key = key.to_unescaped().map_err(|e| unreadable(&e))?;
+                let slot = match key.as_ref() {
+                    "Version" => {
+                        doc.version = token::expect_number_or_null(tokens.next())
+                            .map_err(|e| unreadable(&e))?
+                            .map(|n| n.to_f64_lossy());
+                        continue;
+                    }
+                    "Code" => &mut doc.code,
+                    "AccessKeyId" => &mut doc.access_key_id,
+                    "SecretAccessKey" => &mut doc.secret_access_key,
+                    "Token" => &mut doc.token,
+                    "SessionToken" => &mut doc.session_token,
+                    "Expiration" => &mut doc.expiration,
+                    _ => {
+                        token::skip_value(&mut tokens).map_err(|e| unreadable(&e))?;
+                        continue;
+                    }
+                };
+                *slot = token::expect_string_or_null(tokens.next())
+                    .map_err(|e| unreadable(&e))?
+                    .map(|v| v.to_unescaped().map(|s| s.into_owned()))
+                    .transpose()
+                    .map_err(|e| unreadable(&e))?;
+            }
+            _ => return Err(unreadable(&"expected a member name")),
+        }
+    }
+    if tokens.next().is_some() {
+        return Err(unreadable(&"data after the object"));
+    }
+    Ok(doc)
 }
 
 impl CredentialsDocument {
     fn into_credentials(self, what: &str) -> Result<Credentials, CredentialsError> {
         if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
-            return Err(CredentialsError::new(format!("{what} answered with code `{code}`")));
+            return Err(not_loaded(format!("{what} answered with code `{code}`")));
         }
         let (Some(id), Some(secret)) = (self.access_key_id, self.secret_access_key) else {
-            return Err(CredentialsError::new(format!("{what} answered without AccessKeyId and SecretAccessKey")));
+            return Err(not_loaded(format!("{what} answered without AccessKeyId and SecretAccessKey")));
         };
-        let mut c = Credentials::new(id, secret, self.token.or(self.session_token));
-        if let Some(expiration) = self.expiration {
-            c = c
-                .with_expiry(parse_expiration(&expiration).map_err(|e| CredentialsError::new(format!("{what}: {e}")))?);
-        }
-        Ok(c)
+        let expiry = match self.expiration {
+            Some(e) => Some(parse_expiration(&e).map_err(|e| not_loaded(format!("{what}: {e}")))?),
+            None => None,
+        };
+        Ok(Credentials::new(id, secret, self.token.or(self.session_token), expiry, PROVIDER_NAME))
     }
 }
 
@@ -325,25 +283,31 @@ fn parse_expiration(text: &str) -> Result<SystemTime, String> {
 /// The timeout of each request to a credentials endpoint (connect and answer).
 const CREDENTIALS_HTTP_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// The transport credential sources use unless told otherwise: the default one, with a 1 s connect timeout.
-fn default_credentials_http() -> Arc<dyn HttpClient> {
-    let timeouts = crate::config::TimeoutConfig::default().with_connect_timeout(Some(CREDENTIALS_HTTP_TIMEOUT));
-    crate::http::default_client(&timeouts)
+/// The transport credential sources use unless told otherwise: the default one.
+fn default_credentials_http() -> SharedHttpClient {
+    crate::http::default_client()
 }
 
-/// Send one request with the 1 s timeout; `what` names the source in errors. Answers other than 2xx are errors
-/// naming the status (never the body, which may hold anything).
-async fn fetch(http: &dyn HttpClient, request: HttpRequest, what: &str) -> Result<Vec<u8>, CredentialsError> {
-    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, http.call(request)).await {
+/// Send one request with the 1 s timeout (to connect and to answer); `what` names the source in errors. Answers
+/// other than 2xx are errors naming the status (never the body, which may hold anything).
+async fn fetch(http: &SharedHttpClient, request: http::Request<Vec<u8>>, what: &str) -> Result<Vec<u8>, CredentialsError> {
+    let settings = crate::http::HttpConnectorSettings::builder()
+        .connect_timeout(CREDENTIALS_HTTP_TIMEOUT)
+        .read_timeout(CREDENTIALS_HTTP_TIMEOUT)
+        .build();
+    let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
+        .ok_or_else(|| not_loaded(format!("{what}: no async sleep implementation")))?;
+    let transport = Transport::new(http, &settings, sleep, Default::default());
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request)).await {
         Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(CredentialsError::new(format!("{what}: {e}"))),
-        Err(_) => {
-            return Err(CredentialsError::new(format!("{what} did not answer within {CREDENTIALS_HTTP_TIMEOUT:?}")))
+        Ok(Err(e)) => {
+            return Err(not_loaded(format!("{what}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e))))
         }
+        Err(_) => return Err(not_loaded(format!("{what} did not answer within {CREDENTIALS_HTTP_TIMEOUT:?}"))),
     };
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
-        return Err(CredentialsError::new(format!("{what} answered with HTTP {status}")));
+        return Err(not_loaded(format!("{what} answered with HTTP {status}")));
     }
     Ok(response.into_body())
 }
@@ -366,7 +330,7 @@ const ECS_HOST: &str = "169.254.170.2";
 /// The variables are read at each call.
 #[derive(Clone)]
 pub struct ContainerProvider {
-    http: Option<Arc<dyn HttpClient>>,
+    http: Option<SharedHttpClient>,
 }
 
 impl fmt::Debug for ContainerProvider {
@@ -413,7 +377,7 @@ impl ContainerProvider {
     }
 
     /// A provider sending its requests through `http`.
-    pub fn with_http_client(http: Arc<dyn HttpClient>) -> Self {
+    pub fn with_http_client(http: SharedHttpClient) -> Self {
         ContainerProvider { http: Some(http) }
     }
 
@@ -423,50 +387,53 @@ impl ContainerProvider {
             || env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
     }
 
-    fn request(&self) -> Result<HttpRequest, CredentialsError> {
+    fn request(&self) -> Result<http::Request<Vec<u8>>, CredentialsError> {
         let uri = if let Some(relative) = env_var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             let relative = if relative.starts_with('/') { relative } else { format!("/{relative}") };
             format!("http://{ECS_HOST}{relative}")
                 .parse::<http::Uri>()
-                .map_err(|_| CredentialsError::new("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path"))?
+                .map_err(|_| not_loaded("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path"))?
         } else if let Some(full) = env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
             let uri = full
                 .parse::<http::Uri>()
-                .map_err(|_| CredentialsError::new("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI"))?;
+                .map_err(|_| not_loaded("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI"))?;
             if !allowed_container_uri(&uri) {
-                return Err(CredentialsError::new(format!(
+                return Err(not_loaded(format!(
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI `{}` is neither HTTPS nor a loopback, ECS or EKS host",
                     uri.host().unwrap_or("")
                 )));
             }
             uri
         } else {
-            return Err(CredentialsError::new(
+            return Err(not_loaded(
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
             ));
         };
         let token = match env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
-                CredentialsError::new(format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `{path}`: {e}"))
+                not_loaded(format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `{path}`: {e}"))
             })?),
             None => env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
         };
         let mut builder = http::Request::builder().method("GET").uri(uri).header("accept", "application/json");
         if let Some(token) = token {
             let value = http::HeaderValue::from_str(token.trim())
-                .map_err(|_| CredentialsError::new("the container authorization token is not a valid header value"))?;
+                .map_err(|_| not_loaded("the container authorization token is not a valid header value"))?;
             builder = builder.header("authorization", value);
         }
-        builder.body(Vec::new()).map_err(|e| CredentialsError::new(e.to_string()))
+        builder.body(Vec::new()).map_err(|e| not_loaded(e.to_string()))
     }
 }
 
 impl ProvideCredentials for ContainerProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             let request = self.request()?;
             let http = self.http.clone().unwrap_or_else(default_credentials_http);
-            let body = fetch(&*http, request, Self::WHAT).await?;
+            let body = fetch(&http, request, Self::WHAT).await?;
             parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
         })
     }
@@ -486,7 +453,7 @@ pub const IMDS_BACKOFF: Duration = Duration::from_secs(60);
 /// short wait a minute.
 #[derive(Clone)]
 pub struct ImdsProvider {
-    http: Option<Arc<dyn HttpClient>>,
+    http: Option<SharedHttpClient>,
     /// Until when calls fail at once, after a failure.
     failed_until: Arc<Mutex<Option<tokio::time::Instant>>>,
 }
@@ -512,7 +479,7 @@ impl ImdsProvider {
     }
 
     /// A provider sending its requests through `http`.
-    pub fn with_http_client(http: Arc<dyn HttpClient>) -> Self {
+    pub fn with_http_client(http: SharedHttpClient) -> Self {
         ImdsProvider { http: Some(http), failed_until: Arc::default() }
     }
 
@@ -532,40 +499,43 @@ impl ImdsProvider {
                 .uri(format!("{endpoint}{path}"))
                 .header(header.0, header.1)
                 .body(Vec::new())
-                .map_err(|_| CredentialsError::new(format!("invalid instance metadata endpoint `{endpoint}`")))
+                .map_err(|_| not_loaded(format!("invalid instance metadata endpoint `{endpoint}`")))
         };
         let token = fetch(
-            &*http,
+            &http,
             request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600"))?,
             "the instance metadata token endpoint",
         )
         .await?;
         let token =
-            String::from_utf8(token).map_err(|_| CredentialsError::new("the instance metadata token is not text"))?;
+            String::from_utf8(token).map_err(|_| not_loaded("the instance metadata token is not text"))?;
         let token = token.trim();
         let path = "/latest/meta-data/iam/security-credentials/";
-        let roles = fetch(&*http, request("GET", path, ("x-aws-ec2-metadata-token", token))?, Self::WHAT).await?;
+        let roles = fetch(&http, request("GET", path, ("x-aws-ec2-metadata-token", token))?, Self::WHAT).await?;
         let roles = String::from_utf8_lossy(&roles);
         let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
-            return Err(CredentialsError::new("instance metadata lists no IAM role"));
+            return Err(not_loaded("instance metadata lists no IAM role"));
         };
         let body =
-            fetch(&*http, request("GET", &format!("{path}{role}"), ("x-aws-ec2-metadata-token", token))?, Self::WHAT)
+            fetch(&http, request("GET", &format!("{path}{role}"), ("x-aws-ec2-metadata-token", token))?, Self::WHAT)
                 .await?;
         parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
     }
 }
 
 impl ProvideCredentials for ImdsProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             if ImdsProvider::is_disabled() {
-                return Err(CredentialsError::new("instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
+                return Err(not_loaded("instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
             }
             let now = tokio::time::Instant::now();
             let backing_off = self.failed_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| now < t);
             if backing_off {
-                return Err(CredentialsError::new("instance metadata failed recently and is not asked again yet"));
+                return Err(not_loaded("instance metadata failed recently and is not asked again yet"));
             }
             let result = self.load().await;
             if let Err(e) = &result {
@@ -618,27 +588,30 @@ impl ProcessProvider {
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .output()
-            .map_err(|e| CredentialsError::new(format!("cannot run credential_process: {e}")))?;
+            .map_err(|e| not_loaded(format!("cannot run credential_process: {e}")))?;
         if !output.status.success() {
-            return Err(CredentialsError::new(format!("credential_process failed ({})", output.status)));
+            return Err(not_loaded(format!("credential_process failed ({})", output.status)));
         }
         Ok(output.stdout)
     }
 }
 
 impl ProvideCredentials for ProcessProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             // The command runs on a thread of its own so that it does not block the caller's executor.
             let (tx, rx) = tokio::sync::oneshot::channel();
             let command = self.command.clone();
             std::thread::spawn(move || {
                 let _ = tx.send(ProcessProvider::run(&command));
             });
-            let stdout = rx.await.map_err(|_| CredentialsError::new("credential_process did not finish"))??;
+            let stdout = rx.await.map_err(|_| not_loaded("credential_process did not finish"))??;
             let doc = parse_document(&stdout, Self::WHAT)?;
-            if doc.version != Some(1) {
-                return Err(CredentialsError::new("credential_process output must have `Version: 1`"));
+            if doc.version != Some(1.0) {
+                return Err(not_loaded("credential_process output must have `Version: 1`"));
             }
             doc.into_credentials(Self::WHAT)
         })
@@ -683,7 +656,7 @@ impl fmt::Debug for CachedProvider {
 impl CachedProvider {
     /// A cache in front of `inner`.
     pub fn new(inner: impl ProvideCredentials + 'static) -> Self {
-        CachedProvider::from_shared(Arc::new(inner))
+        CachedProvider::from_shared(SharedCredentialsProvider::new(inner))
     }
 
     /// A cache in front of a shared provider.
@@ -693,8 +666,11 @@ impl CachedProvider {
 }
 
 impl ProvideCredentials for CachedProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             // Holding the lock across the refresh makes concurrent callers wait for it and then use its result.
             let mut cache = self.cache.lock().await;
             let now = tokio::time::Instant::now();
@@ -747,7 +723,7 @@ impl DefaultChain {
     }
 
     /// The chain sending container and instance metadata requests through `http`.
-    pub fn with_http_client(http: Arc<dyn HttpClient>) -> SourceChain {
+    pub fn with_http_client(http: SharedHttpClient) -> SourceChain {
         SourceChain {
             container: ContainerProvider::with_http_client(http.clone()),
             imds: ImdsProvider::with_http_client(http),
@@ -761,7 +737,10 @@ impl DefaultChain {
 }
 
 impl ProvideCredentials for DefaultChain {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
         // One chain per process: the instance metadata back-off after a failure is shared by every client.
         static SOURCES: std::sync::OnceLock<SourceChain> = std::sync::OnceLock::new();
         SOURCES.get_or_init(SourceChain::default).provide_credentials()
@@ -776,17 +755,20 @@ pub struct SourceChain {
 }
 
 impl ProvideCredentials for SourceChain {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
             let mut reasons = Vec::new();
             match EnvironmentProvider::load() {
                 Ok(c) => return Ok(c),
-                Err(e) => reasons.push(e.message),
+                Err(e) => reasons.push(message(&e)),
             }
             let profile = ProfileProvider::default();
             match profile.load() {
                 Ok(c) => return Ok(c),
-                Err(e) => reasons.push(e.message),
+                Err(e) => reasons.push(message(&e)),
             }
             let command = load_profiles().get(&profile_name()).and_then(|p| p.get("credential_process").cloned());
             if let Some(command) = command {
@@ -802,42 +784,10 @@ impl ProvideCredentials for SourceChain {
             } else {
                 match self.imds.provide_credentials().await {
                     Ok(c) => return Ok(c),
-                    Err(e) => reasons.push(e.message),
+                    Err(e) => reasons.push(message(&e)),
                 }
             }
-            Err(CredentialsError::new(reasons.join("; ")))
-        })
-    }
-}
-
-/// `aws-config`'s credentials provider chain, as a [`ProvideCredentials`]. The chain itself does not cache (in the
-/// AWS SDK the identity cache does): put it behind a [`CachedProvider`]
-/// (`CachedProvider::new(AwsConfigProvider::load().await?)`) so that it is not asked before every request.
-#[cfg(feature = "aws-config")]
-#[derive(Debug, Clone)]
-pub struct AwsConfigProvider(aws_credential_types::provider::SharedCredentialsProvider);
-
-#[cfg(feature = "aws-config")]
-impl AwsConfigProvider {
-    /// The default chain of `aws-config` (`aws_config::load_defaults`).
-    pub async fn load() -> Option<Self> {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        config.credentials_provider().map(AwsConfigProvider)
-    }
-}
-
-#[cfg(feature = "aws-config")]
-impl ProvideCredentials for AwsConfigProvider {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        use aws_credential_types::provider::ProvideCredentials as _;
-        Box::pin(async move {
-            let c = self.0.provide_credentials().await.map_err(|e| CredentialsError::new(e.to_string()))?;
-            let mut out =
-                Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_owned));
-            if let Some(expiry) = c.expiry() {
-                out = out.with_expiry(expiry);
-            }
-            Ok(out)
+            Err(not_loaded(reasons.join("; ")))
         })
     }
 }

@@ -41,9 +41,9 @@ impl ::std::default::Default for Params {
 pub(crate) fn params_from_config(config: &crate::config::Config) -> Params {
     Params {
         endpoint: config.endpoint_url().map(::std::borrow::ToOwned::to_owned),
-        region: config.region().map(::std::borrow::ToOwned::to_owned),
-        use_dual_stack: config.use_dual_stack(),
-        use_fips: config.use_fips(),
+        region: config.region().map(::std::string::ToString::to_string),
+        use_dual_stack: config.use_dual_stack,
+        use_fips: config.use_fips,
     }
 }
 

@@ -2,41 +2,31 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! Errors raised by this crate itself, before anything is sent.
+//! Errors, shaped as in aws-sdk-rust: [`SdkError`] with the same variants (plus [`SdkError::Validation`], this
+//! crate's own), the shared [`ErrorMetadata`] and [`ProvideErrorMetadata`], [`RequestId`], [`DisplayErrorContext`]
+//! and [`BuildError`].
 
+use std::error::Error as StdError;
 use std::fmt;
 
-/// Building a value failed because a required member was not set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError {
-    field: &'static str,
-    details: &'static str,
-}
+pub use aws_smithy_runtime_api::client::result::{ConnectorError, CreateUnhandledError};
+pub use aws_smithy_types::error::display::DisplayErrorContext;
+pub use aws_smithy_types::error::metadata::{ErrorMetadata, ProvideErrorMetadata};
+pub use aws_smithy_types::error::operation::BuildError;
+pub use aws_types::request_id::RequestId;
 
-impl BuildError {
-    #[allow(dead_code)] // Used only by models with required members that are not optional.
-    pub(crate) fn missing_field(field: &'static str, details: &'static str) -> Self {
-        BuildError { field, details }
-    }
+use crate::http::HttpResponse;
 
-    /// The member that was missing.
-    pub fn field(&self) -> &'static str {
-        self.field
-    }
-}
+/// A boxed error, as the variants of [`SdkError`] carry their causes.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "missing required member `{}`: {}", self.field, self.details)
-    }
-}
+/// The key of the request id in an [`ErrorMetadata`]'s extras, as aws-sdk-rust stores it.
+const AWS_REQUEST_ID: &str = "aws_request_id";
 
-impl std::error::Error for BuildError {}
-
-/// What the service said about a failed request: the HTTP status, the error code (with any `namespace#` prefix and
-/// `:…` suffix removed), the message and the request id.
+/// What an error response said, as the protocol read it: the status, the error code (with any `namespace#` prefix
+/// and `:…` suffix removed), the modeled error it names, the message and the request id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ErrorMetadata {
+pub(crate) struct ErrorResponse {
     pub(crate) status: u16,
     pub(crate) code: Option<String>,
     /// The modeled error's shape name, when the service's error code differs from it (awsQueryCompatible services
@@ -46,15 +36,25 @@ pub struct ErrorMetadata {
     pub(crate) request_id: Option<String>,
 }
 
-impl ErrorMetadata {
+impl ErrorResponse {
+    /// The error code.
+    pub(crate) fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The message.
+    pub(crate) fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
     /// The HTTP status.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         self.status
     }
 
-    /// The error code, e.g. `ValidationException`.
-    pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+    /// The request id.
+    pub(crate) fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// The name of the modeled error shape the response names, which selects the operation's error variant.
@@ -62,158 +62,97 @@ impl ErrorMetadata {
         self.error_type.as_deref().or(self.code.as_deref())
     }
 
-    /// The message, if the service sent one.
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    /// The `x-amzn-RequestId` of the response.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    /// The metadata every error carries: code, message and request id.
+    pub(crate) fn metadata(&self) -> ErrorMetadata {
+        let mut b = ErrorMetadata::builder();
+        if let Some(code) = &self.code {
+            b = b.code(code);
+        }
+        if let Some(message) = &self.message {
+            b = b.message(message);
+        }
+        if let Some(id) = &self.request_id {
+            b = b.custom(AWS_REQUEST_ID, id);
+        }
+        b.build()
     }
 }
 
-impl fmt::Display for ErrorMetadata {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.code.as_deref().unwrap_or("unknown error"))?;
-        if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
-        }
-        write!(f, " (HTTP {}", self.status)?;
-        if let Some(r) = &self.request_id {
-            write!(f, ", request id {r}")?;
-        }
-        f.write_str(")")
-    }
-}
-
-/// An error the service returned that the model does not declare for the operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error the service returned that the model does not declare for the operation, or a failure that
+/// [`SdkError::into_service_error`] turned into the operation's error. Match on its code and message through
+/// [`ProvideErrorMetadata`], not on the variant: a later model may declare the error.
+#[derive(Debug)]
 pub struct Unhandled {
+    source: BoxError,
     meta: ErrorMetadata,
 }
 
 impl Unhandled {
-    pub(crate) fn new(meta: ErrorMetadata) -> Self {
-        Unhandled { meta }
+    /// An unhandled error from an error response.
+    pub(crate) fn from_response(response: &ErrorResponse) -> Self {
+        let meta = response.metadata();
+        Unhandled { source: Box::new(UnhandledResponse(meta.clone())), meta }
     }
 
-    /// The error code, e.g. `ValidationException`.
-    pub fn code(&self) -> Option<&str> {
-        self.meta.code()
+    /// An unhandled error with a cause and, if known, metadata.
+    pub(crate) fn new(source: BoxError, meta: Option<ErrorMetadata>) -> Self {
+        Unhandled { source, meta: meta.unwrap_or_default() }
     }
 
-    /// The message.
-    pub fn message(&self) -> Option<&str> {
-        self.meta.message()
+    /// The cause.
+    pub fn source_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.source
     }
+}
 
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.meta.status()
+impl ProvideErrorMetadata for Unhandled {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
     }
+}
 
-    /// The request id.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta.request_id()
+impl RequestId for Unhandled {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.extra(AWS_REQUEST_ID)
     }
 }
 
 impl fmt::Display for Unhandled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.meta.code().unwrap_or("unknown error"))?;
-        if let Some(m) = self.meta.message() {
+        match self.meta.code() {
+            Some(code) => {
+                f.write_str(code)?;
+                if let Some(m) = self.meta.message() {
+                    write!(f, ": {m}")?;
+                }
+                Ok(())
+            }
+            None => write!(f, "unhandled error ({})", self.source),
+        }
+    }
+}
+
+impl StdError for Unhandled {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source as &(dyn StdError + 'static))
+    }
+}
+
+/// The cause of an [`Unhandled`] made from an error response: the response's code and message.
+#[derive(Debug)]
+struct UnhandledResponse(ErrorMetadata);
+
+impl fmt::Display for UnhandledResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the service returned `{}`", self.0.code().unwrap_or("an unknown error"))?;
+        if let Some(m) = self.0.message() {
             write!(f, ": {m}")?;
         }
         Ok(())
     }
 }
 
-impl std::error::Error for Unhandled {}
-
-/// A modeled or unmodeled error the service returned, with the response's metadata.
-#[derive(Debug)]
-pub struct ServiceError<E> {
-    err: E,
-    // Boxed to keep `SdkError` small on the success path of every call.
-    meta: Box<ErrorMetadata>,
-}
-
-impl<E> ServiceError<E> {
-    pub(crate) fn new(err: E, meta: ErrorMetadata) -> Self {
-        ServiceError { err, meta: Box::new(meta) }
-    }
-
-    /// The operation's error.
-    pub fn err(&self) -> &E {
-        &self.err
-    }
-
-    /// Take the operation's error.
-    pub fn into_err(self) -> E {
-        self.err
-    }
-
-    /// Status, code, message and request id.
-    pub fn meta(&self) -> &ErrorMetadata {
-        &self.meta
-    }
-}
-
-/// A request could not be built: no region or credentials, an endpoint the rules reject, and the like.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConstructionError {
-    message: String,
-}
-
-impl ConstructionError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        ConstructionError { message: message.into() }
-    }
-}
-
-impl fmt::Display for ConstructionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConstructionError {}
-
-/// A response arrived but could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseError {
-    pub(crate) status: u16,
-    pub(crate) request_id: Option<String>,
-    pub(crate) message: String,
-}
-
-impl ResponseError {
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The request id, if the response had one.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-}
-
-impl fmt::Display for ResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response (HTTP {}): {}", self.status, self.message)
-    }
-}
-
-impl std::error::Error for ResponseError {}
-
-/// The request id (`x-amzn-RequestId`) of the response a value came from, for support cases and log correlation.
-/// Every operation output implements it, and so does [`SdkError`] (for errors that got a response).
-pub trait RequestId {
-    /// The request id, when the response had one.
-    fn request_id(&self) -> Option<&str>;
-}
+impl StdError for UnhandledResponse {}
 
 /// Implemented by operation outputs: the attempt loop records the response's request id in the output it decoded.
 pub(crate) trait SetRequestId {
@@ -221,81 +160,277 @@ pub(crate) trait SetRequestId {
     fn set_request_id(&mut self, request_id: Option<String>);
 }
 
-/// Every way a call can fail.
+/// The request could not be built (no region or credentials, an endpoint the rules reject, an input builder that
+/// failed); it was not sent.
 #[derive(Debug)]
-#[non_exhaustive]
-pub enum SdkError<E> {
-    /// The input broke a modeled constraint; nothing was sent.
-    Validation(crate::validation::ValidationError),
-    /// The request could not be built (region, credentials, endpoint).
-    Construction(ConstructionError),
-    /// An attempt did not finish within its timeout, and no retry was left.
-    Timeout(crate::http::TimeoutError),
-    /// The request could not be sent or the response not received (connection, I/O).
-    Dispatch(crate::http::TransportError),
-    /// A response arrived but could not be decoded.
-    Response(ResponseError),
-    /// The service returned an error.
-    Service(ServiceError<E>),
+pub struct ConstructionFailure {
+    source: BoxError,
 }
 
-impl<E> SdkError<E> {
+/// An attempt did not finish within its timeout, and no retry was left.
+#[derive(Debug)]
+pub struct TimeoutError {
+    source: BoxError,
+}
+
+/// The request could not be sent or its response not received.
+#[derive(Debug)]
+pub struct DispatchFailure {
+    source: ConnectorError,
+}
+
+impl DispatchFailure {
+    /// Whether an I/O failure (a connection refused or reset) caused it.
+    pub fn is_io(&self) -> bool {
+        self.source.is_io()
+    }
+
+    /// Whether a connect or read timeout of the transport caused it.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// Whether the request itself was at fault (for example an invalid endpoint URL).
+    pub fn is_user(&self) -> bool {
+        self.source.is_user()
+    }
+
+    /// Whether another kind of failure caused it.
+    pub fn is_other(&self) -> bool {
+        self.source.is_other()
+    }
+
+    /// The transport's error.
+    pub fn as_connector_error(&self) -> Option<&ConnectorError> {
+        Some(&self.source)
+    }
+}
+
+/// A response arrived but could not be decoded; the raw response is kept.
+#[derive(Debug)]
+pub struct ResponseError<R> {
+    source: BoxError,
+    raw: R,
+}
+
+impl<R> ResponseError<R> {
+    /// The response.
+    pub fn raw(&self) -> &R {
+        &self.raw
+    }
+
+    /// Take the response.
+    pub fn into_raw(self) -> R {
+        self.raw
+    }
+}
+
+/// An error the service returned, with the raw response.
+#[derive(Debug)]
+pub struct ServiceError<E, R> {
+    source: E,
+    raw: R,
+}
+
+impl<E, R> ServiceError<E, R> {
+    /// The operation's error.
+    pub fn err(&self) -> &E {
+        &self.source
+    }
+
+    /// Take the operation's error.
+    pub fn into_err(self) -> E {
+        self.source
+    }
+
+    /// The response.
+    pub fn raw(&self) -> &R {
+        &self.raw
+    }
+
+    /// Take the response.
+    pub fn into_raw(self) -> R {
+        self.raw
+    }
+}
+
+/// Every way a call can fail: aws-sdk-rust's `SdkError`, with the same variants and methods, and one variant of this
+/// crate's own, [`Validation`](SdkError::Validation), for input the model forbids (nothing is sent). Where a
+/// function needs aws-sdk-rust's own type, `.into()` converts (a validation error becomes a construction failure
+/// whose source is the [`ValidationError`](crate::validation::ValidationError)).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E, R = HttpResponse> {
+    /// The request could not be built (region, credentials, endpoint); it was not sent.
+    ConstructionFailure(ConstructionFailure),
+    /// An attempt did not finish within its timeout, and no retry was left. The request may have been received.
+    TimeoutError(TimeoutError),
+    /// The request could not be sent or the response not received (connection, I/O).
+    DispatchFailure(DispatchFailure),
+    /// A response arrived but could not be decoded.
+    ResponseError(ResponseError<R>),
+    /// The service returned an error.
+    ServiceError(ServiceError<E, R>),
+    /// The input broke a constraint of the model; nothing was sent. This variant is this crate's addition.
+    Validation(crate::validation::ValidationError),
+}
+
+impl<E, R> SdkError<E, R> {
+    /// A construction failure.
+    pub fn construction_failure(source: impl Into<BoxError>) -> Self {
+        SdkError::ConstructionFailure(ConstructionFailure { source: source.into() })
+    }
+
+    /// A timeout.
+    pub fn timeout_error(source: impl Into<BoxError>) -> Self {
+        SdkError::TimeoutError(TimeoutError { source: source.into() })
+    }
+
+    /// A dispatch failure.
+    pub fn dispatch_failure(source: ConnectorError) -> Self {
+        SdkError::DispatchFailure(DispatchFailure { source })
+    }
+
+    /// A response that could not be decoded.
+    pub fn response_error(source: impl Into<BoxError>, raw: R) -> Self {
+        SdkError::ResponseError(ResponseError { source: source.into(), raw })
+    }
+
+    /// An error the service returned.
+    pub fn service_error(source: E, raw: R) -> Self {
+        SdkError::ServiceError(ServiceError { source, raw })
+    }
+
     /// The operation's error, when the service returned one.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {
-            SdkError::Service(s) => Some(s.err()),
+            SdkError::ServiceError(s) => Some(&s.source),
             _ => None,
         }
     }
 
-    /// Take the operation's error, when the service returned one.
-    pub fn into_service_error(self) -> Option<E> {
+    /// The operation's error: the one the service returned, or any other failure as its unhandled variant, so
+    /// that one `match` handles modeled errors and passes everything else on.
+    pub fn into_service_error(self) -> E
+    where
+        E: StdError + Send + Sync + CreateUnhandledError + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
         match self {
-            SdkError::Service(s) => Some(s.into_err()),
+            SdkError::ServiceError(s) => s.source,
+            other => E::create_unhandled_error(Box::new(other), None),
+        }
+    }
+
+    /// The cause of this error.
+    pub fn into_source(self) -> Result<BoxError, Self>
+    where
+        E: StdError + Send + Sync + 'static,
+    {
+        Ok(match self {
+            SdkError::ConstructionFailure(e) => e.source,
+            SdkError::TimeoutError(e) => e.source,
+            SdkError::DispatchFailure(e) => Box::new(e.source),
+            SdkError::ResponseError(e) => e.source,
+            SdkError::ServiceError(e) => Box::new(e.source),
+            SdkError::Validation(e) => Box::new(e),
+        })
+    }
+
+    /// The raw response, for service and response errors.
+    pub fn raw_response(&self) -> Option<&R> {
+        match self {
+            SdkError::ServiceError(s) => Some(&s.raw),
+            SdkError::ResponseError(r) => Some(&r.raw),
             _ => None,
+        }
+    }
+
+    /// The same error with the operation's error mapped.
+    pub fn map_service_error<E2>(self, map: impl FnOnce(E) -> E2) -> SdkError<E2, R> {
+        match self {
+            SdkError::ServiceError(s) => SdkError::ServiceError(ServiceError { source: map(s.source), raw: s.raw }),
+            SdkError::ConstructionFailure(e) => SdkError::ConstructionFailure(e),
+            SdkError::TimeoutError(e) => SdkError::TimeoutError(e),
+            SdkError::DispatchFailure(e) => SdkError::DispatchFailure(e),
+            SdkError::ResponseError(e) => SdkError::ResponseError(e),
+            SdkError::Validation(e) => SdkError::Validation(e),
         }
     }
 }
 
-impl<E> RequestId for SdkError<E> {
+impl<E, R> From<SdkError<E, R>> for aws_smithy_runtime_api::client::result::SdkError<E, R> {
+    /// aws-sdk-rust's own `SdkError`; a validation error becomes a construction failure.
+    fn from(e: SdkError<E, R>) -> Self {
+        use aws_smithy_runtime_api::client::result::SdkError as Aws;
+        match e {
+            SdkError::ConstructionFailure(e) => Aws::construction_failure(e.source),
+            SdkError::TimeoutError(e) => Aws::timeout_error(e.source),
+            SdkError::DispatchFailure(e) => Aws::dispatch_failure(e.source),
+            SdkError::ResponseError(e) => Aws::response_error(e.source, e.raw),
+            SdkError::ServiceError(e) => Aws::service_error(e.source, e.raw),
+            SdkError::Validation(v) => Aws::construction_failure(v),
+        }
+    }
+}
+
+impl<E, R> From<BuildError> for SdkError<E, R> {
+    fn from(e: BuildError) -> Self {
+        SdkError::construction_failure(e)
+    }
+}
+
+impl<E, R> From<crate::validation::ValidationError> for SdkError<E, R> {
+    fn from(e: crate::validation::ValidationError) -> Self {
+        SdkError::Validation(e)
+    }
+}
+
+impl<E: ProvideErrorMetadata, R> ProvideErrorMetadata for SdkError<E, R> {
+    /// The operation error's metadata for service errors; empty metadata otherwise.
+    fn meta(&self) -> &ErrorMetadata {
+        match self {
+            SdkError::ServiceError(s) => s.err().meta(),
+            _ => &aws_smithy_types::error::metadata::EMPTY_ERROR_METADATA,
+        }
+    }
+}
+
+impl<E> RequestId for SdkError<E, HttpResponse> {
     /// The request id of the response, for service errors and responses that could not be decoded.
     fn request_id(&self) -> Option<&str> {
-        match self {
-            SdkError::Service(e) => e.meta().request_id(),
-            SdkError::Response(e) => e.request_id(),
-            _ => None,
-        }
+        self.raw_response().and_then(|r| r.headers().get("x-amzn-requestid"))
     }
 }
 
-impl<E: fmt::Display> fmt::Display for SdkError<E> {
+impl<E, R> fmt::Display for SdkError<E, R> {
+    /// A short line naming the kind of failure, as aws-sdk-rust prints it; the cause is the error's
+    /// [`source`](StdError::source). Print the whole chain with [`DisplayErrorContext`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SdkError::Validation(e) => write!(f, "invalid input, not sent: {e}"),
-            SdkError::Construction(e) => write!(f, "cannot build the request: {e}"),
-            SdkError::Timeout(e) => write!(f, "{e}"),
-            SdkError::Dispatch(e) => write!(f, "{e}"),
-            SdkError::Response(e) => write!(f, "{e}"),
-            SdkError::Service(e) => {
-                write!(f, "service error (HTTP {}", e.meta().status())?;
-                if let Some(r) = e.meta().request_id() {
-                    write!(f, ", request id {r}")?;
-                }
-                write!(f, "): {}", e.err())
-            }
-        }
+        f.write_str(match self {
+            SdkError::ConstructionFailure(_) => "failed to construct request",
+            SdkError::TimeoutError(_) => "request has timed out",
+            SdkError::DispatchFailure(_) => "dispatch failure",
+            SdkError::ResponseError(_) => "response error",
+            SdkError::ServiceError(_) => "service error",
+            SdkError::Validation(_) => "invalid input, not sent",
+        })
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl<E, R> StdError for SdkError<E, R>
+where
+    E: StdError + 'static,
+    R: fmt::Debug,
+{
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
+            SdkError::ConstructionFailure(e) => Some(&*e.source as &(dyn StdError + 'static)),
+            SdkError::TimeoutError(e) => Some(&*e.source as &(dyn StdError + 'static)),
+            SdkError::DispatchFailure(e) => Some(&e.source),
+            SdkError::ResponseError(e) => Some(&*e.source as &(dyn StdError + 'static)),
+            SdkError::ServiceError(e) => Some(&e.source),
             SdkError::Validation(e) => Some(e),
-            SdkError::Construction(e) => Some(e),
-            SdkError::Timeout(e) => Some(e),
-            SdkError::Dispatch(e) => Some(e),
-            SdkError::Response(e) => Some(e),
-            SdkError::Service(e) => Some(e.err()),
         }
     }
 }

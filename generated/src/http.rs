@@ -2,103 +2,210 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! The transport: a small trait the client sends requests through, and a default implementation on hyper with
-//! rustls (feature `rustls`, on by default). Tests and users can plug in their own.
+//! The transport: aws-sdk-rust's HTTP client interface ([`HttpClient`]), so that the client aws-config built (and
+//! anything else written for aws-sdk-rust, test doubles included) sends this crate's requests too, and a default
+//! implementation on hyper with rustls (feature `rustls`, on by default) for programs without aws-config.
 
+#[cfg(feature = "rustls")]
 use std::fmt;
+#[cfg(feature = "rustls")]
+use std::sync::{Arc, Mutex, PoisonError};
+#[cfg(feature = "rustls")]
 use std::time::Duration;
 
-pub use crate::credentials::BoxFuture;
+use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_async::time::SharedTimeSource;
+pub use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+pub use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::{RuntimeComponents, RuntimeComponentsBuilder};
+use aws_smithy_types::body::SdkBody;
 
-/// A request with its whole body.
-pub type HttpRequest = http::Request<Vec<u8>>;
+/// The largest response body read; a longer one fails the attempt rather than exhaust memory.
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
-/// A response with its whole body.
-pub type HttpResponse = http::Response<Vec<u8>>;
+/// A response read whole.
+pub(crate) type Response = http::Response<Vec<u8>>;
 
-/// Sends one HTTP request.
-pub trait HttpClient: Send + Sync + fmt::Debug {
-    /// Send `request` and read the whole response.
-    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+/// A configured [`HttpClient`] ready to send: its connector for the configured timeouts, and what the connector is
+/// given (sleep and time source). Requests and responses are whole bodies.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    connector: SharedHttpConnector,
 }
 
-/// What kind of transport failure happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection could be made (refused, DNS, TLS handshake, connect timeout).
-    Connect,
-    /// The connection failed while sending or receiving.
-    Io,
-    /// Anything else.
-    Other,
-}
-
-/// A request could not be sent or its response not received.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    source: Box<dyn std::error::Error + Send + Sync>,
-}
-
-impl TransportError {
-    /// A transport error of a kind, with its cause.
-    pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        TransportError { kind, source: source.into() }
+impl Transport {
+    /// The connector of `client` for these settings.
+    pub(crate) fn new(
+        client: &SharedHttpClient,
+        settings: &HttpConnectorSettings,
+        sleep: SharedAsyncSleep,
+        time: SharedTimeSource,
+    ) -> Self {
+        let components = components(sleep, time);
+        Transport { connector: client.http_connector(settings, &components) }
     }
 
-    /// What kind of failure.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Whether retrying may help (connection and I/O failures).
-    pub fn is_transient(&self) -> bool {
-        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Io)
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TransportErrorKind::Connect => "cannot connect",
-            TransportErrorKind::Io => "connection failed",
-            TransportErrorKind::Other => "transport error",
-        };
-        write!(f, "{what}: {}", self.source)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
+    /// Send a request and read its whole response (at most [`MAX_RESPONSE_BODY`] bytes).
+    pub(crate) async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Response, ConnectorError> {
+        let request = HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+        let response = self.connector.call(request).await?;
+        let status = response.status().as_u16();
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in response.headers() {
+            builder = builder.header(name, value);
+        }
+        let mut stream = aws_smithy_types::byte_stream::ByteStream::new(response.into_body());
+        let mut body = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| ConnectorError::io(e.into()))?;
+            if body.len() + chunk.len() > MAX_RESPONSE_BODY {
+                return Err(ConnectorError::other(
+                    format!("the response body is larger than {MAX_RESPONSE_BODY} bytes").into(),
+                    None,
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        builder.body(body).map_err(|e| ConnectorError::other(e.into(), None))
     }
 }
 
-/// An attempt took longer than its timeout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimeoutError {
-    pub(crate) after: Duration,
+/// A response as aws-sdk-rust's errors carry it ([`SdkError::raw_response`](crate::error::SdkError::raw_response)).
+pub(crate) fn raw_response(response: &Response) -> HttpResponse {
+    let mut raw = HttpResponse::new(response.status().into(), SdkBody::from(response.body().clone()));
+    for (name, value) in response.headers() {
+        // Header values that are not text are left out.
+        if let Ok(value) = value.to_str() {
+            raw.headers_mut().append(name.as_str().to_owned(), value.to_owned());
+        }
+    }
+    raw
 }
 
-impl fmt::Display for TimeoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the request timed out after {:?}", self.after)
+/// The runtime components an [`HttpClient`] is given: the sleep and time source it may use for its timeouts. The
+/// components aws-sdk-rust's orchestrator needs besides (auth, endpoint, identity, retries) are not used by a
+/// client, and this crate does that work itself; placeholders fill them.
+fn components(sleep: SharedAsyncSleep, time: SharedTimeSource) -> RuntimeComponents {
+    use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+    use aws_smithy_runtime_api::client::auth::AuthSchemeId;
+    const SCHEME: AuthSchemeId = AuthSchemeId::new("sigv4");
+    let built = RuntimeComponentsBuilder::new("sagemaker-pipelines transport")
+        .with_sleep_impl(Some(sleep))
+        .with_time_source(Some(time))
+        .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SCHEME])))
+        .with_auth_scheme(unused::Unused)
+        .with_identity_resolver(SCHEME, unused::Unused)
+        .with_identity_cache(Some(unused::Unused))
+        .with_endpoint_resolver(Some(unused::Unused))
+        .with_retry_strategy(Some(unused::Unused))
+        .build();
+    // Every required component is set above; `build` checks exactly those.
+    built.unwrap_or_else(|e| unreachable!("runtime components: {e}"))
+}
+
+mod unused {
+    //! Placeholders for the orchestrator's components in an HTTP client's [`RuntimeComponents`]: clients do not use
+    //! them, and each fails if anything does.
+
+    use aws_smithy_runtime_api::box_error::BoxError;
+    use aws_smithy_runtime_api::client::auth::{AuthScheme, AuthSchemeEndpointConfig, AuthSchemeId, Sign};
+    use aws_smithy_runtime_api::client::endpoint::{EndpointFuture, EndpointResolverParams, ResolveEndpoint};
+    use aws_smithy_runtime_api::client::identity::{
+        Identity, IdentityFuture, ResolveCachedIdentity, ResolveIdentity, SharedIdentityResolver,
+    };
+    use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::client::retries::{RetryStrategy, ShouldAttempt};
+    use aws_smithy_runtime_api::client::runtime_components::{GetIdentityResolver, RuntimeComponents};
+    use aws_smithy_types::config_bag::ConfigBag;
+
+    const MESSAGE: &str = "sagemaker-pipelines signs, resolves endpoints and retries itself";
+
+    #[derive(Debug)]
+    pub(super) struct Unused;
+
+    impl AuthScheme for Unused {
+        fn scheme_id(&self) -> AuthSchemeId {
+            AuthSchemeId::new("sigv4")
+        }
+
+        fn identity_resolver(&self, _: &dyn GetIdentityResolver) -> Option<SharedIdentityResolver> {
+            None
+        }
+
+        fn signer(&self) -> &dyn Sign {
+            self
+        }
+    }
+
+    impl Sign for Unused {
+        fn sign_http_request(
+            &self,
+            _: &mut HttpRequest,
+            _: &Identity,
+            _: AuthSchemeEndpointConfig<'_>,
+            _: &RuntimeComponents,
+            _: &ConfigBag,
+        ) -> Result<(), BoxError> {
+            Err(MESSAGE.into())
+        }
+    }
+
+    impl ResolveIdentity for Unused {
+        fn resolve_identity<'a>(&'a self, _: &'a RuntimeComponents, _: &'a ConfigBag) -> IdentityFuture<'a> {
+            IdentityFuture::ready(Err(MESSAGE.into()))
+        }
+    }
+
+    impl ResolveCachedIdentity for Unused {
+        fn resolve_cached_identity<'a>(
+            &'a self,
+            _: SharedIdentityResolver,
+            _: &'a RuntimeComponents,
+            _: &'a ConfigBag,
+        ) -> IdentityFuture<'a> {
+            IdentityFuture::ready(Err(MESSAGE.into()))
+        }
+    }
+
+    impl ResolveEndpoint for Unused {
+        fn resolve_endpoint<'a>(&'a self, _: &'a EndpointResolverParams) -> EndpointFuture<'a> {
+            EndpointFuture::ready(Err(MESSAGE.into()))
+        }
+    }
+
+    impl RetryStrategy for Unused {
+        fn should_attempt_initial_request(&self, _: &RuntimeComponents, _: &ConfigBag) -> Result<ShouldAttempt, BoxError> {
+            Err(MESSAGE.into())
+        }
+
+        fn should_attempt_retry(
+            &self,
+            _: &InterceptorContext,
+            _: &RuntimeComponents,
+            _: &ConfigBag,
+        ) -> Result<ShouldAttempt, BoxError> {
+            Err(MESSAGE.into())
+        }
     }
 }
 
-impl std::error::Error for TimeoutError {}
-
-/// The default transport: hyper's pooled client over rustls (HTTPS with the Mozilla roots, and plain HTTP for local
-/// endpoints).
+/// The default transport of programs without aws-config: hyper's pooled client over rustls (HTTPS with the Mozilla
+/// roots, and plain HTTP for local endpoints), HTTP/1.1. It applies the connect timeout and the read timeout (to the
+/// whole response) of the settings it is asked for.
 #[cfg(feature = "rustls")]
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct HyperClient {
-    inner: hyper_util::client::legacy::Client<
-        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-        http_body_util::Full<bytes::Bytes>,
-    >,
+    /// The connector for the last settings asked for (a client's settings do not change).
+    connector: Arc<Mutex<Option<(ConnectorKey, SharedHttpConnector)>>>,
 }
+
+/// The settings a connector was built for.
+#[cfg(feature = "rustls")]
+type ConnectorKey = (Option<Duration>, Option<Duration>);
 
 #[cfg(feature = "rustls")]
 impl fmt::Debug for HyperClient {
@@ -109,8 +216,47 @@ impl fmt::Debug for HyperClient {
 
 #[cfg(feature = "rustls")]
 impl HyperClient {
-    /// A client whose connections must be made within `connect_timeout`.
-    pub fn new(connect_timeout: Option<Duration>) -> Self {
+    /// A client; connections are made when the first request needs one.
+    pub fn new() -> Self {
+        HyperClient::default()
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl HttpClient for HyperClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        let key = (settings.connect_timeout(), settings.read_timeout());
+        let mut slot = self.connector.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*slot {
+            Some((k, c)) if *k == key => c.clone(),
+            _ => {
+                let connector = SharedHttpConnector::new(HyperConnector::new(key.0, key.1));
+                *slot = Some((key, connector.clone()));
+                connector
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+struct HyperConnector {
+    inner: hyper_util::client::legacy::Client<
+        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        http_body_util::Full<bytes::Bytes>,
+    >,
+    read_timeout: Option<Duration>,
+}
+
+#[cfg(feature = "rustls")]
+impl fmt::Debug for HyperConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HyperConnector")
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl HyperConnector {
+    fn new(connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Self {
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(connect_timeout);
@@ -128,48 +274,69 @@ impl HyperClient {
             Err(_) => builder.with_webpki_roots().https_or_http().enable_http1().wrap_connector(http),
         };
         let inner = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
-        HyperClient { inner }
+        HyperConnector { inner, read_timeout }
+    }
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+        use http_body_util::BodyExt as _;
+        let request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        let (parts, body) = request.into_parts();
+        let body = body.bytes().map(bytes::Bytes::copy_from_slice).unwrap_or_default();
+        let request = http::Request::from_parts(parts, http_body_util::Full::new(body));
+        let response = self.inner.request(request).await.map_err(|e| {
+            if e.is_connect() {
+                ConnectorError::io(e.into())
+            } else {
+                ConnectorError::other(e.into(), None)
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let limited = http_body_util::Limited::new(body, MAX_RESPONSE_BODY);
+        let bytes = limited.collect().await.map_err(ConnectorError::io)?.to_bytes();
+        HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from(bytes)))
+            .map_err(|e| ConnectorError::other(e.into(), None))
     }
 }
 
 #[cfg(feature = "rustls")]
-impl HttpClient for HyperClient {
-    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(async move {
-            use http_body_util::BodyExt as _;
-            let (parts, body) = request.into_parts();
-            let request = http::Request::from_parts(parts, http_body_util::Full::new(bytes::Bytes::from(body)));
-            let response = self.inner.request(request).await.map_err(|e| {
-                let kind = if e.is_connect() { TransportErrorKind::Connect } else { TransportErrorKind::Io };
-                TransportError::new(kind, e)
-            })?;
-            let (parts, body) = response.into_parts();
-            let bytes = body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::Io, e))?.to_bytes();
-            Ok(http::Response::from_parts(parts, bytes.to_vec()))
+impl HttpConnector for HyperConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let this = HyperConnector { inner: self.inner.clone(), read_timeout: self.read_timeout };
+        HttpConnectorFuture::new(async move {
+            match this.read_timeout {
+                Some(limit) => match tokio::time::timeout(limit, this.send(request)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(ConnectorError::timeout(format!("no response within {limit:?}").into())),
+                },
+                None => this.send(request).await,
+            }
         })
     }
 }
 
 /// The transport a client uses when none is configured: [`HyperClient`] with the `rustls` feature.
 #[cfg(feature = "rustls")]
-pub(crate) fn default_client(timeouts: &crate::config::TimeoutConfig) -> std::sync::Arc<dyn HttpClient> {
-    std::sync::Arc::new(HyperClient::new(timeouts.connect_timeout()))
+pub(crate) fn default_client() -> SharedHttpClient {
+    SharedHttpClient::new(HyperClient::new())
 }
 
 /// Without the `rustls` feature there is no default transport: every call fails, saying how to configure one.
 #[cfg(not(feature = "rustls"))]
-pub(crate) fn default_client(_timeouts: &crate::config::TimeoutConfig) -> std::sync::Arc<dyn HttpClient> {
-    #[derive(Debug)]
-    struct Missing;
-    impl HttpClient for Missing {
-        fn call(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-            Box::pin(async {
-                Err(TransportError::new(
-                    TransportErrorKind::Other,
-                    "no HTTP client: enable the `rustls` feature or configure one with `http_client`",
-                ))
-            })
-        }
+pub(crate) fn default_client() -> SharedHttpClient {
+    aws_smithy_runtime_api::client::http::http_client_fn(|_, _| SharedHttpConnector::new(Missing))
+}
+
+#[cfg(not(feature = "rustls"))]
+#[derive(Debug)]
+struct Missing;
+
+#[cfg(not(feature = "rustls"))]
+impl HttpConnector for Missing {
+    fn call(&self, _: HttpRequest) -> HttpConnectorFuture {
+        HttpConnectorFuture::ready(Err(ConnectorError::user(
+            "no HTTP client: enable the `rustls` feature, build the client from an aws-config `SdkConfig`, or set \
+             one with `http_client`"
+                .into(),
+        )))
     }
-    std::sync::Arc::new(Missing)
 }

@@ -7,14 +7,16 @@
 //! business, and everything specific to the service (its name, signing name, endpoint rules) comes in through
 //! [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::fmt;
+use std::time::Duration;
+
+use aws_credential_types::provider::ProvideCredentials as _;
+use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ConstructionError, ErrorMetadata, ResponseError, SdkError, ServiceError, SetRequestId};
-use crate::http::{HttpClient, HttpRequest, HttpResponse, TimeoutError, TransportError};
+use crate::error::{ConnectorError, ErrorResponse, SdkError, SetRequestId};
+use crate::http::{Response, Transport};
 
 /// Static facts about the service, handed to the runtime by the generated code.
 #[derive(Debug)]
@@ -49,7 +51,7 @@ pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
     /// The request for `operation` with this body.
     fn request(&self, operation: &str, body: Vec<u8>) -> UnsignedRequest;
     /// The status, code, message and request id of an error response.
-    fn error_metadata(&self, response: &HttpResponse) -> ErrorMetadata;
+    fn error_metadata(&self, response: &Response) -> ErrorResponse;
 }
 
 /// One operation, as the generated code describes it to the attempt loop.
@@ -57,9 +59,9 @@ pub(crate) struct Operation<O, E> {
     /// The operation's name (`StartPipelineExecution`).
     pub(crate) name: &'static str,
     /// Decodes a successful response.
-    pub(crate) decode_output: fn(&HttpResponse) -> Result<O, String>,
+    pub(crate) decode_output: fn(&Response) -> Result<O, String>,
     /// Turns an error response into the operation's error.
-    pub(crate) decode_error: fn(ErrorMetadata, &[u8]) -> E,
+    pub(crate) decode_error: fn(&ErrorResponse, &[u8]) -> E,
     /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
     pub(crate) host_prefix: Option<String>,
     /// `@requestCompression` with gzip: the compressor (the `compression` module's, passed in by operations that
@@ -88,20 +90,34 @@ pub(crate) fn prefixed_url(url: &str, prefix: &str) -> Result<String, String> {
 #[derive(Debug)]
 pub(crate) struct Handle {
     pub(crate) config: Config,
-    pub(crate) http: Arc<dyn HttpClient>,
+    pub(crate) transport: Transport,
+    pub(crate) sleep: SharedAsyncSleep,
     pub(crate) service: &'static ServiceInfo,
+    /// The `User-Agent`: the crate's, then the configured application name.
+    pub(crate) user_agent: String,
 }
 
 impl Handle {
-    /// A client's shared state: the configuration (with the service-specific endpoint variable applied when the
-    /// configuration came from the environment) and its transport.
+    /// A client's shared state: the configuration (with the service-specific endpoint applied when its endpoint
+    /// was not set by hand) and its transport: the configured HTTP client (aws-config's, for a configuration built
+    /// from an `SdkConfig`) or the default one, for the configured timeouts.
     pub(crate) fn new(config: Config, service: &'static ServiceInfo) -> Self {
         let config = config.for_service(service.sdk_id);
-        let http = match &config.http_client {
-            Some(h) => h.clone(),
-            None => crate::http::default_client(&config.timeouts),
+        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
+        let sleep = config
+            .sleep_impl
+            .clone()
+            .or_else(aws_smithy_async::rt::sleep::default_async_sleep)
+            .unwrap_or_else(|| SharedAsyncSleep::new(aws_smithy_async::rt::sleep::TokioSleep::new()));
+        let mut settings = crate::http::HttpConnectorSettings::builder();
+        settings.set_connect_timeout(config.timeouts.connect_timeout());
+        settings.set_read_timeout(config.timeouts.read_timeout());
+        let transport = Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone());
+        let user_agent = match &config.app_name {
+            Some(app) => format!("{} app/{app}", service.user_agent),
+            None => service.user_agent.to_owned(),
         };
-        Handle { config, http, service }
+        Handle { config, transport, sleep, service, user_agent }
     }
 }
 
@@ -128,37 +144,60 @@ const TRANSIENT: &[&str] =
     &["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"];
 
 /// Whether an error response is worth another attempt: throttling, transient codes, HTTP 429 and 5xx gateway errors.
-pub(crate) fn is_retryable(meta: &ErrorMetadata) -> bool {
+pub(crate) fn is_retryable(meta: &ErrorResponse) -> bool {
     let code = meta.code().unwrap_or("");
     THROTTLING.contains(&code) || TRANSIENT.contains(&code) || matches!(meta.status(), 429 | 500 | 502 | 503 | 504)
 }
 
-fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
+fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// A random number in `[0, 1)` for backoff jitter (not for anything secret).
 pub(crate) fn jitter() -> f64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-    let mut x = nanos ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    (x >> 11) as f64 / (1u64 << 53) as f64
+    fastrand::f64()
 }
 
-fn construction<E>(message: impl Into<String>) -> SdkError<E> {
-    SdkError::Construction(ConstructionError::new(message))
+/// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
+pub(crate) fn idempotency_token() -> String {
+    let mut b = fastrand::u128(..).to_be_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
+
+/// A construction failure with a message.
+fn construction<E>(message: impl Into<String>) -> SdkError<E> {
+    SdkError::construction_failure(message.into())
+}
+
+/// An attempt, or the whole call, ran out of time.
+#[derive(Debug)]
+struct TimedOut {
+    what: &'static str,
+    after: Duration,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} timed out after {:?}", self.what, self.after)
+    }
+}
+
+impl std::error::Error for TimedOut {}
 
 /// Sign the protocol's request for one attempt.
-async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest) -> Result<HttpRequest, SdkError<E>> {
+async fn build_request<E>(
+    handle: &Handle,
+    url: &str,
+    unsigned: &UnsignedRequest,
+) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
     let config = &handle.config;
-    let region = config.region.as_deref().ok_or_else(|| construction("no region is configured"))?;
+    let region = config.region.as_ref().ok_or_else(|| construction("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
-        tracing::debug!(error = %e, "no credentials");
-        construction(e.to_string())
+        tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
+        SdkError::construction_failure(e)
     })?;
     let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
     let uri: http::Uri = full_url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
@@ -172,23 +211,16 @@ async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest
     }
     let mut request = builder
         .header("content-length", unsigned.body.len())
-        .header("user-agent", handle.service.user_agent)
+        .header("user-agent", &handle.user_agent)
         .body(unsigned.body.clone())
         .map_err(|e| construction(e.to_string()))?;
 
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_owned),
-        None,
-        handle.service.user_agent,
-    )
-    .into();
+    let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
-        .region(region)
+        .region(region.as_ref())
         .name(handle.service.signing_name)
-        .time(SystemTime::now())
+        .time(config.time_source.now())
         .settings(aws_sigv4::http_request::SigningSettings::default())
         .build()
         .map_err(|e| construction(format!("cannot sign: {e}")))?
@@ -213,24 +245,33 @@ async fn build_request<E>(handle: &Handle, url: &str, unsigned: &UnsignedRequest
 }
 
 enum Attempt {
-    Response(HttpResponse),
+    Response(Response),
     Timeout(Duration),
-    Transport(TransportError),
+    Transport(ConnectorError),
 }
 
-async fn attempt(handle: &Handle, request: HttpRequest) -> Attempt {
-    let call = handle.http.call(request);
-    match handle.config.timeouts.attempt_timeout() {
-        Some(limit) => match tokio::time::timeout(limit, call).await {
-            Ok(Ok(r)) => Attempt::Response(r),
-            Ok(Err(e)) => Attempt::Transport(e),
-            Err(_) => Attempt::Timeout(limit),
-        },
+async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
+    let call = handle.transport.send(request);
+    match handle.config.timeouts.operation_attempt_timeout() {
+        Some(limit) => {
+            match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
+                Ok(Ok(r)) => Attempt::Response(r),
+                Ok(Err(e)) => Attempt::Transport(e),
+                Err(_) => Attempt::Timeout(limit),
+            }
+        }
         None => match call.await {
             Ok(r) => Attempt::Response(r),
             Err(e) => Attempt::Transport(e),
         },
     }
+}
+
+/// Whether a transport failure is worth another attempt: I/O failures, the transport's own timeouts, and failures
+/// it calls transient.
+fn is_transient(e: &ConnectorError) -> bool {
+    use aws_smithy_types::retry::ErrorKind;
+    e.is_io() || e.is_timeout() || matches!(e.as_other(), Some(ErrorKind::TransientError | ErrorKind::ServerError))
 }
 
 /// The host of an endpoint URL, for logs (never the path or query).
@@ -250,7 +291,20 @@ pub(crate) async fn invoke<O: SetRequestId, E>(
 ) -> Result<O, SdkError<E>> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = operation.name);
-    invoke_attempts(handle, operation, body).instrument(span).await
+    let call = invoke_attempts(handle, operation, body);
+    match handle.config.timeouts.operation_timeout() {
+        Some(limit) => {
+            let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
+            match call.instrument(span).await {
+                Ok(result) => result,
+                Err(_) => {
+                    tracing::warn!(timeout = ?limit, "operation timed out");
+                    Err(SdkError::timeout_error(TimedOut { what: "operation", after: limit }))
+                }
+            }
+        }
+        None => call.instrument(span).await,
+    }
 }
 
 async fn invoke_attempts<O: SetRequestId, E>(
@@ -260,7 +314,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
 ) -> Result<O, SdkError<E>> {
     let config = &handle.config;
     let service = handle.service;
-    let endpoint = (service.resolve_endpoint)(config).map_err(|e| construction(e.to_string()))?;
+    let endpoint = (service.resolve_endpoint)(config).map_err(SdkError::construction_failure)?;
     let url = match &operation.host_prefix {
         Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(construction)?,
         None => endpoint.url().to_owned(),
@@ -285,17 +339,17 @@ async fn invoke_attempts<O: SetRequestId, E>(
                 tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");
                 if last {
                     exhausted(attempt_no, "timeout");
-                    return Err(SdkError::Timeout(TimeoutError { after }));
+                    return Err(SdkError::timeout_error(TimedOut { what: "attempt", after }));
                 }
             }
             Attempt::Transport(e) => {
                 tracing::debug!(endpoint = host, attempt = attempt_no, error = %e, "attempt failed to send");
-                if !e.is_transient() {
-                    return Err(SdkError::Dispatch(e));
+                if !is_transient(&e) {
+                    return Err(SdkError::dispatch_failure(e));
                 }
                 if last {
                     exhausted(attempt_no, "transport error");
-                    return Err(SdkError::Dispatch(e));
+                    return Err(SdkError::dispatch_failure(e));
                 }
             }
             Attempt::Response(response) => {
@@ -314,7 +368,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
                             output.set_request_id(request_id);
                             Ok(output)
                         }
-                        Err(message) => Err(SdkError::Response(ResponseError { status, request_id, message })),
+                        Err(message) => Err(SdkError::response_error(message, crate::http::raw_response(&response))),
                     };
                 }
                 let meta = service.protocol.error_metadata(&response);
@@ -332,14 +386,14 @@ async fn invoke_attempts<O: SetRequestId, E>(
                     if retryable {
                         exhausted(attempt_no, meta.code().unwrap_or("error response"));
                     }
-                    let err = (operation.decode_error)(meta.clone(), response.body());
-                    return Err(SdkError::Service(ServiceError::new(err, meta)));
+                    let err = (operation.decode_error)(&meta, response.body());
+                    return Err(SdkError::service_error(err, crate::http::raw_response(&response)));
                 }
             }
         }
-        let backoff = config.retry.backoff(attempt_no, jitter());
+        let backoff = crate::config::backoff(&config.retry, attempt_no, jitter());
         tracing::debug!(attempt = attempt_no, backoff = ?backoff, "retrying after backoff");
-        tokio::time::sleep(backoff).await;
+        handle.sleep.sleep(backoff).await;
         attempt_no += 1;
     }
 }

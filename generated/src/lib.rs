@@ -41,6 +41,7 @@ pub mod credentials;
 pub mod endpoint;
 mod endpoint_lib;
 pub mod error;
+mod error_meta;
 pub mod http;
 mod invoke;
 pub mod operation;
@@ -51,6 +52,7 @@ pub mod types;
 pub mod validation;
 pub use client::Client;
 pub use config::Config;
+pub use error_meta::Error;
 
 /// The API version of the service model this crate was generated from.
 pub const API_VERSION: &str = "2017-07-24";

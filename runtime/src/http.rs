@@ -2,8 +2,11 @@
 //! anything else written for aws-sdk-rust, test doubles included) sends this crate's requests too, and a default
 //! implementation on hyper with rustls (feature `rustls`, on by default) for programs without aws-config.
 
+#[cfg(feature = "rustls")]
 use std::fmt;
+#[cfg(feature = "rustls")]
 use std::sync::{Arc, Mutex, PoisonError};
+#[cfg(feature = "rustls")]
 use std::time::Duration;
 
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
@@ -171,7 +174,11 @@ mod unused {
     }
 
     impl RetryStrategy for Unused {
-        fn should_attempt_initial_request(&self, _: &RuntimeComponents, _: &ConfigBag) -> Result<ShouldAttempt, BoxError> {
+        fn should_attempt_initial_request(
+            &self,
+            _: &RuntimeComponents,
+            _: &ConfigBag,
+        ) -> Result<ShouldAttempt, BoxError> {
             Err(MESSAGE.into())
         }
 
@@ -197,6 +204,7 @@ pub struct HyperClient {
 }
 
 /// The settings a connector was built for.
+#[cfg(feature = "rustls")]
 type ConnectorKey = (Option<Duration>, Option<Duration>);
 
 #[cfg(feature = "rustls")]

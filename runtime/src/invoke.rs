@@ -249,13 +249,11 @@ enum Attempt {
 async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
     let call = handle.transport.send(request);
     match handle.config.timeouts.operation_attempt_timeout() {
-        Some(limit) => {
-            match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
-                Ok(Ok(r)) => Attempt::Response(r),
-                Ok(Err(e)) => Attempt::Transport(e),
-                Err(_) => Attempt::Timeout(limit),
-            }
-        }
+        Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
+            Ok(Ok(r)) => Attempt::Response(r),
+            Ok(Err(e)) => Attempt::Transport(e),
+            Err(_) => Attempt::Timeout(limit),
+        },
         None => match call.await {
             Ok(r) => Attempt::Response(r),
             Err(e) => Attempt::Transport(e),

@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use project_tests::stub::{Reply, Stub};
-use sagemaker_pipelines::config::{RetryConfig, TimeoutConfig};
-use sagemaker_pipelines::credentials::Credentials;
-use sagemaker_pipelines::error::{RequestId as _, SdkError};
+use sagemaker_pipelines::config::retry::RetryConfig;
+use sagemaker_pipelines::config::timeout::TimeoutConfig;
+use sagemaker_pipelines::config::{Credentials, Region};
+use sagemaker_pipelines::error::{DisplayErrorContext, ProvideErrorMetadata as _, RequestId as _, SdkError};
 use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionError;
 use sagemaker_pipelines::{Client, Config};
 use serde_json::json;
@@ -19,8 +20,8 @@ fn client(stub: &Stub) -> Client {
 fn client_with(stub: &Stub, retry: RetryConfig) -> Client {
     Client::from_conf(
         Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKIDEXAMPLE", "secret-key-example", None))
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret-key-example", None, None, "test"))
             .endpoint_url(&stub.url)
             .retry_config(retry)
             .build(),
@@ -86,14 +87,16 @@ async fn modeled_errors_become_variants_with_metadata() {
         .header("x-amzn-errortype", "ResourceNotFound:http://internal.amazon.com/coral/com.amazonaws.sagemaker/")
         .header("x-amzn-requestid", "req-404")]);
     let err = client(&stub).start_pipeline_execution().pipeline_name("p").send().await.unwrap_err();
-    let SdkError::Service(service) = &err else { panic!("expected a service error, got {err:?}") };
+    let SdkError::ServiceError(service) = &err else { panic!("expected a service error, got {err:?}") };
     assert!(service.err().is_resource_not_found(), "{:?}", service.err());
     assert_eq!(service.err().code(), Some("ResourceNotFound"));
     assert_eq!(service.err().message(), Some("Pipeline p does not exist"));
-    assert_eq!(service.meta().request_id(), Some("req-404"));
+    assert_eq!(service.err().request_id(), Some("req-404"));
     assert_eq!(err.request_id(), Some("req-404"));
-    assert_eq!(service.meta().status(), 400);
-    assert!(matches!(err.into_service_error(), Some(StartPipelineExecutionError::ResourceNotFound(_))));
+    assert_eq!(err.code(), Some("ResourceNotFound"));
+    assert_eq!(err.message(), Some("Pipeline p does not exist"));
+    assert_eq!(service.raw().status().as_u16(), 400);
+    assert!(matches!(err.into_service_error(), StartPipelineExecutionError::ResourceNotFound(_)));
     assert_eq!(stub.requests().len(), 1, "client errors are not retried");
 }
 
@@ -110,11 +113,11 @@ async fn unmodeled_errors_keep_code_message_status_and_request_id() {
     let sagemaker_pipelines::operation::describe_pipeline::DescribePipelineError::Unhandled(u) = e else {
         unreachable!()
     };
-    assert_eq!(
-        (u.code(), u.message(), u.status(), u.request_id()),
-        (Some("ValidationException"), Some("bad name"), 400, Some("req-v"))
-    );
-    assert!(err.to_string().contains("ValidationException: bad name"), "{err}");
+    assert_eq!((u.code(), u.message(), u.request_id()), (Some("ValidationException"), Some("bad name"), Some("req-v")));
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert_eq!(err.to_string(), "service error");
+    let context = DisplayErrorContext(&err).to_string();
+    assert!(context.contains("ValidationException: bad name"), "{context}");
 }
 
 #[tokio::test]
@@ -140,7 +143,7 @@ async fn retries_stop_at_the_attempt_limit() {
         client_with(&stub, RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1)));
     let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
     assert_eq!(err.as_service_error().and_then(|e| e.code()), None);
-    assert!(matches!(err, SdkError::Service(ref s) if s.meta().status() == 500));
+    assert!(matches!(err, SdkError::ServiceError(ref s) if s.raw().status().as_u16() == 500));
     assert_eq!(stub.requests().len(), 2);
 }
 
@@ -150,9 +153,11 @@ async fn invalid_input_never_reaches_the_server_unless_validation_is_off() {
     let err = client(&stub).start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap_err();
     let SdkError::Validation(v) = &err else { panic!("expected a validation error, got {err:?}") };
     assert_eq!(v.violations()[0].path(), "PipelineName");
+    assert_eq!(err.to_string(), "invalid input, not sent");
+    let context = DisplayErrorContext(&err).to_string();
     assert!(
-        err.to_string().starts_with("invalid input, not sent: 1 invalid value in StartPipelineExecutionInput"),
-        "{err}"
+        context.starts_with("invalid input, not sent: 1 invalid value in StartPipelineExecutionInput"),
+        "{context}"
     );
     assert_eq!(stub.requests().len(), 0);
 
@@ -174,13 +179,14 @@ async fn one_request_can_skip_the_kind_of_check_in_its_way() {
     let skip_pattern = || ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
     // Refused, and the message says how to send it anyway.
     let err = c.start_pipeline_execution().pipeline_name("bad name!").send().await.unwrap_err();
+    let context = DisplayErrorContext(&err).to_string();
     assert!(
-        err.to_string().ends_with(
+        context.contains(
             "skip this kind of check for one request with \
 `.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Pattern))` on the request \
 builder."
         ),
-        "{err}"
+        "{context}"
     );
     // That request, with the pattern check skipped, is sent.
     let builder = c.start_pipeline_execution().pipeline_name("bad name!").config_override(skip_pattern());
@@ -222,16 +228,16 @@ async fn an_attempt_that_takes_too_long_times_out() {
     let stub = Stub::start(vec![Reply::ok(json!({})).delayed(Duration::from_secs(2))]);
     let c = Client::from_conf(
         Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
             .endpoint_url(&stub.url)
             .retry_config(RetryConfig::disabled())
-            .timeout_config(TimeoutConfig::default().with_attempt_timeout(Some(Duration::from_millis(200))))
+            .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(Duration::from_millis(200)).build())
             .build(),
     );
     let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
-    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
-    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
+    assert!(DisplayErrorContext(&err).to_string().contains("timed out"), "{err}");
 }
 
 #[tokio::test]
@@ -239,15 +245,15 @@ async fn connection_failures_are_dispatch_errors() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let c = Client::from_conf(
         Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
             .endpoint_url(format!("http://127.0.0.1:{port}"))
             .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
             .build(),
     );
     let err = c.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
-    let SdkError::Dispatch(e) = &err else { panic!("expected a dispatch error, got {err:?}") };
-    assert_eq!(e.kind(), sagemaker_pipelines::http::TransportErrorKind::Connect);
+    let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch error, got {err:?}") };
+    assert!(e.is_io(), "{e:?}");
 }
 
 #[tokio::test]
@@ -255,29 +261,33 @@ async fn undecodable_responses_are_response_errors() {
     let stub =
         Stub::start(vec![Reply { status: 200, headers: vec![], body: "{not json".into(), delay: Duration::ZERO }]);
     let err = client(&stub).describe_pipeline().pipeline_name("p").send().await.unwrap_err();
-    assert!(matches!(err, SdkError::Response(ref r) if r.status() == 200), "{err:?}");
+    assert!(matches!(err, SdkError::ResponseError(ref r) if r.raw().status().as_u16() == 200), "{err:?}");
 }
 
 #[tokio::test]
 async fn missing_region_credentials_or_a_rejected_endpoint_are_construction_errors() {
-    let no_region = Client::from_conf(Config::builder().credentials(Credentials::new("A", "S", None)).build());
+    let no_region = Client::from_conf(
+        Config::builder().credentials_provider(Credentials::new("A", "S", None, None, "test")).build(),
+    );
     let err = no_region.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
-    assert!(err.to_string().to_lowercase().contains("region"), "{err}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+    assert!(DisplayErrorContext(&err).to_string().to_lowercase().contains("region"), "{err}");
 
     let fips_custom = Client::from_conf(
         Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("A", "S", None))
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("A", "S", None, None, "test"))
             .endpoint_url("https://example.com")
             .use_fips(true)
             .build(),
     );
     let err = fips_custom.describe_pipeline().pipeline_name("p").send().await.unwrap_err();
-    assert!(err.to_string().contains("FIPS and custom endpoint are not supported"), "{err}");
+    let context = DisplayErrorContext(&err).to_string();
+    assert!(context.contains("FIPS and custom endpoint are not supported"), "{context}");
 
-    let config =
-        Config::builder().credentials(Credentials::new("AKID", "TOP-SECRET", Some("TOKEN-SECRET".into()))).build();
+    let config = Config::builder()
+        .credentials_provider(Credentials::new("AKID", "TOP-SECRET", Some("TOKEN-SECRET".into()), None, "test"))
+        .build();
     let shown = format!("{config:?}");
     assert!(!shown.contains("TOP-SECRET") && !shown.contains("TOKEN-SECRET"), "{shown}");
 }
@@ -323,23 +333,30 @@ async fn pagination_stops_on_a_repeated_token_and_on_errors() {
     assert!(items.next().await.is_none());
 }
 
-/// A transport that answers from memory: the trait is how users plug in their own HTTP stack.
+/// A transport that answers from memory: aws-sdk-rust's `HttpClient` trait is how users plug in their own HTTP stack
+/// (or aws-config's, or aws-smithy-runtime's test clients).
 #[derive(Debug)]
 struct InMemory;
 
 impl sagemaker_pipelines::http::HttpClient for InMemory {
-    fn call(
+    fn http_connector(
         &self,
-        request: sagemaker_pipelines::http::HttpRequest,
-    ) -> sagemaker_pipelines::http::BoxFuture<
-        '_,
-        Result<sagemaker_pipelines::http::HttpResponse, sagemaker_pipelines::http::TransportError>,
-    > {
-        Box::pin(async move {
-            let target = request.headers()["x-amz-target"].to_str().unwrap().to_owned();
-            let body = json!({"PipelineArn": format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{target}")});
-            Ok(http::Response::builder().status(200).body(body.to_string().into_bytes()).unwrap())
-        })
+        _: &sagemaker_pipelines::http::HttpConnectorSettings,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+    ) -> sagemaker_pipelines::http::SharedHttpConnector {
+        sagemaker_pipelines::http::SharedHttpConnector::new(InMemory)
+    }
+}
+
+impl sagemaker_pipelines::http::HttpConnector for InMemory {
+    fn call(&self, request: sagemaker_pipelines::http::HttpRequest) -> sagemaker_pipelines::http::HttpConnectorFuture {
+        let target = request.headers().get("x-amz-target").unwrap_or_default().to_owned();
+        let body = json!({"PipelineArn": format!("arn:aws:sagemaker:us-east-1:123456789012:pipeline/{target}")});
+        let response = sagemaker_pipelines::http::HttpResponse::new(
+            200u16.try_into().unwrap(),
+            aws_smithy_types::body::SdkBody::from(body.to_string()),
+        );
+        sagemaker_pipelines::http::HttpConnectorFuture::ready(Ok(response))
     }
 }
 
@@ -347,8 +364,8 @@ impl sagemaker_pipelines::http::HttpClient for InMemory {
 async fn a_custom_transport_is_used_and_endpoints_resolve_from_the_rules() {
     let c = Client::from_conf(
         Config::builder()
-            .region("eu-west-1")
-            .credentials(Credentials::new("A", "S", None))
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(Credentials::new("A", "S", None, None, "test"))
             .http_client(InMemory)
             .build(),
     );

@@ -3,6 +3,7 @@
 //! points these tests at with `MOTO_ENDPOINT`. moto routes requests by the SigV4 credential scope, so every request
 //! here is really signed. Without `MOTO_ENDPOINT` the tests print why they skip (and fail under CI).
 
+use sagemaker_pipelines::config::Region;
 use sagemaker_pipelines::error::SdkError;
 use sagemaker_pipelines::types::Parameter;
 use sagemaker_pipelines::{Client, Config};
@@ -23,8 +24,10 @@ fn endpoint() -> Option<String> {
 fn client(url: &str) -> Client {
     Client::from_conf(
         Config::builder()
-            .region("us-east-1")
-            .credentials(sagemaker_pipelines::credentials::Credentials::new("testing", "testing", None))
+            .region(Region::new("us-east-1"))
+            .credentials_provider(sagemaker_pipelines::config::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
             .endpoint_url(url)
             .build(),
     )
@@ -143,12 +146,12 @@ async fn an_error_the_model_does_not_declare_keeps_its_code_and_message() {
     let Some(url) = endpoint() else { return };
     let missing = unique("missing");
     let err = client(&url).describe_pipeline().pipeline_name(&missing).send().await.unwrap_err();
-    let SdkError::Service(service) = &err else { panic!("expected a service error, got {err:?}") };
+    let SdkError::ServiceError(service) = &err else { panic!("expected a service error, got {err:?}") };
     assert!(service.err().is_unhandled());
     assert_eq!(service.err().code(), Some("ValidationException"));
     assert!(service.err().message().is_some_and(|m| m.contains(&missing)), "{err}");
     assert!(err.to_string().starts_with("service error (HTTP 400"), "{err}");
-    assert_eq!(service.meta().status(), 400);
+    assert_eq!(service.raw().status().as_u16(), 400);
 }
 
 #[tokio::test]

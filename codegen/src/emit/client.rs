@@ -14,9 +14,14 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
     let lib = crate_name.replace('-', "_");
     let example = [
         " ```no_run".to_owned(),
-        format!(" let config = {lib}::Config::from_env().region(\"us-east-1\").build();"),
-        format!(" let client = {lib}::Client::from_conf(config);"),
+        " # async fn example() {".to_owned(),
+        " // With aws-config, as for any aws-sdk-rust client:".to_owned(),
+        " let sdk_config = aws_config::load_from_env().await;".to_owned(),
+        format!(" let client = {lib}::Client::new(&sdk_config);"),
+        " // Without aws-config: the environment, the shared files, container and instance credentials.".to_owned(),
+        format!(" let client = {lib}::Client::from_conf({lib}::Config::from_env().build());"),
         " # let _ = client;".to_owned(),
+        " # }".to_owned(),
         " ```".to_owned(),
     ];
     let signing = s.signing_name.clone().unwrap_or_else(|| s.sdk_id.to_ascii_lowercase());
@@ -70,9 +75,10 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
         }
 
         impl Client {
-            /// A client with this configuration.
-            pub fn new(config: &crate::config::Config) -> Self {
-                Client::from_conf(config.clone())
+            /// A client with the configuration aws-config loaded (region, credentials, endpoint, retry and timeout
+            /// settings, and its HTTP client), as for any aws-sdk-rust client.
+            pub fn new(sdk_config: &crate::config::SdkConfig) -> Self {
+                Client::from_conf(crate::config::Config::new(sdk_config))
             }
 
             /// A client that takes ownership of its configuration.
@@ -97,6 +103,115 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
     RustFile { path: "src/client.rs".into(), tokens }
 }
 
+/// `src/error_meta.rs`: the crate-wide `Error`, one variant per error any operation declares, which every
+/// operation's error and `SdkError` convert into, as aws-sdk-rust's `Error` (so that `?` works in a function
+/// returning `Result<_, sagemaker_pipelines::Error>`).
+pub fn error_meta_file(ir: &Ir) -> RustFile {
+    let mut all: Vec<&crate::ir::ErrorRef> = ir.operations.iter().flat_map(|o| &o.errors).collect();
+    all.sort_by(|a, b| a.variant.cmp(&b.variant));
+    all.dedup_by(|a, b| a.variant == b.variant);
+    let variants = all.iter().map(|e| {
+        let v = ident(&e.variant);
+        let t = type_path(&e.path);
+        let doc = format!(" `{}`.", e.code);
+        quote!(#[doc = #doc] #v(#t),)
+    });
+    let meta_arms = all.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(Error::#v(e) => crate::error::ProvideErrorMetadata::meta(e),)
+    });
+    let display_arms = all.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(Error::#v(e) => ::std::fmt::Display::fmt(e, f),)
+    });
+    let source_arms = all.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(Error::#v(e) => ::std::option::Option::Some(e),)
+    });
+    let conversions = ir.operations.iter().map(|op| {
+        let module = ident(&op.module);
+        let error = ident(&op.client_types.error);
+        let arms = op.errors.iter().map(|e| {
+            let v = ident(&e.variant);
+            quote!(crate::operation::#module::#error::#v(inner) => Error::#v(inner),)
+        });
+        quote! {
+            impl ::std::convert::From<crate::operation::#module::#error> for Error {
+                fn from(err: crate::operation::#module::#error) -> Self {
+                    match err {
+                        #(#arms)*
+                        crate::operation::#module::#error::Unhandled(inner) => Error::Unhandled(inner),
+                    }
+                }
+            }
+
+            impl<R> ::std::convert::From<crate::error::SdkError<crate::operation::#module::#error, R>> for Error
+            where
+                R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
+            {
+                fn from(err: crate::error::SdkError<crate::operation::#module::#error, R>) -> Self {
+                    match err {
+                        crate::error::SdkError::ServiceError(context) => Error::from(context.into_err()),
+                        other => Error::Unhandled(crate::error::Unhandled::new(::std::boxed::Box::new(other), ::std::option::Option::None)),
+                    }
+                }
+            }
+        }
+    });
+    let tokens = quote! {
+        //! The crate-wide error.
+
+        /// Any error of any operation of this crate: one variant per error the model declares, and `Unhandled` for
+        /// anything else (undeclared errors, and failures that are not service errors: timeouts, dispatch, invalid
+        /// input). Every operation's error and every `SdkError` converts into it, so `?` works in functions returning
+        /// `Result<_, Error>`.
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum Error {
+            #(#variants)*
+            /// An error the model does not declare, or a failure that is not a service error. Match on
+            /// [`code()`](crate::error::ProvideErrorMetadata::code) rather than on this variant.
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    Error::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for Error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    Error::Unhandled(e) => ::std::error::Error::source(e),
+                }
+            }
+        }
+
+        impl crate::error::ProvideErrorMetadata for Error {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    Error::Unhandled(e) => crate::error::ProvideErrorMetadata::meta(e),
+                }
+            }
+        }
+
+        impl crate::error::RequestId for Error {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                crate::error::RequestId::request_id(crate::error::ProvideErrorMetadata::meta(self))
+            }
+        }
+
+        #(#conversions)*
+    };
+    RustFile { path: "src/error_meta.rs".into(), tokens }
+}
+
 /// The operation's error enum, fluent builder, `send_with`, and paginator.
 pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let names = &op.client_types;
@@ -116,6 +231,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     });
     let parse_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
+        let t = type_path(&e.path);
         let code = &e.code;
         let member = ir
             .errors
@@ -126,8 +242,8 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         let decode = super::protocol::decode_error(ir, member.as_deref());
         quote! {
             ::std::option::Option::Some(#code) => match #decode {
-                ::std::option::Option::Some(e) => #error::#v(e),
-                ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::new(meta)),
+                ::std::option::Option::Some(e) => #error::#v(#t { meta: meta.metadata(), ..e }),
+                ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
             },
         }
     });
@@ -151,6 +267,10 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         } else {
             quote!(#error::#v(e) => e.message(),)
         }
+    });
+    let meta_arms = op.errors.iter().map(|e| {
+        let v = ident(&e.variant);
+        quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::meta(e),)
     });
     let display_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
@@ -181,7 +301,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             let name = ident(&f.name);
             quote! {
                 if self.#name.is_none() {
-                    self.#name = ::std::option::Option::Some(::uuid::Uuid::new_v4().to_string());
+                    self.#name = ::std::option::Option::Some(crate::invoke::idempotency_token());
                 }
             }
         });
@@ -189,7 +309,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let self_binding = if needs_mut { quote!(mut self) } else { quote!(self) };
     let build = if op.input.build_is_fallible() {
         quote! {
-            let input = self.inner.build().map_err(|e| crate::error::SdkError::Construction(crate::error::ConstructionError::new(e.to_string())))?;
+            let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
         }
     } else {
         quote!(let input = self.inner.build();)
@@ -250,18 +370,41 @@ the request, retrying as configured, and decodes the output or the error.";
         #[derive(::std::fmt::Debug)]
         pub enum #error {
             #(#variants)*
-            /// An error the model does not declare for this operation; its code, message, status and request id are
-            /// kept.
+            /// An error the model does not declare for this operation (its code, message and request id are kept),
+            /// or another failure turned into this error by
+            /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+            /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
             Unhandled(crate::error::Unhandled),
         }
 
         impl #error {
-            pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+            pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
                 let _ = body;
                 #[allow(clippy::match_single_binding)]
                 match meta.error_type() {
                     #(#parse_arms)*
-                    _ => #error::Unhandled(crate::error::Unhandled::new(meta)),
+                    _ => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
+                }
+            }
+
+            /// An unhandled error with this cause (for tests and wrappers).
+            pub fn unhandled(
+                err: impl ::std::convert::Into<::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>>,
+            ) -> Self {
+                #error::Unhandled(crate::error::Unhandled::new(err.into(), ::std::option::Option::None))
+            }
+
+            /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+            pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+                let source = ::std::boxed::Box::new(meta.clone());
+                #error::Unhandled(crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)))
+            }
+
+            /// The code, message and request id of the response.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::meta(e),
                 }
             }
 
@@ -269,7 +412,7 @@ the request, retrying as configured, and decodes the output or the error.";
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#code_arms)*
-                    #error::Unhandled(e) => e.code(),
+                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::code(e),
                 }
             }
 
@@ -277,7 +420,7 @@ the request, retrying as configured, and decodes the output or the error.";
             pub fn message(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#message_arms)*
-                    #error::Unhandled(e) => e.message(),
+                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::message(e),
                 }
             }
 
@@ -307,6 +450,27 @@ the request, retrying as configured, and decodes the output or the error.";
             }
         }
 
+        impl crate::error::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                #error::meta(self)
+            }
+        }
+
+        impl crate::error::RequestId for #error {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                crate::error::RequestId::request_id(self.meta())
+            }
+        }
+
+        impl crate::error::CreateUnhandledError for #error {
+            fn create_unhandled_error(
+                source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
+                meta: ::std::option::Option<crate::error::ErrorMetadata>,
+            ) -> Self {
+                #error::Unhandled(crate::error::Unhandled::new(source, meta))
+            }
+        }
+
         impl #input {
             /// Sends this input with `client`.
             pub async fn send_with(
@@ -323,9 +487,7 @@ the request, retrying as configured, and decodes the output or the error.";
             ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
                 #(#tokens_fill)*
                 handle.config.check_input(config_override, || self.validate()).map_err(crate::error::SdkError::Validation)?;
-                let body = #serialize.map_err(|e| {
-                    crate::error::SdkError::Construction(crate::error::ConstructionError::new(e))
-                })?;
+                let body = #serialize.map_err(crate::error::SdkError::construction_failure)?;
                 let operation = crate::invoke::Operation {
                     name: OPERATION_NAME,
                     decode_output: #decode_output,

@@ -32,6 +32,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     let mut modules: Vec<(&str, Visibility)> = vec![
         ("client", Visibility::Public),
         ("endpoint", Visibility::Public),
+        ("error_meta", Visibility::Private),
         ("operation", Visibility::Public),
         ("patterns", Visibility::Private),
         ("types", Visibility::Public),
@@ -64,6 +65,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
 
         pub use client::Client;
         pub use config::Config;
+        pub use error_meta::Error;
 
         /// The API version of the service model this crate was generated from.
         pub const API_VERSION: &str = #version;

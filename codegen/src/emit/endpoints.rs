@@ -104,7 +104,7 @@ fn with_rules(e: &Endpoints) -> TokenStream {
 fn from_config(p: &EndpointParam) -> TokenStream {
     let f = ident(&p.field);
     let value = match (&p.built_in, p.optional()) {
-        (Some(BuiltIn::Region), true) => quote!(config.region().map(|r| ::std::string::ToString::to_string(r))),
+        (Some(BuiltIn::Region), true) => quote!(config.region().map(::std::string::ToString::to_string)),
         (Some(BuiltIn::Endpoint), true) => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
         (Some(BuiltIn::UseFips), false) => quote!(config.use_fips),
         (Some(BuiltIn::UseFips), true) => quote!(::std::option::Option::Some(config.use_fips)),

@@ -55,6 +55,7 @@ pub enum Job<'a> {
     TypesMod,
     /// `src/types/error/mod.rs`.
     ErrorsMod,
+    ErrorMeta,
     /// One shared type's file.
     Item(types::Item<'a>),
     /// `src/protocol_tests.rs`, when the model has protocol compliance tests.
@@ -73,8 +74,16 @@ pub enum Output {
 
 /// Every file of the crate, as jobs, in a fixed order.
 pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
-    let mut jobs =
-        vec![Job::Lib, Job::Client, Job::Endpoint, Job::Patterns, Job::OperationsMod, Job::TypesMod, Job::ErrorsMod];
+    let mut jobs = vec![
+        Job::Lib,
+        Job::Client,
+        Job::Endpoint,
+        Job::Patterns,
+        Job::OperationsMod,
+        Job::TypesMod,
+        Job::ErrorsMod,
+        Job::ErrorMeta,
+    ];
     jobs.extend(ir.operations.iter().map(Job::Operation));
     jobs.extend(ir.structures.iter().chain(&ir.errors).map(|s| Job::Item(types::Item::Structure(s))));
     jobs.extend(ir.enums.iter().map(|e| Job::Item(types::Item::Enum(e))));
@@ -97,6 +106,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
         Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
+        Job::ErrorMeta => Output::Rust(client::error_meta_file(ir)),
         Job::Item(item) => Output::Rust(types::item_file(ir, item)),
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),

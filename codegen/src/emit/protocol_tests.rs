@@ -112,7 +112,7 @@ fn test(ir: &Ir, t: &ProtocolTest) -> TokenStream {
                         .map(|c| quote!(::std::assert_eq!(e.meta().code(), ::std::option::Option::Some(#c));));
                     quote! {
                         match result {
-                            ::std::result::Result::Err(crate::error::SdkError::Service(e)) => { #code match e.into_err() {
+                            ::std::result::Result::Err(crate::error::SdkError::ServiceError(e)) => { #code match e.into_err() {
                                 crate::operation::#module::#error_enum::#variant(actual) => {
                                     crate::protocol_test::assert_same(&actual, &#expected)
                                 }

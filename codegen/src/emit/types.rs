@@ -366,6 +366,15 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
         };
     }
 
+    if s.error.is_some() {
+        // What the response said besides the members: code, message and request id.
+        fields.push(quote! {
+            #[serde(skip)]
+            pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
+        });
+        build_inits.push(quote!(meta: ::std::default::Default::default(),));
+    }
+
     let redacts = s.redacts();
     let debug_derive = if redacts { quote!() } else { quote!(::std::fmt::Debug,) };
     let struct_label = &s.path.name;
@@ -506,6 +515,18 @@ fn error_impls(s: &Structure, e: &ErrorInfo) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {}
+
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                &self.meta
+            }
+        }
+
+        impl crate::error::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                crate::error::RequestId::request_id(&self.meta)
+            }
+        }
     }
 }
 

@@ -774,13 +774,15 @@ pub enum CreatePipelineError {
     ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl CreatePipelineError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -788,14 +790,17 @@ impl CreatePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ConflictException(e)
+                        CreatePipelineError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -804,14 +809,17 @@ impl CreatePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ResourceLimitExceeded(e)
+                        CreatePipelineError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -820,19 +828,65 @@ impl CreatePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ResourceNotFound(e)
+                        CreatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
-            _ => CreatePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+            _ => {
+                CreatePipelineError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        CreatePipelineError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        CreatePipelineError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            CreatePipelineError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            CreatePipelineError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            CreatePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            CreatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
         }
     }
 
@@ -850,7 +904,9 @@ impl CreatePipelineError {
             CreatePipelineError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            CreatePipelineError::Unhandled(e) => e.code(),
+            CreatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -860,7 +916,9 @@ impl CreatePipelineError {
             CreatePipelineError::ConflictException(e) => e.message(),
             CreatePipelineError::ResourceLimitExceeded(e) => e.message(),
             CreatePipelineError::ResourceNotFound(e) => e.message(),
-            CreatePipelineError::Unhandled(e) => e.message(),
+            CreatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -911,6 +969,29 @@ impl ::std::error::Error for CreatePipelineError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for CreatePipelineError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        CreatePipelineError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for CreatePipelineError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for CreatePipelineError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        CreatePipelineError::Unhandled(crate::error::Unhandled::new(source, meta))
+    }
+}
+
 impl crate::operation::create_pipeline::CreatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -933,7 +1014,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
-                ::uuid::Uuid::new_v4().to_string(),
+                crate::invoke::idempotency_token(),
             );
         }
         handle
@@ -941,11 +1022,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -350,13 +350,15 @@ pub enum DeletePipelineError {
     ConflictException(crate::types::error::ConflictException),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl DeletePipelineError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -364,14 +366,17 @@ impl DeletePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        DeletePipelineError::ConflictException(e)
+                        DeletePipelineError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         DeletePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -380,19 +385,62 @@ impl DeletePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        DeletePipelineError::ResourceNotFound(e)
+                        DeletePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         DeletePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
-            _ => DeletePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+            _ => {
+                DeletePipelineError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        DeletePipelineError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        DeletePipelineError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            DeletePipelineError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            DeletePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            DeletePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
         }
     }
 
@@ -405,7 +453,9 @@ impl DeletePipelineError {
             DeletePipelineError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            DeletePipelineError::Unhandled(e) => e.code(),
+            DeletePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -414,7 +464,9 @@ impl DeletePipelineError {
         match self {
             DeletePipelineError::ConflictException(e) => e.message(),
             DeletePipelineError::ResourceNotFound(e) => e.message(),
-            DeletePipelineError::Unhandled(e) => e.message(),
+            DeletePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -454,6 +506,29 @@ impl ::std::error::Error for DeletePipelineError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for DeletePipelineError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeletePipelineError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for DeletePipelineError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for DeletePipelineError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        DeletePipelineError::Unhandled(crate::error::Unhandled::new(source, meta))
+    }
+}
+
 impl crate::operation::delete_pipeline::DeletePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -476,7 +551,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
-                ::uuid::Uuid::new_v4().to_string(),
+                crate::invoke::idempotency_token(),
             );
         }
         handle
@@ -484,11 +559,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

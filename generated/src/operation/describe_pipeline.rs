@@ -1074,13 +1074,15 @@ impl DescribePipelineOutput {
 pub enum DescribePipelineError {
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl DescribePipelineError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -1088,19 +1090,59 @@ impl DescribePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        DescribePipelineError::ResourceNotFound(e)
+                        DescribePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         DescribePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
-            _ => DescribePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+            _ => {
+                DescribePipelineError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        DescribePipelineError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        DescribePipelineError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            DescribePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            DescribePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
         }
     }
 
@@ -1110,7 +1152,9 @@ impl DescribePipelineError {
             DescribePipelineError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            DescribePipelineError::Unhandled(e) => e.code(),
+            DescribePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -1118,7 +1162,9 @@ impl DescribePipelineError {
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => e.message(),
-            DescribePipelineError::Unhandled(e) => e.message(),
+            DescribePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -1151,6 +1197,29 @@ impl ::std::error::Error for DescribePipelineError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for DescribePipelineError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DescribePipelineError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for DescribePipelineError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for DescribePipelineError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        DescribePipelineError::Unhandled(crate::error::Unhandled::new(source, meta))
+    }
+}
+
 impl crate::operation::describe_pipeline::DescribePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1176,11 +1245,7 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

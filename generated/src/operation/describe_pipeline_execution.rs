@@ -1005,13 +1005,15 @@ impl DescribePipelineExecutionOutput {
 pub enum DescribePipelineExecutionError {
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl DescribePipelineExecutionError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -1019,22 +1021,58 @@ impl DescribePipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        DescribePipelineExecutionError::ResourceNotFound(e)
+                        DescribePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         DescribePipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 DescribePipelineExecutionError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        DescribePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        DescribePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            DescribePipelineExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            DescribePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -1045,7 +1083,9 @@ impl DescribePipelineExecutionError {
             DescribePipelineExecutionError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            DescribePipelineExecutionError::Unhandled(e) => e.code(),
+            DescribePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -1053,7 +1093,9 @@ impl DescribePipelineExecutionError {
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => e.message(),
-            DescribePipelineExecutionError::Unhandled(e) => e.message(),
+            DescribePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -1094,6 +1136,31 @@ impl ::std::error::Error for DescribePipelineExecutionError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for DescribePipelineExecutionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DescribePipelineExecutionError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for DescribePipelineExecutionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for DescribePipelineExecutionError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        DescribePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1119,11 +1186,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -465,13 +465,15 @@ impl ListPipelineParametersForExecutionOutput {
 pub enum ListPipelineParametersForExecutionError {
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl ListPipelineParametersForExecutionError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -479,22 +481,58 @@ impl ListPipelineParametersForExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        ListPipelineParametersForExecutionError::ResourceNotFound(e)
+                        ListPipelineParametersForExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         ListPipelineParametersForExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 ListPipelineParametersForExecutionError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        ListPipelineParametersForExecutionError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        ListPipelineParametersForExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            ListPipelineParametersForExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -505,7 +543,9 @@ impl ListPipelineParametersForExecutionError {
             ListPipelineParametersForExecutionError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            ListPipelineParametersForExecutionError::Unhandled(e) => e.code(),
+            ListPipelineParametersForExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -513,7 +553,9 @@ impl ListPipelineParametersForExecutionError {
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => e.message(),
-            ListPipelineParametersForExecutionError::Unhandled(e) => e.message(),
+            ListPipelineParametersForExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -554,6 +596,31 @@ impl ::std::error::Error for ListPipelineParametersForExecutionError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for ListPipelineParametersForExecutionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListPipelineParametersForExecutionError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for ListPipelineParametersForExecutionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for ListPipelineParametersForExecutionError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        ListPipelineParametersForExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -579,11 +646,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -613,31 +613,71 @@ impl ListPipelinesOutput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
 pub enum ListPipelinesError {
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl ListPipelinesError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
-            _ => ListPipelinesError::Unhandled(crate::error::Unhandled::new(meta)),
+            _ => {
+                ListPipelinesError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        ListPipelinesError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        ListPipelinesError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            ListPipelinesError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
         }
     }
 
     /// The error code.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            ListPipelinesError::Unhandled(e) => e.code(),
+            ListPipelinesError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
     /// The message, if the service sent one.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            ListPipelinesError::Unhandled(e) => e.message(),
+            ListPipelinesError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -660,6 +700,29 @@ impl ::std::error::Error for ListPipelinesError {
         match self {
             ListPipelinesError::Unhandled(e) => ::std::option::Option::Some(e),
         }
+    }
+}
+
+impl crate::error::ProvideErrorMetadata for ListPipelinesError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListPipelinesError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for ListPipelinesError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for ListPipelinesError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        ListPipelinesError::Unhandled(crate::error::Unhandled::new(source, meta))
     }
 }
 
@@ -688,11 +751,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -412,13 +412,15 @@ pub enum RetryPipelineExecutionError {
     ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl RetryPipelineExecutionError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -426,14 +428,17 @@ impl RetryPipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ConflictException(e)
+                        RetryPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -442,14 +447,17 @@ impl RetryPipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ResourceLimitExceeded(e)
+                        RetryPipelineExecutionError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -458,22 +466,64 @@ impl RetryPipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ResourceNotFound(e)
+                        RetryPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 RetryPipelineExecutionError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        RetryPipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        RetryPipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            RetryPipelineExecutionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            RetryPipelineExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            RetryPipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -492,7 +542,9 @@ impl RetryPipelineExecutionError {
             RetryPipelineExecutionError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            RetryPipelineExecutionError::Unhandled(e) => e.code(),
+            RetryPipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -502,7 +554,9 @@ impl RetryPipelineExecutionError {
             RetryPipelineExecutionError::ConflictException(e) => e.message(),
             RetryPipelineExecutionError::ResourceLimitExceeded(e) => e.message(),
             RetryPipelineExecutionError::ResourceNotFound(e) => e.message(),
-            RetryPipelineExecutionError::Unhandled(e) => e.message(),
+            RetryPipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -561,6 +615,31 @@ impl ::std::error::Error for RetryPipelineExecutionError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for RetryPipelineExecutionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        RetryPipelineExecutionError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for RetryPipelineExecutionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for RetryPipelineExecutionError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        RetryPipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -583,7 +662,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
-                ::uuid::Uuid::new_v4().to_string(),
+                crate::invoke::idempotency_token(),
             );
         }
         handle
@@ -591,11 +670,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -412,13 +412,15 @@ pub enum SendPipelineExecutionStepFailureError {
     ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl SendPipelineExecutionStepFailureError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -426,14 +428,17 @@ impl SendPipelineExecutionStepFailureError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ConflictException(e)
+                        SendPipelineExecutionStepFailureError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -442,14 +447,17 @@ impl SendPipelineExecutionStepFailureError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e)
+                        SendPipelineExecutionStepFailureError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -458,22 +466,64 @@ impl SendPipelineExecutionStepFailureError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ResourceNotFound(e)
+                        SendPipelineExecutionStepFailureError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 SendPipelineExecutionStepFailureError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        SendPipelineExecutionStepFailureError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        SendPipelineExecutionStepFailureError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            SendPipelineExecutionStepFailureError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepFailureError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -492,7 +542,9 @@ impl SendPipelineExecutionStepFailureError {
             SendPipelineExecutionStepFailureError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            SendPipelineExecutionStepFailureError::Unhandled(e) => e.code(),
+            SendPipelineExecutionStepFailureError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -504,7 +556,9 @@ impl SendPipelineExecutionStepFailureError {
                 e.message()
             }
             SendPipelineExecutionStepFailureError::ResourceNotFound(e) => e.message(),
-            SendPipelineExecutionStepFailureError::Unhandled(e) => e.message(),
+            SendPipelineExecutionStepFailureError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -567,6 +621,31 @@ impl ::std::error::Error for SendPipelineExecutionStepFailureError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepFailureError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        SendPipelineExecutionStepFailureError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for SendPipelineExecutionStepFailureError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for SendPipelineExecutionStepFailureError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        SendPipelineExecutionStepFailureError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -589,7 +668,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
-                ::uuid::Uuid::new_v4().to_string(),
+                crate::invoke::idempotency_token(),
             );
         }
         handle
@@ -597,11 +676,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

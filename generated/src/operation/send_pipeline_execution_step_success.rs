@@ -427,13 +427,15 @@ pub enum SendPipelineExecutionStepSuccessError {
     ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl SendPipelineExecutionStepSuccessError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -441,14 +443,17 @@ impl SendPipelineExecutionStepSuccessError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ConflictException(e)
+                        SendPipelineExecutionStepSuccessError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -457,14 +462,17 @@ impl SendPipelineExecutionStepSuccessError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
+                        SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -473,22 +481,64 @@ impl SendPipelineExecutionStepSuccessError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
+                        SendPipelineExecutionStepSuccessError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 SendPipelineExecutionStepSuccessError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        SendPipelineExecutionStepSuccessError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        SendPipelineExecutionStepSuccessError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -507,7 +557,9 @@ impl SendPipelineExecutionStepSuccessError {
             SendPipelineExecutionStepSuccessError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => e.code(),
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -519,7 +571,9 @@ impl SendPipelineExecutionStepSuccessError {
                 e.message()
             }
             SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => e.message(),
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => e.message(),
+            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -582,6 +636,31 @@ impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepSuccessError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        SendPipelineExecutionStepSuccessError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for SendPipelineExecutionStepSuccessError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        SendPipelineExecutionStepSuccessError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -604,7 +683,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
-                ::uuid::Uuid::new_v4().to_string(),
+                crate::invoke::idempotency_token(),
             );
         }
         handle
@@ -612,11 +691,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -697,13 +697,15 @@ pub enum UpdatePipelineError {
     ConflictException(crate::types::error::ConflictException),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl UpdatePipelineError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -711,14 +713,17 @@ impl UpdatePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineError::ConflictException(e)
+                        UpdatePipelineError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -727,19 +732,62 @@ impl UpdatePipelineError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineError::ResourceNotFound(e)
+                        UpdatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
-            _ => UpdatePipelineError::Unhandled(crate::error::Unhandled::new(meta)),
+            _ => {
+                UpdatePipelineError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        UpdatePipelineError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        UpdatePipelineError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            UpdatePipelineError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
         }
     }
 
@@ -752,7 +800,9 @@ impl UpdatePipelineError {
             UpdatePipelineError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            UpdatePipelineError::Unhandled(e) => e.code(),
+            UpdatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -761,7 +811,9 @@ impl UpdatePipelineError {
         match self {
             UpdatePipelineError::ConflictException(e) => e.message(),
             UpdatePipelineError::ResourceNotFound(e) => e.message(),
-            UpdatePipelineError::Unhandled(e) => e.message(),
+            UpdatePipelineError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -801,6 +853,29 @@ impl ::std::error::Error for UpdatePipelineError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for UpdatePipelineError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        UpdatePipelineError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for UpdatePipelineError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        UpdatePipelineError::Unhandled(crate::error::Unhandled::new(source, meta))
+    }
+}
+
 impl crate::operation::update_pipeline::UpdatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -826,11 +901,7 @@ impl crate::operation::update_pipeline::UpdatePipelineInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

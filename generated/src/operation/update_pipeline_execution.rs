@@ -479,13 +479,15 @@ pub enum UpdatePipelineExecutionError {
     ConflictException(crate::types::error::ConflictException),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl UpdatePipelineExecutionError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -493,14 +495,17 @@ impl UpdatePipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineExecutionError::ConflictException(e)
+                        UpdatePipelineExecutionError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -509,22 +514,61 @@ impl UpdatePipelineExecutionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineExecutionError::ResourceNotFound(e)
+                        UpdatePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineExecutionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
                 UpdatePipelineExecutionError::Unhandled(
-                    crate::error::Unhandled::new(meta),
+                    crate::error::Unhandled::from_response(meta),
                 )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        UpdatePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        UpdatePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            UpdatePipelineExecutionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -538,7 +582,9 @@ impl UpdatePipelineExecutionError {
             UpdatePipelineExecutionError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            UpdatePipelineExecutionError::Unhandled(e) => e.code(),
+            UpdatePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -547,7 +593,9 @@ impl UpdatePipelineExecutionError {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => e.message(),
             UpdatePipelineExecutionError::ResourceNotFound(e) => e.message(),
-            UpdatePipelineExecutionError::Unhandled(e) => e.message(),
+            UpdatePipelineExecutionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -595,6 +643,31 @@ impl ::std::error::Error for UpdatePipelineExecutionError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for UpdatePipelineExecutionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        UpdatePipelineExecutionError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineExecutionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for UpdatePipelineExecutionError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        UpdatePipelineExecutionError::Unhandled(
+            crate::error::Unhandled::new(source, meta),
+        )
+    }
+}
+
 impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -620,11 +693,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -525,13 +525,15 @@ pub enum UpdatePipelineVersionError {
     ConflictException(crate::types::error::ConflictException),
     /// The service returned `ResourceNotFound`.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// An error the model does not declare for this operation; its code, message, status and request id are
-    /// kept.
+    /// An error the model does not declare for this operation (its code, message and request id are kept),
+    /// or another failure turned into this error by
+    /// [`SdkError::into_service_error`](crate::error::SdkError::into_service_error). Match on
+    /// [`code()`](Self::code) rather than on this variant: a later model may declare the error.
     Unhandled(crate::error::Unhandled),
 }
 
 impl UpdatePipelineVersionError {
-    pub(crate) fn parse(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
@@ -539,14 +541,17 @@ impl UpdatePipelineVersionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineVersionError::ConflictException(e)
+                        UpdatePipelineVersionError::ConflictException(crate::types::error::ConflictException {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineVersionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
@@ -555,20 +560,61 @@ impl UpdatePipelineVersionError {
                 match crate::aws_json::decode_error(
                     body,
                     ::std::option::Option::Some("Message"),
-                    &meta,
+                    meta,
                 ) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineVersionError::ResourceNotFound(e)
+                        UpdatePipelineVersionError::ResourceNotFound(crate::types::error::ResourceNotFound {
+                            meta: meta.metadata(),
+                            ..e
+                        })
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineVersionError::Unhandled(
-                            crate::error::Unhandled::new(meta),
+                            crate::error::Unhandled::from_response(meta),
                         )
                     }
                 }
             }
             _ => {
-                UpdatePipelineVersionError::Unhandled(crate::error::Unhandled::new(meta))
+                UpdatePipelineVersionError::Unhandled(
+                    crate::error::Unhandled::from_response(meta),
+                )
+            }
+        }
+    }
+
+    /// An unhandled error with this cause (for tests and wrappers).
+    pub fn unhandled(
+        err: impl ::std::convert::Into<
+            ::std::boxed::Box<
+                dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+            >,
+        >,
+    ) -> Self {
+        UpdatePipelineVersionError::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::option::Option::None),
+        )
+    }
+
+    /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
+        let source = ::std::boxed::Box::new(meta.clone());
+        UpdatePipelineVersionError::Unhandled(
+            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+        )
+    }
+
+    /// The code, message and request id of the response.
+    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+        match self {
+            UpdatePipelineVersionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineVersionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
+            }
+            UpdatePipelineVersionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::meta(e)
             }
         }
     }
@@ -582,7 +628,9 @@ impl UpdatePipelineVersionError {
             UpdatePipelineVersionError::ResourceNotFound(_) => {
                 ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
             }
-            UpdatePipelineVersionError::Unhandled(e) => e.code(),
+            UpdatePipelineVersionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+            }
         }
     }
 
@@ -591,7 +639,9 @@ impl UpdatePipelineVersionError {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => e.message(),
             UpdatePipelineVersionError::ResourceNotFound(e) => e.message(),
-            UpdatePipelineVersionError::Unhandled(e) => e.message(),
+            UpdatePipelineVersionError::Unhandled(e) => {
+                crate::error::ProvideErrorMetadata::message(e)
+            }
         }
     }
 
@@ -639,6 +689,29 @@ impl ::std::error::Error for UpdatePipelineVersionError {
     }
 }
 
+impl crate::error::ProvideErrorMetadata for UpdatePipelineVersionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        UpdatePipelineVersionError::meta(self)
+    }
+}
+
+impl crate::error::RequestId for UpdatePipelineVersionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(self.meta())
+    }
+}
+
+impl crate::error::CreateUnhandledError for UpdatePipelineVersionError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        UpdatePipelineVersionError::Unhandled(crate::error::Unhandled::new(source, meta))
+    }
+}
+
 impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -664,11 +737,7 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
         let body = crate::aws_json::serialize(&self)
-            .map_err(|e| {
-                crate::error::SdkError::Construction(
-                    crate::error::ConstructionError::new(e),
-                )
-            })?;
+            .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,

@@ -53,5 +53,5 @@ pub fn decode_error(message_member: Option<&str>) -> TokenStream {
         Some(m) => quote!(::std::option::Option::Some(#m)),
         None => quote!(::std::option::Option::None),
     };
-    quote!(crate::aws_json::decode_error(body, #member, &meta))
+    quote!(crate::aws_json::decode_error(body, #member, meta))
 }

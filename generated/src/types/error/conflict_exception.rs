@@ -20,6 +20,8 @@ pub struct ConflictException {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
 }
 
 impl ConflictException {
@@ -87,6 +89,7 @@ impl ConflictExceptionBuilder {
     pub fn build(self) -> crate::types::error::ConflictException {
         crate::types::error::ConflictException {
             message: self.message,
+            meta: ::std::default::Default::default(),
         }
     }
 }
@@ -108,6 +111,18 @@ impl ::std::fmt::Display for ConflictException {
 }
 
 impl ::std::error::Error for ConflictException {}
+impl crate::error::ProvideErrorMetadata for ConflictException {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl crate::error::RequestId for ConflictException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(&self.meta)
+    }
+}
+
 impl ConflictException {
     /// Checks every constraint the model places on this `ConflictException` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
     pub fn validate(

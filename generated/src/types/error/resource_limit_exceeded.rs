@@ -20,6 +20,8 @@ pub struct ResourceLimitExceeded {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
 }
 
 impl ResourceLimitExceeded {
@@ -87,6 +89,7 @@ impl ResourceLimitExceededBuilder {
     pub fn build(self) -> crate::types::error::ResourceLimitExceeded {
         crate::types::error::ResourceLimitExceeded {
             message: self.message,
+            meta: ::std::default::Default::default(),
         }
     }
 }
@@ -108,6 +111,18 @@ impl ::std::fmt::Display for ResourceLimitExceeded {
 }
 
 impl ::std::error::Error for ResourceLimitExceeded {}
+impl crate::error::ProvideErrorMetadata for ResourceLimitExceeded {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl crate::error::RequestId for ResourceLimitExceeded {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(&self.meta)
+    }
+}
+
 impl ResourceLimitExceeded {
     /// Checks every constraint the model places on this `ResourceLimitExceeded` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
     pub fn validate(

@@ -20,6 +20,8 @@ pub struct ResourceNotFound {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    #[serde(skip)]
+    pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
 }
 
 impl ResourceNotFound {
@@ -85,6 +87,7 @@ impl ResourceNotFoundBuilder {
     pub fn build(self) -> crate::types::error::ResourceNotFound {
         crate::types::error::ResourceNotFound {
             message: self.message,
+            meta: ::std::default::Default::default(),
         }
     }
 }
@@ -106,6 +109,18 @@ impl ::std::fmt::Display for ResourceNotFound {
 }
 
 impl ::std::error::Error for ResourceNotFound {}
+impl crate::error::ProvideErrorMetadata for ResourceNotFound {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl crate::error::RequestId for ResourceNotFound {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        crate::error::RequestId::request_id(&self.meta)
+    }
+}
+
 impl ResourceNotFound {
     /// Checks every constraint the model places on this `ResourceNotFound` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
     pub fn validate(

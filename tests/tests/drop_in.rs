@@ -1,0 +1,119 @@
+//! Code written for `aws-sdk-sagemaker` compiles and behaves the same against this crate with only the crate name
+//! changed: the `use … as aws_sdk_sagemaker` below is the whole port. The `SdkConfig` is built by hand as aws-config
+//! would build it (aws-config itself is not a test dependency), with an HTTP client answering from memory, which also
+//! proves that requests go through the `SdkConfig`'s client.
+
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use sagemaker_pipelines as aws_sdk_sagemaker;
+
+// ---- The program as written for aws-sdk-sagemaker. ----
+
+use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sagemaker::operation::describe_pipeline_execution::DescribePipelineExecutionError;
+
+async fn status(client: &aws_sdk_sagemaker::Client, arn: &str) -> Result<String, aws_sdk_sagemaker::Error> {
+    let out = client.describe_pipeline_execution().pipeline_execution_arn(arn).send().await?;
+    Ok(out.pipeline_execution_status().map(|s| s.as_str().to_owned()).unwrap_or_default())
+}
+
+async fn status_or_missing(client: &aws_sdk_sagemaker::Client, arn: &str) -> Result<Option<String>, String> {
+    match client.describe_pipeline_execution().pipeline_execution_arn(arn).send().await {
+        Ok(out) => Ok(out.pipeline_execution_status().map(|s| s.as_str().to_owned())),
+        Err(SdkError::ServiceError(e)) if matches!(e.err(), DescribePipelineExecutionError::ResourceNotFound(_)) => {
+            Ok(None)
+        }
+        Err(e) => Err(format!("{} ({:?})", DisplayErrorContext(&e), e.code())),
+    }
+}
+
+fn client_for(sdk_config: &aws_types::SdkConfig) -> aws_sdk_sagemaker::Client {
+    let config = aws_sdk_sagemaker::config::Builder::from(sdk_config)
+        .retry_config(aws_sdk_sagemaker::config::retry::RetryConfig::standard().with_max_attempts(2))
+        .build();
+    aws_sdk_sagemaker::Client::from_conf(config)
+}
+
+// ---- The test harness. ----
+
+const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc";
+
+/// Answers `DescribePipelineExecution` from memory: `Executing` for [`ARN`], `ResourceNotFound` otherwise; records
+/// the requests.
+#[derive(Debug, Clone, Default)]
+struct Memory {
+    seen: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl HttpClient for Memory {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+impl HttpConnector for Memory {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let body = std::str::from_utf8(request.body().bytes().unwrap_or_default()).unwrap_or_default().to_owned();
+        self.seen.lock().unwrap().push((request.uri().to_owned(), body.clone()));
+        let (status, body, error) = if body.contains(ARN) {
+            (200, r#"{"PipelineExecutionStatus":"Executing"}"#, None)
+        } else {
+            (400, r#"{"message":"no such execution"}"#, Some("ResourceNotFound"))
+        };
+        let mut response = HttpResponse::new(status.try_into().unwrap(), SdkBody::from(body));
+        response.headers_mut().insert("x-amzn-requestid", "req-1");
+        if let Some(code) = error {
+            response.headers_mut().insert("x-amzn-errortype", code);
+        }
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+fn sdk_config(http: Memory) -> aws_types::SdkConfig {
+    aws_types::SdkConfig::builder()
+        .region(aws_types::region::Region::new("eu-west-1"))
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test"),
+        ))
+        .http_client(http)
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .build()
+}
+
+#[tokio::test]
+async fn an_aws_sdk_sagemaker_program_runs_unchanged_on_the_sdk_configs_http_client() {
+    let http = Memory::default();
+    let config = sdk_config(http.clone());
+    let client = aws_sdk_sagemaker::Client::new(&config);
+    assert_eq!(status(&client, ARN).await.unwrap(), "Executing");
+    assert_eq!(
+        status_or_missing(&client, "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/zz").await,
+        Ok(None)
+    );
+    let err = status(&client_for(&config), "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/zz")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, aws_sdk_sagemaker::Error::ResourceNotFound(_)), "{err:?}");
+    assert_eq!(err.code(), Some("ResourceNotFound"));
+    assert_eq!(err.message(), Some("no such execution"));
+
+    let seen = http.seen.lock().unwrap();
+    assert_eq!(seen.len(), 3, "every request went through the SdkConfig's client: {seen:?}");
+    assert!(seen.iter().all(|(uri, _)| uri == "https://api.sagemaker.eu-west-1.amazonaws.com/"), "{seen:?}");
+}
+
+#[tokio::test]
+async fn the_sdk_configs_region_credentials_and_endpoint_are_used() {
+    let http = Memory::default();
+    let config = sdk_config(http.clone()).into_builder().endpoint_url("http://localhost:1234").build();
+    let client = aws_sdk_sagemaker::Client::new(&config);
+    assert_eq!(client.config().region().map(|r| r.as_ref()), Some("eu-west-1"));
+    assert_eq!(status(&client, ARN).await.unwrap(), "Executing");
+    assert_eq!(http.seen.lock().unwrap()[0].0, "http://localhost:1234/");
+}
