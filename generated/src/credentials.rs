@@ -167,12 +167,12 @@ impl ProfileProvider {
         let name = self.profile.clone().unwrap_or_else(profile_name);
         let profiles = load_profiles();
         let Some(p) = profiles.get(&name) else {
-            return Err(not_loaded(format!(
-                "profile `{name}` is not in the shared config or credentials file"
-            )));
+            return Err(not_loaded(format!("profile `{name}` is not in the shared config or credentials file")));
         };
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned(), None, PROVIDER_NAME)),
+            (Some(id), Some(secret)) => {
+                Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned(), None, PROVIDER_NAME))
+            }
             _ => Err(not_loaded(format!("profile `{name}` has no static access key or credential_process"))),
         }
     }
@@ -290,7 +290,11 @@ fn default_credentials_http() -> SharedHttpClient {
 
 /// Send one request with the 1 s timeout (to connect and to answer); `what` names the source in errors. Answers
 /// other than 2xx are errors naming the status (never the body, which may hold anything).
-async fn fetch(http: &SharedHttpClient, request: http::Request<Vec<u8>>, what: &str) -> Result<Vec<u8>, CredentialsError> {
+async fn fetch(
+    http: &SharedHttpClient,
+    request: http::Request<Vec<u8>>,
+    what: &str,
+) -> Result<Vec<u8>, CredentialsError> {
     let settings = crate::http::HttpConnectorSettings::builder()
         .connect_timeout(CREDENTIALS_HTTP_TIMEOUT)
         .read_timeout(CREDENTIALS_HTTP_TIMEOUT)
@@ -507,8 +511,7 @@ impl ImdsProvider {
             "the instance metadata token endpoint",
         )
         .await?;
-        let token =
-            String::from_utf8(token).map_err(|_| not_loaded("the instance metadata token is not text"))?;
+        let token = String::from_utf8(token).map_err(|_| not_loaded("the instance metadata token is not text"))?;
         let token = token.trim();
         let path = "/latest/meta-data/iam/security-credentials/";
         let roles = fetch(&http, request("GET", path, ("x-aws-ec2-metadata-token", token))?, Self::WHAT).await?;

@@ -20,8 +20,9 @@ pub use aws_smithy_runtime_api::client::http::{
 };
 pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 pub use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_runtime_api::client::runtime_components::{RuntimeComponents, RuntimeComponentsBuilder};
-use aws_smithy_types::body::SdkBody;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+pub use aws_smithy_types::body::SdkBody;
 
 /// The largest response body read; a longer one fails the attempt rather than exhaust memory.
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
@@ -178,7 +179,11 @@ mod unused {
     }
 
     impl RetryStrategy for Unused {
-        fn should_attempt_initial_request(&self, _: &RuntimeComponents, _: &ConfigBag) -> Result<ShouldAttempt, BoxError> {
+        fn should_attempt_initial_request(
+            &self,
+            _: &RuntimeComponents,
+            _: &ConfigBag,
+        ) -> Result<ShouldAttempt, BoxError> {
             Err(MESSAGE.into())
         }
 

@@ -159,6 +159,7 @@ pub(crate) fn jitter() -> f64 {
 }
 
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
+#[allow(dead_code)] // Used only by models with idempotency tokens.
 pub(crate) fn idempotency_token() -> String {
     let mut b = fastrand::u128(..).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -253,13 +254,11 @@ enum Attempt {
 async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
     let call = handle.transport.send(request);
     match handle.config.timeouts.operation_attempt_timeout() {
-        Some(limit) => {
-            match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
-                Ok(Ok(r)) => Attempt::Response(r),
-                Ok(Err(e)) => Attempt::Transport(e),
-                Err(_) => Attempt::Timeout(limit),
-            }
-        }
+        Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
+            Ok(Ok(r)) => Attempt::Response(r),
+            Ok(Err(e)) => Attempt::Transport(e),
+            Err(_) => Attempt::Timeout(limit),
+        },
         None => match call.await {
             Ok(r) => Attempt::Response(r),
             Err(e) => Attempt::Transport(e),

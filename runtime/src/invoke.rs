@@ -155,6 +155,7 @@ pub(crate) fn jitter() -> f64 {
 }
 
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
+#[allow(dead_code)] // Used only by models with idempotency tokens.
 pub(crate) fn idempotency_token() -> String {
     let mut b = fastrand::u128(..).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40;

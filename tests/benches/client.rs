@@ -10,8 +10,12 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sagemaker_pipelines::config::RetryConfig;
-use sagemaker_pipelines::credentials::Credentials;
+use sagemaker_pipelines::config::retry::RetryConfig;
+use sagemaker_pipelines::config::{Credentials, Region};
+use sagemaker_pipelines::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
+    RuntimeComponents, SdkBody, SharedHttpConnector,
+};
 use sagemaker_pipelines::{Client, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -30,26 +34,26 @@ fn response_body() -> String {
     .to_string()
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Fixed(Vec<u8>);
 
-impl sagemaker_pipelines::http::HttpClient for Fixed {
-    fn call(
-        &self,
-        _request: sagemaker_pipelines::http::HttpRequest,
-    ) -> sagemaker_pipelines::http::BoxFuture<
-        '_,
-        Result<sagemaker_pipelines::http::HttpResponse, sagemaker_pipelines::http::TransportError>,
-    > {
-        let body = self.0.clone();
-        Box::pin(async move { Ok(http::Response::builder().status(200).body(body).expect("response")) })
+impl HttpClient for Fixed {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
     }
 }
 
-fn config() -> sagemaker_pipelines::config::ConfigBuilder {
+impl HttpConnector for Fixed {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        let response = HttpResponse::new(200u16.try_into().expect("status"), SdkBody::from(self.0.clone()));
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+fn config() -> sagemaker_pipelines::config::Builder {
     Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
         .retry_config(RetryConfig::disabled())
 }
 

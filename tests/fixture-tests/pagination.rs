@@ -4,8 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use fixture_pagination::credentials::Credentials;
-use fixture_pagination::http::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError};
+use fixture_pagination::config::{Credentials, Region};
+use fixture_pagination::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
+    RuntimeComponents, SdkBody, SharedHttpConnector,
+};
 use fixture_pagination::{Client, Config};
 use serde_json::{json, Value};
 
@@ -20,9 +23,9 @@ impl Script {
     fn client(answers: Vec<Value>) -> (Client, Script) {
         let script = Script { answers: Arc::new(Mutex::new(answers)), seen: Arc::default() };
         let config = Config::builder()
-            .region("us-east-1")
+            .region(Region::new("us-east-1"))
             .endpoint_url("https://pages.example.com")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
             .http_client(script.clone())
             .build();
         (Client::from_conf(config), script)
@@ -34,10 +37,16 @@ impl Script {
 }
 
 impl HttpClient for Script {
-    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        self.seen.lock().unwrap().push(serde_json::from_slice(request.body()).unwrap());
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+impl HttpConnector for Script {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        self.seen.lock().unwrap().push(serde_json::from_slice(request.body().bytes().unwrap()).unwrap());
         let body = self.answers.lock().unwrap().remove(0);
-        Box::pin(async move { Ok(http::Response::builder().status(200).body(body.to_string().into_bytes()).unwrap()) })
+        HttpConnectorFuture::ready(Ok(HttpResponse::new(200u16.try_into().unwrap(), SdkBody::from(body.to_string()))))
     }
 }
 
