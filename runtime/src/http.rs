@@ -2,7 +2,9 @@
 //! anything else written for aws-sdk-rust, test doubles included) sends this crate's requests too, and a default
 //! implementation on hyper with rustls (feature `rustls`, on by default) for programs without aws-config.
 
+#[cfg(feature = "rustls")]
 use std::fmt;
+#[cfg(feature = "rustls")]
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
