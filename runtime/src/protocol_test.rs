@@ -4,9 +4,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::config::Config;
-use crate::credentials::Credentials;
-use crate::http::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+
+use crate::config::{Config, Credentials, Region};
+use crate::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
+    SharedHttpConnector,
+};
+
+/// A request as the client sent it, with its whole body.
+pub(crate) type SentRequest = http::Request<Vec<u8>>;
 
 /// The response the test transport serves.
 #[derive(Debug, Clone, Copy)]
@@ -28,33 +36,40 @@ impl Response {
 #[derive(Debug, Clone)]
 pub(crate) struct Recorder {
     response: Response,
-    requests: Arc<Mutex<Vec<HttpRequest>>>,
+    requests: Arc<Mutex<Vec<SentRequest>>>,
 }
 
 impl HttpClient for Recorder {
-    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+impl HttpConnector for Recorder {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let request = request.try_into_http1x().expect("the request converts to http 1.x");
+        let request = request.map(|body| body.bytes().expect("the request body is in memory").to_vec());
         self.requests.lock().unwrap_or_else(|e| e.into_inner()).push(request);
         let r = self.response;
-        Box::pin(async move {
-            let mut builder = http::Response::builder().status(r.status);
-            for (k, v) in r.headers {
-                builder = builder.header(*k, *v);
-            }
-            Ok(builder.body(r.body.as_bytes().to_vec()).expect("the test response is a valid HTTP response"))
-        })
+        let mut builder = http::Response::builder().status(r.status);
+        for (k, v) in r.headers {
+            builder = builder.header(*k, *v);
+        }
+        let response = builder.body(SdkBody::from(r.body)).expect("the test response is a valid HTTP response");
+        HttpConnectorFuture::ready(Ok(HttpResponse::try_from(response).expect("the test response converts")))
     }
 }
 
 /// A client configuration for one case: the endpoint `https://<host>`, test credentials, no retries, no validation
 /// (the cases test the wire format, not the constraints), and the recording transport.
-pub(crate) fn config(host: &str, response: Response) -> (Config, Arc<Mutex<Vec<HttpRequest>>>) {
+pub(crate) fn config(host: &str, response: Response) -> (Config, Arc<Mutex<Vec<SentRequest>>>) {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let recorder = Recorder { response, requests: requests.clone() };
     let config = Config::builder()
-        .region("us-east-1")
+        .region(Region::new("us-east-1"))
         .endpoint_url(format!("https://{host}"))
-        .credentials(Credentials::new("AKIDTEST", "SECRETTEST", None))
-        .retry_config(crate::config::RetryConfig::disabled())
+        .credentials_provider(Credentials::new("AKIDTEST", "SECRETTEST", None, None, "protocol-tests"))
+        .retry_config(crate::config::retry::RetryConfig::disabled())
         .validate_inputs(false)
         .http_client(recorder)
         .build();
@@ -81,14 +96,14 @@ pub(crate) struct Expected {
 }
 
 /// The one request the client sent.
-pub(crate) fn only_request(requests: &Mutex<Vec<HttpRequest>>) -> HttpRequest {
+pub(crate) fn only_request(requests: &Mutex<Vec<SentRequest>>) -> SentRequest {
     let mut sent = requests.lock().unwrap_or_else(|e| e.into_inner());
     assert_eq!(sent.len(), 1, "the client sent {} requests", sent.len());
     sent.remove(0)
 }
 
 /// Check a request against what the case expects.
-pub(crate) fn check_request(request: &HttpRequest, expected: &Expected) {
+pub(crate) fn check_request(request: &SentRequest, expected: &Expected) {
     assert_eq!(request.method().as_str(), expected.method, "method");
     let uri = request.uri().path_and_query().map_or("/", |p| p.as_str());
     assert_eq!(uri, expected.uri, "URI");

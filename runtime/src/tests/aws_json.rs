@@ -3,14 +3,14 @@
 use serde_json::json;
 
 use crate::aws_json::*;
-use crate::error::ErrorMetadata;
-use crate::http::HttpResponse;
+use crate::error::ErrorResponse;
+use crate::http::Response;
 use crate::invoke::Protocol;
 
 const JSON_10: AwsJson =
     AwsJson { target_prefix: "SageMaker", content_type: "application/x-amz-json-1.0", query_compatible: false };
 
-fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
     let mut b = http::Response::builder().status(status);
     for (k, v) in headers {
         b = b.header(*k, *v);
@@ -134,7 +134,7 @@ fn error_metadata_reads_status_code_message_and_request_id() {
     let meta = JSON_10.error_metadata(&r);
     assert_eq!(
         meta,
-        ErrorMetadata {
+        ErrorResponse {
             status: 409,
             code: Some("ConflictException".into()),
             message: Some("busy".into()),
@@ -160,7 +160,7 @@ fn error_metadata_of_a_non_json_body_keeps_status_and_headers() {
 #[test]
 fn error_metadata_of_an_empty_response() {
     let meta = JSON_10.error_metadata(&with_headers(500, &[], ""));
-    assert_eq!(meta, ErrorMetadata { status: 500, ..Default::default() });
+    assert_eq!(meta, ErrorResponse { status: 500, ..Default::default() });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -204,8 +204,8 @@ struct Conflict {
     resource: Option<String>,
 }
 
-fn meta_with_message(message: Option<&str>) -> ErrorMetadata {
-    ErrorMetadata {
+fn meta_with_message(message: Option<&str>) -> ErrorResponse {
+    ErrorResponse {
         status: 400,
         code: Some("Conflict".into()),
         message: message.map(str::to_owned),

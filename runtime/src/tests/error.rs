@@ -1,14 +1,19 @@
-//! Tests of `error` and of the transport's error types: accessors, `Display` and `source`.
+//! Tests of `error`: the protocol's `ErrorResponse`, `Unhandled`, the payloads and methods of `SdkError`
+//! (`into_service_error`, `raw_response`, `ProvideErrorMetadata`, `RequestId`), `Display` and `source`, and the
+//! conversion to aws-sdk-rust's own `SdkError`.
 
 use std::error::Error as _;
-use std::time::Duration;
+
+use aws_smithy_types::body::SdkBody;
 
 use crate::error::*;
-use crate::http::{TimeoutError, TransportError, TransportErrorKind};
-use crate::validation::{Path, Violations};
+use crate::http::HttpResponse;
+use crate::validation::{Path, ValidationError, Violations};
 
-fn full_meta() -> ErrorMetadata {
-    ErrorMetadata {
+use super::support::{chain, Fail, OpError, ValidationException};
+
+fn full_response() -> ErrorResponse {
+    ErrorResponse {
         status: 400,
         code: Some("ValidationException".into()),
         message: Some("Name is too long".into()),
@@ -17,16 +22,47 @@ fn full_meta() -> ErrorMetadata {
     }
 }
 
-fn service_error(meta: ErrorMetadata) -> SdkError<Unhandled> {
-    SdkError::Service(ServiceError::new(Unhandled::new(meta.clone()), meta))
+/// A raw response with a status and, when given, an `x-amzn-RequestId`.
+fn raw(status: u16, request_id: Option<&str>) -> HttpResponse {
+    let mut r = HttpResponse::new(status.try_into().unwrap(), SdkBody::from("{}"));
+    if let Some(id) = request_id {
+        r.headers_mut().insert("x-amzn-RequestId", id.to_owned());
+    }
+    r
+}
+
+fn unhandled_service_error() -> SdkError<OpError> {
+    SdkError::service_error(OpError::Unhandled(Unhandled::from_response(&full_response())), raw(400, Some("req-1")))
+}
+
+fn construction() -> SdkError<OpError> {
+    SdkError::construction_failure("no region is configured")
+}
+
+fn validation_error() -> ValidationError {
+    let mut v = Violations::new();
+    v.required(&Path::Root.field("Name"));
+    v.into_result("CreateInput").unwrap_err()
+}
+
+/// One error of each kind, and the line `Display` gives it.
+fn one_of_each() -> Vec<(SdkError<OpError>, &'static str)> {
+    vec![
+        (construction(), "failed to construct request"),
+        (SdkError::timeout_error("the attempt timed out after 5s"), "request has timed out"),
+        (SdkError::dispatch_failure(Fail::Io.error()), "dispatch failure"),
+        (SdkError::response_error("expected value", raw(200, Some("req-r"))), "response error"),
+        (unhandled_service_error(), "service error"),
+        (SdkError::Validation(validation_error()), "invalid input, not sent"),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// ErrorMetadata and Unhandled
+// ErrorResponse and Unhandled
 
 #[test]
-fn error_metadata_accessors() {
-    let m = full_meta();
+fn error_response_accessors() {
+    let m = full_response();
     assert_eq!(
         (m.status(), m.code(), m.message(), m.request_id()),
         (400, Some("ValidationException"), Some("Name is too long"), Some("req-1"))
@@ -34,163 +70,340 @@ fn error_metadata_accessors() {
 }
 
 #[test]
-fn error_metadata_display_shows_everything_it_has() {
-    assert_eq!(full_meta().to_string(), "ValidationException: Name is too long (HTTP 400, request id req-1)");
+fn the_error_type_is_the_code_unless_the_response_names_another_shape() {
+    assert_eq!(full_response().error_type(), Some("ValidationException"));
+    let query = ErrorResponse { error_type: Some("CustomCodeError".into()), ..full_response() };
+    assert_eq!((query.code(), query.error_type()), (Some("ValidationException"), Some("CustomCodeError")));
+    assert_eq!(ErrorResponse::default().error_type(), None);
 }
 
 #[test]
-fn error_metadata_display_without_code_message_or_request_id() {
-    assert_eq!(ErrorMetadata { status: 503, ..Default::default() }.to_string(), "unknown error (HTTP 503)");
+fn error_response_metadata_has_code_message_and_request_id() {
+    let meta = full_response().metadata();
+    assert_eq!(meta.code(), Some("ValidationException"));
+    assert_eq!(meta.message(), Some("Name is too long"));
+    assert_eq!(meta.extra("aws_request_id"), Some("req-1"));
+    assert_eq!(ErrorResponse { status: 503, ..Default::default() }.metadata(), ErrorMetadata::default());
 }
 
 #[test]
 fn unhandled_exposes_the_metadata() {
-    let u = Unhandled::new(full_meta());
+    use crate::error::RequestId as _;
+    let u = Unhandled::from_response(&full_response());
     assert_eq!(
-        (u.status(), u.code(), u.message(), u.request_id()),
-        (400, Some("ValidationException"), Some("Name is too long"), Some("req-1"))
+        (u.code(), u.message(), u.request_id()),
+        (Some("ValidationException"), Some("Name is too long"), Some("req-1"))
     );
+    assert_eq!(u.meta(), &full_response().metadata());
 }
 
 #[test]
 fn unhandled_display_is_code_and_message() {
-    assert_eq!(Unhandled::new(full_meta()).to_string(), "ValidationException: Name is too long");
-    let bare = Unhandled::new(ErrorMetadata { status: 500, ..Default::default() });
-    assert_eq!(bare.to_string(), "unknown error");
+    assert_eq!(Unhandled::from_response(&full_response()).to_string(), "ValidationException: Name is too long");
+    let no_message = ErrorResponse { message: None, ..full_response() };
+    assert_eq!(Unhandled::from_response(&no_message).to_string(), "ValidationException");
+    let bare = Unhandled::from_response(&ErrorResponse { status: 500, ..Default::default() });
+    assert_eq!(bare.to_string(), "unhandled error (the service returned `an unknown error`)");
+}
+
+#[test]
+fn unhandled_from_a_response_has_a_cause_naming_what_the_service_said() {
+    let u = Unhandled::from_response(&full_response());
+    assert_eq!(u.source().unwrap().to_string(), "the service returned `ValidationException`: Name is too long");
+    assert_eq!(u.source_error().to_string(), "the service returned `ValidationException`: Name is too long");
+}
+
+#[test]
+fn unhandled_from_another_failure_keeps_it_as_its_cause() {
+    let u = Unhandled::new("connection reset".into(), None);
+    assert_eq!(u.to_string(), "unhandled error (connection reset)");
+    assert_eq!(u.meta(), &ErrorMetadata::default());
+    assert_eq!(u.source().map(|s| s.to_string()).as_deref(), Some("connection reset"));
+    let meta = ErrorMetadata::builder().code("Teapot").message("short and stout").build();
+    let u = Unhandled::new("418".into(), Some(meta));
+    assert_eq!(u.to_string(), "Teapot: short and stout");
+    assert_eq!(u.source_error().to_string(), "418");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// ServiceError and SdkError accessors
+// The payloads
 
 #[test]
-fn service_error_gives_the_error_and_the_metadata() {
-    let e = ServiceError::new("modeled", full_meta());
-    assert_eq!(*e.err(), "modeled");
-    assert_eq!(e.meta(), &full_meta());
-    assert_eq!(e.into_err(), "modeled");
+fn a_service_error_gives_the_error_and_the_raw_response() {
+    let e = unhandled_service_error();
+    let SdkError::ServiceError(s) = e else { panic!("a service error") };
+    assert_eq!(s.err().code(), Some("ValidationException"));
+    assert_eq!(s.raw().status().as_u16(), 400);
+    assert_eq!(s.raw().headers().get("x-amzn-requestid"), Some("req-1"));
+    let SdkError::ServiceError(s) = unhandled_service_error() else { unreachable!() };
+    assert_eq!(s.into_raw().status().as_u16(), 400);
+    let SdkError::ServiceError(s) = unhandled_service_error() else { unreachable!() };
+    assert!(matches!(s.into_err(), OpError::Unhandled(_)));
 }
 
 #[test]
-fn sdk_error_service_accessors() {
-    let e = service_error(full_meta());
-    assert_eq!(e.as_service_error().and_then(|u| u.code()), Some("ValidationException"));
-    assert_eq!(e.into_service_error().map(|u| u.status()), Some(400));
-    let other: SdkError<Unhandled> = SdkError::Construction(ConstructionError::new("no region"));
-    assert!(other.as_service_error().is_none());
-    assert!(other.into_service_error().is_none());
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// SdkError Display
-
-#[test]
-fn sdk_error_display_of_a_service_error_has_status_request_id_and_error() {
-    assert_eq!(
-        service_error(full_meta()).to_string(),
-        "service error (HTTP 400, request id req-1): ValidationException: Name is too long"
-    );
+fn a_response_error_keeps_the_raw_response() {
+    let SdkError::<OpError>::ResponseError(e) = SdkError::response_error("bad JSON", raw(201, Some("r"))) else {
+        panic!("a response error")
+    };
+    assert_eq!(e.raw().status().as_u16(), 201);
+    assert_eq!(e.raw().body().bytes(), Some(&b"{}"[..]));
+    assert_eq!(e.into_raw().headers().get("x-amzn-requestid"), Some("r"));
 }
 
 #[test]
-fn sdk_error_display_of_a_service_error_without_request_id() {
-    let meta = ErrorMetadata { request_id: None, ..full_meta() };
-    assert_eq!(service_error(meta).to_string(), "service error (HTTP 400): ValidationException: Name is too long");
-}
-
-#[test]
-fn sdk_error_display_of_construction_response_timeout_and_dispatch() {
-    let e: SdkError<Unhandled> = SdkError::Construction(ConstructionError::new("no region is configured"));
-    assert_eq!(e.to_string(), "cannot build the request: no region is configured");
-    let e: SdkError<Unhandled> =
-        SdkError::Response(ResponseError { status: 200, request_id: None, message: "expected value".into() });
-    assert_eq!(e.to_string(), "cannot decode the response (HTTP 200): expected value");
-    let e: SdkError<Unhandled> = SdkError::Timeout(TimeoutError { after: Duration::from_secs(5) });
-    assert_eq!(e.to_string(), "the request timed out after 5s");
-    let e: SdkError<Unhandled> = SdkError::Dispatch(TransportError::new(TransportErrorKind::Connect, "refused"));
-    assert_eq!(e.to_string(), "cannot connect: refused");
-}
-
-#[test]
-fn sdk_error_display_of_a_validation_error() {
-    let mut v = Violations::new();
-    v.required(&Path::Root.field("Name"));
-    let e: SdkError<Unhandled> = SdkError::Validation(v.into_result("CreateInput").unwrap_err());
-    assert_eq!(
-        e.to_string(),
-        "invalid input, not sent: 1 invalid value in CreateInput:\n  - Name: is required but was not set\nThese checks \
-follow the model this crate was generated from. If the service accepts the input, skip this kind of check for one \
-request with `.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Required))` \
-on the request builder."
-    );
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// SdkError source
-
-#[test]
-fn sdk_error_source_is_the_inner_error() {
-    let cases: Vec<(SdkError<Unhandled>, String)> = vec![
-        (SdkError::Construction(ConstructionError::new("c")), "c".into()),
-        (SdkError::Timeout(TimeoutError { after: Duration::from_secs(1) }), "the request timed out after 1s".into()),
-        (SdkError::Dispatch(TransportError::new(TransportErrorKind::Io, "reset")), "connection failed: reset".into()),
-        (
-            SdkError::Response(ResponseError { status: 201, request_id: None, message: "m".into() }),
-            "cannot decode the response (HTTP 201): m".into(),
-        ),
-        (service_error(full_meta()), "ValidationException: Name is too long".into()),
-    ];
-    for (e, inner) in cases {
-        assert_eq!(e.source().map(|s| s.to_string()), Some(inner), "{e:?}");
-    }
-}
-
-#[test]
-fn sdk_error_source_of_a_service_error_is_the_operation_error() {
-    let e = service_error(full_meta());
-    let source = e.source().unwrap();
-    let u = source.downcast_ref::<Unhandled>().expect("the source is the Unhandled error");
-    assert_eq!(u.request_id(), Some("req-1"));
-}
-
-#[test]
-fn a_dispatch_error_chains_to_the_transport_cause() {
-    let e: SdkError<Unhandled> = SdkError::Dispatch(TransportError::new(TransportErrorKind::Io, "broken pipe"));
-    let transport = e.source().unwrap();
-    assert_eq!(transport.source().map(|s| s.to_string()).as_deref(), Some("broken pipe"));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Other error types
-
-#[test]
-fn response_error_accessors() {
-    let e = ResponseError { status: 200, request_id: Some("r".into()), message: "m".into() };
-    assert_eq!((e.status(), e.request_id()), (200, Some("r")));
-}
-
-#[test]
-fn construction_error_display_is_its_message() {
-    assert_eq!(ConstructionError::new("cannot sign").to_string(), "cannot sign");
-}
-
-#[test]
-fn build_error_names_the_missing_member() {
-    let e = BuildError::missing_field("pipeline_name", "it is required by CreatePipeline");
-    assert_eq!(e.field(), "pipeline_name");
-    assert_eq!(e.to_string(), "missing required member `pipeline_name`: it is required by CreatePipeline");
-}
-
-#[test]
-fn transport_error_kinds_display_and_transience() {
-    for (kind, what, transient) in [
-        (TransportErrorKind::Connect, "cannot connect: x", true),
-        (TransportErrorKind::Io, "connection failed: x", true),
-        (TransportErrorKind::Other, "transport error: x", false),
+fn a_dispatch_failure_says_which_kind_of_transport_error_caused_it() {
+    use aws_smithy_types::retry::ErrorKind;
+    for (fail, io, timeout, user, other) in [
+        (Fail::Io, true, false, false, false),
+        (Fail::Timeout, false, true, false, false),
+        (Fail::User, false, false, true, false),
+        (Fail::Other(None), false, false, false, true),
+        (Fail::Other(Some(ErrorKind::TransientError)), false, false, false, true),
     ] {
-        let e = TransportError::new(kind, "x");
-        assert_eq!(e.kind(), kind);
-        assert_eq!(e.to_string(), what);
-        assert_eq!(e.is_transient(), transient, "{kind:?}");
-        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("x"));
+        let SdkError::<OpError>::DispatchFailure(d) = SdkError::dispatch_failure(fail.error()) else { unreachable!() };
+        assert_eq!((d.is_io(), d.is_timeout(), d.is_user(), d.is_other()), (io, timeout, user, other), "{fail:?}");
+        let connector = d.as_connector_error().expect("the transport's error");
+        assert_eq!(connector.source().map(|s| s.to_string()).as_deref(), Some("scripted transport failure"));
     }
+    let SdkError::<OpError>::DispatchFailure(d) =
+        SdkError::dispatch_failure(Fail::Other(Some(ErrorKind::ServerError)).error())
+    else {
+        unreachable!()
+    };
+    assert_eq!(d.as_connector_error().and_then(|c| c.as_other()), Some(ErrorKind::ServerError));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SdkError's methods
+
+#[test]
+fn as_service_error_is_the_operation_error_of_service_errors_only() {
+    let e = unhandled_service_error();
+    assert_eq!(e.as_service_error().and_then(|u| u.code()), Some("ValidationException"));
+    for (other, _) in one_of_each().into_iter().filter(|(e, _)| !matches!(e, SdkError::ServiceError(_))) {
+        assert!(other.as_service_error().is_none(), "{other:?}");
+    }
+}
+
+#[test]
+fn into_service_error_gives_the_modeled_error() {
+    let modeled = OpError::Validation(ValidationException { message: Some("bad".into()), meta: Default::default() });
+    let e: SdkError<OpError> = SdkError::service_error(modeled, raw(400, None));
+    let OpError::Validation(v) = e.into_service_error() else { panic!("the modeled error") };
+    assert_eq!(v.message.as_deref(), Some("bad"));
+}
+
+#[test]
+fn into_service_error_turns_every_other_failure_into_the_unhandled_variant() {
+    for (e, line) in one_of_each().into_iter().filter(|(e, _)| !matches!(e, SdkError::ServiceError(_))) {
+        let shown = format!("{e:?}");
+        let OpError::Unhandled(u) = e.into_service_error() else { panic!("{shown}: the unhandled variant") };
+        // The cause is the whole `SdkError`, so nothing is lost; there is no metadata to give.
+        let cause = u.source_error().downcast_ref::<SdkError<OpError>>().expect("the SdkError is the cause");
+        assert_eq!(cause.to_string(), line);
+        assert_eq!(u.meta(), &ErrorMetadata::default(), "{shown}");
+        assert_eq!(u.to_string(), format!("unhandled error ({line})"));
+    }
+}
+
+#[test]
+fn into_service_error_of_a_construction_failure_keeps_the_reason_in_the_chain() {
+    let u = construction().into_service_error();
+    assert_eq!(
+        chain(&u),
+        "unhandled error (failed to construct request): failed to construct request: no region is configured"
+    );
+}
+
+#[test]
+fn raw_response_is_there_for_service_and_response_errors_only() {
+    for (e, line) in one_of_each() {
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let expected = match line {
+            "service error" => Some(400),
+            "response error" => Some(200),
+            _ => None,
+        };
+        assert_eq!(status, expected, "{line}");
+    }
+}
+
+#[test]
+fn map_service_error_maps_the_operation_error_and_keeps_the_rest() {
+    let mapped = unhandled_service_error().map_service_error(|e| e.to_string());
+    assert_eq!(mapped.as_service_error().map(String::as_str), Some("ValidationException: Name is too long"));
+    assert_eq!(mapped.raw_response().map(|r| r.status().as_u16()), Some(400));
+    for (e, line) in one_of_each() {
+        assert_eq!(e.map_service_error(|e| e.to_string()).to_string(), line);
+    }
+}
+
+#[test]
+fn into_source_is_the_cause() {
+    for (e, _) in one_of_each() {
+        let expected = e.source().map(|s| s.to_string());
+        assert_eq!(e.into_source().ok().map(|s| s.to_string()), expected);
+    }
+}
+
+#[test]
+fn provide_error_metadata_is_the_service_errors_and_empty_otherwise() {
+    let e = unhandled_service_error();
+    assert_eq!((e.code(), e.message()), (Some("ValidationException"), Some("Name is too long")));
+    for (e, line) in one_of_each().into_iter().filter(|(e, _)| !matches!(e, SdkError::ServiceError(_))) {
+        assert_eq!(e.meta(), &ErrorMetadata::default(), "{line}");
+        assert_eq!(e.code(), None, "{line}");
+    }
+}
+
+#[test]
+fn the_request_id_comes_from_the_raw_response_header() {
+    use crate::error::RequestId as _;
+    assert_eq!(unhandled_service_error().request_id(), Some("req-1"));
+    // The header, not the error's metadata: a service error whose response has no header has no request id.
+    let e: SdkError<OpError> =
+        SdkError::service_error(OpError::Unhandled(Unhandled::from_response(&full_response())), raw(400, None));
+    assert_eq!(e.request_id(), None);
+    let e: SdkError<OpError> = SdkError::response_error("bad", raw(200, Some("req-resp")));
+    assert_eq!(e.request_id(), Some("req-resp"));
+    // The header's name is matched whatever its case.
+    let mut r = raw(500, None);
+    r.headers_mut().insert("X-AMZN-REQUESTID", "req-upper");
+    assert_eq!(SdkError::<OpError>::response_error("bad", r).request_id(), Some("req-upper"));
+    for (e, line) in one_of_each().into_iter().filter(|(e, _)| e.raw_response().is_none()) {
+        assert_eq!(e.request_id(), None, "{line}");
+    }
+}
+
+#[test]
+fn raw_responses_made_by_the_runtime_keep_status_headers_and_body() {
+    let r = http::Response::builder()
+        .status(503)
+        .header("x-amzn-RequestId", "req-raw")
+        .header("x-amzn-errortype", "ServiceUnavailable")
+        .body(b"{\"message\":\"later\"}".to_vec())
+        .unwrap();
+    let converted = crate::http::raw_response(&r);
+    assert_eq!(converted.status().as_u16(), 503);
+    assert_eq!(converted.headers().get("x-amzn-requestid"), Some("req-raw"));
+    assert_eq!(converted.headers().get("x-amzn-errortype"), Some("ServiceUnavailable"));
+    assert_eq!(converted.body().bytes(), Some(&b"{\"message\":\"later\"}"[..]));
+    // A header value that is not text is left out; the others stay.
+    let binary = http::Response::builder()
+        .status(200)
+        .header("x-binary", http::HeaderValue::from_bytes(&[0xff, 0xfe]).unwrap())
+        .header("x-text", "t")
+        .body(Vec::new())
+        .unwrap();
+    let converted = crate::http::raw_response(&binary);
+    assert_eq!((converted.headers().get("x-binary"), converted.headers().get("x-text")), (None, Some("t")));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Display, source and DisplayErrorContext
+
+#[test]
+fn display_is_one_line_naming_the_kind_of_failure() {
+    for (e, line) in one_of_each() {
+        assert_eq!(e.to_string(), line);
+    }
+}
+
+#[test]
+fn source_is_the_cause() {
+    let causes = [
+        "no region is configured",
+        "the attempt timed out after 5s",
+        "io error",
+        "expected value",
+        "ValidationException: Name is too long",
+    ];
+    for ((e, _), cause) in one_of_each().into_iter().zip(causes) {
+        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some(cause), "{e:?}");
+    }
+}
+
+#[test]
+fn the_source_of_a_validation_error_is_the_validation_error() {
+    let e: SdkError<OpError> = validation_error().into();
+    assert!(matches!(e, SdkError::Validation(_)));
+    let source = e.source().unwrap();
+    assert!(source.downcast_ref::<ValidationError>().is_some());
+    assert_eq!(
+        source.to_string(),
+        "1 invalid value in CreateInput:\n  - Name: is required but was not set\nThese checks follow the model this \
+crate was generated from. If the service accepts the input, skip this kind of check for one request with \
+`.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Required))` on the \
+request builder."
+    );
+}
+
+#[test]
+fn the_source_of_a_service_error_is_the_operation_error() {
+    use crate::error::RequestId as _;
+    let e = unhandled_service_error();
+    let source = e.source().unwrap();
+    let op = source.downcast_ref::<OpError>().expect("the source is the operation's error");
+    assert_eq!(op.request_id(), Some("req-1"));
+}
+
+#[test]
+fn a_dispatch_failure_chains_to_the_transport_cause() {
+    let e: SdkError<OpError> = SdkError::dispatch_failure(Fail::Io.error());
+    let transport = e.source().unwrap();
+    assert!(transport.downcast_ref::<ConnectorError>().is_some());
+    assert_eq!(transport.source().map(|s| s.to_string()).as_deref(), Some("scripted transport failure"));
+}
+
+#[test]
+fn display_error_context_prints_the_cause_chain() {
+    let e: SdkError<OpError> = SdkError::dispatch_failure(Fail::Io.error());
+    let shown = DisplayErrorContext(&e).to_string();
+    assert!(shown.starts_with("dispatch failure: io error: scripted transport failure"), "{shown}");
+    let shown = DisplayErrorContext(&unhandled_service_error()).to_string();
+    assert!(
+        shown.starts_with(
+            "service error: ValidationException: Name is too long: the service returned `ValidationException`: Name \
+is too long"
+        ),
+        "{shown}"
+    );
+    let shown = DisplayErrorContext(&construction()).to_string();
+    assert!(shown.starts_with("failed to construct request: no region is configured"), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conversions
+
+#[test]
+fn into_aws_sdk_rusts_sdk_error_keeps_every_variant() {
+    use aws_smithy_runtime_api::client::result::SdkError as Aws;
+    for (e, line) in one_of_each() {
+        let cause = e.source().map(|s| s.to_string());
+        let aws: Aws<OpError, HttpResponse> = e.into();
+        let expected = if line == "invalid input, not sent" { "failed to construct request" } else { line };
+        assert_eq!(aws.to_string(), expected);
+        assert_eq!(aws.source().map(|s| s.to_string()), cause, "{line}");
+    }
+    let aws: Aws<OpError, HttpResponse> = unhandled_service_error().into();
+    assert_eq!(aws.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert_eq!(aws.into_service_error().code(), Some("ValidationException"));
+}
+
+#[test]
+fn a_validation_error_becomes_a_construction_failure_of_aws_sdk_rust() {
+    use aws_smithy_runtime_api::client::result::SdkError as Aws;
+    let aws: Aws<OpError, HttpResponse> = SdkError::<OpError>::Validation(validation_error()).into();
+    let Aws::ConstructionFailure(_) = &aws else { panic!("a construction failure: {aws:?}") };
+    let source = aws.into_source().unwrap();
+    let v = source.downcast_ref::<ValidationError>().expect("the ValidationError is the source");
+    assert_eq!(v.violations().len(), 1);
+}
+
+#[test]
+fn a_build_error_is_a_construction_failure() {
+    let e: SdkError<OpError> = BuildError::missing_field("pipeline_name", "it is required by CreatePipeline").into();
+    assert!(matches!(e, SdkError::ConstructionFailure(_)));
+    assert_eq!(e.source().unwrap().to_string(), "pipeline_name was missing: it is required by CreatePipeline");
 }

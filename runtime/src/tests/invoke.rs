@@ -3,17 +3,23 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::config::{Config, RetryConfig};
-use crate::credentials::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use std::error::Error as _;
+use std::time::{Duration, SystemTime};
+
+use aws_smithy_async::time::StaticTimeSource;
+use aws_smithy_types::retry::ErrorKind;
+
+use crate::config::retry::RetryConfig;
+use crate::config::{Config, Region};
+use crate::credentials::{future, CredentialsError, ProvideCredentials};
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ErrorMetadata, SdkError};
-use crate::http::TransportErrorKind;
+use crate::error::{ErrorResponse, ProvideErrorMetadata as _, RequestId as _, SdkError};
 use crate::invoke::*;
 
 use super::support::*;
 
-fn meta(status: u16, code: Option<&str>) -> ErrorMetadata {
-    ErrorMetadata { status, code: code.map(str::to_owned), ..Default::default() }
+fn meta(status: u16, code: Option<&str>) -> ErrorResponse {
+    ErrorResponse { status, code: code.map(str::to_owned), ..Default::default() }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -149,7 +155,7 @@ async fn the_secret_key_never_goes_on_the_wire() {
 #[tokio::test(start_paused = true)]
 async fn a_session_token_is_sent_as_x_amz_security_token() {
     let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
-    let config = config(&http).credentials(Credentials::new("AKID", "SECRET", Some("TOKEN-123".into()))).build();
+    let config = config(&http).credentials_provider(credentials("AKID", "SECRET", Some("TOKEN-123"))).build();
     invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
     assert_eq!(http.requests()[0].header("x-amz-security-token"), Some("TOKEN-123"));
 }
@@ -182,7 +188,6 @@ async fn a_success_is_decoded() {
 
 #[tokio::test(start_paused = true)]
 async fn the_output_carries_the_request_id() {
-    use crate::error::RequestId as _;
     let ok = http::Response::builder().status(200).header("x-amzn-RequestId", "req-out-1").body(b"{}".to_vec());
     let http = FakeHttp::new([Reply::Respond(ok.unwrap())]);
     let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
@@ -191,7 +196,6 @@ async fn the_output_carries_the_request_id() {
 
 #[tokio::test(start_paused = true)]
 async fn errors_carry_the_request_id() {
-    use crate::error::RequestId as _;
     let http = FakeHttp::new([Reply::Respond(error_response(400, "ValidationException", "bad", "req-err-1"))]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(err.request_id(), Some("req-err-1"));
@@ -199,7 +203,7 @@ async fn errors_carry_the_request_id() {
     let http = FakeHttp::new([Reply::Respond(undecodable.unwrap())]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(err.request_id(), Some("req-bad-1"));
-    let http = FakeHttp::new([Reply::Fail(TransportErrorKind::Connect)]);
+    let http = FakeHttp::new([Reply::Fail(Fail::Io)]);
     let handle = Handle::new(config(&http).retry_config(RetryConfig::disabled()).build(), &SERVICE);
     let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(err.request_id(), None);
@@ -225,9 +229,11 @@ async fn an_undecodable_success_is_a_response_error_and_not_retried() {
     let bad = http::Response::builder().status(200).header("x-amzn-requestid", "rid-7").body(b"{not json".to_vec());
     let http = FakeHttp::new([Reply::Respond(bad.unwrap()), Reply::Respond(response(200, "{}"))]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Response(e) = err else { panic!("expected a response error, got {err:?}") };
-    assert_eq!(e.status(), 200);
-    assert_eq!(e.request_id(), Some("rid-7"));
+    assert_eq!(err.request_id(), Some("rid-7"));
+    assert!(err.source().is_some_and(|s| !s.to_string().is_empty()), "the decoder's message is the cause");
+    let SdkError::ResponseError(e) = err else { panic!("expected a response error, got {err:?}") };
+    assert_eq!(e.raw().status().as_u16(), 200);
+    assert_eq!(e.raw().body().bytes(), Some(&b"{not json"[..]));
     assert_eq!(http.count(), 1);
 }
 
@@ -235,7 +241,7 @@ async fn an_undecodable_success_is_a_response_error_and_not_retried() {
 async fn a_success_of_the_wrong_shape_is_a_response_error() {
     let http = FakeHttp::new([Reply::Respond(response(200, r#"{"Count":"three"}"#))]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
-    assert!(matches!(err, SdkError::Response(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -260,24 +266,23 @@ async fn a_validation_error_is_not_retried_and_carries_its_metadata() {
     ]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(http.count(), 1);
-    let SdkError::Service(e) = err else { panic!("expected a service error, got {err:?}") };
-    assert_eq!(e.meta().status(), 400);
-    assert_eq!(e.meta().code(), Some("ValidationException"));
-    assert_eq!(e.meta().message(), Some("Name is too long"));
-    assert_eq!(e.meta().request_id(), Some("req-123"));
+    assert_eq!((err.code(), err.message()), (Some("ValidationException"), Some("Name is too long")));
+    assert_eq!(err.request_id(), Some("req-123"));
+    let SdkError::ServiceError(e) = err else { panic!("expected a service error, got {err:?}") };
+    assert_eq!(e.raw().status().as_u16(), 400);
+    assert_eq!(e.err().request_id(), Some("req-123"));
     // The body says `message`; the modeled error's member is `Message`: the message is put there.
-    assert_eq!(e.err(), &OpError::Validation(ValidationException { message: Some("Name is too long".into()) }));
+    let OpError::Validation(v) = e.err() else { panic!("expected the modeled error, got {:?}", e.err()) };
+    assert_eq!(v.message.as_deref(), Some("Name is too long"));
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_unmodeled_error_is_unhandled_with_its_metadata() {
     let http = FakeHttp::new([Reply::Respond(error_response(403, "AccessDeniedException", "no", "req-9"))]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
-    let Some(OpError::Unhandled(u)) = err.into_service_error() else { panic!("expected an unhandled error") };
-    assert_eq!(
-        (u.status(), u.code(), u.message(), u.request_id()),
-        (403, Some("AccessDeniedException"), Some("no"), Some("req-9"))
-    );
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(403));
+    let OpError::Unhandled(u) = err.into_service_error() else { panic!("expected an unhandled error") };
+    assert_eq!((u.code(), u.message(), u.request_id()), (Some("AccessDeniedException"), Some("no"), Some("req-9")));
     assert_eq!(http.count(), 1);
 }
 
@@ -324,11 +329,9 @@ async fn retries_stop_at_max_attempts_with_the_last_error() {
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(http.count(), 3);
     assert_eq!(http.unused(), 1);
-    let SdkError::Service(e) = err else { panic!("expected a service error, got {err:?}") };
-    assert_eq!(e.meta().status(), 500);
-    assert_eq!(e.meta().code(), Some("InternalFailure"));
-    assert_eq!(e.meta().message(), Some("third"));
-    assert_eq!(e.meta().request_id(), Some("r3"));
+    assert_eq!((err.code(), err.message(), err.request_id()), (Some("InternalFailure"), Some("third"), Some("r3")));
+    let SdkError::ServiceError(e) = err else { panic!("expected a service error, got {err:?}") };
+    assert_eq!(e.raw().status().as_u16(), 500);
 }
 
 #[tokio::test(start_paused = true)]
@@ -338,7 +341,7 @@ async fn max_attempts_is_configurable() {
     let config = config(&http).retry_config(RetryConfig::standard().with_max_attempts(5)).build();
     let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(http.count(), 5);
-    assert_eq!(err.into_service_error().map(|e| format!("{e}")), Some("ServiceUnavailable: x".to_owned()));
+    assert_eq!(err.into_service_error().to_string(), "ServiceUnavailable: x");
 }
 
 #[tokio::test(start_paused = true)]
@@ -349,7 +352,7 @@ async fn disabled_retries_make_a_single_attempt() {
     ]);
     let config = config(&http).retry_config(RetryConfig::disabled()).build();
     let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
-    assert!(matches!(err, SdkError::Service(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ServiceError(_)), "{err:?}");
     assert_eq!(http.count(), 1);
 }
 
@@ -357,7 +360,7 @@ async fn disabled_retries_make_a_single_attempt() {
 async fn retries_resend_the_same_body_freshly_signed() {
     let http = FakeHttp::new([
         Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
-        Reply::Fail(TransportErrorKind::Io),
+        Reply::Fail(Fail::Io),
         Reply::Respond(response(200, "{}")),
     ]);
     invoke(&handle(&http), op(), br#"{"Name":"again"}"#.to_vec()).await.unwrap();
@@ -374,8 +377,8 @@ async fn retries_resend_the_same_body_freshly_signed() {
 // Transport errors
 
 #[tokio::test(start_paused = true)]
-async fn connect_and_io_failures_are_retried() {
-    for kind in [TransportErrorKind::Connect, TransportErrorKind::Io] {
+async fn io_and_timeout_failures_are_retried() {
+    for kind in [Fail::Io, Fail::Timeout] {
         let http = FakeHttp::new([Reply::Fail(kind), Reply::Respond(response(200, r#"{"Count":1}"#))]);
         let out = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
         assert_eq!(out.count, Some(1), "{kind:?}");
@@ -384,26 +387,62 @@ async fn connect_and_io_failures_are_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn other_transport_failures_are_not_retried() {
-    let http = FakeHttp::new([Reply::Fail(TransportErrorKind::Other), Reply::Respond(response(200, "{}"))]);
-    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Dispatch(e) = err else { panic!("expected a dispatch error, got {err:?}") };
-    assert_eq!(e.kind(), TransportErrorKind::Other);
-    assert_eq!(http.count(), 1);
+async fn other_failures_the_transport_calls_transient_or_server_errors_are_retried() {
+    for kind in [ErrorKind::TransientError, ErrorKind::ServerError] {
+        let http = FakeHttp::new([Reply::Fail(Fail::Other(Some(kind))), Reply::Respond(response(200, "{}"))]);
+        invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(http.count(), 2, "{kind:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn user_and_other_transport_failures_are_not_retried() {
+    for kind in [Fail::User, Fail::Other(None), Fail::Other(Some(ErrorKind::ClientError))] {
+        let http = FakeHttp::new([Reply::Fail(kind), Reply::Respond(response(200, "{}"))]);
+        let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+        let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch failure, got {err:?}") };
+        assert_eq!((e.is_user(), e.is_other()), (kind == Fail::User, kind != Fail::User), "{kind:?}");
+        assert_eq!(http.count(), 1, "{kind:?}");
+        assert_eq!(http.unused(), 1, "{kind:?}");
+    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn transient_transport_failures_give_up_at_max_attempts() {
     let http = FakeHttp::new([
-        Reply::Fail(TransportErrorKind::Io),
-        Reply::Fail(TransportErrorKind::Io),
-        Reply::Fail(TransportErrorKind::Connect),
+        Reply::Fail(Fail::Io),
+        Reply::Fail(Fail::Io),
+        Reply::Fail(Fail::Timeout),
         Reply::Respond(response(200, "{}")),
     ]);
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Dispatch(e) = err else { panic!("expected a dispatch error, got {err:?}") };
-    assert_eq!(e.kind(), TransportErrorKind::Connect);
+    let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch failure, got {err:?}") };
+    assert!(e.is_timeout(), "the last failure: {err:?}");
     assert_eq!(http.count(), 3);
+    assert_eq!(chain(&err), "dispatch failure: timeout: scripted transport failure");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_larger_than_the_cap_fails_the_attempt_without_retry() {
+    let huge = vec![b' '; crate::http::MAX_RESPONSE_BODY + 1];
+    let http = FakeHttp::new([
+        Reply::Respond(http::Response::builder().status(200).body(huge).unwrap()),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch failure, got {err:?}") };
+    assert!(e.is_other(), "{err:?}");
+    assert!(chain(&err).contains("larger than 67108864 bytes"), "{}", chain(&err));
+    assert_eq!(http.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_of_exactly_the_cap_is_read() {
+    let mut body = vec![b' '; crate::http::MAX_RESPONSE_BODY];
+    body[0] = b'{';
+    body[crate::http::MAX_RESPONSE_BODY - 1] = b'}';
+    let http = FakeHttp::new([Reply::Respond(http::Response::builder().status(200).body(body).unwrap())]);
+    assert_eq!(invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap(), Out::default());
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -412,10 +451,10 @@ async fn transient_transport_failures_give_up_at_max_attempts() {
 #[tokio::test(start_paused = true)]
 async fn no_region_is_a_construction_error_and_nothing_is_sent() {
     let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
-    let config = Config::builder().credentials(Credentials::new("AKID", "SECRET", None)).http_client(http.clone());
+    let config = Config::builder().credentials_provider(credentials("AKID", "SECRET", None)).http_client(http.clone());
     let err = invoke(&Handle::new(config.build(), &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
-    assert!(e.to_string().contains("region"), "{e}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "expected a construction failure, got {err:?}");
+    assert_eq!(chain(&err), "failed to construct request: no region is configured");
     assert_eq!(http.count(), 0);
 }
 
@@ -435,8 +474,9 @@ static REJECTING_SERVICE: ServiceInfo = ServiceInfo {
 async fn an_endpoint_resolution_error_is_a_construction_error_and_nothing_is_sent() {
     let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
     let err = invoke(&Handle::new(config(&http).build(), &REJECTING_SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
-    assert!(e.to_string().contains("FIPS is not supported in this partition"), "{e}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "expected a construction failure, got {err:?}");
+    let resolve = err.source().and_then(|s| s.downcast_ref::<ResolveError>()).expect("the resolver's error");
+    assert_eq!(resolve.message(), "FIPS is not supported in this partition");
     assert_eq!(http.count(), 0);
 }
 
@@ -446,7 +486,8 @@ async fn an_invalid_endpoint_url_is_a_construction_error_and_nothing_is_sent() {
         let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
         let config = config(&http).endpoint_url(endpoint).build();
         let err = invoke(&Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
-        assert!(matches!(err, SdkError::Construction(_)), "{endpoint}: {err:?}");
+        assert!(matches!(err, SdkError::ConstructionFailure(_)), "{endpoint}: {err:?}");
+        assert!(chain(&err).contains(endpoint), "{endpoint}: {}", chain(&err));
         assert_eq!(http.count(), 0, "{endpoint}");
     }
 }
@@ -455,8 +496,11 @@ async fn an_invalid_endpoint_url_is_a_construction_error_and_nothing_is_sent() {
 struct NoCredentials;
 
 impl ProvideCredentials for NoCredentials {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async { Err(CredentialsError::new("the vault is locked")) })
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Err(CredentialsError::not_loaded("the vault is locked")))
     }
 }
 
@@ -465,8 +509,10 @@ async fn a_credentials_error_is_a_construction_error_and_nothing_is_sent() {
     let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
     let config = config(&http).credentials_provider(NoCredentials).build();
     let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Construction(e) = err else { panic!("expected a construction error, got {err:?}") };
-    assert!(e.to_string().contains("the vault is locked"), "{e}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "expected a construction failure, got {err:?}");
+    let source = err.source().and_then(|s| s.downcast_ref::<CredentialsError>()).expect("the provider's error");
+    assert!(matches!(source, CredentialsError::CredentialsNotLoaded(_)), "{source:?}");
+    assert!(chain(&err).ends_with(": the vault is locked"), "{}", chain(&err));
     assert_eq!(http.count(), 0);
 }
 
@@ -474,9 +520,12 @@ async fn a_credentials_error_is_a_construction_error_and_nothing_is_sent() {
 struct CountingCredentials(Arc<AtomicUsize>);
 
 impl ProvideCredentials for CountingCredentials {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
         let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
-        Box::pin(async move { Ok(Credentials::new(format!("AKID{n}"), "SECRET", None)) })
+        future::ProvideCredentials::ready(Ok(credentials(&format!("AKID{n}"), "SECRET", None)))
     }
 }
 
@@ -487,12 +536,28 @@ async fn credentials_are_asked_for_before_each_attempt() {
         Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
         Reply::Respond(response(200, "{}")),
     ]);
-    let config = config(&http).credentials_provider(CountingCredentials(asked.clone())).build();
+    // The configuration's provider (past the cache a built configuration puts in front of it) is asked before each
+    // attempt, so that an attempt never signs with credentials the provider has replaced.
+    let mut config = config(&http).build();
+    config.credentials = crate::config::SharedCredentialsProvider::new(CountingCredentials(asked.clone()));
     invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
     assert_eq!(asked.load(Ordering::SeqCst), 2);
     let seen = http.requests();
     assert!(seen[0].header("authorization").unwrap().contains("Credential=AKID1/"));
     assert!(seen[1].header("authorization").unwrap().contains("Credential=AKID2/"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_configured_provider_is_asked_once_for_both_attempts_through_the_cache() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let config = config(&http).credentials_provider(CountingCredentials(asked.clone())).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    assert!(http.requests().iter().all(|r| r.header("authorization").unwrap().contains("Credential=AKID1/")));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -503,7 +568,8 @@ fn handle_keeps_the_configuration_and_service() {
     let http = FakeHttp::default();
     let handle = handle(&http);
     assert!(std::ptr::eq(handle.service, &SERVICE));
-    assert_eq!(handle.config.region(), Some("us-east-1"));
+    assert_eq!(handle.config.region(), Some(&Region::new("us-east-1")));
+    assert_eq!(handle.user_agent, USER_AGENT);
 }
 
 #[test]
@@ -515,4 +581,105 @@ fn host_prefixes_go_before_the_host_and_must_be_dns_labels() {
         assert!(prefixed_url("https://example.com", bad).is_err(), "{bad}");
     }
     assert!(prefixed_url("example.com", "foo.").is_err());
+}
+
+#[test]
+fn the_handle_asks_the_http_client_for_a_connector_with_the_configured_timeouts() {
+    let http = FakeHttp::default();
+    let _ = handle(&http);
+    assert_eq!(http.settings(), [(Some(Duration::from_millis(3100)), None)]);
+    let http = FakeHttp::default();
+    let timeouts = crate::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .read_timeout(Duration::from_secs(2))
+        .build();
+    let _ = Handle::new(config(&http).timeout_config(timeouts).build(), &SERVICE);
+    assert_eq!(http.settings(), [(Some(Duration::from_secs(1)), Some(Duration::from_secs(2)))]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_app_name_follows_the_user_agent() {
+    let http = FakeHttp::new([Reply::Respond(response(200, "{}"))]);
+    let config = config(&http).app_name(crate::config::AppName::new("my-app").unwrap()).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.requests()[0].header("user-agent"), Some("svc-client/1.2.3 app/my-app"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The signing time and idempotency tokens
+
+#[tokio::test(start_paused = true)]
+async fn the_signing_time_comes_from_the_configured_time_source() {
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000); // 2023-11-14T22:13:20Z
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let config = config(&http).time_source(StaticTimeSource::new(at)).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    let seen = http.requests();
+    for req in &seen {
+        assert_eq!(req.header("x-amz-date"), Some("20231114T221320Z"));
+        let auth = req.header("authorization").unwrap();
+        assert!(
+            auth.starts_with("AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1/svcsigning/aws4_request"),
+            "{auth}"
+        );
+    }
+    // The same request at the same time is the same signature.
+    assert_eq!(seen[0].header("authorization"), seen[1].header("authorization"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_a_time_source_requests_are_signed_with_the_system_clock() {
+    let before = aws_smithy_types::DateTime::from(SystemTime::now()).secs();
+    let req = call_once().await;
+    let after = aws_smithy_types::DateTime::from(SystemTime::now()).secs();
+    let date = req.header("x-amz-date").unwrap();
+    let signed = aws_smithy_types::DateTime::from_str(
+        &format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &date[0..4],
+            &date[4..6],
+            &date[6..8],
+            &date[9..11],
+            &date[11..13],
+            &date[13..15]
+        ),
+        aws_smithy_types::date_time::Format::DateTime,
+    )
+    .unwrap()
+    .secs();
+    assert!(before <= signed && signed <= after, "{date}");
+}
+
+#[test]
+fn an_idempotency_token_is_a_version_4_uuid() {
+    for _ in 0..1000 {
+        let token = idempotency_token();
+        let groups: Vec<&str> = token.split('-').collect();
+        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{token}");
+        assert!(token.bytes().all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{token}");
+        assert!(groups[2].starts_with('4'), "version 4: {token}");
+        assert!(groups[3].starts_with(['8', '9', 'a', 'b']), "RFC 4122 variant: {token}");
+    }
+}
+
+#[test]
+fn idempotency_tokens_differ_between_calls() {
+    let tokens: std::collections::HashSet<String> = (0..1000).map(|_| idempotency_token()).collect();
+    assert_eq!(tokens.len(), 1000);
+}
+
+#[test]
+fn idempotency_tokens_use_every_random_bit() {
+    // Over many tokens, each of the 122 random bits is sometimes 0 and sometimes 1; the 6 fixed ones never change.
+    let (mut ones, mut zeros) = (0u128, 0u128);
+    for _ in 0..200 {
+        let bits = u128::from_str_radix(&idempotency_token().replace('-', ""), 16).unwrap();
+        ones |= bits;
+        zeros |= !bits;
+    }
+    let varying = ones & zeros;
+    assert_eq!(varying.count_ones(), 122, "{varying:032x}");
 }

@@ -15,4 +15,5 @@ mod primitives;
 mod support;
 mod timing;
 mod tracing;
+mod transport;
 mod validation;

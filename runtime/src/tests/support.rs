@@ -8,29 +8,68 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::retry::ErrorKind;
+
 use crate::aws_json::AwsJson;
 use crate::config::Config;
-use crate::credentials::{BoxFuture, Credentials};
+use crate::config::{Credentials, Region};
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ErrorMetadata, Unhandled};
-use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use crate::error::{
+    BoxError, ConnectorError, CreateUnhandledError, ErrorMetadata, ErrorResponse, ProvideErrorMetadata,
+};
+use crate::error::{RequestId, Unhandled};
+use crate::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse, SharedHttpClient,
+    SharedHttpConnector,
+};
 use crate::invoke::{Handle, Operation, ServiceInfo};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 // ---------------------------------------------------------------------------------------------------------------
 // A scripted HTTP client.
+
+/// How a scripted request fails: the kinds of [`ConnectorError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fail {
+    /// `ConnectorError::io`: a connection refused or reset.
+    Io,
+    /// `ConnectorError::timeout`: the transport's own connect or read timeout.
+    Timeout,
+    /// `ConnectorError::user`: the request itself was at fault.
+    User,
+    /// `ConnectorError::other`, with the kind the transport gave, if any.
+    Other(Option<ErrorKind>),
+}
+
+impl Fail {
+    /// The transport error, whose cause says `scripted transport failure`.
+    pub(crate) fn error(self) -> ConnectorError {
+        let source: BoxError = "scripted transport failure".into();
+        match self {
+            Fail::Io => ConnectorError::io(source),
+            Fail::Timeout => ConnectorError::timeout(source),
+            Fail::User => ConnectorError::user(source),
+            Fail::Other(kind) => ConnectorError::other(source, kind),
+        }
+    }
+}
 
 /// What the fake client does with one request.
 #[derive(Debug)]
 pub(crate) enum Reply {
     /// Answer at once.
-    Respond(HttpResponse),
+    Respond(Response),
     /// Answer after this much (virtual) time.
-    After(Duration, HttpResponse),
+    After(Duration, Response),
     /// Fail with a transport error of this kind.
-    Fail(TransportErrorKind),
+    Fail(Fail),
     /// Never answer.
     Hang,
 }
+
+/// A response as the tests write it: whole, with a `Vec<u8>` body.
+pub(crate) type Response = http::Response<Vec<u8>>;
 
 /// A request as the fake client saw it.
 #[derive(Debug, Clone)]
@@ -46,16 +85,27 @@ impl Seen {
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).map(|v| v.to_str().expect("header value is text"))
     }
+
+    /// A request as an HTTP client receives it, read back into plain `http` types.
+    pub(crate) fn from_request(request: HttpRequest) -> Seen {
+        let request = request.try_into_http1x().expect("the request converts to http 1.x");
+        let (parts, body) = request.into_parts();
+        let body = body.bytes().expect("the request body is in memory").to_vec();
+        Seen { method: parts.method, uri: parts.uri, headers: parts.headers, body }
+    }
 }
 
 #[derive(Debug, Default)]
 struct FakeState {
     script: VecDeque<Reply>,
     seen: Vec<Seen>,
+    /// The settings of every `http_connector` call: connect and read timeouts.
+    settings: Vec<(Option<Duration>, Option<Duration>)>,
 }
 
-/// An HTTP client that records every request and answers from a script, in order. Clones share the script and
-/// the record, so a test keeps one clone and hands the other to the configuration.
+/// An HTTP client (aws-smithy-runtime-api's [`HttpClient`], and its own [`HttpConnector`]) that records every
+/// request and answers from a script, in order. Clones share the script and the record, so a test keeps one clone
+/// and hands the other to the configuration.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FakeHttp {
     state: Arc<Mutex<FakeState>>,
@@ -64,8 +114,13 @@ pub(crate) struct FakeHttp {
 impl FakeHttp {
     /// A client that answers with these replies, one per request; a request beyond the script panics.
     pub(crate) fn new(script: impl IntoIterator<Item = Reply>) -> Self {
-        let state = FakeState { script: script.into_iter().collect(), seen: Vec::new() };
+        let state = FakeState { script: script.into_iter().collect(), ..FakeState::default() };
         FakeHttp { state: Arc::new(Mutex::new(state)) }
+    }
+
+    /// This client, shared, as credential sources take it.
+    pub(crate) fn shared(&self) -> SharedHttpClient {
+        SharedHttpClient::new(self.clone())
     }
 
     /// The requests received so far.
@@ -82,47 +137,82 @@ impl FakeHttp {
     pub(crate) fn unused(&self) -> usize {
         self.state.lock().unwrap().script.len()
     }
+
+    /// The connect and read timeouts of each connector asked for.
+    pub(crate) fn settings(&self) -> Vec<(Option<Duration>, Option<Duration>)> {
+        self.state.lock().unwrap().settings.clone()
+    }
 }
 
 impl HttpClient for FakeHttp {
-    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn http_connector(&self, settings: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        self.state.lock().unwrap().settings.push((settings.connect_timeout(), settings.read_timeout()));
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+impl HttpConnector for FakeHttp {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let reply = {
             let mut state = self.state.lock().unwrap();
-            state.seen.push(Seen {
-                method: request.method().clone(),
-                uri: request.uri().clone(),
-                headers: request.headers().clone(),
-                body: request.body().clone(),
-            });
+            state.seen.push(Seen::from_request(request));
             state.script.pop_front()
         };
-        Box::pin(async move {
+        HttpConnectorFuture::new(async move {
             match reply.expect("the fake HTTP client received more requests than its script has replies") {
-                Reply::Respond(r) => Ok(r),
+                Reply::Respond(r) => Ok(into_response(r)),
                 Reply::After(delay, r) => {
                     tokio::time::sleep(delay).await;
-                    Ok(r)
+                    Ok(into_response(r))
                 }
-                Reply::Fail(kind) => Err(TransportError::new(kind, "scripted transport failure")),
+                Reply::Fail(kind) => Err(kind.error()),
                 Reply::Hang => std::future::pending().await,
             }
         })
     }
 }
 
+/// A whole response as an HTTP client returns it.
+pub(crate) fn into_response(response: Response) -> HttpResponse {
+    HttpResponse::try_from(response.map(SdkBody::from)).expect("a valid response")
+}
+
 /// A response with a status and a body.
-pub(crate) fn response(status: u16, body: &str) -> HttpResponse {
+pub(crate) fn response(status: u16, body: &str) -> Response {
     http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
 }
 
 /// An awsJson error response: `__type` with a namespace, a `message` and an `x-amzn-RequestId`.
-pub(crate) fn error_response(status: u16, code: &str, message: &str, request_id: &str) -> HttpResponse {
+pub(crate) fn error_response(status: u16, code: &str, message: &str, request_id: &str) -> Response {
     let body = serde_json::json!({ "__type": format!("com.example.svc#{code}"), "message": message });
     http::Response::builder()
         .status(status)
         .header("x-amzn-RequestId", request_id)
         .body(serde_json::to_vec(&body).unwrap())
         .unwrap()
+}
+
+/// Credentials with these keys and no expiry.
+pub(crate) fn credentials(id: &str, secret: &str, token: Option<&str>) -> Credentials {
+    Credentials::new(id, secret, token.map(str::to_owned), None, "tests")
+}
+
+/// The key id, secret and session token of credentials (equality of `Credentials` also compares the provider's
+/// name).
+pub(crate) fn keys(c: &Credentials) -> (&str, &str, Option<&str>) {
+    (c.access_key_id(), c.secret_access_key(), c.session_token())
+}
+
+/// An error with its whole chain of causes, as `DisplayErrorContext` prints it.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -172,7 +262,7 @@ pub(crate) struct Out {
     pub(crate) request_id: Option<String>,
 }
 
-impl crate::error::RequestId for Out {
+impl RequestId for Out {
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -184,15 +274,18 @@ impl crate::error::SetRequestId for Out {
     }
 }
 
-/// A modeled error whose message member is `Message`.
+/// A modeled error whose message member is `Message`, with the metadata of the response, as generated errors
+/// carry it.
 #[derive(Debug, PartialEq, serde::Deserialize)]
 pub(crate) struct ValidationException {
     #[serde(rename = "Message")]
     pub(crate) message: Option<String>,
+    #[serde(skip)]
+    pub(crate) meta: ErrorMetadata,
 }
 
-/// The operation's error, as generated code would define it.
-#[derive(Debug, PartialEq)]
+/// The operation's error, as generated code would define it: a modeled variant and the unhandled one.
+#[derive(Debug)]
 pub(crate) enum OpError {
     Validation(ValidationException),
     Unhandled(Unhandled),
@@ -207,13 +300,45 @@ impl std::fmt::Display for OpError {
     }
 }
 
-fn decode_op_error(meta: ErrorMetadata, body: &[u8]) -> OpError {
-    if meta.code() == Some("ValidationException") {
-        if let Some(e) = crate::aws_json::decode_error(body, Some("Message"), &meta) {
+impl std::error::Error for OpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OpError::Validation(_) => None,
+            // As aws-sdk-rust's errors do: the unhandled error's own cause, not the wrapper, which prints the same.
+            OpError::Unhandled(e) => e.source(),
+        }
+    }
+}
+
+impl ProvideErrorMetadata for OpError {
+    fn meta(&self) -> &ErrorMetadata {
+        match self {
+            OpError::Validation(e) => &e.meta,
+            OpError::Unhandled(e) => e.meta(),
+        }
+    }
+}
+
+impl RequestId for OpError {
+    fn request_id(&self) -> Option<&str> {
+        self.meta().extra("aws_request_id")
+    }
+}
+
+impl CreateUnhandledError for OpError {
+    fn create_unhandled_error(source: BoxError, meta: Option<ErrorMetadata>) -> Self {
+        OpError::Unhandled(Unhandled::new(source, meta))
+    }
+}
+
+fn decode_op_error(response: &ErrorResponse, body: &[u8]) -> OpError {
+    if response.error_type() == Some("ValidationException") {
+        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, Some("Message"), response) {
+            e.meta = response.metadata();
             return OpError::Validation(e);
         }
     }
-    OpError::Unhandled(Unhandled::new(meta))
+    OpError::Unhandled(Unhandled::from_response(response))
 }
 
 /// The operation `Svc.Op`.
@@ -228,16 +353,33 @@ pub(crate) fn op() -> Operation<Out, OpError> {
 }
 
 /// A configuration with a region, fixed credentials and this transport.
-pub(crate) fn config(http: &FakeHttp) -> crate::config::ConfigBuilder {
+pub(crate) fn config(http: &FakeHttp) -> crate::config::Builder {
     Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None))
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials("AKID", "SECRET", None))
         .http_client(http.clone())
 }
 
 /// A client of [`SERVICE`] over this transport.
 pub(crate) fn handle(http: &FakeHttp) -> Handle {
     Handle::new(config(http).build(), &SERVICE)
+}
+
+/// A sleep that returns at once and records what it was asked for; clones share the record.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InstantSleep(Arc<Mutex<Vec<Duration>>>);
+
+impl InstantSleep {
+    pub(crate) fn asked(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl crate::config::AsyncSleep for InstantSleep {
+    fn sleep(&self, duration: Duration) -> aws_smithy_async::rt::sleep::Sleep {
+        self.0.lock().unwrap().push(duration);
+        aws_smithy_async::rt::sleep::Sleep::new(std::future::ready(()))
+    }
 }
 
 /// Run a future to completion outside an async test (for tests that hold [`EnvGuard`], which must not be held
@@ -280,6 +422,8 @@ const VARS: &[&str] = &[
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_EC2_METADATA_DISABLED",
     "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_DISABLE_REQUEST_COMPRESSION",
+    "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
 ];
 
 /// Exclusive use of the environment. On creation every variable in [`VARS`] is unset and the shared files point at

@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::{RetryConfig, TimeoutConfig};
+use std::error::Error as _;
+
+use crate::config::backoff;
+use crate::config::retry::RetryConfig;
+use crate::config::timeout::TimeoutConfig;
 use crate::error::SdkError;
 use crate::invoke::{invoke, jitter, Handle};
 
@@ -14,7 +18,15 @@ use super::support::*;
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 fn timeouts(attempt: Option<Duration>) -> TimeoutConfig {
-    TimeoutConfig::default().with_attempt_timeout(attempt)
+    let mut t = TimeoutConfig::builder().connect_timeout(Duration::from_secs(3));
+    t.set_operation_attempt_timeout(attempt);
+    t.build()
+}
+
+/// The cause of a timeout, which says what timed out after how long.
+fn timed_out(err: &SdkError<OpError>) -> String {
+    assert!(matches!(err, SdkError::TimeoutError(_)), "expected a timeout, got {err:?}");
+    err.source().expect("a cause").to_string()
 }
 
 fn client(http: &FakeHttp, retry: RetryConfig, attempt_timeout: Option<Duration>) -> Handle {
@@ -24,7 +36,7 @@ fn client(http: &FakeHttp, retry: RetryConfig, attempt_timeout: Option<Duration>
 
 /// The sum of the backoff ceilings before retries `1..attempts`: the longest the loop may sleep in all.
 fn max_backoff_sum(retry: &RetryConfig) -> Duration {
-    (1..retry.max_attempts()).map(|n| retry.backoff(n, 1.0)).sum()
+    (1..retry.max_attempts()).map(|n| backoff(retry, n, 1.0)).sum()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -38,8 +50,7 @@ async fn attempts_that_never_answer_time_out_after_max_attempts() {
     let start = Instant::now();
     let err = invoke(&client(&http, retry, Some(TIMEOUT)), op(), b"{}".to_vec()).await.unwrap_err();
     let elapsed = start.elapsed();
-    let SdkError::Timeout(e) = err else { panic!("expected a timeout, got {err:?}") };
-    assert_eq!(e.after, TIMEOUT);
+    assert_eq!(timed_out(&err), "the attempt timed out after 5s");
     assert_eq!(http.count(), 3);
     assert!(elapsed >= TIMEOUT * 3, "{elapsed:?}");
     assert!(elapsed <= bound, "{elapsed:?} > {bound:?}");
@@ -51,7 +62,7 @@ async fn without_backoff_the_time_taken_is_exactly_attempts_times_the_timeout() 
     let retry = RetryConfig::standard().with_max_attempts(4).with_initial_backoff(Duration::ZERO);
     let start = Instant::now();
     let err = invoke(&client(&http, retry, Some(TIMEOUT)), op(), b"{}".to_vec()).await.unwrap_err();
-    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
+    assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
     assert_eq!(start.elapsed(), TIMEOUT * 4);
     assert_eq!(http.count(), 4);
 }
@@ -61,8 +72,7 @@ async fn a_response_slower_than_the_timeout_is_a_timeout() {
     let http = FakeHttp::new([Reply::After(Duration::from_secs(10), response(200, "{}"))]);
     let start = Instant::now();
     let err = invoke(&client(&http, RetryConfig::disabled(), Some(TIMEOUT)), op(), b"{}".to_vec()).await.unwrap_err();
-    let SdkError::Timeout(e) = err else { panic!("expected a timeout, got {err:?}") };
-    assert_eq!(e.after, TIMEOUT);
+    assert_eq!(timed_out(&err), "the attempt timed out after 5s");
     assert_eq!(start.elapsed(), TIMEOUT);
     assert_eq!(http.count(), 1);
 }
@@ -80,7 +90,7 @@ async fn a_response_within_the_timeout_is_not_cut_short() {
 async fn a_timed_out_attempt_is_retried() {
     let http = FakeHttp::new([Reply::Hang, Reply::Respond(response(200, r#"{"Name":"second"}"#))]);
     let retry = RetryConfig::standard();
-    let bound = TIMEOUT + retry.backoff(1, 1.0);
+    let bound = TIMEOUT + backoff(&retry, 1, 1.0);
     let start = Instant::now();
     let out = invoke(&client(&http, retry, Some(TIMEOUT)), op(), b"{}".to_vec()).await.unwrap();
     let elapsed = start.elapsed();
@@ -105,14 +115,129 @@ async fn the_default_attempt_timeout_is_60_seconds() {
     let handle = Handle::new(config(&http).retry_config(RetryConfig::disabled()).build(), &SERVICE);
     let start = Instant::now();
     let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
-    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
+    assert_eq!(timed_out(&err), "the attempt timed out after 60s");
     assert_eq!(start.elapsed(), Duration::from_secs(60));
 }
 
-#[test]
-fn a_timeout_error_says_how_long_it_waited() {
-    let e = crate::http::TimeoutError { after: Duration::from_millis(1500) };
-    assert_eq!(e.to_string(), "the request timed out after 1.5s");
+#[tokio::test(start_paused = true)]
+async fn a_timeout_error_says_how_long_it_waited() {
+    let http = FakeHttp::new([Reply::Hang]);
+    let err = invoke(&client(&http, RetryConfig::disabled(), Some(Duration::from_millis(1500))), op(), b"{}".to_vec())
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "request has timed out");
+    assert_eq!(timed_out(&err), "the attempt timed out after 1.5s");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The operation timeout: the whole call, retries and backoff included
+
+fn with_operation_timeout(
+    http: &FakeHttp,
+    retry: RetryConfig,
+    operation: Duration,
+    attempt: Option<Duration>,
+) -> Handle {
+    let mut t = TimeoutConfig::builder().operation_timeout(operation);
+    t.set_operation_attempt_timeout(attempt);
+    Handle::new(config(http).retry_config(retry).timeout_config(t.build()).build(), &SERVICE)
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_operation_timeout_ends_the_call_between_attempts() {
+    let http = FakeHttp::new([Reply::Hang, Reply::Hang, Reply::Hang]);
+    let retry = RetryConfig::standard().with_initial_backoff(Duration::ZERO);
+    let handle = with_operation_timeout(&http, retry, Duration::from_secs(10), Some(Duration::from_secs(4)));
+    let start = Instant::now();
+    let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+    // Attempts end at 4 s and 8 s; the third is cut short at 10 s.
+    assert_eq!(timed_out(&err), "the operation timed out after 10s");
+    assert_eq!(start.elapsed(), Duration::from_secs(10));
+    assert_eq!(http.count(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_operation_timeout_covers_the_backoff() {
+    let http = FakeHttp::new([Reply::Respond(response(503, "")), Reply::Respond(response(200, "{}"))]);
+    // A backoff of up to 100 s, with jitter: the call may time out during it (or not, when the jitter is small).
+    let retry = RetryConfig::standard()
+        .with_initial_backoff(Duration::from_secs(100))
+        .with_max_backoff(Duration::from_secs(100));
+    let handle = with_operation_timeout(&http, retry, Duration::from_secs(1), None);
+    let start = Instant::now();
+    match invoke(&handle, op(), b"{}".to_vec()).await {
+        Err(err) => {
+            assert_eq!(timed_out(&err), "the operation timed out after 1s");
+            assert_eq!(start.elapsed(), Duration::from_secs(1));
+            assert_eq!(http.count(), 1);
+        }
+        Ok(_) => {
+            assert!(start.elapsed() < Duration::from_secs(1));
+            assert_eq!(http.count(), 2);
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_operation_timeout_without_attempt_timeouts_cuts_a_hanging_attempt() {
+    let http = FakeHttp::new([Reply::Hang]);
+    let handle = with_operation_timeout(&http, RetryConfig::standard(), Duration::from_secs(30), None);
+    let start = Instant::now();
+    let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(timed_out(&err), "the operation timed out after 30s");
+    assert_eq!(start.elapsed(), Duration::from_secs(30));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_within_the_operation_timeout_is_not_cut_short() {
+    let http = FakeHttp::new([
+        Reply::After(Duration::from_secs(3), response(503, "")),
+        Reply::After(Duration::from_secs(3), response(200, r#"{"Count":2}"#)),
+    ]);
+    let retry = RetryConfig::standard().with_initial_backoff(Duration::from_secs(1));
+    let handle = with_operation_timeout(&http, retry, Duration::from_secs(10), Some(Duration::from_secs(5)));
+    let start = Instant::now();
+    let out = invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(out.count, Some(2));
+    let elapsed = start.elapsed();
+    assert!(elapsed >= Duration::from_secs(6) && elapsed <= Duration::from_secs(7), "{elapsed:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_attempt_timeout_shorter_than_the_operation_timeout_still_ends_the_attempt() {
+    let http = FakeHttp::new([Reply::Hang]);
+    let handle = with_operation_timeout(&http, RetryConfig::disabled(), Duration::from_secs(60), Some(TIMEOUT));
+    let start = Instant::now();
+    let err = invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(timed_out(&err), "the attempt timed out after 5s");
+    assert_eq!(start.elapsed(), TIMEOUT);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The configured sleep
+
+#[tokio::test(start_paused = true)]
+async fn timeouts_and_backoff_run_on_the_configured_sleep() {
+    let http = FakeHttp::new([Reply::Respond(response(503, "")), Reply::Hang]);
+    let sleep = InstantSleep::default();
+    let retry = RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_secs(50));
+    let t = TimeoutConfig::builder()
+        .operation_timeout(Duration::from_secs(900))
+        .operation_attempt_timeout(Duration::from_secs(300))
+        .build();
+    let config = config(&http).retry_config(retry).timeout_config(t).sleep_impl(sleep.clone()).build();
+    let start = Instant::now();
+    let err = invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap_err();
+    // The configured sleep returns at once: tokio's clock did not move, and whichever timer is polled first ends
+    // the hanging attempt.
+    assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    let asked = sleep.asked();
+    assert_eq!(asked[0], Duration::from_secs(900), "the operation timeout: {asked:?}");
+    assert_eq!(asked[1], Duration::from_secs(300), "the first attempt's timeout: {asked:?}");
+    assert!(asked[2] <= Duration::from_secs(50), "the backoff: {asked:?}");
+    assert_eq!(asked[3], Duration::from_secs(300), "the second attempt's timeout: {asked:?}");
+    assert_eq!(asked.len(), 4, "{asked:?}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -164,58 +289,58 @@ async fn there_is_no_backoff_before_a_non_retryable_error() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// RetryConfig::backoff
+// config::backoff
 
 #[test]
 fn backoff_doubles_up_to_the_cap_and_scales_with_jitter() {
-    let r = RetryConfig::standard();
-    assert_eq!(r.backoff(1, 1.0), Duration::from_secs(1));
-    assert_eq!(r.backoff(2, 1.0), Duration::from_secs(2));
-    assert_eq!(r.backoff(3, 1.0), Duration::from_secs(4));
-    assert_eq!(r.backoff(10, 1.0), Duration::from_secs(20));
-    assert_eq!(r.backoff(2, 0.5), Duration::from_secs(1));
-    assert_eq!(r.backoff(40, 0.0), Duration::ZERO);
+    let r = &RetryConfig::standard();
+    assert_eq!(backoff(r, 1, 1.0), Duration::from_secs(1));
+    assert_eq!(backoff(r, 2, 1.0), Duration::from_secs(2));
+    assert_eq!(backoff(r, 3, 1.0), Duration::from_secs(4));
+    assert_eq!(backoff(r, 10, 1.0), Duration::from_secs(20));
+    assert_eq!(backoff(r, 2, 0.5), Duration::from_secs(1));
+    assert_eq!(backoff(r, 40, 0.0), Duration::ZERO);
 }
 
 #[test]
 fn backoff_ceilings_double_from_the_initial_backoff_until_the_cap() {
-    let r = RetryConfig::standard()
+    let r = &RetryConfig::standard()
         .with_initial_backoff(Duration::from_millis(100))
         .with_max_backoff(Duration::from_millis(500));
-    let ceilings: Vec<u128> = (1..=6).map(|n| r.backoff(n, 1.0).as_millis()).collect();
+    let ceilings: Vec<u128> = (1..=6).map(|n| backoff(r, n, 1.0).as_millis()).collect();
     assert_eq!(ceilings, [100, 200, 400, 500, 500, 500]);
 }
 
 #[test]
 fn backoff_does_not_overflow_for_huge_retry_numbers() {
-    let r = RetryConfig::standard();
+    let r = &RetryConfig::standard();
     for n in [21, 32, 33, 64, 1000, u32::MAX] {
-        assert_eq!(r.backoff(n, 1.0), Duration::from_secs(20), "retry {n}");
+        assert_eq!(backoff(r, n, 1.0), Duration::from_secs(20), "retry {n}");
     }
-    let uncapped = RetryConfig::standard().with_max_backoff(Duration::MAX);
+    let uncapped = &RetryConfig::standard().with_max_backoff(Duration::MAX);
     // The exponent stops growing at 2^20.
-    assert_eq!(uncapped.backoff(u32::MAX, 1.0), Duration::from_secs(1 << 20));
+    assert_eq!(backoff(uncapped, u32::MAX, 1.0), Duration::from_secs(1 << 20));
 }
 
 #[test]
 fn backoff_is_a_fraction_of_the_ceiling() {
-    let r = RetryConfig::standard(); // ceiling of retry 3: 4 s
-    assert_eq!(r.backoff(3, 0.0), Duration::ZERO);
-    assert_eq!(r.backoff(3, 0.25), Duration::from_secs(1));
-    assert_eq!(r.backoff(3, 0.75), Duration::from_secs(3));
+    let r = &RetryConfig::standard(); // ceiling of retry 3: 4 s
+    assert_eq!(backoff(r, 3, 0.0), Duration::ZERO);
+    assert_eq!(backoff(r, 3, 0.25), Duration::from_secs(1));
+    assert_eq!(backoff(r, 3, 0.75), Duration::from_secs(3));
 }
 
 #[test]
 fn backoff_clamps_the_random_part_into_the_unit_interval() {
-    let r = RetryConfig::standard();
-    assert_eq!(r.backoff(3, 7.0), Duration::from_secs(4));
-    assert_eq!(r.backoff(3, -1.0), Duration::ZERO);
+    let r = &RetryConfig::standard();
+    assert_eq!(backoff(r, 3, 7.0), Duration::from_secs(4));
+    assert_eq!(backoff(r, 3, -1.0), Duration::ZERO);
 }
 
 #[test]
 fn a_zero_max_backoff_means_no_waiting() {
-    let r = RetryConfig::standard().with_max_backoff(Duration::ZERO);
-    assert!((1..10).all(|n| r.backoff(n, 0.99) == Duration::ZERO));
+    let r = &RetryConfig::standard().with_max_backoff(Duration::ZERO);
+    assert!((1..10).all(|n| backoff(r, n, 0.99) == Duration::ZERO));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
 
-use crate::config::RetryConfig;
-use crate::http::HttpResponse;
+use crate::config::retry::RetryConfig;
+use crate::credentials::{future, CachedProvider, CredentialsError, ProvideCredentials};
 use crate::invoke::*;
 
 use super::support::*;
@@ -112,7 +112,7 @@ fn assert_no_secret(records: &[Recorded]) {
     }
 }
 
-fn ok_response(request_id: &str) -> HttpResponse {
+fn ok_response(request_id: &str) -> Response {
     http::Response::builder().status(200).header("x-amzn-RequestId", request_id).body(b"{}".to_vec()).unwrap()
 }
 
@@ -137,7 +137,7 @@ fn a_call_is_a_span_with_the_service_and_operation() {
 fn each_attempt_logs_status_code_request_id_and_backoff() {
     let script = vec![
         Reply::Respond(error_response(503, "ServiceUnavailable", "busy", "req-1")),
-        Reply::Fail(crate::http::TransportErrorKind::Io),
+        Reply::Fail(Fail::Io),
         Reply::Respond(ok_response("req-3")),
     ];
     let (records, http) = record(script, RetryConfig::standard());
@@ -151,7 +151,7 @@ fn each_attempt_logs_status_code_request_id_and_backoff() {
     assert_eq!(error.field("request_id"), Some("req-1"));
     assert_eq!(error.field("retryable"), Some("true"));
     let failed = &events(&records, "attempt failed to send")[0];
-    assert!(failed.field("error").unwrap().contains("connection failed"), "{failed:?}");
+    assert!(failed.field("error").unwrap().starts_with("io error: scripted transport failure"), "{failed:?}");
     let retries = events(&records, "retrying after backoff");
     assert_eq!(retries.len(), 2);
     assert!(retries.iter().all(|r| r.field("backoff").is_some_and(|b| b.ends_with('s'))), "{retries:?}");
@@ -197,46 +197,46 @@ fn url_host_keeps_only_the_host() {
 #[test]
 fn missing_credentials_are_logged_without_detail_beyond_the_reason() {
     let http = FakeHttp::new([]);
-    let provider = Failing(crate::credentials::CredentialsError::new("nothing configured"));
-    let handle = Handle::new(config(&http).credentials_provider(provider).build(), &SERVICE);
+    let handle = Handle::new(config(&http).credentials_provider(Failing("nothing configured")).build(), &SERVICE);
     let records = recorded(async {
         let _ = invoke(&handle, op(), b"{}".to_vec()).await;
     });
     let event = &events(&records, "no credentials")[0];
-    assert_eq!(event.field("error"), Some("no credentials: nothing configured"));
+    let error = event.field("error").unwrap();
+    assert!(error.starts_with("the credential provider was not enabled: nothing configured"), "{error}");
     assert_eq!(http.count(), 0);
 }
 
-/// A provider that always fails.
+/// A provider that always fails, for this reason.
 #[derive(Debug)]
-struct Failing(crate::credentials::CredentialsError);
+struct Failing(&'static str);
 
-impl crate::credentials::ProvideCredentials for Failing {
-    fn provide_credentials(
-        &self,
-    ) -> crate::credentials::BoxFuture<'_, Result<crate::credentials::Credentials, crate::credentials::CredentialsError>>
+impl ProvideCredentials for Failing {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
     {
-        let e = self.0.clone();
-        Box::pin(async move { Err(e) })
+        future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(self.0)))
     }
 }
 
 #[test]
 fn a_failed_refresh_with_usable_cached_credentials_is_a_warning() {
-    use crate::credentials::{CachedProvider, Credentials, CredentialsError, ProvideCredentials};
+    use crate::credentials::Credentials;
     /// Credentials expiring in ten minutes, then failures.
     #[derive(Debug, Default)]
     struct Once(std::sync::atomic::AtomicBool);
     impl ProvideCredentials for Once {
-        fn provide_credentials(&self) -> crate::credentials::BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
             let first = !self.0.swap(true, Ordering::SeqCst);
-            Box::pin(async move {
-                let expiry = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
-                if first {
-                    Ok(Credentials::new("AKID", "SECRET-CACHED", Some("TOKEN-CACHED".into())).with_expiry(expiry))
-                } else {
-                    Err(CredentialsError::new("source gone"))
-                }
+            let expiry = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
+            future::ProvideCredentials::ready(if first {
+                Ok(Credentials::new("AKID", "SECRET-CACHED", Some("TOKEN-CACHED".into()), Some(expiry), "tests"))
+            } else {
+                Err(CredentialsError::not_loaded("source gone"))
             })
         }
     }
@@ -250,7 +250,8 @@ fn a_failed_refresh_with_usable_cached_credentials_is_a_warning() {
     assert!(refreshed.field("expires_in").unwrap().starts_with("Some("), "{refreshed:?}");
     let warning = &events(&records, "refreshing credentials failed; using the cached ones until they expire")[0];
     assert_eq!(warning.level, Level::WARN);
-    assert_eq!(warning.field("error"), Some("no credentials: source gone"));
+    let error = warning.field("error").unwrap();
+    assert!(error.starts_with("the credential provider was not enabled: source gone"), "{error}");
     let all = format!("{records:?}");
     assert!(!all.contains("SECRET-CACHED") && !all.contains("TOKEN-CACHED"), "{all}");
 }
@@ -259,13 +260,13 @@ fn a_failed_refresh_with_usable_cached_credentials_is_a_warning() {
 fn a_failing_instance_metadata_logs_its_back_off() {
     let env = EnvGuard::clean();
     env.remove("AWS_EC2_METADATA_DISABLED");
-    let http = FakeHttp::new([Reply::Fail(crate::http::TransportErrorKind::Connect)]);
-    let imds = crate::credentials::ImdsProvider::with_http_client(std::sync::Arc::new(http));
+    let http = FakeHttp::new([Reply::Fail(Fail::Io)]);
+    let imds = crate::credentials::ImdsProvider::with_http_client(http.shared());
     let records = recorded(async {
-        use crate::credentials::ProvideCredentials as _;
         let _ = imds.provide_credentials().await;
     });
     let event = &events(&records, "instance metadata failed; not asked again for a while")[0];
     assert_eq!(event.field("backoff"), Some("60s"));
-    assert!(event.field("error").unwrap().contains("cannot connect"), "{event:?}");
+    let error = event.field("error").unwrap();
+    assert!(error.contains("the instance metadata token endpoint: io error: scripted transport failure"), "{event:?}");
 }
