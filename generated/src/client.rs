@@ -23,10 +23,9 @@ pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceIn
 /// A client for the service. Cheap to clone: clones share configuration and connections.
 ///
 /// ```no_run
-/// # async fn example() {
-/// // With aws-config, as for any aws-sdk-rust client:
-/// let sdk_config = aws_config::load_from_env().await;
-/// let client = sagemaker_pipelines::Client::new(&sdk_config);
+/// # fn example(sdk_config: &sagemaker_pipelines::config::SdkConfig) {
+/// // With aws-config, as for any aws-sdk-rust client (`aws_config::load_from_env().await`):
+/// let client = sagemaker_pipelines::Client::new(sdk_config);
 /// // Without aws-config: the environment, the shared files, container and instance credentials.
 /// let client = sagemaker_pipelines::Client::from_conf(sagemaker_pipelines::Config::from_env().build());
 /// # let _ = client;

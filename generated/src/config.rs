@@ -346,7 +346,9 @@ impl From<&SdkConfig> for Builder {
             service_endpoint: ServiceEndpoint::SdkConfig(Box::new(c.clone())),
             ..Builder::default()
         };
-        if c.endpoint_url().is_some() {
+        // As in aws-sdk-rust: an endpoint URL set in code on the `SdkConfig` wins; one aws-config read from the
+        // environment or a profile (`AWS_ENDPOINT_URL`, `endpoint_url`) gives way to the service-specific one.
+        if c.get_origin("endpoint_url").is_client_config() {
             b.service_endpoint = ServiceEndpoint::None;
         }
         b.disable_request_compression = c.disable_request_compression().unwrap_or(false);

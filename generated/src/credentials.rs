@@ -542,7 +542,7 @@ impl ProvideCredentials for ImdsProvider {
             }
             let result = self.load().await;
             if let Err(e) = &result {
-                tracing::debug!(error = %e, backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
+                tracing::debug!(error = %message(e), backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
                 *self.failed_until.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(tokio::time::Instant::now() + IMDS_BACKOFF);
             }
@@ -695,7 +695,7 @@ impl ProvideCredentials for CachedProvider {
                 }
                 Err(e) => match cache.as_mut() {
                     Some(c) if c.expires_at.is_none_or(|t| now < t) => {
-                        tracing::warn!(error = %e, "refreshing credentials failed; using the cached ones until they expire");
+                        tracing::warn!(error = %message(&e), "refreshing credentials failed; using the cached ones until they expire");
                         // Not every call asks the failing source again.
                         c.refresh_at = now + RETRY_FAILED_REFRESH;
                         Ok(c.credentials.clone())

@@ -20,8 +20,8 @@ pub use aws_smithy_runtime_api::client::http::{
 };
 pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 pub use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 pub use aws_smithy_types::body::SdkBody;
 
 /// The largest response body read; a longer one fails the attempt rather than exhaust memory.

@@ -342,7 +342,8 @@ async fn invoke_attempts<O: SetRequestId, E>(
                 }
             }
             Attempt::Transport(e) => {
-                tracing::debug!(endpoint = host, attempt = attempt_no, error = %e, "attempt failed to send");
+                let error = aws_smithy_types::error::display::DisplayErrorContext(&e);
+                tracing::debug!(endpoint = host, attempt = attempt_no, error = %error, "attempt failed to send");
                 if !is_transient(&e) {
                     return Err(SdkError::dispatch_failure(e));
                 }

@@ -14,10 +14,9 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
     let lib = crate_name.replace('-', "_");
     let example = [
         " ```no_run".to_owned(),
-        " # async fn example() {".to_owned(),
-        " // With aws-config, as for any aws-sdk-rust client:".to_owned(),
-        " let sdk_config = aws_config::load_from_env().await;".to_owned(),
-        format!(" let client = {lib}::Client::new(&sdk_config);"),
+        format!(" # fn example(sdk_config: &{lib}::config::SdkConfig) {{"),
+        " // With aws-config, as for any aws-sdk-rust client (`aws_config::load_from_env().await`):".to_owned(),
+        format!(" let client = {lib}::Client::new(sdk_config);"),
         " // Without aws-config: the environment, the shared files, container and instance credentials.".to_owned(),
         format!(" let client = {lib}::Client::from_conf({lib}::Config::from_env().build());"),
         " # let _ = client;".to_owned(),
