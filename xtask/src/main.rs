@@ -325,10 +325,6 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
     run(
-        "generated crate with the aws-config feature",
-        cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--features", "aws-config"]),
-    )?;
-    run(
         "generated crate without default features",
         cargo().args(["check", "--quiet", "-p", "sagemaker-pipelines", "--no-default-features"]),
     )?;

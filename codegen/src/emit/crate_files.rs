@@ -148,12 +148,15 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
              ## Quick start\n\n\
              ```toml\n[dependencies]\n{name} = \"{version}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n\
              {quick}\n\n\
-             Configuration comes from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, \
-             `AWS_ENDPOINT_URL`, …) or from `Config::builder()`. Credentials come from the environment, the shared \
-             files (static keys or `credential_process`), container credentials (ECS, SageMaker, EKS Pod Identity) or \
-             instance metadata (IMDSv2), cached until shortly before they expire. Each call is a `tracing` span, \
-             and every output has the response's `request_id()` (trait `error::RequestId`). Features: `rustls` \
-             (default, the HTTP client), `aws-config` (aws-config's credential chain, for SSO and web identity).\n\n\
+             In a program that uses aws-config, `Client::new(&sdk_config)` takes everything from the `SdkConfig`, \
+             its HTTP client included, as any aws-sdk-rust client does; depend on this crate with \
+             `default-features = false` there, so that it brings no transport of its own. Without aws-config, \
+             `Client::from_conf(Config::from_env().build())` reads the environment (`AWS_REGION`, \
+             `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, …), and credentials come from the environment, \
+             the shared files (static keys or `credential_process`), container credentials (ECS, SageMaker, EKS Pod \
+             Identity) or instance metadata (IMDSv2), cached until shortly before they expire. Each call is a \
+             `tracing` span, and every output has the response's `request_id()` (trait `error::RequestId`). \
+             Features: `rustls` (default: the HTTP client of programs without aws-config).\n\n\
              ## When the model is stricter than the service\n\n\
              Inputs are checked against the model this crate was generated from. When the service starts accepting \
              values that model refuses (a longer identifier, a new account format), one request can skip the kind of \
