@@ -29,7 +29,7 @@ use crate::http::{SharedHttpClient, Transport};
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The provider name recorded in credentials this module loads.
-const PROVIDER_NAME: &str = "sagemaker-pipelines";
+const PROVIDER_NAME: &str = env!("CARGO_PKG_NAME");
 
 /// A credentials error with a message (which must not contain secrets).
 fn not_loaded(message: impl Into<String>) -> CredentialsError {

@@ -89,7 +89,7 @@ fn components(sleep: SharedAsyncSleep, time: SharedTimeSource) -> RuntimeCompone
     use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
     use aws_smithy_runtime_api::client::auth::AuthSchemeId;
     const SCHEME: AuthSchemeId = AuthSchemeId::new("sigv4");
-    let built = RuntimeComponentsBuilder::new("sagemaker-pipelines transport")
+    let built = RuntimeComponentsBuilder::new(env!("CARGO_PKG_NAME"))
         .with_sleep_impl(Some(sleep))
         .with_time_source(Some(time))
         .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SCHEME])))
@@ -119,7 +119,7 @@ mod unused {
     use aws_smithy_runtime_api::client::runtime_components::{GetIdentityResolver, RuntimeComponents};
     use aws_smithy_types::config_bag::ConfigBag;
 
-    const MESSAGE: &str = "sagemaker-pipelines signs, resolves endpoints and retries itself";
+    const MESSAGE: &str = concat!(env!("CARGO_PKG_NAME"), " signs, resolves endpoints and retries itself");
 
     #[derive(Debug)]
     pub(super) struct Unused;
