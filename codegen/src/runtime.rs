@@ -98,7 +98,7 @@ pub const MODULES: &[Module] = &[
     module!("error", Public, Always),
     module!("http", Public, Always),
     module!("invoke", Private, Always),
-    module!("pagination", Public, Pagination),
+    module!("pagination", Public, Pagination, ["aws-smithy-async"]),
     module!("primitives", Public, Always),
     module!("protocol_test", Test, ProtocolTests),
     module!("validation", Public, Always),

@@ -323,6 +323,31 @@ async fn pagination_stops_on_a_repeated_token_and_on_errors() {
     assert!(items.next().await.is_none());
 }
 
+#[tokio::test]
+async fn paginators_read_as_aws_sdk_rust_ones_do() {
+    use aws_smithy_async::future::pagination_stream::PaginationStream;
+    use sagemaker_pipelines::operation::list_pipelines::{ListPipelinesError, ListPipelinesOutput};
+    let stub = Stub::start(vec![
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "a"}], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "b"}], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "c"}]})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "d"}], "NextToken": "t"})),
+        Reply::ok(json!({"PipelineSummaries": []})),
+    ]);
+    let c = client(&stub);
+    // `stop_on_duplicate_token(false)` follows a token the service repeats; `try_collect` gathers the items.
+    let items = c.list_pipelines().into_paginator().stop_on_duplicate_token(false).items().send().try_collect().await;
+    let names: Vec<&str> = items.as_deref().unwrap().iter().map(|s| s.pipeline_name().unwrap()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    // The pages are aws-smithy-async's `PaginationStream`, the type aws-sdk-rust's paginators return.
+    let mut pages: PaginationStream<Result<ListPipelinesOutput, SdkError<ListPipelinesError>>> =
+        c.list_pipelines().into_paginator().send();
+    assert_eq!(pages.try_next().await.unwrap().unwrap().next_token(), Some("t"));
+    assert!(pages.try_next().await.unwrap().unwrap().pipeline_summaries().is_empty());
+    assert!(pages.try_next().await.unwrap().is_none());
+    assert_eq!(stub.requests().len(), 5);
+}
+
 /// A transport that answers from memory: the trait is how users plug in their own HTTP stack.
 #[derive(Debug)]
 struct InMemory;
