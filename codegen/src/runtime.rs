@@ -96,6 +96,7 @@ pub const MODULES: &[Module] = &[
     module!("ecma", Public, EcmaPatterns, ["regress"]),
     module!("endpoint_lib", Private, Always),
     module!("error", Public, Always),
+    module!("fluent", Private, Always),
     module!("http", Public, Always),
     module!("invoke", Private, Always),
     module!("pagination", Public, Pagination, ["aws-smithy-async"]),

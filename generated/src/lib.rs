@@ -41,6 +41,7 @@ pub mod credentials;
 pub mod endpoint;
 mod endpoint_lib;
 pub mod error;
+mod fluent;
 pub mod http;
 mod invoke;
 pub mod operation;

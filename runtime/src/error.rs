@@ -2,32 +2,9 @@
 
 use std::fmt;
 
-/// Building a value failed because a required member was not set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError {
-    field: &'static str,
-    details: &'static str,
-}
-
-impl BuildError {
-    #[allow(dead_code)] // Used only by models with required members that are not optional.
-    pub(crate) fn missing_field(field: &'static str, details: &'static str) -> Self {
-        BuildError { field, details }
-    }
-
-    /// The member that was missing.
-    pub fn field(&self) -> &'static str {
-        self.field
-    }
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "missing required member `{}`: {}", self.field, self.details)
-    }
-}
-
-impl std::error::Error for BuildError {}
+/// Building a value failed: a builder's `build()` (every operation input's, and a structure's with a required
+/// member that is not an `Option`). The same type as aws-sdk-rust's `error::BuildError`.
+pub use aws_smithy_types::error::operation::BuildError;
 
 /// What the service said about a failed request: the HTTP status, the error code (with any `namespace#` prefix and
 /// `:…` suffix removed), the message and the request id.

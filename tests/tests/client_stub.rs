@@ -69,15 +69,19 @@ async fn start_pipeline_execution_sends_a_signed_awsjson_request() {
 
 #[tokio::test]
 async fn a_caller_token_is_kept_and_the_input_struct_can_be_sent_directly() {
-    let stub = Stub::start(vec![Reply::ok(json!({}))]);
+    let stub = Stub::start(vec![Reply::ok(json!({})), Reply::ok(json!({}))]);
     let client = client(&stub);
     let token = "t".repeat(40);
-    let input = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
+    let builder = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
         .pipeline_name("p")
-        .client_request_token(&token)
-        .build();
+        .client_request_token(&token);
+    let input = builder.clone().build().unwrap();
     input.send_with(&client).await.unwrap();
-    assert_eq!(stub.requests()[0].json()["ClientRequestToken"], json!(token));
+    // The input builder sends itself too, as aws-sdk-rust's do.
+    builder.send_with(&client).await.unwrap();
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.json()["ClientRequestToken"] == json!(token)));
 }
 
 #[tokio::test]

@@ -187,13 +187,6 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         });
     let needs_mut = op.input.fields.iter().any(|f| f.idempotency_token && matches!(f.ty.ty, Type::String));
     let self_binding = if needs_mut { quote!(mut self) } else { quote!(self) };
-    let build = if op.input.build_is_fallible() {
-        quote! {
-            let input = self.inner.build().map_err(|e| crate::error::SdkError::Construction(crate::error::ConstructionError::new(e.to_string())))?;
-        }
-    } else {
-        quote!(let input = self.inner.build();)
-    };
     let fluent_doc = format!(
         " Builds and sends a `{op_name}` request. Set members with the methods named after them, then call \
 [`send`](Self::send)."
@@ -304,6 +297,17 @@ the request, retrying as configured, and decodes the output or the error.";
             }
         }
 
+        impl #input_builder {
+            /// Builds the input and sends it with `client`.
+            pub async fn send_with(
+                self,
+                client: &crate::Client,
+            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                let fluent = #fluent { handle: client.handle.clone(), inner: self, config_override: ::std::option::Option::None };
+                fluent.send().await
+            }
+        }
+
         impl #input {
             /// Sends this input with `client`.
             pub async fn send_with(
@@ -383,7 +387,7 @@ the request, retrying as configured, and decodes the output or the error.";
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                #build
+                let input = self.inner.build().map_err(crate::fluent::build_failure)?;
                 input.send_with_handle(&self.handle, self.config_override.as_ref()).await
             }
 

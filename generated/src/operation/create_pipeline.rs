@@ -449,9 +449,14 @@ impl CreatePipelineInputBuilder {
         &self.tags
     }
 
-    /// Builds the [`CreatePipelineInput`].
-    pub fn build(self) -> crate::operation::create_pipeline::CreatePipelineInput {
-        crate::operation::create_pipeline::CreatePipelineInput {
+    /// Builds the [`CreatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::create_pipeline::CreatePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::create_pipeline::CreatePipelineInput {
             client_request_token: self.client_request_token,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_definition: self.pipeline_definition,
@@ -461,7 +466,7 @@ impl CreatePipelineInputBuilder {
             pipeline_name: self.pipeline_name,
             role_arn: self.role_arn,
             tags: self.tags,
-        }
+        })
     }
 }
 
@@ -911,6 +916,24 @@ impl ::std::error::Error for CreatePipelineError {
     }
 }
 
+impl crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::create_pipeline::CreatePipelineOutput,
+        crate::error::SdkError<CreatePipelineError>,
+    > {
+        let fluent = CreatePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::create_pipeline::CreatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1024,7 +1047,7 @@ impl CreatePipelineFluentBuilder {
         crate::operation::create_pipeline::CreatePipelineOutput,
         crate::error::SdkError<CreatePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

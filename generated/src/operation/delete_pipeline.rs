@@ -135,12 +135,17 @@ impl DeletePipelineInputBuilder {
         &self.pipeline_name
     }
 
-    /// Builds the [`DeletePipelineInput`].
-    pub fn build(self) -> crate::operation::delete_pipeline::DeletePipelineInput {
-        crate::operation::delete_pipeline::DeletePipelineInput {
+    /// Builds the [`DeletePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::delete_pipeline::DeletePipelineInput {
             client_request_token: self.client_request_token,
             pipeline_name: self.pipeline_name,
-        }
+        })
     }
 }
 
@@ -454,6 +459,24 @@ impl ::std::error::Error for DeletePipelineError {
     }
 }
 
+impl crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        crate::error::SdkError<DeletePipelineError>,
+    > {
+        let fluent = DeletePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::delete_pipeline::DeletePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -567,7 +590,7 @@ impl DeletePipelineFluentBuilder {
         crate::operation::delete_pipeline::DeletePipelineOutput,
         crate::error::SdkError<DeletePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -127,12 +127,17 @@ impl DescribePipelineInputBuilder {
         &self.pipeline_version_id
     }
 
-    /// Builds the [`DescribePipelineInput`].
-    pub fn build(self) -> crate::operation::describe_pipeline::DescribePipelineInput {
-        crate::operation::describe_pipeline::DescribePipelineInput {
+    /// Builds the [`DescribePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::describe_pipeline::DescribePipelineInput {
             pipeline_name: self.pipeline_name,
             pipeline_version_id: self.pipeline_version_id,
-        }
+        })
     }
 }
 
@@ -1151,6 +1156,24 @@ impl ::std::error::Error for DescribePipelineError {
     }
 }
 
+impl crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        crate::error::SdkError<DescribePipelineError>,
+    > {
+        let fluent = DescribePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::describe_pipeline::DescribePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1259,7 +1282,7 @@ impl DescribePipelineFluentBuilder {
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -92,13 +92,16 @@ impl DescribePipelineExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`DescribePipelineExecutionInput`].
+    /// Builds the [`DescribePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
-        crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -1094,6 +1097,24 @@ impl ::std::error::Error for DescribePipelineExecutionError {
     }
 }
 
+impl crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        crate::error::SdkError<DescribePipelineExecutionError>,
+    > {
+        let fluent = DescribePipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1202,7 +1223,7 @@ impl DescribePipelineExecutionFluentBuilder {
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

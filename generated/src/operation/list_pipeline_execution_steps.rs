@@ -209,16 +209,19 @@ impl ListPipelineExecutionStepsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineExecutionStepsInput`].
+    /// Builds the [`ListPipelineExecutionStepsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
-        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -592,6 +595,24 @@ impl ::std::error::Error for ListPipelineExecutionStepsError {
     }
 }
 
+impl crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::error::SdkError<ListPipelineExecutionStepsError>,
+    > {
+        let fluent = ListPipelineExecutionStepsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -700,7 +721,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

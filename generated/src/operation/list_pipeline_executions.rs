@@ -326,11 +326,14 @@ impl ListPipelineExecutionsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineExecutionsInput`].
+    /// Builds the [`ListPipelineExecutionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
-        crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
@@ -338,7 +341,7 @@ impl ListPipelineExecutionsInputBuilder {
             pipeline_name: self.pipeline_name,
             sort_by: self.sort_by,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -714,6 +717,24 @@ impl ::std::error::Error for ListPipelineExecutionsError {
     }
 }
 
+impl crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::error::SdkError<ListPipelineExecutionsError>,
+    > {
+        let fluent = ListPipelineExecutionsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -822,7 +843,7 @@ impl ListPipelineExecutionsFluentBuilder {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

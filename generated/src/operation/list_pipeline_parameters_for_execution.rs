@@ -172,15 +172,18 @@ impl ListPipelineParametersForExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`ListPipelineParametersForExecutionInput`].
+    /// Builds the [`ListPipelineParametersForExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
-        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -554,6 +557,24 @@ impl ::std::error::Error for ListPipelineParametersForExecutionError {
     }
 }
 
+impl crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::error::SdkError<ListPipelineParametersForExecutionError>,
+    > {
+        let fluent = ListPipelineParametersForExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -662,7 +683,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -285,18 +285,21 @@ impl ListPipelineVersionsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineVersionsInput`].
+    /// Builds the [`ListPipelineVersionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
-        crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_versions::ListPipelineVersionsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_name: self.pipeline_name,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -664,6 +667,24 @@ impl ::std::error::Error for ListPipelineVersionsError {
     }
 }
 
+impl crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+        crate::error::SdkError<ListPipelineVersionsError>,
+    > {
+        let fluent = ListPipelineVersionsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -772,7 +793,7 @@ impl ListPipelineVersionsFluentBuilder {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -324,9 +324,14 @@ impl ListPipelinesInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelinesInput`].
-    pub fn build(self) -> crate::operation::list_pipelines::ListPipelinesInput {
-        crate::operation::list_pipelines::ListPipelinesInput {
+    /// Builds the [`ListPipelinesInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipelines::ListPipelinesInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipelines::ListPipelinesInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
@@ -334,7 +339,7 @@ impl ListPipelinesInputBuilder {
             pipeline_name_prefix: self.pipeline_name_prefix,
             sort_by: self.sort_by,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -663,6 +668,24 @@ impl ::std::error::Error for ListPipelinesError {
     }
 }
 
+impl crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipelines::ListPipelinesOutput,
+        crate::error::SdkError<ListPipelinesError>,
+    > {
+        let fluent = ListPipelinesFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipelines::ListPipelinesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -771,7 +794,7 @@ impl ListPipelinesFluentBuilder {
         crate::operation::list_pipelines::ListPipelinesOutput,
         crate::error::SdkError<ListPipelinesError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

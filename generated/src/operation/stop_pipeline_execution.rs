@@ -141,14 +141,17 @@ impl StopPipelineExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`StopPipelineExecutionInput`].
+    /// Builds the [`StopPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
-        crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             client_request_token: self.client_request_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -476,6 +479,24 @@ impl ::std::error::Error for StopPipelineExecutionError {
     }
 }
 
+impl crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        crate::error::SdkError<StopPipelineExecutionError>,
+    > {
+        let fluent = StopPipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -589,7 +610,7 @@ impl StopPipelineExecutionFluentBuilder {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
         crate::error::SdkError<StopPipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

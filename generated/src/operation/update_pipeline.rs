@@ -358,9 +358,14 @@ impl UpdatePipelineInputBuilder {
         &self.role_arn
     }
 
-    /// Builds the [`UpdatePipelineInput`].
-    pub fn build(self) -> crate::operation::update_pipeline::UpdatePipelineInput {
-        crate::operation::update_pipeline::UpdatePipelineInput {
+    /// Builds the [`UpdatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline::UpdatePipelineInput {
             parallelism_configuration: self.parallelism_configuration,
             pipeline_definition: self.pipeline_definition,
             pipeline_definition_s3_location: self.pipeline_definition_s3_location,
@@ -368,7 +373,7 @@ impl UpdatePipelineInputBuilder {
             pipeline_display_name: self.pipeline_display_name,
             pipeline_name: self.pipeline_name,
             role_arn: self.role_arn,
-        }
+        })
     }
 }
 
@@ -801,6 +806,24 @@ impl ::std::error::Error for UpdatePipelineError {
     }
 }
 
+impl crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        crate::error::SdkError<UpdatePipelineError>,
+    > {
+        let fluent = UpdatePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline::UpdatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -909,7 +932,7 @@ impl UpdatePipelineFluentBuilder {
         crate::operation::update_pipeline::UpdatePipelineOutput,
         crate::error::SdkError<UpdatePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

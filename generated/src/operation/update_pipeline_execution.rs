@@ -231,16 +231,19 @@ impl UpdatePipelineExecutionInputBuilder {
         &self.pipeline_execution_display_name
     }
 
-    /// Builds the [`UpdatePipelineExecutionInput`].
+    /// Builds the [`UpdatePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
-        crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             parallelism_configuration: self.parallelism_configuration,
             pipeline_execution_arn: self.pipeline_execution_arn,
             pipeline_execution_description: self.pipeline_execution_description,
             pipeline_execution_display_name: self.pipeline_execution_display_name,
-        }
+        })
     }
 }
 
@@ -595,6 +598,24 @@ impl ::std::error::Error for UpdatePipelineExecutionError {
     }
 }
 
+impl crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        crate::error::SdkError<UpdatePipelineExecutionError>,
+    > {
+        let fluent = UpdatePipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -703,7 +724,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

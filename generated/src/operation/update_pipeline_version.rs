@@ -221,16 +221,19 @@ impl UpdatePipelineVersionInputBuilder {
         &self.pipeline_version_id
     }
 
-    /// Builds the [`UpdatePipelineVersionInput`].
+    /// Builds the [`UpdatePipelineVersionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
-        crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_description: self.pipeline_version_description,
             pipeline_version_display_name: self.pipeline_version_display_name,
             pipeline_version_id: self.pipeline_version_id,
-        }
+        })
     }
 }
 
@@ -639,6 +642,24 @@ impl ::std::error::Error for UpdatePipelineVersionError {
     }
 }
 
+impl crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        crate::error::SdkError<UpdatePipelineVersionError>,
+    > {
+        let fluent = UpdatePipelineVersionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -747,7 +768,7 @@ impl UpdatePipelineVersionFluentBuilder {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
