@@ -222,6 +222,45 @@ builder."
 }
 
 #[tokio::test]
+async fn customize_gives_one_request_its_own_settings() {
+    use sagemaker_pipelines::client::customize::CustomizableOperation;
+    use sagemaker_pipelines::config::ConfigOverride;
+    use sagemaker_pipelines::operation::start_pipeline_execution::builders::StartPipelineExecutionFluentBuilder;
+    use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionOutput;
+    use sagemaker_pipelines::validation::ConstraintKind;
+    let stub = Stub::start(vec![Reply::ok(json!({})), Reply::ok(json!({}))]);
+    let c = client(&stub);
+    let skip_pattern = || ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
+    // aws-sdk-rust's spelling: the override goes on the customized operation.
+    c.start_pipeline_execution()
+        .pipeline_name("bad name!")
+        .customize()
+        .config_override(skip_pattern())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stub.requests().len(), 1);
+    // Without one of its own, the customized operation keeps the builder's override.
+    let op: CustomizableOperation<
+        StartPipelineExecutionOutput,
+        StartPipelineExecutionError,
+        StartPipelineExecutionFluentBuilder,
+    > = c.start_pipeline_execution().pipeline_name("bad name!").config_override(skip_pattern()).customize();
+    op.send().await.unwrap();
+    assert_eq!(stub.requests().len(), 2);
+    // With one, it replaces the builder's: here the pattern is checked again and nothing is sent.
+    c.start_pipeline_execution()
+        .pipeline_name("bad name!")
+        .config_override(skip_pattern())
+        .customize()
+        .config_override(ConfigOverride::new())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(stub.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn an_attempt_that_takes_too_long_times_out() {
     let stub = Stub::start(vec![Reply::ok(json!({})).delayed(Duration::from_secs(2))]);
     let c = Client::from_conf(

@@ -61,6 +61,11 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
             resolve_endpoint: crate::endpoint::resolve_for_config,
         };
 
+        /// Changing one request's settings before it is sent: what a fluent builder's `customize()` returns.
+        pub mod customize {
+            pub use crate::fluent::CustomizableOperation;
+        }
+
         /// A client for the service. Cheap to clone: clones share configuration and connections.
         ///
         #(#[doc = #example])*
@@ -391,9 +396,27 @@ the request, retrying as configured, and decodes the output or the error.";
                 input.send_with_handle(&self.handle, self.config_override.as_ref()).await
             }
 
+            /// This request, to change its settings before it is sent:
+            /// `customize().config_override(..).send().await`.
+            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output, #error, Self> {
+                crate::fluent::CustomizableOperation::new(self)
+            }
+
             #into_paginator
 
             #(#delegates)*
+        }
+
+        impl crate::fluent::CustomizableSend<#output, #error> for #fluent {
+            fn send_with_override(
+                mut self,
+                config_override: ::std::option::Option<crate::config::ConfigOverride>,
+            ) -> crate::credentials::BoxFuture<'static, ::std::result::Result<#output, crate::error::SdkError<#error>>> {
+                if config_override.is_some() {
+                    self.config_override = config_override;
+                }
+                ::std::boxed::Box::pin(self.send())
+            }
         }
 
         #paginator

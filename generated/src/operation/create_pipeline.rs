@@ -1051,6 +1051,18 @@ impl CreatePipelineFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::create_pipeline::CreatePipelineOutput,
+        CreatePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
@@ -1283,6 +1295,27 @@ impl CreatePipelineFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
         self.inner.get_tags()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::create_pipeline::CreatePipelineOutput,
+    CreatePipelineError,
+> for CreatePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::create_pipeline::CreatePipelineOutput,
+            crate::error::SdkError<CreatePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -594,6 +594,18 @@ impl DeletePipelineFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        DeletePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
@@ -644,6 +656,27 @@ impl DeletePipelineFluentBuilder {
     /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::delete_pipeline::DeletePipelineOutput,
+    DeletePipelineError,
+> for DeletePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::delete_pipeline::DeletePipelineOutput,
+            crate::error::SdkError<DeletePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

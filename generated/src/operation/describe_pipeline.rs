@@ -1286,6 +1286,18 @@ impl DescribePipelineFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        DescribePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Name or ARN of the pipeline to look up.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
@@ -1328,6 +1340,27 @@ impl DescribePipelineFluentBuilder {
     /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline::DescribePipelineOutput,
+    DescribePipelineError,
+> for DescribePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline::DescribePipelineOutput,
+            crate::error::SdkError<DescribePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

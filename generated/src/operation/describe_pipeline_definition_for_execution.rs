@@ -560,6 +560,18 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        DescribePipelineDefinitionForExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// ARN identifying the pipeline execution whose definition to retrieve.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
@@ -585,6 +597,27 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+    DescribePipelineDefinitionForExecutionError,
+> for DescribePipelineDefinitionForExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+            crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

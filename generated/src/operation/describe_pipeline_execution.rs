@@ -1227,6 +1227,18 @@ impl DescribePipelineExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        DescribePipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// ARN identifying the pipeline execution to describe.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
@@ -1252,6 +1264,27 @@ impl DescribePipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+    DescribePipelineExecutionError,
+> for DescribePipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+            crate::error::SdkError<DescribePipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -687,6 +687,18 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        ListPipelineParametersForExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
@@ -763,6 +775,27 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+    ListPipelineParametersForExecutionError,
+> for ListPipelineParametersForExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+            crate::error::SdkError<ListPipelineParametersForExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -798,6 +798,18 @@ impl ListPipelinesFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipelines::ListPipelinesOutput,
+        ListPipelinesError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
@@ -970,6 +982,27 @@ impl ListPipelinesFluentBuilder {
     /// Returns the value of `sort_order` set so far.
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipelines::ListPipelinesOutput,
+    ListPipelinesError,
+> for ListPipelinesFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipelines::ListPipelinesOutput,
+            crate::error::SdkError<ListPipelinesError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

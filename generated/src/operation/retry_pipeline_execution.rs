@@ -699,6 +699,18 @@ impl RetryPipelineExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        RetryPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
@@ -776,6 +788,27 @@ impl RetryPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+    RetryPipelineExecutionError,
+> for RetryPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+            crate::error::SdkError<RetryPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -705,6 +705,18 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        SendPipelineExecutionStepFailureError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
@@ -780,6 +792,27 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// Returns the value of `failure_reason` set so far.
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_failure_reason()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+    SendPipelineExecutionStepFailureError,
+> for SendPipelineExecutionStepFailureFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+            crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

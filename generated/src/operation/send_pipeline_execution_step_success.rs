@@ -720,6 +720,18 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        SendPipelineExecutionStepSuccessError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
@@ -799,6 +811,27 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
         self.inner.get_output_parameters()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+    SendPipelineExecutionStepSuccessError,
+> for SendPipelineExecutionStepSuccessFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+            crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

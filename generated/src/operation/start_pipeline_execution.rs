@@ -1058,6 +1058,18 @@ impl StartPipelineExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        StartPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
@@ -1287,6 +1299,27 @@ impl StartPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
         self.inner.get_selective_execution_config()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+    StartPipelineExecutionError,
+> for StartPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+            crate::error::SdkError<StartPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

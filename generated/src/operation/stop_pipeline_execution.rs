@@ -614,6 +614,18 @@ impl StopPipelineExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        StopPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
@@ -666,6 +678,27 @@ impl StopPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+    StopPipelineExecutionError,
+> for StopPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+            crate::error::SdkError<StopPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -936,6 +936,18 @@ impl UpdatePipelineFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        UpdatePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
     pub fn parallelism_configuration(
         mut self,
@@ -1115,6 +1127,27 @@ impl UpdatePipelineFluentBuilder {
     /// Returns the value of `role_arn` set so far.
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline::UpdatePipelineOutput,
+    UpdatePipelineError,
+> for UpdatePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline::UpdatePipelineOutput,
+            crate::error::SdkError<UpdatePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

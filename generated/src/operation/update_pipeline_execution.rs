@@ -728,6 +728,18 @@ impl UpdatePipelineExecutionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        UpdatePipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
     pub fn parallelism_configuration(
         mut self,
@@ -832,6 +844,27 @@ impl UpdatePipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_display_name()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+    UpdatePipelineExecutionError,
+> for UpdatePipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+            crate::error::SdkError<UpdatePipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

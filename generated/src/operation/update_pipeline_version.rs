@@ -772,6 +772,18 @@ impl UpdatePipelineVersionFluentBuilder {
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        UpdatePipelineVersionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// ARN of the pipeline that owns the version.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
@@ -868,6 +880,27 @@ impl UpdatePipelineVersionFluentBuilder {
     /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+    UpdatePipelineVersionError,
+> for UpdatePipelineVersionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+            crate::error::SdkError<UpdatePipelineVersionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 
