@@ -369,6 +369,7 @@ async fn pagination_stops_on_a_repeated_token_and_on_errors() {
 #[tokio::test]
 async fn paginators_read_as_aws_sdk_rust_ones_do() {
     use aws_smithy_async::future::pagination_stream::PaginationStream;
+    use sagemaker_pipelines::operation::list_pipelines::paginator::ListPipelinesPaginatorItems;
     use sagemaker_pipelines::operation::list_pipelines::{ListPipelinesError, ListPipelinesOutput};
     let stub = Stub::start(vec![
         Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "a"}], "NextToken": "same"})),
@@ -379,7 +380,8 @@ async fn paginators_read_as_aws_sdk_rust_ones_do() {
     ]);
     let c = client(&stub);
     // `stop_on_duplicate_token(false)` follows a token the service repeats; `try_collect` gathers the items.
-    let items = c.list_pipelines().into_paginator().stop_on_duplicate_token(false).items().send().try_collect().await;
+    let items: ListPipelinesPaginatorItems = c.list_pipelines().into_paginator().stop_on_duplicate_token(false).items();
+    let items = items.send().try_collect().await;
     let names: Vec<&str> = items.as_deref().unwrap().iter().map(|s| s.pipeline_name().unwrap()).collect();
     assert_eq!(names, ["a", "b", "c"]);
     // The pages are aws-smithy-async's `PaginationStream`, the type aws-sdk-rust's paginators return.

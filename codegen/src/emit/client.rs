@@ -485,7 +485,7 @@ fn items_expr(steps: &[PathStep]) -> TokenStream {
 fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let names = &op.client_types;
     let pag = ident(names.paginator.as_deref().unwrap_or_default());
-    let items_pag = ident(names.items_paginator.as_deref().unwrap_or("ItemsPaginator"));
+    let items_pag = ident(names.items_paginator.as_deref().unwrap_or("PaginatorItems"));
     let fluent = ident(&names.fluent_builder);
     let error = ident(&names.error);
     let output = type_path(&op.output.path);

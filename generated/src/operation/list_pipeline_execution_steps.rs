@@ -911,16 +911,16 @@ impl ListPipelineExecutionStepsPaginator {
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineExecutionStepsItemsPaginator {
-        ListPipelineExecutionStepsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineExecutionStepsPaginatorItems {
+        ListPipelineExecutionStepsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineExecutionSteps` (`PipelineExecutionSteps`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineExecutionStepsItemsPaginator(ListPipelineExecutionStepsPaginator);
+pub struct ListPipelineExecutionStepsPaginatorItems(ListPipelineExecutionStepsPaginator);
 
-impl ListPipelineExecutionStepsItemsPaginator {
+impl ListPipelineExecutionStepsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
     pub fn send(
@@ -947,6 +947,13 @@ pub mod builders {
     };
     pub use super::{
         ListPipelineExecutionStepsFluentBuilder, ListPipelineExecutionStepsPaginator,
-        ListPipelineExecutionStepsItemsPaginator,
+        ListPipelineExecutionStepsPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineExecutionStepsPaginator, ListPipelineExecutionStepsPaginatorItems,
     };
 }

@@ -1106,16 +1106,16 @@ impl ListPipelineExecutionsPaginator {
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineExecutionsItemsPaginator {
-        ListPipelineExecutionsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineExecutionsPaginatorItems {
+        ListPipelineExecutionsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineExecutions` (`PipelineExecutionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineExecutionsItemsPaginator(ListPipelineExecutionsPaginator);
+pub struct ListPipelineExecutionsPaginatorItems(ListPipelineExecutionsPaginator);
 
-impl ListPipelineExecutionsItemsPaginator {
+impl ListPipelineExecutionsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
     pub fn send(
@@ -1142,6 +1142,13 @@ pub mod builders {
     };
     pub use super::{
         ListPipelineExecutionsFluentBuilder, ListPipelineExecutionsPaginator,
-        ListPipelineExecutionsItemsPaginator,
+        ListPipelineExecutionsPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineExecutionsPaginator, ListPipelineExecutionsPaginatorItems,
     };
 }

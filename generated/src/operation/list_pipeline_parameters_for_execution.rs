@@ -850,18 +850,18 @@ impl ListPipelineParametersForExecutionPaginator {
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineParametersForExecutionItemsPaginator {
-        ListPipelineParametersForExecutionItemsPaginator(self)
+    pub fn items(self) -> ListPipelineParametersForExecutionPaginatorItems {
+        ListPipelineParametersForExecutionPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineParametersForExecution` (`PipelineParameters`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineParametersForExecutionItemsPaginator(
+pub struct ListPipelineParametersForExecutionPaginatorItems(
     ListPipelineParametersForExecutionPaginator,
 );
 
-impl ListPipelineParametersForExecutionItemsPaginator {
+impl ListPipelineParametersForExecutionPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
     pub fn send(
@@ -890,6 +890,14 @@ pub mod builders {
     pub use super::{
         ListPipelineParametersForExecutionFluentBuilder,
         ListPipelineParametersForExecutionPaginator,
-        ListPipelineParametersForExecutionItemsPaginator,
+        ListPipelineParametersForExecutionPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineParametersForExecutionPaginator,
+        ListPipelineParametersForExecutionPaginatorItems,
     };
 }

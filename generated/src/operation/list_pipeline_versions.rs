@@ -1031,16 +1031,16 @@ impl ListPipelineVersionsPaginator {
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineVersionsItemsPaginator {
-        ListPipelineVersionsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineVersionsPaginatorItems {
+        ListPipelineVersionsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineVersions` (`PipelineVersionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineVersionsItemsPaginator(ListPipelineVersionsPaginator);
+pub struct ListPipelineVersionsPaginatorItems(ListPipelineVersionsPaginator);
 
-impl ListPipelineVersionsItemsPaginator {
+impl ListPipelineVersionsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
     pub fn send(
@@ -1065,6 +1065,11 @@ pub mod builders {
     pub use super::{ListPipelineVersionsInputBuilder, ListPipelineVersionsOutputBuilder};
     pub use super::{
         ListPipelineVersionsFluentBuilder, ListPipelineVersionsPaginator,
-        ListPipelineVersionsItemsPaginator,
+        ListPipelineVersionsPaginatorItems,
     };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{ListPipelineVersionsPaginator, ListPipelineVersionsPaginatorItems};
 }

@@ -1057,16 +1057,16 @@ impl ListPipelinesPaginator {
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelinesItemsPaginator {
-        ListPipelinesItemsPaginator(self)
+    pub fn items(self) -> ListPipelinesPaginatorItems {
+        ListPipelinesPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelines` (`PipelineSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelinesItemsPaginator(ListPipelinesPaginator);
+pub struct ListPipelinesPaginatorItems(ListPipelinesPaginator);
 
-impl ListPipelinesItemsPaginator {
+impl ListPipelinesPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
     pub fn send(
@@ -1090,6 +1090,11 @@ impl ListPipelinesItemsPaginator {
 pub mod builders {
     pub use super::{ListPipelinesInputBuilder, ListPipelinesOutputBuilder};
     pub use super::{
-        ListPipelinesFluentBuilder, ListPipelinesPaginator, ListPipelinesItemsPaginator,
+        ListPipelinesFluentBuilder, ListPipelinesPaginator, ListPipelinesPaginatorItems,
     };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{ListPipelinesPaginator, ListPipelinesPaginatorItems};
 }
