@@ -106,14 +106,14 @@ pub fn builder_name(type_name: &str) -> String {
 }
 
 /// The client-side type names of an operation whose input is `<base>Input`: its error enum, fluent builder, page
-/// paginator and item paginator.
+/// paginator and item paginator (aws-sdk-rust's names).
 pub fn operation_client_types(base: &str) -> [String; 4] {
     let base = unraw(base).trim_end_matches('_');
     [
         format!("{base}Error"),
         format!("{base}FluentBuilder"),
         format!("{base}Paginator"),
-        format!("{base}ItemsPaginator"),
+        format!("{base}PaginatorItems"),
     ]
 }
 
@@ -250,7 +250,7 @@ mod tests {
                 "ListPipelinesError",
                 "ListPipelinesFluentBuilder",
                 "ListPipelinesPaginator",
-                "ListPipelinesItemsPaginator"
+                "ListPipelinesPaginatorItems"
             ]
         );
         assert_eq!(is_method("ResourceNotFound"), "is_resource_not_found");

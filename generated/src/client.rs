@@ -20,6 +20,11 @@ pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceIn
     resolve_endpoint: crate::endpoint::resolve_for_config,
 };
 
+/// Changing one request's settings before it is sent: what a fluent builder's `customize()` returns.
+pub mod customize {
+    pub use crate::fluent::CustomizableOperation;
+}
+
 /// A client for the service. Cheap to clone: clones share configuration and connections.
 ///
 /// ```no_run

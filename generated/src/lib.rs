@@ -42,6 +42,7 @@ pub mod endpoint;
 mod endpoint_lib;
 pub mod error;
 mod error_meta;
+mod fluent;
 pub mod http;
 mod invoke;
 pub mod operation;

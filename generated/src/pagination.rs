@@ -2,95 +2,75 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-//! Paginators: a stream of pages that follows the output token until the service stops returning one, and a
-//! stream of the items inside those pages.
+//! Paginators: the pages of a paginated operation, following the output token until the service stops returning
+//! one, and the items inside those pages.
+//!
+//! Both are [`PaginationStream`]s, the stream type aws-sdk-rust's paginators return (from `aws-smithy-async`):
+//! `next().await` gives the next page or item (`None` after the last), `try_next().await` the same as a
+//! `Result<Option<_>, _>`, and `collect::<Result<Vec<_>, _>>().await` or `try_collect().await` all of them, stopping
+//! at the first error. Nothing is sent until the stream is first polled, and an error ends the stream.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::future::Future;
 
-use crate::credentials::BoxFuture;
-use crate::error::SdkError;
+use aws_smithy_async::future::pagination_stream::fn_stream::FnStream;
+pub use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_async::future::pagination_stream::TryFlatMap;
 
-type Fetch<O, E> = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, Result<O, SdkError<E>>> + Send + Sync>;
-
-/// The pages of a paginated operation. `next().await` returns the next page, or `None` after the last.
-pub struct PageStream<O, E> {
-    fetch: Fetch<O, E>,
+/// The pages of a paginated operation: `fetch(token)` sends one request with that token (`None`: as the input has
+/// it), and `token_of` reads the next token from a page.
+///
+/// The first request carries `first_token`. The stream ends after a page without a next token (or with an empty
+/// one), after an error, and, when `stop_on_duplicate_token` is set, after a page whose next token equals the token
+/// its own request carried: following it would fetch the same page forever. That page is still yielded.
+pub(crate) fn pages<O, E, F, Fut>(
+    first_token: Option<String>,
+    stop_on_duplicate_token: bool,
     token_of: fn(&O) -> Option<&str>,
-    token: Option<String>,
-    done: bool,
-}
-
-impl<O, E> PageStream<O, E> {
-    pub(crate) fn new(first_token: Option<String>, token_of: fn(&O) -> Option<&str>, fetch: Fetch<O, E>) -> Self {
-        PageStream { fetch, token_of, token: first_token, done: false }
-    }
-
-    /// The next page; `None` once the service returned no further token (or after an error).
-    pub async fn next(&mut self) -> Option<Result<O, SdkError<E>>> {
-        if self.done {
-            return None;
-        }
-        let result = (self.fetch)(self.token.clone()).await;
-        match &result {
-            Ok(page) => {
-                let next = (self.token_of)(page).filter(|t| !t.is_empty()).map(str::to_owned);
-                // A token equal to the one just sent would repeat the same page forever.
-                if next.is_none() || next == self.token {
-                    self.done = true;
+    fetch: F,
+) -> PaginationStream<Result<O, E>>
+where
+    O: Send + 'static,
+    E: Send + 'static,
+    F: Fn(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send,
+{
+    PaginationStream::new(FnStream::new(move |tx| {
+        Box::pin(async move {
+            let mut token = first_token;
+            loop {
+                let result = fetch(token.clone()).await;
+                let next = match &result {
+                    Ok(page) => match token_of(page).filter(|t| !t.is_empty()) {
+                        Some(next) if stop_on_duplicate_token && token.as_deref() == Some(next) => None,
+                        next => next.map(str::to_owned),
+                    },
+                    Err(_) => None,
+                };
+                // The receiving end was dropped: nobody wants more pages.
+                if tx.send(result).await.is_err() {
+                    return;
                 }
-                self.token = next;
+                match next {
+                    Some(next) => token = Some(next),
+                    None => return,
+                }
             }
-            Err(_) => self.done = true,
-        }
-        Some(result)
-    }
-
-    /// Every remaining page, stopping at the first error.
-    pub async fn collect<C: FromIterator<Result<O, SdkError<E>>>>(mut self) -> C {
-        let mut all = Vec::new();
-        while let Some(page) = self.next().await {
-            all.push(page);
-        }
-        all.into_iter().collect()
-    }
+        })
+    }))
 }
 
-/// The items of every page, in order.
-pub struct ItemStream<O, T, E> {
-    pages: PageStream<O, E>,
-    items_of: fn(O) -> Vec<T>,
-    buffer: VecDeque<T>,
-}
-
-impl<O, T, E> ItemStream<O, T, E> {
-    pub(crate) fn new(pages: PageStream<O, E>, items_of: fn(O) -> Vec<T>) -> Self {
-        ItemStream { pages, items_of, buffer: VecDeque::new() }
-    }
-
-    /// The next item; `None` after the last item of the last page.
-    pub async fn next(&mut self) -> Option<Result<T, SdkError<E>>> {
-        loop {
-            if let Some(item) = self.buffer.pop_front() {
-                return Some(Ok(item));
-            }
-            match self.pages.next().await? {
-                Ok(page) => self.buffer.extend((self.items_of)(page)),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
-
-    /// Every remaining item, stopping at the first error.
-    pub async fn collect<C: FromIterator<Result<T, SdkError<E>>>>(mut self) -> C {
-        let mut all = Vec::new();
-        while let Some(item) = self.next().await {
-            let stop = item.is_err();
-            all.push(item);
-            if stop {
-                break;
-            }
-        }
-        all.into_iter().collect()
-    }
+/// The items of every page of `pages`, in order: `items_of` takes them out of a page. An error fetching a page is
+/// yielded after the items of the pages before it, and ends the stream.
+pub(crate) fn items<O, T, E, I>(
+    pages: PaginationStream<Result<O, E>>,
+    items_of: fn(O) -> I,
+) -> PaginationStream<Result<T, E>>
+where
+    O: Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    I: IntoIterator<Item = T> + Send + 'static,
+    I::IntoIter: Send,
+{
+    TryFlatMap::new(pages).flat_map(items_of)
 }

@@ -22,6 +22,7 @@ pub mod credentials;
 pub mod ecma;
 mod endpoint_lib;
 pub mod error;
+mod fluent;
 pub mod http;
 mod invoke;
 pub mod pagination;

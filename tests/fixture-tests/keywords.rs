@@ -15,7 +15,8 @@ fn keyword_members_use_raw_or_suffixed_names_and_keep_wire_names() {
         .builder_value("b")
         .build_value("d")
         .kind(Kind::Self_)
-        .build();
+        .build()
+        .unwrap();
     assert_eq!(input.r#type(), Some("t"));
     assert_eq!(
         serde_json::to_value(&input).unwrap(),

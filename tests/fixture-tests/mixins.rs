@@ -5,7 +5,7 @@ use serde_json::json;
 
 #[test]
 fn mixin_members_are_flattened() {
-    let input = GetBookInput::builder().book_id("b1").edition(2).build();
+    let input = GetBookInput::builder().book_id("b1").edition(2).build().unwrap();
     assert_eq!(serde_json::to_value(&input).unwrap(), json!({"BookId": "b1", "Edition": 2}));
     let out: GetBookOutput = serde_json::from_value(json!({"BookId": "b1", "Title": "T"})).unwrap();
     assert_eq!(out.book_id(), "b1");

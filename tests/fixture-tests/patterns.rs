@@ -25,19 +25,19 @@ fn valid() -> fixture_patterns::operation::check::builders::CheckInputBuilder {
 
 #[test]
 fn valid_values_pass_every_engine() {
-    assert_eq!(violations(&valid().build()), []);
+    assert_eq!(violations(&valid().build().unwrap()), []);
 }
 
 #[test]
 fn each_pattern_refuses_what_ecmascript_refuses() {
     let cases: Vec<(CheckInput, &str)> = vec![
-        (valid().path("/a/../b").build(), "Path"),
-        (valid().path("/a\n").build(), "Path"),
-        (valid().dotted("ax.1").build(), "Dotted"),
-        (valid().dotted_long("ab.x").build(), "DottedLong"),
-        (valid().quoted("'abc\"").build(), "Quoted"),
-        (valid().marks("1xy").build(), "Marks[2]"),
-        (valid().repeated("aac").build(), "Repeated"),
+        (valid().path("/a/../b").build().unwrap(), "Path"),
+        (valid().path("/a\n").build().unwrap(), "Path"),
+        (valid().dotted("ax.1").build().unwrap(), "Dotted"),
+        (valid().dotted_long("ab.x").build().unwrap(), "DottedLong"),
+        (valid().quoted("'abc\"").build().unwrap(), "Quoted"),
+        (valid().marks("1xy").build().unwrap(), "Marks[2]"),
+        (valid().repeated("aac").build().unwrap(), "Repeated"),
     ];
     for (input, path) in cases {
         let v = violations(&input);
@@ -46,7 +46,7 @@ fn each_pattern_refuses_what_ecmascript_refuses() {
         assert!(matches!(v[0].1, Constraint::Pattern { .. }), "{v:?}");
     }
     // The sensitive member's value is not shown.
-    let v = violations(&valid().secret("x.1").build());
+    let v = violations(&valid().secret("x.1").build().unwrap());
     assert!(matches!(&v[0].1, Constraint::Pattern { value: None, .. }), "{v:?}");
 }
 
@@ -54,7 +54,7 @@ fn each_pattern_refuses_what_ecmascript_refuses() {
 fn values_beyond_the_bound_are_refused_without_running_the_engine() {
     // `Dotted` and `DottedLong` share the pattern: its bound is the larger `@length` maximum, 32.
     let long = format!("{}.1", "a".repeat(40));
-    let v = violations(&valid().dotted(long.clone()).dotted_long(long).build());
+    let v = violations(&valid().dotted(long.clone()).dotted_long(long).build().unwrap());
     let too_long = Constraint::PatternInputTooLong { pattern: r"^[a-z]+(?<!x)\.(?=\d)", max: 32, actual: 42 };
     let length = |max| Constraint::Length { min: None, max: Some(max), actual: 42, unit: "characters" };
     let with_min = Constraint::Length { min: Some(1), max: Some(16), actual: 42, unit: "characters" };
@@ -68,13 +68,13 @@ fn values_beyond_the_bound_are_refused_without_running_the_engine() {
         ]
     );
     // Within 32 characters the engine runs, so `Dotted` reports only its own `@length`.
-    let v = violations(&valid().dotted(format!("{}.1", "a".repeat(20))).build());
+    let v = violations(&valid().dotted(format!("{}.1", "a".repeat(20))).build().unwrap());
     assert!(matches!(v.as_slice(), [(p, Constraint::Length { .. })] if p == "Dotted"), "{v:?}");
     // No `@length` and nested quantifiers: a conservative bound of 256 characters, so a hostile value costs nothing.
-    let v = violations(&valid().repeated(format!("{}!", "a".repeat(100_000))).build());
+    let v = violations(&valid().repeated(format!("{}!", "a".repeat(100_000))).build().unwrap());
     assert!(matches!(v.as_slice(), [(_, Constraint::PatternInputTooLong { max: 256, actual: 100_001, .. })]), "{v:?}");
     // No `@length` and no nested quantifiers: the whole value is checked.
-    let v = violations(&valid().marks(format!("{}1x", "a".repeat(100_000))).build());
+    let v = violations(&valid().marks(format!("{}1x", "a".repeat(100_000))).build().unwrap());
     assert_eq!(v, []);
 }
 

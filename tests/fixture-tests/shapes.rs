@@ -18,7 +18,8 @@ fn wire_names_and_absent_members() {
         .level(Level::High)
         .when(DateTime::from_secs_f64(1.5))
         .bytes(Blob::new(b"hi!".to_vec()))
-        .build();
+        .build()
+        .unwrap();
     let v = serde_json::to_value(&input).unwrap();
     assert_eq!(
         v,
@@ -83,7 +84,7 @@ fn defaults_and_required_members_of_outputs() {
     assert_eq!(out.id(), "");
 
     let err = PutEverythingOutput::builder().id("x").build().unwrap_err();
-    assert!(err.to_string().contains("`nested`"), "{err}");
+    assert_eq!(err.to_string(), "nested was missing: `nested` is required to build `PutEverythingOutput`");
     let ok = PutEverythingOutput::builder().id("x").nested(Nested::builder().build()).build().unwrap();
     assert_eq!(ok.retries(), 3);
     assert_eq!(ok.mode(), &Color::Red);
@@ -91,7 +92,7 @@ fn defaults_and_required_members_of_outputs() {
 
 #[test]
 fn sensitive_members_are_redacted_in_debug() {
-    let input = PutEverythingInput::builder().secret("hunter2").text("visible").build();
+    let input = PutEverythingInput::builder().secret("hunter2").text("visible").build().unwrap();
     let shown = format!("{input:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("visible"), "{shown}");
@@ -121,7 +122,7 @@ fn errors_display_code_and_message() {
 #[test]
 fn unit_operations_have_empty_input_and_output() {
     use fixture_shapes::operation::ping::{PingInput, PingOutput};
-    assert_eq!(serde_json::to_value(PingInput::builder().build()).unwrap(), json!({}));
+    assert_eq!(serde_json::to_value(PingInput::builder().build().unwrap()).unwrap(), json!({}));
     let _: PingOutput = serde_json::from_value(json!({"Ignored": 1})).unwrap();
 }
 
@@ -137,7 +138,8 @@ fn validation_collects_every_violation_with_its_path() {
         .names("b")
         .labels("K", "v")
         .choice(Choice::Nested(Nested::builder().inner("UPPER").build()))
-        .build();
+        .build()
+        .unwrap();
     let err = input.validate().unwrap_err();
     let found: Vec<String> = err.violations().iter().map(|v| v.to_string()).collect();
     assert_eq!(
@@ -154,6 +156,6 @@ fn validation_collects_every_violation_with_its_path() {
         ]
     );
     assert!(err.to_string().starts_with("8 invalid values in PutEverythingInput:\n  - Choice.Nested.Inner"), "{err}");
-    let ok = PutEverythingInput::builder().text("t").count(10).names("abc").build();
+    let ok = PutEverythingInput::builder().text("t").count(10).names("abc").build().unwrap();
     assert_eq!(ok.validate(), Ok(()));
 }

@@ -134,6 +134,7 @@ pub fn full_start_pipeline_execution(
                 .build(),
         )
         .build()
+        .expect("an input builder does not fail")
 }
 
 pub mod stub;

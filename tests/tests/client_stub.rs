@@ -70,15 +70,19 @@ async fn start_pipeline_execution_sends_a_signed_awsjson_request() {
 
 #[tokio::test]
 async fn a_caller_token_is_kept_and_the_input_struct_can_be_sent_directly() {
-    let stub = Stub::start(vec![Reply::ok(json!({}))]);
+    let stub = Stub::start(vec![Reply::ok(json!({})), Reply::ok(json!({}))]);
     let client = client(&stub);
     let token = "t".repeat(40);
-    let input = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
+    let builder = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
         .pipeline_name("p")
-        .client_request_token(&token)
-        .build();
+        .client_request_token(&token);
+    let input = builder.clone().build().unwrap();
     input.send_with(&client).await.unwrap();
-    assert_eq!(stub.requests()[0].json()["ClientRequestToken"], json!(token));
+    // The input builder sends itself too, as aws-sdk-rust's do.
+    builder.send_with(&client).await.unwrap();
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.json()["ClientRequestToken"] == json!(token)));
 }
 
 #[tokio::test]
@@ -224,6 +228,45 @@ builder."
 }
 
 #[tokio::test]
+async fn customize_gives_one_request_its_own_settings() {
+    use sagemaker_pipelines::client::customize::CustomizableOperation;
+    use sagemaker_pipelines::config::ConfigOverride;
+    use sagemaker_pipelines::operation::start_pipeline_execution::builders::StartPipelineExecutionFluentBuilder;
+    use sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionOutput;
+    use sagemaker_pipelines::validation::ConstraintKind;
+    let stub = Stub::start(vec![Reply::ok(json!({})), Reply::ok(json!({}))]);
+    let c = client(&stub);
+    let skip_pattern = || ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
+    // aws-sdk-rust's spelling: the override goes on the customized operation.
+    c.start_pipeline_execution()
+        .pipeline_name("bad name!")
+        .customize()
+        .config_override(skip_pattern())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stub.requests().len(), 1);
+    // Without one of its own, the customized operation keeps the builder's override.
+    let op: CustomizableOperation<
+        StartPipelineExecutionOutput,
+        StartPipelineExecutionError,
+        StartPipelineExecutionFluentBuilder,
+    > = c.start_pipeline_execution().pipeline_name("bad name!").config_override(skip_pattern()).customize();
+    op.send().await.unwrap();
+    assert_eq!(stub.requests().len(), 2);
+    // With one, it replaces the builder's: here the pattern is checked again and nothing is sent.
+    c.start_pipeline_execution()
+        .pipeline_name("bad name!")
+        .config_override(skip_pattern())
+        .customize()
+        .config_override(ConfigOverride::new())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(stub.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn an_attempt_that_takes_too_long_times_out() {
     let stub = Stub::start(vec![Reply::ok(json!({})).delayed(Duration::from_secs(2))]);
     let c = Client::from_conf(
@@ -331,6 +374,33 @@ async fn pagination_stops_on_a_repeated_token_and_on_errors() {
     assert!(items.next().await.unwrap().is_ok());
     assert!(items.next().await.unwrap().is_err());
     assert!(items.next().await.is_none());
+}
+
+#[tokio::test]
+async fn paginators_read_as_aws_sdk_rust_ones_do() {
+    use aws_smithy_async::future::pagination_stream::PaginationStream;
+    use sagemaker_pipelines::operation::list_pipelines::paginator::ListPipelinesPaginatorItems;
+    use sagemaker_pipelines::operation::list_pipelines::{ListPipelinesError, ListPipelinesOutput};
+    let stub = Stub::start(vec![
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "a"}], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "b"}], "NextToken": "same"})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "c"}]})),
+        Reply::ok(json!({"PipelineSummaries": [{"PipelineName": "d"}], "NextToken": "t"})),
+        Reply::ok(json!({"PipelineSummaries": []})),
+    ]);
+    let c = client(&stub);
+    // `stop_on_duplicate_token(false)` follows a token the service repeats; `try_collect` gathers the items.
+    let items: ListPipelinesPaginatorItems = c.list_pipelines().into_paginator().stop_on_duplicate_token(false).items();
+    let items = items.send().try_collect().await;
+    let names: Vec<&str> = items.as_deref().unwrap().iter().map(|s| s.pipeline_name().unwrap()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    // The pages are aws-smithy-async's `PaginationStream`, the type aws-sdk-rust's paginators return.
+    let mut pages: PaginationStream<Result<ListPipelinesOutput, SdkError<ListPipelinesError>>> =
+        c.list_pipelines().into_paginator().send();
+    assert_eq!(pages.try_next().await.unwrap().unwrap().next_token(), Some("t"));
+    assert!(pages.try_next().await.unwrap().unwrap().pipeline_summaries().is_empty());
+    assert!(pages.try_next().await.unwrap().is_none());
+    assert_eq!(stub.requests().len(), 5);
 }
 
 /// A transport that answers from memory: aws-sdk-rust's `HttpClient` trait is how users plug in their own HTTP stack

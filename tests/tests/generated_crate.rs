@@ -1,6 +1,7 @@
 //! The committed `sagemaker-pipelines` crate, used as a user would: building inputs, encoding them as the service
 //! expects, and decoding realistic responses leniently.
 
+use sagemaker_pipelines::error::BuildError;
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
 use sagemaker_pipelines::operation::start_pipeline_execution::{StartPipelineExecutionInput, OPERATION_NAME};
@@ -10,7 +11,7 @@ use sagemaker_pipelines::types::{
 use serde_json::json;
 
 #[test]
-fn start_pipeline_execution_input_encodes_with_wire_names() {
+fn start_pipeline_execution_input_encodes_with_wire_names() -> Result<(), BuildError> {
     let input = StartPipelineExecutionInput::builder()
         .pipeline_name("my-pipeline")
         .pipeline_parameters(Parameter::builder().name("InstanceCount").value("2").build())
@@ -22,7 +23,7 @@ fn start_pipeline_execution_input_encodes_with_wire_names() {
                 .selected_steps(SelectedStep::builder().step_name("Train").build())
                 .build(),
         )
-        .build();
+        .build()?;
     assert_eq!(
         serde_json::to_value(&input).unwrap(),
         json!({
@@ -38,8 +39,9 @@ fn start_pipeline_execution_input_encodes_with_wire_names() {
     assert_eq!(input.pipeline_parameters().len(), 2);
     assert_eq!(OPERATION_NAME, "StartPipelineExecution");
     // Absent members are omitted, not sent as null.
-    let empty = serde_json::to_string(&StartPipelineExecutionInput::builder().build()).unwrap();
+    let empty = serde_json::to_string(&StartPipelineExecutionInput::builder().build()?).unwrap();
     assert_eq!(empty, "{}");
+    Ok(())
 }
 
 #[test]
@@ -103,24 +105,25 @@ fn api_facts() {
 
 /// What the 2026-07-16 model added, as a user meets it in 0.1.1.
 #[test]
-fn the_2026_07_16_additions() {
+fn the_2026_07_16_additions() -> Result<(), BuildError> {
     // `MlflowExperimentName` on `StartPipelineExecution` (as the Dart client in the seeds has it).
     let input = StartPipelineExecutionInput::builder()
         .pipeline_name("p")
         .client_request_token("t".repeat(32))
         .mlflow_experiment_name("nightly")
-        .build();
+        .build()?;
     assert_eq!(serde_json::to_value(&input).unwrap()["MlflowExperimentName"], "nightly");
     assert!(input.validate().is_ok());
     let empty = StartPipelineExecutionInput::builder()
         .pipeline_name("p")
         .client_request_token("t".repeat(32))
         .mlflow_experiment_name("")
-        .build();
+        .build()?;
     assert_eq!(empty.validate().unwrap_err().violations()[0].path(), "MlflowExperimentName");
     // Pipeline ARNs whose account field is `aws` (0.1.0 refused them before sending).
     let arn = "arn:aws:sagemaker:us-east-1:aws:pipeline/shared";
-    let input = StartPipelineExecutionInput::builder().pipeline_name(arn).client_request_token("t".repeat(32)).build();
+    let input =
+        StartPipelineExecutionInput::builder().pipeline_name(arn).client_request_token("t".repeat(32)).build()?;
     assert!(input.validate().is_ok(), "{:?}", input.validate());
     // The execution's MLflow configuration and the new step metadata decode.
     let out: DescribePipelineExecutionOutput = serde_json::from_value(json!({
@@ -150,4 +153,5 @@ fn the_2026_07_16_additions() {
     let lineage = meta(2).lineage().unwrap();
     assert_eq!(lineage.associations()[0].destination_arn(), Some("arn:d"));
     assert_eq!(lineage.artifact_arns().map(|m| m.len()), Some(1));
+    Ok(())
 }

@@ -26,21 +26,21 @@ fn start() -> StartPipelineExecutionInputBuilder {
 #[test]
 fn client_request_token_is_32_to_128_characters() {
     for (len, ok) in [(31, false), (32, true), (33, true), (127, true), (128, true), (129, false)] {
-        let input = start().client_request_token("x".repeat(len)).build();
+        let input = start().client_request_token("x".repeat(len)).build().unwrap();
         let want: Vec<String> = if ok { vec![] } else { vec!["ClientRequestToken".into()] };
         assert_eq!(paths(input.validate()), want, "length {len}");
     }
     // Characters are code points, not bytes: 32 two-byte characters are fine.
-    assert_eq!(paths(start().client_request_token("é".repeat(32)).build().validate()), Vec::<String>::new());
+    assert_eq!(paths(start().client_request_token("é".repeat(32)).build().unwrap().validate()), Vec::<String>::new());
 }
 
 #[test]
 fn pipeline_version_id_is_at_least_one() {
     for (v, ok) in [(i64::MIN, false), (-1, false), (0, false), (1, true), (2, true), (i64::MAX, true)] {
-        let input = start().pipeline_version_id(v).build();
+        let input = start().pipeline_version_id(v).build().unwrap();
         assert_eq!(paths(input.validate()).is_empty(), ok, "PipelineVersionId {v}");
     }
-    let err = start().pipeline_version_id(0).build().validate().unwrap_err();
+    let err = start().pipeline_version_id(0).build().unwrap().validate().unwrap_err();
     assert_eq!(err.violations()[0].to_string(), "PipelineVersionId: must be at least 1, but is 0");
 }
 
@@ -58,11 +58,11 @@ fn pipeline_execution_display_name_bounds_and_pattern() {
         ("a_b", &["PipelineExecutionDisplayName"]),
     ];
     for (name, want) in table {
-        let got = paths(start().pipeline_execution_display_name(*name).build().validate());
+        let got = paths(start().pipeline_execution_display_name(*name).build().unwrap().validate());
         assert_eq!(got, *want, "{name:?}");
     }
     for (len, ok) in [(81, true), (82, true), (83, false)] {
-        let got = paths(start().pipeline_execution_display_name("a".repeat(len)).build().validate());
+        let got = paths(start().pipeline_execution_display_name("a".repeat(len)).build().unwrap().validate());
         assert_eq!(got.is_empty(), ok, "length {len}");
     }
 }
@@ -71,7 +71,7 @@ fn pipeline_execution_display_name_bounds_and_pattern() {
 fn pipeline_parameters_hold_at_most_200_items() {
     let param = |i: usize| Parameter::builder().name(format!("P{i}")).value("v").build();
     for (n, ok) in [(0, true), (1, true), (199, true), (200, true), (201, false)] {
-        let input = start().set_pipeline_parameters(Some((0..n).map(param).collect())).build();
+        let input = start().set_pipeline_parameters(Some((0..n).map(param).collect())).build().unwrap();
         let got = paths(input.validate());
         assert_eq!(got.is_empty(), ok, "{n} parameters: {got:?}");
     }
@@ -80,7 +80,8 @@ fn pipeline_parameters_hold_at_most_200_items() {
         .pipeline_parameters(Parameter::builder().name("ok").value("v").build())
         .pipeline_parameters(Parameter::builder().name("bad name").value("v").build())
         .pipeline_parameters(Parameter::builder().value("v").build())
-        .build();
+        .build()
+        .unwrap();
     assert_eq!(paths(input.validate()), ["PipelineParameters[1].Name", "PipelineParameters[2].Name"]);
 }
 
@@ -89,20 +90,20 @@ fn selected_steps_are_checked_at_depth() {
     let config = |steps: Vec<SelectedStep>| {
         SelectiveExecutionConfig::builder().source_pipeline_execution_arn(ARN).set_selected_steps(Some(steps)).build()
     };
-    let input = start().selective_execution_config(config(vec![SelectedStep::builder().build()])).build();
+    let input = start().selective_execution_config(config(vec![SelectedStep::builder().build()])).build().unwrap();
     assert_eq!(paths(input.validate()), ["SelectiveExecutionConfig.SelectedSteps[0].StepName"]);
-    let input = start().selective_execution_config(config(vec![])).build();
+    let input = start().selective_execution_config(config(vec![])).build().unwrap();
     assert_eq!(paths(input.validate()), ["SelectiveExecutionConfig.SelectedSteps"]);
     let steps = (0..51).map(|i| SelectedStep::builder().step_name(format!("s{i}")).build()).collect();
     assert_eq!(
-        paths(start().selective_execution_config(config(steps)).build().validate()),
+        paths(start().selective_execution_config(config(steps)).build().unwrap().validate()),
         ["SelectiveExecutionConfig.SelectedSteps"]
     );
 }
 
 #[test]
 fn required_members_are_reported_even_though_optional_in_rust() {
-    let err = StartPipelineExecutionInput::builder().build().validate().unwrap_err();
+    let err = StartPipelineExecutionInput::builder().build().unwrap().validate().unwrap_err();
     assert_eq!(
         err.violations().iter().map(|v| (v.path(), v.constraint().clone())).collect::<Vec<_>>(),
         [("ClientRequestToken", Constraint::Required), ("PipelineName", Constraint::Required)]
@@ -128,6 +129,7 @@ fn send_step_success_output_parameters_and_callback_token() {
             .callback_token(token)
             .set_output_parameters(Some(params))
             .build()
+            .unwrap()
     };
     for (n, ok) in [(0, true), (49, true), (50, true), (51, false)] {
         assert_eq!(paths(success("abcdefghij", n).validate()).is_empty(), ok, "{n} output parameters");
@@ -143,13 +145,13 @@ fn send_step_success_output_parameters_and_callback_token() {
     for (token, want) in table {
         assert_eq!(paths(success(token, 0).validate()), *want, "{token:?}");
     }
-    assert_eq!(paths(SendPipelineExecutionStepSuccessInput::builder().build().validate()), ["CallbackToken"]);
+    assert_eq!(paths(SendPipelineExecutionStepSuccessInput::builder().build().unwrap().validate()), ["CallbackToken"]);
 }
 
 #[test]
 fn retry_pipeline_execution_arn_and_token() {
     let retry = |arn: &str, token: &str| {
-        RetryPipelineExecutionInput::builder().pipeline_execution_arn(arn).client_request_token(token).build()
+        RetryPipelineExecutionInput::builder().pipeline_execution_arn(arn).client_request_token(token).build().unwrap()
     };
     let token = "t".repeat(32);
     assert!(paths(retry(ARN, &token).validate()).is_empty());

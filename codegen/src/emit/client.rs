@@ -65,6 +65,11 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
             resolve_endpoint: crate::endpoint::resolve_for_config,
         };
 
+        /// Changing one request's settings before it is sent: what a fluent builder's `customize()` returns.
+        pub mod customize {
+            pub use crate::fluent::CustomizableOperation;
+        }
+
         /// A client for the service. Cheap to clone: clones share configuration and connections.
         ///
         #(#[doc = #example])*
@@ -306,13 +311,6 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         });
     let needs_mut = op.input.fields.iter().any(|f| f.idempotency_token && matches!(f.ty.ty, Type::String));
     let self_binding = if needs_mut { quote!(mut self) } else { quote!(self) };
-    let build = if op.input.build_is_fallible() {
-        quote! {
-            let input = self.inner.build().map_err(crate::error::SdkError::construction_failure)?;
-        }
-    } else {
-        quote!(let input = self.inner.build();)
-    };
     let fluent_doc = format!(
         " Builds and sends a `{op_name}` request. Set members with the methods named after them, then call \
 [`send`](Self::send)."
@@ -347,17 +345,14 @@ the request, retrying as configured, and decodes the output or the error.";
     let serialize = super::protocol::serialize_input(ir);
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
-    let page_size_init = match op.paginated.as_ref().and_then(|p| p.page_size.as_ref()) {
-        Some(_) => quote!(page_size: ::std::option::Option::None),
-        None => quote!(),
-    };
     let into_paginator = if op.paginated.is_some() {
         let pag = ident(names.paginator.as_deref().unwrap_or_default());
         quote! {
             /// Follow the pages of the result: `into_paginator().send()` yields each page,
-            /// `into_paginator().items().send()` each item.
+            /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+            /// the page's token, and its `config_override`.
             pub fn into_paginator(self) -> #pag {
-                #pag { handle: self.handle, inner: self.inner, config_override: self.config_override, #page_size_init }
+                #pag::new(self)
             }
         }
     } else {
@@ -470,6 +465,17 @@ the request, retrying as configured, and decodes the output or the error.";
             }
         }
 
+        impl #input_builder {
+            /// Builds the input and sends it with `client`.
+            pub async fn send_with(
+                self,
+                client: &crate::Client,
+            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                let fluent = #fluent { handle: client.handle.clone(), inner: self, config_override: ::std::option::Option::None };
+                fluent.send().await
+            }
+        }
+
         impl #input {
             /// Sends this input with `client`.
             pub async fn send_with(
@@ -547,13 +553,31 @@ the request, retrying as configured, and decodes the output or the error.";
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                #build
+                let input = self.inner.build().map_err(crate::fluent::build_failure)?;
                 input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+            }
+
+            /// This request, to change its settings before it is sent:
+            /// `customize().config_override(..).send().await`.
+            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output, #error, Self> {
+                crate::fluent::CustomizableOperation::new(self)
             }
 
             #into_paginator
 
             #(#delegates)*
+        }
+
+        impl crate::fluent::CustomizableSend<#output, #error> for #fluent {
+            fn send_with_override(
+                mut self,
+                config_override: ::std::option::Option<crate::config::ConfigOverride>,
+            ) -> crate::credentials::BoxFuture<'static, ::std::result::Result<#output, crate::error::SdkError<#error>>> {
+                if config_override.is_some() {
+                    self.config_override = config_override;
+                }
+                ::std::boxed::Box::pin(self.send())
+            }
         }
 
         #paginator
@@ -622,52 +646,42 @@ fn items_expr(steps: &[PathStep]) -> TokenStream {
 fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let names = &op.client_types;
     let pag = ident(names.paginator.as_deref().unwrap_or_default());
-    let items_pag = ident(names.items_paginator.as_deref().unwrap_or("ItemsPaginator"));
+    let items_pag = ident(names.items_paginator.as_deref().unwrap_or("PaginatorItems"));
+    let fluent = ident(&names.fluent_builder);
     let error = ident(&names.error);
     let output = type_path(&op.output.path);
-    let input_builder = builder_path(&op.input.path);
     let set_token = ident(&p.input_token.setter);
     let get_token = ident(&p.input_token.getter);
     let token_of = token_expr(&p.output_token);
-    let page_size = p.page_size.as_ref();
-    let (page_size_fn, apply_page_size) = match page_size {
-        Some(f) => {
-            let t = rust_type(&f.ty);
-            let setter = ident(&f.setter);
-            let doc = format!(" Ask for at most `n` results per page (sets `{}` on every request).", f.wire_name);
-            (
-                quote! {
-                    #[doc = #doc]
-                    pub fn page_size(mut self, n: #t) -> Self {
-                        self.page_size = ::std::option::Option::Some(n);
-                        self
-                    }
-                },
-                quote! {
-                    if let ::std::option::Option::Some(n) = self.page_size {
-                        inner = inner.#setter(::std::option::Option::Some(n));
-                    }
-                },
-            )
-        }
-        None => (quote!(), quote!()),
-    };
-    let page_size_field = page_size.map(|f| {
+    let page_size_fn = p.page_size.as_ref().map(|f| {
         let t = rust_type(&f.ty);
-        quote!(page_size: ::std::option::Option<#t>,)
+        let setter = ident(&f.setter);
+        let doc = format!(
+            " Ask for at most `n` results per page: sets `{}` on every request, replacing any value set before.",
+            f.wire_name
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn page_size(mut self, n: #t) -> Self {
+                self.builder = self.builder.#setter(::std::option::Option::Some(n));
+                self
+            }
+        }
     });
-    let inner_binding = if page_size.is_some() { quote!(mut inner) } else { quote!(inner) };
+    let stream = |item: TokenStream| quote!(crate::pagination::PaginationStream<::std::result::Result<#item, crate::error::SdkError<#error>>>);
+    let pages_stream = stream(quote!(#output));
     let items = p.items.as_ref().filter(|_| names.items_paginator.is_some());
     let (items_method, items_send) = match items.map(|i| (i, &i.collection)) {
         Some((items, collection @ (Type::List { .. } | Type::Map { .. }))) => {
-            let (item, collect) = match collection {
-                Type::List { member, sparse } => (element_type(member, *sparse), quote!()),
+            let item = match collection {
+                Type::List { member, sparse } => element_type(member, *sparse),
                 Type::Map { value, sparse, .. } => {
                     let v = element_type(value, *sparse);
-                    (quote!((::std::string::String, #v)), quote!(.into_iter().collect()))
+                    quote!((::std::string::String, #v))
                 }
-                _ => (quote!(), quote!()),
+                _ => quote!(),
             };
+            let items_stream = stream(item);
             let extract = items_expr(&items.path);
             let doc = format!(" The items of every page of `{}` (`{}`).", op.name, items.path_text);
             (
@@ -683,9 +697,10 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
                     pub struct #items_pag(#pag);
 
                     impl #items_pag {
-                        /// Start fetching; `next().await` yields each item.
-                        pub fn send(self) -> crate::pagination::ItemStream<#output, #item, #error> {
-                            crate::pagination::ItemStream::new(self.0.send(), |page: #output| #extract #collect)
+                        /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+                        /// item, `try_collect().await` all of them.
+                        pub fn send(self) -> #items_stream {
+                            crate::pagination::items(self.0.send(), |page: #output| #extract)
                         }
                     }
                 },
@@ -699,31 +714,34 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct #pag {
-            handle: ::std::sync::Arc<crate::invoke::Handle>,
-            inner: #input_builder,
-            config_override: ::std::option::Option<crate::config::ConfigOverride>,
-            #page_size_field
+            builder: #fluent,
+            stop_on_duplicate_token: bool,
         }
 
         impl #pag {
+            fn new(builder: #fluent) -> Self {
+                #pag { builder, stop_on_duplicate_token: true }
+            }
+
             #page_size_fn
 
-            /// Start fetching; `next().await` yields each page.
-            pub fn send(self) -> crate::pagination::PageStream<#output, #error> {
-                let #inner_binding = self.inner;
-                #apply_page_size
-                let first = inner.#get_token().clone();
-                let handle = self.handle;
-                let config_override = self.config_override;
-                crate::pagination::PageStream::new(
-                    first,
+            /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+            /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+            /// new results.
+            pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+                self.stop_on_duplicate_token = stop_on_duplicate_token;
+                self
+            }
+
+            /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+            /// `try_collect().await` all of them.
+            pub fn send(self) -> #pages_stream {
+                let builder = self.builder;
+                crate::pagination::pages(
+                    builder.#get_token().clone(),
+                    self.stop_on_duplicate_token,
                     |page: &#output| #token_of,
-                    ::std::sync::Arc::new(move |token| {
-                        let handle = handle.clone();
-                        let config_override = config_override.clone();
-                        let input = inner.clone().#set_token(token).build();
-                        ::std::boxed::Box::pin(async move { input.send_with_handle(&handle, config_override.as_ref()).await })
-                    }),
+                    move |token| builder.clone().#set_token(token).send(),
                 )
             }
 

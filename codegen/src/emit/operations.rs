@@ -29,6 +29,21 @@ pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
     let name_doc = format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
     let extras = super::client::operation_extras(op, ir);
     let client_builders = super::client::builder_names(op);
+    let paginators: Vec<_> = [op.client_types.paginator.as_ref(), op.client_types.items_paginator.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|n| ident(n))
+        .collect();
+    let paginator_mod = if paginators.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// This operation's paginators, at aws-sdk-rust's path.
+            pub mod paginator {
+                pub use super::{#(#paginators),*};
+            }
+        }
+    };
     let tokens = quote! {
         #docs
 
@@ -46,6 +61,8 @@ pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
             pub use super::{#input_builder, #output_builder};
             pub use super::{#(#client_builders),*};
         }
+
+        #paginator_mod
     };
     RustFile { path: format!("src/operation/{}.rs", crate::ident::unraw(&op.module)), tokens }
 }

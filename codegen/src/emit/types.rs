@@ -405,7 +405,12 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
     };
     let builder_doc = format!(" A builder for [`{struct_label}`].");
     let new_builder_doc = format!(" Creates a new builder for [`{struct_label}`].");
-    let build_doc = if s.build_is_fallible() {
+    let build_doc = if s.operation_input {
+        format!(
+            " Builds the [`{struct_label}`]. Every member of an input is optional until it is sent (`validate()` checks \
+the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do."
+        )
+    } else if s.build_is_fallible() {
         format!(" Builds the [`{struct_label}`], failing if a required member was not set.")
     } else {
         format!(" Builds the [`{struct_label}`].")

@@ -238,6 +238,7 @@ impl Builder<'_> {
                     };
                     let mut st = self.structure(target, s, self.io_paths[&(id.clone(), suffix)].clone())?;
                     if suffix == "Input" {
+                        st.operation_input = true;
                         // Smithy: members of input structures are optional for clients.
                         for f in &mut st.fields {
                             if !f.optional {
@@ -261,6 +262,7 @@ impl Builder<'_> {
                     deprecated: None,
                     error: None,
                     validated: false,
+                    operation_input: suffix == "Input",
                 }),
             }
         };
@@ -520,6 +522,7 @@ impl Builder<'_> {
             deprecated: deprecated(&s.traits),
             error,
             validated: false,
+            operation_input: false,
         })
     }
 

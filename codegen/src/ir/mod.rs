@@ -337,6 +337,8 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// Whether it has anything to validate, itself or below (it then has `validate_at`).
     pub validated: bool,
+    /// An operation's input: its builder's `build()` returns a `Result` whatever its members, as in aws-sdk-rust.
+    pub operation_input: bool,
 }
 
 /// What the client needs to know about an error structure.
@@ -353,9 +355,10 @@ pub struct ErrorInfo {
 }
 
 impl Structure {
-    /// Whether `build()` can fail (a non-optional member without a default).
+    /// Whether `build()` returns a `Result`: always for an operation input, else when a member is neither optional
+    /// nor defaulted.
     pub fn build_is_fallible(&self) -> bool {
-        self.fields.iter().any(|f| !f.optional && f.default.is_none())
+        self.operation_input || self.fields.iter().any(|f| !f.optional && f.default.is_none())
     }
 
     /// Whether `Debug` must be written by hand to hide sensitive data.

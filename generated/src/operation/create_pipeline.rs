@@ -449,9 +449,14 @@ impl CreatePipelineInputBuilder {
         &self.tags
     }
 
-    /// Builds the [`CreatePipelineInput`].
-    pub fn build(self) -> crate::operation::create_pipeline::CreatePipelineInput {
-        crate::operation::create_pipeline::CreatePipelineInput {
+    /// Builds the [`CreatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::create_pipeline::CreatePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::create_pipeline::CreatePipelineInput {
             client_request_token: self.client_request_token,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_definition: self.pipeline_definition,
@@ -461,7 +466,7 @@ impl CreatePipelineInputBuilder {
             pipeline_name: self.pipeline_name,
             role_arn: self.role_arn,
             tags: self.tags,
-        }
+        })
     }
 }
 
@@ -992,6 +997,24 @@ impl crate::error::CreateUnhandledError for CreatePipelineError {
     }
 }
 
+impl crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::create_pipeline::CreatePipelineOutput,
+        crate::error::SdkError<CreatePipelineError>,
+    > {
+        let fluent = CreatePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::create_pipeline::CreatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1101,8 +1124,20 @@ impl CreatePipelineFluentBuilder {
         crate::operation::create_pipeline::CreatePipelineOutput,
         crate::error::SdkError<CreatePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::create_pipeline::CreatePipelineOutput,
+        CreatePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -1337,6 +1372,27 @@ impl CreatePipelineFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
         self.inner.get_tags()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::create_pipeline::CreatePipelineOutput,
+    CreatePipelineError,
+> for CreatePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::create_pipeline::CreatePipelineOutput,
+            crate::error::SdkError<CreatePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

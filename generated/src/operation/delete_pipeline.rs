@@ -135,12 +135,17 @@ impl DeletePipelineInputBuilder {
         &self.pipeline_name
     }
 
-    /// Builds the [`DeletePipelineInput`].
-    pub fn build(self) -> crate::operation::delete_pipeline::DeletePipelineInput {
-        crate::operation::delete_pipeline::DeletePipelineInput {
+    /// Builds the [`DeletePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::delete_pipeline::DeletePipelineInput {
             client_request_token: self.client_request_token,
             pipeline_name: self.pipeline_name,
-        }
+        })
     }
 }
 
@@ -529,6 +534,24 @@ impl crate::error::CreateUnhandledError for DeletePipelineError {
     }
 }
 
+impl crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        crate::error::SdkError<DeletePipelineError>,
+    > {
+        let fluent = DeletePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::delete_pipeline::DeletePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -638,8 +661,20 @@ impl DeletePipelineFluentBuilder {
         crate::operation::delete_pipeline::DeletePipelineOutput,
         crate::error::SdkError<DeletePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::delete_pipeline::DeletePipelineOutput,
+        DeletePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -692,6 +727,27 @@ impl DeletePipelineFluentBuilder {
     /// Returns the value of `pipeline_name` set so far.
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::delete_pipeline::DeletePipelineOutput,
+    DeletePipelineError,
+> for DeletePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::delete_pipeline::DeletePipelineOutput,
+            crate::error::SdkError<DeletePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

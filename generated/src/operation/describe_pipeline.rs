@@ -127,12 +127,17 @@ impl DescribePipelineInputBuilder {
         &self.pipeline_version_id
     }
 
-    /// Builds the [`DescribePipelineInput`].
-    pub fn build(self) -> crate::operation::describe_pipeline::DescribePipelineInput {
-        crate::operation::describe_pipeline::DescribePipelineInput {
+    /// Builds the [`DescribePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::describe_pipeline::DescribePipelineInput {
             pipeline_name: self.pipeline_name,
             pipeline_version_id: self.pipeline_version_id,
-        }
+        })
     }
 }
 
@@ -1220,6 +1225,24 @@ impl crate::error::CreateUnhandledError for DescribePipelineError {
     }
 }
 
+impl crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        crate::error::SdkError<DescribePipelineError>,
+    > {
+        let fluent = DescribePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::describe_pipeline::DescribePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1324,8 +1347,20 @@ impl DescribePipelineFluentBuilder {
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline::DescribePipelineOutput,
+        DescribePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Name or ARN of the pipeline to look up.
@@ -1370,6 +1405,27 @@ impl DescribePipelineFluentBuilder {
     /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline::DescribePipelineOutput,
+    DescribePipelineError,
+> for DescribePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline::DescribePipelineOutput,
+            crate::error::SdkError<DescribePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

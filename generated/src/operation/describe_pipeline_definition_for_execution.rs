@@ -92,13 +92,16 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`DescribePipelineDefinitionForExecutionInput`].
+    /// Builds the [`DescribePipelineDefinitionForExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
-        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -494,6 +497,24 @@ impl crate::error::CreateUnhandledError for DescribePipelineDefinitionForExecuti
     }
 }
 
+impl crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+    > {
+        let fluent = DescribePipelineDefinitionForExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -598,8 +619,20 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
         crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+        DescribePipelineDefinitionForExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// ARN identifying the pipeline execution whose definition to retrieve.
@@ -627,6 +660,27 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+    DescribePipelineDefinitionForExecutionError,
+> for DescribePipelineDefinitionForExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
+            crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -92,13 +92,16 @@ impl DescribePipelineExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`DescribePipelineExecutionInput`].
+    /// Builds the [`DescribePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
-        crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -1161,6 +1164,24 @@ impl crate::error::CreateUnhandledError for DescribePipelineExecutionError {
     }
 }
 
+impl crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        crate::error::SdkError<DescribePipelineExecutionError>,
+    > {
+        let fluent = DescribePipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1265,8 +1286,20 @@ impl DescribePipelineExecutionFluentBuilder {
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+        DescribePipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// ARN identifying the pipeline execution to describe.
@@ -1294,6 +1327,27 @@ impl DescribePipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+    DescribePipelineExecutionError,
+> for DescribePipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
+            crate::error::SdkError<DescribePipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -209,16 +209,19 @@ impl ListPipelineExecutionStepsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineExecutionStepsInput`].
+    /// Builds the [`ListPipelineExecutionStepsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
-        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -659,6 +662,24 @@ impl crate::error::CreateUnhandledError for ListPipelineExecutionStepsError {
     }
 }
 
+impl crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        crate::error::SdkError<ListPipelineExecutionStepsError>,
+    > {
+        let fluent = ListPipelineExecutionStepsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -763,19 +784,27 @@ impl ListPipelineExecutionStepsFluentBuilder {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+        ListPipelineExecutionStepsError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
-    /// `into_paginator().items().send()` each item.
+    /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+    /// the page's token, and its `config_override`.
     pub fn into_paginator(self) -> ListPipelineExecutionStepsPaginator {
-        ListPipelineExecutionStepsPaginator {
-            handle: self.handle,
-            inner: self.inner,
-            config_override: self.config_override,
-            page_size: ::std::option::Option::None,
-        }
+        ListPipelineExecutionStepsPaginator::new(self)
     }
 
     /// Upper bound on how many steps a single response may contain.
@@ -873,72 +902,99 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 }
 
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+    ListPipelineExecutionStepsError,
+> for ListPipelineExecutionStepsFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+            crate::error::SdkError<ListPipelineExecutionStepsError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
 /// The pages of `ListPipelineExecutionSteps`, following `NextToken` until the service returns none.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionStepsPaginator {
-    handle: ::std::sync::Arc<crate::invoke::Handle>,
-    inner: crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder,
-    config_override: ::std::option::Option<crate::config::ConfigOverride>,
-    page_size: ::std::option::Option<i32>,
+    builder: ListPipelineExecutionStepsFluentBuilder,
+    stop_on_duplicate_token: bool,
 }
 
 impl ListPipelineExecutionStepsPaginator {
-    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    fn new(builder: ListPipelineExecutionStepsFluentBuilder) -> Self {
+        ListPipelineExecutionStepsPaginator {
+            builder,
+            stop_on_duplicate_token: true,
+        }
+    }
+
+    /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
     pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(n);
+        self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
     }
 
-    /// Start fetching; `next().await` yields each page.
+    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+    /// new results.
+    pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+        self.stop_on_duplicate_token = stop_on_duplicate_token;
+        self
+    }
+
+    /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+    /// `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::PageStream<
-        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
-        ListPipelineExecutionStepsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+            crate::error::SdkError<ListPipelineExecutionStepsError>,
+        >,
     > {
-        let mut inner = self.inner;
-        if let ::std::option::Option::Some(n) = self.page_size {
-            inner = inner.set_max_results(::std::option::Option::Some(n));
-        }
-        let first = inner.get_next_token().clone();
-        let handle = self.handle;
-        let config_override = self.config_override;
-        crate::pagination::PageStream::new(
-            first,
+        let builder = self.builder;
+        crate::pagination::pages(
+            builder.get_next_token().clone(),
+            self.stop_on_duplicate_token,
             |
                 page: &crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput|
             page.next_token.as_deref(),
-            ::std::sync::Arc::new(move |token| {
-                let handle = handle.clone();
-                let config_override = config_override.clone();
-                let input = inner.clone().set_next_token(token).build();
-                ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle, config_override.as_ref()).await
-                })
-            }),
+            move |token| builder.clone().set_next_token(token).send(),
         )
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineExecutionStepsItemsPaginator {
-        ListPipelineExecutionStepsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineExecutionStepsPaginatorItems {
+        ListPipelineExecutionStepsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineExecutionSteps` (`PipelineExecutionSteps`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineExecutionStepsItemsPaginator(ListPipelineExecutionStepsPaginator);
+pub struct ListPipelineExecutionStepsPaginatorItems(ListPipelineExecutionStepsPaginator);
 
-impl ListPipelineExecutionStepsItemsPaginator {
-    /// Start fetching; `next().await` yields each item.
+impl ListPipelineExecutionStepsPaginatorItems {
+    /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+    /// item, `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::ItemStream<
-        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
-        crate::types::PipelineExecutionStep,
-        ListPipelineExecutionStepsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::types::PipelineExecutionStep,
+            crate::error::SdkError<ListPipelineExecutionStepsError>,
+        >,
     > {
-        crate::pagination::ItemStream::new(
+        crate::pagination::items(
             self.0.send(),
             |
                 page: crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput|
@@ -954,6 +1010,13 @@ pub mod builders {
     };
     pub use super::{
         ListPipelineExecutionStepsFluentBuilder, ListPipelineExecutionStepsPaginator,
-        ListPipelineExecutionStepsItemsPaginator,
+        ListPipelineExecutionStepsPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineExecutionStepsPaginator, ListPipelineExecutionStepsPaginatorItems,
     };
 }

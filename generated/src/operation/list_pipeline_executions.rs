@@ -326,11 +326,14 @@ impl ListPipelineExecutionsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineExecutionsInput`].
+    /// Builds the [`ListPipelineExecutionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
-        crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
@@ -338,7 +341,7 @@ impl ListPipelineExecutionsInputBuilder {
             pipeline_name: self.pipeline_name,
             sort_by: self.sort_by,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -781,6 +784,24 @@ impl crate::error::CreateUnhandledError for ListPipelineExecutionsError {
     }
 }
 
+impl crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        crate::error::SdkError<ListPipelineExecutionsError>,
+    > {
+        let fluent = ListPipelineExecutionsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -885,19 +906,27 @@ impl ListPipelineExecutionsFluentBuilder {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+        ListPipelineExecutionsError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
-    /// `into_paginator().items().send()` each item.
+    /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+    /// the page's token, and its `config_override`.
     pub fn into_paginator(self) -> ListPipelineExecutionsPaginator {
-        ListPipelineExecutionsPaginator {
-            handle: self.handle,
-            inner: self.inner,
-            config_override: self.config_override,
-            page_size: ::std::option::Option::None,
-        }
+        ListPipelineExecutionsPaginator::new(self)
     }
 
     /// Only include executions created later than this time.
@@ -1068,72 +1097,99 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 }
 
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+    ListPipelineExecutionsError,
+> for ListPipelineExecutionsFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+            crate::error::SdkError<ListPipelineExecutionsError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
 /// The pages of `ListPipelineExecutions`, following `NextToken` until the service returns none.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionsPaginator {
-    handle: ::std::sync::Arc<crate::invoke::Handle>,
-    inner: crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder,
-    config_override: ::std::option::Option<crate::config::ConfigOverride>,
-    page_size: ::std::option::Option<i32>,
+    builder: ListPipelineExecutionsFluentBuilder,
+    stop_on_duplicate_token: bool,
 }
 
 impl ListPipelineExecutionsPaginator {
-    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    fn new(builder: ListPipelineExecutionsFluentBuilder) -> Self {
+        ListPipelineExecutionsPaginator {
+            builder,
+            stop_on_duplicate_token: true,
+        }
+    }
+
+    /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
     pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(n);
+        self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
     }
 
-    /// Start fetching; `next().await` yields each page.
+    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+    /// new results.
+    pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+        self.stop_on_duplicate_token = stop_on_duplicate_token;
+        self
+    }
+
+    /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+    /// `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::PageStream<
-        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
-        ListPipelineExecutionsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
+            crate::error::SdkError<ListPipelineExecutionsError>,
+        >,
     > {
-        let mut inner = self.inner;
-        if let ::std::option::Option::Some(n) = self.page_size {
-            inner = inner.set_max_results(::std::option::Option::Some(n));
-        }
-        let first = inner.get_next_token().clone();
-        let handle = self.handle;
-        let config_override = self.config_override;
-        crate::pagination::PageStream::new(
-            first,
+        let builder = self.builder;
+        crate::pagination::pages(
+            builder.get_next_token().clone(),
+            self.stop_on_duplicate_token,
             |
                 page: &crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput|
             page.next_token.as_deref(),
-            ::std::sync::Arc::new(move |token| {
-                let handle = handle.clone();
-                let config_override = config_override.clone();
-                let input = inner.clone().set_next_token(token).build();
-                ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle, config_override.as_ref()).await
-                })
-            }),
+            move |token| builder.clone().set_next_token(token).send(),
         )
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineExecutionsItemsPaginator {
-        ListPipelineExecutionsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineExecutionsPaginatorItems {
+        ListPipelineExecutionsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineExecutions` (`PipelineExecutionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineExecutionsItemsPaginator(ListPipelineExecutionsPaginator);
+pub struct ListPipelineExecutionsPaginatorItems(ListPipelineExecutionsPaginator);
 
-impl ListPipelineExecutionsItemsPaginator {
-    /// Start fetching; `next().await` yields each item.
+impl ListPipelineExecutionsPaginatorItems {
+    /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+    /// item, `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::ItemStream<
-        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
-        crate::types::PipelineExecutionSummary,
-        ListPipelineExecutionsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::types::PipelineExecutionSummary,
+            crate::error::SdkError<ListPipelineExecutionsError>,
+        >,
     > {
-        crate::pagination::ItemStream::new(
+        crate::pagination::items(
             self.0.send(),
             |
                 page: crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput|
@@ -1149,6 +1205,13 @@ pub mod builders {
     };
     pub use super::{
         ListPipelineExecutionsFluentBuilder, ListPipelineExecutionsPaginator,
-        ListPipelineExecutionsItemsPaginator,
+        ListPipelineExecutionsPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineExecutionsPaginator, ListPipelineExecutionsPaginatorItems,
     };
 }

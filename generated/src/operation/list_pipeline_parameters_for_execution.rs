@@ -172,15 +172,18 @@ impl ListPipelineParametersForExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`ListPipelineParametersForExecutionInput`].
+    /// Builds the [`ListPipelineParametersForExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
-        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -621,6 +624,24 @@ impl crate::error::CreateUnhandledError for ListPipelineParametersForExecutionEr
     }
 }
 
+impl crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        crate::error::SdkError<ListPipelineParametersForExecutionError>,
+    > {
+        let fluent = ListPipelineParametersForExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -725,19 +746,27 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+        ListPipelineParametersForExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
-    /// `into_paginator().items().send()` each item.
+    /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+    /// the page's token, and its `config_override`.
     pub fn into_paginator(self) -> ListPipelineParametersForExecutionPaginator {
-        ListPipelineParametersForExecutionPaginator {
-            handle: self.handle,
-            inner: self.inner,
-            config_override: self.config_override,
-            page_size: ::std::option::Option::None,
-        }
+        ListPipelineParametersForExecutionPaginator::new(self)
     }
 
     /// Upper bound on how many parameters a single response may contain.
@@ -812,74 +841,101 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 }
 
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+    ListPipelineParametersForExecutionError,
+> for ListPipelineParametersForExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+            crate::error::SdkError<ListPipelineParametersForExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
 /// The pages of `ListPipelineParametersForExecution`, following `NextToken` until the service returns none.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineParametersForExecutionPaginator {
-    handle: ::std::sync::Arc<crate::invoke::Handle>,
-    inner: crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder,
-    config_override: ::std::option::Option<crate::config::ConfigOverride>,
-    page_size: ::std::option::Option<i32>,
+    builder: ListPipelineParametersForExecutionFluentBuilder,
+    stop_on_duplicate_token: bool,
 }
 
 impl ListPipelineParametersForExecutionPaginator {
-    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    fn new(builder: ListPipelineParametersForExecutionFluentBuilder) -> Self {
+        ListPipelineParametersForExecutionPaginator {
+            builder,
+            stop_on_duplicate_token: true,
+        }
+    }
+
+    /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
     pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(n);
+        self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
     }
 
-    /// Start fetching; `next().await` yields each page.
+    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+    /// new results.
+    pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+        self.stop_on_duplicate_token = stop_on_duplicate_token;
+        self
+    }
+
+    /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+    /// `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::PageStream<
-        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
-        ListPipelineParametersForExecutionError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
+            crate::error::SdkError<ListPipelineParametersForExecutionError>,
+        >,
     > {
-        let mut inner = self.inner;
-        if let ::std::option::Option::Some(n) = self.page_size {
-            inner = inner.set_max_results(::std::option::Option::Some(n));
-        }
-        let first = inner.get_next_token().clone();
-        let handle = self.handle;
-        let config_override = self.config_override;
-        crate::pagination::PageStream::new(
-            first,
+        let builder = self.builder;
+        crate::pagination::pages(
+            builder.get_next_token().clone(),
+            self.stop_on_duplicate_token,
             |
                 page: &crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput|
             page.next_token.as_deref(),
-            ::std::sync::Arc::new(move |token| {
-                let handle = handle.clone();
-                let config_override = config_override.clone();
-                let input = inner.clone().set_next_token(token).build();
-                ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle, config_override.as_ref()).await
-                })
-            }),
+            move |token| builder.clone().set_next_token(token).send(),
         )
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineParametersForExecutionItemsPaginator {
-        ListPipelineParametersForExecutionItemsPaginator(self)
+    pub fn items(self) -> ListPipelineParametersForExecutionPaginatorItems {
+        ListPipelineParametersForExecutionPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineParametersForExecution` (`PipelineParameters`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineParametersForExecutionItemsPaginator(
+pub struct ListPipelineParametersForExecutionPaginatorItems(
     ListPipelineParametersForExecutionPaginator,
 );
 
-impl ListPipelineParametersForExecutionItemsPaginator {
-    /// Start fetching; `next().await` yields each item.
+impl ListPipelineParametersForExecutionPaginatorItems {
+    /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+    /// item, `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::ItemStream<
-        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
-        crate::types::Parameter,
-        ListPipelineParametersForExecutionError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::types::Parameter,
+            crate::error::SdkError<ListPipelineParametersForExecutionError>,
+        >,
     > {
-        crate::pagination::ItemStream::new(
+        crate::pagination::items(
             self.0.send(),
             |
                 page: crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput|
@@ -897,6 +953,14 @@ pub mod builders {
     pub use super::{
         ListPipelineParametersForExecutionFluentBuilder,
         ListPipelineParametersForExecutionPaginator,
-        ListPipelineParametersForExecutionItemsPaginator,
+        ListPipelineParametersForExecutionPaginatorItems,
+    };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{
+        ListPipelineParametersForExecutionPaginator,
+        ListPipelineParametersForExecutionPaginatorItems,
     };
 }

@@ -285,18 +285,21 @@ impl ListPipelineVersionsInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelineVersionsInput`].
+    /// Builds the [`ListPipelineVersionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
-        crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_versions::ListPipelineVersionsInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
             next_token: self.next_token,
             pipeline_name: self.pipeline_name,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -733,6 +736,24 @@ impl crate::error::CreateUnhandledError for ListPipelineVersionsError {
     }
 }
 
+impl crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+        crate::error::SdkError<ListPipelineVersionsError>,
+    > {
+        let fluent = ListPipelineVersionsFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -837,19 +858,27 @@ impl ListPipelineVersionsFluentBuilder {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+        ListPipelineVersionsError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
-    /// `into_paginator().items().send()` each item.
+    /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+    /// the page's token, and its `config_override`.
     pub fn into_paginator(self) -> ListPipelineVersionsPaginator {
-        ListPipelineVersionsPaginator {
-            handle: self.handle,
-            inner: self.inner,
-            config_override: self.config_override,
-            page_size: ::std::option::Option::None,
-        }
+        ListPipelineVersionsPaginator::new(self)
     }
 
     /// Only include versions created later than this time.
@@ -995,72 +1024,99 @@ impl ListPipelineVersionsFluentBuilder {
     }
 }
 
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+    ListPipelineVersionsError,
+> for ListPipelineVersionsFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+            crate::error::SdkError<ListPipelineVersionsError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
 /// The pages of `ListPipelineVersions`, following `NextToken` until the service returns none.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelineVersionsPaginator {
-    handle: ::std::sync::Arc<crate::invoke::Handle>,
-    inner: crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder,
-    config_override: ::std::option::Option<crate::config::ConfigOverride>,
-    page_size: ::std::option::Option<i32>,
+    builder: ListPipelineVersionsFluentBuilder,
+    stop_on_duplicate_token: bool,
 }
 
 impl ListPipelineVersionsPaginator {
-    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    fn new(builder: ListPipelineVersionsFluentBuilder) -> Self {
+        ListPipelineVersionsPaginator {
+            builder,
+            stop_on_duplicate_token: true,
+        }
+    }
+
+    /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
     pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(n);
+        self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
     }
 
-    /// Start fetching; `next().await` yields each page.
+    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+    /// new results.
+    pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+        self.stop_on_duplicate_token = stop_on_duplicate_token;
+        self
+    }
+
+    /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+    /// `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::PageStream<
-        crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
-        ListPipelineVersionsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
+            crate::error::SdkError<ListPipelineVersionsError>,
+        >,
     > {
-        let mut inner = self.inner;
-        if let ::std::option::Option::Some(n) = self.page_size {
-            inner = inner.set_max_results(::std::option::Option::Some(n));
-        }
-        let first = inner.get_next_token().clone();
-        let handle = self.handle;
-        let config_override = self.config_override;
-        crate::pagination::PageStream::new(
-            first,
+        let builder = self.builder;
+        crate::pagination::pages(
+            builder.get_next_token().clone(),
+            self.stop_on_duplicate_token,
             |
                 page: &crate::operation::list_pipeline_versions::ListPipelineVersionsOutput|
             page.next_token.as_deref(),
-            ::std::sync::Arc::new(move |token| {
-                let handle = handle.clone();
-                let config_override = config_override.clone();
-                let input = inner.clone().set_next_token(token).build();
-                ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle, config_override.as_ref()).await
-                })
-            }),
+            move |token| builder.clone().set_next_token(token).send(),
         )
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelineVersionsItemsPaginator {
-        ListPipelineVersionsItemsPaginator(self)
+    pub fn items(self) -> ListPipelineVersionsPaginatorItems {
+        ListPipelineVersionsPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelineVersions` (`PipelineVersionSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelineVersionsItemsPaginator(ListPipelineVersionsPaginator);
+pub struct ListPipelineVersionsPaginatorItems(ListPipelineVersionsPaginator);
 
-impl ListPipelineVersionsItemsPaginator {
-    /// Start fetching; `next().await` yields each item.
+impl ListPipelineVersionsPaginatorItems {
+    /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+    /// item, `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::ItemStream<
-        crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
-        crate::types::PipelineVersionSummary,
-        ListPipelineVersionsError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::types::PipelineVersionSummary,
+            crate::error::SdkError<ListPipelineVersionsError>,
+        >,
     > {
-        crate::pagination::ItemStream::new(
+        crate::pagination::items(
             self.0.send(),
             |page: crate::operation::list_pipeline_versions::ListPipelineVersionsOutput| {
                 page.pipeline_version_summaries.unwrap_or_default()
@@ -1074,6 +1130,11 @@ pub mod builders {
     pub use super::{ListPipelineVersionsInputBuilder, ListPipelineVersionsOutputBuilder};
     pub use super::{
         ListPipelineVersionsFluentBuilder, ListPipelineVersionsPaginator,
-        ListPipelineVersionsItemsPaginator,
+        ListPipelineVersionsPaginatorItems,
     };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{ListPipelineVersionsPaginator, ListPipelineVersionsPaginatorItems};
 }

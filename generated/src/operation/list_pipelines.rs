@@ -324,9 +324,14 @@ impl ListPipelinesInputBuilder {
         &self.sort_order
     }
 
-    /// Builds the [`ListPipelinesInput`].
-    pub fn build(self) -> crate::operation::list_pipelines::ListPipelinesInput {
-        crate::operation::list_pipelines::ListPipelinesInput {
+    /// Builds the [`ListPipelinesInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipelines::ListPipelinesInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::list_pipelines::ListPipelinesInput {
             created_after: self.created_after,
             created_before: self.created_before,
             max_results: self.max_results,
@@ -334,7 +339,7 @@ impl ListPipelinesInputBuilder {
             pipeline_name_prefix: self.pipeline_name_prefix,
             sort_by: self.sort_by,
             sort_order: self.sort_order,
-        }
+        })
     }
 }
 
@@ -726,6 +731,24 @@ impl crate::error::CreateUnhandledError for ListPipelinesError {
     }
 }
 
+impl crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::list_pipelines::ListPipelinesOutput,
+        crate::error::SdkError<ListPipelinesError>,
+    > {
+        let fluent = ListPipelinesFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::list_pipelines::ListPipelinesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -830,19 +853,27 @@ impl ListPipelinesFluentBuilder {
         crate::operation::list_pipelines::ListPipelinesOutput,
         crate::error::SdkError<ListPipelinesError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::list_pipelines::ListPipelinesOutput,
+        ListPipelinesError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
+    }
+
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
-    /// `into_paginator().items().send()` each item.
+    /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
+    /// the page's token, and its `config_override`.
     pub fn into_paginator(self) -> ListPipelinesPaginator {
-        ListPipelinesPaginator {
-            handle: self.handle,
-            inner: self.inner,
-            config_override: self.config_override,
-            page_size: ::std::option::Option::None,
-        }
+        ListPipelinesPaginator::new(self)
     }
 
     /// Only include pipelines created later than this time.
@@ -1013,72 +1044,99 @@ impl ListPipelinesFluentBuilder {
     }
 }
 
+impl crate::fluent::CustomizableSend<
+    crate::operation::list_pipelines::ListPipelinesOutput,
+    ListPipelinesError,
+> for ListPipelinesFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::list_pipelines::ListPipelinesOutput,
+            crate::error::SdkError<ListPipelinesError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+
 /// The pages of `ListPipelines`, following `NextToken` until the service returns none.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPipelinesPaginator {
-    handle: ::std::sync::Arc<crate::invoke::Handle>,
-    inner: crate::operation::list_pipelines::builders::ListPipelinesInputBuilder,
-    config_override: ::std::option::Option<crate::config::ConfigOverride>,
-    page_size: ::std::option::Option<i32>,
+    builder: ListPipelinesFluentBuilder,
+    stop_on_duplicate_token: bool,
 }
 
 impl ListPipelinesPaginator {
-    /// Ask for at most `n` results per page (sets `MaxResults` on every request).
+    fn new(builder: ListPipelinesFluentBuilder) -> Self {
+        ListPipelinesPaginator {
+            builder,
+            stop_on_duplicate_token: true,
+        }
+    }
+
+    /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
     pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(n);
+        self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
     }
 
-    /// Start fetching; `next().await` yields each page.
+    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
+    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
+    /// new results.
+    pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
+        self.stop_on_duplicate_token = stop_on_duplicate_token;
+        self
+    }
+
+    /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
+    /// `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::PageStream<
-        crate::operation::list_pipelines::ListPipelinesOutput,
-        ListPipelinesError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::operation::list_pipelines::ListPipelinesOutput,
+            crate::error::SdkError<ListPipelinesError>,
+        >,
     > {
-        let mut inner = self.inner;
-        if let ::std::option::Option::Some(n) = self.page_size {
-            inner = inner.set_max_results(::std::option::Option::Some(n));
-        }
-        let first = inner.get_next_token().clone();
-        let handle = self.handle;
-        let config_override = self.config_override;
-        crate::pagination::PageStream::new(
-            first,
+        let builder = self.builder;
+        crate::pagination::pages(
+            builder.get_next_token().clone(),
+            self.stop_on_duplicate_token,
             |page: &crate::operation::list_pipelines::ListPipelinesOutput| {
                 page.next_token.as_deref()
             },
-            ::std::sync::Arc::new(move |token| {
-                let handle = handle.clone();
-                let config_override = config_override.clone();
-                let input = inner.clone().set_next_token(token).build();
-                ::std::boxed::Box::pin(async move {
-                    input.send_with_handle(&handle, config_override.as_ref()).await
-                })
-            }),
+            move |token| builder.clone().set_next_token(token).send(),
         )
     }
 
     /// The items of every page, in order.
-    pub fn items(self) -> ListPipelinesItemsPaginator {
-        ListPipelinesItemsPaginator(self)
+    pub fn items(self) -> ListPipelinesPaginatorItems {
+        ListPipelinesPaginatorItems(self)
     }
 }
 
 /// The items of every page of `ListPipelines` (`PipelineSummaries`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-pub struct ListPipelinesItemsPaginator(ListPipelinesPaginator);
+pub struct ListPipelinesPaginatorItems(ListPipelinesPaginator);
 
-impl ListPipelinesItemsPaginator {
-    /// Start fetching; `next().await` yields each item.
+impl ListPipelinesPaginatorItems {
+    /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
+    /// item, `try_collect().await` all of them.
     pub fn send(
         self,
-    ) -> crate::pagination::ItemStream<
-        crate::operation::list_pipelines::ListPipelinesOutput,
-        crate::types::PipelineSummary,
-        ListPipelinesError,
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
+            crate::types::PipelineSummary,
+            crate::error::SdkError<ListPipelinesError>,
+        >,
     > {
-        crate::pagination::ItemStream::new(
+        crate::pagination::items(
             self.0.send(),
             |page: crate::operation::list_pipelines::ListPipelinesOutput| {
                 page.pipeline_summaries.unwrap_or_default()
@@ -1091,6 +1149,11 @@ impl ListPipelinesItemsPaginator {
 pub mod builders {
     pub use super::{ListPipelinesInputBuilder, ListPipelinesOutputBuilder};
     pub use super::{
-        ListPipelinesFluentBuilder, ListPipelinesPaginator, ListPipelinesItemsPaginator,
+        ListPipelinesFluentBuilder, ListPipelinesPaginator, ListPipelinesPaginatorItems,
     };
+}
+
+/// This operation's paginators, at aws-sdk-rust's path.
+pub mod paginator {
+    pub use super::{ListPipelinesPaginator, ListPipelinesPaginatorItems};
 }

@@ -182,15 +182,18 @@ impl RetryPipelineExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`RetryPipelineExecutionInput`].
+    /// Builds the [`RetryPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
-        crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             client_request_token: self.client_request_token,
             parallelism_configuration: self.parallelism_configuration,
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -640,6 +643,24 @@ impl crate::error::CreateUnhandledError for RetryPipelineExecutionError {
     }
 }
 
+impl crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        crate::error::SdkError<RetryPipelineExecutionError>,
+    > {
+        let fluent = RetryPipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -749,8 +770,20 @@ impl RetryPipelineExecutionFluentBuilder {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
         crate::error::SdkError<RetryPipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+        RetryPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -830,6 +863,27 @@ impl RetryPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+    RetryPipelineExecutionError,
+> for RetryPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
+            crate::error::SdkError<RetryPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

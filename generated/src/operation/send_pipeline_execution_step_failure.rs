@@ -178,15 +178,18 @@ impl SendPipelineExecutionStepFailureInputBuilder {
         &self.failure_reason
     }
 
-    /// Builds the [`SendPipelineExecutionStepFailureInput`].
+    /// Builds the [`SendPipelineExecutionStepFailureInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
-        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
             callback_token: self.callback_token,
             client_request_token: self.client_request_token,
             failure_reason: self.failure_reason,
-        }
+        })
     }
 }
 
@@ -646,6 +649,24 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepFailureErro
     }
 }
 
+impl crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+    > {
+        let fluent = SendPipelineExecutionStepFailureFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -755,8 +776,20 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
         crate::error::SdkError<SendPipelineExecutionStepFailureError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+        SendPipelineExecutionStepFailureError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
@@ -834,6 +867,27 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// Returns the value of `failure_reason` set so far.
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_failure_reason()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+    SendPipelineExecutionStepFailureError,
+> for SendPipelineExecutionStepFailureFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
+            crate::error::SdkError<SendPipelineExecutionStepFailureError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

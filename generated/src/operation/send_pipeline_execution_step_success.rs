@@ -188,15 +188,18 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
         &self.output_parameters
     }
 
-    /// Builds the [`SendPipelineExecutionStepSuccessInput`].
+    /// Builds the [`SendPipelineExecutionStepSuccessInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
-        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
             callback_token: self.callback_token,
             client_request_token: self.client_request_token,
             output_parameters: self.output_parameters,
-        }
+        })
     }
 }
 
@@ -661,6 +664,24 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessErro
     }
 }
 
+impl crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+    > {
+        let fluent = SendPipelineExecutionStepSuccessFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -770,8 +791,20 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
         crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        SendPipelineExecutionStepSuccessError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
@@ -853,6 +886,27 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
         self.inner.get_output_parameters()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+    SendPipelineExecutionStepSuccessError,
+> for SendPipelineExecutionStepSuccessFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+            crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -454,11 +454,14 @@ impl StartPipelineExecutionInputBuilder {
         &self.selective_execution_config
     }
 
-    /// Builds the [`StartPipelineExecutionInput`].
+    /// Builds the [`StartPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
-        crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             client_request_token: self.client_request_token,
             mlflow_experiment_name: self.mlflow_experiment_name,
             parallelism_configuration: self.parallelism_configuration,
@@ -468,7 +471,7 @@ impl StartPipelineExecutionInputBuilder {
             pipeline_parameters: self.pipeline_parameters,
             pipeline_version_id: self.pipeline_version_id,
             selective_execution_config: self.selective_execution_config,
-        }
+        })
     }
 }
 
@@ -999,6 +1002,24 @@ impl crate::error::CreateUnhandledError for StartPipelineExecutionError {
     }
 }
 
+impl crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        crate::error::SdkError<StartPipelineExecutionError>,
+    > {
+        let fluent = StartPipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -1108,8 +1129,20 @@ impl StartPipelineExecutionFluentBuilder {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
         crate::error::SdkError<StartPipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+        StartPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -1341,6 +1374,27 @@ impl StartPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
         self.inner.get_selective_execution_config()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+    StartPipelineExecutionError,
+> for StartPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
+            crate::error::SdkError<StartPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

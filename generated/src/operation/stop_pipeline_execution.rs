@@ -141,14 +141,17 @@ impl StopPipelineExecutionInputBuilder {
         &self.pipeline_execution_arn
     }
 
-    /// Builds the [`StopPipelineExecutionInput`].
+    /// Builds the [`StopPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
-        crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             client_request_token: self.client_request_token,
             pipeline_execution_arn: self.pipeline_execution_arn,
-        }
+        })
     }
 }
 
@@ -549,6 +552,24 @@ impl crate::error::CreateUnhandledError for StopPipelineExecutionError {
     }
 }
 
+impl crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        crate::error::SdkError<StopPipelineExecutionError>,
+    > {
+        let fluent = StopPipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -658,8 +679,20 @@ impl StopPipelineExecutionFluentBuilder {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
         crate::error::SdkError<StopPipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+        StopPipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Case-sensitive token you choose so that retried requests are processed only once.
@@ -714,6 +747,27 @@ impl StopPipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+    StopPipelineExecutionError,
+> for StopPipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
+            crate::error::SdkError<StopPipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

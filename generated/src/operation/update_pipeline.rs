@@ -358,9 +358,14 @@ impl UpdatePipelineInputBuilder {
         &self.role_arn
     }
 
-    /// Builds the [`UpdatePipelineInput`].
-    pub fn build(self) -> crate::operation::update_pipeline::UpdatePipelineInput {
-        crate::operation::update_pipeline::UpdatePipelineInput {
+    /// Builds the [`UpdatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline::UpdatePipelineInput {
             parallelism_configuration: self.parallelism_configuration,
             pipeline_definition: self.pipeline_definition,
             pipeline_definition_s3_location: self.pipeline_definition_s3_location,
@@ -368,7 +373,7 @@ impl UpdatePipelineInputBuilder {
             pipeline_display_name: self.pipeline_display_name,
             pipeline_name: self.pipeline_name,
             role_arn: self.role_arn,
-        }
+        })
     }
 }
 
@@ -876,6 +881,24 @@ impl crate::error::CreateUnhandledError for UpdatePipelineError {
     }
 }
 
+impl crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        crate::error::SdkError<UpdatePipelineError>,
+    > {
+        let fluent = UpdatePipelineFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline::UpdatePipelineInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -980,8 +1003,20 @@ impl UpdatePipelineFluentBuilder {
         crate::operation::update_pipeline::UpdatePipelineOutput,
         crate::error::SdkError<UpdatePipelineError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline::UpdatePipelineOutput,
+        UpdatePipelineError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
@@ -1163,6 +1198,27 @@ impl UpdatePipelineFluentBuilder {
     /// Returns the value of `role_arn` set so far.
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline::UpdatePipelineOutput,
+    UpdatePipelineError,
+> for UpdatePipelineFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline::UpdatePipelineOutput,
+            crate::error::SdkError<UpdatePipelineError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -231,16 +231,19 @@ impl UpdatePipelineExecutionInputBuilder {
         &self.pipeline_execution_display_name
     }
 
-    /// Builds the [`UpdatePipelineExecutionInput`].
+    /// Builds the [`UpdatePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
-        crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             parallelism_configuration: self.parallelism_configuration,
             pipeline_execution_arn: self.pipeline_execution_arn,
             pipeline_execution_description: self.pipeline_execution_description,
             pipeline_execution_display_name: self.pipeline_execution_display_name,
-        }
+        })
     }
 }
 
@@ -668,6 +671,24 @@ impl crate::error::CreateUnhandledError for UpdatePipelineExecutionError {
     }
 }
 
+impl crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        crate::error::SdkError<UpdatePipelineExecutionError>,
+    > {
+        let fluent = UpdatePipelineExecutionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -772,8 +793,20 @@ impl UpdatePipelineExecutionFluentBuilder {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+        UpdatePipelineExecutionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
@@ -880,6 +913,27 @@ impl UpdatePipelineExecutionFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_execution_display_name()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+    UpdatePipelineExecutionError,
+> for UpdatePipelineExecutionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
+            crate::error::SdkError<UpdatePipelineExecutionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

@@ -221,16 +221,19 @@ impl UpdatePipelineVersionInputBuilder {
         &self.pipeline_version_id
     }
 
-    /// Builds the [`UpdatePipelineVersionInput`].
+    /// Builds the [`UpdatePipelineVersionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
     pub fn build(
         self,
-    ) -> crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
-        crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionInput,
+        crate::error::BuildError,
+    > {
+        ::std::result::Result::Ok(crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             pipeline_arn: self.pipeline_arn,
             pipeline_version_description: self.pipeline_version_description,
             pipeline_version_display_name: self.pipeline_version_display_name,
             pipeline_version_id: self.pipeline_version_id,
-        }
+        })
     }
 }
 
@@ -712,6 +715,24 @@ impl crate::error::CreateUnhandledError for UpdatePipelineVersionError {
     }
 }
 
+impl crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
+    /// Builds the input and sends it with `client`.
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::std::result::Result<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        crate::error::SdkError<UpdatePipelineVersionError>,
+    > {
+        let fluent = UpdatePipelineVersionFluentBuilder {
+            handle: client.handle.clone(),
+            inner: self,
+            config_override: ::std::option::Option::None,
+        };
+        fluent.send().await
+    }
+}
+
 impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -816,8 +837,20 @@ impl UpdatePipelineVersionFluentBuilder {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        let input = self.inner.build();
+        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// This request, to change its settings before it is sent:
+    /// `customize().config_override(..).send().await`.
+    pub fn customize(
+        self,
+    ) -> crate::client::customize::CustomizableOperation<
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+        UpdatePipelineVersionError,
+        Self,
+    > {
+        crate::fluent::CustomizableOperation::new(self)
     }
 
     /// ARN of the pipeline that owns the version.
@@ -916,6 +949,27 @@ impl UpdatePipelineVersionFluentBuilder {
     /// Returns the value of `pipeline_version_id` set so far.
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
+    }
+}
+
+impl crate::fluent::CustomizableSend<
+    crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+    UpdatePipelineVersionError,
+> for UpdatePipelineVersionFluentBuilder {
+    fn send_with_override(
+        mut self,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::credentials::BoxFuture<
+        'static,
+        ::std::result::Result<
+            crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
+            crate::error::SdkError<UpdatePipelineVersionError>,
+        >,
+    > {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        ::std::boxed::Box::pin(self.send())
     }
 }
 

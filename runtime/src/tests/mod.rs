@@ -9,6 +9,7 @@ mod credentials;
 mod ecma;
 mod endpoint_lib;
 mod error;
+mod fluent;
 mod invoke;
 mod pagination;
 mod primitives;

@@ -7,8 +7,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use crate::credentials::BoxFuture;
-use crate::error::SdkError;
-use crate::pagination::{ItemStream, PageStream};
+use crate::pagination::{items, pages, PaginationStream};
 
 /// A page: its items and the token it returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,10 +16,12 @@ struct Page {
     next: Option<&'static str>,
 }
 
-/// One page or the error fetching it.
-type PageResult = Result<Page, SdkError<String>>;
+/// The error type is whatever the fetch returns; the streams never look inside it.
+#[derive(Debug, Clone, PartialEq)]
+struct Failure(&'static str);
 
-type Fetch = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, PageResult> + Send + Sync>;
+/// One page or the error fetching it.
+type PageResult = Result<Page, Failure>;
 
 /// The tokens a fetch was called with, in order.
 type Sent = Arc<Mutex<Vec<Option<String>>>>;
@@ -29,20 +30,20 @@ fn page(items: &[u32], next: Option<&'static str>) -> PageResult {
     Ok(Page { items: items.to_vec(), next })
 }
 
-fn failure(message: &str) -> PageResult {
-    Err(SdkError::construction_failure(message.to_owned()))
+fn failure(message: &'static str) -> PageResult {
+    Err(Failure(message))
 }
 
 /// A fetch answering from a script, and the tokens it was called with.
-fn scripted(pages: Vec<PageResult>) -> (Fetch, Sent) {
-    let script = Arc::new(Mutex::new(VecDeque::from(pages)));
+fn scripted(script: Vec<PageResult>) -> (impl Fn(Option<String>) -> BoxFuture<'static, PageResult> + Send, Sent) {
+    let script = Arc::new(Mutex::new(VecDeque::from(script)));
     let sent = Arc::new(Mutex::new(Vec::new()));
     let record = sent.clone();
-    let fetch: Fetch = Arc::new(move |token| {
+    let fetch = move |token: Option<String>| -> BoxFuture<'static, PageResult> {
         record.lock().unwrap().push(token);
         let next = script.lock().unwrap().pop_front().expect("fetched more pages than scripted");
         Box::pin(async move { next })
-    });
+    };
     (fetch, sent)
 }
 
@@ -54,9 +55,17 @@ fn items_of(p: Page) -> Vec<u32> {
     p.items
 }
 
-fn pages(script: Vec<PageResult>) -> (PageStream<Page, String>, Sent) {
+fn page_stream(
+    first: Option<&str>,
+    stop_on_duplicate_token: bool,
+    script: Vec<PageResult>,
+) -> (PaginationStream<PageResult>, Sent) {
     let (fetch, sent) = scripted(script);
-    (PageStream::new(None, token_of, fetch), sent)
+    (pages(first.map(str::to_owned), stop_on_duplicate_token, token_of, fetch), sent)
+}
+
+fn default_pages(script: Vec<PageResult>) -> (PaginationStream<PageResult>, Sent) {
+    page_stream(None, true, script)
 }
 
 fn assert_tokens(sent: &Mutex<Vec<Option<String>>>, expected: &[Option<&str>]) {
@@ -66,11 +75,11 @@ fn assert_tokens(sent: &Mutex<Vec<Option<String>>>, expected: &[Option<&str>]) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PageStream
+// Pages
 
 #[tokio::test]
 async fn pages_follow_the_tokens_until_there_is_none() {
-    let (mut stream, sent) = pages(vec![page(&[1], Some("a")), page(&[2], Some("b")), page(&[3], None)]);
+    let (mut stream, sent) = default_pages(vec![page(&[1], Some("a")), page(&[2], Some("b")), page(&[3], None)]);
     assert_eq!(stream.next().await.unwrap().unwrap().items, [1]);
     assert_eq!(stream.next().await.unwrap().unwrap().items, [2]);
     assert_eq!(stream.next().await.unwrap().unwrap().items, [3]);
@@ -80,9 +89,24 @@ async fn pages_follow_the_tokens_until_there_is_none() {
 }
 
 #[tokio::test]
+async fn nothing_is_sent_until_the_stream_is_polled() {
+    let (stream, sent) = default_pages(vec![page(&[1], None)]);
+    assert_tokens(&sent, &[]);
+    drop(stream);
+    assert_tokens(&sent, &[]);
+}
+
+#[tokio::test]
+async fn a_dropped_stream_fetches_no_further_page() {
+    let (mut stream, sent) = default_pages(vec![page(&[1], Some("a")), page(&[2], Some("b"))]);
+    stream.next().await.unwrap().unwrap();
+    drop(stream);
+    assert_tokens(&sent, &[None]);
+}
+
+#[tokio::test]
 async fn the_first_request_carries_the_starting_token() {
-    let (fetch, sent) = scripted(vec![page(&[1], None)]);
-    let mut stream = PageStream::new(Some("resume-here".to_owned()), token_of, fetch);
+    let (mut stream, sent) = page_stream(Some("resume-here"), true, vec![page(&[1], None)]);
     stream.next().await.unwrap().unwrap();
     assert!(stream.next().await.is_none());
     assert_tokens(&sent, &[Some("resume-here")]);
@@ -90,7 +114,7 @@ async fn the_first_request_carries_the_starting_token() {
 
 #[tokio::test]
 async fn an_empty_token_ends_the_pages() {
-    let (mut stream, sent) = pages(vec![page(&[1], Some("a")), page(&[2], Some(""))]);
+    let (mut stream, sent) = default_pages(vec![page(&[1], Some("a")), page(&[2], Some(""))]);
     assert!(stream.next().await.unwrap().is_ok());
     assert!(stream.next().await.unwrap().is_ok());
     assert!(stream.next().await.is_none());
@@ -99,7 +123,7 @@ async fn an_empty_token_ends_the_pages() {
 
 #[tokio::test]
 async fn a_token_equal_to_the_one_sent_ends_the_pages() {
-    let (mut stream, sent) = pages(vec![page(&[1], Some("same")), page(&[2], Some("same"))]);
+    let (mut stream, sent) = default_pages(vec![page(&[1], Some("same")), page(&[2], Some("same"))]);
     assert_eq!(stream.next().await.unwrap().unwrap().items, [1]);
     // The page with the repeated token is still returned; only the next request is not made.
     assert_eq!(stream.next().await.unwrap().unwrap().items, [2]);
@@ -108,9 +132,29 @@ async fn a_token_equal_to_the_one_sent_ends_the_pages() {
 }
 
 #[tokio::test]
+async fn the_starting_token_returned_again_ends_the_pages() {
+    let (mut stream, sent) = page_stream(Some("t"), true, vec![page(&[1], Some("t"))]);
+    assert_eq!(stream.next().await.unwrap().unwrap().items, [1]);
+    assert!(stream.next().await.is_none());
+    assert_tokens(&sent, &[Some("t")]);
+}
+
+#[tokio::test]
+async fn a_repeated_token_is_followed_when_asked_to() {
+    let (stream, sent) = page_stream(
+        None,
+        false,
+        vec![page(&[1], Some("same")), page(&[2], Some("same")), page(&[3], Some("same")), page(&[4], None)],
+    );
+    let all = stream.try_collect().await.unwrap();
+    assert_eq!(all.iter().map(|p| p.items[0]).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_tokens(&sent, &[None, Some("same"), Some("same"), Some("same")]);
+}
+
+#[tokio::test]
 async fn a_token_seen_earlier_but_not_just_sent_is_followed() {
     let (mut stream, sent) =
-        pages(vec![page(&[], Some("a")), page(&[], Some("b")), page(&[], Some("a")), page(&[], None)]);
+        default_pages(vec![page(&[], Some("a")), page(&[], Some("b")), page(&[], Some("a")), page(&[], None)]);
     let mut n = 0;
     while let Some(p) = stream.next().await {
         p.unwrap();
@@ -122,18 +166,31 @@ async fn a_token_seen_earlier_but_not_just_sent_is_followed() {
 
 #[tokio::test]
 async fn an_error_is_returned_and_ends_the_pages() {
-    let (mut stream, sent) = pages(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
+    let (mut stream, sent) = default_pages(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
     assert!(stream.next().await.unwrap().is_ok());
-    let err = stream.next().await.unwrap().unwrap_err();
-    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
-    assert!(format!("{err:?}").contains("boom"), "{err:?}");
+    assert_eq!(stream.next().await.unwrap().unwrap_err(), Failure("boom"));
     assert!(stream.next().await.is_none());
     assert_eq!(sent.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]
+async fn try_next_gives_pages_then_none() {
+    let (mut stream, _) = default_pages(vec![page(&[1], Some("a")), page(&[2], None)]);
+    assert_eq!(stream.try_next().await.unwrap().unwrap().items, [1]);
+    assert_eq!(stream.try_next().await.unwrap().unwrap().items, [2]);
+    assert_eq!(stream.try_next().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn try_next_gives_the_error() {
+    let (mut stream, _) = default_pages(vec![failure("boom")]);
+    assert_eq!(stream.try_next().await, Err(Failure("boom")));
+    assert_eq!(stream.try_next().await, Ok(None));
+}
+
+#[tokio::test]
 async fn collect_gathers_every_page() {
-    let (stream, _) = pages(vec![page(&[1], Some("a")), page(&[2, 3], None)]);
+    let (stream, _) = default_pages(vec![page(&[1], Some("a")), page(&[2, 3], None)]);
     let all: Vec<PageResult> = stream.collect().await;
     let all: Vec<Page> = all.into_iter().map(Result::unwrap).collect();
     assert_eq!(all, [Page { items: vec![1], next: Some("a") }, Page { items: vec![2, 3], next: None }]);
@@ -141,31 +198,47 @@ async fn collect_gathers_every_page() {
 
 #[tokio::test]
 async fn collect_into_a_result_stops_at_the_first_error() {
-    let (stream, sent) = pages(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
-    let all: Result<Vec<Page>, SdkError<String>> = stream.collect().await;
-    assert!(matches!(all, Err(SdkError::ConstructionFailure(_))));
+    let (stream, sent) = default_pages(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
+    let all: Result<Vec<Page>, Failure> = stream.collect().await;
+    assert_eq!(all, Err(Failure("boom")));
     assert_eq!(sent.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]
+async fn try_collect_is_collect_into_a_result() {
+    let (stream, _) = default_pages(vec![page(&[1], Some("a")), page(&[2], None)]);
+    assert_eq!(stream.try_collect().await.unwrap().len(), 2);
+    let (stream, _) = default_pages(vec![page(&[1], Some("a")), failure("boom")]);
+    assert_eq!(stream.try_collect().await, Err(Failure("boom")));
+}
+
+#[tokio::test]
 async fn collect_keeps_the_pages_before_an_error() {
-    let (stream, _) = pages(vec![page(&[1], Some("a")), failure("boom")]);
+    let (stream, _) = default_pages(vec![page(&[1], Some("a")), failure("boom")]);
     let all: Vec<PageResult> = stream.collect().await;
     assert_eq!(all.len(), 2);
     assert!(all[0].is_ok() && all[1].is_err());
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// ItemStream
+#[test]
+fn the_streams_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let (stream, _) = default_pages(vec![]);
+    send(&stream);
+    send(&items(stream, items_of));
+}
 
-fn items(script: Vec<PageResult>) -> (ItemStream<Page, u32, String>, Sent) {
-    let (pages, sent) = pages(script);
-    (ItemStream::new(pages, items_of), sent)
+// ---------------------------------------------------------------------------------------------------------------
+// Items
+
+fn item_stream(script: Vec<PageResult>) -> (PaginationStream<Result<u32, Failure>>, Sent) {
+    let (pages, sent) = default_pages(script);
+    (items(pages, items_of), sent)
 }
 
 #[tokio::test]
 async fn items_of_every_page_come_in_order() {
-    let (mut stream, _) = items(vec![page(&[1, 2], Some("a")), page(&[3], Some("b")), page(&[4, 5], None)]);
+    let (mut stream, _) = item_stream(vec![page(&[1, 2], Some("a")), page(&[3], Some("b")), page(&[4, 5], None)]);
     let mut got = Vec::new();
     while let Some(item) = stream.next().await {
         got.push(item.unwrap());
@@ -176,40 +249,47 @@ async fn items_of_every_page_come_in_order() {
 #[tokio::test]
 async fn empty_pages_are_skipped() {
     let (stream, sent) =
-        items(vec![page(&[], Some("a")), page(&[], Some("b")), page(&[7], Some("c")), page(&[], None)]);
-    let got: Result<Vec<u32>, _> = stream.collect().await;
-    assert_eq!(got.unwrap(), [7]);
+        item_stream(vec![page(&[], Some("a")), page(&[], Some("b")), page(&[7], Some("c")), page(&[], None)]);
+    assert_eq!(stream.try_collect().await.unwrap(), [7]);
     assert_eq!(sent.lock().unwrap().len(), 4);
 }
 
 #[tokio::test]
 async fn no_items_at_all() {
-    let (mut stream, _) = items(vec![page(&[], None)]);
+    let (mut stream, _) = item_stream(vec![page(&[], None)]);
     assert!(stream.next().await.is_none());
 }
 
 #[tokio::test]
 async fn items_before_an_error_are_returned_then_the_error_then_nothing() {
-    let (mut stream, sent) = items(vec![page(&[1, 2], Some("a")), failure("boom"), page(&[3], None)]);
-    assert_eq!(stream.next().await.unwrap().unwrap(), 1);
-    assert_eq!(stream.next().await.unwrap().unwrap(), 2);
-    assert!(stream.next().await.unwrap().is_err());
+    let (mut stream, sent) = item_stream(vec![page(&[1, 2], Some("a")), failure("boom"), page(&[3], None)]);
+    assert_eq!(stream.try_next().await, Ok(Some(1)));
+    assert_eq!(stream.try_next().await, Ok(Some(2)));
+    assert_eq!(stream.try_next().await, Err(Failure("boom")));
     assert!(stream.next().await.is_none());
     assert_eq!(sent.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn item_collect_stops_at_the_first_error() {
-    let (stream, _) = items(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
-    let all: Vec<Result<u32, SdkError<String>>> = stream.collect().await;
-    assert_eq!(all.len(), 2);
-    assert_eq!(*all[0].as_ref().unwrap(), 1);
-    assert!(all[1].is_err());
+    let (stream, _) = item_stream(vec![page(&[1], Some("a")), failure("boom"), page(&[3], None)]);
+    let all: Vec<Result<u32, Failure>> = stream.collect().await;
+    assert_eq!(all, [Ok(1), Err(Failure("boom"))]);
 }
 
 #[tokio::test]
 async fn item_collect_into_a_result() {
-    let (stream, _) = items(vec![page(&[1, 2], Some("a")), page(&[3], None)]);
-    let all: Result<Vec<u32>, SdkError<String>> = stream.collect().await;
+    let (stream, _) = item_stream(vec![page(&[1, 2], Some("a")), page(&[3], None)]);
+    let all: Result<Vec<u32>, Failure> = stream.collect().await;
     assert_eq!(all.unwrap(), [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn items_of_a_map_come_as_pairs() {
+    fn entries_of(p: Page) -> std::collections::BTreeMap<String, u32> {
+        p.items.into_iter().map(|i| (format!("k{i}"), i)).collect()
+    }
+    let (pages, _) = default_pages(vec![page(&[2, 1], Some("a")), page(&[3], None)]);
+    let all = items(pages, entries_of).try_collect().await.unwrap();
+    assert_eq!(all, [("k1".to_owned(), 1), ("k2".to_owned(), 2), ("k3".to_owned(), 3)]);
 }

@@ -1,0 +1,75 @@
+//! Tests of `fluent`: `CustomizableOperation` over a stand-in fluent builder that reports the override it is sent
+//! with, and the build-failure error.
+
+use crate::config::ConfigOverride;
+use crate::credentials::BoxFuture;
+use crate::error::{BuildError, SdkError};
+use crate::fluent::{build_failure, CustomizableOperation, CustomizableSend};
+use crate::validation::ConstraintKind;
+
+/// A fluent builder with its own override, whose request "sends" by returning the override it would use.
+#[derive(Clone, Debug)]
+struct Builder {
+    config_override: Option<ConfigOverride>,
+}
+
+impl CustomizableSend<Option<ConfigOverride>, String> for Builder {
+    fn send_with_override(
+        mut self,
+        config_override: Option<ConfigOverride>,
+    ) -> BoxFuture<'static, Result<Option<ConfigOverride>, SdkError<String>>> {
+        if config_override.is_some() {
+            self.config_override = config_override;
+        }
+        Box::pin(async move { Ok(self.config_override) })
+    }
+}
+
+fn customize(own: Option<ConfigOverride>) -> CustomizableOperation<Option<ConfigOverride>, String, Builder> {
+    CustomizableOperation::new(Builder { config_override: own })
+}
+
+#[tokio::test]
+async fn the_override_given_to_customize_is_sent() {
+    let o = ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
+    assert_eq!(customize(None).config_override(o.clone()).send().await.unwrap(), Some(o));
+}
+
+#[tokio::test]
+async fn it_replaces_the_builders_own_override() {
+    let own = ConfigOverride::new().validate_inputs(false);
+    let o = ConfigOverride::new().skip_constraint(ConstraintKind::Length);
+    assert_eq!(customize(Some(own)).config_override(o.clone()).send().await.unwrap(), Some(o));
+}
+
+#[tokio::test]
+async fn without_one_the_builders_own_override_is_kept() {
+    let own = ConfigOverride::new().validate_inputs(false);
+    assert_eq!(customize(Some(own.clone())).send().await.unwrap(), Some(own));
+    assert_eq!(customize(None).send().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn the_last_override_wins() {
+    let first = ConfigOverride::new().validate_inputs(false);
+    let last = ConfigOverride::new().skip_constraint(ConstraintKind::Range);
+    let op = customize(None).config_override(first).config_override(last.clone());
+    assert_eq!(op.send().await.unwrap(), Some(last));
+}
+
+#[tokio::test]
+async fn a_customized_operation_clones_and_prints() {
+    let op = customize(None).config_override(ConfigOverride::new().validate_inputs(false));
+    let printed = format!("{op:?}");
+    assert!(printed.starts_with("CustomizableOperation {"), "{printed}");
+    assert!(printed.contains("validate_inputs: Some(false)"), "{printed}");
+    assert_eq!(op.clone().send().await.unwrap(), op.send().await.unwrap());
+}
+
+#[test]
+fn a_build_failure_is_an_error_before_sending_that_names_the_member() {
+    let e: SdkError<String> = build_failure(BuildError::missing_field("pipeline_name", "it is required"));
+    assert!(matches!(e, SdkError::ConstructionFailure(_)), "{e:?}");
+    let context = crate::error::DisplayErrorContext(&e).to_string();
+    assert!(context.contains("pipeline_name was missing: it is required"), "{context}");
+}
