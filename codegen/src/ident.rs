@@ -25,7 +25,7 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Member names that would clash with methods the generator emits on structures and builders.
 pub const RESERVED_METHODS: &[&str] =
-    &["builder", "build", "validate", "send", "customize", "config", "config_override", "as_input"];
+    &["builder", "build", "validate", "send", "send_with", "customize", "config", "config_override", "as_input"];
 
 /// Enum variant names that the generator emits itself.
 pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
@@ -187,6 +187,7 @@ mod tests {
             ("builder", "builder_value"),
             ("Build", "build_value"),
             ("Validate", "validate_value"),
+            ("SendWith", "send_with_value"),
             ("S3Uri", "s3_uri"),
             ("4Eyes", "n4eyes"),
         ];
