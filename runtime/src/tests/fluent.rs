@@ -68,8 +68,9 @@ async fn a_customized_operation_clones_and_prints() {
 
 #[test]
 fn a_build_failure_is_an_error_before_sending_that_names_the_member() {
-    let e: SdkError<String> = build_failure(BuildError::missing_field("pipeline_name", "it is required"));
+    let e: SdkError<crate::error::Unhandled> =
+        build_failure(BuildError::missing_field("pipeline_name", "it is required"));
     assert!(matches!(e, SdkError::ConstructionFailure(_)), "{e:?}");
-    let context = crate::error::DisplayErrorContext(&e).to_string();
-    assert!(context.contains("pipeline_name was missing: it is required"), "{context}");
+    let source = e.into_source().map(|s| s.to_string()).unwrap_or_default();
+    assert_eq!(source, "pipeline_name was missing: it is required");
 }
