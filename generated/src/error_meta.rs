@@ -64,6 +64,17 @@ impl crate::error::RequestId for Error {
     }
 }
 
+impl ::std::convert::From<crate::error::BuildError> for Error {
+    fn from(err: crate::error::BuildError) -> Self {
+        Error::Unhandled(
+            crate::error::Unhandled::new(
+                ::std::boxed::Box::new(err),
+                ::std::option::Option::None,
+            ),
+        )
+    }
+}
+
 impl ::std::convert::From<crate::operation::create_pipeline::CreatePipelineError>
 for Error {
     fn from(err: crate::operation::create_pipeline::CreatePipelineError) -> Self {

@@ -40,6 +40,38 @@ fn client_for(sdk_config: &aws_types::SdkConfig) -> aws_sdk_sagemaker::Client {
     aws_sdk_sagemaker::Client::from_conf(config)
 }
 
+/// More of the surface such programs use: input builders, paginators, `customize()`, and `?` from every error kind
+/// into the crate-wide `Error`. Compiled, not run.
+#[allow(dead_code)]
+async fn the_rest_of_the_surface(client: &aws_sdk_sagemaker::Client) -> Result<usize, aws_sdk_sagemaker::Error> {
+    use aws_sdk_sagemaker::operation::start_pipeline_execution::StartPipelineExecutionInput;
+    use aws_sdk_sagemaker::types::Parameter;
+    let input = StartPipelineExecutionInput::builder().pipeline_name("p").build()?;
+    let started = client
+        .start_pipeline_execution()
+        .set_pipeline_name(input.pipeline_name().map(str::to_owned))
+        .pipeline_parameters(Parameter::builder().name("Epochs").value("3").build())
+        .customize()
+        .send()
+        .await?;
+    let _: Option<&str> = aws_sdk_sagemaker::error::RequestId::request_id(&started);
+    let mut pages = client.list_pipelines().into_paginator().page_size(10).send();
+    let mut n = 0;
+    while let Some(page) = pages.try_next().await? {
+        n += page.pipeline_summaries().len();
+    }
+    let steps: Vec<_> = client
+        .list_pipeline_execution_steps()
+        .pipeline_execution_arn("arn")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await?;
+    let _: Option<&aws_sdk_sagemaker::primitives::DateTime> = steps.first().and_then(|s| s.start_time());
+    Ok(n + steps.len())
+}
+
 // ---- The test harness. ----
 
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc";

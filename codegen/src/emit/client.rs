@@ -211,6 +211,12 @@ pub fn error_meta_file(ir: &Ir) -> RustFile {
             }
         }
 
+        impl ::std::convert::From<crate::error::BuildError> for Error {
+            fn from(err: crate::error::BuildError) -> Self {
+                Error::Unhandled(crate::error::Unhandled::new(::std::boxed::Box::new(err), ::std::option::Option::None))
+            }
+        }
+
         #(#conversions)*
     };
     RustFile { path: "src/error_meta.rs".into(), tokens }
