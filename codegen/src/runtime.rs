@@ -99,8 +99,8 @@ pub const MODULES: &[Module] = &[
     module!("http", Public, Always),
     module!("invoke", Private, Always),
     module!("pagination", Public, Pagination),
-    module!("primitives", Public, Always),
     module!("protocol_test", Test, ProtocolTests),
+    module!("unknown_values", Private, Always),
     module!("validation", Public, Always),
 ];
 

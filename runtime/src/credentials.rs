@@ -271,8 +271,7 @@ impl ProvideCredentials for ProfileProvider {
 
 /// The JSON document container credentials, instance metadata and `credential_process` answer with. Field names
 /// differ a little between sources: the session token is `Token` (HTTP) or `SessionToken` (process).
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Default)]
 struct CredentialsDocument {
     version: Option<i64>,
     code: Option<String>,
@@ -283,15 +282,59 @@ struct CredentialsDocument {
     expiration: Option<String>,
 }
 
-/// Parse a credentials document; `what` names the source in errors. Error messages never quote the document.
+/// Parse a credentials document (one JSON object; string members are read, others skipped); `what` names the source
+/// in errors. Error messages never quote the document.
 fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, CredentialsError> {
-    serde_json::from_slice(body).map_err(|e| {
-        CredentialsError::new(format!(
-            "{what} answered with an unreadable document (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })
+    use aws_smithy_json::deserialize::{json_token_iter, token, Token};
+    let unreadable = |at: &dyn std::fmt::Display| {
+        CredentialsError::new(format!("{what} answered with an unreadable document ({at})"))
+    };
+    let mut doc = CredentialsDocument::default();
+    let mut tokens = json_token_iter(body).peekable();
+    let next = |tokens: &mut std::iter::Peekable<_>| match tokens.next() {
+        Some(Ok(t)) => Ok(t),
+        Some(Err(e)) => Err(unreadable(&e)),
+        None => Err(unreadable(&"it ends early")),
+    };
+    if !matches!(next(&mut tokens)?, Token::StartObject { .. }) {
+        return Err(unreadable(&"not a JSON object"));
+    }
+    loop {
+        let key = match next(&mut tokens)? {
+            Token::EndObject { .. } => break,
+            Token::ObjectKey { key, .. } => key.to_unescaped().map_err(|e| unreadable(&e))?,
+            _ => return Err(unreadable(&"not a JSON object")),
+        };
+        if key == "Version" {
+            doc.version = match next(&mut tokens)? {
+                Token::ValueNumber { value, .. } => i64::try_from(value).ok(),
+                Token::ValueNull { .. } => None,
+                _ => return Err(unreadable(&"`Version` is not a number")),
+            };
+            continue;
+        }
+        let slot = match key.as_ref() {
+            "Code" => &mut doc.code,
+            "AccessKeyId" => &mut doc.access_key_id,
+            "SecretAccessKey" => &mut doc.secret_access_key,
+            "Token" => &mut doc.token,
+            "SessionToken" => &mut doc.session_token,
+            "Expiration" => &mut doc.expiration,
+            _ => {
+                token::skip_value(&mut tokens).map_err(|e| unreadable(&e))?;
+                continue;
+            }
+        };
+        *slot = match next(&mut tokens)? {
+            Token::ValueString { value, .. } => Some(value.to_unescaped().map_err(|e| unreadable(&e))?.into_owned()),
+            Token::ValueNull { .. } => None,
+            _ => return Err(unreadable(&format_args!("`{key}` is not a string"))),
+        };
+    }
+    match tokens.next() {
+        None => Ok(doc),
+        Some(_) => Err(unreadable(&"more follows the object")),
+    }
 }
 
 impl CredentialsDocument {

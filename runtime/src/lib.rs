@@ -25,9 +25,9 @@ pub mod error;
 pub mod http;
 mod invoke;
 pub mod pagination;
-pub mod primitives;
 #[cfg(test)]
 mod protocol_test;
+mod unknown_values;
 pub mod validation;
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::aws_json::AwsJson;
+use crate::aws_json::{AwsJson, JsonError};
 use crate::config::Config;
 use crate::credentials::{BoxFuture, Credentials};
 use crate::endpoint_lib::{Endpoint, ResolveError};
@@ -162,14 +162,27 @@ pub(crate) static CONFIGURED_ENDPOINT_SERVICE: ServiceInfo = ServiceInfo {
 };
 
 /// A successful output.
-#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Out {
-    #[serde(rename = "Name")]
     pub(crate) name: Option<String>,
-    #[serde(rename = "Count")]
     pub(crate) count: Option<i64>,
-    #[serde(skip)]
     pub(crate) request_id: Option<String>,
+}
+
+/// As generated code reads an output (the members are kept in the output itself here, not in a builder).
+impl crate::aws_json::ReadStructure for Out {
+    type Members = Out;
+    fn read_member(m: &mut Out, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Name" => m.name = r.string()?,
+            "Count" => m.count = r.integer()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Out) -> Out {
+        members
+    }
 }
 
 impl crate::error::RequestId for Out {
@@ -185,10 +198,26 @@ impl crate::error::SetRequestId for Out {
 }
 
 /// A modeled error whose message member is `Message`.
-#[derive(Debug, PartialEq, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct ValidationException {
-    #[serde(rename = "Message")]
     pub(crate) message: Option<String>,
+}
+
+impl crate::aws_json::ReadStructure for ValidationException {
+    type Members = ValidationException;
+    fn read_member(m: &mut Self, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Message" => m.message = r.string()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Self) -> Self {
+        members
+    }
+    fn set_message_if_unset(&mut self, message: &str) {
+        self.message.get_or_insert_with(|| message.to_owned());
+    }
 }
 
 /// The operation's error, as generated code would define it.
@@ -209,7 +238,7 @@ impl std::fmt::Display for OpError {
 
 fn decode_op_error(meta: ErrorMetadata, body: &[u8]) -> OpError {
     if meta.code() == Some("ValidationException") {
-        if let Some(e) = crate::aws_json::decode_error(body, Some("Message"), &meta) {
+        if let Some(e) = crate::aws_json::decode_error(body, &meta) {
             return OpError::Validation(e);
         }
     }
