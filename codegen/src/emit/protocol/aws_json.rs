@@ -226,7 +226,7 @@ pub fn union_codecs(u: &Union) -> TokenStream {
             }
         });
         out.extend(quote! {
-            /// Requests carry this structure as a JSON object of the members that are set, by wire name.
+            /// Requests carry this union as a JSON object with its one member.
             impl crate::aws_json::WriteObject for #name {
                 fn write_members(
                     &self,
