@@ -99,9 +99,9 @@ pub const MODULES: &[Module] = &[
     module!("fluent", Private, Always),
     module!("http", Public, Always),
     module!("invoke", Private, Always),
-    module!("pagination", Public, Pagination, []),
-    module!("primitives", Public, Always),
+    module!("pagination", Public, Pagination),
     module!("protocol_test", Test, ProtocolTests),
+    module!("unknown_values", Private, Always),
     module!("validation", Public, Always),
 ];
 

@@ -6,6 +6,27 @@
 //! object, the output as a JSON object, and errors named by `X-Amzn-ErrorType` or the body's `__type` / `code`.
 //!
 //! Everything here is specific to the wire format; the attempt loop in `invoke` only sees a [`Protocol`].
+//!
+//! Bodies are read and written with `aws-smithy-json`, the token reader and writer of aws-sdk-rust. The generator
+//! describes each structure and union that goes on the wire with the traits below ([`WriteObject`],
+//! [`ReadStructure`], [`ReadUnion`]): which member has which wire name and how its value is written or read, as calls
+//! to the helpers of this module ([`write`] and [`Reader`]). Everything the values share is written here once:
+//! timestamps in each `@timestampFormat`, floats with `NaN` and the infinities as strings, base64 blobs, documents,
+//! sparse and dense collections, skipping members this crate does not know, a bound on nesting, and errors that name
+//! the JSON path of the value at fault (`$.Steps[2].StartTime`).
+
+// The readers and writers are a kit for every model: each generated crate calls those its shapes need.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::fmt;
+use std::iter::Peekable;
+
+use aws_smithy_json::deserialize::error::DeserializeError;
+use aws_smithy_json::deserialize::{json_token_iter, token, JsonTokenIterator, Token};
+use aws_smithy_json::serialize::{JsonObjectWriter, JsonValueWriter};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{Blob, DateTime, Document, Number};
 
 use crate::error::ErrorResponse;
 use crate::http::Response;
@@ -41,7 +62,7 @@ impl Protocol for AwsJson {
     }
 
     fn error_metadata(&self, response: &Response) -> ErrorResponse {
-        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
+        let body = ErrorBody::read(response.body());
         let error_type = error_code(header(response, "x-amzn-errortype"), &body);
         let query_code = header(response, "x-amzn-query-error")
             .filter(|_| self.query_compatible)
@@ -57,7 +78,7 @@ impl Protocol for AwsJson {
             status: response.status().as_u16(),
             code,
             error_type,
-            message: error_message(&body),
+            message: body.message(),
             request_id: header(response, "x-amzn-requestid").map(str::to_owned),
         }
     }
@@ -67,238 +88,849 @@ fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The JSON body of an input.
-pub fn serialize<T: serde::Serialize>(input: &T) -> Result<Vec<u8>, String> {
-    serde_json::to_vec(input).map_err(|e| e.to_string())
+// ---------------------------------------------------------------------------------------------------------------
+// Error bodies
+
+/// The members of an error body that name and describe the error; each is kept only when it is a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// `__type`.
+    pub type_name: Option<String>,
+    /// `code`.
+    pub code: Option<String>,
+    /// `message`, `Message` and `errorMessage`, in that order of preference.
+    pub messages: [Option<String>; 3],
 }
 
-/// Decode a successful response's body; an empty body is an empty object.
-pub fn decode_output<O: serde::de::DeserializeOwned>(response: &Response) -> Result<O, String> {
-    let body: &[u8] = if response.body().iter().all(u8::is_ascii_whitespace) { b"{}" } else { response.body() };
-    serde_json::from_slice(body).map_err(|e| e.to_string())
+impl ErrorBody {
+    /// Read the top-level members of an error body. A body that is not a JSON object (HTML from a proxy, nothing at
+    /// all) has none of them.
+    pub fn read(body: &[u8]) -> ErrorBody {
+        let mut found = ErrorBody::default();
+        let mut r = Reader::new(body);
+        let read = r.object(JsonError::in_member, |r, name| {
+            let slot = match name {
+                "__type" => &mut found.type_name,
+                "code" => &mut found.code,
+                "message" => &mut found.messages[0],
+                "Message" => &mut found.messages[1],
+                "errorMessage" => &mut found.messages[2],
+                _ => return r.skip(),
+            };
+            *slot = match r.peek_kind() {
+                Some("a string") => r.string()?,
+                _ => {
+                    r.skip()?;
+                    None
+                }
+            };
+            Ok(())
+        });
+        match read {
+            Ok(()) => found,
+            Err(_) => ErrorBody::default(),
+        }
+    }
+
+    /// The message: `message`, else `Message`, else `errorMessage`.
+    pub fn message(&self) -> Option<String> {
+        self.messages.iter().flatten().next().cloned()
+    }
 }
 
 /// The error code of an awsJson error: the `x-amzn-errortype` header, else the body's `__type` or `code`, with any
 /// `namespace#` prefix and `:…` suffix removed.
-pub fn error_code(header: Option<&str>, body: &serde_json::Value) -> Option<String> {
-    let raw = header
-        .or_else(|| body.get("__type").and_then(|v| v.as_str()))
-        .or_else(|| body.get("code").and_then(|v| v.as_str()))?;
+pub fn error_code(header: Option<&str>, body: &ErrorBody) -> Option<String> {
+    let raw = header.or(body.type_name.as_deref()).or(body.code.as_deref())?;
     let raw = raw.split(':').next().unwrap_or(raw);
     let raw = raw.rsplit('#').next().unwrap_or(raw);
     let raw = raw.trim();
     (!raw.is_empty()).then(|| raw.to_owned())
 }
 
-/// The message of an error body: `message`, `Message` or `errorMessage`.
-pub fn error_message(body: &serde_json::Value) -> Option<String> {
-    ["message", "Message", "errorMessage"].iter().find_map(|k| body.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+// ---------------------------------------------------------------------------------------------------------------
+// Bodies of operations
+
+/// The JSON body of an input: a JSON object of its members.
+pub fn serialize_input<T: WriteObject>(input: &T) -> Result<Vec<u8>, String> {
+    let mut out = String::new();
+    write::object(JsonValueWriter::new(&mut out), input).map_err(|e| format!("cannot serialize the input: {e}"))?;
+    Ok(out.into_bytes())
 }
 
-#[allow(dead_code)] // Used only by models whose operations declare errors.
-/// Decode a modeled error's body. The message may arrive as `message` or `Message` whatever the model calls it, so
-/// the message already read is put under the member name the error structure uses.
-pub fn decode_error<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-    message_member: Option<&str>,
-    meta: &ErrorResponse,
-) -> Option<T> {
-    let mut value: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|_| serde_json::json!({}));
-    if let (Some(member), Some(message), Some(obj)) = (message_member, meta.message(), value.as_object_mut()) {
-        obj.entry(member.to_owned()).or_insert_with(|| serde_json::Value::String(message.to_owned()));
+/// Decode a successful response's body (see [`read_body`]).
+pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, String> {
+    read_body(response.body()).map_err(|e| format!("the response body is not a valid output: {e}"))
+}
+
+/// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,
+/// as awsJson services send for operations whose output is empty.
+pub fn read_body<O: ReadStructure>(body: &[u8]) -> Result<O, JsonError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(O::finish(O::Members::default()));
     }
-    serde_json::from_value(value).ok()
+    read_root::<O>(body)
 }
 
-/// How a value is written in JSON when plain serde would get it wrong: floats (`NaN` and the infinities are strings)
-/// and timestamps in a format other than epoch seconds. Generated fields name one of the adapter modules below
-/// (`#[serde(with = "crate::aws_json::float")]`); collections and options of such values go through the same trait.
-pub trait JsonValue: Sized {
-    /// The value as JSON.
-    fn to_json(&self, format: TimestampFormat) -> serde_json::Value;
-    /// The value from JSON; leniently, whatever the format says: numbers and strings both decode.
-    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String>;
-}
-
-/// The `@timestampFormat`s awsJson allows.
-#[allow(dead_code)] // A model uses the formats its members have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimestampFormat {
-    /// Seconds since the epoch, as a number.
-    EpochSeconds,
-    /// RFC 3339 (`2019-12-16T23:48:18Z`).
-    DateTime,
-    /// IMF-fixdate (`Mon, 16 Dec 2019 23:48:18 GMT`).
-    HttpDate,
-}
-
-fn float_json(v: f64) -> serde_json::Value {
-    if v.is_nan() {
-        serde_json::Value::String("NaN".into())
-    } else if v == f64::INFINITY {
-        serde_json::Value::String("Infinity".into())
-    } else if v == f64::NEG_INFINITY {
-        serde_json::Value::String("-Infinity".into())
+/// Decode a modeled error from its body (`None` when the body has the wrong shape for the error). A body that is
+/// not JSON at all is read as an empty object, so the error is built from the metadata alone. The message may
+/// arrive as `message`, `Message` or `errorMessage` whatever the model calls the member, so the message the metadata
+/// read fills the error's message member when the body left it unset.
+pub fn decode_error<T: ReadStructure>(body: &[u8], meta: &ErrorResponse) -> Option<T> {
+    let mut error = if body.iter().all(u8::is_ascii_whitespace) {
+        T::finish(T::Members::default())
     } else {
-        serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+        match read_root::<T>(body) {
+            Ok(error) => error,
+            Err(e) if e.is_syntax() => T::finish(T::Members::default()),
+            Err(_) => return None,
+        }
+    };
+    if let Some(message) = meta.message() {
+        error.set_message_if_unset(message);
     }
+    Some(error)
 }
 
-fn json_float(value: &serde_json::Value) -> Result<f64, String> {
-    match value {
-        serde_json::Value::Number(n) => n.as_f64().ok_or_else(|| format!("{n} is not a float")),
-        serde_json::Value::String(s) if s == "NaN" => Ok(f64::NAN),
-        serde_json::Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
-        serde_json::Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
-        other => Err(format!("expected a number, found {other}")),
-    }
-}
-
-impl JsonValue for f64 {
-    fn to_json(&self, _: TimestampFormat) -> serde_json::Value {
-        float_json(*self)
-    }
-    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
-        json_float(&value)
-    }
-}
-
-impl JsonValue for f32 {
-    fn to_json(&self, _: TimestampFormat) -> serde_json::Value {
-        // Through the shortest decimal form of the `f32`, not its `f64` widening, so `0.1f32` is written `0.1`.
-        let widened =
-            if self.is_finite() { self.to_string().parse().unwrap_or(f64::from(*self)) } else { f64::from(*self) };
-        float_json(widened)
-    }
-    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
-        json_float(&value).map(|v| v as f32)
-    }
-}
-
-impl JsonValue for crate::primitives::DateTime {
-    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
-        use aws_smithy_types::date_time::Format;
-        let smithy = aws_smithy_types::DateTime::from_secs_and_nanos(self.secs(), self.subsec_nanos());
-        let text = match format {
-            TimestampFormat::EpochSeconds => return serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
-            TimestampFormat::DateTime => smithy.fmt(Format::DateTime),
-            TimestampFormat::HttpDate => smithy.fmt(Format::HttpDate),
+/// One JSON object, and nothing after it.
+fn read_root<T: ReadStructure>(body: &[u8]) -> Result<T, JsonError> {
+    let mut r = Reader::new(body);
+    if r.peek_kind() != Some("an object") {
+        // Invalid JSON surfaces here as a syntax error; anything else is the wrong kind of value.
+        let found = match r.next()? {
+            Some(t) => kind(&t),
+            None => "nothing",
         };
-        text.map_or(serde_json::Value::Null, serde_json::Value::String)
+        return Err(JsonError::new(format!("expected a JSON object, found {found}")));
     }
-    fn from_json(value: serde_json::Value, _: TimestampFormat) -> Result<Self, String> {
-        match value {
-            serde_json::Value::String(s) => parse_timestamp(&s),
-            other => serde_json::from_value(other).map_err(|e| e.to_string()),
-        }
+    let value = r.structure::<T>()?.ok_or_else(|| JsonError::new("expected a JSON object, found null"))?;
+    r.end()?;
+    Ok(value)
+}
+
+/// A value's JSON text with every map's and document's keys in sorted order, so equal values have equal text (for
+/// `@uniqueItems` of items that cannot be hashed). A value that cannot be written (an unknown union member) is
+/// represented by the error's text.
+pub fn canonical(write: impl FnOnce(JsonValueWriter<'_>) -> Result<(), JsonError>) -> String {
+    let mut out = String::new();
+    match write(JsonValueWriter::new(&mut out)) {
+        Ok(()) => out,
+        Err(e) => format!("<{e}>"),
     }
 }
 
-/// A timestamp string in either text format awsJson services send: RFC 3339 (with `Z` or a numeric offset) or an
-/// HTTP date.
-#[allow(dead_code)] // Used only by models with timestamps in a text format.
-pub fn parse_timestamp(text: &str) -> Result<crate::primitives::DateTime, String> {
-    use aws_smithy_types::date_time::Format;
-    let invalid = |e: &dyn std::fmt::Display| format!("invalid timestamp `{text}`: {e}");
-    // `…T22:48:18-01:00`: parse the time as UTC, then take the offset away.
-    let (utc, offset) = match text.len().checked_sub(6).and_then(|i| text.get(i..).map(|tail| (i, tail))) {
-        Some((i, tail))
-            if text.contains('T') && (tail.starts_with('+') || tail.starts_with('-')) && &tail[3..4] == ":" =>
-        {
-            let hours: i64 = tail[1..3].parse().map_err(|e| invalid(&e))?;
-            let minutes: i64 = tail[4..6].parse().map_err(|e| invalid(&e))?;
-            let sign = if tail.starts_with('-') { -1 } else { 1 };
-            (format!("{}Z", &text[..i]), sign * (hours * 3600 + minutes * 60))
-        }
-        _ => (text.to_owned(), 0),
-    };
-    aws_smithy_types::DateTime::from_str(&utc, Format::DateTime)
-        .or_else(|_| aws_smithy_types::DateTime::from_str(text, Format::HttpDate))
-        .map(|t| crate::primitives::DateTime::from_secs_and_nanos(t.secs() - offset, t.subsec_nanos()))
-        .map_err(|e| invalid(&e))
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+/// Why a body could not be read or written, and the JSON path of the value at fault. One pointer wide, so the
+/// results that carry it stay small on the stack of a deeply nested read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError(Box<ErrorDetail>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ErrorDetail {
+    message: String,
+    /// The steps from the value at fault up to the root (innermost first): the error collects them as it returns.
+    steps: Vec<Step>,
+    /// The body is not JSON at all (as opposed to JSON of the wrong shape).
+    syntax: bool,
 }
 
-impl<T: JsonValue> JsonValue for Option<T> {
-    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
-        self.as_ref().map_or(serde_json::Value::Null, |v| v.to_json(format))
-    }
-    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
-        match value {
-            serde_json::Value::Null => Ok(None),
-            v => T::from_json(v, format).map(Some),
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Member(String),
+    Index(usize),
+    Key(String),
 }
 
-impl<T: JsonValue> JsonValue for Vec<T> {
-    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
-        serde_json::Value::Array(self.iter().map(|v| v.to_json(format)).collect())
+impl JsonError {
+    /// An error at the value being read or written.
+    pub fn new(message: impl Into<String>) -> Self {
+        JsonError(Box::new(ErrorDetail { message: message.into(), steps: Vec::new(), syntax: false }))
     }
-    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
-        match value {
-            serde_json::Value::Array(items) => items.into_iter().map(|v| T::from_json(v, format)).collect(),
-            other => Err(format!("expected a list, found {other}")),
-        }
+
+    fn syntax(e: &DeserializeError) -> Self {
+        JsonError(Box::new(ErrorDetail { message: format!("invalid JSON: {e}"), steps: Vec::new(), syntax: true }))
     }
-}
 
-impl<T: JsonValue> JsonValue for std::collections::HashMap<String, T> {
-    fn to_json(&self, format: TimestampFormat) -> serde_json::Value {
-        serde_json::Value::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json(format))).collect())
+    /// The error happened inside the member `name` of an object.
+    pub fn in_member(mut self, name: &str) -> Self {
+        self.0.steps.push(Step::Member(name.to_owned()));
+        self
     }
-    fn from_json(value: serde_json::Value, format: TimestampFormat) -> Result<Self, String> {
-        match value {
-            serde_json::Value::Object(entries) => {
-                entries.into_iter().map(|(k, v)| T::from_json(v, format).map(|v| (k, v))).collect()
-            }
-            other => Err(format!("expected a map, found {other}")),
-        }
+
+    /// The error happened inside the item `index` of an array.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.0.steps.push(Step::Index(index));
+        self
     }
-}
 
-macro_rules! adapter {
-    ($(#[$doc:meta])* $name:ident, $format:expr) => {
-        $(#[$doc])*
-        #[allow(dead_code)] // Each adapter is used only by models with members of its kind.
-        pub mod $name {
-            use serde::{Deserialize as _, Serialize as _};
+    /// The error happened inside the value of a map's `key`.
+    pub fn at_key(mut self, key: &str) -> Self {
+        self.0.steps.push(Step::Key(key.to_owned()));
+        self
+    }
 
-            /// Writes the value in this module's format.
-            pub fn serialize<T: super::JsonValue, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-                v.to_json($format).serialize(s)
-            }
-
-            /// Reads the value, leniently.
-            pub fn deserialize<'de, T: super::JsonValue, D: serde::Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-                let value = serde_json::Value::deserialize(d)?;
-                T::from_json(value, $format).map_err(serde::de::Error::custom)
-            }
-
-            /// The value as JSON in this module's format (for union members).
-            pub fn to_value<T: super::JsonValue>(v: &T) -> serde_json::Value {
-                v.to_json($format)
-            }
-
-            /// The value from JSON (for union members).
-            pub fn from_value<T: super::JsonValue>(value: serde_json::Value) -> Result<T, serde_json::Error> {
-                T::from_json(value, $format).map_err(serde::de::Error::custom)
+    /// The JSON path of the value at fault, e.g. `$.Steps[2].Metadata["key"]`.
+    pub fn path(&self) -> String {
+        let mut path = String::from("$");
+        for step in self.0.steps.iter().rev() {
+            match step {
+                Step::Member(name) => {
+                    path.push('.');
+                    path.push_str(name);
+                }
+                Step::Index(i) => path.push_str(&format!("[{i}]")),
+                Step::Key(key) => path.push_str(&format!("[{key:?}]")),
             }
         }
-    };
+        path
+    }
+
+    /// What went wrong, without the path.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// Whether the body is not JSON at all.
+    pub fn is_syntax(&self) -> bool {
+        self.0.syntax
+    }
 }
 
-adapter!(
-    /// Floats, with `NaN`, `Infinity` and `-Infinity` as strings.
-    float,
-    super::TimestampFormat::EpochSeconds
-);
-adapter!(
-    /// Timestamps written as RFC 3339 date-times.
-    date_time,
-    super::TimestampFormat::DateTime
-);
-adapter!(
-    /// Timestamps written as HTTP dates.
-    http_date,
-    super::TimestampFormat::HttpDate
-);
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at {})", self.0.message, self.path())
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+/// A structure or union written as a JSON object: generated for each one that goes into a request.
+pub trait WriteObject {
+    /// Write the members that are set (a union: its one member).
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError>;
+}
+
+impl<T: WriteObject + ?Sized> WriteObject for Box<T> {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        (**self).write_members(object)
+    }
+}
+
+/// The members of a JSON object being written.
+pub struct ObjectWriter<'a> {
+    inner: JsonObjectWriter<'a>,
+}
+
+impl ObjectWriter<'_> {
+    /// Write the member `name`; an error in its value names the member in its path.
+    pub fn member(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(JsonValueWriter<'_>) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        write(self.inner.key(name)).map_err(|e| e.in_member(name))
+    }
+}
+
+/// Writers of each kind of value, in the form generated code passes around: `fn(JsonValueWriter, &T)`.
+pub mod write {
+    use super::*;
+
+    /// Deepest nesting of a document that is written (deeper documents are refused, not written recursively).
+    const MAX_DOCUMENT_DEPTH: usize = 256;
+
+    /// A string, or a string enum (through its `AsRef<str>`).
+    pub fn string<S: AsRef<str> + ?Sized>(w: JsonValueWriter<'_>, v: &S) -> Result<(), JsonError> {
+        w.string(v.as_ref());
+        Ok(())
+    }
+
+    /// A boolean.
+    pub fn boolean(w: JsonValueWriter<'_>, v: &bool) -> Result<(), JsonError> {
+        w.boolean(*v);
+        Ok(())
+    }
+
+    /// A byte, short, integer or long.
+    pub fn integer<T: Copy + Into<i64>>(w: JsonValueWriter<'_>, v: &T) -> Result<(), JsonError> {
+        w.number(Number::NegInt((*v).into()));
+        Ok(())
+    }
+
+    /// A big integer, with all its digits.
+    pub fn big_integer(w: JsonValueWriter<'_>, v: &i128) -> Result<(), JsonError> {
+        w.write_raw_value(&v.to_string());
+        Ok(())
+    }
+
+    /// A double (or big decimal): `NaN`, `Infinity` and `-Infinity` are strings.
+    pub fn double(w: JsonValueWriter<'_>, v: &f64) -> Result<(), JsonError> {
+        w.number(Number::Float(*v));
+        Ok(())
+    }
+
+    /// A float, in the shortest decimal form that reads back as the same `f32` (`0.1`, not `0.10000000149011612`);
+    /// `NaN`, `Infinity` and `-Infinity` are strings.
+    pub fn float(w: JsonValueWriter<'_>, v: &f32) -> Result<(), JsonError> {
+        let mut encoder = aws_smithy_types::primitive::Encoder::from(*v);
+        let text = encoder.encode();
+        if v.is_finite() {
+            w.write_raw_value(text);
+        } else {
+            w.string(text);
+        }
+        Ok(())
+    }
+
+    /// A timestamp in a `@timestampFormat`: epoch seconds as a number (with a fraction when needed), date-times
+    /// and HTTP dates as strings.
+    pub fn timestamp(w: JsonValueWriter<'_>, v: &DateTime, format: Format) -> Result<(), JsonError> {
+        w.date_time(v, format).map_err(|e| JsonError::new(format!("cannot write the timestamp {v}: {e}")))
+    }
+
+    /// A blob, as standard base64.
+    pub fn blob(w: JsonValueWriter<'_>, v: &Blob) -> Result<(), JsonError> {
+        w.string(&aws_smithy_types::base64::encode(v.as_ref()));
+        Ok(())
+    }
+
+    /// A document, with object keys in sorted order.
+    pub fn document(w: JsonValueWriter<'_>, v: &Document) -> Result<(), JsonError> {
+        document_at(w, v, 0)
+    }
+
+    fn document_at(w: JsonValueWriter<'_>, v: &Document, depth: usize) -> Result<(), JsonError> {
+        if depth >= MAX_DOCUMENT_DEPTH {
+            return Err(JsonError::new(format!("the document nests deeper than {MAX_DOCUMENT_DEPTH} levels")));
+        }
+        match v {
+            Document::Object(entries) => {
+                let mut sorted: Vec<(&String, &Document)> = entries.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut object = w.start_object();
+                for (key, value) in sorted {
+                    document_at(object.key(key), value, depth + 1).map_err(|e| e.at_key(key))?;
+                }
+                object.finish();
+            }
+            Document::Array(items) => {
+                let mut array = w.start_array();
+                for (i, item) in items.iter().enumerate() {
+                    document_at(array.value(), item, depth + 1).map_err(|e| e.at_index(i))?;
+                }
+                array.finish();
+            }
+            Document::Number(n) => w.number(*n),
+            Document::String(s) => w.string(s),
+            Document::Bool(b) => w.boolean(*b),
+            Document::Null => w.null(),
+        }
+        Ok(())
+    }
+
+    /// A structure or union, as an object.
+    pub fn object<T: WriteObject + ?Sized>(w: JsonValueWriter<'_>, v: &T) -> Result<(), JsonError> {
+        let mut object = ObjectWriter { inner: w.start_object() };
+        v.write_members(&mut object)?;
+        object.inner.finish();
+        Ok(())
+    }
+
+    /// A `smithy.api#Unit` union member: an empty object.
+    pub fn unit(w: JsonValueWriter<'_>) -> Result<(), JsonError> {
+        w.start_object().finish();
+        Ok(())
+    }
+
+    /// A dense list.
+    pub fn list<T>(
+        w: JsonValueWriter<'_>,
+        items: &[T],
+        mut item: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        let mut array = w.start_array();
+        for (i, v) in items.iter().enumerate() {
+            item(array.value(), v).map_err(|e| e.at_index(i))?;
+        }
+        array.finish();
+        Ok(())
+    }
+
+    /// A sparse list: `None` items are `null`.
+    pub fn sparse_list<T>(
+        w: JsonValueWriter<'_>,
+        items: &[Option<T>],
+        mut item: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        list(w, items, |w, v| nullable(w, v, &mut item))
+    }
+
+    /// An item of a sparse collection: `None` is `null`.
+    pub fn nullable<T>(
+        w: JsonValueWriter<'_>,
+        v: &Option<T>,
+        write: impl FnOnce(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        match v {
+            Some(v) => write(w, v),
+            None => {
+                w.null();
+                Ok(())
+            }
+        }
+    }
+
+    /// A dense map, its keys in sorted order (so a body is the same however the map was filled).
+    pub fn map<T>(
+        w: JsonValueWriter<'_>,
+        entries: &HashMap<String, T>,
+        mut value: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        let mut sorted: Vec<(&String, &T)> = entries.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut object = w.start_object();
+        for (key, v) in sorted {
+            value(object.key(key), v).map_err(|e| e.at_key(key))?;
+        }
+        object.finish();
+        Ok(())
+    }
+
+    /// A sparse map: `None` values are `null`.
+    pub fn sparse_map<T>(
+        w: JsonValueWriter<'_>,
+        entries: &HashMap<String, Option<T>>,
+        mut value: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        map(w, entries, |w, v| nullable(w, v, &mut value))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+
+/// A structure read from a JSON object: generated for each one that comes out of a response.
+pub trait ReadStructure: Sized {
+    /// The members read so far: the structure's builder.
+    type Members: Default;
+
+    /// Read the value of the member `name` (never `null`: the reader treats a `null` member as absent) into
+    /// `members`. `Ok(false)` means the structure has no such member; the reader then skips the value.
+    fn read_member(members: &mut Self::Members, name: &str, r: &mut Reader<'_>) -> Result<bool, JsonError>;
+
+    /// The structure from the members read: defaults for missing members that have one, and client error
+    /// correction for missing required members (zero values, empty collections and structures, unknown enum values
+    /// and union members).
+    fn finish(members: Self::Members) -> Self;
+
+    /// For error structures with a message member: set it to `message` if the body did not.
+    fn set_message_if_unset(&mut self, message: &str) {
+        let _ = message;
+    }
+}
+
+/// A union read from a JSON object with one member set.
+pub trait ReadUnion: Sized {
+    /// The variant of member `name`, its value read (never `null`); `None` for a member this crate does not know
+    /// (the reader then skips the value).
+    fn read_variant(name: &str, r: &mut Reader<'_>) -> Result<Option<Self>, JsonError>;
+
+    /// The variant standing for members this crate does not know.
+    const UNKNOWN: Self;
+}
+
+/// The value a missing required structure is corrected to: a structure with no members set (its own required
+/// members corrected in turn).
+pub fn corrected<T: ReadStructure>() -> T {
+    T::finish(T::Members::default())
+}
+
+/// Deepest nesting of objects and arrays a body may have, so hostile input cannot exhaust the stack through
+/// recursive shapes; documents have their own bound in `aws-smithy-json` (256 levels).
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads one JSON value at a time from a body's tokens. Every read is linear in the input it consumes; every value
+/// reader returns `Ok(None)` for `null`.
+pub struct Reader<'a> {
+    input: &'a [u8],
+    tokens: Peekable<JsonTokenIterator<'a>>,
+    depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        Reader { input, tokens: json_token_iter(input).peekable(), depth: 0 }
+    }
+
+    fn next(&mut self) -> Result<Option<Token<'a>>, JsonError> {
+        self.tokens.next().transpose().map_err(|e| JsonError::syntax(&e))
+    }
+
+    /// What the next value is, in words (`a string`), or `None` at the end or at invalid JSON.
+    fn peek_kind(&mut self) -> Option<&'static str> {
+        match self.tokens.peek() {
+            Some(Ok(token)) => Some(kind(token)),
+            _ => None,
+        }
+    }
+
+    /// Skip one value, however deep (`aws-smithy-json` skips without recursion).
+    pub fn skip(&mut self) -> Result<(), JsonError> {
+        token::skip_value(&mut self.tokens).map_err(|e| JsonError::syntax(&e))
+    }
+
+    /// Nothing but white space may follow the root value.
+    fn end(&mut self) -> Result<(), JsonError> {
+        match self.next()? {
+            None => Ok(()),
+            Some(t) => Err(JsonError::new(format!("unexpected {} after the body's value", kind(&t)))),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(JsonError::new(format!("the body nests deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Read an object member by member; `on_member` reads (or skips) each value. An error names the member (as a
+    /// member of a structure, or a key of a map: `locate`).
+    fn object(
+        &mut self,
+        locate: fn(JsonError, &str) -> JsonError,
+        mut on_member: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        match self.next()? {
+            Some(Token::StartObject { .. }) => {}
+            Some(t) => return Err(unexpected("an object", &t)),
+            None => return Err(JsonError::new("expected an object, found the end of the body")),
+        }
+        self.enter()?;
+        loop {
+            match self.next()? {
+                Some(Token::EndObject { .. }) => break,
+                Some(Token::ObjectKey { key, .. }) => {
+                    let name = key.to_unescaped().map_err(|e| JsonError::new(format!("invalid member name: {e}")))?;
+                    on_member(self, &name).map_err(|e| locate(e, &name))?;
+                }
+                // The tokenizer yields only keys and the end inside an object.
+                Some(t) => return Err(unexpected("a member name", &t)),
+                None => return Err(JsonError::new("the object is not closed")),
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Read an array item by item.
+    fn array(&mut self, mut on_item: impl FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
+        self.enter()?;
+        let mut index = 0;
+        loop {
+            if let Some(Ok(Token::EndArray { .. })) = self.tokens.peek() {
+                self.tokens.next();
+                break;
+            }
+            on_item(self, index).map_err(|e| e.at_index(index))?;
+            index += 1;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Consume a `null` if one is next.
+    fn null(&mut self) -> bool {
+        if let Some(Ok(Token::ValueNull { .. })) = self.tokens.peek() {
+            self.tokens.next();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A string.
+    pub fn string(&mut self) -> Result<Option<String>, JsonError> {
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => Ok(None),
+            Some(Token::ValueString { value, .. }) => value
+                .to_unescaped()
+                .map(|s| Some(s.into_owned()))
+                .map_err(|e| JsonError::new(format!("invalid string: {e}"))),
+            Some(t) => Err(unexpected("a string", &t)),
+            None => Err(JsonError::new("expected a string, found the end of the body")),
+        }
+    }
+
+    /// A string enum; values this crate does not know are kept (`Unknown`).
+    pub fn string_enum<E: for<'s> From<&'s str>>(&mut self) -> Result<Option<E>, JsonError> {
+        Ok(self.string()?.map(|s| E::from(s.as_str())))
+    }
+
+    /// An int enum; values this crate does not know are kept (`Unknown`).
+    pub fn int_enum<E: From<i32>>(&mut self) -> Result<Option<E>, JsonError> {
+        Ok(self.integer::<i32>()?.map(E::from))
+    }
+
+    /// A boolean.
+    pub fn boolean(&mut self) -> Result<Option<bool>, JsonError> {
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => Ok(None),
+            Some(Token::ValueBool { value, .. }) => Ok(Some(value)),
+            Some(t) => Err(unexpected("a boolean", &t)),
+            None => Err(JsonError::new("expected a boolean, found the end of the body")),
+        }
+    }
+
+    /// A byte, short, integer or long: a JSON number without a fraction that fits the type.
+    pub fn integer<T: TryFrom<i64> + TryFrom<u64>>(&mut self) -> Result<Option<T>, JsonError> {
+        let out_of_range = |n: &dyn fmt::Display| {
+            JsonError::new(format!("{n} is out of range for a {}-bit integer", 8 * std::mem::size_of::<T>()))
+        };
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => Ok(None),
+            Some(Token::ValueNumber { value, .. }) => match value {
+                Number::PosInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
+                Number::NegInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
+                Number::Float(f) => Err(JsonError::new(format!("expected an integer, found the number {f}"))),
+            },
+            Some(t) => Err(unexpected("an integer", &t)),
+            None => Err(JsonError::new("expected an integer, found the end of the body")),
+        }
+    }
+
+    /// A big integer, from all the digits of the number.
+    pub fn big_integer(&mut self) -> Result<Option<i128>, JsonError> {
+        let input = self.input;
+        let token = self.next()?;
+        let found = token.as_ref().map_or("the end of the body", kind);
+        match token::expect_number_as_string_or_null(token.map(Ok), input) {
+            Ok(None) => Ok(None),
+            Ok(Some(text)) => text
+                .parse::<i128>()
+                .map(Some)
+                .map_err(|_| JsonError::new(format!("expected a big integer, found the number {text}"))),
+            Err(_) => Err(JsonError::new(format!("expected a big integer, found {found}"))),
+        }
+    }
+
+    /// A double (or big decimal): a JSON number, or the strings `NaN`, `Infinity` and `-Infinity`.
+    pub fn double(&mut self) -> Result<Option<f64>, JsonError> {
+        let token = self.next()?;
+        let found = token.as_ref().map_or("the end of the body", kind);
+        match token::expect_number_or_null(token.map(Ok)) {
+            Ok(n) => Ok(n.map(|n| n.to_f64_lossy())),
+            Err(_) if found == "a string" => {
+                Err(JsonError::new("expected a number, found a string other than NaN, Infinity or -Infinity"))
+            }
+            Err(_) => Err(JsonError::new(format!("expected a number, found {found}"))),
+        }
+    }
+
+    /// A float: as [`double`](Self::double), rounded to the nearest `f32`.
+    pub fn float(&mut self) -> Result<Option<f32>, JsonError> {
+        Ok(self.double()?.map(|v| v as f32))
+    }
+
+    /// A timestamp, read leniently whatever the member's `@timestampFormat`: a number of epoch seconds (integer or
+    /// fraction, read from its digits), or a string in the date-time (RFC 3339, with `Z` or an offset) or HTTP-date
+    /// form.
+    pub fn timestamp(&mut self) -> Result<Option<DateTime>, JsonError> {
+        let input = self.input;
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => Ok(None),
+            Some(t @ Token::ValueNumber { .. }) => {
+                let Token::ValueNumber { value, .. } = t else { unreachable!("matched above") };
+                let digits = token::expect_number_as_string_or_null(Some(Ok(t)), input).ok().flatten();
+                let exact = digits.and_then(|d| DateTime::from_str(d, Format::EpochSeconds).ok());
+                match exact {
+                    Some(t) => Ok(Some(t)),
+                    None => {
+                        let secs = value.to_f64_lossy();
+                        if secs.is_finite() {
+                            Ok(Some(DateTime::from_secs_f64(secs)))
+                        } else {
+                            Err(JsonError::new("the timestamp is not a finite number"))
+                        }
+                    }
+                }
+            }
+            Some(Token::ValueString { value, .. }) => {
+                let text = value.to_unescaped().map_err(|e| JsonError::new(format!("invalid string: {e}")))?;
+                parse_timestamp(&text).map(Some)
+            }
+            Some(t) => Err(unexpected("a timestamp", &t)),
+            None => Err(JsonError::new("expected a timestamp, found the end of the body")),
+        }
+    }
+
+    /// A blob: a standard base64 string.
+    pub fn blob(&mut self) -> Result<Option<Blob>, JsonError> {
+        match self.string()? {
+            None => Ok(None),
+            Some(text) => aws_smithy_types::base64::decode(&text)
+                .map(|bytes| Some(Blob::new(bytes)))
+                .map_err(|e| JsonError::new(format!("invalid base64: {e}"))),
+        }
+    }
+
+    /// A document: any JSON value. A `null` here is the `Null` document; as a structure member it is an absent one,
+    /// and as an item of a sparse collection `None`.
+    pub fn document(&mut self) -> Result<Option<Document>, JsonError> {
+        token::expect_document(&mut self.tokens).map(Some).map_err(|e| JsonError::new(format!("invalid document: {e}")))
+    }
+
+    /// A structure; members this crate does not know are skipped, `null` members are absent.
+    pub fn structure<T: ReadStructure>(&mut self) -> Result<Option<T>, JsonError> {
+        if self.null() {
+            return Ok(None);
+        }
+        // The members are kept on the heap: a recursive structure nests this frame once per level.
+        let mut members = Box::<T::Members>::default();
+        self.object(JsonError::in_member, |r, name| {
+            if r.null() || T::read_member(&mut members, name, r)? {
+                return Ok(());
+            }
+            r.skip()
+        })?;
+        Ok(Some(T::finish(*members)))
+    }
+
+    /// A union: an object with exactly one member whose value is not `null` (`__type` is ignored). A member this
+    /// crate does not know gives the `Unknown` variant.
+    pub fn union<U: ReadUnion>(&mut self) -> Result<Option<U>, JsonError> {
+        if self.null() {
+            return Ok(None);
+        }
+        let mut found: Option<(String, U)> = None;
+        self.object(JsonError::in_member, |r, name| {
+            if name == "__type" {
+                return r.skip();
+            }
+            if r.null() {
+                return Ok(());
+            }
+            if let Some((first, _)) = &found {
+                return Err(JsonError::new(format!("the union has more than one member set: `{first}` and `{name}`")));
+            }
+            let variant = match U::read_variant(name, r)? {
+                Some(variant) => variant,
+                None => {
+                    r.skip()?;
+                    U::UNKNOWN
+                }
+            };
+            found = Some((name.to_owned(), variant));
+            Ok(())
+        })?;
+        match found {
+            Some((_, variant)) => Ok(Some(variant)),
+            None => Err(JsonError::new("the union has no member set")),
+        }
+    }
+
+    /// A dense list: a `null` item is an error (but for documents, where it is the `Null` document).
+    pub fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<Option<T>, JsonError>,
+    ) -> Result<Option<Vec<T>>, JsonError> {
+        self.items(|r| item(r)?.ok_or_else(|| JsonError::new("null in a list whose items cannot be null")))
+    }
+
+    /// A sparse list: `null` items are `None`.
+    pub fn sparse_list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<Option<T>, JsonError>,
+    ) -> Result<Option<Vec<Option<T>>>, JsonError> {
+        self.items(|r| if r.null() { Ok(None) } else { item(r) })
+    }
+
+    fn items<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, JsonError>,
+    ) -> Result<Option<Vec<T>>, JsonError> {
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => return Ok(None),
+            Some(Token::StartArray { .. }) => {}
+            Some(t) => return Err(unexpected("an array", &t)),
+            None => return Err(JsonError::new("expected an array, found the end of the body")),
+        }
+        let mut items = Vec::new();
+        self.array(|r, _| {
+            items.push(item(r)?);
+            Ok(())
+        })?;
+        Ok(Some(items))
+    }
+
+    /// A dense map: a `null` value is an error (but for documents, where it is the `Null` document).
+    pub fn map<T>(
+        &mut self,
+        mut value: impl FnMut(&mut Self) -> Result<Option<T>, JsonError>,
+    ) -> Result<Option<HashMap<String, T>>, JsonError> {
+        if self.null() {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        self.object(JsonError::at_key, |r, key| match value(r)? {
+            Some(v) => {
+                entries.insert(key.to_owned(), v);
+                Ok(())
+            }
+            None => Err(JsonError::new("null in a map whose values cannot be null")),
+        })?;
+        Ok(Some(entries))
+    }
+
+    /// A sparse map: `null` values are `None`.
+    pub fn sparse_map<T>(
+        &mut self,
+        mut value: impl FnMut(&mut Self) -> Result<Option<T>, JsonError>,
+    ) -> Result<Option<HashMap<String, Option<T>>>, JsonError> {
+        if self.null() {
+            return Ok(None);
+        }
+        let mut entries = HashMap::new();
+        self.object(JsonError::at_key, |r, key| {
+            let v = if r.null() { None } else { value(r)? };
+            entries.insert(key.to_owned(), v);
+            Ok(())
+        })?;
+        Ok(Some(entries))
+    }
+}
+
+fn unexpected(expected: &str, found: &Token<'_>) -> JsonError {
+    JsonError::new(format!("expected {expected}, found {}", kind(found)))
+}
+
+/// A token's kind in words, for error messages.
+fn kind(token: &Token<'_>) -> &'static str {
+    match token {
+        Token::StartArray { .. } => "an array",
+        Token::EndArray { .. } => "the end of an array",
+        Token::ObjectKey { .. } => "a member name",
+        Token::StartObject { .. } => "an object",
+        Token::EndObject { .. } => "the end of an object",
+        Token::ValueBool { .. } => "a boolean",
+        Token::ValueNull { .. } => "null",
+        Token::ValueNumber { .. } => "a number",
+        Token::ValueString { .. } => "a string",
+    }
+}
+
+/// A timestamp string in either text form awsJson services send: RFC 3339 (with `Z` or a numeric offset) or an HTTP
+/// date.
+pub fn parse_timestamp(text: &str) -> Result<DateTime, JsonError> {
+    DateTime::from_str(text, Format::DateTime)
+        .or_else(|_| DateTime::from_str(text, Format::DateTimeWithOffset))
+        .or_else(|_| DateTime::from_str(text, Format::HttpDate))
+        .map_err(|e| JsonError::new(format!("invalid timestamp `{text}`: {e}")))
+}

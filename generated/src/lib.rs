@@ -24,7 +24,7 @@
 //! - [`UpdatePipelineExecution`](operation::update_pipeline_execution)
 //! - [`UpdatePipelineVersion`](operation::update_pipeline_version)
 //!
-//! Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents.
+//! Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents (those of `aws-smithy-types`, as in aws-sdk-rust).
 //!
 //! ## About the service
 //!
@@ -50,6 +50,7 @@ pub mod pagination;
 mod patterns;
 pub mod primitives;
 pub mod types;
+mod unknown_values;
 pub mod validation;
 pub use client::Client;
 pub use config::Config;

@@ -410,52 +410,20 @@ pub fn unique_hash<T: std::hash::Hash + Eq>(items: &[T], path: &Path<'_>, out: &
     }
 }
 
-/// `@uniqueItems` of a list of structures, unions, maps or documents: items are compared by their JSON form, with
-/// object keys in sorted order (a map's entries come out in any order).
-pub fn unique_json<T: serde::Serialize>(items: &[T], path: &Path<'_>, out: &mut Violations) {
+/// `@uniqueItems` of a list whose items cannot be hashed as they are (structures, unions, maps, documents, floats):
+/// items are compared by a key that equal items share, such as their JSON form with object keys in sorted order
+/// (the protocol module's `canonical`).
+pub fn unique_by<T, K: std::hash::Hash + Eq>(
+    items: &[T],
+    key: impl FnMut(&T) -> K,
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
     if items.len() < 2 {
         return;
     }
-    let forms: Vec<String> = items
-        .iter()
-        .map(|i| {
-            let mut form = String::new();
-            canonical_json(&serde_json::to_value(i).unwrap_or_default(), &mut form);
-            form
-        })
-        .collect();
-    unique_hash(&forms, path, out);
-}
-
-/// JSON text with every object's keys sorted, so equal values have equal text.
-fn canonical_json(value: &serde_json::Value, out: &mut String) {
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
-                out.push(':');
-                canonical_json(v, out);
-            }
-            out.push('}');
-        }
-        serde_json::Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical_json(v, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
+    let keys: Vec<K> = items.iter().map(key).collect();
+    unique_hash(&keys, path, out);
 }
 
 /// A `@pattern`, translated at codegen time into `regex` crate checks with the ECMAScript meaning (see the

@@ -26,9 +26,9 @@ mod fluent;
 pub mod http;
 mod invoke;
 pub mod pagination;
-pub mod primitives;
 #[cfg(test)]
 mod protocol_test;
+mod unknown_values;
 pub mod validation;
 
 #[cfg(test)]

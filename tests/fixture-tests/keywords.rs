@@ -1,8 +1,13 @@
 //! Behaviour of the `keywords` fixture crate: escaped names keep their wire names.
 
-use fixture_keywords::operation::r#match::MatchInput;
-use fixture_keywords::types::{Kind, Self_};
+use fixture_keywords as fixture;
+
+mod support;
+
+use fixture::operation::r#match::MatchInput;
+use fixture::types::{Kind, Self_};
 use serde_json::json;
+use support::{run, Wire};
 
 #[test]
 fn keyword_members_use_raw_or_suffixed_names_and_keep_wire_names() {
@@ -18,8 +23,11 @@ fn keyword_members_use_raw_or_suffixed_names_and_keep_wire_names() {
         .build()
         .unwrap();
     assert_eq!(input.r#type(), Some("t"));
+    let wire = Wire::answering(200, r#"{"Self": {"crate": "c"}}"#);
+    let out = run(input.clone().send_with(&wire.client())).unwrap();
+    assert_eq!(out.self_().and_then(|s| s.crate_()), Some("c"));
     assert_eq!(
-        serde_json::to_value(&input).unwrap(),
+        wire.sent()[0],
         json!({"type": "t", "in": "i", "True": true, "self": "s", "Super": "p", "Builder": "b", "Build": "d", "Kind": "self"})
     );
     assert_eq!(Kind::from("unknown"), Kind::UnknownValue);

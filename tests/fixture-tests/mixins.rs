@@ -1,14 +1,19 @@
 //! Behaviour of the `mixins` fixture crate: members come from mixins, operations from resources.
 
-use fixture_mixins::operation::get_book::{GetBookInput, GetBookOutput};
+use fixture_mixins as fixture;
+
+mod support;
+
+use fixture::operation::get_book::GetBookInput;
 use serde_json::json;
+use support::{run, Wire};
 
 #[test]
 fn mixin_members_are_flattened() {
-    let input = GetBookInput::builder().book_id("b1").edition(2).build().unwrap();
-    assert_eq!(serde_json::to_value(&input).unwrap(), json!({"BookId": "b1", "Edition": 2}));
-    let out: GetBookOutput = serde_json::from_value(json!({"BookId": "b1", "Title": "T"})).unwrap();
+    let wire = Wire::answering(200, r#"{"BookId": "b1", "Title": "T"}"#);
+    let out = run(GetBookInput::builder().book_id("b1").edition(2).send_with(&wire.client())).unwrap();
+    assert_eq!(wire.sent()[0], json!({"BookId": "b1", "Edition": 2}));
     assert_eq!(out.book_id(), "b1");
     assert_eq!(out.title(), Some("T"));
-    let _ = fixture_mixins::operation::lend_book::OPERATION_NAME;
+    let _ = fixture::operation::lend_book::OPERATION_NAME;
 }

@@ -1,10 +1,30 @@
 //! Behaviour of the `shapes` fixture crate: copied into it as `tests/behaviour.rs` and run by
 //! `tests/tests/fixture_crates.rs`.
 
-use fixture_shapes::operation::put_everything::{PutEverythingInput, PutEverythingOutput};
-use fixture_shapes::primitives::{Blob, DateTime};
-use fixture_shapes::types::{Choice, Color, Level, Nested};
-use serde_json::json;
+use fixture_shapes as fixture;
+
+mod support;
+
+use fixture::error::SdkError;
+use fixture::operation::put_everything::{PutEverythingError, PutEverythingInput, PutEverythingOutput};
+use fixture::primitives::{Blob, DateTime};
+use fixture::types::{Choice, Color, Level, Nested};
+use serde_json::{json, Value};
+use support::{run, Wire};
+
+/// The body the client sends for `input`.
+fn sent(input: PutEverythingInput) -> Result<Value, String> {
+    let wire = Wire::answering(200, r#"{"Id": "1", "Nested": {}}"#);
+    run(input.send_with(&wire.client())).map_err(|e| format!("{e:?}"))?;
+    Ok(wire.sent().remove(0))
+}
+
+/// The output the client reads from `body`.
+#[allow(clippy::result_large_err)] // `SdkError` carries the raw response, as aws-sdk-rust's does.
+fn received(status: u16, body: &str) -> Result<PutEverythingOutput, SdkError<PutEverythingError>> {
+    let wire = Wire::answering(status, body);
+    run(PutEverythingInput::builder().text("t").token("t").send_with(&wire.client()))
+}
 
 #[test]
 fn wire_names_and_absent_members() {
@@ -18,14 +38,13 @@ fn wire_names_and_absent_members() {
         .level(Level::High)
         .when(DateTime::from_secs_f64(1.5))
         .bytes(Blob::new(b"hi!".to_vec()))
-        .build()
-        .unwrap();
-    let v = serde_json::to_value(&input).unwrap();
+        .token("tok")
+        .build().unwrap();
     assert_eq!(
-        v,
+        sent(input.clone()).unwrap(),
         json!({
             "Text": "hello", "Count": 3, "Names": ["a", "b"], "Labels": {"k": "v"},
-            "Color": "dark-blue", "Level": 10, "When": 1.5, "Bytes": "aGkh"
+            "Color": "dark-blue", "Level": 10, "When": 1.5, "Bytes": "aGkh", "Token": "tok"
         })
     );
     assert_eq!(input.names(), ["a", "b"]);
@@ -33,23 +52,52 @@ fn wire_names_and_absent_members() {
 }
 
 #[test]
+fn every_simple_type_is_written() {
+    let input = PutEverythingInput::builder()
+        .token("t")
+        .flag(false)
+        .tiny(-8i8)
+        .small(300i16)
+        .big(9_007_199_254_740_993i64)
+        .ratio(0.1f32)
+        .precise(f64::NAN)
+        .huge(i128::MAX)
+        .decimal(f64::NEG_INFINITY)
+        .anything(fixture::primitives::Document::Array(vec![fixture::primitives::Document::Null]))
+        .nested(Nested::builder().build())
+        .build().unwrap();
+    let text = {
+        let wire = Wire::answering(200, r#"{"Id": "1", "Nested": {}}"#);
+        run(input.send_with(&wire.client())).unwrap();
+        wire.sent_text().remove(0)
+    };
+    assert_eq!(
+        text,
+        concat!(
+            r#"{"Anything":[null],"Big":9007199254740993,"Decimal":"-Infinity","Flag":false,"#,
+            r#""Huge":170141183460469231731687303715884105727,"Nested":{},"Precise":"NaN","Ratio":0.1,"Small":300,"#,
+            r#""Tiny":-8,"Token":"t"}"#
+        )
+    );
+}
+
+#[test]
 fn unknown_enum_values_round_trip() {
-    let c: Color = serde_json::from_value(json!("ultraviolet")).unwrap();
+    let out = received(200, r#"{"Id": "1", "Nested": {}, "Mode": "ultraviolet"}"#).unwrap();
+    let c = out.mode().clone();
     assert_eq!(c.as_str(), "ultraviolet");
     assert!(!Color::values().contains(&c.as_str()));
-    assert_eq!(serde_json::to_value(&c).unwrap(), json!("ultraviolet"));
+    let body = sent(PutEverythingInput::builder().token("t").color(c.clone()).level(Level::from(7)).build().unwrap());
+    assert_eq!(body.unwrap(), json!({"Color": "ultraviolet", "Level": 7, "Token": "t"}));
     assert_eq!(Color::from("red"), Color::Red);
     assert_eq!("dark-blue".parse::<Color>().unwrap(), Color::DarkBlue);
     assert_eq!(Color::from("ultraviolet"), c, "users can build unknown values");
-
-    let l: Level = serde_json::from_value(json!(7)).unwrap();
-    assert_eq!(l.as_i32(), 7);
-    assert_eq!(serde_json::to_value(&l).unwrap(), json!(7));
+    assert_eq!(Level::from(7).as_i32(), 7);
     assert_eq!(Level::from(1), Level::Low);
 }
 
 #[test]
-fn unions_round_trip_and_keep_unknown_members() {
+fn unions_are_written_with_their_one_member_and_unknown_ones_are_not_sent() {
     let cases = [
         (Choice::Text("t".into()), json!({"Text": "t"})),
         (Choice::Number(4), json!({"Number": 4})),
@@ -57,31 +105,33 @@ fn unions_round_trip_and_keep_unknown_members() {
         (Choice::Nested(Nested::builder().inner("x").build()), json!({"Nested": {"Inner": "x"}})),
     ];
     for (value, wire) in cases {
-        assert_eq!(serde_json::to_value(&value).unwrap(), wire);
-        assert_eq!(serde_json::from_value::<Choice>(wire).unwrap(), value);
+        let body = sent(PutEverythingInput::builder().token("t").choice(value).build().unwrap()).unwrap();
+        assert_eq!(body["Choice"], wire);
     }
-    let u: Choice = serde_json::from_value(json!({"Future": 1, "Text": null})).unwrap();
-    assert!(u.is_unknown());
-    assert!(serde_json::to_value(&u).is_err(), "an unknown member cannot be sent");
-    assert!(serde_json::from_value::<Choice>(json!({"Text": "a", "Number": 1})).is_err());
-    assert!(serde_json::from_value::<Choice>(json!({})).is_err());
+    let err = sent(PutEverythingInput::builder().token("t").choice(Choice::Unknown).build().unwrap()).unwrap_err();
+    assert!(err.contains("cannot send a union member this version of the crate does not know (at $.Choice)"), "{err}");
     assert_eq!(Choice::Number(4).as_number(), Ok(&4));
     assert!(Choice::Nothing.is_nothing());
 }
 
 #[test]
 fn defaults_and_required_members_of_outputs() {
-    // Missing defaulted members take their model defaults; a missing required structure is an error.
-    let out: PutEverythingOutput = serde_json::from_value(json!({"Id": "1", "Nested": {}})).unwrap();
+    // Missing defaulted members take their model defaults.
+    let out = received(200, r#"{"Id": "1", "Nested": {}}"#).unwrap();
     assert_eq!(out.retries(), 3);
     assert!(!out.enabled());
     assert_eq!(out.mode(), &Color::Red);
     assert!(out.tags().is_empty());
     assert_eq!(out.maybe(), None, "clientOptional keeps a required member optional");
-    assert!(serde_json::from_value::<PutEverythingOutput>(json!({"Id": "1"})).is_err());
-    // Client error correction: a missing required string decodes as empty.
-    let out: PutEverythingOutput = serde_json::from_value(json!({"Nested": {}})).unwrap();
+    // Client error correction: missing required members decode as zero values, an empty structure included.
+    let out = received(200, "{}").unwrap();
     assert_eq!(out.id(), "");
+    assert_eq!(out.nested(), &Nested::builder().build());
+    // An empty body is an output with no members.
+    assert_eq!(received(200, "").unwrap().id(), "");
+    // The wrong kind of value is an error naming it.
+    let err = received(200, r#"{"Id": 1}"#).unwrap_err();
+    assert!(format!("{err:?}").contains("expected a string, found a number (at $.Id)"), "{err:?}");
 
     let err = PutEverythingOutput::builder().id("x").build().unwrap_err();
     assert_eq!(err.to_string(), "nested was missing: `nested` is required to build `PutEverythingOutput`");
@@ -101,19 +151,28 @@ fn sensitive_members_are_redacted_in_debug() {
 }
 
 #[test]
-fn timestamps_accept_integers_and_fractions() {
-    for (wire, secs, nanos) in [(json!(1700000000), 1_700_000_000, 0), (json!(1700000000.125), 1_700_000_000, 125_000_000)] {
-        let input: PutEverythingInput = serde_json::from_value(json!({"Text": "t", "When": wire})).unwrap();
-        let when = input.when().unwrap();
-        assert_eq!((when.secs(), when.subsec_nanos()), (secs, nanos));
+fn timestamps_are_sent_as_epoch_seconds_with_a_fraction_when_needed() {
+    for (when, wire) in [
+        (DateTime::from_secs(1_700_000_000), json!(1700000000)),
+        (DateTime::from_secs_and_nanos(1_700_000_000, 125_000_000), json!(1700000000.125)),
+    ] {
+        let body = sent(PutEverythingInput::builder().token("t").when(when).build().unwrap()).unwrap();
+        assert_eq!(body["When"], wire);
     }
 }
 
 #[test]
 fn errors_display_code_and_message() {
-    use fixture_shapes::types::error::Broken;
-    let e: Broken = serde_json::from_value(json!({"Message": "boom"})).unwrap();
+    use fixture::types::error::Broken;
+    let err = received(500, r#"{"__type": "Broken", "Message": "boom"}"#).unwrap_err();
+    let SdkError::ServiceError(e) = err else { panic!("{err:?}") };
+    let PutEverythingError::Broken(e) = e.into_err() else { panic!("another error") };
     assert_eq!(e.to_string(), "Broken: boom");
+    // The message arrives under whichever capitalization the service uses.
+    let err = received(500, r#"{"__type": "Broken", "message": "lower"}"#).unwrap_err();
+    let SdkError::ServiceError(e) = err else { panic!("{err:?}") };
+    let PutEverythingError::Broken(e) = e.into_err() else { panic!("another error") };
+    assert_eq!(e.message(), Some("lower"));
     assert_eq!(Broken::CODE, "Broken");
     assert_eq!(Broken::FAULT, "server");
     let _: &dyn std::error::Error = &e;
@@ -121,9 +180,10 @@ fn errors_display_code_and_message() {
 
 #[test]
 fn unit_operations_have_empty_input_and_output() {
-    use fixture_shapes::operation::ping::{PingInput, PingOutput};
-    assert_eq!(serde_json::to_value(PingInput::builder().build().unwrap()).unwrap(), json!({}));
-    let _: PingOutput = serde_json::from_value(json!({"Ignored": 1})).unwrap();
+    use fixture::operation::ping::PingInput;
+    let wire = Wire::answering(200, r#"{"Ignored": 1}"#);
+    run(PingInput::builder().send_with(&wire.client())).unwrap();
+    assert_eq!(wire.sent_text(), ["{}"]);
 }
 
 #[test]

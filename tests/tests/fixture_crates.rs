@@ -46,6 +46,10 @@ fn fixture_crates_compile_and_behave() {
             std::fs::write(&manifest, text).unwrap();
             std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             std::fs::copy(&behaviour, &dest).unwrap();
+            // The in-memory transport the behaviour files share, for those that use it.
+            let support = crate_dir.join("tests/support/mod.rs");
+            std::fs::create_dir_all(support.parent().unwrap()).unwrap();
+            std::fs::copy(root().join("tests/fixture-tests/support.rs"), &support).unwrap();
         } else {
             let _ = std::fs::remove_file(&dest);
         }

@@ -1,19 +1,86 @@
 //! The committed `sagemaker-pipelines` crate, used as a user would: building inputs, encoding them as the service
-//! expects, and decoding realistic responses leniently.
+//! expects, and decoding realistic responses leniently, through the client on an in-memory transport.
 
+use std::sync::{Arc, Mutex};
+
+use sagemaker_pipelines::config::{Credentials, Region};
 use sagemaker_pipelines::error::BuildError;
+use sagemaker_pipelines::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
+    RuntimeComponents, SdkBody, SharedHttpConnector,
+};
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
 use sagemaker_pipelines::operation::start_pipeline_execution::{StartPipelineExecutionInput, OPERATION_NAME};
 use sagemaker_pipelines::types::{
-    Parameter, PipelineExecutionStatus, SelectedStep, SelectiveExecutionConfig, StepStatus,
+    Parameter, PipelineExecutionStatus, SelectedStep, SelectiveExecutionConfig, SortOrder, StepStatus,
 };
-use serde_json::json;
+use sagemaker_pipelines::{Client, Config};
+use serde_json::{json, Value};
+
+/// Answers every request with one body and keeps the request bodies it was sent.
+#[derive(Debug, Clone)]
+struct Answer {
+    body: Value,
+    sent: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl HttpClient for Answer {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+impl HttpConnector for Answer {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        self.sent.lock().unwrap().push(request.body().bytes().unwrap_or_default().to_vec());
+        let response = HttpResponse::new(200u16.try_into().unwrap(), SdkBody::from(self.body.to_string()));
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+/// A client whose every call gets `body` back, with input validation off (these tests are about the wire).
+fn client(body: Value) -> (Client, Answer) {
+    let answer = Answer { body, sent: Arc::default() };
+    let config = Config::builder()
+        .region(Region::new("us-east-1"))
+        .endpoint_url("https://api.sagemaker.example.com")
+        .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
+        .validate_inputs(false)
+        .http_client(answer.clone())
+        .build();
+    (Client::from_conf(config), answer)
+}
+
+/// The body the client sends for `input`, as JSON text.
+fn sent(input: StartPipelineExecutionInput) -> String {
+    let (client, answer) = client(json!({}));
+    tokio_test(input.send_with(&client)).unwrap();
+    let sent = answer.sent.lock().unwrap();
+    String::from_utf8(sent[0].clone()).unwrap()
+}
+
+/// `DescribePipelineExecution`'s output decoded from `body`.
+fn describe(body: Value) -> DescribePipelineExecutionOutput {
+    let (client, _) = client(body);
+    tokio_test(client.describe_pipeline_execution().pipeline_execution_arn("arn").send()).unwrap()
+}
+
+/// `ListPipelineExecutionSteps`' output decoded from `body`.
+fn list_steps(body: Value) -> ListPipelineExecutionStepsOutput {
+    let (client, _) = client(body);
+    tokio_test(client.list_pipeline_execution_steps().pipeline_execution_arn("arn").send()).unwrap()
+}
+
+fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
 
 #[test]
 fn start_pipeline_execution_input_encodes_with_wire_names() -> Result<(), BuildError> {
     let input = StartPipelineExecutionInput::builder()
         .pipeline_name("my-pipeline")
+        .client_request_token("token")
         .pipeline_parameters(Parameter::builder().name("InstanceCount").value("2").build())
         .pipeline_parameters(Parameter::builder().name("Mode").value("fast").build())
         .pipeline_version_id(3)
@@ -24,10 +91,12 @@ fn start_pipeline_execution_input_encodes_with_wire_names() -> Result<(), BuildE
                 .build(),
         )
         .build()?;
+    let body: Value = serde_json::from_str(&sent(input.clone())).unwrap();
     assert_eq!(
-        serde_json::to_value(&input).unwrap(),
+        body,
         json!({
             "PipelineName": "my-pipeline",
+            "ClientRequestToken": "token",
             "PipelineParameters": [{"Name": "InstanceCount", "Value": "2"}, {"Name": "Mode", "Value": "fast"}],
             "PipelineVersionId": 3,
             "SelectiveExecutionConfig": {
@@ -38,10 +107,26 @@ fn start_pipeline_execution_input_encodes_with_wire_names() -> Result<(), BuildE
     );
     assert_eq!(input.pipeline_parameters().len(), 2);
     assert_eq!(OPERATION_NAME, "StartPipelineExecution");
-    // Absent members are omitted, not sent as null.
-    let empty = serde_json::to_string(&StartPipelineExecutionInput::builder().build()?).unwrap();
-    assert_eq!(empty, "{}");
+    // Absent members are omitted, not sent as null; members go in wire-name order.
+    let input = StartPipelineExecutionInput::builder().client_request_token("t").build()?;
+    assert_eq!(sent(input), r#"{"ClientRequestToken":"t"}"#);
     Ok(())
+}
+
+#[test]
+fn responses_that_do_not_fit_the_output_are_errors_naming_the_value() {
+    use sagemaker_pipelines::error::SdkError;
+    let (c, _) = client(json!({"PipelineExecutionStatus": "Executing", "CreationTime": "yesterday"}));
+    let err = tokio_test(c.describe_pipeline_execution().pipeline_execution_arn("arn").send()).unwrap_err();
+    let SdkError::ResponseError(e) = &err else { panic!("{err:?}") };
+    assert_eq!(e.raw().status().as_u16(), 200);
+    let context = sagemaker_pipelines::error::DisplayErrorContext(&err).to_string();
+    assert!(context.contains("invalid timestamp `yesterday`"), "{context}");
+    assert!(context.contains("$.CreationTime"), "{context}");
+    let (c, _) = client(json!([]));
+    let err = tokio_test(c.describe_pipeline_execution().pipeline_execution_arn("arn").send()).unwrap_err();
+    let context = sagemaker_pipelines::error::DisplayErrorContext(&err).to_string();
+    assert!(context.contains("expected a JSON object, found an array"), "{context}");
 }
 
 #[test]
@@ -54,7 +139,7 @@ fn describe_pipeline_execution_decodes_leniently() {
         "PipelineVersionId": 7,
         "SomethingAwsAddsLater": {"nested": true}
     });
-    let out: DescribePipelineExecutionOutput = serde_json::from_value(body).unwrap();
+    let out = describe(body);
     assert_eq!(out.pipeline_execution_status(), Some(&PipelineExecutionStatus::Executing));
     let created = out.creation_time().unwrap();
     assert_eq!((created.secs(), created.subsec_nanos()), (1_700_000_000, 123_000_000));
@@ -65,12 +150,16 @@ fn describe_pipeline_execution_decodes_leniently() {
 
 #[test]
 fn statuses_the_crate_does_not_know_survive_a_round_trip() {
-    let out: DescribePipelineExecutionOutput =
-        serde_json::from_value(json!({"PipelineExecutionStatus": "Pausing"})).unwrap();
+    let out = describe(json!({"PipelineExecutionStatus": "Pausing"}));
     let status = out.pipeline_execution_status().unwrap();
     assert_eq!(status.as_str(), "Pausing");
     assert!(matches!(status, PipelineExecutionStatus::Unknown(_)));
-    assert_eq!(serde_json::to_value(&out).unwrap(), json!({"PipelineExecutionStatus": "Pausing"}));
+    // Sent, an unknown value is the value received.
+    let (c, answer) = client(json!({}));
+    let request = c.list_pipeline_executions().pipeline_name("p").sort_order(SortOrder::from("Sideways"));
+    tokio_test(request.send()).unwrap();
+    let sent: Value = serde_json::from_slice(&answer.sent.lock().unwrap()[0]).unwrap();
+    assert_eq!(sent, json!({"PipelineName": "p", "SortOrder": "Sideways"}));
     assert_eq!(PipelineExecutionStatus::from("Pausing"), *status);
     assert!(PipelineExecutionStatus::values().contains(&"Succeeded"));
     assert_eq!(StepStatus::from("Succeeded").to_string(), "Succeeded");
@@ -88,7 +177,7 @@ fn list_steps_with_nested_metadata() {
         }],
         "NextToken": "abc"
     });
-    let out: ListPipelineExecutionStepsOutput = serde_json::from_value(body).unwrap();
+    let out = list_steps(body);
     let step = &out.pipeline_execution_steps()[0];
     assert_eq!(step.step_name(), Some("Train"));
     assert_eq!(step.attempt_count(), Some(1));
@@ -112,7 +201,8 @@ fn the_2026_07_16_additions() -> Result<(), BuildError> {
         .client_request_token("t".repeat(32))
         .mlflow_experiment_name("nightly")
         .build()?;
-    assert_eq!(serde_json::to_value(&input).unwrap()["MlflowExperimentName"], "nightly");
+    let body: Value = serde_json::from_str(&sent(input.clone())).unwrap();
+    assert_eq!(body["MlflowExperimentName"], "nightly");
     assert!(input.validate().is_ok());
     let empty = StartPipelineExecutionInput::builder()
         .pipeline_name("p")
@@ -126,16 +216,15 @@ fn the_2026_07_16_additions() -> Result<(), BuildError> {
         StartPipelineExecutionInput::builder().pipeline_name(arn).client_request_token("t".repeat(32)).build()?;
     assert!(input.validate().is_ok(), "{:?}", input.validate());
     // The execution's MLflow configuration and the new step metadata decode.
-    let out: DescribePipelineExecutionOutput = serde_json::from_value(json!({
+    let out = describe(json!({
         "MLflowConfig": {
             "MlflowResourceArn": "arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/t",
             "MlflowExperimentName": "nightly"
         }
-    }))
-    .unwrap();
+    }));
     let mlflow = out.m_lflow_config().unwrap();
     assert_eq!(mlflow.mlflow_experiment_name(), Some("nightly"));
-    let out: ListPipelineExecutionStepsOutput = serde_json::from_value(json!({
+    let out = list_steps(json!({
         "PipelineExecutionSteps": [
             {"StepName": "Job", "Metadata": {"Job": {"Arn": "arn:aws:sagemaker:us-east-1:123456789012:training-job/j"}}},
             {"StepName": "Import", "Metadata": {"BedrockModelImport": {"Arn": "arn:aws:bedrock:us-east-1:123456789012:model-import-job/m"}}},
@@ -144,8 +233,7 @@ fn the_2026_07_16_additions() -> Result<(), BuildError> {
                 "Associations": [{"SourceArn": "arn:s", "DestinationArn": "arn:d"}]
             }}}
         ]
-    }))
-    .unwrap();
+    }));
     let steps = out.pipeline_execution_steps();
     let meta = |i: usize| steps[i].metadata().unwrap();
     assert!(meta(0).job().unwrap().arn().unwrap().ends_with("training-job/j"));

@@ -243,13 +243,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         let v = ident(&e.variant);
         let t = type_path(&e.path);
         let code = &e.code;
-        let member = ir
-            .errors
-            .iter()
-            .find(|s| s.id == e.id)
-            .and_then(|s| s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message")))
-            .map(|f| f.wire_name.clone());
-        let decode = super::protocol::decode_error(ir, member.as_deref());
+        let decode = super::protocol::decode_error(ir);
         quote! {
             ::std::option::Option::Some(#code) => match #decode {
                 ::std::option::Option::Some(e) => #error::#v(#t { meta: meta.metadata(), ..e }),

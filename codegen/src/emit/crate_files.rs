@@ -15,7 +15,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
          This crate covers {n} operation{plural}:\n\n{ops}\n\n\
          Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation \
          with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input \
-         offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents.",
+         offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents (those of `aws-smithy-types`, as in aws-sdk-rust).",
         title = s.title,
         n = ir.operations.len(),
         plural = if ir.operations.len() == 1 { "" } else { "s" },
@@ -35,6 +35,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         ("error_meta", Visibility::Private),
         ("operation", Visibility::Public),
         ("patterns", Visibility::Private),
+        ("primitives", Visibility::Public),
         ("types", Visibility::Public),
     ];
     if !ir.protocol_tests.is_empty() {
@@ -74,6 +75,28 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         pub const SDK_ID: &str = #sdk_id;
     };
     RustFile { path: "src/lib.rs".into(), tokens }
+}
+
+/// `src/primitives.rs`: the value types of simple shapes, shared with aws-sdk-rust, and the enum values the crate
+/// does not know.
+pub fn primitives_rs(ir: &Ir) -> RustFile {
+    let document = ir.uses_documents().then(|| {
+        quote! {
+            /// A document: any JSON value, as aws-sdk-rust has it.
+            pub use ::aws_smithy_types::Document;
+        }
+    });
+    let tokens = quote! {
+        //! The value types of the model's simple shapes: `aws-smithy-types`' own, as aws-sdk-rust re-exports them, so
+        //! values pass between this crate and the AWS SDK unchanged; and the values of enums this version of the
+        //! crate does not know.
+
+        pub use ::aws_smithy_types::date_time::Format as DateTimeFormat;
+        pub use ::aws_smithy_types::{Blob, DateTime};
+        #document
+        pub use crate::unknown_values::{UnknownIntVariantValue, UnknownVariantValue};
+    };
+    RustFile { path: "src/primitives.rs".into(), tokens }
 }
 
 /// Non-Rust files and the static runtime modules.

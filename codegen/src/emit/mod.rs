@@ -47,6 +47,8 @@ pub enum Job<'a> {
     Endpoint,
     /// `src/patterns.rs`.
     Patterns,
+    /// `src/primitives.rs`.
+    Primitives,
     /// `src/operation/mod.rs`.
     OperationsMod,
     /// `src/operation/<name>.rs`.
@@ -79,6 +81,7 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
         Job::Client,
         Job::Endpoint,
         Job::Patterns,
+        Job::Primitives,
         Job::OperationsMod,
         Job::TypesMod,
         Job::ErrorsMod,
@@ -102,6 +105,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::Client => Output::Rust(client::client_file(ir, &settings.name)),
         Job::Endpoint => Output::Rust(endpoints::emit(ir)),
         Job::Patterns => Output::Rust(validators::patterns_file(ir)),
+        Job::Primitives => Output::Rust(crate_files::primitives_rs(ir)),
         Job::OperationsMod => Output::Rust(operations::operations_mod(ir)),
         Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
@@ -211,33 +215,51 @@ pub fn deprecated_attr(d: &Option<crate::ir::Deprecated>) -> TokenStream {
     }
 }
 
-/// A `serde_json::Value` built in place.
+/// A document (`aws_smithy_types::Document`) built in place from a JSON value of the model.
 pub fn document(v: &Value) -> TokenStream {
+    use proc_macro2::Literal;
     match v {
-        Value::Null => quote!(::serde_json::Value::Null),
-        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Null => quote!(crate::primitives::Document::Null),
+        Value::Bool(b) => quote!(crate::primitives::Document::Bool(#b)),
         Value::Number(n) => {
-            let n = match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => quote!(::serde_json::Number::from(#i)),
-                (None, Some(u), _) => quote!(::serde_json::Number::from(#u)),
-                (None, None, Some(f)) => quote!(::serde_json::Number::from_f64(#f).unwrap_or_else(|| 0.into())),
-                _ => quote!(::serde_json::Number::from(0)),
+            let n = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => {
+                    let u = Literal::u64_suffixed(u);
+                    quote!(::aws_smithy_types::Number::PosInt(#u))
+                }
+                (None, Some(i), _) => {
+                    let i = Literal::i64_suffixed(i);
+                    quote!(::aws_smithy_types::Number::NegInt(#i))
+                }
+                (None, None, f) => {
+                    let f = Literal::f64_suffixed(f.unwrap_or(0.0));
+                    quote!(::aws_smithy_types::Number::Float(#f))
+                }
             };
-            quote!(::serde_json::Value::Number(#n))
+            quote!(crate::primitives::Document::Number(#n))
         }
-        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
+        Value::String(s) => quote!(crate::primitives::Document::String(::std::string::String::from(#s))),
         Value::Array(items) => {
             let items = items.iter().map(document);
-            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
+            quote!(crate::primitives::Document::Array(::std::vec![#(#items),*]))
         }
         Value::Object(map) => {
             let keys = map.keys();
             let values = map.values().map(document);
-            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([
+            quote!(crate::primitives::Document::Object(::std::collections::HashMap::from([
                 #((::std::string::String::from(#keys), #values)),*
             ])))
         }
     }
+}
+
+/// A timestamp of the model (seconds since the epoch, from a JSON number) as a `DateTime`, to the microsecond: the
+/// precision an `f64` keeps for present-day times, so `946845296.123` is exactly 123 milliseconds past the second.
+pub fn timestamp(secs: f64) -> TokenStream {
+    let micros = (secs * 1_000_000.0).round();
+    let micros = if micros.is_finite() { micros.clamp(i64::MIN as f64, i64::MAX as f64) as i64 } else { 0 };
+    let (seconds, nanos) = (micros.div_euclid(1_000_000), (micros.rem_euclid(1_000_000) * 1_000) as u32);
+    quote!(crate::primitives::DateTime::from_secs_and_nanos(#seconds, #nanos))
 }
 
 /// An integer literal suffixed with the Rust type of `ty` (`i64` for anything but the narrower integers).

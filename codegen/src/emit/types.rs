@@ -227,7 +227,7 @@ fn default_expr(f: &Field) -> Option<(TokenStream, bool)> {
             let bytes = bytes.iter().map(|b| Literal::u8_suffixed(*b));
             quote!(crate::primitives::Blob::new(::std::vec![#(#bytes),*]))
         }
-        DefaultValue::Timestamp(secs) => quote!(crate::primitives::DateTime::from_secs_f64(#secs)),
+        DefaultValue::Timestamp(secs) => super::timestamp(*secs),
         DefaultValue::Document(v) => super::document(v),
     };
     Some((expr, false))
@@ -263,42 +263,21 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
 
     for f in &s.fields {
         let fname = ident(&f.name);
-        let wire = &f.wire_name;
         let fdocs = doc_attrs(&f.docs);
         let fdep = deprecated_attr(&f.deprecated);
         let ty = field_type(f);
-        let mut serde_parts = Vec::new();
-        if crate::ident::unraw(&f.name) != wire {
-            serde_parts.push(quote!(rename = #wire));
-        }
-        if let Some(adapter) = super::protocol::value_adapter(ir, &f.ty.ty) {
-            let path = adapter.path;
-            serde_parts.push(quote!(with = #path));
-        }
-        if f.optional {
-            serde_parts.push(quote!(default));
-            serde_parts.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
-        } else if let Some((expr, zero)) = default_expr(f) {
-            if zero {
-                serde_parts.push(quote!(default));
-            } else {
-                let fun_name = f.default_fn.clone().unwrap_or_default();
-                let fun = ident(&fun_name);
-                serde_parts.push(quote!(default = #fun_name));
+        if !f.optional {
+            if let Some((expr, false)) = default_expr(f) {
+                let fun = ident(f.default_fn.as_deref().unwrap_or_default());
                 let t = rust_type(&f.ty.ty);
                 default_fns.push(quote! {
                     fn #fun() -> #t { #expr }
                 });
             }
-        } else if !matches!(f.ty.ty, Type::Named(..)) {
-            // Client error correction: a missing required scalar decodes as its zero value.
-            serde_parts.push(quote!(default));
         }
-        let serde_attr = if serde_parts.is_empty() { quote!() } else { quote!(#[serde( #(#serde_parts),* )]) };
         fields.push(quote! {
             #fdocs
             #fdep
-            #serde_attr
             pub #fname: #ty,
         });
 
@@ -347,7 +326,6 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
     let mut request_id_impls = quote!();
     if request_id {
         fields.push(quote! {
-            #[serde(skip)]
             _request_id: ::std::option::Option<::std::string::String>,
         });
         build_inits.push(quote!(_request_id: ::std::option::Option::None,));
@@ -369,7 +347,6 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
     if s.error.is_some() {
         // What the response said besides the members: code, message and request id.
         fields.push(quote! {
-            #[serde(skip)]
             pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
         });
         build_inits.push(quote!(meta: ::std::default::Default::default(),));
@@ -417,11 +394,12 @@ the required ones then), so this does not fail; it returns a `Result` as aws-sdk
     };
     let error_impls = s.error.as_ref().map(|e| error_impls(s, e)).unwrap_or_default();
     let validate = super::validators::for_structure(s, always_validate);
+    let codecs = super::protocol::structure_codecs(ir, s, request_id);
     quote! {
         #docs
         #deprecated
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, #debug_derive)]
         pub struct #name {
             #(#fields)*
         }
@@ -465,6 +443,8 @@ the required ones then), so this does not fail; it returns a `Result` as aws-sdk
         #error_impls
 
         #validate
+
+        #codecs
     }
 }
 
@@ -595,8 +575,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             #docs
             #deprecated
             #[non_exhaustive]
-            #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::fmt::Debug, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(from = "i32", into = "i32")]
+            #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::fmt::Debug)]
             pub enum #name {
                 #( #variant_docs #variants, )*
                 #[doc = #unknown_doc]
@@ -642,8 +621,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
         #docs
         #deprecated
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::hash::Hash, ::std::fmt::Debug, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(from = "::std::string::String", into = "::std::string::String")]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::std::hash::Hash, ::std::fmt::Debug)]
         pub enum #name {
             #( #variant_docs #variants, )*
             #[doc = #unknown_doc]
@@ -707,13 +685,12 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 /// A union: one variant per member, plus `Unknown` for members added later.
 pub fn union(ir: &Ir, u: &Union) -> TokenStream {
     let validate = super::validators::for_union(u);
+    let codecs = super::protocol::union_codecs(ir, u);
     let name = ident(&u.path.name);
     let docs = doc_attrs(&u.docs);
     let deprecated = deprecated_attr(&u.deprecated);
     let mut variants = Vec::new();
     let mut accessors = Vec::new();
-    let mut ser_arms = Vec::new();
-    let mut de_arms = Vec::new();
     let mut debug_arms = Vec::new();
     for v in &u.variants {
         let vname = ident(&v.name);
@@ -744,17 +721,6 @@ pub fn union(ir: &Ir, u: &Union) -> TokenStream {
                         self.#as_fn().is_ok()
                     }
                 });
-                match super::protocol::value_adapter(ir, &t.ty) {
-                    Some(adapter) => {
-                        let adapter = adapter.tokens;
-                        ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, &#adapter::to_value(v))?,));
-                        de_arms.push(quote!(#wire => #adapter::from_value(value).map(#name::#vname),));
-                    }
-                    None => {
-                        ser_arms.push(quote!(#name::#vname(v) => map.serialize_entry(#wire, v)?,));
-                        de_arms.push(quote!(#wire => crate::primitives::union_value(value).map(#name::#vname),));
-                    }
-                }
                 debug_arms.push(if redact {
                     quote!(#name::#vname(_) => f.debug_tuple(#label).field(&#REDACTED).finish(),)
                 } else {
@@ -772,8 +738,6 @@ pub fn union(ir: &Ir, u: &Union) -> TokenStream {
                         matches!(self, #name::#vname)
                     }
                 });
-                ser_arms.push(quote!(#name::#vname => map.serialize_entry(#wire, &crate::primitives::Unit {})?,));
-                de_arms.push(quote!(#wire => ::std::result::Result::Ok(#name::#vname),));
                 debug_arms.push(quote!(#name::#vname => f.write_str(#label),));
             }
         }
@@ -806,33 +770,8 @@ pub fn union(ir: &Ir, u: &Union) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::Some(1))?;
-                match self {
-                    #(#ser_arms)*
-                    #name::Unknown => {
-                        return ::std::result::Result::Err(::serde::ser::Error::custom(
-                            "cannot serialize an unknown union member",
-                        ))
-                    }
-                }
-                map.end()
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let (key, value) = crate::primitives::union_entry(deserializer)?;
-                let decoded = match key.as_str() {
-                    #(#de_arms)*
-                    _ => ::std::result::Result::Ok(#name::Unknown),
-                };
-                decoded.map_err(::serde::de::Error::custom)
-            }
-        }
-
         #validate
+
+        #codecs
     }
 }

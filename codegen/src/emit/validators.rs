@@ -164,7 +164,7 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
         out.push(match l.unit {
             LengthUnit::Chars => quote!(crate::validation::length_str(#v.as_str(), #min, #max, &#path, out);),
             LengthUnit::Bytes => {
-                quote!(crate::validation::length_count(#v.as_bytes().len(), "bytes", #min, #max, &#path, out);)
+                quote!(crate::validation::length_count(#v.as_ref().len(), "bytes", #min, #max, &#path, out);)
             }
             LengthUnit::Items => quote!(crate::validation::length_count(#v.len(), "items", #min, #max, &#path, out);),
             LengthUnit::Entries => {
@@ -194,7 +194,13 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     }
     match c.unique {
         Some(UniqueCheck::Hash) => out.push(quote!(crate::validation::unique_hash(#v, &#path, out);)),
-        Some(UniqueCheck::Json) => out.push(quote!(crate::validation::unique_json(#v, &#path, out);)),
+        Some(UniqueCheck::Json) => {
+            let form = match &t.ty {
+                Type::List { member, sparse } => super::protocol::json_form(&member.ty, *sparse),
+                other => super::protocol::json_form(other, false),
+            };
+            out.push(quote!(crate::validation::unique_by(#v, #form, &#path, out);));
+        }
         None => {}
     }
     if c.nested {

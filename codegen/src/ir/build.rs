@@ -53,6 +53,7 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     ir.patterns = super::checks::patterns(&ir)?;
     let validated = super::checks::validated(&ir);
     super::checks::complete(&mut ir, &validated);
+    super::wire::directions(&mut ir);
     ir.protocol_tests = super::protocol_tests::collect(&ir, &resolved.shapes);
     Ok(ir)
 }
@@ -261,6 +262,7 @@ impl Builder<'_> {
                     sensitive: false,
                     deprecated: None,
                     error: None,
+                    wire: Wire::default(),
                     validated: false,
                     operation_input: suffix == "Input",
                 }),
@@ -523,6 +525,7 @@ impl Builder<'_> {
             error,
             validated: false,
             operation_input: false,
+            wire: Wire::default(),
         })
     }
 
@@ -780,6 +783,7 @@ impl Builder<'_> {
             deprecated: deprecated(&a.traits),
             variants,
             validated: false,
+            wire: Wire::default(),
         })
     }
 }
@@ -885,9 +889,10 @@ fn typed_default(tr: &TypeRef, v: &Value) -> std::result::Result<DefaultValue, S
         (Type::Integer, Value::Number(_)) => int(i32::MIN.into(), i32::MAX.into()),
         (Type::Long | Type::BigInteger, Value::Number(_)) => int(i64::MIN, i64::MAX),
         (Type::Float | Type::Double | Type::BigDecimal, Value::Number(n)) => Ok(float(n)),
+        // `DateTime` has no `Default`: even the epoch is spelled out.
         (Type::Timestamp(_), Value::Number(n)) => Ok(match float(n) {
             DefaultValue::Float(f) => DefaultValue::Timestamp(f),
-            zero => zero,
+            _ => DefaultValue::Timestamp(0.0),
         }),
         (Type::String, Value::String(s)) if s.is_empty() => Ok(DefaultValue::Zero),
         (Type::String, Value::String(s)) => Ok(DefaultValue::String(s.clone())),

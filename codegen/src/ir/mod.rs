@@ -7,7 +7,8 @@
 //! - `build`: the builder that turns a resolved model into the IR;
 //! - [`endpoints`]: the endpoint rules, partition table and endpoint tests, lowered and checked;
 //! - `checks`: what each value's validation checks, and the patterns that need a static;
-//! - `graph`: graph algorithms over shapes (which members to box).
+//! - `graph`: graph algorithms over shapes (which members to box);
+//! - `wire`: which structures and unions are written into requests, read from responses, or both.
 
 use serde_json::Value;
 
@@ -19,6 +20,7 @@ mod checks;
 pub mod endpoints;
 mod graph;
 pub mod protocol_tests;
+mod wire;
 
 pub use build::build;
 
@@ -63,6 +65,24 @@ impl Ir {
                 t.skip.as_ref().map(|why| format!("protocol test {} ({}): left out: {why}", t.id, t.operation))
             })
             .collect()
+    }
+
+    /// Whether any member holds a document (anywhere in a list or map too): the crate then re-exports `Document`.
+    pub fn uses_documents(&self) -> bool {
+        fn document(t: &Type) -> bool {
+            match t {
+                Type::Document => true,
+                Type::List { member, .. } => document(&member.ty),
+                Type::Map { value, .. } => document(&value.ty),
+                _ => false,
+            }
+        }
+        let structures = self.operations.iter().flat_map(|o| [&o.input, &o.output]);
+        let fields = structures.chain(&self.structures).chain(&self.errors).flat_map(|s| &s.fields);
+        fields
+            .map(|f| &f.ty)
+            .chain(self.unions.iter().flat_map(|u| u.variants.iter().filter_map(|v| v.ty.as_ref())))
+            .any(|t| document(&t.ty))
     }
 
     /// Lines reporting each pattern the generator had to interpret, by shape id.
@@ -339,6 +359,17 @@ pub struct Structure {
     pub validated: bool,
     /// An operation's input: its builder's `build()` returns a `Result` whatever its members, as in aws-sdk-rust.
     pub operation_input: bool,
+    /// Which ways it goes on the wire: the codecs it needs.
+    pub wire: Wire,
+}
+
+/// Which ways a structure or union goes on the wire, so the crate gets only the codecs it uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wire {
+    /// Written into request bodies (reachable from an operation input), or given a JSON form for `@uniqueItems`.
+    pub write: bool,
+    /// Read from response bodies (reachable from an operation output or an error).
+    pub read: bool,
 }
 
 /// What the client needs to know about an error structure.
@@ -543,11 +574,11 @@ pub enum Type {
     BigInteger,
     /// `f64` (bigDecimal is carried as a JSON number)
     BigDecimal,
-    /// `crate::primitives::DateTime`, and how it is written on the wire.
+    /// `crate::primitives::DateTime` (`aws_smithy_types::DateTime`), and how it is written on the wire.
     Timestamp(TimestampFormat),
-    /// `crate::primitives::Blob`
+    /// `crate::primitives::Blob` (`aws_smithy_types::Blob`)
     Blob,
-    /// `crate::primitives::Document`
+    /// `crate::primitives::Document` (`aws_smithy_types::Document`)
     Document,
     /// A generated type, and its kind.
     Named(TypePath, NamedKind),
@@ -669,6 +700,8 @@ pub struct Union {
     pub deprecated: Option<Deprecated>,
     /// Whether it has anything to validate (it then has `validate` and `validate_at`).
     pub validated: bool,
+    /// Which ways it goes on the wire: the codecs it needs.
+    pub wire: Wire,
 }
 
 /// A union member.

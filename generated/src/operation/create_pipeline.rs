@@ -10,94 +10,43 @@ pub const OPERATION_NAME: &str = "CreatePipeline";
 
 /// Input of the `CreatePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct CreatePipelineInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// Parallelism settings for the pipeline; when set, they act as the default for every execution of it.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
-    #[serde(
-        rename = "PipelineDefinition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition: ::std::option::Option<::std::string::String>,
     /// Amazon S3 location of the pipeline definition; when provided, SageMaker reads the definition from that object.
-    #[serde(
-        rename = "PipelineDefinitionS3Location",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition_s3_location: ::std::option::Option<
         crate::types::PipelineDefinitionS3Location,
     >,
     /// Free-form description for the new pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_display_name: ::std::option::Option<::std::string::String>,
     /// Name to give the new pipeline.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// ARN of the IAM role the pipeline assumes to access and create resources.
     ///
     /// *Required.* *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// Tags to attach to the new pipeline.
     ///
     /// *Constraints:* length 0..=50.
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 
@@ -624,26 +573,78 @@ impl CreatePipelineInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::create_pipeline::CreatePipelineInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+            object
+                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location {
+            object
+                .member(
+                    "PipelineDefinitionS3Location",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_description {
+            object
+                .member(
+                    "PipelineDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
+            object
+                .member(
+                    "PipelineDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_arn {
+            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            object
+                .member(
+                    "Tags",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `CreatePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct CreatePipelineOutput {
     /// ARN assigned to the newly created pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -769,6 +770,31 @@ impl CreatePipelineOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::create_pipeline::CreatePipelineOutput {
+    type Members = crate::operation::create_pipeline::builders::CreatePipelineOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::create_pipeline::CreatePipelineOutput {
+            pipeline_arn: members.pipeline_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `CreatePipeline`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -792,11 +818,7 @@ impl CreatePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         CreatePipelineError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -811,11 +833,7 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         CreatePipelineError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
                             meta: meta.metadata(),
@@ -830,11 +848,7 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         CreatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -1044,7 +1058,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,31 +10,15 @@ pub const OPERATION_NAME: &str = "DeletePipeline";
 
 /// Input of the `DeletePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DeletePipelineInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// Name of the pipeline to remove.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -202,26 +186,32 @@ impl DeletePipelineInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::delete_pipeline::DeletePipelineInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `DeletePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DeletePipelineOutput {
     /// ARN of the pipeline that was removed.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -347,6 +337,31 @@ impl DeletePipelineOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::delete_pipeline::DeletePipelineOutput {
+    type Members = crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::delete_pipeline::DeletePipelineOutput {
+            pipeline_arn: members.pipeline_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `DeletePipeline`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -368,11 +383,7 @@ impl DeletePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         DeletePipelineError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -387,11 +398,7 @@ impl DeletePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         DeletePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -581,7 +588,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

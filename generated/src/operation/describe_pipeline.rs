@@ -10,31 +10,15 @@ pub const OPERATION_NAME: &str = "DescribePipeline";
 
 /// Input of the `DescribePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineInput {
     /// Name or ARN of the pipeline to look up.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the pipeline version to look up.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
 }
 
@@ -193,140 +177,76 @@ impl DescribePipelineInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline::DescribePipelineInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `DescribePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineOutput {
     /// Identifies the user that created or last changed a SageMaker resource.
-    #[serde(
-        rename = "CreatedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<crate::types::UserContext>,
     /// Timestamp at which the pipeline was created.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Identifies the user that created or last changed a SageMaker resource.
-    #[serde(
-        rename = "LastModifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_by: ::std::option::Option<crate::types::UserContext>,
     /// Most recent time the pipeline was changed.
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Most recent time the pipeline was run.
-    #[serde(
-        rename = "LastRunTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_run_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Parallelism settings configured for the pipeline.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
-    #[serde(
-        rename = "PipelineDefinition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition: ::std::option::Option<::std::string::String>,
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_display_name: ::std::option::Option<::std::string::String>,
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// Current status of the pipeline.
-    #[serde(
-        rename = "PipelineStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_status: ::std::option::Option<crate::types::PipelineStatus>,
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineVersionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineVersionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_display_name: ::std::option::Option<::std::string::String>,
     /// ARN of the IAM role the pipeline runs under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -1073,6 +993,73 @@ impl DescribePipelineOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline::DescribePipelineOutput {
+    type Members = crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreatedBy" => {
+                members.created_by = r.structure::<crate::types::UserContext>()?;
+            }
+            "CreationTime" => members.creation_time = r.timestamp()?,
+            "LastModifiedBy" => {
+                members.last_modified_by = r.structure::<crate::types::UserContext>()?;
+            }
+            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
+            "LastRunTime" => members.last_run_time = r.timestamp()?,
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            "PipelineDescription" => members.pipeline_description = r.string()?,
+            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "PipelineStatus" => {
+                members.pipeline_status = r
+                    .string_enum::<crate::types::PipelineStatus>()?;
+            }
+            "PipelineVersionDescription" => {
+                members.pipeline_version_description = r.string()?;
+            }
+            "PipelineVersionDisplayName" => {
+                members.pipeline_version_display_name = r.string()?;
+            }
+            "RoleArn" => members.role_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline::DescribePipelineOutput {
+            created_by: members.created_by,
+            creation_time: members.creation_time,
+            last_modified_by: members.last_modified_by,
+            last_modified_time: members.last_modified_time,
+            last_run_time: members.last_run_time,
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_arn: members.pipeline_arn,
+            pipeline_definition: members.pipeline_definition,
+            pipeline_description: members.pipeline_description,
+            pipeline_display_name: members.pipeline_display_name,
+            pipeline_name: members.pipeline_name,
+            pipeline_status: members.pipeline_status,
+            pipeline_version_description: members.pipeline_version_description,
+            pipeline_version_display_name: members.pipeline_version_display_name,
+            role_arn: members.role_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `DescribePipeline`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -1092,11 +1079,7 @@ impl DescribePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         DescribePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -1267,7 +1250,7 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,22 +10,11 @@ pub const OPERATION_NAME: &str = "DescribePipelineDefinitionForExecution";
 
 /// Input of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineDefinitionForExecutionInput {
     /// ARN identifying the pipeline execution whose definition to retrieve.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -144,33 +133,34 @@ impl DescribePipelineDefinitionForExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineDefinitionForExecutionOutput {
     /// Timestamp at which the pipeline was created.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Pipeline definition used by the execution, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
-    #[serde(
-        rename = "PipelineDefinition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -333,6 +323,33 @@ impl DescribePipelineDefinitionForExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
+    type Members = crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreationTime" => members.creation_time = r.timestamp()?,
+            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
+            creation_time: members.creation_time,
+            pipeline_definition: members.pipeline_definition,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `DescribePipelineDefinitionForExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -352,11 +369,7 @@ impl DescribePipelineDefinitionForExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         DescribePipelineDefinitionForExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -539,7 +552,7 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,22 +10,11 @@ pub const OPERATION_NAME: &str = "DescribePipelineExecution";
 
 /// Input of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineExecutionInput {
     /// ARN identifying the pipeline execution to describe.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -144,142 +133,78 @@ impl DescribePipelineExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct DescribePipelineExecutionOutput {
     /// Identifies the user that created or last changed a SageMaker resource.
-    #[serde(
-        rename = "CreatedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<crate::types::UserContext>,
     /// Timestamp at which the execution was created.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Explanation of why the execution failed, present only for failed executions.
     ///
     /// *Constraints:* length 0..=1300; pattern `.*`.
-    #[serde(
-        rename = "FailureReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// Identifies the user that created or last changed a SageMaker resource.
-    #[serde(
-        rename = "LastModifiedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_by: ::std::option::Option<crate::types::UserContext>,
     /// Most recent time the pipeline execution was changed.
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// MLflow tracking settings that apply to this execution, if any.
-    #[serde(
-        rename = "MLflowConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub m_lflow_config: ::std::option::Option<crate::types::MLflowConfiguration>,
     /// Parallelism settings in effect for this execution.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// ARN of the pipeline that this execution belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineExecutionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineExecutionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_display_name: ::std::option::Option<::std::string::String>,
     /// Current state of the pipeline execution.
-    #[serde(
-        rename = "PipelineExecutionStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_status: ::std::option::Option<
         crate::types::PipelineExecutionStatus,
     >,
     /// Names of the experiment and trial that a pipeline creates.
-    #[serde(
-        rename = "PipelineExperimentConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_experiment_config: ::std::option::Option<
         crate::types::PipelineExperimentConfig,
     >,
     /// Identifier of the pipeline version the execution ran.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
     /// Selective execution settings that were used for this run, if any.
-    #[serde(
-        rename = "SelectiveExecutionConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selective_execution_config: ::std::option::Option<
         crate::types::SelectiveExecutionConfig,
     >,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -1002,6 +927,82 @@ impl DescribePipelineExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
+    type Members = crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreatedBy" => {
+                members.created_by = r.structure::<crate::types::UserContext>()?;
+            }
+            "CreationTime" => members.creation_time = r.timestamp()?,
+            "FailureReason" => members.failure_reason = r.string()?,
+            "LastModifiedBy" => {
+                members.last_modified_by = r.structure::<crate::types::UserContext>()?;
+            }
+            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
+            "MLflowConfig" => {
+                members.m_lflow_config = r
+                    .structure::<crate::types::MLflowConfiguration>()?;
+            }
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "PipelineExecutionDescription" => {
+                members.pipeline_execution_description = r.string()?;
+            }
+            "PipelineExecutionDisplayName" => {
+                members.pipeline_execution_display_name = r.string()?;
+            }
+            "PipelineExecutionStatus" => {
+                members.pipeline_execution_status = r
+                    .string_enum::<crate::types::PipelineExecutionStatus>()?;
+            }
+            "PipelineExperimentConfig" => {
+                members.pipeline_experiment_config = r
+                    .structure::<crate::types::PipelineExperimentConfig>()?;
+            }
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            "SelectiveExecutionConfig" => {
+                members.selective_execution_config = r
+                    .structure::<crate::types::SelectiveExecutionConfig>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
+            created_by: members.created_by,
+            creation_time: members.creation_time,
+            failure_reason: members.failure_reason,
+            last_modified_by: members.last_modified_by,
+            last_modified_time: members.last_modified_time,
+            m_lflow_config: members.m_lflow_config,
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_arn: members.pipeline_arn,
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            pipeline_execution_description: members.pipeline_execution_description,
+            pipeline_execution_display_name: members.pipeline_execution_display_name,
+            pipeline_execution_status: members.pipeline_execution_status,
+            pipeline_experiment_config: members.pipeline_experiment_config,
+            pipeline_version_id: members.pipeline_version_id,
+            selective_execution_config: members.selective_execution_config,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `DescribePipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -1021,11 +1022,7 @@ impl DescribePipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         DescribePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -1206,7 +1203,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

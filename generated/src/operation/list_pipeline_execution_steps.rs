@@ -10,47 +10,21 @@ pub const OPERATION_NAME: &str = "ListPipelineExecutionSteps";
 
 /// Input of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionStepsInput {
     /// Upper bound on how many steps a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutionSteps` call; pass it to fetch the following page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// ARN identifying the pipeline execution whose steps to list.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
     /// Order in which the steps are returned, sorted by creation time by default.
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<crate::types::SortOrder>,
 }
 
@@ -287,37 +261,47 @@ impl ListPipelineExecutionStepsInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.max_results {
+            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_order {
+            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionStepsOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutionSteps` call to get the next page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The `PipelineExecutionStep` entries, each giving the step name, start and end times, status, and a `Metadata` object describing the job or resource the step produced.
     ///
     /// *Constraints:* length 0..=100.
-    #[serde(
-        rename = "PipelineExecutionSteps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_steps: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineExecutionStep>,
     >,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -500,6 +484,36 @@ impl ListPipelineExecutionStepsOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
+    type Members = crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineExecutionSteps" => {
+                members.pipeline_execution_steps = r
+                    .list(|r| r.structure::<crate::types::PipelineExecutionStep>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
+            next_token: members.next_token,
+            pipeline_execution_steps: members.pipeline_execution_steps,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `ListPipelineExecutionSteps`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -519,11 +533,7 @@ impl ListPipelineExecutionStepsError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         ListPipelineExecutionStepsError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -704,7 +714,7 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,68 +10,27 @@ pub const OPERATION_NAME: &str = "ListPipelineExecutions";
 
 /// Input of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionsInput {
     /// Only include executions created later than this time.
-    #[serde(
-        rename = "CreatedAfter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_after: ::std::option::Option<crate::primitives::DateTime>,
     /// Only include executions created earlier than this time.
-    #[serde(
-        rename = "CreatedBefore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_before: ::std::option::Option<crate::primitives::DateTime>,
     /// Upper bound on how many executions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutions` call; pass it to fetch the following page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Name or ARN of the pipeline whose executions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
-    #[serde(
-        rename = "SortBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_by: ::std::option::Option<crate::types::SortPipelineExecutionsBy>,
     /// Whether results are returned in ascending or descending order.
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<crate::types::SortOrder>,
 }
 
@@ -409,37 +368,68 @@ impl ListPipelineExecutionsInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.created_after {
+            object
+                .member(
+                    "CreatedAfter",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_before {
+            object
+                .member(
+                    "CreatedBefore",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_results {
+            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_by {
+            object.member("SortBy", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_order {
+            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineExecutionsOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutions` call to get the next page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Ordered execution summaries that satisfy the request filters, each with the execution ARN, start time and status; may be empty.
     ///
     /// *Constraints:* length 0..=100.
-    #[serde(
-        rename = "PipelineExecutionSummaries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_summaries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineExecutionSummary>,
     >,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -626,6 +616,36 @@ impl ListPipelineExecutionsOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
+    type Members = crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineExecutionSummaries" => {
+                members.pipeline_execution_summaries = r
+                    .list(|r| r.structure::<crate::types::PipelineExecutionSummary>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
+            next_token: members.next_token,
+            pipeline_execution_summaries: members.pipeline_execution_summaries,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `ListPipelineExecutions`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -645,11 +665,7 @@ impl ListPipelineExecutionsError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         ListPipelineExecutionsError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -826,7 +842,7 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

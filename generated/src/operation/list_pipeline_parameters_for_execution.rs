@@ -10,40 +10,19 @@ pub const OPERATION_NAME: &str = "ListPipelineParametersForExecution";
 
 /// Input of the `ListPipelineParametersForExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineParametersForExecutionInput {
     /// Upper bound on how many parameters a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Pagination token returned by an earlier, truncated `ListPipelineParametersForExecution` call; pass it to fetch the following page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// ARN identifying the pipeline execution whose parameters to list.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -251,37 +230,44 @@ impl ListPipelineParametersForExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.max_results {
+            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `ListPipelineParametersForExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelineParametersForExecutionOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineParametersForExecution` call to get the next page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Parameters used by the execution; may be empty.
     ///
     /// *Constraints:* length 0..=200.
-    #[serde(
-        rename = "PipelineParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::Parameter>,
     >,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -462,6 +448,36 @@ impl ListPipelineParametersForExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
+    type Members = crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineParameters" => {
+                members.pipeline_parameters = r
+                    .list(|r| r.structure::<crate::types::Parameter>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
+            next_token: members.next_token,
+            pipeline_parameters: members.pipeline_parameters,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `ListPipelineParametersForExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -481,11 +497,7 @@ impl ListPipelineParametersForExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         ListPipelineParametersForExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -666,7 +678,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,68 +10,27 @@ pub const OPERATION_NAME: &str = "ListPipelines";
 
 /// Input of the `ListPipelines` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelinesInput {
     /// Only include pipelines created later than this time.
-    #[serde(
-        rename = "CreatedAfter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_after: ::std::option::Option<crate::primitives::DateTime>,
     /// Only include pipelines created earlier than this time.
-    #[serde(
-        rename = "CreatedBefore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_before: ::std::option::Option<crate::primitives::DateTime>,
     /// Upper bound on how many pipelines a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Pagination token returned by an earlier, truncated `ListPipelines` call; pass it to fetch the following page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Only include pipelines whose names begin with this string.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineNamePrefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name_prefix: ::std::option::Option<::std::string::String>,
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
-    #[serde(
-        rename = "SortBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_by: ::std::option::Option<crate::types::SortPipelinesBy>,
     /// Whether results are returned in ascending or descending order.
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<crate::types::SortOrder>,
 }
 
@@ -405,37 +364,69 @@ impl ListPipelinesInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipelines::ListPipelinesInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.created_after {
+            object
+                .member(
+                    "CreatedAfter",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_before {
+            object
+                .member(
+                    "CreatedBefore",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_results {
+            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name_prefix {
+            object
+                .member("PipelineNamePrefix", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_by {
+            object.member("SortBy", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_order {
+            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `ListPipelines` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ListPipelinesOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelines` call to get the next page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Ordered `PipelineSummary` entries that satisfy the request filters, each with the pipeline's ARN, name, display name, description, role ARN and relevant timestamps; may be empty.
     ///
     /// *Constraints:* length 0..=100.
-    #[serde(
-        rename = "PipelineSummaries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_summaries: ::std::option::Option<
         ::std::vec::Vec<crate::types::PipelineSummary>,
     >,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -614,6 +605,36 @@ impl ListPipelinesOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipelines::ListPipelinesOutput {
+    type Members = crate::operation::list_pipelines::builders::ListPipelinesOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineSummaries" => {
+                members.pipeline_summaries = r
+                    .list(|r| r.structure::<crate::types::PipelineSummary>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipelines::ListPipelinesOutput {
+            next_token: members.next_token,
+            pipeline_summaries: members.pipeline_summaries,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `ListPipelines`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -773,7 +794,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,40 +10,19 @@ pub const OPERATION_NAME: &str = "RetryPipelineExecution";
 
 /// Input of the `RetryPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct RetryPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// Parallelism settings for the retried run; when set, they take precedence over those of the pipeline.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// ARN identifying the pipeline execution to retry.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -256,26 +235,43 @@ impl RetryPipelineExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `RetryPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct RetryPipelineExecutionOutput {
     /// ARN identifying the retried pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -405,6 +401,31 @@ impl RetryPipelineExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
+    type Members = crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `RetryPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -428,11 +449,7 @@ impl RetryPipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -447,11 +464,7 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
                             meta: meta.metadata(),
@@ -466,11 +479,7 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         RetryPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -690,7 +699,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

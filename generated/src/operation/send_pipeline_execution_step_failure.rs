@@ -10,40 +10,19 @@ pub const OPERATION_NAME: &str = "SendPipelineExecutionStepFailure";
 
 /// Input of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SendPipelineExecutionStepFailureInput {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
-    #[serde(
-        rename = "CallbackToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_token: ::std::option::Option<::std::string::String>,
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// Explanation of why the step did not succeed.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "FailureReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
 }
 
@@ -256,26 +235,35 @@ impl SendPipelineExecutionStepFailureInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.callback_token {
+            object.member("CallbackToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.failure_reason {
+            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SendPipelineExecutionStepFailureOutput {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -405,6 +393,31 @@ impl SendPipelineExecutionStepFailureOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
+    type Members = crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `SendPipelineExecutionStepFailure`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -428,11 +441,7 @@ impl SendPipelineExecutionStepFailureError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepFailureError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -447,11 +456,7 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepFailureError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
                             meta: meta.metadata(),
@@ -466,11 +471,7 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepFailureError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -696,7 +697,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,40 +10,19 @@ pub const OPERATION_NAME: &str = "SendPipelineExecutionStepSuccess";
 
 /// Input of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SendPipelineExecutionStepSuccessInput {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
-    #[serde(
-        rename = "CallbackToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_token: ::std::option::Option<::std::string::String>,
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// Output parameters to record for the callback step.
     ///
     /// *Constraints:* length 0..=50.
-    #[serde(
-        rename = "OutputParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::OutputParameter>,
     >,
@@ -271,26 +250,43 @@ impl SendPipelineExecutionStepSuccessInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.callback_token {
+            object.member("CallbackToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output_parameters {
+            object
+                .member(
+                    "OutputParameters",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SendPipelineExecutionStepSuccessOutput {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -420,6 +416,31 @@ impl SendPipelineExecutionStepSuccessOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
+    type Members = crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `SendPipelineExecutionStepSuccess`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -443,11 +464,7 @@ impl SendPipelineExecutionStepSuccessError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -462,11 +479,7 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
                             meta: meta.metadata(),
@@ -481,11 +494,7 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         SendPipelineExecutionStepSuccessError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -711,7 +720,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,94 +10,43 @@ pub const OPERATION_NAME: &str = "StartPipelineExecution";
 
 /// Input of the `StartPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct StartPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// MLflow experiment under which this run is logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
-    #[serde(
-        rename = "MlflowExperimentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mlflow_experiment_name: ::std::option::Option<::std::string::String>,
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// Free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineExecutionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name to show for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineExecutionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_display_name: ::std::option::Option<::std::string::String>,
     /// Name or ARN of the pipeline to run.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// Values for the pipeline's parameters; may be empty.
     ///
     /// *Constraints:* length 0..=200.
-    #[serde(
-        rename = "PipelineParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::Parameter>,
     >,
     /// Identifier of the pipeline version to run.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
     /// Selective execution settings to use for this run.
-    #[serde(
-        rename = "SelectiveExecutionConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selective_execution_config: ::std::option::Option<
         crate::types::SelectiveExecutionConfig,
     >,
@@ -615,26 +564,82 @@ impl StartPipelineExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
+            object
+                .member(
+                    "MlflowExperimentName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
+            object
+                .member(
+                    "PipelineExecutionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
+            object
+                .member(
+                    "PipelineExecutionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
+            object
+                .member(
+                    "PipelineParameters",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selective_execution_config {
+            object
+                .member(
+                    "SelectiveExecutionConfig",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `StartPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct StartPipelineExecutionOutput {
     /// ARN identifying the newly started pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -764,6 +769,31 @@ impl StartPipelineExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
+    type Members = crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `StartPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -787,11 +817,7 @@ impl StartPipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -806,11 +832,7 @@ impl StartPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
                             meta: meta.metadata(),
@@ -825,11 +847,7 @@ impl StartPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         StartPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -1049,7 +1067,7 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -14,31 +14,15 @@ pub const OPERATION_NAME: &str = "StopPipelineExecution";
 
 /// Input of the `StopPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct StopPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_request_token: ::std::option::Option<::std::string::String>,
     /// ARN identifying the pipeline execution to stop.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -208,26 +192,36 @@ impl StopPipelineExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.client_request_token {
+            object
+                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `StopPipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct StopPipelineExecutionOutput {
     /// ARN identifying the stopped pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -357,6 +351,31 @@ impl StopPipelineExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
+    type Members = crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `StopPipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -378,11 +397,7 @@ impl StopPipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         StopPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -397,11 +412,7 @@ impl StopPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         StopPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -599,7 +610,7 @@ impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

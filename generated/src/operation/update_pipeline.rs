@@ -10,76 +10,35 @@ pub const OPERATION_NAME: &str = "UpdatePipeline";
 
 /// Input of the `UpdatePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineInput {
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// Updated pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
-    #[serde(
-        rename = "PipelineDefinition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition: ::std::option::Option<::std::string::String>,
     /// Amazon S3 location of the updated pipeline definition; when provided, SageMaker reads the definition from that object.
-    #[serde(
-        rename = "PipelineDefinitionS3Location",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_definition_s3_location: ::std::option::Option<
         crate::types::PipelineDefinitionS3Location,
     >,
     /// New free-form description for the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_description: ::std::option::Option<::std::string::String>,
     /// New human-readable name for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_display_name: ::std::option::Option<::std::string::String>,
     /// Name of the pipeline to modify.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// ARN of the IAM role the pipeline should run under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -498,35 +457,67 @@ impl UpdatePipelineInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline::UpdatePipelineInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+            object
+                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location {
+            object
+                .member(
+                    "PipelineDefinitionS3Location",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_description {
+            object
+                .member(
+                    "PipelineDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
+            object
+                .member(
+                    "PipelineDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_arn {
+            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `UpdatePipeline` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineOutput {
     /// ARN identifying the modified pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// Identifier of the pipeline version produced by the update.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -694,6 +685,33 @@ impl UpdatePipelineOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline::UpdatePipelineOutput {
+    type Members = crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline::UpdatePipelineOutput {
+            pipeline_arn: members.pipeline_arn,
+            pipeline_version_id: members.pipeline_version_id,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `UpdatePipeline`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -715,11 +733,7 @@ impl UpdatePipelineError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -734,11 +748,7 @@ impl UpdatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -923,7 +933,7 @@ impl crate::operation::update_pipeline::UpdatePipelineInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

@@ -10,49 +10,23 @@ pub const OPERATION_NAME: &str = "UpdatePipelineExecution";
 
 /// Input of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineExecutionInput {
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
-    #[serde(
-        rename = "ParallelismConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parallelism_configuration: ::std::option::Option<
         crate::types::ParallelismConfiguration,
     >,
     /// ARN identifying the pipeline execution to modify.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
     /// New free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineExecutionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_description: ::std::option::Option<::std::string::String>,
     /// New human-readable name for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineExecutionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_display_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -325,26 +299,53 @@ impl UpdatePipelineExecutionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
+            object
+                .member(
+                    "PipelineExecutionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
+            object
+                .member(
+                    "PipelineExecutionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineExecutionOutput {
     /// ARN identifying the modified pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -474,6 +475,31 @@ impl UpdatePipelineExecutionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
+    type Members = crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `UpdatePipelineExecution`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -495,11 +521,7 @@ impl UpdatePipelineExecutionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineExecutionError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -514,11 +536,7 @@ impl UpdatePipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -713,7 +731,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

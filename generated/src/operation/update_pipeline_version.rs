@@ -10,49 +10,23 @@ pub const OPERATION_NAME: &str = "UpdatePipelineVersion";
 
 /// Input of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineVersionInput {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// New free-form description for the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineVersionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_description: ::std::option::Option<::std::string::String>,
     /// New human-readable name for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineVersionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_display_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the pipeline version to modify.
     ///
     /// *Required.* *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
 }
 
@@ -322,35 +296,50 @@ impl UpdatePipelineVersionInput {
     }
 }
 
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
+            object
+                .member(
+                    "PipelineVersionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
+            object
+                .member(
+                    "PipelineVersionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Output of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UpdatePipelineVersionOutput {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// Identifier of the modified pipeline version.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
-    #[serde(skip)]
     _request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -520,6 +509,33 @@ impl UpdatePipelineVersionOutput {
     }
 }
 
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
+    type Members = crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
+            pipeline_arn: members.pipeline_arn,
+            pipeline_version_id: members.pipeline_version_id,
+            _request_id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Errors of `UpdatePipelineVersion`: one variant per error the model declares, and `Unhandled` for any other.
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -541,11 +557,7 @@ impl UpdatePipelineVersionError {
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineVersionError::ConflictException(crate::types::error::ConflictException {
                             meta: meta.metadata(),
@@ -560,11 +572,7 @@ impl UpdatePipelineVersionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(
-                    body,
-                    ::std::option::Option::Some("Message"),
-                    meta,
-                ) {
+                match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
                         UpdatePipelineVersionError::ResourceNotFound(crate::types::error::ResourceNotFound {
                             meta: meta.metadata(),
@@ -757,7 +765,7 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             .config
             .check_input(config_override, || self.validate())
             .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize(&self)
+        let body = crate::aws_json::serialize_input(&self)
             .map_err(crate::error::SdkError::construction_failure)?;
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,

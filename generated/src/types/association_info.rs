@@ -3,31 +3,15 @@
 
 /// One lineage edge recorded by a step: the entity it starts from and the entity it points to.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct AssociationInfo {
     /// ARN of the entity at the end of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
-    #[serde(
-        rename = "DestinationArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_arn: ::std::option::Option<::std::string::String>,
     /// ARN of the entity at the start of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
-    #[serde(
-        rename = "SourceArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -175,6 +159,31 @@ impl AssociationInfo {
             } else {
                 out.required(&p);
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::AssociationInfo {
+    type Members = crate::types::builders::AssociationInfoBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "DestinationArn" => members.destination_arn = r.string()?,
+            "SourceArn" => members.source_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::AssociationInfo {
+            destination_arn: members.destination_arn,
+            source_arn: members.source_arn,
         }
     }
 }

@@ -3,22 +3,11 @@
 
 /// Information about an AutoML job launched by a pipeline step.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct AutoMlJobStepMetadata {
     /// ARN identifying the AutoML job that the step ran.
     ///
     /// *Constraints:* length 1..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:automl-job/`.
-    #[serde(
-        rename = "Arn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -122,6 +111,29 @@ impl AutoMlJobStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::AutoMlJobStepMetadata {
+    type Members = crate::types::builders::AutoMlJobStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Arn" => members.arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::AutoMlJobStepMetadata {
+            arn: members.arn,
         }
     }
 }

@@ -3,22 +3,11 @@
 
 /// Details of a step that bought provisioned throughput for an Amazon Bedrock model.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct BedrockProvisionedModelThroughputMetadata {
     /// ARN of the provisioned throughput that the step created.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "Arn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -117,6 +106,30 @@ impl BedrockProvisionedModelThroughputMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure
+for crate::types::BedrockProvisionedModelThroughputMetadata {
+    type Members = crate::types::builders::BedrockProvisionedModelThroughputMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Arn" => members.arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::BedrockProvisionedModelThroughputMetadata {
+            arn: members.arn,
         }
     }
 }

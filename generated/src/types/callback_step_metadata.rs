@@ -3,42 +3,21 @@
 
 /// Information about a callback step in a pipeline execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct CallbackStepMetadata {
     /// Token that the pipeline generated and placed in the Amazon SQS message for this callback step.
     ///
     /// *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
-    #[serde(
-        rename = "CallbackToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_token: ::std::option::Option<::std::string::String>,
     /// Output parameters produced by the callback step.
     ///
     /// *Constraints:* length 0..=50.
-    #[serde(
-        rename = "OutputParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::OutputParameter>,
     >,
     /// URL of the Amazon SQS queue to which the callback step sends its message.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "SqsQueueUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sqs_queue_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -249,6 +228,36 @@ impl CallbackStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::CallbackStepMetadata {
+    type Members = crate::types::builders::CallbackStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CallbackToken" => members.callback_token = r.string()?,
+            "OutputParameters" => {
+                members.output_parameters = r
+                    .list(|r| r.structure::<crate::types::OutputParameter>())?;
+            }
+            "SqsQueueUrl" => members.sqs_queue_url = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::CallbackStepMetadata {
+            callback_token: members.callback_token,
+            output_parameters: members.output_parameters,
+            sqs_queue_url: members.sqs_queue_url,
         }
     }
 }

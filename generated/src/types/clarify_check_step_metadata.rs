@@ -3,83 +3,37 @@
 
 /// Configuration and results of a `ClarifyCheck` step run, including the check type, baseline and violation report locations, and the processing job that performed the check.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ClarifyCheckStepMetadata {
     /// S3 URI of the baseline constraints file that the drift check compares against.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "BaselineUsedForDriftCheckConstraints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub baseline_used_for_drift_check_constraints: ::std::option::Option<
         ::std::string::String,
     >,
     /// S3 URI of the constraints file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "CalculatedBaselineConstraints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calculated_baseline_constraints: ::std::option::Option<::std::string::String>,
     /// ARN of the processing job that this step execution launched to perform the check.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "CheckJobArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub check_job_arn: ::std::option::Option<::std::string::String>,
     /// Kind of Clarify check that the step performed.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "CheckType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub check_type: ::std::option::Option<::std::string::String>,
     /// Name of the model package group supplied to the step.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "ModelPackageGroupName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model_package_group_name: ::std::option::Option<::std::string::String>,
     /// Whether the baseline computed by this step is exposed through the `BaselineUsedForDriftCheckConstraints` and `BaselineUsedForDriftCheckStatistics` step properties. When `False`, a prior baseline of the same check type has to exist, and it is what those properties return.
-    #[serde(
-        rename = "RegisterNewBaseline",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub register_new_baseline: ::std::option::Option<bool>,
     /// Whether the step skips the drift check against the earlier baseline. When `False`, a prior baseline of the configured check type has to exist.
-    #[serde(
-        rename = "SkipCheck",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skip_check: ::std::option::Option<bool>,
     /// S3 URI of the report listing detected violations, present only when violations were found.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "ViolationReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violation_report: ::std::option::Option<::std::string::String>,
 }
 
@@ -488,6 +442,48 @@ impl ClarifyCheckStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::ClarifyCheckStepMetadata {
+    type Members = crate::types::builders::ClarifyCheckStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "BaselineUsedForDriftCheckConstraints" => {
+                members.baseline_used_for_drift_check_constraints = r.string()?;
+            }
+            "CalculatedBaselineConstraints" => {
+                members.calculated_baseline_constraints = r.string()?;
+            }
+            "CheckJobArn" => members.check_job_arn = r.string()?,
+            "CheckType" => members.check_type = r.string()?,
+            "ModelPackageGroupName" => members.model_package_group_name = r.string()?,
+            "RegisterNewBaseline" => members.register_new_baseline = r.boolean()?,
+            "SkipCheck" => members.skip_check = r.boolean()?,
+            "ViolationReport" => members.violation_report = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::ClarifyCheckStepMetadata {
+            baseline_used_for_drift_check_constraints: members
+                .baseline_used_for_drift_check_constraints,
+            calculated_baseline_constraints: members.calculated_baseline_constraints,
+            check_job_arn: members.check_job_arn,
+            check_type: members.check_type,
+            model_package_group_name: members.model_package_group_name,
+            register_new_baseline: members.register_new_baseline,
+            skip_check: members.skip_check,
+            violation_report: members.violation_report,
         }
     }
 }

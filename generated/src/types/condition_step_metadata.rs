@@ -3,20 +3,9 @@
 
 /// Information about a Condition step in a pipeline execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ConditionStepMetadata {
     /// Result produced when the Condition step was evaluated.
-    #[serde(
-        rename = "Outcome",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outcome: ::std::option::Option<crate::types::ConditionOutcome>,
 }
 
@@ -79,6 +68,31 @@ impl ConditionStepMetadataBuilder {
     pub fn build(self) -> crate::types::ConditionStepMetadata {
         crate::types::ConditionStepMetadata {
             outcome: self.outcome,
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::ConditionStepMetadata {
+    type Members = crate::types::builders::ConditionStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Outcome" => {
+                members.outcome = r.string_enum::<crate::types::ConditionOutcome>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::ConditionStepMetadata {
+            outcome: members.outcome,
         }
     }
 }

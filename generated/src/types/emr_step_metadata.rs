@@ -3,49 +3,23 @@
 
 /// Configuration and results of a step that ran on Amazon EMR.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct EmrStepMetadata {
     /// Identifier of the Amazon EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "ClusterId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Path of the log file that records the root cause when the cluster step fails.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "LogFilePath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_file_path: ::std::option::Option<::std::string::String>,
     /// Identifier of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "StepId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_id: ::std::option::Option<::std::string::String>,
     /// Name of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "StepName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -283,6 +257,35 @@ impl EmrStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::EmrStepMetadata {
+    type Members = crate::types::builders::EmrStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ClusterId" => members.cluster_id = r.string()?,
+            "LogFilePath" => members.log_file_path = r.string()?,
+            "StepId" => members.step_id = r.string()?,
+            "StepName" => members.step_name = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::EmrStepMetadata {
+            cluster_id: members.cluster_id,
+            log_file_path: members.log_file_path,
+            step_id: members.step_id,
+            step_name: members.step_name,
         }
     }
 }

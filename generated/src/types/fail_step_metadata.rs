@@ -3,22 +3,11 @@
 
 /// Configuration and results of a Fail step run.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct FailStepMetadata {
     /// User-defined error text that the Fail step evaluates and emits when it stops the run.
     ///
     /// *Constraints:* length 0..=3072.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
@@ -115,6 +104,29 @@ impl FailStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::FailStepMetadata {
+    type Members = crate::types::builders::FailStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ErrorMessage" => members.error_message = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::FailStepMetadata {
+            error_message: members.error_message,
         }
     }
 }

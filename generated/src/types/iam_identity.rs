@@ -3,34 +3,13 @@
 
 /// Details of the IAM identity behind a user; populated only for model package groups, model packages and projects.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct IamIdentity {
     /// ARN of the IAM identity.
-    #[serde(
-        rename = "Arn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Principal ID of whoever took on the IAM identity.
-    #[serde(
-        rename = "PrincipalId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_id: ::std::option::Option<::std::string::String>,
     /// Who took on the IAM identity, whether a human user or an application.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 
@@ -155,6 +134,33 @@ impl IamIdentityBuilder {
             arn: self.arn,
             principal_id: self.principal_id,
             source_identity: self.source_identity,
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::IamIdentity {
+    type Members = crate::types::builders::IamIdentityBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Arn" => members.arn = r.string()?,
+            "PrincipalId" => members.principal_id = r.string()?,
+            "SourceIdentity" => members.source_identity = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::IamIdentity {
+            arn: members.arn,
+            principal_id: members.principal_id,
+            source_identity: members.source_identity,
         }
     }
 }

@@ -3,22 +3,11 @@
 
 /// Details of a generic job step: which SageMaker job it ran.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct JobStepMetadata {
     /// ARN of the SageMaker job this step run launched.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "Arn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -115,6 +104,29 @@ impl JobStepMetadata {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::JobStepMetadata {
+    type Members = crate::types::builders::JobStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Arn" => members.arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::JobStepMetadata {
+            arn: members.arn,
         }
     }
 }

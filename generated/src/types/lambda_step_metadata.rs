@@ -3,31 +3,15 @@
 
 /// Information about a Lambda step in a pipeline execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct LambdaStepMetadata {
     /// ARN of the Lambda function that the step invoked.
     ///
     /// *Constraints:* length 0..=256.
-    #[serde(
-        rename = "Arn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Output parameters produced by the Lambda step.
     ///
     /// *Constraints:* length 0..=50.
-    #[serde(
-        rename = "OutputParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::types::OutputParameter>,
     >,
@@ -186,6 +170,34 @@ impl LambdaStepMetadata {
                     item1.validate_at(&p1, out);
                 }
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::LambdaStepMetadata {
+    type Members = crate::types::builders::LambdaStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Arn" => members.arn = r.string()?,
+            "OutputParameters" => {
+                members.output_parameters = r
+                    .list(|r| r.structure::<crate::types::OutputParameter>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::LambdaStepMetadata {
+            arn: members.arn,
+            output_parameters: members.output_parameters,
         }
     }
 }

@@ -3,55 +3,29 @@
 
 /// Lineage entities a step created or touched (artifacts, actions, contexts) and the edges between them.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct LineageMetadata {
     /// Lineage actions by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
-    #[serde(
-        rename = "ActionArns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_arns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// Lineage artifacts by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
-    #[serde(
-        rename = "ArtifactArns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub artifact_arns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /// Edges between lineage entities that the step recorded; at most ten.
     ///
     /// *Constraints:* length 0..=10.
-    #[serde(
-        rename = "Associations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub associations: ::std::option::Option<
         ::std::vec::Vec<crate::types::AssociationInfo>,
     >,
     /// Lineage contexts by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
-    #[serde(
-        rename = "ContextArns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub context_arns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
@@ -409,6 +383,38 @@ impl LineageMetadata {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::LineageMetadata {
+    type Members = crate::types::builders::LineageMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ActionArns" => members.action_arns = r.map(|r| r.string())?,
+            "ArtifactArns" => members.artifact_arns = r.map(|r| r.string())?,
+            "Associations" => {
+                members.associations = r
+                    .list(|r| r.structure::<crate::types::AssociationInfo>())?;
+            }
+            "ContextArns" => members.context_arns = r.map(|r| r.string())?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::LineageMetadata {
+            action_arns: members.action_arns,
+            artifact_arns: members.artifact_arns,
+            associations: members.associations,
+            context_arns: members.context_arns,
         }
     }
 }

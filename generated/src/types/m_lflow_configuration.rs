@@ -3,31 +3,15 @@
 
 /// Where a pipeline execution logs to MLflow: the tracking server and the experiment.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct MLflowConfiguration {
     /// MLflow experiment under which the execution's runs are logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
-    #[serde(
-        rename = "MlflowExperimentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mlflow_experiment_name: ::std::option::Option<::std::string::String>,
     /// ARN of the MLflow tracking server (or app) that receives the run.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/`.
-    #[serde(
-        rename = "MlflowResourceArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mlflow_resource_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -182,6 +166,31 @@ impl MLflowConfiguration {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::MLflowConfiguration {
+    type Members = crate::types::builders::MLflowConfigurationBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "MlflowExperimentName" => members.mlflow_experiment_name = r.string()?,
+            "MlflowResourceArn" => members.mlflow_resource_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::MLflowConfiguration {
+            mlflow_experiment_name: members.mlflow_experiment_name,
+            mlflow_resource_arn: members.mlflow_resource_arn,
         }
     }
 }

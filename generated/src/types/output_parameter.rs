@@ -3,31 +3,15 @@
 
 /// A named value emitted by a pipeline step.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct OutputParameter {
     /// Name of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=256.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Value of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
@@ -175,6 +159,47 @@ impl OutputParameter {
             } else {
                 out.required(&p);
             }
+        }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::OutputParameter {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.name {
+            object.member("Name", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            object.member("Value", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::OutputParameter {
+    type Members = crate::types::builders::OutputParameterBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Name" => members.name = r.string()?,
+            "Value" => members.value = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::OutputParameter {
+            name: members.name,
+            value: members.value,
         }
     }
 }

@@ -3,22 +3,11 @@
 
 /// Limits how many steps of a pipeline may run at the same time. Settings made on the pipeline apply to each of its executions unless an execution overrides them.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ParallelismConfiguration {
     /// Largest number of steps allowed to run concurrently.
     ///
     /// *Required.* *Constraints:* value at least 1.
-    #[serde(
-        rename = "MaxParallelExecutionSteps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_parallel_execution_steps: ::std::option::Option<i32>,
 }
 
@@ -120,6 +109,48 @@ impl ParallelismConfiguration {
             } else {
                 out.required(&p);
             }
+        }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::ParallelismConfiguration {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.max_parallel_execution_steps {
+            object
+                .member(
+                    "MaxParallelExecutionSteps",
+                    |w| crate::aws_json::write::integer(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::ParallelismConfiguration {
+    type Members = crate::types::builders::ParallelismConfigurationBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "MaxParallelExecutionSteps" => {
+                members.max_parallel_execution_steps = r.integer::<i32>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::ParallelismConfiguration {
+            max_parallel_execution_steps: members.max_parallel_execution_steps,
         }
     }
 }

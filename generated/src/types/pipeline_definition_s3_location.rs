@@ -3,40 +3,19 @@
 
 /// Identifies an Amazon S3 object that holds a pipeline definition.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineDefinitionS3Location {
     /// Name of the S3 bucket containing the definition.
     ///
     /// *Required.* *Constraints:* length 3..=63; pattern `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    #[serde(
-        rename = "Bucket",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// Key of the S3 object within the bucket.
     ///
     /// *Required.* *Constraints:* length 1..=1024; pattern `^.+$`.
-    #[serde(
-        rename = "ObjectKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_key: ::std::option::Option<::std::string::String>,
     /// S3 version of the definition object to use; the newest version is used when omitted.
     ///
     /// *Constraints:* length 1..=1024; pattern `^.+$`.
-    #[serde(
-        rename = "VersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -255,5 +234,24 @@ impl PipelineDefinitionS3Location {
                 );
             }
         }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::PipelineDefinitionS3Location {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.bucket {
+            object.member("Bucket", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_key {
+            object.member("ObjectKey", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version_id {
+            object.member("VersionId", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -3,100 +3,39 @@
 
 /// Describes one step as it ran within a pipeline execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineExecutionStep {
     /// Which attempt of the step this is, reflecting any retries under the step's retry policy.
-    #[serde(
-        rename = "AttemptCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attempt_count: ::std::option::Option<i32>,
     /// Details of the cached result that was reused, when the step was served from the cache.
-    #[serde(
-        rename = "CacheHitResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cache_hit_result: ::std::option::Option<crate::types::CacheHitResult>,
     /// When the step finished running.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Explanation of why the step failed; returned only for failed steps.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "FailureReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// Step-type-specific details about the job or resource the step worked with.
-    #[serde(
-        rename = "Metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metadata: ::std::option::Option<crate::types::PipelineExecutionStepMetadata>,
     /// Identifies the earlier execution of this pipeline whose outputs were reused for this step.
-    #[serde(
-        rename = "SelectiveExecutionResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selective_execution_result: ::std::option::Option<
         crate::types::SelectiveExecutionResult,
     >,
     /// When the step began running.
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Free-form description of the step.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "StepDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the step.
     ///
     /// *Constraints:* length 0..=256; pattern `.*`.
-    #[serde(
-        rename = "StepDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_display_name: ::std::option::Option<::std::string::String>,
     /// Name of the step that ran.
     ///
     /// *Constraints:* length 0..=64; pattern `^[A-Za-z0-9\-_]*$`.
-    #[serde(
-        rename = "StepName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_name: ::std::option::Option<::std::string::String>,
     /// Current state of the step.
-    #[serde(
-        rename = "StepStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_status: ::std::option::Option<crate::types::StepStatus>,
 }
 
@@ -588,6 +527,59 @@ impl PipelineExecutionStep {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStep {
+    type Members = crate::types::builders::PipelineExecutionStepBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "AttemptCount" => members.attempt_count = r.integer::<i32>()?,
+            "CacheHitResult" => {
+                members.cache_hit_result = r.structure::<crate::types::CacheHitResult>()?;
+            }
+            "EndTime" => members.end_time = r.timestamp()?,
+            "FailureReason" => members.failure_reason = r.string()?,
+            "Metadata" => {
+                members.metadata = r
+                    .structure::<crate::types::PipelineExecutionStepMetadata>()?;
+            }
+            "SelectiveExecutionResult" => {
+                members.selective_execution_result = r
+                    .structure::<crate::types::SelectiveExecutionResult>()?;
+            }
+            "StartTime" => members.start_time = r.timestamp()?,
+            "StepDescription" => members.step_description = r.string()?,
+            "StepDisplayName" => members.step_display_name = r.string()?,
+            "StepName" => members.step_name = r.string()?,
+            "StepStatus" => {
+                members.step_status = r.string_enum::<crate::types::StepStatus>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineExecutionStep {
+            attempt_count: members.attempt_count,
+            cache_hit_result: members.cache_hit_result,
+            end_time: members.end_time,
+            failure_reason: members.failure_reason,
+            metadata: members.metadata,
+            selective_execution_result: members.selective_execution_result,
+            start_time: members.start_time,
+            step_description: members.step_description,
+            step_display_name: members.step_display_name,
+            step_name: members.step_name,
+            step_status: members.step_status,
         }
     }
 }

@@ -3,184 +3,63 @@
 
 /// Per-step-type details about a step run; the member that is set depends on the kind of step.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineExecutionStepMetadata {
     /// Details of the AutoML job launched by the step, including its ARN.
-    #[serde(
-        rename = "AutoMLJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_ml_job: ::std::option::Option<crate::types::AutoMlJobStepMetadata>,
     /// Set for a step that created an Amazon Bedrock custom model.
-    #[serde(
-        rename = "BedrockCustomModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bedrock_custom_model: ::std::option::Option<
         crate::types::BedrockCustomModelMetadata,
     >,
     /// Set for a step that deployed an Amazon Bedrock custom model.
-    #[serde(
-        rename = "BedrockCustomModelDeployment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bedrock_custom_model_deployment: ::std::option::Option<
         crate::types::BedrockCustomModelDeploymentMetadata,
     >,
     /// Set for a step that imported a model into Amazon Bedrock.
-    #[serde(
-        rename = "BedrockModelImport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bedrock_model_import: ::std::option::Option<
         crate::types::BedrockModelImportMetadata,
     >,
     /// Set for a step that bought Amazon Bedrock provisioned throughput.
-    #[serde(
-        rename = "BedrockProvisionedModelThroughput",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bedrock_provisioned_model_throughput: ::std::option::Option<
         crate::types::BedrockProvisionedModelThroughputMetadata,
     >,
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
-    #[serde(
-        rename = "Callback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback: ::std::option::Option<crate::types::CallbackStepMetadata>,
     /// Details of a Clarify check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
-    #[serde(
-        rename = "ClarifyCheck",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clarify_check: ::std::option::Option<crate::types::ClarifyCheckStepMetadata>,
     /// Result of evaluating the condition in this step.
-    #[serde(
-        rename = "Condition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub condition: ::std::option::Option<crate::types::ConditionStepMetadata>,
     /// Configuration and results of the Amazon EMR step.
-    #[serde(
-        rename = "EMR",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emr: ::std::option::Option<crate::types::EmrStepMetadata>,
     /// The endpoint that the step invoked.
-    #[serde(
-        rename = "Endpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub endpoint: ::std::option::Option<crate::types::EndpointStepMetadata>,
     /// The endpoint configuration from which the step created an endpoint.
-    #[serde(
-        rename = "EndpointConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub endpoint_config: ::std::option::Option<crate::types::EndpointConfigStepMetadata>,
     /// Configuration and results of the Fail step.
-    #[serde(
-        rename = "Fail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail: ::std::option::Option<crate::types::FailStepMetadata>,
     /// Set for a step that handled an inference component.
-    #[serde(
-        rename = "InferenceComponent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inference_component: ::std::option::Option<
         crate::types::InferenceComponentMetadata,
     >,
     /// Set for a generic job step: the job it launched.
-    #[serde(
-        rename = "Job",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub job: ::std::option::Option<crate::types::JobStepMetadata>,
     /// ARN of the Lambda function the step invoked, plus its output parameters.
-    #[serde(
-        rename = "Lambda",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lambda: ::std::option::Option<crate::types::LambdaStepMetadata>,
     /// Set for a step that recorded lineage entities and edges.
-    #[serde(
-        rename = "Lineage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lineage: ::std::option::Option<crate::types::LineageMetadata>,
     /// ARN of the model the step created.
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<crate::types::ModelStepMetadata>,
     /// ARN of the processing job the step launched.
-    #[serde(
-        rename = "ProcessingJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processing_job: ::std::option::Option<crate::types::ProcessingJobStepMetadata>,
     /// Details of a quality check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
-    #[serde(
-        rename = "QualityCheck",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quality_check: ::std::option::Option<crate::types::QualityCheckStepMetadata>,
     /// ARN of the model package under which the step registered the model.
-    #[serde(
-        rename = "RegisterModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub register_model: ::std::option::Option<crate::types::RegisterModelStepMetadata>,
     /// ARN of the training job the step launched.
-    #[serde(
-        rename = "TrainingJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub training_job: ::std::option::Option<crate::types::TrainingJobStepMetadata>,
     /// ARN of the batch transform job the step launched.
-    #[serde(
-        rename = "TransformJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transform_job: ::std::option::Option<crate::types::TransformJobStepMetadata>,
     /// ARN of the hyperparameter tuning job the step launched.
-    #[serde(
-        rename = "TuningJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tuning_job: ::std::option::Option<crate::types::TuningJobStepMetaData>,
 }
 
@@ -1188,6 +1067,128 @@ impl PipelineExecutionStepMetadata {
             if let ::std::option::Option::Some(v) = &self.tuning_job {
                 v.validate_at(&p, out);
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStepMetadata {
+    type Members = crate::types::builders::PipelineExecutionStepMetadataBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "AutoMLJob" => {
+                members.auto_ml_job = r
+                    .structure::<crate::types::AutoMlJobStepMetadata>()?;
+            }
+            "BedrockCustomModel" => {
+                members.bedrock_custom_model = r
+                    .structure::<crate::types::BedrockCustomModelMetadata>()?;
+            }
+            "BedrockCustomModelDeployment" => {
+                members.bedrock_custom_model_deployment = r
+                    .structure::<crate::types::BedrockCustomModelDeploymentMetadata>()?;
+            }
+            "BedrockModelImport" => {
+                members.bedrock_model_import = r
+                    .structure::<crate::types::BedrockModelImportMetadata>()?;
+            }
+            "BedrockProvisionedModelThroughput" => {
+                members.bedrock_provisioned_model_throughput = r
+                    .structure::<
+                        crate::types::BedrockProvisionedModelThroughputMetadata,
+                    >()?;
+            }
+            "Callback" => {
+                members.callback = r.structure::<crate::types::CallbackStepMetadata>()?;
+            }
+            "ClarifyCheck" => {
+                members.clarify_check = r
+                    .structure::<crate::types::ClarifyCheckStepMetadata>()?;
+            }
+            "Condition" => {
+                members.condition = r.structure::<crate::types::ConditionStepMetadata>()?;
+            }
+            "EMR" => members.emr = r.structure::<crate::types::EmrStepMetadata>()?,
+            "Endpoint" => {
+                members.endpoint = r.structure::<crate::types::EndpointStepMetadata>()?;
+            }
+            "EndpointConfig" => {
+                members.endpoint_config = r
+                    .structure::<crate::types::EndpointConfigStepMetadata>()?;
+            }
+            "Fail" => members.fail = r.structure::<crate::types::FailStepMetadata>()?,
+            "InferenceComponent" => {
+                members.inference_component = r
+                    .structure::<crate::types::InferenceComponentMetadata>()?;
+            }
+            "Job" => members.job = r.structure::<crate::types::JobStepMetadata>()?,
+            "Lambda" => {
+                members.lambda = r.structure::<crate::types::LambdaStepMetadata>()?;
+            }
+            "Lineage" => {
+                members.lineage = r.structure::<crate::types::LineageMetadata>()?;
+            }
+            "Model" => members.model = r.structure::<crate::types::ModelStepMetadata>()?,
+            "ProcessingJob" => {
+                members.processing_job = r
+                    .structure::<crate::types::ProcessingJobStepMetadata>()?;
+            }
+            "QualityCheck" => {
+                members.quality_check = r
+                    .structure::<crate::types::QualityCheckStepMetadata>()?;
+            }
+            "RegisterModel" => {
+                members.register_model = r
+                    .structure::<crate::types::RegisterModelStepMetadata>()?;
+            }
+            "TrainingJob" => {
+                members.training_job = r
+                    .structure::<crate::types::TrainingJobStepMetadata>()?;
+            }
+            "TransformJob" => {
+                members.transform_job = r
+                    .structure::<crate::types::TransformJobStepMetadata>()?;
+            }
+            "TuningJob" => {
+                members.tuning_job = r
+                    .structure::<crate::types::TuningJobStepMetaData>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineExecutionStepMetadata {
+            auto_ml_job: members.auto_ml_job,
+            bedrock_custom_model: members.bedrock_custom_model,
+            bedrock_custom_model_deployment: members.bedrock_custom_model_deployment,
+            bedrock_model_import: members.bedrock_model_import,
+            bedrock_provisioned_model_throughput: members
+                .bedrock_provisioned_model_throughput,
+            callback: members.callback,
+            clarify_check: members.clarify_check,
+            condition: members.condition,
+            emr: members.emr,
+            endpoint: members.endpoint,
+            endpoint_config: members.endpoint_config,
+            fail: members.fail,
+            inference_component: members.inference_component,
+            job: members.job,
+            lambda: members.lambda,
+            lineage: members.lineage,
+            model: members.model,
+            processing_job: members.processing_job,
+            quality_check: members.quality_check,
+            register_model: members.register_model,
+            training_job: members.training_job,
+            transform_job: members.transform_job,
+            tuning_job: members.tuning_job,
         }
     }
 }

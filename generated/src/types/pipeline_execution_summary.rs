@@ -3,65 +3,29 @@
 
 /// Condensed information about one pipeline execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineExecutionSummary {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "PipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_arn: ::std::option::Option<::std::string::String>,
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineExecutionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineExecutionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_display_name: ::std::option::Option<::std::string::String>,
     /// Explanation, produced by SageMaker Pipelines, of why the execution failed.
     ///
     /// *Constraints:* length 0..=3072.
-    #[serde(
-        rename = "PipelineExecutionFailureReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_failure_reason: ::std::option::Option<::std::string::String>,
     /// Current state of the execution.
-    #[serde(
-        rename = "PipelineExecutionStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_execution_status: ::std::option::Option<
         crate::types::PipelineExecutionStatus,
     >,
     /// When the execution began.
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<crate::primitives::DateTime>,
 }
 
@@ -403,6 +367,48 @@ impl PipelineExecutionSummary {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionSummary {
+    type Members = crate::types::builders::PipelineExecutionSummaryBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "PipelineExecutionDescription" => {
+                members.pipeline_execution_description = r.string()?;
+            }
+            "PipelineExecutionDisplayName" => {
+                members.pipeline_execution_display_name = r.string()?;
+            }
+            "PipelineExecutionFailureReason" => {
+                members.pipeline_execution_failure_reason = r.string()?;
+            }
+            "PipelineExecutionStatus" => {
+                members.pipeline_execution_status = r
+                    .string_enum::<crate::types::PipelineExecutionStatus>()?;
+            }
+            "StartTime" => members.start_time = r.timestamp()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineExecutionSummary {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            pipeline_execution_description: members.pipeline_execution_description,
+            pipeline_execution_display_name: members.pipeline_execution_display_name,
+            pipeline_execution_failure_reason: members.pipeline_execution_failure_reason,
+            pipeline_execution_status: members.pipeline_execution_status,
+            start_time: members.start_time,
         }
     }
 }

@@ -3,31 +3,15 @@
 
 /// Names of the experiment and trial that a pipeline creates.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineExperimentConfig {
     /// Name of the experiment.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
-    #[serde(
-        rename = "ExperimentName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub experiment_name: ::std::option::Option<::std::string::String>,
     /// Name of the trial.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
-    #[serde(
-        rename = "TrialName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trial_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -187,6 +171,31 @@ impl PipelineExperimentConfig {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineExperimentConfig {
+    type Members = crate::types::builders::PipelineExperimentConfigBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ExperimentName" => members.experiment_name = r.string()?,
+            "TrialName" => members.trial_name = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineExperimentConfig {
+            experiment_name: members.experiment_name,
+            trial_name: members.trial_name,
         }
     }
 }

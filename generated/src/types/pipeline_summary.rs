@@ -3,79 +3,33 @@
 
 /// Condensed information about one pipeline.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineSummary {
     /// When the pipeline was created.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<crate::primitives::DateTime>,
     /// When the most recent execution of the pipeline started.
-    #[serde(
-        rename = "LastExecutionTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_execution_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Most recent time the pipeline was changed.
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_display_name: ::std::option::Option<::std::string::String>,
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    #[serde(
-        rename = "PipelineName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_name: ::std::option::Option<::std::string::String>,
     /// ARN of the IAM role the pipeline ran under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -495,6 +449,43 @@ impl PipelineSummary {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineSummary {
+    type Members = crate::types::builders::PipelineSummaryBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreationTime" => members.creation_time = r.timestamp()?,
+            "LastExecutionTime" => members.last_execution_time = r.timestamp()?,
+            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineDescription" => members.pipeline_description = r.string()?,
+            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "RoleArn" => members.role_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineSummary {
+            creation_time: members.creation_time,
+            last_execution_time: members.last_execution_time,
+            last_modified_time: members.last_modified_time,
+            pipeline_arn: members.pipeline_arn,
+            pipeline_description: members.pipeline_description,
+            pipeline_display_name: members.pipeline_display_name,
+            pipeline_name: members.pipeline_name,
+            role_arn: members.role_arn,
         }
     }
 }

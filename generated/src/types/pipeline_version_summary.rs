@@ -3,67 +3,31 @@
 
 /// Condensed information about one version of a pipeline.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct PipelineVersionSummary {
     /// When this pipeline version was created.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<crate::primitives::DateTime>,
     /// ARN of the latest execution that was started from this version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "LastExecutionPipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_execution_pipeline_execution_arn: ::std::option::Option<
         ::std::string::String,
     >,
     /// ARN of the pipeline this version belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
-    #[serde(
-        rename = "PipelineArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_arn: ::std::option::Option<::std::string::String>,
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
-    #[serde(
-        rename = "PipelineVersionDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_description: ::std::option::Option<::std::string::String>,
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
-    #[serde(
-        rename = "PipelineVersionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_display_name: ::std::option::Option<::std::string::String>,
     /// Identifier of the pipeline version.
     ///
     /// *Constraints:* value at least 1.
-    #[serde(
-        rename = "PipelineVersionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pipeline_version_id: ::std::option::Option<i64>,
 }
 
@@ -415,6 +379,46 @@ impl PipelineVersionSummary {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::PipelineVersionSummary {
+    type Members = crate::types::builders::PipelineVersionSummaryBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreationTime" => members.creation_time = r.timestamp()?,
+            "LastExecutionPipelineExecutionArn" => {
+                members.last_execution_pipeline_execution_arn = r.string()?;
+            }
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineVersionDescription" => {
+                members.pipeline_version_description = r.string()?;
+            }
+            "PipelineVersionDisplayName" => {
+                members.pipeline_version_display_name = r.string()?;
+            }
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineVersionSummary {
+            creation_time: members.creation_time,
+            last_execution_pipeline_execution_arn: members
+                .last_execution_pipeline_execution_arn,
+            pipeline_arn: members.pipeline_arn,
+            pipeline_version_description: members.pipeline_version_description,
+            pipeline_version_display_name: members.pipeline_version_display_name,
+            pipeline_version_id: members.pipeline_version_id,
         }
     }
 }

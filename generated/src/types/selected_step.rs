@@ -3,22 +3,11 @@
 
 /// A pipeline step chosen to run when using selective execution.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SelectedStep {
     /// Name of the pipeline step to run.
     ///
     /// *Required.* *Constraints:* length 0..=256.
-    #[serde(
-        rename = "StepName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub step_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -117,6 +106,42 @@ impl SelectedStep {
             } else {
                 out.required(&p);
             }
+        }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::SelectedStep {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.step_name {
+            object.member("StepName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::SelectedStep {
+    type Members = crate::types::builders::SelectedStepBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "StepName" => members.step_name = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::SelectedStep {
+            step_name: members.step_name,
         }
     }
 }

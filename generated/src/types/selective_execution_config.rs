@@ -3,33 +3,17 @@
 
 /// Settings for running only a chosen subset of a pipeline's steps.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SelectiveExecutionConfig {
     /// Steps to run. Any step lying on a path between two chosen steps must be chosen as well.
     ///
     /// *Required.* *Constraints:* length 1..=50.
-    #[serde(
-        rename = "SelectedSteps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_steps: ::std::option::Option<
         ::std::vec::Vec<crate::types::SelectedStep>,
     >,
     /// ARN of an earlier execution of this pipeline, with status `Failed` or `Success`, from which inputs needed by the chosen steps are copied. Required when a chosen step consumes outputs of a step that is not chosen.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "SourcePipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -201,6 +185,64 @@ impl SelectiveExecutionConfig {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionConfig {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.selected_steps {
+            object
+                .member(
+                    "SelectedSteps",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
+            object
+                .member(
+                    "SourcePipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionConfig {
+    type Members = crate::types::builders::SelectiveExecutionConfigBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "SelectedSteps" => {
+                members.selected_steps = r
+                    .list(|r| r.structure::<crate::types::SelectedStep>())?;
+            }
+            "SourcePipelineExecutionArn" => {
+                members.source_pipeline_execution_arn = r.string()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::SelectiveExecutionConfig {
+            selected_steps: members.selected_steps,
+            source_pipeline_execution_arn: members.source_pipeline_execution_arn,
         }
     }
 }

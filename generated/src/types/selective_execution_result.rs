@@ -3,22 +3,11 @@
 
 /// Identifies the earlier execution of the same pipeline that supplied results for a step.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct SelectiveExecutionResult {
     /// ARN of the earlier execution of this pipeline whose results were reused.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
-    #[serde(
-        rename = "SourcePipelineExecutionArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_pipeline_execution_arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -128,6 +117,31 @@ impl SelectiveExecutionResult {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionResult {
+    type Members = crate::types::builders::SelectiveExecutionResultBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "SourcePipelineExecutionArn" => {
+                members.source_pipeline_execution_arn = r.string()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::SelectiveExecutionResult {
+            source_pipeline_execution_arn: members.source_pipeline_execution_arn,
         }
     }
 }

@@ -12,11 +12,8 @@
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord,
     ::std::hash::Hash,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::fmt::Debug
 )]
-#[serde(from = "::std::string::String", into = "::std::string::String")]
 pub enum SortPipelineExecutionsBy {
     /// The value `CreationTime`.
     CreationTime,

@@ -3,31 +3,15 @@
 
 /// A key with an optional value that attaches metadata to a SageMaker resource such as a pipeline, model, endpoint or training job.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct Tag {
     /// Key of the tag; a resource cannot carry two tags with the same key.
     ///
     /// *Required.* *Constraints:* length 1..=128; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// Value of the tag.
     ///
     /// *Required.* *Constraints:* length 0..=256; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
@@ -190,5 +174,21 @@ impl Tag {
                 out.required(&p);
             }
         }
+    }
+}
+
+/// Requests carry this structure as a JSON object of the members that are set, by wire name.
+impl crate::aws_json::WriteObject for crate::types::Tag {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.key {
+            object.member("Key", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            object.member("Value", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -3,41 +3,15 @@
 
 /// Identifies the user that created or last changed a SageMaker resource.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct UserContext {
     /// Identifier of the SageMaker domain the user belongs to.
-    #[serde(
-        rename = "DomainId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub domain_id: ::std::option::Option<::std::string::String>,
     /// IAM identity details for the user; populated only for model package groups, model packages and projects.
-    #[serde(
-        rename = "IamIdentity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub iam_identity: ::std::option::Option<crate::types::IamIdentity>,
     /// ARN of the user profile.
-    #[serde(
-        rename = "UserProfileArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_profile_arn: ::std::option::Option<::std::string::String>,
     /// Name of the user's SageMaker profile.
-    #[serde(
-        rename = "UserProfileName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_profile_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -195,6 +169,37 @@ impl UserContextBuilder {
             iam_identity: self.iam_identity,
             user_profile_arn: self.user_profile_arn,
             user_profile_name: self.user_profile_name,
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::UserContext {
+    type Members = crate::types::builders::UserContextBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "DomainId" => members.domain_id = r.string()?,
+            "IamIdentity" => {
+                members.iam_identity = r.structure::<crate::types::IamIdentity>()?;
+            }
+            "UserProfileArn" => members.user_profile_arn = r.string()?,
+            "UserProfileName" => members.user_profile_name = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::UserContext {
+            domain_id: members.domain_id,
+            iam_identity: members.iam_identity,
+            user_profile_arn: members.user_profile_arn,
+            user_profile_name: members.user_profile_name,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Tests of `aws_json`: the request, error codes and messages, and decoding.
 
-use serde_json::json;
+use std::collections::HashMap;
+
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{Blob, DateTime, Document, Number};
 
 use crate::aws_json::*;
 use crate::error::ErrorResponse;
@@ -36,89 +39,91 @@ fn request_is_a_post_to_the_root_naming_the_operation() {
     assert_eq!(r.body, br#"{"MaxResults":1}"#);
 }
 
-#[test]
-fn serialize_writes_compact_json() {
-    #[derive(serde::Serialize)]
-    struct In {
-        #[serde(rename = "Name")]
-        name: &'static str,
-        #[serde(rename = "Tags")]
-        tags: Vec<u8>,
-    }
-    assert_eq!(serialize(&In { name: "n", tags: vec![1, 2] }).unwrap(), br#"{"Name":"n","Tags":[1,2]}"#);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // error_code
 
+fn body(json: &str) -> ErrorBody {
+    ErrorBody::read(json.as_bytes())
+}
+
 #[test]
 fn error_codes_are_sanitized() {
-    let none = serde_json::Value::Null;
+    let none = ErrorBody::default();
     assert_eq!(error_code(Some("ValidationException"), &none).as_deref(), Some("ValidationException"));
     assert_eq!(
         error_code(Some("ResourceNotFound:http://internal.amazon.com/coral/com.amazonaws.sagemaker/"), &none)
             .as_deref(),
         Some("ResourceNotFound")
     );
-    let body = json!({"__type": "com.amazonaws.sagemaker#ConflictException", "message": "busy"});
-    assert_eq!(error_code(None, &body).as_deref(), Some("ConflictException"));
-    assert_eq!(error_code(None, &json!({"code": "aws.protocoltests#Foo:bar"})).as_deref(), Some("Foo"));
+    let b = body(r#"{"__type": "com.amazonaws.sagemaker#ConflictException", "message": "busy"}"#);
+    assert_eq!(error_code(None, &b).as_deref(), Some("ConflictException"));
+    assert_eq!(error_code(None, &body(r#"{"code": "aws.protocoltests#Foo:bar"}"#)).as_deref(), Some("Foo"));
     assert_eq!(error_code(None, &none), None);
 }
 
 #[test]
 fn error_code_header_wins_over_the_body() {
-    let body = json!({"__type": "ns#FromType", "code": "FromCode"});
-    assert_eq!(error_code(Some("FromHeader"), &body).as_deref(), Some("FromHeader"));
+    let b = body(r#"{"__type": "ns#FromType", "code": "FromCode"}"#);
+    assert_eq!(error_code(Some("FromHeader"), &b).as_deref(), Some("FromHeader"));
 }
 
 #[test]
 fn error_code_type_wins_over_code() {
-    let body = json!({"__type": "ns#FromType", "code": "FromCode"});
-    assert_eq!(error_code(None, &body).as_deref(), Some("FromType"));
-    assert_eq!(error_code(None, &json!({"code": "FromCode"})).as_deref(), Some("FromCode"));
+    let b = body(r#"{"code": "FromCode", "__type": "ns#FromType"}"#);
+    assert_eq!(error_code(None, &b).as_deref(), Some("FromType"));
+    assert_eq!(error_code(None, &body(r#"{"code": "FromCode"}"#)).as_deref(), Some("FromCode"));
 }
 
 #[test]
 fn error_code_with_namespace_and_suffix_is_reduced_to_the_name() {
     let header = "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/";
-    assert_eq!(error_code(Some(header), &serde_json::Value::Null).as_deref(), Some("FooError"));
+    assert_eq!(error_code(Some(header), &ErrorBody::default()).as_deref(), Some("FooError"));
 }
 
 #[test]
 fn error_code_is_trimmed() {
-    assert_eq!(error_code(Some("  Spaced  "), &serde_json::Value::Null).as_deref(), Some("Spaced"));
+    assert_eq!(error_code(Some("  Spaced  "), &ErrorBody::default()).as_deref(), Some("Spaced"));
 }
 
 #[test]
 fn an_empty_error_code_is_none() {
     for raw in ["", "   ", "ns#", ":suffix"] {
-        assert_eq!(error_code(Some(raw), &serde_json::Value::Null), None, "{raw:?}");
+        assert_eq!(error_code(Some(raw), &ErrorBody::default()), None, "{raw:?}");
     }
 }
 
 #[test]
 fn a_non_string_type_is_ignored() {
-    assert_eq!(error_code(None, &json!({"__type": 42, "code": "Fallback"})).as_deref(), Some("Fallback"));
-    assert_eq!(error_code(None, &json!({"__type": null})), None);
+    assert_eq!(error_code(None, &body(r#"{"__type": 42, "code": "Fallback"}"#)).as_deref(), Some("Fallback"));
+    assert_eq!(error_code(None, &body(r#"{"__type": {"nested": "x"}, "code": "F"}"#)).as_deref(), Some("F"));
+    assert_eq!(error_code(None, &body(r#"{"__type": null}"#)), None);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// error_message
+// The error body's message
 
 #[test]
 fn error_message_reads_message_then_message_capitalized_then_error_message() {
-    assert_eq!(error_message(&json!({"message": "a", "Message": "b", "errorMessage": "c"})).as_deref(), Some("a"));
-    assert_eq!(error_message(&json!({"Message": "b", "errorMessage": "c"})).as_deref(), Some("b"));
-    assert_eq!(error_message(&json!({"errorMessage": "c"})).as_deref(), Some("c"));
+    assert_eq!(body(r#"{"errorMessage": "c", "Message": "b", "message": "a"}"#).message().as_deref(), Some("a"));
+    assert_eq!(body(r#"{"Message": "b", "errorMessage": "c"}"#).message().as_deref(), Some("b"));
+    assert_eq!(body(r#"{"errorMessage": "c"}"#).message().as_deref(), Some("c"));
 }
 
 #[test]
 fn error_message_is_none_when_absent_or_not_a_string() {
-    assert_eq!(error_message(&json!({})), None);
-    assert_eq!(error_message(&serde_json::Value::Null), None);
-    assert_eq!(error_message(&json!({"message": 3})), None);
-    assert_eq!(error_message(&json!({"message": null, "Message": "second"})).as_deref(), Some("second"));
+    assert_eq!(body("{}").message(), None);
+    assert_eq!(body("null").message(), None);
+    assert_eq!(body(r#"{"message": 3}"#).message(), None);
+    assert_eq!(body(r#"{"message": null, "Message": "second"}"#).message().as_deref(), Some("second"));
+    assert_eq!(body(r#"{"message": "escaped \"quote\""}"#).message().as_deref(), Some("escaped \"quote\""));
+}
+
+#[test]
+fn an_error_body_that_is_not_an_object_has_no_members() {
+    for text in ["", "[]", "\"x\"", "<html>", r#"{"message": "cut"#, r#"{"message": "m"} trailing"#] {
+        let b = body(text);
+        assert_eq!(b.message(), if text.ends_with("trailing") { Some("m".into()) } else { None }, "{text}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -164,45 +169,480 @@ fn error_metadata_of_an_empty_response() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Test shapes, described to the codec as generated code describes them
+
+/// A structure with one member of each kind a generated structure may have.
+#[derive(Debug, Default, PartialEq)]
+struct Out {
+    name: Option<String>,
+    count: Option<i32>,
+    flag: Option<bool>,
+    ratio: Option<f64>,
+    small: Option<f32>,
+    big: Option<i128>,
+    when: Option<DateTime>,
+    data: Option<Blob>,
+    doc: Option<Document>,
+    tags: Option<Vec<String>>,
+    sparse: Option<Vec<Option<String>>>,
+    labels: Option<HashMap<String, i64>>,
+    sparse_labels: Option<HashMap<String, Option<String>>>,
+    inner: Option<Box<Out>>,
+    choice: Option<Choice>,
+}
+
+impl ReadStructure for Out {
+    type Members = Out;
+    fn read_member(m: &mut Out, name: &str, r: &mut Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Name" => m.name = r.string()?,
+            "Count" => m.count = r.integer()?,
+            "Flag" => m.flag = r.boolean()?,
+            "Ratio" => m.ratio = r.double()?,
+            "Small" => m.small = r.float()?,
+            "Big" => m.big = r.big_integer()?,
+            "When" => m.when = r.timestamp()?,
+            "Data" => m.data = r.blob()?,
+            "Doc" => m.doc = r.document()?,
+            "Tags" => m.tags = r.list(|r| r.string())?,
+            "Sparse" => m.sparse = r.sparse_list(|r| r.string())?,
+            "Labels" => m.labels = r.map(|r| r.integer())?,
+            "SparseLabels" => m.sparse_labels = r.sparse_map(|r| r.string())?,
+            "Inner" => m.inner = r.structure()?.map(Box::new),
+            "Choice" => m.choice = r.union()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Out) -> Out {
+        members
+    }
+}
+
+impl WriteObject for Out {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        if let Some(v) = &self.name {
+            object.member("Name", |w| write::string(w, v))?;
+        }
+        if let Some(v) = &self.count {
+            object.member("Count", |w| write::integer(w, v))?;
+        }
+        if let Some(v) = &self.flag {
+            object.member("Flag", |w| write::boolean(w, v))?;
+        }
+        if let Some(v) = &self.ratio {
+            object.member("Ratio", |w| write::double(w, v))?;
+        }
+        if let Some(v) = &self.small {
+            object.member("Small", |w| write::float(w, v))?;
+        }
+        if let Some(v) = &self.big {
+            object.member("Big", |w| write::big_integer(w, v))?;
+        }
+        if let Some(v) = &self.when {
+            object.member("When", |w| write::timestamp(w, v, Format::DateTime))?;
+        }
+        if let Some(v) = &self.data {
+            object.member("Data", |w| write::blob(w, v))?;
+        }
+        if let Some(v) = &self.doc {
+            object.member("Doc", |w| write::document(w, v))?;
+        }
+        if let Some(v) = &self.tags {
+            object.member("Tags", |w| write::list(w, v, write::string))?;
+        }
+        if let Some(v) = &self.sparse {
+            object.member("Sparse", |w| write::sparse_list(w, v, write::string))?;
+        }
+        if let Some(v) = &self.labels {
+            object.member("Labels", |w| write::map(w, v, write::integer))?;
+        }
+        if let Some(v) = &self.sparse_labels {
+            object.member("SparseLabels", |w| write::sparse_map(w, v, write::string))?;
+        }
+        if let Some(v) = &self.inner {
+            object.member("Inner", |w| write::object(w, v))?;
+        }
+        if let Some(v) = &self.choice {
+            object.member("Choice", |w| write::object(w, v))?;
+        }
+        Ok(())
+    }
+}
+
+/// A union with a value member, a unit member and `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+enum Choice {
+    Text(String),
+    Nothing,
+    Unknown,
+}
+
+impl ReadUnion for Choice {
+    fn read_variant(name: &str, r: &mut Reader<'_>) -> Result<Option<Self>, JsonError> {
+        Ok(match name {
+            "Text" => r.string()?.map(Choice::Text),
+            "Nothing" => {
+                r.skip()?;
+                Some(Choice::Nothing)
+            }
+            _ => None,
+        })
+    }
+    const UNKNOWN: Self = Choice::Unknown;
+}
+
+impl WriteObject for Choice {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        match self {
+            Choice::Text(v) => object.member("Text", |w| write::string(w, v)),
+            Choice::Nothing => object.member("Nothing", write::unit),
+            Choice::Unknown => Err(JsonError::new("cannot write an unknown union member")),
+        }
+    }
+}
+
+/// A modeled error whose message member is `Message`, corrected to "" when missing (a required member).
+#[derive(Debug, Default, PartialEq)]
+struct Conflict {
+    message: Option<String>,
+    resource: Option<String>,
+}
+
+impl ReadStructure for Conflict {
+    type Members = Conflict;
+    fn read_member(m: &mut Conflict, name: &str, r: &mut Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Message" => m.message = r.string()?,
+            "Resource" => m.resource = r.string()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Conflict) -> Conflict {
+        members
+    }
+    fn set_message_if_unset(&mut self, message: &str) {
+        self.message.get_or_insert_with(|| message.to_owned());
+    }
+}
+
+fn read(json: &str) -> Result<Out, JsonError> {
+    read_body(json.as_bytes())
+}
+
+fn read_err(json: &str) -> String {
+    read(json).unwrap_err().message().to_owned()
+}
+
+fn written(v: &impl WriteObject) -> String {
+    String::from_utf8(serialize_input(v).unwrap()).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // decode_output
 
-#[derive(Debug, Default, PartialEq, serde::Deserialize)]
-struct Out {
-    #[serde(rename = "Name")]
-    name: Option<String>,
+#[test]
+fn decode_output_reads_the_body_and_skips_unknown_members() {
+    let out = read(r#"{"Name":"n","Other":{"deep":[1,{"x":null}]},"Count":3}"#).unwrap();
+    assert_eq!(out, Out { name: Some("n".into()), count: Some(3), ..Out::default() });
 }
 
 #[test]
-fn decode_output_reads_the_body() {
-    let out: Out = decode_output(&with_headers(200, &[], r#"{"Name":"n","Other":1}"#)).unwrap();
-    assert_eq!(out, Out { name: Some("n".into()) });
-}
-
-#[test]
-fn decode_output_of_an_empty_or_blank_body_is_an_empty_object() {
+fn decode_output_of_an_empty_or_blank_body_is_an_empty_output() {
     for body in ["", " ", "\r\n\t"] {
-        let out: Out = decode_output(&with_headers(200, &[], body)).unwrap();
-        assert_eq!(out, Out::default(), "{body:?}");
+        assert_eq!(read(body).unwrap(), Out::default(), "{body:?}");
     }
 }
 
 #[test]
-fn decode_output_of_invalid_json_is_an_error_message() {
+fn decode_output_needs_exactly_one_object() {
+    let out: Out = decode_output(&with_headers(200, &[], r#"{"Name":"n"}"#)).unwrap();
+    assert_eq!(out.name.as_deref(), Some("n"));
+    for (body, found) in [
+        ("[]", "expected a JSON object, found an array"),
+        ("null", "expected a JSON object, found null"),
+        ("\"s\"", "expected a JSON object, found a string"),
+        ("3", "expected a JSON object, found a number"),
+        ("{} {}", "unexpected an object after the body's value"),
+    ] {
+        let err = decode_output::<Out>(&with_headers(200, &[], body)).unwrap_err();
+        assert!(err.contains(found), "{body}: {err}");
+    }
     let err = decode_output::<Out>(&with_headers(200, &[], "{\"Name\":")).unwrap_err();
-    assert!(!err.is_empty());
-    assert!(decode_output::<Out>(&with_headers(200, &[], "[]")).is_err());
+    assert!(err.starts_with("the response body is not a valid output: invalid JSON"), "{err}");
+}
+
+#[test]
+fn null_members_are_absent() {
+    let out = read(r#"{"Name":null,"Count":null,"Tags":null,"Labels":null,"Inner":null,"Choice":null,"Doc":null}"#);
+    assert_eq!(out.unwrap(), Out::default());
+}
+
+#[test]
+fn errors_name_the_json_path() {
+    let cases = [
+        (r#"{"Name":1}"#, "expected a string, found a number (at $.Name)"),
+        (r#"{"Tags":["a",2]}"#, "expected a string, found a number (at $.Tags[1])"),
+        (r#"{"Labels":{"k":"v"}}"#, "expected an integer, found a string (at $.Labels[\"k\"])"),
+        (r#"{"Inner":{"Inner":{"Count":"x"}}}"#, "expected an integer, found a string (at $.Inner.Inner.Count)"),
+        (r#"{"Choice":{"Text":false}}"#, "expected a string, found a boolean (at $.Choice.Text)"),
+    ];
+    for (json, message) in cases {
+        let err = read(json).unwrap_err();
+        assert!(err.to_string().ends_with(message), "{json}: {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values read
+
+#[test]
+fn integers_must_be_whole_and_in_range() {
+    assert_eq!(read(r#"{"Count":-2147483648}"#).unwrap().count, Some(i32::MIN));
+    assert!(read_err(r#"{"Count":2147483648}"#).contains("out of range for a 32-bit integer"));
+    assert!(read_err(r#"{"Count":1.5}"#).contains("expected an integer, found the number 1.5"));
+    assert_eq!(read(r#"{"Labels":{"a":9007199254740993}}"#).unwrap().labels.unwrap()["a"], 9_007_199_254_740_993);
+}
+
+#[test]
+fn big_integers_keep_every_digit() {
+    let out = read(r#"{"Big":-170141183460469231731687303715884105728}"#).unwrap();
+    assert_eq!(out.big, Some(i128::MIN));
+    assert!(read_err(r#"{"Big":1.5}"#).contains("expected a big integer"));
+    assert!(read_err(r#"{"Big":"1"}"#).contains("expected a big integer, found a string"));
+}
+
+#[test]
+fn floats_read_numbers_and_the_non_finite_strings() {
+    let out = read(r#"{"Ratio":"NaN","Small":"-Infinity"}"#).unwrap();
+    assert!(out.ratio.unwrap().is_nan());
+    assert_eq!(out.small, Some(f32::NEG_INFINITY));
+    assert_eq!(read(r#"{"Ratio":"Infinity","Small":0.1}"#).unwrap().small, Some(0.1));
+    assert_eq!(read(r#"{"Ratio":12}"#).unwrap().ratio, Some(12.0));
+    assert!(read_err(r#"{"Ratio":"12"}"#).contains("other than NaN, Infinity or -Infinity"));
+    assert!(read_err(r#"{"Ratio":true}"#).contains("expected a number, found a boolean"));
+}
+
+#[test]
+fn timestamps_are_read_in_any_format() {
+    let at = |json: &str| read(&format!(r#"{{"When":{json}}}"#)).map(|o| o.when.unwrap());
+    let t = at("1700000000").unwrap();
+    assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 0));
+    // Fractions are read from their digits, exactly.
+    let t = at("1700000000.123").unwrap();
+    assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 123_000_000));
+    let t = at("-1.5").unwrap();
+    assert_eq!((t.secs(), t.subsec_nanos()), (-2, 500_000_000));
+    assert_eq!(at("1.7e9").unwrap().secs(), 1_700_000_000);
+    assert_eq!(at(r#""2019-12-16T23:48:18Z""#).unwrap().secs(), 1_576_540_098);
+    assert_eq!(at(r#""2019-12-16T22:48:18-01:00""#).unwrap().secs(), 1_576_540_098);
+    assert_eq!(at(r#""2019-12-17T00:48:18+01:00""#).unwrap().secs(), 1_576_540_098);
+    assert_eq!(at(r#""2000-01-02T20:34:56.123Z""#).unwrap().subsec_nanos(), 123_000_000);
+    assert_eq!(at(r#""Mon, 16 Dec 2019 23:48:18 GMT""#).unwrap().secs(), 1_576_540_098);
+    assert!(at(r#""soon""#).unwrap_err().message().starts_with("invalid timestamp `soon`"));
+    assert!(at("[]").unwrap_err().message().contains("expected a timestamp, found an array"));
+}
+
+#[test]
+fn blobs_are_base64() {
+    assert_eq!(read(r#"{"Data":"aGkh"}"#).unwrap().data, Some(Blob::new(b"hi!".to_vec())));
+    assert_eq!(read(r#"{"Data":""}"#).unwrap().data, Some(Blob::new(Vec::new())));
+    assert!(read_err(r#"{"Data":"!!"}"#).starts_with("invalid base64"));
+    assert!(read_err(r#"{"Data":[1]}"#).contains("expected a string, found an array"));
+}
+
+#[test]
+fn documents_are_any_json_value() {
+    let out = read(r#"{"Doc":{"a":[1,-2,1.5,"s",true,null]}}"#).unwrap();
+    let expected = Document::Object(HashMap::from([(
+        "a".to_owned(),
+        Document::Array(vec![
+            Document::Number(Number::PosInt(1)),
+            Document::Number(Number::NegInt(-2)),
+            Document::Number(Number::Float(1.5)),
+            Document::String("s".into()),
+            Document::Bool(true),
+            Document::Null,
+        ]),
+    )]));
+    assert_eq!(out.doc, Some(expected));
+    assert_eq!(read(r#"{"Doc":"text"}"#).unwrap().doc, Some(Document::String("text".into())));
+}
+
+#[test]
+fn strings_are_unescaped() {
+    assert_eq!(read(r#"{"Name":"a\"b\\c\u00e9\n"}"#).unwrap().name.as_deref(), Some("a\"b\\cé\n"));
+    assert!(read_err(r#"{"Name":"\ud800"}"#).starts_with("invalid string"));
+}
+
+#[test]
+fn dense_collections_refuse_null_and_sparse_ones_keep_it() {
+    assert!(read_err(r#"{"Tags":["a",null]}"#).starts_with("null in a list whose items cannot be null"));
+    assert!(read_err(r#"{"Labels":{"a":null}}"#).starts_with("null in a map whose values cannot be null"));
+    let out = read(r#"{"Sparse":["a",null],"SparseLabels":{"x":"1","y":null}}"#).unwrap();
+    assert_eq!(out.sparse, Some(vec![Some("a".into()), None]));
+    assert_eq!(out.sparse_labels.unwrap().get("y"), Some(&None));
+    assert!(read_err(r#"{"Tags":{}}"#).contains("expected an array, found an object"));
+    assert!(read_err(r#"{"Labels":[]}"#).contains("expected an object, found an array"));
+}
+
+#[test]
+fn unions_have_exactly_one_member_and_keep_unknown_ones() {
+    let choice = |json: &str| read(&format!(r#"{{"Choice":{json}}}"#)).map(|o| o.choice.unwrap());
+    assert_eq!(choice(r#"{"Text":"t"}"#).unwrap(), Choice::Text("t".into()));
+    assert_eq!(choice(r#"{"__type":"ns#Choice","Nothing":{},"Text":null}"#).unwrap(), Choice::Nothing);
+    assert_eq!(choice(r#"{"Future":{"x":[1]}}"#).unwrap(), Choice::Unknown);
+    assert!(choice(r#"{"Text":"a","Nothing":{}}"#).unwrap_err().message().contains("more than one member set"));
+    assert!(choice(r#"{"Text":null}"#).unwrap_err().message().contains("no member set"));
+    assert!(choice("{}").unwrap_err().message().contains("no member set"));
+}
+
+#[test]
+fn members_repeated_in_a_body_take_the_last_value() {
+    assert_eq!(read(r#"{"Name":"a","Name":"b"}"#).unwrap().name.as_deref(), Some("b"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hostile input
+
+#[test]
+fn nesting_is_bounded_without_exhausting_the_stack() {
+    // A million nested members of a recursive structure, read on a thread with half the default stack (in a debug
+    // build, whose frames are largest): refused at the bound.
+    let depth = 1_000_000;
+    let body = format!("{}{}", r#"{"Inner":"#.repeat(depth), "}".repeat(depth));
+    let handle = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || read(&body).map(|_| ()).unwrap_err())
+        .unwrap();
+    let err = handle.join().expect("the reader does not overflow its stack");
+    assert!(err.message().contains(&format!("nests deeper than {MAX_DEPTH} levels")), "{err}");
+    // Just within the bound it reads.
+    let levels = MAX_DEPTH - 1;
+    let body = format!("{}{}{}", r#"{"Inner":"#.repeat(levels), "{}", "}".repeat(levels));
+    let mut out = read(&body).unwrap();
+    let mut seen = 0;
+    while let Some(inner) = out.inner {
+        out = *inner;
+        seen += 1;
+    }
+    assert_eq!(seen, levels);
+}
+
+#[test]
+fn deep_unknown_members_and_documents_are_refused_not_recursed() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(read(&format!(r#"{{"Other":{}}}"#, deep(100))).is_ok());
+    assert!(read_err(&format!(r#"{{"Other":{}}}"#, deep(100_000))).contains("recursion depth"));
+    assert!(read_err(&format!(r#"{{"Doc":{}}}"#, deep(100_000))).contains("recursion depth"));
+}
+
+#[test]
+fn reading_is_linear_in_the_input() {
+    // Wide inputs: many members, long lists, long strings. Each is read in one pass; a quadratic reader would take
+    // minutes here.
+    let n = 200_000;
+    let tags: Vec<String> = (0..n).map(|i| format!("\"t{i}\"")).collect();
+    let members: Vec<String> = (0..n).map(|i| format!("\"Unknown{i}\":[{i},{{\"x\":\"{i}\"}}]")).collect();
+    let body = format!(r#"{{{},"Tags":[{}],"Name":"{}"}}"#, members.join(","), tags.join(","), "x".repeat(n));
+    let start = std::time::Instant::now();
+    let out = read(&body).unwrap();
+    assert_eq!(out.tags.map(|t| t.len()), Some(n));
+    assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+#[test]
+fn absent_members_are_omitted() {
+    assert_eq!(written(&Out::default()), "{}");
+}
+
+#[test]
+fn each_kind_of_value_is_written() {
+    let out = Out {
+        name: Some("a\"b\n".into()),
+        count: Some(-3),
+        flag: Some(false),
+        ratio: Some(1.5),
+        small: Some(0.1),
+        big: Some(i128::MAX),
+        when: Some(DateTime::from_secs_and_nanos(1_576_540_098, 120_000_000)),
+        data: Some(Blob::new(b"hi!".to_vec())),
+        doc: Some(Document::Object(HashMap::from([
+            ("z".to_owned(), Document::Null),
+            ("a".to_owned(), Document::Array(vec![Document::Bool(true), Document::Number(Number::Float(2.5))])),
+        ]))),
+        tags: Some(vec!["x".into(), "y".into()]),
+        sparse: Some(vec![None, Some("s".into())]),
+        labels: Some(HashMap::from([("b".to_owned(), 2), ("a".to_owned(), 1)])),
+        sparse_labels: Some(HashMap::from([("k".to_owned(), None)])),
+        inner: Some(Box::new(Out { choice: Some(Choice::Nothing), ..Out::default() })),
+        choice: Some(Choice::Text("t".into())),
+    };
+    assert_eq!(
+        written(&out),
+        concat!(
+            r#"{"Name":"a\"b\n","Count":-3,"Flag":false,"Ratio":1.5,"Small":0.1,"#,
+            r#""Big":170141183460469231731687303715884105727,"When":"2019-12-16T23:48:18.12Z","Data":"aGkh","#,
+            r#""Doc":{"a":[true,2.5],"z":null},"Tags":["x","y"],"Sparse":[null,"s"],"Labels":{"a":1,"b":2},"#,
+            r#""SparseLabels":{"k":null},"Inner":{"Choice":{"Nothing":{}}},"Choice":{"Text":"t"}}"#
+        )
+    );
+    // What is written reads back.
+    let back = read(&written(&out)).unwrap();
+    assert_eq!(back, out);
+}
+
+#[test]
+fn non_finite_floats_are_strings() {
+    let out = Out { ratio: Some(f64::NAN), small: Some(f32::INFINITY), ..Out::default() };
+    assert_eq!(written(&out), r#"{"Ratio":"NaN","Small":"Infinity"}"#);
+    let out = Out { ratio: Some(f64::NEG_INFINITY), ..Out::default() };
+    assert_eq!(written(&out), r#"{"Ratio":"-Infinity"}"#);
+}
+
+#[test]
+fn timestamps_are_written_in_their_format() {
+    let t = DateTime::from_secs_and_nanos(946_845_296, 0);
+    let text = |format| canonical(|w| write::timestamp(w, &t, format));
+    assert_eq!(text(Format::EpochSeconds), "946845296");
+    assert_eq!(text(Format::DateTime), r#""2000-01-02T20:34:56Z""#);
+    assert_eq!(text(Format::HttpDate), r#""Sun, 02 Jan 2000 20:34:56 GMT""#);
+    let fraction = DateTime::from_secs_and_nanos(946_845_296, 250_000_000);
+    assert_eq!(canonical(|w| write::timestamp(w, &fraction, Format::EpochSeconds)), "946845296.25");
+}
+
+#[test]
+fn an_unknown_union_member_cannot_be_sent_and_the_error_names_it() {
+    let out = Out { inner: Some(Box::new(Out { choice: Some(Choice::Unknown), ..Out::default() })), ..Out::default() };
+    let err = serialize_input(&out).unwrap_err();
+    assert_eq!(err, "cannot serialize the input: cannot write an unknown union member (at $.Inner.Choice)");
+}
+
+#[test]
+fn documents_deeper_than_the_bound_are_refused() {
+    let mut doc = Document::Null;
+    for _ in 0..300 {
+        doc = Document::Array(vec![doc]);
+    }
+    let out = Out { doc: Some(doc), ..Out::default() };
+    let err = serialize_input(&out).unwrap_err();
+    assert!(err.contains("the document nests deeper than 256 levels"), "{err}");
+}
+
+#[test]
+fn the_canonical_form_sorts_keys_so_equal_values_are_equal_text() {
+    let a = Document::Object((0..20).map(|i| (format!("k{i}"), Document::Number(Number::PosInt(i)))).collect());
+    let b = Document::Object((0..20).rev().map(|i| (format!("k{i}"), Document::Number(Number::PosInt(i)))).collect());
+    assert_eq!(canonical(|w| write::document(w, &a)), canonical(|w| write::document(w, &b)));
+    assert_eq!(canonical(|w| write::object(w, &Choice::Unknown)), "<cannot write an unknown union member (at $)>");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // decode_error
-
-#[derive(Debug, PartialEq, serde::Deserialize)]
-struct Conflict {
-    #[serde(rename = "Message")]
-    message: Option<String>,
-    #[serde(rename = "Resource")]
-    resource: Option<String>,
-}
 
 fn meta_with_message(message: Option<&str>) -> ErrorResponse {
     ErrorResponse {
@@ -216,32 +656,35 @@ fn meta_with_message(message: Option<&str>) -> ErrorResponse {
 #[test]
 fn decode_error_puts_the_message_under_the_member_name() {
     let body = br#"{"message":"lower-case key","Resource":"r"}"#;
-    let e: Conflict = decode_error(body, Some("Message"), &meta_with_message(Some("lower-case key"))).unwrap();
+    let e: Conflict = decode_error(body, &meta_with_message(Some("lower-case key"))).unwrap();
     assert_eq!(e, Conflict { message: Some("lower-case key".into()), resource: Some("r".into()) });
 }
 
 #[test]
 fn decode_error_keeps_a_message_the_body_already_has_under_the_member_name() {
     let body = br#"{"Message":"from the body"}"#;
-    let e: Conflict = decode_error(body, Some("Message"), &meta_with_message(Some("from the metadata"))).unwrap();
+    let e: Conflict = decode_error(body, &meta_with_message(Some("from the metadata"))).unwrap();
     assert_eq!(e.message.as_deref(), Some("from the body"));
 }
 
 #[test]
-fn decode_error_without_a_message_member_adds_nothing() {
-    let e: Conflict = decode_error(b"{}", None, &meta_with_message(Some("m"))).unwrap();
+fn decode_error_without_a_message_adds_nothing() {
+    let e: Conflict = decode_error(b"{}", &meta_with_message(None)).unwrap();
     assert_eq!(e.message, None);
 }
 
 #[test]
-fn decode_error_of_an_invalid_body_is_built_from_the_metadata() {
-    let e: Conflict = decode_error(b"<html>", Some("Message"), &meta_with_message(Some("m"))).unwrap();
-    assert_eq!(e, Conflict { message: Some("m".into()), resource: None });
+fn decode_error_of_an_invalid_or_empty_body_is_built_from_the_metadata() {
+    for body in [&b"<html>"[..], b"", b"{\"Resource\":"] {
+        let e: Conflict = decode_error(body, &meta_with_message(Some("m"))).unwrap();
+        assert_eq!(e, Conflict { message: Some("m".into()), resource: None });
+    }
 }
 
 #[test]
 fn decode_error_of_the_wrong_shape_is_none() {
-    assert_eq!(decode_error::<Conflict>(br#"{"Resource":5}"#, Some("Message"), &meta_with_message(None)), None);
+    assert_eq!(decode_error::<Conflict>(br#"{"Resource":5}"#, &meta_with_message(None)), None);
+    assert_eq!(decode_error::<Conflict>(b"[]", &meta_with_message(None)), None);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind;
 
-use crate::aws_json::AwsJson;
+use crate::aws_json::{AwsJson, JsonError};
 use crate::config::Config;
 use crate::config::{Credentials, Region};
 use crate::endpoint_lib::{Endpoint, ResolveError};
@@ -252,17 +252,30 @@ pub(crate) static CONFIGURED_ENDPOINT_SERVICE: ServiceInfo = ServiceInfo {
 };
 
 /// A successful output.
-#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Out {
-    #[serde(rename = "Name")]
     pub(crate) name: Option<String>,
-    #[serde(rename = "Count")]
     pub(crate) count: Option<i64>,
-    #[serde(skip)]
     pub(crate) request_id: Option<String>,
 }
 
-impl RequestId for Out {
+/// As generated code reads an output (the members are kept in the output itself here, not in a builder).
+impl crate::aws_json::ReadStructure for Out {
+    type Members = Out;
+    fn read_member(m: &mut Out, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Name" => m.name = r.string()?,
+            "Count" => m.count = r.integer()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Out) -> Out {
+        members
+    }
+}
+
+impl crate::error::RequestId for Out {
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -274,14 +287,28 @@ impl crate::error::SetRequestId for Out {
     }
 }
 
-/// A modeled error whose message member is `Message`, with the metadata of the response, as generated errors
-/// carry it.
-#[derive(Debug, PartialEq, serde::Deserialize)]
+/// A modeled error whose message member is `Message`.
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct ValidationException {
-    #[serde(rename = "Message")]
     pub(crate) message: Option<String>,
-    #[serde(skip)]
     pub(crate) meta: ErrorMetadata,
+}
+
+impl crate::aws_json::ReadStructure for ValidationException {
+    type Members = ValidationException;
+    fn read_member(m: &mut Self, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
+        match name {
+            "Message" => m.message = r.string()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn finish(members: Self) -> Self {
+        members
+    }
+    fn set_message_if_unset(&mut self, message: &str) {
+        self.message.get_or_insert_with(|| message.to_owned());
+    }
 }
 
 /// The operation's error, as generated code would define it: a modeled variant and the unhandled one.
@@ -333,7 +360,7 @@ impl CreateUnhandledError for OpError {
 
 fn decode_op_error(response: &ErrorResponse, body: &[u8]) -> OpError {
     if response.error_type() == Some("ValidationException") {
-        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, Some("Message"), response) {
+        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, response) {
             e.meta = response.metadata();
             return OpError::Validation(e);
         }

@@ -365,7 +365,7 @@ fn long_values_are_shortened_to_80_characters() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// unique_hash and unique_json
+// unique_hash and unique_by
 
 #[test]
 fn unique_items_pass() {
@@ -391,35 +391,42 @@ fn a_duplicate_of_an_earlier_item_names_that_item() {
     assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 3 });
 }
 
-#[derive(serde::Serialize)]
 struct Item {
     name: &'static str,
     size: u32,
 }
 
 #[test]
-fn unique_json_compares_structures_by_value() {
+fn unique_by_compares_items_by_their_key() {
     let p = Path::Root.field("L");
+    let key = |i: &Item| format!("{}/{}", i.name, i.size);
     let distinct = [Item { name: "a", size: 1 }, Item { name: "a", size: 2 }];
-    assert!(violations(|out| unique_json(&distinct, &p, out)).is_empty());
+    assert!(violations(|out| unique_by(&distinct, key, &p, out)).is_empty());
     let repeated = [Item { name: "a", size: 1 }, Item { name: "b", size: 1 }, Item { name: "a", size: 1 }];
-    let v = violations(|out| unique_json(&repeated, &p, out));
+    let v = violations(|out| unique_by(&repeated, key, &p, out));
     assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 2 });
+    assert!(violations(|out| unique_by(&repeated[..1], |_| unreachable!("one item needs no key"), &p, out)).is_empty());
 }
 
 #[test]
-fn unique_json_compares_documents_by_value() {
-    let p = Path::Root.field("Docs");
-    let docs = [serde_json::json!({"a": 1, "b": [1, 2]}), serde_json::json!({"b": [1, 2], "a": 1})];
-    assert_eq!(violations(|out| unique_json(&docs, &p, out)).len(), 1);
-}
-
-#[test]
-fn unique_json_finds_equal_maps() {
+fn unique_by_the_canonical_json_form_finds_equal_maps_and_documents() {
+    use aws_smithy_types::{Document, Number};
     let p = Path::Root.field("Maps");
     let a: HashMap<String, u32> = (0..32).map(|i| (format!("key{i}"), i)).collect();
     let b: HashMap<String, u32> = (0..32).rev().map(|i| (format!("key{i}"), i)).collect();
     assert_eq!(a, b);
-    let v = violations(|out| unique_json(&[a, b], &p, out));
+    let form = |m: &HashMap<String, u32>| {
+        crate::aws_json::canonical(|w| crate::aws_json::write::map(w, m, crate::aws_json::write::integer))
+    };
+    let v = violations(|out| unique_by(&[a, b], form, &p, out));
     assert_eq!(v.len(), 1, "equal maps were not reported as duplicates");
+
+    let doc = |pairs: &[(&str, i64)]| {
+        Document::Object(pairs.iter().map(|(k, v)| (k.to_string(), Document::Number(Number::NegInt(*v)))).collect())
+    };
+    let docs = [doc(&[("a", 1), ("b", 2)]), doc(&[("b", 2), ("a", 1)]), doc(&[("a", 2)])];
+    let form = |d: &Document| crate::aws_json::canonical(|w| crate::aws_json::write::document(w, d));
+    let v = violations(|out| unique_by(&docs, form, &p, out));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 1 });
 }

@@ -1,9 +1,13 @@
-//! awsJson 1.0 and 1.1: the runtime module `aws_json` does the work; types derive serde with wire names.
+//! awsJson 1.0 and 1.1: the runtime module `aws_json` does the work. Each structure and union that goes on the wire
+//! gets plain codec code on `aws-smithy-json`: an impl of `aws_json::WriteObject` when requests carry it, of
+//! `aws_json::ReadStructure` or `aws_json::ReadUnion` when responses do, each member one line calling the runtime's
+//! writers (`aws_json::write::*`) or reader (`aws_json::Reader`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Ir, TimestampFormat, Type};
+use crate::emit::{builder_path, ident, rust_type, type_path};
+use crate::ir::{Field, Ir, NamedKind, Structure, TimestampFormat, Type, Union};
 
 /// `&crate::aws_json::AwsJson { … }` for the service.
 pub fn service_protocol(ir: &Ir) -> TokenStream {
@@ -17,29 +21,9 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
     })
 }
 
-/// Floats (`NaN` and the infinities are strings) and timestamps in a text format go through an adapter of the
-/// runtime's `aws_json` module, whatever collection holds them.
-pub fn value_adapter(ty: &Type) -> Option<super::Adapter> {
-    let adapter = |path: &'static str, tokens| Some(super::Adapter { path, tokens });
-    match ty {
-        Type::Float | Type::Double | Type::BigDecimal => {
-            adapter("crate::aws_json::float", quote!(crate::aws_json::float))
-        }
-        Type::Timestamp(TimestampFormat::DateTime) => {
-            adapter("crate::aws_json::date_time", quote!(crate::aws_json::date_time))
-        }
-        Type::Timestamp(TimestampFormat::HttpDate) => {
-            adapter("crate::aws_json::http_date", quote!(crate::aws_json::http_date))
-        }
-        Type::List { member, .. } => value_adapter(&member.ty),
-        Type::Map { value, .. } => value_adapter(&value.ty),
-        _ => None,
-    }
-}
-
 /// The input as a JSON object.
 pub fn serialize_input() -> TokenStream {
-    quote!(crate::aws_json::serialize(&self))
+    quote!(crate::aws_json::serialize_input(&self))
 }
 
 /// The output from a JSON object.
@@ -47,11 +31,359 @@ pub fn decode_output() -> TokenStream {
     quote!(crate::aws_json::decode_output)
 }
 
-/// A modeled error from its JSON body, the message read from the response put under its member name.
-pub fn decode_error(message_member: Option<&str>) -> TokenStream {
-    let member = match message_member {
-        Some(m) => quote!(::std::option::Option::Some(#m)),
-        None => quote!(::std::option::Option::None),
+/// A modeled error from its JSON body; its `ReadStructure` impl puts the message the metadata read under its message
+/// member.
+pub fn decode_error() -> TokenStream {
+    quote!(crate::aws_json::decode_error(body, meta))
+}
+
+/// `|v| <JSON text of v>` for the items of a `@uniqueItems` list compared by their JSON form (`Option`s when the
+/// list is sparse).
+pub fn json_form(item: &Type, sparse: bool) -> TokenStream {
+    if sparse {
+        let write = writer(item);
+        quote!(|v| crate::aws_json::canonical(|w| crate::aws_json::write::nullable(w, v, #write)))
+    } else {
+        let write = write_value(item, quote!(w), quote!(v));
+        quote!(|v| crate::aws_json::canonical(|w| #write))
+    }
+}
+
+/// The codecs of a structure: a writer when requests carry it, a reader when responses do. `request_id`: the
+/// structure is an operation output, with the hidden request id member.
+pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
+    let name = type_path(&s.path);
+    let mut out = TokenStream::new();
+    if s.wire.write {
+        let members: Vec<TokenStream> = s.fields.iter().map(write_member).collect();
+        let object = if members.is_empty() { quote!(_object) } else { quote!(object) };
+        out.extend(quote! {
+            /// Requests carry this structure as a JSON object of the members that are set, by wire name.
+            impl crate::aws_json::WriteObject for #name {
+                fn write_members(
+                    &self,
+                    #object: &mut crate::aws_json::ObjectWriter<'_>,
+                ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+                    #(#members)*
+                    ::std::result::Result::Ok(())
+                }
+            }
+        });
+    }
+    if s.wire.read {
+        let builder = builder_path(&s.path);
+        let arms = s.fields.iter().map(|f| {
+            let wire = &f.wire_name;
+            let field = ident(&f.name);
+            let read = read_value(&f.ty.ty);
+            let value = if f.boxed { quote!(#read?.map(::std::boxed::Box::new)) } else { quote!(#read?) };
+            quote!(#wire => members.#field = #value,)
+        });
+        let read_member = if s.fields.is_empty() {
+            quote! {
+                fn read_member(
+                    _members: &mut Self::Members,
+                    _name: &str,
+                    _r: &mut crate::aws_json::Reader<'_>,
+                ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+                    ::std::result::Result::Ok(false)
+                }
+            }
+        } else {
+            quote! {
+                fn read_member(
+                    members: &mut Self::Members,
+                    name: &str,
+                    r: &mut crate::aws_json::Reader<'_>,
+                ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+                    match name {
+                        #(#arms)*
+                        _ => return ::std::result::Result::Ok(false),
+                    }
+                    ::std::result::Result::Ok(true)
+                }
+            }
+        };
+        let finish_members = if s.fields.is_empty() { quote!(_members) } else { quote!(members) };
+        let inits = s.fields.iter().map(finish_field);
+        let request_id = request_id.then(|| quote!(_request_id: ::std::option::Option::None,));
+        // An error's metadata is set from the response after it is read.
+        let meta = s.error.is_some().then(|| quote!(meta: ::std::default::Default::default(),));
+        let set_message = s.error.as_ref().and_then(|e| e.message.as_ref()).map(|m| {
+            let field = ident(&m.field);
+            let body = if m.optional {
+                quote! {
+                    if self.#field.is_none() {
+                        self.#field = ::std::option::Option::Some(message.to_owned());
+                    }
+                }
+            } else {
+                quote! {
+                    if self.#field.is_empty() {
+                        self.#field = message.to_owned();
+                    }
+                }
+            };
+            quote! {
+                fn set_message_if_unset(&mut self, message: &str) {
+                    #body
+                }
+            }
+        });
+        out.extend(quote! {
+            /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+            /// know skipped, missing ones defaulted (or corrected, when required).
+            impl crate::aws_json::ReadStructure for #name {
+                type Members = #builder;
+
+                #read_member
+
+                fn finish(#finish_members: Self::Members) -> Self {
+                    #name {
+                        #(#inits)*
+                        #request_id
+                        #meta
+                    }
+                }
+
+                #set_message
+            }
+        });
+    }
+    out
+}
+
+/// `if let Some(v) = &self.x { object.member("X", |w| …)?; }`, or the unconditional write of a member that always
+/// has a value (`let v = &self.x; object.member("X", |w| …)?;`).
+fn write_member(f: &Field) -> TokenStream {
+    let wire = &f.wire_name;
+    let field = ident(&f.name);
+    if f.optional {
+        let write = write_value(&f.ty.ty, quote!(w), quote!(v));
+        quote! {
+            if let ::std::option::Option::Some(v) = &self.#field {
+                object.member(#wire, |w| #write)?;
+            }
+        }
+    } else {
+        let write = write_value(&f.ty.ty, quote!(w), quote!(v));
+        quote! {
+            let v = &self.#field;
+            object.member(#wire, |w| #write)?;
+        }
+    }
+}
+
+/// A field's value in `finish`: what was read, else its default, else (a required member the service left out) the
+/// value client error correction gives it.
+fn finish_field(f: &Field) -> TokenStream {
+    let field = ident(&f.name);
+    let value = if f.optional {
+        quote!(members.#field)
+    } else if let Some(default) = &f.default {
+        if *default == crate::ir::DefaultValue::Zero {
+            quote!(members.#field.unwrap_or_default())
+        } else {
+            let fun = ident(f.default_fn.as_deref().unwrap_or_default());
+            quote!(members.#field.unwrap_or_else(#fun))
+        }
+    } else {
+        let t = rust_type(&f.ty.ty);
+        let corrected = match &f.ty.ty {
+            Type::Timestamp(_) => Some(quote!(crate::primitives::DateTime::from_secs(0))),
+            Type::Named(_, NamedKind::Enum) => Some(quote!(#t::from(""))),
+            Type::Named(_, NamedKind::IntEnum) => Some(quote!(#t::from(0))),
+            Type::Named(_, NamedKind::Union) if !f.boxed => {
+                return quote!(#field: members.#field.unwrap_or(#t::Unknown),)
+            }
+            Type::Named(_, NamedKind::Union) => Some(quote!(#t::Unknown)),
+            Type::Named(_, NamedKind::Structure) if !f.boxed => {
+                return quote!(#field: members.#field.unwrap_or_else(crate::aws_json::corrected::<#t>),)
+            }
+            Type::Named(_, NamedKind::Structure) => Some(quote!(crate::aws_json::corrected::<#t>())),
+            _ => None,
+        };
+        match (corrected, f.boxed) {
+            (None, _) => quote!(members.#field.unwrap_or_default()),
+            (Some(v), true) => quote!(members.#field.unwrap_or_else(|| ::std::boxed::Box::new(#v))),
+            (Some(v), false) => quote!(members.#field.unwrap_or_else(|| #v)),
+        }
     };
-    quote!(crate::aws_json::decode_error(body, #member, meta))
+    quote!(#field: #value,)
+}
+
+/// The codecs of a union: a writer when requests carry it, a reader when responses do.
+pub fn union_codecs(u: &Union) -> TokenStream {
+    let name = type_path(&u.path);
+    let mut out = TokenStream::new();
+    if u.wire.write {
+        let arms = u.variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire_name;
+            match &v.ty {
+                Some(t) => {
+                    let write = write_value(&t.ty, quote!(w), quote!(v));
+                    quote!(#name::#variant(v) => object.member(#wire, |w| #write),)
+                }
+                None => quote!(#name::#variant => object.member(#wire, crate::aws_json::write::unit),),
+            }
+        });
+        out.extend(quote! {
+            /// Requests carry this union as a JSON object with its one member.
+            impl crate::aws_json::WriteObject for #name {
+                fn write_members(
+                    &self,
+                    object: &mut crate::aws_json::ObjectWriter<'_>,
+                ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+                    match self {
+                        #(#arms)*
+                        #name::Unknown => ::std::result::Result::Err(crate::aws_json::JsonError::new(
+                            "cannot send a union member this version of the crate does not know",
+                        )),
+                    }
+                }
+            }
+        });
+    }
+    if u.wire.read {
+        let arms = u.variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire_name;
+            match &v.ty {
+                Some(t) => {
+                    let read = read_value(&t.ty);
+                    if v.boxed {
+                        quote!(#wire => #read?.map(|v| #name::#variant(::std::boxed::Box::new(v))),)
+                    } else {
+                        quote!(#wire => #read?.map(#name::#variant),)
+                    }
+                }
+                None => quote! {
+                    #wire => {
+                        r.skip()?;
+                        ::std::option::Option::Some(#name::#variant)
+                    }
+                },
+            }
+        });
+        let r = if u.variants.is_empty() { quote!(_r) } else { quote!(r) };
+        out.extend(quote! {
+            /// Responses carry this union as a JSON object with one member set; a member this crate does not know
+            /// is `Unknown`.
+            impl crate::aws_json::ReadUnion for #name {
+                fn read_variant(
+                    name: &str,
+                    #r: &mut crate::aws_json::Reader<'_>,
+                ) -> ::std::result::Result<::std::option::Option<Self>, crate::aws_json::JsonError> {
+                    ::std::result::Result::Ok(match name {
+                        #(#arms)*
+                        _ => ::std::option::Option::None,
+                    })
+                }
+
+                const UNKNOWN: Self = #name::Unknown;
+            }
+        });
+    }
+    out
+}
+
+/// An expression of type `Result<(), JsonError>` writing the value `v` (a reference) of type `ty` into the
+/// `JsonValueWriter` `w`.
+fn write_value(ty: &Type, w: TokenStream, v: TokenStream) -> TokenStream {
+    match ty {
+        Type::Named(_, NamedKind::IntEnum) => quote!(crate::aws_json::write::integer(#w, &#v.as_i32())),
+        Type::Timestamp(format) => {
+            let format = match format {
+                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
+                TimestampFormat::DateTime => quote!(DateTime),
+                TimestampFormat::HttpDate => quote!(HttpDate),
+            };
+            quote!(crate::aws_json::write::timestamp(#w, #v, crate::primitives::DateTimeFormat::#format))
+        }
+        Type::List { member, sparse } => {
+            let item = writer(&member.ty);
+            if *sparse {
+                quote!(crate::aws_json::write::sparse_list(#w, #v, #item))
+            } else {
+                quote!(crate::aws_json::write::list(#w, #v, #item))
+            }
+        }
+        Type::Map { value, sparse, .. } => {
+            let value = writer(&value.ty);
+            if *sparse {
+                quote!(crate::aws_json::write::sparse_map(#w, #v, #value))
+            } else {
+                quote!(crate::aws_json::write::map(#w, #v, #value))
+            }
+        }
+        _ => {
+            let write = writer(ty);
+            quote!(#write(#w, #v))
+        }
+    }
+}
+
+/// The writer of values of `ty`, a `fn(JsonValueWriter, &T) -> Result<(), JsonError>`: the runtime's function where
+/// one fits, else a closure.
+fn writer(ty: &Type) -> TokenStream {
+    let function = match ty {
+        Type::String | Type::Named(_, NamedKind::Enum) => quote!(string),
+        Type::Bool => quote!(boolean),
+        Type::Byte | Type::Short | Type::Integer | Type::Long => quote!(integer),
+        Type::BigInteger => quote!(big_integer),
+        Type::Float => quote!(float),
+        Type::Double | Type::BigDecimal => quote!(double),
+        Type::Blob => quote!(blob),
+        Type::Document => quote!(document),
+        Type::Named(_, NamedKind::Structure | NamedKind::Union) => quote!(object),
+        Type::Named(_, NamedKind::IntEnum) | Type::Timestamp(_) | Type::List { .. } | Type::Map { .. } => {
+            let write = write_value(ty, quote!(w), quote!(v));
+            return quote!(|w, v| #write);
+        }
+    };
+    quote!(crate::aws_json::write::#function)
+}
+
+/// An expression of type `Result<Option<T>, JsonError>` reading a value of type `ty` from the reader `r`.
+fn read_value(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(r.string()),
+        Type::Bool => quote!(r.boolean()),
+        Type::Byte => quote!(r.integer::<i8>()),
+        Type::Short => quote!(r.integer::<i16>()),
+        Type::Integer => quote!(r.integer::<i32>()),
+        Type::Long => quote!(r.integer::<i64>()),
+        Type::BigInteger => quote!(r.big_integer()),
+        Type::Float => quote!(r.float()),
+        Type::Double | Type::BigDecimal => quote!(r.double()),
+        Type::Timestamp(_) => quote!(r.timestamp()),
+        Type::Blob => quote!(r.blob()),
+        Type::Document => quote!(r.document()),
+        Type::Named(p, kind) => {
+            let t = type_path(p);
+            match kind {
+                NamedKind::Structure => quote!(r.structure::<#t>()),
+                NamedKind::Union => quote!(r.union::<#t>()),
+                NamedKind::Enum => quote!(r.string_enum::<#t>()),
+                NamedKind::IntEnum => quote!(r.int_enum::<#t>()),
+            }
+        }
+        Type::List { member, sparse } => {
+            let item = read_value(&member.ty);
+            if *sparse {
+                quote!(r.sparse_list(|r| #item))
+            } else {
+                quote!(r.list(|r| #item))
+            }
+        }
+        Type::Map { value, sparse, .. } => {
+            let value = read_value(&value.ty);
+            if *sparse {
+                quote!(r.sparse_map(|r| #value))
+            } else {
+                quote!(r.map(|r| #value))
+            }
+        }
+    }
 }

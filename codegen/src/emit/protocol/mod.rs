@@ -1,10 +1,11 @@
 //! What the wire protocol decides in generated code: the runtime protocol value of the service, how an input is
-//! serialized, how outputs and modeled errors are decoded. Each protocol is one submodule; the other emitters ask
-//! this module and never name a protocol's runtime functions themselves.
+//! serialized, how outputs and modeled errors are decoded, and the codecs of the structures and unions that go on the
+//! wire. Each protocol is one submodule; the other emitters ask this module and never name a protocol's runtime
+//! functions themselves.
 
 use proc_macro2::TokenStream;
 
-use crate::ir::{Ir, Protocol, Type};
+use crate::ir::{Ir, Protocol, Structure, Type, Union};
 
 pub mod aws_json;
 
@@ -22,21 +23,6 @@ pub fn serialize_input(ir: &Ir) -> TokenStream {
     }
 }
 
-/// A serde `with` module of the runtime, as the attribute's string and as a path.
-pub struct Adapter {
-    /// For `#[serde(with = "…")]`.
-    pub path: &'static str,
-    /// For calling its `to_value` and `from_value`.
-    pub tokens: TokenStream,
-}
-
-/// The serde `with` module for values of this type, when the protocol writes them differently from plain serde.
-pub fn value_adapter(ir: &Ir, ty: &Type) -> Option<Adapter> {
-    match ir.service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::value_adapter(ty),
-    }
-}
-
 /// A `fn(&HttpResponse) -> Result<O, String>` that decodes a successful response.
 pub fn decode_output(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
@@ -44,10 +30,30 @@ pub fn decode_output(ir: &Ir) -> TokenStream {
     }
 }
 
-/// An expression of type `Option<T>` decoding a modeled error from `body: &[u8]` and `meta: ErrorMetadata`, whose
-/// message member (if any) has this wire name.
-pub fn decode_error(ir: &Ir, message_member: Option<&str>) -> TokenStream {
+/// An expression of type `Option<T>` decoding a modeled error `T` from `body: &[u8]` and `meta: ErrorMetadata`.
+pub fn decode_error(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::decode_error(message_member),
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::decode_error(),
     }
+}
+
+/// The codecs of a structure, as its `wire` directions need them (`request_id`: an operation output).
+pub fn structure_codecs(ir: &Ir, s: &Structure, request_id: bool) -> TokenStream {
+    match ir.service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::structure_codecs(s, request_id),
+    }
+}
+
+/// The codecs of a union, as its `wire` directions need them.
+pub fn union_codecs(ir: &Ir, u: &Union) -> TokenStream {
+    match ir.service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::union_codecs(u),
+    }
+}
+
+/// A closure `|item: &T| -> String` giving the JSON form of an item of a list (object keys sorted; `T` an `Option`
+/// when the list is sparse), by which `@uniqueItems` compares items that cannot be hashed. Every protocol the IR
+/// admits is JSON, so the form is awsJson's.
+pub fn json_form(item: &Type, sparse: bool) -> TokenStream {
+    aws_json::json_form(item, sparse)
 }

@@ -3,24 +3,12 @@
 
 /// The request would go beyond a SageMaker resource quota, for instance the allowed number of training jobs.
 #[non_exhaustive]
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::fmt::Debug,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
 pub struct ResourceLimitExceeded {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(skip)]
     pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
 }
 
@@ -149,6 +137,36 @@ impl ResourceLimitExceeded {
                     out,
                 );
             }
+        }
+    }
+}
+
+/// Responses carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+impl crate::aws_json::ReadStructure for crate::types::error::ResourceLimitExceeded {
+    type Members = crate::types::error::builders::ResourceLimitExceededBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Message" => members.message = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::error::ResourceLimitExceeded {
+            message: members.message,
+            meta: ::std::default::Default::default(),
+        }
+    }
+
+    fn set_message_if_unset(&mut self, message: &str) {
+        if self.message.is_none() {
+            self.message = ::std::option::Option::Some(message.to_owned());
         }
     }
 }

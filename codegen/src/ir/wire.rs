@@ -1,0 +1,85 @@
+//! Which structures and unions go on the wire in which direction. An operation's input is written, its output and
+//! errors are read, and so is everything they reach; a structure or union used both ways gets both codecs, and one
+//! used neither way (a shape only validated, say) gets none. Items of a `@uniqueItems` list compared by their JSON
+//! form get a writer too, for that form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ir, NamedKind, Type, TypeRef, UniqueCheck, Wire};
+use crate::model::ShapeId;
+
+/// Set `wire` on every structure (operation inputs and outputs included) and union.
+pub(super) fn directions(ir: &mut Ir) {
+    // The member types of each shared structure and union, by shape id.
+    let mut members: BTreeMap<&ShapeId, Vec<&TypeRef>> = BTreeMap::new();
+    for s in ir.structures.iter().chain(&ir.errors) {
+        members.insert(&s.id, s.fields.iter().map(|f| &f.ty).collect());
+    }
+    for u in &ir.unions {
+        members.insert(&u.id, u.variants.iter().filter_map(|v| v.ty.as_ref()).collect());
+    }
+    let mut write = Reach { members: &members, seen: BTreeSet::new() };
+    let mut read = Reach { members: &members, seen: BTreeSet::new() };
+    for op in &ir.operations {
+        op.input.fields.iter().for_each(|f| write.visit(&f.ty));
+        op.output.fields.iter().for_each(|f| read.visit(&f.ty));
+    }
+    for e in &ir.errors {
+        read.seen.insert(e.id.clone());
+        e.fields.iter().for_each(|f| read.visit(&f.ty));
+    }
+    // `@uniqueItems` lists of items compared by their JSON form, wherever they are.
+    let structures = ir.operations.iter().flat_map(|o| [&o.input, &o.output]).chain(&ir.structures).chain(&ir.errors);
+    let mut all: Vec<&TypeRef> = structures.flat_map(|s| s.fields.iter().map(|f| &f.ty)).collect();
+    all.extend(ir.unions.iter().flat_map(|u| u.variants.iter().filter_map(|v| v.ty.as_ref())));
+    for t in all {
+        unique_items(t, &mut write);
+    }
+    let (write, read) = (write.seen, read.seen);
+    for op in &mut ir.operations {
+        op.input.wire = Wire { write: true, read: false };
+        op.output.wire = Wire { write: false, read: true };
+    }
+    for s in ir.structures.iter_mut().chain(&mut ir.errors) {
+        s.wire = Wire { write: write.contains(&s.id), read: read.contains(&s.id) };
+    }
+    for u in &mut ir.unions {
+        u.wire = Wire { write: write.contains(&u.id), read: read.contains(&u.id) };
+    }
+}
+
+/// The shapes reachable from the values visited.
+struct Reach<'a> {
+    members: &'a BTreeMap<&'a ShapeId, Vec<&'a TypeRef>>,
+    seen: BTreeSet<ShapeId>,
+}
+
+impl Reach<'_> {
+    fn visit(&mut self, t: &TypeRef) {
+        match &t.ty {
+            Type::Named(_, NamedKind::Structure | NamedKind::Union) if self.seen.insert(t.shape.clone()) => {
+                let members = self.members;
+                for m in members.get(&t.shape).into_iter().flatten() {
+                    self.visit(m);
+                }
+            }
+            Type::List { member, .. } => self.visit(member),
+            Type::Map { value, .. } => self.visit(value),
+            _ => {}
+        }
+    }
+}
+
+/// Visit the items of every list in `t` whose `@uniqueItems` compares JSON forms.
+fn unique_items(t: &TypeRef, write: &mut Reach<'_>) {
+    match &t.ty {
+        Type::List { member, .. } => {
+            if t.checks.unique == Some(UniqueCheck::Json) {
+                write.visit(member);
+            }
+            unique_items(member, write);
+        }
+        Type::Map { value, .. } => unique_items(value, write),
+        _ => {}
+    }
+}
