@@ -984,6 +984,18 @@ const CONCURRENCY_DATA = [];
     }
 
     #[test]
+    fn a_failed_command_shows_itself_and_the_end_of_its_stderr() {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir("/w/my project").args(["build", "-j", "2"]);
+        let stderr: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+        let e = failure("this crate added", &cmd, "exit status: 101", &stderr).to_string();
+        assert!(e.contains("this crate added failed (exit status: 101)"), "{e}");
+        assert!(e.contains("command: cd '/w/my project' && cargo build -j 2"), "{e}");
+        assert!(e.contains("line 11\n") && e.ends_with("line 50"), "{e}");
+        assert!(!e.contains("line 10\n"), "{e}");
+    }
+
+    #[test]
     fn programs_load_the_config_only_when_asked_and_print_each_result() {
         let p = program(false, &[format!("{CRATE_CLIENT_STANDALONE}{CALL}")]);
         assert!(!p.contains("aws_config"));
