@@ -6,10 +6,13 @@
 //!   changelog entry written).
 //! - `cargo xtask test`: run every check and test the project has (what CI runs).
 //! - `cargo xtask bench-codegen`: time the generator.
+//! - `cargo xtask bench-build`: what adding the crate costs a program's build, beside `aws-sdk-sagemaker` (not in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+mod bench_build;
 
 use clap::{Parser, Subcommand};
 use codegen::{config, import, model, write, Request, Selection};
@@ -31,6 +34,9 @@ enum Cmd {
     Test(TestArgs),
     /// Time the generator on the committed model and, if given, another model.
     BenchCodegen(BenchArgs),
+    /// Measure what adding the crate costs a program's build, side by side with `aws-sdk-sagemaker` (minutes,
+    /// gigabytes; not run in CI).
+    BenchBuild(bench_build::BenchBuildArgs),
     /// Run the `start_and_wait` example against a local moto server (installed under `target/` on first use).
     Example,
     /// Compare the selected operations between two models: a changelog with each change classified, and the
@@ -135,6 +141,7 @@ fn main() -> ExitCode {
         Cmd::Import(a) => import_cmd(a),
         Cmd::Test(a) => test_cmd(a),
         Cmd::BenchCodegen(a) => bench_cmd(a),
+        Cmd::BenchBuild(a) => bench_build::run(a, &root),
         Cmd::Example => example_cmd(),
         Cmd::Diff(a) => diff_cmd(a),
         Cmd::SemverCheck => semver_check_cmd(),
