@@ -35,7 +35,7 @@ const S3_CALL: &str = "aws_sdk_s3::Client::new(&conf).list_buckets().send().awai
 /// This crate added to a program that uses `aws-config`: the dependency line the README documents for such programs
 /// (`{path}` becomes the absolute path of `generated/`).
 const CRATE_DEPENDENCY_AWS_CONFIG: &str =
-    r#"sagemaker-pipelines = { path = "{path}", default-features = false, features = ["aws-config"] }"#;
+    r#"sagemaker-pipelines = { path = "{path}", default-features = false }"#;
 /// The client of the added call in such a program, made from the program's `SdkConfig` (`conf`).
 const CRATE_CLIENT_FROM_SDK_CONFIG: &str = "sagemaker_pipelines::Client::new(&conf)";
 /// This crate in a program of its own: default features.
@@ -238,7 +238,7 @@ fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<Strin
     t.push('\n');
     let _ = writeln!(
         t,
-        "| | this crate (`aws-config` feature) | `{SDK_PACKAGE}` {} | ratio |",
+        "| | this crate (`default-features = false`) | `{SDK_PACKAGE}` {} | ratio |",
         v_sdk.as_deref().unwrap_or("1.x")
     );
     t.push_str("| --- | --- | --- | --- |\n");
