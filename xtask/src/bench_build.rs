@@ -34,8 +34,7 @@ const S3_CALL: &str = "aws_sdk_s3::Client::new(&conf).list_buckets().send().awai
 
 /// This crate added to a program that uses `aws-config`: the dependency line the README documents for such programs
 /// (`{path}` becomes the absolute path of `generated/`).
-const CRATE_DEPENDENCY_AWS_CONFIG: &str =
-    r#"sagemaker-pipelines = { path = "{path}", default-features = false }"#;
+const CRATE_DEPENDENCY_AWS_CONFIG: &str = r#"sagemaker-pipelines = { path = "{path}", default-features = false }"#;
 /// The client of the added call in such a program, made from the program's `SdkConfig` (`conf`).
 const CRATE_CLIENT_FROM_SDK_CONFIG: &str = "sagemaker_pipelines::Client::new(&conf)";
 /// This crate in a program of its own: default features.
