@@ -112,7 +112,7 @@ fn test(ir: &Ir, t: &ProtocolTest) -> TokenStream {
                     let code = response
                         .error_code
                         .as_ref()
-                        .map(|c| quote!(::std::assert_eq!(e.meta().code(), ::std::option::Option::Some(#c));));
+                        .map(|c| quote!(::std::assert_eq!(e.err().meta().code(), ::std::option::Option::Some(#c));));
                     quote! {
                         match result {
                             ::std::result::Result::Err(crate::error::SdkError::ServiceError(e)) => { #code match e.into_err() {
