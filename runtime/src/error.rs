@@ -79,25 +79,25 @@ impl ErrorResponse {
 /// [`ProvideErrorMetadata`], not on the variant: a later model may declare the error.
 #[derive(Debug)]
 pub struct Unhandled {
-    source: BoxError,
+    /// The failure behind it; `None` for an error response, which the metadata describes whole.
+    source: Option<BoxError>,
     meta: ErrorMetadata,
 }
 
 impl Unhandled {
     /// An unhandled error from an error response.
     pub(crate) fn from_response(response: &ErrorResponse) -> Self {
-        let meta = response.metadata();
-        Unhandled { source: Box::new(UnhandledResponse(meta.clone())), meta }
+        Unhandled { source: None, meta: response.metadata() }
     }
 
     /// An unhandled error with a cause and, if known, metadata.
     pub(crate) fn new(source: BoxError, meta: Option<ErrorMetadata>) -> Self {
-        Unhandled { source, meta: meta.unwrap_or_default() }
+        Unhandled { source: Some(source), meta: meta.unwrap_or_default() }
     }
 
-    /// The cause.
-    pub fn source_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
-        &*self.source
+    /// An unhandled error described by its metadata alone.
+    pub(crate) fn from_metadata(meta: ErrorMetadata) -> Self {
+        Unhandled { source: None, meta }
     }
 }
 
@@ -114,6 +114,8 @@ impl RequestId for Unhandled {
 }
 
 impl fmt::Display for Unhandled {
+    /// The code and message the service sent (`ValidationException: Name is too long`), or, for another failure,
+    /// that it was one (its cause is the error's [`source`](StdError::source)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.meta.code() {
             Some(code) => {
@@ -123,32 +125,17 @@ impl fmt::Display for Unhandled {
                 }
                 Ok(())
             }
-            None => write!(f, "unhandled error ({})", self.source),
+            None if self.source.is_some() => f.write_str("unhandled error"),
+            None => f.write_str("unhandled error without a code"),
         }
     }
 }
 
 impl StdError for Unhandled {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.source as &(dyn StdError + 'static))
+        self.source.as_ref().map(|s| &**s as &(dyn StdError + 'static))
     }
 }
-
-/// The cause of an [`Unhandled`] made from an error response: the response's code and message.
-#[derive(Debug)]
-struct UnhandledResponse(ErrorMetadata);
-
-impl fmt::Display for UnhandledResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the service returned `{}`", self.0.code().unwrap_or("an unknown error"))?;
-        if let Some(m) = self.0.message() {
-            write!(f, ": {m}")?;
-        }
-        Ok(())
-    }
-}
-
-impl StdError for UnhandledResponse {}
 
 /// Implemented by operation outputs: the attempt loop records the response's request id in the output it decoded.
 pub(crate) trait SetRequestId {

@@ -150,7 +150,8 @@ async fn an_error_the_model_does_not_declare_keeps_its_code_and_message() {
     assert!(service.err().is_unhandled());
     assert_eq!(service.err().code(), Some("ValidationException"));
     assert!(service.err().message().is_some_and(|m| m.contains(&missing)), "{err}");
-    assert!(err.to_string().starts_with("service error (HTTP 400"), "{err}");
+    let context = sagemaker_pipelines::error::DisplayErrorContext(&err).to_string();
+    assert!(context.starts_with("service error: ValidationException"), "{context}");
     assert_eq!(service.raw().status().as_u16(), 400);
 }
 

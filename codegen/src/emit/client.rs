@@ -390,8 +390,7 @@ the request, retrying as configured, and decodes the output or the error.";
 
             /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
             pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-                let source = ::std::boxed::Box::new(meta.clone());
-                #error::Unhandled(crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)))
+                #error::Unhandled(crate::error::Unhandled::from_metadata(meta))
             }
 
             /// The code, message and request id of the response.
@@ -439,7 +438,8 @@ the request, retrying as configured, and decodes the output or the error.";
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     #(#source_arms)*
-                    #error::Unhandled(e) => ::std::option::Option::Some(e),
+                    // As the error prints the unhandled error itself, its cause comes next.
+                    #error::Unhandled(e) => ::std::error::Error::source(e),
                 }
             }
         }

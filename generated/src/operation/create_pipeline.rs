@@ -885,10 +885,7 @@ impl CreatePipelineError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
-        CreatePipelineError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
-        )
+        CreatePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
@@ -983,7 +980,7 @@ impl ::std::error::Error for CreatePipelineError {
                 ::std::option::Option::Some(e)
             }
             CreatePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            CreatePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+            CreatePipelineError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

@@ -435,10 +435,7 @@ impl DeletePipelineError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
-        DeletePipelineError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
-        )
+        DeletePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
@@ -513,7 +510,7 @@ impl ::std::error::Error for DeletePipelineError {
         match self {
             DeletePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
             DeletePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            DeletePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+            DeletePipelineError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

@@ -1116,10 +1116,7 @@ impl DescribePipelineError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
-        DescribePipelineError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
-        )
+        DescribePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
@@ -1180,7 +1177,7 @@ impl ::std::error::Error for DescribePipelineError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            DescribePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+            DescribePipelineError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

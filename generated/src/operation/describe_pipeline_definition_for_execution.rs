@@ -406,9 +406,8 @@ impl DescribePipelineDefinitionForExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         DescribePipelineDefinitionForExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -479,7 +478,7 @@ impl ::std::error::Error for DescribePipelineDefinitionForExecutionError {
                 ::std::option::Option::Some(e)
             }
             DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

@@ -1059,9 +1059,8 @@ impl DescribePipelineExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         DescribePipelineExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -1130,7 +1129,7 @@ impl ::std::error::Error for DescribePipelineExecutionError {
                 ::std::option::Option::Some(e)
             }
             DescribePipelineExecutionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

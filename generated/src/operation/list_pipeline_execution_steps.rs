@@ -570,9 +570,8 @@ impl ListPipelineExecutionStepsError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         ListPipelineExecutionStepsError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -641,7 +640,7 @@ impl ::std::error::Error for ListPipelineExecutionStepsError {
                 ::std::option::Option::Some(e)
             }
             ListPipelineExecutionStepsError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

@@ -702,9 +702,8 @@ impl ListPipelineExecutionsError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         ListPipelineExecutionsError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -770,7 +769,7 @@ impl ::std::error::Error for ListPipelineExecutionsError {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            ListPipelineExecutionsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListPipelineExecutionsError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

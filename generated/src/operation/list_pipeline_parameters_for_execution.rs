@@ -534,9 +534,8 @@ impl ListPipelineParametersForExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         ListPipelineParametersForExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -605,7 +604,7 @@ impl ::std::error::Error for ListPipelineParametersForExecutionError {
                 ::std::option::Option::Some(e)
             }
             ListPipelineParametersForExecutionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

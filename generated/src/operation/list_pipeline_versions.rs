@@ -658,9 +658,8 @@ impl ListPipelineVersionsError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         ListPipelineVersionsError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -726,7 +725,7 @@ impl ::std::error::Error for ListPipelineVersionsError {
             ListPipelineVersionsError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            ListPipelineVersionsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListPipelineVersionsError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

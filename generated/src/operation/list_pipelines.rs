@@ -674,10 +674,7 @@ impl ListPipelinesError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
-        ListPipelinesError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
-        )
+        ListPipelinesError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
@@ -724,7 +721,7 @@ impl ::std::fmt::Display for ListPipelinesError {
 impl ::std::error::Error for ListPipelinesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            ListPipelinesError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListPipelinesError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

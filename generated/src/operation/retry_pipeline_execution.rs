@@ -516,9 +516,8 @@ impl RetryPipelineExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         RetryPipelineExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -622,7 +621,7 @@ impl ::std::error::Error for RetryPipelineExecutionError {
             RetryPipelineExecutionError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            RetryPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            RetryPipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

@@ -508,9 +508,8 @@ impl SendPipelineExecutionStepFailureError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         SendPipelineExecutionStepFailureError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -619,7 +618,7 @@ impl ::std::error::Error for SendPipelineExecutionStepFailureError {
                 ::std::option::Option::Some(e)
             }
             SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

@@ -531,9 +531,8 @@ impl SendPipelineExecutionStepSuccessError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         SendPipelineExecutionStepSuccessError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -642,7 +641,7 @@ impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
                 ::std::option::Option::Some(e)
             }
             SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
+                ::std::error::Error::source(e)
             }
         }
     }

@@ -884,9 +884,8 @@ impl StartPipelineExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         StartPipelineExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -990,7 +989,7 @@ impl ::std::error::Error for StartPipelineExecutionError {
             StartPipelineExecutionError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            StartPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            StartPipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

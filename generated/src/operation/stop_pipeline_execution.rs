@@ -449,9 +449,8 @@ impl StopPipelineExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         StopPipelineExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -535,7 +534,7 @@ impl ::std::error::Error for StopPipelineExecutionError {
             StopPipelineExecutionError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            StopPipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            StopPipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

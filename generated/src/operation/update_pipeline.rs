@@ -785,10 +785,7 @@ impl UpdatePipelineError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
-        UpdatePipelineError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
-        )
+        UpdatePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
@@ -863,7 +860,7 @@ impl ::std::error::Error for UpdatePipelineError {
         match self {
             UpdatePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
             UpdatePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            UpdatePipelineError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdatePipelineError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

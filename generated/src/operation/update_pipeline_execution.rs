@@ -573,9 +573,8 @@ impl UpdatePipelineExecutionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         UpdatePipelineExecutionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -659,7 +658,7 @@ impl ::std::error::Error for UpdatePipelineExecutionError {
             UpdatePipelineExecutionError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            UpdatePipelineExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdatePipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }

@@ -609,9 +609,8 @@ impl UpdatePipelineVersionError {
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
-        let source = ::std::boxed::Box::new(meta.clone());
         UpdatePipelineVersionError::Unhandled(
-            crate::error::Unhandled::new(source, ::std::option::Option::Some(meta)),
+            crate::error::Unhandled::from_metadata(meta),
         )
     }
 
@@ -695,7 +694,7 @@ impl ::std::error::Error for UpdatePipelineVersionError {
             UpdatePipelineVersionError::ResourceNotFound(e) => {
                 ::std::option::Option::Some(e)
             }
-            UpdatePipelineVersionError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdatePipelineVersionError::Unhandled(e) => ::std::error::Error::source(e),
         }
     }
 }
