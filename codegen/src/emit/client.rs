@@ -246,7 +246,11 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
         let decode = super::protocol::decode_error(ir);
         quote! {
             ::std::option::Option::Some(#code) => match #decode {
-                ::std::option::Option::Some(e) => #error::#v(#t { meta: meta.metadata(), ..e }),
+                ::std::option::Option::Some(e) => {
+                    let mut e: #t = e;
+                    e.meta = meta.metadata();
+                    #error::#v(e)
+                }
                 ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
             },
         }

@@ -820,10 +820,9 @@ impl CreatePipelineError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        CreatePipelineError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
@@ -835,10 +834,9 @@ impl CreatePipelineError {
             ::std::option::Option::Some("ResourceLimitExceeded") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceLimitExceeded = e;
+                        e.meta = meta.metadata();
+                        CreatePipelineError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(
@@ -850,10 +848,9 @@ impl CreatePipelineError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        CreatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        CreatePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         CreatePipelineError::Unhandled(

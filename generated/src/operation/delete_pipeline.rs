@@ -385,10 +385,9 @@ impl DeletePipelineError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        DeletePipelineError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        DeletePipelineError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         DeletePipelineError::Unhandled(
@@ -400,10 +399,9 @@ impl DeletePipelineError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        DeletePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        DeletePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         DeletePipelineError::Unhandled(

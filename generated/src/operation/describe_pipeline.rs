@@ -1081,10 +1081,9 @@ impl DescribePipelineError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        DescribePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        DescribePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         DescribePipelineError::Unhandled(

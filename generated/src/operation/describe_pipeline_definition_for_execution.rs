@@ -371,10 +371,9 @@ impl DescribePipelineDefinitionForExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        DescribePipelineDefinitionForExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        DescribePipelineDefinitionForExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         DescribePipelineDefinitionForExecutionError::Unhandled(

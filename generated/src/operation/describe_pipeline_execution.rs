@@ -1024,10 +1024,9 @@ impl DescribePipelineExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        DescribePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        DescribePipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         DescribePipelineExecutionError::Unhandled(

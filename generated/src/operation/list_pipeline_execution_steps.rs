@@ -535,10 +535,9 @@ impl ListPipelineExecutionStepsError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        ListPipelineExecutionStepsError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        ListPipelineExecutionStepsError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         ListPipelineExecutionStepsError::Unhandled(

@@ -667,10 +667,9 @@ impl ListPipelineExecutionsError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        ListPipelineExecutionsError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        ListPipelineExecutionsError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         ListPipelineExecutionsError::Unhandled(

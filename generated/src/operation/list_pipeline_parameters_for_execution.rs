@@ -499,10 +499,9 @@ impl ListPipelineParametersForExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        ListPipelineParametersForExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        ListPipelineParametersForExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         ListPipelineParametersForExecutionError::Unhandled(

@@ -623,10 +623,9 @@ impl ListPipelineVersionsError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        ListPipelineVersionsError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        ListPipelineVersionsError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         ListPipelineVersionsError::Unhandled(

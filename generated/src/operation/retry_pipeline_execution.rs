@@ -451,10 +451,9 @@ impl RetryPipelineExecutionError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        RetryPipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
@@ -466,10 +465,9 @@ impl RetryPipelineExecutionError {
             ::std::option::Option::Some("ResourceLimitExceeded") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceLimitExceeded = e;
+                        e.meta = meta.metadata();
+                        RetryPipelineExecutionError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(
@@ -481,10 +479,9 @@ impl RetryPipelineExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        RetryPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        RetryPipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         RetryPipelineExecutionError::Unhandled(

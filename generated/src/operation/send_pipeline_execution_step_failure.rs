@@ -443,10 +443,9 @@ impl SendPipelineExecutionStepFailureError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepFailureError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(
@@ -458,10 +457,9 @@ impl SendPipelineExecutionStepFailureError {
             ::std::option::Option::Some("ResourceLimitExceeded") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceLimitExceeded = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(
@@ -473,10 +471,9 @@ impl SendPipelineExecutionStepFailureError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepFailureError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepFailureError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepFailureError::Unhandled(

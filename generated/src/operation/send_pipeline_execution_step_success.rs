@@ -466,10 +466,9 @@ impl SendPipelineExecutionStepSuccessError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepSuccessError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
@@ -481,10 +480,9 @@ impl SendPipelineExecutionStepSuccessError {
             ::std::option::Option::Some("ResourceLimitExceeded") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceLimitExceeded = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(
@@ -496,10 +494,9 @@ impl SendPipelineExecutionStepSuccessError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        SendPipelineExecutionStepSuccessError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         SendPipelineExecutionStepSuccessError::Unhandled(

@@ -819,10 +819,9 @@ impl StartPipelineExecutionError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        StartPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        StartPipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(
@@ -834,10 +833,9 @@ impl StartPipelineExecutionError {
             ::std::option::Option::Some("ResourceLimitExceeded") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        StartPipelineExecutionError::ResourceLimitExceeded(crate::types::error::ResourceLimitExceeded {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceLimitExceeded = e;
+                        e.meta = meta.metadata();
+                        StartPipelineExecutionError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(
@@ -849,10 +847,9 @@ impl StartPipelineExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        StartPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        StartPipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         StartPipelineExecutionError::Unhandled(

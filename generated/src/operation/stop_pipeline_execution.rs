@@ -399,10 +399,9 @@ impl StopPipelineExecutionError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        StopPipelineExecutionError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        StopPipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         StopPipelineExecutionError::Unhandled(
@@ -414,10 +413,9 @@ impl StopPipelineExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        StopPipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        StopPipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         StopPipelineExecutionError::Unhandled(

@@ -735,10 +735,9 @@ impl UpdatePipelineError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineError::Unhandled(
@@ -750,10 +749,9 @@ impl UpdatePipelineError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineError::Unhandled(

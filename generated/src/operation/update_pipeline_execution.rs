@@ -523,10 +523,9 @@ impl UpdatePipelineExecutionError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineExecutionError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineExecutionError::Unhandled(
@@ -538,10 +537,9 @@ impl UpdatePipelineExecutionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineExecutionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineExecutionError::Unhandled(

@@ -559,10 +559,9 @@ impl UpdatePipelineVersionError {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineVersionError::ConflictException(crate::types::error::ConflictException {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ConflictException = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineVersionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineVersionError::Unhandled(
@@ -574,10 +573,9 @@ impl UpdatePipelineVersionError {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, meta) {
                     ::std::option::Option::Some(e) => {
-                        UpdatePipelineVersionError::ResourceNotFound(crate::types::error::ResourceNotFound {
-                            meta: meta.metadata(),
-                            ..e
-                        })
+                        let mut e: crate::types::error::ResourceNotFound = e;
+                        e.meta = meta.metadata();
+                        UpdatePipelineVersionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
                         UpdatePipelineVersionError::Unhandled(
