@@ -671,7 +671,7 @@ pub fn markdown(report: &Report, title: &str) -> String {
             "### Validation fixes\n\nThe model now allows inputs that {previous} refused before sending them: this \
 release accepts them. Until you upgrade, a request that needs one of them can skip the check (for one request with \
 the request builder's `config_override`, where the crate has it, or for the whole client with \
-`ConfigBuilder::validate_inputs(false)`).\n"
+`validate_inputs(false)` on the configuration builder).\n"
         );
         for c in &fixes {
             // The summary; the full change is under the operation below.

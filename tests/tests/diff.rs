@@ -599,7 +599,7 @@ fn the_2026_sagemaker_update_line_by_line() {
         "### Validation fixes".into(),
         "The model now allows inputs that 0.1.0 refused before sending them: this release accepts them. Until you \
 upgrade, a request that needs one of them can skip the check (for one request with the request builder's \
-`config_override`, where the crate has it, or for the whole client with `ConfigBuilder::validate_inputs(false)`)."
+`config_override`, where the crate has it, or for the whole client with `validate_inputs(false)` on the configuration builder)."
             .into(),
         fix("DescribePipeline", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
         fix("ListPipelineExecutions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),

@@ -186,7 +186,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
              check in its way, and the others keep running: \
              `.config_override(config::ConfigOverride::new().skip_constraint(validation::ConstraintKind::Pattern))` on \
              the request builder (`validate_inputs(false)` there turns every check off for that request; \
-             `ConfigBuilder::skip_constraint` and `ConfigBuilder::validate_inputs` do the same for a whole client). \
+             `config::Builder::skip_constraint` and `config::Builder::validate_inputs` do the same for a whole client). \
              The validation error's message says which kinds failed. Newer releases of the crate list such fixes \
              first in the changelog, under *Validation fixes*.\n\n\
              ## Operations\n\n{ops}\n",
