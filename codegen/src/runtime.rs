@@ -89,6 +89,7 @@ macro_rules! module {
 
 /// Every runtime module, by name.
 pub const MODULES: &[Module] = &[
+    module!("automaton", Public, Always),
     module!("aws_json", Private, AwsJson),
     module!("compression", Private, RequestCompression, ["flate2"]),
     module!("config", Public, Always),
