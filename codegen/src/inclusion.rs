@@ -33,6 +33,7 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
+use crate::pattern::automaton::Fx;
 use crate::pattern::Plan;
 
 /// Limits on one comparison.
@@ -348,32 +349,6 @@ fn text(trail: &[(u32, char)], mut at: usize) -> String {
         at = from as usize;
     }
     chars.iter().rev().collect()
-}
-
-/// A fast hash for the product states (FxHash's mixing step); the keys are not attacker-controlled.
-#[derive(Default)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
 }
 
 /// An unanchored DFA for one translated check, and its start state at the beginning of the value.

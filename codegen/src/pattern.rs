@@ -35,6 +35,8 @@
 
 use std::fmt::Write as _;
 
+pub mod automaton;
+
 /// How a pattern's meaning was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -51,6 +53,8 @@ pub struct Check {
     pub regex: String,
     /// Whether a match is required (`true`) or forbidden (`false`).
     pub expect: bool,
+    /// The regex compiled into the automaton the generated crate runs.
+    pub automaton: automaton::Automaton,
 }
 
 /// Which engine checks a pattern.
@@ -329,16 +333,18 @@ fn translate(pattern: &str) -> Result<Translation, String> {
         None => body,
     };
     if !always_matches(&body) {
-        checks.insert(0, Check { regex: emit(&body, mode), expect: true });
+        checks.insert(0, (emit(&body, mode), true));
     } else if checks.is_empty() && chars.is_none() {
         notes.push("matches every string".into());
     }
-    for c in &checks {
-        regex::RegexBuilder::new(&c.regex)
-            .size_limit(crate::runtime::regex_size_limit())
-            .build()
-            .map_err(|e| format!("translated pattern `{}` does not compile: {e}", c.regex))?;
-    }
+    let checks = checks
+        .into_iter()
+        .map(|(regex, expect)| {
+            let automaton = automaton::compile(&regex, &automaton::BUDGET)
+                .map_err(|e| format!("translated pattern `{regex}` cannot be compiled: {e}"))?;
+            Ok(Check { regex, expect, automaton })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(Translation::Exact(Plan { original: pattern.to_owned(), mode, checks, chars, engine: Engine::Regex, notes }))
 }
 
@@ -1073,7 +1079,12 @@ fn items(node: Node) -> Vec<Node> {
 
 /// Turn lookarounds into separate checks (lookarounds at a fixed offset from the start) or into the nodes before them
 /// (negative one-character lookbehinds). Anything else cannot be expressed exactly: the error says what.
-fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mut Vec<String>) -> Result<Node, String> {
+fn split_lookarounds(
+    node: Node,
+    mode: Mode,
+    checks: &mut Vec<(String, bool)>,
+    notes: &mut Vec<String>,
+) -> Result<Node, String> {
     if !contains_look(&node) {
         return Ok(node);
     }
@@ -1093,7 +1104,7 @@ fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mu
                     // `^P(?=L)` holds where `^P L` matches: `P` ends at `offset` whatever it matched.
                     let mut body = seq[..i].to_vec();
                     body.push(Node::Group(inner.clone()));
-                    checks.push(Check { regex: emit(&Node::Concat(body), mode), expect: !negated });
+                    checks.push((emit(&Node::Concat(body), mode), !negated));
                     notes.push(if i == 1 {
                         format!("leading {kind} lookahead checked as a separate regex")
                     } else {
@@ -1113,12 +1124,10 @@ fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mu
                                 Node::Repeat(Box::new(any), skip, Some(skip)),
                                 Node::Group(inner.clone()),
                             ]);
-                            checks.push(Check { regex: emit(&body, mode), expect: !negated });
+                            checks.push((emit(&body, mode), !negated));
                         }
                         // Longer than the text before it: a positive lookbehind never holds, a negative one always does.
-                        None if !negated => {
-                            checks.push(Check { regex: emit(&Node::Class(Class::of(Vec::new())), mode), expect: true })
-                        }
+                        None if !negated => checks.push((emit(&Node::Class(Class::of(Vec::new())), mode), true)),
                         None => {}
                     }
                     notes.push(format!(
