@@ -1,5 +1,5 @@
-//! Behaviour of the `patterns` fixture crate: a lookahead at a fixed offset checked by the `regex` crate, and
-//! lookaround anywhere and a backreference checked by the ECMAScript engine, each within its input bound.
+//! Behaviour of the `patterns` fixture crate: a lookahead at a fixed offset checked by automata compiled at codegen
+//! time, and lookaround anywhere and a backreference checked by the ECMAScript engine, each within its input bound.
 
 use fixture_patterns::operation::check::CheckInput;
 use fixture_patterns::validation::Constraint;
