@@ -285,7 +285,7 @@ pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
         .enumerate()
         .map(|(i, c)| {
             let suffix = if plan.checks.len() == 1 { String::new() } else { format!("_{}", i + 1) };
-            let (items, automaton) = automaton_value(&c.automaton, &suffix);
+            let (items, automaton) = automaton_value(c, &suffix);
             tables.push(items);
             let expect = c.expect;
             quote!((#automaton, #expect))
@@ -297,13 +297,14 @@ pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
     })
 }
 
-/// The tables of a compiled check as statics (their names end with `suffix`), and the `crate::automaton::Automaton`
-/// value that refers to them. The big tables are text (states separated by commas) that the runtime's `const fn`s
-/// read when the crate compiles.
-fn automaton_value(a: &crate::pattern::automaton::Automaton, suffix: &str) -> (TokenStream, TokenStream) {
+/// The tables of a compiled check as statics (their names end with `suffix`), each documented with the check's
+/// regex, and the `crate::automaton::Automaton` value that refers to them. The big tables are text (states separated
+/// by commas) that the runtime's `const fn`s read when the crate compiles.
+fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream, TokenStream) {
     use crate::pattern::automaton::Automaton;
     let name = |n: &str| format_ident!("{n}{suffix}");
-    match a {
+    let regex = check.regex.replace('`', "\\`");
+    match &check.automaton {
         Automaton::Dfa(d) => {
             let runs = d.class_runs().into_iter().flat_map(|(b, c)| [hex_u8(b), Literal::u8_unsuffixed(c)]);
             let stride = Literal::u16_unsuffixed(d.stride() as u16);
@@ -312,8 +313,16 @@ fn automaton_value(a: &crate::pattern::automaton::Automaton, suffix: &str) -> (T
             let text = text_lit(&rows, ", ");
             let n = Literal::usize_unsuffixed(d.next.len());
             let (classes, next) = (name("CLASSES"), name("NEXT"));
+            let classes_doc = format!(" The byte classes of the DFA of `{regex}`.");
+            let next_doc = format!(
+                " Its transitions: {} states (dead, matched, …) × {} classes and the end of the text.",
+                d.states(),
+                d.class_count
+            );
             let items = quote! {
+                #[doc = #classes_doc]
                 static #classes: [u8; 256] = crate::automaton::byte_classes(&[#(#runs),*]);
+                #[doc = #next_doc]
                 static #next: [u16; #n] = crate::automaton::rows(#text, #stride);
             };
             let value = quote! {
@@ -333,7 +342,11 @@ fn automaton_value(a: &crate::pattern::automaton::Automaton, suffix: &str) -> (T
             let items: Vec<String> = states.chunks(3).map(|s| format!("{} {} {}", s[0], s[1], s[2])).collect();
             let (count, text) = (Literal::usize_unsuffixed(states.len()), text_lit(&items, ", "));
             let states_name = name("STATES");
-            let mut tables = vec![quote!(static #states_name: [u16; #count] = crate::automaton::cells(#text);)];
+            let states_doc = format!(" The states of the NFA of `{regex}`: kind, then two numbers.");
+            let mut tables = vec![quote! {
+                #[doc = #states_doc]
+                static #states_name: [u16; #count] = crate::automaton::cells(#text);
+            }];
             let sets: Vec<TokenStream> = n
                 .encoded_sets()
                 .into_iter()
@@ -352,7 +365,11 @@ fn automaton_value(a: &crate::pattern::automaton::Automaton, suffix: &str) -> (T
                         .collect();
                     let (count, text) = (Literal::usize_unsuffixed(ranges.len()), text_lit(&words, " "));
                     let ranges_name = format_ident!("RANGES{suffix}_{k}");
-                    tables.push(quote!(static #ranges_name: [char; #count] = crate::automaton::ranges(#text);));
+                    let doc = format!(" Character set {k} of that NFA past ASCII: {} ranges.", ranges.len() / 2);
+                    tables.push(quote! {
+                        #[doc = #doc]
+                        static #ranges_name: [char; #count] = crate::automaton::ranges(#text);
+                    });
                     quote!(crate::automaton::Set { ascii: #ascii, ranges: &#ranges_name })
                 })
                 .collect();
@@ -393,17 +410,26 @@ fn text_lit(items: &[String], sep: &str) -> Literal {
     let text = if joined.len() <= 60 {
         format!("\"{joined}\"")
     } else {
-        let mut lines: Vec<String> = vec![String::new()];
+        // Words of the items, the separator after each item's last word; a long item goes on over lines.
+        let mut words: Vec<String> = Vec::new();
         for (i, item) in items.iter().enumerate() {
+            words.extend(item.split(' ').map(str::to_owned));
+            if i + 1 < items.len() {
+                if let Some(last) = words.last_mut() {
+                    last.push_str(sep.trim_end());
+                }
+            }
+        }
+        let mut lines: Vec<String> = vec![String::new()];
+        for word in words {
             let last = lines.len() - 1;
-            let piece = if i + 1 < items.len() { format!("{item}{}", sep.trim_end()) } else { item.clone() };
-            if !lines[last].is_empty() && lines[last].len() + 1 + piece.len() > WIDTH {
-                lines.push(piece);
+            if !lines[last].is_empty() && lines[last].len() + 1 + word.len() > WIDTH {
+                lines.push(word);
             } else {
                 if !lines[last].is_empty() {
                     lines[last].push(' ');
                 }
-                lines[last].push_str(&piece);
+                lines[last].push_str(&word);
             }
         }
         let mut text = String::from("\"");
