@@ -2,12 +2,13 @@
 //! validators run.
 //!
 //! The generated crate checks a pattern with its [`Plan`]: a list of `regex` crate expressions, each of which must
-//! (or must not) find a match somewhere in the value, and optional bounds on the number of code points. Such a plan
-//! accepts a regular language of strings, so two plans can be compared exactly:
+//! (or must not) find a match somewhere in the value, and optional bounds on the number of code points (the crate
+//! runs each expression as an automaton compiled from it, `pattern::automaton`). Such a plan accepts a regular
+//! language of strings, so two plans can be compared exactly:
 //!
-//! - every check becomes a dense DFA (`regex-automata`, the engine family of the `regex` crate, parsing with the same
-//!   `regex-syntax` settings as the runtime's `RegexBuilder`), built unanchored so that it answers "is there a match
-//!   anywhere", as `Regex::is_match` does; a check that must not match is the complement, decided at the end;
+//! - every check becomes a dense DFA (`regex-automata`, parsing with the `regex` crate's syntax, as the generated
+//!   crate's automata are built), built unanchored so that it answers "is there a match anywhere", as
+//!   `Regex::is_match` does; a check that must not match is the complement, decided at the end;
 //! - the bytes of the value go through all the DFAs at once, together with a small automaton that admits only valid
 //!   UTF-8 (values are Rust strings) and a code-point counter capped just above the largest bound;
 //! - a breadth-first search of that product automaton looks for the shortest value the old plan accepts and the new
@@ -33,6 +34,7 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
+use crate::pattern::automaton::Fx;
 use crate::pattern::Plan;
 
 /// Limits on one comparison.
@@ -350,31 +352,8 @@ fn text(trail: &[(u32, char)], mut at: usize) -> String {
     chars.iter().rev().collect()
 }
 
-/// A fast hash for the product states (FxHash's mixing step); the keys are not attacker-controlled.
-#[derive(Default)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
+/// The most memory the NFA of one translated check may take.
+const NFA_SIZE_LIMIT: usize = 16 << 20;
 
 /// An unanchored DFA for one translated check, and its start state at the beginning of the value.
 fn build(regex: &str, budget: &Budget) -> Result<(dense::DFA<Vec<u32>>, StateID), String> {
@@ -385,7 +364,7 @@ fn build(regex: &str, budget: &Budget) -> Result<(dense::DFA<Vec<u32>>, StateID)
         .determinize_size_limit(Some(budget.dfa_bytes));
     let dfa = dense::Builder::new()
         .configure(config)
-        .thompson(thompson::Config::new().nfa_size_limit(Some(crate::runtime::regex_size_limit())))
+        .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
         .build(regex)
         .map_err(|e| format!("no DFA within the budget for `{regex}`: {e}"))?;
     let start = dfa

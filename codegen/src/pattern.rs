@@ -1,11 +1,11 @@
 //! `@pattern` semantics, decided at codegen time.
 //!
 //! A Smithy pattern is an ECMA-262 regular expression that must *find* a match in the value (it is not implicitly
-//! anchored). The generated crate checks patterns with the `regex` crate wherever that can be exact: its engines run
-//! in time linear in the input, so hostile strings cannot make validation hang. The `regex` crate's syntax and
-//! semantics differ from ECMAScript's (`\d`, `\w`, `\s`, `.`, `\b`, identity escapes, surrogate pairs, lookaround), so
-//! this module parses each pattern itself and re-emits it in the `regex` crate's syntax with the ECMAScript meaning
-//! spelled out:
+//! anchored). The generated crate checks patterns with finite automata wherever that can be exact: they run in time
+//! linear in the input, so hostile strings cannot make validation hang. This module parses each pattern itself and
+//! re-emits it as regular expressions in the `regex` crate's syntax (whose parser, `regex-syntax`, the automata are
+//! built from, in [`automaton`]), with the ECMAScript meaning spelled out where the two syntaxes differ (`\d`, `\w`,
+//! `\s`, `.`, `\b`, identity escapes, surrogate pairs, lookaround):
 //!
 //! - Patterns valid under ECMAScript's `u` flag get its semantics: code points, `\d` = `[0-9]`, `\w` = `[A-Za-z0-9_]`,
 //!   `\s` = ECMAScript white space and line terminators, `.` = anything but a line terminator, `\b` on ASCII words,
@@ -28,12 +28,14 @@
 //! engine, in the generated crate's `ecma` module; [`plan_for_values`] decides how much of the input that engine may
 //! see (see [`Bound`]).
 //!
-//! The result is a [`Plan`]: a list of `regex` crate patterns, each of which must (or must not) find a match, and an
-//! optional bound on the number of code points; or the ECMAScript engine with its input bound. Every regex is
-//! compiled here (and every ECMAScript-engine pattern compiled by that engine), so a pattern that would fail at run
-//! time fails codegen instead.
+//! The result is a [`Plan`]: a list of regular expressions, each of which must (or must not) find a match, with the
+//! automaton each is compiled into (the generated crate's tables), and an optional bound on the number of code
+//! points; or the ECMAScript engine with its input bound. Every regex is compiled here (and every ECMAScript-engine
+//! pattern compiled by that engine), so a pattern that cannot be checked fails codegen instead.
 
 use std::fmt::Write as _;
+
+pub mod automaton;
 
 /// How a pattern's meaning was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,12 +53,15 @@ pub struct Check {
     pub regex: String,
     /// Whether a match is required (`true`) or forbidden (`false`).
     pub expect: bool,
+    /// The regex compiled into the automaton the generated crate runs.
+    pub automaton: automaton::Automaton,
 }
 
 /// Which engine checks a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Engine {
-    /// The `regex` crate, with the plan's `checks` and `chars`: time linear in the input.
+    /// Regular expressions (the plan's `checks`, each compiled into an automaton) and `chars`: time linear in the
+    /// input.
     Regex,
     /// The ECMAScript backtracking engine `regress`, running the pattern as written (flag `u`).
     Ecma(Ecma),
@@ -65,7 +70,7 @@ pub enum Engine {
 /// Why and how a pattern is checked by the ECMAScript engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ecma {
-    /// What the `regex` crate cannot express exactly.
+    /// What no finite automaton expresses exactly.
     pub reason: String,
     /// The backtracking search's worst case as a power of the input length `n`: at most `O(n^degree)` steps. `None`
     /// when a repeated part can match in more than one way (nested quantifiers, a repeated alternation), where
@@ -111,10 +116,10 @@ pub struct Plan {
     pub original: String,
     /// Whose semantics apply.
     pub mode: Mode,
-    /// All must hold (`regex` crate engine only).
+    /// All must hold ([`Engine::Regex`] only).
     pub checks: Vec<Check>,
-    /// Bounds on the value's length in code points, when a long repetition was turned into a count (`regex` crate
-    /// engine only).
+    /// Bounds on the value's length in code points, when a long repetition was turned into a count
+    /// ([`Engine::Regex`] only).
     pub chars: Option<(u32, Option<u32>)>,
     /// Which engine runs the checks.
     pub engine: Engine,
@@ -140,8 +145,8 @@ impl Plan {
 /// Repetitions of one class longer than this, spanning a whole anchored pattern, become a code-point count.
 const COUNT_THRESHOLD: u32 = 64;
 
-/// Decide how to check `pattern` with the `regex` crate; an error when that cannot be exact (see
-/// [`plan_for_values`], which falls back to the ECMAScript engine).
+/// Decide how to check `pattern` with regular expressions and their automata; an error when that cannot be exact
+/// (see [`plan_for_values`], which falls back to the ECMAScript engine).
 pub fn plan(pattern: &str) -> Result<Plan, String> {
     match translate(pattern)? {
         Translation::Exact(plan) => Ok(plan),
@@ -150,8 +155,8 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
 }
 
 /// Decide how to check `pattern` on values whose largest `@length` maximum is `max_len` (`None` when some value
-/// has none): with the `regex` crate where the translation is exact, else with the ECMAScript engine and an input
-/// bound:
+/// has none): with regular expressions and their automata where the translation is exact, else with the ECMAScript
+/// engine and an input bound:
 ///
 /// - every value has a `@length` maximum: the engine sees at most the largest ([`Bound::Length`]);
 /// - else, the pattern has no nested quantifiers: the engine sees the whole value ([`Bound::NoNestedQuantifiers`]);
@@ -284,10 +289,10 @@ fn java_to_ecma(pattern: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// The outcome of translating a pattern for the `regex` crate.
+/// The outcome of translating a pattern into regular expressions.
 enum Translation {
     Exact(Plan),
-    /// Valid, but the `regex` crate cannot express its meaning.
+    /// Valid, but no regular expression expresses its meaning.
     NotExact {
         mode: Mode,
         ast: Node,
@@ -329,16 +334,18 @@ fn translate(pattern: &str) -> Result<Translation, String> {
         None => body,
     };
     if !always_matches(&body) {
-        checks.insert(0, Check { regex: emit(&body, mode), expect: true });
+        checks.insert(0, (emit(&body, mode), true));
     } else if checks.is_empty() && chars.is_none() {
         notes.push("matches every string".into());
     }
-    for c in &checks {
-        regex::RegexBuilder::new(&c.regex)
-            .size_limit(crate::runtime::regex_size_limit())
-            .build()
-            .map_err(|e| format!("translated pattern `{}` does not compile: {e}", c.regex))?;
-    }
+    let checks = checks
+        .into_iter()
+        .map(|(regex, expect)| {
+            let automaton = automaton::compile(&regex, &automaton::BUDGET)
+                .map_err(|e| format!("translated pattern `{regex}` cannot be compiled: {e}"))?;
+            Ok(Check { regex, expect, automaton })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(Translation::Exact(Plan { original: pattern.to_owned(), mode, checks, chars, engine: Engine::Regex, notes }))
 }
 
@@ -1073,7 +1080,12 @@ fn items(node: Node) -> Vec<Node> {
 
 /// Turn lookarounds into separate checks (lookarounds at a fixed offset from the start) or into the nodes before them
 /// (negative one-character lookbehinds). Anything else cannot be expressed exactly: the error says what.
-fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mut Vec<String>) -> Result<Node, String> {
+fn split_lookarounds(
+    node: Node,
+    mode: Mode,
+    checks: &mut Vec<(String, bool)>,
+    notes: &mut Vec<String>,
+) -> Result<Node, String> {
     if !contains_look(&node) {
         return Ok(node);
     }
@@ -1093,7 +1105,7 @@ fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mu
                     // `^P(?=L)` holds where `^P L` matches: `P` ends at `offset` whatever it matched.
                     let mut body = seq[..i].to_vec();
                     body.push(Node::Group(inner.clone()));
-                    checks.push(Check { regex: emit(&Node::Concat(body), mode), expect: !negated });
+                    checks.push((emit(&Node::Concat(body), mode), !negated));
                     notes.push(if i == 1 {
                         format!("leading {kind} lookahead checked as a separate regex")
                     } else {
@@ -1113,12 +1125,10 @@ fn split_lookarounds(node: Node, mode: Mode, checks: &mut Vec<Check>, notes: &mu
                                 Node::Repeat(Box::new(any), skip, Some(skip)),
                                 Node::Group(inner.clone()),
                             ]);
-                            checks.push(Check { regex: emit(&body, mode), expect: !negated });
+                            checks.push((emit(&body, mode), !negated));
                         }
                         // Longer than the text before it: a positive lookbehind never holds, a negative one always does.
-                        None if !negated => {
-                            checks.push(Check { regex: emit(&Node::Class(Class::of(Vec::new())), mode), expect: true })
-                        }
+                        None if !negated => checks.push((emit(&Node::Class(Class::of(Vec::new())), mode), true)),
                         None => {}
                     }
                     notes.push(format!(
@@ -1678,7 +1688,7 @@ mod tests {
         let p = plan_for_values(r"(a+)+\1", None).unwrap();
         assert!(!p.is_trivial() && p.checks.is_empty());
         assert!(p.notes.iter().any(|n| n.contains("at most 256 code points")), "{:?}", p.notes);
-        // Exact translations stay with the `regex` crate whatever the bound.
+        // Exact translations stay on automata whatever the bound.
         assert_eq!(plan_for_values(r"^(?!\s*$).+$", None).unwrap().engine, Engine::Regex);
     }
 

@@ -5,8 +5,6 @@
 //! snapshot tests (which leave the runtime out), and a test here that checks `runtime/src/lib.rs` declares exactly
 //! these modules with the same visibility.
 
-use std::sync::OnceLock;
-
 use crate::ir::{Ir, Protocol};
 
 /// When a generated crate needs a runtime module.
@@ -20,7 +18,7 @@ pub enum Need {
     AwsJson,
     /// Crates whose model has protocol compliance tests.
     ProtocolTests,
-    /// Crates with a pattern checked by the ECMAScript engine (the `regex` crate cannot check it exactly).
+    /// Crates with a pattern checked by the ECMAScript engine (no finite automaton checks it exactly).
     EcmaPatterns,
     /// Crates with an operation whose request body may be compressed (`@requestCompression`).
     RequestCompression,
@@ -89,6 +87,7 @@ macro_rules! module {
 
 /// Every runtime module, by name.
 pub const MODULES: &[Module] = &[
+    module!("automaton", Public, Always),
     module!("aws_json", Private, AwsJson),
     module!("compression", Private, RequestCompression, ["flate2"]),
     module!("config", Public, Always),
@@ -140,49 +139,11 @@ fn sections_without(left_out: &[&str]) -> String {
     out
 }
 
-/// The name a `[dependencies]` line declares (`regex = "1"` declares `regex`).
+/// The name a `[dependencies]` line declares (`base64 = "0.22"` declares `base64`).
 fn dependency_name(line: &str) -> Option<&str> {
     let (name, _) = line.split_once('=')?;
     let name = name.trim();
     (!name.is_empty() && !name.starts_with('#')).then_some(name)
-}
-
-/// The compiled-program size limit of the runtime's regexes (`validation::SIZE_LIMIT`), read from the runtime's
-/// source so that the generator checks every pattern against the limit the generated crate will use.
-pub fn regex_size_limit() -> usize {
-    static LIMIT: OnceLock<usize> = OnceLock::new();
-    *LIMIT.get_or_init(|| {
-        let source = MODULES.iter().find(|m| m.name == "validation").map_or("", |m| m.source);
-        size_limit_in(source).unwrap_or(DEFAULT_REGEX_SIZE_LIMIT)
-    })
-}
-
-/// The `regex` crate's own default, used only if the runtime's constant could not be read (a test checks it is).
-const DEFAULT_REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
-
-fn size_limit_in(source: &str) -> Option<usize> {
-    let file = syn::parse_file(source).ok()?;
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Const(c) if c.ident == "SIZE_LIMIT" => const_usize(&c.expr),
-        _ => None,
-    })
-}
-
-/// An integer constant expression made of literals, `<<` and `*`.
-fn const_usize(e: &syn::Expr) -> Option<usize> {
-    match e {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) => n.base10_parse().ok(),
-        syn::Expr::Paren(p) => const_usize(&p.expr),
-        syn::Expr::Binary(b) => {
-            let (l, r) = (const_usize(&b.left)?, const_usize(&b.right)?);
-            match b.op {
-                syn::BinOp::Shl(_) => l.checked_shl(u32::try_from(r).ok()?),
-                syn::BinOp::Mul(_) => l.checked_mul(r),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -216,15 +177,6 @@ mod tests {
     }
 
     #[test]
-    fn the_size_limit_is_read_from_the_runtime() {
-        assert_eq!(regex_size_limit(), 16 << 20);
-        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 7;"), Some(7));
-        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 3 * (1 << 4);"), Some(48));
-        assert_eq!(size_limit_in("pub const SIZE_LIMIT: usize = 1 + 2;"), None);
-        assert_eq!(size_limit_in("pub const OTHER: usize = 7;"), None);
-    }
-
-    #[test]
     fn the_manifest_sections_are_the_runtime_dependencies() {
         let deps = sections_without(&[]);
         assert!(deps.starts_with("[features]"), "{deps}");
@@ -249,7 +201,7 @@ mod tests {
                 assert!(!features.contains(&format!("dep:{d}")) && !features.contains(&format!("\"{d}/")), "{d}");
             }
         }
-        assert_eq!(dependency_name("regex = \"1\""), Some("regex"));
+        assert_eq!(dependency_name("base64 = \"0.22\""), Some("base64"));
         assert_eq!(dependency_name("# a = b"), None);
     }
 }

@@ -195,88 +195,290 @@ pub fn resolve_endpoint(
     );
 }
 
-static REGION_REGEX_AWS: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
-    &[
-        (
-            r"\A(?:us|eu|ap|sa|ca|me|af|il|mx)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\A(?:us|eu|ap|sa|ca|me|af|il|mx)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 6, 0x62, 5, 0x63, 7, 0x64, 5,
+            0x65, 8, 0x66, 9, 0x67, 5, 0x69, 10, 0x6A, 5, 0x6C, 11, 0x6D, 12, 0x6E, 5,
+            0x70, 9, 0x71, 5, 0x73, 13, 0x74, 5, 0x75, 14, 0x76, 5, 0x78, 15, 0x79, 5,
+            0x7B, 0, 0x81, 1, 0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 16,
+            0xC3, 0, 0xE2, 17, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 19 states (dead, matched, …) × 18 classes and the end of the text.
+    static NEXT: [u16; 361] = crate::automaton::rows(
+        "\
+        0*19, 1*19, 0*6 3 4 5 0 6 0 7 4 8 0*4, 0*9 9 0*9, 0*6 9 0*12, 0*14 9 0*4, 0*11 9 0*7, 0*8 9 \
+        0*6 9 0*3, 0*13 9 0*5, 0*3 10 0*15, 0*4 11*12 0*3, 0*3 12 11*12 0*3, 0*4 13 0*14, 0 14 15 0 \
+        13 0*11 16 17 1, 0*18 1, 0 14 0*16 1, 0 0 14 0*16, 18 0*18, 0*3 14 0*15 ",
+        19,
+    );
+    crate::validation::Pattern::new(
+        r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 19,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_CN: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^cn\-\w+\-\d+$",
-    &[(r"\Acn\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z", true)],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_CN: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Acn\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x63, 6, 0x64, 5, 0x6E, 7,
+            0x6F, 5, 0x7B, 0, 0x81, 1, 0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2,
+            8, 0xC3, 0, 0xE2, 9, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 14 states (dead, matched, …) × 10 classes and the end of the text.
+    static NEXT: [u16; 154] = crate::automaton::rows(
+        "\
+        0*11, 1*11, 0*6 3 0*4, 0*7 4 0*3, 0*3 5 0*7, 0*4 6*4 0*3, 0*3 7 6*4 0*3, 0*4 8 0*6, 0 9 10 0 \
+        8 0*3 11 12 1, 0*10 1, 0 9 0*8 1, 0 0 9 0*8, 13 0*10, 0*3 9 0*7 ",
+        11,
+    );
+    crate::validation::Pattern::new(
+        r"^cn\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 11,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_EUSC: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^eusc\-(de)\-\w+\-\d+$",
-    &[
-        (
-            r"\Aeusc\-(?:de)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_EUSC: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aeusc\-(?:de)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x63, 6, 0x64, 7, 0x65, 8,
+            0x66, 5, 0x73, 9, 0x74, 5, 0x75, 10, 0x76, 5, 0x7B, 0, 0x81, 1, 0x85, 2,
+            0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 11, 0xC3, 0, 0xE2, 12, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 19 states (dead, matched, …) × 13 classes and the end of the text.
+    static NEXT: [u16; 266] = crate::automaton::rows(
+        "\
+        0*14, 1*14, 0*8 3 0*5, 0*10 4 0*3, 0*9 5 0*4, 0*6 6 0*7, 0*3 7 0*10, 0*7 8 0*6, 0*8 9 0*5, \
+        0*3 10 0*10, 0*4 11*7 0*3, 0*3 12 11*7 0*3, 0*4 13 0*9, 0 14 15 0 13 0*6 16 17 1, 0*13 1, 0 \
+        14 0*11 1, 0 0 14 0*11, 18 0*13, 0*3 14 0*10 ",
+        14,
+    );
+    crate::validation::Pattern::new(
+        r"^eusc\-(de)\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 14,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_ISO: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^us\-iso\-\w+\-\d+$",
-    &[
-        (
-            r"\Aus\-iso\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_ISO: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aus\-iso\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x69, 6, 0x6A, 5, 0x6F, 7,
+            0x70, 5, 0x73, 8, 0x74, 5, 0x75, 9, 0x76, 5, 0x7B, 0, 0x81, 1, 0x85, 2, 0x86,
+            1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 10, 0xC3, 0, 0xE2, 11, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 18 states (dead, matched, …) × 12 classes and the end of the text.
+    static NEXT: [u16; 234] = crate::automaton::rows(
+        "\
+        0*13, 1*13, 0*9 3 0*3, 0*8 4 0*4, 0*3 5 0*9, 0*6 6 0*6, 0*8 7 0*4, 0*7 8 0*5, 0*3 9 0*9, 0*4 \
+        10*6 0*3, 0*3 11 10*6 0*3, 0*4 12 0*8, 0 13 14 0 12 0*5 15 16 1, 0*12 1, 0 13 0*10 1, 0 0 13 \
+        0*10, 17 0*12, 0*3 13 0*9 ",
+        13,
+    );
+    crate::validation::Pattern::new(
+        r"^us\-iso\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 13,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_ISO_B: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^us\-isob\-\w+\-\d+$",
-    &[
-        (
-            r"\Aus\-isob\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_ISO_B: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aus\-isob\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x62, 6, 0x63, 5, 0x69, 7,
+            0x6A, 5, 0x6F, 8, 0x70, 5, 0x73, 9, 0x74, 5, 0x75, 10, 0x76, 5, 0x7B, 0,
+            0x81, 1, 0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 11, 0xC3, 0,
+            0xE2, 12, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 19 states (dead, matched, …) × 13 classes and the end of the text.
+    static NEXT: [u16; 266] = crate::automaton::rows(
+        "\
+        0*14, 1*14, 0*10 3 0*3, 0*9 4 0*4, 0*3 5 0*10, 0*7 6 0*6, 0*9 7 0*4, 0*8 8 0*5, 0*6 9 0*7, \
+        0*3 10 0*10, 0*4 11*7 0*3, 0*3 12 11*7 0*3, 0*4 13 0*9, 0 14 15 0 13 0*6 16 17 1, 0*13 1, 0 \
+        14 0*11 1, 0 0 14 0*11, 18 0*13, 0*3 14 0*10 ",
+        14,
+    );
+    crate::validation::Pattern::new(
+        r"^us\-isob\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 14,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_ISO_E: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^eu\-isoe\-\w+\-\d+$",
-    &[
-        (
-            r"\Aeu\-isoe\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_ISO_E: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aeu\-isoe\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x65, 6, 0x66, 5, 0x69, 7,
+            0x6A, 5, 0x6F, 8, 0x70, 5, 0x73, 9, 0x74, 5, 0x75, 10, 0x76, 5, 0x7B, 0,
+            0x81, 1, 0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 11, 0xC3, 0,
+            0xE2, 12, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 19 states (dead, matched, …) × 13 classes and the end of the text.
+    static NEXT: [u16; 266] = crate::automaton::rows(
+        "\
+        0*14, 1*14, 0*6 3 0*7, 0*10 4 0*3, 0*3 5 0*10, 0*7 6 0*6, 0*9 7 0*4, 0*8 8 0*5, 0*6 9 0*7, \
+        0*3 10 0*10, 0*4 11*7 0*3, 0*3 12 11*7 0*3, 0*4 13 0*9, 0 14 15 0 13 0*6 16 17 1, 0*13 1, 0 \
+        14 0*11 1, 0 0 14 0*11, 18 0*13, 0*3 14 0*10 ",
+        14,
+    );
+    crate::validation::Pattern::new(
+        r"^eu\-isoe\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 14,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_ISO_F: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^us\-isof\-\w+\-\d+$",
-    &[
-        (
-            r"\Aus\-isof\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_ISO_F: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aus\-isof\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x66, 6, 0x67, 5, 0x69, 7,
+            0x6A, 5, 0x6F, 8, 0x70, 5, 0x73, 9, 0x74, 5, 0x75, 10, 0x76, 5, 0x7B, 0,
+            0x81, 1, 0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 11, 0xC3, 0,
+            0xE2, 12, 0xE3, 0,
+        ],
+    );
+    /// Its transitions: 19 states (dead, matched, …) × 13 classes and the end of the text.
+    static NEXT: [u16; 266] = crate::automaton::rows(
+        "\
+        0*14, 1*14, 0*10 3 0*3, 0*9 4 0*4, 0*3 5 0*10, 0*7 6 0*6, 0*9 7 0*4, 0*8 8 0*5, 0*6 9 0*7, \
+        0*3 10 0*10, 0*4 11*7 0*3, 0*3 12 11*7 0*3, 0*4 13 0*9, 0 14 15 0 13 0*6 16 17 1, 0*13 1, 0 \
+        14 0*11 1, 0 0 14 0*11, 18 0*13, 0*3 14 0*10 ",
+        14,
+    );
+    crate::validation::Pattern::new(
+        r"^us\-isof\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 14,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
-static REGION_REGEX_AWS_US_GOV: crate::validation::Pattern = crate::validation::Pattern::new(
-    r"^us\-gov\-\w+\-\d+$",
-    &[
-        (
-            r"\Aus\-gov\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
-            true,
-        ),
-    ],
-    ::std::option::Option::None,
-);
+static REGION_REGEX_AWS_US_GOV: crate::validation::Pattern = {
+    /// The byte classes of the DFA of `\Aus\-gov\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    static CLASSES: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
+            0, 0x41, 5, 0x5B, 0, 0x5F, 5, 0x60, 0, 0x61, 5, 0x67, 6, 0x68, 5, 0x6F, 7,
+            0x70, 5, 0x73, 8, 0x74, 5, 0x75, 9, 0x76, 10, 0x77, 5, 0x7B, 0, 0x81, 1,
+            0x85, 2, 0x86, 1, 0xA8, 3, 0xAA, 1, 0xC0, 0, 0xC2, 11, 0xC3, 0, 0xE2, 12,
+            0xE3, 0,
+        ],
+    );
+    /// Its transitions: 18 states (dead, matched, …) × 13 classes and the end of the text.
+    static NEXT: [u16; 252] = crate::automaton::rows(
+        "\
+        0*14, 1*14, 0*9 3 0*4, 0*8 4 0*5, 0*3 5 0*10, 0*6 6 0*7, 0*7 7 0*6, 0*10 8 0*3, 0*3 9 0*10, \
+        0*4 10*7 0*3, 0*3 11 10*7 0*3, 0*4 12 0*9, 0 13 14 0 12 0*6 15 16 1, 0*13 1, 0 13 0*11 1, 0 \
+        0 13 0*11, 17 0*13, 0*3 13 0*10 ",
+        14,
+    );
+    crate::validation::Pattern::new(
+        r"^us\-gov\-\w+\-\d+$",
+        &[
+            (
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &CLASSES,
+                    stride: 14,
+                    start: 2,
+                    next: &NEXT,
+                }),
+                true,
+            ),
+        ],
+        ::std::option::Option::None,
+    )
+};
 
 /// The AWS partitions, from the partition table the crate was generated with.
 static PARTITIONS: &[crate::endpoint_lib::Partition] = &[

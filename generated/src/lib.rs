@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 #![allow(deprecated)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+pub mod automaton;
 mod aws_json;
 pub mod client;
 pub mod config;

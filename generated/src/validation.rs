@@ -5,15 +5,17 @@
 //! Checking the modeled constraints (`@required`, `@length`, `@range`, `@pattern`, `@uniqueItems`) before a request
 //! leaves. Every violation is collected, each with the path of the offending value, the constraint and what was
 //! found; values of `@sensitive` members are never shown. A valid input is checked without allocating, and every
-//! check runs in time linear in the input: patterns use the `regex` crate's automata, never backtracking. The only
-//! exception is a pattern the generator could not translate exactly (lookaround at a position that depends on the
-//! input, backreferences): the `ecma` module runs it with a backtracking ECMAScript engine, on values no longer than
-//! the bound the generator decided (see [`Pattern::with_engine`]).
+//! check runs in time linear in the input: patterns run on automata the generator compiled (`crate::automaton`),
+//! never backtracking. The only exception is a pattern the generator could not translate exactly (lookaround at a
+//! position that depends on the input, backreferences): the `ecma` module runs it with a backtracking ECMAScript
+//! engine, on values no longer than the bound the generator decided (see [`Pattern::with_engine`]).
 //!
 //! This module is written once by the generator; the generated `validate` methods call into it.
 
 use std::fmt;
 use std::sync::OnceLock;
+
+use crate::automaton::Automaton;
 
 /// Where a value sits in the input, by wire names: `PipelineParameters[3].Name`. Built on the stack while checking
 /// and turned into text only when a violation is recorded.
@@ -426,14 +428,13 @@ pub fn unique_by<T, K: std::hash::Hash + Eq>(
     unique_hash(&keys, path, out);
 }
 
-/// A `@pattern`, translated at codegen time into `regex` crate checks with the ECMAScript meaning (see the
-/// generator's `pattern` module), or handed to another engine where that translation cannot be exact; compiled on
-/// first use, once per process.
+/// A `@pattern`, translated at codegen time into regular expressions with the ECMAScript meaning spelled out (see the
+/// generator's `pattern` module), each compiled into an automaton that must, or must not, find a match; or handed to
+/// another engine where that translation cannot be exact (compiled on first use, once per process).
 pub struct Pattern {
     source: &'static str,
-    checks: &'static [(&'static str, bool)],
+    checks: &'static [(Automaton, bool)],
     chars: Option<(u32, Option<u32>)>,
-    compiled: OnceLock<Vec<regex::Regex>>,
     engine: Option<Engine>,
     engine_compiled: OnceLock<Box<dyn Matcher>>,
 }
@@ -447,7 +448,7 @@ struct Engine {
     source: Option<&'static str>,
 }
 
-/// A compiled pattern of an engine other than the `regex` crate's (the `ecma` module's ECMAScript engine).
+/// A compiled pattern of an engine other than the automata (the `ecma` module's ECMAScript engine).
 pub trait Matcher: Send + Sync {
     /// Whether the pattern finds a match in `v`.
     fn is_match(&self, v: &str) -> bool;
@@ -475,18 +476,15 @@ impl fmt::Debug for Pattern {
     }
 }
 
-/// The compiled-program size limit; the generator checked every pattern against it.
-pub const SIZE_LIMIT: usize = 16 << 20;
-
 impl Pattern {
-    /// A pattern: its source, the regexes that must (`true`) or must not (`false`) find a match, and optional
+    /// A pattern: its source, the automata that must (`true`) or must not (`false`) find a match, and optional
     /// bounds on the number of code points.
     pub const fn new(
         source: &'static str,
-        checks: &'static [(&'static str, bool)],
+        checks: &'static [(Automaton, bool)],
         chars: Option<(u32, Option<u32>)>,
     ) -> Self {
-        Pattern { source, checks, chars, compiled: OnceLock::new(), engine: None, engine_compiled: OnceLock::new() }
+        Pattern { source, checks, chars, engine: None, engine_compiled: OnceLock::new() }
     }
 
     /// A pattern checked by another engine: `compile` turns the source into a [`Matcher`] (on first use), which is
@@ -501,7 +499,6 @@ impl Pattern {
             source,
             checks: &[],
             chars: None,
-            compiled: OnceLock::new(),
             engine: Some(Engine { compile, max_chars, source: None }),
             engine_compiled: OnceLock::new(),
         }
@@ -519,7 +516,6 @@ impl Pattern {
             source,
             checks: &[],
             chars: None,
-            compiled: OnceLock::new(),
             engine: Some(Engine { compile, max_chars, source: Some(engine_source) }),
             engine_compiled: OnceLock::new(),
         }
@@ -556,18 +552,7 @@ impl Pattern {
                 return Outcome::NoMatch;
             }
         }
-        let compiled = self.compiled.get_or_init(|| {
-            self.checks
-                .iter()
-                .map(|(re, _)| {
-                    regex::RegexBuilder::new(re)
-                        .size_limit(SIZE_LIMIT)
-                        .build()
-                        .expect("the generator compiled this regex with the same settings")
-                })
-                .collect()
-        });
-        if compiled.iter().zip(self.checks).all(|(re, (_, expect))| re.is_match(v) == *expect) {
+        if self.checks.iter().all(|(automaton, expect)| automaton.is_match(v) == *expect) {
             Outcome::Match
         } else {
             Outcome::NoMatch

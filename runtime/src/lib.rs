@@ -15,6 +15,7 @@
 // generated crate instead, where clippy runs with warnings denied.
 #![allow(dead_code)]
 
+pub mod automaton;
 mod aws_json;
 mod compression;
 pub mod config;

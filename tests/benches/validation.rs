@@ -3,8 +3,6 @@
 //!
 //! `cargo bench -p project-tests --bench validation`
 
-use codegen_runtime::validation;
-
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 fn start_pipeline_execution(c: &mut Criterion) {
@@ -30,9 +28,7 @@ fn hostile_patterns(c: &mut Criterion) {
     let mut group = c.benchmark_group("hostile pattern input");
     for (pattern, unit, tail) in cases {
         let plan = codegen::pattern::plan(pattern).unwrap();
-        let checks: Vec<(&'static str, bool)> =
-            plan.checks.iter().map(|c| (&*String::leak(c.regex.clone()), c.expect)).collect();
-        let p = validation::Pattern::new(String::leak(pattern.to_owned()), Vec::leak(checks), plan.chars);
+        let p = project_tests::runtime_pattern(&plan).unwrap();
         for n in [64usize, 1024, 16384] {
             let input = format!("{}{tail}", unit.repeat(n / unit.len()));
             group.throughput(Throughput::Bytes(input.len() as u64));

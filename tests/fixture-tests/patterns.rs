@@ -1,5 +1,6 @@
-//! Behaviour of the `patterns` fixture crate: a lookahead at a fixed offset checked by the `regex` crate, and
-//! lookaround anywhere and a backreference checked by the ECMAScript engine, each within its input bound.
+//! Behaviour of the `patterns` fixture crate: a lookahead at a fixed offset checked by DFAs compiled at codegen time,
+//! large Unicode classes checked by NFAs (anchored, and searched anywhere), and lookaround anywhere and a backreference
+//! checked by the ECMAScript engine, each within its input bound.
 
 use fixture_patterns::operation::check::CheckInput;
 use fixture_patterns::validation::Constraint;
@@ -20,6 +21,8 @@ fn valid() -> fixture_patterns::operation::check::builders::CheckInputBuilder {
         .marks("1x")
         .marks("a2xz")
         .repeated("aab")
+        .label("Grüße 42: ναι")
+        .shout("regarding É")
         .secret("q.9")
 }
 
@@ -38,6 +41,10 @@ fn each_pattern_refuses_what_ecmascript_refuses() {
         (valid().quoted("'abc\"").build().unwrap(), "Quoted"),
         (valid().marks("1xy").build().unwrap(), "Marks[2]"),
         (valid().repeated("aac").build().unwrap(), "Repeated"),
+        (valid().label("tab\there").build().unwrap(), "Label"),
+        (valid().label("sum!").build().unwrap(), "Label"),
+        (valid().shout("no capitals, é").build().unwrap(), "Shout"),
+        (valid().shout("").build().unwrap(), "Shout"),
     ];
     for (input, path) in cases {
         let v = violations(&input);
@@ -79,7 +86,20 @@ fn values_beyond_the_bound_are_refused_without_running_the_engine() {
 }
 
 #[test]
-fn the_engine_comes_with_its_dependency() {
+fn the_engine_comes_with_its_dependency_and_the_automata_need_none() {
     let manifest = include_str!("../Cargo.toml");
     assert!(manifest.contains("\nregress = "), "{manifest}");
+    assert!(!manifest.contains("\nregex = "), "{manifest}");
+}
+
+#[test]
+fn unicode_classes_are_checked_on_code_points() {
+    for label in ["", "x", "日本語 テキスト", "Ω=1", "😀"] {
+        let v = violations(&valid().label(label).build().unwrap());
+        let refused = label == "😀"; // a symbol, not a letter or a number
+        assert_eq!(v.is_empty(), !refused, "{label:?}: {v:?}");
+    }
+    for shout in ["A", "ÀB", "ok Ω", "\u{10400}"] {
+        assert_eq!(violations(&valid().shout(shout).build().unwrap()), [], "{shout:?}");
+    }
 }

@@ -137,4 +137,56 @@ pub fn full_start_pipeline_execution(
         .expect("an input builder does not fail")
 }
 
+/// The runtime's pattern for a plan the generator made, as the generated `patterns` module declares it (with the
+/// tables leaked, where the generated ones are statics). `None` for a plan on the ECMAScript engine.
+pub fn runtime_pattern(plan: &codegen::pattern::Plan) -> Option<codegen_runtime::validation::Pattern> {
+    if plan.ecma().is_some() {
+        return None;
+    }
+    let checks: Vec<_> = plan.checks.iter().map(|c| (runtime_automaton(&c.automaton), c.expect)).collect();
+    let source = String::leak(plan.original.clone());
+    Some(codegen_runtime::validation::Pattern::new(source, checks.leak(), plan.chars))
+}
+
+/// The same plan with every check compiled as an NFA, whatever the size of its DFA (`None` as for
+/// [`runtime_pattern`], or when a check's NFA is over the budget).
+pub fn runtime_pattern_on_nfas(plan: &codegen::pattern::Plan) -> Option<codegen_runtime::validation::Pattern> {
+    use codegen::pattern::automaton::{compile, Budget, BUDGET};
+    if plan.ecma().is_some() {
+        return None;
+    }
+    let nfas = Budget { dfa_cells: 0, ..BUDGET };
+    let mut checks = Vec::new();
+    for c in &plan.checks {
+        checks.push((runtime_automaton(&compile(&c.regex, &nfas).ok()?), c.expect));
+    }
+    let source = String::leak(plan.original.clone());
+    Some(codegen_runtime::validation::Pattern::new(source, checks.leak(), plan.chars))
+}
+
+/// The runtime's automaton for a compiled check (the tables leaked).
+pub fn runtime_automaton(a: &codegen::pattern::automaton::Automaton) -> codegen_runtime::automaton::Automaton {
+    use codegen::pattern::automaton::Automaton;
+    use codegen_runtime::automaton as runtime;
+    match a {
+        Automaton::Dfa(d) => runtime::Automaton::Dfa(runtime::Dfa {
+            classes: Box::leak(d.classes.clone()),
+            stride: d.stride() as u16,
+            start: d.start as u16,
+            next: d.next.iter().map(|&n| (n as usize * d.stride()) as u16).collect::<Vec<_>>().leak(),
+        }),
+        Automaton::Nfa(n, _) => runtime::Automaton::Nfa(runtime::Nfa {
+            start: n.start as u16,
+            anchored: n.anchored,
+            states: n.encoded_states().leak(),
+            sets: n
+                .encoded_sets()
+                .into_iter()
+                .map(|(ascii, ranges)| runtime::Set { ascii, ranges: ranges.leak() })
+                .collect::<Vec<_>>()
+                .leak(),
+        }),
+    }
+}
+
 pub mod stub;

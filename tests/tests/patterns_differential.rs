@@ -3,8 +3,9 @@
 //! must give the same answers over a corpus of strings.
 //!
 //! - The validator side is the generated crate's own code: the plan the generator emits for the pattern, run by the
-//!   runtime modules `validation` and `ecma` (from the `codegen-runtime` crate, whose source is written unchanged
-//!   into every crate).
+//!   runtime modules `validation`, `automaton` and `ecma` (from the `codegen-runtime` crate, whose source is written
+//!   unchanged into every crate). Each pattern on automata is also run with every check compiled as an NFA (what a
+//!   check whose DFA is over the budget runs), which must answer the same.
 //! - The oracle is Node's `new RegExp(p, "u").test(s)` for patterns valid under the `u` flag. For the patterns it
 //!   rejects, Java's `Pattern.compile(p).matcher(s).find()` is the oracle (the README lists them and their meaning).
 //!
@@ -457,6 +458,7 @@ fn generated_validators_agree_with_node_and_java() {
     let mut timeouts = 0;
     let mut beyond_bound = 0;
     let mut engine_answers = 0;
+    let mut nfa_answers = 0;
     let mut java_mode = Vec::new();
     for ((plan, strings), node) in cases.iter().zip(&node) {
         let node_u = node["u"].as_array();
@@ -490,12 +492,10 @@ fn generated_validators_agree_with_node_and_java() {
                 engine_answers += strings.len();
                 validation::Pattern::with_engine(source, codegen_runtime::ecma::compile, ecma.max_chars())
             }
-            None => {
-                let checks: Vec<(&'static str, bool)> =
-                    plan.checks.iter().map(|c| (&*String::leak(c.regex.clone()), c.expect)).collect();
-                validation::Pattern::new(source, Vec::leak(checks), plan.chars)
-            }
+            None => project_tests::runtime_pattern(plan).expect("not on the ECMAScript engine"),
         };
+        // The same checks on NFAs only (what a pattern whose DFA is over the budget runs).
+        let on_nfas = project_tests::runtime_pattern_on_nfas(plan);
         for (i, s) in strings.iter().enumerate() {
             let oracle = match plan.mode {
                 Mode::EcmaUnicode => node_u.and_then(|a| a.get(i)).and_then(|v| v.as_bool()),
@@ -524,12 +524,22 @@ fn generated_validators_agree_with_node_and_java() {
                     plan.original, plan.mode
                 ));
             }
+            if let Some(nfas) = &on_nfas {
+                nfa_answers += 1;
+                let got = nfas.is_match(s);
+                if got != expected {
+                    mismatches.push(format!(
+                        "{:?} ({:?} oracle) on {s:?}: the validator on NFAs says {got}, oracle says {expected}",
+                        plan.original, plan.mode
+                    ));
+                }
+            }
         }
     }
     println!(
-        "{evaluated} answers compared over {} patterns ({} on the ECMAScript engine, {engine_answers} strings); \
-         {timeouts} strings on which Node's backtracking engine ran out of its time budget; {beyond_bound} beyond an \
-         engine's input bound; Java-semantics patterns: {java_mode:?}",
+        "{evaluated} answers compared over {} patterns ({} on the ECMAScript engine, {engine_answers} strings), and \
+         {nfa_answers} of the same checks run on NFAs; {timeouts} strings on which Node's backtracking engine ran out \
+         of its time budget; {beyond_bound} beyond an engine's input bound; Java-semantics patterns: {java_mode:?}",
         cases.len(),
         ENGINE_PATTERNS.len()
     );

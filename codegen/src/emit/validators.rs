@@ -253,8 +253,9 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     quote!(#(#out)*)
 }
 
-/// The `crate::validation::Pattern::new(…)` expression that checks a planned pattern (`with_engine`, with the input
-/// bound the plan decided, for a pattern the ECMAScript engine checks).
+/// The `crate::validation::Pattern::new(…)` expression that checks a planned pattern, with each check's automaton
+/// as static tables (`with_engine`, with the input bound the plan decided, for a pattern the ECMAScript engine
+/// checks).
 pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
     let source = str_lit(&plan.original);
     if let Some(ecma) = plan.ecma() {
@@ -273,17 +274,192 @@ pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
         }
         return quote!(crate::validation::Pattern::with_engine(#source, crate::ecma::compile, #max));
     }
-    let checks = plan.checks.iter().map(|c| {
-        let re = str_lit(&c.regex);
-        let expect = c.expect;
-        quote!((#re, #expect))
-    });
     let chars = match plan.chars {
         Some((min, Some(max))) => quote!(::std::option::Option::Some((#min, ::std::option::Option::Some(#max)))),
         Some((min, None)) => quote!(::std::option::Option::Some((#min, ::std::option::Option::None))),
         None => quote!(::std::option::Option::None),
     };
-    quote!(crate::validation::Pattern::new(#source, &[#(#checks),*], #chars))
+    if plan.checks.is_empty() {
+        return quote!(crate::validation::Pattern::new(#source, &[], #chars));
+    }
+    // The tables are statics of a block: their names are the block's own, and the array lengths are read from their
+    // types by the runtime's `const fn`s.
+    let mut tables = Vec::new();
+    let checks: Vec<TokenStream> = plan
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let suffix = if plan.checks.len() == 1 { String::new() } else { format!("_{}", i + 1) };
+            let (items, automaton) = automaton_value(c, &suffix);
+            tables.push(items);
+            let expect = c.expect;
+            quote!((#automaton, #expect))
+        })
+        .collect();
+    quote!({
+        #(#tables)*
+        crate::validation::Pattern::new(#source, &[#(#checks),*], #chars)
+    })
+}
+
+/// The tables of a compiled check as statics (their names end with `suffix`), each documented with the check's
+/// regex, and the `crate::automaton::Automaton` value that refers to them. The big tables are text (states separated
+/// by commas) that the runtime's `const fn`s read when the crate compiles.
+fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream, TokenStream) {
+    use crate::pattern::automaton::Automaton;
+    let name = |n: &str| format_ident!("{n}{suffix}");
+    let regex = check.regex.replace('`', "\\`");
+    match &check.automaton {
+        Automaton::Dfa(d) => {
+            let runs = d.class_runs().into_iter().flat_map(|(b, c)| [hex_u8(b), Literal::u8_unsuffixed(c)]);
+            let stride = Literal::u16_unsuffixed(d.stride() as u16);
+            let start = Literal::u16_unsuffixed(d.start as u16);
+            let rows: Vec<String> = d.next.chunks(d.stride()).map(run_length).collect();
+            let text = text_lit(&rows, ", ");
+            let n = Literal::usize_unsuffixed(d.next.len());
+            let (classes, next) = (name("CLASSES"), name("NEXT"));
+            let classes_doc = format!(" The byte classes of the DFA of `{regex}`.");
+            let next_doc = format!(
+                " Its transitions: {} states (dead, matched, …) × {} classes and the end of the text.",
+                d.states(),
+                d.class_count
+            );
+            let items = quote! {
+                #[doc = #classes_doc]
+                static #classes: [u8; 256] = crate::automaton::byte_classes(&[#(#runs),*]);
+                #[doc = #next_doc]
+                static #next: [u16; #n] = crate::automaton::rows(#text, #stride);
+            };
+            let value = quote! {
+                crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
+                    classes: &#classes,
+                    stride: #stride,
+                    start: #start,
+                    next: &#next,
+                })
+            };
+            (items, value)
+        }
+        Automaton::Nfa(n, _) => {
+            let start = Literal::u16_unsuffixed(n.start as u16);
+            let anchored = n.anchored;
+            let states = n.encoded_states();
+            let items: Vec<String> = states.chunks(3).map(|s| format!("{} {} {}", s[0], s[1], s[2])).collect();
+            let (count, text) = (Literal::usize_unsuffixed(states.len()), text_lit(&items, ", "));
+            let states_name = name("STATES");
+            let states_doc = format!(" The states of the NFA of `{regex}`: kind, then two numbers.");
+            let mut tables = vec![quote! {
+                #[doc = #states_doc]
+                static #states_name: [u16; #count] = crate::automaton::cells(#text);
+            }];
+            let sets: Vec<TokenStream> = n
+                .encoded_sets()
+                .into_iter()
+                .enumerate()
+                .map(|(k, (ascii, ranges))| {
+                    let ascii = hex_u128(ascii);
+                    if ranges.is_empty() {
+                        return quote!(crate::automaton::Set { ascii: #ascii, ranges: &[] });
+                    }
+                    let words: Vec<String> = ranges
+                        .chunks(2)
+                        .map(|r| match (r[0] as u32, r[1] as u32) {
+                            (lo, hi) if lo == hi => format!("{lo:x}"),
+                            (lo, hi) => format!("{lo:x}-{hi:x}"),
+                        })
+                        .collect();
+                    let (count, text) = (Literal::usize_unsuffixed(ranges.len()), text_lit(&words, " "));
+                    let ranges_name = format_ident!("RANGES{suffix}_{k}");
+                    let doc = format!(" Character set {k} of that NFA past ASCII: {} ranges.", ranges.len() / 2);
+                    tables.push(quote! {
+                        #[doc = #doc]
+                        static #ranges_name: [char; #count] = crate::automaton::ranges(#text);
+                    });
+                    quote!(crate::automaton::Set { ascii: #ascii, ranges: &#ranges_name })
+                })
+                .collect();
+            let value = quote! {
+                crate::automaton::Automaton::Nfa(crate::automaton::Nfa {
+                    start: #start,
+                    anchored: #anchored,
+                    states: &#states_name,
+                    sets: &[#(#sets),*],
+                })
+            };
+            (quote!(#(#tables)*), value)
+        }
+    }
+}
+
+/// A row of cells as text: runs of three or more of one value as `value*count`.
+fn run_length(row: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < row.len() {
+        let run = row[i..].iter().take_while(|&&v| v == row[i]).count();
+        if run >= 3 {
+            out.push(format!("{}*{run}", row[i]));
+        } else {
+            out.extend(std::iter::repeat_n(row[i].to_string(), run));
+        }
+        i += run;
+    }
+    out.join(" ")
+}
+
+/// A string literal of items (rows of a table, ranges of a set) separated by `sep`: on one line when short, else
+/// filling lines, continued with `\\`.
+fn text_lit(items: &[String], sep: &str) -> Literal {
+    const WIDTH: usize = 92;
+    let joined = items.join(sep);
+    let text = if joined.len() <= 60 {
+        format!("\"{joined}\"")
+    } else {
+        // Words of the items, the separator after each item's last word; a long item goes on over lines.
+        let mut words: Vec<String> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            words.extend(item.split(' ').map(str::to_owned));
+            if i + 1 < items.len() {
+                if let Some(last) = words.last_mut() {
+                    last.push_str(sep.trim_end());
+                }
+            }
+        }
+        let mut lines: Vec<String> = vec![String::new()];
+        for word in words {
+            let last = lines.len() - 1;
+            if !lines[last].is_empty() && lines[last].len() + 1 + word.len() > WIDTH {
+                lines.push(word);
+            } else {
+                if !lines[last].is_empty() {
+                    lines[last].push(' ');
+                }
+                lines[last].push_str(&word);
+            }
+        }
+        let mut text = String::from("\"");
+        for line in &lines {
+            text.push_str("\\\n        ");
+            text.push_str(line);
+            text.push(' ');
+        }
+        text.push('"');
+        text
+    };
+    text.parse().unwrap_or_else(|_| Literal::string(&joined))
+}
+
+/// `0x2D`: a byte value as it reads in a byte class.
+fn hex_u8(b: u8) -> Literal {
+    format!("{b:#04X}").replace("0X", "0x").parse().unwrap_or_else(|_| Literal::u8_unsuffixed(b))
+}
+
+/// A 128-bit mask in hexadecimal, in groups of 32 bits.
+fn hex_u128(n: u128) -> Literal {
+    let digits = format!("{n:032x}");
+    let groups: Vec<&str> = (0..4).map(|i| &digits[i * 8..i * 8 + 8]).collect();
+    format!("0x{}", groups.join("_")).parse().unwrap_or_else(|_| Literal::u128_unsuffixed(n))
 }
 
 /// `src/patterns.rs`: one static per distinct pattern.
@@ -294,23 +470,35 @@ pub fn patterns_file(ir: &Ir) -> RustFile {
         let mut doc = format!(" `{}`", p.plan.original.replace('`', "\\`"));
         doc = format!("{doc}, from {}.", p.shapes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
         let notes: Vec<String> = p.plan.notes.iter().map(|n| format!(" Interpreted: {n}.")).collect();
+        let checks: Vec<String> = p
+            .plan
+            .checks
+            .iter()
+            .map(|c| {
+                let must = if c.expect { "must" } else { "must not" };
+                let regex = c.regex.replace('`', "\\`");
+                format!(" Checked: `{regex}` {must} find a match, by {}.", c.automaton.describe())
+            })
+            .collect();
         quote! {
             #[doc = #doc]
             #( #[doc = ""] #[doc = #notes] )*
+            #( #[doc = ""] #[doc = #checks] )*
             pub(crate) static #name: crate::validation::Pattern = #value;
         }
     });
     let ecma = ir.patterns.iter().any(|p| p.plan.ecma().is_some()).then(|| {
         quote! {
             //!
-            //! The `regex` crate cannot express some of them exactly (lookaround at a position that depends on the input,
+            //! No finite automaton can check some of them exactly (lookaround at a position that depends on the input,
             //! backreferences): those run as written on the ECMAScript engine of `crate::ecma`, on values no longer
             //! than the bound each one's documentation states.
         }
     });
     let tokens = quote! {
-        //! The model's `@pattern`s, translated at codegen time into `regex` crate checks with the ECMAScript meaning.
-        //! Each is compiled on first use, once per process.
+        //! The model's `@pattern`s, translated at codegen time into regular expressions with the ECMAScript meaning, each
+        //! compiled into the tables of an automaton (`crate::automaton`): a DFA over bytes, or an NFA over code points
+        //! where the DFA would be too big. Each pattern's documentation says which.
         #ecma
         #(#statics)*
     };

@@ -20,7 +20,23 @@ use super::support::*;
 
 /// `Debug` of a configuration without the identity cache partitions, which differ between every two providers.
 fn debug(c: &Config) -> String {
-    regex::Regex::new(r"IdentityCachePartition\(\d+\)").unwrap().replace_all(&format!("{c:?}"), "_").into_owned()
+    let text = format!("{c:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("IdentityCachePartition(") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "IdentityCachePartition(".len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].starts_with(')') {
+            out.push('_');
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str("IdentityCachePartition(");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn region(name: &'static str) -> Option<Region> {

@@ -1,12 +1,52 @@
 //! Tests of `endpoint_lib`: the endpoint and resolution error types, and `partition()`'s lookup order.
 
+use crate::automaton::{byte_classes, rows, Automaton, Dfa};
 use crate::endpoint_lib::*;
 use crate::validation::Pattern;
 
-static AWS_REGIONS: Pattern = Pattern::new("^(us|eu|ap)\\-\\w+\\-\\d+$", &[("^(us|eu|ap)\\-\\w+\\-\\d+$", true)], None);
-static CN_REGIONS: Pattern = Pattern::new("^cn\\-\\w+\\-\\d+$", &[("^cn\\-\\w+\\-\\d+$", true)], None);
+// The region patterns are prefixes, so that their DFAs are small enough to write by hand.
+
+/// `^(us|eu|ap)-`: `u`, `s`, `e`, `a`, `p` and `-` are classes 1 to 6. Rows: dead, matched, the start (`u`, `e` or
+/// `a`), after `u` (then `s`), after `e` (then `u`), after `a` (then `p`), then `-` matches.
+static AWS_REGIONS: Pattern = Pattern::new(
+    "^(us|eu|ap)-",
+    const {
+        &[(
+            Automaton::Dfa(Dfa {
+                classes: &byte_classes(&[
+                    0x00, 0, 0x2D, 6, 0x2E, 0, 0x61, 4, 0x62, 0, 0x65, 3, 0x66, 0, 0x70, 5, 0x71, 0, 0x73, 2, 0x74, 0,
+                    0x75, 1, 0x76, 0,
+                ]),
+                stride: 8,
+                start: 2,
+                next: &rows::<56>("0*8, 1*8, 0 3 0 4 5 0*3, 0 0 6 0*5, 0 6 0*6, 0*5 6 0 0, 0*6 1 0", 8),
+            }),
+            true,
+        )]
+    },
+    None,
+);
+
+/// `^` and three distinct bytes, as a DFA in which they are classes 1 to 3.
+const fn prefix(classes: &'static [u8; 256]) -> Automaton {
+    const NEXT: [u16; 25] = rows("0*5, 1*5, 0 3 0*3, 0 0 4 0 0, 0*3 1 0", 5);
+    Automaton::Dfa(Dfa { classes, stride: 5, start: 2, next: &NEXT })
+}
+
+/// Byte classes in which `a`, `b` and `c` are classes 1 to 3.
+const fn classes_of(a: u8, b: u8, c: u8) -> [u8; 256] {
+    let mut classes = [0u8; 256];
+    classes[a as usize] = 1;
+    classes[b as usize] = 2;
+    classes[c as usize] = 3;
+    classes
+}
+
+const CN: [u8; 256] = classes_of(b'c', b'n', b'-');
+static CN_REGIONS: Pattern = Pattern::new("^cn-", const { &[(prefix(&CN), true)] }, None);
 // Deliberately broad: matches every `us-…` region, so listing must win over it.
-static GOV_REGIONS: Pattern = Pattern::new("^us\\-", &[("^us\\-", true)], None);
+const US: [u8; 256] = classes_of(b'u', b's', b'-');
+static GOV_REGIONS: Pattern = Pattern::new("^us-", const { &[(prefix(&US), true)] }, None);
 
 const fn outputs(name: &'static str, dns_suffix: &'static str) -> PartitionResult {
     PartitionResult {

@@ -1,6 +1,7 @@
 //! The runtime's own tests. They live here, not in the modules, so that the copies written into generated crates
 //! carry no tests: each behaviour is tested once, in this crate.
 
+mod automaton;
 mod aws_json;
 mod compression;
 mod config;

@@ -1,0 +1,337 @@
+//! Tests of the automaton compiler: its DFAs against `regex-automata`'s (the tables must be identical), and the
+//! runtime's walks over its tables (the runtime module itself, compiled in here) against the `regex` crate.
+
+use super::*;
+
+#[path = "../../../../runtime/src/automaton.rs"]
+#[allow(dead_code)]
+mod runtime;
+
+/// A budget under which every check of these tests becomes a DFA.
+const DFA_ALWAYS: Budget =
+    Budget { dfa_cells: 1 << 22, dfa_over_nfa: usize::MAX / 1024, determinize_steps: 1 << 30, nfa_states: 1 << 16 };
+
+/// A budget under which every check becomes an NFA.
+const NFA_ALWAYS: Budget = Budget { dfa_cells: 0, ..BUDGET };
+
+/// Regexes (translated checks, `regex` crate syntax) with something to get wrong: anchors and searching, the end of
+/// the text, ASCII word boundaries next to other characters, UTF-8 lengths and the surrogate gap, empty matches,
+/// loops that read nothing, Unicode classes, counted repetitions, Java's `$`.
+const TRICKY: &[&str] = &[
+    "",
+    r"\A",
+    r"\z",
+    r"\A\z",
+    r"[^\x{0}-\x{10FFFF}]",
+    r"[\x{0}-\x{10FFFF}]",
+    r"\A[a-z]+\z",
+    r"[0-9]",
+    r"x\z",
+    r"\Aab|cd\z",
+    r"(?-u:\b)",
+    r"(?-u:\B)",
+    r"a(?-u:\b)",
+    r"(?-u:\b)é",
+    r"(?-u:\b)x(?-u:\b)",
+    r"(?-u:\B)x(?-u:\B)",
+    r"\A(?:a|é|😀)+\z",
+    r"[\p{L}]{2,3}",
+    r"\A[\p{L}\p{N}_\.:/=\+\-@]*\z",
+    r"\A[^\x{A}\x{D}\x{2028}-\x{2029}]{1,5}\z",
+    r"\Aa(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
+    r"(?:a?)*b",
+    r"\A(?:ab|a)*\z",
+    r"[\x{D7FF}\x{E000}]",
+    r"\A[\x{FFFF}\x{10000}]\z",
+    r"\x{10FFFF}",
+    r"\A[\x{7F}-\x{80}\x{7FF}-\x{800}]+\z",
+    r"\A(?:[\x{80}-\x{10FFFF}])\z",
+    r"[^a]",
+    r"\A[^a]\z",
+    r"\A[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,20}\z",
+    r"\A(?:(?:arn:aws[a-z\-]*:x:(?:[0-9]{3}|aws):p/[^\x{A}\x{D}\x{2028}-\x{2029}]*))?(?:[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,9})\z",
+    r"\A(?:\s*)\z",
+    r"\A[ \x{9}-\x{D}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]*\z",
+];
+
+/// The translated checks of the patterns in the repository's models.
+fn model_checks() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = vec![root.join("models/sagemaker-pipelines.json"), root.join("models/partitions.json")];
+    for entry in std::fs::read_dir(root.join("tests/fixtures")).expect("tests/fixtures") {
+        let path = entry.expect("a fixture").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    let mut patterns = std::collections::BTreeSet::new();
+    for f in files {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&f).expect("a model")).expect("JSON");
+        collect_patterns(&json, &mut patterns);
+    }
+    let mut checks: Vec<String> = Vec::new();
+    for p in patterns {
+        if let Ok(plan) = crate::pattern::plan(&p) {
+            checks.extend(plan.checks.into_iter().map(|c| c.regex));
+        }
+    }
+    assert!(checks.len() > 30, "{checks:?}");
+    checks
+}
+
+fn collect_patterns(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if let (true, Some(p)) = (k == "smithy.api#pattern" || k == "regionRegex", x.as_str()) {
+                    out.insert(p.to_owned());
+                }
+                collect_patterns(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_patterns(x, out)),
+        _ => {}
+    }
+}
+
+/// The runtime's automaton for a compiled check, its tables leaked as the generated ones are static.
+fn at_runtime(a: &Automaton) -> runtime::Automaton {
+    match a {
+        Automaton::Dfa(d) => runtime::Automaton::Dfa(runtime::Dfa {
+            classes: Box::leak(d.classes.clone()),
+            stride: d.stride() as u16,
+            start: d.start as u16,
+            next: d.next.iter().map(|&n| (n as usize * d.stride()) as u16).collect::<Vec<_>>().leak(),
+        }),
+        Automaton::Nfa(n, _) => runtime::Automaton::Nfa(runtime::Nfa {
+            start: n.start as u16,
+            anchored: n.anchored,
+            states: n.encoded_states().leak(),
+            sets: n
+                .encoded_sets()
+                .into_iter()
+                .map(|(ascii, ranges)| runtime::Set { ascii, ranges: ranges.leak() })
+                .collect::<Vec<_>>()
+                .leak(),
+        }),
+    }
+}
+
+/// A small deterministic generator (xorshift).
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// Strings to try a check on: fixed ones, walks through its NFA (mostly matches), and those changed a little.
+fn corpus(nfa: &Nfa, seed: u64) -> Vec<String> {
+    let mut out: Vec<String> = ["", "a", "A", "0", "_", "-", " ", "\n", "\r\n", "é", "😀", "\u{2028}", "\u{85}", "a é"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // Characters of every set: the ends of some of its ranges.
+    let mut samples: Vec<char> = Vec::new();
+    for set in &nfa.sets {
+        for &(lo, hi) in set.iter().step_by(1 + set.len() / 8) {
+            samples.extend([lo, hi]);
+            samples.extend(char::from_u32(lo as u32 + (hi as u32 - lo as u32) / 2));
+        }
+    }
+    samples.extend([
+        '\u{7F}',
+        '\u{80}',
+        '\u{7FF}',
+        '\u{800}',
+        '\u{D7FF}',
+        '\u{E000}',
+        '\u{FFFF}',
+        '\u{10000}',
+        char::MAX,
+    ]);
+    let mut random = Random(seed | 1);
+    for _ in 0..60 {
+        let mut text = String::new();
+        let mut state = nfa.start;
+        for _ in 0..200 {
+            match nfa.states[state as usize] {
+                NfaState::Match => break,
+                NfaState::Split(a, b) => state = if random.below(3) == 0 { b } else { a },
+                NfaState::Assert(_, to) => state = to,
+                NfaState::Char { set, next } => {
+                    let ranges = &nfa.sets[set as usize];
+                    if ranges.is_empty() {
+                        break;
+                    }
+                    let (lo, hi) = ranges[random.below(ranges.len())];
+                    let c = lo as u32 + random.below((hi as u32 - lo as u32 + 1) as usize) as u32;
+                    text.extend(char::from_u32(c));
+                    state = next;
+                }
+            }
+        }
+        out.push(text.clone());
+        let mut chars: Vec<char> = text.chars().collect();
+        let at = random.below(chars.len() + 1);
+        match random.below(3) {
+            0 if at < chars.len() => {
+                chars.remove(at);
+            }
+            1 => chars.insert(at, samples[random.below(samples.len())]),
+            _ if at < chars.len() => chars[at] = samples[random.below(samples.len())],
+            _ => chars.push(samples[random.below(samples.len())]),
+        }
+        out.push(chars.iter().collect());
+        let mut prefixed = String::new();
+        prefixed.push(samples[random.below(samples.len())]);
+        prefixed.push_str(&text);
+        out.push(prefixed);
+    }
+    out
+}
+
+/// Every way of running `regex` answers as the `regex` crate does on the corpus.
+fn agrees(regex: &str, seed: u64) {
+    let oracle = regex::Regex::new(regex).unwrap_or_else(|e| panic!("{regex}: {e}"));
+    let dfa = compile(regex, &DFA_ALWAYS).unwrap_or_else(|e| panic!("{regex}: {e}"));
+    let nfa = compile(regex, &NFA_ALWAYS).unwrap_or_else(|e| panic!("{regex}: {e}"));
+    let (Automaton::Dfa(d), Automaton::Nfa(n, _)) = (&dfa, &nfa) else { panic!("{regex}: {dfa:?} {nfa:?}") };
+    let (runtime_dfa, runtime_nfa) = (at_runtime(&dfa), at_runtime(&nfa));
+    for text in corpus(n, seed) {
+        let expected = oracle.is_match(&text);
+        assert_eq!(d.is_match(&text), expected, "DFA of {regex:?} on {text:?}");
+        assert_eq!(n.is_match(&text), expected, "NFA of {regex:?} on {text:?}");
+        assert_eq!(runtime_dfa.is_match(&text), expected, "runtime DFA of {regex:?} on {text:?}");
+        assert_eq!(runtime_nfa.is_match(&text), expected, "runtime NFA of {regex:?} on {text:?}");
+    }
+}
+
+#[test]
+fn the_automata_answer_as_the_regex_crate_does() {
+    for (i, regex) in TRICKY.iter().map(|r| r.to_string()).chain(model_checks()).enumerate() {
+        agrees(&regex, i as u64 * 7919 + 1);
+    }
+}
+
+#[test]
+fn the_dfas_equal_those_of_regex_automata() {
+    for regex in TRICKY.iter().map(|r| r.to_string()).chain(model_checks()) {
+        let Automaton::Dfa(ours) = compile(&regex, &DFA_ALWAYS).unwrap() else { panic!("{regex}: no DFA") };
+        let theirs = reference::dfa(&regex).unwrap_or_else(|e| panic!("{regex}: {e}"));
+        assert_eq!(ours, theirs, "{regex}\n{}\n{}", show(&ours), show(&theirs));
+    }
+}
+
+/// A DFA's tables, one state a line, for failure messages.
+fn show(d: &Dfa) -> String {
+    let mut out = format!("classes {:?}\nstart {}\n", d.class_runs(), d.start);
+    for (i, row) in d.next.chunks(d.stride()).enumerate() {
+        out.push_str(&format!("{i}: {row:?}\n"));
+    }
+    out
+}
+
+fn dfa_of(regex: &str) -> Dfa {
+    match compile(regex, &BUDGET).unwrap_or_else(|e| panic!("{regex}: {e}")) {
+        Automaton::Dfa(d) => d,
+        other => panic!("{regex}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_tables_of_an_anchored_dfa() {
+    // Dead, matched, the start (a letter is needed), after letters (more, or the end matches).
+    let d = dfa_of(r"\A[a-z]+\z");
+    assert_eq!((d.states(), d.class_count, d.start), (4, 2, 2));
+    assert_eq!(d.next, [0, 0, 0, 1, 1, 1, 0, 3, 0, 0, 3, 1]);
+    assert_eq!(d.class_runs(), [(0x00, 0), (0x61, 1), (0x7B, 0)]);
+    assert_eq!(d.table_bytes(), 24);
+    // Without `\A`, a search: the start loops on whatever is not a digit, and a digit matches.
+    let d = dfa_of("[0-9]");
+    assert_eq!((d.states(), d.start), (3, 2));
+    assert_eq!(d.next, [0, 0, 0, 1, 1, 1, 2, 1, 0]);
+    // With `\A`, anything else first ends the walk.
+    let d = dfa_of(r"\A[0-9]");
+    assert_eq!(d.next, [0, 0, 0, 1, 1, 1, 0, 1, 0]);
+}
+
+#[test]
+fn the_empty_pattern_matches_everything_and_an_empty_class_nothing() {
+    for everything in ["", r"(?:)", "a*", r"\A|x"] {
+        let d = dfa_of(everything);
+        assert_eq!((d.start, d.states()), (MATCHED, 2), "{everything}");
+        assert!(d.is_match("") && d.is_match("anything"), "{everything}");
+    }
+    for nothing in [r"[^\x{0}-\x{10FFFF}]", r"\Aa\Ab", r"\z\A."] {
+        let d = dfa_of(nothing);
+        assert_eq!((d.start, d.states()), (DEAD, 2), "{nothing}");
+        assert!(!d.is_match("") && !d.is_match("ab"), "{nothing}");
+    }
+}
+
+#[test]
+fn unicode_classes_are_exact_over_bytes() {
+    // `é` is C3 A9: the lead byte leads to a state that waits for A9.
+    let d = dfa_of(r"\Aé\z");
+    assert_eq!(d.states(), 5);
+    assert!(d.is_match("é") && !d.is_match("e") && !d.is_match("éé") && !d.is_match("è"));
+    // Every length of UTF-8, and the ends of the ranges.
+    let d = dfa_of(r"\A[\x{7F}-\x{80}\x{7FF}-\x{800}\x{FFFF}-\x{10000}\x{10FFFF}]\z");
+    for c in ['\u{7F}', '\u{80}', '\u{7FF}', '\u{800}', '\u{FFFF}', '\u{10000}', '\u{10FFFF}'] {
+        assert!(d.is_match(&c.to_string()), "{c:?}");
+    }
+    for c in ['\u{7E}', '\u{81}', '\u{7FE}', '\u{801}', '\u{FFFE}', '\u{10001}', '\u{10FFFE}', '\u{D7FF}', '\u{E000}'] {
+        assert!(!d.is_match(&c.to_string()), "{c:?}");
+    }
+}
+
+#[test]
+fn a_large_unicode_class_becomes_an_nfa() {
+    let Automaton::Nfa(n, why) = compile(r"\A[\p{L}\p{N}]*\z", &BUDGET).unwrap() else { panic!("a DFA") };
+    assert!(why.contains("more than 8 times the NFA's"), "{why}");
+    assert_eq!((n.states.len(), n.sets.len(), n.anchored), (5, 1, true));
+    assert!(n.sets[0].len() > 500);
+    assert!(n.is_match("Straße٣") && !n.is_match("a b"));
+}
+
+#[test]
+fn over_the_dfa_budget_an_nfa_and_over_both_an_error() {
+    let small = Budget { dfa_cells: 100, ..BUDGET };
+    let Automaton::Nfa(n, why) = compile(r"\A[a-z]{0,60}\z", &small).unwrap() else { panic!("a DFA") };
+    assert_eq!(why, "the DFA has more than 25 states over code points");
+    let five = r"\A[a-e][f-j][k-o][p-t][u-y]\z";
+    let Automaton::Nfa(_, why) = compile(five, &Budget { dfa_cells: 40, ..BUDGET }).unwrap() else { panic!("a DFA") };
+    assert_eq!(why, "the DFA has 8 states × 7 columns = 56 cells, more than 40");
+    assert!(n.is_match(&"a".repeat(60)) && !n.is_match(&"a".repeat(61)));
+    let steps = Budget { determinize_steps: 100, ..BUDGET };
+    let Automaton::Nfa(_, why) = compile(r"\A[a-z]{0,60}\z", &steps).unwrap() else { panic!("a DFA") };
+    assert_eq!(why, "the DFA takes too many steps to build");
+    let neither = Budget { dfa_cells: 100, nfa_states: 50, ..BUDGET };
+    let e = compile(r"\A[a-z]{0,60}\z", &neither).unwrap_err();
+    assert_eq!(e, "the DFA has more than 25 states over code points, and the NFA has 123 states, more than 50");
+    // A pattern whose DFA fits but whose NFA is too big for the runtime is still a DFA.
+    assert!(matches!(compile(r"\A[a-z]{0,60}\z", &Budget { nfa_states: 50, ..BUDGET }), Ok(Automaton::Dfa(_))));
+}
+
+#[test]
+fn the_runtime_sizes_its_state_sets_for_the_budget() {
+    assert_eq!(runtime::NFA_MAX_STATES, NFA_MAX_STATES);
+    assert_eq!(BUDGET.nfa_states, NFA_MAX_STATES);
+    assert_eq!((runtime::DEAD, runtime::MATCHED), (DEAD as usize, MATCHED as usize));
+}
+
+#[test]
+fn the_same_regex_gives_the_same_tables() {
+    for regex in [r"\A(?:ab|a)*\z", r"\A[\p{L}\p{N}]*\z", r"\A[a-zA-Z0-9](?:(?:\-*[a-zA-Z0-9])){0,40}\z"] {
+        let first = compile(regex, &BUDGET).unwrap();
+        for _ in 0..3 {
+            assert_eq!(compile(regex, &BUDGET).unwrap(), first, "{regex}");
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! The automata that check `@pattern`s. The generator translates each pattern into one or more regular expressions
+//! with the ECMAScript meaning spelled out (`crate::validation::Pattern`), and compiles each into one of these, as
+//! static tables in the crate's `patterns` module (each with its pattern in its documentation). No regex engine runs
+//! here: a check walks the value once, in time linear in its length, without allocating.
+//!
+//! - [`Dfa`]: a deterministic automaton over the bytes of the value, the usual case. Each byte value has a class (a
+//!   column), each state a row of transitions, one per class, and a last column for the end of the value; a
+//!   transition holds where the next state's row starts, so a step is one addition and two loads. State [`DEAD`]
+//!   means no match can follow and state [`MATCHED`] that one was found: the walk stops at either.
+//! - [`Nfa`]: a nondeterministic automaton over the code points of the value, for checks whose DFA would be too big
+//!   (long counted repetitions, large Unicode classes). The walk keeps the set of states it may be in, as a bitset
+//!   on the stack: its time is the value's length times the automaton's size, both bounded.
+//!
+//! This module is written once by the generator; the tables come from the generator's `pattern::automaton`.
+
+/// The state of a [`Dfa`] from which no match can follow.
+pub const DEAD: usize = 0;
+/// The state of a [`Dfa`] after a match.
+pub const MATCHED: usize = 1;
+
+/// One check of a pattern: whether a regular expression finds a match somewhere in a value.
+#[derive(Debug)]
+pub enum Automaton {
+    /// A DFA over bytes.
+    Dfa(Dfa),
+    /// An NFA over code points.
+    Nfa(Nfa),
+}
+
+impl Automaton {
+    /// Whether the check's expression finds a match in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Automaton::Dfa(d) => d.is_match(text),
+            Automaton::Nfa(n) => n.is_match(text),
+        }
+    }
+}
+
+/// A DFA over the bytes of UTF-8 text.
+#[derive(Debug)]
+pub struct Dfa {
+    /// The class (column) of each byte value.
+    pub classes: &'static [u8; 256],
+    /// The cells of a row: one per class, then the end of the text.
+    pub stride: u16,
+    /// Where the walk starts (a state number).
+    pub start: u16,
+    /// The transitions, row by row: the cell of a state and a class holds the next state's row, its number times
+    /// `stride` (so [`DEAD`]'s row is 0 and [`MATCHED`]'s is `stride`); in the last column, one of those two.
+    pub next: &'static [u16],
+}
+
+/// The byte classes of a [`Dfa`] from runs: pairs of the first byte value of a run and its class, in order (the first
+/// run starts at 0); each run ends where the next starts, the last at 255. Evaluated at compile time in the tables.
+pub const fn byte_classes(runs: &[u8]) -> [u8; 256] {
+    let mut classes = [0u8; 256];
+    let mut i = 0;
+    while i + 1 < runs.len() {
+        let end = if i + 2 < runs.len() { runs[i + 2] as usize } else { 256 };
+        let mut b = runs[i] as usize;
+        while b < end {
+            classes[b] = runs[i + 1];
+            b += 1;
+        }
+        i += 2;
+    }
+    classes
+}
+
+/// The cells of a table written as text, read at compile time: decimal numbers separated by white space or commas
+/// (which only help the reader), each `value` or `value*count` (that many cells of one value). Compilation fails
+/// unless there are exactly `N`.
+pub const fn cells<const N: usize>(text: &str) -> [u16; N] {
+    let bytes = text.as_bytes();
+    let mut out = [0u16; N];
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() || bytes[i] == b',' {
+            i += 1;
+            continue;
+        }
+        let (value, after) = number(bytes, i, 10);
+        let (count, after) =
+            if after < bytes.len() && bytes[after] == b'*' { number(bytes, after + 1, 10) } else { (1, after) };
+        assert!(value <= u16::MAX as u32, "a cell is too large");
+        let mut k = 0;
+        while k < count {
+            assert!(n < N, "more cells than the table has");
+            out[n] = value as u16;
+            n += 1;
+            k += 1;
+        }
+        i = after;
+    }
+    assert!(n == N, "fewer cells than the table has");
+    out
+}
+
+/// The transitions of a [`Dfa`] written as text, read at compile time: [`cells`] holding state numbers, each
+/// multiplied by `stride` (the row where the state's cells start). Compilation fails if a row is past 65,535.
+pub const fn rows<const N: usize>(text: &str, stride: u16) -> [u16; N] {
+    let mut out: [u16; N] = cells(text);
+    let mut i = 0;
+    while i < N {
+        let row = out[i] as u32 * stride as u32;
+        assert!(row <= u16::MAX as u32, "a row is past the table's numbers");
+        out[i] = row as u16;
+        i += 1;
+    }
+    out
+}
+
+/// The ranges of a [`Set`] written as text, read at compile time: hexadecimal code points separated by white space,
+/// each `first-last` or one character (a range of one); as pairs of first and last. Compilation fails unless there
+/// are exactly `N / 2` ranges.
+pub const fn ranges<const N: usize>(text: &str) -> [char; N] {
+    let bytes = text.as_bytes();
+    let mut out = ['\0'; N];
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let (first, after) = number(bytes, i, 16);
+        let (last, after) =
+            if after < bytes.len() && bytes[after] == b'-' { number(bytes, after + 1, 16) } else { (first, after) };
+        assert!(n + 1 < N, "more ranges than the set has");
+        out[n] = code_point(first);
+        out[n + 1] = code_point(last);
+        n += 2;
+        i = after;
+    }
+    assert!(n == N, "fewer ranges than the set has");
+    out
+}
+
+const fn code_point(value: u32) -> char {
+    match char::from_u32(value) {
+        Some(c) => c,
+        None => panic!("not a code point"),
+    }
+}
+
+/// The number in `radix` (10 or 16) at `bytes[i..]`, and where it ends.
+const fn number(bytes: &[u8], mut i: usize, radix: u32) -> (u32, usize) {
+    let start = i;
+    let mut value: u32 = 0;
+    while i < bytes.len() {
+        let digit = match bytes[i] {
+            b @ b'0'..=b'9' => (b - b'0') as u32,
+            b @ b'a'..=b'f' if radix == 16 => (b - b'a' + 10) as u32,
+            _ => break,
+        };
+        value = value * radix + digit;
+        i += 1;
+    }
+    assert!(i > start, "a number was expected");
+    (value, i)
+}
+
+impl Dfa {
+    /// Whether the check's expression finds a match in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let stride = usize::from(self.stride);
+        // The current state's row: DEAD's is 0 and MATCHED's `stride`, both ending the walk.
+        let mut row = usize::from(self.start) * stride;
+        for &b in text.as_bytes() {
+            if row <= stride {
+                return row == stride;
+            }
+            row = usize::from(self.next[row + usize::from(self.classes[usize::from(b)])]);
+        }
+        if row <= stride {
+            return row == stride;
+        }
+        usize::from(self.next[row + stride - 1]) == stride
+    }
+}
+
+/// An NFA over the code points of text.
+#[derive(Debug)]
+pub struct Nfa {
+    /// Where every match starts.
+    pub start: u16,
+    /// Whether every match starts at the start of the text; otherwise the search starts again at every character.
+    pub anchored: bool,
+    /// The states, three numbers each: [`CHAR`], a set (index into `sets`) and the next state; [`SPLIT`] and two
+    /// next states; [`ASSERT`], an assertion ([`START`], [`END`], [`WORD_BOUNDARY`], [`NOT_WORD_BOUNDARY`]) and the
+    /// next state; or [`MATCH`], 0, 0.
+    pub states: &'static [u16],
+    /// The character sets.
+    pub sets: &'static [Set],
+}
+
+/// An [`Nfa`] state that reads a character of a set.
+pub const CHAR: u16 = 0;
+/// An [`Nfa`] state that goes on to two states.
+pub const SPLIT: u16 = 1;
+/// An [`Nfa`] state that goes on if an assertion holds.
+pub const ASSERT: u16 = 2;
+/// An [`Nfa`] state that matches.
+pub const MATCH: u16 = 3;
+/// `\A`: the start of the text.
+pub const START: u16 = 0;
+/// `\z`: the end of the text.
+pub const END: u16 = 1;
+/// `\b` with ASCII word characters (`[0-9A-Za-z_]`).
+pub const WORD_BOUNDARY: u16 = 2;
+/// `\B` with ASCII word characters.
+pub const NOT_WORD_BOUNDARY: u16 = 3;
+
+/// The most states an [`Nfa`] may have: its state sets are bitsets of at most this many bits, on the stack.
+pub const NFA_MAX_STATES: usize = 128 * 64;
+
+/// A set of characters.
+#[derive(Debug)]
+pub struct Set {
+    /// The ASCII characters of the set: bit `c` for character `c`.
+    pub ascii: u128,
+    /// The others, as inclusive ranges: pairs of first and last character, sorted.
+    pub ranges: &'static [char],
+}
+
+impl Set {
+    /// Whether `c` is in the set.
+    pub fn contains(&self, c: char) -> bool {
+        let code = c as u32;
+        if code < 128 {
+            return self.ascii >> code & 1 == 1;
+        }
+        let (mut lo, mut hi) = (0, self.ranges.len() / 2);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if c < self.ranges[2 * mid] {
+                hi = mid;
+            } else if c > self.ranges[2 * mid + 1] {
+                lo = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Nfa {
+    /// Whether the check's expression finds a match in `text`.
+    ///
+    /// # Panics
+    ///
+    /// If the NFA has more than [`NFA_MAX_STATES`] states; the generator makes none.
+    pub fn is_match(&self, text: &str) -> bool {
+        match (self.states.len() / 3).div_ceil(64) {
+            0..=1 => self.search::<1>(text),
+            2..=4 => self.search::<4>(text),
+            5..=16 => self.search::<16>(text),
+            17..=64 => self.search::<64>(text),
+            _ => self.search::<128>(text),
+        }
+    }
+
+    /// The search with state sets of `W` words.
+    fn search<const W: usize>(&self, text: &str) -> bool {
+        let (mut current, mut next, mut pending) = ([0u64; W], [0u64; W], [0u64; W]);
+        let mut chars = text.chars();
+        let (mut before, mut after) = (None, chars.next());
+        let mut at_start = true;
+        loop {
+            if (at_start || !self.anchored) && self.close(self.start, (before, after), &mut current, &mut pending) {
+                return true;
+            }
+            at_start = false;
+            let Some(c) = after else { return false };
+            let ahead = chars.next();
+            let mut moved = false;
+            for (w, &word) in current.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let s = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let (kind, set, to) = (self.states[3 * s], self.states[3 * s + 1], self.states[3 * s + 2]);
+                    if kind == CHAR && self.sets[usize::from(set)].contains(c) {
+                        moved = true;
+                        if self.close(to, (Some(c), ahead), &mut next, &mut pending) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            if !moved && self.anchored {
+                return false;
+            }
+            current = next;
+            next = [0; W];
+            (before, after) = (Some(c), ahead);
+        }
+    }
+
+    /// Add `from` and every state it reaches without reading (at the position between `around.0` and `around.1`) to
+    /// `set`; whether that reaches a match. `pending` is all zeros before and after (unless a match is found): the
+    /// states still to follow, taken lowest first, so that each is followed once.
+    fn close<const W: usize>(
+        &self,
+        from: u16,
+        around: (Option<char>, Option<char>),
+        set: &mut [u64; W],
+        pending: &mut [u64; W],
+    ) -> bool {
+        let mut word = usize::MAX;
+        self.add(from, set, pending, &mut word);
+        while word < W {
+            let bits = pending[word];
+            if bits == 0 {
+                word += 1;
+                continue;
+            }
+            pending[word] = bits & (bits - 1);
+            let s = word * 64 + bits.trailing_zeros() as usize;
+            let (kind, a, b) = (self.states[3 * s], self.states[3 * s + 1], self.states[3 * s + 2]);
+            match kind {
+                MATCH => return true,
+                SPLIT => {
+                    self.add(a, set, pending, &mut word);
+                    self.add(b, set, pending, &mut word);
+                }
+                ASSERT if holds(a, around) => self.add(b, set, pending, &mut word),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Put `s` in `set`; if it was not there and does not read a character, also in `pending`, moving `word` (the
+    /// word of `pending` to look at next) back to it.
+    fn add<const W: usize>(&self, s: u16, set: &mut [u64; W], pending: &mut [u64; W], word: &mut usize) {
+        let (w, bit) = (usize::from(s) / 64, 1u64 << (s % 64));
+        if set[w] & bit != 0 {
+            return;
+        }
+        set[w] |= bit;
+        if self.states[3 * usize::from(s)] != CHAR {
+            pending[w] |= bit;
+            *word = (*word).min(w);
+        }
+    }
+}
+
+/// Whether an assertion holds between two characters (`None`: the start or the end of the text).
+fn holds(assertion: u16, (before, after): (Option<char>, Option<char>)) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    match assertion {
+        START => before.is_none(),
+        END => after.is_none(),
+        WORD_BOUNDARY => word(before) != word(after),
+        NOT_WORD_BOUNDARY => word(before) == word(after),
+        _ => false,
+    }
+}
