@@ -398,7 +398,7 @@ fn alphabet(machines: &[Machine]) -> Vec<u8> {
 
 /// The UTF-8 automaton: 0 at a character boundary; 1, 2, 3 expecting that many continuation bytes; 4 to 7 after the
 /// lead bytes `E0`, `ED`, `F0`, `F4`, whose next byte has a narrower range. `None`: not valid UTF-8.
-fn utf8_step(state: u8, b: u8) -> Option<u8> {
+pub(crate) fn utf8_step(state: u8, b: u8) -> Option<u8> {
     match (state, b) {
         (0, 0x00..=0x7F) => Some(0),
         (0, 0xC2..=0xDF) => Some(1),

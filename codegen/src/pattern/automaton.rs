@@ -1381,6 +1381,7 @@ pub(crate) mod reference {
     use regex_automata::{Anchored, MatchKind};
 
     use super::{Dfa, Unminimized, DEAD, INVALID, MATCHED};
+    use crate::inclusion::utf8_step;
 
     /// The same DFA made another way, for the tests: determinized by `regex-automata` from the regex (unanchored,
     /// reporting every match), then walked together with the UTF-8 position of each byte ([`utf8_step`]); a match state
@@ -1450,29 +1451,6 @@ pub(crate) mod reference {
             boundary.push(u == 0);
         }
         Ok(Unminimized::from_rows(rows, &boundary, start))
-    }
-
-    /// The UTF-8 automaton: 0 at a character boundary; 1, 2, 3 expecting that many continuation bytes; 4 to 7 after the
-    /// lead bytes `E0`, `ED`, `F0`, `F4`, whose next byte has a narrower range. `None`: not valid UTF-8.
-    fn utf8_step(state: u8, b: u8) -> Option<u8> {
-        match (state, b) {
-            (0, 0x00..=0x7F) => Some(0),
-            (0, 0xC2..=0xDF) => Some(1),
-            (0, 0xE0) => Some(4),
-            (0, 0xE1..=0xEC | 0xEE..=0xEF) => Some(2),
-            (0, 0xED) => Some(5),
-            (0, 0xF0) => Some(6),
-            (0, 0xF1..=0xF3) => Some(3),
-            (0, 0xF4) => Some(7),
-            (1, 0x80..=0xBF) => Some(0),
-            (2, 0x80..=0xBF) => Some(1),
-            (3, 0x80..=0xBF) => Some(2),
-            (4, 0xA0..=0xBF) => Some(1),
-            (5, 0x80..=0x9F) => Some(1),
-            (6, 0x90..=0xBF) => Some(2),
-            (7, 0x80..=0x8F) => Some(2),
-            _ => None,
-        }
     }
 }
 
