@@ -211,14 +211,7 @@ fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<Strin
     let [(a_ours, d_ours, own_ours, _), (a_sdk, d_sdk, own_sdk, v_sdk)] = &results[..] else {
         unreachable!("two sides")
     };
-    println!(
-        "\nadded build: {} {} vs {} {}: {}",
-        ours.label,
-        secs(a_ours.secs),
-        sdk.label,
-        secs(a_sdk.secs),
-        ratio(a_sdk.secs, a_ours.secs)
-    );
+    print_comparison("added build", (ours.label, a_ours.secs), (sdk.label, a_sdk.secs));
 
     let mut t = String::new();
     let _ = writeln!(
@@ -308,14 +301,7 @@ fn standalone(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<String
     let [(b_ours, bin_ours, n_ours, _), (b_sdk, bin_sdk, n_sdk, v_sdk)] = &results[..] else {
         unreachable!("two sides")
     };
-    println!(
-        "\nclean release build: {} {} vs {} {}: {}",
-        ours.label,
-        secs(b_ours.secs),
-        sdk.label,
-        secs(b_sdk.secs),
-        ratio(b_sdk.secs, b_ours.secs)
-    );
+    print_comparison("clean release build", (ours.label, b_ours.secs), (sdk.label, b_sdk.secs));
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -724,6 +710,11 @@ fn list_cell(items: &[String]) -> String {
         n if n <= 8 => format!("{n}: {}", items.join(", ")),
         n => format!("{n} (listed in the output above)"),
     }
+}
+
+/// The closing line of a side-by-side part: both times and how many times faster this crate's side was.
+fn print_comparison(what: &str, (ours, ours_secs): (&str, f64), (sdk, sdk_secs): (&str, f64)) {
+    println!("\n{what}: {ours} {} vs {sdk} {}: {}", secs(ours_secs), secs(sdk_secs), ratio(sdk_secs, ours_secs));
 }
 
 fn secs(s: f64) -> String {
