@@ -108,7 +108,7 @@ impl ErrorBody {
     pub fn read(body: &[u8]) -> ErrorBody {
         let mut found = ErrorBody::default();
         let mut r = Reader::new(body);
-        let read = r.object(JsonError::in_member, |r, name| {
+        let read = r.object(JsonError::in_member, &mut |r, name| {
             let slot = match name {
                 "__type" => &mut found.type_name,
                 "code" => &mut found.code,
@@ -602,11 +602,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Read an object member by member; `on_member` reads (or skips) each value. An error names the member (as a
-    /// member of a structure, or a key of a map: `locate`).
+    /// member of a structure, or a key of a map: `locate`). `on_member` is a trait object so that one copy of this
+    /// loop serves every structure and map of the crate (a generic one was compiled once per shape).
     fn object(
         &mut self,
         locate: fn(JsonError, &str) -> JsonError,
-        mut on_member: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+        on_member: &mut dyn FnMut(&mut Self, &str) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         match self.next()? {
             Some(Token::StartObject { .. }) => {}
@@ -630,8 +631,8 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Read an array item by item.
-    fn array(&mut self, mut on_item: impl FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
+    /// Read an array item by item (one copy for every list, as [`object`](Self::object)).
+    fn array(&mut self, on_item: &mut dyn FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.enter()?;
         let mut index = 0;
         loop {
@@ -794,7 +795,7 @@ impl<'a> Reader<'a> {
         }
         // The members are kept on the heap: a recursive structure nests this frame once per level.
         let mut members = Box::<T::Members>::default();
-        self.object(JsonError::in_member, |r, name| {
+        self.object(JsonError::in_member, &mut |r, name| {
             if r.null() || T::read_member(&mut members, name, r)? {
                 return Ok(());
             }
@@ -810,7 +811,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut found: Option<(String, U)> = None;
-        self.object(JsonError::in_member, |r, name| {
+        self.object(JsonError::in_member, &mut |r, name| {
             if name == "__type" {
                 return r.skip();
             }
@@ -863,7 +864,7 @@ impl<'a> Reader<'a> {
             None => return Err(JsonError::new("expected an array, found the end of the body")),
         }
         let mut items = Vec::new();
-        self.array(|r, _| {
+        self.array(&mut |r, _| {
             items.push(item(r)?);
             Ok(())
         })?;
@@ -879,7 +880,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut entries = HashMap::new();
-        self.object(JsonError::at_key, |r, key| match value(r)? {
+        self.object(JsonError::at_key, &mut |r, key| match value(r)? {
             Some(v) => {
                 entries.insert(key.to_owned(), v);
                 Ok(())
@@ -898,7 +899,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut entries = HashMap::new();
-        self.object(JsonError::at_key, |r, key| {
+        self.object(JsonError::at_key, &mut |r, key| {
             let v = if r.null() { None } else { value(r)? };
             entries.insert(key.to_owned(), v);
             Ok(())

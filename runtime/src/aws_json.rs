@@ -104,7 +104,7 @@ impl ErrorBody {
     pub fn read(body: &[u8]) -> ErrorBody {
         let mut found = ErrorBody::default();
         let mut r = Reader::new(body);
-        let read = r.object(JsonError::in_member, |r, name| {
+        let read = r.object(JsonError::in_member, &mut |r, name| {
             let slot = match name {
                 "__type" => &mut found.type_name,
                 "code" => &mut found.code,
@@ -598,11 +598,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Read an object member by member; `on_member` reads (or skips) each value. An error names the member (as a
-    /// member of a structure, or a key of a map: `locate`).
+    /// member of a structure, or a key of a map: `locate`). `on_member` is a trait object so that one copy of this
+    /// loop serves every structure and map of the crate (a generic one was compiled once per shape).
     fn object(
         &mut self,
         locate: fn(JsonError, &str) -> JsonError,
-        mut on_member: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+        on_member: &mut dyn FnMut(&mut Self, &str) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         match self.next()? {
             Some(Token::StartObject { .. }) => {}
@@ -626,8 +627,8 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Read an array item by item.
-    fn array(&mut self, mut on_item: impl FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
+    /// Read an array item by item (one copy for every list, as [`object`](Self::object)).
+    fn array(&mut self, on_item: &mut dyn FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.enter()?;
         let mut index = 0;
         loop {
@@ -790,7 +791,7 @@ impl<'a> Reader<'a> {
         }
         // The members are kept on the heap: a recursive structure nests this frame once per level.
         let mut members = Box::<T::Members>::default();
-        self.object(JsonError::in_member, |r, name| {
+        self.object(JsonError::in_member, &mut |r, name| {
             if r.null() || T::read_member(&mut members, name, r)? {
                 return Ok(());
             }
@@ -806,7 +807,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut found: Option<(String, U)> = None;
-        self.object(JsonError::in_member, |r, name| {
+        self.object(JsonError::in_member, &mut |r, name| {
             if name == "__type" {
                 return r.skip();
             }
@@ -859,7 +860,7 @@ impl<'a> Reader<'a> {
             None => return Err(JsonError::new("expected an array, found the end of the body")),
         }
         let mut items = Vec::new();
-        self.array(|r, _| {
+        self.array(&mut |r, _| {
             items.push(item(r)?);
             Ok(())
         })?;
@@ -875,7 +876,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut entries = HashMap::new();
-        self.object(JsonError::at_key, |r, key| match value(r)? {
+        self.object(JsonError::at_key, &mut |r, key| match value(r)? {
             Some(v) => {
                 entries.insert(key.to_owned(), v);
                 Ok(())
@@ -894,7 +895,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let mut entries = HashMap::new();
-        self.object(JsonError::at_key, |r, key| {
+        self.object(JsonError::at_key, &mut |r, key| {
             let v = if r.null() { None } else { value(r)? };
             entries.insert(key.to_owned(), v);
             Ok(())
