@@ -15,7 +15,7 @@ use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
-use crate::error::{ConnectorError, ErrorResponse, SdkError, SetRequestId};
+use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
 use crate::http::{Response, Transport};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -173,6 +173,12 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
     SdkError::construction_failure(message.into())
 }
 
+/// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
+/// copy of the request building serves every operation.
+fn failure(message: impl Into<String>) -> BoxError {
+    message.into().into()
+}
+
 /// An attempt, or the whole call, ran out of time.
 #[derive(Debug)]
 struct TimedOut {
@@ -189,23 +195,23 @@ impl fmt::Display for TimedOut {
 impl std::error::Error for TimedOut {}
 
 /// Sign the protocol's request for one attempt.
-async fn build_request<E>(
+async fn build_request(
     handle: &Handle,
     url: &str,
     unsigned: &UnsignedRequest,
-) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
+) -> Result<http::Request<Vec<u8>>, BoxError> {
     let config = &handle.config;
-    let region = config.region.as_ref().ok_or_else(|| construction("no region is configured"))?;
+    let region = config.region.as_ref().ok_or_else(|| failure("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
-        SdkError::construction_failure(e)
+        BoxError::from(e)
     })?;
     let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
-    let uri: http::Uri = full_url.parse().map_err(|e| construction(format!("invalid endpoint URL `{url}`: {e}")))?;
+    let uri: http::Uri = full_url.parse().map_err(|e| failure(format!("invalid endpoint URL `{url}`: {e}")))?;
     let host = uri
         .authority()
         .map(|a| a.as_str().to_owned())
-        .ok_or_else(|| construction(format!("endpoint URL `{url}` has no host")))?;
+        .ok_or_else(|| failure(format!("endpoint URL `{url}` has no host")))?;
     let mut builder = http::Request::builder().method(unsigned.method).uri(uri).header("host", host);
     for (name, value) in &unsigned.headers {
         builder = builder.header(*name, value);
@@ -214,7 +220,7 @@ async fn build_request<E>(
         .header("content-length", unsigned.body.len())
         .header("user-agent", &handle.user_agent)
         .body(unsigned.body.clone())
-        .map_err(|e| construction(e.to_string()))?;
+        .map_err(|e| failure(e.to_string()))?;
 
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
@@ -224,7 +230,7 @@ async fn build_request<E>(
         .time(config.time_source.now())
         .settings(aws_sigv4::http_request::SigningSettings::default())
         .build()
-        .map_err(|e| construction(format!("cannot sign: {e}")))?
+        .map_err(|e| failure(format!("cannot sign: {e}")))?
         .into();
     let headers: Vec<(String, String)> = request
         .headers()
@@ -237,9 +243,9 @@ async fn build_request<E>(
         headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         aws_sigv4::http_request::SignableBody::Bytes(&unsigned.body),
     )
-    .map_err(|e| construction(format!("cannot sign: {e}")))?;
+    .map_err(|e| failure(format!("cannot sign: {e}")))?;
     let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params)
-        .map_err(|e| construction(format!("cannot sign: {e}")))?
+        .map_err(|e| failure(format!("cannot sign: {e}")))?
         .into_parts();
     instructions.apply_to_request_http1x(&mut request);
     Ok(request)
@@ -329,7 +335,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
     let max_attempts = config.retry.max_attempts();
     let mut attempt_no = 1;
     loop {
-        let request = build_request(handle, &url, &unsigned).await?;
+        let request = build_request(handle, &url, &unsigned).await.map_err(SdkError::construction_failure)?;
         let last = attempt_no >= max_attempts;
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
         let outcome = attempt(handle, request).await;
