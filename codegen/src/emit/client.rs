@@ -656,7 +656,7 @@ fn is_empty_expr(steps: &[PathStep]) -> TokenStream {
         cur = match (step.optional, is_opt) {
             (true, false) => quote!(#cur.#f.as_ref()),
             (true, true) => quote!(#cur.and_then(|v| v.#f.as_ref())),
-            (false, false) => quote!((&#cur.#f)),
+            (false, false) => quote!(#cur.#f),
             (false, true) => quote!(#cur.map(|v| &v.#f)),
         };
         is_opt = is_opt || step.optional;
@@ -737,7 +737,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let is_empty = match &p.items {
         Some(items) if matches!(items.collection, Type::List { .. } | Type::Map { .. }) => {
             let expr = is_empty_expr(&items.path);
-            quote!(::std::option::Option::Some(|page: &#output| #expr))
+            quote!(::std::option::Option::Some(|page: &#output| -> bool { #expr }))
         }
         _ => quote!(::std::option::Option::None),
     };
@@ -759,10 +759,11 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
             #page_size_fn
 
             /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
-            /// next token was already seen in this run (any earlier token, so a loop of any length ends;
-            /// aws-sdk-rust compares with the previous token only), and after [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES)
-            /// pages in a row without items; the page stopped at is still yielded, with its token. `false` follows
-            /// every token, for an operation that is polled for new results.
+            /// next token was already seen in this run (any earlier token: a loop of any length ends, where
+            /// aws-sdk-rust compares with the previous token only), and after
+            /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
+            /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
+            /// for an operation that is polled for new results.
             pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
                 self.stop_on_duplicate_token = stop_on_duplicate_token;
                 self
