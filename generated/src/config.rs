@@ -77,6 +77,7 @@ pub struct Config {
     pub(crate) request_min_compression_size_bytes: u32,
     /// Kinds of constraint not checked (a set of [`ConstraintKind`] bits).
     pub(crate) skipped_constraints: u8,
+    pub(crate) max_response_size: usize,
     pub(crate) http_client: Option<SharedHttpClient>,
     pub(crate) sleep_impl: Option<SharedAsyncSleep>,
     pub(crate) time_source: SharedTimeSource,
@@ -112,6 +113,7 @@ impl fmt::Debug for Config {
             .field("disable_request_compression", &self.disable_request_compression)
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .field("skipped_constraints", &Skipped(self.skipped_constraints))
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -173,6 +175,7 @@ impl Config {
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             skipped_constraints: self.skipped_constraints,
+            max_response_size: self.max_response_size,
             http_client: self.http_client.clone(),
             sleep_impl: self.sleep_impl.clone(),
             time_source: Some(self.time_source.clone()),
@@ -245,6 +248,11 @@ impl Config {
         Some(self.use_dual_stack)
     }
 
+    /// The largest response body read, in bytes (see [`Builder::max_response_size`]; this crate's addition).
+    pub fn max_response_size(&self) -> usize {
+        self.max_response_size
+    }
+
     /// This configuration as a client of the service with this SDK id uses it: when its endpoint was not set by
     /// hand, the service-specific one applies, from `AWS_ENDPOINT_URL_<SDK_ID>` (upper case, spaces as `_`) for a
     /// configuration read from the environment, or from an aws-config `SdkConfig`'s service configuration.
@@ -295,6 +303,7 @@ pub struct Builder {
     disable_request_compression: bool,
     request_min_compression_size_bytes: u32,
     skipped_constraints: u8,
+    max_response_size: usize,
     http_client: Option<SharedHttpClient>,
     sleep_impl: Option<SharedAsyncSleep>,
     time_source: Option<SharedTimeSource>,
@@ -317,6 +326,7 @@ impl Default for Builder {
             disable_request_compression: false,
             request_min_compression_size_bytes: DEFAULT_MIN_COMPRESSION_SIZE,
             skipped_constraints: 0,
+            max_response_size: crate::http::DEFAULT_MAX_RESPONSE_SIZE,
             http_client: None,
             sleep_impl: None,
             time_source: None,
@@ -428,7 +438,10 @@ impl Builder {
     }
 
     /// Timeouts (default: 3.1 s to connect and, this crate's addition, 60 s per attempt when no timeout is set at
-    /// all).
+    /// all). The operation and attempt timeouts are this crate's own; the connect and read timeouts are handed to
+    /// the HTTP client in its [`HttpConnectorSettings`](crate::http::HttpConnectorSettings), as aws-sdk-rust does,
+    /// so a custom [`http_client`](Self::http_client) applies them only if it honours its settings (aws-config's
+    /// and [`HyperClient`](crate::http::HyperClient) do).
     pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
         self.timeouts = Some(timeouts);
         self
@@ -458,7 +471,9 @@ impl Builder {
     }
 
     /// The HTTP client requests go through (default: aws-config's when built from an `SdkConfig`, else
-    /// [`HyperClient`](crate::http::HyperClient) with the `rustls` feature).
+    /// [`HyperClient`](crate::http::HyperClient) with the `rustls` feature). It is asked for a connector with the
+    /// connect and read timeouts of the [`timeout_config`](Self::timeout_config); the response size limit
+    /// ([`max_response_size`](Self::max_response_size)) applies whatever the client.
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(SharedHttpClient::new(client));
         self
@@ -511,6 +526,18 @@ impl Builder {
         self
     }
 
+    /// The largest response body read, in bytes (default [64 MiB](crate::http::DEFAULT_MAX_RESPONSE_SIZE); this
+    /// crate's addition, aws-sdk-rust has no such limit). Bodies are read whole, into memory, before they are
+    /// decoded, so this bounds what one response can cost: a response that declares a longer body fails before any
+    /// of it is read, and one without a declared length fails as soon as it passes the limit. Either way the call
+    /// fails with a [`DispatchFailure`](crate::error::SdkError::DispatchFailure) (the response was not received
+    /// whole; it is not retried) whose cause is a [`ResponseTooLarge`](crate::http::ResponseTooLarge) naming the
+    /// limit. The limit applies whatever the HTTP client.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> Config {
         let time_source = self.time_source.unwrap_or_default();
@@ -539,6 +566,7 @@ impl Builder {
             disable_request_compression: self.disable_request_compression,
             request_min_compression_size_bytes: self.request_min_compression_size_bytes,
             skipped_constraints: self.skipped_constraints,
+            max_response_size: self.max_response_size,
             http_client: self.http_client,
             sleep_impl: self.sleep_impl,
             time_source,

@@ -34,6 +34,8 @@ pub(crate) struct ErrorResponse {
     pub(crate) error_type: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) request_id: Option<String>,
+    /// The response in a few words ([`describe_response`]), for an error response without a code.
+    pub(crate) summary: String,
 }
 
 impl ErrorResponse {
@@ -86,22 +88,27 @@ pub struct Unhandled {
     /// The failure behind it; `None` for an error response, which the metadata describes whole.
     source: Option<BoxError>,
     meta: ErrorMetadata,
+    /// For an error response without a code: what the response was (status, content type, start of the body).
+    response: Option<Box<str>>,
 }
 
 impl Unhandled {
-    /// An unhandled error from an error response.
+    /// An unhandled error from an error response; one without a code (a proxy's HTML page, an empty body) is
+    /// described by what arrived instead.
     pub(crate) fn from_response(response: &ErrorResponse) -> Self {
-        Unhandled { source: None, meta: response.metadata() }
+        let described = (response.code.is_none() && !response.summary.is_empty())
+            .then(|| response.summary.clone().into_boxed_str());
+        Unhandled { source: None, meta: response.metadata(), response: described }
     }
 
     /// An unhandled error with a cause and, if known, metadata.
     pub(crate) fn new(source: BoxError, meta: Option<ErrorMetadata>) -> Self {
-        Unhandled { source: Some(source), meta: meta.unwrap_or_default() }
+        Unhandled { source: Some(source), meta: meta.unwrap_or_default(), response: None }
     }
 
     /// An unhandled error described by its metadata alone.
     pub(crate) fn from_metadata(meta: ErrorMetadata) -> Self {
-        Unhandled { source: None, meta }
+        Unhandled { source: None, meta, response: None }
     }
 }
 
@@ -118,8 +125,9 @@ impl RequestId for Unhandled {
 }
 
 impl fmt::Display for Unhandled {
-    /// The code and message the service sent (`ValidationException: Name is too long`), or, for another failure,
-    /// that it was one (its cause is the error's [`source`](StdError::source)).
+    /// The code and message the service sent (`ValidationException: Name is too long`); for an error response
+    /// without a code, what arrived (`no recognisable error in the response: HTTP 502, content-type text/html, body
+    /// "<html>…"`); for another failure, that it was one (its cause is the error's [`source`](StdError::source)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.meta.code() {
             Some(code) => {
@@ -130,7 +138,10 @@ impl fmt::Display for Unhandled {
                 Ok(())
             }
             None if self.source.is_some() => f.write_str("unhandled error"),
-            None => f.write_str("unhandled error without a code"),
+            None => match &self.response {
+                Some(response) => write!(f, "no recognisable error in the response: {response}"),
+                None => f.write_str("unhandled error without a code"),
+            },
         }
     }
 }
@@ -138,6 +149,85 @@ impl fmt::Display for Unhandled {
 impl StdError for Unhandled {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.source.as_ref().map(|s| &**s as &(dyn StdError + 'static))
+    }
+}
+
+/// How much of a body an error quotes: enough to recognise an HTML error page or a truncated document, never the
+/// whole of a large one.
+pub(crate) const EXCERPT_BYTES: usize = 200;
+
+/// A response in a few words, for errors about responses this crate cannot read: `HTTP 502, content-type text/html,
+/// body (5123 bytes) begins "<html>…"`. The body is quoted up to [`EXCERPT_BYTES`] bytes, as text (bytes that are
+/// not UTF-8 replaced, a character cut at the end dropped), escaped as a Rust string (control characters, quotes);
+/// the content type is cut to 100 characters.
+pub(crate) fn describe_response(status: u16, content_type: Option<&str>, body: &[u8]) -> String {
+    let mut out = format!("HTTP {status}");
+    match content_type {
+        Some(t) => {
+            let t: String = t.chars().take(100).collect();
+            out.push_str(&format!(", content-type {}", t.escape_debug()));
+        }
+        None => out.push_str(", no content-type"),
+    }
+    if body.is_empty() {
+        out.push_str(", empty body");
+        return out;
+    }
+    let cut = &body[..body.len().min(EXCERPT_BYTES)];
+    // A multi-byte character cut in two by the excerpt's end is left out rather than shown as a replacement.
+    let cut = match std::str::from_utf8(cut) {
+        Err(e) if e.error_len().is_none() && cut.len() < body.len() => &cut[..e.valid_up_to()],
+        _ => cut,
+    };
+    let text = String::from_utf8_lossy(cut);
+    if cut.len() == body.len() {
+        out.push_str(&format!(", body \"{}\"", text.escape_debug()));
+    } else {
+        out.push_str(&format!(", body ({} bytes) begins \"{}\"", body.len(), text.escape_debug()));
+    }
+    out
+}
+
+/// A response that arrived but could not be decoded, as the source of a
+/// [`ResponseError`](SdkError::ResponseError): its line names the operation, the status, the content type and the
+/// start of the body; its [`source`](StdError::source) is what the decoder found wrong.
+#[derive(Debug)]
+pub struct DecodeError {
+    operation: &'static str,
+    status: u16,
+    response: String,
+    source: BoxError,
+}
+
+impl DecodeError {
+    /// The error for the response of `operation` that `source` says cannot be decoded.
+    pub(crate) fn new(operation: &'static str, response: &crate::http::Response, source: BoxError) -> Self {
+        let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let status = response.status().as_u16();
+        let response = describe_response(status, content_type, response.body());
+        DecodeError { operation, status, response, source }
+    }
+
+    /// The operation whose response it was.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+
+    /// The response's HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the {} response ({})", self.operation, self.response)
+    }
+}
+
+impl StdError for DecodeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
     }
 }
 
@@ -194,7 +284,6 @@ impl DispatchFailure {
 }
 
 /// A response arrived but could not be decoded; the raw response is kept.
-#[derive(Debug)]
 pub struct ResponseError<R> {
     source: BoxError,
     raw: R,
@@ -213,7 +302,6 @@ impl<R> ResponseError<R> {
 }
 
 /// An error the service returned, with the raw response.
-#[derive(Debug)]
 pub struct ServiceError<E, R> {
     source: E,
     raw: R,
@@ -238,6 +326,57 @@ impl<E, R> ServiceError<E, R> {
     /// Take the response.
     pub fn into_raw(self) -> R {
         self.raw
+    }
+}
+
+impl<R: fmt::Debug> fmt::Debug for ResponseError<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseError").field("source", &self.source).field("raw", &Bounded(&self.raw)).finish()
+    }
+}
+
+impl<E: fmt::Debug, R: fmt::Debug> fmt::Debug for ServiceError<E, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceError").field("source", &self.source).field("raw", &Bounded(&self.raw)).finish()
+    }
+}
+
+/// The `Debug` text of a raw response, cut after [`DEBUG_RAW_BYTES`] bytes: `DisplayErrorContext` ends with the
+/// error's `Debug`, and a response's body would otherwise be printed whole (a 64 MiB body as a string several times
+/// that size, in every log line of the error).
+struct Bounded<'a, T>(&'a T);
+
+/// How much of a raw response's `Debug` text errors print.
+const DEBUG_RAW_BYTES: usize = 1024;
+
+impl<T: fmt::Debug> fmt::Debug for Bounded<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Cap<'a, 'b> {
+            out: &'a mut fmt::Formatter<'b>,
+            left: usize,
+            cut: bool,
+        }
+        impl fmt::Write for Cap<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                if s.len() <= self.left {
+                    self.left -= s.len();
+                    return self.out.write_str(s);
+                }
+                let mut end = self.left;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                self.left = 0;
+                self.cut = true;
+                self.out.write_str(&s[..end])
+            }
+        }
+        let mut cap = Cap { out: f, left: DEBUG_RAW_BYTES, cut: false };
+        fmt::write(&mut cap, format_args!("{:?}", self.0))?;
+        if cap.cut {
+            cap.out.write_str("…")?;
+        }
+        Ok(())
     }
 }
 

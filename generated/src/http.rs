@@ -6,8 +6,9 @@
 //! anything else written for aws-sdk-rust, test doubles included) sends this crate's requests too, and a default
 //! implementation on hyper with rustls (feature `rustls`, on by default) for programs without aws-config.
 
-#[cfg(feature = "rustls")]
+use std::error::Error as StdError;
 use std::fmt;
+use std::pin::Pin;
 #[cfg(feature = "rustls")]
 use std::sync::{Arc, Mutex, PoisonError};
 #[cfg(feature = "rustls")]
@@ -23,58 +24,192 @@ pub use aws_smithy_runtime_api::client::result::ConnectorError;
 pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 pub use aws_smithy_types::body::SdkBody;
+use bytes::Bytes;
 
-/// The largest response body read; a longer one fails the attempt rather than exhaust memory.
-pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+use crate::error::BoxError;
 
-/// A response read whole.
-pub(crate) type Response = http::Response<Vec<u8>>;
+/// The default of [`max_response_size`](crate::config::Builder::max_response_size): 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
+
+/// A response read whole: its body is the one buffer every later step (decoding, the raw response of an error)
+/// shares.
+pub(crate) type Response = http::Response<Bytes>;
 
 /// A configured [`HttpClient`] ready to send: its connector for the configured timeouts, and what the connector is
 /// given (sleep and time source). Requests and responses are whole bodies.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     connector: SharedHttpConnector,
+    max_response_size: usize,
 }
 
 impl Transport {
-    /// The connector of `client` for these settings.
+    /// The connector of `client` for these settings; responses longer than `max_response_size` bytes fail.
     pub(crate) fn new(
         client: &SharedHttpClient,
         settings: &HttpConnectorSettings,
         sleep: SharedAsyncSleep,
         time: SharedTimeSource,
+        max_response_size: usize,
     ) -> Self {
         let components = components(sleep, time);
-        Transport { connector: client.http_connector(settings, &components) }
+        Transport { connector: client.http_connector(settings, &components), max_response_size }
     }
 
-    /// Send a request and read its whole response (at most [`MAX_RESPONSE_BODY`] bytes).
+    /// Send a request and read its whole response into one buffer (see [`read_body`]).
     pub(crate) async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Response, ConnectorError> {
         let request = HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
         let response = self.connector.call(request).await?;
-        let status = response.status().as_u16();
-        let mut builder = http::Response::builder().status(status);
-        for (name, value) in response.headers() {
-            builder = builder.header(name, value);
-        }
-        let mut stream = aws_smithy_types::byte_stream::ByteStream::new(response.into_body());
-        let mut body = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| ConnectorError::io(e.into()))?;
-            if body.len() + chunk.len() > MAX_RESPONSE_BODY {
-                return Err(ConnectorError::other(
-                    format!("the response body is larger than {MAX_RESPONSE_BODY} bytes").into(),
-                    None,
-                ));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        builder.body(body).map_err(|e| ConnectorError::other(e.into(), None))
+        let (parts, body) = response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
+        let declared =
+            parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse().ok());
+        let body = read_body(body, declared, self.max_response_size).await?;
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 
-/// A response as aws-sdk-rust's errors carry it ([`SdkError::raw_response`](crate::error::SdkError::raw_response)).
+/// Read a body whole, into one buffer, and at most `limit` bytes of it: a `content-length` over the limit fails
+/// before anything is read, and a body without one fails as soon as what was read passes the limit (what was read
+/// is dropped).
+///
+/// A body that arrives as one chunk (a client that buffered it, a test double) is kept as it is, without a copy.
+/// Otherwise the chunks are copied into a buffer allocated once for the declared length (or grown as they arrive
+/// when there is none), each chunk dropped once copied: the peak is the body plus one chunk.
+pub(crate) async fn read_body(mut body: SdkBody, declared: Option<u64>, limit: usize) -> Result<Bytes, ConnectorError> {
+    use http_body::Body as _;
+    let too_large =
+        |read: Option<usize>| ConnectorError::other(Box::new(ResponseTooLarge { limit, declared, read }), None);
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(None));
+    }
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut read = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(chunk) = frame.map_err(body_error)?.into_data() else { continue };
+        if chunk.is_empty() {
+            continue;
+        }
+        read = read.saturating_add(chunk.len());
+        if read > limit {
+            return Err(too_large(Some(read)));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(head) => {
+                let expected = declared.map_or(0, |n| n as usize);
+                joined = Vec::with_capacity(expected.max(head.len() + chunk.len()));
+                joined.extend_from_slice(&head);
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+}
+
+/// A failure reading a response body: the default transport's own errors keep their kind (a read timeout is a
+/// timeout); any other client's is an I/O failure.
+fn body_error(e: BoxError) -> ConnectorError {
+    match e.downcast_ref::<TransportError>().map(TransportError::kind) {
+        Some(TransportErrorKind::Timeout) => ConnectorError::timeout(e),
+        _ => ConnectorError::io(e),
+    }
+}
+
+/// A response body longer than the configured
+/// [`max_response_size`](crate::config::Builder::max_response_size): the call fails with a
+/// [`DispatchFailure`](crate::error::SdkError::DispatchFailure) (the response was not received whole, and is not
+/// retried) whose connector error has this as its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTooLarge {
+    limit: usize,
+    declared: Option<u64>,
+    read: Option<usize>,
+}
+
+impl ResponseTooLarge {
+    /// The configured limit, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The length the response declared (`content-length`), if it did.
+    pub fn declared_length(&self) -> Option<u64> {
+        self.declared
+    }
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.read, self.declared) {
+            (None, Some(n)) => write!(
+                f,
+                "the response declares a body of {n} bytes, over the max_response_size limit of {} bytes; nothing \
+                 was read",
+                self.limit
+            ),
+            (read, _) => write!(
+                f,
+                "the response body is over the max_response_size limit of {} bytes; reading stopped after {} bytes",
+                self.limit,
+                read.unwrap_or(0)
+            ),
+        }
+    }
+}
+
+impl StdError for ResponseTooLarge {}
+
+/// What went wrong in the default transport ([`HyperClient`]), named on the error's own line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The server refused the connection (nothing listens on the port).
+    ConnectionRefused,
+    /// The host name did not resolve.
+    Dns,
+    /// The TLS handshake failed (a certificate that is not trusted, a protocol mismatch).
+    Tls,
+    /// The connection was reset or closed before the response was complete.
+    ConnectionReset,
+    /// The connect timeout or the read timeout elapsed.
+    Timeout,
+    /// Another failure to connect, send or receive.
+    Other,
+}
+
+/// A failure of the default transport: a line saying what happened and to which host (`connection refused by
+/// 127.0.0.1:8080 (os error 111)`), and as its [`source`](StdError::source) the underlying cause when it says more
+/// than that line (a resolver's or a TLS library's message), never the same fact twice.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// What happened.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+/// A response as aws-sdk-rust's errors carry it ([`SdkError::raw_response`](crate::error::SdkError::raw_response)):
+/// the body shares the response's buffer (no copy).
 pub(crate) fn raw_response(response: &Response) -> HttpResponse {
     let mut raw = HttpResponse::new(response.status().into(), SdkBody::from(response.body().clone()));
     for (name, value) in response.headers() {
@@ -200,7 +335,8 @@ mod unused {
 
 /// The default transport of programs without aws-config: hyper's pooled client over rustls (HTTPS with the Mozilla
 /// roots, and plain HTTP for local endpoints), HTTP/1.1. It applies the connect timeout and the read timeout (to the
-/// whole response) of the settings it is asked for.
+/// whole response, body included) of the settings it is asked for. Its failures are [`TransportError`]s, which say
+/// what happened (connection refused, DNS, TLS, reset, timeout).
 #[cfg(feature = "rustls")]
 #[derive(Clone, Default)]
 pub struct HyperClient {
@@ -244,11 +380,13 @@ impl HttpClient for HyperClient {
 }
 
 #[cfg(feature = "rustls")]
+#[derive(Clone)]
 struct HyperConnector {
     inner: hyper_util::client::legacy::Client<
         hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-        http_body_util::Full<bytes::Bytes>,
+        http_body_util::Full<Bytes>,
     >,
+    connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
 }
 
@@ -279,26 +417,41 @@ impl HyperConnector {
             Err(_) => builder.with_webpki_roots().https_or_http().enable_http1().wrap_connector(http),
         };
         let inner = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
-        HyperConnector { inner, read_timeout }
+        HyperConnector { inner, connect_timeout, read_timeout }
     }
 
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
-        use http_body_util::BodyExt as _;
+    /// Send the request; the response's body streams (the [`Transport`] reads it, within its size limit), still
+    /// under the read timeout.
+    async fn send(self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+        let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
         let request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        let authority = request.uri().authority().map_or_else(String::new, |a| a.to_string());
         let (parts, body) = request.into_parts();
-        let body = body.bytes().map(bytes::Bytes::copy_from_slice).unwrap_or_default();
-        let request = http::Request::from_parts(parts, http_body_util::Full::new(body));
-        let response = self.inner.request(request).await.map_err(|e| {
-            if e.is_connect() {
-                ConnectorError::io(e.into())
-            } else {
-                ConnectorError::other(e.into(), None)
+        let body = body.bytes().map(Bytes::copy_from_slice).unwrap_or_default();
+        let call = self.inner.request(http::Request::from_parts(parts, http_body_util::Full::new(body)));
+        let response = match deadline {
+            Some((at, limit)) => match tokio::time::timeout_at(at, call).await {
+                Ok(response) => response,
+                Err(_) => return Err(ConnectorError::timeout(Box::new(read_timed_out(&authority, limit)))),
+            },
+            None => call.await,
+        };
+        let response = response.map_err(|e| {
+            let connecting = e.is_connect();
+            let error = classify(&e, connecting, &authority, self.connect_timeout);
+            match error.kind {
+                TransportErrorKind::Timeout => ConnectorError::timeout(Box::new(error)),
+                _ if connecting => ConnectorError::io(Box::new(error)),
+                _ => ConnectorError::other(Box::new(error), None),
             }
         })?;
         let (parts, body) = response.into_parts();
-        let limited = http_body_util::Limited::new(body, MAX_RESPONSE_BODY);
-        let bytes = limited.collect().await.map_err(ConnectorError::io)?.to_bytes();
-        HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from(bytes)))
+        let body = ReadDeadline {
+            inner: body,
+            deadline: deadline.map(|(at, limit)| (Box::pin(tokio::time::sleep_until(at)), limit)),
+            authority,
+        };
+        HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from_body_1_x(body)))
             .map_err(|e| ConnectorError::other(e.into(), None))
     }
 }
@@ -306,17 +459,136 @@ impl HyperConnector {
 #[cfg(feature = "rustls")]
 impl HttpConnector for HyperConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let this = HyperConnector { inner: self.inner.clone(), read_timeout: self.read_timeout };
-        HttpConnectorFuture::new(async move {
-            match this.read_timeout {
-                Some(limit) => match tokio::time::timeout(limit, this.send(request)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(ConnectorError::timeout(format!("no response within {limit:?}").into())),
-                },
-                None => this.send(request).await,
-            }
-        })
+        HttpConnectorFuture::new(self.clone().send(request))
     }
+}
+
+/// The read timeout elapsed before the response was complete.
+#[cfg(feature = "rustls")]
+fn read_timed_out(authority: &str, limit: Duration) -> TransportError {
+    TransportError {
+        kind: TransportErrorKind::Timeout,
+        message: format!("no complete response from {authority} within the read timeout of {limit:?}"),
+        source: None,
+    }
+}
+
+/// A response body from hyper, failing with a [`TransportError`] once the read timeout elapses.
+#[cfg(feature = "rustls")]
+struct ReadDeadline {
+    inner: hyper::body::Incoming,
+    deadline: Option<(Pin<Box<tokio::time::Sleep>>, Duration)>,
+    authority: String,
+}
+
+#[cfg(feature = "rustls")]
+impl hyper::body::Body for ReadDeadline {
+    type Data = Bytes;
+    type Error = TransportError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, TransportError>>> {
+        use std::future::Future as _;
+        use std::task::Poll;
+        let this = self.get_mut();
+        if let Some((sleep, limit)) = &mut this.deadline {
+            if sleep.as_mut().poll(cx).is_ready() {
+                let error = read_timed_out(&this.authority, *limit);
+                this.deadline = None;
+                return Poll::Ready(Some(Err(error)));
+            }
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(classify(&e, false, &this.authority, None)))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A hyper failure as a [`TransportError`]: what happened, found in its chain of causes (an I/O error's kind, a TLS
+/// error, the resolver's failure), on the error's own line; the innermost cause is kept as the source only when it
+/// says more than that line (the OS's "Connection refused" does not).
+#[cfg(feature = "rustls")]
+fn classify(
+    error: &(dyn StdError + 'static),
+    connecting: bool,
+    authority: &str,
+    connect_timeout: Option<Duration>,
+) -> TransportError {
+    use std::io::ErrorKind as Io;
+    let host = authority.rsplit_once(':').map_or(authority, |(host, _)| host);
+    let (mut io, mut tls, mut dns, mut incomplete) = (None, false, false, false);
+    let mut innermost = error;
+    let mut next = Some(error);
+    while let Some(e) = next {
+        innermost = e;
+        if let Some(e) = e.downcast_ref::<std::io::Error>() {
+            io = io.or(Some((e.kind(), e.raw_os_error())));
+            tls |= e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>());
+        }
+        if let Some(e) = e.downcast_ref::<hyper::Error>() {
+            incomplete |= e.is_incomplete_message();
+        }
+        tls |= e.is::<rustls::Error>();
+        // hyper-util's connector names a failed lookup only in its message.
+        dns |= connecting && e.to_string() == "dns error";
+        next = e.source();
+    }
+    let os = |code: Option<i32>| code.map(|c| format!(" (os error {c})")).unwrap_or_default();
+    let (kind, message, keep_cause) = match io {
+        _ if dns => (TransportErrorKind::Dns, format!("DNS lookup of {host} failed"), true),
+        _ if tls => (TransportErrorKind::Tls, format!("TLS handshake with {host} failed"), true),
+        Some((Io::ConnectionRefused, code)) => {
+            (TransportErrorKind::ConnectionRefused, format!("connection refused by {authority}{}", os(code)), false)
+        }
+        Some((Io::TimedOut, _)) if connecting => {
+            let within = connect_timeout.map(|t| format!(" within the connect timeout of {t:?}")).unwrap_or_default();
+            (TransportErrorKind::Timeout, format!("no connection to {authority}{within}"), false)
+        }
+        Some((Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe, code)) => {
+            (TransportErrorKind::ConnectionReset, format!("connection to {authority} reset{}", os(code)), false)
+        }
+        _ if incomplete => (
+            TransportErrorKind::ConnectionReset,
+            format!("connection to {authority} closed before the response was complete"),
+            false,
+        ),
+        _ if connecting => (TransportErrorKind::Other, format!("cannot connect to {authority}"), true),
+        _ => (TransportErrorKind::Other, format!("the HTTP exchange with {authority} failed"), true),
+    };
+    let source = keep_cause.then(|| owned_cause(innermost));
+    TransportError { kind, message, source }
+}
+
+/// An owned copy of a cause borrowed from hyper's error: the same I/O error (kind, OS code or message) or TLS error
+/// where it is one, else its message.
+#[cfg(feature = "rustls")]
+fn owned_cause(cause: &(dyn StdError + 'static)) -> BoxError {
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            return Box::new(tls.clone());
+        }
+        return match e.raw_os_error() {
+            Some(code) => Box::new(std::io::Error::from_raw_os_error(code)),
+            None => Box::new(std::io::Error::new(e.kind(), e.to_string())),
+        };
+    }
+    if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+        return Box::new(tls.clone());
+    }
+    cause.to_string().into()
 }
 
 /// The transport a client uses when none is configured: [`HyperClient`] with the `rustls` feature.

@@ -9,23 +9,52 @@
 //! `next().await` gives the next page or item (`None` after the last), `try_next().await` the same as a
 //! `Result<Option<_>, _>`, and `collect::<Result<Vec<_>, _>>().await` or `try_collect().await` all of them, stopping
 //! at the first error. Nothing is sent until the stream is first polled, and an error ends the stream.
+//!
+//! # When the pages end
+//!
+//! The pages end after a page without a next token (or with an empty one) and after an error. Two more rules keep a
+//! service that never stops from keeping a program busy forever; both are on while the paginator's
+//! `stop_on_duplicate_token` is `true` (the default), and each yields the page it stops at:
+//!
+//! - **A token seen before in the same run** (the starting token included) ends the pages: following it would
+//!   fetch pages already fetched, in a loop of any length (`A, A, …` or `A, B, A, B, …`). aws-sdk-rust's
+//!   paginators compare a token with the previous one only, so they catch the first loop but not the second; this
+//!   crate keeps every token of the run, which costs memory linear in the number of pages (a few dozen bytes each).
+//! - **[`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without items**, each with a next token, end the pages.
+//!   SageMaker's list calls may answer a page with no items and a token (the service filters after it reads, so a
+//!   filter that matches nothing yet still returns pages), so empty pages are followed; but a service that answers
+//!   empty pages with fresh tokens indefinitely would otherwise never end. The limit is high so that a legitimate
+//!   scan is not cut short: a thousand pages of up to 100 records each is 100,000 records a filter skipped without a
+//!   match, and about two minutes of requests at 100 ms each. The last page yielded still carries its next token, so
+//!   a caller who wants to go on can resume from it; the stop is logged as a warning.
+//!
+//! `stop_on_duplicate_token(false)` turns both rules off, for an operation that is polled for new results and may
+//! repeat a token or answer empty pages: the stream then ends only without a token, or when it is dropped.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use aws_smithy_async::future::pagination_stream::fn_stream::FnStream;
 pub use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_async::future::pagination_stream::TryFlatMap;
 
+/// How many pages in a row may come without items (each with a next token) before the pages end; see the
+/// [module documentation](self) for why this number.
+pub const MAX_CONSECUTIVE_EMPTY_PAGES: usize = 1000;
+
 /// The pages of a paginated operation: `fetch(token)` sends one request with that token (`None`: as the input has
-/// it), and `token_of` reads the next token from a page.
+/// it), `token_of` reads the next token from a page, and `is_empty` (for operations whose pages have a list or map
+/// of items) says whether a page has none.
 ///
 /// The first request carries `first_token`. The stream ends after a page without a next token (or with an empty
-/// one), after an error, and, when `stop_on_duplicate_token` is set, after a page whose next token equals the token
-/// its own request carried: following it would fetch the same page forever. That page is still yielded.
+/// one), after an error, and, when `stop_on_duplicate_token` is set, after a page whose next token was seen before
+/// in this run (the starting token included), or after [`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without items.
+/// The page it stops at is still yielded.
 pub(crate) fn pages<O, E, F, Fut>(
     first_token: Option<String>,
     stop_on_duplicate_token: bool,
     token_of: fn(&O) -> Option<&str>,
+    is_empty: Option<fn(&O) -> bool>,
     fetch: F,
 ) -> PaginationStream<Result<O, E>>
 where
@@ -37,13 +66,23 @@ where
     PaginationStream::new(FnStream::new(move |tx| {
         Box::pin(async move {
             let mut token = first_token;
+            let mut seen: HashSet<String> = token.iter().cloned().collect();
+            let mut empty_in_a_row = 0usize;
             loop {
                 let result = fetch(token.clone()).await;
                 let next = match &result {
-                    Ok(page) => match token_of(page).filter(|t| !t.is_empty()) {
-                        Some(next) if stop_on_duplicate_token && token.as_deref() == Some(next) => None,
-                        next => next.map(str::to_owned),
-                    },
+                    Ok(page) => {
+                        let next = token_of(page).filter(|t| !t.is_empty());
+                        if stop_on_duplicate_token {
+                            empty_in_a_row = match is_empty {
+                                Some(is_empty) if is_empty(page) => empty_in_a_row + 1,
+                                _ => 0,
+                            };
+                            next_of(next, &mut seen, empty_in_a_row)
+                        } else {
+                            next.map(str::to_owned)
+                        }
+                    }
                     Err(_) => None,
                 };
                 // The receiving end was dropped: nobody wants more pages.
@@ -57,6 +96,25 @@ where
             }
         })
     }))
+}
+
+/// The token to follow, under the rules of a paginator that stops on repeats: none when it was seen before in this
+/// run, or when too many pages in a row had no items.
+fn next_of(next: Option<&str>, seen: &mut HashSet<String>, empty_in_a_row: usize) -> Option<String> {
+    let next = next?;
+    if seen.contains(next) {
+        tracing::debug!(pages = seen.len(), "the next token was seen before in this run: no more pages");
+        return None;
+    }
+    if empty_in_a_row >= MAX_CONSECUTIVE_EMPTY_PAGES {
+        tracing::warn!(
+            pages = empty_in_a_row,
+            "pages without items kept coming with a next token; stopping (the last page has the token to resume from)"
+        );
+        return None;
+    }
+    seen.insert(next.to_owned());
+    Some(next.to_owned())
 }
 
 /// The items of every page of `pages`, in order: `items_of` takes them out of a page. An error fetching a page is

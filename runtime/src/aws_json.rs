@@ -70,12 +70,19 @@ impl Protocol for AwsJson {
             Some(code) => (Some(code), error_type),
             None => (error_type, None),
         };
+        let status = response.status().as_u16();
+        // Only a response without a code is described by what arrived.
+        let summary = match code {
+            Some(_) => String::new(),
+            None => crate::error::describe_response(status, header(response, "content-type"), response.body()),
+        };
         ErrorResponse {
-            status: response.status().as_u16(),
+            status,
             code,
             error_type,
             message: body.message(),
             request_id: header(response, "x-amzn-requestid").map(str::to_owned),
+            summary,
         }
     }
 }
@@ -154,9 +161,10 @@ pub fn serialize_input<T: WriteObject>(input: &T) -> Result<Vec<u8>, String> {
     Ok(out.into_bytes())
 }
 
-/// Decode a successful response's body (see [`read_body`]).
-pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, String> {
-    read_body(response.body()).map_err(|e| format!("the response body is not a valid output: {e}"))
+/// Decode a successful response's body (see [`read_body`]): exactly one JSON object, or an empty body. The error is
+/// what is wrong with it; the attempt loop names the operation and the response around it.
+pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, crate::error::BoxError> {
+    read_body(response.body()).map_err(Into::into)
 }
 
 /// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,

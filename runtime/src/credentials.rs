@@ -279,6 +279,9 @@ fn parse_expiration(text: &str) -> Result<SystemTime, String> {
 /// The timeout of each request to a credentials endpoint (connect and answer).
 const CREDENTIALS_HTTP_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// The largest answer read from a credentials endpoint (a credentials document is well under a kilobyte).
+const CREDENTIALS_MAX_RESPONSE_SIZE: usize = 1024 * 1024;
+
 /// The transport credential sources use unless told otherwise: the default one.
 fn default_credentials_http() -> SharedHttpClient {
     crate::http::default_client()
@@ -297,7 +300,7 @@ async fn fetch(
         .build();
     let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
         .ok_or_else(|| not_loaded(format!("{what}: no async sleep implementation")))?;
-    let transport = Transport::new(http, &settings, sleep, Default::default());
+    let transport = Transport::new(http, &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
     let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request)).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
@@ -309,7 +312,7 @@ async fn fetch(
     if !(200..300).contains(&status) {
         return Err(not_loaded(format!("{what} answered with HTTP {status}")));
     }
-    Ok(response.into_body())
+    Ok(response.into_body().into())
 }
 
 fn env_var(name: &str) -> Option<String> {

@@ -54,8 +54,8 @@ pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
 pub(crate) struct Operation<O, E> {
     /// The operation's name (`StartPipelineExecution`).
     pub(crate) name: &'static str,
-    /// Decodes a successful response.
-    pub(crate) decode_output: fn(&Response) -> Result<O, String>,
+    /// Decodes a successful response; the error says what is wrong with the body.
+    pub(crate) decode_output: fn(&Response) -> Result<O, crate::error::BoxError>,
     /// Turns an error response into the operation's error.
     pub(crate) decode_error: fn(&ErrorResponse, &[u8]) -> E,
     /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
@@ -108,7 +108,13 @@ impl Handle {
         let mut settings = crate::http::HttpConnectorSettings::builder();
         settings.set_connect_timeout(config.timeouts.connect_timeout());
         settings.set_read_timeout(config.timeouts.read_timeout());
-        let transport = Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone());
+        let transport = Transport::new(
+            &client,
+            &settings.build(),
+            sleep.clone(),
+            config.time_source.clone(),
+            config.max_response_size,
+        );
         let user_agent = match &config.app_name {
             Some(app) => format!("{} app/{app}", service.user_agent),
             None => service.user_agent.to_owned(),
@@ -370,7 +376,10 @@ async fn invoke_attempts<O: SetRequestId, E>(
                             output.set_request_id(request_id);
                             Ok(output)
                         }
-                        Err(message) => Err(SdkError::response_error(message, crate::http::raw_response(&response))),
+                        Err(cause) => {
+                            let error = crate::error::DecodeError::new(operation.name, &response, cause);
+                            Err(SdkError::response_error(error, crate::http::raw_response(&response)))
+                        }
                     };
                 }
                 let meta = service.protocol.error_metadata(&response);

@@ -129,9 +129,15 @@ fn defaults_and_required_members_of_outputs() {
     assert_eq!(out.nested(), &Nested::builder().build());
     // An empty body is an output with no members.
     assert_eq!(received(200, "").unwrap().id(), "");
-    // The wrong kind of value is an error naming it.
+    // The wrong kind of value is an error naming the operation, the response and the value at fault.
     let err = received(200, r#"{"Id": 1}"#).unwrap_err();
-    assert!(format!("{err:?}").contains("expected a string, found a number (at $.Id)"), "{err:?}");
+    let shown = fixture::error::DisplayErrorContext(&err).to_string();
+    assert!(
+        shown.starts_with(
+            r#"response error: cannot decode the PutEverything response (HTTP 200, no content-type, body "{\"Id\": 1}"): expected a string, found a number (at $.Id)"#
+        ),
+        "{shown}"
+    );
 
     let err = PutEverythingOutput::builder().id("x").build().unwrap_err();
     assert_eq!(err.to_string(), "nested was missing: `nested` is required to build `PutEverythingOutput`");

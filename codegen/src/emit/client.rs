@@ -647,6 +647,27 @@ fn items_expr(steps: &[PathStep]) -> TokenStream {
     }
 }
 
+/// Whether the collection of items of `page: &Output` is empty (or absent), following the IR's path.
+fn is_empty_expr(steps: &[PathStep]) -> TokenStream {
+    let mut cur = quote!(page);
+    let mut is_opt = false;
+    for step in steps {
+        let f = ident(&step.field);
+        cur = match (step.optional, is_opt) {
+            (true, false) => quote!(#cur.#f.as_ref()),
+            (true, true) => quote!(#cur.and_then(|v| v.#f.as_ref())),
+            (false, false) => quote!(#cur.#f),
+            (false, true) => quote!(#cur.map(|v| &v.#f)),
+        };
+        is_opt = is_opt || step.optional;
+    }
+    if is_opt {
+        quote!(#cur.is_none_or(|items| items.is_empty()))
+    } else {
+        quote!(#cur.is_empty())
+    }
+}
+
 fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let names = &op.client_types;
     let pag = ident(names.paginator.as_deref().unwrap_or_default());
@@ -712,6 +733,14 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
         }
         _ => (quote!(), quote!()),
     };
+    // Pages whose items are empty are counted, so that endless empty pages end (see the `pagination` module).
+    let is_empty = match &p.items {
+        Some(items) if matches!(items.collection, Type::List { .. } | Type::Map { .. }) => {
+            let expr = is_empty_expr(&items.path);
+            quote!(::std::option::Option::Some(|page: &#output| -> bool { #expr }))
+        }
+        _ => quote!(::std::option::Option::None),
+    };
     let doc =
         format!(" The pages of `{}`, following `{}` until the service returns none.", op.name, p.output_token_path);
     quote! {
@@ -729,9 +758,12 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
 
             #page_size_fn
 
-            /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
-            /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
-            /// new results.
+            /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
+            /// next token was already seen in this run (any earlier token: a loop of any length ends, where
+            /// aws-sdk-rust compares with the previous token only), and after
+            /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
+            /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
+            /// for an operation that is polled for new results.
             pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
                 self.stop_on_duplicate_token = stop_on_duplicate_token;
                 self
@@ -745,6 +777,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
                     builder.#get_token().clone(),
                     self.stop_on_duplicate_token,
                     |page: &#output| #token_of,
+                    #is_empty,
                     move |token| builder.clone().#set_token(token).send(),
                 )
             }

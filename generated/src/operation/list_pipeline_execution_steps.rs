@@ -952,9 +952,12 @@ impl ListPipelineExecutionStepsPaginator {
         self
     }
 
-    /// Whether to stop when a page's next token is the one its own request carried (default `true`), which
-    /// would fetch the same page forever; `false` keeps following it, for an operation that is polled for
-    /// new results.
+    /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
+    /// next token was already seen in this run (any earlier token: a loop of any length ends, where
+    /// aws-sdk-rust compares with the previous token only), and after
+    /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
+    /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
+    /// for an operation that is polled for new results.
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -977,6 +980,13 @@ impl ListPipelineExecutionStepsPaginator {
             |
                 page: &crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput|
             page.next_token.as_deref(),
+            ::std::option::Option::Some(|
+                page: &crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
+            | -> bool {
+                page.pipeline_execution_steps
+                    .as_ref()
+                    .is_none_or(|items| items.is_empty())
+            }),
             move |token| builder.clone().set_next_token(token).send(),
         )
     }

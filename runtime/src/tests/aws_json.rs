@@ -18,7 +18,7 @@ fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
     for (k, v) in headers {
         b = b.header(*k, *v);
     }
-    b.body(body.as_bytes().to_vec()).unwrap()
+    b.body(bytes::Bytes::copy_from_slice(body.as_bytes())).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -145,6 +145,7 @@ fn error_metadata_reads_status_code_message_and_request_id() {
             message: Some("busy".into()),
             request_id: Some("abc-123".into()),
             error_type: None,
+            summary: String::new(),
         }
     );
 }
@@ -165,7 +166,19 @@ fn error_metadata_of_a_non_json_body_keeps_status_and_headers() {
 #[test]
 fn error_metadata_of_an_empty_response() {
     let meta = JSON_10.error_metadata(&with_headers(500, &[], ""));
-    assert_eq!(meta, ErrorResponse { status: 500, ..Default::default() });
+    let summary = "HTTP 500, no content-type, empty body".to_owned();
+    assert_eq!(meta, ErrorResponse { status: 500, summary, ..Default::default() });
+}
+
+#[test]
+fn an_error_response_without_a_code_is_summarised_and_one_with_a_code_is_not() {
+    let html = with_headers(502, &[("content-type", "text/html")], "<html>\n<b>Bad Gateway</b></html>");
+    assert_eq!(
+        JSON_10.error_metadata(&html).summary,
+        r#"HTTP 502, content-type text/html, body "<html>\n<b>Bad Gateway</b></html>""#
+    );
+    let coded = with_headers(400, &[], r#"{"__type":"ns#Oops"}"#);
+    assert_eq!(JSON_10.error_metadata(&coded).summary, "");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -366,11 +379,11 @@ fn decode_output_needs_exactly_one_object() {
         ("3", "expected a JSON object, found a number"),
         ("{} {}", "unexpected an object after the body's value"),
     ] {
-        let err = decode_output::<Out>(&with_headers(200, &[], body)).unwrap_err();
+        let err = decode_output::<Out>(&with_headers(200, &[], body)).unwrap_err().to_string();
         assert!(err.contains(found), "{body}: {err}");
     }
-    let err = decode_output::<Out>(&with_headers(200, &[], "{\"Name\":")).unwrap_err();
-    assert!(err.starts_with("the response body is not a valid output: invalid JSON"), "{err}");
+    let err = decode_output::<Out>(&with_headers(200, &[], "{\"Name\":")).unwrap_err().to_string();
+    assert!(err.starts_with("invalid JSON"), "{err}");
 }
 
 #[test]

@@ -19,6 +19,7 @@ fn full_response() -> ErrorResponse {
         message: Some("Name is too long".into()),
         request_id: Some("req-1".into()),
         error_type: None,
+        summary: String::new(),
     }
 }
 
@@ -104,6 +105,45 @@ fn unhandled_display_is_code_and_message() {
     assert_eq!(Unhandled::from_response(&no_message).to_string(), "ValidationException");
     let bare = Unhandled::from_response(&ErrorResponse { status: 500, ..Default::default() });
     assert_eq!(bare.to_string(), "unhandled error without a code");
+}
+
+#[test]
+fn unhandled_without_a_code_says_what_arrived() {
+    let summary = describe_response(503, Some("text/html"), b"<html>Service Unavailable</html>");
+    let u = Unhandled::from_response(&ErrorResponse { status: 503, summary, ..Default::default() });
+    assert_eq!(
+        u.to_string(),
+        r#"no recognisable error in the response: HTTP 503, content-type text/html, body "<html>Service Unavailable</html>""#
+    );
+    assert!(u.source().is_none());
+    assert_eq!((u.code(), u.message()), (None, None));
+}
+
+#[test]
+fn a_described_response_is_bounded_escaped_and_whole_characters() {
+    assert_eq!(describe_response(500, None, b""), "HTTP 500, no content-type, empty body");
+    assert_eq!(
+        describe_response(502, Some("text/plain"), b"a\"b\x01\n"),
+        r#"HTTP 502, content-type text/plain, body "a\"b\u{1}\n""#
+    );
+    // Invalid UTF-8 is replaced.
+    assert_eq!(describe_response(200, None, b"\xff!"), "HTTP 200, no content-type, body \"\u{fffd}!\"");
+    // A long body: the first EXCERPT_BYTES bytes and the length.
+    let long = "x".repeat(10_000);
+    let d = describe_response(200, Some("application/json"), long.as_bytes());
+    let expected = format!(
+        r#"HTTP 200, content-type application/json, body (10000 bytes) begins "{}""#,
+        "x".repeat(EXCERPT_BYTES)
+    );
+    assert_eq!(d, expected);
+    // A character cut by the end of the excerpt is left out, not replaced.
+    let mut cut = "y".repeat(EXCERPT_BYTES - 1);
+    cut.push_str("é and more");
+    let d = describe_response(200, None, cut.as_bytes());
+    assert!(d.ends_with(&format!("begins \"{}\"", "y".repeat(EXCERPT_BYTES - 1))), "{d}");
+    // A hostile content type is cut and escaped too.
+    let d = describe_response(200, Some(&"t\n".repeat(500)), b"{}");
+    assert!(d.len() < 300 && !d.contains('\n'), "{d}");
 }
 
 #[test]
@@ -279,7 +319,7 @@ fn raw_responses_made_by_the_runtime_keep_status_headers_and_body() {
         .status(503)
         .header("x-amzn-RequestId", "req-raw")
         .header("x-amzn-errortype", "ServiceUnavailable")
-        .body(b"{\"message\":\"later\"}".to_vec())
+        .body(bytes::Bytes::from_static(b"{\"message\":\"later\"}"))
         .unwrap();
     let converted = crate::http::raw_response(&r);
     assert_eq!(converted.status().as_u16(), 503);
@@ -291,7 +331,7 @@ fn raw_responses_made_by_the_runtime_keep_status_headers_and_body() {
         .status(200)
         .header("x-binary", http::HeaderValue::from_bytes(&[0xff, 0xfe]).unwrap())
         .header("x-text", "t")
-        .body(Vec::new())
+        .body(bytes::Bytes::new())
         .unwrap();
     let converted = crate::http::raw_response(&binary);
     assert_eq!((converted.headers().get("x-binary"), converted.headers().get("x-text")), (None, Some("t")));

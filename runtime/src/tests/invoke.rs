@@ -424,7 +424,7 @@ async fn transient_transport_failures_give_up_at_max_attempts() {
 
 #[tokio::test(start_paused = true)]
 async fn a_response_larger_than_the_cap_fails_the_attempt_without_retry() {
-    let huge = vec![b' '; crate::http::MAX_RESPONSE_BODY + 1];
+    let huge = vec![b' '; crate::http::DEFAULT_MAX_RESPONSE_SIZE + 1];
     let http = FakeHttp::new([
         Reply::Respond(http::Response::builder().status(200).body(huge).unwrap()),
         Reply::Respond(response(200, "{}")),
@@ -432,15 +432,15 @@ async fn a_response_larger_than_the_cap_fails_the_attempt_without_retry() {
     let err = invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
     let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch failure, got {err:?}") };
     assert!(e.is_other(), "{err:?}");
-    assert!(chain(&err).contains("larger than 67108864 bytes"), "{}", chain(&err));
+    assert!(chain(&err).contains("over the max_response_size limit of 67108864 bytes"), "{}", chain(&err));
     assert_eq!(http.count(), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_response_of_exactly_the_cap_is_read() {
-    let mut body = vec![b' '; crate::http::MAX_RESPONSE_BODY];
+    let mut body = vec![b' '; crate::http::DEFAULT_MAX_RESPONSE_SIZE];
     body[0] = b'{';
-    body[crate::http::MAX_RESPONSE_BODY - 1] = b'}';
+    body[crate::http::DEFAULT_MAX_RESPONSE_SIZE - 1] = b'}';
     let http = FakeHttp::new([Reply::Respond(http::Response::builder().status(200).body(body).unwrap())]);
     assert_eq!(invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap(), Out::default());
 }

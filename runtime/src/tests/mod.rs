@@ -13,6 +13,7 @@ mod error;
 mod fluent;
 mod invoke;
 mod pagination;
+mod responses;
 mod support;
 mod timing;
 mod tracing;

@@ -51,6 +51,10 @@ fn token_of(p: &Page) -> Option<&str> {
     p.next
 }
 
+fn is_empty(p: &Page) -> bool {
+    p.items.is_empty()
+}
+
 fn items_of(p: Page) -> Vec<u32> {
     p.items
 }
@@ -61,7 +65,7 @@ fn page_stream(
     script: Vec<PageResult>,
 ) -> (PaginationStream<PageResult>, Sent) {
     let (fetch, sent) = scripted(script);
-    (pages(first.map(str::to_owned), stop_on_duplicate_token, token_of, fetch), sent)
+    (pages(first.map(str::to_owned), stop_on_duplicate_token, token_of, Some(is_empty), fetch), sent)
 }
 
 fn default_pages(script: Vec<PageResult>) -> (PaginationStream<PageResult>, Sent) {
@@ -152,16 +156,95 @@ async fn a_repeated_token_is_followed_when_asked_to() {
 }
 
 #[tokio::test]
-async fn a_token_seen_earlier_but_not_just_sent_is_followed() {
-    let (mut stream, sent) =
-        default_pages(vec![page(&[], Some("a")), page(&[], Some("b")), page(&[], Some("a")), page(&[], None)]);
-    let mut n = 0;
-    while let Some(p) = stream.next().await {
-        p.unwrap();
-        n += 1;
-    }
-    assert_eq!(n, 4);
+async fn a_token_seen_earlier_in_the_run_ends_the_pages() {
+    // A, B, A, B, …: the third page's token was sent before; that page is yielded, and nothing more is fetched.
+    let (stream, sent) = default_pages(vec![page(&[1], Some("a")), page(&[2], Some("b")), page(&[3], Some("a"))]);
+    let all = stream.try_collect().await.unwrap();
+    assert_eq!(all.iter().map(|p| p.items[0]).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_tokens(&sent, &[None, Some("a"), Some("b")]);
+}
+
+#[tokio::test]
+async fn a_loop_of_any_length_ends_the_pages() {
+    let tokens = ["t0", "t1", "t2", "t3", "t4", "t5", "t6"];
+    let mut script: Vec<PageResult> = tokens.iter().map(|t| page(&[1], Some(t))).collect();
+    script.push(page(&[1], Some("t2")));
+    let (stream, sent) = default_pages(script);
+    assert_eq!(stream.try_collect().await.unwrap().len(), tokens.len() + 1);
+    assert_eq!(sent.lock().unwrap().len(), tokens.len() + 1);
+}
+
+#[tokio::test]
+async fn the_starting_token_returned_later_ends_the_pages() {
+    let (stream, sent) = page_stream(Some("s"), true, vec![page(&[1], Some("a")), page(&[2], Some("s"))]);
+    assert_eq!(stream.try_collect().await.unwrap().len(), 2);
+    assert_tokens(&sent, &[Some("s"), Some("a")]);
+}
+
+#[tokio::test]
+async fn a_repeating_loop_is_followed_when_asked_to() {
+    let (stream, sent) = page_stream(
+        None,
+        false,
+        vec![page(&[1], Some("a")), page(&[2], Some("b")), page(&[3], Some("a")), page(&[4], None)],
+    );
+    assert_eq!(stream.try_collect().await.unwrap().len(), 4);
     assert_tokens(&sent, &[None, Some("a"), Some("b"), Some("a")]);
+}
+
+/// `n` pages without items, each with a fresh token, then a page with an item and no token.
+fn empty_pages_then_an_item(n: usize) -> Vec<PageResult> {
+    let tokens: Vec<&'static str> = (0..n).map(|i| &*Box::leak(format!("t{i}").into_boxed_str())).collect();
+    let mut script: Vec<PageResult> = tokens.into_iter().map(|t| page(&[], Some(t))).collect();
+    script.push(page(&[9], None));
+    script
+}
+
+#[tokio::test]
+async fn empty_pages_with_tokens_are_followed_up_to_the_limit() {
+    use crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES;
+    // One fewer than the limit: the item after them is reached.
+    let (stream, _) = item_stream(empty_pages_then_an_item(MAX_CONSECUTIVE_EMPTY_PAGES - 1));
+    assert_eq!(stream.try_collect().await.unwrap(), [9]);
+    // At the limit the pages end; the last page is yielded with its token, to resume from.
+    let (stream, sent) = default_pages(empty_pages_then_an_item(MAX_CONSECUTIVE_EMPTY_PAGES));
+    let all = stream.try_collect().await.unwrap();
+    assert_eq!(all.len(), MAX_CONSECUTIVE_EMPTY_PAGES);
+    let last = format!("t{}", MAX_CONSECUTIVE_EMPTY_PAGES - 1);
+    assert_eq!(all.last().unwrap().next, Some(&*last));
+    assert_eq!(sent.lock().unwrap().len(), MAX_CONSECUTIVE_EMPTY_PAGES);
+}
+
+#[tokio::test]
+async fn a_page_with_items_resets_the_count_of_empty_pages() {
+    use crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES;
+    let mut script = empty_pages_then_an_item(MAX_CONSECUTIVE_EMPTY_PAGES - 1);
+    script.pop();
+    script.push(page(&[5], Some("full")));
+    let more = empty_pages_then_an_item(MAX_CONSECUTIVE_EMPTY_PAGES - 1);
+    // Fresh tokens for the second run of empty pages.
+    script.extend(more.into_iter().map(|p| {
+        p.map(|mut p| {
+            p.next = p.next.map(|t| &*Box::leak(format!("u{t}").into_boxed_str()));
+            p
+        })
+    }));
+    let (stream, _) = item_stream(script);
+    assert_eq!(stream.try_collect().await.unwrap(), [5, 9]);
+}
+
+#[tokio::test]
+async fn empty_pages_are_followed_without_limit_when_asked_to() {
+    use crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES;
+    let (stream, _) = page_stream(None, false, empty_pages_then_an_item(MAX_CONSECUTIVE_EMPTY_PAGES + 5));
+    assert_eq!(stream.try_collect().await.unwrap().len(), MAX_CONSECUTIVE_EMPTY_PAGES + 6);
+}
+
+#[tokio::test]
+async fn without_an_items_test_empty_pages_are_not_counted() {
+    let (fetch, _) = scripted(empty_pages_then_an_item(crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES + 5));
+    let stream = pages(None, true, token_of, None, fetch);
+    assert_eq!(stream.try_collect().await.unwrap().len(), crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES + 6);
 }
 
 #[tokio::test]

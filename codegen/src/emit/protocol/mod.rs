@@ -23,7 +23,7 @@ pub fn serialize_input(ir: &Ir) -> TokenStream {
     }
 }
 
-/// A `fn(&HttpResponse) -> Result<O, String>` that decodes a successful response.
+/// A `fn(&crate::http::Response) -> Result<O, BoxError>` that decodes a successful response.
 pub fn decode_output(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::decode_output(),
