@@ -44,16 +44,6 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
 /// The limit on one attempt when no timeouts are configured at all (this crate's default; aws-sdk-rust has none).
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The delay before retry number `retry` (1-based) under `retry`'s settings: a uniformly random part (`random` in
-/// `[0, 1)`) of the exponential ceiling, capped at the largest backoff.
-pub(crate) fn backoff(retry_config: &RetryConfig, retry: u32, random: f64) -> Duration {
-    let ceiling = retry_config
-        .initial_backoff()
-        .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
-        .min(retry_config.max_backoff());
-    ceiling.mul_f64(random.clamp(0.0, 1.0))
-}
-
 /// Everything a client needs.
 #[derive(Clone)]
 pub struct Config {

@@ -7,11 +7,11 @@ use tokio::time::Instant;
 
 use std::error::Error as _;
 
-use crate::config::backoff;
 use crate::config::retry::RetryConfig;
 use crate::config::timeout::TimeoutConfig;
 use crate::error::SdkError;
-use crate::invoke::{invoke, jitter, Handle};
+use crate::invoke::{invoke, Handle};
+use crate::retry::{backoff, jitter};
 
 use super::support::*;
 
