@@ -12,6 +12,7 @@ mod error;
 mod fluent;
 mod invoke;
 mod pagination;
+mod retry;
 mod support;
 mod timing;
 mod tracing;

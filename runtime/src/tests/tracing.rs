@@ -1,5 +1,5 @@
 //! Tests of the attempt loop's `tracing` output: a span per call, an event per attempt with its facts, a warning
-//! when retries run out, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
+//! when retries or the retry quota run out, the adaptive rate limiter's delays, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -177,6 +177,37 @@ fn a_timeout_on_the_last_attempt_is_a_warning() {
     let (records, _) = record(vec![Reply::Hang], retry);
     assert_eq!(events(&records, "attempt timed out").len(), 1);
     assert_eq!(events(&records, "retries exhausted")[0].field("last_error"), Some("timeout"));
+}
+
+#[test]
+fn running_out_of_retry_quota_is_a_warning() {
+    let script = (0..101).map(|i| Reply::Respond(error_response(503, "ServiceUnavailable", "x", &format!("r{i}"))));
+    let retry = RetryConfig::standard().with_max_attempts(200).with_initial_backoff(std::time::Duration::ZERO);
+    let (records, http) = record(script.collect(), retry);
+    assert_eq!(http.count(), 101);
+    let warning = events(&records, "retry quota exhausted");
+    assert_eq!(warning.len(), 1);
+    assert_eq!(warning[0].level, Level::WARN);
+    assert_eq!(warning[0].field("attempts"), Some("101"));
+    assert_eq!(warning[0].field("last_error"), Some("ServiceUnavailable"));
+    assert!(events(&records, "retries exhausted").is_empty());
+}
+
+#[test]
+fn an_adaptive_client_logs_the_delays_of_its_rate_limiter() {
+    let script = vec![
+        Reply::Respond(error_response(400, "ThrottlingException", "slow down", "r1")),
+        Reply::Respond(ok_response("r2")),
+    ];
+    let http = FakeHttp::new(script);
+    let retry = RetryConfig::adaptive().with_initial_backoff(std::time::Duration::ZERO);
+    let records = recorded(async {
+        let config = config(&http).retry_config(retry).time_source(super::retry::TokioTime::new());
+        invoke(&Handle::new(config.build(), &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    });
+    let delays = events(&records, "client rate limiter delays the attempt");
+    assert!(!delays.is_empty(), "{records:?}");
+    assert!(delays.iter().all(|d| d.level == Level::DEBUG && d.field("attempt") == Some("2")), "{delays:?}");
 }
 
 #[test]
