@@ -422,12 +422,13 @@ async fn invoke_attempts<O: SetRequestId, E>(
     }
 }
 
-/// The warning when the call ends on a failure that would have been retried: out of attempts, or out of retry
-/// quota.
+/// The warning when the call ends on a failure that would have been retried, with the reason: `max attempts`, or
+/// `retry quota` (spent).
 fn stopped(stop: Stop, attempts: u32, last_error: &str) {
-    match stop {
-        Stop::NotRetryable => {}
-        Stop::OutOfAttempts => tracing::warn!(attempts, last_error, "retries exhausted"),
-        Stop::OutOfQuota => tracing::warn!(attempts, last_error, "retry quota exhausted"),
-    }
+    let reason = match stop {
+        Stop::NotRetryable => return,
+        Stop::OutOfAttempts => "max attempts",
+        Stop::OutOfQuota => "retry quota",
+    };
+    tracing::warn!(attempts, last_error, reason, "retries exhausted");
 }

@@ -205,16 +205,6 @@ impl RateLimiter {
     pub(crate) fn fill_rate(&self) -> f64 {
         self.state().fill_rate
     }
-
-    /// The measured sending rate, in responses per second.
-    pub(crate) fn measured_rate(&self) -> f64 {
-        self.state().measured_rate
-    }
-
-    /// Whether attempts take tokens yet.
-    pub(crate) fn enabled(&self) -> bool {
-        self.state().enabled
-    }
 }
 
 impl Limiter {
@@ -325,7 +315,8 @@ impl Call<'_> {
     pub(crate) async fn ready(&self, sleep: &SharedAsyncSleep) {
         let Some(limiter) = &self.retries.limiter else { return };
         while let Err(wait) = limiter.try_acquire(seconds(self.time)) {
-            tracing::debug!(attempt = self.attempt, delay = ?wait, "client rate limiter delays the attempt");
+            let rate = limiter.fill_rate();
+            tracing::debug!(attempt = self.attempt, delay = ?wait, rate, "client rate limiter delays the attempt");
             sleep.sleep(wait).await;
         }
     }
@@ -347,6 +338,7 @@ impl Call<'_> {
         }
         let cost = if failure == Failure::Timeout { TIMEOUT_RETRY_COST } else { RETRY_COST };
         if !self.retries.quota.try_take(cost) {
+            tracing::debug!(cost, available = self.retries.quota.available(), "the retry quota cannot pay for a retry");
             return Err(Stop::OutOfQuota);
         }
         self.held = Some(cost);
