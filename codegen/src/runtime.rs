@@ -100,6 +100,7 @@ pub const MODULES: &[Module] = &[
     module!("invoke", Private, Always),
     module!("pagination", Public, Pagination),
     module!("protocol_test", Test, ProtocolTests),
+    module!("retry", Private, Always),
     module!("unknown_values", Private, Always),
     module!("validation", Public, Always),
 ];

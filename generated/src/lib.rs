@@ -50,6 +50,7 @@ pub mod operation;
 pub mod pagination;
 mod patterns;
 pub mod primitives;
+mod retry;
 pub mod types;
 mod unknown_values;
 pub mod validation;

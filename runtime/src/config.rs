@@ -44,16 +44,6 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
 /// The limit on one attempt when no timeouts are configured at all (this crate's default; aws-sdk-rust has none).
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The delay before retry number `retry` (1-based) under `retry`'s settings: a uniformly random part (`random` in
-/// `[0, 1)`) of the exponential ceiling, capped at the largest backoff.
-pub(crate) fn backoff(retry_config: &RetryConfig, retry: u32, random: f64) -> Duration {
-    let ceiling = retry_config
-        .initial_backoff()
-        .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
-        .min(retry_config.max_backoff());
-    ceiling.mul_f64(random.clamp(0.0, 1.0))
-}
-
 /// Everything a client needs.
 #[derive(Clone)]
 pub struct Config {
@@ -194,7 +184,7 @@ impl Config {
         self.endpoint_url.as_deref()
     }
 
-    /// The retry settings.
+    /// The retry settings (what they do: [`Builder::retry_config`]).
     pub fn retry_config(&self) -> Option<&RetryConfig> {
         Some(&self.retry)
     }
@@ -421,13 +411,26 @@ impl Builder {
         self
     }
 
-    /// Retry behaviour (default: standard, 3 attempts, backoff from 1 s up to 20 s with full jitter).
+    /// Retry behaviour, as the AWS SDKs' retry modes (default: `RetryConfig::standard()`).
+    ///
+    /// - Standard mode: up to `max_attempts` attempts (default 3) for throttling errors, HTTP 429, 500, 502, 503 and
+    ///   504, transient error codes, timeouts and connection failures; before retry `n`, a random wait of up to
+    ///   `initial_backoff * 2^(n-1)`, capped at `max_backoff` (default 1 s and 20 s). A client has a retry quota of
+    ///   500 tokens, shared by its clones: a retry takes 5 (10 after a timeout), a successful call gives back what
+    ///   its last retry took (1 when it needed none), and a retry the quota cannot pay for is not made, the call
+    ///   returning its last error. A failing service thus gets about 100 retries from a client, not two per call.
+    /// - Adaptive mode (`RetryConfig::adaptive()`): the same, and after the first throttling response each attempt
+    ///   waits (on the [`sleep_impl`](Self::sleep_impl), timed by the [`time_source`](Self::time_source)) for a
+    ///   token of a client-side rate limiter, whose rate drops at each throttling response and grows back while
+    ///   responses are not throttled (the CUBIC algorithm of the AWS SDKs). Shared by the client's clones.
+    ///
+    /// `RetryConfig::disabled()` makes one attempt. The reconnect mode is not used.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
     }
 
-    /// Set or clear the retry settings.
+    /// Set or clear the retry settings (see [`retry_config`](Self::retry_config)).
     pub fn set_retry_config(&mut self, retry: Option<RetryConfig>) -> &mut Self {
         self.retry = retry;
         self

@@ -1,7 +1,8 @@
 //! One call, from a serialized input to a typed output: endpoint, credentials, SigV4 signing, the attempt loop with
-//! timeouts and retries, and decoding of the response or the error. What goes on the wire is the [`Protocol`]'s
-//! business, and everything specific to the service (its name, signing name, endpoint rules) comes in through
-//! [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
+//! timeouts and retries (the `retry` module decides whether and when to retry, with the client's retry quota and,
+//! in adaptive mode, its rate limiter), and decoding of the response or the error. What goes on the wire is the
+//! [`Protocol`]'s business, and everything specific to the service (its name, signing name, endpoint rules) comes in
+//! through [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
 use std::fmt;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
 use crate::http::{Response, Transport};
+use crate::retry::{Failure, Retries, Stop};
 
 /// Static facts about the service, handed to the runtime by the generated code.
 #[derive(Debug)]
@@ -91,6 +93,8 @@ pub(crate) struct Handle {
     pub(crate) service: &'static ServiceInfo,
     /// The `User-Agent`: the crate's, then the configured application name.
     pub(crate) user_agent: String,
+    /// The retry quota and, in adaptive mode, the rate limiter.
+    pub(crate) retries: Retries,
 }
 
 impl Handle {
@@ -119,7 +123,8 @@ impl Handle {
             Some(app) => format!("{} app/{app}", service.user_agent),
             None => service.user_agent.to_owned(),
         };
-        Handle { config, transport, sleep, service, user_agent }
+        let retries = Retries::new(&config.retry, &config.time_source);
+        Handle { config, transport, sleep, service, user_agent, retries }
     }
 }
 
@@ -148,16 +153,27 @@ const TRANSIENT: &[&str] =
 /// Whether an error response is worth another attempt: throttling, transient codes, HTTP 429 and 5xx gateway errors.
 pub(crate) fn is_retryable(meta: &ErrorResponse) -> bool {
     let code = meta.code().unwrap_or("");
-    THROTTLING.contains(&code) || TRANSIENT.contains(&code) || matches!(meta.status(), 429 | 500 | 502 | 503 | 504)
+    is_throttling(meta) || TRANSIENT.contains(&code) || matches!(meta.status(), 500 | 502 | 503 | 504)
+}
+
+/// Whether an error response says to slow down: a throttling code, or HTTP 429.
+pub(crate) fn is_throttling(meta: &ErrorResponse) -> bool {
+    THROTTLING.contains(&meta.code().unwrap_or("")) || meta.status() == 429
+}
+
+/// How an error response failed, for the retry strategy.
+fn failure(meta: &ErrorResponse) -> Failure {
+    if is_throttling(meta) {
+        Failure::Throttling
+    } else if is_retryable(meta) {
+        Failure::Transient
+    } else {
+        Failure::Final
+    }
 }
 
 fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A random number in `[0, 1)` for backoff jitter (not for anything secret).
-pub(crate) fn jitter() -> f64 {
-    fastrand::f64()
 }
 
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
@@ -177,7 +193,7 @@ fn construction<E>(message: impl Into<String>) -> SdkError<E> {
 
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
 /// copy of the request building serves every operation.
-fn failure(message: impl Into<String>) -> BoxError {
+fn unbuildable(message: impl Into<String>) -> BoxError {
     message.into().into()
 }
 
@@ -203,17 +219,17 @@ async fn build_request(
     unsigned: &UnsignedRequest,
 ) -> Result<http::Request<Vec<u8>>, BoxError> {
     let config = &handle.config;
-    let region = config.region.as_ref().ok_or_else(|| failure("no region is configured"))?;
+    let region = config.region.as_ref().ok_or_else(|| unbuildable("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
         BoxError::from(e)
     })?;
     let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
-    let uri: http::Uri = full_url.parse().map_err(|e| failure(format!("invalid endpoint URL `{url}`: {e}")))?;
+    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
     let host = uri
         .authority()
         .map(|a| a.as_str().to_owned())
-        .ok_or_else(|| failure(format!("endpoint URL `{url}` has no host")))?;
+        .ok_or_else(|| unbuildable(format!("endpoint URL `{url}` has no host")))?;
     let mut builder = http::Request::builder().method(unsigned.method).uri(uri).header("host", host);
     for (name, value) in &unsigned.headers {
         builder = builder.header(*name, value);
@@ -222,7 +238,7 @@ async fn build_request(
         .header("content-length", unsigned.body.len())
         .header("user-agent", &handle.user_agent)
         .body(unsigned.body.clone())
-        .map_err(|e| failure(e.to_string()))?;
+        .map_err(|e| unbuildable(e.to_string()))?;
 
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
@@ -232,7 +248,7 @@ async fn build_request(
         .time(config.time_source.now())
         .settings(aws_sigv4::http_request::SigningSettings::default())
         .build()
-        .map_err(|e| failure(format!("cannot sign: {e}")))?
+        .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
     let headers: Vec<(String, String)> = request
         .headers()
@@ -245,9 +261,9 @@ async fn build_request(
         headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         aws_sigv4::http_request::SignableBody::Bytes(&unsigned.body),
     )
-    .map_err(|e| failure(format!("cannot sign: {e}")))?;
+    .map_err(|e| unbuildable(format!("cannot sign: {e}")))?;
     let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params)
-        .map_err(|e| failure(format!("cannot sign: {e}")))?
+        .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into_parts();
     instructions.apply_to_request_http1x(&mut request);
     Ok(request)
@@ -289,7 +305,8 @@ pub(crate) fn url_host(url: &str) -> &str {
 
 /// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing` span named `invoke` with the
 /// service's SDK id and the operation's name. Each attempt logs its endpoint host, number, status, error code,
-/// request id and the backoff chosen at debug level; running out of attempts on a retryable failure is a warning.
+/// request id and the backoff chosen at debug level; running out of attempts or of retry quota on a retryable
+/// failure is a warning.
 /// Credentials, signatures and bodies are never logged.
 pub(crate) async fn invoke<O: SetRequestId, E>(
     handle: &Handle,
@@ -335,35 +352,47 @@ async fn invoke_attempts<O: SetRequestId, E>(
         }
     }
     let max_attempts = config.retry.max_attempts();
-    let mut attempt_no = 1;
+    let mut retry = handle.retries.call(&config.retry, &config.time_source);
     loop {
+        retry.ready(&handle.sleep).await;
         let request = build_request(handle, &url, &unsigned).await.map_err(SdkError::construction_failure)?;
-        let last = attempt_no >= max_attempts;
+        let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
         let outcome = attempt(handle, request).await;
-        match outcome {
+        let backoff = match outcome {
             Attempt::Timeout(after) => {
                 tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");
-                if last {
-                    exhausted(attempt_no, "timeout");
-                    return Err(SdkError::timeout_error(TimedOut { what: "attempt", after }));
+                match retry.failed(Failure::Timeout) {
+                    Ok(backoff) => backoff,
+                    Err(stop) => {
+                        stopped(stop, attempt_no, "timeout");
+                        return Err(SdkError::timeout_error(TimedOut { what: "attempt", after }));
+                    }
                 }
             }
             Attempt::Transport(e) => {
                 let error = aws_smithy_types::error::display::DisplayErrorContext(&e);
                 tracing::debug!(endpoint = host, attempt = attempt_no, error = %error, "attempt failed to send");
-                if !is_transient(&e) {
-                    return Err(SdkError::dispatch_failure(e));
-                }
-                if last {
-                    exhausted(attempt_no, "transport error");
-                    return Err(SdkError::dispatch_failure(e));
+                let failure = if !is_transient(&e) {
+                    Failure::Final
+                } else if e.is_timeout() {
+                    Failure::Timeout
+                } else {
+                    Failure::Transient
+                };
+                match retry.failed(failure) {
+                    Ok(backoff) => backoff,
+                    Err(stop) => {
+                        stopped(stop, attempt_no, "transport error");
+                        return Err(SdkError::dispatch_failure(e));
+                    }
                 }
             }
             Attempt::Response(response) => {
                 let status = response.status().as_u16();
                 let request_id = header(&response, "x-amzn-requestid").map(str::to_owned);
                 if (200..300).contains(&status) {
+                    retry.succeeded();
                     tracing::debug!(
                         endpoint = host,
                         attempt = attempt_no,
@@ -393,23 +422,28 @@ async fn invoke_attempts<O: SetRequestId, E>(
                     retryable,
                     "error response received"
                 );
-                if last || !retryable {
-                    if retryable {
-                        exhausted(attempt_no, meta.code().unwrap_or("error response"));
+                match retry.failed(failure(&meta)) {
+                    Ok(backoff) => backoff,
+                    Err(stop) => {
+                        stopped(stop, attempt_no, meta.code().unwrap_or("error response"));
+                        let err = (operation.decode_error)(&meta, response.body());
+                        return Err(SdkError::service_error(err, crate::http::raw_response(&response)));
                     }
-                    let err = (operation.decode_error)(&meta, response.body());
-                    return Err(SdkError::service_error(err, crate::http::raw_response(&response)));
                 }
             }
-        }
-        let backoff = crate::config::backoff(&config.retry, attempt_no, jitter());
+        };
         tracing::debug!(attempt = attempt_no, backoff = ?backoff, "retrying after backoff");
         handle.sleep.sleep(backoff).await;
-        attempt_no += 1;
     }
 }
 
-/// The warning when the last attempt failed in a way that would have been retried.
-fn exhausted(attempts: u32, last_error: &str) {
-    tracing::warn!(attempts, last_error, "retries exhausted");
+/// The warning when the call ends on a failure that would have been retried, with the reason: `max attempts`, or
+/// `retry quota` (spent).
+fn stopped(stop: Stop, attempts: u32, last_error: &str) {
+    let reason = match stop {
+        Stop::NotRetryable => return,
+        Stop::OutOfAttempts => "max attempts",
+        Stop::OutOfQuota => "retry quota",
+    };
+    tracing::warn!(attempts, last_error, reason, "retries exhausted");
 }

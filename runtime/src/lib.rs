@@ -29,6 +29,7 @@ mod invoke;
 pub mod pagination;
 #[cfg(test)]
 mod protocol_test;
+mod retry;
 mod unknown_values;
 pub mod validation;
 

@@ -80,6 +80,16 @@ fn other_statuses_without_a_retryable_code_are_not_retryable() {
 }
 
 #[test]
+fn throttling_is_a_throttling_code_or_http_429() {
+    assert!(is_throttling(&meta(400, Some("ThrottlingException"))));
+    assert!(is_throttling(&meta(503, Some("SlowDown"))));
+    assert!(is_throttling(&meta(429, None)));
+    assert!(!is_throttling(&meta(503, Some("ServiceUnavailable"))));
+    assert!(!is_throttling(&meta(500, None)));
+    assert!(!is_throttling(&meta(400, Some("ValidationException"))));
+}
+
+#[test]
 fn codes_are_matched_exactly() {
     assert!(!is_retryable(&meta(400, Some("throttlingexception"))));
     assert!(!is_retryable(&meta(400, Some("ThrottlingExceptionX"))));

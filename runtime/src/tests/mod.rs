@@ -14,6 +14,7 @@ mod fluent;
 mod invoke;
 mod pagination;
 mod responses;
+mod retry;
 mod support;
 mod timing;
 mod tracing;

@@ -7,11 +7,11 @@ use tokio::time::Instant;
 
 use std::error::Error as _;
 
-use crate::config::backoff;
 use crate::config::retry::RetryConfig;
 use crate::config::timeout::TimeoutConfig;
 use crate::error::SdkError;
-use crate::invoke::{invoke, jitter, Handle};
+use crate::invoke::{invoke, Handle};
+use crate::retry::backoff;
 
 use super::support::*;
 
@@ -286,80 +286,4 @@ async fn there_is_no_backoff_before_a_non_retryable_error() {
     let start = Instant::now();
     invoke(&client(&http, retry, Some(TIMEOUT)), op(), b"{}".to_vec()).await.unwrap_err();
     assert_eq!(start.elapsed(), Duration::ZERO);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// config::backoff
-
-#[test]
-fn backoff_doubles_up_to_the_cap_and_scales_with_jitter() {
-    let r = &RetryConfig::standard();
-    assert_eq!(backoff(r, 1, 1.0), Duration::from_secs(1));
-    assert_eq!(backoff(r, 2, 1.0), Duration::from_secs(2));
-    assert_eq!(backoff(r, 3, 1.0), Duration::from_secs(4));
-    assert_eq!(backoff(r, 10, 1.0), Duration::from_secs(20));
-    assert_eq!(backoff(r, 2, 0.5), Duration::from_secs(1));
-    assert_eq!(backoff(r, 40, 0.0), Duration::ZERO);
-}
-
-#[test]
-fn backoff_ceilings_double_from_the_initial_backoff_until_the_cap() {
-    let r = &RetryConfig::standard()
-        .with_initial_backoff(Duration::from_millis(100))
-        .with_max_backoff(Duration::from_millis(500));
-    let ceilings: Vec<u128> = (1..=6).map(|n| backoff(r, n, 1.0).as_millis()).collect();
-    assert_eq!(ceilings, [100, 200, 400, 500, 500, 500]);
-}
-
-#[test]
-fn backoff_does_not_overflow_for_huge_retry_numbers() {
-    let r = &RetryConfig::standard();
-    for n in [21, 32, 33, 64, 1000, u32::MAX] {
-        assert_eq!(backoff(r, n, 1.0), Duration::from_secs(20), "retry {n}");
-    }
-    let uncapped = &RetryConfig::standard().with_max_backoff(Duration::MAX);
-    // The exponent stops growing at 2^20.
-    assert_eq!(backoff(uncapped, u32::MAX, 1.0), Duration::from_secs(1 << 20));
-}
-
-#[test]
-fn backoff_is_a_fraction_of_the_ceiling() {
-    let r = &RetryConfig::standard(); // ceiling of retry 3: 4 s
-    assert_eq!(backoff(r, 3, 0.0), Duration::ZERO);
-    assert_eq!(backoff(r, 3, 0.25), Duration::from_secs(1));
-    assert_eq!(backoff(r, 3, 0.75), Duration::from_secs(3));
-}
-
-#[test]
-fn backoff_clamps_the_random_part_into_the_unit_interval() {
-    let r = &RetryConfig::standard();
-    assert_eq!(backoff(r, 3, 7.0), Duration::from_secs(4));
-    assert_eq!(backoff(r, 3, -1.0), Duration::ZERO);
-}
-
-#[test]
-fn a_zero_max_backoff_means_no_waiting() {
-    let r = &RetryConfig::standard().with_max_backoff(Duration::ZERO);
-    assert!((1..10).all(|n| backoff(r, n, 0.99) == Duration::ZERO));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// jitter
-
-#[test]
-fn jitter_is_in_the_unit_interval() {
-    for _ in 0..10_000 {
-        let j = jitter();
-        assert!((0.0..1.0).contains(&j), "{j}");
-    }
-}
-
-#[test]
-fn jitter_spreads_over_the_whole_interval() {
-    let mut deciles = [0usize; 10];
-    for _ in 0..10_000 {
-        deciles[(jitter() * 10.0) as usize] += 1;
-    }
-    // Uniform would put about 1 000 in each; a constant or clustered source leaves some empty.
-    assert!(deciles.iter().all(|&n| n > 500), "{deciles:?}");
 }

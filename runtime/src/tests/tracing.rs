@@ -1,5 +1,5 @@
 //! Tests of the attempt loop's `tracing` output: a span per call, an event per attempt with its facts, a warning
-//! when retries run out, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
+//! when retries or the retry quota run out, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -86,7 +86,12 @@ impl Subscriber for Recorder {
 /// Run a future on a paused clock under the recorder and return what it recorded.
 fn recorded<F: std::future::Future>(f: F) -> Vec<Recorded> {
     let recorder = Recorder::default();
-    tracing::subscriber::with_default(recorder.clone(), || block_on_paused(f));
+    tracing::subscriber::with_default(recorder.clone(), || {
+        // While a recorder is the only live subscriber, tracing computes the interest of a callsite that another
+        // test's thread meets first from that thread's subscriber (none): re-evaluate every callsite for this one.
+        tracing::callsite::rebuild_interest_cache();
+        block_on_paused(f)
+    });
     let records = recorder.records.lock().unwrap().clone();
     records
 }
@@ -168,6 +173,7 @@ fn running_out_of_attempts_is_a_warning() {
     assert_eq!(warning[0].level, Level::WARN);
     assert_eq!(warning[0].field("attempts"), Some("3"));
     assert_eq!(warning[0].field("last_error"), Some("InternalFailure"));
+    assert_eq!(warning[0].field("reason"), Some("max attempts"));
     assert_no_secret(&records);
 }
 
@@ -177,6 +183,21 @@ fn a_timeout_on_the_last_attempt_is_a_warning() {
     let (records, _) = record(vec![Reply::Hang], retry);
     assert_eq!(events(&records, "attempt timed out").len(), 1);
     assert_eq!(events(&records, "retries exhausted")[0].field("last_error"), Some("timeout"));
+}
+
+#[test]
+fn running_out_of_retry_quota_is_a_warning() {
+    let script = (0..101).map(|i| Reply::Respond(error_response(503, "ServiceUnavailable", "x", &format!("r{i}"))));
+    let retry = RetryConfig::standard().with_max_attempts(200).with_initial_backoff(std::time::Duration::ZERO);
+    let (records, http) = record(script.collect(), retry);
+    assert_eq!(http.count(), 101);
+    // The warning's own callsite, shared with running out of attempts, with the reason.
+    let warning = events(&records, "retries exhausted");
+    assert_eq!(warning.len(), 1);
+    assert_eq!(warning[0].level, Level::WARN);
+    assert_eq!(warning[0].field("attempts"), Some("101"));
+    assert_eq!(warning[0].field("last_error"), Some("ServiceUnavailable"));
+    assert_eq!(warning[0].field("reason"), Some("retry quota"));
 }
 
 #[test]
