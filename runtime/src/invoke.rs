@@ -303,19 +303,60 @@ pub(crate) fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing` span named `invoke` with the
-/// service's SDK id and the operation's name. Each attempt logs its endpoint host, number, status, error code,
-/// request id and the backoff chosen at debug level; running out of attempts or of retry quota on a retryable
-/// failure is a warning.
-/// Credentials, signatures and bodies are never logged.
+/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing`
+/// span named `invoke` with the service's SDK id and the operation's name. Each attempt logs its endpoint host, number,
+/// status, error code, request id and the backoff chosen at debug level; running out of attempts or of retry quota on
+/// a retryable failure is a warning. Credentials, signatures and bodies are never logged.
+///
+/// Only the decoding is generic: the attempts are [`send`]'s, one copy for every operation of the crate.
 pub(crate) async fn invoke<O: SetRequestId, E>(
     handle: &Handle,
     operation: Operation<O, E>,
     body: Vec<u8>,
 ) -> Result<O, SdkError<E>> {
+    let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
+    match send(handle, name, host_prefix.as_deref(), compress, body).await {
+        Ok(response) => match decode_output(&response) {
+            Ok(mut output) => {
+                output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
+                Ok(output)
+            }
+            Err(cause) => {
+                let error = crate::error::DecodeError::new(name, &response, cause);
+                Err(SdkError::response_error(error, crate::http::raw_response(&response)))
+            }
+        },
+        Err(Ended::Construction(e)) => Err(SdkError::construction_failure(e)),
+        Err(Ended::Timeout(e)) => Err(SdkError::timeout_error(e)),
+        Err(Ended::Dispatch(e)) => Err(SdkError::dispatch_failure(e)),
+        Err(Ended::Service(last)) => {
+            let (meta, response) = *last;
+            let err = decode_error(&meta, response.body());
+            Err(SdkError::service_error(err, crate::http::raw_response(&response)))
+        }
+    }
+}
+
+/// How a call ended other than with a successful (2xx) response, before the operation's error is decoded.
+enum Ended {
+    Construction(BoxError),
+    Timeout(TimedOut),
+    Dispatch(ConnectorError),
+    /// The last error response, with what the protocol read from it (boxed: the rare, large case).
+    Service(Box<(ErrorResponse, Response)>),
+}
+
+/// The attempts of one call, under the operation timeout: the successful response, or how the call ended.
+async fn send(
+    handle: &Handle,
+    name: &'static str,
+    host_prefix: Option<&str>,
+    compress: Option<Compressor>,
+    body: Vec<u8>,
+) -> Result<Response, Ended> {
     use tracing::Instrument as _;
-    let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = operation.name);
-    let call = invoke_attempts(handle, operation, body);
+    let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
+    let call = attempts(handle, name, host_prefix, compress, body);
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
@@ -323,7 +364,7 @@ pub(crate) async fn invoke<O: SetRequestId, E>(
                 Ok(result) => result,
                 Err(_) => {
                     tracing::warn!(timeout = ?limit, "operation timed out");
-                    Err(SdkError::timeout_error(TimedOut { what: "operation", after: limit }))
+                    Err(Ended::Timeout(TimedOut { what: "operation", after: limit }))
                 }
             }
         }
@@ -331,21 +372,23 @@ pub(crate) async fn invoke<O: SetRequestId, E>(
     }
 }
 
-async fn invoke_attempts<O: SetRequestId, E>(
+async fn attempts(
     handle: &Handle,
-    operation: Operation<O, E>,
+    name: &'static str,
+    host_prefix: Option<&str>,
+    compress: Option<Compressor>,
     body: Vec<u8>,
-) -> Result<O, SdkError<E>> {
+) -> Result<Response, Ended> {
     let config = &handle.config;
     let service = handle.service;
-    let endpoint = (service.resolve_endpoint)(config).map_err(SdkError::construction_failure)?;
-    let url = match &operation.host_prefix {
-        Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(construction)?,
+    let endpoint = (service.resolve_endpoint)(config).map_err(|e| Ended::Construction(e.into()))?;
+    let url = match host_prefix {
+        Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(|e| Ended::Construction(e.into()))?,
         None => endpoint.url().to_owned(),
     };
     let host = url_host(&url);
-    let mut unsigned = service.protocol.request(operation.name, body);
-    if let (Some(compress), Some(min)) = (operation.compress, config.request_min_compression_size()) {
+    let mut unsigned = service.protocol.request(name, body);
+    if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
             unsigned.body = compressed;
             unsigned.headers.push(("content-encoding", "gzip".to_owned()));
@@ -355,7 +398,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
     let mut retry = handle.retries.call(&config.retry, &config.time_source);
     loop {
         retry.ready(&handle.sleep).await;
-        let request = build_request(handle, &url, &unsigned).await.map_err(SdkError::construction_failure)?;
+        let request = build_request(handle, &url, &unsigned).await.map_err(Ended::Construction)?;
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
         let outcome = attempt(handle, request).await;
@@ -366,7 +409,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, "timeout");
-                        return Err(SdkError::timeout_error(TimedOut { what: "attempt", after }));
+                        return Err(Ended::Timeout(TimedOut { what: "attempt", after }));
                     }
                 }
             }
@@ -384,32 +427,22 @@ async fn invoke_attempts<O: SetRequestId, E>(
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, "transport error");
-                        return Err(SdkError::dispatch_failure(e));
+                        return Err(Ended::Dispatch(e));
                     }
                 }
             }
             Attempt::Response(response) => {
                 let status = response.status().as_u16();
-                let request_id = header(&response, "x-amzn-requestid").map(str::to_owned);
                 if (200..300).contains(&status) {
                     retry.succeeded();
                     tracing::debug!(
                         endpoint = host,
                         attempt = attempt_no,
                         status,
-                        request_id = request_id.as_deref(),
+                        request_id = header(&response, "x-amzn-requestid"),
                         "response received"
                     );
-                    return match (operation.decode_output)(&response) {
-                        Ok(mut output) => {
-                            output.set_request_id(request_id);
-                            Ok(output)
-                        }
-                        Err(cause) => {
-                            let error = crate::error::DecodeError::new(operation.name, &response, cause);
-                            Err(SdkError::response_error(error, crate::http::raw_response(&response)))
-                        }
-                    };
+                    return Ok(response);
                 }
                 let meta = service.protocol.error_metadata(&response);
                 let retryable = is_retryable(&meta);
@@ -426,8 +459,7 @@ async fn invoke_attempts<O: SetRequestId, E>(
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, meta.code().unwrap_or("error response"));
-                        let err = (operation.decode_error)(&meta, response.body());
-                        return Err(SdkError::service_error(err, crate::http::raw_response(&response)));
+                        return Err(Ended::Service(Box::new((meta, response))));
                     }
                 }
             }
