@@ -132,7 +132,7 @@ pub enum RuleMode {
 /// What one answer of a rule does.
 enum Answer {
     /// A response (output, error or raw HTTP).
-    Response(HttpResponse),
+    Response(Box<HttpResponse>),
     /// The transport reports a timeout (the client retries it).
     Timeout,
     /// No response ever comes: the client's attempt timeout ends the attempt.
@@ -140,6 +140,12 @@ enum Answer {
 }
 
 type Respond = Arc<dyn Fn(&dyn Any, &str) -> Answer + Send + Sync>;
+
+/// A typed input behind `Any`, as rules and the record keep it.
+type AnyInput = Arc<dyn Any + Send + Sync>;
+
+/// A rule's matcher over an input behind `Any`.
+type AnyMatcher = Arc<dyn Fn(&dyn Any) -> bool + Send + Sync>;
 
 /// One step of a rule's answers: an answer, given `times` times (`None`: for every call from then on).
 #[derive(Clone)]
@@ -157,11 +163,11 @@ pub struct Rule {
 
 struct RuleInner {
     operation: &'static str,
-    decode: fn(&[u8]) -> Result<Arc<dyn Any + Send + Sync>, String>,
+    decode: fn(&[u8]) -> Result<AnyInput, String>,
     describe: fn(&dyn Any) -> String,
-    matcher: Arc<dyn Fn(&dyn Any) -> bool + Send + Sync>,
+    matcher: AnyMatcher,
     steps: Vec<Step>,
-    inputs: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    inputs: Mutex<Vec<AnyInput>>,
     calls: AtomicUsize,
 }
 
@@ -319,7 +325,7 @@ impl<I: MockInput> Sequence<I> {
         self.push(move |input, request_id| {
             let body = I::encode_output(&output(input))
                 .unwrap_or_else(|e| panic!("test_util: cannot encode the output of {}: {e}", I::OPERATION));
-            Answer::Response(response(200, body, Some(request_id)))
+            Answer::Response(Box::new(response(200, body, Some(request_id))))
         })
     }
 
@@ -330,20 +336,20 @@ impl<I: MockInput> Sequence<I> {
             let body =
                 reply.body.unwrap_or_else(|e| panic!("test_util: cannot encode the error of {}: {e}", I::OPERATION));
             let id = reply.request_id.as_deref().unwrap_or(request_id);
-            Answer::Response(response(reply.status, body, Some(id)))
+            Answer::Response(Box::new(response(reply.status, body, Some(id))))
         })
     }
 
     /// Then answer with this HTTP response.
     pub fn http_response(self, make: impl Fn() -> HttpResponse + Send + Sync + 'static) -> Self {
-        self.push(move |_, _| Answer::Response(make()))
+        self.push(move |_, _| Answer::Response(Box::new(make())))
     }
 
     /// Then answer with a `ThrottlingException` (HTTP 400), which the client retries.
     pub fn throttling(self) -> Self {
         self.push(|_, request_id| {
             let body = br#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_vec();
-            Answer::Response(response(400, body, Some(request_id)))
+            Answer::Response(Box::new(response(400, body, Some(request_id))))
         })
     }
 
@@ -393,8 +399,8 @@ impl<I: MockInput> Sequence<I> {
     }
 }
 
-fn decode_erased<I: MockInput>(body: &[u8]) -> Result<Arc<dyn Any + Send + Sync>, String> {
-    I::decode(body).map(|i| Arc::new(i) as Arc<dyn Any + Send + Sync>)
+fn decode_erased<I: MockInput>(body: &[u8]) -> Result<AnyInput, String> {
+    I::decode(body).map(|i| Arc::new(i) as AnyInput)
 }
 
 fn describe_erased<I: MockInput>(input: &dyn Any) -> String {
@@ -422,7 +428,7 @@ fn response(status: u16, body: Vec<u8>, request_id: Option<&str>) -> HttpRespons
 #[derive(Clone)]
 pub struct Call {
     operation: &'static str,
-    input: Arc<dyn Any + Send + Sync>,
+    input: AnyInput,
     describe: fn(&dyn Any) -> String,
 }
 
@@ -569,7 +575,7 @@ impl HttpClient for Mocks {
 impl HttpConnector for Mocks {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         match self.answer(&request) {
-            Answer::Response(r) => HttpConnectorFuture::ready(Ok(r)),
+            Answer::Response(r) => HttpConnectorFuture::ready(Ok(*r)),
             Answer::Timeout => HttpConnectorFuture::ready(Err(ConnectorError::timeout(
                 "test_util: the rule answered with a timeout".into(),
             ))),
