@@ -101,6 +101,16 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
         model_source: req.model_source.to_owned(),
+        test_util_example: match req.examples {
+            Some(dir) if dir.join("test_util.md").exists() => {
+                let path = dir.join("test_util.md");
+                Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| Error::new(format!("cannot read the test_util example: {e}")).in_file(&path))?,
+                )
+            }
+            _ => None,
+        },
     };
     let mut report = ir.pattern_report();
     report.extend(ir.service.endpoints.iter().flat_map(|e| e.notes()));

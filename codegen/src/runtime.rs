@@ -98,6 +98,7 @@ pub const MODULES: &[Module] = &[
     module!("fluent", Private, Always),
     module!("http", Public, Always),
     module!("invoke", Private, Always),
+    module!("mock", Private, Always),
     module!("pagination", Public, Pagination),
     module!("protocol_test", Test, ProtocolTests),
     module!("retry", Private, Always),

@@ -26,6 +26,8 @@
 //!
 //! Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents (those of `aws-smithy-types`, as in aws-sdk-rust).
 //!
+//! Testing code that uses this crate: the `test-util` feature adds the module `test_util`, whose clients answer from typed rules per operation instead of a network, through the same code path as real calls.
+//!
 //! ## About the service
 //!
 //! Operations for building and managing Amazon SageMaker resources; this client covers the SageMaker Pipelines subset of the API.
@@ -46,6 +48,7 @@ mod error_meta;
 mod fluent;
 pub mod http;
 mod invoke;
+mod mock;
 pub mod operation;
 pub mod pagination;
 mod patterns;
@@ -54,6 +57,10 @@ mod retry;
 pub mod types;
 mod unknown_values;
 pub mod validation;
+
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 pub use client::Client;
 pub use config::Config;
 pub use error_meta::Error;

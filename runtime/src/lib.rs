@@ -26,6 +26,7 @@ pub mod error;
 mod fluent;
 pub mod http;
 mod invoke;
+mod mock;
 pub mod pagination;
 #[cfg(test)]
 mod protocol_test;

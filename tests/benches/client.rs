@@ -12,10 +12,6 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sagemaker_pipelines::config::retry::RetryConfig;
 use sagemaker_pipelines::config::{Credentials, Region};
-use sagemaker_pipelines::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
-    RuntimeComponents, SdkBody, SharedHttpConnector,
-};
 use sagemaker_pipelines::{Client, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -32,22 +28,6 @@ fn response_body() -> String {
         "PipelineVersionId": 3
     })
     .to_string()
-}
-
-#[derive(Debug, Clone)]
-struct Fixed(Vec<u8>);
-
-impl HttpClient for Fixed {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
-impl HttpConnector for Fixed {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let response = HttpResponse::new(200u16.try_into().expect("status"), SdkBody::from(self.0.clone()));
-        HttpConnectorFuture::ready(Ok(response))
-    }
 }
 
 fn config() -> sagemaker_pipelines::config::Builder {
@@ -105,7 +85,7 @@ fn describe(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.measurement_time(Duration::from_secs(5));
 
-    let client = Client::from_conf(config().http_client(Fixed(response_body().into_bytes())).build());
+    let client = Client::from_conf(config().http_client(project_tests::raw::Raw::unrecorded(response_body())).build());
     group.bench_function("in memory (client work per call)", |b| {
         b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
     });

@@ -189,4 +189,5 @@ pub fn runtime_automaton(a: &codegen::pattern::automaton::Automaton) -> codegen_
     }
 }
 
+pub mod raw;
 pub mod stub;

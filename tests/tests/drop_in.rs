@@ -1,16 +1,10 @@
 //! Code written for `aws-sdk-sagemaker` compiles and behaves the same against this crate with only the crate name
 //! changed: the `use … as aws_sdk_sagemaker` below is the whole port. The `SdkConfig` is built by hand as aws-config
-//! would build it (aws-config itself is not a test dependency), with an HTTP client answering from memory, which also
-//! proves that requests go through the `SdkConfig`'s client.
+//! would build it (aws-config itself is not a test dependency), with an HTTP client answering from memory (the
+//! project's shared raw transport, which records request URIs), which also proves that requests go through the
+//! `SdkConfig`'s client.
 
-use std::sync::{Arc, Mutex};
-
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::body::SdkBody;
+use project_tests::raw::{Answer, Raw};
 use sagemaker_pipelines as aws_sdk_sagemaker;
 
 // ---- The program as written for aws-sdk-sagemaker. ----
@@ -78,36 +72,18 @@ const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution
 
 /// Answers `DescribePipelineExecution` from memory: `Executing` for [`ARN`], `ResourceNotFound` otherwise; records
 /// the requests.
-#[derive(Debug, Clone, Default)]
-struct Memory {
-    seen: Arc<Mutex<Vec<(String, String)>>>,
-}
-
-impl HttpClient for Memory {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
-impl HttpConnector for Memory {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let body = std::str::from_utf8(request.body().bytes().unwrap_or_default()).unwrap_or_default().to_owned();
-        self.seen.lock().unwrap().push((request.uri().to_owned(), body.clone()));
-        let (status, body, error) = if body.contains(ARN) {
-            (200, r#"{"PipelineExecutionStatus":"Executing"}"#, None)
+fn memory() -> Raw {
+    Raw::new(|sent| {
+        let answer = if sent.text().contains(ARN) {
+            Answer::new(200, r#"{"PipelineExecutionStatus":"Executing"}"#)
         } else {
-            (400, r#"{"message":"no such execution"}"#, Some("ResourceNotFound"))
+            Answer::new(400, r#"{"message":"no such execution"}"#).header("x-amzn-errortype", "ResourceNotFound")
         };
-        let mut response = HttpResponse::new(status.try_into().unwrap(), SdkBody::from(body));
-        response.headers_mut().insert("x-amzn-requestid", "req-1");
-        if let Some(code) = error {
-            response.headers_mut().insert("x-amzn-errortype", code);
-        }
-        HttpConnectorFuture::ready(Ok(response))
-    }
+        answer.header("x-amzn-requestid", "req-1")
+    })
 }
 
-fn sdk_config(http: Memory) -> aws_types::SdkConfig {
+fn sdk_config(http: Raw) -> aws_types::SdkConfig {
     aws_types::SdkConfig::builder()
         .region(aws_types::region::Region::new("eu-west-1"))
         .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
@@ -120,7 +96,7 @@ fn sdk_config(http: Memory) -> aws_types::SdkConfig {
 
 #[tokio::test]
 async fn an_aws_sdk_sagemaker_program_runs_unchanged_on_the_sdk_configs_http_client() {
-    let http = Memory::default();
+    let http = memory();
     let config = sdk_config(http.clone());
     let client = aws_sdk_sagemaker::Client::new(&config);
     assert_eq!(status(&client, ARN).await.unwrap(), "Executing");
@@ -135,17 +111,17 @@ async fn an_aws_sdk_sagemaker_program_runs_unchanged_on_the_sdk_configs_http_cli
     assert_eq!(err.code(), Some("ResourceNotFound"));
     assert_eq!(err.message(), Some("no such execution"));
 
-    let seen = http.seen.lock().unwrap();
+    let seen = http.sent();
     assert_eq!(seen.len(), 3, "every request went through the SdkConfig's client: {seen:?}");
-    assert!(seen.iter().all(|(uri, _)| uri == "https://api.sagemaker.eu-west-1.amazonaws.com/"), "{seen:?}");
+    assert!(seen.iter().all(|s| s.uri == "https://api.sagemaker.eu-west-1.amazonaws.com/"), "{seen:?}");
 }
 
 #[tokio::test]
 async fn the_sdk_configs_region_credentials_and_endpoint_are_used() {
-    let http = Memory::default();
+    let http = memory();
     let config = sdk_config(http.clone()).into_builder().endpoint_url("http://localhost:1234").build();
     let client = aws_sdk_sagemaker::Client::new(&config);
     assert_eq!(client.config().region().map(|r| r.as_ref()), Some("eu-west-1"));
     assert_eq!(status(&client, ARN).await.unwrap(), "Executing");
-    assert_eq!(http.seen.lock().unwrap()[0].0, "http://localhost:1234/");
+    assert_eq!(http.sent()[0].uri, "http://localhost:1234/");
 }

@@ -59,6 +59,10 @@ fn fixture_crates_compile_and_behave() {
     let workspace = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), workspace).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    cargo(&dir, &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
-    cargo(&dir, &["test", "--offline", "--workspace", "--quiet"]);
+    // All features: the test doubles' codecs (feature `test-util`) compile and pass clippy for every fixture too.
+    cargo(
+        &dir,
+        &["clippy", "--offline", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
+    );
+    cargo(&dir, &["test", "--offline", "--workspace", "--all-features", "--quiet"]);
 }

@@ -1,14 +1,9 @@
 //! The committed `sagemaker-pipelines` crate, used as a user would: building inputs, encoding them as the service
 //! expects, and decoding realistic responses leniently, through the client on an in-memory transport.
 
-use std::sync::{Arc, Mutex};
-
+use project_tests::raw::Raw;
 use sagemaker_pipelines::config::{Credentials, Region};
 use sagemaker_pipelines::error::BuildError;
-use sagemaker_pipelines::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
-    RuntimeComponents, SdkBody, SharedHttpConnector,
-};
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
 use sagemaker_pipelines::operation::start_pipeline_execution::{StartPipelineExecutionInput, OPERATION_NAME};
@@ -18,30 +13,10 @@ use sagemaker_pipelines::types::{
 use sagemaker_pipelines::{Client, Config};
 use serde_json::{json, Value};
 
-/// Answers every request with one body and keeps the request bodies it was sent.
-#[derive(Debug, Clone)]
-struct Answer {
-    body: Value,
-    sent: Arc<Mutex<Vec<Vec<u8>>>>,
-}
-
-impl HttpClient for Answer {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
-impl HttpConnector for Answer {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        self.sent.lock().unwrap().push(request.body().bytes().unwrap_or_default().to_vec());
-        let response = HttpResponse::new(200u16.try_into().unwrap(), SdkBody::from(self.body.to_string()));
-        HttpConnectorFuture::ready(Ok(response))
-    }
-}
-
-/// A client whose every call gets `body` back, with input validation off (these tests are about the wire).
-fn client(body: Value) -> (Client, Answer) {
-    let answer = Answer { body, sent: Arc::default() };
+/// A client whose every call gets `body` back (on the shared raw transport, which keeps the request bodies), with
+/// input validation off (these tests are about the wire).
+fn client(body: Value) -> (Client, Raw) {
+    let answer = Raw::fixed(body.to_string());
     let config = Config::builder()
         .region(Region::new("us-east-1"))
         .endpoint_url("https://api.sagemaker.example.com")
@@ -56,8 +31,7 @@ fn client(body: Value) -> (Client, Answer) {
 fn sent(input: StartPipelineExecutionInput) -> String {
     let (client, answer) = client(json!({}));
     tokio_test(input.send_with(&client)).unwrap();
-    let sent = answer.sent.lock().unwrap();
-    String::from_utf8(sent[0].clone()).unwrap()
+    answer.sent()[0].text().to_owned()
 }
 
 /// `DescribePipelineExecution`'s output decoded from `body`.
@@ -158,7 +132,7 @@ fn statuses_the_crate_does_not_know_survive_a_round_trip() {
     let (c, answer) = client(json!({}));
     let request = c.list_pipeline_executions().pipeline_name("p").sort_order(SortOrder::from("Sideways"));
     tokio_test(request.send()).unwrap();
-    let sent: Value = serde_json::from_slice(&answer.sent.lock().unwrap()[0]).unwrap();
+    let sent: Value = serde_json::from_slice(&answer.sent()[0].body).unwrap();
     assert_eq!(sent, json!({"PipelineName": "p", "SortOrder": "Sideways"}));
     assert_eq!(PipelineExecutionStatus::from("Pausing"), *status);
     assert!(PipelineExecutionStatus::values().contains(&"Succeeded"));

@@ -342,6 +342,7 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
                 "doc",
                 "--quiet",
                 "--no-deps",
+                "--all-features",
                 "-p",
                 "sagemaker-pipelines",
                 "-p",
@@ -350,6 +351,10 @@ fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
                 "codegen",
             ])
             .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    run(
+        "the generated crate's doctests with the test-util feature (its worked example of testing with rules)",
+        cargo().args(["test", "--quiet", "--doc", "-p", "sagemaker-pipelines", "--features", "test-util"]),
     )?;
     run(
         "the generated crate packages for publishing",

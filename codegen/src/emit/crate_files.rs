@@ -15,7 +15,9 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
          This crate covers {n} operation{plural}:\n\n{ops}\n\n\
          Modules follow aws-sdk-rust: [`types`] holds the shared data types, [`operation`] one module per operation \
          with its input and output, [`error`] the errors raised before a request is sent, [`validation`] the constraint checks every input \
-         offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents (those of `aws-smithy-types`, as in aws-sdk-rust).",
+         offers through `validate()`, and [`primitives`] the value types for timestamps, blobs and documents (those of `aws-smithy-types`, as in aws-sdk-rust).\n\n\
+         Testing code that uses this crate: the `test-util` feature adds the module `test_util`, whose clients answer \
+         from typed rules per operation instead of a network, through the same code path as real calls.",
         title = s.title,
         n = ir.operations.len(),
         plural = if ir.operations.len() == 1 { "" } else { "s" },
@@ -63,6 +65,9 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #(#modules)*
+        #[cfg(feature = "test-util")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+        pub mod test_util;
 
         pub use client::Client;
         pub use config::Config;
@@ -132,7 +137,7 @@ rustdoc-args = ["--cfg", "docsrs"]
 {dependencies}
 
 [dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
 "#,
             name = settings.name,
             version = settings.version,

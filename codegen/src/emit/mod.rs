@@ -14,6 +14,7 @@ pub mod endpoints;
 pub mod operations;
 pub mod protocol;
 pub mod protocol_tests;
+pub mod test_util;
 pub mod types;
 pub mod validators;
 
@@ -34,6 +35,9 @@ pub struct CrateSettings {
     pub version: String,
     /// Where the model came from, for the header (a relative path).
     pub model_source: String,
+    /// Markdown appended to the `test_util` module's documentation: the crate's worked example of testing with
+    /// rules (`test_util.md` in the examples folder), compiled as a doctest.
+    pub test_util_example: Option<String>,
 }
 
 /// One file (or group of text files) to emit; jobs are independent, so they run on all cores.
@@ -58,6 +62,8 @@ pub enum Job<'a> {
     /// `src/types/error/mod.rs`.
     ErrorsMod,
     ErrorMeta,
+    /// `src/test_util.rs`, behind the `test-util` feature.
+    TestUtil,
     /// One shared type's file.
     Item(types::Item<'a>),
     /// `src/protocol_tests.rs`, when the model has protocol compliance tests.
@@ -86,6 +92,7 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
         Job::TypesMod,
         Job::ErrorsMod,
         Job::ErrorMeta,
+        Job::TestUtil,
     ];
     jobs.extend(ir.operations.iter().map(Job::Operation));
     jobs.extend(ir.structures.iter().chain(&ir.errors).map(|s| Job::Item(types::Item::Structure(s))));
@@ -111,6 +118,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
         Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
         Job::ErrorMeta => Output::Rust(client::error_meta_file(ir)),
+        Job::TestUtil => Output::Rust(test_util::file(ir, settings.test_util_example.as_deref())),
         Job::Item(item) => Output::Rust(types::item_file(ir, item)),
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),

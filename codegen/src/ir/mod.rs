@@ -370,6 +370,12 @@ pub struct Wire {
     pub write: bool,
     /// Read from response bodies (reachable from an operation output or an error).
     pub read: bool,
+    /// Written only by the test doubles of the `test-util` feature, which answer with outputs and errors (reachable
+    /// from an operation output or an error, and not written into requests).
+    pub test_write: bool,
+    /// Read only by the test doubles of the `test-util` feature, which decode requests (reachable from an operation
+    /// input, and not read from responses).
+    pub test_read: bool,
 }
 
 /// What the client needs to know about an error structure.

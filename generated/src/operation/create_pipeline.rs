@@ -637,6 +637,53 @@ for crate::operation::create_pipeline::CreatePipelineInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::create_pipeline::CreatePipelineInput {
+    type Members = crate::operation::create_pipeline::builders::CreatePipelineInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ClientRequestToken" => members.client_request_token = r.string()?,
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            "PipelineDefinitionS3Location" => {
+                members.pipeline_definition_s3_location = r
+                    .structure::<crate::types::PipelineDefinitionS3Location>()?;
+            }
+            "PipelineDescription" => members.pipeline_description = r.string()?,
+            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "RoleArn" => members.role_arn = r.string()?,
+            "Tags" => members.tags = r.list(|r| r.structure::<crate::types::Tag>())?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::create_pipeline::CreatePipelineInput {
+            client_request_token: members.client_request_token,
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_definition: members.pipeline_definition,
+            pipeline_definition_s3_location: members.pipeline_definition_s3_location,
+            pipeline_description: members.pipeline_description,
+            pipeline_display_name: members.pipeline_display_name,
+            pipeline_name: members.pipeline_name,
+            role_arn: members.role_arn,
+            tags: members.tags,
+        }
+    }
+}
+
 /// Output of the `CreatePipeline` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -767,6 +814,21 @@ impl CreatePipelineOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::create_pipeline::CreatePipelineOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -195,6 +195,33 @@ for crate::operation::describe_pipeline::DescribePipelineInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline::DescribePipelineInput {
+    type Members = crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline::DescribePipelineInput {
+            pipeline_name: members.pipeline_name,
+            pipeline_version_id: members.pipeline_version_id,
+        }
+    }
+}
+
 /// Output of the `DescribePipeline` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -990,6 +1017,108 @@ impl DescribePipelineOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline::DescribePipelineOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            object.member("CreatedBy", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.creation_time {
+            object
+                .member(
+                    "CreationTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_modified_by {
+            object.member("LastModifiedBy", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_modified_time {
+            object
+                .member(
+                    "LastModifiedTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_run_time {
+            object
+                .member(
+                    "LastRunTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+            object
+                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_description {
+            object
+                .member(
+                    "PipelineDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
+            object
+                .member(
+                    "PipelineDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_name {
+            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_status {
+            object.member("PipelineStatus", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
+            object
+                .member(
+                    "PipelineVersionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
+            object
+                .member(
+                    "PipelineVersionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_arn {
+            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -151,6 +151,31 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+    type Members = crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+        }
+    }
+}
+
 /// Output of the `DescribePipelineDefinitionForExecution` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -320,6 +345,33 @@ impl DescribePipelineDefinitionForExecutionOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.creation_time {
+            object
+                .member(
+                    "CreationTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_definition {
+            object
+                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -151,6 +151,31 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInpu
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    type Members = crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+            pipeline_execution_arn: members.pipeline_execution_arn,
+        }
+    }
+}
+
 /// Output of the `DescribePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -924,6 +949,108 @@ impl DescribePipelineExecutionOutput {
                 v.validate_at(&p, out);
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            object.member("CreatedBy", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.creation_time {
+            object
+                .member(
+                    "CreationTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.failure_reason {
+            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_modified_by {
+            object.member("LastModifiedBy", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_modified_time {
+            object
+                .member(
+                    "LastModifiedTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.m_lflow_config {
+            object.member("MLflowConfig", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+            object
+                .member(
+                    "ParallelismConfiguration",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
+            object
+                .member(
+                    "PipelineExecutionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
+            object
+                .member(
+                    "PipelineExecutionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_status {
+            object
+                .member(
+                    "PipelineExecutionStatus",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
+            object
+                .member(
+                    "PipelineExperimentConfig",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selective_execution_config {
+            object
+                .member(
+                    "SelectiveExecutionConfig",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -288,6 +288,39 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsI
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    type Members = crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "MaxResults" => members.max_results = r.integer::<i32>()?,
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "SortOrder" => {
+                members.sort_order = r.string_enum::<crate::types::SortOrder>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+            max_results: members.max_results,
+            next_token: members.next_token,
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            sort_order: members.sort_order,
+        }
+    }
+}
+
 /// Output of the `ListPipelineExecutionSteps` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -481,6 +514,32 @@ impl ListPipelineExecutionStepsOutput {
                 }
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_steps {
+            object
+                .member(
+                    "PipelineExecutionSteps",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -416,6 +416,48 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    type Members = crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CreatedAfter" => members.created_after = r.timestamp()?,
+            "CreatedBefore" => members.created_before = r.timestamp()?,
+            "MaxResults" => members.max_results = r.integer::<i32>()?,
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "SortBy" => {
+                members.sort_by = r
+                    .string_enum::<crate::types::SortPipelineExecutionsBy>()?;
+            }
+            "SortOrder" => {
+                members.sort_order = r.string_enum::<crate::types::SortOrder>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+            created_after: members.created_after,
+            created_before: members.created_before,
+            max_results: members.max_results,
+            next_token: members.next_token,
+            pipeline_name: members.pipeline_name,
+            sort_by: members.sort_by,
+            sort_order: members.sort_order,
+        }
+    }
+}
+
 /// Output of the `ListPipelineExecutions` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -613,6 +655,32 @@ impl ListPipelineExecutionsOutput {
                 }
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_summaries {
+            object
+                .member(
+                    "PipelineExecutionSummaries",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -254,6 +254,35 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    type Members = crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "MaxResults" => members.max_results = r.integer::<i32>()?,
+            "NextToken" => members.next_token = r.string()?,
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+            max_results: members.max_results,
+            next_token: members.next_token,
+            pipeline_execution_arn: members.pipeline_execution_arn,
+        }
+    }
+}
+
 /// Output of the `ListPipelineParametersForExecution` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -445,6 +474,32 @@ impl ListPipelineParametersForExecutionOutput {
                 }
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.next_token {
+            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
+            object
+                .member(
+                    "PipelineParameters",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -256,6 +256,35 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+    type Members = crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CallbackToken" => members.callback_token = r.string()?,
+            "ClientRequestToken" => members.client_request_token = r.string()?,
+            "FailureReason" => members.failure_reason = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+            callback_token: members.callback_token,
+            client_request_token: members.client_request_token,
+            failure_reason: members.failure_reason,
+        }
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepFailure` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -390,6 +419,25 @@ impl SendPipelineExecutionStepFailureOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

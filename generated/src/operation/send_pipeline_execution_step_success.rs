@@ -279,6 +279,38 @@ for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutio
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+    type Members = crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "CallbackToken" => members.callback_token = r.string()?,
+            "ClientRequestToken" => members.client_request_token = r.string()?,
+            "OutputParameters" => {
+                members.output_parameters = r
+                    .list(|r| r.structure::<crate::types::OutputParameter>())?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+            callback_token: members.callback_token,
+            client_request_token: members.client_request_token,
+            output_parameters: members.output_parameters,
+        }
+    }
+}
+
 /// Output of the `SendPipelineExecutionStepSuccess` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -413,6 +445,25 @@ impl SendPipelineExecutionStepSuccessOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -632,6 +632,60 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    type Members = crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ClientRequestToken" => members.client_request_token = r.string()?,
+            "MlflowExperimentName" => members.mlflow_experiment_name = r.string()?,
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineExecutionDescription" => {
+                members.pipeline_execution_description = r.string()?;
+            }
+            "PipelineExecutionDisplayName" => {
+                members.pipeline_execution_display_name = r.string()?;
+            }
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "PipelineParameters" => {
+                members.pipeline_parameters = r
+                    .list(|r| r.structure::<crate::types::Parameter>())?;
+            }
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            "SelectiveExecutionConfig" => {
+                members.selective_execution_config = r
+                    .structure::<crate::types::SelectiveExecutionConfig>()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+            client_request_token: members.client_request_token,
+            mlflow_experiment_name: members.mlflow_experiment_name,
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_execution_description: members.pipeline_execution_description,
+            pipeline_execution_display_name: members.pipeline_execution_display_name,
+            pipeline_name: members.pipeline_name,
+            pipeline_parameters: members.pipeline_parameters,
+            pipeline_version_id: members.pipeline_version_id,
+            selective_execution_config: members.selective_execution_config,
+        }
+    }
+}
+
 /// Output of the `StartPipelineExecution` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -766,6 +820,25 @@ impl StartPipelineExecutionOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -506,6 +506,49 @@ for crate::operation::update_pipeline::UpdatePipelineInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline::UpdatePipelineInput {
+    type Members = crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            "PipelineDefinitionS3Location" => {
+                members.pipeline_definition_s3_location = r
+                    .structure::<crate::types::PipelineDefinitionS3Location>()?;
+            }
+            "PipelineDescription" => members.pipeline_description = r.string()?,
+            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
+            "PipelineName" => members.pipeline_name = r.string()?,
+            "RoleArn" => members.role_arn = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline::UpdatePipelineInput {
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_definition: members.pipeline_definition,
+            pipeline_definition_s3_location: members.pipeline_definition_s3_location,
+            pipeline_description: members.pipeline_description,
+            pipeline_display_name: members.pipeline_display_name,
+            pipeline_name: members.pipeline_name,
+            role_arn: members.role_arn,
+        }
+    }
+}
+
 /// Output of the `UpdatePipeline` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -682,6 +725,25 @@ impl UpdatePipelineOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline::UpdatePipelineOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

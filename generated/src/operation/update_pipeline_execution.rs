@@ -338,6 +338,44 @@ for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    type Members = crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "ParallelismConfiguration" => {
+                members.parallelism_configuration = r
+                    .structure::<crate::types::ParallelismConfiguration>()?;
+            }
+            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "PipelineExecutionDescription" => {
+                members.pipeline_execution_description = r.string()?;
+            }
+            "PipelineExecutionDisplayName" => {
+                members.pipeline_execution_display_name = r.string()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+            parallelism_configuration: members.parallelism_configuration,
+            pipeline_execution_arn: members.pipeline_execution_arn,
+            pipeline_execution_description: members.pipeline_execution_description,
+            pipeline_execution_display_name: members.pipeline_execution_display_name,
+        }
+    }
+}
+
 /// Output of the `UpdatePipelineExecution` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -472,6 +510,25 @@ impl UpdatePipelineExecutionOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
+            object
+                .member(
+                    "PipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

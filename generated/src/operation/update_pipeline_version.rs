@@ -328,6 +328,41 @@ for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     }
 }
 
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure
+for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    type Members = crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "PipelineVersionDescription" => {
+                members.pipeline_version_description = r.string()?;
+            }
+            "PipelineVersionDisplayName" => {
+                members.pipeline_version_display_name = r.string()?;
+            }
+            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+            pipeline_arn: members.pipeline_arn,
+            pipeline_version_description: members.pipeline_version_description,
+            pipeline_version_display_name: members.pipeline_version_display_name,
+            pipeline_version_id: members.pipeline_version_id,
+        }
+    }
+}
+
 /// Output of the `UpdatePipelineVersion` operation.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::fmt::Debug)]
@@ -506,6 +541,25 @@ impl UpdatePipelineVersionOutput {
                 );
             }
         }
+    }
+}
+
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject
+for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 

@@ -387,6 +387,49 @@ impl LineageMetadata {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::LineageMetadata {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.action_arns {
+            object
+                .member(
+                    "ActionArns",
+                    |w| crate::aws_json::write::map(w, v, crate::aws_json::write::string),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.artifact_arns {
+            object
+                .member(
+                    "ArtifactArns",
+                    |w| crate::aws_json::write::map(w, v, crate::aws_json::write::string),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.associations {
+            object
+                .member(
+                    "Associations",
+                    |w| crate::aws_json::write::list(
+                        w,
+                        v,
+                        crate::aws_json::write::object,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.context_arns {
+            object
+                .member(
+                    "ContextArns",
+                    |w| crate::aws_json::write::map(w, v, crate::aws_json::write::string),
+                )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::LineageMetadata {

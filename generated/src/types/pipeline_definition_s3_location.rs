@@ -255,3 +255,31 @@ impl crate::aws_json::WriteObject for crate::types::PipelineDefinitionS3Location
         ::std::result::Result::Ok(())
     }
 }
+
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure for crate::types::PipelineDefinitionS3Location {
+    type Members = crate::types::builders::PipelineDefinitionS3LocationBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Bucket" => members.bucket = r.string()?,
+            "ObjectKey" => members.object_key = r.string()?,
+            "VersionId" => members.version_id = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::PipelineDefinitionS3Location {
+            bucket: members.bucket,
+            object_key: members.object_key,
+            version_id: members.version_id,
+        }
+    }
+}

@@ -531,6 +531,70 @@ impl PipelineExecutionStep {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.attempt_count {
+            object.member("AttemptCount", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cache_hit_result {
+            object.member("CacheHitResult", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_time {
+            object
+                .member(
+                    "EndTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.failure_reason {
+            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.metadata {
+            object.member("Metadata", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selective_execution_result {
+            object
+                .member(
+                    "SelectiveExecutionResult",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            object
+                .member(
+                    "StartTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.step_description {
+            object.member("StepDescription", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.step_display_name {
+            object.member("StepDisplayName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.step_name {
+            object.member("StepName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.step_status {
+            object.member("StepStatus", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStep {

@@ -1071,6 +1071,99 @@ impl PipelineExecutionStepMetadata {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStepMetadata {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.auto_ml_job {
+            object.member("AutoMLJob", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.bedrock_custom_model {
+            object
+                .member("BedrockCustomModel", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.bedrock_custom_model_deployment {
+            object
+                .member(
+                    "BedrockCustomModelDeployment",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.bedrock_model_import {
+            object
+                .member("BedrockModelImport", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .bedrock_provisioned_model_throughput
+        {
+            object
+                .member(
+                    "BedrockProvisionedModelThroughput",
+                    |w| crate::aws_json::write::object(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.callback {
+            object.member("Callback", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.clarify_check {
+            object.member("ClarifyCheck", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.condition {
+            object.member("Condition", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.emr {
+            object.member("EMR", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.endpoint {
+            object.member("Endpoint", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.endpoint_config {
+            object.member("EndpointConfig", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fail {
+            object.member("Fail", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.inference_component {
+            object
+                .member("InferenceComponent", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job {
+            object.member("Job", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.lambda {
+            object.member("Lambda", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.lineage {
+            object.member("Lineage", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.model {
+            object.member("Model", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processing_job {
+            object.member("ProcessingJob", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.quality_check {
+            object.member("QualityCheck", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.register_model {
+            object.member("RegisterModel", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.training_job {
+            object.member("TrainingJob", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.transform_job {
+            object.member("TransformJob", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tuning_job {
+            object.member("TuningJob", |w| crate::aws_json::write::object(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStepMetadata {

@@ -383,6 +383,58 @@ impl PipelineVersionSummary {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::PipelineVersionSummary {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.creation_time {
+            object
+                .member(
+                    "CreationTime",
+                    |w| crate::aws_json::write::timestamp(
+                        w,
+                        v,
+                        crate::primitives::DateTimeFormat::EpochSeconds,
+                    ),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .last_execution_pipeline_execution_arn
+        {
+            object
+                .member(
+                    "LastExecutionPipelineExecutionArn",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_arn {
+            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
+            object
+                .member(
+                    "PipelineVersionDescription",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
+            object
+                .member(
+                    "PipelineVersionDisplayName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
+            object
+                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineVersionSummary {

@@ -567,6 +567,75 @@ impl QualityCheckStepMetadata {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::QualityCheckStepMetadata {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self
+            .baseline_used_for_drift_check_constraints
+        {
+            object
+                .member(
+                    "BaselineUsedForDriftCheckConstraints",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .baseline_used_for_drift_check_statistics
+        {
+            object
+                .member(
+                    "BaselineUsedForDriftCheckStatistics",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.calculated_baseline_constraints {
+            object
+                .member(
+                    "CalculatedBaselineConstraints",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.calculated_baseline_statistics {
+            object
+                .member(
+                    "CalculatedBaselineStatistics",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.check_job_arn {
+            object.member("CheckJobArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.check_type {
+            object.member("CheckType", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.model_package_group_name {
+            object
+                .member(
+                    "ModelPackageGroupName",
+                    |w| crate::aws_json::write::string(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.register_new_baseline {
+            object
+                .member(
+                    "RegisterNewBaseline",
+                    |w| crate::aws_json::write::boolean(w, v),
+                )?;
+        }
+        if let ::std::option::Option::Some(v) = &self.skip_check {
+            object.member("SkipCheck", |w| crate::aws_json::write::boolean(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.violation_report {
+            object.member("ViolationReport", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::QualityCheckStepMetadata {

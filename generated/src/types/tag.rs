@@ -192,3 +192,29 @@ impl crate::aws_json::WriteObject for crate::types::Tag {
         ::std::result::Result::Ok(())
     }
 }
+
+/// The test doubles read requests that carry this structure as a JSON object: members by wire name, members this crate does not
+/// know skipped, missing ones defaulted (or corrected, when required).
+#[cfg(feature = "test-util")]
+impl crate::aws_json::ReadStructure for crate::types::Tag {
+    type Members = crate::types::builders::TagBuilder;
+    fn read_member(
+        members: &mut Self::Members,
+        name: &str,
+        r: &mut crate::aws_json::Reader<'_>,
+    ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
+        match name {
+            "Key" => members.key = r.string()?,
+            "Value" => members.value = r.string()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+
+    fn finish(members: Self::Members) -> Self {
+        crate::types::Tag {
+            key: members.key,
+            value: members.value,
+        }
+    }
+}

@@ -115,6 +115,20 @@ impl TuningJobStepMetaData {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::TuningJobStepMetaData {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.arn {
+            object.member("Arn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::TuningJobStepMetaData {

@@ -173,6 +173,29 @@ impl UserContextBuilder {
     }
 }
 
+/// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
+#[cfg(feature = "test-util")]
+impl crate::aws_json::WriteObject for crate::types::UserContext {
+    fn write_members(
+        &self,
+        object: &mut crate::aws_json::ObjectWriter<'_>,
+    ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
+        if let ::std::option::Option::Some(v) = &self.domain_id {
+            object.member("DomainId", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.iam_identity {
+            object.member("IamIdentity", |w| crate::aws_json::write::object(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_profile_arn {
+            object.member("UserProfileArn", |w| crate::aws_json::write::string(w, v))?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_profile_name {
+            object.member("UserProfileName", |w| crate::aws_json::write::string(w, v))?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::UserContext {

@@ -54,11 +54,14 @@ pub fn json_form(item: &Type, sparse: bool) -> TokenStream {
 pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
     let name = type_path(&s.path);
     let mut out = TokenStream::new();
-    if s.wire.write {
+    if s.wire.write || s.wire.test_write {
         let members: Vec<TokenStream> = s.fields.iter().map(write_member).collect();
         let object = if members.is_empty() { quote!(_object) } else { quote!(object) };
+        let (cfg, doc) = gate(s.wire.write, "Requests carry", "The test doubles answer with");
+        let doc = format!(" {doc} this structure as a JSON object of the members that are set, by wire name.");
         out.extend(quote! {
-            /// Requests carry this structure as a JSON object of the members that are set, by wire name.
+            #[doc = #doc]
+            #cfg
             impl crate::aws_json::WriteObject for #name {
                 fn write_members(
                     &self,
@@ -70,7 +73,7 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
             }
         });
     }
-    if s.wire.read {
+    if s.wire.read || s.wire.test_read {
         let builder = builder_path(&s.path);
         let arms = s.fields.iter().map(|f| {
             let wire = &f.wire_name;
@@ -130,9 +133,14 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
                 }
             }
         });
+        let (cfg, doc) = gate(s.wire.read, "Responses carry", "The test doubles read requests that carry");
+        let doc = [
+            format!(" {doc} this structure as a JSON object: members by wire name, members this crate does not"),
+            " know skipped, missing ones defaulted (or corrected, when required).".to_owned(),
+        ];
         out.extend(quote! {
-            /// Responses carry this structure as a JSON object: members by wire name, members this crate does not
-            /// know skipped, missing ones defaulted (or corrected, when required).
+            #(#[doc = #doc])*
+            #cfg
             impl crate::aws_json::ReadStructure for #name {
                 type Members = #builder;
 
@@ -151,6 +159,16 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
         });
     }
     out
+}
+
+/// A codec needed without the `test-util` feature is emitted as it is; one only the test doubles need is behind
+/// the feature. Returns the attribute, if any, and the start of the codec's documentation.
+fn gate(plain: bool, plain_doc: &'static str, test_doc: &'static str) -> (Option<TokenStream>, &'static str) {
+    if plain {
+        (None, plain_doc)
+    } else {
+        (Some(quote!(#[cfg(feature = "test-util")])), test_doc)
+    }
 }
 
 /// `if let Some(v) = &self.x { object.member("X", |w| …)?; }`, or the unconditional write of a member that always
@@ -216,7 +234,7 @@ fn finish_field(f: &Field) -> TokenStream {
 pub fn union_codecs(u: &Union) -> TokenStream {
     let name = type_path(&u.path);
     let mut out = TokenStream::new();
-    if u.wire.write {
+    if u.wire.write || u.wire.test_write {
         let arms = u.variants.iter().map(|v| {
             let variant = ident(&v.name);
             let wire = &v.wire_name;
@@ -228,8 +246,11 @@ pub fn union_codecs(u: &Union) -> TokenStream {
                 None => quote!(#name::#variant => object.member(#wire, crate::aws_json::write::unit),),
             }
         });
+        let (cfg, doc) = gate(u.wire.write, "Requests carry", "The test doubles answer with");
+        let doc = format!(" {doc} this union as a JSON object with its one member.");
         out.extend(quote! {
-            /// Requests carry this union as a JSON object with its one member.
+            #[doc = #doc]
+            #cfg
             impl crate::aws_json::WriteObject for #name {
                 fn write_members(
                     &self,
@@ -245,7 +266,7 @@ pub fn union_codecs(u: &Union) -> TokenStream {
             }
         });
     }
-    if u.wire.read {
+    if u.wire.read || u.wire.test_read {
         let arms = u.variants.iter().map(|v| {
             let variant = ident(&v.name);
             let wire = &v.wire_name;
@@ -267,9 +288,14 @@ pub fn union_codecs(u: &Union) -> TokenStream {
             }
         });
         let r = if u.variants.is_empty() { quote!(_r) } else { quote!(r) };
+        let (cfg, doc) = gate(u.wire.read, "Responses carry", "The test doubles read requests that carry");
+        let doc = [
+            format!(" {doc} this union as a JSON object with one member set; a member this crate does not know"),
+            " is `Unknown`.".to_owned(),
+        ];
         out.extend(quote! {
-            /// Responses carry this union as a JSON object with one member set; a member this crate does not know
-            /// is `Unknown`.
+            #(#[doc = #doc])*
+            #cfg
             impl crate::aws_json::ReadUnion for #name {
                 fn read_variant(
                     name: &str,
