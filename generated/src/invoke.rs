@@ -190,11 +190,6 @@ pub(crate) fn idempotency_token() -> String {
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
-/// A construction failure with a message.
-fn construction<E>(message: impl Into<String>) -> SdkError<E> {
-    SdkError::construction_failure(message.into())
-}
-
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
 /// copy of the request building serves every operation.
 fn unbuildable(message: impl Into<String>) -> BoxError {
