@@ -1018,10 +1018,11 @@ impl Unminimized {
     fn minimal(&self) -> Dfa {
         let stride = self.representatives.len() + 1;
         let n = self.next.len() / stride;
-        // A state that the end and every ASCII character (word characters and others: whatever `\b` needs) lead to a
-        // match has found one (the match ended where it is): every character leads to a match, and it is the matched
-        // state. Only the bytes that cannot start a character (which never come there) told it apart.
-        let mut starts: Vec<usize> = (0..0x80).map(|b| usize::from(self.classes[b])).collect();
+        // A state that the end and every byte that can start a character (ASCII and lead bytes) lead to a match is
+        // the matched state: whatever valid UTF-8 follows, it matches. Only the bytes that cannot start a character
+        // (which never come there) told it apart. ASCII and the end alone are not enough: in `[\x00-\x7F]|\A\z` the
+        // start matches at the end and before any ASCII character, but not before `é`.
+        let mut starts: Vec<usize> = (0..0x80).chain(0xC2..=0xF4).map(|b| usize::from(self.classes[b])).collect();
         starts.sort_unstable();
         starts.dedup();
         let mut next = self.next.clone();

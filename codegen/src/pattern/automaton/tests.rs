@@ -22,6 +22,9 @@ const TRICKY: &[&str] = &[
     r"\A",
     r"\z",
     r"\A\z",
+    r"[\x{0}-\x{7F}]|\A\z",
+    r"\A\z|[a-z]|\A\z",
+    r"[\x{0}-\x{7F}]|[é]\z",
     r"[^\x{0}-\x{10FFFF}]",
     r"[\x{0}-\x{10FFFF}]",
     r"\A[a-z]+\z",
@@ -333,5 +336,18 @@ fn the_same_regex_gives_the_same_tables() {
         for _ in 0..3 {
             assert_eq!(compile(regex, &BUDGET).unwrap(), first, "{regex}");
         }
+    }
+}
+
+#[test]
+fn an_unanchored_class_beside_an_empty_anchored_alternative() {
+    // Found by the pattern fuzzer: the DFA accepted values with no ASCII character at all.
+    for regex in [r"[\x{0}-\x{7F}]|\A\z", r"\A\z|[\x{0}-\x{7F}]"] {
+        let Automaton::Dfa(d) = compile(regex, &DFA_ALWAYS).unwrap() else { panic!("{regex}: no DFA") };
+        for (text, expected) in [("", true), ("a", true), ("é", false), ("\u{a0}", false), ("éa", true), ("😀", false)]
+        {
+            assert_eq!(d.is_match(text), expected, "DFA of {regex:?} on {text:?}\n{}", show(&d));
+        }
+        agrees(regex, 17);
     }
 }
