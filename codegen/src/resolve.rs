@@ -160,6 +160,9 @@ fn check_member_target(owner: &str, shape: &Shape, member: &str, target_id: &str
             // Enum members target smithy.api#Unit.
             bad("but enum members must target smithy.api#Unit")
         }
+        (Shape::Structure(_) | Shape::List(_) | Shape::Map(_), _) if target_id == crate::traits::UNIT => {
+            bad("but only union members, enum members and operations may target smithy.api#Unit")
+        }
         (Shape::Map(_), t) if member == "key" => match t {
             Shape::Simple(SimpleShape { kind: SimpleType::String, .. }) | Shape::Enum(_) => Ok(()),
             _ => bad("but map keys must be strings"),

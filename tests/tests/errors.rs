@@ -286,3 +286,21 @@ fn an_error_whose_message_is_required_still_reports_it_through_the_operation_err
     let error = &files["src/types/error/denied.rs"];
     assert!(error.contains("match ::std::option::Option::Some(self.message.as_str())"), "{error}");
 }
+
+/// Found by `fuzz_model.rs`: a structure member targeting `smithy.api#Unit` made the IR look up a type path that Unit
+/// never has, and panic.
+#[test]
+fn a_structure_member_targeting_unit_is_refused() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("smithy.api#Unit");
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#OpInput\"].members.Name.target: member `example.err#OpInput$Name` targets \
+         `smithy.api#Unit`, a structure, but only union members, enum members and operations may target \
+         smithy.api#Unit"
+    );
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Units");
+    m["shapes"]["example.err#Units"] = json!({"type": "list", "member": {"target": "smithy.api#Unit"}});
+    let err = error_all(&m);
+    assert!(err.contains("member `example.err#Units$member` targets `smithy.api#Unit`"), "{err}");
+}
