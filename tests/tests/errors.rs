@@ -304,3 +304,26 @@ fn a_structure_member_targeting_unit_is_refused() {
     let err = error_all(&m);
     assert!(err.contains("member `example.err#Units$member` targets `smithy.api#Unit`"), "{err}");
 }
+
+/// Found by `fuzz_model.rs`: a list of itself (or a map whose values are lists of the map) made the IR's type
+/// lowering recurse without end and overflow the stack.
+#[test]
+fn a_collection_that_contains_itself_without_a_structure_between_is_refused() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Nested");
+    m["shapes"]["example.err#Nested"] = json!({"type": "list", "member": {"target": "example.err#Nested"}});
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Nested\"]: `example.err#Nested` contains itself through lists and maps alone, with no \
+         structure or union between, so it has no finite value"
+    );
+    m["shapes"]["example.err#Nested"] = json!({"type": "list", "member": {"target": "example.err#ByName"}});
+    m["shapes"]["example.err#ByName"] = json!({
+        "type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "example.err#Nested"}
+    });
+    let err = error_all(&m);
+    assert!(err.contains("contains itself through lists and maps alone"), "{err}");
+    // Through a structure, recursion is fine.
+    m["shapes"]["example.err#ByName"]["value"]["target"] = json!("example.err#OpInput");
+    assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+}
