@@ -186,7 +186,15 @@ pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, Stri
             (ast, reason, notes, pattern.to_owned())
         }
     };
-    let (ast, reason, mut notes, source) = (ast, reason, notes, source);
+    let (ast, reason, mut notes, mut source) = (ast, reason, notes, source);
+    let without_lone_surrogates = lone_surrogates_as_empty_classes(&source);
+    if without_lone_surrogates != source {
+        notes.push(format!(
+            "lone surrogate escapes, which no Rust string holds, given to the ECMAScript engine as the empty class \
+             `[]`: `{without_lone_surrogates}`"
+        ));
+        source = without_lone_surrogates;
+    }
     regress::Regex::with_flags(&source, "u")
         .map_err(|e| format!("{reason} needs the ECMAScript engine, which rejects the pattern: {e}"))?;
     let degree = backtracking_degree(&ast);
@@ -220,6 +228,71 @@ pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, Stri
         engine: Engine::Ecma(Ecma { reason, degree, bound, source }),
         notes,
     })
+}
+
+/// `source` (ECMAScript syntax, flag `u`) with each escape of a lone surrogate outside a character class
+/// (`\uD83D` not followed by a low-surrogate escape, `\uDE00`, `\u{D83D}`) replaced by `[]`. Under `u` such an escape
+/// is one code point that no Rust string holds, so it matches nothing, as `[]` does; regress 0.12 instead makes the
+/// whole pattern fail (`\uD83D?$` matched nothing, not even the empty string). Inside a class it is one more item that
+/// never matches, which regress handles, and it stays.
+fn lone_surrogates_as_empty_classes(source: &str) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    let hex = |from: usize, len: usize| -> Option<u32> {
+        let text: String = chars.get(from..from + len)?.iter().collect();
+        (text.len() == len && text.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| u32::from_str_radix(&text, 16).ok())?
+    };
+    let surrogate = |v: u32| (0xD800..0xE000).contains(&v);
+    let mut out = String::new();
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && !in_class && chars.get(i + 1) == Some(&'u') {
+            // `\uXXXX`, possibly a pair with a following `\uXXXX`, or `\u{X…}`.
+            if let Some(v) = hex(i + 2, 4) {
+                let low = (chars.get(i + 6) == Some(&'\\') && chars.get(i + 7) == Some(&'u'))
+                    .then(|| hex(i + 8, 4))
+                    .flatten()
+                    .filter(|l| (0xDC00..0xE000).contains(l));
+                if (0xD800..0xDC00).contains(&v) && low.is_some() {
+                    out.extend(&chars[i..i + 12]);
+                    i += 12;
+                } else {
+                    if surrogate(v) {
+                        out.push_str("[]");
+                    } else {
+                        out.extend(&chars[i..i + 6]);
+                    }
+                    i += 6;
+                }
+                continue;
+            }
+            if chars.get(i + 2) == Some(&'{') {
+                if let Some(end) = chars[i + 3..].iter().position(|&c| c == '}') {
+                    let digits: String = chars[i + 3..i + 3 + end].iter().collect();
+                    if u32::from_str_radix(&digits, 16).is_ok_and(surrogate) {
+                        out.push_str("[]");
+                        i += end + 4;
+                        continue;
+                    }
+                }
+            }
+        }
+        if c == '\\' {
+            out.extend(chars.get(i..(i + 2).min(chars.len())).unwrap_or_default());
+            i += 2;
+            continue;
+        }
+        match c {
+            '[' => in_class = true,
+            ']' => in_class = false,
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 /// A pattern with Java semantics as an ECMAScript pattern (flag `u`) of the same meaning, for the backtracking
@@ -1640,6 +1713,22 @@ mod tests {
         let p = plan_for_values(r"^a\_$(?=x)", Some(8)).unwrap();
         let ecma = p.ecma().expect("on the ECMAScript engine");
         assert_eq!(ecma.source, r"^a_(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)(?=x)");
+    }
+
+    /// Found by `tests/tests/fuzz_patterns.rs`: regress fails a whole pattern that has a lone surrogate escape outside a
+    /// class (`\uD83D?$` matched nothing), where ECMAScript (Node) matches as if the escape were an empty class.
+    #[test]
+    fn lone_surrogates_reach_the_ecmascript_engine_as_empty_classes() {
+        assert_eq!(lone_surrogates_as_empty_classes(r"\uD83D?$"), r"[]?$");
+        assert_eq!(lone_surrogates_as_empty_classes(r"a\uDE00|\u{D800}b"), r"a[]|[]b");
+        for same in [r"\uD83D\uDE00", r"[\uD83D]", r"\\uD83D", r"\u0041\u{1F600}", r"[\]\uD83D]", r"\u12"] {
+            assert_eq!(lone_surrogates_as_empty_classes(same), same);
+        }
+        let plan = plan_for_values(r"(?=a)\uD83D?a", None).unwrap();
+        let ecma = plan.ecma().unwrap();
+        assert_eq!(ecma.source, "(?=a)[]?a");
+        let re = regress::Regex::with_flags(&ecma.source, "u").unwrap();
+        assert!(re.find("a").is_some() && re.find("b").is_none());
     }
 
     #[test]

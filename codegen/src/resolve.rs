@@ -136,12 +136,44 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
             }
         }
     }
+    check_collection_cycles(&shapes, &closure)?;
     // The service keeps only the selection, bound directly.
     let mut service_out = service_shape.clone();
     service_out.operations = operations.iter().map(|o| crate::model::Target { target: o.clone() }).collect();
     service_out.resources.clear();
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     Ok(Resolved { service_id, service: service_out, operations, shapes })
+}
+
+/// A list or map that contains itself through lists and maps alone, with no structure or union between, has no finite
+/// value (Smithy's validator refuses it too); the types would be infinitely nested.
+fn check_collection_cycles(shapes: &BTreeMap<ShapeId, Shape>, closure: &BTreeSet<ShapeId>) -> Result<()> {
+    for start in closure {
+        let mut seen = BTreeSet::new();
+        let mut at = start;
+        // Each list or map has one contained shape, so the walk is a chain: it ends, returns to `start`, or enters
+        // a cycle that does not pass through `start` (found when that cycle's own shapes are the start).
+        while let Some(next) = match shapes.get(at) {
+            Some(Shape::List(l)) => Some(&l.member.target),
+            Some(Shape::Map(m)) => Some(&m.value.target),
+            _ => None,
+        } {
+            if next == start {
+                return Err(Error::at(
+                    shape_path(start),
+                    format!(
+                        "`{start}` contains itself through lists and maps alone, with no structure or union between, \
+                         so it has no finite value"
+                    ),
+                ));
+            }
+            if !seen.insert(next) {
+                break;
+            }
+            at = next;
+        }
+    }
+    Ok(())
 }
 
 fn check_member_target(owner: &str, shape: &Shape, member: &str, target_id: &str, target: &Shape) -> Result<()> {
@@ -159,6 +191,9 @@ fn check_member_target(owner: &str, shape: &Shape, member: &str, target_id: &str
         (Shape::Enum(_), t) if !matches!(t, Shape::Structure(_)) => {
             // Enum members target smithy.api#Unit.
             bad("but enum members must target smithy.api#Unit")
+        }
+        (Shape::Structure(_) | Shape::List(_) | Shape::Map(_), _) if target_id == crate::traits::UNIT => {
+            bad("but only union members, enum members and operations may target smithy.api#Unit")
         }
         (Shape::Map(_), t) if member == "key" => match t {
             Shape::Simple(SimpleShape { kind: SimpleType::String, .. }) | Shape::Enum(_) => Ok(()),

@@ -286,3 +286,44 @@ fn an_error_whose_message_is_required_still_reports_it_through_the_operation_err
     let error = &files["src/types/error/denied.rs"];
     assert!(error.contains("match ::std::option::Option::Some(self.message.as_str())"), "{error}");
 }
+
+/// Found by `fuzz_model.rs`: a structure member targeting `smithy.api#Unit` made the IR look up a type path that Unit
+/// never has, and panic.
+#[test]
+fn a_structure_member_targeting_unit_is_refused() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("smithy.api#Unit");
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#OpInput\"].members.Name.target: member `example.err#OpInput$Name` targets \
+         `smithy.api#Unit`, a structure, but only union members, enum members and operations may target \
+         smithy.api#Unit"
+    );
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Units");
+    m["shapes"]["example.err#Units"] = json!({"type": "list", "member": {"target": "smithy.api#Unit"}});
+    let err = error_all(&m);
+    assert!(err.contains("member `example.err#Units$member` targets `smithy.api#Unit`"), "{err}");
+}
+
+/// Found by `fuzz_model.rs`: a list of itself (or a map whose values are lists of the map) made the IR's type
+/// lowering recurse without end and overflow the stack.
+#[test]
+fn a_collection_that_contains_itself_without_a_structure_between_is_refused() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#Nested");
+    m["shapes"]["example.err#Nested"] = json!({"type": "list", "member": {"target": "example.err#Nested"}});
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Nested\"]: `example.err#Nested` contains itself through lists and maps alone, with no \
+         structure or union between, so it has no finite value"
+    );
+    m["shapes"]["example.err#Nested"] = json!({"type": "list", "member": {"target": "example.err#ByName"}});
+    m["shapes"]["example.err#ByName"] = json!({
+        "type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "example.err#Nested"}
+    });
+    let err = error_all(&m);
+    assert!(err.contains("contains itself through lists and maps alone"), "{err}");
+    // Through a structure, recursion is fine.
+    m["shapes"]["example.err#ByName"]["value"]["target"] = json!("example.err#OpInput");
+    assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+}

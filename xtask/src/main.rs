@@ -6,6 +6,7 @@
 //!   changelog entry written).
 //! - `cargo xtask test`: run every check and test the project has (what CI runs).
 //! - `cargo xtask bench-codegen`: time the generator.
+//! - `cargo xtask fuzz --minutes N`: run the property tests (`tests/tests/fuzz_*.rs`) for N minutes per target.
 //! - `cargo xtask bench-build`: what adding the crate costs a program's build, beside `aws-sdk-sagemaker` (not in CI).
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod bench_build;
+mod fuzz;
 
 use clap::{Parser, Subcommand};
 use codegen::{config, import, model, write, Request, Selection};
@@ -44,6 +46,9 @@ enum Cmd {
     Diff(DiffArgs),
     /// Fail when the API changed since the last release in a way the crate version does not account for.
     SemverCheck,
+    /// Run the property tests (generator on mutated models, pattern planner, response decoders) for N minutes per
+    /// target, and report executions, the slowest case and failures with their minimized inputs.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 #[derive(clap::Args)]
@@ -145,6 +150,7 @@ fn main() -> ExitCode {
         Cmd::Example => example_cmd(),
         Cmd::Diff(a) => diff_cmd(a),
         Cmd::SemverCheck => semver_check_cmd(),
+        Cmd::Fuzz(a) => fuzz::run(a, &root),
     };
     match result {
         Ok(code) => code,
