@@ -23,6 +23,7 @@ pub mod ident;
 pub mod import;
 pub mod inclusion;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod parallel;
 pub mod pattern;

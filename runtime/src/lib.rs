@@ -30,6 +30,7 @@ pub mod pagination;
 mod protocol_test;
 mod unknown_values;
 pub mod validation;
+mod waiter;
 
 #[cfg(test)]
 mod tests;

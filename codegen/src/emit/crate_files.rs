@@ -41,6 +41,9 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     if !ir.protocol_tests.is_empty() {
         modules.push(("protocol_tests", Visibility::Test));
     }
+    if ir.operations.iter().any(|o| !o.waiters.is_empty()) {
+        modules.push(("waiters", Visibility::Public));
+    }
     modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility)));
     modules.sort_unstable();
     let modules = modules.iter().map(|(name, visibility)| {

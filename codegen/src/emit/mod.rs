@@ -16,6 +16,7 @@ pub mod protocol;
 pub mod protocol_tests;
 pub mod types;
 pub mod validators;
+pub mod waiters;
 
 /// A generated Rust source file: its path in the crate and its tokens.
 pub struct RustFile {
@@ -62,6 +63,10 @@ pub enum Job<'a> {
     Item(types::Item<'a>),
     /// `src/protocol_tests.rs`, when the model has protocol compliance tests.
     ProtocolTests,
+    /// `src/waiters/mod.rs`, when an operation has waiters.
+    WaitersMod,
+    /// `src/waiters/<waiter>.rs`: a waiter of an operation.
+    Waiter(&'a Operation, &'a crate::ir::waiters::Waiter),
     /// `Cargo.toml`, `README.md` and the runtime modules.
     Text,
 }
@@ -94,6 +99,10 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
     if !ir.protocol_tests.is_empty() {
         jobs.push(Job::ProtocolTests);
     }
+    if ir.operations.iter().any(|o| !o.waiters.is_empty()) {
+        jobs.push(Job::WaitersMod);
+        jobs.extend(ir.operations.iter().flat_map(|o| o.waiters.iter().map(move |w| Job::Waiter(o, w))));
+    }
     jobs.push(Job::Text);
     jobs
 }
@@ -113,6 +122,8 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::ErrorMeta => Output::Rust(client::error_meta_file(ir)),
         Job::Item(item) => Output::Rust(types::item_file(ir, item)),
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
+        Job::WaitersMod => Output::Rust(waiters::waiters_mod(ir)),
+        Job::Waiter(op, w) => Output::Rust(waiters::waiter_file(op, w)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }
