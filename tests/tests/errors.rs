@@ -186,6 +186,7 @@ fn error_names_the_file() {
         model_source: "broken.json",
         partitions: None,
         examples: None,
+        modules: None,
     };
     let err = codegen::generate(&path, &req).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(path.as_path()));

@@ -45,6 +45,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         modules.push(("waiters", Visibility::Public));
     }
     modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility)));
+    modules.extend(settings.modules.iter().map(|m| (m.as_str(), Visibility::Public)));
     modules.sort_unstable();
     let modules = modules.iter().map(|(name, visibility)| {
         let name = ident(name);
@@ -55,7 +56,6 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         }
     });
     let sdk_id = &s.sdk_id;
-    let _ = settings;
     let tokens = quote! {
         #docs
         #![forbid(unsafe_code)]

@@ -35,6 +35,8 @@ pub struct CrateSettings {
     pub version: String,
     /// Where the model came from, for the header (a relative path).
     pub model_source: String,
+    /// Hand-written public modules copied into `src/` (by name), which `lib.rs` declares.
+    pub modules: Vec<String>,
 }
 
 /// One file (or group of text files) to emit; jobs are independent, so they run on all cores.
