@@ -70,11 +70,9 @@ async fn diagnose(client: &crate::Client, execution: DescribePipelineExecutionOu
         .try_collect()
         .await;
     match steps {
-        Ok(steps) => Diagnosis {
-            steps: steps.into_iter().filter(did_not_succeed).collect(),
-            execution,
-            steps_error: None,
-        },
+        Ok(steps) => {
+            Diagnosis { steps: steps.into_iter().filter(did_not_succeed).collect(), execution, steps_error: None }
+        }
         Err(e) => Diagnosis { execution, steps: Vec::new(), steps_error: Some(crate::Error::from(e)) },
     }
 }
@@ -102,10 +100,9 @@ impl fmt::Display for ExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExecutionError::Ended(d) => d.fmt(f),
-            ExecutionError::Waiter(w) if matches!(**w, WaiterError::ExceededMaxWait(_)) => write!(
-                f,
-                "the pipeline execution had not finished within the maximum wait: {w}"
-            ),
+            ExecutionError::Waiter(w) if matches!(**w, WaiterError::ExceededMaxWait(_)) => {
+                write!(f, "the pipeline execution had not finished within the maximum wait: {w}")
+            }
             ExecutionError::Waiter(e) => write!(f, "waiting for the pipeline execution failed: {e}"),
             ExecutionError::Poll(e) => write!(f, "describing the pipeline execution failed: {e}"),
         }
@@ -192,7 +189,8 @@ fn without_absent_members(debug: &str) -> String {
             Some(at) => (&part[..at + 2], &part[at + 2..]),
             None => ("", part),
         };
-        let name_end = rest.find(": None").filter(|&at| rest[..at].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let name_end =
+            rest.find(": None").filter(|&at| rest[..at].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         match name_end {
             Some(at) => {
                 let tail = &rest[at + ": None".len()..];
