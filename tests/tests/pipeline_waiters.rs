@@ -23,11 +23,14 @@ use tokio::time::Instant;
 
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
 
+/// Statuses and bodies, in turn.
+type Answers = VecDeque<(u16, String)>;
+
 /// Answers each request by its operation (`X-Amz-Target`) from a script per operation (the last answer again when a
 /// script runs out), and records the operations and the virtual time of each request.
 #[derive(Debug, Clone, Default)]
 struct Script {
-    answers: Arc<Mutex<Vec<(&'static str, VecDeque<(u16, String)>)>>>,
+    answers: Arc<Mutex<Vec<(&'static str, Answers)>>>,
     seen: Arc<Mutex<Vec<(String, Duration)>>>,
     start: Arc<Mutex<Option<Instant>>>,
 }
