@@ -34,6 +34,9 @@ pub struct ModelSection {
     /// The upstream model the project's model was last imported from, relative to the settings file (written by
     /// `cargo xtask import`): the reference of the tests that compare with upstream and of the full-model build.
     pub upstream: Option<PathBuf>,
+    /// A Smithy JSON AST file of `apply` statements: traits the project adds to upstream shapes (its own waiters),
+    /// merged into the model by `cargo xtask import`, relative to the settings file.
+    pub overlay: Option<PathBuf>,
 }
 
 /// `[crate]`
@@ -46,6 +49,8 @@ pub struct CrateSection {
     pub version: String,
     /// Example programs to copy into the crate, relative to the settings file.
     pub examples: Option<PathBuf>,
+    /// Hand-written public modules to copy into the crate's `src/`, relative to the settings file.
+    pub modules: Option<PathBuf>,
 }
 
 /// `[selection]`
@@ -69,6 +74,8 @@ pub struct Config {
     pub partitions: Option<PathBuf>,
     /// The upstream model last imported from, when recorded.
     pub upstream: Option<PathBuf>,
+    /// The project's additions to upstream's traits, merged by import.
+    pub overlay: Option<PathBuf>,
     /// The operation selection.
     pub selection: Selection,
     /// Crate name.
@@ -77,6 +84,8 @@ pub struct Config {
     pub crate_version: String,
     /// Example programs folder.
     pub examples: Option<PathBuf>,
+    /// Hand-written modules folder.
+    pub modules: Option<PathBuf>,
 }
 
 /// The crate version in the text of a settings file (for example one read from git history).
@@ -101,10 +110,12 @@ pub fn load(path: &Path) -> Result<Config> {
         service: file.model.service,
         partitions: file.model.partitions.map(|p| dir.join(p)),
         upstream: file.model.upstream.map(|p| dir.join(p)),
+        overlay: file.model.overlay.map(|p| dir.join(p)),
         selection: Selection::Named(file.selection.operations),
         crate_name: file.krate.name,
         crate_version: file.krate.version,
         examples: file.krate.examples.map(|p| dir.join(p)),
+        modules: file.krate.modules.map(|p| dir.join(p)),
     })
 }
 

@@ -117,6 +117,22 @@ pub fn operation_client_types(base: &str) -> [String; 4] {
     ]
 }
 
+/// The names of a waiter (`PipelineExecutionComplete`), as aws-sdk-rust has them: its module under `waiters`
+/// (`pipeline_execution_complete`), the client method (`wait_until_pipeline_execution_complete`), its fluent builder
+/// (`PipelineExecutionCompleteFluentBuilder`), the final-poll alias (`PipelineExecutionCompleteFinalPoll`) and the
+/// error alias (`WaitUntilPipelineExecutionCompleteError`).
+pub fn waiter_names(waiter: &str) -> [String; 5] {
+    let module = module_name(waiter);
+    let base = unraw(&type_name(waiter)).trim_end_matches('_').to_owned();
+    [
+        format!("wait_until_{}", unraw(&module)),
+        module,
+        format!("{base}FluentBuilder"),
+        format!("{base}FinalPoll"),
+        format!("WaitUntil{base}Error"),
+    ]
+}
+
 /// The `is_x` method of an operation error enum for an error code (`is_resource_not_found`).
 pub fn is_method(name: &str) -> String {
     format!("is_{}", unraw(&field_name(name)).trim_end_matches('_'))

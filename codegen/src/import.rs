@@ -5,7 +5,8 @@
 //! the two apart: it takes the closure from upstream with every documentation string removed, then puts back the
 //! documentation the project already wrote for shapes and members that still exist (or from a JSON file of new
 //! texts), and reports what still lacks documentation. Endpoint test descriptions are rewritten from the test's
-//! parameters.
+//! parameters. Last, the project's overlay (`[model] overlay`: `apply` statements, such as the project's own waiters)
+//! is merged in, so that what the project adds to upstream's facts survives every import.
 
 use std::collections::BTreeMap;
 
@@ -38,13 +39,15 @@ pub struct Imported {
     pub dropped: Vec<String>,
 }
 
-/// Build the project model from `upstream`, keeping docs from `existing` (the current project model) and `extra`.
+/// Build the project model from `upstream`, keeping docs from `existing` (the current project model) and `extra`,
+/// and merging the traits of `overlay`.
 pub fn import(
     upstream: &Model,
     service: Option<&str>,
     selection: &Selection,
     existing: Option<&Model>,
     extra: &DocMap,
+    overlay: Option<&Model>,
 ) -> Result<Imported> {
     let resolved = resolve::resolve(upstream, service, selection)?;
     let mut docs = existing.map(collect_docs).unwrap_or_default();
@@ -121,11 +124,75 @@ pub fn import(
     undocumented.dedup();
     used.sort();
     let dropped = docs.keys().filter(|k| used.binary_search(k).is_err()).cloned().collect();
+    if let Some(overlay) = overlay {
+        apply_overlay(&mut shapes, overlay)?;
+    }
     Ok(Imported {
         model: Model { smithy: upstream.smithy.clone(), metadata: BTreeMap::new(), shapes },
         undocumented,
         dropped,
     })
+}
+
+/// Merge the project's overlay into `shapes`: each of its shapes is an `apply` statement whose traits are added to
+/// the target shape (or `shape$member`). A `smithy.waiters#waitable` map is merged waiter by waiter; any other trait
+/// the target already has must be equal. Errors name the overlay's shape: a target upstream removed, a waiter name
+/// upstream now uses, a trait upstream now sets differently.
+pub fn apply_overlay(shapes: &mut BTreeMap<ShapeId, Shape>, overlay: &Model) -> Result<()> {
+    for (id, shape) in &overlay.shapes {
+        let at = crate::error::shape_path(id);
+        let Shape::Apply(apply) = shape else {
+            return Err(Error::at(at, "the overlay holds only `apply` statements"));
+        };
+        let (shape_id, member) = match id.split_once('$') {
+            Some((s, m)) => (s, Some(m)),
+            None => (id.as_str(), None),
+        };
+        let Some(target) = shapes.get_mut(shape_id) else {
+            return Err(Error::at(
+                at,
+                format!("the overlay applies traits to `{shape_id}`, which upstream no longer has"),
+            ));
+        };
+        let traits = match member {
+            None => target.traits_mut(),
+            Some(m) => match target.all_members_mut().into_iter().find(|(n, _)| *n == m) {
+                Some((_, member)) => &mut member.traits,
+                None => {
+                    return Err(Error::at(
+                        at,
+                        format!("the overlay applies traits to `{id}`, which upstream no longer has"),
+                    ))
+                }
+            },
+        };
+        for (trait_id, value) in &apply.traits.0 {
+            match (traits.0.get_mut(trait_id), value) {
+                (None, _) => {
+                    traits.0.insert(trait_id.clone(), value.clone());
+                }
+                (Some(Value::Object(theirs)), Value::Object(ours)) if trait_id == crate::traits::WAITABLE => {
+                    for (name, waiter) in ours {
+                        if theirs.keys().any(|k| k.eq_ignore_ascii_case(name)) {
+                            return Err(Error::at(
+                                &at,
+                                format!("upstream now defines a waiter `{name}` on `{id}`; remove the overlay's"),
+                            ));
+                        }
+                        theirs.insert(name.clone(), waiter.clone());
+                    }
+                }
+                (Some(theirs), ours) if theirs == ours => {}
+                (Some(_), _) => {
+                    return Err(Error::at(
+                        &at,
+                        format!("upstream now sets `{trait_id}` on `{id}` differently; reconcile the overlay with it"),
+                    ))
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn put_doc(

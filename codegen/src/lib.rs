@@ -23,6 +23,7 @@ pub mod ident;
 pub mod import;
 pub mod inclusion;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod parallel;
 pub mod pattern;
@@ -55,6 +56,9 @@ pub struct Request<'a> {
     pub partitions: Option<&'a Path>,
     /// A folder of example programs copied into the crate's `examples/` (with the generated header).
     pub examples: Option<&'a Path>,
+    /// A folder of hand-written modules (`name.rs`) copied into the crate's `src/` and declared `pub mod name;`:
+    /// service-specific helpers that are written against the generated API, kept out of the generator.
+    pub modules: Option<&'a Path>,
 }
 
 /// Generated files and what the generator had to interpret on the way.
@@ -97,7 +101,12 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     };
     let ir = ir::build(&resolved, partitions.as_ref())?;
     lap("ir (patterns planned and checked)");
+    let hand_written = match req.modules {
+        Some(dir) => rust_files(dir)?,
+        None => Vec::new(),
+    };
     let settings = emit::CrateSettings {
+        modules: hand_written.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect(),
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
         model_source: req.model_source.to_owned(),
@@ -125,14 +134,17 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
     for job_files in formatted {
         files.extend(job_files?);
     }
+    for path in hand_written {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::new(format!("cannot read module: {e}")).in_file(&path))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let rel = format!("src/{name}");
+        let dir = req.modules.and_then(Path::file_name).map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+        let header = format::header(&rel, &format!("models/{dir}/{name}"));
+        files.insert(rel, format!("{header}\n{text}"));
+    }
     if let Some(dir) = req.examples {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|e| Error::new(format!("cannot list examples: {e}")).in_file(dir))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-            .collect();
-        entries.sort();
-        for path in entries {
+        for path in rust_files(dir)? {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::new(format!("cannot read example: {e}")).in_file(&path))?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -142,6 +154,17 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         }
     }
     Ok(Generated { files, report, timings })
+}
+
+/// The `.rs` files of a folder, sorted.
+fn rust_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::new(format!("cannot list {}: {e}", dir.display())).in_file(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    entries.sort();
+    Ok(entries)
 }
 
 /// Read a model file and generate the crate; errors name the file.

@@ -22,6 +22,8 @@ pub enum Need {
     EcmaPatterns,
     /// Crates with an operation whose request body may be compressed (`@requestCompression`).
     RequestCompression,
+    /// Crates with at least one waiter (`smithy.waiters#waitable`).
+    Waiters,
 }
 
 /// How a generated crate declares a module.
@@ -66,6 +68,7 @@ impl Module {
             Need::ProtocolTests => !ir.protocol_tests.is_empty(),
             Need::EcmaPatterns => ir.patterns.iter().any(|p| p.plan.ecma().is_some()),
             Need::RequestCompression => ir.operations.iter().any(|o| o.request_compression),
+            Need::Waiters => ir.operations.iter().any(|o| !o.waiters.is_empty()),
         }
     }
 }
@@ -104,6 +107,7 @@ pub const MODULES: &[Module] = &[
     module!("retry", Private, Always),
     module!("unknown_values", Private, Always),
     module!("validation", Public, Always),
+    module!("waiter", Private, Waiters),
 ];
 
 /// The runtime modules a crate needs, by name.

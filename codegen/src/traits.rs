@@ -77,6 +77,9 @@ pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
 /// the rule set); `import` carries it and treats its parameters' documentation like the rule set's.
 pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
 
+/// `@smithy.waiters#waitable`
+pub const WAITABLE: &str = "smithy.waiters#waitable";
+
 /// The location of a trait's value: `<at>.traits["<id>"]`.
 pub fn path(at: &str, id: &str) -> String {
     format!("{at}.traits[\"{id}\"]")
@@ -198,6 +201,130 @@ pub fn paginated(operation: &Traits, service: &Traits) -> Option<Paginated> {
         items: field("items"),
         page_size: field("pageSize"),
     })
+}
+
+/// One waiter of `@smithy.waiters#waitable`, as modeled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// The waiter's name.
+    pub name: String,
+    /// `documentation`.
+    pub documentation: Option<String>,
+    /// `minDelay` (default 2).
+    pub min_delay: u64,
+    /// `maxDelay` (default 120).
+    pub max_delay: u64,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// `acceptors`, in order.
+    pub acceptors: Vec<WaiterAcceptor>,
+}
+
+/// An acceptor of a waiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterAcceptor {
+    /// `state`: `success`, `failure` or `retry`.
+    pub state: String,
+    /// `matcher`.
+    pub matcher: WaiterMatcher,
+}
+
+/// The matcher of an acceptor: exactly one member of the `Matcher` union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaiterMatcher {
+    /// `output` (`input_output: false`) or `inputOutput`: a JMESPath expression, a comparator, an expected value.
+    Path {
+        /// `inputOutput`.
+        input_output: bool,
+        /// `path`.
+        path: String,
+        /// `comparator`.
+        comparator: String,
+        /// `expected`.
+        expected: String,
+    },
+    /// `success`.
+    Success(bool),
+    /// `errorType`.
+    ErrorType(String),
+}
+
+/// `@smithy.waiters#waitable` of an operation, sorted by waiter name; `at` locates errors.
+pub fn waitable(traits: &Traits, at: &str) -> Result<Vec<Waiter>> {
+    let Some(value) = traits.get(WAITABLE) else { return Ok(Vec::new()) };
+    let at = path(at, WAITABLE);
+    let Some(map) = value.as_object() else { return Err(Error::at(at, "must be a map of waiter names to waiters")) };
+    let mut out = Vec::new();
+    for (name, w) in map {
+        let here = format!("{at}.{name}");
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Error::at(&here, format!("waiter name `{name}` is not UpperCamelCase letters and digits")));
+        }
+        let delay = |k: &str, default: u64| -> Result<u64> {
+            match w.get(k) {
+                None | Some(Value::Null) => Ok(default),
+                Some(v) => v
+                    .as_u64()
+                    .filter(|d| *d >= 1)
+                    .ok_or_else(|| Error::at(format!("{here}.{k}"), "must be an integer of at least 1")),
+            }
+        };
+        let (min_delay, max_delay) = (delay("minDelay", 2)?, delay("maxDelay", 120)?);
+        if min_delay > max_delay {
+            return Err(Error::at(&here, format!("minDelay {min_delay} is more than maxDelay {max_delay}")));
+        }
+        let Some(list) = w.get("acceptors").and_then(Value::as_array) else {
+            return Err(Error::at(&here, "has no `acceptors` list"));
+        };
+        let mut acceptors = Vec::new();
+        for (i, a) in list.iter().enumerate() {
+            let here = format!("{here}.acceptors[{i}]");
+            let state = a.get("state").and_then(Value::as_str).unwrap_or_default().to_owned();
+            if !["success", "failure", "retry"].contains(&state.as_str()) {
+                return Err(Error::at(&here, format!("state `{state}` is not success, failure or retry")));
+            }
+            let Some((key, value)) =
+                a.get("matcher").and_then(Value::as_object).filter(|m| m.len() == 1).and_then(|m| m.iter().next())
+            else {
+                return Err(Error::at(
+                    &here,
+                    "the matcher must set exactly one of output, inputOutput, success, errorType",
+                ));
+            };
+            let matcher = match (key.as_str(), value) {
+                (k @ ("output" | "inputOutput"), p) => {
+                    let s = |f: &str| -> Result<String> {
+                        p.get(f)
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                            .ok_or_else(|| Error::at(format!("{here}.matcher.{k}.{f}"), "must be a string"))
+                    };
+                    WaiterMatcher::Path {
+                        input_output: k == "inputOutput",
+                        path: s("path")?,
+                        comparator: s("comparator")?,
+                        expected: s("expected")?,
+                    }
+                }
+                ("success", Value::Bool(b)) => WaiterMatcher::Success(*b),
+                ("errorType", Value::String(e)) => WaiterMatcher::ErrorType(e.clone()),
+                (k, _) => return Err(Error::at(&here, format!("unknown or malformed matcher `{k}`"))),
+            };
+            acceptors.push(WaiterAcceptor { state, matcher });
+        }
+        if !acceptors.iter().any(|a| a.state == "success") {
+            return Err(Error::at(&here, "has no acceptor with the `success` state"));
+        }
+        out.push(Waiter {
+            name: name.clone(),
+            documentation: w.get("documentation").and_then(Value::as_str).map(str::to_owned),
+            min_delay,
+            max_delay,
+            deprecated: w.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            acceptors,
+        });
+    }
+    Ok(out)
 }
 
 /// `@timestampFormat` of a member, else of its target.

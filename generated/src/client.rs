@@ -302,3 +302,38 @@ impl Client {
         )
     }
 }
+
+/// The waiters of the service's operations, as aws-sdk-rust has them: `use …::client::Waiters;` and call
+/// `client.wait_until_…()`.
+pub trait Waiters {
+    /// Waits with the `PipelineExecutionComplete` waiter, polling `DescribePipelineExecution`: set its input on the returned builder, then `wait(max_wait).await`.
+    ///
+    /// Waits until a pipeline execution has finished. It succeeds when the execution's status is \`Succeeded\` and fails as soon as the status is \`Failed\` or \`Stopped\`, since neither can change again: a stopped run does not keep the caller polling until the deadline. Polls start 30 seconds apart and spread out to 5 minutes, which suits runs that take minutes to hours.
+    fn wait_until_pipeline_execution_complete(
+        &self,
+    ) -> crate::waiters::pipeline_execution_complete::PipelineExecutionCompleteFluentBuilder;
+    /// Waits with the `PipelineExecutionStopped` waiter, polling `DescribePipelineExecution`: set its input on the returned builder, then `wait(max_wait).await`.
+    ///
+    /// Waits until a pipeline execution that was asked to stop (\`StopPipelineExecution\`) has stopped. It succeeds on \`Stopped\`, and fails when the execution ended another way first (\`Succeeded\` or \`Failed\`), because it will then never be stopped. Stopping ends the running steps' jobs, which takes seconds to a few minutes: polls start 10 seconds apart and spread out to 2 minutes.
+    fn wait_until_pipeline_execution_stopped(
+        &self,
+    ) -> crate::waiters::pipeline_execution_stopped::PipelineExecutionStoppedFluentBuilder;
+}
+
+impl Waiters for Client {
+    fn wait_until_pipeline_execution_complete(
+        &self,
+    ) -> crate::waiters::pipeline_execution_complete::PipelineExecutionCompleteFluentBuilder {
+        crate::waiters::pipeline_execution_complete::PipelineExecutionCompleteFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    fn wait_until_pipeline_execution_stopped(
+        &self,
+    ) -> crate::waiters::pipeline_execution_stopped::PipelineExecutionStoppedFluentBuilder {
+        crate::waiters::pipeline_execution_stopped::PipelineExecutionStoppedFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+}

@@ -52,11 +52,14 @@ mod mock;
 pub mod operation;
 pub mod pagination;
 mod patterns;
+pub mod pipeline_wait;
 pub mod primitives;
 mod retry;
 pub mod types;
 mod unknown_values;
 pub mod validation;
+mod waiter;
+pub mod waiters;
 
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

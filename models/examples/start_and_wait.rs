@@ -1,20 +1,23 @@
-//! Start a pipeline execution and wait for it to finish by polling `DescribePipelineExecution`.
+//! Start a pipeline execution and wait for it to finish, with the crate's pipeline waiter; when it fails or stops,
+//! print which steps did not succeed and why.
 //!
 //! Configuration comes from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`, …). The pipeline
 //! is named by `PIPELINE_NAME` (default `example-pipeline`); if it does not exist yet, it is created from a small
-//! definition with the role in `PIPELINE_ROLE_ARN`. `cargo xtask example` runs this against a local moto server.
+//! definition with the role in `PIPELINE_ROLE_ARN`. `MAX_WAIT_SECONDS` bounds the wait (default one hour).
+//! `cargo xtask example` runs this against a local moto server.
 
 use std::time::Duration;
 
 use sagemaker_pipelines::error::SdkError;
-use sagemaker_pipelines::types::{Parameter, PipelineExecutionStatus};
+use sagemaker_pipelines::pipeline_wait::ExecutionError;
+use sagemaker_pipelines::types::Parameter;
 use sagemaker_pipelines::{Client, Config};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_conf(Config::from_env().build());
     let name = std::env::var("PIPELINE_NAME").unwrap_or_else(|_| "example-pipeline".into());
-    let polls: u32 = std::env::var("MAX_POLLS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let max_wait = std::env::var("MAX_WAIT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3600);
 
     // Create the pipeline on first use.
     match client.describe_pipeline().pipeline_name(&name).send().await {
@@ -46,19 +49,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let arn = started.pipeline_execution_arn().ok_or("no execution ARN in the response")?.to_owned();
     println!("started {arn}");
 
-    // Poll until the execution reaches a final status.
-    for poll in 1..=polls {
-        let execution = client.describe_pipeline_execution().pipeline_execution_arn(&arn).send().await?;
-        let status = execution.pipeline_execution_status().map(|s| s.as_str().to_owned()).unwrap_or_default();
-        println!("poll {poll}: {status}");
-        match execution.pipeline_execution_status() {
-            Some(PipelineExecutionStatus::Succeeded) => return Ok(()),
-            Some(PipelineExecutionStatus::Failed) | Some(PipelineExecutionStatus::Stopped) => {
-                return Err(format!("execution ended as {status}: {}", execution.failure_reason().unwrap_or("")).into())
-            }
-            _ => tokio::time::sleep(Duration::from_secs(1)).await,
+    // Wait until it has finished: `PipelineExecutionComplete` polls `DescribePipelineExecution` (from every 30 s to
+    // every 5 min), and stops at once on `Failed` or `Stopped`; the steps that did not succeed are then listed once.
+    match client.wait_for_pipeline_execution(&arn).wait(Duration::from_secs(max_wait)).await {
+        Ok(execution) => {
+            println!("{arn} {}", execution.pipeline_execution_status().map_or("", |s| s.as_str()));
+            Ok(())
         }
+        // One value says what went wrong: the execution's failure reason and each failed or stopped step.
+        Err(ExecutionError::Ended(diagnosis)) => {
+            eprintln!("{diagnosis}");
+            Err("the pipeline execution did not succeed".into())
+        }
+        Err(other) => Err(other.into()),
     }
-    println!("still running after {polls} polls; stopping the wait here");
-    Ok(())
 }

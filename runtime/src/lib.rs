@@ -33,6 +33,7 @@ mod protocol_test;
 mod retry;
 mod unknown_values;
 pub mod validation;
+mod waiter;
 
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,18 @@ impl Wire {
         wire
     }
 
+    /// A transport answering with these statuses and bodies in turn (the last one again when they run out).
+    pub fn scripted<'a>(answers: impl IntoIterator<Item = (u16, &'a str)>) -> Wire {
+        let wire = Wire::default();
+        wire.answers.lock().unwrap().extend(answers.into_iter().map(|(s, b)| (s, b.to_owned())));
+        wire
+    }
+
+    /// How many requests were sent.
+    pub fn count(&self) -> usize {
+        self.sent.lock().unwrap().len()
+    }
+
     /// A client on this transport, with input validation off (these tests are about the wire) and no retries.
     pub fn client(&self) -> Client {
         let config = Config::builder()

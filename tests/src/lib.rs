@@ -43,6 +43,7 @@ pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>>
             model_source: &source,
             partitions: None,
             examples: None,
+            modules: None,
         },
     )
 }
@@ -60,6 +61,7 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
             model_source: "inline",
             partitions: None,
             examples: None,
+            modules: None,
         },
     )
 }

@@ -186,6 +186,7 @@ fn error_names_the_file() {
         model_source: "broken.json",
         partitions: None,
         examples: None,
+        modules: None,
     };
     let err = codegen::generate(&path, &req).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(path.as_path()));
@@ -326,4 +327,50 @@ fn a_collection_that_contains_itself_without_a_structure_between_is_refused() {
     // Through a structure, recursion is fine.
     m["shapes"]["example.err#ByName"]["value"]["target"] = json!("example.err#OpInput");
     assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+}
+
+/// The model with a waiter on `Op` whose one success acceptor matches `matcher`.
+fn with_waiter(matcher: Value) -> Value {
+    let mut m = base();
+    m["shapes"]["example.err#Op"]["output"] = json!({ "target": "example.err#OpOutput" });
+    m["shapes"]["example.err#OpOutput"] = json!({
+        "type": "structure",
+        "members": {
+            "Status": { "target": "smithy.api#String" },
+            "Count": { "target": "smithy.api#Integer" },
+            "Tags": { "target": "example.err#Tags" }
+        }
+    });
+    m["shapes"]["example.err#Tags"] =
+        json!({ "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "smithy.api#String" } });
+    m["shapes"]["example.err#Op"]["traits"] = json!({
+        "smithy.waiters#waitable": { "Done": { "acceptors": [ { "state": "success", "matcher": matcher } ] } }
+    });
+    m
+}
+
+#[test]
+fn waiter_paths_that_cannot_be_typed_name_the_operation_waiter_and_acceptor() {
+    let path = |path: &str, comparator: &str, expected: &str| {
+        error_all(&with_waiter(json!({ "output": { "path": path, "comparator": comparator, "expected": expected } })))
+    };
+    let errors = [
+        path("Stat", "stringEquals", "x"),
+        path("Count", "stringEquals", "1"),
+        path("Status", "allStringEquals", "x"),
+        path("Status == `1`", "booleanEquals", "true"),
+        path("Tags.a", "stringEquals", "x"),
+        path("sort(Status)", "stringEquals", "x"),
+        path("Status.*", "stringEquals", "x"),
+        path("Status == 'a'", "booleanEquals", "yes"),
+        path("Status", "stringContains", "x"),
+        error_all(&with_waiter(
+            json!({ "inputOutput": { "path": "Status", "comparator": "stringEquals", "expected": "x" } }),
+        )),
+        error_all(&with_waiter(json!({ "success": true, "errorType": "X" }))),
+    ];
+    for e in &errors {
+        assert!(e.contains("operation `Op`, waiter `Done`, acceptor 0") || e.contains("exactly one"), "{e}");
+    }
+    insta::assert_snapshot!("waiter_paths", errors.join("\n"));
 }

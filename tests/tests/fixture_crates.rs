@@ -43,6 +43,8 @@ fn fixture_crates_compile_and_behave() {
             let manifest = crate_dir.join("Cargo.toml");
             let text = std::fs::read_to_string(&manifest).unwrap();
             let text = text.replacen("[dev-dependencies]\n", "[dev-dependencies]\nserde_json = \"1\"\n", 1);
+            // And tokio's paused clock.
+            let text = text.replacen("\"rt-multi-thread\"] }", "\"rt-multi-thread\", \"test-util\"] }", 1);
             std::fs::write(&manifest, text).unwrap();
             std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             std::fs::copy(&behaviour, &dest).unwrap();

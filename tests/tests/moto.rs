@@ -83,6 +83,21 @@ async fn create_start_describe_update_delete() {
     assert!(described.pipeline_execution_status().is_some());
     assert!(described.creation_time().is_some());
 
+    // The project's waiter, through moto: moto reports an execution `Succeeded` as soon as it starts, so the first
+    // poll ends the wait. (moto has no `ListPipelineExecutionSteps`, so the diagnosis of a failed execution is tested
+    // on a scripted transport in `pipeline_waiters.rs` instead.)
+    use sagemaker_pipelines::client::Waiters;
+    let poll = c
+        .wait_until_pipeline_execution_complete()
+        .pipeline_execution_arn(&exec_arn)
+        .wait(std::time::Duration::from_secs(120))
+        .await
+        .unwrap();
+    let done = poll.into_result().unwrap();
+    assert_eq!(done.pipeline_execution_status().map(|s| s.as_str()), Some("Succeeded"));
+    let done = c.wait_for_pipeline_execution(&exec_arn).wait(std::time::Duration::from_secs(120)).await.unwrap();
+    assert_eq!(done.pipeline_execution_arn(), Some(exec_arn.as_str()));
+
     let params = c.list_pipeline_parameters_for_execution().pipeline_execution_arn(&exec_arn).send().await.unwrap();
     let given: Vec<(&str, &str)> =
         params.pipeline_parameters().iter().map(|p| (p.name().unwrap(), p.value().unwrap())).collect();

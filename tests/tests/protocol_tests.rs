@@ -61,6 +61,7 @@ fn every_client_case_is_generated_or_listed_with_its_reason() {
                 model_source: MODEL,
                 partitions: None,
                 examples: None,
+                modules: None,
             },
         )
         .unwrap();

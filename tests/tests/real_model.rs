@@ -28,6 +28,7 @@ fn generated_crate_is_up_to_date() {
             model_source: "models/sagemaker-pipelines.json",
             partitions: cfg.partitions.as_deref(),
             examples: cfg.examples.as_deref(),
+            modules: cfg.modules.as_deref(),
         },
     )
     .expect("the committed model generates");
@@ -57,8 +58,15 @@ fn selection_has_the_eighteen_pipeline_operations() {
     assert_eq!(resolved.operations.len(), 18);
 }
 
+/// The upstream model with the project's overlay (its own waiters) applied, as import applies it.
 fn upstream() -> Option<Model> {
-    Some(model::load(&upstream_model()?).expect("upstream model loads"))
+    let mut m = model::load(&upstream_model()?).expect("upstream model loads");
+    import::apply_overlay(&mut m.shapes, &overlay()).expect("the overlay applies to upstream");
+    Some(m)
+}
+
+fn overlay() -> Model {
+    model::load(&settings().overlay.expect("the settings name the overlay")).expect("the overlay loads")
 }
 
 #[test]
@@ -185,11 +193,20 @@ fn all_documentation(v: &serde_json::Value, at: &str, out: &mut BTreeMap<String,
 
 #[test]
 fn import_reproduces_the_committed_model() {
-    let Some(upstream) = upstream() else { return };
+    // The upstream file itself: import applies the overlay.
+    let Some(path) = upstream_model() else { return };
+    let upstream = model::load(&path).expect("upstream model loads");
     let cfg = settings();
     let current = committed_model();
-    let imported =
-        import::import(&upstream, cfg.service.as_deref(), &cfg.selection, Some(&current), &Default::default()).unwrap();
+    let imported = import::import(
+        &upstream,
+        cfg.service.as_deref(),
+        &cfg.selection,
+        Some(&current),
+        &Default::default(),
+        Some(&overlay()),
+    )
+    .unwrap();
     let text = model::to_json(&imported.model).unwrap();
     let committed = std::fs::read_to_string(&cfg.model).unwrap();
     assert!(text == committed, "`cargo xtask import --check` fails: an import of the recorded upstream model differs");
@@ -209,12 +226,19 @@ fn import_keeps_our_docs_across_the_previous_upstream_version() {
         .filter(|o| !["ListPipelineVersions", "UpdatePipelineVersion"].contains(&o.as_str()))
         .cloned()
         .collect();
-    let err = import::import(&older, cfg.service.as_deref(), &cfg.selection, None, &Default::default()).unwrap_err();
+    let err =
+        import::import(&older, cfg.service.as_deref(), &cfg.selection, None, &Default::default(), None).unwrap_err();
     assert!(err.to_string().contains("ListPipelineVersions"), "{err}");
     let current = committed_model();
-    let imported =
-        import::import(&older, cfg.service.as_deref(), &Selection::Named(present), Some(&current), &Default::default())
-            .unwrap();
+    let imported = import::import(
+        &older,
+        cfg.service.as_deref(),
+        &Selection::Named(present),
+        Some(&current),
+        &Default::default(),
+        Some(&overlay()),
+    )
+    .unwrap();
     let docs = import::collect_docs(&imported.model);
     let ours = import::collect_docs(&current);
     let key = "com.amazonaws.sagemaker#StartPipelineExecution";
@@ -236,6 +260,7 @@ fn full_upstream_model_generates_every_operation() {
             model_source: "upstream",
             partitions: Some(&dir.join("models/partitions.json")),
             examples: None,
+            modules: None,
         },
     )
     .unwrap();
@@ -243,4 +268,20 @@ fn full_upstream_model_generates_every_operation() {
     // 403 operations in the 2026-07-16 model (369 in 2025-08-08).
     assert_eq!(ops, 403);
     assert!(files.values().all(|t| !t.contains(&*root().to_string_lossy())), "no machine path in output");
+}
+
+#[test]
+fn the_overlay_adds_the_pipeline_waiters_and_survives_import() {
+    let current = committed_model();
+    let waiters =
+        &current.shapes["com.amazonaws.sagemaker#DescribePipelineExecution"].traits().0["smithy.waiters#waitable"];
+    let names: Vec<&String> = waiters.as_object().unwrap().keys().collect();
+    assert_eq!(names, ["PipelineExecutionComplete", "PipelineExecutionStopped"]);
+    // Upstream defining a waiter of the same name, or the target disappearing, fails the merge with a reason.
+    let mut shapes = current.shapes.clone();
+    let err = import::apply_overlay(&mut shapes, &overlay()).unwrap_err();
+    assert!(err.to_string().contains("upstream now defines a waiter `PipelineExecutionComplete`"), "{err}");
+    shapes.remove("com.amazonaws.sagemaker#DescribePipelineExecution");
+    let err = import::apply_overlay(&mut shapes, &overlay()).unwrap_err();
+    assert!(err.to_string().contains("which upstream no longer has"), "{err}");
 }

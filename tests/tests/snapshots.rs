@@ -56,7 +56,7 @@ fn the_ecmascript_engine_comes_only_with_a_pattern_that_needs_it() {
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let covered = ["docs", "keywords", "mixins", "pagination", "patterns", "recursion", "shapes", "sparse"];
+    let covered = ["docs", "keywords", "mixins", "pagination", "patterns", "recursion", "shapes", "sparse", "waiters"];
     assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
 }
 
@@ -72,4 +72,9 @@ fn output_is_deterministic() {
 #[test]
 fn paginators_with_nested_tokens_and_items() {
     snapshot("pagination");
+}
+
+#[test]
+fn waiters_with_every_matcher_and_comparator() {
+    snapshot("waiters");
 }

@@ -80,6 +80,7 @@ fn a_failed_generation_leaves_the_previous_output_intact() {
             model_source: "x",
             partitions: None,
             examples: None,
+            modules: None,
         },
     );
     assert!(bad.is_err());

@@ -207,6 +207,7 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
             partitions: cfg.partitions.as_deref(),
             // The examples use this crate's name; another model or name gets none.
             examples: if a.model.is_none() && a.crate_name.is_none() { cfg.examples.as_deref() } else { None },
+            modules: if a.model.is_none() && a.crate_name.is_none() { cfg.modules.as_deref() } else { None },
         },
     )?;
     let elapsed = started.elapsed();
@@ -257,8 +258,13 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         }
         None => Default::default(),
     };
-    let imported = import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra)
-        .map_err(|e| e.in_file(&from))?;
+    let overlay = match &cfg.overlay {
+        Some(p) => Some(model::load(p)?),
+        None => None,
+    };
+    let imported =
+        import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra, overlay.as_ref())
+            .map_err(|e| e.in_file(&from))?;
     let text = model::to_json(&imported.model)?;
     if let (Some(from), Some(to)) = (&a.partitions, &cfg.partitions) {
         let table = std::fs::read_to_string(from)
@@ -455,6 +461,7 @@ fn generated_workspace(dir: &str, crates: &[(String, PathBuf, Option<String>)]) 
                 model_source: &model_source(model),
                 partitions: Some(Path::new("models/partitions.json")),
                 examples: None,
+                modules: None,
             },
         )?;
         write::write(&dir.join(name), &generated.files)?;
@@ -776,6 +783,7 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                     model_source: "bench",
                     partitions: cfg.partitions.as_deref(),
                     examples: cfg.examples.as_deref(),
+                    modules: cfg.modules.as_deref(),
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);

@@ -25,6 +25,7 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
     ];
     let signing = s.signing_name.clone().unwrap_or_else(|| s.sdk_id.to_ascii_lowercase());
     let protocol = super::protocol::service_protocol(ir);
+    let waiters = super::waiters::client_trait(ir);
     let methods = ir.operations.iter().map(|op| {
         let method = ident(&op.method);
         let module = ident(&op.module);
@@ -103,6 +104,8 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
 
             #(#methods)*
         }
+
+        #waiters
     };
     RustFile { path: "src/client.rs".into(), tokens }
 }

@@ -43,7 +43,11 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     if !ir.protocol_tests.is_empty() {
         modules.push(("protocol_tests", Visibility::Test));
     }
+    if ir.operations.iter().any(|o| !o.waiters.is_empty()) {
+        modules.push(("waiters", Visibility::Public));
+    }
     modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility)));
+    modules.extend(settings.modules.iter().map(|m| (m.as_str(), Visibility::Public)));
     modules.sort_unstable();
     let modules = modules.iter().map(|(name, visibility)| {
         let name = ident(name);
@@ -54,7 +58,6 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         }
     });
     let sdk_id = &s.sdk_id;
-    let _ = settings;
     let tokens = quote! {
         #docs
         #![forbid(unsafe_code)]

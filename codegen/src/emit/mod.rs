@@ -17,6 +17,7 @@ pub mod protocol_tests;
 pub mod test_util;
 pub mod types;
 pub mod validators;
+pub mod waiters;
 
 /// A generated Rust source file: its path in the crate and its tokens.
 pub struct RustFile {
@@ -38,6 +39,8 @@ pub struct CrateSettings {
     /// Markdown appended to the `test_util` module's documentation: the crate's worked example of testing with
     /// rules (`test_util.md` in the examples folder), compiled as a doctest.
     pub test_util_example: Option<String>,
+    /// Hand-written public modules copied into `src/` (by name), which `lib.rs` declares.
+    pub modules: Vec<String>,
 }
 
 /// One file (or group of text files) to emit; jobs are independent, so they run on all cores.
@@ -68,6 +71,10 @@ pub enum Job<'a> {
     Item(types::Item<'a>),
     /// `src/protocol_tests.rs`, when the model has protocol compliance tests.
     ProtocolTests,
+    /// `src/waiters/mod.rs`, when an operation has waiters.
+    WaitersMod,
+    /// `src/waiters/<waiter>.rs`: a waiter of an operation.
+    Waiter(&'a Operation, &'a crate::ir::waiters::Waiter),
     /// `Cargo.toml`, `README.md` and the runtime modules.
     Text,
 }
@@ -101,6 +108,10 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
     if !ir.protocol_tests.is_empty() {
         jobs.push(Job::ProtocolTests);
     }
+    if ir.operations.iter().any(|o| !o.waiters.is_empty()) {
+        jobs.push(Job::WaitersMod);
+        jobs.extend(ir.operations.iter().flat_map(|o| o.waiters.iter().map(move |w| Job::Waiter(o, w))));
+    }
     jobs.push(Job::Text);
     jobs
 }
@@ -121,6 +132,8 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::TestUtil => Output::Rust(test_util::file(ir, settings.test_util_example.as_deref())),
         Job::Item(item) => Output::Rust(types::item_file(ir, item)),
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
+        Job::WaitersMod => Output::Rust(waiters::waiters_mod(ir)),
+        Job::Waiter(op, w) => Output::Rust(waiters::waiter_file(op, w)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }

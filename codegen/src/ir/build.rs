@@ -48,6 +48,18 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     enums.sort_by(|a, b| a.path.cmp(&b.path));
     unions.sort_by(|a, b| a.path.cmp(&b.path));
+    // Waiter names are unique in a service, ignoring case (the Smithy waiters specification).
+    let mut waiter_names: BTreeMap<String, &str> = BTreeMap::new();
+    for op in &operations {
+        for w in &op.waiters {
+            if let Some(other) = waiter_names.insert(w.name.to_ascii_lowercase(), &op.name) {
+                return Err(Error::at(
+                    traits::path(&shape_path(&op.id), traits::WAITABLE),
+                    format!("the waiter `{}` of `{}` has the name of a waiter of `{other}` (names are unique, ignoring case)", w.name, op.name),
+                ));
+            }
+        }
+    }
     let mut ir =
         Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), protocol_tests: Vec::new() };
     ir.patterns = super::checks::patterns(&ir)?;
@@ -349,6 +361,13 @@ impl Builder<'_> {
             ));
         }
         let host_prefix = self.host_prefix(id, &op.traits, &input)?;
+        let structure_of = |sid: &ShapeId| -> Result<Structure> {
+            match self.shapes().get(sid) {
+                Some(Shape::Structure(s)) => self.structure(sid, s, self.paths[sid].clone()),
+                _ => Err(Error::at(shape_path(sid), "not a structure")),
+            }
+        };
+        let waiters = super::waiters::build(id, &op.traits, &input, &output, &errors, &structure_of)?;
         let request_compression = op
             .traits
             .get(traits::REQUEST_COMPRESSION)
@@ -356,6 +375,7 @@ impl Builder<'_> {
             .and_then(Value::as_array)
             .is_some_and(|e| e.iter().any(|e| e.as_str() == Some("gzip")));
         Ok(Operation {
+            waiters,
             request_compression,
             host_prefix,
             client_types,

@@ -8,6 +8,7 @@
 //! - [`endpoints`]: the endpoint rules, partition table and endpoint tests, lowered and checked;
 //! - `checks`: what each value's validation checks, and the patterns that need a static;
 //! - `graph`: graph algorithms over shapes (which members to box);
+//! - [`waiters`]: the waiters of `smithy.waiters#waitable`, their JMESPath paths type-checked against the shapes;
 //! - `wire`: which structures and unions are written into requests, read from responses, or both.
 
 use serde_json::Value;
@@ -20,6 +21,7 @@ mod checks;
 pub mod endpoints;
 mod graph;
 pub mod protocol_tests;
+pub mod waiters;
 mod wire;
 
 pub use build::build;
@@ -219,6 +221,8 @@ pub struct Operation {
     pub host_prefix: Option<Vec<HostPart>>,
     /// `@requestCompression` lists `gzip`: large request bodies are compressed.
     pub request_compression: bool,
+    /// The waiters of `@smithy.waiters#waitable`, sorted by name.
+    pub waiters: Vec<waiters::Waiter>,
 }
 
 /// A piece of an `@endpoint` host prefix.

@@ -21,3 +21,4 @@ mod tracing;
 mod transport;
 mod unknown_values;
 mod validation;
+mod waiter;
