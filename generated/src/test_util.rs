@@ -9,48 +9,37 @@
 //!
 //! ## Example
 //!
-//! The code under test starts a pipeline execution, polls it until it ends, and reports the steps that failed. Its test
-//! answers with rules: the start, a throttled describe (which the client retries after a backoff), two `Executing`
-//! describes and a `Failed` one, and one page of steps. Under tokio's paused clock the backoff and the polling take no
-//! time.
+//! The code under test starts a pipeline execution, waits for it with the crate's pipeline waiter, and reports the
+//! steps that failed. Its test answers with rules: the start, a throttled describe (which the client retries after a
+//! backoff), two `Executing` describes and a `Failed` one, and one page of steps. Under tokio's paused clock the backoff
+//! and the waiter's delays take no time.
 //!
 //! ```rust
 //! use std::time::Duration;
 //!
+//! use sagemaker_pipelines::pipeline_wait::ExecutionError;
 //! use sagemaker_pipelines::types::{PipelineExecutionStatus, StepStatus};
-//! use sagemaker_pipelines::{Client, Error};
+//! use sagemaker_pipelines::Client;
 //!
-//! /// Start `pipeline`, wait until its execution ends, and return the names of the steps that failed.
-//! async fn failed_steps(client: &Client, pipeline: &str) -> Result<Vec<String>, Error> {
+//! /// Start `pipeline`, wait until its execution ends, and return the names of the steps that failed (none when it
+//! /// succeeded).
+//! async fn failed_steps(client: &Client, pipeline: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
 //!     let started = client.start_pipeline_execution().pipeline_name(pipeline).send().await?;
-//!     let arn = started.pipeline_execution_arn().unwrap_or_default().to_owned();
-//!     loop {
-//!         let execution = client.describe_pipeline_execution().pipeline_execution_arn(&arn).send().await?;
-//!         match execution.pipeline_execution_status() {
-//!             Some(PipelineExecutionStatus::Executing | PipelineExecutionStatus::Stopping) | None => {
-//!                 tokio::time::sleep(Duration::from_secs(30)).await
-//!             }
-//!             Some(_) => break,
+//!     let arn = started.pipeline_execution_arn().unwrap_or_default();
+//!     match client.wait_for_pipeline_execution(arn).wait(Duration::from_secs(6 * 3600)).await {
+//!         Ok(_) => Ok(Vec::new()),
+//!         Err(ExecutionError::Ended(diagnosis)) => {
+//!             println!("{diagnosis}");
+//!             let failed = diagnosis.steps.iter().filter(|s| s.step_status() == Some(&StepStatus::Failed));
+//!             Ok(failed.filter_map(|s| s.step_name().map(str::to_owned)).collect())
 //!         }
+//!         Err(other) => Err(other.into()),
 //!     }
-//!     let steps = client
-//!         .list_pipeline_execution_steps()
-//!         .pipeline_execution_arn(&arn)
-//!         .into_paginator()
-//!         .items()
-//!         .send()
-//!         .try_collect()
-//!         .await?;
-//!     Ok(steps
-//!         .into_iter()
-//!         .filter(|s| s.step_status() == Some(&StepStatus::Failed))
-//!         .filter_map(|s| s.step_name().map(str::to_owned))
-//!         .collect())
 //! }
 //!
 //! // The test: in a project, `#[tokio::test(start_paused = true)] async fn reports_the_failed_step()`.
 //! # #[tokio::main(flavor = "current_thread", start_paused = true)]
-//! # async fn main() -> Result<(), Error> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 //! use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
 //! use sagemaker_pipelines::operation::start_pipeline_execution::{
@@ -61,7 +50,7 @@
 //!
 //! const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/train/execution/abc123";
 //! fn status(status: PipelineExecutionStatus) -> DescribePipelineExecutionOutput {
-//!     DescribePipelineExecutionOutput::builder().pipeline_execution_status(status).build()
+//!     DescribePipelineExecutionOutput::builder().pipeline_execution_arn(ARN).pipeline_execution_status(status).build()
 //! }
 //! fn step(name: &str, status: StepStatus) -> PipelineExecutionStep {
 //!     PipelineExecutionStep::builder().step_name(name).step_status(status).build()

@@ -536,6 +536,7 @@ fn generate(text: &str) -> Result<(), TestCaseError> {
             model_source: "fuzzed.json",
             partitions: Some(&partitions),
             examples: None,
+            modules: None,
         },
     );
     match result {
