@@ -1,94 +1,34 @@
 //! The project's pipeline waiters (`models/pipeline-waiters.json`) and the diagnosis of `pipeline_wait`, on the
-//! committed crate: scripted `DescribePipelineExecution` statuses and `ListPipelineExecutionSteps` pages on an
-//! in-memory transport, under tokio's paused clock (no test waits for real), with the delays the model gives
-//! (30 s to 300 s for a complete execution, 10 s to 120 s for a stopped one).
+//! committed crate: `DescribePipelineExecution` statuses and `ListPipelineExecutionSteps` pages answered by the crate's
+//! own test doubles (`test_util` rules), under tokio's paused clock (no test waits for real), with the delays the
+//! model gives (30 s to 300 s for a complete execution, 10 s to 120 s for a stopped one).
 
 #![allow(clippy::result_large_err)]
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use sagemaker_pipelines::client::Waiters;
 use sagemaker_pipelines::config::retry::RetryConfig;
-use sagemaker_pipelines::config::{Credentials, Region, TimeSource};
-use sagemaker_pipelines::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
-    RuntimeComponents, SdkBody, SharedHttpConnector,
+use sagemaker_pipelines::config::TimeSource;
+use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
+use sagemaker_pipelines::operation::list_pipeline_execution_steps::{
+    ListPipelineExecutionStepsInput, ListPipelineExecutionStepsOutput,
 };
 use sagemaker_pipelines::pipeline_wait::ExecutionError;
+use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+use sagemaker_pipelines::types::{
+    PipelineExecutionStatus as Status, PipelineExecutionStep, PipelineExecutionStepMetadata, StepStatus,
+    TrainingJobStepMetadata,
+};
 use sagemaker_pipelines::waiters::WaiterError;
-use sagemaker_pipelines::{Client, Config};
+use sagemaker_pipelines::Client;
 use tokio::time::Instant;
 
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
+const HOUR: Duration = Duration::from_secs(3600);
 
-/// Statuses and bodies, in turn.
-type Answers = VecDeque<(u16, String)>;
-
-/// Answers each request by its operation (`X-Amz-Target`) from a script per operation (the last answer again when a
-/// script runs out), and records the operations and the virtual time of each request.
-#[derive(Debug, Clone, Default)]
-struct Script {
-    answers: Arc<Mutex<Vec<(&'static str, Answers)>>>,
-    seen: Arc<Mutex<Vec<(String, Duration)>>>,
-    start: Arc<Mutex<Option<Instant>>>,
-}
-
-impl Script {
-    fn new(answers: Vec<(&'static str, Vec<(u16, String)>)>) -> Script {
-        let script = Script::default();
-        *script.answers.lock().unwrap() = answers.into_iter().map(|(op, a)| (op, a.into())).collect();
-        *script.start.lock().unwrap() = Some(Instant::now());
-        script
-    }
-
-    fn client(&self) -> Client {
-        Client::from_conf(
-            Config::builder()
-                .region(Region::new("us-east-1"))
-                .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
-                .retry_config(RetryConfig::standard())
-                .time_source(TokioTime(Instant::now()))
-                .http_client(self.clone())
-                .build(),
-        )
-    }
-
-    /// The operations called, in order.
-    fn calls(&self) -> Vec<String> {
-        self.seen.lock().unwrap().iter().map(|(op, _)| op.clone()).collect()
-    }
-
-    /// The seconds since the start at which `DescribePipelineExecution` was called.
-    fn poll_times(&self) -> Vec<u64> {
-        let seen = self.seen.lock().unwrap();
-        seen.iter().filter(|(op, _)| op == "DescribePipelineExecution").map(|(_, t)| t.as_secs()).collect()
-    }
-}
-
-impl HttpClient for Script {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
-impl HttpConnector for Script {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let target = request.headers().get("x-amz-target").unwrap_or_default();
-        let op = target.rsplit('.').next().unwrap_or_default().to_owned();
-        let at = self.start.lock().unwrap().map(|s| s.elapsed()).unwrap_or_default();
-        self.seen.lock().unwrap().push((op.clone(), at));
-        let mut answers = self.answers.lock().unwrap();
-        let (status, body) = match answers.iter_mut().find(|(o, _)| *o == op) {
-            Some((_, queue)) if queue.len() > 1 => queue.pop_front().unwrap(),
-            Some((_, queue)) => queue.front().cloned().unwrap(),
-            None => (400, format!(r#"{{"__type":"ValidationException","message":"unscripted {op}"}}"#)),
-        };
-        HttpConnectorFuture::ready(Ok(HttpResponse::new(status.try_into().unwrap(), SdkBody::from(body))))
-    }
-}
-
+/// The wall clock of the paused tokio runtime, for the waiter's deadline.
 #[derive(Debug)]
 struct TokioTime(Instant);
 
@@ -98,84 +38,142 @@ impl TimeSource for TokioTime {
     }
 }
 
-fn status(s: &str) -> (u16, String) {
-    (200, format!(r#"{{"PipelineExecutionArn":"{ARN}","PipelineExecutionStatus":"{s}"}}"#))
+/// A client answering from `mocks`, with standard retries and the paused clock.
+fn client(mocks: &Mocks) -> Client {
+    Client::from_conf(
+        mocks.config().retry_config(RetryConfig::standard()).time_source(TokioTime(Instant::now())).build(),
+    )
 }
 
-fn throttled() -> (u16, String) {
-    (400, r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_owned())
+/// When (virtual seconds since the test began) `DescribePipelineExecution` answered with a status.
+#[derive(Debug, Clone)]
+struct Polls {
+    start: Instant,
+    at: Arc<Mutex<Vec<u64>>>,
 }
 
-const HOUR: Duration = Duration::from_secs(3600);
+impl Polls {
+    fn new() -> Polls {
+        Polls { start: Instant::now(), at: Arc::default() }
+    }
+
+    /// An answer with `status` (and `reason`, if any) that records when it was given.
+    fn answer(
+        &self,
+        status: Status,
+        reason: Option<&'static str>,
+    ) -> impl Fn() -> DescribePipelineExecutionOutput + Send + Sync + 'static {
+        let polls = self.clone();
+        move || {
+            polls.at.lock().unwrap().push(polls.start.elapsed().as_secs());
+            DescribePipelineExecutionOutput::builder()
+                .pipeline_execution_arn(ARN)
+                .pipeline_execution_status(status.clone())
+                .set_failure_reason(reason.map(str::to_owned))
+                .build()
+        }
+    }
+
+    fn status(&self, status: Status) -> impl Fn() -> DescribePipelineExecutionOutput + Send + Sync + 'static {
+        self.answer(status, None)
+    }
+
+    fn times(&self) -> Vec<u64> {
+        self.at.lock().unwrap().clone()
+    }
+}
+
+fn operations(mocks: &Mocks) -> Vec<&'static str> {
+    mocks.calls().iter().map(|c| c.operation()).collect()
+}
 
 #[tokio::test(start_paused = true)]
 async fn complete_succeeds_after_executing_polls_on_the_spec_schedule() {
-    let script = Script::new(vec![(
-        "DescribePipelineExecution",
-        vec![status("Executing"), status("Executing"), status("Succeeded")],
-    )]);
-    let poll = script
-        .client()
-        .wait_until_pipeline_execution_complete()
-        .pipeline_execution_arn(ARN)
-        .wait(HOUR)
-        .await
-        .expect("succeeded");
-    assert_eq!(poll.into_result().unwrap().pipeline_execution_status().map(|s| s.as_str()), Some("Succeeded"));
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .match_requests(|input| input.pipeline_execution_arn() == Some(ARN))
+        .sequence()
+        .output(polls.status(Status::Executing))
+        .times(2)
+        .output(polls.status(Status::Succeeded))
+        .build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let poll =
+        client(&mocks).wait_until_pipeline_execution_complete().pipeline_execution_arn(ARN).wait(HOUR).await.unwrap();
+    assert_eq!(poll.into_result().unwrap().pipeline_execution_status(), Some(&Status::Succeeded));
     // minDelay 30: the first sleep is 30 s, the second 30 to 60 s.
-    let times = script.poll_times();
+    let times = polls.times();
     assert_eq!(times[..2], [0, 30]);
     assert!((60..=90).contains(&times[2]), "{times:?}");
+    assert!(describe.is_exhausted());
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_stopped_execution_fails_the_complete_waiter_at_once_and_succeeds_the_stopped_one() {
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Stopping"), status("Stopped")])]);
-    let err = script
-        .client()
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Stopping))
+        .output(polls.status(Status::Stopped))
+        .build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let err = client(&mocks)
         .wait_until_pipeline_execution_complete()
         .pipeline_execution_arn(ARN)
         .wait(HOUR)
         .await
         .unwrap_err();
     let WaiterError::FailureState(f) = err else { panic!("{err:?}") };
-    assert_eq!(f.final_poll().as_result().unwrap().pipeline_execution_status().map(|s| s.as_str()), Some("Stopped"));
-    assert_eq!(script.poll_times(), [0, 30]);
+    assert_eq!(f.final_poll().as_result().unwrap().pipeline_execution_status(), Some(&Status::Stopped));
+    assert_eq!(polls.times(), [0, 30]);
 
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Stopping"), status("Stopped")])]);
-    let poll = script
-        .client()
-        .wait_until_pipeline_execution_stopped()
-        .pipeline_execution_arn(ARN)
-        .wait(HOUR)
-        .await
-        .expect("stopped");
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Stopping))
+        .output(polls.status(Status::Stopped))
+        .build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let poll =
+        client(&mocks).wait_until_pipeline_execution_stopped().pipeline_execution_arn(ARN).wait(HOUR).await.unwrap();
     assert!(poll.as_result().is_ok());
     // The stopped waiter polls from 10 s.
-    assert_eq!(script.poll_times(), [0, 10]);
+    assert_eq!(polls.times(), [0, 10]);
+
     // An execution that succeeded before it could be stopped fails the stopped waiter.
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Succeeded")])]);
-    let r = script.client().wait_until_pipeline_execution_stopped().pipeline_execution_arn(ARN).wait(HOUR).await;
+    let succeeded = rules::describe_pipeline_execution().then_output(Polls::new().status(Status::Succeeded));
+    let mocks = Mocks::new(RuleMode::Sequential, [&succeeded]);
+    let r = client(&mocks).wait_until_pipeline_execution_stopped().pipeline_execution_arn(ARN).wait(HOUR).await;
     assert!(matches!(r, Err(WaiterError::FailureState(_))), "{r:?}");
 }
 
 #[tokio::test(start_paused = true)]
 async fn throttling_between_polls_is_retried_by_each_call() {
-    let script = Script::new(vec![(
-        "DescribePipelineExecution",
-        vec![status("Executing"), throttled(), throttled(), status("Executing"), throttled(), status("Succeeded")],
-    )]);
-    let r = script.client().wait_until_pipeline_execution_complete().pipeline_execution_arn(ARN).wait(HOUR).await;
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Executing))
+        .throttling()
+        .times(2)
+        .output(polls.status(Status::Executing))
+        .throttling()
+        .output(polls.status(Status::Succeeded))
+        .build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let r = client(&mocks).wait_until_pipeline_execution_complete().pipeline_execution_arn(ARN).wait(HOUR).await;
     assert!(r.is_ok(), "{r:?}");
-    assert_eq!(script.poll_times().len(), 6, "three polls, three throttled attempts retried within them");
+    assert_eq!(polls.times().len(), 3, "three polls");
+    assert_eq!(describe.num_calls(), 6, "and three throttled attempts retried within them");
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Executing")])]);
+    let polls = Polls::new();
+    let describe =
+        rules::describe_pipeline_execution().sequence().output(polls.status(Status::Executing)).repeatedly().build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
     let start = Instant::now();
-    let err = script
-        .client()
+    let err = client(&mocks)
         .wait_until_pipeline_execution_complete()
         .pipeline_execution_arn(ARN)
         .wait(Duration::from_secs(600))
@@ -183,40 +181,62 @@ async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
         .unwrap_err();
     assert!(matches!(err, WaiterError::ExceededMaxWait(_)), "{err:?}");
     assert_eq!(start.elapsed(), Duration::from_secs(600));
-    let times = script.poll_times();
+    let times = polls.times();
     assert_eq!(times.last(), Some(&600));
     assert!(times.windows(2).all(|w| (30..=300).contains(&(w[1] - w[0])) || w[1] == 600), "{times:?}");
 }
 
+fn step(name: &str, status: StepStatus) -> PipelineExecutionStep {
+    PipelineExecutionStep::builder().step_name(name).step_status(status).build()
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_failed_execution_is_diagnosed_from_every_page_of_its_steps() {
-    let failed = (
-        200,
-        format!(
-            r#"{{"PipelineExecutionArn":"{ARN}","PipelineExecutionStatus":"Failed","FailureReason":"Step failure: One or multiple steps failed."}}"#
-        ),
-    );
-    let page1 = (
-        200,
-        r#"{"PipelineExecutionSteps":[
-            {"StepName":"Evaluate","StepStatus":"Stopped"},
-            {"StepName":"Train","StepStatus":"Failed","AttemptCount":2,"FailureReason":"ClientError: bad data",
-             "Metadata":{"TrainingJob":{"Arn":"arn:aws:sagemaker:us-east-1:123456789012:training-job/t1"}}}
-        ],"NextToken":"page-2"}"#
-            .to_owned(),
-    );
-    let page2 = (200, r#"{"PipelineExecutionSteps":[{"StepName":"Prepare","StepStatus":"Succeeded"}]}"#.to_owned());
-    let script = Script::new(vec![
-        ("DescribePipelineExecution", vec![status("Executing"), failed]),
-        ("ListPipelineExecutionSteps", vec![page1, page2]),
-    ]);
-    let err = script.client().wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Executing))
+        .output(polls.answer(Status::Failed, Some("Step failure: One or multiple steps failed.")))
+        .build();
+    let steps = rules::list_pipeline_execution_steps()
+        .match_requests(|input| input.pipeline_execution_arn() == Some(ARN))
+        .sequence()
+        .output(|| {
+            let train = PipelineExecutionStep::builder()
+                .step_name("Train")
+                .step_status(StepStatus::Failed)
+                .attempt_count(2)
+                .failure_reason("ClientError: bad data")
+                .metadata(
+                    PipelineExecutionStepMetadata::builder()
+                        .training_job(
+                            TrainingJobStepMetadata::builder()
+                                .arn("arn:aws:sagemaker:us-east-1:123456789012:training-job/t1")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build();
+            ListPipelineExecutionStepsOutput::builder()
+                .pipeline_execution_steps(step("Evaluate", StepStatus::Stopped))
+                .pipeline_execution_steps(train)
+                .next_token("page-2")
+                .build()
+        })
+        .output(|| {
+            ListPipelineExecutionStepsOutput::builder()
+                .pipeline_execution_steps(step("Prepare", StepStatus::Succeeded))
+                .build()
+        })
+        .build();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
     let ExecutionError::Ended(diagnosis) = &err else { panic!("{err:?}") };
     let names: Vec<&str> = diagnosis.steps.iter().map(|s| s.step_name().unwrap()).collect();
     assert_eq!(names, ["Evaluate", "Train"]);
-    assert_eq!(diagnosis.status().map(|s| s.as_str()), Some("Failed"));
+    assert_eq!(diagnosis.status(), Some(&Status::Failed));
     assert_eq!(
-        script.calls(),
+        operations(&mocks),
         [
             "DescribePipelineExecution",
             "DescribePipelineExecution",
@@ -224,6 +244,9 @@ async fn a_failed_execution_is_diagnosed_from_every_page_of_its_steps() {
             "ListPipelineExecutionSteps"
         ]
     );
+    // The second page was asked for with the first page's token.
+    let asked: Vec<ListPipelineExecutionStepsInput> = steps.inputs();
+    assert_eq!(asked.iter().map(|i| i.next_token()).collect::<Vec<_>>(), [None, Some("page-2")]);
     let text = err.to_string();
     assert!(text.starts_with(&format!("pipeline execution {ARN} Failed: Step failure")), "{text}");
     // The metadata shows the one member set.
@@ -238,11 +261,16 @@ async fn a_failed_execution_is_diagnosed_from_every_page_of_its_steps() {
 
 #[tokio::test(start_paused = true)]
 async fn a_succeeded_execution_is_its_description_and_a_deadline_says_so() {
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Succeeded")])]);
-    let done = script.client().wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap();
+    let succeeded = rules::describe_pipeline_execution().then_output(Polls::new().status(Status::Succeeded));
+    let mocks = Mocks::new(RuleMode::Sequential, [&succeeded]);
+    let done = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap();
     assert_eq!(done.pipeline_execution_arn(), Some(ARN));
-    assert_eq!(script.calls(), ["DescribePipelineExecution"], "nothing is listed for a success");
-    let script = Script::new(vec![("DescribePipelineExecution", vec![status("Executing")])]);
-    let err = script.client().wait_for_pipeline_execution(ARN).wait(Duration::from_secs(90)).await.unwrap_err();
+    assert_eq!(operations(&mocks), ["DescribePipelineExecution"], "nothing is listed for a success");
+
+    let polls = Polls::new();
+    let executing =
+        rules::describe_pipeline_execution().sequence().output(polls.status(Status::Executing)).repeatedly().build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&executing]);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(Duration::from_secs(90)).await.unwrap_err();
     assert!(err.to_string().starts_with("the pipeline execution had not finished within the maximum wait"), "{err}");
 }
