@@ -228,14 +228,46 @@ fn lex(text: &str) -> Result<Vec<Token>, String> {
     Ok(out)
 }
 
+/// The longest path parsed, in bytes. The waiter paths of AWS's models are a few dozen characters; the bound keeps a
+/// hostile model from building a tree deep enough to exhaust a stack anywhere it is walked.
+pub const MAX_PATH_LEN: usize = 1024;
+
+/// The deepest nesting of a parsed path (each sub-expression, projection, operator or call a level).
+pub const MAX_DEPTH: usize = 64;
+
 /// Parse a JMESPath expression; the error says what is wrong or not supported.
 pub fn parse(text: &str) -> Result<Ast, String> {
+    if text.len() > MAX_PATH_LEN {
+        return Err(format!(
+            "the path is {} bytes long, more than the {MAX_PATH_LEN} this generator reads",
+            text.len()
+        ));
+    }
     let tokens = lex(text)?;
-    let mut p = Parser { tokens, at: 0 };
+    let mut p = Parser { tokens, at: 0, depth: 0 };
     let ast = p.expression(0)?;
     match p.peek() {
-        Token::Eof => Ok(ast),
-        t => Err(format!("unexpected {} after a complete expression", describe(t))),
+        Token::Eof => {}
+        t => return Err(format!("unexpected {} after a complete expression", describe(t))),
+    }
+    if depth(&ast) > MAX_DEPTH {
+        return Err(format!("the path nests deeper than {MAX_DEPTH} levels"));
+    }
+    Ok(ast)
+}
+
+/// How deeply `ast` nests (a leaf is 1).
+fn depth(ast: &Ast) -> usize {
+    1 + match ast {
+        Ast::Current | Ast::Field(_) | Ast::Literal(_) => 0,
+        Ast::Index(a, _) | Ast::Flatten(a) | Ast::Not(a) => depth(a),
+        Ast::Subexpression(a, b) | Ast::Pipe(a, b) | Ast::And(a, b) | Ast::Or(a, b) | Ast::Compare(_, a, b) => {
+            depth(a).max(depth(b))
+        }
+        Ast::Projection { left, right, filter } => {
+            depth(left).max(depth(right)).max(filter.as_deref().map_or(0, depth))
+        }
+        Ast::Function(_, args) => args.iter().map(depth).max().unwrap_or(0),
     }
 }
 
@@ -277,6 +309,8 @@ fn symbol(t: &Token) -> &'static str {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Calls of [`Parser::expression`] in progress: the recursion is cut at [`MAX_DEPTH`].
+    depth: usize,
 }
 
 impl Parser {
@@ -304,10 +338,15 @@ impl Parser {
     }
 
     fn expression(&mut self, rbp: u8) -> Result<Ast, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!("the path nests deeper than {MAX_DEPTH} levels"));
+        }
+        self.depth += 1;
         let mut left = self.nud()?;
         while rbp < self.peek().binding_power() {
             left = self.led(left)?;
         }
+        self.depth -= 1;
         Ok(left)
     }
 
@@ -498,5 +537,19 @@ mod tests {
             let err = parse(path).unwrap_err();
             assert!(err.contains(why), "{path}: {err}");
         }
+    }
+
+    #[test]
+    fn hostile_paths_are_refused_before_they_nest_deep() {
+        let long = "a.".repeat(600) + "a";
+        assert!(parse(&long).unwrap_err().contains("more than the 1024"), "{long}");
+        let chain = "a.".repeat(100) + "a";
+        assert_eq!(parse(&chain).unwrap_err(), "the path nests deeper than 64 levels");
+        let parens = "(".repeat(200) + "a" + &")".repeat(200);
+        assert_eq!(parse(&parens).unwrap_err(), "the path nests deeper than 64 levels");
+        let nots = "!".repeat(300) + "a";
+        assert_eq!(parse(&nots).unwrap_err(), "the path nests deeper than 64 levels");
+        // Within the bounds, deep paths still parse.
+        assert!(parse(&("a.".repeat(30) + "a")).is_ok());
     }
 }
