@@ -374,12 +374,17 @@ pub struct Wire {
     pub write: bool,
     /// Read from response bodies (reachable from an operation output or an error).
     pub read: bool,
-    /// Written only by the test doubles of the `test-util` feature, which answer with outputs and errors (reachable
-    /// from an operation output or an error, and not written into requests).
-    pub test_write: bool,
     /// Read only by the test doubles of the `test-util` feature, which decode requests (reachable from an operation
     /// input, and not read from responses).
     pub test_read: bool,
+}
+
+impl Wire {
+    /// Written only by the test doubles of the `test-util` feature, which answer with everything responses carry:
+    /// read from responses and not written into requests.
+    pub fn test_write(&self) -> bool {
+        self.read && !self.write
+    }
 }
 
 /// What the client needs to know about an error structure.

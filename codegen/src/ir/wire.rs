@@ -5,7 +5,7 @@
 //!
 //! The test doubles of the `test-util` feature answer requests as the service would, so they need the opposite
 //! directions: they read inputs and write outputs and errors. Those codecs are emitted behind the feature, and only
-//! where the direction is not already needed without it (`Wire::test_read`, `Wire::test_write`).
+//! where the direction is not already needed without it (`Wire::test_read`, `Wire::test_write()`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,28 +45,20 @@ pub(super) fn directions(ir: &mut Ir) {
         op.input.fields.iter().for_each(|f| inputs.visit(&f.ty));
     }
     let (write, read) = (write.seen, read.seen);
-    // What the test doubles need that requests and responses do not.
-    let test_write: BTreeSet<ShapeId> = read.difference(&write).cloned().collect();
+    // What the test doubles read that responses do not carry (what they write, `Wire::test_write`, follows from
+    // `read` and `write`).
     let test_read: BTreeSet<ShapeId> = inputs.seen.difference(&read).cloned().collect();
     for op in &mut ir.operations {
-        op.input.wire = Wire { write: true, read: false, test_write: false, test_read: true };
-        op.output.wire = Wire { write: false, read: true, test_write: true, test_read: false };
+        op.input.wire = Wire { write: true, read: false, test_read: true };
+        op.output.wire = Wire { write: false, read: true, test_read: false };
     }
     for s in ir.structures.iter_mut().chain(&mut ir.errors) {
-        s.wire = Wire {
-            write: write.contains(&s.id),
-            read: read.contains(&s.id),
-            test_write: test_write.contains(&s.id),
-            test_read: test_read.contains(&s.id),
-        };
+        s.wire =
+            Wire { write: write.contains(&s.id), read: read.contains(&s.id), test_read: test_read.contains(&s.id) };
     }
     for u in &mut ir.unions {
-        u.wire = Wire {
-            write: write.contains(&u.id),
-            read: read.contains(&u.id),
-            test_write: test_write.contains(&u.id),
-            test_read: test_read.contains(&u.id),
-        };
+        u.wire =
+            Wire { write: write.contains(&u.id), read: read.contains(&u.id), test_read: test_read.contains(&u.id) };
     }
 }
 

@@ -54,7 +54,7 @@ pub fn json_form(item: &Type, sparse: bool) -> TokenStream {
 pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
     let name = type_path(&s.path);
     let mut out = TokenStream::new();
-    if s.wire.write || s.wire.test_write {
+    if s.wire.write || s.wire.test_write() {
         let members: Vec<TokenStream> = s.fields.iter().map(write_member).collect();
         let object = if members.is_empty() { quote!(_object) } else { quote!(object) };
         let (cfg, doc) = gate(s.wire.write, "Requests carry", "The test doubles answer with");
@@ -234,7 +234,7 @@ fn finish_field(f: &Field) -> TokenStream {
 pub fn union_codecs(u: &Union) -> TokenStream {
     let name = type_path(&u.path);
     let mut out = TokenStream::new();
-    if u.wire.write || u.wire.test_write {
+    if u.wire.write || u.wire.test_write() {
         let arms = u.variants.iter().map(|v| {
             let variant = ident(&v.name);
             let wire = &v.wire_name;
