@@ -29,7 +29,7 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime, Document, Number};
 
 use crate::error::ErrorResponse;
-use crate::http::Response;
+use crate::http::{header, Response};
 use crate::invoke::{Protocol, UnsignedRequest};
 
 /// An awsJson protocol of one service.
@@ -89,10 +89,6 @@ impl Protocol for AwsJson {
             summary,
         }
     }
-}
-
-fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 // ---------------------------------------------------------------------------------------------------------------

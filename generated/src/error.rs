@@ -21,7 +21,7 @@ use crate::http::HttpResponse;
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// The key of the request id in an [`ErrorMetadata`]'s extras, as aws-sdk-rust stores it.
-const AWS_REQUEST_ID: &str = "aws_request_id";
+pub(crate) const AWS_REQUEST_ID: &str = "aws_request_id";
 
 /// What an error response said, as the protocol read it: the status, the error code (with any `namespace#` prefix
 /// and `:…` suffix removed), the modeled error it names, the message and the request id.
@@ -202,7 +202,7 @@ pub struct DecodeError {
 impl DecodeError {
     /// The error for the response of `operation` that `source` says cannot be decoded.
     pub(crate) fn new(operation: &'static str, response: &crate::http::Response, source: BoxError) -> Self {
-        let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let content_type = crate::http::header(response, "content-type");
         let status = response.status().as_u16();
         let response = describe_response(status, content_type, response.body());
         DecodeError { operation, status, response, source }

@@ -35,6 +35,11 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
 /// shares.
 pub(crate) type Response = http::Response<Bytes>;
 
+/// A header of a response, if it is there and is text.
+pub(crate) fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
 /// A configured [`HttpClient`] ready to send: its connector for the configured timeouts, and what the connector is
 /// given (sleep and time source). Requests and responses are whole bodies.
 #[derive(Debug, Clone)]

@@ -101,7 +101,7 @@ impl ErrorReply {
 }
 
 fn request_id(meta: &ErrorMetadata) -> Option<String> {
-    meta.extra("aws_request_id").map(str::to_owned)
+    meta.extra(crate::error::AWS_REQUEST_ID).map(str::to_owned)
 }
 
 /// `{"__type":"Code",…members}` from `{…members}`.

@@ -13,7 +13,7 @@ use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
-use crate::http::{Response, Transport};
+use crate::http::{header, Response, Transport};
 use crate::retry::{Failure, Retries, Stop};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -170,10 +170,6 @@ fn failure(meta: &ErrorResponse) -> Failure {
     } else {
         Failure::Final
     }
-}
-
-fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
@@ -440,17 +436,17 @@ async fn attempts(
                     return Ok(response);
                 }
                 let meta = service.protocol.error_metadata(&response);
-                let retryable = is_retryable(&meta);
+                let failure = failure(&meta);
                 tracing::debug!(
                     endpoint = host,
                     attempt = attempt_no,
                     status,
                     error_code = meta.code(),
                     request_id = meta.request_id(),
-                    retryable,
+                    retryable = failure != Failure::Final,
                     "error response received"
                 );
-                match retry.failed(failure(&meta)) {
+                match retry.failed(failure) {
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, meta.code().unwrap_or("error response"));
