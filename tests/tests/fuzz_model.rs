@@ -33,8 +33,7 @@ fn bases() -> &'static [(String, Value)] {
             })
             .collect();
         out.push(("sagemaker-pipelines".into(), read(&root.join("models/sagemaker-pipelines.json"))));
-        let cfg = codegen::config::load(&root.join("models/codegen.toml")).unwrap();
-        match cfg.upstream.filter(|p| p.is_file()) {
+        match project_tests::upstream_model() {
             Some(upstream) => out.push(("upstream-pipelines".into(), restrict_to_pipelines(read(&upstream)))),
             None => println!("the upstream model is absent: fuzzing the fixtures and the project's model only"),
         }

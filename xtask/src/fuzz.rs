@@ -28,15 +28,13 @@ pub struct FuzzArgs {
     targets: Option<Vec<String>>,
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 fn test_command(file: &str, test: &str) -> Command {
     let mut cmd = cargo();
     cmd.args(["test", "--quiet", "-p", "project-tests", "--test", file, test, "--", "--exact", "--nocapture"]);
     cmd
 }
+
+use crate::cargo;
 
 pub fn run(a: FuzzArgs, root: &Path) -> Result<ExitCode, codegen::Error> {
     let chosen: Vec<_> =
@@ -48,15 +46,14 @@ pub fn run(a: FuzzArgs, root: &Path) -> Result<ExitCode, codegen::Error> {
     let reports = root.join("target/fuzz-reports");
     let _ = std::fs::remove_dir_all(&reports);
     let seconds = (a.minutes * 60.0).round().max(1.0) as u64;
-    println!("==> building the fuzz targets");
     let mut build = cargo();
     build.args(["test", "--quiet", "--no-run", "-p", "project-tests"]);
-    for file in ["fuzz_model", "fuzz_patterns", "fuzz_decoders"] {
+    let mut files: Vec<&str> = TARGETS.iter().map(|t| t.1).collect();
+    files.dedup();
+    for file in files {
         build.args(["--test", file]);
     }
-    if !build.status().is_ok_and(|s| s.success()) {
-        return Err(codegen::Error::new("the fuzz targets do not build"));
-    }
+    crate::run("building the fuzz targets", &mut build)?;
     for (name, file, test) in &chosen {
         println!("\n==> {name}: {seconds} s");
         // A failing target still writes its report; the exit status is read from the report.

@@ -322,7 +322,7 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(step: &str, cmd: &mut Command) -> Result<(), codegen::Error> {
+pub(crate) fn run(step: &str, cmd: &mut Command) -> Result<(), codegen::Error> {
     println!("\n==> {step}");
     let status = cmd.status().map_err(|e| codegen::Error::new(format!("{step}: cannot start: {e}")))?;
     if status.success() {
@@ -332,7 +332,7 @@ fn run(step: &str, cmd: &mut Command) -> Result<(), codegen::Error> {
     }
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
