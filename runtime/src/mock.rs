@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use aws_credential_types::Credentials;
 use aws_types::region::Region;
 
-use crate::aws_json::{ReadStructure, WriteObject};
+use crate::aws_json::{JsonError, ObjectWriter, ReadStructure, WriteObject};
 use crate::error::{ConnectorError, ErrorMetadata};
 use crate::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
@@ -69,7 +69,7 @@ pub struct ErrorReply {
 impl ErrorReply {
     /// A modeled error: its members and `__type`, 400 for a client fault and 500 for a server fault.
     pub fn modeled<T: WriteObject>(error: &T, meta: &ErrorMetadata, code: &str, server_fault: bool) -> Self {
-        let body = crate::aws_json::serialize_input(error).map(|body| with_type(code, &body));
+        let body = crate::aws_json::serialize_input(&Typed { code, members: error });
         let status = if server_fault { 500 } else { 400 };
         ErrorReply { status, body, request_id: request_id(meta) }
     }
@@ -78,12 +78,7 @@ impl ErrorReply {
     /// 500 for the service's transient codes (`InternalFailure`, `ServiceUnavailable`, …), 400 for any other.
     pub fn unhandled(meta: &ErrorMetadata) -> Self {
         let code = meta.code().unwrap_or("UnknownError");
-        let mut body = String::from("{");
-        body.push_str(&format!("\"__type\":{}", json_string(code)));
-        if let Some(message) = meta.message() {
-            body.push_str(&format!(",\"message\":{}", json_string(message)));
-        }
-        body.push('}');
+        let body = crate::aws_json::serialize_input(&Typed { code, members: &Message(meta.message()) });
         let server = matches!(
             code,
             "InternalError"
@@ -92,7 +87,7 @@ impl ErrorReply {
                 | "ServiceUnavailable"
                 | "ServiceUnavailableException"
         );
-        ErrorReply { status: if server { 500 } else { 400 }, body: Ok(body.into_bytes()), request_id: request_id(meta) }
+        ErrorReply { status: if server { 500 } else { 400 }, body, request_id: request_id(meta) }
     }
 }
 
@@ -100,18 +95,29 @@ fn request_id(meta: &ErrorMetadata) -> Option<String> {
     meta.extra(crate::error::AWS_REQUEST_ID).map(str::to_owned)
 }
 
-/// `{"__type":"Code",…members}` from `{…members}`.
-fn with_type(code: &str, body: &[u8]) -> Vec<u8> {
-    let members = String::from_utf8_lossy(body);
-    let rest = members.trim().strip_prefix('{').unwrap_or("}");
-    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
-    format!("{{\"__type\":{}{sep}{rest}", json_string(code)).into_bytes()
+/// An error body: `__type` with the code, then the error's members.
+struct Typed<'a, T: ?Sized> {
+    code: &'a str,
+    members: &'a T,
 }
 
-fn json_string(s: &str) -> String {
-    let mut out = String::new();
-    aws_smithy_json::serialize::JsonValueWriter::new(&mut out).string(s);
-    out
+impl<T: WriteObject + ?Sized> WriteObject for Typed<'_, T> {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        object.member("__type", |w| crate::aws_json::write::string(w, self.code))?;
+        self.members.write_members(object)
+    }
+}
+
+/// The members of an unmodeled error: its message, if any.
+struct Message<'a>(Option<&'a str>);
+
+impl WriteObject for Message<'_> {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        match self.0 {
+            Some(message) => object.member("message", |w| crate::aws_json::write::string(w, message)),
+            None => Ok(()),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
