@@ -1,18 +1,13 @@
 //! What every operation's fluent builder shares: `customize()`'s [`CustomizableOperation`] (re-exported as
-//! `client::customize::CustomizableOperation`, its aws-sdk-rust path) and the one place a builder's
-//! [`BuildError`] becomes an [`SdkError`].
+//! `client::customize::CustomizableOperation`, its aws-sdk-rust path). A builder's `BuildError` becomes an
+//! [`SdkError`] through `SdkError`'s `From`.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::config::ConfigOverride;
 use crate::credentials::BoxFuture;
-use crate::error::{BuildError, SdkError};
-
-/// The error a fluent builder's `send()` returns when its input does not build.
-pub(crate) fn build_failure<E>(error: BuildError) -> SdkError<E> {
-    SdkError::construction_failure(error)
-}
+use crate::error::SdkError;
 
 /// A fluent builder that can send its request with settings for that request only. Implemented by every
 /// operation's fluent builder; [`CustomizableOperation::send`] calls it.

@@ -560,7 +560,7 @@ the request, retrying as configured, and decodes the output or the error.";
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+                let input = self.inner.build()?;
                 input.send_with_handle(&self.handle, self.config_override.as_ref()).await
             }
 

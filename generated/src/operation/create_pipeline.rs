@@ -1194,7 +1194,7 @@ impl CreatePipelineFluentBuilder {
         crate::operation::create_pipeline::CreatePipelineOutput,
         crate::error::SdkError<CreatePipelineError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

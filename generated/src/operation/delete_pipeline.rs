@@ -705,7 +705,7 @@ impl DeletePipelineFluentBuilder {
         crate::operation::delete_pipeline::DeletePipelineOutput,
         crate::error::SdkError<DeletePipelineError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

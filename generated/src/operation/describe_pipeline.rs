@@ -1455,7 +1455,7 @@ impl DescribePipelineFluentBuilder {
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

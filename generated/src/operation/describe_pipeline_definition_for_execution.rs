@@ -682,7 +682,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
         crate::error::SdkError<DescribePipelineDefinitionForExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -1408,7 +1408,7 @@ impl DescribePipelineExecutionFluentBuilder {
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
         crate::error::SdkError<DescribePipelineExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

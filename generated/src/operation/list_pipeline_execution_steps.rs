@@ -851,7 +851,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -988,7 +988,7 @@ impl ListPipelineExecutionsFluentBuilder {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
         crate::error::SdkError<ListPipelineExecutionsError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

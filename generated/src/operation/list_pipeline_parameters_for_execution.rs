@@ -811,7 +811,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
         crate::error::SdkError<ListPipelineParametersForExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

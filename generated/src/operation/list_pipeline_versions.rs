@@ -937,7 +937,7 @@ impl ListPipelineVersionsFluentBuilder {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
         crate::error::SdkError<ListPipelineVersionsError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

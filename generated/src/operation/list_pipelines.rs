@@ -938,7 +938,7 @@ impl ListPipelinesFluentBuilder {
         crate::operation::list_pipelines::ListPipelinesOutput,
         crate::error::SdkError<ListPipelinesError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

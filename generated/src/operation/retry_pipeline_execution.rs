@@ -826,7 +826,7 @@ impl RetryPipelineExecutionFluentBuilder {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
         crate::error::SdkError<RetryPipelineExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -821,7 +821,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
         crate::error::SdkError<SendPipelineExecutionStepFailureError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

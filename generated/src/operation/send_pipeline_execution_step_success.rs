@@ -847,7 +847,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
         crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -1216,7 +1216,7 @@ impl StartPipelineExecutionFluentBuilder {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
         crate::error::SdkError<StartPipelineExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

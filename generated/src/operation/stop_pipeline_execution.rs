@@ -733,7 +733,7 @@ impl StopPipelineExecutionFluentBuilder {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
         crate::error::SdkError<StopPipelineExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

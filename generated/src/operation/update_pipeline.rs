@@ -1070,7 +1070,7 @@ impl UpdatePipelineFluentBuilder {
         crate::operation::update_pipeline::UpdatePipelineOutput,
         crate::error::SdkError<UpdatePipelineError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

@@ -865,7 +865,7 @@ impl UpdatePipelineExecutionFluentBuilder {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
         crate::error::SdkError<UpdatePipelineExecutionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

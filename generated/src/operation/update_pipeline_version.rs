@@ -896,7 +896,7 @@ impl UpdatePipelineVersionFluentBuilder {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        let input = self.inner.build().map_err(crate::fluent::build_failure)?;
+        let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
 

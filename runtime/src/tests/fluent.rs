@@ -4,7 +4,7 @@
 use crate::config::ConfigOverride;
 use crate::credentials::BoxFuture;
 use crate::error::{BuildError, SdkError};
-use crate::fluent::{build_failure, CustomizableOperation, CustomizableSend};
+use crate::fluent::{CustomizableOperation, CustomizableSend};
 use crate::validation::ConstraintKind;
 
 /// A fluent builder with its own override, whose request "sends" by returning the override it would use.
@@ -69,7 +69,7 @@ async fn a_customized_operation_clones_and_prints() {
 #[test]
 fn a_build_failure_is_an_error_before_sending_that_names_the_member() {
     let e: SdkError<crate::error::Unhandled> =
-        build_failure(BuildError::missing_field("pipeline_name", "it is required"));
+        SdkError::from(BuildError::missing_field("pipeline_name", "it is required"));
     assert!(matches!(e, SdkError::ConstructionFailure(_)), "{e:?}");
     let source = e.into_source().map(|s| s.to_string()).unwrap_or_default();
     assert_eq!(source, "pipeline_name was missing: it is required");
