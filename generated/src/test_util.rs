@@ -104,7 +104,9 @@
 //! with any other code (its message and `aws_request_id` extra go into the response). `then_timeout()` fails an attempt
 //! as a transport timeout and `then_no_response()` lets the client's attempt timeout end it; both are retried.
 
-pub use crate::mock::{Call, MockInput, Mocks, Rule, RuleBuilder, RuleMode, Sequence};
+pub use crate::mock::{
+    Call, MockInput, Mocks, Rule, RuleBuilder, RuleMode, Sequence, TokioTime,
+};
 
 /// A client answering from `rules`, tried as `mode` says, configured by [`Mocks::config`]. Use
 /// [`Mocks::new`] instead to keep the record of calls, or to change the configuration.

@@ -120,6 +120,34 @@ impl WriteObject for Message<'_> {
     }
 }
 
+/// Wall-clock time that moves with tokio's clock: the time it was made, plus the tokio time passed since. Under
+/// `tokio::time::pause` it stands still until the runtime advances it (by sleeping, or `tokio::time::advance`), so
+/// deadlines measured on it agree with the sleeps of the default `sleep_impl`.
+#[derive(Debug, Clone, Copy)]
+pub struct TokioTime {
+    start: tokio::time::Instant,
+    at: std::time::SystemTime,
+}
+
+impl TokioTime {
+    /// Starting now.
+    pub fn new() -> Self {
+        TokioTime { start: tokio::time::Instant::now(), at: std::time::SystemTime::now() }
+    }
+}
+
+impl Default for TokioTime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl crate::config::TimeSource for TokioTime {
+    fn now(&self) -> std::time::SystemTime {
+        self.at + self.start.elapsed()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rules
 
@@ -491,12 +519,15 @@ impl Mocks {
         self.inner.calls.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// A configuration on this transport that needs nothing from the environment: region `us-east-1` and fixed
-    /// test credentials. Add a `sleep_impl`, `time_source`, `retry_config` or `timeout_config` as the test needs.
+    /// A configuration on this transport that needs nothing from the environment: region `us-east-1`, fixed test
+    /// credentials, and a time source on tokio's clock ([`TokioTime`]), so that under a paused clock a waiter's
+    /// deadline passes as its sleeps do. Add a `sleep_impl`, `time_source`, `retry_config` or `timeout_config` as the
+    /// test needs.
     pub fn config(&self) -> crate::config::Builder {
         crate::config::Builder::new()
             .region(Region::from_static("us-east-1"))
             .credentials_provider(Credentials::new("AKIDTESTUTIL", "test-util-secret", None, None, "test-util"))
+            .time_source(TokioTime::new())
             .http_client(self.clone())
     }
 

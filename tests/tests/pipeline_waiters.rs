@@ -6,11 +6,10 @@
 #![allow(clippy::result_large_err)]
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use sagemaker_pipelines::client::Waiters;
 use sagemaker_pipelines::config::retry::RetryConfig;
-use sagemaker_pipelines::config::TimeSource;
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::{
     ListPipelineExecutionStepsInput, ListPipelineExecutionStepsOutput,
@@ -28,21 +27,9 @@ use tokio::time::Instant;
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
 const HOUR: Duration = Duration::from_secs(3600);
 
-/// The wall clock of the paused tokio runtime, for the waiter's deadline.
-#[derive(Debug)]
-struct TokioTime(Instant);
-
-impl TimeSource for TokioTime {
-    fn now(&self) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000) + self.0.elapsed()
-    }
-}
-
-/// A client answering from `mocks`, with standard retries and the paused clock.
+/// A client answering from `mocks`, with standard retries (the mocks' configuration keeps time on tokio's clock).
 fn client(mocks: &Mocks) -> Client {
-    Client::from_conf(
-        mocks.config().retry_config(RetryConfig::standard()).time_source(TokioTime(Instant::now())).build(),
-    )
+    Client::from_conf(mocks.config().retry_config(RetryConfig::standard()).build())
 }
 
 /// When (virtual seconds since the test began) `DescribePipelineExecution` answered with a status.

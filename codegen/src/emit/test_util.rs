@@ -38,7 +38,7 @@ pub fn file(ir: &Ir, example: Option<&str>) -> RustFile {
     let tokens = quote! {
         #docs
 
-        pub use crate::mock::{Call, MockInput, Mocks, Rule, RuleBuilder, RuleMode, Sequence};
+        pub use crate::mock::{Call, MockInput, Mocks, Rule, RuleBuilder, RuleMode, Sequence, TokioTime};
 
         /// A client answering from `rules`, tried as `mode` says, configured by [`Mocks::config`]. Use
         /// [`Mocks::new`] instead to keep the record of calls, or to change the configuration.
