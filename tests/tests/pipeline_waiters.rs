@@ -15,7 +15,7 @@ use sagemaker_pipelines::operation::list_pipeline_execution_steps::{
     ListPipelineExecutionStepsInput, ListPipelineExecutionStepsOutput,
 };
 use sagemaker_pipelines::pipeline_wait::ExecutionError;
-use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+use sagemaker_pipelines::test_util::{rules, Mocks, Rule, RuleMode};
 use sagemaker_pipelines::types::{
     PipelineExecutionStatus as Status, PipelineExecutionStep, PipelineExecutionStepMetadata, StepStatus,
     TrainingJobStepMetadata,
@@ -95,14 +95,18 @@ async fn complete_succeeds_after_executing_polls_on_the_spec_schedule() {
     assert!(describe.is_exhausted());
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_stopped_execution_fails_the_complete_waiter_at_once_and_succeeds_the_stopped_one() {
-    let polls = Polls::new();
-    let describe = rules::describe_pipeline_execution()
+fn stopping_then_stopped(polls: &Polls) -> Rule {
+    rules::describe_pipeline_execution()
         .sequence()
         .output(polls.status(Status::Stopping))
         .output(polls.status(Status::Stopped))
-        .build();
+        .build()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stopped_execution_fails_the_complete_waiter_at_once_and_succeeds_the_stopped_one() {
+    let polls = Polls::new();
+    let describe = stopping_then_stopped(&polls);
     let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
     let err = client(&mocks)
         .wait_until_pipeline_execution_complete()
@@ -115,11 +119,7 @@ async fn a_stopped_execution_fails_the_complete_waiter_at_once_and_succeeds_the_
     assert_eq!(polls.times(), [0, 30]);
 
     let polls = Polls::new();
-    let describe = rules::describe_pipeline_execution()
-        .sequence()
-        .output(polls.status(Status::Stopping))
-        .output(polls.status(Status::Stopped))
-        .build();
+    let describe = stopping_then_stopped(&polls);
     let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
     let poll =
         client(&mocks).wait_until_pipeline_execution_stopped().pipeline_execution_arn(ARN).wait(HOUR).await.unwrap();
