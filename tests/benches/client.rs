@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sagemaker_pipelines::config::retry::RetryConfig;
-use sagemaker_pipelines::config::{Credentials, Region};
-use sagemaker_pipelines::{Client, Config};
+use sagemaker_pipelines::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
@@ -31,10 +30,7 @@ fn response_body() -> String {
 }
 
 fn config() -> sagemaker_pipelines::config::Builder {
-    Config::builder()
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench"))
-        .retry_config(RetryConfig::disabled())
+    project_tests::raw::config().retry_config(RetryConfig::disabled())
 }
 
 /// A keep-alive HTTP/1.1 server answering every request with `body`.

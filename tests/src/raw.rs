@@ -110,3 +110,16 @@ impl HttpConnector for Raw {
         HttpConnectorFuture::ready(Ok(response))
     }
 }
+
+/// A configuration that reads nothing from the environment: region `us-east-1` and fixed test credentials. Tests add
+/// their transport and whatever else they are about.
+pub fn config() -> sagemaker_pipelines::config::Builder {
+    use sagemaker_pipelines::config::{Credentials, Region};
+    sagemaker_pipelines::Config::builder().region(Region::new("us-east-1")).credentials_provider(Credentials::new(
+        "AKIDTEST",
+        "test-secret",
+        None,
+        None,
+        "project-tests",
+    ))
+}

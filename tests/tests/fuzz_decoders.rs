@@ -19,13 +19,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use proptest::prelude::*;
-use sagemaker_pipelines::config::{retry::RetryConfig, Credentials, Region};
+use sagemaker_pipelines::config::retry::RetryConfig;
 use sagemaker_pipelines::error::DisplayErrorContext;
 use sagemaker_pipelines::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
     SharedHttpConnector,
 };
-use sagemaker_pipelines::{Client, Config};
+use sagemaker_pipelines::Client;
 use serde_json::{json, Value};
 
 // ---- Counting allocations on the decoding thread. ----
@@ -97,9 +97,7 @@ impl HttpConnector for Scripted {
 /// A client that sends any input (validation off), once (no retries), to the scripted transport.
 fn client(transport: &Scripted) -> Client {
     Client::from_conf(
-        Config::builder()
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "fuzz"))
+        project_tests::raw::config()
             .http_client(transport.clone())
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .validate_inputs(false)

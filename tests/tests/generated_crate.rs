@@ -2,7 +2,6 @@
 //! expects, and decoding realistic responses leniently, through the client on an in-memory transport.
 
 use project_tests::raw::Raw;
-use sagemaker_pipelines::config::{Credentials, Region};
 use sagemaker_pipelines::error::BuildError;
 use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
 use sagemaker_pipelines::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput;
@@ -10,17 +9,15 @@ use sagemaker_pipelines::operation::start_pipeline_execution::{StartPipelineExec
 use sagemaker_pipelines::types::{
     Parameter, PipelineExecutionStatus, SelectedStep, SelectiveExecutionConfig, SortOrder, StepStatus,
 };
-use sagemaker_pipelines::{Client, Config};
+use sagemaker_pipelines::Client;
 use serde_json::{json, Value};
 
 /// A client whose every call gets `body` back (on the shared raw transport, which keeps the request bodies), with
 /// input validation off (these tests are about the wire).
 fn client(body: Value) -> (Client, Raw) {
     let answer = Raw::fixed(body.to_string());
-    let config = Config::builder()
-        .region(Region::new("us-east-1"))
+    let config = project_tests::raw::config()
         .endpoint_url("https://api.sagemaker.example.com")
-        .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
         .validate_inputs(false)
         .http_client(answer.clone())
         .build();

@@ -13,13 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use sagemaker_pipelines::config::{Credentials, Region};
 use sagemaker_pipelines::error::SdkError;
 use sagemaker_pipelines::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse,
     RuntimeComponents, SdkBody, SharedHttpConnector,
 };
-use sagemaker_pipelines::{Client, Config};
+use sagemaker_pipelines::Client;
 
 struct Counting;
 
@@ -121,10 +120,8 @@ impl HttpConnector for Streaming {
 }
 
 fn client_of(responses: Vec<Planned>) -> Client {
-    let config = Config::builder()
-        .region(Region::new("us-east-1"))
+    let config = project_tests::raw::config()
         .endpoint_url("https://api.sagemaker.example.com")
-        .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
         .retry_config(sagemaker_pipelines::config::retry::RetryConfig::disabled())
         .max_response_size(256 * 1024 * 1024)
         .http_client(Streaming(std::sync::Arc::new(std::sync::Mutex::new(responses.into()))))
