@@ -37,6 +37,8 @@ os.environ.update(
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
         "SAGEMAKER_SUPPRESS_V2_WARNING": "1",
+        # SDK 3.x checks an execution role through IAM unless told not to.
+        "SAGEMAKER_VALIDATE_ROLE": "false",
     }
 )
 for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER"):
