@@ -645,10 +645,228 @@ def for_each():
     )
 
 
+def deploy_lineage():
+    """EndpointConfig, Endpoint and InferenceComponent steps made through the pipeline session,
+    a Model step from ModelBuilder.build(), and a Lineage step."""
+    from sagemaker.core.lineage.action import Action
+    from sagemaker.core.lineage.artifact import Artifact
+    from sagemaker.core.lineage.context import Context
+    from sagemaker.core.workflow.execution_variables import ExecutionVariables
+    from sagemaker.core.workflow.functions import Join
+    from sagemaker.core.workflow.parameters import ParameterInteger, ParameterString
+    from sagemaker.mlops.workflow.endpoint_step import EndpointConfigStep, EndpointStep
+    from sagemaker.mlops.workflow.inference_component_step import InferenceComponentStep
+    from sagemaker.mlops.workflow.lineage_step import (
+        LineageAssociation,
+        LineageEntityReference,
+        LineageStep,
+    )
+    from sagemaker.mlops.workflow.model_step import ModelStep
+    from sagemaker.mlops.workflow.pipeline import Pipeline
+    from sagemaker.mlops.workflow.retry import StepExceptionTypeEnum, StepRetryPolicy
+    from sagemaker.mlops.workflow.steps import CacheConfig
+    from sagemaker.serve.model_builder import ModelBuilder
+
+    endpoint_name = ParameterString(name="EndpointName", default_value="corpus-endpoint")
+    copies = ParameterInteger(name="Copies", default_value=2)
+    builder = ModelBuilder(
+        s3_model_data_url=MODEL_DATA,
+        image_uri=IMAGE,
+        role_arn=ROLE,
+        sagemaker_session=SESSION,
+    )
+    create = ModelStep(name="CreateModel", step_args=builder.build(model_name="corpus-deployed-model"))
+    config = EndpointConfigStep(
+        name="EndpointConfig",
+        step_args=SESSION.create_endpoint_config(
+            name=Join(on="-", values=["corpus-config", ExecutionVariables.PIPELINE_EXECUTION_ID]),
+            production_variants=[
+                {
+                    "VariantName": "AllTraffic",
+                    "InstanceType": "ml.g5.xlarge",
+                    "InitialInstanceCount": 1,
+                    "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+                }
+            ],
+            role=ROLE,
+        ),
+        cache_config=CacheConfig(enable_caching=True, expire_after="P7D"),
+        retry_policies=[
+            StepRetryPolicy(exception_types=[StepExceptionTypeEnum.THROTTLING], max_attempts=4)
+        ],
+        depends_on=[create],
+    )
+    endpoint = EndpointStep(
+        name="Endpoint",
+        step_args=SESSION.create_endpoint(
+            endpoint_name=endpoint_name,
+            config_name=config.properties.EndpointConfigName,
+            tags=[{"Key": "team", "Value": "corpus"}],
+        ),
+    )
+    component = InferenceComponentStep(
+        name="InferenceComponent",
+        step_args=SESSION.create_inference_component(
+            inference_component_name=Join(
+                on="-", values=["corpus-ic", ExecutionVariables.PIPELINE_EXECUTION_ID]
+            ),
+            endpoint_name=endpoint.properties.EndpointName,
+            variant_name="AllTraffic",
+            specification={
+                "ModelName": create.properties.ModelName,
+                "ComputeResourceRequirements": {
+                    "NumberOfAcceleratorDevicesRequired": 1,
+                    "MinMemoryRequiredInMb": 4096,
+                },
+            },
+            runtime_config={"CopyCount": copies},
+        ),
+        display_name="Inference component",
+    )
+    action_name = Join(on="-", values=["deploy", ExecutionVariables.PIPELINE_EXECUTION_ID])
+    lineage = LineageStep(
+        name="RecordLineage",
+        actions=Action.create(
+            action_name=action_name,
+            source_uri=endpoint.properties.EndpointArn,
+            action_type="ModelDeployment",
+            status="Completed",
+            sagemaker_session=SESSION,
+        ),
+        artifacts=[
+            Artifact.create(
+                artifact_name="model-data",
+                source_uri=MODEL_DATA,
+                artifact_type="Model",
+                properties={"framework": "xgboost"},
+                sagemaker_session=SESSION,
+            ),
+            Artifact.create(
+                artifact_name="inference-component",
+                source_uri=component.properties.InferenceComponentArn,
+                artifact_type="InferenceComponent",
+                sagemaker_session=SESSION,
+            ),
+        ],
+        contexts=Context.create(
+            context_name="corpus-endpoint-context",
+            source_uri=endpoint.properties.EndpointArn,
+            context_type="Endpoint",
+            sagemaker_session=SESSION,
+        ),
+        associations=[
+            LineageAssociation(
+                source=LineageEntityReference(name="model-data", type="Artifact"),
+                destination=LineageEntityReference(name=action_name, type="Action"),
+                association_type="ContributedTo",
+            ),
+            LineageAssociation(
+                source=LineageEntityReference(name="corpus-endpoint-context", type="Context"),
+                destination=LineageEntityReference(
+                    arn=f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:context/corpus-project"
+                ),
+            ),
+        ],
+        depends_on=[component],
+    )
+    return Pipeline(
+        name="corpus-deploy-lineage",
+        parameters=[endpoint_name, copies],
+        steps=[create, config, endpoint, component, lineage],
+        sagemaker_session=SESSION,
+    )
+
+
+def model_tuning():
+    """Tuning (HyperparameterTuner over a ModelTrainer), and Model and RegisterModel steps from
+    ModelBuilder, with the approval status as a parameter."""
+    from sagemaker.core.parameter import (
+        CategoricalParameter,
+        ContinuousParameter,
+        IntegerParameter,
+    )
+    from sagemaker.core.workflow.parameters import ParameterString
+    from sagemaker.mlops.workflow.model_step import ModelStep
+    from sagemaker.mlops.workflow.pipeline import Pipeline
+    from sagemaker.mlops.workflow.steps import CacheConfig, TuningStep
+    from sagemaker.serve.model_builder import ModelBuilder
+    from sagemaker.train import ModelTrainer
+    from sagemaker.train.configs import Compute, InputData
+    from sagemaker.train.tuner import HyperparameterTuner
+
+    approval = ParameterString(
+        name="ModelApprovalStatus",
+        default_value="PendingManualApproval",
+        enum_values=["PendingManualApproval", "Approved", "Rejected"],
+    )
+    trainer = ModelTrainer(
+        training_image=IMAGE,
+        role=ROLE,
+        compute=Compute(instance_type="ml.m5.xlarge", instance_count=1),
+        base_job_name="corpus-tune",
+        hyperparameters={"objective": "binary:logistic"},
+        sagemaker_session=SESSION,
+    )
+    tuner = HyperparameterTuner(
+        model_trainer=trainer,
+        objective_metric_name="validation:auc",
+        objective_type="Maximize",
+        hyperparameter_ranges={
+            "eta": ContinuousParameter(0.01, 0.3, scaling_type="Logarithmic"),
+            "max_depth": IntegerParameter(3, 10),
+            "booster": CategoricalParameter(["gbtree", "dart"]),
+        },
+        metric_definitions=[{"Name": "validation:auc", "Regex": "auc=([0-9.]+)"}],
+        strategy="Bayesian",
+        max_jobs=6,
+        max_parallel_jobs=2,
+        early_stopping_type="Auto",
+        base_tuning_job_name="corpus-tune",
+    )
+    tune = TuningStep(
+        name="Tune",
+        step_args=tuner.tune(
+            inputs=[
+                InputData(channel_name="train", data_source=s3("data/train/")),
+                InputData(channel_name="validation", data_source=s3("data/validation/")),
+            ]
+        ),
+        cache_config=CacheConfig(enable_caching=True, expire_after="PT12H"),
+    )
+    builder = ModelBuilder(
+        s3_model_data_url=tune.get_top_model_s3_uri(top_k=0, s3_bucket=BUCKET, prefix="tuning"),
+        image_uri=IMAGE,
+        role_arn=ROLE,
+        sagemaker_session=SESSION,
+    )
+    create = ModelStep(name="CreateBestModel", step_args=builder.build())
+    register = ModelStep(
+        name="RegisterBestModel",
+        step_args=builder.register(
+            model_package_group_name="corpus-models",
+            content_types=["text/csv"],
+            response_types=["text/csv"],
+            inference_instances=["ml.m5.large", "ml.m5.xlarge"],
+            transform_instances=["ml.m5.xlarge"],
+            approval_status=approval,
+            customer_metadata_properties={"team": "corpus"},
+            description="Best model of the tuning job",
+        ),
+    )
+    return Pipeline(
+        name="corpus-model-tuning",
+        parameters=[approval],
+        steps=[tune, create, register],
+        sagemaker_session=SESSION,
+    )
+
+
 PIPELINES = {
     "training_processing": training_processing,
     "conditions_lambda_emr": conditions_lambda_emr,
     "for_each": for_each,
+    "deploy_lineage": deploy_lineage,
+    "model_tuning": model_tuning,
 }
 
 
