@@ -154,7 +154,7 @@ async fn throttling_between_polls_is_retried_by_each_call() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
+async fn the_deadline_ends_the_wait_with_the_last_poll_min_delay_before_it() {
     let polls = Polls::new();
     let describe =
         rules::describe_pipeline_execution().sequence().output(polls.status(Status::Executing)).repeatedly().build();
@@ -166,11 +166,47 @@ async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
         .wait(Duration::from_secs(600))
         .await
         .unwrap_err();
-    assert!(matches!(err, WaiterError::ExceededMaxWait(_)), "{err:?}");
-    assert_eq!(start.elapsed(), Duration::from_secs(600));
+    let WaiterError::ExceededMaxWait(e) = &err else { panic!("{err:?}") };
+    // The last poll is sent minDelay (30 s) before the deadline, so that it has time to answer; the wait ends when
+    // it does not end the wait.
+    assert_eq!(start.elapsed(), Duration::from_secs(570));
+    assert_eq!(e.elapsed(), Duration::from_secs(570));
     let times = polls.times();
-    assert_eq!(times.last(), Some(&600));
-    assert!(times.windows(2).all(|w| (30..=300).contains(&(w[1] - w[0])) || w[1] == 600), "{times:?}");
+    assert_eq!(times.last(), Some(&570));
+    assert_eq!(e.poll_count() as usize, times.len());
+    assert!(times.windows(2).all(|w| (30..=300).contains(&(w[1] - w[0])) || w[1] == 570), "{times:?}");
+}
+
+/// The case: a `DescribePipelineExecution` that never answers. Each attempt ends at the client's 60 s attempt
+/// timeout and is retried, so the poll alone would end after three attempts, about 182 s, as a timeout; the deadline
+/// of a 100 s wait cuts it off at 100 s, and the result says the maximum wait passed.
+#[tokio::test(start_paused = true)]
+async fn the_deadline_holds_when_a_poll_never_answers() {
+    let hanging = || rules::describe_pipeline_execution().sequence().no_response().repeatedly().build();
+    let max_wait = Duration::from_secs(100);
+
+    let describe = hanging();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let start = Instant::now();
+    let err = client(&mocks)
+        .wait_until_pipeline_execution_complete()
+        .pipeline_execution_arn(ARN)
+        .wait(max_wait)
+        .await
+        .unwrap_err();
+    let WaiterError::ExceededMaxWait(e) = &err else { panic!("{err:?}") };
+    assert_eq!(start.elapsed(), max_wait);
+    assert_eq!((e.max_wait(), e.elapsed(), e.poll_count()), (max_wait, max_wait, 1));
+    assert_eq!(describe.num_calls(), 2, "the first attempt timed out at 60 s; the deadline cut the second off");
+
+    let describe = hanging();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let start = Instant::now();
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(max_wait).await.unwrap_err();
+    assert_eq!(start.elapsed(), max_wait);
+    let ExecutionError::Waiter(w) = &err else { panic!("{err:?}") };
+    assert!(matches!(**w, WaiterError::ExceededMaxWait(_)), "{w:?}");
+    assert!(err.to_string().starts_with("the pipeline execution had not finished within the maximum wait"), "{err}");
 }
 
 fn step(name: &str, status: StepStatus) -> PipelineExecutionStep {
