@@ -209,6 +209,125 @@ async fn the_deadline_holds_when_a_poll_never_answers() {
     assert!(err.to_string().starts_with("the pipeline execution had not finished within the maximum wait"), "{err}");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_poll_error_is_a_poll_error_with_its_typed_error() {
+    use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionError;
+    use sagemaker_pipelines::types::error::ResourceNotFound;
+
+    let missing = rules::describe_pipeline_execution().then_error(|| {
+        DescribePipelineExecutionError::ResourceNotFound(
+            ResourceNotFound::builder().message("Pipeline execution does not exist").build(),
+        )
+    });
+    let mocks = Mocks::new(RuleMode::Sequential, [&missing]);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
+    assert!(matches!(&err, ExecutionError::Poll(e) if e.is_resource_not_found()), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "describing the pipeline execution failed: ResourceNotFound: Pipeline execution does not exist"
+    );
+
+    // A failure that is not the service's, once the call's retries are spent (three attempts that get no answer,
+    // well within the maximum wait), is the poll's too, as the operation error's unhandled variant.
+    let silent = rules::describe_pipeline_execution().sequence().no_response().times(3).build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&silent]);
+    let start = Instant::now();
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
+    let ExecutionError::Poll(e) = &err else { panic!("{err:?}") };
+    assert!(matches!(e, DescribePipelineExecutionError::Unhandled(_)), "{e:?}");
+    assert!(start.elapsed() >= Duration::from_secs(180) && start.elapsed() < HOUR, "{:?}", start.elapsed());
+    let text = err.to_string();
+    assert!(
+        text.starts_with("describing the pipeline execution failed: unhandled error: request has timed out"),
+        "{text}"
+    );
+    assert!(text.ends_with("timed out after 60s"), "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_steps_are_listed_within_the_deadline() {
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Executing))
+        .output(polls.answer(Status::Failed, Some("Step failure")))
+        .build();
+    let steps = rules::list_pipeline_execution_steps().sequence().no_response().repeatedly().build();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let start = Instant::now();
+    let max_wait = Duration::from_secs(100);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(max_wait).await.unwrap_err();
+    // The failure was seen at 30 s; the listing had the 70 s left, and the deadline cut it off.
+    assert_eq!(polls.times(), [0, 30]);
+    assert_eq!(start.elapsed(), max_wait);
+    assert_eq!(steps.num_calls(), 2, "the first attempt timed out at 90 s, the second was cut off");
+    let ExecutionError::Ended(diagnosis) = &err else { panic!("{err:?}") };
+    assert_eq!(diagnosis.status(), Some(&Status::Failed));
+    assert!(diagnosis.steps.is_empty());
+    let text = err.to_string();
+    assert!(
+        text.ends_with("\n  the steps could not be listed: unhandled error: the maximum wait of 100s ended before the steps were listed"),
+        "{text}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_config_override_reaches_every_poll_and_the_listing() {
+    use sagemaker_pipelines::config::ConfigOverride;
+    use sagemaker_pipelines::validation::ConstraintKind;
+
+    // An account id the model's pattern refuses (11 digits), as an ARN format the service might start to accept.
+    const ODD: &str = "arn:aws:sagemaker:us-east-1:12345678901:pipeline/p/execution/abc123";
+    let answer = |status: Status| {
+        move || {
+            DescribePipelineExecutionOutput::builder()
+                .pipeline_execution_arn(ODD)
+                .pipeline_execution_status(status.clone())
+                .build()
+        }
+    };
+    let rules = || {
+        let describe = rules::describe_pipeline_execution()
+            .sequence()
+            .output(answer(Status::Executing))
+            .output(answer(Status::Failed))
+            .build();
+        let steps = rules::list_pipeline_execution_steps()
+            .match_requests(|input| input.pipeline_execution_arn() == Some(ODD))
+            .then_output(|| {
+                ListPipelineExecutionStepsOutput::builder()
+                    .pipeline_execution_steps(step("Train", StepStatus::Failed))
+                    .build()
+            });
+        (describe, steps)
+    };
+
+    // Without the override, the input is refused and nothing is sent.
+    let (describe, steps) = rules();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let err = client(&mocks).wait_for_pipeline_execution(ODD).wait(HOUR).await.unwrap_err();
+    let ExecutionError::Waiter(w) = &err else { panic!("{err:?}") };
+    assert!(matches!(**w, WaiterError::ConstructionFailure(_)), "{w:?}");
+    assert!(mocks.calls().is_empty());
+
+    // With it, every poll is sent, and so is the listing of the steps, whose input has the same ARN.
+    let (describe, steps) = rules();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let err = client(&mocks)
+        .wait_for_pipeline_execution(ODD)
+        .config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))
+        .wait(HOUR)
+        .await
+        .unwrap_err();
+    let ExecutionError::Ended(diagnosis) = &err else { panic!("{err:?}") };
+    assert!(diagnosis.steps_error.is_none(), "{err}");
+    assert_eq!(diagnosis.steps.iter().map(|s| s.step_name().unwrap()).collect::<Vec<_>>(), ["Train"]);
+    assert_eq!(
+        operations(&mocks),
+        ["DescribePipelineExecution", "DescribePipelineExecution", "ListPipelineExecutionSteps"]
+    );
+}
+
 fn step(name: &str, status: StepStatus) -> PipelineExecutionStep {
     PipelineExecutionStep::builder().step_name(name).step_status(status).build()
 }
