@@ -47,7 +47,8 @@ impl PipelineExecutionStoppedFluentBuilder {
     }
 
     /// Polls until an acceptor ends the wait, or `max_wait` has passed: the last poll's result when the
-    /// waiter succeeds, else why it did not.
+    /// waiter succeeds, else why it did not. Returns within `max_wait`: a poll still running at the deadline
+    /// is cancelled, and the wait ends with `ExceededMaxWait`.
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
