@@ -747,6 +747,17 @@ impl ConfigOverride {
     }
 }
 
+impl PartialEq for ConfigOverride {
+    /// Overrides of validation alone compare by what they skip; one that carries a [`Builder`]'s settings (or
+    /// interceptors) equals no override, itself included, as providers and interceptors have no equality.
+    fn eq(&self, other: &Self) -> bool {
+        self.config.is_none()
+            && other.config.is_none()
+            && self.validate_inputs == other.validate_inputs
+            && self.skipped_constraints == other.skipped_constraints
+    }
+}
+
 impl From<Builder> for ConfigOverride {
     /// Each setting made on the builder, for one request; its `validate_inputs` and `skip_constraint` become the
     /// override's.

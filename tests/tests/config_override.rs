@@ -231,3 +231,24 @@ impl HttpConnector for Silent {
         HttpConnectorFuture::new(std::future::pending())
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_waiters_config_override_takes_a_builder_and_holds_for_every_poll() {
+    use sagemaker_pipelines::client::Waiters as _;
+    let polls = Arc::new(Mutex::new(vec![
+        Answer::new(200, r#"{"PipelineExecutionStatus":"Succeeded"}"#),
+        Answer::new(200, STATUS),
+    ]));
+    let http = Raw::new(move |_| polls.lock().unwrap().pop().unwrap());
+    let client = client(&http);
+    client
+        .wait_until_pipeline_execution_complete()
+        .pipeline_execution_arn(ARN)
+        .config_override(Builder::new().region(Region::new("eu-central-1")))
+        .wait(Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let sent = http.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|s| s.uri == "https://api.sagemaker.eu-central-1.amazonaws.com/"), "{sent:?}");
+}

@@ -88,3 +88,14 @@ fn a_build_failure_is_an_error_before_sending_that_names_the_member() {
     let source = e.into_source().map(|s| s.to_string()).unwrap_or_default();
     assert_eq!(source, "pipeline_name was missing: it is required");
 }
+
+#[test]
+fn overrides_of_validation_compare_and_those_with_settings_equal_nothing() {
+    let skip = || ConfigOverride::new().skip_constraint(ConstraintKind::Pattern);
+    assert_eq!(skip(), skip());
+    assert_ne!(skip(), ConfigOverride::new());
+    let with_settings =
+        ConfigOverride::from(crate::config::Builder::new().app_name(crate::config::AppName::new("a").unwrap()));
+    assert_ne!(with_settings, with_settings.clone());
+    assert_ne!(with_settings, ConfigOverride::new());
+}
