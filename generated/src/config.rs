@@ -51,6 +51,10 @@ pub mod retry {
 /// Not called, as this crate decodes one response after its attempt loop: `read_after_deserialization`,
 /// `modify_before_attempt_completion` and `read_after_attempt`.
 ///
+/// Each call gives its interceptors a [`ConfigBag`] of its own, empty at the start, to keep what one hook leaves for a
+/// later one, and the client's [`RuntimeComponents`]: its sleep and time source (the orchestrator's other components,
+/// which this crate does not use, are placeholders that fail if called).
+///
 /// An error from a hook fails the call, as in aws-sdk-rust, with the hook's error (naming the interceptor and the
 /// hook) as the cause: before serialization a `ConstructionFailure`, from serialization until the request is sent a
 /// `DispatchFailure`, and once a response arrived a `ResponseError` with that response. Such a failure is not

@@ -119,7 +119,14 @@ impl<'a> Execution<'a> {
             for interceptor in self.interceptors {
                 if interceptor.enabled(&self.cfg) {
                     if let Err(e) = interceptor.read_before_execution(&ctx, &mut self.cfg) {
-                        failed = Some((interceptor.name(), e));
+                        if let Some((name, earlier)) = failed.replace((interceptor.name(), e)) {
+                            tracing::debug!(
+                                interceptor = name,
+                                hook = "read_before_execution",
+                                error = %DisplayErrorContext(&*earlier),
+                                "interceptor failed (a later failure of the same hook is returned)"
+                            );
+                        }
                     }
                 }
             }

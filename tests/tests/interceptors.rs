@@ -554,3 +554,54 @@ async fn the_clients_interceptors_run_before_the_requests() {
     assert_eq!(order.entries(), ["client-1", "client-2", "request"]);
     assert_eq!(client.config().interceptors().count(), 2);
 }
+
+#[tokio::test]
+async fn a_hook_keeps_state_for_a_later_one_in_the_calls_config_bag_and_reads_the_clients_time_source() {
+    use aws_smithy_types::config_bag::{Storable, StoreReplace};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    #[derive(Debug, Clone)]
+    struct StartedAt(SystemTime);
+    impl Storable for StartedAt {
+        type Storer = StoreReplace<Self>;
+    }
+
+    #[derive(Debug)]
+    struct Timing(Recorder);
+    impl Intercept for Timing {
+        fn name(&self) -> &'static str {
+            "Timing"
+        }
+        fn read_before_attempt(
+            &self,
+            _: &BeforeTransmitInterceptorContextRef<'_>,
+            components: &RuntimeComponents,
+            cfg: &mut ConfigBag,
+        ) -> Result<(), BoxError> {
+            assert!(cfg.load::<StartedAt>().is_none(), "each call starts with an empty bag");
+            let now = components.time_source().ok_or("no time source")?.now();
+            cfg.interceptor_state().store_put(StartedAt(now));
+            Ok(())
+        }
+        fn read_after_transmit(
+            &self,
+            _: &BeforeDeserializationInterceptorContextRef<'_>,
+            _: &RuntimeComponents,
+            cfg: &mut ConfigBag,
+        ) -> Result<(), BoxError> {
+            let started = cfg.load::<StartedAt>().ok_or("nothing stored")?.0;
+            self.0.push(format!("{:?}", started.duration_since(UNIX_EPOCH)?));
+            Ok(())
+        }
+    }
+
+    let at = aws_smithy_async::time::StaticTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_000_000_000));
+    let http = Raw::fixed(STATUS);
+    let seen = Recorder::default();
+    let client = Client::from_conf(
+        raw::config().http_client(http.clone()).time_source(at).interceptor(Timing(seen.clone())).build(),
+    );
+    describe(&client).await.unwrap();
+    describe(&client).await.unwrap();
+    assert_eq!(seen.entries(), ["1000000000s", "1000000000s"]);
+}
