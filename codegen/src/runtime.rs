@@ -100,6 +100,7 @@ pub const MODULES: &[Module] = &[
     module!("error", Public, Always),
     module!("fluent", Private, Always),
     module!("http", Public, Always),
+    module!("intercept", Private, Always),
     module!("invoke", Private, Always),
     module!("mock", Private, Always),
     module!("pagination", Public, Pagination),

@@ -47,6 +47,7 @@ pub mod error;
 mod error_meta;
 mod fluent;
 pub mod http;
+mod intercept;
 mod invoke;
 mod mock;
 pub mod operation;

@@ -323,6 +323,11 @@ impl<E, R> ServiceError<E, R> {
     pub fn into_raw(self) -> R {
         self.raw
     }
+
+    /// Take the operation's error and the response.
+    pub(crate) fn into_parts(self) -> (E, R) {
+        (self.source, self.raw)
+    }
 }
 
 impl<R: fmt::Debug> fmt::Debug for ResponseError<R> {

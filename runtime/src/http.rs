@@ -19,6 +19,9 @@ pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse
 pub use aws_smithy_runtime_api::client::result::ConnectorError;
 pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+/// The status of an [`HttpResponse`] (aws-smithy-runtime-api's, as aws-sdk-rust uses it): a test's raw answer is
+/// `HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(".."))`.
+pub use aws_smithy_runtime_api::http::StatusCode;
 pub use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 
@@ -42,6 +45,8 @@ pub(crate) fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> 
 pub(crate) struct Transport {
     connector: SharedHttpConnector,
     max_response_size: usize,
+    /// What the connector was given, and interceptors are.
+    pub(crate) components: RuntimeComponents,
 }
 
 impl Transport {
@@ -54,7 +59,7 @@ impl Transport {
         max_response_size: usize,
     ) -> Self {
         let components = components(sleep, time);
-        Transport { connector: client.http_connector(settings, &components), max_response_size }
+        Transport { connector: client.http_connector(settings, &components), max_response_size, components }
     }
 
     /// Send a request and read its whole response into one buffer (see [`read_body`]).

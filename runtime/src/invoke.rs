@@ -5,15 +5,17 @@
 //! through [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigOverride};
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
 use crate::http::{header, Response, Transport};
+use crate::intercept::Execution;
 use crate::retry::{Failure, Retries, Stop};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -93,8 +95,9 @@ pub(crate) struct Handle {
     pub(crate) service: &'static ServiceInfo,
     /// The `User-Agent`: the crate's, then the configured application name.
     pub(crate) user_agent: String,
-    /// The retry quota and, in adaptive mode, the rate limiter.
-    pub(crate) retries: Retries,
+    /// The retry quota and, in adaptive mode, the rate limiter (shared with requests that override the
+    /// configuration).
+    pub(crate) retries: Arc<Retries>,
 }
 
 impl Handle {
@@ -103,28 +106,55 @@ impl Handle {
     /// from an `SdkConfig`) or the default one, for the configured timeouts.
     pub(crate) fn new(config: Config, service: &'static ServiceInfo) -> Self {
         let config = config.for_service(service.sdk_id);
-        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let sleep = config
             .sleep_impl
             .clone()
             .or_else(aws_smithy_async::rt::sleep::default_async_sleep)
             .unwrap_or_else(|| SharedAsyncSleep::new(aws_smithy_async::rt::sleep::TokioSleep::new()));
+        let transport = Self::transport(&config, &sleep);
+        let user_agent = Self::user_agent(&config, service);
+        let retries = Arc::new(Retries::new(&config.retry, &config.time_source));
+        Handle { config, transport, sleep, service, user_agent, retries }
+    }
+
+    /// The transport for a configuration: its HTTP client, or the default one, for its timeouts.
+    fn transport(config: &Config, sleep: &SharedAsyncSleep) -> Transport {
+        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let mut settings = crate::http::HttpConnectorSettings::builder();
         settings.set_connect_timeout(config.timeouts.connect_timeout());
         settings.set_read_timeout(config.timeouts.read_timeout());
-        let transport = Transport::new(
-            &client,
-            &settings.build(),
-            sleep.clone(),
-            config.time_source.clone(),
-            config.max_response_size,
-        );
-        let user_agent = match &config.app_name {
+        Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
+    }
+
+    /// The `User-Agent`: the crate's, then the configured application name.
+    fn user_agent(config: &Config, service: &ServiceInfo) -> String {
+        match &config.app_name {
             Some(app) => format!("{} app/{app}", service.user_agent),
             None => service.user_agent.to_owned(),
+        }
+    }
+
+    /// The handle of one request whose override changes settings of the configuration (a `config::Builder` given
+    /// to `config_override`, or interceptors): `None` when it changes none, and the client's handle serves. The
+    /// request keeps the client's retry quota and rate limiter unless it changes the retry mode, and the client's
+    /// transport unless it changes the HTTP client, the timeouts, the sleep, the time source or the response size
+    /// limit.
+    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
+        let settings = config_override?.settings()?;
+        let config = self.config.overridden(settings);
+        let sleep = config.sleep_impl.clone().unwrap_or_else(|| self.sleep.clone());
+        let transport = if Config::transport_overridden(settings) {
+            Self::transport(&config, &sleep)
+        } else {
+            self.transport.clone()
         };
-        let retries = Retries::new(&config.retry, &config.time_source);
-        Handle { config, transport, sleep, service, user_agent, retries }
+        let retries = if config.retry.mode() == self.config.retry.mode() {
+            self.retries.clone()
+        } else {
+            Arc::new(Retries::new(&config.retry, &config.time_source))
+        };
+        let user_agent = Self::user_agent(&config, self.service);
+        Some(Handle { config, transport, sleep, service: self.service, user_agent, retries })
     }
 }
 
@@ -203,33 +233,38 @@ impl fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
-/// Sign the protocol's request for one attempt.
-async fn build_request(
-    handle: &Handle,
-    url: &str,
-    unsigned: &UnsignedRequest,
-) -> Result<http::Request<Vec<u8>>, BoxError> {
+/// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
+fn http_request(handle: &Handle, url: &str, unsigned: UnsignedRequest) -> Result<http::Request<Vec<u8>>, BoxError> {
+    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
+    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
+    if uri.authority().is_none() {
+        return Err(unbuildable(format!("endpoint URL `{url}` has no host")));
+    }
+    let mut builder = http::Request::builder().method(unsigned.method).uri(uri);
+    for (name, value) in &unsigned.headers {
+        builder = builder.header(*name, value);
+    }
+    builder.header("user-agent", &handle.user_agent).body(unsigned.body).map_err(|e| unbuildable(e.to_string()))
+}
+
+/// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
+/// are set from its URI and body first.
+async fn sign(handle: &Handle, request: &mut http::Request<Vec<u8>>) -> Result<(), BoxError> {
     let config = &handle.config;
     let region = config.region.as_ref().ok_or_else(|| unbuildable("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
         BoxError::from(e)
     })?;
-    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
-    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
-    let host = uri
+    let host = request
+        .uri()
         .authority()
         .map(|a| a.as_str().to_owned())
-        .ok_or_else(|| unbuildable(format!("endpoint URL `{url}` has no host")))?;
-    let mut builder = http::Request::builder().method(unsigned.method).uri(uri).header("host", host);
-    for (name, value) in &unsigned.headers {
-        builder = builder.header(*name, value);
-    }
-    let mut request = builder
-        .header("content-length", unsigned.body.len())
-        .header("user-agent", &handle.user_agent)
-        .body(unsigned.body.clone())
-        .map_err(|e| unbuildable(e.to_string()))?;
+        .ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
+    let host = http::HeaderValue::try_from(host).map_err(|e| unbuildable(e.to_string()))?;
+    request.headers_mut().insert(http::header::HOST, host);
+    let length = request.body().len();
+    request.headers_mut().insert(http::header::CONTENT_LENGTH, length.into());
 
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
@@ -241,23 +276,21 @@ async fn build_request(
         .build()
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
+    let url = request.uri().to_string();
+    let headers: Vec<(&str, &str)> =
+        request.headers().iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default())).collect();
     let signable = aws_sigv4::http_request::SignableRequest::new(
-        unsigned.method,
-        &full_url,
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        aws_sigv4::http_request::SignableBody::Bytes(&unsigned.body),
+        request.method().as_str(),
+        &url,
+        headers.into_iter(),
+        aws_sigv4::http_request::SignableBody::Bytes(request.body()),
     )
     .map_err(|e| unbuildable(format!("cannot sign: {e}")))?;
     let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params)
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into_parts();
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(request)
+    instructions.apply_to_request_http1x(request);
+    Ok(())
 }
 
 enum Attempt {
@@ -294,19 +327,70 @@ pub(crate) fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing`
-/// span named `invoke` with the service's SDK id and the operation's name. Each attempt logs its endpoint host, number,
-/// status, error code, request id and the backoff chosen at debug level; running out of attempts or of retry quota on
-/// a retryable failure is a warning. Credentials, signatures and bodies are never logged.
+/// Why an input was not sent: `prepare`'s errors.
+#[derive(Debug)]
+pub(crate) enum Unprepared {
+    /// The input breaks the model's constraints.
+    Invalid(crate::validation::ValidationError),
+    /// The input could not be serialized.
+    Unserializable(BoxError),
+}
+
+impl Unprepared {
+    /// The error of the call.
+    fn into_sdk_error<E>(self) -> SdkError<E> {
+        match self {
+            Unprepared::Invalid(e) => SdkError::Validation(e),
+            Unprepared::Unserializable(e) => SdkError::construction_failure(e),
+        }
+    }
+}
+
+/// Send one operation's input, which `prepare` validates and serializes, and decode the result (with the
+/// response's request id), in a `tracing` span named `invoke` with the service's SDK id and the operation's name. Each
+/// attempt logs its endpoint host, number, status, error code, request id and the backoff chosen at debug level;
+/// running out of attempts or of retry quota on a retryable failure is a warning. Credentials, signatures and bodies
+/// are never logged.
 ///
-/// Only the decoding is generic: the attempts are [`send`]'s, one copy for every operation of the crate.
-pub(crate) async fn invoke<O: SetRequestId, E>(
+/// With interceptors configured, their hooks run at each step (see the `intercept` module); without, the only cost
+/// is the check of an empty list. Only the decoding is generic: the attempts are [`send`]'s, one copy for every
+/// operation of the crate.
+pub(crate) async fn invoke<I, O, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    input: I,
+    prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared>,
+) -> Result<O, SdkError<E>>
+where
+    I: fmt::Debug + Send + Sync + 'static,
+    O: SetRequestId + fmt::Debug + Send + Sync + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let interceptors = &handle.config.interceptors;
+    if interceptors.is_empty() {
+        let body = prepare(&input).map_err(Unprepared::into_sdk_error)?;
+        return call(handle, operation, body, None).await;
+    }
+    let mut execution = Execution::new(interceptors, &handle.transport.components, input);
+    let result = match execution.before_serialization::<I>() {
+        Ok(input) => match prepare(&input) {
+            Ok(body) => call(handle, operation, body, Some(&mut execution)).await,
+            Err(e) => Err(e.into_sdk_error()),
+        },
+        Err(e) => Err(SdkError::construction_failure(e)),
+    };
+    execution.complete(result)
+}
+
+/// Send a serialized input and decode the result.
+async fn call<O: SetRequestId, E>(
     handle: &Handle,
     operation: Operation<O, E>,
     body: Vec<u8>,
+    execution: Option<&mut Execution<'_>>,
 ) -> Result<O, SdkError<E>> {
     let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
-    match send(handle, name, host_prefix.as_deref(), compress, body).await {
+    match send(handle, name, host_prefix.as_deref(), compress, body, execution).await {
         Ok(response) => match decode_output(&response) {
             Ok(mut output) => {
                 output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
@@ -325,6 +409,9 @@ pub(crate) async fn invoke<O: SetRequestId, E>(
             let err = decode_error(&meta, response.body());
             Err(SdkError::service_error(err, crate::http::raw_response(&response)))
         }
+        Err(Ended::Rejected(rejected)) => {
+            Err(SdkError::response_error(rejected.error, crate::http::raw_response(&rejected.response)))
+        }
     }
 }
 
@@ -335,6 +422,13 @@ enum Ended {
     Dispatch(ConnectorError),
     /// The last error response, with what the protocol read from it (boxed: the rare, large case).
     Service(Box<(ErrorResponse, Response)>),
+    /// An interceptor failed on a response.
+    Rejected(Box<crate::intercept::Rejected>),
+}
+
+/// An interceptor failed before the request was sent: a dispatch failure, as in aws-sdk-rust.
+fn intercepted(error: BoxError) -> Ended {
+    Ended::Dispatch(ConnectorError::other(error, None))
 }
 
 /// The attempts of one call, under the operation timeout: the successful response, or how the call ended.
@@ -344,10 +438,11 @@ async fn send(
     host_prefix: Option<&str>,
     compress: Option<Compressor>,
     body: Vec<u8>,
+    execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
-    let call = attempts(handle, name, host_prefix, compress, body);
+    let call = attempts(handle, name, host_prefix, compress, body, execution);
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
@@ -369,6 +464,7 @@ async fn attempts(
     host_prefix: Option<&str>,
     compress: Option<Compressor>,
     body: Vec<u8>,
+    mut execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     let config = &handle.config;
     let service = handle.service;
@@ -385,14 +481,31 @@ async fn attempts(
             unsigned.headers.push(("content-encoding", "gzip".to_owned()));
         }
     }
+    let mut base = http_request(handle, &url, unsigned).map_err(Ended::Construction)?;
+    if let Some(x) = execution.as_deref_mut() {
+        base = x.before_retry_loop(base).await.map_err(intercepted)?;
+    }
     let max_attempts = config.retry.max_attempts();
     let mut retry = handle.retries.call(&config.retry, &config.time_source);
     loop {
         retry.ready(&handle.sleep).await;
-        let request = build_request(handle, &url, &unsigned).await.map_err(Ended::Construction)?;
+        let mut request = base.clone();
+        if let Some(x) = execution.as_deref_mut() {
+            request = x.before_signing(request).await.map_err(intercepted)?;
+        }
+        sign(handle, &mut request).await.map_err(Ended::Construction)?;
+        if let Some(x) = execution.as_deref_mut() {
+            request = x.before_transmit(request).await.map_err(intercepted)?;
+        }
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let outcome = attempt(handle, request).await;
+        let mut outcome = attempt(handle, request).await;
+        if let Some(x) = execution.as_deref_mut() {
+            if let Attempt::Response(response) = outcome {
+                let response = x.after_transmit(response, config.max_response_size).await;
+                outcome = Attempt::Response(response.map_err(|r| Ended::Rejected(Box::new(r)))?);
+            }
+        }
         let backoff = match outcome {
             Attempt::Timeout(after) => {
                 tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");

@@ -25,6 +25,7 @@ mod endpoint_lib;
 pub mod error;
 mod fluent;
 pub mod http;
+mod intercept;
 mod invoke;
 mod mock;
 pub mod pagination;

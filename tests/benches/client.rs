@@ -86,6 +86,14 @@ fn describe(c: &mut Criterion) {
         b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
     });
 
+    // The same with one interceptor that adds a header before signing: what interceptors cost.
+    let client = Client::from_conf(
+        config().http_client(project_tests::raw::Raw::unrecorded(response_body())).interceptor(AddHeader).build(),
+    );
+    group.bench_function("in memory, one interceptor", |b| {
+        b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
+    });
+
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     rt.spawn(serve(listener, response_body()));
@@ -94,6 +102,26 @@ fn describe(c: &mut Criterion) {
         b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
     });
     group.finish();
+}
+
+/// Adds one header before signing.
+#[derive(Debug)]
+struct AddHeader;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for AddHeader {
+    fn name(&self) -> &'static str {
+        "AddHeader"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        context.request_mut().headers_mut().insert("x-team", "ml-platform");
+        Ok(())
+    }
 }
 
 criterion_group!(benches, describe);

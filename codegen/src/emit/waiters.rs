@@ -152,7 +152,8 @@ pub fn waiter_file(op: &Operation, w: &Waiter) -> RustFile {
                 #fluent { handle, inner: ::std::default::Default::default(), config_override: ::std::option::Option::None }
             }
 
-            /// Settings for every poll of this wait, over the client's configuration.
+            /// Settings for every poll of this wait, over the client's configuration: a `config::Builder`, whose
+            /// settings replace the client's, or a [`ConfigOverride`](crate::config::ConfigOverride).
             pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::ConfigOverride>) -> Self {
                 self.config_override = ::std::option::Option::Some(config_override.into());
                 self

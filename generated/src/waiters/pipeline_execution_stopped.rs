@@ -30,7 +30,8 @@ impl PipelineExecutionStoppedFluentBuilder {
         }
     }
 
-    /// Settings for every poll of this wait, over the client's configuration.
+    /// Settings for every poll of this wait, over the client's configuration: a `config::Builder`, whose
+    /// settings replace the client's, or a [`ConfigOverride`](crate::config::ConfigOverride).
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,

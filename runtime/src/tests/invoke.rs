@@ -15,6 +15,7 @@ use crate::credentials::{future, CredentialsError, ProvideCredentials};
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{ErrorResponse, ProvideErrorMetadata as _, RequestId as _, SdkError};
 use crate::invoke::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

@@ -9,8 +9,9 @@ use crate::config::retry::{RetryConfig, RetryMode};
 use crate::config::timeout::TimeoutConfig;
 use crate::config::TimeSource;
 use crate::error::{ProvideErrorMetadata as _, SdkError};
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
 use crate::retry::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 
@@ -42,7 +43,7 @@ fn client(http: &FakeHttp, retry: RetryConfig, jitter: Jitter) -> Handle {
     let config =
         config(http).retry_config(retry).timeout_config(TimeoutConfig::disabled()).time_source(TokioTime::new());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = jitter;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = jitter;
     handle
 }
 
@@ -150,7 +151,7 @@ async fn the_loop_waits_the_backoff_of_the_clients_jitter() {
     let retry = standard(4).with_initial_backoff(Duration::from_secs(2)).with_max_backoff(Duration::from_secs(5));
     let config = config(&http).retry_config(retry).timeout_config(TimeoutConfig::disabled()).sleep_impl(sleep.clone());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = || 0.5;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 0.5;
     call(&handle).await.unwrap();
     // Ceilings 2 s, 4 s, 8 s capped at 5 s; half of each.
     assert_eq!(sleep.asked(), [Duration::from_secs(1), Duration::from_secs(2), Duration::from_millis(2500)]);
@@ -218,7 +219,7 @@ async fn retries_after_timeouts_take_ten_tokens() {
         .retry_config(standard(4))
         .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(Duration::from_secs(1)).build());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = || 0.0;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 0.0;
     call(&handle).await.unwrap();
     // 10 + 10 + 5 taken; the last retry's 5 given back when it succeeded.
     assert_eq!(tokens(&handle), 500 - 10 - 10 - 5 + 5);

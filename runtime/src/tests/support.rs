@@ -379,6 +379,16 @@ pub(crate) fn op() -> Operation<Out, OpError> {
     }
 }
 
+/// Sends a serialized input as `op()` through the attempt loop (with the interceptors the configuration has, which
+/// see the body as the input).
+pub(crate) async fn invoke(
+    handle: &Handle,
+    operation: Operation<Out, OpError>,
+    body: Vec<u8>,
+) -> Result<Out, crate::error::SdkError<OpError>> {
+    crate::invoke::invoke(handle, operation, body, |b: &Vec<u8>| Ok(b.clone())).await
+}
+
 /// A configuration with a region, fixed credentials and this transport.
 pub(crate) fn config(http: &FakeHttp) -> crate::config::Builder {
     Config::builder()

@@ -11,6 +11,7 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use crate::config::retry::RetryConfig;
 use crate::credentials::{future, CachedProvider, CredentialsError, ProvideCredentials};
 use crate::invoke::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

@@ -11,7 +11,8 @@ use crate::config::timeout::TimeoutConfig;
 use crate::config::{Config, Region};
 use crate::error::SdkError;
 use crate::http::{TransportError, TransportErrorKind};
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

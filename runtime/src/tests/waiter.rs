@@ -12,7 +12,7 @@ use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use tokio::time::Instant;
 
 use crate::error::{ErrorMetadata, SdkError};
-use crate::invoke::invoke;
+use crate::tests::support::invoke;
 use crate::waiter::{delay, wait, wait_with, AcceptorState, Clock, Delays, WaiterError};
 
 use super::support::*;

@@ -22,8 +22,8 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 }
 
 /// The input as a JSON object.
-pub fn serialize_input() -> TokenStream {
-    quote!(crate::aws_json::serialize_input(&self))
+pub fn serialize_input(input: &TokenStream) -> TokenStream {
+    quote!(crate::aws_json::serialize_input(#input))
 }
 
 /// The output from a JSON object.
