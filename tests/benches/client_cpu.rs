@@ -10,7 +10,8 @@
 //! tokio runtime driving the sockets, and the kernel's side of its socket calls. Each round measures every client
 //! once per concurrency (1 call in flight, then 64), in alternating order; the table gives the median of the rounds.
 //!
-//! `cargo bench -p project-tests --bench client_cpu` (`CLIENT_CPU_CALLS`, `CLIENT_CPU_ROUNDS` to change the size).
+//! `cargo bench -p project-tests --bench client_cpu` (`CLIENT_CPU_CALLS`, `CLIENT_CPU_ROUNDS` to change the size;
+//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, for a profiler to attach to).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -303,6 +304,14 @@ fn main() {
         }
     });
 
+    if let Ok(only) = std::env::var("CLIENT_CPU_PROFILE") {
+        let side = if only == "floor" { Side::Floor } else { Side::Crate };
+        for _ in 0..rounds {
+            let (cpu, _) = rt.block_on(measure(side, &floor, &client, calls, 1));
+            println!("{side:?}: {cpu:.1} µs of CPU per call");
+        }
+        return;
+    }
     println!("client CPU per DescribePipelineExecution call: {calls} calls per measurement, median of {rounds} rounds");
     println!("| in flight | floor CPU | crate CPU | crate / floor | floor wall | crate wall |");
     println!("| --- | --- | --- | --- | --- | --- |");
