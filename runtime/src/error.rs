@@ -60,16 +60,16 @@ impl ErrorResponse {
         self.error_type.as_deref().or(self.code.as_deref())
     }
 
-    /// The metadata every error carries: code, message and request id.
-    pub(crate) fn metadata(&self) -> ErrorMetadata {
+    /// The metadata every error carries: code, message and request id, moved in (not copied).
+    pub(crate) fn into_metadata(self) -> ErrorMetadata {
         let mut b = ErrorMetadata::builder();
-        if let Some(code) = &self.code {
+        if let Some(code) = self.code {
             b = b.code(code);
         }
-        if let Some(message) = &self.message {
+        if let Some(message) = self.message {
             b = b.message(message);
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = self.request_id {
             b = b.custom(AWS_REQUEST_ID, id);
         }
         b.build()
@@ -91,10 +91,10 @@ pub struct Unhandled {
 impl Unhandled {
     /// An unhandled error from an error response; one without a code (a proxy's HTML page, an empty body) is
     /// described by what arrived instead.
-    pub(crate) fn from_response(response: &ErrorResponse) -> Self {
-        let described = (response.code.is_none() && !response.summary.is_empty())
-            .then(|| response.summary.clone().into_boxed_str());
-        Unhandled { source: None, meta: response.metadata(), response: described }
+    pub(crate) fn from_response(mut response: ErrorResponse) -> Self {
+        let summary = std::mem::take(&mut response.summary);
+        let described = (response.code.is_none() && !summary.is_empty()).then(|| summary.into_boxed_str());
+        Unhandled { source: None, meta: response.into_metadata(), response: described }
     }
 
     /// An unhandled error with a cause and, if known, metadata.
