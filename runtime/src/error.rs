@@ -169,19 +169,32 @@ pub(crate) fn describe_response(status: u16, content_type: Option<&str>, body: &
         out.push_str(", empty body");
         return out;
     }
+    match excerpt(body) {
+        (text, true) => out.push_str(&format!(", body \"{text}\"")),
+        (text, false) => out.push_str(&format!(", body ({} bytes) begins \"{text}\"", body.len())),
+    }
+    out
+}
+
+/// The start of a body, up to [`EXCERPT_BYTES`] bytes, as escaped text (see [`describe_response`]), and whether it
+/// is the whole body.
+fn excerpt(body: &[u8]) -> (String, bool) {
     let cut = &body[..body.len().min(EXCERPT_BYTES)];
     // A multi-byte character cut in two by the excerpt's end is left out rather than shown as a replacement.
     let cut = match std::str::from_utf8(cut) {
         Err(e) if e.error_len().is_none() && cut.len() < body.len() => &cut[..e.valid_up_to()],
         _ => cut,
     };
-    let text = String::from_utf8_lossy(cut);
-    if cut.len() == body.len() {
-        out.push_str(&format!(", body \"{}\"", text.escape_debug()));
-    } else {
-        out.push_str(&format!(", body ({} bytes) begins \"{}\"", body.len(), text.escape_debug()));
+    (String::from_utf8_lossy(cut).escape_debug().to_string(), cut.len() == body.len())
+}
+
+/// A body quoted for an error message: `"the text"`, or `"the start…" (5123 bytes)` when it is longer than
+/// [`EXCERPT_BYTES`] bytes, escaped as in [`describe_response`].
+pub(crate) fn quote_body(body: &[u8]) -> String {
+    match excerpt(body) {
+        (text, true) => format!("\"{text}\""),
+        (text, false) => format!("\"{text}…\" ({} bytes)", body.len()),
     }
-    out
 }
 
 /// A response that arrived but could not be decoded, as the source of a
