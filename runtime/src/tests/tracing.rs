@@ -295,3 +295,18 @@ fn a_failing_instance_metadata_logs_its_back_off() {
         "instance metadata: http://169.254.169.254/latest/api/token: io error: scripted transport failure"
     );
 }
+
+#[test]
+fn keys_without_their_secret_are_skipped_with_a_warning() {
+    let env = EnvGuard::clean();
+    env.set("AWS_ACCESS_KEY_ID", "AKID-HALF");
+    let file = TempFile::new("credentials", "[default]\naws_access_key_id = AKID-FILE\naws_secret_access_key = S\n");
+    env.credentials_file(&file);
+    let chain = crate::credentials::DefaultChain::with_http_client(FakeHttp::new([]).shared());
+    let records = recorded(async {
+        assert_eq!(chain.provide_credentials().await.unwrap().access_key_id(), "AKID-FILE");
+    });
+    let warning = &events(&records, "credentials source set up wrongly; trying the next one")[0];
+    assert_eq!(warning.level, Level::WARN);
+    assert_eq!(warning.field("error"), Some("environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"));
+}
