@@ -65,7 +65,7 @@ pub(crate) struct Operation<O, E> {
     /// Decodes a successful response; the error says what is wrong with the body.
     pub(crate) decode_output: fn(&Response) -> Result<O, crate::error::BoxError>,
     /// Turns an error response into the operation's error.
-    pub(crate) decode_error: fn(&ErrorResponse, &[u8]) -> E,
+    pub(crate) decode_error: fn(ErrorResponse, &[u8]) -> E,
     /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
     pub(crate) host_prefix: Option<String>,
     /// `@requestCompression` with gzip: the compressor (the `compression` module's, passed in by operations that
@@ -410,7 +410,7 @@ async fn call<O: SetRequestId, E>(
         Err(Ended::Dispatch(e)) => Err(SdkError::dispatch_failure(e)),
         Err(Ended::Service(last)) => {
             let (meta, response) = *last;
-            let err = decode_error(&meta, response.body());
+            let err = decode_error(meta, response.body());
             Err(SdkError::service_error(err, crate::http::raw_response(&response)))
         }
         Err(Ended::Rejected(rejected)) => {

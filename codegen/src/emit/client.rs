@@ -251,7 +251,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             ::std::option::Option::Some(#code) => match #decode {
                 ::std::option::Option::Some(e) => {
                     let mut e: #t = e;
-                    e.meta = meta.metadata();
+                    e.meta = meta.into_metadata();
                     #error::#v(e)
                 }
                 ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
@@ -379,7 +379,7 @@ the request, retrying as configured, and decodes the output or the error.";
         }
 
         impl #error {
-            pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+            pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
                 let _ = body;
                 #[allow(clippy::match_single_binding)]
                 match meta.error_type() {

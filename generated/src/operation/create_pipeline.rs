@@ -875,15 +875,15 @@ pub enum CreatePipelineError {
 }
 
 impl CreatePipelineError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         CreatePipelineError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -894,10 +894,10 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         CreatePipelineError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -908,10 +908,10 @@ impl CreatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         CreatePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {

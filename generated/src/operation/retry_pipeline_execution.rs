@@ -495,15 +495,15 @@ pub enum RetryPipelineExecutionError {
 }
 
 impl RetryPipelineExecutionError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -514,10 +514,10 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -528,10 +528,10 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {

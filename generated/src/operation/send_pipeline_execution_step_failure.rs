@@ -484,15 +484,15 @@ pub enum SendPipelineExecutionStepFailureError {
 }
 
 impl SendPipelineExecutionStepFailureError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepFailureError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -503,10 +503,10 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -517,10 +517,10 @@ impl SendPipelineExecutionStepFailureError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepFailureError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {

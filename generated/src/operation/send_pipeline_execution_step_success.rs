@@ -510,15 +510,15 @@ pub enum SendPipelineExecutionStepSuccessError {
 }
 
 impl SendPipelineExecutionStepSuccessError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -529,10 +529,10 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -543,10 +543,10 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {

@@ -790,15 +790,15 @@ pub enum UpdatePipelineError {
 }
 
 impl UpdatePipelineError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         UpdatePipelineError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -809,10 +809,10 @@ impl UpdatePipelineError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         UpdatePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {

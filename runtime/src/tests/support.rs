@@ -298,7 +298,7 @@ impl crate::aws_json::ReadStructure for ValidationException {
     type Members = ValidationException;
     fn read_member(m: &mut Self, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
         match name {
-            "Message" => m.message = r.string()?,
+            "Message" => m.message = r.message()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -358,10 +358,10 @@ impl CreateUnhandledError for OpError {
     }
 }
 
-fn decode_op_error(response: &ErrorResponse, body: &[u8]) -> OpError {
+fn decode_op_error(response: ErrorResponse, body: &[u8]) -> OpError {
     if response.error_type() == Some("ValidationException") {
-        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, response) {
-            e.meta = response.metadata();
+        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, &response) {
+            e.meta = response.into_metadata();
             return OpError::Validation(e);
         }
     }

@@ -182,7 +182,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceNotFound {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Message" => members.message = r.string()?,
+            "Message" => members.message = r.message()?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)
