@@ -341,7 +341,8 @@ mod unused {
 /// The default transport of programs without aws-config: hyper's pooled client over rustls (HTTPS with the Mozilla
 /// roots, and plain HTTP for local endpoints), HTTP/1.1. It applies the connect timeout and the read timeout (to the
 /// whole response, body included) of the settings it is asked for. Its failures are [`TransportError`]s, which say
-/// what happened (connection refused, DNS, TLS, reset, timeout).
+/// what happened (connection refused, DNS, TLS, reset, timeout), in connector errors of the kinds aws-sdk-rust's
+/// hyper client gives them (so a request lost on a pooled connection the server had just closed is retried).
 #[cfg(feature = "rustls")]
 #[derive(Clone, Default)]
 pub struct HyperClient {
@@ -441,15 +442,7 @@ impl HyperConnector {
             },
             None => call.await,
         };
-        let response = response.map_err(|e| {
-            let connecting = e.is_connect();
-            let error = classify(&e, connecting, &authority, self.connect_timeout);
-            match error.kind {
-                TransportErrorKind::Timeout => ConnectorError::timeout(Box::new(error)),
-                _ if connecting => ConnectorError::io(Box::new(error)),
-                _ => ConnectorError::other(Box::new(error), None),
-            }
-        })?;
+        let response = response.map_err(|e| connector_error(&e, &authority, self.connect_timeout))?;
         let (parts, body) = response.into_parts();
         let body = ReadDeadline {
             inner: body,
@@ -519,6 +512,39 @@ impl hyper::body::Body for ReadDeadline {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// A failure of hyper's client as a [`ConnectorError`] of the kind aws-sdk-rust's hyper client gives it, so that the
+/// attempt loop retries it, or not, as aws-sdk-rust does: a timeout; the request's own fault (`user`); an I/O
+/// failure for a failure to connect, a connection hyper found closed or canceled, and any I/O error in the chain (a
+/// connection reset, a broken pipe); a connection that ended before the response was complete is a transient
+/// failure; anything else is not retried. A request lost on a pooled connection the server had just closed fails
+/// in one of the two retried ways, before any byte of a response.
+#[cfg(feature = "rustls")]
+fn connector_error(
+    error: &hyper_util::client::legacy::Error,
+    authority: &str,
+    connect_timeout: Option<Duration>,
+) -> ConnectorError {
+    use aws_smithy_types::retry::ErrorKind;
+    let connecting = error.is_connect();
+    let mut hyper = None;
+    let mut io = false;
+    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = next {
+        hyper = hyper.or_else(|| e.downcast_ref::<hyper::Error>());
+        io |= e.is::<std::io::Error>();
+        next = e.source();
+    }
+    let transport = Box::new(classify(error, connecting, authority, connect_timeout));
+    match hyper {
+        _ if transport.kind == TransportErrorKind::Timeout => ConnectorError::timeout(transport),
+        Some(h) if h.is_user() => ConnectorError::user(transport),
+        Some(h) if h.is_closed() || h.is_canceled() => ConnectorError::io(transport),
+        _ if connecting || io => ConnectorError::io(transport),
+        Some(h) if h.is_incomplete_message() => ConnectorError::other(transport, Some(ErrorKind::TransientError)),
+        _ => ConnectorError::other(transport, None),
     }
 }
 
