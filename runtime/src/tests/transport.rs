@@ -356,7 +356,8 @@ fn no_call_is_lost_to_a_server_that_closes_its_connection_after_each_response() 
 fn a_request_the_server_read_and_reset_is_sent_again_only_as_a_retry_of_its_call() {
     // The server read the whole request and may have acted on it: the transport never sends it again by itself
     // (hyper resends only requests it never wrote). The attempt loop retries it as an I/O failure, as every AWS SDK
-    // does, with the same body (and so the same idempotency token, where the operation has one).
+    // does, each time as a numbered attempt of the same invocation, with the same body (and so the same idempotency
+    // token, where the operation has one).
     block_on(async {
         let server = RawServer::start(Serve::ResetAfterRequest).await;
         let handle = client_of(&server.url, RetryConfig::disabled());
@@ -371,8 +372,11 @@ fn a_request_the_server_read_and_reset_is_sent_again_only_as_a_retry_of_its_call
         let handle = client_of(&server.url, quick_retries());
         invoke(&handle, op(), br#"{"Name":"again"}"#.to_vec()).await.unwrap_err();
         let read = server.read();
-        assert_eq!(read.len(), 3, "one request per attempt");
+        let mut info: Vec<&str> = read.iter().map(|r| r.header("amz-sdk-request").unwrap()).collect();
+        info.sort_unstable();
+        assert_eq!(info, ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]);
         for r in &read {
+            assert_eq!(r.header("amz-sdk-invocation-id"), read[0].header("amz-sdk-invocation-id"));
             assert_eq!(r.body, br#"{"Name":"again"}"#);
         }
     });
