@@ -305,7 +305,7 @@ async fn fetch(
     let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
         .ok_or_else(|| not_loaded(format!("{what}: no async sleep implementation")))?;
     let transport = Transport::new(http, &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
-    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request)).await {
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request, None)).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             return Err(not_loaded(format!("{what}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e))))

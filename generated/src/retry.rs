@@ -28,8 +28,10 @@
 //!
 //! Each attempt tells the service which call it belongs to and where it stands, with the headers every AWS SDK
 //! sends ([`Call::before_transmit`]): `amz-sdk-invocation-id`, a random UUID per call, the same on each of its
-//! attempts, and `amz-sdk-request`, `attempt=N; max=M`. `RetryConfig::reconnect_mode` is not used: the
-//! transport decides about its connections itself.
+//! attempts, and `amz-sdk-request`, `attempt=N; max=M`. Under `ReconnectMode::ReconnectOnTransientError` (the
+//! default) the connection an attempt went out on is not used again after a transient failure or a timeout: the
+//! attempt carries aws-smithy-runtime-api's `CaptureSmithyConnection`, and the failure poisons the connection the
+//! HTTP client put there (aws-config's clients and this crate's own do; a client that does not is left alone).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -37,7 +39,8 @@ use std::time::{Duration, SystemTime};
 
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 use aws_smithy_async::time::SharedTimeSource;
-use aws_smithy_types::retry::{RetryConfig, RetryMode};
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
+use aws_smithy_types::retry::{ReconnectMode, RetryConfig, RetryMode};
 use http::{HeaderName, HeaderValue};
 
 use crate::http::{header, Response};
@@ -319,6 +322,7 @@ impl Retries {
             invocation_id: crate::invoke::random_uuid(),
             read_timeout,
             skew: None,
+            connection: None,
         }
     }
 }
@@ -384,6 +388,8 @@ pub(crate) struct Call<'a> {
     read_timeout: Option<Duration>,
     /// How far the service's clock was ahead of the client's, from the `date` of the last response that had one.
     skew: Option<Duration>,
+    /// The connection of the attempt being made, captured to be poisoned after a transient failure.
+    connection: Option<CaptureSmithyConnection>,
 }
 
 impl Call<'_> {
@@ -403,8 +409,9 @@ impl Call<'_> {
     }
 
     /// Ready a signed request to be sent as this attempt, as the AWS SDKs do after signing (so these headers are
-    /// not signed): `amz-sdk-invocation-id` and `amz-sdk-request`.
-    pub(crate) fn before_transmit(&mut self, request: &mut http::Request<Vec<u8>>) {
+    /// not signed): `amz-sdk-invocation-id` and `amz-sdk-request`. Under `ReconnectOnTransientError` (the default),
+    /// also the capture of the connection the attempt goes out on, for the transport to carry.
+    pub(crate) fn before_transmit(&mut self, request: &mut http::Request<Vec<u8>>) -> Option<CaptureSmithyConnection> {
         let headers = request.headers_mut();
         if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
             headers.insert(INVOCATION_ID, id);
@@ -421,6 +428,9 @@ impl Call<'_> {
         if let Some(info) = made.or_else(|| request_info(ttl, attempt, max)) {
             headers.insert(REQUEST_INFO, info);
         }
+        self.connection = (self.config.reconnect_mode() == ReconnectMode::ReconnectOnTransientError)
+            .then(CaptureSmithyConnection::new);
+        self.connection.clone()
     }
 
     /// The attempt succeeded: the quota gets back what the last retry took, or one token if there was none.
@@ -442,13 +452,19 @@ impl Call<'_> {
         self.failed_with(failure, retry_after(response))
     }
 
-    /// The attempt failed: the backoff before the next one, or why there is none.
+    /// The attempt failed: the backoff before the next one, or why there is none. A transient failure or a timeout
+    /// poisons the attempt's connection under `ReconnectOnTransientError`.
     pub(crate) fn failed(&mut self, failure: Failure) -> Result<Duration, Stop> {
         self.failed_with(failure, None)
     }
 
     fn failed_with(&mut self, failure: Failure, hint: Option<Duration>) -> Result<Duration, Stop> {
         self.update_limiter(failure == Failure::Throttling);
+        if matches!(failure, Failure::Transient | Failure::Timeout) {
+            if let Some(connection) = self.connection.take().and_then(|c| c.get()) {
+                connection.poison();
+            }
+        }
         if failure == Failure::Final {
             return Err(Stop::NotRetryable);
         }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 pub use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
@@ -57,9 +58,18 @@ impl Transport {
         Transport { connector: client.http_connector(settings, &components), max_response_size }
     }
 
-    /// Send a request and read its whole response into one buffer (see [`read_body`]).
-    pub(crate) async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Response, ConnectorError> {
-        let request = HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+    /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
+    /// with the request, for the client to say which connection it used.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        connection: Option<CaptureSmithyConnection>,
+    ) -> Result<Response, ConnectorError> {
+        let mut request =
+            HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+        if let Some(connection) = connection {
+            request.add_extension(connection);
+        }
         let response = self.connector.call(request).await?;
         let (parts, body) = response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
         let declared =
@@ -338,7 +348,8 @@ mod unused {
 /// roots, and plain HTTP for local endpoints), HTTP/1.1. It applies the connect timeout and the read timeout (to the
 /// whole response, body included) of the settings it is asked for. Its failures are [`TransportError`]s, which say
 /// what happened (connection refused, DNS, TLS, reset, timeout), in connector errors of the kinds aws-sdk-rust's
-/// hyper client gives them (so a request lost on a pooled connection the server had just closed is retried).
+/// hyper client gives them (so a request lost on a pooled connection the server had just closed is retried). It
+/// honours aws-smithy-runtime-api's `CaptureSmithyConnection`: a connection the attempt loop poisons is not reused.
 #[cfg(feature = "rustls")]
 #[derive(Clone, Default)]
 pub struct HyperClient {
@@ -426,7 +437,10 @@ impl HyperConnector {
     /// under the read timeout.
     async fn send(self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
         let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
-        let request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        let mut request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        if let Some(capture) = request.extensions().get::<CaptureSmithyConnection>().cloned() {
+            capture_connection(&capture, &mut request);
+        }
         let authority = request.uri().authority().map_or_else(String::new, |a| a.to_string());
         let (parts, body) = request.into_parts();
         let body = body.bytes().map(Bytes::copy_from_slice).unwrap_or_default();
@@ -455,6 +469,24 @@ impl HttpConnector for HyperConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         HttpConnectorFuture::new(self.clone().send(request))
     }
+}
+
+/// Let `capture` give the connection hyper sends `request` on, so that the attempt loop can poison it (hyper's pool
+/// then does not use it again), as aws-sdk-rust's hyper client does.
+#[cfg(feature = "rustls")]
+fn capture_connection<B>(capture: &CaptureSmithyConnection, request: &mut http::Request<B>) {
+    use aws_smithy_runtime_api::client::connection::ConnectionMetadata;
+    let connection = hyper_util::client::legacy::connect::capture_connection(request);
+    capture.set_connection_retriever(move || {
+        let proxied = connection.connection_metadata().as_ref()?.is_proxied();
+        let connection = connection.clone();
+        let poison = move || {
+            if let Some(connected) = connection.connection_metadata().as_ref() {
+                connected.poison();
+            }
+        };
+        Some(ConnectionMetadata::builder().proxied(proxied).poison_fn(poison).build())
+    });
 }
 
 /// The read timeout elapsed before the response was complete.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 
 use crate::config::Config;
 use crate::endpoint_lib::{Endpoint, ResolveError};
@@ -281,8 +282,12 @@ enum Attempt {
     Transport(ConnectorError),
 }
 
-async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
-    let call = handle.transport.send(request);
+async fn attempt(
+    handle: &Handle,
+    request: http::Request<Vec<u8>>,
+    connection: Option<CaptureSmithyConnection>,
+) -> Attempt {
+    let call = handle.transport.send(request, connection);
     match handle.config.timeouts.operation_attempt_timeout() {
         Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
             Ok(Ok(r)) => Attempt::Response(r),
@@ -405,10 +410,10 @@ async fn attempts(
     loop {
         retry.ready(&handle.sleep).await;
         let mut request = build_request(handle, &url, &unsigned).await.map_err(Ended::Construction)?;
-        retry.before_transmit(&mut request);
+        let connection = retry.before_transmit(&mut request);
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let outcome = attempt(handle, request).await;
+        let outcome = attempt(handle, request, connection).await;
         let backoff = match outcome {
             Attempt::Timeout(after) => {
                 tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");

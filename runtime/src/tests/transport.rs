@@ -170,6 +170,9 @@ enum Serve {
     AnswerThenClose { keep_alive_header: bool, close: Close },
     /// Read the first request whole, then reset the connection without answering.
     ResetAfterRequest,
+    /// Keep each connection open and answer its requests: the `n`th request the server reads (from 0, over all
+    /// connections) with `answer(n)`, a status and a body.
+    KeepAlive(fn(usize) -> (u16, &'static str)),
 }
 
 /// When a server that answered one request closes the connection.
@@ -190,6 +193,8 @@ struct RawRequest {
     body: Vec<u8>,
     /// Whether it was answered.
     answered: bool,
+    /// The connection it came on, numbered from 0 in the order the server accepted them.
+    connection: usize,
 }
 
 impl RawRequest {
@@ -214,7 +219,7 @@ async fn read_request(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> 
         }
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut request = RawRequest { head, body: Vec::new(), answered: false };
+    let mut request = RawRequest { head, body: Vec::new(), answered: false, connection: 0 };
     let length: usize = request.header("content-length").map_or(0, |v| v.parse().unwrap());
     while buf.len() < head_end + length {
         match stream.read(&mut chunk).await {
@@ -234,6 +239,36 @@ fn reset(stream: tokio::net::TcpStream) {
     drop(stream);
 }
 
+/// Answer `first` and every later request of a connection with `answer`, keeping the connection open.
+async fn keep_alive(
+    mut stream: tokio::net::TcpStream,
+    mut buf: Vec<u8>,
+    first: RawRequest,
+    answer: fn(usize) -> (u16, &'static str),
+    record: Arc<Mutex<Vec<RawRequest>>>,
+) {
+    use tokio::io::AsyncWriteExt as _;
+    let mut next = Some(first);
+    while let Some(mut request) = next.take() {
+        let connection = request.connection;
+        let n = {
+            let mut record = record.lock().unwrap();
+            request.answered = true;
+            record.push(request);
+            record.len() - 1
+        };
+        let (status, body) = answer(n);
+        let reply = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        if stream.write_all(reply.as_bytes()).await.is_err() {
+            return;
+        }
+        next = read_request(&mut stream, &mut buf).await.map(|r| RawRequest { connection, ..r });
+    }
+}
+
 /// A raw HTTP/1.1 server on 127.0.0.1 that serves each connection as `serve` says. It records every request it read
 /// whole, and counts the requests it left unread.
 struct RawServer {
@@ -251,16 +286,23 @@ impl RawServer {
         let (read, unread): (Arc<Mutex<Vec<RawRequest>>>, Arc<AtomicUsize>) = Default::default();
         let (record, count) = (read.clone(), unread.clone());
         let task = tokio::spawn(async move {
+            let mut connection = 0;
             while let Ok((mut stream, _)) = listener.accept().await {
                 let (record, count) = (record.clone(), count.clone());
+                connection += 1;
                 tokio::spawn(async move {
+                    let connection = connection - 1;
                     let mut buf = Vec::new();
                     let Some(mut request) = read_request(&mut stream, &mut buf).await else { return };
+                    request.connection = connection;
                     let (keep_alive_header, close) = match serve {
                         Serve::AnswerThenClose { keep_alive_header, close } => (keep_alive_header, close),
                         Serve::ResetAfterRequest => {
                             record.lock().unwrap().push(request);
                             return reset(stream);
+                        }
+                        Serve::KeepAlive(answer) => {
+                            return keep_alive(stream, buf, request, answer, record).await;
                         }
                     };
                     let body = r#"{"Name":"answered"}"#;
@@ -380,4 +422,59 @@ fn a_request_the_server_read_and_reset_is_sent_again_only_as_a_retry_of_its_call
             assert_eq!(r.body, br#"{"Name":"again"}"#);
         }
     });
+}
+
+fn unavailable_first(n: usize) -> (u16, &'static str) {
+    if n == 0 {
+        (503, r#"{"__type":"ServiceUnavailable","message":"later"}"#)
+    } else {
+        (200, r#"{"Name":"answered"}"#)
+    }
+}
+
+fn throttled_first(n: usize) -> (u16, &'static str) {
+    if n == 0 {
+        (400, r#"{"__type":"ThrottlingException","message":"slow down"}"#)
+    } else {
+        (200, r#"{"Name":"answered"}"#)
+    }
+}
+
+#[test]
+fn after_a_transient_error_the_default_transport_retries_on_a_new_connection() {
+    use crate::config::retry::ReconnectMode::*;
+    block_on(async {
+        // Poisoned: neither the retry nor a later call uses the first connection again.
+        let server = RawServer::start(Serve::KeepAlive(unavailable_first)).await;
+        let mut handle = client_of(&server.url, retry_config(ReconnectOnTransientError));
+        handle.retries.jitter = || 1.0;
+        invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+        invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+        let connections: Vec<usize> = server.read().iter().map(|r| r.connection).collect();
+        assert_eq!(connections.len(), 3);
+        assert!(connections[0] == 0 && connections[1..].iter().all(|&c| c > 0), "{connections:?}");
+    });
+}
+
+#[test]
+fn a_connection_is_kept_after_a_throttling_error_or_when_all_are_reused() {
+    use crate::config::retry::ReconnectMode::*;
+    block_on(async {
+        // The retry waits 100 ms, long enough for the connection to be back in the pool.
+        for (answer, reconnect) in
+            [(throttled_first as fn(usize) -> _, ReconnectOnTransientError), (unavailable_first, ReuseAllConnections)]
+        {
+            let server = RawServer::start(Serve::KeepAlive(answer)).await;
+            let mut handle = client_of(&server.url, retry_config(reconnect));
+            handle.retries.jitter = || 1.0;
+            invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+            let connections: Vec<usize> = server.read().iter().map(|r| r.connection).collect();
+            assert_eq!(connections, [0, 0], "{reconnect:?}");
+        }
+    });
+}
+
+/// Standard retries after 100 ms (with a jitter of 1), in this reconnect mode.
+fn retry_config(reconnect: crate::config::retry::ReconnectMode) -> RetryConfig {
+    RetryConfig::standard().with_initial_backoff(Duration::from_millis(100)).with_reconnect_mode(reconnect)
 }
