@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 
 use crate::config::{Config, ConfigOverride};
 use crate::endpoint_lib::{Endpoint, ResolveError};
@@ -209,11 +210,26 @@ fn failure(meta: &ErrorResponse) -> Failure {
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
 #[allow(dead_code)] // Used only by models with idempotency tokens.
 pub(crate) fn idempotency_token() -> String {
+    String::from_utf8_lossy(&random_uuid()).into_owned()
+}
+
+/// A random (version 4) UUID in its text form (`8-4-4-4-12` lower-case hexadecimal digits), without allocating.
+pub(crate) fn random_uuid() -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut b = fastrand::u128(..).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
+        }
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0x0f)];
+        at += 2;
+    }
+    text
 }
 
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
@@ -303,8 +319,12 @@ enum Attempt {
     Transport(ConnectorError),
 }
 
-async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
-    let call = handle.transport.send(request);
+async fn attempt(
+    handle: &Handle,
+    request: http::Request<Vec<u8>>,
+    connection: Option<CaptureSmithyConnection>,
+) -> Attempt {
+    let call = handle.transport.send(request, connection);
     match handle.config.timeouts.operation_attempt_timeout() {
         Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
             Ok(Ok(r)) => Attempt::Response(r),
@@ -490,7 +510,7 @@ async fn attempts(
         base = x.before_retry_loop(base).await.map_err(intercepted)?;
     }
     let max_attempts = config.retry.max_attempts();
-    let mut retry = handle.retries.call(&config.retry, &config.time_source);
+    let mut retry = handle.retries.call(&config.retry, &config.time_source, config.timeouts.read_timeout());
     loop {
         retry.ready(&handle.sleep).await;
         let mut request = base.clone();
@@ -498,12 +518,13 @@ async fn attempts(
             request = x.before_signing(request).await.map_err(intercepted)?;
         }
         sign(handle, &mut request).await.map_err(Ended::Construction)?;
+        let connection = retry.before_transmit(&mut request);
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_transmit(request).await.map_err(intercepted)?;
         }
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let mut outcome = attempt(handle, request).await;
+        let mut outcome = attempt(handle, request, connection).await;
         if let Some(x) = execution.as_deref_mut() {
             if let Attempt::Response(response) = outcome {
                 let response = x.after_transmit(response, config.max_response_size).await;
@@ -563,7 +584,7 @@ async fn attempts(
                     retryable = failure != Failure::Final,
                     "error response received"
                 );
-                match retry.failed(failure) {
+                match retry.failed_response(failure, &response) {
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, meta.code().unwrap_or("error response"));

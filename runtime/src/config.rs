@@ -24,7 +24,7 @@ use crate::validation::{ConstraintKind, ValidationError};
 
 /// Retry settings: aws-sdk-rust's types.
 pub mod retry {
-    pub use aws_smithy_types::retry::{RetryConfig, RetryMode};
+    pub use aws_smithy_types::retry::{ReconnectMode, RetryConfig, RetryMode};
 }
 
 /// What interceptors ([`Intercept`], added with [`Builder::interceptor`]) are given at each step of a call:
@@ -514,7 +514,13 @@ impl Builder {
     ///   token of a client-side rate limiter, whose rate drops at each throttling response and grows back while
     ///   responses are not throttled (the CUBIC algorithm of the AWS SDKs). Shared by the client's clones.
     ///
-    /// `RetryConfig::disabled()` makes one attempt. The reconnect mode is not used.
+    /// A retryable error response's `x-amz-retry-after` hint (milliseconds) sets the wait before the retry, kept
+    /// between the computed one and 5 s more. A connection that fails after the request went out is retried as an
+    /// I/O failure, for every operation, as the AWS SDKs do. Under `ReconnectMode::ReconnectOnTransientError` (the
+    /// default) the connection of an attempt that failed transiently (not throttled) is not used again, with the
+    /// default transport and with aws-config's HTTP clients; `ReconnectMode::ReuseAllConnections` keeps them all.
+    ///
+    /// `RetryConfig::disabled()` makes one attempt.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self

@@ -14,7 +14,7 @@ use sagemaker_pipelines::http::{
 pub struct Sent {
     /// The full URI.
     pub uri: String,
-    /// The headers, in order, names in lower case.
+    /// The headers, in order, names in lower case (none for a transport built with [`Raw::unrecorded`]).
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
@@ -104,7 +104,10 @@ impl HttpClient for Raw {
 
 impl HttpConnector for Raw {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let headers = request.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned())).collect();
+        let headers = match &self.sent {
+            Some(_) => request.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned())).collect(),
+            None => Vec::new(),
+        };
         let body = request.body().bytes().unwrap_or_default().to_vec();
         let sent = Sent { uri: request.uri().to_owned(), headers, body };
         let answer = (self.respond)(&sent);

@@ -244,7 +244,7 @@ fn a_container_endpoint_answering_500_is_what_the_caller_sees() {
             .http_client(service.clone())
             .build();
         let handle = crate::invoke::Handle::new(config, &SERVICE);
-        let err = crate::invoke::invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+        let err = super::support::invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
         let expected = format!(
             "failed to construct request: an error occurred while loading credentials: container credentials: \
              {}/v2/credentials answered 500 Internal Server Error: \"{{\\\"Message\\\":\\\"the role cannot be assumed\\\"}}\"",

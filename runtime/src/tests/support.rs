@@ -101,6 +101,10 @@ struct FakeState {
     seen: Vec<Seen>,
     /// The settings of every `http_connector` call: connect and read timeouts.
     settings: Vec<(Option<Duration>, Option<Duration>)>,
+    /// For each request, whether it carried a `CaptureSmithyConnection` (each request has a connection of its own).
+    captured: Vec<bool>,
+    /// The requests whose connection was poisoned, by index, once per poisoning.
+    poisoned: Vec<usize>,
 }
 
 /// An HTTP client (aws-smithy-runtime-api's [`HttpClient`], and its own [`HttpConnector`]) that records every
@@ -138,6 +142,16 @@ impl FakeHttp {
         self.state.lock().unwrap().script.len()
     }
 
+    /// For each request, whether it carried a `CaptureSmithyConnection`.
+    pub(crate) fn captured(&self) -> Vec<bool> {
+        self.state.lock().unwrap().captured.clone()
+    }
+
+    /// The requests (by index) whose connection was poisoned.
+    pub(crate) fn poisoned(&self) -> Vec<usize> {
+        self.state.lock().unwrap().poisoned.clone()
+    }
+
     /// The connect and read timeouts of each connector asked for.
     pub(crate) fn settings(&self) -> Vec<(Option<Duration>, Option<Duration>)> {
         self.state.lock().unwrap().settings.clone()
@@ -153,9 +167,22 @@ impl HttpClient for FakeHttp {
 
 impl HttpConnector for FakeHttp {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        use aws_smithy_runtime_api::client::connection::{CaptureSmithyConnection, ConnectionMetadata};
+        let capture = request.extension::<CaptureSmithyConnection>().cloned();
         let reply = {
             let mut state = self.state.lock().unwrap();
+            let index = state.seen.len();
             state.seen.push(Seen::from_request(request));
+            state.captured.push(capture.is_some());
+            if let Some(capture) = capture {
+                // Each request goes out on a connection of its own, which knows its request's index.
+                let this = self.clone();
+                capture.set_connection_retriever(move || {
+                    let state = this.state.clone();
+                    let poison = move || state.lock().unwrap().poisoned.push(index);
+                    Some(ConnectionMetadata::builder().proxied(false).poison_fn(poison).build())
+                });
+            }
             state.script.pop_front()
         };
         HttpConnectorFuture::new(async move {
