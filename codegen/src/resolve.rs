@@ -86,6 +86,16 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                 let check = |t: &Option<crate::model::Target>, what: &str| -> Result<Option<ShapeId>> {
                     let Some(t) = t else { return Ok(None) };
                     match shapes.get(&t.target) {
+                        // Smithy's validator refuses an `@error` structure as an input or output (its
+                        // `TargetValidator`); the IR gives inputs and outputs no shared type, which an error needs.
+                        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => Err(Error::at(
+                            format!("{}.{what}", shape_path(&id)),
+                            format!(
+                                "operation `{id}` {what} `{}` is an @error structure; an operation's input and \
+                                 output may not be errors",
+                                t.target
+                            ),
+                        )),
                         Some(Shape::Structure(_)) => Ok(Some(t.target.clone())),
                         Some(other) => Err(Error::at(
                             format!("{}.{what}", shape_path(&id)),

@@ -374,3 +374,30 @@ fn waiter_paths_that_cannot_be_typed_name_the_operation_waiter_and_acceptor() {
     }
     insta::assert_snapshot!("waiter_paths", errors.join("\n"));
 }
+
+/// Found by `cargo xtask fuzz` (fresh seeds): an operation whose input is one of its own `@error` structures made the
+/// IR look up a shared type path the structure never got (it was the operation's input only), and panic. Smithy's
+/// validator refuses such a model (`TargetValidator`: an operation input or output may not target an `@error`
+/// structure), so the generator refuses it too, naming the operation, the binding and the structure.
+#[test]
+fn an_operation_input_or_output_that_is_an_error_structure_is_refused() {
+    let mut m = base();
+    m["shapes"]["example.err#Op"]["errors"] = json!([{"target": "example.err#NotFound"}]);
+    m["shapes"]["example.err#NotFound"] = json!({
+        "type": "structure",
+        "members": {"Message": {"target": "smithy.api#String"}},
+        "traits": {"smithy.api#error": "client"}
+    });
+    assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+    m["shapes"]["example.err#Op"]["input"] = json!({"target": "example.err#NotFound"});
+    let err = error_all(&m);
+    insta::assert_snapshot!("input_is_an_error", err);
+    // Not one of the operation's errors: the same refusal.
+    m["shapes"]["example.err#Op"]["errors"] = json!([]);
+    assert_eq!(error_all(&m), err);
+    m["shapes"]["example.err#Op"]["input"] = json!({"target": "example.err#OpInput"});
+    m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#NotFound"});
+    let err = error_all(&m);
+    assert!(err.starts_with("$.shapes[\"example.err#Op\"].output: operation `example.err#Op` output"), "{err}");
+    assert!(err.contains("`example.err#NotFound`") && err.contains("@error"), "{err}");
+}
