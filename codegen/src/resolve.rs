@@ -37,6 +37,7 @@ pub struct Resolved {
 
 /// Resolve `model` for the service `service` (or its only service) and the given selection.
 pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> Result<Resolved> {
+    check_prelude(&model.shapes)?;
     let mut shapes = model.shapes.clone();
     add_prelude(&mut shapes);
     apply_statements(&mut shapes)?;
@@ -73,8 +74,10 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
 
     let mut closure = BTreeSet::new();
     let mut stack: Vec<ShapeId> = operations.clone();
-    for e in &service_shape.errors {
-        stack.push(e.target.clone());
+    // Every id on the stack is a shape of `shapes`: the operations were found there, and each target below is
+    // checked before it is pushed.
+    for (i, e) in service_shape.errors.iter().enumerate() {
+        stack.push(check_error(&shapes, &service_id, "service", i, &e.target)?);
     }
     while let Some(id) = stack.pop() {
         if !closure.insert(id.clone()) {
@@ -114,21 +117,7 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                 stack.extend(check(&op.input, "input")?);
                 stack.extend(check(&op.output, "output")?);
                 for (i, e) in op.errors.iter().enumerate() {
-                    match shapes.get(&e.target) {
-                        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => stack.push(e.target.clone()),
-                        Some(_) => {
-                            return Err(Error::at(
-                                format!("{}.errors[{i}]", shape_path(&id)),
-                                format!("error `{}` of operation `{id}` must be a structure with @error", e.target),
-                            ))
-                        }
-                        None => {
-                            return Err(Error::at(
-                                format!("{}.errors[{i}]", shape_path(&id)),
-                                format!("operation `{id}` error targets `{}`, which is not in the model", e.target),
-                            ))
-                        }
-                    }
+                    stack.push(check_error(&shapes, &id, "operation", i, &e.target)?);
                 }
             }
             other => {
@@ -153,6 +142,48 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
     service_out.resources.clear();
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     Ok(Resolved { service_id, service: service_out, operations, shapes })
+}
+
+/// The `i`th error of an operation or service (`kind`) `owner`: a structure with `@error` in the model.
+fn check_error(shapes: &BTreeMap<ShapeId, Shape>, owner: &str, kind: &str, i: usize, target: &str) -> Result<ShapeId> {
+    let at = format!("{}.errors[{i}]", shape_path(owner));
+    match shapes.get(target) {
+        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => Ok(target.to_owned()),
+        Some(_) => Err(Error::at(at, format!("error `{target}` of {kind} `{owner}` must be a structure with @error"))),
+        None => Err(Error::at(at, format!("{kind} `{owner}` error targets `{target}`, which is not in the model"))),
+    }
+}
+
+/// Smithy's prelude is immutable: a model may repeat a prelude shape only as the prelude defines it (documentation
+/// aside), and may not `apply` traits to one. Later stages rely on it: `smithy.api#Unit` is a structure without
+/// members or `@error`, which gets no Rust type, and the other prelude shapes are the simple types they are named for.
+fn check_prelude(model: &BTreeMap<ShapeId, Shape>) -> Result<()> {
+    let mut prelude = BTreeMap::new();
+    add_prelude(&mut prelude);
+    for (id, shape) in model {
+        let target = id.split_once('$').map_or(id.as_str(), |(shape, _)| shape);
+        if matches!(shape, Shape::Apply(_)) && namespace(target) == "smithy.api" {
+            return Err(Error::at(
+                shape_path(id),
+                format!("`apply` targets `{id}`, a shape of Smithy's prelude, which cannot be changed"),
+            ));
+        }
+        if let Some(ours) = prelude.get(id) {
+            let mut theirs = shape.clone();
+            theirs.traits_mut().0.remove(crate::traits::DOCUMENTATION);
+            if &theirs != ours {
+                let expected = crate::model::shape_json(ours).map(|v| v.to_string()).unwrap_or_default();
+                return Err(Error::at(
+                    shape_path(id),
+                    format!(
+                        "the model defines `{id}`, a shape of Smithy's prelude, differently from the prelude \
+                         ({expected})"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A list or map that contains itself through lists and maps alone, with no structure or union between, has no finite

@@ -401,3 +401,75 @@ fn an_operation_input_or_output_that_is_an_error_structure_is_refused() {
     assert!(err.starts_with("$.shapes[\"example.err#Op\"].output: operation `example.err#Op` output"), "{err}");
     assert!(err.contains("`example.err#NotFound`") && err.contains("@error"), "{err}");
 }
+
+/// Found by the sweep of the IR after the fuzzer's finding above: the service's own `errors` were not checked, so a
+/// dangling one made `resolve` panic, and one that is no `@error` structure reached the IR's type lookups. Smithy
+/// requires each to be a structure with `@error`, as an operation's errors are.
+#[test]
+fn service_errors_must_be_error_structures_in_the_model() {
+    let mut m = base();
+    m["shapes"]["example.err#Svc"]["errors"] = json!([{"target": "example.err#Nowhere"}]);
+    insta::assert_snapshot!("service_error_missing", error_all(&m));
+    // The operation's own input, which has no type outside the operation.
+    m["shapes"]["example.err#Svc"]["errors"] = json!([{"target": "example.err#OpInput"}]);
+    insta::assert_snapshot!("service_error_not_an_error", error_all(&m));
+    m["shapes"]["example.err#Svc"]["errors"] = json!([{"target": "smithy.api#String"}]);
+    let err = error_all(&m);
+    assert!(err.starts_with("$.shapes[\"example.err#Svc\"].errors[0]: error `smithy.api#String`"), "{err}");
+    m["shapes"]["example.err#Svc"]["errors"] = json!([{"target": "example.err#Throttled"}]);
+    m["shapes"]["example.err#Throttled"] =
+        json!({"type": "structure", "members": {}, "traits": {"smithy.api#error": "server"}});
+    let files = generate_text(&m.to_string(), &Selection::All).unwrap();
+    assert!(files["src/operation/op.rs"].contains("Throttled("), "the service error is a variant of the operation's");
+}
+
+/// Found by the sweep: member names and the service's `rename` values went into Rust identifiers unchecked, and a
+/// letter or digit that Rust does not allow in an identifier (`²`, `٣`) panicked the emitter. Smithy requires both to
+/// be identifiers (ASCII letters, digits and `_`).
+#[test]
+fn member_names_and_renames_must_be_smithy_identifiers() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["x²"] = json!({"target": "smithy.api#String"});
+    insta::assert_snapshot!("member_name_not_an_identifier", error_all(&m));
+    for name in ["", "a b", "Ünïcödé", "٣", "1abc", "😀"] {
+        let mut m = base();
+        m["shapes"]["example.err#OpInput"]["members"][name] = json!({"target": "smithy.api#String"});
+        let err = error_all(&m);
+        assert!(err.contains("is not a Smithy identifier"), "{name:?}: {err}");
+    }
+    let mut m = base();
+    m["shapes"]["example.err#Svc"]["rename"] = json!({"example.err#OpInput": "٣Input"});
+    insta::assert_snapshot!("rename_not_an_identifier", error_all(&m));
+    // A valid rename is used.
+    m["shapes"]["example.err#Svc"]["rename"] = json!({"example.err#E": "Colour"});
+    m["shapes"]["example.err#OpInput"]["members"]["E"] = json!({"target": "example.err#E"});
+    m["shapes"]["example.err#E"] = json!({"type": "enum", "members": {"A": {"target": "smithy.api#Unit"}}});
+    let files = generate_text(&m.to_string(), &Selection::All).unwrap();
+    assert!(files.contains_key("src/types/colour.rs"), "{:?}", files.keys().collect::<Vec<_>>());
+}
+
+/// Found by the sweep: the model could redefine a prelude shape (`smithy.api#Unit` as an enum or union, or with
+/// `@error`) or `apply` traits to one, and the IR, which gives Unit no type, panicked looking for it. Smithy's prelude
+/// is immutable: a model may repeat a prelude shape only as the prelude defines it.
+#[test]
+fn prelude_shapes_cannot_be_redefined_or_changed() {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["U"] = json!({"target": "example.err#Choice"});
+    m["shapes"]["example.err#Choice"] = json!({"type": "union", "members": {"Nothing": {"target": "smithy.api#Unit"}, "Name": {"target": "smithy.api#String"}}});
+    assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+    // Repeating a prelude shape as the prelude has it is fine.
+    m["shapes"]["smithy.api#Unit"] = json!({"type": "structure", "members": {}, "traits": {"smithy.api#unitType": {}}});
+    m["shapes"]["smithy.api#String"] = json!({"type": "string"});
+    assert!(generate_text(&m.to_string(), &Selection::All).is_ok());
+    // Reached through `Choice$Nothing`, a union of its own would have been looked up as a type.
+    m["shapes"]["smithy.api#Unit"] = json!({"type": "union", "members": {"A": {"target": "smithy.api#String"}}});
+    insta::assert_snapshot!("prelude_redefined", error_all(&m));
+    m["shapes"]["smithy.api#Unit"] = json!({"type": "apply", "traits": {"smithy.api#error": "client"}});
+    m["shapes"]["example.err#Op"]["errors"] = json!([{"target": "smithy.api#Unit"}]);
+    insta::assert_snapshot!("prelude_applied", error_all(&m));
+    let mut m = base();
+    m["shapes"]["smithy.api#Unit"] = json!({"type": "structure", "members": {}, "traits": {"smithy.api#unitType": {}, "smithy.api#error": "client"}});
+    m["shapes"]["example.err#Op"]["errors"] = json!([{"target": "smithy.api#Unit"}]);
+    let err = error_all(&m);
+    assert!(err.starts_with("$.shapes[\"smithy.api#Unit\"]: "), "{err}");
+}
