@@ -473,3 +473,73 @@ fn prelude_shapes_cannot_be_redefined_or_changed() {
     let err = error_all(&m);
     assert!(err.starts_with("$.shapes[\"smithy.api#Unit\"]: "), "{err}");
 }
+
+/// The base model with an endpoint rule set: a `Region` parameter (named `region`), and one endpoint from the
+/// partition's DNS suffix, bound to `assign`.
+fn with_rules(region: &str, assign: &str) -> Value {
+    let mut m = base();
+    m["shapes"]["example.err#Svc"]["traits"]["smithy.rules#endpointRuleSet"] = json!({
+        "version": "1.0",
+        "parameters": {region: {"type": "String", "builtIn": "AWS::Region", "required": true}},
+        "rules": [{
+            "conditions": [
+                {"fn": "isSet", "argv": [{"ref": region}]},
+                {"fn": "aws.partition", "argv": [{"ref": region}], "assign": assign}
+            ],
+            "type": "endpoint",
+            "endpoint": {"url": format!("https://example.{{{assign}#dnsSuffix}}")}
+        }]
+    });
+    m
+}
+
+/// Generate with a partition table given as JSON.
+fn with_partitions(model: &Value, partitions: &Value) -> codegen::Result<()> {
+    let dir = std::env::temp_dir().join(format!(
+        "codegen-partitions-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("partitions.json");
+    std::fs::write(&path, partitions.to_string()).unwrap();
+    let req = codegen::Request {
+        service: None,
+        selection: &Selection::All,
+        crate_name: "x",
+        crate_version: "0.0.0",
+        model_source: "inline",
+        partitions: Some(&path),
+        examples: None,
+        modules: None,
+    };
+    let result = codegen::generate_from_model(&codegen::model::parse(&model.to_string())?, &req).map(|_| ());
+    std::fs::remove_dir_all(&dir).unwrap();
+    result
+}
+
+/// Found by the sweep: endpoint rule-set parameters and `assign` names, and partition ids, became Rust identifiers
+/// unchecked, and a letter or digit Rust does not allow in one (`²`) panicked the emitter. The rules-engine
+/// specification makes parameters and assigned names identifiers; AWS's partition ids are letters, digits and `-`.
+#[test]
+fn endpoint_names_that_cannot_be_rust_names_are_refused() {
+    let table = json!({"partitions": [{"id": "aws", "regionRegex": "^us\\-\\w+$", "outputs": {"dnsSuffix": "amazonaws.com"}, "regions": {}}]});
+    with_partitions(&with_rules("Region", "Partition_1"), &table).unwrap();
+    let err = with_partitions(&with_rules("Region²", "P"), &table).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "$.shapes[\"example.err#Svc\"].traits[\"smithy.rules#endpointRuleSet\"]: parameter \"Region²\" is not a \
+         rule-set identifier (ASCII letters, digits and `_`, starting with a letter)"
+    );
+    let err = with_partitions(&with_rules("Region", "P²"), &table).unwrap_err().to_string();
+    assert!(
+        err.ends_with(
+            "`assign` name \"P²\" is not a rule-set identifier (ASCII letters, digits and `_`, starting with a letter)"
+        ),
+        "{err}"
+    );
+    let mut bad = table.clone();
+    bad["partitions"][0]["id"] = json!("aws²");
+    let err = with_partitions(&with_rules("Region", "P"), &bad).unwrap_err().to_string();
+    assert_eq!(err, "partitions[0].id: partition id \"aws²\" is not ASCII letters, digits and `-`");
+}
