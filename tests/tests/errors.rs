@@ -241,9 +241,14 @@ fn patterns_no_engine_can_check_are_refused() {
 
 #[test]
 fn defaults_that_do_not_fit_their_type_are_refused() {
-    for (target, default) in
-        [("smithy.api#Byte", json!(300)), ("smithy.api#Blob", json!("not base64!")), ("smithy.api#Boolean", json!(1))]
-    {
+    // A float default beyond `f32` was found by the sweep: it became an infinite `f32` literal, which panicked the
+    // emitter.
+    for (target, default) in [
+        ("smithy.api#Byte", json!(300)),
+        ("smithy.api#Blob", json!("not base64!")),
+        ("smithy.api#Boolean", json!(1)),
+        ("smithy.api#Float", json!(1e300)),
+    ] {
         let mut m = base();
         m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
         m["shapes"]["example.err#OpOutput"] = json!({"type": "structure", "members": {"D": {"target": target, "traits": {"smithy.api#default": default}}}});
@@ -542,4 +547,40 @@ fn endpoint_names_that_cannot_be_rust_names_are_refused() {
     bad["partitions"][0]["id"] = json!("aws²");
     let err = with_partitions(&with_rules("Region", "P"), &bad).unwrap_err().to_string();
     assert_eq!(err, "partitions[0].id: partition id \"aws²\" is not ASCII letters, digits and `-`");
+}
+
+/// Found by the sweep: a protocol test's id became the name of a Rust test unchecked (a `²` in it panicked the
+/// emitter), and its integer and float values were cast to the member's type unchecked (`300` for a byte became
+/// `44i8`, and `1e300` for a float an infinite `f32` literal, which panicked the emitter). Such cases are left out,
+/// with the reason in the module's documentation, as other cases the generator cannot type are.
+#[test]
+fn protocol_tests_with_bad_ids_or_values_out_of_range_are_left_out_with_the_reason() {
+    let mut m = base();
+    m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
+    m["shapes"]["example.err#OpOutput"] = json!({"type": "structure", "members": {
+        "B": {"target": "smithy.api#Byte"},
+        "F": {"target": "smithy.api#Float"}
+    }});
+    let case = |id: &str, params: Value| json!({"id": id, "protocol": "aws.protocols#awsJson1_1", "code": 200, "body": "{}", "params": params});
+    m["shapes"]["example.err#Op"]["traits"] = json!({"smithy.test#httpResponseTests": [
+        case("Fits", json!({"B": -128, "F": 3.0e38})),
+        case("Bad²Id", json!({})),
+        case("ByteTooBig", json!({"B": 128})),
+        case("FloatTooBig", json!({"F": 1e300})),
+    ]});
+    let files = generate_text(&m.to_string(), &Selection::All).unwrap();
+    let tests = &files["src/protocol_tests.rs"];
+    assert!(tests.contains("fn fits()"), "{tests}");
+    // The extremes that fit are kept.
+    assert!(
+        tests.contains("Some(-128i8)") && tests.contains("Some(300000000000000000000000000000000000000f32)"),
+        "{tests}"
+    );
+    for left_out in [
+        "//! - `Bad²Id`: the id is not a Smithy identifier",
+        "//! - `ByteTooBig`: value 128 does not fit a smithy.api#Byte",
+        "//! - `FloatTooBig`: value 1e+300 does not fit a smithy.api#Float",
+    ] {
+        assert!(tests.contains(left_out), "{left_out}\n{tests}");
+    }
 }

@@ -908,6 +908,7 @@ fn typed_default(tr: &TypeRef, v: &Value) -> std::result::Result<DefaultValue, S
         (Type::Short, Value::Number(_)) => int(i16::MIN.into(), i16::MAX.into()),
         (Type::Integer, Value::Number(_)) => int(i32::MIN.into(), i32::MAX.into()),
         (Type::Long | Type::BigInteger, Value::Number(_)) => int(i64::MIN, i64::MAX),
+        (Type::Float, Value::Number(n)) if n.as_f64().is_some_and(|f| f.abs() > f64::from(f32::MAX)) => Err(bad()),
         (Type::Float | Type::Double | Type::BigDecimal, Value::Number(n)) => Ok(float(n)),
         // `DateTime` has no `Default`: even the epoch is spelled out.
         (Type::Timestamp(_), Value::Number(n)) => Ok(match float(n) {
