@@ -186,32 +186,58 @@ fn check_prelude(model: &BTreeMap<ShapeId, Shape>) -> Result<()> {
     Ok(())
 }
 
+/// The most lists and maps one value may nest directly (with no structure or union between). AWS models nest at most
+/// three; the generated JSON reader reads at most 128 levels of nesting in all. The bound keeps the stages that walk a
+/// type's nesting recursively (types, validators, codecs, and `syn` on the generated code) far from the end of a
+/// thread's stack.
+pub const MAX_COLLECTION_NESTING: usize = 64;
+
 /// A list or map that contains itself through lists and maps alone, with no structure or union between, has no finite
-/// value (Smithy's validator refuses it too); the types would be infinitely nested.
+/// value (Smithy's validator refuses it too); the types would be infinitely nested. Lists and maps nested more than
+/// [`MAX_COLLECTION_NESTING`] deep are refused too. Each shape is walked once: linear in the size of the model.
 fn check_collection_cycles(shapes: &BTreeMap<ShapeId, Shape>, closure: &BTreeSet<ShapeId>) -> Result<()> {
+    let contained = |id: &str| match shapes.get(id) {
+        Some(Shape::List(l)) => Some(&l.member.target),
+        Some(Shape::Map(m)) => Some(&m.value.target),
+        _ => None,
+    };
+    // How many lists and maps deep each collection already walked nests.
+    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
     for start in closure {
-        let mut seen = BTreeSet::new();
-        let mut at = start;
-        // Each list or map has one contained shape, so the walk is a chain: it ends, returns to `start`, or enters
-        // a cycle that does not pass through `start` (found when that cycle's own shapes are the start).
-        while let Some(next) = match shapes.get(at) {
-            Some(Shape::List(l)) => Some(&l.member.target),
-            Some(Shape::Map(m)) => Some(&m.value.target),
-            _ => None,
-        } {
-            if next == start {
+        // Each list or map has one contained shape, so the walk is a chain: it ends at a shape that is no collection,
+        // at a collection already measured, or at one already on the chain (a cycle).
+        let mut chain: Vec<&str> = Vec::new();
+        let mut on_chain: BTreeSet<&str> = BTreeSet::new();
+        let mut at: &str = start;
+        let mut below = loop {
+            if let Some(d) = depth.get(at) {
+                break *d;
+            }
+            let Some(next) = contained(at) else { break 0 };
+            if !on_chain.insert(at) {
                 return Err(Error::at(
-                    shape_path(start),
+                    shape_path(at),
                     format!(
-                        "`{start}` contains itself through lists and maps alone, with no structure or union between, \
+                        "`{at}` contains itself through lists and maps alone, with no structure or union between, \
                          so it has no finite value"
                     ),
                 ));
             }
-            if !seen.insert(next) {
-                break;
-            }
+            chain.push(at);
             at = next;
+        };
+        for id in chain.into_iter().rev() {
+            below += 1;
+            if below > MAX_COLLECTION_NESTING {
+                return Err(Error::at(
+                    shape_path(id),
+                    format!(
+                        "`{id}` nests lists and maps more than {MAX_COLLECTION_NESTING} deep with no structure or \
+                         union between; the generator supports at most {MAX_COLLECTION_NESTING}"
+                    ),
+                ));
+            }
+            depth.insert(id, below);
         }
     }
     Ok(())

@@ -584,3 +584,30 @@ fn protocol_tests_with_bad_ids_or_values_out_of_range_are_left_out_with_the_reas
         assert!(tests.contains(left_out), "{left_out}\n{tests}");
     }
 }
+
+/// The base model with `OpInput$Name` a list of lists … `lists` deep.
+fn nested_lists(lists: usize) -> Value {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["target"] = json!("example.err#L0");
+    for i in 0..lists {
+        let next = if i + 1 == lists { "smithy.api#String".to_owned() } else { format!("example.err#L{}", i + 1) };
+        m["shapes"][format!("example.err#L{i}")] = json!({"type": "list", "member": {"target": next}});
+    }
+    m
+}
+
+/// Found by the sweep: every stage walks a type's lists and maps recursively, so a chain of 2,000 lists of lists
+/// overflowed a test thread's stack and aborted the process. Nesting is bounded (AWS models nest at most three).
+#[test]
+fn lists_and_maps_nested_deeper_than_the_bound_are_refused() {
+    let files = generate_text(&nested_lists(codegen::resolve::MAX_COLLECTION_NESTING).to_string(), &Selection::All)
+        .unwrap();
+    assert!(files["src/operation/op.rs"].contains("Vec<::std::vec::Vec<"), "the nested type is generated");
+    assert_eq!(
+        error_all(&nested_lists(65)),
+        "$.shapes[\"example.err#L0\"]: `example.err#L0` nests lists and maps more than 64 deep with no structure or \
+         union between; the generator supports at most 64"
+    );
+    let err = error_all(&nested_lists(20_000));
+    assert!(err.contains("nests lists and maps more than 64 deep"), "{err}");
+}
