@@ -456,6 +456,10 @@ fn flatten_mixins(shapes: &mut BTreeMap<ShapeId, Shape>) -> Result<()> {
     Ok(())
 }
 
+/// The longest chain of mixins of mixins. Flattening recurses along the chain, and this keeps it far from the end of a
+/// thread's stack; models use a few levels.
+pub const MAX_MIXIN_NESTING: usize = 64;
+
 fn flatten_one(
     shapes: &BTreeMap<ShapeId, Shape>,
     id: &str,
@@ -476,6 +480,15 @@ fn flatten_one(
     };
     if shape.mixins().is_empty() {
         return Ok(shape.clone());
+    }
+    if visiting.len() >= MAX_MIXIN_NESTING {
+        return Err(Error::at(
+            format!("{}.mixins", shape_path(id)),
+            format!(
+                "mixins nest more than {MAX_MIXIN_NESTING} deep: {} -> {id} -> …",
+                visiting.first().map_or(id, String::as_str)
+            ),
+        ));
     }
     visiting.push(id.to_owned());
     let mut result = shape.clone();

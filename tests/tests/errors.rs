@@ -600,8 +600,8 @@ fn nested_lists(lists: usize) -> Value {
 /// overflowed a test thread's stack and aborted the process. Nesting is bounded (AWS models nest at most three).
 #[test]
 fn lists_and_maps_nested_deeper_than_the_bound_are_refused() {
-    let files = generate_text(&nested_lists(codegen::resolve::MAX_COLLECTION_NESTING).to_string(), &Selection::All)
-        .unwrap();
+    let files =
+        generate_text(&nested_lists(codegen::resolve::MAX_COLLECTION_NESTING).to_string(), &Selection::All).unwrap();
     assert!(files["src/operation/op.rs"].contains("Vec<::std::vec::Vec<"), "the nested type is generated");
     assert_eq!(
         error_all(&nested_lists(65)),
@@ -610,4 +610,35 @@ fn lists_and_maps_nested_deeper_than_the_bound_are_refused() {
     );
     let err = error_all(&nested_lists(20_000));
     assert!(err.contains("nests lists and maps more than 64 deep"), "{err}");
+}
+
+/// The base model with `OpInput` using the mixin `L0`, which uses `L1`, … `L<mixins>`, which has a member.
+fn nested_mixins(mixins: usize) -> Value {
+    let mut m = base();
+    m["shapes"]["example.err#OpInput"]["mixins"] = json!([{"target": "example.err#L0"}]);
+    for i in 0..mixins {
+        m["shapes"][format!("example.err#L{i}")] = json!({
+            "type": "structure", "members": {}, "mixins": [{"target": format!("example.err#L{}", i + 1)}],
+            "traits": {"smithy.api#mixin": {}}
+        });
+    }
+    m["shapes"][format!("example.err#L{mixins}")] = json!({
+        "type": "structure", "members": {"Deep": {"target": "smithy.api#String"}}, "traits": {"smithy.api#mixin": {}}
+    });
+    m
+}
+
+/// Found by the sweep: flattening mixins recurses along a chain of mixins of mixins, and a chain of 3,000 overflowed a
+/// test thread's stack and aborted the process.
+#[test]
+fn mixins_nested_deeper_than_the_bound_are_refused() {
+    let files =
+        generate_text(&nested_mixins(codegen::resolve::MAX_MIXIN_NESTING).to_string(), &Selection::All).unwrap();
+    assert!(files["src/operation/op.rs"].contains("pub deep:"), "the deepest mixin's member is inherited");
+    assert_eq!(
+        error_all(&nested_mixins(65)),
+        "$.shapes[\"example.err#L64\"].mixins: mixins nest more than 64 deep: example.err#L0 -> example.err#L64 -> …"
+    );
+    let err = error_all(&nested_mixins(3_000));
+    assert!(err.contains("mixins nest more than 64 deep"), "{err}");
 }
