@@ -140,6 +140,7 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
     let mut service_out = service_shape.clone();
     service_out.operations = operations.iter().map(|o| crate::model::Target { target: o.clone() }).collect();
     service_out.resources.clear();
+    // Each id of the closure was looked up above.
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     Ok(Resolved { service_id, service: service_out, operations, shapes })
 }
