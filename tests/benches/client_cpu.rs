@@ -15,7 +15,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -27,73 +26,13 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::rt::TokioExecutor;
 use sagemaker_pipelines::Client;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
+mod loopback;
 
-fn response_body() -> String {
-    serde_json::json!({
-        "PipelineArn": "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p",
-        "PipelineExecutionArn": ARN,
-        "PipelineExecutionDisplayName": "nightly",
-        "PipelineExecutionStatus": "Executing",
-        "CreationTime": 1700000000.123,
-        "LastModifiedTime": 1700000100,
-        "PipelineVersionId": 3
-    })
-    .to_string()
-}
+use loopback::{response_body, serve, ARN};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The server (child process)
-
-/// Answers every request on every connection with the fixed response, keeping connections alive.
-async fn serve(listener: tokio::net::TcpListener) {
-    let body = response_body();
-    let reply: Arc<[u8]> = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-requestid: r-1\r\ncontent-length: \
-         {}\r\n\r\n{}",
-        body.len(),
-        body
-    )
-    .into_bytes()
-    .into();
-    loop {
-        let Ok((mut socket, _)) = listener.accept().await else { return };
-        let _ = socket.set_nodelay(true);
-        let reply = reply.clone();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut filled = 0;
-            loop {
-                let Ok(n) = socket.read(&mut buf[filled..]).await else { return };
-                if n == 0 {
-                    return;
-                }
-                filled += n;
-                let mut out = Vec::new();
-                while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                    let len: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    let total = end + 4 + len;
-                    if filled < total {
-                        break;
-                    }
-                    buf.copy_within(total..filled, 0);
-                    filled -= total;
-                    out.extend_from_slice(&reply);
-                }
-                if !out.is_empty() && socket.write_all(&out).await.is_err() {
-                    return;
-                }
-            }
-        });
-    }
-}
 
 fn run_server() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -106,7 +45,7 @@ fn run_server() {
             let _ = std::io::stdin().read_line(&mut sink);
             std::process::exit(0);
         });
-        serve(listener).await;
+        serve(listener, response_body()).await;
     });
 }
 
