@@ -262,9 +262,17 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         Some(p) => Some(model::load(p)?),
         None => None,
     };
-    let imported =
-        import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra, overlay.as_ref())
-            .map_err(|e| e.in_file(&from))?;
+    let tables = cfg.definitions.as_ref().map(config::Definitions::roots).unwrap_or_default();
+    let imported = import::import(
+        &upstream,
+        cfg.service.as_deref(),
+        &cfg.selection,
+        &tables,
+        existing.as_ref(),
+        &extra,
+        overlay.as_ref(),
+    )
+    .map_err(|e| e.in_file(&from))?;
     let text = model::to_json(&imported.model)?;
     if let (Some(from), Some(to)) = (&a.partitions, &cfg.partitions) {
         let table = std::fs::read_to_string(from)
