@@ -1,0 +1,164 @@
+"""Writes the mistake files of this folder: each one a corpus definition (or a part of one) with
+exactly one mistake put in. Plain Python, no SDK: run it after the corpus changes
+(`python3 tests/definitions/mistakes/make_mistakes.py`); README.md describes every file.
+"""
+
+import copy
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "..", "corpus")
+
+
+def load(name):
+    with open(os.path.join(CORPUS, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def training():
+    """sdk3/training_processing.json: Prepare (Processing), Train (Training), BatchScore
+    (Transform), six parameters, a property file."""
+    return load("sdk3/training_processing.json")
+
+
+def named_jobs():
+    """sdk2/job_names.json: two independent steps that keep their job names."""
+    return load("sdk2/job_names.json")
+
+
+def gate():
+    """sdk3/conditions_lambda_emr.json cut to Evaluate and a QualityGate holding its first
+    condition (a JsonGet of Evaluate's property file) and the LowAccuracy Fail step."""
+    document = load("sdk3/conditions_lambda_emr.json")
+    evaluate, _check, quality_gate = document["Steps"][:3]
+    arguments = quality_gate["Arguments"]
+    arguments["Conditions"] = arguments["Conditions"][:1]
+    arguments["IfSteps"] = []
+    document["Parameters"] = [p for p in document["Parameters"] if p["Name"] == "AccuracyThreshold"]
+    document["Steps"] = [evaluate, quality_gate]
+    return document
+
+
+def step(document, name):
+    return next(s for s in document["Steps"] if s["Name"] == name)
+
+
+def mistakes():
+    made = {}
+
+    d = training()
+    arguments = step(d, "Train")["Arguments"]
+    arguments["ResourceConfig"] = {
+        ("InstanceTyp" if key == "InstanceType" else key): value
+        for key, value in arguments["ResourceConfig"].items()
+    }
+    made["member_typo"] = d
+
+    d = training()
+    step(d, "BatchScore")["Arguments"]["TransformResources"]["InstanceType"] = "ml.M5.large"
+    made["enum_case_instance_type"] = d
+
+    d = training()
+    step(d, "Train")["Arguments"]["AlgorithmSpecification"]["TrainingInputMode"] = "file"
+    made["enum_case_input_mode"] = d
+
+    d = training()
+    source = step(d, "Train")["Arguments"]["InputDataConfig"][0]["DataSource"]["S3DataSource"]
+    source["S3Uri"] = {"Get": "Steps.Preprocess.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}
+    made["get_missing_step"] = d
+
+    d = training()
+    source = step(d, "Train")["Arguments"]["InputDataConfig"][0]["DataSource"]["S3DataSource"]
+    source["S3Uri"] = {"Get": "Steps.Prepare.ModelArtifacts.S3ModelArtifacts"}
+    made["get_wrong_property"] = d
+
+    d = named_jobs()
+    step(d, "NamedProcessing")["DependsOn"] = ["NamedTraining"]
+    step(d, "NamedTraining")["DependsOn"] = ["NamedProcessing"]
+    made["depends_on_cycle"] = d
+
+    d = training()
+    inputs = step(d, "Prepare")["Arguments"]["ProcessingInputs"]
+    inputs[0]["S3Input"]["S3Uri"] = {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}
+    made["data_reference_cycle"] = d
+
+    d = training()
+    step(d, "Prepare")["Arguments"]["AppSpecification"]["ImageUri"] = {
+        "Get": "Parameters.InstanceCount"
+    }
+    made["integer_parameter_as_string"] = d
+
+    d = training()
+    next(p for p in d["Parameters"] if p["Name"] == "InstanceCount")["DefaultValue"] = 0
+    made["parameter_default_out_of_range"] = d
+
+    d = training()
+    step(d, "Prepare")["Arguments"]["ProcessingResources"]["ClusterConfig"]["VolumeSizeInGB"] = 0
+    made["volume_size_zero"] = d
+
+    d = training()
+    step(d, "Train")["Arguments"]["StoppingCondition"]["MaxRuntimeInSeconds"] = 0
+    made["max_runtime_zero"] = d
+
+    d = named_jobs()
+    step(d, "NamedTraining")["Arguments"]["TrainingJobName"] = (
+        "corpus-named-training-job-for-the-nightly-retraining-of-the-churn-model"
+    )
+    made["job_name_too_long"] = d
+
+    d = training()
+    step(d, "Train")["Arguments"]["OutputDataConfig"]["S3OutputPath"] = "corpus-bucket/corpus-train"
+    made["s3_uri_without_scheme"] = d
+
+    d = training()
+    step(d, "Train")["Arguments"]["RoleArn"] = "CorpusPipelineRole"
+    made["role_not_an_arn"] = d
+
+    d = training()
+    del step(d, "Train")["Arguments"]["AlgorithmSpecification"]["TrainingInputMode"]
+    made["missing_required_member"] = d
+
+    d = training()
+    step(d, "BatchScore")["Name"] = "Train"
+    made["duplicate_step_name"] = d
+
+    d = training()
+    step(d, "Prepare")["Name"] = "Prepare data"
+    text = json.dumps(d).replace("Steps.Prepare.", "Steps.Prepare data.")
+    made["step_name_pattern"] = json.loads(text)
+
+    d = gate()
+    condition = step(d, "QualityGate")["Arguments"]["Conditions"][0]
+    condition["LeftValue"]["Std:JsonGet"]["PropertyFile"] = {
+        "Get": "Steps.Evaluate.PropertyFiles.Metrics"
+    }
+    made["json_get_undeclared_property_file"] = d
+
+    d = gate()
+    d["Steps"].append(copy.deepcopy(step(d, "QualityGate")["Arguments"]["ElseSteps"][0]))
+    made["branch_step_also_top_level"] = d
+
+    d = training()
+    step(d, "Train")["Arguments"]["ResourceConfig"]["InstanceType"] = {
+        "Get": "Parameters.TrainInstanceType"
+    }
+    made["undeclared_parameter"] = d
+
+    d = training()
+    step(d, "Prepare")["Arguments"]["AppSpecification"]["ContainerEntrypoint"] = (
+        "python3 /opt/ml/processing/input/code/prepare.py"
+    )
+    made["string_for_list"] = d
+    return made
+
+
+def main():
+    for name, document in mistakes().items():
+        with open(os.path.join(HERE, f"{name}.json"), "w", encoding="utf-8") as f:
+            f.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {name}.json")
+
+
+if __name__ == "__main__":
+    main()
