@@ -101,6 +101,8 @@ pub struct Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Definitions {
+    /// The string shape of the definition's text (`PipelineDefinition`): its `@length` bounds the definition's size.
+    pub document: Option<String>,
     /// By step `Type` (`Training`, `Processing`, …).
     #[serde(default)]
     pub steps: BTreeMap<String, StepKind>,

@@ -34,6 +34,7 @@ fn generated_crate_is_up_to_date() {
             partitions: cfg.partitions.as_deref(),
             examples: cfg.examples.as_deref(),
             modules: cfg.modules.as_deref(),
+            definitions: cfg.definitions.as_ref(),
         },
     )
     .expect("the committed model generates");
@@ -274,6 +275,7 @@ fn full_upstream_model_generates_every_operation() {
             partitions: Some(&dir.join("models/partitions.json")),
             examples: None,
             modules: None,
+            definitions: None,
         },
     )
     .unwrap();

@@ -208,6 +208,7 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
             // The examples use this crate's name; another model or name gets none.
             examples: if a.model.is_none() && a.crate_name.is_none() { cfg.examples.as_deref() } else { None },
             modules: if a.model.is_none() && a.crate_name.is_none() { cfg.modules.as_deref() } else { None },
+            definitions: if a.model.is_none() && a.crate_name.is_none() { cfg.definitions.as_ref() } else { None },
         },
     )?;
     let elapsed = started.elapsed();
@@ -470,6 +471,7 @@ fn generated_workspace(dir: &str, crates: &[(String, PathBuf, Option<String>)]) 
                 partitions: Some(Path::new("models/partitions.json")),
                 examples: None,
                 modules: None,
+                definitions: None,
             },
         )?;
         write::write(&dir.join(name), &generated.files)?;
@@ -792,6 +794,7 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                     partitions: cfg.partitions.as_deref(),
                     examples: cfg.examples.as_deref(),
                     modules: cfg.modules.as_deref(),
+                    definitions: cfg.definitions.as_ref(),
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);
