@@ -18,7 +18,8 @@ pub enum Need {
     AwsJson,
     /// Crates whose model has protocol compliance tests.
     ProtocolTests,
-    /// Crates with a pattern checked by the ECMAScript engine (no finite automaton checks it exactly).
+    /// Crates with a pattern checked by the ECMAScript engine (no finite automaton checks it exactly), the
+    /// pipeline-definition tables' included.
     EcmaPatterns,
     /// Crates with an operation whose request body may be compressed (`@requestCompression`).
     RequestCompression,
@@ -71,7 +72,13 @@ impl Module {
             Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
             Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
             Need::ProtocolTests => !ir.protocol_tests.is_empty(),
-            Need::EcmaPatterns => ir.patterns.iter().any(|p| p.plan.ecma().is_some()),
+            // The pipeline-definition tables' own patterns count too: the module is then written whatever the
+            // features (a pattern static names it), as the engine only runs with the feature.
+            Need::EcmaPatterns => ir
+                .patterns
+                .iter()
+                .chain(ir.definitions.iter().flat_map(|d| &d.patterns))
+                .any(|p| p.plan.ecma().is_some()),
             Need::RequestCompression => ir.operations.iter().any(|o| o.request_compression),
             Need::Waiters => ir.operations.iter().any(|o| !o.waiters.is_empty()),
             Need::Definitions => ir.definitions.is_some(),

@@ -277,9 +277,9 @@ pub enum Problem {
         /// Why.
         reason: &'static str,
     },
-    /// A string that is not one of its enum's values.
+    /// A value that is not one of its enum's values.
     NotInEnum {
-        /// The value (`None` for a sensitive member).
+        /// The value as JSON text (`None` for a sensitive member).
         value: Option<String>,
         /// The enum shape.
         shape: &'static str,
@@ -326,7 +326,7 @@ impl fmt::Display for Problem {
             Problem::Unsupported { name, reason } => write!(f, "`{name}` is not accepted here: {reason}"),
             Problem::NotInEnum { value, shape, nearest } => {
                 match value {
-                    Some(v) => write!(f, "{v:?} is not a value of {shape}")?,
+                    Some(v) => write!(f, "{v} is not a value of {shape}")?,
                     None => write!(f, "the value is not one of {shape} (the sensitive value is not shown)")?,
                 }
                 match nearest {
@@ -472,7 +472,7 @@ impl Walk<'_, '_> {
             (Kind::Enum, Value::String(s)) => {
                 if !shape.values.contains(&s.as_str()) {
                     let nearest = self.nearest(s, shape.values.iter().copied());
-                    let value = (!sensitive).then(|| s.clone());
+                    let value = (!sensitive).then(|| Value::String(s.clone()).to_json());
                     self.visitor.problem(path, Problem::NotInEnum { value, shape: shape.name, nearest });
                 }
                 self.string(checks, s, sensitive, path);

@@ -416,3 +416,94 @@ fn value_kind(shape: &Shape, shapes: &BTreeMap<ShapeId, Shape>) -> ValueKind {
         _ => ValueKind::Other("a shape that is not a value"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service whose one operation takes `Doc`, and a `Job` request and `Describe` output outside its closure.
+    const MODEL: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Put"}],
+                   "traits": {"aws.protocols#awsJson1_1": {}}},
+        "ex#Put": {"type": "operation", "input": {"target": "ex#PutInput"}},
+        "ex#PutInput": {"type": "structure", "members": {"Doc": {"target": "ex#Doc"}, "Name": {"target": "ex#Name"}}},
+        "ex#Doc": {"type": "string", "traits": {"smithy.api#length": {"max": 100}}},
+        "ex#Name": {"type": "string", "traits": {"smithy.api#pattern": "^[a-z]+$"}},
+        "ex#Job": {"type": "structure", "members": {
+            "Name": {"target": "ex#Name", "traits": {"smithy.api#required": {}}},
+            "Other": {"target": "ex#Name", "traits": {"smithy.api#pattern": "^[0-9]+$"}},
+            "Sizes": {"target": "ex#Sizes"}, "Kept": {"target": "smithy.api#String"}}},
+        "ex#Sizes": {"type": "list", "member": {"target": "smithy.api#Integer", "traits": {"smithy.api#range": {"min": 1}}},
+                     "traits": {"smithy.api#length": {"max": 2}}},
+        "ex#Describe": {"type": "structure", "members": {"Name": {"target": "ex#Name"}}}
+    }}"#;
+
+    fn build_with(settings: &str) -> Result<Definitions> {
+        let model = crate::model::parse(MODEL).unwrap();
+        let settings = config::Definitions::parse(settings)?;
+        let resolved =
+            crate::resolve::resolve_with_tables(&model, None, &crate::resolve::Selection::All, &settings.roots())?;
+        let ir = super::super::build(&resolved, None, Some(&settings))?;
+        Ok(ir.definitions.expect("definitions"))
+    }
+
+    const GOOD: &str = "document = \"Doc\"\n[steps.Run]\narguments = \"Job\"\noptional = [\"Name\"]\n\
+                        unsupported = [\"Kept\"]\nproperties = [\"Describe\"]\n";
+
+    #[test]
+    fn the_tables_hold_the_closure_with_merged_constraints() {
+        let d = build_with(GOOD).unwrap();
+        let ids: Vec<&str> = d.tables.shapes.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["ex#Describe", "ex#Job", "ex#Name", "ex#Sizes", "smithy.api#Integer", "smithy.api#String"]);
+        assert_eq!(d.max_length, Some(100));
+        assert_eq!(
+            d.kinds,
+            [StepKind {
+                name: "Run".into(),
+                arguments: 1,
+                optional: vec!["Name".into()],
+                unsupported: vec!["Kept".into()],
+                properties: vec![0],
+            }]
+        );
+        let job = &d.tables.shapes[1];
+        let names: Vec<&str> = job.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Kept", "Name", "Other", "Sizes"]);
+        // `Name`'s pattern is the selection's (`crate::patterns`); `Other`'s own pattern, put over its target's, is
+        // planned for the tables; the list's length and its member's range are each a member's checks.
+        let checks = |member: &TableMember| &d.tables.checks[usize::from(member.checks)];
+        assert_eq!(checks(&job.members[1]).pattern, Some(PatternRef::Crate("NAME".into())));
+        assert_eq!(checks(&job.members[2]).pattern, Some(PatternRef::Local("NAME_2".into())));
+        assert_eq!(d.patterns.iter().map(|p| p.plan.original.as_str()).collect::<Vec<_>>(), ["^[0-9]+$"]);
+        assert_eq!(checks(&job.members[3]).length, Some((None, Some(2))));
+        let sizes = &d.tables.shapes[3];
+        assert_eq!(sizes.kind, TableKind::List { sparse: false });
+        assert_eq!(checks(&sizes.members[0]).range, Some(RangeCheck::Int { min: Some(1), max: None, int_enum: false }));
+        assert!(job.members[1].required && !job.members[0].required);
+        // Equal constraints share one entry; index 0 has none.
+        assert_eq!(d.tables.checks[0], TableChecks::default());
+        assert_eq!(d.tables.checks.len(), 5);
+    }
+
+    #[test]
+    fn settings_that_do_not_fit_the_model_are_errors() {
+        let err = |settings: &str| build_with(settings).unwrap_err().to_string();
+        let e = err(&GOOD.replace("optional = [\"Name\"]", "optional = [\"Nme\"]"));
+        assert!(
+            e.contains(
+                "definitions.steps.Run: `Nme` is not a member of `ex#Job` (its members: Kept, Name, Other, Sizes)"
+            ),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("optional = [\"Name\"]", "optional = [\"Kept\"]"));
+        assert!(e.contains("`Kept` of `ex#Job` is not required; it need not be optional"), "{e}");
+        let e = err(&GOOD.replace("unsupported = [\"Kept\"]", "unsupported = [\"Gone\"]"));
+        assert!(e.contains("`Gone` is not a member of `ex#Job`"), "{e}");
+        let e = err(&GOOD.replace("document = \"Doc\"", "document = \"Job\""));
+        assert!(e.contains("definitions.document: `ex#Job` is a structure; the definition's text is a string"), "{e}");
+        let e = err(&GOOD.replace("document = \"Doc\"", "document = \"Nowhere\""));
+        assert!(e.contains("`ex#Nowhere` is not a shape the selection or the step kinds reach"), "{e}");
+        let e = err(&GOOD.replace("arguments = \"Job\"", "arguments = \"Sizes\""));
+        assert!(e.contains("`ex#Sizes` is a list; the step kinds' shapes must be structures"), "{e}");
+    }
+}

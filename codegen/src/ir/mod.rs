@@ -91,10 +91,11 @@ impl Ir {
             .any(|t| document(&t.ty))
     }
 
-    /// Lines reporting each pattern the generator had to interpret, by shape id.
+    /// Lines reporting each pattern the generator had to interpret, by shape id (the pipeline-definition tables'
+    /// own patterns included).
     pub fn pattern_report(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for p in &self.patterns {
+        for p in self.patterns.iter().chain(self.definitions.iter().flat_map(|d| &d.patterns)) {
             for note in &p.plan.notes {
                 out.push(format!("{}: pattern `{}`: {note}", p.shapes.join(", "), p.plan.original));
             }
