@@ -33,10 +33,25 @@ pub struct Resolved {
     /// Every shape the selection reaches (operations, their inputs, outputs, errors and everything below), with
     /// mixins flattened and `apply` merged.
     pub shapes: BTreeMap<ShapeId, Shape>,
+    /// Every shape the table roots reach (see [`resolve_with_tables`]), themselves included, whether or not the
+    /// selection reaches them too: data for schema tables, not Rust types. Empty without roots.
+    pub tables: BTreeMap<ShapeId, Shape>,
 }
 
 /// Resolve `model` for the service `service` (or its only service) and the given selection.
 pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> Result<Resolved> {
+    resolve_with_tables(model, service, selection, &[])
+}
+
+/// Resolve `model` for the service `service` (or its only service) and the given selection, and collect in
+/// [`Resolved::tables`] the closure of the structures `table_roots` names (shape names in the service's namespace,
+/// or absolute ids; the pipeline-definition step kinds' requests and outputs), checked as the selection's closure is.
+pub fn resolve_with_tables(
+    model: &Model,
+    service: Option<&str>,
+    selection: &Selection,
+    table_roots: &[String],
+) -> Result<Resolved> {
     check_prelude(&model.shapes)?;
     let mut shapes = model.shapes.clone();
     add_prelude(&mut shapes);
@@ -120,29 +135,62 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                     stack.push(check_error(&shapes, &id, "operation", i, &e.target)?);
                 }
             }
-            other => {
-                for (name, member) in other.all_members() {
-                    let path = member_path(&id, name);
-                    let Some(target) = shapes.get(&member.target) else {
-                        return Err(Error::at(
-                            format!("{path}.target"),
-                            format!("member `{id}${name}` targets `{}`, which is not in the model", member.target),
-                        ));
-                    };
-                    check_member_target(&id, other, name, &member.target, target)?;
-                    stack.push(member.target.clone());
-                }
-            }
+            other => push_member_targets(&shapes, &id, other, &mut stack)?,
         }
     }
     check_collection_cycles(&shapes, &closure)?;
+    let mut tables = BTreeSet::new();
+    let mut stack = Vec::new();
+    for root in table_roots {
+        let id = if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) };
+        match shapes.get(&id) {
+            Some(Shape::Structure(_)) => stack.push(id),
+            Some(other) => {
+                return Err(Error::at(
+                    "definitions",
+                    format!("`{id}` is a {}; the step kinds' shapes must be structures", other.type_name()),
+                ))
+            }
+            None => {
+                return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
+            }
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if tables.insert(id.clone()) {
+            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
+        }
+    }
+    check_collection_cycles(&shapes, &tables)?;
+    let tables = tables.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     // The service keeps only the selection, bound directly.
     let mut service_out = service_shape.clone();
     service_out.operations = operations.iter().map(|o| crate::model::Target { target: o.clone() }).collect();
     service_out.resources.clear();
     // Each id of the closure was looked up above.
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
-    Ok(Resolved { service_id, service: service_out, operations, shapes })
+    Ok(Resolved { service_id, service: service_out, operations, shapes, tables })
+}
+
+/// Check each member target of `shape` (`id`) and push it onto `stack`.
+fn push_member_targets(
+    shapes: &BTreeMap<ShapeId, Shape>,
+    id: &ShapeId,
+    shape: &Shape,
+    stack: &mut Vec<ShapeId>,
+) -> Result<()> {
+    for (name, member) in shape.all_members() {
+        let path = member_path(id, name);
+        let Some(target) = shapes.get(&member.target) else {
+            return Err(Error::at(
+                format!("{path}.target"),
+                format!("member `{id}${name}` targets `{}`, which is not in the model", member.target),
+            ));
+        };
+        check_member_target(id, shape, name, &member.target, target)?;
+        stack.push(member.target.clone());
+    }
+    Ok(())
 }
 
 /// The `i`th error of an operation or service (`kind`) `owner`: a structure with `@error` in the model.
@@ -549,4 +597,57 @@ fn flatten_one(
         Shape::Apply(_) => {}
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service with one operation, and structures outside its closure: `Job` (reaching `Spec` and a list of it)
+    /// and `Describe`.
+    fn model() -> Model {
+        crate::model::parse(
+            r#"{"smithy": "2.0", "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}],
+                           "traits": {"aws.protocols#awsJson1_1": {}}},
+                "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}},
+                "ex#OpInput": {"type": "structure", "members": {"Name": {"target": "ex#Name"}}},
+                "ex#Name": {"type": "string"},
+                "ex#Job": {"type": "structure", "members": {"Name": {"target": "ex#Name"},
+                           "Specs": {"target": "ex#Specs"}}},
+                "ex#Specs": {"type": "list", "member": {"target": "ex#Spec"}},
+                "ex#Spec": {"type": "structure", "members": {"Size": {"target": "smithy.api#Integer"}}},
+                "ex#Describe": {"type": "structure", "members": {"Job": {"target": "ex#Job"}}},
+                "ex#Dangling": {"type": "structure", "members": {"X": {"target": "ex#Nowhere"}}}
+            }}"#,
+        )
+        .unwrap()
+    }
+
+    fn tables(roots: &[&str]) -> Result<Resolved> {
+        let roots: Vec<String> = roots.iter().map(|r| r.to_string()).collect();
+        resolve_with_tables(&model(), None, &Selection::All, &roots)
+    }
+
+    #[test]
+    fn table_roots_bring_their_closure_beside_the_selection() {
+        let plain = resolve(&model(), None, &Selection::All).unwrap();
+        assert!(plain.tables.is_empty());
+        let r = tables(&["Job", "ex#Describe"]).unwrap();
+        let ids: Vec<&str> = r.tables.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["ex#Describe", "ex#Job", "ex#Name", "ex#Spec", "ex#Specs", "smithy.api#Integer"]);
+        // The selection's closure is what it was: the tables do not become types.
+        assert_eq!(r.shapes.keys().collect::<Vec<_>>(), plain.shapes.keys().collect::<Vec<_>>());
+        assert!(!r.shapes.contains_key("ex#Job"));
+    }
+
+    #[test]
+    fn table_roots_are_checked() {
+        let err = tables(&["Missing"]).unwrap_err().to_string();
+        assert!(err.contains("the step kinds name `ex#Missing`, which is not in the model"), "{err}");
+        let err = tables(&["Name"]).unwrap_err().to_string();
+        assert!(err.contains("`ex#Name` is a string; the step kinds' shapes must be structures"), "{err}");
+        let err = tables(&["Dangling"]).unwrap_err().to_string();
+        assert!(err.contains("member `ex#Dangling$X` targets `ex#Nowhere`, which is not in the model"), "{err}");
+    }
 }

@@ -187,6 +187,7 @@ fn error_names_the_file() {
         partitions: None,
         examples: None,
         modules: None,
+        definitions: None,
     };
     let err = codegen::generate(&path, &req).unwrap_err();
     assert_eq!(err.file.as_deref(), Some(path.as_path()));

@@ -546,6 +546,7 @@ fn generate(text: &str) -> Result<(), TestCaseError> {
             partitions: Some(&partitions),
             examples: None,
             modules: None,
+            definitions: None,
         },
     );
     match result {

@@ -12,9 +12,13 @@ use crate::{docs, ident};
 
 use crate::traits::{self, UNIT};
 
-/// Build the IR from a resolved model and the AWS partition table (`partitions.json`, needed when the endpoint rules
-/// call `aws.partition`).
-pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
+/// Build the IR from a resolved model, the AWS partition table (`partitions.json`, needed when the endpoint rules
+/// call `aws.partition`) and the pipeline-definition settings (whose shapes `resolved.tables` holds).
+pub fn build(
+    resolved: &Resolved,
+    partitions: Option<&Value>,
+    definitions: Option<&crate::config::Definitions>,
+) -> Result<Ir> {
     let mut b = Builder { resolved, paths: BTreeMap::new(), io_paths: BTreeMap::new(), boxed: BTreeSet::new() };
     b.assign_paths()?;
     b.boxed = super::graph::boxed_edges(&resolved.shapes);
@@ -60,9 +64,21 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
             }
         }
     }
-    let mut ir =
-        Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), protocol_tests: Vec::new() };
+    let mut ir = Ir {
+        service,
+        operations,
+        structures,
+        errors,
+        enums,
+        unions,
+        patterns: Vec::new(),
+        protocol_tests: Vec::new(),
+        definitions: None,
+    };
     ir.patterns = super::checks::patterns(&ir)?;
+    if let Some(settings) = definitions {
+        ir.definitions = Some(super::definitions::build(resolved, settings, &ir.patterns)?);
+    }
     let validated = super::checks::validated(&ir);
     super::checks::complete(&mut ir, &validated);
     super::wire::directions(&mut ir);
@@ -875,7 +891,8 @@ fn deprecated(traits: &Traits) -> Option<Deprecated> {
 }
 
 impl Constraints {
-    fn merge(&mut self, other: Constraints) {
+    /// Put `other`'s constraints over these (a member's over its target's).
+    pub(super) fn merge(&mut self, other: Constraints) {
         if other.length.is_some() {
             self.length = other.length;
         }
@@ -889,7 +906,8 @@ impl Constraints {
     }
 }
 
-fn constraints_of(t: &Traits, at: &str) -> Result<Constraints> {
+/// The constraint traits of a shape or member.
+pub(super) fn constraints_of(t: &Traits, at: &str) -> Result<Constraints> {
     Ok(Constraints {
         length: traits::length(t, at)?.map(|l| (l.min, l.max)),
         range: traits::range(t, at)?.map(|r| (r.min, r.max)),
