@@ -23,6 +23,11 @@
 use std::fmt;
 
 use crate::aws_json::JsonError;
+pub use crate::definition_build::{
+    execution, kind, ty, CallbackStep, ConditionProperties, ConditionStep, Expr, FailStep, FromPath, LambdaStep, List,
+    Literal, Map, NoProperties, Object, OutputProperties, OutputType, Param, PipelineDefinitionBuilder, PropertyList,
+    PropertyMap, PropertyPath, RequestStep, StepName, StepOf, StepType, VERSION,
+};
 pub use crate::json::Value;
 
 /// A pipeline definition.
