@@ -330,6 +330,17 @@ impl fmt::Display for CheckError {
 
 impl std::error::Error for CheckError {}
 
+impl CheckError {
+    /// The problems as the validation error of the input `shape`, each at the definition's member `member`.
+    pub(crate) fn to_validation_error(&self, shape: &'static str, member: &str) -> crate::validation::ValidationError {
+        crate::validation::ValidationError::definition(
+            shape,
+            member,
+            self.issues.iter().map(|i| (i.path.as_str(), i.message.as_str())),
+        )
+    }
+}
+
 impl PipelineDefinition {
     /// An empty definition.
     pub fn new() -> Self {

@@ -225,7 +225,10 @@ fn without_the_feature_the_crate_is_what_it_was() {
         ]
     );
     let changed: Vec<&str> = without.iter().filter(|(k, v)| with.get(*k) != Some(v)).map(|(k, _)| k.as_str()).collect();
-    assert_eq!(changed, ["Cargo.toml", "src/lib.rs"]);
+    assert_eq!(
+        changed,
+        ["Cargo.toml", "src/lib.rs", "src/operation/create_pipeline.rs", "src/operation/update_pipeline.rs"]
+    );
     // The manifest gains the feature (and its comment); `lib.rs` gains only modules behind it.
     let lines = |text: &str| text.lines().map(str::to_owned).collect::<Vec<_>>();
     let gained = |before: &str, after: &str| {
@@ -264,6 +267,24 @@ fn without_the_feature_the_crate_is_what_it_was() {
             ]
             .contains(&line.as_str());
         assert!(allowed, "lib.rs gains {line:?}");
+    }
+    // The two operations that send a definition gain only items behind the feature (`.definition(..)` and what it
+    // keeps): each run of gained lines starts with the feature's `cfg`, or with the doc of an item that has it.
+    for file in ["src/operation/create_pipeline.rs", "src/operation/update_pipeline.rs"] {
+        let (before, after) = (lines(&without[file]), lines(&with[file]));
+        let mut b = 0;
+        let mut run_start: Option<usize> = None;
+        for (i, line) in after.iter().enumerate() {
+            if b < before.len() && before[b] == *line {
+                b += 1;
+                run_start = None;
+                continue;
+            }
+            let start = *run_start.get_or_insert(i);
+            let first_code = after[start..].iter().find(|l| !l.trim_start().starts_with("///")).unwrap();
+            assert_eq!(first_code.trim(), "#[cfg(feature = \"definitions\")]", "{file} gains {line:?}");
+        }
+        assert_eq!(b, before.len(), "{file}: lines were removed");
     }
 }
 
@@ -505,5 +526,98 @@ mod builders {
             ),
             "{found:#?}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending a typed definition: `.definition(..)` of CreatePipeline and UpdatePipeline (against the test doubles).
+
+mod sending {
+    use sagemaker_pipelines::definition::{Parameter, PipelineDefinition};
+    use sagemaker_pipelines::error::SdkError;
+    use sagemaker_pipelines::operation::create_pipeline::{CreatePipelineInput, CreatePipelineOutput};
+    use sagemaker_pipelines::operation::update_pipeline::{UpdatePipelineInput, UpdatePipelineOutput};
+    use sagemaker_pipelines::steps::FailStep;
+    use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+    use sagemaker_pipelines::validation::{Constraint, ConstraintKind};
+
+    fn good() -> PipelineDefinition {
+        PipelineDefinition::builder()
+            .parameter(Parameter::string("Reason").default("none"))
+            .step(FailStep::new("Stop").error_message(&Parameter::string("Reason")))
+            .build()
+    }
+
+    /// A step name the format refuses, and a `Get` of a parameter nobody declared.
+    fn bad() -> PipelineDefinition {
+        PipelineDefinition::builder().step(FailStep::new("Stop here").error_message(&Parameter::string("Nope"))).build()
+    }
+
+    #[tokio::test]
+    async fn a_checked_definition_is_sent_as_its_text() {
+        let create =
+            rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().pipeline_arn("arn").build());
+        let update =
+            rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn("arn").build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let client = mocks.client();
+        let d = good();
+        client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&d)
+            .send()
+            .await
+            .unwrap();
+        client.update_pipeline().pipeline_name("p").definition(&d).send().await.unwrap();
+        let sent = create.inputs::<CreatePipelineInput>();
+        assert_eq!(sent[0].pipeline_definition(), Some(d.to_json().as_str()));
+        assert_eq!(update.inputs::<UpdatePipelineInput>()[0].pipeline_definition(), Some(d.to_json().as_str()));
+    }
+
+    #[tokio::test]
+    async fn what_check_finds_is_a_validation_error_and_nothing_is_sent() {
+        let create = rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create]);
+        let client = mocks.client();
+        let err = client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&bad())
+            .send()
+            .await
+            .unwrap_err();
+        let SdkError::Validation(v) = err else { panic!("{err:?}") };
+        let found: Vec<(String, Constraint)> =
+            v.violations().iter().map(|v| (v.path().to_owned(), v.constraint().clone())).collect();
+        let at = |path: &str, message: &str| (path.to_owned(), Constraint::Definition { message: message.to_owned() });
+        assert_eq!(
+            found,
+            [
+                at(
+                    "PipelineDefinition.Steps[0].Name",
+                    "\"Stop here\" is not a step name: 1 to 64 letters, digits, `-` and `_` (the pattern \
+                     `^[A-Za-z0-9\\-_]{1,64}$`)"
+                ),
+                at("PipelineDefinition.Steps[0].Arguments.ErrorMessage.Get", "no parameter `Nope` is declared"),
+            ]
+        );
+        assert_eq!(v.violations()[0].constraint().kind(), ConstraintKind::Definition);
+        assert_eq!(create.num_calls(), 0);
+        // The client's validation settings apply: skipping the kind sends the text as it is.
+        let sent = client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&bad())
+            .config_override(
+                sagemaker_pipelines::config::ConfigOverride::new().skip_constraint(ConstraintKind::Definition),
+            )
+            .send()
+            .await;
+        assert!(sent.is_ok(), "{sent:?}");
+        assert_eq!(create.num_calls(), 1);
     }
 }

@@ -56,6 +56,9 @@ pub struct Definitions {
     pub max_length: Option<u64>,
     /// The typed builders of arguments and the property paths (`src/steps.rs`).
     pub builders: Builders,
+    /// The operations whose input has a member of the definition's text shape (`document`), with that member's
+    /// name: their fluent builders take a typed definition (`.definition(..)`), checked as part of input validation.
+    pub senders: Vec<(ShapeId, String)>,
 }
 
 /// What `src/steps.rs` writes: a thin argument builder for each structure and union the step kinds' arguments reach,
@@ -249,7 +252,23 @@ pub fn build(
         }
     };
     let builders = build_builders(&tables, &kinds)?;
-    Ok(Definitions { tables, kinds, patterns, max_length, builders })
+    let mut senders = Vec::new();
+    if let Some(document) = &settings.document {
+        let document = qualify(document);
+        for op in &resolved.operations {
+            let Some(Shape::Operation(o)) = resolved.shapes.get(op) else { continue };
+            let Some(Shape::Structure(input)) = o.input.as_ref().and_then(|t| resolved.shapes.get(&t.target)) else {
+                continue;
+            };
+            for (name, member) in &input.members {
+                if member.target == document {
+                    senders.push((op.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    senders.sort();
+    Ok(Definitions { tables, kinds, patterns, max_length, builders, senders })
 }
 
 /// Decide what `src/steps.rs` writes and every Rust name in it; two model names that would make one Rust name are an
