@@ -519,6 +519,7 @@ fn with_partitions(model: &Value, partitions: &Value) -> codegen::Result<()> {
         partitions: Some(&path),
         examples: None,
         modules: None,
+        definitions: None,
     };
     let result = codegen::generate_from_model(&codegen::model::parse(&model.to_string())?, &req).map(|_| ());
     std::fs::remove_dir_all(&dir).unwrap();
