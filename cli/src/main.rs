@@ -1,0 +1,118 @@
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sagemaker_pipelines_cli::check;
+
+/// Check, draw, deploy, run and watch SageMaker pipeline definitions.
+#[derive(Parser)]
+#[command(name = "sagemaker-pipelines", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check pipeline definitions offline: every problem, at its line and column, with its JSON path.
+    ///
+    /// Exit status: 0 when every file is clean, 1 when any file has a problem (text that is not UTF-8, not JSON or
+    /// not a definition counts as one, at its line and column), 2 when a file cannot be read.
+    Check {
+        /// Definition files (`pipeline.definition()` saved to a file, or `DescribePipeline`'s); `-` reads stdin.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// `human` (rustc-style) or `json` (one array of {file, line, column, path, message, help}).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { files, format } => check_cmd(&files, format),
+    }
+}
+
+/// Whether to colour stdout: a terminal, and `NO_COLOR` unset or empty.
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn read(file: &str) -> std::io::Result<Vec<u8>> {
+    if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+fn check_cmd(files: &[String], format: Format) -> ExitCode {
+    let styled = colour();
+    let mut out = std::io::stdout().lock();
+    let mut all = Vec::new();
+    let (mut unreadable, mut with_problems, mut count) = (0, 0, 0);
+    for file in files {
+        let name = if file == "-" { "<stdin>" } else { file.as_str() };
+        let bytes = match read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read {name}: {e}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        let problems = check::check_bytes(&bytes);
+        if problems.is_empty() {
+            continue;
+        }
+        with_problems += 1;
+        count += problems.len();
+        match format {
+            Format::Human => {
+                let text = String::from_utf8_lossy(&bytes);
+                let _ = out.write_all(check::render_human(name, &text, &problems, styled).as_bytes());
+            }
+            Format::Json => all.extend(problems.into_iter().map(|p| (name.to_owned(), p))),
+        }
+    }
+    match format {
+        Format::Human => {
+            let files_word = |n: usize| if n == 1 { "file" } else { "files" };
+            let _ = writeln!(
+                out,
+                "checked {} {}: {}",
+                files.len(),
+                files_word(files.len()),
+                match count {
+                    0 => "no problems".to_owned(),
+                    1 => format!("1 problem in 1 {}", files_word(1)),
+                    n => format!("{n} problems in {with_problems} {}", files_word(with_problems)),
+                }
+            );
+            if unreadable > 0 {
+                let _ = writeln!(out, "{unreadable} {} could not be read", files_word(unreadable));
+            }
+        }
+        Format::Json => {
+            let _ = writeln!(out, "{}", check::render_json(&all));
+        }
+    }
+    let _ = out.flush();
+    if unreadable > 0 {
+        ExitCode::from(2)
+    } else if count > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
