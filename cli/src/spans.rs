@@ -172,6 +172,9 @@ fn parse_path(path: &str) -> Option<Vec<Seg>> {
     Some(segs)
 }
 
+/// The value to read next: its link to its parent, and its member name's bytes.
+type Pending = (Option<(u32, Seg)>, Option<Range<usize>>);
+
 /// A container being read.
 enum Open {
     Object { node: u32 },
@@ -326,8 +329,7 @@ impl Scanner<'_> {
 
     fn run(mut self) -> Result<(), SyntaxError> {
         let mut stack: Vec<Open> = Vec::new();
-        // The value to read next: its parent link and member name bytes.
-        let mut pending: Option<(Option<(u32, Seg)>, Option<Range<usize>>)> = Some((None, None));
+        let mut pending: Option<Pending> = Some((None, None));
         loop {
             if let Some((parent, key)) = pending.take() {
                 self.skip_ws();
@@ -421,8 +423,7 @@ impl Scanner<'_> {
     }
 
     /// A member's name and colon; the value is read next.
-    #[allow(clippy::type_complexity)]
-    fn member(&mut self, object: u32) -> Result<Option<(Option<(u32, Seg)>, Option<Range<usize>>)>, SyntaxError> {
+    fn member(&mut self, object: u32) -> Result<Option<Pending>, SyntaxError> {
         self.skip_ws();
         if self.peek() != Some(b'"') {
             return self.fail("expected a member name in double quotes");
