@@ -3,4 +3,5 @@
 //! does the I/O.
 
 pub mod check;
+pub mod graph;
 pub mod spans;

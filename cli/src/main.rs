@@ -2,7 +2,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sagemaker_pipelines_cli::check;
+use sagemaker_pipelines::definition::PipelineDefinition;
+use sagemaker_pipelines_cli::{check, graph};
 
 /// Check, draw, deploy, run and watch SageMaker pipeline definitions.
 #[derive(Parser)]
@@ -26,6 +27,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Draw a definition's steps: nodes with their kinds; edges from DependsOn, from data references (labelled with
+    /// the property) and from a condition step to its branches (`if`, `else`).
+    ///
+    /// Exit status: 0 drawn, 1 the text is not a definition, 2 the file cannot be read.
+    Graph {
+        /// The definition; `-` reads stdin.
+        file: String,
+        /// `mermaid` (renders in GitHub pull requests and READMEs) or `dot` (Graphviz).
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -38,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, format } => check_cmd(&files, format),
+        Command::Graph { file, format } => graph_cmd(&file, format),
     }
 }
 
@@ -62,7 +81,7 @@ fn check_cmd(files: &[String], format: Format) -> ExitCode {
     let mut all = Vec::new();
     let (mut unreadable, mut with_problems, mut count) = (0, 0, 0);
     for file in files {
-        let name = if file == "-" { "<stdin>" } else { file.as_str() };
+        let name = shown(file);
         let bytes = match read(file) {
             Ok(b) => b,
             Err(e) => {
@@ -115,4 +134,44 @@ fn check_cmd(files: &[String], format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The name a file is shown by.
+fn shown(file: &str) -> &str {
+    if file == "-" {
+        "<stdin>"
+    } else {
+        file
+    }
+}
+
+/// Read a definition for a command that needs one: a file that cannot be read exits 2, a text that is not a
+/// definition exits 1 with the problem shown as `check` shows it.
+fn read_definition(file: &str) -> Result<PipelineDefinition, ExitCode> {
+    let name = shown(file);
+    let bytes = read(file).map_err(|e| {
+        eprintln!("error: cannot read {name}: {e}");
+        ExitCode::from(2)
+    })?;
+    let problem = |problems: Vec<check::Problem>| {
+        let text = String::from_utf8_lossy(&bytes);
+        eprint!("{}", check::render_human(name, &text, &problems, false));
+        ExitCode::from(1)
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| problem(check::check_bytes(&bytes)))?;
+    PipelineDefinition::from_json(text).map_err(|_| problem(check::check_text(text)))
+}
+
+fn graph_cmd(file: &str, format: GraphFormat) -> ExitCode {
+    let definition = match read_definition(file) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let g = graph::graph(&definition);
+    let text = match format {
+        GraphFormat::Mermaid => graph::mermaid(&g),
+        GraphFormat::Dot => graph::dot(&g),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
 }
