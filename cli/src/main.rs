@@ -5,12 +5,34 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sagemaker_pipelines::definition::PipelineDefinition;
 use sagemaker_pipelines_cli::{check, graph};
 
+mod remote;
+
 /// Check, draw, deploy, run and watch SageMaker pipeline definitions.
 #[derive(Parser)]
-#[command(name = "sagemaker-pipelines", version)]
+#[command(name = "sagemaker-pipelines", version, after_help = EXIT_CODES)]
 struct Cli {
+    #[command(flatten)]
+    aws: AwsArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+const EXIT_CODES: &str = "Exit status: 0 success; 1 a problem (a definition's, a parameter's, or a call's error); 2 a \
+file that cannot be read, or bad arguments; for `run --wait`: 3 the execution failed, 4 it was stopped, 5 the maximum \
+wait passed first.";
+
+/// Where the calls go, and as whom (otherwise as every AWS tool finds it: environment, profiles, SSO, …).
+#[derive(clap::Args)]
+struct AwsArgs {
+    /// The named profile of the shared config and credentials files.
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    /// The region (e.g. `us-east-1`).
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Send the calls to this endpoint instead of SageMaker's (a local test server).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -38,6 +60,67 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
+    /// Check a definition, then create the pipeline, or update it when it exists; prints its ARN and version.
+    Deploy {
+        /// The definition; `-` reads stdin.
+        file: String,
+        /// The pipeline's name.
+        #[arg(long)]
+        name: String,
+        /// The IAM role the pipeline runs as.
+        #[arg(long)]
+        role: String,
+        /// The pipeline's description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Start an execution; with `--wait`, follow it to its end and say what went wrong.
+    ///
+    /// Parameters are checked against the types the pipeline's definition declares before the start. Exit status
+    /// with `--wait`: 0 the execution succeeded, 3 it failed, 4 it was stopped, 5 `--max-wait` passed first, 1 a
+    /// call failed.
+    Run {
+        /// The pipeline's name or ARN.
+        name: String,
+        /// A parameter, `KEY=VALUE` (repeat for several).
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// Follow the execution: one line per change of its status or a step's, with the time since the start,
+        /// then the diagnosis of a failed or stopped execution.
+        #[arg(long)]
+        wait: bool,
+        /// The longest `--wait` waits, in minutes.
+        #[arg(long, default_value_t = 1440)]
+        max_wait: u64,
+        /// Seconds between polls of `--wait`.
+        #[arg(long, default_value_t = 15)]
+        poll: u64,
+        /// The execution's display name.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// An execution and its steps, as a table.
+    Status {
+        /// The execution's ARN.
+        arn: String,
+    },
+    /// Stop an execution.
+    Stop {
+        /// The execution's ARN.
+        arn: String,
+    },
+    /// Retry a failed execution from its failed steps.
+    Retry {
+        /// The execution's ARN.
+        arn: String,
+    },
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,6 +140,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { files, format } => check_cmd(&files, format),
         Command::Graph { file, format } => graph_cmd(&file, format),
+        command => {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: cannot start the async runtime: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            runtime.block_on(remote::run(&cli.aws, command))
+        }
     }
 }
 
