@@ -113,6 +113,7 @@ pub const MODULES: &[Module] = &[
     module!("config", Public, Always),
     module!("credentials", Public, Always),
     module!("definition", Public, Definitions, feature "definitions"),
+    module!("definition_build", Private, Definitions, feature "definitions"),
     module!("definition_check", Private, Definitions, feature "definitions"),
     module!("ecma", Public, EcmaPatterns, ["regress"]),
     module!("endpoint_lib", Private, Always),

@@ -809,7 +809,7 @@ struct Skipped(u8);
 impl fmt::Debug for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ConstraintKind::*;
-        let kinds = [Required, Length, Range, Pattern, UniqueItems];
+        let kinds = [Required, Length, Range, Pattern, UniqueItems, Definition];
         f.debug_set().entries(kinds.iter().filter(|k| k.bit() & self.0 != 0)).finish()
     }
 }

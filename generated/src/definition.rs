@@ -23,6 +23,11 @@
 use std::fmt;
 
 use crate::aws_json::JsonError;
+pub use crate::definition_build::{
+    execution, kind, ty, CallbackStep, ConditionProperties, ConditionStep, Expr, FailStep, FromPath, LambdaStep, List,
+    Literal, Map, NoProperties, Object, OutputProperties, OutputType, Param, PipelineDefinitionBuilder, PropertyList,
+    PropertyMap, PropertyPath, RequestStep, StepName, StepOf, StepType, VERSION,
+};
 pub use crate::json::Value;
 
 /// A pipeline definition.
@@ -328,6 +333,17 @@ impl fmt::Display for CheckError {
 }
 
 impl std::error::Error for CheckError {}
+
+impl CheckError {
+    /// The problems as the validation error of the input `shape`, each at the definition's member `member`.
+    pub(crate) fn to_validation_error(&self, shape: &'static str, member: &str) -> crate::validation::ValidationError {
+        crate::validation::ValidationError::definition(
+            shape,
+            member,
+            self.issues.iter().map(|i| (i.path.as_str(), i.message.as_str())),
+        )
+    }
+}
 
 impl PipelineDefinition {
     /// An empty definition.

@@ -47,6 +47,9 @@ pub mod credentials;
 pub mod definition;
 
 #[cfg(feature = "definitions")]
+mod definition_build;
+
+#[cfg(feature = "definitions")]
 mod definition_check;
 
 #[cfg(feature = "definitions")]
@@ -73,6 +76,10 @@ mod retry;
 #[cfg(feature = "definitions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
 pub mod schema;
+
+#[cfg(feature = "definitions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+pub mod steps;
 pub mod types;
 mod unknown_values;
 pub mod validation;

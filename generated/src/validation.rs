@@ -121,6 +121,12 @@ pub enum Constraint {
         /// The value's length in characters.
         actual: u64,
     },
+    /// A pipeline definition given as a typed value (`.definition(..)` of `CreatePipeline` or `UpdatePipeline`,
+    /// feature `definitions`) has a problem that its `check()` found.
+    Definition {
+        /// What is wrong, and what is allowed.
+        message: String,
+    },
     /// `@uniqueItems`: two items are equal.
     UniqueItems {
         /// Index of the first of the two.
@@ -183,6 +189,7 @@ impl fmt::Display for Violation {
                 "is {actual} characters long, more than the {max} the pattern {pattern} is checked on, so it is \
                  refused unchecked"
             ),
+            Constraint::Definition { message } => f.write_str(message),
             Constraint::UniqueItems { first, duplicate } => {
                 write!(f, "items must be unique, but item {duplicate} repeats item {first}")
             }
@@ -237,6 +244,8 @@ pub enum ConstraintKind {
     Pattern,
     /// `@uniqueItems`.
     UniqueItems,
+    /// A typed pipeline definition's `check()`.
+    Definition,
 }
 
 impl ConstraintKind {
@@ -255,11 +264,30 @@ impl Constraint {
             Constraint::Range { .. } => ConstraintKind::Range,
             Constraint::Pattern { .. } | Constraint::PatternInputTooLong { .. } => ConstraintKind::Pattern,
             Constraint::UniqueItems { .. } => ConstraintKind::UniqueItems,
+            Constraint::Definition { .. } => ConstraintKind::Definition,
         }
     }
 }
 
 impl ValidationError {
+    /// The problems of a typed pipeline definition, as violations of `shape`'s member `member`: a problem at
+    /// `$.Steps[0].Name` is at `<member>.Steps[0].Name`.
+    #[cfg_attr(not(feature = "definitions"), allow(dead_code))]
+    pub(crate) fn definition<'a>(
+        shape: &'static str,
+        member: &str,
+        problems: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> ValidationError {
+        let violations = problems
+            .into_iter()
+            .map(|(path, message)| Violation {
+                path: format!("{member}{}", path.strip_prefix('$').unwrap_or(path)),
+                constraint: Constraint::Definition { message: message.to_owned() },
+            })
+            .collect();
+        ValidationError { shape, violations }
+    }
+
     /// The error without the violations of the kinds in `skipped` (a set of [`ConstraintKind::bit`]s); `None` when
     /// nothing is left.
     pub(crate) fn without(mut self, skipped: u8) -> Option<ValidationError> {

@@ -21,6 +21,7 @@ mod compression;
 pub mod config;
 pub mod credentials;
 pub mod definition;
+mod definition_build;
 mod definition_check;
 pub mod ecma;
 mod endpoint_lib;

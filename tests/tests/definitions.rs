@@ -214,10 +214,21 @@ fn without_the_feature_the_crate_is_what_it_was() {
     let added: Vec<&str> = with.keys().filter(|k| !without.contains_key(*k)).map(String::as_str).collect();
     assert_eq!(
         added,
-        ["src/definition.rs", "src/definition_check.rs", "src/definition_schema.rs", "src/json.rs", "src/schema.rs"]
+        [
+            "src/definition.rs",
+            "src/definition_build.rs",
+            "src/definition_check.rs",
+            "src/definition_schema.rs",
+            "src/json.rs",
+            "src/schema.rs",
+            "src/steps.rs"
+        ]
     );
     let changed: Vec<&str> = without.iter().filter(|(k, v)| with.get(*k) != Some(v)).map(|(k, _)| k.as_str()).collect();
-    assert_eq!(changed, ["Cargo.toml", "src/lib.rs"]);
+    assert_eq!(
+        changed,
+        ["Cargo.toml", "src/lib.rs", "src/operation/create_pipeline.rs", "src/operation/update_pipeline.rs"]
+    );
     // The manifest gains the feature (and its comment); `lib.rs` gains only modules behind it.
     let lines = |text: &str| text.lines().map(str::to_owned).collect::<Vec<_>>();
     let gained = |before: &str, after: &str| {
@@ -247,12 +258,366 @@ fn without_the_feature_the_crate_is_what_it_was() {
             || line == "#[cfg_attr(docsrs, doc(cfg(feature = \"definitions\")))]"
             || [
                 "pub mod definition;",
+                "mod definition_build;",
                 "mod definition_check;",
                 "mod definition_schema;",
                 "mod json;",
                 "pub mod schema;",
+                "pub mod steps;",
             ]
             .contains(&line.as_str());
         assert!(allowed, "lib.rs gains {line:?}");
+    }
+    // The two operations that send a definition gain only items behind the feature (`.definition(..)` and what it
+    // keeps): each run of gained lines starts with the feature's `cfg`, or with the doc of an item that has it.
+    for file in ["src/operation/create_pipeline.rs", "src/operation/update_pipeline.rs"] {
+        let (before, after) = (lines(&without[file]), lines(&with[file]));
+        let mut b = 0;
+        let mut run_start: Option<usize> = None;
+        for (i, line) in after.iter().enumerate() {
+            if b < before.len() && before[b] == *line {
+                b += 1;
+                run_start = None;
+                continue;
+            }
+            let start = *run_start.get_or_insert(i);
+            let first_code = after[start..].iter().find(|l| !l.trim_start().starts_with("///")).unwrap();
+            assert_eq!(first_code.trim(), "#[cfg(feature = \"definitions\")]", "{file} gains {line:?}");
+        }
+        assert_eq!(b, before.len(), "{file}: lines were removed");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Definitions written in Rust: the generated step types, argument builders and property paths (`steps`).
+
+mod builders {
+    use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
+    use sagemaker_pipelines::steps::{args, ProcessingStep, TrainingStep, TuningStep};
+
+    /// The JSON text as a value, for comparing without caring for white space.
+    fn value(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    /// A processing step and a training step reading its output, as the corpus's training pipeline has them
+    /// (cut down), with parameters in slots of their types.
+    fn prepare_and_train() -> PipelineDefinition {
+        let instance_type = Parameter::string("InstanceType").default("ml.m5.xlarge");
+        let instance_count = Parameter::integer("InstanceCount").default(1);
+        let input = Parameter::string("InputData").default("s3://corpus-bucket/data/raw/");
+        let role = "arn:aws:iam::111122223333:role/CorpusPipelineRole";
+        let prepare = ProcessingStep::new("Prepare").arguments(
+            args::CreateProcessingJobRequest::builder()
+                .processing_resources(
+                    args::ProcessingResources::builder().cluster_config(
+                        args::ProcessingClusterConfig::builder()
+                            .instance_type(&instance_type)
+                            .instance_count(&instance_count)
+                            .volume_size_in_gb(50),
+                    ),
+                )
+                .app_specification(
+                    args::AppSpecification::builder()
+                        .image_uri("111122223333.dkr.ecr.us-east-1.amazonaws.com/corpus-image:1.0")
+                        .container_arguments([Expr::from("--started"), execution::start_date_time()]),
+                )
+                .role_arn(role)
+                .processing_inputs([args::ProcessingInput::builder().input_name("input-1").s3_input(
+                    args::ProcessingS3Input::builder()
+                        .s3_uri(&input)
+                        .local_path("/opt/ml/processing/input")
+                        .s3_data_type("S3Prefix")
+                        .s3_input_mode("File"),
+                )])
+                .processing_output_config(
+                    args::ProcessingOutputConfig::builder().outputs([args::ProcessingOutput::builder()
+                        .output_name("train")
+                        .s3_output(
+                            args::ProcessingS3Output::builder()
+                                .s3_uri(Expr::join(
+                                    "/",
+                                    [Value::from("s3://corpus-bucket"), execution::pipeline_execution_id().into()],
+                                ))
+                                .local_path("/opt/ml/processing/train")
+                                .s3_upload_mode("EndOfJob"),
+                        )]),
+                ),
+        );
+        let train_data = prepare.properties().processing_output_config().outputs().named("train").s3_output().s3_uri();
+        let train = TrainingStep::new("Train")
+            .arguments(
+                args::CreateTrainingJobRequest::builder()
+                    .algorithm_specification(
+                        args::AlgorithmSpecification::builder()
+                            .training_input_mode("File")
+                            .training_image("111122223333.dkr.ecr.us-east-1.amazonaws.com/corpus-image:1.0"),
+                    )
+                    .output_data_config(args::OutputDataConfig::builder().s3_output_path("s3://corpus-bucket/training"))
+                    .stopping_condition(args::StoppingCondition::builder().max_runtime_in_seconds(7200))
+                    .resource_config(
+                        args::ResourceConfig::builder()
+                            .volume_size_in_gb(30)
+                            .instance_count(1)
+                            .instance_type(&instance_type),
+                    )
+                    .role_arn(role)
+                    .input_data_config([args::Channel::builder()
+                        .channel_name("train")
+                        .data_source(args::DataSource::builder().s3_data_source(
+                            args::S3DataSource::builder().s3_data_type("S3Prefix").s3_uri(train_data),
+                        ))])
+                    .hyper_parameters([("epochs", "10")])
+                    .enable_managed_spot_training(false),
+            )
+            .retry_policy(RetryPolicy::new(["SageMaker.CAPACITY_ERROR"]).max_attempts(3));
+        PipelineDefinition::builder()
+            .parameter(instance_type)
+            .parameter(instance_count)
+            .parameter(input)
+            .step(prepare)
+            .step(train)
+            .build()
+    }
+
+    #[test]
+    fn generated_builders_write_exactly_the_arguments_and_check_clean() {
+        let d = prepare_and_train();
+        // Written by hand from the format (the corpus's `sdk2/training_processing.json`, cut down to these members).
+        let expected = r#"{"Version": "2020-12-01",
+          "Parameters": [
+            {"Name": "InstanceType", "Type": "String", "DefaultValue": "ml.m5.xlarge"},
+            {"Name": "InstanceCount", "Type": "Integer", "DefaultValue": 1},
+            {"Name": "InputData", "Type": "String", "DefaultValue": "s3://corpus-bucket/data/raw/"}],
+          "Steps": [
+            {"Name": "Prepare", "Type": "Processing", "Arguments": {
+              "ProcessingResources": {"ClusterConfig": {"InstanceType": {"Get": "Parameters.InstanceType"},
+                "InstanceCount": {"Get": "Parameters.InstanceCount"}, "VolumeSizeInGB": 50}},
+              "AppSpecification": {"ImageUri": "111122223333.dkr.ecr.us-east-1.amazonaws.com/corpus-image:1.0",
+                "ContainerArguments": ["--started", {"Get": "Execution.StartDateTime"}]},
+              "RoleArn": "arn:aws:iam::111122223333:role/CorpusPipelineRole",
+              "ProcessingInputs": [{"InputName": "input-1", "S3Input": {"S3Uri": {"Get": "Parameters.InputData"},
+                "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix", "S3InputMode": "File"}}],
+              "ProcessingOutputConfig": {"Outputs": [{"OutputName": "train", "S3Output": {
+                "S3Uri": {"Std:Join": {"On": "/", "Values": ["s3://corpus-bucket", {"Get": "Execution.PipelineExecutionId"}]}},
+                "LocalPath": "/opt/ml/processing/train", "S3UploadMode": "EndOfJob"}}]}}},
+            {"Name": "Train", "Type": "Training", "Arguments": {
+              "AlgorithmSpecification": {"TrainingInputMode": "File",
+                "TrainingImage": "111122223333.dkr.ecr.us-east-1.amazonaws.com/corpus-image:1.0"},
+              "OutputDataConfig": {"S3OutputPath": "s3://corpus-bucket/training"},
+              "StoppingCondition": {"MaxRuntimeInSeconds": 7200},
+              "ResourceConfig": {"VolumeSizeInGB": 30, "InstanceCount": 1, "InstanceType": {"Get": "Parameters.InstanceType"}},
+              "RoleArn": "arn:aws:iam::111122223333:role/CorpusPipelineRole",
+              "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+                "S3Uri": {"Get": "Steps.Prepare.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}}}}],
+              "HyperParameters": {"epochs": "10"},
+              "EnableManagedSpotTraining": false},
+             "RetryPolicies": [{"ExceptionType": ["SageMaker.CAPACITY_ERROR"], "MaxAttempts": 3}]}]}"#;
+        assert_eq!(value(&d.to_json()), value(expected));
+        assert_eq!(d.check(), Ok(()));
+        // The built value is the one `from_json` reads from its text.
+        assert_eq!(PipelineDefinition::from_json(&d.to_json()).unwrap(), d);
+    }
+
+    #[test]
+    fn a_mistake_written_through_a_builder_is_found_by_check() {
+        // Enum values are strings in the builders; `check()` names the nearest allowed one.
+        let step = TrainingStep::new("Train").arguments(
+            args::CreateTrainingJobRequest::builder()
+                .resource_config(args::ResourceConfig::builder().instance_type("ml.M5.large").instance_count(-1)),
+        );
+        let d = PipelineDefinition::builder().step(step).build();
+        let found: Vec<String> = d.check().unwrap_err().issues().iter().map(|i| i.to_string()).collect();
+        // The model: `TrainingInstanceCount` is at least 0; `CreateTrainingJobRequest` requires `RoleArn` and
+        // `OutputDataConfig` (and the job's name, which a step leaves out).
+        assert_eq!(
+            found,
+            [
+                "$.Steps[0].Arguments.ResourceConfig.InstanceType: \"ml.M5.large\" is not a value of TrainingInstanceType \
+                 (did you mean \"ml.m5.large\"?)",
+                "$.Steps[0].Arguments.ResourceConfig.InstanceCount: must be at least 0, but is -1",
+                "$.Steps[0].Arguments.OutputDataConfig: is required but was not set",
+                "$.Steps[0].Arguments.RoleArn: is required but was not set",
+            ]
+        );
+    }
+
+    #[test]
+    fn properties_are_typed_gets_of_the_describe_outputs() {
+        let train = TrainingStep::new("Train");
+        let artifacts = train.properties().model_artifacts().s3_model_artifacts();
+        assert_eq!(artifacts.value().to_json(), r#"{"Get":"Steps.Train.ModelArtifacts.S3ModelArtifacts"}"#);
+        assert_eq!(artifacts.type_name(), "String");
+        let metric = train.properties().final_metric_data_list().named("validation:auc").value();
+        assert_eq!(metric.value().to_json(), r#"{"Get":"Steps.Train.FinalMetricDataList['validation:auc'].Value"}"#);
+        assert_eq!(metric.type_name(), "Float");
+        let first = train.properties().final_metric_data_list().index(0).metric_name();
+        assert_eq!(first.value().to_json(), r#"{"Get":"Steps.Train.FinalMetricDataList[0].MetricName"}"#);
+        let env = train.properties().environment().get("MODE");
+        assert_eq!(env.value().to_json(), r#"{"Get":"Steps.Train.Environment['MODE']"}"#);
+        let count = train.properties().resource_config().instance_count();
+        assert_eq!(
+            (count.value().to_json().as_str(), count.type_name()),
+            (r#"{"Get":"Steps.Train.ResourceConfig.InstanceCount"}"#, "Integer")
+        );
+        let spot = train.properties().enable_managed_spot_training();
+        assert_eq!(spot.type_name(), "Boolean");
+        // A kind with two output shapes has the members of both.
+        let tune = TuningStep::new("Tune");
+        let best = tune.properties().best_training_job().training_job_name();
+        assert_eq!(best.value().to_json(), r#"{"Get":"Steps.Tune.BestTrainingJob.TrainingJobName"}"#);
+        let summary = tune.properties().training_job_summaries().index(1).training_job_name();
+        assert_eq!(summary.value().to_json(), r#"{"Get":"Steps.Tune.TrainingJobSummaries[1].TrainingJobName"}"#);
+    }
+
+    #[test]
+    fn typed_properties_resolve_in_check_with_the_types_they_carry() {
+        // A property of each type, into a slot of its type, checks clean; the same property into a slot of
+        // another type is the error `check()` gives for it (what the typed setters rule out at compile time).
+        let train = TrainingStep::new("Train").arguments(
+            args::CreateTrainingJobRequest::builder()
+                .algorithm_specification(
+                    args::AlgorithmSpecification::builder().training_input_mode("File").training_image("i"),
+                )
+                .output_data_config(args::OutputDataConfig::builder().s3_output_path("s3://b/o"))
+                .resource_config(
+                    args::ResourceConfig::builder()
+                        .instance_type("ml.m5.large")
+                        .instance_count(1)
+                        .volume_size_in_gb(30),
+                )
+                .role_arn("arn:aws:iam::111122223333:role/R")
+                .stopping_condition(args::StoppingCondition::builder().max_runtime_in_seconds(60)),
+        );
+        let count = train.properties().resource_config().instance_count();
+        let artifacts = train.properties().model_artifacts().s3_model_artifacts();
+        let second = TrainingStep::new("Again").arguments(
+            args::CreateTrainingJobRequest::builder()
+                .algorithm_specification(
+                    args::AlgorithmSpecification::builder()
+                        .training_input_mode("File")
+                        .training_image(artifacts.clone()),
+                )
+                .output_data_config(args::OutputDataConfig::builder().s3_output_path(artifacts))
+                .resource_config(
+                    args::ResourceConfig::builder()
+                        .instance_type("ml.m5.large")
+                        .instance_count(count.clone())
+                        .volume_size_in_gb(30),
+                )
+                .role_arn("arn:aws:iam::111122223333:role/R")
+                .stopping_condition(args::StoppingCondition::builder().max_runtime_in_seconds(60)),
+        );
+        let d = PipelineDefinition::builder().step(train.clone()).step(second).build();
+        assert_eq!(d.check(), Ok(()));
+        // `Expr::get` states a type the typed API would not: the check still sees the property's own type.
+        let wrong = TrainingStep::new("Wrong").arguments(args::CreateTrainingJobRequest::builder().role_arn(Expr::<
+            ty::String,
+        >::get(
+            count.value().get("Get").unwrap().as_str().unwrap(),
+        )));
+        let d = PipelineDefinition::builder().step(train).step(wrong).build();
+        let found: Vec<String> = d.check().unwrap_err().issues().iter().map(|i| i.to_string()).collect();
+        assert!(
+            found.contains(
+                &"$.Steps[1].Arguments.RoleArn: `Steps.Train.ResourceConfig.InstanceCount` is Integer, which \
+                cannot be assigned to an argument of type String"
+                    .to_owned()
+            ),
+            "{found:#?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending a typed definition: `.definition(..)` of CreatePipeline and UpdatePipeline (against the test doubles).
+
+mod sending {
+    use sagemaker_pipelines::definition::{Parameter, PipelineDefinition};
+    use sagemaker_pipelines::error::SdkError;
+    use sagemaker_pipelines::operation::create_pipeline::{CreatePipelineInput, CreatePipelineOutput};
+    use sagemaker_pipelines::operation::update_pipeline::{UpdatePipelineInput, UpdatePipelineOutput};
+    use sagemaker_pipelines::steps::FailStep;
+    use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+    use sagemaker_pipelines::validation::{Constraint, ConstraintKind};
+
+    fn good() -> PipelineDefinition {
+        PipelineDefinition::builder()
+            .parameter(Parameter::string("Reason").default("none"))
+            .step(FailStep::new("Stop").error_message(&Parameter::string("Reason")))
+            .build()
+    }
+
+    /// A step name the format refuses, and a `Get` of a parameter nobody declared.
+    fn bad() -> PipelineDefinition {
+        PipelineDefinition::builder().step(FailStep::new("Stop here").error_message(&Parameter::string("Nope"))).build()
+    }
+
+    #[tokio::test]
+    async fn a_checked_definition_is_sent_as_its_text() {
+        let create =
+            rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().pipeline_arn("arn").build());
+        let update =
+            rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn("arn").build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let client = mocks.client();
+        let d = good();
+        client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&d)
+            .send()
+            .await
+            .unwrap();
+        client.update_pipeline().pipeline_name("p").definition(&d).send().await.unwrap();
+        let sent = create.inputs::<CreatePipelineInput>();
+        assert_eq!(sent[0].pipeline_definition(), Some(d.to_json().as_str()));
+        assert_eq!(update.inputs::<UpdatePipelineInput>()[0].pipeline_definition(), Some(d.to_json().as_str()));
+    }
+
+    #[tokio::test]
+    async fn what_check_finds_is_a_validation_error_and_nothing_is_sent() {
+        let create = rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create]);
+        let client = mocks.client();
+        let err = client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&bad())
+            .send()
+            .await
+            .unwrap_err();
+        let SdkError::Validation(v) = err else { panic!("{err:?}") };
+        let found: Vec<(String, Constraint)> =
+            v.violations().iter().map(|v| (v.path().to_owned(), v.constraint().clone())).collect();
+        let at = |path: &str, message: &str| (path.to_owned(), Constraint::Definition { message: message.to_owned() });
+        assert_eq!(
+            found,
+            [
+                at(
+                    "PipelineDefinition.Steps[0].Name",
+                    "\"Stop here\" is not a step name: 1 to 64 letters, digits, `-` and `_` (the pattern \
+                     `^[A-Za-z0-9\\-_]{1,64}$`)"
+                ),
+                at("PipelineDefinition.Steps[0].Arguments.ErrorMessage.Get", "no parameter `Nope` is declared"),
+            ]
+        );
+        assert_eq!(v.violations()[0].constraint().kind(), ConstraintKind::Definition);
+        assert_eq!(create.num_calls(), 0);
+        // The client's validation settings apply: skipping the kind sends the text as it is.
+        let sent = client
+            .create_pipeline()
+            .pipeline_name("p")
+            .role_arn("arn:aws:iam::111122223333:role/R")
+            .definition(&bad())
+            .config_override(
+                sagemaker_pipelines::config::ConfigOverride::new().skip_constraint(ConstraintKind::Definition),
+            )
+            .send()
+            .await;
+        assert!(sent.is_ok(), "{sent:?}");
+        assert_eq!(create.num_calls(), 1);
     }
 }

@@ -326,6 +326,49 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
 [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends \
 the request, retrying as configured, and decodes the output or the error.";
 
+    // Operations that send a pipeline definition take a typed one too (feature `definitions`): `.definition(..)`
+    // writes its text and keeps what its `check()` found, which `send` reports as input validation does.
+    let sender = ir.definitions.as_ref().and_then(|d| d.senders.iter().find(|(id, _)| *id == op.id));
+    let sender_field = op.input.fields.iter().find(|f| sender.is_some_and(|(_, m)| *m == f.wire_name));
+    let (definition_field, definition_init, definition_send, definition_method) = match sender_field {
+        None => (quote!(), quote!(), quote!(), quote!()),
+        Some(f) => {
+            let setter = ident(&f.name);
+            let member = &f.wire_name;
+            let shape = &op.input.path.name;
+            let doc = format!(
+                " Set `{member}` to a typed pipeline definition's text (`to_json()`). Its `check()` runs now, and what it \
+finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::Definition`, each problem at \
+`{member}.<its path>`), so the client's validation settings apply to it."
+            );
+            (
+                quote!(#[cfg(feature = "definitions")] definition_problems: ::std::option::Option<crate::definition::CheckError>,),
+                quote!(#[cfg(feature = "definitions")] definition_problems: ::std::option::Option::None,),
+                quote! {
+                    #[cfg(feature = "definitions")]
+                    if let ::std::option::Option::Some(problems) = &self.definition_problems {
+                        self.handle
+                            .config
+                            .check_input(self.config_override.as_ref(), || {
+                                ::std::result::Result::Err(problems.to_validation_error(#shape, #member))
+                            })
+                            .map_err(crate::error::SdkError::Validation)?;
+                    }
+                },
+                quote! {
+                    #[doc = #doc]
+                    #[cfg(feature = "definitions")]
+                    #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+                    pub fn definition(mut self, definition: &crate::definition::PipelineDefinition) -> Self {
+                        self.definition_problems = definition.check().err();
+                        self.inner = self.inner.#setter(definition.to_json());
+                        self
+                    }
+                },
+            )
+        }
+    };
+
     let host_prefix = match &op.host_prefix {
         None => quote!(::std::option::Option::None),
         Some(parts) => {
@@ -478,7 +521,12 @@ the request, retrying as configured, and decodes the output or the error.";
                 self,
                 client: &crate::Client,
             ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                let fluent = #fluent { handle: client.handle.clone(), inner: self, config_override: ::std::option::Option::None };
+                let fluent = #fluent {
+                    handle: client.handle.clone(),
+                    inner: self,
+                    config_override: ::std::option::Option::None,
+                    #definition_init
+                };
                 fluent.send().await
             }
         }
@@ -521,6 +569,7 @@ the request, retrying as configured, and decodes the output or the error.";
             handle: ::std::sync::Arc<crate::invoke::Handle>,
             inner: #input_builder,
             config_override: ::std::option::Option<crate::config::ConfigOverride>,
+            #definition_field
         }
 
         impl #fluent {
@@ -529,6 +578,7 @@ the request, retrying as configured, and decodes the output or the error.";
                     handle,
                     inner: ::std::default::Default::default(),
                     config_override: ::std::option::Option::None,
+                    #definition_init
                 }
             }
 
@@ -565,9 +615,12 @@ the request, retrying as configured, and decodes the output or the error.";
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                #definition_send
                 let input = self.inner.build()?;
                 input.send_with_handle(&self.handle, self.config_override.as_ref()).await
             }
+
+            #definition_method
 
             /// This request, to change its settings before it is sent:
             /// `customize().config_override(..).send().await`.

@@ -51,6 +51,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     }
     if ir.definitions.is_some() {
         modules.push(("definition_schema", Visibility::Private, Some("definitions")));
+        modules.push(("steps", Visibility::Public, Some("definitions")));
     }
     modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility, m.feature)));
     modules.extend(settings.modules.iter().map(|m| (m.as_str(), Visibility::Public, None)));

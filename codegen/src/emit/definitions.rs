@@ -187,3 +187,257 @@ fn checks(c: &TableChecks) -> TokenStream {
     let unique = c.unique;
     quote!(Checks { length: #length, range: #range, pattern: #pattern, unique: #unique })
 }
+
+/// `src/steps.rs`, behind the feature: a step type per kind of the tables, a thin builder of each structure and union
+/// their arguments reach (`steps::args`: one setter per member over the runtime's `definition::Object`, each taking a
+/// literal or an expression of the slot's type), and a property path of each one their properties reach
+/// (`steps::props`: one method per member, leaves are typed `Get` expressions). No codec per shape: the builders
+/// write JSON values, and `check()` walks the tables.
+pub fn steps_file(d: &Definitions) -> RustFile {
+    let b = &d.builders;
+    let shapes = &d.tables.shapes;
+    let type_ident = |i: u16| format_ident!("{}", b.type_names[usize::from(i)]);
+    let kinds = d.kinds.iter().zip(&b.kind_names).map(|(k, (step, merged))| {
+        let step = format_ident!("{step}");
+        let kind = format_ident!("{}", crate::ident::type_name(&k.name));
+        let name = &k.name;
+        let arguments = type_ident(k.arguments);
+        let request = shape_name(&shapes[usize::from(k.arguments)].id);
+        let (properties, properties_doc) = match (k.properties.as_slice(), merged) {
+            ([], _) => (quote!(crate::definition::NoProperties), "no properties".to_owned()),
+            (_, Some(merged)) => {
+                let m = format_ident!("{merged}");
+                (quote!(super::props::#m), format!("properties [`{merged}`](super::props::{merged})"))
+            }
+            ([one], None) => {
+                let t = type_ident(*one);
+                (quote!(super::props::#t), format!("properties [`{t}`](super::props::{t})"))
+            }
+            _ => unreachable!("several property shapes have a merged name"),
+        };
+        let kind_doc = format!(" `{name}`: arguments [`{request}`](super::args::{arguments}), {properties_doc}.");
+        let step_doc = format!(
+            " A `{name}` step: `{step}::new(\"name\").arguments(args::{arguments}::builder()…)`; its arguments are a \
+             `{request}`."
+        );
+        (
+            quote! {
+                #[doc = #step_doc]
+                pub type #step = StepOf<kinds::#kind>;
+            },
+            quote! {
+                #[doc = #kind_doc]
+                #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+                pub enum #kind {}
+                impl StepType for #kind {
+                    const TYPE: &'static str = #name;
+                    type Properties = #properties;
+                }
+                impl RequestStep for #kind {
+                    type Arguments = super::args::#arguments;
+                }
+            },
+        )
+    });
+    let (steps, kinds): (Vec<TokenStream>, Vec<TokenStream>) = kinds.unzip();
+    let args = b.args.iter().map(|&i| {
+        let shape = &shapes[usize::from(i)];
+        let name = type_ident(i);
+        let skip = b.unsupported.get(&i);
+        let what = if shape.kind == TableKind::Union { "union (set one member)" } else { "structure" };
+        let doc = format!(" The `{}` {what}, for a step's arguments.", shape_name(&shape.id));
+        let setters = shape.members.iter().zip(&b.method_names[usize::from(i)]).filter_map(|(m, method)| {
+            if skip.is_some_and(|s| s.contains(&m.name)) {
+                return None;
+            }
+            let method = super::ident(method);
+            let member = &m.name;
+            let slot = arg_slot(d, m.target);
+            let doc = if m.required { format!(" `{member}` (required).") } else { format!(" `{member}`.") };
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #method(self, value: impl Into<#slot>) -> Self {
+                    Self(self.0.set::<#slot>(#member, value))
+                }
+            })
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #name(Object);
+            impl #name {
+                /// An empty object to set members of.
+                #[inline]
+                pub fn builder() -> Self {
+                    Self::default()
+                }
+                #(#setters)*
+            }
+            impl From<#name> for Value {
+                #[inline]
+                fn from(v: #name) -> Value {
+                    v.0.into()
+                }
+            }
+        }
+    });
+    let prop_struct = |name: &proc_macro2::Ident, doc: String, members: Vec<(String, String, u16)>| {
+        let methods = members.iter().map(|(member, method, target)| {
+            let method = super::ident(method);
+            let slot = prop_slot(d, *target);
+            let doc = format!(" `{member}`.");
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #method(&self) -> #slot {
+                    FromPath::from_path(self.0.member(#member))
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct #name(PropertyPath);
+            impl FromPath for #name {
+                #[inline]
+                fn from_path(path: PropertyPath) -> Self {
+                    Self(path)
+                }
+            }
+            impl #name {
+                /// The path, as written in a `Get`.
+                #[inline]
+                pub fn path(&self) -> &str {
+                    self.0.as_str()
+                }
+                #(#methods)*
+            }
+        }
+    };
+    let members_of = |i: u16| -> Vec<(String, String, u16)> {
+        let shape = &shapes[usize::from(i)];
+        shape
+            .members
+            .iter()
+            .zip(&b.method_names[usize::from(i)])
+            .map(|(m, method)| (m.name.clone(), method.clone(), m.target))
+            .collect()
+    };
+    let mut props: Vec<TokenStream> = b
+        .props
+        .iter()
+        .map(|&i| {
+            let doc = format!(" The properties of a `{}`, as paths to `Get`.", shape_name(&shapes[usize::from(i)].id));
+            prop_struct(&type_ident(i), doc, members_of(i))
+        })
+        .collect();
+    for (k, (_, merged)) in d.kinds.iter().zip(&b.kind_names) {
+        let Some(merged) = merged else { continue };
+        let mut members: Vec<(String, String, u16)> = Vec::new();
+        for &p in &k.properties {
+            for m in members_of(p) {
+                if !members.iter().any(|(name, _, _)| *name == m.0) {
+                    members.push(m);
+                }
+            }
+        }
+        members.sort();
+        let names: Vec<String> =
+            k.properties.iter().map(|&p| format!("`{}`", shape_name(&shapes[usize::from(p)].id))).collect();
+        let doc = format!(" The properties of a `{}` step: the members of {}.", k.name, names.join(" and "));
+        props.push(prop_struct(&format_ident!("{merged}"), doc, members));
+    }
+    let tokens = quote! {
+        //! Pipeline definitions written in Rust: a step type for each step kind whose arguments are a request of the
+        //! model, with a builder of every structure those arguments reach (`args`) and a typed path of every
+        //! property the steps have (`props`). Generated from the same tables as `PipelineDefinition::check`.
+        //!
+        //! Each setter takes a literal or an expression of its slot's type (`impl Into<Expr<ty::String>>` takes a
+        //! `&str`, a `&Param<ty::String>`, an execution variable or a property); lists take arrays or `Vec`s of what
+        //! their items take, maps arrays or `Vec`s of entries. Enum values are strings here, checked by `check()`
+        //! with the nearest allowed value. A built step goes into `PipelineDefinition::builder().step(..)` or a
+        //! condition's branch.
+
+        use crate::definition::StepOf;
+        pub use crate::definition::{CallbackStep, ConditionStep, FailStep, LambdaStep};
+
+        #(#steps)*
+
+        /// The step kinds: each one's `Type`, arguments and properties.
+        pub mod kinds {
+            use crate::definition::{RequestStep, StepType};
+            #(#kinds)*
+        }
+
+        /// Builders of the structures that step arguments reach, one setter per member.
+        pub mod args {
+            use crate::definition::{ty, Expr, List, Map, Object, Value};
+            #(#args)*
+        }
+
+        /// Typed paths of step properties: each leaf is a `Get` expression of the leaf's type.
+        pub mod props {
+            use crate::definition::{ty, Expr, FromPath, PropertyList, PropertyMap, PropertyPath};
+            #(#props)*
+        }
+    };
+    RustFile { path: "src/steps.rs".into(), tokens }
+}
+
+/// The type a setter of a member targeting `target` takes.
+fn arg_slot(d: &Definitions, target: u16) -> TokenStream {
+    let shape = &d.tables.shapes[usize::from(target)];
+    match shape.kind {
+        TableKind::Structure | TableKind::Union => {
+            let t = format_ident!("{}", d.builders.type_names[usize::from(target)]);
+            quote!(#t)
+        }
+        TableKind::List { .. } => {
+            let item = arg_slot(d, shape.members[0].target);
+            quote!(List<#item>)
+        }
+        TableKind::Map { .. } => {
+            let value = arg_slot(d, shape.members[1].target);
+            quote!(Map<#value>)
+        }
+        TableKind::Simple("Document") => quote!(Value),
+        TableKind::Simple(simple) => {
+            let t = format_ident!("{}", expr_type(simple));
+            quote!(Expr<ty::#t>)
+        }
+    }
+}
+
+/// The type a property path method of a member targeting `target` returns.
+fn prop_slot(d: &Definitions, target: u16) -> TokenStream {
+    let shape = &d.tables.shapes[usize::from(target)];
+    match shape.kind {
+        TableKind::Structure | TableKind::Union => {
+            let t = format_ident!("{}", d.builders.type_names[usize::from(target)]);
+            quote!(#t)
+        }
+        TableKind::List { .. } => {
+            let item = prop_slot(d, shape.members[0].target);
+            quote!(PropertyList<#item>)
+        }
+        TableKind::Map { .. } => {
+            let value = prop_slot(d, shape.members[1].target);
+            quote!(PropertyMap<#value>)
+        }
+        TableKind::Simple("Document") => quote!(Expr<ty::Any>),
+        TableKind::Simple(simple) => {
+            let t = format_ident!("{}", expr_type(simple));
+            quote!(Expr<ty::#t>)
+        }
+    }
+}
+
+/// The expression type of a simple shape (`schema::Kind`'s variant name), as `check()` types it.
+fn expr_type(simple: &str) -> &'static str {
+    match simple {
+        "Boolean" => "Boolean",
+        "IntEnum" | "Byte" | "Short" | "Integer" | "Long" | "BigInteger" => "Integer",
+        "Float" | "Double" | "BigDecimal" => "Float",
+        _ => "String",
+    }
+}

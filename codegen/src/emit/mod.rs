@@ -78,6 +78,8 @@ pub enum Job<'a> {
     Waiter(&'a Operation, &'a crate::ir::waiters::Waiter),
     /// `src/definition_schema.rs`: the pipeline-definition tables, behind the `definitions` feature.
     DefinitionSchema(&'a crate::ir::definitions::Definitions),
+    /// `src/steps.rs`: the step types, argument builders and property paths, behind the `definitions` feature.
+    DefinitionSteps(&'a crate::ir::definitions::Definitions),
     /// `Cargo.toml`, `README.md` and the runtime modules.
     Text,
 }
@@ -117,6 +119,7 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
     }
     if let Some(d) = &ir.definitions {
         jobs.push(Job::DefinitionSchema(d));
+        jobs.push(Job::DefinitionSteps(d));
     }
     jobs.push(Job::Text);
     jobs
@@ -141,6 +144,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::WaitersMod => Output::Rust(waiters::waiters_mod(ir)),
         Job::Waiter(op, w) => Output::Rust(waiters::waiter_file(op, w)),
         Job::DefinitionSchema(d) => Output::Rust(definitions::file(d)),
+        Job::DefinitionSteps(d) => Output::Rust(definitions::steps_file(d)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }

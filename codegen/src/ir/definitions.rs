@@ -54,6 +54,31 @@ pub struct Definitions {
     pub patterns: Vec<PatternDef>,
     /// The most characters a definition's text may have.
     pub max_length: Option<u64>,
+    /// The typed builders of arguments and the property paths (`src/steps.rs`).
+    pub builders: Builders,
+    /// The operations whose input has a member of the definition's text shape (`document`), with that member's
+    /// name: their fluent builders take a typed definition (`.definition(..)`), checked as part of input validation.
+    pub senders: Vec<(ShapeId, String)>,
+}
+
+/// What `src/steps.rs` writes: a thin argument builder for each structure and union the step kinds' arguments reach,
+/// a property path for each one their properties reach, and the Rust names of both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Builders {
+    /// Shapes that get an argument builder (`steps::args`), by index, sorted.
+    pub args: Vec<u16>,
+    /// Shapes that get a property path (`steps::props`), by index, sorted.
+    pub props: Vec<u16>,
+    /// The Rust type name of each shape (by index; empty for shapes that get neither).
+    pub type_names: Vec<String>,
+    /// The method name of each member of each shape (by index; empty for shapes that get neither).
+    pub method_names: Vec<Vec<String>>,
+    /// Members of a request that no step using it may have, by the request's index: its builder has no setter for
+    /// them.
+    pub unsupported: BTreeMap<u16, Vec<String>>,
+    /// Per step kind (in the order of [`Definitions::kinds`]): the name of its step type (`TrainingStep`) and, for a
+    /// kind with several property shapes, the name of the merged property path.
+    pub kind_names: Vec<(String, Option<String>)>,
 }
 
 /// A step kind whose arguments are a request.
@@ -226,7 +251,111 @@ pub fn build(
             }
         }
     };
-    Ok(Definitions { tables, kinds, patterns, max_length })
+    let builders = build_builders(&tables, &kinds)?;
+    let mut senders = Vec::new();
+    if let Some(document) = &settings.document {
+        let document = qualify(document);
+        for op in &resolved.operations {
+            let Some(Shape::Operation(o)) = resolved.shapes.get(op) else { continue };
+            let Some(Shape::Structure(input)) = o.input.as_ref().and_then(|t| resolved.shapes.get(&t.target)) else {
+                continue;
+            };
+            for (name, member) in &input.members {
+                if member.target == document {
+                    senders.push((op.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    senders.sort();
+    Ok(Definitions { tables, kinds, patterns, max_length, builders, senders })
+}
+
+/// Decide what `src/steps.rs` writes and every Rust name in it; two model names that would make one Rust name are an
+/// error naming both.
+pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
+    use std::collections::BTreeSet;
+    let n = tables.shapes.len();
+    let mut unsupported: BTreeMap<u16, Vec<String>> = BTreeMap::new();
+    for kind in kinds {
+        // A member is left out when every kind with this request refuses it.
+        let sharing = || kinds.iter().filter(|k| k.arguments == kind.arguments);
+        let common = kind.unsupported.iter().filter(|m| sharing().all(|k| k.unsupported.contains(m))).cloned();
+        unsupported.insert(kind.arguments, common.collect());
+    }
+    unsupported.retain(|_, v| !v.is_empty());
+    // The structures and unions reached from the roots, through members, list items and map values.
+    let reach = |roots: &mut dyn Iterator<Item = u16>| -> BTreeSet<u16> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<u16> = roots.collect();
+        let mut visited = vec![false; n];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut visited[usize::from(i)], true) {
+                continue;
+            }
+            let shape = &tables.shapes[usize::from(i)];
+            if matches!(shape.kind, TableKind::Structure | TableKind::Union) {
+                seen.insert(i);
+            }
+            let skip = unsupported.get(&i);
+            for m in &shape.members {
+                if skip.is_some_and(|s| s.contains(&m.name)) {
+                    continue;
+                }
+                stack.push(m.target);
+            }
+        }
+        seen
+    };
+    let args = reach(&mut kinds.iter().map(|k| k.arguments));
+    let props = reach(&mut kinds.iter().flat_map(|k| k.properties.iter().copied()));
+    let mut type_names = vec![String::new(); n];
+    let mut method_names = vec![Vec::new(); n];
+    let mut taken: BTreeMap<String, &ShapeId> = BTreeMap::new();
+    for &i in args.union(&props) {
+        let shape = &tables.shapes[usize::from(i)];
+        let name = crate::ident::type_name(shape_name(&shape.id));
+        if let Some(other) = taken.insert(name.clone(), &shape.id) {
+            return Err(Error::at(
+                shape_path(&shape.id),
+                format!("`{}` and `{other}` would both be the step builder `{name}`", shape.id),
+            ));
+        }
+        let mut methods: BTreeMap<String, &str> = BTreeMap::new();
+        for m in &shape.members {
+            let method = builder_method(&m.name);
+            if let Some(other) = methods.insert(method.clone(), &m.name) {
+                return Err(Error::at(
+                    member_path(&shape.id, &m.name),
+                    format!("`{}` and `{other}` would both be the method `{method}`", m.name),
+                ));
+            }
+        }
+        type_names[usize::from(i)] = name;
+        method_names[usize::from(i)] = shape.members.iter().map(|m| builder_method(&m.name)).collect();
+    }
+    let mut kind_names = Vec::new();
+    for kind in kinds {
+        let step = format!("{}Step", crate::ident::type_name(&kind.name));
+        let merged = (kind.properties.len() > 1).then(|| format!("{}Properties", crate::ident::type_name(&kind.name)));
+        for name in std::iter::once(&step).chain(&merged) {
+            if taken.contains_key(name) {
+                return Err(Error::at(
+                    format!("definitions.steps.{}", kind.name),
+                    format!("`{name}` is also the name of a shape's builder"),
+                ));
+            }
+        }
+        kind_names.push((step, merged));
+    }
+    Ok(Builders {
+        args: args.into_iter().collect(),
+        props: props.into_iter().collect(),
+        type_names,
+        method_names,
+        unsupported,
+        kind_names,
+    })
 }
 
 /// Lower a closure of shapes into tables, with the patterns `crate_patterns` lacks planned.
@@ -364,6 +493,14 @@ pub fn build_tables(
     Ok((tables, local))
 }
 
+/// The method of a member in `src/steps.rs`: its field name, but for the property paths' own `path`.
+fn builder_method(member: &str) -> String {
+    match crate::ident::field_name(member) {
+        p if p == "path" => "path_value".to_owned(),
+        other => other,
+    }
+}
+
 /// The runtime's `schema::Kind` variant of a simple shape.
 fn simple_kind(kind: SimpleType) -> &'static str {
     match kind {
@@ -483,6 +620,28 @@ mod tests {
         // Equal constraints share one entry; index 0 has none.
         assert_eq!(d.tables.checks[0], TableChecks::default());
         assert_eq!(d.tables.checks.len(), 5);
+    }
+
+    #[test]
+    fn the_builders_cover_what_the_arguments_and_properties_reach_and_leave_out_refused_members() {
+        let d = build_with(GOOD).unwrap();
+        let b = &d.builders;
+        // `Job` (index 1) gets an argument builder, `Describe` (index 0) a property path; lists and simple shapes
+        // are slots, not types.
+        assert_eq!((b.args.as_slice(), b.props.as_slice()), ([1u16].as_slice(), [0u16].as_slice()));
+        assert_eq!(
+            (b.type_names[0].as_str(), b.type_names[1].as_str(), b.type_names[3].as_str()),
+            ("Describe", "Job", "")
+        );
+        assert_eq!(b.method_names[1], ["kept", "name", "other", "sizes"]);
+        // `Kept` is refused by the only kind whose request is `Job`: no setter.
+        assert_eq!(b.unsupported.get(&1), Some(&vec!["Kept".to_owned()]));
+        assert_eq!(b.kind_names, [("RunStep".to_owned(), None)]);
+        // Two property shapes are merged into one path type named after the kind.
+        let two =
+            build_with(&GOOD.replace("properties = [\"Describe\"]", "properties = [\"Describe\", \"Job\"]")).unwrap();
+        assert_eq!(two.builders.kind_names, [("RunStep".to_owned(), Some("RunProperties".to_owned()))]);
+        assert_eq!(two.builders.props, [0, 1]);
     }
 
     #[test]

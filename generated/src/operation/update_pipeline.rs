@@ -975,6 +975,8 @@ impl crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
             handle: client.handle.clone(),
             inner: self,
             config_override: ::std::option::Option::None,
+            #[cfg(feature = "definitions")]
+            definition_problems: ::std::option::Option::None,
         };
         fluent.send().await
     }
@@ -1032,6 +1034,8 @@ pub struct UpdatePipelineFluentBuilder {
     handle: ::std::sync::Arc<crate::invoke::Handle>,
     inner: crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder,
     config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    #[cfg(feature = "definitions")]
+    definition_problems: ::std::option::Option<crate::definition::CheckError>,
 }
 
 impl UpdatePipelineFluentBuilder {
@@ -1040,6 +1044,8 @@ impl UpdatePipelineFluentBuilder {
             handle,
             inner: ::std::default::Default::default(),
             config_override: ::std::option::Option::None,
+            #[cfg(feature = "definitions")]
+            definition_problems: ::std::option::Option::None,
         }
     }
 
@@ -1094,8 +1100,38 @@ impl UpdatePipelineFluentBuilder {
         crate::operation::update_pipeline::UpdatePipelineOutput,
         crate::error::SdkError<UpdatePipelineError>,
     > {
+        #[cfg(feature = "definitions")]
+        if let ::std::option::Option::Some(problems) = &self.definition_problems {
+            self.handle
+                .config
+                .check_input(
+                    self.config_override.as_ref(),
+                    || {
+                        ::std::result::Result::Err(
+                            problems
+                                .to_validation_error(
+                                    "UpdatePipelineInput",
+                                    "PipelineDefinition",
+                                ),
+                        )
+                    },
+                )
+                .map_err(crate::error::SdkError::Validation)?;
+        }
         let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+    }
+
+    /// Set `PipelineDefinition` to a typed pipeline definition's text (`to_json()`). Its `check()` runs now, and what it finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::Definition`, each problem at `PipelineDefinition.<its path>`), so the client's validation settings apply to it.
+    #[cfg(feature = "definitions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+    pub fn definition(
+        mut self,
+        definition: &crate::definition::PipelineDefinition,
+    ) -> Self {
+        self.definition_problems = definition.check().err();
+        self.inner = self.inner.pipeline_definition(definition.to_json());
+        self
     }
 
     /// This request, to change its settings before it is sent:

@@ -8,6 +8,7 @@ mod config;
 mod credential_sources;
 mod credentials;
 mod definition;
+mod definition_build;
 mod ecma;
 mod endpoint_lib;
 mod error;
