@@ -23,6 +23,7 @@ pub mod credentials;
 pub mod definition;
 mod definition_check;
 pub mod ecma;
+mod endpoint_functions;
 mod endpoint_lib;
 pub mod error;
 mod fluent;
