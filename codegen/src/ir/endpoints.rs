@@ -1211,13 +1211,6 @@ impl Lower<'_> {
         })
     }
 
-    /// A value that may be unset (or one that is set, lifted), and its type.
-    fn opt(&self, e: Option<&Expr>, scope: &Scope) -> Result<(OptExpr, Ty)> {
-        let v = self.val(e.ok_or_else(|| self.err("missing argument"))?, scope)?;
-        let ty = self.ty(&v)?;
-        Ok((self.lift(v), ty))
-    }
-
     fn arr_expr(&self, e: Option<&Expr>, scope: &Scope) -> Result<ArrExpr> {
         if let Some(Expr::Ref(name)) = e {
             return match self.get_set(name, scope) {
