@@ -30,9 +30,12 @@ fn with_rules(e: &Endpoints) -> TokenStream {
     };
     let match_binding = has_let(&e.body) || e.bdd.is_some();
     let allows = if match_binding {
+        // A value bound with `match` may end a rule list that always matches, and a scrutinee may be an `if`.
         quote!(#[allow(
             unused_variables,
             unused_labels,
+            unused_parens,
+            unreachable_code,
             clippy::bool_comparison,
             clippy::needless_return,
             clippy::collapsible_if,
