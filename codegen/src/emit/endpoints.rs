@@ -652,6 +652,24 @@ fn bdd_body(b: &BddRules) -> TokenStream {
                 let st = store(bind, quote!(#b));
                 quote!(if let ::std::option::Option::Some(#b) = crate::endpoint_lib::partition(#r, PARTITIONS) { #st true } else { false })
             }
+            // A condition that binds nothing is the arm's value.
+            Condition::Test { expr, bind: None } => bool_expr(expr),
+            Condition::BoolEq { a, b, negated } => {
+                let (a, b) = (bool_expr(a), bool_expr(b));
+                if *negated {
+                    quote!(#a != #b)
+                } else {
+                    quote!(#a == #b)
+                }
+            }
+            Condition::StrEq { a, b, negated } => {
+                let (a, b) = (str_expr(a), str_expr(b));
+                if *negated {
+                    quote!(#a != #b)
+                } else {
+                    quote!(#a == #b)
+                }
+            }
             other => {
                 let opener = condition(other);
                 quote!(#opener { true } else { false })
