@@ -25,6 +25,9 @@ pub enum Need {
     RequestCompression,
     /// Crates with at least one waiter (`smithy.waiters#waitable`).
     Waiters,
+    /// Crates whose endpoint rules call a function of `runtime/src/endpoint_functions.rs` (`substring`, `parseURL`,
+    /// `aws.parseArn`, …).
+    EndpointFunctions,
     /// Crates with pipeline-definition tables (`[model] definitions`), behind their `definitions` feature.
     Definitions,
 }
@@ -82,6 +85,7 @@ impl Module {
             Need::RequestCompression => ir.operations.iter().any(|o| o.request_compression),
             Need::Waiters => ir.operations.iter().any(|o| !o.waiters.is_empty()),
             Need::Definitions => ir.definitions.is_some(),
+            Need::EndpointFunctions => ir.service.endpoints.as_ref().is_some_and(|e| e.uses_functions),
         }
     }
 }
@@ -116,6 +120,7 @@ pub const MODULES: &[Module] = &[
     module!("definition_build", Private, Definitions, feature "definitions"),
     module!("definition_check", Private, Definitions, feature "definitions"),
     module!("ecma", Public, EcmaPatterns, ["regress"]),
+    module!("endpoint_functions", Private, EndpointFunctions),
     module!("endpoint_lib", Private, Always),
     module!("error", Public, Always),
     module!("fluent", Private, Always),

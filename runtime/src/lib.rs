@@ -24,6 +24,7 @@ pub mod definition;
 mod definition_build;
 mod definition_check;
 pub mod ecma;
+mod endpoint_functions;
 mod endpoint_lib;
 pub mod error;
 mod fluent;

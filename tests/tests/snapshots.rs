@@ -60,6 +60,8 @@ fn every_fixture_has_a_snapshot_test() {
     let covered = [
         "definitions",
         "docs",
+        "endpoint_bdd",
+        "endpoint_rules",
         "keywords",
         "mixins",
         "pagination",
@@ -78,6 +80,33 @@ fn output_is_deterministic() {
         let a = generate_fixture(&name).unwrap();
         let b = generate_fixture(&name).unwrap();
         assert_eq!(a, b, "fixture {name} generated different output on a second run");
+    }
+}
+
+#[test]
+fn endpoint_rules_calling_every_function() {
+    snapshot("endpoint_rules");
+}
+
+#[test]
+fn endpoint_rules_as_a_decision_diagram() {
+    snapshot("endpoint_bdd");
+}
+
+/// The runtime's rule-set functions come only with a rule set that calls one, and each model endpoint test of the
+/// two endpoint fixtures holds by the generator's evaluator (none is emitted as ignored).
+#[test]
+fn endpoint_functions_come_only_with_rules_that_call_them() {
+    for name in project_tests::fixtures() {
+        let files = generate_fixture(&name).unwrap();
+        let needs = name == "endpoint_rules" || name == "endpoint_bdd";
+        assert_eq!(files.contains_key("src/endpoint_functions.rs"), needs, "{name}");
+        assert_eq!(files["src/lib.rs"].contains("mod endpoint_functions;"), needs, "{name}");
+        if needs {
+            let endpoint = &files["src/endpoint.rs"];
+            assert!(endpoint.contains("fn case_007()"), "{name}");
+            assert!(!endpoint.contains("#[ignore"), "{name}: an endpoint test is contradicted:\n{endpoint}");
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::{ident, RustFile};
 use crate::ir::endpoints::{
-    BoolExpr, BuiltIn, Condition, EndpointParam, EndpointTest, EndpointValue, Endpoints, ParamType, PartitionDef,
-    PartitionField, RuleList, RuleResult, StrExpr, TemplatePiece,
+    ArrExpr, BddRules, BoolExpr, BuiltIn, Condition, EndpointParam, EndpointTest, EndpointValue, Endpoints, OptExpr,
+    ParamType, PartitionDef, PartitionField, RuleList, RuleResult, StrExpr, TemplatePiece, Ty, Val,
 };
 use crate::ir::Ir;
 use crate::rules::Outcome;
@@ -24,7 +24,36 @@ pub fn emit(ir: &Ir) -> RustFile {
 
 fn with_rules(e: &Endpoints) -> TokenStream {
     let params = &e.params;
-    let body = rule_list(&e.body);
+    let body = match &e.bdd {
+        Some(bdd) => bdd_body(bdd),
+        None => rule_list(&e.body),
+    };
+    let match_binding = has_let(&e.body) || e.bdd.is_some();
+    let allows = if match_binding {
+        // A value bound with `match` may end a rule list that always matches, and a scrutinee may be an `if`.
+        quote!(#[allow(
+            unused_variables,
+            unused_labels,
+            unused_parens,
+            unreachable_code,
+            clippy::bool_comparison,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::match_single_binding,
+            clippy::redundant_pattern_matching,
+            clippy::match_like_matches_macro,
+            clippy::nonminimal_bool
+        )])
+    } else {
+        quote!(#[allow(unused_variables, clippy::bool_comparison, clippy::needless_return, clippy::collapsible_if)])
+    };
+    let nodes = e.bdd.as_ref().map(|b| {
+        let nodes = b.nodes.iter().map(|[c, h, l]| quote!([#c, #h, #l]));
+        quote! {
+            /// The decision diagram's nodes: `[condition, high, low]`.
+            static NODES: &[[i32; 3]] = &[#(#nodes),*];
+        }
+    });
     let fields = params.iter().map(|p| {
         let f = ident(&p.field);
         let ty = match (p.ty, p.optional()) {
@@ -32,6 +61,8 @@ fn with_rules(e: &Endpoints) -> TokenStream {
             (ParamType::String, false) => quote!(::std::string::String),
             (ParamType::Bool, true) => quote!(::std::option::Option<bool>),
             (ParamType::Bool, false) => quote!(bool),
+            (ParamType::StrArray, true) => quote!(::std::option::Option<::std::vec::Vec<::std::string::String>>),
+            (ParamType::StrArray, false) => quote!(::std::vec::Vec<::std::string::String>),
         };
         let doc = format!(" `{}`{}", p.name, p.docs.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
         let built = p.built_in.iter().map(|b| format!(" Set from the client configuration (`{}`).", b.as_str()));
@@ -43,6 +74,7 @@ fn with_rules(e: &Endpoints) -> TokenStream {
         let v = match &p.default {
             Some(EndpointValue::Bool(b)) => quote!(#b),
             Some(EndpointValue::Str(s)) => quote!(::std::string::String::from(#s)),
+            Some(EndpointValue::Arr(a)) => quote!(::std::vec![#(::std::string::String::from(#a)),*]),
             None => quote!(::std::option::Option::None),
         };
         quote!(#f: #v,)
@@ -53,6 +85,10 @@ fn with_rules(e: &Endpoints) -> TokenStream {
             (ParamType::String, true) => quote!(let #v: ::std::option::Option<&str> = params.#v.as_deref();),
             (ParamType::String, false) => quote!(let #v: &str = params.#v.as_str();),
             (ParamType::Bool, _) => quote!(let #v = params.#v;),
+            (ParamType::StrArray, true) => {
+                quote!(let #v: ::std::option::Option<&[::std::string::String]> = params.#v.as_deref();)
+            }
+            (ParamType::StrArray, false) => quote!(let #v: &[::std::string::String] = params.#v.as_slice();),
         }
     });
     let from_config = params.iter().map(from_config);
@@ -88,11 +124,13 @@ fn with_rules(e: &Endpoints) -> TokenStream {
         }
 
         /// Resolve the endpoint for `params` by the service's rules.
-        #[allow(unused_variables, clippy::bool_comparison, clippy::needless_return, clippy::collapsible_if)]
+        #allows
         pub fn resolve_endpoint(params: &Params) -> ::std::result::Result<Endpoint, ResolveError> {
             #(#locals)*
             #body
         }
+
+        #nodes
 
         #partitions_table
 
@@ -169,10 +207,7 @@ fn rule_list(list: &RuleList) -> TokenStream {
             RuleResult::Tree(rules) => rule_list(rules),
         };
         // Each condition nests the next.
-        rule.conditions.iter().rev().fold(result, |inner, c| {
-            let opener = condition(c);
-            quote!(#opener { #inner })
-        })
+        rule.conditions.iter().rev().fold(result, |inner, c| wrap(c, inner))
     });
     let fallthrough = (!list.exhaustive).then(|| {
         quote! {
@@ -182,9 +217,52 @@ fn rule_list(list: &RuleList) -> TokenStream {
     quote!(#(#rules)* #fallthrough)
 }
 
+/// Whether a rule list binds a value that is always set (a `match` with one arm).
+fn has_let(list: &RuleList) -> bool {
+    list.rules.iter().any(|r| {
+        r.conditions.iter().any(|c| matches!(c, Condition::Let { .. }))
+            || matches!(&r.result, RuleResult::Tree(inner) if has_let(inner))
+    })
+}
+
+/// A condition around what follows when it holds.
+fn wrap(c: &Condition, inner: TokenStream) -> TokenStream {
+    match c {
+        Condition::Let { value, bind } => {
+            let (v, b) = (val(value), ident(bind));
+            quote!(match #v { #b => { #inner } })
+        }
+        other => {
+            let opener = condition(other);
+            quote!(#opener { #inner })
+        }
+    }
+}
+
 /// The `if …` opening a condition's block.
 fn condition(c: &Condition) -> TokenStream {
     match c {
+        Condition::Test { expr, bind } => {
+            let e = bool_expr(expr);
+            match bind {
+                Some(b) => {
+                    let b = ident(b);
+                    quote!(if let #b @ true = #e)
+                }
+                None => quote!(if #e),
+            }
+        }
+        Condition::Bind { expr, bind } => {
+            let e = opt_expr(expr);
+            match bind {
+                Some(b) => {
+                    let b = ident(b);
+                    quote!(if let ::std::option::Option::Some(#b) = #e)
+                }
+                None => quote!(if #e.is_some()),
+            }
+        }
+        Condition::Let { .. } => quote!(if true),
         Condition::IsSet { already_set: true, .. } => quote!(if true),
         Condition::IsSet { var, already_set: false } => {
             let v = ident(var);
@@ -237,6 +315,118 @@ fn bool_expr(e: &BoolExpr) -> TokenStream {
             quote!(#v.unwrap_or(false))
         }
         BoolExpr::PartitionAttr { var, field } => partition_attr(var, *field),
+        BoolExpr::IsIp(v) => {
+            let v = ident(v);
+            quote!(#v.is_ip)
+        }
+        BoolExpr::Not(b) => {
+            let b = bool_expr(b);
+            quote!((!#b))
+        }
+        BoolExpr::Eq(a, b) => {
+            let (a, b) = (bool_expr(a), bool_expr(b));
+            quote!((#a == #b))
+        }
+        BoolExpr::StrEq(a, b) => {
+            let (a, b) = (str_expr(a), str_expr(b));
+            quote!((#a == #b))
+        }
+        BoolExpr::IsSet(o) => {
+            let o = opt_expr(o);
+            quote!(#o.is_some())
+        }
+        BoolExpr::HostLabel(s, b) => {
+            let (s, b) = (str_expr(s), bool_expr(b));
+            quote!(crate::endpoint_functions::is_valid_host_label(#s, #b))
+        }
+        BoolExpr::S3Bucket(s, b) => {
+            let (s, b) = (str_expr(s), bool_expr(b));
+            quote!(crate::endpoint_functions::is_virtual_hostable_s3_bucket(#s, #b))
+        }
+        BoolExpr::Ite(c, a, b) => {
+            let (c, a, b) = (bool_expr(c), bool_expr(a), bool_expr(b));
+            quote!((if #c { #a } else { #b }))
+        }
+        BoolExpr::Coalesce { first, last } => coalesce(first, bool_expr(last)),
+    }
+}
+
+/// `a.or(b)….unwrap_or(last)`.
+fn coalesce(first: &[OptExpr], last: TokenStream) -> TokenStream {
+    let mut it = first.iter().map(opt_expr);
+    match it.next() {
+        Some(head) => quote!(#head #(.or(#it))* .unwrap_or(#last)),
+        None => last,
+    }
+}
+
+/// An `Option` expression.
+fn opt_expr(e: &OptExpr) -> TokenStream {
+    match e {
+        OptExpr::Var(v) => {
+            let v = ident(v);
+            quote!(#v)
+        }
+        OptExpr::Substring { input, start, end, reverse } => {
+            let input = str_expr(input);
+            quote!(crate::endpoint_functions::substring(#input, #start, #end, #reverse))
+        }
+        OptExpr::Index { array, index } => {
+            let array = arr_expr(array);
+            quote!(crate::endpoint_functions::index(#array, #index))
+        }
+        OptExpr::ParseUrl(s) => {
+            let s = str_expr(s);
+            quote!(crate::endpoint_functions::parse_url(#s))
+        }
+        OptExpr::ParseArn(s) => {
+            let s = str_expr(s);
+            quote!(crate::endpoint_functions::parse_arn(#s))
+        }
+        OptExpr::Coalesce(list) => {
+            let mut it = list.iter().map(opt_expr);
+            let head = it.next().unwrap_or_else(|| quote!(::std::option::Option::None));
+            quote!(#head #(.or(#it))*)
+        }
+        OptExpr::Ite { cond, then, otherwise } => {
+            let (c, a, b) = (bool_expr(cond), opt_expr(then), opt_expr(otherwise));
+            quote!((if #c { #a } else { #b }))
+        }
+        OptExpr::Some(v) => {
+            let v = val(v);
+            quote!(::std::option::Option::Some(#v))
+        }
+    }
+}
+
+/// A `&[String]` expression.
+fn arr_expr(e: &ArrExpr) -> TokenStream {
+    match e {
+        ArrExpr::Var(v) => {
+            let v = ident(v);
+            quote!(#v)
+        }
+        ArrExpr::ResourceId(v) => {
+            let v = ident(v);
+            quote!(#v.resource_id.as_slice())
+        }
+        ArrExpr::Split { value, delimiter, limit } => {
+            let (v, d) = (str_expr(value), str_expr(delimiter));
+            quote!(crate::endpoint_functions::split(#v, #d, #limit).as_slice())
+        }
+    }
+}
+
+fn val(v: &Val) -> TokenStream {
+    match v {
+        Val::Str(s) => str_expr(s),
+        Val::Bool(b) => bool_expr(b),
+        Val::Arr(a) => arr_expr(a),
+        Val::Opt(o, _) => opt_expr(o),
+        Val::Rec(v, _) => {
+            let v = ident(v);
+            quote!(&#v)
+        }
     }
 }
 
@@ -253,6 +443,19 @@ fn str_expr(e: &StrExpr) -> TokenStream {
             quote!(#s.as_str())
         }
         StrExpr::PartitionAttr { var, field } => partition_attr(var, *field),
+        StrExpr::Field { var, field } => {
+            let (v, f) = (ident(var), format_ident!("{}", field));
+            quote!(#v.#f.as_str())
+        }
+        StrExpr::UriEncode(s) => {
+            let s = str_expr(s);
+            quote!(crate::endpoint_functions::uri_encode(#s).as_str())
+        }
+        StrExpr::Ite { cond, then, otherwise } => {
+            let (c, a, b) = (bool_expr(cond), str_expr(then), str_expr(otherwise));
+            quote!((if #c { #a } else { #b }))
+        }
+        StrExpr::Coalesce { first, last } => coalesce(first, str_expr(last)),
     }
 }
 
@@ -282,6 +485,10 @@ fn template(pieces: &[TemplatePiece]) -> TokenStream {
             TemplatePiece::PartitionAttr { var, field } => {
                 fmt.push_str("{}");
                 args.push(partition_attr(var, *field));
+            }
+            TemplatePiece::Str(s) => {
+                fmt.push_str("{}");
+                args.push(str_expr(s));
             }
         }
     }
@@ -336,6 +543,10 @@ fn endpoint_tests(tests: &[EndpointTest]) -> TokenStream {
                 (EndpointValue::Str(s), false) => quote!(::std::string::String::from(#s)),
                 (EndpointValue::Bool(b), true) => quote!(::std::option::Option::Some(#b)),
                 (EndpointValue::Bool(b), false) => quote!(#b),
+                (EndpointValue::Arr(a), true) => {
+                    quote!(::std::option::Option::Some(::std::vec![#(::std::string::String::from(#a)),*]))
+                }
+                (EndpointValue::Arr(a), false) => quote!(::std::vec![#(::std::string::String::from(#a)),*]),
             };
             quote!(#f: #value,)
         });
@@ -368,5 +579,137 @@ fn endpoint_tests(tests: &[EndpointTest]) -> TokenStream {
 
             #(#fns)*
         }
+    }
+}
+
+/// The slot of a binding in a decision diagram's resolver.
+fn slot(var: &str) -> proc_macro2::Ident {
+    format_ident!("slot_{}", var)
+}
+
+/// A decision diagram's resolver: the walk from the root, each condition an arm that unwraps what it uses (leaving
+/// the condition false if the diagram did not set it on the way) and stores what it binds, then the result's arm.
+fn bdd_body(b: &BddRules) -> TokenStream {
+    let slots = b.slots.iter().map(|(name, ty)| {
+        let s = slot(name);
+        let t = match ty {
+            Ty::Str => quote!(::std::string::String),
+            Ty::Bool => quote!(bool),
+            Ty::Arr => quote!(::std::vec::Vec<::std::string::String>),
+            Ty::Url => quote!(crate::endpoint_functions::Url),
+            Ty::Arn => quote!(crate::endpoint_functions::Arn),
+            Ty::Partition => quote!(PartitionResult),
+        };
+        quote!(let mut #s: ::std::option::Option<#t> = ::std::option::Option::None;)
+    });
+    let ty_of = |var: &str| b.slots.iter().find(|(n, _)| n == var).map(|(_, t)| *t);
+    let unwraps = |unwrap: &[(String, bool)], label: &TokenStream, fail: &TokenStream| {
+        let lines = unwrap.iter().map(|(v, param)| {
+            let id = ident(v);
+            let from = if *param {
+                quote!(#id)
+            } else {
+                let s = slot(v);
+                match ty_of(v) {
+                    Some(Ty::Str | Ty::Arr) => quote!(#s.as_deref()),
+                    Some(Ty::Bool) => quote!(#s),
+                    _ => quote!(#s.as_ref()),
+                }
+            };
+            quote!(let ::std::option::Option::Some(#id) = #from else { break #label #fail };)
+        });
+        quote!(#(#lines)*)
+    };
+    let label_c = quote!('condition);
+    let conditions = b.conditions.iter().enumerate().map(|(i, step)| {
+        let i = i as i32;
+        let un = unwraps(&step.unwrap, &label_c, &quote!(false));
+        let store = |bind: &str, value: TokenStream| {
+            let s = slot(bind);
+            quote!(#s = ::std::option::Option::Some(#value);)
+        };
+        let own = |bind: &str, x: TokenStream| match ty_of(bind) {
+            Some(Ty::Str | Ty::Arr) => quote!(::std::borrow::ToOwned::to_owned(#x)),
+            _ => x,
+        };
+        let test = match &step.step {
+            Condition::Test { expr, bind: Some(bind) } => {
+                let (e, st) = (bool_expr(expr), store(bind, quote!(true)));
+                quote!(if #e { #st true } else { false })
+            }
+            Condition::Bind { expr, bind: Some(bind) } => {
+                let (e, b) = (opt_expr(expr), ident(bind));
+                let st = store(bind, own(bind, quote!(#b)));
+                quote!(if let ::std::option::Option::Some(#b) = #e { #st true } else { false })
+            }
+            Condition::Let { value, bind } => {
+                let v = val(value);
+                let st = store(bind, quote!(::std::borrow::ToOwned::to_owned(#v)));
+                quote!({ #st true })
+            }
+            Condition::Partition { region, bind } => {
+                let (r, b) = (str_expr(region), ident(bind));
+                let st = store(bind, quote!(#b));
+                quote!(if let ::std::option::Option::Some(#b) = crate::endpoint_lib::partition(#r, PARTITIONS) { #st true } else { false })
+            }
+            // A condition that binds nothing is the arm's value.
+            Condition::Test { expr, bind: None } => bool_expr(expr),
+            Condition::BoolEq { a, b, negated } => {
+                let (a, b) = (bool_expr(a), bool_expr(b));
+                if *negated {
+                    quote!(#a != #b)
+                } else {
+                    quote!(#a == #b)
+                }
+            }
+            Condition::StrEq { a, b, negated } => {
+                let (a, b) = (str_expr(a), str_expr(b));
+                if *negated {
+                    quote!(#a != #b)
+                } else {
+                    quote!(#a == #b)
+                }
+            }
+            other => {
+                let opener = condition(other);
+                quote!(#opener { true } else { false })
+            }
+        };
+        quote!(#i => #label_c: { #un #test },)
+    });
+    let label_r = quote!('result);
+    let results = b.results.iter().enumerate().map(|(i, step)| {
+        let k = i as i32 + 1;
+        let un = unwraps(&step.unwrap, &label_r, &quote!());
+        let body = match &step.step {
+            RuleResult::Endpoint(url) => {
+                let url = string_value(url);
+                quote!(return ::std::result::Result::Ok(Endpoint::new(#url));)
+            }
+            RuleResult::Error(msg) => {
+                let msg = string_value(msg);
+                quote!(return ::std::result::Result::Err(ResolveError::new(#msg));)
+            }
+            RuleResult::Tree(rules) => rule_list(rules),
+        };
+        quote!(#k => #label_r: { #un #body })
+    });
+    let root = b.root;
+    quote! {
+        #(#slots)*
+        let mut node: i32 = #root;
+        while node != 1 && node != -1 && node < 100_000_000 {
+            let [condition, high, low] = NODES[node.unsigned_abs() as usize - 1];
+            let holds = match condition {
+                #(#conditions)*
+                _ => false,
+            };
+            node = if holds != (node < 0) { high } else { low };
+        }
+        match node.saturating_sub(100_000_000) {
+            #(#results)*
+            _ => {}
+        }
+        ::std::result::Result::Err(ResolveError::new("no endpoint rule matched the parameters"))
     }
 }

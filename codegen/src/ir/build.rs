@@ -251,14 +251,21 @@ impl Builder<'_> {
             protocol,
             query_compatible: t.has(traits::AWS_QUERY_COMPATIBLE),
             docs: t.documentation().map(docs::html_to_markdown).unwrap_or_default(),
-            endpoints: match t.get(traits::ENDPOINT_RULE_SET) {
-                Some(v) => {
+            // The rule tree when the model has it, else the decision diagram.
+            endpoints: match (t.get(traits::ENDPOINT_RULE_SET), t.get(traits::ENDPOINT_BDD)) {
+                (Some(v), _) => {
                     let rules = crate::rules::parse(v)
                         .map_err(|m| Error::at(traits::path(&shape_path(&id), traits::ENDPOINT_RULE_SET), m))?;
                     let tests = t.get(traits::ENDPOINT_TESTS);
                     Some(super::endpoints::build(&id, &rules, tests, partitions)?)
                 }
-                None => None,
+                (None, Some(v)) => {
+                    let rules = crate::rules::parse_bdd(v)
+                        .map_err(|m| Error::at(traits::path(&shape_path(&id), traits::ENDPOINT_BDD), m))?;
+                    let tests = t.get(traits::ENDPOINT_TESTS);
+                    Some(super::endpoints::build(&id, &rules, tests, partitions)?)
+                }
+                (None, None) => None,
             },
             id,
         })

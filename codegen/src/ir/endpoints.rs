@@ -6,13 +6,14 @@
 //! Every failure is reported here, located in the model or the partition table; the emitter only maps these nodes to
 //! tokens.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ident;
-use crate::rules::{Call, Expr, Func, Outcome, Rule, RuleKind, RuleSet, TemplatePart};
+use crate::rules::{Call, Expr, Func, Outcome, ParamTy, PathStep, Rule, RuleKind, RuleSet, TemplatePart};
 
 /// Endpoint resolution for a service with an endpoint rule set.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +22,13 @@ pub struct Endpoints {
     pub params: Vec<EndpointParam>,
     /// The top-level rules, lowered.
     pub body: RuleList,
+    /// The decision diagram, when the model gives the rules as one (`smithy.rules#endpointBdd`); `body` is then
+    /// empty.
+    pub bdd: Option<BddRules>,
     /// Whether the rules call `aws.partition` (the crate then carries the partition table).
     pub uses_partition: bool,
+    /// Whether the rules call a function of the runtime's `endpoint_functions` module.
+    pub uses_functions: bool,
     /// The partition table, in the table's order; empty unless [`Endpoints::uses_partition`].
     pub partitions: Vec<PartitionDef>,
     /// One per entry of `smithy.rules#endpointTests` that expects something; `None` without the trait.
@@ -76,6 +82,8 @@ pub enum ParamType {
     String,
     /// `Boolean`
     Bool,
+    /// `stringArray`
+    StrArray,
 }
 
 /// A literal value: a parameter default or a test's parameter value.
@@ -85,6 +93,8 @@ pub enum EndpointValue {
     Str(String),
     /// A boolean.
     Bool(bool),
+    /// An array of strings.
+    Arr(Vec<String>),
 }
 
 /// A parameter's `builtIn`.
@@ -198,6 +208,28 @@ pub enum Condition {
         /// Under `not`.
         negated: bool,
     },
+    /// A boolean expression (any other call whose value is a boolean); with `bind`, its value is bound (it is
+    /// `true` wherever the condition held).
+    Test {
+        /// The expression.
+        expr: BoolExpr,
+        /// The variable bound to its value.
+        bind: Option<String>,
+    },
+    /// A call whose value may be unset: holds when it is set, and binds the value to `bind`.
+    Bind {
+        /// The expression.
+        expr: OptExpr,
+        /// The variable (none: only whether it is set counts).
+        bind: Option<String>,
+    },
+    /// A value that is always set (a string, an array) bound to `bind`: always holds.
+    Let {
+        /// The value.
+        value: Val,
+        /// The variable.
+        bind: String,
+    },
     /// `aws.partition(region)` bound to `bind`.
     Partition {
         /// The region.
@@ -205,6 +237,98 @@ pub enum Condition {
         /// The variable holding the partition's attributes for what follows.
         bind: String,
     },
+}
+
+/// The type of a value of the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// A string.
+    Str,
+    /// A boolean.
+    Bool,
+    /// An array of strings.
+    Arr,
+    /// A `parseURL` result.
+    Url,
+    /// An `aws.parseArn` result.
+    Arn,
+    /// An `aws.partition` result.
+    Partition,
+}
+
+/// A typed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// A string.
+    Str(StrExpr),
+    /// A boolean.
+    Bool(BoolExpr),
+    /// An array of strings.
+    Arr(ArrExpr),
+    /// A value that may be unset, of this type.
+    Opt(OptExpr, Ty),
+    /// A variable holding a record (a URL, an ARN, a partition).
+    Rec(String, Ty),
+}
+
+/// An array of strings (a `&[String]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrExpr {
+    /// An array variable.
+    Var(String),
+    /// An ARN's `resourceId`.
+    ResourceId(String),
+    /// `split(value, delimiter, limit)`.
+    Split {
+        /// The string.
+        value: StrExpr,
+        /// The delimiter.
+        delimiter: StrExpr,
+        /// The limit (0: no limit).
+        limit: usize,
+    },
+}
+
+/// A value that may be unset (an `Option`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptExpr {
+    /// An optional variable.
+    Var(String),
+    /// `substring(input, start, end, reverse)`.
+    Substring {
+        /// The string.
+        input: StrExpr,
+        /// First index.
+        start: usize,
+        /// End index (exclusive).
+        end: usize,
+        /// Counted from the end.
+        reverse: bool,
+    },
+    /// An element of an array (`getAttr(a, "[i]")`).
+    Index {
+        /// The array.
+        array: ArrExpr,
+        /// The index; negative counts from the end.
+        index: i64,
+    },
+    /// `parseURL(value)`.
+    ParseUrl(StrExpr),
+    /// `aws.parseArn(value)`.
+    ParseArn(StrExpr),
+    /// `coalesce` of values that may all be unset: the first set one.
+    Coalesce(Vec<OptExpr>),
+    /// `ite(cond, a, b)` where one may be unset.
+    Ite {
+        /// The condition.
+        cond: Box<BoolExpr>,
+        /// When it holds.
+        then: Box<OptExpr>,
+        /// When it does not.
+        otherwise: Box<OptExpr>,
+    },
+    /// A value that is set, where one that may be unset is needed.
+    Some(Box<Val>),
 }
 
 /// A string expression; its variables hold a value where it is used.
@@ -223,6 +347,31 @@ pub enum StrExpr {
         /// The attribute.
         field: PartitionField,
     },
+    /// A string field of a URL or ARN variable (`scheme`, `account_id`, …: the runtime struct's field).
+    Field {
+        /// The variable.
+        var: String,
+        /// The Rust field.
+        field: &'static str,
+    },
+    /// `uriEncode(value)`.
+    UriEncode(Box<StrExpr>),
+    /// `ite(cond, a, b)`.
+    Ite {
+        /// The condition.
+        cond: Box<BoolExpr>,
+        /// When it holds.
+        then: Box<StrExpr>,
+        /// When it does not.
+        otherwise: Box<StrExpr>,
+    },
+    /// `coalesce(…)` ending in a value that is set.
+    Coalesce {
+        /// The values tried first.
+        first: Vec<OptExpr>,
+        /// The value when none is set.
+        last: Box<StrExpr>,
+    },
 }
 
 /// A piece of a template.
@@ -239,6 +388,8 @@ pub enum TemplatePiece {
         /// The attribute.
         field: PartitionField,
     },
+    /// Any other string (a URL's or an ARN's attribute).
+    Str(StrExpr),
 }
 
 /// A boolean expression.
@@ -257,6 +408,54 @@ pub enum BoolExpr {
         /// The attribute.
         field: PartitionField,
     },
+    /// A URL variable's `isIp`.
+    IsIp(String),
+    /// `not(b)`.
+    Not(Box<BoolExpr>),
+    /// `booleanEquals(a, b)` as a value.
+    Eq(Box<BoolExpr>, Box<BoolExpr>),
+    /// `stringEquals(a, b)` as a value.
+    StrEq(Box<StrExpr>, Box<StrExpr>),
+    /// `isSet(value)` as a value.
+    IsSet(Box<OptExpr>),
+    /// `isValidHostLabel(value, allowSubDomains)`.
+    HostLabel(Box<StrExpr>, Box<BoolExpr>),
+    /// `aws.isVirtualHostableS3Bucket(value, allowSubDomains)`.
+    S3Bucket(Box<StrExpr>, Box<BoolExpr>),
+    /// `ite(cond, a, b)`.
+    Ite(Box<BoolExpr>, Box<BoolExpr>, Box<BoolExpr>),
+    /// `coalesce(…)` ending in a value that is set.
+    Coalesce {
+        /// The values tried first.
+        first: Vec<OptExpr>,
+        /// The value when none is set.
+        last: Box<BoolExpr>,
+    },
+}
+
+/// A rule set in the decision-diagram encoding, lowered: each condition and result with the variables it needs
+/// unwrapped (optional parameters it uses as set, and earlier bindings, which the diagram guarantees on its path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BddRules {
+    /// The conditions, by index.
+    pub conditions: Vec<BddStep<Condition>>,
+    /// The results, by index (result reference `100_000_000 + i + 1`).
+    pub results: Vec<BddStep<RuleResult>>,
+    /// Every variable a condition binds (its Rust name), with its type, in order of first binding.
+    pub slots: Vec<(String, Ty)>,
+    /// Where evaluation starts.
+    pub root: i32,
+    /// `[condition, high, low]` per node.
+    pub nodes: Vec<[i32; 3]>,
+}
+
+/// A condition or result of a decision diagram and what it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BddStep<T> {
+    /// The condition or result.
+    pub step: T,
+    /// Variables used as set: optional parameters (`true`) and bindings (`false`).
+    pub unwrap: Vec<(String, bool)>,
 }
 
 /// An attribute of a partition result (`getAttr(p, "dnsSuffix")`, `{p#dnsSuffix}`).
@@ -391,6 +590,7 @@ pub(super) fn build(
     let service = crate::error::shape_path(service_id);
     let at = crate::traits::path(&service, crate::traits::ENDPOINT_RULE_SET);
     let tests_at = crate::traits::path(&service, crate::traits::ENDPOINT_TESTS);
+    let at = if rule_set.bdd.is_some() { crate::traits::path(&service, crate::traits::ENDPOINT_BDD) } else { at };
     let params = params(rule_set, &at)?;
     let mut scope = Scope::new();
     for p in &params {
@@ -399,12 +599,19 @@ pub(super) fn build(
             (ParamType::String, false) => Kind::Str,
             (ParamType::Bool, true) => Kind::OptBool,
             (ParamType::Bool, false) => Kind::Bool,
+            (ParamType::StrArray, true) => Kind::OptArr,
+            (ParamType::StrArray, false) => Kind::Arr,
         };
         scope.insert(p.name.clone(), kind);
     }
-    let lower = Lower { at: &at };
-    let body = lower.rule_list(&rule_set.rules, &scope)?;
-    let uses_partition = rules_use_partition(&rule_set.rules);
+    let mut lower = Lower { at: &at, bdd: false, bindings: BTreeSet::new(), used: RefCell::new(BTreeSet::new()) };
+    let (body, bdd) = match &rule_set.bdd {
+        None => (lower.rule_list(&rule_set.rules, &scope)?, None),
+        Some(bdd) => (RuleList { rules: Vec::new(), exhaustive: false }, Some(lower.bdd(bdd, scope)?)),
+    };
+    let calls = all_calls(rule_set);
+    let uses_partition = calls.iter().any(|c| c.func == Func::Partition);
+    let uses_functions = calls.iter().any(|c| c.func.in_runtime_module());
     let partitions_table = if uses_partition {
         partition_table(partitions.ok_or_else(|| {
             lower.err("the rule set calls `aws.partition`, but no partition table was given (models/partitions.json)")
@@ -413,14 +620,18 @@ pub(super) fn build(
         Vec::new()
     };
     let tests = endpoint_tests(tests, &tests_at, &params, rule_set, partitions, &lower)?;
-    Ok(Endpoints { params, body, uses_partition, partitions: partitions_table, tests })
+    Ok(Endpoints { params, body, bdd, uses_partition, uses_functions, partitions: partitions_table, tests })
 }
 
 fn params(rule_set: &RuleSet, at: &str) -> Result<Vec<EndpointParam>> {
     let mut out: Vec<EndpointParam> = Vec::new();
     for p in &rule_set.params {
         let at = format!("{at}.parameters.{}", p.name);
-        let ty = if p.string { ParamType::String } else { ParamType::Bool };
+        let ty = match p.ty {
+            ParamTy::String => ParamType::String,
+            ParamTy::Boolean => ParamType::Bool,
+            ParamTy::StringArray => ParamType::StrArray,
+        };
         let field = ident::field_name(&p.name);
         if let Some(other) = out.iter().find(|o| o.field == field) {
             return Err(Error::at(
@@ -438,6 +649,9 @@ fn params(rule_set: &RuleSet, at: &str) -> Result<Vec<EndpointParam>> {
             (None, _) => None,
             (Some(Value::String(s)), ParamType::String) => Some(EndpointValue::Str(s.clone())),
             (Some(Value::Bool(b)), ParamType::Bool) => Some(EndpointValue::Bool(*b)),
+            (Some(Value::Array(a)), ParamType::StrArray) if a.iter().all(Value::is_string) => {
+                Some(EndpointValue::Arr(a.iter().filter_map(Value::as_str).map(str::to_owned).collect()))
+            }
             (Some(v), _) => {
                 return Err(Error::at(at, format!("parameter `{}` has a default of the wrong type: {v}", p.name)))
             }
@@ -445,7 +659,11 @@ fn params(rule_set: &RuleSet, at: &str) -> Result<Vec<EndpointParam>> {
         let built_in = p.built_in.as_deref().map(BuiltIn::parse);
         if let Some(b) = &built_in {
             if let Some(needed) = b.needs().filter(|n| *n != ty) {
-                let needed = if needed == ParamType::String { "String" } else { "Boolean" };
+                let needed = match needed {
+                    ParamType::String => "String",
+                    ParamType::Bool => "Boolean",
+                    ParamType::StrArray => "StringArray",
+                };
                 return Err(Error::at(
                     at,
                     format!("parameter `{}` is set from `{}`, which needs a {needed} parameter", p.name, b.as_str()),
@@ -472,7 +690,25 @@ enum Kind {
     Str,
     OptBool,
     Bool,
+    OptArr,
+    Arr,
+    Url,
+    Arn,
     Partition,
+}
+
+impl Kind {
+    /// The kind of a set value of type `ty`.
+    fn of(ty: Ty) -> Kind {
+        match ty {
+            Ty::Str => Kind::Str,
+            Ty::Bool => Kind::Bool,
+            Ty::Arr => Kind::Arr,
+            Ty::Url => Kind::Url,
+            Ty::Arn => Kind::Arn,
+            Ty::Partition => Kind::Partition,
+        }
+    }
 }
 
 /// Names in scope (parameters and bindings, as written in the rule set) and what they hold.
@@ -483,23 +719,80 @@ fn var(name: &str) -> String {
     ident::field_name(name)
 }
 
-fn rules_use_partition(rules: &[Rule]) -> bool {
-    fn call_uses(c: &Call) -> bool {
-        c.func == Func::Partition || c.args.iter().any(|a| matches!(a, Expr::Call(inner) if call_uses(inner)))
+/// Every call of the rule set, nested ones included.
+fn all_calls(rule_set: &RuleSet) -> Vec<&Call> {
+    fn call<'a>(c: &'a Call, out: &mut Vec<&'a Call>) {
+        out.push(c);
+        for a in &c.args {
+            expr(a, out);
+        }
     }
-    rules.iter().any(|r| {
-        r.conditions.iter().any(call_uses) || matches!(&r.kind, RuleKind::Tree(inner) if rules_use_partition(inner))
-    })
+    fn expr<'a>(e: &'a Expr, out: &mut Vec<&'a Call>) {
+        if let Expr::Call(c) = e {
+            call(c, out);
+        }
+    }
+    fn kind<'a>(k: &'a RuleKind, out: &mut Vec<&'a Call>) {
+        match k {
+            RuleKind::Endpoint(e) | RuleKind::Error(e) => expr(e, out),
+            RuleKind::Tree(rules) => rules.iter().for_each(|r| rule(r, out)),
+        }
+    }
+    fn rule<'a>(r: &'a Rule, out: &mut Vec<&'a Call>) {
+        r.conditions.iter().for_each(|c| call(c, out));
+        kind(&r.kind, out);
+    }
+    let mut out = Vec::new();
+    rule_set.rules.iter().for_each(|r| rule(r, &mut out));
+    if let Some(bdd) = &rule_set.bdd {
+        bdd.conditions.iter().for_each(|c| call(c, &mut out));
+        bdd.results.iter().for_each(|k| kind(k, &mut out));
+    }
+    out
 }
+
+/// Stands for the value `getAttr` reads in [`Lower::attr`]'s message, which its caller names.
+const WHAT: &str = "\u{0}value\u{0}";
 
 /// Scope analysis of the rules; errors are located at the rule set.
 struct Lower<'a> {
     at: &'a str,
+    /// Lowering a decision diagram: optional parameters used as set, and bindings, are recorded in `used`.
+    bdd: bool,
+    /// The names the diagram's conditions bind.
+    bindings: BTreeSet<String>,
+    /// See `bdd`: the names, and whether each is a parameter.
+    used: RefCell<BTreeSet<(String, bool)>>,
 }
 
 impl Lower<'_> {
     fn err(&self, msg: impl Into<String>) -> Error {
         Error::at(self.at, msg)
+    }
+
+    /// What `name` holds, recording a binding's use in a decision diagram.
+    fn get(&self, name: &str, scope: &Scope) -> Option<Kind> {
+        let kind = scope.get(name).copied();
+        if self.bdd && kind.is_some() && self.bindings.contains(name) {
+            self.used.borrow_mut().insert((name.to_owned(), false));
+        }
+        kind
+    }
+
+    /// What `name` holds where it must be set. In a decision diagram an optional parameter is then used as set (the
+    /// diagram tested it on the way), and recorded to be unwrapped.
+    fn get_set(&self, name: &str, scope: &Scope) -> Option<Kind> {
+        let kind = self.get(name, scope)?;
+        if !self.bdd {
+            return Some(kind);
+        }
+        let set = match kind {
+            Kind::OptStr => Kind::Str,
+            Kind::OptArr => Kind::Arr,
+            other => return Some(other),
+        };
+        self.used.borrow_mut().insert((name.to_owned(), true));
+        Some(set)
     }
 
     /// A list of rules: each tried in order; an unconditional rule ends the list.
@@ -522,27 +815,142 @@ impl Lower<'_> {
         for c in &rule.conditions {
             conditions.push(self.condition(c, &mut scope)?);
         }
-        let result = match &rule.kind {
-            RuleKind::Endpoint(url) => RuleResult::Endpoint(self.string_value(url, &scope)?),
-            RuleKind::Error(msg) => RuleResult::Error(self.string_value(msg, &scope)?),
-            RuleKind::Tree(rules) => RuleResult::Tree(self.rule_list(rules, &scope)?),
-        };
+        let result = self.result(&rule.kind, &scope)?;
         Ok(LoweredRule { conditions, result })
+    }
+
+    fn result(&self, kind: &RuleKind, scope: &Scope) -> Result<RuleResult> {
+        Ok(match kind {
+            RuleKind::Endpoint(url) => RuleResult::Endpoint(self.string_value(url, scope)?),
+            RuleKind::Error(msg) => RuleResult::Error(self.string_value(msg, scope)?),
+            RuleKind::Tree(rules) => RuleResult::Tree(self.rule_list(rules, scope)?),
+        })
+    }
+
+    /// A decision diagram: each condition lowered in a scope of the parameters and every binding (typed by the
+    /// condition that binds it, in index order), recording what it uses; then each result likewise.
+    fn bdd(&mut self, bdd: &crate::rules::Bdd, params: Scope) -> Result<BddRules> {
+        self.bdd = true;
+        self.bindings = bdd.conditions.iter().filter_map(|c| c.assign.clone()).collect();
+        let mut scope = params.clone();
+        let mut slots: Vec<(String, Ty)> = Vec::new();
+        let mut conditions = Vec::new();
+        for (i, c) in bdd.conditions.iter().enumerate() {
+            self.used.borrow_mut().clear();
+            let mut after = scope.clone();
+            let step =
+                self.condition(c, &mut after).map_err(|e| self.err(format!("conditions[{i}]: {}", e.message)))?;
+            if let Some(name) = &c.assign {
+                if params.contains_key(name) {
+                    return Err(self.err(format!("conditions[{i}]: `assign` to the parameter `{name}`")));
+                }
+                let kind = after.get(name).copied().unwrap_or(Kind::Bool);
+                let ty = match kind {
+                    Kind::Str | Kind::OptStr => Ty::Str,
+                    Kind::Bool | Kind::OptBool => Ty::Bool,
+                    Kind::Arr | Kind::OptArr => Ty::Arr,
+                    Kind::Url => Ty::Url,
+                    Kind::Arn => Ty::Arn,
+                    Kind::Partition => Ty::Partition,
+                };
+                let bind = var(name);
+                match slots.iter().find(|(n, _)| *n == bind) {
+                    Some((_, t)) if *t != ty => {
+                        return Err(self.err(format!("conditions[{i}]: `{name}` is bound to values of two types")))
+                    }
+                    Some(_) => {}
+                    None => slots.push((bind, ty)),
+                }
+                scope.insert(name.clone(), Kind::of(ty));
+            }
+            conditions.push(BddStep { step, unwrap: self.take_used() });
+        }
+        let mut results = Vec::new();
+        for (i, r) in bdd.results.iter().enumerate() {
+            self.used.borrow_mut().clear();
+            let step = self.result(r, &scope).map_err(|e| self.err(format!("results[{i}]: {}", e.message)))?;
+            results.push(BddStep { step, unwrap: self.take_used() });
+        }
+        Ok(BddRules { conditions, results, slots, root: bdd.root, nodes: bdd.nodes.clone() })
+    }
+
+    fn take_used(&self) -> Vec<(String, bool)> {
+        std::mem::take(&mut *self.used.borrow_mut()).into_iter().map(|(n, p)| (var(&n), p)).collect()
     }
 
     /// A condition; `scope` becomes the scope of what follows it.
     fn condition(&self, c: &Call, scope: &mut Scope) -> Result<Condition> {
-        let condition = match c.func {
-            Func::IsSet => {
+        if c.assign.is_none() {
+            if let Some(special) = self.plain_condition(c, scope)? {
+                return Ok(special);
+            }
+        }
+        if c.func == Func::Partition {
+            let region = self.str_expr(c.args.first(), scope)?;
+            let name = c.assign.as_deref().ok_or_else(|| self.err("`aws.partition` without `assign`"))?;
+            let bind = self.bind_name(name, scope)?;
+            scope.insert(name.to_owned(), Kind::Partition);
+            return Ok(Condition::Partition { region, bind });
+        }
+        let value = self.call_val(c, scope)?;
+        let Some(name) = c.assign.as_deref() else {
+            return Ok(match value {
+                Val::Bool(expr) => Condition::Test { expr, bind: None },
+                Val::Opt(expr, _) => Condition::Bind { expr, bind: None },
+                _ => Condition::Test { expr: BoolExpr::Lit(true), bind: None },
+            });
+        };
+        let bind = self.bind_name(name, scope)?;
+        Ok(match value {
+            Val::Bool(expr) => {
+                scope.insert(name.to_owned(), Kind::Bool);
+                Condition::Test { expr, bind: Some(bind) }
+            }
+            Val::Opt(expr, ty) => {
+                scope.insert(name.to_owned(), Kind::of(ty));
+                Condition::Bind { expr, bind: Some(bind) }
+            }
+            Val::Str(_) | Val::Arr(_) => {
+                scope.insert(name.to_owned(), if matches!(value, Val::Str(_)) { Kind::Str } else { Kind::Arr });
+                Condition::Let { value, bind }
+            }
+            Val::Rec(_, ty) => {
+                scope.insert(name.to_owned(), Kind::of(ty));
+                Condition::Let { value, bind }
+            }
+        })
+    }
+
+    /// The Rust variable of an `assign`, checked against the other names in scope.
+    fn bind_name(&self, name: &str, scope: &Scope) -> Result<String> {
+        let bind = var(name);
+        if scope.contains_key(name) && !(self.bdd && self.bindings.contains(name)) {
+            return Err(self.err(format!("`assign` to `{name}`, which is already in scope")));
+        }
+        if let Some(other) = scope.keys().find(|other| *other != name && var(other) == bind) {
+            return Err(self.err(format!("`assign` to `{name}` and `{other}` both map to the variable `{bind}`")));
+        }
+        Ok(bind)
+    }
+
+    /// The conditions written as their own forms (`isSet` of a reference narrows it; the equalities and their
+    /// negations compare in place).
+    fn plain_condition(&self, c: &Call, scope: &mut Scope) -> Result<Option<Condition>> {
+        Ok(Some(match c.func {
+            Func::IsSet if matches!(c.args.first(), Some(Expr::Ref(_))) => {
                 let name = self.ref_name(c.args.first())?;
                 let v = var(&name);
-                match scope.get(&name) {
+                match self.get(&name, scope) {
                     Some(Kind::OptStr) => {
                         scope.insert(name, Kind::Str);
                         Condition::IsSet { var: v, already_set: false }
                     }
                     Some(Kind::OptBool) => {
                         scope.insert(name, Kind::Bool);
+                        Condition::IsSet { var: v, already_set: false }
+                    }
+                    Some(Kind::OptArr) => {
+                        scope.insert(name, Kind::Arr);
                         Condition::IsSet { var: v, already_set: false }
                     }
                     Some(_) => Condition::IsSet { var: v, already_set: true },
@@ -560,48 +968,32 @@ impl Lower<'_> {
                 Condition::StrEq { a, b, negated: false }
             }
             Func::Not => {
-                let Some(Expr::Call(inner)) = c.args.first() else { return Err(self.err("`not` needs a call")) };
+                let Some(Expr::Call(inner)) = c.args.first() else { return Ok(None) };
                 match inner.func {
-                    Func::IsSet => {
+                    Func::IsSet if matches!(inner.args.first(), Some(Expr::Ref(_))) => {
                         let name = self.ref_name(inner.args.first())?;
-                        let already_set = match scope.get(&name) {
-                            Some(Kind::OptStr | Kind::OptBool) => false,
+                        let already_set = match self.get(&name, scope) {
+                            Some(Kind::OptStr | Kind::OptBool | Kind::OptArr) => false,
                             Some(_) => true,
                             None => return Err(self.err(format!("`isSet` of unknown reference `{name}`"))),
                         };
                         Condition::NotSet { var: var(&name), already_set }
                     }
-                    Func::BooleanEquals => {
+                    Func::BooleanEquals if inner.assign.is_none() => {
                         let a = self.bool_expr(inner.args.first(), scope)?;
                         let b = self.bool_expr(inner.args.get(1), scope)?;
                         Condition::BoolEq { a, b, negated: true }
                     }
-                    Func::StringEquals => {
+                    Func::StringEquals if inner.assign.is_none() => {
                         let a = self.str_expr(inner.args.first(), scope)?;
                         let b = self.str_expr(inner.args.get(1), scope)?;
                         Condition::StrEq { a, b, negated: true }
                     }
-                    other => return Err(self.err(format!("`not` of unsupported function {other:?}"))),
+                    _ => return Ok(None),
                 }
             }
-            Func::Partition => {
-                let region = self.str_expr(c.args.first(), scope)?;
-                let name = c.assign.as_deref().ok_or_else(|| self.err("`aws.partition` without `assign`"))?;
-                let bind = var(name);
-                if let Some(other) = scope.keys().find(|other| *other != name && var(other) == bind) {
-                    return Err(
-                        self.err(format!("`assign` to `{name}` and `{other}` both map to the variable `{bind}`"))
-                    );
-                }
-                scope.insert(name.to_owned(), Kind::Partition);
-                Condition::Partition { region, bind }
-            }
-            Func::GetAttr => return Err(self.err("`getAttr` as a condition is not supported")),
-        };
-        if c.assign.is_some() && c.func != Func::Partition {
-            return Err(self.err(format!("`assign` on {:?} is not supported", c.func)));
-        }
-        Ok(condition)
+            _ => return Ok(None),
+        }))
     }
 
     fn ref_name(&self, e: Option<&Expr>) -> Result<String> {
@@ -611,36 +1003,249 @@ impl Lower<'_> {
         }
     }
 
-    fn get_attr(&self, c: &Call, scope: &Scope) -> Result<(String, PartitionField)> {
-        let name = self.ref_name(c.args.first())?;
-        let Some(Expr::Str(attr)) = c.args.get(1) else { return Err(self.err("`getAttr` needs an attribute name")) };
-        self.partition_attr(&name, attr, scope)
+    /// The value of any expression, typed.
+    fn val(&self, e: &Expr, scope: &Scope) -> Result<Val> {
+        match e {
+            Expr::Str(_) => Ok(Val::Str(self.str_expr(Some(e), scope)?)),
+            Expr::Bool(b) => Ok(Val::Bool(BoolExpr::Lit(*b))),
+            Expr::Int(n) => Err(self.err(format!("the integer {n} is only an index or a limit"))),
+            Expr::Ref(name) => {
+                let v = var(name);
+                Ok(match self.get(name, scope) {
+                    Some(Kind::Str) => Val::Str(StrExpr::Var(v)),
+                    Some(Kind::OptStr) => Val::Opt(OptExpr::Var(v), Ty::Str),
+                    Some(Kind::Bool) => Val::Bool(BoolExpr::Var(v)),
+                    Some(Kind::OptBool) => Val::Opt(OptExpr::Var(v), Ty::Bool),
+                    Some(Kind::Arr) => Val::Arr(ArrExpr::Var(v)),
+                    Some(Kind::OptArr) => Val::Opt(OptExpr::Var(v), Ty::Arr),
+                    Some(Kind::Url) => Val::Rec(v, Ty::Url),
+                    Some(Kind::Arn) => Val::Rec(v, Ty::Arn),
+                    Some(Kind::Partition) => Val::Rec(v, Ty::Partition),
+                    None => return Err(self.err(format!("unknown reference `{name}`"))),
+                })
+            }
+            Expr::Call(c) => {
+                if c.assign.is_some() {
+                    return Err(self.err(format!("`assign` on `{}` inside an argument", c.func.name())));
+                }
+                self.call_val(c, scope)
+            }
+        }
     }
 
-    fn partition_attr(&self, name: &str, attr: &str, scope: &Scope) -> Result<(String, PartitionField)> {
-        if scope.get(name) != Some(&Kind::Partition) {
-            return Err(self.err(format!("`getAttr` on `{name}`, which is not a partition result in scope")));
+    fn int(&self, e: Option<&Expr>, what: &str) -> Result<i64> {
+        match e {
+            Some(Expr::Int(n)) => Ok(*n),
+            _ => Err(self.err(format!("{what} must be an integer literal"))),
         }
-        let field =
-            PartitionField::parse(attr).ok_or_else(|| self.err(format!("unknown partition attribute `{attr}`")))?;
-        Ok((var(name), field))
+    }
+
+    fn index(&self, e: Option<&Expr>, what: &str) -> Result<usize> {
+        let n = self.int(e, what)?;
+        usize::try_from(n).map_err(|_| self.err(format!("{what} is negative: {n}")))
+    }
+
+    /// A call's value, typed.
+    fn call_val(&self, c: &Call, scope: &Scope) -> Result<Val> {
+        let arg = |i: usize| c.args.get(i);
+        let boxed_str = |i: usize| self.str_expr(arg(i), scope).map(Box::new);
+        let boxed_bool = |i: usize| self.bool_expr(arg(i), scope).map(Box::new);
+        Ok(match c.func {
+            Func::IsSet => {
+                let v = self.val(arg(0).ok_or_else(|| self.err("`isSet` needs a value"))?, scope)?;
+                match v {
+                    Val::Opt(o, _) => Val::Bool(BoolExpr::IsSet(Box::new(o))),
+                    _ if matches!(arg(0), Some(Expr::Ref(_))) => Val::Bool(BoolExpr::Lit(true)),
+                    _ => return Err(self.err("`isSet` of a value that is always set")),
+                }
+            }
+            Func::Not => Val::Bool(BoolExpr::Not(boxed_bool(0)?)),
+            Func::BooleanEquals => Val::Bool(BoolExpr::Eq(boxed_bool(0)?, boxed_bool(1)?)),
+            Func::StringEquals => Val::Bool(BoolExpr::StrEq(boxed_str(0)?, boxed_str(1)?)),
+            Func::GetAttr => {
+                let Some(Expr::Str(path)) = arg(1) else { return Err(self.err("`getAttr` needs an attribute name")) };
+                let base = match arg(0) {
+                    Some(Expr::Ref(r)) if matches!(scope.get(r), Some(Kind::Arr | Kind::OptArr)) => {
+                        Val::Arr(self.arr_expr(arg(0), scope)?)
+                    }
+                    Some(e) => self.val(e, scope)?,
+                    None => return Err(self.err("`getAttr` needs a value")),
+                };
+                let steps = crate::rules::parse_path(path).map_err(|m| self.err(m))?;
+                let name = match arg(0) {
+                    Some(Expr::Ref(r)) => format!("`{r}`"),
+                    _ => "a value".to_owned(),
+                };
+                self.attr(base, path, &steps).map_err(|e| self.err(e.message.replace(WHAT, &name)))?
+            }
+            Func::Partition => return Err(self.err("`aws.partition` is only a condition with `assign`")),
+            Func::Substring => Val::Opt(
+                OptExpr::Substring {
+                    input: self.str_expr(arg(0), scope)?,
+                    start: self.index(arg(1), "`substring`'s start")?,
+                    end: self.index(arg(2), "`substring`'s end")?,
+                    reverse: match arg(3) {
+                        Some(Expr::Bool(b)) => *b,
+                        _ => return Err(self.err("`substring`'s reverse flag must be a boolean literal")),
+                    },
+                },
+                Ty::Str,
+            ),
+            Func::UriEncode => Val::Str(StrExpr::UriEncode(boxed_str(0)?)),
+            Func::IsValidHostLabel => Val::Bool(BoolExpr::HostLabel(boxed_str(0)?, boxed_bool(1)?)),
+            Func::IsVirtualHostableS3Bucket => Val::Bool(BoolExpr::S3Bucket(boxed_str(0)?, boxed_bool(1)?)),
+            Func::ParseUrl => Val::Opt(OptExpr::ParseUrl(self.str_expr(arg(0), scope)?), Ty::Url),
+            Func::ParseArn => Val::Opt(OptExpr::ParseArn(self.str_expr(arg(0), scope)?), Ty::Arn),
+            Func::Split => Val::Arr(ArrExpr::Split {
+                value: self.str_expr(arg(0), scope)?,
+                delimiter: self.str_expr(arg(1), scope)?,
+                limit: self.index(arg(2), "`split`'s limit")?,
+            }),
+            Func::Coalesce => self.coalesce(&c.args, scope)?,
+            Func::Ite => {
+                let cond = boxed_bool(0)?;
+                let a = self.val(arg(1).ok_or_else(|| self.err("`ite` needs three arguments"))?, scope)?;
+                let b = self.val(arg(2).ok_or_else(|| self.err("`ite` needs three arguments"))?, scope)?;
+                match (a, b) {
+                    (Val::Str(a), Val::Str(b)) => {
+                        Val::Str(StrExpr::Ite { cond, then: Box::new(a), otherwise: Box::new(b) })
+                    }
+                    (Val::Bool(a), Val::Bool(b)) => Val::Bool(BoolExpr::Ite(cond, Box::new(a), Box::new(b))),
+                    (a, b) => {
+                        let (ta, tb) = (self.ty(&a)?, self.ty(&b)?);
+                        if ta != tb || !matches!(ta, Ty::Str | Ty::Bool | Ty::Arr) {
+                            return Err(self.err(format!("`ite` of a {ta:?} and a {tb:?} is not supported")));
+                        }
+                        let (a, b) = (self.lift(a), self.lift(b));
+                        Val::Opt(OptExpr::Ite { cond, then: Box::new(a), otherwise: Box::new(b) }, ta)
+                    }
+                }
+            }
+        })
+    }
+
+    fn ty(&self, v: &Val) -> Result<Ty> {
+        Ok(match v {
+            Val::Str(_) => Ty::Str,
+            Val::Bool(_) => Ty::Bool,
+            Val::Arr(_) => Ty::Arr,
+            Val::Opt(_, t) | Val::Rec(_, t) => *t,
+        })
+    }
+
+    /// A value as one that may be unset.
+    fn lift(&self, v: Val) -> OptExpr {
+        match v {
+            Val::Opt(o, _) => o,
+            other => OptExpr::Some(Box::new(other)),
+        }
+    }
+
+    /// `coalesce(…)`: the values up to the first one that is always set; its type if there is one, else optional.
+    fn coalesce(&self, args: &[Expr], scope: &Scope) -> Result<Val> {
+        let mut first = Vec::new();
+        let mut ty = None;
+        for a in args {
+            let v = self.val(a, scope)?;
+            let t = self.ty(&v)?;
+            if ty.is_some_and(|ty| ty != t) || !matches!(t, Ty::Str | Ty::Bool | Ty::Arr) {
+                return Err(self.err(format!("`coalesce` of a {t:?} after a {:?} is not supported", ty.unwrap_or(t))));
+            }
+            ty = Some(t);
+            match v {
+                Val::Opt(o, _) => first.push(o),
+                Val::Str(last) => return Ok(Val::Str(StrExpr::Coalesce { first, last: Box::new(last) })),
+                Val::Bool(last) => return Ok(Val::Bool(BoolExpr::Coalesce { first, last: Box::new(last) })),
+                other => first.push(OptExpr::Some(Box::new(other))),
+            }
+        }
+        Ok(Val::Opt(OptExpr::Coalesce(first), ty.unwrap_or(Ty::Str)))
+    }
+
+    /// `getAttr(base, path)`.
+    fn attr(&self, base: Val, path: &str, steps: &[PathStep]) -> Result<Val> {
+        let key = |i: usize| match steps.get(i) {
+            Some(PathStep::Key(k)) => Some(k.as_str()),
+            _ => None,
+        };
+        let str_field = |var: &str, field: &'static str| Val::Str(StrExpr::Field { var: var.to_owned(), field });
+        Ok(match (&base, steps.len()) {
+            (Val::Rec(v, Ty::Partition), 1) => {
+                let attr = key(0).unwrap_or_default();
+                let field = PartitionField::parse(attr)
+                    .ok_or_else(|| self.err(format!("unknown partition attribute `{attr}`")))?;
+                if field.is_bool() {
+                    Val::Bool(BoolExpr::PartitionAttr { var: v.clone(), field })
+                } else {
+                    Val::Str(StrExpr::PartitionAttr { var: v.clone(), field })
+                }
+            }
+            (Val::Rec(v, Ty::Url), 1) => match key(0).unwrap_or_default() {
+                "scheme" => str_field(v, "scheme"),
+                "authority" => str_field(v, "authority"),
+                "path" => str_field(v, "path"),
+                "normalizedPath" => str_field(v, "normalized_path"),
+                "isIp" => Val::Bool(BoolExpr::IsIp(v.clone())),
+                other => return Err(self.err(format!("unknown URL attribute `{other}`"))),
+            },
+            (Val::Rec(v, Ty::Arn), 1 | 2) => match (key(0).unwrap_or_default(), steps.get(1)) {
+                ("partition", None) => str_field(v, "partition"),
+                ("service", None) => str_field(v, "service"),
+                ("region", None) => str_field(v, "region"),
+                ("accountId", None) => str_field(v, "account_id"),
+                ("resourceId", None) => Val::Arr(ArrExpr::ResourceId(v.clone())),
+                ("resourceId", Some(PathStep::Index(index))) => {
+                    Val::Opt(OptExpr::Index { array: ArrExpr::ResourceId(v.clone()), index: *index }, Ty::Str)
+                }
+                _ => return Err(self.err(format!("unknown ARN attribute `{path}`"))),
+            },
+            (Val::Arr(a), 1) => match steps[0] {
+                PathStep::Index(index) => Val::Opt(OptExpr::Index { array: a.clone(), index }, Ty::Str),
+                PathStep::Key(_) => return Err(self.err(format!("`getAttr` path `{path}` on an array"))),
+            },
+            _ => {
+                return Err(self.err(format!(
+                    "`getAttr` path `{path}` on {WHAT}, which is not a partition result, URL, ARN or array in scope"
+                )));
+            }
+        })
+    }
+
+    fn arr_expr(&self, e: Option<&Expr>, scope: &Scope) -> Result<ArrExpr> {
+        if let Some(Expr::Ref(name)) = e {
+            return match self.get_set(name, scope) {
+                Some(Kind::Arr) => Ok(ArrExpr::Var(var(name))),
+                _ => Err(self.err(format!("`{name}` is used as an array where it may be unset"))),
+            };
+        }
+        match self.val(e.ok_or_else(|| self.err("missing argument"))?, scope)? {
+            Val::Arr(a) => Ok(a),
+            other => Err(self.err(format!("not an array: {other:?}"))),
+        }
     }
 
     fn bool_expr(&self, e: Option<&Expr>, scope: &Scope) -> Result<BoolExpr> {
         match e {
             Some(Expr::Bool(b)) => Ok(BoolExpr::Lit(*b)),
-            Some(Expr::Ref(name)) => match scope.get(name) {
+            Some(Expr::Ref(name)) => match self.get(name, scope) {
                 Some(Kind::Bool) => Ok(BoolExpr::Var(var(name))),
                 Some(Kind::OptBool) => Ok(BoolExpr::OptVar(var(name))),
                 _ => Err(self.err(format!("`{name}` is not a boolean in scope"))),
             },
-            Some(Expr::Call(c)) if c.func == Func::GetAttr => {
-                let (var, field) = self.get_attr(c, scope)?;
-                if !field.is_bool() {
-                    return Err(self.err(format!("partition attribute `{}` is not a boolean", field.as_str())));
+            Some(Expr::Call(c)) if c.assign.is_none() => match self.call_val(c, scope)? {
+                Val::Bool(b) => Ok(b),
+                Val::Opt(o, Ty::Bool) => {
+                    Ok(BoolExpr::Coalesce { first: vec![o], last: Box::new(BoolExpr::Lit(false)) })
                 }
-                Ok(BoolExpr::PartitionAttr { var, field })
-            }
+                _ if c.func == Func::GetAttr => Err(self.err(format!(
+                    "partition attribute `{}` is not a boolean",
+                    match c.args.get(1) {
+                        Some(Expr::Str(s)) => s.as_str(),
+                        _ => "",
+                    }
+                ))),
+                other => Err(self.err(format!("`{}` gives {other:?}, not a boolean", c.func.name()))),
+            },
             other => Err(self.err(format!("unsupported boolean argument {other:?}"))),
         }
     }
@@ -649,17 +1254,21 @@ impl Lower<'_> {
         match e {
             Some(Expr::Str(s)) if !s.contains('{') => Ok(StrExpr::Lit(s.clone())),
             Some(Expr::Str(s)) => self.template(s, scope),
-            Some(Expr::Ref(name)) => match scope.get(name) {
+            Some(Expr::Ref(name)) => match self.get_set(name, scope) {
                 Some(Kind::Str) => Ok(StrExpr::Var(var(name))),
                 _ => Err(self.err(format!("`{name}` is used as a string where it may be unset"))),
             },
-            Some(Expr::Call(c)) if c.func == Func::GetAttr => {
-                let (var, field) = self.get_attr(c, scope)?;
-                if field.is_bool() {
-                    return Err(self.err(format!("partition attribute `{}` is not a string", field.as_str())));
-                }
-                Ok(StrExpr::PartitionAttr { var, field })
-            }
+            Some(Expr::Call(c)) if c.assign.is_none() => match self.call_val(c, scope)? {
+                Val::Str(s) => Ok(s),
+                _ if c.func == Func::GetAttr => Err(self.err(format!(
+                    "partition attribute `{}` is not a string",
+                    match c.args.get(1) {
+                        Some(Expr::Str(s)) => s.as_str(),
+                        _ => "",
+                    }
+                ))),
+                other => Err(self.err(format!("`{}` gives {other:?}, not a string that is set", c.func.name()))),
+            },
             other => Err(self.err(format!("unsupported string argument {other:?}"))),
         }
     }
@@ -668,7 +1277,7 @@ impl Lower<'_> {
     /// reference.
     fn string_value(&self, e: &Expr, scope: &Scope) -> Result<StrExpr> {
         match e {
-            Expr::Ref(_) => self.str_expr(Some(e), scope),
+            Expr::Ref(_) | Expr::Call(_) => self.str_expr(Some(e), scope),
             Expr::Str(t) => self.template(t, scope),
             other => Err(self.err(format!("unsupported string value {other:?}"))),
         }
@@ -683,12 +1292,31 @@ impl Lower<'_> {
                 TemplatePart::Text(t) => TemplatePiece::Text(t),
                 TemplatePart::Attr(name, attr) => {
                     placeholders = true;
-                    let (var, field) = self.partition_attr(&name, &attr, scope)?;
-                    TemplatePiece::PartitionAttr { var, field }
+                    let base = match self.get_set(&name, scope) {
+                        Some(Kind::Partition) => Val::Rec(var(&name), Ty::Partition),
+                        Some(Kind::Url) => Val::Rec(var(&name), Ty::Url),
+                        Some(Kind::Arn) => Val::Rec(var(&name), Ty::Arn),
+                        Some(Kind::Arr) => Val::Arr(ArrExpr::Var(var(&name))),
+                        _ => {
+                            return Err(
+                                self.err(format!("`getAttr` on `{name}`, which is not a partition result in scope"))
+                            )
+                        }
+                    };
+                    let steps = crate::rules::parse_path(&attr).map_err(|m| self.err(m))?;
+                    match self.attr(base, &attr, &steps)? {
+                        Val::Str(StrExpr::PartitionAttr { var, field }) => TemplatePiece::PartitionAttr { var, field },
+                        Val::Str(s) => TemplatePiece::Str(s),
+                        _ => {
+                            return Err(self.err(format!(
+                                "template `{template}` uses `{name}#{attr}`, which is not a string that is set"
+                            )))
+                        }
+                    }
                 }
                 TemplatePart::Ref(name) => {
                     placeholders = true;
-                    match scope.get(&name) {
+                    match self.get_set(&name, scope) {
                         Some(Kind::Str) => TemplatePiece::Var(var(&name)),
                         _ => {
                             return Err(
@@ -773,6 +1401,9 @@ fn endpoint_tests(
             let value = match (v, p.ty) {
                 (Value::String(s), ParamType::String) => EndpointValue::Str(s.clone()),
                 (Value::Bool(b), ParamType::Bool) => EndpointValue::Bool(*b),
+                (Value::Array(a), ParamType::StrArray) if a.iter().all(Value::is_string) => {
+                    EndpointValue::Arr(a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                }
                 _ => return Err(Error::at(&at, format!("parameter `{k}` has a value of the wrong type"))),
             };
             sets.push(TestParam { field: p.field.clone(), optional: p.optional(), value });
@@ -958,8 +1589,9 @@ mod tests {
     }
 
     #[test]
-    fn is_set_needs_a_reference() {
-        assert_error(scope_error(json!([{"fn": "isSet", "argv": ["Region"]}]), json!("x")), "expected a `ref`");
+    fn is_set_needs_a_value_that_may_be_unset() {
+        let e = scope_error(json!([{"fn": "isSet", "argv": ["Region"]}]), json!("x"));
+        assert_error(e, "`isSet` of a value that is always set");
     }
 
     #[test]
@@ -990,7 +1622,10 @@ mod tests {
     fn get_attr_on_a_non_partition() {
         let get = json!({"fn": "getAttr", "argv": [{"ref": "Region"}, "name"]});
         let e = scope_error(json!([{"fn": "stringEquals", "argv": [get, "aws"]}]), json!("x"));
-        assert_error(e, "`getAttr` on `Region`, which is not a partition result in scope");
+        assert_error(
+            e,
+            "`getAttr` path `name` on `Region`, which is not a partition result, URL, ARN or array in scope",
+        );
         let e = scope_error(json!([]), json!("https://{PartitionResult#dnsSuffix}"));
         assert_error(e, "`getAttr` on `PartitionResult`, which is not a partition result in scope");
     }
@@ -1020,9 +1655,28 @@ mod tests {
     }
 
     #[test]
-    fn assign_on_an_unsupported_function() {
-        let e = scope_error(json!([{"fn": "isSet", "argv": [{"ref": "Region"}], "assign": "R"}]), json!("x"));
-        assert_error(e, "`assign` on IsSet is not supported");
+    fn assign_binds_any_value() {
+        let e = lower(json!([{"conditions": [
+            {"fn": "isSet", "argv": [{"ref": "Region"}], "assign": "R"},
+            {"fn": "uriEncode", "argv": ["a b"], "assign": "E"}
+        ], "type": "endpoint", "endpoint": {"url": "https://{E}"}}]))
+        .unwrap();
+        assert_eq!(
+            e.body.rules[0].conditions,
+            [
+                Condition::Test {
+                    expr: BoolExpr::IsSet(Box::new(OptExpr::Var("region".into()))),
+                    bind: Some("r".into())
+                },
+                Condition::Let {
+                    value: Val::Str(StrExpr::UriEncode(Box::new(StrExpr::Lit("a b".into())))),
+                    bind: "e".into()
+                },
+            ]
+        );
+        assert!(e.uses_functions && !e.uses_partition);
+        let e = scope_error(json!([{"fn": "isSet", "argv": [{"ref": "Region"}], "assign": "Flag"}]), json!("x"));
+        assert_error(e, "`assign` to `Flag`, which is already in scope");
     }
 
     #[test]
@@ -1036,16 +1690,33 @@ mod tests {
 
     #[test]
     fn unsupported_not_argument() {
-        let e = scope_error(json!([{"fn": "not", "argv": [true]}]), json!("x"));
-        assert_error(e, "`not` needs a call");
-        let e = scope_error(json!([{"fn": "not", "argv": [{"fn": "not", "argv": [true]}]}]), json!("x"));
-        assert_error(e, "`not` of unsupported function Not");
+        let e = scope_error(json!([{"fn": "not", "argv": ["yes"]}]), json!("x"));
+        assert_error(e, "unsupported boolean argument Some(Str(\"yes\"))");
+        let e = lower(
+            json!([{"conditions": [{"fn": "not", "argv": [{"ref": "UseFIPS"}]}], "type": "error", "error": "x"}]),
+        );
+        let not = BoolExpr::Not(Box::new(BoolExpr::Var("use_fips".into())));
+        assert_eq!(e.unwrap().body.rules[0].conditions, [Condition::Test { expr: not, bind: None }]);
     }
 
     #[test]
-    fn get_attr_as_a_condition() {
+    fn get_attr_of_unknown_attributes() {
         let e = scope_error(json!([{"fn": "getAttr", "argv": [{"ref": "Region"}, "name"]}]), json!("x"));
-        assert_error(e, "`getAttr` as a condition is not supported");
+        assert_error(
+            e,
+            "`getAttr` path `name` on `Region`, which is not a partition result, URL, ARN or array in scope",
+        );
+        let url = json!([
+            {"fn": "isSet", "argv": [{"ref": "Endpoint"}]},
+            {"fn": "parseURL", "argv": [{"ref": "Endpoint"}], "assign": "url"}
+        ]);
+        assert_error(scope_error(url.clone(), json!("https://{url#host}")), "unknown URL attribute `host`");
+        let mut arn = url.as_array().unwrap().clone();
+        arn[1] = json!({"fn": "aws.parseArn", "argv": [{"ref": "Endpoint"}], "assign": "arn"});
+        assert_error(
+            scope_error(json!(arn), json!("https://{arn#resourceId[0].x}")),
+            "`getAttr` path `resourceId[0].x` is not keys separated by `.` with an optional final `[index]`",
+        );
     }
 
     #[test]
