@@ -35,6 +35,10 @@ pub struct ModelSection {
     /// The upstream model the project's model was last imported from, relative to the settings file (written by
     /// `cargo xtask import`): the reference of the tests that compare with upstream and of the full-model build.
     pub upstream: Option<PathBuf>,
+    /// The commit of the `aws/api-models-aws` checkout the upstream model was imported from (`import --from DIR`).
+    pub upstream_commit: Option<String>,
+    /// That commit's date (committer date, ISO 8601).
+    pub upstream_date: Option<String>,
     /// A Smithy JSON AST file of `apply` statements: traits the project adds to upstream shapes (its own waiters),
     /// merged into the model by `cargo xtask import`, relative to the settings file.
     pub overlay: Option<PathBuf>,
@@ -79,6 +83,8 @@ pub struct Config {
     pub partitions: Option<PathBuf>,
     /// The upstream model last imported from, when recorded.
     pub upstream: Option<PathBuf>,
+    /// The commit of the `aws/api-models-aws` checkout imported from, and its date, when recorded.
+    pub upstream_commit: Option<(String, String)>,
     /// The project's additions to upstream's traits, merged by import.
     pub overlay: Option<PathBuf>,
     /// The pipeline-definition step kinds, when the settings name them.
@@ -177,6 +183,7 @@ pub fn load(path: &Path) -> Result<Config> {
         service: file.model.service,
         partitions: file.model.partitions.map(|p| dir.join(p)),
         upstream: file.model.upstream.map(|p| dir.join(p)),
+        upstream_commit: file.model.upstream_commit.map(|c| (c, file.model.upstream_date.unwrap_or_default())),
         overlay: file.model.overlay.map(|p| dir.join(p)),
         definitions: match &file.model.definitions {
             Some(p) => Some(Definitions::load(&dir.join(p))?),
@@ -222,12 +229,37 @@ pub fn set_string(text: &str, section: &str, key: &str, value: &str) -> Result<S
     Ok(result)
 }
 
+/// The settings text without the line of `key` in `[section]` (unchanged when there is none).
+pub fn remove_key(text: &str, section: &str, key: &str) -> String {
+    let mut in_section = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            if t.starts_with('[') {
+                in_section = t == format!("[{section}]");
+            }
+            !(in_section && t.contains('=') && t.split('=').next().map(str::trim) == Some(key))
+        })
+        .collect();
+    kept.join("\n") + if text.ends_with('\n') { "\n" } else { "" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const TEXT: &str = "# settings\n[model]\npath = \"m.json\"\n# the table\npartitions = \"p.json\"\n\n[crate]\n\
 name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"A\"]\n";
+
+    #[test]
+    fn remove_key_drops_only_that_line() {
+        let with = set_string(TEXT, "model", "upstream_commit", "abc").unwrap();
+        assert_ne!(with, TEXT);
+        assert_eq!(remove_key(&with, "model", "upstream_commit"), TEXT);
+        // The same key in another section stays.
+        assert_eq!(remove_key(TEXT, "model", "name"), TEXT);
+    }
 
     #[test]
     fn set_string_replaces_or_adds_one_line() {

@@ -16,6 +16,9 @@ use crate::inclusion::{self, Budget, Relation};
 use crate::model::{shape_name, Member, Model, Shape, ShapeId, SimpleType, Traits};
 use crate::resolve::{self, Selection};
 
+mod service;
+mod waiters;
+
 /// How a change affects users of the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +27,8 @@ pub enum Class {
     Breaking,
     /// New API; existing code keeps working.
     Additive,
+    /// The same API, behaving differently: a waiter's acceptors or delays, the endpoint rules.
+    Behavior,
     /// Documentation only.
     Documentation,
 }
@@ -31,11 +36,11 @@ pub enum Class {
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// The operation it concerns (`None` for operation-level changes listed on their own).
+    /// The operation it concerns; empty for a change of the service (its endpoint rules).
     pub operation: String,
     /// Breaking, additive or documentation.
     pub class: Class,
-    /// `request` or `response` (or `operation`).
+    /// `request`, `response`, `operation`, `waiter` (the path is the waiter's name) or `endpoint rules`.
     pub side: String,
     /// Member path, e.g. `SelectiveExecutionConfig.SelectedSteps[].StepName`.
     pub path: String,
@@ -108,7 +113,11 @@ impl Report {
 
     /// Operations with at least one non-documentation change.
     pub fn updated_operations(&self) -> BTreeSet<&str> {
-        self.changes.iter().filter(|c| c.class != Class::Documentation).map(|c| c.operation.as_str()).collect()
+        self.changes
+            .iter()
+            .filter(|c| c.class != Class::Documentation && !c.operation.is_empty())
+            .map(|c| c.operation.as_str())
+            .collect()
     }
 }
 
@@ -127,7 +136,7 @@ pub fn bump(version: &str, worst: Option<Class>) -> Semver {
         (Some(Class::Breaking), _) => ("major", (major + 1, 0, 0)),
         (Some(Class::Additive), 0) => ("patch", (0, minor, patch + 1)),
         (Some(Class::Additive), _) => ("minor", (major, minor + 1, 0)),
-        (Some(Class::Documentation), _) => ("patch", (major, minor, patch + 1)),
+        (Some(Class::Behavior | Class::Documentation), _) => ("patch", (major, minor, patch + 1)),
     };
     Semver {
         from_version: version.to_owned(),
@@ -136,19 +145,24 @@ pub fn bump(version: &str, worst: Option<Class>) -> Semver {
     }
 }
 
-fn bound_operations(model: &Model, service: Option<&str>) -> Result<BTreeSet<ShapeId>> {
-    Ok(resolve::resolve(model, service, &Selection::All)?.operations.into_iter().collect())
+/// The service's operations, and the service shape's traits.
+fn bound_operations(model: &Model, service: Option<&str>) -> Result<(BTreeSet<ShapeId>, Traits)> {
+    let resolved = resolve::resolve(model, service, &Selection::All)?;
+    Ok((resolved.operations.into_iter().collect(), resolved.service.traits))
 }
 
 /// Compare the selected operations of two models.
 pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selection, version: &str) -> Result<Report> {
-    let old_ops = bound_operations(old, service)?;
-    let new_ops = bound_operations(new, service)?;
+    let (old_ops, old_service) = bound_operations(old, service)?;
+    let (new_ops, new_service) = bound_operations(new, service)?;
     let wanted = |id: &ShapeId| match selection {
         Selection::All => true,
         Selection::Named(names) => names.iter().any(|n| n == id || shape_name(id) == n),
     };
     let mut report = Report::default();
+    for (class, path, detail) in service::compare(&old_service, &new_service) {
+        report.changes.push(Change::new(String::new(), class, "endpoint rules", &path, detail));
+    }
     let mut old_shapes = old.shapes.clone();
     let mut new_shapes = new.shapes.clone();
     resolve::add_prelude(&mut old_shapes);
@@ -175,6 +189,12 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
                     patterns: &mut patterns,
                 };
                 docs_change(&mut w, "operation", "", o.traits.documentation(), n.traits.documentation());
+                w.deprecation("operation", "", &o.traits, &n.traits);
+                for (class, waiter, detail) in
+                    waiters::compare(o.traits.get(crate::traits::WAITABLE), n.traits.get(crate::traits::WAITABLE))
+                {
+                    w.push(class, "waiter", &waiter, detail, None);
+                }
                 for (side, a, b) in [("request", &o.input, &n.input), ("response", &o.output, &n.output)] {
                     let a = a.as_ref().map_or(crate::traits::UNIT, |t| t.target.as_str());
                     let b = b.as_ref().map_or(crate::traits::UNIT, |t| t.target.as_str());
@@ -190,14 +210,10 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
                 for e in ea.difference(&eb) {
                     w.push(Class::Breaking, "operation", "", format!("error `{e}` removed"), None);
                 }
-                let (pa, pb) = (o.traits.get(crate::traits::PAGINATED), n.traits.get(crate::traits::PAGINATED));
-                match (pa, pb) {
-                    (None, Some(_)) => w.push(Class::Additive, "operation", "", "now paginated".into(), None),
-                    (Some(_), None) => w.push(Class::Breaking, "operation", "", "no longer paginated".into(), None),
-                    (Some(a), Some(b)) if a != b => {
-                        w.push(Class::Breaking, "operation", "", format!("pagination changed from {a} to {b}"), None)
-                    }
-                    _ => {}
+                let pa = crate::traits::paginated(&o.traits, &old_service);
+                let pb = crate::traits::paginated(&n.traits, &new_service);
+                for (class, detail) in paginator_changes(pa.as_ref(), pb.as_ref()) {
+                    w.push(class, "operation", "", detail, None);
                 }
                 report.changes.extend(w.out);
             }
@@ -210,6 +226,36 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
     report.changes.dedup();
     report.semver = bump(version, report.worst());
     Ok(report)
+}
+
+/// Paginator changes, the service's `@paginated` defaults merged in. A new paginator is additive (the
+/// `into_paginator` method appears) and a removed one breaking; a new `items` path changes the type of the item
+/// stream (breaking); a page-size member added is additive (the paginator's `page_size` setter) and removed breaking;
+/// new token paths keep the API and change what it follows (behaviour).
+fn paginator_changes(
+    a: Option<&crate::traits::Paginated>,
+    b: Option<&crate::traits::Paginated>,
+) -> Vec<(Class, String)> {
+    let (a, b) = match (a, b) {
+        (None, Some(_)) => return vec![(Class::Additive, "now paginated".into())],
+        (Some(_), None) => return vec![(Class::Breaking, "no longer paginated".into())],
+        (Some(a), Some(b)) if a != b => (a, b),
+        _ => return Vec::new(),
+    };
+    let show = |v: &Option<String>| v.as_deref().map_or("none".to_owned(), code);
+    let mut out = Vec::new();
+    let mut field = |label: &str, x: &Option<String>, y: &Option<String>, class: Class| {
+        if x != y {
+            out.push((class, format!("paginator `{label}` changed from {} to {}", show(x), show(y))));
+        }
+    };
+    field("inputToken", &a.input_token, &b.input_token, Class::Behavior);
+    field("outputToken", &a.output_token, &b.output_token, Class::Behavior);
+    let items = if a.items.is_none() { Class::Additive } else { Class::Breaking };
+    field("items", &a.items, &b.items, items);
+    let page = if a.page_size.is_none() { Class::Additive } else { Class::Breaking };
+    field("pageSize", &a.page_size, &b.page_size, page);
+    out
 }
 
 /// Pattern comparisons already made, by (old, new) pattern.
@@ -269,19 +315,48 @@ impl Slot<'_> {
     }
 }
 
-impl Walker<'_> {
-    fn push(&mut self, class: Class, side: &str, path: &str, detail: String, fragment: Option<String>) {
-        self.out.push(Change {
-            operation: self.op.clone(),
+impl Change {
+    fn new(operation: String, class: Class, side: &str, path: &str, detail: String) -> Change {
+        Change {
+            operation,
             class,
             side: side.to_owned(),
             path: path.to_owned(),
             detail,
-            fragment,
+            fragment: None,
             verdict: None,
             refused: None,
             accepted: None,
-        });
+        }
+    }
+}
+
+impl Walker<'_> {
+    fn push(&mut self, class: Class, side: &str, path: &str, detail: String, fragment: Option<String>) {
+        let mut change = Change::new(self.op.clone(), class, side, path, detail);
+        change.fragment = fragment;
+        self.out.push(change);
+    }
+
+    /// `@deprecated` set or cleared on an operation, a shape or a member. Set, the generated item gets
+    /// `#[deprecated]`: a warning, not an error, in code that uses it (cargo-semver-checks counts it a minor change),
+    /// so additive; cleared, documentation.
+    fn deprecation(&mut self, side: &str, path: &str, a: &Traits, b: &Traits) {
+        let (x, y) = (crate::traits::deprecated(a), crate::traits::deprecated(b));
+        match (x, y) {
+            (None, Some((message, since))) => {
+                let mut detail = "deprecated".to_owned();
+                if let Some(s) = since {
+                    let _ = write!(detail, " since {s}");
+                }
+                if let Some(m) = message {
+                    let _ = write!(detail, ": {m}");
+                }
+                self.push(Class::Additive, side, path, detail, None);
+            }
+            (Some(_), None) => self.push(Class::Documentation, side, path, "no longer deprecated".into(), None),
+            _ => {}
+        }
     }
 
     /// A change of what a member accepts. Requests are validated before they are sent, so there a relaxation is
@@ -325,6 +400,7 @@ impl Walker<'_> {
         }
         if !path.is_empty() {
             docs_change(self, side, &p, sa.traits().documentation(), sb.traits().documentation());
+            self.deprecation(side, &p, sa.traits(), sb.traits());
         }
         self.stack.push(pair);
         match (sa, sb) {
@@ -375,6 +451,7 @@ impl Walker<'_> {
                             let old = Slot { member: &ma.traits, target: self.old.get(&ma.target), in_input };
                             let new = Slot { member: &mb.traits, target: self.new.get(&mb.target), in_input };
                             self.required(side, &sp, &old, &new, union);
+                            self.deprecation(side, &sp, &ma.traits, &mb.traits);
                             docs_change(self, side, &sp, ma.traits.documentation(), mb.traits.documentation());
                             self.constraints(side, &sp, &old, &new);
                             self.shape(side, &sub, &ma.target, &mb.target);
@@ -652,9 +729,14 @@ pub fn markdown(report: &Report, title: &str) -> String {
     let s = &report.semver;
     let _ = writeln!(out, "Semver: **{}** ({} -> {}).\n", s.bump, s.from_version, s.to_version);
     let count = |c: Class| report.changes.iter().filter(|x| x.class == c).count();
+    // Behaviour changes are named only when there are some.
+    let behavior = match count(Class::Behavior) {
+        0 => String::new(),
+        n => format!("{n} behaviour, "),
+    };
     let _ = writeln!(
         out,
-        "{} breaking, {} additive, {} documentation-only changes.\n",
+        "{} breaking, {} additive, {behavior}{} documentation-only changes.\n",
         count(Class::Breaking) + report.removed_operations.len(),
         count(Class::Additive) + report.added_operations.len(),
         count(Class::Documentation)
@@ -695,20 +777,25 @@ the request builder's `config_override`, where the crate has it, or for the whol
         }
         out.push('\n');
     }
+    // The service's endpoint rules, every change listed (the endpoint tests that move are worth a reviewer's look).
+    let service: Vec<&Change> = report.changes.iter().filter(|c| c.operation.is_empty()).collect();
+    if !service.is_empty() {
+        let _ = writeln!(out, "### Endpoint rules\n");
+        for c in service {
+            let _ = writeln!(out, "- {} ({})", c.detail, class_label(c));
+        }
+        out.push('\n');
+    }
     // Each operation with an API change or a constraint change; text-only documentation changes are counted below.
-    let listed = |c: &Change| c.class != Class::Documentation || c.verdict.is_some();
-    let ops: BTreeSet<&str> = report.changes.iter().filter(|c| listed(c)).map(|c| c.operation.as_str()).collect();
+    let listed = |c: &Change| c.class != Class::Documentation || c.verdict.is_some() || c.operation.is_empty();
+    let ops: BTreeSet<&str> =
+        report.changes.iter().filter(|c| listed(c) && !c.operation.is_empty()).map(|c| c.operation.as_str()).collect();
     for op in ops {
         let _ = writeln!(out, "### `{op}`\n");
         for c in report.changes.iter().filter(|c| c.operation == op && listed(c)) {
             let at = if c.path.is_empty() { String::new() } else { format!(" `{}`", c.path) };
-            let class = match (c.class, c.side.as_str()) {
-                (Class::Breaking, _) => "breaking",
-                (Class::Additive, _) => "additive",
-                (Class::Documentation, "response") => "documentation: responses are not validated",
-                (Class::Documentation, _) => "documentation",
-            };
-            let member = if c.side == "operation" { "" } else { " member" };
+            let class = class_label(c);
+            let member = if matches!(c.side.as_str(), "operation" | "waiter") { "" } else { " member" };
             let _ = writeln!(out, "- {}{member}{at}: {} ({class})", c.side, c.detail);
             if let Some(f) = &c.fragment {
                 let _ = writeln!(out, "  `{f}`");
@@ -728,6 +815,17 @@ the request builder's `config_override`, where the crate has it, or for the whol
         );
     }
     out.replace(" member:", ":").trim_end().to_owned() + "\n"
+}
+
+/// The class of a change as the changelog names it.
+fn class_label(c: &Change) -> &'static str {
+    match (c.class, c.side.as_str()) {
+        (Class::Breaking, _) => "breaking",
+        (Class::Additive, _) => "additive",
+        (Class::Behavior, _) => "behaviour",
+        (Class::Documentation, "response") => "documentation: responses are not validated",
+        (Class::Documentation, _) => "documentation",
+    }
 }
 
 /// The examples of a constraint change, one line each, under its entry.

@@ -307,6 +307,43 @@ pub fn describe_test(case: &Value) -> String {
     }
 }
 
+/// The model of the service directory `service_dir` (`sagemaker`) in an `aws/api-models-aws` checkout:
+/// `models/<service_dir>/service/<version>/<service_dir>-<version>.json` (the repository's layout; early snapshots
+/// had no `models/` level, which is accepted too). With several versions, the newest (by name) is taken.
+pub fn model_in_checkout(dir: &std::path::Path, service_dir: &str) -> Result<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for base in [dir.join("models").join(service_dir), dir.join(service_dir)] {
+        let Ok(versions) = std::fs::read_dir(base.join("service")) else { continue };
+        for v in versions.flatten() {
+            let version = v.file_name().to_string_lossy().into_owned();
+            let file = v.path().join(format!("{service_dir}-{version}.json"));
+            if file.is_file() {
+                found.push((version, file));
+            }
+        }
+        if !found.is_empty() {
+            break;
+        }
+    }
+    found.sort();
+    found.pop().map(|(_, f)| f).ok_or_else(|| {
+        Error::new(format!(
+            "no models/{service_dir}/service/<version>/{service_dir}-<version>.json in {}: is it an aws/api-models-aws \
+checkout?",
+            dir.display()
+        ))
+    })
+}
+
+/// The commit a git checkout is at and its committer date (ISO 8601), or `None` when `dir` is no git checkout.
+pub fn checkout_revision(dir: &std::path::Path) -> Option<(String, String)> {
+    let out =
+        std::process::Command::new("git").arg("-C").arg(dir).args(["log", "-1", "--format=%H %cI"]).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let (commit, date) = text.trim().split_once(' ')?;
+    (out.status.success() && commit.len() >= 40).then(|| (commit.to_owned(), date.to_owned()))
+}
+
 /// Read a docs map from JSON text (`{"ns#Shape": "text", ...}`).
 pub fn parse_doc_map(text: &str) -> Result<DocMap> {
     serde_json::from_str(text)

@@ -595,7 +595,7 @@ fn the_2026_sagemaker_update_line_by_line() {
     let expected: Vec<String> = vec![
         "## 0.1.1 - 7 updated api methods".into(),
         "Semver: **patch** (0.1.0 -> 0.1.1).".into(),
-        "0 breaking, 14 additive, 10 documentation-only changes.".into(),
+        "0 breaking, 14 additive, 12 documentation-only changes.".into(),
         "### Validation fixes".into(),
         "The model now allows inputs that 0.1.0 refused before sending them: this release accepts them. Until you \
 upgrade, a request that needs one of them can skip the check (for one request with the request builder's \
@@ -606,6 +606,12 @@ upgrade, a request that needs one of them can skip the check (for one request wi
         fix("ListPipelineVersions", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
         fix("StartPipelineExecution", "PipelineName", "arn:aws:sagemaker::aws:pipeline/a"),
         fix("UpdatePipelineVersion", "PipelineArn", "arn:aws:sagemaker::aws:pipeline/"),
+        // The same rules (parameter types now written in lower case, which is no change), compiled to a decision
+        // diagram beside them, and the four dual-stack tests the partition table contradicts gone.
+        "### Endpoint rules".into(),
+        "- the compiled rules (`endpointBdd`) added (documentation)".into(),
+        "- endpoint tests: 0 added, 4 removed (51 before, 47 now); the generated endpoint tests change (documentation)"
+            .into(),
         "### `CreatePipeline`".into(),
         arn_response.clone(),
         "### `DeletePipeline`".into(),
@@ -672,9 +678,321 @@ upgrade, a request that needs one of them can skip the check (for one request wi
         }
     }
     insta::assert_snapshot!("sagemaker_2025_08_08_to_2026_07_16", md);
-    // The committed changelog's entry is this one (with the line naming the upstream file).
+    // The committed changelog's entry is this one (with the line naming the upstream file), as the diff made it
+    // before it summarised the endpoint rules: without that section and its two documentation changes.
     let committed = std::fs::read_to_string(project_tests::root().join("generated/CHANGELOG.md")).unwrap();
-    let entry =
-        md.replacen("\n\n", "\n\nGenerated from the upstream model `sagemaker-2017-07-24.2026-07-16.json`.\n\n", 1);
+    let mut before_rules = report.clone();
+    before_rules.changes.retain(|c| !c.operation.is_empty());
+    let entry = markdown(&before_rules, "0.1.1").replacen(
+        "\n\n",
+        "\n\nGenerated from the upstream model `sagemaker-2017-07-24.2026-07-16.json`.\n\n",
+        1,
+    );
     assert!(committed.contains(&entry), "generated/CHANGELOG.md lacks the 0.1.1 entry as `cargo xtask diff` makes it");
+}
+
+/// Compare two edits of the base model.
+fn compare_pair(before: impl FnOnce(&mut Value), after: impl FnOnce(&mut Value)) -> Report {
+    let (mut old, mut new) = (base(), base());
+    before(&mut old);
+    after(&mut new);
+    diff(&parse(&old), &parse(&new), None, &Selection::All, "1.4.2").unwrap()
+}
+
+/// The changelog's list items (with their indented lines), in order.
+fn items(report: &Report) -> Vec<String> {
+    markdown(report, "1.x").lines().filter(|l| l.starts_with("- ")).map(str::to_owned).collect()
+}
+
+fn waiter(acceptors: Value) -> Value {
+    json!({ "Ready": { "minDelay": 5, "acceptors": acceptors } })
+}
+
+fn ready() -> Value {
+    json!([
+        {"state": "success", "matcher": {"output": {"path": "Value", "comparator": "stringEquals", "expected": "done"}}},
+        {"state": "retry", "matcher": {"output": {"path": "Value", "comparator": "stringEquals", "expected": "busy"}}},
+        {"state": "failure", "matcher": {"errorType": "NotFound"}}
+    ])
+}
+
+fn set_waiters(m: &mut Value, w: Value) {
+    m[S]["example.diff#Get"]["traits"]["smithy.waiters#waitable"] = w;
+}
+
+#[test]
+fn waiters_added_and_removed() {
+    let r = compare_pair(|_| {}, |m| set_waiters(m, waiter(ready())));
+    assert_eq!(items(&r), ["- waiter `Ready`: new waiter `Ready` (`wait_until_ready`) (additive)"]);
+    assert_eq!((r.semver.bump.as_str(), r.semver.to_version.as_str()), ("minor", "1.5.0"));
+    let r = compare_pair(|m| set_waiters(m, waiter(ready())), |_| {});
+    assert_eq!(items(&r), ["- waiter `Ready`: waiter `Ready` removed (`wait_until_ready` is gone) (breaking)"]);
+    assert_eq!(r.semver.to_version, "2.0.0");
+    assert!(markdown(&r, "2.0.0").contains("### `Get`\n\n- waiter `Ready`"), "{}", markdown(&r, "2.0.0"));
+}
+
+#[test]
+fn acceptor_changes_are_behaviour_and_name_what_moved() {
+    let edit = |f: Box<dyn Fn(&mut Value)>| {
+        let r = compare_pair(
+            |m| set_waiters(m, waiter(ready())),
+            |m| {
+                let mut a = ready();
+                f(&mut a);
+                set_waiters(m, waiter(a));
+            },
+        );
+        // Behaviour changes bump the patch version, even at 1.x.
+        assert_eq!(r.semver.to_version, "1.4.3", "{:#?}", r.changes);
+        assert!(r.changes.iter().all(|c| c.class == Class::Behavior));
+        items(&r)
+    };
+    let done = r#"`success` when output `Value` stringEquals `"done"`"#;
+    let busy = r#"`retry` when output `Value` stringEquals `"busy"`"#;
+    assert_eq!(
+        edit(Box::new(|a| a[1]["state"] = json!("failure"))),
+        [format!(
+            "- waiter `Ready`: acceptor 1 changed (state) from {busy} to {} (behaviour)",
+            busy.replace("`retry`", "`failure`")
+        )]
+    );
+    assert_eq!(
+        edit(Box::new(|a| a[0]["matcher"]["output"]["expected"] = json!("finished"))),
+        [format!(
+            "- waiter `Ready`: acceptor 0 changed (expected) from {done} to {} (behaviour)",
+            done.replace("done", "finished")
+        )]
+    );
+    assert_eq!(
+        edit(Box::new(|a| a[0]["matcher"]["output"]["path"] = json!("Item.Id"))),
+        [format!(
+            "- waiter `Ready`: acceptor 0 changed (path) from {done} to {} (behaviour)",
+            done.replace("`Value`", "`Item.Id`")
+        )]
+    );
+    assert_eq!(
+        edit(Box::new(|a| a[2]["matcher"] = json!({"success": false}))),
+        ["- waiter `Ready`: acceptor 2 changed (matcher) from `failure` on error `NotFound` to `failure` when the call fails (behaviour)"]
+    );
+    assert_eq!(
+        edit(Box::new(|a| {
+            a.as_array_mut().unwrap().remove(1);
+        })),
+        [format!("- waiter `Ready`: acceptor 1 removed: {busy} (behaviour)")]
+    );
+    assert_eq!(
+        edit(Box::new(|a| a.as_array_mut().unwrap().push(json!({"state": "success", "matcher": {"success": true}})))),
+        ["- waiter `Ready`: new acceptor 3: `success` when the call succeeds (behaviour)"]
+    );
+    assert_eq!(
+        edit(Box::new(|a| a.as_array_mut().unwrap().swap(0, 1))),
+        ["- waiter `Ready`: acceptors reordered (the first that matches decides) (behaviour)"]
+    );
+    // Delays, against their defaults (2 and 120).
+    let r = compare_pair(
+        |m| set_waiters(m, waiter(ready())),
+        |m| {
+            let mut w = waiter(ready());
+            w["Ready"]["minDelay"] = json!(2);
+            w["Ready"]["maxDelay"] = json!(600);
+            set_waiters(m, w);
+        },
+    );
+    assert_eq!(
+        items(&r),
+        [
+            "- waiter `Ready`: minDelay changed from 5 s to 2 s (behaviour)",
+            "- waiter `Ready`: maxDelay changed from 120 s to 600 s (behaviour)"
+        ]
+    );
+    assert!(markdown(&r, "1.4.3").contains("0 breaking, 0 additive, 2 behaviour, 0 documentation-only changes."));
+}
+
+#[test]
+fn deprecations_on_operations_shapes_and_members() {
+    let r = compare(|m| {
+        m[S]["example.diff#Get"]["traits"]["smithy.api#deprecated"] =
+            json!({"message": "Use List.", "since": "2026-01"});
+        m[S]["example.diff#GetInput"]["members"]["Mode"]["traits"] = json!({"smithy.api#deprecated": {}});
+        m[S]["example.diff#Item"]["traits"] = json!({"smithy.api#deprecated": {}});
+    });
+    assert_eq!(
+        items(&r),
+        [
+            "- operation: deprecated since 2026-01: Use List. (additive)",
+            "- request member `Mode`: deprecated (additive)",
+            "- response member `Item`: deprecated (additive)",
+            "- response member `Items[]`: deprecated (additive)",
+        ]
+    );
+    assert_eq!(r.semver.to_version, "1.5.0");
+    // Cleared, it is documentation: counted, not listed.
+    let r = compare_pair(
+        |m| m[S]["example.diff#GetInput"]["members"]["Mode"]["traits"] = json!({"smithy.api#deprecated": {}}),
+        |_| {},
+    );
+    assert_eq!(only_change(&r), (Class::Documentation, "no longer deprecated".to_owned()));
+}
+
+fn only_change(r: &Report) -> (Class, String) {
+    assert_eq!(r.changes.len(), 1, "{:#?}", r.changes);
+    (r.changes[0].class, r.changes[0].detail.clone())
+}
+
+/// An edit of the rule set and the endpoint tests.
+type RulesEdit = Box<dyn Fn(&mut Value, &mut Value)>;
+
+fn rules() -> Value {
+    json!({
+        "version": "1.0",
+        "parameters": {
+            "Region": {"type": "string", "builtIn": "AWS::Region", "required": false},
+            "UseFIPS": {"type": "boolean", "builtIn": "AWS::UseFIPS", "required": true, "default": false}
+        },
+        "rules": [
+            {"type": "tree", "conditions": [], "rules": [
+                {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://example.com"}},
+                {"type": "error", "conditions": [], "error": "no"}
+            ]}
+        ]
+    })
+}
+
+fn tests_trait(n: usize) -> Value {
+    let cases: Vec<Value> = (0..n)
+        .map(|i| json!({"params": {"Region": format!("r{i}")}, "expect": {"endpoint": {"url": "https://example.com"}}}))
+        .collect();
+    json!({"version": "1.0", "testCases": cases})
+}
+
+fn set_rules(m: &mut Value, rules: Value, tests: Value) {
+    m[S]["example.diff#Api"]["traits"]["smithy.rules#endpointRuleSet"] = rules;
+    m[S]["example.diff#Api"]["traits"]["smithy.rules#endpointTests"] = tests;
+}
+
+#[test]
+fn endpoint_rule_set_changes_are_summarised() {
+    let case = |f: RulesEdit| {
+        compare_pair(
+            |m| set_rules(m, rules(), tests_trait(3)),
+            |m| {
+                let (mut r, mut t) = (rules(), tests_trait(3));
+                f(&mut r, &mut t);
+                set_rules(m, r, t);
+            },
+        )
+    };
+    let r = case(Box::new(|r, _| {
+        r["parameters"]["AccountId"] = json!({"type": "string", "builtIn": "AWS::Auth::AccountId"});
+    }));
+    assert_eq!(
+        items(&r),
+        ["- new parameter `AccountId` (string, optional, built-in `AWS::Auth::AccountId`) (additive)"]
+    );
+    assert!(markdown(&r, "1.5.0").contains("### Endpoint rules\n\n- new parameter"));
+    // A service change names no operation.
+    assert!(r.updated_operations().is_empty() && r.semver.to_version == "1.5.0");
+    let r = case(Box::new(|r, _| {
+        r["parameters"].as_object_mut().unwrap().remove("Region");
+    }));
+    assert_eq!(items(&r), ["- parameter `Region` removed (was string, optional, built-in `AWS::Region`) (breaking)"]);
+    let r = case(Box::new(|r, _| {
+        r["parameters"]["Region"]["type"] = json!("stringArray");
+        r["parameters"]["UseFIPS"]["default"] = json!(true);
+        r["parameters"]["UseFIPS"]["builtIn"] = json!("AWS::UseFIPSEndpoint");
+    }));
+    assert_eq!(
+        items(&r),
+        [
+            "- parameter `Region`: type changed from string to stringarray (breaking)",
+            "- parameter `UseFIPS`: default changed from `false` to `true` (behaviour)",
+            "- parameter `UseFIPS`: built-in changed from `AWS::UseFIPS` to `AWS::UseFIPSEndpoint` (behaviour)",
+        ]
+    );
+    // The type's case is no change (AWS's models moved from `String` to `string`).
+    let r = case(Box::new(|r, _| r["parameters"]["Region"]["type"] = json!("String")));
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    let r = case(Box::new(|r, _| {
+        r["parameters"]["UseFIPS"]["required"] = json!(false);
+    }));
+    assert_eq!(
+        items(&r),
+        ["- parameter `UseFIPS`: now optional (its `endpoint::Params` field changes type) (breaking)"]
+    );
+    let r = case(Box::new(|r, _| {
+        r["rules"][0]["rules"]
+            .as_array_mut()
+            .unwrap()
+            .insert(0, json!({"type": "endpoint", "conditions": [], "endpoint": {"url": "https://b"}}));
+    }));
+    assert_eq!(items(&r), ["- rules changed: 1/1/1 before, 2/1/1 now (endpoint, error and tree rules) (behaviour)"]);
+    assert_eq!(r.semver.to_version, "1.4.3");
+    let r = case(Box::new(|_, t| {
+        t["testCases"].as_array_mut().unwrap().remove(0);
+        t["testCases"][0]["documentation"] = json!("prose is no change");
+    }));
+    assert_eq!(
+        items(&r),
+        ["- endpoint tests: 0 added, 1 removed (3 before, 2 now); the generated endpoint tests change (documentation)"]
+    );
+    let r = case(Box::new(|_, _| {}));
+    assert!(r.changes.is_empty());
+}
+
+#[test]
+fn paginator_changes_by_field() {
+    let paginated = |m: &mut Value, p: Value| m[S]["example.diff#List"]["traits"]["smithy.api#paginated"] = p;
+    let r = compare(|m| paginated(m, json!({"inputToken": "NextToken", "outputToken": "NextToken", "items": "Other"})));
+    assert_eq!(only_change(&r), (Class::Breaking, "paginator `items` changed from `Items` to `Other`".to_owned()));
+    let r = compare(|m| {
+        paginated(
+            m,
+            json!({"inputToken": "NextToken", "outputToken": "NextToken", "items": "Items", "pageSize": "Limit"}),
+        )
+    });
+    assert_eq!(only_change(&r), (Class::Additive, "paginator `pageSize` changed from none to `Limit`".to_owned()));
+    let r = compare(|m| paginated(m, json!({"inputToken": "NextToken", "outputToken": "Next", "items": "Items"})));
+    assert_eq!(
+        only_change(&r),
+        (Class::Behavior, "paginator `outputToken` changed from `NextToken` to `Next`".to_owned())
+    );
+    // The tokens moved to the service's defaults: the same paginator.
+    let r = compare(|m| {
+        paginated(m, json!({"items": "Items"}));
+        m[S]["example.diff#Api"]["traits"]["smithy.api#paginated"] =
+            json!({"inputToken": "NextToken", "outputToken": "NextToken"});
+    });
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+}
+
+/// No two SageMaker snapshots in `../shared` differ in a waiter (their 13 waiters are equal in all three), so the
+/// newer one gets a realistic edit: a stricter `TrainingJobCompleted` waiter beside `TrainingJobCompletedOrStopped`,
+/// and a longer `maxDelay` for `EndpointInService`.
+#[test]
+fn two_real_sagemaker_models_that_differ_in_a_waiter() {
+    let Some(dir) = project_tests::shared() else { return };
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("models").join(f)).unwrap()).unwrap()
+    };
+    let old = read("sagemaker-2017-07-24.json");
+    let mut new = read("sagemaker-2017-07-24.2026-07-16.json");
+    let ops = Selection::Named(vec!["DescribeTrainingJob".into(), "DescribeEndpoint".into()]);
+    let service = Some("com.amazonaws.sagemaker#SageMaker");
+    let as_is = diff(&parse(&old), &parse(&new), service, &ops, "0.2.0").unwrap();
+    assert!(as_is.changes.iter().all(|c| c.side != "waiter"), "{:#?}", as_is.changes);
+    let training = &mut new[S]["com.amazonaws.sagemaker#DescribeTrainingJob"]["traits"]["smithy.waiters#waitable"];
+    let mut completed = training["TrainingJobCompletedOrStopped"].clone();
+    completed["acceptors"][1]["state"] = json!("failure");
+    training["TrainingJobCompleted"] = completed;
+    new[S]["com.amazonaws.sagemaker#DescribeEndpoint"]["traits"]["smithy.waiters#waitable"]["EndpointInService"]
+        ["maxDelay"] = json!(7200);
+    let r = diff(&parse(&old), &parse(&new), service, &ops, "0.2.0").unwrap();
+    let waiters: Vec<String> = items(&r).into_iter().filter(|l| l.starts_with("- waiter")).collect();
+    assert_eq!(
+        waiters,
+        [
+            "- waiter `EndpointInService`: maxDelay changed from 3600 s to 7200 s (behaviour)",
+            "- waiter `TrainingJobCompleted`: new waiter `TrainingJobCompleted` (`wait_until_training_job_completed`) (additive)",
+        ]
+    );
 }

