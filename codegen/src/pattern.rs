@@ -166,7 +166,17 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
 /// A pattern with Java semantics (invalid under the `u` flag) that needs backtracking runs on the ECMAScript engine
 /// rewritten with Java's meaning spelled out (see `java::ecma_source`).
 pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
-    let (mode, ast, reason, notes, source) = match translate(pattern)? {
+    plan_in(pattern, max_len, None)
+}
+
+/// The plan of [`plan_for_values`] for Java's reading of `pattern`, whether or not it is valid under the ECMAScript
+/// `u` flag: what Java's `java.util.regex` makes of it, for comparing the two dialects.
+pub fn plan_as_java(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
+    plan_in(pattern, max_len, Some(Mode::Java))
+}
+
+fn plan_in(pattern: &str, max_len: Option<u64>, mode: Option<Mode>) -> Result<Plan, String> {
+    let (mode, ast, reason, notes, source) = match translate_in(pattern, mode)? {
         Translation::Exact(plan) => return Ok(plan),
         Translation::NotExact { mode: Mode::Java, ast, reason, notes } => {
             // Java semantics on the ECMAScript engine: the pattern rewritten with Java's meaning spelled out.
@@ -305,13 +315,24 @@ enum Translation {
 }
 
 fn translate(pattern: &str) -> Result<Translation, String> {
-    let (ast, mode, mut notes) = match Parser::new(pattern, Mode::EcmaUnicode).parse() {
-        Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
-        Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
-            Ok(ast) => {
-                (ast, Mode::Java, vec![format!("invalid under the ECMAScript `u` flag ({u_err}); Java semantics")])
-            }
-            Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
+    translate_in(pattern, None)
+}
+
+/// [`translate`] in the given mode, or (`None`) in ECMAScript's when the pattern is valid under `u`, else in Java's.
+fn translate_in(pattern: &str, forced: Option<Mode>) -> Result<Translation, String> {
+    let (ast, mode, mut notes) = match forced {
+        Some(mode) => match Parser::new(pattern, mode).parse() {
+            Ok(ast) => (ast, mode, Vec::new()),
+            Err(e) => return Err(format!("unsupported pattern: {e}")),
+        },
+        None => match Parser::new(pattern, Mode::EcmaUnicode).parse() {
+            Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
+            Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
+                Ok(ast) => {
+                    (ast, Mode::Java, vec![format!("invalid under the ECMAScript `u` flag ({u_err}); Java semantics")])
+                }
+                Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
+            },
         },
     };
     if contains_backref(&ast) {
@@ -1368,6 +1389,8 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         match prop {
+            // Surrogates, which no Rust string holds (and `regex-syntax` has no table of).
+            Some(p) if p == "Cs" => Ok(Class::of(Vec::new())),
             Some(p) => Ok(Class::of(vec![Item::Prop(p, false)])),
             None => self.err(&format!("unknown property `\\p{{{name}}}`")),
         }
@@ -1872,6 +1895,9 @@ mod tests {
         check(r"^\p{ASCII}{0,3}\p{Alpha}\p{White_Space}$", &["a\u{7f}é\u{a0}", "é\u{a0}"], &["1\u{a0}", "abé\u{85}x"]);
         assert_eq!(plan(r"^\p{ASCII}{0,8192}$").unwrap().chars, Some((0, Some(8192))));
         assert!(plan(r"^\p{Punct}$").unwrap().mode == Mode::Java, "not an ECMAScript property");
+        // Surrogates: no Rust string holds one.
+        check(r"^\p{Cs}?\p{Surrogate}?a\P{Cs}$", &["ab", "a😀"], &["b", "a"]);
+        check(r"^\p{Cs}?\_?a\P{Cs}$", &["ab"], &["a"]);
     }
 
     #[test]

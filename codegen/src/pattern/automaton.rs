@@ -34,6 +34,9 @@ use std::hash::BuildHasherDefault;
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
+pub mod bits;
+pub use bits::Bits;
+
 /// A hash map with [`Fx`] hashing.
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
@@ -51,13 +54,25 @@ pub struct Budget {
     /// The most states an NFA may have (the runtime's state sets are sized for this); beyond it, the pattern is
     /// refused.
     pub nfa_states: usize,
+    /// The limits of the position automaton, the first choice when the DFA is over the budget (the NFA is the
+    /// second).
+    pub bits: bits::Limits,
 }
 
 /// The budget the generator uses: a DFA of at most 32,768 cells (64 KiB of table, whose cells, rows of 16 bits, then
-/// all fit), at most 8 times the size of the NFA's tables; an NFA of at most 8,192 states, whose state sets take 1 KiB
-/// each on the stack while a value is checked.
-pub const BUDGET: Budget =
-    Budget { dfa_cells: 32 * 1024, dfa_over_nfa: 8, determinize_steps: 8_000_000, nfa_states: NFA_MAX_STATES };
+/// all fit), at most 8 times the size of the NFA's tables; else a position automaton of at most 16,384 positions
+/// (bitsets of 2 KiB on the stack) whose step touches at most 2,048 words; else an NFA of at most 8,192 states, whose
+/// state sets take 1 KiB each on the stack while a value is checked.
+pub const BUDGET: Budget = Budget {
+    dfa_cells: 32 * 1024,
+    dfa_over_nfa: 8,
+    determinize_steps: 8_000_000,
+    nfa_states: NFA_MAX_STATES,
+    bits: bits::Limits { positions: BITS_MAX_WORDS * 64, edges: 1 << 20, step_words: 2048 },
+};
+
+/// The most words of 64 positions of a position automaton (`automaton::Bits`: bitsets of 256 words).
+pub const BITS_MAX_WORDS: usize = 256;
 
 /// The largest NFA the runtime simulates (`automaton::Nfa`: state sets of 128 words of 64 bits).
 pub const NFA_MAX_STATES: usize = 8192;
@@ -67,7 +82,9 @@ pub const NFA_MAX_STATES: usize = 8192;
 pub enum Automaton {
     /// A DFA over bytes.
     Dfa(Dfa),
-    /// An NFA over code points, with the reason the DFA was not used.
+    /// A position automaton over code points, walked bit-parallel, with the reason the DFA was not used.
+    Bits(Bits, String),
+    /// An NFA over code points, with the reason the DFA and the position automaton were not used.
     Nfa(Nfa, String),
 }
 
@@ -76,6 +93,15 @@ impl Automaton {
     pub fn describe(&self) -> String {
         match self {
             Automaton::Dfa(d) => format!("a DFA of {} states over {} byte classes", d.states(), d.class_count),
+            Automaton::Bits(b, why) => format!(
+                "a bit-parallel position automaton of {} positions ({} words of 64), {} character classes and {} edge \
+                 groups, touching at most {} words a character ({why})",
+                b.positions,
+                b.words(),
+                b.classes(),
+                b.groups.len(),
+                b.step_words()
+            ),
             Automaton::Nfa(n, why) => {
                 let sets = match n.sets.len() {
                     1 => "1 character set".to_owned(),
@@ -298,33 +324,49 @@ impl Nfa {
     }
 }
 
-/// Compile one check's regex (`regex` crate syntax) within `budget`: its DFA, or its NFA where the DFA is over
-/// the budget or much bigger than the NFA; an error when neither fits.
+/// Compile one check's regex (`regex` crate syntax) within `budget`: its DFA; or, where the DFA is over the budget or
+/// much bigger than the NFA, its position automaton, or else its NFA; an error when none fits.
 pub fn compile(regex: &str, budget: &Budget) -> Result<Automaton, String> {
     let hir = regex_automata::util::syntax::parse(regex).map_err(|e| format!("`{regex}` does not parse: {e}"))?;
     // The NFA the DFA is made from may be bigger than the NFA the runtime would simulate.
-    let nfa = nfa(&hir, budget.nfa_states.max(DETERMINIZE_NFA_STATES))?;
-    let dfa = dfa(&nfa, budget);
-    let fallback = if nfa.states.len() <= budget.nfa_states {
-        Ok(nfa)
-    } else {
-        Err(format!("the NFA has {} states, more than {}", nfa.states.len(), budget.nfa_states))
+    let nfa = nfa(&hir, budget.nfa_states.max(DETERMINIZE_NFA_STATES));
+    let dfa = match &nfa {
+        Ok(n) => dfa(n, budget),
+        Err(e) => Err(e.clone()),
     };
-    match (dfa, fallback) {
-        (Ok(d), Ok(n)) if d.table_bytes() > budget.dfa_over_nfa.saturating_mul(n.table_bytes()) => {
-            let why = format!(
-                "the DFA's table, {} states × {} columns, would take {} bytes, more than {} times the NFA's {}",
-                d.states(),
-                d.stride(),
-                d.table_bytes(),
-                budget.dfa_over_nfa,
-                n.table_bytes()
-            );
-            Ok(Automaton::Nfa(n, why))
+    // The DFA is measured against the NFA's tables (the smaller, with a large Unicode class), or the position
+    // automaton's when there is no NFA.
+    let nfa = nfa.and_then(|n| {
+        if n.states.len() <= budget.nfa_states {
+            Ok(n)
+        } else {
+            Err(format!("the NFA has {} states, more than {}", n.states.len(), budget.nfa_states))
         }
-        (Ok(d), _) => Ok(Automaton::Dfa(d)),
-        (Err(why), Ok(n)) => Ok(Automaton::Nfa(n, why)),
-        (Err(dfa), Err(nfa)) => Err(format!("{dfa}, and {nfa}")),
+    });
+    let bits = bits::build(&hir, &budget.bits);
+    let fallback_bytes = match (&nfa, &bits) {
+        (Ok(n), _) => Some(n.table_bytes()),
+        (Err(_), Ok(b)) => Some(b.table_bytes()),
+        _ => None,
+    };
+    let why = match dfa {
+        Ok(d) if fallback_bytes.is_none_or(|f| d.table_bytes() <= budget.dfa_over_nfa.saturating_mul(f)) => {
+            return Ok(Automaton::Dfa(d));
+        }
+        Ok(d) => format!(
+            "the DFA's table, {} states × {} columns, would take {} bytes, more than {} times the NFA's {}",
+            d.states(),
+            d.stride(),
+            d.table_bytes(),
+            budget.dfa_over_nfa,
+            fallback_bytes.unwrap_or_default()
+        ),
+        Err(why) => why,
+    };
+    match (bits, nfa) {
+        (Ok(b), _) => Ok(Automaton::Bits(b, why)),
+        (Err(_), Ok(n)) => Ok(Automaton::Nfa(n, why)),
+        (Err(bits), Err(nfa)) => Err(format!("{why}; the position automaton: {bits}; {nfa}")),
     }
 }
 

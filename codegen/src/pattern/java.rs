@@ -138,6 +138,8 @@ fn category(name: &str, case_insensitive: bool) -> Option<Class> {
         "Lu" | "Ll" | "Lt" if case_insensitive => union(vec![prop("LC")]),
         "LD" => union(vec![prop("L"), prop("Nd")]),
         "L1" => union(vec![range('\0', '\u{FF}')]),
+        // Surrogates, which no Rust string holds (and `regex-syntax` has no table of).
+        "Cs" => union(Vec::new()),
         "all" => union(vec![range('\0', char::MAX)]),
         n if CATEGORIES.contains(&n) => union(vec![prop(n)]),
         _ => return None,
@@ -183,9 +185,9 @@ fn binary_property(name: &str, case_insensitive: bool) -> Option<Class> {
     Some(class)
 }
 
-/// Java's Unicode `Graph`: neither white space, control, surrogate nor unassigned.
+/// Java's Unicode `Graph`: neither white space, control, surrogate (no Rust string holds one) nor unassigned.
 fn graph() -> Class {
-    union(vec![prop("White_Space"), prop("Cc"), prop("Cs"), prop("Cn")]).negate()
+    union(vec![prop("White_Space"), prop("Cc"), prop("Cn")]).negate()
 }
 
 /// A script by name (any case, full or short), checked against `regex-syntax`'s tables.

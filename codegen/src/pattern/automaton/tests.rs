@@ -8,11 +8,19 @@ use super::*;
 mod runtime;
 
 /// A budget under which every check of these tests becomes a DFA.
-const DFA_ALWAYS: Budget =
-    Budget { dfa_cells: 1 << 22, dfa_over_nfa: usize::MAX / 1024, determinize_steps: 1 << 30, nfa_states: 1 << 16 };
+const DFA_ALWAYS: Budget = Budget {
+    dfa_cells: 1 << 22,
+    dfa_over_nfa: usize::MAX / 1024,
+    determinize_steps: 1 << 30,
+    nfa_states: 1 << 16,
+    bits: BUDGET.bits,
+};
 
 /// A budget under which every check becomes an NFA.
-const NFA_ALWAYS: Budget = Budget { dfa_cells: 0, ..BUDGET };
+const NFA_ALWAYS: Budget = Budget { dfa_cells: 0, bits: bits::Limits { positions: 0, ..BUDGET.bits }, ..BUDGET };
+
+/// A budget under which every check becomes a position automaton.
+const BITS_ALWAYS: Budget = Budget { dfa_cells: 0, nfa_states: 0, ..BUDGET };
 
 /// Regexes (translated checks, `regex` crate syntax) with something to get wrong: anchors and searching, the end of
 /// the text, ASCII word boundaries next to other characters, UTF-8 lengths and the surrogate gap, empty matches,
@@ -107,6 +115,24 @@ fn at_runtime(a: &Automaton) -> runtime::Automaton {
             start: d.start as u16,
             next: d.next.iter().map(|&n| (n as usize * d.stride()) as u16).collect::<Vec<_>>().leak(),
         }),
+        Automaton::Bits(b, _) => {
+            let e = b.encoded().expect("tables that fit");
+            runtime::Automaton::Bits(runtime::Bits {
+                words: b.words() as u16,
+                ascii: Box::leak(Box::new(runtime::byte_classes(
+                    &e.ascii_runs.iter().flat_map(|&(c, class)| [c, class]).collect::<Vec<u8>>(),
+                ))),
+                intervals: e.intervals.iter().flat_map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>().leak(),
+                interval_classes: e.interval_classes.leak(),
+                classes: e.classes.leak(),
+                groups: e.groups.leak(),
+                masks: e.masks.leak(),
+                first: e.first.leak(),
+                last: e.last.leak(),
+                nullable: e.nullable,
+                restarts: e.restarts,
+            })
+        }
         Automaton::Nfa(n, _) => runtime::Automaton::Nfa(runtime::Nfa {
             start: n.start as u16,
             anchored: n.anchored,
@@ -204,14 +230,19 @@ fn agrees(regex: &str, seed: u64) {
     let oracle = regex::Regex::new(regex).unwrap_or_else(|e| panic!("{regex}: {e}"));
     let dfa = compile(regex, &DFA_ALWAYS).unwrap_or_else(|e| panic!("{regex}: {e}"));
     let nfa = compile(regex, &NFA_ALWAYS).unwrap_or_else(|e| panic!("{regex}: {e}"));
-    let (Automaton::Dfa(d), Automaton::Nfa(n, _)) = (&dfa, &nfa) else { panic!("{regex}: {dfa:?} {nfa:?}") };
-    let (runtime_dfa, runtime_nfa) = (at_runtime(&dfa), at_runtime(&nfa));
+    let bits = compile(regex, &BITS_ALWAYS).unwrap_or_else(|e| panic!("{regex}: {e}"));
+    let (Automaton::Dfa(d), Automaton::Nfa(n, _), Automaton::Bits(b, _)) = (&dfa, &nfa, &bits) else {
+        panic!("{regex}: {dfa:?} {nfa:?} {bits:?}")
+    };
+    let (runtime_dfa, runtime_nfa, runtime_bits) = (at_runtime(&dfa), at_runtime(&nfa), at_runtime(&bits));
     for text in corpus(n, seed) {
         let expected = oracle.is_match(&text);
         assert_eq!(d.is_match(&text), expected, "DFA of {regex:?} on {text:?}");
         assert_eq!(n.is_match(&text), expected, "NFA of {regex:?} on {text:?}");
+        assert_eq!(b.is_match(&text), expected, "position automaton of {regex:?} on {text:?}");
         assert_eq!(runtime_dfa.is_match(&text), expected, "runtime DFA of {regex:?} on {text:?}");
         assert_eq!(runtime_nfa.is_match(&text), expected, "runtime NFA of {regex:?} on {text:?}");
+        assert_eq!(runtime_bits.is_match(&text), expected, "runtime position automaton of {regex:?} on {text:?}");
     }
 }
 
@@ -295,29 +326,42 @@ fn unicode_classes_are_exact_over_bytes() {
 }
 
 #[test]
-fn a_large_unicode_class_becomes_an_nfa() {
-    let Automaton::Nfa(n, why) = compile(r"\A[\p{L}\p{N}]*\z", &BUDGET).unwrap() else { panic!("a DFA") };
+fn a_large_unicode_class_becomes_a_position_automaton() {
+    let Automaton::Bits(b, why) = compile(r"\A[\p{L}\p{N}]*\z", &BUDGET).unwrap() else { panic!("a DFA") };
     assert!(why.contains("more than 8 times the NFA's"), "{why}");
+    assert_eq!((b.positions, b.sets.len(), b.classes()), (1, 1, 1));
+    assert!(b.intervals.len() > 500);
+    assert!(b.is_match("Straße٣") && !b.is_match("a b"));
+    let Automaton::Nfa(n, _) = compile(r"\A[\p{L}\p{N}]*\z", &NFA_ALWAYS).unwrap() else { panic!("not an NFA") };
     assert_eq!((n.states.len(), n.sets.len(), n.anchored), (5, 1, true));
     assert!(n.sets[0].len() > 500);
-    assert!(n.is_match("Straße٣") && !n.is_match("a b"));
 }
 
 #[test]
-fn over_the_dfa_budget_an_nfa_and_over_both_an_error() {
+fn over_the_dfa_budget_a_position_automaton_then_an_nfa_and_over_all_an_error() {
     let small = Budget { dfa_cells: 100, ..BUDGET };
-    let Automaton::Nfa(n, why) = compile(r"\A[a-z]{0,60}\z", &small).unwrap() else { panic!("a DFA") };
+    let Automaton::Bits(b, why) = compile(r"\A[a-z]{0,60}\z", &small).unwrap() else { panic!("not bits") };
     assert_eq!(why, "the DFA has more than 25 states over code points");
+    assert_eq!((b.positions, b.groups.len()), (60, 1), "one group: each copy leads to the next");
+    assert!(b.is_match(&"a".repeat(60)) && !b.is_match(&"a".repeat(61)) && b.is_match(""));
     let five = r"\A[a-e][f-j][k-o][p-t][u-y]\z";
-    let Automaton::Nfa(_, why) = compile(five, &Budget { dfa_cells: 40, ..BUDGET }).unwrap() else { panic!("a DFA") };
+    let Automaton::Bits(_, why) = compile(five, &Budget { dfa_cells: 40, ..BUDGET }).unwrap() else { panic!("a DFA") };
     assert_eq!(why, "the DFA has 8 states × 7 columns = 56 cells, more than 40");
-    assert!(n.is_match(&"a".repeat(60)) && !n.is_match(&"a".repeat(61)));
     let steps = Budget { determinize_steps: 100, ..BUDGET };
-    let Automaton::Nfa(_, why) = compile(r"\A[a-z]{0,60}\z", &steps).unwrap() else { panic!("a DFA") };
+    let Automaton::Bits(_, why) = compile(r"\A[a-z]{0,60}\z", &steps).unwrap() else { panic!("a DFA") };
     assert_eq!(why, "the DFA takes too many steps to build");
-    let neither = Budget { dfa_cells: 100, nfa_states: 50, ..BUDGET };
+    let no_bits = Budget { dfa_cells: 100, bits: bits::Limits { positions: 50, ..BUDGET.bits }, ..BUDGET };
+    let Automaton::Nfa(n, _) = compile(r"\A[a-z]{0,60}\z", &no_bits).unwrap() else { panic!("not an NFA") };
+    assert!(n.is_match(&"a".repeat(60)) && !n.is_match(&"a".repeat(61)));
+    let wide = Budget { dfa_cells: 100, bits: bits::Limits { step_words: 2, ..BUDGET.bits }, ..BUDGET };
+    assert!(matches!(compile(r"\A[a-z]{0,60}\z", &wide), Ok(Automaton::Nfa(..))), "a step of 4 words is over 2");
+    let neither = Budget { nfa_states: 50, ..no_bits };
     let e = compile(r"\A[a-z]{0,60}\z", &neither).unwrap_err();
-    assert_eq!(e, "the DFA has more than 25 states over code points, and the NFA has 123 states, more than 50");
+    assert_eq!(
+        e,
+        "the DFA has more than 25 states over code points; the position automaton: more than 50 positions; the NFA \
+         has 123 states, more than 50"
+    );
     // A pattern whose DFA fits but whose NFA is too big for the runtime is still a DFA.
     assert!(matches!(compile(r"\A[a-z]{0,60}\z", &Budget { nfa_states: 50, ..BUDGET }), Ok(Automaton::Dfa(_))));
 }
@@ -325,6 +369,15 @@ fn over_the_dfa_budget_an_nfa_and_over_both_an_error() {
 #[test]
 fn the_runtime_sizes_its_state_sets_for_the_budget() {
     assert_eq!(runtime::NFA_MAX_STATES, NFA_MAX_STATES);
+    assert_eq!(runtime::BITS_MAX_WORDS, BITS_MAX_WORDS);
+    assert_eq!(BUDGET.bits.positions, BITS_MAX_WORDS * 64);
+    let conditions = [
+        (bits::AT_START, runtime::AT_START),
+        (bits::AT_END, runtime::AT_END),
+        (bits::WORD, runtime::WORD),
+        (bits::NOT_WORD, runtime::NOT_WORD),
+    ];
+    assert!(conditions.iter().all(|&(ours, theirs)| u16::from(ours) == theirs));
     assert_eq!(BUDGET.nfa_states, NFA_MAX_STATES);
     assert_eq!((runtime::DEAD, runtime::MATCHED), (DEAD as usize, MATCHED as usize));
 }
