@@ -10,23 +10,41 @@ fn main() {
         let max = max.parse().ok();
         let t = std::time::Instant::now();
         match pattern::plan_for_values(p, max) {
-            Err(e) => { refused += 1; println!("REFUSED [{svc}] {p}\n    {e}"); }
+            Err(e) => {
+                refused += 1;
+                println!("REFUSED [{svc}] {p}\n    {e}");
+            }
             Ok(plan) => {
-                if plan.mode == pattern::Mode::Java { java += 1; }
-                if let Some(e) = plan.ecma() { ecma += 1; println!("ECMA [{svc}] {p}: {} {:?} {:?}", e.reason, e.bound, e.degree); }
+                if plan.mode == pattern::Mode::Java {
+                    java += 1;
+                }
+                if let Some(e) = plan.ecma() {
+                    ecma += 1;
+                    println!("ECMA [{svc}] {p}: {} {:?} {:?}", e.reason, e.bound, e.degree);
+                }
                 for c in &plan.checks {
                     match &c.automaton {
-                        Automaton::Nfa(n, why) => { nfa += 1; println!("NFA {} [{svc}] {p}: {why}", n.states.len()); }
-                        Automaton::Bits(b, _) => { bits += 1; worst.push((b.step_words(), b.positions, b.groups.len(), b.table_bytes(), p.to_owned())); }
+                        Automaton::Nfa(n, why) => {
+                            nfa += 1;
+                            println!("NFA {} [{svc}] {p}: {why}", n.states.len());
+                        }
+                        Automaton::Bits(b, _) => {
+                            bits += 1;
+                            worst.push((b.step_words(), b.positions, b.groups.len(), b.table_bytes(), p.to_owned()));
+                        }
                         _ => {}
                     }
                 }
             }
         }
         let el = t.elapsed().as_millis();
-        if el > 200 { println!("SLOW {el} ms {p}"); }
+        if el > 200 {
+            println!("SLOW {el} ms {p}");
+        }
     }
     worst.sort();
-    for w in worst.iter().rev().take(25) { println!("BITS step_words {} positions {} groups {} bytes {} {}", w.0, w.1, w.2, w.3, w.4); }
+    for w in worst.iter().rev().take(25) {
+        println!("BITS step_words {} positions {} groups {} bytes {} {}", w.0, w.1, w.2, w.3, w.4);
+    }
     println!("refused {refused} nfa {nfa} bits {bits} ecma {ecma} java {java} in {:?}", t0.elapsed());
 }

@@ -939,6 +939,7 @@ impl<'a> Parser<'a> {
                 self.escape(false).map(|e| match e {
                     Escaped::Char(c) if fold && c.is_ascii_alphabetic() => self.literal(c),
                     Escaped::Char(c) => Node::Char(c),
+                    Escaped::Surrogate(_) => Node::Class(Class::of(Vec::new())),
                     Escaped::Class(c) if fold => Node::Class(ascii_either_case(c)),
                     Escaped::Class(c) => Node::Class(c),
                     Escaped::Node(n) => n,
@@ -1072,19 +1073,17 @@ impl<'a> Parser<'a> {
             let lo = self.class_atom()?;
             // A range?
             if self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']') {
-                if let Escaped::Char(a) = lo {
+                if let Some(a) = lo.code() {
                     self.pos += 1;
                     let hi = self.class_atom()?;
-                    match hi {
-                        Escaped::Char(b) => {
-                            if b < a {
-                                return self.err("character class range out of order");
-                            }
-                            items.push(Item::Range(a, b));
+                    match hi.code() {
+                        Some(b) if b < a => return self.err("character class range out of order"),
+                        Some(b) => {
+                            items.extend(code_point_range(a, b));
                             continue;
                         }
-                        Escaped::Class(_) => return self.err("class escape in a range"),
-                        Escaped::Node(_) => return self.err("assertion in a class"),
+                        None if matches!(hi, Escaped::Node(_)) => return self.err("assertion in a class"),
+                        None => return self.err("class escape in a range"),
                     }
                 } else {
                     return self.err("class escape in a range");
@@ -1092,6 +1091,7 @@ impl<'a> Parser<'a> {
             }
             match lo {
                 Escaped::Char(a) => items.push(Item::Range(a, a)),
+                Escaped::Surrogate(_) => {}
                 Escaped::Class(cls) => items.push(Item::Class(cls)),
                 Escaped::Node(_) => return self.err("assertion in a class"),
             }
@@ -1147,16 +1147,19 @@ impl<'a> Parser<'a> {
         }
         let lo = self.class_atom()?;
         let range_follows = self.peek() == Some('-') && !matches!(self.peek_at(1), Some(']') | Some('[') | None);
+        let range = range_follows && !(self.peek_at(1) == Some('&') && self.peek_at(2) == Some('&'));
         match lo {
-            Escaped::Char(a) if range_follows && !(self.peek_at(1) == Some('&') && self.peek_at(2) == Some('&')) => {
+            Escaped::Char(_) | Escaped::Surrogate(_) if range => {
                 self.pos += 1;
-                match self.class_atom()? {
-                    Escaped::Char(b) if b >= a => items.push(Item::Range(a, b)),
-                    Escaped::Char(_) => return self.err("character class range out of order"),
-                    _ => return self.err("a class in a range"),
+                let a = lo.code().unwrap_or(0);
+                match self.class_atom()?.code() {
+                    Some(b) if b >= a => items.extend(code_point_range(a, b)),
+                    Some(_) => return self.err("character class range out of order"),
+                    None => return self.err("a class in a range"),
                 }
             }
             Escaped::Char(a) => items.push(Item::Range(a, a)),
+            Escaped::Surrogate(_) => {}
             Escaped::Class(cls) => {
                 items.push(Item::Class(cls));
                 // After a class, `-` is a character (`[\d-z]` holds `-`).
@@ -1252,7 +1255,7 @@ impl<'a> Parser<'a> {
                     return self.err("bad \\x{…} escape");
                 }
                 match u32::from_str_radix(&text, 16).ok().filter(|v| *v <= 0x10FFFF) {
-                    Some(v) => char::from_u32(v).map_or(Escaped::Class(Class::of(Vec::new())), Escaped::Char),
+                    Some(v) => char::from_u32(v).map_or(Escaped::Surrogate(v), Escaped::Char),
                     None => return self.err("bad \\x{…} escape"),
                 }
             }
@@ -1365,8 +1368,8 @@ impl<'a> Parser<'a> {
         }
         match char::from_u32(code) {
             Some(c) => Ok(Escaped::Char(c)),
-            // A lone surrogate never occurs in a Rust string: it matches nothing.
-            None => Ok(Escaped::Class(Class::of(Vec::new()))),
+            // A lone surrogate never occurs in a Rust string: it matches nothing, but may end a range in a class.
+            None => Ok(Escaped::Surrogate(code)),
         }
     }
 
@@ -1399,8 +1402,34 @@ impl<'a> Parser<'a> {
 
 enum Escaped {
     Char(char),
+    /// An escaped lone surrogate (`\uD800`): no character, but the end of a range in a class.
+    Surrogate(u32),
     Class(Class),
     Node(Node),
+}
+
+impl Escaped {
+    /// The code point of a character or a surrogate.
+    fn code(&self) -> Option<u32> {
+        match self {
+            Escaped::Char(c) => Some(*c as u32),
+            Escaped::Surrogate(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// The characters of the code points `lo..=hi`: the range without the surrogates, which are no characters.
+fn code_point_range(lo: u32, hi: u32) -> Vec<Item> {
+    let mut items = Vec::new();
+    for (from, to) in [(lo, hi.min(0xD7FF)), (lo.max(0xE000), hi)] {
+        if let (Some(a), Some(b)) = (char::from_u32(from), char::from_u32(to)) {
+            if a <= b {
+                items.push(Item::Range(a, b));
+            }
+        }
+    }
+    items
 }
 
 /// Flatten the top level into a concatenation.
@@ -1742,8 +1771,9 @@ fn emit_into(n: &Node, mode: Mode, out: &mut String) {
         Node::Start => out.push_str(r"\A"),
         Node::End => match mode {
             Mode::EcmaUnicode => out.push_str(r"\z"),
-            // Java's `$`: the end, or just before one final line terminator.
-            Mode::Java => out.push_str(r"(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z"),
+            // Java's `$`: the end, or just before one final line terminator, but never between `\r` and `\n`
+            // (`(?mR:$)` holds before `\r`, and before `\n` not after `\r`).
+            Mode::Java => out.push_str(r"(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z"),
         },
         Node::TextEnd => out.push_str(r"\z"),
         Node::WordBoundary(true) => out.push_str(r"(?-u:\b)"),
@@ -1915,6 +1945,12 @@ mod tests {
         check(r"^[\-a]$", &["-", "a"], &["b"]);
         check(r"^\u0041\x42\u{43}$", &["ABC"], &["abc"]);
         check(r"^[\uD800\uDC00-\uDBFF\uDFFF]$", &["😀", "\u{10000}"], &["a"]);
+        // Lone surrogates end ranges: the range holds the characters in it (AWS writes such classes).
+        let p = r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\r\n\t]*$";
+        assert_eq!(plan(p).unwrap().mode, Mode::EcmaUnicode);
+        check(p, &["a\t", "\u{E000}\u{D7FF}", ""], &["\u{1}", "😀"]);
+        check(r"^[\uD800-\uFFFF]$", &["\u{E000}", "\u{FFFF}"], &["\u{D7FF}", "😀"]);
+        check(r"^[\x{D800}-\x{E000}\_]$", &["\u{E000}", "_"], &["\u{D7FF}"]);
     }
 
     #[test]

@@ -239,7 +239,8 @@ pub struct Bits {
     /// For each class from 1, the positions that read it: `words` words each.
     pub classes: &'static [u64],
     /// The groups of edges, five numbers each: the condition, how far they go plus 32,768, the first word of their
-    /// sources, the number of words, and where the sources start in `masks`.
+    /// sources, the number of words, and where the sources start in `masks`. A condition with bit 15 set marks a
+    /// group whose edges all go to one position, given instead of the distance.
     pub groups: &'static [u16],
     /// The sources of the groups, and the starts and ends.
     pub masks: &'static [u64],
@@ -249,7 +250,7 @@ pub struct Bits {
     /// Where matches end, likewise: a condition, and the positions read last under it.
     pub last: &'static [u16],
     /// Bit `c`: the empty string matches where the conditions `c` hold.
-    pub nullable: u16,
+    pub nullable: u32,
     /// Whether a match may start after the start of the text (some start does not need [`AT_START`]).
     pub restarts: bool,
 }
@@ -262,6 +263,11 @@ pub const AT_END: u16 = 2;
 pub const WORD: u16 = 4;
 /// A condition of [`Bits`]: not a word boundary.
 pub const NOT_WORD: u16 = 8;
+/// A condition of [`Bits`]: `(?mR:$)`, the end, or before `\r`, or before `\n` but not after `\r`.
+pub const BEFORE_LINE_END: u16 = 16;
+
+/// The mark of a group of [`Bits`] whose edges all go to one position.
+const INTO: u16 = 1 << 15;
 
 /// The most words of 64 positions a [`Bits`] may have: its bitsets, on the stack, take 2 KiB each.
 pub const BITS_MAX_WORDS: usize = 256;
@@ -324,7 +330,8 @@ impl Bits {
             for end in self.last.chunks_exact(4) {
                 let (from, count, at) = (usize::from(end[1]), usize::from(end[2]), usize::from(end[3]));
                 if holds(end[0])
-                    && (from.max(active.0)..(from + count).min(active.1)).any(|w| current[w] & self.masks[at + w - from] != 0)
+                    && (from.max(active.0)..(from + count).min(active.1))
+                        .any(|w| current[w] & self.masks[at + w - from] != 0)
                 {
                     return true;
                 }
@@ -339,10 +346,19 @@ impl Bits {
             for g in self.groups.chunks_exact(5) {
                 let (from, count) = (usize::from(g[2]), usize::from(g[3]));
                 let (start, end) = (from.max(active.0), (from + count).min(active.1));
-                if start >= end || !holds(g[0]) {
+                if start >= end || !holds(g[0] & !INTO) {
                     continue;
                 }
                 let mask = &self.masks[usize::from(g[4]) + start - from..];
+                if g[0] & INTO != 0 {
+                    // Into one position: whether any source is there.
+                    if (start..end).zip(mask).any(|(w, m)| current[w] & m != 0) {
+                        let to = usize::from(g[1]);
+                        next[to / 64] |= 1 << (to % 64);
+                        (lo, hi) = (lo.min(to / 64), hi.max(to / 64 + 1));
+                    }
+                    continue;
+                }
                 let shift = isize::from(g[1] as i16 ^ i16::MIN);
                 let (q, r) = (shift.div_euclid(64), shift.rem_euclid(64) as u32);
                 let to = start as isize + q;
@@ -369,7 +385,8 @@ impl Bits {
                         next[(t + 1) as usize] |= high;
                     }
                 }
-                (lo, hi) = (lo.min(to.max(0) as usize), hi.max(((to + (end - start) as isize + 1) as usize).min(words)));
+                (lo, hi) =
+                    (lo.min(to.max(0) as usize), hi.max(((to + (end - start) as isize + 1) as usize).min(words)));
             }
             for start in self.first.chunks_exact(4) {
                 if holds(start[0]) {
@@ -380,9 +397,7 @@ impl Bits {
                     (lo, hi) = (lo.min(from), hi.max(from + count));
                 }
             }
-            for w in active.0..active.1 {
-                current[w] = 0;
-            }
+            current[active.0..active.1].fill(0);
             active = (0, 0);
             let class = self.class(c);
             let mask = if class == 0 { &[][..] } else { &self.classes[(class - 1) * words..class * words] };
@@ -403,14 +418,14 @@ impl Bits {
     }
 }
 
-/// For each set of assertions that hold (as the bits of [`Bits`]' conditions), the conditions among the 16 that then
+/// For each set of assertions that hold (as the bits of [`Bits`]' conditions), the conditions among the 32 that then
 /// hold: bit `c` when all of `c`'s assertions are in the set.
-const SUBSETS: [u16; 16] = {
-    let mut table = [0u16; 16];
+const SUBSETS: [u32; 32] = {
+    let mut table = [0u32; 32];
     let mut held = 0;
-    while held < 16 {
+    while held < 32 {
         let mut cond = 0;
-        while cond < 16 {
+        while cond < 32 {
             if cond & !held == 0 {
                 table[held] |= 1 << cond;
             }
@@ -421,6 +436,16 @@ const SUBSETS: [u16; 16] = {
     table
 };
 
+/// Whether `(?mR:$)` holds between two characters: at the end, before `\r`, or before `\n` but not after `\r`
+/// (Java's `$` is never between `\r` and `\n`).
+fn end_crlf(before: Option<char>, after: Option<char>) -> bool {
+    match after {
+        None | Some('\r') => true,
+        Some('\n') => before != Some('\r'),
+        Some(_) => false,
+    }
+}
+
 /// The conditions of [`Bits`] that hold between two characters (`None`: the start or the end of the text).
 fn holding(before: Option<char>, after: Option<char>) -> u16 {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -430,6 +455,9 @@ fn holding(before: Option<char>, after: Option<char>) -> u16 {
     }
     if after.is_none() {
         held |= AT_END;
+    }
+    if end_crlf(before, after) {
+        held |= BEFORE_LINE_END;
     }
     held
 }
@@ -465,6 +493,8 @@ pub const END: u16 = 1;
 pub const WORD_BOUNDARY: u16 = 2;
 /// `\B` with ASCII word characters.
 pub const NOT_WORD_BOUNDARY: u16 = 3;
+/// `(?mR:$)`: the end, or before `\r`, or before `\n` but not after `\r`.
+pub const END_CRLF: u16 = 4;
 
 /// The most states an [`Nfa`] may have: its state sets are bitsets of at most this many bits, on the stack.
 pub const NFA_MAX_STATES: usize = 128 * 64;
@@ -610,6 +640,7 @@ fn holds(assertion: u16, (before, after): (Option<char>, Option<char>)) -> bool 
         END => after.is_none(),
         WORD_BOUNDARY => word(before) != word(after),
         NOT_WORD_BOUNDARY => word(before) == word(after),
+        END_CRLF => end_crlf(before, after),
         _ => false,
     }
 }

@@ -6,8 +6,8 @@
 //! - The validator side is the generated crate's own code: the plan the generator emits for the pattern (with the
 //!   `@length` bound of the values it checks), run by the runtime modules `validation`, `automaton` and `ecma` (from
 //!   the `codegen-runtime` crate, whose source is written unchanged into every generated crate). Each pattern on
-//!   automata is also run with every check compiled as an NFA (what a check whose DFA is over the budget runs), which
-//!   must answer the same.
+//!   automata is also run with every check compiled as a position automaton (what a check whose DFA is over the
+//!   budget runs) and as an NFA (the last resort), which must answer the same.
 //! - The oracle is Node's `new RegExp(p, "u").test(s)` for patterns valid under the `u` flag, and Java's
 //!   `Pattern.compile(p).matcher(s).find()` (a JDK 17) for the patterns the `u` flag rejects.
 //! - Java's reading of every pattern (`pattern::plan_as_java`, whether or not the pattern is valid under `u`) is
@@ -86,23 +86,26 @@ const JAVA_PATTERNS: &[(&str, &[&str])] = &[
         r"^\p{javaLowerCase}\p{javaUpperCase}\p{javaWhitespace}\p{javaLetterOrDigit}\p{javaDigit}\p{javaLetter}$",
         &["ªÉ\u{1c}٣٣ж", "aE\u{a0}a1b", "aE\u{2007}a1b", "aE\u{2008}a1b", "aE\u{85}a1b", "ǅE a1b"],
     ),
-    (
-        r"^[\p{javaAlphabetic}\p{javaIdeographic}\p{javaTitleCase}\p{javaMirrored}]+$",
-        &["aⅣ中ǅ(«", "a1", "〇", "∈"],
-    ),
+    (r"^[\p{javaAlphabetic}\p{javaIdeographic}\p{javaTitleCase}\p{javaMirrored}]+$", &["aⅣ中ǅ(«", "a1", "〇", "∈"]),
     (r"^[\p{javaSpaceChar}\p{javaISOControl}]+\p{javaDefined}$", &["\u{a0}\u{9f}a", "\t\u{2028}\u{378}", " \u{85}\n"]),
     (r"^\p{javaJavaIdentifierStart}\p{javaJavaIdentifierPart}*$", &["$a1_\u{ad}", "_", "1a", "a-b", "€x\u{0}"]),
     (
         r"^\p{javaUnicodeIdentifierStart}\p{javaUnicodeIdentifierPart}*\p{javaIdentifierIgnorable}?$",
         &["℘a·\u{ad}", "$a", "a\u{200b}", "ⅣⅣ", "a\u{1369}"],
     ),
-    (r"^\p{IsPunct}\p{IsAlnum}\p{IsDigit}\p{IsLatin}\p{IsGreek}\p{IsWhite_Space}$", &["¿é٣aα\u{85}", "!a1aα ", "+a1aα ", "!_1aα "]),
+    (
+        r"^\p{IsPunct}\p{IsAlnum}\p{IsDigit}\p{IsLatin}\p{IsGreek}\p{IsWhite_Space}$",
+        &["¿é٣aα\u{85}", "!a1aα ", "+a1aα ", "!_1aα "],
+    ),
     (
         r"^[\p{IsGraph}&&\P{IsPunctuation}]\p{IsPrint}\p{IsBlank}\p{IsWord}\p{IsHex_Digit}\p{IsControl}$",
         &["a \u{a0}_F\u{85}", "! \ta٣\u{0}", "a\t a0\u{0}", "a  \u{300}Ｆ\u{9f}"],
     ),
     (r"^\p{sc=Cyrillic}\p{script=Han}\p{gc=Nd}\p{general_category=Lu}\pL\PN$", &["ж中٣Éaa", "a中٣Éaa", "ж中٣Éa1"]),
-    (r"^(?i)\p{Lu}\p{Ll}\p{Lower}\p{IsUppercase}\p{javaLowerCase}\p{Upper}$", &["aAAaAa", "éÉzÉéz", "ßǅaéǅé", "1Aaaaa"]),
+    (
+        r"^(?i)\p{Lu}\p{Ll}\p{Lower}\p{IsUppercase}\p{javaLowerCase}\p{Upper}$",
+        &["aAAaAa", "éÉzÉéz", "ßǅaéǅé", "1Aaaaa"],
+    ),
     (r"^\Aab\z", &["ab", "ab\n", "xab"]),
     (r"\Gab\Z", &["ab", "ab\n", "ab\r\n", "xab", "ab\n\n", "ab\u{85}"]),
     (r"^[^/:|\000-\037]+$", &["a b", "a\u{1f}", "a/", "\u{7f}"]),
@@ -121,7 +124,11 @@ const JAVA_PATTERNS: &[(&str, &[&str])] = &[
     (r"^(?m)a$", &["a\nb", "b\na", "a\r\n", "a\u{2028}"]),
     (
         r"^(?ms)\s*^-----BEGIN (?-s:.*)KEY-----$.*?^-----END (?-s:.*)KEY-----$\s*$",
-        &["-----BEGIN A KEY-----\nx\n-----END A KEY-----\n", "-----BEGIN A KEY-----x\n-----END A KEY-----", " \n-----BEGIN KEY-----\r\n-----END KEY-----"],
+        &[
+            "-----BEGIN A KEY-----\nx\n-----END A KEY-----\n",
+            "-----BEGIN A KEY-----x\n-----END A KEY-----",
+            " \n-----BEGIN KEY-----\r\n-----END KEY-----",
+        ],
     ),
     (r"^(\w)\1\_?$", &["aa", "ab", "éé"]),
     (r"^(?<n>a|b)\k<n>\_?$", &["aa", "bb", "ab"]),
@@ -383,7 +390,6 @@ fn missing(what: &str) {
     println!("skipped: {what} is absent");
 }
 
-
 /// Node, with a worker per run of strings: a backtracking engine can take exponential time on some of these
 /// patterns, so a string that takes longer than the budget is reported as `"timeout"` (no answer) and the run goes
 /// on in a fresh worker. The generated validator answers those strings too; only the oracle is missing. For each
@@ -518,8 +524,18 @@ struct Answer {
     non_ascii_word: bool,
 }
 
+/// Java-mode answers of the generator known to differ from Java's, by pattern, with the reason.
+const KNOWN_DEVIATIONS: &[(&str, &str)] = &[(
+    r"^(?:(a)|b)\1$",
+    "a backreference to a group that took no part in the match: Java's fails, the ECMAScript engine (which runs \
+     Java's patterns that need backtracking) matches it as empty",
+)];
+
 /// Why an answer of ours may differ from an oracle's, when it does.
 fn excuse(answer: &Answer, pattern: &str, java: bool) -> Option<&'static str> {
+    if let Some((_, why)) = KNOWN_DEVIATIONS.iter().find(|(p, _)| java && *p == pattern) {
+        return Some(why);
+    }
     if answer.unassigned {
         return Some(if java {
             "a code point JDK 17's Unicode 13 does not assign (ours: regex-syntax's newer Unicode)"
@@ -528,7 +544,9 @@ fn excuse(answer: &Answer, pattern: &str, java: bool) -> Option<&'static str> {
         });
     }
     if java && answer.non_ascii_word && (pattern.contains(r"\b") || pattern.contains(r"\B")) {
-        return Some("JDK 17's `\\b` counts non-ASCII letters and digits as word characters (Java 19 and ECMAScript do not)");
+        return Some(
+            "JDK 17's `\\b` counts non-ASCII letters and digits as word characters (Java 19 and ECMAScript do not)",
+        );
     }
     None
 }
@@ -578,11 +596,9 @@ fn generated_validators_agree_with_node_and_java() {
             patterns.entry(p).or_insert((None, Origin::Aws, &[]));
         }
     }
-    for (origin, list) in [
-        (Origin::Rewritten, REWRITTEN_PATTERNS),
-        (Origin::Engine, ENGINE_PATTERNS),
-        (Origin::Java, JAVA_PATTERNS),
-    ] {
+    for (origin, list) in
+        [(Origin::Rewritten, REWRITTEN_PATTERNS), (Origin::Engine, ENGINE_PATTERNS), (Origin::Java, JAVA_PATTERNS)]
+    {
         for (p, extra) in list {
             patterns.insert(p.to_string(), (None, origin, extra));
         }
@@ -660,7 +676,8 @@ fn generated_validators_agree_with_node_and_java() {
     let mut mismatches = Vec::new();
     let mut excused: BTreeMap<&str, usize> = BTreeMap::new();
     let mut differences: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let (mut evaluated, mut timeouts, mut beyond_bound, mut engine_answers, mut nfa_answers) = (0, 0, 0, 0, 0);
+    let (mut evaluated, mut timeouts, mut beyond_bound, mut engine_answers) = (0, 0, 0, 0);
+    let (mut bits_answers, mut nfa_answers) = (0, 0);
     let (mut java_compared, mut java_rejects, mut java_unread) = (0, Vec::new(), Vec::new());
     let mut java_mode = 0;
     for (case, node) in cases.iter().zip(&node) {
@@ -700,7 +717,9 @@ fn generated_validators_agree_with_node_and_java() {
         if plan.ecma().is_some() {
             engine_answers += case.strings.len();
         }
-        // The same checks on NFAs only (what a pattern whose DFA is over the budget runs).
+        // The same checks on position automata only (what a check whose DFA is over the budget runs), and on NFAs only
+        // (what one whose position automaton is over its budget too runs).
+        let on_bits = project_tests::runtime_pattern_on_bits(plan);
         let on_nfas = project_tests::runtime_pattern_on_nfas(plan);
         // Java's reading, when the pattern is `u`-valid (else it is `ours`).
         let java_reading = match (&case.java, plan.mode) {
@@ -754,6 +773,10 @@ fn generated_validators_agree_with_node_and_java() {
                         evaluated += 1;
                         let got = outcome == validation::Outcome::Match;
                         compare("the validator", got, &expected, java);
+                        if let Some(bits) = &on_bits {
+                            bits_answers += 1;
+                            compare("the validator on position automata", bits.is_match(s), &expected, java);
+                        }
                         if let Some(nfas) = &on_nfas {
                             nfa_answers += 1;
                             compare("the validator on NFAs", nfas.is_match(s), &expected, java);
@@ -779,7 +802,8 @@ fn generated_validators_agree_with_node_and_java() {
     }
     let mut report = format!(
         "{} patterns ({} of tests/data/aws-patterns.txt and the models' {models}, {} on the ECMAScript engine, {java_mode} \
-         with Java semantics): {evaluated} answers compared with Node's or Java's, {nfa_answers} of them also on NFAs, \
+         with Java semantics): {evaluated} answers compared with Node's or Java's, {bits_answers} of them also on position \
+         automata and {nfa_answers} on NFAs, \
          {java_compared} answers of Java's reading of the `u`-valid patterns compared with Java's; {timeouts} strings \
          on which the oracle's backtracking ran out of its time budget; {beyond_bound} beyond an engine's input bound \
          ({engine_answers} strings on the engine).\nDisagreements explained:",

@@ -387,7 +387,8 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
                 quote!(crate::automaton::ranges(#text)),
                 format!("Its characters past ASCII that a position reads: {} intervals.", e.intervals.len()),
             );
-            let text = text_lit(&[run_length(&e.interval_classes.iter().map(|&c| u32::from(c)).collect::<Vec<_>>())], " ");
+            let text =
+                text_lit(&[run_length(&e.interval_classes.iter().map(|&c| u32::from(c)).collect::<Vec<_>>())], " ");
             let interval_classes = table(
                 "INTERVAL_CLASSES",
                 quote!(u16),
@@ -402,9 +403,14 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
                 quote!(u64),
                 e.classes.len(),
                 quote!(crate::automaton::words(#text)),
-                format!("The positions that read each of its {} character classes, {} words each.", b.classes(), b.words()),
+                format!(
+                    "The positions that read each of its character classes ({}), {} word(s) each.",
+                    b.classes(),
+                    b.words()
+                ),
             );
-            let rows: Vec<String> = e.groups.chunks(5).map(|g| g.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")).collect();
+            let rows: Vec<String> =
+                e.groups.chunks(5).map(|g| g.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")).collect();
             let text = text_lit(&rows, ", ");
             let groups = table(
                 "GROUPS",
@@ -412,7 +418,7 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
                 e.groups.len(),
                 quote!(crate::automaton::cells(#text)),
                 format!(
-                    "Its {} groups of edges: condition, distance + 32768, first word, words, where the sources start.",
+                    "Its groups of edges ({}): condition, distance + 32768, first word, words, where the sources start.",
                     e.groups.len() / 5
                 ),
             );
@@ -443,7 +449,7 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
                 quote!(crate::automaton::cells(#text)),
                 "Where matches end: condition, first word, words, where the positions start in the masks.".into(),
             );
-            let (nullable, restarts) = (Literal::u16_unsuffixed(e.nullable), e.restarts);
+            let (nullable, restarts) = (Literal::u32_unsuffixed(e.nullable), e.restarts);
             let value = quote! {
                 crate::automaton::Automaton::Bits(crate::automaton::Bits {
                     words: #words,

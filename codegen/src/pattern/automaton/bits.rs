@@ -25,6 +25,8 @@ pub const AT_END: Cond = 2;
 pub const WORD: Cond = 4;
 /// ASCII `\B`: not a word boundary.
 pub const NOT_WORD: Cond = 8;
+/// `(?mR:$)`: the end, or before `\r`, or before `\n` but not after `\r`.
+pub const BEFORE_LINE_END: Cond = 16;
 
 /// The assertions that hold between two characters (`None`: the start or the end of the text).
 pub fn holding(before: Option<char>, after: Option<char>) -> Cond {
@@ -35,6 +37,9 @@ pub fn holding(before: Option<char>, after: Option<char>) -> Cond {
     }
     if after.is_none() {
         held |= AT_END;
+    }
+    if super::end_crlf(before, after) {
+        held |= BEFORE_LINE_END;
     }
     held
 }
@@ -71,14 +76,17 @@ pub struct Bits {
     /// Where a match may end: the positions read last, by the assertions needed after them.
     pub last: Vec<(Cond, Vec<u64>)>,
     /// Bit `c` set: the empty string matches where the assertions `c` hold.
-    pub nullable: u16,
+    pub nullable: u32,
 }
 
-/// Edges that all need the assertions `cond` and go `shift` positions on (back when negative).
+/// Edges that all need the assertions `cond` and go `shift` positions on (back when negative); or, when `into` is
+/// set, that all go to that one position from sources at different distances (the exits of the optional copies of a
+/// counted repetition lead to what follows it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub cond: Cond,
     pub shift: i32,
+    pub into: Option<u32>,
     /// The first word of the sources.
     pub from_word: usize,
     /// The sources, a bitset from `from_word` on.
@@ -135,7 +143,7 @@ impl Bits {
             let after = chars.get(k).copied();
             let held = holding(before, after);
             let holds = |cond: Cond| cond & !held == 0;
-            if (0..16).any(|c| self.nullable >> c & 1 == 1 && holds(c as Cond)) {
+            if (0..32).any(|c| self.nullable >> c & 1 == 1 && holds(c as Cond)) {
                 return true;
             }
             let meets = |mask: &[u64]| mask.iter().zip(&current).any(|(m, d)| m & d != 0);
@@ -149,7 +157,10 @@ impl Bits {
                     let x = current[g.from_word + i] & m;
                     for bit in 0..64 {
                         if x >> bit & 1 == 1 {
-                            let to = (g.from_word + i) as i64 * 64 + bit + i64::from(g.shift);
+                            let to = match g.into {
+                                Some(to) => i64::from(to),
+                                None => (g.from_word + i) as i64 * 64 + bit + i64::from(g.shift),
+                            };
                             next[to as usize / 64] |= 1 << (to % 64);
                         }
                     }
@@ -178,7 +189,7 @@ struct Piece {
     /// The positions read last, with the assertions needed after them.
     last: Vec<(u32, Cond)>,
     /// Bit `c`: the piece matches the empty string where the assertions `c` hold.
-    nullable: u16,
+    nullable: u32,
 }
 
 fn empty() -> Piece {
@@ -191,13 +202,13 @@ fn possible(cond: Cond) -> bool {
 }
 
 /// The conditions of `a` and of `b` joined pairwise (both must hold).
-fn both(a: u16, b: u16) -> u16 {
+fn both(a: u32, b: u32) -> u32 {
     let mut out = 0;
-    for x in 0..16u16 {
+    for x in 0..32u32 {
         if a >> x & 1 == 0 {
             continue;
         }
-        for y in 0..16u16 {
+        for y in 0..32u32 {
             if b >> y & 1 == 1 && possible((x | y) as Cond) {
                 out |= 1 << (x | y);
             }
@@ -254,13 +265,13 @@ impl Builder {
     fn concat(&mut self, a: Piece, b: Piece) -> Result<Piece, String> {
         self.link(&a.last, &b.first)?;
         let mut first = a.first;
-        for x in 0..16u16 {
+        for x in 0..32u32 {
             if a.nullable >> x & 1 == 1 {
                 first.extend(b.first.iter().map(|&(q, d)| (q, d | x as Cond)).filter(|&(_, c)| possible(c)));
             }
         }
         let mut last = b.last;
-        for y in 0..16u16 {
+        for y in 0..32u32 {
             if b.nullable >> y & 1 == 1 {
                 last.extend(a.last.iter().map(|&(p, c)| (p, c | y as Cond)).filter(|&(_, c)| possible(c)));
             }
@@ -308,6 +319,7 @@ impl Builder {
                     Look::End => AT_END,
                     Look::WordAscii => WORD,
                     Look::WordAsciiNegate => NOT_WORD,
+                    Look::EndCRLF => BEFORE_LINE_END,
                     other => return Err(format!("the assertion {other:?}")),
                 };
                 Piece { first: Vec::new(), last: Vec::new(), nullable: 1 << cond }
@@ -368,6 +380,9 @@ impl Builder {
     }
 }
 
+/// How many edges into one position make a group of their own.
+const FAN_IN: usize = 4;
+
 /// The automaton of a parsed check, or why there is none within `limits`.
 pub fn build(hir: &Hir, limits: &Limits) -> Result<Bits, String> {
     if limits.positions == 0 {
@@ -399,27 +414,40 @@ pub fn build(hir: &Hir, limits: &Limits) -> Result<Bits, String> {
     };
     let first = by_cond(&piece.first, AT_END);
     let last = by_cond(&piece.last, AT_START);
-    // Edges grouped by assertions and distance, each group's sources a bitset over the words they span.
-    let mut grouped: BTreeMap<(Cond, i32), Vec<u32>> = BTreeMap::new();
+    // The edges into a position that many edges go to make one group (one test of its sources: the exits of the
+    // optional copies of a counted repetition lead to what follows it, each from another distance); the others are
+    // grouped by assertions and distance, each group's sources a bitset over the words they span.
     let mut edges = b.edges;
     edges.sort_unstable();
     edges.dedup();
-    for (from, to, cond) in edges {
-        grouped.entry((cond, to as i32 - from as i32)).or_default().push(from);
+    let mut by_target: BTreeMap<(Cond, u32), Vec<u32>> = BTreeMap::new();
+    for &(from, to, cond) in &edges {
+        by_target.entry((cond, to)).or_default().push(from);
     }
-    let groups: Vec<Group> = grouped
-        .into_iter()
-        .map(|((cond, shift), mut sources)| {
-            sources.sort_unstable();
-            let from_word = sources[0] as usize / 64;
-            let to_word = sources[sources.len() - 1] as usize / 64;
-            let mut bits = vec![0u64; to_word - from_word + 1];
-            for s in sources {
-                bits[s as usize / 64 - from_word] |= 1 << (s % 64);
-            }
-            Group { cond, shift, from_word, sources: bits }
-        })
-        .collect();
+    by_target.retain(|_, sources| sources.len() >= FAN_IN);
+    let mut by_shift: BTreeMap<(Cond, i32), Vec<u32>> = BTreeMap::new();
+    for (from, to, cond) in edges {
+        if !by_target.contains_key(&(cond, to)) {
+            by_shift.entry((cond, to as i32 - from as i32)).or_default().push(from);
+        }
+    }
+    let group = |cond: Cond, shift: i32, into: Option<u32>, mut sources: Vec<u32>| {
+        sources.sort_unstable();
+        let from_word = sources[0] as usize / 64;
+        let to_word = sources[sources.len() - 1] as usize / 64;
+        let mut bits = vec![0u64; to_word - from_word + 1];
+        for s in sources {
+            bits[s as usize / 64 - from_word] |= 1 << (s % 64);
+        }
+        Group { cond, shift, into, from_word, sources: bits }
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    for ((cond, shift), sources) in by_shift {
+        groups.push(group(cond, shift, None, sources));
+    }
+    for ((cond, to), sources) in by_target {
+        groups.push(group(cond, 0, Some(to), sources));
+    }
     // Classes of code points: intervals that every set holds or not alike; the class of an interval no set holds is 0.
     let mut starts: Vec<u32> = vec![0];
     for set in &b.sets {
@@ -509,7 +537,7 @@ pub struct Encoded {
     /// Four numbers a start: condition, first word, words, where its positions start in `masks`; likewise the ends.
     pub first: Vec<u16>,
     pub last: Vec<u16>,
-    pub nullable: u16,
+    pub nullable: u32,
     /// Whether a match may start after the start of the text.
     pub restarts: bool,
 }
@@ -517,7 +545,8 @@ pub struct Encoded {
 impl Bits {
     /// The runtime's tables; an error when a number does not fit them.
     pub fn encoded(&self) -> Result<Encoded, String> {
-        let small = |n: usize, what: &str| u16::try_from(n).map_err(|_| format!("{what} ({n}) past the tables' numbers"));
+        let small =
+            |n: usize, what: &str| u16::try_from(n).map_err(|_| format!("{what} ({n}) past the tables' numbers"));
         let mut ascii_runs: Vec<(u8, u8)> = Vec::new();
         let mut intervals = Vec::new();
         let mut interval_classes = Vec::new();
@@ -543,9 +572,14 @@ impl Bits {
         let mut masks = Vec::new();
         let mut groups = Vec::new();
         for g in &self.groups {
+            // A group into one position: its condition with bit 15 set, and the position.
+            let (cond, shift) = match g.into {
+                Some(to) => (u16::from(g.cond) | 1 << 15, small(to as usize, "a position")?),
+                None => (u16::from(g.cond), small((g.shift + 32768) as usize, "a shift")?),
+            };
             groups.extend([
-                u16::from(g.cond),
-                small((g.shift + 32768) as usize, "a shift")?,
+                cond,
+                shift,
                 small(g.from_word, "a word")?,
                 small(g.sources.len(), "a span")?,
                 small(masks.len(), "an offset")?,
@@ -568,7 +602,7 @@ impl Bits {
         let last = ends(&self.last)?;
         small(masks.len(), "the masks")?;
         let restarts = self.first.iter().any(|(c, _)| c & AT_START == 0)
-            || (0..16).any(|c| self.nullable >> c & 1 == 1 && c & u16::from(AT_START) == 0);
+            || (0..32).any(|c| self.nullable >> c & 1 == 1 && c & u32::from(AT_START) == 0);
         Ok(Encoded {
             ascii_runs,
             intervals,

@@ -50,6 +50,18 @@ const TRICKY: &[&str] = &[
     r"\A[\p{L}\p{N}_\.:/=\+\-@]*\z",
     r"\A[^\x{A}\x{D}\x{2028}-\x{2029}]{1,5}\z",
     r"\Aa(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z",
+    // Java's `$`: never between `\r` and `\n`.
+    r"\A[a-z\r]*(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z",
+    r"a\r(?mR:$)",
+    r"(?mR:$)\n|(?mR:$)x",
+    r"(?:(?mR:$)(?-u:\b)\r)+",
+    // Counted repetitions, loops and nullable bodies (position automata: shifts forward, back and in place).
+    r"\A(?:[a-c]+/?){3,40}\z",
+    r"(?:a?){7}b",
+    r"\A(?:ab|c)*(?:d|ef){2,5}\z",
+    r"\Ax[^y]{0,70}y",
+    r"(?:[0-9]{2,3}\.){3}[0-9]+",
+    r"(?-u:\b)(?:[a-z]+(?-u:\B)\.?){2,4}(?-u:\b)",
     r"(?:a?)*b",
     r"\A(?:ab|a)*\z",
     r"[\x{D7FF}\x{E000}]",
@@ -376,7 +388,16 @@ fn the_runtime_sizes_its_state_sets_for_the_budget() {
         (bits::AT_END, runtime::AT_END),
         (bits::WORD, runtime::WORD),
         (bits::NOT_WORD, runtime::NOT_WORD),
+        (bits::BEFORE_LINE_END, runtime::BEFORE_LINE_END),
     ];
+    let assertions = [
+        (Assertion::Start, runtime::START),
+        (Assertion::End, runtime::END),
+        (Assertion::WordBoundary, runtime::WORD_BOUNDARY),
+        (Assertion::NotWordBoundary, runtime::NOT_WORD_BOUNDARY),
+        (Assertion::EndCrlf, runtime::END_CRLF),
+    ];
+    assert!(assertions.iter().all(|&(ours, theirs)| ours as u16 == theirs));
     assert!(conditions.iter().all(|&(ours, theirs)| u16::from(ours) == theirs));
     assert_eq!(BUDGET.nfa_states, NFA_MAX_STATES);
     assert_eq!((runtime::DEAD, runtime::MATCHED), (DEAD as usize, MATCHED as usize));
