@@ -115,11 +115,8 @@ fn survey() -> Vec<Measured> {
         let automata = if plan.ecma().is_some() { "ECMAScript engine".to_owned() } else { automata.join(" + ") };
         let mut inputs = inputs(&plan);
         inputs.push(format!("{}\u{0}", "a".repeat(LENGTH)));
-        let (worst, input) = inputs
-            .into_iter()
-            .map(|s| (time(&validator, &s), s))
-            .max_by_key(|(t, _)| *t)
-            .unwrap_or_default();
+        let (worst, input) =
+            inputs.into_iter().map(|s| (time(&validator, &s), s)).max_by_key(|(t, _)| *t).unwrap_or_default();
         measured.push(Measured { pattern: pattern.to_owned(), worst, input, automata });
     }
     measured.sort_by_key(|m| std::cmp::Reverse(m.worst));
