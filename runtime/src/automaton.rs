@@ -225,7 +225,8 @@ impl Dfa {
 
 /// A position automaton over the code points of text, walked bit-parallel: each position reads one character class,
 /// and the set of positions the automaton may be in is a bitset. Conditions are sets of assertions that must hold at a
-/// boundary between characters, as bits: [`AT_START`], [`AT_END`], [`WORD`] (an ASCII `\b`), [`NOT_WORD`] (`\B`).
+/// boundary between characters, as bits: [`AT_START`], [`AT_END`], [`WORD`] (an ASCII `\b`), [`NOT_WORD`] (`\B`),
+/// [`BEFORE_LINE_END`] (`(?mR:$)`).
 #[derive(Debug)]
 pub struct Bits {
     /// Words of 64 positions per bitset.
