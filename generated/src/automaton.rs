@@ -229,7 +229,8 @@ impl Dfa {
 
 /// A position automaton over the code points of text, walked bit-parallel: each position reads one character class,
 /// and the set of positions the automaton may be in is a bitset. Conditions are sets of assertions that must hold at a
-/// boundary between characters, as bits: [`AT_START`], [`AT_END`], [`WORD`] (an ASCII `\b`), [`NOT_WORD`] (`\B`).
+/// boundary between characters, as bits: [`AT_START`], [`AT_END`], [`WORD`] (an ASCII `\b`), [`NOT_WORD`] (`\B`),
+/// [`BEFORE_LINE_END`] (`(?mR:$)`).
 #[derive(Debug)]
 pub struct Bits {
     /// Words of 64 positions per bitset.
@@ -334,7 +335,8 @@ impl Bits {
             for end in self.last.chunks_exact(4) {
                 let (from, count, at) = (usize::from(end[1]), usize::from(end[2]), usize::from(end[3]));
                 if holds(end[0])
-                    && (from.max(active.0)..(from + count).min(active.1)).any(|w| current[w] & self.masks[at + w - from] != 0)
+                    && (from.max(active.0)..(from + count).min(active.1))
+                        .any(|w| current[w] & self.masks[at + w - from] != 0)
                 {
                     return true;
                 }
@@ -388,7 +390,8 @@ impl Bits {
                         next[(t + 1) as usize] |= high;
                     }
                 }
-                (lo, hi) = (lo.min(to.max(0) as usize), hi.max(((to + (end - start) as isize + 1) as usize).min(words)));
+                (lo, hi) =
+                    (lo.min(to.max(0) as usize), hi.max(((to + (end - start) as isize + 1) as usize).min(words)));
             }
             for start in self.first.chunks_exact(4) {
                 if holds(start[0]) {
