@@ -1,14 +1,19 @@
-//! Every `@pattern` of every awsJson service model AWS publishes (`tests/data/aws-patterns.txt`) on hostile inputs
-//! of 100,000 characters: near misses that keep the automata busy to the end. Each pattern is planned as the
-//! generator plans it (with the `@length` bound of its values) and run by the generated crate's runtime; the time of
-//! the slowest input of each pattern is the figure. The survey prints the slowest patterns; criterion then measures
-//! the five slowest precisely.
+//! Every `@pattern` of every awsJson service model AWS publishes (`tests/data/aws-patterns.txt`, 1,454 patterns) on
+//! hostile inputs of 100,000 characters: near misses that keep the automata busy to the end (a long match of each
+//! alternative, cut or repeated to the length, then a character it cannot take; the same with a quarter of its
+//! characters replaced at random by others of it; `a`s). Each pattern is planned as the generator plans it (with the `@length` bound of its values)
+//! and run by the generated crate's runtime (`codegen-runtime`, whose modules the generator copies); the figure of a
+//! pattern is the time of its slowest input (the least of three runs). The survey prints the distribution over all
+//! patterns, every pattern with a check over the DFA budget (a position automaton or an NFA) and the slowest overall,
+//! and for the slowest few the time the same checks take as NFA simulations (what such a check ran before position
+//! automata); criterion then measures the five slowest precisely.
 //!
 //! `cargo bench -p project-tests --bench patterns` (`-- --survey` for the survey alone)
 
 use std::time::{Duration, Instant};
 
 use codegen::pattern::automaton::Automaton;
+use codegen_runtime::validation::Outcome;
 use criterion::{black_box, Criterion, Throughput};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -71,6 +76,27 @@ fn inputs(plan: &codegen::pattern::Plan) -> Vec<String> {
             let long: String = long.chars().take(LENGTH).collect();
             out.push(format!("{long}\u{0}"));
             out.push(format!("{long}!"));
+            // The same match with a quarter of its characters past the first 256 (the prefixes before anything
+            // repeats are shorter) replaced by others of it, chosen by a fixed xorshift sequence: paths through the
+            // automaton that one repeated character does not take.
+            let chars: Vec<char> = s.chars().collect();
+            let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ s.len() as u64;
+            let mut mixed: String = long
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    if i < 256 || state % 4 != 0 {
+                        c
+                    } else {
+                        chars[(state >> 2) as usize % chars.len()]
+                    }
+                })
+                .collect();
+            mixed.push('\u{0}');
+            out.push(mixed);
         }
     }
     out
@@ -88,11 +114,48 @@ fn time(pattern: &codegen_runtime::validation::Pattern, input: &str) -> Duration
         .unwrap_or_default()
 }
 
+/// How a pattern is checked.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Kind {
+    /// Every check a DFA.
+    Dfa,
+    /// Some check over the DFA budget: a position automaton or an NFA.
+    OverBudget,
+    /// The ECMAScript engine, with its input bound.
+    Engine,
+}
+
 struct Measured {
     pattern: String,
+    plan: codegen::pattern::Plan,
+    kind: Kind,
     worst: Duration,
     input: String,
+    /// The outcome on the slowest input (an engine pattern may refuse it as longer than its bound).
+    outcome: Outcome,
     automata: String,
+}
+
+fn describe(plan: &codegen::pattern::Plan) -> String {
+    if plan.ecma().is_some() {
+        return "ECMAScript engine".to_owned();
+    }
+    let each: Vec<String> = plan
+        .checks
+        .iter()
+        .map(|c| match &c.automaton {
+            Automaton::Dfa(d) => format!("DFA of {} states", d.states()),
+            Automaton::Bits(b, _) => {
+                format!("position automaton of {} positions, {} words a step", b.positions, b.step_words())
+            }
+            Automaton::Nfa(n, _) => format!("NFA of {} states", n.states.len()),
+        })
+        .collect();
+    if each.is_empty() {
+        "no check".to_owned()
+    } else {
+        each.join(" + ")
+    }
 }
 
 fn survey() -> Vec<Measured> {
@@ -103,48 +166,88 @@ fn survey() -> Vec<Measured> {
         let (_, max, pattern) = (fields.next(), fields.next(), fields.next().unwrap_or_default());
         let plan = codegen::pattern::plan_for_values(pattern, max.and_then(|m| m.parse().ok())).unwrap();
         let validator = project_tests::validator_pattern(&plan);
-        let automata: Vec<&str> = plan
-            .checks
-            .iter()
-            .map(|c| match c.automaton {
-                Automaton::Dfa(_) => "DFA",
-                Automaton::Bits(..) => "position automaton",
-                Automaton::Nfa(..) => "NFA",
-            })
-            .collect();
-        let automata = if plan.ecma().is_some() { "ECMAScript engine".to_owned() } else { automata.join(" + ") };
+        let kind = match () {
+            _ if plan.ecma().is_some() => Kind::Engine,
+            _ if plan.checks.iter().all(|c| matches!(c.automaton, Automaton::Dfa(_))) => Kind::Dfa,
+            _ => Kind::OverBudget,
+        };
         let mut inputs = inputs(&plan);
         inputs.push(format!("{}\u{0}", "a".repeat(LENGTH)));
         let (worst, input) =
             inputs.into_iter().map(|s| (time(&validator, &s), s)).max_by_key(|(t, _)| *t).unwrap_or_default();
-        measured.push(Measured { pattern: pattern.to_owned(), worst, input, automata });
+        let outcome = validator.check(&input);
+        measured.push(Measured {
+            pattern: pattern.to_owned(),
+            automata: describe(&plan),
+            plan,
+            kind,
+            worst,
+            input,
+            outcome,
+        });
     }
     measured.sort_by_key(|m| std::cmp::Reverse(m.worst));
     measured
+}
+
+/// The `q` quantile of durations sorted from the slowest.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    let from_fastest = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted.get(sorted.len().saturating_sub(1 + from_fastest)).copied().unwrap_or_default()
+}
+
+fn distribution(what: &str, list: &[&Measured]) {
+    let times: Vec<Duration> = list.iter().map(|m| m.worst).collect();
+    println!(
+        "{what}: {} patterns; median {:.2?}, 90th percentile {:.2?}, 99th {:.2?}, slowest {:.2?}; {} over 100 ms",
+        times.len(),
+        quantile(&times, 0.5),
+        quantile(&times, 0.9),
+        quantile(&times, 0.99),
+        quantile(&times, 1.0),
+        times.iter().filter(|t| **t > Duration::from_millis(100)).count()
+    );
 }
 
 fn main() {
     let started = Instant::now();
     let measured = survey();
     println!(
-        "{} patterns, each on its hostile inputs of {LENGTH} characters (the slowest input of each, the least of three \
-         runs), in {:.1} s:",
+        "{} patterns of tests/data/aws-patterns.txt, each on its hostile inputs of {LENGTH} characters (the slowest \
+         input of each, the least of three runs), surveyed in {:.1} s.",
         measured.len(),
         started.elapsed().as_secs_f64()
     );
+    let of = |kind: Kind| measured.iter().filter(|m| m.kind == kind).collect::<Vec<_>>();
+    distribution("all", &measured.iter().collect::<Vec<_>>());
+    distribution("every check a DFA", &of(Kind::Dfa));
+    distribution("a check over the DFA budget", &of(Kind::OverBudget));
+    let engine = of(Kind::Engine);
+    let refused = engine.iter().filter(|m| matches!(m.outcome, Outcome::TooLong { .. })).count();
+    distribution("on the ECMAScript engine", &engine);
+    println!("  of which {refused} refuse the input as longer than their bound without running the engine");
+    println!("\nEvery pattern with a check over the DFA budget, slowest first:");
+    for m in of(Kind::OverBudget) {
+        println!("{:>10.2?}  {}  ({})", m.worst, m.pattern, m.automata);
+    }
+    println!("\nThe slowest patterns:");
     for m in measured.iter().take(15) {
         println!("{:>10.2?}  {}  ({})", m.worst, m.pattern, m.automata);
     }
-    let over = measured.iter().filter(|m| m.worst > Duration::from_millis(100)).count();
-    println!("{over} over 100 ms");
+    println!("\nThe slowest over the DFA budget, with their checks as NFA simulations instead (one run):");
+    for m in of(Kind::OverBudget).iter().take(3) {
+        let Some(nfas) = project_tests::runtime_pattern_on_nfas(&m.plan) else { continue };
+        let start = Instant::now();
+        black_box(nfas.check(black_box(&m.input)));
+        println!("{:>10.2?} as NFAs, {:>10.2?} as planned  {}", start.elapsed(), m.worst, m.pattern);
+    }
     if std::env::args().any(|a| a == "--survey") {
         return;
     }
     let mut c = Criterion::default().configure_from_args().sample_size(10);
     let mut group = c.benchmark_group("hostile input of 100,000 characters");
     for m in measured.iter().take(5) {
-        let plan = codegen::pattern::plan(&m.pattern).or_else(|_| codegen::pattern::plan_for_values(&m.pattern, None));
-        let validator = project_tests::validator_pattern(&plan.unwrap());
+        let validator = project_tests::validator_pattern(&m.plan);
         group.throughput(Throughput::Bytes(m.input.len() as u64));
         group.bench_function(m.pattern.as_str(), |b| b.iter(|| validator.check(black_box(&m.input))));
     }
