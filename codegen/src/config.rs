@@ -1,6 +1,7 @@
 //! The generator's settings file, `models/codegen.toml`: which model, which service, which operations, and the
 //! generated crate's name and version (the one place a release bump is made).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -37,6 +38,10 @@ pub struct ModelSection {
     /// A Smithy JSON AST file of `apply` statements: traits the project adds to upstream shapes (its own waiters),
     /// merged into the model by `cargo xtask import`, relative to the settings file.
     pub overlay: Option<PathBuf>,
+    /// The pipeline-definition step kinds ([`Definitions`]), a TOML file relative to the settings file: import keeps
+    /// the closures of their shapes in the model, and the generator writes them as tables behind the crate's
+    /// `definitions` feature.
+    pub definitions: Option<PathBuf>,
 }
 
 /// `[crate]`
@@ -76,6 +81,8 @@ pub struct Config {
     pub upstream: Option<PathBuf>,
     /// The project's additions to upstream's traits, merged by import.
     pub overlay: Option<PathBuf>,
+    /// The pipeline-definition step kinds, when the settings name them.
+    pub definitions: Option<Definitions>,
     /// The operation selection.
     pub selection: Selection,
     /// Crate name.
@@ -86,6 +93,66 @@ pub struct Config {
     pub examples: Option<PathBuf>,
     /// Hand-written modules folder.
     pub modules: Option<PathBuf>,
+}
+
+/// The step kinds of pipeline definitions whose arguments are requests of the model (`[model] definitions`, e.g.
+/// `models/pipeline-definitions.toml`): for each step `Type`, the structure its `Arguments` are, the members a pipeline
+/// treats differently from a direct call, and the output structures its properties are read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definitions {
+    /// The string shape of the definition's text (`PipelineDefinition`): its `@length` bounds the definition's size.
+    pub document: Option<String>,
+    /// By step `Type` (`Training`, `Processing`, …).
+    #[serde(default)]
+    pub steps: BTreeMap<String, StepKind>,
+}
+
+/// `[steps.<Type>]` of the definitions file. Shape names without a namespace are in the service's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepKind {
+    /// The structure the step's `Arguments` are (an operation's input: `CreateTrainingJobRequest`).
+    pub arguments: String,
+    /// Required members of `arguments` that a step may leave out (the job's own name: SageMaker Pipelines names
+    /// each execution's job, or uses the name given as a prefix).
+    #[serde(default)]
+    pub optional: Vec<String>,
+    /// Members of `arguments` that SageMaker Pipelines refuses in a step, though the call accepts them.
+    #[serde(default)]
+    pub unsupported: Vec<String>,
+    /// The structures whose members are the step's properties (`DescribeTrainingJobResponse`); with several, the
+    /// properties are the members of all of them.
+    #[serde(default)]
+    pub properties: Vec<String>,
+}
+
+impl Definitions {
+    /// Read a definitions file.
+    pub fn load(path: &Path) -> Result<Definitions> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::new(format!("cannot read the definitions settings: {e}")).in_file(path))?;
+        Definitions::parse(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Parse the text of a definitions file.
+    pub fn parse(text: &str) -> Result<Definitions> {
+        let d: Definitions =
+            toml::from_str(text).map_err(|e| Error::new(format!("invalid definitions settings: {e}")))?;
+        if d.steps.is_empty() {
+            return Err(Error::at("steps", "the definitions settings name no step kind"));
+        }
+        Ok(d)
+    }
+
+    /// Every structure the tables start from: each kind's arguments and properties, sorted, without repeats.
+    pub fn roots(&self) -> Vec<String> {
+        let mut roots: Vec<String> =
+            self.steps.values().flat_map(|k| std::iter::once(&k.arguments).chain(&k.properties)).cloned().collect();
+        roots.sort();
+        roots.dedup();
+        roots
+    }
 }
 
 /// The crate version in the text of a settings file (for example one read from git history).
@@ -111,6 +178,10 @@ pub fn load(path: &Path) -> Result<Config> {
         partitions: file.model.partitions.map(|p| dir.join(p)),
         upstream: file.model.upstream.map(|p| dir.join(p)),
         overlay: file.model.overlay.map(|p| dir.join(p)),
+        definitions: match &file.model.definitions {
+            Some(p) => Some(Definitions::load(&dir.join(p))?),
+            None => None,
+        },
         selection: Selection::Named(file.selection.operations),
         crate_name: file.krate.name,
         crate_version: file.krate.version,
@@ -166,5 +237,46 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
         assert!(added.contains("partitions = \"p.json\"\nupstream = \"../up/x.json\"\n\n[crate]"), "{added}");
         assert_eq!(crate_version(&bumped).unwrap(), "0.2.0");
         assert!(set_string(TEXT, "nothing", "k", "v").is_err());
+    }
+
+    #[test]
+    fn definitions_settings_name_roots_and_refuse_unknown_keys() {
+        let d = Definitions::parse(
+            "[steps.Training]\narguments = \"CreateTrainingJobRequest\"\noptional = [\"TrainingJobName\"]\n\
+             properties = [\"DescribeTrainingJobResponse\"]\n[steps.Check]\narguments = \"CreateTrainingJobRequest\"\n",
+        )
+        .unwrap();
+        assert_eq!(d.steps["Training"].optional, ["TrainingJobName"]);
+        assert!(d.steps["Check"].properties.is_empty() && d.steps["Check"].unsupported.is_empty());
+        assert_eq!(d.roots(), ["CreateTrainingJobRequest", "DescribeTrainingJobResponse"]);
+        let err = Definitions::parse("[steps.Training]\narguments = \"A\"\nexclude = []\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `exclude`"), "{err}");
+        let err = Definitions::parse("").unwrap_err();
+        assert!(err.to_string().contains("no step kind"), "{err}");
+    }
+
+    #[test]
+    fn the_project_settings_name_the_step_kinds() {
+        let cfg = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/codegen.toml")).unwrap();
+        let d = cfg.definitions.expect("[model] definitions");
+        let kinds: Vec<&str> = d.steps.keys().map(String::as_str).collect();
+        assert_eq!(
+            kinds,
+            [
+                "AutoML",
+                "ClarifyCheck",
+                "Endpoint",
+                "EndpointConfig",
+                "InferenceComponent",
+                "Model",
+                "Processing",
+                "QualityCheck",
+                "RegisterModel",
+                "Training",
+                "Transform",
+                "Tuning"
+            ]
+        );
+        assert_eq!(d.steps["EndpointConfig"].unsupported, ["DataCaptureConfig", "ExplainerConfig"]);
     }
 }

@@ -40,16 +40,19 @@ pub struct Imported {
 }
 
 /// Build the project model from `upstream`, keeping docs from `existing` (the current project model) and `extra`,
-/// and merging the traits of `overlay`.
+/// and merging the traits of `overlay`. The closure of `tables` (the pipeline-definition step kinds' structures,
+/// [`resolve::resolve_with_tables`]) is kept too, as facts only: the shapes the selection does not reach carry no
+/// documentation (they become schema tables, not documented Rust types) and are not reported as undocumented.
 pub fn import(
     upstream: &Model,
     service: Option<&str>,
     selection: &Selection,
+    tables: &[String],
     existing: Option<&Model>,
     extra: &DocMap,
     overlay: Option<&Model>,
 ) -> Result<Imported> {
-    let resolved = resolve::resolve(upstream, service, selection)?;
+    let resolved = resolve::resolve_with_tables(upstream, service, selection, tables)?;
     let mut docs = existing.map(collect_docs).unwrap_or_default();
     docs.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
 
@@ -116,6 +119,11 @@ pub fn import(
                     }
                 }
             }
+        }
+    }
+    for (id, shape) in &resolved.tables {
+        if !shapes.contains_key(id) && !id.starts_with("smithy.api#") {
+            shapes.insert(id.clone(), strip_docs(shape.clone()));
         }
     }
     undocumented.retain(|k| upstream_docs.contains_key(k));

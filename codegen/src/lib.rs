@@ -59,6 +59,9 @@ pub struct Request<'a> {
     /// A folder of hand-written modules (`name.rs`) copied into the crate's `src/` and declared `pub mod name;`:
     /// service-specific helpers that are written against the generated API, kept out of the generator.
     pub modules: Option<&'a Path>,
+    /// The pipeline-definition step kinds: their shapes become schema tables behind the crate's `definitions`
+    /// feature.
+    pub definitions: Option<&'a config::Definitions>,
 }
 
 /// Generated files and what the generator had to interpret on the way.
@@ -86,7 +89,8 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         timings.push((name, now - clock));
         clock = now;
     };
-    let resolved = resolve::resolve(model, req.service, req.selection)?;
+    let roots = req.definitions.map(config::Definitions::roots).unwrap_or_default();
+    let resolved = resolve::resolve_with_tables(model, req.service, req.selection, &roots)?;
     lap("resolve");
     let partitions: Option<serde_json::Value> = match req.partitions {
         Some(path) => {
@@ -99,7 +103,7 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         }
         None => None,
     };
-    let ir = ir::build(&resolved, partitions.as_ref())?;
+    let ir = ir::build(&resolved, partitions.as_ref(), req.definitions)?;
     lap("ir (patterns planned and checked)");
     let hand_written = match req.modules {
         Some(dir) => rust_files(dir)?,

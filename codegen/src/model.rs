@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::{shape_path, Error, Result};
+use crate::error::{member_path, shape_path, Error, Result};
 
 /// An absolute shape id such as `com.amazonaws.sagemaker#Parameter` (or a member id `…#Parameter$Name`).
 pub type ShapeId = String;
@@ -551,7 +551,7 @@ fn parse_shape(id: &str, mut raw: Value) -> Result<Shape> {
         simple.kind = kind;
         return Ok(Shape::Simple(simple));
     }
-    Ok(match ty.as_str() {
+    let shape = match ty.as_str() {
         "enum" => Shape::Enum(de(raw, decode_err)?),
         "intEnum" => Shape::IntEnum(de(raw, decode_err)?),
         "structure" => Shape::Structure(de(raw, decode_err)?),
@@ -569,7 +569,43 @@ fn parse_shape(id: &str, mut raw: Value) -> Result<Shape> {
         "resource" => Shape::Resource(de(raw, decode_err)?),
         "apply" => Shape::Apply(de(raw, decode_err)?),
         other => return Err(Error::at(format!("{path}.type"), format!("unsupported shape type `{other}`"))),
-    })
+    };
+    // Member names and the service's renames become Rust names; Smithy makes both identifiers (the JSON AST
+    // specification), which is what keeps every name the generator derives a valid Rust identifier.
+    for (name, _) in shape.all_members() {
+        if !is_identifier(name) {
+            return Err(Error::at(
+                member_path(id, name),
+                format!("member name {name:?} of `{id}` is not a Smithy identifier {IDENTIFIER_RULE}"),
+            ));
+        }
+    }
+    if let Shape::Service(service) = &shape {
+        for (renamed, name) in &service.rename {
+            if !is_identifier(name) {
+                return Err(Error::at(
+                    format!("{path}.rename[{}]", Value::String(renamed.clone())),
+                    format!("`{renamed}` is renamed to {name:?}, which is not a Smithy identifier {IDENTIFIER_RULE}"),
+                ));
+            }
+        }
+    }
+    Ok(shape)
+}
+
+/// How [`is_identifier`] is explained in errors.
+const IDENTIFIER_RULE: &str =
+    "(ASCII letters, digits and `_`, starting with a letter or with `_` and then a letter or digit)";
+
+/// Smithy's `Identifier`: `(1*"_" (ALPHA / DIGIT)) / ALPHA`, then letters, digits and `_`.
+pub fn is_identifier(s: &str) -> bool {
+    let rest = s.trim_start_matches('_');
+    let starts_well = match rest.chars().next() {
+        Some(c) if rest.len() < s.len() => c.is_ascii_alphanumeric(),
+        Some(c) => c.is_ascii_alphabetic(),
+        None => false,
+    };
+    starts_well && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Check that an id is an absolute shape id: `namespace#Name`, with an optional `$member`.
@@ -577,13 +613,8 @@ pub fn check_shape_id(id: &str) -> std::result::Result<(), String> {
     let Some((ns, rest)) = id.split_once('#') else {
         return Err(format!("`{id}` is not an absolute shape id (expected `namespace#Name`)"));
     };
-    let name = rest.split_once('$').map_or(rest, |(n, _)| n);
-    let ident = |s: &str| {
-        let mut chars = s.chars();
-        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    if ns.split('.').all(ident) && ident(name) {
+    let (name, member) = rest.split_once('$').map_or((rest, None), |(n, m)| (n, Some(m)));
+    if ns.split('.').all(is_identifier) && is_identifier(name) && member.is_none_or(is_identifier) {
         Ok(())
     } else {
         Err(format!("`{id}` is not a valid shape id"))

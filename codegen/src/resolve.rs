@@ -33,10 +33,26 @@ pub struct Resolved {
     /// Every shape the selection reaches (operations, their inputs, outputs, errors and everything below), with
     /// mixins flattened and `apply` merged.
     pub shapes: BTreeMap<ShapeId, Shape>,
+    /// Every shape the table roots reach (see [`resolve_with_tables`]), themselves included, whether or not the
+    /// selection reaches them too: data for schema tables, not Rust types. Empty without roots.
+    pub tables: BTreeMap<ShapeId, Shape>,
 }
 
 /// Resolve `model` for the service `service` (or its only service) and the given selection.
 pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> Result<Resolved> {
+    resolve_with_tables(model, service, selection, &[])
+}
+
+/// Resolve `model` for the service `service` (or its only service) and the given selection, and collect in
+/// [`Resolved::tables`] the closure of the structures `table_roots` names (shape names in the service's namespace,
+/// or absolute ids; the pipeline-definition step kinds' requests and outputs), checked as the selection's closure is.
+pub fn resolve_with_tables(
+    model: &Model,
+    service: Option<&str>,
+    selection: &Selection,
+    table_roots: &[String],
+) -> Result<Resolved> {
+    check_prelude(&model.shapes)?;
     let mut shapes = model.shapes.clone();
     add_prelude(&mut shapes);
     apply_statements(&mut shapes)?;
@@ -73,8 +89,10 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
 
     let mut closure = BTreeSet::new();
     let mut stack: Vec<ShapeId> = operations.clone();
-    for e in &service_shape.errors {
-        stack.push(e.target.clone());
+    // Every id on the stack is a shape of `shapes`: the operations were found there, and each target below is
+    // checked before it is pushed.
+    for (i, e) in service_shape.errors.iter().enumerate() {
+        stack.push(check_error(&shapes, &service_id, "service", i, &e.target)?);
     }
     while let Some(id) = stack.pop() {
         if !closure.insert(id.clone()) {
@@ -86,6 +104,16 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                 let check = |t: &Option<crate::model::Target>, what: &str| -> Result<Option<ShapeId>> {
                     let Some(t) = t else { return Ok(None) };
                     match shapes.get(&t.target) {
+                        // Smithy's validator refuses an `@error` structure as an input or output (its
+                        // `TargetValidator`); the IR gives inputs and outputs no shared type, which an error needs.
+                        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => Err(Error::at(
+                            format!("{}.{what}", shape_path(&id)),
+                            format!(
+                                "operation `{id}` {what} `{}` is an @error structure; an operation's input and \
+                                 output may not be errors",
+                                t.target
+                            ),
+                        )),
                         Some(Shape::Structure(_)) => Ok(Some(t.target.clone())),
                         Some(other) => Err(Error::at(
                             format!("{}.{what}", shape_path(&id)),
@@ -104,73 +132,161 @@ pub fn resolve(model: &Model, service: Option<&str>, selection: &Selection) -> R
                 stack.extend(check(&op.input, "input")?);
                 stack.extend(check(&op.output, "output")?);
                 for (i, e) in op.errors.iter().enumerate() {
-                    match shapes.get(&e.target) {
-                        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => stack.push(e.target.clone()),
-                        Some(_) => {
-                            return Err(Error::at(
-                                format!("{}.errors[{i}]", shape_path(&id)),
-                                format!("error `{}` of operation `{id}` must be a structure with @error", e.target),
-                            ))
-                        }
-                        None => {
-                            return Err(Error::at(
-                                format!("{}.errors[{i}]", shape_path(&id)),
-                                format!("operation `{id}` error targets `{}`, which is not in the model", e.target),
-                            ))
-                        }
-                    }
+                    stack.push(check_error(&shapes, &id, "operation", i, &e.target)?);
                 }
             }
-            other => {
-                for (name, member) in other.all_members() {
-                    let path = member_path(&id, name);
-                    let Some(target) = shapes.get(&member.target) else {
-                        return Err(Error::at(
-                            format!("{path}.target"),
-                            format!("member `{id}${name}` targets `{}`, which is not in the model", member.target),
-                        ));
-                    };
-                    check_member_target(&id, other, name, &member.target, target)?;
-                    stack.push(member.target.clone());
-                }
-            }
+            other => push_member_targets(&shapes, &id, other, &mut stack)?,
         }
     }
     check_collection_cycles(&shapes, &closure)?;
+    let mut tables = BTreeSet::new();
+    let mut stack = Vec::new();
+    for root in table_roots {
+        let id = if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) };
+        match shapes.get(&id) {
+            Some(Shape::Structure(_)) => stack.push(id),
+            Some(other) => {
+                return Err(Error::at(
+                    "definitions",
+                    format!("`{id}` is a {}; the step kinds' shapes must be structures", other.type_name()),
+                ))
+            }
+            None => {
+                return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
+            }
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if tables.insert(id.clone()) {
+            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
+        }
+    }
+    check_collection_cycles(&shapes, &tables)?;
+    let tables = tables.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     // The service keeps only the selection, bound directly.
     let mut service_out = service_shape.clone();
     service_out.operations = operations.iter().map(|o| crate::model::Target { target: o.clone() }).collect();
     service_out.resources.clear();
+    // Each id of the closure was looked up above.
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
-    Ok(Resolved { service_id, service: service_out, operations, shapes })
+    Ok(Resolved { service_id, service: service_out, operations, shapes, tables })
 }
 
-/// A list or map that contains itself through lists and maps alone, with no structure or union between, has no finite
-/// value (Smithy's validator refuses it too); the types would be infinitely nested.
-fn check_collection_cycles(shapes: &BTreeMap<ShapeId, Shape>, closure: &BTreeSet<ShapeId>) -> Result<()> {
-    for start in closure {
-        let mut seen = BTreeSet::new();
-        let mut at = start;
-        // Each list or map has one contained shape, so the walk is a chain: it ends, returns to `start`, or enters
-        // a cycle that does not pass through `start` (found when that cycle's own shapes are the start).
-        while let Some(next) = match shapes.get(at) {
-            Some(Shape::List(l)) => Some(&l.member.target),
-            Some(Shape::Map(m)) => Some(&m.value.target),
-            _ => None,
-        } {
-            if next == start {
+/// Check each member target of `shape` (`id`) and push it onto `stack`.
+fn push_member_targets(
+    shapes: &BTreeMap<ShapeId, Shape>,
+    id: &ShapeId,
+    shape: &Shape,
+    stack: &mut Vec<ShapeId>,
+) -> Result<()> {
+    for (name, member) in shape.all_members() {
+        let path = member_path(id, name);
+        let Some(target) = shapes.get(&member.target) else {
+            return Err(Error::at(
+                format!("{path}.target"),
+                format!("member `{id}${name}` targets `{}`, which is not in the model", member.target),
+            ));
+        };
+        check_member_target(id, shape, name, &member.target, target)?;
+        stack.push(member.target.clone());
+    }
+    Ok(())
+}
+
+/// The `i`th error of an operation or service (`kind`) `owner`: a structure with `@error` in the model.
+fn check_error(shapes: &BTreeMap<ShapeId, Shape>, owner: &str, kind: &str, i: usize, target: &str) -> Result<ShapeId> {
+    let at = format!("{}.errors[{i}]", shape_path(owner));
+    match shapes.get(target) {
+        Some(Shape::Structure(s)) if s.traits.has(crate::traits::ERROR) => Ok(target.to_owned()),
+        Some(_) => Err(Error::at(at, format!("error `{target}` of {kind} `{owner}` must be a structure with @error"))),
+        None => Err(Error::at(at, format!("{kind} `{owner}` error targets `{target}`, which is not in the model"))),
+    }
+}
+
+/// Smithy's prelude is immutable: a model may repeat a prelude shape only as the prelude defines it (documentation
+/// aside), and may not `apply` traits to one. Later stages rely on it: `smithy.api#Unit` is a structure without
+/// members or `@error`, which gets no Rust type, and the other prelude shapes are the simple types they are named for.
+fn check_prelude(model: &BTreeMap<ShapeId, Shape>) -> Result<()> {
+    let mut prelude = BTreeMap::new();
+    add_prelude(&mut prelude);
+    for (id, shape) in model {
+        let target = id.split_once('$').map_or(id.as_str(), |(shape, _)| shape);
+        if matches!(shape, Shape::Apply(_)) && namespace(target) == "smithy.api" {
+            return Err(Error::at(
+                shape_path(id),
+                format!("`apply` targets `{id}`, a shape of Smithy's prelude, which cannot be changed"),
+            ));
+        }
+        if let Some(ours) = prelude.get(id) {
+            let mut theirs = shape.clone();
+            theirs.traits_mut().0.remove(crate::traits::DOCUMENTATION);
+            if &theirs != ours {
+                let expected = crate::model::shape_json(ours).map(|v| v.to_string()).unwrap_or_default();
                 return Err(Error::at(
-                    shape_path(start),
+                    shape_path(id),
                     format!(
-                        "`{start}` contains itself through lists and maps alone, with no structure or union between, \
+                        "the model defines `{id}`, a shape of Smithy's prelude, differently from the prelude \
+                         ({expected})"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The most lists and maps one value may nest directly (with no structure or union between). AWS models nest at most
+/// three; the generated JSON reader reads at most 128 levels of nesting in all. The bound keeps the stages that walk a
+/// type's nesting recursively (types, validators, codecs, and `syn` on the generated code) far from the end of a
+/// thread's stack.
+pub const MAX_COLLECTION_NESTING: usize = 64;
+
+/// A list or map that contains itself through lists and maps alone, with no structure or union between, has no finite
+/// value (Smithy's validator refuses it too); the types would be infinitely nested. Lists and maps nested more than
+/// [`MAX_COLLECTION_NESTING`] deep are refused too. Each shape is walked once: linear in the size of the model.
+fn check_collection_cycles(shapes: &BTreeMap<ShapeId, Shape>, closure: &BTreeSet<ShapeId>) -> Result<()> {
+    let contained = |id: &str| match shapes.get(id) {
+        Some(Shape::List(l)) => Some(&l.member.target),
+        Some(Shape::Map(m)) => Some(&m.value.target),
+        _ => None,
+    };
+    // How many lists and maps deep each collection already walked nests.
+    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
+    for start in closure {
+        // Each list or map has one contained shape, so the walk is a chain: it ends at a shape that is no collection,
+        // at a collection already measured, or at one already on the chain (a cycle).
+        let mut chain: Vec<&str> = Vec::new();
+        let mut on_chain: BTreeSet<&str> = BTreeSet::new();
+        let mut at: &str = start;
+        let mut below = loop {
+            if let Some(d) = depth.get(at) {
+                break *d;
+            }
+            let Some(next) = contained(at) else { break 0 };
+            if !on_chain.insert(at) {
+                return Err(Error::at(
+                    shape_path(at),
+                    format!(
+                        "`{at}` contains itself through lists and maps alone, with no structure or union between, \
                          so it has no finite value"
                     ),
                 ));
             }
-            if !seen.insert(next) {
-                break;
-            }
+            chain.push(at);
             at = next;
+        };
+        for id in chain.into_iter().rev() {
+            below += 1;
+            if below > MAX_COLLECTION_NESTING {
+                return Err(Error::at(
+                    shape_path(id),
+                    format!(
+                        "`{id}` nests lists and maps more than {MAX_COLLECTION_NESTING} deep with no structure or \
+                         union between; the generator supports at most {MAX_COLLECTION_NESTING}"
+                    ),
+                ));
+            }
+            depth.insert(id, below);
         }
     }
     Ok(())
@@ -389,6 +505,10 @@ fn flatten_mixins(shapes: &mut BTreeMap<ShapeId, Shape>) -> Result<()> {
     Ok(())
 }
 
+/// The longest chain of mixins of mixins. Flattening recurses along the chain, and this keeps it far from the end of a
+/// thread's stack; models use a few levels.
+pub const MAX_MIXIN_NESTING: usize = 64;
+
 fn flatten_one(
     shapes: &BTreeMap<ShapeId, Shape>,
     id: &str,
@@ -409,6 +529,15 @@ fn flatten_one(
     };
     if shape.mixins().is_empty() {
         return Ok(shape.clone());
+    }
+    if visiting.len() >= MAX_MIXIN_NESTING {
+        return Err(Error::at(
+            format!("{}.mixins", shape_path(id)),
+            format!(
+                "mixins nest more than {MAX_MIXIN_NESTING} deep: {} -> {id} -> …",
+                visiting.first().map_or(id, String::as_str)
+            ),
+        ));
     }
     visiting.push(id.to_owned());
     let mut result = shape.clone();
@@ -468,4 +597,57 @@ fn flatten_one(
         Shape::Apply(_) => {}
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service with one operation, and structures outside its closure: `Job` (reaching `Spec` and a list of it)
+    /// and `Describe`.
+    fn model() -> Model {
+        crate::model::parse(
+            r#"{"smithy": "2.0", "shapes": {
+                "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}],
+                           "traits": {"aws.protocols#awsJson1_1": {}}},
+                "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}},
+                "ex#OpInput": {"type": "structure", "members": {"Name": {"target": "ex#Name"}}},
+                "ex#Name": {"type": "string"},
+                "ex#Job": {"type": "structure", "members": {"Name": {"target": "ex#Name"},
+                           "Specs": {"target": "ex#Specs"}}},
+                "ex#Specs": {"type": "list", "member": {"target": "ex#Spec"}},
+                "ex#Spec": {"type": "structure", "members": {"Size": {"target": "smithy.api#Integer"}}},
+                "ex#Describe": {"type": "structure", "members": {"Job": {"target": "ex#Job"}}},
+                "ex#Dangling": {"type": "structure", "members": {"X": {"target": "ex#Nowhere"}}}
+            }}"#,
+        )
+        .unwrap()
+    }
+
+    fn tables(roots: &[&str]) -> Result<Resolved> {
+        let roots: Vec<String> = roots.iter().map(|r| r.to_string()).collect();
+        resolve_with_tables(&model(), None, &Selection::All, &roots)
+    }
+
+    #[test]
+    fn table_roots_bring_their_closure_beside_the_selection() {
+        let plain = resolve(&model(), None, &Selection::All).unwrap();
+        assert!(plain.tables.is_empty());
+        let r = tables(&["Job", "ex#Describe"]).unwrap();
+        let ids: Vec<&str> = r.tables.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["ex#Describe", "ex#Job", "ex#Name", "ex#Spec", "ex#Specs", "smithy.api#Integer"]);
+        // The selection's closure is what it was: the tables do not become types.
+        assert_eq!(r.shapes.keys().collect::<Vec<_>>(), plain.shapes.keys().collect::<Vec<_>>());
+        assert!(!r.shapes.contains_key("ex#Job"));
+    }
+
+    #[test]
+    fn table_roots_are_checked() {
+        let err = tables(&["Missing"]).unwrap_err().to_string();
+        assert!(err.contains("the step kinds name `ex#Missing`, which is not in the model"), "{err}");
+        let err = tables(&["Name"]).unwrap_err().to_string();
+        assert!(err.contains("`ex#Name` is a string; the step kinds' shapes must be structures"), "{err}");
+        let err = tables(&["Dangling"]).unwrap_err().to_string();
+        assert!(err.contains("member `ex#Dangling$X` targets `ex#Nowhere`, which is not in the model"), "{err}");
+    }
 }

@@ -109,6 +109,7 @@ pub fn parse(v: &Value) -> Result<RuleSet, String> {
     let defs = v.get("parameters").and_then(Value::as_object).ok_or("the rule set has no `parameters`")?;
     let mut params = Vec::new();
     for (name, p) in defs {
+        check_name("parameter", name)?;
         let ty = p.get("type").and_then(Value::as_str).unwrap_or("String");
         let string = match ty.to_ascii_lowercase().as_str() {
             "string" => true,
@@ -167,7 +168,23 @@ fn parse_call(c: &Value) -> Result<Call, String> {
         None => Vec::new(),
     };
     let assign = c.get("assign").and_then(Value::as_str).map(str::to_owned);
+    if let Some(name) = &assign {
+        check_name("`assign` name", name)?;
+    }
     Ok(Call { func, args, assign })
+}
+
+/// Parameters and assigned names become Rust names. The rules-engine specification makes them `ALPHA *(ALPHA /
+/// DIGIT)`; `_` is accepted as well, since AWS's rule sets use it in assigned names.
+fn check_name(what: &str, name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    if chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {name:?} is not a rule-set identifier (ASCII letters, digits and `_`, starting with a letter)"
+        ))
+    }
 }
 
 fn parse_expr(v: &Value) -> Result<Expr, String> {

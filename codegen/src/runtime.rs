@@ -18,12 +18,15 @@ pub enum Need {
     AwsJson,
     /// Crates whose model has protocol compliance tests.
     ProtocolTests,
-    /// Crates with a pattern checked by the ECMAScript engine (no finite automaton checks it exactly).
+    /// Crates with a pattern checked by the ECMAScript engine (no finite automaton checks it exactly), the
+    /// pipeline-definition tables' included.
     EcmaPatterns,
     /// Crates with an operation whose request body may be compressed (`@requestCompression`).
     RequestCompression,
     /// Crates with at least one waiter (`smithy.waiters#waitable`).
     Waiters,
+    /// Crates with pipeline-definition tables (`[model] definitions`), behind their `definitions` feature.
+    Definitions,
 }
 
 /// How a generated crate declares a module.
@@ -51,6 +54,9 @@ pub struct Module {
     /// The dependencies (names in `runtime/Cargo.toml`'s `[dependencies]`) that only this module uses: a crate
     /// without the module does not get them.
     pub dependencies: &'static [&'static str],
+    /// The cargo feature (in `runtime/Cargo.toml`'s `[features]`) the crate compiles the module with, if any: a crate
+    /// that gets no module of a feature does not get the feature either.
+    pub feature: Option<&'static str>,
 }
 
 impl Module {
@@ -66,9 +72,16 @@ impl Module {
             Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
             Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
             Need::ProtocolTests => !ir.protocol_tests.is_empty(),
-            Need::EcmaPatterns => ir.patterns.iter().any(|p| p.plan.ecma().is_some()),
+            // The pipeline-definition tables' own patterns count too: the module is then written whatever the
+            // features (a pattern static names it), as the engine only runs with the feature.
+            Need::EcmaPatterns => ir
+                .patterns
+                .iter()
+                .chain(ir.definitions.iter().flat_map(|d| &d.patterns))
+                .any(|p| p.plan.ecma().is_some()),
             Need::RequestCompression => ir.operations.iter().any(|o| o.request_compression),
             Need::Waiters => ir.operations.iter().any(|o| !o.waiters.is_empty()),
+            Need::Definitions => ir.definitions.is_some(),
         }
     }
 }
@@ -84,7 +97,11 @@ macro_rules! module {
             visibility: Visibility::$visibility,
             need: Need::$need,
             dependencies: &[$($dependency),*],
+            feature: None,
         }
+    };
+    ($name:literal, $visibility:ident, $need:ident, feature $feature:literal) => {
+        Module { feature: Some($feature), ..module!($name, $visibility, $need) }
     };
 }
 
@@ -95,16 +112,21 @@ pub const MODULES: &[Module] = &[
     module!("compression", Private, RequestCompression, ["flate2"]),
     module!("config", Public, Always),
     module!("credentials", Public, Always),
+    module!("definition", Public, Definitions, feature "definitions"),
+    module!("definition_check", Private, Definitions, feature "definitions"),
     module!("ecma", Public, EcmaPatterns, ["regress"]),
     module!("endpoint_lib", Private, Always),
     module!("error", Public, Always),
     module!("fluent", Private, Always),
     module!("http", Public, Always),
+    module!("intercept", Private, Always),
     module!("invoke", Private, Always),
+    module!("json", Private, Definitions, feature "definitions"),
     module!("mock", Private, Always),
     module!("pagination", Public, Pagination),
     module!("protocol_test", Test, ProtocolTests),
     module!("retry", Private, Always),
+    module!("schema", Public, Definitions, feature "definitions"),
     module!("unknown_values", Private, Always),
     module!("validation", Public, Always),
     module!("waiter", Private, Waiters),
@@ -123,24 +145,41 @@ const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 pub fn manifest_dependencies(ir: &Ir) -> String {
     let left_out: Vec<&str> =
         MODULES.iter().filter(|m| !m.needed_by(ir)).flat_map(|m| m.dependencies.iter().copied()).collect();
-    sections_without(&left_out)
+    let kept_features: Vec<&str> = MODULES.iter().filter(|m| m.needed_by(ir)).filter_map(|m| m.feature).collect();
+    let features_left_out: Vec<&str> =
+        MODULES.iter().filter_map(|m| m.feature).filter(|f| !kept_features.contains(f)).collect();
+    sections_without(&left_out, &features_left_out)
 }
 
-/// The runtime manifest's `[features]` and `[dependencies]`, without the `[dependencies]` lines of `left_out`.
-fn sections_without(left_out: &[&str]) -> String {
+/// The runtime manifest's `[features]` and `[dependencies]`, without the `[dependencies]` lines of `left_out`, and
+/// without the `[features]` lines of `features_left_out` (with the comment lines just above them).
+fn sections_without(left_out: &[&str], features_left_out: &[&str]) -> String {
     let start = MANIFEST.find("\n[features]").map_or(0, |i| i + 1);
     let end = MANIFEST.find("\n[dev-dependencies]").map_or(MANIFEST.len(), |i| i + 1);
     let mut in_dependencies = false;
+    let mut in_features = false;
     let mut out = String::new();
+    // Comment lines wait here until the line they describe is kept or left out.
+    let mut comments = String::new();
     for line in MANIFEST[start..end].trim_end().lines() {
         if line.starts_with('[') {
             in_dependencies = line == "[dependencies]";
-        } else if in_dependencies && dependency_name(line).is_some_and(|d| left_out.contains(&d)) {
+            in_features = line == "[features]";
+        } else if line.starts_with('#') {
+            comments.push_str(line);
+            comments.push('\n');
+            continue;
+        } else if in_dependencies && dependency_name(line).is_some_and(|d| left_out.contains(&d))
+            || in_features && dependency_name(line).is_some_and(|f| features_left_out.contains(&f))
+        {
+            comments.clear();
             continue;
         }
+        out.push_str(&std::mem::take(&mut comments));
         out.push_str(line);
         out.push('\n');
     }
+    out.push_str(&comments);
     out.truncate(out.trim_end().len());
     out
 }
@@ -184,7 +223,7 @@ mod tests {
 
     #[test]
     fn the_manifest_sections_are_the_runtime_dependencies() {
-        let deps = sections_without(&[]);
+        let deps = sections_without(&[], &[]);
         assert!(deps.starts_with("[features]"), "{deps}");
         assert!(deps.contains("\n[dependencies]\n"));
         assert!(deps.contains("aws-sigv4 = "));
@@ -194,8 +233,8 @@ mod tests {
 
     #[test]
     fn a_module_dependency_goes_only_with_its_module() {
-        let all = sections_without(&[]);
-        let without = sections_without(&["regress"]);
+        let all = sections_without(&[], &[]);
+        let without = sections_without(&["regress"], &[]);
         assert!(!without.contains("regress"), "{without}");
         let dropped: Vec<&str> = all.lines().filter(|l| !without.lines().any(|w| w == *l)).collect();
         assert_eq!(dropped, [r#"regress = { version = "0.12", default-features = false, features = ["std"] }"#]);

@@ -7,6 +7,12 @@
 //! instance metadata (IMDSv2), with caching that refreshes before expiry. Secrets never appear in `Debug` output,
 //! logs or errors.
 //!
+//! A source that is not set up gives `CredentialsError::CredentialsNotLoaded`, one set up wrongly
+//! `InvalidConfiguration`, and one that was asked and failed `ProviderError`. Each error's cause is one line that
+//! says what failed, naming the source and its URL (`container credentials: http://127.0.0.1:8080/creds answered 500
+//! Internal Server Error: "…"`), with the transport's error, if any, as its own cause: each cause is said once, and
+//! no `Debug` text is folded into a message.
+//!
 //! Credentials and providers are aws-sdk-rust's own types ([`Credentials`], [`ProvideCredentials`]), so
 //! aws-config's full chain (SSO, web identity, role assumption), or any provider written for aws-sdk-rust, plugs
 //! into the configuration directly; a client built from an aws-config `SdkConfig` uses its provider.
@@ -23,6 +29,7 @@ pub use aws_credential_types::provider::error::CredentialsError;
 pub use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 pub use aws_credential_types::Credentials;
 
+use crate::error::BoxError;
 use crate::http::{SharedHttpClient, Transport};
 
 /// A boxed future.
@@ -31,14 +38,84 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The provider name recorded in credentials this module loads.
 const PROVIDER_NAME: &str = env!("CARGO_PKG_NAME");
 
-/// A credentials error with a message (which must not contain secrets).
-fn not_loaded(message: impl Into<String>) -> CredentialsError {
-    CredentialsError::not_loaded(message.into())
+/// Why a credential source gave no credentials: one line that says what failed (`container credentials:
+/// http://127.0.0.1:8080/creds answered 500 Internal Server Error: "…"`), with the failure behind it, if there is
+/// one, as its [`source`](std::error::Error::source), so that each cause is said once. Never holds a secret.
+#[derive(Debug)]
+struct SourceError {
+    kind: SourceErrorKind,
+    message: String,
+    source: Option<BoxError>,
 }
 
-/// The message of a credentials error, its cause included.
-fn message(e: &CredentialsError) -> String {
-    aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
+/// How a source failed, which decides the [`CredentialsError`] it becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceErrorKind {
+    /// The source is not set up here (no variables, no such profile): a chain moves on to the next source.
+    /// `CredentialsError::CredentialsNotLoaded`.
+    NotConfigured,
+    /// The source is set up wrongly (an invalid URI, a key without its secret).
+    /// `CredentialsError::InvalidConfiguration`.
+    Invalid,
+    /// The source was asked and failed. `CredentialsError::ProviderError`.
+    Failed,
+}
+
+impl SourceError {
+    fn new(kind: SourceErrorKind, message: impl Into<String>) -> Self {
+        SourceError { kind, message: message.into(), source: None }
+    }
+
+    fn not_configured(message: impl Into<String>) -> Self {
+        SourceError::new(SourceErrorKind::NotConfigured, message)
+    }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        SourceError::new(SourceErrorKind::Invalid, message)
+    }
+
+    fn failed(message: impl Into<String>) -> Self {
+        SourceError::new(SourceErrorKind::Failed, message)
+    }
+
+    /// The same error, caused by `source`.
+    fn because(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The error a provider returns: not loaded, invalid configuration or provider error, by kind.
+    fn into_credentials_error(self) -> CredentialsError {
+        match self.kind {
+            SourceErrorKind::NotConfigured => CredentialsError::not_loaded(self),
+            SourceErrorKind::Invalid => CredentialsError::invalid_configuration(self),
+            SourceErrorKind::Failed => CredentialsError::provider_error(self),
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// An error and its causes on one line, each once (`DisplayErrorContext` without the `Debug` it appends), for logs.
+fn plain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    out
 }
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
@@ -46,13 +123,23 @@ fn message(e: &CredentialsError) -> String {
 pub struct EnvironmentProvider;
 
 impl EnvironmentProvider {
-    /// Read the variables now.
+    /// Read the variables now. Neither set is "not loaded"; one without the other is an invalid configuration.
     pub fn load() -> Result<Credentials, CredentialsError> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, PROVIDER_NAME)),
-            (Some(_), None) => Err(not_loaded("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")),
-            _ => Err(not_loaded("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")),
+        EnvironmentProvider::read().map_err(SourceError::into_credentials_error)
+    }
+
+    fn read() -> Result<Credentials, SourceError> {
+        match (env_var("AWS_ACCESS_KEY_ID"), env_var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => {
+                Ok(Credentials::new(id, secret, env_var("AWS_SESSION_TOKEN"), None, PROVIDER_NAME))
+            }
+            (Some(_), None) => {
+                Err(SourceError::invalid("environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"))
+            }
+            (None, Some(_)) => {
+                Err(SourceError::invalid("environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"))
+            }
+            (None, None) => Err(SourceError::not_configured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")),
         }
     }
 }
@@ -162,18 +249,36 @@ impl ProfileProvider {
         ProfileProvider { profile: Some(name.into()) }
     }
 
-    /// Read the files now.
+    /// Read the files now (static keys only). A missing profile, or one without keys, is "not loaded"; a key
+    /// without its secret is an invalid configuration.
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
-        let name = self.profile.clone().unwrap_or_else(profile_name);
-        let profiles = load_profiles();
+        self.read(&load_profiles()).map_err(SourceError::into_credentials_error)
+    }
+
+    fn name(&self) -> String {
+        self.profile.clone().unwrap_or_else(profile_name)
+    }
+
+    fn read(&self, profiles: &Profiles) -> Result<Credentials, SourceError> {
+        let name = self.name();
         let Some(p) = profiles.get(&name) else {
-            return Err(not_loaded(format!("profile `{name}` is not in the shared config or credentials file")));
+            return Err(SourceError::not_configured(format!(
+                "profile `{name}` is not in the shared config or credentials file"
+            )));
         };
         match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => {
                 Ok(Credentials::new(id, secret, p.get("aws_session_token").cloned(), None, PROVIDER_NAME))
             }
-            _ => Err(not_loaded(format!("profile `{name}` has no static access key or credential_process"))),
+            (Some(_), None) => Err(SourceError::invalid(format!(
+                "profile `{name}`: aws_access_key_id is set but aws_secret_access_key is not"
+            ))),
+            (None, Some(_)) => Err(SourceError::invalid(format!(
+                "profile `{name}`: aws_secret_access_key is set but aws_access_key_id is not"
+            ))),
+            (None, None) => Err(SourceError::not_configured(format!(
+                "profile `{name}` has no static access key or credential_process"
+            ))),
         }
     }
 }
@@ -184,12 +289,12 @@ impl ProvideCredentials for ProfileProvider {
         Self: 'a,
     {
         future::ProvideCredentials::new(async move {
-            let name = self.profile.clone().unwrap_or_else(profile_name);
-            let command = load_profiles().get(&name).and_then(|p| p.get("credential_process").cloned());
-            match (self.load(), command) {
+            let profiles = load_profiles();
+            let command = profiles.get(&self.name()).and_then(|p| p.get("credential_process").cloned());
+            match (self.read(&profiles), command) {
                 (Ok(c), _) => Ok(c),
                 (Err(_), Some(command)) => ProcessProvider::new(command).provide_credentials().await,
-                (Err(e), None) => Err(e),
+                (Err(e), None) => Err(e.into_credentials_error()),
             }
         })
     }
@@ -213,9 +318,10 @@ struct CredentialsDocument {
 
 /// Parse a credentials document (a JSON object; other members are skipped); `what` names the source in errors.
 /// Error messages never quote the document.
-fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, CredentialsError> {
+fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, SourceError> {
     use aws_smithy_json::deserialize::{json_token_iter, token, Token};
-    let unreadable = |e: &dyn fmt::Display| not_loaded(format!("{what} answered with an unreadable document ({e})"));
+    let unreadable =
+        |e: &dyn fmt::Display| SourceError::failed(format!("{what} answered with an unreadable document ({e})"));
     let mut tokens = json_token_iter(body).peekable();
     let mut doc = CredentialsDocument::default();
     token::expect_start_object(tokens.next()).map_err(|e| unreadable(&e))?;
@@ -258,15 +364,17 @@ fn parse_document(body: &[u8], what: &str) -> Result<CredentialsDocument, Creden
 }
 
 impl CredentialsDocument {
-    fn into_credentials(self, what: &str) -> Result<Credentials, CredentialsError> {
+    fn into_credentials(self, what: &str) -> Result<Credentials, SourceError> {
         if let Some(code) = self.code.as_deref().filter(|c| *c != "Success") {
-            return Err(not_loaded(format!("{what} answered with code `{code}`")));
+            return Err(SourceError::failed(format!("{what} answered with code `{code}`")));
         }
         let (Some(id), Some(secret)) = (self.access_key_id, self.secret_access_key) else {
-            return Err(not_loaded(format!("{what} answered without AccessKeyId and SecretAccessKey")));
+            return Err(SourceError::failed(format!("{what} answered without AccessKeyId and SecretAccessKey")));
         };
         let expiry = match self.expiration {
-            Some(e) => Some(parse_expiration(&e).map_err(|e| not_loaded(format!("{what}: {e}")))?),
+            Some(e) => {
+                Some(parse_expiration(&e).map_err(|e| SourceError::failed(format!("{what} answered with {e}")))?)
+            }
             None => None,
         };
         Ok(Credentials::new(id, secret, self.token.or(self.session_token), expiry, PROVIDER_NAME))
@@ -276,8 +384,8 @@ impl CredentialsDocument {
 /// An RFC 3339 `Expiration`.
 fn parse_expiration(text: &str) -> Result<SystemTime, String> {
     let t = aws_smithy_types::DateTime::from_str(text, aws_smithy_types::date_time::Format::DateTime)
-        .map_err(|_| format!("Expiration `{text}` is not an RFC 3339 date-time"))?;
-    SystemTime::try_from(t).map_err(|_| format!("Expiration `{text}` is out of range"))
+        .map_err(|_| format!("an Expiration `{text}` that is not an RFC 3339 date-time"))?;
+    SystemTime::try_from(t).map_err(|_| format!("an Expiration `{text}` out of range"))
 }
 
 /// The timeout of each request to a credentials endpoint (connect and answer).
@@ -291,32 +399,49 @@ fn default_credentials_http() -> SharedHttpClient {
     crate::http::default_client()
 }
 
-/// Send one request with the 1 s timeout (to connect and to answer); `what` names the source in errors. Answers
-/// other than 2xx are errors naming the status (never the body, which may hold anything).
-async fn fetch(
-    http: &SharedHttpClient,
-    request: http::Request<Vec<u8>>,
-    what: &str,
-) -> Result<Vec<u8>, CredentialsError> {
+/// Send one request with the 1 s timeout (to connect and to answer). `what` names the source and the URL in errors
+/// (`container credentials: http://…/creds`): a transport failure is its cause, and an answer other than 2xx is
+/// described by its status and the start of its body (escaped, at most 200 bytes), unless the body names a secret
+/// member (`"SecretAccessKey"`, `"Token"`, `"SessionToken"`), which is then not shown. A 2xx body is never quoted.
+async fn fetch(http: &SharedHttpClient, request: http::Request<Vec<u8>>, what: &str) -> Result<Vec<u8>, SourceError> {
     let settings = crate::http::HttpConnectorSettings::builder()
         .connect_timeout(CREDENTIALS_HTTP_TIMEOUT)
         .read_timeout(CREDENTIALS_HTTP_TIMEOUT)
         .build();
     let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
-        .ok_or_else(|| not_loaded(format!("{what}: no async sleep implementation")))?;
+        .ok_or_else(|| SourceError::failed(format!("{what}: no async sleep implementation")))?;
     let transport = Transport::new(http, &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
-    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request)).await {
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request, None)).await {
         Ok(Ok(r)) => r,
-        Ok(Err(e)) => {
-            return Err(not_loaded(format!("{what}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e))))
+        Ok(Err(e)) => return Err(SourceError::failed(what).because(e)),
+        Err(_) => {
+            return Err(SourceError::failed(format!("{what} did not answer within {CREDENTIALS_HTTP_TIMEOUT:?}")))
         }
-        Err(_) => return Err(not_loaded(format!("{what} did not answer within {CREDENTIALS_HTTP_TIMEOUT:?}"))),
     };
-    let status = response.status().as_u16();
-    if !(200..300).contains(&status) {
-        return Err(not_loaded(format!("{what} answered with HTTP {status}")));
+    let status = response.status();
+    if !status.is_success() {
+        let reason = status.canonical_reason().map(|r| format!(" {r}")).unwrap_or_default();
+        let body = response.body();
+        let shown = if body.is_empty() {
+            String::new()
+        } else if [&b"\"SecretAccessKey\""[..], b"\"Token\"", b"\"SessionToken\""]
+            .iter()
+            .any(|secret| body.windows(secret.len()).any(|w| w == *secret))
+        {
+            " (the body is not shown: it names a secret)".to_owned()
+        } else {
+            format!(": {}", crate::error::quote_body(body))
+        };
+        return Err(SourceError::failed(format!("{what} answered {}{reason}{shown}", status.as_u16())));
     }
     Ok(response.into_body().into())
+}
+
+/// A URL for error messages: scheme, authority and path, without the query.
+fn shown_url(uri: &http::Uri) -> String {
+    let scheme = uri.scheme_str().unwrap_or("http");
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    format!("{scheme}://{authority}{}", uri.path())
 }
 
 fn env_var(name: &str) -> Option<String> {
@@ -376,8 +501,6 @@ fn allowed_container_uri(uri: &http::Uri) -> bool {
 }
 
 impl ContainerProvider {
-    const WHAT: &'static str = "the container credentials endpoint";
-
     /// A provider using the default transport.
     pub fn new() -> Self {
         ContainerProvider { http: None }
@@ -394,41 +517,52 @@ impl ContainerProvider {
             || env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
     }
 
-    fn request(&self) -> Result<http::Request<Vec<u8>>, CredentialsError> {
+    /// The request, and the source and URL for errors (`container credentials: http://…`).
+    fn request(&self) -> Result<(http::Request<Vec<u8>>, String), SourceError> {
+        let invalid = |message: String| SourceError::invalid(format!("container credentials: {message}"));
         let uri = if let Some(relative) = env_var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             let relative = if relative.starts_with('/') { relative } else { format!("/{relative}") };
             format!("http://{ECS_HOST}{relative}")
                 .parse::<http::Uri>()
-                .map_err(|_| not_loaded("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path"))?
+                .map_err(|_| invalid("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid path".to_owned()))?
         } else if let Some(full) = env_var("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
             let uri = full
                 .parse::<http::Uri>()
-                .map_err(|_| not_loaded("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI"))?;
+                .map_err(|_| invalid("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URI".to_owned()))?;
             if !allowed_container_uri(&uri) {
-                return Err(not_loaded(format!(
+                return Err(invalid(format!(
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI `{}` is neither HTTPS nor a loopback, ECS or EKS host",
                     uri.host().unwrap_or("")
                 )));
             }
             uri
         } else {
-            return Err(not_loaded(
+            return Err(SourceError::not_configured(
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
             ));
         };
+        let what = format!("container credentials: {}", shown_url(&uri));
         let token = match env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
-                not_loaded(format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `{path}`: {e}"))
+                invalid(format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `{path}`")).because(e)
             })?),
             None => env_var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
         };
         let mut builder = http::Request::builder().method("GET").uri(uri).header("accept", "application/json");
         if let Some(token) = token {
             let value = http::HeaderValue::from_str(token.trim())
-                .map_err(|_| not_loaded("the container authorization token is not a valid header value"))?;
+                .map_err(|_| invalid("the authorization token is not a valid header value".to_owned()))?;
             builder = builder.header("authorization", value);
         }
-        builder.body(Vec::new()).map_err(|e| not_loaded(e.to_string()))
+        let request = builder.body(Vec::new()).map_err(|e| invalid("invalid request".to_owned()).because(e))?;
+        Ok((request, what))
+    }
+
+    async fn load(&self) -> Result<Credentials, SourceError> {
+        let (request, what) = self.request()?;
+        let http = self.http.clone().unwrap_or_else(default_credentials_http);
+        let body = fetch(&http, request, &what).await?;
+        parse_document(&body, &what)?.into_credentials(&what)
     }
 }
 
@@ -437,12 +571,7 @@ impl ProvideCredentials for ContainerProvider {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            let request = self.request()?;
-            let http = self.http.clone().unwrap_or_else(default_credentials_http);
-            let body = fetch(&http, request, Self::WHAT).await?;
-            parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
-        })
+        future::ProvideCredentials::new(async move { self.load().await.map_err(SourceError::into_credentials_error) })
     }
 }
 
@@ -461,8 +590,8 @@ pub const IMDS_BACKOFF: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct ImdsProvider {
     http: Option<SharedHttpClient>,
-    /// Until when calls fail at once, after a failure.
-    failed_until: Arc<Mutex<Option<tokio::time::Instant>>>,
+    /// After a failure: until when calls fail at once, and what the failure was.
+    failed: Arc<Mutex<Option<(tokio::time::Instant, String)>>>,
 }
 
 impl fmt::Debug for ImdsProvider {
@@ -478,16 +607,14 @@ impl Default for ImdsProvider {
 }
 
 impl ImdsProvider {
-    const WHAT: &'static str = "instance metadata";
-
     /// A provider using the default transport.
     pub fn new() -> Self {
-        ImdsProvider { http: None, failed_until: Arc::default() }
+        ImdsProvider { http: None, failed: Arc::default() }
     }
 
     /// A provider sending its requests through `http`.
     pub fn with_http_client(http: SharedHttpClient) -> Self {
-        ImdsProvider { http: Some(http), failed_until: Arc::default() }
+        ImdsProvider { http: Some(http), failed: Arc::default() }
     }
 
     /// Whether `AWS_EC2_METADATA_DISABLED` turns instance metadata off.
@@ -495,37 +622,64 @@ impl ImdsProvider {
         env_var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
-    async fn load(&self) -> Result<Credentials, CredentialsError> {
+    async fn load(&self) -> Result<Credentials, SourceError> {
         let endpoint =
             env_var("AWS_EC2_METADATA_SERVICE_ENDPOINT").unwrap_or_else(|| "http://169.254.169.254".to_owned());
         let endpoint = endpoint.trim_end_matches('/');
         let http = self.http.clone().unwrap_or_else(default_credentials_http);
         let request = |method: &str, path: &str, header: (&str, &str)| {
-            http::Request::builder()
+            let request = http::Request::builder()
                 .method(method)
                 .uri(format!("{endpoint}{path}"))
                 .header(header.0, header.1)
                 .body(Vec::new())
-                .map_err(|_| not_loaded(format!("invalid instance metadata endpoint `{endpoint}`")))
+                .map_err(|_| {
+                    SourceError::invalid(format!(
+                        "instance metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT `{endpoint}` is not a valid URL"
+                    ))
+                })?;
+            let what = format!("instance metadata: {}", shown_url(request.uri()));
+            Ok::<_, SourceError>((request, what))
         };
-        let token = fetch(
-            &http,
-            request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600"))?,
-            "the instance metadata token endpoint",
-        )
-        .await?;
-        let token = String::from_utf8(token).map_err(|_| not_loaded("the instance metadata token is not text"))?;
+        let (put, what) = request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600"))?;
+        let token = fetch(&http, put, &what).await?;
+        let token = String::from_utf8(token)
+            .map_err(|_| SourceError::failed(format!("{what} answered with a token that is not text")))?;
         let token = token.trim();
         let path = "/latest/meta-data/iam/security-credentials/";
-        let roles = fetch(&http, request("GET", path, ("x-aws-ec2-metadata-token", token))?, Self::WHAT).await?;
+        let (get, what) = request("GET", path, ("x-aws-ec2-metadata-token", token))?;
+        let roles = fetch(&http, get, &what).await?;
         let roles = String::from_utf8_lossy(&roles);
         let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
-            return Err(not_loaded("instance metadata lists no IAM role"));
+            return Err(SourceError::failed(format!("{what} lists no IAM role")));
         };
-        let body =
-            fetch(&http, request("GET", &format!("{path}{role}"), ("x-aws-ec2-metadata-token", token))?, Self::WHAT)
-                .await?;
-        parse_document(&body, Self::WHAT)?.into_credentials(Self::WHAT)
+        let (get, what) = request("GET", &format!("{path}{role}"), ("x-aws-ec2-metadata-token", token))?;
+        let body = fetch(&http, get, &what).await?;
+        parse_document(&body, &what)?.into_credentials(&what)
+    }
+
+    /// The credentials, unless instance metadata is disabled or failed less than [`IMDS_BACKOFF`] ago.
+    async fn provide(&self) -> Result<Credentials, SourceError> {
+        if ImdsProvider::is_disabled() {
+            return Err(SourceError::not_configured("instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
+        }
+        let now = tokio::time::Instant::now();
+        let recent =
+            self.failed.lock().unwrap_or_else(PoisonError::into_inner).clone().filter(|(until, _)| now < *until);
+        if let Some((until, why)) = recent {
+            return Err(SourceError::failed(format!(
+                "instance metadata failed recently and is not asked again for {}s ({why})",
+                until.duration_since(now).as_secs_f64().ceil()
+            )));
+        }
+        let result = self.load().await;
+        if let Err(e) = &result {
+            let why = plain(e);
+            tracing::debug!(error = %why, backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
+            *self.failed.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some((tokio::time::Instant::now() + IMDS_BACKOFF, why));
+        }
+        result
     }
 }
 
@@ -534,35 +688,28 @@ impl ProvideCredentials for ImdsProvider {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            if ImdsProvider::is_disabled() {
-                return Err(not_loaded("instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
-            }
-            let now = tokio::time::Instant::now();
-            let backing_off = self.failed_until.lock().unwrap_or_else(PoisonError::into_inner).is_some_and(|t| now < t);
-            if backing_off {
-                return Err(not_loaded("instance metadata failed recently and is not asked again yet"));
-            }
-            let result = self.load().await;
-            if let Err(e) = &result {
-                tracing::debug!(error = %message(e), backoff = ?IMDS_BACKOFF, "instance metadata failed; not asked again for a while");
-                *self.failed_until.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(tokio::time::Instant::now() + IMDS_BACKOFF);
-            }
-            result
-        })
+        future::ProvideCredentials::new(
+            async move { self.provide().await.map_err(SourceError::into_credentials_error) },
+        )
     }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // credential_process.
 
+/// How long a `credential_process` may run before it is killed: a minute, as the AWS SDKs for Go allow (the others
+/// set no limit).
+pub const CREDENTIAL_PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A profile's `credential_process`: a command run through the shell whose standard output is a JSON document with
-/// `Version: 1`, `AccessKeyId`, `SecretAccessKey` and optionally `SessionToken` and `Expiration`. Errors name the
-/// exit status, never the output.
+/// `Version: 1`, `AccessKeyId`, `SecretAccessKey` and optionally `SessionToken` and `Expiration`. A command that has
+/// not finished within [`CREDENTIAL_PROCESS_TIMEOUT`] (or [`with_timeout`](Self::with_timeout)) is killed, and so is
+/// one that writes more than 1 MiB; on Unix the command runs in a process group of its own and the whole group is
+/// killed, so the programs the shell started go too. Errors name the exit status, never the output.
 #[derive(Clone)]
 pub struct ProcessProvider {
     command: String,
+    timeout: Duration,
 }
 
 impl fmt::Debug for ProcessProvider {
@@ -577,10 +724,19 @@ impl ProcessProvider {
 
     /// A provider running `command`.
     pub fn new(command: impl Into<String>) -> Self {
-        ProcessProvider { command: command.into() }
+        ProcessProvider { command: command.into(), timeout: CREDENTIAL_PROCESS_TIMEOUT }
     }
 
-    fn run(command: &str) -> Result<Vec<u8>, CredentialsError> {
+    /// The same provider, killing the command after `timeout` instead of [`CREDENTIAL_PROCESS_TIMEOUT`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Run the command to its end and give its standard output; the time limit is kept on the system clock, since
+    /// the process runs in real time.
+    fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, SourceError> {
+        use std::io::Read as _;
         let mut cmd = if cfg!(windows) {
             let mut c = std::process::Command::new("cmd");
             c.arg("/C").arg(command);
@@ -590,16 +746,99 @@ impl ProcessProvider {
             c.arg("-c").arg(command);
             c
         };
-        let output = cmd
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let deadline = std::time::Instant::now() + timeout;
+        let mut child = cmd
             .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
-            .output()
-            .map_err(|e| not_loaded(format!("cannot run credential_process: {e}")))?;
-        if !output.status.success() {
-            return Err(not_loaded(format!("credential_process failed ({})", output.status)));
+            .spawn()
+            .map_err(|e| SourceError::failed("credential_process could not be started").because(e))?;
+        let timed_out =
+            || SourceError::failed(format!("credential_process did not finish within {timeout:?} and was killed"));
+        let Some(stdout) = child.stdout.take() else {
+            kill(&mut child);
+            return Err(SourceError::failed("credential_process has no standard output"));
+        };
+        // The output is read on a thread of its own, so that waiting for it can stop at the deadline; it ends when
+        // every process holding the pipe has closed it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let read = stdout.take(CREDENTIALS_MAX_RESPONSE_SIZE as u64 + 1).read_to_end(&mut out);
+            let _ = tx.send(read.map(|_| out));
+        });
+        let output = match rx.recv_timeout(timeout) {
+            Ok(Ok(output)) => output,
+            Ok(Err(e)) => {
+                kill(&mut child);
+                return Err(SourceError::failed("credential_process: reading its output failed").because(e));
+            }
+            Err(_) => {
+                kill(&mut child);
+                return Err(timed_out());
+            }
+        };
+        if output.len() > CREDENTIALS_MAX_RESPONSE_SIZE {
+            kill(&mut child);
+            return Err(SourceError::failed(format!(
+                "credential_process wrote more than {CREDENTIALS_MAX_RESPONSE_SIZE} bytes and was killed"
+            )));
         }
-        Ok(output.stdout)
+        // The output is closed; the exit follows, within what is left of the time.
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+                Ok(None) => {
+                    kill(&mut child);
+                    return Err(timed_out());
+                }
+                Err(e) => {
+                    kill(&mut child);
+                    return Err(SourceError::failed("credential_process: waiting for it failed").because(e));
+                }
+            }
+        };
+        if !status.success() {
+            return Err(SourceError::failed(format!("credential_process failed ({status})")));
+        }
+        Ok(output)
     }
+
+    async fn load(&self) -> Result<Credentials, SourceError> {
+        // The command runs on a thread of its own so that it does not block the caller's executor.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (command, timeout) = (self.command.clone(), self.timeout);
+        std::thread::spawn(move || {
+            let _ = tx.send(ProcessProvider::run(&command, timeout));
+        });
+        let stdout = rx.await.map_err(|_| SourceError::failed("credential_process did not finish"))??;
+        let doc = parse_document(&stdout, Self::WHAT)?;
+        if doc.version != Some(1.0) {
+            return Err(SourceError::failed("credential_process output must have `Version: 1`"));
+        }
+        doc.into_credentials(Self::WHAT)
+    }
+}
+
+/// Kill a `credential_process` (on Unix its whole process group, whose leader it is) and collect its exit, so that
+/// it does not linger as a zombie. The group is killed by the shell's `kill`, as the standard library has no call for
+/// it and this crate has no unsafe code.
+fn kill(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -KILL -{}", child.id()))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl ProvideCredentials for ProcessProvider {
@@ -607,27 +846,14 @@ impl ProvideCredentials for ProcessProvider {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            // The command runs on a thread of its own so that it does not block the caller's executor.
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            let command = self.command.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(ProcessProvider::run(&command));
-            });
-            let stdout = rx.await.map_err(|_| not_loaded("credential_process did not finish"))??;
-            let doc = parse_document(&stdout, Self::WHAT)?;
-            if doc.version != Some(1.0) {
-                return Err(not_loaded("credential_process output must have `Version: 1`"));
-            }
-            doc.into_credentials(Self::WHAT)
-        })
+        future::ProvideCredentials::new(async move { self.load().await.map_err(SourceError::into_credentials_error) })
     }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Caching.
 
-/// How long before expiry cached credentials are refreshed.
+/// The most time before expiry at which cached credentials are refreshed.
 pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
 /// How long credentials without an expiry are cached.
@@ -636,13 +862,26 @@ pub const CACHE_WITHOUT_EXPIRY: Duration = Duration::from_secs(15 * 60);
 /// How long after a failed refresh, while the cached credentials are still valid, the source is asked again.
 pub const RETRY_FAILED_REFRESH: Duration = Duration::from_secs(30);
 
-/// Caches another provider's credentials until [`REFRESH_BEFORE_EXPIRY`] before they expire (or for
-/// [`CACHE_WITHOUT_EXPIRY`] when they have no expiry). Concurrent callers share one refresh. When a refresh fails
-/// while the cached credentials have not yet expired, those are used, and the source is asked again after
-/// [`RETRY_FAILED_REFRESH`].
+/// How long before expiry credentials that arrived with `lifetime` left are refreshed: [`REFRESH_BEFORE_EXPIRY`],
+/// or half their lifetime when that is shorter (so short-lived credentials are used for half their life rather than
+/// fetched again at every call), less a fifth of it at most, by `jitter` (in `[0, 1)`), so that clients started
+/// together do not all refresh at the same moment (aws-sdk-rust's cache jitters its 10 s buffer the same way).
+pub(crate) fn refresh_margin(lifetime: Duration, jitter: f64) -> Duration {
+    REFRESH_BEFORE_EXPIRY.min(lifetime / 2).mul_f64(1.0 - 0.2 * jitter.clamp(0.0, 1.0))
+}
+
+/// Caches another provider's credentials until shortly before they expire: [`REFRESH_BEFORE_EXPIRY`] before for
+/// credentials that arrive with 10 minutes or more left, half their lifetime before for shorter-lived ones (2-minute
+/// credentials are used for one minute), in each case less up to a fifth of that margin at random, so that clients
+/// started together do not all refresh at once (aws-sdk-rust's cache jitters its 10 s margin the same way); or for
+/// [`CACHE_WITHOUT_EXPIRY`] when they have no expiry. Concurrent callers share one refresh. Expired credentials are
+/// never given out: when a refresh fails while the cached credentials have not yet expired, those are used, and the
+/// source is asked again after [`RETRY_FAILED_REFRESH`] or at their expiry, whichever comes first.
 pub struct CachedProvider {
     inner: SharedCredentialsProvider,
     cache: tokio::sync::Mutex<Option<Cached>>,
+    /// Where the refresh jitter comes from: a number in `[0, 1)`, random unless a test fixes it.
+    pub(crate) jitter: fn() -> f64,
 }
 
 struct Cached {
@@ -651,6 +890,13 @@ struct Cached {
     refresh_at: tokio::time::Instant,
     /// When they expire, if they do.
     expires_at: Option<tokio::time::Instant>,
+}
+
+impl Cached {
+    /// Whether the cache answers at `now`: before the refresh time, and never once expired.
+    fn serves_at(&self, now: tokio::time::Instant) -> bool {
+        now < self.refresh_at && self.expires_at.is_none_or(|t| now < t)
+    }
 }
 
 impl fmt::Debug for CachedProvider {
@@ -667,7 +913,7 @@ impl CachedProvider {
 
     /// A cache in front of a shared provider.
     pub fn from_shared(inner: SharedCredentialsProvider) -> Self {
-        CachedProvider { inner, cache: tokio::sync::Mutex::new(None) }
+        CachedProvider { inner, cache: tokio::sync::Mutex::new(None), jitter: crate::retry::jitter }
     }
 }
 
@@ -680,7 +926,7 @@ impl ProvideCredentials for CachedProvider {
             // Holding the lock across the refresh makes concurrent callers wait for it and then use its result.
             let mut cache = self.cache.lock().await;
             let now = tokio::time::Instant::now();
-            if let Some(c) = cache.as_ref().filter(|c| now < c.refresh_at) {
+            if let Some(c) = cache.as_ref().filter(|c| c.serves_at(now)) {
                 return Ok(c.credentials.clone());
             }
             match self.inner.provide_credentials().await {
@@ -690,17 +936,18 @@ impl ProvideCredentials for CachedProvider {
                     let remaining =
                         credentials.expiry().map(|e| e.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO));
                     let refresh_at =
-                        now + remaining.map_or(CACHE_WITHOUT_EXPIRY, |r| r.saturating_sub(REFRESH_BEFORE_EXPIRY));
+                        now + remaining.map_or(CACHE_WITHOUT_EXPIRY, |r| r - refresh_margin(r, (self.jitter)()));
                     let expires_at = remaining.map(|r| now + r);
-                    tracing::debug!(expires_in = ?remaining, "credentials refreshed");
+                    tracing::debug!(expires_in = ?remaining, refresh_in = ?refresh_at - now, "credentials refreshed");
                     *cache = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
                     Ok(credentials)
                 }
                 Err(e) => match cache.as_mut() {
                     Some(c) if c.expires_at.is_none_or(|t| now < t) => {
-                        tracing::warn!(error = %message(&e), "refreshing credentials failed; using the cached ones until they expire");
-                        // Not every call asks the failing source again.
-                        c.refresh_at = now + RETRY_FAILED_REFRESH;
+                        tracing::warn!(error = %plain(&e), "refreshing credentials failed; using the cached ones until they expire");
+                        // Not every call asks the failing source again, and none gets expired credentials.
+                        let retry_at = now + RETRY_FAILED_REFRESH;
+                        c.refresh_at = c.expires_at.map_or(retry_at, |t| t.min(retry_at));
                         Ok(c.credentials.clone())
                     }
                     _ => Err(e),
@@ -716,7 +963,9 @@ impl ProvideCredentials for CachedProvider {
 /// The environment, then the profile (static keys, then `credential_process`), then container credentials when
 /// their variables are set, then instance metadata (unless disabled). A `credential_process` or container endpoint
 /// that is configured but fails ends the chain with its error, so that a misconfigured source never silently
-/// yields another identity. Uncached: the configuration's default wraps
+/// yields another identity. Keys without their secret (in the environment or the profile) are skipped, as aws-config
+/// skips them, with a warning. When no source has credentials the error lists why each was skipped and has
+/// instance metadata's failure, if it was asked, as its cause. Uncached: the configuration's default wraps
 /// it in a [`CachedProvider`] ([`DefaultChain::cached`]). Its container and instance metadata requests go through
 /// the default transport; [`DefaultChain::with_http_client`] builds the same chain over another one.
 #[derive(Debug, Clone, Copy, Default)]
@@ -765,35 +1014,56 @@ impl ProvideCredentials for SourceChain {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(async move {
-            let mut reasons = Vec::new();
-            match EnvironmentProvider::load() {
-                Ok(c) => return Ok(c),
-                Err(e) => reasons.push(message(&e)),
+        future::ProvideCredentials::new(
+            async move { self.provide().await.map_err(SourceError::into_credentials_error) },
+        )
+    }
+}
+
+impl SourceChain {
+    /// Each source in turn. A source that is not set up is noted and skipped; environment keys or profile keys
+    /// without their secret are noted, warned about and skipped (as aws-config does); a `credential_process` or
+    /// container endpoint that is set up and fails is the error. With no source left, the error lists the notes and
+    /// has instance metadata's failure, if it was asked, as its cause.
+    async fn provide(&self) -> Result<Credentials, SourceError> {
+        let mut notes = Vec::new();
+        let skip = |e: SourceError, notes: &mut Vec<String>| {
+            if e.kind == SourceErrorKind::Invalid {
+                tracing::warn!(error = %e, "credentials source set up wrongly; trying the next one");
             }
-            let profile = ProfileProvider::default();
-            match profile.load() {
-                Ok(c) => return Ok(c),
-                Err(e) => reasons.push(message(&e)),
+            notes.push(e.message);
+        };
+        match EnvironmentProvider::read() {
+            Ok(c) => return Ok(c),
+            Err(e) => skip(e, &mut notes),
+        }
+        let profiles = load_profiles();
+        let profile = ProfileProvider::default();
+        match profile.read(&profiles) {
+            Ok(c) => return Ok(c),
+            Err(e) => skip(e, &mut notes),
+        }
+        if let Some(command) = profiles.get(&profile.name()).and_then(|p| p.get("credential_process")) {
+            // A configured credential_process that fails is an error, not a reason to try other sources.
+            return ProcessProvider::new(command.clone()).load().await;
+        }
+        if ContainerProvider::is_configured() {
+            // Configured container credentials that fail are an error, not a reason to try the instance.
+            return self.container.load().await;
+        }
+        notes.push("no container credentials endpoint is set".to_owned());
+        let last = match self.imds.provide().await {
+            Ok(c) => return Ok(c),
+            Err(e) if e.kind == SourceErrorKind::NotConfigured => {
+                notes.push(e.message);
+                None
             }
-            let command = load_profiles().get(&profile_name()).and_then(|p| p.get("credential_process").cloned());
-            if let Some(command) = command {
-                // A configured credential_process that fails is an error, not a reason to try other sources.
-                return ProcessProvider::new(command).provide_credentials().await;
-            }
-            if ContainerProvider::is_configured() {
-                // Configured container credentials that fail are an error, not a reason to try the instance.
-                return self.container.provide_credentials().await;
-            }
-            if ImdsProvider::is_disabled() {
-                reasons.push("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned());
-            } else {
-                match self.imds.provide_credentials().await {
-                    Ok(c) => return Ok(c),
-                    Err(e) => reasons.push(message(&e)),
-                }
-            }
-            Err(not_loaded(reasons.join("; ")))
+            Err(e) => Some(e),
+        };
+        let error = SourceError::not_configured(format!("no credentials: {}", notes.join(", ")));
+        Err(match last {
+            Some(cause) => error.because(cause),
+            None => error,
         })
     }
 }

@@ -64,16 +64,16 @@ impl ErrorResponse {
         self.error_type.as_deref().or(self.code.as_deref())
     }
 
-    /// The metadata every error carries: code, message and request id.
-    pub(crate) fn metadata(&self) -> ErrorMetadata {
+    /// The metadata every error carries: code, message and request id, moved in (not copied).
+    pub(crate) fn into_metadata(self) -> ErrorMetadata {
         let mut b = ErrorMetadata::builder();
-        if let Some(code) = &self.code {
+        if let Some(code) = self.code {
             b = b.code(code);
         }
-        if let Some(message) = &self.message {
+        if let Some(message) = self.message {
             b = b.message(message);
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = self.request_id {
             b = b.custom(AWS_REQUEST_ID, id);
         }
         b.build()
@@ -95,10 +95,10 @@ pub struct Unhandled {
 impl Unhandled {
     /// An unhandled error from an error response; one without a code (a proxy's HTML page, an empty body) is
     /// described by what arrived instead.
-    pub(crate) fn from_response(response: &ErrorResponse) -> Self {
-        let described = (response.code.is_none() && !response.summary.is_empty())
-            .then(|| response.summary.clone().into_boxed_str());
-        Unhandled { source: None, meta: response.metadata(), response: described }
+    pub(crate) fn from_response(mut response: ErrorResponse) -> Self {
+        let summary = std::mem::take(&mut response.summary);
+        let described = (response.code.is_none() && !summary.is_empty()).then(|| summary.into_boxed_str());
+        Unhandled { source: None, meta: response.into_metadata(), response: described }
     }
 
     /// An unhandled error with a cause and, if known, metadata.
@@ -173,19 +173,32 @@ pub(crate) fn describe_response(status: u16, content_type: Option<&str>, body: &
         out.push_str(", empty body");
         return out;
     }
+    match excerpt(body) {
+        (text, true) => out.push_str(&format!(", body \"{text}\"")),
+        (text, false) => out.push_str(&format!(", body ({} bytes) begins \"{text}\"", body.len())),
+    }
+    out
+}
+
+/// The start of a body, up to [`EXCERPT_BYTES`] bytes, as escaped text (see [`describe_response`]), and whether it
+/// is the whole body.
+fn excerpt(body: &[u8]) -> (String, bool) {
     let cut = &body[..body.len().min(EXCERPT_BYTES)];
     // A multi-byte character cut in two by the excerpt's end is left out rather than shown as a replacement.
     let cut = match std::str::from_utf8(cut) {
         Err(e) if e.error_len().is_none() && cut.len() < body.len() => &cut[..e.valid_up_to()],
         _ => cut,
     };
-    let text = String::from_utf8_lossy(cut);
-    if cut.len() == body.len() {
-        out.push_str(&format!(", body \"{}\"", text.escape_debug()));
-    } else {
-        out.push_str(&format!(", body ({} bytes) begins \"{}\"", body.len(), text.escape_debug()));
+    (String::from_utf8_lossy(cut).escape_debug().to_string(), cut.len() == body.len())
+}
+
+/// A body quoted for an error message: `"the text"`, or `"the start…" (5123 bytes)` when it is longer than
+/// [`EXCERPT_BYTES`] bytes, escaped as in [`describe_response`].
+pub(crate) fn quote_body(body: &[u8]) -> String {
+    match excerpt(body) {
+        (text, true) => format!("\"{text}\""),
+        (text, false) => format!("\"{text}…\" ({} bytes)", body.len()),
     }
-    out
 }
 
 /// A response that arrived but could not be decoded, as the source of a
@@ -326,6 +339,11 @@ impl<E, R> ServiceError<E, R> {
     /// Take the response.
     pub fn into_raw(self) -> R {
         self.raw
+    }
+
+    /// Take the operation's error and the response.
+    pub(crate) fn into_parts(self) -> (E, R) {
+        (self.source, self.raw)
     }
 }
 

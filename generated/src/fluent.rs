@@ -9,15 +9,39 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::config::ConfigOverride;
+use crate::config::{ConfigOverride, Intercept, SharedInterceptor};
 use crate::credentials::BoxFuture;
 use crate::error::SdkError;
+use crate::http::HttpRequest;
 
 /// A fluent builder that can send its request with settings for that request only. Implemented by every
 /// operation's fluent builder; [`CustomizableOperation::send`] calls it.
 pub trait CustomizableSend<T, E>: Send {
-    /// Sends the request, with `config_override` over the builder's own override when it is set.
-    fn send_with_override(self, config_override: Option<ConfigOverride>) -> BoxFuture<'static, Result<T, SdkError<E>>>;
+    /// Sends the request, with `customization` applied to the builder's own override (see
+    /// [`Customization::apply`]).
+    fn send_with_override(self, customization: Customization) -> BoxFuture<'static, Result<T, SdkError<E>>>;
+}
+
+/// What `customize()` was given: an override, and interceptors for this request.
+#[derive(Debug, Default)]
+pub struct Customization {
+    config_override: Option<ConfigOverride>,
+    interceptors: Vec<SharedInterceptor>,
+}
+
+impl Customization {
+    /// The override of the request: `customize()`'s `config_override` in place of the fluent builder's own, if it
+    /// was given one, with `customize()`'s interceptors added.
+    pub(crate) fn apply(self, own: Option<ConfigOverride>) -> Option<ConfigOverride> {
+        let mut config_override = self.config_override.or(own);
+        if !self.interceptors.is_empty() {
+            let o = config_override.get_or_insert_with(ConfigOverride::new);
+            for interceptor in self.interceptors {
+                o.push_interceptor(interceptor);
+            }
+        }
+        config_override
+    }
 }
 
 /// One request, ready to send, whose settings can still be changed for that request only: what a fluent builder's
@@ -34,20 +58,53 @@ pub trait CustomizableSend<T, E>: Send {
 pub struct CustomizableOperation<T, E, B> {
     customizable_send: B,
     config_override: Option<ConfigOverride>,
+    interceptors: Vec<SharedInterceptor>,
     _types: PhantomData<fn() -> (T, E)>,
 }
 
 impl<T, E, B> CustomizableOperation<T, E, B> {
     /// Wraps a fluent builder.
     pub(crate) fn new(customizable_send: B) -> Self {
-        CustomizableOperation { customizable_send, config_override: None, _types: PhantomData }
+        CustomizableOperation {
+            customizable_send,
+            config_override: None,
+            interceptors: Vec::new(),
+            _types: PhantomData,
+        }
     }
 
-    /// Settings for this request only, over the client's configuration; they replace any the fluent builder was
-    /// given with its own `config_override`.
+    /// Settings for this request only, over the client's configuration: a `config::Builder` (as in aws-sdk-rust;
+    /// each setting made on it replaces the client's, see [`ConfigOverride`]) or a [`ConfigOverride`]. They replace
+    /// any the fluent builder was given with its own `config_override`.
     pub fn config_override(mut self, config_override: impl Into<ConfigOverride>) -> Self {
         self.config_override = Some(config_override.into());
         self
+    }
+
+    /// Add an interceptor for this request, run after the client's (see
+    /// [`config::Builder::interceptor`](crate::config::Builder::interceptor)).
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.push(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Change the HTTP request before it is signed, at each attempt (an interceptor's `modify_before_signing`): a
+    /// header added here is sent and signed.
+    pub fn mutate_request<F>(self, f: F) -> Self
+    where
+        F: Fn(&mut HttpRequest) + Send + Sync + 'static,
+    {
+        self.interceptor(crate::intercept::MutateRequest(f))
+    }
+
+    /// Replace the HTTP request before it is signed, at each attempt; an error fails the call with a
+    /// `DispatchFailure` whose cause is it.
+    pub fn map_request<F, MapE>(self, f: F) -> Self
+    where
+        F: Fn(HttpRequest) -> Result<HttpRequest, MapE> + Send + Sync + 'static,
+        MapE: std::error::Error + Send + Sync + 'static,
+    {
+        self.interceptor(crate::intercept::MapRequest(f, PhantomData))
     }
 
     /// Sends the request and returns the output or the error, as the fluent builder's `send()` does.
@@ -55,7 +112,8 @@ impl<T, E, B> CustomizableOperation<T, E, B> {
     where
         B: CustomizableSend<T, E>,
     {
-        self.customizable_send.send_with_override(self.config_override).await
+        let customization = Customization { config_override: self.config_override, interceptors: self.interceptors };
+        self.customizable_send.send_with_override(customization).await
     }
 }
 
@@ -64,6 +122,7 @@ impl<T, E, B: Clone> Clone for CustomizableOperation<T, E, B> {
         CustomizableOperation {
             customizable_send: self.customizable_send.clone(),
             config_override: self.config_override.clone(),
+            interceptors: self.interceptors.clone(),
             _types: PhantomData,
         }
     }
@@ -74,6 +133,7 @@ impl<T, E, B: fmt::Debug> fmt::Debug for CustomizableOperation<T, E, B> {
         f.debug_struct("CustomizableOperation")
             .field("customizable_send", &self.customizable_send)
             .field("config_override", &self.config_override)
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }

@@ -9,15 +9,18 @@
 //! through [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigOverride};
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
 use crate::http::{header, Response, Transport};
+use crate::intercept::Execution;
 use crate::retry::{Failure, Retries, Stop};
 
 /// Static facts about the service, handed to the runtime by the generated code.
@@ -63,7 +66,7 @@ pub(crate) struct Operation<O, E> {
     /// Decodes a successful response; the error says what is wrong with the body.
     pub(crate) decode_output: fn(&Response) -> Result<O, crate::error::BoxError>,
     /// Turns an error response into the operation's error.
-    pub(crate) decode_error: fn(&ErrorResponse, &[u8]) -> E,
+    pub(crate) decode_error: fn(ErrorResponse, &[u8]) -> E,
     /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
     pub(crate) host_prefix: Option<String>,
     /// `@requestCompression` with gzip: the compressor (the `compression` module's, passed in by operations that
@@ -97,8 +100,9 @@ pub(crate) struct Handle {
     pub(crate) service: &'static ServiceInfo,
     /// The `User-Agent`: the crate's, then the configured application name.
     pub(crate) user_agent: String,
-    /// The retry quota and, in adaptive mode, the rate limiter.
-    pub(crate) retries: Retries,
+    /// The retry quota and, in adaptive mode, the rate limiter (shared with requests that override the
+    /// configuration).
+    pub(crate) retries: Arc<Retries>,
 }
 
 impl Handle {
@@ -107,28 +111,55 @@ impl Handle {
     /// from an `SdkConfig`) or the default one, for the configured timeouts.
     pub(crate) fn new(config: Config, service: &'static ServiceInfo) -> Self {
         let config = config.for_service(service.sdk_id);
-        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let sleep = config
             .sleep_impl
             .clone()
             .or_else(aws_smithy_async::rt::sleep::default_async_sleep)
             .unwrap_or_else(|| SharedAsyncSleep::new(aws_smithy_async::rt::sleep::TokioSleep::new()));
+        let transport = Self::transport(&config, &sleep);
+        let user_agent = Self::user_agent(&config, service);
+        let retries = Arc::new(Retries::new(&config.retry, &config.time_source));
+        Handle { config, transport, sleep, service, user_agent, retries }
+    }
+
+    /// The transport for a configuration: its HTTP client, or the default one, for its timeouts.
+    fn transport(config: &Config, sleep: &SharedAsyncSleep) -> Transport {
+        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let mut settings = crate::http::HttpConnectorSettings::builder();
         settings.set_connect_timeout(config.timeouts.connect_timeout());
         settings.set_read_timeout(config.timeouts.read_timeout());
-        let transport = Transport::new(
-            &client,
-            &settings.build(),
-            sleep.clone(),
-            config.time_source.clone(),
-            config.max_response_size,
-        );
-        let user_agent = match &config.app_name {
+        Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
+    }
+
+    /// The `User-Agent`: the crate's, then the configured application name.
+    fn user_agent(config: &Config, service: &ServiceInfo) -> String {
+        match &config.app_name {
             Some(app) => format!("{} app/{app}", service.user_agent),
             None => service.user_agent.to_owned(),
+        }
+    }
+
+    /// The handle of one request whose override changes settings of the configuration (a `config::Builder` given
+    /// to `config_override`, or interceptors): `None` when it changes none, and the client's handle serves. The
+    /// request keeps the client's retry quota and rate limiter unless it changes the retry mode, and the client's
+    /// transport unless it changes the HTTP client, the timeouts, the sleep, the time source or the response size
+    /// limit.
+    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
+        let settings = config_override?.settings()?;
+        let config = self.config.overridden(settings);
+        let sleep = config.sleep_impl.clone().unwrap_or_else(|| self.sleep.clone());
+        let transport = if Config::transport_overridden(settings) {
+            Self::transport(&config, &sleep)
+        } else {
+            self.transport.clone()
         };
-        let retries = Retries::new(&config.retry, &config.time_source);
-        Handle { config, transport, sleep, service, user_agent, retries }
+        let retries = if config.retry.mode() == self.config.retry.mode() {
+            self.retries.clone()
+        } else {
+            Arc::new(Retries::new(&config.retry, &config.time_source))
+        };
+        let user_agent = Self::user_agent(&config, self.service);
+        Some(Handle { config, transport, sleep, service: self.service, user_agent, retries })
     }
 }
 
@@ -179,11 +210,26 @@ fn failure(meta: &ErrorResponse) -> Failure {
 /// A fresh idempotency token: a random (version 4) UUID, for members with `@idempotencyToken` left empty.
 #[allow(dead_code)] // Used only by models with idempotency tokens.
 pub(crate) fn idempotency_token() -> String {
+    String::from_utf8_lossy(&random_uuid()).into_owned()
+}
+
+/// A random (version 4) UUID in its text form (`8-4-4-4-12` lower-case hexadecimal digits), without allocating.
+pub(crate) fn random_uuid() -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut b = fastrand::u128(..).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
+        }
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0x0f)];
+        at += 2;
+    }
+    text
 }
 
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
@@ -207,33 +253,38 @@ impl fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
-/// Sign the protocol's request for one attempt.
-async fn build_request(
-    handle: &Handle,
-    url: &str,
-    unsigned: &UnsignedRequest,
-) -> Result<http::Request<Vec<u8>>, BoxError> {
+/// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
+fn http_request(handle: &Handle, url: &str, unsigned: UnsignedRequest) -> Result<http::Request<Vec<u8>>, BoxError> {
+    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
+    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
+    if uri.authority().is_none() {
+        return Err(unbuildable(format!("endpoint URL `{url}` has no host")));
+    }
+    let mut builder = http::Request::builder().method(unsigned.method).uri(uri);
+    for (name, value) in &unsigned.headers {
+        builder = builder.header(*name, value);
+    }
+    builder.header("user-agent", &handle.user_agent).body(unsigned.body).map_err(|e| unbuildable(e.to_string()))
+}
+
+/// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
+/// are set from its URI and body first.
+async fn sign(handle: &Handle, request: &mut http::Request<Vec<u8>>) -> Result<(), BoxError> {
     let config = &handle.config;
     let region = config.region.as_ref().ok_or_else(|| unbuildable("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
         BoxError::from(e)
     })?;
-    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
-    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
-    let host = uri
+    let host = request
+        .uri()
         .authority()
         .map(|a| a.as_str().to_owned())
-        .ok_or_else(|| unbuildable(format!("endpoint URL `{url}` has no host")))?;
-    let mut builder = http::Request::builder().method(unsigned.method).uri(uri).header("host", host);
-    for (name, value) in &unsigned.headers {
-        builder = builder.header(*name, value);
-    }
-    let mut request = builder
-        .header("content-length", unsigned.body.len())
-        .header("user-agent", &handle.user_agent)
-        .body(unsigned.body.clone())
-        .map_err(|e| unbuildable(e.to_string()))?;
+        .ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
+    let host = http::HeaderValue::try_from(host).map_err(|e| unbuildable(e.to_string()))?;
+    request.headers_mut().insert(http::header::HOST, host);
+    let length = request.body().len();
+    request.headers_mut().insert(http::header::CONTENT_LENGTH, length.into());
 
     let identity = credentials.into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
@@ -245,23 +296,21 @@ async fn build_request(
         .build()
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
+    let url = request.uri().to_string();
+    let headers: Vec<(&str, &str)> =
+        request.headers().iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default())).collect();
     let signable = aws_sigv4::http_request::SignableRequest::new(
-        unsigned.method,
-        &full_url,
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        aws_sigv4::http_request::SignableBody::Bytes(&unsigned.body),
+        request.method().as_str(),
+        &url,
+        headers.into_iter(),
+        aws_sigv4::http_request::SignableBody::Bytes(request.body()),
     )
     .map_err(|e| unbuildable(format!("cannot sign: {e}")))?;
     let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params)
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into_parts();
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(request)
+    instructions.apply_to_request_http1x(request);
+    Ok(())
 }
 
 enum Attempt {
@@ -270,8 +319,12 @@ enum Attempt {
     Transport(ConnectorError),
 }
 
-async fn attempt(handle: &Handle, request: http::Request<Vec<u8>>) -> Attempt {
-    let call = handle.transport.send(request);
+async fn attempt(
+    handle: &Handle,
+    request: http::Request<Vec<u8>>,
+    connection: Option<CaptureSmithyConnection>,
+) -> Attempt {
+    let call = handle.transport.send(request, connection);
     match handle.config.timeouts.operation_attempt_timeout() {
         Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
             Ok(Ok(r)) => Attempt::Response(r),
@@ -298,19 +351,70 @@ pub(crate) fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-/// Send one operation's serialized input and decode the result (with the response's request id), in a `tracing`
-/// span named `invoke` with the service's SDK id and the operation's name. Each attempt logs its endpoint host, number,
-/// status, error code, request id and the backoff chosen at debug level; running out of attempts or of retry quota on
-/// a retryable failure is a warning. Credentials, signatures and bodies are never logged.
+/// Why an input was not sent: `prepare`'s errors.
+#[derive(Debug)]
+pub(crate) enum Unprepared {
+    /// The input breaks the model's constraints.
+    Invalid(crate::validation::ValidationError),
+    /// The input could not be serialized.
+    Unserializable(BoxError),
+}
+
+impl Unprepared {
+    /// The error of the call.
+    fn into_sdk_error<E>(self) -> SdkError<E> {
+        match self {
+            Unprepared::Invalid(e) => SdkError::Validation(e),
+            Unprepared::Unserializable(e) => SdkError::construction_failure(e),
+        }
+    }
+}
+
+/// Send one operation's input, which `prepare` validates and serializes, and decode the result (with the
+/// response's request id), in a `tracing` span named `invoke` with the service's SDK id and the operation's name. Each
+/// attempt logs its endpoint host, number, status, error code, request id and the backoff chosen at debug level;
+/// running out of attempts or of retry quota on a retryable failure is a warning. Credentials, signatures and bodies
+/// are never logged.
 ///
-/// Only the decoding is generic: the attempts are [`send`]'s, one copy for every operation of the crate.
-pub(crate) async fn invoke<O: SetRequestId, E>(
+/// With interceptors configured, their hooks run at each step (see the `intercept` module); without, the only cost
+/// is the check of an empty list. Only the decoding is generic: the attempts are [`send`]'s, one copy for every
+/// operation of the crate.
+pub(crate) async fn invoke<I, O, E>(
+    handle: &Handle,
+    operation: Operation<O, E>,
+    input: I,
+    prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared>,
+) -> Result<O, SdkError<E>>
+where
+    I: fmt::Debug + Send + Sync + 'static,
+    O: SetRequestId + fmt::Debug + Send + Sync + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let interceptors = &handle.config.interceptors;
+    if interceptors.is_empty() {
+        let body = prepare(&input).map_err(Unprepared::into_sdk_error)?;
+        return call(handle, operation, body, None).await;
+    }
+    let mut execution = Execution::new(interceptors, &handle.transport.components, input);
+    let result = match execution.before_serialization::<I>() {
+        Ok(input) => match prepare(&input) {
+            Ok(body) => call(handle, operation, body, Some(&mut execution)).await,
+            Err(e) => Err(e.into_sdk_error()),
+        },
+        Err(e) => Err(SdkError::construction_failure(e)),
+    };
+    execution.complete(result)
+}
+
+/// Send a serialized input and decode the result.
+async fn call<O: SetRequestId, E>(
     handle: &Handle,
     operation: Operation<O, E>,
     body: Vec<u8>,
+    execution: Option<&mut Execution<'_>>,
 ) -> Result<O, SdkError<E>> {
     let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
-    match send(handle, name, host_prefix.as_deref(), compress, body).await {
+    match send(handle, name, host_prefix.as_deref(), compress, body, execution).await {
         Ok(response) => match decode_output(&response) {
             Ok(mut output) => {
                 output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
@@ -326,8 +430,11 @@ pub(crate) async fn invoke<O: SetRequestId, E>(
         Err(Ended::Dispatch(e)) => Err(SdkError::dispatch_failure(e)),
         Err(Ended::Service(last)) => {
             let (meta, response) = *last;
-            let err = decode_error(&meta, response.body());
+            let err = decode_error(meta, response.body());
             Err(SdkError::service_error(err, crate::http::raw_response(&response)))
+        }
+        Err(Ended::Rejected(rejected)) => {
+            Err(SdkError::response_error(rejected.error, crate::http::raw_response(&rejected.response)))
         }
     }
 }
@@ -339,6 +446,13 @@ enum Ended {
     Dispatch(ConnectorError),
     /// The last error response, with what the protocol read from it (boxed: the rare, large case).
     Service(Box<(ErrorResponse, Response)>),
+    /// An interceptor failed on a response.
+    Rejected(Box<crate::intercept::Rejected>),
+}
+
+/// An interceptor failed before the request was sent: a dispatch failure, as in aws-sdk-rust.
+fn intercepted(error: BoxError) -> Ended {
+    Ended::Dispatch(ConnectorError::other(error, None))
 }
 
 /// The attempts of one call, under the operation timeout: the successful response, or how the call ended.
@@ -348,10 +462,11 @@ async fn send(
     host_prefix: Option<&str>,
     compress: Option<Compressor>,
     body: Vec<u8>,
+    execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
-    let call = attempts(handle, name, host_prefix, compress, body);
+    let call = attempts(handle, name, host_prefix, compress, body, execution);
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
@@ -373,6 +488,7 @@ async fn attempts(
     host_prefix: Option<&str>,
     compress: Option<Compressor>,
     body: Vec<u8>,
+    mut execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     let config = &handle.config;
     let service = handle.service;
@@ -389,14 +505,32 @@ async fn attempts(
             unsigned.headers.push(("content-encoding", "gzip".to_owned()));
         }
     }
+    let mut base = http_request(handle, &url, unsigned).map_err(Ended::Construction)?;
+    if let Some(x) = execution.as_deref_mut() {
+        base = x.before_retry_loop(base).await.map_err(intercepted)?;
+    }
     let max_attempts = config.retry.max_attempts();
-    let mut retry = handle.retries.call(&config.retry, &config.time_source);
+    let mut retry = handle.retries.call(&config.retry, &config.time_source, config.timeouts.read_timeout());
     loop {
         retry.ready(&handle.sleep).await;
-        let request = build_request(handle, &url, &unsigned).await.map_err(Ended::Construction)?;
+        let mut request = base.clone();
+        if let Some(x) = execution.as_deref_mut() {
+            request = x.before_signing(request).await.map_err(intercepted)?;
+        }
+        sign(handle, &mut request).await.map_err(Ended::Construction)?;
+        let connection = retry.before_transmit(&mut request);
+        if let Some(x) = execution.as_deref_mut() {
+            request = x.before_transmit(request).await.map_err(intercepted)?;
+        }
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let outcome = attempt(handle, request).await;
+        let mut outcome = attempt(handle, request, connection).await;
+        if let Some(x) = execution.as_deref_mut() {
+            if let Attempt::Response(response) = outcome {
+                let response = x.after_transmit(response, config.max_response_size).await;
+                outcome = Attempt::Response(response.map_err(|r| Ended::Rejected(Box::new(r)))?);
+            }
+        }
         let backoff = match outcome {
             Attempt::Timeout(after) => {
                 tracing::debug!(endpoint = host, attempt = attempt_no, timeout = ?after, "attempt timed out");
@@ -450,7 +584,7 @@ async fn attempts(
                     retryable = failure != Failure::Final,
                     "error response received"
                 );
-                match retry.failed(failure) {
+                match retry.failed_response(failure, &response) {
                     Ok(backoff) => backoff,
                     Err(stop) => {
                         stopped(stop, attempt_no, meta.code().unwrap_or("error response"));

@@ -41,13 +41,27 @@ mod aws_json;
 pub mod client;
 pub mod config;
 pub mod credentials;
+
+#[cfg(feature = "definitions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+pub mod definition;
+
+#[cfg(feature = "definitions")]
+mod definition_check;
+
+#[cfg(feature = "definitions")]
+mod definition_schema;
 pub mod endpoint;
 mod endpoint_lib;
 pub mod error;
 mod error_meta;
 mod fluent;
 pub mod http;
+mod intercept;
 mod invoke;
+
+#[cfg(feature = "definitions")]
+mod json;
 mod mock;
 pub mod operation;
 pub mod pagination;
@@ -55,6 +69,10 @@ mod patterns;
 pub mod pipeline_wait;
 pub mod primitives;
 mod retry;
+
+#[cfg(feature = "definitions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+pub mod schema;
 pub mod types;
 mod unknown_values;
 pub mod validation;

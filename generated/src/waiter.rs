@@ -16,17 +16,27 @@
 //!   failure once the call's own retries are spent), which no acceptor can match;
 //! - an input the model refuses ends the wait before anything is sent ([`WaiterError::ConstructionFailure`]);
 //! - between polls it sleeps as the specification says: before retry `n`, a whole number of seconds drawn uniformly
-//!   from `minDelay ..= min(maxDelay, minDelay * 2^(n-1))`; when what would remain of the caller's maximum wait after
-//!   that sleep is `minDelay` or less, it sleeps exactly the remaining time instead and polls one last time at the
-//!   deadline. It never sleeps past the deadline, and once the deadline is reached without a terminal state the wait
-//!   ends with [`WaiterError::ExceededMaxWait`].
+//!   from `minDelay ..= min(maxDelay, minDelay * 2^(n-1))`;
+//! - the caller's maximum wait is a deadline that holds. Each poll (the call with all its attempts, retries and
+//!   backoff) gets at most the time left before it, and a poll the deadline cuts off is dropped, which cancels its
+//!   request, and ends the wait with [`WaiterError::ExceededMaxWait`]. So that the last poll has time to answer, when
+//!   the drawn sleep would leave `minDelay` or less of the maximum wait, the loop sleeps until `minDelay` before the
+//!   deadline instead and polls one last time; when only `minDelay` or less is left after a poll, it polls no more.
+//!   Either way the wait then ends with [`WaiterError::ExceededMaxWait`], at or before the deadline.
+//!
+//! The last rule departs from the current text of the specification and from aws-sdk-rust, whose last poll is at the
+//! deadline itself and may run past it for as long as its attempts take: with each poll bounded by the deadline, a
+//! poll sent at the deadline could never answer. Sending it `minDelay` early is what earlier versions of the
+//! specification said (`delay = remainingTime - minDelay`; their example's last poll is at 298 s of 300), and what
+//! the Go SDK does, whose polls also share one deadline.
 //!
 //! Time is read from the client's time source and sleeps go through its sleep implementation, so tests run on a
 //! paused clock.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use aws_smithy_async::future::timeout::Timeout;
 use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep};
 use aws_smithy_async::time::SharedTimeSource;
 pub use aws_smithy_runtime_api::client::waiters::error::{ExceededMaxWait, FailureState, OperationFailed, WaiterError};
@@ -61,8 +71,9 @@ pub(crate) struct Delays {
 }
 
 /// The sleep before retry `attempt` (1 for the first retry) when `remaining` is left of the maximum wait, and whether
-/// the poll after it is the last one: the specification's computation, with `random(a, b)` drawing a whole number of
-/// seconds in `a..=b`.
+/// the poll after it is the last one; `None` when `minDelay` or less is left, too little for another poll. The
+/// specification's computation, with `random(a, b)` drawing a whole number of seconds in `a..=b`, and a last sleep
+/// that ends `minDelay` before the deadline (see the module documentation).
 ///
 /// The ceiling `minDelay * 2^(attempt-1)` is capped at `maxDelay` (the specification's `attemptCeiling` serves the
 /// same purpose: no overflow however many retries).
@@ -71,18 +82,22 @@ pub(crate) fn delay(
     attempt: u32,
     remaining: Duration,
     random: &mut impl FnMut(u64, u64) -> u64,
-) -> (Duration, bool) {
+) -> Option<(Duration, bool)> {
     let min = delays.min.max(1);
     let max = delays.max.max(min);
+    let min_delay = Duration::from_secs(min);
+    if remaining <= min_delay {
+        return None;
+    }
     let ceiling = match 1u64.checked_shl(attempt.saturating_sub(1)) {
         Some(factor) if factor <= max => min.saturating_mul(factor).min(max),
         _ => max,
     };
     let chosen = Duration::from_secs(random(min, ceiling).clamp(min, ceiling));
-    if remaining.saturating_sub(chosen) <= Duration::from_secs(min) {
-        (remaining, true)
+    if remaining.saturating_sub(chosen) <= min_delay {
+        Some((remaining - min_delay, true))
     } else {
-        (chosen, false)
+        Some((chosen, false))
     }
 }
 
@@ -98,14 +113,70 @@ where
     Fut: Future<Output = Result<O, SdkError<E>>>,
     E: std::error::Error + CreateUnhandledError + Send + Sync + 'static,
 {
-    let clock = Clock { sleep: handle.sleep.clone(), time: handle.config.time_source.clone() };
-    wait_with(&clock, delays, max_wait, poll, accept, &mut |a, b| fastrand::u64(a..=b)).await
+    wait_with(&Clock::of(handle), delays, max_wait, poll, accept, &mut |a, b| fastrand::u64(a..=b)).await
 }
 
 /// The time source and sleep the loop uses.
+#[derive(Clone)]
 pub(crate) struct Clock {
     pub(crate) sleep: SharedAsyncSleep,
     pub(crate) time: SharedTimeSource,
+}
+
+impl Clock {
+    /// A client's clock: its time source and sleep implementation.
+    pub(crate) fn of(handle: &Handle) -> Clock {
+        Clock { sleep: handle.sleep.clone(), time: handle.config.time_source.clone() }
+    }
+}
+
+/// The end of a wait: `max_wait` after it was started, on a [`Clock`].
+pub(crate) struct Deadline {
+    clock: Clock,
+    start: SystemTime,
+    max_wait: Duration,
+}
+
+impl Deadline {
+    /// A deadline `max_wait` from now.
+    pub(crate) fn start(clock: Clock, max_wait: Duration) -> Deadline {
+        let start = clock.time.now();
+        Deadline { clock, start, max_wait }
+    }
+
+    /// The maximum wait it was started with.
+    pub(crate) fn max_wait(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// The time since the start (zero if the time source went back).
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.clock.time.now().duration_since(self.start).unwrap_or_default()
+    }
+
+    /// The time left before the deadline.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.max_wait.saturating_sub(self.elapsed())
+    }
+
+    /// Runs `future` until it ends or the deadline comes, whichever is first: `None` when the deadline came first
+    /// (the future is dropped, which cancels the request it had in flight) or had already passed (the future is
+    /// not started).
+    pub(crate) async fn bound<F: Future>(&self, future: F) -> Option<F::Output> {
+        let remaining = self.remaining();
+        if remaining.is_zero() {
+            return None;
+        }
+        Timeout::new(future, self.clock.sleep.sleep(remaining)).await.ok()
+    }
+
+    /// The error of a wait that ended at this deadline, or before it with no time for another poll, after `polls`
+    /// polls.
+    fn exceeded<O, E>(&self, polls: u32) -> WaiterError<O, E> {
+        let (max_wait, elapsed) = (self.max_wait(), self.elapsed());
+        tracing::debug!(?max_wait, ?elapsed, polls, "waiter exceeded its maximum wait");
+        WaiterError::ExceededMaxWait(ExceededMaxWait::new(max_wait, elapsed, polls))
+    }
 }
 
 /// [`wait`] with its clock and random numbers given (the tests fix both).
@@ -121,13 +192,18 @@ where
     Fut: Future<Output = Result<O, SdkError<E>>>,
     E: std::error::Error + CreateUnhandledError + Send + Sync + 'static,
 {
-    let start = clock.time.now();
-    let elapsed = || clock.time.now().duration_since(start).unwrap_or_default();
+    let deadline = Deadline::start(clock.clone(), max_wait);
     let mut polls: u32 = 0;
     let mut last = false;
     loop {
-        let result = poll().await;
+        if deadline.remaining().is_zero() {
+            return Err(deadline.exceeded(polls));
+        }
         polls += 1;
+        let Some(result) = deadline.bound(poll()).await else {
+            tracing::debug!(poll = polls, "the deadline cut the waiter's poll off");
+            return Err(deadline.exceeded(polls));
+        };
         let state = match &result {
             Ok(output) => accept(Ok(output)),
             Err(SdkError::ServiceError(e)) => accept(Err(e.err())),
@@ -146,12 +222,10 @@ where
             }
             (AcceptorState::Retry | AcceptorState::NoMatch, _) => {}
         }
-        let elapsed_now = elapsed();
-        if last || elapsed_now >= max_wait {
-            tracing::debug!(?max_wait, polls, "waiter exceeded its maximum wait");
-            return Err(WaiterError::ExceededMaxWait(ExceededMaxWait::new(max_wait, elapsed_now, polls)));
-        }
-        let (sleep, is_last) = delay(delays, polls, max_wait - elapsed_now, random);
+        let next = if last { None } else { delay(delays, polls, deadline.remaining(), random) };
+        let Some((sleep, is_last)) = next else {
+            return Err(deadline.exceeded(polls));
+        };
         last = is_last;
         tracing::debug!(?sleep, last, "waiter sleeps before polling again");
         clock.sleep.sleep(sleep).await;

@@ -80,7 +80,7 @@ impl Protocol for AwsJson {
             status,
             code,
             error_type,
-            message: body.message(),
+            message: body.message,
             request_id: header(response, "x-amzn-requestid").map(str::to_owned),
             summary,
         }
@@ -90,34 +90,48 @@ impl Protocol for AwsJson {
 // ---------------------------------------------------------------------------------------------------------------
 // Error bodies
 
-/// The members of an error body that name and describe the error; each is kept only when it is a string.
+/// The most of an error's message (or code) that an error keeps, in bytes: a longer one is cut at a character
+/// boundary and ends with a note of its whole length ([`Reader::message`]). The whole body stays in the error's raw
+/// response, which shares the buffer the body was read into, so a huge message costs the body once and this much
+/// again, where a copy would double it.
+pub const MESSAGE_LIMIT: usize = 64 * 1024;
+
+/// The members of an error body that name and describe the error; each is kept only when it is a string, and cut
+/// at [`MESSAGE_LIMIT`] bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorBody {
     /// `__type`.
     pub type_name: Option<String>,
     /// `code`.
     pub code: Option<String>,
-    /// `message`, `Message` and `errorMessage`, in that order of preference.
-    pub messages: [Option<String>; 3],
+    /// The message: `message`, else `Message`, else `errorMessage`.
+    pub message: Option<String>,
 }
 
 impl ErrorBody {
     /// Read the top-level members of an error body. A body that is not a JSON object (HTML from a proxy, nothing at
-    /// all) has none of them.
+    /// all) has none of them. Of the message members only the one preferred so far is kept: a body with all three
+    /// holds one copy at a time.
     pub fn read(body: &[u8]) -> ErrorBody {
+        /// The preference of each message member, lower first.
+        const MESSAGES: [&str; 3] = ["message", "Message", "errorMessage"];
         let mut found = ErrorBody::default();
+        let mut message_rank = MESSAGES.len();
         let mut r = Reader::new(body);
         let read = r.object(JsonError::in_member, &mut |r, name| {
             let slot = match name {
                 "__type" => &mut found.type_name,
                 "code" => &mut found.code,
-                "message" => &mut found.messages[0],
-                "Message" => &mut found.messages[1],
-                "errorMessage" => &mut found.messages[2],
-                _ => return r.skip(),
+                _ => match MESSAGES.iter().position(|m| *m == name) {
+                    Some(rank) if rank <= message_rank && r.peek_kind() == Some("a string") => {
+                        message_rank = rank;
+                        &mut found.message
+                    }
+                    _ => return r.skip(),
+                },
             };
             *slot = match r.peek_kind() {
-                Some("a string") => r.string()?,
+                Some("a string") => r.message()?,
                 _ => {
                     r.skip()?;
                     None
@@ -129,11 +143,6 @@ impl ErrorBody {
             Ok(()) => found,
             Err(_) => ErrorBody::default(),
         }
-    }
-
-    /// The message: `message`, else `Message`, else `errorMessage`.
-    pub fn message(&self) -> Option<String> {
-        self.messages.iter().flatten().next().cloned()
     }
 }
 
@@ -175,7 +184,8 @@ pub fn read_body<O: ReadStructure>(body: &[u8]) -> Result<O, JsonError> {
 /// Decode a modeled error from its body (`None` when the body has the wrong shape for the error). A body that is
 /// not JSON at all is read as an empty object, so the error is built from the metadata alone. The message may
 /// arrive as `message`, `Message` or `errorMessage` whatever the model calls the member, so the message the metadata
-/// read fills the error's message member when the body left it unset.
+/// read fills the error's message member when the body left it unset. The generated readers read a message member
+/// as [`Reader::message`] does: cut at [`MESSAGE_LIMIT`] bytes, like the metadata's.
 pub fn decode_error<T: ReadStructure>(body: &[u8], meta: &ErrorResponse) -> Option<T> {
     let mut error = if body.iter().all(u8::is_ascii_whitespace) {
         T::finish(T::Members::default())
@@ -670,6 +680,24 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An error's message (or code): a string of at most [`MESSAGE_LIMIT`] bytes. A longer one is cut at the last
+    /// character boundary within the limit and ends with `… [cut: the first K of N bytes are kept; the raw response
+    /// has the whole body]`. Only the part kept is copied: the rest is checked (its escapes must be valid) and
+    /// counted, not written out.
+    pub fn message(&mut self) -> Result<Option<String>, JsonError> {
+        self.bounded_string(MESSAGE_LIMIT)
+    }
+
+    /// A string of at most `limit` bytes and the note of its cut, as [`message`](Self::message).
+    pub fn bounded_string(&mut self, limit: usize) -> Result<Option<String>, JsonError> {
+        match self.next()? {
+            Some(Token::ValueNull { .. }) => Ok(None),
+            Some(Token::ValueString { value, .. }) => unescape_bounded(value.as_escaped_str(), limit).map(Some),
+            Some(t) => Err(unexpected("a string", &t)),
+            None => Err(JsonError::new("expected a string, found the end of the body")),
+        }
+    }
+
     /// A string enum; values this crate does not know are kept (`Unknown`).
     pub fn string_enum<E: for<'s> From<&'s str>>(&mut self) -> Result<Option<E>, JsonError> {
         Ok(self.string()?.map(|s| E::from(s.as_str())))
@@ -906,6 +934,90 @@ impl<'a> Reader<'a> {
         })?;
         Ok(Some(entries))
     }
+}
+
+/// The text of a JSON string's escaped contents (as the tokenizer found them between the quotes), kept up to `limit`
+/// bytes (see [`Reader::message`]). The escapes are those `aws-smithy-json` accepts: `\"`, `\\`, `\/`, `\b`, `\f`,
+/// `\n`, `\r`, `\t` and `\uXXXX`, a surrogate only as the high half of a pair. One pass, with no copy beyond the part
+/// kept.
+pub fn unescape_bounded(escaped: &str, limit: usize) -> Result<String, JsonError> {
+    let bytes = escaped.as_bytes();
+    let mut out = String::with_capacity(escaped.len().min(limit));
+    // The length of the whole unescaped text, and whether `out` stopped short of it.
+    let mut total = 0usize;
+    let mut cut = false;
+    let mut keep = |piece: &str, out: &mut String| {
+        total += piece.len();
+        if cut {
+            return;
+        }
+        let room = limit - out.len();
+        if piece.len() <= room {
+            out.push_str(piece);
+        } else {
+            let mut end = room;
+            while !piece.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&piece[..end]);
+            cut = true;
+        }
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        // A run without escapes, kept as it is (it ends before a backslash or at the end: a character boundary).
+        let run = bytes[at..].iter().position(|b| *b == b'\\').map_or(bytes.len(), |p| at + p);
+        if run > at {
+            keep(&escaped[at..run], &mut out);
+            at = run;
+            continue;
+        }
+        let (c, len) = escape_at(&bytes[at..])?;
+        keep(c.encode_utf8(&mut [0; 4]), &mut out);
+        at += len;
+    }
+    if cut {
+        let kept = out.len();
+        out.push_str(&format!(
+            "… [cut: the first {kept} of {total} bytes are kept; the raw response has the whole body]"
+        ));
+    }
+    Ok(out)
+}
+
+/// The character of the escape at the start of `bytes` (which begins with a backslash) and the escape's length.
+fn escape_at(bytes: &[u8]) -> Result<(char, usize), JsonError> {
+    let invalid = |what: &str| JsonError::new(format!("invalid string: {what}"));
+    let simple = match bytes.get(1) {
+        None => return Err(invalid("the string ends inside an escape")),
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let high = hex4(bytes, 2).ok_or_else(|| invalid("`\\u` is not followed by four hex digits"))?;
+            if !(0xD800..0xDC00).contains(&high) {
+                let c = char::from_u32(high).ok_or_else(|| invalid("an unpaired low surrogate"))?;
+                return Ok((c, 6));
+            }
+            let low = (bytes.get(6..8) == Some(&b"\\u"[..])).then(|| hex4(bytes, 8)).flatten();
+            let pair = low.filter(|low| (0xDC00..0xE000).contains(low));
+            let c = pair.and_then(|low| char::from_u32(0x10000 + (high - 0xD800) * 0x400 + (low - 0xDC00)));
+            return c.map(|c| (c, 12)).ok_or_else(|| invalid("a high surrogate is not followed by a low one"));
+        }
+        Some(other) => return Err(invalid(&format!("invalid escape `\\{}`", other.escape_ascii()))),
+    };
+    Ok((simple, 2))
+}
+
+/// The four hex digits at `bytes[at..at + 4]`, as a number.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits.iter().try_fold(0, |n, b| Some(n * 16 + (*b as char).to_digit(16)?))
 }
 
 fn unexpected(expected: &str, found: &Token<'_>) -> JsonError {

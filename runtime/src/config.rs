@@ -11,6 +11,9 @@ pub use aws_credential_types::Credentials;
 pub use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep};
 pub use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 pub use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+pub use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+pub use aws_smithy_types::config_bag::ConfigBag;
 pub use aws_types::app_name::AppName;
 pub use aws_types::region::Region;
 pub use aws_types::SdkConfig;
@@ -21,7 +24,50 @@ use crate::validation::{ConstraintKind, ValidationError};
 
 /// Retry settings: aws-sdk-rust's types.
 pub mod retry {
-    pub use aws_smithy_types::retry::{RetryConfig, RetryMode};
+    pub use aws_smithy_types::retry::{ReconnectMode, RetryConfig, RetryMode};
+}
+
+/// What interceptors ([`Intercept`], added with [`Builder::interceptor`]) are given at each step of a call:
+/// aws-smithy-runtime-api's context types, at their aws-sdk-rust path.
+///
+/// The hooks this crate calls, in order:
+///
+/// 1. once per call: `read_before_execution`, `modify_before_serialization` and `read_before_serialization` with the
+///    input (which they may change; it is validated after them), then `read_after_serialization` and
+///    `modify_before_retry_loop` with the request, not yet signed;
+/// 2. at each attempt, on a copy of that request: `read_before_attempt`, `modify_before_signing` and
+///    `read_before_signing` (what they leave is what is signed, its `host` and `content-length` set from its URI and
+///    body), `read_after_signing`, `modify_before_transmit` and `read_before_transmit` (what they leave is sent), and
+///    once a response arrives `read_after_transmit`, `modify_before_deserialization` and
+///    `read_before_deserialization` (what they leave is what the retry decision and the decoding read);
+/// 3. once, however the call ended: `modify_before_completion` and `read_after_execution`, with the output or the
+///    error (a service error as the operation's error; any other failure as an error with its text), which they
+///    may replace.
+///
+/// Not called, as this crate decodes one response after its attempt loop: `read_after_deserialization`,
+/// `modify_before_attempt_completion` and `read_after_attempt`.
+///
+/// Each call gives its interceptors a [`ConfigBag`] of its own, empty at the start, to keep what one hook leaves for a
+/// later one, and the client's [`RuntimeComponents`]: its sleep and time source (the orchestrator's other components,
+/// which this crate does not use, are placeholders that fail if called).
+///
+/// An error from a hook fails the call, as in aws-sdk-rust, with the hook's error (naming the interceptor and the
+/// hook) as the cause: before serialization a `ConstructionFailure`, from serialization until the request is sent a
+/// `DispatchFailure`, and once a response arrived a `ResponseError` with that response. Such a failure is not
+/// retried. Every interceptor runs the hook even after one failed; the last failure is returned.
+pub mod interceptors {
+    pub use aws_smithy_runtime_api::client::interceptors::context::{
+        AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextMut,
+        BeforeDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
+        BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+        BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut, FinalizerInterceptorContextRef,
+        InterceptorContext,
+    };
+}
+
+/// The HTTP request and response as interceptors and `mutate_request` see them: aws-smithy-runtime-api's.
+pub mod http {
+    pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 }
 
 /// Timeout settings: aws-sdk-rust's types.
@@ -70,6 +116,8 @@ pub struct Config {
     /// Where the service-specific endpoint comes from, while `endpoint_url` was not set by hand: the environment
     /// (`AWS_ENDPOINT_URL_<SDK_ID>`), or an aws-config `SdkConfig`'s service configuration.
     pub(crate) service_endpoint: ServiceEndpoint,
+    /// Interceptors, run in this order at each step of every call (see [`Builder::interceptor`]).
+    pub(crate) interceptors: Vec<SharedInterceptor>,
 }
 
 /// Where a configuration may still find a service-specific endpoint URL.
@@ -100,6 +148,7 @@ impl fmt::Debug for Config {
             .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .field("skipped_constraints", &Skipped(self.skipped_constraints))
             .field("max_response_size", &self.max_response_size)
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }
@@ -131,11 +180,11 @@ impl Config {
                 .map(Region::new),
             endpoint_url: env_var("AWS_ENDPOINT_URL"),
             service_endpoint: ServiceEndpoint::Environment,
-            use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
-            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
+            use_fips: Some(flag("AWS_USE_FIPS_ENDPOINT")),
+            use_dual_stack: Some(flag("AWS_USE_DUALSTACK_ENDPOINT")),
             ..Builder::default()
         };
-        b.disable_request_compression = flag("AWS_DISABLE_REQUEST_COMPRESSION");
+        b.disable_request_compression = Some(flag("AWS_DISABLE_REQUEST_COMPRESSION"));
         if let Some(n) = env_var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.parse().ok()) {
             b = b.request_min_compression_size_bytes(n);
         }
@@ -151,21 +200,22 @@ impl Config {
             region: self.region.clone(),
             credentials: self.credentials_source.clone(),
             endpoint_url: self.endpoint_url.clone(),
-            use_fips: self.use_fips,
-            use_dual_stack: self.use_dual_stack,
+            use_fips: Some(self.use_fips),
+            use_dual_stack: Some(self.use_dual_stack),
             retry: Some(self.retry.clone()),
             timeouts: Some(self.timeouts.clone()),
             behavior_version: Some(self.behavior_version),
             app_name: self.app_name.clone(),
-            validate_inputs: self.validate_inputs,
-            disable_request_compression: self.disable_request_compression,
-            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            validate_inputs: Some(self.validate_inputs),
+            disable_request_compression: Some(self.disable_request_compression),
+            request_min_compression_size_bytes: Some(self.request_min_compression_size_bytes),
             skipped_constraints: self.skipped_constraints,
-            max_response_size: self.max_response_size,
+            max_response_size: Some(self.max_response_size),
             http_client: self.http_client.clone(),
             sleep_impl: self.sleep_impl.clone(),
             time_source: Some(self.time_source.clone()),
             service_endpoint: self.service_endpoint.clone(),
+            interceptors: self.interceptors.clone(),
         }
     }
 
@@ -239,6 +289,68 @@ impl Config {
         self.max_response_size
     }
 
+    /// The interceptors, in the order their hooks run (see [`Builder::interceptor`]).
+    pub fn interceptors(&self) -> impl Iterator<Item = SharedInterceptor> + '_ {
+        self.interceptors.iter().cloned()
+    }
+
+    /// This configuration with the settings made on `o` in their place, for one request: region, credentials,
+    /// endpoint URL, FIPS and dual-stack, retry and timeout settings, application name, HTTP client, sleep, time
+    /// source, request compression, response size limit and input validation; its interceptors run after these.
+    /// What was not set on `o` stays as it is; the behavior version and the service-specific endpoint of an
+    /// `SdkConfig` are the client's.
+    pub(crate) fn overridden(&self, o: &Builder) -> Config {
+        let mut c = self.clone();
+        if let Some(region) = &o.region {
+            c.region = Some(region.clone());
+        }
+        if let Some(provider) = &o.credentials {
+            c.credentials = SharedCredentialsProvider::new(CachedProvider::from_shared(provider.clone()));
+            c.credentials_source = Some(provider.clone());
+        }
+        if let Some(url) = &o.endpoint_url {
+            c.endpoint_url = Some(url.clone());
+        }
+        c.use_fips = o.use_fips.unwrap_or(c.use_fips);
+        c.use_dual_stack = o.use_dual_stack.unwrap_or(c.use_dual_stack);
+        if let Some(retry) = &o.retry {
+            c.retry = retry.clone();
+        }
+        if let Some(timeouts) = &o.timeouts {
+            c.timeouts = timeouts.clone();
+        }
+        if let Some(app_name) = &o.app_name {
+            c.app_name = Some(app_name.clone());
+        }
+        c.validate_inputs = o.validate_inputs.unwrap_or(c.validate_inputs);
+        c.disable_request_compression = o.disable_request_compression.unwrap_or(c.disable_request_compression);
+        c.request_min_compression_size_bytes =
+            o.request_min_compression_size_bytes.unwrap_or(c.request_min_compression_size_bytes);
+        c.skipped_constraints |= o.skipped_constraints;
+        c.max_response_size = o.max_response_size.unwrap_or(c.max_response_size);
+        if let Some(client) = &o.http_client {
+            c.http_client = Some(client.clone());
+        }
+        if let Some(sleep) = &o.sleep_impl {
+            c.sleep_impl = Some(sleep.clone());
+        }
+        if let Some(time) = &o.time_source {
+            c.time_source = time.clone();
+        }
+        c.interceptors.extend(o.interceptors.iter().cloned());
+        c
+    }
+
+    /// Whether an override changes what the client's transport was built for (HTTP client, connect and read
+    /// timeouts, sleep, time source, response size limit), so that the request needs a transport of its own.
+    pub(crate) fn transport_overridden(o: &Builder) -> bool {
+        o.http_client.is_some()
+            || o.timeouts.is_some()
+            || o.sleep_impl.is_some()
+            || o.time_source.is_some()
+            || o.max_response_size.is_some()
+    }
+
     /// This configuration as a client of the service with this SDK id uses it: when its endpoint was not set by
     /// hand, the service-specific one applies, from `AWS_ENDPOINT_URL_<SDK_ID>` (upper case, spaces as `_`) for a
     /// configuration read from the environment, or from an aws-config `SdkConfig`'s service configuration.
@@ -273,52 +385,30 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Builds a [`Config`], as aws-sdk-rust's `config::Builder`.
-#[derive(Clone, Debug)]
+/// Builds a [`Config`], as aws-sdk-rust's `config::Builder`. Each setting is either set or left to its default, so
+/// that a builder can also be one request's override of a client's configuration (`customize().config_override(..)`,
+/// see [`ConfigOverride`]): there, only the settings made on it change.
+#[derive(Clone, Debug, Default)]
 pub struct Builder {
     region: Option<Region>,
     credentials: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     behavior_version: Option<BehaviorVersion>,
     app_name: Option<AppName>,
-    validate_inputs: bool,
-    disable_request_compression: bool,
-    request_min_compression_size_bytes: u32,
+    validate_inputs: Option<bool>,
+    disable_request_compression: Option<bool>,
+    request_min_compression_size_bytes: Option<u32>,
     skipped_constraints: u8,
-    max_response_size: usize,
+    max_response_size: Option<usize>,
     http_client: Option<SharedHttpClient>,
     sleep_impl: Option<SharedAsyncSleep>,
     time_source: Option<SharedTimeSource>,
     service_endpoint: ServiceEndpoint,
-}
-
-impl Default for Builder {
-    fn default() -> Self {
-        Builder {
-            region: None,
-            credentials: None,
-            endpoint_url: None,
-            use_fips: false,
-            use_dual_stack: false,
-            retry: None,
-            timeouts: None,
-            behavior_version: None,
-            app_name: None,
-            validate_inputs: true,
-            disable_request_compression: false,
-            request_min_compression_size_bytes: DEFAULT_MIN_COMPRESSION_SIZE,
-            skipped_constraints: 0,
-            max_response_size: crate::http::DEFAULT_MAX_RESPONSE_SIZE,
-            http_client: None,
-            sleep_impl: None,
-            time_source: None,
-            service_endpoint: ServiceEndpoint::None,
-        }
-    }
+    interceptors: Vec<SharedInterceptor>,
 }
 
 impl From<&SdkConfig> for Builder {
@@ -330,8 +420,8 @@ impl From<&SdkConfig> for Builder {
             region: c.region().cloned(),
             credentials: c.credentials_provider(),
             endpoint_url: c.endpoint_url().map(str::to_owned),
-            use_fips: c.use_fips().unwrap_or(false),
-            use_dual_stack: c.use_dual_stack().unwrap_or(false),
+            use_fips: Some(c.use_fips().unwrap_or(false)),
+            use_dual_stack: Some(c.use_dual_stack().unwrap_or(false)),
             retry: c.retry_config().cloned(),
             timeouts: c.timeout_config().cloned(),
             behavior_version: c.behavior_version(),
@@ -347,7 +437,7 @@ impl From<&SdkConfig> for Builder {
         if c.get_origin("endpoint_url").is_client_config() {
             b.service_endpoint = ServiceEndpoint::None;
         }
-        b.disable_request_compression = c.disable_request_compression().unwrap_or(false);
+        b.disable_request_compression = Some(c.disable_request_compression().unwrap_or(false));
         if let Some(n) = c.request_min_compression_size_bytes() {
             b = b.request_min_compression_size_bytes(n);
         }
@@ -401,13 +491,13 @@ impl Builder {
 
     /// Use FIPS endpoints.
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.use_fips = on;
+        self.use_fips = Some(on);
         self
     }
 
     /// Use dual-stack endpoints.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.use_dual_stack = on;
+        self.use_dual_stack = Some(on);
         self
     }
 
@@ -424,7 +514,13 @@ impl Builder {
     ///   token of a client-side rate limiter, whose rate drops at each throttling response and grows back while
     ///   responses are not throttled (the CUBIC algorithm of the AWS SDKs). Shared by the client's clones.
     ///
-    /// `RetryConfig::disabled()` makes one attempt. The reconnect mode is not used.
+    /// A retryable error response's `x-amz-retry-after` hint (milliseconds) sets the wait before the retry, kept
+    /// between the computed one and 5 s more. A connection that fails after the request went out is retried as an
+    /// I/O failure, for every operation, as the AWS SDKs do. Under `ReconnectMode::ReconnectOnTransientError` (the
+    /// default) the connection of an attempt that failed transiently (not throttled) is not used again, with the
+    /// default transport and with aws-config's HTTP clients; `ReconnectMode::ReuseAllConnections` keeps them all.
+    ///
+    /// `RetryConfig::disabled()` makes one attempt.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
@@ -500,21 +596,21 @@ impl Builder {
     /// addition). Turn it off only to let the service be the judge, for example when the model is older than the
     /// service; to skip one check of one request instead, see [`ConfigOverride`].
     pub fn validate_inputs(mut self, on: bool) -> Self {
-        self.validate_inputs = on;
+        self.validate_inputs = Some(on);
         self
     }
 
     /// Whether request bodies stay uncompressed even where the operation accepts gzip (default `false`; the
     /// environment's `AWS_DISABLE_REQUEST_COMPRESSION`).
     pub fn disable_request_compression(mut self, disable: bool) -> Self {
-        self.disable_request_compression = disable;
+        self.disable_request_compression = Some(disable);
         self
     }
 
     /// The smallest body, in bytes, that operations accepting gzip compress (default 10,240; at most 10,485,760;
     /// the environment's `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`).
     pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
-        self.request_min_compression_size_bytes = bytes.min(MAX_MIN_COMPRESSION_SIZE);
+        self.request_min_compression_size_bytes = Some(bytes.min(MAX_MIN_COMPRESSION_SIZE));
         self
     }
 
@@ -533,7 +629,28 @@ impl Builder {
     /// whole; it is not retried) whose cause is a [`ResponseTooLarge`](crate::http::ResponseTooLarge) naming the
     /// limit. The limit applies whatever the HTTP client.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
-        self.max_response_size = bytes;
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Add an interceptor (aws-smithy-runtime-api's [`Intercept`], so one written for aws-sdk-rust works unchanged):
+    /// its hooks run at each step of every call, after those of the interceptors added before it. On one request's
+    /// override (`customize().config_override(..)`), it runs for that request after the client's own. The hooks this
+    /// crate calls, and when, are listed in [`interceptors`].
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.push_interceptor(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Add an interceptor that is already shared (see [`interceptor`](Self::interceptor)).
+    pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
+    /// Replace the interceptors (see [`interceptor`](Self::interceptor)).
+    pub fn set_interceptors(&mut self, interceptors: impl IntoIterator<Item = SharedInterceptor>) -> &mut Self {
+        self.interceptors = interceptors.into_iter().collect();
         self
     }
 
@@ -555,26 +672,34 @@ impl Builder {
             credentials,
             credentials_source: self.credentials,
             endpoint_url: self.endpoint_url,
-            use_fips: self.use_fips,
-            use_dual_stack: self.use_dual_stack,
+            use_fips: self.use_fips.unwrap_or(false),
+            use_dual_stack: self.use_dual_stack.unwrap_or(false),
             retry: self.retry.unwrap_or_else(RetryConfig::standard),
             timeouts,
             behavior_version: self.behavior_version.unwrap_or_else(BehaviorVersion::latest),
             app_name: self.app_name,
-            validate_inputs: self.validate_inputs,
-            disable_request_compression: self.disable_request_compression,
-            request_min_compression_size_bytes: self.request_min_compression_size_bytes,
+            validate_inputs: self.validate_inputs.unwrap_or(true),
+            disable_request_compression: self.disable_request_compression.unwrap_or(false),
+            request_min_compression_size_bytes: self
+                .request_min_compression_size_bytes
+                .unwrap_or(DEFAULT_MIN_COMPRESSION_SIZE),
             skipped_constraints: self.skipped_constraints,
-            max_response_size: self.max_response_size,
+            max_response_size: self.max_response_size.unwrap_or(crate::http::DEFAULT_MAX_RESPONSE_SIZE),
             http_client: self.http_client,
             sleep_impl: self.sleep_impl,
             time_source,
             service_endpoint: self.service_endpoint,
+            interceptors: self.interceptors,
         }
     }
 }
 
 /// Settings for one request, over the client's configuration: the request builders' `config_override`.
+///
+/// It is made from a [`Builder`], as in aws-sdk-rust (`customize().config_override(Config::builder().retry_config(..))`):
+/// each setting made on the builder replaces the client's for this request (see [`Builder`] for the list), the rest
+/// stay the client's, and the builder's interceptors run after the client's. This crate adds its own settings for
+/// input validation.
 ///
 /// Checking inputs on the client has one known risk: a model older than the service refuses values the service has
 /// since started to accept (identifiers that grew longer, a new account format). This lets one request skip the
@@ -588,10 +713,12 @@ impl Builder {
 ///     .send()
 ///     .await?;
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigOverride {
     validate_inputs: Option<bool>,
     skipped_constraints: u8,
+    /// The settings of a [`Builder`] given as the override, with the interceptors added to it.
+    pub(crate) config: Option<Box<Builder>>,
 }
 
 impl ConfigOverride {
@@ -610,6 +737,44 @@ impl ConfigOverride {
     pub fn skip_constraint(mut self, kind: ConstraintKind) -> Self {
         self.skipped_constraints |= kind.bit();
         self
+    }
+
+    /// Add an interceptor for this request, after the client's (see [`Builder::interceptor`]).
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.push_interceptor(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Add an interceptor that is already shared, for this request.
+    pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
+        self.config.get_or_insert_with(Default::default).push_interceptor(interceptor);
+        self
+    }
+
+    /// The settings of a [`Builder`] this override makes, if any (the validation settings aside).
+    pub(crate) fn settings(&self) -> Option<&Builder> {
+        self.config.as_deref()
+    }
+}
+
+impl PartialEq for ConfigOverride {
+    /// Overrides of validation alone compare by what they skip; one that carries a [`Builder`]'s settings (or
+    /// interceptors) equals no override, itself included, as providers and interceptors have no equality.
+    fn eq(&self, other: &Self) -> bool {
+        self.config.is_none()
+            && other.config.is_none()
+            && self.validate_inputs == other.validate_inputs
+            && self.skipped_constraints == other.skipped_constraints
+    }
+}
+
+impl From<Builder> for ConfigOverride {
+    /// Each setting made on the builder, for one request; its `validate_inputs` and `skip_constraint` become the
+    /// override's.
+    fn from(mut config: Builder) -> Self {
+        let validate_inputs = config.validate_inputs.take();
+        let skipped_constraints = std::mem::take(&mut config.skipped_constraints);
+        ConfigOverride { validate_inputs, skipped_constraints, config: Some(Box::new(config)) }
     }
 }
 

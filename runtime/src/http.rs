@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 pub use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
@@ -19,6 +20,9 @@ pub use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse
 pub use aws_smithy_runtime_api::client::result::ConnectorError;
 pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+/// The status of an [`HttpResponse`] (aws-smithy-runtime-api's, as aws-sdk-rust uses it): a test's raw answer is
+/// `HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(".."))`.
+pub use aws_smithy_runtime_api::http::StatusCode;
 pub use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 
@@ -42,6 +46,8 @@ pub(crate) fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> 
 pub(crate) struct Transport {
     connector: SharedHttpConnector,
     max_response_size: usize,
+    /// What the connector was given, and interceptors are.
+    pub(crate) components: RuntimeComponents,
 }
 
 impl Transport {
@@ -54,12 +60,21 @@ impl Transport {
         max_response_size: usize,
     ) -> Self {
         let components = components(sleep, time);
-        Transport { connector: client.http_connector(settings, &components), max_response_size }
+        Transport { connector: client.http_connector(settings, &components), max_response_size, components }
     }
 
-    /// Send a request and read its whole response into one buffer (see [`read_body`]).
-    pub(crate) async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Response, ConnectorError> {
-        let request = HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+    /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
+    /// with the request, for the client to say which connection it used.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        connection: Option<CaptureSmithyConnection>,
+    ) -> Result<Response, ConnectorError> {
+        let mut request =
+            HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+        if let Some(connection) = connection {
+            request.add_extension(connection);
+        }
         let response = self.connector.call(request).await?;
         let (parts, body) = response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
         let declared =
@@ -337,7 +352,9 @@ mod unused {
 /// The default transport of programs without aws-config: hyper's pooled client over rustls (HTTPS with the Mozilla
 /// roots, and plain HTTP for local endpoints), HTTP/1.1. It applies the connect timeout and the read timeout (to the
 /// whole response, body included) of the settings it is asked for. Its failures are [`TransportError`]s, which say
-/// what happened (connection refused, DNS, TLS, reset, timeout).
+/// what happened (connection refused, DNS, TLS, reset, timeout), in connector errors of the kinds aws-sdk-rust's
+/// hyper client gives them (so a request lost on a pooled connection the server had just closed is retried). It
+/// honours aws-smithy-runtime-api's `CaptureSmithyConnection`: a connection the attempt loop poisons is not reused.
 #[cfg(feature = "rustls")]
 #[derive(Clone, Default)]
 pub struct HyperClient {
@@ -425,7 +442,10 @@ impl HyperConnector {
     /// under the read timeout.
     async fn send(self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
         let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
-        let request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        let mut request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        if let Some(capture) = request.extensions().get::<CaptureSmithyConnection>().cloned() {
+            capture_connection(&capture, &mut request);
+        }
         let authority = request.uri().authority().map_or_else(String::new, |a| a.to_string());
         let (parts, body) = request.into_parts();
         let body = body.bytes().map(Bytes::copy_from_slice).unwrap_or_default();
@@ -437,15 +457,7 @@ impl HyperConnector {
             },
             None => call.await,
         };
-        let response = response.map_err(|e| {
-            let connecting = e.is_connect();
-            let error = classify(&e, connecting, &authority, self.connect_timeout);
-            match error.kind {
-                TransportErrorKind::Timeout => ConnectorError::timeout(Box::new(error)),
-                _ if connecting => ConnectorError::io(Box::new(error)),
-                _ => ConnectorError::other(Box::new(error), None),
-            }
-        })?;
+        let response = response.map_err(|e| connector_error(&e, &authority, self.connect_timeout))?;
         let (parts, body) = response.into_parts();
         let body = ReadDeadline {
             inner: body,
@@ -462,6 +474,24 @@ impl HttpConnector for HyperConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         HttpConnectorFuture::new(self.clone().send(request))
     }
+}
+
+/// Let `capture` give the connection hyper sends `request` on, so that the attempt loop can poison it (hyper's pool
+/// then does not use it again), as aws-sdk-rust's hyper client does.
+#[cfg(feature = "rustls")]
+fn capture_connection<B>(capture: &CaptureSmithyConnection, request: &mut http::Request<B>) {
+    use aws_smithy_runtime_api::client::connection::ConnectionMetadata;
+    let connection = hyper_util::client::legacy::connect::capture_connection(request);
+    capture.set_connection_retriever(move || {
+        let proxied = connection.connection_metadata().as_ref()?.is_proxied();
+        let connection = connection.clone();
+        let poison = move || {
+            if let Some(connected) = connection.connection_metadata().as_ref() {
+                connected.poison();
+            }
+        };
+        Some(ConnectionMetadata::builder().proxied(proxied).poison_fn(poison).build())
+    });
 }
 
 /// The read timeout elapsed before the response was complete.
@@ -515,6 +545,39 @@ impl hyper::body::Body for ReadDeadline {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// A failure of hyper's client as a [`ConnectorError`] of the kind aws-sdk-rust's hyper client gives it, so that the
+/// attempt loop retries it, or not, as aws-sdk-rust does: a timeout; the request's own fault (`user`); an I/O
+/// failure for a failure to connect, a connection hyper found closed or canceled, and any I/O error in the chain (a
+/// connection reset, a broken pipe); a connection that ended before the response was complete is a transient
+/// failure; anything else is not retried. A request lost on a pooled connection the server had just closed fails
+/// in one of the two retried ways, before any byte of a response.
+#[cfg(feature = "rustls")]
+fn connector_error(
+    error: &hyper_util::client::legacy::Error,
+    authority: &str,
+    connect_timeout: Option<Duration>,
+) -> ConnectorError {
+    use aws_smithy_types::retry::ErrorKind;
+    let connecting = error.is_connect();
+    let mut hyper = None;
+    let mut io = false;
+    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = next {
+        hyper = hyper.or_else(|| e.downcast_ref::<hyper::Error>());
+        io |= e.is::<std::io::Error>();
+        next = e.source();
+    }
+    let transport = Box::new(classify(error, connecting, authority, connect_timeout));
+    match hyper {
+        _ if transport.kind == TransportErrorKind::Timeout => ConnectorError::timeout(transport),
+        Some(h) if h.is_user() => ConnectorError::user(transport),
+        Some(h) if h.is_closed() || h.is_canceled() => ConnectorError::io(transport),
+        _ if connecting || io => ConnectorError::io(transport),
+        Some(h) if h.is_incomplete_message() => ConnectorError::other(transport, Some(ErrorKind::TransientError)),
+        _ => ConnectorError::other(transport, None),
     }
 }
 

@@ -300,7 +300,9 @@ impl<I: MockInput> RuleBuilder<I> {
         self.sequence().error(error).build()
     }
 
-    /// Answer one call with this HTTP response, as the service would send it.
+    /// Answer one call with this HTTP response, as the service would send it:
+    /// `HttpResponse::new(StatusCode::try_from(503).unwrap(), SdkBody::from(".."))`, the three types from
+    /// [`crate::http`].
     pub fn then_http_response(self, response: impl Fn() -> HttpResponse + Send + Sync + 'static) -> Rule {
         self.sequence().http_response(response).build()
     }

@@ -16,8 +16,18 @@
 //! them, and clients built separately have their own.
 //!
 //! Throttling errors are the codes `invoke` lists and HTTP 429; they are retried as transient errors are, and only
-//! the adaptive mode treats them apart. `RetryConfig::reconnect_mode` is not used: the transport decides about its
-//! connections itself.
+//! the adaptive mode treats them apart.
+//!
+//! A retryable error response may say how long to wait with `x-amz-retry-after` (milliseconds): the wait is then
+//! that hint, kept between the computed backoff and 5 s more ([`hinted_backoff`], the bounds of the AWS SDKs' retry
+//! behavior 2.1).
+//!
+//! Each attempt tells the service which call it belongs to and where it stands, with the headers every AWS SDK
+//! sends ([`Call::before_transmit`]): `amz-sdk-invocation-id`, a random UUID per call, the same on each of its
+//! attempts, and `amz-sdk-request`, `attempt=N; max=M`. Under `ReconnectMode::ReconnectOnTransientError` (the
+//! default) the connection an attempt went out on is not used again after a transient failure or a timeout: the
+//! attempt carries aws-smithy-runtime-api's `CaptureSmithyConnection`, and the failure poisons the connection the
+//! HTTP client put there (aws-config's clients and this crate's own do; a client that does not is left alone).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -25,7 +35,11 @@ use std::time::{Duration, SystemTime};
 
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 use aws_smithy_async::time::SharedTimeSource;
-use aws_smithy_types::retry::{RetryConfig, RetryMode};
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
+use aws_smithy_types::retry::{ReconnectMode, RetryConfig, RetryMode};
+use http::{HeaderName, HeaderValue};
+
+use crate::http::{header, Response};
 
 /// The tokens a retry quota starts with, and the most it holds.
 pub(crate) const INITIAL_RETRY_TOKENS: u32 = 500;
@@ -44,6 +58,24 @@ pub(crate) fn backoff(retry_config: &RetryConfig, retry: u32, random: f64) -> Du
         .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
         .min(retry_config.max_backoff());
     ceiling.mul_f64(random.clamp(0.0, 1.0))
+}
+
+/// How much longer than the computed backoff an `x-amz-retry-after` hint can make a wait.
+pub(crate) const MAX_RETRY_AFTER_EXTRA: Duration = Duration::from_secs(5);
+
+/// The wait before a retry when the failed response carried an `x-amz-retry-after` hint: the hint, but no shorter
+/// than the computed `backoff` and no longer than 5 s more than it, as the AWS SDKs' retry behavior 2.1 bounds it. A
+/// hint cannot make a client retry sooner than it would have, nor wait without end.
+pub(crate) fn hinted_backoff(backoff: Duration, hint: Option<Duration>) -> Duration {
+    match hint {
+        Some(hint) => hint.clamp(backoff, backoff.saturating_add(MAX_RETRY_AFTER_EXTRA)),
+        None => backoff,
+    }
+}
+
+/// The `x-amz-retry-after` hint of a response: a whole number of milliseconds, else none.
+fn retry_after(response: &Response) -> Option<Duration> {
+    header(response, "x-amz-retry-after").and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis)
 }
 
 /// Where backoff jitter comes from: a number in `[0, 1)` per retry. Tests put a fixed one in [`Retries::jitter`].
@@ -254,19 +286,62 @@ pub(crate) struct Retries {
     pub(crate) limiter: Option<RateLimiter>,
     /// Where backoff jitter comes from ([`jitter`] unless a test puts a fixed one here).
     pub(crate) jitter: Jitter,
+    /// The `amz-sdk-request` value of each attempt number (from 1), made once for the first attempts.
+    attempt_headers: Box<[HeaderValue]>,
 }
+
+/// How many attempts' `amz-sdk-request` values a client makes in advance (later ones are made when needed).
+const ATTEMPT_HEADERS: u32 = 10;
 
 impl Retries {
     /// A full quota, and for the adaptive mode a rate limiter made now.
     pub(crate) fn new(config: &RetryConfig, time: &SharedTimeSource) -> Self {
         let limiter = (config.mode() == RetryMode::Adaptive).then(|| RateLimiter::new(seconds(time)));
-        Retries { quota: RetryQuota::new(INITIAL_RETRY_TOKENS), limiter, jitter }
+        let max = config.max_attempts();
+        let attempt_headers = (1..=max.min(ATTEMPT_HEADERS)).filter_map(|n| request_info(None, n, max)).collect();
+        Retries { quota: RetryQuota::new(INITIAL_RETRY_TOKENS), limiter, jitter, attempt_headers }
     }
 
-    /// The bookkeeping of one call.
-    pub(crate) fn call<'a>(&'a self, config: &'a RetryConfig, time: &'a SharedTimeSource) -> Call<'a> {
-        Call { retries: self, config, time, attempt: 1, held: None }
+    /// The bookkeeping of one call; `read_timeout` is the transport's (`amz-sdk-request` announces it).
+    pub(crate) fn call<'a>(
+        &'a self,
+        config: &'a RetryConfig,
+        time: &'a SharedTimeSource,
+        read_timeout: Option<Duration>,
+    ) -> Call<'a> {
+        Call {
+            retries: self,
+            config,
+            time,
+            attempt: 1,
+            held: None,
+            invocation_id: crate::invoke::random_uuid(),
+            read_timeout,
+            skew: None,
+            connection: None,
+        }
     }
+}
+
+/// `amz-sdk-invocation-id`: one random (version 4) UUID per call, the same on each of its attempts.
+pub(crate) const INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+/// `amz-sdk-request`: `attempt=N; max=M`, preceded by `ttl=<when the client gives up on the attempt>; ` when that
+/// is known.
+pub(crate) const REQUEST_INFO: HeaderName = HeaderName::from_static("amz-sdk-request");
+
+/// The `amz-sdk-request` value of attempt `attempt` of at most `max`, with the time the client stops waiting for
+/// its response if there is one (`ttl=20240102T030405Z; attempt=2; max=3`, whole seconds, UTC).
+fn request_info(ttl: Option<SystemTime>, attempt: u32, max: u32) -> Option<HeaderValue> {
+    let text = match ttl {
+        None => format!("attempt={attempt}; max={max}"),
+        Some(ttl) => {
+            let secs = ttl.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+            let date = aws_smithy_types::DateTime::from_secs(i64::try_from(secs).ok()?);
+            let date = date.fmt(aws_smithy_types::date_time::Format::DateTime).ok()?.replace(['-', ':'], "");
+            format!("ttl={date}; attempt={attempt}; max={max}")
+        }
+    };
+    HeaderValue::try_from(text).ok()
 }
 
 /// How an attempt failed, as far as retrying goes.
@@ -303,6 +378,14 @@ pub(crate) struct Call<'a> {
     attempt: u32,
     /// What the last retry took from the quota.
     held: Option<u32>,
+    /// The call's `amz-sdk-invocation-id`.
+    invocation_id: [u8; 36],
+    /// The transport's read timeout.
+    read_timeout: Option<Duration>,
+    /// How far the service's clock was ahead of the client's, from the `date` of the last response that had one.
+    skew: Option<Duration>,
+    /// The connection of the attempt being made, captured to be poisoned after a transient failure.
+    connection: Option<CaptureSmithyConnection>,
 }
 
 impl Call<'_> {
@@ -321,15 +404,63 @@ impl Call<'_> {
         }
     }
 
+    /// Ready a signed request to be sent as this attempt, as the AWS SDKs do after signing (so these headers are
+    /// not signed): `amz-sdk-invocation-id` and `amz-sdk-request`. Under `ReconnectOnTransientError` (the default),
+    /// also the capture of the connection the attempt goes out on, for the transport to carry.
+    pub(crate) fn before_transmit(&mut self, request: &mut http::Request<Vec<u8>>) -> Option<CaptureSmithyConnection> {
+        let headers = request.headers_mut();
+        if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
+            headers.insert(INVOCATION_ID, id);
+        }
+        let (attempt, max) = (self.attempt, self.config.max_attempts());
+        let ttl = match (self.read_timeout, self.skew) {
+            (Some(read), Some(skew)) => self.time.now().checked_add(read.saturating_add(skew)),
+            _ => None,
+        };
+        let made = match ttl {
+            None => self.retries.attempt_headers.get(attempt as usize - 1).cloned(),
+            Some(_) => None,
+        };
+        if let Some(info) = made.or_else(|| request_info(ttl, attempt, max)) {
+            headers.insert(REQUEST_INFO, info);
+        }
+        self.connection = (self.config.reconnect_mode() == ReconnectMode::ReconnectOnTransientError)
+            .then(CaptureSmithyConnection::new);
+        self.connection.clone()
+    }
+
     /// The attempt succeeded: the quota gets back what the last retry took, or one token if there was none.
     pub(crate) fn succeeded(&mut self) {
         self.update_limiter(false);
         self.retries.quota.give_back(self.held.take().unwrap_or(NO_RETRY_INCREMENT));
     }
 
-    /// The attempt failed: the backoff before the next one, or why there is none.
+    /// The attempt got an error response: as [`failed`](Self::failed), waiting as the response's
+    /// `x-amz-retry-after` says if it is retried ([`hinted_backoff`]). The response's `date` gives the service's
+    /// clock for the `ttl` of later attempts.
+    pub(crate) fn failed_response(&mut self, failure: Failure, response: &Response) -> Result<Duration, Stop> {
+        if let Some(date) = header(response, "date") {
+            let sent = aws_smithy_types::DateTime::from_str(date, aws_smithy_types::date_time::Format::HttpDate);
+            if let Ok(Ok(sent)) = sent.map(SystemTime::try_from) {
+                self.skew = Some(sent.duration_since(self.time.now()).unwrap_or_default());
+            }
+        }
+        self.failed_with(failure, retry_after(response))
+    }
+
+    /// The attempt failed: the backoff before the next one, or why there is none. A transient failure or a timeout
+    /// poisons the attempt's connection under `ReconnectOnTransientError`.
     pub(crate) fn failed(&mut self, failure: Failure) -> Result<Duration, Stop> {
+        self.failed_with(failure, None)
+    }
+
+    fn failed_with(&mut self, failure: Failure, hint: Option<Duration>) -> Result<Duration, Stop> {
         self.update_limiter(failure == Failure::Throttling);
+        if matches!(failure, Failure::Transient | Failure::Timeout) {
+            if let Some(connection) = self.connection.take().and_then(|c| c.get()) {
+                connection.poison();
+            }
+        }
         if failure == Failure::Final {
             return Err(Stop::NotRetryable);
         }
@@ -342,7 +473,11 @@ impl Call<'_> {
             return Err(Stop::OutOfQuota);
         }
         self.held = Some(cost);
-        let delay = backoff(self.config, self.attempt, (self.retries.jitter)());
+        let computed = backoff(self.config, self.attempt, (self.retries.jitter)());
+        let delay = hinted_backoff(computed, hint);
+        if let Some(hint) = hint {
+            tracing::debug!(?hint, ?computed, ?delay, "x-amz-retry-after hint");
+        }
         self.attempt += 1;
         Ok(delay)
     }

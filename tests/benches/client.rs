@@ -12,67 +12,13 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sagemaker_pipelines::config::retry::RetryConfig;
 use sagemaker_pipelines::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ARN: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123";
+mod loopback;
 
-fn response_body() -> String {
-    serde_json::json!({
-        "PipelineArn": "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p",
-        "PipelineExecutionArn": ARN,
-        "PipelineExecutionDisplayName": "nightly",
-        "PipelineExecutionStatus": "Executing",
-        "CreationTime": 1700000000.123,
-        "LastModifiedTime": 1700000100,
-        "PipelineVersionId": 3
-    })
-    .to_string()
-}
+use loopback::{response_body, serve, ARN};
 
 fn config() -> sagemaker_pipelines::config::Builder {
     project_tests::raw::config().retry_config(RetryConfig::disabled())
-}
-
-/// A keep-alive HTTP/1.1 server answering every request with `body`.
-async fn serve(listener: tokio::net::TcpListener, body: String) {
-    loop {
-        let Ok((mut socket, _)) = listener.accept().await else { return };
-        let body = body.clone();
-        tokio::spawn(async move {
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut filled = 0;
-            loop {
-                let Ok(n) = socket.read(&mut buf[filled..]).await else { return };
-                if n == 0 {
-                    return;
-                }
-                filled += n;
-                // Answer every complete request in the buffer.
-                while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                    let len: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    let total = end + 4 + len;
-                    if filled < total {
-                        break;
-                    }
-                    buf.copy_within(total..filled, 0);
-                    filled -= total;
-                    let reply = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\n\r\n{}",
-                        body.len(),
-                        body
-                    );
-                    if socket.write_all(reply.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-    }
 }
 
 fn describe(c: &mut Criterion) {
@@ -86,6 +32,14 @@ fn describe(c: &mut Criterion) {
         b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
     });
 
+    // The same with one interceptor that adds a header before signing: what interceptors cost.
+    let client = Client::from_conf(
+        config().http_client(project_tests::raw::Raw::unrecorded(response_body())).interceptor(AddHeader).build(),
+    );
+    group.bench_function("in memory, one interceptor", |b| {
+        b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
+    });
+
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     rt.spawn(serve(listener, response_body()));
@@ -94,6 +48,26 @@ fn describe(c: &mut Criterion) {
         b.iter(|| rt.block_on(client.describe_pipeline_execution().pipeline_execution_arn(ARN).send()).expect("call"))
     });
     group.finish();
+}
+
+/// Adds one header before signing.
+#[derive(Debug)]
+struct AddHeader;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for AddHeader {
+    fn name(&self) -> &'static str {
+        "AddHeader"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        context.request_mut().headers_mut().insert("x-team", "ml-platform");
+        Ok(())
+    }
 }
 
 criterion_group!(benches, describe);

@@ -103,16 +103,18 @@ async fn a_declared_error_is_retried_and_throttling_is_retried_by_the_call() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_deadline_ends_the_wait_and_the_last_poll_is_at_it() {
+async fn the_deadline_ends_the_wait_and_the_last_poll_is_min_delay_before_it() {
     let wire = wire(&[status("Pending")]);
     let start = Instant::now();
     let err = client(&wire, false).wait_until_thing_ready().name("t").wait(Duration::from_secs(20)).await.unwrap_err();
     let WaiterError::ExceededMaxWait(e) = err else { panic!("{err:?}") };
-    assert_eq!(start.elapsed(), Duration::from_secs(20));
-    assert_eq!(e.elapsed(), Duration::from_secs(20));
+    // minDelay 1: the last poll is sent at 19 s, leaving it 1 s to answer, and the wait ends with it.
+    assert_eq!(start.elapsed(), Duration::from_secs(19));
+    assert_eq!(e.max_wait(), Duration::from_secs(20));
+    assert_eq!(e.elapsed(), Duration::from_secs(19));
     assert_eq!(e.poll_count() as usize, wire.count());
-    // Sleeps of 1 to 8 s over 20 s: at least 4 polls, at most 21.
-    assert!((4..=21).contains(&wire.count()), "{}", wire.count());
+    // Sleeps of 1 to 8 s over 19 s: at least 4 polls, at most 20.
+    assert!((4..=20).contains(&wire.count()), "{}", wire.count());
 }
 
 #[tokio::test(start_paused = true)]

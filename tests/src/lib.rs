@@ -29,10 +29,13 @@ pub fn fixture_crate_name(name: &str) -> String {
     format!("fixture-{name}")
 }
 
-/// Generate a fixture's crate in memory (all operations of its only service).
+/// Generate a fixture's crate in memory (all operations of its only service; and the pipeline-definition step kinds
+/// of `<name>.definitions.toml` beside the model, when there is one).
 pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>> {
     let path = root().join("tests/fixtures").join(format!("{name}.json"));
     let source = format!("tests/fixtures/{name}.json");
+    let settings = root().join("tests/fixtures").join(format!("{name}.definitions.toml"));
+    let definitions = if settings.exists() { Some(codegen::config::Definitions::load(&settings)?) } else { None };
     codegen::generate(
         &path,
         &Request {
@@ -44,6 +47,7 @@ pub fn generate_fixture(name: &str) -> codegen::Result<BTreeMap<String, String>>
             partitions: None,
             examples: None,
             modules: None,
+            definitions: definitions.as_ref(),
         },
     )
 }
@@ -62,6 +66,7 @@ pub fn generate_text(text: &str, selection: &Selection) -> codegen::Result<BTree
             partitions: None,
             examples: None,
             modules: None,
+            definitions: None,
         },
     )
 }

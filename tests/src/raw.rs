@@ -14,6 +14,8 @@ use sagemaker_pipelines::http::{
 pub struct Sent {
     /// The full URI.
     pub uri: String,
+    /// The headers, in order, names in lower case (none for a transport built with [`Raw::unrecorded`]).
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -22,6 +24,11 @@ impl Sent {
     /// The body as text.
     pub fn text(&self) -> &str {
         std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+
+    /// The first value of a header (`name` in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -97,7 +104,12 @@ impl HttpClient for Raw {
 
 impl HttpConnector for Raw {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let sent = Sent { uri: request.uri().to_owned(), body: request.body().bytes().unwrap_or_default().to_vec() };
+        let headers = match &self.sent {
+            Some(_) => request.headers().iter().map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned())).collect(),
+            None => Vec::new(),
+        };
+        let body = request.body().bytes().unwrap_or_default().to_vec();
+        let sent = Sent { uri: request.uri().to_owned(), headers, body };
         let answer = (self.respond)(&sent);
         if let Some(record) = &self.sent {
             record.lock().unwrap().push(sent);

@@ -125,3 +125,117 @@ async fn the_sdk_configs_region_credentials_and_endpoint_are_used() {
     assert_eq!(status(&client, ARN).await.unwrap(), "Executing");
     assert_eq!(http.sent()[0].uri, "http://localhost:1234/");
 }
+
+// ---- More programs written for aws-sdk-sagemaker: request ids, errors built in tests, raw test answers, and one
+// request's configuration. ----
+
+const MISSING: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/zz";
+
+#[tokio::test]
+async fn request_ids_through_the_trait_the_operation_module_re_exports() {
+    use aws_sdk_sagemaker::operation::RequestId;
+    let client = aws_sdk_sagemaker::Client::new(&sdk_config(memory()));
+    let out = client.describe_pipeline_execution().pipeline_execution_arn(ARN).send().await.unwrap();
+    assert_eq!(out.request_id(), Some("req-1"));
+    let err = client.describe_pipeline_execution().pipeline_execution_arn(MISSING).send().await.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-1"));
+    assert_eq!(err.into_service_error().request_id(), Some("req-1"));
+}
+
+/// What a test of an aws-sdk-sagemaker program builds to stand for a service error.
+fn resource_not_found() -> aws_sdk_sagemaker::types::error::ResourceNotFound {
+    use aws_sdk_sagemaker::error::ErrorMetadata;
+    aws_sdk_sagemaker::types::error::ResourceNotFound::builder()
+        .message("no such execution")
+        .meta(
+            ErrorMetadata::builder()
+                .code("ResourceNotFound")
+                .message("execution zz does not exist")
+                .custom("aws_request_id", "req-9")
+                .build(),
+        )
+        .build()
+}
+
+#[test]
+fn a_modeled_error_built_with_metadata_reports_it() {
+    use aws_sdk_sagemaker::operation::RequestId;
+    let e = resource_not_found();
+    assert_eq!(e.request_id(), Some("req-9"));
+    assert_eq!(ProvideErrorMetadata::code(&e), Some("ResourceNotFound"));
+    assert_eq!(ProvideErrorMetadata::message(&e), Some("execution zz does not exist"));
+    assert_eq!(e.message(), Some("no such execution"), "the member stays the member");
+    assert_eq!(e.clone().into_builder().build(), e, "into_builder keeps the metadata");
+
+    let op = DescribePipelineExecutionError::ResourceNotFound(e);
+    assert_eq!(op.request_id(), Some("req-9"));
+    assert_eq!(op.code(), Some("ResourceNotFound"));
+    assert_eq!(op.message(), Some("execution zz does not exist"));
+    let any: aws_sdk_sagemaker::Error = op.into();
+    assert_eq!(any.request_id(), Some("req-9"));
+    assert_eq!(any.message(), Some("execution zz does not exist"));
+
+    // Without metadata, a modeled error still names its own code.
+    let bare = DescribePipelineExecutionError::ResourceNotFound(
+        aws_sdk_sagemaker::types::error::ResourceNotFound::builder().message("m").build(),
+    );
+    assert_eq!((bare.code(), bare.message(), bare.request_id()), (Some("ResourceNotFound"), Some("m"), None));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_mocked_modeled_error_answers_with_the_request_id_of_its_metadata() {
+    use aws_sdk_sagemaker::operation::RequestId;
+    use aws_sdk_sagemaker::test_util::{rules, Mocks, RuleMode};
+    let rule = rules::describe_pipeline_execution()
+        .then_error(|| DescribePipelineExecutionError::ResourceNotFound(resource_not_found()));
+    let client = Mocks::new(RuleMode::MatchAny, [&rule]).client();
+    let err = client.describe_pipeline_execution().pipeline_execution_arn(MISSING).send().await.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-9"));
+    let err = err.into_service_error();
+    assert!(err.is_resource_not_found(), "{err:?}");
+    assert_eq!((err.code(), err.request_id()), (Some("ResourceNotFound"), Some("req-9")));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_raw_test_answer_spells_its_status_with_status_code() {
+    use aws_sdk_sagemaker::http::{HttpResponse, SdkBody, StatusCode};
+    use aws_sdk_sagemaker::test_util::{rules, Mocks, RuleMode};
+    let rule = rules::describe_pipeline_execution().then_http_response(|| {
+        let mut r = HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(r#"{"message":"gone"}"#));
+        r.headers_mut().insert("x-amzn-errortype", "ResourceNotFound");
+        r
+    });
+    let client = Mocks::new(RuleMode::MatchAny, [&rule]).client();
+    let err = client.describe_pipeline_execution().pipeline_execution_arn(MISSING).send().await.unwrap_err();
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert!(err.into_service_error().is_resource_not_found());
+}
+
+/// Always answers 503 with a request id, recording the requests.
+fn unavailable() -> Raw {
+    Raw::new(|_| Answer::new(503, r#"{"__type":"ServiceUnavailable"}"#).header("x-amzn-requestid", "req-5"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn config_override_takes_a_config_builder_and_its_retry_config_holds_for_that_request() {
+    use aws_sdk_sagemaker::config::retry::RetryConfig;
+    let http = unavailable();
+    let config = aws_sdk_sagemaker::config::Builder::from(&sdk_config(http.clone()))
+        .retry_config(RetryConfig::standard().with_max_attempts(1))
+        .build();
+    let client = aws_sdk_sagemaker::Client::from_conf(config);
+    let three =
+        aws_sdk_sagemaker::config::Builder::default().retry_config(RetryConfig::standard().with_max_attempts(3));
+    let err = client
+        .describe_pipeline_execution()
+        .pipeline_execution_arn(ARN)
+        .customize()
+        .config_override(three)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::ServiceError(_)), "{err:?}");
+    assert_eq!(http.sent().len(), 3, "three attempts with the override");
+    let _ = client.describe_pipeline_execution().pipeline_execution_arn(ARN).send().await.unwrap_err();
+    assert_eq!(http.sent().len(), 4, "one attempt without it: the client's setting is unchanged");
+}

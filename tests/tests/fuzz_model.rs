@@ -121,6 +121,8 @@ const WEIRD_NAMES: &[&str] = &[
     "__",
     "1abc",
     "Ünïcödé",
+    "x²",
+    "٣",
     "😀",
     "com.example#",
     "#",
@@ -266,6 +268,14 @@ fn weird_traits() -> Vec<(&'static str, Value)> {
         (
             "smithy.test#httpResponseTests",
             json!([{"id": "x", "protocol": "aws.protocols#awsJson1_1", "code": 200, "params": {"Nope": 1}}]),
+        ),
+        (
+            "smithy.test#httpResponseTests",
+            json!([{"id": "x²", "protocol": "aws.protocols#awsJson1_1", "code": 200, "params": {}}]),
+        ),
+        (
+            "smithy.rules#endpointRuleSet",
+            json!({"version": "1.0", "parameters": {"Region²": {"type": "String"}}, "rules": []}),
         ),
         ("aws.protocols#awsJson1_0", json!({})),
         ("aws.protocols#restJson1", json!({})),
@@ -536,6 +546,7 @@ fn generate(text: &str) -> Result<(), TestCaseError> {
             partitions: Some(&partitions),
             examples: None,
             modules: None,
+            definitions: None,
         },
     );
     match result {

@@ -11,6 +11,7 @@ use sagemaker_pipelines::types::{
 };
 use sagemaker_pipelines::Client;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 /// A client whose every call gets `body` back (on the shared raw transport, which keeps the request bodies), with
 /// input validation off (these tests are about the wire).
@@ -213,4 +214,35 @@ fn the_2026_07_16_additions() -> Result<(), BuildError> {
     assert_eq!(lineage.associations()[0].destination_arn(), Some("arn:d"));
     assert_eq!(lineage.artifact_arns().map(|m| m.len()), Some(1));
     Ok(())
+}
+
+#[test]
+fn every_attempt_of_a_call_says_which_call_it_belongs_to_and_which_attempt_it_is() {
+    // StartPipelineExecution answered 503 once: both attempts carry the call's amz-sdk-invocation-id and its
+    // idempotency token, and amz-sdk-request counts the attempts; the next call has an invocation id of its own.
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let answer = Raw::new(move |_| match calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) {
+        0 => project_tests::raw::Answer::new(503, r#"{"__type":"ServiceUnavailable","message":"later"}"#),
+        _ => project_tests::raw::Answer::new(200, r#"{"PipelineExecutionArn":"arn:e"}"#),
+    });
+    let retry = sagemaker_pipelines::config::retry::RetryConfig::standard().with_initial_backoff(Duration::ZERO);
+    let config = project_tests::raw::config().retry_config(retry).http_client(answer.clone()).build();
+    let client = Client::from_conf(config);
+    tokio_test(async {
+        client.start_pipeline_execution().pipeline_name("p").send().await.unwrap();
+        client.start_pipeline_execution().pipeline_name("p").send().await.unwrap();
+    });
+    let sent = answer.sent();
+    assert_eq!(sent.len(), 3);
+    let info: Vec<_> = sent.iter().map(|s| s.header("amz-sdk-request").unwrap()).collect();
+    assert_eq!(info, ["attempt=1; max=3", "attempt=2; max=3", "attempt=1; max=3"]);
+    let ids: Vec<_> = sent.iter().map(|s| s.header("amz-sdk-invocation-id").unwrap()).collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[1], ids[2]);
+    assert_eq!(ids[0].len(), 36, "{}", ids[0]);
+    let token = |s: &project_tests::raw::Sent| -> String {
+        serde_json::from_str::<Value>(s.text()).unwrap()["ClientRequestToken"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(token(&sent[0]), token(&sent[1]));
+    assert_ne!(token(&sent[1]), token(&sent[2]));
 }

@@ -154,7 +154,7 @@ async fn throttling_between_polls_is_retried_by_each_call() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
+async fn the_deadline_ends_the_wait_with_the_last_poll_min_delay_before_it() {
     let polls = Polls::new();
     let describe =
         rules::describe_pipeline_execution().sequence().output(polls.status(Status::Executing)).repeatedly().build();
@@ -166,11 +166,166 @@ async fn the_deadline_ends_the_wait_at_the_maximum_and_not_later() {
         .wait(Duration::from_secs(600))
         .await
         .unwrap_err();
-    assert!(matches!(err, WaiterError::ExceededMaxWait(_)), "{err:?}");
-    assert_eq!(start.elapsed(), Duration::from_secs(600));
+    let WaiterError::ExceededMaxWait(e) = &err else { panic!("{err:?}") };
+    // The last poll is sent minDelay (30 s) before the deadline, so that it has time to answer; the wait ends when
+    // it does not end the wait.
+    assert_eq!(start.elapsed(), Duration::from_secs(570));
+    assert_eq!(e.elapsed(), Duration::from_secs(570));
     let times = polls.times();
-    assert_eq!(times.last(), Some(&600));
-    assert!(times.windows(2).all(|w| (30..=300).contains(&(w[1] - w[0])) || w[1] == 600), "{times:?}");
+    assert_eq!(times.last(), Some(&570));
+    assert_eq!(e.poll_count() as usize, times.len());
+    assert!(times.windows(2).all(|w| (30..=300).contains(&(w[1] - w[0])) || w[1] == 570), "{times:?}");
+}
+
+/// The case: a `DescribePipelineExecution` that never answers. Each attempt ends at the client's 60 s attempt
+/// timeout and is retried, so the poll alone would end after three attempts, about 182 s, as a timeout; the deadline
+/// of a 100 s wait cuts it off at 100 s, and the result says the maximum wait passed.
+#[tokio::test(start_paused = true)]
+async fn the_deadline_holds_when_a_poll_never_answers() {
+    let hanging = || rules::describe_pipeline_execution().sequence().no_response().repeatedly().build();
+    let max_wait = Duration::from_secs(100);
+
+    let describe = hanging();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let start = Instant::now();
+    let err = client(&mocks)
+        .wait_until_pipeline_execution_complete()
+        .pipeline_execution_arn(ARN)
+        .wait(max_wait)
+        .await
+        .unwrap_err();
+    let WaiterError::ExceededMaxWait(e) = &err else { panic!("{err:?}") };
+    assert_eq!(start.elapsed(), max_wait);
+    assert_eq!((e.max_wait(), e.elapsed(), e.poll_count()), (max_wait, max_wait, 1));
+    assert_eq!(describe.num_calls(), 2, "the first attempt timed out at 60 s; the deadline cut the second off");
+
+    let describe = hanging();
+    let mocks = Mocks::new(RuleMode::Sequential, [&describe]);
+    let start = Instant::now();
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(max_wait).await.unwrap_err();
+    assert_eq!(start.elapsed(), max_wait);
+    let ExecutionError::Waiter(w) = &err else { panic!("{err:?}") };
+    assert!(matches!(**w, WaiterError::ExceededMaxWait(_)), "{w:?}");
+    assert!(err.to_string().starts_with("the pipeline execution had not finished within the maximum wait"), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_poll_error_is_a_poll_error_with_its_typed_error() {
+    use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionError;
+    use sagemaker_pipelines::types::error::ResourceNotFound;
+
+    let missing = rules::describe_pipeline_execution().then_error(|| {
+        DescribePipelineExecutionError::ResourceNotFound(
+            ResourceNotFound::builder().message("Pipeline execution does not exist").build(),
+        )
+    });
+    let mocks = Mocks::new(RuleMode::Sequential, [&missing]);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
+    assert!(matches!(&err, ExecutionError::Poll(e) if e.is_resource_not_found()), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "describing the pipeline execution failed: ResourceNotFound: Pipeline execution does not exist"
+    );
+
+    // A failure that is not the service's, once the call's retries are spent (three attempts that get no answer,
+    // well within the maximum wait), is the poll's too, as the operation error's unhandled variant.
+    let silent = rules::describe_pipeline_execution().sequence().no_response().times(3).build();
+    let mocks = Mocks::new(RuleMode::Sequential, [&silent]);
+    let start = Instant::now();
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(HOUR).await.unwrap_err();
+    let ExecutionError::Poll(e) = &err else { panic!("{err:?}") };
+    assert!(matches!(e, DescribePipelineExecutionError::Unhandled(_)), "{e:?}");
+    assert!(start.elapsed() >= Duration::from_secs(180) && start.elapsed() < HOUR, "{:?}", start.elapsed());
+    let text = err.to_string();
+    assert!(
+        text.starts_with("describing the pipeline execution failed: unhandled error: request has timed out"),
+        "{text}"
+    );
+    assert!(text.ends_with("timed out after 60s"), "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_steps_are_listed_within_the_deadline() {
+    let polls = Polls::new();
+    let describe = rules::describe_pipeline_execution()
+        .sequence()
+        .output(polls.status(Status::Executing))
+        .output(polls.answer(Status::Failed, Some("Step failure")))
+        .build();
+    let steps = rules::list_pipeline_execution_steps().sequence().no_response().repeatedly().build();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let start = Instant::now();
+    let max_wait = Duration::from_secs(100);
+    let err = client(&mocks).wait_for_pipeline_execution(ARN).wait(max_wait).await.unwrap_err();
+    // The failure was seen at 30 s; the listing had the 70 s left, and the deadline cut it off.
+    assert_eq!(polls.times(), [0, 30]);
+    assert_eq!(start.elapsed(), max_wait);
+    assert_eq!(steps.num_calls(), 2, "the first attempt timed out at 90 s, the second was cut off");
+    let ExecutionError::Ended(diagnosis) = &err else { panic!("{err:?}") };
+    assert_eq!(diagnosis.status(), Some(&Status::Failed));
+    assert!(diagnosis.steps.is_empty());
+    let text = err.to_string();
+    assert!(
+        text.ends_with("\n  the steps could not be listed: unhandled error: the maximum wait of 100s ended before the steps were listed"),
+        "{text}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_config_override_reaches_every_poll_and_the_listing() {
+    use sagemaker_pipelines::config::ConfigOverride;
+    use sagemaker_pipelines::validation::ConstraintKind;
+
+    // An account id the model's pattern refuses (11 digits), as an ARN format the service might start to accept.
+    const ODD: &str = "arn:aws:sagemaker:us-east-1:12345678901:pipeline/p/execution/abc123";
+    let answer = |status: Status| {
+        move || {
+            DescribePipelineExecutionOutput::builder()
+                .pipeline_execution_arn(ODD)
+                .pipeline_execution_status(status.clone())
+                .build()
+        }
+    };
+    let rules = || {
+        let describe = rules::describe_pipeline_execution()
+            .sequence()
+            .output(answer(Status::Executing))
+            .output(answer(Status::Failed))
+            .build();
+        let steps = rules::list_pipeline_execution_steps()
+            .match_requests(|input| input.pipeline_execution_arn() == Some(ODD))
+            .then_output(|| {
+                ListPipelineExecutionStepsOutput::builder()
+                    .pipeline_execution_steps(step("Train", StepStatus::Failed))
+                    .build()
+            });
+        (describe, steps)
+    };
+
+    // Without the override, the input is refused and nothing is sent.
+    let (describe, steps) = rules();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let err = client(&mocks).wait_for_pipeline_execution(ODD).wait(HOUR).await.unwrap_err();
+    let ExecutionError::Waiter(w) = &err else { panic!("{err:?}") };
+    assert!(matches!(**w, WaiterError::ConstructionFailure(_)), "{w:?}");
+    assert!(mocks.calls().is_empty());
+
+    // With it, every poll is sent, and so is the listing of the steps, whose input has the same ARN.
+    let (describe, steps) = rules();
+    let mocks = Mocks::new(RuleMode::MatchAny, [&describe, &steps]);
+    let err = client(&mocks)
+        .wait_for_pipeline_execution(ODD)
+        .config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))
+        .wait(HOUR)
+        .await
+        .unwrap_err();
+    let ExecutionError::Ended(diagnosis) = &err else { panic!("{err:?}") };
+    assert!(diagnosis.steps_error.is_none(), "{err}");
+    assert_eq!(diagnosis.steps.iter().map(|s| s.step_name().unwrap()).collect::<Vec<_>>(), ["Train"]);
+    assert_eq!(
+        operations(&mocks),
+        ["DescribePipelineExecution", "DescribePipelineExecution", "ListPipelineExecutionSteps"]
+    );
 }
 
 fn step(name: &str, status: StepStatus) -> PipelineExecutionStep {

@@ -62,6 +62,7 @@ fn every_client_case_is_generated_or_listed_with_its_reason() {
                 partitions: None,
                 examples: None,
                 modules: None,
+                definitions: None,
             },
         )
         .unwrap();

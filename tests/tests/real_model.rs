@@ -11,6 +11,11 @@ fn settings() -> config::Config {
     config::load(&root().join("models/codegen.toml")).expect("models/codegen.toml loads")
 }
 
+/// The structures the pipeline-definition step kinds name, whose closures the model keeps.
+fn table_roots() -> Vec<String> {
+    settings().definitions.expect("the settings name the definitions").roots()
+}
+
 fn committed_model() -> Model {
     model::load(&settings().model).expect("the committed model loads")
 }
@@ -29,6 +34,7 @@ fn generated_crate_is_up_to_date() {
             partitions: cfg.partitions.as_deref(),
             examples: cfg.examples.as_deref(),
             modules: cfg.modules.as_deref(),
+            definitions: cfg.definitions.as_ref(),
         },
     )
     .expect("the committed model generates");
@@ -76,12 +82,14 @@ fn the_upstream_reference_is_the_current_model() {
     assert_eq!(recorded.file_name().unwrap(), "sagemaker-2017-07-24.2026-07-16.json");
 }
 
-/// Shapes of the selection's closure with every documentation string removed.
+/// Shapes of the selection's closure and of the pipeline-definition step kinds' closures, with every documentation
+/// string removed.
 fn facts(m: &Model) -> BTreeMap<String, serde_json::Value> {
     let cfg = settings();
-    let resolved = resolve::resolve(m, cfg.service.as_deref(), &cfg.selection).unwrap();
+    let resolved = resolve::resolve_with_tables(m, cfg.service.as_deref(), &cfg.selection, &table_roots()).unwrap();
     let mut out = BTreeMap::new();
-    for (id, shape) in resolved.shapes.into_iter().filter(|(id, _)| !id.starts_with("smithy.api#")) {
+    let shapes = resolved.shapes.into_iter().chain(resolved.tables);
+    for (id, shape) in shapes.filter(|(id, _)| !id.starts_with("smithy.api#")) {
         out.insert(id, model::shape_json(&import::strip_docs(shape)).unwrap());
     }
     let service = import::strip_docs(codegen::model::Shape::Service(resolved.service));
@@ -101,8 +109,12 @@ fn model_facts_equal_upstream() {
         assert_eq!(shape, &theirs[id], "shape {id} differs from upstream (documentation aside)");
     }
     // The closure of the 18 operations in the 2026-07-16 model: 162 shapes (the operations among them), plus the
-    // service.
-    assert_eq!(ours.len(), 163);
+    // service; and the 659 shapes the step kinds' requests and outputs reach (prelude shapes aside), 22 of which the
+    // operations reach too.
+    let cfg = settings();
+    let selection = resolve::resolve(&committed_model(), cfg.service.as_deref(), &cfg.selection).unwrap();
+    assert_eq!(selection.shapes.keys().filter(|id| !id.starts_with("smithy.api#")).count(), 162);
+    assert_eq!(ours.len(), 163 + 659 - 22);
     for new in ["MLflowConfiguration", "LineageMetadata", "JobStepMetadata", "BedrockModelImportMetadata"] {
         assert!(ours.contains_key(&format!("com.amazonaws.sagemaker#{new}")), "{new}");
     }
@@ -202,6 +214,7 @@ fn import_reproduces_the_committed_model() {
         &upstream,
         cfg.service.as_deref(),
         &cfg.selection,
+        &table_roots(),
         Some(&current),
         &Default::default(),
         Some(&overlay()),
@@ -226,14 +239,15 @@ fn import_keeps_our_docs_across_the_previous_upstream_version() {
         .filter(|o| !["ListPipelineVersions", "UpdatePipelineVersion"].contains(&o.as_str()))
         .cloned()
         .collect();
-    let err =
-        import::import(&older, cfg.service.as_deref(), &cfg.selection, None, &Default::default(), None).unwrap_err();
+    let err = import::import(&older, cfg.service.as_deref(), &cfg.selection, &[], None, &Default::default(), None)
+        .unwrap_err();
     assert!(err.to_string().contains("ListPipelineVersions"), "{err}");
     let current = committed_model();
     let imported = import::import(
         &older,
         cfg.service.as_deref(),
         &Selection::Named(present),
+        &[],
         Some(&current),
         &Default::default(),
         Some(&overlay()),
@@ -261,6 +275,7 @@ fn full_upstream_model_generates_every_operation() {
             partitions: Some(&dir.join("models/partitions.json")),
             examples: None,
             modules: None,
+            definitions: None,
         },
     )
     .unwrap();

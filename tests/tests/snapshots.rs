@@ -47,7 +47,8 @@ fn patterns_on_both_engines() {
 fn the_ecmascript_engine_comes_only_with_a_pattern_that_needs_it() {
     for name in project_tests::fixtures() {
         let files = generate_fixture(&name).unwrap();
-        let needs = name == "patterns";
+        // `definitions` has one in its pipeline-definition tables only.
+        let needs = name == "patterns" || name == "definitions";
         assert_eq!(files.contains_key("src/ecma.rs"), needs, "{name}");
         assert_eq!(files["Cargo.toml"].contains("\nregress = "), needs, "{name}");
         assert_eq!(files["src/lib.rs"].contains("pub mod ecma;"), needs, "{name}");
@@ -56,7 +57,18 @@ fn the_ecmascript_engine_comes_only_with_a_pattern_that_needs_it() {
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let covered = ["docs", "keywords", "mixins", "pagination", "patterns", "recursion", "shapes", "sparse", "waiters"];
+    let covered = [
+        "definitions",
+        "docs",
+        "keywords",
+        "mixins",
+        "pagination",
+        "patterns",
+        "recursion",
+        "shapes",
+        "sparse",
+        "waiters",
+    ];
     assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
 }
 
@@ -77,4 +89,9 @@ fn paginators_with_nested_tokens_and_items() {
 #[test]
 fn waiters_with_every_matcher_and_comparator() {
     snapshot("waiters");
+}
+
+#[test]
+fn pipeline_definition_tables_of_every_shape_kind_and_constraint() {
+    snapshot("definitions");
 }

@@ -81,6 +81,7 @@ fn a_failed_generation_leaves_the_previous_output_intact() {
             partitions: None,
             examples: None,
             modules: None,
+            definitions: None,
         },
     );
     assert!(bad.is_err());

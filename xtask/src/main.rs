@@ -215,6 +215,7 @@ fn codegen_cmd(a: CodegenArgs) -> Result<ExitCode, codegen::Error> {
             // The examples use this crate's name; another model or name gets none.
             examples: if a.model.is_none() && a.crate_name.is_none() { cfg.examples.as_deref() } else { None },
             modules: if a.model.is_none() && a.crate_name.is_none() { cfg.modules.as_deref() } else { None },
+            definitions: if a.model.is_none() && a.crate_name.is_none() { cfg.definitions.as_ref() } else { None },
         },
     )?;
     let elapsed = started.elapsed();
@@ -269,9 +270,17 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         Some(p) => Some(model::load(p)?),
         None => None,
     };
-    let imported =
-        import::import(&upstream, cfg.service.as_deref(), &cfg.selection, existing.as_ref(), &extra, overlay.as_ref())
-            .map_err(|e| e.in_file(&from))?;
+    let tables = cfg.definitions.as_ref().map(config::Definitions::roots).unwrap_or_default();
+    let imported = import::import(
+        &upstream,
+        cfg.service.as_deref(),
+        &cfg.selection,
+        &tables,
+        existing.as_ref(),
+        &extra,
+        overlay.as_ref(),
+    )
+    .map_err(|e| e.in_file(&from))?;
     let text = model::to_json(&imported.model)?;
     if let (Some(from), Some(to)) = (&a.partitions, &cfg.partitions) {
         let table = std::fs::read_to_string(from)
@@ -469,6 +478,7 @@ fn generated_workspace(dir: &str, crates: &[(String, PathBuf, Option<String>)]) 
                 partitions: Some(Path::new("models/partitions.json")),
                 examples: None,
                 modules: None,
+                definitions: None,
             },
         )?;
         write::write(&dir.join(name), &generated.files)?;
@@ -791,6 +801,7 @@ fn bench_cmd(a: BenchArgs) -> Result<ExitCode, codegen::Error> {
                     partitions: cfg.partitions.as_deref(),
                     examples: cfg.examples.as_deref(),
                     modules: cfg.modules.as_deref(),
+                    definitions: cfg.definitions.as_ref(),
                 },
             )?;
             times.push(t.elapsed().as_secs_f64() * 1e3);

@@ -251,7 +251,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             ::std::option::Option::Some(#code) => match #decode {
                 ::std::option::Option::Some(e) => {
                     let mut e: #t = e;
-                    e.meta = meta.metadata();
+                    e.meta = meta.into_metadata();
                     #error::#v(e)
                 }
                 ::std::option::Option::None => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
@@ -261,7 +261,7 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
     let code_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let t = type_path(&e.path);
-        quote!(#error::#v(_) => ::std::option::Option::Some(#t::CODE),)
+        quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::code(e).or(::std::option::Option::Some(#t::CODE)),)
     });
     let message_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
@@ -274,9 +274,9 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             .and_then(|s| s.error.as_ref())
             .is_some_and(|info| !info.message_method && info.message.as_ref().is_some_and(|m| !m.optional));
         if required_field {
-            quote!(#error::#v(e) => ::std::option::Option::Some(e.message()),)
+            quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::message(e).or(::std::option::Option::Some(e.message())),)
         } else {
-            quote!(#error::#v(e) => e.message(),)
+            quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::message(e).or(e.message()),)
         }
     });
     let meta_arms = op.errors.iter().map(|e| {
@@ -349,7 +349,7 @@ the request, retrying as configured, and decodes the output or the error.";
     } else {
         quote!(::std::option::Option::None)
     };
-    let serialize = super::protocol::serialize_input(ir);
+    let serialize = super::protocol::serialize_input(ir, &quote!(input));
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
     let into_paginator = if op.paginated.is_some() {
@@ -379,7 +379,7 @@ the request, retrying as configured, and decodes the output or the error.";
         }
 
         impl #error {
-            pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+            pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
                 let _ = body;
                 #[allow(clippy::match_single_binding)]
                 match meta.error_type() {
@@ -408,7 +408,7 @@ the request, retrying as configured, and decodes the output or the error.";
                 }
             }
 
-            /// The error code.
+            /// The error code: the metadata's (the response's), else the modeled error's own.
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#code_arms)*
@@ -416,7 +416,7 @@ the request, retrying as configured, and decodes the output or the error.";
                 }
             }
 
-            /// The message, if the service sent one.
+            /// The message: the metadata's (the response's), else the modeled error's member, if any.
             pub fn message(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#message_arms)*
@@ -498,8 +498,8 @@ the request, retrying as configured, and decodes the output or the error.";
                 config_override: ::std::option::Option<&crate::config::ConfigOverride>,
             ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
                 #(#tokens_fill)*
-                handle.config.check_input(config_override, || self.validate()).map_err(crate::error::SdkError::Validation)?;
-                let body = #serialize.map_err(crate::error::SdkError::construction_failure)?;
+                let overridden = handle.overridden(config_override);
+                let handle = overridden.as_ref().unwrap_or(handle);
                 let operation = crate::invoke::Operation {
                     name: OPERATION_NAME,
                     decode_output: #decode_output,
@@ -507,7 +507,11 @@ the request, retrying as configured, and decodes the output or the error.";
                     host_prefix: #host_prefix,
                     compress: #compress,
                 };
-                crate::invoke::invoke(handle, operation, body).await
+                crate::invoke::invoke(handle, operation, self, |input| {
+                    handle.config.check_input(config_override, || input.validate()).map_err(crate::invoke::Unprepared::Invalid)?;
+                    #serialize.map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                })
+                .await
             }
         }
 
@@ -528,8 +532,9 @@ the request, retrying as configured, and decodes the output or the error.";
                 }
             }
 
-            /// Settings for this request only, over the client's configuration; for example, to send a value the
-            /// crate's model refuses but the service accepts, skip that kind of check:
+            /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+            /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+            /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
             /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
             pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::ConfigOverride>) -> Self {
                 self.config_override = ::std::option::Option::Some(config_override.into());
@@ -578,11 +583,9 @@ the request, retrying as configured, and decodes the output or the error.";
         impl crate::fluent::CustomizableSend<#output, #error> for #fluent {
             fn send_with_override(
                 mut self,
-                config_override: ::std::option::Option<crate::config::ConfigOverride>,
+                customization: crate::fluent::Customization,
             ) -> crate::credentials::BoxFuture<'static, ::std::result::Result<#output, crate::error::SdkError<#error>>> {
-                if config_override.is_some() {
-                    self.config_override = config_override;
-                }
+                self.config_override = customization.apply(self.config_override.take());
                 ::std::boxed::Box::pin(self.send())
             }
         }

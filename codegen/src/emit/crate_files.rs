@@ -31,7 +31,7 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
     let version = &s.version;
     // The generated modules and the runtime modules the crate needs, by name.
     use crate::runtime::Visibility;
-    let mut modules: Vec<(&str, Visibility)> = vec![
+    let mut modules: Vec<(&str, Visibility, Option<&str>)> = vec![
         ("client", Visibility::Public),
         ("endpoint", Visibility::Public),
         ("error_meta", Visibility::Private),
@@ -39,21 +39,34 @@ pub fn lib_rs(ir: &Ir, settings: &CrateSettings) -> RustFile {
         ("patterns", Visibility::Private),
         ("primitives", Visibility::Public),
         ("types", Visibility::Public),
-    ];
+    ]
+    .into_iter()
+    .map(|(name, visibility)| (name, visibility, None))
+    .collect();
     if !ir.protocol_tests.is_empty() {
-        modules.push(("protocol_tests", Visibility::Test));
+        modules.push(("protocol_tests", Visibility::Test, None));
     }
     if ir.operations.iter().any(|o| !o.waiters.is_empty()) {
-        modules.push(("waiters", Visibility::Public));
+        modules.push(("waiters", Visibility::Public, None));
     }
-    modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility)));
-    modules.extend(settings.modules.iter().map(|m| (m.as_str(), Visibility::Public)));
+    if ir.definitions.is_some() {
+        modules.push(("definition_schema", Visibility::Private, Some("definitions")));
+    }
+    modules.extend(crate::runtime::modules_for(ir).map(|m| (m.name, m.visibility, m.feature)));
+    modules.extend(settings.modules.iter().map(|m| (m.as_str(), Visibility::Public, None)));
     modules.sort_unstable();
-    let modules = modules.iter().map(|(name, visibility)| {
+    let modules = modules.iter().map(|(name, visibility, feature)| {
         let name = ident(name);
+        let gate = match feature {
+            Some(f) if *visibility == Visibility::Public => {
+                quote!(#[cfg(feature = #f)] #[cfg_attr(docsrs, doc(cfg(feature = #f)))])
+            }
+            Some(f) => quote!(#[cfg(feature = #f)]),
+            None => quote!(),
+        };
         match visibility {
-            Visibility::Public => quote!(pub mod #name;),
-            Visibility::Private => quote!(mod #name;),
+            Visibility::Public => quote!(#gate pub mod #name;),
+            Visibility::Private => quote!(#gate mod #name;),
             Visibility::Test => quote!(#[cfg(test)] mod #name;),
         }
     });

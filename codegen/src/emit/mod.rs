@@ -10,6 +10,7 @@ use crate::ir::{Ir, Operation, Type, TypePath, TypeRef};
 
 pub mod client;
 pub mod crate_files;
+pub mod definitions;
 pub mod endpoints;
 pub mod operations;
 pub mod protocol;
@@ -75,6 +76,8 @@ pub enum Job<'a> {
     WaitersMod,
     /// `src/waiters/<waiter>.rs`: a waiter of an operation.
     Waiter(&'a Operation, &'a crate::ir::waiters::Waiter),
+    /// `src/definition_schema.rs`: the pipeline-definition tables, behind the `definitions` feature.
+    DefinitionSchema(&'a crate::ir::definitions::Definitions),
     /// `Cargo.toml`, `README.md` and the runtime modules.
     Text,
 }
@@ -112,6 +115,9 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
         jobs.push(Job::WaitersMod);
         jobs.extend(ir.operations.iter().flat_map(|o| o.waiters.iter().map(move |w| Job::Waiter(o, w))));
     }
+    if let Some(d) = &ir.definitions {
+        jobs.push(Job::DefinitionSchema(d));
+    }
     jobs.push(Job::Text);
     jobs
 }
@@ -134,6 +140,7 @@ pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
         Job::WaitersMod => Output::Rust(waiters::waiters_mod(ir)),
         Job::Waiter(op, w) => Output::Rust(waiters::waiter_file(op, w)),
+        Job::DefinitionSchema(d) => Output::Rust(definitions::file(d)),
         Job::Text => Output::Text(crate_files::text_files(ir, settings)),
     }
 }

@@ -10,6 +10,10 @@ pub fn operations_mod(ir: &Ir) -> RustFile {
     let mods = ir.operations.iter().map(|op| ident(&op.module));
     let tokens = quote! {
         //! One module per operation of the service, each with its input and output types.
+
+        /// The request id of an output or an error (`output.request_id()`), re-exported here as in aws-sdk-rust.
+        pub use crate::error::RequestId;
+
         #( pub mod #mods; )*
     };
     RustFile { path: "src/operation/mod.rs".into(), tokens }

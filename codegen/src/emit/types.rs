@@ -349,7 +349,27 @@ fn structure_with(ir: &Ir, s: &Structure, always_validate: bool, request_id: boo
         fields.push(quote! {
             pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
         });
-        build_inits.push(quote!(meta: ::std::default::Default::default(),));
+        build_inits.push(quote!(meta: self.meta.unwrap_or_default(),));
+        to_builder.push(quote!(meta: ::std::option::Option::Some(self.meta),));
+        builder_fields.push(quote!(pub(crate) meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,));
+        builder_methods.push(quote! {
+            /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
+            /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
+            /// built by hand, in tests.
+            pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+                self.meta = ::std::option::Option::Some(meta);
+                self
+            }
+
+            /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+            pub fn set_meta(
+                &mut self,
+                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+            ) -> &mut Self {
+                self.meta = meta;
+                self
+            }
+        });
     }
 
     let redacts = s.redacts();

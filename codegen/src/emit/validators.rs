@@ -604,31 +604,34 @@ fn hex_u128(n: u128) -> Literal {
     format!("0x{}", groups.join("_")).parse().unwrap_or_else(|_| Literal::u128_unsuffixed(n))
 }
 
+/// The documented static of a pattern (`pub(crate) static NAME: crate::validation::Pattern`).
+pub fn pattern_static(p: &crate::ir::PatternDef) -> TokenStream {
+    let name = format_ident!("{}", p.name);
+    let value = pattern_value(&p.plan);
+    let mut doc = format!(" `{}`", p.plan.original.replace('`', "\\`"));
+    doc = format!("{doc}, from {}.", p.shapes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
+    let notes: Vec<String> = p.plan.notes.iter().map(|n| format!(" Interpreted: {n}.")).collect();
+    let checks: Vec<String> = p
+        .plan
+        .checks
+        .iter()
+        .map(|c| {
+            let must = if c.expect { "must" } else { "must not" };
+            let regex = c.regex.replace('`', "\\`");
+            format!(" Checked: `{regex}` {must} find a match, by {}.", c.automaton.describe())
+        })
+        .collect();
+    quote! {
+        #[doc = #doc]
+        #( #[doc = ""] #[doc = #notes] )*
+        #( #[doc = ""] #[doc = #checks] )*
+        pub(crate) static #name: crate::validation::Pattern = #value;
+    }
+}
+
 /// `src/patterns.rs`: one static per distinct pattern.
 pub fn patterns_file(ir: &Ir) -> RustFile {
-    let statics = ir.patterns.iter().filter(|p| !p.plan.is_trivial()).map(|p| {
-        let name = format_ident!("{}", p.name);
-        let value = pattern_value(&p.plan);
-        let mut doc = format!(" `{}`", p.plan.original.replace('`', "\\`"));
-        doc = format!("{doc}, from {}.", p.shapes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "));
-        let notes: Vec<String> = p.plan.notes.iter().map(|n| format!(" Interpreted: {n}.")).collect();
-        let checks: Vec<String> = p
-            .plan
-            .checks
-            .iter()
-            .map(|c| {
-                let must = if c.expect { "must" } else { "must not" };
-                let regex = c.regex.replace('`', "\\`");
-                format!(" Checked: `{regex}` {must} find a match, by {}.", c.automaton.describe())
-            })
-            .collect();
-        quote! {
-            #[doc = #doc]
-            #( #[doc = ""] #[doc = #notes] )*
-            #( #[doc = ""] #[doc = #checks] )*
-            pub(crate) static #name: crate::validation::Pattern = #value;
-        }
-    });
+    let statics = ir.patterns.iter().filter(|p| !p.plan.is_trivial()).map(pattern_static);
     let ecma = ir.patterns.iter().any(|p| p.plan.ecma().is_some()).then(|| {
         quote! {
             //!

@@ -25,13 +25,18 @@ pub fn waiters_mod(ir: &Ir) -> RustFile {
         //! [`Waiters`](crate::client::Waiters) trait, set the input as for the operation, and call
         //! `wait(max_wait)`. Every poll is an ordinary call (validated, signed, retried and throttled as the
         //! client's configuration says); between polls the waiter sleeps with the backoff of the Smithy waiters
-        //! specification, and it never sleeps past `max_wait`.
+        //! specification.
+        //!
+        //! `max_wait` is a deadline that holds: each poll, with all its attempts, retries and backoff, gets at most
+        //! the time left, and a poll still running at the deadline is cancelled. The last poll is sent the waiter's
+        //! `minDelay` before the deadline, so that it has that long to answer (the specification's current text
+        //! sends it at the deadline, where it could not answer in time).
         //!
         //! The result types are aws-sdk-rust's (from `aws-smithy-runtime-api`): a [`FinalPoll`] holding the last
-        //! poll's output (or the error a `success` acceptor matched), or a [`WaiterError`]: the deadline passed
-        //! ([`error::ExceededMaxWait`]), a `failure` acceptor matched ([`error::FailureState`], with that poll's
-        //! result), a poll failed in a way no acceptor handles ([`error::OperationFailed`]), or the input is invalid
-        //! (`ConstructionFailure`, nothing sent).
+        //! poll's output (or the error a `success` acceptor matched), or a [`WaiterError`]: no poll ended the wait
+        //! before the deadline, or the deadline cut a poll off ([`error::ExceededMaxWait`]), a `failure` acceptor
+        //! matched ([`error::FailureState`], with that poll's result), a poll failed in a way no acceptor handles
+        //! ([`error::OperationFailed`]), or the input is invalid (`ConstructionFailure`, nothing sent).
 
         pub use crate::waiter::{FinalPoll, WaiterError};
 
@@ -147,7 +152,8 @@ pub fn waiter_file(op: &Operation, w: &Waiter) -> RustFile {
                 #fluent { handle, inner: ::std::default::Default::default(), config_override: ::std::option::Option::None }
             }
 
-            /// Settings for every poll of this wait, over the client's configuration.
+            /// Settings for every poll of this wait, over the client's configuration: a `config::Builder`, whose
+            /// settings replace the client's, or a [`ConfigOverride`](crate::config::ConfigOverride).
             pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::ConfigOverride>) -> Self {
                 self.config_override = ::std::option::Option::Some(config_override.into());
                 self
@@ -159,7 +165,8 @@ pub fn waiter_file(op: &Operation, w: &Waiter) -> RustFile {
             }
 
             /// Polls until an acceptor ends the wait, or `max_wait` has passed: the last poll's result when the
-            /// waiter succeeds, else why it did not.
+            /// waiter succeeds, else why it did not. Returns within `max_wait`: a poll still running at the deadline
+            /// is cancelled, and the wait ends with `ExceededMaxWait`.
             pub async fn wait(
                 self,
                 max_wait: ::std::time::Duration,

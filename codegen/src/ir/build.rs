@@ -12,9 +12,13 @@ use crate::{docs, ident};
 
 use crate::traits::{self, UNIT};
 
-/// Build the IR from a resolved model and the AWS partition table (`partitions.json`, needed when the endpoint rules
-/// call `aws.partition`).
-pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
+/// Build the IR from a resolved model, the AWS partition table (`partitions.json`, needed when the endpoint rules
+/// call `aws.partition`) and the pipeline-definition settings (whose shapes `resolved.tables` holds).
+pub fn build(
+    resolved: &Resolved,
+    partitions: Option<&Value>,
+    definitions: Option<&crate::config::Definitions>,
+) -> Result<Ir> {
     let mut b = Builder { resolved, paths: BTreeMap::new(), io_paths: BTreeMap::new(), boxed: BTreeSet::new() };
     b.assign_paths()?;
     b.boxed = super::graph::boxed_edges(&resolved.shapes);
@@ -60,9 +64,21 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
             }
         }
     }
-    let mut ir =
-        Ir { service, operations, structures, errors, enums, unions, patterns: Vec::new(), protocol_tests: Vec::new() };
+    let mut ir = Ir {
+        service,
+        operations,
+        structures,
+        errors,
+        enums,
+        unions,
+        patterns: Vec::new(),
+        protocol_tests: Vec::new(),
+        definitions: None,
+    };
     ir.patterns = super::checks::patterns(&ir)?;
+    if let Some(settings) = definitions {
+        ir.definitions = Some(super::definitions::build(resolved, settings, &ir.patterns)?);
+    }
     let validated = super::checks::validated(&ir);
     super::checks::complete(&mut ir, &validated);
     super::wire::directions(&mut ir);
@@ -72,9 +88,21 @@ pub fn build(resolved: &Resolved, partitions: Option<&Value>) -> Result<Ir> {
 
 struct Builder<'a> {
     resolved: &'a Resolved,
-    /// Paths of every named type (structures, enums, unions), operation inputs and outputs included.
+    /// Paths of the shared types: every structure, enum, int enum and union of the resolved closure except
+    /// `smithy.api#Unit` and the structures that are only an operation's input or output (no member targets them).
+    /// What `resolve` checked makes every lookup below find its entry (the sweep of issue 22 went through each):
+    ///
+    /// - (a) a member target: structure, list and map members never target Unit, union members that do get no
+    ///   type (`resolve::check_member_target`), and a structure some member targets is not input-or-output only;
+    /// - (b) an operation's or the service's error: a structure with `@error` (`resolve::check_error`), which is
+    ///   never an input or output (`resolve` refuses that, as Smithy does) and never Unit (the prelude is immutable,
+    ///   `resolve::check_prelude`);
+    /// - (c) an enum, int enum or union of the closure: inputs and outputs are structures, and Unit is one.
+    ///
+    /// A [`Type::Named`] is only ever made from an entry here, so its shape id has one too.
     paths: BTreeMap<ShapeId, TypePath>,
-    /// Paths of each operation's input and output type (`Input`, `Output`), by operation.
+    /// Paths of each operation's input and output type (`Input`, `Output`), by operation: one for each selected
+    /// operation's input and output that is not Unit, as [`Builder::operation`] looks them up.
     io_paths: BTreeMap<(ShapeId, &'static str), TypePath>,
     /// `(shape, member)` pairs to box.
     boxed: BTreeSet<(ShapeId, String)>,
@@ -249,6 +277,7 @@ impl Builder<'_> {
                     let Some(Shape::Structure(s)) = self.shapes().get(target) else {
                         return Err(Error::at(shape_path(target), "operation input/output must be a structure"));
                     };
+                    // `assign_paths` made one for this operation's non-Unit input and output.
                     let mut st = self.structure(target, s, self.io_paths[&(id.clone(), suffix)].clone())?;
                     if suffix == "Input" {
                         st.operation_input = true;
@@ -312,6 +341,7 @@ impl Builder<'_> {
                 code: shape_name(eid).to_owned(),
                 is_method: ident::is_method(shape_name(eid)),
                 variant,
+                // `paths` (b).
                 path: self.paths[eid].clone(),
                 message_member: self.message_member(shape).map(str::to_owned),
             });
@@ -363,6 +393,7 @@ impl Builder<'_> {
         let host_prefix = self.host_prefix(id, &op.traits, &input)?;
         let structure_of = |sid: &ShapeId| -> Result<Structure> {
             match self.shapes().get(sid) {
+                // Waiters ask for the structures of `Type::Named` field types only: `paths` has them.
                 Some(Shape::Structure(s)) => self.structure(sid, s, self.paths[sid].clone()),
                 _ => Err(Error::at(shape_path(sid), "not a structure")),
             }
@@ -483,6 +514,7 @@ impl Builder<'_> {
             }
             let next = match (&f.ty.ty, self.shapes().get(&f.ty.shape)) {
                 (Type::Named(_, NamedKind::Structure), Some(Shape::Structure(s))) => {
+                    // A `Type::Named` was made from its entry in `paths`.
                     self.structure(&f.ty.shape, s, self.paths[&f.ty.shape].clone())?
                 }
                 _ => return Err(Error::at(at, format!("{what} `{path}`: `{segment}` is not a structure"))),
@@ -565,6 +597,7 @@ impl Builder<'_> {
         let name = ident::field_name(wire);
         let (setter, getter) = ident::setter_getter(&name);
         let ty = self.type_ref(&member.target, &member.traits, &member_path(owner, wire))?;
+        // `type_ref` found the target, or returned its error above.
         let target_traits = self.shapes()[&member.target].traits();
         let required = member.traits.has(traits::REQUIRED);
         let client_optional = member.traits.has(traits::CLIENT_OPTIONAL);
@@ -676,6 +709,7 @@ impl Builder<'_> {
             Shape::Enum(a) | Shape::IntEnum(a) => {
                 constraints.enum_values = a.members.iter().map(|(n, m)| crate::model::enum_value(n, m)).collect();
                 let kind = if matches!(shape, Shape::Enum(_)) { NamedKind::Enum } else { NamedKind::IntEnum };
+                // `paths` (a): `type_ref` is only called on member targets.
                 Type::Named(self.paths[target].clone(), kind)
             }
             Shape::Structure(_) => Type::Named(self.paths[target].clone(), NamedKind::Structure),
@@ -746,6 +780,7 @@ impl Builder<'_> {
         }
         Ok(Enum {
             id: id.clone(),
+            // `paths` (c).
             path: self.paths[id].clone(),
             docs: shape_docs(id, &a.traits),
             int,
@@ -774,6 +809,7 @@ impl Builder<'_> {
             let mut docs = m
                 .traits
                 .documentation()
+                // `resolve` checked that every member target of the closure is in it.
                 .or_else(|| self.shapes()[&m.target].traits().documentation())
                 .map(docs::html_to_markdown)
                 .unwrap_or_default();
@@ -797,6 +833,7 @@ impl Builder<'_> {
         }
         Ok(Union {
             id: id.clone(),
+            // `paths` (c).
             path: self.paths[id].clone(),
             docs: shape_docs(id, &a.traits),
             sensitive: a.traits.has(traits::SENSITIVE),
@@ -854,7 +891,8 @@ fn deprecated(traits: &Traits) -> Option<Deprecated> {
 }
 
 impl Constraints {
-    fn merge(&mut self, other: Constraints) {
+    /// Put `other`'s constraints over these (a member's over its target's).
+    pub(super) fn merge(&mut self, other: Constraints) {
         if other.length.is_some() {
             self.length = other.length;
         }
@@ -868,7 +906,8 @@ impl Constraints {
     }
 }
 
-fn constraints_of(t: &Traits, at: &str) -> Result<Constraints> {
+/// The constraint traits of a shape or member.
+pub(super) fn constraints_of(t: &Traits, at: &str) -> Result<Constraints> {
     Ok(Constraints {
         length: traits::length(t, at)?.map(|l| (l.min, l.max)),
         range: traits::range(t, at)?.map(|r| (r.min, r.max)),
@@ -908,6 +947,7 @@ fn typed_default(tr: &TypeRef, v: &Value) -> std::result::Result<DefaultValue, S
         (Type::Short, Value::Number(_)) => int(i16::MIN.into(), i16::MAX.into()),
         (Type::Integer, Value::Number(_)) => int(i32::MIN.into(), i32::MAX.into()),
         (Type::Long | Type::BigInteger, Value::Number(_)) => int(i64::MIN, i64::MAX),
+        (Type::Float, Value::Number(n)) if n.as_f64().is_some_and(|f| f.abs() > f64::from(f32::MAX)) => Err(bad()),
         (Type::Float | Type::Double | Type::BigDecimal, Value::Number(n)) => Ok(float(n)),
         // `DateTime` has no `Default`: even the epoch is spelled out.
         (Type::Timestamp(_), Value::Number(n)) => Ok(match float(n) {

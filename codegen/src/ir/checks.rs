@@ -77,19 +77,79 @@ pub(super) fn patterns(ir: &Ir) -> Result<Vec<PatternDef>> {
     Ok(defs)
 }
 
+/// What [`decide`] needs to know of a value's type: which constraints it can carry, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ValueKind {
+    /// A string.
+    String,
+    /// A string enum.
+    Enum,
+    /// An int enum.
+    IntEnum,
+    /// Bytes.
+    Blob,
+    /// An integer of another type.
+    Integer,
+    /// A float.
+    Float,
+    /// A list, and whether its items can be hashed as they are (for `@uniqueItems`), and whether it is sparse.
+    List { hashable: bool, sparse: bool },
+    /// A map.
+    Map,
+    /// Anything else, named for messages (`a boolean`, `a structure`).
+    Other(&'static str),
+}
+
+impl ValueKind {
+    /// The kind of an IR type.
+    pub(super) fn of(ty: &Type) -> ValueKind {
+        match ty {
+            Type::String => ValueKind::String,
+            Type::Named(_, NamedKind::Enum) => ValueKind::Enum,
+            Type::Named(_, NamedKind::IntEnum) => ValueKind::IntEnum,
+            Type::Blob => ValueKind::Blob,
+            Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger => ValueKind::Integer,
+            Type::Float | Type::Double | Type::BigDecimal => ValueKind::Float,
+            Type::List { member, sparse } => ValueKind::List { hashable: hashable(&member.ty), sparse: *sparse },
+            Type::Map { .. } => ValueKind::Map,
+            other => ValueKind::Other(type_kind(other)),
+        }
+    }
+
+    /// How an error message names it.
+    fn words(self) -> &'static str {
+        match self {
+            ValueKind::String => "a string",
+            ValueKind::Enum => "an enum",
+            ValueKind::IntEnum => "an int enum",
+            ValueKind::Blob => "a blob",
+            ValueKind::Integer => "an integer",
+            ValueKind::Float => "a float",
+            ValueKind::List { .. } => "a list",
+            ValueKind::Map => "a map",
+            ValueKind::Other(words) => words,
+        }
+    }
+}
+
 /// The checks a value's constraints imply for its type; a constraint the type cannot carry is an error at `at`.
 pub(super) fn decide(ty: &Type, c: &Constraints, at: &str) -> Result<Checks> {
-    let kind = type_kind(ty);
-    let misplaced =
-        |trait_name: &str, applies: &str| Error::at(at, format!("`@{trait_name}` applies to {applies}, not to {kind}"));
+    decide_kind(ValueKind::of(ty), c, at)
+}
+
+/// [`decide`] for a kind of value (the schema tables have no Rust types).
+pub(super) fn decide_kind(kind: ValueKind, c: &Constraints, at: &str) -> Result<Checks> {
+    let misplaced = |trait_name: &str, applies: &str| {
+        Error::at(at, format!("`@{trait_name}` applies to {applies}, not to {}", kind.words()))
+    };
     let length = match c.length {
         None => None,
         Some((min, max)) => {
-            let unit = match ty {
-                Type::String | Type::Named(_, NamedKind::Enum) => LengthUnit::Chars,
-                Type::Blob => LengthUnit::Bytes,
-                Type::List { .. } => LengthUnit::Items,
-                Type::Map { .. } => LengthUnit::Entries,
+            let unit = match kind {
+                ValueKind::String | ValueKind::Enum => LengthUnit::Chars,
+                ValueKind::Blob => LengthUnit::Bytes,
+                ValueKind::List { .. } => LengthUnit::Items,
+                ValueKind::Map => LengthUnit::Entries,
                 _ => return Err(misplaced("length", "strings, blobs, lists and maps")),
             };
             Some(LengthCheck { unit, min, max })
@@ -97,31 +157,26 @@ pub(super) fn decide(ty: &Type, c: &Constraints, at: &str) -> Result<Checks> {
     };
     let range = match &c.range {
         None => None,
-        Some((min, max)) => Some(match ty {
-            Type::Byte
-            | Type::Short
-            | Type::Integer
-            | Type::Long
-            | Type::BigInteger
-            | Type::Named(_, NamedKind::IntEnum) => RangeCheck::Int {
+        Some((min, max)) => Some(match kind {
+            ValueKind::Integer | ValueKind::IntEnum => RangeCheck::Int {
                 min: min.as_ref().and_then(|n| int_bound(n, true)),
                 max: max.as_ref().and_then(|n| int_bound(n, false)),
-                int_enum: matches!(ty, Type::Named(..)),
+                int_enum: kind == ValueKind::IntEnum,
             },
-            Type::Float | Type::Double | Type::BigDecimal => RangeCheck::Float {
+            ValueKind::Float => RangeCheck::Float {
                 min: min.as_ref().and_then(serde_json::Number::as_f64),
                 max: max.as_ref().and_then(serde_json::Number::as_f64),
             },
             _ => return Err(misplaced("range", "numbers")),
         }),
     };
-    if c.pattern.is_some() && !matches!(ty, Type::String | Type::Named(_, NamedKind::Enum)) {
+    if c.pattern.is_some() && !matches!(kind, ValueKind::String | ValueKind::Enum) {
         return Err(misplaced("pattern", "strings"));
     }
-    let unique = match (c.unique_items, ty) {
+    let unique = match (c.unique_items, kind) {
         (false, _) => None,
-        (true, Type::List { member, sparse: false }) if hashable(&member.ty) => Some(UniqueCheck::Hash),
-        (true, Type::List { .. }) => Some(UniqueCheck::Json),
+        (true, ValueKind::List { hashable: true, sparse: false }) => Some(UniqueCheck::Hash),
+        (true, ValueKind::List { .. }) => Some(UniqueCheck::Json),
         (true, _) => return Err(misplaced("uniqueItems", "lists")),
     };
     Ok(Checks { length, range, pattern: None, unique, nested: false, needed: false })

@@ -712,6 +712,13 @@ fn partition_table(partitions: &Value) -> Result<Vec<PartitionDef>> {
     for (i, p) in list.iter().enumerate() {
         let at = format!("partitions[{i}]");
         let id = p.get("id").and_then(Value::as_str).ok_or_else(|| Error::at(&at, "no `id`"))?;
+        // The id names a static of the generated crate.
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(Error::at(
+                format!("{at}.id"),
+                format!("partition id {id:?} is not ASCII letters, digits and `-`"),
+            ));
+        }
         let o = p.get("outputs").ok_or_else(|| Error::at(&at, "no `outputs`"))?;
         let s = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
         let b = |k: &str| o.get(k).and_then(Value::as_bool).unwrap_or(false);

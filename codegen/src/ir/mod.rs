@@ -9,7 +9,8 @@
 //! - `checks`: what each value's validation checks, and the patterns that need a static;
 //! - `graph`: graph algorithms over shapes (which members to box);
 //! - [`waiters`]: the waiters of `smithy.waiters#waitable`, their JMESPath paths type-checked against the shapes;
-//! - `wire`: which structures and unions are written into requests, read from responses, or both.
+//! - `wire`: which structures and unions are written into requests, read from responses, or both;
+//! - [`definitions`]: the pipeline-definition step kinds' shapes as schema tables (the design is in its docs).
 
 use serde_json::Value;
 
@@ -18,6 +19,7 @@ use crate::model::ShapeId;
 
 mod build;
 mod checks;
+pub mod definitions;
 pub mod endpoints;
 mod graph;
 pub mod protocol_tests;
@@ -45,6 +47,8 @@ pub struct Ir {
     pub patterns: Vec<PatternDef>,
     /// The model's protocol compliance tests that apply to this client, in model order.
     pub protocol_tests: Vec<protocol_tests::ProtocolTest>,
+    /// The pipeline-definition tables, when the settings name step kinds (the `definitions` feature).
+    pub definitions: Option<definitions::Definitions>,
 }
 
 /// A `@pattern` and how the generated crate checks it.
@@ -87,10 +91,11 @@ impl Ir {
             .any(|t| document(&t.ty))
     }
 
-    /// Lines reporting each pattern the generator had to interpret, by shape id.
+    /// Lines reporting each pattern the generator had to interpret, by shape id (the pipeline-definition tables'
+    /// own patterns included).
     pub fn pattern_report(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for p in &self.patterns {
+        for p in self.patterns.iter().chain(self.definitions.iter().flat_map(|d| &d.patterns)) {
             for note in &p.plan.notes {
                 out.push(format!("{}: pattern `{}`: {note}", p.shapes.join(", "), p.plan.original));
             }

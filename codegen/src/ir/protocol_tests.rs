@@ -200,6 +200,15 @@ fn test_name(id: &str, names: &mut BTreeSet<String>) -> String {
     crate::ident::unique(crate::ident::unraw(&crate::ident::field_name(id)).to_owned(), names)
 }
 
+/// A case's id names its Rust test; Smithy makes it an identifier, and one that is not is left out.
+fn check_id(id: &str) -> std::result::Result<(), String> {
+    if crate::model::is_identifier(id) {
+        Ok(())
+    } else {
+        Err("the id is not a Smithy identifier".into())
+    }
+}
+
 fn header_pairs(case: &Value, key: &str) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = case
         .get(key)
@@ -231,7 +240,7 @@ fn request_case(types: &Types<'_>, op: &Operation, case: &Value, names: &mut BTr
         forbid_headers: header_names(case, "forbidHeaders"),
         body: str_of(case, "body").map(|b| (b, json)),
     };
-    let (input, skip) = match input {
+    let (input, skip) = match input.and_then(|v| check_id(&id).map(|()| v)) {
         Ok(v) => (v, None),
         Err(why) => (TestValue::Null, Some(why)),
     };
@@ -258,7 +267,7 @@ fn response_case(
         body: str_of(case, "body").unwrap_or_default(),
         error_code: case.get("vendorParams").and_then(|p| p.get("code")).and_then(Value::as_str).map(str::to_owned),
     };
-    let (expect, skip) = match expect {
+    let (expect, skip) = match expect.and_then(|v| check_id(&id).map(|()| v)) {
         Ok(v) => (v, None),
         Err(why) => (Outcome::Output(TestValue::Null), Some(why)),
     };
@@ -323,7 +332,17 @@ impl<'a> Types<'a> {
             (Type::String, Value::String(s)) => TestValue::String(s.clone()),
             (Type::Bool, Value::Bool(b)) => TestValue::Bool(*b),
             (Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger, Value::Number(n)) => {
-                TestValue::Int(n.as_i64().ok_or_else(bad)?, t.ty.clone())
+                let i = n.as_i64().ok_or_else(bad)?;
+                let fits = match t.ty {
+                    Type::Byte => i8::try_from(i).is_ok(),
+                    Type::Short => i16::try_from(i).is_ok(),
+                    Type::Integer => i32::try_from(i).is_ok(),
+                    _ => true,
+                };
+                if !fits {
+                    return Err(bad());
+                }
+                TestValue::Int(i, t.ty.clone())
             }
             (Type::Float | Type::Double | Type::BigDecimal, v) => {
                 let f = match v {
@@ -333,6 +352,9 @@ impl<'a> Types<'a> {
                     Value::String(s) if s == "-Infinity" => f64::NEG_INFINITY,
                     _ => return Err(bad()),
                 };
+                if t.ty == Type::Float && f.is_finite() && f.abs() > f64::from(f32::MAX) {
+                    return Err(bad());
+                }
                 TestValue::Float(f, t.ty.clone())
             }
             (Type::Timestamp(_), Value::Number(n)) => TestValue::Timestamp(n.as_f64().ok_or_else(bad)?),

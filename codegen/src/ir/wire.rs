@@ -68,18 +68,22 @@ struct Reach<'a> {
     seen: BTreeSet<ShapeId>,
 }
 
-impl Reach<'_> {
-    fn visit(&mut self, t: &TypeRef) {
-        match &t.ty {
-            Type::Named(_, NamedKind::Structure | NamedKind::Union) if self.seen.insert(t.shape.clone()) => {
-                let members = self.members;
-                for m in members.get(&t.shape).into_iter().flatten() {
-                    self.visit(m);
+impl<'a> Reach<'a> {
+    /// Everything `t` reaches. A worklist, not recursion: a chain of structures is as long as the model makes it.
+    fn visit<'t>(&mut self, t: &'t TypeRef)
+    where
+        'a: 't,
+    {
+        let mut todo = vec![t];
+        while let Some(t) = todo.pop() {
+            match &t.ty {
+                Type::Named(_, NamedKind::Structure | NamedKind::Union) if self.seen.insert(t.shape.clone()) => {
+                    todo.extend(self.members.get(&t.shape).into_iter().flatten().copied());
                 }
+                Type::List { member, .. } => todo.push(member),
+                Type::Map { value, .. } => todo.push(value),
+                _ => {}
             }
-            Type::List { member, .. } => self.visit(member),
-            Type::Map { value, .. } => self.visit(value),
-            _ => {}
         }
     }
 }

@@ -1210,15 +1210,15 @@ pub enum DescribePipelineError {
 }
 
 impl DescribePipelineError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         DescribePipelineError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
@@ -1266,11 +1266,16 @@ impl DescribePipelineError {
         }
     }
 
-    /// The error code.
+    /// The error code: the metadata's (the response's), else the modeled error's own.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            DescribePipelineError::ResourceNotFound(_) => {
-                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            DescribePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceNotFound::CODE,
+                        ),
+                    )
             }
             DescribePipelineError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::code(e)
@@ -1278,10 +1283,12 @@ impl DescribePipelineError {
         }
     }
 
-    /// The message, if the service sent one.
+    /// The message: the metadata's (the response's), else the modeled error's member, if any.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            DescribePipelineError::ResourceNotFound(e) => e.message(),
+            DescribePipelineError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
             DescribePipelineError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::message(e)
             }
@@ -1378,12 +1385,8 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
         crate::operation::describe_pipeline::DescribePipelineOutput,
         crate::error::SdkError<DescribePipelineError>,
     > {
-        handle
-            .config
-            .check_input(config_override, || self.validate())
-            .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize_input(&self)
-            .map_err(crate::error::SdkError::construction_failure)?;
+        let overridden = handle.overridden(config_override);
+        let handle = overridden.as_ref().unwrap_or(handle);
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
@@ -1391,7 +1394,20 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
             host_prefix: ::std::option::Option::None,
             compress: ::std::option::Option::None,
         };
-        crate::invoke::invoke(handle, operation, body).await
+        crate::invoke::invoke(
+                handle,
+                operation,
+                self,
+                |input| {
+                    handle
+                        .config
+                        .check_input(config_override, || input.validate())
+                        .map_err(crate::invoke::Unprepared::Invalid)?;
+                    crate::aws_json::serialize_input(input)
+                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                },
+            )
+            .await
     }
 }
 
@@ -1412,8 +1428,9 @@ impl DescribePipelineFluentBuilder {
         }
     }
 
-    /// Settings for this request only, over the client's configuration; for example, to send a value the
-    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+    /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+    /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
     pub fn config_override(
         mut self,
@@ -1529,7 +1546,7 @@ impl crate::fluent::CustomizableSend<
 > for DescribePipelineFluentBuilder {
     fn send_with_override(
         mut self,
-        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+        customization: crate::fluent::Customization,
     ) -> crate::credentials::BoxFuture<
         'static,
         ::std::result::Result<
@@ -1537,9 +1554,7 @@ impl crate::fluent::CustomizableSend<
             crate::error::SdkError<DescribePipelineError>,
         >,
     > {
-        if config_override.is_some() {
-            self.config_override = config_override;
-        }
+        self.config_override = customization.apply(self.config_override.take());
         ::std::boxed::Box::pin(self.send())
     }
 }

@@ -588,15 +588,15 @@ pub enum ListPipelineExecutionStepsError {
 }
 
 impl ListPipelineExecutionStepsError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         ListPipelineExecutionStepsError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
@@ -646,11 +646,16 @@ impl ListPipelineExecutionStepsError {
         }
     }
 
-    /// The error code.
+    /// The error code: the metadata's (the response's), else the modeled error's own.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            ListPipelineExecutionStepsError::ResourceNotFound(_) => {
-                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            ListPipelineExecutionStepsError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceNotFound::CODE,
+                        ),
+                    )
             }
             ListPipelineExecutionStepsError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::code(e)
@@ -658,10 +663,12 @@ impl ListPipelineExecutionStepsError {
         }
     }
 
-    /// The message, if the service sent one.
+    /// The message: the metadata's (the response's), else the modeled error's member, if any.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            ListPipelineExecutionStepsError::ResourceNotFound(e) => e.message(),
+            ListPipelineExecutionStepsError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
             ListPipelineExecutionStepsError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::message(e)
             }
@@ -768,12 +775,8 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
         crate::error::SdkError<ListPipelineExecutionStepsError>,
     > {
-        handle
-            .config
-            .check_input(config_override, || self.validate())
-            .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize_input(&self)
-            .map_err(crate::error::SdkError::construction_failure)?;
+        let overridden = handle.overridden(config_override);
+        let handle = overridden.as_ref().unwrap_or(handle);
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
@@ -781,7 +784,20 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
             host_prefix: ::std::option::Option::None,
             compress: ::std::option::Option::None,
         };
-        crate::invoke::invoke(handle, operation, body).await
+        crate::invoke::invoke(
+                handle,
+                operation,
+                self,
+                |input| {
+                    handle
+                        .config
+                        .check_input(config_override, || input.validate())
+                        .map_err(crate::invoke::Unprepared::Invalid)?;
+                    crate::aws_json::serialize_input(input)
+                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                },
+            )
+            .await
     }
 }
 
@@ -802,8 +818,9 @@ impl ListPipelineExecutionStepsFluentBuilder {
         }
     }
 
-    /// Settings for this request only, over the client's configuration; for example, to send a value the
-    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+    /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+    /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
     pub fn config_override(
         mut self,
@@ -976,7 +993,7 @@ impl crate::fluent::CustomizableSend<
 > for ListPipelineExecutionStepsFluentBuilder {
     fn send_with_override(
         mut self,
-        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+        customization: crate::fluent::Customization,
     ) -> crate::credentials::BoxFuture<
         'static,
         ::std::result::Result<
@@ -984,9 +1001,7 @@ impl crate::fluent::CustomizableSend<
             crate::error::SdkError<ListPipelineExecutionStepsError>,
         >,
     > {
-        if config_override.is_some() {
-            self.config_override = config_override;
-        }
+        self.config_override = customization.apply(self.config_override.take());
         ::std::boxed::Box::pin(self.send())
     }
 }

@@ -3,6 +3,8 @@
 
 //! One module per operation of the service, each with its input and output types.
 
+/// The request id of an output or an error (`output.request_id()`), re-exported here as in aws-sdk-rust.
+pub use crate::error::RequestId;
 pub mod create_pipeline;
 pub mod delete_pipeline;
 pub mod describe_pipeline;

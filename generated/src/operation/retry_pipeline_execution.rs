@@ -497,15 +497,15 @@ pub enum RetryPipelineExecutionError {
 }
 
 impl RetryPipelineExecutionError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -516,10 +516,10 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -530,10 +530,10 @@ impl RetryPipelineExecutionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         RetryPipelineExecutionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
@@ -589,19 +589,32 @@ impl RetryPipelineExecutionError {
         }
     }
 
-    /// The error code.
+    /// The error code: the metadata's (the response's), else the modeled error's own.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            RetryPipelineExecutionError::ConflictException(_) => {
-                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            RetryPipelineExecutionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ConflictException::CODE,
+                        ),
+                    )
             }
-            RetryPipelineExecutionError::ResourceLimitExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::types::error::ResourceLimitExceeded::CODE,
-                )
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceLimitExceeded::CODE,
+                        ),
+                    )
             }
-            RetryPipelineExecutionError::ResourceNotFound(_) => {
-                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            RetryPipelineExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceNotFound::CODE,
+                        ),
+                    )
             }
             RetryPipelineExecutionError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::code(e)
@@ -609,12 +622,18 @@ impl RetryPipelineExecutionError {
         }
     }
 
-    /// The message, if the service sent one.
+    /// The message: the metadata's (the response's), else the modeled error's member, if any.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            RetryPipelineExecutionError::ConflictException(e) => e.message(),
-            RetryPipelineExecutionError::ResourceLimitExceeded(e) => e.message(),
-            RetryPipelineExecutionError::ResourceNotFound(e) => e.message(),
+            RetryPipelineExecutionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
+            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
+            RetryPipelineExecutionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
             RetryPipelineExecutionError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::message(e)
             }
@@ -744,12 +763,8 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
                 crate::invoke::idempotency_token(),
             );
         }
-        handle
-            .config
-            .check_input(config_override, || self.validate())
-            .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize_input(&self)
-            .map_err(crate::error::SdkError::construction_failure)?;
+        let overridden = handle.overridden(config_override);
+        let handle = overridden.as_ref().unwrap_or(handle);
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
@@ -757,7 +772,20 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             host_prefix: ::std::option::Option::None,
             compress: ::std::option::Option::None,
         };
-        crate::invoke::invoke(handle, operation, body).await
+        crate::invoke::invoke(
+                handle,
+                operation,
+                self,
+                |input| {
+                    handle
+                        .config
+                        .check_input(config_override, || input.validate())
+                        .map_err(crate::invoke::Unprepared::Invalid)?;
+                    crate::aws_json::serialize_input(input)
+                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                },
+            )
+            .await
     }
 }
 
@@ -778,8 +806,9 @@ impl RetryPipelineExecutionFluentBuilder {
         }
     }
 
-    /// Settings for this request only, over the client's configuration; for example, to send a value the
-    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+    /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+    /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
     pub fn config_override(
         mut self,
@@ -930,7 +959,7 @@ impl crate::fluent::CustomizableSend<
 > for RetryPipelineExecutionFluentBuilder {
     fn send_with_override(
         mut self,
-        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+        customization: crate::fluent::Customization,
     ) -> crate::credentials::BoxFuture<
         'static,
         ::std::result::Result<
@@ -938,9 +967,7 @@ impl crate::fluent::CustomizableSend<
             crate::error::SdkError<RetryPipelineExecutionError>,
         >,
     > {
-        if config_override.is_some() {
-            self.config_override = config_override;
-        }
+        self.config_override = customization.apply(self.config_override.take());
         ::std::boxed::Box::pin(self.send())
     }
 }

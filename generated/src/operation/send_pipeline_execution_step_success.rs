@@ -512,15 +512,15 @@ pub enum SendPipelineExecutionStepSuccessError {
 }
 
 impl SendPipelineExecutionStepSuccessError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -531,10 +531,10 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceLimitExceeded") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceLimitExceeded = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e)
                     }
                     ::std::option::Option::None => {
@@ -545,10 +545,10 @@ impl SendPipelineExecutionStepSuccessError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         SendPipelineExecutionStepSuccessError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
@@ -604,19 +604,32 @@ impl SendPipelineExecutionStepSuccessError {
         }
     }
 
-    /// The error code.
+    /// The error code: the metadata's (the response's), else the modeled error's own.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(_) => {
-                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ConflictException::CODE,
+                        ),
+                    )
             }
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::types::error::ResourceLimitExceeded::CODE,
-                )
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceLimitExceeded::CODE,
+                        ),
+                    )
             }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(_) => {
-                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceNotFound::CODE,
+                        ),
+                    )
             }
             SendPipelineExecutionStepSuccessError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::code(e)
@@ -624,14 +637,18 @@ impl SendPipelineExecutionStepSuccessError {
         }
     }
 
-    /// The message, if the service sent one.
+    /// The message: the metadata's (the response's), else the modeled error's member, if any.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(e) => e.message(),
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                e.message()
+            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
             }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => e.message(),
+            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
+            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
             SendPipelineExecutionStepSuccessError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::message(e)
             }
@@ -765,12 +782,8 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
                 crate::invoke::idempotency_token(),
             );
         }
-        handle
-            .config
-            .check_input(config_override, || self.validate())
-            .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize_input(&self)
-            .map_err(crate::error::SdkError::construction_failure)?;
+        let overridden = handle.overridden(config_override);
+        let handle = overridden.as_ref().unwrap_or(handle);
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
@@ -778,7 +791,20 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
             host_prefix: ::std::option::Option::None,
             compress: ::std::option::Option::None,
         };
-        crate::invoke::invoke(handle, operation, body).await
+        crate::invoke::invoke(
+                handle,
+                operation,
+                self,
+                |input| {
+                    handle
+                        .config
+                        .check_input(config_override, || input.validate())
+                        .map_err(crate::invoke::Unprepared::Invalid)?;
+                    crate::aws_json::serialize_input(input)
+                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                },
+            )
+            .await
     }
 }
 
@@ -799,8 +825,9 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
         }
     }
 
-    /// Settings for this request only, over the client's configuration; for example, to send a value the
-    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+    /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+    /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
     pub fn config_override(
         mut self,
@@ -953,7 +980,7 @@ impl crate::fluent::CustomizableSend<
 > for SendPipelineExecutionStepSuccessFluentBuilder {
     fn send_with_override(
         mut self,
-        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+        customization: crate::fluent::Customization,
     ) -> crate::credentials::BoxFuture<
         'static,
         ::std::result::Result<
@@ -961,9 +988,7 @@ impl crate::fluent::CustomizableSend<
             crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
         >,
     > {
-        if config_override.is_some() {
-            self.config_override = config_override;
-        }
+        self.config_override = customization.apply(self.config_override.take());
         ::std::boxed::Box::pin(self.send())
     }
 }

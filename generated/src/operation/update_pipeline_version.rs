@@ -609,15 +609,15 @@ pub enum UpdatePipelineVersionError {
 }
 
 impl UpdatePipelineVersionError {
-    pub(crate) fn parse(meta: &crate::error::ErrorResponse, body: &[u8]) -> Self {
+    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
         match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ConflictException = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         UpdatePipelineVersionError::ConflictException(e)
                     }
                     ::std::option::Option::None => {
@@ -628,10 +628,10 @@ impl UpdatePipelineVersionError {
                 }
             }
             ::std::option::Option::Some("ResourceNotFound") => {
-                match crate::aws_json::decode_error(body, meta) {
+                match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
                         let mut e: crate::types::error::ResourceNotFound = e;
-                        e.meta = meta.metadata();
+                        e.meta = meta.into_metadata();
                         UpdatePipelineVersionError::ResourceNotFound(e)
                     }
                     ::std::option::Option::None => {
@@ -684,14 +684,24 @@ impl UpdatePipelineVersionError {
         }
     }
 
-    /// The error code.
+    /// The error code: the metadata's (the response's), else the modeled error's own.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            UpdatePipelineVersionError::ConflictException(_) => {
-                ::std::option::Option::Some(crate::types::error::ConflictException::CODE)
+            UpdatePipelineVersionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ConflictException::CODE,
+                        ),
+                    )
             }
-            UpdatePipelineVersionError::ResourceNotFound(_) => {
-                ::std::option::Option::Some(crate::types::error::ResourceNotFound::CODE)
+            UpdatePipelineVersionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::code(e)
+                    .or(
+                        ::std::option::Option::Some(
+                            crate::types::error::ResourceNotFound::CODE,
+                        ),
+                    )
             }
             UpdatePipelineVersionError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::code(e)
@@ -699,11 +709,15 @@ impl UpdatePipelineVersionError {
         }
     }
 
-    /// The message, if the service sent one.
+    /// The message: the metadata's (the response's), else the modeled error's member, if any.
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
-            UpdatePipelineVersionError::ConflictException(e) => e.message(),
-            UpdatePipelineVersionError::ResourceNotFound(e) => e.message(),
+            UpdatePipelineVersionError::ConflictException(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
+            UpdatePipelineVersionError::ResourceNotFound(e) => {
+                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+            }
             UpdatePipelineVersionError::Unhandled(e) => {
                 crate::error::ProvideErrorMetadata::message(e)
             }
@@ -815,12 +829,8 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
         crate::error::SdkError<UpdatePipelineVersionError>,
     > {
-        handle
-            .config
-            .check_input(config_override, || self.validate())
-            .map_err(crate::error::SdkError::Validation)?;
-        let body = crate::aws_json::serialize_input(&self)
-            .map_err(crate::error::SdkError::construction_failure)?;
+        let overridden = handle.overridden(config_override);
+        let handle = overridden.as_ref().unwrap_or(handle);
         let operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             decode_output: crate::aws_json::decode_output,
@@ -828,7 +838,20 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             host_prefix: ::std::option::Option::None,
             compress: ::std::option::Option::None,
         };
-        crate::invoke::invoke(handle, operation, body).await
+        crate::invoke::invoke(
+                handle,
+                operation,
+                self,
+                |input| {
+                    handle
+                        .config
+                        .check_input(config_override, || input.validate())
+                        .map_err(crate::invoke::Unprepared::Invalid)?;
+                    crate::aws_json::serialize_input(input)
+                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                },
+            )
+            .await
     }
 }
 
@@ -849,8 +872,9 @@ impl UpdatePipelineVersionFluentBuilder {
         }
     }
 
-    /// Settings for this request only, over the client's configuration; for example, to send a value the
-    /// crate's model refuses but the service accepts, skip that kind of check:
+    /// Settings for this request only, over the client's configuration: a `config::Builder`, whose settings
+    /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
+    /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
     pub fn config_override(
         mut self,
@@ -1020,7 +1044,7 @@ impl crate::fluent::CustomizableSend<
 > for UpdatePipelineVersionFluentBuilder {
     fn send_with_override(
         mut self,
-        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+        customization: crate::fluent::Customization,
     ) -> crate::credentials::BoxFuture<
         'static,
         ::std::result::Result<
@@ -1028,9 +1052,7 @@ impl crate::fluent::CustomizableSend<
             crate::error::SdkError<UpdatePipelineVersionError>,
         >,
     > {
-        if config_override.is_some() {
-            self.config_override = config_override;
-        }
+        self.config_override = customization.apply(self.config_override.take());
         ::std::boxed::Box::pin(self.send())
     }
 }

@@ -30,7 +30,8 @@ impl PipelineExecutionCompleteFluentBuilder {
         }
     }
 
-    /// Settings for every poll of this wait, over the client's configuration.
+    /// Settings for every poll of this wait, over the client's configuration: a `config::Builder`, whose
+    /// settings replace the client's, or a [`ConfigOverride`](crate::config::ConfigOverride).
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -47,7 +48,8 @@ impl PipelineExecutionCompleteFluentBuilder {
     }
 
     /// Polls until an acceptor ends the wait, or `max_wait` has passed: the last poll's result when the
-    /// waiter succeeds, else why it did not.
+    /// waiter succeeds, else why it did not. Returns within `max_wait`: a poll still running at the deadline
+    /// is cancelled, and the wait ends with `ExceededMaxWait`.
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,

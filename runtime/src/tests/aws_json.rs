@@ -104,26 +104,120 @@ fn a_non_string_type_is_ignored() {
 
 #[test]
 fn error_message_reads_message_then_message_capitalized_then_error_message() {
-    assert_eq!(body(r#"{"errorMessage": "c", "Message": "b", "message": "a"}"#).message().as_deref(), Some("a"));
-    assert_eq!(body(r#"{"Message": "b", "errorMessage": "c"}"#).message().as_deref(), Some("b"));
-    assert_eq!(body(r#"{"errorMessage": "c"}"#).message().as_deref(), Some("c"));
+    assert_eq!(body(r#"{"errorMessage": "c", "Message": "b", "message": "a"}"#).message.as_deref(), Some("a"));
+    assert_eq!(body(r#"{"Message": "b", "errorMessage": "c"}"#).message.as_deref(), Some("b"));
+    assert_eq!(body(r#"{"errorMessage": "c"}"#).message.as_deref(), Some("c"));
 }
 
 #[test]
 fn error_message_is_none_when_absent_or_not_a_string() {
-    assert_eq!(body("{}").message(), None);
-    assert_eq!(body("null").message(), None);
-    assert_eq!(body(r#"{"message": 3}"#).message(), None);
-    assert_eq!(body(r#"{"message": null, "Message": "second"}"#).message().as_deref(), Some("second"));
-    assert_eq!(body(r#"{"message": "escaped \"quote\""}"#).message().as_deref(), Some("escaped \"quote\""));
+    assert_eq!(body("{}").message, None);
+    assert_eq!(body("null").message, None);
+    assert_eq!(body(r#"{"message": 3}"#).message, None);
+    assert_eq!(body(r#"{"message": null, "Message": "second"}"#).message.as_deref(), Some("second"));
+    assert_eq!(body(r#"{"message": "escaped \"quote\""}"#).message.as_deref(), Some("escaped \"quote\""));
 }
 
 #[test]
 fn an_error_body_that_is_not_an_object_has_no_members() {
     for text in ["", "[]", "\"x\"", "<html>", r#"{"message": "cut"#, r#"{"message": "m"} trailing"#] {
         let b = body(text);
-        assert_eq!(b.message(), if text.ends_with("trailing") { Some("m".into()) } else { None }, "{text}");
+        assert_eq!(b.message, if text.ends_with("trailing") { Some("m".into()) } else { None }, "{text}");
     }
+}
+
+#[test]
+fn error_message_is_the_preferred_member_whatever_the_order_and_the_last_of_a_repeated_one() {
+    assert_eq!(body(r#"{"message": "a", "Message": "b", "errorMessage": "c"}"#).message.as_deref(), Some("a"));
+    assert_eq!(body(r#"{"Message": "b1", "errorMessage": "c", "Message": "b2"}"#).message.as_deref(), Some("b2"));
+    assert_eq!(body(r#"{"Message": 1, "errorMessage": "c"}"#).message.as_deref(), Some("c"));
+}
+
+/// The note a message cut at `kept` of `total` bytes ends with.
+fn cut_note(kept: usize, total: usize) -> String {
+    format!("… [cut: the first {kept} of {total} bytes are kept; the raw response has the whole body]")
+}
+
+#[test]
+fn a_message_over_the_limit_is_cut_at_a_character_boundary_and_says_so() {
+    // "a" then two-byte characters: the limit falls inside one, which is left out whole.
+    let text = format!("a{}", "é".repeat(MESSAGE_LIMIT));
+    let b = body(&format!(r#"{{"__type":"ns#Big","Message":"{text}"}}"#));
+    let kept = MESSAGE_LIMIT - 1;
+    assert_eq!(b.message, Some(format!("{}{}", &text[..kept], cut_note(kept, text.len()))));
+    // The code is cut the same way, and never matches a modeled error.
+    let code = "C".repeat(MESSAGE_LIMIT + 1);
+    let b = body(&format!(r#"{{"__type":"{code}"}}"#));
+    assert_eq!(b.type_name, Some(format!("{}{}", &code[..MESSAGE_LIMIT], cut_note(MESSAGE_LIMIT, code.len()))));
+    // At the limit exactly, nothing is cut.
+    let exact = "x".repeat(MESSAGE_LIMIT);
+    assert_eq!(body(&format!(r#"{{"message":"{exact}"}}"#)).message, Some(exact));
+}
+
+#[test]
+fn a_cut_message_counts_the_unescaped_text_and_checks_its_escapes_to_the_end() {
+    // Escapes are unescaped before they are counted: `\n` is one byte, a surrogate pair four.
+    let escaped = "\\n".repeat(MESSAGE_LIMIT + 10);
+    assert_eq!(
+        unescape_bounded(&escaped, MESSAGE_LIMIT).unwrap(),
+        format!("{}{}", "\n".repeat(MESSAGE_LIMIT), cut_note(MESSAGE_LIMIT, MESSAGE_LIMIT + 10))
+    );
+    let pairs = format!("ab{}", "\\uD83D\\uDE00".repeat(4));
+    assert_eq!(unescape_bounded(&pairs, 9).unwrap(), format!("ab\u{1F600}{}", cut_note(6, 18)));
+    // A bad escape after the part kept is still an error.
+    let bad = format!("{}\\x", "y".repeat(100));
+    assert!(unescape_bounded(&bad, 10).unwrap_err().to_string().contains("invalid escape `\\x`"));
+}
+
+/// A small deterministic generator (xorshift), for strings of escape pieces.
+fn pseudo_random(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn bounded_unescaping_agrees_with_aws_smithy_json_and_keeps_the_longest_prefix_that_fits() {
+    use aws_smithy_json::deserialize::EscapedStr;
+    // Pieces of escaped text, valid and not, separated by spaces.
+    let pieces: Vec<&str> =
+        r#"a é 😀 \n \" \\ \/ \b \f \r \t \u0041 \u00e9 \u20AC \uD83D\uDE00 \uD83D \uDE00 \uD83D\u0041 \u12 \x \ \uZZZZ \u+123"#
+            .split(' ')
+            .collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15;
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..3000 {
+        let len = (pseudo_random(&mut seed) % 8) as usize;
+        let escaped: String = (0..len).map(|_| pieces[pseudo_random(&mut seed) as usize % pieces.len()]).collect();
+        let theirs = EscapedStr::new(&escaped).to_unescaped();
+        let ours = unescape_bounded(&escaped, usize::MAX);
+        match (&theirs, &ours) {
+            (Ok(full), Ok(all)) => {
+                valid += 1;
+                assert_eq!(full, all, "{escaped}");
+                for limit in 0..=full.len() {
+                    let cut = unescape_bounded(&escaped, limit).unwrap();
+                    let kept = (0..=limit).rev().find(|k| full.is_char_boundary(*k)).unwrap();
+                    let expected = if limit == full.len() {
+                        full.to_string()
+                    } else {
+                        format!("{}{}", &full[..kept], cut_note(kept, full.len()))
+                    };
+                    assert_eq!(cut, expected, "{escaped} at {limit}");
+                }
+            }
+            (Err(_), Err(_)) => invalid += 1,
+            _ => panic!("{escaped:?}: aws-smithy-json {theirs:?}, bounded {ours:?}"),
+        }
+    }
+    assert!(valid > 300 && invalid > 300, "{valid} valid, {invalid} invalid");
+}
+
+#[test]
+fn a_message_member_of_another_kind_is_an_error_and_null_is_none() {
+    assert_eq!(Reader::new(b"null").message(), Ok(None));
+    assert_eq!(Reader::new(b"7").message().unwrap_err().message(), "expected a string, found a number");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -326,7 +420,7 @@ impl ReadStructure for Conflict {
     type Members = Conflict;
     fn read_member(m: &mut Conflict, name: &str, r: &mut Reader<'_>) -> Result<bool, JsonError> {
         match name {
-            "Message" => m.message = r.string()?,
+            "Message" => m.message = r.message()?,
             "Resource" => m.resource = r.string()?,
             _ => return Ok(false),
         }
@@ -692,6 +786,17 @@ fn decode_error_of_an_invalid_or_empty_body_is_built_from_the_metadata() {
         let e: Conflict = decode_error(body, &meta_with_message(Some("m"))).unwrap();
         assert_eq!(e, Conflict { message: Some("m".into()), resource: None });
     }
+}
+
+#[test]
+fn decode_error_cuts_a_long_message_member_as_the_metadata_does() {
+    let text = "m".repeat(MESSAGE_LIMIT * 2);
+    let body = format!(r#"{{"Message":"{text}","Resource":"r"}}"#);
+    let e: Conflict = decode_error(body.as_bytes(), &meta_with_message(None)).unwrap();
+    let cut = format!("{}{}", &text[..MESSAGE_LIMIT], cut_note(MESSAGE_LIMIT, text.len()));
+    assert_eq!(e, Conflict { message: Some(cut.clone()), resource: Some("r".into()) });
+    let meta = JSON_10.error_metadata(&with_headers(400, &[], &body));
+    assert_eq!(meta.message(), Some(cut.as_str()));
 }
 
 #[test]

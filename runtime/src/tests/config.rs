@@ -14,7 +14,8 @@ use crate::config::retry::RetryConfig;
 use crate::config::timeout::TimeoutConfig;
 use crate::config::*;
 use crate::credentials::future;
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

@@ -30,6 +30,16 @@ fn shown(e: &CredentialsError) -> String {
     chain(e)
 }
 
+/// What a provider error says after its first line ("an error occurred while loading credentials"), checking that it
+/// is a provider error: a source that was set up and failed.
+fn failure(e: &CredentialsError) -> String {
+    assert!(matches!(e, CredentialsError::ProviderError(_)), "{e:?}");
+    chain(e)
+        .strip_prefix("an error occurred while loading credentials: ")
+        .expect("the provider error's line")
+        .to_owned()
+}
+
 fn assert_no_secret(text: &str) {
     assert!(!text.contains("SECRET-FROM-SOURCE") && !text.contains("TOKEN-FROM-SOURCE"), "{text}");
 }
@@ -144,24 +154,107 @@ fn container_without_variables_is_an_error() {
 }
 
 #[test]
-fn container_failures_name_the_status_and_never_the_body() {
+fn container_failures_say_what_failed_once_and_never_show_a_secret() {
     let env = EnvGuard::clean();
-    env.set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds");
+    env.set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds?role=r");
     let body = document("AKID-X", Duration::from_secs(60));
+    let at = "container credentials: http://169.254.170.2/creds";
+    let long = format!("{{\"message\":\"{}\"}}", "m".repeat(300));
     let cases = [
-        (Reply::Respond(response(500, &body)), "HTTP 500"),
-        (Reply::Respond(response(200, &format!("{body}garbage"))), "unreadable document"),
-        (Reply::Respond(response(200, r#"{"AccessKeyId":"A"}"#)), "without AccessKeyId and SecretAccessKey"),
-        (Reply::Fail(Fail::Io), "io error: scripted transport failure"),
+        (
+            Reply::Respond(response(500, r#"{"message":"no role"}"#)),
+            format!(r#"{at} answered 500 Internal Server Error: "{{\"message\":\"no role\"}}""#),
+        ),
+        (Reply::Respond(response(503, "")), format!("{at} answered 503 Service Unavailable")),
+        (Reply::Respond(response(599, "x")), format!(r#"{at} answered 599: "x""#)),
+        (
+            Reply::Respond(response(500, &long)),
+            format!(
+                r#"{at} answered 500 Internal Server Error: "{}…" ({} bytes)"#,
+                long[..200].escape_debug(),
+                long.len()
+            ),
+        ),
+        // A body that names a secret member is not shown, whatever the status.
+        (
+            Reply::Respond(response(500, &body)),
+            format!("{at} answered 500 Internal Server Error (the body is not shown: it names a secret)"),
+        ),
+        (
+            Reply::Respond(response(200, &format!("{body}garbage"))),
+            format!("{at} answered with an unreadable document (data after the object)"),
+        ),
+        (
+            Reply::Respond(response(200, r#"{"AccessKeyId":"A"}"#)),
+            format!("{at} answered without AccessKeyId and SecretAccessKey"),
+        ),
+        (
+            Reply::Respond(response(
+                200,
+                r#"{"AccessKeyId":"A","SecretAccessKey":"SECRET-FROM-SOURCE","Expiration":"soon"}"#,
+            )),
+            format!("{at} answered with an Expiration `soon` that is not an RFC 3339 date-time"),
+        ),
+        (Reply::Fail(Fail::Io), format!("{at}: io error: scripted transport failure")),
     ];
     for (reply, expected) in cases {
         let http = FakeHttp::new([reply]);
         let err = block_on(ContainerProvider::with_http_client(http.shared()).provide_credentials()).unwrap_err();
-        let shown = chain(&err);
-        assert!(shown.contains(expected), "{shown}");
-        assert_no_secret(&shown);
+        assert_eq!(failure(&err), expected);
+        assert_no_secret(&chain(&err));
         assert_no_secret(&format!("{err:?}"));
     }
+}
+
+#[test]
+fn container_settings_that_cannot_work_are_an_invalid_configuration() {
+    let env = EnvGuard::clean();
+    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds");
+    let http = FakeHttp::new([]);
+    let err = block_on(ContainerProvider::with_http_client(http.shared()).provide_credentials()).unwrap_err();
+    assert!(matches!(err, CredentialsError::InvalidConfiguration(_)), "{err:?}");
+    assert_eq!(
+        chain(&err),
+        "the credentials provider was not properly configured: container credentials: \
+         AWS_CONTAINER_CREDENTIALS_FULL_URI `example.com` is neither HTTPS nor a loopback, ECS or EKS host"
+    );
+    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/creds");
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", missing_path("token"));
+    let err = block_on(ContainerProvider::with_http_client(http.shared()).provide_credentials()).unwrap_err();
+    assert!(matches!(err, CredentialsError::InvalidConfiguration(_)), "{err:?}");
+    let text = chain(&err);
+    assert!(text.contains("container credentials: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE `"), "{text}");
+    assert!(text.ends_with("`: No such file or directory (os error 2)"), "{text}");
+    assert_eq!(http.count(), 0);
+}
+
+/// The call a program makes, with the default configuration, when the container credentials endpoint answers 500:
+/// the error says what failed, once, with no `Debug` text before the one `DisplayErrorContext` appends.
+#[cfg(feature = "rustls")]
+#[test]
+fn a_container_endpoint_answering_500_is_what_the_caller_sees() {
+    use crate::error::DisplayErrorContext;
+    let env = EnvGuard::clean();
+    block_on(async {
+        let server = LoopbackServer::start(|_| (500, r#"{"Message":"the role cannot be assumed"}"#.into())).await;
+        env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/v2/credentials", server.url()));
+        let service = FakeHttp::new([]);
+        let config = crate::config::Config::builder()
+            .region(crate::config::Region::new("us-east-1"))
+            .http_client(service.clone())
+            .build();
+        let handle = crate::invoke::Handle::new(config, &SERVICE);
+        let err = super::support::invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+        let expected = format!(
+            "failed to construct request: an error occurred while loading credentials: container credentials: \
+             {}/v2/credentials answered 500 Internal Server Error: \"{{\\\"Message\\\":\\\"the role cannot be assumed\\\"}}\"",
+            server.url()
+        );
+        assert_eq!(chain(&err), expected);
+        let context = DisplayErrorContext(&err).to_string();
+        assert!(context.starts_with(&format!("{expected} (ConstructionFailure(")), "{context}");
+        assert_eq!(service.count(), 0);
+    });
 }
 
 #[test]
@@ -278,20 +371,30 @@ fn imds_failures_are_errors_without_secrets() {
     env.remove("AWS_EC2_METADATA_DISABLED");
     let failing =
         serde_json::json!({ "Code": "AssumeRoleUnauthorizedAccess", "SecretAccessKey": "SECRET-FROM-SOURCE" });
-    let cases: Vec<(Vec<Reply>, &str)> = vec![
-        (vec![Reply::Respond(response(403, ""))], "token endpoint answered with HTTP 403"),
+    let at = "instance metadata: http://169.254.169.254/latest";
+    let cases: Vec<(Vec<Reply>, String)> = vec![
+        (vec![Reply::Respond(response(403, ""))], format!("{at}/api/token answered 403 Forbidden")),
         (
-            vec![Reply::Respond(response(200, "t")), Reply::Respond(response(404, ""))],
-            "instance metadata answered with HTTP 404",
+            vec![Reply::Respond(response(200, "t")), Reply::Respond(response(404, "none"))],
+            format!(r#"{at}/meta-data/iam/security-credentials/ answered 404 Not Found: "none""#),
         ),
-        (vec![Reply::Respond(response(200, "t")), Reply::Respond(response(200, "\n"))], "lists no IAM role"),
-        (imds_script(&failing.to_string()).into(), "code `AssumeRoleUnauthorizedAccess`"),
+        (
+            vec![Reply::Respond(response(200, "t")), Reply::Respond(response(200, "\n"))],
+            format!("{at}/meta-data/iam/security-credentials/ lists no IAM role"),
+        ),
+        (
+            imds_script(&failing.to_string()).into(),
+            format!(
+                "{at}/meta-data/iam/security-credentials/my-role answered with code `AssumeRoleUnauthorizedAccess`"
+            ),
+        ),
+        (vec![Reply::Fail(Fail::Io)], format!("{at}/api/token: io error: scripted transport failure")),
     ];
     for (script, expected) in cases {
         let provider = ImdsProvider::with_http_client(FakeHttp::new(script).shared());
-        let err = shown(&block_on(provider.provide_credentials()).unwrap_err());
-        assert!(err.contains(expected), "{err}");
-        assert_no_secret(&err);
+        let err = block_on(provider.provide_credentials()).unwrap_err();
+        assert_eq!(failure(&err), expected);
+        assert_no_secret(&chain(&err));
     }
 }
 
@@ -335,17 +438,57 @@ fn process_reads_version_1_output() {
 fn process_failures_say_why_without_the_output() {
     let v2 = TempFile::new("process-v2.json", &process_json(2, None));
     let cases = [
-        (cat(&v2), "`Version: 1`".to_owned()),
-        (format!("{}; exit 3", cat(&v2)), "credential_process failed (exit status: 3)".to_owned()),
-        ("echo not json".to_owned(), "unreadable document".to_owned()),
+        (cat(&v2), "credential_process output must have `Version: 1`"),
+        (format!("{}; exit 3", cat(&v2)), "credential_process failed (exit status: 3)"),
+        ("echo not json".to_owned(), "credential_process answered with an unreadable document ("),
+        ("head -c 1100000 /dev/zero".to_owned(), "credential_process wrote more than 1048576 bytes and was killed"),
     ];
     for (command, expected) in cases {
         let provider = ProcessProvider::new(command);
-        let err = shown(&block_on(provider.provide_credentials()).unwrap_err());
-        assert!(err.contains(&expected), "{err}");
-        assert_no_secret(&err);
+        let err = block_on(provider.provide_credentials()).unwrap_err();
+        let text = failure(&err);
+        assert!(text.starts_with(expected), "{text}");
+        assert_no_secret(&text);
         assert_eq!(format!("{provider:?}"), "ProcessProvider");
     }
+}
+
+/// Whether process `pid` is gone (or only a zombie left for its new parent to collect).
+#[cfg(target_os = "linux")]
+fn process_is_gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        // The state follows the command name in parentheses.
+        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_credential_process_that_does_not_finish_in_time_is_killed_with_what_it_started() {
+    // The shell writes its own pid and that of the `sleep` it starts, then waits; it would take 30 s.
+    let pids = TempFile::new("process-pids", "");
+    let command = format!("sleep 30 & echo $$ $! > '{}'; wait", pids.path().display());
+    let provider = ProcessProvider::new(command).with_timeout(Duration::from_millis(500));
+    let err = block_on(provider.provide_credentials()).unwrap_err();
+    assert_eq!(failure(&err), "credential_process did not finish within 500ms and was killed");
+    let written = std::fs::read_to_string(pids.path()).unwrap();
+    let pids: Vec<&str> = written.split_whitespace().collect();
+    assert_eq!(pids.len(), 2, "{written:?}");
+    // The shell is collected before the error returns; the `sleep` gets its SIGKILL at the same time, but the kernel
+    // may take a moment to finish it.
+    assert!(process_is_gone(pids[0]), "the shell {} is still running", pids[0]);
+    let mut waited = 0;
+    while !process_is_gone(pids[1]) && waited < 100 {
+        std::thread::sleep(Duration::from_millis(20));
+        waited += 1;
+    }
+    assert!(process_is_gone(pids[1]), "the sleep {} is still running", pids[1]);
+}
+
+#[test]
+fn credential_process_waits_a_minute_by_default() {
+    assert_eq!(CREDENTIAL_PROCESS_TIMEOUT, Duration::from_secs(60));
 }
 
 #[cfg(unix)]
@@ -377,8 +520,8 @@ fn a_failing_credential_process_ends_the_chain() {
     // Instance metadata would answer, but is not asked.
     let http = FakeHttp::new(imds_script(&document("AKID-IMDS", Duration::from_secs(900))));
     let chain = DefaultChain::with_http_client(http.shared());
-    let err = shown(&block_on(chain.provide_credentials()).unwrap_err());
-    assert!(err.contains("credential_process failed (exit status: 7)"), "{err}");
+    let err = block_on(chain.provide_credentials()).unwrap_err();
+    assert_eq!(failure(&err), "credential_process failed (exit status: 7)");
     assert_eq!(http.count(), 0);
 }
 
@@ -430,7 +573,8 @@ fn cache_refreshes_a_few_minutes_before_expiry() {
     block_on_paused(async {
         let inner =
             Counting::new(vec![expiring("A1", Duration::from_secs(3600)), expiring("A2", Duration::from_secs(3600))]);
-        let cache = CachedProvider::new(inner.clone());
+        let mut cache = CachedProvider::new(inner.clone());
+        cache.jitter = || 0.0;
         assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "A1");
         tokio::time::advance(Duration::from_secs(3600) - REFRESH_BEFORE_EXPIRY - Duration::from_secs(10)).await;
         assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "A1");
@@ -438,6 +582,69 @@ fn cache_refreshes_a_few_minutes_before_expiry() {
         tokio::time::advance(Duration::from_secs(10)).await;
         assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "A2");
         assert_eq!(inner.calls(), 2);
+    });
+}
+
+#[test]
+fn the_refresh_margin_is_five_minutes_or_half_the_lifetime_less_up_to_a_fifth() {
+    let hour = Duration::from_secs(3600);
+    assert_eq!(refresh_margin(hour, 0.0), REFRESH_BEFORE_EXPIRY);
+    assert_eq!(refresh_margin(Duration::from_secs(600), 0.0), REFRESH_BEFORE_EXPIRY);
+    assert_eq!(refresh_margin(Duration::from_secs(120), 0.0), Duration::from_secs(60));
+    assert_eq!(refresh_margin(Duration::from_secs(120), 0.5), Duration::from_secs(54));
+    assert_eq!(refresh_margin(hour, 1.0), Duration::from_secs(240));
+    assert_eq!(refresh_margin(Duration::ZERO, 0.3), Duration::ZERO);
+}
+
+#[test]
+fn short_lived_credentials_are_fetched_once_for_many_concurrent_callers_and_again_after_half_their_life() {
+    block_on_paused(async {
+        // Two-minute credentials from a source that takes 300 ms, as a slow container endpoint.
+        let mut inner = Counting::new(vec![
+            expiring("S1", Duration::from_secs(120)),
+            expiring("S2", Duration::from_secs(120)),
+            Err("asked a third time"),
+        ]);
+        inner.delay = Some(Duration::from_millis(300));
+        let cache = CachedProvider::new(inner.clone());
+        let start = tokio::time::Instant::now();
+        let results = futures_join_all((0..50).map(|_| cache.provide_credentials())).await;
+        assert!(results.iter().all(|r| r.as_ref().unwrap().access_key_id() == "S1"));
+        assert_eq!(inner.calls(), 1);
+        assert_eq!(start.elapsed(), Duration::from_millis(300), "every caller waited for the one fetch");
+        // Before the refresh point (a minute before expiry, moved later by at most 12 s of jitter): from the cache.
+        tokio::time::advance(Duration::from_secs(59)).await;
+        let results = futures_join_all((0..50).map(|_| cache.provide_credentials())).await;
+        assert!(results.iter().all(|r| r.as_ref().unwrap().access_key_id() == "S1"));
+        assert_eq!(inner.calls(), 1);
+        // After it: one more fetch, shared again.
+        tokio::time::advance(Duration::from_secs(14)).await;
+        let results = futures_join_all((0..50).map(|_| cache.provide_credentials())).await;
+        assert!(results.iter().all(|r| r.as_ref().unwrap().access_key_id() == "S2"));
+        assert_eq!(inner.calls(), 2);
+    });
+}
+
+#[test]
+fn expired_credentials_are_never_given_out_even_after_a_failed_refresh() {
+    block_on_paused(async {
+        let inner = Counting::new(vec![expiring("X1", Duration::from_secs(20)), Err("down"), Err("still down")]);
+        let mut cache = CachedProvider::new(inner.clone());
+        cache.jitter = || 0.0;
+        cache.provide_credentials().await.unwrap();
+        // Refreshed at 10 s (half of 20): the source fails, the cached credentials serve until they expire.
+        tokio::time::advance(Duration::from_secs(11)).await;
+        assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "X1");
+        tokio::time::advance(Duration::from_secs(8)).await;
+        assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "X1");
+        assert_eq!(inner.calls(), 2, "the failing source is asked again at the expiry, not before");
+        // At 20 s they have expired (the retry after a failure would only come at 41 s): the source's error.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(
+            chain(&cache.provide_credentials().await.unwrap_err()),
+            "the credential provider was not enabled: still down"
+        );
+        assert_eq!(inner.calls(), 3);
     });
 }
 
@@ -542,7 +749,10 @@ fn default_chain_uses_container_credentials_after_the_profile() {
     assert_eq!(block_on(chain.provide_credentials()).unwrap().access_key_id(), "AKID-CHAIN-ECS");
     let http = FakeHttp::new([Reply::Respond(response(500, ""))]);
     let chain = DefaultChain::with_http_client(http.shared());
-    assert!(shown(&block_on(chain.provide_credentials()).unwrap_err()).contains("HTTP 500"));
+    assert_eq!(
+        failure(&block_on(chain.provide_credentials()).unwrap_err()),
+        "container credentials: http://169.254.170.2/v2/credentials/x answered 500 Internal Server Error"
+    );
     assert_eq!(http.count(), 1);
 }
 
@@ -560,14 +770,38 @@ fn default_chain_with_nothing_names_every_source() {
     let env = EnvGuard::clean();
     env.remove("AWS_EC2_METADATA_DISABLED");
     let http = FakeHttp::new([Reply::Fail(Fail::Io)]);
-    let chain = DefaultChain::with_http_client(http.shared());
-    let err = shown(&block_on(chain.provide_credentials()).unwrap_err());
-    assert!(err.contains("AWS_ACCESS_KEY_ID") && err.contains("profile `default`"), "{err}");
-    assert!(err.contains("instance metadata token endpoint: io error: scripted transport failure"), "{err}");
-    // Instance metadata backs off: the next call sends nothing.
-    let err = shown(&block_on(chain.provide_credentials()).unwrap_err());
-    assert!(err.contains("failed recently"), "{err}");
+    let sources = DefaultChain::with_http_client(http.shared());
+    let err = block_on(sources.provide_credentials()).unwrap_err();
+    assert!(matches!(err, CredentialsError::CredentialsNotLoaded(_)), "{err:?}");
+    let skipped = "the credential provider was not enabled: no credentials: AWS_ACCESS_KEY_ID and \
+                   AWS_SECRET_ACCESS_KEY are not set, profile `default` is not in the shared config or credentials \
+                   file, no container credentials endpoint is set";
+    let imds = "instance metadata: http://169.254.169.254/latest/api/token: io error: scripted transport failure";
+    assert_eq!(chain(&err), format!("{skipped}: {imds}"));
+    // Instance metadata backs off: the next call sends nothing, and says why.
+    let err = chain(&block_on(sources.provide_credentials()).unwrap_err());
+    assert_eq!(err, format!("{skipped}: instance metadata failed recently and is not asked again for 60s ({imds})"));
     assert_eq!(http.count(), 1);
+    // Disabled, it is not asked and is one more source skipped.
+    env.set("AWS_EC2_METADATA_DISABLED", "true");
+    let err = chain(&block_on(sources.provide_credentials()).unwrap_err());
+    assert_eq!(err, format!("{skipped}, instance metadata is disabled by AWS_EC2_METADATA_DISABLED"));
+}
+
+#[test]
+fn default_chain_skips_half_configured_keys_after_saying_so_and_reports_them_when_nothing_else_works() {
+    let env = EnvGuard::clean();
+    env.set("AWS_ACCESS_KEY_ID", "AKID-HALF");
+    let file = TempFile::new("credentials", "[default]\naws_secret_access_key = SECRET-FROM-SOURCE\n");
+    env.credentials_file(&file);
+    let err = block_on(DefaultChain::with_http_client(FakeHttp::new([]).shared()).provide_credentials()).unwrap_err();
+    assert_eq!(
+        chain(&err),
+        "the credential provider was not enabled: no credentials: environment: AWS_ACCESS_KEY_ID is set but \
+         AWS_SECRET_ACCESS_KEY is not, profile `default`: aws_secret_access_key is set but aws_access_key_id is not, \
+         no container credentials endpoint is set, instance metadata is disabled by AWS_EC2_METADATA_DISABLED"
+    );
+    assert_no_secret(&format!("{err:?}"));
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn raw(status: u16, request_id: Option<&str>) -> HttpResponse {
 }
 
 fn unhandled_service_error() -> SdkError<OpError> {
-    SdkError::service_error(OpError::Unhandled(Unhandled::from_response(&full_response())), raw(400, Some("req-1")))
+    SdkError::service_error(OpError::Unhandled(Unhandled::from_response(full_response())), raw(400, Some("req-1")))
 }
 
 fn construction() -> SdkError<OpError> {
@@ -80,37 +80,37 @@ fn the_error_type_is_the_code_unless_the_response_names_another_shape() {
 
 #[test]
 fn error_response_metadata_has_code_message_and_request_id() {
-    let meta = full_response().metadata();
+    let meta = full_response().into_metadata();
     assert_eq!(meta.code(), Some("ValidationException"));
     assert_eq!(meta.message(), Some("Name is too long"));
     assert_eq!(meta.extra("aws_request_id"), Some("req-1"));
-    assert_eq!(ErrorResponse { status: 503, ..Default::default() }.metadata(), ErrorMetadata::default());
+    assert_eq!(ErrorResponse { status: 503, ..Default::default() }.into_metadata(), ErrorMetadata::default());
 }
 
 #[test]
 fn unhandled_exposes_the_metadata() {
     use crate::error::RequestId as _;
-    let u = Unhandled::from_response(&full_response());
+    let u = Unhandled::from_response(full_response());
     assert_eq!(
         (u.code(), u.message(), u.request_id()),
         (Some("ValidationException"), Some("Name is too long"), Some("req-1"))
     );
-    assert_eq!(u.meta(), &full_response().metadata());
+    assert_eq!(u.meta(), &full_response().into_metadata());
 }
 
 #[test]
 fn unhandled_display_is_code_and_message() {
-    assert_eq!(Unhandled::from_response(&full_response()).to_string(), "ValidationException: Name is too long");
+    assert_eq!(Unhandled::from_response(full_response()).to_string(), "ValidationException: Name is too long");
     let no_message = ErrorResponse { message: None, ..full_response() };
-    assert_eq!(Unhandled::from_response(&no_message).to_string(), "ValidationException");
-    let bare = Unhandled::from_response(&ErrorResponse { status: 500, ..Default::default() });
+    assert_eq!(Unhandled::from_response(no_message).to_string(), "ValidationException");
+    let bare = Unhandled::from_response(ErrorResponse { status: 500, ..Default::default() });
     assert_eq!(bare.to_string(), "unhandled error without a code");
 }
 
 #[test]
 fn unhandled_without_a_code_says_what_arrived() {
     let summary = describe_response(503, Some("text/html"), b"<html>Service Unavailable</html>");
-    let u = Unhandled::from_response(&ErrorResponse { status: 503, summary, ..Default::default() });
+    let u = Unhandled::from_response(ErrorResponse { status: 503, summary, ..Default::default() });
     assert_eq!(
         u.to_string(),
         r#"no recognisable error in the response: HTTP 503, content-type text/html, body "<html>Service Unavailable</html>""#
@@ -148,7 +148,7 @@ fn a_described_response_is_bounded_escaped_and_whole_characters() {
 
 #[test]
 fn unhandled_from_a_response_is_described_by_its_metadata_alone() {
-    let u = Unhandled::from_response(&full_response());
+    let u = Unhandled::from_response(full_response());
     assert_eq!(u.to_string(), "ValidationException: Name is too long");
     assert!(u.source().is_none(), "nothing to repeat: {u:?}");
 }
@@ -300,7 +300,7 @@ fn the_request_id_comes_from_the_raw_response_header() {
     assert_eq!(unhandled_service_error().request_id(), Some("req-1"));
     // The header, not the error's metadata: a service error whose response has no header has no request id.
     let e: SdkError<OpError> =
-        SdkError::service_error(OpError::Unhandled(Unhandled::from_response(&full_response())), raw(400, None));
+        SdkError::service_error(OpError::Unhandled(Unhandled::from_response(full_response())), raw(400, None));
     assert_eq!(e.request_id(), None);
     let e: SdkError<OpError> = SdkError::response_error("bad", raw(200, Some("req-resp")));
     assert_eq!(e.request_id(), Some("req-resp"));

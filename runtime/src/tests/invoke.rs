@@ -15,6 +15,7 @@ use crate::credentials::{future, CredentialsError, ProvideCredentials};
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{ErrorResponse, ProvideErrorMetadata as _, RequestId as _, SdkError};
 use crate::invoke::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 
@@ -692,4 +693,191 @@ fn idempotency_tokens_use_every_random_bit() {
     }
     let varying = ones & zeros;
     assert_eq!(varying.count_ones(), 122, "{varying:032x}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The AWS SDKs' headers: amz-sdk-invocation-id and amz-sdk-request
+
+fn unavailable() -> Reply {
+    Reply::Respond(error_response(503, "ServiceUnavailable", "later", "r"))
+}
+
+fn ok() -> Reply {
+    Reply::Respond(response(200, "{}"))
+}
+
+/// The `amz-sdk-request` header of each request.
+fn request_info(http: &FakeHttp) -> Vec<String> {
+    http.requests().iter().map(|r| r.header("amz-sdk-request").expect("amz-sdk-request").to_owned()).collect()
+}
+
+/// The `amz-sdk-invocation-id` header of each request.
+fn invocation_ids(http: &FakeHttp) -> Vec<String> {
+    http.requests()
+        .iter()
+        .map(|r| r.header("amz-sdk-invocation-id").expect("amz-sdk-invocation-id").to_owned())
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_attempt_of_a_call_carries_the_calls_invocation_id_and_its_own_number() {
+    let http = FakeHttp::new([unavailable(), Reply::Fail(Fail::Io), ok(), ok()]);
+    let handle = handle(&http);
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(request_info(&http), ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3", "attempt=1; max=3"]);
+    let ids = invocation_ids(&http);
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(ids[0], ids[2]);
+    assert_ne!(ids[0], ids[3], "each call has an invocation id of its own");
+    for id in &ids {
+        let groups: Vec<&str> = id.split('-').collect();
+        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{id}");
+        assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{id}");
+        assert!(groups[2].starts_with('4') && groups[3].starts_with(['8', '9', 'a', 'b']), "a version 4 UUID: {id}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn invocation_ids_differ_between_calls() {
+    let http = FakeHttp::new((0..200).map(|_| ok()));
+    let handle = handle(&http);
+    for _ in 0..200 {
+        invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    }
+    let ids: std::collections::HashSet<String> = invocation_ids(&http).into_iter().collect();
+    assert_eq!(ids.len(), 200);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_sdk_headers_are_added_after_signing() {
+    // As aws-sdk-rust does: they change from one attempt to the next, and are not part of the signature.
+    let req = call_once().await;
+    assert!(req.header("amz-sdk-invocation-id").is_some() && req.header("amz-sdk-request").is_some());
+    let auth = req.header("authorization").unwrap();
+    let signed = auth.split("SignedHeaders=").nth(1).and_then(|s| s.split(',').next()).unwrap();
+    assert!(!signed.contains("amz-sdk"), "{auth}");
+    assert!(signed.split(';').any(|h| h == "x-amz-target"), "{auth}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_is_the_configured_most_attempts_in_every_mode() {
+    for (retry, expected) in [
+        (RetryConfig::disabled(), "attempt=1; max=1"),
+        (RetryConfig::standard().with_max_attempts(5), "attempt=1; max=5"),
+        (RetryConfig::adaptive(), "attempt=1; max=3"),
+        (RetryConfig::adaptive().with_max_attempts(7), "attempt=1; max=7"),
+    ] {
+        let http = FakeHttp::new([ok()]);
+        let config = config(&http).retry_config(retry.clone()).build();
+        invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(request_info(&http), [expected], "{retry:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempts_past_the_tenth_are_numbered_too() {
+    let http = FakeHttp::new((0..11).map(|_| unavailable()).chain([ok()]));
+    let config = config(&http).retry_config(RetryConfig::standard().with_max_attempts(12)).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    let expected: Vec<String> = (1..=12).map(|n| format!("attempt={n}; max=12")).collect();
+    assert_eq!(request_info(&http), expected);
+}
+
+/// A configuration on a fixed clock, 2024-01-02T03:04:05Z, with this read timeout.
+fn at_a_fixed_time(http: &FakeHttp, read_timeout: Option<Duration>) -> Handle {
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_164_645);
+    let mut timeouts = crate::config::timeout::TimeoutConfig::builder();
+    timeouts.set_read_timeout(read_timeout);
+    let config = config(http).time_source(StaticTimeSource::new(at)).timeout_config(timeouts.build());
+    Handle::new(config.build(), &SERVICE)
+}
+
+/// A 503 with this `date` header.
+fn unavailable_at(date: &str) -> Reply {
+    let mut r = error_response(503, "ServiceUnavailable", "later", "r");
+    r.headers_mut().insert("date", date.parse().unwrap());
+    Reply::Respond(r)
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_a_dated_response_the_attempt_announces_when_the_client_gives_up_on_it() {
+    // As aws-sdk-rust: the time now, plus the read timeout, plus how far the service's clock is ahead (10 s), in
+    // whole seconds. The first attempt has no service clock to go by.
+    let http = FakeHttp::new([unavailable_at("Tue, 02 Jan 2024 03:04:15 GMT"), unavailable(), ok()]);
+    invoke(&at_a_fixed_time(&http, Some(Duration::from_millis(5500))), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(
+        request_info(&http),
+        ["attempt=1; max=3", "ttl=20240102T030420Z; attempt=2; max=3", "ttl=20240102T030420Z; attempt=3; max=3"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_service_clock_behind_the_clients_adds_nothing_to_the_ttl() {
+    let http = FakeHttp::new([unavailable_at("Tue, 02 Jan 2024 03:00:00 GMT"), ok()]);
+    invoke(&at_a_fixed_time(&http, Some(Duration::from_secs(30))), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(request_info(&http), ["attempt=1; max=3", "ttl=20240102T030435Z; attempt=2; max=3"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_a_read_timeout_or_a_dated_response_there_is_no_ttl() {
+    for (reply, read_timeout) in [
+        (unavailable_at("Tue, 02 Jan 2024 03:04:15 GMT"), None),
+        (unavailable(), Some(Duration::from_secs(5))),
+        (unavailable_at("not a date"), Some(Duration::from_secs(5))),
+    ] {
+        let http = FakeHttp::new([reply, ok()]);
+        invoke(&at_a_fixed_time(&http, read_timeout), op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(request_info(&http), ["attempt=1; max=3", "attempt=2; max=3"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reconnect mode: the connection of a transient failure is poisoned
+
+fn reuse_all() -> RetryConfig {
+    RetryConfig::standard().with_reconnect_mode(crate::config::retry::ReconnectMode::ReuseAllConnections)
+}
+
+#[tokio::test(start_paused = true)]
+async fn by_default_a_transient_failure_poisons_the_connection_of_its_attempt() {
+    // 5xx, I/O failures and the transport's timeouts, as aws-sdk-rust's ReconnectOnTransientError; the last attempt's
+    // too, though nothing follows it on this call.
+    let http = FakeHttp::new([unavailable(), Reply::Fail(Fail::Io), Reply::Fail(Fail::Timeout)]);
+    invoke(&handle(&http), op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(http.captured(), [true, true, true]);
+    assert_eq!(http.poisoned(), [0, 1, 2]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_errors_final_errors_and_successes_leave_the_connection_alone() {
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(400, "ThrottlingException", "slow down", "r")),
+        ok(),
+        Reply::Respond(error_response(400, "ValidationException", "no", "r")),
+    ]);
+    let handle = handle(&http);
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(http.captured(), [true, true, true]);
+    assert_eq!(http.poisoned(), Vec::<usize>::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_attempt_timeout_poisons_the_connection_it_gave_up_on() {
+    let http = FakeHttp::new([Reply::Hang, ok()]);
+    let timeouts =
+        crate::config::timeout::TimeoutConfig::builder().operation_attempt_timeout(Duration::from_secs(1)).build();
+    let config = config(&http).timeout_config(timeouts).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.poisoned(), [0]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn reuse_all_connections_captures_and_poisons_nothing() {
+    let http = FakeHttp::new([unavailable(), Reply::Fail(Fail::Io), ok()]);
+    let config = config(&http).retry_config(reuse_all()).build();
+    invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(http.captured(), [false, false, false]);
+    assert_eq!(http.poisoned(), Vec::<usize>::new());
 }

@@ -7,6 +7,7 @@ mod compression;
 mod config;
 mod credential_sources;
 mod credentials;
+mod definition;
 mod ecma;
 mod endpoint_lib;
 mod error;

@@ -14,7 +14,8 @@ use bytes::Bytes;
 use crate::config::retry::RetryConfig;
 use crate::error::{BoxError, DecodeError, SdkError};
 use crate::http::{read_body, ResponseTooLarge, SdkBody};
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

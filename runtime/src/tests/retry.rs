@@ -9,8 +9,9 @@ use crate::config::retry::{RetryConfig, RetryMode};
 use crate::config::timeout::TimeoutConfig;
 use crate::config::TimeSource;
 use crate::error::{ProvideErrorMetadata as _, SdkError};
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
 use crate::retry::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 
@@ -42,7 +43,7 @@ fn client(http: &FakeHttp, retry: RetryConfig, jitter: Jitter) -> Handle {
     let config =
         config(http).retry_config(retry).timeout_config(TimeoutConfig::disabled()).time_source(TokioTime::new());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = jitter;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = jitter;
     handle
 }
 
@@ -150,7 +151,7 @@ async fn the_loop_waits_the_backoff_of_the_clients_jitter() {
     let retry = standard(4).with_initial_backoff(Duration::from_secs(2)).with_max_backoff(Duration::from_secs(5));
     let config = config(&http).retry_config(retry).timeout_config(TimeoutConfig::disabled()).sleep_impl(sleep.clone());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = || 0.5;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 0.5;
     call(&handle).await.unwrap();
     // Ceilings 2 s, 4 s, 8 s capped at 5 s; half of each.
     assert_eq!(sleep.asked(), [Duration::from_secs(1), Duration::from_secs(2), Duration::from_millis(2500)]);
@@ -218,7 +219,7 @@ async fn retries_after_timeouts_take_ten_tokens() {
         .retry_config(standard(4))
         .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(Duration::from_secs(1)).build());
     let mut handle = Handle::new(config.build(), &SERVICE);
-    handle.retries.jitter = || 0.0;
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 0.0;
     call(&handle).await.unwrap();
     // 10 + 10 + 5 taken; the last retry's 5 given back when it succeeded.
     assert_eq!(tokens(&handle), 500 - 10 - 10 - 5 + 5);
@@ -547,4 +548,82 @@ async fn the_operation_timeout_covers_the_wait_for_a_send_token() {
     let err = call(&handle).await.unwrap_err();
     assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
     assert_eq!(http.count(), 1, "the second call timed out waiting for its token");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// x-amz-retry-after
+
+#[test]
+fn a_retry_after_hint_is_kept_between_the_backoff_and_five_seconds_more() {
+    let ms = Duration::from_millis;
+    let backoff = ms(500);
+    assert_eq!(hinted_backoff(backoff, None), backoff);
+    assert_eq!(hinted_backoff(backoff, Some(ms(3000))), ms(3000));
+    assert_eq!(hinted_backoff(backoff, Some(ms(100))), backoff, "never sooner than the backoff");
+    assert_eq!(hinted_backoff(backoff, Some(Duration::ZERO)), backoff);
+    assert_eq!(hinted_backoff(backoff, Some(ms(60_000))), ms(5500), "at most 5 s more");
+    assert_eq!(hinted_backoff(backoff, Some(ms(u64::MAX))), ms(5500));
+    assert_eq!(hinted_backoff(Duration::ZERO, Some(ms(5001))), ms(5000));
+    assert_eq!(hinted_backoff(Duration::MAX, Some(ms(1))), Duration::MAX, "no overflow");
+}
+
+/// An error response with this `x-amz-retry-after` value.
+fn hinting(status: u16, code: &str, hint: &str) -> Reply {
+    let mut r = error_response(status, code, "later", "r");
+    r.headers_mut().insert("x-amz-retry-after", hint.parse().unwrap());
+    Reply::Respond(r)
+}
+
+/// The waits of one call over `script`, with retries after a 1 s backoff ceiling and half of it as jitter.
+async fn waits(script: Vec<Reply>) -> (Vec<Duration>, usize) {
+    let n = script.len();
+    let http = FakeHttp::new(script);
+    let sleep = InstantSleep::default();
+    let config =
+        config(&http).retry_config(standard(5)).timeout_config(TimeoutConfig::disabled()).sleep_impl(sleep.clone());
+    let mut handle = Handle::new(config.build(), &SERVICE);
+    std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 0.5;
+    let _ = call(&handle).await;
+    assert_eq!(http.unused(), n - http.count());
+    (sleep.asked(), http.count())
+}
+
+#[tokio::test(start_paused = true)]
+async fn retryable_errors_wait_as_their_hint_says_within_the_bounds() {
+    // The computed backoffs are 0.5 s, 1 s, 2 s and 4 s: a hint inside [backoff, backoff + 5 s] is the wait, one
+    // outside it is brought to the nearer bound.
+    let (asked, sent) = waits(vec![
+        hinting(503, "ServiceUnavailable", "3000"),
+        hinting(400, "ThrottlingException", "100"),
+        hinting(500, "InternalFailure", "60000"),
+        hinting(429, "Whatever", "1234"),
+        ok(),
+    ])
+    .await;
+    let ms = Duration::from_millis;
+    assert_eq!(asked, [ms(3000), ms(1000), ms(7000), ms(4000)]);
+    assert_eq!(sent, 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hint_that_is_not_a_whole_number_of_milliseconds_is_ignored() {
+    for hint in ["soon", "1.5", "-1", "", "99999999999999999999999"] {
+        let (asked, _) = waits(vec![hinting(503, "ServiceUnavailable", hint), ok()]).await;
+        assert_eq!(asked, [Duration::from_millis(500)], "{hint:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hint_does_not_make_an_error_retryable() {
+    let (asked, sent) = waits(vec![hinting(400, "ValidationException", "10"), ok()]).await;
+    assert_eq!((asked, sent), (vec![], 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hinted_wait_takes_its_time_on_the_paused_clock() {
+    let http = FakeHttp::new([hinting(503, "ServiceUnavailable", "4500"), ok()]);
+    let handle = client(&http, standard(3), || 0.5);
+    let start = tokio::time::Instant::now();
+    call(&handle).await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_millis(4500));
 }

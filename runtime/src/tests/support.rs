@@ -101,6 +101,10 @@ struct FakeState {
     seen: Vec<Seen>,
     /// The settings of every `http_connector` call: connect and read timeouts.
     settings: Vec<(Option<Duration>, Option<Duration>)>,
+    /// For each request, whether it carried a `CaptureSmithyConnection` (each request has a connection of its own).
+    captured: Vec<bool>,
+    /// The requests whose connection was poisoned, by index, once per poisoning.
+    poisoned: Vec<usize>,
 }
 
 /// An HTTP client (aws-smithy-runtime-api's [`HttpClient`], and its own [`HttpConnector`]) that records every
@@ -138,6 +142,16 @@ impl FakeHttp {
         self.state.lock().unwrap().script.len()
     }
 
+    /// For each request, whether it carried a `CaptureSmithyConnection`.
+    pub(crate) fn captured(&self) -> Vec<bool> {
+        self.state.lock().unwrap().captured.clone()
+    }
+
+    /// The requests (by index) whose connection was poisoned.
+    pub(crate) fn poisoned(&self) -> Vec<usize> {
+        self.state.lock().unwrap().poisoned.clone()
+    }
+
     /// The connect and read timeouts of each connector asked for.
     pub(crate) fn settings(&self) -> Vec<(Option<Duration>, Option<Duration>)> {
         self.state.lock().unwrap().settings.clone()
@@ -153,9 +167,22 @@ impl HttpClient for FakeHttp {
 
 impl HttpConnector for FakeHttp {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        use aws_smithy_runtime_api::client::connection::{CaptureSmithyConnection, ConnectionMetadata};
+        let capture = request.extension::<CaptureSmithyConnection>().cloned();
         let reply = {
             let mut state = self.state.lock().unwrap();
+            let index = state.seen.len();
             state.seen.push(Seen::from_request(request));
+            state.captured.push(capture.is_some());
+            if let Some(capture) = capture {
+                // Each request goes out on a connection of its own, which knows its request's index.
+                let this = self.clone();
+                capture.set_connection_retriever(move || {
+                    let state = this.state.clone();
+                    let poison = move || state.lock().unwrap().poisoned.push(index);
+                    Some(ConnectionMetadata::builder().proxied(false).poison_fn(poison).build())
+                });
+            }
             state.script.pop_front()
         };
         HttpConnectorFuture::new(async move {
@@ -298,7 +325,7 @@ impl crate::aws_json::ReadStructure for ValidationException {
     type Members = ValidationException;
     fn read_member(m: &mut Self, name: &str, r: &mut crate::aws_json::Reader<'_>) -> Result<bool, JsonError> {
         match name {
-            "Message" => m.message = r.string()?,
+            "Message" => m.message = r.message()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -358,10 +385,10 @@ impl CreateUnhandledError for OpError {
     }
 }
 
-fn decode_op_error(response: &ErrorResponse, body: &[u8]) -> OpError {
+fn decode_op_error(response: ErrorResponse, body: &[u8]) -> OpError {
     if response.error_type() == Some("ValidationException") {
-        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, response) {
-            e.meta = response.metadata();
+        if let Some(mut e) = crate::aws_json::decode_error::<ValidationException>(body, &response) {
+            e.meta = response.into_metadata();
             return OpError::Validation(e);
         }
     }
@@ -377,6 +404,16 @@ pub(crate) fn op() -> Operation<Out, OpError> {
         host_prefix: None,
         compress: None,
     }
+}
+
+/// Sends a serialized input as `op()` through the attempt loop (with the interceptors the configuration has, which
+/// see the body as the input).
+pub(crate) async fn invoke(
+    handle: &Handle,
+    operation: Operation<Out, OpError>,
+    body: Vec<u8>,
+) -> Result<Out, crate::error::SdkError<OpError>> {
+    crate::invoke::invoke(handle, operation, body, |b: &Vec<u8>| Ok(b.clone())).await
 }
 
 /// A configuration with a region, fixed credentials and this transport.

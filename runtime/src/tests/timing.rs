@@ -10,8 +10,9 @@ use std::error::Error as _;
 use crate::config::retry::RetryConfig;
 use crate::config::timeout::TimeoutConfig;
 use crate::error::SdkError;
-use crate::invoke::{invoke, Handle};
+use crate::invoke::Handle;
 use crate::retry::backoff;
+use crate::tests::support::invoke;
 
 use super::support::*;
 

@@ -11,6 +11,7 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use crate::config::retry::RetryConfig;
 use crate::credentials::{future, CachedProvider, CredentialsError, ProvideCredentials};
 use crate::invoke::*;
+use crate::tests::support::invoke;
 
 use super::support::*;
 
@@ -272,7 +273,8 @@ fn a_failed_refresh_with_usable_cached_credentials_is_a_warning() {
     let warning = &events(&records, "refreshing credentials failed; using the cached ones until they expire")[0];
     assert_eq!(warning.level, Level::WARN);
     let error = warning.field("error").unwrap();
-    assert!(error.starts_with("the credential provider was not enabled: source gone"), "{error}");
+    // The error and its cause, without the `Debug` text `DisplayErrorContext` would add.
+    assert_eq!(error, "the credential provider was not enabled: source gone");
     let all = format!("{records:?}");
     assert!(!all.contains("SECRET-CACHED") && !all.contains("TOKEN-CACHED"), "{all}");
 }
@@ -289,5 +291,23 @@ fn a_failing_instance_metadata_logs_its_back_off() {
     let event = &events(&records, "instance metadata failed; not asked again for a while")[0];
     assert_eq!(event.field("backoff"), Some("60s"));
     let error = event.field("error").unwrap();
-    assert!(error.contains("the instance metadata token endpoint: io error: scripted transport failure"), "{event:?}");
+    assert_eq!(
+        error,
+        "instance metadata: http://169.254.169.254/latest/api/token: io error: scripted transport failure"
+    );
+}
+
+#[test]
+fn keys_without_their_secret_are_skipped_with_a_warning() {
+    let env = EnvGuard::clean();
+    env.set("AWS_ACCESS_KEY_ID", "AKID-HALF");
+    let file = TempFile::new("credentials", "[default]\naws_access_key_id = AKID-FILE\naws_secret_access_key = S\n");
+    env.credentials_file(&file);
+    let chain = crate::credentials::DefaultChain::with_http_client(FakeHttp::new([]).shared());
+    let records = recorded(async {
+        assert_eq!(chain.provide_credentials().await.unwrap().access_key_id(), "AKID-FILE");
+    });
+    let warning = &events(&records, "credentials source set up wrongly; trying the next one")[0];
+    assert_eq!(warning.level, Level::WARN);
+    assert_eq!(warning.field("error"), Some("environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"));
 }

@@ -22,8 +22,8 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 }
 
 /// The input as a JSON object.
-pub fn serialize_input() -> TokenStream {
-    quote!(crate::aws_json::serialize_input(&self))
+pub fn serialize_input(input: &TokenStream) -> TokenStream {
+    quote!(crate::aws_json::serialize_input(#input))
 }
 
 /// The output from a JSON object.
@@ -34,7 +34,7 @@ pub fn decode_output() -> TokenStream {
 /// A modeled error from its JSON body; its `ReadStructure` impl puts the message the metadata read under its message
 /// member.
 pub fn decode_error() -> TokenStream {
-    quote!(crate::aws_json::decode_error(body, meta))
+    quote!(crate::aws_json::decode_error(body, &meta))
 }
 
 /// `|v| <JSON text of v>` for the items of a `@uniqueItems` list compared by their JSON form (`Option`s when the
@@ -75,10 +75,13 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
     }
     if s.wire.read || s.wire.test_read {
         let builder = builder_path(&s.path);
+        // An error's message is read as the metadata's is: cut at the runtime's limit, so a huge message is not
+        // copied whole next to the body the raw response keeps.
+        let message_field = s.error.as_ref().and_then(|e| e.message.as_ref()).map(|m| m.field.as_str());
         let arms = s.fields.iter().map(|f| {
             let wire = &f.wire_name;
             let field = ident(&f.name);
-            let read = read_value(&f.ty.ty);
+            let read = if message_field == Some(f.name.as_str()) { quote!(r.message()) } else { read_value(&f.ty.ty) };
             let value = if f.boxed { quote!(#read?.map(::std::boxed::Box::new)) } else { quote!(#read?) };
             quote!(#wire => members.#field = #value,)
         });

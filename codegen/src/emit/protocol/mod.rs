@@ -17,9 +17,9 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 }
 
 /// An expression of type `Result<Vec<u8>, String>`: the body of the input `self`.
-pub fn serialize_input(ir: &Ir) -> TokenStream {
+pub fn serialize_input(ir: &Ir, input: &TokenStream) -> TokenStream {
     match ir.service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::serialize_input(),
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::serialize_input(input),
     }
 }
 

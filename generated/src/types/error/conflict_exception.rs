@@ -31,6 +31,7 @@ impl ConflictException {
     ) -> crate::types::error::builders::ConflictExceptionBuilder {
         crate::types::error::builders::ConflictExceptionBuilder {
             message: self.message,
+            meta: ::std::option::Option::Some(self.meta),
         }
     }
 }
@@ -45,6 +46,7 @@ impl ConflictException {
 )]
 pub struct ConflictExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
 }
 
 impl ConflictExceptionBuilder {
@@ -73,11 +75,28 @@ impl ConflictExceptionBuilder {
         &self.message
     }
 
+    /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
+    /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
+    /// built by hand, in tests.
+    pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        self.meta = ::std::option::Option::Some(meta);
+        self
+    }
+
+    /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    pub fn set_meta(
+        &mut self,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> &mut Self {
+        self.meta = meta;
+        self
+    }
+
     /// Builds the [`ConflictException`].
     pub fn build(self) -> crate::types::error::ConflictException {
         crate::types::error::ConflictException {
             message: self.message,
-            meta: ::std::default::Default::default(),
+            meta: self.meta.unwrap_or_default(),
         }
     }
 }
@@ -165,7 +184,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ConflictException {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Message" => members.message = r.string()?,
+            "Message" => members.message = r.message()?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

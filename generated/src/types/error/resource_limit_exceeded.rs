@@ -31,6 +31,7 @@ impl ResourceLimitExceeded {
     ) -> crate::types::error::builders::ResourceLimitExceededBuilder {
         crate::types::error::builders::ResourceLimitExceededBuilder {
             message: self.message,
+            meta: ::std::option::Option::Some(self.meta),
         }
     }
 }
@@ -45,6 +46,7 @@ impl ResourceLimitExceeded {
 )]
 pub struct ResourceLimitExceededBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
 }
 
 impl ResourceLimitExceededBuilder {
@@ -73,11 +75,28 @@ impl ResourceLimitExceededBuilder {
         &self.message
     }
 
+    /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
+    /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
+    /// built by hand, in tests.
+    pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        self.meta = ::std::option::Option::Some(meta);
+        self
+    }
+
+    /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    pub fn set_meta(
+        &mut self,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> &mut Self {
+        self.meta = meta;
+        self
+    }
+
     /// Builds the [`ResourceLimitExceeded`].
     pub fn build(self) -> crate::types::error::ResourceLimitExceeded {
         crate::types::error::ResourceLimitExceeded {
             message: self.message,
-            meta: ::std::default::Default::default(),
+            meta: self.meta.unwrap_or_default(),
         }
     }
 }
@@ -165,7 +184,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceLimitExceed
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Message" => members.message = r.string()?,
+            "Message" => members.message = r.message()?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -29,6 +29,7 @@ impl ResourceNotFound {
     pub fn into_builder(self) -> crate::types::error::builders::ResourceNotFoundBuilder {
         crate::types::error::builders::ResourceNotFoundBuilder {
             message: self.message,
+            meta: ::std::option::Option::Some(self.meta),
         }
     }
 }
@@ -43,6 +44,7 @@ impl ResourceNotFound {
 )]
 pub struct ResourceNotFoundBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
 }
 
 impl ResourceNotFoundBuilder {
@@ -71,11 +73,28 @@ impl ResourceNotFoundBuilder {
         &self.message
     }
 
+    /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
+    /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
+    /// built by hand, in tests.
+    pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        self.meta = ::std::option::Option::Some(meta);
+        self
+    }
+
+    /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    pub fn set_meta(
+        &mut self,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> &mut Self {
+        self.meta = meta;
+        self
+    }
+
     /// Builds the [`ResourceNotFound`].
     pub fn build(self) -> crate::types::error::ResourceNotFound {
         crate::types::error::ResourceNotFound {
             message: self.message,
-            meta: ::std::default::Default::default(),
+            meta: self.meta.unwrap_or_default(),
         }
     }
 }
@@ -163,7 +182,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceNotFound {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Message" => members.message = r.string()?,
+            "Message" => members.message = r.message()?,
             _ => return ::std::result::Result::Ok(false),
         }
         ::std::result::Result::Ok(true)

@@ -1,0 +1,509 @@
+//! Pipeline definitions: the step kinds' requests and outputs lowered into schema tables, for the generated crate's
+//! `definitions` feature.
+//!
+//! # Design
+//!
+//! A pipeline definition's steps carry the requests of other operations as their `Arguments` (a `Training` step's
+//! are `CreateTrainingJob`'s input) and expose the matching `Describe*` outputs as their properties. Those shapes'
+//! closures are about 660 shapes of the SageMaker model, against the 162 of the 18 pipeline operations: a Rust type
+//! and a codec per shape would cost the generated crate about a fifth of the all-operations build. So they become
+//! data instead, walked by one runtime walker:
+//!
+//! - **Settings** (`config::Definitions`, `models/pipeline-definitions.toml`): per step `Type`, the request shape, the
+//!   members a step may leave out or may not have, and the output shapes of its properties; and the string shape whose
+//!   `@length` bounds the definition's text.
+//! - **Resolve** (`resolve::resolve_with_tables`): the closure of those shapes, beside the selection's, checked the
+//!   same way (dangling targets, misused kinds). `import` keeps it in the project's model, as facts only.
+//! - **IR** (this module): every decision, made once and fallibly. [`Tables`] is general, not specific to pipelines:
+//!   each shape of the closure once (sorted by id; a member names its target by index), with its kind, its members
+//!   (each with its constraints merged over its target's, as a call's input validation merges them, decided by the
+//!   same `checks::decide_kind` and deduplicated into one table of [`TableChecks`]), and an enum's values. Patterns
+//!   point at the crate's `patterns` statics where the selection already has them, and are planned here otherwise
+//!   (the same planner, so the same automata). [`Definitions`] adds what is specific: the step kinds by index, and
+//!   the size bound. A setting that names a member the request does not have is an error naming the setting.
+//! - **Emit** (`emit::definitions`, `quote!` only, infallible): `src/definition_schema.rs`, behind the feature: the
+//!   tables as statics of the runtime's `schema` types, the step kinds as `definition_check::StepKind`s, and
+//!   `PipelineDefinition::check`, which hands them to the runtime.
+//! - **Runtime**: `schema` (the table types and the walker that checks a JSON value against a shape, with a
+//!   visitor that may accept an expression wherever a value goes), `json` (an owned JSON value that keeps member order
+//!   and everything it read), `definition` (the typed envelope, `from_json` / `to_json`) and `definition_check` (the
+//!   envelope's rules, references, cycles, and the walk of each step's arguments through the tables).
+//!
+//! The same tables can later drive codecs and validators of ordinary shapes (one walker instead of one function per
+//! shape): a member's flags have room for what a codec needs (a timestamp's format), and [`Tables`] is built from any
+//! closure of shapes.
+
+use std::collections::BTreeMap;
+
+use super::checks::{decide_kind, ValueKind};
+use super::{Checks, PatternDef, RangeCheck};
+use crate::config;
+use crate::error::{member_path, shape_path, Error, Result};
+use crate::model::{shape_name, Shape, ShapeId, SimpleType};
+use crate::resolve::Resolved;
+use crate::traits;
+
+/// The pipeline-definition data of a crate.
+#[derive(Debug, Clone)]
+pub struct Definitions {
+    /// The shapes of the step kinds' requests and outputs.
+    pub tables: Tables,
+    /// The step kinds, sorted by name.
+    pub kinds: Vec<StepKind>,
+    /// Patterns of the tables that the crate's `patterns` module does not have, sorted by name.
+    pub patterns: Vec<PatternDef>,
+    /// The most characters a definition's text may have.
+    pub max_length: Option<u64>,
+}
+
+/// A step kind whose arguments are a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepKind {
+    /// The step `Type`.
+    pub name: String,
+    /// The request's shape, by index.
+    pub arguments: u16,
+    /// Required members of the request a step may leave out.
+    pub optional: Vec<String>,
+    /// Members of the request a step may not have.
+    pub unsupported: Vec<String>,
+    /// The output shapes of its properties, by index.
+    pub properties: Vec<u16>,
+}
+
+/// Schema tables: a closure of shapes as data.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    /// The shapes, sorted by id; members name their targets by index here.
+    pub shapes: Vec<TableShape>,
+    /// The distinct constraints; index 0 has none.
+    pub checks: Vec<TableChecks>,
+}
+
+/// One shape of the tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableShape {
+    /// Its id.
+    pub id: ShapeId,
+    /// What it is.
+    pub kind: TableKind,
+    /// A structure's or union's members (sorted by name), a list's `member`, a map's `key` and `value`.
+    pub members: Vec<TableMember>,
+    /// An enum's values (an int enum's in decimal), sorted.
+    pub values: Vec<String>,
+}
+
+/// What a shape is (the runtime's `schema::Kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// A structure.
+    Structure,
+    /// A union.
+    Union,
+    /// A list.
+    List {
+        /// Items may be `null`.
+        sparse: bool,
+    },
+    /// A map.
+    Map {
+        /// Values may be `null`.
+        sparse: bool,
+    },
+    /// A simple shape, named as the runtime's `schema::Kind` variant (`String`, `Integer`, …).
+    Simple(&'static str),
+}
+
+/// A member of a shape in the tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableMember {
+    /// Its name.
+    pub name: String,
+    /// Its target, by index.
+    pub target: u16,
+    /// Its constraints, by index into [`Tables::checks`].
+    pub checks: u16,
+    /// `@required`.
+    pub required: bool,
+    /// `@sensitive`, on the member or its target.
+    pub sensitive: bool,
+}
+
+/// The constraints of a value, as the runtime's `schema::Checks`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableChecks {
+    /// `@length`.
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    /// `@range`.
+    pub range: Option<RangeCheck>,
+    /// `@pattern`: the static that checks it.
+    pub pattern: Option<PatternRef>,
+    /// `@uniqueItems`.
+    pub unique: bool,
+}
+
+/// Where a pattern's static is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternRef {
+    /// `crate::patterns::NAME`: the selection has the same pattern.
+    Crate(String),
+    /// A static of the tables' own file.
+    Local(String),
+}
+
+impl Tables {
+    /// The index of the shape `id`.
+    pub fn index(&self, id: &str) -> Option<u16> {
+        self.shapes.binary_search_by(|s| s.id.as_str().cmp(id)).ok().and_then(|i| u16::try_from(i).ok())
+    }
+}
+
+/// Build the definitions of a crate from the resolved tables and the settings; `patterns` are the crate's own.
+pub fn build(
+    resolved: &Resolved,
+    settings: &config::Definitions,
+    crate_patterns: &[PatternDef],
+) -> Result<Definitions> {
+    let namespace = resolved.service_id.split_once('#').map_or("", |(ns, _)| ns);
+    let qualify = |name: &str| if name.contains('#') { name.to_owned() } else { format!("{namespace}#{name}") };
+    let (tables, patterns) = build_tables(&resolved.tables, crate_patterns)?;
+    let mut kinds = Vec::new();
+    for (name, kind) in &settings.steps {
+        let at = format!("definitions.steps.{name}");
+        let index = |shape: &str| {
+            tables.index(&qualify(shape)).ok_or_else(|| {
+                Error::at(&at, format!("`{}` is not among the shapes the step kinds reach", qualify(shape)))
+            })
+        };
+        let arguments = index(&kind.arguments)?;
+        let request = &tables.shapes[usize::from(arguments)];
+        for member in kind.optional.iter().chain(&kind.unsupported) {
+            if !request.members.iter().any(|m| &m.name == member) {
+                let names: Vec<&str> = request.members.iter().map(|m| m.name.as_str()).collect();
+                return Err(Error::at(
+                    &at,
+                    format!("`{member}` is not a member of `{}` (its members: {})", request.id, names.join(", ")),
+                ));
+            }
+        }
+        for member in &kind.optional {
+            if !request.members.iter().any(|m| &m.name == member && m.required) {
+                return Err(Error::at(
+                    &at,
+                    format!("`{member}` of `{}` is not required; it need not be optional", request.id),
+                ));
+            }
+        }
+        let properties = kind.properties.iter().map(|p| index(p)).collect::<Result<Vec<u16>>>()?;
+        kinds.push(StepKind {
+            name: name.clone(),
+            arguments,
+            optional: kind.optional.clone(),
+            unsupported: kind.unsupported.clone(),
+            properties,
+        });
+    }
+    let max_length = match &settings.document {
+        None => None,
+        Some(document) => {
+            let id = qualify(document);
+            let shape = resolved.shapes.get(&id).or_else(|| resolved.tables.get(&id)).ok_or_else(|| {
+                Error::at(
+                    "definitions.document",
+                    format!("`{id}` is not a shape the selection or the step kinds reach"),
+                )
+            })?;
+            match shape {
+                Shape::Simple(s) if s.kind == SimpleType::String => {
+                    traits::length(&s.traits, &shape_path(&id))?.and_then(|l| l.max)
+                }
+                other => {
+                    return Err(Error::at(
+                        "definitions.document",
+                        format!("`{id}` is a {}; the definition's text is a string", other.type_name()),
+                    ))
+                }
+            }
+        }
+    };
+    Ok(Definitions { tables, kinds, patterns, max_length })
+}
+
+/// Lower a closure of shapes into tables, with the patterns `crate_patterns` lacks planned.
+pub fn build_tables(
+    shapes: &BTreeMap<ShapeId, Shape>,
+    crate_patterns: &[PatternDef],
+) -> Result<(Tables, Vec<PatternDef>)> {
+    if shapes.len() > usize::from(u16::MAX) {
+        return Err(Error::at("definitions", format!("{} shapes are more than the tables can index", shapes.len())));
+    }
+    let index: BTreeMap<&str, u16> = shapes.keys().enumerate().map(|(i, id)| (id.as_str(), i as u16)).collect();
+    let target = |id: &str, at: &str| {
+        index.get(id).copied().ok_or_else(|| Error::at(at, format!("`{id}` is not in the tables")))
+    };
+    // Members with their constraints, before the patterns are known.
+    struct Pending {
+        name: String,
+        target: u16,
+        target_id: ShapeId,
+        checks: Checks,
+        pattern: Option<(String, Option<u64>)>,
+        required: bool,
+        sensitive: bool,
+    }
+    let mut pending: Vec<(TableShape, Vec<Pending>)> = Vec::new();
+    for (id, shape) in shapes {
+        let (kind, members): (TableKind, Vec<(&str, &crate::model::Member)>) = match shape {
+            Shape::Structure(a) => (TableKind::Structure, a.members.iter().map(|(n, m)| (n.as_str(), m)).collect()),
+            Shape::Union(a) => (TableKind::Union, a.members.iter().map(|(n, m)| (n.as_str(), m)).collect()),
+            Shape::List(l) => (TableKind::List { sparse: l.traits.has(traits::SPARSE) }, vec![("member", &l.member)]),
+            Shape::Map(m) => {
+                (TableKind::Map { sparse: m.traits.has(traits::SPARSE) }, vec![("key", &m.key), ("value", &m.value)])
+            }
+            Shape::Enum(_) => (TableKind::Simple("Enum"), Vec::new()),
+            Shape::IntEnum(_) => (TableKind::Simple("IntEnum"), Vec::new()),
+            Shape::Simple(s) => (TableKind::Simple(simple_kind(s.kind)), Vec::new()),
+            other => {
+                return Err(Error::at(shape_path(id), format!("a {} cannot be in the tables", other.type_name())));
+            }
+        };
+        let mut values: Vec<String> = match shape {
+            Shape::Enum(a) | Shape::IntEnum(a) => {
+                a.members.iter().map(|(n, m)| crate::model::enum_value(n, m)).collect()
+            }
+            _ => Vec::new(),
+        };
+        values.sort();
+        let mut out = Vec::new();
+        for (name, member) in members {
+            let at = member_path(id, name);
+            let target_shape = &shapes[&member.target];
+            let mut constraints = super::build::constraints_of(target_shape.traits(), &at)?;
+            constraints.merge(super::build::constraints_of(&member.traits, &at)?);
+            let value_kind = value_kind(target_shape, shapes);
+            let checks = decide_kind(value_kind, &constraints, &at)?;
+            let pattern = constraints.pattern.clone().map(|p| (p, checks.length.and_then(|l| l.max)));
+            out.push(Pending {
+                name: name.to_owned(),
+                target: target(&member.target, &at)?,
+                target_id: member.target.clone(),
+                checks,
+                pattern,
+                required: member.traits.has(traits::REQUIRED),
+                sensitive: member.traits.has(traits::SENSITIVE) || target_shape.traits().has(traits::SENSITIVE),
+            });
+        }
+        pending.push((TableShape { id: id.clone(), kind, members: Vec::new(), values }, out));
+    }
+    // Each distinct pattern once: the crate's static where it has one, else planned here (the bound of a pattern on
+    // the ECMAScript engine is the largest `@length` maximum of its values, none when one has none).
+    let mut uses: BTreeMap<String, (Option<u64>, std::collections::BTreeSet<ShapeId>)> = BTreeMap::new();
+    for m in pending.iter().flat_map(|(_, members)| members) {
+        if let Some((p, max)) = &m.pattern {
+            let entry = uses.entry(p.clone()).or_insert_with(|| (*max, Default::default()));
+            entry.0 = entry.0.zip(*max).map(|(a, b)| a.max(b));
+            entry.1.insert(m.target_id.clone());
+        }
+    }
+    let mut local = Vec::new();
+    let mut names: std::collections::BTreeSet<String> = crate_patterns.iter().map(|p| p.name.clone()).collect();
+    let mut refs: BTreeMap<String, Option<PatternRef>> = BTreeMap::new();
+    type Uses = (Option<u64>, std::collections::BTreeSet<ShapeId>);
+    let missing: Vec<(&String, &Uses)> =
+        uses.iter().filter(|(p, _)| !crate_patterns.iter().any(|c| &c.plan.original == *p)).collect();
+    let plans = crate::parallel::map(&missing, |(p, (max, _))| crate::pattern::plan_for_values(p, *max))?;
+    for ((pattern, (_, ids)), plan) in missing.into_iter().zip(plans) {
+        let first = ids.iter().next().cloned().unwrap_or_default();
+        let plan = plan.map_err(|e| {
+            Error::at(
+                traits::path(&shape_path(&first), traits::PATTERN),
+                format!("pattern `{pattern}` of `{first}` cannot be checked: {e}"),
+            )
+        })?;
+        if plan.is_trivial() {
+            refs.insert(pattern.clone(), None);
+            continue;
+        }
+        let name = crate::ident::unique(crate::ident::const_name(shape_name(&first)), &mut names);
+        refs.insert(pattern.clone(), Some(PatternRef::Local(name.clone())));
+        local.push(PatternDef { name, plan, shapes: ids.iter().cloned().collect() });
+    }
+    for c in crate_patterns {
+        let r = (!c.plan.is_trivial()).then(|| PatternRef::Crate(c.name.clone()));
+        refs.entry(c.plan.original.clone()).or_insert(r);
+    }
+    local.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut tables = Tables { shapes: Vec::new(), checks: vec![TableChecks::default()] };
+    for (mut shape, members) in pending {
+        for m in members {
+            let c = TableChecks {
+                length: m.checks.length.map(|l| (l.min, l.max)),
+                range: m.checks.range,
+                pattern: m.pattern.as_ref().and_then(|(p, _)| refs.get(p).cloned().flatten()),
+                unique: m.checks.unique.is_some(),
+            };
+            let checks = match tables.checks.iter().position(|x| *x == c) {
+                Some(i) => i,
+                None => {
+                    tables.checks.push(c);
+                    tables.checks.len() - 1
+                }
+            };
+            let checks = u16::try_from(checks)
+                .map_err(|_| Error::at(shape_path(&shape.id), "more distinct constraints than the tables can index"))?;
+            shape.members.push(TableMember {
+                name: m.name,
+                target: m.target,
+                checks,
+                required: m.required,
+                sensitive: m.sensitive,
+            });
+        }
+        tables.shapes.push(shape);
+    }
+    Ok((tables, local))
+}
+
+/// The runtime's `schema::Kind` variant of a simple shape.
+fn simple_kind(kind: SimpleType) -> &'static str {
+    match kind {
+        SimpleType::String => "String",
+        SimpleType::Boolean => "Boolean",
+        SimpleType::Byte => "Byte",
+        SimpleType::Short => "Short",
+        SimpleType::Integer => "Integer",
+        SimpleType::Long => "Long",
+        SimpleType::BigInteger => "BigInteger",
+        SimpleType::Float => "Float",
+        SimpleType::Double => "Double",
+        SimpleType::BigDecimal => "BigDecimal",
+        SimpleType::Timestamp => "Timestamp",
+        SimpleType::Blob => "Blob",
+        SimpleType::Document => "Document",
+    }
+}
+
+/// What constraints a value of `shape` can carry.
+fn value_kind(shape: &Shape, shapes: &BTreeMap<ShapeId, Shape>) -> ValueKind {
+    match shape {
+        Shape::Simple(s) => match s.kind {
+            SimpleType::String => ValueKind::String,
+            SimpleType::Blob => ValueKind::Blob,
+            SimpleType::Byte | SimpleType::Short | SimpleType::Integer | SimpleType::Long | SimpleType::BigInteger => {
+                ValueKind::Integer
+            }
+            SimpleType::Float | SimpleType::Double | SimpleType::BigDecimal => ValueKind::Float,
+            SimpleType::Boolean => ValueKind::Other("a boolean"),
+            SimpleType::Timestamp => ValueKind::Other("a timestamp"),
+            SimpleType::Document => ValueKind::Other("a document"),
+        },
+        Shape::Enum(_) => ValueKind::Enum,
+        Shape::IntEnum(_) => ValueKind::IntEnum,
+        Shape::List(l) => {
+            let hashable = shapes.get(&l.member.target).is_some_and(|t| match t {
+                Shape::Simple(s) => !matches!(
+                    s.kind,
+                    SimpleType::Float | SimpleType::Double | SimpleType::BigDecimal | SimpleType::Document
+                ),
+                Shape::Enum(_) | Shape::IntEnum(_) => true,
+                _ => false,
+            });
+            ValueKind::List { hashable, sparse: l.traits.has(traits::SPARSE) }
+        }
+        Shape::Map(_) => ValueKind::Map,
+        Shape::Structure(_) => ValueKind::Other("a structure"),
+        Shape::Union(_) => ValueKind::Other("a union"),
+        _ => ValueKind::Other("a shape that is not a value"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service whose one operation takes `Doc`, and a `Job` request and `Describe` output outside its closure.
+    const MODEL: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Put"}],
+                   "traits": {"aws.protocols#awsJson1_1": {}}},
+        "ex#Put": {"type": "operation", "input": {"target": "ex#PutInput"}},
+        "ex#PutInput": {"type": "structure", "members": {"Doc": {"target": "ex#Doc"}, "Name": {"target": "ex#Name"}}},
+        "ex#Doc": {"type": "string", "traits": {"smithy.api#length": {"max": 100}}},
+        "ex#Name": {"type": "string", "traits": {"smithy.api#pattern": "^[a-z]+$"}},
+        "ex#Job": {"type": "structure", "members": {
+            "Name": {"target": "ex#Name", "traits": {"smithy.api#required": {}}},
+            "Other": {"target": "ex#Name", "traits": {"smithy.api#pattern": "^[0-9]+$"}},
+            "Sizes": {"target": "ex#Sizes"}, "Kept": {"target": "smithy.api#String"}}},
+        "ex#Sizes": {"type": "list", "member": {"target": "smithy.api#Integer", "traits": {"smithy.api#range": {"min": 1}}},
+                     "traits": {"smithy.api#length": {"max": 2}}},
+        "ex#Describe": {"type": "structure", "members": {"Name": {"target": "ex#Name"}}}
+    }}"#;
+
+    fn build_with(settings: &str) -> Result<Definitions> {
+        let model = crate::model::parse(MODEL).unwrap();
+        let settings = config::Definitions::parse(settings)?;
+        let resolved =
+            crate::resolve::resolve_with_tables(&model, None, &crate::resolve::Selection::All, &settings.roots())?;
+        let ir = super::super::build(&resolved, None, Some(&settings))?;
+        Ok(ir.definitions.expect("definitions"))
+    }
+
+    const GOOD: &str = "document = \"Doc\"\n[steps.Run]\narguments = \"Job\"\noptional = [\"Name\"]\n\
+                        unsupported = [\"Kept\"]\nproperties = [\"Describe\"]\n";
+
+    #[test]
+    fn the_tables_hold_the_closure_with_merged_constraints() {
+        let d = build_with(GOOD).unwrap();
+        let ids: Vec<&str> = d.tables.shapes.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["ex#Describe", "ex#Job", "ex#Name", "ex#Sizes", "smithy.api#Integer", "smithy.api#String"]);
+        assert_eq!(d.max_length, Some(100));
+        assert_eq!(
+            d.kinds,
+            [StepKind {
+                name: "Run".into(),
+                arguments: 1,
+                optional: vec!["Name".into()],
+                unsupported: vec!["Kept".into()],
+                properties: vec![0],
+            }]
+        );
+        let job = &d.tables.shapes[1];
+        let names: Vec<&str> = job.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Kept", "Name", "Other", "Sizes"]);
+        // `Name`'s pattern is the selection's (`crate::patterns`); `Other`'s own pattern, put over its target's, is
+        // planned for the tables; the list's length and its member's range are each a member's checks.
+        let checks = |member: &TableMember| &d.tables.checks[usize::from(member.checks)];
+        assert_eq!(checks(&job.members[1]).pattern, Some(PatternRef::Crate("NAME".into())));
+        assert_eq!(checks(&job.members[2]).pattern, Some(PatternRef::Local("NAME_2".into())));
+        assert_eq!(d.patterns.iter().map(|p| p.plan.original.as_str()).collect::<Vec<_>>(), ["^[0-9]+$"]);
+        assert_eq!(checks(&job.members[3]).length, Some((None, Some(2))));
+        let sizes = &d.tables.shapes[3];
+        assert_eq!(sizes.kind, TableKind::List { sparse: false });
+        assert_eq!(checks(&sizes.members[0]).range, Some(RangeCheck::Int { min: Some(1), max: None, int_enum: false }));
+        assert!(job.members[1].required && !job.members[0].required);
+        // Equal constraints share one entry; index 0 has none.
+        assert_eq!(d.tables.checks[0], TableChecks::default());
+        assert_eq!(d.tables.checks.len(), 5);
+    }
+
+    #[test]
+    fn settings_that_do_not_fit_the_model_are_errors() {
+        let err = |settings: &str| build_with(settings).unwrap_err().to_string();
+        let e = err(&GOOD.replace("optional = [\"Name\"]", "optional = [\"Nme\"]"));
+        assert!(
+            e.contains(
+                "definitions.steps.Run: `Nme` is not a member of `ex#Job` (its members: Kept, Name, Other, Sizes)"
+            ),
+            "{e}"
+        );
+        let e = err(&GOOD.replace("optional = [\"Name\"]", "optional = [\"Kept\"]"));
+        assert!(e.contains("`Kept` of `ex#Job` is not required; it need not be optional"), "{e}");
+        let e = err(&GOOD.replace("unsupported = [\"Kept\"]", "unsupported = [\"Gone\"]"));
+        assert!(e.contains("`Gone` is not a member of `ex#Job`"), "{e}");
+        let e = err(&GOOD.replace("document = \"Doc\"", "document = \"Job\""));
+        assert!(e.contains("definitions.document: `ex#Job` is a structure; the definition's text is a string"), "{e}");
+        let e = err(&GOOD.replace("document = \"Doc\"", "document = \"Nowhere\""));
+        assert!(e.contains("`ex#Nowhere` is not a shape the selection or the step kinds reach"), "{e}");
+        let e = err(&GOOD.replace("arguments = \"Job\"", "arguments = \"Sizes\""));
+        assert!(e.contains("`ex#Sizes` is a list; the step kinds' shapes must be structures"), "{e}");
+    }
+}

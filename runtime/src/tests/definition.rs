@@ -1,0 +1,571 @@
+//! Pipeline definitions on hand-written schema tables: the JSON value, the walker's problems, the envelope's rules,
+//! references and cycles. The generated tables are tested through the generated crate (`tests/tests/definitions.rs`).
+
+use crate::automaton::{Automaton, Dfa};
+use crate::definition::{Arguments, Condition, DependsOn, ParameterType, PipelineDefinition, Value};
+use crate::definition_check::{check, StepKind, Tables};
+use crate::json::{self, MAX_DEPTH};
+use crate::schema::{self, Checks, Kind, Member, Range, Schema, Shape, REQUIRED, SENSITIVE};
+use crate::validation::Pattern;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tables: a `Job` request (`Train` steps) and its `DescribeJob` output.
+
+/// `^s3://`: a DFA over bytes, written by hand (states: dead, matched, start, `s`, `s3`, `s3:`, `s3:/`).
+static S3_CLASSES: [u8; 256] =
+    crate::automaton::byte_classes(&[0x00, 0, 0x2F, 1, 0x30, 0, 0x33, 2, 0x34, 0, 0x3A, 3, 0x3B, 0, 0x73, 4, 0x74, 0]);
+static S3_NEXT: [u16; 42] =
+    crate::automaton::rows("0*6, 1*6, 0 0 0 0 3 0, 0 0 4 0 0 0, 0 0 0 5 0 0, 0 6 0 0 0 0, 0 1 0 0 0 0", 6);
+static S3: Pattern = Pattern::new(
+    "^s3://",
+    &[(Automaton::Dfa(Dfa { classes: &S3_CLASSES, stride: 6, start: 2, next: &S3_NEXT }), true)],
+    None,
+);
+
+const STRING: u16 = 0;
+const INTEGER: u16 = 1;
+const MODE: u16 = 2;
+const RESOURCES: u16 = 3;
+const JOB: u16 = 4;
+const INPUTS: u16 = 5;
+const INPUT: u16 = 6;
+const ENV: u16 = 7;
+const DESCRIBE: u16 = 8;
+const ARTIFACTS: u16 = 9;
+const FLOAT: u16 = 10;
+const SOURCE: u16 = 11;
+
+static SHAPES: [Shape; 12] = [
+    Shape { name: "String", kind: Kind::String, members: &[], values: &[] },
+    Shape { name: "Integer", kind: Kind::Integer, members: &[], values: &[] },
+    Shape { name: "Mode", kind: Kind::Enum, members: &[], values: &["fast", "slow"] },
+    Shape {
+        name: "Resources",
+        kind: Kind::Structure,
+        members: &[Member::new("Count", INTEGER, 1, REQUIRED), Member::new("Rate", FLOAT, 4, 0)],
+        values: &[],
+    },
+    Shape {
+        name: "JobRequest",
+        kind: Kind::Structure,
+        members: &[
+            Member::new("Env", ENV, 0, 0),
+            Member::new("Inputs", INPUTS, 2, 0),
+            Member::new("JobName", STRING, 3, REQUIRED),
+            Member::new("Mode", MODE, 0, 0),
+            Member::new("Password", STRING, 3, SENSITIVE),
+            Member::new("Resources", RESOURCES, 0, REQUIRED),
+            Member::new("Source", SOURCE, 0, 0),
+            Member::new("Uri", STRING, 5, 0),
+            Member::new("Weird", STRING, 0, 0),
+        ],
+        values: &[],
+    },
+    Shape {
+        name: "Inputs",
+        kind: Kind::List { sparse: false },
+        members: &[Member::new("member", INPUT, 0, 0)],
+        values: &[],
+    },
+    Shape { name: "Input", kind: Kind::Structure, members: &[Member::new("Name", STRING, 3, REQUIRED)], values: &[] },
+    Shape {
+        name: "Env",
+        kind: Kind::Map { sparse: false },
+        members: &[Member::new("key", STRING, 3, 0), Member::new("value", STRING, 0, 0)],
+        values: &[],
+    },
+    Shape {
+        name: "DescribeJobResponse",
+        kind: Kind::Structure,
+        members: &[
+            Member::new("Artifacts", ARTIFACTS, 0, 0),
+            Member::new("Count", INTEGER, 0, 0),
+            Member::new("Inputs", INPUTS, 0, 0),
+        ],
+        values: &[],
+    },
+    Shape { name: "Artifacts", kind: Kind::Structure, members: &[Member::new("Uri", STRING, 0, 0)], values: &[] },
+    Shape { name: "Float", kind: Kind::Double, members: &[], values: &[] },
+    Shape {
+        name: "Source",
+        kind: Kind::Union,
+        members: &[Member::new("Bucket", STRING, 0, 0), Member::new("Path", STRING, 0, 0)],
+        values: &[],
+    },
+];
+
+static CHECKS: [Checks; 6] = [
+    Checks::NONE,
+    Checks { length: None, range: Range::Int(Some(1), Some(10)), pattern: None, unique: false },
+    Checks { length: Some((Some(1), Some(2))), range: Range::None, pattern: None, unique: true },
+    Checks { length: Some((Some(1), Some(8))), range: Range::None, pattern: None, unique: false },
+    Checks { length: None, range: Range::Float(Some(0.0), Some(1.0)), pattern: None, unique: false },
+    Checks { length: None, range: Range::None, pattern: Some(&S3), unique: false },
+];
+
+static SCHEMA: Schema = Schema { shapes: &SHAPES, checks: &CHECKS };
+
+static KINDS: [StepKind; 1] = [StepKind {
+    name: "Train",
+    arguments: JOB,
+    optional: &["JobName"],
+    unsupported: &["Weird"],
+    properties: &[DESCRIBE],
+}];
+
+static TABLES: Tables = Tables { schema: &SCHEMA, kinds: &KINDS, max_length: None };
+
+/// The same, with a bound on the definition's size.
+static SIZED: Tables = Tables { schema: &SCHEMA, kinds: &KINDS, max_length: Some(4096) };
+
+/// The issues `check` finds, as `path: message` lines.
+fn issues(text: &str) -> Vec<String> {
+    let d = PipelineDefinition::from_json(text).expect("reads");
+    match check(&d, &TABLES) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.issues().iter().map(|i| i.to_string()).collect(),
+    }
+}
+
+/// A definition with `steps` and `parameters`, as JSON text.
+fn definition(parameters: &str, steps: &str) -> String {
+    format!(r#"{{"Version": "2020-12-01", "Metadata": {{}}, "Parameters": [{parameters}], "Steps": [{steps}]}}"#)
+}
+
+/// A `Train` step with the given name and arguments.
+fn train(name: &str, arguments: &str) -> String {
+    format!(r#"{{"Name": "{name}", "Type": "Train", "Arguments": {arguments}}}"#)
+}
+
+const GOOD: &str = r#"{"Resources": {"Count": 2, "Rate": 0.5}, "Uri": "s3://b/k", "Mode": "fast",
+    "Inputs": [{"Name": "a"}], "Env": {"K": "v"}, "Source": {"Bucket": "b"}}"#;
+
+fn only(found: Vec<String>, expected: &str) {
+    assert_eq!(found, [expected.to_owned()], "found: {found:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The JSON value
+
+#[test]
+fn json_keeps_order_repeats_and_numbers() {
+    let text = r#"{"b":1,"a":[true,null,-2,1.5,"x\"y"],"b":{"c":18446744073709551615}}"#;
+    let v = json::parse(text).unwrap();
+    assert_eq!(v.to_json(), text);
+    assert_eq!(v.get("b"), Some(&Value::from(1)));
+    assert_eq!(v.get("a").and_then(Value::as_array).map(<[Value]>::len), Some(5));
+    assert_eq!(json::parse(" [ ] ").unwrap(), Value::Array(Vec::new()));
+    assert_eq!(Value::from("é\n").to_json(), "\"é\\n\"");
+}
+
+#[test]
+fn json_errors_name_the_path() {
+    let e = json::parse(r#"{"Steps": [{"Name": "a"}, {"Name": tru}]}"#).unwrap_err();
+    assert_eq!(e.path(), "$.Steps[1].Name", "{e}");
+    let e = json::parse(r#"{"a": 1} 2"#).unwrap_err();
+    assert!(e.to_string().contains("after the JSON value"), "{e}");
+    let e = json::parse(r#"{"a": [1, 2"#).unwrap_err();
+    assert_eq!(e.path(), "$.a[2]", "{e}");
+    assert!(json::parse("").is_err());
+}
+
+#[test]
+fn json_nesting_is_bounded_without_recursion() {
+    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert_eq!(json::parse(&ok).unwrap().to_json(), ok);
+    // A million levels: refused at the bound, on a small stack (no recursion while reading).
+    let deep = "[".repeat(1_000_000);
+    let e = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || json::parse(&deep).unwrap_err().to_string())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(e.contains(&format!("deeper than {MAX_DEPTH} levels")), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading and writing definitions
+
+#[test]
+fn the_envelope_is_typed() {
+    let text = r#"{"Version": "2020-12-01", "Metadata": {}, "Parameters": [{"Name": "N", "Type": "Integer",
+        "DefaultValue": 3}, {"Name": "S", "EnumValues": ["a", "b"], "DefaultValue": "a"}],
+        "PipelineExperimentConfig": {"ExperimentName": "e"},
+        "Steps": [{"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [
+            {"Type": "Equals", "LeftValue": 1, "RightValue": {"Get": "Parameters.N"}},
+            {"Type": "In", "QueryValue": "a", "Values": ["a", "b"]},
+            {"Type": "Not", "Condition": {"Type": "Or", "Conditions": []}}],
+          "IfSteps": [{"Name": "T", "Type": "Train", "Arguments": {}, "DependsOn": ["X", {"Step": "X", "Trigger": "Any"}],
+            "RetryPolicies": [{"ExceptionType": ["Step.THROTTLING"], "IntervalSeconds": 1, "BackoffRate": 2.0,
+              "MaxAttempts": 3}], "CacheConfig": {"Enabled": true, "ExpireAfter": "PT1H"}}],
+          "ElseSteps": []}}]}"#;
+    let d = PipelineDefinition::from_json(text).unwrap();
+    assert_eq!(d.version.as_deref(), Some("2020-12-01"));
+    let params = d.parameters.as_ref().unwrap();
+    assert_eq!(params[0].parameter_type, Some(ParameterType::Integer));
+    assert_eq!(params[1].parameter_type, None);
+    assert_eq!(params[1].enum_values.as_ref().map(Vec::len), Some(2));
+    let steps = d.steps.as_ref().unwrap();
+    let Some(Arguments::Condition(c)) = &steps[0].arguments else { panic!("a condition's arguments") };
+    let conditions = c.conditions.as_ref().unwrap();
+    assert!(matches!(&conditions[0], Condition::Comparison { comparison, .. } if comparison == "Equals"));
+    assert!(matches!(&conditions[1], Condition::In { values, .. } if values.len() == 2));
+    assert!(matches!(&conditions[2], Condition::Not(inner) if matches!(**inner, Condition::Or(_))));
+    let t = &c.if_steps.as_ref().unwrap()[0];
+    assert_eq!(t.depends_on.as_ref().unwrap()[0], DependsOn::Step("X".into()));
+    assert!(matches!(t.depends_on.as_ref().unwrap()[1], DependsOn::Other(_)));
+    let policy = &t.retry_policies.as_ref().unwrap()[0];
+    assert_eq!((policy.interval_seconds, policy.backoff_rate, policy.max_attempts), (Some(1), Some(2.0), Some(3)));
+    assert_eq!(t.cache_config.as_ref().unwrap().enabled, Some(true));
+    assert_same(text, &d.to_json());
+}
+
+/// Two JSON texts are equal as values (objects compared as sets of members).
+fn assert_same(a: &str, b: &str) {
+    fn sorted(v: Value) -> Value {
+        match v {
+            Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+            Value::Object(members) => {
+                let mut members: Vec<(String, Value)> = members.into_iter().map(|(n, v)| (n, sorted(v))).collect();
+                members.sort_by(|x, y| x.0.cmp(&y.0));
+                Value::Object(members)
+            }
+            other => other,
+        }
+    }
+    assert_eq!(sorted(json::parse(a).unwrap()), sorted(json::parse(b).unwrap()), "\n{a}\n{b}");
+}
+
+#[test]
+fn what_is_not_typed_is_kept_and_written_back() {
+    let text = r#"{"Version": 5, "MlflowConfig": null, "Steps": [
+        {"Name": "F", "Type": "FutureKind", "Arguments": {"Anything": [1, {"Std:Upper": "x"}]}, "NewField": {"a": 1}},
+        {"Name": 7, "Type": "Condition", "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": 1}],
+          "IfSteps": "not a list"}},
+        {"Name": "D", "Type": "Train", "DisplayName": "x", "DisplayName": "y", "Arguments": {}}],
+      "Parameters": [{"Name": "P", "Type": "Decimal", "Extra": true}, 3]}"#;
+    let d = PipelineDefinition::from_json(text).unwrap();
+    assert_eq!(d.version, None);
+    assert_eq!(d.other.len(), 3, "{:?}", d.other);
+    let steps = d.steps.as_ref().unwrap();
+    assert_eq!(steps[0].other[0].0, "NewField");
+    assert_eq!(steps[1].name, None);
+    assert_eq!(steps[2].display_name, None);
+    assert_same(text, &d.to_json());
+    // Writing what was written reads back the same.
+    let again = PipelineDefinition::from_json(&d.to_json()).unwrap();
+    assert_eq!(again.to_json(), d.to_json());
+}
+
+#[test]
+fn only_json_objects_are_definitions() {
+    let e = PipelineDefinition::from_json("[1]").unwrap_err();
+    assert_eq!(e.to_string(), "not a pipeline definition: expected an object, found an array (at $)");
+    let e = PipelineDefinition::from_json("{\"Steps\": [}").unwrap_err();
+    assert_eq!(e.path(), "$.Steps[0]");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments through the tables
+
+#[test]
+fn valid_arguments_pass() {
+    assert_eq!(issues(&definition("", &train("A", GOOD))), Vec::<String>::new());
+}
+
+#[test]
+fn each_problem_of_an_argument_is_reported_at_its_path() {
+    let arguments = r#"{"Resources": {"Count": 0, "Rate": 1.5, "Extra": 1}, "Uri": "http://x", "Mode": "Fast",
+        "Inputs": [{"Name": "a"}, {"Name": "a"}, {}], "Env": {"": "v", "K": 1}, "Source": {"Bucket": "b", "Path": "p"},
+        "Password": "much too long", "JobName": 5, "Weird": "x", "Uri": "s3://b/k"}"#;
+    let found = issues(&definition("", &train("A", arguments)));
+    let expected = [
+        "$.Steps[0].Arguments.Resources.Count: must be between 1 and 10, but is 0",
+        "$.Steps[0].Arguments.Resources.Rate: must be between 0 and 1, but is 1.5",
+        "$.Steps[0].Arguments.Resources.Extra: `Extra` is not a member of Resources",
+        "$.Steps[0].Arguments.Uri: \"http://x\" does not match the pattern ^s3://",
+        "$.Steps[0].Arguments.Mode: \"Fast\" is not a value of Mode (did you mean \"fast\"?)",
+        "$.Steps[0].Arguments.Inputs: length must be between 1 and 2 items, but is 3",
+        "$.Steps[0].Arguments.Inputs: items must be unique, but item 1 repeats item 0",
+        "$.Steps[0].Arguments.Inputs[2].Name: is required but was not set",
+        "$.Steps[0].Arguments.Env['']: length must be between 1 and 8 characters, but is 0",
+        "$.Steps[0].Arguments.Env['K']: expected a string, found a number",
+        "$.Steps[0].Arguments.Source: Source needs exactly one member set, and has 2",
+        "$.Steps[0].Arguments.Password: length must be between 1 and 8 characters, but is 13",
+        "$.Steps[0].Arguments.JobName: expected a string, found a number",
+        "$.Steps[0].Arguments.Weird: `Weird` is not accepted here: SageMaker Pipelines refuses it in a step's arguments",
+        "$.Steps[0].Arguments.Uri: the member `Uri` appears more than once",
+    ];
+    assert_eq!(found, expected, "{found:#?}");
+}
+
+#[test]
+fn required_members_and_json_kinds() {
+    // `JobName` is required by the request, and a step may leave it out.
+    only(issues(&definition("", &train("A", "{}"))), "$.Steps[0].Arguments.Resources: is required but was not set");
+    only(issues(&definition("", &train("A", "[]"))), "$.Steps[0].Arguments: expected an object, found an array");
+    only(
+        issues(&definition("", &train("A", r#"{"Resources": {"Count": 1.5}}"#))),
+        "$.Steps[0].Arguments.Resources.Count: expected a 32-bit integer, found 1.5",
+    );
+    only(
+        issues(&definition("", &train("A", r#"{"Resources": {"Count": 2.0}, "Inputs": [null]}"#))),
+        "$.Steps[0].Arguments.Inputs[0]: null is not allowed here",
+    );
+    // `null` is an absent member.
+    only(
+        issues(&definition("", &train("A", r#"{"Resources": null}"#))),
+        "$.Steps[0].Arguments.Resources: is required but was not set",
+    );
+}
+
+#[test]
+fn sensitive_values_are_not_shown() {
+    let found = issues(&definition("", &train("A", r#"{"Resources": {"Count": 1}, "Password": "hunter2hunter2"}"#)));
+    assert!(found.iter().all(|f| !f.contains("hunter2")), "{found:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expressions and references
+
+#[test]
+fn expressions_stand_for_values_and_their_references_resolve() {
+    let params = r#"{"Name": "Count", "Type": "Integer", "DefaultValue": 2}, {"Name": "Uri", "DefaultValue": "s3://a"},
+        {"Name": "Rate", "Type": "Float"}, {"Name": "On", "Type": "Boolean", "DefaultValue": false}"#;
+    let a = train(
+        "A",
+        r#"{"Resources": {"Count": {"Get": "Parameters.Count"}, "Rate": {"Get": "Parameters.Rate"}},
+        "Uri": {"Get": "Parameters.Uri"}, "Inputs": [{"Name": {"Std:Join": {"On": "-", "Values": ["x", {"Get": "Execution.PipelineExecutionId"}, 1]}}}],
+        "Env": {"K": {"Get": "Steps.B.Artifacts.Uri"}, "L": {"Get": "Steps.B.Inputs[0].Name"}, "M": {"Get": "Steps.B.Inputs['x'].Name"}}}"#,
+    );
+    let b = train("B", &GOOD.replace("\"fast\"", "{\"Get\": \"PipelineExperimentConfig.TrialName\"}"));
+    assert_eq!(issues(&definition(params, &format!("{a}, {b}"))), Vec::<String>::new());
+
+    let wrong = train(
+        "A",
+        r#"{"Resources": {"Count": {"Get": "Parameters.Uri"}},
+        "Uri": {"Get": "Parameters.Count"}, "Mode": {"Get": "Parameters.Nope"},
+        "Env": {"A": {"Get": "Execution.Nope"}, "B": {"Get": "Steps.Z.Artifacts.Uri"}, "C": {"Get": "Steps.B.Artifact.Uri"},
+                "D": {"Get": "Steps.B.Artifacts.Url"}, "E": {"Get": "Steps.B.Inputs.Name"}, "F": {"Get": 3},
+                "G": {"Std:Upper": "x"}, "H": {"Get": "Elsewhere.X"}, "I": {"Get": "Steps.B.Count"},
+                "J": {"Std:Join": {"Values": [[1]], "Of": ""}}}}"#,
+    );
+    let found = issues(&definition(params, &format!("{wrong}, {b}")));
+    for e in [
+        "$.Steps[0].Arguments.Resources.Count: `Parameters.Uri` is String, which cannot be assigned to an argument of type Integer",
+        "$.Steps[0].Arguments.Uri: `Parameters.Count` is Integer, which cannot be assigned to an argument of type String",
+        "$.Steps[0].Arguments.Mode.Get: no parameter `Nope` is declared",
+        "$.Steps[0].Arguments.Env['A'].Get: `Nope` is not an execution variable",
+        "$.Steps[0].Arguments.Env['B'].Get: no step is named `Z`",
+        "$.Steps[0].Arguments.Env['C'].Get: `Artifact` is not a property of a Train step (did you mean `Artifacts`?)",
+        "$.Steps[0].Arguments.Env['F'].Get: a `Get` takes a string, found a number",
+        "$.Steps[0].Arguments.Env['G']['Std:Upper']: `Std:Upper` is not a function this crate knows",
+        "$.Steps[0].Arguments.Env['I']: `Steps.B.Count` is Integer, which cannot be assigned to an argument of type String",
+        "$.Steps[0].Arguments.Env['J']['Std:Join'].Values[0]: `Std:Join` joins literals and expressions, found an array",
+    ] {
+        assert!(found.iter().any(|f| f == e), "missing {e}\nfound: {found:#?}");
+    }
+    assert!(found
+        .iter()
+        .any(|f| f.starts_with("$.Steps[0].Arguments.Env['D'].Get: `Url` is not a member of Artifacts")));
+    assert!(found
+        .iter()
+        .any(|f| f.starts_with("$.Steps[0].Arguments.Env['E'].Get: `Steps.B.Inputs.Name` does not fit")));
+    assert!(found.iter().any(|f| f.starts_with("$.Steps[0].Arguments.Env['H'].Get: `Elsewhere.X` is not a reference")));
+    assert!(found.iter().any(|f| f.starts_with("$.Steps[0].Arguments.Env['J']['Std:Join'].Of: `Of` is not a member")));
+}
+
+#[test]
+fn a_parameter_default_fits_every_argument_it_stands_for() {
+    let params = r#"{"Name": "Count", "Type": "Integer", "DefaultValue": 0}"#;
+    let a = train("A", r#"{"Resources": {"Count": {"Get": "Parameters.Count"}}}"#);
+    only(
+        issues(&definition(params, &a)),
+        "$.Parameters[0].DefaultValue: the default does not fit $.Steps[0].Arguments.Resources.Count, where the \
+         parameter is used: must be between 1 and 10, but is 0",
+    );
+}
+
+#[test]
+fn parameters_are_checked() {
+    let params = r#"{"Name": "A", "Type": "Integer", "DefaultValue": "3"}, {"Name": "A", "Type": "Decimal"},
+        {"Name": "bad name", "EnumValues": ["x", 1], "DefaultValue": "y"}, {"Type": "Float", "DefaultValue": 2},
+        {"Name": "B", "Type": "Boolean", "EnumValues": []}"#;
+    let found = issues(&definition(params, ""));
+    let expected = [
+        "$.Parameters[0].DefaultValue: a Integer parameter's default must be one, found a string",
+        "$.Parameters[1].Name: the parameter `A` is declared more than once",
+        "$.Parameters[1].Type: \"Decimal\" is not a parameter type (String, Integer, Float or Boolean)",
+        "$.Parameters[2].Name: \"bad name\" is not a parameter name: 1 to 64 letters, digits, `-` and `_` (the pattern `^[A-Za-z0-9\\-_]{1,64}$`)",
+        "$.Parameters[2].EnumValues[1]: expected a string, found a number",
+        "$.Parameters[2].DefaultValue: \"y\" is not one of the parameter's enum values",
+        "$.Parameters[3].Name: is required but was not set",
+        "$.Parameters[4].EnumValues: only a String parameter has enum values",
+    ];
+    assert_eq!(found, expected, "{found:#?}");
+}
+
+#[test]
+fn step_names_kinds_and_dependencies() {
+    let steps = [
+        train("A", GOOD),
+        train("A", GOOD),
+        r#"{"Name": "C", "Type": "Trian", "Arguments": {}}"#.to_owned(),
+        r#"{"Name": "D", "Type": "Train", "Arguments": {"Resources": {"Count": 1}}, "DependsOn": ["Q", {"Step": "A", "Trigger": "Sometimes"}], "Extra": 1, "DisplayName": 3}"#.to_owned(),
+        r#"{"Name": "E", "Type": "Lambda", "FunctionArn": "arn", "OutputParameters": [{"OutputName": "o", "OutputType": "Text"}], "Arguments": {"x": {"Get": "Steps.E2.OutputParameters['p']"}}}"#.to_owned(),
+        r#"{"Type": "Fail", "Arguments": {"ErrorMessage": {"Get": "Steps.F.Outcome"}, "Code": 1}}"#.to_owned(),
+    ];
+    let found = issues(&definition("", &steps.join(", ")));
+    let expected = [
+        "$.Steps[1].Name: the step name `A` is taken by $.Steps[0]",
+        "$.Steps[2].Type: \"Trian\" is not a step type this crate knows (did you mean `Train`?); its arguments are not checked",
+        "$.Steps[3].Extra: `Extra` is not a member here",
+        "$.Steps[3].DisplayName: expected a string, found a number",
+        "$.Steps[3].DependsOn[0]: no step is named `Q`",
+        "$.Steps[3].DependsOn[1].Trigger: \"Sometimes\" is not a trigger (Completed, Failed, Stopped or Any)",
+        "$.Steps[4].OutputParameters[0].OutputType: \"Text\" is not an output type (String, Integer, Float or Boolean)",
+        "$.Steps[4].Arguments.x.Get: no step is named `E2`",
+        "$.Steps[5].Name: is required but was not set",
+        "$.Steps[5].Arguments.ErrorMessage.Get: no step is named `F`",
+        "$.Steps[5].Arguments.Code: `Code` is not a member here",
+    ];
+    assert_eq!(found, expected, "{found:#?}");
+}
+
+#[test]
+fn cycles_through_depends_on_and_references() {
+    let a = r#"{"Name": "A", "Type": "Train", "Arguments": {"Resources": {"Count": {"Get": "Steps.B.Count"}}}}"#;
+    let b = r#"{"Name": "B", "Type": "Train", "Arguments": {"Resources": {"Count": 1}}, "DependsOn": ["C"]}"#;
+    let c = r#"{"Name": "C", "Type": "Train", "Arguments": {"Resources": {"Count": 1}}, "DependsOn": ["A", "C"]}"#;
+    only(
+        issues(&definition("", &format!("{a}, {b}, {c}"))),
+        "$.Steps[0].Arguments.Resources.Count.Get: the steps `A`, `B`, `C` depend on each other in a cycle; here `A` needs `B`",
+    );
+    let alone = r#"{"Name": "S", "Type": "Train", "Arguments": {"Resources": {"Count": 1}}, "DependsOn": ["S"]}"#;
+    only(issues(&definition("", alone)), "$.Steps[0].DependsOn[0]: the step `S` depends on itself");
+}
+
+#[test]
+fn conditions_branches_and_property_files() {
+    let p = r#"{"Name": "P", "Type": "Train", "Arguments": {"Resources": {"Count": 1}},
+        "PropertyFiles": [{"PropertyFileName": "Report", "OutputName": "o", "FilePath": "r.json"}, {"PropertyFileName": "Report"}]}"#;
+    let c = r#"{"Name": "C", "Type": "Condition", "Arguments": {"Conditions": [
+        {"Type": "LessThan", "LeftValue": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.P.PropertyFiles.Report"}, "Path": "a.b"}}, "RightValue": 1},
+        {"Type": "Equals", "LeftValue": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.P.PropertyFiles.Reprot"}, "Path": 1}}, "RightValue": [1]},
+        {"Type": "Sometimes", "LeftValue": 1, "RightValue": 2},
+        {"Type": "In", "QueryValue": 1}],
+        "IfSteps": [{"Name": "P", "Type": "Fail", "Arguments": {}}],
+        "ElseSteps": [{"Name": "G", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {"On": " ", "Values": ["x", {"Get": "Steps.C.Outcome"}]}}}}]}}"#;
+    let found = issues(&definition("", &format!("{p}, {c}")));
+    let expected = [
+        "$.Steps[1].Arguments.IfSteps[0].Name: the step `P` is both at the top level and in a condition's branch ($.Steps[0]); a step runs in one place",
+        "$.Steps[0].PropertyFiles[1].PropertyFileName: the property file `Report` is declared more than once",
+        "$.Steps[1].Arguments.Conditions[1].LeftValue['Std:JsonGet'].PropertyFile.Get: the step `P` declares no property file `Reprot` (did you mean `Report`?)",
+        "$.Steps[1].Arguments.Conditions[1].LeftValue['Std:JsonGet'].Path: expected a string, found a number",
+        "$.Steps[1].Arguments.Conditions[1].RightValue: expected a literal or an expression, found an array",
+        "$.Steps[1].Arguments.Conditions[2].Type: \"Sometimes\" is not a condition this crate knows",
+        "$.Steps[1].Arguments.Conditions[3]: a `In` condition does not have these members: `Type`, `QueryValue`",
+    ];
+    assert_eq!(found, expected, "{found:#?}");
+}
+
+#[test]
+fn the_envelope_is_checked() {
+    let found = issues(
+        r#"{"Version": "2021-01-01", "Metadata": {"a": 1}, "PipelineExperimentConfig": {"ExperimentName": {"Get": "Parameters.X"}, "Trial": "t"}, "Steps": 3}"#,
+    );
+    let expected = [
+        "$.Version: \"2021-01-01\" is not a definition version (the only one is \"2020-12-01\")",
+        "$.Steps: expected an array of objects, found a number",
+        "$.Metadata.a: expected a string, found a number",
+        "$.PipelineExperimentConfig.ExperimentName.Get: no parameter `X` is declared",
+        "$.PipelineExperimentConfig.Trial: `Trial` is not a member here (did you mean `TrialName`?)",
+    ];
+    assert_eq!(found, expected, "{found:#?}");
+    assert_eq!(issues("{}"), ["$.Version: is required but was not set", "$.Steps: is required but was not set"]);
+}
+
+#[test]
+fn the_size_is_bounded() {
+    let long = "x".repeat(5000);
+    let text = definition("", &train("A", &format!(r#"{{"Resources": {{"Count": 1}}, "Env": {{"k": "{long}"}}}}"#)));
+    assert_eq!(issues(&text), Vec::<String>::new());
+    let d = PipelineDefinition::from_json(&text).unwrap();
+    let found: Vec<String> = check(&d, &SIZED).unwrap_err().issues().iter().map(|i| i.to_string()).collect();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("$: the definition's JSON text is 5"), "{found:?}");
+    assert!(found[0].ends_with("characters long, more than the 4096 allowed"), "{found:?}");
+}
+
+#[test]
+fn the_error_lists_every_problem_path_first() {
+    let d =
+        PipelineDefinition::from_json(&definition("", &format!("{}, {}", train("A", "{}"), train("A", GOOD)))).unwrap();
+    let e = check(&d, &TABLES).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "2 problems in the pipeline definition:\n\
+         $.Steps[1].Name: the step name `A` is taken by $.Steps[0]\n\
+         $.Steps[0].Arguments.Resources: is required but was not set"
+    );
+    assert_eq!(e.issues()[0].path(), "$.Steps[1].Name");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pieces
+
+#[test]
+fn nearest_names() {
+    let names = ["InstanceType", "InstanceCount", "VolumeSizeInGB"];
+    assert_eq!(schema::nearest("InstanceTyp", names.into_iter()), Some("InstanceType"));
+    assert_eq!(schema::nearest("instancetype", names.into_iter()), Some("InstanceType"));
+    assert_eq!(schema::nearest("InstanceTpye", names.into_iter()), Some("InstanceType"));
+    assert_eq!(schema::nearest("Role", names.into_iter()), None);
+    assert_eq!(schema::nearest(&"x".repeat(100), names.into_iter()), None);
+}
+
+#[test]
+fn paths_quote_names_that_are_not_identifiers() {
+    let root = schema::Path::Text("$");
+    let a = schema::Path::Member(&root, "Std:Join");
+    let b = schema::Path::Key(&a, "it's");
+    let c = schema::Path::Index(&b, 2);
+    let d = schema::Path::Member(&c, "Name_2");
+    assert_eq!(d.render(), r"$['Std:Join']['it\'s'][2].Name_2");
+}
+
+#[test]
+fn hostile_definitions_stay_linear_and_never_panic() {
+    // Many steps, each referencing the previous one, and a long chain of conditions: every step is visited once.
+    let n = 2000;
+    let steps: Vec<String> = (0..n)
+        .map(|i| {
+            let dep = if i == 0 { String::new() } else { format!(r#", "DependsOn": ["S{}"]"#, i - 1) };
+            format!(r#"{{"Name": "S{i}", "Type": "Train", "Arguments": {{"Resources": {{"Count": 1}}}}{dep}}}"#)
+        })
+        .collect();
+    assert_eq!(issues(&definition("", &steps.join(","))), Vec::<String>::new());
+    // Nested condition branches as deep as the reader allows: no stack overflow, every level checked.
+    let mut nested = train("Leaf", "{}");
+    for i in 0..(MAX_DEPTH / 4) {
+        nested = format!(
+            r#"{{"Name": "C{i}", "Type": "Condition", "Arguments": {{"Conditions": [], "IfSteps": [{nested}]}}}}"#
+        );
+    }
+    let found = issues(&definition("", &nested));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with(".Arguments.Resources: is required but was not set"), "{found:?}");
+    // Thousands of misspelled members: suggestions stop after a bounded number, every problem is still reported.
+    let members: Vec<String> = (0..3000).map(|_| r#""uRI": 1"#.to_owned()).collect();
+    let found = issues(&definition("", &train("A", &format!("{{{}}}", members.join(",")))));
+    assert_eq!(
+        found.iter().filter(|f| f.ends_with("`uRI` is not a member of JobRequest (did you mean `Uri`?)")).count(),
+        schema::SUGGESTIONS
+    );
+    assert_eq!(
+        found.iter().filter(|f| f.ends_with("`uRI` is not a member of JobRequest")).count(),
+        3000 - schema::SUGGESTIONS
+    );
+    assert_eq!(found.iter().filter(|f| f.ends_with("the member `uRI` appears more than once")).count(), 2999);
+}
