@@ -58,6 +58,19 @@ fn each_pattern_refuses_what_ecmascript_refuses() {
 }
 
 #[test]
+fn a_value_that_breaks_its_length_is_not_also_run_through_its_pattern() {
+    // `Path` is checked by automata and has at most 256 characters: a longer value that also fails the pattern is
+    // reported for its length only.
+    let long = format!("no-slash{}", "a".repeat(300));
+    let v = violations(&valid().path(long).build().unwrap());
+    let length = Constraint::Length { min: None, max: Some(256), actual: 308, unit: "characters" };
+    assert_eq!(v, [("Path".to_owned(), length)]);
+    // Within its length, the same value is run through the pattern.
+    let v = violations(&valid().path(format!("no-slash{}", "a".repeat(200))).build().unwrap());
+    assert!(matches!(v.as_slice(), [(p, Constraint::Pattern { .. })] if p == "Path"), "{v:?}");
+}
+
+#[test]
 fn values_beyond_the_bound_are_refused_without_running_the_engine() {
     // `Dotted` and `DottedLong` share the pattern: its bound is the larger `@length` maximum, 32.
     // A value that breaks its own `@length` is not run through its pattern at all: only the length is reported.
