@@ -89,7 +89,7 @@ fn inputs(plan: &codegen::pattern::Plan) -> Vec<String> {
                     state ^= state << 13;
                     state ^= state >> 7;
                     state ^= state << 17;
-                    if i < 256 || state % 4 != 0 {
+                    if i < 256 || !state.is_multiple_of(4) {
                         c
                     } else {
                         chars[(state >> 2) as usize % chars.len()]
