@@ -36,6 +36,7 @@
 use std::fmt::Write as _;
 
 pub mod automaton;
+mod java;
 
 /// How a pattern's meaning was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,28 +163,34 @@ pub fn plan(pattern: &str) -> Result<Plan, String> {
 /// - else, the pattern has no nested quantifiers: the engine sees the whole value ([`Bound::NoNestedQuantifiers`]);
 /// - else at most [`CONSERVATIVE_CHARS`] code points ([`Bound::Conservative`]), stated in the plan's notes.
 ///
-/// Patterns with Java semantics (invalid under the `u` flag) that need backtracking are refused: the ECMAScript
-/// engine would give them another meaning.
+/// A pattern with Java semantics (invalid under the `u` flag) that needs backtracking runs on the ECMAScript engine
+/// rewritten with Java's meaning spelled out (see `java::ecma_source`).
 pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
-    let (ast, reason, notes, source) = match translate(pattern)? {
+    plan_in(pattern, max_len, None)
+}
+
+/// The plan of [`plan_for_values`] for Java's reading of `pattern`, whether or not it is valid under the ECMAScript
+/// `u` flag: what Java's `java.util.regex` makes of it, for comparing the two dialects.
+pub fn plan_as_java(pattern: &str, max_len: Option<u64>) -> Result<Plan, String> {
+    plan_in(pattern, max_len, Some(Mode::Java))
+}
+
+fn plan_in(pattern: &str, max_len: Option<u64>, mode: Option<Mode>) -> Result<Plan, String> {
+    let (mode, ast, reason, notes, source) = match translate_in(pattern, mode)? {
         Translation::Exact(plan) => return Ok(plan),
-        Translation::NotExact { mode: Mode::Java, reason, notes, .. } => {
+        Translation::NotExact { mode: Mode::Java, ast, reason, notes } => {
             // Java semantics on the ECMAScript engine: the pattern rewritten with Java's meaning spelled out.
-            let source = java_to_ecma(pattern).map_err(|why| {
-                format!(
-                    "{reason} needs a backtracking engine, and the pattern is invalid under the ECMAScript `u` flag; \
-                     it cannot be rewritten with Java's meaning for the ECMAScript engine: {why}"
-                )
-            })?;
-            let ast = Parser::new(&source, Mode::EcmaUnicode).parse().map_err(|e| {
-                format!("{reason}: the pattern rewritten for the ECMAScript engine, `{source}`, does not parse: {e}")
+            let source = java::ecma_source(&ast).map_err(|why| {
+                format!("{reason} needs a backtracking engine, and Java's meaning cannot be written for it: {why}")
             })?;
             let mut notes = notes;
-            notes.push(format!("run on the ECMAScript engine as `{source}` (Java's `\\s`, `.` and `$` spelled out)"));
-            (ast, reason, notes, source)
+            notes.push(format!(
+                "run on the ECMAScript engine as `{source}` (Java's classes, `.`, `$`, `^`, atomic groups spelled out)"
+            ));
+            (Mode::Java, ast, reason, notes, source)
         }
         Translation::NotExact { mode: Mode::EcmaUnicode, ast, reason, notes } => {
-            (ast, reason, notes, pattern.to_owned())
+            (Mode::EcmaUnicode, ast, reason, notes, pattern.to_owned())
         }
     };
     let (ast, reason, mut notes, mut source) = (ast, reason, notes, source);
@@ -222,7 +229,7 @@ pub fn plan_for_values(pattern: &str, max_len: Option<u64>) -> Result<Plan, Stri
     });
     Ok(Plan {
         original: pattern.to_owned(),
-        mode: Mode::EcmaUnicode,
+        mode,
         checks: Vec::new(),
         chars: None,
         engine: Engine::Ecma(Ecma { reason, degree, bound, source }),
@@ -295,73 +302,6 @@ fn lone_surrogates_as_empty_classes(source: &str) -> String {
     out
 }
 
-/// A pattern with Java semantics as an ECMAScript pattern (flag `u`) of the same meaning, for the backtracking
-/// engine: identity escapes of punctuation become the character, Java's `\s` (ASCII white space), `.` (anything
-/// but `\n`, `\r`, U+0085, U+2028, U+2029) and `$` (the end, or before one final line terminator) are spelled out,
-/// and `\x{…}` becomes `\u{…}`. `\d`, `\w` and `\b` are ASCII in both (Java 19 and later for `\b`). Property
-/// classes, nested classes, intersections and quoting are refused.
-fn java_to_ecma(pattern: &str) -> Result<String, String> {
-    const SPACE: &str = r" \t\n\x0B\f\r";
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::with_capacity(pattern.len() * 2);
-    let mut in_class = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        match c {
-            '\\' => {
-                let Some(&n) = chars.get(i) else { return Err("a trailing backslash".into()) };
-                i += 1;
-                match n {
-                    's' if in_class => out.push_str(SPACE),
-                    's' => out.push_str(&format!("[{SPACE}]")),
-                    'S' if !in_class => out.push_str(&format!("[^{SPACE}]")),
-                    'd' | 'D' | 'w' | 'W' | 'b' | 'B' | 't' | 'n' | 'r' | 'f' | '0'..='9' => {
-                        out.push('\\');
-                        out.push(n);
-                    }
-                    'x' if chars.get(i) == Some(&'{') => out.push_str("\\u"),
-                    'x' | 'u' => {
-                        out.push('\\');
-                        out.push(n);
-                    }
-                    'k' if chars.get(i) == Some(&'<') => out.push_str("\\k"),
-                    n if n.is_ascii_alphanumeric() => return Err(format!("Java's `\\{n}` is not translated")),
-                    n => {
-                        if "^$\\.*+?()[]{}|/-".contains(n) {
-                            out.push('\\');
-                        }
-                        out.push(n);
-                    }
-                }
-            }
-            '[' if in_class => return Err("a nested class".into()),
-            '[' => {
-                in_class = true;
-                out.push('[');
-                if chars.get(i) == Some(&'^') {
-                    out.push('^');
-                    i += 1;
-                }
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            ']' => out.push_str("\\]"),
-            '&' if in_class && chars.get(i) == Some(&'&') => return Err("a class intersection".into()),
-            '.' if !in_class => out.push_str(r"[^\n\r\u0085\u2028\u2029]"),
-            '$' if !in_class => out.push_str(r"(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"),
-            c => out.push(c),
-        }
-    }
-    if in_class {
-        return Err("an unterminated class".into());
-    }
-    Ok(out)
-}
-
 /// The outcome of translating a pattern into regular expressions.
 enum Translation {
     Exact(Plan),
@@ -375,34 +315,49 @@ enum Translation {
 }
 
 fn translate(pattern: &str) -> Result<Translation, String> {
-    let (ast, mode, mut notes) = match Parser::new(pattern, Mode::EcmaUnicode).parse() {
-        Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
-        Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
-            Ok(ast) => {
-                (ast, Mode::Java, vec![format!("invalid under the ECMAScript `u` flag ({u_err}); Java semantics")])
-            }
-            Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
+    translate_in(pattern, None)
+}
+
+/// [`translate`] in the given mode, or (`None`) in ECMAScript's when the pattern is valid under `u`, else in Java's.
+fn translate_in(pattern: &str, forced: Option<Mode>) -> Result<Translation, String> {
+    let (ast, mode, mut notes) = match forced {
+        Some(mode) => match Parser::new(pattern, mode).parse() {
+            Ok(ast) => (ast, mode, Vec::new()),
+            Err(e) => return Err(format!("unsupported pattern: {e}")),
+        },
+        None => match Parser::new(pattern, Mode::EcmaUnicode).parse() {
+            Ok(ast) => (ast, Mode::EcmaUnicode, Vec::new()),
+            Err(u_err) => match Parser::new(pattern, Mode::Java).parse() {
+                Ok(ast) => {
+                    (ast, Mode::Java, vec![format!("invalid under the ECMAScript `u` flag ({u_err}); Java semantics")])
+                }
+                Err(j_err) => return Err(format!("unsupported pattern: {u_err}; as Java: {j_err}")),
+            },
         },
     };
     if contains_backref(&ast) {
         return Ok(Translation::NotExact { mode, ast, reason: "a backreference".into(), notes });
     }
+    let lowered = match lower(&ast, mode) {
+        Ok(lowered) => lowered,
+        Err(reason) => return Ok(Translation::NotExact { mode, ast, reason, notes }),
+    };
     let mut checks = Vec::new();
     let mut chars = None;
     // The notes of a translation that fails half-way do not apply; only the mode's do.
     let mode_notes = notes.clone();
-    let body = match split_lookarounds(ast.clone(), mode, &mut checks, &mut notes) {
+    let body = match split_lookarounds(lowered, mode, &mut checks, &mut notes) {
         Ok(body) => body,
         Err(reason) => return Ok(Translation::NotExact { mode, ast, reason, notes: mode_notes }),
     };
-    let body = match count_run(&body) {
-        Some((class, min, max)) => {
+    let body = match count_run(&body, mode) {
+        Some((class, min, max, end)) => {
             notes.push(format!(
                 "repetition {{{min},{}}} of one class checked as a code-point count",
                 max.map_or(String::new(), |m| m.to_string())
             ));
             chars = Some((min, max));
-            Node::Concat(vec![Node::Start, Node::Repeat(Box::new(class), 0, None), Node::End])
+            Node::Concat(vec![Node::Start, Node::Repeat(Box::new(class), 0, None), end])
         }
         None => body,
     };
@@ -420,6 +375,54 @@ fn translate(pattern: &str) -> Result<Translation, String> {
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Translation::Exact(Plan { original: pattern.to_owned(), mode, checks, chars, engine: Engine::Regex, notes }))
+}
+
+/// The tree the automata are made from: captures as plain groups, and an atomic group (or possessive quantifier)
+/// whose every match has one width as a plain group, since it has nothing to give back that would end elsewhere. An
+/// error says what needs a backtracking engine: a backreference, Java's multiline `^` or `$`, another atomic group.
+fn lower(n: &Node, mode: Mode) -> Result<Node, String> {
+    let all = |v: &[Node]| v.iter().map(|i| lower(i, mode)).collect::<Result<Vec<_>, String>>();
+    Ok(match n {
+        Node::Capture(i) | Node::Group(i) => Node::Group(Box::new(lower(i, mode)?)),
+        Node::Atomic(i) => {
+            let inner = lower(i, mode)?;
+            if fixed_width(&inner, mode).is_none() {
+                return Err("an atomic group or possessive quantifier whose matches vary in length".into());
+            }
+            Node::Group(Box::new(inner))
+        }
+        Node::LineStart | Node::LineEnd => return Err("Java's multiline `^` or `$`".into()),
+        Node::BackRef(_) => return Err("a backreference".into()),
+        Node::Look(ahead, negated, i) => Node::Look(*ahead, *negated, Box::new(lower(i, mode)?)),
+        Node::Concat(v) => Node::Concat(all(v)?),
+        Node::Alt(v) => Node::Alt(all(v)?),
+        Node::Repeat(i, min, max) => Node::Repeat(Box::new(lower(i, mode)?), *min, *max),
+        Node::Empty
+        | Node::Char(_)
+        | Node::Class(_)
+        | Node::Start
+        | Node::End
+        | Node::TextEnd
+        | Node::WordBoundary(_) => n.clone(),
+    })
+}
+
+/// The code points of a class written in `regex` crate syntax ([`emit_class`]), as sorted inclusive ranges.
+fn class_ranges(text: &str) -> Result<Vec<(char, char)>, String> {
+    let hir = regex_syntax::Parser::new().parse(text).map_err(|e| format!("the class `{text}` does not parse: {e}"))?;
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => {
+            Ok(c.ranges().iter().map(|r| (r.start(), r.end())).collect())
+        }
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Bytes(c)) if c.ranges().is_empty() => {
+            Ok(Vec::new())
+        }
+        regex_syntax::hir::HirKind::Literal(l) => {
+            let text = std::str::from_utf8(&l.0).map_err(|_| "a class that is not UTF-8".to_owned())?;
+            Ok(text.chars().map(|c| (c, c)).collect())
+        }
+        _ => Err(format!("`{text}` is not a class")),
+    }
 }
 
 /// One character-class item.
@@ -457,23 +460,42 @@ enum Node {
     Class(Class),
     /// `^` (start of input).
     Start,
-    /// `$` (end of input; in Java mode also before one final line terminator).
+    /// `$` (end of input; in Java mode also before one final line terminator, and Java's `\Z`).
     End,
+    /// Java's `\z`: the end of the input.
+    TextEnd,
+    /// Java's `^` under `(?m)`: at the start, or after a line terminator (`\r\n` being one), not at the end.
+    LineStart,
+    /// Java's `$` under `(?m)`: at the end, or before a line terminator (`\r\n` being one).
+    LineEnd,
     /// `\b` (true) or `\B` (false), ASCII word characters.
     WordBoundary(bool),
     Group(Box<Node>),
+    /// A capturing group (numbered in the order of the groups' opening parentheses).
+    Capture(Box<Node>),
+    /// Java's atomic group `(?>…)` (and possessive quantifiers, `a*+` being `(?>a*)`): once it matched, the first way
+    /// it found is kept.
+    Atomic(Box<Node>),
     /// Lookaround: (ahead, negated, inner).
     Look(bool, bool, Box<Node>),
     Concat(Vec<Node>),
     Alt(Vec<Node>),
     Repeat(Box<Node>, u32, Option<u32>),
-    /// A backreference (`\1`, `\k<name>`): only a backtracking engine checks it.
-    BackRef,
+    /// A backreference (`\1`, `\k<name>`): only a backtracking engine checks it. In Java mode the group's number
+    /// (0: a group that does not exist, which never matches); in ECMAScript mode it is not used.
+    BackRef(u32),
 }
 
 /// A class that also holds the other case of each ASCII letter it holds (Java's `(?i)` without `UNICODE_CASE`).
 fn ascii_either_case(class: Class) -> Class {
     let mut extra = Vec::new();
+    let mut class = class;
+    for item in &mut class.items {
+        if let Item::Class(inner) = item {
+            *inner = ascii_either_case(std::mem::replace(inner, Class::of(Vec::new())));
+        }
+    }
+    class.minus = class.minus.into_iter().map(ascii_either_case).collect();
     for item in &class.items {
         if let Item::Range(a, b) = item {
             for (lo, hi, shift) in [('a', 'z', -32i32), ('A', 'Z', 32)] {
@@ -485,7 +507,6 @@ fn ascii_either_case(class: Class) -> Class {
             }
         }
     }
-    let mut class = class;
     class.items.extend(extra);
     class
 }
@@ -607,42 +628,81 @@ const CATEGORIES: &[(&str, &str)] = &[
     ("Unassigned", "Cn"),
 ];
 
-/// Java's POSIX classes (ASCII unless UNICODE_CHARACTER_CLASS is set, which Smithy does not set).
-fn java_posix(name: &str) -> Option<Class> {
-    let r = Item::Range;
-    let items = match name {
-        "Lower" => vec![r('a', 'z')],
-        "Upper" => vec![r('A', 'Z')],
-        "ASCII" => vec![r('\0', '\x7F')],
-        "Alpha" => vec![r('a', 'z'), r('A', 'Z')],
-        "Digit" => vec![r('0', '9')],
-        "Alnum" => vec![r('a', 'z'), r('A', 'Z'), r('0', '9')],
-        "Punct" => vec![r('!', '/'), r(':', '@'), r('[', '`'), r('{', '~')],
-        "Graph" => vec![r('!', '~')],
-        "Print" => vec![r(' ', '~')],
-        "Blank" => vec![r(' ', ' '), r('\t', '\t')],
-        "Cntrl" => vec![r('\0', '\x1F'), r('\x7F', '\x7F')],
-        "XDigit" => vec![r('0', '9'), r('a', 'f'), r('A', 'F')],
-        "Space" => vec![r('\t', '\r'), r(' ', ' ')],
-        _ => return None,
-    };
-    Some(Class::of(items))
-}
+/// ECMAScript's binary Unicode properties (`\p{ASCII}`, `\p{Alphabetic}`), by name and short alias; the long
+/// names are `regex-syntax`'s too (which lacks Changes_When_NFKC_Casefolded, left out).
+const BINARY_PROPERTIES: &[(&str, &str)] = &[
+    ("ASCII", "ASCII"),
+    ("ASCII_Hex_Digit", "AHex"),
+    ("Alphabetic", "Alpha"),
+    ("Any", "Any"),
+    ("Assigned", "Assigned"),
+    ("Bidi_Control", "Bidi_C"),
+    ("Bidi_Mirrored", "Bidi_M"),
+    ("Case_Ignorable", "CI"),
+    ("Cased", "Cased"),
+    ("Changes_When_Casefolded", "CWCF"),
+    ("Changes_When_Casemapped", "CWCM"),
+    ("Changes_When_Lowercased", "CWL"),
+    ("Changes_When_Titlecased", "CWT"),
+    ("Changes_When_Uppercased", "CWU"),
+    ("Dash", "Dash"),
+    ("Default_Ignorable_Code_Point", "DI"),
+    ("Deprecated", "Dep"),
+    ("Diacritic", "Dia"),
+    ("Emoji", "Emoji"),
+    ("Emoji_Component", "EComp"),
+    ("Emoji_Modifier", "EMod"),
+    ("Emoji_Modifier_Base", "EBase"),
+    ("Emoji_Presentation", "EPres"),
+    ("Extended_Pictographic", "ExtPict"),
+    ("Extender", "Ext"),
+    ("Grapheme_Base", "Gr_Base"),
+    ("Grapheme_Extend", "Gr_Ext"),
+    ("Hex_Digit", "Hex"),
+    ("IDS_Binary_Operator", "IDSB"),
+    ("IDS_Trinary_Operator", "IDST"),
+    ("ID_Continue", "IDC"),
+    ("ID_Start", "IDS"),
+    ("Ideographic", "Ideo"),
+    ("Join_Control", "Join_C"),
+    ("Logical_Order_Exception", "LOE"),
+    ("Lowercase", "Lower"),
+    ("Math", "Math"),
+    ("Noncharacter_Code_Point", "NChar"),
+    ("Pattern_Syntax", "Pat_Syn"),
+    ("Pattern_White_Space", "Pat_WS"),
+    ("Quotation_Mark", "QMark"),
+    ("Radical", "Radical"),
+    ("Regional_Indicator", "RI"),
+    ("Sentence_Terminal", "STerm"),
+    ("Soft_Dotted", "SD"),
+    ("Terminal_Punctuation", "Term"),
+    ("Unified_Ideograph", "UIdeo"),
+    ("Uppercase", "Upper"),
+    ("Variation_Selector", "VS"),
+    ("White_Space", "space"),
+    ("XID_Continue", "XIDC"),
+    ("XID_Start", "XIDS"),
+];
 
 struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     mode: Mode,
+    /// Capturing groups opened so far.
     groups: u32,
-    /// Names of the named groups.
-    names: Vec<String>,
-    /// The largest numbered backreference and the named ones, checked against the groups once all are known.
+    /// Names of the named groups, with their numbers.
+    names: Vec<(String, u32)>,
+    /// The largest numbered backreference and the named ones, checked against the groups once all are known
+    /// (ECMAScript mode: a reference may come before its group).
     max_ref: u32,
     named_refs: Vec<String>,
     /// Java's inline `(?i)`: ASCII letters match either case (Java's default case folding is ASCII only).
     case_insensitive: bool,
     /// Java's inline `(?s)`: `.` matches line terminators too.
     dot_all: bool,
+    /// Java's inline `(?m)`: `^` and `$` match at line terminators too.
+    multiline: bool,
     _src: &'a str,
 }
 
@@ -660,8 +720,13 @@ impl<'a> Parser<'a> {
             named_refs: Vec::new(),
             case_insensitive: false,
             dot_all: false,
+            multiline: false,
             _src: src,
         }
+    }
+
+    fn java(&self) -> bool {
+        self.mode == Mode::Java
     }
 
     fn peek(&self) -> Option<char> {
@@ -690,11 +755,15 @@ impl<'a> Parser<'a> {
         if self.pos < self.chars.len() {
             return self.err("unbalanced `)`");
         }
+        if self.java() {
+            // Java resolves backreferences as it reads them (a number past the groups matches nothing).
+            return Ok(node);
+        }
         // Under `u`, a backreference must name a group of the pattern (before or after it).
         if self.max_ref > self.groups {
             return Err(format!("backreference `\\{}` to a group that does not exist", self.max_ref));
         }
-        if let Some(name) = self.named_refs.iter().find(|n| !self.names.contains(n)) {
+        if let Some(name) = self.named_refs.iter().find(|n| !self.names.iter().any(|(m, _)| m == *n)) {
             return Err(format!("backreference `\\k<{name}>` to a group that does not exist"));
         }
         Ok(node)
@@ -714,6 +783,14 @@ impl<'a> Parser<'a> {
             if c == '|' || c == ')' {
                 break;
             }
+            if self.java() && c == '\\' && self.peek_at(1) == Some('Q') {
+                // `\Q…\E`: every character up to `\E` (or the end) stands for itself.
+                self.pos += 2;
+                for c in self.quoted() {
+                    items.push(self.literal(c));
+                }
+                continue;
+            }
             let atom = self.atom()?;
             let atom = self.quantified(atom)?;
             items.push(atom);
@@ -723,6 +800,32 @@ impl<'a> Parser<'a> {
             1 => items.pop().unwrap_or(Node::Empty),
             _ => Node::Concat(items),
         })
+    }
+
+    /// The characters of a Java quotation after its `\Q`, up to and past its `\E` (or to the end).
+    fn quoted(&mut self) -> Vec<char> {
+        let mut out = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '\\' && self.peek_at(1) == Some('E') {
+                self.pos += 2;
+                break;
+            }
+            out.push(c);
+            self.pos += 1;
+        }
+        out
+    }
+
+    /// A literal character, in either case under Java's `(?i)`.
+    fn literal(&self, c: char) -> Node {
+        if self.case_insensitive && c.is_ascii_alphabetic() {
+            Node::Class(Class::of(vec![
+                Item::Range(c.to_ascii_lowercase(), c.to_ascii_lowercase()),
+                Item::Range(c.to_ascii_uppercase(), c.to_ascii_uppercase()),
+            ]))
+        } else {
+            Node::Char(c)
+        }
     }
 
     fn quantified(&mut self, atom: Node) -> Result<Node, String> {
@@ -746,7 +849,21 @@ impl<'a> Parser<'a> {
             _ => return Ok(atom),
         };
         self.eat('?'); // Laziness does not change whether a match exists.
-        let zero_width = matches!(atom, Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..));
+                       // Java's possessive quantifier: the repetition as an atomic group.
+        let possessive = self.java() && self.eat('+');
+        if self.java() && matches!(self.peek(), Some('*' | '+' | '?' | '{')) {
+            return self.err("a quantifier after a quantifier");
+        }
+        let zero_width = matches!(
+            atom,
+            Node::Start
+                | Node::End
+                | Node::TextEnd
+                | Node::LineStart
+                | Node::LineEnd
+                | Node::WordBoundary(_)
+                | Node::Look(..)
+        );
         if zero_width {
             let lookahead = matches!(atom, Node::Look(true, ..));
             if self.mode == Mode::EcmaUnicode {
@@ -763,7 +880,8 @@ impl<'a> Parser<'a> {
                 return self.err("quantifier range out of order");
             }
         }
-        Ok(Node::Repeat(Box::new(atom), min, max))
+        let repeat = Node::Repeat(Box::new(atom), min, max);
+        Ok(if possessive { Node::Atomic(Box::new(repeat)) } else { repeat })
     }
 
     /// `{n}`, `{n,}`, `{n,m}` at the cursor: the bounds (cursor moved past), or `None` if it is not a quantifier.
@@ -784,12 +902,19 @@ impl<'a> Parser<'a> {
         };
         let Some(min) = num(self) else {
             self.pos = start;
-            return if self.mode == Mode::EcmaUnicode { self.err("lone `{`") } else { Ok(None) };
+            return match self.mode {
+                Mode::EcmaUnicode => self.err("lone `{`"),
+                // Java reads every `{` outside a class as a repetition.
+                Mode::Java => self.err("`{` that is not a repetition"),
+            };
         };
         let max = if self.eat(',') { num(self) } else { Some(min) };
         if !self.eat('}') {
             self.pos = start;
-            return if self.mode == Mode::EcmaUnicode { self.err("incomplete quantifier") } else { Ok(None) };
+            return match self.mode {
+                Mode::EcmaUnicode => self.err("incomplete quantifier"),
+                Mode::Java => self.err("`{` that is not a repetition"),
+            };
         }
         Ok(Some((min, max)))
     }
@@ -798,49 +923,47 @@ impl<'a> Parser<'a> {
         let Some(c) = self.peek() else { return self.err("unexpected end") };
         self.pos += 1;
         match c {
+            '^' if self.multiline => Ok(Node::LineStart),
+            '$' if self.multiline => Ok(Node::LineEnd),
             '^' => Ok(Node::Start),
             '$' => Ok(Node::End),
             '.' if self.dot_all => Ok(Node::Class(Class::of(Vec::new()).negate())),
             '.' => Ok(Node::Class(line_terminators(self.mode).negate())),
             '(' => self.group(),
             '[' => {
-                let class = self.class()?;
+                let class = if self.java() { self.java_class()? } else { self.class()? };
                 Ok(Node::Class(if self.case_insensitive { ascii_either_case(class) } else { class }))
             }
-            c if self.case_insensitive && c.is_ascii_alphabetic() => Ok(Node::Class(Class::of(vec![
-                Item::Range(c.to_ascii_lowercase(), c.to_ascii_lowercase()),
-                Item::Range(c.to_ascii_uppercase(), c.to_ascii_uppercase()),
-            ]))),
             '\\' => {
                 let fold = self.case_insensitive;
                 self.escape(false).map(|e| match e {
-                    Escaped::Char(c) if fold && c.is_ascii_alphabetic() => Node::Class(Class::of(vec![
-                        Item::Range(c.to_ascii_lowercase(), c.to_ascii_lowercase()),
-                        Item::Range(c.to_ascii_uppercase(), c.to_ascii_uppercase()),
-                    ])),
+                    Escaped::Char(c) if fold && c.is_ascii_alphabetic() => self.literal(c),
                     Escaped::Char(c) => Node::Char(c),
+                    Escaped::Surrogate(_) => Node::Class(Class::of(Vec::new())),
+                    Escaped::Class(c) if fold => Node::Class(ascii_either_case(c)),
                     Escaped::Class(c) => Node::Class(c),
                     Escaped::Node(n) => n,
                 })
             }
             '*' | '+' | '?' => self.err("nothing to repeat"),
             '{' if self.mode == Mode::EcmaUnicode => self.err("lone `{`"),
+            '{' => self.err("`{` that is not a repetition"),
             '}' | ']' if self.mode == Mode::EcmaUnicode => self.err("lone bracket"),
-            c => Ok(Node::Char(c)),
+            c => Ok(self.literal(c)),
         }
     }
 
     fn group(&mut self) -> Result<Node, String> {
         // Inline flags set inside a group end with it.
-        let flags = (self.case_insensitive, self.dot_all);
+        let flags = (self.case_insensitive, self.dot_all, self.multiline);
         let (node, keep_flags) = self.group_body()?;
         if !keep_flags {
-            (self.case_insensitive, self.dot_all) = flags;
+            (self.case_insensitive, self.dot_all, self.multiline) = flags;
         }
         Ok(node)
     }
 
-    /// Java's inline flags, after `(?`: `i` and `s`, maybe turned off after `-`. Returns whether a scoped group
+    /// Java's inline flags, after `(?`: `i`, `s` and `m`, maybe turned off after `-`. Returns whether a scoped group
     /// (`(?i:…)`) follows; `(?i)` alone changes the flags for the rest of the enclosing group.
     fn inline_flags(&mut self) -> Result<bool, String> {
         let mut on = true;
@@ -848,10 +971,11 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some('i') => self.case_insensitive = on,
                 Some('s') => self.dot_all = on,
+                Some('m') => self.multiline = on,
                 Some('-') if on => on = false,
                 Some(')') => return Ok(false),
                 Some(':') => return Ok(true),
-                Some(c) => return self.err(&format!("unsupported inline flag `{c}` (supported: `i`, `s`)")),
+                Some(c) => return self.err(&format!("unsupported inline flag `{c}` (supported: `i`, `s`, `m`)")),
                 None => return self.err("unterminated inline flags"),
             }
             self.pos += 1;
@@ -862,7 +986,7 @@ impl<'a> Parser<'a> {
     fn group_body(&mut self) -> Result<(Node, bool), String> {
         let node = if self.eat('?') {
             match self.peek() {
-                Some(c) if self.mode == Mode::Java && matches!(c, 'i' | 's' | '-') => {
+                Some(c) if self.java() && (c.is_ascii_alphabetic() || c == '-') => {
                     if self.inline_flags()? {
                         self.pos += 1;
                         Node::Group(Box::new(self.alternation()?))
@@ -875,6 +999,10 @@ impl<'a> Parser<'a> {
                 Some(':') => {
                     self.pos += 1;
                     Node::Group(Box::new(self.alternation()?))
+                }
+                Some('>') if self.java() => {
+                    self.pos += 1;
+                    Node::Atomic(Box::new(self.alternation()?))
                 }
                 Some('=') | Some('!') => {
                     let neg = self.peek() == Some('!');
@@ -890,18 +1018,18 @@ impl<'a> Parser<'a> {
                     // Named group.
                     self.pos += 1;
                     let name = self.group_name()?;
-                    if self.names.contains(&name) {
+                    if self.names.iter().any(|(n, _)| *n == name) {
                         return self.err(&format!("duplicate group name `{name}`"));
                     }
-                    self.names.push(name);
                     self.groups += 1;
-                    Node::Group(Box::new(self.alternation()?))
+                    self.names.push((name, self.groups));
+                    Node::Capture(Box::new(self.alternation()?))
                 }
                 _ => return self.err("unsupported group syntax"),
             }
         } else {
             self.groups += 1;
-            Node::Group(Box::new(self.alternation()?))
+            Node::Capture(Box::new(self.alternation()?))
         };
         if !self.eat(')') {
             return self.err("missing `)`");
@@ -909,7 +1037,8 @@ impl<'a> Parser<'a> {
         Ok((node, false))
     }
 
-    /// A group name and its closing `>`, after the `<`.
+    /// A group name and its closing `>`, after the `<`: an identifier in ECMAScript, ASCII letters and digits
+    /// after a letter in Java.
     fn group_name(&mut self) -> Result<String, String> {
         let start = self.pos;
         while self.peek().is_some_and(|c| c != '>') {
@@ -917,8 +1046,12 @@ impl<'a> Parser<'a> {
         }
         let name: String = self.chars[start..self.pos].iter().collect();
         let mut chars = name.chars();
-        let ident = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-            && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let ident = if self.java() {
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric())
+        } else {
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        };
         if !self.eat('>') {
             return self.err("unterminated group name");
         }
@@ -931,53 +1064,113 @@ impl<'a> Parser<'a> {
     fn class(&mut self) -> Result<Class, String> {
         let negated = self.eat('^');
         let mut items = Vec::new();
-        let mut first = true;
         loop {
             let Some(c) = self.peek() else { return self.err("unterminated character class") };
-            if c == ']' && !(first && self.mode == Mode::Java) {
+            if c == ']' {
                 self.pos += 1;
                 break;
-            }
-            first = false;
-            if c == '[' && self.mode == Mode::Java {
-                return self.err("nested Java character classes are not supported");
             }
             let lo = self.class_atom()?;
             // A range?
             if self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']') {
-                if let Escaped::Char(a) = lo {
+                if let Some(a) = lo.code() {
                     self.pos += 1;
                     let hi = self.class_atom()?;
-                    match hi {
-                        Escaped::Char(b) => {
-                            if b < a {
-                                return self.err("character class range out of order");
-                            }
-                            items.push(Item::Range(a, b));
+                    match hi.code() {
+                        Some(b) if b < a => return self.err("character class range out of order"),
+                        Some(b) => {
+                            items.extend(code_point_range(a, b));
                             continue;
                         }
-                        Escaped::Class(cls) => {
-                            if self.mode == Mode::EcmaUnicode {
-                                return self.err("class escape in a range");
-                            }
-                            items.push(Item::Range(a, a));
-                            items.push(Item::Range('-', '-'));
-                            items.push(Item::Class(cls));
-                            continue;
-                        }
-                        Escaped::Node(_) => return self.err("assertion in a class"),
+                        None if matches!(hi, Escaped::Node(_)) => return self.err("assertion in a class"),
+                        None => return self.err("class escape in a range"),
                     }
-                } else if self.mode == Mode::EcmaUnicode {
+                } else {
                     return self.err("class escape in a range");
                 }
             }
             match lo {
                 Escaped::Char(a) => items.push(Item::Range(a, a)),
+                Escaped::Surrogate(_) => {}
                 Escaped::Class(cls) => items.push(Item::Class(cls)),
                 Escaped::Node(_) => return self.err("assertion in a class"),
             }
         }
         Ok(Class { negated, items, minus: Vec::new() })
+    }
+
+    /// A Java class after its `[`: unions of items and nested classes, intersected at each `&&`, then negated as a
+    /// whole after a leading `^`. A `]` right after the `[` (or `[^`) is a character; an empty operand of `&&` is
+    /// left out.
+    fn java_class(&mut self) -> Result<Class, String> {
+        let negated = self.eat('^');
+        let mut operands: Vec<Vec<Item>> = vec![Vec::new()];
+        let mut first = true;
+        loop {
+            let Some(c) = self.peek() else { return self.err("unterminated character class") };
+            if c == ']' && !first {
+                self.pos += 1;
+                break;
+            }
+            first = false;
+            if c == '&' && self.peek_at(1) == Some('&') {
+                if self.peek_at(2) == Some('&') {
+                    return self.err("`&&&` in a class");
+                }
+                self.pos += 2;
+                operands.push(Vec::new());
+                continue;
+            }
+            let items = operands.last_mut().map(std::mem::take).unwrap_or_default();
+            let items = self.java_class_items(items)?;
+            if let Some(last) = operands.last_mut() {
+                *last = items;
+            }
+        }
+        let mut operands = operands.into_iter().filter(|o| !o.is_empty());
+        let Some(first) = operands.next() else { return self.err("an empty class") };
+        // `A && B` is `A` without what is not in `B`.
+        let minus = operands.map(|b| Class::of(b).negate()).collect();
+        Ok(Class { negated, items: first, minus })
+    }
+
+    /// One item of a Java class (a nested class, a quotation, an escape, a character or a range) added to `items`.
+    fn java_class_items(&mut self, mut items: Vec<Item>) -> Result<Vec<Item>, String> {
+        if self.eat('[') {
+            items.push(Item::Class(self.java_class()?));
+            return Ok(items);
+        }
+        if self.peek() == Some('\\') && self.peek_at(1) == Some('Q') {
+            self.pos += 2;
+            items.extend(self.quoted().into_iter().map(|c| Item::Range(c, c)));
+            return Ok(items);
+        }
+        let lo = self.class_atom()?;
+        let range_follows = self.peek() == Some('-') && !matches!(self.peek_at(1), Some(']') | Some('[') | None);
+        let range = range_follows && !(self.peek_at(1) == Some('&') && self.peek_at(2) == Some('&'));
+        match lo {
+            Escaped::Char(_) | Escaped::Surrogate(_) if range => {
+                self.pos += 1;
+                let a = lo.code().unwrap_or(0);
+                match self.class_atom()?.code() {
+                    Some(b) if b >= a => items.extend(code_point_range(a, b)),
+                    Some(_) => return self.err("character class range out of order"),
+                    None => return self.err("a class in a range"),
+                }
+            }
+            Escaped::Char(a) => items.push(Item::Range(a, a)),
+            Escaped::Surrogate(_) => {}
+            Escaped::Class(cls) => {
+                items.push(Item::Class(cls));
+                // After a class, `-` is a character (`[\d-z]` holds `-`).
+                if range_follows {
+                    self.pos += 1;
+                    items.push(Item::Range('-', '-'));
+                }
+            }
+            Escaped::Node(_) => return self.err("assertion in a class"),
+        }
+        Ok(items)
     }
 
     fn class_atom(&mut self) -> Result<Escaped, String> {
@@ -1004,7 +1197,7 @@ impl<'a> Parser<'a> {
     fn escape(&mut self, in_class: bool) -> Result<Escaped, String> {
         let Some(c) = self.peek() else { return self.err("trailing backslash") };
         self.pos += 1;
-        let java = self.mode == Mode::Java;
+        let java = self.java();
         Ok(match c {
             'd' => Escaped::Class(digit()),
             'D' => Escaped::Class(digit().negate()),
@@ -1012,15 +1205,60 @@ impl<'a> Parser<'a> {
             'W' => Escaped::Class(word().negate()),
             's' => Escaped::Class(if java { java_space() } else { ecma_space() }),
             'S' => Escaped::Class(if java { java_space() } else { ecma_space() }.negate()),
+            'h' if java => Escaped::Class(java::horizontal_space()),
+            'H' if java => Escaped::Class(java::horizontal_space().negate()),
+            'v' if java => Escaped::Class(java::vertical_space()),
+            'V' if java => Escaped::Class(java::vertical_space().negate()),
+            'R' if java && !in_class => Escaped::Node(java::line_break()),
+            'A' | 'G' if java && !in_class => Escaped::Node(Node::Start),
+            'Z' if java && !in_class => Escaped::Node(Node::End),
+            'z' if java && !in_class => Escaped::Node(Node::TextEnd),
             'b' if in_class && !java => Escaped::Char('\u{8}'),
+            'b' if !in_class && self.peek() == Some('{') && java => {
+                return self.err("Java's `\\b{g}` (grapheme cluster boundaries) is not supported")
+            }
             'b' if !in_class => Escaped::Node(Node::WordBoundary(true)),
             'B' if !in_class => Escaped::Node(Node::WordBoundary(false)),
             't' => Escaped::Char('\t'),
             'n' => Escaped::Char('\n'),
             'r' => Escaped::Char('\r'),
             'f' => Escaped::Char('\u{c}'),
-            'v' if !java => Escaped::Char('\u{b}'),
+            'v' => Escaped::Char('\u{b}'),
+            'e' if java => Escaped::Char('\u{1b}'),
+            'a' if java => Escaped::Char('\u{7}'),
+            // Java's octal escape: `\0` and one to three octal digits, at most 0377.
+            '0' if java => {
+                let mut value = 0u32;
+                let mut digits = 0;
+                while let Some(d) = self.peek().and_then(|d| d.to_digit(8)) {
+                    if digits == 3 || value * 8 + d > 0o377 {
+                        break;
+                    }
+                    value = value * 8 + d;
+                    digits += 1;
+                    self.pos += 1;
+                }
+                if digits == 0 {
+                    return self.err("`\\0` without octal digits");
+                }
+                Escaped::Char(char::from_u32(value).unwrap_or('\0'))
+            }
             '0' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => Escaped::Char('\0'),
+            'x' if java && self.peek() == Some('{') => {
+                self.pos += 1;
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    self.pos += 1;
+                }
+                let text: String = self.chars[start..self.pos].iter().collect();
+                if !self.eat('}') {
+                    return self.err("bad \\x{…} escape");
+                }
+                match u32::from_str_radix(&text, 16).ok().filter(|v| *v <= 0x10FFFF) {
+                    Some(v) => char::from_u32(v).map_or(Escaped::Surrogate(v), Escaped::Char),
+                    None => return self.err("bad \\x{…} escape"),
+                }
+            }
             'x' => match self.hex(2) {
                 Some(v) => Escaped::Char(char::from_u32(v).unwrap_or('\0')),
                 None => return self.err("bad \\x escape"),
@@ -1028,37 +1266,64 @@ impl<'a> Parser<'a> {
             'u' => self.unicode_escape()?,
             'p' | 'P' => {
                 let negated = c == 'P';
-                if !self.eat('{') {
-                    return self.err("bad property escape");
-                }
-                let start = self.pos;
-                while self.peek().is_some_and(|c| c != '}') {
+                let name = if self.eat('{') {
+                    let start = self.pos;
+                    while self.peek().is_some_and(|c| c != '}') {
+                        self.pos += 1;
+                    }
+                    let name: String = self.chars[start..self.pos].iter().collect();
+                    if !self.eat('}') {
+                        return self.err("unterminated property escape");
+                    }
+                    name
+                } else if java && self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    // Java's one-letter form, `\pL`.
                     self.pos += 1;
-                }
-                let name: String = self.chars[start..self.pos].iter().collect();
-                if !self.eat('}') {
-                    return self.err("unterminated property escape");
-                }
+                    self.chars[self.pos - 1].to_string()
+                } else {
+                    return self.err("bad property escape");
+                };
                 let class = self.property(&name)?;
                 Escaped::Class(if negated { class.negate() } else { class })
             }
             '1'..='9' if !in_class => {
                 let mut n = c.to_digit(10).unwrap_or(0);
                 while let Some(d) = self.peek().and_then(|d| d.to_digit(10)) {
+                    // Java takes a further digit only while the number names a group that exists so far.
+                    if java && n.saturating_mul(10).saturating_add(d) > self.groups {
+                        break;
+                    }
                     self.pos += 1;
                     n = n.saturating_mul(10).saturating_add(d);
                 }
                 self.max_ref = self.max_ref.max(n);
-                Escaped::Node(Node::BackRef)
+                // In Java a reference to a group not yet opened never matches (the group is unset).
+                Escaped::Node(Node::BackRef(if java && n > self.groups { 0 } else { n }))
             }
-            'k' if !in_class && !java => {
+            'k' if !in_class => {
                 if !self.eat('<') {
                     return self.err("bad `\\k` escape");
                 }
                 let name = self.group_name()?;
-                self.named_refs.push(name);
-                Escaped::Node(Node::BackRef)
+                if java {
+                    // Java's group must come first.
+                    let Some(&(_, n)) = self.names.iter().find(|(m, _)| *m == name) else {
+                        return self.err(&format!("backreference `\\k<{name}>` to a group not defined before it"));
+                    };
+                    Escaped::Node(Node::BackRef(n))
+                } else {
+                    self.named_refs.push(name);
+                    Escaped::Node(Node::BackRef(0))
+                }
             }
+            'c' if java => match self.peek() {
+                // Java's control escape: any character, its code point with bit 6 flipped.
+                Some(l) => {
+                    self.pos += 1;
+                    Escaped::Char(char::from_u32(l as u32 ^ 64).unwrap_or('\0'))
+                }
+                None => return self.err("bad \\c escape"),
+            },
             'c' => match self.peek() {
                 Some(l) if l.is_ascii_alphabetic() => {
                     self.pos += 1;
@@ -1066,6 +1331,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => return self.err("bad \\c escape"),
             },
+            'N' | 'X' if java => return self.err(&format!("Java's `\\{c}` is not supported")),
             c if SYNTAX.contains(c) => Escaped::Char(c),
             '-' if in_class => Escaped::Char('-'),
             c if java && !c.is_ascii_alphanumeric() => Escaped::Char(c),
@@ -1102,34 +1368,32 @@ impl<'a> Parser<'a> {
         }
         match char::from_u32(code) {
             Some(c) => Ok(Escaped::Char(c)),
-            // A lone surrogate never occurs in a Rust string: it matches nothing.
-            None => Ok(Escaped::Class(Class::of(Vec::new()))),
+            // A lone surrogate never occurs in a Rust string: it matches nothing, but may end a range in a class.
+            None => Ok(Escaped::Surrogate(code)),
         }
     }
 
     fn property(&self, name: &str) -> Result<Class, String> {
-        let lookup = |n: &str| CATEGORIES.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
-        if self.mode == Mode::Java {
-            if let Some(c) = java_posix(name) {
-                return Ok(c);
-            }
-            let n = name.strip_prefix("Is").unwrap_or(name);
-            return match lookup(n) {
-                Some(v) => Ok(Class::of(vec![Item::Prop(v.into(), false)])),
-                None => self.err(&format!("unsupported Java property `{name}`")),
-            };
+        if self.java() {
+            return java::property(name, self.case_insensitive).or_else(|e| self.err(&e));
         }
+        let lookup = |n: &str| CATEGORIES.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
         let (key, value) = match name.split_once('=') {
             Some((k, v)) => (Some(k), v),
             None => (None, name),
         };
+        let binary =
+            |n: &str| BINARY_PROPERTIES.iter().find(|(long, short)| *long == n || *short == n).map(|(l, _)| *l);
         let prop = match key {
-            None | Some("General_Category") | Some("gc") => lookup(value).map(str::to_owned),
+            None => lookup(value).or_else(|| binary(value)).map(str::to_owned),
+            Some("General_Category") | Some("gc") => lookup(value).map(str::to_owned),
             Some("Script") | Some("sc") => Some(format!("Script={value}")),
             Some("Script_Extensions") | Some("scx") => Some(format!("Script_Extensions={value}")),
             _ => None,
         };
         match prop {
+            // Surrogates, which no Rust string holds (and `regex-syntax` has no table of).
+            Some(p) if p == "Cs" => Ok(Class::of(Vec::new())),
             Some(p) => Ok(Class::of(vec![Item::Prop(p, false)])),
             None => self.err(&format!("unknown property `\\p{{{name}}}`")),
         }
@@ -1138,8 +1402,34 @@ impl<'a> Parser<'a> {
 
 enum Escaped {
     Char(char),
+    /// An escaped lone surrogate (`\uD800`): no character, but the end of a range in a class.
+    Surrogate(u32),
     Class(Class),
     Node(Node),
+}
+
+impl Escaped {
+    /// The code point of a character or a surrogate.
+    fn code(&self) -> Option<u32> {
+        match self {
+            Escaped::Char(c) => Some(*c as u32),
+            Escaped::Surrogate(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// The characters of the code points `lo..=hi`: the range without the surrogates, which are no characters.
+fn code_point_range(lo: u32, hi: u32) -> Vec<Item> {
+    let mut items = Vec::new();
+    for (from, to) in [(lo, hi.min(0xD7FF)), (lo.max(0xE000), hi)] {
+        if let (Some(a), Some(b)) = (char::from_u32(from), char::from_u32(to)) {
+            if a <= b {
+                items.push(Item::Range(a, b));
+            }
+        }
+    }
+    items
 }
 
 /// Flatten the top level into a concatenation.
@@ -1243,8 +1533,10 @@ fn split_lookarounds(
 
 fn contains_backref(n: &Node) -> bool {
     match n {
-        Node::BackRef => true,
-        Node::Group(i) | Node::Repeat(i, _, _) | Node::Look(_, _, i) => contains_backref(i),
+        Node::BackRef(_) => true,
+        Node::Group(i) | Node::Capture(i) | Node::Atomic(i) | Node::Repeat(i, _, _) | Node::Look(_, _, i) => {
+            contains_backref(i)
+        }
         Node::Concat(v) | Node::Alt(v) => v.iter().any(contains_backref),
         _ => false,
     }
@@ -1254,12 +1546,13 @@ fn contains_backref(n: &Node) -> bool {
 /// line terminator, which the emitted regex consumes, so it has no fixed width there.
 fn fixed_width(n: &Node, mode: Mode) -> Option<u32> {
     match n {
-        Node::Empty | Node::Start | Node::WordBoundary(_) | Node::Look(..) => Some(0),
+        Node::Empty | Node::Start | Node::TextEnd | Node::WordBoundary(_) | Node::Look(..) => Some(0),
+        Node::LineStart | Node::LineEnd => Some(0),
         Node::End => (mode == Mode::EcmaUnicode).then_some(0),
         Node::Char(_) | Node::Class(_) => Some(1),
-        Node::Group(i) => fixed_width(i, mode),
+        Node::Group(i) | Node::Capture(i) | Node::Atomic(i) => fixed_width(i, mode),
         Node::Repeat(i, min, Some(max)) if min == max => fixed_width(i, mode)?.checked_mul(*min),
-        Node::Repeat(..) | Node::BackRef => None,
+        Node::Repeat(..) | Node::BackRef(_) => None,
         Node::Concat(v) => v.iter().try_fold(0u32, |sum, n| sum.checked_add(fixed_width(n, mode)?)),
         Node::Alt(v) => {
             let widths: Option<Vec<u32>> = v.iter().map(|n| fixed_width(n, mode)).collect();
@@ -1282,8 +1575,8 @@ fn backtracking_degree(n: &Node) -> Option<u32> {
     fn varying(n: &Node) -> Option<u32> {
         match n {
             Node::Empty | Node::Char(_) | Node::Class(_) | Node::Start | Node::End | Node::WordBoundary(_) => Some(0),
-            Node::BackRef => Some(0),
-            Node::Group(i) | Node::Look(_, _, i) => varying(i),
+            Node::TextEnd | Node::LineStart | Node::LineEnd | Node::BackRef(_) => Some(0),
+            Node::Group(i) | Node::Capture(i) | Node::Atomic(i) | Node::Look(_, _, i) => varying(i),
             Node::Concat(v) | Node::Alt(v) => v.iter().try_fold(0u32, |sum, n| Some(sum.saturating_add(varying(n)?))),
             Node::Repeat(i, min, max) => {
                 let loops = max.is_none_or(|m| m > 1);
@@ -1298,9 +1591,11 @@ fn backtracking_degree(n: &Node) -> Option<u32> {
     fn single_way(n: &Node) -> bool {
         match n {
             Node::Empty | Node::Char(_) | Node::Class(_) | Node::Start | Node::End | Node::WordBoundary(_) => true,
-            // A backreference matches the one string its group captured; a lookaround is atomic.
-            Node::BackRef | Node::Look(..) => true,
-            Node::Group(i) => single_way(i),
+            Node::TextEnd | Node::LineStart | Node::LineEnd => true,
+            // A backreference matches the one string its group captured; a lookaround and an atomic group keep the
+            // first way they match.
+            Node::BackRef(_) | Node::Look(..) | Node::Atomic(_) => true,
+            Node::Group(i) | Node::Capture(i) => single_way(i),
             Node::Repeat(i, min, Some(max)) if min == max => single_way(i),
             Node::Repeat(..) | Node::Alt(_) => false,
             Node::Concat(v) => v.iter().all(single_way),
@@ -1317,7 +1612,7 @@ fn backtracking_degree(n: &Node) -> Option<u32> {
 fn contains_look(n: &Node) -> bool {
     match n {
         Node::Look(..) => true,
-        Node::Group(i) | Node::Repeat(i, _, _) => contains_look(i),
+        Node::Group(i) | Node::Capture(i) | Node::Atomic(i) | Node::Repeat(i, _, _) => contains_look(i),
         Node::Concat(v) | Node::Alt(v) => v.iter().any(contains_look),
         _ => false,
     }
@@ -1327,16 +1622,17 @@ fn single_class(n: &Node) -> Option<Class> {
     match n {
         Node::Char(c) => Some(Class::of(vec![Item::Range(*c, *c)])),
         Node::Class(c) => Some(c.clone()),
-        Node::Group(i) => single_class(i),
+        Node::Group(i) | Node::Capture(i) => single_class(i),
         _ => None,
     }
 }
 
 fn nullable(n: &Node) -> bool {
     match n {
-        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..) | Node::BackRef => true,
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) | Node::Look(..) | Node::BackRef(_) => true,
+        Node::TextEnd | Node::LineStart | Node::LineEnd => true,
         Node::Char(_) | Node::Class(_) => false,
-        Node::Group(i) => nullable(i),
+        Node::Group(i) | Node::Capture(i) | Node::Atomic(i) => nullable(i),
         Node::Repeat(i, min, _) => *min == 0 || nullable(i),
         Node::Concat(v) => v.iter().all(nullable),
         Node::Alt(v) => v.iter().any(nullable),
@@ -1346,8 +1642,12 @@ fn nullable(n: &Node) -> bool {
 /// A node matching the non-empty strings of `n` whose last character is not in `c`.
 fn ends_outside(n: &Node, c: &Class) -> Option<Node> {
     Some(match n {
-        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Node::Class(Class::of(Vec::new())),
-        Node::Look(..) | Node::BackRef => return None,
+        Node::Empty | Node::Start | Node::End | Node::TextEnd | Node::WordBoundary(_) => {
+            Node::Class(Class::of(Vec::new()))
+        }
+        Node::Look(..) | Node::BackRef(_) | Node::LineStart | Node::LineEnd | Node::Capture(_) | Node::Atomic(_) => {
+            return None
+        }
         Node::Char(ch) => {
             Node::Class(Class { negated: false, items: vec![Item::Range(*ch, *ch)], minus: vec![c.clone()] })
         }
@@ -1396,8 +1696,9 @@ fn push_lookbehind(before: Vec<Node>, c: &Class) -> Option<Vec<Node>> {
 /// A node matching only the empty string, under the same zero-width conditions as `n`'s empty matches.
 fn empty_part(n: &Node) -> Option<Node> {
     match n {
-        Node::Empty | Node::Start | Node::End | Node::WordBoundary(_) => Some(n.clone()),
-        Node::Char(_) | Node::Class(_) | Node::Look(..) | Node::BackRef => None,
+        Node::Empty | Node::Start | Node::End | Node::TextEnd | Node::WordBoundary(_) => Some(n.clone()),
+        Node::Char(_) | Node::Class(_) | Node::Look(..) | Node::BackRef(_) => None,
+        Node::LineStart | Node::LineEnd | Node::Capture(_) | Node::Atomic(_) => None,
         Node::Group(i) => empty_part(i),
         Node::Repeat(_, 0, _) => Some(Node::Empty),
         Node::Repeat(i, _, _) => empty_part(i),
@@ -1413,10 +1714,14 @@ fn empty_part(n: &Node) -> Option<Node> {
     }
 }
 
-/// `^ K{m,n} $` with one class `K` and a long bound: the class and the count.
-fn count_run(n: &Node) -> Option<(Node, u32, Option<u32>)> {
+/// `^ K{m,n} $` with one class `K` and a long bound: the class, the count and the end (`$`, or Java's `\z`; Java's `$`
+/// may leave a final line terminator out of the count, so it does not end such a run).
+fn count_run(n: &Node, mode: Mode) -> Option<(Node, u32, Option<u32>, Node)> {
     let Node::Concat(v) = n else { return None };
-    let [Node::Start, rep, Node::End] = v.as_slice() else { return None };
+    let [Node::Start, rep, end] = v.as_slice() else { return None };
+    if !(*end == Node::TextEnd || *end == Node::End && mode == Mode::EcmaUnicode) {
+        return None;
+    }
     let mut rep = rep;
     while let Node::Group(i) = rep {
         rep = i;
@@ -1433,7 +1738,7 @@ fn count_run(n: &Node) -> Option<(Node, u32, Option<u32>)> {
     if max.unwrap_or(*min) <= COUNT_THRESHOLD && *min <= COUNT_THRESHOLD {
         return None;
     }
-    Some((class, *min, *max))
+    Some((class, *min, *max, end.clone()))
 }
 
 /// Nothing to check: the pattern finds an (empty) match in every string.
@@ -1442,7 +1747,7 @@ fn always_matches(n: &Node) -> bool {
         match n {
             Node::Empty => true,
             Node::Repeat(_, 0, _) => true,
-            Node::Group(i) => free(i),
+            Node::Group(i) | Node::Capture(i) => free(i),
             Node::Concat(v) => v.iter().all(free),
             Node::Alt(v) => v.iter().any(free),
             _ => false,
@@ -1466,18 +1771,22 @@ fn emit_into(n: &Node, mode: Mode, out: &mut String) {
         Node::Start => out.push_str(r"\A"),
         Node::End => match mode {
             Mode::EcmaUnicode => out.push_str(r"\z"),
-            // Java's `$`: the end, or just before one final line terminator.
-            Mode::Java => out.push_str(r"(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z"),
+            // Java's `$`: the end, or just before one final line terminator, but never between `\r` and `\n`
+            // (`(?mR:$)` holds before `\r`, and before `\n` not after `\r`).
+            Mode::Java => out.push_str(r"(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z"),
         },
+        Node::TextEnd => out.push_str(r"\z"),
         Node::WordBoundary(true) => out.push_str(r"(?-u:\b)"),
         Node::WordBoundary(false) => out.push_str(r"(?-u:\B)"),
-        Node::Group(i) => {
+        Node::Group(i) | Node::Capture(i) | Node::Atomic(i) => {
             out.push_str("(?:");
             emit_into(i, mode, out);
             out.push(')');
         }
-        // Never emitted: a plan with either goes to the ECMAScript engine.
-        Node::Look(..) | Node::BackRef => out.push_str("(?:[^\\x{0}-\\x{10FFFF}])"),
+        // Never emitted: a plan with any of them goes to the ECMAScript engine.
+        Node::Look(..) | Node::BackRef(_) | Node::LineStart | Node::LineEnd => {
+            out.push_str("(?:[^\\x{0}-\\x{10FFFF}])")
+        }
         Node::Concat(v) => {
             for i in v {
                 if matches!(i, Node::Alt(_)) {
@@ -1608,6 +1917,20 @@ mod tests {
     }
 
     #[test]
+    fn ecma_binary_properties() {
+        for (long, short) in BINARY_PROPERTIES {
+            let p = plan(&format!(r"^\p{{{short}}}\P{{{long}}}$")).unwrap_or_else(|e| panic!("{long}: {e}"));
+            assert_eq!(p.mode, Mode::EcmaUnicode, "{long}");
+        }
+        check(r"^\p{ASCII}{0,3}\p{Alpha}\p{White_Space}$", &["a\u{7f}é\u{a0}", "é\u{a0}"], &["1\u{a0}", "abé\u{85}x"]);
+        assert_eq!(plan(r"^\p{ASCII}{0,8192}$").unwrap().chars, Some((0, Some(8192))));
+        assert!(plan(r"^\p{Punct}$").unwrap().mode == Mode::Java, "not an ECMAScript property");
+        // Surrogates: no Rust string holds one.
+        check(r"^\p{Cs}?\p{Surrogate}?a\P{Cs}$", &["ab", "a😀"], &["b", "a"]);
+        check(r"^\p{Cs}?\_?a\P{Cs}$", &["ab"], &["a"]);
+    }
+
+    #[test]
     fn ecma_classes() {
         check(r"^\d+$", &["0123"], &["٣", "1a"]);
         check(r"^\w+$", &["a_Z9"], &["é", "a-b"]);
@@ -1622,6 +1945,12 @@ mod tests {
         check(r"^[\-a]$", &["-", "a"], &["b"]);
         check(r"^\u0041\x42\u{43}$", &["ABC"], &["abc"]);
         check(r"^[\uD800\uDC00-\uDBFF\uDFFF]$", &["😀", "\u{10000}"], &["a"]);
+        // Lone surrogates end ranges: the range holds the characters in it (AWS writes such classes).
+        let p = r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\r\n\t]*$";
+        assert_eq!(plan(p).unwrap().mode, Mode::EcmaUnicode);
+        check(p, &["a\t", "\u{E000}\u{D7FF}", ""], &["\u{1}", "😀"]);
+        check(r"^[\uD800-\uFFFF]$", &["\u{E000}", "\u{FFFF}"], &["\u{D7FF}", "😀"]);
+        check(r"^[\x{D800}-\x{E000}\_]$", &["\u{E000}", "_"], &["\u{D7FF}"]);
     }
 
     #[test]
@@ -1712,7 +2041,8 @@ mod tests {
         // ECMAScript engine, rewritten with Java's `$`.
         let p = plan_for_values(r"^a\_$(?=x)", Some(8)).unwrap();
         let ecma = p.ecma().expect("on the ECMAScript engine");
-        assert_eq!(ecma.source, r"^a_(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)(?=x)");
+        // Java's `$` is never between `\r` and `\n`.
+        assert_eq!(ecma.source, r"^a_(?=(?:\r\n|[\r\u0085\u2028\u2029])?$|(?<!\r)\n$)(?=x)");
     }
 
     /// Found by `tests/tests/fuzz_patterns.rs`: regress fails a whole pattern that has a lone surrogate escape outside a
@@ -1736,9 +2066,17 @@ mod tests {
         assert!(plan_for_values(r"(a)\1", None).unwrap().ecma().is_some());
         assert!(plan_for_values(r"\1(a)", None).unwrap().ecma().is_some(), "a forward reference is valid");
         assert!(plan_for_values(r"^(?<q>['\x22])\w+\k<q>$", None).unwrap().ecma().is_some());
-        for bad in [r"(a)\2", r"\k<x>(?<y>a)", r"(?<x>a)(?<x>b)", r"[\1]", r"(?<1a>b)", r"\k"] {
-            assert!(plan_for_values(bad, None).is_err(), "{bad} is invalid under `u`");
+        for bad in [r"\k<x>(?<y>a)", r"(?<x>a)(?<x>b)", r"[\1]", r"(?<1a>b)", r"\k"] {
+            assert!(plan_for_values(bad, None).is_err(), "{bad} is invalid under `u`, and as Java");
         }
+        // Invalid under `u`, but Java reads a reference to a group that does not exist as one that never matches,
+        // and takes a second digit only while it names a group.
+        let is_match = on_engine(r"(a)\2");
+        assert!(!is_match("a") && !is_match("aa"));
+        let is_match = on_engine(r"\_?(a)\11");
+        assert!(is_match("aa1") && !is_match("a"));
+        let is_match = on_engine(r"\_?(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)\11");
+        assert!(is_match("abcdefghijkk") && !is_match("abcdefghijka1"));
     }
 
     #[test]
@@ -1799,34 +2137,141 @@ mod tests {
         check(r"^(?i)[a-c]x$", &["Bx", "bX", "CX"], &["dx"]);
         check(r"^(?s).$", &["\n", "a"], &["ab"]);
         check(r"^(a(?i)b)b$", &["aBb", "abb"], &["aBB"]);
-        assert!(plan(r"^(?m)a$").is_err(), "other flags are refused");
+        assert!(plan_for_values(r"^(?m)a$", None).unwrap().ecma().is_some(), "`(?m)` needs the ECMAScript engine");
+        assert!(plan_for_values(r"^(?x)a$", None).unwrap_err().contains("inline flag `x`"), "other flags are refused");
+    }
+
+    /// A Java-mode pattern's ECMAScript rewrite, compiled by regress: whether it finds a match in each string.
+    fn on_engine(pattern: &str) -> impl Fn(&str) -> bool {
+        let p = plan_for_values(pattern, None).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        assert_eq!(p.mode, Mode::Java, "{pattern}");
+        let source = p.ecma().unwrap_or_else(|| panic!("{pattern} is on automata")).source.clone();
+        let re = regress::Regex::with_flags(&source, "u").unwrap_or_else(|e| panic!("{source}: {e}"));
+        move |s: &str| re.find(s).is_some()
     }
 
     #[test]
     fn java_patterns_that_need_backtracking_run_on_the_ecmascript_engine_with_java_meaning() {
         // ssm's StringDateTime, shortened: an identity escape `\:` (refused under `u`), a backreference, `\s`, `$`.
-        let p = plan_for_values(r"^(\d{2})(-?)\d{2}\2[T\s]\d{2}\:?\d{2}$", None).unwrap();
-        let ecma = p.ecma().expect("backreferences need the ECMAScript engine");
-        assert_eq!(
-            ecma.source,
-            r"^(\d{2})(-?)\d{2}\2[T \t\n\x0B\f\r]\d{2}:?\d{2}(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"
-        );
-        let re = regress::Regex::with_flags(&ecma.source, "u").unwrap();
-        let is_match = |s: &str| re.find(s).is_some();
-        for yes in ["20-11-T10:30", "2011 1030", "2011T10:30\n", "20-11-\t10:30"] {
+        let is_match = on_engine(r"^(\d{2})(-?)\d{2}\2[T\s]\d{2}\:?\d{2}$");
+        for yes in ["20-11-T10:30", "2011 1030", "2011T10:30\n", "20-11-\t10:30", "2011T10:30\r\n"] {
             assert!(is_match(yes), "{yes:?}");
         }
         // Java's `\s` is ASCII: U+00A0 is not white space there; the backreference repeats the separator.
         for no in ["2011\u{a0}10:30", "20-11T10:30", "2011-T10:30", "2011T10:30\n\n"] {
             assert!(!is_match(no), "{no:?}");
         }
-        assert_eq!(
-            java_to_ecma(r"a.b$").unwrap(),
-            r"a[^\n\r\u0085\u2028\u2029]b(?=(?:\r\n|[\n\r\u0085\u2028\u2029])?$)"
+        // Java's `.` and `$` (never between `\r` and `\n`), `\x{…}`, classes with properties, nested classes and
+        // intersections, all spelled out for the engine.
+        let is_match = on_engine(r"\_?(a)\1.b$");
+        assert!(is_match("aaxb") && is_match("aaxb\n") && is_match("aaxb\r\n") && is_match("aaxb\u{2028}"));
+        assert!(!is_match("aa\u{85}b") && !is_match("aaxb\n\n"));
+        let is_match = on_engine(r"^\_?(a)\1\r$");
+        assert!(is_match("aa\r") && !is_match("aa\r\n") && is_match("aa\r\r") && !is_match("aa\r\r\r"), "as Java");
+        let is_match = on_engine(r"^(\x{41})\1[\p{Alnum}&&[^a-c]][a[x-z]]$");
+        assert!(is_match("AAdz") && is_match("AA9a") && !is_match("AAaz") && !is_match("AAéz") && !is_match("AAdb"));
+    }
+
+    #[test]
+    fn java_properties() {
+        // POSIX classes are ASCII; `Is` names Unicode's binary properties, categories and scripts.
+        check(r"^\p{Punct}+$", &["!/:@[`{~"], &["a", "¿", "«"]);
+        check(r"^[\p{Graph}]$", &["!", "~"], &[" ", "é"]);
+        check(r"^\p{Print}$", &[" ", "~"], &["\t", "é"]);
+        check(r"^\p{Cntrl}\p{Blank}\p{XDigit}\p{Space}$", &["\x7f\tF\x0b"], &["\x7f\ng\x0b"]);
+        check(r"^\p{Alpha}\p{Lower}\p{Upper}\p{Digit}\p{ASCII}$", &["xyZ0\x7f"], &["éyZ0a", "xYZ0a", "xyZ٣a"]);
+        check(r"^\p{LD}+$", &["aé9٣"], &["_", "Ⅳ"]);
+        check(r"^\p{L1}+$", &["aÿ\u{0}"], &["Ā"]);
+        check(r"^\p{IsAlphabetic}\p{IsLatin}$", &["ⅣA"], &["1A", "ⅣΩ"]);
+        check(
+            r"^\p{javaLowerCase}\p{javaUpperCase}\p{javaLetterOrDigit}\p{javaWhitespace}$",
+            &["ªÉ٣\u{1c}"],
+            &["aé٣ ", "aÉ_ "],
         );
-        assert_eq!(java_to_ecma(r"\x{41}[^\s]").unwrap(), r"\u{41}[^ \t\n\x0B\f\r]");
-        assert!(java_to_ecma(r"\p{Alnum}").is_err());
-        assert!(java_to_ecma(r"[a[b]]").is_err());
-        assert!(java_to_ecma(r"[a&&b]").is_err());
+        check(r"^\P{L}[^\P{Lu}]\pN\PL$", &["1A2-"], &["aA2-", "1a2-", "1AA-", "1A2b"]);
+        check(r"^\p{IsPunct}\p{IsAlnum}\p{IsDigit}$", &["¿é٣"], &["aé٣", "¿_٣"]);
+        check(r"^\p{sc=Greek}\p{script=latin}\p{gc=Lu}\p{IsLu}$", &["αaAÉ"], &["aaAÉ"]);
+        check(r"^\p{all}\p{javaDefined}$", &["\u{0}a"], &["a\u{378}"]);
+        // Under `(?i)` the case classes hold both cases, as Java's do; other properties are unchanged.
+        check(r"^(?i)\p{Lu}\p{Lower}\p{javaUpperCase}\p{IsLowercase}\p{L}$", &["éAéEé"], &["1AéEé", "éAé1é"]);
+        for bad in [r"\p{InGreek}", r"\p{block=Greek}", r"\p{Letter}", r"\p{lu}", r"\p{IsAll}", r"\p{javalowercase}"] {
+            let e = plan(&format!("^{bad}\\_$")).unwrap_err();
+            assert!(e.contains("as Java"), "{bad}: {e}");
+        }
+        assert!(plan(r"^\p{InGreek}\_$").unwrap_err().contains("Unicode block"));
+    }
+
+    #[test]
+    fn java_escapes_anchors_and_quantifiers() {
+        // `\A`, `\z`, `\Z` and `\G` (where a search starts: the start), octal, control, bell and escape characters,
+        // `\h`, `\v`, `\R`, quotation.
+        check(r"^\Aab\z$", &["ab"], &["ab\n", "xab"]);
+        check(r"\Gab\Z", &["ab", "ab\n", "ab\r\n"], &["xab", "ab\n\n", "abx"]);
+        check(r"^[^/:|\000-\037]+$", &["a b"], &["a\u{1f}", "a/"]);
+        check(r"^\0101\0400\x{1F600}\cA\c?\e\a$", &["A 0😀\u{1}\u{7f}\u{1b}\u{7}"], &["A\u{20}\u{30}"]);
+        check(r"^\h\v\R$", &["\u{a0}\u{85}\r\n", " \n\u{2028}"], &["\n\n\n", " \nx"]);
+        check(r"^\Qa.b\E\Q$|\E[\Q]-\E]$", &["a.b$|]", "a.b$|-"], &["axb$|]", "a.b$|x"]);
+        // Possessive quantifiers and atomic groups: on automata where every match has one width, else on the
+        // ECMAScript engine, which keeps Java's meaning.
+        check(
+            r"^arn:aws:kinesisanalytics:[a-z]{2}-[a-z]+-\d{1}+:\d{12}+:application/[a-zA-Z0-9_.-]{1,128}$",
+            &["arn:aws:kinesisanalytics:us-east-1:123456789012:application/x"],
+            &["arn:aws:kinesisanalytics:us-east-12:123456789012:application/x"],
+        );
+        check(r"^[0-9A-Z]{2}+$", &["A0", "A0\n"], &["A", "A0B"]);
+        assert_eq!(plan(r"^(?>ab|cd)e\_$").unwrap().engine, Engine::Regex);
+        assert!(plan_for_values(r"^(?>ab|c)d\_$", None).unwrap().ecma().is_some());
+        let is_match = on_engine(r"^a++a\_?$");
+        assert!(!is_match("aa") && !is_match("a"));
+        let is_match = on_engine(r"^(?>a|ab)(c)\1\_?$");
+        assert!(is_match("acc") && !is_match("abcc"));
+        let is_match = on_engine(r"^(a)b*+b\1\_?$");
+        assert!(!is_match("abba") && !is_match("aba"));
+        // Errors Java gives, and what is not supported, name what and where.
+        for (bad, what) in [
+            (r"a{\_", "repetition"),
+            (r"a**\_", "quantifier after a quantifier"),
+            (r"[a&&&b]\_", "`&&&`"),
+            (r"\N{LATIN SMALL LETTER A}\_", "not supported"),
+            (r"(?x)a b\_", "inline flag"),
+            (r"\0\_", "octal"),
+            (r"\k<n>(?<n>a)\_", "not defined before"),
+            (r"(?<n_1>a)\_", "group name"),
+        ] {
+            let e = plan_for_values(bad, None).unwrap_err();
+            assert!(e.contains(what) && e.contains("offset"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn java_classes() {
+        // Nested classes are unions, `&&` intersects, a leading `^` negates the whole, `]` first is a character.
+        check(r"^[a-c[x-z]&&[b-y]]$", &["b", "x"], &["a", "z"]);
+        check(r"^[^a-z&&[c-e]]$", &["a", "1"], &["c"]);
+        check(r"^[^a[^b]]$", &["b"], &["a", "c"]);
+        check(r"^[\p{Print}&&[^|:/]]+$", &["a b"], &["a|b", "a/", "\t"]);
+        check(r"^[]a]\_?$", &["]", "a"], &["b"]);
+        check(r"^[\d-z]\_?$", &["1", "-", "z"], &["y"]);
+        check(r"^[a&&]\_?$", &["a"], &["b"]);
+        check(r"^(?i)[^a-c[x]]\_?$", &["d", "D"], &["A", "X", "b"]);
+    }
+
+    #[test]
+    fn java_multiline_runs_on_the_ecmascript_engine() {
+        // OpsWorksCM's private key: `(?m)`'s `^` and `$` at line terminators (`\r\n` one), `(?s)` then `(?-s:…)`.
+        let is_match =
+            on_engine(r"^(?ms)\s*^-----BEGIN (?-s:.*)PRIVATE KEY-----$.*?^-----END (?-s:.*)PRIVATE KEY-----$\s*$");
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\nabc\n-----END RSA PRIVATE KEY-----\n";
+        assert!(is_match(key) && is_match(&key.replace('\n', "\r\n")) && is_match(&format!("\n\n{key}")));
+        assert!(!is_match(&key.replace("-----\nMIIB", "-----MIIB")), "BEGIN's line must end");
+        assert!(!is_match(&key.replace("RSA PRIVATE KEY-----\nMIIB", "RSA\nPRIVATE KEY-----\nMIIB")));
+        let is_match = on_engine(r"(?m)^b\_?");
+        assert!(is_match("a\nb") && is_match("a\r\nb") && is_match("a\u{85}b") && !is_match("ab"));
+        let is_match = on_engine(r"(?m)\r^\_?");
+        assert!(!is_match("a\r\nb") && is_match("a\rb") && !is_match("a\r"), "not between \\r and \\n, nor at the end");
+        let is_match = on_engine(r"(?m)a$\_?");
+        assert!(is_match("a\rb") && is_match("a") && is_match("a\u{2029}") && !is_match("ab"));
+        let is_match = on_engine(r"(?m)\r$\_?");
+        assert!(!is_match("a\r\nb") && is_match("a\r"));
     }
 }

@@ -196,7 +196,7 @@ pub fn resolve_endpoint(
 }
 
 static REGION_REGEX_AWS: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\A(?:us|eu|ap|sa|ca|me|af|il|mx)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\A(?:us|eu|ap|sa|ca|me|af|il|mx)\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -233,7 +233,7 @@ static REGION_REGEX_AWS: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_CN: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Acn\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Acn\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -267,7 +267,7 @@ static REGION_REGEX_AWS_CN: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_EUSC: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aeusc\-(?:de)\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aeusc\-(?:de)\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -302,7 +302,7 @@ static REGION_REGEX_AWS_EUSC: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_ISO: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aus\-iso\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aus\-iso\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -337,7 +337,7 @@ static REGION_REGEX_AWS_ISO: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_ISO_B: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aus\-isob\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aus\-isob\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -373,7 +373,7 @@ static REGION_REGEX_AWS_ISO_B: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_ISO_E: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aeu\-isoe\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aeu\-isoe\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -409,7 +409,7 @@ static REGION_REGEX_AWS_ISO_E: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_ISO_F: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aus\-isof\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aus\-isof\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,
@@ -445,7 +445,7 @@ static REGION_REGEX_AWS_ISO_F: crate::validation::Pattern = {
 };
 
 static REGION_REGEX_AWS_US_GOV: crate::validation::Pattern = {
-    /// The byte classes of the DFA of `\Aus\-gov\-[a-zA-Z0-9_]+\-[0-9]+(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`.
+    /// The byte classes of the DFA of `\Aus\-gov\-[a-zA-Z0-9_]+\-[0-9]+(?:(?mR:$)(?:\r\n|[\n\r])?|[\x{85}\x{2028}\x{2029}])\z`.
     static CLASSES: [u8; 256] = crate::automaton::byte_classes(
         &[
             0x00, 0, 0x0A, 1, 0x0B, 0, 0x0D, 2, 0x0E, 0, 0x2D, 3, 0x2E, 0, 0x30, 4, 0x3A,

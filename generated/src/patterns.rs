@@ -1020,14 +1020,17 @@ pub(crate) static ROLE_ARN: crate::validation::Pattern = {
 
 /// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, from `com.amazonaws.sagemaker#TagKey`, `com.amazonaws.sagemaker#TagValue`.
 ///
-/// Checked: `\A(?:[[\p{L}][\p{Z}][\p{N}]_\.:/=\+\-@]*)\z` must find a match, by an NFA of 5 states over 1 character set (the DFA's table, 332 states × 93 columns, would take 61752 bytes, more than 8 times the NFA's 6278).
+/// Checked: `\A(?:[[\p{L}][\p{Z}][\p{N}]_\.:/=\+\-@]*)\z` must find a match, by a bit-parallel position automaton of 1 position in 1 word of 64, over 1 character class with 1 edge group, touching at most 4 words a character (the DFA's table, 332 states × 93 columns, would take 61752 bytes, more than 8 times the NFA's 6278).
 pub(crate) static TAG_KEY: crate::validation::Pattern = {
-    /// The states of the NFA of `\A(?:[[\p{L}][\p{Z}][\p{N}]_\.:/=\+\-@]*)\z`: kind, then two numbers.
-    static STATES: [u16; 15] = crate::automaton::cells(
-        "2 0 2, 0 0 2, 1 1 3, 2 1 4, 3 0 0",
+    /// The class of each ASCII character in the position automaton of `\A(?:[[\p{L}][\p{Z}][\p{N}]_\.:/=\+\-@]*)\z`.
+    static ASCII: [u8; 256] = crate::automaton::byte_classes(
+        &[
+            0x00, 0, 0x20, 1, 0x21, 0, 0x2B, 1, 0x2C, 0, 0x2D, 1, 0x3B, 0, 0x3D, 1, 0x3E,
+            0, 0x40, 1, 0x5B, 0, 0x5F, 1, 0x60, 0, 0x61, 1, 0x7B, 0,
+        ],
     );
-    /// Character set 0 of that NFA past ASCII: 772 ranges.
-    static RANGES_0: [char; 1544] = crate::automaton::ranges(
+    /// Its characters past ASCII that a position reads: 772 intervals.
+    static INTERVALS: [char; 1544] = crate::automaton::ranges(
         "\
         a0 aa b2-b3 b5 b9-ba bc-be c0-d6 d8-f6 f8-2c1 2c6-2d1 2e0-2e4 2ec 2ee 370-374 376-377 \
         37a-37d 37f 386 388-38a 38c 38e-3a1 3a3-3f5 3f7-481 48a-52f 531-556 559 560-588 5d0-5ea \
@@ -1115,20 +1118,34 @@ pub(crate) static TAG_KEY: crate::validation::Pattern = {
         2a700-2b739 2b740-2b81d 2b820-2cea1 2ceb0-2ebe0 2ebf0-2ee5d 2f800-2fa1d 30000-3134a \
         31350-323af ",
     );
+    /// The class of each of those intervals.
+    static INTERVAL_CLASSES: [u16; 772] = crate::automaton::cells("1*772");
+    /// The positions that read each of its character classes (1), 1 word(s) each.
+    static CLASSES: [u64; 1] = crate::automaton::words("1");
+    /// Its groups of edges (1): condition, distance + 32768, first word, words, where the sources start.
+    static GROUPS: [u16; 5] = crate::automaton::cells("0 32768 0 1 0");
+    /// The sources of the groups, then the positions where matches start and end.
+    static MASKS: [u64; 3] = crate::automaton::words("1*3");
+    /// Where matches start: condition, first word, words, where the positions start in the masks.
+    static FIRST: [u16; 4] = crate::automaton::cells("1 0 1 1");
+    /// Where matches end: condition, first word, words, where the positions start in the masks.
+    static LAST: [u16; 4] = crate::automaton::cells("2 0 1 2");
     crate::validation::Pattern::new(
         r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$",
         &[
             (
-                crate::automaton::Automaton::Nfa(crate::automaton::Nfa {
-                    start: 0,
-                    anchored: true,
-                    states: &STATES,
-                    sets: &[
-                        crate::automaton::Set {
-                            ascii: 0x07fffffe_87ffffff_27ffe801_00000000,
-                            ranges: &RANGES_0,
-                        },
-                    ],
+                crate::automaton::Automaton::Bits(crate::automaton::Bits {
+                    words: 1,
+                    ascii: &ASCII,
+                    intervals: &INTERVALS,
+                    interval_classes: &INTERVAL_CLASSES,
+                    classes: &CLASSES,
+                    groups: &GROUPS,
+                    masks: &MASKS,
+                    first: &FIRST,
+                    last: &LAST,
+                    nullable: 8,
+                    restarts: false,
                 }),
                 true,
             ),

@@ -347,19 +347,23 @@ fn outside(n: u64, min: Option<u64>, max: Option<u64>) -> bool {
     min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m)
 }
 
-/// `@length` of a string, in Unicode code points.
+/// `@length` of a string, in Unicode code points; whether the length is within the bounds. The generated code checks
+/// the value's `@pattern` only then: a value that breaks its `@length` is not also run through its pattern (a
+/// hostile, very long value is refused after counting its characters).
 #[inline]
-pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) {
+pub fn length_str(v: &str, min: Option<u64>, max: Option<u64>, path: &Path<'_>, out: &mut Violations) -> bool {
     let bytes = v.len() as u64;
     // A string has at most as many code points as bytes, and at least a quarter as many.
     let sure = min.is_none_or(|m| bytes / 4 >= m) && max.is_none_or(|m| bytes <= m);
     if sure {
-        return;
+        return true;
     }
     let n = v.chars().count() as u64;
     if outside(n, min, max) {
         out.push(path, Constraint::Length { min, max, actual: n, unit: "characters" });
+        return false;
     }
+    true
 }
 
 /// `@length` of a blob (bytes), list (items) or map (entries).

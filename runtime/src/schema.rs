@@ -578,10 +578,12 @@ impl Walk<'_, '_> {
     }
 
     fn string(&mut self, checks: &Checks, s: &str, sensitive: bool, path: &Path<'_>) {
+        // A string that breaks its `@length` is not also run through its pattern, as in the generated validators.
+        let mut within = true;
         if let Some((min, max)) = checks.length {
-            self.constraint(path, |p, out| validation::length_str(s, min, max, p, out));
+            self.constraint(path, |p, out| within = validation::length_str(s, min, max, p, out));
         }
-        if let Some(pattern) = checks.pattern {
+        if let (true, Some(pattern)) = (within, checks.pattern) {
             self.constraint(path, |p, out| validation::pattern(s, pattern, sensitive, p, out));
         }
     }

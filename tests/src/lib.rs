@@ -155,17 +155,49 @@ pub fn runtime_pattern(plan: &codegen::pattern::Plan) -> Option<codegen_runtime:
     Some(codegen_runtime::validation::Pattern::new(source, checks.leak(), plan.chars))
 }
 
-/// The same plan with every check compiled as an NFA, whatever the size of its DFA (`None` as for
-/// [`runtime_pattern`], or when a check's NFA is over the budget).
+/// The generated crate's check of any plan: [`runtime_pattern`], or the ECMAScript engine with the source and the
+/// input bound the plan decided.
+pub fn validator_pattern(plan: &codegen::pattern::Plan) -> codegen_runtime::validation::Pattern {
+    use codegen_runtime::validation::Pattern;
+    match plan.ecma() {
+        Some(ecma) => Pattern::with_engine_source(
+            String::leak(plan.original.clone()),
+            String::leak(ecma.source.clone()),
+            codegen_runtime::ecma::compile,
+            ecma.max_chars(),
+        ),
+        None => runtime_pattern(plan).expect("a plan on automata"),
+    }
+}
+
+/// The same plan with every check compiled as an NFA, whatever the size of its DFA and its position automaton (`None`
+/// as for [`runtime_pattern`], or when a check's NFA is over the budget).
 pub fn runtime_pattern_on_nfas(plan: &codegen::pattern::Plan) -> Option<codegen_runtime::validation::Pattern> {
-    use codegen::pattern::automaton::{compile, Budget, BUDGET};
+    use codegen::pattern::automaton::{bits::Limits, Budget, BUDGET};
+    let nfas = Budget { dfa_cells: 0, bits: Limits { positions: 0, ..BUDGET.bits }, ..BUDGET };
+    runtime_pattern_in(plan, &nfas)
+}
+
+/// The same plan with every check compiled as a position automaton, whatever the size of its DFA (`None` as for
+/// [`runtime_pattern`], or when a check's position automaton is over the budget).
+pub fn runtime_pattern_on_bits(plan: &codegen::pattern::Plan) -> Option<codegen_runtime::validation::Pattern> {
+    use codegen::pattern::automaton::{Budget, BUDGET};
+    let bits = Budget { dfa_cells: 0, nfa_states: 0, ..BUDGET };
+    runtime_pattern_in(plan, &bits)
+}
+
+fn runtime_pattern_in(
+    plan: &codegen::pattern::Plan,
+    budget: &codegen::pattern::automaton::Budget,
+) -> Option<codegen_runtime::validation::Pattern> {
+    use codegen::pattern::automaton::compile;
     if plan.ecma().is_some() {
         return None;
     }
-    let nfas = Budget { dfa_cells: 0, ..BUDGET };
+    let nfas = budget;
     let mut checks = Vec::new();
     for c in &plan.checks {
-        checks.push((runtime_automaton(&compile(&c.regex, &nfas).ok()?), c.expect));
+        checks.push((runtime_automaton(&compile(&c.regex, nfas).ok()?), c.expect));
     }
     let source = String::leak(plan.original.clone());
     Some(codegen_runtime::validation::Pattern::new(source, checks.leak(), plan.chars))
@@ -182,6 +214,27 @@ pub fn runtime_automaton(a: &codegen::pattern::automaton::Automaton) -> codegen_
             start: d.start as u16,
             next: d.next.iter().map(|&n| (n as usize * d.stride()) as u16).collect::<Vec<_>>().leak(),
         }),
+        Automaton::Bits(b, _) => {
+            let e = b.encoded().expect("the generator checked the tables");
+            let mut ascii = [0u8; 256];
+            for (i, &(c, class)) in e.ascii_runs.iter().enumerate() {
+                let end = e.ascii_runs.get(i + 1).map_or(256, |&(next, _)| usize::from(next));
+                ascii[usize::from(c)..end].fill(class);
+            }
+            runtime::Automaton::Bits(runtime::Bits {
+                words: b.words() as u16,
+                ascii: Box::leak(Box::new(ascii)),
+                intervals: e.intervals.iter().flat_map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>().leak(),
+                interval_classes: e.interval_classes.leak(),
+                classes: e.classes.leak(),
+                groups: e.groups.leak(),
+                masks: e.masks.leak(),
+                first: e.first.leak(),
+                last: e.last.leak(),
+                nullable: e.nullable,
+                restarts: e.restarts,
+            })
+        }
         Automaton::Nfa(n, _) => runtime::Automaton::Nfa(runtime::Nfa {
             start: n.start as u16,
             anchored: n.anchored,

@@ -223,11 +223,12 @@ fn a_constraint_on_a_type_that_cannot_carry_it_is_refused_with_its_place() {
 #[test]
 fn patterns_no_engine_can_check_are_refused() {
     let cases = [
-        // Invalid under `u` (Java semantics), needing backtracking, and with a Java property class that the rewrite
-        // for the ECMAScript engine does not translate.
-        (r"^[a\_]+(?=\p{Alnum})", "cannot be rewritten with Java's meaning for the ECMAScript engine: Java's `\\p`"),
-        // A backreference to a group the pattern does not have is invalid under `u`, and Java's is not supported.
-        (r"(a)\2", "unsupported pattern: backreference `\\2` to a group that does not exist"),
+        // Invalid under `u` (an unknown property), and a Java Unicode block, which the generator has no table of.
+        (r"^\p{InGreek}+$", "`\\p{InGreek}` names a Unicode block, which is not supported"),
+        // A named backreference to a group the pattern does not have: invalid under `u` and in Java.
+        (r"(?<n>a)\k<m>", "backreference `\\k<m>` to a group that does not exist"),
+        // (Java patterns that need backtracking are written for the ECMAScript engine from their syntax tree, property
+        // classes and backreferences to missing groups included: `^[a\_]+(?=\p{Alnum})` and `(a)\2` are accepted.)
     ];
     for (pattern, message) in cases {
         let mut m = base();

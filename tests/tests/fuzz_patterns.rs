@@ -4,7 +4,7 @@
 //! of the metacharacters, go through `pattern::plan` and `pattern::plan_for_values`: each returns a plan or an error
 //! with a message. Where `plan` gives automata for a pattern with ECMAScript semantics, the runtime's check of the
 //! plan (the tables the generated crate would hold, run by the runtime modules, as `patterns_differential.rs` runs
-//! them) must answer as the `regress` ECMAScript engine with the `u` flag on random strings made mostly of the
+//! them) must answer as the same checks compiled as position automata, and as the `regress` ECMAScript engine with the `u` flag on random strings made mostly of the
 //! pattern's own characters. Where the two disagree, Node's `RegExp` (flag `u`) settles it: regress 0.12 has known
 //! deviations (a lone surrogate escape such as `\uD83D?` makes it fail the whole pattern), and a disagreement counts
 //! only when Node answers as regress does (or Node is absent).
@@ -214,6 +214,14 @@ fn planned_patterns_agree_with_regress_and_others_are_refused_with_a_reason() {
                 return Ok(());
             }
         };
+        // The same checks on position automata (what a check whose DFA is over the budget runs) answer as the plan's
+        // (in either dialect).
+        let on_bits = project_tests::runtime_pattern_on_bits(&plan);
+        if let (Some(ours), Some(bits)) = (project_tests::runtime_pattern(&plan), on_bits) {
+            for s in &strings {
+                prop_assert_eq!(bits.is_match(s), ours.is_match(s), "on {:?}: position automata", s);
+            }
+        }
         if plan.mode != Mode::EcmaUnicode {
             // Java semantics: regress has no such mode (`patterns_differential.rs` compares these with Java).
             return Ok(());

@@ -10,11 +10,14 @@
 //! - `cargo xtask bench-codegen`: time the generator.
 //! - `cargo xtask fuzz --minutes N`: run the property tests (`tests/tests/fuzz_*.rs`) for N minutes per target.
 //! - `cargo xtask bench-build`: what adding the crate costs a program's build, beside `aws-sdk-sagemaker` (not in CI).
+//! - `cargo xtask aws-patterns --models DIR`: list every `@pattern` of the awsJson services of an `aws/api-models-aws`
+//!   checkout in `tests/data/aws-patterns.txt`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod aws_patterns;
 mod bench_build;
 mod fuzz;
 
@@ -55,6 +58,9 @@ enum Cmd {
     /// Run the property tests (generator on mutated models, pattern planner, response decoders) for N minutes per
     /// target, and report executions, the slowest case and failures with their minimized inputs.
     Fuzz(fuzz::FuzzArgs),
+    /// Write every distinct `@pattern` of the awsJson services of an `aws/api-models-aws` checkout to
+    /// `tests/data/aws-patterns.txt` (for the differential pattern tests and the pattern benchmark).
+    AwsPatterns(aws_patterns::AwsPatternsArgs),
 }
 
 #[derive(clap::Args)]
@@ -179,6 +185,7 @@ fn main() -> ExitCode {
         Cmd::Diff(a) => diff_cmd(a),
         Cmd::SemverCheck => semver_check_cmd(),
         Cmd::Fuzz(a) => fuzz::run(a, &root),
+        Cmd::AwsPatterns(a) => aws_patterns::run(a).map_err(codegen::Error::new),
     };
     match result {
         Ok(code) => code,

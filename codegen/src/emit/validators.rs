@@ -159,9 +159,18 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
         return quote!();
     }
     let mut out = Vec::new();
+    let mut pattern = c.pattern.as_ref().map(|name| {
+        let name = format_ident!("{}", name);
+        quote!(crate::validation::pattern(#v.as_str(), &crate::patterns::#name, #sensitive, &#path, out);)
+    });
     if let Some(l) = c.length {
         let (min, max) = (opt_u64(l.min), opt_u64(l.max));
         out.push(match l.unit {
+            // A string that breaks its `@length` is not also run through its pattern.
+            LengthUnit::Chars if pattern.is_some() => {
+                let checked = pattern.take();
+                quote!(if crate::validation::length_str(#v.as_str(), #min, #max, &#path, out) { #checked })
+            }
             LengthUnit::Chars => quote!(crate::validation::length_str(#v.as_str(), #min, #max, &#path, out);),
             LengthUnit::Bytes => {
                 quote!(crate::validation::length_count(#v.as_ref().len(), "bytes", #min, #max, &#path, out);)
@@ -188,10 +197,7 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
         }
         None => {}
     }
-    if let Some(name) = &c.pattern {
-        let name = format_ident!("{}", name);
-        out.push(quote!(crate::validation::pattern(#v.as_str(), &crate::patterns::#name, #sensitive, &#path, out);));
-    }
+    out.extend(pattern);
     match c.unique {
         Some(UniqueCheck::Hash) => out.push(quote!(crate::validation::unique_hash(#v, &#path, out);)),
         Some(UniqueCheck::Json) => {
@@ -341,6 +347,126 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
             };
             (items, value)
         }
+        Automaton::Bits(b, _) => {
+            // `bits::build` checked that every number fits the tables.
+            let Ok(e) = b.encoded() else { return (quote!(), quote!(compile_error!("an automaton past its tables"))) };
+            let words = Literal::u16_unsuffixed(b.words() as u16);
+            let runs = e.ascii_runs.iter().flat_map(|&(c, class)| [hex_u8(c), Literal::u8_unsuffixed(class)]);
+            let ascii = name("ASCII");
+            let ascii_doc = format!(" The class of each ASCII character in the position automaton of `{regex}`.");
+            let mut items = vec![quote! {
+                #[doc = #ascii_doc]
+                static #ascii: [u8; 256] = crate::automaton::byte_classes(&[#(#runs),*]);
+            }];
+            // A static table read from text by a runtime `const fn` (or `&[]` when empty), and a reference to it.
+            let mut table = |ident: &str, ty: TokenStream, count: usize, init: TokenStream, doc: String| {
+                if count == 0 {
+                    return quote!(&[]);
+                }
+                let (ident, n) = (name(ident), Literal::usize_unsuffixed(count));
+                let doc = format!(" {doc}");
+                items.push(quote! {
+                    #[doc = #doc]
+                    static #ident: [#ty; #n] = #init;
+                });
+                quote!(&#ident)
+            };
+            let interval_words: Vec<String> = e
+                .intervals
+                .iter()
+                .map(|&(lo, hi)| match (lo as u32, hi as u32) {
+                    (lo, hi) if lo == hi => format!("{lo:x}"),
+                    (lo, hi) => format!("{lo:x}-{hi:x}"),
+                })
+                .collect();
+            let text = text_lit(&interval_words, " ");
+            let intervals = table(
+                "INTERVALS",
+                quote!(char),
+                2 * e.intervals.len(),
+                quote!(crate::automaton::ranges(#text)),
+                format!("Its characters past ASCII that a position reads: {} intervals.", e.intervals.len()),
+            );
+            let text =
+                text_lit(&[run_length(&e.interval_classes.iter().map(|&c| u32::from(c)).collect::<Vec<_>>())], " ");
+            let interval_classes = table(
+                "INTERVAL_CLASSES",
+                quote!(u16),
+                e.interval_classes.len(),
+                quote!(crate::automaton::cells(#text)),
+                "The class of each of those intervals.".into(),
+            );
+            let rows: Vec<String> = e.classes.chunks(b.words()).map(word_runs).collect();
+            let text = text_lit(&rows, ", ");
+            let classes = table(
+                "CLASSES",
+                quote!(u64),
+                e.classes.len(),
+                quote!(crate::automaton::words(#text)),
+                format!(
+                    "The positions that read each of its character classes ({}), {} word(s) each.",
+                    b.classes(),
+                    b.words()
+                ),
+            );
+            let rows: Vec<String> =
+                e.groups.chunks(5).map(|g| g.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")).collect();
+            let text = text_lit(&rows, ", ");
+            let groups = table(
+                "GROUPS",
+                quote!(u16),
+                e.groups.len(),
+                quote!(crate::automaton::cells(#text)),
+                format!(
+                    "Its groups of edges ({}): condition, distance + 32768, first word, words, where the sources start.",
+                    e.groups.len() / 5
+                ),
+            );
+            let text = text_lit(&[word_runs(&e.masks)], " ");
+            let masks = table(
+                "MASKS",
+                quote!(u64),
+                e.masks.len(),
+                quote!(crate::automaton::words(#text)),
+                "The sources of the groups, then the positions where matches start and end.".into(),
+            );
+            let pairs = |list: &[u16]| -> Vec<String> {
+                list.chunks(4).map(|p| p.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")).collect()
+            };
+            let text = text_lit(&pairs(&e.first), ", ");
+            let first = table(
+                "FIRST",
+                quote!(u16),
+                e.first.len(),
+                quote!(crate::automaton::cells(#text)),
+                "Where matches start: condition, first word, words, where the positions start in the masks.".into(),
+            );
+            let text = text_lit(&pairs(&e.last), ", ");
+            let last = table(
+                "LAST",
+                quote!(u16),
+                e.last.len(),
+                quote!(crate::automaton::cells(#text)),
+                "Where matches end: condition, first word, words, where the positions start in the masks.".into(),
+            );
+            let (nullable, restarts) = (Literal::u32_unsuffixed(e.nullable), e.restarts);
+            let value = quote! {
+                crate::automaton::Automaton::Bits(crate::automaton::Bits {
+                    words: #words,
+                    ascii: &#ascii,
+                    intervals: #intervals,
+                    interval_classes: #interval_classes,
+                    classes: #classes,
+                    groups: #groups,
+                    masks: #masks,
+                    first: #first,
+                    last: #last,
+                    nullable: #nullable,
+                    restarts: #restarts,
+                })
+            };
+            (quote!(#(#items)*), value)
+        }
         Automaton::Nfa(n, _) => {
             let start = Literal::u16_unsuffixed(n.start as u16);
             let anchored = n.anchored;
@@ -390,6 +516,22 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
             (quote!(#(#tables)*), value)
         }
     }
+}
+
+/// 64-bit words as text, in hexadecimal: runs of three or more of one value as `value*count`.
+fn word_runs(words: &[u64]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let run = words[i..].iter().take_while(|&&v| v == words[i]).count();
+        if run >= 3 {
+            out.push(format!("{:x}*{run}", words[i]));
+        } else {
+            out.extend(std::iter::repeat_n(format!("{:x}", words[i]), run));
+        }
+        i += run;
+    }
+    out.join(" ")
 }
 
 /// A row of cells as text: runs of three or more of one value as `value*count`.

@@ -34,6 +34,9 @@ use std::hash::BuildHasherDefault;
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
+pub mod bits;
+pub use bits::Bits;
+
 /// A hash map with [`Fx`] hashing.
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
@@ -51,13 +54,25 @@ pub struct Budget {
     /// The most states an NFA may have (the runtime's state sets are sized for this); beyond it, the pattern is
     /// refused.
     pub nfa_states: usize,
+    /// The limits of the position automaton, the first choice when the DFA is over the budget (the NFA is the
+    /// second).
+    pub bits: bits::Limits,
 }
 
 /// The budget the generator uses: a DFA of at most 32,768 cells (64 KiB of table, whose cells, rows of 16 bits, then
-/// all fit), at most 8 times the size of the NFA's tables; an NFA of at most 8,192 states, whose state sets take 1 KiB
-/// each on the stack while a value is checked.
-pub const BUDGET: Budget =
-    Budget { dfa_cells: 32 * 1024, dfa_over_nfa: 8, determinize_steps: 8_000_000, nfa_states: NFA_MAX_STATES };
+/// all fit), at most 8 times the size of the NFA's tables; else a position automaton of at most 16,384 positions
+/// (bitsets of 2 KiB on the stack) whose step touches at most 2,048 words; else an NFA of at most 8,192 states, whose
+/// state sets take 1 KiB each on the stack while a value is checked.
+pub const BUDGET: Budget = Budget {
+    dfa_cells: 32 * 1024,
+    dfa_over_nfa: 8,
+    determinize_steps: 8_000_000,
+    nfa_states: NFA_MAX_STATES,
+    bits: bits::Limits { positions: BITS_MAX_WORDS * 64, edges: 1 << 20, step_words: 2048 },
+};
+
+/// The most words of 64 positions of a position automaton (`automaton::Bits`: bitsets of 256 words).
+pub const BITS_MAX_WORDS: usize = 256;
 
 /// The largest NFA the runtime simulates (`automaton::Nfa`: state sets of 128 words of 64 bits).
 pub const NFA_MAX_STATES: usize = 8192;
@@ -67,7 +82,9 @@ pub const NFA_MAX_STATES: usize = 8192;
 pub enum Automaton {
     /// A DFA over bytes.
     Dfa(Dfa),
-    /// An NFA over code points, with the reason the DFA was not used.
+    /// A position automaton over code points, walked bit-parallel, with the reason the DFA was not used.
+    Bits(Bits, String),
+    /// An NFA over code points, with the reason the DFA and the position automaton were not used.
     Nfa(Nfa, String),
 }
 
@@ -76,6 +93,22 @@ impl Automaton {
     pub fn describe(&self) -> String {
         match self {
             Automaton::Dfa(d) => format!("a DFA of {} states over {} byte classes", d.states(), d.class_count),
+            Automaton::Bits(b, why) => {
+                let count = |n: usize, what: &str| match (n, what.ends_with('s')) {
+                    (1, _) => format!("{n} {what}"),
+                    (_, true) => format!("{n} {what}es"),
+                    _ => format!("{n} {what}s"),
+                };
+                format!(
+                    "a bit-parallel position automaton of {} in {} of 64, over {} with {}, touching at most {} a \
+                     character ({why})",
+                    count(b.positions, "position"),
+                    count(b.words(), "word"),
+                    count(b.classes(), "character class"),
+                    count(b.groups.len(), "edge group"),
+                    count(b.step_words(), "word")
+                )
+            }
             Automaton::Nfa(n, why) => {
                 let sets = match n.sets.len() {
                     1 => "1 character set".to_owned(),
@@ -162,6 +195,9 @@ pub enum Assertion {
     WordBoundary = 2,
     /// `(?-u:\B)`: not a word boundary.
     NotWordBoundary = 3,
+    /// `(?mR:$)`: the end of the text, or before `\r`, or before `\n` but not after `\r` (Java's `$` is never
+    /// between `\r` and `\n`).
+    EndCrlf = 4,
 }
 
 impl Assertion {
@@ -172,7 +208,17 @@ impl Assertion {
             Assertion::End => after.is_none(),
             Assertion::WordBoundary => word(before) != word(after),
             Assertion::NotWordBoundary => word(before) == word(after),
+            Assertion::EndCrlf => end_crlf(before, after),
         }
+    }
+}
+
+/// Whether `(?mR:$)` holds between two characters (`None`: the start or the end of the text).
+fn end_crlf(before: Option<char>, after: Option<char>) -> bool {
+    match after {
+        None | Some('\r') => true,
+        Some('\n') => before != Some('\r'),
+        Some(_) => false,
     }
 }
 
@@ -298,33 +344,49 @@ impl Nfa {
     }
 }
 
-/// Compile one check's regex (`regex` crate syntax) within `budget`: its DFA, or its NFA where the DFA is over
-/// the budget or much bigger than the NFA; an error when neither fits.
+/// Compile one check's regex (`regex` crate syntax) within `budget`: its DFA; or, where the DFA is over the budget or
+/// much bigger than the NFA, its position automaton, or else its NFA; an error when none fits.
 pub fn compile(regex: &str, budget: &Budget) -> Result<Automaton, String> {
     let hir = regex_automata::util::syntax::parse(regex).map_err(|e| format!("`{regex}` does not parse: {e}"))?;
     // The NFA the DFA is made from may be bigger than the NFA the runtime would simulate.
-    let nfa = nfa(&hir, budget.nfa_states.max(DETERMINIZE_NFA_STATES))?;
-    let dfa = dfa(&nfa, budget);
-    let fallback = if nfa.states.len() <= budget.nfa_states {
-        Ok(nfa)
-    } else {
-        Err(format!("the NFA has {} states, more than {}", nfa.states.len(), budget.nfa_states))
+    let nfa = nfa(&hir, budget.nfa_states.max(DETERMINIZE_NFA_STATES));
+    let dfa = match &nfa {
+        Ok(n) => dfa(n, budget),
+        Err(e) => Err(e.clone()),
     };
-    match (dfa, fallback) {
-        (Ok(d), Ok(n)) if d.table_bytes() > budget.dfa_over_nfa.saturating_mul(n.table_bytes()) => {
-            let why = format!(
-                "the DFA's table, {} states × {} columns, would take {} bytes, more than {} times the NFA's {}",
-                d.states(),
-                d.stride(),
-                d.table_bytes(),
-                budget.dfa_over_nfa,
-                n.table_bytes()
-            );
-            Ok(Automaton::Nfa(n, why))
+    // The DFA is measured against the NFA's tables (the smaller, with a large Unicode class), or the position
+    // automaton's when there is no NFA.
+    let nfa = nfa.and_then(|n| {
+        if n.states.len() <= budget.nfa_states {
+            Ok(n)
+        } else {
+            Err(format!("the NFA has {} states, more than {}", n.states.len(), budget.nfa_states))
         }
-        (Ok(d), _) => Ok(Automaton::Dfa(d)),
-        (Err(why), Ok(n)) => Ok(Automaton::Nfa(n, why)),
-        (Err(dfa), Err(nfa)) => Err(format!("{dfa}, and {nfa}")),
+    });
+    let bits = bits::build(&hir, &budget.bits);
+    let fallback_bytes = match (&nfa, &bits) {
+        (Ok(n), _) => Some(n.table_bytes()),
+        (Err(_), Ok(b)) => Some(b.table_bytes()),
+        _ => None,
+    };
+    let why = match dfa {
+        Ok(d) if fallback_bytes.is_none_or(|f| d.table_bytes() <= budget.dfa_over_nfa.saturating_mul(f)) => {
+            return Ok(Automaton::Dfa(d));
+        }
+        Ok(d) => format!(
+            "the DFA's table, {} states × {} columns, would take {} bytes, more than {} times the NFA's {}",
+            d.states(),
+            d.stride(),
+            d.table_bytes(),
+            budget.dfa_over_nfa,
+            fallback_bytes.unwrap_or_default()
+        ),
+        Err(why) => why,
+    };
+    match (bits, nfa) {
+        (Ok(b), _) => Ok(Automaton::Bits(b, why)),
+        (Err(_), Ok(n)) => Ok(Automaton::Nfa(n, why)),
+        (Err(bits), Err(nfa)) => Err(format!("{why}; the position automaton: {bits}; {nfa}")),
     }
 }
 
@@ -358,15 +420,23 @@ fn dfa(nfa: &Nfa, budget: &Budget) -> Result<Dfa, String> {
     Ok(dfa)
 }
 
+/// What the assertions of an NFA see of a character: whether it is an ASCII word character ([`WORD_CHAR`]), and
+/// whether it is `\r` ([`CR`]) or `\n` ([`LF`]) — each only when the NFA has assertions that look at it.
+type Context = u8;
+const WORD_CHAR: Context = 1;
+const CR: Context = 2;
+const LF: Context = 4;
+
 /// Classes of code points that the NFA does not tell apart: intervals that every character set holds or not alike,
-/// and (when the NFA has `\b` or `\B`) that are all or none ASCII word characters.
+/// and that its assertions see alike (ASCII word characters when the NFA has `\b` or `\B`; `\r` and `\n` when it has
+/// `(?mR:$)`).
 struct Alphabet {
     /// The first code point of each interval, from 0, in order; the last interval ends at `char::MAX`.
     starts: Vec<u32>,
     /// The class of each interval.
     class_of: Vec<u32>,
-    /// For each class, whether it is ASCII word characters.
-    word: Vec<bool>,
+    /// For each class, what the assertions see of it.
+    context: Vec<Context>,
     /// For each character set of the NFA, the classes it holds, as a bitset.
     sets: Vec<Vec<u64>>,
 }
@@ -377,7 +447,16 @@ impl Alphabet {
             .states
             .iter()
             .any(|s| matches!(s, NfaState::Assert(Assertion::WordBoundary | Assertion::NotWordBoundary, _)));
-        let is_word = |c: u32| words && char::from_u32(c).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let crlf = nfa.states.iter().any(|s| matches!(s, NfaState::Assert(Assertion::EndCrlf, _)));
+        let context = |c: u32| {
+            let word = words && char::from_u32(c).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let line = match (crlf, c) {
+                (true, 0x0D) => CR,
+                (true, 0x0A) => LF,
+                _ => 0,
+            };
+            Context::from(word) | line
+        };
         let mut starts: Vec<u32> = vec![0];
         for set in &nfa.sets {
             for &(lo, hi) in set {
@@ -388,6 +467,9 @@ impl Alphabet {
         if words {
             starts.extend([0x30, 0x3A, 0x41, 0x5B, 0x5F, 0x60, 0x61, 0x7B]);
         }
+        if crlf {
+            starts.extend([0x0A, 0x0B, 0x0D, 0x0E]);
+        }
         starts.sort_unstable();
         starts.dedup();
         starts.retain(|&c| c <= char::MAX as u32);
@@ -395,22 +477,22 @@ impl Alphabet {
             let i = set.partition_point(|&(_, hi)| (hi as u32) < c);
             set.get(i).is_some_and(|&(lo, _)| lo as u32 <= c)
         };
-        let mut signatures: HashMap<(Vec<bool>, bool), u32> = HashMap::new();
+        let mut signatures: HashMap<(Vec<bool>, Context), u32> = HashMap::new();
         let mut class_of = Vec::with_capacity(starts.len());
-        let mut word = Vec::new();
+        let mut contexts = Vec::new();
         let mut members: Vec<Vec<bool>> = Vec::new();
         for &c in &starts {
             let signature: Vec<bool> = nfa.sets.iter().map(|set| inside(set, c)).collect();
-            let key = (signature, is_word(c));
+            let key = (signature, context(c));
             let next = signatures.len() as u32;
             let class = *signatures.entry(key.clone()).or_insert_with(|| {
-                word.push(key.1);
+                contexts.push(key.1);
                 members.push(key.0);
                 next
             });
             class_of.push(class);
         }
-        let count = word.len();
+        let count = contexts.len();
         let sets = (0..nfa.sets.len())
             .map(|set| {
                 let mut bits = vec![0u64; count.div_ceil(64)];
@@ -422,11 +504,11 @@ impl Alphabet {
                 bits
             })
             .collect();
-        Alphabet { starts, class_of, word, sets }
+        Alphabet { starts, class_of, context: contexts, sets }
     }
 
     fn count(&self) -> usize {
-        self.word.len()
+        self.context.len()
     }
 
     fn class(&self, c: u32) -> u32 {
@@ -445,13 +527,14 @@ struct CodePointDfa {
 struct Determinizer<'a> {
     nfa: &'a Nfa,
     alphabet: &'a Alphabet,
-    /// Whether the NFA has `\A` (then the start position is a state of its own) and `\b` or `\B` (then so is
-    /// whether the last character was a word character).
+    /// Whether the NFA has `\A` (then the start position is a state of its own), and the assertions' view of the last
+    /// character (a [`Context`]) that makes states of their own (whether it was a word character, when the NFA has
+    /// `\b` or `\B`; whether it was `\r`, when it has `(?mR:$)`).
     starts: bool,
     words: bool,
     /// The states made so far (from 2 on, after [`DEAD`] and [`MATCHED`]): the NFA states reached by the last
-    /// character, whether at the start, whether after a word character.
-    pending: Vec<(Vec<u32>, bool, bool)>,
+    /// character, whether at the start, and what the assertions see of the last character.
+    pending: Vec<(Vec<u32>, bool, Context)>,
     /// The states by the hash of their key.
     index: Map<u64, Vec<u32>>,
     max_states: usize,
@@ -471,7 +554,8 @@ impl<'a> Determinizer<'a> {
             nfa,
             alphabet,
             starts: has(&|a| a == Assertion::Start),
-            words: has(&|a| matches!(a, Assertion::WordBoundary | Assertion::NotWordBoundary)),
+            // Without `\b`, `\B` and `(?mR:$)`, the alphabet's contexts are all 0.
+            words: has(&|a| matches!(a, Assertion::WordBoundary | Assertion::NotWordBoundary | Assertion::EndCrlf)),
             index: Map::default(),
             pending: Vec::new(),
             // A DFA over code points with more states than this does not fit the budget over bytes: every state keeps
@@ -484,8 +568,8 @@ impl<'a> Determinizer<'a> {
         }
     }
 
-    fn intern(&mut self, key: (Vec<u32>, bool, bool)) -> u32 {
-        let hash = key.0.iter().fold(u64::from(key.1) << 1 | u64::from(key.2), |h, &s| Fx::mix(h, u64::from(s)));
+    fn intern(&mut self, key: (Vec<u32>, bool, Context)) -> u32 {
+        let hash = key.0.iter().fold(u64::from(key.1) << 8 | u64::from(key.2), |h, &s| Fx::mix(h, u64::from(s)));
         let bucket = self.index.entry(hash).or_default();
         if let Some(&id) = bucket.iter().find(|&&id| self.pending[id as usize - 2] == key) {
             return id;
@@ -496,23 +580,23 @@ impl<'a> Determinizer<'a> {
         fresh
     }
 
-    /// The states reachable from `kernel` and the start without reading, between a character with the given
-    /// properties (`at_start`: none) and `after` (`None`: the end; else whether it is a word character): the ones
-    /// that read a character, whether a match is among them, and the states after `\z` assertions that did not hold
-    /// (where [`Determinizer::at_end`] goes on).
+    /// The states reachable from `kernel` and the start without reading, between a character (`at_start`: none) the
+    /// assertions see as `before` and one they see as `after` (`None`: the end): the ones that read a character,
+    /// whether a match is among them, and the states after `\z` (and `(?mR:$)`) assertions that did not hold (where
+    /// [`Determinizer::at_end`] goes on).
     fn closure(
         &mut self,
         kernel: &[u32],
         at_start: bool,
-        before_word: bool,
-        after: Option<bool>,
+        before: Context,
+        after: Option<Context>,
     ) -> Result<(Vec<u32>, bool, Vec<u32>), String> {
         self.stamp += 1;
         let mut stack: Vec<u32> = kernel.iter().rev().copied().collect();
         stack.push(self.nfa.start);
         let mut chars = Vec::new();
         let mut ends = Vec::new();
-        let matched = self.follow(stack, at_start, before_word, after, &mut chars, &mut ends)?;
+        let matched = self.follow(stack, at_start, before, after, &mut chars, &mut ends)?;
         Ok((chars, matched, ends))
     }
 
@@ -520,18 +604,19 @@ impl<'a> Determinizer<'a> {
     /// found none: through the `\z` assertions that did not hold there, and the states not yet seen. (Only without
     /// word-boundary assertions, which may also answer otherwise at the end.)
     fn at_end(&mut self, ends: Vec<u32>, at_start: bool) -> Result<bool, String> {
-        self.follow(ends, at_start, false, None, &mut Vec::new(), &mut Vec::new())
+        self.follow(ends, at_start, 0, None, &mut Vec::new(), &mut Vec::new())
     }
 
     fn follow(
         &mut self,
         mut stack: Vec<u32>,
         at_start: bool,
-        before_word: bool,
-        after: Option<bool>,
+        before: Context,
+        after: Option<Context>,
         chars: &mut Vec<u32>,
         ends: &mut Vec<u32>,
     ) -> Result<bool, String> {
+        let word = |c: Context| c & WORD_CHAR != 0;
         let stamp = self.stamp;
         let mut matched = false;
         while let Some(s) = stack.pop() {
@@ -544,12 +629,19 @@ impl<'a> Determinizer<'a> {
                 NfaState::Char { .. } => chars.push(s),
                 NfaState::Split(a, b) => stack.extend([b, a]),
                 NfaState::Assert(Assertion::End, to) if after.is_some() => ends.push(to),
+                // Before a character it holds only before `\r` or a `\n` not after `\r`; it always does at the end.
+                NfaState::Assert(Assertion::EndCrlf, to)
+                    if after.is_some_and(|a| a & CR == 0 && (a & LF == 0 || before & CR != 0)) =>
+                {
+                    ends.push(to)
+                }
                 NfaState::Assert(a, to) => {
                     let holds = match a {
                         Assertion::Start => at_start,
                         Assertion::End => after.is_none(),
-                        Assertion::WordBoundary => before_word != after.unwrap_or(false),
-                        Assertion::NotWordBoundary => before_word == after.unwrap_or(false),
+                        Assertion::WordBoundary => word(before) != after.is_some_and(word),
+                        Assertion::NotWordBoundary => word(before) == after.is_some_and(word),
+                        Assertion::EndCrlf => true,
                     };
                     if holds {
                         stack.push(to);
@@ -567,26 +659,28 @@ impl<'a> Determinizer<'a> {
         let mut next: Vec<u32> = Vec::new();
         next.extend(std::iter::repeat_n(DEAD, stride));
         next.extend(std::iter::repeat_n(MATCHED, stride));
-        let start = self.intern((Vec::new(), self.starts, false));
+        let start = self.intern((Vec::new(), self.starts, 0));
+        // What the assertions may see of a character: the closures after which each may come.
+        let mut contexts: Vec<Context> = self.alphabet.context.clone();
+        contexts.sort_unstable();
+        contexts.dedup();
         let mut done = 0;
         while done < self.pending.len() {
             if done >= self.max_states {
                 return Err(format!("the DFA has more than {} states over code points", self.max_states));
             }
-            let (kernel, at_start, before_word) = self.pending[done].clone();
+            let (kernel, at_start, before) = self.pending[done].clone();
             done += 1;
             let mut row = vec![DEAD; stride];
-            // The closures after which a word character, another character, and the end may come.
-            let contexts: &[bool] = if self.words { &[false, true] } else { &[false] };
             let mut end = None;
-            for &after_word in contexts {
-                let (closure, matched, ends) = self.closure(&kernel, at_start, before_word, Some(after_word))?;
+            for &after in &contexts {
+                let (closure, matched, ends) = self.closure(&kernel, at_start, before, Some(after))?;
                 if !self.words {
                     end = Some(matched || self.at_end(ends, at_start)?);
                 }
                 if matched {
-                    for (cell, &word) in row.iter_mut().zip(&self.alphabet.word) {
-                        if !self.words || word == after_word {
+                    for (cell, &context) in row.iter_mut().zip(&self.alphabet.context) {
+                        if context == after {
                             *cell = MATCHED;
                         }
                     }
@@ -607,8 +701,8 @@ impl<'a> Determinizer<'a> {
                 }
                 let sets: Vec<u32> = (0..self.nfa.sets.len() as u32).filter(|&set| present[set as usize]).collect();
                 let mut groups: Map<Vec<bool>, u32> = Map::default();
-                for (class, &word) in self.alphabet.word.iter().enumerate() {
-                    if self.words && word != after_word {
+                for (class, &context) in self.alphabet.context.iter().enumerate() {
+                    if context != after {
                         continue;
                     }
                     let holds = |set: u32| self.alphabet.sets[set as usize][class / 64] >> (class % 64) & 1 == 1;
@@ -634,14 +728,14 @@ impl<'a> Determinizer<'a> {
                             bits &= bits - 1;
                         }
                     }
-                    let id = self.intern((targets, false, self.words && after_word));
+                    let id = self.intern((targets, false, after));
                     groups.insert(signature, id);
                     row[class] = id;
                 }
             }
             let matched = match end {
                 Some(matched) => matched,
-                None => self.closure(&kernel, at_start, before_word, None)?.1,
+                None => self.closure(&kernel, at_start, before, None)?.1,
             };
             row[classes] = if matched { MATCHED } else { DEAD };
             next.extend(row);
@@ -1319,6 +1413,7 @@ impl NfaBuilder {
                     Look::End => Assertion::End,
                     Look::WordAscii => Assertion::WordBoundary,
                     Look::WordAsciiNegate => Assertion::NotWordBoundary,
+                    Look::EndCRLF => Assertion::EndCrlf,
                     other => return Err(format!("the assertion {other:?}")),
                 };
                 self.push(NfaState::Assert(a, next))

@@ -165,20 +165,21 @@ impl DeletePipelineInput {
         {
             let p = path.field("PipelineName");
             if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -345,20 +346,21 @@ impl DeletePipelineOutput {
         {
             let p = path.field("PipelineArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

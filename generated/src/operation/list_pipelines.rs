@@ -345,20 +345,21 @@ impl ListPipelinesInput {
         {
             let p = path.field("PipelineNamePrefix");
             if let ::std::option::Option::Some(v) = &self.pipeline_name_prefix {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

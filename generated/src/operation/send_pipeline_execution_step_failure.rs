@@ -190,20 +190,21 @@ impl SendPipelineExecutionStepFailureInput {
         {
             let p = path.field("CallbackToken");
             if let ::std::option::Option::Some(v) = &self.callback_token {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(10u64),
                     ::std::option::Option::Some(10u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::CALLBACK_TOKEN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::CALLBACK_TOKEN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -403,20 +404,21 @@ impl SendPipelineExecutionStepFailureOutput {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

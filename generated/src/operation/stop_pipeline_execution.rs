@@ -171,20 +171,21 @@ impl StopPipelineExecutionInput {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -359,20 +360,21 @@ impl StopPipelineExecutionOutput {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -360,20 +360,21 @@ impl UpdatePipelineInput {
         {
             let p = path.field("PipelineDefinition");
             if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(1048576u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_DEFINITION,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_DEFINITION,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
@@ -398,39 +399,41 @@ impl UpdatePipelineInput {
         {
             let p = path.field("PipelineDisplayName");
             if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
             let p = path.field("PipelineName");
             if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -438,20 +441,21 @@ impl UpdatePipelineInput {
         {
             let p = path.field("RoleArn");
             if let ::std::option::Option::Some(v) = &self.role_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(20u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::ROLE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::ROLE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }
@@ -696,20 +700,21 @@ impl UpdatePipelineOutput {
         {
             let p = path.field("PipelineArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {

@@ -245,20 +245,21 @@ impl UpdatePipelineExecutionInput {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -280,20 +281,21 @@ impl UpdatePipelineExecutionInput {
             let p = path.field("PipelineExecutionDisplayName");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
             {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(82u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }
@@ -494,20 +496,21 @@ impl UpdatePipelineExecutionOutput {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -96,20 +96,21 @@ impl AutoMlJobStepMetadata {
         {
             let p = path.field("Arn");
             if let ::std::option::Option::Some(v) = &self.arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::AUTO_ML_JOB_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::AUTO_ML_JOB_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

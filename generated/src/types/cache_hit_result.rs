@@ -100,20 +100,21 @@ impl CacheHitResult {
         {
             let p = path.field("SourcePipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -184,20 +184,21 @@ impl CallbackStepMetadata {
         {
             let p = path.field("CallbackToken");
             if let ::std::option::Option::Some(v) = &self.callback_token {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(10u64),
                     ::std::option::Option::Some(10u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::CALLBACK_TOKEN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::CALLBACK_TOKEN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {

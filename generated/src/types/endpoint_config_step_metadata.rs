@@ -98,20 +98,21 @@ impl EndpointConfigStepMetadata {
         {
             let p = path.field("Arn");
             if let ::std::option::Option::Some(v) = &self.arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(20u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::ENDPOINT_CONFIG_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::ENDPOINT_CONFIG_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -151,20 +151,21 @@ impl MLflowConfiguration {
         {
             let p = path.field("MlflowResourceArn");
             if let ::std::option::Option::Some(v) = &self.mlflow_resource_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::M_LFLOW_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::M_LFLOW_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -135,20 +135,21 @@ impl Parameter {
         {
             let p = path.field("Name");
             if let ::std::option::Option::Some(v) = &self.name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_PARAMETER_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_PARAMETER_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }

@@ -176,20 +176,21 @@ impl PipelineDefinitionS3Location {
         {
             let p = path.field("Bucket");
             if let ::std::option::Option::Some(v) = &self.bucket {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(3u64),
                     ::std::option::Option::Some(63u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::BUCKET_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::BUCKET_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -197,20 +198,21 @@ impl PipelineDefinitionS3Location {
         {
             let p = path.field("ObjectKey");
             if let ::std::option::Option::Some(v) = &self.object_key {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(1024u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::KEY,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::KEY,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             } else {
                 out.required(&p);
             }
@@ -218,20 +220,21 @@ impl PipelineDefinitionS3Location {
         {
             let p = path.field("VersionId");
             if let ::std::option::Option::Some(v) = &self.version_id {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(1024u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::KEY,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::KEY,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -512,20 +512,21 @@ impl PipelineExecutionStep {
         {
             let p = path.field("StepName");
             if let ::std::option::Option::Some(v) = &self.step_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(64u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_PARAMETER_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_PARAMETER_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -305,20 +305,21 @@ impl PipelineExecutionSummary {
         {
             let p = path.field("PipelineExecutionArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
@@ -338,20 +339,21 @@ impl PipelineExecutionSummary {
             let p = path.field("PipelineExecutionDisplayName");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
             {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(82u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {

@@ -137,39 +137,41 @@ impl PipelineExperimentConfig {
         {
             let p = path.field("ExperimentName");
             if let ::std::option::Option::Some(v) = &self.experiment_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(120u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
             let p = path.field("TrialName");
             if let ::std::option::Option::Some(v) = &self.trial_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(120u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

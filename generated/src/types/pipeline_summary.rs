@@ -365,20 +365,21 @@ impl PipelineSummary {
         {
             let p = path.field("PipelineArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
@@ -396,58 +397,61 @@ impl PipelineSummary {
         {
             let p = path.field("PipelineDisplayName");
             if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
             let p = path.field("PipelineName");
             if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
             let p = path.field("RoleArn");
             if let ::std::option::Option::Some(v) = &self.role_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(20u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::ROLE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::ROLE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

@@ -301,39 +301,41 @@ impl PipelineVersionSummary {
             if let ::std::option::Option::Some(v) = &self
                 .last_execution_pipeline_execution_arn
             {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
             let p = path.field("PipelineArn");
             if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(2048u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {
@@ -351,20 +353,21 @@ impl PipelineVersionSummary {
         {
             let p = path.field("PipelineVersionDisplayName");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(1u64),
                     ::std::option::Option::Some(82u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::PIPELINE_EXECUTION_NAME,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
         {

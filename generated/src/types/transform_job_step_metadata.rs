@@ -98,20 +98,21 @@ impl TransformJobStepMetadata {
         {
             let p = path.field("Arn");
             if let ::std::option::Option::Some(v) = &self.arn {
-                crate::validation::length_str(
+                if crate::validation::length_str(
                     v.as_str(),
                     ::std::option::Option::Some(0u64),
                     ::std::option::Option::Some(256u64),
                     &p,
                     out,
-                );
-                crate::validation::pattern(
-                    v.as_str(),
-                    &crate::patterns::TRANSFORM_JOB_ARN,
-                    false,
-                    &p,
-                    out,
-                );
+                ) {
+                    crate::validation::pattern(
+                        v.as_str(),
+                        &crate::patterns::TRANSFORM_JOB_ARN,
+                        false,
+                        &p,
+                        out,
+                    );
+                }
             }
         }
     }

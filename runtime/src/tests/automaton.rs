@@ -1,6 +1,7 @@
 //! Tests of `automaton`: the DFA walk (early stops, the end column, byte classes, tables read from text) and the NFA
-//! search (sets, splits, loops without reading, assertions, anchoring, state sets of every size), on small tables
-//! written by hand. The generator's tests check the tables it makes against the `regex` crate, through this module.
+//! search (sets, splits, loops without reading, assertions, anchoring, state sets of every size), and the
+//! bit-parallel walk of position automata (shifts forward and back across words, groups into one position, conditions,
+//! the empty match, bitsets of every size), on small tables written by hand. The generator's tests check the tables it makes against the `regex` crate, through this module.
 
 use crate::automaton::*;
 
@@ -275,4 +276,244 @@ fn an_automaton_dispatches_to_its_kind() {
     let nfa = Automaton::Nfa(exactly(2));
     assert!(nfa.is_match("aa"));
     assert!(!nfa.is_match("a"));
+}
+
+#[test]
+fn words_are_read_from_text() {
+    assert_eq!(words::<5>("ff 0*3,\n1"), [0xff, 0, 0, 0, 1]);
+    assert_eq!(words::<2>("ffffffffffffffff 8000000000000000"), [u64::MAX, 1 << 63]);
+    assert_eq!(words::<0>(""), [0u64; 0]);
+}
+
+/// A position automaton written by hand, encoded as the generator encodes one.
+#[derive(Default)]
+struct Positions {
+    /// The characters each position reads.
+    reads: Vec<Vec<char>>,
+    /// Edges `(condition, distance, sources)`: each source goes `distance` positions on.
+    shifts: Vec<(u16, i32, Vec<usize>)>,
+    /// Edges `(condition, target, sources)`: each source goes to `target`.
+    into: Vec<(u16, usize, Vec<usize>)>,
+    /// Where matches start and end, under a condition.
+    first: Vec<(u16, Vec<usize>)>,
+    last: Vec<(u16, Vec<usize>)>,
+    nullable: u32,
+    restarts: bool,
+}
+
+impl Positions {
+    fn build(&self) -> Bits {
+        let n = self.reads.len();
+        let words = n.div_ceil(64).max(1);
+        let bitset = |list: &[usize]| {
+            let mut bits = vec![0u64; words];
+            list.iter().for_each(|&p| bits[p / 64] |= 1 << (p % 64));
+            bits
+        };
+        // A class per set of positions that read a character alike.
+        let mut chars: Vec<char> = self.reads.iter().flatten().copied().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let mut classes: Vec<Vec<u64>> = Vec::new();
+        let mut ascii = [0u8; 256];
+        let (mut intervals, mut interval_classes) = (Vec::new(), Vec::new());
+        for c in chars {
+            let reading: Vec<usize> = (0..n).filter(|&p| self.reads[p].contains(&c)).collect();
+            let mask = bitset(&reading);
+            let class = match classes.iter().position(|m| *m == mask) {
+                Some(i) => i + 1,
+                None => {
+                    classes.push(mask);
+                    classes.len()
+                }
+            };
+            if c.is_ascii() {
+                ascii[c as usize] = class as u8;
+            } else {
+                intervals.extend([c, c]);
+                interval_classes.push(class as u16);
+            }
+        }
+        let mut masks: Vec<u64> = Vec::new();
+        let mut groups: Vec<u16> = Vec::new();
+        let mut group = |cond: u16, second: u16, sources: &[usize]| {
+            if sources.is_empty() {
+                return;
+            }
+            let from = sources.iter().min().unwrap() / 64;
+            let to = sources.iter().max().unwrap() / 64 + 1;
+            groups.extend([cond, second, from as u16, (to - from) as u16, masks.len() as u16]);
+            masks.extend(&bitset(sources)[from..to]);
+        };
+        for (cond, shift, sources) in &self.shifts {
+            group(*cond, (shift + 32_768) as u16, sources);
+        }
+        for (cond, target, sources) in &self.into {
+            group(cond | 1 << 15, *target as u16, sources);
+        }
+        let mut ends = |list: &[(u16, Vec<usize>)]| {
+            let mut out = Vec::new();
+            for (cond, positions) in list {
+                out.extend([*cond, 0, words as u16, masks.len() as u16]);
+                masks.extend(bitset(positions));
+            }
+            out
+        };
+        let (first, last) = (ends(&self.first), ends(&self.last));
+        Bits {
+            words: words as u16,
+            ascii: Box::leak(Box::new(ascii)),
+            intervals: intervals.leak(),
+            interval_classes: interval_classes.leak(),
+            classes: classes.concat().leak(),
+            groups: groups.leak(),
+            masks: masks.leak(),
+            first: first.leak(),
+            last: last.leak(),
+            nullable: self.nullable,
+            restarts: self.restarts,
+        }
+    }
+}
+
+fn check(bits: &Bits, yes: &[&str], no: &[&str]) {
+    for text in yes {
+        assert!(bits.is_match(text), "{text:?}");
+    }
+    for text in no {
+        assert!(!bits.is_match(text), "{text:?}");
+    }
+}
+
+#[test]
+fn positions_move_forward_and_back() {
+    // `\A(?:ab)+\z`: `a` (0) goes on to `b` (1), which goes back to `a`.
+    let bits = Positions {
+        reads: vec![vec!['a'], vec!['b']],
+        shifts: vec![(0, 1, vec![0]), (0, -1, vec![1])],
+        first: vec![(AT_START, vec![0])],
+        last: vec![(AT_END, vec![1])],
+        ..Positions::default()
+    }
+    .build();
+    check(&bits, &["ab", "abab", "ababab"], &["", "a", "aba", "ba", "abb", "xab", "ab\n"]);
+}
+
+/// `\Aa{n}\z` as `n` positions `step` apart (the ones between read nothing), in order or from the last back to the
+/// first.
+fn chain(n: usize, step: usize, backwards: bool) -> Bits {
+    let at = |i: usize| if backwards { (n - 1 - i) * step } else { i * step };
+    let mut reads = vec![Vec::new(); (n - 1) * step + 1];
+    (0..n).for_each(|i| reads[at(i)] = vec!['a']);
+    let distance = if backwards { -(step as i32) } else { step as i32 };
+    Positions {
+        reads,
+        shifts: vec![(0, distance, (0..n - 1).map(at).collect())],
+        first: vec![(AT_START, vec![at(0)])],
+        last: vec![(AT_END, vec![at(n - 1)])],
+        ..Positions::default()
+    }
+    .build()
+}
+
+#[test]
+fn bitsets_of_every_size_and_shifts_across_words() {
+    // Every size of bitset the walk has (1 to 256 words), and positions at both ends of words.
+    for n in [1, 2, 63, 64, 65, 130, 300, 1000, 2000, 4000, 8000, BITS_MAX_WORDS * 64] {
+        for backwards in [false, true] {
+            let bits = chain(n, 1, backwards);
+            assert!(usize::from(bits.words) <= BITS_MAX_WORDS);
+            assert!(bits.is_match(&"a".repeat(n)), "{n} {backwards}");
+            assert!(!bits.is_match(&"a".repeat(n - 1)), "{n} {backwards}");
+            assert!(!bits.is_match(&"a".repeat(n + 1)), "{n} {backwards}");
+        }
+    }
+    // Distances of a word and more, forward and back.
+    for step in [63, 64, 65, 70, 128, 200] {
+        for backwards in [false, true] {
+            let bits = chain(9, step, backwards);
+            check(&bits, &["aaaaaaaaa"], &["aaaaaaaa", "aaaaaaaaaa", "aaaabaaaa"]);
+        }
+    }
+}
+
+#[test]
+fn a_group_into_one_position() {
+    // `\A(?:a|bb|ccc|dddd)x`: the last character of each alternative (0, 2, 5, 9) goes to `x` (10).
+    let reads: Vec<Vec<char>> = "abbcccddddx".chars().map(|c| vec![c]).collect();
+    let bits = Positions {
+        reads,
+        shifts: vec![(0, 1, vec![1, 3, 4, 6, 7, 8])],
+        into: vec![(0, 10, vec![0, 2, 5, 9])],
+        first: vec![(AT_START, vec![0, 1, 3, 6])],
+        last: vec![(0, vec![10])],
+        ..Positions::default()
+    }
+    .build();
+    check(&bits, &["ax", "bbx", "cccx", "ddddx", "ddddxyz"], &["x", "bx", "ccx", "ccccx", "dddx", "abx", " ax"]);
+}
+
+#[test]
+fn conditions_at_starts_ends_and_edges() {
+    // `\bcat\b`, searched anywhere.
+    let cat = Positions {
+        reads: vec![vec!['c'], vec!['a'], vec!['t']],
+        shifts: vec![(0, 1, vec![0, 1])],
+        first: vec![(WORD, vec![0])],
+        last: vec![(WORD, vec![2])],
+        restarts: true,
+        ..Positions::default()
+    }
+    .build();
+    check(&cat, &["cat", "a cat sat", "cat.", "écaté", "(cat)", "concat cat"], &["concat", "cats", "_cat", "ca t", ""]);
+    // `a\Bb|c\b-`: conditions on edges.
+    let edges = Positions {
+        reads: vec![vec!['a'], vec!['b'], vec!['c'], vec!['-']],
+        shifts: vec![(NOT_WORD, 1, vec![0]), (WORD, 1, vec![2])],
+        first: vec![(0, vec![0, 2])],
+        last: vec![(0, vec![1, 3])],
+        restarts: true,
+        ..Positions::default()
+    }
+    .build();
+    check(&edges, &["ab", "xc-"], &["a-", "cb", "a b"]);
+    // `a(?mR:$)`: before the end, `\r`, or `\n` not after `\r`.
+    let line_end = Positions {
+        reads: vec![vec!['a', '\r']],
+        last: vec![(BEFORE_LINE_END, vec![0])],
+        first: vec![(0, vec![0])],
+        restarts: true,
+        ..Positions::default()
+    }
+    .build();
+    check(&line_end, &["a", "ba\r", "a\nb", "\r\r", "a\r\n"], &["ab", "", "\r\n", "b\n"]);
+}
+
+#[test]
+fn the_empty_string_where_its_conditions_hold() {
+    // `\A\z`: the empty text only.
+    let empty = Positions { reads: Vec::new(), nullable: 1 << (AT_START | AT_END), ..Positions::default() }.build();
+    check(&empty, &[""], &["a", " "]);
+    // `\b` anywhere: the text has an ASCII word character.
+    let boundary = Positions { reads: Vec::new(), nullable: 1 << WORD, restarts: true, ..Positions::default() }.build();
+    check(&boundary, &["a", " _", "é1"], &["", " ", "é-é"]);
+    // `\B` holds in the empty text.
+    let inside =
+        Positions { reads: Vec::new(), nullable: 1 << NOT_WORD, restarts: true, ..Positions::default() }.build();
+    check(&inside, &["", "ab", "a  "], &["a", "a-b"]);
+}
+
+#[test]
+fn characters_past_ascii_by_interval() {
+    // `\A[éΣ😀\u{10FFFF}]+\z` with each character its own position (all alike: one class, past ASCII only).
+    let chars = ['é', 'Σ', '😀', '\u{10FFFF}'];
+    let bits = Positions {
+        reads: vec![chars.to_vec()],
+        shifts: vec![(0, 0, vec![0])],
+        first: vec![(AT_START, vec![0])],
+        last: vec![(AT_END, vec![0])],
+        ..Positions::default()
+    }
+    .build();
+    check(&bits, &["é", "Σ😀é\u{10FFFF}"], &["", "e", "éa", "Ω", "😁", "\u{10FFFE}", "\u{80}"]);
 }

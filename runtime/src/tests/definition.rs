@@ -100,7 +100,7 @@ static CHECKS: [Checks; 6] = [
     Checks { length: Some((Some(1), Some(2))), range: Range::None, pattern: None, unique: true },
     Checks { length: Some((Some(1), Some(8))), range: Range::None, pattern: None, unique: false },
     Checks { length: None, range: Range::Float(Some(0.0), Some(1.0)), pattern: None, unique: false },
-    Checks { length: None, range: Range::None, pattern: Some(&S3), unique: false },
+    Checks { length: Some((None, Some(64))), range: Range::None, pattern: Some(&S3), unique: false },
 ];
 
 static SCHEMA: Schema = Schema { shapes: &SHAPES, checks: &CHECKS };
@@ -272,6 +272,20 @@ fn only_json_objects_are_definitions() {
 #[test]
 fn valid_arguments_pass() {
     assert_eq!(issues(&definition("", &train("A", GOOD))), Vec::<String>::new());
+}
+
+#[test]
+fn a_string_that_breaks_its_length_is_not_also_run_through_its_pattern() {
+    let long = GOOD.replace("s3://b/k", &format!("http://{}", "x".repeat(100)));
+    only(
+        issues(&definition("", &train("A", &long))),
+        "$.Steps[0].Arguments.Uri: length must be at most 64 characters, but is 107",
+    );
+    let short = GOOD.replace("s3://b/k", "http://x");
+    only(
+        issues(&definition("", &train("A", &short))),
+        "$.Steps[0].Arguments.Uri: \"http://x\" does not match the pattern ^s3://",
+    );
 }
 
 #[test]

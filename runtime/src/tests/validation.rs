@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use super::automaton;
 use crate::validation::*;
 
-/// The violations recorded by `check`, for an input of shape `Input`.
-fn violations(check: impl FnOnce(&mut Violations)) -> Vec<Violation> {
+/// The violations recorded by `check`, for an input of shape `Input` (what `check` returns is not looked at).
+fn violations<R>(check: impl FnOnce(&mut Violations) -> R) -> Vec<Violation> {
     let mut out = Violations::new();
     check(&mut out);
     match out.into_result("Input") {
@@ -16,7 +16,7 @@ fn violations(check: impl FnOnce(&mut Violations)) -> Vec<Violation> {
 }
 
 /// The one violation recorded by `check`, as text.
-fn shown(check: impl FnOnce(&mut Violations)) -> String {
+fn shown<R>(check: impl FnOnce(&mut Violations) -> R) -> String {
     let v = violations(check);
     assert_eq!(v.len(), 1, "{v:?}");
     v[0].to_string()
@@ -151,6 +151,17 @@ fn length_str_within_bounds_passes() {
         assert!(violations(|out| length_str(v, Some(1), Some(5), &p, out)).is_empty(), "{v}");
     }
     assert!(violations(|out| length_str("", None, None, &p, out)).is_empty());
+}
+
+#[test]
+fn length_str_says_whether_the_length_is_within_the_bounds() {
+    let p = Path::Root.field("Name");
+    let mut out = Violations::new();
+    assert!(length_str("abc", Some(1), Some(5), &p, &mut out));
+    assert!(length_str("ééé", Some(3), Some(3), &p, &mut out), "counted in code points");
+    assert!(!length_str("", Some(1), Some(5), &p, &mut out));
+    assert!(!length_str(&"a".repeat(100_000), None, Some(5), &p, &mut out));
+    assert_eq!(out.into_result("In").unwrap_err().violations().len(), 2);
 }
 
 #[test]
