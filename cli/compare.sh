@@ -3,6 +3,7 @@
 #   1. `check` of the corpus and the mistakes against check-jsonschema with AWS's schema: what each accepts and
 #      catches, and the time each takes for the whole corpus (one process each, as a CI step would run them).
 #   2. `check` of one definition, process start to exit: the median of 200 runs of the release build.
+#   Times are wall clock and the process's CPU time (user + system), the figure that holds on a busy machine.
 # check-jsonschema is installed (pinned, tests/definitions/sdk/requirements-jsonschema.txt) into target/jsonschema-venv.
 # Usage: bash cli/compare.sh   (from the repository root; needs ../shared/pipeline-definition/)
 set -euo pipefail
@@ -19,9 +20,6 @@ bin=${CARGO_TARGET_DIR:-target}/release/sagemaker-pipelines
 corpus=(tests/definitions/corpus/*/*.json)
 mistakes=(tests/definitions/mistakes/*.json)
 
-ms() { python3 -c 'import sys,time; print(round((time.time()-float(sys.argv[1]))*1000))' "$1"; }
-now() { python3 -c 'import time; print(time.time())'; }
-
 echo "== accepted (exit 0), per file: sagemaker-pipelines check | check-jsonschema"
 ours_ok=0; theirs_ok=0
 for f in "${corpus[@]}" "${mistakes[@]}"; do
@@ -31,26 +29,22 @@ for f in "${corpus[@]}" "${mistakes[@]}"; do
 done
 echo "accepted of ${#corpus[@]} corpus + ${#mistakes[@]} mistakes: ours $ours_ok, check-jsonschema $theirs_ok"
 
-echo "== the whole corpus, one process each (median of 5)"
-for tool in ours theirs; do
-  times=()
-  for _ in 1 2 3 4 5; do
-    t=$(now)
-    if [ $tool = ours ]; then "$bin" check "${corpus[@]}" >/dev/null 2>&1 || true
-    else "$venv/bin/check-jsonschema" --schemafile "$schema" "${corpus[@]}" >/dev/null 2>&1 || true; fi
-    times+=("$(ms "$t")")
-  done
-  printf '%s: %s ms (runs: %s)\n' $tool "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)" "${times[*]}"
-done
-
-echo "== one definition, process start to exit (release, median of 200)"
-python3 - "$bin" <<'PY'
-import statistics, subprocess, sys, time
-runs = []
-for _ in range(200):
+echo "== the whole corpus, one process each (median of 7; wall and CPU time, user + system, of the process)"
+python3 - "$bin" "$venv/bin/check-jsonschema" "$schema" "${corpus[@]}" <<'PY'
+import resource, statistics, subprocess, sys, time
+ours, theirs, schema, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+def run(cmd):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([sys.argv[1], "check", "tests/definitions/corpus/sdk2/training_processing.json"], stdout=subprocess.DEVNULL)
-    runs.append((time.perf_counter() - t) * 1000)
-runs.sort()
-print(f"median {statistics.median(runs):.1f} ms, p10 {runs[20]:.1f} ms, p90 {runs[180]:.1f} ms")
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = (time.perf_counter() - t) * 1000
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
+for name, cmd in [("ours", [ours, "check", *files]), ("check-jsonschema", [theirs, "--schemafile", schema, *files])]:
+    runs = [run(cmd) for _ in range(7)]
+    print(f"{name}: wall {statistics.median(r[0] for r in runs):.0f} ms, CPU {statistics.median(r[1] for r in runs):.0f} ms")
+one = "tests/definitions/corpus/sdk2/training_processing.json"
+runs = [run([ours, "check", one]) for _ in range(200)]
+print(f"one definition, process start to exit (median of 200): wall {statistics.median(r[0] for r in runs):.1f} ms, "
+      f"CPU {statistics.median(r[1] for r in runs):.1f} ms")
 PY
