@@ -24,6 +24,9 @@
 //! at their maximum, every alternative), and near misses made from those (one character more or less, a character
 //! swapped for a non-ASCII one, a line terminator appended).
 //!
+//! CI compares every sixth pattern of the AWS list (about 20 minutes of two cores for them all);
+//! `PATTERNS_DIFFERENTIAL=all` compares every one.
+//!
 //! Needs `node` and a JDK; skipped with a printed reason when one is absent, except under CI, where a missing engine
 //! fails the test.
 
@@ -580,7 +583,12 @@ fn generated_validators_agree_with_node_and_java() {
     let mut patterns: BTreeMap<String, (Option<u64>, Origin, &[&str])> = BTreeMap::new();
     let aws = aws_patterns();
     assert!(aws.len() >= 1400, "tests/data/aws-patterns.txt has {} patterns", aws.len());
-    for (p, max) in aws {
+    // The whole list takes about 20 minutes of two cores, most of CI's time: CI compares every sixth pattern (the
+    // same ones each run); `PATTERNS_DIFFERENTIAL=all` compares them all (before a release, and after a change to
+    // the pattern planner or the automata).
+    let every = if std::env::var("PATTERNS_DIFFERENTIAL").is_ok_and(|v| v == "all") { 1 } else { 6 };
+    println!("comparing every {every} of the {} AWS patterns (PATTERNS_DIFFERENTIAL=all: every one)", aws.len());
+    for (p, max) in aws.into_iter().step_by(every) {
         patterns.insert(p, (max, Origin::Aws, &[]));
     }
     let mut models = 0;
@@ -827,7 +835,7 @@ fn generated_validators_agree_with_node_and_java() {
         java_unread
     ));
     println!("{report}");
-    assert!(evaluated > 100_000, "only {evaluated} answers compared");
+    assert!(evaluated > 100_000 / every, "only {evaluated} answers compared");
     assert!(mismatches.is_empty(), "{} disagreements:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(differences.keys().all(|k| *k != "another construct"), "unexplained dialect differences:\n{report}");
 }
