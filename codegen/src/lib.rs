@@ -201,3 +201,15 @@ pub fn generate_report(model_path: &Path, req: &Request<'_>) -> Result<Generated
     let model = model::load(model_path)?;
     generate_model_report(&model, req).map_err(|e| e.in_file(model_path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::required_features;
+
+    #[test]
+    fn an_example_declares_the_features_it_needs_on_one_line() {
+        let text = "//! An example.\n// required-features: definitions, test-util\n\nfn main() {}\n";
+        assert_eq!(required_features(text), Some(vec!["definitions".to_owned(), "test-util".to_owned()]));
+        assert_eq!(required_features("//! An example.\nfn main() {}\n"), None);
+    }
+}

@@ -807,6 +807,18 @@ mod worked_example {
     }
 
     #[test]
+    fn the_example_is_built_only_with_the_feature_it_declares() {
+        let source =
+            std::fs::read_to_string(project_tests::root().join("models/examples/pipeline_definition.rs")).unwrap();
+        assert!(source.lines().any(|l| l == "// required-features: definitions"));
+        let manifest = std::fs::read_to_string(project_tests::root().join("generated/Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("\n[[example]]\nname = \"pipeline_definition\"\nrequired-features = [\"definitions\"]\n"),
+            "{manifest}"
+        );
+    }
+
+    #[test]
     fn the_readme_shows_excerpts_of_the_example_and_of_its_json() {
         let readme = std::fs::read_to_string(project_tests::root().join("README.md")).unwrap();
         let section = readme.split("### The worked example").nth(1).expect("README section `### The worked example`");
