@@ -638,6 +638,8 @@ mod upsert {
 
     const ROLE: &str = "arn:aws:iam::111122223333:role/R";
     const ARN: &str = "arn:aws:sagemaker:us-east-1:111122223333:pipeline/p";
+    /// A `ClientRequestToken` of the modeled length (32 to 128 characters).
+    const TOKEN: &str = "upsert-token-0123456789abcdef0123";
 
     fn definition() -> PipelineDefinition {
         PipelineDefinition::builder()
@@ -754,6 +756,32 @@ mod upsert {
         let UpsertPipelineError::Create(SdkError::ServiceError(e)) = &err else { panic!("{err:?}") };
         assert!(e.err().is_resource_limit_exceeded(), "{err:?}");
         assert_eq!(update.num_calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_config_override_and_the_token_reach_the_calls() {
+        // A name the model's pattern refuses: only the override, applied to both calls, lets them through.
+        let create = rules::create_pipeline().then_error(exists);
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn(ARN).build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let out = upsert(&mocks.client(), &definition())
+            .pipeline_name("not a valid name!")
+            .client_request_token(TOKEN)
+            .config_override(
+                sagemaker_pipelines::config::ConfigOverride::new()
+                    .skip_constraint(sagemaker_pipelines::validation::ConstraintKind::Pattern),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(!out.created());
+        assert_eq!(create.inputs::<CreatePipelineInput>()[0].client_request_token(), Some(TOKEN));
+        assert_eq!(update.inputs::<UpdatePipelineInput>()[0].pipeline_name(), Some("not a valid name!"));
+        // Without it, the name is refused before anything is sent.
+        let err = upsert(&mocks.client(), &definition()).pipeline_name("not a valid name!").send().await.unwrap_err();
+        let UpsertPipelineError::Create(SdkError::Validation(v)) = &err else { panic!("{err:?}") };
+        assert_eq!(v.violations()[0].path(), "PipelineName");
+        assert_eq!((create.num_calls(), update.num_calls()), (1, 1));
     }
 
     #[tokio::test]
