@@ -109,7 +109,25 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         Some(dir) => rust_files(dir)?,
         None => Vec::new(),
     };
+    let examples = match req.examples {
+        Some(dir) => rust_files(dir)?
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::new(format!("cannot read example: {e}")).in_file(&path))?;
+                Ok((path, text))
+            })
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
     let settings = emit::CrateSettings {
+        example_features: examples
+            .iter()
+            .filter_map(|(path, text)| {
+                let name = path.file_stem()?.to_string_lossy().into_owned();
+                Some((name, required_features(text)?))
+            })
+            .collect(),
         modules: hand_written.iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect(),
         name: req.crate_name.to_owned(),
         version: req.crate_version.to_owned(),
@@ -147,17 +165,19 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         let header = format::header(&rel, &format!("models/{dir}/{name}"));
         files.insert(rel, format!("{header}\n{text}"));
     }
-    if let Some(dir) = req.examples {
-        for path in rust_files(dir)? {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::new(format!("cannot read example: {e}")).in_file(&path))?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let rel = format!("examples/{name}");
-            let header = format::header(&rel, &format!("models/examples/{name}"));
-            files.insert(rel, format!("{header}\n{text}"));
-        }
+    for (path, text) in examples {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let rel = format!("examples/{name}");
+        let header = format::header(&rel, &format!("models/examples/{name}"));
+        files.insert(rel, format!("{header}\n{text}"));
     }
     Ok(Generated { files, report, timings })
+}
+
+/// The features an example declares it needs, on a line `// required-features: a, b` (none without that line).
+fn required_features(text: &str) -> Option<Vec<String>> {
+    let line = text.lines().find_map(|l| l.trim().strip_prefix("// required-features:"))?;
+    Some(line.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect())
 }
 
 /// The `.rs` files of a folder, sorted.
@@ -180,4 +200,16 @@ pub fn generate(model_path: &Path, req: &Request<'_>) -> Result<BTreeMap<String,
 pub fn generate_report(model_path: &Path, req: &Request<'_>) -> Result<Generated> {
     let model = model::load(model_path)?;
     generate_model_report(&model, req).map_err(|e| e.in_file(model_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_features;
+
+    #[test]
+    fn an_example_declares_the_features_it_needs_on_one_line() {
+        let text = "//! An example.\n// required-features: definitions, test-util\n\nfn main() {}\n";
+        assert_eq!(required_features(text), Some(vec!["definitions".to_owned(), "test-util".to_owned()]));
+        assert_eq!(required_features("//! An example.\nfn main() {}\n"), None);
+    }
 }

@@ -69,6 +69,7 @@ mod mock;
 pub mod operation;
 pub mod pagination;
 mod patterns;
+pub mod pipeline_upsert;
 pub mod pipeline_wait;
 pub mod primitives;
 mod retry;

@@ -619,3 +619,274 @@ mod sending {
         assert_eq!(create.num_calls(), 1);
     }
 }
+
+/// `client.upsert_pipeline()` (`models/modules/pipeline_upsert.rs`): `CreatePipeline`, then `UpdatePipeline` when
+/// SageMaker says the pipeline already exists, as the Python SDK's `pipeline.upsert()` does.
+mod upsert {
+    use sagemaker_pipelines::definition::{Parameter, PipelineDefinition};
+    use sagemaker_pipelines::error::{ErrorMetadata, SdkError};
+    use sagemaker_pipelines::operation::create_pipeline::{
+        CreatePipelineError, CreatePipelineInput, CreatePipelineOutput,
+    };
+    use sagemaker_pipelines::operation::update_pipeline::{UpdatePipelineInput, UpdatePipelineOutput};
+    use sagemaker_pipelines::pipeline_upsert::UpsertPipelineError;
+    use sagemaker_pipelines::steps::FailStep;
+    use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+    use sagemaker_pipelines::types::{ParallelismConfiguration, Tag};
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/R";
+    const ARN: &str = "arn:aws:sagemaker:us-east-1:111122223333:pipeline/p";
+    /// A `ClientRequestToken` of the modeled length (32 to 128 characters).
+    const TOKEN: &str = "upsert-token-0123456789abcdef0123";
+
+    fn definition() -> PipelineDefinition {
+        PipelineDefinition::builder()
+            .parameter(Parameter::string("Reason").default("none"))
+            .step(FailStep::new("Stop").error_message(&Parameter::string("Reason")))
+            .build()
+    }
+
+    /// What SageMaker (and moto) answer to a `CreatePipeline` whose name is taken.
+    fn exists() -> CreatePipelineError {
+        CreatePipelineError::generic(
+            ErrorMetadata::builder()
+                .code("ValidationException")
+                .message("Pipeline names must be unique within an AWS account and region. Pipeline with name (p) already exists.")
+                .build(),
+        )
+    }
+
+    fn upsert(
+        client: &sagemaker_pipelines::Client,
+        d: &PipelineDefinition,
+    ) -> sagemaker_pipelines::pipeline_upsert::UpsertPipeline {
+        client
+            .upsert_pipeline()
+            .pipeline_name("p")
+            .pipeline_display_name("P")
+            .pipeline_description("what it does")
+            .role_arn(ROLE)
+            .parallelism_configuration(ParallelismConfiguration::builder().max_parallel_execution_steps(4).build())
+            .tags(Tag::builder().key("team").value("ml").build())
+            .definition(d)
+    }
+
+    #[tokio::test]
+    async fn a_new_pipeline_is_created_and_nothing_updated() {
+        let create = rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().pipeline_arn(ARN).build());
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn(ARN).build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let d = definition();
+        let out = upsert(&mocks.client(), &d).send().await.unwrap();
+        assert!(out.created());
+        assert_eq!(out.pipeline_arn(), Some(ARN));
+        assert_eq!(update.num_calls(), 0);
+        let sent = &create.inputs::<CreatePipelineInput>()[0];
+        assert_eq!(sent.pipeline_name(), Some("p"));
+        assert_eq!(sent.role_arn(), Some(ROLE));
+        assert_eq!(sent.pipeline_definition(), Some(d.to_json().as_str()));
+        assert_eq!(sent.tags().len(), 1);
+        assert!(sent.client_request_token().is_some());
+    }
+
+    #[tokio::test]
+    async fn an_existing_pipeline_is_updated_with_the_same_members() {
+        let create = rules::create_pipeline().then_error(exists);
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn(ARN).build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let d = definition();
+        let out = upsert(&mocks.client(), &d).send().await.unwrap();
+        assert!(!out.created());
+        assert_eq!(out.pipeline_arn(), Some(ARN));
+        assert_eq!(create.num_calls(), 1);
+        let sent = &update.inputs::<UpdatePipelineInput>()[0];
+        assert_eq!(sent.pipeline_name(), Some("p"));
+        assert_eq!(sent.pipeline_display_name(), Some("P"));
+        assert_eq!(sent.pipeline_description(), Some("what it does"));
+        assert_eq!(sent.role_arn(), Some(ROLE));
+        assert_eq!(sent.parallelism_configuration().and_then(|p| p.max_parallel_execution_steps()), Some(4));
+        assert_eq!(sent.pipeline_definition(), Some(d.to_json().as_str()));
+    }
+
+    #[tokio::test]
+    async fn a_definition_check_refuses_finds_problems_and_nothing_is_sent() {
+        let create = rules::create_pipeline().then_output(|| CreatePipelineOutput::builder().build());
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let bad = PipelineDefinition::builder()
+            .step(FailStep::new("Stop here").error_message(&Parameter::string("Nope")))
+            .build();
+        let err = upsert(&mocks.client(), &bad).send().await.unwrap_err();
+        let UpsertPipelineError::Create(SdkError::Validation(v)) = &err else { panic!("{err:?}") };
+        let paths: Vec<&str> = v.violations().iter().map(|v| v.path()).collect();
+        assert_eq!(
+            paths,
+            ["PipelineDefinition.Steps[0].Name", "PipelineDefinition.Steps[0].Arguments.ErrorMessage.Get"]
+        );
+        assert!(err.to_string().starts_with("CreatePipeline failed: "), "{err}");
+        assert_eq!((create.num_calls(), update.num_calls()), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn another_create_error_is_returned_as_it_is() {
+        // A validation error that is not about the name, and a modeled error: neither leads to an update.
+        let other = || {
+            CreatePipelineError::generic(
+                ErrorMetadata::builder().code("ValidationException").message("Role is not valid").build(),
+            )
+        };
+        let limit = || {
+            CreatePipelineError::ResourceLimitExceeded(
+                sagemaker_pipelines::types::error::ResourceLimitExceeded::builder()
+                    .message("Pipeline already exists? No: too many pipelines")
+                    .build(),
+            )
+        };
+        let create = rules::create_pipeline().sequence().error(other).error(limit).build();
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let client = mocks.client();
+        let err = upsert(&client, &definition()).send().await.unwrap_err();
+        let UpsertPipelineError::Create(SdkError::ServiceError(e)) = &err else { panic!("{err:?}") };
+        assert_eq!(e.err().code(), Some("ValidationException"));
+        assert_eq!(e.err().message(), Some("Role is not valid"));
+        let err = upsert(&client, &definition()).send().await.unwrap_err();
+        let UpsertPipelineError::Create(SdkError::ServiceError(e)) = &err else { panic!("{err:?}") };
+        assert!(e.err().is_resource_limit_exceeded(), "{err:?}");
+        assert_eq!(update.num_calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_config_override_and_the_token_reach_the_calls() {
+        // A name the model's pattern refuses: only the override, applied to both calls, lets them through.
+        let create = rules::create_pipeline().then_error(exists);
+        let update = rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn(ARN).build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let out = upsert(&mocks.client(), &definition())
+            .pipeline_name("not a valid name!")
+            .client_request_token(TOKEN)
+            .config_override(
+                sagemaker_pipelines::config::ConfigOverride::new()
+                    .skip_constraint(sagemaker_pipelines::validation::ConstraintKind::Pattern),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(!out.created());
+        assert_eq!(create.inputs::<CreatePipelineInput>()[0].client_request_token(), Some(TOKEN));
+        assert_eq!(update.inputs::<UpdatePipelineInput>()[0].pipeline_name(), Some("not a valid name!"));
+        // Without it, the name is refused before anything is sent.
+        let err = upsert(&mocks.client(), &definition()).pipeline_name("not a valid name!").send().await.unwrap_err();
+        let UpsertPipelineError::Create(SdkError::Validation(v)) = &err else { panic!("{err:?}") };
+        assert_eq!(v.violations()[0].path(), "PipelineName");
+        assert_eq!((create.num_calls(), update.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn an_update_that_fails_is_reported_as_the_update() {
+        let create = rules::create_pipeline().then_error(exists);
+        let update = rules::update_pipeline().then_error(|| {
+            sagemaker_pipelines::operation::update_pipeline::UpdatePipelineError::generic(
+                ErrorMetadata::builder().code("AccessDeniedException").message("no").build(),
+            )
+        });
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let err = upsert(&mocks.client(), &definition()).send().await.unwrap_err();
+        let UpsertPipelineError::Update(SdkError::ServiceError(e)) = &err else { panic!("{err:?}") };
+        assert_eq!(e.err().code(), Some("AccessDeniedException"));
+        assert!(err.to_string().starts_with("the pipeline exists, and UpdatePipeline failed: "), "{err}");
+    }
+}
+
+/// The worked example, `examples/pipeline_definition.rs` (from `models/examples/`), compiled into this test: the
+/// definition it writes, compared with `tests/definitions/example/pipeline_definition.json`, and sent with upsert.
+#[allow(dead_code)]
+#[path = "../../generated/examples/pipeline_definition.rs"]
+mod example;
+
+mod worked_example {
+    use sagemaker_pipelines::definition::PipelineDefinition;
+    use sagemaker_pipelines::operation::create_pipeline::{CreatePipelineError, CreatePipelineInput};
+    use sagemaker_pipelines::operation::update_pipeline::{UpdatePipelineInput, UpdatePipelineOutput};
+    use sagemaker_pipelines::test_util::{rules, Mocks, RuleMode};
+
+    use super::example;
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/SageMakerPipelinesExecution";
+    const EXPECTED: &str = "tests/definitions/example/pipeline_definition.json";
+
+    fn value(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    fn expected() -> String {
+        std::fs::read_to_string(project_tests::root().join(EXPECTED)).unwrap()
+    }
+
+    #[test]
+    fn the_example_writes_the_committed_json_and_checks_clean() {
+        let d = example::definition(ROLE);
+        assert_eq!(d.check(), Ok(()));
+        assert_eq!(value(&d.to_json()), value(&expected()));
+        // And the text reads back into the same definition.
+        assert_eq!(PipelineDefinition::from_json(&expected()).unwrap(), d);
+    }
+
+    #[test]
+    fn the_example_is_built_only_with_the_feature_it_declares() {
+        let source =
+            std::fs::read_to_string(project_tests::root().join("models/examples/pipeline_definition.rs")).unwrap();
+        assert!(source.lines().any(|l| l == "// required-features: definitions"));
+        let manifest = std::fs::read_to_string(project_tests::root().join("generated/Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("\n[[example]]\nname = \"pipeline_definition\"\nrequired-features = [\"definitions\"]\n"),
+            "{manifest}"
+        );
+    }
+
+    #[test]
+    fn the_readme_shows_excerpts_of_the_example_and_of_its_json() {
+        let readme = std::fs::read_to_string(project_tests::root().join("README.md")).unwrap();
+        let section = readme.split("### The worked example").nth(1).expect("README section `### The worked example`");
+        let section = section.split("\n## ").next().unwrap();
+        // Every block of the section, by its fence: each `rust,ignore` one is in the example, each `json` one in
+        // what it writes.
+        let blocks = |fence: &str| -> Vec<String> {
+            section
+                .split(fence)
+                .skip(1)
+                .map(|rest| rest.split("\n```").next().unwrap().trim_matches('\n').to_owned())
+                .collect()
+        };
+        let source =
+            std::fs::read_to_string(project_tests::root().join("generated/examples/pipeline_definition.rs")).unwrap();
+        let (rust, json) = (blocks("```rust,ignore\n"), blocks("```json\n"));
+        assert!(!rust.is_empty() && !json.is_empty(), "the section shows no Rust or no JSON");
+        for rust in rust {
+            assert!(source.contains(&rust), "the README's Rust is not in the example:\n{rust}");
+        }
+        for json in json {
+            assert!(expected().contains(&json), "the README's JSON is not in {EXPECTED}:\n{json}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_example_sends_its_definition_with_upsert() {
+        let create = rules::create_pipeline().then_error(|| {
+            CreatePipelineError::generic(
+                sagemaker_pipelines::error::ErrorMetadata::builder()
+                    .code("ValidationException")
+                    .message("Pipeline with name (example) already exists.")
+                    .build(),
+            )
+        });
+        let update =
+            rules::update_pipeline().then_output(|| UpdatePipelineOutput::builder().pipeline_arn("arn").build());
+        let mocks = Mocks::new(RuleMode::MatchAny, [&create, &update]);
+        let d = example::definition(ROLE);
+        let sent = example::send(&mocks.client(), "example", ROLE, &d).await.unwrap();
+        assert!(!sent.created());
+        assert_eq!(create.inputs::<CreatePipelineInput>()[0].pipeline_definition(), Some(d.to_json().as_str()));
+        assert_eq!(update.inputs::<UpdatePipelineInput>()[0].pipeline_definition(), Some(d.to_json().as_str()));
+    }
+}

@@ -178,3 +178,40 @@ async fn invalid_input_is_rejected_before_it_reaches_moto() {
     assert_eq!(v.violations().len(), 1);
     assert_eq!(v.violations()[0].path(), "PipelineName");
 }
+
+#[tokio::test]
+async fn upsert_creates_then_updates() {
+    use sagemaker_pipelines::definition::{Parameter, PipelineDefinition};
+    use sagemaker_pipelines::steps::FailStep;
+    let Some(url) = endpoint() else { return };
+    let c = client(&url);
+    let name = unique("upsert");
+    let version = |message: &str| {
+        PipelineDefinition::builder()
+            .parameter(Parameter::string("Reason").default(message))
+            .step(FailStep::new("Stop").error_message(&Parameter::string("Reason")))
+            .build()
+    };
+    let (first, second) = (version("first"), version("second"));
+    let created = c.upsert_pipeline().pipeline_name(&name).role_arn(ROLE).definition(&first).send().await.unwrap();
+    assert!(created.created());
+    let arn = created.pipeline_arn().unwrap().to_owned();
+    assert!(arn.ends_with(&format!("pipeline/{name}")), "{arn}");
+    // moto answers the second CreatePipeline as SageMaker does: ValidationException, "... already exists."
+    let updated = c
+        .upsert_pipeline()
+        .pipeline_name(&name)
+        .pipeline_description("second")
+        .role_arn(ROLE)
+        .definition(&second)
+        .send()
+        .await
+        .unwrap();
+    assert!(!updated.created());
+    assert_eq!(updated.pipeline_arn(), Some(arn.as_str()));
+    let described = c.describe_pipeline().pipeline_name(&name).send().await.unwrap();
+    assert_eq!(described.pipeline_description(), Some("second"));
+    let sent = PipelineDefinition::from_json(described.pipeline_definition().unwrap()).unwrap();
+    assert_eq!(sent, second);
+    c.delete_pipeline().pipeline_name(&name).send().await.unwrap();
+}

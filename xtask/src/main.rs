@@ -48,7 +48,8 @@ enum Cmd {
     /// Measure what adding the crate costs a program's build, side by side with `aws-sdk-sagemaker` (minutes,
     /// gigabytes; not run in CI).
     BenchBuild(bench_build::BenchBuildArgs),
-    /// Run the `start_and_wait` example against a local moto server (installed under `target/` on first use).
+    /// Run the `start_and_wait` and `pipeline_definition` examples against a local moto server (installed under
+    /// `target/` on first use).
     Example,
     /// Compare the selected operations between two models: a changelog with each change classified, and the
     /// semver bump it implies for the generated crate.
@@ -817,16 +818,36 @@ fn example_cmd() -> Result<ExitCode, codegen::Error> {
     let Some(moto) = Moto::start()? else {
         return Err(codegen::Error::new("moto is needed to run the example locally"));
     };
-    run(
-        "example start_and_wait against moto",
-        cargo()
-            .args(["run", "--quiet", "-p", "sagemaker-pipelines", "--example", "start_and_wait"])
-            .env("AWS_REGION", "us-east-1")
+    let env = |c: &mut Command| {
+        c.env("AWS_REGION", "us-east-1")
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_ENDPOINT_URL", &moto.url)
-            .env("MAX_POLLS", "3"),
-    )?;
+            .env("AWS_ENDPOINT_URL", &moto.url);
+    };
+    let mut start_and_wait = cargo();
+    start_and_wait
+        .args(["run", "--quiet", "-p", "sagemaker-pipelines", "--example", "start_and_wait"])
+        .env("MAX_POLLS", "3");
+    env(&mut start_and_wait);
+    run("example start_and_wait against moto", &mut start_and_wait)?;
+    // Twice: the first run creates the pipeline, the second updates it.
+    for round in ["creates", "updates"] {
+        let mut definition = cargo();
+        definition.args([
+            "run",
+            "--quiet",
+            "-p",
+            "sagemaker-pipelines",
+            "--features",
+            "definitions",
+            "--example",
+            "pipeline_definition",
+            "--",
+            "arn:aws:iam::123456789012:role/SageMakerPipelinesExecution",
+        ]);
+        env(&mut definition);
+        run(&format!("example pipeline_definition against moto ({round})"), &mut definition)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -328,11 +328,12 @@ the request, retrying as configured, and decodes the output or the error.";
 
     // Operations that send a pipeline definition take a typed one too (feature `definitions`): `.definition(..)`
     // writes its text and keeps what its `check()` found, which `send` reports as input validation does.
-    let sender = ir.definitions.as_ref().and_then(|d| d.senders.iter().find(|(id, _)| *id == op.id));
-    let sender_field = op.input.fields.iter().find(|f| sender.is_some_and(|(_, m)| *m == f.wire_name));
+    let sender = ir.definitions.as_ref().and_then(|d| d.senders.iter().find(|s| s.operation == op.id));
+    let sender_field = sender.and_then(|s| op.input.fields.iter().find(|f| s.member == f.wire_name).map(|f| (s, f)));
     let (definition_field, definition_init, definition_send, definition_method) = match sender_field {
         None => (quote!(), quote!(), quote!(), quote!()),
-        Some(f) => {
+        Some((sender, f)) => {
+            let method = ident(&sender.method);
             let setter = ident(&f.name);
             let member = &f.wire_name;
             let shape = &op.input.path.name;
@@ -359,7 +360,7 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
                     #[doc = #doc]
                     #[cfg(feature = "definitions")]
                     #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
-                    pub fn definition(mut self, definition: &crate::definition::PipelineDefinition) -> Self {
+                    pub fn #method(mut self, definition: &crate::definition::PipelineDefinition) -> Self {
                         self.definition_problems = definition.check().err();
                         self.inner = self.inner.#setter(definition.to_json());
                         self

@@ -155,7 +155,15 @@ rustdoc-args = ["--cfg", "docsrs"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
-"#,
+{examples}"#,
+            examples = settings
+                .example_features
+                .iter()
+                .map(|(name, features)| {
+                    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+                    format!("\n[[example]]\nname = {name:?}\nrequired-features = [{}]\n", features.join(", "))
+                })
+                .collect::<String>(),
             name = settings.name,
             version = settings.version,
             dependencies = crate::runtime::manifest_dependencies(ir),

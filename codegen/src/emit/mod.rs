@@ -42,6 +42,10 @@ pub struct CrateSettings {
     pub test_util_example: Option<String>,
     /// Hand-written public modules copied into `src/` (by name), which `lib.rs` declares.
     pub modules: Vec<String>,
+    /// Examples that need features of the crate (by name, with the features), from a line
+    /// `// required-features: a, b` in the example: `Cargo.toml` declares them, so that building the examples
+    /// without those features leaves them out instead of failing.
+    pub example_features: Vec<(String, Vec<String>)>,
 }
 
 /// One file (or group of text files) to emit; jobs are independent, so they run on all cores.

@@ -56,9 +56,21 @@ pub struct Definitions {
     pub max_length: Option<u64>,
     /// The typed builders of arguments and the property paths (`src/steps.rs`).
     pub builders: Builders,
-    /// The operations whose input has a member of the definition's text shape (`document`), with that member's
-    /// name: their fluent builders take a typed definition (`.definition(..)`), checked as part of input validation.
-    pub senders: Vec<(ShapeId, String)>,
+    /// The operations whose input has a member of the definition's text shape (`document`): their fluent builders
+    /// take a typed definition (`.definition(..)`), checked as part of input validation.
+    pub senders: Vec<Sender>,
+}
+
+/// An operation whose fluent builder takes a typed definition.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sender {
+    /// The operation.
+    pub operation: ShapeId,
+    /// The input's member that carries the definition's text.
+    pub member: String,
+    /// The fluent builder's method taking the typed definition: `definition`, or `typed_definition` when a member
+    /// of the input is named `Definition` already (its setter is `definition`).
+    pub method: String,
 }
 
 /// What `src/steps.rs` writes: a thin argument builder for each structure and union the step kinds' arguments reach,
@@ -260,9 +272,26 @@ pub fn build(
             let Some(Shape::Structure(input)) = o.input.as_ref().and_then(|t| resolved.shapes.get(&t.target)) else {
                 continue;
             };
+            // The member setters are the members' field names (`x`, `set_x`, `get_x`).
+            let taken = |m: &str| {
+                input.members.keys().any(|name| {
+                    let field = crate::ident::field_name(name);
+                    let (set, get) = crate::ident::setter_getter(&field);
+                    crate::ident::unraw(&field) == m || set == m || get == m
+                })
+            };
+            let method = ["definition", "typed_definition", "typed_pipeline_definition"]
+                .into_iter()
+                .find(|m| !taken(m))
+                .ok_or_else(|| {
+                    Error::at(
+                        crate::error::shape_path(op),
+                        format!("`{op}`: no name is free for the typed definition's setter (`definition`, `typed_definition`)"),
+                    )
+                })?;
             for (name, member) in &input.members {
                 if member.target == document {
-                    senders.push((op.clone(), name.clone()));
+                    senders.push(Sender { operation: op.clone(), member: name.clone(), method: method.to_owned() });
                 }
             }
         }
