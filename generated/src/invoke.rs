@@ -124,11 +124,11 @@ impl Handle {
 
     /// The transport for a configuration: its HTTP client, or the default one, for its timeouts.
     fn transport(config: &Config, sleep: &SharedAsyncSleep) -> Transport {
-        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let mut settings = crate::http::HttpConnectorSettings::builder();
         settings.set_connect_timeout(config.timeouts.connect_timeout());
         settings.set_read_timeout(config.timeouts.read_timeout());
-        Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
+        let client = config.http_client.as_ref();
+        Transport::new(client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
     }
 
     /// The `User-Agent`: the crate's, then the configured application name.
