@@ -307,8 +307,8 @@ impl std::error::Error for TimedOut {}
 const ADDED_HEADERS: usize = 8;
 
 /// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
-fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<Vec<u8>>, BoxError> {
-    let mut request = http::Request::new(unsigned.body);
+fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
+    let mut request = http::Request::new(bytes::Bytes::from(unsigned.body));
     *request.method_mut() =
         http::Method::from_bytes(unsigned.method.as_bytes()).map_err(|e| unbuildable(e.to_string()))?;
     *request.uri_mut() = target.uri.clone();
@@ -323,7 +323,7 @@ fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Requ
 
 /// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
 /// are set from its URI and body first (the `host` is the target's when the URI still has the target's host).
-async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<Vec<u8>>) -> Result<(), BoxError> {
+async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<bytes::Bytes>) -> Result<(), BoxError> {
     let config = &handle.config;
     let region = config.region.as_ref().ok_or_else(|| unbuildable("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
@@ -376,7 +376,7 @@ enum Attempt {
 
 async fn attempt(
     handle: &Handle,
-    request: http::Request<Vec<u8>>,
+    request: http::Request<bytes::Bytes>,
     connection: Option<CaptureSmithyConnection>,
 ) -> Attempt {
     let call = handle.transport.send(request, connection);

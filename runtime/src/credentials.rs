@@ -407,7 +407,8 @@ async fn fetch(http: &SharedHttpClient, request: http::Request<Vec<u8>>, what: &
     let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
         .ok_or_else(|| SourceError::failed(format!("{what}: no async sleep implementation")))?;
     let transport = Transport::new(Some(http), &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
-    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request, None)).await {
+    let call = transport.send(request.map(bytes::Bytes::from), None);
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, call).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return Err(SourceError::failed(what).because(e)),
         Err(_) => {

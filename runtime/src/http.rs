@@ -87,14 +87,15 @@ impl Transport {
     /// with the request, for the client to say which connection it used.
     pub(crate) async fn send(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: http::Request<Bytes>,
         connection: Option<CaptureSmithyConnection>,
     ) -> Result<Response, ConnectorError> {
+        #[cfg_attr(not(feature = "rustls"), allow(clippy::infallible_destructuring_match))]
         let connector = match &self.connector {
             Connector::Shared(connector) => connector,
             #[cfg(feature = "rustls")]
             Connector::Hyper(hyper) => {
-                let response = hyper.send_http(request.map(|b| Full::new(Bytes::from(b))), connection).await?;
+                let response = hyper.send_http(request.map(Full::new), connection).await?;
                 let (parts, body) = response.into_parts();
                 let body = read_body(body, declared_length(&parts), self.max_response_size).await?;
                 return Ok(http::Response::from_parts(parts, body));
