@@ -54,7 +54,11 @@ impl Protocol for AwsJson {
             return Err(format!("content type `{}` is not a header value", self.content_type).into());
         }
         let content_type = HeaderValue::from_static(self.content_type);
-        let target = format!("{}.{operation}", self.target_prefix);
+        // Concatenated rather than formatted: this runs on every call.
+        let mut target = String::with_capacity(self.target_prefix.len() + 1 + operation.len());
+        target.push_str(self.target_prefix);
+        target.push('.');
+        target.push_str(operation);
         let target = HeaderValue::try_from(target)
             .map_err(|_| format!("operation `{}.{operation}` is not a header value", self.target_prefix))?;
         let mut headers = Vec::with_capacity(3);

@@ -119,6 +119,8 @@ struct Target {
     path: &'static str,
     /// The endpoint URL with the protocol's path.
     uri: http::Uri,
+    /// The URI as text, as the signature reads it (`uri.to_string()`, made once).
+    uri_text: String,
     /// The URI's `host:port`, as the `host` header.
     host: http::HeaderValue,
     /// The `User-Agent`.
@@ -202,7 +204,8 @@ impl Handle {
         };
         let host = http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?;
         let user_agent = http::HeaderValue::from_str(&self.user_agent).map_err(|e| unbuildable(e.to_string()))?;
-        let target = Target { url, path, uri, host, user_agent };
+        let uri_text = uri.to_string();
+        let target = Target { url, path, uri, uri_text, host, user_agent };
         if host_prefix.is_some() {
             return Ok(Cow::Owned(target));
         }
@@ -351,12 +354,17 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
         .build()
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
-    let url = request.uri().to_string();
+    // The target's text when an interceptor left the URI alone: no URI is formatted per attempt.
+    let url = if *request.uri() == target.uri {
+        Cow::Borrowed(target.uri_text.as_str())
+    } else {
+        Cow::Owned(request.uri().to_string())
+    };
     let headers: Vec<(&str, &str)> =
         request.headers().iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default())).collect();
     let signable = aws_sigv4::http_request::SignableRequest::new(
         request.method().as_str(),
-        &url,
+        url,
         headers.into_iter(),
         aws_sigv4::http_request::SignableBody::Bytes(request.body()),
     )
