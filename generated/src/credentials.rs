@@ -410,8 +410,9 @@ async fn fetch(http: &SharedHttpClient, request: http::Request<Vec<u8>>, what: &
         .build();
     let sleep = aws_smithy_async::rt::sleep::default_async_sleep()
         .ok_or_else(|| SourceError::failed(format!("{what}: no async sleep implementation")))?;
-    let transport = Transport::new(http, &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
-    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, transport.send(request, None)).await {
+    let transport = Transport::new(Some(http), &settings, sleep, Default::default(), CREDENTIALS_MAX_RESPONSE_SIZE);
+    let call = transport.send(request.map(bytes::Bytes::from), None);
+    let response = match tokio::time::timeout(CREDENTIALS_HTTP_TIMEOUT, call).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return Err(SourceError::failed(what).because(e)),
         Err(_) => {
@@ -879,7 +880,10 @@ pub(crate) fn refresh_margin(lifetime: Duration, jitter: f64) -> Duration {
 /// source is asked again after [`RETRY_FAILED_REFRESH`] or at their expiry, whichever comes first.
 pub struct CachedProvider {
     inner: SharedCredentialsProvider,
-    cache: tokio::sync::Mutex<Option<Cached>>,
+    /// The cached credentials: a call that finds them fresh takes a copy without waiting or allocating.
+    cache: std::sync::Mutex<Option<Cached>>,
+    /// Held across a refresh, so that concurrent callers wait for it and then use its result.
+    pub(crate) refresh: tokio::sync::Mutex<()>,
     /// Where the refresh jitter comes from: a number in `[0, 1)`, random unless a test fixes it.
     pub(crate) jitter: fn() -> f64,
 }
@@ -913,7 +917,21 @@ impl CachedProvider {
 
     /// A cache in front of a shared provider.
     pub fn from_shared(inner: SharedCredentialsProvider) -> Self {
-        CachedProvider { inner, cache: tokio::sync::Mutex::new(None), jitter: crate::retry::jitter }
+        CachedProvider {
+            inner,
+            cache: std::sync::Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            jitter: crate::retry::jitter,
+        }
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
+        self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The cached credentials, if the cache answers at `now`.
+    fn fresh(&self, now: tokio::time::Instant) -> Option<Credentials> {
+        self.cache().as_ref().filter(|c| c.serves_at(now)).map(|c| c.credentials.clone())
     }
 }
 
@@ -922,12 +940,15 @@ impl ProvideCredentials for CachedProvider {
     where
         Self: 'a,
     {
+        if let Some(credentials) = self.fresh(tokio::time::Instant::now()) {
+            return future::ProvideCredentials::ready(Ok(credentials));
+        }
         future::ProvideCredentials::new(async move {
             // Holding the lock across the refresh makes concurrent callers wait for it and then use its result.
-            let mut cache = self.cache.lock().await;
+            let _refreshing = self.refresh.lock().await;
             let now = tokio::time::Instant::now();
-            if let Some(c) = cache.as_ref().filter(|c| c.serves_at(now)) {
-                return Ok(c.credentials.clone());
+            if let Some(credentials) = self.fresh(now) {
+                return Ok(credentials);
             }
             match self.inner.provide_credentials().await {
                 Ok(credentials) => {
@@ -939,10 +960,10 @@ impl ProvideCredentials for CachedProvider {
                         now + remaining.map_or(CACHE_WITHOUT_EXPIRY, |r| r - refresh_margin(r, (self.jitter)()));
                     let expires_at = remaining.map(|r| now + r);
                     tracing::debug!(expires_in = ?remaining, refresh_in = ?refresh_at - now, "credentials refreshed");
-                    *cache = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
+                    *self.cache() = Some(Cached { credentials: credentials.clone(), refresh_at, expires_at });
                     Ok(credentials)
                 }
-                Err(e) => match cache.as_mut() {
+                Err(e) => match self.cache().as_mut() {
                     Some(c) if c.expires_at.is_none_or(|t| now < t) => {
                         tracing::warn!(error = %plain(&e), "refreshing credentials failed; using the cached ones until they expire");
                         // Not every call asks the failing source again, and none gets expired credentials.

@@ -151,8 +151,8 @@ impl<'a> Execution<'a> {
     /// attempt starts from.
     pub(crate) async fn before_retry_loop(
         &mut self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Request<Vec<u8>>, BoxError> {
+        request: http::Request<bytes::Bytes>,
+    ) -> Result<http::Request<bytes::Bytes>, BoxError> {
         self.ctx.set_request(to_http_request(request)?);
         ref_hooks!(self, BeforeTransmitInterceptorContextRef: read_after_serialization)?;
         {
@@ -165,8 +165,8 @@ impl<'a> Execution<'a> {
     /// `read_before_attempt`, `modify_before_signing` and `read_before_signing`: the request to sign.
     pub(crate) async fn before_signing(
         &mut self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Request<Vec<u8>>, BoxError> {
+        request: http::Request<bytes::Bytes>,
+    ) -> Result<http::Request<bytes::Bytes>, BoxError> {
         self.ctx.set_request(to_http_request(request)?);
         ref_hooks!(self, BeforeTransmitInterceptorContextRef: read_before_attempt)?;
         {
@@ -180,8 +180,8 @@ impl<'a> Execution<'a> {
     /// `read_after_signing`, `modify_before_transmit` and `read_before_transmit`: the request to send.
     pub(crate) async fn before_transmit(
         &mut self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Request<Vec<u8>>, BoxError> {
+        request: http::Request<bytes::Bytes>,
+    ) -> Result<http::Request<bytes::Bytes>, BoxError> {
         self.ctx.set_request(to_http_request(request)?);
         ref_hooks!(self, BeforeTransmitInterceptorContextRef: read_after_signing)?;
         {
@@ -309,11 +309,11 @@ impl<'a> Execution<'a> {
     }
 
     /// The context's request, as the attempt loop sends it.
-    async fn take_request(&mut self) -> Result<http::Request<Vec<u8>>, BoxError> {
+    async fn take_request(&mut self) -> Result<http::Request<bytes::Bytes>, BoxError> {
         let request = self.ctx.take_request().ok_or("an interceptor took the request")?;
         let (parts, body) = request.try_into_http1x()?.into_parts();
         let body = crate::http::read_body(body, None, usize::MAX).await?;
-        Ok(http::Request::from_parts(parts, body.to_vec()))
+        Ok(http::Request::from_parts(parts, body))
     }
 }
 
@@ -325,7 +325,7 @@ pub(crate) struct Rejected {
 }
 
 /// A request as interceptors see it.
-fn to_http_request(request: http::Request<Vec<u8>>) -> Result<HttpRequest, BoxError> {
+fn to_http_request(request: http::Request<bytes::Bytes>) -> Result<HttpRequest, BoxError> {
     Ok(HttpRequest::try_from(request.map(SdkBody::from))?)
 }
 

@@ -411,7 +411,10 @@ impl Call<'_> {
     /// Ready a signed request to be sent as this attempt, as the AWS SDKs do after signing (so these headers are
     /// not signed): `amz-sdk-invocation-id` and `amz-sdk-request`. Under `ReconnectOnTransientError` (the default),
     /// also the capture of the connection the attempt goes out on, for the transport to carry.
-    pub(crate) fn before_transmit(&mut self, request: &mut http::Request<Vec<u8>>) -> Option<CaptureSmithyConnection> {
+    pub(crate) fn before_transmit(
+        &mut self,
+        request: &mut http::Request<bytes::Bytes>,
+    ) -> Option<CaptureSmithyConnection> {
         let headers = request.headers_mut();
         if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
             headers.insert(INVOCATION_ID, id);

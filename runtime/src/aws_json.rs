@@ -27,6 +27,7 @@ use aws_smithy_types::{Blob, DateTime, Document, Number};
 use crate::error::ErrorResponse;
 use crate::http::{header, Response};
 use crate::invoke::{Protocol, UnsignedRequest};
+use http::{HeaderName, HeaderValue};
 
 /// An awsJson protocol of one service.
 #[derive(Debug)]
@@ -41,20 +42,28 @@ pub struct AwsJson {
 }
 
 impl Protocol for AwsJson {
-    fn request(&self, operation: &str, body: Vec<u8>) -> UnsignedRequest {
-        UnsignedRequest {
-            method: "POST",
-            path: "/",
-            headers: [
-                Some(("content-type", self.content_type.to_owned())),
-                Some(("x-amz-target", format!("{}.{operation}", self.target_prefix))),
-                self.query_compatible.then(|| ("x-amzn-query-mode", "true".to_owned())),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            body,
+    fn request(&self, operation: &str, body: Vec<u8>) -> Result<UnsignedRequest, crate::error::BoxError> {
+        const TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+        const QUERY_MODE: HeaderName = HeaderName::from_static("x-amzn-query-mode");
+        // Checked as `from_static` would (visible ASCII, spaces and tabs), which then takes it without a copy.
+        if !self.content_type.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+            return Err(format!("content type `{}` is not a header value", self.content_type).into());
         }
+        let content_type = HeaderValue::from_static(self.content_type);
+        // Concatenated rather than formatted: this runs on every call.
+        let mut target = String::with_capacity(self.target_prefix.len() + 1 + operation.len());
+        target.push_str(self.target_prefix);
+        target.push('.');
+        target.push_str(operation);
+        let target = HeaderValue::try_from(target)
+            .map_err(|_| format!("operation `{}.{operation}` is not a header value", self.target_prefix))?;
+        let mut headers = Vec::with_capacity(3);
+        headers.push((http::header::CONTENT_TYPE, content_type));
+        headers.push((TARGET, target));
+        if self.query_compatible {
+            headers.push((QUERY_MODE, HeaderValue::from_static("true")));
+        }
+        Ok(UnsignedRequest { method: "POST", path: "/", headers, body })
     }
 
     fn error_metadata(&self, response: &Response) -> ErrorResponse {

@@ -25,6 +25,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder
 pub use aws_smithy_runtime_api::http::StatusCode;
 pub use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
+#[cfg(feature = "rustls")]
+use http_body_util::Full;
 
 use crate::error::BoxError;
 
@@ -44,44 +46,76 @@ pub(crate) fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> 
 /// given (sleep and time source). Requests and responses are whole bodies.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
-    connector: SharedHttpConnector,
+    connector: Connector,
     max_response_size: usize,
     /// What the connector was given, and interceptors are.
     pub(crate) components: RuntimeComponents,
 }
 
+/// Where a [`Transport`] sends: a configured client's connector, through aws-smithy-runtime-api's request and
+/// response types, or the default transport called with `http` types directly (the same client, without the
+/// conversions: the hot path of a client built without an HTTP client).
+#[derive(Debug, Clone)]
+enum Connector {
+    Shared(SharedHttpConnector),
+    #[cfg(feature = "rustls")]
+    Hyper(HyperConnector),
+}
+
 impl Transport {
-    /// The connector of `client` for these settings; responses longer than `max_response_size` bytes fail.
+    /// The connector of `client` (the default transport when `None`) for these settings; responses longer than
+    /// `max_response_size` bytes fail.
     pub(crate) fn new(
-        client: &SharedHttpClient,
+        client: Option<&SharedHttpClient>,
         settings: &HttpConnectorSettings,
         sleep: SharedAsyncSleep,
         time: SharedTimeSource,
         max_response_size: usize,
     ) -> Self {
         let components = components(sleep, time);
-        Transport { connector: client.http_connector(settings, &components), max_response_size, components }
+        let connector = match client {
+            Some(client) => Connector::Shared(client.http_connector(settings, &components)),
+            #[cfg(feature = "rustls")]
+            None => Connector::Hyper(HyperConnector::new(settings.connect_timeout(), settings.read_timeout())),
+            #[cfg(not(feature = "rustls"))]
+            None => Connector::Shared(default_client().http_connector(settings, &components)),
+        };
+        Transport { connector, max_response_size, components }
     }
 
     /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
     /// with the request, for the client to say which connection it used.
     pub(crate) async fn send(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: http::Request<Bytes>,
         connection: Option<CaptureSmithyConnection>,
     ) -> Result<Response, ConnectorError> {
+        #[cfg_attr(not(feature = "rustls"), allow(clippy::infallible_destructuring_match))]
+        let connector = match &self.connector {
+            Connector::Shared(connector) => connector,
+            #[cfg(feature = "rustls")]
+            Connector::Hyper(hyper) => {
+                let response = hyper.send_http(request.map(Full::new), connection).await?;
+                let (parts, body) = response.into_parts();
+                let body = read_body(body, declared_length(&parts), self.max_response_size).await?;
+                return Ok(http::Response::from_parts(parts, body));
+            }
+        };
         let mut request =
             HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
         if let Some(connection) = connection {
             request.add_extension(connection);
         }
-        let response = self.connector.call(request).await?;
+        let response = connector.call(request).await?;
         let (parts, body) = response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
-        let declared =
-            parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse().ok());
-        let body = read_body(body, declared, self.max_response_size).await?;
+        let body = read_body(body, declared_length(&parts), self.max_response_size).await?;
         Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// The `content-length` a response declares, if it is a number.
+fn declared_length(parts: &http::response::Parts) -> Option<u64> {
+    parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse().ok())
 }
 
 /// Read a body whole, into one buffer, and at most `limit` bytes of it: a `content-length` over the limit fails
@@ -91,8 +125,11 @@ impl Transport {
 /// A body that arrives as one chunk (a client that buffered it, a test double) is kept as it is, without a copy.
 /// Otherwise the chunks are copied into a buffer allocated once for the declared length (or grown as they arrive
 /// when there is none), each chunk dropped once copied: the peak is the body plus one chunk.
-pub(crate) async fn read_body(mut body: SdkBody, declared: Option<u64>, limit: usize) -> Result<Bytes, ConnectorError> {
-    use http_body::Body as _;
+pub(crate) async fn read_body<B>(mut body: B, declared: Option<u64>, limit: usize) -> Result<Bytes, ConnectorError>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
     let too_large =
         |read: Option<usize>| ConnectorError::other(Box::new(ResponseTooLarge { limit, declared, read }), None);
     if declared.is_some_and(|n| n > limit as u64) {
@@ -102,7 +139,7 @@ pub(crate) async fn read_body(mut body: SdkBody, declared: Option<u64>, limit: u
     let mut joined: Vec<u8> = Vec::new();
     let mut read = 0usize;
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let Ok(chunk) = frame.map_err(body_error)?.into_data() else { continue };
+        let Ok(chunk) = frame.map_err(|e| body_error(e.into()))?.into_data() else { continue };
         if chunk.is_empty() {
             continue;
         }
@@ -402,7 +439,7 @@ impl HttpClient for HyperClient {
 struct HyperConnector {
     inner: hyper_util::client::legacy::Client<
         hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-        http_body_util::Full<Bytes>,
+        Full<Bytes>,
     >,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
@@ -438,18 +475,32 @@ impl HyperConnector {
         HyperConnector { inner, connect_timeout, read_timeout }
     }
 
-    /// Send the request; the response's body streams (the [`Transport`] reads it, within its size limit), still
-    /// under the read timeout.
+    /// Send a request that came through the [`HttpConnector`] interface: the same as [`send_http`](Self::send_http),
+    /// with the capture the request carries as an extension.
     async fn send(self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
-        let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
-        let mut request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
-        if let Some(capture) = request.extensions().get::<CaptureSmithyConnection>().cloned() {
-            capture_connection(&capture, &mut request);
-        }
-        let authority = request.uri().authority().map_or_else(String::new, |a| a.to_string());
+        let request = request.try_into_http1x().map_err(|e| ConnectorError::user(e.into()))?;
+        let capture = request.extensions().get::<CaptureSmithyConnection>().cloned();
         let (parts, body) = request.into_parts();
         let body = body.bytes().map(Bytes::copy_from_slice).unwrap_or_default();
-        let call = self.inner.request(http::Request::from_parts(parts, http_body_util::Full::new(body)));
+        let response = self.send_http(http::Request::from_parts(parts, Full::new(body)), capture).await?;
+        let (parts, body) = response.into_parts();
+        HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from_body_1_x(body)))
+            .map_err(|e| ConnectorError::other(e.into(), None))
+    }
+
+    /// Send the request, letting `capture` give the connection it goes out on; the response's body streams (the
+    /// [`Transport`] reads it, within its size limit), still under the read timeout.
+    async fn send_http(
+        &self,
+        mut request: http::Request<Full<Bytes>>,
+        capture: Option<CaptureSmithyConnection>,
+    ) -> Result<http::Response<ReadDeadline>, ConnectorError> {
+        let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
+        if let Some(capture) = capture {
+            capture_connection(&capture, &mut request);
+        }
+        let authority = request.uri().authority().cloned();
+        let call = self.inner.request(request);
         let response = match deadline {
             Some((at, limit)) => match tokio::time::timeout_at(at, call).await {
                 Ok(response) => response,
@@ -457,16 +508,21 @@ impl HyperConnector {
             },
             None => call.await,
         };
-        let response = response.map_err(|e| connector_error(&e, &authority, self.connect_timeout))?;
+        let response = response.map_err(|e| connector_error(&e, &host_port(&authority), self.connect_timeout))?;
         let (parts, body) = response.into_parts();
         let body = ReadDeadline {
             inner: body,
             deadline: deadline.map(|(at, limit)| (Box::pin(tokio::time::sleep_until(at)), limit)),
             authority,
         };
-        HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from_body_1_x(body)))
-            .map_err(|e| ConnectorError::other(e.into(), None))
+        Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// The `host:port` of a request, for errors (empty without one).
+#[cfg(feature = "rustls")]
+fn host_port(authority: &Option<http::uri::Authority>) -> String {
+    authority.as_ref().map_or_else(String::new, |a| a.to_string())
 }
 
 #[cfg(feature = "rustls")]
@@ -496,10 +552,10 @@ fn capture_connection<B>(capture: &CaptureSmithyConnection, request: &mut http::
 
 /// The read timeout elapsed before the response was complete.
 #[cfg(feature = "rustls")]
-fn read_timed_out(authority: &str, limit: Duration) -> TransportError {
+fn read_timed_out(authority: &Option<http::uri::Authority>, limit: Duration) -> TransportError {
     TransportError {
         kind: TransportErrorKind::Timeout,
-        message: format!("no complete response from {authority} within the read timeout of {limit:?}"),
+        message: format!("no complete response from {} within the read timeout of {limit:?}", host_port(authority)),
         source: None,
     }
 }
@@ -509,7 +565,8 @@ fn read_timed_out(authority: &str, limit: Duration) -> TransportError {
 struct ReadDeadline {
     inner: hyper::body::Incoming,
     deadline: Option<(Pin<Box<tokio::time::Sleep>>, Duration)>,
-    authority: String,
+    /// The request's `host:port`, for errors.
+    authority: Option<http::uri::Authority>,
 }
 
 #[cfg(feature = "rustls")]
@@ -533,7 +590,7 @@ impl hyper::body::Body for ReadDeadline {
         }
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame))),
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(classify(&e, false, &this.authority, None)))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(classify(&e, false, &host_port(&this.authority), None)))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => Poll::Pending,
         }

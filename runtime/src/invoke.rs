@@ -4,8 +4,9 @@
 //! [`Protocol`]'s business, and everything specific to the service (its name, signing name, endpoint rules) comes in
 //! through [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
@@ -42,15 +43,16 @@ pub(crate) struct UnsignedRequest {
     /// The path, appended to the endpoint URL.
     pub(crate) path: &'static str,
     /// Headers besides `host`, `user-agent` and the signature's.
-    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(http::HeaderName, http::HeaderValue)>,
     /// The body.
     pub(crate) body: Vec<u8>,
 }
 
 /// A wire protocol: how an operation's serialized input becomes a request, and how an error response is read.
 pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
-    /// The request for `operation` with this body.
-    fn request(&self, operation: &str, body: Vec<u8>) -> UnsignedRequest;
+    /// The request for `operation` with this body; the error says why there is none (an operation name that cannot
+    /// be a header value).
+    fn request(&self, operation: &str, body: Vec<u8>) -> Result<UnsignedRequest, BoxError>;
     /// The status, code, message and request id of an error response.
     fn error_metadata(&self, response: &Response) -> ErrorResponse;
 }
@@ -99,6 +101,26 @@ pub(crate) struct Handle {
     /// The retry quota and, in adaptive mode, the rate limiter (shared with requests that override the
     /// configuration).
     pub(crate) retries: Arc<Retries>,
+    /// Where calls without a host prefix go, resolved at the first one that could resolve it: a handle's
+    /// configuration does not change, so neither do its endpoint, URI, `host` and `User-Agent`.
+    target: OnceLock<Target>,
+}
+
+/// Where a call's requests go, and the header values that follow from it.
+#[derive(Debug, Clone)]
+struct Target {
+    /// The endpoint URL (with the host prefix, if any).
+    url: String,
+    /// The protocol's path the URI was made for.
+    path: &'static str,
+    /// The endpoint URL with the protocol's path.
+    uri: http::Uri,
+    /// The URI as text, as the signature reads it (`uri.to_string()`, made once).
+    uri_text: String,
+    /// The URI's `host:port`, as the `host` header.
+    host: http::HeaderValue,
+    /// The `User-Agent`.
+    user_agent: http::HeaderValue,
 }
 
 impl Handle {
@@ -115,16 +137,16 @@ impl Handle {
         let transport = Self::transport(&config, &sleep);
         let user_agent = Self::user_agent(&config, service);
         let retries = Arc::new(Retries::new(&config.retry, &config.time_source));
-        Handle { config, transport, sleep, service, user_agent, retries }
+        Handle { config, transport, sleep, service, user_agent, retries, target: OnceLock::new() }
     }
 
     /// The transport for a configuration: its HTTP client, or the default one, for its timeouts.
     fn transport(config: &Config, sleep: &SharedAsyncSleep) -> Transport {
-        let client = config.http_client.clone().unwrap_or_else(crate::http::default_client);
         let mut settings = crate::http::HttpConnectorSettings::builder();
         settings.set_connect_timeout(config.timeouts.connect_timeout());
         settings.set_read_timeout(config.timeouts.read_timeout());
-        Transport::new(&client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
+        let client = config.http_client.as_ref();
+        Transport::new(client, &settings.build(), sleep.clone(), config.time_source.clone(), config.max_response_size)
     }
 
     /// The `User-Agent`: the crate's, then the configured application name.
@@ -155,7 +177,36 @@ impl Handle {
             Arc::new(Retries::new(&config.retry, &config.time_source))
         };
         let user_agent = Self::user_agent(&config, self.service);
-        Some(Handle { config, transport, sleep, service: self.service, user_agent, retries })
+        Some(Handle { config, transport, sleep, service: self.service, user_agent, retries, target: OnceLock::new() })
+    }
+
+    /// Where a call with this host prefix goes, for the protocol's `path`: resolved once and kept when there is no
+    /// prefix (and the path is the one it was made for), else resolved for the call.
+    fn target(&self, host_prefix: Option<&str>, path: &'static str) -> Result<Cow<'_, Target>, BoxError> {
+        if host_prefix.is_none() {
+            if let Some(target) = self.target.get().filter(|t| t.path == path) {
+                return Ok(Cow::Borrowed(target));
+            }
+        }
+        let endpoint = (self.service.resolve_endpoint)(&self.config)?;
+        let url = match host_prefix {
+            Some(prefix) => prefixed_url(endpoint.url(), prefix)?,
+            None => endpoint.url().to_owned(),
+        };
+        let full_url = format!("{}{}", url.trim_end_matches('/'), path);
+        let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
+        let Some(authority) = uri.authority() else {
+            return Err(unbuildable(format!("endpoint URL `{url}` has no host")));
+        };
+        let host = http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?;
+        let user_agent = http::HeaderValue::from_str(&self.user_agent).map_err(|e| unbuildable(e.to_string()))?;
+        let uri_text = uri.to_string();
+        let target = Target { url, path, uri, uri_text, host, user_agent };
+        if host_prefix.is_some() {
+            return Ok(Cow::Owned(target));
+        }
+        let _ = self.target.set(target.clone());
+        Ok(Cow::Owned(target))
     }
 }
 
@@ -249,35 +300,42 @@ impl fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
+/// The headers a request gets besides the protocol's: `user-agent`, `host`, `content-length`, the signature's
+/// (`x-amz-date`, `authorization`, `x-amz-security-token`) and the attempt's (`amz-sdk-invocation-id`,
+/// `amz-sdk-request`): room is made for them at once.
+const ADDED_HEADERS: usize = 8;
+
 /// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
-fn http_request(handle: &Handle, url: &str, unsigned: UnsignedRequest) -> Result<http::Request<Vec<u8>>, BoxError> {
-    let full_url = format!("{}{}", url.trim_end_matches('/'), unsigned.path);
-    let uri: http::Uri = full_url.parse().map_err(|e| unbuildable(format!("invalid endpoint URL `{url}`: {e}")))?;
-    if uri.authority().is_none() {
-        return Err(unbuildable(format!("endpoint URL `{url}` has no host")));
+fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
+    let mut request = http::Request::new(bytes::Bytes::from(unsigned.body));
+    *request.method_mut() =
+        http::Method::from_bytes(unsigned.method.as_bytes()).map_err(|e| unbuildable(e.to_string()))?;
+    *request.uri_mut() = target.uri.clone();
+    let headers = request.headers_mut();
+    headers.reserve(unsigned.headers.len() + ADDED_HEADERS);
+    for (name, value) in unsigned.headers {
+        headers.append(name, value);
     }
-    let mut builder = http::Request::builder().method(unsigned.method).uri(uri);
-    for (name, value) in &unsigned.headers {
-        builder = builder.header(*name, value);
-    }
-    builder.header("user-agent", &handle.user_agent).body(unsigned.body).map_err(|e| unbuildable(e.to_string()))
+    headers.append(http::header::USER_AGENT, target.user_agent.clone());
+    Ok(request)
 }
 
 /// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
-/// are set from its URI and body first.
-async fn sign(handle: &Handle, request: &mut http::Request<Vec<u8>>) -> Result<(), BoxError> {
+/// are set from its URI and body first (the `host` is the target's when the URI still has the target's host).
+async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<bytes::Bytes>) -> Result<(), BoxError> {
     let config = &handle.config;
     let region = config.region.as_ref().ok_or_else(|| unbuildable("no region is configured"))?;
     let credentials = config.credentials.provide_credentials().await.map_err(|e| {
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
         BoxError::from(e)
     })?;
-    let host = request
-        .uri()
-        .authority()
-        .map(|a| a.as_str().to_owned())
-        .ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
-    let host = http::HeaderValue::try_from(host).map_err(|e| unbuildable(e.to_string()))?;
+    let authority =
+        request.uri().authority().ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
+    let host = if target.uri.authority() == Some(authority) {
+        target.host.clone()
+    } else {
+        http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?
+    };
     request.headers_mut().insert(http::header::HOST, host);
     let length = request.body().len();
     request.headers_mut().insert(http::header::CONTENT_LENGTH, length.into());
@@ -292,12 +350,17 @@ async fn sign(handle: &Handle, request: &mut http::Request<Vec<u8>>) -> Result<(
         .build()
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
-    let url = request.uri().to_string();
+    // The target's text when an interceptor left the URI alone: no URI is formatted per attempt.
+    let url = if *request.uri() == target.uri {
+        Cow::Borrowed(target.uri_text.as_str())
+    } else {
+        Cow::Owned(request.uri().to_string())
+    };
     let headers: Vec<(&str, &str)> =
         request.headers().iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default())).collect();
     let signable = aws_sigv4::http_request::SignableRequest::new(
         request.method().as_str(),
-        &url,
+        url,
         headers.into_iter(),
         aws_sigv4::http_request::SignableBody::Bytes(request.body()),
     )
@@ -317,7 +380,7 @@ enum Attempt {
 
 async fn attempt(
     handle: &Handle,
-    request: http::Request<Vec<u8>>,
+    request: http::Request<bytes::Bytes>,
     connection: Option<CaptureSmithyConnection>,
 ) -> Attempt {
     let call = handle.transport.send(request, connection);
@@ -488,20 +551,16 @@ async fn attempts(
 ) -> Result<Response, Ended> {
     let config = &handle.config;
     let service = handle.service;
-    let endpoint = (service.resolve_endpoint)(config).map_err(|e| Ended::Construction(e.into()))?;
-    let url = match host_prefix {
-        Some(prefix) => prefixed_url(endpoint.url(), prefix).map_err(|e| Ended::Construction(e.into()))?,
-        None => endpoint.url().to_owned(),
-    };
-    let host = url_host(&url);
-    let mut unsigned = service.protocol.request(name, body);
+    let mut unsigned = service.protocol.request(name, body).map_err(Ended::Construction)?;
+    let target = handle.target(host_prefix, unsigned.path).map_err(Ended::Construction)?;
+    let host = url_host(&target.url);
     if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
             unsigned.body = compressed;
-            unsigned.headers.push(("content-encoding", "gzip".to_owned()));
+            unsigned.headers.push((http::header::CONTENT_ENCODING, http::HeaderValue::from_static("gzip")));
         }
     }
-    let mut base = http_request(handle, &url, unsigned).map_err(Ended::Construction)?;
+    let mut base = http_request(&target, unsigned).map_err(Ended::Construction)?;
     if let Some(x) = execution.as_deref_mut() {
         base = x.before_retry_loop(base).await.map_err(intercepted)?;
     }
@@ -513,7 +572,7 @@ async fn attempts(
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_signing(request).await.map_err(intercepted)?;
         }
-        sign(handle, &mut request).await.map_err(Ended::Construction)?;
+        sign(handle, &target, &mut request).await.map_err(Ended::Construction)?;
         let connection = retry.before_transmit(&mut request);
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_transmit(request).await.map_err(intercepted)?;

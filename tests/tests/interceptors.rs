@@ -104,6 +104,73 @@ async fn a_request_moved_before_signing_is_sent_there_and_signed_for_its_host_an
     assert_eq!(sent.header("content-length"), Some(sent.body.len().to_string().as_str()));
 }
 
+/// The signature a request should carry: the sent request signed again, independently, with aws-sigv4 (the test
+/// credentials, us-east-1, `sagemaker`, at `at`), over the headers present at signing (the sent ones but the
+/// signature's own and the attempt headers added after it).
+fn expected_signature(sent: &raw::Sent, at: std::time::SystemTime) -> String {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    let identity = aws_credential_types::Credentials::new("AKIDTEST", "test-secret", None, None, "test").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("sagemaker")
+        .time(at)
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let skipped = ["authorization", "x-amz-date", "amz-sdk-invocation-id", "amz-sdk-request"];
+    let headers = sent.headers.iter().filter(|(k, _)| !skipped.contains(&k.as_str()));
+    let request = SignableRequest::new(
+        "POST",
+        sent.uri.as_str(),
+        headers.map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(&sent.body),
+    )
+    .unwrap();
+    sign(request, &params).unwrap().into_parts().1
+}
+
+/// The `Signature=` of a sent request's `authorization` header.
+fn sent_signature(sent: &raw::Sent) -> &str {
+    sent.header("authorization").unwrap().split("Signature=").nth(1).unwrap()
+}
+
+#[tokio::test]
+async fn the_signature_covers_the_uri_the_request_has_at_signing() {
+    use aws_smithy_async::time::StaticTimeSource;
+    #[derive(Debug)]
+    struct MovePath;
+    impl Intercept for MovePath {
+        fn name(&self) -> &'static str {
+            "MovePath"
+        }
+        fn modify_before_signing(
+            &self,
+            context: &mut BeforeTransmitInterceptorContextMut<'_>,
+            _: &RuntimeComponents,
+            _: &mut ConfigBag,
+        ) -> Result<(), BoxError> {
+            let moved = context.request().uri().replace("//api.", "//api2.") + "v2/";
+            context.request_mut().set_uri(moved)?;
+            Ok(())
+        }
+    }
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let http = Raw::fixed(STATUS);
+    let config = || raw::config().http_client(http.clone()).time_source(StaticTimeSource::new(at));
+    // Unchanged: the URI the client made for the endpoint; then moved to another host and path.
+    describe(&Client::from_conf(config().build())).await.unwrap();
+    describe(&Client::from_conf(config().interceptor(MovePath).build())).await.unwrap();
+    let sent = http.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[1].uri.ends_with("/v2/") && sent[1].uri.contains("//api2."), "{}", sent[1].uri);
+    assert_ne!(sent[0].uri, sent[1].uri);
+    for request in &sent {
+        assert_eq!(sent_signature(request), expected_signature(request, at), "{}", request.uri);
+    }
+}
+
 /// Records each hook it is called at, and what it saw.
 #[derive(Debug, Clone, Default)]
 struct Recorder(Arc<Mutex<Vec<String>>>);

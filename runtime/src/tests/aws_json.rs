@@ -26,17 +26,21 @@ fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
 
 #[test]
 fn request_is_a_post_to_the_root_naming_the_operation() {
-    let r = JSON_10.request("ListPipelines", br#"{"MaxResults":1}"#.to_vec());
+    let r = JSON_10.request("ListPipelines", br#"{"MaxResults":1}"#.to_vec()).unwrap();
     assert_eq!(r.method, "POST");
     assert_eq!(r.path, "/");
-    assert_eq!(
-        r.headers,
-        vec![
-            ("content-type", "application/x-amz-json-1.0".to_owned()),
-            ("x-amz-target", "SageMaker.ListPipelines".to_owned()),
-        ]
-    );
+    let headers: Vec<(&str, &str)> = r.headers.iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap())).collect();
+    assert_eq!(headers, [("content-type", "application/x-amz-json-1.0"), ("x-amz-target", "SageMaker.ListPipelines")]);
     assert_eq!(r.body, br#"{"MaxResults":1}"#);
+}
+
+#[test]
+fn an_operation_or_content_type_that_cannot_be_a_header_value_is_an_error_naming_it() {
+    let err = JSON_10.request("List\nPipelines", Vec::new()).unwrap_err();
+    assert_eq!(err.to_string(), "operation `SageMaker.List\nPipelines` is not a header value");
+    let protocol = AwsJson { target_prefix: "Q", content_type: "application/json\u{7f}", query_compatible: false };
+    let err = protocol.request("Op", Vec::new()).unwrap_err();
+    assert_eq!(err.to_string(), "content type `application/json\u{7f}` is not a header value");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -808,8 +812,8 @@ fn decode_error_of_the_wrong_shape_is_none() {
 #[test]
 fn query_compatible_services_send_the_query_mode_and_read_the_query_error_code() {
     let protocol = AwsJson { target_prefix: "Q", content_type: "application/x-amz-json-1.0", query_compatible: true };
-    let request = protocol.request("Op", b"{}".to_vec());
-    assert!(request.headers.contains(&("x-amzn-query-mode", "true".to_owned())));
+    let request = protocol.request("Op", b"{}".to_vec()).unwrap();
+    assert!(request.headers.iter().any(|(k, v)| k == "x-amzn-query-mode" && v == "true"));
     let r = with_headers(
         400,
         &[("x-amzn-query-error", "Customized;Sender")],
@@ -820,5 +824,5 @@ fn query_compatible_services_send_the_query_mode_and_read_the_query_error_code()
     assert_eq!(meta.error_type(), Some("CustomCodeError"));
     // Without the trait, the header is not read and no query mode is sent.
     assert_eq!(JSON_10.error_metadata(&r).code(), Some("CustomCodeError"));
-    assert!(!JSON_10.request("Op", Vec::new()).headers.iter().any(|(k, _)| *k == "x-amzn-query-mode"));
+    assert!(!JSON_10.request("Op", Vec::new()).unwrap().headers.iter().any(|(k, _)| k == "x-amzn-query-mode"));
 }

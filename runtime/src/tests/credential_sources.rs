@@ -674,6 +674,24 @@ fn concurrent_callers_share_one_refresh() {
     });
 }
 
+#[test]
+fn fresh_cached_credentials_are_given_at_once_even_while_a_refresh_is_under_way() {
+    block_on_paused(async {
+        let inner = Counting::new(vec![expiring("D1", Duration::from_secs(3600))]);
+        let cache = CachedProvider::new(inner.clone());
+        cache.provide_credentials().await.unwrap();
+        // The refresh lock held (as by a refresh that has not finished): fresh credentials do not wait for it.
+        let _refreshing = cache.refresh.lock().await;
+        let mut call = cache.provide_credentials();
+        let waker = std::task::Waker::noop();
+        let polled =
+            std::future::Future::poll(std::pin::Pin::new(&mut call), &mut std::task::Context::from_waker(waker));
+        let std::task::Poll::Ready(Ok(credentials)) = polled else { panic!("the cached credentials waited") };
+        assert_eq!(credentials.access_key_id(), "D1");
+        assert_eq!(inner.calls(), 1);
+    });
+}
+
 /// Poll every future on the current task until all are done (no extra dependency for `join_all`).
 async fn futures_join_all<F: std::future::Future + Unpin>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut pending: Vec<Option<F>> = futures.map(Some).collect();

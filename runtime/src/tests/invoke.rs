@@ -583,6 +583,38 @@ fn handle_keeps_the_configuration_and_service() {
     assert_eq!(handle.user_agent, USER_AGENT);
 }
 
+/// How many times [`counted_endpoint`] resolved an endpoint.
+static RESOLVED: AtomicUsize = AtomicUsize::new(0);
+
+fn counted_endpoint(_: &Config) -> Result<Endpoint, ResolveError> {
+    RESOLVED.fetch_add(1, Ordering::SeqCst);
+    Ok(Endpoint::new(ENDPOINT))
+}
+
+/// [`SERVICE`], counting its endpoint resolutions.
+static COUNTED_SERVICE: ServiceInfo = ServiceInfo {
+    sdk_id: "Svc",
+    signing_name: SIGNING_NAME,
+    user_agent: USER_AGENT,
+    protocol: &PROTOCOL,
+    resolve_endpoint: counted_endpoint,
+};
+
+#[tokio::test(start_paused = true)]
+async fn a_handle_resolves_its_endpoint_once_and_each_call_with_a_host_prefix_for_itself() {
+    let http = FakeHttp::new((0..4).map(|_| Reply::Respond(response(200, "{}"))));
+    let handle = Handle::new(config(&http).build(), &COUNTED_SERVICE);
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(RESOLVED.load(Ordering::SeqCst), 1);
+    let prefixed = || Operation { host_prefix: Some("foo.".to_owned()), ..op() };
+    invoke(&handle, prefixed(), b"{}".to_vec()).await.unwrap();
+    invoke(&handle, prefixed(), b"{}".to_vec()).await.unwrap();
+    assert_eq!(RESOLVED.load(Ordering::SeqCst), 3);
+    let hosts: Vec<_> = http.requests().iter().map(|r| r.header("host").unwrap().to_owned()).collect();
+    assert_eq!(hosts, ["svc.example.com", "svc.example.com", "foo.svc.example.com", "foo.svc.example.com"]);
+}
+
 #[test]
 fn host_prefixes_go_before_the_host_and_must_be_dns_labels() {
     assert_eq!(prefixed_url("https://example.com", "foo.").unwrap(), "https://foo.example.com");

@@ -479,3 +479,57 @@ fn a_connection_is_kept_after_a_throttling_error_or_when_all_are_reused() {
 fn retry_config(reconnect: crate::config::retry::ReconnectMode) -> RetryConfig {
     RetryConfig::standard().with_initial_backoff(Duration::from_millis(100)).with_reconnect_mode(reconnect)
 }
+
+/// A client of `url` with [`HyperClient`](crate::http::HyperClient) set by hand: it is called through the
+/// `HttpClient` interface (aws-smithy-runtime-api's request and response types), not directly as the default is.
+fn explicit_hyper_client_of(url: &str, retry: RetryConfig, timeouts: TimeoutConfig) -> Handle {
+    let config = Config::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials("AKID", "SECRET", None))
+        .endpoint_url(url)
+        .retry_config(retry)
+        .timeout_config(timeouts)
+        .http_client(crate::http::HyperClient::new())
+        .build();
+    Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE)
+}
+
+#[test]
+fn a_hyper_client_set_by_hand_sends_reads_times_out_and_reconnects_as_the_default_does() {
+    use crate::config::retry::ReconnectMode::*;
+    block_on(async {
+        // A whole call.
+        let server = LoopbackServer::start(|_| (200, r#"{"Name":"by-hand"}"#.into())).await;
+        let handle = explicit_hyper_client_of(&server.url(), RetryConfig::disabled(), TimeoutConfig::disabled());
+        let out = invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+        assert_eq!(out.name.as_deref(), Some("by-hand"));
+        assert_eq!(server.requests()[0].header("x-amz-target"), Some("Svc.Op"));
+
+        // The read timeout is a timeout of the transport.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                open.push(stream);
+            }
+        });
+        let timeouts = TimeoutConfig::builder().read_timeout(Duration::from_millis(200)).build();
+        let err = invoke(&explicit_hyper_client_of(&url, RetryConfig::disabled(), timeouts), op(), b"{}".to_vec())
+            .await
+            .unwrap_err();
+        let SdkError::DispatchFailure(e) = &err else { panic!("expected a dispatch failure, got {err:?}") };
+        assert!(e.is_timeout(), "{err:?}");
+        held.abort();
+
+        // The connection of a transient failure is poisoned through the capture the request carries.
+        let server = RawServer::start(Serve::KeepAlive(unavailable_first)).await;
+        let retry = retry_config(ReconnectOnTransientError);
+        let mut handle = explicit_hyper_client_of(&server.url, retry, TimeoutConfig::disabled());
+        std::sync::Arc::get_mut(&mut handle.retries).expect("not shared yet").jitter = || 1.0;
+        invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+        let connections: Vec<usize> = server.read().iter().map(|r| r.connection).collect();
+        assert_eq!(connections.len(), 2);
+        assert!(connections[0] == 0 && connections[1] > 0, "{connections:?}");
+    });
+}
