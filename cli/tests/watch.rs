@@ -145,3 +145,46 @@ async fn a_failed_poll_is_one_readable_line() {
     assert!(line.contains("AccessDeniedException") && line.contains("not allowed to describe"), "{line}");
     assert_eq!(line.matches("not allowed to describe").count(), 1, "{line}");
 }
+
+/// `status`'s table: the execution's lines, then a row a step with its status, the time it took and a detail (its
+/// failure reason, else the job behind it), in columns as wide as their widest cell.
+#[test]
+fn the_status_table_has_a_row_a_step() {
+    use sagemaker_pipelines::primitives::DateTime;
+    let execution = DescribePipelineExecutionOutput::builder()
+        .pipeline_execution_arn(ARN)
+        .pipeline_execution_display_name("nightly")
+        .pipeline_execution_status(Exec::Failed)
+        .failure_reason("Step failure: One or multiple steps failed.")
+        .build();
+    let prepare = PipelineExecutionStep::builder()
+        .step_name("Prepare")
+        .step_status(StepStatus::Succeeded)
+        .start_time(DateTime::from_secs(1_000))
+        .end_time(DateTime::from_secs(1_125))
+        .metadata(
+            PipelineExecutionStepMetadata::builder()
+                .training_job(TrainingJobStepMetadata::builder().arn(JOB).build())
+                .build(),
+        )
+        .build();
+    let table = aws::render_status(&execution, &[prepare, step("Train", StepStatus::Failed)]);
+    let expected = [
+        format!("execution  {ARN}"),
+        "name       nightly".to_owned(),
+        "status     Failed".to_owned(),
+        "reason     Step failure: One or multiple steps failed.".to_owned(),
+        String::new(),
+        "STEP     STATUS     TIME   DETAIL".to_owned(),
+        format!("Prepare  Succeeded  2m05s  training job {JOB}"),
+        format!("Train    Failed{}ClientError: instance type ml.p9.huge is not available", " ".repeat(12)),
+    ];
+    assert_eq!(table, expected.join("\n") + "\n");
+}
+
+/// An execution no step of which has started says so instead of an empty table.
+#[test]
+fn the_status_of_an_execution_without_steps() {
+    let table = aws::render_status(&described(Exec::Executing), &[]);
+    assert_eq!(table, format!("execution  {ARN}\nstatus     Executing\nno steps have started\n"));
+}
