@@ -345,6 +345,22 @@ impl CheckError {
     }
 }
 
+/// What `send` of an operation given a typed definition (`.definition(..)`) does first: report what the definition's
+/// `check()` found as input validation of the input `shape`'s member `member`, unless the client's configuration or
+/// the request's override turns that kind of check off.
+pub(crate) fn check_before_send(
+    problems: Option<&CheckError>,
+    config: &crate::config::Config,
+    config_override: Option<&crate::config::ConfigOverride>,
+    shape: &'static str,
+    member: &str,
+) -> Result<(), crate::validation::ValidationError> {
+    match problems {
+        None => Ok(()),
+        Some(problems) => config.check_input(config_override, || Err(problems.to_validation_error(shape, member))),
+    }
+}
+
 impl PipelineDefinition {
     /// An empty definition.
     pub fn new() -> Self {

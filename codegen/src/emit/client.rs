@@ -347,14 +347,14 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
                 quote!(#[cfg(feature = "definitions")] definition_problems: ::std::option::Option::None,),
                 quote! {
                     #[cfg(feature = "definitions")]
-                    if let ::std::option::Option::Some(problems) = &self.definition_problems {
-                        self.handle
-                            .config
-                            .check_input(self.config_override.as_ref(), || {
-                                ::std::result::Result::Err(problems.to_validation_error(#shape, #member))
-                            })
-                            .map_err(crate::error::SdkError::Validation)?;
-                    }
+                    crate::definition::check_before_send(
+                        self.definition_problems.as_ref(),
+                        &self.handle.config,
+                        self.config_override.as_ref(),
+                        #shape,
+                        #member,
+                    )
+                    .map_err(crate::error::SdkError::Validation)?;
                 },
                 quote! {
                     #[doc = #doc]

@@ -1235,23 +1235,14 @@ impl CreatePipelineFluentBuilder {
         crate::error::SdkError<CreatePipelineError>,
     > {
         #[cfg(feature = "definitions")]
-        if let ::std::option::Option::Some(problems) = &self.definition_problems {
-            self.handle
-                .config
-                .check_input(
-                    self.config_override.as_ref(),
-                    || {
-                        ::std::result::Result::Err(
-                            problems
-                                .to_validation_error(
-                                    "CreatePipelineInput",
-                                    "PipelineDefinition",
-                                ),
-                        )
-                    },
-                )
-                .map_err(crate::error::SdkError::Validation)?;
-        }
+        crate::definition::check_before_send(
+                self.definition_problems.as_ref(),
+                &self.handle.config,
+                self.config_override.as_ref(),
+                "CreatePipelineInput",
+                "PipelineDefinition",
+            )
+            .map_err(crate::error::SdkError::Validation)?;
         let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }

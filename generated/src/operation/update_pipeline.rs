@@ -1106,23 +1106,14 @@ impl UpdatePipelineFluentBuilder {
         crate::error::SdkError<UpdatePipelineError>,
     > {
         #[cfg(feature = "definitions")]
-        if let ::std::option::Option::Some(problems) = &self.definition_problems {
-            self.handle
-                .config
-                .check_input(
-                    self.config_override.as_ref(),
-                    || {
-                        ::std::result::Result::Err(
-                            problems
-                                .to_validation_error(
-                                    "UpdatePipelineInput",
-                                    "PipelineDefinition",
-                                ),
-                        )
-                    },
-                )
-                .map_err(crate::error::SdkError::Validation)?;
-        }
+        crate::definition::check_before_send(
+                self.definition_problems.as_ref(),
+                &self.handle.config,
+                self.config_override.as_ref(),
+                "UpdatePipelineInput",
+                "PipelineDefinition",
+            )
+            .map_err(crate::error::SdkError::Validation)?;
         let input = self.inner.build()?;
         input.send_with_handle(&self.handle, self.config_override.as_ref()).await
     }
