@@ -386,30 +386,24 @@ pub fn steps_file(d: &Definitions) -> RustFile {
 
 /// The type a setter of a member targeting `target` takes.
 fn arg_slot(d: &Definitions, target: u16) -> TokenStream {
-    let shape = &d.tables.shapes[usize::from(target)];
-    match shape.kind {
-        TableKind::Structure | TableKind::Union => {
-            let t = format_ident!("{}", d.builders.type_names[usize::from(target)]);
-            quote!(#t)
-        }
-        TableKind::List { .. } => {
-            let item = arg_slot(d, shape.members[0].target);
-            quote!(List<#item>)
-        }
-        TableKind::Map { .. } => {
-            let value = arg_slot(d, shape.members[1].target);
-            quote!(Map<#value>)
-        }
-        TableKind::Simple("Document") => quote!(Value),
-        TableKind::Simple(simple) => {
-            let t = format_ident!("{}", expr_type(simple));
-            quote!(Expr<ty::#t>)
-        }
-    }
+    slot(d, target, &Slots { list: quote!(List), map: quote!(Map), document: quote!(Value) })
 }
 
 /// The type a property path method of a member targeting `target` returns.
 fn prop_slot(d: &Definitions, target: u16) -> TokenStream {
+    slot(d, target, &Slots { list: quote!(PropertyList), map: quote!(PropertyMap), document: quote!(Expr<ty::Any>) })
+}
+
+/// How a slot wraps lists, maps and documents: the arguments' builders and the properties' paths differ only there.
+struct Slots {
+    list: TokenStream,
+    map: TokenStream,
+    document: TokenStream,
+}
+
+/// The type of a slot for a member targeting `target`: a structure's or union's own type, a list or map of the slots
+/// of its items, or an expression of the simple type's kind.
+fn slot(d: &Definitions, target: u16, slots: &Slots) -> TokenStream {
     let shape = &d.tables.shapes[usize::from(target)];
     match shape.kind {
         TableKind::Structure | TableKind::Union => {
@@ -417,14 +411,14 @@ fn prop_slot(d: &Definitions, target: u16) -> TokenStream {
             quote!(#t)
         }
         TableKind::List { .. } => {
-            let item = prop_slot(d, shape.members[0].target);
-            quote!(PropertyList<#item>)
+            let (list, item) = (&slots.list, slot(d, shape.members[0].target, slots));
+            quote!(#list<#item>)
         }
         TableKind::Map { .. } => {
-            let value = prop_slot(d, shape.members[1].target);
-            quote!(PropertyMap<#value>)
+            let (map, value) = (&slots.map, slot(d, shape.members[1].target, slots));
+            quote!(#map<#value>)
         }
-        TableKind::Simple("Document") => quote!(Expr<ty::Any>),
+        TableKind::Simple("Document") => slots.document.clone(),
         TableKind::Simple(simple) => {
             let t = format_ident!("{}", expr_type(simple));
             quote!(Expr<ty::#t>)
