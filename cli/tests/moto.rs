@@ -2,7 +2,7 @@
 //! starts and names in `MOTO_ENDPOINT`; without it these tests print why they skip, and fail under CI). Credentials
 //! and region come through aws-config from the environment, as for a user. moto has no `ListPipelineVersions`,
 //! `ListPipelineExecutionSteps`, `StopPipelineExecution` or `RetryPipelineExecution`: for the commands that need
-//! them, the test checks the error is one readable line.
+//! them, the test checks the error is one readable line (`server.rs` runs them to success against a scripted server).
 
 use std::path::Path;
 use std::process::{Command, Output};
