@@ -35,6 +35,9 @@ const S3_CALL: &str = "aws_sdk_s3::Client::new(&conf).list_buckets().send().awai
 /// This crate added to a program that uses `aws-config`: the dependency line the README documents for such programs
 /// (`{path}` becomes the absolute path of `generated/`).
 const CRATE_DEPENDENCY_AWS_CONFIG: &str = r#"sagemaker-pipelines = { path = "{path}", default-features = false }"#;
+/// The same with the `definitions` feature (`--definitions`).
+const CRATE_DEPENDENCY_DEFINITIONS: &str =
+    r#"sagemaker-pipelines = { path = "{path}", default-features = false, features = ["definitions"] }"#;
 /// The client of the added call in such a program, made from the program's `SdkConfig` (`conf`).
 const CRATE_CLIENT_FROM_SDK_CONFIG: &str = "sagemaker_pipelines::Client::new(&conf)";
 /// This crate in a program of its own: default features.
@@ -73,6 +76,9 @@ pub struct BenchBuildArgs {
     /// Run only the standalone clean release builds.
     #[arg(long)]
     skip_added: bool,
+    /// In the added build, also add this crate with its `definitions` feature (a third copy of the program).
+    #[arg(long, conflicts_with = "skip_added")]
+    definitions: bool,
     /// Replace the dependency line of this crate in the added build (`{path}` is the crate's directory).
     #[arg(long, hide = true)]
     added_dependency: Option<String>,
@@ -84,6 +90,8 @@ pub struct BenchBuildArgs {
 /// One side of a comparison: what is added to a program.
 struct Side {
     label: &'static str,
+    /// The copy's directory name.
+    dir: &'static str,
     dependency: String,
     client: String,
     /// The package whose own compile time is reported.
@@ -112,6 +120,7 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
     if !a.skip_added {
         let ours = Side {
             label: "this crate",
+            dir: "ours",
             dependency: a
                 .added_dependency
                 .as_deref()
@@ -122,21 +131,31 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
         };
         let sdk = Side {
             label: SDK_PACKAGE,
+            dir: "sdk",
             dependency: SDK_DEPENDENCY.into(),
             client: SDK_CLIENT.into(),
             package: SDK_PACKAGE,
         };
-        report.push_str(&added_build(&dir.join("added"), jobs, &ours, &sdk)?);
+        let definitions = a.definitions.then(|| Side {
+            label: "this crate with `definitions`",
+            dir: "ours-definitions",
+            dependency: CRATE_DEPENDENCY_DEFINITIONS.replace("{path}", &crate_path),
+            client: CRATE_CLIENT_FROM_SDK_CONFIG.into(),
+            package: CRATE_PACKAGE,
+        });
+        report.push_str(&added_build(&dir.join("added"), jobs, &ours, &sdk, definitions.as_ref())?);
     }
     if !a.skip_standalone {
         let ours = Side {
             label: "this crate",
+            dir: "ours",
             dependency: CRATE_DEPENDENCY_STANDALONE.replace("{path}", &crate_path),
             client: CRATE_CLIENT_STANDALONE.into(),
             package: CRATE_PACKAGE,
         };
         let sdk = Side {
             label: SDK_PACKAGE,
+            dir: "sdk",
             dependency: SDK_DEPENDENCY.into(),
             client: SDK_CLIENT.into(),
             package: SDK_PACKAGE,
@@ -155,8 +174,14 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Part 1: the host program built once, then each side added to a copy of it.
-fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<String, Error> {
+/// Part 1: the host program built once, then each side added to a copy of it (`definitions`, when given, third).
+fn added_build(
+    dir: &Path,
+    jobs: usize,
+    ours: &Side,
+    sdk: &Side,
+    definitions: Option<&Side>,
+) -> Result<String, Error> {
     println!("\n== Added build (debug profile)");
     let host_deps = [AWS_CONFIG_DEPENDENCY, S3_DEPENDENCY, TOKIO_DEPENDENCY];
     let base_dir = dir.join("base");
@@ -172,9 +197,8 @@ fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<Strin
     );
 
     let mut results = Vec::new();
-    for side in [ours, sdk] {
-        let name = if side.package == CRATE_PACKAGE { "ours" } else { "sdk" };
-        let copy = dir.join(name);
+    for side in [ours, sdk].into_iter().chain(definitions) {
+        let copy = dir.join(side.dir);
         println!("\n-- {} added", side.label);
         println!("copying the built host program to {}", copy.display());
         remove_dir(&copy)?;
@@ -208,10 +232,13 @@ fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<Strin
         print_list("new to the program", &diff.new);
         results.push((added, diff, own, version));
     }
-    let [(a_ours, d_ours, own_ours, _), (a_sdk, d_sdk, own_sdk, v_sdk)] = &results[..] else {
-        unreachable!("two sides")
+    let [(a_ours, d_ours, own_ours, _), (a_sdk, d_sdk, own_sdk, v_sdk), with_definitions @ ..] = &results[..] else {
+        unreachable!("two sides or three")
     };
     print_comparison("added build", (ours.label, a_ours.secs), (sdk.label, a_sdk.secs));
+    if let (Some(side), [(a_defs, ..)]) = (definitions, with_definitions) {
+        print_comparison("added build", (side.label, a_defs.secs), (sdk.label, a_sdk.secs));
+    }
 
     let mut t = String::new();
     let _ = writeln!(
@@ -258,6 +285,31 @@ fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<Strin
         list_cell(&d_sdk.recompiled)
     );
     let _ = writeln!(t, "| crates new to the program | {} | {} | |", list_cell(&d_ours.new), list_cell(&d_sdk.new));
+    if let [(a_defs, d_defs, own_defs, _)] = with_definitions {
+        let own_ratio = match (own_defs, own_sdk) {
+            (Some(o), Some(s)) => ratio(*s, *o),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            t,
+            "| with `features = [\"definitions\"]`: added build time | {} | {} | {} |",
+            secs(a_defs.secs),
+            secs(a_sdk.secs),
+            ratio(a_sdk.secs, a_defs.secs)
+        );
+        let _ = writeln!(
+            t,
+            "| with `definitions`: the crate's own compile time | {} | {} | {own_ratio} |",
+            own_defs.map(secs).unwrap_or_else(|| "n/a".into()),
+            own_sdk.map(secs).unwrap_or_else(|| "n/a".into())
+        );
+        let _ = writeln!(
+            t,
+            "| with `definitions`: recompiled / new to the program | {} / {} | | |",
+            list_cell(&d_defs.recompiled),
+            list_cell(&d_defs.new)
+        );
+    }
     let _ = writeln!(
         t,
         "| `target/` after (before: {}) | {} | {} | |",
@@ -273,8 +325,7 @@ fn standalone(dir: &Path, jobs: usize, ours: &Side, sdk: &Side) -> Result<String
     println!("\n== Standalone clean release builds");
     let mut results = Vec::new();
     for side in [ours, sdk] {
-        let name = if side.package == CRATE_PACKAGE { "ours" } else { "sdk" };
-        let project = dir.join(name);
+        let project = dir.join(side.dir);
         let uses_aws_config = side.client.contains("&conf");
         let mut deps = vec![side.dependency.as_str(), TOKIO_DEPENDENCY];
         if uses_aws_config {
