@@ -113,6 +113,12 @@ impl<'a> Execution<'a> {
     /// `read_before_execution` (every interceptor's, even after a failure), then `modify_before_serialization` and
     /// `read_before_serialization`: the input as they left it, or why the call cannot go on.
     pub(crate) fn before_serialization<I: fmt::Debug + Send + Sync + 'static>(&mut self) -> Result<I, BoxError> {
+        // The hooks run in one function for every operation; only the downcast is made for each input type.
+        let input = self.serialization_hooks()?;
+        input.downcast::<I>().map_err(|_| "an interceptor replaced the input with a value of another type".into())
+    }
+
+    fn serialization_hooks(&mut self) -> Result<Input, BoxError> {
         let mut failed: Option<(&'static str, BoxError)> = None;
         {
             let ctx = BeforeSerializationInterceptorContextRef::from(&self.ctx);
@@ -139,8 +145,7 @@ impl<'a> Execution<'a> {
             run_hook!(self, modify_before_serialization, &mut ctx)?;
         }
         ref_hooks!(self, BeforeSerializationInterceptorContextRef: read_before_serialization)?;
-        let input = self.ctx.take_input().ok_or("an interceptor took the input")?;
-        input.downcast::<I>().map_err(|_| "an interceptor replaced the input with a value of another type".into())
+        Ok(self.ctx.take_input().ok_or("an interceptor took the input")?)
     }
 
     /// `read_after_serialization` and `modify_before_retry_loop` on the request before signing: the request every

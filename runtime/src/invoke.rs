@@ -450,30 +450,41 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     let interceptors = &handle.config.interceptors;
-    if interceptors.is_empty() {
-        let body = prepare(&input).map_err(Unprepared::into_sdk_error)?;
-        return call(handle, operation, body, None).await;
-    }
-    let mut execution = Execution::new(interceptors, &handle.transport.components, input);
-    let result = match execution.before_serialization::<I>() {
-        Ok(input) => match prepare(&input) {
-            Ok(body) => call(handle, operation, body, Some(&mut execution)).await,
-            Err(e) => Err(e.into_sdk_error()),
-        },
-        Err(e) => Err(SdkError::construction_failure(e)),
+    // One `.await` of the one non-generic `send` future: what is made for each operation is only this function's
+    // small state machine, the preparing and the decoding.
+    let mut execution = None;
+    let body = if interceptors.is_empty() {
+        prepare(&input).map_err(Unprepared::into_sdk_error)
+    } else {
+        let x = execution.insert(Execution::new(interceptors, &handle.transport.components, input));
+        match x.before_serialization::<I>() {
+            Ok(input) => prepare(&input).map_err(Unprepared::into_sdk_error),
+            Err(e) => Err(SdkError::construction_failure(e)),
+        }
     };
-    execution.complete(result)
+    let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
+    let result = match body {
+        Ok(body) => {
+            let sent = send(handle, name, host_prefix.as_deref(), compress, body, execution.as_mut()).await;
+            decode(name, decode_output, decode_error, sent)
+        }
+        Err(e) => Err(e),
+    };
+    match execution {
+        Some(x) => x.complete(result),
+        None => result,
+    }
 }
 
-/// Send a serialized input and decode the result.
-async fn call<O: SetRequestId, E>(
-    handle: &Handle,
-    operation: Operation<O, E>,
-    body: Vec<u8>,
-    execution: Option<&mut Execution<'_>>,
+/// The result of a call from how its attempts ended: the decoded output (with the response's request id) or error.
+#[allow(clippy::result_large_err)] // The call's own result, as the operation returns it.
+fn decode<O: SetRequestId, E>(
+    name: &'static str,
+    decode_output: fn(&Response) -> Result<O, BoxError>,
+    decode_error: fn(ErrorResponse, &[u8]) -> E,
+    sent: Result<Response, Ended>,
 ) -> Result<O, SdkError<E>> {
-    let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
-    match send(handle, name, host_prefix.as_deref(), compress, body, execution).await {
+    match sent {
         Ok(response) => match decode_output(&response) {
             Ok(mut output) => {
                 output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
