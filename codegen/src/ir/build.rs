@@ -451,13 +451,19 @@ impl Builder<'_> {
             })
         };
         let input_token = member(&input_token, "inputToken")?;
-        if input_token.ty != Type::String {
-            return Err(Error::at(&at, format!("inputToken `{}` is not a string", input_token.wire_name)));
+        // A string, as Smithy asks; or a map, as DynamoDB's `Query` and `Scan` page by the key to start after
+        // (aws-sdk-rust generates those paginators too).
+        if !matches!(input_token.ty, Type::String | Type::Map { .. }) {
+            return Err(Error::at(
+                &at,
+                format!("inputToken `{}` is neither a string nor a map", input_token.wire_name),
+            ));
         }
         let page_size = p.page_size.as_deref().map(|ps| member(ps, "pageSize")).transpose()?;
         let (token_steps, token_ty) = self.output_path(output, &output_token, "outputToken", &at)?;
-        if token_ty != Type::String {
-            return Err(Error::at(&at, format!("outputToken `{output_token}` is not a string")));
+        if token_ty != input_token.ty {
+            let what = if input_token.ty == Type::String { "a string" } else { "a map of the inputToken's type" };
+            return Err(Error::at(&at, format!("outputToken `{output_token}` is not {what}")));
         }
         let items = match p.items {
             Some(items) => {
