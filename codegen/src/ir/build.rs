@@ -200,8 +200,11 @@ impl Builder<'_> {
             let name = ident::type_name(&self.renamed(id));
             let path = TypePath { modules, module: ident::type_module(&name), name };
             claim(&path, id)?;
-            // Builders share the module, so `XBuilder` must not be another type's name.
-            let builder = TypePath { name: path.builder_name(), ..path.clone() };
+            // Builders live in the `builders` module beside the types (`types::builders::XBuilder`, as in
+            // aws-sdk-rust), so a shape named `XBuilder` beside `X` is no clash; two builders of one name would be.
+            let mut builder_modules = path.modules.clone();
+            builder_modules.push("builders".to_owned());
+            let builder = TypePath { modules: builder_modules, name: path.builder_name(), ..path.clone() };
             claim(&builder, id)?;
             if let Some(other) = files.insert((path.modules.clone(), path.file_stem().to_owned()), id.clone()) {
                 return Err(Error::at(
