@@ -170,6 +170,8 @@ pub fn run(a: ScaleArgs, root: &Path) -> Result<ExitCode, codegen::Error> {
             if i == first {
                 deps_secs = Some((with_deps - secs).max(0.0));
             }
+            // The table so far, so that a run cut short still leaves one.
+            write_table(&a.table, &table(&rows, &source, deps_secs, false))?;
             let row = &rows[i];
             println!(
                 "{} ({} operations, {} shapes): {:.1} s, {}",
@@ -184,11 +186,7 @@ pub fn run(a: ScaleArgs, root: &Path) -> Result<ExitCode, codegen::Error> {
 
     let table = table(&rows, &source, deps_secs, a.generate_only);
     println!("\n{table}");
-    if let Some(dir) = a.table.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| codegen::Error::new(format!("cannot create: {e}")).in_file(dir))?;
-    }
-    std::fs::write(&a.table, &table)
-        .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&a.table))?;
+    write_table(&a.table, &table)?;
     println!("table written to {}", a.table.display());
     if !a.keep {
         if let Err(e) = std::fs::remove_dir_all(&a.dir) {
@@ -345,6 +343,13 @@ fn check(manifest: &Path, target: &Path, name: &str, jobs: u32) -> Result<(f64, 
     Ok((secs, Some(first.to_owned())))
 }
 
+fn write_table(path: &Path, table: &str) -> Result<(), codegen::Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| codegen::Error::new(format!("cannot create: {e}")).in_file(dir))?;
+    }
+    std::fs::write(path, table).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(path))
+}
+
 fn touch(path: &Path) {
     if let Ok(text) = std::fs::read(path) {
         let _ = std::fs::write(path, text);
@@ -401,7 +406,7 @@ fn table(rows: &[Row], source: &str, deps_secs: Option<f64>, generate_only: bool
     );
     let unchecked = json.iter().filter(|r| r.check_secs.is_none() && !generate_only).count();
     if unchecked > 0 {
-        let _ = writeln!(t, "{unchecked} awsJson services were not type-checked (refused or panicked).");
+        let _ = writeln!(t, "{unchecked} awsJson services not type-checked (refused, panicked, or not reached).");
     }
     let mut skipped: std::collections::BTreeMap<&str, Vec<&Row>> = Default::default();
     for r in rows.iter().filter(|r| matches!(r.outcome, Outcome::Skipped(_))) {
