@@ -249,18 +249,22 @@ fn generate_one(service: &str, path: &Path, dir: &Path, partitions: &Path) -> Ro
     let caught =
         std::panic::catch_unwind(|| -> Result<(String, usize, usize, codegen::Generated), (String, String)> {
             let model = model::load(path).map_err(|e| (String::new(), e.to_string()))?;
-            let resolved =
-                resolve::resolve(&model, None, &Selection::All).map_err(|e| (String::new(), e.to_string()))?;
-            let protocols: Vec<&str> = resolved
-                .service
-                .traits
-                .0
-                .keys()
+            // The protocols of the model's service shapes (AWS's models have one), known before anything can fail.
+            let protocols: BTreeSet<&str> = model
+                .shapes
+                .values()
+                .filter_map(|shape| match shape {
+                    model::Shape::Service(s) => Some(s.traits.0.keys()),
+                    _ => None,
+                })
+                .flatten()
                 .filter(|k| k.starts_with("aws.protocols#") || k.starts_with("smithy.protocols#"))
                 .map(String::as_str)
                 .filter(|k| *k != traits::AWS_QUERY_COMPATIBLE)
                 .collect();
             let protocol = protocols.iter().map(|p| p.split('#').nth(1).unwrap_or(p)).collect::<Vec<_>>().join("+");
+            let resolved =
+                resolve::resolve(&model, None, &Selection::All).map_err(|e| (protocol.clone(), e.to_string()))?;
             let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let generated = codegen::generate_model_report(
                 &model,
