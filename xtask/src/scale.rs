@@ -417,8 +417,11 @@ fn table(rows: &[Row], source: &str, deps_secs: Option<f64>, generate_only: bool
         skipped.entry(r.protocol.as_str()).or_default().push(r);
     }
     let total: usize = skipped.values().map(Vec::len).sum();
-    let _ = writeln!(t, "\nSkipped (another protocol): {total} models.\n");
-    let _ = writeln!(t, "| protocol | models | the error (of the first) |");
+    let _ = writeln!(t, "\nSkipped (another protocol): {total} models.");
+    if total == 0 {
+        return t;
+    }
+    let _ = writeln!(t, "\n| protocol | models | the error (of the first) |");
     let _ = writeln!(t, "| --- | ---: | --- |");
     for (protocol, services) in &skipped {
         let first = services[0];
