@@ -27,6 +27,7 @@
 //! `stop_on_duplicate_token(false)` turns both rules off, for an operation that is polled for new results and may
 //! repeat a token or answer empty pages: the stream then ends only without a token, or when it is dropped.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::future::Future;
 
@@ -38,31 +39,78 @@ use aws_smithy_async::future::pagination_stream::TryFlatMap;
 /// [module documentation](self) for why this number.
 pub const MAX_CONSECUTIVE_EMPTY_PAGES: usize = 1000;
 
+/// A pagination token: a string, as nearly every paginated operation has, or a map (DynamoDB's `Query` and `Scan`
+/// page by the key to start after, `ExclusiveStartKey` / `LastEvaluatedKey`). A token that is empty ends the pages.
+pub trait PageToken: ToOwned + Send + Sync + 'static
+where
+    Self::Owned: Send + 'static,
+{
+    /// Whether the token is empty (which ends the pages, as no token does).
+    fn is_empty(&self) -> bool;
+    /// The token as a string, when it is one: such tokens are remembered for the whole run, so that a token seen
+    /// at any earlier page ends the pages. Other tokens are compared with the previous token only, as aws-sdk-rust
+    /// compares every token.
+    fn as_key(&self) -> Option<&str>;
+    /// Whether the token equals another (used for tokens without a key).
+    fn same(&self, other: &Self) -> bool;
+}
+
+impl PageToken for str {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+    fn as_key(&self) -> Option<&str> {
+        Some(self)
+    }
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
+impl<V> PageToken for std::collections::HashMap<String, V>
+where
+    V: Clone + PartialEq + Send + Sync + 'static,
+{
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
+    fn as_key(&self) -> Option<&str> {
+        None
+    }
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+}
+
 /// The pages of a paginated operation: `fetch(token)` sends one request with that token (`None`: as the input has
 /// it), `token_of` reads the next token from a page, and `is_empty` (for operations whose pages have a list or map
 /// of items) says whether a page has none.
 ///
 /// The first request carries `first_token`. The stream ends after a page without a next token (or with an empty
 /// one), after an error, and, when `stop_on_duplicate_token` is set, after a page whose next token was seen before
-/// in this run (the starting token included), or after [`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without items.
-/// The page it stops at is still yielded.
-pub(crate) fn pages<O, E, F, Fut>(
-    first_token: Option<String>,
+/// in this run (the starting token included; for a token that is no string ([`PageToken::as_key`]), the token the
+/// page was asked with), or after [`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without items. The page it stops
+/// at is still yielded.
+pub(crate) fn pages<O, E, F, Fut, T>(
+    first_token: Option<T::Owned>,
     stop_on_duplicate_token: bool,
-    token_of: fn(&O) -> Option<&str>,
+    token_of: fn(&O) -> Option<&T>,
     is_empty: Option<fn(&O) -> bool>,
     fetch: F,
 ) -> PaginationStream<Result<O, E>>
 where
     O: Send + 'static,
     E: Send + 'static,
-    F: Fn(Option<String>) -> Fut + Send + 'static,
+    T: PageToken + ?Sized,
+    T::Owned: Clone + Send + 'static,
+    F: Fn(Option<T::Owned>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<O, E>> + Send,
 {
     PaginationStream::new(FnStream::new(move |tx| {
         Box::pin(async move {
             let mut token = first_token;
-            let mut seen: HashSet<String> = token.iter().cloned().collect();
+            let mut seen: HashSet<String> =
+                token.iter().filter_map(|t| Borrow::<T>::borrow(t).as_key().map(str::to_owned)).collect();
             let mut empty_in_a_row = 0usize;
             loop {
                 let result = fetch(token.clone()).await;
@@ -74,9 +122,10 @@ where
                                 Some(is_empty) if is_empty(page) => empty_in_a_row + 1,
                                 _ => 0,
                             };
-                            next_of(next, &mut seen, empty_in_a_row)
+                            let sent = token.as_ref().map(Borrow::<T>::borrow);
+                            next_of(next, sent, &mut seen, empty_in_a_row)
                         } else {
-                            next.map(str::to_owned)
+                            next.map(T::to_owned)
                         }
                     }
                     Err(_) => None,
@@ -95,10 +144,22 @@ where
 }
 
 /// The token to follow, under the rules of a paginator that stops on repeats: none when it was seen before in this
-/// run, or when too many pages in a row had no items.
-fn next_of(next: Option<&str>, seen: &mut HashSet<String>, empty_in_a_row: usize) -> Option<String> {
+/// run (a token without a key: when it is the token just sent), or when too many pages in a row had no items.
+fn next_of<T: PageToken + ?Sized>(
+    next: Option<&T>,
+    sent: Option<&T>,
+    seen: &mut HashSet<String>,
+    empty_in_a_row: usize,
+) -> Option<T::Owned>
+where
+    T::Owned: Send + 'static,
+{
     let next = next?;
-    if seen.contains(next) {
+    let repeated = match next.as_key() {
+        Some(key) => seen.contains(key),
+        None => sent.is_some_and(|sent| next.same(sent)),
+    };
+    if repeated {
         tracing::debug!(pages = seen.len(), "the next token was seen before in this run: no more pages");
         return None;
     }
@@ -109,12 +170,15 @@ fn next_of(next: Option<&str>, seen: &mut HashSet<String>, empty_in_a_row: usize
         );
         return None;
     }
-    seen.insert(next.to_owned());
+    if let Some(key) = next.as_key() {
+        seen.insert(key.to_owned());
+    }
     Some(next.to_owned())
 }
 
 /// The items of every page of `pages`, in order: `items_of` takes them out of a page. An error fetching a page is
 /// yielded after the items of the pages before it, and ends the stream.
+#[allow(dead_code)] // Used only by models with a paginator that names its items.
 pub(crate) fn items<O, T, E, I>(
     pages: PaginationStream<Result<O, E>>,
     items_of: fn(O) -> I,

@@ -35,3 +35,15 @@ fn keyword_members_use_raw_or_suffixed_names_and_keep_wire_names() {
     let s = Self_::builder().crate_("c").build();
     assert_eq!(s.crate_(), Some("c"));
 }
+
+#[test]
+fn a_shape_named_like_another_types_builder_is_a_type_of_its_own() {
+    // `types::SelfBuilder` is the model's shape; the builder of `Self_` is `types::builders::SelfBuilder`.
+    let shape: fixture::types::SelfBuilder = fixture::types::SelfBuilder::builder().built(true).build();
+    assert_eq!(shape.built(), Some(true));
+    let builder: fixture::types::builders::SelfBuilder = Self_::builder();
+    assert_eq!(builder.crate_("c").build().crate_(), Some("c"));
+    let wire = Wire::answering(200, r#"{"SelfBuilder": {"Built": true}}"#);
+    let out = run(MatchInput::builder().build().unwrap().send_with(&wire.client())).unwrap();
+    assert_eq!(out.self_builder().and_then(|b| b.built()), Some(true));
+}

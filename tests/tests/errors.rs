@@ -279,6 +279,32 @@ fn paginated_paths_must_reach_strings_through_structures() {
 }
 
 #[test]
+fn a_paginated_token_is_a_string_or_a_map_of_one_type_in_input_and_output() {
+    let paged = |input_target: &str, output_target: &str| {
+        let mut m = base();
+        m["shapes"]["example.err#Op"]["input"] = json!({"target": "example.err#PagedInput"});
+        m["shapes"]["example.err#Op"]["output"] = json!({"target": "example.err#OpOutput"});
+        m["shapes"]["example.err#Op"]["traits"] =
+            json!({"smithy.api#paginated": {"inputToken": "Start", "outputToken": "Next"}});
+        m["shapes"]["example.err#PagedInput"] =
+            json!({"type": "structure", "members": {"Start": {"target": input_target}}});
+        m["shapes"]["example.err#OpOutput"] =
+            json!({"type": "structure", "members": {"Next": {"target": output_target}}});
+        m["shapes"]["example.err#Key"] =
+            json!({"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "smithy.api#Integer"}});
+        m
+    };
+    // DynamoDB's start keys: a map in both.
+    assert!(generate_text(&paged("example.err#Key", "example.err#Key").to_string(), &Selection::All).is_ok());
+    let err = error_all(&paged("smithy.api#Integer", "smithy.api#Integer"));
+    assert!(err.contains("inputToken `Start` is neither a string nor a map"), "{err}");
+    let err = error_all(&paged("example.err#Key", "smithy.api#String"));
+    assert!(err.contains("outputToken `Next` is not a map of the inputToken's type"), "{err}");
+    let err = error_all(&paged("smithy.api#String", "example.err#Key"));
+    assert!(err.contains("outputToken `Next` is not a string"), "{err}");
+}
+
+#[test]
 fn an_error_whose_message_is_required_still_reports_it_through_the_operation_error() {
     // ssm's AccessDeniedException: `Message` is `@required`, so the field's own accessor is `message() -> &str`.
     let mut m = base();

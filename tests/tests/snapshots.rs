@@ -69,6 +69,7 @@ fn every_fixture_has_a_snapshot_test() {
         "recursion",
         "shapes",
         "sparse",
+        "start_keys",
         "waiters",
     ];
     assert_eq!(project_tests::fixtures(), covered, "add a snapshot test for each new fixture");
@@ -113,6 +114,11 @@ fn endpoint_functions_come_only_with_rules_that_call_them() {
 #[test]
 fn paginators_with_nested_tokens_and_items() {
     snapshot("pagination");
+}
+
+#[test]
+fn paginators_with_map_tokens_and_no_items() {
+    snapshot("start_keys");
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //! - `cargo xtask bench-build`: what adding the crate costs a program's build, beside `aws-sdk-sagemaker` (not in CI).
 //! - `cargo xtask aws-patterns --models DIR`: list every `@pattern` of the awsJson services of an `aws/api-models-aws`
 //!   checkout in `tests/data/aws-patterns.txt`.
+//! - `cargo xtask scale --models DIR`: generate every operation of every awsJson model of an `aws/api-models-aws`
+//!   checkout and type-check them all, with a table of the results (not in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,6 +22,7 @@ use std::time::Instant;
 mod aws_patterns;
 mod bench_build;
 mod fuzz;
+mod scale;
 
 use clap::{Parser, Subcommand};
 use codegen::{config, import, model, write, Request, Selection};
@@ -62,6 +65,10 @@ enum Cmd {
     /// Write every distinct `@pattern` of the awsJson services of an `aws/api-models-aws` checkout to
     /// `tests/data/aws-patterns.txt` (for the differential pattern tests and the pattern benchmark).
     AwsPatterns(aws_patterns::AwsPatternsArgs),
+    /// Generate every operation of every awsJson 1.0 / 1.1 service model of an `aws/api-models-aws` checkout and
+    /// type-check them all with warnings denied, one workspace and one target directory (minutes to an hour,
+    /// gigabytes; not run in CI); prints a table of operations, shapes, seconds and results.
+    Scale(scale::ScaleArgs),
 }
 
 #[derive(clap::Args)]
@@ -187,6 +194,7 @@ fn main() -> ExitCode {
         Cmd::SemverCheck => semver_check_cmd(),
         Cmd::Fuzz(a) => fuzz::run(a, &root),
         Cmd::AwsPatterns(a) => aws_patterns::run(a).map_err(codegen::Error::new),
+        Cmd::Scale(a) => scale::run(a, &root),
     };
     match result {
         Ok(code) => code,

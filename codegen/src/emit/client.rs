@@ -658,18 +658,23 @@ pub fn builder_names(op: &Operation) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-/// `Option<&str>` of the next token, from `page: &Output`, following the IR's path.
-fn token_expr(steps: &[PathStep]) -> TokenStream {
+/// `Option<&str>` of the next token (`Option<&HashMap<…>>` when it is a map), from `page: &Output`, following the
+/// IR's path.
+fn token_expr(steps: &[PathStep], string: bool) -> TokenStream {
     let mut cur = quote!(page);
     let mut is_opt = false;
     for (i, step) in steps.iter().enumerate() {
         let f = ident(&step.field);
         let last = i + 1 == steps.len();
         cur = match (last, step.optional, is_opt) {
-            (true, true, false) => quote!(#cur.#f.as_deref()),
-            (true, true, true) => quote!(#cur.and_then(|v| v.#f.as_deref())),
-            (true, false, false) => quote!(::std::option::Option::Some(#cur.#f.as_str())),
-            (true, false, true) => quote!(#cur.map(|v| v.#f.as_str())),
+            (true, true, false) if string => quote!(#cur.#f.as_deref()),
+            (true, true, true) if string => quote!(#cur.and_then(|v| v.#f.as_deref())),
+            (true, false, false) if string => quote!(::std::option::Option::Some(#cur.#f.as_str())),
+            (true, false, true) if string => quote!(#cur.map(|v| v.#f.as_str())),
+            (true, true, false) => quote!(#cur.#f.as_ref()),
+            (true, true, true) => quote!(#cur.and_then(|v| v.#f.as_ref())),
+            (true, false, false) => quote!(::std::option::Option::Some(&#cur.#f)),
+            (true, false, true) => quote!(#cur.map(|v| &v.#f)),
             (false, true, false) if step.boxed => quote!(#cur.#f.as_deref()),
             (false, true, false) => quote!(#cur.#f.as_ref()),
             (false, true, true) if step.boxed => quote!(#cur.and_then(|v| v.#f.as_deref())),
@@ -737,7 +742,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     let output = type_path(&op.output.path);
     let set_token = ident(&p.input_token.setter);
     let get_token = ident(&p.input_token.getter);
-    let token_of = token_expr(&p.output_token);
+    let token_of = token_expr(&p.output_token, p.input_token.ty == Type::String);
     let page_size_fn = p.page_size.as_ref().map(|f| {
         let t = rust_type(&f.ty);
         let setter = ident(&f.setter);
@@ -803,6 +808,24 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
     };
     let doc =
         format!(" The pages of `{}`, following `{}` until the service returns none.", op.name, p.output_token_path);
+    let stop_doc = if p.input_token.ty == Type::String {
+        quote! {
+            /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
+            /// next token was already seen in this run (any earlier token: a loop of any length ends, where
+            /// aws-sdk-rust compares with the previous token only), and after
+            /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
+            /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
+            /// for an operation that is polled for new results.
+        }
+    } else {
+        quote! {
+            /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
+            /// next token (a map) equals the token the page was asked with, as aws-sdk-rust's do, and after
+            /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
+            /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
+            /// for an operation that is polled for new results.
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -818,12 +841,7 @@ fn paginator(op: &Operation, p: &crate::ir::Paginated) -> TokenStream {
 
             #page_size_fn
 
-            /// Whether to guard against pages that never end (default `true`): the pages stop after a page whose
-            /// next token was already seen in this run (any earlier token: a loop of any length ends, where
-            /// aws-sdk-rust compares with the previous token only), and after
-            /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
-            /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
-            /// for an operation that is polled for new results.
+            #stop_doc
             pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
                 self.stop_on_duplicate_token = stop_on_duplicate_token;
                 self

@@ -200,8 +200,11 @@ impl Builder<'_> {
             let name = ident::type_name(&self.renamed(id));
             let path = TypePath { modules, module: ident::type_module(&name), name };
             claim(&path, id)?;
-            // Builders share the module, so `XBuilder` must not be another type's name.
-            let builder = TypePath { name: path.builder_name(), ..path.clone() };
+            // Builders live in the `builders` module beside the types (`types::builders::XBuilder`, as in
+            // aws-sdk-rust), so a shape named `XBuilder` beside `X` is no clash; two builders of one name would be.
+            let mut builder_modules = path.modules.clone();
+            builder_modules.push("builders".to_owned());
+            let builder = TypePath { modules: builder_modules, name: path.builder_name(), ..path.clone() };
             claim(&builder, id)?;
             if let Some(other) = files.insert((path.modules.clone(), path.file_stem().to_owned()), id.clone()) {
                 return Err(Error::at(
@@ -451,13 +454,19 @@ impl Builder<'_> {
             })
         };
         let input_token = member(&input_token, "inputToken")?;
-        if input_token.ty != Type::String {
-            return Err(Error::at(&at, format!("inputToken `{}` is not a string", input_token.wire_name)));
+        // A string, as Smithy asks; or a map, as DynamoDB's `Query` and `Scan` page by the key to start after
+        // (aws-sdk-rust generates those paginators too).
+        if !matches!(input_token.ty, Type::String | Type::Map { .. }) {
+            return Err(Error::at(
+                &at,
+                format!("inputToken `{}` is neither a string nor a map", input_token.wire_name),
+            ));
         }
         let page_size = p.page_size.as_deref().map(|ps| member(ps, "pageSize")).transpose()?;
         let (token_steps, token_ty) = self.output_path(output, &output_token, "outputToken", &at)?;
-        if token_ty != Type::String {
-            return Err(Error::at(&at, format!("outputToken `{output_token}` is not a string")));
+        if token_ty != input_token.ty {
+            let what = if input_token.ty == Type::String { "a string" } else { "a map of the inputToken's type" };
+            return Err(Error::at(&at, format!("outputToken `{output_token}` is not {what}")));
         }
         let items = match p.items {
             Some(items) => {

@@ -277,11 +277,11 @@ pub struct ErrorRef {
 /// Pagination of an operation (`@paginated`, merged with the service's defaults), every member path resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paginated {
-    /// The input member carrying the token (a string).
+    /// The input member carrying the token (a string, or a map: DynamoDB's start keys).
     pub input_token: MemberRef,
     /// The output path of the next token, as written in the model (`NextToken`, `Result.NextToken`).
     pub output_token_path: String,
-    /// The steps from the output to the next token (a string).
+    /// The steps from the output to the next token (of the input token's type).
     pub output_token: Vec<PathStep>,
     /// The items of each page, when the model names them.
     pub items: Option<Items>,

@@ -376,3 +376,79 @@ async fn items_of_a_map_come_as_pairs() {
     let all = items(pages, entries_of).try_collect().await.unwrap();
     assert_eq!(all, [("k1".to_owned(), 1), ("k2".to_owned(), 2), ("k3".to_owned(), 3)]);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tokens that are maps (DynamoDB's `ExclusiveStartKey` / `LastEvaluatedKey`)
+
+type Key = std::collections::HashMap<String, u32>;
+
+/// The start keys a fetch was called with, in order.
+type SentKeys = Arc<Mutex<Vec<Option<Key>>>>;
+
+/// A page whose next token is a map.
+#[derive(Debug, Clone, PartialEq)]
+struct KeyPage {
+    n: u32,
+    next: Option<Key>,
+}
+
+fn key(pairs: &[(&str, u32)]) -> Key {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+fn key_pages(
+    first: Option<Key>,
+    stop_on_duplicate_token: bool,
+    script: Vec<KeyPage>,
+) -> (PaginationStream<Result<KeyPage, Failure>>, SentKeys) {
+    let script = Arc::new(Mutex::new(VecDeque::from(script)));
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let record = sent.clone();
+    let fetch = move |token: Option<Key>| -> BoxFuture<'static, Result<KeyPage, Failure>> {
+        record.lock().unwrap().push(token);
+        let next = script.lock().unwrap().pop_front().expect("fetched more pages than scripted");
+        Box::pin(async move { Ok(next) })
+    };
+    let token_of: fn(&KeyPage) -> Option<&Key> = |p| p.next.as_ref();
+    (pages(first, stop_on_duplicate_token, token_of, None, fetch), sent)
+}
+
+#[tokio::test]
+async fn map_tokens_are_followed_until_there_is_none() {
+    let a = key(&[("id", 1)]);
+    let b = key(&[("id", 2), ("sort", 7)]);
+    let (stream, sent) = key_pages(
+        None,
+        true,
+        vec![
+            KeyPage { n: 1, next: Some(a.clone()) },
+            KeyPage { n: 2, next: Some(b.clone()) },
+            KeyPage { n: 3, next: None },
+        ],
+    );
+    let all = stream.try_collect().await.unwrap();
+    assert_eq!(all.iter().map(|p| p.n).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(*sent.lock().unwrap(), [None, Some(a), Some(b)]);
+}
+
+#[tokio::test]
+async fn an_empty_map_token_ends_the_pages() {
+    let (stream, sent) = key_pages(None, true, vec![KeyPage { n: 1, next: Some(Key::new()) }]);
+    assert_eq!(stream.try_collect().await.unwrap().len(), 1);
+    assert_eq!(sent.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_map_token_equal_to_the_one_sent_ends_the_pages_unless_asked_to_follow() {
+    let a = key(&[("id", 1)]);
+    let script = vec![KeyPage { n: 1, next: Some(a.clone()) }, KeyPage { n: 2, next: Some(a.clone()) }];
+    let (stream, sent) = key_pages(Some(key(&[("id", 0)])), true, script.clone());
+    // The page with the repeated token is yielded; no request follows it.
+    assert_eq!(stream.try_collect().await.unwrap().len(), 2);
+    assert_eq!(*sent.lock().unwrap(), [Some(key(&[("id", 0)])), Some(a.clone())]);
+    let mut script = script;
+    script.push(KeyPage { n: 3, next: None });
+    let (stream, sent) = key_pages(None, false, script);
+    assert_eq!(stream.try_collect().await.unwrap().len(), 3);
+    assert_eq!(*sent.lock().unwrap(), [None, Some(a.clone()), Some(a)]);
+}
