@@ -74,7 +74,10 @@ impl Module {
             Need::Always => true,
             Need::Pagination => ir.operations.iter().any(|o| o.paginated.is_some()),
             Need::AwsJson => matches!(ir.service.protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1),
-            Need::ProtocolTests => !ir.protocol_tests.is_empty(),
+            // The protocol compliance tests, and the endpoint tests that run through an operation, use its recorder.
+            Need::ProtocolTests => {
+                !ir.protocol_tests.is_empty() || ir.service.endpoints.as_ref().is_some_and(|e| e.runs_operations())
+            }
             // The pipeline-definition tables' own patterns count too: the module is then written whatever the
             // features (a pattern static names it), as the engine only runs with the feature.
             Need::EcmaPatterns => ir

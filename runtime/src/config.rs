@@ -15,6 +15,7 @@ pub use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedIntercep
 pub use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 pub use aws_smithy_types::config_bag::ConfigBag;
 pub use aws_types::app_name::AppName;
+pub use aws_types::endpoint_config::AccountIdEndpointMode;
 pub use aws_types::region::Region;
 pub use aws_types::SdkConfig;
 
@@ -100,6 +101,8 @@ pub struct Config {
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
+    /// `None`: not configured (the endpoint rules get `preferred`).
+    pub(crate) account_id_endpoint_mode: Option<AccountIdEndpointMode>,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) behavior_version: BehaviorVersion,
@@ -140,6 +143,7 @@ impl fmt::Debug for Config {
             .field("endpoint_url", &self.endpoint_url)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("app_name", &self.app_name)
@@ -167,7 +171,8 @@ impl Config {
     /// A builder filled from the environment and the shared config file, for programs without aws-config (this
     /// crate's addition): region (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`), endpoint
     /// (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`), `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`,
-    /// `AWS_MAX_ATTEMPTS`, and credentials from the cached [`DefaultChain`] (environment, shared files, container,
+    /// `AWS_ACCOUNT_ID_ENDPOINT_MODE` (or the profile's `account_id_endpoint_mode`; a value other than `preferred`,
+    /// `disabled` or `required` is ignored with a warning), `AWS_MAX_ATTEMPTS`, and credentials from the cached [`DefaultChain`] (environment, shared files, container,
     /// instance metadata).
     pub fn from_env() -> Builder {
         let profile =
@@ -184,6 +189,15 @@ impl Config {
             use_dual_stack: Some(flag("AWS_USE_DUALSTACK_ENDPOINT")),
             ..Builder::default()
         };
+        let mode = env_var("AWS_ACCOUNT_ID_ENDPOINT_MODE").map(|v| ("AWS_ACCOUNT_ID_ENDPOINT_MODE", v)).or_else(|| {
+            profile.get("account_id_endpoint_mode").map(|v| ("the profile's account_id_endpoint_mode", v.clone()))
+        });
+        if let Some((source, value)) = mode {
+            match value.parse::<AccountIdEndpointMode>() {
+                Ok(mode) => b.account_id_endpoint_mode = Some(mode),
+                Err(e) => tracing::warn!(%source, error = %e, "ignored"),
+            }
+        }
         b.disable_request_compression = Some(flag("AWS_DISABLE_REQUEST_COMPRESSION"));
         if let Some(n) = env_var("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES").and_then(|v| v.parse().ok()) {
             b = b.request_min_compression_size_bytes(n);
@@ -202,6 +216,7 @@ impl Config {
             endpoint_url: self.endpoint_url.clone(),
             use_fips: Some(self.use_fips),
             use_dual_stack: Some(self.use_dual_stack),
+            account_id_endpoint_mode: self.account_id_endpoint_mode.clone(),
             retry: Some(self.retry.clone()),
             timeouts: Some(self.timeouts.clone()),
             behavior_version: Some(self.behavior_version),
@@ -284,6 +299,12 @@ impl Config {
         Some(self.use_dual_stack)
     }
 
+    /// How endpoints use the credentials' account id, when it was configured (see
+    /// [`Builder::account_id_endpoint_mode`]).
+    pub fn account_id_endpoint_mode(&self) -> Option<&AccountIdEndpointMode> {
+        self.account_id_endpoint_mode.as_ref()
+    }
+
     /// The largest response body read, in bytes (see [`Builder::max_response_size`]; this crate's addition).
     pub fn max_response_size(&self) -> usize {
         self.max_response_size
@@ -295,7 +316,7 @@ impl Config {
     }
 
     /// This configuration with the settings made on `o` in their place, for one request: region, credentials,
-    /// endpoint URL, FIPS and dual-stack, retry and timeout settings, application name, HTTP client, sleep, time
+    /// endpoint URL, FIPS and dual-stack, account id endpoint mode, retry and timeout settings, application name, HTTP client, sleep, time
     /// source, request compression, response size limit and input validation; its interceptors run after these.
     /// What was not set on `o` stays as it is; the behavior version and the service-specific endpoint of an
     /// `SdkConfig` are the client's.
@@ -313,6 +334,9 @@ impl Config {
         }
         c.use_fips = o.use_fips.unwrap_or(c.use_fips);
         c.use_dual_stack = o.use_dual_stack.unwrap_or(c.use_dual_stack);
+        if let Some(mode) = &o.account_id_endpoint_mode {
+            c.account_id_endpoint_mode = Some(mode.clone());
+        }
         if let Some(retry) = &o.retry {
             c.retry = retry.clone();
         }
@@ -395,6 +419,7 @@ pub struct Builder {
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
+    account_id_endpoint_mode: Option<AccountIdEndpointMode>,
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     behavior_version: Option<BehaviorVersion>,
@@ -413,7 +438,7 @@ pub struct Builder {
 
 impl From<&SdkConfig> for Builder {
     /// Everything aws-config loaded: region, credentials, endpoint URL (and the service-specific one), FIPS and
-    /// dual-stack, retry and timeout settings, HTTP client, sleep, time source, app name, behavior version and the
+    /// dual-stack, account id endpoint mode, retry and timeout settings, HTTP client, sleep, time source, app name, behavior version and the
     /// request compression settings.
     fn from(c: &SdkConfig) -> Self {
         let mut b = Builder {
@@ -422,6 +447,7 @@ impl From<&SdkConfig> for Builder {
             endpoint_url: c.endpoint_url().map(str::to_owned),
             use_fips: Some(c.use_fips().unwrap_or(false)),
             use_dual_stack: Some(c.use_dual_stack().unwrap_or(false)),
+            account_id_endpoint_mode: c.account_id_endpoint_mode().cloned(),
             retry: c.retry_config().cloned(),
             timeouts: c.timeout_config().cloned(),
             behavior_version: c.behavior_version(),
@@ -498,6 +524,21 @@ impl Builder {
     /// Use dual-stack endpoints.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
         self.use_dual_stack = Some(on);
+        self
+    }
+
+    /// How endpoints use the account id of the credentials, for services whose endpoint rules read it
+    /// (`AWS::Auth::AccountId`, e.g. DynamoDB's account-based endpoints): `Preferred` (the default: an account
+    /// endpoint when the credentials name their account), `Disabled` (never) or `Required` (a call whose credentials
+    /// name no account fails). As aws-sdk-rust's; the endpoint rules decide what each mode means.
+    pub fn account_id_endpoint_mode(mut self, mode: AccountIdEndpointMode) -> Self {
+        self.account_id_endpoint_mode = Some(mode);
+        self
+    }
+
+    /// Set or clear the account id endpoint mode (see [`account_id_endpoint_mode`](Self::account_id_endpoint_mode)).
+    pub fn set_account_id_endpoint_mode(&mut self, mode: Option<AccountIdEndpointMode>) -> &mut Self {
+        self.account_id_endpoint_mode = mode;
         self
     }
 
@@ -674,6 +715,7 @@ impl Builder {
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips.unwrap_or(false),
             use_dual_stack: self.use_dual_stack.unwrap_or(false),
+            account_id_endpoint_mode: self.account_id_endpoint_mode,
             retry: self.retry.unwrap_or_else(RetryConfig::standard),
             timeouts,
             behavior_version: self.behavior_version.unwrap_or_else(BehaviorVersion::latest),

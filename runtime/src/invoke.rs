@@ -72,6 +72,24 @@ pub(crate) struct Operation<O, E> {
     pub(crate) compress: Option<Compressor>,
 }
 
+/// The endpoint of one call, for an operation whose endpoint parameters depend on the call (bound from its input or
+/// set for the operation by the endpoint rules' traits, or read from the credentials' account id): resolved for
+/// each call, where an operation without it takes the client's endpoint, resolved once.
+pub(crate) struct CallEndpoint {
+    /// The rules read the credentials' account id (`AWS::Auth::AccountId`): the credentials are resolved before the
+    /// endpoint, and their account id, if any, is given to `resolve`.
+    pub(crate) account_id: bool,
+    /// The endpoint for the call's configuration and the credentials' account id.
+    #[allow(clippy::type_complexity)]
+    pub(crate) resolve: Box<dyn FnOnce(&Config, Option<&str>) -> Result<Endpoint, ResolveError> + Send>,
+}
+
+impl fmt::Debug for CallEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallEndpoint").field("account_id", &self.account_id).finish_non_exhaustive()
+    }
+}
+
 /// Compresses a body of at least the given size; `None` leaves it as it is.
 pub(crate) type Compressor = fn(&[u8], usize) -> Option<Vec<u8>>;
 
@@ -189,6 +207,42 @@ impl Handle {
             }
         }
         let endpoint = (self.service.resolve_endpoint)(&self.config)?;
+        let target = self.target_at(&endpoint, host_prefix, path)?;
+        if host_prefix.is_some() {
+            return Ok(Cow::Owned(target));
+        }
+        let _ = self.target.set(target.clone());
+        Ok(Cow::Owned(target))
+    }
+
+    /// Where a call goes with the endpoint its own parameters give: the credentials are resolved first when the
+    /// rules read their account id. Never kept: the next call may bind other values.
+    async fn call_target(
+        &self,
+        call: CallEndpoint,
+        host_prefix: Option<&str>,
+        path: &'static str,
+    ) -> Result<Target, BoxError> {
+        let account_id = if call.account_id {
+            let credentials = self.config.credentials.provide_credentials().await.map_err(|e| {
+                tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
+                BoxError::from(e)
+            })?;
+            credentials.account_id().map(|a| a.as_str().to_owned())
+        } else {
+            None
+        };
+        let endpoint = (call.resolve)(&self.config, account_id.as_deref())?;
+        self.target_at(&endpoint, host_prefix, path)
+    }
+
+    /// The target for a resolved endpoint, the host prefix and the protocol's path.
+    fn target_at(
+        &self,
+        endpoint: &Endpoint,
+        host_prefix: Option<&str>,
+        path: &'static str,
+    ) -> Result<Target, BoxError> {
         let url = match host_prefix {
             Some(prefix) => prefixed_url(endpoint.url(), prefix)?,
             None => endpoint.url().to_owned(),
@@ -201,12 +255,7 @@ impl Handle {
         let host = http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?;
         let user_agent = http::HeaderValue::from_str(&self.user_agent).map_err(|e| unbuildable(e.to_string()))?;
         let uri_text = uri.to_string();
-        let target = Target { url, path, uri, uri_text, host, user_agent };
-        if host_prefix.is_some() {
-            return Ok(Cow::Owned(target));
-        }
-        let _ = self.target.set(target.clone());
-        Ok(Cow::Owned(target))
+        Ok(Target { url, path, uri, uri_text, host, user_agent })
     }
 }
 
@@ -438,9 +487,26 @@ impl Unprepared {
 /// With interceptors configured, their hooks run at each step (see the `intercept` module); without, the only cost
 /// is the check of an empty list. Only the decoding is generic: the attempts are [`send`]'s, one copy for every
 /// operation of the crate.
-pub(crate) async fn invoke<I, O, E>(
+#[allow(dead_code)] // Unused where every operation's endpoint depends on the call.
+pub(crate) fn invoke<'a, I, O, E>(
+    handle: &'a Handle,
+    operation: Operation<O, E>,
+    input: I,
+    prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared> + 'a,
+) -> impl std::future::Future<Output = Result<O, SdkError<E>>> + 'a
+where
+    I: fmt::Debug + Send + Sync + 'static,
+    O: SetRequestId + fmt::Debug + Send + Sync + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    invoke_at(handle, operation, None, input, prepare)
+}
+
+/// [`invoke`] for an operation whose endpoint depends on the call: `endpoint` says how it is resolved.
+pub(crate) async fn invoke_at<I, O, E>(
     handle: &Handle,
     operation: Operation<O, E>,
+    endpoint: Option<CallEndpoint>,
     input: I,
     prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared>,
 ) -> Result<O, SdkError<E>>
@@ -465,7 +531,7 @@ where
     let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
     let result = match body {
         Ok(body) => {
-            let sent = send(handle, name, host_prefix.as_deref(), compress, body, execution.as_mut()).await;
+            let sent = send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_mut()).await;
             decode(name, decode_output, decode_error, sent)
         }
         Err(e) => Err(e),
@@ -530,13 +596,14 @@ async fn send(
     handle: &Handle,
     name: &'static str,
     host_prefix: Option<&str>,
+    endpoint: Option<CallEndpoint>,
     compress: Option<Compressor>,
     body: Vec<u8>,
     execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
-    let call = attempts(handle, name, host_prefix, compress, body, execution);
+    let call = attempts(handle, name, host_prefix, endpoint, compress, body, execution);
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
@@ -556,6 +623,7 @@ async fn attempts(
     handle: &Handle,
     name: &'static str,
     host_prefix: Option<&str>,
+    endpoint: Option<CallEndpoint>,
     compress: Option<Compressor>,
     body: Vec<u8>,
     mut execution: Option<&mut Execution<'_>>,
@@ -563,7 +631,12 @@ async fn attempts(
     let config = &handle.config;
     let service = handle.service;
     let mut unsigned = service.protocol.request(name, body).map_err(Ended::Construction)?;
-    let target = handle.target(host_prefix, unsigned.path).map_err(Ended::Construction)?;
+    let target = match endpoint {
+        None => handle.target(host_prefix, unsigned.path).map_err(Ended::Construction)?,
+        Some(call) => {
+            Cow::Owned(handle.call_target(call, host_prefix, unsigned.path).await.map_err(Ended::Construction)?)
+        }
+    };
     let host = url_host(&target.url);
     if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {

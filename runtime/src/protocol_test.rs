@@ -2,6 +2,9 @@
 //! and `smithy.test#httpResponseTests`: a transport that records each request and serves one canned response, and the
 //! assertions every case shares. Compiled only for tests.
 
+// A model with endpoint tests that run through operations but no protocol tests uses only part of this module.
+#![allow(dead_code)]
+
 use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -74,6 +77,71 @@ pub(crate) fn config(host: &str, response: Response) -> (Config, Arc<Mutex<Vec<S
         .http_client(recorder)
         .build();
     (config, requests)
+}
+
+/// A client configuration for an endpoint test that runs through an operation: `builder`'s settings (the built-ins
+/// the case sets), test credentials naming `account_id` when the case sets one, no retries, no validation, and the
+/// recording transport answering `200 {}`.
+pub(crate) fn endpoint_config(
+    builder: crate::config::Builder,
+    account_id: Option<&str>,
+) -> (Config, Arc<Mutex<Vec<SentRequest>>>) {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let recorder = Recorder { response: Response::OK, requests: requests.clone() };
+    let mut credentials = Credentials::builder()
+        .access_key_id("AKIDTEST")
+        .secret_access_key("SECRETTEST")
+        .provider_name("endpoint-tests");
+    if let Some(account_id) = account_id {
+        credentials = credentials.account_id(account_id);
+    }
+    let config = builder
+        .credentials_provider(credentials.build())
+        .retry_config(crate::config::retry::RetryConfig::disabled())
+        .validate_inputs(false)
+        .http_client(recorder)
+        .build();
+    (config, requests)
+}
+
+/// Check that the one request of a call went to the endpoint `url` (the protocol's path `/` after it).
+pub(crate) fn assert_endpoint<O: std::fmt::Debug, E: std::error::Error + 'static>(
+    requests: &Mutex<Vec<SentRequest>>,
+    result: &Result<O, crate::error::SdkError<E>>,
+    url: &str,
+) {
+    if let Err(e) = result {
+        if let Some(message) = endpoint_error(e) {
+            panic!("expected the endpoint {url}, but the rules failed: {message}");
+        }
+    }
+    let request = only_request(requests);
+    assert_eq!(request.uri().to_string(), format!("{}/", url.trim_end_matches('/')), "the request's URI");
+}
+
+/// Check that a call failed before sending, with the endpoint rules' error `message`.
+pub(crate) fn assert_endpoint_error<O: std::fmt::Debug, E: std::error::Error + 'static>(
+    requests: &Mutex<Vec<SentRequest>>,
+    result: &Result<O, crate::error::SdkError<E>>,
+    message: &str,
+) {
+    match result {
+        Ok(output) => panic!("expected the endpoint error {message:?}, but the call succeeded: {output:?}"),
+        Err(e) => assert_eq!(endpoint_error(e).as_deref(), Some(message), "the endpoint error of {e:?}"),
+    }
+    assert!(requests.lock().unwrap_or_else(|e| e.into_inner()).is_empty(), "no request is sent");
+}
+
+/// The message of the endpoint rules' error in an error's chain of causes.
+fn endpoint_error(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if let Some(r) = e.downcast_ref::<crate::endpoint_lib::ResolveError>() {
+            return Some(r.message().to_owned());
+        }
+        cause = e.source();
+    }
+    None
 }
 
 /// The request a case expects.

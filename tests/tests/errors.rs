@@ -672,3 +672,60 @@ fn mixins_nested_deeper_than_the_bound_are_refused() {
     let err = error_all(&nested_mixins(3_000));
     assert!(err.contains("mixins nest more than 64 deep"), "{err}");
 }
+
+/// The base model with endpoint rules taking `ResourceArn` (a string) and `ResourceArnList` (a list of strings).
+fn with_binding_rules() -> Value {
+    let mut m = base();
+    m["shapes"]["example.err#Svc"]["traits"]["smithy.rules#endpointRuleSet"] = json!({
+        "version": "1.0",
+        "parameters": {
+            "ResourceArn": { "type": "String" },
+            "ResourceArnList": { "type": "stringArray" }
+        },
+        "rules": [{ "conditions": [], "type": "error", "error": "no endpoint" }]
+    });
+    m
+}
+
+#[test]
+fn endpoint_bindings_name_what_is_wrong_and_where() {
+    let mut m = with_binding_rules();
+    m["shapes"]["example.err#OpInput"]["members"]["Name"]["traits"] =
+        json!({ "smithy.rules#contextParam": { "name": "Nope" } });
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#OpInput\"].members.Name.traits[\"smithy.rules#contextParam\"]: `Nope` is not a parameter of the service's endpoint rules"
+    );
+
+    let mut m = with_binding_rules();
+    m["shapes"]["example.err#Op"]["traits"] =
+        json!({ "smithy.rules#operationContextParams": { "ResourceArnList": { "path": "[Name, Name]" } } });
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Op\"].traits[\"smithy.rules#operationContextParams\"].ResourceArnList: path `[Name, Name]`: multi-select lists (`[a, b]`) are not supported"
+    );
+
+    let mut m = with_binding_rules();
+    m["shapes"]["example.err#Op"]["traits"] =
+        json!({ "smithy.rules#operationContextParams": { "ResourceArnList": { "path": "Name" } } });
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Op\"].traits[\"smithy.rules#operationContextParams\"].ResourceArnList: path `Name` gives a String, but parameter `ResourceArnList` is a stringArray"
+    );
+
+    let mut m = with_binding_rules();
+    m["shapes"]["example.err#Op"]["traits"] =
+        json!({ "smithy.rules#operationContextParams": { "ResourceArn": { "path": "Name.Deeper" } } });
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Op\"].traits[\"smithy.rules#operationContextParams\"].ResourceArn: path `Name.Deeper`: `Deeper` is read from something that is not a structure"
+    );
+
+    let mut m = with_binding_rules();
+    m["shapes"]["example.err#Op"]["traits"] =
+        json!({ "smithy.rules#staticContextParams": { "ResourceArn": { "value": 3 } } });
+    assert_eq!(
+        error_all(&m),
+        "$.shapes[\"example.err#Op\"].traits[\"smithy.rules#staticContextParams\"].ResourceArn: the value 3 does not fit parameter `ResourceArn`, a String"
+    );
+}

@@ -61,6 +61,7 @@ fn every_fixture_has_a_snapshot_test() {
         "definitions",
         "docs",
         "endpoint_bdd",
+        "endpoint_context",
         "endpoint_rules",
         "keywords",
         "mixins",
@@ -94,13 +95,21 @@ fn endpoint_rules_as_a_decision_diagram() {
     snapshot("endpoint_bdd");
 }
 
+/// Parameters bound per call (`contextParam`, `staticContextParams`, `operationContextParams`) and the account-id
+/// built-ins: the operations resolve their endpoint per call, and the model's `operationInputs` become tests sent
+/// through the operations.
+#[test]
+fn endpoint_parameters_bound_per_call() {
+    snapshot("endpoint_context");
+}
+
 /// The runtime's rule-set functions come only with a rule set that calls one, and each model endpoint test of the
-/// two endpoint fixtures holds by the generator's evaluator (none is emitted as ignored).
+/// three endpoint fixtures holds by the generator's evaluator (none is emitted as ignored).
 #[test]
 fn endpoint_functions_come_only_with_rules_that_call_them() {
     for name in project_tests::fixtures() {
         let files = generate_fixture(&name).unwrap();
-        let needs = name == "endpoint_rules" || name == "endpoint_bdd";
+        let needs = name == "endpoint_rules" || name == "endpoint_bdd" || name == "endpoint_context";
         assert_eq!(files.contains_key("src/endpoint_functions.rs"), needs, "{name}");
         assert_eq!(files["src/lib.rs"].contains("mod endpoint_functions;"), needs, "{name}");
         if needs {

@@ -370,6 +370,17 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
         }
     };
 
+    // An operation whose endpoint depends on the call resolves it per call, with what its input binds.
+    let (invoke, call_endpoint) = match &op.call_endpoint {
+        None => (quote!(crate::invoke::invoke), quote!()),
+        Some(_) => {
+            let module = ident(&op.module);
+            (
+                quote!(crate::invoke::invoke_at),
+                quote!(::std::option::Option::Some(crate::endpoint::bind::#module(&self)),),
+            )
+        }
+    };
     let host_prefix = match &op.host_prefix {
         None => quote!(::std::option::Option::None),
         Some(parts) => {
@@ -556,7 +567,7 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
                     host_prefix: #host_prefix,
                     compress: #compress,
                 };
-                crate::invoke::invoke(handle, operation, self, |input| {
+                #invoke(handle, operation, #call_endpoint self, |input| {
                     handle.config.check_input(config_override, || input.validate()).map_err(crate::invoke::Unprepared::Invalid)?;
                     #serialize.map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
                 })

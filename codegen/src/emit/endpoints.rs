@@ -6,23 +6,24 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, RustFile};
+use crate::ir::endpoint_bindings::{CallEndpoint, InputPath, Leaf, Source};
 use crate::ir::endpoints::{
     ArrExpr, BddRules, BoolExpr, BuiltIn, Condition, EndpointParam, EndpointTest, EndpointValue, Endpoints, OptExpr,
     ParamType, PartitionDef, PartitionField, RuleList, RuleResult, StrExpr, TemplatePiece, Ty, Val,
 };
-use crate::ir::Ir;
+use crate::ir::{Ir, Operation, PathStep};
 use crate::rules::Outcome;
 
 /// Generate `src/endpoint.rs`.
 pub fn emit(ir: &Ir) -> RustFile {
     let tokens = match &ir.service.endpoints {
-        Some(endpoints) => with_rules(endpoints),
+        Some(endpoints) => with_rules(endpoints, &ir.operations),
         None => without_rules(),
     };
     RustFile { path: "src/endpoint.rs".into(), tokens }
 }
 
-fn with_rules(e: &Endpoints) -> TokenStream {
+fn with_rules(e: &Endpoints, operations: &[Operation]) -> TokenStream {
     let params = &e.params;
     let body = match &e.bdd {
         Some(bdd) => bdd_body(bdd),
@@ -94,6 +95,7 @@ fn with_rules(e: &Endpoints) -> TokenStream {
     let from_config = params.iter().map(from_config);
     let partitions_table = if e.uses_partition { partition_table(&e.partitions) } else { quote!() };
     let tests = e.tests.as_deref().map(endpoint_tests).unwrap_or_default();
+    let bind = bind_module(operations);
     quote! {
         //! Endpoint resolution, generated from the service's endpoint rule set.
 
@@ -130,6 +132,8 @@ fn with_rules(e: &Endpoints) -> TokenStream {
             #body
         }
 
+        #bind
+
         #nodes
 
         #partitions_table
@@ -148,9 +152,163 @@ fn from_config(p: &EndpointParam) -> TokenStream {
         (Some(BuiltIn::UseFips), true) => quote!(::std::option::Option::Some(config.use_fips)),
         (Some(BuiltIn::UseDualStack), false) => quote!(config.use_dual_stack),
         (Some(BuiltIn::UseDualStack), true) => quote!(::std::option::Option::Some(config.use_dual_stack)),
+        (Some(BuiltIn::AccountIdEndpointMode), optional) => {
+            let mode = quote!(::std::string::ToString::to_string(
+                &config.account_id_endpoint_mode().cloned().unwrap_or_default()
+            ));
+            if optional {
+                quote!(::std::option::Option::Some(#mode))
+            } else {
+                mode
+            }
+        }
         _ => quote!(Params::default().#f),
     };
     quote!(#f: #value,)
+}
+
+/// `mod bind`: for each operation whose endpoint depends on the call, the function that reads what its input binds
+/// and resolves the endpoint with it over the configuration's parameters. Nothing when no operation needs one.
+fn bind_module(operations: &[Operation]) -> TokenStream {
+    let fns: Vec<TokenStream> =
+        operations.iter().filter_map(|op| op.call_endpoint.as_ref().map(|c| bind_fn(op, c))).collect();
+    if fns.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The endpoint of each call, for the operations whose endpoint parameters depend on it.
+        pub(crate) mod bind {
+            #(#fns)*
+        }
+    }
+}
+
+fn bind_fn(op: &Operation, c: &CallEndpoint) -> TokenStream {
+    let name = ident(&op.module);
+    let input = super::type_path(&op.input.path);
+    let mut docs = vec![format!(" `{}`: the endpoint of a call, with what it binds over the configuration.", op.name)];
+    let mut reads = Vec::new();
+    let mut sets = Vec::new();
+    for (i, b) in c.bindings.iter().enumerate() {
+        let f = ident(&b.field);
+        match &b.source {
+            Source::Static(v) => {
+                docs.push(format!(" - `{}` = `{}` (`staticContextParams`)", b.param, static_text(v)));
+                let v = value_tokens(v, b.optional);
+                sets.push(quote!(params.#f = #v;));
+            }
+            Source::Input { text, path } => {
+                docs.push(format!(" - `{}` from the input's `{text}`, when set", b.param));
+                let var = format_ident!("bound_{}", i);
+                let ty = match path.ty() {
+                    ParamType::String => quote!(::std::string::String),
+                    ParamType::Bool => quote!(bool),
+                    ParamType::StrArray => quote!(::std::vec::Vec<::std::string::String>),
+                };
+                let expr = path_expr(quote!(input), path);
+                reads.push(quote! {
+                    #[allow(clippy::needless_question_mark)]
+                    fn #var(input: &#input) -> ::std::option::Option<#ty> {
+                        ::std::option::Option::Some(#expr)
+                    }
+                    let #var = #var(input);
+                });
+                let v = if b.optional { quote!(::std::option::Option::Some(v)) } else { quote!(v) };
+                sets.push(quote!(if let ::std::option::Option::Some(v) = #var { params.#f = #v; }));
+            }
+        }
+    }
+    let account_id = c.account_id.is_some();
+    let account = c.account_id.as_ref().map(|a| {
+        docs.push(" - the account id from the credentials (`AWS::Auth::AccountId`), when they name one".to_owned());
+        let f = ident(&a.field);
+        let v = quote!(::std::borrow::ToOwned::to_owned(v));
+        let v = if a.optional { quote!(::std::option::Option::Some(#v)) } else { v };
+        quote!(if let ::std::option::Option::Some(v) = account_id { params.#f = #v; })
+    });
+    let account_arg = if account_id { quote!(account_id) } else { quote!(_account_id) };
+    let input_arg = if reads.is_empty() { quote!(_input) } else { quote!(input) };
+    quote! {
+        #(#[doc = #docs])*
+        pub(crate) fn #name(#input_arg: &#input) -> crate::invoke::CallEndpoint {
+            #(#reads)*
+            crate::invoke::CallEndpoint {
+                account_id: #account_id,
+                resolve: ::std::boxed::Box::new(move |config: &crate::config::Config, #account_arg: ::std::option::Option<&str>| {
+                    let mut params = super::params_from_config(config);
+                    #account
+                    #(#sets)*
+                    super::resolve_endpoint(&params)
+                }),
+            }
+        }
+    }
+}
+
+/// A static value as the docs show it.
+fn static_text(v: &EndpointValue) -> String {
+    match v {
+        EndpointValue::Str(s) => format!("{s:?}"),
+        EndpointValue::Bool(b) => b.to_string(),
+        EndpointValue::Arr(a) => format!("{a:?}"),
+    }
+}
+
+/// A value of a `Params` field (wrapped in `Some` for an optional one).
+fn value_tokens(v: &EndpointValue, optional: bool) -> TokenStream {
+    let v = match v {
+        EndpointValue::Str(s) => quote!(::std::string::String::from(#s)),
+        EndpointValue::Bool(b) => quote!(#b),
+        EndpointValue::Arr(a) => quote!(::std::vec![#(::std::string::String::from(#a)),*]),
+    };
+    if optional {
+        quote!(::std::option::Option::Some(#v))
+    } else {
+        v
+    }
+}
+
+/// The place at the end of `steps` from `base`, each optional field unwrapped with `?`.
+fn steps_expr(base: TokenStream, steps: &[PathStep]) -> TokenStream {
+    let mut e = base;
+    for s in steps {
+        let f = ident(&s.field);
+        e = if s.optional { quote!(#e.#f.as_ref()?) } else { quote!(#e.#f) };
+    }
+    e
+}
+
+/// The value of an input path, as an expression in a function (or closure) returning an `Option`.
+fn path_expr(base: TokenStream, p: &InputPath) -> TokenStream {
+    match p {
+        InputPath::Value { steps, leaf } => {
+            let e = steps_expr(base, steps);
+            let last_optional = steps.last().is_some_and(|s| s.optional);
+            match leaf {
+                Leaf::Str => quote!((#e).clone()),
+                Leaf::Enum => quote!(::std::borrow::ToOwned::to_owned(#e.as_str())),
+                Leaf::Bool if last_optional => quote!(*#e),
+                Leaf::Bool => e,
+            }
+        }
+        InputPath::Project { steps, sparse, each } => {
+            let list = steps_expr(base, steps);
+            let items = if *sparse { quote!(#list.iter().flatten()) } else { quote!(#list.iter()) };
+            let each_optional = matches!(&**each, InputPath::Value { steps, .. } if steps.iter().any(|s| s.optional));
+            let item = path_expr(quote!(item), each);
+            if matches!(&**each, InputPath::Value { steps, leaf: Leaf::Str } if steps.is_empty()) {
+                quote!(#items.cloned().collect::<::std::vec::Vec<_>>())
+            } else if each_optional {
+                quote!(#items.filter_map(|item| ::std::option::Option::Some(#item)).collect::<::std::vec::Vec<_>>())
+            } else {
+                quote!(#items.map(|item| #item).collect::<::std::vec::Vec<_>>())
+            }
+        }
+        InputPath::Keys { steps } => {
+            let map = steps_expr(base, steps);
+            quote!(#map.keys().cloned().collect::<::std::vec::Vec<_>>())
+        }
+    }
 }
 
 fn without_rules() -> TokenStream {
@@ -561,6 +719,7 @@ fn endpoint_tests(tests: &[EndpointTest]) -> TokenStream {
                 assert_eq!(error.message(), #msg);
             },
         };
+        let calls = t.operation_inputs.iter().filter(|c| c.skip.is_none()).map(|c| call_test(t, c));
         quote! {
             #[doc = #doc]
             #[test]
@@ -569,15 +728,81 @@ fn endpoint_tests(tests: &[EndpointTest]) -> TokenStream {
                 let params = Params { #(#sets)* ..Params::default() };
                 #check
             }
+
+            #(#calls)*
         }
     });
+    let left_out: Vec<String> = tests
+        .iter()
+        .flat_map(|t| t.operation_inputs.iter().map(move |c| (t, c)))
+        .filter_map(|(t, c)| {
+            c.skip.as_ref().map(|why| format!(" - case {} through `{}`: not run: {why}", t.number, c.operation))
+        })
+        .collect();
+    let mut docs = if tests.iter().all(|t| t.operation_inputs.is_empty()) {
+        vec![" One test per entry of the model's `smithy.rules#endpointTests`.".to_owned()]
+    } else {
+        vec![
+            " One test per entry of the model's `smithy.rules#endpointTests`, and one per call of its".to_owned(),
+            " `operationInputs`, sent through the operation to a recording transport.".to_owned(),
+        ]
+    };
+    if !left_out.is_empty() {
+        docs.push(String::new());
+        docs.extend(left_out);
+    }
     quote! {
-        /// One test per entry of the model's `smithy.rules#endpointTests`.
+        #(#[doc = #docs])*
         #[cfg(test)]
         mod tests {
             use super::*;
 
             #(#fns)*
+        }
+    }
+}
+
+/// A test of one of a case's `operationInputs`: the built-ins set on the configuration (the account id on the
+/// credentials), the input built from `operationParams` and sent, and the endpoint the request went to (or the
+/// rules' error the call failed with) compared with the case's.
+fn call_test(t: &EndpointTest, c: &crate::ir::endpoints::OperationInput) -> TokenStream {
+    let name = format_ident!("{}", c.name);
+    let doc = format!(" Case {} through `{}`: {}", t.number, c.operation, t.doc);
+    let ignore = t.ignore.as_ref().map(|reason| quote!(#[ignore = #reason]));
+    let (Some(input), Some((_, input_path))) = (&c.input, &c.target) else { return quote!() };
+    let input_ty = super::type_path(input_path);
+    let input = super::protocol_tests::value(input);
+    let mut account_id = quote!(::std::option::Option::None);
+    let settings = c.built_ins.iter().filter_map(|(b, v)| match (b, v) {
+        (BuiltIn::Region, EndpointValue::Str(s)) => Some(quote!(.region(crate::config::Region::new(#s)))),
+        (BuiltIn::Endpoint, EndpointValue::Str(s)) => Some(quote!(.endpoint_url(#s))),
+        (BuiltIn::UseFips, EndpointValue::Bool(b)) => Some(quote!(.use_fips(#b))),
+        (BuiltIn::UseDualStack, EndpointValue::Bool(b)) => Some(quote!(.use_dual_stack(#b))),
+        (BuiltIn::AccountIdEndpointMode, EndpointValue::Str(s)) => Some(quote!(
+            .account_id_endpoint_mode(#s.parse().expect("a mode the configuration holds"))
+        )),
+        (BuiltIn::AccountId, EndpointValue::Str(s)) => {
+            account_id = quote!(::std::option::Option::Some(#s));
+            None
+        }
+        _ => None,
+    });
+    let settings: Vec<TokenStream> = settings.collect();
+    let check = match &t.expect {
+        Outcome::Endpoint(url) => quote!(crate::protocol_test::assert_endpoint(&requests, &result, #url);),
+        Outcome::Error(msg) => quote!(crate::protocol_test::assert_endpoint_error(&requests, &result, #msg);),
+    };
+    quote! {
+        #[doc = #doc]
+        #[::tokio::test]
+        #ignore
+        async fn #name() {
+            let builder = crate::config::Config::builder() #(#settings)*;
+            let (config, requests) = crate::protocol_test::endpoint_config(builder, #account_id);
+            let client = crate::Client::from_conf(config);
+            let input: #input_ty = #input;
+            let result = input.send_with(&client).await;
+            #check
         }
     }
 }

@@ -147,7 +147,7 @@ fn test(ir: &Ir, t: &ProtocolTest) -> TokenStream {
 }
 
 /// A test value as an expression of its generated type.
-fn value(v: &TestValue) -> TokenStream {
+pub(super) fn value(v: &TestValue) -> TokenStream {
     match v {
         TestValue::Null => quote!(::std::option::Option::None),
         TestValue::Bool(b) => quote!(#b),

@@ -25,7 +25,7 @@ pub fn build(
     let service = b.service(partitions)?;
     let mut operations = Vec::new();
     for op_id in &resolved.operations {
-        operations.push(b.operation(op_id)?);
+        operations.push(b.operation(op_id, service.endpoints.as_ref())?);
     }
     let mut structures = Vec::new();
     let mut errors = Vec::new();
@@ -83,6 +83,7 @@ pub fn build(
     super::checks::complete(&mut ir, &validated);
     super::wire::directions(&mut ir);
     ir.protocol_tests = super::protocol_tests::collect(&ir, &resolved.shapes);
+    super::endpoints::type_operation_inputs(&mut ir);
     Ok(ir)
 }
 
@@ -274,7 +275,7 @@ impl Builder<'_> {
         })
     }
 
-    fn operation(&self, id: &ShapeId) -> Result<Operation> {
+    fn operation(&self, id: &ShapeId, endpoints: Option<&super::endpoints::Endpoints>) -> Result<Operation> {
         let Some(Shape::Operation(op)) = self.shapes().get(id) else {
             return Err(Error::at(shape_path(id), "not an operation"));
         };
@@ -409,6 +410,17 @@ impl Builder<'_> {
             }
         };
         let waiters = super::waiters::build(id, &op.traits, &input, &output, &errors, &structure_of)?;
+        let call_endpoint = match endpoints {
+            Some(endpoints) => {
+                let members = match self.shapes().get(&input.id) {
+                    Some(Shape::Structure(s)) => Some(s),
+                    _ => None,
+                };
+                let member_traits = |name: &str| members.and_then(|s| s.members.get(name)).map(|m| m.traits.clone());
+                super::endpoint_bindings::build(endpoints, id, &op.traits, &input, &member_traits, &structure_of)?
+            }
+            None => None,
+        };
         let request_compression = op
             .traits
             .get(traits::REQUEST_COMPRESSION)
@@ -416,6 +428,7 @@ impl Builder<'_> {
             .and_then(Value::as_array)
             .is_some_and(|e| e.iter().any(|e| e.as_str() == Some("gzip")));
         Ok(Operation {
+            call_endpoint,
             waiters,
             request_compression,
             host_prefix,

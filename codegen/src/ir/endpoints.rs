@@ -36,16 +36,30 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
+    /// Whether an endpoint test runs through an operation (its `operationInputs`).
+    pub fn runs_operations(&self) -> bool {
+        self.tests.iter().flatten().flat_map(|t| &t.operation_inputs).any(|c| c.skip.is_none())
+    }
+
+    /// The parameter set from the credentials' account id (`AWS::Auth::AccountId`), if the rules have one.
+    pub fn account_id_param(&self) -> Option<&EndpointParam> {
+        self.params.iter().find(|p| p.built_in == Some(BuiltIn::AccountId))
+    }
+
     /// One line per endpoint test the carried partition table contradicts (such tests are kept, but ignored).
     pub fn notes(&self) -> Vec<String> {
-        self.tests
-            .iter()
-            .flatten()
-            .filter_map(|t| {
-                let reason = t.ignore.as_ref()?;
-                Some(format!("endpoint test {} ({}): {reason}", t.number, t.doc.trim()))
+        let tests = self.tests.iter().flatten();
+        let ignored = tests.clone().filter_map(|t| {
+            let reason = t.ignore.as_ref()?;
+            Some(format!("endpoint test {} ({}): {reason}", t.number, t.doc.trim()))
+        });
+        let not_run = tests.flat_map(|t| {
+            t.operation_inputs.iter().filter_map(move |c| {
+                let why = c.skip.as_ref()?;
+                Some(format!("endpoint test {} through `{}`: not run: {why}", t.number, c.operation))
             })
-            .collect()
+        });
+        ignored.chain(not_run).collect()
     }
 }
 
@@ -108,6 +122,10 @@ pub enum BuiltIn {
     UseFips,
     /// `AWS::UseDualStack` (a boolean parameter).
     UseDualStack,
+    /// `AWS::Auth::AccountId` (a string parameter): the account id of the call's credentials.
+    AccountId,
+    /// `AWS::Auth::AccountIdEndpointMode` (a string parameter): the configured `AccountIdEndpointMode`.
+    AccountIdEndpointMode,
     /// Any other built-in, as written; the client configuration does not set it.
     Other(String),
 }
@@ -119,6 +137,8 @@ impl BuiltIn {
             "SDK::Endpoint" => BuiltIn::Endpoint,
             "AWS::UseFIPS" => BuiltIn::UseFips,
             "AWS::UseDualStack" => BuiltIn::UseDualStack,
+            "AWS::Auth::AccountId" => BuiltIn::AccountId,
+            "AWS::Auth::AccountIdEndpointMode" => BuiltIn::AccountIdEndpointMode,
             other => BuiltIn::Other(other.to_owned()),
         }
     }
@@ -130,6 +150,8 @@ impl BuiltIn {
             BuiltIn::Endpoint => "SDK::Endpoint",
             BuiltIn::UseFips => "AWS::UseFIPS",
             BuiltIn::UseDualStack => "AWS::UseDualStack",
+            BuiltIn::AccountId => "AWS::Auth::AccountId",
+            BuiltIn::AccountIdEndpointMode => "AWS::Auth::AccountIdEndpointMode",
             BuiltIn::Other(s) => s,
         }
     }
@@ -137,7 +159,9 @@ impl BuiltIn {
     /// The parameter type a known built-in needs.
     fn needs(&self) -> Option<ParamType> {
         match self {
-            BuiltIn::Region | BuiltIn::Endpoint => Some(ParamType::String),
+            BuiltIn::Region | BuiltIn::Endpoint | BuiltIn::AccountId | BuiltIn::AccountIdEndpointMode => {
+                Some(ParamType::String)
+            }
             BuiltIn::UseFips | BuiltIn::UseDualStack => Some(ParamType::Bool),
             BuiltIn::Other(_) => None,
         }
@@ -566,6 +590,28 @@ pub struct EndpointTest {
     pub expect: Outcome,
     /// Why the test is ignored: the carried partition table contradicts its expectation.
     pub ignore: Option<String>,
+    /// The case's `operationInputs`: each runs through the operation too.
+    pub operation_inputs: Vec<OperationInput>,
+}
+
+/// One of an endpoint test's `operationInputs`: a call of the operation, with these built-ins configured, that must
+/// reach the test's endpoint (or fail with its error) through the parameters the call binds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationInput {
+    /// The test function's name (`case_012_input_1`).
+    pub name: String,
+    /// The operation's name.
+    pub operation: String,
+    /// The `operationParams`, as written.
+    pub params: Value,
+    /// The built-ins set on the configuration, typed.
+    pub built_ins: Vec<(BuiltIn, EndpointValue)>,
+    /// The input built from `params`, once the operations are known (see [`type_operation_inputs`]).
+    pub input: Option<crate::ir::protocol_tests::TestValue>,
+    /// The operation's module and input type, once known.
+    pub target: Option<(String, crate::ir::TypePath)>,
+    /// Why the call cannot be run; such a call is listed in the generated module's docs with its reason.
+    pub skip: Option<String>,
 }
 
 /// A parameter a test sets.
@@ -1425,6 +1471,7 @@ fn endpoint_tests(
                 "the model's test expects {expected:?}, but with the partition table carried into this crate the rules give {actual:?}"
             )
         });
+        let operation_inputs = operation_inputs(case, &at, i + 1, params, matches!(expected, Outcome::Endpoint(_)))?;
         out.push(EndpointTest {
             number: i + 1,
             name: format!("case_{:03}", i + 1),
@@ -1432,9 +1479,108 @@ fn endpoint_tests(
             params: sets,
             expect: expected,
             ignore,
+            operation_inputs,
         });
     }
     Ok(Some(out))
+}
+
+/// A test case's `operationInputs`, with their built-ins typed; what cannot be run gets its reason.
+fn operation_inputs(
+    case: &Value,
+    at: &str,
+    number: usize,
+    params: &[EndpointParam],
+    sends: bool,
+) -> Result<Vec<OperationInput>> {
+    let Some(list) = case.get("operationInputs") else { return Ok(Vec::new()) };
+    let list = list.as_array().ok_or_else(|| Error::at(at, "`operationInputs` is not a list"))?;
+    let mut out = Vec::new();
+    for (j, entry) in list.iter().enumerate() {
+        let at = format!("{at}.operationInputs[{j}]");
+        let operation = entry
+            .get("operationName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::at(&at, "no `operationName` string"))?
+            .to_owned();
+        let mut skip = None;
+        let mut built_ins = Vec::new();
+        if let Some(b) = entry.get("builtInParams") {
+            let b = b.as_object().ok_or_else(|| Error::at(&at, "`builtInParams` is not an object"))?;
+            for (name, v) in b {
+                let built_in = BuiltIn::parse(name);
+                let value = match (built_in.needs(), v) {
+                    (Some(ParamType::String), Value::String(s)) => EndpointValue::Str(s.clone()),
+                    (Some(ParamType::Bool), Value::Bool(b)) => EndpointValue::Bool(*b),
+                    (Some(_), _) => {
+                        return Err(Error::at(&at, format!("built-in `{name}` has a value of the wrong type: {v}")))
+                    }
+                    (None, _) => {
+                        skip.get_or_insert_with(|| {
+                            format!("it sets the built-in `{name}`, which the client configuration does not carry")
+                        });
+                        continue;
+                    }
+                };
+                if built_in == BuiltIn::AccountIdEndpointMode
+                    && !matches!(&value, EndpointValue::Str(s) if ["preferred", "disabled", "required"].contains(&s.to_ascii_lowercase().as_str()))
+                {
+                    skip.get_or_insert_with(|| {
+                        format!("`AWS::Auth::AccountIdEndpointMode` is {v}, which the configuration cannot hold")
+                    });
+                }
+                built_ins.push((built_in, value));
+            }
+        }
+        if entry.get("clientParams").and_then(Value::as_object).is_some_and(|c| !c.is_empty()) {
+            skip.get_or_insert_with(|| "it sets `clientParams` (`clientContextParams` are not generated)".to_owned());
+        }
+        // Signing needs a region, so a call without one never reaches the transport that records its endpoint (a
+        // call that fails in the rules fails before signing).
+        let sets_region = built_ins.iter().any(|(b, _)| *b == BuiltIn::Region);
+        let region_param = params.iter().any(|p| p.built_in == Some(BuiltIn::Region));
+        if sends && !sets_region && region_param {
+            skip.get_or_insert_with(|| "it sets no region, without which the call is not signed and sent".to_owned());
+        }
+        out.push(OperationInput {
+            name: format!("case_{number:03}_input_{}", j + 1),
+            operation,
+            params: entry.get("operationParams").cloned().unwrap_or(Value::Null),
+            built_ins,
+            input: None,
+            target: None,
+            skip,
+        });
+    }
+    Ok(out)
+}
+
+/// Type each endpoint test's `operationInputs` against the IR's operations: the input is built from
+/// `operationParams`; an operation that is not generated, or parameters that do not fit its input, leave the call
+/// with its reason.
+pub(super) fn type_operation_inputs(ir: &mut crate::ir::Ir) {
+    let Some(mut endpoints) = ir.service.endpoints.take() else { return };
+    {
+        let types = crate::ir::protocol_tests::Types::new(ir);
+        for t in endpoints.tests.iter_mut().flatten() {
+            for call in &mut t.operation_inputs {
+                let Some(op) = ir.operations.iter().find(|o| o.name == call.operation) else {
+                    call.skip.get_or_insert_with(|| format!("the operation `{}` is not generated", call.operation));
+                    continue;
+                };
+                match types.value(&op.input.path, &call.params) {
+                    Ok(v) => {
+                        call.input = Some(v);
+                        call.target = Some((op.module.clone(), op.input.path.clone()));
+                    }
+                    Err(why) => {
+                        call.skip.get_or_insert_with(|| format!("its `operationParams` do not fit the input: {why}"));
+                    }
+                }
+            }
+        }
+    }
+    ir.service.endpoints = Some(endpoints);
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::model::ShapeId;
 mod build;
 mod checks;
 pub mod definitions;
+pub mod endpoint_bindings;
 pub mod endpoints;
 mod graph;
 pub mod protocol_tests;
@@ -228,6 +229,9 @@ pub struct Operation {
     pub request_compression: bool,
     /// The waiters of `@smithy.waiters#waitable`, sorted by name.
     pub waiters: Vec<waiters::Waiter>,
+    /// How the endpoint of each call is worked out, when it depends on the call (parameters bound from the input or
+    /// the operation, or the credentials' account id); `None`: the client's endpoint serves.
+    pub call_endpoint: Option<endpoint_bindings::CallEndpoint>,
 }
 
 /// A piece of an `@endpoint` host prefix.

@@ -282,13 +282,13 @@ fn response_case(
 }
 
 /// The IR's structures and unions by path, to type `params` against.
-struct Types<'a> {
+pub(crate) struct Types<'a> {
     structures: BTreeMap<&'a TypePath, &'a Structure>,
     unions: BTreeMap<&'a TypePath, &'a Union>,
 }
 
 impl<'a> Types<'a> {
-    fn new(ir: &'a Ir) -> Self {
+    pub(crate) fn new(ir: &'a Ir) -> Self {
         let structures = ir
             .operations
             .iter()
@@ -302,7 +302,7 @@ impl<'a> Types<'a> {
     }
 
     /// A structure's value from its `params` object (`null` is the empty structure).
-    fn value(&self, path: &TypePath, params: &Value) -> std::result::Result<TestValue, String> {
+    pub(crate) fn value(&self, path: &TypePath, params: &Value) -> std::result::Result<TestValue, String> {
         let s = self.structures.get(path).ok_or_else(|| format!("no structure `{}`", path.name))?;
         let empty = serde_json::Map::new();
         let object = match params {
