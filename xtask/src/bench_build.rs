@@ -175,13 +175,7 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
 }
 
 /// Part 1: the host program built once, then each side added to a copy of it (`definitions`, when given, third).
-fn added_build(
-    dir: &Path,
-    jobs: usize,
-    ours: &Side,
-    sdk: &Side,
-    definitions: Option<&Side>,
-) -> Result<String, Error> {
+fn added_build(dir: &Path, jobs: usize, ours: &Side, sdk: &Side, definitions: Option<&Side>) -> Result<String, Error> {
     println!("\n== Added build (debug profile)");
     let host_deps = [AWS_CONFIG_DEPENDENCY, S3_DEPENDENCY, TOKIO_DEPENDENCY];
     let base_dir = dir.join("base");
