@@ -628,8 +628,16 @@ fn string_value(e: &StrExpr) -> TokenStream {
     }
 }
 
-/// `format!` of a template's pieces.
+/// `format!` of a template's pieces (a template of one piece is that piece as a `String`: clippy's `useless_format`).
 fn template(pieces: &[TemplatePiece]) -> TokenStream {
+    match pieces {
+        [TemplatePiece::Text(t)] => return quote!(::std::string::String::from(#t)),
+        [TemplatePiece::Var(v)] => {
+            let v = ident(v);
+            return quote!(::std::string::ToString::to_string(&#v));
+        }
+        _ => {}
+    }
     let mut fmt = String::new();
     let mut args = Vec::new();
     for piece in pieces {
