@@ -654,6 +654,8 @@ async fn attempts(
     loop {
         retry.ready(&handle.sleep).await;
         let mut request = base.clone();
+        // A clone's header map has room for the headers it has: make room for those added below at once.
+        request.headers_mut().reserve(ADDED_HEADERS);
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_signing(request).await.map_err(intercepted)?;
         }

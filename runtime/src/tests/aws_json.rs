@@ -850,3 +850,39 @@ fn strings_and_member_names_read_with_and_without_escapes_wherever_the_escape_is
     let key = Reader::new(br#"{"abcdefghijklmnop\q": 1}"#).map(|r| r.integer::<i64>()).unwrap_err();
     assert!(key.to_string().contains("invalid member name"), "{key}");
 }
+
+#[test]
+fn epoch_seconds_read_from_digits_as_aws_smithy_types_reads_them() {
+    let cases = [
+        "0",
+        "1",
+        "1700000000",
+        "1700000000.123",
+        "1700000000.1",
+        "1.000000001",
+        "1.999999999",
+        "0.5",
+        "00012.0100",
+        "123456789012345678",
+        "999999999999999999",
+        "123456789012345678.123456789",
+        // Read by aws-smithy-types itself: longer, signed, exponents, too many decimals, empty parts.
+        "1234567890123456789",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-1",
+        "-1.5",
+        "1e3",
+        "1.1234567891",
+        "1.",
+        ".5",
+        "",
+        "1.2.3",
+        "+1",
+    ];
+    for text in cases {
+        let expected = DateTime::from_str(text, Format::EpochSeconds).ok();
+        assert_eq!(epoch_seconds(text), expected, "{text}");
+    }
+    assert_eq!(epoch_seconds("1700000000.123"), Some(DateTime::from_secs_and_nanos(1_700_000_000, 123_000_000)));
+}
