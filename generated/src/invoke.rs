@@ -565,7 +565,8 @@ async fn call<O: SetRequestId, E>(
     match send(handle, name, host_prefix.as_deref(), compress, body, execution).await {
         Ok(response) => match decode_output(&response) {
             Ok(mut output) => {
-                output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
+                let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+                output.set_request_id(request_id.map(str::to_owned));
                 Ok(output)
             }
             Err(cause) => {
@@ -586,6 +587,9 @@ async fn call<O: SetRequestId, E>(
         }
     }
 }
+
+/// `x-amzn-requestid`, the request id of a response (a constant: no header name is parsed per call).
+const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
 
 /// How a call ended other than with a successful (2xx) response, before the operation's error is decoded.
 enum Ended {
