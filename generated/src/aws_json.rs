@@ -1071,18 +1071,24 @@ fn kind(token: &Token<'_>) -> &'static str {
 /// reads it; the common form (up to 18 digits, and up to 9 after a point) is read here directly, without the
 /// splitting and the integer parsing of the general reader, which reads every other form.
 pub(crate) fn epoch_seconds(text: &str) -> Option<DateTime> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (whole, fraction) = match text.find('.') {
+        Some(point) => (&text[..point], Some(&text[point + 1..])),
+        None => (text, None),
+    };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let common = (1..=18).contains(&whole.len())
-        && fraction.len() <= 9
-        && (fraction.is_empty() == !text.contains('.'))
         && digits(whole)
-        && digits(fraction);
+        && fraction.is_none_or(|f| (1..=9).contains(&f.len()) && digits(f));
     if !common {
         return DateTime::from_str(text, Format::EpochSeconds).ok();
     }
     let secs = whole.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
-    let nanos = fraction.bytes().chain(std::iter::repeat(b'0')).take(9).fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    let nanos = fraction
+        .unwrap_or("")
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
     Some(DateTime::from_secs_and_nanos(secs, nanos))
 }
 

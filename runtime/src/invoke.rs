@@ -348,7 +348,7 @@ impl std::error::Error for TimedOut {}
 /// The headers a request gets besides the protocol's: `user-agent`, `host`, `content-length`, the signature's
 /// (`x-amz-date`, `authorization`, `x-amz-security-token`) and the attempt's (`amz-sdk-invocation-id`,
 /// `amz-sdk-request`): room is made for them at once.
-const ADDED_HEADERS: usize = 8;
+pub(crate) const ADDED_HEADERS: usize = 8;
 
 /// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
 fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
@@ -363,6 +363,22 @@ fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Requ
     }
     headers.append(http::header::USER_AGENT, target.user_agent.clone());
     Ok(request)
+}
+
+/// A copy of the request for one attempt, its header map with room for the headers signing and the attempt add (a
+/// clone's map has room only for the headers it has, and grows as they are added).
+pub(crate) fn attempt_request(base: &http::Request<bytes::Bytes>) -> http::Request<bytes::Bytes> {
+    let mut request = http::Request::new(base.body().clone());
+    *request.method_mut() = base.method().clone();
+    *request.uri_mut() = base.uri().clone();
+    *request.version_mut() = base.version();
+    *request.extensions_mut() = base.extensions().clone();
+    let headers = request.headers_mut();
+    headers.reserve(base.headers().len() + ADDED_HEADERS);
+    for (name, value) in base.headers() {
+        headers.append(name.clone(), value.clone());
+    }
+    request
 }
 
 /// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
@@ -657,9 +673,7 @@ async fn attempts(
     let mut retry = handle.retries.call(&config.retry, &config.time_source, config.timeouts.read_timeout());
     loop {
         retry.ready(&handle.sleep).await;
-        let mut request = base.clone();
-        // A clone's header map has room for the headers it has: make room for those added below at once.
-        request.headers_mut().reserve(ADDED_HEADERS);
+        let mut request = attempt_request(&base);
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_signing(request).await.map_err(intercepted)?;
         }

@@ -990,3 +990,27 @@ async fn reuse_all_connections_captures_and_poisons_nothing() {
     assert_eq!(http.captured(), [false, false, false]);
     assert_eq!(http.poisoned(), Vec::<usize>::new());
 }
+
+#[test]
+fn an_attempts_request_is_a_copy_of_the_base_with_room_for_the_added_headers() {
+    let mut base = http::Request::new(bytes::Bytes::from_static(b"{\"A\":1}"));
+    *base.method_mut() = http::Method::PUT;
+    *base.uri_mut() = "https://svc.example.com/a?b=c".parse().unwrap();
+    *base.version_mut() = http::Version::HTTP_10;
+    base.extensions_mut().insert(7u32);
+    for (name, value) in [("x-one", "1"), ("x-two", "2"), ("x-one", "again"), ("content-type", "t")] {
+        base.headers_mut().append(http::HeaderName::from_static(name), http::HeaderValue::from_static(value));
+    }
+    let copy = attempt_request(&base);
+    assert_eq!(copy.method(), base.method());
+    assert_eq!(copy.uri(), base.uri());
+    assert_eq!(copy.version(), base.version());
+    assert_eq!(copy.body(), base.body());
+    assert_eq!(copy.extensions().get::<u32>(), Some(&7));
+    let pairs = |r: &http::Request<bytes::Bytes>| -> Vec<(String, String)> {
+        r.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned())).collect()
+    };
+    assert_eq!(pairs(&copy), pairs(&base));
+    assert_eq!(copy.headers().get_all("x-one").iter().collect::<Vec<_>>(), ["1", "again"]);
+    assert!(copy.headers().capacity() >= base.headers().len() + ADDED_HEADERS, "{}", copy.headers().capacity());
+}
