@@ -23,7 +23,7 @@ use std::fmt;
 use std::iter::Peekable;
 
 use aws_smithy_json::deserialize::error::DeserializeError;
-use aws_smithy_json::deserialize::{json_token_iter, token, JsonTokenIterator, Token};
+use aws_smithy_json::deserialize::{json_token_iter, token, EscapeError, EscapedStr, JsonTokenIterator, Token};
 use aws_smithy_json::serialize::{JsonObjectWriter, JsonValueWriter};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime, Document, Number};
@@ -172,9 +172,13 @@ pub fn error_code(header: Option<&str>, body: &ErrorBody) -> Option<String> {
 // ---------------------------------------------------------------------------------------------------------------
 // Bodies of operations
 
+/// The bytes a body is given at first by [`serialize_input`] (it grows beyond as it needs).
+const INPUT_CAPACITY: usize = 128;
+
 /// The JSON body of an input: a JSON object of its members.
 pub fn serialize_input<T: WriteObject>(input: &T) -> Result<Vec<u8>, String> {
-    let mut out = String::new();
+    // Room for most inputs at once, rather than growing from nothing member by member.
+    let mut out = String::with_capacity(INPUT_CAPACITY);
     write::object(JsonValueWriter::new(&mut out), input).map_err(|e| format!("cannot serialize the input: {e}"))?;
     Ok(out.into_bytes())
 }
@@ -642,7 +646,7 @@ impl<'a> Reader<'a> {
             match self.next()? {
                 Some(Token::EndObject { .. }) => break,
                 Some(Token::ObjectKey { key, .. }) => {
-                    let name = key.to_unescaped().map_err(|e| JsonError::new(format!("invalid member name: {e}")))?;
+                    let name = unescaped(key).map_err(|e| JsonError::new(format!("invalid member name: {e}")))?;
                     on_member(self, &name).map_err(|e| locate(e, &name))?;
                 }
                 // The tokenizer yields only keys and the end inside an object.
@@ -684,8 +688,7 @@ impl<'a> Reader<'a> {
     pub fn string(&mut self) -> Result<Option<String>, JsonError> {
         match self.next()? {
             Some(Token::ValueNull { .. }) => Ok(None),
-            Some(Token::ValueString { value, .. }) => value
-                .to_unescaped()
+            Some(Token::ValueString { value, .. }) => unescaped(value)
                 .map(|s| Some(s.into_owned()))
                 .map_err(|e| JsonError::new(format!("invalid string: {e}"))),
             Some(t) => Err(unexpected("a string", &t)),
@@ -791,7 +794,7 @@ impl<'a> Reader<'a> {
             Some(t @ Token::ValueNumber { .. }) => {
                 let Token::ValueNumber { value, .. } = t else { unreachable!("matched above") };
                 let digits = token::expect_number_as_string_or_null(Some(Ok(t)), input).ok().flatten();
-                let exact = digits.and_then(|d| DateTime::from_str(d, Format::EpochSeconds).ok());
+                let exact = digits.and_then(epoch_seconds);
                 match exact {
                     Some(t) => Ok(Some(t)),
                     None => {
@@ -805,7 +808,7 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(Token::ValueString { value, .. }) => {
-                let text = value.to_unescaped().map_err(|e| JsonError::new(format!("invalid string: {e}")))?;
+                let text = unescaped(value).map_err(|e| JsonError::new(format!("invalid string: {e}")))?;
                 parse_timestamp(&text).map(Some)
             }
             Some(t) => Err(unexpected("a timestamp", &t)),
@@ -1033,6 +1036,18 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
     digits.iter().try_fold(0, |n, b| Some(n * 16 + (*b as char).to_digit(16)?))
 }
 
+/// A string token's text, unescaped: as [`EscapedStr::to_unescaped`], which looks for a backslash one byte at a
+/// time, with that search (the whole work for a string without escapes, nearly every string) made by the slice
+/// search of `core`, which reads a word at a time.
+fn unescaped(value: EscapedStr<'_>) -> Result<std::borrow::Cow<'_, str>, EscapeError> {
+    let text = value.as_escaped_str();
+    if text.as_bytes().contains(&b'\\') {
+        value.to_unescaped()
+    } else {
+        Ok(std::borrow::Cow::Borrowed(text))
+    }
+}
+
 fn unexpected(expected: &str, found: &Token<'_>) -> JsonError {
     JsonError::new(format!("expected {expected}, found {}", kind(found)))
 }
@@ -1050,6 +1065,31 @@ fn kind(token: &Token<'_>) -> &'static str {
         Token::ValueNumber { .. } => "a number",
         Token::ValueString { .. } => "a string",
     }
+}
+
+/// A number of epoch seconds read exactly from its digits, as `DateTime::from_str` with `Format::EpochSeconds`
+/// reads it; the common form (up to 18 digits, and up to 9 after a point) is read here directly, without the
+/// splitting and the integer parsing of the general reader, which reads every other form.
+pub(crate) fn epoch_seconds(text: &str) -> Option<DateTime> {
+    let (whole, fraction) = match text.find('.') {
+        Some(point) => (&text[..point], Some(&text[point + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let common = (1..=18).contains(&whole.len())
+        && digits(whole)
+        && fraction.is_none_or(|f| (1..=9).contains(&f.len()) && digits(f));
+    if !common {
+        return DateTime::from_str(text, Format::EpochSeconds).ok();
+    }
+    let secs = whole.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+    let nanos = fraction
+        .unwrap_or("")
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    Some(DateTime::from_secs_and_nanos(secs, nanos))
 }
 
 /// A timestamp string in either text form awsJson services send: RFC 3339 (with `Z` or a numeric offset) or an HTTP

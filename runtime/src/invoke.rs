@@ -6,12 +6,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials as _;
+use aws_credential_types::Credentials;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
+use aws_smithy_runtime_api::client::identity::Identity;
 
 use crate::config::{Config, ConfigOverride};
 use crate::endpoint_lib::{Endpoint, ResolveError};
@@ -113,6 +115,9 @@ pub(crate) struct Handle {
     pub(crate) config: Config,
     pub(crate) transport: Transport,
     pub(crate) sleep: SharedAsyncSleep,
+    /// Whether `sleep` is tokio's (none was configured): the attempt timeout is then tokio's timeout on the attempt's
+    /// future, without the boxed sleep of [`SharedAsyncSleep`].
+    tokio_sleep: bool,
     pub(crate) service: &'static ServiceInfo,
     /// The `User-Agent`: the crate's, then the configured application name.
     pub(crate) user_agent: String,
@@ -122,13 +127,15 @@ pub(crate) struct Handle {
     /// Where calls without a host prefix go, resolved at the first one that could resolve it: a handle's
     /// configuration does not change, so neither do its endpoint, URI, `host` and `User-Agent`.
     target: OnceLock<Target>,
+    /// The signing identity made from the credentials last signed with, kept while the credentials provider keeps
+    /// giving the same credentials (the signer reads only the keys, the session token and the expiry, which is what
+    /// credentials are compared on).
+    identity: Mutex<Option<(Credentials, Identity)>>,
 }
 
 /// Where a call's requests go, and the header values that follow from it.
 #[derive(Debug, Clone)]
 struct Target {
-    /// The endpoint URL (with the host prefix, if any).
-    url: String,
     /// The protocol's path the URI was made for.
     path: &'static str,
     /// The endpoint URL with the protocol's path.
@@ -139,6 +146,8 @@ struct Target {
     host: http::HeaderValue,
     /// The `User-Agent`.
     user_agent: http::HeaderValue,
+    /// The endpoint URL's host (with the host prefix, if any), as the logs name it: [`url_host`], made once.
+    log_host: String,
 }
 
 impl Handle {
@@ -155,7 +164,18 @@ impl Handle {
         let transport = Self::transport(&config, &sleep);
         let user_agent = Self::user_agent(&config, service);
         let retries = Arc::new(Retries::new(&config.retry, &config.time_source));
-        Handle { config, transport, sleep, service, user_agent, retries, target: OnceLock::new() }
+        let tokio_sleep = config.sleep_impl.is_none();
+        Handle {
+            config,
+            transport,
+            sleep,
+            tokio_sleep,
+            service,
+            user_agent,
+            retries,
+            target: OnceLock::new(),
+            identity: Mutex::default(),
+        }
     }
 
     /// The transport for a configuration: its HTTP client, or the default one, for its timeouts.
@@ -195,7 +215,31 @@ impl Handle {
             Arc::new(Retries::new(&config.retry, &config.time_source))
         };
         let user_agent = Self::user_agent(&config, self.service);
-        Some(Handle { config, transport, sleep, service: self.service, user_agent, retries, target: OnceLock::new() })
+        let tokio_sleep = config.sleep_impl.is_none();
+        Some(Handle {
+            config,
+            transport,
+            sleep,
+            tokio_sleep,
+            service: self.service,
+            user_agent,
+            retries,
+            target: OnceLock::new(),
+            identity: Mutex::default(),
+        })
+    }
+
+    /// The signing identity of these credentials: the one made before when they are the credentials it was made from.
+    fn identity(&self, credentials: Credentials) -> Identity {
+        let mut slot = self.identity.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*slot {
+            Some((made_from, identity)) if *made_from == credentials => identity.clone(),
+            _ => {
+                let identity = Identity::from(credentials.clone());
+                *slot = Some((credentials, identity.clone()));
+                identity
+            }
+        }
     }
 
     /// Where a call with this host prefix goes, for the protocol's `path`: resolved once and kept when there is no
@@ -255,7 +299,8 @@ impl Handle {
         let host = http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?;
         let user_agent = http::HeaderValue::from_str(&self.user_agent).map_err(|e| unbuildable(e.to_string()))?;
         let uri_text = uri.to_string();
-        Ok(Target { url, path, uri, uri_text, host, user_agent })
+        let log_host = url_host(&url).to_owned();
+        Ok(Target { path, uri, uri_text, host, user_agent, log_host })
     }
 }
 
@@ -352,7 +397,7 @@ impl std::error::Error for TimedOut {}
 /// The headers a request gets besides the protocol's: `user-agent`, `host`, `content-length`, the signature's
 /// (`x-amz-date`, `authorization`, `x-amz-security-token`) and the attempt's (`amz-sdk-invocation-id`,
 /// `amz-sdk-request`): room is made for them at once.
-const ADDED_HEADERS: usize = 8;
+pub(crate) const ADDED_HEADERS: usize = 8;
 
 /// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
 fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
@@ -369,6 +414,22 @@ fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Requ
     Ok(request)
 }
 
+/// A copy of the request for one attempt, its header map with room for the headers signing and the attempt add (a
+/// clone's map has room only for the headers it has, and grows as they are added).
+pub(crate) fn attempt_request(base: &http::Request<bytes::Bytes>) -> http::Request<bytes::Bytes> {
+    let mut request = http::Request::new(base.body().clone());
+    *request.method_mut() = base.method().clone();
+    *request.uri_mut() = base.uri().clone();
+    *request.version_mut() = base.version();
+    *request.extensions_mut() = base.extensions().clone();
+    let headers = request.headers_mut();
+    headers.reserve(base.headers().len() + ADDED_HEADERS);
+    for (name, value) in base.headers() {
+        headers.append(name.clone(), value.clone());
+    }
+    request
+}
+
 /// Sign a request for one attempt, as it is (an interceptor may have changed it): its `host` and `content-length`
 /// are set from its URI and body first (the `host` is the target's when the URI still has the target's host).
 async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<bytes::Bytes>) -> Result<(), BoxError> {
@@ -380,7 +441,7 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
     })?;
     let authority =
         request.uri().authority().ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
-    let host = if target.uri.authority() == Some(authority) {
+    let host = if target.uri.authority().is_some_and(|a| same_authority(a, authority)) {
         target.host.clone()
     } else {
         http::HeaderValue::from_str(authority.as_str()).map_err(|e| unbuildable(e.to_string()))?
@@ -389,28 +450,35 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
     let length = request.body().len();
     request.headers_mut().insert(http::header::CONTENT_LENGTH, length.into());
 
-    let identity = credentials.into();
+    let identity = handle.identity(credentials);
+    let settings = aws_sigv4::http_request::SigningSettings::default();
+    let unsigned = unsigned_headers();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(region.as_ref())
         .name(handle.service.signing_name)
         .time(config.time_source.now())
-        .settings(aws_sigv4::http_request::SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| unbuildable(format!("cannot sign: {e}")))?
         .into();
     // The target's text when an interceptor left the URI alone: no URI is formatted per attempt.
-    let url = if *request.uri() == target.uri {
+    let url = if same_uri(request.uri(), &target.uri) {
         Cow::Borrowed(target.uri_text.as_str())
     } else {
         Cow::Owned(request.uri().to_string())
     };
-    let headers: Vec<(&str, &str)> =
-        request.headers().iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default())).collect();
+    // The headers the signer leaves out anyway (`user-agent`) are not handed to it: it would copy and normalize them
+    // only to drop them.
+    let headers = request
+        .headers()
+        .iter()
+        .filter(|(k, _)| !unsigned.contains(k))
+        .map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default()));
     let signable = aws_sigv4::http_request::SignableRequest::new(
         request.method().as_str(),
         url,
-        headers.into_iter(),
+        headers,
         aws_sigv4::http_request::SignableBody::Bytes(request.body()),
     )
     .map_err(|e| unbuildable(format!("cannot sign: {e}")))?;
@@ -419,6 +487,34 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
         .into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())
+}
+
+/// The headers aws-sigv4's default settings leave out of the signature (`authorization`, `user-agent`,
+/// `x-amzn-trace-id`, `transfer-encoding`), read from those settings once.
+fn unsigned_headers() -> &'static [http::HeaderName] {
+    static UNSIGNED: OnceLock<Vec<http::HeaderName>> = OnceLock::new();
+    UNSIGNED.get_or_init(|| {
+        let settings = aws_sigv4::http_request::SigningSettings::default();
+        let names = settings.excluded_headers.unwrap_or_default();
+        names.iter().filter_map(|n| http::HeaderName::from_bytes(n.as_bytes()).ok()).collect()
+    })
+}
+
+/// Whether two URIs are equal; a clone of the target's URI (the text of both shares one buffer) is seen at once.
+fn same_uri(a: &http::Uri, b: &http::Uri) -> bool {
+    let (pa, pb) = (a.path_and_query().map(|p| p.as_str()), b.path_and_query().map(|p| p.as_str()));
+    let shared = |x: Option<&str>, y: Option<&str>| match (x, y) {
+        (Some(x), Some(y)) => std::ptr::eq(x, y),
+        (None, None) => true,
+        _ => false,
+    };
+    let authorities = shared(a.authority().map(|x| x.as_str()), b.authority().map(|x| x.as_str()));
+    (authorities && shared(pa, pb) && a.scheme() == b.scheme()) || a == b
+}
+
+/// Whether two authorities are equal, as [`same_uri`]: the same text in memory is seen at once.
+fn same_authority(a: &http::uri::Authority, b: &http::uri::Authority) -> bool {
+    std::ptr::eq(a.as_str(), b.as_str()) || a == b
 }
 
 enum Attempt {
@@ -434,6 +530,11 @@ async fn attempt(
 ) -> Attempt {
     let call = handle.transport.send(request, connection);
     match handle.config.timeouts.operation_attempt_timeout() {
+        Some(limit) if handle.tokio_sleep => match tokio::time::timeout(limit, call).await {
+            Ok(Ok(r)) => Attempt::Response(r),
+            Ok(Err(e)) => Attempt::Transport(e),
+            Err(_) => Attempt::Timeout(limit),
+        },
         Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
             Ok(Ok(r)) => Attempt::Response(r),
             Ok(Err(e)) => Attempt::Transport(e),
@@ -553,7 +654,8 @@ fn decode<O: SetRequestId, E>(
     match sent {
         Ok(response) => match decode_output(&response) {
             Ok(mut output) => {
-                output.set_request_id(header(&response, "x-amzn-requestid").map(str::to_owned));
+                let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+                output.set_request_id(request_id.map(str::to_owned));
                 Ok(output)
             }
             Err(cause) => {
@@ -574,6 +676,9 @@ fn decode<O: SetRequestId, E>(
         }
     }
 }
+
+/// `x-amzn-requestid`, the request id of a response (a constant: no header name is parsed per call).
+const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
 
 /// How a call ended other than with a successful (2xx) response, before the operation's error is decoded.
 enum Ended {
@@ -637,7 +742,7 @@ async fn attempts(
             Cow::Owned(handle.call_target(call, host_prefix, unsigned.path).await.map_err(Ended::Construction)?)
         }
     };
-    let host = url_host(&target.url);
+    let host = target.log_host.as_str();
     if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
             unsigned.body = compressed;
@@ -652,7 +757,7 @@ async fn attempts(
     let mut retry = handle.retries.call(&config.retry, &config.time_source, config.timeouts.read_timeout());
     loop {
         retry.ready(&handle.sleep).await;
-        let mut request = base.clone();
+        let mut request = attempt_request(&base);
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_signing(request).await.map_err(intercepted)?;
         }

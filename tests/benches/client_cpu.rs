@@ -11,7 +11,11 @@
 //! once per concurrency (1 call in flight, then 64), in alternating order; the table gives the median of the rounds.
 //!
 //! `cargo bench -p project-tests --bench client_cpu` (`CLIENT_CPU_CALLS`, `CLIENT_CPU_ROUNDS` to change the size;
-//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, for a profiler to attach to).
+//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, for a profiler to attach to;
+//! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default). Instructions per call,
+//! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
+//! (the server is a child process, not counted) with `CLIENT_CPU_ROUNDS=1` and two values of `CLIENT_CPU_CALLS`;
+//! the difference of the two totals divided by the difference of the calls leaves out start-up and warm-up.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -228,6 +232,7 @@ fn main() {
     }
     let calls = env_usize("CLIENT_CPU_CALLS", 20_000);
     let rounds = env_usize("CLIENT_CPU_ROUNDS", 5);
+    let warmup = env_usize("CLIENT_CPU_WARMUP", 2_000);
     let server = Server::start();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let floor = Floor::new(server.port);
@@ -238,8 +243,8 @@ fn main() {
     rt.block_on(async {
         // Warm both: connections pooled, credentials cached, code paged in.
         for in_flight in [1, 64] {
-            measure(Side::Floor, &floor, &client, 2_000, in_flight).await;
-            measure(Side::Crate, &floor, &client, 2_000, in_flight).await;
+            measure(Side::Floor, &floor, &client, warmup, in_flight).await;
+            measure(Side::Crate, &floor, &client, warmup, in_flight).await;
         }
     });
 

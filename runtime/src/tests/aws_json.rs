@@ -826,3 +826,63 @@ fn query_compatible_services_send_the_query_mode_and_read_the_query_error_code()
     assert_eq!(JSON_10.error_metadata(&r).code(), Some("CustomCodeError"));
     assert!(!JSON_10.request("Op", Vec::new()).unwrap().headers.iter().any(|(k, _)| k == "x-amzn-query-mode"));
 }
+
+#[test]
+fn strings_and_member_names_read_with_and_without_escapes_wherever_the_escape_is() {
+    // The search for a backslash reads words at a time: an escape at every offset around a word's width is found.
+    for at in 0..40 {
+        let plain = "x".repeat(at);
+        let json = format!(r#"{{"N{plain}\u0061me{plain}": "{plain}\"{plain}\u00e9", "Other": "{plain}"}}"#);
+        let mut names = Vec::new();
+        let mut r = Reader::new(json.as_bytes());
+        let mut strings = Vec::new();
+        r.map(|r| r.string()).unwrap().unwrap().into_iter().for_each(|(k, v): (String, String)| {
+            names.push(k);
+            strings.push(v);
+        });
+        names.sort();
+        assert!(names.contains(&format!("N{plain}ame{plain}")), "{at}: {names:?}");
+        assert!(strings.contains(&format!("{plain}\"{plain}\u{e9}")), "{at}: {strings:?}");
+        assert!(strings.contains(&plain), "{at}");
+    }
+    let bad = Reader::new(br#""abcdefghijklmnop\q""#).string().unwrap_err();
+    assert!(bad.to_string().contains("invalid string"), "{bad}");
+    let key = Reader::new(br#"{"abcdefghijklmnop\q": 1}"#).map(|r| r.integer::<i64>()).unwrap_err();
+    assert!(key.to_string().contains("invalid member name"), "{key}");
+}
+
+#[test]
+fn epoch_seconds_read_from_digits_as_aws_smithy_types_reads_them() {
+    let cases = [
+        "0",
+        "1",
+        "1700000000",
+        "1700000000.123",
+        "1700000000.1",
+        "1.000000001",
+        "1.999999999",
+        "0.5",
+        "00012.0100",
+        "123456789012345678",
+        "999999999999999999",
+        "123456789012345678.123456789",
+        // Read by aws-smithy-types itself: longer, signed, exponents, too many decimals, empty parts.
+        "1234567890123456789",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-1",
+        "-1.5",
+        "1e3",
+        "1.1234567891",
+        "1.",
+        ".5",
+        "",
+        "1.2.3",
+        "+1",
+    ];
+    for text in cases {
+        let expected = DateTime::from_str(text, Format::EpochSeconds).ok();
+        assert_eq!(epoch_seconds(text), expected, "{text}");
+    }
+    assert_eq!(epoch_seconds("1700000000.123"), Some(DateTime::from_secs_and_nanos(1_700_000_000, 123_000_000)));
+}

@@ -154,6 +154,83 @@ async fn request_is_signed_with_sigv4_for_the_region_and_signing_name() {
     assert!(signature.bytes().all(|b| b.is_ascii_hexdigit()));
 }
 
+/// The `authorization` aws-sigv4 gives a request as it was sent, signed with these keys at its `x-amz-date`: every
+/// header it carries but those signing adds (`authorization`, `x-amz-date`, `x-amz-security-token`) and those added
+/// after signing (`amz-sdk-*`) is handed to aws-sigv4, `user-agent` included.
+fn expected_authorization(seen: &Seen, id: &str, secret: &str, token: Option<&str>) -> String {
+    let date = seen.header("x-amz-date").expect("x-amz-date");
+    let text =
+        format!("{}-{}-{}T{}:{}:{}Z", &date[..4], &date[4..6], &date[6..8], &date[9..11], &date[11..13], &date[13..15]);
+    let time = aws_smithy_types::DateTime::from_str(&text, aws_smithy_types::date_time::Format::DateTime).unwrap();
+    let identity = aws_smithy_runtime_api::client::identity::Identity::from(credentials(id, secret, token));
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name(SIGNING_NAME)
+        .time(SystemTime::try_from(time).unwrap())
+        .settings(aws_sigv4::http_request::SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let added = ["authorization", "x-amz-date", "x-amz-security-token", "amz-sdk-invocation-id", "amz-sdk-request"];
+    let headers = seen.headers.iter().filter(|(k, _)| !added.contains(&k.as_str()));
+    assert!(seen.headers.contains_key("user-agent"), "the request has a user-agent to hand to the signer");
+    let signable = aws_sigv4::http_request::SignableRequest::new(
+        seen.method.as_str(),
+        seen.uri.to_string(),
+        headers.map(|(k, v)| (k.as_str(), v.to_str().unwrap())),
+        aws_sigv4::http_request::SignableBody::Bytes(&seen.body),
+    )
+    .unwrap();
+    let (instructions, _) = aws_sigv4::http_request::sign(signable, &params).unwrap().into_parts();
+    let (headers, _) = instructions.into_parts();
+    let auth = headers.iter().find(|h| h.name() == "authorization").expect("aws-sigv4 signs with a header");
+    auth.value().to_owned()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_signature_is_aws_sigv4s_over_the_headers_sent() {
+    // The signer is not handed the headers aws-sigv4 leaves out (user-agent): the signature must not change.
+    let req = call_once().await;
+    assert_eq!(req.header("authorization").unwrap(), expected_authorization(&req, "AKID", "SECRET", None));
+}
+
+#[derive(Debug, Default)]
+struct RotatingSecret(Arc<AtomicUsize>);
+
+impl ProvideCredentials for RotatingSecret {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        future::ProvideCredentials::ready(Ok(credentials("AKID", &format!("SECRET{n}"), Some(&format!("T{n}")))))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_attempt_signs_with_the_credentials_it_was_given_even_under_the_same_key_id() {
+    // The identity made from credentials is kept while they stay the same: new ones (here the same key id with
+    // another secret and token) must sign the next attempt.
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let mut config = config(&http).build();
+    config.credentials = crate::config::SharedCredentialsProvider::new(RotatingSecret::default());
+    let handle = Handle::new(config, &SERVICE);
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
+    let seen = http.requests();
+    for (i, req) in seen.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(req.header("x-amz-security-token"), Some(format!("T{n}").as_str()));
+        let expected = expected_authorization(req, "AKID", &format!("SECRET{n}"), Some(&format!("T{n}")));
+        assert_eq!(req.header("authorization").unwrap(), expected, "attempt {n}");
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_secret_key_never_goes_on_the_wire() {
     let req = call_once().await;
@@ -912,4 +989,28 @@ async fn reuse_all_connections_captures_and_poisons_nothing() {
     invoke(&Handle::new(config, &SERVICE), op(), b"{}".to_vec()).await.unwrap();
     assert_eq!(http.captured(), [false, false, false]);
     assert_eq!(http.poisoned(), Vec::<usize>::new());
+}
+
+#[test]
+fn an_attempts_request_is_a_copy_of_the_base_with_room_for_the_added_headers() {
+    let mut base = http::Request::new(bytes::Bytes::from_static(b"{\"A\":1}"));
+    *base.method_mut() = http::Method::PUT;
+    *base.uri_mut() = "https://svc.example.com/a?b=c".parse().unwrap();
+    *base.version_mut() = http::Version::HTTP_10;
+    base.extensions_mut().insert(7u32);
+    for (name, value) in [("x-one", "1"), ("x-two", "2"), ("x-one", "again"), ("content-type", "t")] {
+        base.headers_mut().append(http::HeaderName::from_static(name), http::HeaderValue::from_static(value));
+    }
+    let copy = attempt_request(&base);
+    assert_eq!(copy.method(), base.method());
+    assert_eq!(copy.uri(), base.uri());
+    assert_eq!(copy.version(), base.version());
+    assert_eq!(copy.body(), base.body());
+    assert_eq!(copy.extensions().get::<u32>(), Some(&7));
+    let pairs = |r: &http::Request<bytes::Bytes>| -> Vec<(String, String)> {
+        r.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned())).collect()
+    };
+    assert_eq!(pairs(&copy), pairs(&base));
+    assert_eq!(copy.headers().get_all("x-one").iter().collect::<Vec<_>>(), ["1", "again"]);
+    assert!(copy.headers().capacity() >= base.headers().len() + ADDED_HEADERS, "{}", copy.headers().capacity());
 }
