@@ -229,6 +229,9 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         current: None,
         suggestions: schema::SUGGESTIONS,
         work: schema::NEAREST_WORK,
+        outputs: HashMap::new(),
+        files: HashMap::new(),
+        defaults: HashMap::new(),
     };
     c.envelope(definition);
     for (i, found) in steps.iter().enumerate() {
@@ -309,6 +312,13 @@ struct Checker<'d, 't> {
     /// How many more problems get a suggestion, and the work left for them ([`schema::NEAREST_WORK`]).
     suggestions: usize,
     work: usize,
+    /// Each referenced step's output parameters by name, with their types (made on the first reference).
+    outputs: HashMap<usize, HashMap<&'d str, Option<&'d str>>>,
+    /// Each referenced step's property files (made on the first reference).
+    files: HashMap<usize, std::collections::HashSet<&'d str>>,
+    /// What a parameter's default breaks in a slot (parameter, shape, constraints), found once per slot: a long
+    /// default used in many places is checked once for each kind of place.
+    defaults: HashMap<(usize, u16, *const Checks), Vec<String>>,
 }
 
 impl<'d> Checker<'d, '_> {
@@ -540,7 +550,7 @@ impl<'d> Checker<'d, '_> {
         // The kind's own members may hold expressions (`ModelPackageGroupName`, `SkipCheck`).
         for (name, value) in &step.other {
             if own.contains(&name.as_str()) {
-                self.scan(value, &member(path, name), 0);
+                self.scan(value, &Path::Member(&Path::Text(path), name), 0);
             }
         }
         if let Some(deps) = &step.depends_on {
@@ -672,7 +682,14 @@ impl<'d> Checker<'d, '_> {
                         reason: "SageMaker Pipelines refuses it in a step's arguments",
                     };
                     let tables = self.tables;
-                    schema::check(tables.schema, t.arguments, v, &Path::Text(&arguments_path), exceptions, self);
+                    // One budget of suggestions for the whole definition, not one per step.
+                    let before = schema::Budget { suggestions: self.suggestions, work: self.work };
+                    let mut budget = before;
+                    let at = Path::Text(&arguments_path);
+                    schema::check_within(tables.schema, t.arguments, v, &at, exceptions, self, &mut budget);
+                    // The walk's visitor (this checker) may have spent some of its own meanwhile: take off both.
+                    self.suggestions = self.suggestions.saturating_sub(before.suggestions - budget.suggestions);
+                    self.work = self.work.saturating_sub(before.work - budget.work);
                 }
                 (None, Some("Fail")) => match v {
                     Value::Object(members) => {
@@ -688,7 +705,7 @@ impl<'d> Checker<'d, '_> {
                     }
                     other => self.issue(arguments_path, format!("expected an object, found {}", other.kind())),
                 },
-                _ => self.scan(v, &arguments_path, 0),
+                _ => self.scan(v, &Path::Text(&arguments_path), 0),
             },
             None if table.is_some() && !step.other.iter().any(|(n, _)| n == "Arguments") => {
                 self.issue(arguments_path, "is required but was not set".into());
@@ -738,7 +755,7 @@ impl<'d> Checker<'d, '_> {
                     }
                     None => self.issue(path.to_owned(), "a condition needs a `Type`".into()),
                 }
-                self.scan(v, path, depth + 1);
+                self.scan(v, &Path::Text(path), depth + 1);
             }
         }
     }
@@ -757,23 +774,25 @@ impl<'d> Checker<'d, '_> {
         }
     }
 
-    /// Check every expression inside a value that is otherwise not checked (free-form arguments).
-    fn scan(&mut self, v: &Value, path: &str, depth: usize) {
+    /// Check every expression inside a value that is otherwise not checked (free-form arguments). The path is
+    /// rendered only for an expression, so a wide value deep under long names costs no copies of its path.
+    fn scan(&mut self, v: &Value, path: &Path<'_>, depth: usize) {
         if depth >= MAX_DEPTH {
             return;
         }
-        if self.expression(v, path, depth).is_some() {
+        if is_expression(v) {
+            self.expression(v, &path.render(), depth);
             return;
         }
         match v {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.scan(item, &format!("{path}[{i}]"), depth + 1);
+                    self.scan(item, &Path::Index(path, i), depth + 1);
                 }
             }
             Value::Object(members) => {
                 for (name, item) in members {
-                    self.scan(item, &member(path, name), depth + 1);
+                    self.scan(item, &Path::Member(path, name), depth + 1);
                 }
             }
             _ => {}
@@ -881,7 +900,7 @@ impl<'d> Checker<'d, '_> {
                 let hint = self.nearest(other, FUNCTIONS.iter().copied());
                 self.issue(at, format!("`{other}` is not a function this crate knows{hint}"));
                 if depth < MAX_DEPTH {
-                    self.scan(argument, path, depth + 1);
+                    self.scan(argument, &Path::Text(path), depth + 1);
                 }
                 Type::Unknown
             }
@@ -977,7 +996,7 @@ impl<'d> Checker<'d, '_> {
             return Type::Object;
         }
         if let Some(file) = property.strip_prefix("PropertyFiles.") {
-            self.declared_file(found, step, file, path);
+            self.declared_file(target, found, step, file, path);
             return Type::Object;
         }
         let table = self.tables.kinds.iter().find(|k| k.name == kind);
@@ -989,9 +1008,18 @@ impl<'d> Checker<'d, '_> {
                     .and_then(|p| p.strip_suffix(']'))
                     .map(|p| p.trim_matches(|c| c == '\'' || c == '"'));
                 let outputs = found.output_parameters.as_deref().unwrap_or_default();
+                let declared = self.outputs.entry(target).or_insert_with(|| {
+                    let mut declared = HashMap::new();
+                    for o in outputs {
+                        if let Some(n) = o.output_name.as_deref() {
+                            declared.entry(n).or_insert(o.output_type.as_deref());
+                        }
+                    }
+                    declared
+                });
                 match name {
-                    Some(n) => match outputs.iter().find(|o| o.output_name.as_deref() == Some(n)) {
-                        Some(o) => Type::of_output(o.output_type.as_deref()),
+                    Some(n) => match declared.get(n) {
+                        Some(t) => Type::of_output(*t),
                         None => {
                             let hint = self.nearest(n, outputs.iter().filter_map(|o| o.output_name.as_deref()));
                             self.issue(
@@ -1122,14 +1150,16 @@ impl<'d> Checker<'d, '_> {
         };
         if let Some(target) = self.reference_step(step, path) {
             if let Some(found) = self.found_step(target) {
-                self.declared_file(found, step, file, path);
+                self.declared_file(target, found, step, file, path);
             }
         }
     }
 
-    fn declared_file(&mut self, found: &'d Step, step: &str, file: &str, path: &str) {
+    fn declared_file(&mut self, target: usize, found: &'d Step, step: &str, file: &str, path: &str) {
         let files = found.property_files.as_deref().unwrap_or_default();
-        if !files.iter().any(|f| f.name.as_deref() == Some(file)) {
+        let declared =
+            self.files.entry(target).or_insert_with(|| files.iter().filter_map(|f| f.name.as_deref()).collect());
+        if !declared.contains(file) {
             let hint = self.nearest(file, files.iter().filter_map(|f| f.name.as_deref()));
             self.issue(path.to_owned(), format!("the step `{step}` declares no property file `{file}`{hint}"));
         }
@@ -1182,10 +1212,21 @@ impl Visitor for Checker<'_, '_> {
             let parameter = value.get("Get").and_then(Value::as_str).and_then(|r| r.strip_prefix("Parameters."));
             if let Some(declared) = parameter.and_then(|p| self.parameters.get(p)).copied() {
                 if let Some(default) = declared.default.filter(|_| t.fits(slot)) {
-                    let mut found = Collect(Vec::new());
                     let default_path = format!("$.Parameters[{}].DefaultValue", declared.index);
-                    schema::check_member(schema, shape, checks, default, &Path::Text(&default_path), &mut found);
-                    for (_, message) in found.0 {
+                    let messages =
+                        self.defaults.entry((declared.index, shape, checks as *const Checks)).or_insert_with(|| {
+                            let mut found = Collect(Vec::new());
+                            schema::check_member(
+                                schema,
+                                shape,
+                                checks,
+                                default,
+                                &Path::Text(&default_path),
+                                &mut found,
+                            );
+                            found.0.into_iter().map(|(_, message)| message).collect()
+                        });
+                    for message in messages.clone() {
                         self.issue(
                             default_path.clone(),
                             format!("the default does not fit {at}, where the parameter is used: {message}"),

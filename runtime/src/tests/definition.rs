@@ -159,6 +159,44 @@ fn json_keeps_order_repeats_and_numbers() {
 }
 
 #[test]
+fn json_numbers_beyond_a_float_are_written_back_as_numbers() {
+    // Read as infinite floats; awsJson's writer would give the strings "Infinity" and "-Infinity", which read back as
+    // strings (a found by the definitions fuzz target: the check of the text written back differed).
+    let text = r#"{"a":1e400,"b":[-1e400]}"#;
+    let v = json::parse(text).unwrap();
+    assert_eq!(v.to_json(), text);
+    assert_eq!(json::parse(&v.to_json()).unwrap(), v);
+}
+
+#[test]
+fn rendered_paths_are_bounded_whatever_the_names() {
+    let long = "k".repeat(1000);
+    let root = schema::Path::Text("$.Steps[0].Arguments");
+    let member = schema::Path::Member(&root, &long);
+    let shown = member.render();
+    // Shortened, it is no longer the name: written as a key, ending in `…`.
+    assert_eq!(shown, format!("$.Steps[0].Arguments['{}…']", "k".repeat(schema::PATH_NAME_MAX)));
+    let key = schema::Path::Key(&root, "it's");
+    assert_eq!(key.render(), "$.Steps[0].Arguments['it\\'s']");
+    // 100 levels under 64-character names: the start and the end, with `…` between.
+    let name = "n".repeat(64);
+    let mut levels = vec![root];
+    for _ in 0..100 {
+        let parent: &schema::Path<'_> = Box::leak(Box::new(*levels.last().unwrap()));
+        levels.push(schema::Path::Member(parent, &name));
+    }
+    let leaf = schema::Path::Index(levels.last().unwrap(), 7);
+    let shown = leaf.render();
+    assert!(shown.len() <= schema::PATH_MAX + 80, "{} bytes", shown.len());
+    assert!(shown.starts_with("$.Steps[0].Arguments.nnn"), "{shown}");
+    assert!(shown.ends_with(&format!(".{name}[7]")), "{shown}");
+    assert_eq!(shown.matches('…').count(), 1, "{shown}");
+    // A short path is rendered whole.
+    let short = schema::Path::Index(&member, 3);
+    assert!(short.render().ends_with("…'][3]"));
+}
+
+#[test]
 fn json_errors_name_the_path() {
     let e = json::parse(r#"{"Steps": [{"Name": "a"}, {"Name": tru}]}"#).unwrap_err();
     assert_eq!(e.path(), "$.Steps[1].Name", "{e}");
@@ -235,6 +273,24 @@ fn assert_same(a: &str, b: &str) {
         }
     }
     assert_eq!(sorted(json::parse(a).unwrap()), sorted(json::parse(b).unwrap()), "\n{a}\n{b}");
+}
+
+#[test]
+fn each_problem_is_one_line_whatever_the_names() {
+    // Found by the definitions fuzz target: a member name with a line break made a problem two lines.
+    let text = definition(
+        "",
+        r#"{"Name": "L", "Type": "Lambda", "FunctionArn": "arn", "two\nlines": 1, "Arguments": {"x\u001b": {"Get": "Parameters.a\rb"}}}"#,
+    );
+    let d = PipelineDefinition::from_json(&text).unwrap();
+    let e = check(&d, &TABLES).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "2 problems in the pipeline definition:\n\
+         $.Steps[0]['two\\nlines']: `two\\nlines` is not a member here\n\
+         $.Steps[0].Arguments['x\\u{1b}'].Get: no parameter `a\\rb` is declared"
+    );
+    assert_eq!(e.issues()[0].path(), "$.Steps[0]['two\\nlines']");
 }
 
 #[test]
@@ -582,4 +638,12 @@ fn hostile_definitions_stay_linear_and_never_panic() {
         3000 - schema::SUGGESTIONS
     );
     assert_eq!(found.iter().filter(|f| f.ends_with("the member `uRI` appears more than once")).count(), 2999);
+    // The same spread over a thousand steps: the bound is the definition's, not each step's (each step's walk had a
+    // budget of its own, and a definition of many small steps cost thousands of times the suggestions of one).
+    let steps: Vec<String> = (0..1000)
+        .map(|i| train(&format!("S{i}"), r#"{"Resources": {"Count": 1}, "uRI": 1, "moDE": "fast"}"#))
+        .collect();
+    let found = issues(&definition("", &steps.join(",")));
+    assert_eq!(found.len(), 2000);
+    assert_eq!(found.iter().filter(|f| f.contains("(did you mean")).count(), schema::SUGGESTIONS);
 }
