@@ -56,8 +56,8 @@ enum Cmd {
     Diff(DiffArgs),
     /// Fail when the API changed since the last release in a way the crate version does not account for.
     SemverCheck,
-    /// Run the property tests (generator on mutated models, pattern planner, response decoders) for N minutes per
-    /// target, and report executions, the slowest case and failures with their minimized inputs.
+    /// Run the property tests (generator on mutated models, pattern planner, response decoders, pipeline definitions)
+    /// for N minutes per target, and report executions, the slowest case and failures with their minimized inputs.
     Fuzz(fuzz::FuzzArgs),
     /// Write every distinct `@pattern` of the awsJson services of an `aws/api-models-aws` checkout to
     /// `tests/data/aws-patterns.txt` (for the differential pattern tests and the pattern benchmark).
