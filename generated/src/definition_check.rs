@@ -58,6 +58,8 @@ pub struct StepKind {
     pub unsupported: &'static [&'static str],
     /// The output shapes whose members are the step's properties.
     pub properties: &'static [u16],
+    /// The step's properties that are strings of no output shape (a check step's baselines), sorted.
+    pub string_properties: &'static [&'static str],
 }
 
 /// The step kinds the format defines beside those of the tables, with the members of their own. Their arguments,
@@ -1005,7 +1007,9 @@ impl<'d> Checker<'d, '_> {
         }
         let table = self.tables.kinds.iter().find(|k| k.name == kind);
         match (table, kind) {
-            (Some(t), _) if !t.properties.is_empty() => self.schema_property(t, kind, property, reference, path),
+            (Some(t), _) if !t.string_properties.is_empty() || !t.properties.is_empty() => {
+                self.table_property(t, kind, property, reference, path)
+            }
             (_, "Lambda" | "Callback") => {
                 let name = property
                     .strip_prefix("OutputParameters[")
@@ -1043,25 +1047,6 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             (_, "Condition") => self.fixed_property(kind, property, &["Outcome"], Type::Boolean, path),
-            (_, "QualityCheck") => self.fixed_property(
-                kind,
-                property,
-                &[
-                    "BaselineUsedForDriftCheckConstraints",
-                    "BaselineUsedForDriftCheckStatistics",
-                    "CalculatedBaselineConstraints",
-                    "CalculatedBaselineStatistics",
-                ],
-                Type::String,
-                path,
-            ),
-            (_, "ClarifyCheck") => self.fixed_property(
-                kind,
-                property,
-                &["BaselineUsedForDriftCheckConstraints", "CalculatedBaselineConstraints"],
-                Type::String,
-                path,
-            ),
             (_, "Fail") => {
                 self.issue(path.to_owned(), format!("a Fail step has no properties (`{reference}`)"));
                 Type::Unknown
@@ -1077,6 +1062,34 @@ impl<'d> Checker<'d, '_> {
         let hint = self.nearest(property, names.iter().copied());
         self.issue(path.to_owned(), format!("`{property}` is not a property of a {kind} step{hint}"));
         Type::Unknown
+    }
+
+    /// A property of a kind of the tables: one of its string properties (`CalculatedBaselineConstraints`), or a path
+    /// through its output shapes.
+    fn table_property(
+        &mut self,
+        kind: &StepKind,
+        kind_name: &str,
+        property: &str,
+        reference: &str,
+        path: &str,
+    ) -> Type {
+        let end = property.find(['.', '[']).unwrap_or(property.len());
+        let first = &property[..end];
+        if kind.string_properties.contains(&first) {
+            if end == property.len() {
+                return Type::String;
+            }
+            self.issue(
+                path.to_owned(),
+                format!("`{reference}` does not fit the property's shape: `{first}` is a string"),
+            );
+            return Type::Unknown;
+        }
+        if kind.properties.is_empty() {
+            return self.fixed_property(kind_name, property, kind.string_properties, Type::String, path);
+        }
+        self.schema_property(kind, kind_name, property, reference, path)
     }
 
     /// Walk a property path (`ModelArtifacts.S3ModelArtifacts`, `FinalMetricDataList[0].Value`,
@@ -1097,8 +1110,12 @@ impl<'d> Checker<'d, '_> {
         };
         let found = kind.properties.iter().find_map(|&root| schema.shape(root).member(first));
         let Some(member) = found else {
-            let candidates: Vec<&'static str> =
-                kind.properties.iter().flat_map(|&r| schema.shape(r).members.iter().map(|m| m.name)).collect();
+            let candidates: Vec<&'static str> = kind
+                .properties
+                .iter()
+                .flat_map(|&r| schema.shape(r).members.iter().map(|m| m.name))
+                .chain(kind.string_properties.iter().copied())
+                .collect();
             let hint = self.nearest(first, candidates.into_iter());
             self.issue(path.to_owned(), format!("`{first}` is not a property of a {kind_name} step{hint}"));
             return Type::Unknown;

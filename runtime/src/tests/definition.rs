@@ -105,13 +105,34 @@ static CHECKS: [Checks; 6] = [
 
 static SCHEMA: Schema = Schema { shapes: &SHAPES, checks: &CHECKS };
 
-static KINDS: [StepKind; 1] = [StepKind {
-    name: "Train",
-    arguments: JOB,
-    optional: &["JobName"],
-    unsupported: &["Weird"],
-    properties: &[DESCRIBE],
-}];
+static KINDS: [StepKind; 3] = [
+    // A kind whose properties are strings of no output shape, as a check step's baselines.
+    StepKind {
+        name: "Check",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &[],
+        properties: &[],
+        string_properties: &["Baseline", "Report"],
+    },
+    // A kind with both.
+    StepKind {
+        name: "Mixed",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &[],
+        properties: &[DESCRIBE],
+        string_properties: &["Report"],
+    },
+    StepKind {
+        name: "Train",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &["Weird"],
+        properties: &[DESCRIBE],
+        string_properties: &[],
+    },
+];
 
 static TABLES: Tables = Tables { schema: &SCHEMA, kinds: &KINDS, max_length: None };
 
@@ -291,6 +312,48 @@ fn each_problem_is_one_line_whatever_the_names() {
          $.Steps[0].Arguments['x\\u{1b}'].Get: no parameter `a\\rb` is declared"
     );
     assert_eq!(e.issues()[0].path(), "$.Steps[0]['two\\nlines']");
+}
+
+#[test]
+fn string_properties_resolve_to_strings_and_nothing_below() {
+    let check =
+        |name: &str| format!(r#"{{"Name": "{name}", "Type": "Check", "Arguments": {{"Resources": {{"Count": 1}}}}}}"#);
+    let mixed = r#"{"Name": "M", "Type": "Mixed", "Arguments": {"Resources": {"Count": 1}}}"#;
+    let reader = |name: &str, uri: &str, count: &str| {
+        train(name, &format!(r#"{{"Resources": {{"Count": {count}}}, "Uri": {uri}}}"#))
+    };
+    let ok = definition(
+        "",
+        &[
+            check("C"),
+            mixed.to_owned(),
+            reader("T1", r#"{"Get": "Steps.C.Baseline"}"#, "1"),
+            reader("T2", r#"{"Get": "Steps.M.Report"}"#, r#"{"Get": "Steps.M.Count"}"#),
+        ]
+        .join(", "),
+    );
+    assert_eq!(issues(&ok), Vec::<String>::new());
+    let found = issues(&definition(
+        "",
+        &[
+            check("C"),
+            mixed.to_owned(),
+            reader("T1", r#"{"Get": "Steps.C.Baselin"}"#, r#"{"Get": "Steps.C.Report"}"#),
+            reader("T2", r#"{"Get": "Steps.C.Report.Uri"}"#, "1"),
+            reader("T3", r#"{"Get": "Steps.M.Reprt"}"#, "1"),
+        ]
+        .join(", "),
+    ));
+    assert_eq!(
+        found,
+        [
+            "$.Steps[2].Arguments.Resources.Count: `Steps.C.Report` is String, which cannot be assigned to an argument \
+             of type Integer",
+            "$.Steps[2].Arguments.Uri.Get: `Baselin` is not a property of a Check step (did you mean `Baseline`?)",
+            "$.Steps[3].Arguments.Uri.Get: `Steps.C.Report.Uri` does not fit the property's shape: `Report` is a string",
+            "$.Steps[4].Arguments.Uri.Get: `Reprt` is not a property of a Mixed step (did you mean `Report`?)",
+        ]
+    );
 }
 
 #[test]
