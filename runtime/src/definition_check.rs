@@ -16,6 +16,8 @@
 //! - expressions: `Get` of a declared parameter, a known execution variable, or a property of an existing step that
 //!   its kind has (through the tables' output shapes, or the kind's own properties); `Std:Join`, `Std:JsonGet` of a
 //!   property file the step declares; the type of a parameter or property against the argument it stands for;
+//! - a ForEach step's arguments (items, concurrency, body, selector), `ForEach.CurrentItem` only in its body and
+//!   `IterationOutput` only in its selector, and its properties;
 //! - `DependsOn` naming existing steps, and no cycle through `DependsOn` and the references between steps;
 //! - the size of the definition's text against the model's bound.
 //!
@@ -229,6 +231,8 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         edges: vec![Vec::new(); steps.len()],
         steps: steps.iter().map(|f| f.step).collect(),
         current: None,
+        in_body: 0,
+        selector: None,
         suggestions: schema::SUGGESTIONS,
         work: schema::NEAREST_WORK,
         outputs: HashMap::new(),
@@ -311,6 +315,10 @@ struct Checker<'d, 't> {
     steps: Vec<&'d Step>,
     /// The step whose members are being checked.
     current: Option<usize>,
+    /// Inside the `ForEachBody` of a ForEach step (where `ForEach.CurrentItem` is read).
+    in_body: usize,
+    /// Inside a ForEach step's `Selector.Field` (where `IterationOutput.<body step>` is read): the body's steps.
+    selector: Option<Vec<String>>,
     /// How many more problems get a suggestion, and the work left for them ([`schema::NEAREST_WORK`]).
     suggestions: usize,
     work: usize,
@@ -693,6 +701,7 @@ impl<'d> Checker<'d, '_> {
                     self.suggestions = self.suggestions.saturating_sub(before.suggestions - budget.suggestions);
                     self.work = self.work.saturating_sub(before.work - budget.work);
                 }
+                (None, Some("ForEach")) => self.for_each(v, &arguments_path),
                 (None, Some("Fail")) => match v {
                     Value::Object(members) => {
                         for (name, value) in members {
@@ -960,8 +969,45 @@ impl<'d> Checker<'d, '_> {
             }
             return Type::String;
         }
-        // References this crate keeps but does not resolve yet (a `ForEach` step's items and outputs).
-        if reference.starts_with("ForEach.") || reference.starts_with("IterationOutput.") {
+        // A ForEach step's item, in its body (`ForEach.CurrentItem`, `ForEach.CurrentItem.name`,
+        // `ForEach.CurrentItem['k']`): whatever the item holds.
+        if let Some(rest) = reference.strip_prefix("ForEach.") {
+            let item = rest.strip_prefix("CurrentItem").is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']));
+            if !item {
+                self.issue(
+                    path.to_owned(),
+                    format!("`{reference}` is not a reference: a ForEach step's body reads `ForEach.CurrentItem`"),
+                );
+            } else if self.in_body == 0 {
+                self.issue(
+                    path.to_owned(),
+                    "`ForEach.CurrentItem` is read only in the steps of a ForEach step's `ForEachBody`".into(),
+                );
+            }
+            return Type::Unknown;
+        }
+        // A body step's output in each iteration, compared by a ForEach step's selector:
+        // `IterationOutput.<body step>.<member>`.
+        if let Some(rest) = reference.strip_prefix("IterationOutput.") {
+            let Some(bodies) = self.selector.clone() else {
+                self.issue(
+                    path.to_owned(),
+                    "`IterationOutput` is read only in a ForEach step's `Selector.Field`".into(),
+                );
+                return Type::Unknown;
+            };
+            let Some(end) = rest.find(['.', '[']).filter(|&e| e + 1 < rest.len()) else {
+                self.issue(
+                    path.to_owned(),
+                    format!("`{reference}` names no member: `IterationOutput.<body step>.<member>`"),
+                );
+                return Type::Unknown;
+            };
+            let step = &rest[..end];
+            if !bodies.iter().any(|b| b == step) {
+                let hint = self.nearest(step, bodies.iter().map(String::as_str));
+                self.issue(path.to_owned(), format!("`{step}` is not a step of this ForEach step's body{hint}"));
+            }
             return Type::Unknown;
         }
         self.issue(
@@ -1043,11 +1089,193 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             (_, "Condition") => self.fixed_property(kind, property, &["Outcome"], Type::Boolean, path),
+            (_, "ForEach") => self.for_each_property(found, property, reference, path),
             (_, "Fail") => {
                 self.issue(path.to_owned(), format!("a Fail step has no properties (`{reference}`)"));
                 Type::Unknown
             }
             _ => Type::Unknown,
+        }
+    }
+
+    /// A ForEach step's arguments (the SageMaker Python SDK 3.x's `ForEachStep`): `IterableItems` (1 to 100 literals
+    /// or expressions, or an expression giving a JSON list), `MaxConcurrency` (1 to 50), `ForEachBody` (steps, not
+    /// Condition, Fail or ForEach ones; the expressions in them are checked, with `ForEach.CurrentItem`), and a
+    /// `Selector` (`Pick`: `MaxBy` or `MinBy`, `Field`: an `IterationOutput` of a body step).
+    fn for_each(&mut self, v: &Value, path: &str) {
+        const MEMBERS: [&str; 4] = ["ForEachBody", "IterableItems", "MaxConcurrency", "Selector"];
+        let Value::Object(members) = v else {
+            self.issue(path.to_owned(), format!("expected an object, found {}", v.kind()));
+            return;
+        };
+        let bodies: Vec<String> = members
+            .iter()
+            .filter(|(n, _)| n == "ForEachBody")
+            .flat_map(|(_, b)| b.as_array().unwrap_or_default())
+            .filter_map(|s| s.get("Name").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        for (name, value) in members {
+            let at = member(path, name);
+            match name.as_str() {
+                "IterableItems" => match value {
+                    Value::Array(items) => {
+                        if !(1..=100).contains(&items.len()) {
+                            self.issue(at.clone(), format!("has {} items; it takes 1 to 100", items.len()));
+                        }
+                        for (i, item) in items.iter().enumerate() {
+                            self.leaf(item, &format!("{at}[{i}]"), Type::Unknown);
+                        }
+                    }
+                    _ if is_expression(value) => self.leaf(value, &at, Type::String),
+                    other => self.issue(
+                        at,
+                        format!("expected a list of items or an expression giving a JSON list, found {}", other.kind()),
+                    ),
+                },
+                "MaxConcurrency" => {
+                    self.leaf(value, &at, Type::Integer);
+                    if literal_type(value) == Some(Type::Integer)
+                        && !(1..=50).contains(&schema_integer(value).unwrap_or(0))
+                    {
+                        self.issue(at, format!("{value} is not from 1 to 50"));
+                    }
+                }
+                "Selector" => self.selector(value, &at, &bodies),
+                "ForEachBody" => match value {
+                    Value::Array(steps) if !steps.is_empty() => {
+                        self.in_body += 1;
+                        for (i, s) in steps.iter().enumerate() {
+                            let step_at = format!("{at}[{i}]");
+                            if let Some(t @ ("Condition" | "Fail" | "ForEach")) = s.get("Type").and_then(Value::as_str)
+                            {
+                                self.issue(
+                                    format!("{step_at}.Type"),
+                                    format!("a {t} step cannot be in a ForEach step's body"),
+                                );
+                            }
+                            self.scan(s, &Path::Text(&step_at), 1);
+                        }
+                        self.in_body -= 1;
+                    }
+                    _ => self.issue(at, "expected a non-empty list of steps".into()),
+                },
+                _ => {
+                    let hint = self.nearest(name, MEMBERS.into_iter());
+                    self.issue(at, format!("`{name}` is not a member of a ForEach step's arguments{hint}"));
+                }
+            }
+        }
+        for required in ["ForEachBody", "IterableItems", "MaxConcurrency"] {
+            if v.get(required).is_none() {
+                self.issue(member(path, required), "is required but was not set".into());
+            }
+        }
+    }
+
+    fn selector(&mut self, v: &Value, path: &str, bodies: &[String]) {
+        let Value::Object(members) = v else {
+            self.issue(path.to_owned(), format!("expected an object, found {}", v.kind()));
+            return;
+        };
+        for (name, value) in members {
+            let at = member(path, name);
+            match (name.as_str(), value) {
+                ("Pick", Value::String(p)) if p == "MaxBy" || p == "MinBy" => {}
+                ("Pick", other) => {
+                    let hint = match other {
+                        Value::String(p) => self.nearest(p, ["MaxBy", "MinBy"].into_iter()),
+                        _ => String::new(),
+                    };
+                    self.issue(at, format!("expected \"MaxBy\" or \"MinBy\", found {other}{hint}"));
+                }
+                ("Field", field) => {
+                    let reads =
+                        field.get("Get").and_then(Value::as_str).is_some_and(|r| r.starts_with("IterationOutput."));
+                    if !reads {
+                        self.issue(at.clone(), "expected {\"Get\": \"IterationOutput.<body step>.<member>\"}".into());
+                    }
+                    self.selector = Some(bodies.to_vec());
+                    self.leaf(field, &at, Type::Unknown);
+                    self.selector = None;
+                }
+                _ => {
+                    let hint = self.nearest(name, ["Field", "Pick"].into_iter());
+                    self.issue(at, format!("`{name}` is not a member of a ForEach step's selector{hint}"));
+                }
+            }
+        }
+        for required in ["Field", "Pick"] {
+            if v.get(required).is_none() {
+                self.issue(member(path, required), "is required but was not set".into());
+            }
+        }
+    }
+
+    /// A ForEach step's properties: `Status`, the counts, `Selected.<member>` (the picked iteration's output) and
+    /// `IterationOutputs[i].<body step>.<member>`.
+    fn for_each_property(&mut self, found: &'d Step, property: &str, reference: &str, path: &str) -> Type {
+        const COUNTS: [&str; 5] =
+            ["FailedStepCount", "InputItemCount", "StoppedStepCount", "SucceededStepCount", "TotalStepCount"];
+        const ALL: [&str; 8] = [
+            "FailedStepCount",
+            "InputItemCount",
+            "IterationOutputs",
+            "Selected",
+            "Status",
+            "StoppedStepCount",
+            "SucceededStepCount",
+            "TotalStepCount",
+        ];
+        let end = property.find(['.', '[']).unwrap_or(property.len());
+        let (first, rest) = (&property[..end], &property[end..]);
+        match first {
+            "Status" if rest.is_empty() => Type::String,
+            c if COUNTS.contains(&c) && rest.is_empty() => Type::Integer,
+            "Selected" if rest.len() > 1 && rest.starts_with('.') => Type::Unknown,
+            "IterationOutputs" => {
+                // `[<index>].<body step>.<member>`
+                let body = rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .filter(|(i, _)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|(_, r)| r.strip_prefix('.'))
+                    .and_then(|r| r.find(['.', '[']).map(|e| &r[..e]));
+                let Some(body) = body else {
+                    self.issue(
+                        path.to_owned(),
+                        format!("`{reference}` is not `IterationOutputs[<index>].<body step>.<member>`"),
+                    );
+                    return Type::Unknown;
+                };
+                let bodies: Vec<&str> = match &found.arguments {
+                    Some(Arguments::Value(v)) => v
+                        .get("ForEachBody")
+                        .and_then(Value::as_array)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|s| s.get("Name").and_then(Value::as_str))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if !bodies.contains(&body) {
+                    let hint = self.nearest(body, bodies.iter().copied());
+                    self.issue(path.to_owned(), format!("`{body}` is not a step of the ForEach step's body{hint}"));
+                }
+                Type::Unknown
+            }
+            _ if ALL.contains(&first) => {
+                let form = match first {
+                    "Selected" => "`Selected.<member>`".to_owned(),
+                    other => format!("`{other}`, with nothing after it"),
+                };
+                self.issue(path.to_owned(), format!("`{reference}` does not fit the property: it is read as {form}"));
+                Type::Unknown
+            }
+            _ => {
+                let hint = self.nearest(first, ALL.into_iter());
+                self.issue(path.to_owned(), format!("`{first}` is not a property of a ForEach step{hint}"));
+                Type::Unknown
+            }
         }
     }
 
@@ -1334,6 +1562,15 @@ fn literal_type(v: &Value) -> Option<Type> {
         Value::Bool(_) => Some(Type::Boolean),
         Value::Number(_) if is_integer(v) => Some(Type::Integer),
         Value::Number(_) => Some(Type::Float),
+        _ => None,
+    }
+}
+
+/// An integer literal's value.
+fn schema_integer(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(aws_smithy_types::Number::PosInt(u)) => Some(i128::from(*u)),
+        Value::Number(aws_smithy_types::Number::NegInt(i)) => Some(i128::from(*i)),
         _ => None,
     }
 }

@@ -357,6 +357,60 @@ fn string_properties_resolve_to_strings_and_nothing_below() {
 }
 
 #[test]
+fn for_each_steps_check_their_items_body_selector_and_properties() {
+    // As the Python SDK 3.x's `ForEachStep` writes it (the corpus's `sdk3/for_each.json`, cut down).
+    let body = r#"{"Name": "Score", "Type": "Lambda", "FunctionArn": "arn", "Arguments": {"c": {"Get": "ForEach.CurrentItem.name"}, "w": {"Get": "ForEach.CurrentItem"}},
+        "OutputParameters": [{"OutputName": "Score", "OutputType": "Float"}]}"#;
+    let for_each = |arguments: &str| format!(r#"{{"Name": "F", "Type": "ForEach", "Arguments": {arguments}}}"#);
+    let good = format!(
+        r#"{{"IterableItems": ["a", 1, {{"Get": "Execution.PipelineExecutionId"}}], "MaxConcurrency": 2,
+            "Selector": {{"Pick": "MaxBy", "Field": {{"Get": "IterationOutput.Score.OutputParameters['Score']"}}}},
+            "ForEachBody": [{body}]}}"#
+    );
+    let reader = train(
+        "T",
+        r#"{"Resources": {"Count": {"Get": "Steps.F.FailedStepCount"}}, "Uri": {"Get": "Steps.F.Status"},
+            "Env": {"a": {"Get": "Steps.F.Selected.OutputParameters['Score']"},
+                    "b": {"Get": "Steps.F.IterationOutputs[1].Score.OutputParameters['Score']"}}}"#,
+    );
+    assert_eq!(issues(&definition("", &[for_each(&good), reader].join(","))), Vec::<String>::new());
+    // Each rule broken once.
+    let bad = format!(
+        r#"{{"IterableItems": [], "MaxConcurrency": 0,
+            "Selector": {{"Pick": "maxBy", "Field": {{"Get": "IterationOutput.Scor.Value"}}}},
+            "ForEachBody": [{body}, {{"Name": "C", "Type": "Condition", "Arguments": {{}}}}], "Extra": 1}}"#
+    );
+    let outside = train(
+        "T",
+        r#"{"Resources": {"Count": {"Get": "Steps.F.Statu"}}, "Uri": {"Get": "ForEach.CurrentItem"},
+            "Env": {"a": {"Get": "IterationOutput.Score.X"}, "b": {"Get": "Steps.F.IterationOutputs[0].Scre.X"},
+                    "c": {"Get": "Steps.F.Selected"}, "d": {"Get": "ForEach.Item"}}}"#,
+    );
+    assert_eq!(
+        issues(&definition("", &[for_each(&bad), outside].join(","))),
+        [
+            "$.Steps[0].Arguments.IterableItems: has 0 items; it takes 1 to 100",
+            "$.Steps[0].Arguments.MaxConcurrency: 0 is not from 1 to 50",
+            "$.Steps[0].Arguments.Selector.Pick: expected \"MaxBy\" or \"MinBy\", found \"maxBy\" (did you mean `MaxBy`?)",
+            "$.Steps[0].Arguments.Selector.Field.Get: `Scor` is not a step of this ForEach step's body (did you mean \
+             `Score`?)",
+            "$.Steps[0].Arguments.ForEachBody[1].Type: a Condition step cannot be in a ForEach step's body",
+            "$.Steps[0].Arguments.Extra: `Extra` is not a member of a ForEach step's arguments",
+            "$.Steps[1].Arguments.Resources.Count.Get: `Statu` is not a property of a ForEach step (did you mean \
+             `Status`?)",
+            "$.Steps[1].Arguments.Uri.Get: `ForEach.CurrentItem` is read only in the steps of a ForEach step's \
+             `ForEachBody`",
+            "$.Steps[1].Arguments.Env['a'].Get: `IterationOutput` is read only in a ForEach step's `Selector.Field`",
+            "$.Steps[1].Arguments.Env['b'].Get: `Scre` is not a step of the ForEach step's body (did you mean `Score`?)",
+            "$.Steps[1].Arguments.Env['c'].Get: `Steps.F.Selected` does not fit the property: it is read as \
+             `Selected.<member>`",
+            "$.Steps[1].Arguments.Env['d'].Get: `ForEach.Item` is not a reference: a ForEach step's body reads \
+             `ForEach.CurrentItem`",
+        ]
+    );
+}
+
+#[test]
 fn what_is_not_typed_is_kept_and_written_back() {
     let text = r#"{"Version": 5, "MlflowConfig": null, "Steps": [
         {"Name": "F", "Type": "FutureKind", "Arguments": {"Anything": [1, {"Std:Upper": "x"}]}, "NewField": {"a": 1}},
