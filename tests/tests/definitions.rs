@@ -523,8 +523,8 @@ mod builders {
         // Read by a later check (as the SDK's drift checks read them) and by a processing step's input: clean.
         let monitor = QualityCheckStep::new("Monitor")
             .arguments(processing("i", q.calculated_baseline_statistics()))
-            .member("SuppliedBaselineConstraints", &q.baseline_used_for_drift_check_constraints())
-            .member("SuppliedBaselineStatistics", &q.baseline_used_for_drift_check_statistics());
+            .member("SuppliedBaselineConstraints", q.baseline_used_for_drift_check_constraints())
+            .member("SuppliedBaselineStatistics", q.baseline_used_for_drift_check_statistics());
         let d = PipelineDefinition::builder().step(quality).step(bias).step(monitor).build();
         assert_eq!(d.check(), Ok(()));
         // Written as JSON: a clarify check computes no statistics, a property has no members, a baseline is no count
