@@ -563,7 +563,10 @@ fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
         }
     };
     let new = model::load(a.new.as_deref().unwrap_or(&cfg.model))?;
-    let report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
+    let mut report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
+    if let Some(settings) = &cfg.definitions {
+        codegen::diff::diff_definitions(&old, &new, settings, &from_version, &mut report);
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| codegen::Error::new(e.to_string()))?);
         return Ok(ExitCode::SUCCESS);
