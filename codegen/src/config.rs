@@ -131,6 +131,10 @@ pub struct StepKind {
     /// properties are the members of all of them.
     #[serde(default)]
     pub properties: Vec<String>,
+    /// Properties that are no output structure's members, each a string (the check steps' baselines: an S3 URI):
+    /// the names the Python SDK's step class gives its untyped `Properties(path=...)`.
+    #[serde(default)]
+    pub string_properties: Vec<String>,
 }
 
 impl Definitions {

@@ -4,6 +4,12 @@
 //! The comparison walks each selected operation's input and output from the operation down, so a change in a shared
 //! shape is reported under every operation it reaches, with the path of the member (`SelectiveExecutionConfig.
 //! SelectedSteps[].StepName`), as the AWS SDK changelogs do.
+//!
+//! With the pipeline-definition settings ([`diff_definitions`]), each step kind's arguments (its request shape, read
+//! as a request: a member added is additive, a member removed or made required or a constraint tightened is breaking,
+//! since `check()` then refuses definitions it accepted) and properties (its output shapes, read as a response: a
+//! member removed is breaking, since a `Get` of it no longer resolves) are compared the same way, and listed under
+//! their own heading.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -11,6 +17,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::config;
 use crate::error::Result;
 use crate::inclusion::{self, Budget, Relation};
 use crate::model::{shape_name, Member, Model, Shape, ShapeId, SimpleType, Traits};
@@ -115,9 +122,16 @@ impl Report {
     pub fn updated_operations(&self) -> BTreeSet<&str> {
         self.changes
             .iter()
-            .filter(|c| c.class != Class::Documentation && !c.operation.is_empty())
+            .filter(|c| c.class != Class::Documentation && !c.operation.is_empty() && !c.is_definition())
             .map(|c| c.operation.as_str())
             .collect()
+    }
+}
+
+impl Change {
+    /// Whether the change is of the pipeline-definition tables ([`diff_definitions`]).
+    pub fn is_definition(&self) -> bool {
+        self.operation.ends_with(DEFINITION_STEP)
     }
 }
 
@@ -226,6 +240,54 @@ pub fn diff(old: &Model, new: &Model, service: Option<&str>, selection: &Selecti
     report.changes.dedup();
     report.semver = bump(version, report.worst());
     Ok(report)
+}
+
+/// What a definitions change's `operation` ends with: `Training step (pipeline definitions)`.
+pub const DEFINITION_STEP: &str = " step (pipeline definitions)";
+
+/// Add to `report` the changes of the pipeline-definition tables between `old` and `new`: for each step kind of
+/// `settings`, its arguments (`side` `request`) and its properties (`side` `response`), under the operation
+/// `<Kind> step (pipeline definitions)`; then the semver bump again, from `version`. Documentation-only changes are
+/// left out (the tables carry no documentation).
+pub fn diff_definitions(old: &Model, new: &Model, settings: &config::Definitions, version: &str, report: &mut Report) {
+    let mut old_shapes = old.shapes.clone();
+    let mut new_shapes = new.shapes.clone();
+    resolve::add_prelude(&mut old_shapes);
+    resolve::add_prelude(&mut new_shapes);
+    // A name without a namespace is the service's, as in the settings: the shape of that name.
+    let find = |shapes: &BTreeMap<ShapeId, Shape>, name: &str| -> Option<ShapeId> {
+        if name.contains('#') {
+            return shapes.contains_key(name).then(|| name.to_owned());
+        }
+        shapes.keys().find(|id| shape_name(id) == name).cloned()
+    };
+    let mut patterns = BTreeMap::new();
+    for (kind, step) in &settings.steps {
+        let mut w = Walker {
+            old: &old_shapes,
+            new: &new_shapes,
+            op: format!("{kind}{DEFINITION_STEP}"),
+            out: Vec::new(),
+            stack: Vec::new(),
+            patterns: &mut patterns,
+        };
+        let sides =
+            std::iter::once(("request", &step.arguments)).chain(step.properties.iter().map(|p| ("response", p)));
+        for (side, name) in sides {
+            match (find(&old_shapes, name), find(&new_shapes, name)) {
+                (Some(a), Some(b)) => w.shape(side, &[], &a, &b),
+                (Some(_), None) => w.push(Class::Breaking, side, "", format!("`{name}` removed from the model"), None),
+                (None, Some(_)) => w.push(Class::Additive, side, "", format!("`{name}` added to the model"), None),
+                (None, None) => {}
+            }
+        }
+        report.changes.extend(w.out.into_iter().filter(|c| c.class != Class::Documentation));
+    }
+    report
+        .changes
+        .sort_by(|a, b| (&a.operation, a.class, &a.side, &a.path).cmp(&(&b.operation, b.class, &b.side, &b.path)));
+    report.changes.dedup();
+    report.semver = bump(version, report.worst());
 }
 
 /// Paginator changes, the service's `@paginated` defaults merged in. A new paginator is additive (the
@@ -745,7 +807,12 @@ pub fn markdown(report: &Report, title: &str) -> String {
     let fixes: Vec<&Change> = report
         .changes
         .iter()
-        .filter(|c| c.side == "request" && c.verdict == Some(Verdict::Relaxed) && c.class != Class::Breaking)
+        .filter(|c| {
+            c.side == "request"
+                && c.verdict == Some(Verdict::Relaxed)
+                && c.class != Class::Breaking
+                && !c.is_definition()
+        })
         .collect();
     if !fixes.is_empty() {
         let _ = writeln!(
@@ -788,21 +855,40 @@ the request builder's `config_override`, where the crate has it, or for the whol
     }
     // Each operation with an API change or a constraint change; text-only documentation changes are counted below.
     let listed = |c: &Change| c.class != Class::Documentation || c.verdict.is_some() || c.operation.is_empty();
-    let ops: BTreeSet<&str> =
-        report.changes.iter().filter(|c| listed(c) && !c.operation.is_empty()).map(|c| c.operation.as_str()).collect();
+    let ops: BTreeSet<&str> = report
+        .changes
+        .iter()
+        .filter(|c| listed(c) && !c.operation.is_empty() && !c.is_definition())
+        .map(|c| c.operation.as_str())
+        .collect();
     for op in ops {
         let _ = writeln!(out, "### `{op}`\n");
-        for c in report.changes.iter().filter(|c| c.operation == op && listed(c)) {
-            let at = if c.path.is_empty() { String::new() } else { format!(" `{}`", c.path) };
-            let class = class_label(c);
-            let member = if matches!(c.side.as_str(), "operation" | "waiter") { "" } else { " member" };
-            let _ = writeln!(out, "- {}{member}{at}: {} ({class})", c.side, c.detail);
-            if let Some(f) = &c.fragment {
-                let _ = writeln!(out, "  `{f}`");
-            }
-            example_lines(&mut out, c, previous);
+        change_lines(&mut out, report.changes.iter().filter(|c| c.operation == op && listed(c)), previous);
+    }
+    // The pipeline definitions' step kinds: their arguments (what `check()` accepts) and properties (what a `Get`
+    // reaches).
+    let kinds: BTreeSet<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.is_definition())
+        .map(|c| c.operation.strip_suffix(DEFINITION_STEP).unwrap_or(&c.operation))
+        .collect();
+    if !kinds.is_empty() {
+        let _ = writeln!(out, "### Pipeline definitions\n");
+        for kind in kinds {
+            let _ = writeln!(out, "#### `{kind}` step\n");
+            let op = format!("{kind}{DEFINITION_STEP}");
+            let renamed: Vec<Change> = report
+                .changes
+                .iter()
+                .filter(|c| c.operation == op)
+                .map(|c| {
+                    let side = if c.side == "request" { "arguments" } else { "properties" };
+                    Change { side: side.to_owned(), ..c.clone() }
+                })
+                .collect();
+            change_lines(&mut out, renamed.iter(), previous);
         }
-        out.push('\n');
     }
     let docs: Vec<&Change> = report.changes.iter().filter(|c| !listed(c)).collect();
     if !docs.is_empty() {
@@ -815,6 +901,21 @@ the request builder's `config_override`, where the crate has it, or for the whol
         );
     }
     out.replace(" member:", ":").trim_end().to_owned() + "\n"
+}
+
+/// One line a change (with its fragment and examples), then a blank line.
+fn change_lines<'a>(out: &mut String, changes: impl Iterator<Item = &'a Change>, previous: &str) {
+    for c in changes {
+        let at = if c.path.is_empty() { String::new() } else { format!(" `{}`", c.path) };
+        let class = class_label(c);
+        let member = if matches!(c.side.as_str(), "operation" | "waiter") { "" } else { " member" };
+        let _ = writeln!(out, "- {}{member}{at}: {} ({class})", c.side, c.detail);
+        if let Some(f) = &c.fragment {
+            let _ = writeln!(out, "  `{f}`");
+        }
+        example_lines(out, c, previous);
+    }
+    out.push('\n');
 }
 
 /// The class of a change as the changelog names it.

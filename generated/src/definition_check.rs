@@ -20,6 +20,8 @@
 //! - expressions: `Get` of a declared parameter, a known execution variable, or a property of an existing step that
 //!   its kind has (through the tables' output shapes, or the kind's own properties); `Std:Join`, `Std:JsonGet` of a
 //!   property file the step declares; the type of a parameter or property against the argument it stands for;
+//! - a ForEach step's arguments (items, concurrency, body, selector), `ForEach.CurrentItem` only in its body and
+//!   `IterationOutput` only in its selector, and its properties;
 //! - `DependsOn` naming existing steps, and no cycle through `DependsOn` and the references between steps;
 //! - the size of the definition's text against the model's bound.
 //!
@@ -58,6 +60,8 @@ pub struct StepKind {
     pub unsupported: &'static [&'static str],
     /// The output shapes whose members are the step's properties.
     pub properties: &'static [u16],
+    /// The step's properties that are strings of no output shape (a check step's baselines), sorted.
+    pub string_properties: &'static [&'static str],
 }
 
 /// The step kinds the format defines beside those of the tables, with the members of their own. Their arguments,
@@ -231,8 +235,13 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         edges: vec![Vec::new(); steps.len()],
         steps: steps.iter().map(|f| f.step).collect(),
         current: None,
+        in_body: 0,
+        selector: None,
         suggestions: schema::SUGGESTIONS,
         work: schema::NEAREST_WORK,
+        outputs: HashMap::new(),
+        files: HashMap::new(),
+        defaults: HashMap::new(),
     };
     c.envelope(definition);
     for (i, found) in steps.iter().enumerate() {
@@ -310,9 +319,20 @@ struct Checker<'d, 't> {
     steps: Vec<&'d Step>,
     /// The step whose members are being checked.
     current: Option<usize>,
+    /// Inside the `ForEachBody` of a ForEach step (where `ForEach.CurrentItem` is read).
+    in_body: usize,
+    /// Inside a ForEach step's `Selector.Field` (where `IterationOutput.<body step>` is read): the body's steps.
+    selector: Option<Vec<String>>,
     /// How many more problems get a suggestion, and the work left for them ([`schema::NEAREST_WORK`]).
     suggestions: usize,
     work: usize,
+    /// Each referenced step's output parameters by name, with their types (made on the first reference).
+    outputs: HashMap<usize, HashMap<&'d str, Option<&'d str>>>,
+    /// Each referenced step's property files (made on the first reference).
+    files: HashMap<usize, std::collections::HashSet<&'d str>>,
+    /// What a parameter's default breaks in a slot (parameter, shape, constraints), found once per slot: a long
+    /// default used in many places is checked once for each kind of place.
+    defaults: HashMap<(usize, u16, *const Checks), Vec<String>>,
 }
 
 impl<'d> Checker<'d, '_> {
@@ -544,7 +564,7 @@ impl<'d> Checker<'d, '_> {
         // The kind's own members may hold expressions (`ModelPackageGroupName`, `SkipCheck`).
         for (name, value) in &step.other {
             if own.contains(&name.as_str()) {
-                self.scan(value, &member(path, name), 0);
+                self.scan(value, &Path::Member(&Path::Text(path), name), 0);
             }
         }
         if let Some(deps) = &step.depends_on {
@@ -676,8 +696,16 @@ impl<'d> Checker<'d, '_> {
                         reason: "SageMaker Pipelines refuses it in a step's arguments",
                     };
                     let tables = self.tables;
-                    schema::check(tables.schema, t.arguments, v, &Path::Text(&arguments_path), exceptions, self);
+                    // One budget of suggestions for the whole definition, not one per step.
+                    let before = schema::Budget { suggestions: self.suggestions, work: self.work };
+                    let mut budget = before;
+                    let at = Path::Text(&arguments_path);
+                    schema::check_within(tables.schema, t.arguments, v, &at, exceptions, self, &mut budget);
+                    // The walk's visitor (this checker) may have spent some of its own meanwhile: take off both.
+                    self.suggestions = self.suggestions.saturating_sub(before.suggestions - budget.suggestions);
+                    self.work = self.work.saturating_sub(before.work - budget.work);
                 }
+                (None, Some("ForEach")) => self.for_each(v, &arguments_path),
                 (None, Some("Fail")) => match v {
                     Value::Object(members) => {
                         for (name, value) in members {
@@ -692,7 +720,7 @@ impl<'d> Checker<'d, '_> {
                     }
                     other => self.issue(arguments_path, format!("expected an object, found {}", other.kind())),
                 },
-                _ => self.scan(v, &arguments_path, 0),
+                _ => self.scan(v, &Path::Text(&arguments_path), 0),
             },
             None if table.is_some() && !step.other.iter().any(|(n, _)| n == "Arguments") => {
                 self.issue(arguments_path, "is required but was not set".into());
@@ -742,7 +770,7 @@ impl<'d> Checker<'d, '_> {
                     }
                     None => self.issue(path.to_owned(), "a condition needs a `Type`".into()),
                 }
-                self.scan(v, path, depth + 1);
+                self.scan(v, &Path::Text(path), depth + 1);
             }
         }
     }
@@ -761,23 +789,25 @@ impl<'d> Checker<'d, '_> {
         }
     }
 
-    /// Check every expression inside a value that is otherwise not checked (free-form arguments).
-    fn scan(&mut self, v: &Value, path: &str, depth: usize) {
+    /// Check every expression inside a value that is otherwise not checked (free-form arguments). The path is
+    /// rendered only for an expression, so a wide value deep under long names costs no copies of its path.
+    fn scan(&mut self, v: &Value, path: &Path<'_>, depth: usize) {
         if depth >= MAX_DEPTH {
             return;
         }
-        if self.expression(v, path, depth).is_some() {
+        if is_expression(v) {
+            self.expression(v, &path.render(), depth);
             return;
         }
         match v {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.scan(item, &format!("{path}[{i}]"), depth + 1);
+                    self.scan(item, &Path::Index(path, i), depth + 1);
                 }
             }
             Value::Object(members) => {
                 for (name, item) in members {
-                    self.scan(item, &member(path, name), depth + 1);
+                    self.scan(item, &Path::Member(path, name), depth + 1);
                 }
             }
             _ => {}
@@ -885,7 +915,7 @@ impl<'d> Checker<'d, '_> {
                 let hint = self.nearest(other, FUNCTIONS.iter().copied());
                 self.issue(at, format!("`{other}` is not a function this crate knows{hint}"));
                 if depth < MAX_DEPTH {
-                    self.scan(argument, path, depth + 1);
+                    self.scan(argument, &Path::Text(path), depth + 1);
                 }
                 Type::Unknown
             }
@@ -943,8 +973,45 @@ impl<'d> Checker<'d, '_> {
             }
             return Type::String;
         }
-        // References this crate keeps but does not resolve yet (a `ForEach` step's items and outputs).
-        if reference.starts_with("ForEach.") || reference.starts_with("IterationOutput.") {
+        // A ForEach step's item, in its body (`ForEach.CurrentItem`, `ForEach.CurrentItem.name`,
+        // `ForEach.CurrentItem['k']`): whatever the item holds.
+        if let Some(rest) = reference.strip_prefix("ForEach.") {
+            let item = rest.strip_prefix("CurrentItem").is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']));
+            if !item {
+                self.issue(
+                    path.to_owned(),
+                    format!("`{reference}` is not a reference: a ForEach step's body reads `ForEach.CurrentItem`"),
+                );
+            } else if self.in_body == 0 {
+                self.issue(
+                    path.to_owned(),
+                    "`ForEach.CurrentItem` is read only in the steps of a ForEach step's `ForEachBody`".into(),
+                );
+            }
+            return Type::Unknown;
+        }
+        // A body step's output in each iteration, compared by a ForEach step's selector:
+        // `IterationOutput.<body step>.<member>`.
+        if let Some(rest) = reference.strip_prefix("IterationOutput.") {
+            let Some(bodies) = self.selector.clone() else {
+                self.issue(
+                    path.to_owned(),
+                    "`IterationOutput` is read only in a ForEach step's `Selector.Field`".into(),
+                );
+                return Type::Unknown;
+            };
+            let Some(end) = rest.find(['.', '[']).filter(|&e| e + 1 < rest.len()) else {
+                self.issue(
+                    path.to_owned(),
+                    format!("`{reference}` names no member: `IterationOutput.<body step>.<member>`"),
+                );
+                return Type::Unknown;
+            };
+            let step = &rest[..end];
+            if !bodies.iter().any(|b| b == step) {
+                let hint = self.nearest(step, bodies.iter().map(String::as_str));
+                self.issue(path.to_owned(), format!("`{step}` is not a step of this ForEach step's body{hint}"));
+            }
             return Type::Unknown;
         }
         self.issue(
@@ -981,21 +1048,32 @@ impl<'d> Checker<'d, '_> {
             return Type::Object;
         }
         if let Some(file) = property.strip_prefix("PropertyFiles.") {
-            self.declared_file(found, step, file, path);
+            self.declared_file(target, found, step, file, path);
             return Type::Object;
         }
         let table = self.tables.kinds.iter().find(|k| k.name == kind);
         match (table, kind) {
-            (Some(t), _) if !t.properties.is_empty() => self.schema_property(t, kind, property, reference, path),
+            (Some(t), _) if !t.string_properties.is_empty() || !t.properties.is_empty() => {
+                self.table_property(t, kind, property, reference, path)
+            }
             (_, "Lambda" | "Callback") => {
                 let name = property
                     .strip_prefix("OutputParameters[")
                     .and_then(|p| p.strip_suffix(']'))
                     .map(|p| p.trim_matches(|c| c == '\'' || c == '"'));
                 let outputs = found.output_parameters.as_deref().unwrap_or_default();
+                let declared = self.outputs.entry(target).or_insert_with(|| {
+                    let mut declared = HashMap::new();
+                    for o in outputs {
+                        if let Some(n) = o.output_name.as_deref() {
+                            declared.entry(n).or_insert(o.output_type.as_deref());
+                        }
+                    }
+                    declared
+                });
                 match name {
-                    Some(n) => match outputs.iter().find(|o| o.output_name.as_deref() == Some(n)) {
-                        Some(o) => Type::of_output(o.output_type.as_deref()),
+                    Some(n) => match declared.get(n) {
+                        Some(t) => Type::of_output(*t),
                         None => {
                             let hint = self.nearest(n, outputs.iter().filter_map(|o| o.output_name.as_deref()));
                             self.issue(
@@ -1015,30 +1093,193 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             (_, "Condition") => self.fixed_property(kind, property, &["Outcome"], Type::Boolean, path),
-            (_, "QualityCheck") => self.fixed_property(
-                kind,
-                property,
-                &[
-                    "BaselineUsedForDriftCheckConstraints",
-                    "BaselineUsedForDriftCheckStatistics",
-                    "CalculatedBaselineConstraints",
-                    "CalculatedBaselineStatistics",
-                ],
-                Type::String,
-                path,
-            ),
-            (_, "ClarifyCheck") => self.fixed_property(
-                kind,
-                property,
-                &["BaselineUsedForDriftCheckConstraints", "CalculatedBaselineConstraints"],
-                Type::String,
-                path,
-            ),
+            (_, "ForEach") => self.for_each_property(found, property, reference, path),
             (_, "Fail") => {
                 self.issue(path.to_owned(), format!("a Fail step has no properties (`{reference}`)"));
                 Type::Unknown
             }
             _ => Type::Unknown,
+        }
+    }
+
+    /// A ForEach step's arguments (the SageMaker Python SDK 3.x's `ForEachStep`): `IterableItems` (1 to 100 literals
+    /// or expressions, or an expression giving a JSON list), `MaxConcurrency` (1 to 50), `ForEachBody` (steps, not
+    /// Condition, Fail or ForEach ones; the expressions in them are checked, with `ForEach.CurrentItem`), and a
+    /// `Selector` (`Pick`: `MaxBy` or `MinBy`, `Field`: an `IterationOutput` of a body step).
+    fn for_each(&mut self, v: &Value, path: &str) {
+        const MEMBERS: [&str; 4] = ["ForEachBody", "IterableItems", "MaxConcurrency", "Selector"];
+        let Value::Object(members) = v else {
+            self.issue(path.to_owned(), format!("expected an object, found {}", v.kind()));
+            return;
+        };
+        let bodies: Vec<String> = members
+            .iter()
+            .filter(|(n, _)| n == "ForEachBody")
+            .flat_map(|(_, b)| b.as_array().unwrap_or_default())
+            .filter_map(|s| s.get("Name").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        for (name, value) in members {
+            let at = member(path, name);
+            match name.as_str() {
+                "IterableItems" => match value {
+                    Value::Array(items) => {
+                        if !(1..=100).contains(&items.len()) {
+                            self.issue(at.clone(), format!("has {} items; it takes 1 to 100", items.len()));
+                        }
+                        for (i, item) in items.iter().enumerate() {
+                            self.leaf(item, &format!("{at}[{i}]"), Type::Unknown);
+                        }
+                    }
+                    _ if is_expression(value) => self.leaf(value, &at, Type::String),
+                    other => self.issue(
+                        at,
+                        format!("expected a list of items or an expression giving a JSON list, found {}", other.kind()),
+                    ),
+                },
+                "MaxConcurrency" => {
+                    self.leaf(value, &at, Type::Integer);
+                    if literal_type(value) == Some(Type::Integer)
+                        && !(1..=50).contains(&schema_integer(value).unwrap_or(0))
+                    {
+                        self.issue(at, format!("{value} is not from 1 to 50"));
+                    }
+                }
+                "Selector" => self.selector(value, &at, &bodies),
+                "ForEachBody" => match value {
+                    Value::Array(steps) if !steps.is_empty() => {
+                        self.in_body += 1;
+                        for (i, s) in steps.iter().enumerate() {
+                            let step_at = format!("{at}[{i}]");
+                            if let Some(t @ ("Condition" | "Fail" | "ForEach")) = s.get("Type").and_then(Value::as_str)
+                            {
+                                self.issue(
+                                    format!("{step_at}.Type"),
+                                    format!("a {t} step cannot be in a ForEach step's body"),
+                                );
+                            }
+                            self.scan(s, &Path::Text(&step_at), 1);
+                        }
+                        self.in_body -= 1;
+                    }
+                    _ => self.issue(at, "expected a non-empty list of steps".into()),
+                },
+                _ => {
+                    let hint = self.nearest(name, MEMBERS.into_iter());
+                    self.issue(at, format!("`{name}` is not a member of a ForEach step's arguments{hint}"));
+                }
+            }
+        }
+        for required in ["ForEachBody", "IterableItems", "MaxConcurrency"] {
+            if v.get(required).is_none() {
+                self.issue(member(path, required), "is required but was not set".into());
+            }
+        }
+    }
+
+    fn selector(&mut self, v: &Value, path: &str, bodies: &[String]) {
+        let Value::Object(members) = v else {
+            self.issue(path.to_owned(), format!("expected an object, found {}", v.kind()));
+            return;
+        };
+        for (name, value) in members {
+            let at = member(path, name);
+            match (name.as_str(), value) {
+                ("Pick", Value::String(p)) if p == "MaxBy" || p == "MinBy" => {}
+                ("Pick", other) => {
+                    let hint = match other {
+                        Value::String(p) => self.nearest(p, ["MaxBy", "MinBy"].into_iter()),
+                        _ => String::new(),
+                    };
+                    self.issue(at, format!("expected \"MaxBy\" or \"MinBy\", found {other}{hint}"));
+                }
+                ("Field", field) => {
+                    let reads =
+                        field.get("Get").and_then(Value::as_str).is_some_and(|r| r.starts_with("IterationOutput."));
+                    if !reads {
+                        self.issue(at.clone(), "expected {\"Get\": \"IterationOutput.<body step>.<member>\"}".into());
+                    }
+                    self.selector = Some(bodies.to_vec());
+                    self.leaf(field, &at, Type::Unknown);
+                    self.selector = None;
+                }
+                _ => {
+                    let hint = self.nearest(name, ["Field", "Pick"].into_iter());
+                    self.issue(at, format!("`{name}` is not a member of a ForEach step's selector{hint}"));
+                }
+            }
+        }
+        for required in ["Field", "Pick"] {
+            if v.get(required).is_none() {
+                self.issue(member(path, required), "is required but was not set".into());
+            }
+        }
+    }
+
+    /// A ForEach step's properties: `Status`, the counts, `Selected.<member>` (the picked iteration's output) and
+    /// `IterationOutputs[i].<body step>.<member>`.
+    fn for_each_property(&mut self, found: &'d Step, property: &str, reference: &str, path: &str) -> Type {
+        const COUNTS: [&str; 5] =
+            ["FailedStepCount", "InputItemCount", "StoppedStepCount", "SucceededStepCount", "TotalStepCount"];
+        const ALL: [&str; 8] = [
+            "FailedStepCount",
+            "InputItemCount",
+            "IterationOutputs",
+            "Selected",
+            "Status",
+            "StoppedStepCount",
+            "SucceededStepCount",
+            "TotalStepCount",
+        ];
+        let end = property.find(['.', '[']).unwrap_or(property.len());
+        let (first, rest) = (&property[..end], &property[end..]);
+        match first {
+            "Status" if rest.is_empty() => Type::String,
+            c if COUNTS.contains(&c) && rest.is_empty() => Type::Integer,
+            "Selected" if rest.len() > 1 && rest.starts_with('.') => Type::Unknown,
+            "IterationOutputs" => {
+                // `[<index>].<body step>.<member>`
+                let body = rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .filter(|(i, _)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|(_, r)| r.strip_prefix('.'))
+                    .and_then(|r| r.find(['.', '[']).map(|e| &r[..e]));
+                let Some(body) = body else {
+                    self.issue(
+                        path.to_owned(),
+                        format!("`{reference}` is not `IterationOutputs[<index>].<body step>.<member>`"),
+                    );
+                    return Type::Unknown;
+                };
+                let bodies: Vec<&str> = match &found.arguments {
+                    Some(Arguments::Value(v)) => v
+                        .get("ForEachBody")
+                        .and_then(Value::as_array)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|s| s.get("Name").and_then(Value::as_str))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if !bodies.contains(&body) {
+                    let hint = self.nearest(body, bodies.iter().copied());
+                    self.issue(path.to_owned(), format!("`{body}` is not a step of the ForEach step's body{hint}"));
+                }
+                Type::Unknown
+            }
+            _ if ALL.contains(&first) => {
+                let form = match first {
+                    "Selected" => "`Selected.<member>`".to_owned(),
+                    other => format!("`{other}`, with nothing after it"),
+                };
+                self.issue(path.to_owned(), format!("`{reference}` does not fit the property: it is read as {form}"));
+                Type::Unknown
+            }
+            _ => {
+                let hint = self.nearest(first, ALL.into_iter());
+                self.issue(path.to_owned(), format!("`{first}` is not a property of a ForEach step{hint}"));
+                Type::Unknown
+            }
         }
     }
 
@@ -1049,6 +1290,34 @@ impl<'d> Checker<'d, '_> {
         let hint = self.nearest(property, names.iter().copied());
         self.issue(path.to_owned(), format!("`{property}` is not a property of a {kind} step{hint}"));
         Type::Unknown
+    }
+
+    /// A property of a kind of the tables: one of its string properties (`CalculatedBaselineConstraints`), or a path
+    /// through its output shapes.
+    fn table_property(
+        &mut self,
+        kind: &StepKind,
+        kind_name: &str,
+        property: &str,
+        reference: &str,
+        path: &str,
+    ) -> Type {
+        let end = property.find(['.', '[']).unwrap_or(property.len());
+        let first = &property[..end];
+        if kind.string_properties.contains(&first) {
+            if end == property.len() {
+                return Type::String;
+            }
+            self.issue(
+                path.to_owned(),
+                format!("`{reference}` does not fit the property's shape: `{first}` is a string"),
+            );
+            return Type::Unknown;
+        }
+        if kind.properties.is_empty() {
+            return self.fixed_property(kind_name, property, kind.string_properties, Type::String, path);
+        }
+        self.schema_property(kind, kind_name, property, reference, path)
     }
 
     /// Walk a property path (`ModelArtifacts.S3ModelArtifacts`, `FinalMetricDataList[0].Value`,
@@ -1069,8 +1338,12 @@ impl<'d> Checker<'d, '_> {
         };
         let found = kind.properties.iter().find_map(|&root| schema.shape(root).member(first));
         let Some(member) = found else {
-            let candidates: Vec<&'static str> =
-                kind.properties.iter().flat_map(|&r| schema.shape(r).members.iter().map(|m| m.name)).collect();
+            let candidates: Vec<&'static str> = kind
+                .properties
+                .iter()
+                .flat_map(|&r| schema.shape(r).members.iter().map(|m| m.name))
+                .chain(kind.string_properties.iter().copied())
+                .collect();
             let hint = self.nearest(first, candidates.into_iter());
             self.issue(path.to_owned(), format!("`{first}` is not a property of a {kind_name} step{hint}"));
             return Type::Unknown;
@@ -1126,14 +1399,16 @@ impl<'d> Checker<'d, '_> {
         };
         if let Some(target) = self.reference_step(step, path) {
             if let Some(found) = self.found_step(target) {
-                self.declared_file(found, step, file, path);
+                self.declared_file(target, found, step, file, path);
             }
         }
     }
 
-    fn declared_file(&mut self, found: &'d Step, step: &str, file: &str, path: &str) {
+    fn declared_file(&mut self, target: usize, found: &'d Step, step: &str, file: &str, path: &str) {
         let files = found.property_files.as_deref().unwrap_or_default();
-        if !files.iter().any(|f| f.name.as_deref() == Some(file)) {
+        let declared =
+            self.files.entry(target).or_insert_with(|| files.iter().filter_map(|f| f.name.as_deref()).collect());
+        if !declared.contains(file) {
             let hint = self.nearest(file, files.iter().filter_map(|f| f.name.as_deref()));
             self.issue(path.to_owned(), format!("the step `{step}` declares no property file `{file}`{hint}"));
         }
@@ -1186,10 +1461,21 @@ impl Visitor for Checker<'_, '_> {
             let parameter = value.get("Get").and_then(Value::as_str).and_then(|r| r.strip_prefix("Parameters."));
             if let Some(declared) = parameter.and_then(|p| self.parameters.get(p)).copied() {
                 if let Some(default) = declared.default.filter(|_| t.fits(slot)) {
-                    let mut found = Collect(Vec::new());
                     let default_path = format!("$.Parameters[{}].DefaultValue", declared.index);
-                    schema::check_member(schema, shape, checks, default, &Path::Text(&default_path), &mut found);
-                    for (_, message) in found.0 {
+                    let messages =
+                        self.defaults.entry((declared.index, shape, checks as *const Checks)).or_insert_with(|| {
+                            let mut found = Collect(Vec::new());
+                            schema::check_member(
+                                schema,
+                                shape,
+                                checks,
+                                default,
+                                &Path::Text(&default_path),
+                                &mut found,
+                            );
+                            found.0.into_iter().map(|(_, message)| message).collect()
+                        });
+                    for message in messages.clone() {
                         self.issue(
                             default_path.clone(),
                             format!("the default does not fit {at}, where the parameter is used: {message}"),
@@ -1280,6 +1566,15 @@ fn literal_type(v: &Value) -> Option<Type> {
         Value::Bool(_) => Some(Type::Boolean),
         Value::Number(_) if is_integer(v) => Some(Type::Integer),
         Value::Number(_) => Some(Type::Float),
+        _ => None,
+    }
+}
+
+/// An integer literal's value.
+fn schema_integer(v: &Value) -> Option<i128> {
+    match v {
+        Value::Number(aws_smithy_types::Number::PosInt(u)) => Some(i128::from(*u)),
+        Value::Number(aws_smithy_types::Number::NegInt(i)) => Some(i128::from(*i)),
         _ => None,
     }
 }

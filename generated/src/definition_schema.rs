@@ -29,6 +29,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["AutoMLJobName"],
         unsupported: &["GenerateCandidateDefinitionsOnly", "ModelDeployConfig"],
         properties: &[197],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "ClarifyCheck",
@@ -36,6 +37,10 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["ProcessingJobName"],
         unsupported: &[],
         properties: &[],
+        string_properties: &[
+            "BaselineUsedForDriftCheckConstraints",
+            "CalculatedBaselineConstraints",
+        ],
     },
     crate::definition_check::StepKind {
         name: "Endpoint",
@@ -43,6 +48,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &[],
         unsupported: &["DeploymentConfig"],
         properties: &[199],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "EndpointConfig",
@@ -50,6 +56,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &[],
         unsupported: &["DataCaptureConfig", "ExplainerConfig"],
         properties: &[198],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "InferenceComponent",
@@ -57,6 +64,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &[],
         unsupported: &[],
         properties: &[201],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "Model",
@@ -64,6 +72,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["ModelName"],
         unsupported: &[],
         properties: &[202],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "Processing",
@@ -71,6 +80,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["ProcessingJobName"],
         unsupported: &[],
         properties: &[204],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "QualityCheck",
@@ -78,6 +88,12 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["ProcessingJobName"],
         unsupported: &[],
         properties: &[],
+        string_properties: &[
+            "BaselineUsedForDriftCheckConstraints",
+            "BaselineUsedForDriftCheckStatistics",
+            "CalculatedBaselineConstraints",
+            "CalculatedBaselineStatistics",
+        ],
     },
     crate::definition_check::StepKind {
         name: "RegisterModel",
@@ -85,6 +101,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &[],
         unsupported: &["CertifyForMarketplace"],
         properties: &[203],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "Training",
@@ -92,6 +109,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["TrainingJobName"],
         unsupported: &[],
         properties: &[205],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "Transform",
@@ -99,6 +117,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["TransformJobName"],
         unsupported: &[],
         properties: &[206],
+        string_properties: &[],
     },
     crate::definition_check::StepKind {
         name: "Tuning",
@@ -106,6 +125,7 @@ static KINDS: [crate::definition_check::StepKind; 12] = [
         optional: &["HyperParameterTuningJobName"],
         unsupported: &[],
         properties: &[200, 355],
+        string_properties: &[],
     },
 ];
 

@@ -218,6 +218,12 @@ pub fn write(value: &Value, out: &mut String) {
             match v {
                 Value::Null => JsonValueWriter::new(out).null(),
                 Value::Bool(b) => JsonValueWriter::new(out).boolean(*b),
+                // A number too large for a float (`1e400`) was read as an infinite one: it is written back as a
+                // number too large, not as the string `"Infinity"` of awsJson, so the text reads back to the same
+                // value. (No JSON text reads as NaN.)
+                Value::Number(Number::Float(x)) if x.is_infinite() => {
+                    out.push_str(if *x > 0.0 { "1e400" } else { "-1e400" })
+                }
                 Value::Number(n) => JsonValueWriter::new(out).number(*n),
                 Value::String(s) => JsonValueWriter::new(out).string(s),
                 Value::Array(items) => {

@@ -65,12 +65,12 @@ pub mod kinds {
         type Arguments = super::args::CreateAutoMlJobRequest;
     }
 
-    /// `ClarifyCheck`: arguments [`CreateProcessingJobRequest`](super::args::CreateProcessingJobRequest), no properties.
+    /// `ClarifyCheck`: arguments [`CreateProcessingJobRequest`](super::args::CreateProcessingJobRequest), properties [`ClarifyCheckProperties`](super::props::ClarifyCheckProperties).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum ClarifyCheck {}
     impl StepType for ClarifyCheck {
         const TYPE: &'static str = "ClarifyCheck";
-        type Properties = crate::definition::NoProperties;
+        type Properties = super::props::ClarifyCheckProperties;
     }
 
     impl RequestStep for ClarifyCheck {
@@ -137,12 +137,12 @@ pub mod kinds {
         type Arguments = super::args::CreateProcessingJobRequest;
     }
 
-    /// `QualityCheck`: arguments [`CreateProcessingJobRequest`](super::args::CreateProcessingJobRequest), no properties.
+    /// `QualityCheck`: arguments [`CreateProcessingJobRequest`](super::args::CreateProcessingJobRequest), properties [`QualityCheckProperties`](super::props::QualityCheckProperties).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum QualityCheck {}
     impl StepType for QualityCheck {
         const TYPE: &'static str = "QualityCheck";
-        type Properties = crate::definition::NoProperties;
+        type Properties = super::props::QualityCheckProperties;
     }
 
     impl RequestStep for QualityCheck {
@@ -16497,6 +16497,78 @@ pub mod props {
         #[inline]
         pub fn status(&self) -> Expr<ty::String> {
             FromPath::from_path(self.0.member("Status"))
+        }
+    }
+
+    /// The properties of a `ClarifyCheck` step: the strings `BaselineUsedForDriftCheckConstraints`, `CalculatedBaselineConstraints`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ClarifyCheckProperties(PropertyPath);
+    impl FromPath for ClarifyCheckProperties {
+        #[inline]
+        fn from_path(path: PropertyPath) -> Self {
+            Self(path)
+        }
+    }
+
+    impl ClarifyCheckProperties {
+        /// The path, as written in a `Get`.
+        #[inline]
+        pub fn path(&self) -> &str {
+            self.0.as_str()
+        }
+
+        /// `BaselineUsedForDriftCheckConstraints`.
+        #[inline]
+        pub fn baseline_used_for_drift_check_constraints(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("BaselineUsedForDriftCheckConstraints"))
+        }
+
+        /// `CalculatedBaselineConstraints`.
+        #[inline]
+        pub fn calculated_baseline_constraints(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("CalculatedBaselineConstraints"))
+        }
+    }
+
+    /// The properties of a `QualityCheck` step: the strings `BaselineUsedForDriftCheckConstraints`, `BaselineUsedForDriftCheckStatistics`, `CalculatedBaselineConstraints`, `CalculatedBaselineStatistics`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct QualityCheckProperties(PropertyPath);
+    impl FromPath for QualityCheckProperties {
+        #[inline]
+        fn from_path(path: PropertyPath) -> Self {
+            Self(path)
+        }
+    }
+
+    impl QualityCheckProperties {
+        /// The path, as written in a `Get`.
+        #[inline]
+        pub fn path(&self) -> &str {
+            self.0.as_str()
+        }
+
+        /// `BaselineUsedForDriftCheckConstraints`.
+        #[inline]
+        pub fn baseline_used_for_drift_check_constraints(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("BaselineUsedForDriftCheckConstraints"))
+        }
+
+        /// `BaselineUsedForDriftCheckStatistics`.
+        #[inline]
+        pub fn baseline_used_for_drift_check_statistics(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("BaselineUsedForDriftCheckStatistics"))
+        }
+
+        /// `CalculatedBaselineConstraints`.
+        #[inline]
+        pub fn calculated_baseline_constraints(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("CalculatedBaselineConstraints"))
+        }
+
+        /// `CalculatedBaselineStatistics`.
+        #[inline]
+        pub fn calculated_baseline_statistics(&self) -> Expr<ty::String> {
+            FromPath::from_path(self.0.member("CalculatedBaselineStatistics"))
         }
     }
 

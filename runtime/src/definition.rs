@@ -271,7 +271,8 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// One problem `check()` found: where, and what.
+/// One problem `check()` found: where, and what. Control characters of the definition's names and values (a member
+/// name with a line break) are escaped in both (`\n`, `\u{1b}`), so that each problem is one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
     path: String,
@@ -280,7 +281,7 @@ pub struct Issue {
 
 impl Issue {
     pub(crate) fn new(path: String, message: String) -> Self {
-        Issue { path, message }
+        Issue { path: one_line(path), message: one_line(message) }
     }
 
     /// The JSON path of the value at fault (`$.Steps[2].Arguments.ResourceConfig.InstanceType`).
@@ -292,6 +293,22 @@ impl Issue {
     pub fn message(&self) -> &str {
         &self.message
     }
+}
+
+/// `text` with its control characters escaped as Rust escapes them (`\n`, `\t`, `\u{1b}`).
+fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for Issue {

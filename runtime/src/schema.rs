@@ -183,48 +183,92 @@ pub enum Path<'a> {
 }
 
 impl Path<'_> {
-    /// The path as text.
+    /// The path as text. A member name or key longer than [`PATH_NAME_MAX`] characters is shortened (`…` ends it),
+    /// and a path longer than [`PATH_MAX`] characters keeps its start and its end with `…` between them, so rendering
+    /// costs a bounded amount whatever the value: many problems under long names nested deep stay linear in the size
+    /// of the value.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out);
-        out
-    }
-
-    fn render_into(&self, out: &mut String) {
-        match self {
-            Path::Text(t) => out.push_str(t),
-            Path::Member(parent, name) => {
-                parent.render_into(out);
-                push_member(out, name);
-            }
-            Path::Index(parent, i) => {
-                parent.render_into(out);
-                out.push_str(&format!("[{i}]"));
-            }
-            Path::Key(parent, key) => {
-                parent.render_into(out);
-                push_key(out, key);
+        // The segments from the leaf up (at most the walk's depth, plus the start).
+        let mut segments: Vec<&Path<'_>> = Vec::new();
+        let mut at = self;
+        loop {
+            segments.push(at);
+            match at {
+                Path::Text(_) => break,
+                Path::Member(parent, _) | Path::Index(parent, _) | Path::Key(parent, _) => at = parent,
             }
         }
+        let piece = |p: &Path<'_>| {
+            let mut out = String::new();
+            match p {
+                Path::Text(t) => out.push_str(t),
+                Path::Member(_, name) => push_member(&mut out, name),
+                Path::Index(_, i) => out.push_str(&format!("[{i}]")),
+                Path::Key(_, key) => push_key(&mut out, key),
+            }
+            out
+        };
+        // The start, as long as it fits in half the bound; then the end, from the leaf up, in the rest.
+        let mut head = String::new();
+        while let Some(p) = segments.last() {
+            let text = piece(p);
+            if !head.is_empty() && head.len() + text.len() > PATH_MAX / 2 && segments.len() > 1 {
+                break;
+            }
+            head.push_str(&text);
+            segments.pop();
+        }
+        let mut tail: Vec<String> = Vec::new();
+        let mut tail_len = 0;
+        for (i, p) in segments.iter().enumerate() {
+            let text = piece(p);
+            if i > 0 && tail_len + text.len() > PATH_MAX / 2 {
+                head.push('…');
+                break;
+            }
+            tail_len += text.len();
+            tail.push(text);
+        }
+        for t in tail.iter().rev() {
+            head.push_str(t);
+        }
+        head
     }
 }
 
-/// Append `.name` to a JSON path, or `['name']` when the name is not an identifier (`['Std:JsonGet']`).
+/// The most characters of a member name or key a rendered path shows.
+pub const PATH_NAME_MAX: usize = 64;
+
+/// About the most bytes a rendered path has (more only for a start or a last segment that is longer alone).
+pub const PATH_MAX: usize = 512;
+
+/// `name`, or its first [`PATH_NAME_MAX`] characters and `…` when it is longer.
+fn path_name(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(PATH_NAME_MAX) {
+        Some((i, _)) => format!("{}…", &name[..i]).into(),
+        None => name.into(),
+    }
+}
+
+/// Append `.name` to a JSON path, or `['name']` when the name is not an identifier (`['Std:JsonGet']`); a name longer
+/// than [`PATH_NAME_MAX`] characters is shortened.
 pub fn push_member(out: &mut String, name: &str) {
-    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let shown = path_name(name);
+    let identifier = shown.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && shown.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if identifier {
         out.push('.');
-        out.push_str(name);
+        out.push_str(&shown);
     } else {
         push_key(out, name);
     }
 }
 
-/// Append `['key']` to a JSON path (`'` and `\` escaped with a backslash).
+/// Append `['key']` to a JSON path (`'` and `\` escaped with a backslash); a key longer than [`PATH_NAME_MAX`]
+/// characters is shortened.
 pub fn push_key(out: &mut String, key: &str) {
     out.push_str("['");
-    for c in key.chars() {
+    for c in path_name(key).chars() {
         if c == '\'' || c == '\\' {
             out.push('\\');
         }
@@ -378,8 +422,39 @@ pub fn check(
     exceptions: Exceptions<'_>,
     visitor: &mut dyn Visitor,
 ) {
-    let mut walk = Walk { schema, visitor, suggestions: SUGGESTIONS, work: NEAREST_WORK };
+    let mut budget = Budget::FULL;
+    check_within(schema, shape, value, path, exceptions, visitor, &mut budget);
+}
+
+/// What is left for nearest-name suggestions: how many more problems get one, and the cells of edit-distance tables
+/// they may still fill. A user that walks many values (a definition's steps) passes one budget to each walk, so the
+/// suggestions cost a bounded amount in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Problems that may still get a suggestion.
+    pub suggestions: usize,
+    /// Cells of edit-distance tables that may still be filled.
+    pub work: usize,
+}
+
+impl Budget {
+    /// The budget of one [`check`]: [`SUGGESTIONS`] and [`NEAREST_WORK`].
+    pub const FULL: Budget = Budget { suggestions: SUGGESTIONS, work: NEAREST_WORK };
+}
+
+/// [`check`], spending suggestions from `budget` (and taking them off it).
+pub fn check_within(
+    schema: &Schema,
+    shape: u16,
+    value: &Value,
+    path: &Path<'_>,
+    exceptions: Exceptions<'_>,
+    visitor: &mut dyn Visitor,
+    budget: &mut Budget,
+) {
+    let mut walk = Walk { schema, visitor, suggestions: budget.suggestions, work: budget.work };
     walk.value(shape, &Checks::NONE, 0, value, path, 0, exceptions);
+    *budget = Budget { suggestions: walk.suggestions, work: walk.work };
 }
 
 /// Check `value` as a value of `schema`'s shape `shape` with the constraints `checks` (a member's), reporting every

@@ -291,7 +291,9 @@ fn without_the_feature_the_crate_is_what_it_was() {
 
 mod builders {
     use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
-    use sagemaker_pipelines::steps::{args, ProcessingStep, TrainingStep, TuningStep};
+    use sagemaker_pipelines::steps::{
+        args, ClarifyCheckStep, ProcessingStep, QualityCheckStep, TrainingStep, TuningStep,
+    };
 
     /// The JSON text as a value, for comparing without caring for white space.
     fn value(text: &str) -> serde_json::Value {
@@ -466,6 +468,88 @@ mod builders {
         assert_eq!(best.value().to_json(), r#"{"Get":"Steps.Tune.BestTrainingJob.TrainingJobName"}"#);
         let summary = tune.properties().training_job_summaries().index(1).training_job_name();
         assert_eq!(summary.value().to_json(), r#"{"Get":"Steps.Tune.TrainingJobSummaries[1].TrainingJobName"}"#);
+    }
+
+    /// A processing job's arguments, as a check step runs one.
+    fn processing(image: &str, input: impl Into<Expr<ty::String>>) -> args::CreateProcessingJobRequest {
+        args::CreateProcessingJobRequest::builder()
+            .app_specification(args::AppSpecification::builder().image_uri(image))
+            .processing_inputs([args::ProcessingInput::builder().input_name("baseline").s3_input(
+                args::ProcessingS3Input::builder()
+                    .s3_uri(input)
+                    .local_path("/opt/ml/processing/input")
+                    .s3_data_type("S3Prefix")
+                    .s3_input_mode("File"),
+            )])
+            .processing_resources(
+                args::ProcessingResources::builder().cluster_config(
+                    args::ProcessingClusterConfig::builder()
+                        .instance_count(1)
+                        .instance_type("ml.m5.large")
+                        .volume_size_in_gb(30),
+                ),
+            )
+            .role_arn("arn:aws:iam::111122223333:role/R")
+    }
+
+    #[test]
+    fn check_steps_properties_are_their_baselines() {
+        // The Python SDK's `QualityCheckStep.properties` and `ClarifyCheckStep.properties`: S3 URIs, as strings.
+        let quality = QualityCheckStep::new("DataQuality").arguments(processing("i", "s3://b/data"));
+        let bias = ClarifyCheckStep::new("Bias").arguments(processing("i", "s3://b/data"));
+        let q = quality.properties();
+        let written: Vec<(String, &str)> = [
+            q.calculated_baseline_constraints(),
+            q.calculated_baseline_statistics(),
+            q.baseline_used_for_drift_check_constraints(),
+            q.baseline_used_for_drift_check_statistics(),
+            bias.properties().calculated_baseline_constraints(),
+            bias.properties().baseline_used_for_drift_check_constraints(),
+        ]
+        .iter()
+        .map(|e| (e.value().to_json(), e.type_name()))
+        .collect();
+        assert_eq!(
+            written,
+            [
+                (r#"{"Get":"Steps.DataQuality.CalculatedBaselineConstraints"}"#.to_owned(), "String"),
+                (r#"{"Get":"Steps.DataQuality.CalculatedBaselineStatistics"}"#.to_owned(), "String"),
+                (r#"{"Get":"Steps.DataQuality.BaselineUsedForDriftCheckConstraints"}"#.to_owned(), "String"),
+                (r#"{"Get":"Steps.DataQuality.BaselineUsedForDriftCheckStatistics"}"#.to_owned(), "String"),
+                (r#"{"Get":"Steps.Bias.CalculatedBaselineConstraints"}"#.to_owned(), "String"),
+                (r#"{"Get":"Steps.Bias.BaselineUsedForDriftCheckConstraints"}"#.to_owned(), "String"),
+            ]
+        );
+        // Read by a later check (as the SDK's drift checks read them) and by a processing step's input: clean.
+        let monitor = QualityCheckStep::new("Monitor")
+            .arguments(processing("i", q.calculated_baseline_statistics()))
+            .member("SuppliedBaselineConstraints", q.baseline_used_for_drift_check_constraints())
+            .member("SuppliedBaselineStatistics", q.baseline_used_for_drift_check_statistics());
+        let d = PipelineDefinition::builder().step(quality).step(bias).step(monitor).build();
+        assert_eq!(d.check(), Ok(()));
+        // Written as JSON: a clarify check computes no statistics, a property has no members, a baseline is no count
+        // (the step's own members are checked before its arguments).
+        let mut text = value(&d.to_json());
+        let input = "/Arguments/ProcessingInputs/0/S3Input/S3Uri";
+        *text.pointer_mut(&format!("/Steps/2{input}")).unwrap() =
+            serde_json::json!({"Get": "Steps.Bias.CalculatedBaselineStatistics"});
+        *text.pointer_mut("/Steps/2/SuppliedBaselineConstraints").unwrap() =
+            serde_json::json!({"Get": "Steps.DataQuality.CalculatedBaselineConstraints.S3Uri"});
+        *text.pointer_mut("/Steps/2/Arguments/ProcessingResources/ClusterConfig/InstanceCount").unwrap() =
+            serde_json::json!({"Get": "Steps.DataQuality.CalculatedBaselineConstraints"});
+        let d = PipelineDefinition::from_json(&text.to_string()).unwrap();
+        assert_eq!(
+            super::issues(&d),
+            [
+                "$.Steps[2].SuppliedBaselineConstraints.Get: `Steps.DataQuality.CalculatedBaselineConstraints.S3Uri` \
+                 does not fit the property's shape: `CalculatedBaselineConstraints` is a string",
+                "$.Steps[2].Arguments.ProcessingInputs[0].S3Input.S3Uri.Get: `CalculatedBaselineStatistics` is not a \
+                 property of a ClarifyCheck step (did you mean `CalculatedBaselineConstraints`?)",
+                "$.Steps[2].Arguments.ProcessingResources.ClusterConfig.InstanceCount: \
+                 `Steps.DataQuality.CalculatedBaselineConstraints` is String, which cannot be assigned to an argument \
+                 of type Integer",
+            ]
+        );
     }
 
     #[test]

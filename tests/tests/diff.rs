@@ -996,3 +996,58 @@ fn two_real_sagemaker_models_that_differ_in_a_waiter() {
         ]
     );
 }
+
+/// The pipeline-definition tables (`diff_definitions`): two small models whose step request and output shapes are
+/// bound to no operation (as the SageMaker model's `CreateTrainingJobRequest` is to none of the crate's), compared
+/// through the definitions settings, and listed under their own heading with the semver bump they imply.
+#[test]
+fn definitions_tables_are_compared_through_the_settings() {
+    let load = |name: &str| model::load(&project_tests::root().join("tests/fixtures/diff").join(name)).unwrap();
+    let (old, new) = (load("steps-old.json"), load("steps-new.json"));
+    let settings = codegen::config::Definitions::parse(
+        "[steps.Job]\narguments = \"CreateJobRequest\"\noptional = [\"Name\"]\nproperties = [\"DescribeJobResponse\"]\n",
+    )
+    .unwrap();
+    // The operations alone see nothing: the shapes are no operation's.
+    let mut report = diff(&old, &new, None, &Selection::All, "0.3.1").unwrap();
+    assert!(report.changes.is_empty(), "{:#?}", report.changes);
+    assert_eq!(report.semver.bump, "none");
+    codegen::diff::diff_definitions(&old, &new, &settings, "0.3.1", &mut report);
+    let found: Vec<(String, Class, String, String, String)> = report
+        .changes
+        .iter()
+        .map(|c| (c.operation.clone(), c.class, c.side.clone(), c.path.clone(), c.detail.clone()))
+        .collect();
+    let job = "Job step (pipeline definitions)".to_owned();
+    let row =
+        |class, side: &str, path: &str, detail: &str| (job.clone(), class, side.into(), path.into(), detail.into());
+    assert_eq!(
+        found,
+        [
+            row(Class::Breaking, "request", "Count", "range narrowed from 1..=100 to 1..=50"),
+            row(Class::Breaking, "request", "Legacy", "member `Legacy` removed"),
+            row(Class::Breaking, "response", "Artifacts.Uri", "member `Uri` removed"),
+            row(Class::Additive, "request", "Mode", "new enum value `auto`"),
+            row(Class::Additive, "request", "Tags", "new member `Tags`"),
+            row(Class::Additive, "response", "Artifacts.S3Uri", "new member `S3Uri`"),
+        ]
+    );
+    // Breaking on a 0.x crate: a minor bump.
+    assert_eq!((report.semver.bump.as_str(), report.semver.to_version.as_str()), ("minor", "0.4.0"));
+    // No api method is updated; the changes are listed under their own heading, arguments and properties apart.
+    assert!(report.updated_operations().is_empty());
+    let md = markdown(&report, "Example");
+    assert!(md.starts_with("## Example - no api changes\n"), "{md}");
+    let section = &md[md.find("### Pipeline definitions\n").expect(&md)..];
+    assert!(
+        section.starts_with("### Pipeline definitions\n\n#### `Job` step\n\n- arguments member `Count`: range"),
+        "{md}"
+    );
+    for line in [
+        "- arguments member `Legacy`: member `Legacy` removed (breaking)",
+        "- properties member `Artifacts.Uri`: member `Uri` removed (breaking)",
+        "- properties member `Artifacts.S3Uri`: new member `S3Uri` (additive)",
+    ] {
+        assert!(section.contains(line), "{line}\n{md}");
+    }
+}

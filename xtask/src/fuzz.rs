@@ -3,8 +3,9 @@
 //! Each target is one test, run on its own for `N` minutes (`FUZZ_SECONDS`: the harness in
 //! `tests/tests/fuzz_support` runs batch after batch of cases with fresh seeds until the time is up, or until a case
 //! fails and has been shrunk). Each writes a report into `target/fuzz-reports/`; this command prints, per target, the
-//! executions, the minutes, the slowest case and each failure with its minimized input, and, for the decoders, how
-//! the time per byte of hostile bodies grows from 1 KiB to 1 MiB. A failure's seed is also saved in
+//! executions, the minutes, the slowest case and each failure with its minimized input; for the decoders, how the
+//! time per byte of hostile bodies grows from 1 KiB to 1 MiB; for the definitions, how the allocations of reading
+//! and checking hostile definitions grow from 128 KiB to 256 KiB. A failure's seed is also saved in
 //! `tests/proptest-regressions/`, so the ordinary test replays it from then on.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ const TARGETS: &[(&str, &str, &str)] = &[
     ("model_text", "fuzz_model", "damaged_model_text_is_refused_without_panicking"),
     ("patterns", "fuzz_patterns", "planned_patterns_agree_with_regress_and_others_are_refused_with_a_reason"),
     ("decoders", "fuzz_decoders", "every_operation_decodes_damaged_and_arbitrary_responses_without_panicking"),
+    ("definitions", "fuzz_definitions", "mutated_definitions_read_check_and_write_back_without_panicking"),
 ];
 
 #[derive(clap::Args)]
@@ -23,7 +25,7 @@ pub struct FuzzArgs {
     /// Minutes per target.
     #[arg(long, default_value_t = 1.0)]
     minutes: f64,
-    /// Only these targets (comma-separated): model_mutations, model_text, patterns, decoders.
+    /// Only these targets (comma-separated): model_mutations, model_text, patterns, decoders, definitions.
     #[arg(long, value_delimiter = ',')]
     targets: Option<Vec<String>>,
 }
@@ -68,7 +70,23 @@ pub fn run(a: FuzzArgs, root: &Path) -> Result<ExitCode, codegen::Error> {
             .env("FUZZ_REPORT_DIR", &reports)
             .status();
     }
-    summarize(&chosen, &reports)
+    let mut linear = true;
+    if chosen.iter().any(|(name, ..)| *name == "definitions") {
+        println!("\n==> definitions: hostile definitions of 128 KiB and 256 KiB");
+        // Allocations counted, so the same in every run: a failure is a cost that grows faster than the text.
+        linear = test_command(
+            "fuzz_definitions",
+            "reading_and_checking_hostile_definitions_costs_allocations_linear_in_their_size",
+        )
+        .status()
+        .is_ok_and(|s| s.success());
+    }
+    let code = summarize(&chosen, &reports)?;
+    if !linear {
+        println!("\ndefinitions: reading and checking hostile definitions is not linear (see above)");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
 }
 
 fn read(path: PathBuf) -> Option<serde_json::Value> {

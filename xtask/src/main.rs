@@ -59,8 +59,8 @@ enum Cmd {
     Diff(DiffArgs),
     /// Fail when the API changed since the last release in a way the crate version does not account for.
     SemverCheck,
-    /// Run the property tests (generator on mutated models, pattern planner, response decoders) for N minutes per
-    /// target, and report executions, the slowest case and failures with their minimized inputs.
+    /// Run the property tests (generator on mutated models, pattern planner, response decoders, pipeline definitions)
+    /// for N minutes per target, and report executions, the slowest case and failures with their minimized inputs.
     Fuzz(fuzz::FuzzArgs),
     /// Write every distinct `@pattern` of the awsJson services of an `aws/api-models-aws` checkout to
     /// `tests/data/aws-patterns.txt` (for the differential pattern tests and the pattern benchmark).
@@ -571,7 +571,10 @@ fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
         }
     };
     let new = model::load(a.new.as_deref().unwrap_or(&cfg.model))?;
-    let report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
+    let mut report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
+    if let Some(settings) = &cfg.definitions {
+        codegen::diff::diff_definitions(&old, &new, settings, &from_version, &mut report);
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| codegen::Error::new(e.to_string()))?);
         return Ok(ExitCode::SUCCESS);

@@ -22,6 +22,7 @@ pub fn file(d: &Definitions) -> RustFile {
         let optional = &k.optional;
         let unsupported = &k.unsupported;
         let properties = k.properties.iter().map(|p| Literal::u16_unsuffixed(*p));
+        let string_properties = &k.string_properties;
         quote! {
             crate::definition_check::StepKind {
                 name: #name,
@@ -29,6 +30,7 @@ pub fn file(d: &Definitions) -> RustFile {
                 optional: &[#(#optional),*],
                 unsupported: &[#(#unsupported),*],
                 properties: &[#(#properties),*],
+                string_properties: &[#(#string_properties),*],
             }
         }
     });
@@ -204,16 +206,16 @@ pub fn steps_file(d: &Definitions) -> RustFile {
         let arguments = type_ident(k.arguments);
         let request = shape_name(&shapes[usize::from(k.arguments)].id);
         let (properties, properties_doc) = match (k.properties.as_slice(), merged) {
-            ([], _) => (quote!(crate::definition::NoProperties), "no properties".to_owned()),
             (_, Some(merged)) => {
                 let m = format_ident!("{merged}");
                 (quote!(super::props::#m), format!("properties [`{merged}`](super::props::{merged})"))
             }
+            ([], None) => (quote!(crate::definition::NoProperties), "no properties".to_owned()),
             ([one], None) => {
                 let t = type_ident(*one);
                 (quote!(super::props::#t), format!("properties [`{t}`](super::props::{t})"))
             }
-            _ => unreachable!("several property shapes have a merged name"),
+            _ => unreachable!("several property shapes, or string properties, have a merged name"),
         };
         let kind_doc = format!(" `{name}`: arguments [`{request}`](super::args::{arguments}), {properties_doc}.");
         let step_doc = format!(
@@ -281,10 +283,10 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             }
         }
     });
-    let prop_struct = |name: &proc_macro2::Ident, doc: String, members: Vec<(String, String, u16)>| {
-        let methods = members.iter().map(|(member, method, target)| {
+    // (member, method, the type it returns)
+    let prop_struct = |name: &proc_macro2::Ident, doc: String, members: Vec<(String, String, TokenStream)>| {
+        let methods = members.iter().map(|(member, method, slot)| {
             let method = super::ident(method);
-            let slot = prop_slot(d, *target);
             let doc = format!(" `{member}`.");
             quote! {
                 #[doc = #doc]
@@ -314,13 +316,13 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             }
         }
     };
-    let members_of = |i: u16| -> Vec<(String, String, u16)> {
+    let members_of = |i: u16| -> Vec<(String, String, TokenStream)> {
         let shape = &shapes[usize::from(i)];
         shape
             .members
             .iter()
             .zip(&b.method_names[usize::from(i)])
-            .map(|(m, method)| (m.name.clone(), method.clone(), m.target))
+            .map(|(m, method)| (m.name.clone(), method.clone(), prop_slot(d, m.target)))
             .collect()
     };
     let mut props: Vec<TokenStream> = b
@@ -333,7 +335,7 @@ pub fn steps_file(d: &Definitions) -> RustFile {
         .collect();
     for (k, (_, merged)) in d.kinds.iter().zip(&b.kind_names) {
         let Some(merged) = merged else { continue };
-        let mut members: Vec<(String, String, u16)> = Vec::new();
+        let mut members: Vec<(String, String, TokenStream)> = Vec::new();
         for &p in &k.properties {
             for m in members_of(p) {
                 if !members.iter().any(|(name, _, _)| *name == m.0) {
@@ -341,10 +343,22 @@ pub fn steps_file(d: &Definitions) -> RustFile {
                 }
             }
         }
-        members.sort();
+        // The IR refuses a string property that is also a member of a property shape.
+        for p in &k.string_properties {
+            members.push((p.clone(), crate::ident::field_name(p), quote!(Expr<ty::String>)));
+        }
+        members.sort_by(|a, b| a.0.cmp(&b.0));
         let names: Vec<String> =
             k.properties.iter().map(|&p| format!("`{}`", shape_name(&shapes[usize::from(p)].id))).collect();
-        let doc = format!(" The properties of a `{}` step: the members of {}.", k.name, names.join(" and "));
+        let mut parts = Vec::new();
+        if !names.is_empty() {
+            parts.push(format!("the members of {}", names.join(" and ")));
+        }
+        if !k.string_properties.is_empty() {
+            let strings: Vec<String> = k.string_properties.iter().map(|p| format!("`{p}`")).collect();
+            parts.push(format!("the strings {}", strings.join(", ")));
+        }
+        let doc = format!(" The properties of a `{}` step: {}.", k.name, parts.join(" and "));
         props.push(prop_struct(&format_ident!("{merged}"), doc, members));
     }
     let tokens = quote! {

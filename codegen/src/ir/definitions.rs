@@ -106,6 +106,8 @@ pub struct StepKind {
     pub unsupported: Vec<String>,
     /// The output shapes of its properties, by index.
     pub properties: Vec<u16>,
+    /// Its properties that are strings of no output shape (a check step's baselines), sorted.
+    pub string_properties: Vec<String>,
 }
 
 /// Schema tables: a closure of shapes as data.
@@ -232,12 +234,30 @@ pub fn build(
             }
         }
         let properties = kind.properties.iter().map(|p| index(p)).collect::<Result<Vec<u16>>>()?;
+        let mut string_properties = kind.string_properties.clone();
+        string_properties.sort();
+        for (i, p) in string_properties.iter().enumerate() {
+            let identifier = p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !identifier {
+                return Err(Error::at(&at, format!("the string property `{p}` is not a name (letters, digits, `_`)")));
+            }
+            if string_properties[..i].contains(p) {
+                return Err(Error::at(&at, format!("the string property `{p}` is listed twice")));
+            }
+            let shadowed =
+                properties.iter().any(|&s| tables.shapes[usize::from(s)].members.iter().any(|m| &m.name == p));
+            if shadowed {
+                return Err(Error::at(&at, format!("the string property `{p}` is also a member of a property shape")));
+            }
+        }
         kinds.push(StepKind {
             name: name.clone(),
             arguments,
             optional: kind.optional.clone(),
             unsupported: kind.unsupported.clone(),
             properties,
+            string_properties,
         });
     }
     let max_length = match &settings.document {
@@ -366,7 +386,8 @@ pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
     let mut kind_names = Vec::new();
     for kind in kinds {
         let step = format!("{}Step", crate::ident::type_name(&kind.name));
-        let merged = (kind.properties.len() > 1).then(|| format!("{}Properties", crate::ident::type_name(&kind.name)));
+        let merged = (kind.properties.len() > 1 || !kind.string_properties.is_empty())
+            .then(|| format!("{}Properties", crate::ident::type_name(&kind.name)));
         for name in std::iter::once(&step).chain(&merged) {
             if taken.contains_key(name) {
                 return Err(Error::at(
@@ -630,6 +651,7 @@ mod tests {
                 optional: vec!["Name".into()],
                 unsupported: vec!["Kept".into()],
                 properties: vec![0],
+                string_properties: Vec::new(),
             }]
         );
         let job = &d.tables.shapes[1];
@@ -671,6 +693,14 @@ mod tests {
             build_with(&GOOD.replace("properties = [\"Describe\"]", "properties = [\"Describe\", \"Job\"]")).unwrap();
         assert_eq!(two.builders.kind_names, [("RunStep".to_owned(), Some("RunProperties".to_owned()))]);
         assert_eq!(two.builders.props, [0, 1]);
+        // String properties (a check step's baselines) get a path type too, sorted.
+        let strings = build_with(&GOOD.replace(
+            "properties = [\"Describe\"]",
+            "properties = [\"Describe\"]\nstring_properties = [\"Report\", \"Baseline\"]",
+        ))
+        .unwrap();
+        assert_eq!(strings.kinds[0].string_properties, ["Baseline", "Report"]);
+        assert_eq!(strings.builders.kind_names, [("RunStep".to_owned(), Some("RunProperties".to_owned()))]);
     }
 
     #[test]
@@ -693,5 +723,20 @@ mod tests {
         assert!(e.contains("`ex#Nowhere` is not a shape the selection or the step kinds reach"), "{e}");
         let e = err(&GOOD.replace("arguments = \"Job\"", "arguments = \"Sizes\""));
         assert!(e.contains("`ex#Sizes` is a list; the step kinds' shapes must be structures"), "{e}");
+        let strings = |list: &str| {
+            err(&GOOD.replace(
+                "properties = [\"Describe\"]",
+                &format!("properties = [\"Describe\"]\nstring_properties = {list}"),
+            ))
+        };
+        let e = strings("[\"Name\"]");
+        assert!(
+            e.contains("definitions.steps.Run: the string property `Name` is also a member of a property shape"),
+            "{e}"
+        );
+        let e = strings("[\"A\", \"A\"]");
+        assert!(e.contains("the string property `A` is listed twice"), "{e}");
+        let e = strings("[\"a.b\"]");
+        assert!(e.contains("the string property `a.b` is not a name"), "{e}");
     }
 }

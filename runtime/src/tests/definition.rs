@@ -105,13 +105,34 @@ static CHECKS: [Checks; 6] = [
 
 static SCHEMA: Schema = Schema { shapes: &SHAPES, checks: &CHECKS };
 
-static KINDS: [StepKind; 1] = [StepKind {
-    name: "Train",
-    arguments: JOB,
-    optional: &["JobName"],
-    unsupported: &["Weird"],
-    properties: &[DESCRIBE],
-}];
+static KINDS: [StepKind; 3] = [
+    // A kind whose properties are strings of no output shape, as a check step's baselines.
+    StepKind {
+        name: "Check",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &[],
+        properties: &[],
+        string_properties: &["Baseline", "Report"],
+    },
+    // A kind with both.
+    StepKind {
+        name: "Mixed",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &[],
+        properties: &[DESCRIBE],
+        string_properties: &["Report"],
+    },
+    StepKind {
+        name: "Train",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &["Weird"],
+        properties: &[DESCRIBE],
+        string_properties: &[],
+    },
+];
 
 static TABLES: Tables = Tables { schema: &SCHEMA, kinds: &KINDS, max_length: None };
 
@@ -156,6 +177,44 @@ fn json_keeps_order_repeats_and_numbers() {
     assert_eq!(v.get("a").and_then(Value::as_array).map(<[Value]>::len), Some(5));
     assert_eq!(json::parse(" [ ] ").unwrap(), Value::Array(Vec::new()));
     assert_eq!(Value::from("é\n").to_json(), "\"é\\n\"");
+}
+
+#[test]
+fn json_numbers_beyond_a_float_are_written_back_as_numbers() {
+    // Read as infinite floats; awsJson's writer would give the strings "Infinity" and "-Infinity", which read back as
+    // strings (a found by the definitions fuzz target: the check of the text written back differed).
+    let text = r#"{"a":1e400,"b":[-1e400]}"#;
+    let v = json::parse(text).unwrap();
+    assert_eq!(v.to_json(), text);
+    assert_eq!(json::parse(&v.to_json()).unwrap(), v);
+}
+
+#[test]
+fn rendered_paths_are_bounded_whatever_the_names() {
+    let long = "k".repeat(1000);
+    let root = schema::Path::Text("$.Steps[0].Arguments");
+    let member = schema::Path::Member(&root, &long);
+    let shown = member.render();
+    // Shortened, it is no longer the name: written as a key, ending in `…`.
+    assert_eq!(shown, format!("$.Steps[0].Arguments['{}…']", "k".repeat(schema::PATH_NAME_MAX)));
+    let key = schema::Path::Key(&root, "it's");
+    assert_eq!(key.render(), "$.Steps[0].Arguments['it\\'s']");
+    // 100 levels under 64-character names: the start and the end, with `…` between.
+    let name = "n".repeat(64);
+    let mut levels = vec![root];
+    for _ in 0..100 {
+        let parent: &schema::Path<'_> = Box::leak(Box::new(*levels.last().unwrap()));
+        levels.push(schema::Path::Member(parent, &name));
+    }
+    let leaf = schema::Path::Index(levels.last().unwrap(), 7);
+    let shown = leaf.render();
+    assert!(shown.len() <= schema::PATH_MAX + 80, "{} bytes", shown.len());
+    assert!(shown.starts_with("$.Steps[0].Arguments.nnn"), "{shown}");
+    assert!(shown.ends_with(&format!(".{name}[7]")), "{shown}");
+    assert_eq!(shown.matches('…').count(), 1, "{shown}");
+    // A short path is rendered whole.
+    let short = schema::Path::Index(&member, 3);
+    assert!(short.render().ends_with("…'][3]"));
 }
 
 #[test]
@@ -235,6 +294,120 @@ fn assert_same(a: &str, b: &str) {
         }
     }
     assert_eq!(sorted(json::parse(a).unwrap()), sorted(json::parse(b).unwrap()), "\n{a}\n{b}");
+}
+
+#[test]
+fn each_problem_is_one_line_whatever_the_names() {
+    // Found by the definitions fuzz target: a member name with a line break made a problem two lines.
+    let text = definition(
+        "",
+        r#"{"Name": "L", "Type": "Lambda", "FunctionArn": "arn", "two\nlines": 1, "Arguments": {"x\u001b": {"Get": "Parameters.a\rb"}}}"#,
+    );
+    let d = PipelineDefinition::from_json(&text).unwrap();
+    let e = check(&d, &TABLES).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "2 problems in the pipeline definition:\n\
+         $.Steps[0]['two\\nlines']: `two\\nlines` is not a member here\n\
+         $.Steps[0].Arguments['x\\u{1b}'].Get: no parameter `a\\rb` is declared"
+    );
+    assert_eq!(e.issues()[0].path(), "$.Steps[0]['two\\nlines']");
+}
+
+#[test]
+fn string_properties_resolve_to_strings_and_nothing_below() {
+    let check =
+        |name: &str| format!(r#"{{"Name": "{name}", "Type": "Check", "Arguments": {{"Resources": {{"Count": 1}}}}}}"#);
+    let mixed = r#"{"Name": "M", "Type": "Mixed", "Arguments": {"Resources": {"Count": 1}}}"#;
+    let reader = |name: &str, uri: &str, count: &str| {
+        train(name, &format!(r#"{{"Resources": {{"Count": {count}}}, "Uri": {uri}}}"#))
+    };
+    let ok = definition(
+        "",
+        &[
+            check("C"),
+            mixed.to_owned(),
+            reader("T1", r#"{"Get": "Steps.C.Baseline"}"#, "1"),
+            reader("T2", r#"{"Get": "Steps.M.Report"}"#, r#"{"Get": "Steps.M.Count"}"#),
+        ]
+        .join(", "),
+    );
+    assert_eq!(issues(&ok), Vec::<String>::new());
+    let found = issues(&definition(
+        "",
+        &[
+            check("C"),
+            mixed.to_owned(),
+            reader("T1", r#"{"Get": "Steps.C.Baselin"}"#, r#"{"Get": "Steps.C.Report"}"#),
+            reader("T2", r#"{"Get": "Steps.C.Report.Uri"}"#, "1"),
+            reader("T3", r#"{"Get": "Steps.M.Reprt"}"#, "1"),
+        ]
+        .join(", "),
+    ));
+    assert_eq!(
+        found,
+        [
+            "$.Steps[2].Arguments.Resources.Count: `Steps.C.Report` is String, which cannot be assigned to an argument \
+             of type Integer",
+            "$.Steps[2].Arguments.Uri.Get: `Baselin` is not a property of a Check step (did you mean `Baseline`?)",
+            "$.Steps[3].Arguments.Uri.Get: `Steps.C.Report.Uri` does not fit the property's shape: `Report` is a string",
+            "$.Steps[4].Arguments.Uri.Get: `Reprt` is not a property of a Mixed step (did you mean `Report`?)",
+        ]
+    );
+}
+
+#[test]
+fn for_each_steps_check_their_items_body_selector_and_properties() {
+    // As the Python SDK 3.x's `ForEachStep` writes it (the corpus's `sdk3/for_each.json`, cut down).
+    let body = r#"{"Name": "Score", "Type": "Lambda", "FunctionArn": "arn", "Arguments": {"c": {"Get": "ForEach.CurrentItem.name"}, "w": {"Get": "ForEach.CurrentItem"}},
+        "OutputParameters": [{"OutputName": "Score", "OutputType": "Float"}]}"#;
+    let for_each = |arguments: &str| format!(r#"{{"Name": "F", "Type": "ForEach", "Arguments": {arguments}}}"#);
+    let good = format!(
+        r#"{{"IterableItems": ["a", 1, {{"Get": "Execution.PipelineExecutionId"}}], "MaxConcurrency": 2,
+            "Selector": {{"Pick": "MaxBy", "Field": {{"Get": "IterationOutput.Score.OutputParameters['Score']"}}}},
+            "ForEachBody": [{body}]}}"#
+    );
+    let reader = train(
+        "T",
+        r#"{"Resources": {"Count": {"Get": "Steps.F.FailedStepCount"}}, "Uri": {"Get": "Steps.F.Status"},
+            "Env": {"a": {"Get": "Steps.F.Selected.OutputParameters['Score']"},
+                    "b": {"Get": "Steps.F.IterationOutputs[1].Score.OutputParameters['Score']"}}}"#,
+    );
+    assert_eq!(issues(&definition("", &[for_each(&good), reader].join(","))), Vec::<String>::new());
+    // Each rule broken once.
+    let bad = format!(
+        r#"{{"IterableItems": [], "MaxConcurrency": 0,
+            "Selector": {{"Pick": "maxBy", "Field": {{"Get": "IterationOutput.Scor.Value"}}}},
+            "ForEachBody": [{body}, {{"Name": "C", "Type": "Condition", "Arguments": {{}}}}], "Extra": 1}}"#
+    );
+    let outside = train(
+        "T",
+        r#"{"Resources": {"Count": {"Get": "Steps.F.Statu"}}, "Uri": {"Get": "ForEach.CurrentItem"},
+            "Env": {"a": {"Get": "IterationOutput.Score.X"}, "b": {"Get": "Steps.F.IterationOutputs[0].Scre.X"},
+                    "c": {"Get": "Steps.F.Selected"}, "d": {"Get": "ForEach.Item"}}}"#,
+    );
+    assert_eq!(
+        issues(&definition("", &[for_each(&bad), outside].join(","))),
+        [
+            "$.Steps[0].Arguments.IterableItems: has 0 items; it takes 1 to 100",
+            "$.Steps[0].Arguments.MaxConcurrency: 0 is not from 1 to 50",
+            "$.Steps[0].Arguments.Selector.Pick: expected \"MaxBy\" or \"MinBy\", found \"maxBy\" (did you mean `MaxBy`?)",
+            "$.Steps[0].Arguments.Selector.Field.Get: `Scor` is not a step of this ForEach step's body (did you mean \
+             `Score`?)",
+            "$.Steps[0].Arguments.ForEachBody[1].Type: a Condition step cannot be in a ForEach step's body",
+            "$.Steps[0].Arguments.Extra: `Extra` is not a member of a ForEach step's arguments",
+            "$.Steps[1].Arguments.Resources.Count.Get: `Statu` is not a property of a ForEach step (did you mean \
+             `Status`?)",
+            "$.Steps[1].Arguments.Uri.Get: `ForEach.CurrentItem` is read only in the steps of a ForEach step's \
+             `ForEachBody`",
+            "$.Steps[1].Arguments.Env['a'].Get: `IterationOutput` is read only in a ForEach step's `Selector.Field`",
+            "$.Steps[1].Arguments.Env['b'].Get: `Scre` is not a step of the ForEach step's body (did you mean `Score`?)",
+            "$.Steps[1].Arguments.Env['c'].Get: `Steps.F.Selected` does not fit the property: it is read as \
+             `Selected.<member>`",
+            "$.Steps[1].Arguments.Env['d'].Get: `ForEach.Item` is not a reference: a ForEach step's body reads \
+             `ForEach.CurrentItem`",
+        ]
+    );
 }
 
 #[test]
@@ -582,4 +755,12 @@ fn hostile_definitions_stay_linear_and_never_panic() {
         3000 - schema::SUGGESTIONS
     );
     assert_eq!(found.iter().filter(|f| f.ends_with("the member `uRI` appears more than once")).count(), 2999);
+    // The same spread over a thousand steps: the bound is the definition's, not each step's (each step's walk had a
+    // budget of its own, and a definition of many small steps cost thousands of times the suggestions of one).
+    let steps: Vec<String> = (0..1000)
+        .map(|i| train(&format!("S{i}"), r#"{"Resources": {"Count": 1}, "uRI": 1, "moDE": "fast"}"#))
+        .collect();
+    let found = issues(&definition("", &steps.join(",")));
+    assert_eq!(found.len(), 2000);
+    assert_eq!(found.iter().filter(|f| f.contains("(did you mean")).count(), schema::SUGGESTIONS);
 }
