@@ -606,7 +606,7 @@ pub struct OperationInput {
     pub params: Value,
     /// The built-ins set on the configuration, typed.
     pub built_ins: Vec<(BuiltIn, EndpointValue)>,
-    /// The input built from `params`, once the operations are known (see [`type_operation_inputs`]).
+    /// The input built from `params`, once the operations are known (see `type_operation_inputs`).
     pub input: Option<crate::ir::protocol_tests::TestValue>,
     /// The operation's module and input type, once known.
     pub target: Option<(String, crate::ir::TypePath)>,
