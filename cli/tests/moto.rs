@@ -4,8 +4,8 @@
 //! `ListPipelineExecutionSteps`, `StopPipelineExecution` or `RetryPipelineExecution`: for the commands that need
 //! them, the test checks the error is one readable line (`server.rs` runs them to success against a scripted server).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+use support::{cli, out};
 
 fn endpoint() -> Option<String> {
     match std::env::var("MOTO_ENDPOINT") {
@@ -17,36 +17,6 @@ fn endpoint() -> Option<String> {
             println!("skipped: MOTO_ENDPOINT is not set (`cargo xtask test` starts moto and sets it)");
             None
         }
-    }
-}
-
-fn cli(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let none = root.join("target/no-such-aws-file");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sagemaker-pipelines"));
-    cmd.args(["--endpoint-url", url, "--region", "us-east-1"])
-        .args(args)
-        .current_dir(root)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", &none)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &none)
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    match stdin {
-        Some(text) => {
-            use std::io::Write;
-            let mut child = cmd
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-            child.wait_with_output().unwrap()
-        }
-        None => cmd.output().unwrap(),
     }
 }
 
@@ -64,14 +34,6 @@ fn definition(message: &str) -> String {
         "Steps": [{"Name": "Stop", "Type": "Fail", "Arguments": {"ErrorMessage": message}}]
     })
     .to_string()
-}
-
-fn out(o: &Output) -> (i32, String, String) {
-    (
-        o.status.code().unwrap(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 #[test]

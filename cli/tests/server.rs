@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
+
+mod support;
+use support::{cli, out};
 
 /// An answer: HTTP status and JSON body.
 type Answer = (u16, Value);
@@ -113,39 +114,6 @@ fn serve(conn: TcpStream, state: &Mutex<(Script, HashMap<String, usize>)>, log: 
             return;
         }
     }
-}
-
-fn cli(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let none = root.join("target/no-such-aws-file");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sagemaker-pipelines"));
-    cmd.args(["--endpoint-url", url, "--region", "us-east-1"])
-        .args(args)
-        .current_dir(root)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("NO_COLOR")
-        .env("AWS_CONFIG_FILE", &none)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &none)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default().as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn out(o: &Output) -> (i32, String, String) {
-    (
-        o.status.code().unwrap(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 const PIPELINE: &str = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/train";

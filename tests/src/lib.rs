@@ -249,5 +249,6 @@ pub fn runtime_automaton(a: &codegen::pattern::automaton::Automaton) -> codegen_
     }
 }
 
+pub mod alloc_count;
 pub mod raw;
 pub mod stub;

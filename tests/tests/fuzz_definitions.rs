@@ -16,8 +16,6 @@
 
 mod fuzz_support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -27,33 +25,9 @@ use sagemaker_pipelines::definition::PipelineDefinition;
 
 // ---- Counting allocations on the checking thread. ----
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // `try_with`: a thread being torn down has no counter, and needs none.
-        let _ = ALLOCATED.try_with(|c| {
-            let (n, bytes) = c.get();
-            c.set((n + 1, bytes + layout.size() as u64));
-        });
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Allocations and bytes allocated by this thread so far.
-fn allocated() -> (u64, u64) {
-    ALLOCATED.with(Cell::get)
-}
+static GLOBAL: project_tests::alloc_count::Counting = project_tests::alloc_count::Counting;
+use project_tests::alloc_count::allocated;
 
 // ---- A JSON tree that keeps repeated members and numbers as written. ----
 
