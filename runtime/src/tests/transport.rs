@@ -18,16 +18,19 @@ use crate::tests::support::invoke;
 
 use super::support::*;
 
-/// A client of the configured-endpoint service at `url` over the default transport, without retries.
-fn default_transport_client(url: &str, timeouts: TimeoutConfig) -> Handle {
-    let config = Config::builder()
+/// The configuration of a client of the configured-endpoint service at `url`.
+fn loopback_config(url: &str, retry: RetryConfig, timeouts: TimeoutConfig) -> crate::config::Builder {
+    Config::builder()
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials("AKID", "SECRET", None))
         .endpoint_url(url)
-        .retry_config(RetryConfig::disabled())
+        .retry_config(retry)
         .timeout_config(timeouts)
-        .build();
-    Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE)
+}
+
+/// A client of the configured-endpoint service at `url` over the default transport, without retries.
+fn default_transport_client(url: &str, timeouts: TimeoutConfig) -> Handle {
+    Handle::new(loopback_config(url, RetryConfig::disabled(), timeouts).build(), &CONFIGURED_ENDPOINT_SERVICE)
 }
 
 #[test]
@@ -492,14 +495,7 @@ fn retry_config(reconnect: crate::config::retry::ReconnectMode) -> RetryConfig {
 /// A client of `url` with [`HyperClient`](crate::http::HyperClient) set by hand: it is called through the
 /// `HttpClient` interface (aws-smithy-runtime-api's request and response types), not directly as the default is.
 fn explicit_hyper_client_of(url: &str, retry: RetryConfig, timeouts: TimeoutConfig) -> Handle {
-    let config = Config::builder()
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials("AKID", "SECRET", None))
-        .endpoint_url(url)
-        .retry_config(retry)
-        .timeout_config(timeouts)
-        .http_client(crate::http::HyperClient::new())
-        .build();
+    let config = loopback_config(url, retry, timeouts).http_client(crate::http::HyperClient::new()).build();
     Handle::new(config, &CONFIGURED_ENDPOINT_SERVICE)
 }
 
