@@ -76,6 +76,12 @@ pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
 /// `@smithy.rules#endpointBdd`: the endpoint rules compiled to a decision diagram. Not read by the generator (it reads
 /// the rule set); `import` carries it and treats its parameters' documentation like the rule set's.
 pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
+/// `@smithy.rules#contextParam`: an input member whose value binds an endpoint parameter in each call.
+pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
+/// `@smithy.rules#staticContextParams`: endpoint parameters an operation binds to constants.
+pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
+/// `@smithy.rules#operationContextParams`: endpoint parameters an operation binds to paths into its input.
+pub const OPERATION_CONTEXT_PARAMS: &str = "smithy.rules#operationContextParams";
 
 /// `@smithy.waiters#waitable`
 pub const WAITABLE: &str = "smithy.waiters#waitable";

@@ -13,13 +13,7 @@ use super::{NamedKind, PathStep, Structure, Type, TypeRef};
 use crate::error::{member_path, shape_path, Error, Result};
 use crate::jmespath::{self, Ast};
 use crate::model::{ShapeId, Traits};
-
-/// `smithy.rules#contextParam`
-pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
-/// `smithy.rules#staticContextParams`
-pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
-/// `smithy.rules#operationContextParams`
-pub const OPERATION_CONTEXT_PARAMS: &str = "smithy.rules#operationContextParams";
+use crate::traits::{CONTEXT_PARAM, OPERATION_CONTEXT_PARAMS, STATIC_CONTEXT_PARAMS};
 
 /// How one operation's endpoint is worked out in each call, for an operation whose endpoint depends on the call.
 #[derive(Debug, Clone, PartialEq)]
