@@ -335,17 +335,77 @@ checkout?",
     })
 }
 
-/// The commit a git checkout is at and its committer date (ISO 8601), or `None` when `dir` is no git checkout.
+/// The commit a git checkout is at and its committer date (ISO 8601), or `None` when `dir` is no git checkout: the
+/// top of a work tree, or a bare repository. A directory inside some other repository's work tree (an unpacked
+/// archive of the models under this project, say) is none, so that repository's commit is not recorded as the models'.
 pub fn checkout_revision(dir: &std::path::Path) -> Option<(String, String)> {
-    let out =
-        std::process::Command::new("git").arg("-C").arg(dir).args(["log", "-1", "--format=%H %cI"]).output().ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
+    let git = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+        out.status.success().then(|| String::from_utf8(out.stdout).ok()).flatten()
+    };
+    if git(&["rev-parse", "--is-bare-repository"])?.trim() != "true" {
+        let top = git(&["rev-parse", "--show-toplevel"])?;
+        let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if !same(std::path::Path::new(top.trim()), dir) {
+            return None;
+        }
+    }
+    let text = git(&["log", "-1", "--format=%H %cI"])?;
     let (commit, date) = text.trim().split_once(' ')?;
-    (out.status.success() && commit.len() >= 40).then(|| (commit.to_owned(), date.to_owned()))
+    (commit.len() >= 40).then(|| (commit.to_owned(), date.to_owned()))
 }
 
 /// Read a docs map from JSON text (`{"ns#Shape": "text", ...}`).
 pub fn parse_doc_map(text: &str) -> Result<DocMap> {
     serde_json::from_str(text)
         .map_err(|e| Error::at(format!("line {}, column {}", e.line(), e.column()), format!("invalid docs file: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checkout_revision;
+
+    /// A repository's top directory has a revision; a directory inside it, or outside any repository, has none.
+    #[test]
+    fn only_the_top_of_a_checkout_has_a_revision() {
+        let git_works = std::process::Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !git_works {
+            eprintln!("skipped: git is not installed");
+            return;
+        }
+        let base = std::env::temp_dir().join(format!("codegen-checkout-revision-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let repo = base.join("repo");
+        let inner = repo.join("models/unpacked");
+        std::fs::create_dir_all(&inner).unwrap();
+        let outside = base.join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&repo)
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        std::fs::write(inner.join("a.json"), "{}").unwrap();
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "models"]);
+        let (commit, date) = checkout_revision(&repo).expect("the top of the checkout");
+        assert_eq!(commit.len(), 40, "{commit}");
+        assert!(date.contains('T'), "{date}");
+        assert_eq!(checkout_revision(&inner), None, "a directory inside the checkout");
+        // Outside any repository (the temporary directory may itself sit in one only on odd machines).
+        let in_repo = std::process::Command::new("git").arg("-C").arg(&outside).arg("rev-parse").output();
+        if in_repo.is_ok_and(|o| !o.status.success()) {
+            assert_eq!(checkout_revision(&outside), None);
+        }
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }
