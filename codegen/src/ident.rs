@@ -27,6 +27,43 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 pub const RESERVED_METHODS: &[&str] =
     &["builder", "build", "validate", "send", "send_with", "customize", "config", "config_override", "as_input"];
 
+/// The methods of the runtime's `config::Builder` (`runtime/src/config.rs`; a test keeps this list complete), which
+/// a setter generated for a client context parameter must not take.
+pub const CONFIG_BUILDER_METHODS: &[&str] = &[
+    "account_id_endpoint_mode",
+    "app_name",
+    "behavior_version",
+    "behavior_version_latest",
+    "build",
+    "credentials_provider",
+    "disable_request_compression",
+    "endpoint_url",
+    "http_client",
+    "interceptor",
+    "max_response_size",
+    "new",
+    "push_interceptor",
+    "region",
+    "request_min_compression_size_bytes",
+    "retry_config",
+    "set_account_id_endpoint_mode",
+    "set_client_context",
+    "set_credentials_provider",
+    "set_endpoint_url",
+    "set_http_client",
+    "set_interceptors",
+    "set_region",
+    "set_retry_config",
+    "set_timeout_config",
+    "skip_constraint",
+    "sleep_impl",
+    "time_source",
+    "timeout_config",
+    "use_dual_stack",
+    "use_fips",
+    "validate_inputs",
+];
+
 /// Enum variant names that the generator emits itself.
 pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
 
@@ -67,6 +104,18 @@ pub fn field_name(member: &str) -> String {
         return format!("{snake}_value");
     }
     escape(&snake)
+}
+
+/// The `config::Builder` setters of a client context parameter (`smithy.rules#clientContextParams`): `x` and
+/// `set_x`, with `_param` added to the base when either would be a method the builder already has.
+pub fn client_context_setters(param: &str) -> (String, String) {
+    let mut base = unraw(&field_name(param)).to_owned();
+    if CONFIG_BUILDER_METHODS.contains(&base.as_str())
+        || CONFIG_BUILDER_METHODS.contains(&format!("set_{base}").as_str())
+    {
+        base.push_str("_param");
+    }
+    (escape(&base), format!("set_{base}"))
 }
 
 /// A module name for an operation.
@@ -226,6 +275,39 @@ mod tests {
         for (input, want) in table {
             assert_eq!(variant_name(input), want, "variant_name({input})");
         }
+    }
+
+    #[test]
+    fn client_context_setters_avoid_the_builders_own_methods() {
+        for (param, setter, set) in [
+            ("ForcePathStyle", "force_path_style", "set_force_path_style"),
+            ("UseArnRegion", "use_arn_region", "set_use_arn_region"),
+            ("Region", "region_param", "set_region_param"),
+            ("UseFIPS", "use_fips_param", "set_use_fips_param"),
+            ("TimeSource", "time_source_param", "set_time_source_param"),
+            ("Type", "r#type", "set_type"),
+        ] {
+            assert_eq!(client_context_setters(param), (setter.to_owned(), set.to_owned()), "{param}");
+        }
+    }
+
+    /// `CONFIG_BUILDER_METHODS` names every method of the runtime's `config::Builder`, read from its source.
+    #[test]
+    fn config_builder_methods_are_complete() {
+        let text = include_str!("../../runtime/src/config.rs");
+        let start = text.find("\nimpl Builder {").expect("impl Builder");
+        let end = start + text[start..].find("\n}\n").expect("end of impl Builder");
+        let mut found: Vec<&str> = text[start..end]
+            .lines()
+            .filter_map(|l| {
+                l.trim_start().strip_prefix("pub fn ").or_else(|| l.trim_start().strip_prefix("pub(crate) fn "))
+            })
+            .filter_map(|l| l.split(['(', '<']).next())
+            .collect();
+        found.sort_unstable();
+        assert!(found.len() > 20, "{found:?}");
+        let listed: Vec<&str> = CONFIG_BUILDER_METHODS.to_vec();
+        assert_eq!(found, listed);
     }
 
     #[test]

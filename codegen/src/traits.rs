@@ -76,6 +76,8 @@ pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
 /// `@smithy.rules#endpointBdd`: the endpoint rules compiled to a decision diagram. Not read by the generator (it reads
 /// the rule set); `import` carries it and treats its parameters' documentation like the rule set's.
 pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
+/// `@smithy.rules#clientContextParams`: endpoint parameters the client configuration sets.
+pub const CLIENT_CONTEXT_PARAMS: &str = "smithy.rules#clientContextParams";
 /// `@smithy.rules#contextParam`: an input member whose value binds an endpoint parameter in each call.
 pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
 /// `@smithy.rules#staticContextParams`: endpoint parameters an operation binds to constants.

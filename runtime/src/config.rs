@@ -103,6 +103,7 @@ pub struct Config {
     pub(crate) use_dual_stack: bool,
     /// `None`: not configured (the endpoint rules get `preferred`).
     pub(crate) account_id_endpoint_mode: Option<AccountIdEndpointMode>,
+    pub(crate) client_context: ClientContext,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) behavior_version: BehaviorVersion,
@@ -121,6 +122,60 @@ pub struct Config {
     pub(crate) service_endpoint: ServiceEndpoint,
     /// Interceptors, run in this order at each step of every call (see [`Builder::interceptor`]).
     pub(crate) interceptors: Vec<SharedInterceptor>,
+}
+
+/// The values set for the service's client context parameters (`smithy.rules#clientContextParams`): inputs of the
+/// endpoint rules that the service lets a client configure. The generated crate adds a setter for each to
+/// [`Builder`] (next to the endpoint resolver, which reads them), so a service without such parameters has none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct ClientContext {
+    /// By parameter name, each at most once, in the order first set.
+    values: Vec<(&'static str, ContextValue)>,
+}
+
+/// The value of a client context parameter: the rules know string and boolean ones.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(dead_code)] // Made by the setters generated for a service that has such parameters.
+pub(crate) enum ContextValue {
+    /// A boolean parameter's value.
+    Bool(bool),
+    /// A string parameter's value.
+    Str(String),
+}
+
+#[allow(dead_code)] // Called by the code generated for a service that has client context parameters.
+impl ClientContext {
+    /// Set parameter `name` to `value`, or clear it (`None`).
+    pub(crate) fn set(&mut self, name: &'static str, value: Option<ContextValue>) {
+        match (self.values.iter_mut().find(|(n, _)| *n == name), value) {
+            (Some(slot), Some(v)) => slot.1 = v,
+            (None, Some(v)) => self.values.push((name, v)),
+            (_, None) => self.values.retain(|(n, _)| *n != name),
+        }
+    }
+
+    /// Parameter `name`'s value, when it is set to a boolean.
+    pub(crate) fn get_bool(&self, name: &str) -> Option<bool> {
+        self.values.iter().find_map(|(n, v)| match v {
+            ContextValue::Bool(b) if *n == name => Some(*b),
+            _ => None,
+        })
+    }
+
+    /// Parameter `name`'s value, when it is set to a string.
+    pub(crate) fn get_str(&self, name: &str) -> Option<&str> {
+        self.values.iter().find_map(|(n, v)| match v {
+            ContextValue::Str(s) if *n == name => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The values set on `over` in place of these; the others stay.
+    fn merge(&mut self, over: &ClientContext) {
+        for (name, v) in &over.values {
+            self.set(name, Some(v.clone()));
+        }
+    }
 }
 
 /// Where a configuration may still find a service-specific endpoint URL.
@@ -144,6 +199,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("client_context", &self.client_context)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("app_name", &self.app_name)
@@ -217,6 +273,7 @@ impl Config {
             use_fips: Some(self.use_fips),
             use_dual_stack: Some(self.use_dual_stack),
             account_id_endpoint_mode: self.account_id_endpoint_mode.clone(),
+            client_context: self.client_context.clone(),
             retry: Some(self.retry.clone()),
             timeouts: Some(self.timeouts.clone()),
             behavior_version: Some(self.behavior_version),
@@ -316,7 +373,7 @@ impl Config {
     }
 
     /// This configuration with the settings made on `o` in their place, for one request: region, credentials,
-    /// endpoint URL, FIPS and dual-stack, account id endpoint mode, retry and timeout settings, application name, HTTP client, sleep, time
+    /// endpoint URL, FIPS and dual-stack, account id endpoint mode, the service's client context parameters, retry and timeout settings, application name, HTTP client, sleep, time
     /// source, request compression, response size limit and input validation; its interceptors run after these.
     /// What was not set on `o` stays as it is; the behavior version and the service-specific endpoint of an
     /// `SdkConfig` are the client's.
@@ -337,6 +394,7 @@ impl Config {
         if let Some(mode) = &o.account_id_endpoint_mode {
             c.account_id_endpoint_mode = Some(mode.clone());
         }
+        c.client_context.merge(&o.client_context);
         if let Some(retry) = &o.retry {
             c.retry = retry.clone();
         }
@@ -420,6 +478,7 @@ pub struct Builder {
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     account_id_endpoint_mode: Option<AccountIdEndpointMode>,
+    client_context: ClientContext,
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     behavior_version: Option<BehaviorVersion>,
@@ -539,6 +598,14 @@ impl Builder {
     /// Set or clear the account id endpoint mode (see [`account_id_endpoint_mode`](Self::account_id_endpoint_mode)).
     pub fn set_account_id_endpoint_mode(&mut self, mode: Option<AccountIdEndpointMode>) -> &mut Self {
         self.account_id_endpoint_mode = mode;
+        self
+    }
+
+    /// Set or clear a client context parameter of the service; the generated crate's setter for each parameter
+    /// calls this with the parameter's name.
+    #[allow(dead_code)] // Called by the setters generated for a service that has client context parameters.
+    pub(crate) fn set_client_context(&mut self, name: &'static str, value: Option<ContextValue>) -> &mut Self {
+        self.client_context.set(name, value);
         self
     }
 
@@ -716,6 +783,7 @@ impl Builder {
             use_fips: self.use_fips.unwrap_or(false),
             use_dual_stack: self.use_dual_stack.unwrap_or(false),
             account_id_endpoint_mode: self.account_id_endpoint_mode,
+            client_context: self.client_context,
             retry: self.retry.unwrap_or_else(RetryConfig::standard),
             timeouts,
             behavior_version: self.behavior_version.unwrap_or_else(BehaviorVersion::latest),

@@ -14,11 +14,12 @@ use super::fixture::http::{
 use super::fixture::{Client, Config};
 
 /// Answers each request with the next scripted status and body (the last one again when the script runs out), and
-/// keeps the request bodies.
+/// keeps the request bodies and URIs.
 #[derive(Debug, Clone, Default)]
 pub struct Wire {
     answers: Arc<Mutex<VecDeque<(u16, String)>>>,
     sent: Arc<Mutex<Vec<Vec<u8>>>>,
+    uris: Arc<Mutex<Vec<String>>>,
 }
 
 impl Wire {
@@ -59,6 +60,11 @@ impl Wire {
         self.sent.lock().unwrap().iter().map(|b| String::from_utf8(b.clone()).unwrap()).collect()
     }
 
+    /// The URIs of the requests sent so far.
+    pub fn uris(&self) -> Vec<String> {
+        self.uris.lock().unwrap().clone()
+    }
+
     /// The request bodies sent so far, as JSON.
     pub fn sent(&self) -> Vec<serde_json::Value> {
         self.sent_text().iter().map(|t| serde_json::from_str(t).unwrap()).collect()
@@ -74,6 +80,7 @@ impl HttpClient for Wire {
 impl HttpConnector for Wire {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         self.sent.lock().unwrap().push(request.body().bytes().unwrap_or_default().to_vec());
+        self.uris.lock().unwrap().push(request.uri().to_owned());
         let mut answers = self.answers.lock().unwrap();
         let (status, body) = if answers.len() > 1 { answers.pop_front() } else { answers.front().cloned() }
             .unwrap_or((200, "{}".to_owned()));

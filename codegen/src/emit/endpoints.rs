@@ -66,7 +66,11 @@ fn with_rules(e: &Endpoints, operations: &[Operation]) -> TokenStream {
             (ParamType::StrArray, false) => quote!(::std::vec::Vec<::std::string::String>),
         };
         let doc = format!(" `{}`{}", p.name, p.docs.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
-        let built = p.built_in.iter().map(|b| format!(" Set from the client configuration (`{}`).", b.as_str()));
+        let built = p.built_in.iter().map(|b| format!(" Set from the client configuration (`{}`).", b.as_str())).chain(
+            p.client_context
+                .iter()
+                .map(|c| format!(" Set from the client configuration ([`crate::config::Builder::{}`]).", c.setter)),
+        );
         let req = p.required.then_some(" Required by the rule set.").into_iter();
         quote!(#[doc = #doc] #( #[doc = #built] )* #( #[doc = #req] )* pub #f: #ty,)
     });
@@ -93,6 +97,7 @@ fn with_rules(e: &Endpoints, operations: &[Operation]) -> TokenStream {
         }
     });
     let from_config = params.iter().map(from_config);
+    let setters = client_context_setters(params);
     let partitions_table = if e.uses_partition { partition_table(&e.partitions) } else { quote!() };
     let tests = e.tests.as_deref().map(endpoint_tests).unwrap_or_default();
     let bind = bind_module(operations);
@@ -120,6 +125,8 @@ fn with_rules(e: &Endpoints, operations: &[Operation]) -> TokenStream {
             Params { #(#from_config)* }
         }
 
+        #setters
+
         /// The endpoint for a client configuration.
         pub(crate) fn resolve_for_config(config: &crate::config::Config) -> ::std::result::Result<Endpoint, ResolveError> {
             resolve_endpoint(&params_from_config(config))
@@ -142,9 +149,78 @@ fn with_rules(e: &Endpoints, operations: &[Operation]) -> TokenStream {
     }
 }
 
-/// `field: value,` of `params_from_config`: the client configuration's value for a built-in, else the default.
+/// The setters of the client context parameters on the configuration's builder, or nothing when there are none.
+fn client_context_setters(params: &[EndpointParam]) -> TokenStream {
+    let methods: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| p.client_context.as_ref().map(|c| (p, c)))
+        .map(|(p, c)| {
+            let (setter, set) = (ident(&c.setter), ident(&c.set));
+            let name = &p.name;
+            let docs: Vec<String> = c.docs.as_ref().or(p.docs.as_ref()).map(|d| format!(" {d}")).into_iter().collect();
+            let what = format!(
+                " Sets `{name}` of the endpoint rules, for every call of a client built from this configuration (or one \
+                 request, given to `config_override`)."
+            );
+            let clear = format!(" Sets or clears `{name}` of the endpoint rules (see [`Self::{}`]).", c.setter);
+            let (arg, from, wrap) = match p.ty {
+                ParamType::Bool => (quote!(bool), quote!(value), quote!(crate::config::ContextValue::Bool)),
+                _ => (
+                    quote!(impl ::std::convert::Into<::std::string::String>),
+                    quote!(value.into()),
+                    quote!(crate::config::ContextValue::Str),
+                ),
+            };
+            let opt = match p.ty {
+                ParamType::Bool => quote!(bool),
+                _ => quote!(::std::string::String),
+            };
+            quote! {
+                #( #[doc = #docs] #[doc = ""] )*
+                #[doc = #what]
+                pub fn #setter(mut self, value: #arg) -> Self {
+                    self.#set(::std::option::Option::Some(#from));
+                    self
+                }
+
+                #[doc = #clear]
+                pub fn #set(&mut self, value: ::std::option::Option<#opt>) -> &mut Self {
+                    self.set_client_context(#name, value.map(#wrap))
+                }
+            }
+        })
+        .collect();
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The service's client context parameters: inputs of its endpoint rules that a client configures.
+        impl crate::config::Builder {
+            #(#methods)*
+        }
+    }
+}
+
+/// `field: value,` of `params_from_config`: the client configuration's value for a built-in or a client context
+/// parameter, else the default.
 fn from_config(p: &EndpointParam) -> TokenStream {
     let f = ident(&p.field);
+    if p.client_context.is_some() {
+        let name = &p.name;
+        let value = match (p.ty, &p.default) {
+            (ParamType::Bool, None) => quote!(config.client_context.get_bool(#name)),
+            (ParamType::Bool, Some(d)) => {
+                let d = value_tokens(d, false);
+                quote!(config.client_context.get_bool(#name).unwrap_or(#d))
+            }
+            (_, None) => quote!(config.client_context.get_str(#name).map(::std::borrow::ToOwned::to_owned)),
+            (_, Some(d)) => {
+                let d = value_tokens(d, false);
+                quote!(config.client_context.get_str(#name).map_or_else(|| #d, ::std::borrow::ToOwned::to_owned))
+            }
+        };
+        return quote!(#f: #value,);
+    }
     let value = match (&p.built_in, p.optional()) {
         (Some(BuiltIn::Region), true) => quote!(config.region().map(::std::string::ToString::to_string)),
         (Some(BuiltIn::Endpoint), true) => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
@@ -795,7 +871,16 @@ fn call_test(t: &EndpointTest, c: &crate::ir::endpoints::OperationInput) -> Toke
         }
         _ => None,
     });
-    let settings: Vec<TokenStream> = settings.collect();
+    let client_params = c.client_params.iter().map(|(setter, v)| {
+        let setter = ident(setter);
+        let v = match v {
+            EndpointValue::Str(s) => quote!(#s),
+            EndpointValue::Bool(b) => quote!(#b),
+            EndpointValue::Arr(_) => quote!(),
+        };
+        quote!(.#setter(#v))
+    });
+    let settings: Vec<TokenStream> = settings.chain(client_params).collect();
     let check = match &t.expect {
         Outcome::Endpoint(url) => quote!(crate::protocol_test::assert_endpoint(&requests, &result, #url);),
         Outcome::Error(msg) => quote!(crate::protocol_test::assert_endpoint_error(&requests, &result, #msg);),

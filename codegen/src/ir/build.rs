@@ -261,13 +261,13 @@ impl Builder<'_> {
                     let rules = crate::rules::parse(v)
                         .map_err(|m| Error::at(traits::path(&shape_path(&id), traits::ENDPOINT_RULE_SET), m))?;
                     let tests = t.get(traits::ENDPOINT_TESTS);
-                    Some(super::endpoints::build(&id, &rules, tests, partitions)?)
+                    Some(super::endpoints::build(&id, &rules, tests, partitions, t.get(traits::CLIENT_CONTEXT_PARAMS))?)
                 }
                 (None, Some(v)) => {
                     let rules = crate::rules::parse_bdd(v)
                         .map_err(|m| Error::at(traits::path(&shape_path(&id), traits::ENDPOINT_BDD), m))?;
                     let tests = t.get(traits::ENDPOINT_TESTS);
-                    Some(super::endpoints::build(&id, &rules, tests, partitions)?)
+                    Some(super::endpoints::build(&id, &rules, tests, partitions, t.get(traits::CLIENT_CONTEXT_PARAMS))?)
                 }
                 (None, None) => None,
             },

@@ -80,6 +80,20 @@ pub struct EndpointParam {
     pub docs: Option<String>,
     /// Whether the rule set requires it.
     pub required: bool,
+    /// When the service names it in `smithy.rules#clientContextParams` (and no built-in sets it): its setters on the
+    /// client configuration's builder (`x`, `set_x`) and the documentation given there.
+    pub client_context: Option<ClientContextParam>,
+}
+
+/// A parameter the client configuration sets (`smithy.rules#clientContextParams`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientContextParam {
+    /// The builder's setter, `x(value)`.
+    pub setter: String,
+    /// The builder's `set_x(Option<value>)`.
+    pub set: String,
+    /// The trait's documentation of it.
+    pub docs: Option<String>,
 }
 
 impl EndpointParam {
@@ -606,6 +620,8 @@ pub struct OperationInput {
     pub params: Value,
     /// The built-ins set on the configuration, typed.
     pub built_ins: Vec<(BuiltIn, EndpointValue)>,
+    /// The client context parameters set on the configuration: each one's setter and value.
+    pub client_params: Vec<(String, EndpointValue)>,
     /// The input built from `params`, once the operations are known (see `type_operation_inputs`).
     pub input: Option<crate::ir::protocol_tests::TestValue>,
     /// The operation's module and input type, once known.
@@ -632,12 +648,16 @@ pub(super) fn build(
     rule_set: &RuleSet,
     tests: Option<&Value>,
     partitions: Option<&Value>,
+    client_context: Option<&Value>,
 ) -> Result<Endpoints> {
     let service = crate::error::shape_path(service_id);
     let at = crate::traits::path(&service, crate::traits::ENDPOINT_RULE_SET);
     let tests_at = crate::traits::path(&service, crate::traits::ENDPOINT_TESTS);
     let at = if rule_set.bdd.is_some() { crate::traits::path(&service, crate::traits::ENDPOINT_BDD) } else { at };
-    let params = params(rule_set, &at)?;
+    let mut params = params(rule_set, &at)?;
+    if let Some(c) = client_context {
+        client_context_params(&mut params, c, &crate::traits::path(&service, crate::traits::CLIENT_CONTEXT_PARAMS))?;
+    }
     let mut scope = Scope::new();
     for p in &params {
         let kind = match (p.ty, p.optional()) {
@@ -724,9 +744,36 @@ fn params(rule_set: &RuleSet, at: &str) -> Result<Vec<EndpointParam>> {
             built_in,
             docs: p.docs.clone(),
             required: p.required,
+            client_context: None,
         });
     }
     Ok(out)
+}
+
+/// Mark the parameters the service lets the client configuration set (`smithy.rules#clientContextParams`: a map
+/// from parameter name to its `type`, `string` or `boolean`, and `documentation`). A name the rule set does not
+/// have binds nothing; a parameter a built-in sets keeps the built-in's value, which the configuration has already.
+fn client_context_params(params: &mut [EndpointParam], trait_value: &Value, at: &str) -> Result<()> {
+    let map = trait_value.as_object().ok_or_else(|| Error::at(at, "not an object of parameters"))?;
+    for (name, def) in map {
+        let at = format!("{at}.{name}");
+        let ty = match def.get("type").and_then(Value::as_str) {
+            Some(t) if t.eq_ignore_ascii_case("string") => ParamType::String,
+            Some(t) if t.eq_ignore_ascii_case("boolean") => ParamType::Bool,
+            other => return Err(Error::at(at, format!("`type` is {other:?}, not \"string\" or \"boolean\""))),
+        };
+        let Some(p) = params.iter_mut().find(|p| p.name == *name) else { continue };
+        if p.ty != ty {
+            return Err(Error::at(at, format!("its type differs from the rule set's parameter `{name}`")));
+        }
+        if matches!(&p.built_in, Some(b) if b.needs().is_some()) {
+            continue;
+        }
+        let (setter, set) = ident::client_context_setters(name);
+        let docs = def.get("documentation").and_then(Value::as_str).map(str::to_owned);
+        p.client_context = Some(ClientContextParam { setter, set, docs });
+    }
+    Ok(())
 }
 
 /// What a name holds at a point of the rules.
@@ -1532,8 +1579,31 @@ fn operation_inputs(
                 built_ins.push((built_in, value));
             }
         }
-        if entry.get("clientParams").and_then(Value::as_object).is_some_and(|c| !c.is_empty()) {
-            skip.get_or_insert_with(|| "it sets `clientParams` (`clientContextParams` are not generated)".to_owned());
+        let mut client_params = Vec::new();
+        if let Some(c) = entry.get("clientParams") {
+            let c = c.as_object().ok_or_else(|| Error::at(&at, "`clientParams` is not an object"))?;
+            for (name, v) in c {
+                let param = params.iter().find(|p| p.name == *name);
+                let value = match (param.map(|p| (p.ty, &p.client_context)), v) {
+                    (Some((ParamType::String, Some(c))), Value::String(s)) => {
+                        (c.setter.clone(), EndpointValue::Str(s.clone()))
+                    }
+                    (Some((ParamType::Bool, Some(c))), Value::Bool(b)) => (c.setter.clone(), EndpointValue::Bool(*b)),
+                    (Some((_, Some(_))), _) => {
+                        return Err(Error::at(
+                            &at,
+                            format!("client parameter `{name}` has a value of the wrong type: {v}"),
+                        ))
+                    }
+                    _ => {
+                        skip.get_or_insert_with(|| {
+                            format!("it sets `{name}`, which is no client context parameter of the service")
+                        });
+                        continue;
+                    }
+                };
+                client_params.push(value);
+            }
         }
         // Signing needs a region, so a call without one never reaches the transport that records its endpoint (a
         // call that fails in the rules fails before signing).
@@ -1547,6 +1617,7 @@ fn operation_inputs(
             operation,
             params: entry.get("operationParams").cloned().unwrap_or(Value::Null),
             built_ins,
+            client_params,
             input: None,
             target: None,
             skip,
@@ -1607,7 +1678,7 @@ mod tests {
 
     fn lower(rules: Value) -> Result<Endpoints> {
         let rule_set = crate::rules::parse(&json!({"parameters": params(), "rules": rules})).unwrap();
-        build(SERVICE, &rule_set, None, Some(&table()))
+        build(SERVICE, &rule_set, None, Some(&table()), None)
     }
 
     /// The error of a rule list with one rule: `conditions`, then an endpoint with `url`.
@@ -1882,8 +1953,8 @@ mod tests {
             ], "type": "endpoint", "endpoint": {"url": "https://{Region}.{P#dnsSuffix}"}}
         ]);
         let rule_set = crate::rules::parse(&json!({"parameters": params(), "rules": rules})).unwrap();
-        assert!(build(SERVICE, &rule_set, None, Some(&table())).is_ok());
-        let e = build(SERVICE, &rule_set, None, None).unwrap_err();
+        assert!(build(SERVICE, &rule_set, None, Some(&table()), None).is_ok());
+        let e = build(SERVICE, &rule_set, None, None, None).unwrap_err();
         assert_error(
             e,
             "the rule set calls `aws.partition`, but no partition table was given (models/partitions.json)",
@@ -1894,7 +1965,7 @@ mod tests {
     fn parameter_checks() {
         let check = |parameters: Value| {
             let rule_set = crate::rules::parse(&json!({"parameters": parameters, "rules": []})).unwrap();
-            build(SERVICE, &rule_set, None, None).unwrap_err()
+            build(SERVICE, &rule_set, None, None, None).unwrap_err()
         };
         let e = check(json!({"UseFips": {"type": "Boolean"}, "use_fips": {"type": "Boolean"}}));
         assert_eq!(e.location.unwrap(), format!("{AT}.parameters.use_fips"));
@@ -1932,7 +2003,7 @@ mod tests {
             {"documentation": "nothing expected", "params": {}, "expect": {}},
             {"params": {}, "expect": {"error": "Missing Region"}}
         ]});
-        let e = build(SERVICE, &rule_set, Some(&tests), Some(&table)).unwrap();
+        let e = build(SERVICE, &rule_set, Some(&tests), Some(&table), None).unwrap();
         assert_eq!(e.partitions.len(), 2);
         assert_eq!(e.partitions[0].static_name, "REGION_REGEX_AWS");
         assert_eq!(e.partitions[0].regions, ["us-east-1", "us-west-2"]);
@@ -1957,17 +2028,17 @@ mod tests {
 
         let at = "$.shapes[\"example#Service\"].traits[\"smithy.rules#endpointTests\"].testCases[0]";
         let bad = json!({"testCases": [{"params": {"Colour": "red"}, "expect": {"error": "x"}}]});
-        let err = build(SERVICE, &rule_set, Some(&bad), Some(&table)).unwrap_err();
+        let err = build(SERVICE, &rule_set, Some(&bad), Some(&table), None).unwrap_err();
         assert_eq!((err.location.as_deref(), err.message.as_str()), (Some(at), "unknown parameter `Colour`"));
         let bad = json!({"testCases": [{"params": {"UseFIPS": "yes"}, "expect": {"error": "x"}}]});
-        let err = build(SERVICE, &rule_set, Some(&bad), Some(&table)).unwrap_err();
+        let err = build(SERVICE, &rule_set, Some(&bad), Some(&table), None).unwrap_err();
         assert_eq!(
             (err.location.as_deref(), err.message.as_str()),
             (Some(at), "parameter `UseFIPS` has a value of the wrong type")
         );
 
         let bad_regex = json!({"partitions": [{"id": "aws", "regionRegex": "^(us$", "outputs": {}}]});
-        let err = build(SERVICE, &rule_set, None, Some(&bad_regex)).unwrap_err();
+        let err = build(SERVICE, &rule_set, None, Some(&bad_regex), None).unwrap_err();
         assert_eq!(err.location.as_deref(), Some("partitions[0].regionRegex"));
     }
 }
