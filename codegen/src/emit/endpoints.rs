@@ -508,12 +508,8 @@ fn condition(c: &Condition) -> TokenStream {
             quote!(if #v.is_none())
         }
         Condition::BoolEq { a, b, negated } => {
-            let (a, b) = (bool_expr(a), bool_expr(b));
-            if *negated {
-                quote!(if #a != #b)
-            } else {
-                quote!(if #a == #b)
-            }
+            let e = bool_eq(a, b, *negated);
+            quote!(if #e)
         }
         Condition::StrEq { a, b, negated } => {
             let (a, b) = (str_expr(a), str_expr(b));
@@ -537,6 +533,48 @@ fn partition_attr(var: &str, field: PartitionField) -> TokenStream {
     quote!(#v.#field)
 }
 
+/// `booleanEquals(a, b)` (or its negation) as a boolean expression. As in the generator's evaluator, an operand that
+/// is an unset optional parameter makes it false (its negation true); Smithy's type checker lets no rule set compare
+/// one unguarded, so this only decides rule sets it would refuse.
+fn bool_eq(a: &BoolExpr, b: &BoolExpr, negated: bool) -> TokenStream {
+    let optional = |e: &BoolExpr| match e {
+        BoolExpr::OptVar(v) => {
+            let v = ident(v);
+            quote!(#v)
+        }
+        other => {
+            let e = bool_expr(other);
+            quote!(::std::option::Option::Some(#e))
+        }
+    };
+    match (a, b) {
+        (BoolExpr::OptVar(_), BoolExpr::OptVar(_)) => {
+            let (x, y) = (optional(a), optional(b));
+            if negated {
+                quote!((#x.is_none() || #x != #y))
+            } else {
+                quote!((#x.is_some() && #x == #y))
+            }
+        }
+        (BoolExpr::OptVar(_), _) | (_, BoolExpr::OptVar(_)) => {
+            let (x, y) = (optional(a), optional(b));
+            if negated {
+                quote!(#x != #y)
+            } else {
+                quote!(#x == #y)
+            }
+        }
+        _ => {
+            let (x, y) = (bool_expr(a), bool_expr(b));
+            if negated {
+                quote!(#x != #y)
+            } else {
+                quote!(#x == #y)
+            }
+        }
+    }
+}
+
 fn bool_expr(e: &BoolExpr) -> TokenStream {
     match e {
         BoolExpr::Lit(b) => quote!(#b),
@@ -558,8 +596,8 @@ fn bool_expr(e: &BoolExpr) -> TokenStream {
             quote!((!#b))
         }
         BoolExpr::Eq(a, b) => {
-            let (a, b) = (bool_expr(a), bool_expr(b));
-            quote!((#a == #b))
+            let e = bool_eq(a, b, false);
+            quote!((#e))
         }
         BoolExpr::StrEq(a, b) => {
             let (a, b) = (str_expr(a), str_expr(b));
@@ -972,14 +1010,7 @@ fn bdd_body(b: &BddRules) -> TokenStream {
             }
             // A condition that binds nothing is the arm's value.
             Condition::Test { expr, bind: None } => bool_expr(expr),
-            Condition::BoolEq { a, b, negated } => {
-                let (a, b) = (bool_expr(a), bool_expr(b));
-                if *negated {
-                    quote!(#a != #b)
-                } else {
-                    quote!(#a == #b)
-                }
-            }
+            Condition::BoolEq { a, b, negated } => bool_eq(a, b, *negated),
             Condition::StrEq { a, b, negated } => {
                 let (a, b) = (str_expr(a), str_expr(b));
                 if *negated {
