@@ -200,6 +200,54 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
     }
 }
 
+/// The characters of `value`'s JSON text as [`write`] writes it, counted without writing it, iteratively.
+pub fn text_chars(value: &Value) -> usize {
+    let mut stack: Vec<&Value> = vec![value];
+    let mut number = String::new();
+    let mut chars = 0;
+    while let Some(v) = stack.pop() {
+        chars += match v {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            // A number's text is ASCII: written as `write` writes it, into a buffer used again.
+            Value::Number(_) => {
+                number.clear();
+                write(v, &mut number);
+                number.len()
+            }
+            Value::String(s) => string_chars(s),
+            Value::Array(items) => {
+                stack.extend(items.iter());
+                2 + items.len().saturating_sub(1)
+            }
+            Value::Object(members) => {
+                let mut chars = 2 + members.len().saturating_sub(1);
+                for (name, member) in members {
+                    chars += string_chars(name) + 1;
+                    stack.push(member);
+                }
+                chars
+            }
+        };
+    }
+    chars
+}
+
+/// The characters of `s` written as a JSON string, quotes included: `"` and `\`, and the control characters, are
+/// escaped (`\n`, `\u001f`) as aws-smithy-json's writer escapes them.
+pub fn string_chars(s: &str) -> usize {
+    let escapes: usize = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 1,
+            0..=0x1F => 5,
+            _ => 0,
+        })
+        .sum();
+    2 + s.chars().count() + escapes
+}
+
 /// Append `value` as JSON text to `out`, iteratively.
 pub fn write(value: &Value, out: &mut String) {
     /// What remains to write of an array or object.

@@ -686,6 +686,43 @@ fn the_size_is_bounded() {
 }
 
 #[test]
+fn the_size_is_counted_as_the_written_text_without_writing_it() {
+    // Escapes of every kind, characters beyond ASCII, numbers of each kind (one too large for a float), typed members
+    // of each object of the envelope, members kept as read, conditions of each form.
+    let tricky = r#"{"Version": "2020-12-01", "Metadata": {"q\"uote": "back\\slash\n\t\r\b\f\u0001\u001f"},
+      "Parameters": [{"Name": "P", "Type": "Float", "DefaultValue": 1.5e-7, "EnumValues": ["é", "日本"], "x": null}],
+      "PipelineExperimentConfig": {"ExperimentName": "e"}, "MlflowConfig": {"n": [1e400, -1e400, -3, 18446744073709551615, true, false]},
+      "Steps": [{"Name": "C", "Type": "Condition", "DependsOn": ["A", {"Step": "A", "Trigger": "Any"}],
+        "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": 1, "RightValue": 2.0},
+          {"Type": "In", "QueryValue": "a", "Values": ["a", "b"]}, {"Type": "Not", "Condition": {"Type": "Or",
+          "Conditions": [{"Type": "Odd"}]}}], "IfSteps": [{"Name": "A", "Type": "Train", "Arguments": {}}], "ElseSteps": []},
+        "RetryPolicies": [{"ExceptionType": ["Step.THROTTLING"], "IntervalSeconds": 1, "BackoffRate": 2.0, "MaxAttempts": 3,
+          "ExpireAfterMin": 4}], "CacheConfig": {"Enabled": true, "ExpireAfter": "P1D"},
+        "PropertyFiles": [{"PropertyFileName": "F", "OutputName": "o", "FilePath": "f.json"}],
+        "OutputParameters": [{"OutputName": "x", "OutputType": "String"}], "Extra": [[], {}]}]}"#;
+    let mut texts = vec![tricky.to_owned(), "{}".to_owned(), r#"{"Steps": []}"#.to_owned()];
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/definitions/corpus");
+    for dir in ["sdk2", "sdk3"] {
+        for entry in std::fs::read_dir(corpus.join(dir)).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+    }
+    assert!(texts.len() > 8, "the corpus is read");
+    for text in &texts {
+        let d = PipelineDefinition::from_json(text).unwrap();
+        assert_eq!(d.json_chars(), d.to_json().chars().count(), "{text}");
+    }
+    // And the bound is the written text's characters, to the one.
+    let d = PipelineDefinition::from_json(tricky).unwrap();
+    let n = d.to_json().chars().count() as u64;
+    let at = |max| Tables { schema: &SCHEMA, kinds: &KINDS, max_length: Some(max) };
+    let size_issue =
+        |max| check(&d, &at(max)).err().into_iter().flat_map(|e| e.issues().to_vec()).any(|i| i.path() == "$");
+    assert!(!size_issue(n));
+    assert!(size_issue(n - 1));
+}
+
+#[test]
 fn the_error_lists_every_problem_path_first() {
     let d =
         PipelineDefinition::from_json(&definition("", &format!("{}, {}", train("A", "{}"), train("A", GOOD)))).unwrap();
