@@ -189,7 +189,7 @@ impl Path<'_> {
     /// of the value.
     pub fn render(&self) -> String {
         // The segments from the leaf up (at most the walk's depth, plus the start).
-        let mut segments: Vec<&Path<'_>> = Vec::new();
+        let mut segments: Vec<&Path<'_>> = Vec::with_capacity(16);
         let mut at = self;
         loop {
             segments.push(at);
@@ -199,7 +199,7 @@ impl Path<'_> {
             }
         }
         // Most paths are short: written whole, from the start, into one string.
-        let mut whole = String::new();
+        let mut whole = String::with_capacity(128);
         for p in segments.iter().rev() {
             push_piece(&mut whole, p);
             if whole.len() > PATH_MAX {
@@ -549,9 +549,15 @@ impl Walk<'_, '_> {
                     if repeated(&repeats, i) {
                         self.visitor.problem(&at, Problem::Repeated { name: name.clone() });
                     }
-                    let key_value = Value::String(name.clone());
                     let key_checks = &self.schema.checks[usize::from(key.checks)];
-                    self.value(key.target, key_checks, key.flags, &key_value, &at, depth + 1, Exceptions::default());
+                    if self.schema.shape(key.target).kind == Kind::String && depth + 1 < MAX_DEPTH {
+                        // A key is a string, never an expression: checked as one, without a copy.
+                        self.string(key_checks, name, key.flags & SENSITIVE != 0, &at);
+                    } else {
+                        let key_value = Value::String(name.clone());
+                        let (target, flags) = (key.target, key.flags);
+                        self.value(target, key_checks, flags, &key_value, &at, depth + 1, Exceptions::default());
+                    }
                     if let Value::Null = entry {
                         if !sparse {
                             self.visitor.problem(&at, Problem::Null);
