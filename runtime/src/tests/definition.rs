@@ -723,6 +723,24 @@ fn the_size_is_counted_as_the_written_text_without_writing_it() {
 }
 
 #[test]
+fn repeated_member_names_are_found_and_objects_without_any_allocate_nothing() {
+    let object = |names: &[String]| -> Vec<(String, Value)> { names.iter().map(|n| (n.clone(), Value::Null)).collect() };
+    for n in [0, 3, 16, 17, 40] {
+        let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+        let none = schema::repeats(&object(&names));
+        assert!(none.is_empty() && none.capacity() == 0, "{n} members");
+        if n > 1 {
+            let mut with = names.clone();
+            with.push("m1".into());
+            let found = schema::repeats(&object(&with));
+            assert_eq!(found.iter().filter(|r| **r).count(), 1, "{n} members");
+            assert!(found[n], "the later of the two is the repeat");
+            assert!(schema::repeated(&found, n) && !schema::repeated(&found, 1) && !schema::repeated(&none, 1));
+        }
+    }
+}
+
+#[test]
 fn the_error_lists_every_problem_path_first() {
     let d =
         PipelineDefinition::from_json(&definition("", &format!("{}, {}", train("A", "{}"), train("A", GOOD)))).unwrap();
