@@ -452,6 +452,11 @@ impl Parameter {
 }
 
 impl Step {
+    /// A step read from a value that is an object (a ForEach step's body holds its steps in its arguments).
+    pub(crate) fn from_value(v: &Value) -> Option<Step> {
+        v.as_object().map(|members| Step::from_members(Members(members.to_vec())))
+    }
+
     fn from_members(mut m: Members) -> Self {
         let step_type = m.string("Type");
         let arguments = if step_type.as_deref() == Some("Condition") {

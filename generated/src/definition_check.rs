@@ -21,7 +21,9 @@
 //!   its kind has (through the tables' output shapes, or the kind's own properties); `Std:Join`, `Std:JsonGet` of a
 //!   property file the step declares; the type of a parameter or property against the argument it stands for;
 //! - a ForEach step's arguments (items, concurrency, body, selector), `ForEach.CurrentItem` only in its body and
-//!   `IterationOutput` only in its selector, and its properties;
+//!   `IterationOutput` only in its selector, and its properties (an iteration's output through the body step's);
+//!   the steps of its body checked as steps, read only from the same body or through the ForEach step, and no step
+//!   named as a body step's run (`<body step>-<digits>`);
 //! - `DependsOn` naming existing steps, and no cycle through `DependsOn` and the references between steps;
 //! - the size of the definition's text against the model's bound.
 //!
@@ -213,19 +215,49 @@ struct Declared<'d> {
     index: usize,
 }
 
+/// Where a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// In the definition's `Steps`.
+    Top,
+    /// In a condition step's `IfSteps` or `ElseSteps`.
+    Branch,
+    /// In the `ForEachBody` of the ForEach step at this index of the found steps.
+    Body(usize),
+}
+
 /// A step found in the definition, at any depth.
 struct Found<'d> {
     step: &'d Step,
     path: String,
-    /// Inside a condition's branch.
-    nested: bool,
+    scope: Scope,
 }
 
 /// Check `definition` against `tables`.
 pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), CheckError> {
     let mut steps = Vec::new();
     if let Some(list) = &definition.steps {
-        collect_steps(list, "$.Steps", false, &mut steps);
+        collect_steps(list, "$.Steps", &mut steps);
+    }
+    // The steps of each ForEach step's body, read from its arguments (a ForEach step in a body is refused, and its
+    // body is not read).
+    let bodies: Vec<(usize, String, Vec<(usize, Step)>)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.step.step_type.as_deref() == Some("ForEach"))
+        .filter_map(|(i, f)| match &f.step.arguments {
+            Some(Arguments::Value(v)) => {
+                let items = v.get("ForEachBody")?.as_array()?;
+                let body = items.iter().enumerate().filter_map(|(j, s)| Some((j, Step::from_value(s)?))).collect();
+                Some((i, format!("{}.Arguments.ForEachBody", f.path), body))
+            }
+            _ => None,
+        })
+        .collect();
+    for (parent, path, body) in &bodies {
+        for (j, step) in body {
+            steps.push(Found { step, path: format!("{path}[{j}]"), scope: Scope::Body(*parent) });
+        }
     }
     let mut c = Checker {
         tables,
@@ -234,6 +266,7 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         parameters: HashMap::new(),
         edges: vec![Vec::new(); steps.len()],
         steps: steps.iter().map(|f| f.step).collect(),
+        scopes: steps.iter().map(|f| f.scope).collect(),
         current: None,
         in_body: 0,
         selector: None,
@@ -249,7 +282,9 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         if let Some(name) = found.step.name.as_deref() {
             if let Some(&first) = c.names.get(name) {
                 let other: &Found<'_> = &steps[first];
-                let message = if other.nested != found.nested {
+                let branch = |f: &Found<'_>| f.scope == Scope::Branch;
+                let top = |f: &Found<'_>| f.scope == Scope::Top;
+                let message = if branch(other) && top(found) || top(other) && branch(found) {
                     format!(
                         "the step `{name}` is both at the top level and in a condition's branch ({}); a step runs in \
                          one place",
@@ -264,11 +299,20 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
             }
         }
     }
+    c.iteration_names(&steps);
+    for (i, found) in steps.iter().enumerate() {
+        // A ForEach step ends when its body's steps have ended, in every iteration.
+        if let Scope::Body(parent) = found.scope {
+            c.edges[parent].push((i, found.path.clone()));
+        }
+    }
     for (i, found) in steps.iter().enumerate() {
         c.current = Some(i);
+        c.in_body = usize::from(matches!(found.scope, Scope::Body(_)));
         c.step(found.step, &found.path);
     }
     c.current = None;
+    c.in_body = 0;
     c.cycles(&steps);
     if let Some(max) = tables.max_length {
         let n = definition.json_chars() as u64;
@@ -287,9 +331,9 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
 }
 
 /// Every step of `list` and of the branches of its condition steps, depth first, with its path.
-fn collect_steps<'d>(list: &'d [Step], path: &str, nested: bool, out: &mut Vec<Found<'d>>) {
+fn collect_steps<'d>(list: &'d [Step], path: &str, out: &mut Vec<Found<'d>>) {
     // An explicit stack: branches nest as deep as the definition does.
-    let mut stack: Vec<(&'d [Step], String, bool, usize)> = vec![(list, path.to_owned(), nested, 0)];
+    let mut stack: Vec<(&'d [Step], String, bool, usize)> = vec![(list, path.to_owned(), false, 0)];
     while let Some((list, path, nested, i)) = stack.pop() {
         let Some(step) = list.get(i) else { continue };
         stack.push((list, path.clone(), nested, i + 1));
@@ -302,7 +346,7 @@ fn collect_steps<'d>(list: &'d [Step], path: &str, nested: bool, out: &mut Vec<F
                 stack.push((s, format!("{at}.Arguments.IfSteps"), true, 0));
             }
         }
-        out.push(Found { step, path: at, nested });
+        out.push(Found { step, path: at, scope: if nested { Scope::Branch } else { Scope::Top } });
     }
 }
 
@@ -317,6 +361,8 @@ struct Checker<'d, 't> {
     edges: Vec<Vec<(usize, String)>>,
     /// Every step, by index.
     steps: Vec<&'d Step>,
+    /// Where each step is, by index.
+    scopes: Vec<Scope>,
     /// The step whose members are being checked.
     current: Option<usize>,
     /// Inside the `ForEachBody` of a ForEach step (where `ForEach.CurrentItem` is read).
@@ -1018,8 +1064,13 @@ impl<'d> Checker<'d, '_> {
             if !bodies.iter().any(|b| b == step) {
                 let hint = self.nearest(step, bodies.iter().map(String::as_str));
                 self.issue(path.render(), format!("`{step}` is not a step of this ForEach step's body{hint}"));
+                return Type::Unknown;
             }
-            return Type::Unknown;
+            // The selector is checked with its ForEach step's arguments: the member is a property of its body step.
+            return match self.current {
+                Some(for_each) => self.body_property(for_each, step, &rest[end..], reference, path),
+                None => Type::Unknown,
+            };
         }
         self.issue(
             path.render(),
@@ -1031,6 +1082,20 @@ impl<'d> Checker<'d, '_> {
     /// The step a reference names, recorded as one the current step needs.
     fn reference_step(&mut self, name: &str, path: &Path<'_>) -> Option<usize> {
         match self.names.get(name) {
+            Some(&i) if !self.in_scope(i) => {
+                let Scope::Body(parent) = self.scopes[i] else { return None };
+                let for_each = self.steps[parent].name.as_deref().unwrap_or_default();
+                self.issue(
+                    path.render(),
+                    format!(
+                        "`{name}` is a step of the body of the ForEach step `{for_each}`, run once per item, and is \
+                         read only in that body: outside it, depend on `{for_each}` and read \
+                         `Steps.{for_each}.IterationOutputs[<index>].{name}.<member>` or \
+                         `Steps.{for_each}.Selected.<member>`"
+                    ),
+                );
+                None
+            }
             Some(&i) => {
                 if let Some(current) = self.current {
                     self.edges[current].push((i, path.render()));
@@ -1100,7 +1165,7 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             (_, "Condition") => self.fixed_property(kind, property, &["Outcome"], Type::Boolean, path),
-            (_, "ForEach") => self.for_each_property(found, property, reference, path),
+            (_, "ForEach") => self.for_each_property(target, found, property, reference, path),
             (_, "Fail") => {
                 self.issue(path.render(), format!("a Fail step has no properties (`{reference}`)"));
                 Type::Unknown
@@ -1152,21 +1217,22 @@ impl<'d> Checker<'d, '_> {
                     }
                 }
                 "Selector" => self.selector(value, &at, &bodies),
+                // The body's steps are checked as steps (`check` reads them from here).
                 "ForEachBody" => match value {
                     Value::Array(steps) if !steps.is_empty() => {
-                        self.in_body += 1;
                         for (i, s) in steps.iter().enumerate() {
                             let step_at = format!("{at}[{i}]");
-                            if let Some(t @ ("Condition" | "Fail" | "ForEach")) = s.get("Type").and_then(Value::as_str)
+                            if !matches!(s, Value::Object(_)) {
+                                self.issue(step_at, format!("expected a step (an object), found {}", s.kind()));
+                            } else if let Some(t @ ("Condition" | "Fail" | "ForEach")) =
+                                s.get("Type").and_then(Value::as_str)
                             {
                                 self.issue(
                                     format!("{step_at}.Type"),
                                     format!("a {t} step cannot be in a ForEach step's body"),
                                 );
                             }
-                            self.scan(s, &Path::Text(&step_at), 1);
                         }
-                        self.in_body -= 1;
                     }
                     _ => self.issue(at, "expected a non-empty list of steps".into()),
                 },
@@ -1224,7 +1290,14 @@ impl<'d> Checker<'d, '_> {
 
     /// A ForEach step's properties: `Status`, the counts, `Selected.<member>` (the picked iteration's output) and
     /// `IterationOutputs[i].<body step>.<member>`.
-    fn for_each_property(&mut self, found: &'d Step, property: &str, reference: &str, path: &Path<'_>) -> Type {
+    fn for_each_property(
+        &mut self,
+        target: usize,
+        found: &'d Step,
+        property: &str,
+        reference: &str,
+        path: &Path<'_>,
+    ) -> Type {
         const COUNTS: [&str; 5] =
             ["FailedStepCount", "InputItemCount", "StoppedStepCount", "SucceededStepCount", "TotalStepCount"];
         const ALL: [&str; 8] = [
@@ -1250,8 +1323,8 @@ impl<'d> Checker<'d, '_> {
                     .and_then(|r| r.split_once(']'))
                     .filter(|(i, _)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
                     .and_then(|(_, r)| r.strip_prefix('.'))
-                    .and_then(|r| r.find(['.', '[']).map(|e| &r[..e]));
-                let Some(body) = body else {
+                    .and_then(|r| r.find(['.', '[']).map(|e| (&r[..e], &r[e..])));
+                let Some((body, member)) = body else {
                     self.issue(
                         path.render(),
                         format!("`{reference}` is not `IterationOutputs[<index>].<body step>.<member>`"),
@@ -1271,8 +1344,10 @@ impl<'d> Checker<'d, '_> {
                 if !bodies.contains(&body) {
                     let hint = self.nearest(body, bodies.iter().copied());
                     self.issue(path.render(), format!("`{body}` is not a step of the ForEach step's body{hint}"));
+                    return Type::Unknown;
                 }
-                Type::Unknown
+                // The member is a property of the body step, as its kind has it.
+                self.body_property(target, body, member, reference, path)
             }
             _ if ALL.contains(&first) => {
                 let form = match first {
@@ -1418,6 +1493,55 @@ impl<'d> Checker<'d, '_> {
         if !declared.contains(file) {
             let hint = self.nearest(file, files.iter().filter_map(|f| f.name.as_deref()));
             self.issue(path.render(), format!("the step `{step}` declares no property file `{file}`{hint}"));
+        }
+    }
+
+    /// A property of the step `body` of the ForEach step at `for_each` (`member`: `.ModelArtifacts.S3ModelArtifacts`),
+    /// read through the ForEach step's `IterationOutputs[<index>]` or its selector's `IterationOutput`.
+    fn body_property(&mut self, for_each: usize, body: &str, member: &str, reference: &str, path: &Path<'_>) -> Type {
+        match self.names.get(body) {
+            Some(&i) if self.scopes[i] == Scope::Body(for_each) => {
+                let member = member.strip_prefix('.').unwrap_or(member);
+                self.property(i, body, member, reference, path)
+            }
+            _ => Type::Unknown,
+        }
+    }
+
+    /// Whether the step at `index` may be read by the step being checked: a step of a ForEach step's body only by
+    /// the steps of the same body (the same iteration's), any other step by every step.
+    fn in_scope(&self, index: usize) -> bool {
+        match self.scopes.get(index) {
+            Some(Scope::Body(parent)) => self.current.is_some_and(|c| self.scopes[c] == Scope::Body(*parent)),
+            _ => true,
+        }
+    }
+
+    /// SageMaker names the runs of a ForEach body's step `<name>-<index>`: no other step may be named so.
+    fn iteration_names(&mut self, steps: &[Found<'d>]) {
+        let body: HashMap<&str, &str> = steps
+            .iter()
+            .filter(|f| matches!(f.scope, Scope::Body(_)))
+            .filter_map(|f| Some((f.step.name.as_deref()?, f.path.as_str())))
+            .collect();
+        if body.is_empty() {
+            return;
+        }
+        for found in steps {
+            let Some(name) = found.step.name.as_deref() else { continue };
+            let Some((stem, index)) = name.rsplit_once('-') else { continue };
+            if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if let Some(at) = body.get(stem) {
+                self.issue(
+                    format!("{}.Name", found.path),
+                    format!(
+                        "the step name `{name}` is how SageMaker names a run of the ForEach body's step `{stem}` \
+                         ({at}); no other step may have it"
+                    ),
+                );
+            }
         }
     }
 
