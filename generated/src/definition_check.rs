@@ -233,6 +233,10 @@ struct Found<'d> {
     scope: Scope,
 }
 
+/// The steps of a ForEach step's body: the ForEach step's index among the found steps, the body's path, and each
+/// step read with its index in the body.
+type Body = (usize, String, Vec<(usize, Step)>);
+
 /// Check `definition` against `tables`.
 pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), CheckError> {
     let mut steps = Vec::new();
@@ -241,7 +245,7 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
     }
     // The steps of each ForEach step's body, read from its arguments (a ForEach step in a body is refused, and its
     // body is not read).
-    let bodies: Vec<(usize, String, Vec<(usize, Step)>)> = steps
+    let bodies: Vec<Body> = steps
         .iter()
         .enumerate()
         .filter(|(_, f)| f.step.step_type.as_deref() == Some("ForEach"))
