@@ -204,6 +204,71 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
     }
 }
 
+/// The characters of `value`'s JSON text as [`write`] writes it, counted without writing it, iteratively.
+pub fn text_chars(value: &Value) -> usize {
+    let mut stack: Vec<&Value> = Vec::with_capacity(32);
+    stack.push(value);
+    let mut number = String::new();
+    let mut chars = 0;
+    while let Some(v) = stack.pop() {
+        chars += match v {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            // A number's text is ASCII: written as `write` writes it, into a buffer used again.
+            Value::Number(_) => {
+                number.clear();
+                write(v, &mut number);
+                number.len()
+            }
+            Value::String(s) => string_chars(s),
+            Value::Array(items) => {
+                stack.extend(items.iter());
+                2 + items.len().saturating_sub(1)
+            }
+            Value::Object(members) => {
+                let mut chars = 2 + members.len().saturating_sub(1);
+                for (name, member) in members {
+                    chars += string_chars(name) + 1;
+                    stack.push(member);
+                }
+                chars
+            }
+        };
+    }
+    chars
+}
+
+/// The characters of `s` written as a JSON string, quotes included: `"` and `\`, and the control characters, are
+/// escaped (`\n`, `\u001f`) as aws-smithy-json's writer escapes them. One pass over the bytes: each byte adds the
+/// characters it writes, a UTF-8 continuation byte none.
+pub fn string_chars(s: &str) -> usize {
+    2 + s.bytes().map(|b| usize::from(STRING_CHARS[usize::from(b)])).sum::<usize>()
+}
+
+/// What each byte of a string adds to its JSON text's characters.
+static STRING_CHARS: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 6;
+        b += 1;
+    }
+    table[0x08] = 2;
+    table[0x0C] = 2;
+    table[b'\n' as usize] = 2;
+    table[b'\r' as usize] = 2;
+    table[b'\t' as usize] = 2;
+    table[b'"' as usize] = 2;
+    table[b'\\' as usize] = 2;
+    let mut b = 0x80;
+    while b < 0xC0 {
+        table[b] = 0;
+        b += 1;
+    }
+    table
+};
+
 /// Append `value` as JSON text to `out`, iteratively.
 pub fn write(value: &Value, out: &mut String) {
     /// What remains to write of an array or object.

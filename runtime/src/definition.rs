@@ -396,12 +396,21 @@ impl PipelineDefinition {
 
     /// The definition as a JSON value.
     pub fn to_value(&self) -> Value {
-        let mut out = Out::default();
+        self.write::<Out>()
+    }
+
+    /// The characters of [`to_json`](Self::to_json)'s text, counted without writing it (nor copying the definition).
+    pub(crate) fn json_chars(&self) -> usize {
+        self.write::<Count>()
+    }
+
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.string("Version", &self.version);
         out.value("Metadata", &self.metadata);
-        out.list("Parameters", &self.parameters, Parameter::to_value);
+        out.list("Parameters", &self.parameters, Parameter::write::<S>);
         out.value("PipelineExperimentConfig", &self.pipeline_experiment_config);
-        out.list("Steps", &self.steps, Step::to_value);
+        out.list("Steps", &self.steps, Step::write::<S>);
         out.finish(&self.other)
     }
 
@@ -428,17 +437,22 @@ impl Parameter {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.string("Name", &self.name);
         out.string("Type", &self.parameter_type.as_ref().map(|t| t.as_str().to_owned()));
         out.value("DefaultValue", &self.default_value);
-        out.list("EnumValues", &self.enum_values, Value::clone);
+        out.list("EnumValues", &self.enum_values, S::of_ref);
         out.finish(&self.other)
     }
 }
 
 impl Step {
+    /// A step read from a value that is an object (a ForEach step's body holds its steps in its arguments).
+    pub(crate) fn from_value(v: &Value) -> Option<Step> {
+        v.as_object().map(|members| Step::from_members(Members(members.to_vec())))
+    }
+
     fn from_members(mut m: Members) -> Self {
         let step_type = m.string("Type");
         let arguments = if step_type.as_deref() == Some("Condition") {
@@ -468,29 +482,29 @@ impl Step {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.string("Name", &self.name);
         out.string("Type", &self.step_type);
         out.string("DisplayName", &self.display_name);
         out.string("Description", &self.description);
         out.list("DependsOn", &self.depends_on, |d| match d {
-            DependsOn::Step(s) => Value::String(s.clone()),
-            DependsOn::Other(v) => v.clone(),
+            DependsOn::Step(s) => S::of(Value::String(s.clone())),
+            DependsOn::Other(v) => S::of_ref(v),
         });
         if let Some(arguments) = &self.arguments {
             let value = match arguments {
-                Arguments::Condition(c) => c.to_value(),
-                Arguments::Value(v) => v.clone(),
+                Arguments::Condition(c) => c.write::<S>(),
+                Arguments::Value(v) => S::of_ref(v),
             };
-            out.0.push(("Arguments".into(), value));
+            out.done("Arguments", value);
         }
-        out.list("RetryPolicies", &self.retry_policies, RetryPolicy::to_value);
+        out.list("RetryPolicies", &self.retry_policies, RetryPolicy::write::<S>);
         if let Some(c) = &self.cache_config {
-            out.0.push(("CacheConfig".into(), c.to_value()));
+            out.done("CacheConfig", c.write::<S>());
         }
-        out.list("PropertyFiles", &self.property_files, PropertyFile::to_value);
-        out.list("OutputParameters", &self.output_parameters, OutputParameter::to_value);
+        out.list("PropertyFiles", &self.property_files, PropertyFile::write::<S>);
+        out.list("OutputParameters", &self.output_parameters, OutputParameter::write::<S>);
         out.finish(&self.other)
     }
 }
@@ -505,11 +519,11 @@ impl ConditionArguments {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
-        out.list("Conditions", &self.conditions, Condition::to_value);
-        out.list("IfSteps", &self.if_steps, Step::to_value);
-        out.list("ElseSteps", &self.else_steps, Step::to_value);
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
+        out.list("Conditions", &self.conditions, |c| S::of(c.to_value()));
+        out.list("IfSteps", &self.if_steps, Step::write::<S>);
+        out.list("ElseSteps", &self.else_steps, Step::write::<S>);
         out.finish(&self.other)
     }
 }
@@ -608,9 +622,9 @@ impl RetryPolicy {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
-        out.list("ExceptionType", &self.exception_types, |s| Value::String(s.clone()));
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
+        out.list("ExceptionType", &self.exception_types, |s| S::of(Value::String(s.clone())));
         out.value("IntervalSeconds", &self.interval_seconds.map(Value::from));
         out.value("BackoffRate", &self.backoff_rate.map(Value::from));
         out.value("MaxAttempts", &self.max_attempts.map(Value::from));
@@ -628,8 +642,8 @@ impl CacheConfig {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.value("Enabled", &self.enabled.map(Value::Bool));
         out.string("ExpireAfter", &self.expire_after);
         out.finish(&self.other)
@@ -646,8 +660,8 @@ impl PropertyFile {
         }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.string("PropertyFileName", &self.name);
         out.string("OutputName", &self.output_name);
         out.string("FilePath", &self.file_path);
@@ -660,8 +674,8 @@ impl OutputParameter {
         OutputParameter { output_name: m.string("OutputName"), output_type: m.string("OutputType"), other: m.0 }
     }
 
-    fn to_value(&self) -> Value {
-        let mut out = Out::default();
+    fn write<S: Sink>(&self) -> S::Done {
+        let mut out = S::default();
         out.string("OutputName", &self.output_name);
         out.string("OutputType", &self.output_type);
         out.finish(&self.other)
@@ -743,31 +757,125 @@ impl Members {
     }
 }
 
-/// The members of an object being written: the typed ones that are set, then the others.
+/// Where a typed object's members go, the typed ones that are set, then the others: into a JSON value ([`Out`]), or
+/// counted as the characters of its JSON text ([`Count`]), by the same code.
+trait Sink: Default {
+    /// A finished object (or any value).
+    type Done;
+
+    /// A value given whole.
+    fn of(value: Value) -> Self::Done;
+
+    /// A value given by reference.
+    fn of_ref(value: &Value) -> Self::Done;
+
+    /// A member.
+    fn done(&mut self, name: &str, value: Self::Done);
+
+    /// An array member.
+    fn items(&mut self, name: &str, items: Vec<Self::Done>);
+
+    /// A string member, when set.
+    fn string(&mut self, name: &str, v: &Option<String>);
+
+    /// The object, with the `other` members after the typed ones.
+    fn finish(self, other: &[(String, Value)]) -> Self::Done;
+
+    /// A member, when set.
+    fn value(&mut self, name: &str, v: &Option<Value>) {
+        if let Some(v) = v {
+            let done = Self::of_ref(v);
+            self.done(name, done);
+        }
+    }
+
+    /// An array member, when set.
+    fn list<T>(&mut self, name: &str, v: &Option<Vec<T>>, item: impl Fn(&T) -> Self::Done) {
+        if let Some(items) = v {
+            let items = items.iter().map(item).collect();
+            self.items(name, items);
+        }
+    }
+}
+
+/// The members of an object being written as a value.
 #[derive(Default)]
 struct Out(Vec<(String, Value)>);
 
-impl Out {
+impl Sink for Out {
+    type Done = Value;
+
+    fn of(value: Value) -> Value {
+        value
+    }
+
+    fn of_ref(value: &Value) -> Value {
+        value.clone()
+    }
+
+    fn done(&mut self, name: &str, value: Value) {
+        self.0.push((name.to_owned(), value));
+    }
+
+    fn items(&mut self, name: &str, items: Vec<Value>) {
+        self.0.push((name.to_owned(), Value::Array(items)));
+    }
+
     fn string(&mut self, name: &str, v: &Option<String>) {
         if let Some(s) = v {
             self.0.push((name.to_owned(), Value::String(s.clone())));
         }
     }
 
-    fn value(&mut self, name: &str, v: &Option<Value>) {
-        if let Some(v) = v {
-            self.0.push((name.to_owned(), v.clone()));
-        }
-    }
-
-    fn list<T>(&mut self, name: &str, v: &Option<Vec<T>>, item: impl Fn(&T) -> Value) {
-        if let Some(items) = v {
-            self.0.push((name.to_owned(), Value::Array(items.iter().map(item).collect())));
-        }
-    }
-
     fn finish(mut self, other: &[(String, Value)]) -> Value {
         self.0.extend(other.iter().cloned());
         Value::Object(self.0)
+    }
+}
+
+/// The characters of an object's JSON text, as [`crate::json::write`] writes it, counted member by member.
+#[derive(Default)]
+struct Count {
+    chars: usize,
+    members: usize,
+}
+
+impl Count {
+    fn add(&mut self, name: &str, chars: usize) {
+        self.chars += crate::json::string_chars(name) + 1 + chars;
+        self.members += 1;
+    }
+}
+
+impl Sink for Count {
+    type Done = usize;
+
+    fn of(value: Value) -> usize {
+        crate::json::text_chars(&value)
+    }
+
+    fn of_ref(value: &Value) -> usize {
+        crate::json::text_chars(value)
+    }
+
+    fn done(&mut self, name: &str, value: usize) {
+        self.add(name, value);
+    }
+
+    fn items(&mut self, name: &str, items: Vec<usize>) {
+        self.add(name, 2 + items.len().saturating_sub(1) + items.iter().sum::<usize>());
+    }
+
+    fn string(&mut self, name: &str, v: &Option<String>) {
+        if let Some(s) = v {
+            self.add(name, crate::json::string_chars(s));
+        }
+    }
+
+    fn finish(mut self, other: &[(String, Value)]) -> usize {
+        for (name, value) in other {
+            self.add(name, crate::json::text_chars(value));
+        }
+        self.chars + 2 + self.members.saturating_sub(1)
     }
 }

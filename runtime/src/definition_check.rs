@@ -17,7 +17,9 @@
 //!   its kind has (through the tables' output shapes, or the kind's own properties); `Std:Join`, `Std:JsonGet` of a
 //!   property file the step declares; the type of a parameter or property against the argument it stands for;
 //! - a ForEach step's arguments (items, concurrency, body, selector), `ForEach.CurrentItem` only in its body and
-//!   `IterationOutput` only in its selector, and its properties;
+//!   `IterationOutput` only in its selector, and its properties (an iteration's output through the body step's);
+//!   the steps of its body checked as steps, read only from the same body or through the ForEach step, and no step
+//!   named as a body step's run (`<body step>-<digits>`);
 //! - `DependsOn` naming existing steps, and no cycle through `DependsOn` and the references between steps;
 //! - the size of the definition's text against the model's bound.
 //!
@@ -209,19 +211,53 @@ struct Declared<'d> {
     index: usize,
 }
 
+/// Where a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// In the definition's `Steps`.
+    Top,
+    /// In a condition step's `IfSteps` or `ElseSteps`.
+    Branch,
+    /// In the `ForEachBody` of the ForEach step at this index of the found steps.
+    Body(usize),
+}
+
 /// A step found in the definition, at any depth.
 struct Found<'d> {
     step: &'d Step,
     path: String,
-    /// Inside a condition's branch.
-    nested: bool,
+    scope: Scope,
 }
+
+/// The steps of a ForEach step's body: the ForEach step's index among the found steps, the body's path, and each
+/// step read with its index in the body.
+type Body = (usize, String, Vec<(usize, Step)>);
 
 /// Check `definition` against `tables`.
 pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), CheckError> {
     let mut steps = Vec::new();
     if let Some(list) = &definition.steps {
-        collect_steps(list, "$.Steps", false, &mut steps);
+        collect_steps(list, "$.Steps", &mut steps);
+    }
+    // The steps of each ForEach step's body, read from its arguments (a ForEach step in a body is refused, and its
+    // body is not read).
+    let bodies: Vec<Body> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.step.step_type.as_deref() == Some("ForEach"))
+        .filter_map(|(i, f)| match &f.step.arguments {
+            Some(Arguments::Value(v)) => {
+                let items = v.get("ForEachBody")?.as_array()?;
+                let body = items.iter().enumerate().filter_map(|(j, s)| Some((j, Step::from_value(s)?))).collect();
+                Some((i, format!("{}.Arguments.ForEachBody", f.path), body))
+            }
+            _ => None,
+        })
+        .collect();
+    for (parent, path, body) in &bodies {
+        for (j, step) in body {
+            steps.push(Found { step, path: format!("{path}[{j}]"), scope: Scope::Body(*parent) });
+        }
     }
     let mut c = Checker {
         tables,
@@ -230,6 +266,7 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         parameters: HashMap::new(),
         edges: vec![Vec::new(); steps.len()],
         steps: steps.iter().map(|f| f.step).collect(),
+        scopes: steps.iter().map(|f| f.scope).collect(),
         current: None,
         in_body: 0,
         selector: None,
@@ -245,7 +282,9 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
         if let Some(name) = found.step.name.as_deref() {
             if let Some(&first) = c.names.get(name) {
                 let other: &Found<'_> = &steps[first];
-                let message = if other.nested != found.nested {
+                let branch = |f: &Found<'_>| f.scope == Scope::Branch;
+                let top = |f: &Found<'_>| f.scope == Scope::Top;
+                let message = if branch(other) && top(found) || top(other) && branch(found) {
                     format!(
                         "the step `{name}` is both at the top level and in a condition's branch ({}); a step runs in \
                          one place",
@@ -260,14 +299,23 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
             }
         }
     }
+    c.iteration_names(&steps);
+    for (i, found) in steps.iter().enumerate() {
+        // A ForEach step ends when its body's steps have ended, in every iteration.
+        if let Scope::Body(parent) = found.scope {
+            c.edges[parent].push((i, found.path.clone()));
+        }
+    }
     for (i, found) in steps.iter().enumerate() {
         c.current = Some(i);
+        c.in_body = usize::from(matches!(found.scope, Scope::Body(_)));
         c.step(found.step, &found.path);
     }
     c.current = None;
+    c.in_body = 0;
     c.cycles(&steps);
     if let Some(max) = tables.max_length {
-        let n = definition.to_json().chars().count() as u64;
+        let n = definition.json_chars() as u64;
         if n > max {
             c.issue(
                 "$".into(),
@@ -283,9 +331,9 @@ pub fn check(definition: &PipelineDefinition, tables: &Tables) -> Result<(), Che
 }
 
 /// Every step of `list` and of the branches of its condition steps, depth first, with its path.
-fn collect_steps<'d>(list: &'d [Step], path: &str, nested: bool, out: &mut Vec<Found<'d>>) {
+fn collect_steps<'d>(list: &'d [Step], path: &str, out: &mut Vec<Found<'d>>) {
     // An explicit stack: branches nest as deep as the definition does.
-    let mut stack: Vec<(&'d [Step], String, bool, usize)> = vec![(list, path.to_owned(), nested, 0)];
+    let mut stack: Vec<(&'d [Step], String, bool, usize)> = vec![(list, path.to_owned(), false, 0)];
     while let Some((list, path, nested, i)) = stack.pop() {
         let Some(step) = list.get(i) else { continue };
         stack.push((list, path.clone(), nested, i + 1));
@@ -298,7 +346,7 @@ fn collect_steps<'d>(list: &'d [Step], path: &str, nested: bool, out: &mut Vec<F
                 stack.push((s, format!("{at}.Arguments.IfSteps"), true, 0));
             }
         }
-        out.push(Found { step, path: at, nested });
+        out.push(Found { step, path: at, scope: if nested { Scope::Branch } else { Scope::Top } });
     }
 }
 
@@ -313,6 +361,8 @@ struct Checker<'d, 't> {
     edges: Vec<Vec<(usize, String)>>,
     /// Every step, by index.
     steps: Vec<&'d Step>,
+    /// Where each step is, by index.
+    scopes: Vec<Scope>,
     /// The step whose members are being checked.
     current: Option<usize>,
     /// Inside the `ForEachBody` of a ForEach step (where `ForEach.CurrentItem` is read).
@@ -372,7 +422,7 @@ impl<'d> Checker<'d, '_> {
             other.iter().zip(&repeats).filter(|(_, r)| **r).map(|((n, _), _)| n.as_str()).collect();
         for (i, (name, value)) in other.iter().enumerate() {
             let at = member(path, name);
-            let repeated = repeats[i];
+            let repeated = schema::repeated(&repeats, i);
             if let Some((_, expected)) = typed.iter().find(|(n, _)| n == name) {
                 // A `null` member is an absent one (the SDK writes `"PipelineExperimentConfig": null`).
                 if matches!(value, Value::Null) && !repeated {
@@ -568,12 +618,12 @@ impl<'d> Checker<'d, '_> {
                 let at = format!("{path}.DependsOn[{i}]");
                 match d {
                     DependsOn::Step(name) => {
-                        self.reference_step(name, &at);
+                        self.reference_step(name, &Path::Text(&at));
                     }
                     // `{"Step": <name>, "Trigger": "Failed" | "Stopped" | "Any"}`.
                     DependsOn::Other(v) => match (v.get("Step"), v.get("Trigger"), v.as_object().map(<[_]>::len)) {
                         (Some(Value::String(name)), Some(Value::String(t)), Some(2)) => {
-                            self.reference_step(name, &member(&at, "Step"));
+                            self.reference_step(name, &Path::Member(&Path::Text(&at), "Step"));
                             if !["Any", "Failed", "Stopped", "Completed"].contains(&t.as_str()) {
                                 let hint = self.nearest(t, ["Any", "Completed", "Failed", "Stopped"].into_iter());
                                 self.issue(
@@ -774,14 +824,19 @@ impl<'d> Checker<'d, '_> {
     /// A value where a literal of `slot` or an expression goes (outside the tables: condition operands, the
     /// experiment's names, a failure's message).
     fn leaf(&mut self, v: &Value, path: &str, slot: Type) {
+        self.leaf_at(v, &Path::Text(path), slot);
+    }
+
+    /// [`leaf`](Self::leaf) at a path rendered only for a problem.
+    fn leaf_at(&mut self, v: &Value, path: &Path<'_>, slot: Type) {
         if let Some(t) = self.expression(v, path, 0) {
             self.assign(t, slot, v, path);
         } else if let Some(found) = literal_type(v) {
             if !found.fits(slot) {
-                self.issue(path.to_owned(), format!("expected {}, found {}", slot.name(), v.kind()));
+                self.issue(path.render(), format!("expected {}, found {}", slot.name(), v.kind()));
             }
         } else {
-            self.issue(path.to_owned(), format!("expected a literal or an expression, found {}", v.kind()));
+            self.issue(path.render(), format!("expected a literal or an expression, found {}", v.kind()));
         }
     }
 
@@ -792,7 +847,7 @@ impl<'d> Checker<'d, '_> {
             return;
         }
         if is_expression(v) {
-            self.expression(v, &path.render(), depth);
+            self.expression(v, path, depth);
             return;
         }
         match v {
@@ -811,17 +866,17 @@ impl<'d> Checker<'d, '_> {
     }
 
     /// When `v` is an expression, check it and give its type.
-    fn expression(&mut self, v: &Value, path: &str, depth: usize) -> Option<Type> {
+    fn expression(&mut self, v: &Value, path: &Path<'_>, depth: usize) -> Option<Type> {
         let (name, argument) = match v.as_object() {
             Some([(name, argument)]) if is_expression(v) => (name.as_str(), argument),
             _ => return None,
         };
-        let at = member(path, name);
+        let at = Path::Member(path, name);
         Some(match name {
             "Get" => match argument {
                 Value::String(reference) => self.reference(reference, &at),
                 other => {
-                    self.issue(at, format!("a `Get` takes a string, found {}", other.kind()));
+                    self.issue(at.render(), format!("a `Get` takes a string, found {}", other.kind()));
                     Type::Unknown
                 }
             },
@@ -829,21 +884,21 @@ impl<'d> Checker<'d, '_> {
                 match argument {
                     Value::Object(members) => {
                         for (name, value) in members {
-                            let member_at = member(&at, name);
+                            let member_at = Path::Member(&at, name);
                             match (name.as_str(), value) {
                                 ("On", Value::String(_)) => {}
                                 ("On", other) => {
-                                    self.issue(member_at, format!("expected a string, found {}", other.kind()))
+                                    self.issue(member_at.render(), format!("expected a string, found {}", other.kind()))
                                 }
                                 ("Values", Value::Array(items)) => {
                                     for (i, item) in items.iter().enumerate() {
-                                        let item_at = format!("{member_at}[{i}]");
+                                        let item_at = Path::Index(&member_at, i);
                                         if depth < MAX_DEPTH
                                             && self.expression(item, &item_at, depth + 1).is_none()
                                             && literal_type(item).is_none()
                                         {
                                             self.issue(
-                                                item_at,
+                                                item_at.render(),
                                                 format!(
                                                     "`Std:Join` joins literals and expressions, found {}",
                                                     item.kind()
@@ -853,19 +908,22 @@ impl<'d> Checker<'d, '_> {
                                     }
                                 }
                                 ("Values", other) => {
-                                    self.issue(member_at, format!("expected an array, found {}", other.kind()))
+                                    self.issue(member_at.render(), format!("expected an array, found {}", other.kind()))
                                 }
                                 _ => {
                                     let hint = self.nearest(name, ["On", "Values"].into_iter());
-                                    self.issue(member_at, format!("`{name}` is not a member of `Std:Join`{hint}"));
+                                    self.issue(
+                                        member_at.render(),
+                                        format!("`{name}` is not a member of `Std:Join`{hint}"),
+                                    );
                                 }
                             }
                         }
                         if argument.get("Values").is_none() {
-                            self.issue(format!("{at}.Values"), "is required but was not set".into());
+                            self.issue(Path::Member(&at, "Values").render(), "is required but was not set".into());
                         }
                     }
-                    other => self.issue(at, format!("`Std:Join` takes an object, found {}", other.kind())),
+                    other => self.issue(at.render(), format!("`Std:Join` takes an object, found {}", other.kind())),
                 }
                 Type::String
             }
@@ -873,45 +931,47 @@ impl<'d> Checker<'d, '_> {
                 match argument {
                     Value::Object(members) => {
                         for (name, value) in members {
-                            let member_at = member(&at, name);
+                            let member_at = Path::Member(&at, name);
                             match name.as_str() {
                                 "Path" => {
                                     if !matches!(value, Value::String(_)) {
-                                        self.issue(member_at, format!("expected a string, found {}", value.kind()));
+                                        let message = format!("expected a string, found {}", value.kind());
+                                        self.issue(member_at.render(), message);
                                     }
                                 }
                                 "PropertyFile" => match value.get("Get").and_then(Value::as_str) {
                                     Some(reference) if value.as_object().is_some_and(|m| m.len() == 1) => {
-                                        self.property_file(reference, &format!("{member_at}.Get"));
+                                        self.property_file(reference, &Path::Member(&member_at, "Get"));
                                     }
                                     _ => self.issue(
-                                        member_at,
+                                        member_at.render(),
                                         "expected {\"Get\": \"Steps.<step>.PropertyFiles.<file>\"}".into(),
                                     ),
                                 },
-                                "S3Uri" => self.leaf(value, &member_at, Type::String),
+                                "S3Uri" => self.leaf_at(value, &member_at, Type::String),
                                 _ => {
                                     let hint = self.nearest(name, ["Path", "PropertyFile", "S3Uri"].into_iter());
-                                    self.issue(member_at, format!("`{name}` is not a member of `Std:JsonGet`{hint}"));
+                                    let message = format!("`{name}` is not a member of `Std:JsonGet`{hint}");
+                                    self.issue(member_at.render(), message);
                                 }
                             }
                         }
                         if argument.get("Path").is_none() {
-                            self.issue(format!("{at}.Path"), "is required but was not set".into());
+                            self.issue(Path::Member(&at, "Path").render(), "is required but was not set".into());
                         }
                         if argument.get("PropertyFile").is_none() && argument.get("S3Uri").is_none() {
-                            self.issue(at, "`Std:JsonGet` reads a `PropertyFile` or an `S3Uri`".into());
+                            self.issue(at.render(), "`Std:JsonGet` reads a `PropertyFile` or an `S3Uri`".into());
                         }
                     }
-                    other => self.issue(at, format!("`Std:JsonGet` takes an object, found {}", other.kind())),
+                    other => self.issue(at.render(), format!("`Std:JsonGet` takes an object, found {}", other.kind())),
                 }
                 Type::Unknown
             }
             other => {
                 let hint = self.nearest(other, FUNCTIONS.iter().copied());
-                self.issue(at, format!("`{other}` is not a function this crate knows{hint}"));
+                self.issue(at.render(), format!("`{other}` is not a function this crate knows{hint}"));
                 if depth < MAX_DEPTH {
-                    self.scan(argument, &Path::Text(path), depth + 1);
+                    self.scan(argument, path, depth + 1);
                 }
                 Type::Unknown
             }
@@ -919,21 +979,21 @@ impl<'d> Checker<'d, '_> {
     }
 
     /// An expression of type `t` where an argument of `slot` goes.
-    fn assign(&mut self, t: Type, slot: Type, v: &Value, path: &str) {
+    fn assign(&mut self, t: Type, slot: Type, v: &Value, path: &Path<'_>) {
         if !t.fits(slot) {
             let what = match v.get("Get").and_then(Value::as_str) {
                 Some(r) => format!("`{r}` is {}", t.name()),
                 None => format!("the expression gives {}", t.name()),
             };
             self.issue(
-                path.to_owned(),
+                path.render(),
                 format!("{what}, which cannot be assigned to an argument of type {}", slot.name()),
             );
         }
     }
 
     /// A `Get` reference: its type, once it resolves.
-    fn reference(&mut self, reference: &str, path: &str) -> Type {
+    fn reference(&mut self, reference: &str, path: &Path<'_>) -> Type {
         if let Some(name) = reference.strip_prefix("Parameters.") {
             return match self.parameters.get(name) {
                 Some(d) => Type::of_parameter(d.parameter_type),
@@ -941,7 +1001,7 @@ impl<'d> Checker<'d, '_> {
                     let names: Vec<&str> =
                         if self.suggestions > 0 { self.parameters.keys().copied().collect() } else { Vec::new() };
                     let hint = self.nearest(name, names.into_iter());
-                    self.issue(path.to_owned(), format!("no parameter `{name}` is declared{hint}"));
+                    self.issue(path.render(), format!("no parameter `{name}` is declared{hint}"));
                     Type::Unknown
                 }
             };
@@ -949,7 +1009,7 @@ impl<'d> Checker<'d, '_> {
         if let Some(name) = reference.strip_prefix("Execution.") {
             if !EXECUTION_VARIABLES.contains(&name) {
                 let hint = self.nearest(name, EXECUTION_VARIABLES.iter().copied());
-                self.issue(path.to_owned(), format!("`{name}` is not an execution variable{hint}"));
+                self.issue(path.render(), format!("`{name}` is not an execution variable{hint}"));
                 return Type::Unknown;
             }
             return Type::String;
@@ -965,7 +1025,7 @@ impl<'d> Checker<'d, '_> {
         if let Some(name) = reference.strip_prefix("PipelineExperimentConfig.") {
             if !["ExperimentName", "TrialName"].contains(&name) {
                 let hint = self.nearest(name, ["ExperimentName", "TrialName"].into_iter());
-                self.issue(path.to_owned(), format!("`{name}` is not a member of the experiment configuration{hint}"));
+                self.issue(path.render(), format!("`{name}` is not a member of the experiment configuration{hint}"));
             }
             return Type::String;
         }
@@ -975,12 +1035,12 @@ impl<'d> Checker<'d, '_> {
             let item = rest.strip_prefix("CurrentItem").is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']));
             if !item {
                 self.issue(
-                    path.to_owned(),
+                    path.render(),
                     format!("`{reference}` is not a reference: a ForEach step's body reads `ForEach.CurrentItem`"),
                 );
             } else if self.in_body == 0 {
                 self.issue(
-                    path.to_owned(),
+                    path.render(),
                     "`ForEach.CurrentItem` is read only in the steps of a ForEach step's `ForEachBody`".into(),
                 );
             }
@@ -990,15 +1050,12 @@ impl<'d> Checker<'d, '_> {
         // `IterationOutput.<body step>.<member>`.
         if let Some(rest) = reference.strip_prefix("IterationOutput.") {
             let Some(bodies) = self.selector.clone() else {
-                self.issue(
-                    path.to_owned(),
-                    "`IterationOutput` is read only in a ForEach step's `Selector.Field`".into(),
-                );
+                self.issue(path.render(), "`IterationOutput` is read only in a ForEach step's `Selector.Field`".into());
                 return Type::Unknown;
             };
             let Some(end) = rest.find(['.', '[']).filter(|&e| e + 1 < rest.len()) else {
                 self.issue(
-                    path.to_owned(),
+                    path.render(),
                     format!("`{reference}` names no member: `IterationOutput.<body step>.<member>`"),
                 );
                 return Type::Unknown;
@@ -1006,23 +1063,42 @@ impl<'d> Checker<'d, '_> {
             let step = &rest[..end];
             if !bodies.iter().any(|b| b == step) {
                 let hint = self.nearest(step, bodies.iter().map(String::as_str));
-                self.issue(path.to_owned(), format!("`{step}` is not a step of this ForEach step's body{hint}"));
+                self.issue(path.render(), format!("`{step}` is not a step of this ForEach step's body{hint}"));
+                return Type::Unknown;
             }
-            return Type::Unknown;
+            // The selector is checked with its ForEach step's arguments: the member is a property of its body step.
+            return match self.current {
+                Some(for_each) => self.body_property(for_each, step, &rest[end..], reference, path),
+                None => Type::Unknown,
+            };
         }
         self.issue(
-            path.to_owned(),
+            path.render(),
             format!("`{reference}` is not a reference: it starts with `Parameters.`, `Execution.` or `Steps.`"),
         );
         Type::Unknown
     }
 
     /// The step a reference names, recorded as one the current step needs.
-    fn reference_step(&mut self, name: &str, path: &str) -> Option<usize> {
+    fn reference_step(&mut self, name: &str, path: &Path<'_>) -> Option<usize> {
         match self.names.get(name) {
+            Some(&i) if !self.in_scope(i) => {
+                let Scope::Body(parent) = self.scopes[i] else { return None };
+                let for_each = self.steps[parent].name.as_deref().unwrap_or_default();
+                self.issue(
+                    path.render(),
+                    format!(
+                        "`{name}` is a step of the body of the ForEach step `{for_each}`, run once per item, and is \
+                         read only in that body: outside it, depend on `{for_each}` and read \
+                         `Steps.{for_each}.IterationOutputs[<index>].{name}.<member>` or \
+                         `Steps.{for_each}.Selected.<member>`"
+                    ),
+                );
+                None
+            }
             Some(&i) => {
                 if let Some(current) = self.current {
-                    self.edges[current].push((i, path.to_owned()));
+                    self.edges[current].push((i, path.render()));
                 }
                 Some(i)
             }
@@ -1030,14 +1106,14 @@ impl<'d> Checker<'d, '_> {
                 let names: Vec<&str> =
                     if self.suggestions > 0 { self.names.keys().copied().collect() } else { Vec::new() };
                 let hint = self.nearest(name, names.into_iter());
-                self.issue(path.to_owned(), format!("no step is named `{name}`{hint}"));
+                self.issue(path.render(), format!("no step is named `{name}`{hint}"));
                 None
             }
         }
     }
 
     /// A property path of a step, with the type it reaches.
-    fn property(&mut self, target: usize, step: &str, property: &str, reference: &str, path: &str) -> Type {
+    fn property(&mut self, target: usize, step: &str, property: &str, reference: &str, path: &Path<'_>) -> Type {
         let Some(found) = self.found_step(target) else { return Type::Unknown };
         let kind = found.step_type.as_deref().unwrap_or_default();
         if property.is_empty() {
@@ -1073,7 +1149,7 @@ impl<'d> Checker<'d, '_> {
                         None => {
                             let hint = self.nearest(n, outputs.iter().filter_map(|o| o.output_name.as_deref()));
                             self.issue(
-                                path.to_owned(),
+                                path.render(),
                                 format!("the step `{step}` declares no output parameter `{n}`{hint}"),
                             );
                             Type::Unknown
@@ -1081,7 +1157,7 @@ impl<'d> Checker<'d, '_> {
                     },
                     None => {
                         self.issue(
-                            path.to_owned(),
+                            path.render(),
                             format!("a {kind} step's properties are `OutputParameters['<name>']`, not `{property}`"),
                         );
                         Type::Unknown
@@ -1089,9 +1165,9 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             (_, "Condition") => self.fixed_property(kind, property, &["Outcome"], Type::Boolean, path),
-            (_, "ForEach") => self.for_each_property(found, property, reference, path),
+            (_, "ForEach") => self.for_each_property(target, found, property, reference, path),
             (_, "Fail") => {
-                self.issue(path.to_owned(), format!("a Fail step has no properties (`{reference}`)"));
+                self.issue(path.render(), format!("a Fail step has no properties (`{reference}`)"));
                 Type::Unknown
             }
             _ => Type::Unknown,
@@ -1141,21 +1217,22 @@ impl<'d> Checker<'d, '_> {
                     }
                 }
                 "Selector" => self.selector(value, &at, &bodies),
+                // The body's steps are checked as steps (`check` reads them from here).
                 "ForEachBody" => match value {
                     Value::Array(steps) if !steps.is_empty() => {
-                        self.in_body += 1;
                         for (i, s) in steps.iter().enumerate() {
                             let step_at = format!("{at}[{i}]");
-                            if let Some(t @ ("Condition" | "Fail" | "ForEach")) = s.get("Type").and_then(Value::as_str)
+                            if !matches!(s, Value::Object(_)) {
+                                self.issue(step_at, format!("expected a step (an object), found {}", s.kind()));
+                            } else if let Some(t @ ("Condition" | "Fail" | "ForEach")) =
+                                s.get("Type").and_then(Value::as_str)
                             {
                                 self.issue(
                                     format!("{step_at}.Type"),
                                     format!("a {t} step cannot be in a ForEach step's body"),
                                 );
                             }
-                            self.scan(s, &Path::Text(&step_at), 1);
                         }
-                        self.in_body -= 1;
                     }
                     _ => self.issue(at, "expected a non-empty list of steps".into()),
                 },
@@ -1213,7 +1290,14 @@ impl<'d> Checker<'d, '_> {
 
     /// A ForEach step's properties: `Status`, the counts, `Selected.<member>` (the picked iteration's output) and
     /// `IterationOutputs[i].<body step>.<member>`.
-    fn for_each_property(&mut self, found: &'d Step, property: &str, reference: &str, path: &str) -> Type {
+    fn for_each_property(
+        &mut self,
+        target: usize,
+        found: &'d Step,
+        property: &str,
+        reference: &str,
+        path: &Path<'_>,
+    ) -> Type {
         const COUNTS: [&str; 5] =
             ["FailedStepCount", "InputItemCount", "StoppedStepCount", "SucceededStepCount", "TotalStepCount"];
         const ALL: [&str; 8] = [
@@ -1239,10 +1323,10 @@ impl<'d> Checker<'d, '_> {
                     .and_then(|r| r.split_once(']'))
                     .filter(|(i, _)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
                     .and_then(|(_, r)| r.strip_prefix('.'))
-                    .and_then(|r| r.find(['.', '[']).map(|e| &r[..e]));
-                let Some(body) = body else {
+                    .and_then(|r| r.find(['.', '[']).map(|e| (&r[..e], &r[e..])));
+                let Some((body, member)) = body else {
                     self.issue(
-                        path.to_owned(),
+                        path.render(),
                         format!("`{reference}` is not `IterationOutputs[<index>].<body step>.<member>`"),
                     );
                     return Type::Unknown;
@@ -1259,32 +1343,34 @@ impl<'d> Checker<'d, '_> {
                 };
                 if !bodies.contains(&body) {
                     let hint = self.nearest(body, bodies.iter().copied());
-                    self.issue(path.to_owned(), format!("`{body}` is not a step of the ForEach step's body{hint}"));
+                    self.issue(path.render(), format!("`{body}` is not a step of the ForEach step's body{hint}"));
+                    return Type::Unknown;
                 }
-                Type::Unknown
+                // The member is a property of the body step, as its kind has it.
+                self.body_property(target, body, member, reference, path)
             }
             _ if ALL.contains(&first) => {
                 let form = match first {
                     "Selected" => "`Selected.<member>`".to_owned(),
                     other => format!("`{other}`, with nothing after it"),
                 };
-                self.issue(path.to_owned(), format!("`{reference}` does not fit the property: it is read as {form}"));
+                self.issue(path.render(), format!("`{reference}` does not fit the property: it is read as {form}"));
                 Type::Unknown
             }
             _ => {
                 let hint = self.nearest(first, ALL.into_iter());
-                self.issue(path.to_owned(), format!("`{first}` is not a property of a ForEach step{hint}"));
+                self.issue(path.render(), format!("`{first}` is not a property of a ForEach step{hint}"));
                 Type::Unknown
             }
         }
     }
 
-    fn fixed_property(&mut self, kind: &str, property: &str, names: &[&str], t: Type, path: &str) -> Type {
+    fn fixed_property(&mut self, kind: &str, property: &str, names: &[&str], t: Type, path: &Path<'_>) -> Type {
         if names.contains(&property) {
             return t;
         }
         let hint = self.nearest(property, names.iter().copied());
-        self.issue(path.to_owned(), format!("`{property}` is not a property of a {kind} step{hint}"));
+        self.issue(path.render(), format!("`{property}` is not a property of a {kind} step{hint}"));
         Type::Unknown
     }
 
@@ -1296,7 +1382,7 @@ impl<'d> Checker<'d, '_> {
         kind_name: &str,
         property: &str,
         reference: &str,
-        path: &str,
+        path: &Path<'_>,
     ) -> Type {
         let end = property.find(['.', '[']).unwrap_or(property.len());
         let first = &property[..end];
@@ -1305,7 +1391,7 @@ impl<'d> Checker<'d, '_> {
                 return Type::String;
             }
             self.issue(
-                path.to_owned(),
+                path.render(),
                 format!("`{reference}` does not fit the property's shape: `{first}` is a string"),
             );
             return Type::Unknown;
@@ -1324,12 +1410,12 @@ impl<'d> Checker<'d, '_> {
         kind_name: &str,
         property: &str,
         reference: &str,
-        path: &str,
+        path: &Path<'_>,
     ) -> Type {
         let schema = self.tables.schema;
         let mut segments = Segments { rest: property };
         let Some(Segment::Name(first)) = segments.next() else {
-            self.issue(path.to_owned(), format!("`{reference}` does not name a property"));
+            self.issue(path.render(), format!("`{reference}` does not name a property"));
             return Type::Unknown;
         };
         let found = kind.properties.iter().find_map(|&root| schema.shape(root).member(first));
@@ -1341,7 +1427,7 @@ impl<'d> Checker<'d, '_> {
                 .chain(kind.string_properties.iter().copied())
                 .collect();
             let hint = self.nearest(first, candidates.into_iter());
-            self.issue(path.to_owned(), format!("`{first}` is not a property of a {kind_name} step{hint}"));
+            self.issue(path.render(), format!("`{first}` is not a property of a {kind_name} step{hint}"));
             return Type::Unknown;
         };
         let mut at = member.target;
@@ -1353,7 +1439,7 @@ impl<'d> Checker<'d, '_> {
                     None => {
                         let hint = self.nearest(n, shape.members.iter().map(|m| m.name));
                         self.issue(
-                            path.to_owned(),
+                            path.render(),
                             format!("`{n}` is not a member of {}{hint} (in `{reference}`)", shape.name),
                         );
                         return Type::Unknown;
@@ -1369,7 +1455,7 @@ impl<'d> Checker<'d, '_> {
                 Some(n) => at = n,
                 None => {
                     self.issue(
-                        path.to_owned(),
+                        path.render(),
                         format!(
                             "`{reference}` does not fit the property's shape: {} is {}",
                             shape.name,
@@ -1384,11 +1470,11 @@ impl<'d> Checker<'d, '_> {
     }
 
     /// A property file reference of `Std:JsonGet`: `Steps.<step>.PropertyFiles.<file>`.
-    fn property_file(&mut self, reference: &str, path: &str) {
+    fn property_file(&mut self, reference: &str, path: &Path<'_>) {
         let parsed = reference.strip_prefix("Steps.").and_then(|r| r.split_once(".PropertyFiles."));
         let Some((step, file)) = parsed else {
             self.issue(
-                path.to_owned(),
+                path.render(),
                 format!("`{reference}` is not a property file: `Steps.<step>.PropertyFiles.<file>`"),
             );
             return;
@@ -1400,13 +1486,62 @@ impl<'d> Checker<'d, '_> {
         }
     }
 
-    fn declared_file(&mut self, target: usize, found: &'d Step, step: &str, file: &str, path: &str) {
+    fn declared_file(&mut self, target: usize, found: &'d Step, step: &str, file: &str, path: &Path<'_>) {
         let files = found.property_files.as_deref().unwrap_or_default();
         let declared =
             self.files.entry(target).or_insert_with(|| files.iter().filter_map(|f| f.name.as_deref()).collect());
         if !declared.contains(file) {
             let hint = self.nearest(file, files.iter().filter_map(|f| f.name.as_deref()));
-            self.issue(path.to_owned(), format!("the step `{step}` declares no property file `{file}`{hint}"));
+            self.issue(path.render(), format!("the step `{step}` declares no property file `{file}`{hint}"));
+        }
+    }
+
+    /// A property of the step `body` of the ForEach step at `for_each` (`member`: `.ModelArtifacts.S3ModelArtifacts`),
+    /// read through the ForEach step's `IterationOutputs[<index>]` or its selector's `IterationOutput`.
+    fn body_property(&mut self, for_each: usize, body: &str, member: &str, reference: &str, path: &Path<'_>) -> Type {
+        match self.names.get(body) {
+            Some(&i) if self.scopes[i] == Scope::Body(for_each) => {
+                let member = member.strip_prefix('.').unwrap_or(member);
+                self.property(i, body, member, reference, path)
+            }
+            _ => Type::Unknown,
+        }
+    }
+
+    /// Whether the step at `index` may be read by the step being checked: a step of a ForEach step's body only by
+    /// the steps of the same body (the same iteration's), any other step by every step.
+    fn in_scope(&self, index: usize) -> bool {
+        match self.scopes.get(index) {
+            Some(Scope::Body(parent)) => self.current.is_some_and(|c| self.scopes[c] == Scope::Body(*parent)),
+            _ => true,
+        }
+    }
+
+    /// SageMaker names the runs of a ForEach body's step `<name>-<index>`: no other step may be named so.
+    fn iteration_names(&mut self, steps: &[Found<'d>]) {
+        let body: HashMap<&str, &str> = steps
+            .iter()
+            .filter(|f| matches!(f.scope, Scope::Body(_)))
+            .filter_map(|f| Some((f.step.name.as_deref()?, f.path.as_str())))
+            .collect();
+        if body.is_empty() {
+            return;
+        }
+        for found in steps {
+            let Some(name) = found.step.name.as_deref() else { continue };
+            let Some((stem, index)) = name.rsplit_once('-') else { continue };
+            if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if let Some(at) = body.get(stem) {
+                self.issue(
+                    format!("{}.Name", found.path),
+                    format!(
+                        "the step name `{name}` is how SageMaker names a run of the ForEach body's step `{stem}` \
+                         ({at}); no other step may have it"
+                    ),
+                );
+            }
         }
     }
 
@@ -1449,10 +1584,9 @@ impl Visitor for Checker<'_, '_> {
         if !is_expression(value) {
             return false;
         }
-        let at = path.render();
-        if let Some(t) = self.expression(value, &at, 0) {
+        if let Some(t) = self.expression(value, path, 0) {
             let slot = Type::of_kind(schema.shape(shape).kind);
-            self.assign(t, slot, value, &at);
+            self.assign(t, slot, value, path);
             // A parameter's default is the value the argument gets when an execution does not set it.
             let parameter = value.get("Get").and_then(Value::as_str).and_then(|r| r.strip_prefix("Parameters."));
             if let Some(declared) = parameter.and_then(|p| self.parameters.get(p)).copied() {
@@ -1471,6 +1605,7 @@ impl Visitor for Checker<'_, '_> {
                             );
                             found.0.into_iter().map(|(_, message)| message).collect()
                         });
+                    let at = if messages.is_empty() { String::new() } else { path.render() };
                     for message in messages.clone() {
                         self.issue(
                             default_path.clone(),

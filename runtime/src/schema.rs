@@ -189,7 +189,7 @@ impl Path<'_> {
     /// of the value.
     pub fn render(&self) -> String {
         // The segments from the leaf up (at most the walk's depth, plus the start).
-        let mut segments: Vec<&Path<'_>> = Vec::new();
+        let mut segments: Vec<&Path<'_>> = Vec::with_capacity(16);
         let mut at = self;
         loop {
             segments.push(at);
@@ -198,14 +198,20 @@ impl Path<'_> {
                 Path::Member(parent, _) | Path::Index(parent, _) | Path::Key(parent, _) => at = parent,
             }
         }
+        // Most paths are short: written whole, from the start, into one string.
+        let mut whole = String::with_capacity(128);
+        for p in segments.iter().rev() {
+            push_piece(&mut whole, p);
+            if whole.len() > PATH_MAX {
+                break;
+            }
+        }
+        if whole.len() <= PATH_MAX {
+            return whole;
+        }
         let piece = |p: &Path<'_>| {
             let mut out = String::new();
-            match p {
-                Path::Text(t) => out.push_str(t),
-                Path::Member(_, name) => push_member(&mut out, name),
-                Path::Index(_, i) => out.push_str(&format!("[{i}]")),
-                Path::Key(_, key) => push_key(&mut out, key),
-            }
+            push_piece(&mut out, p);
             out
         };
         // The start, as long as it fits in half the bound; then the end, from the leaf up, in the rest.
@@ -233,6 +239,19 @@ impl Path<'_> {
             head.push_str(t);
         }
         head
+    }
+}
+
+/// Append one segment of a path.
+fn push_piece(out: &mut String, p: &Path<'_>) {
+    match p {
+        Path::Text(t) => out.push_str(t),
+        Path::Member(_, name) => push_member(out, name),
+        Path::Index(_, i) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "[{i}]");
+        }
+        Path::Key(_, key) => push_key(out, key),
     }
 }
 
@@ -527,12 +546,18 @@ impl Walk<'_, '_> {
                 let repeats = repeats(entries);
                 for (i, (name, entry)) in entries.iter().enumerate() {
                     let at = Path::Key(path, name);
-                    if repeats[i] {
+                    if repeated(&repeats, i) {
                         self.visitor.problem(&at, Problem::Repeated { name: name.clone() });
                     }
-                    let key_value = Value::String(name.clone());
                     let key_checks = &self.schema.checks[usize::from(key.checks)];
-                    self.value(key.target, key_checks, key.flags, &key_value, &at, depth + 1, Exceptions::default());
+                    if self.schema.shape(key.target).kind == Kind::String && depth + 1 < MAX_DEPTH {
+                        // A key is a string, never an expression: checked as one, without a copy.
+                        self.string(key_checks, name, key.flags & SENSITIVE != 0, &at);
+                    } else {
+                        let key_value = Value::String(name.clone());
+                        let (target, flags) = (key.target, key.flags);
+                        self.value(target, key_checks, flags, &key_value, &at, depth + 1, Exceptions::default());
+                    }
                     if let Value::Null = entry {
                         if !sparse {
                             self.visitor.problem(&at, Problem::Null);
@@ -616,7 +641,7 @@ impl Walk<'_, '_> {
         let repeats = repeats(members);
         for (i, (name, value)) in members.iter().enumerate() {
             let at = Path::Member(path, name);
-            if repeats[i] {
+            if repeated(&repeats, i) {
                 self.visitor.problem(&at, Problem::Repeated { name: name.clone() });
             }
             if exceptions.unsupported.contains(&name.as_str()) {
@@ -710,13 +735,27 @@ impl Walk<'_, '_> {
 }
 
 /// For each member of an object, whether an earlier member has its name (hashed for a large object, so hostile
-/// input stays linear).
+/// input stays linear); empty, and allocated for nothing, when no name repeats (as in almost every object).
 pub fn repeats(members: &[(String, Value)]) -> Vec<bool> {
     if members.len() <= 16 {
-        return members.iter().enumerate().map(|(i, (n, _))| members[..i].iter().any(|(m, _)| m == n)).collect();
+        let repeated = |i: usize| members[..i].iter().any(|(m, _)| *m == members[i].0);
+        if !(1..members.len()).any(repeated) {
+            return Vec::new();
+        }
+        return (0..members.len()).map(repeated).collect();
     }
     let mut seen = std::collections::HashSet::with_capacity(members.len());
-    members.iter().map(|(n, _)| !seen.insert(n.as_str())).collect()
+    let out: Vec<bool> = members.iter().map(|(n, _)| !seen.insert(n.as_str())).collect();
+    if out.contains(&true) {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether member `i` repeats an earlier one, by what [`repeats`] gave.
+pub fn repeated(repeats: &[bool], i: usize) -> bool {
+    repeats.get(i).copied().unwrap_or(false)
 }
 
 /// The JSON kind a shape's values have, in words.

@@ -188,6 +188,40 @@ fn each_step_kind_of_the_settings_checks_its_own_request() {
 }
 
 #[test]
+fn a_for_each_body_step_is_checked_against_its_kind_request() {
+    // The corpus's ForEach pipeline (SDK 3.27), with one mistake in the Processing step of `PerRegion`'s body
+    // (`Steps[1].Arguments.ForEachBody[0]`) and one reading of it from outside the body.
+    let text = std::fs::read_to_string(root().join("tests/definitions/corpus/sdk3/for_each.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let body = &mut v["Steps"][1]["Arguments"]["ForEachBody"][0];
+    assert_eq!(body["Name"], "PrepareRegion");
+    let cluster = &mut body["Arguments"]["ProcessingResources"]["ClusterConfig"];
+    cluster["InstanceTyp"] = cluster["InstanceType"].take();
+    cluster.as_object_mut().unwrap().remove("InstanceType");
+    let read = serde_json::json!({"Type": "Equals", "LeftValue": {"Get": "Steps.PrepareRegion.ProcessingJobStatus"},
+        "RightValue": "Completed"});
+    v["Steps"][2]["Arguments"]["Conditions"].as_array_mut().unwrap().push(read);
+    let found = issues(&PipelineDefinition::from_json(&v.to_string()).unwrap());
+    let cluster = "$.Steps[1].Arguments.ForEachBody[0].Arguments.ProcessingResources.ClusterConfig";
+    assert_eq!(
+        found,
+        [
+            "$.Steps[2].Arguments.Conditions[1].LeftValue.Get: `PrepareRegion` is a step of the body of the ForEach \
+             step `PerRegion`, run once per item, and is read only in that body: outside it, depend on `PerRegion` \
+             and read `Steps.PerRegion.IterationOutputs[<index>].PrepareRegion.<member>` or \
+             `Steps.PerRegion.Selected.<member>`"
+                .to_owned(),
+            format!(
+                "{cluster}.InstanceTyp: `InstanceTyp` is not a member of ProcessingClusterConfig (did you mean \
+                 `InstanceType`?)"
+            ),
+            format!("{cluster}.InstanceType: is required but was not set"),
+        ],
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn without_the_feature_the_crate_is_what_it_was() {
     let cfg = config::load(&root().join("models/codegen.toml")).unwrap();
     let generate = |definitions: Option<&config::Definitions>| {

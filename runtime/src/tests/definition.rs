@@ -369,9 +369,9 @@ fn for_each_steps_check_their_items_body_selector_and_properties() {
     );
     let reader = train(
         "T",
-        r#"{"Resources": {"Count": {"Get": "Steps.F.FailedStepCount"}}, "Uri": {"Get": "Steps.F.Status"},
-            "Env": {"a": {"Get": "Steps.F.Selected.OutputParameters['Score']"},
-                    "b": {"Get": "Steps.F.IterationOutputs[1].Score.OutputParameters['Score']"}}}"#,
+        r#"{"Resources": {"Count": {"Get": "Steps.F.FailedStepCount"},
+                          "Rate": {"Get": "Steps.F.IterationOutputs[1].Score.OutputParameters['Score']"}},
+            "Uri": {"Get": "Steps.F.Status"}, "Env": {"a": {"Get": "Steps.F.Selected.OutputParameters['Score']"}}}"#,
     );
     assert_eq!(issues(&definition("", &[for_each(&good), reader].join(","))), Vec::<String>::new());
     // Each rule broken once.
@@ -406,6 +406,119 @@ fn for_each_steps_check_their_items_body_selector_and_properties() {
              `Selected.<member>`",
             "$.Steps[1].Arguments.Env['d'].Get: `ForEach.Item` is not a reference: a ForEach step's body reads \
              `ForEach.CurrentItem`",
+        ]
+    );
+}
+
+#[test]
+fn for_each_body_steps_are_checked_as_steps_in_their_scope() {
+    let for_each = |name: &str, body: &str| {
+        format!(
+            r#"{{"Name": "{name}", "Type": "ForEach", "Arguments": {{"IterableItems": ["a"], "MaxConcurrency": 1,
+                "ForEachBody": [{body}]}}}}"#
+        )
+    };
+    // Two body steps of a kind of the tables, the second reading the first (the same iteration's) and an outside
+    // step, both reading the current item; outside, a step reads the ForEach step.
+    let prepare = train("Prep", r#"{"Resources": {"Count": 1}, "Uri": {"Get": "ForEach.CurrentItem"}}"#);
+    let fit = train(
+        "Fit",
+        r#"{"Resources": {"Count": {"Get": "Steps.Prep.Count"}}, "Env": {"k": {"Get": "Steps.Before.Artifacts.Uri"},
+            "item": {"Get": "ForEach.CurrentItem.name"}}}"#,
+    );
+    let before = train("Before", GOOD);
+    let after = r#"{"Name": "After", "Type": "Train", "DependsOn": ["F"], "Arguments": {"Resources": {"Count": 1},
+        "Uri": {"Get": "Steps.F.IterationOutputs[0].Fit.Artifacts.Uri"}}}"#;
+    let good = [before.clone(), for_each("F", &format!("{prepare}, {fit}")), after.to_owned()].join(",");
+    assert_eq!(issues(&definition("", &good)), Vec::<String>::new());
+    // What an iteration's output reads is a property of the body step, of its kind and type.
+    let wrong = after.replace("Artifacts.Uri", "Artifacts.Url").replace(
+        r#""Count": 1"#,
+        r#""Count": {"Get":
+        "Steps.F.IterationOutputs[0].Prep.Artifacts.Uri"}"#,
+    );
+    let good = [before.clone(), for_each("F", &format!("{prepare}, {fit}")), wrong].join(",");
+    assert_eq!(
+        issues(&definition("", &good)),
+        [
+            "$.Steps[2].Arguments.Resources.Count: `Steps.F.IterationOutputs[0].Prep.Artifacts.Uri` is String, which \
+             cannot be assigned to an argument of type Integer",
+            "$.Steps[2].Arguments.Uri.Get: `Url` is not a member of Artifacts (did you mean `Uri`?) (in \
+             `Steps.F.IterationOutputs[0].Fit.Artifacts.Url`)",
+        ]
+    );
+
+    // A body step gets every check of a step: its arguments against its kind's request, its common fields, its
+    // references.
+    let bad_body = format!(
+        "{}, {}",
+        train("Prep", r#"{"Resources": {"Count": 0}, "Mode": "Fast", "Extra": 1}"#),
+        r#"{"Name": "Fit", "Type": "Train", "DependsOn": ["Nowhere"], "RetryPolicies": [{"MaxAttempts": 1,
+            "ExpireAfterMin": 1}], "Arguments": {"Resources": {"Count": {"Get": "Parameters.Missing"}}}}"#
+    );
+    let found = issues(&definition("", &for_each("F", &bad_body)));
+    let body = "$.Steps[0].Arguments.ForEachBody";
+    assert_eq!(
+        found,
+        [
+            format!("{body}[0].Arguments.Resources.Count: must be between 1 and 10, but is 0"),
+            format!("{body}[0].Arguments.Mode: \"Fast\" is not a value of Mode (did you mean \"fast\"?)"),
+            format!("{body}[0].Arguments.Extra: `Extra` is not a member of JobRequest"),
+            format!("{body}[1].DependsOn[0]: no step is named `Nowhere`"),
+            format!("{body}[1].RetryPolicies[0]: a retry policy has `MaxAttempts` or `ExpireAfterMin`, not both"),
+            format!("{body}[1].Arguments.Resources.Count.Get: no parameter `Missing` is declared"),
+        ],
+        "{found:#?}"
+    );
+
+    // Scope: a body step is read only in its body (outside, through the ForEach step); a body step may not read its
+    // own ForEach step, which ends after it; names are shared with the whole definition, and `<body step>-<digits>`
+    // is taken by the runs of the body's steps.
+    let outside = train("Out", r#"{"Resources": {"Count": {"Get": "Steps.Prep.Count"}}}"#);
+    let other =
+        for_each("G", &train("Other", r#"{"Resources": {"Count": 1}, "Uri": {"Get": "Steps.Fit.Artifacts.Uri"}}"#));
+    let selfish = train("Fit", r#"{"Resources": {"Count": {"Get": "Steps.F.InputItemCount"}}}"#);
+    let text =
+        [for_each("F", &format!("{prepare}, {selfish}")), outside, other, train("Prep-2", GOOD), train("Other", GOOD)]
+            .join(",");
+    let found = issues(&definition("", &text));
+    let read_only_in_body = |name: &str| {
+        format!(
+            "`{name}` is a step of the body of the ForEach step `F`, run once per item, and is read only in that \
+             body: outside it, depend on `F` and read `Steps.F.IterationOutputs[<index>].{name}.<member>` or \
+             `Steps.F.Selected.<member>`"
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            "$.Steps[2].Arguments.ForEachBody[0].Name: the step name `Other` is taken by $.Steps[4]".to_owned(),
+            "$.Steps[3].Name: the step name `Prep-2` is how SageMaker names a run of the ForEach body's step `Prep` \
+             ($.Steps[0].Arguments.ForEachBody[0]); no other step may have it"
+                .to_owned(),
+            format!("$.Steps[1].Arguments.Resources.Count.Get: {}", read_only_in_body("Prep")),
+            // Another ForEach step's body is outside this one.
+            format!("$.Steps[2].Arguments.ForEachBody[0].Arguments.Uri.Get: {}", read_only_in_body("Fit")),
+            "$.Steps[0].Arguments.ForEachBody[1]: the steps `F`, `Fit` depend on each other in a cycle; here `F` \
+             needs `Fit`"
+                .to_owned(),
+        ],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_for_each_body_holds_steps() {
+    let text = definition(
+        "",
+        r#"{"Name": "F", "Type": "ForEach", "Arguments": {"IterableItems": ["a"], "MaxConcurrency": 1,
+            "ForEachBody": [3, {"Name": "B", "Type": "Fail", "Arguments": {"ErrorMessage": "x"}}]}}"#,
+    );
+    assert_eq!(
+        issues(&text),
+        [
+            "$.Steps[0].Arguments.ForEachBody[0]: expected a step (an object), found a number",
+            "$.Steps[0].Arguments.ForEachBody[1].Type: a Fail step cannot be in a ForEach step's body",
         ]
     );
 }
@@ -683,6 +796,62 @@ fn the_size_is_bounded() {
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("$: the definition's JSON text is 5"), "{found:?}");
     assert!(found[0].ends_with("characters long, more than the 4096 allowed"), "{found:?}");
+}
+
+#[test]
+fn the_size_is_counted_as_the_written_text_without_writing_it() {
+    // Escapes of every kind, characters beyond ASCII, numbers of each kind (one too large for a float), typed members
+    // of each object of the envelope, members kept as read, conditions of each form.
+    let tricky = r#"{"Version": "2020-12-01", "Metadata": {"q\"uote": "back\\slash\n\t\r\b\f\u0001\u001f"},
+      "Parameters": [{"Name": "P", "Type": "Float", "DefaultValue": 1.5e-7, "EnumValues": ["é", "日本"], "x": null}],
+      "PipelineExperimentConfig": {"ExperimentName": "e"}, "MlflowConfig": {"n": [1e400, -1e400, -3, 18446744073709551615, true, false]},
+      "Steps": [{"Name": "C", "Type": "Condition", "DependsOn": ["A", {"Step": "A", "Trigger": "Any"}],
+        "Arguments": {"Conditions": [{"Type": "Equals", "LeftValue": 1, "RightValue": 2.0},
+          {"Type": "In", "QueryValue": "a", "Values": ["a", "b"]}, {"Type": "Not", "Condition": {"Type": "Or",
+          "Conditions": [{"Type": "Odd"}]}}], "IfSteps": [{"Name": "A", "Type": "Train", "Arguments": {}}], "ElseSteps": []},
+        "RetryPolicies": [{"ExceptionType": ["Step.THROTTLING"], "IntervalSeconds": 1, "BackoffRate": 2.0, "MaxAttempts": 3,
+          "ExpireAfterMin": 4}], "CacheConfig": {"Enabled": true, "ExpireAfter": "P1D"},
+        "PropertyFiles": [{"PropertyFileName": "F", "OutputName": "o", "FilePath": "f.json"}],
+        "OutputParameters": [{"OutputName": "x", "OutputType": "String"}], "Extra": [[], {}]}]}"#;
+    let mut texts = vec![tricky.to_owned(), "{}".to_owned(), r#"{"Steps": []}"#.to_owned()];
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/definitions/corpus");
+    for dir in ["sdk2", "sdk3"] {
+        for entry in std::fs::read_dir(corpus.join(dir)).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+    }
+    assert!(texts.len() > 8, "the corpus is read");
+    for text in &texts {
+        let d = PipelineDefinition::from_json(text).unwrap();
+        assert_eq!(d.json_chars(), d.to_json().chars().count(), "{text}");
+    }
+    // And the bound is the written text's characters, to the one.
+    let d = PipelineDefinition::from_json(tricky).unwrap();
+    let n = d.to_json().chars().count() as u64;
+    let at = |max| Tables { schema: &SCHEMA, kinds: &KINDS, max_length: Some(max) };
+    let size_issue =
+        |max| check(&d, &at(max)).err().into_iter().flat_map(|e| e.issues().to_vec()).any(|i| i.path() == "$");
+    assert!(!size_issue(n));
+    assert!(size_issue(n - 1));
+}
+
+#[test]
+fn repeated_member_names_are_found_and_objects_without_any_allocate_nothing() {
+    let object =
+        |names: &[String]| -> Vec<(String, Value)> { names.iter().map(|n| (n.clone(), Value::Null)).collect() };
+    for n in [0, 3, 16, 17, 40] {
+        let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+        let none = schema::repeats(&object(&names));
+        assert!(none.is_empty() && none.capacity() == 0, "{n} members");
+        if n > 1 {
+            let mut with = names.clone();
+            with.push("m1".into());
+            let found = schema::repeats(&object(&with));
+            assert_eq!(found.iter().filter(|r| **r).count(), 1, "{n} members");
+            assert!(found[n], "the later of the two is the repeat");
+            assert!(schema::repeated(&found, n) && !schema::repeated(&found, 1) && !schema::repeated(&none, 1));
+        }
+    }
 }
 
 #[test]
