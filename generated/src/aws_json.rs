@@ -739,7 +739,9 @@ impl<'a> Reader<'a> {
                     }
                     Some(b) => {
                         let expected = if array { "`,` or `]`" } else { "`,` or `}`" };
-                        return Err(self.syntax_error(format_args!("expected {expected}, found `{}`", b.escape_ascii())));
+                        return Err(
+                            self.syntax_error(format_args!("expected {expected}, found `{}`", b.escape_ascii()))
+                        );
                     }
                     None => return Err(self.syntax_error("the body ends inside a value")),
                 }
@@ -756,7 +758,9 @@ impl<'a> Reader<'a> {
     fn member_name(&mut self) -> Result<(&'a str, bool), JsonError> {
         match self.peek() {
             Some(b'"') => {}
-            Some(b) => return Err(self.syntax_error(format_args!("expected a member name, found `{}`", b.escape_ascii()))),
+            Some(b) => {
+                return Err(self.syntax_error(format_args!("expected a member name, found `{}`", b.escape_ascii())))
+            }
             None => return Err(self.syntax_error("expected a member name, found the end of the body")),
         }
         let name = self.raw_string()?;
@@ -806,10 +810,9 @@ impl<'a> Reader<'a> {
                 }
                 control => {
                     self.at = stop;
-                    return Err(self.syntax_error(format_args!(
-                        "a control character ({}) in a string",
-                        control.escape_ascii()
-                    )));
+                    return Err(
+                        self.syntax_error(format_args!("a control character ({}) in a string", control.escape_ascii()))
+                    );
                 }
             }
         }
@@ -912,7 +915,9 @@ impl<'a> Reader<'a> {
             None => Ok(()),
             Some(b) => match value_kind(b) {
                 Some(kind) => Err(JsonError::new(format!("unexpected {kind} after the body's value"))),
-                None => Err(self.syntax_error(format_args!("unexpected `{}` after the body's value", b.escape_ascii()))),
+                None => {
+                    Err(self.syntax_error(format_args!("unexpected `{}` after the body's value", b.escape_ascii())))
+                }
             },
         }
     }
@@ -947,14 +952,19 @@ impl<'a> Reader<'a> {
                 }
                 Some(b',') if !first => self.at += 1,
                 Some(_) if first => {}
-                Some(b) => return Err(self.syntax_error(format_args!("expected `,` or `}}`, found `{}`", b.escape_ascii()))),
+                Some(b) => {
+                    return Err(self.syntax_error(format_args!("expected `,` or `}}`, found `{}`", b.escape_ascii())))
+                }
                 None => return Err(JsonError::new("the object is not closed")),
             }
             first = false;
             let name = match self.member_name()? {
                 (name, false) => std::borrow::Cow::Borrowed(name),
                 (name, true) => std::borrow::Cow::Owned(unescape_bounded(name, usize::MAX).map_err(|e| {
-                    JsonError::new(format!("invalid member name: {}", e.message().trim_start_matches("invalid string: ")))
+                    JsonError::new(format!(
+                        "invalid member name: {}",
+                        e.message().trim_start_matches("invalid string: ")
+                    ))
                 })?),
             };
             on_member(self, &name).map_err(|e| locate(e, &name))?;
@@ -976,7 +986,9 @@ impl<'a> Reader<'a> {
                 }
                 Some(b',') if index > 0 => self.at += 1,
                 Some(_) if index == 0 => {}
-                Some(b) => return Err(self.syntax_error(format_args!("expected `,` or `]`, found `{}`", b.escape_ascii()))),
+                Some(b) => {
+                    return Err(self.syntax_error(format_args!("expected `,` or `]`, found `{}`", b.escape_ascii())))
+                }
                 None => return Err(JsonError::new("the array is not closed")),
             }
             on_item(self, index).map_err(|e| e.at_index(index))?;

@@ -1033,3 +1033,30 @@ fn skipping_goes_512_levels_deep_and_no_deeper() {
     let wrong: String = (0..200).rev().map(|i| if i % 3 == 1 { "]" } else { "}" }).collect();
     assert!(skip_whole(format!("{mixed}{wrong}").as_bytes()).is_err());
 }
+
+#[test]
+fn a_string_ends_escapes_and_fails_where_it_should_at_every_offset_around_a_word() {
+    // Each kind of byte that ends a run of plain text is found at every offset around a word's width, with plain
+    // ASCII and multi-byte characters around it.
+    for before in 0..20 {
+        for after in 0..10 {
+            for filler in ["x", "é"] {
+                let (head, tail) = (filler.repeat(before), filler.repeat(after));
+                let read_name = |text: &str| read(&format!(r#"{{"Name":"{text}","Count":1}}"#));
+                let out = read_name(&format!("{head}{tail}")).unwrap();
+                assert_eq!((out.name.as_deref(), out.count), (Some(&*format!("{head}{tail}")), Some(1)));
+                let out = read_name(&format!(r#"{head}\"{tail}"#)).unwrap();
+                assert_eq!(out.name, Some(format!("{head}\"{tail}")));
+                let out = read_name(&format!(r#"{head}\\{tail}"#)).unwrap();
+                assert_eq!(out.name, Some(format!("{head}\\{tail}")));
+                for control in ['\u{0}', '\u{1}', '\n', '\u{1f}'] {
+                    let err = read_name(&format!("{head}{control}{tail}")).unwrap_err();
+                    assert!(err.is_syntax() && err.message().contains("control character"), "{err}");
+                }
+                // Bytes just above the control characters and the quote are plain text.
+                let out = read_name(&format!("{head} !#[]{tail}")).unwrap();
+                assert_eq!(out.name, Some(format!("{head} !#[]{tail}")));
+            }
+        }
+    }
+}
