@@ -87,6 +87,13 @@ impl Transport {
         Transport { connector, max_response_size, components }
     }
 
+    /// Whether the connection a request goes out on is known only by a capture the request carries (a configured
+    /// client's connector), not from the response (the default transport's responses carry a
+    /// [`ConnectionPoison`]).
+    pub(crate) fn needs_capture(&self) -> bool {
+        matches!(self.connector, Connector::Shared(_))
+    }
+
     /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
     /// with the request, for the client to say which connection it used.
     pub(crate) async fn send(
@@ -442,7 +449,7 @@ impl HttpClient for HyperClient {
 #[derive(Clone)]
 struct HyperConnector {
     inner: hyper_util::client::legacy::Client<
-        hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+        Poisonable<hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>>,
         Full<Bytes>,
     >,
     connect_timeout: Option<Duration>,
@@ -475,7 +482,8 @@ impl HyperConnector {
             Ok(config) => builder.with_tls_config(config).https_or_http().enable_http1().wrap_connector(http),
             Err(_) => builder.with_webpki_roots().https_or_http().enable_http1().wrap_connector(http),
         };
-        let inner = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
+        let inner = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(Poisonable(connector));
         HyperConnector { inner, connect_timeout, read_timeout }
     }
 
@@ -533,6 +541,159 @@ fn host_port(authority: &Option<http::uri::Authority>) -> String {
 impl HttpConnector for HyperConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         HttpConnectorFuture::new(self.clone().send(request))
+    }
+}
+
+/// A connector whose connections say, in the extensions of each response they give, how to poison them
+/// ([`ConnectionPoison`]), so that the attempt loop can poison the connection of a transient error response without
+/// capturing the connection of every request (hyper-util's capture costs a channel, an extension and a copy of the
+/// connection's details per request; this costs one extension per response). A poisoned connection ends: its idle
+/// read is woken and reads the end of the stream, so hyper closes it and its pool drops it, and a request written to
+/// it before that fails unsent (which hyper-util's client sends again on another connection). A connection whose
+/// request failed without a complete response is not reused by hyper's pool in any case: it is broken, or still busy
+/// with the request the attempt gave up on.
+#[cfg(feature = "rustls")]
+#[derive(Clone)]
+struct Poisonable<C>(C);
+
+#[cfg(feature = "rustls")]
+type Connecting<T, E> = Pin<Box<dyn std::future::Future<Output = Result<T, E>> + Send>>;
+
+#[cfg(feature = "rustls")]
+impl<C> tower_service::Service<http::Uri> for Poisonable<C>
+where
+    C: tower_service::Service<http::Uri>,
+    C::Future: Send + 'static,
+{
+    type Response = PoisonableIo<C::Response>;
+    type Error = C::Error;
+    type Future = Connecting<Self::Response, Self::Error>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: http::Uri) -> Self::Future {
+        let connecting = self.0.call(uri);
+        Box::pin(async move {
+            let io = connecting.await?;
+            Ok(PoisonableIo { io, poison: ConnectionPoison(Arc::default()) })
+        })
+    }
+}
+
+/// A connection of [`Poisonable`].
+#[cfg(feature = "rustls")]
+struct PoisonableIo<T> {
+    io: T,
+    poison: ConnectionPoison,
+}
+
+/// What poisons the connection a response of the default transport came on: in the response's extensions.
+#[cfg(feature = "rustls")]
+#[derive(Clone, Default)]
+pub(crate) struct ConnectionPoison(Arc<PoisonState>);
+
+#[cfg(feature = "rustls")]
+#[derive(Default)]
+struct PoisonState {
+    poisoned: std::sync::atomic::AtomicBool,
+    /// The task that waits to read from the connection (hyper's, also while the connection is idle).
+    reader: Mutex<Option<std::task::Waker>>,
+}
+
+#[cfg(feature = "rustls")]
+impl ConnectionPoison {
+    /// End the connection: its next read is the end of the stream, and its next write fails.
+    pub(crate) fn poison(&self) {
+        self.0.poisoned.store(true, std::sync::atomic::Ordering::Release);
+        let reader = self.0.reader.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(reader) = reader {
+            reader.wake();
+        }
+    }
+
+    fn is_poisoned(&self) -> bool {
+        self.0.poisoned.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn poisoned_write() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the connection was poisoned after a failure")
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl<T: hyper_util::client::legacy::connect::Connection> hyper_util::client::legacy::connect::Connection
+    for PoisonableIo<T>
+{
+    fn connected(&self) -> hyper_util::client::legacy::connect::Connected {
+        self.io.connected().extra(self.poison.clone())
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for PoisonableIo<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.poison.is_poisoned() {
+            return std::task::Poll::Ready(Ok(()));
+        }
+        let read = Pin::new(&mut this.io).poll_read(cx, buf);
+        if read.is_pending() {
+            let mut reader = this.poison.0.reader.lock().unwrap_or_else(PoisonError::into_inner);
+            if !reader.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *reader = Some(cx.waker().clone());
+            }
+            drop(reader);
+            // Poisoned while the waker was being kept: read the end now rather than wait.
+            if this.poison.is_poisoned() {
+                return std::task::Poll::Ready(Ok(()));
+            }
+        }
+        read
+    }
+}
+
+#[cfg(feature = "rustls")]
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for PoisonableIo<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        if this.poison.is_poisoned() {
+            return std::task::Poll::Ready(Err(ConnectionPoison::poisoned_write()));
+        }
+        Pin::new(&mut this.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        if this.poison.is_poisoned() {
+            return std::task::Poll::Ready(Err(ConnectionPoison::poisoned_write()));
+        }
+        Pin::new(&mut this.io).poll_write_vectored(cx, bufs)
     }
 }
 

@@ -766,7 +766,7 @@ async fn attempts(
             request = x.before_signing(request).await.map_err(intercepted)?;
         }
         sign(handle, &target, &mut request).await.map_err(Ended::Construction)?;
-        let connection = retry.before_transmit(&mut request);
+        let connection = retry.before_transmit(&mut request, handle.transport.needs_capture());
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_transmit(request).await.map_err(intercepted)?;
         }

@@ -3,7 +3,8 @@
 //!
 //! Everything here is specific to the wire format; the attempt loop in `invoke` only sees a [`Protocol`].
 //!
-//! Bodies are read and written with `aws-smithy-json`, the token reader and writer of aws-sdk-rust. The generator
+//! Bodies are written with `aws-smithy-json`, the writer of aws-sdk-rust, and read by [`Reader`], one pass over the
+//! bytes with `aws-smithy-json`'s grammar (which also reads documents). The generator
 //! describes each structure and union that goes on the wire with the traits below ([`WriteObject`],
 //! [`ReadStructure`], [`ReadUnion`]): which member has which wire name and how its value is written or read, as calls
 //! to the helpers of this module ([`write`] and [`Reader`]). Everything the values share is written here once:
@@ -16,10 +17,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::iter::Peekable;
 
-use aws_smithy_json::deserialize::error::DeserializeError;
-use aws_smithy_json::deserialize::{json_token_iter, token, EscapeError, EscapedStr, JsonTokenIterator, Token};
 use aws_smithy_json::serialize::{JsonObjectWriter, JsonValueWriter};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime, Document, Number};
@@ -218,13 +216,11 @@ pub fn decode_error<T: ReadStructure>(body: &[u8], meta: &ErrorResponse) -> Opti
 /// One JSON object, and nothing after it.
 fn read_root<T: ReadStructure>(body: &[u8]) -> Result<T, JsonError> {
     let mut r = Reader::new(body);
-    if r.peek_kind() != Some("an object") {
+    match r.peek() {
+        Some(b'{') => {}
         // Invalid JSON surfaces here as a syntax error; anything else is the wrong kind of value.
-        let found = match r.next()? {
-            Some(t) => kind(&t),
-            None => "nothing",
-        };
-        return Err(JsonError::new(format!("expected a JSON object, found {found}")));
+        Some(_) => return Err(r.unexpected("a JSON object")),
+        None => return Err(JsonError::new("expected a JSON object, found nothing")),
     }
     let value = r.structure::<T>()?.ok_or_else(|| JsonError::new("expected a JSON object, found null"))?;
     r.end()?;
@@ -272,8 +268,8 @@ impl JsonError {
         JsonError(Box::new(ErrorDetail { message: message.into(), steps: Vec::new(), syntax: false }))
     }
 
-    fn syntax(e: &DeserializeError) -> Self {
-        JsonError(Box::new(ErrorDetail { message: format!("invalid JSON: {e}"), steps: Vec::new(), syntax: true }))
+    fn syntax(what: String) -> Self {
+        JsonError(Box::new(ErrorDetail { message: format!("invalid JSON: {what}"), steps: Vec::new(), syntax: true }))
     }
 
     /// The error happened inside the member `name` of an object.
@@ -577,42 +573,348 @@ pub fn corrected<T: ReadStructure>() -> T {
 /// recursive shapes; documents have their own bound in `aws-smithy-json` (256 levels).
 pub const MAX_DEPTH: usize = 128;
 
-/// Reads one JSON value at a time from a body's tokens. Every read is linear in the input it consumes; every value
-/// reader returns `Ok(None)` for `null`.
+/// Reads one JSON value at a time, straight from a body's bytes: one pass, each string scanned once (its end, its
+/// escapes and its control characters found together, then its UTF-8 checked), numbers read from their digits.
+/// Every read is linear in the input it consumes; every value reader returns `Ok(None)` for `null`. The grammar is
+/// `aws-smithy-json`'s (the strings, escapes, numbers and literals it accepts), which reads documents.
 pub struct Reader<'a> {
     input: &'a [u8],
-    tokens: Peekable<JsonTokenIterator<'a>>,
+    /// The position of the next byte to read.
+    at: usize,
     depth: usize,
+}
+
+/// The bytes that end a run of a string's plain text: the closing quote, a backslash, and the control characters
+/// (which JSON does not allow in a string).
+static STRING_STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stop[b] = true;
+        b += 1;
+    }
+    stop[b'"' as usize] = true;
+    stop[b'\\' as usize] = true;
+    stop
+};
+
+/// How deep [`Reader::skip`] goes (as `aws-smithy-json`'s skipping, which this reader replaces).
+const MAX_SKIP_DEPTH: usize = 512;
+
+/// The containers [`Reader::skip`] is inside: for each, whether it is an array (else an object), a bit each.
+#[derive(Default)]
+struct Open {
+    levels: usize,
+    arrays: [u64; MAX_SKIP_DEPTH / 64],
+}
+
+impl Open {
+    /// Open a container (the caller checks the depth first).
+    fn push(&mut self, array: bool) {
+        let (word, bit) = (self.levels / 64, self.levels % 64);
+        self.arrays[word] = (self.arrays[word] & !(1 << bit)) | (u64::from(array) << bit);
+        self.levels += 1;
+    }
+
+    fn pop(&mut self) {
+        self.levels -= 1;
+    }
+
+    /// Whether the innermost open container is an array; `None` outside any.
+    fn innermost_is_array(&self) -> Option<bool> {
+        let level = self.levels.checked_sub(1)?;
+        Some(self.arrays[level / 64] >> (level % 64) & 1 == 1)
+    }
 }
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `input`.
     pub fn new(input: &'a [u8]) -> Self {
-        Reader { input, tokens: json_token_iter(input).peekable(), depth: 0 }
+        Reader { input, at: 0, depth: 0 }
     }
 
-    fn next(&mut self) -> Result<Option<Token<'a>>, JsonError> {
-        self.tokens.next().transpose().map_err(|e| JsonError::syntax(&e))
+    /// The next byte that is not white space (the reader stops before it), or `None` at the end.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.input.get(self.at) {
+            if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+                return Some(b);
+            }
+            self.at += 1;
+        }
+        None
     }
 
-    /// What the next value is, in words (`a string`), or `None` at the end or at invalid JSON.
+    /// The body is not JSON: what is wrong, at the reader's position.
+    fn syntax_error(&self, what: impl fmt::Display) -> JsonError {
+        JsonError::syntax(format!("{what} at byte {}", self.at))
+    }
+
+    /// What the next value is, in words (`a string`), or `None` at the end or at a byte no value starts with.
     fn peek_kind(&mut self) -> Option<&'static str> {
-        match self.tokens.peek() {
-            Some(Ok(token)) => Some(kind(token)),
-            _ => None,
+        self.peek().and_then(value_kind)
+    }
+
+    /// The error for a value of another kind than `expected` at the reader's position: `expected …, found …`, or a
+    /// syntax error when what is there is not a JSON value.
+    #[cold]
+    fn unexpected(&mut self, expected: &str) -> JsonError {
+        let Some(b) = self.peek() else {
+            return self.syntax_error(format_args!("expected {expected}, found the end of the body"));
+        };
+        match value_kind(b) {
+            Some(found @ ("an object" | "an array")) => JsonError::new(format!("expected {expected}, found {found}")),
+            Some(found) => match self.skip() {
+                Ok(()) => JsonError::new(format!("expected {expected}, found {found}")),
+                Err(e) => e,
+            },
+            None => self.syntax_error(format_args!("unexpected `{}`", b.escape_ascii())),
         }
     }
 
-    /// Skip one value, however deep (`aws-smithy-json` skips without recursion).
+    /// Skip one value, up to 512 levels deep, without recursion (a bit per open container).
     pub fn skip(&mut self) -> Result<(), JsonError> {
-        token::skip_value(&mut self.tokens).map_err(|e| JsonError::syntax(&e))
+        let mut open = Open::default();
+        'value: loop {
+            match self.peek() {
+                Some(b'{') => {
+                    self.at += 1;
+                    if open.levels == MAX_SKIP_DEPTH {
+                        return Err(self.too_deep_to_skip());
+                    }
+                    if self.peek() == Some(b'}') {
+                        self.at += 1;
+                    } else {
+                        open.push(false);
+                        self.member_name()?;
+                        continue 'value;
+                    }
+                }
+                Some(b'[') => {
+                    self.at += 1;
+                    if open.levels == MAX_SKIP_DEPTH {
+                        return Err(self.too_deep_to_skip());
+                    }
+                    if self.peek() == Some(b']') {
+                        self.at += 1;
+                    } else {
+                        open.push(true);
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => {
+                    self.raw_string()?;
+                }
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                }
+                Some(b) => return Err(self.syntax_error(format_args!("unexpected `{}`", b.escape_ascii()))),
+                None => return Err(self.syntax_error("expected a value, found the end of the body")),
+            }
+            // A value is complete: close the containers it completes, up to the next value.
+            loop {
+                let Some(array) = open.innermost_is_array() else { return Ok(()) };
+                match self.peek() {
+                    Some(b',') => {
+                        self.at += 1;
+                        if !array {
+                            self.member_name()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if !array => {
+                        self.at += 1;
+                        open.pop();
+                    }
+                    Some(b']') if array => {
+                        self.at += 1;
+                        open.pop();
+                    }
+                    Some(b) => {
+                        let expected = if array { "`,` or `]`" } else { "`,` or `}`" };
+                        return Err(
+                            self.syntax_error(format_args!("expected {expected}, found `{}`", b.escape_ascii()))
+                        );
+                    }
+                    None => return Err(self.syntax_error("the body ends inside a value")),
+                }
+            }
+        }
+    }
+
+    #[cold]
+    fn too_deep_to_skip(&self) -> JsonError {
+        self.syntax_error(format_args!("the value nests past the max recursion depth of {MAX_SKIP_DEPTH} levels"))
+    }
+
+    /// A member's name and the `:` after it (escapes left as they are), with whether it has any.
+    fn member_name(&mut self) -> Result<(&'a str, bool), JsonError> {
+        match self.peek() {
+            Some(b'"') => {}
+            Some(b) => {
+                return Err(self.syntax_error(format_args!("expected a member name, found `{}`", b.escape_ascii())))
+            }
+            None => return Err(self.syntax_error("expected a member name, found the end of the body")),
+        }
+        let name = self.raw_string()?;
+        match self.peek() {
+            Some(b':') => {
+                self.at += 1;
+                Ok(name)
+            }
+            Some(b) => Err(self.syntax_error(format_args!("expected `:`, found `{}`", b.escape_ascii()))),
+            None => Err(self.syntax_error("expected `:`, found the end of the body")),
+        }
+    }
+
+    /// The text between the quotes of the string at the reader's position (which is at its `"`), escapes left as
+    /// they are, and whether it has any: UTF-8 without control characters (but after a backslash), as
+    /// `aws-smithy-json`'s tokenizer checks it.
+    #[inline]
+    fn raw_string(&mut self) -> Result<(&'a str, bool), JsonError> {
+        let input = self.input;
+        let start = self.at + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            let stop = input[at..].iter().position(|b| STRING_STOP[usize::from(*b)]).map(|p| at + p);
+            let Some(stop) = stop else {
+                self.at = input.len();
+                return Err(self.syntax_error("the string is not closed"));
+            };
+            match input[stop] {
+                b'"' => {
+                    let Ok(text) = std::str::from_utf8(&input[start..stop]) else {
+                        self.at = start;
+                        return Err(self.syntax_error("the string is not valid UTF-8"));
+                    };
+                    self.at = stop + 1;
+                    return Ok((text, escaped));
+                }
+                b'\\' => {
+                    // The escaped byte is taken as it is (`\"` does not end the string); the escape itself is
+                    // checked when the string is unescaped, as `aws-smithy-json` does.
+                    escaped = true;
+                    if stop + 1 == input.len() {
+                        self.at = input.len();
+                        return Err(self.syntax_error("the string is not closed"));
+                    }
+                    at = stop + 2;
+                }
+                control => {
+                    self.at = stop;
+                    return Err(
+                        self.syntax_error(format_args!("a control character ({}) in a string", control.escape_ascii()))
+                    );
+                }
+            }
+        }
+    }
+
+    /// The string at the reader's position (at its `"`), unescaped.
+    fn string_value(&mut self) -> Result<std::borrow::Cow<'a, str>, JsonError> {
+        match self.raw_string()? {
+            (text, false) => Ok(std::borrow::Cow::Borrowed(text)),
+            (text, true) => unescape_bounded(text, usize::MAX).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// The literal `word` at the reader's position, and a proper end after it.
+    fn literal(&mut self, word: &[u8]) -> Result<(), JsonError> {
+        if !self.input[self.at..].starts_with(word) {
+            return Err(self.syntax_error(format_args!("expected `{}`", word.escape_ascii())));
+        }
+        self.at += word.len();
+        self.after_scalar()
+    }
+
+    /// What may follow a number or a literal: white space, `,`, `}`, `]` or the end.
+    #[inline]
+    fn after_scalar(&self) -> Result<(), JsonError> {
+        match self.input.get(self.at) {
+            None | Some(b' ' | b'\t' | b'\r' | b'\n' | b',' | b'}' | b']') => Ok(()),
+            Some(b) => Err(self.syntax_error(format_args!("unexpected `{}` after a value", b.escape_ascii()))),
+        }
+    }
+
+    /// The number at the reader's position (at its `-` or first digit): its text and its value, as
+    /// `aws-smithy-json` reads them (an integer that fits 64 bits is exact, anything else a double).
+    fn number(&mut self) -> Result<(&'a str, Number), JsonError> {
+        let input = self.input;
+        let start = self.at;
+        let mut at = start;
+        let negative = input[at] == b'-';
+        if negative {
+            at += 1;
+        }
+        let digits = at;
+        let mut whole = 0u64;
+        while let Some(d @ b'0'..=b'9') = input.get(at) {
+            whole = whole.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            at += 1;
+        }
+        let count = at - digits;
+        let mut floating = false;
+        if input.get(at) == Some(&b'.') {
+            floating = true;
+            at += 1;
+            while input.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+        }
+        if matches!(input.get(at), Some(b'e' | b'E')) {
+            floating = true;
+            at += 1;
+            if matches!(input.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            while input.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+        }
+        // The text is ASCII: a sign, digits, `.`, `e`, `E` and `+`.
+        let text = std::str::from_utf8(&input[start..at]).map_err(|_| self.syntax_error("an invalid number"))?;
+        let double = |text: &str| text.parse::<f64>().ok().map(Number::Float);
+        let value = if floating || count == 0 {
+            double(text)
+        } else if count <= 19 {
+            // Up to 19 digits fit in 64 bits: `whole` is exact.
+            Some(if !negative {
+                Number::PosInt(whole)
+            } else if whole <= i64::MAX as u64 + 1 {
+                Number::NegInt((whole as i64).wrapping_neg())
+            } else {
+                Number::Float(-(whole as f64))
+            })
+        } else {
+            match text[usize::from(negative)..].parse::<u64>() {
+                Ok(n) if !negative => Some(Number::PosInt(n)),
+                Ok(n) if n <= i64::MAX as u64 + 1 => Some(Number::NegInt((n as i64).wrapping_neg())),
+                Ok(n) => Some(Number::Float(-(n as f64))),
+                Err(_) => double(text),
+            }
+        };
+        let Some(value) = value else {
+            return Err(self.syntax_error(format_args!("`{text}` is not a number")));
+        };
+        self.at = at;
+        self.after_scalar()?;
+        Ok((text, value))
     }
 
     /// Nothing but white space may follow the root value.
     fn end(&mut self) -> Result<(), JsonError> {
-        match self.next()? {
+        match self.peek() {
             None => Ok(()),
-            Some(t) => Err(JsonError::new(format!("unexpected {} after the body's value", kind(&t)))),
+            Some(b) => match value_kind(b) {
+                Some(kind) => Err(JsonError::new(format!("unexpected {kind} after the body's value"))),
+                None => {
+                    Err(self.syntax_error(format_args!("unexpected `{}` after the body's value", b.escape_ascii())))
+                }
+            },
         }
     }
 
@@ -632,36 +934,58 @@ impl<'a> Reader<'a> {
         locate: fn(JsonError, &str) -> JsonError,
         on_member: &mut dyn FnMut(&mut Self, &str) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
-        match self.next()? {
-            Some(Token::StartObject { .. }) => {}
-            Some(t) => return Err(unexpected("an object", &t)),
-            None => return Err(JsonError::new("expected an object, found the end of the body")),
+        if self.peek() != Some(b'{') {
+            return Err(self.unexpected("an object"));
         }
+        self.at += 1;
         self.enter()?;
+        let mut first = true;
         loop {
-            match self.next()? {
-                Some(Token::EndObject { .. }) => break,
-                Some(Token::ObjectKey { key, .. }) => {
-                    let name = unescaped(key).map_err(|e| JsonError::new(format!("invalid member name: {e}")))?;
-                    on_member(self, &name).map_err(|e| locate(e, &name))?;
+            match self.peek() {
+                Some(b'}') => {
+                    self.at += 1;
+                    break;
                 }
-                // The tokenizer yields only keys and the end inside an object.
-                Some(t) => return Err(unexpected("a member name", &t)),
+                Some(b',') if !first => self.at += 1,
+                Some(_) if first => {}
+                Some(b) => {
+                    return Err(self.syntax_error(format_args!("expected `,` or `}}`, found `{}`", b.escape_ascii())))
+                }
                 None => return Err(JsonError::new("the object is not closed")),
             }
+            first = false;
+            let name = match self.member_name()? {
+                (name, false) => std::borrow::Cow::Borrowed(name),
+                (name, true) => std::borrow::Cow::Owned(unescape_bounded(name, usize::MAX).map_err(|e| {
+                    JsonError::new(format!(
+                        "invalid member name: {}",
+                        e.message().trim_start_matches("invalid string: ")
+                    ))
+                })?),
+            };
+            on_member(self, &name).map_err(|e| locate(e, &name))?;
         }
         self.depth -= 1;
         Ok(())
     }
 
-    /// Read an array item by item (one copy for every list, as [`object`](Self::object)).
+    /// Read an array item by item (one copy for every list, as [`object`](Self::object)); the reader is past its
+    /// `[`.
     fn array(&mut self, on_item: &mut dyn FnMut(&mut Self, usize) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.enter()?;
         let mut index = 0;
         loop {
-            if let Some(Ok(Token::EndArray { .. })) = self.tokens.peek() {
-                self.tokens.next();
-                break;
+            match self.peek() {
+                Some(b']') => {
+                    self.at += 1;
+                    break;
+                }
+                Some(b',') if index > 0 => self.at += 1,
+                Some(_) if index == 0 => {}
+                Some(b) => {
+                    return Err(self.syntax_error(format_args!("expected `,` or `]`, found `{}`", b.escape_ascii())))
+                }
+                None => return Err(JsonError::new("the array is not closed")),
             }
             on_item(self, index).map_err(|e| e.at_index(index))?;
             index += 1;
@@ -671,24 +995,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Consume a `null` if one is next.
+    #[inline]
     fn null(&mut self) -> bool {
-        if let Some(Ok(Token::ValueNull { .. })) = self.tokens.peek() {
-            self.tokens.next();
-            true
-        } else {
-            false
+        if self.peek() == Some(b'n') && self.input[self.at..].starts_with(b"null") {
+            let end = self.at + 4;
+            if matches!(self.input.get(end), None | Some(b' ' | b'\t' | b'\r' | b'\n' | b',' | b'}' | b']')) {
+                self.at = end;
+                return true;
+            }
         }
+        false
     }
 
     /// A string.
     pub fn string(&mut self) -> Result<Option<String>, JsonError> {
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => Ok(None),
-            Some(Token::ValueString { value, .. }) => unescaped(value)
-                .map(|s| Some(s.into_owned()))
-                .map_err(|e| JsonError::new(format!("invalid string: {e}"))),
-            Some(t) => Err(unexpected("a string", &t)),
-            None => Err(JsonError::new("expected a string, found the end of the body")),
+        match self.peek() {
+            Some(b'"') => self.string_value().map(|s| Some(s.into_owned())),
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a string")),
         }
     }
 
@@ -702,17 +1026,23 @@ impl<'a> Reader<'a> {
 
     /// A string of at most `limit` bytes and the note of its cut, as [`message`](Self::message).
     pub fn bounded_string(&mut self, limit: usize) -> Result<Option<String>, JsonError> {
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => Ok(None),
-            Some(Token::ValueString { value, .. }) => unescape_bounded(value.as_escaped_str(), limit).map(Some),
-            Some(t) => Err(unexpected("a string", &t)),
-            None => Err(JsonError::new("expected a string, found the end of the body")),
+        match self.peek() {
+            Some(b'"') => {
+                let (text, _) = self.raw_string()?;
+                unescape_bounded(text, limit).map(Some)
+            }
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a string")),
         }
     }
 
     /// A string enum; values this crate does not know are kept (`Unknown`).
     pub fn string_enum<E: for<'s> From<&'s str>>(&mut self) -> Result<Option<E>, JsonError> {
-        Ok(self.string()?.map(|s| E::from(s.as_str())))
+        match self.peek() {
+            Some(b'"') => self.string_value().map(|s| Some(E::from(&*s))),
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a string")),
+        }
     }
 
     /// An int enum; values this crate does not know are kept (`Unknown`).
@@ -722,11 +1052,11 @@ impl<'a> Reader<'a> {
 
     /// A boolean.
     pub fn boolean(&mut self) -> Result<Option<bool>, JsonError> {
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => Ok(None),
-            Some(Token::ValueBool { value, .. }) => Ok(Some(value)),
-            Some(t) => Err(unexpected("a boolean", &t)),
-            None => Err(JsonError::new("expected a boolean, found the end of the body")),
+        match self.peek() {
+            Some(b't') if self.input[self.at..].starts_with(b"true") => self.literal(b"true").map(|()| Some(true)),
+            Some(b'f') if self.input[self.at..].starts_with(b"false") => self.literal(b"false").map(|()| Some(false)),
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a boolean")),
         }
     }
 
@@ -735,43 +1065,43 @@ impl<'a> Reader<'a> {
         let out_of_range = |n: &dyn fmt::Display| {
             JsonError::new(format!("{n} is out of range for a {}-bit integer", 8 * std::mem::size_of::<T>()))
         };
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => Ok(None),
-            Some(Token::ValueNumber { value, .. }) => match value {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => match self.number()?.1 {
                 Number::PosInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
                 Number::NegInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
                 Number::Float(f) => Err(JsonError::new(format!("expected an integer, found the number {f}"))),
             },
-            Some(t) => Err(unexpected("an integer", &t)),
-            None => Err(JsonError::new("expected an integer, found the end of the body")),
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("an integer")),
         }
     }
 
     /// A big integer, from all the digits of the number.
     pub fn big_integer(&mut self) -> Result<Option<i128>, JsonError> {
-        let input = self.input;
-        let token = self.next()?;
-        let found = token.as_ref().map_or("the end of the body", kind);
-        match token::expect_number_as_string_or_null(token.map(Ok), input) {
-            Ok(None) => Ok(None),
-            Ok(Some(text)) => text
-                .parse::<i128>()
-                .map(Some)
-                .map_err(|_| JsonError::new(format!("expected a big integer, found the number {text}"))),
-            Err(_) => Err(JsonError::new(format!("expected a big integer, found {found}"))),
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let (text, _) = self.number()?;
+                text.parse::<i128>()
+                    .map(Some)
+                    .map_err(|_| JsonError::new(format!("expected a big integer, found the number {text}")))
+            }
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a big integer")),
         }
     }
 
     /// A double (or big decimal): a JSON number, or the strings `NaN`, `Infinity` and `-Infinity`.
     pub fn double(&mut self) -> Result<Option<f64>, JsonError> {
-        let token = self.next()?;
-        let found = token.as_ref().map_or("the end of the body", kind);
-        match token::expect_number_or_null(token.map(Ok)) {
-            Ok(n) => Ok(n.map(|n| n.to_f64_lossy())),
-            Err(_) if found == "a string" => {
-                Err(JsonError::new("expected a number, found a string other than NaN, Infinity or -Infinity"))
-            }
-            Err(_) => Err(JsonError::new(format!("expected a number, found {found}"))),
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => Ok(Some(self.number()?.1.to_f64_lossy())),
+            Some(b'"') => match &*self.string_value()? {
+                "NaN" => Ok(Some(f64::NAN)),
+                "Infinity" => Ok(Some(f64::INFINITY)),
+                "-Infinity" => Ok(Some(f64::NEG_INFINITY)),
+                _ => Err(JsonError::new("expected a number, found a string other than NaN, Infinity or -Infinity")),
+            },
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a number")),
         }
     }
 
@@ -784,31 +1114,22 @@ impl<'a> Reader<'a> {
     /// fraction, read from its digits), or a string in the date-time (RFC 3339, with `Z` or an offset) or HTTP-date
     /// form.
     pub fn timestamp(&mut self) -> Result<Option<DateTime>, JsonError> {
-        let input = self.input;
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => Ok(None),
-            Some(t @ Token::ValueNumber { .. }) => {
-                let Token::ValueNumber { value, .. } = t else { unreachable!("matched above") };
-                let digits = token::expect_number_as_string_or_null(Some(Ok(t)), input).ok().flatten();
-                let exact = digits.and_then(epoch_seconds);
-                match exact {
-                    Some(t) => Ok(Some(t)),
-                    None => {
-                        let secs = value.to_f64_lossy();
-                        if secs.is_finite() {
-                            Ok(Some(DateTime::from_secs_f64(secs)))
-                        } else {
-                            Err(JsonError::new("the timestamp is not a finite number"))
-                        }
-                    }
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let (digits, value) = self.number()?;
+                if let Some(t) = epoch_seconds(digits) {
+                    return Ok(Some(t));
+                }
+                let secs = value.to_f64_lossy();
+                if secs.is_finite() {
+                    Ok(Some(DateTime::from_secs_f64(secs)))
+                } else {
+                    Err(JsonError::new("the timestamp is not a finite number"))
                 }
             }
-            Some(Token::ValueString { value, .. }) => {
-                let text = unescaped(value).map_err(|e| JsonError::new(format!("invalid string: {e}")))?;
-                parse_timestamp(&text).map(Some)
-            }
-            Some(t) => Err(unexpected("a timestamp", &t)),
-            None => Err(JsonError::new("expected a timestamp, found the end of the body")),
+            Some(b'"') => parse_timestamp(&self.string_value()?).map(Some),
+            _ if self.null() => Ok(None),
+            _ => Err(self.unexpected("a timestamp")),
         }
     }
 
@@ -823,9 +1144,16 @@ impl<'a> Reader<'a> {
     }
 
     /// A document: any JSON value. A `null` here is the `Null` document; as a structure member it is an absent one,
-    /// and as an item of a sparse collection `None`.
+    /// and as an item of a sparse collection `None`. The value's extent is found first, then `aws-smithy-json`
+    /// reads it (with its own bound on the depth).
     pub fn document(&mut self) -> Result<Option<Document>, JsonError> {
-        token::expect_document(&mut self.tokens).map(Some).map_err(|e| JsonError::new(format!("invalid document: {e}")))
+        self.peek();
+        let start = self.at;
+        self.skip().map_err(|e| JsonError::new(format!("invalid document: {}", e.message())))?;
+        let mut tokens = aws_smithy_json::deserialize::json_token_iter(&self.input[start..self.at]).peekable();
+        aws_smithy_json::deserialize::token::expect_document(&mut tokens)
+            .map(Some)
+            .map_err(|e| JsonError::new(format!("invalid document: {e}")))
     }
 
     /// A structure; members this crate does not know are skipped, `null` members are absent.
@@ -897,11 +1225,10 @@ impl<'a> Reader<'a> {
         &mut self,
         mut item: impl FnMut(&mut Self) -> Result<T, JsonError>,
     ) -> Result<Option<Vec<T>>, JsonError> {
-        match self.next()? {
-            Some(Token::ValueNull { .. }) => return Ok(None),
-            Some(Token::StartArray { .. }) => {}
-            Some(t) => return Err(unexpected("an array", &t)),
-            None => return Err(JsonError::new("expected an array, found the end of the body")),
+        match self.peek() {
+            Some(b'[') => self.at += 1,
+            _ if self.null() => return Ok(None),
+            _ => return Err(self.unexpected("an array")),
         }
         let mut items = Vec::new();
         self.array(&mut |r, _| {
@@ -1032,35 +1359,28 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
     digits.iter().try_fold(0, |n, b| Some(n * 16 + (*b as char).to_digit(16)?))
 }
 
-/// A string token's text, unescaped: as [`EscapedStr::to_unescaped`], which looks for a backslash one byte at a
-/// time, with that search (the whole work for a string without escapes, nearly every string) made by the slice
-/// search of `core`, which reads a word at a time.
-fn unescaped(value: EscapedStr<'_>) -> Result<std::borrow::Cow<'_, str>, EscapeError> {
-    let text = value.as_escaped_str();
-    if text.as_bytes().contains(&b'\\') {
-        value.to_unescaped()
-    } else {
-        Ok(std::borrow::Cow::Borrowed(text))
+/// Skip the one value of `input`, which must have nothing else but white space (for tests).
+#[cfg(test)]
+pub(crate) fn skip_whole(input: &[u8]) -> Result<(), JsonError> {
+    let mut r = Reader::new(input);
+    r.skip()?;
+    match r.peek() {
+        None => Ok(()),
+        Some(_) => Err(r.syntax_error("more after the value")),
     }
 }
 
-fn unexpected(expected: &str, found: &Token<'_>) -> JsonError {
-    JsonError::new(format!("expected {expected}, found {}", kind(found)))
-}
-
-/// A token's kind in words, for error messages.
-fn kind(token: &Token<'_>) -> &'static str {
-    match token {
-        Token::StartArray { .. } => "an array",
-        Token::EndArray { .. } => "the end of an array",
-        Token::ObjectKey { .. } => "a member name",
-        Token::StartObject { .. } => "an object",
-        Token::EndObject { .. } => "the end of an object",
-        Token::ValueBool { .. } => "a boolean",
-        Token::ValueNull { .. } => "null",
-        Token::ValueNumber { .. } => "a number",
-        Token::ValueString { .. } => "a string",
-    }
+/// What kind of JSON value starts with the byte `b`, in words (`a string`), or `None` if none does.
+fn value_kind(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'{' => "an object",
+        b'[' => "an array",
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        b'-' | b'0'..=b'9' => "a number",
+        _ => return None,
+    })
 }
 
 /// A number of epoch seconds read exactly from its digits, as `DateTime::from_str` with `Format::EpochSeconds`

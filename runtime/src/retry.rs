@@ -25,9 +25,12 @@
 //! Each attempt tells the service which call it belongs to and where it stands, with the headers every AWS SDK
 //! sends ([`Call::before_transmit`]): `amz-sdk-invocation-id`, a random UUID per call, the same on each of its
 //! attempts, and `amz-sdk-request`, `attempt=N; max=M`. Under `ReconnectMode::ReconnectOnTransientError` (the
-//! default) the connection an attempt went out on is not used again after a transient failure or a timeout: the
-//! attempt carries aws-smithy-runtime-api's `CaptureSmithyConnection`, and the failure poisons the connection the
-//! HTTP client put there (aws-config's clients and this crate's own do; a client that does not is left alone).
+//! default) the connection an attempt went out on is not used again after a transient failure or a timeout: through
+//! a configured HTTP client, the attempt carries aws-smithy-runtime-api's `CaptureSmithyConnection`, and the failure
+//! poisons the connection the client put there (aws-config's clients and this crate's own do; a client that does not
+//! is left alone). The default transport, called directly, needs no capture: a transient error response carries
+//! what poisons its connection, and a connection whose attempt failed without a complete response (broken, or still
+//! busy with the request the attempt gave up on) is not reused by hyper's pool.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -406,10 +409,12 @@ impl Call<'_> {
 
     /// Ready a signed request to be sent as this attempt, as the AWS SDKs do after signing (so these headers are
     /// not signed): `amz-sdk-invocation-id` and `amz-sdk-request`. Under `ReconnectOnTransientError` (the default),
-    /// also the capture of the connection the attempt goes out on, for the transport to carry.
+    /// also the capture of the connection the attempt goes out on, for the transport to carry, if it needs one
+    /// (`capture`: the default transport says instead in each response how to poison its connection).
     pub(crate) fn before_transmit(
         &mut self,
         request: &mut http::Request<bytes::Bytes>,
+        capture: bool,
     ) -> Option<CaptureSmithyConnection> {
         let headers = request.headers_mut();
         if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
@@ -427,8 +432,7 @@ impl Call<'_> {
         if let Some(info) = made.or_else(|| request_info(ttl, attempt, max)) {
             headers.insert(REQUEST_INFO, info);
         }
-        self.connection = (self.config.reconnect_mode() == ReconnectMode::ReconnectOnTransientError)
-            .then(CaptureSmithyConnection::new);
+        self.connection = (capture && self.reconnects()).then(CaptureSmithyConnection::new);
         self.connection.clone()
     }
 
@@ -438,10 +442,22 @@ impl Call<'_> {
         self.retries.quota.give_back(self.held.take().unwrap_or(NO_RETRY_INCREMENT));
     }
 
+    /// Whether a transient failure poisons its attempt's connection (`ReconnectOnTransientError`).
+    fn reconnects(&self) -> bool {
+        self.config.reconnect_mode() == ReconnectMode::ReconnectOnTransientError
+    }
+
     /// The attempt got an error response: as [`failed`](Self::failed), waiting as the response's
     /// `x-amz-retry-after` says if it is retried ([`hinted_backoff`]). The response's `date` gives the service's
-    /// clock for the `ttl` of later attempts.
+    /// clock for the `ttl` of later attempts. A transient one poisons the connection the response says it came on
+    /// (the default transport's responses say).
     pub(crate) fn failed_response(&mut self, failure: Failure, response: &Response) -> Result<Duration, Stop> {
+        #[cfg(feature = "rustls")]
+        if matches!(failure, Failure::Transient | Failure::Timeout) && self.reconnects() {
+            if let Some(poison) = response.extensions().get::<crate::http::ConnectionPoison>() {
+                poison.poison();
+            }
+        }
         if let Some(date) = header(response, "date") {
             let sent = aws_smithy_types::DateTime::from_str(date, aws_smithy_types::date_time::Format::HttpDate);
             if let Ok(Ok(sent)) = sent.map(SystemTime::try_from) {

@@ -8,7 +8,10 @@
 //! The server runs in a child process (this same binary, started with `CLIENT_CPU_SERVE=1`), so the CPU time this
 //! process uses (`getrusage(RUSAGE_SELF)`: user + system, every thread) is the client's alone: its own work, the
 //! tokio runtime driving the sockets, and the kernel's side of its socket calls. Each round measures every client
-//! once per concurrency (1 call in flight, then 64), in alternating order; the table gives the median of the rounds.
+//! once per concurrency (1 call in flight, then 64), in alternating order; the table gives the median of the rounds,
+//! and the lines below it that median round's split: user and system time, context switches and minor page faults
+//! per call. `CLIENT_CPU_PROFILE` also prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`),
+//! which shows whether the calls ran on one tokio worker or were spread over both.
 //!
 //! `cargo bench -p project-tests --bench client_cpu` (`CLIENT_CPU_CALLS`, `CLIENT_CPU_ROUNDS` to change the size;
 //! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, for a profiler to attach to;
@@ -168,16 +171,67 @@ impl Floor {
 // ---------------------------------------------------------------------------------------------------------------
 // Measuring
 
-/// User + system CPU time of this process (every thread).
-fn cpu_time() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a `rusage` into the pointer it is given, which points to one.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
-    assert_eq!(rc, 0, "getrusage failed");
-    // SAFETY: getrusage returned 0, so it filled the struct.
-    let usage = unsafe { usage.assume_init() };
-    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+/// What `getrusage(RUSAGE_SELF)` counts for this process (every thread): CPU time in user mode and in the kernel,
+/// context switches (voluntary: the thread waited; involuntary: it was preempted) and minor page faults.
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    user: Duration,
+    system: Duration,
+    voluntary_switches: i64,
+    involuntary_switches: i64,
+    minor_faults: i64,
+}
+
+impl Usage {
+    fn now() -> Usage {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage writes a `rusage` into the pointer it is given, which points to one.
+        let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+        assert_eq!(rc, 0, "getrusage failed");
+        // SAFETY: getrusage returned 0, so it filled the struct.
+        let usage = unsafe { usage.assume_init() };
+        let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+        Usage {
+            user: tv(usage.ru_utime),
+            system: tv(usage.ru_stime),
+            voluntary_switches: usage.ru_nvcsw,
+            involuntary_switches: usage.ru_nivcsw,
+            minor_faults: usage.ru_minflt,
+        }
+    }
+
+    /// What was used since `before`.
+    fn since(self, before: Usage) -> Usage {
+        Usage {
+            user: self.user - before.user,
+            system: self.system - before.system,
+            voluntary_switches: self.voluntary_switches - before.voluntary_switches,
+            involuntary_switches: self.involuntary_switches - before.involuntary_switches,
+            minor_faults: self.minor_faults - before.minor_faults,
+        }
+    }
+
+    fn cpu(&self) -> Duration {
+        self.user + self.system
+    }
+}
+
+/// The time each thread of this process has spent on a CPU (the first field of `/proc/self/task/*/schedstat`, in
+/// nanoseconds), by thread id and name; empty where `/proc` does not say.
+fn thread_times() -> Vec<(String, String, u64)> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return vec![] };
+    let mut times = vec![];
+    for task in tasks.flatten() {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default().trim().to_string();
+        let ran = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok());
+        if let Some(ran) = ran {
+            times.push((task.file_name().to_string_lossy().into_owned(), name, ran));
+        }
+    }
+    times
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -186,10 +240,18 @@ enum Side {
     Crate,
 }
 
-/// Runs `calls` calls with `in_flight` of them at a time; returns (CPU per call, wall per call).
-async fn measure(side: Side, floor: &Floor, client: &Client, calls: usize, in_flight: usize) -> (f64, f64) {
+/// What one measurement gives, per call: CPU time, wall time, and the process's usage (see [`Usage`]) in total.
+struct Measured {
+    cpu: f64,
+    wall: f64,
+    usage: Usage,
+    calls: usize,
+}
+
+/// Runs `calls` calls with `in_flight` of them at a time.
+async fn measure(side: Side, floor: &Floor, client: &Client, calls: usize, in_flight: usize) -> Measured {
     let per_task = calls / in_flight;
-    let cpu = cpu_time();
+    let before = Usage::now();
     let wall = Instant::now();
     let mut tasks = Vec::with_capacity(in_flight);
     for _ in 0..in_flight {
@@ -212,13 +274,39 @@ async fn measure(side: Side, floor: &Floor, client: &Client, calls: usize, in_fl
     for task in tasks {
         task.await.expect("task");
     }
-    let n = (per_task * in_flight) as f64;
-    ((cpu_time() - cpu).as_secs_f64() * 1e6 / n, wall.elapsed().as_secs_f64() * 1e6 / n)
+    let usage = Usage::now().since(before);
+    let n = per_task * in_flight;
+    Measured {
+        cpu: usage.cpu().as_secs_f64() * 1e6 / n as f64,
+        wall: wall.elapsed().as_secs_f64() * 1e6 / n as f64,
+        usage,
+        calls: n,
+    }
+}
+
+/// Per call: user and system CPU time (µs), context switches (voluntary, involuntary) and minor page faults.
+fn usage_line(m: &Measured) -> String {
+    let n = m.calls as f64;
+    let u = &m.usage;
+    format!(
+        "user {:.1} µs, sys {:.1} µs, switches {:.3} voluntary + {:.3} involuntary, minor faults {:.4}",
+        u.user.as_secs_f64() * 1e6 / n,
+        u.system.as_secs_f64() * 1e6 / n,
+        u.voluntary_switches as f64 / n,
+        u.involuntary_switches as f64 / n,
+        u.minor_faults as f64 / n
+    )
 }
 
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values[values.len() / 2]
+}
+
+/// The round of median CPU time (its user / system split and counts are that round's).
+fn median_run(runs: &mut [Measured]) -> &Measured {
+    runs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+    &runs[runs.len() / 2]
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -251,39 +339,57 @@ fn main() {
     if let Ok(only) = std::env::var("CLIENT_CPU_PROFILE") {
         let side = if only == "floor" { Side::Floor } else { Side::Crate };
         for _ in 0..rounds {
-            let (cpu, _) = rt.block_on(measure(side, &floor, &client, calls, 1));
-            println!("{side:?}: {cpu:.1} µs of CPU per call");
+            let threads = thread_times();
+            let m = rt.block_on(measure(side, &floor, &client, calls, 1));
+            println!("{side:?}: {:.1} µs of CPU per call ({})", m.cpu, usage_line(&m));
+            // Where the time went, by thread: the runtime's workers, and the main thread that waits in block_on.
+            let mut shares = vec![];
+            for (id, name, ran) in thread_times() {
+                let before = threads.iter().find(|(i, ..)| *i == id).map_or(0, |t| t.2);
+                let ran = ran.saturating_sub(before);
+                if ran > 0 {
+                    shares.push(format!("{name}[{id}] {:.1} µs", ran as f64 / 1e3 / m.calls as f64));
+                }
+            }
+            println!("  on CPU per call, by thread: {}", shares.join(", "));
         }
         return;
     }
     println!("client CPU per DescribePipelineExecution call: {calls} calls per measurement, median of {rounds} rounds");
     println!("| in flight | floor CPU | crate CPU | crate / floor | floor wall | crate wall |");
     println!("| --- | --- | --- | --- | --- | --- |");
+    let mut details = vec![];
     for in_flight in [1, 64] {
-        let (mut floor_cpu, mut crate_cpu, mut floor_wall, mut crate_wall) = (vec![], vec![], vec![], vec![]);
+        let (mut floor_runs, mut crate_runs) = (vec![], vec![]);
         for round in 0..rounds {
             let order = if round % 2 == 0 { [Side::Floor, Side::Crate] } else { [Side::Crate, Side::Floor] };
             for side in order {
-                let (cpu, wall) = rt.block_on(measure(side, &floor, &client, calls, in_flight));
+                let m = rt.block_on(measure(side, &floor, &client, calls, in_flight));
                 match side {
-                    Side::Floor => {
-                        floor_cpu.push(cpu);
-                        floor_wall.push(wall);
-                    }
-                    Side::Crate => {
-                        crate_cpu.push(cpu);
-                        crate_wall.push(wall);
-                    }
+                    Side::Floor => floor_runs.push(m),
+                    Side::Crate => crate_runs.push(m),
                 }
             }
         }
-        let (f, c) = (median(&mut floor_cpu), median(&mut crate_cpu));
+        let mut floor_wall: Vec<f64> = floor_runs.iter().map(|m| m.wall).collect();
+        let mut crate_wall: Vec<f64> = crate_runs.iter().map(|m| m.wall).collect();
+        let (f, c) = (median_run(&mut floor_runs), median_run(&mut crate_runs));
         println!(
-            "| {in_flight} | {f:.1} µs | {c:.1} µs | {:.2}× | {:.1} µs | {:.1} µs |",
-            c / f,
+            "| {in_flight} | {:.1} µs | {:.1} µs | {:.2}× | {:.1} µs | {:.1} µs |",
+            f.cpu,
+            c.cpu,
+            c.cpu / f.cpu,
             median(&mut floor_wall),
             median(&mut crate_wall)
         );
+        details.push(format!(
+            "{in_flight} in flight, the median rounds: floor {}; crate {}",
+            usage_line(f),
+            usage_line(c)
+        ));
+    }
+    for line in details {
+        println!("{line}");
     }
     drop(server);
 }

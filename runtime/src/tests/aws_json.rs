@@ -886,3 +886,177 @@ fn epoch_seconds_read_from_digits_as_aws_smithy_types_reads_them() {
     }
     assert_eq!(epoch_seconds("1700000000.123"), Some(DateTime::from_secs_and_nanos(1_700_000_000, 123_000_000)));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reader against aws-smithy-json's tokenizer, which it replaced
+
+/// Random text made of JSON pieces, valid and not, and stray bytes: a value, part of one, or none.
+fn json_like(seed: &mut u64) -> Vec<u8> {
+    let pieces: &[&[u8]] = &[
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b":",
+        b" ",
+        b"\n\t",
+        b"\"a\"",
+        b"\"\"",
+        br#""\"x\\""#,
+        br#""\u00e9""#,
+        br#""\x""#,
+        b"\"\\",
+        b"\"\x01\"",
+        "\"é😀\"".as_bytes(),
+        b"\"\xff\"",
+        b"\"open",
+        b"1",
+        b"-2",
+        b"0.5",
+        b"1e3",
+        b"-1.5E-2",
+        b"1.",
+        b"-",
+        b"1.2.3",
+        b"01",
+        b"18446744073709551616",
+        b"-9223372036854775809",
+        b"true",
+        b"false",
+        b"null",
+        b"nul",
+        b"tru",
+        b"x",
+        b"\"k\":",
+        b"{\"k\":1}",
+        b"[1,2]",
+        b"[]",
+        b"{}",
+    ];
+    let len = (pseudo_random(seed) % 10) as usize;
+    (0..len).flat_map(|_| pieces[pseudo_random(seed) as usize % pieces.len()].iter().copied()).collect()
+}
+
+#[test]
+fn the_reader_accepts_the_json_aws_smithy_json_accepts() {
+    use aws_smithy_json::deserialize::{json_token_iter, token};
+    let mut seed = 0x2545_F491_4F6C_DD1D;
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..40_000 {
+        let text = json_like(&mut seed);
+        let mut tokens = json_token_iter(&text);
+        let theirs = token::skip_value(&mut tokens).is_ok() && tokens.next().is_none();
+        let ours = skip_whole(&text);
+        assert_eq!(ours.is_ok(), theirs, "{:?}: ours {ours:?}", String::from_utf8_lossy(&text));
+        if theirs {
+            valid += 1;
+            // A value read as a document is the same value (or fails as aws-smithy-json's reading fails, on an
+            // escape the tokenizer let through).
+            let ours = Reader::new(&text).document();
+            match token::expect_document(&mut json_token_iter(&text).peekable()) {
+                Ok(theirs) => assert_eq!(ours, Ok(Some(theirs)), "{:?}", String::from_utf8_lossy(&text)),
+                Err(_) => assert!(ours.is_err(), "{:?}", String::from_utf8_lossy(&text)),
+            }
+        } else {
+            invalid += 1;
+            assert!(ours.unwrap_err().is_syntax(), "{:?}", String::from_utf8_lossy(&text));
+        }
+    }
+    assert!(valid > 2_000 && invalid > 2_000, "{valid} valid, {invalid} invalid");
+}
+
+#[test]
+fn strings_and_numbers_read_as_aws_smithy_json_reads_them() {
+    use aws_smithy_json::deserialize::{json_token_iter, token};
+    let pieces: Vec<&str> =
+        r#"a é 😀 \n \" \\ \/ \b \f \r \t \u0041 \u00e9 \uD83D\uDE00 \uD83D \uDE00 \x \u12"#.split(' ').collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..3000 {
+        let len = (pseudo_random(&mut seed) % 6) as usize;
+        let inner: String = (0..len).map(|_| pieces[pseudo_random(&mut seed) as usize % pieces.len()]).collect();
+        let text = format!("\"{inner}\"");
+        let theirs = token::expect_string_or_null(json_token_iter(text.as_bytes()).next())
+            .ok()
+            .flatten()
+            .map(|s| s.to_unescaped().map(|s| s.into_owned()));
+        let ours = Reader::new(text.as_bytes()).string();
+        match theirs {
+            Some(Ok(s)) => assert_eq!(ours, Ok(Some(s)), "{text}"),
+            _ => assert!(ours.is_err(), "{text}: {ours:?}"),
+        }
+    }
+    let digits = ["0", "1", "9", "12", "00", "9223372036854775807", "9223372036854775808", "18446744073709551615"];
+    let fractions = ["", ".", ".5", ".25", ".0000001"];
+    let exponents = ["", "e", "e3", "E-2", "e+308", "e400", "e-400"];
+    for sign in ["", "-"] {
+        for whole in digits {
+            for fraction in fractions {
+                for exponent in exponents {
+                    let text = format!("{sign}{whole}{fraction}{exponent}");
+                    let theirs = json_token_iter(text.as_bytes()).next().and_then(Result::ok);
+                    let ours = Reader::new(text.as_bytes()).document();
+                    match theirs {
+                        Some(aws_smithy_json::deserialize::Token::ValueNumber { value, .. }) => {
+                            assert_eq!(ours, Ok(Some(Document::Number(value))), "{text}");
+                            let double = Reader::new(text.as_bytes()).double().unwrap().unwrap();
+                            assert_eq!(double.to_bits(), value.to_f64_lossy().to_bits(), "{text}");
+                            let integer = Reader::new(text.as_bytes()).integer::<i64>();
+                            match value {
+                                Number::PosInt(n) => {
+                                    assert_eq!(integer.ok().flatten(), i64::try_from(n).ok(), "{text}")
+                                }
+                                Number::NegInt(n) => assert_eq!(integer, Ok(Some(n)), "{text}"),
+                                Number::Float(_) => assert!(integer.is_err(), "{text}"),
+                            }
+                        }
+                        _ => assert!(Reader::new(text.as_bytes()).double().is_err(), "{text}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn skipping_goes_512_levels_deep_and_no_deeper() {
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert_eq!(skip_whole(nested(512).as_bytes()), Ok(()));
+    let err = skip_whole(nested(513).as_bytes()).unwrap_err();
+    assert!(err.message().contains("max recursion depth of 512 levels"), "{err}");
+    let objects = format!("{}1{}", r#"{"a":"#.repeat(512), "}".repeat(512));
+    assert_eq!(skip_whole(objects.as_bytes()), Ok(()));
+    // Arrays and objects alternate past the first word of the stack of open containers.
+    let mixed: String = (0..200).map(|i| if i % 3 == 0 { "[" } else { r#"{"k":"# }).collect::<String>() + "0";
+    let closed: String = (0..200).rev().map(|i| if i % 3 == 0 { "]" } else { "}" }).collect();
+    assert_eq!(skip_whole(format!("{mixed}{closed}").as_bytes()), Ok(()));
+    let wrong: String = (0..200).rev().map(|i| if i % 3 == 1 { "]" } else { "}" }).collect();
+    assert!(skip_whole(format!("{mixed}{wrong}").as_bytes()).is_err());
+}
+
+#[test]
+fn a_string_ends_escapes_and_fails_where_it_should_at_every_offset_around_a_word() {
+    // Each kind of byte that ends a run of plain text is found at every offset around a word's width, with plain
+    // ASCII and multi-byte characters around it.
+    for before in 0..20 {
+        for after in 0..10 {
+            for filler in ["x", "é"] {
+                let (head, tail) = (filler.repeat(before), filler.repeat(after));
+                let read_name = |text: &str| read(&format!(r#"{{"Name":"{text}","Count":1}}"#));
+                let out = read_name(&format!("{head}{tail}")).unwrap();
+                assert_eq!((out.name.as_deref(), out.count), (Some(&*format!("{head}{tail}")), Some(1)));
+                let out = read_name(&format!(r#"{head}\"{tail}"#)).unwrap();
+                assert_eq!(out.name, Some(format!("{head}\"{tail}")));
+                let out = read_name(&format!(r#"{head}\\{tail}"#)).unwrap();
+                assert_eq!(out.name, Some(format!("{head}\\{tail}")));
+                for control in ['\u{0}', '\u{1}', '\n', '\u{1f}'] {
+                    let err = read_name(&format!("{head}{control}{tail}")).unwrap_err();
+                    assert!(err.is_syntax() && err.message().contains("control character"), "{err}");
+                }
+                // Bytes just above the control characters and the quote are plain text.
+                let out = read_name(&format!("{head} !#[]{tail}")).unwrap();
+                assert_eq!(out.name, Some(format!("{head} !#[]{tail}")));
+            }
+        }
+    }
+}
