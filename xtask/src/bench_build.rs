@@ -1079,4 +1079,47 @@ const CONCURRENCY_DATA = [];
         assert!(m.contains(r#"path = "C:\\w\\generated", default-features = false"#));
         assert!(m.trim_end().ends_with("[workspace]"));
     }
+
+    #[test]
+    fn a_model_crate_has_every_operation_under_this_crate_s_name_and_replaces_what_was_there() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+        let dir = std::env::temp_dir().join(format!("bench-build-model-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/stale.rs"), "// @generated stale\n").unwrap();
+        let model = root.join("tests/fixtures/pagination.json");
+        generate_model_crate(&model, &dir, &root.join("models/partitions.json")).unwrap();
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("name = \"{CRATE_PACKAGE}\"")), "{manifest}");
+        assert!(!dir.join("src/stale.rs").exists());
+        let client = std::fs::read_to_string(dir.join("src/client.rs")).unwrap();
+        let model_text = std::fs::read_to_string(&model).unwrap();
+        let model: Value = serde_json::from_str(&model_text).unwrap();
+        let operations: Vec<&str> = model["shapes"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, s)| s["type"] == "operation")
+            .map(|(id, _)| id.rsplit('#').next().unwrap())
+            .collect();
+        assert!(operations.len() > 1);
+        for op in operations {
+            assert!(client.contains(&format!("crate::operation::{}", codegen_module(op))), "{op} missing");
+        }
+        let missing = dir.join("absent.json");
+        let e = generate_model_crate(&missing, &dir, &root.join("models/partitions.json")).unwrap_err().to_string();
+        assert!(e.contains("cannot generate every operation of") && e.contains("absent.json"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The snake-case module name of an operation (enough for the fixture's names).
+    fn codegen_module(op: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in op.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
 }
