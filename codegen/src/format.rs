@@ -23,19 +23,63 @@ pub fn header(path: &str, source: &str) -> String {
 pub fn format(output: Output, source: &str) -> Result<Vec<(String, String)>> {
     match output {
         Output::Rust(file) => Ok(vec![format_rust(file, source)?]),
+        Output::PerShape(file) => Ok(vec![format_rust_with(file, source, inline_functions)?]),
         Output::Text(files) => Ok(files.into_iter().map(|(path, text)| format_text(path, &text, source)).collect()),
     }
 }
 
 /// A Rust file through `syn` and `prettyplease`, with its header.
 pub fn format_rust(file: RustFile, source: &str) -> Result<(String, String)> {
-    let parsed: syn::File = syn::parse2(file.tokens)
+    format_rust_with(file, source, |_| {})
+}
+
+/// [`format_rust`] with a change to the parsed file before it is printed.
+fn format_rust_with(file: RustFile, source: &str, change: fn(&mut syn::File)) -> Result<(String, String)> {
+    let mut parsed: syn::File = syn::parse2(file.tokens)
         .map_err(|e| Error::new(format!("internal error: generated code for `{}` does not parse: {e}", file.path)))?;
+    change(&mut parsed);
     let text = space_items(&prettyplease::unparse(&parsed));
     // prettyplease is the formatter of record for generated code; rustfmt is told to leave it alone so the two
     // never disagree.
     let text = format!("{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}", header(&file.path, source), text);
     Ok((file.path, text))
+}
+
+/// Marks every function of a file `#[inline]` (free functions, and those of impl blocks, in nested modules too),
+/// unless it has an `inline` attribute already.
+///
+/// In a library, a function that is neither generic nor `#[inline]` is compiled to machine code where it is defined,
+/// whether or not any program calls it; an `#[inline]` one only where it is used (and what it calls with it). For
+/// code made per operation and per shape, this moves nearly all code generation out of the crate's own build and
+/// into the program's, for the operations the program calls: the crate's build does type-checking and writes
+/// metadata for the rest. Behaviour is unchanged; only where the machine code is made moves.
+pub fn inline_functions(file: &mut syn::File) {
+    fn mark(attrs: &mut Vec<syn::Attribute>) {
+        if !attrs.iter().any(|a| a.path().is_ident("inline")) {
+            attrs.push(syn::parse_quote!(#[inline]));
+        }
+    }
+    fn walk(items: &mut [syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => mark(&mut f.attrs),
+                syn::Item::Impl(i) => {
+                    for member in &mut i.items {
+                        if let syn::ImplItem::Fn(f) = member {
+                            mark(&mut f.attrs);
+                        }
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, items)) = &mut m.content {
+                        walk(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&mut file.items);
 }
 
 /// A text file (or a runtime module, already formatted) with its header.
@@ -78,7 +122,8 @@ fn space_items(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::space_items;
+    use super::{format, inline_functions, space_items};
+    use crate::emit::{Output, RustFile};
 
     #[test]
     fn spaces_items_but_not_closing_braces() {
@@ -89,5 +134,68 @@ mod tests {
         let src = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n    fn c() {}\n}\nconst X: u8 = 1;\nfn f() {}\n";
         let want = "struct A {}\nimpl A {\n    fn a() {}\n    fn b() {\n        x();\n    }\n\n    fn c() {}\n}\n\nconst X: u8 = 1;\n\nfn f() {}\n";
         assert_eq!(space_items(src), want);
+    }
+
+    #[test]
+    fn every_function_of_per_shape_code_is_inline_and_nothing_else_changes() {
+        let mut file: syn::File = syn::parse_quote! {
+            /// A free function.
+            pub fn free() {}
+            #[derive(Debug)]
+            pub struct S;
+            impl S {
+                /// Docs stay first.
+                pub fn a(&self) -> u8 { 1 }
+                pub(crate) async fn b(self) {}
+                #[inline(always)]
+                fn c() {}
+                const K: u8 = 2;
+            }
+            impl ::std::fmt::Display for S {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str("s") }
+            }
+            pub mod builders {
+                impl super::S { pub fn d() {} }
+            }
+            pub trait T { fn provided(&self) {} }
+        };
+        inline_functions(&mut file);
+        let want: syn::File = syn::parse_quote! {
+            /// A free function.
+            #[inline]
+            pub fn free() {}
+            #[derive(Debug)]
+            pub struct S;
+            impl S {
+                /// Docs stay first.
+                #[inline]
+                pub fn a(&self) -> u8 { 1 }
+                #[inline]
+                pub(crate) async fn b(self) {}
+                #[inline(always)]
+                fn c() {}
+                const K: u8 = 2;
+            }
+            impl ::std::fmt::Display for S {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str("s") }
+            }
+            pub mod builders {
+                impl super::S { #[inline] pub fn d() {} }
+            }
+            // A trait's own default methods are not per-shape code: left as they are.
+            pub trait T { fn provided(&self) {} }
+        };
+        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&want));
+    }
+
+    #[test]
+    fn only_per_shape_files_get_inline_functions() {
+        let tokens = quote::quote!(impl S { pub fn a() {} });
+        let per_shape = RustFile { path: "src/a.rs".into(), tokens: tokens.clone() };
+        let other = RustFile { path: "src/b.rs".into(), tokens };
+        let text = |o| format(o, "m.json").unwrap().remove(0).1;
+        assert!(text(Output::PerShape(per_shape)).contains("#[inline]\n    pub fn a() {}"));
+        assert!(!text(Output::Rust(other)).contains("#[inline]"));
     }
 }

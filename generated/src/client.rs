@@ -44,11 +44,13 @@ pub struct Client {
 impl Client {
     /// A client with the configuration aws-config loaded (region, credentials, endpoint, retry and timeout
     /// settings, and its HTTP client), as for any aws-sdk-rust client.
+    #[inline]
     pub fn new(sdk_config: &crate::config::SdkConfig) -> Self {
         Client::from_conf(crate::config::Config::new(sdk_config))
     }
 
     /// A client that takes ownership of its configuration.
+    #[inline]
     pub fn from_conf(config: crate::config::Config) -> Self {
         Client {
             handle: Arc::new(crate::invoke::Handle::new(config, &SERVICE)),
@@ -57,11 +59,13 @@ impl Client {
 
     /// A client configured from the environment and the shared files (see
     /// [`Config::from_env`](crate::config::Config::from_env)).
+    #[inline]
     pub fn from_env() -> Self {
         Client::from_conf(crate::config::Config::from_env().build())
     }
 
     /// The configuration.
+    #[inline]
     pub fn config(&self) -> &crate::config::Config {
         &self.handle.config
     }
@@ -71,6 +75,7 @@ impl Client {
     /// Starts a `CreatePipeline` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceLimitExceeded`, `ResourceNotFound`.
+    #[inline]
     pub fn create_pipeline(
         &self,
     ) -> crate::operation::create_pipeline::builders::CreatePipelineFluentBuilder {
@@ -84,6 +89,7 @@ impl Client {
     /// Starts a `DeletePipeline` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceNotFound`.
+    #[inline]
     pub fn delete_pipeline(
         &self,
     ) -> crate::operation::delete_pipeline::builders::DeletePipelineFluentBuilder {
@@ -97,6 +103,7 @@ impl Client {
     /// Starts a `DescribePipeline` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn describe_pipeline(
         &self,
     ) -> crate::operation::describe_pipeline::builders::DescribePipelineFluentBuilder {
@@ -110,6 +117,7 @@ impl Client {
     /// Starts a `DescribePipelineDefinitionForExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn describe_pipeline_definition_for_execution(
         &self,
     ) -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionFluentBuilder {
@@ -123,6 +131,7 @@ impl Client {
     /// Starts a `DescribePipelineExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn describe_pipeline_execution(
         &self,
     ) -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionFluentBuilder {
@@ -136,6 +145,7 @@ impl Client {
     /// Starts a `ListPipelineExecutionSteps` call: set the input on the returned builder, then `send().await`. The builder's `into_paginator()` follows the pages.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn list_pipeline_execution_steps(
         &self,
     ) -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsFluentBuilder {
@@ -149,6 +159,7 @@ impl Client {
     /// Starts a `ListPipelineExecutions` call: set the input on the returned builder, then `send().await`. The builder's `into_paginator()` follows the pages.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn list_pipeline_executions(
         &self,
     ) -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsFluentBuilder {
@@ -162,6 +173,7 @@ impl Client {
     /// Starts a `ListPipelineParametersForExecution` call: set the input on the returned builder, then `send().await`. The builder's `into_paginator()` follows the pages.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn list_pipeline_parameters_for_execution(
         &self,
     ) -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionFluentBuilder {
@@ -175,6 +187,7 @@ impl Client {
     /// Starts a `ListPipelineVersions` call: set the input on the returned builder, then `send().await`. The builder's `into_paginator()` follows the pages.
     ///
     /// Modeled errors: `ResourceNotFound`.
+    #[inline]
     pub fn list_pipeline_versions(
         &self,
     ) -> crate::operation::list_pipeline_versions::builders::ListPipelineVersionsFluentBuilder {
@@ -186,6 +199,7 @@ impl Client {
     /// Returns summaries of the pipelines in the account.
     ///
     /// Starts a `ListPipelines` call: set the input on the returned builder, then `send().await`. The builder's `into_paginator()` follows the pages.
+    #[inline]
     pub fn list_pipelines(
         &self,
     ) -> crate::operation::list_pipelines::builders::ListPipelinesFluentBuilder {
@@ -199,6 +213,7 @@ impl Client {
     /// Starts a `RetryPipelineExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceLimitExceeded`, `ResourceNotFound`.
+    #[inline]
     pub fn retry_pipeline_execution(
         &self,
     ) -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionFluentBuilder {
@@ -212,6 +227,7 @@ impl Client {
     /// Starts a `SendPipelineExecutionStepFailure` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceLimitExceeded`, `ResourceNotFound`.
+    #[inline]
     pub fn send_pipeline_execution_step_failure(
         &self,
     ) -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureFluentBuilder {
@@ -225,6 +241,7 @@ impl Client {
     /// Starts a `SendPipelineExecutionStepSuccess` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceLimitExceeded`, `ResourceNotFound`.
+    #[inline]
     pub fn send_pipeline_execution_step_success(
         &self,
     ) -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessFluentBuilder {
@@ -238,6 +255,7 @@ impl Client {
     /// Starts a `StartPipelineExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceLimitExceeded`, `ResourceNotFound`.
+    #[inline]
     pub fn start_pipeline_execution(
         &self,
     ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionFluentBuilder {
@@ -255,6 +273,7 @@ impl Client {
     /// Starts a `StopPipelineExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceNotFound`.
+    #[inline]
     pub fn stop_pipeline_execution(
         &self,
     ) -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionFluentBuilder {
@@ -268,6 +287,7 @@ impl Client {
     /// Starts a `UpdatePipeline` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceNotFound`.
+    #[inline]
     pub fn update_pipeline(
         &self,
     ) -> crate::operation::update_pipeline::builders::UpdatePipelineFluentBuilder {
@@ -281,6 +301,7 @@ impl Client {
     /// Starts a `UpdatePipelineExecution` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceNotFound`.
+    #[inline]
     pub fn update_pipeline_execution(
         &self,
     ) -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionFluentBuilder {
@@ -294,6 +315,7 @@ impl Client {
     /// Starts a `UpdatePipelineVersion` call: set the input on the returned builder, then `send().await`.
     ///
     /// Modeled errors: `ConflictException`, `ResourceNotFound`.
+    #[inline]
     pub fn update_pipeline_version(
         &self,
     ) -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionFluentBuilder {
@@ -321,6 +343,7 @@ pub trait Waiters {
 }
 
 impl Waiters for Client {
+    #[inline]
     fn wait_until_pipeline_execution_complete(
         &self,
     ) -> crate::waiters::pipeline_execution_complete::PipelineExecutionCompleteFluentBuilder {
@@ -329,6 +352,7 @@ impl Waiters for Client {
         )
     }
 
+    #[inline]
     fn wait_until_pipeline_execution_stopped(
         &self,
     ) -> crate::waiters::pipeline_execution_stopped::PipelineExecutionStoppedFluentBuilder {

@@ -22,6 +22,7 @@ pub enum Error {
 }
 
 impl ::std::fmt::Display for Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Error::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
@@ -33,6 +34,7 @@ impl ::std::fmt::Display for Error {
 }
 
 impl ::std::error::Error for Error {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Error::ConflictException(e) => ::std::option::Option::Some(e),
@@ -44,6 +46,7 @@ impl ::std::error::Error for Error {
 }
 
 impl crate::error::ProvideErrorMetadata for Error {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Error::ConflictException(e) => crate::error::ProvideErrorMetadata::meta(e),
@@ -57,6 +60,7 @@ impl crate::error::ProvideErrorMetadata for Error {
 }
 
 impl crate::error::RequestId for Error {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(
             crate::error::ProvideErrorMetadata::meta(self),
@@ -65,6 +69,7 @@ impl crate::error::RequestId for Error {
 }
 
 impl ::std::convert::From<crate::error::BuildError> for Error {
+    #[inline]
     fn from(err: crate::error::BuildError) -> Self {
         Error::Unhandled(
             crate::error::Unhandled::new(
@@ -77,6 +82,7 @@ impl ::std::convert::From<crate::error::BuildError> for Error {
 
 impl ::std::convert::From<crate::operation::create_pipeline::CreatePipelineError>
 for Error {
+    #[inline]
     fn from(err: crate::operation::create_pipeline::CreatePipelineError) -> Self {
         match err {
             crate::operation::create_pipeline::CreatePipelineError::ConflictException(
@@ -103,6 +109,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::create_pipeline::CreatePipelineError,
@@ -127,6 +134,7 @@ where
 
 impl ::std::convert::From<crate::operation::delete_pipeline::DeletePipelineError>
 for Error {
+    #[inline]
     fn from(err: crate::operation::delete_pipeline::DeletePipelineError) -> Self {
         match err {
             crate::operation::delete_pipeline::DeletePipelineError::ConflictException(
@@ -150,6 +158,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::delete_pipeline::DeletePipelineError,
@@ -174,6 +183,7 @@ where
 
 impl ::std::convert::From<crate::operation::describe_pipeline::DescribePipelineError>
 for Error {
+    #[inline]
     fn from(err: crate::operation::describe_pipeline::DescribePipelineError) -> Self {
         match err {
             crate::operation::describe_pipeline::DescribePipelineError::ResourceNotFound(
@@ -194,6 +204,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::describe_pipeline::DescribePipelineError,
@@ -219,6 +230,7 @@ where
 impl ::std::convert::From<
     crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionError,
     ) -> Self {
@@ -244,6 +256,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionError,
@@ -269,6 +282,7 @@ where
 impl ::std::convert::From<
     crate::operation::describe_pipeline_execution::DescribePipelineExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::describe_pipeline_execution::DescribePipelineExecutionError,
     ) -> Self {
@@ -294,6 +308,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::describe_pipeline_execution::DescribePipelineExecutionError,
@@ -319,6 +334,7 @@ where
 impl ::std::convert::From<
     crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsError,
     ) -> Self {
@@ -344,6 +360,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsError,
@@ -369,6 +386,7 @@ where
 impl ::std::convert::From<
     crate::operation::list_pipeline_executions::ListPipelineExecutionsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_pipeline_executions::ListPipelineExecutionsError,
     ) -> Self {
@@ -394,6 +412,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::list_pipeline_executions::ListPipelineExecutionsError,
@@ -419,6 +438,7 @@ where
 impl ::std::convert::From<
     crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionError,
     ) -> Self {
@@ -444,6 +464,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionError,
@@ -469,6 +490,7 @@ where
 impl ::std::convert::From<
     crate::operation::list_pipeline_versions::ListPipelineVersionsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_pipeline_versions::ListPipelineVersionsError,
     ) -> Self {
@@ -494,6 +516,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::list_pipeline_versions::ListPipelineVersionsError,
@@ -518,6 +541,7 @@ where
 
 impl ::std::convert::From<crate::operation::list_pipelines::ListPipelinesError>
 for Error {
+    #[inline]
     fn from(err: crate::operation::list_pipelines::ListPipelinesError) -> Self {
         match err {
             crate::operation::list_pipelines::ListPipelinesError::Unhandled(inner) => {
@@ -535,6 +559,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::list_pipelines::ListPipelinesError,
@@ -560,6 +585,7 @@ where
 impl ::std::convert::From<
     crate::operation::retry_pipeline_execution::RetryPipelineExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::retry_pipeline_execution::RetryPipelineExecutionError,
     ) -> Self {
@@ -591,6 +617,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::retry_pipeline_execution::RetryPipelineExecutionError,
@@ -616,6 +643,7 @@ where
 impl ::std::convert::From<
     crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureError,
     ) -> Self {
@@ -647,6 +675,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureError,
@@ -672,6 +701,7 @@ where
 impl ::std::convert::From<
     crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessError,
     ) -> Self {
@@ -703,6 +733,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessError,
@@ -728,6 +759,7 @@ where
 impl ::std::convert::From<
     crate::operation::start_pipeline_execution::StartPipelineExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::start_pipeline_execution::StartPipelineExecutionError,
     ) -> Self {
@@ -759,6 +791,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::start_pipeline_execution::StartPipelineExecutionError,
@@ -784,6 +817,7 @@ where
 impl ::std::convert::From<
     crate::operation::stop_pipeline_execution::StopPipelineExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::stop_pipeline_execution::StopPipelineExecutionError,
     ) -> Self {
@@ -812,6 +846,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::stop_pipeline_execution::StopPipelineExecutionError,
@@ -836,6 +871,7 @@ where
 
 impl ::std::convert::From<crate::operation::update_pipeline::UpdatePipelineError>
 for Error {
+    #[inline]
     fn from(err: crate::operation::update_pipeline::UpdatePipelineError) -> Self {
         match err {
             crate::operation::update_pipeline::UpdatePipelineError::ConflictException(
@@ -859,6 +895,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::update_pipeline::UpdatePipelineError,
@@ -884,6 +921,7 @@ where
 impl ::std::convert::From<
     crate::operation::update_pipeline_execution::UpdatePipelineExecutionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::update_pipeline_execution::UpdatePipelineExecutionError,
     ) -> Self {
@@ -912,6 +950,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::update_pipeline_execution::UpdatePipelineExecutionError,
@@ -937,6 +976,7 @@ where
 impl ::std::convert::From<
     crate::operation::update_pipeline_version::UpdatePipelineVersionError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::update_pipeline_version::UpdatePipelineVersionError,
     ) -> Self {
@@ -965,6 +1005,7 @@ impl<
 where
     R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
 {
+    #[inline]
     fn from(
         err: crate::error::SdkError<
             crate::operation::update_pipeline_version::UpdatePipelineVersionError,

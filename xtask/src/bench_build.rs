@@ -10,6 +10,10 @@
 //! - Standalone: clean release builds of a one-call program against this crate (default features) and of one
 //!   against `aws-config` + `aws-sdk-sagemaker`: time, peak target directory size, binary size.
 //!
+//! - `--model FILE`: the added build of a crate with every operation of FILE instead of `generated/`, generated as
+//!   `cargo xtask scale` generates each model (same crate name, so the same dependency line and call) into
+//!   `<dir>/model-crate`, which is removed at the end. It implies `--skip-standalone`.
+//!
 //! Every build runs with the same `-j`. The output ends with markdown tables for the README.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -79,6 +83,10 @@ pub struct BenchBuildArgs {
     /// In the added build, also add this crate with its `definitions` feature (a third copy of the program).
     #[arg(long, conflicts_with = "skip_added")]
     definitions: bool,
+    /// Measure the added build of a crate with every operation of this Smithy model instead of `generated/`
+    /// (implies `--skip-standalone`).
+    #[arg(long, conflicts_with_all = ["skip_added", "definitions"])]
+    model: Option<PathBuf>,
     /// Replace the dependency line of this crate in the added build (`{path}` is the crate's directory).
     #[arg(long, hide = true)]
     added_dependency: Option<String>,
@@ -101,12 +109,20 @@ struct Side {
 pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
     let jobs = a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
     let dir = if a.dir.is_absolute() { a.dir.clone() } else { root.join(&a.dir) };
-    let crate_dir = root.join("generated");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
+    let model_crate = dir.join("model-crate");
+    let crate_dir = match &a.model {
+        Some(model) => {
+            let model = if model.is_absolute() { model.clone() } else { root.join(model) };
+            generate_model_crate(&model, &model_crate, &root.join("models/partitions.json"))?;
+            model_crate.clone()
+        }
+        None => root.join("generated"),
+    };
     let crate_dir = crate_dir
         .canonicalize()
         .map_err(|e| Error::new(format!("cannot find the generated crate at {}: {e}", crate_dir.display())))?;
     let crate_path = toml_escape(&crate_dir.to_string_lossy());
-    std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
 
     let rustc = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
         .arg("-V")
@@ -145,7 +161,7 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
         });
         report.push_str(&added_build(&dir.join("added"), jobs, &ours, &sdk, definitions.as_ref())?);
     }
-    if !a.skip_standalone {
+    if !a.skip_standalone && a.model.is_none() {
         let ours = Side {
             label: "this crate",
             dir: "ours",
@@ -165,6 +181,9 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
         }
         report.push_str(&standalone(&dir.join("standalone"), jobs, &ours, &sdk)?);
     }
+    if a.model.is_some() {
+        remove_dir(&model_crate)?;
+    }
     println!("\n{report}");
     let saved = dir.join("report.md");
     match std::fs::write(&saved, &report) {
@@ -172,6 +191,23 @@ pub fn run(a: BenchBuildArgs, root: &Path) -> Result<ExitCode, Error> {
         Err(e) => eprintln!("warning: cannot write {}: {e}", saved.display()),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The crate with every operation of `model`, written into `dir` (replacing what was there).
+fn generate_model_crate(model: &Path, dir: &Path, partitions: &Path) -> Result<(), Error> {
+    println!("generating every operation of {} into {}", model.display(), dir.display());
+    let started = Instant::now();
+    let (protocol, operations, shapes, generated) =
+        crate::scale::generate_every_operation(model, CRATE_PACKAGE, partitions)
+            .map_err(|(_, e)| Error::new(format!("cannot generate every operation of {}: {e}", model.display())))?;
+    remove_dir(dir)?;
+    codegen::write::write(dir, &generated.files)?;
+    let lines: usize = generated.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
+    println!(
+        "{protocol}: {operations} operations, {shapes} shapes, {lines} lines of Rust, generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Part 1: the host program built once, then each side added to a copy of it (`definitions`, when given, third).
@@ -1042,5 +1078,48 @@ const CONCURRENCY_DATA = [];
         ]);
         assert!(m.contains(r#"path = "C:\\w\\generated", default-features = false"#));
         assert!(m.trim_end().ends_with("[workspace]"));
+    }
+
+    #[test]
+    fn a_model_crate_has_every_operation_under_this_crate_s_name_and_replaces_what_was_there() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+        let dir = std::env::temp_dir().join(format!("bench-build-model-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/stale.rs"), "// @generated stale\n").unwrap();
+        let model = root.join("tests/fixtures/pagination.json");
+        generate_model_crate(&model, &dir, &root.join("models/partitions.json")).unwrap();
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("name = \"{CRATE_PACKAGE}\"")), "{manifest}");
+        assert!(!dir.join("src/stale.rs").exists());
+        let client = std::fs::read_to_string(dir.join("src/client.rs")).unwrap();
+        let model_text = std::fs::read_to_string(&model).unwrap();
+        let model: Value = serde_json::from_str(&model_text).unwrap();
+        let operations: Vec<&str> = model["shapes"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, s)| s["type"] == "operation")
+            .map(|(id, _)| id.rsplit('#').next().unwrap())
+            .collect();
+        assert!(operations.len() > 1);
+        for op in operations {
+            assert!(client.contains(&format!("crate::operation::{}", codegen_module(op))), "{op} missing");
+        }
+        let missing = dir.join("absent.json");
+        let e = generate_model_crate(&missing, &dir, &root.join("models/partitions.json")).unwrap_err().to_string();
+        assert!(e.contains("cannot generate every operation of") && e.contains("absent.json"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The snake-case module name of an operation (enough for the fixture's names).
+    fn codegen_module(op: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in op.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
     }
 }

@@ -246,43 +246,7 @@ fn generate_one(service: &str, path: &Path, dir: &Path, partitions: &Path) -> Ro
         outcome: Outcome::Generated,
     };
     let started = Instant::now();
-    let caught =
-        std::panic::catch_unwind(|| -> Result<(String, usize, usize, codegen::Generated), (String, String)> {
-            let model = model::load(path).map_err(|e| (String::new(), e.to_string()))?;
-            // The protocols of the model's service shapes (AWS's models have one), known before anything can fail.
-            let protocols: BTreeSet<&str> = model
-                .shapes
-                .values()
-                .filter_map(|shape| match shape {
-                    model::Shape::Service(s) => Some(s.traits.0.keys()),
-                    _ => None,
-                })
-                .flatten()
-                .filter(|k| k.starts_with("aws.protocols#") || k.starts_with("smithy.protocols#"))
-                .map(String::as_str)
-                .filter(|k| *k != traits::AWS_QUERY_COMPATIBLE)
-                .collect();
-            let protocol = protocols.iter().map(|p| p.split('#').nth(1).unwrap_or(p)).collect::<Vec<_>>().join("+");
-            let resolved =
-                resolve::resolve(&model, None, &Selection::All).map_err(|e| (protocol.clone(), e.to_string()))?;
-            let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let generated = codegen::generate_model_report(
-                &model,
-                &Request {
-                    service: None,
-                    selection: &Selection::All,
-                    crate_name: &crate_name,
-                    crate_version: "0.0.0",
-                    model_source: &source,
-                    partitions: Some(partitions),
-                    examples: None,
-                    modules: None,
-                    definitions: None,
-                },
-            )
-            .map_err(|e| (protocol.clone(), e.to_string()))?;
-            Ok((protocol, resolved.operations.len(), resolved.shapes.len(), generated))
-        });
+    let caught = std::panic::catch_unwind(|| generate_every_operation(path, &crate_name, partitions));
     row.generate_secs = started.elapsed().as_secs_f64();
     let aws_json = |p: &str| p.split('+').any(|p| p == "awsJson1_0" || p == "awsJson1_1");
     match caught {
@@ -313,6 +277,49 @@ fn generate_one(service: &str, path: &Path, dir: &Path, partitions: &Path) -> Ro
         }
     }
     row
+}
+
+/// A crate named `crate_name` with every operation of the model at `path` (the scale check's generation, which
+/// `cargo xtask bench-build --model` reuses): its protocol (`awsJson1_1`, or the names joined with `+`), the counts
+/// of operations and shapes, and the files; or the protocol (when known) and the generator's error.
+pub fn generate_every_operation(
+    path: &Path,
+    crate_name: &str,
+    partitions: &Path,
+) -> Result<(String, usize, usize, codegen::Generated), (String, String)> {
+    let model = model::load(path).map_err(|e| (String::new(), e.to_string()))?;
+    // The protocols of the model's service shapes (AWS's models have one), known before anything can fail.
+    let protocols: BTreeSet<&str> = model
+        .shapes
+        .values()
+        .filter_map(|shape| match shape {
+            model::Shape::Service(s) => Some(s.traits.0.keys()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|k| k.starts_with("aws.protocols#") || k.starts_with("smithy.protocols#"))
+        .map(String::as_str)
+        .filter(|k| *k != traits::AWS_QUERY_COMPATIBLE)
+        .collect();
+    let protocol = protocols.iter().map(|p| p.split('#').nth(1).unwrap_or(p)).collect::<Vec<_>>().join("+");
+    let resolved = resolve::resolve(&model, None, &Selection::All).map_err(|e| (protocol.clone(), e.to_string()))?;
+    let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let generated = codegen::generate_model_report(
+        &model,
+        &Request {
+            service: None,
+            selection: &Selection::All,
+            crate_name,
+            crate_version: "0.0.0",
+            model_source: &source,
+            partitions: Some(partitions),
+            examples: None,
+            modules: None,
+            definitions: None,
+        },
+    )
+    .map_err(|e| (protocol.clone(), e.to_string()))?;
+    Ok((protocol, resolved.operations.len(), resolved.shapes.len(), generated))
 }
 
 /// `cargo check -p <name>` in the workspace, warnings denied: the seconds it took and its first error.

@@ -92,6 +92,12 @@ pub enum Job<'a> {
 pub enum Output {
     /// A Rust file, to be formatted.
     Rust(RustFile),
+    /// A Rust file of code made per operation or per shape (an operation's types, builders, codecs, validation,
+    /// errors and send plumbing; a shared type; the client's and the service error's per-operation methods), to be
+    /// formatted with every function `#[inline]` (see [`crate::format::inline_functions`]): each is then compiled
+    /// in the program that uses it, not in the crate, whose own build does no code generation for the operations
+    /// and shapes a program leaves unused.
+    PerShape(RustFile),
     /// Text files, written as they are (after the header).
     Text(Vec<(String, String)>),
 }
@@ -133,17 +139,17 @@ pub fn plan(ir: &Ir) -> Vec<Job<'_>> {
 pub fn emit(ir: &Ir, settings: &CrateSettings, job: Job<'_>) -> Output {
     match job {
         Job::Lib => Output::Rust(crate_files::lib_rs(ir, settings)),
-        Job::Client => Output::Rust(client::client_file(ir, &settings.name)),
+        Job::Client => Output::PerShape(client::client_file(ir, &settings.name)),
         Job::Endpoint => Output::Rust(endpoints::emit(ir)),
         Job::Patterns => Output::Rust(validators::patterns_file(ir)),
         Job::Primitives => Output::Rust(crate_files::primitives_rs(ir)),
         Job::OperationsMod => Output::Rust(operations::operations_mod(ir)),
-        Job::Operation(op) => Output::Rust(operations::operation_file(ir, op)),
+        Job::Operation(op) => Output::PerShape(operations::operation_file(ir, op)),
         Job::TypesMod => Output::Rust(types::types_mod(ir)),
         Job::ErrorsMod => Output::Rust(types::errors_mod(ir)),
-        Job::ErrorMeta => Output::Rust(client::error_meta_file(ir)),
+        Job::ErrorMeta => Output::PerShape(client::error_meta_file(ir)),
         Job::TestUtil => Output::Rust(test_util::file(ir, settings.test_util_example.as_deref())),
-        Job::Item(item) => Output::Rust(types::item_file(ir, item)),
+        Job::Item(item) => Output::PerShape(types::item_file(ir, item)),
         Job::ProtocolTests => Output::Rust(protocol_tests::file(ir)),
         Job::WaitersMod => Output::Rust(waiters::waiters_mod(ir)),
         Job::Waiter(op, w) => Output::Rust(waiters::waiter_file(op, w)),

@@ -54,11 +54,13 @@ impl CreatePipelineInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
 
     /// Parallelism settings for the pipeline; when set, they act as the default for every execution of it.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -68,11 +70,13 @@ impl CreatePipelineInput {
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(&self) -> ::std::option::Option<&str> {
         self.pipeline_definition.as_deref()
     }
 
     /// Amazon S3 location of the pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineDefinitionS3Location> {
@@ -82,6 +86,7 @@ impl CreatePipelineInput {
     /// Free-form description for the new pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_description.as_deref()
     }
@@ -89,6 +94,7 @@ impl CreatePipelineInput {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_display_name.as_deref()
     }
@@ -96,6 +102,7 @@ impl CreatePipelineInput {
     /// Name to give the new pipeline.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -103,6 +110,7 @@ impl CreatePipelineInput {
     /// ARN of the IAM role the pipeline assumes to access and create resources.
     ///
     /// *Required.* *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(&self) -> ::std::option::Option<&str> {
         self.role_arn.as_deref()
     }
@@ -110,16 +118,19 @@ impl CreatePipelineInput {
     /// Tags to attach to the new pipeline.
     ///
     /// *Constraints:* length 0..=50.
+    #[inline]
     pub fn tags(&self) -> &[crate::types::Tag] {
         self.tags.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`CreatePipelineInput`].
+    #[inline]
     pub fn builder() -> crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
@@ -165,6 +176,7 @@ impl CreatePipelineInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -174,6 +186,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -183,6 +196,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -190,6 +204,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Parallelism settings for the pipeline; when set, they act as the default for every execution of it.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -199,6 +214,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -208,6 +224,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -217,6 +234,7 @@ impl CreatePipelineInputBuilder {
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -226,6 +244,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -235,6 +254,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -242,6 +262,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Amazon S3 location of the pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineDefinitionS3Location>,
@@ -251,6 +272,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_definition_s3_location`.
+    #[inline]
     pub fn set_pipeline_definition_s3_location(
         mut self,
         input: ::std::option::Option<crate::types::PipelineDefinitionS3Location>,
@@ -260,6 +282,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_definition_s3_location` set so far.
+    #[inline]
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -269,6 +292,7 @@ impl CreatePipelineInputBuilder {
     /// Free-form description for the new pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -278,6 +302,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -287,6 +312,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -296,6 +322,7 @@ impl CreatePipelineInputBuilder {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -305,6 +332,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -314,6 +342,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -323,6 +352,7 @@ impl CreatePipelineInputBuilder {
     /// Name to give the new pipeline.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -332,6 +362,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -341,6 +372,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
@@ -348,6 +380,7 @@ impl CreatePipelineInputBuilder {
     /// ARN of the IAM role the pipeline assumes to access and create resources.
     ///
     /// *Required.* *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -357,6 +390,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -366,6 +400,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.role_arn
     }
@@ -375,6 +410,7 @@ impl CreatePipelineInputBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `tags`; use [`set_tags`](Self::set_tags) to replace the whole list.
+    #[inline]
     pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
         let mut v = self.tags.unwrap_or_default();
         v.push(input.into());
@@ -383,6 +419,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Sets or clears `tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
@@ -392,6 +429,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Returns the value of `tags` set so far.
+    #[inline]
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
@@ -399,6 +437,7 @@ impl CreatePipelineInputBuilder {
     }
 
     /// Builds the [`CreatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -421,6 +460,7 @@ impl CreatePipelineInputBuilder {
 
 impl CreatePipelineInput {
     /// Checks every constraint the model places on this `CreatePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -429,6 +469,7 @@ impl CreatePipelineInput {
         out.into_result("CreatePipelineInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -580,6 +621,7 @@ impl CreatePipelineInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::create_pipeline::CreatePipelineInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -647,6 +689,7 @@ for crate::operation::create_pipeline::CreatePipelineInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::create_pipeline::CreatePipelineInput {
     type Members = crate::operation::create_pipeline::builders::CreatePipelineInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -673,6 +716,7 @@ for crate::operation::create_pipeline::CreatePipelineInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::create_pipeline::CreatePipelineInput {
             client_request_token: members.client_request_token,
@@ -703,16 +747,19 @@ impl CreatePipelineOutput {
     /// ARN assigned to the newly created pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
 
     /// Creates a new builder for [`CreatePipelineOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::create_pipeline::builders::CreatePipelineOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::create_pipeline::builders::CreatePipelineOutputBuilder {
@@ -723,12 +770,14 @@ impl CreatePipelineOutput {
 }
 
 impl crate::error::RequestId for CreatePipelineOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for CreatePipelineOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -753,6 +802,7 @@ impl CreatePipelineOutputBuilder {
     /// ARN assigned to the newly created pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -762,6 +812,7 @@ impl CreatePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -771,11 +822,13 @@ impl CreatePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
 
     /// Builds the [`CreatePipelineOutput`].
+    #[inline]
     pub fn build(self) -> crate::operation::create_pipeline::CreatePipelineOutput {
         crate::operation::create_pipeline::CreatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
@@ -786,6 +839,7 @@ impl CreatePipelineOutputBuilder {
 
 impl CreatePipelineOutput {
     /// Checks every constraint the model places on this `CreatePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -794,6 +848,7 @@ impl CreatePipelineOutput {
         out.into_result("CreatePipelineOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -826,6 +881,7 @@ impl CreatePipelineOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::create_pipeline::CreatePipelineOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -842,6 +898,7 @@ for crate::operation::create_pipeline::CreatePipelineOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::create_pipeline::CreatePipelineOutput {
     type Members = crate::operation::create_pipeline::builders::CreatePipelineOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -854,6 +911,7 @@ for crate::operation::create_pipeline::CreatePipelineOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::create_pipeline::CreatePipelineOutput {
             pipeline_arn: members.pipeline_arn,
@@ -880,6 +938,7 @@ pub enum CreatePipelineError {
 }
 
 impl CreatePipelineError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -935,6 +994,7 @@ impl CreatePipelineError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -948,11 +1008,13 @@ impl CreatePipelineError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         CreatePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             CreatePipelineError::ConflictException(e) => {
@@ -971,6 +1033,7 @@ impl CreatePipelineError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             CreatePipelineError::ConflictException(e) => {
@@ -1004,6 +1067,7 @@ impl CreatePipelineError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             CreatePipelineError::ConflictException(e) => {
@@ -1022,27 +1086,32 @@ impl CreatePipelineError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, CreatePipelineError::ConflictException(_))
     }
 
     /// Whether this is `ResourceLimitExceeded`.
+    #[inline]
     pub fn is_resource_limit_exceeded(&self) -> bool {
         matches!(self, CreatePipelineError::ResourceLimitExceeded(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, CreatePipelineError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, CreatePipelineError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for CreatePipelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             CreatePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
@@ -1056,6 +1125,7 @@ impl ::std::fmt::Display for CreatePipelineError {
 }
 
 impl ::std::error::Error for CreatePipelineError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             CreatePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
@@ -1069,18 +1139,21 @@ impl ::std::error::Error for CreatePipelineError {
 }
 
 impl crate::error::ProvideErrorMetadata for CreatePipelineError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         CreatePipelineError::meta(self)
     }
 }
 
 impl crate::error::RequestId for CreatePipelineError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for CreatePipelineError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -1093,6 +1166,7 @@ impl crate::error::CreateUnhandledError for CreatePipelineError {
 
 impl crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1113,6 +1187,7 @@ impl crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
 
 impl crate::operation::create_pipeline::CreatePipelineInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1123,6 +1198,7 @@ impl crate::operation::create_pipeline::CreatePipelineInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -1173,6 +1249,7 @@ pub struct CreatePipelineFluentBuilder {
 }
 
 impl CreatePipelineFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         CreatePipelineFluentBuilder {
             handle,
@@ -1187,6 +1264,7 @@ impl CreatePipelineFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -1196,6 +1274,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -1205,6 +1284,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -1212,6 +1292,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::create_pipeline::builders::CreatePipelineInputBuilder {
@@ -1219,6 +1300,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::create_pipeline::CreatePipelineInput,
@@ -1228,6 +1310,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1250,6 +1333,7 @@ impl CreatePipelineFluentBuilder {
     /// Set `PipelineDefinition` to a typed pipeline definition's text (`to_json()`). Its `check()` runs now, and what it finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::Definition`, each problem at `PipelineDefinition.<its path>`), so the client's validation settings apply to it.
     #[cfg(feature = "definitions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+    #[inline]
     pub fn definition(
         mut self,
         definition: &crate::definition::PipelineDefinition,
@@ -1261,6 +1345,7 @@ impl CreatePipelineFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1274,6 +1359,7 @@ impl CreatePipelineFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1283,6 +1369,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1292,6 +1379,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1299,6 +1387,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Parallelism settings for the pipeline; when set, they act as the default for every execution of it.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -1308,6 +1397,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -1317,6 +1407,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -1326,6 +1417,7 @@ impl CreatePipelineFluentBuilder {
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1335,6 +1427,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1344,6 +1437,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1351,6 +1445,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Amazon S3 location of the pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineDefinitionS3Location>,
@@ -1360,6 +1455,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_definition_s3_location`.
+    #[inline]
     pub fn set_pipeline_definition_s3_location(
         mut self,
         input: ::std::option::Option<crate::types::PipelineDefinitionS3Location>,
@@ -1369,6 +1465,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_definition_s3_location` set so far.
+    #[inline]
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -1378,6 +1475,7 @@ impl CreatePipelineFluentBuilder {
     /// Free-form description for the new pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1387,6 +1485,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1396,6 +1495,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1405,6 +1505,7 @@ impl CreatePipelineFluentBuilder {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1414,6 +1515,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1423,6 +1525,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1432,6 +1535,7 @@ impl CreatePipelineFluentBuilder {
     /// Name to give the new pipeline.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1441,6 +1545,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1450,6 +1555,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1457,6 +1563,7 @@ impl CreatePipelineFluentBuilder {
     /// ARN of the IAM role the pipeline assumes to access and create resources.
     ///
     /// *Required.* *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1466,6 +1573,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1475,6 +1583,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
     }
@@ -1484,12 +1593,14 @@ impl CreatePipelineFluentBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `tags`; use [`set_tags`](Self::set_tags) to replace the whole list.
+    #[inline]
     pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(input);
         self
     }
 
     /// Sets or clears `tags`.
+    #[inline]
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
@@ -1499,6 +1610,7 @@ impl CreatePipelineFluentBuilder {
     }
 
     /// Returns the value of `tags` set so far.
+    #[inline]
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
@@ -1510,6 +1622,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::create_pipeline::CreatePipelineOutput,
     CreatePipelineError,
 > for CreatePipelineFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

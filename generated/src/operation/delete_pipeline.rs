@@ -26,6 +26,7 @@ impl DeletePipelineInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
@@ -33,16 +34,19 @@ impl DeletePipelineInput {
     /// Name of the pipeline to remove.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
 
     /// Creates a new builder for [`DeletePipelineInput`].
+    #[inline]
     pub fn builder() -> crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
@@ -70,6 +74,7 @@ impl DeletePipelineInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -79,6 +84,7 @@ impl DeletePipelineInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -88,6 +94,7 @@ impl DeletePipelineInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -97,6 +104,7 @@ impl DeletePipelineInputBuilder {
     /// Name of the pipeline to remove.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -106,6 +114,7 @@ impl DeletePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -115,11 +124,13 @@ impl DeletePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
 
     /// Builds the [`DeletePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -135,6 +146,7 @@ impl DeletePipelineInputBuilder {
 
 impl DeletePipelineInput {
     /// Checks every constraint the model places on this `DeletePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -143,6 +155,7 @@ impl DeletePipelineInput {
         out.into_result("DeletePipelineInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -190,6 +203,7 @@ impl DeletePipelineInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::delete_pipeline::DeletePipelineInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -211,6 +225,7 @@ for crate::operation::delete_pipeline::DeletePipelineInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::delete_pipeline::DeletePipelineInput {
     type Members = crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -224,6 +239,7 @@ for crate::operation::delete_pipeline::DeletePipelineInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::delete_pipeline::DeletePipelineInput {
             client_request_token: members.client_request_token,
@@ -247,16 +263,19 @@ impl DeletePipelineOutput {
     /// ARN of the pipeline that was removed.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
 
     /// Creates a new builder for [`DeletePipelineOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder {
@@ -267,12 +286,14 @@ impl DeletePipelineOutput {
 }
 
 impl crate::error::RequestId for DeletePipelineOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for DeletePipelineOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -297,6 +318,7 @@ impl DeletePipelineOutputBuilder {
     /// ARN of the pipeline that was removed.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -306,6 +328,7 @@ impl DeletePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -315,11 +338,13 @@ impl DeletePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
 
     /// Builds the [`DeletePipelineOutput`].
+    #[inline]
     pub fn build(self) -> crate::operation::delete_pipeline::DeletePipelineOutput {
         crate::operation::delete_pipeline::DeletePipelineOutput {
             pipeline_arn: self.pipeline_arn,
@@ -330,6 +355,7 @@ impl DeletePipelineOutputBuilder {
 
 impl DeletePipelineOutput {
     /// Checks every constraint the model places on this `DeletePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -338,6 +364,7 @@ impl DeletePipelineOutput {
         out.into_result("DeletePipelineOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -370,6 +397,7 @@ impl DeletePipelineOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::delete_pipeline::DeletePipelineOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -386,6 +414,7 @@ for crate::operation::delete_pipeline::DeletePipelineOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::delete_pipeline::DeletePipelineOutput {
     type Members = crate::operation::delete_pipeline::builders::DeletePipelineOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -398,6 +427,7 @@ for crate::operation::delete_pipeline::DeletePipelineOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::delete_pipeline::DeletePipelineOutput {
             pipeline_arn: members.pipeline_arn,
@@ -422,6 +452,7 @@ pub enum DeletePipelineError {
 }
 
 impl DeletePipelineError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -463,6 +494,7 @@ impl DeletePipelineError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -476,11 +508,13 @@ impl DeletePipelineError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         DeletePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             DeletePipelineError::ConflictException(e) => {
@@ -496,6 +530,7 @@ impl DeletePipelineError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             DeletePipelineError::ConflictException(e) => {
@@ -521,6 +556,7 @@ impl DeletePipelineError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DeletePipelineError::ConflictException(e) => {
@@ -536,22 +572,26 @@ impl DeletePipelineError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, DeletePipelineError::ConflictException(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, DeletePipelineError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DeletePipelineError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for DeletePipelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             DeletePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
@@ -562,6 +602,7 @@ impl ::std::fmt::Display for DeletePipelineError {
 }
 
 impl ::std::error::Error for DeletePipelineError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             DeletePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
@@ -572,18 +613,21 @@ impl ::std::error::Error for DeletePipelineError {
 }
 
 impl crate::error::ProvideErrorMetadata for DeletePipelineError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         DeletePipelineError::meta(self)
     }
 }
 
 impl crate::error::RequestId for DeletePipelineError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for DeletePipelineError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -596,6 +640,7 @@ impl crate::error::CreateUnhandledError for DeletePipelineError {
 
 impl crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -614,6 +659,7 @@ impl crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
 
 impl crate::operation::delete_pipeline::DeletePipelineInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -624,6 +670,7 @@ impl crate::operation::delete_pipeline::DeletePipelineInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -672,6 +719,7 @@ pub struct DeletePipelineFluentBuilder {
 }
 
 impl DeletePipelineFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         DeletePipelineFluentBuilder {
             handle,
@@ -684,6 +732,7 @@ impl DeletePipelineFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -693,6 +742,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -702,6 +752,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -709,6 +760,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::delete_pipeline::builders::DeletePipelineInputBuilder {
@@ -716,6 +768,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::delete_pipeline::DeletePipelineInput,
@@ -725,6 +778,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -737,6 +791,7 @@ impl DeletePipelineFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -750,6 +805,7 @@ impl DeletePipelineFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -759,6 +815,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -768,6 +825,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -777,6 +835,7 @@ impl DeletePipelineFluentBuilder {
     /// Name of the pipeline to remove.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -786,6 +845,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -795,6 +855,7 @@ impl DeletePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -804,6 +865,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::delete_pipeline::DeletePipelineOutput,
     DeletePipelineError,
 > for DeletePipelineFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

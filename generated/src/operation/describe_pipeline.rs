@@ -26,6 +26,7 @@ impl DescribePipelineInput {
     /// Name or ARN of the pipeline to look up.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -33,16 +34,19 @@ impl DescribePipelineInput {
     /// Identifier of the pipeline version to look up.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Creates a new builder for [`DescribePipelineInput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
@@ -70,6 +74,7 @@ impl DescribePipelineInputBuilder {
     /// Name or ARN of the pipeline to look up.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -79,6 +84,7 @@ impl DescribePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -88,6 +94,7 @@ impl DescribePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
@@ -95,23 +102,27 @@ impl DescribePipelineInputBuilder {
     /// Identifier of the pipeline version to look up.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Builds the [`DescribePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -127,6 +138,7 @@ impl DescribePipelineInputBuilder {
 
 impl DescribePipelineInput {
     /// Checks every constraint the model places on this `DescribePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -135,6 +147,7 @@ impl DescribePipelineInput {
         out.into_result("DescribePipelineInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -181,6 +194,7 @@ impl DescribePipelineInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline::DescribePipelineInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -202,6 +216,7 @@ for crate::operation::describe_pipeline::DescribePipelineInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline::DescribePipelineInput {
     type Members = crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -215,6 +230,7 @@ for crate::operation::describe_pipeline::DescribePipelineInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline::DescribePipelineInput {
             pipeline_name: members.pipeline_name,
@@ -280,21 +296,25 @@ pub struct DescribePipelineOutput {
 
 impl DescribePipelineOutput {
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn created_by(&self) -> ::std::option::Option<&crate::types::UserContext> {
         self.created_by.as_ref()
     }
 
     /// Timestamp at which the pipeline was created.
+    #[inline]
     pub fn creation_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.creation_time.as_ref()
     }
 
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn last_modified_by(&self) -> ::std::option::Option<&crate::types::UserContext> {
         self.last_modified_by.as_ref()
     }
 
     /// Most recent time the pipeline was changed.
+    #[inline]
     pub fn last_modified_time(
         &self,
     ) -> ::std::option::Option<&crate::primitives::DateTime> {
@@ -302,11 +322,13 @@ impl DescribePipelineOutput {
     }
 
     /// Most recent time the pipeline was run.
+    #[inline]
     pub fn last_run_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.last_run_time.as_ref()
     }
 
     /// Parallelism settings configured for the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -316,6 +338,7 @@ impl DescribePipelineOutput {
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -323,6 +346,7 @@ impl DescribePipelineOutput {
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(&self) -> ::std::option::Option<&str> {
         self.pipeline_definition.as_deref()
     }
@@ -330,6 +354,7 @@ impl DescribePipelineOutput {
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_description.as_deref()
     }
@@ -337,6 +362,7 @@ impl DescribePipelineOutput {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_display_name.as_deref()
     }
@@ -344,11 +370,13 @@ impl DescribePipelineOutput {
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
 
     /// Current status of the pipeline.
+    #[inline]
     pub fn pipeline_status(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineStatus> {
@@ -358,6 +386,7 @@ impl DescribePipelineOutput {
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_description.as_deref()
     }
@@ -365,6 +394,7 @@ impl DescribePipelineOutput {
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_display_name.as_deref()
     }
@@ -372,16 +402,19 @@ impl DescribePipelineOutput {
     /// ARN of the IAM role the pipeline runs under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(&self) -> ::std::option::Option<&str> {
         self.role_arn.as_deref()
     }
 
     /// Creates a new builder for [`DescribePipelineOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder {
@@ -406,12 +439,14 @@ impl DescribePipelineOutput {
 }
 
 impl crate::error::RequestId for DescribePipelineOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for DescribePipelineOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -454,6 +489,7 @@ pub struct DescribePipelineOutputBuilder {
 
 impl DescribePipelineOutputBuilder {
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn created_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::UserContext>,
@@ -463,6 +499,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `created_by`.
+    #[inline]
     pub fn set_created_by(
         mut self,
         input: ::std::option::Option<crate::types::UserContext>,
@@ -472,11 +509,13 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `created_by` set so far.
+    #[inline]
     pub fn get_created_by(&self) -> &::std::option::Option<crate::types::UserContext> {
         &self.created_by
     }
 
     /// Timestamp at which the pipeline was created.
+    #[inline]
     pub fn creation_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -486,6 +525,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `creation_time`.
+    #[inline]
     pub fn set_creation_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -495,6 +535,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `creation_time` set so far.
+    #[inline]
     pub fn get_creation_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -502,6 +543,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn last_modified_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::UserContext>,
@@ -511,6 +553,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `last_modified_by`.
+    #[inline]
     pub fn set_last_modified_by(
         mut self,
         input: ::std::option::Option<crate::types::UserContext>,
@@ -520,6 +563,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `last_modified_by` set so far.
+    #[inline]
     pub fn get_last_modified_by(
         &self,
     ) -> &::std::option::Option<crate::types::UserContext> {
@@ -527,6 +571,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Most recent time the pipeline was changed.
+    #[inline]
     pub fn last_modified_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -536,6 +581,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `last_modified_time`.
+    #[inline]
     pub fn set_last_modified_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -545,6 +591,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `last_modified_time` set so far.
+    #[inline]
     pub fn get_last_modified_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -552,6 +599,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Most recent time the pipeline was run.
+    #[inline]
     pub fn last_run_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -561,6 +609,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `last_run_time`.
+    #[inline]
     pub fn set_last_run_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -570,6 +619,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `last_run_time` set so far.
+    #[inline]
     pub fn get_last_run_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -577,6 +627,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Parallelism settings configured for the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -586,6 +637,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -595,6 +647,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -604,6 +657,7 @@ impl DescribePipelineOutputBuilder {
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -613,6 +667,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -622,6 +677,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -629,6 +685,7 @@ impl DescribePipelineOutputBuilder {
     /// Pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -638,6 +695,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -647,6 +705,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -656,6 +715,7 @@ impl DescribePipelineOutputBuilder {
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -665,6 +725,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -674,6 +735,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -683,6 +745,7 @@ impl DescribePipelineOutputBuilder {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -692,6 +755,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -701,6 +765,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -710,6 +775,7 @@ impl DescribePipelineOutputBuilder {
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -719,6 +785,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -728,11 +795,13 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
 
     /// Current status of the pipeline.
+    #[inline]
     pub fn pipeline_status(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineStatus>,
@@ -742,6 +811,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_status`.
+    #[inline]
     pub fn set_pipeline_status(
         mut self,
         input: ::std::option::Option<crate::types::PipelineStatus>,
@@ -751,6 +821,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_status` set so far.
+    #[inline]
     pub fn get_pipeline_status(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineStatus> {
@@ -760,6 +831,7 @@ impl DescribePipelineOutputBuilder {
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -769,6 +841,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_version_description`.
+    #[inline]
     pub fn set_pipeline_version_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -778,6 +851,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_version_description` set so far.
+    #[inline]
     pub fn get_pipeline_version_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -787,6 +861,7 @@ impl DescribePipelineOutputBuilder {
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -796,6 +871,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_version_display_name`.
+    #[inline]
     pub fn set_pipeline_version_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -805,6 +881,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_version_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_version_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -814,6 +891,7 @@ impl DescribePipelineOutputBuilder {
     /// ARN of the IAM role the pipeline runs under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -823,6 +901,7 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -832,11 +911,13 @@ impl DescribePipelineOutputBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.role_arn
     }
 
     /// Builds the [`DescribePipelineOutput`].
+    #[inline]
     pub fn build(self) -> crate::operation::describe_pipeline::DescribePipelineOutput {
         crate::operation::describe_pipeline::DescribePipelineOutput {
             created_by: self.created_by,
@@ -861,6 +942,7 @@ impl DescribePipelineOutputBuilder {
 
 impl DescribePipelineOutput {
     /// Checks every constraint the model places on this `DescribePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -869,6 +951,7 @@ impl DescribePipelineOutput {
         out.into_result("DescribePipelineOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -1031,6 +1114,7 @@ impl DescribePipelineOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline::DescribePipelineOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -1134,6 +1218,7 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline::DescribePipelineOutput {
     type Members = crate::operation::describe_pipeline::builders::DescribePipelineOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -1174,6 +1259,7 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline::DescribePipelineOutput {
             created_by: members.created_by,
@@ -1210,6 +1296,7 @@ pub enum DescribePipelineError {
 }
 
 impl DescribePipelineError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -1237,6 +1324,7 @@ impl DescribePipelineError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -1250,11 +1338,13 @@ impl DescribePipelineError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         DescribePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             DescribePipelineError::ResourceNotFound(e) => {
@@ -1267,6 +1357,7 @@ impl DescribePipelineError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => {
@@ -1284,6 +1375,7 @@ impl DescribePipelineError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => {
@@ -1296,17 +1388,20 @@ impl DescribePipelineError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, DescribePipelineError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribePipelineError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for DescribePipelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             DescribePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
@@ -1316,6 +1411,7 @@ impl ::std::fmt::Display for DescribePipelineError {
 }
 
 impl ::std::error::Error for DescribePipelineError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
@@ -1325,18 +1421,21 @@ impl ::std::error::Error for DescribePipelineError {
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         DescribePipelineError::meta(self)
     }
 }
 
 impl crate::error::RequestId for DescribePipelineError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for DescribePipelineError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -1349,6 +1448,7 @@ impl crate::error::CreateUnhandledError for DescribePipelineError {
 
 impl crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1367,6 +1467,7 @@ impl crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder
 
 impl crate::operation::describe_pipeline::DescribePipelineInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1377,6 +1478,7 @@ impl crate::operation::describe_pipeline::DescribePipelineInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -1420,6 +1522,7 @@ pub struct DescribePipelineFluentBuilder {
 }
 
 impl DescribePipelineFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         DescribePipelineFluentBuilder {
             handle,
@@ -1432,6 +1535,7 @@ impl DescribePipelineFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -1441,6 +1545,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -1450,6 +1555,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -1457,6 +1563,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::describe_pipeline::builders::DescribePipelineInputBuilder {
@@ -1464,6 +1571,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::describe_pipeline::DescribePipelineInput,
@@ -1473,6 +1581,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1485,6 +1594,7 @@ impl DescribePipelineFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1498,6 +1608,7 @@ impl DescribePipelineFluentBuilder {
     /// Name or ARN of the pipeline to look up.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1507,6 +1618,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1516,6 +1628,7 @@ impl DescribePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1523,18 +1636,21 @@ impl DescribePipelineFluentBuilder {
     /// Identifier of the pipeline version to look up.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.inner = self.inner.pipeline_version_id(input);
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.inner = self.inner.set_pipeline_version_id(input);
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }
@@ -1544,6 +1660,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::describe_pipeline::DescribePipelineOutput,
     DescribePipelineError,
 > for DescribePipelineFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

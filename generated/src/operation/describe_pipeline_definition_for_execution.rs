@@ -22,16 +22,19 @@ impl DescribePipelineDefinitionForExecutionInput {
     /// ARN identifying the pipeline execution whose definition to retrieve.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`DescribePipelineDefinitionForExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
@@ -57,6 +60,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     /// ARN identifying the pipeline execution whose definition to retrieve.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -66,6 +70,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -75,6 +80,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -82,6 +88,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
     }
 
     /// Builds the [`DescribePipelineDefinitionForExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -96,6 +103,7 @@ impl DescribePipelineDefinitionForExecutionInputBuilder {
 
 impl DescribePipelineDefinitionForExecutionInput {
     /// Checks every constraint the model places on this `DescribePipelineDefinitionForExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -104,6 +112,7 @@ impl DescribePipelineDefinitionForExecutionInput {
         out.into_result("DescribePipelineDefinitionForExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -137,6 +146,7 @@ impl DescribePipelineDefinitionForExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -158,6 +168,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
     type Members = crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -170,6 +181,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -192,6 +204,7 @@ pub struct DescribePipelineDefinitionForExecutionOutput {
 
 impl DescribePipelineDefinitionForExecutionOutput {
     /// Timestamp at which the pipeline was created.
+    #[inline]
     pub fn creation_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.creation_time.as_ref()
     }
@@ -199,16 +212,19 @@ impl DescribePipelineDefinitionForExecutionOutput {
     /// Pipeline definition used by the execution, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(&self) -> ::std::option::Option<&str> {
         self.pipeline_definition.as_deref()
     }
 
     /// Creates a new builder for [`DescribePipelineDefinitionForExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder {
@@ -220,12 +236,14 @@ impl DescribePipelineDefinitionForExecutionOutput {
 }
 
 impl crate::error::RequestId for DescribePipelineDefinitionForExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for DescribePipelineDefinitionForExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -249,6 +267,7 @@ pub struct DescribePipelineDefinitionForExecutionOutputBuilder {
 
 impl DescribePipelineDefinitionForExecutionOutputBuilder {
     /// Timestamp at which the pipeline was created.
+    #[inline]
     pub fn creation_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -258,6 +277,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     }
 
     /// Sets or clears `creation_time`.
+    #[inline]
     pub fn set_creation_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -267,6 +287,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     }
 
     /// Returns the value of `creation_time` set so far.
+    #[inline]
     pub fn get_creation_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -276,6 +297,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     /// Pipeline definition used by the execution, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -285,6 +307,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -294,6 +317,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -301,6 +325,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
     }
 
     /// Builds the [`DescribePipelineDefinitionForExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
@@ -314,6 +339,7 @@ impl DescribePipelineDefinitionForExecutionOutputBuilder {
 
 impl DescribePipelineDefinitionForExecutionOutput {
     /// Checks every constraint the model places on this `DescribePipelineDefinitionForExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -322,6 +348,7 @@ impl DescribePipelineDefinitionForExecutionOutput {
         out.into_result("DescribePipelineDefinitionForExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -354,6 +381,7 @@ impl DescribePipelineDefinitionForExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -382,6 +410,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
     type Members = crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -395,6 +424,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput {
             creation_time: members.creation_time,
@@ -418,6 +448,7 @@ pub enum DescribePipelineDefinitionForExecutionError {
 }
 
 impl DescribePipelineDefinitionForExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -445,6 +476,7 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -458,6 +490,7 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         DescribePipelineDefinitionForExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -465,6 +498,7 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
@@ -477,6 +511,7 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
@@ -494,6 +529,7 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
@@ -506,17 +542,20 @@ impl DescribePipelineDefinitionForExecutionError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, DescribePipelineDefinitionForExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribePipelineDefinitionForExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for DescribePipelineDefinitionForExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
@@ -530,6 +569,7 @@ impl ::std::fmt::Display for DescribePipelineDefinitionForExecutionError {
 }
 
 impl ::std::error::Error for DescribePipelineDefinitionForExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
@@ -543,18 +583,21 @@ impl ::std::error::Error for DescribePipelineDefinitionForExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineDefinitionForExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         DescribePipelineDefinitionForExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for DescribePipelineDefinitionForExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for DescribePipelineDefinitionForExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -569,6 +612,7 @@ impl crate::error::CreateUnhandledError for DescribePipelineDefinitionForExecuti
 
 impl crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -587,6 +631,7 @@ impl crate::operation::describe_pipeline_definition_for_execution::builders::Des
 
 impl crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -597,6 +642,7 @@ impl crate::operation::describe_pipeline_definition_for_execution::DescribePipel
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -640,6 +686,7 @@ pub struct DescribePipelineDefinitionForExecutionFluentBuilder {
 }
 
 impl DescribePipelineDefinitionForExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         DescribePipelineDefinitionForExecutionFluentBuilder {
             handle,
@@ -652,6 +699,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -661,6 +709,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -670,6 +719,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -677,6 +727,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::describe_pipeline_definition_for_execution::builders::DescribePipelineDefinitionForExecutionInputBuilder {
@@ -684,6 +735,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,
@@ -693,6 +745,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -705,6 +758,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -718,6 +772,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     /// ARN identifying the pipeline execution whose definition to retrieve.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -727,6 +782,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -736,6 +792,7 @@ impl DescribePipelineDefinitionForExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -747,6 +804,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
     DescribePipelineDefinitionForExecutionError,
 > for DescribePipelineDefinitionForExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

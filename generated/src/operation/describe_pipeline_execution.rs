@@ -22,16 +22,19 @@ impl DescribePipelineExecutionInput {
     /// ARN identifying the pipeline execution to describe.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`DescribePipelineExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
@@ -57,6 +60,7 @@ impl DescribePipelineExecutionInputBuilder {
     /// ARN identifying the pipeline execution to describe.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -66,6 +70,7 @@ impl DescribePipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -75,6 +80,7 @@ impl DescribePipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -82,6 +88,7 @@ impl DescribePipelineExecutionInputBuilder {
     }
 
     /// Builds the [`DescribePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -96,6 +103,7 @@ impl DescribePipelineExecutionInputBuilder {
 
 impl DescribePipelineExecutionInput {
     /// Checks every constraint the model places on this `DescribePipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -104,6 +112,7 @@ impl DescribePipelineExecutionInput {
         out.into_result("DescribePipelineExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -137,6 +146,7 @@ impl DescribePipelineExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -158,6 +168,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInpu
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
     type Members = crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -170,6 +181,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInpu
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -236,11 +248,13 @@ pub struct DescribePipelineExecutionOutput {
 
 impl DescribePipelineExecutionOutput {
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn created_by(&self) -> ::std::option::Option<&crate::types::UserContext> {
         self.created_by.as_ref()
     }
 
     /// Timestamp at which the execution was created.
+    #[inline]
     pub fn creation_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.creation_time.as_ref()
     }
@@ -248,16 +262,19 @@ impl DescribePipelineExecutionOutput {
     /// Explanation of why the execution failed, present only for failed executions.
     ///
     /// *Constraints:* length 0..=1300; pattern `.*`.
+    #[inline]
     pub fn failure_reason(&self) -> ::std::option::Option<&str> {
         self.failure_reason.as_deref()
     }
 
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn last_modified_by(&self) -> ::std::option::Option<&crate::types::UserContext> {
         self.last_modified_by.as_ref()
     }
 
     /// Most recent time the pipeline execution was changed.
+    #[inline]
     pub fn last_modified_time(
         &self,
     ) -> ::std::option::Option<&crate::primitives::DateTime> {
@@ -265,6 +282,7 @@ impl DescribePipelineExecutionOutput {
     }
 
     /// MLflow tracking settings that apply to this execution, if any.
+    #[inline]
     pub fn m_lflow_config(
         &self,
     ) -> ::std::option::Option<&crate::types::MLflowConfiguration> {
@@ -272,6 +290,7 @@ impl DescribePipelineExecutionOutput {
     }
 
     /// Parallelism settings in effect for this execution.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -281,6 +300,7 @@ impl DescribePipelineExecutionOutput {
     /// ARN of the pipeline that this execution belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -288,6 +308,7 @@ impl DescribePipelineExecutionOutput {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
@@ -295,6 +316,7 @@ impl DescribePipelineExecutionOutput {
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_description.as_deref()
     }
@@ -302,11 +324,13 @@ impl DescribePipelineExecutionOutput {
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_display_name.as_deref()
     }
 
     /// Current state of the pipeline execution.
+    #[inline]
     pub fn pipeline_execution_status(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineExecutionStatus> {
@@ -314,6 +338,7 @@ impl DescribePipelineExecutionOutput {
     }
 
     /// Names of the experiment and trial that a pipeline creates.
+    #[inline]
     pub fn pipeline_experiment_config(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineExperimentConfig> {
@@ -323,11 +348,13 @@ impl DescribePipelineExecutionOutput {
     /// Identifier of the pipeline version the execution ran.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Selective execution settings that were used for this run, if any.
+    #[inline]
     pub fn selective_execution_config(
         &self,
     ) -> ::std::option::Option<&crate::types::SelectiveExecutionConfig> {
@@ -335,11 +362,13 @@ impl DescribePipelineExecutionOutput {
     }
 
     /// Creates a new builder for [`DescribePipelineExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder {
@@ -364,12 +393,14 @@ impl DescribePipelineExecutionOutput {
 }
 
 impl crate::error::RequestId for DescribePipelineExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for DescribePipelineExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -418,6 +449,7 @@ pub struct DescribePipelineExecutionOutputBuilder {
 
 impl DescribePipelineExecutionOutputBuilder {
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn created_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::UserContext>,
@@ -427,6 +459,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `created_by`.
+    #[inline]
     pub fn set_created_by(
         mut self,
         input: ::std::option::Option<crate::types::UserContext>,
@@ -436,11 +469,13 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `created_by` set so far.
+    #[inline]
     pub fn get_created_by(&self) -> &::std::option::Option<crate::types::UserContext> {
         &self.created_by
     }
 
     /// Timestamp at which the execution was created.
+    #[inline]
     pub fn creation_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -450,6 +485,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `creation_time`.
+    #[inline]
     pub fn set_creation_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -459,6 +495,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `creation_time` set so far.
+    #[inline]
     pub fn get_creation_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -468,6 +505,7 @@ impl DescribePipelineExecutionOutputBuilder {
     /// Explanation of why the execution failed, present only for failed executions.
     ///
     /// *Constraints:* length 0..=1300; pattern `.*`.
+    #[inline]
     pub fn failure_reason(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -477,6 +515,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `failure_reason`.
+    #[inline]
     pub fn set_failure_reason(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -486,11 +525,13 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `failure_reason` set so far.
+    #[inline]
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         &self.failure_reason
     }
 
     /// Identifies the user that created or last changed a SageMaker resource.
+    #[inline]
     pub fn last_modified_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::UserContext>,
@@ -500,6 +541,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `last_modified_by`.
+    #[inline]
     pub fn set_last_modified_by(
         mut self,
         input: ::std::option::Option<crate::types::UserContext>,
@@ -509,6 +551,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `last_modified_by` set so far.
+    #[inline]
     pub fn get_last_modified_by(
         &self,
     ) -> &::std::option::Option<crate::types::UserContext> {
@@ -516,6 +559,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Most recent time the pipeline execution was changed.
+    #[inline]
     pub fn last_modified_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -525,6 +569,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `last_modified_time`.
+    #[inline]
     pub fn set_last_modified_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -534,6 +579,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `last_modified_time` set so far.
+    #[inline]
     pub fn get_last_modified_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -541,6 +587,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// MLflow tracking settings that apply to this execution, if any.
+    #[inline]
     pub fn m_lflow_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::MLflowConfiguration>,
@@ -550,6 +597,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `m_lflow_config`.
+    #[inline]
     pub fn set_m_lflow_config(
         mut self,
         input: ::std::option::Option<crate::types::MLflowConfiguration>,
@@ -559,6 +607,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `m_lflow_config` set so far.
+    #[inline]
     pub fn get_m_lflow_config(
         &self,
     ) -> &::std::option::Option<crate::types::MLflowConfiguration> {
@@ -566,6 +615,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Parallelism settings in effect for this execution.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -575,6 +625,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -584,6 +635,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -593,6 +645,7 @@ impl DescribePipelineExecutionOutputBuilder {
     /// ARN of the pipeline that this execution belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -602,6 +655,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -611,6 +665,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -618,6 +673,7 @@ impl DescribePipelineExecutionOutputBuilder {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -627,6 +683,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -636,6 +693,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -645,6 +703,7 @@ impl DescribePipelineExecutionOutputBuilder {
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -654,6 +713,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -663,6 +723,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -672,6 +733,7 @@ impl DescribePipelineExecutionOutputBuilder {
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -681,6 +743,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -690,6 +753,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -697,6 +761,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Current state of the pipeline execution.
+    #[inline]
     pub fn pipeline_execution_status(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExecutionStatus>,
@@ -706,6 +771,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_status`.
+    #[inline]
     pub fn set_pipeline_execution_status(
         mut self,
         input: ::std::option::Option<crate::types::PipelineExecutionStatus>,
@@ -715,6 +781,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_status` set so far.
+    #[inline]
     pub fn get_pipeline_execution_status(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineExecutionStatus> {
@@ -722,6 +789,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Names of the experiment and trial that a pipeline creates.
+    #[inline]
     pub fn pipeline_experiment_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExperimentConfig>,
@@ -731,6 +799,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_experiment_config`.
+    #[inline]
     pub fn set_pipeline_experiment_config(
         mut self,
         input: ::std::option::Option<crate::types::PipelineExperimentConfig>,
@@ -740,6 +809,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_experiment_config` set so far.
+    #[inline]
     pub fn get_pipeline_experiment_config(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineExperimentConfig> {
@@ -749,23 +819,27 @@ impl DescribePipelineExecutionOutputBuilder {
     /// Identifier of the pipeline version the execution ran.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Selective execution settings that were used for this run, if any.
+    #[inline]
     pub fn selective_execution_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::SelectiveExecutionConfig>,
@@ -775,6 +849,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `selective_execution_config`.
+    #[inline]
     pub fn set_selective_execution_config(
         mut self,
         input: ::std::option::Option<crate::types::SelectiveExecutionConfig>,
@@ -784,6 +859,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `selective_execution_config` set so far.
+    #[inline]
     pub fn get_selective_execution_config(
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
@@ -791,6 +867,7 @@ impl DescribePipelineExecutionOutputBuilder {
     }
 
     /// Builds the [`DescribePipelineExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
@@ -817,6 +894,7 @@ impl DescribePipelineExecutionOutputBuilder {
 
 impl DescribePipelineExecutionOutput {
     /// Checks every constraint the model places on this `DescribePipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -825,6 +903,7 @@ impl DescribePipelineExecutionOutput {
         out.into_result("DescribePipelineExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -960,6 +1039,7 @@ impl DescribePipelineExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -1063,6 +1143,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
 impl crate::aws_json::ReadStructure
 for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
     type Members = crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -1112,6 +1193,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput {
             created_by: members.created_by,
@@ -1148,6 +1230,7 @@ pub enum DescribePipelineExecutionError {
 }
 
 impl DescribePipelineExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -1175,6 +1258,7 @@ impl DescribePipelineExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -1188,6 +1272,7 @@ impl DescribePipelineExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         DescribePipelineExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -1195,6 +1280,7 @@ impl DescribePipelineExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
@@ -1207,6 +1293,7 @@ impl DescribePipelineExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
@@ -1224,6 +1311,7 @@ impl DescribePipelineExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
@@ -1236,17 +1324,20 @@ impl DescribePipelineExecutionError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, DescribePipelineExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribePipelineExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for DescribePipelineExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
@@ -1260,6 +1351,7 @@ impl ::std::fmt::Display for DescribePipelineExecutionError {
 }
 
 impl ::std::error::Error for DescribePipelineExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
@@ -1273,18 +1365,21 @@ impl ::std::error::Error for DescribePipelineExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         DescribePipelineExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for DescribePipelineExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for DescribePipelineExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -1299,6 +1394,7 @@ impl crate::error::CreateUnhandledError for DescribePipelineExecutionError {
 
 impl crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1317,6 +1413,7 @@ impl crate::operation::describe_pipeline_execution::builders::DescribePipelineEx
 
 impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1327,6 +1424,7 @@ impl crate::operation::describe_pipeline_execution::DescribePipelineExecutionInp
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -1370,6 +1468,7 @@ pub struct DescribePipelineExecutionFluentBuilder {
 }
 
 impl DescribePipelineExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         DescribePipelineExecutionFluentBuilder {
             handle,
@@ -1382,6 +1481,7 @@ impl DescribePipelineExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -1391,6 +1491,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -1400,6 +1501,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -1407,6 +1509,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::describe_pipeline_execution::builders::DescribePipelineExecutionInputBuilder {
@@ -1414,6 +1517,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
@@ -1423,6 +1527,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1435,6 +1540,7 @@ impl DescribePipelineExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1448,6 +1554,7 @@ impl DescribePipelineExecutionFluentBuilder {
     /// ARN identifying the pipeline execution to describe.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1457,6 +1564,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1466,6 +1574,7 @@ impl DescribePipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1477,6 +1586,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
     DescribePipelineExecutionError,
 > for DescribePipelineExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

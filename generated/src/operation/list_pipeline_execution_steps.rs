@@ -32,6 +32,7 @@ impl ListPipelineExecutionStepsInput {
     /// Upper bound on how many steps a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(&self) -> ::std::option::Option<i32> {
         self.max_results
     }
@@ -39,6 +40,7 @@ impl ListPipelineExecutionStepsInput {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutionSteps` call; pass it to fetch the following page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -46,21 +48,25 @@ impl ListPipelineExecutionStepsInput {
     /// ARN identifying the pipeline execution whose steps to list.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Order in which the steps are returned, sorted by creation time by default.
+    #[inline]
     pub fn sort_order(&self) -> ::std::option::Option<&crate::types::SortOrder> {
         self.sort_order.as_ref()
     }
 
     /// Creates a new builder for [`ListPipelineExecutionStepsInput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
@@ -92,18 +98,21 @@ impl ListPipelineExecutionStepsInputBuilder {
     /// Upper bound on how many steps a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -111,6 +120,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutionSteps` call; pass it to fetch the following page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +130,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -129,6 +140,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -136,6 +148,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     /// ARN identifying the pipeline execution whose steps to list.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -145,6 +158,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -154,6 +168,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -161,6 +176,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Order in which the steps are returned, sorted by creation time by default.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -170,6 +186,7 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -179,11 +196,13 @@ impl ListPipelineExecutionStepsInputBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         &self.sort_order
     }
 
     /// Builds the [`ListPipelineExecutionStepsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -201,6 +220,7 @@ impl ListPipelineExecutionStepsInputBuilder {
 
 impl ListPipelineExecutionStepsInput {
     /// Checks every constraint the model places on this `ListPipelineExecutionStepsInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -209,6 +229,7 @@ impl ListPipelineExecutionStepsInput {
         out.into_result("ListPipelineExecutionStepsInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -265,6 +286,7 @@ impl ListPipelineExecutionStepsInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -295,6 +317,7 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsI
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
     type Members = crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -312,6 +335,7 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsI
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
             max_results: members.max_results,
@@ -343,6 +367,7 @@ impl ListPipelineExecutionStepsOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutionSteps` call to get the next page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -350,16 +375,19 @@ impl ListPipelineExecutionStepsOutput {
     /// The `PipelineExecutionStep` entries, each giving the step name, start and end times, status, and a `Metadata` object describing the job or resource the step produced.
     ///
     /// *Constraints:* length 0..=100.
+    #[inline]
     pub fn pipeline_execution_steps(&self) -> &[crate::types::PipelineExecutionStep] {
         self.pipeline_execution_steps.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`ListPipelineExecutionStepsOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder {
@@ -371,12 +399,14 @@ impl ListPipelineExecutionStepsOutput {
 }
 
 impl crate::error::RequestId for ListPipelineExecutionStepsOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for ListPipelineExecutionStepsOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -404,6 +434,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutionSteps` call to get the next page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -413,6 +444,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -422,6 +454,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -431,6 +464,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     /// *Constraints:* length 0..=100.
     ///
     /// Appends an item to `pipeline_execution_steps`; use [`set_pipeline_execution_steps`](Self::set_pipeline_execution_steps) to replace the whole list.
+    #[inline]
     pub fn pipeline_execution_steps(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExecutionStep>,
@@ -442,6 +476,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_steps`.
+    #[inline]
     pub fn set_pipeline_execution_steps(
         mut self,
         input: ::std::option::Option<
@@ -453,6 +488,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_steps` set so far.
+    #[inline]
     pub fn get_pipeline_execution_steps(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::PipelineExecutionStep>> {
@@ -460,6 +496,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
     }
 
     /// Builds the [`ListPipelineExecutionStepsOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
@@ -473,6 +510,7 @@ impl ListPipelineExecutionStepsOutputBuilder {
 
 impl ListPipelineExecutionStepsOutput {
     /// Checks every constraint the model places on this `ListPipelineExecutionStepsOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -481,6 +519,7 @@ impl ListPipelineExecutionStepsOutput {
         out.into_result("ListPipelineExecutionStepsOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -522,6 +561,7 @@ impl ListPipelineExecutionStepsOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -549,6 +589,7 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsO
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
     type Members = crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -565,6 +606,7 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsO
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput {
             next_token: members.next_token,
@@ -588,6 +630,7 @@ pub enum ListPipelineExecutionStepsError {
 }
 
 impl ListPipelineExecutionStepsError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -615,6 +658,7 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -628,6 +672,7 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         ListPipelineExecutionStepsError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -635,6 +680,7 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             ListPipelineExecutionStepsError::ResourceNotFound(e) => {
@@ -647,6 +693,7 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineExecutionStepsError::ResourceNotFound(e) => {
@@ -664,6 +711,7 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineExecutionStepsError::ResourceNotFound(e) => {
@@ -676,17 +724,20 @@ impl ListPipelineExecutionStepsError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, ListPipelineExecutionStepsError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListPipelineExecutionStepsError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for ListPipelineExecutionStepsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             ListPipelineExecutionStepsError::ResourceNotFound(e) => {
@@ -700,6 +751,7 @@ impl ::std::fmt::Display for ListPipelineExecutionStepsError {
 }
 
 impl ::std::error::Error for ListPipelineExecutionStepsError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListPipelineExecutionStepsError::ResourceNotFound(e) => {
@@ -713,18 +765,21 @@ impl ::std::error::Error for ListPipelineExecutionStepsError {
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelineExecutionStepsError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPipelineExecutionStepsError::meta(self)
     }
 }
 
 impl crate::error::RequestId for ListPipelineExecutionStepsError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for ListPipelineExecutionStepsError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -739,6 +794,7 @@ impl crate::error::CreateUnhandledError for ListPipelineExecutionStepsError {
 
 impl crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -757,6 +813,7 @@ impl crate::operation::list_pipeline_execution_steps::builders::ListPipelineExec
 
 impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -767,6 +824,7 @@ impl crate::operation::list_pipeline_execution_steps::ListPipelineExecutionSteps
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -810,6 +868,7 @@ pub struct ListPipelineExecutionStepsFluentBuilder {
 }
 
 impl ListPipelineExecutionStepsFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         ListPipelineExecutionStepsFluentBuilder {
             handle,
@@ -822,6 +881,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -831,6 +891,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -840,6 +901,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -847,6 +909,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::list_pipeline_execution_steps::builders::ListPipelineExecutionStepsInputBuilder {
@@ -854,6 +917,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsInput,
@@ -863,6 +927,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -875,6 +940,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -888,6 +954,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
+    #[inline]
     pub fn into_paginator(self) -> ListPipelineExecutionStepsPaginator {
         ListPipelineExecutionStepsPaginator::new(self)
     }
@@ -895,18 +962,21 @@ impl ListPipelineExecutionStepsFluentBuilder {
     /// Upper bound on how many steps a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -914,6 +984,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutionSteps` call; pass it to fetch the following page of steps.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -923,6 +994,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -932,6 +1004,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -939,6 +1012,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     /// ARN identifying the pipeline execution whose steps to list.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -948,6 +1022,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -957,6 +1032,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -964,6 +1040,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Order in which the steps are returned, sorted by creation time by default.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -973,6 +1050,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -982,6 +1060,7 @@ impl ListPipelineExecutionStepsFluentBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }
@@ -991,6 +1070,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsOutput,
     ListPipelineExecutionStepsError,
 > for ListPipelineExecutionStepsFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
@@ -1014,6 +1094,7 @@ pub struct ListPipelineExecutionStepsPaginator {
 }
 
 impl ListPipelineExecutionStepsPaginator {
+    #[inline]
     fn new(builder: ListPipelineExecutionStepsFluentBuilder) -> Self {
         ListPipelineExecutionStepsPaginator {
             builder,
@@ -1022,6 +1103,7 @@ impl ListPipelineExecutionStepsPaginator {
     }
 
     /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
+    #[inline]
     pub fn page_size(mut self, n: i32) -> Self {
         self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
@@ -1033,6 +1115,7 @@ impl ListPipelineExecutionStepsPaginator {
     /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
     /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
     /// for an operation that is polled for new results.
+    #[inline]
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -1040,6 +1123,7 @@ impl ListPipelineExecutionStepsPaginator {
 
     /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
     /// `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -1067,6 +1151,7 @@ impl ListPipelineExecutionStepsPaginator {
     }
 
     /// The items of every page, in order.
+    #[inline]
     pub fn items(self) -> ListPipelineExecutionStepsPaginatorItems {
         ListPipelineExecutionStepsPaginatorItems(self)
     }
@@ -1079,6 +1164,7 @@ pub struct ListPipelineExecutionStepsPaginatorItems(ListPipelineExecutionStepsPa
 impl ListPipelineExecutionStepsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<

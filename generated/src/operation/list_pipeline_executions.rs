@@ -36,11 +36,13 @@ pub struct ListPipelineExecutionsInput {
 
 impl ListPipelineExecutionsInput {
     /// Only include executions created later than this time.
+    #[inline]
     pub fn created_after(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_after.as_ref()
     }
 
     /// Only include executions created earlier than this time.
+    #[inline]
     pub fn created_before(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_before.as_ref()
     }
@@ -48,6 +50,7 @@ impl ListPipelineExecutionsInput {
     /// Upper bound on how many executions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(&self) -> ::std::option::Option<i32> {
         self.max_results
     }
@@ -55,6 +58,7 @@ impl ListPipelineExecutionsInput {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutions` call; pass it to fetch the following page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -62,11 +66,13 @@ impl ListPipelineExecutionsInput {
     /// Name or ARN of the pipeline whose executions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(
         &self,
     ) -> ::std::option::Option<&crate::types::SortPipelineExecutionsBy> {
@@ -74,16 +80,19 @@ impl ListPipelineExecutionsInput {
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(&self) -> ::std::option::Option<&crate::types::SortOrder> {
         self.sort_order.as_ref()
     }
 
     /// Creates a new builder for [`ListPipelineExecutionsInput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
@@ -119,6 +128,7 @@ pub struct ListPipelineExecutionsInputBuilder {
 
 impl ListPipelineExecutionsInputBuilder {
     /// Only include executions created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -128,6 +138,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -137,6 +148,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -144,6 +156,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Only include executions created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -153,6 +166,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -162,6 +176,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -171,18 +186,21 @@ impl ListPipelineExecutionsInputBuilder {
     /// Upper bound on how many executions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -190,6 +208,7 @@ impl ListPipelineExecutionsInputBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutions` call; pass it to fetch the following page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -199,6 +218,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -208,6 +228,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -215,6 +236,7 @@ impl ListPipelineExecutionsInputBuilder {
     /// Name or ARN of the pipeline whose executions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -224,6 +246,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -233,11 +256,13 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortPipelineExecutionsBy>,
@@ -247,6 +272,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `sort_by`.
+    #[inline]
     pub fn set_sort_by(
         mut self,
         input: ::std::option::Option<crate::types::SortPipelineExecutionsBy>,
@@ -256,6 +282,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `sort_by` set so far.
+    #[inline]
     pub fn get_sort_by(
         &self,
     ) -> &::std::option::Option<crate::types::SortPipelineExecutionsBy> {
@@ -263,6 +290,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -272,6 +300,7 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -281,11 +310,13 @@ impl ListPipelineExecutionsInputBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         &self.sort_order
     }
 
     /// Builds the [`ListPipelineExecutionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -306,6 +337,7 @@ impl ListPipelineExecutionsInputBuilder {
 
 impl ListPipelineExecutionsInput {
     /// Checks every constraint the model places on this `ListPipelineExecutionsInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -314,6 +346,7 @@ impl ListPipelineExecutionsInput {
         out.into_result("ListPipelineExecutionsInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -372,6 +405,7 @@ impl ListPipelineExecutionsInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -423,6 +457,7 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
     type Members = crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -446,6 +481,7 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
             created_after: members.created_after,
@@ -480,6 +516,7 @@ impl ListPipelineExecutionsOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutions` call to get the next page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -487,6 +524,7 @@ impl ListPipelineExecutionsOutput {
     /// Ordered execution summaries that satisfy the request filters, each with the execution ARN, start time and status; may be empty.
     ///
     /// *Constraints:* length 0..=100.
+    #[inline]
     pub fn pipeline_execution_summaries(
         &self,
     ) -> &[crate::types::PipelineExecutionSummary] {
@@ -494,11 +532,13 @@ impl ListPipelineExecutionsOutput {
     }
 
     /// Creates a new builder for [`ListPipelineExecutionsOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder {
@@ -510,12 +550,14 @@ impl ListPipelineExecutionsOutput {
 }
 
 impl crate::error::RequestId for ListPipelineExecutionsOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for ListPipelineExecutionsOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -543,6 +585,7 @@ impl ListPipelineExecutionsOutputBuilder {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineExecutions` call to get the next page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -552,6 +595,7 @@ impl ListPipelineExecutionsOutputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -561,6 +605,7 @@ impl ListPipelineExecutionsOutputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -570,6 +615,7 @@ impl ListPipelineExecutionsOutputBuilder {
     /// *Constraints:* length 0..=100.
     ///
     /// Appends an item to `pipeline_execution_summaries`; use [`set_pipeline_execution_summaries`](Self::set_pipeline_execution_summaries) to replace the whole list.
+    #[inline]
     pub fn pipeline_execution_summaries(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExecutionSummary>,
@@ -581,6 +627,7 @@ impl ListPipelineExecutionsOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_summaries`.
+    #[inline]
     pub fn set_pipeline_execution_summaries(
         mut self,
         input: ::std::option::Option<
@@ -592,6 +639,7 @@ impl ListPipelineExecutionsOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_summaries` set so far.
+    #[inline]
     pub fn get_pipeline_execution_summaries(
         &self,
     ) -> &::std::option::Option<
@@ -601,6 +649,7 @@ impl ListPipelineExecutionsOutputBuilder {
     }
 
     /// Builds the [`ListPipelineExecutionsOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
@@ -614,6 +663,7 @@ impl ListPipelineExecutionsOutputBuilder {
 
 impl ListPipelineExecutionsOutput {
     /// Checks every constraint the model places on this `ListPipelineExecutionsOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -622,6 +672,7 @@ impl ListPipelineExecutionsOutput {
         out.into_result("ListPipelineExecutionsOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -663,6 +714,7 @@ impl ListPipelineExecutionsOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -690,6 +742,7 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
     type Members = crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -706,6 +759,7 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
             next_token: members.next_token,
@@ -729,6 +783,7 @@ pub enum ListPipelineExecutionsError {
 }
 
 impl ListPipelineExecutionsError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -756,6 +811,7 @@ impl ListPipelineExecutionsError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -769,6 +825,7 @@ impl ListPipelineExecutionsError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         ListPipelineExecutionsError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -776,6 +833,7 @@ impl ListPipelineExecutionsError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
@@ -788,6 +846,7 @@ impl ListPipelineExecutionsError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
@@ -805,6 +864,7 @@ impl ListPipelineExecutionsError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
@@ -817,17 +877,20 @@ impl ListPipelineExecutionsError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, ListPipelineExecutionsError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListPipelineExecutionsError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for ListPipelineExecutionsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
@@ -839,6 +902,7 @@ impl ::std::fmt::Display for ListPipelineExecutionsError {
 }
 
 impl ::std::error::Error for ListPipelineExecutionsError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListPipelineExecutionsError::ResourceNotFound(e) => {
@@ -850,18 +914,21 @@ impl ::std::error::Error for ListPipelineExecutionsError {
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelineExecutionsError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPipelineExecutionsError::meta(self)
     }
 }
 
 impl crate::error::RequestId for ListPipelineExecutionsError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for ListPipelineExecutionsError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -876,6 +943,7 @@ impl crate::error::CreateUnhandledError for ListPipelineExecutionsError {
 
 impl crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -894,6 +962,7 @@ impl crate::operation::list_pipeline_executions::builders::ListPipelineExecution
 
 impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -904,6 +973,7 @@ impl crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -947,6 +1017,7 @@ pub struct ListPipelineExecutionsFluentBuilder {
 }
 
 impl ListPipelineExecutionsFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         ListPipelineExecutionsFluentBuilder {
             handle,
@@ -959,6 +1030,7 @@ impl ListPipelineExecutionsFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -968,6 +1040,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -977,6 +1050,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -984,6 +1058,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::list_pipeline_executions::builders::ListPipelineExecutionsInputBuilder {
@@ -991,6 +1066,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::list_pipeline_executions::ListPipelineExecutionsInput,
@@ -1000,6 +1076,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1012,6 +1089,7 @@ impl ListPipelineExecutionsFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1025,11 +1103,13 @@ impl ListPipelineExecutionsFluentBuilder {
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
+    #[inline]
     pub fn into_paginator(self) -> ListPipelineExecutionsPaginator {
         ListPipelineExecutionsPaginator::new(self)
     }
 
     /// Only include executions created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -1039,6 +1119,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -1048,6 +1129,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -1055,6 +1137,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Only include executions created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -1064,6 +1147,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -1073,6 +1157,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -1082,18 +1167,21 @@ impl ListPipelineExecutionsFluentBuilder {
     /// Upper bound on how many executions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -1101,6 +1189,7 @@ impl ListPipelineExecutionsFluentBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineExecutions` call; pass it to fetch the following page of executions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1110,6 +1199,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1119,6 +1209,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -1126,6 +1217,7 @@ impl ListPipelineExecutionsFluentBuilder {
     /// Name or ARN of the pipeline whose executions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1135,6 +1227,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1144,11 +1237,13 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortPipelineExecutionsBy>,
@@ -1158,6 +1253,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `sort_by`.
+    #[inline]
     pub fn set_sort_by(
         mut self,
         input: ::std::option::Option<crate::types::SortPipelineExecutionsBy>,
@@ -1167,6 +1263,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `sort_by` set so far.
+    #[inline]
     pub fn get_sort_by(
         &self,
     ) -> &::std::option::Option<crate::types::SortPipelineExecutionsBy> {
@@ -1174,6 +1271,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -1183,6 +1281,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -1192,6 +1291,7 @@ impl ListPipelineExecutionsFluentBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }
@@ -1201,6 +1301,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput,
     ListPipelineExecutionsError,
 > for ListPipelineExecutionsFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
@@ -1224,6 +1325,7 @@ pub struct ListPipelineExecutionsPaginator {
 }
 
 impl ListPipelineExecutionsPaginator {
+    #[inline]
     fn new(builder: ListPipelineExecutionsFluentBuilder) -> Self {
         ListPipelineExecutionsPaginator {
             builder,
@@ -1232,6 +1334,7 @@ impl ListPipelineExecutionsPaginator {
     }
 
     /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
+    #[inline]
     pub fn page_size(mut self, n: i32) -> Self {
         self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
@@ -1243,6 +1346,7 @@ impl ListPipelineExecutionsPaginator {
     /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
     /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
     /// for an operation that is polled for new results.
+    #[inline]
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -1250,6 +1354,7 @@ impl ListPipelineExecutionsPaginator {
 
     /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
     /// `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -1277,6 +1382,7 @@ impl ListPipelineExecutionsPaginator {
     }
 
     /// The items of every page, in order.
+    #[inline]
     pub fn items(self) -> ListPipelineExecutionsPaginatorItems {
         ListPipelineExecutionsPaginatorItems(self)
     }
@@ -1289,6 +1395,7 @@ pub struct ListPipelineExecutionsPaginatorItems(ListPipelineExecutionsPaginator)
 impl ListPipelineExecutionsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<

@@ -30,6 +30,7 @@ impl ListPipelineParametersForExecutionInput {
     /// Upper bound on how many parameters a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(&self) -> ::std::option::Option<i32> {
         self.max_results
     }
@@ -37,6 +38,7 @@ impl ListPipelineParametersForExecutionInput {
     /// Pagination token returned by an earlier, truncated `ListPipelineParametersForExecution` call; pass it to fetch the following page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -44,16 +46,19 @@ impl ListPipelineParametersForExecutionInput {
     /// ARN identifying the pipeline execution whose parameters to list.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`ListPipelineParametersForExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
@@ -83,18 +88,21 @@ impl ListPipelineParametersForExecutionInputBuilder {
     /// Upper bound on how many parameters a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -102,6 +110,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineParametersForExecution` call; pass it to fetch the following page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +120,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -120,6 +130,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -127,6 +138,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     /// ARN identifying the pipeline execution whose parameters to list.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -136,6 +148,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -145,6 +158,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -152,6 +166,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
     }
 
     /// Builds the [`ListPipelineParametersForExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -168,6 +183,7 @@ impl ListPipelineParametersForExecutionInputBuilder {
 
 impl ListPipelineParametersForExecutionInput {
     /// Checks every constraint the model places on this `ListPipelineParametersForExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -176,6 +192,7 @@ impl ListPipelineParametersForExecutionInput {
         out.into_result("ListPipelineParametersForExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -234,6 +251,7 @@ impl ListPipelineParametersForExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -261,6 +279,7 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
     type Members = crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -275,6 +294,7 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
             max_results: members.max_results,
@@ -305,6 +325,7 @@ impl ListPipelineParametersForExecutionOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineParametersForExecution` call to get the next page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -312,16 +333,19 @@ impl ListPipelineParametersForExecutionOutput {
     /// Parameters used by the execution; may be empty.
     ///
     /// *Constraints:* length 0..=200.
+    #[inline]
     pub fn pipeline_parameters(&self) -> &[crate::types::Parameter] {
         self.pipeline_parameters.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`ListPipelineParametersForExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder {
@@ -333,12 +357,14 @@ impl ListPipelineParametersForExecutionOutput {
 }
 
 impl crate::error::RequestId for ListPipelineParametersForExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for ListPipelineParametersForExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -366,6 +392,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineParametersForExecution` call to get the next page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -375,6 +402,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -384,6 +412,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -393,6 +422,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     /// *Constraints:* length 0..=200.
     ///
     /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
+    #[inline]
     pub fn pipeline_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::Parameter>,
@@ -404,6 +434,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_parameters`.
+    #[inline]
     pub fn set_pipeline_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
@@ -413,6 +444,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_parameters` set so far.
+    #[inline]
     pub fn get_pipeline_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Parameter>> {
@@ -420,6 +452,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
     }
 
     /// Builds the [`ListPipelineParametersForExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
@@ -433,6 +466,7 @@ impl ListPipelineParametersForExecutionOutputBuilder {
 
 impl ListPipelineParametersForExecutionOutput {
     /// Checks every constraint the model places on this `ListPipelineParametersForExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -441,6 +475,7 @@ impl ListPipelineParametersForExecutionOutput {
         out.into_result("ListPipelineParametersForExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -482,6 +517,7 @@ impl ListPipelineParametersForExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -509,6 +545,7 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
     type Members = crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -525,6 +562,7 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput {
             next_token: members.next_token,
@@ -548,6 +586,7 @@ pub enum ListPipelineParametersForExecutionError {
 }
 
 impl ListPipelineParametersForExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -575,6 +614,7 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -588,6 +628,7 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         ListPipelineParametersForExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -595,6 +636,7 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
@@ -607,6 +649,7 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
@@ -624,6 +667,7 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
@@ -636,17 +680,20 @@ impl ListPipelineParametersForExecutionError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, ListPipelineParametersForExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListPipelineParametersForExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for ListPipelineParametersForExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
@@ -660,6 +707,7 @@ impl ::std::fmt::Display for ListPipelineParametersForExecutionError {
 }
 
 impl ::std::error::Error for ListPipelineParametersForExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
@@ -673,18 +721,21 @@ impl ::std::error::Error for ListPipelineParametersForExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelineParametersForExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPipelineParametersForExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for ListPipelineParametersForExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for ListPipelineParametersForExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -699,6 +750,7 @@ impl crate::error::CreateUnhandledError for ListPipelineParametersForExecutionEr
 
 impl crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -717,6 +769,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::builders::ListPip
 
 impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -727,6 +780,7 @@ impl crate::operation::list_pipeline_parameters_for_execution::ListPipelineParam
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -770,6 +824,7 @@ pub struct ListPipelineParametersForExecutionFluentBuilder {
 }
 
 impl ListPipelineParametersForExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         ListPipelineParametersForExecutionFluentBuilder {
             handle,
@@ -782,6 +837,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -791,6 +847,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -800,6 +857,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -807,6 +865,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::list_pipeline_parameters_for_execution::builders::ListPipelineParametersForExecutionInputBuilder {
@@ -814,6 +873,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
@@ -823,6 +883,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -835,6 +896,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -848,6 +910,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
+    #[inline]
     pub fn into_paginator(self) -> ListPipelineParametersForExecutionPaginator {
         ListPipelineParametersForExecutionPaginator::new(self)
     }
@@ -855,18 +918,21 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     /// Upper bound on how many parameters a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -874,6 +940,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineParametersForExecution` call; pass it to fetch the following page of parameters.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -883,6 +950,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -892,6 +960,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -899,6 +968,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     /// ARN identifying the pipeline execution whose parameters to list.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -908,6 +978,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -917,6 +988,7 @@ impl ListPipelineParametersForExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -928,6 +1000,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
     ListPipelineParametersForExecutionError,
 > for ListPipelineParametersForExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
@@ -951,6 +1024,7 @@ pub struct ListPipelineParametersForExecutionPaginator {
 }
 
 impl ListPipelineParametersForExecutionPaginator {
+    #[inline]
     fn new(builder: ListPipelineParametersForExecutionFluentBuilder) -> Self {
         ListPipelineParametersForExecutionPaginator {
             builder,
@@ -959,6 +1033,7 @@ impl ListPipelineParametersForExecutionPaginator {
     }
 
     /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
+    #[inline]
     pub fn page_size(mut self, n: i32) -> Self {
         self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
@@ -970,6 +1045,7 @@ impl ListPipelineParametersForExecutionPaginator {
     /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
     /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
     /// for an operation that is polled for new results.
+    #[inline]
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -977,6 +1053,7 @@ impl ListPipelineParametersForExecutionPaginator {
 
     /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
     /// `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -1002,6 +1079,7 @@ impl ListPipelineParametersForExecutionPaginator {
     }
 
     /// The items of every page, in order.
+    #[inline]
     pub fn items(self) -> ListPipelineParametersForExecutionPaginatorItems {
         ListPipelineParametersForExecutionPaginatorItems(self)
     }
@@ -1016,6 +1094,7 @@ pub struct ListPipelineParametersForExecutionPaginatorItems(
 impl ListPipelineParametersForExecutionPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<

@@ -34,11 +34,13 @@ pub struct ListPipelineVersionsInput {
 
 impl ListPipelineVersionsInput {
     /// Only include versions created later than this time.
+    #[inline]
     pub fn created_after(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_after.as_ref()
     }
 
     /// Only include versions created earlier than this time.
+    #[inline]
     pub fn created_before(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_before.as_ref()
     }
@@ -46,6 +48,7 @@ impl ListPipelineVersionsInput {
     /// Upper bound on how many versions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(&self) -> ::std::option::Option<i32> {
         self.max_results
     }
@@ -53,6 +56,7 @@ impl ListPipelineVersionsInput {
     /// Pagination token returned by an earlier, truncated `ListPipelineVersions` call; pass it to fetch the following page of versions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -60,21 +64,25 @@ impl ListPipelineVersionsInput {
     /// ARN of the pipeline whose versions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(&self) -> ::std::option::Option<&crate::types::SortOrder> {
         self.sort_order.as_ref()
     }
 
     /// Creates a new builder for [`ListPipelineVersionsInput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
@@ -108,6 +116,7 @@ pub struct ListPipelineVersionsInputBuilder {
 
 impl ListPipelineVersionsInputBuilder {
     /// Only include versions created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -117,6 +126,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -126,6 +136,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -133,6 +144,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Only include versions created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -142,6 +154,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -151,6 +164,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -160,18 +174,21 @@ impl ListPipelineVersionsInputBuilder {
     /// Upper bound on how many versions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -179,6 +196,7 @@ impl ListPipelineVersionsInputBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineVersions` call; pass it to fetch the following page of versions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -188,6 +206,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -197,6 +216,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -204,6 +224,7 @@ impl ListPipelineVersionsInputBuilder {
     /// ARN of the pipeline whose versions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -213,6 +234,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -222,11 +244,13 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -236,6 +260,7 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -245,11 +270,13 @@ impl ListPipelineVersionsInputBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         &self.sort_order
     }
 
     /// Builds the [`ListPipelineVersionsInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -269,6 +296,7 @@ impl ListPipelineVersionsInputBuilder {
 
 impl ListPipelineVersionsInput {
     /// Checks every constraint the model places on this `ListPipelineVersionsInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -277,6 +305,7 @@ impl ListPipelineVersionsInput {
         out.into_result("ListPipelineVersionsInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -335,6 +364,7 @@ impl ListPipelineVersionsInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -383,6 +413,7 @@ for crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
     type Members = crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -402,6 +433,7 @@ for crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
             created_after: members.created_after,
@@ -435,6 +467,7 @@ impl ListPipelineVersionsOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineVersions` call to get the next page of versions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -442,16 +475,19 @@ impl ListPipelineVersionsOutput {
     /// Ordered version summaries that satisfy the request filters, each giving the version ID, its creation time and the latest execution started from it; may be empty.
     ///
     /// *Constraints:* length 0..=100.
+    #[inline]
     pub fn pipeline_version_summaries(&self) -> &[crate::types::PipelineVersionSummary] {
         self.pipeline_version_summaries.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`ListPipelineVersionsOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipeline_versions::builders::ListPipelineVersionsOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipeline_versions::builders::ListPipelineVersionsOutputBuilder {
@@ -463,12 +499,14 @@ impl ListPipelineVersionsOutput {
 }
 
 impl crate::error::RequestId for ListPipelineVersionsOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for ListPipelineVersionsOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -496,6 +534,7 @@ impl ListPipelineVersionsOutputBuilder {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelineVersions` call to get the next page of versions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -505,6 +544,7 @@ impl ListPipelineVersionsOutputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -514,6 +554,7 @@ impl ListPipelineVersionsOutputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -523,6 +564,7 @@ impl ListPipelineVersionsOutputBuilder {
     /// *Constraints:* length 0..=100.
     ///
     /// Appends an item to `pipeline_version_summaries`; use [`set_pipeline_version_summaries`](Self::set_pipeline_version_summaries) to replace the whole list.
+    #[inline]
     pub fn pipeline_version_summaries(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineVersionSummary>,
@@ -534,6 +576,7 @@ impl ListPipelineVersionsOutputBuilder {
     }
 
     /// Sets or clears `pipeline_version_summaries`.
+    #[inline]
     pub fn set_pipeline_version_summaries(
         mut self,
         input: ::std::option::Option<
@@ -545,6 +588,7 @@ impl ListPipelineVersionsOutputBuilder {
     }
 
     /// Returns the value of `pipeline_version_summaries` set so far.
+    #[inline]
     pub fn get_pipeline_version_summaries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::PipelineVersionSummary>> {
@@ -552,6 +596,7 @@ impl ListPipelineVersionsOutputBuilder {
     }
 
     /// Builds the [`ListPipelineVersionsOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
@@ -565,6 +610,7 @@ impl ListPipelineVersionsOutputBuilder {
 
 impl ListPipelineVersionsOutput {
     /// Checks every constraint the model places on this `ListPipelineVersionsOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -573,6 +619,7 @@ impl ListPipelineVersionsOutput {
         out.into_result("ListPipelineVersionsOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -614,6 +661,7 @@ impl ListPipelineVersionsOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -641,6 +689,7 @@ for crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
     type Members = crate::operation::list_pipeline_versions::builders::ListPipelineVersionsOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -657,6 +706,7 @@ for crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipeline_versions::ListPipelineVersionsOutput {
             next_token: members.next_token,
@@ -680,6 +730,7 @@ pub enum ListPipelineVersionsError {
 }
 
 impl ListPipelineVersionsError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -707,6 +758,7 @@ impl ListPipelineVersionsError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -720,6 +772,7 @@ impl ListPipelineVersionsError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         ListPipelineVersionsError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -727,6 +780,7 @@ impl ListPipelineVersionsError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             ListPipelineVersionsError::ResourceNotFound(e) => {
@@ -739,6 +793,7 @@ impl ListPipelineVersionsError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineVersionsError::ResourceNotFound(e) => {
@@ -756,6 +811,7 @@ impl ListPipelineVersionsError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelineVersionsError::ResourceNotFound(e) => {
@@ -768,17 +824,20 @@ impl ListPipelineVersionsError {
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, ListPipelineVersionsError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListPipelineVersionsError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for ListPipelineVersionsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             ListPipelineVersionsError::ResourceNotFound(e) => {
@@ -790,6 +849,7 @@ impl ::std::fmt::Display for ListPipelineVersionsError {
 }
 
 impl ::std::error::Error for ListPipelineVersionsError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListPipelineVersionsError::ResourceNotFound(e) => {
@@ -801,18 +861,21 @@ impl ::std::error::Error for ListPipelineVersionsError {
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelineVersionsError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPipelineVersionsError::meta(self)
     }
 }
 
 impl crate::error::RequestId for ListPipelineVersionsError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for ListPipelineVersionsError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -825,6 +888,7 @@ impl crate::error::CreateUnhandledError for ListPipelineVersionsError {
 
 impl crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -843,6 +907,7 @@ impl crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInp
 
 impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -853,6 +918,7 @@ impl crate::operation::list_pipeline_versions::ListPipelineVersionsInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -896,6 +962,7 @@ pub struct ListPipelineVersionsFluentBuilder {
 }
 
 impl ListPipelineVersionsFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         ListPipelineVersionsFluentBuilder {
             handle,
@@ -908,6 +975,7 @@ impl ListPipelineVersionsFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -917,6 +985,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -926,6 +995,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -933,6 +1003,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::list_pipeline_versions::builders::ListPipelineVersionsInputBuilder {
@@ -940,6 +1011,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::list_pipeline_versions::ListPipelineVersionsInput,
@@ -949,6 +1021,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -961,6 +1034,7 @@ impl ListPipelineVersionsFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -974,11 +1048,13 @@ impl ListPipelineVersionsFluentBuilder {
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
+    #[inline]
     pub fn into_paginator(self) -> ListPipelineVersionsPaginator {
         ListPipelineVersionsPaginator::new(self)
     }
 
     /// Only include versions created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -988,6 +1064,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -997,6 +1074,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -1004,6 +1082,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Only include versions created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -1013,6 +1092,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -1022,6 +1102,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -1031,18 +1112,21 @@ impl ListPipelineVersionsFluentBuilder {
     /// Upper bound on how many versions a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -1050,6 +1134,7 @@ impl ListPipelineVersionsFluentBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelineVersions` call; pass it to fetch the following page of versions.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1059,6 +1144,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1068,6 +1154,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -1075,6 +1162,7 @@ impl ListPipelineVersionsFluentBuilder {
     /// ARN of the pipeline whose versions to list.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1084,6 +1172,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1093,11 +1182,13 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -1107,6 +1198,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -1116,6 +1208,7 @@ impl ListPipelineVersionsFluentBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }
@@ -1125,6 +1218,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::list_pipeline_versions::ListPipelineVersionsOutput,
     ListPipelineVersionsError,
 > for ListPipelineVersionsFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
@@ -1148,6 +1242,7 @@ pub struct ListPipelineVersionsPaginator {
 }
 
 impl ListPipelineVersionsPaginator {
+    #[inline]
     fn new(builder: ListPipelineVersionsFluentBuilder) -> Self {
         ListPipelineVersionsPaginator {
             builder,
@@ -1156,6 +1251,7 @@ impl ListPipelineVersionsPaginator {
     }
 
     /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
+    #[inline]
     pub fn page_size(mut self, n: i32) -> Self {
         self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
@@ -1167,6 +1263,7 @@ impl ListPipelineVersionsPaginator {
     /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
     /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
     /// for an operation that is polled for new results.
+    #[inline]
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -1174,6 +1271,7 @@ impl ListPipelineVersionsPaginator {
 
     /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
     /// `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -1201,6 +1299,7 @@ impl ListPipelineVersionsPaginator {
     }
 
     /// The items of every page, in order.
+    #[inline]
     pub fn items(self) -> ListPipelineVersionsPaginatorItems {
         ListPipelineVersionsPaginatorItems(self)
     }
@@ -1213,6 +1312,7 @@ pub struct ListPipelineVersionsPaginatorItems(ListPipelineVersionsPaginator);
 impl ListPipelineVersionsPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<

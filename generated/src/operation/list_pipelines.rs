@@ -36,11 +36,13 @@ pub struct ListPipelinesInput {
 
 impl ListPipelinesInput {
     /// Only include pipelines created later than this time.
+    #[inline]
     pub fn created_after(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_after.as_ref()
     }
 
     /// Only include pipelines created earlier than this time.
+    #[inline]
     pub fn created_before(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.created_before.as_ref()
     }
@@ -48,6 +50,7 @@ impl ListPipelinesInput {
     /// Upper bound on how many pipelines a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(&self) -> ::std::option::Option<i32> {
         self.max_results
     }
@@ -55,6 +58,7 @@ impl ListPipelinesInput {
     /// Pagination token returned by an earlier, truncated `ListPipelines` call; pass it to fetch the following page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -62,26 +66,31 @@ impl ListPipelinesInput {
     /// Only include pipelines whose names begin with this string.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name_prefix(&self) -> ::std::option::Option<&str> {
         self.pipeline_name_prefix.as_deref()
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(&self) -> ::std::option::Option<&crate::types::SortPipelinesBy> {
         self.sort_by.as_ref()
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(&self) -> ::std::option::Option<&crate::types::SortOrder> {
         self.sort_order.as_ref()
     }
 
     /// Creates a new builder for [`ListPipelinesInput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
@@ -117,6 +126,7 @@ pub struct ListPipelinesInputBuilder {
 
 impl ListPipelinesInputBuilder {
     /// Only include pipelines created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -126,6 +136,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -135,6 +146,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -142,6 +154,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Only include pipelines created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -151,6 +164,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -160,6 +174,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -169,18 +184,21 @@ impl ListPipelinesInputBuilder {
     /// Upper bound on how many pipelines a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -188,6 +206,7 @@ impl ListPipelinesInputBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelines` call; pass it to fetch the following page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -197,6 +216,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -206,6 +226,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -213,6 +234,7 @@ impl ListPipelinesInputBuilder {
     /// Only include pipelines whose names begin with this string.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name_prefix(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -222,6 +244,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `pipeline_name_prefix`.
+    #[inline]
     pub fn set_pipeline_name_prefix(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -231,6 +254,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `pipeline_name_prefix` set so far.
+    #[inline]
     pub fn get_pipeline_name_prefix(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -238,6 +262,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortPipelinesBy>,
@@ -247,6 +272,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `sort_by`.
+    #[inline]
     pub fn set_sort_by(
         mut self,
         input: ::std::option::Option<crate::types::SortPipelinesBy>,
@@ -256,11 +282,13 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `sort_by` set so far.
+    #[inline]
     pub fn get_sort_by(&self) -> &::std::option::Option<crate::types::SortPipelinesBy> {
         &self.sort_by
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -270,6 +298,7 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -279,11 +308,13 @@ impl ListPipelinesInputBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         &self.sort_order
     }
 
     /// Builds the [`ListPipelinesInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -304,6 +335,7 @@ impl ListPipelinesInputBuilder {
 
 impl ListPipelinesInput {
     /// Checks every constraint the model places on this `ListPipelinesInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -312,6 +344,7 @@ impl ListPipelinesInput {
         out.into_result("ListPipelinesInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -368,6 +401,7 @@ impl ListPipelinesInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipelines::ListPipelinesInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -420,6 +454,7 @@ for crate::operation::list_pipelines::ListPipelinesInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipelines::ListPipelinesInput {
     type Members = crate::operation::list_pipelines::builders::ListPipelinesInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -442,6 +477,7 @@ for crate::operation::list_pipelines::ListPipelinesInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipelines::ListPipelinesInput {
             created_after: members.created_after,
@@ -476,6 +512,7 @@ impl ListPipelinesOutput {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelines` call to get the next page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.as_deref()
     }
@@ -483,16 +520,19 @@ impl ListPipelinesOutput {
     /// Ordered `PipelineSummary` entries that satisfy the request filters, each with the pipeline's ARN, name, display name, description, role ARN and relevant timestamps; may be empty.
     ///
     /// *Constraints:* length 0..=100.
+    #[inline]
     pub fn pipeline_summaries(&self) -> &[crate::types::PipelineSummary] {
         self.pipeline_summaries.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`ListPipelinesOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::list_pipelines::builders::ListPipelinesOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::list_pipelines::builders::ListPipelinesOutputBuilder {
@@ -504,12 +544,14 @@ impl ListPipelinesOutput {
 }
 
 impl crate::error::RequestId for ListPipelinesOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for ListPipelinesOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -537,6 +579,7 @@ impl ListPipelinesOutputBuilder {
     /// Present when the results were truncated; supply it in a subsequent `ListPipelines` call to get the next page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -546,6 +589,7 @@ impl ListPipelinesOutputBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -555,6 +599,7 @@ impl ListPipelinesOutputBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -564,6 +609,7 @@ impl ListPipelinesOutputBuilder {
     /// *Constraints:* length 0..=100.
     ///
     /// Appends an item to `pipeline_summaries`; use [`set_pipeline_summaries`](Self::set_pipeline_summaries) to replace the whole list.
+    #[inline]
     pub fn pipeline_summaries(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineSummary>,
@@ -575,6 +621,7 @@ impl ListPipelinesOutputBuilder {
     }
 
     /// Sets or clears `pipeline_summaries`.
+    #[inline]
     pub fn set_pipeline_summaries(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::PipelineSummary>>,
@@ -584,6 +631,7 @@ impl ListPipelinesOutputBuilder {
     }
 
     /// Returns the value of `pipeline_summaries` set so far.
+    #[inline]
     pub fn get_pipeline_summaries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::PipelineSummary>> {
@@ -591,6 +639,7 @@ impl ListPipelinesOutputBuilder {
     }
 
     /// Builds the [`ListPipelinesOutput`].
+    #[inline]
     pub fn build(self) -> crate::operation::list_pipelines::ListPipelinesOutput {
         crate::operation::list_pipelines::ListPipelinesOutput {
             next_token: self.next_token,
@@ -602,6 +651,7 @@ impl ListPipelinesOutputBuilder {
 
 impl ListPipelinesOutput {
     /// Checks every constraint the model places on this `ListPipelinesOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -610,6 +660,7 @@ impl ListPipelinesOutput {
         out.into_result("ListPipelinesOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -651,6 +702,7 @@ impl ListPipelinesOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::list_pipelines::ListPipelinesOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -678,6 +730,7 @@ for crate::operation::list_pipelines::ListPipelinesOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::list_pipelines::ListPipelinesOutput {
     type Members = crate::operation::list_pipelines::builders::ListPipelinesOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -694,6 +747,7 @@ for crate::operation::list_pipelines::ListPipelinesOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::list_pipelines::ListPipelinesOutput {
             next_token: members.next_token,
@@ -715,6 +769,7 @@ pub enum ListPipelinesError {
 }
 
 impl ListPipelinesError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -728,6 +783,7 @@ impl ListPipelinesError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -741,11 +797,13 @@ impl ListPipelinesError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         ListPipelinesError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             ListPipelinesError::Unhandled(e) => {
@@ -755,6 +813,7 @@ impl ListPipelinesError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelinesError::Unhandled(e) => {
@@ -764,6 +823,7 @@ impl ListPipelinesError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             ListPipelinesError::Unhandled(e) => {
@@ -773,12 +833,14 @@ impl ListPipelinesError {
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListPipelinesError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for ListPipelinesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             ListPipelinesError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
@@ -787,6 +849,7 @@ impl ::std::fmt::Display for ListPipelinesError {
 }
 
 impl ::std::error::Error for ListPipelinesError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             ListPipelinesError::Unhandled(e) => ::std::error::Error::source(e),
@@ -795,18 +858,21 @@ impl ::std::error::Error for ListPipelinesError {
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelinesError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPipelinesError::meta(self)
     }
 }
 
 impl crate::error::RequestId for ListPipelinesError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for ListPipelinesError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -819,6 +885,7 @@ impl crate::error::CreateUnhandledError for ListPipelinesError {
 
 impl crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -837,6 +904,7 @@ impl crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
 
 impl crate::operation::list_pipelines::ListPipelinesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -847,6 +915,7 @@ impl crate::operation::list_pipelines::ListPipelinesInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -890,6 +959,7 @@ pub struct ListPipelinesFluentBuilder {
 }
 
 impl ListPipelinesFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         ListPipelinesFluentBuilder {
             handle,
@@ -902,6 +972,7 @@ impl ListPipelinesFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -911,6 +982,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -920,6 +992,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -927,6 +1000,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::list_pipelines::builders::ListPipelinesInputBuilder {
@@ -934,6 +1008,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::list_pipelines::ListPipelinesInput,
@@ -943,6 +1018,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -955,6 +1031,7 @@ impl ListPipelinesFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -968,11 +1045,13 @@ impl ListPipelinesFluentBuilder {
     /// Follow the pages of the result: `into_paginator().send()` yields each page,
     /// `into_paginator().items().send()` each item. Every page's request carries this builder's input, with
     /// the page's token, and its `config_override`.
+    #[inline]
     pub fn into_paginator(self) -> ListPipelinesPaginator {
         ListPipelinesPaginator::new(self)
     }
 
     /// Only include pipelines created later than this time.
+    #[inline]
     pub fn created_after(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -982,6 +1061,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `created_after`.
+    #[inline]
     pub fn set_created_after(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -991,6 +1071,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `created_after` set so far.
+    #[inline]
     pub fn get_created_after(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -998,6 +1079,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Only include pipelines created earlier than this time.
+    #[inline]
     pub fn created_before(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -1007,6 +1089,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `created_before`.
+    #[inline]
     pub fn set_created_before(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -1016,6 +1099,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `created_before` set so far.
+    #[inline]
     pub fn get_created_before(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -1025,18 +1109,21 @@ impl ListPipelinesFluentBuilder {
     /// Upper bound on how many pipelines a single response may contain.
     ///
     /// *Constraints:* value 1..=100.
+    #[inline]
     pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
 
     /// Sets or clears `max_results`.
+    #[inline]
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
 
     /// Returns the value of `max_results` set so far.
+    #[inline]
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         self.inner.get_max_results()
     }
@@ -1044,6 +1131,7 @@ impl ListPipelinesFluentBuilder {
     /// Pagination token returned by an earlier, truncated `ListPipelines` call; pass it to fetch the following page of pipelines.
     ///
     /// *Constraints:* length 0..=8192; pattern `.*`.
+    #[inline]
     pub fn next_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1053,6 +1141,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `next_token`.
+    #[inline]
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1062,6 +1151,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `next_token` set so far.
+    #[inline]
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_next_token()
     }
@@ -1069,6 +1159,7 @@ impl ListPipelinesFluentBuilder {
     /// Only include pipelines whose names begin with this string.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name_prefix(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1078,6 +1169,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name_prefix`.
+    #[inline]
     pub fn set_pipeline_name_prefix(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1087,6 +1179,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name_prefix` set so far.
+    #[inline]
     pub fn get_pipeline_name_prefix(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1094,6 +1187,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Attribute used to order the results; `CreatedTime` unless specified otherwise.
+    #[inline]
     pub fn sort_by(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortPipelinesBy>,
@@ -1103,6 +1197,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `sort_by`.
+    #[inline]
     pub fn set_sort_by(
         mut self,
         input: ::std::option::Option<crate::types::SortPipelinesBy>,
@@ -1112,11 +1207,13 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `sort_by` set so far.
+    #[inline]
     pub fn get_sort_by(&self) -> &::std::option::Option<crate::types::SortPipelinesBy> {
         self.inner.get_sort_by()
     }
 
     /// Whether results are returned in ascending or descending order.
+    #[inline]
     pub fn sort_order(
         mut self,
         input: impl ::std::convert::Into<crate::types::SortOrder>,
@@ -1126,6 +1223,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Sets or clears `sort_order`.
+    #[inline]
     pub fn set_sort_order(
         mut self,
         input: ::std::option::Option<crate::types::SortOrder>,
@@ -1135,6 +1233,7 @@ impl ListPipelinesFluentBuilder {
     }
 
     /// Returns the value of `sort_order` set so far.
+    #[inline]
     pub fn get_sort_order(&self) -> &::std::option::Option<crate::types::SortOrder> {
         self.inner.get_sort_order()
     }
@@ -1144,6 +1243,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::list_pipelines::ListPipelinesOutput,
     ListPipelinesError,
 > for ListPipelinesFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
@@ -1167,6 +1267,7 @@ pub struct ListPipelinesPaginator {
 }
 
 impl ListPipelinesPaginator {
+    #[inline]
     fn new(builder: ListPipelinesFluentBuilder) -> Self {
         ListPipelinesPaginator {
             builder,
@@ -1175,6 +1276,7 @@ impl ListPipelinesPaginator {
     }
 
     /// Ask for at most `n` results per page: sets `MaxResults` on every request, replacing any value set before.
+    #[inline]
     pub fn page_size(mut self, n: i32) -> Self {
         self.builder = self.builder.set_max_results(::std::option::Option::Some(n));
         self
@@ -1186,6 +1288,7 @@ impl ListPipelinesPaginator {
     /// [`MAX_CONSECUTIVE_EMPTY_PAGES`](crate::pagination::MAX_CONSECUTIVE_EMPTY_PAGES) pages in a row
     /// without items. The page stopped at is still yielded, with its token. `false` follows every token,
     /// for an operation that is polled for new results.
+    #[inline]
     pub fn stop_on_duplicate_token(mut self, stop_on_duplicate_token: bool) -> Self {
         self.stop_on_duplicate_token = stop_on_duplicate_token;
         self
@@ -1193,6 +1296,7 @@ impl ListPipelinesPaginator {
 
     /// The stream of pages: nothing is sent until it is first polled; `next().await` yields each page,
     /// `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -1218,6 +1322,7 @@ impl ListPipelinesPaginator {
     }
 
     /// The items of every page, in order.
+    #[inline]
     pub fn items(self) -> ListPipelinesPaginatorItems {
         ListPipelinesPaginatorItems(self)
     }
@@ -1230,6 +1335,7 @@ pub struct ListPipelinesPaginatorItems(ListPipelinesPaginator);
 impl ListPipelinesPaginatorItems {
     /// The stream of items: nothing is sent until it is first polled; `next().await` yields each
     /// item, `try_collect().await` all of them.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<

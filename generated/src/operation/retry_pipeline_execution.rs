@@ -30,11 +30,13 @@ impl RetryPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
 
     /// Parallelism settings for the retried run; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -44,16 +46,19 @@ impl RetryPipelineExecutionInput {
     /// ARN identifying the pipeline execution to retry.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`RetryPipelineExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
@@ -85,6 +90,7 @@ impl RetryPipelineExecutionInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +100,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -103,6 +110,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -110,6 +118,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Parallelism settings for the retried run; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -119,6 +128,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -128,6 +138,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -137,6 +148,7 @@ impl RetryPipelineExecutionInputBuilder {
     /// ARN identifying the pipeline execution to retry.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -146,6 +158,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -155,6 +168,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -162,6 +176,7 @@ impl RetryPipelineExecutionInputBuilder {
     }
 
     /// Builds the [`RetryPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -178,6 +193,7 @@ impl RetryPipelineExecutionInputBuilder {
 
 impl RetryPipelineExecutionInput {
     /// Checks every constraint the model places on this `RetryPipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -186,6 +202,7 @@ impl RetryPipelineExecutionInput {
         out.into_result("RetryPipelineExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -239,6 +256,7 @@ impl RetryPipelineExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -271,6 +289,7 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
     type Members = crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -288,6 +307,7 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
             client_request_token: members.client_request_token,
@@ -312,16 +332,19 @@ impl RetryPipelineExecutionOutput {
     /// ARN identifying the retried pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`RetryPipelineExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder {
@@ -332,12 +355,14 @@ impl RetryPipelineExecutionOutput {
 }
 
 impl crate::error::RequestId for RetryPipelineExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for RetryPipelineExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -362,6 +387,7 @@ impl RetryPipelineExecutionOutputBuilder {
     /// ARN identifying the retried pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -371,6 +397,7 @@ impl RetryPipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -380,6 +407,7 @@ impl RetryPipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -387,6 +415,7 @@ impl RetryPipelineExecutionOutputBuilder {
     }
 
     /// Builds the [`RetryPipelineExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
@@ -399,6 +428,7 @@ impl RetryPipelineExecutionOutputBuilder {
 
 impl RetryPipelineExecutionOutput {
     /// Checks every constraint the model places on this `RetryPipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -407,6 +437,7 @@ impl RetryPipelineExecutionOutput {
         out.into_result("RetryPipelineExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -439,6 +470,7 @@ impl RetryPipelineExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -459,6 +491,7 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
     type Members = crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -471,6 +504,7 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -497,6 +531,7 @@ pub enum RetryPipelineExecutionError {
 }
 
 impl RetryPipelineExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -552,6 +587,7 @@ impl RetryPipelineExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -565,6 +601,7 @@ impl RetryPipelineExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         RetryPipelineExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -572,6 +609,7 @@ impl RetryPipelineExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
@@ -590,6 +628,7 @@ impl RetryPipelineExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
@@ -623,6 +662,7 @@ impl RetryPipelineExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
@@ -641,27 +681,32 @@ impl RetryPipelineExecutionError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, RetryPipelineExecutionError::ConflictException(_))
     }
 
     /// Whether this is `ResourceLimitExceeded`.
+    #[inline]
     pub fn is_resource_limit_exceeded(&self) -> bool {
         matches!(self, RetryPipelineExecutionError::ResourceLimitExceeded(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, RetryPipelineExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, RetryPipelineExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for RetryPipelineExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
@@ -679,6 +724,7 @@ impl ::std::fmt::Display for RetryPipelineExecutionError {
 }
 
 impl ::std::error::Error for RetryPipelineExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
@@ -696,18 +742,21 @@ impl ::std::error::Error for RetryPipelineExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for RetryPipelineExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         RetryPipelineExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for RetryPipelineExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for RetryPipelineExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -722,6 +771,7 @@ impl crate::error::CreateUnhandledError for RetryPipelineExecutionError {
 
 impl crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -740,6 +790,7 @@ impl crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutio
 
 impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -750,6 +801,7 @@ impl crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -798,6 +850,7 @@ pub struct RetryPipelineExecutionFluentBuilder {
 }
 
 impl RetryPipelineExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         RetryPipelineExecutionFluentBuilder {
             handle,
@@ -810,6 +863,7 @@ impl RetryPipelineExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -819,6 +873,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -828,6 +883,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -835,6 +891,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::retry_pipeline_execution::builders::RetryPipelineExecutionInputBuilder {
@@ -842,6 +899,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,
@@ -851,6 +909,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -863,6 +922,7 @@ impl RetryPipelineExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -876,6 +936,7 @@ impl RetryPipelineExecutionFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -885,6 +946,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -894,6 +956,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -901,6 +964,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Parallelism settings for the retried run; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -910,6 +974,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -919,6 +984,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -928,6 +994,7 @@ impl RetryPipelineExecutionFluentBuilder {
     /// ARN identifying the pipeline execution to retry.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -937,6 +1004,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -946,6 +1014,7 @@ impl RetryPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -957,6 +1026,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
     RetryPipelineExecutionError,
 > for RetryPipelineExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

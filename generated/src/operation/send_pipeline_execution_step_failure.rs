@@ -30,6 +30,7 @@ impl SendPipelineExecutionStepFailureInput {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(&self) -> ::std::option::Option<&str> {
         self.callback_token.as_deref()
     }
@@ -37,6 +38,7 @@ impl SendPipelineExecutionStepFailureInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
@@ -44,16 +46,19 @@ impl SendPipelineExecutionStepFailureInput {
     /// Explanation of why the step did not succeed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn failure_reason(&self) -> ::std::option::Option<&str> {
         self.failure_reason.as_deref()
     }
 
     /// Creates a new builder for [`SendPipelineExecutionStepFailureInput`].
+    #[inline]
     pub fn builder() -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
@@ -83,6 +88,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +98,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Sets or clears `callback_token`.
+    #[inline]
     pub fn set_callback_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -101,6 +108,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Returns the value of `callback_token` set so far.
+    #[inline]
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.callback_token
     }
@@ -108,6 +116,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -117,6 +126,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -126,6 +136,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -135,6 +146,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     /// Explanation of why the step did not succeed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn failure_reason(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +156,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Sets or clears `failure_reason`.
+    #[inline]
     pub fn set_failure_reason(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -153,11 +166,13 @@ impl SendPipelineExecutionStepFailureInputBuilder {
     }
 
     /// Returns the value of `failure_reason` set so far.
+    #[inline]
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         &self.failure_reason
     }
 
     /// Builds the [`SendPipelineExecutionStepFailureInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -174,6 +189,7 @@ impl SendPipelineExecutionStepFailureInputBuilder {
 
 impl SendPipelineExecutionStepFailureInput {
     /// Checks every constraint the model places on this `SendPipelineExecutionStepFailureInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -182,6 +198,7 @@ impl SendPipelineExecutionStepFailureInput {
         out.into_result("SendPipelineExecutionStepFailureInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -239,6 +256,7 @@ impl SendPipelineExecutionStepFailureInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -263,6 +281,7 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
 impl crate::aws_json::ReadStructure
 for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
     type Members = crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -277,6 +296,7 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
             callback_token: members.callback_token,
@@ -301,16 +321,19 @@ impl SendPipelineExecutionStepFailureOutput {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`SendPipelineExecutionStepFailureOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder {
@@ -321,12 +344,14 @@ impl SendPipelineExecutionStepFailureOutput {
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepFailureOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for SendPipelineExecutionStepFailureOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -351,6 +376,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -360,6 +386,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -369,6 +396,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -376,6 +404,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
     }
 
     /// Builds the [`SendPipelineExecutionStepFailureOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
@@ -388,6 +417,7 @@ impl SendPipelineExecutionStepFailureOutputBuilder {
 
 impl SendPipelineExecutionStepFailureOutput {
     /// Checks every constraint the model places on this `SendPipelineExecutionStepFailureOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -396,6 +426,7 @@ impl SendPipelineExecutionStepFailureOutput {
         out.into_result("SendPipelineExecutionStepFailureOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -428,6 +459,7 @@ impl SendPipelineExecutionStepFailureOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -448,6 +480,7 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
 impl crate::aws_json::ReadStructure
 for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
     type Members = crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -460,6 +493,7 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -486,6 +520,7 @@ pub enum SendPipelineExecutionStepFailureError {
 }
 
 impl SendPipelineExecutionStepFailureError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -541,6 +576,7 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -554,6 +590,7 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         SendPipelineExecutionStepFailureError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -561,6 +598,7 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
@@ -579,6 +617,7 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
@@ -612,6 +651,7 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
@@ -630,27 +670,32 @@ impl SendPipelineExecutionStepFailureError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, SendPipelineExecutionStepFailureError::ConflictException(_))
     }
 
     /// Whether this is `ResourceLimitExceeded`.
+    #[inline]
     pub fn is_resource_limit_exceeded(&self) -> bool {
         matches!(self, SendPipelineExecutionStepFailureError::ResourceLimitExceeded(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, SendPipelineExecutionStepFailureError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SendPipelineExecutionStepFailureError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for SendPipelineExecutionStepFailureError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
@@ -670,6 +715,7 @@ impl ::std::fmt::Display for SendPipelineExecutionStepFailureError {
 }
 
 impl ::std::error::Error for SendPipelineExecutionStepFailureError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
@@ -689,18 +735,21 @@ impl ::std::error::Error for SendPipelineExecutionStepFailureError {
 }
 
 impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepFailureError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         SendPipelineExecutionStepFailureError::meta(self)
     }
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepFailureError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for SendPipelineExecutionStepFailureError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -715,6 +764,7 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepFailureErro
 
 impl crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -733,6 +783,7 @@ impl crate::operation::send_pipeline_execution_step_failure::builders::SendPipel
 
 impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -743,6 +794,7 @@ impl crate::operation::send_pipeline_execution_step_failure::SendPipelineExecuti
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -791,6 +843,7 @@ pub struct SendPipelineExecutionStepFailureFluentBuilder {
 }
 
 impl SendPipelineExecutionStepFailureFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         SendPipelineExecutionStepFailureFluentBuilder {
             handle,
@@ -803,6 +856,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -812,6 +866,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -821,6 +876,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -828,6 +884,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::send_pipeline_execution_step_failure::builders::SendPipelineExecutionStepFailureInputBuilder {
@@ -835,6 +892,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,
@@ -844,6 +902,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -856,6 +915,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -869,6 +929,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -878,6 +939,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Sets or clears `callback_token`.
+    #[inline]
     pub fn set_callback_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -887,6 +949,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Returns the value of `callback_token` set so far.
+    #[inline]
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_callback_token()
     }
@@ -894,6 +957,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -903,6 +967,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -912,6 +977,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -921,6 +987,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     /// Explanation of why the step did not succeed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn failure_reason(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -930,6 +997,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Sets or clears `failure_reason`.
+    #[inline]
     pub fn set_failure_reason(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -939,6 +1007,7 @@ impl SendPipelineExecutionStepFailureFluentBuilder {
     }
 
     /// Returns the value of `failure_reason` set so far.
+    #[inline]
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_failure_reason()
     }
@@ -948,6 +1017,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
     SendPipelineExecutionStepFailureError,
 > for SendPipelineExecutionStepFailureFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

@@ -32,6 +32,7 @@ impl SendPipelineExecutionStepSuccessInput {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(&self) -> ::std::option::Option<&str> {
         self.callback_token.as_deref()
     }
@@ -39,6 +40,7 @@ impl SendPipelineExecutionStepSuccessInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
@@ -46,16 +48,19 @@ impl SendPipelineExecutionStepSuccessInput {
     /// Output parameters to record for the callback step.
     ///
     /// *Constraints:* length 0..=50.
+    #[inline]
     pub fn output_parameters(&self) -> &[crate::types::OutputParameter] {
         self.output_parameters.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`SendPipelineExecutionStepSuccessInput`].
+    #[inline]
     pub fn builder() -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
@@ -87,6 +92,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +102,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Sets or clears `callback_token`.
+    #[inline]
     pub fn set_callback_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -105,6 +112,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Returns the value of `callback_token` set so far.
+    #[inline]
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.callback_token
     }
@@ -112,6 +120,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +130,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -130,6 +140,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -141,6 +152,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
+    #[inline]
     pub fn output_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::OutputParameter>,
@@ -152,6 +164,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Sets or clears `output_parameters`.
+    #[inline]
     pub fn set_output_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>>,
@@ -161,6 +174,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Returns the value of `output_parameters` set so far.
+    #[inline]
     pub fn get_output_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
@@ -168,6 +182,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
     }
 
     /// Builds the [`SendPipelineExecutionStepSuccessInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -184,6 +199,7 @@ impl SendPipelineExecutionStepSuccessInputBuilder {
 
 impl SendPipelineExecutionStepSuccessInput {
     /// Checks every constraint the model places on this `SendPipelineExecutionStepSuccessInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -192,6 +208,7 @@ impl SendPipelineExecutionStepSuccessInput {
         out.into_result("SendPipelineExecutionStepSuccessInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -254,6 +271,7 @@ impl SendPipelineExecutionStepSuccessInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -286,6 +304,7 @@ for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutio
 impl crate::aws_json::ReadStructure
 for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
     type Members = crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -303,6 +322,7 @@ for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutio
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
             callback_token: members.callback_token,
@@ -327,16 +347,19 @@ impl SendPipelineExecutionStepSuccessOutput {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`SendPipelineExecutionStepSuccessOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder {
@@ -347,12 +370,14 @@ impl SendPipelineExecutionStepSuccessOutput {
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepSuccessOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for SendPipelineExecutionStepSuccessOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -377,6 +402,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -386,6 +412,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -395,6 +422,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -402,6 +430,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
     }
 
     /// Builds the [`SendPipelineExecutionStepSuccessOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
@@ -414,6 +443,7 @@ impl SendPipelineExecutionStepSuccessOutputBuilder {
 
 impl SendPipelineExecutionStepSuccessOutput {
     /// Checks every constraint the model places on this `SendPipelineExecutionStepSuccessOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -422,6 +452,7 @@ impl SendPipelineExecutionStepSuccessOutput {
         out.into_result("SendPipelineExecutionStepSuccessOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -454,6 +485,7 @@ impl SendPipelineExecutionStepSuccessOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -474,6 +506,7 @@ for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutio
 impl crate::aws_json::ReadStructure
 for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
     type Members = crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -486,6 +519,7 @@ for crate::operation::send_pipeline_execution_step_success::SendPipelineExecutio
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -512,6 +546,7 @@ pub enum SendPipelineExecutionStepSuccessError {
 }
 
 impl SendPipelineExecutionStepSuccessError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -567,6 +602,7 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -580,6 +616,7 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         SendPipelineExecutionStepSuccessError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -587,6 +624,7 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
@@ -605,6 +643,7 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
@@ -638,6 +677,7 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
@@ -656,27 +696,32 @@ impl SendPipelineExecutionStepSuccessError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, SendPipelineExecutionStepSuccessError::ConflictException(_))
     }
 
     /// Whether this is `ResourceLimitExceeded`.
+    #[inline]
     pub fn is_resource_limit_exceeded(&self) -> bool {
         matches!(self, SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, SendPipelineExecutionStepSuccessError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SendPipelineExecutionStepSuccessError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for SendPipelineExecutionStepSuccessError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
@@ -696,6 +741,7 @@ impl ::std::fmt::Display for SendPipelineExecutionStepSuccessError {
 }
 
 impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
@@ -715,18 +761,21 @@ impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
 }
 
 impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepSuccessError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         SendPipelineExecutionStepSuccessError::meta(self)
     }
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepSuccessError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -741,6 +790,7 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessErro
 
 impl crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -759,6 +809,7 @@ impl crate::operation::send_pipeline_execution_step_success::builders::SendPipel
 
 impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -769,6 +820,7 @@ impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecuti
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -817,6 +869,7 @@ pub struct SendPipelineExecutionStepSuccessFluentBuilder {
 }
 
 impl SendPipelineExecutionStepSuccessFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         SendPipelineExecutionStepSuccessFluentBuilder {
             handle,
@@ -829,6 +882,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -838,6 +892,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -847,6 +902,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -854,6 +910,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
@@ -861,6 +918,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
@@ -870,6 +928,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -882,6 +941,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -895,6 +955,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     /// Callback token that the pipeline placed in the Amazon SQS message for the step.
     ///
     /// *Required.* *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -904,6 +965,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Sets or clears `callback_token`.
+    #[inline]
     pub fn set_callback_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -913,6 +975,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Returns the value of `callback_token` set so far.
+    #[inline]
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_callback_token()
     }
@@ -920,6 +983,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -929,6 +993,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -938,6 +1003,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -949,6 +1015,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
+    #[inline]
     pub fn output_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::OutputParameter>,
@@ -958,6 +1025,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Sets or clears `output_parameters`.
+    #[inline]
     pub fn set_output_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>>,
@@ -967,6 +1035,7 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
     }
 
     /// Returns the value of `output_parameters` set so far.
+    #[inline]
     pub fn get_output_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
@@ -978,6 +1047,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
     SendPipelineExecutionStepSuccessError,
 > for SendPipelineExecutionStepSuccessFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

@@ -56,6 +56,7 @@ impl StartPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
@@ -63,11 +64,13 @@ impl StartPipelineExecutionInput {
     /// MLflow experiment under which this run is logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
+    #[inline]
     pub fn mlflow_experiment_name(&self) -> ::std::option::Option<&str> {
         self.mlflow_experiment_name.as_deref()
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -77,6 +80,7 @@ impl StartPipelineExecutionInput {
     /// Free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_description.as_deref()
     }
@@ -84,6 +88,7 @@ impl StartPipelineExecutionInput {
     /// Human-readable name to show for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_display_name.as_deref()
     }
@@ -91,6 +96,7 @@ impl StartPipelineExecutionInput {
     /// Name or ARN of the pipeline to run.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -98,6 +104,7 @@ impl StartPipelineExecutionInput {
     /// Values for the pipeline's parameters; may be empty.
     ///
     /// *Constraints:* length 0..=200.
+    #[inline]
     pub fn pipeline_parameters(&self) -> &[crate::types::Parameter] {
         self.pipeline_parameters.as_deref().unwrap_or_default()
     }
@@ -105,11 +112,13 @@ impl StartPipelineExecutionInput {
     /// Identifier of the pipeline version to run.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Selective execution settings to use for this run.
+    #[inline]
     pub fn selective_execution_config(
         &self,
     ) -> ::std::option::Option<&crate::types::SelectiveExecutionConfig> {
@@ -117,11 +126,13 @@ impl StartPipelineExecutionInput {
     }
 
     /// Creates a new builder for [`StartPipelineExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
@@ -173,6 +184,7 @@ impl StartPipelineExecutionInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -182,6 +194,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -191,6 +204,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -200,6 +214,7 @@ impl StartPipelineExecutionInputBuilder {
     /// MLflow experiment under which this run is logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
+    #[inline]
     pub fn mlflow_experiment_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -209,6 +224,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `mlflow_experiment_name`.
+    #[inline]
     pub fn set_mlflow_experiment_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -218,6 +234,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `mlflow_experiment_name` set so far.
+    #[inline]
     pub fn get_mlflow_experiment_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -225,6 +242,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -234,6 +252,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -243,6 +262,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -252,6 +272,7 @@ impl StartPipelineExecutionInputBuilder {
     /// Free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -261,6 +282,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -270,6 +292,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -279,6 +302,7 @@ impl StartPipelineExecutionInputBuilder {
     /// Human-readable name to show for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -288,6 +312,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -297,6 +322,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -306,6 +332,7 @@ impl StartPipelineExecutionInputBuilder {
     /// Name or ARN of the pipeline to run.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -315,6 +342,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -324,6 +352,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
@@ -333,6 +362,7 @@ impl StartPipelineExecutionInputBuilder {
     /// *Constraints:* length 0..=200.
     ///
     /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
+    #[inline]
     pub fn pipeline_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::Parameter>,
@@ -344,6 +374,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_parameters`.
+    #[inline]
     pub fn set_pipeline_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
@@ -353,6 +384,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_parameters` set so far.
+    #[inline]
     pub fn get_pipeline_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Parameter>> {
@@ -362,23 +394,27 @@ impl StartPipelineExecutionInputBuilder {
     /// Identifier of the pipeline version to run.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Selective execution settings to use for this run.
+    #[inline]
     pub fn selective_execution_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::SelectiveExecutionConfig>,
@@ -388,6 +424,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `selective_execution_config`.
+    #[inline]
     pub fn set_selective_execution_config(
         mut self,
         input: ::std::option::Option<crate::types::SelectiveExecutionConfig>,
@@ -397,6 +434,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `selective_execution_config` set so far.
+    #[inline]
     pub fn get_selective_execution_config(
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
@@ -404,6 +442,7 @@ impl StartPipelineExecutionInputBuilder {
     }
 
     /// Builds the [`StartPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -426,6 +465,7 @@ impl StartPipelineExecutionInputBuilder {
 
 impl StartPipelineExecutionInput {
     /// Checks every constraint the model places on this `StartPipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -434,6 +474,7 @@ impl StartPipelineExecutionInput {
         out.into_result("StartPipelineExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -569,6 +610,7 @@ impl StartPipelineExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -640,6 +682,7 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
     type Members = crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -673,6 +716,7 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
             client_request_token: members.client_request_token,
@@ -703,16 +747,19 @@ impl StartPipelineExecutionOutput {
     /// ARN identifying the newly started pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`StartPipelineExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder {
@@ -723,12 +770,14 @@ impl StartPipelineExecutionOutput {
 }
 
 impl crate::error::RequestId for StartPipelineExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for StartPipelineExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -753,6 +802,7 @@ impl StartPipelineExecutionOutputBuilder {
     /// ARN identifying the newly started pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -762,6 +812,7 @@ impl StartPipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -771,6 +822,7 @@ impl StartPipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -778,6 +830,7 @@ impl StartPipelineExecutionOutputBuilder {
     }
 
     /// Builds the [`StartPipelineExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
@@ -790,6 +843,7 @@ impl StartPipelineExecutionOutputBuilder {
 
 impl StartPipelineExecutionOutput {
     /// Checks every constraint the model places on this `StartPipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -798,6 +852,7 @@ impl StartPipelineExecutionOutput {
         out.into_result("StartPipelineExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -830,6 +885,7 @@ impl StartPipelineExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -850,6 +906,7 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
     type Members = crate::operation::start_pipeline_execution::builders::StartPipelineExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -862,6 +919,7 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -888,6 +946,7 @@ pub enum StartPipelineExecutionError {
 }
 
 impl StartPipelineExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -943,6 +1002,7 @@ impl StartPipelineExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -956,6 +1016,7 @@ impl StartPipelineExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         StartPipelineExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -963,6 +1024,7 @@ impl StartPipelineExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
@@ -981,6 +1043,7 @@ impl StartPipelineExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
@@ -1014,6 +1077,7 @@ impl StartPipelineExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
@@ -1032,27 +1096,32 @@ impl StartPipelineExecutionError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, StartPipelineExecutionError::ConflictException(_))
     }
 
     /// Whether this is `ResourceLimitExceeded`.
+    #[inline]
     pub fn is_resource_limit_exceeded(&self) -> bool {
         matches!(self, StartPipelineExecutionError::ResourceLimitExceeded(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, StartPipelineExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, StartPipelineExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for StartPipelineExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
@@ -1070,6 +1139,7 @@ impl ::std::fmt::Display for StartPipelineExecutionError {
 }
 
 impl ::std::error::Error for StartPipelineExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
@@ -1087,18 +1157,21 @@ impl ::std::error::Error for StartPipelineExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for StartPipelineExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         StartPipelineExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for StartPipelineExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for StartPipelineExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -1113,6 +1186,7 @@ impl crate::error::CreateUnhandledError for StartPipelineExecutionError {
 
 impl crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1131,6 +1205,7 @@ impl crate::operation::start_pipeline_execution::builders::StartPipelineExecutio
 
 impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -1141,6 +1216,7 @@ impl crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -1189,6 +1265,7 @@ pub struct StartPipelineExecutionFluentBuilder {
 }
 
 impl StartPipelineExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         StartPipelineExecutionFluentBuilder {
             handle,
@@ -1201,6 +1278,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -1210,6 +1288,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -1219,6 +1298,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -1226,6 +1306,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::start_pipeline_execution::builders::StartPipelineExecutionInputBuilder {
@@ -1233,6 +1314,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::start_pipeline_execution::StartPipelineExecutionInput,
@@ -1242,6 +1324,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1254,6 +1337,7 @@ impl StartPipelineExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1267,6 +1351,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1276,6 +1361,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1285,6 +1371,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1294,6 +1381,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// MLflow experiment under which this run is logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
+    #[inline]
     pub fn mlflow_experiment_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1303,6 +1391,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `mlflow_experiment_name`.
+    #[inline]
     pub fn set_mlflow_experiment_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1312,6 +1401,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `mlflow_experiment_name` set so far.
+    #[inline]
     pub fn get_mlflow_experiment_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1319,6 +1409,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -1328,6 +1419,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -1337,6 +1429,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -1346,6 +1439,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// Free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1355,6 +1449,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1364,6 +1459,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1373,6 +1469,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// Human-readable name to show for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1382,6 +1479,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1391,6 +1489,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1400,6 +1499,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// Name or ARN of the pipeline to run.
     ///
     /// *Required.* *Constraints:* length 1..=2048; pattern `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/.*)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,255})$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1409,6 +1509,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1418,6 +1519,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1427,6 +1529,7 @@ impl StartPipelineExecutionFluentBuilder {
     /// *Constraints:* length 0..=200.
     ///
     /// Appends an item to `pipeline_parameters`; use [`set_pipeline_parameters`](Self::set_pipeline_parameters) to replace the whole list.
+    #[inline]
     pub fn pipeline_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::Parameter>,
@@ -1436,6 +1539,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_parameters`.
+    #[inline]
     pub fn set_pipeline_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
@@ -1445,6 +1549,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_parameters` set so far.
+    #[inline]
     pub fn get_pipeline_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Parameter>> {
@@ -1454,23 +1559,27 @@ impl StartPipelineExecutionFluentBuilder {
     /// Identifier of the pipeline version to run.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.inner = self.inner.pipeline_version_id(input);
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.inner = self.inner.set_pipeline_version_id(input);
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }
 
     /// Selective execution settings to use for this run.
+    #[inline]
     pub fn selective_execution_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::SelectiveExecutionConfig>,
@@ -1480,6 +1589,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `selective_execution_config`.
+    #[inline]
     pub fn set_selective_execution_config(
         mut self,
         input: ::std::option::Option<crate::types::SelectiveExecutionConfig>,
@@ -1489,6 +1599,7 @@ impl StartPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `selective_execution_config` set so far.
+    #[inline]
     pub fn get_selective_execution_config(
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionConfig> {
@@ -1500,6 +1611,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
     StartPipelineExecutionError,
 > for StartPipelineExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

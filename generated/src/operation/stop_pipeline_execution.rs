@@ -30,6 +30,7 @@ impl StopPipelineExecutionInput {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(&self) -> ::std::option::Option<&str> {
         self.client_request_token.as_deref()
     }
@@ -37,16 +38,19 @@ impl StopPipelineExecutionInput {
     /// ARN identifying the pipeline execution to stop.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`StopPipelineExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
@@ -74,6 +78,7 @@ impl StopPipelineExecutionInputBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -83,6 +88,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -92,6 +98,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -101,6 +108,7 @@ impl StopPipelineExecutionInputBuilder {
     /// ARN identifying the pipeline execution to stop.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -110,6 +118,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -119,6 +128,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -126,6 +136,7 @@ impl StopPipelineExecutionInputBuilder {
     }
 
     /// Builds the [`StopPipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -141,6 +152,7 @@ impl StopPipelineExecutionInputBuilder {
 
 impl StopPipelineExecutionInput {
     /// Checks every constraint the model places on this `StopPipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -149,6 +161,7 @@ impl StopPipelineExecutionInput {
         out.into_result("StopPipelineExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -196,6 +209,7 @@ impl StopPipelineExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -221,6 +235,7 @@ for crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
     type Members = crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -234,6 +249,7 @@ for crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
             client_request_token: members.client_request_token,
@@ -257,16 +273,19 @@ impl StopPipelineExecutionOutput {
     /// ARN identifying the stopped pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`StopPipelineExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder {
@@ -277,12 +296,14 @@ impl StopPipelineExecutionOutput {
 }
 
 impl crate::error::RequestId for StopPipelineExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for StopPipelineExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -307,6 +328,7 @@ impl StopPipelineExecutionOutputBuilder {
     /// ARN identifying the stopped pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -316,6 +338,7 @@ impl StopPipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -325,6 +348,7 @@ impl StopPipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -332,6 +356,7 @@ impl StopPipelineExecutionOutputBuilder {
     }
 
     /// Builds the [`StopPipelineExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
@@ -344,6 +369,7 @@ impl StopPipelineExecutionOutputBuilder {
 
 impl StopPipelineExecutionOutput {
     /// Checks every constraint the model places on this `StopPipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -352,6 +378,7 @@ impl StopPipelineExecutionOutput {
         out.into_result("StopPipelineExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -384,6 +411,7 @@ impl StopPipelineExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -404,6 +432,7 @@ for crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
     type Members = crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -416,6 +445,7 @@ for crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -440,6 +470,7 @@ pub enum StopPipelineExecutionError {
 }
 
 impl StopPipelineExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -481,6 +512,7 @@ impl StopPipelineExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -494,6 +526,7 @@ impl StopPipelineExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         StopPipelineExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -501,6 +534,7 @@ impl StopPipelineExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             StopPipelineExecutionError::ConflictException(e) => {
@@ -516,6 +550,7 @@ impl StopPipelineExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             StopPipelineExecutionError::ConflictException(e) => {
@@ -541,6 +576,7 @@ impl StopPipelineExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             StopPipelineExecutionError::ConflictException(e) => {
@@ -556,22 +592,26 @@ impl StopPipelineExecutionError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, StopPipelineExecutionError::ConflictException(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, StopPipelineExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, StopPipelineExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for StopPipelineExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             StopPipelineExecutionError::ConflictException(e) => {
@@ -586,6 +626,7 @@ impl ::std::fmt::Display for StopPipelineExecutionError {
 }
 
 impl ::std::error::Error for StopPipelineExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             StopPipelineExecutionError::ConflictException(e) => {
@@ -600,18 +641,21 @@ impl ::std::error::Error for StopPipelineExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for StopPipelineExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         StopPipelineExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for StopPipelineExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for StopPipelineExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -624,6 +668,7 @@ impl crate::error::CreateUnhandledError for StopPipelineExecutionError {
 
 impl crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -642,6 +687,7 @@ impl crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionI
 
 impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -652,6 +698,7 @@ impl crate::operation::stop_pipeline_execution::StopPipelineExecutionInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         mut self,
         handle: &crate::invoke::Handle,
@@ -700,6 +747,7 @@ pub struct StopPipelineExecutionFluentBuilder {
 }
 
 impl StopPipelineExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         StopPipelineExecutionFluentBuilder {
             handle,
@@ -712,6 +760,7 @@ impl StopPipelineExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -721,6 +770,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -730,6 +780,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -737,6 +788,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::stop_pipeline_execution::builders::StopPipelineExecutionInputBuilder {
@@ -744,6 +796,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::stop_pipeline_execution::StopPipelineExecutionInput,
@@ -753,6 +806,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -765,6 +819,7 @@ impl StopPipelineExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -778,6 +833,7 @@ impl StopPipelineExecutionFluentBuilder {
     /// Case-sensitive token you choose so that retried requests are processed only once.
     ///
     /// *Required.* *Constraints:* length 32..=128.
+    #[inline]
     pub fn client_request_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -787,6 +843,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `client_request_token`.
+    #[inline]
     pub fn set_client_request_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -796,6 +853,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `client_request_token` set so far.
+    #[inline]
     pub fn get_client_request_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -805,6 +863,7 @@ impl StopPipelineExecutionFluentBuilder {
     /// ARN identifying the pipeline execution to stop.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -814,6 +873,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -823,6 +883,7 @@ impl StopPipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -834,6 +895,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::stop_pipeline_execution::StopPipelineExecutionOutput,
     StopPipelineExecutionError,
 > for StopPipelineExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

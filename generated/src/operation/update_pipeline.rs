@@ -44,6 +44,7 @@ pub struct UpdatePipelineInput {
 
 impl UpdatePipelineInput {
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -53,11 +54,13 @@ impl UpdatePipelineInput {
     /// Updated pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(&self) -> ::std::option::Option<&str> {
         self.pipeline_definition.as_deref()
     }
 
     /// Amazon S3 location of the updated pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineDefinitionS3Location> {
@@ -67,6 +70,7 @@ impl UpdatePipelineInput {
     /// New free-form description for the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_description.as_deref()
     }
@@ -74,6 +78,7 @@ impl UpdatePipelineInput {
     /// New human-readable name for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_display_name.as_deref()
     }
@@ -81,6 +86,7 @@ impl UpdatePipelineInput {
     /// Name of the pipeline to modify.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -88,16 +94,19 @@ impl UpdatePipelineInput {
     /// ARN of the IAM role the pipeline should run under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(&self) -> ::std::option::Option<&str> {
         self.role_arn.as_deref()
     }
 
     /// Creates a new builder for [`UpdatePipelineInput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
@@ -137,6 +146,7 @@ pub struct UpdatePipelineInputBuilder {
 
 impl UpdatePipelineInputBuilder {
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -146,6 +156,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -155,6 +166,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -164,6 +176,7 @@ impl UpdatePipelineInputBuilder {
     /// Updated pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -173,6 +186,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -182,6 +196,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -189,6 +204,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Amazon S3 location of the updated pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineDefinitionS3Location>,
@@ -198,6 +214,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_definition_s3_location`.
+    #[inline]
     pub fn set_pipeline_definition_s3_location(
         mut self,
         input: ::std::option::Option<crate::types::PipelineDefinitionS3Location>,
@@ -207,6 +224,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_definition_s3_location` set so far.
+    #[inline]
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -216,6 +234,7 @@ impl UpdatePipelineInputBuilder {
     /// New free-form description for the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -225,6 +244,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -234,6 +254,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -243,6 +264,7 @@ impl UpdatePipelineInputBuilder {
     /// New human-readable name for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -252,6 +274,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -261,6 +284,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -270,6 +294,7 @@ impl UpdatePipelineInputBuilder {
     /// Name of the pipeline to modify.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -279,6 +304,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -288,6 +314,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
@@ -295,6 +322,7 @@ impl UpdatePipelineInputBuilder {
     /// ARN of the IAM role the pipeline should run under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -304,6 +332,7 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -313,11 +342,13 @@ impl UpdatePipelineInputBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.role_arn
     }
 
     /// Builds the [`UpdatePipelineInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -338,6 +369,7 @@ impl UpdatePipelineInputBuilder {
 
 impl UpdatePipelineInput {
     /// Checks every constraint the model places on this `UpdatePipelineInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -346,6 +378,7 @@ impl UpdatePipelineInput {
         out.into_result("UpdatePipelineInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -464,6 +497,7 @@ impl UpdatePipelineInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline::UpdatePipelineInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -516,6 +550,7 @@ for crate::operation::update_pipeline::UpdatePipelineInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline::UpdatePipelineInput {
     type Members = crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -540,6 +575,7 @@ for crate::operation::update_pipeline::UpdatePipelineInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline::UpdatePipelineInput {
             parallelism_configuration: members.parallelism_configuration,
@@ -572,6 +608,7 @@ impl UpdatePipelineOutput {
     /// ARN identifying the modified pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -579,16 +616,19 @@ impl UpdatePipelineOutput {
     /// Identifier of the pipeline version produced by the update.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Creates a new builder for [`UpdatePipelineOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder {
@@ -600,12 +640,14 @@ impl UpdatePipelineOutput {
 }
 
 impl crate::error::RequestId for UpdatePipelineOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for UpdatePipelineOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -631,6 +673,7 @@ impl UpdatePipelineOutputBuilder {
     /// ARN identifying the modified pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -640,6 +683,7 @@ impl UpdatePipelineOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -649,6 +693,7 @@ impl UpdatePipelineOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -656,23 +701,27 @@ impl UpdatePipelineOutputBuilder {
     /// Identifier of the pipeline version produced by the update.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Builds the [`UpdatePipelineOutput`].
+    #[inline]
     pub fn build(self) -> crate::operation::update_pipeline::UpdatePipelineOutput {
         crate::operation::update_pipeline::UpdatePipelineOutput {
             pipeline_arn: self.pipeline_arn,
@@ -684,6 +733,7 @@ impl UpdatePipelineOutputBuilder {
 
 impl UpdatePipelineOutput {
     /// Checks every constraint the model places on this `UpdatePipelineOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -692,6 +742,7 @@ impl UpdatePipelineOutput {
         out.into_result("UpdatePipelineOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -737,6 +788,7 @@ impl UpdatePipelineOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline::UpdatePipelineOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -757,6 +809,7 @@ for crate::operation::update_pipeline::UpdatePipelineOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline::UpdatePipelineOutput {
     type Members = crate::operation::update_pipeline::builders::UpdatePipelineOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -770,6 +823,7 @@ for crate::operation::update_pipeline::UpdatePipelineOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline::UpdatePipelineOutput {
             pipeline_arn: members.pipeline_arn,
@@ -795,6 +849,7 @@ pub enum UpdatePipelineError {
 }
 
 impl UpdatePipelineError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -836,6 +891,7 @@ impl UpdatePipelineError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -849,11 +905,13 @@ impl UpdatePipelineError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         UpdatePipelineError::Unhandled(crate::error::Unhandled::from_metadata(meta))
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             UpdatePipelineError::ConflictException(e) => {
@@ -869,6 +927,7 @@ impl UpdatePipelineError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineError::ConflictException(e) => {
@@ -894,6 +953,7 @@ impl UpdatePipelineError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineError::ConflictException(e) => {
@@ -909,22 +969,26 @@ impl UpdatePipelineError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, UpdatePipelineError::ConflictException(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, UpdatePipelineError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdatePipelineError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for UpdatePipelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             UpdatePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
@@ -935,6 +999,7 @@ impl ::std::fmt::Display for UpdatePipelineError {
 }
 
 impl ::std::error::Error for UpdatePipelineError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             UpdatePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
@@ -945,18 +1010,21 @@ impl ::std::error::Error for UpdatePipelineError {
 }
 
 impl crate::error::ProvideErrorMetadata for UpdatePipelineError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         UpdatePipelineError::meta(self)
     }
 }
 
 impl crate::error::RequestId for UpdatePipelineError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for UpdatePipelineError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -969,6 +1037,7 @@ impl crate::error::CreateUnhandledError for UpdatePipelineError {
 
 impl crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -989,6 +1058,7 @@ impl crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
 
 impl crate::operation::update_pipeline::UpdatePipelineInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -999,6 +1069,7 @@ impl crate::operation::update_pipeline::UpdatePipelineInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -1044,6 +1115,7 @@ pub struct UpdatePipelineFluentBuilder {
 }
 
 impl UpdatePipelineFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         UpdatePipelineFluentBuilder {
             handle,
@@ -1058,6 +1130,7 @@ impl UpdatePipelineFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -1067,6 +1140,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -1076,6 +1150,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -1083,6 +1158,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::update_pipeline::builders::UpdatePipelineInputBuilder {
@@ -1090,6 +1166,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::update_pipeline::UpdatePipelineInput,
@@ -1099,6 +1176,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1121,6 +1199,7 @@ impl UpdatePipelineFluentBuilder {
     /// Set `PipelineDefinition` to a typed pipeline definition's text (`to_json()`). Its `check()` runs now, and what it finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::Definition`, each problem at `PipelineDefinition.<its path>`), so the client's validation settings apply to it.
     #[cfg(feature = "definitions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "definitions")))]
+    #[inline]
     pub fn definition(
         mut self,
         definition: &crate::definition::PipelineDefinition,
@@ -1132,6 +1211,7 @@ impl UpdatePipelineFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -1143,6 +1223,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Parallelism settings that, when set, become the default for every execution of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -1152,6 +1233,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -1161,6 +1243,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -1170,6 +1253,7 @@ impl UpdatePipelineFluentBuilder {
     /// Updated pipeline definition, as a JSON document.
     ///
     /// *Constraints:* length 1..=1048576; pattern `(?:[ \r\n\t].*)*$`.
+    #[inline]
     pub fn pipeline_definition(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1179,6 +1263,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_definition`.
+    #[inline]
     pub fn set_pipeline_definition(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1188,6 +1273,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_definition` set so far.
+    #[inline]
     pub fn get_pipeline_definition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1195,6 +1281,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Amazon S3 location of the updated pipeline definition; when provided, SageMaker reads the definition from that object.
+    #[inline]
     pub fn pipeline_definition_s3_location(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineDefinitionS3Location>,
@@ -1204,6 +1291,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_definition_s3_location`.
+    #[inline]
     pub fn set_pipeline_definition_s3_location(
         mut self,
         input: ::std::option::Option<crate::types::PipelineDefinitionS3Location>,
@@ -1213,6 +1301,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_definition_s3_location` set so far.
+    #[inline]
     pub fn get_pipeline_definition_s3_location(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineDefinitionS3Location> {
@@ -1222,6 +1311,7 @@ impl UpdatePipelineFluentBuilder {
     /// New free-form description for the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1231,6 +1321,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1240,6 +1331,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1249,6 +1341,7 @@ impl UpdatePipelineFluentBuilder {
     /// New human-readable name for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1258,6 +1351,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1267,6 +1361,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1276,6 +1371,7 @@ impl UpdatePipelineFluentBuilder {
     /// Name of the pipeline to modify.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1285,6 +1381,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1294,6 +1391,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_name()
     }
@@ -1301,6 +1399,7 @@ impl UpdatePipelineFluentBuilder {
     /// ARN of the IAM role the pipeline should run under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1310,6 +1409,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1319,6 +1419,7 @@ impl UpdatePipelineFluentBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_role_arn()
     }
@@ -1328,6 +1429,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::update_pipeline::UpdatePipelineOutput,
     UpdatePipelineError,
 > for UpdatePipelineFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

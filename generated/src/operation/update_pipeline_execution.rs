@@ -32,6 +32,7 @@ pub struct UpdatePipelineExecutionInput {
 
 impl UpdatePipelineExecutionInput {
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         &self,
     ) -> ::std::option::Option<&crate::types::ParallelismConfiguration> {
@@ -41,6 +42,7 @@ impl UpdatePipelineExecutionInput {
     /// ARN identifying the pipeline execution to modify.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
@@ -48,6 +50,7 @@ impl UpdatePipelineExecutionInput {
     /// New free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_description.as_deref()
     }
@@ -55,16 +58,19 @@ impl UpdatePipelineExecutionInput {
     /// New human-readable name for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_display_name.as_deref()
     }
 
     /// Creates a new builder for [`UpdatePipelineExecutionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
@@ -100,6 +106,7 @@ pub struct UpdatePipelineExecutionInputBuilder {
 
 impl UpdatePipelineExecutionInputBuilder {
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -109,6 +116,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -118,6 +126,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -127,6 +136,7 @@ impl UpdatePipelineExecutionInputBuilder {
     /// ARN identifying the pipeline execution to modify.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -136,6 +146,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -145,6 +156,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -154,6 +166,7 @@ impl UpdatePipelineExecutionInputBuilder {
     /// New free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -163,6 +176,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -172,6 +186,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -181,6 +196,7 @@ impl UpdatePipelineExecutionInputBuilder {
     /// New human-readable name for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +206,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -199,6 +216,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -206,6 +224,7 @@ impl UpdatePipelineExecutionInputBuilder {
     }
 
     /// Builds the [`UpdatePipelineExecutionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -223,6 +242,7 @@ impl UpdatePipelineExecutionInputBuilder {
 
 impl UpdatePipelineExecutionInput {
     /// Checks every constraint the model places on this `UpdatePipelineExecutionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -231,6 +251,7 @@ impl UpdatePipelineExecutionInput {
         out.into_result("UpdatePipelineExecutionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -304,6 +325,7 @@ impl UpdatePipelineExecutionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -346,6 +368,7 @@ for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     type Members = crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -368,6 +391,7 @@ for crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
             parallelism_configuration: members.parallelism_configuration,
@@ -393,16 +417,19 @@ impl UpdatePipelineExecutionOutput {
     /// ARN identifying the modified pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`UpdatePipelineExecutionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder {
@@ -413,12 +440,14 @@ impl UpdatePipelineExecutionOutput {
 }
 
 impl crate::error::RequestId for UpdatePipelineExecutionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for UpdatePipelineExecutionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -443,6 +472,7 @@ impl UpdatePipelineExecutionOutputBuilder {
     /// ARN identifying the modified pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -452,6 +482,7 @@ impl UpdatePipelineExecutionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -461,6 +492,7 @@ impl UpdatePipelineExecutionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -468,6 +500,7 @@ impl UpdatePipelineExecutionOutputBuilder {
     }
 
     /// Builds the [`UpdatePipelineExecutionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
@@ -480,6 +513,7 @@ impl UpdatePipelineExecutionOutputBuilder {
 
 impl UpdatePipelineExecutionOutput {
     /// Checks every constraint the model places on this `UpdatePipelineExecutionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -488,6 +522,7 @@ impl UpdatePipelineExecutionOutput {
         out.into_result("UpdatePipelineExecutionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -520,6 +555,7 @@ impl UpdatePipelineExecutionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -540,6 +576,7 @@ for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
     type Members = crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -552,6 +589,7 @@ for crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput {
             pipeline_execution_arn: members.pipeline_execution_arn,
@@ -576,6 +614,7 @@ pub enum UpdatePipelineExecutionError {
 }
 
 impl UpdatePipelineExecutionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -617,6 +656,7 @@ impl UpdatePipelineExecutionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -630,6 +670,7 @@ impl UpdatePipelineExecutionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         UpdatePipelineExecutionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -637,6 +678,7 @@ impl UpdatePipelineExecutionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => {
@@ -652,6 +694,7 @@ impl UpdatePipelineExecutionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => {
@@ -677,6 +720,7 @@ impl UpdatePipelineExecutionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => {
@@ -692,22 +736,26 @@ impl UpdatePipelineExecutionError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, UpdatePipelineExecutionError::ConflictException(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, UpdatePipelineExecutionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdatePipelineExecutionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for UpdatePipelineExecutionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => {
@@ -722,6 +770,7 @@ impl ::std::fmt::Display for UpdatePipelineExecutionError {
 }
 
 impl ::std::error::Error for UpdatePipelineExecutionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             UpdatePipelineExecutionError::ConflictException(e) => {
@@ -736,18 +785,21 @@ impl ::std::error::Error for UpdatePipelineExecutionError {
 }
 
 impl crate::error::ProvideErrorMetadata for UpdatePipelineExecutionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         UpdatePipelineExecutionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for UpdatePipelineExecutionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for UpdatePipelineExecutionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -762,6 +814,7 @@ impl crate::error::CreateUnhandledError for UpdatePipelineExecutionError {
 
 impl crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -780,6 +833,7 @@ impl crate::operation::update_pipeline_execution::builders::UpdatePipelineExecut
 
 impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -790,6 +844,7 @@ impl crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -833,6 +888,7 @@ pub struct UpdatePipelineExecutionFluentBuilder {
 }
 
 impl UpdatePipelineExecutionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         UpdatePipelineExecutionFluentBuilder {
             handle,
@@ -845,6 +901,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -854,6 +911,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -863,6 +921,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -870,6 +929,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::update_pipeline_execution::builders::UpdatePipelineExecutionInputBuilder {
@@ -877,6 +937,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::update_pipeline_execution::UpdatePipelineExecutionInput,
@@ -886,6 +947,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -898,6 +960,7 @@ impl UpdatePipelineExecutionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -909,6 +972,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Parallelism settings for this run only; when set, they take precedence over those of the pipeline.
+    #[inline]
     pub fn parallelism_configuration(
         mut self,
         input: impl ::std::convert::Into<crate::types::ParallelismConfiguration>,
@@ -918,6 +982,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `parallelism_configuration`.
+    #[inline]
     pub fn set_parallelism_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ParallelismConfiguration>,
@@ -927,6 +992,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `parallelism_configuration` set so far.
+    #[inline]
     pub fn get_parallelism_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ParallelismConfiguration> {
@@ -936,6 +1002,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     /// ARN identifying the pipeline execution to modify.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -945,6 +1012,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -954,6 +1022,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -963,6 +1032,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     /// New free-form description for the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -972,6 +1042,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -981,6 +1052,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -990,6 +1062,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     /// New human-readable name for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -999,6 +1072,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1008,6 +1082,7 @@ impl UpdatePipelineExecutionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1019,6 +1094,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::update_pipeline_execution::UpdatePipelineExecutionOutput,
     UpdatePipelineExecutionError,
 > for UpdatePipelineExecutionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

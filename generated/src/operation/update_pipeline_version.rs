@@ -34,6 +34,7 @@ impl UpdatePipelineVersionInput {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -41,6 +42,7 @@ impl UpdatePipelineVersionInput {
     /// New free-form description for the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_description.as_deref()
     }
@@ -48,6 +50,7 @@ impl UpdatePipelineVersionInput {
     /// New human-readable name for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_display_name.as_deref()
     }
@@ -55,16 +58,19 @@ impl UpdatePipelineVersionInput {
     /// Identifier of the pipeline version to modify.
     ///
     /// *Required.* *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Creates a new builder for [`UpdatePipelineVersionInput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
@@ -100,6 +106,7 @@ impl UpdatePipelineVersionInputBuilder {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -109,6 +116,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -118,6 +126,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -125,6 +134,7 @@ impl UpdatePipelineVersionInputBuilder {
     /// New free-form description for the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -134,6 +144,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Sets or clears `pipeline_version_description`.
+    #[inline]
     pub fn set_pipeline_version_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -143,6 +154,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Returns the value of `pipeline_version_description` set so far.
+    #[inline]
     pub fn get_pipeline_version_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -152,6 +164,7 @@ impl UpdatePipelineVersionInputBuilder {
     /// New human-readable name for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -161,6 +174,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Sets or clears `pipeline_version_display_name`.
+    #[inline]
     pub fn set_pipeline_version_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -170,6 +184,7 @@ impl UpdatePipelineVersionInputBuilder {
     }
 
     /// Returns the value of `pipeline_version_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_version_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -179,23 +194,27 @@ impl UpdatePipelineVersionInputBuilder {
     /// Identifier of the pipeline version to modify.
     ///
     /// *Required.* *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Builds the [`UpdatePipelineVersionInput`]. Every member of an input is optional until it is sent (`validate()` checks the required ones then), so this does not fail; it returns a `Result` as aws-sdk-rust's input builders do.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<
@@ -213,6 +232,7 @@ impl UpdatePipelineVersionInputBuilder {
 
 impl UpdatePipelineVersionInput {
     /// Checks every constraint the model places on this `UpdatePipelineVersionInput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -221,6 +241,7 @@ impl UpdatePipelineVersionInput {
         out.into_result("UpdatePipelineVersionInput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -301,6 +322,7 @@ impl UpdatePipelineVersionInput {
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -336,6 +358,7 @@ for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     type Members = crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -355,6 +378,7 @@ for crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
             pipeline_arn: members.pipeline_arn,
@@ -384,6 +408,7 @@ impl UpdatePipelineVersionOutput {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -391,16 +416,19 @@ impl UpdatePipelineVersionOutput {
     /// Identifier of the modified pipeline version.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Creates a new builder for [`UpdatePipelineVersionOutput`].
+    #[inline]
     pub fn builder() -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder {
@@ -412,12 +440,14 @@ impl UpdatePipelineVersionOutput {
 }
 
 impl crate::error::RequestId for UpdatePipelineVersionOutput {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         self._request_id.as_deref()
     }
 }
 
 impl crate::error::SetRequestId for UpdatePipelineVersionOutput {
+    #[inline]
     fn set_request_id(
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
@@ -443,6 +473,7 @@ impl UpdatePipelineVersionOutputBuilder {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -452,6 +483,7 @@ impl UpdatePipelineVersionOutputBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -461,6 +493,7 @@ impl UpdatePipelineVersionOutputBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -468,23 +501,27 @@ impl UpdatePipelineVersionOutputBuilder {
     /// Identifier of the modified pipeline version.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Builds the [`UpdatePipelineVersionOutput`].
+    #[inline]
     pub fn build(
         self,
     ) -> crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
@@ -498,6 +535,7 @@ impl UpdatePipelineVersionOutputBuilder {
 
 impl UpdatePipelineVersionOutput {
     /// Checks every constraint the model places on this `UpdatePipelineVersionOutput` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -506,6 +544,7 @@ impl UpdatePipelineVersionOutput {
         out.into_result("UpdatePipelineVersionOutput")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -551,6 +590,7 @@ impl UpdatePipelineVersionOutput {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -571,6 +611,7 @@ for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
 impl crate::aws_json::ReadStructure
 for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
     type Members = crate::operation::update_pipeline_version::builders::UpdatePipelineVersionOutputBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -584,6 +625,7 @@ for crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::operation::update_pipeline_version::UpdatePipelineVersionOutput {
             pipeline_arn: members.pipeline_arn,
@@ -609,6 +651,7 @@ pub enum UpdatePipelineVersionError {
 }
 
 impl UpdatePipelineVersionError {
+    #[inline]
     pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
         let _ = body;
         #[allow(clippy::match_single_binding)]
@@ -650,6 +693,7 @@ impl UpdatePipelineVersionError {
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
+    #[inline]
     pub fn unhandled(
         err: impl ::std::convert::Into<
             ::std::boxed::Box<
@@ -663,6 +707,7 @@ impl UpdatePipelineVersionError {
     }
 
     /// An unhandled error with only metadata (code, message, request id), for tests and wrappers.
+    #[inline]
     pub fn generic(meta: crate::error::ErrorMetadata) -> Self {
         UpdatePipelineVersionError::Unhandled(
             crate::error::Unhandled::from_metadata(meta),
@@ -670,6 +715,7 @@ impl UpdatePipelineVersionError {
     }
 
     /// The code, message and request id of the response.
+    #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => {
@@ -685,6 +731,7 @@ impl UpdatePipelineVersionError {
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
+    #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => {
@@ -710,6 +757,7 @@ impl UpdatePipelineVersionError {
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => {
@@ -725,22 +773,26 @@ impl UpdatePipelineVersionError {
     }
 
     /// Whether this is `ConflictException`.
+    #[inline]
     pub fn is_conflict_exception(&self) -> bool {
         matches!(self, UpdatePipelineVersionError::ConflictException(_))
     }
 
     /// Whether this is `ResourceNotFound`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, UpdatePipelineVersionError::ResourceNotFound(_))
     }
 
     /// Whether this is an error the model does not declare for this operation.
+    #[inline]
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdatePipelineVersionError::Unhandled(_))
     }
 }
 
 impl ::std::fmt::Display for UpdatePipelineVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => {
@@ -755,6 +807,7 @@ impl ::std::fmt::Display for UpdatePipelineVersionError {
 }
 
 impl ::std::error::Error for UpdatePipelineVersionError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             UpdatePipelineVersionError::ConflictException(e) => {
@@ -769,18 +822,21 @@ impl ::std::error::Error for UpdatePipelineVersionError {
 }
 
 impl crate::error::ProvideErrorMetadata for UpdatePipelineVersionError {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         UpdatePipelineVersionError::meta(self)
     }
 }
 
 impl crate::error::RequestId for UpdatePipelineVersionError {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(self.meta())
     }
 }
 
 impl crate::error::CreateUnhandledError for UpdatePipelineVersionError {
+    #[inline]
     fn create_unhandled_error(
         source: ::std::boxed::Box<
             dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
@@ -793,6 +849,7 @@ impl crate::error::CreateUnhandledError for UpdatePipelineVersionError {
 
 impl crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
     /// Builds the input and sends it with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -811,6 +868,7 @@ impl crate::operation::update_pipeline_version::builders::UpdatePipelineVersionI
 
 impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::Client,
@@ -821,6 +879,7 @@ impl crate::operation::update_pipeline_version::UpdatePipelineVersionInput {
         self.send_with_handle(&client.handle, ::std::option::Option::None).await
     }
 
+    #[inline]
     pub(crate) async fn send_with_handle(
         self,
         handle: &crate::invoke::Handle,
@@ -864,6 +923,7 @@ pub struct UpdatePipelineVersionFluentBuilder {
 }
 
 impl UpdatePipelineVersionFluentBuilder {
+    #[inline]
     pub(crate) fn new(handle: ::std::sync::Arc<crate::invoke::Handle>) -> Self {
         UpdatePipelineVersionFluentBuilder {
             handle,
@@ -876,6 +936,7 @@ impl UpdatePipelineVersionFluentBuilder {
     /// replace the client's for this request, or a [`ConfigOverride`](crate::config::ConfigOverride); for
     /// example, to send a value the crate's model refuses but the service accepts, skip that kind of check:
     /// `.config_override(ConfigOverride::new().skip_constraint(ConstraintKind::Pattern))`.
+    #[inline]
     pub fn config_override(
         mut self,
         config_override: impl ::std::convert::Into<crate::config::ConfigOverride>,
@@ -885,6 +946,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Set or clear the settings for this request only.
+    #[inline]
     pub fn set_config_override(
         mut self,
         config_override: ::std::option::Option<crate::config::ConfigOverride>,
@@ -894,6 +956,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// The settings for this request only, if any.
+    #[inline]
     pub fn get_config_override(
         &self,
     ) -> ::std::option::Option<&crate::config::ConfigOverride> {
@@ -901,6 +964,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// The input built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::operation::update_pipeline_version::builders::UpdatePipelineVersionInputBuilder {
@@ -908,6 +972,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Replace the whole input.
+    #[inline]
     pub fn with_input(
         mut self,
         input: crate::operation::update_pipeline_version::UpdatePipelineVersionInput,
@@ -917,6 +982,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -929,6 +995,7 @@ impl UpdatePipelineVersionFluentBuilder {
 
     /// This request, to change its settings before it is sent:
     /// `customize().config_override(..).send().await`.
+    #[inline]
     pub fn customize(
         self,
     ) -> crate::client::customize::CustomizableOperation<
@@ -942,6 +1009,7 @@ impl UpdatePipelineVersionFluentBuilder {
     /// ARN of the pipeline that owns the version.
     ///
     /// *Required.* *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -951,6 +1019,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -960,6 +1029,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         self.inner.get_pipeline_arn()
     }
@@ -967,6 +1037,7 @@ impl UpdatePipelineVersionFluentBuilder {
     /// New free-form description for the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -976,6 +1047,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_version_description`.
+    #[inline]
     pub fn set_pipeline_version_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -985,6 +1057,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_version_description` set so far.
+    #[inline]
     pub fn get_pipeline_version_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -994,6 +1067,7 @@ impl UpdatePipelineVersionFluentBuilder {
     /// New human-readable name for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -1003,6 +1077,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Sets or clears `pipeline_version_display_name`.
+    #[inline]
     pub fn set_pipeline_version_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1012,6 +1087,7 @@ impl UpdatePipelineVersionFluentBuilder {
     }
 
     /// Returns the value of `pipeline_version_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_version_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1021,18 +1097,21 @@ impl UpdatePipelineVersionFluentBuilder {
     /// Identifier of the pipeline version to modify.
     ///
     /// *Required.* *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.inner = self.inner.pipeline_version_id(input);
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.inner = self.inner.set_pipeline_version_id(input);
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         self.inner.get_pipeline_version_id()
     }
@@ -1042,6 +1121,7 @@ impl crate::fluent::CustomizableSend<
     crate::operation::update_pipeline_version::UpdatePipelineVersionOutput,
     UpdatePipelineVersionError,
 > for UpdatePipelineVersionFluentBuilder {
+    #[inline]
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,

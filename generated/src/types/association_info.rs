@@ -19,6 +19,7 @@ impl AssociationInfo {
     /// ARN of the entity at the end of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
+    #[inline]
     pub fn destination_arn(&self) -> ::std::option::Option<&str> {
         self.destination_arn.as_deref()
     }
@@ -26,16 +27,19 @@ impl AssociationInfo {
     /// ARN of the entity at the start of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
+    #[inline]
     pub fn source_arn(&self) -> ::std::option::Option<&str> {
         self.source_arn.as_deref()
     }
 
     /// Creates a new builder for [`AssociationInfo`].
+    #[inline]
     pub fn builder() -> crate::types::builders::AssociationInfoBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::AssociationInfoBuilder {
         crate::types::builders::AssociationInfoBuilder {
             destination_arn: self.destination_arn,
@@ -61,6 +65,7 @@ impl AssociationInfoBuilder {
     /// ARN of the entity at the end of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
+    #[inline]
     pub fn destination_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +75,7 @@ impl AssociationInfoBuilder {
     }
 
     /// Sets or clears `destination_arn`.
+    #[inline]
     pub fn set_destination_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,6 +85,7 @@ impl AssociationInfoBuilder {
     }
 
     /// Returns the value of `destination_arn` set so far.
+    #[inline]
     pub fn get_destination_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.destination_arn
     }
@@ -86,6 +93,7 @@ impl AssociationInfoBuilder {
     /// ARN of the entity at the start of the edge.
     ///
     /// *Required.* *Constraints:* length 0..=2048.
+    #[inline]
     pub fn source_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +103,7 @@ impl AssociationInfoBuilder {
     }
 
     /// Sets or clears `source_arn`.
+    #[inline]
     pub fn set_source_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -104,11 +113,13 @@ impl AssociationInfoBuilder {
     }
 
     /// Returns the value of `source_arn` set so far.
+    #[inline]
     pub fn get_source_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.source_arn
     }
 
     /// Builds the [`AssociationInfo`].
+    #[inline]
     pub fn build(self) -> crate::types::AssociationInfo {
         crate::types::AssociationInfo {
             destination_arn: self.destination_arn,
@@ -119,6 +130,7 @@ impl AssociationInfoBuilder {
 
 impl AssociationInfo {
     /// Checks every constraint the model places on this `AssociationInfo` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -127,6 +139,7 @@ impl AssociationInfo {
         out.into_result("AssociationInfo")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -166,6 +179,7 @@ impl AssociationInfo {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::AssociationInfo {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -184,6 +198,7 @@ impl crate::aws_json::WriteObject for crate::types::AssociationInfo {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::AssociationInfo {
     type Members = crate::types::builders::AssociationInfoBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -197,6 +212,7 @@ impl crate::aws_json::ReadStructure for crate::types::AssociationInfo {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::AssociationInfo {
             destination_arn: members.destination_arn,

@@ -15,16 +15,19 @@ impl BedrockCustomModelDeploymentMetadata {
     /// ARN of the deployment that the step created.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`BedrockCustomModelDeploymentMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::BedrockCustomModelDeploymentMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::BedrockCustomModelDeploymentMetadataBuilder {
@@ -50,6 +53,7 @@ impl BedrockCustomModelDeploymentMetadataBuilder {
     /// ARN of the deployment that the step created.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl BedrockCustomModelDeploymentMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl BedrockCustomModelDeploymentMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`BedrockCustomModelDeploymentMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::BedrockCustomModelDeploymentMetadata {
         crate::types::BedrockCustomModelDeploymentMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl BedrockCustomModelDeploymentMetadataBuilder {
 
 impl BedrockCustomModelDeploymentMetadata {
     /// Checks every constraint the model places on this `BedrockCustomModelDeploymentMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl BedrockCustomModelDeploymentMetadata {
         out.into_result("BedrockCustomModelDeploymentMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -114,6 +123,7 @@ impl BedrockCustomModelDeploymentMetadata {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::types::BedrockCustomModelDeploymentMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -130,6 +140,7 @@ for crate::types::BedrockCustomModelDeploymentMetadata {
 impl crate::aws_json::ReadStructure
 for crate::types::BedrockCustomModelDeploymentMetadata {
     type Members = crate::types::builders::BedrockCustomModelDeploymentMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -142,6 +153,7 @@ for crate::types::BedrockCustomModelDeploymentMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::BedrockCustomModelDeploymentMetadata {
             arn: members.arn,

@@ -15,16 +15,19 @@ impl BedrockModelImportMetadata {
     /// ARN of the import job that the step started.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`BedrockModelImportMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::BedrockModelImportMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::BedrockModelImportMetadataBuilder {
@@ -50,6 +53,7 @@ impl BedrockModelImportMetadataBuilder {
     /// ARN of the import job that the step started.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl BedrockModelImportMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl BedrockModelImportMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`BedrockModelImportMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::BedrockModelImportMetadata {
         crate::types::BedrockModelImportMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl BedrockModelImportMetadataBuilder {
 
 impl BedrockModelImportMetadata {
     /// Checks every constraint the model places on this `BedrockModelImportMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl BedrockModelImportMetadata {
         out.into_result("BedrockModelImportMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -113,6 +122,7 @@ impl BedrockModelImportMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::BedrockModelImportMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -128,6 +138,7 @@ impl crate::aws_json::WriteObject for crate::types::BedrockModelImportMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::BedrockModelImportMetadata {
     type Members = crate::types::builders::BedrockModelImportMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -140,6 +151,7 @@ impl crate::aws_json::ReadStructure for crate::types::BedrockModelImportMetadata
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::BedrockModelImportMetadata {
             arn: members.arn,

@@ -15,16 +15,19 @@ impl BedrockProvisionedModelThroughputMetadata {
     /// ARN of the provisioned throughput that the step created.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`BedrockProvisionedModelThroughputMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::BedrockProvisionedModelThroughputMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::BedrockProvisionedModelThroughputMetadataBuilder {
@@ -50,6 +53,7 @@ impl BedrockProvisionedModelThroughputMetadataBuilder {
     /// ARN of the provisioned throughput that the step created.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl BedrockProvisionedModelThroughputMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl BedrockProvisionedModelThroughputMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`BedrockProvisionedModelThroughputMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::BedrockProvisionedModelThroughputMetadata {
         crate::types::BedrockProvisionedModelThroughputMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl BedrockProvisionedModelThroughputMetadataBuilder {
 
 impl BedrockProvisionedModelThroughputMetadata {
     /// Checks every constraint the model places on this `BedrockProvisionedModelThroughputMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl BedrockProvisionedModelThroughputMetadata {
         out.into_result("BedrockProvisionedModelThroughputMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -114,6 +123,7 @@ impl BedrockProvisionedModelThroughputMetadata {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject
 for crate::types::BedrockProvisionedModelThroughputMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -130,6 +140,7 @@ for crate::types::BedrockProvisionedModelThroughputMetadata {
 impl crate::aws_json::ReadStructure
 for crate::types::BedrockProvisionedModelThroughputMetadata {
     type Members = crate::types::builders::BedrockProvisionedModelThroughputMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -142,6 +153,7 @@ for crate::types::BedrockProvisionedModelThroughputMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::BedrockProvisionedModelThroughputMetadata {
             arn: members.arn,

@@ -15,16 +15,19 @@ impl CacheHitResult {
     /// ARN of the earlier pipeline execution whose cached output was reused.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.source_pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`CacheHitResult`].
+    #[inline]
     pub fn builder() -> crate::types::builders::CacheHitResultBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::CacheHitResultBuilder {
         crate::types::builders::CacheHitResultBuilder {
             source_pipeline_execution_arn: self.source_pipeline_execution_arn,
@@ -50,6 +53,7 @@ impl CacheHitResultBuilder {
     /// ARN of the earlier pipeline execution whose cached output was reused.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl CacheHitResultBuilder {
     }
 
     /// Sets or clears `source_pipeline_execution_arn`.
+    #[inline]
     pub fn set_source_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,6 +73,7 @@ impl CacheHitResultBuilder {
     }
 
     /// Returns the value of `source_pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_source_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -75,6 +81,7 @@ impl CacheHitResultBuilder {
     }
 
     /// Builds the [`CacheHitResult`].
+    #[inline]
     pub fn build(self) -> crate::types::CacheHitResult {
         crate::types::CacheHitResult {
             source_pipeline_execution_arn: self.source_pipeline_execution_arn,
@@ -84,6 +91,7 @@ impl CacheHitResultBuilder {
 
 impl CacheHitResult {
     /// Checks every constraint the model places on this `CacheHitResult` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -92,6 +100,7 @@ impl CacheHitResult {
         out.into_result("CacheHitResult")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -123,6 +132,7 @@ impl CacheHitResult {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::CacheHitResult {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -142,6 +152,7 @@ impl crate::aws_json::WriteObject for crate::types::CacheHitResult {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::CacheHitResult {
     type Members = crate::types::builders::CacheHitResultBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -156,6 +167,7 @@ impl crate::aws_json::ReadStructure for crate::types::CacheHitResult {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::CacheHitResult {
             source_pipeline_execution_arn: members.source_pipeline_execution_arn,

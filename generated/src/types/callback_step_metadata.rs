@@ -25,6 +25,7 @@ impl CallbackStepMetadata {
     /// Token that the pipeline generated and placed in the Amazon SQS message for this callback step.
     ///
     /// *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(&self) -> ::std::option::Option<&str> {
         self.callback_token.as_deref()
     }
@@ -32,6 +33,7 @@ impl CallbackStepMetadata {
     /// Output parameters produced by the callback step.
     ///
     /// *Constraints:* length 0..=50.
+    #[inline]
     pub fn output_parameters(&self) -> &[crate::types::OutputParameter] {
         self.output_parameters.as_deref().unwrap_or_default()
     }
@@ -39,16 +41,19 @@ impl CallbackStepMetadata {
     /// URL of the Amazon SQS queue to which the callback step sends its message.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn sqs_queue_url(&self) -> ::std::option::Option<&str> {
         self.sqs_queue_url.as_deref()
     }
 
     /// Creates a new builder for [`CallbackStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::CallbackStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::CallbackStepMetadataBuilder {
         crate::types::builders::CallbackStepMetadataBuilder {
             callback_token: self.callback_token,
@@ -78,6 +83,7 @@ impl CallbackStepMetadataBuilder {
     /// Token that the pipeline generated and placed in the Amazon SQS message for this callback step.
     ///
     /// *Constraints:* length exactly 10; pattern `^[a-zA-Z0-9]+$`.
+    #[inline]
     pub fn callback_token(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +93,7 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Sets or clears `callback_token`.
+    #[inline]
     pub fn set_callback_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -96,6 +103,7 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Returns the value of `callback_token` set so far.
+    #[inline]
     pub fn get_callback_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.callback_token
     }
@@ -105,6 +113,7 @@ impl CallbackStepMetadataBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
+    #[inline]
     pub fn output_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::OutputParameter>,
@@ -116,6 +125,7 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Sets or clears `output_parameters`.
+    #[inline]
     pub fn set_output_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>>,
@@ -125,6 +135,7 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Returns the value of `output_parameters` set so far.
+    #[inline]
     pub fn get_output_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
@@ -134,6 +145,7 @@ impl CallbackStepMetadataBuilder {
     /// URL of the Amazon SQS queue to which the callback step sends its message.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn sqs_queue_url(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -143,6 +155,7 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Sets or clears `sqs_queue_url`.
+    #[inline]
     pub fn set_sqs_queue_url(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -152,11 +165,13 @@ impl CallbackStepMetadataBuilder {
     }
 
     /// Returns the value of `sqs_queue_url` set so far.
+    #[inline]
     pub fn get_sqs_queue_url(&self) -> &::std::option::Option<::std::string::String> {
         &self.sqs_queue_url
     }
 
     /// Builds the [`CallbackStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::CallbackStepMetadata {
         crate::types::CallbackStepMetadata {
             callback_token: self.callback_token,
@@ -168,6 +183,7 @@ impl CallbackStepMetadataBuilder {
 
 impl CallbackStepMetadata {
     /// Checks every constraint the model places on this `CallbackStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -176,6 +192,7 @@ impl CallbackStepMetadata {
         out.into_result("CallbackStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -236,6 +253,7 @@ impl CallbackStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::CallbackStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -265,6 +283,7 @@ impl crate::aws_json::WriteObject for crate::types::CallbackStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::CallbackStepMetadata {
     type Members = crate::types::builders::CallbackStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -282,6 +301,7 @@ impl crate::aws_json::ReadStructure for crate::types::CallbackStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::CallbackStepMetadata {
             callback_token: members.callback_token,

@@ -41,6 +41,7 @@ impl ClarifyCheckStepMetadata {
     /// S3 URI of the baseline constraints file that the drift check compares against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_constraints(
         &self,
     ) -> ::std::option::Option<&str> {
@@ -50,6 +51,7 @@ impl ClarifyCheckStepMetadata {
     /// S3 URI of the constraints file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_constraints(&self) -> ::std::option::Option<&str> {
         self.calculated_baseline_constraints.as_deref()
     }
@@ -57,6 +59,7 @@ impl ClarifyCheckStepMetadata {
     /// ARN of the processing job that this step execution launched to perform the check.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_job_arn(&self) -> ::std::option::Option<&str> {
         self.check_job_arn.as_deref()
     }
@@ -64,6 +67,7 @@ impl ClarifyCheckStepMetadata {
     /// Kind of Clarify check that the step performed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_type(&self) -> ::std::option::Option<&str> {
         self.check_type.as_deref()
     }
@@ -71,16 +75,19 @@ impl ClarifyCheckStepMetadata {
     /// Name of the model package group supplied to the step.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn model_package_group_name(&self) -> ::std::option::Option<&str> {
         self.model_package_group_name.as_deref()
     }
 
     /// Whether the baseline computed by this step is exposed through the `BaselineUsedForDriftCheckConstraints` and `BaselineUsedForDriftCheckStatistics` step properties. When `False`, a prior baseline of the same check type has to exist, and it is what those properties return.
+    #[inline]
     pub fn register_new_baseline(&self) -> ::std::option::Option<bool> {
         self.register_new_baseline
     }
 
     /// Whether the step skips the drift check against the earlier baseline. When `False`, a prior baseline of the configured check type has to exist.
+    #[inline]
     pub fn skip_check(&self) -> ::std::option::Option<bool> {
         self.skip_check
     }
@@ -88,16 +95,19 @@ impl ClarifyCheckStepMetadata {
     /// S3 URI of the report listing detected violations, present only when violations were found.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn violation_report(&self) -> ::std::option::Option<&str> {
         self.violation_report.as_deref()
     }
 
     /// Creates a new builder for [`ClarifyCheckStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ClarifyCheckStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::ClarifyCheckStepMetadataBuilder {
@@ -142,6 +152,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// S3 URI of the baseline constraints file that the drift check compares against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_constraints(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -153,6 +164,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `baseline_used_for_drift_check_constraints`.
+    #[inline]
     pub fn set_baseline_used_for_drift_check_constraints(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -162,6 +174,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `baseline_used_for_drift_check_constraints` set so far.
+    #[inline]
     pub fn get_baseline_used_for_drift_check_constraints(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -171,6 +184,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// S3 URI of the constraints file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_constraints(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -180,6 +194,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `calculated_baseline_constraints`.
+    #[inline]
     pub fn set_calculated_baseline_constraints(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -189,6 +204,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `calculated_baseline_constraints` set so far.
+    #[inline]
     pub fn get_calculated_baseline_constraints(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -198,6 +214,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// ARN of the processing job that this step execution launched to perform the check.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_job_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -207,6 +224,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `check_job_arn`.
+    #[inline]
     pub fn set_check_job_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -216,6 +234,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `check_job_arn` set so far.
+    #[inline]
     pub fn get_check_job_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.check_job_arn
     }
@@ -223,6 +242,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// Kind of Clarify check that the step performed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_type(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -232,6 +252,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `check_type`.
+    #[inline]
     pub fn set_check_type(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -241,6 +262,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `check_type` set so far.
+    #[inline]
     pub fn get_check_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.check_type
     }
@@ -248,6 +270,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// Name of the model package group supplied to the step.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn model_package_group_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -257,6 +280,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `model_package_group_name`.
+    #[inline]
     pub fn set_model_package_group_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -266,6 +290,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `model_package_group_name` set so far.
+    #[inline]
     pub fn get_model_package_group_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -273,6 +298,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Whether the baseline computed by this step is exposed through the `BaselineUsedForDriftCheckConstraints` and `BaselineUsedForDriftCheckStatistics` step properties. When `False`, a prior baseline of the same check type has to exist, and it is what those properties return.
+    #[inline]
     pub fn register_new_baseline(
         mut self,
         input: impl ::std::convert::Into<bool>,
@@ -282,6 +308,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `register_new_baseline`.
+    #[inline]
     pub fn set_register_new_baseline(
         mut self,
         input: ::std::option::Option<bool>,
@@ -291,23 +318,27 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `register_new_baseline` set so far.
+    #[inline]
     pub fn get_register_new_baseline(&self) -> &::std::option::Option<bool> {
         &self.register_new_baseline
     }
 
     /// Whether the step skips the drift check against the earlier baseline. When `False`, a prior baseline of the configured check type has to exist.
+    #[inline]
     pub fn skip_check(mut self, input: impl ::std::convert::Into<bool>) -> Self {
         self.skip_check = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `skip_check`.
+    #[inline]
     pub fn set_skip_check(mut self, input: ::std::option::Option<bool>) -> Self {
         self.skip_check = input;
         self
     }
 
     /// Returns the value of `skip_check` set so far.
+    #[inline]
     pub fn get_skip_check(&self) -> &::std::option::Option<bool> {
         &self.skip_check
     }
@@ -315,6 +346,7 @@ impl ClarifyCheckStepMetadataBuilder {
     /// S3 URI of the report listing detected violations, present only when violations were found.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn violation_report(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -324,6 +356,7 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `violation_report`.
+    #[inline]
     pub fn set_violation_report(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -333,11 +366,13 @@ impl ClarifyCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `violation_report` set so far.
+    #[inline]
     pub fn get_violation_report(&self) -> &::std::option::Option<::std::string::String> {
         &self.violation_report
     }
 
     /// Builds the [`ClarifyCheckStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::ClarifyCheckStepMetadata {
         crate::types::ClarifyCheckStepMetadata {
             baseline_used_for_drift_check_constraints: self
@@ -355,6 +390,7 @@ impl ClarifyCheckStepMetadataBuilder {
 
 impl ClarifyCheckStepMetadata {
     /// Checks every constraint the model places on this `ClarifyCheckStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -363,6 +399,7 @@ impl ClarifyCheckStepMetadata {
         out.into_result("ClarifyCheckStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -449,6 +486,7 @@ impl ClarifyCheckStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::ClarifyCheckStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -503,6 +541,7 @@ impl crate::aws_json::WriteObject for crate::types::ClarifyCheckStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::ClarifyCheckStepMetadata {
     type Members = crate::types::builders::ClarifyCheckStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -526,6 +565,7 @@ impl crate::aws_json::ReadStructure for crate::types::ClarifyCheckStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::ClarifyCheckStepMetadata {
             baseline_used_for_drift_check_constraints: members

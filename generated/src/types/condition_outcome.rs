@@ -25,6 +25,7 @@ pub enum ConditionOutcome {
 
 impl ConditionOutcome {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConditionOutcome::False => "False",
@@ -34,12 +35,14 @@ impl ConditionOutcome {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["False", "True"]
     }
 }
 
 impl ::std::convert::From<&str> for ConditionOutcome {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "False" => ConditionOutcome::False,
@@ -54,6 +57,7 @@ impl ::std::convert::From<&str> for ConditionOutcome {
 }
 
 impl ::std::convert::From<::std::string::String> for ConditionOutcome {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         ConditionOutcome::from(value.as_str())
     }
@@ -61,24 +65,28 @@ impl ::std::convert::From<::std::string::String> for ConditionOutcome {
 
 impl ::std::str::FromStr for ConditionOutcome {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(ConditionOutcome::from(s))
     }
 }
 
 impl ::std::convert::From<ConditionOutcome> for ::std::string::String {
+    #[inline]
     fn from(value: ConditionOutcome) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for ConditionOutcome {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for ConditionOutcome {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

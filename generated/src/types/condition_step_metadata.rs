@@ -11,16 +11,19 @@ pub struct ConditionStepMetadata {
 
 impl ConditionStepMetadata {
     /// Result produced when the Condition step was evaluated.
+    #[inline]
     pub fn outcome(&self) -> ::std::option::Option<&crate::types::ConditionOutcome> {
         self.outcome.as_ref()
     }
 
     /// Creates a new builder for [`ConditionStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ConditionStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::ConditionStepMetadataBuilder {
         crate::types::builders::ConditionStepMetadataBuilder {
             outcome: self.outcome,
@@ -42,6 +45,7 @@ pub struct ConditionStepMetadataBuilder {
 
 impl ConditionStepMetadataBuilder {
     /// Result produced when the Condition step was evaluated.
+    #[inline]
     pub fn outcome(
         mut self,
         input: impl ::std::convert::Into<crate::types::ConditionOutcome>,
@@ -51,6 +55,7 @@ impl ConditionStepMetadataBuilder {
     }
 
     /// Sets or clears `outcome`.
+    #[inline]
     pub fn set_outcome(
         mut self,
         input: ::std::option::Option<crate::types::ConditionOutcome>,
@@ -60,11 +65,13 @@ impl ConditionStepMetadataBuilder {
     }
 
     /// Returns the value of `outcome` set so far.
+    #[inline]
     pub fn get_outcome(&self) -> &::std::option::Option<crate::types::ConditionOutcome> {
         &self.outcome
     }
 
     /// Builds the [`ConditionStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::ConditionStepMetadata {
         crate::types::ConditionStepMetadata {
             outcome: self.outcome,
@@ -75,6 +82,7 @@ impl ConditionStepMetadataBuilder {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::ConditionStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -90,6 +98,7 @@ impl crate::aws_json::WriteObject for crate::types::ConditionStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::ConditionStepMetadata {
     type Members = crate::types::builders::ConditionStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -104,6 +113,7 @@ impl crate::aws_json::ReadStructure for crate::types::ConditionStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::ConditionStepMetadata {
             outcome: members.outcome,

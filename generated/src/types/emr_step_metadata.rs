@@ -27,6 +27,7 @@ impl EmrStepMetadata {
     /// Identifier of the Amazon EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn cluster_id(&self) -> ::std::option::Option<&str> {
         self.cluster_id.as_deref()
     }
@@ -34,6 +35,7 @@ impl EmrStepMetadata {
     /// Path of the log file that records the root cause when the cluster step fails.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn log_file_path(&self) -> ::std::option::Option<&str> {
         self.log_file_path.as_deref()
     }
@@ -41,6 +43,7 @@ impl EmrStepMetadata {
     /// Identifier of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_id(&self) -> ::std::option::Option<&str> {
         self.step_id.as_deref()
     }
@@ -48,16 +51,19 @@ impl EmrStepMetadata {
     /// Name of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_name(&self) -> ::std::option::Option<&str> {
         self.step_name.as_deref()
     }
 
     /// Creates a new builder for [`EmrStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::EmrStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::EmrStepMetadataBuilder {
         crate::types::builders::EmrStepMetadataBuilder {
             cluster_id: self.cluster_id,
@@ -87,6 +93,7 @@ impl EmrStepMetadataBuilder {
     /// Identifier of the Amazon EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn cluster_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +103,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Sets or clears `cluster_id`.
+    #[inline]
     pub fn set_cluster_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -105,6 +113,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Returns the value of `cluster_id` set so far.
+    #[inline]
     pub fn get_cluster_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.cluster_id
     }
@@ -112,6 +121,7 @@ impl EmrStepMetadataBuilder {
     /// Path of the log file that records the root cause when the cluster step fails.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn log_file_path(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +131,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Sets or clears `log_file_path`.
+    #[inline]
     pub fn set_log_file_path(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -130,6 +141,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Returns the value of `log_file_path` set so far.
+    #[inline]
     pub fn get_log_file_path(&self) -> &::std::option::Option<::std::string::String> {
         &self.log_file_path
     }
@@ -137,6 +149,7 @@ impl EmrStepMetadataBuilder {
     /// Identifier of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -146,6 +159,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Sets or clears `step_id`.
+    #[inline]
     pub fn set_step_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -155,6 +169,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Returns the value of `step_id` set so far.
+    #[inline]
     pub fn get_step_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.step_id
     }
@@ -162,6 +177,7 @@ impl EmrStepMetadataBuilder {
     /// Name of the step on the EMR cluster.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -171,6 +187,7 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Sets or clears `step_name`.
+    #[inline]
     pub fn set_step_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -180,11 +197,13 @@ impl EmrStepMetadataBuilder {
     }
 
     /// Returns the value of `step_name` set so far.
+    #[inline]
     pub fn get_step_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.step_name
     }
 
     /// Builds the [`EmrStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::EmrStepMetadata {
         crate::types::EmrStepMetadata {
             cluster_id: self.cluster_id,
@@ -197,6 +216,7 @@ impl EmrStepMetadataBuilder {
 
 impl EmrStepMetadata {
     /// Checks every constraint the model places on this `EmrStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -205,6 +225,7 @@ impl EmrStepMetadata {
         out.into_result("EmrStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -264,6 +285,7 @@ impl EmrStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::EmrStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -288,6 +310,7 @@ impl crate::aws_json::WriteObject for crate::types::EmrStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::EmrStepMetadata {
     type Members = crate::types::builders::EmrStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -303,6 +326,7 @@ impl crate::aws_json::ReadStructure for crate::types::EmrStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::EmrStepMetadata {
             cluster_id: members.cluster_id,

@@ -15,16 +15,19 @@ impl EndpointConfigStepMetadata {
     /// ARN of the endpoint configuration that the step used.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:endpoint-config/`.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`EndpointConfigStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::EndpointConfigStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::EndpointConfigStepMetadataBuilder {
@@ -50,6 +53,7 @@ impl EndpointConfigStepMetadataBuilder {
     /// ARN of the endpoint configuration that the step used.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:endpoint-config/`.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl EndpointConfigStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl EndpointConfigStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`EndpointConfigStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::EndpointConfigStepMetadata {
         crate::types::EndpointConfigStepMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl EndpointConfigStepMetadataBuilder {
 
 impl EndpointConfigStepMetadata {
     /// Checks every constraint the model places on this `EndpointConfigStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl EndpointConfigStepMetadata {
         out.into_result("EndpointConfigStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -121,6 +130,7 @@ impl EndpointConfigStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::EndpointConfigStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -136,6 +146,7 @@ impl crate::aws_json::WriteObject for crate::types::EndpointConfigStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::EndpointConfigStepMetadata {
     type Members = crate::types::builders::EndpointConfigStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -148,6 +159,7 @@ impl crate::aws_json::ReadStructure for crate::types::EndpointConfigStepMetadata
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::EndpointConfigStepMetadata {
             arn: members.arn,

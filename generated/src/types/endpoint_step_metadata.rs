@@ -15,16 +15,19 @@ impl EndpointStepMetadata {
     /// ARN of the endpoint that the step worked with.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:endpoint/`.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`EndpointStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::EndpointStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::EndpointStepMetadataBuilder {
         crate::types::builders::EndpointStepMetadataBuilder {
             arn: self.arn,
@@ -48,6 +51,7 @@ impl EndpointStepMetadataBuilder {
     /// ARN of the endpoint that the step worked with.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:endpoint/`.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +61,7 @@ impl EndpointStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -66,11 +71,13 @@ impl EndpointStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`EndpointStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::EndpointStepMetadata {
         crate::types::EndpointStepMetadata {
             arn: self.arn,
@@ -80,6 +87,7 @@ impl EndpointStepMetadataBuilder {
 
 impl EndpointStepMetadata {
     /// Checks every constraint the model places on this `EndpointStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -88,6 +96,7 @@ impl EndpointStepMetadata {
         out.into_result("EndpointStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -119,6 +128,7 @@ impl EndpointStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::EndpointStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -134,6 +144,7 @@ impl crate::aws_json::WriteObject for crate::types::EndpointStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::EndpointStepMetadata {
     type Members = crate::types::builders::EndpointStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -146,6 +157,7 @@ impl crate::aws_json::ReadStructure for crate::types::EndpointStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::EndpointStepMetadata {
             arn: members.arn,

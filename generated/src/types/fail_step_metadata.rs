@@ -15,16 +15,19 @@ impl FailStepMetadata {
     /// User-defined error text that the Fail step evaluates and emits when it stops the run.
     ///
     /// *Constraints:* length 0..=3072.
+    #[inline]
     pub fn error_message(&self) -> ::std::option::Option<&str> {
         self.error_message.as_deref()
     }
 
     /// Creates a new builder for [`FailStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::FailStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::FailStepMetadataBuilder {
         crate::types::builders::FailStepMetadataBuilder {
             error_message: self.error_message,
@@ -48,6 +51,7 @@ impl FailStepMetadataBuilder {
     /// User-defined error text that the Fail step evaluates and emits when it stops the run.
     ///
     /// *Constraints:* length 0..=3072.
+    #[inline]
     pub fn error_message(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +61,7 @@ impl FailStepMetadataBuilder {
     }
 
     /// Sets or clears `error_message`.
+    #[inline]
     pub fn set_error_message(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -66,11 +71,13 @@ impl FailStepMetadataBuilder {
     }
 
     /// Returns the value of `error_message` set so far.
+    #[inline]
     pub fn get_error_message(&self) -> &::std::option::Option<::std::string::String> {
         &self.error_message
     }
 
     /// Builds the [`FailStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::FailStepMetadata {
         crate::types::FailStepMetadata {
             error_message: self.error_message,
@@ -80,6 +87,7 @@ impl FailStepMetadataBuilder {
 
 impl FailStepMetadata {
     /// Checks every constraint the model places on this `FailStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -88,6 +96,7 @@ impl FailStepMetadata {
         out.into_result("FailStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -111,6 +120,7 @@ impl FailStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::FailStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -126,6 +136,7 @@ impl crate::aws_json::WriteObject for crate::types::FailStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::FailStepMetadata {
     type Members = crate::types::builders::FailStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -138,6 +149,7 @@ impl crate::aws_json::ReadStructure for crate::types::FailStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::FailStepMetadata {
             error_message: members.error_message,

@@ -15,26 +15,31 @@ pub struct IamIdentity {
 
 impl IamIdentity {
     /// ARN of the IAM identity.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Principal ID of whoever took on the IAM identity.
+    #[inline]
     pub fn principal_id(&self) -> ::std::option::Option<&str> {
         self.principal_id.as_deref()
     }
 
     /// Who took on the IAM identity, whether a human user or an application.
+    #[inline]
     pub fn source_identity(&self) -> ::std::option::Option<&str> {
         self.source_identity.as_deref()
     }
 
     /// Creates a new builder for [`IamIdentity`].
+    #[inline]
     pub fn builder() -> crate::types::builders::IamIdentityBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::IamIdentityBuilder {
         crate::types::builders::IamIdentityBuilder {
             arn: self.arn,
@@ -60,6 +65,7 @@ pub struct IamIdentityBuilder {
 
 impl IamIdentityBuilder {
     /// ARN of the IAM identity.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -69,6 +75,7 @@ impl IamIdentityBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -78,11 +85,13 @@ impl IamIdentityBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Principal ID of whoever took on the IAM identity.
+    #[inline]
     pub fn principal_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +101,7 @@ impl IamIdentityBuilder {
     }
 
     /// Sets or clears `principal_id`.
+    #[inline]
     pub fn set_principal_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -101,11 +111,13 @@ impl IamIdentityBuilder {
     }
 
     /// Returns the value of `principal_id` set so far.
+    #[inline]
     pub fn get_principal_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.principal_id
     }
 
     /// Who took on the IAM identity, whether a human user or an application.
+    #[inline]
     pub fn source_identity(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -115,6 +127,7 @@ impl IamIdentityBuilder {
     }
 
     /// Sets or clears `source_identity`.
+    #[inline]
     pub fn set_source_identity(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -124,11 +137,13 @@ impl IamIdentityBuilder {
     }
 
     /// Returns the value of `source_identity` set so far.
+    #[inline]
     pub fn get_source_identity(&self) -> &::std::option::Option<::std::string::String> {
         &self.source_identity
     }
 
     /// Builds the [`IamIdentity`].
+    #[inline]
     pub fn build(self) -> crate::types::IamIdentity {
         crate::types::IamIdentity {
             arn: self.arn,
@@ -141,6 +156,7 @@ impl IamIdentityBuilder {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::IamIdentity {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -162,6 +178,7 @@ impl crate::aws_json::WriteObject for crate::types::IamIdentity {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::IamIdentity {
     type Members = crate::types::builders::IamIdentityBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -176,6 +193,7 @@ impl crate::aws_json::ReadStructure for crate::types::IamIdentity {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::IamIdentity {
             arn: members.arn,

@@ -15,16 +15,19 @@ impl InferenceComponentMetadata {
     /// ARN of the inference component the step handled.
     ///
     /// *Constraints:* length 0..=2048.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`InferenceComponentMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::InferenceComponentMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::InferenceComponentMetadataBuilder {
@@ -50,6 +53,7 @@ impl InferenceComponentMetadataBuilder {
     /// ARN of the inference component the step handled.
     ///
     /// *Constraints:* length 0..=2048.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl InferenceComponentMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl InferenceComponentMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`InferenceComponentMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::InferenceComponentMetadata {
         crate::types::InferenceComponentMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl InferenceComponentMetadataBuilder {
 
 impl InferenceComponentMetadata {
     /// Checks every constraint the model places on this `InferenceComponentMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl InferenceComponentMetadata {
         out.into_result("InferenceComponentMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -113,6 +122,7 @@ impl InferenceComponentMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::InferenceComponentMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -128,6 +138,7 @@ impl crate::aws_json::WriteObject for crate::types::InferenceComponentMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::InferenceComponentMetadata {
     type Members = crate::types::builders::InferenceComponentMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -140,6 +151,7 @@ impl crate::aws_json::ReadStructure for crate::types::InferenceComponentMetadata
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::InferenceComponentMetadata {
             arn: members.arn,

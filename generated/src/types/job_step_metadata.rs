@@ -15,16 +15,19 @@ impl JobStepMetadata {
     /// ARN of the SageMaker job this step run launched.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`JobStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::JobStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::JobStepMetadataBuilder {
         crate::types::builders::JobStepMetadataBuilder {
             arn: self.arn,
@@ -48,6 +51,7 @@ impl JobStepMetadataBuilder {
     /// ARN of the SageMaker job this step run launched.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +61,7 @@ impl JobStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -66,11 +71,13 @@ impl JobStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`JobStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::JobStepMetadata {
         crate::types::JobStepMetadata {
             arn: self.arn,
@@ -80,6 +87,7 @@ impl JobStepMetadataBuilder {
 
 impl JobStepMetadata {
     /// Checks every constraint the model places on this `JobStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -88,6 +96,7 @@ impl JobStepMetadata {
         out.into_result("JobStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -111,6 +120,7 @@ impl JobStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::JobStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -126,6 +136,7 @@ impl crate::aws_json::WriteObject for crate::types::JobStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::JobStepMetadata {
     type Members = crate::types::builders::JobStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -138,6 +149,7 @@ impl crate::aws_json::ReadStructure for crate::types::JobStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::JobStepMetadata {
             arn: members.arn,

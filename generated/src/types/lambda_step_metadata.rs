@@ -21,6 +21,7 @@ impl LambdaStepMetadata {
     /// ARN of the Lambda function that the step invoked.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
@@ -28,16 +29,19 @@ impl LambdaStepMetadata {
     /// Output parameters produced by the Lambda step.
     ///
     /// *Constraints:* length 0..=50.
+    #[inline]
     pub fn output_parameters(&self) -> &[crate::types::OutputParameter] {
         self.output_parameters.as_deref().unwrap_or_default()
     }
 
     /// Creates a new builder for [`LambdaStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::LambdaStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::LambdaStepMetadataBuilder {
         crate::types::builders::LambdaStepMetadataBuilder {
             arn: self.arn,
@@ -65,6 +69,7 @@ impl LambdaStepMetadataBuilder {
     /// ARN of the Lambda function that the step invoked.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -74,6 +79,7 @@ impl LambdaStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -83,6 +89,7 @@ impl LambdaStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -92,6 +99,7 @@ impl LambdaStepMetadataBuilder {
     /// *Constraints:* length 0..=50.
     ///
     /// Appends an item to `output_parameters`; use [`set_output_parameters`](Self::set_output_parameters) to replace the whole list.
+    #[inline]
     pub fn output_parameters(
         mut self,
         input: impl ::std::convert::Into<crate::types::OutputParameter>,
@@ -103,6 +111,7 @@ impl LambdaStepMetadataBuilder {
     }
 
     /// Sets or clears `output_parameters`.
+    #[inline]
     pub fn set_output_parameters(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>>,
@@ -112,6 +121,7 @@ impl LambdaStepMetadataBuilder {
     }
 
     /// Returns the value of `output_parameters` set so far.
+    #[inline]
     pub fn get_output_parameters(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::OutputParameter>> {
@@ -119,6 +129,7 @@ impl LambdaStepMetadataBuilder {
     }
 
     /// Builds the [`LambdaStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::LambdaStepMetadata {
         crate::types::LambdaStepMetadata {
             arn: self.arn,
@@ -129,6 +140,7 @@ impl LambdaStepMetadataBuilder {
 
 impl LambdaStepMetadata {
     /// Checks every constraint the model places on this `LambdaStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -137,6 +149,7 @@ impl LambdaStepMetadata {
         out.into_result("LambdaStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -177,6 +190,7 @@ impl LambdaStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::LambdaStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -203,6 +217,7 @@ impl crate::aws_json::WriteObject for crate::types::LambdaStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::LambdaStepMetadata {
     type Members = crate::types::builders::LambdaStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -219,6 +234,7 @@ impl crate::aws_json::ReadStructure for crate::types::LambdaStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::LambdaStepMetadata {
             arn: members.arn,

@@ -35,6 +35,7 @@ impl LineageMetadata {
     /// Lineage actions by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
+    #[inline]
     pub fn action_arns(
         &self,
     ) -> ::std::option::Option<
@@ -46,6 +47,7 @@ impl LineageMetadata {
     /// Lineage artifacts by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
+    #[inline]
     pub fn artifact_arns(
         &self,
     ) -> ::std::option::Option<
@@ -57,6 +59,7 @@ impl LineageMetadata {
     /// Edges between lineage entities that the step recorded; at most ten.
     ///
     /// *Constraints:* length 0..=10.
+    #[inline]
     pub fn associations(&self) -> &[crate::types::AssociationInfo] {
         self.associations.as_deref().unwrap_or_default()
     }
@@ -64,6 +67,7 @@ impl LineageMetadata {
     /// Lineage contexts by name, each with its ARN; at most five.
     ///
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
+    #[inline]
     pub fn context_arns(
         &self,
     ) -> ::std::option::Option<
@@ -73,11 +77,13 @@ impl LineageMetadata {
     }
 
     /// Creates a new builder for [`LineageMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::LineageMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::LineageMetadataBuilder {
         crate::types::builders::LineageMetadataBuilder {
             action_arns: self.action_arns,
@@ -117,6 +123,7 @@ impl LineageMetadataBuilder {
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
     ///
     /// Inserts an entry into `action_arns`; use [`set_action_arns`](Self::set_action_arns) to replace the whole map.
+    #[inline]
     pub fn action_arns(
         mut self,
         k: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +136,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Sets or clears `action_arns`.
+    #[inline]
     pub fn set_action_arns(
         mut self,
         input: ::std::option::Option<
@@ -140,6 +148,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Returns the value of `action_arns` set so far.
+    #[inline]
     pub fn get_action_arns(
         &self,
     ) -> &::std::option::Option<
@@ -153,6 +162,7 @@ impl LineageMetadataBuilder {
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
     ///
     /// Inserts an entry into `artifact_arns`; use [`set_artifact_arns`](Self::set_artifact_arns) to replace the whole map.
+    #[inline]
     pub fn artifact_arns(
         mut self,
         k: impl ::std::convert::Into<::std::string::String>,
@@ -165,6 +175,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Sets or clears `artifact_arns`.
+    #[inline]
     pub fn set_artifact_arns(
         mut self,
         input: ::std::option::Option<
@@ -176,6 +187,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Returns the value of `artifact_arns` set so far.
+    #[inline]
     pub fn get_artifact_arns(
         &self,
     ) -> &::std::option::Option<
@@ -189,6 +201,7 @@ impl LineageMetadataBuilder {
     /// *Constraints:* length 0..=10.
     ///
     /// Appends an item to `associations`; use [`set_associations`](Self::set_associations) to replace the whole list.
+    #[inline]
     pub fn associations(
         mut self,
         input: impl ::std::convert::Into<crate::types::AssociationInfo>,
@@ -200,6 +213,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Sets or clears `associations`.
+    #[inline]
     pub fn set_associations(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::AssociationInfo>>,
@@ -209,6 +223,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Returns the value of `associations` set so far.
+    #[inline]
     pub fn get_associations(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::AssociationInfo>> {
@@ -220,6 +235,7 @@ impl LineageMetadataBuilder {
     /// *Constraints:* length 0..=5. *Each key:* length 0..=2048. *Each value:* length 0..=2048.
     ///
     /// Inserts an entry into `context_arns`; use [`set_context_arns`](Self::set_context_arns) to replace the whole map.
+    #[inline]
     pub fn context_arns(
         mut self,
         k: impl ::std::convert::Into<::std::string::String>,
@@ -232,6 +248,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Sets or clears `context_arns`.
+    #[inline]
     pub fn set_context_arns(
         mut self,
         input: ::std::option::Option<
@@ -243,6 +260,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Returns the value of `context_arns` set so far.
+    #[inline]
     pub fn get_context_arns(
         &self,
     ) -> &::std::option::Option<
@@ -252,6 +270,7 @@ impl LineageMetadataBuilder {
     }
 
     /// Builds the [`LineageMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::LineageMetadata {
         crate::types::LineageMetadata {
             action_arns: self.action_arns,
@@ -264,6 +283,7 @@ impl LineageMetadataBuilder {
 
 impl LineageMetadata {
     /// Checks every constraint the model places on this `LineageMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -272,6 +292,7 @@ impl LineageMetadata {
         out.into_result("LineageMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -390,6 +411,7 @@ impl LineageMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::LineageMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -434,6 +456,7 @@ impl crate::aws_json::WriteObject for crate::types::LineageMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::LineageMetadata {
     type Members = crate::types::builders::LineageMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -452,6 +475,7 @@ impl crate::aws_json::ReadStructure for crate::types::LineageMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::LineageMetadata {
             action_arns: members.action_arns,

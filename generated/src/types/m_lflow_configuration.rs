@@ -19,6 +19,7 @@ impl MLflowConfiguration {
     /// MLflow experiment under which the execution's runs are logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
+    #[inline]
     pub fn mlflow_experiment_name(&self) -> ::std::option::Option<&str> {
         self.mlflow_experiment_name.as_deref()
     }
@@ -26,16 +27,19 @@ impl MLflowConfiguration {
     /// ARN of the MLflow tracking server (or app) that receives the run.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/`.
+    #[inline]
     pub fn mlflow_resource_arn(&self) -> ::std::option::Option<&str> {
         self.mlflow_resource_arn.as_deref()
     }
 
     /// Creates a new builder for [`MLflowConfiguration`].
+    #[inline]
     pub fn builder() -> crate::types::builders::MLflowConfigurationBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::MLflowConfigurationBuilder {
         crate::types::builders::MLflowConfigurationBuilder {
             mlflow_experiment_name: self.mlflow_experiment_name,
@@ -61,6 +65,7 @@ impl MLflowConfigurationBuilder {
     /// MLflow experiment under which the execution's runs are logged.
     ///
     /// *Constraints:* length 1..=256; pattern `.*`.
+    #[inline]
     pub fn mlflow_experiment_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +75,7 @@ impl MLflowConfigurationBuilder {
     }
 
     /// Sets or clears `mlflow_experiment_name`.
+    #[inline]
     pub fn set_mlflow_experiment_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,6 +85,7 @@ impl MLflowConfigurationBuilder {
     }
 
     /// Returns the value of `mlflow_experiment_name` set so far.
+    #[inline]
     pub fn get_mlflow_experiment_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -88,6 +95,7 @@ impl MLflowConfigurationBuilder {
     /// ARN of the MLflow tracking server (or app) that receives the run.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/`.
+    #[inline]
     pub fn mlflow_resource_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -97,6 +105,7 @@ impl MLflowConfigurationBuilder {
     }
 
     /// Sets or clears `mlflow_resource_arn`.
+    #[inline]
     pub fn set_mlflow_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -106,6 +115,7 @@ impl MLflowConfigurationBuilder {
     }
 
     /// Returns the value of `mlflow_resource_arn` set so far.
+    #[inline]
     pub fn get_mlflow_resource_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -113,6 +123,7 @@ impl MLflowConfigurationBuilder {
     }
 
     /// Builds the [`MLflowConfiguration`].
+    #[inline]
     pub fn build(self) -> crate::types::MLflowConfiguration {
         crate::types::MLflowConfiguration {
             mlflow_experiment_name: self.mlflow_experiment_name,
@@ -123,6 +134,7 @@ impl MLflowConfigurationBuilder {
 
 impl MLflowConfiguration {
     /// Checks every constraint the model places on this `MLflowConfiguration` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -131,6 +143,7 @@ impl MLflowConfiguration {
         out.into_result("MLflowConfiguration")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -174,6 +187,7 @@ impl MLflowConfiguration {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::MLflowConfiguration {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -197,6 +211,7 @@ impl crate::aws_json::WriteObject for crate::types::MLflowConfiguration {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::MLflowConfiguration {
     type Members = crate::types::builders::MLflowConfigurationBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -210,6 +225,7 @@ impl crate::aws_json::ReadStructure for crate::types::MLflowConfiguration {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::MLflowConfiguration {
             mlflow_experiment_name: members.mlflow_experiment_name,

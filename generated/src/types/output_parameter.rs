@@ -19,6 +19,7 @@ impl OutputParameter {
     /// Name of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=256.
+    #[inline]
     pub fn name(&self) -> ::std::option::Option<&str> {
         self.name.as_deref()
     }
@@ -26,16 +27,19 @@ impl OutputParameter {
     /// Value of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=1024.
+    #[inline]
     pub fn value(&self) -> ::std::option::Option<&str> {
         self.value.as_deref()
     }
 
     /// Creates a new builder for [`OutputParameter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::OutputParameterBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::OutputParameterBuilder {
         crate::types::builders::OutputParameterBuilder {
             name: self.name,
@@ -61,6 +65,7 @@ impl OutputParameterBuilder {
     /// Name of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=256.
+    #[inline]
     pub fn name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +75,7 @@ impl OutputParameterBuilder {
     }
 
     /// Sets or clears `name`.
+    #[inline]
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,6 +85,7 @@ impl OutputParameterBuilder {
     }
 
     /// Returns the value of `name` set so far.
+    #[inline]
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -86,6 +93,7 @@ impl OutputParameterBuilder {
     /// Value of the output parameter.
     ///
     /// *Required.* *Constraints:* length 0..=1024.
+    #[inline]
     pub fn value(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +103,7 @@ impl OutputParameterBuilder {
     }
 
     /// Sets or clears `value`.
+    #[inline]
     pub fn set_value(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -104,11 +113,13 @@ impl OutputParameterBuilder {
     }
 
     /// Returns the value of `value` set so far.
+    #[inline]
     pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
         &self.value
     }
 
     /// Builds the [`OutputParameter`].
+    #[inline]
     pub fn build(self) -> crate::types::OutputParameter {
         crate::types::OutputParameter {
             name: self.name,
@@ -119,6 +130,7 @@ impl OutputParameterBuilder {
 
 impl OutputParameter {
     /// Checks every constraint the model places on this `OutputParameter` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -127,6 +139,7 @@ impl OutputParameter {
         out.into_result("OutputParameter")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -165,6 +178,7 @@ impl OutputParameter {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::OutputParameter {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -183,6 +197,7 @@ impl crate::aws_json::WriteObject for crate::types::OutputParameter {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::OutputParameter {
     type Members = crate::types::builders::OutputParameterBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -196,6 +211,7 @@ impl crate::aws_json::ReadStructure for crate::types::OutputParameter {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::OutputParameter {
             name: members.name,

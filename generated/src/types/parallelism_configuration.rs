@@ -15,16 +15,19 @@ impl ParallelismConfiguration {
     /// Largest number of steps allowed to run concurrently.
     ///
     /// *Required.* *Constraints:* value at least 1.
+    #[inline]
     pub fn max_parallel_execution_steps(&self) -> ::std::option::Option<i32> {
         self.max_parallel_execution_steps
     }
 
     /// Creates a new builder for [`ParallelismConfiguration`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ParallelismConfigurationBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::ParallelismConfigurationBuilder {
@@ -50,6 +53,7 @@ impl ParallelismConfigurationBuilder {
     /// Largest number of steps allowed to run concurrently.
     ///
     /// *Required.* *Constraints:* value at least 1.
+    #[inline]
     pub fn max_parallel_execution_steps(
         mut self,
         input: impl ::std::convert::Into<i32>,
@@ -59,6 +63,7 @@ impl ParallelismConfigurationBuilder {
     }
 
     /// Sets or clears `max_parallel_execution_steps`.
+    #[inline]
     pub fn set_max_parallel_execution_steps(
         mut self,
         input: ::std::option::Option<i32>,
@@ -68,11 +73,13 @@ impl ParallelismConfigurationBuilder {
     }
 
     /// Returns the value of `max_parallel_execution_steps` set so far.
+    #[inline]
     pub fn get_max_parallel_execution_steps(&self) -> &::std::option::Option<i32> {
         &self.max_parallel_execution_steps
     }
 
     /// Builds the [`ParallelismConfiguration`].
+    #[inline]
     pub fn build(self) -> crate::types::ParallelismConfiguration {
         crate::types::ParallelismConfiguration {
             max_parallel_execution_steps: self.max_parallel_execution_steps,
@@ -82,6 +89,7 @@ impl ParallelismConfigurationBuilder {
 
 impl ParallelismConfiguration {
     /// Checks every constraint the model places on this `ParallelismConfiguration` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl ParallelismConfiguration {
         out.into_result("ParallelismConfiguration")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -115,6 +124,7 @@ impl ParallelismConfiguration {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::ParallelismConfiguration {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -134,6 +144,7 @@ impl crate::aws_json::WriteObject for crate::types::ParallelismConfiguration {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::ParallelismConfiguration {
     type Members = crate::types::builders::ParallelismConfigurationBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -148,6 +159,7 @@ impl crate::aws_json::ReadStructure for crate::types::ParallelismConfiguration {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::ParallelismConfiguration {
             max_parallel_execution_steps: members.max_parallel_execution_steps,

@@ -19,6 +19,7 @@ impl Parameter {
     /// Name of the parameter being set; it has to correspond to a parameter declared in the pipeline definition.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[A-Za-z0-9\-_]*$`.
+    #[inline]
     pub fn name(&self) -> ::std::option::Option<&str> {
         self.name.as_deref()
     }
@@ -26,16 +27,19 @@ impl Parameter {
     /// Literal value to assign to the parameter.
     ///
     /// *Required.* *Constraints:* length 0..=1024.
+    #[inline]
     pub fn value(&self) -> ::std::option::Option<&str> {
         self.value.as_deref()
     }
 
     /// Creates a new builder for [`Parameter`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ParameterBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::ParameterBuilder {
         crate::types::builders::ParameterBuilder {
             name: self.name,
@@ -61,6 +65,7 @@ impl ParameterBuilder {
     /// Name of the parameter being set; it has to correspond to a parameter declared in the pipeline definition.
     ///
     /// *Required.* *Constraints:* length 1..=256; pattern `^[A-Za-z0-9\-_]*$`.
+    #[inline]
     pub fn name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +75,7 @@ impl ParameterBuilder {
     }
 
     /// Sets or clears `name`.
+    #[inline]
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,6 +85,7 @@ impl ParameterBuilder {
     }
 
     /// Returns the value of `name` set so far.
+    #[inline]
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -86,6 +93,7 @@ impl ParameterBuilder {
     /// Literal value to assign to the parameter.
     ///
     /// *Required.* *Constraints:* length 0..=1024.
+    #[inline]
     pub fn value(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +103,7 @@ impl ParameterBuilder {
     }
 
     /// Sets or clears `value`.
+    #[inline]
     pub fn set_value(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -104,11 +113,13 @@ impl ParameterBuilder {
     }
 
     /// Returns the value of `value` set so far.
+    #[inline]
     pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
         &self.value
     }
 
     /// Builds the [`Parameter`].
+    #[inline]
     pub fn build(self) -> crate::types::Parameter {
         crate::types::Parameter {
             name: self.name,
@@ -119,6 +130,7 @@ impl ParameterBuilder {
 
 impl Parameter {
     /// Checks every constraint the model places on this `Parameter` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -127,6 +139,7 @@ impl Parameter {
         out.into_result("Parameter")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -173,6 +186,7 @@ impl Parameter {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::Parameter {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -191,6 +205,7 @@ impl crate::aws_json::WriteObject for crate::types::Parameter {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::Parameter {
     type Members = crate::types::builders::ParameterBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -204,6 +219,7 @@ impl crate::aws_json::ReadStructure for crate::types::Parameter {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::Parameter {
             name: members.name,

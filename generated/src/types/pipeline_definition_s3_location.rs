@@ -23,6 +23,7 @@ impl PipelineDefinitionS3Location {
     /// Name of the S3 bucket containing the definition.
     ///
     /// *Required.* *Constraints:* length 3..=63; pattern `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+    #[inline]
     pub fn bucket(&self) -> ::std::option::Option<&str> {
         self.bucket.as_deref()
     }
@@ -30,6 +31,7 @@ impl PipelineDefinitionS3Location {
     /// Key of the S3 object within the bucket.
     ///
     /// *Required.* *Constraints:* length 1..=1024; pattern `^.+$`.
+    #[inline]
     pub fn object_key(&self) -> ::std::option::Option<&str> {
         self.object_key.as_deref()
     }
@@ -37,16 +39,19 @@ impl PipelineDefinitionS3Location {
     /// S3 version of the definition object to use; the newest version is used when omitted.
     ///
     /// *Constraints:* length 1..=1024; pattern `^.+$`.
+    #[inline]
     pub fn version_id(&self) -> ::std::option::Option<&str> {
         self.version_id.as_deref()
     }
 
     /// Creates a new builder for [`PipelineDefinitionS3Location`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineDefinitionS3LocationBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::PipelineDefinitionS3LocationBuilder {
@@ -76,6 +81,7 @@ impl PipelineDefinitionS3LocationBuilder {
     /// Name of the S3 bucket containing the definition.
     ///
     /// *Required.* *Constraints:* length 3..=63; pattern `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+    #[inline]
     pub fn bucket(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -85,6 +91,7 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Sets or clears `bucket`.
+    #[inline]
     pub fn set_bucket(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -94,6 +101,7 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Returns the value of `bucket` set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.bucket
     }
@@ -101,6 +109,7 @@ impl PipelineDefinitionS3LocationBuilder {
     /// Key of the S3 object within the bucket.
     ///
     /// *Required.* *Constraints:* length 1..=1024; pattern `^.+$`.
+    #[inline]
     pub fn object_key(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -110,6 +119,7 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Sets or clears `object_key`.
+    #[inline]
     pub fn set_object_key(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -119,6 +129,7 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Returns the value of `object_key` set so far.
+    #[inline]
     pub fn get_object_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.object_key
     }
@@ -126,6 +137,7 @@ impl PipelineDefinitionS3LocationBuilder {
     /// S3 version of the definition object to use; the newest version is used when omitted.
     ///
     /// *Constraints:* length 1..=1024; pattern `^.+$`.
+    #[inline]
     pub fn version_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -135,6 +147,7 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Sets or clears `version_id`.
+    #[inline]
     pub fn set_version_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -144,11 +157,13 @@ impl PipelineDefinitionS3LocationBuilder {
     }
 
     /// Returns the value of `version_id` set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.version_id
     }
 
     /// Builds the [`PipelineDefinitionS3Location`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineDefinitionS3Location {
         crate::types::PipelineDefinitionS3Location {
             bucket: self.bucket,
@@ -160,6 +175,7 @@ impl PipelineDefinitionS3LocationBuilder {
 
 impl PipelineDefinitionS3Location {
     /// Checks every constraint the model places on this `PipelineDefinitionS3Location` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -168,6 +184,7 @@ impl PipelineDefinitionS3Location {
         out.into_result("PipelineDefinitionS3Location")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -242,6 +259,7 @@ impl PipelineDefinitionS3Location {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::PipelineDefinitionS3Location {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -264,6 +282,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineDefinitionS3Location
 #[cfg(feature = "test-util")]
 impl crate::aws_json::ReadStructure for crate::types::PipelineDefinitionS3Location {
     type Members = crate::types::builders::PipelineDefinitionS3LocationBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -278,6 +297,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineDefinitionS3Locati
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineDefinitionS3Location {
             bucket: members.bucket,

@@ -31,6 +31,7 @@ pub enum PipelineExecutionStatus {
 
 impl PipelineExecutionStatus {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PipelineExecutionStatus::Executing => "Executing",
@@ -43,12 +44,14 @@ impl PipelineExecutionStatus {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["Executing", "Failed", "Stopped", "Stopping", "Succeeded"]
     }
 }
 
 impl ::std::convert::From<&str> for PipelineExecutionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Executing" => PipelineExecutionStatus::Executing,
@@ -66,6 +69,7 @@ impl ::std::convert::From<&str> for PipelineExecutionStatus {
 }
 
 impl ::std::convert::From<::std::string::String> for PipelineExecutionStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         PipelineExecutionStatus::from(value.as_str())
     }
@@ -73,24 +77,28 @@ impl ::std::convert::From<::std::string::String> for PipelineExecutionStatus {
 
 impl ::std::str::FromStr for PipelineExecutionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(PipelineExecutionStatus::from(s))
     }
 }
 
 impl ::std::convert::From<PipelineExecutionStatus> for ::std::string::String {
+    #[inline]
     fn from(value: PipelineExecutionStatus) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for PipelineExecutionStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PipelineExecutionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

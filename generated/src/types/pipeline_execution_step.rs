@@ -41,11 +41,13 @@ pub struct PipelineExecutionStep {
 
 impl PipelineExecutionStep {
     /// Which attempt of the step this is, reflecting any retries under the step's retry policy.
+    #[inline]
     pub fn attempt_count(&self) -> ::std::option::Option<i32> {
         self.attempt_count
     }
 
     /// Details of the cached result that was reused, when the step was served from the cache.
+    #[inline]
     pub fn cache_hit_result(
         &self,
     ) -> ::std::option::Option<&crate::types::CacheHitResult> {
@@ -53,6 +55,7 @@ impl PipelineExecutionStep {
     }
 
     /// When the step finished running.
+    #[inline]
     pub fn end_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.end_time.as_ref()
     }
@@ -60,11 +63,13 @@ impl PipelineExecutionStep {
     /// Explanation of why the step failed; returned only for failed steps.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn failure_reason(&self) -> ::std::option::Option<&str> {
         self.failure_reason.as_deref()
     }
 
     /// Step-type-specific details about the job or resource the step worked with.
+    #[inline]
     pub fn metadata(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineExecutionStepMetadata> {
@@ -72,6 +77,7 @@ impl PipelineExecutionStep {
     }
 
     /// Identifies the earlier execution of this pipeline whose outputs were reused for this step.
+    #[inline]
     pub fn selective_execution_result(
         &self,
     ) -> ::std::option::Option<&crate::types::SelectiveExecutionResult> {
@@ -79,6 +85,7 @@ impl PipelineExecutionStep {
     }
 
     /// When the step began running.
+    #[inline]
     pub fn start_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.start_time.as_ref()
     }
@@ -86,6 +93,7 @@ impl PipelineExecutionStep {
     /// Free-form description of the step.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn step_description(&self) -> ::std::option::Option<&str> {
         self.step_description.as_deref()
     }
@@ -93,6 +101,7 @@ impl PipelineExecutionStep {
     /// Human-readable name shown for the step.
     ///
     /// *Constraints:* length 0..=256; pattern `.*`.
+    #[inline]
     pub fn step_display_name(&self) -> ::std::option::Option<&str> {
         self.step_display_name.as_deref()
     }
@@ -100,21 +109,25 @@ impl PipelineExecutionStep {
     /// Name of the step that ran.
     ///
     /// *Constraints:* length 0..=64; pattern `^[A-Za-z0-9\-_]*$`.
+    #[inline]
     pub fn step_name(&self) -> ::std::option::Option<&str> {
         self.step_name.as_deref()
     }
 
     /// Current state of the step.
+    #[inline]
     pub fn step_status(&self) -> ::std::option::Option<&crate::types::StepStatus> {
         self.step_status.as_ref()
     }
 
     /// Creates a new builder for [`PipelineExecutionStep`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineExecutionStepBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::PipelineExecutionStepBuilder {
         crate::types::builders::PipelineExecutionStepBuilder {
             attempt_count: self.attempt_count,
@@ -160,23 +173,27 @@ pub struct PipelineExecutionStepBuilder {
 
 impl PipelineExecutionStepBuilder {
     /// Which attempt of the step this is, reflecting any retries under the step's retry policy.
+    #[inline]
     pub fn attempt_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
         self.attempt_count = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `attempt_count`.
+    #[inline]
     pub fn set_attempt_count(mut self, input: ::std::option::Option<i32>) -> Self {
         self.attempt_count = input;
         self
     }
 
     /// Returns the value of `attempt_count` set so far.
+    #[inline]
     pub fn get_attempt_count(&self) -> &::std::option::Option<i32> {
         &self.attempt_count
     }
 
     /// Details of the cached result that was reused, when the step was served from the cache.
+    #[inline]
     pub fn cache_hit_result(
         mut self,
         input: impl ::std::convert::Into<crate::types::CacheHitResult>,
@@ -186,6 +203,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `cache_hit_result`.
+    #[inline]
     pub fn set_cache_hit_result(
         mut self,
         input: ::std::option::Option<crate::types::CacheHitResult>,
@@ -195,6 +213,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `cache_hit_result` set so far.
+    #[inline]
     pub fn get_cache_hit_result(
         &self,
     ) -> &::std::option::Option<crate::types::CacheHitResult> {
@@ -202,6 +221,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// When the step finished running.
+    #[inline]
     pub fn end_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -211,6 +231,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `end_time`.
+    #[inline]
     pub fn set_end_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -220,6 +241,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `end_time` set so far.
+    #[inline]
     pub fn get_end_time(&self) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.end_time
     }
@@ -227,6 +249,7 @@ impl PipelineExecutionStepBuilder {
     /// Explanation of why the step failed; returned only for failed steps.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn failure_reason(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -236,6 +259,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `failure_reason`.
+    #[inline]
     pub fn set_failure_reason(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -245,11 +269,13 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `failure_reason` set so far.
+    #[inline]
     pub fn get_failure_reason(&self) -> &::std::option::Option<::std::string::String> {
         &self.failure_reason
     }
 
     /// Step-type-specific details about the job or resource the step worked with.
+    #[inline]
     pub fn metadata(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExecutionStepMetadata>,
@@ -259,6 +285,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `metadata`.
+    #[inline]
     pub fn set_metadata(
         mut self,
         input: ::std::option::Option<crate::types::PipelineExecutionStepMetadata>,
@@ -268,6 +295,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `metadata` set so far.
+    #[inline]
     pub fn get_metadata(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineExecutionStepMetadata> {
@@ -275,6 +303,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Identifies the earlier execution of this pipeline whose outputs were reused for this step.
+    #[inline]
     pub fn selective_execution_result(
         mut self,
         input: impl ::std::convert::Into<crate::types::SelectiveExecutionResult>,
@@ -284,6 +313,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `selective_execution_result`.
+    #[inline]
     pub fn set_selective_execution_result(
         mut self,
         input: ::std::option::Option<crate::types::SelectiveExecutionResult>,
@@ -293,6 +323,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `selective_execution_result` set so far.
+    #[inline]
     pub fn get_selective_execution_result(
         &self,
     ) -> &::std::option::Option<crate::types::SelectiveExecutionResult> {
@@ -300,6 +331,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// When the step began running.
+    #[inline]
     pub fn start_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -309,6 +341,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `start_time`.
+    #[inline]
     pub fn set_start_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -318,6 +351,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `start_time` set so far.
+    #[inline]
     pub fn get_start_time(&self) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.start_time
     }
@@ -325,6 +359,7 @@ impl PipelineExecutionStepBuilder {
     /// Free-form description of the step.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn step_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -334,6 +369,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `step_description`.
+    #[inline]
     pub fn set_step_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -343,6 +379,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `step_description` set so far.
+    #[inline]
     pub fn get_step_description(&self) -> &::std::option::Option<::std::string::String> {
         &self.step_description
     }
@@ -350,6 +387,7 @@ impl PipelineExecutionStepBuilder {
     /// Human-readable name shown for the step.
     ///
     /// *Constraints:* length 0..=256; pattern `.*`.
+    #[inline]
     pub fn step_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -359,6 +397,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `step_display_name`.
+    #[inline]
     pub fn set_step_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -368,6 +407,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `step_display_name` set so far.
+    #[inline]
     pub fn get_step_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -377,6 +417,7 @@ impl PipelineExecutionStepBuilder {
     /// Name of the step that ran.
     ///
     /// *Constraints:* length 0..=64; pattern `^[A-Za-z0-9\-_]*$`.
+    #[inline]
     pub fn step_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -386,6 +427,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `step_name`.
+    #[inline]
     pub fn set_step_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -395,11 +437,13 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `step_name` set so far.
+    #[inline]
     pub fn get_step_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.step_name
     }
 
     /// Current state of the step.
+    #[inline]
     pub fn step_status(
         mut self,
         input: impl ::std::convert::Into<crate::types::StepStatus>,
@@ -409,6 +453,7 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Sets or clears `step_status`.
+    #[inline]
     pub fn set_step_status(
         mut self,
         input: ::std::option::Option<crate::types::StepStatus>,
@@ -418,11 +463,13 @@ impl PipelineExecutionStepBuilder {
     }
 
     /// Returns the value of `step_status` set so far.
+    #[inline]
     pub fn get_step_status(&self) -> &::std::option::Option<crate::types::StepStatus> {
         &self.step_status
     }
 
     /// Builds the [`PipelineExecutionStep`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineExecutionStep {
         crate::types::PipelineExecutionStep {
             attempt_count: self.attempt_count,
@@ -442,6 +489,7 @@ impl PipelineExecutionStepBuilder {
 
 impl PipelineExecutionStep {
     /// Checks every constraint the model places on this `PipelineExecutionStep` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -450,6 +498,7 @@ impl PipelineExecutionStep {
         out.into_result("PipelineExecutionStep")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -535,6 +584,7 @@ impl PipelineExecutionStep {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -600,6 +650,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStep {
     type Members = crate::types::builders::PipelineExecutionStepBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -632,6 +683,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStep {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineExecutionStep {
             attempt_count: members.attempt_count,

@@ -65,6 +65,7 @@ pub struct PipelineExecutionStepMetadata {
 
 impl PipelineExecutionStepMetadata {
     /// Details of the AutoML job launched by the step, including its ARN.
+    #[inline]
     pub fn auto_ml_job(
         &self,
     ) -> ::std::option::Option<&crate::types::AutoMlJobStepMetadata> {
@@ -72,6 +73,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Set for a step that created an Amazon Bedrock custom model.
+    #[inline]
     pub fn bedrock_custom_model(
         &self,
     ) -> ::std::option::Option<&crate::types::BedrockCustomModelMetadata> {
@@ -79,6 +81,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Set for a step that deployed an Amazon Bedrock custom model.
+    #[inline]
     pub fn bedrock_custom_model_deployment(
         &self,
     ) -> ::std::option::Option<&crate::types::BedrockCustomModelDeploymentMetadata> {
@@ -86,6 +89,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Set for a step that imported a model into Amazon Bedrock.
+    #[inline]
     pub fn bedrock_model_import(
         &self,
     ) -> ::std::option::Option<&crate::types::BedrockModelImportMetadata> {
@@ -93,6 +97,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Set for a step that bought Amazon Bedrock provisioned throughput.
+    #[inline]
     pub fn bedrock_provisioned_model_throughput(
         &self,
     ) -> ::std::option::Option<
@@ -102,6 +107,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
+    #[inline]
     pub fn callback(
         &self,
     ) -> ::std::option::Option<&crate::types::CallbackStepMetadata> {
@@ -109,6 +115,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Details of a Clarify check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
+    #[inline]
     pub fn clarify_check(
         &self,
     ) -> ::std::option::Option<&crate::types::ClarifyCheckStepMetadata> {
@@ -116,6 +123,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Result of evaluating the condition in this step.
+    #[inline]
     pub fn condition(
         &self,
     ) -> ::std::option::Option<&crate::types::ConditionStepMetadata> {
@@ -123,11 +131,13 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Configuration and results of the Amazon EMR step.
+    #[inline]
     pub fn emr(&self) -> ::std::option::Option<&crate::types::EmrStepMetadata> {
         self.emr.as_ref()
     }
 
     /// The endpoint that the step invoked.
+    #[inline]
     pub fn endpoint(
         &self,
     ) -> ::std::option::Option<&crate::types::EndpointStepMetadata> {
@@ -135,6 +145,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// The endpoint configuration from which the step created an endpoint.
+    #[inline]
     pub fn endpoint_config(
         &self,
     ) -> ::std::option::Option<&crate::types::EndpointConfigStepMetadata> {
@@ -142,11 +153,13 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Configuration and results of the Fail step.
+    #[inline]
     pub fn fail(&self) -> ::std::option::Option<&crate::types::FailStepMetadata> {
         self.fail.as_ref()
     }
 
     /// Set for a step that handled an inference component.
+    #[inline]
     pub fn inference_component(
         &self,
     ) -> ::std::option::Option<&crate::types::InferenceComponentMetadata> {
@@ -154,26 +167,31 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Set for a generic job step: the job it launched.
+    #[inline]
     pub fn job(&self) -> ::std::option::Option<&crate::types::JobStepMetadata> {
         self.job.as_ref()
     }
 
     /// ARN of the Lambda function the step invoked, plus its output parameters.
+    #[inline]
     pub fn lambda(&self) -> ::std::option::Option<&crate::types::LambdaStepMetadata> {
         self.lambda.as_ref()
     }
 
     /// Set for a step that recorded lineage entities and edges.
+    #[inline]
     pub fn lineage(&self) -> ::std::option::Option<&crate::types::LineageMetadata> {
         self.lineage.as_ref()
     }
 
     /// ARN of the model the step created.
+    #[inline]
     pub fn model(&self) -> ::std::option::Option<&crate::types::ModelStepMetadata> {
         self.model.as_ref()
     }
 
     /// ARN of the processing job the step launched.
+    #[inline]
     pub fn processing_job(
         &self,
     ) -> ::std::option::Option<&crate::types::ProcessingJobStepMetadata> {
@@ -181,6 +199,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Details of a quality check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
+    #[inline]
     pub fn quality_check(
         &self,
     ) -> ::std::option::Option<&crate::types::QualityCheckStepMetadata> {
@@ -188,6 +207,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// ARN of the model package under which the step registered the model.
+    #[inline]
     pub fn register_model(
         &self,
     ) -> ::std::option::Option<&crate::types::RegisterModelStepMetadata> {
@@ -195,6 +215,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// ARN of the training job the step launched.
+    #[inline]
     pub fn training_job(
         &self,
     ) -> ::std::option::Option<&crate::types::TrainingJobStepMetadata> {
@@ -202,6 +223,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// ARN of the batch transform job the step launched.
+    #[inline]
     pub fn transform_job(
         &self,
     ) -> ::std::option::Option<&crate::types::TransformJobStepMetadata> {
@@ -209,6 +231,7 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// ARN of the hyperparameter tuning job the step launched.
+    #[inline]
     pub fn tuning_job(
         &self,
     ) -> ::std::option::Option<&crate::types::TuningJobStepMetaData> {
@@ -216,11 +239,13 @@ impl PipelineExecutionStepMetadata {
     }
 
     /// Creates a new builder for [`PipelineExecutionStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineExecutionStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::PipelineExecutionStepMetadataBuilder {
@@ -313,6 +338,7 @@ pub struct PipelineExecutionStepMetadataBuilder {
 
 impl PipelineExecutionStepMetadataBuilder {
     /// Details of the AutoML job launched by the step, including its ARN.
+    #[inline]
     pub fn auto_ml_job(
         mut self,
         input: impl ::std::convert::Into<crate::types::AutoMlJobStepMetadata>,
@@ -322,6 +348,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `auto_ml_job`.
+    #[inline]
     pub fn set_auto_ml_job(
         mut self,
         input: ::std::option::Option<crate::types::AutoMlJobStepMetadata>,
@@ -331,6 +358,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `auto_ml_job` set so far.
+    #[inline]
     pub fn get_auto_ml_job(
         &self,
     ) -> &::std::option::Option<crate::types::AutoMlJobStepMetadata> {
@@ -338,6 +366,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a step that created an Amazon Bedrock custom model.
+    #[inline]
     pub fn bedrock_custom_model(
         mut self,
         input: impl ::std::convert::Into<crate::types::BedrockCustomModelMetadata>,
@@ -347,6 +376,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `bedrock_custom_model`.
+    #[inline]
     pub fn set_bedrock_custom_model(
         mut self,
         input: ::std::option::Option<crate::types::BedrockCustomModelMetadata>,
@@ -356,6 +386,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `bedrock_custom_model` set so far.
+    #[inline]
     pub fn get_bedrock_custom_model(
         &self,
     ) -> &::std::option::Option<crate::types::BedrockCustomModelMetadata> {
@@ -363,6 +394,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a step that deployed an Amazon Bedrock custom model.
+    #[inline]
     pub fn bedrock_custom_model_deployment(
         mut self,
         input: impl ::std::convert::Into<
@@ -374,6 +406,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `bedrock_custom_model_deployment`.
+    #[inline]
     pub fn set_bedrock_custom_model_deployment(
         mut self,
         input: ::std::option::Option<crate::types::BedrockCustomModelDeploymentMetadata>,
@@ -383,6 +416,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `bedrock_custom_model_deployment` set so far.
+    #[inline]
     pub fn get_bedrock_custom_model_deployment(
         &self,
     ) -> &::std::option::Option<crate::types::BedrockCustomModelDeploymentMetadata> {
@@ -390,6 +424,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a step that imported a model into Amazon Bedrock.
+    #[inline]
     pub fn bedrock_model_import(
         mut self,
         input: impl ::std::convert::Into<crate::types::BedrockModelImportMetadata>,
@@ -399,6 +434,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `bedrock_model_import`.
+    #[inline]
     pub fn set_bedrock_model_import(
         mut self,
         input: ::std::option::Option<crate::types::BedrockModelImportMetadata>,
@@ -408,6 +444,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `bedrock_model_import` set so far.
+    #[inline]
     pub fn get_bedrock_model_import(
         &self,
     ) -> &::std::option::Option<crate::types::BedrockModelImportMetadata> {
@@ -415,6 +452,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a step that bought Amazon Bedrock provisioned throughput.
+    #[inline]
     pub fn bedrock_provisioned_model_throughput(
         mut self,
         input: impl ::std::convert::Into<
@@ -428,6 +466,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `bedrock_provisioned_model_throughput`.
+    #[inline]
     pub fn set_bedrock_provisioned_model_throughput(
         mut self,
         input: ::std::option::Option<
@@ -439,6 +478,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `bedrock_provisioned_model_throughput` set so far.
+    #[inline]
     pub fn get_bedrock_provisioned_model_throughput(
         &self,
     ) -> &::std::option::Option<
@@ -448,6 +488,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Details of a callback step: the SQS queue URL, the generated callback token and the output parameters.
+    #[inline]
     pub fn callback(
         mut self,
         input: impl ::std::convert::Into<crate::types::CallbackStepMetadata>,
@@ -457,6 +498,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `callback`.
+    #[inline]
     pub fn set_callback(
         mut self,
         input: ::std::option::Option<crate::types::CallbackStepMetadata>,
@@ -466,6 +508,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `callback` set so far.
+    #[inline]
     pub fn get_callback(
         &self,
     ) -> &::std::option::Option<crate::types::CallbackStepMetadata> {
@@ -473,6 +516,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Details of a Clarify check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
+    #[inline]
     pub fn clarify_check(
         mut self,
         input: impl ::std::convert::Into<crate::types::ClarifyCheckStepMetadata>,
@@ -482,6 +526,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `clarify_check`.
+    #[inline]
     pub fn set_clarify_check(
         mut self,
         input: ::std::option::Option<crate::types::ClarifyCheckStepMetadata>,
@@ -491,6 +536,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `clarify_check` set so far.
+    #[inline]
     pub fn get_clarify_check(
         &self,
     ) -> &::std::option::Option<crate::types::ClarifyCheckStepMetadata> {
@@ -498,6 +544,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Result of evaluating the condition in this step.
+    #[inline]
     pub fn condition(
         mut self,
         input: impl ::std::convert::Into<crate::types::ConditionStepMetadata>,
@@ -507,6 +554,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `condition`.
+    #[inline]
     pub fn set_condition(
         mut self,
         input: ::std::option::Option<crate::types::ConditionStepMetadata>,
@@ -516,6 +564,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `condition` set so far.
+    #[inline]
     pub fn get_condition(
         &self,
     ) -> &::std::option::Option<crate::types::ConditionStepMetadata> {
@@ -523,6 +572,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Configuration and results of the Amazon EMR step.
+    #[inline]
     pub fn emr(
         mut self,
         input: impl ::std::convert::Into<crate::types::EmrStepMetadata>,
@@ -532,6 +582,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `emr`.
+    #[inline]
     pub fn set_emr(
         mut self,
         input: ::std::option::Option<crate::types::EmrStepMetadata>,
@@ -541,11 +592,13 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `emr` set so far.
+    #[inline]
     pub fn get_emr(&self) -> &::std::option::Option<crate::types::EmrStepMetadata> {
         &self.emr
     }
 
     /// The endpoint that the step invoked.
+    #[inline]
     pub fn endpoint(
         mut self,
         input: impl ::std::convert::Into<crate::types::EndpointStepMetadata>,
@@ -555,6 +608,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `endpoint`.
+    #[inline]
     pub fn set_endpoint(
         mut self,
         input: ::std::option::Option<crate::types::EndpointStepMetadata>,
@@ -564,6 +618,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `endpoint` set so far.
+    #[inline]
     pub fn get_endpoint(
         &self,
     ) -> &::std::option::Option<crate::types::EndpointStepMetadata> {
@@ -571,6 +626,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// The endpoint configuration from which the step created an endpoint.
+    #[inline]
     pub fn endpoint_config(
         mut self,
         input: impl ::std::convert::Into<crate::types::EndpointConfigStepMetadata>,
@@ -580,6 +636,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `endpoint_config`.
+    #[inline]
     pub fn set_endpoint_config(
         mut self,
         input: ::std::option::Option<crate::types::EndpointConfigStepMetadata>,
@@ -589,6 +646,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `endpoint_config` set so far.
+    #[inline]
     pub fn get_endpoint_config(
         &self,
     ) -> &::std::option::Option<crate::types::EndpointConfigStepMetadata> {
@@ -596,6 +654,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Configuration and results of the Fail step.
+    #[inline]
     pub fn fail(
         mut self,
         input: impl ::std::convert::Into<crate::types::FailStepMetadata>,
@@ -605,6 +664,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `fail`.
+    #[inline]
     pub fn set_fail(
         mut self,
         input: ::std::option::Option<crate::types::FailStepMetadata>,
@@ -614,11 +674,13 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `fail` set so far.
+    #[inline]
     pub fn get_fail(&self) -> &::std::option::Option<crate::types::FailStepMetadata> {
         &self.fail
     }
 
     /// Set for a step that handled an inference component.
+    #[inline]
     pub fn inference_component(
         mut self,
         input: impl ::std::convert::Into<crate::types::InferenceComponentMetadata>,
@@ -628,6 +690,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `inference_component`.
+    #[inline]
     pub fn set_inference_component(
         mut self,
         input: ::std::option::Option<crate::types::InferenceComponentMetadata>,
@@ -637,6 +700,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `inference_component` set so far.
+    #[inline]
     pub fn get_inference_component(
         &self,
     ) -> &::std::option::Option<crate::types::InferenceComponentMetadata> {
@@ -644,6 +708,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a generic job step: the job it launched.
+    #[inline]
     pub fn job(
         mut self,
         input: impl ::std::convert::Into<crate::types::JobStepMetadata>,
@@ -653,6 +718,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `job`.
+    #[inline]
     pub fn set_job(
         mut self,
         input: ::std::option::Option<crate::types::JobStepMetadata>,
@@ -662,11 +728,13 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `job` set so far.
+    #[inline]
     pub fn get_job(&self) -> &::std::option::Option<crate::types::JobStepMetadata> {
         &self.job
     }
 
     /// ARN of the Lambda function the step invoked, plus its output parameters.
+    #[inline]
     pub fn lambda(
         mut self,
         input: impl ::std::convert::Into<crate::types::LambdaStepMetadata>,
@@ -676,6 +744,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `lambda`.
+    #[inline]
     pub fn set_lambda(
         mut self,
         input: ::std::option::Option<crate::types::LambdaStepMetadata>,
@@ -685,6 +754,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `lambda` set so far.
+    #[inline]
     pub fn get_lambda(
         &self,
     ) -> &::std::option::Option<crate::types::LambdaStepMetadata> {
@@ -692,6 +762,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Set for a step that recorded lineage entities and edges.
+    #[inline]
     pub fn lineage(
         mut self,
         input: impl ::std::convert::Into<crate::types::LineageMetadata>,
@@ -701,6 +772,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `lineage`.
+    #[inline]
     pub fn set_lineage(
         mut self,
         input: ::std::option::Option<crate::types::LineageMetadata>,
@@ -710,11 +782,13 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `lineage` set so far.
+    #[inline]
     pub fn get_lineage(&self) -> &::std::option::Option<crate::types::LineageMetadata> {
         &self.lineage
     }
 
     /// ARN of the model the step created.
+    #[inline]
     pub fn model(
         mut self,
         input: impl ::std::convert::Into<crate::types::ModelStepMetadata>,
@@ -724,6 +798,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `model`.
+    #[inline]
     pub fn set_model(
         mut self,
         input: ::std::option::Option<crate::types::ModelStepMetadata>,
@@ -733,11 +808,13 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `model` set so far.
+    #[inline]
     pub fn get_model(&self) -> &::std::option::Option<crate::types::ModelStepMetadata> {
         &self.model
     }
 
     /// ARN of the processing job the step launched.
+    #[inline]
     pub fn processing_job(
         mut self,
         input: impl ::std::convert::Into<crate::types::ProcessingJobStepMetadata>,
@@ -747,6 +824,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `processing_job`.
+    #[inline]
     pub fn set_processing_job(
         mut self,
         input: ::std::option::Option<crate::types::ProcessingJobStepMetadata>,
@@ -756,6 +834,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `processing_job` set so far.
+    #[inline]
     pub fn get_processing_job(
         &self,
     ) -> &::std::option::Option<crate::types::ProcessingJobStepMetadata> {
@@ -763,6 +842,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Details of a quality check step, such as the check type, S3 locations of baseline and newly computed constraints and statistics, the model package group, any violation report, the processing job ARN, and the skip and baseline registration flags.
+    #[inline]
     pub fn quality_check(
         mut self,
         input: impl ::std::convert::Into<crate::types::QualityCheckStepMetadata>,
@@ -772,6 +852,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `quality_check`.
+    #[inline]
     pub fn set_quality_check(
         mut self,
         input: ::std::option::Option<crate::types::QualityCheckStepMetadata>,
@@ -781,6 +862,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `quality_check` set so far.
+    #[inline]
     pub fn get_quality_check(
         &self,
     ) -> &::std::option::Option<crate::types::QualityCheckStepMetadata> {
@@ -788,6 +870,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// ARN of the model package under which the step registered the model.
+    #[inline]
     pub fn register_model(
         mut self,
         input: impl ::std::convert::Into<crate::types::RegisterModelStepMetadata>,
@@ -797,6 +880,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `register_model`.
+    #[inline]
     pub fn set_register_model(
         mut self,
         input: ::std::option::Option<crate::types::RegisterModelStepMetadata>,
@@ -806,6 +890,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `register_model` set so far.
+    #[inline]
     pub fn get_register_model(
         &self,
     ) -> &::std::option::Option<crate::types::RegisterModelStepMetadata> {
@@ -813,6 +898,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// ARN of the training job the step launched.
+    #[inline]
     pub fn training_job(
         mut self,
         input: impl ::std::convert::Into<crate::types::TrainingJobStepMetadata>,
@@ -822,6 +908,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `training_job`.
+    #[inline]
     pub fn set_training_job(
         mut self,
         input: ::std::option::Option<crate::types::TrainingJobStepMetadata>,
@@ -831,6 +918,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `training_job` set so far.
+    #[inline]
     pub fn get_training_job(
         &self,
     ) -> &::std::option::Option<crate::types::TrainingJobStepMetadata> {
@@ -838,6 +926,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// ARN of the batch transform job the step launched.
+    #[inline]
     pub fn transform_job(
         mut self,
         input: impl ::std::convert::Into<crate::types::TransformJobStepMetadata>,
@@ -847,6 +936,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `transform_job`.
+    #[inline]
     pub fn set_transform_job(
         mut self,
         input: ::std::option::Option<crate::types::TransformJobStepMetadata>,
@@ -856,6 +946,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `transform_job` set so far.
+    #[inline]
     pub fn get_transform_job(
         &self,
     ) -> &::std::option::Option<crate::types::TransformJobStepMetadata> {
@@ -863,6 +954,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// ARN of the hyperparameter tuning job the step launched.
+    #[inline]
     pub fn tuning_job(
         mut self,
         input: impl ::std::convert::Into<crate::types::TuningJobStepMetaData>,
@@ -872,6 +964,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Sets or clears `tuning_job`.
+    #[inline]
     pub fn set_tuning_job(
         mut self,
         input: ::std::option::Option<crate::types::TuningJobStepMetaData>,
@@ -881,6 +974,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Returns the value of `tuning_job` set so far.
+    #[inline]
     pub fn get_tuning_job(
         &self,
     ) -> &::std::option::Option<crate::types::TuningJobStepMetaData> {
@@ -888,6 +982,7 @@ impl PipelineExecutionStepMetadataBuilder {
     }
 
     /// Builds the [`PipelineExecutionStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineExecutionStepMetadata {
         crate::types::PipelineExecutionStepMetadata {
             auto_ml_job: self.auto_ml_job,
@@ -920,6 +1015,7 @@ impl PipelineExecutionStepMetadataBuilder {
 
 impl PipelineExecutionStepMetadata {
     /// Checks every constraint the model places on this `PipelineExecutionStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -928,6 +1024,7 @@ impl PipelineExecutionStepMetadata {
         out.into_result("PipelineExecutionStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -1074,6 +1171,7 @@ impl PipelineExecutionStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -1168,6 +1266,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStepMetadat
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStepMetadata {
     type Members = crate::types::builders::PipelineExecutionStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -1256,6 +1355,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStepMetad
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineExecutionStepMetadata {
             auto_ml_job: members.auto_ml_job,

@@ -33,6 +33,7 @@ impl PipelineExecutionSummary {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_arn.as_deref()
     }
@@ -40,6 +41,7 @@ impl PipelineExecutionSummary {
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_description.as_deref()
     }
@@ -47,6 +49,7 @@ impl PipelineExecutionSummary {
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_display_name.as_deref()
     }
@@ -54,11 +57,13 @@ impl PipelineExecutionSummary {
     /// Explanation, produced by SageMaker Pipelines, of why the execution failed.
     ///
     /// *Constraints:* length 0..=3072.
+    #[inline]
     pub fn pipeline_execution_failure_reason(&self) -> ::std::option::Option<&str> {
         self.pipeline_execution_failure_reason.as_deref()
     }
 
     /// Current state of the execution.
+    #[inline]
     pub fn pipeline_execution_status(
         &self,
     ) -> ::std::option::Option<&crate::types::PipelineExecutionStatus> {
@@ -66,16 +71,19 @@ impl PipelineExecutionSummary {
     }
 
     /// When the execution began.
+    #[inline]
     pub fn start_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.start_time.as_ref()
     }
 
     /// Creates a new builder for [`PipelineExecutionSummary`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineExecutionSummaryBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::PipelineExecutionSummaryBuilder {
@@ -119,6 +127,7 @@ impl PipelineExecutionSummaryBuilder {
     /// ARN identifying the pipeline execution.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -128,6 +137,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_execution_arn`.
+    #[inline]
     pub fn set_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -137,6 +147,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -146,6 +157,7 @@ impl PipelineExecutionSummaryBuilder {
     /// Free-form description of the execution.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_execution_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -155,6 +167,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_execution_description`.
+    #[inline]
     pub fn set_pipeline_execution_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -164,6 +177,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_execution_description` set so far.
+    #[inline]
     pub fn get_pipeline_execution_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -173,6 +187,7 @@ impl PipelineExecutionSummaryBuilder {
     /// Human-readable name shown for the execution.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_execution_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -182,6 +197,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_execution_display_name`.
+    #[inline]
     pub fn set_pipeline_execution_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -191,6 +207,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_execution_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_execution_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -200,6 +217,7 @@ impl PipelineExecutionSummaryBuilder {
     /// Explanation, produced by SageMaker Pipelines, of why the execution failed.
     ///
     /// *Constraints:* length 0..=3072.
+    #[inline]
     pub fn pipeline_execution_failure_reason(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -211,6 +229,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_execution_failure_reason`.
+    #[inline]
     pub fn set_pipeline_execution_failure_reason(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -220,6 +239,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_execution_failure_reason` set so far.
+    #[inline]
     pub fn get_pipeline_execution_failure_reason(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -227,6 +247,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Current state of the execution.
+    #[inline]
     pub fn pipeline_execution_status(
         mut self,
         input: impl ::std::convert::Into<crate::types::PipelineExecutionStatus>,
@@ -236,6 +257,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_execution_status`.
+    #[inline]
     pub fn set_pipeline_execution_status(
         mut self,
         input: ::std::option::Option<crate::types::PipelineExecutionStatus>,
@@ -245,6 +267,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_execution_status` set so far.
+    #[inline]
     pub fn get_pipeline_execution_status(
         &self,
     ) -> &::std::option::Option<crate::types::PipelineExecutionStatus> {
@@ -252,6 +275,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// When the execution began.
+    #[inline]
     pub fn start_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -261,6 +285,7 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Sets or clears `start_time`.
+    #[inline]
     pub fn set_start_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -270,11 +295,13 @@ impl PipelineExecutionSummaryBuilder {
     }
 
     /// Returns the value of `start_time` set so far.
+    #[inline]
     pub fn get_start_time(&self) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.start_time
     }
 
     /// Builds the [`PipelineExecutionSummary`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineExecutionSummary {
         crate::types::PipelineExecutionSummary {
             pipeline_execution_arn: self.pipeline_execution_arn,
@@ -289,6 +316,7 @@ impl PipelineExecutionSummaryBuilder {
 
 impl PipelineExecutionSummary {
     /// Checks every constraint the model places on this `PipelineExecutionSummary` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -297,6 +325,7 @@ impl PipelineExecutionSummary {
         out.into_result("PipelineExecutionSummary")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -376,6 +405,7 @@ impl PipelineExecutionSummary {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineExecutionSummary {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -434,6 +464,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionSummary {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionSummary {
     type Members = crate::types::builders::PipelineExecutionSummaryBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -460,6 +491,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionSummary {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineExecutionSummary {
             pipeline_execution_arn: members.pipeline_execution_arn,

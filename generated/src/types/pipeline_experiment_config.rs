@@ -19,6 +19,7 @@ impl PipelineExperimentConfig {
     /// Name of the experiment.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
+    #[inline]
     pub fn experiment_name(&self) -> ::std::option::Option<&str> {
         self.experiment_name.as_deref()
     }
@@ -26,16 +27,19 @@ impl PipelineExperimentConfig {
     /// Name of the trial.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
+    #[inline]
     pub fn trial_name(&self) -> ::std::option::Option<&str> {
         self.trial_name.as_deref()
     }
 
     /// Creates a new builder for [`PipelineExperimentConfig`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineExperimentConfigBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::PipelineExperimentConfigBuilder {
@@ -63,6 +67,7 @@ impl PipelineExperimentConfigBuilder {
     /// Name of the experiment.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
+    #[inline]
     pub fn experiment_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -72,6 +77,7 @@ impl PipelineExperimentConfigBuilder {
     }
 
     /// Sets or clears `experiment_name`.
+    #[inline]
     pub fn set_experiment_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -81,6 +87,7 @@ impl PipelineExperimentConfigBuilder {
     }
 
     /// Returns the value of `experiment_name` set so far.
+    #[inline]
     pub fn get_experiment_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.experiment_name
     }
@@ -88,6 +95,7 @@ impl PipelineExperimentConfigBuilder {
     /// Name of the trial.
     ///
     /// *Constraints:* length 1..=120; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
+    #[inline]
     pub fn trial_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -97,6 +105,7 @@ impl PipelineExperimentConfigBuilder {
     }
 
     /// Sets or clears `trial_name`.
+    #[inline]
     pub fn set_trial_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -106,11 +115,13 @@ impl PipelineExperimentConfigBuilder {
     }
 
     /// Returns the value of `trial_name` set so far.
+    #[inline]
     pub fn get_trial_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.trial_name
     }
 
     /// Builds the [`PipelineExperimentConfig`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineExperimentConfig {
         crate::types::PipelineExperimentConfig {
             experiment_name: self.experiment_name,
@@ -121,6 +132,7 @@ impl PipelineExperimentConfigBuilder {
 
 impl PipelineExperimentConfig {
     /// Checks every constraint the model places on this `PipelineExperimentConfig` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -129,6 +141,7 @@ impl PipelineExperimentConfig {
         out.into_result("PipelineExperimentConfig")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -180,6 +193,7 @@ impl PipelineExperimentConfig {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineExperimentConfig {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -198,6 +212,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExperimentConfig {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineExperimentConfig {
     type Members = crate::types::builders::PipelineExperimentConfigBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -211,6 +226,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExperimentConfig {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineExperimentConfig {
             experiment_name: members.experiment_name,

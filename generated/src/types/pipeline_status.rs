@@ -25,6 +25,7 @@ pub enum PipelineStatus {
 
 impl PipelineStatus {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PipelineStatus::Active => "Active",
@@ -34,12 +35,14 @@ impl PipelineStatus {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["Active", "Deleting"]
     }
 }
 
 impl ::std::convert::From<&str> for PipelineStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Active" => PipelineStatus::Active,
@@ -54,6 +57,7 @@ impl ::std::convert::From<&str> for PipelineStatus {
 }
 
 impl ::std::convert::From<::std::string::String> for PipelineStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         PipelineStatus::from(value.as_str())
     }
@@ -61,24 +65,28 @@ impl ::std::convert::From<::std::string::String> for PipelineStatus {
 
 impl ::std::str::FromStr for PipelineStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(PipelineStatus::from(s))
     }
 }
 
 impl ::std::convert::From<PipelineStatus> for ::std::string::String {
+    #[inline]
     fn from(value: PipelineStatus) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for PipelineStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PipelineStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -35,11 +35,13 @@ pub struct PipelineSummary {
 
 impl PipelineSummary {
     /// When the pipeline was created.
+    #[inline]
     pub fn creation_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.creation_time.as_ref()
     }
 
     /// When the most recent execution of the pipeline started.
+    #[inline]
     pub fn last_execution_time(
         &self,
     ) -> ::std::option::Option<&crate::primitives::DateTime> {
@@ -47,6 +49,7 @@ impl PipelineSummary {
     }
 
     /// Most recent time the pipeline was changed.
+    #[inline]
     pub fn last_modified_time(
         &self,
     ) -> ::std::option::Option<&crate::primitives::DateTime> {
@@ -56,6 +59,7 @@ impl PipelineSummary {
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -63,6 +67,7 @@ impl PipelineSummary {
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_description.as_deref()
     }
@@ -70,6 +75,7 @@ impl PipelineSummary {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_display_name.as_deref()
     }
@@ -77,6 +83,7 @@ impl PipelineSummary {
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_name.as_deref()
     }
@@ -84,16 +91,19 @@ impl PipelineSummary {
     /// ARN of the IAM role the pipeline ran under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(&self) -> ::std::option::Option<&str> {
         self.role_arn.as_deref()
     }
 
     /// Creates a new builder for [`PipelineSummary`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineSummaryBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::PipelineSummaryBuilder {
         crate::types::builders::PipelineSummaryBuilder {
             creation_time: self.creation_time,
@@ -129,6 +139,7 @@ pub struct PipelineSummaryBuilder {
 
 impl PipelineSummaryBuilder {
     /// When the pipeline was created.
+    #[inline]
     pub fn creation_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -138,6 +149,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `creation_time`.
+    #[inline]
     pub fn set_creation_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -147,6 +159,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `creation_time` set so far.
+    #[inline]
     pub fn get_creation_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -154,6 +167,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// When the most recent execution of the pipeline started.
+    #[inline]
     pub fn last_execution_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -163,6 +177,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `last_execution_time`.
+    #[inline]
     pub fn set_last_execution_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -172,6 +187,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `last_execution_time` set so far.
+    #[inline]
     pub fn get_last_execution_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -179,6 +195,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Most recent time the pipeline was changed.
+    #[inline]
     pub fn last_modified_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -188,6 +205,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `last_modified_time`.
+    #[inline]
     pub fn set_last_modified_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -197,6 +215,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `last_modified_time` set so far.
+    #[inline]
     pub fn get_last_modified_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -206,6 +225,7 @@ impl PipelineSummaryBuilder {
     /// ARN identifying the pipeline.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -215,6 +235,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -224,6 +245,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -231,6 +253,7 @@ impl PipelineSummaryBuilder {
     /// Free-form description of the pipeline.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -240,6 +263,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_description`.
+    #[inline]
     pub fn set_pipeline_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -249,6 +273,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_description` set so far.
+    #[inline]
     pub fn get_pipeline_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -258,6 +283,7 @@ impl PipelineSummaryBuilder {
     /// Human-readable name shown for the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -267,6 +293,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_display_name`.
+    #[inline]
     pub fn set_pipeline_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -276,6 +303,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -285,6 +313,7 @@ impl PipelineSummaryBuilder {
     /// Name of the pipeline.
     ///
     /// *Constraints:* length 1..=256; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
+    #[inline]
     pub fn pipeline_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -294,6 +323,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_name`.
+    #[inline]
     pub fn set_pipeline_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -303,6 +333,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_name` set so far.
+    #[inline]
     pub fn get_pipeline_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_name
     }
@@ -310,6 +341,7 @@ impl PipelineSummaryBuilder {
     /// ARN of the IAM role the pipeline ran under.
     ///
     /// *Constraints:* length 20..=2048; pattern `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    #[inline]
     pub fn role_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -319,6 +351,7 @@ impl PipelineSummaryBuilder {
     }
 
     /// Sets or clears `role_arn`.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -328,11 +361,13 @@ impl PipelineSummaryBuilder {
     }
 
     /// Returns the value of `role_arn` set so far.
+    #[inline]
     pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.role_arn
     }
 
     /// Builds the [`PipelineSummary`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineSummary {
         crate::types::PipelineSummary {
             creation_time: self.creation_time,
@@ -349,6 +384,7 @@ impl PipelineSummaryBuilder {
 
 impl PipelineSummary {
     /// Checks every constraint the model places on this `PipelineSummary` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -357,6 +393,7 @@ impl PipelineSummary {
         out.into_result("PipelineSummary")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -460,6 +497,7 @@ impl PipelineSummary {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineSummary {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -528,6 +566,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineSummary {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineSummary {
     type Members = crate::types::builders::PipelineSummaryBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -547,6 +586,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineSummary {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineSummary {
             creation_time: members.creation_time,

@@ -33,6 +33,7 @@ pub struct PipelineVersionSummary {
 
 impl PipelineVersionSummary {
     /// When this pipeline version was created.
+    #[inline]
     pub fn creation_time(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
         self.creation_time.as_ref()
     }
@@ -40,6 +41,7 @@ impl PipelineVersionSummary {
     /// ARN of the latest execution that was started from this version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn last_execution_pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.last_execution_pipeline_execution_arn.as_deref()
     }
@@ -47,6 +49,7 @@ impl PipelineVersionSummary {
     /// ARN of the pipeline this version belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(&self) -> ::std::option::Option<&str> {
         self.pipeline_arn.as_deref()
     }
@@ -54,6 +57,7 @@ impl PipelineVersionSummary {
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_description.as_deref()
     }
@@ -61,6 +65,7 @@ impl PipelineVersionSummary {
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(&self) -> ::std::option::Option<&str> {
         self.pipeline_version_display_name.as_deref()
     }
@@ -68,16 +73,19 @@ impl PipelineVersionSummary {
     /// Identifier of the pipeline version.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(&self) -> ::std::option::Option<i64> {
         self.pipeline_version_id
     }
 
     /// Creates a new builder for [`PipelineVersionSummary`].
+    #[inline]
     pub fn builder() -> crate::types::builders::PipelineVersionSummaryBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::PipelineVersionSummaryBuilder {
         crate::types::builders::PipelineVersionSummaryBuilder {
             creation_time: self.creation_time,
@@ -116,6 +124,7 @@ pub struct PipelineVersionSummaryBuilder {
 
 impl PipelineVersionSummaryBuilder {
     /// When this pipeline version was created.
+    #[inline]
     pub fn creation_time(
         mut self,
         input: impl ::std::convert::Into<crate::primitives::DateTime>,
@@ -125,6 +134,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Sets or clears `creation_time`.
+    #[inline]
     pub fn set_creation_time(
         mut self,
         input: ::std::option::Option<crate::primitives::DateTime>,
@@ -134,6 +144,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Returns the value of `creation_time` set so far.
+    #[inline]
     pub fn get_creation_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
@@ -143,6 +154,7 @@ impl PipelineVersionSummaryBuilder {
     /// ARN of the latest execution that was started from this version.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn last_execution_pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -154,6 +166,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Sets or clears `last_execution_pipeline_execution_arn`.
+    #[inline]
     pub fn set_last_execution_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -163,6 +176,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Returns the value of `last_execution_pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_last_execution_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -172,6 +186,7 @@ impl PipelineVersionSummaryBuilder {
     /// ARN of the pipeline this version belongs to.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:([0-9]{12}|aws):pipeline/`.
+    #[inline]
     pub fn pipeline_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -181,6 +196,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_arn`.
+    #[inline]
     pub fn set_pipeline_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -190,6 +206,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_arn` set so far.
+    #[inline]
     pub fn get_pipeline_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.pipeline_arn
     }
@@ -197,6 +214,7 @@ impl PipelineVersionSummaryBuilder {
     /// Free-form description of the pipeline version.
     ///
     /// *Constraints:* length 0..=3072; pattern `.*`.
+    #[inline]
     pub fn pipeline_version_description(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -206,6 +224,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_version_description`.
+    #[inline]
     pub fn set_pipeline_version_description(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -215,6 +234,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_version_description` set so far.
+    #[inline]
     pub fn get_pipeline_version_description(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -224,6 +244,7 @@ impl PipelineVersionSummaryBuilder {
     /// Human-readable name shown for the pipeline version.
     ///
     /// *Constraints:* length 1..=82; pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$`.
+    #[inline]
     pub fn pipeline_version_display_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -233,6 +254,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Sets or clears `pipeline_version_display_name`.
+    #[inline]
     pub fn set_pipeline_version_display_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -242,6 +264,7 @@ impl PipelineVersionSummaryBuilder {
     }
 
     /// Returns the value of `pipeline_version_display_name` set so far.
+    #[inline]
     pub fn get_pipeline_version_display_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -251,23 +274,27 @@ impl PipelineVersionSummaryBuilder {
     /// Identifier of the pipeline version.
     ///
     /// *Constraints:* value at least 1.
+    #[inline]
     pub fn pipeline_version_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
         self.pipeline_version_id = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `pipeline_version_id`.
+    #[inline]
     pub fn set_pipeline_version_id(mut self, input: ::std::option::Option<i64>) -> Self {
         self.pipeline_version_id = input;
         self
     }
 
     /// Returns the value of `pipeline_version_id` set so far.
+    #[inline]
     pub fn get_pipeline_version_id(&self) -> &::std::option::Option<i64> {
         &self.pipeline_version_id
     }
 
     /// Builds the [`PipelineVersionSummary`].
+    #[inline]
     pub fn build(self) -> crate::types::PipelineVersionSummary {
         crate::types::PipelineVersionSummary {
             creation_time: self.creation_time,
@@ -283,6 +310,7 @@ impl PipelineVersionSummaryBuilder {
 
 impl PipelineVersionSummary {
     /// Checks every constraint the model places on this `PipelineVersionSummary` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -291,6 +319,7 @@ impl PipelineVersionSummary {
         out.into_result("PipelineVersionSummary")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -389,6 +418,7 @@ impl PipelineVersionSummary {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::PipelineVersionSummary {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -442,6 +472,7 @@ impl crate::aws_json::WriteObject for crate::types::PipelineVersionSummary {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::PipelineVersionSummary {
     type Members = crate::types::builders::PipelineVersionSummaryBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -465,6 +496,7 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineVersionSummary {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::PipelineVersionSummary {
             creation_time: members.creation_time,

@@ -15,16 +15,19 @@ impl ProcessingJobStepMetadata {
     /// ARN identifying the processing job.
     ///
     /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`ProcessingJobStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::ProcessingJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::ProcessingJobStepMetadataBuilder {
@@ -50,6 +53,7 @@ impl ProcessingJobStepMetadataBuilder {
     /// ARN identifying the processing job.
     ///
     /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +63,7 @@ impl ProcessingJobStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -68,11 +73,13 @@ impl ProcessingJobStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`ProcessingJobStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::ProcessingJobStepMetadata {
         crate::types::ProcessingJobStepMetadata {
             arn: self.arn,
@@ -82,6 +89,7 @@ impl ProcessingJobStepMetadataBuilder {
 
 impl ProcessingJobStepMetadata {
     /// Checks every constraint the model places on this `ProcessingJobStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -90,6 +98,7 @@ impl ProcessingJobStepMetadata {
         out.into_result("ProcessingJobStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -121,6 +130,7 @@ impl ProcessingJobStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::ProcessingJobStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -136,6 +146,7 @@ impl crate::aws_json::WriteObject for crate::types::ProcessingJobStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::ProcessingJobStepMetadata {
     type Members = crate::types::builders::ProcessingJobStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -148,6 +159,7 @@ impl crate::aws_json::ReadStructure for crate::types::ProcessingJobStepMetadata 
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::ProcessingJobStepMetadata {
             arn: members.arn,

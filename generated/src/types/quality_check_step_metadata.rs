@@ -51,6 +51,7 @@ impl QualityCheckStepMetadata {
     /// S3 URI of the baseline constraints file that the drift check compared against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_constraints(
         &self,
     ) -> ::std::option::Option<&str> {
@@ -60,6 +61,7 @@ impl QualityCheckStepMetadata {
     /// S3 URI of the baseline statistics file that the drift check compared against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_statistics(
         &self,
     ) -> ::std::option::Option<&str> {
@@ -69,6 +71,7 @@ impl QualityCheckStepMetadata {
     /// S3 URI of the constraints file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_constraints(&self) -> ::std::option::Option<&str> {
         self.calculated_baseline_constraints.as_deref()
     }
@@ -76,6 +79,7 @@ impl QualityCheckStepMetadata {
     /// S3 URI of the statistics file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_statistics(&self) -> ::std::option::Option<&str> {
         self.calculated_baseline_statistics.as_deref()
     }
@@ -83,6 +87,7 @@ impl QualityCheckStepMetadata {
     /// ARN of the processing job that this step execution launched to perform the quality check.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_job_arn(&self) -> ::std::option::Option<&str> {
         self.check_job_arn.as_deref()
     }
@@ -90,6 +95,7 @@ impl QualityCheckStepMetadata {
     /// Kind of quality check that the step performed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_type(&self) -> ::std::option::Option<&str> {
         self.check_type.as_deref()
     }
@@ -97,16 +103,19 @@ impl QualityCheckStepMetadata {
     /// Name of the model package group supplied to the step.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn model_package_group_name(&self) -> ::std::option::Option<&str> {
         self.model_package_group_name.as_deref()
     }
 
     /// Whether the baseline computed by this step is exposed through the `BaselineUsedForDriftCheckConstraints` and `BaselineUsedForDriftCheckStatistics` step properties. When `False`, a prior baseline of the same check type has to exist, and it is what those properties return.
+    #[inline]
     pub fn register_new_baseline(&self) -> ::std::option::Option<bool> {
         self.register_new_baseline
     }
 
     /// Whether the step skips the drift check against the earlier baseline. When `False`, a prior baseline of the configured check type has to exist.
+    #[inline]
     pub fn skip_check(&self) -> ::std::option::Option<bool> {
         self.skip_check
     }
@@ -114,16 +123,19 @@ impl QualityCheckStepMetadata {
     /// S3 URI of the report listing detected violations, present only when violations were found.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn violation_report(&self) -> ::std::option::Option<&str> {
         self.violation_report.as_deref()
     }
 
     /// Creates a new builder for [`QualityCheckStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::QualityCheckStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::QualityCheckStepMetadataBuilder {
@@ -177,6 +189,7 @@ impl QualityCheckStepMetadataBuilder {
     /// S3 URI of the baseline constraints file that the drift check compared against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_constraints(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -188,6 +201,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `baseline_used_for_drift_check_constraints`.
+    #[inline]
     pub fn set_baseline_used_for_drift_check_constraints(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -197,6 +211,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `baseline_used_for_drift_check_constraints` set so far.
+    #[inline]
     pub fn get_baseline_used_for_drift_check_constraints(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -206,6 +221,7 @@ impl QualityCheckStepMetadataBuilder {
     /// S3 URI of the baseline statistics file that the drift check compared against.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn baseline_used_for_drift_check_statistics(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -217,6 +233,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `baseline_used_for_drift_check_statistics`.
+    #[inline]
     pub fn set_baseline_used_for_drift_check_statistics(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -226,6 +243,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `baseline_used_for_drift_check_statistics` set so far.
+    #[inline]
     pub fn get_baseline_used_for_drift_check_statistics(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -235,6 +253,7 @@ impl QualityCheckStepMetadataBuilder {
     /// S3 URI of the constraints file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_constraints(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -244,6 +263,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `calculated_baseline_constraints`.
+    #[inline]
     pub fn set_calculated_baseline_constraints(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -253,6 +273,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `calculated_baseline_constraints` set so far.
+    #[inline]
     pub fn get_calculated_baseline_constraints(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -262,6 +283,7 @@ impl QualityCheckStepMetadataBuilder {
     /// S3 URI of the statistics file that this step freshly computed as a baseline.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn calculated_baseline_statistics(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -271,6 +293,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `calculated_baseline_statistics`.
+    #[inline]
     pub fn set_calculated_baseline_statistics(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -280,6 +303,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `calculated_baseline_statistics` set so far.
+    #[inline]
     pub fn get_calculated_baseline_statistics(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -289,6 +313,7 @@ impl QualityCheckStepMetadataBuilder {
     /// ARN of the processing job that this step execution launched to perform the quality check.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_job_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -298,6 +323,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `check_job_arn`.
+    #[inline]
     pub fn set_check_job_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -307,6 +333,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `check_job_arn` set so far.
+    #[inline]
     pub fn get_check_job_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.check_job_arn
     }
@@ -314,6 +341,7 @@ impl QualityCheckStepMetadataBuilder {
     /// Kind of quality check that the step performed.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn check_type(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -323,6 +351,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `check_type`.
+    #[inline]
     pub fn set_check_type(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -332,6 +361,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `check_type` set so far.
+    #[inline]
     pub fn get_check_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.check_type
     }
@@ -339,6 +369,7 @@ impl QualityCheckStepMetadataBuilder {
     /// Name of the model package group supplied to the step.
     ///
     /// *Constraints:* length 0..=256.
+    #[inline]
     pub fn model_package_group_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -348,6 +379,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `model_package_group_name`.
+    #[inline]
     pub fn set_model_package_group_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -357,6 +389,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `model_package_group_name` set so far.
+    #[inline]
     pub fn get_model_package_group_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -364,6 +397,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Whether the baseline computed by this step is exposed through the `BaselineUsedForDriftCheckConstraints` and `BaselineUsedForDriftCheckStatistics` step properties. When `False`, a prior baseline of the same check type has to exist, and it is what those properties return.
+    #[inline]
     pub fn register_new_baseline(
         mut self,
         input: impl ::std::convert::Into<bool>,
@@ -373,6 +407,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `register_new_baseline`.
+    #[inline]
     pub fn set_register_new_baseline(
         mut self,
         input: ::std::option::Option<bool>,
@@ -382,23 +417,27 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `register_new_baseline` set so far.
+    #[inline]
     pub fn get_register_new_baseline(&self) -> &::std::option::Option<bool> {
         &self.register_new_baseline
     }
 
     /// Whether the step skips the drift check against the earlier baseline. When `False`, a prior baseline of the configured check type has to exist.
+    #[inline]
     pub fn skip_check(mut self, input: impl ::std::convert::Into<bool>) -> Self {
         self.skip_check = ::std::option::Option::Some(input.into());
         self
     }
 
     /// Sets or clears `skip_check`.
+    #[inline]
     pub fn set_skip_check(mut self, input: ::std::option::Option<bool>) -> Self {
         self.skip_check = input;
         self
     }
 
     /// Returns the value of `skip_check` set so far.
+    #[inline]
     pub fn get_skip_check(&self) -> &::std::option::Option<bool> {
         &self.skip_check
     }
@@ -406,6 +445,7 @@ impl QualityCheckStepMetadataBuilder {
     /// S3 URI of the report listing detected violations, present only when violations were found.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn violation_report(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -415,6 +455,7 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Sets or clears `violation_report`.
+    #[inline]
     pub fn set_violation_report(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -424,11 +465,13 @@ impl QualityCheckStepMetadataBuilder {
     }
 
     /// Returns the value of `violation_report` set so far.
+    #[inline]
     pub fn get_violation_report(&self) -> &::std::option::Option<::std::string::String> {
         &self.violation_report
     }
 
     /// Builds the [`QualityCheckStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::QualityCheckStepMetadata {
         crate::types::QualityCheckStepMetadata {
             baseline_used_for_drift_check_constraints: self
@@ -449,6 +492,7 @@ impl QualityCheckStepMetadataBuilder {
 
 impl QualityCheckStepMetadata {
     /// Checks every constraint the model places on this `QualityCheckStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -457,6 +501,7 @@ impl QualityCheckStepMetadata {
         out.into_result("QualityCheckStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -570,6 +615,7 @@ impl QualityCheckStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::QualityCheckStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -640,6 +686,7 @@ impl crate::aws_json::WriteObject for crate::types::QualityCheckStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::QualityCheckStepMetadata {
     type Members = crate::types::builders::QualityCheckStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -669,6 +716,7 @@ impl crate::aws_json::ReadStructure for crate::types::QualityCheckStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::QualityCheckStepMetadata {
             baseline_used_for_drift_check_constraints: members

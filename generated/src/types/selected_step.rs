@@ -15,16 +15,19 @@ impl SelectedStep {
     /// Name of the pipeline step to run.
     ///
     /// *Required.* *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_name(&self) -> ::std::option::Option<&str> {
         self.step_name.as_deref()
     }
 
     /// Creates a new builder for [`SelectedStep`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SelectedStepBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::SelectedStepBuilder {
         crate::types::builders::SelectedStepBuilder {
             step_name: self.step_name,
@@ -48,6 +51,7 @@ impl SelectedStepBuilder {
     /// Name of the pipeline step to run.
     ///
     /// *Required.* *Constraints:* length 0..=256.
+    #[inline]
     pub fn step_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +61,7 @@ impl SelectedStepBuilder {
     }
 
     /// Sets or clears `step_name`.
+    #[inline]
     pub fn set_step_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -66,11 +71,13 @@ impl SelectedStepBuilder {
     }
 
     /// Returns the value of `step_name` set so far.
+    #[inline]
     pub fn get_step_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.step_name
     }
 
     /// Builds the [`SelectedStep`].
+    #[inline]
     pub fn build(self) -> crate::types::SelectedStep {
         crate::types::SelectedStep {
             step_name: self.step_name,
@@ -80,6 +87,7 @@ impl SelectedStepBuilder {
 
 impl SelectedStep {
     /// Checks every constraint the model places on this `SelectedStep` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -88,6 +96,7 @@ impl SelectedStep {
         out.into_result("SelectedStep")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -112,6 +121,7 @@ impl SelectedStep {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::SelectedStep {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -127,6 +137,7 @@ impl crate::aws_json::WriteObject for crate::types::SelectedStep {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::SelectedStep {
     type Members = crate::types::builders::SelectedStepBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -139,6 +150,7 @@ impl crate::aws_json::ReadStructure for crate::types::SelectedStep {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::SelectedStep {
             step_name: members.step_name,

@@ -21,6 +21,7 @@ impl SelectiveExecutionConfig {
     /// Steps to run. Any step lying on a path between two chosen steps must be chosen as well.
     ///
     /// *Required.* *Constraints:* length 1..=50.
+    #[inline]
     pub fn selected_steps(&self) -> &[crate::types::SelectedStep] {
         self.selected_steps.as_deref().unwrap_or_default()
     }
@@ -28,16 +29,19 @@ impl SelectiveExecutionConfig {
     /// ARN of an earlier execution of this pipeline, with status `Failed` or `Success`, from which inputs needed by the chosen steps are copied. Required when a chosen step consumes outputs of a step that is not chosen.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.source_pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`SelectiveExecutionConfig`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SelectiveExecutionConfigBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::SelectiveExecutionConfigBuilder {
@@ -71,6 +75,7 @@ impl SelectiveExecutionConfigBuilder {
     /// *Required.* *Constraints:* length 1..=50.
     ///
     /// Appends an item to `selected_steps`; use [`set_selected_steps`](Self::set_selected_steps) to replace the whole list.
+    #[inline]
     pub fn selected_steps(
         mut self,
         input: impl ::std::convert::Into<crate::types::SelectedStep>,
@@ -82,6 +87,7 @@ impl SelectiveExecutionConfigBuilder {
     }
 
     /// Sets or clears `selected_steps`.
+    #[inline]
     pub fn set_selected_steps(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::SelectedStep>>,
@@ -91,6 +97,7 @@ impl SelectiveExecutionConfigBuilder {
     }
 
     /// Returns the value of `selected_steps` set so far.
+    #[inline]
     pub fn get_selected_steps(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::SelectedStep>> {
@@ -100,6 +107,7 @@ impl SelectiveExecutionConfigBuilder {
     /// ARN of an earlier execution of this pipeline, with status `Failed` or `Success`, from which inputs needed by the chosen steps are copied. Required when a chosen step consumes outputs of a step that is not chosen.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -109,6 +117,7 @@ impl SelectiveExecutionConfigBuilder {
     }
 
     /// Sets or clears `source_pipeline_execution_arn`.
+    #[inline]
     pub fn set_source_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -118,6 +127,7 @@ impl SelectiveExecutionConfigBuilder {
     }
 
     /// Returns the value of `source_pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_source_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -125,6 +135,7 @@ impl SelectiveExecutionConfigBuilder {
     }
 
     /// Builds the [`SelectiveExecutionConfig`].
+    #[inline]
     pub fn build(self) -> crate::types::SelectiveExecutionConfig {
         crate::types::SelectiveExecutionConfig {
             selected_steps: self.selected_steps,
@@ -135,6 +146,7 @@ impl SelectiveExecutionConfigBuilder {
 
 impl SelectiveExecutionConfig {
     /// Checks every constraint the model places on this `SelectiveExecutionConfig` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -143,6 +155,7 @@ impl SelectiveExecutionConfig {
         out.into_result("SelectiveExecutionConfig")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -192,6 +205,7 @@ impl SelectiveExecutionConfig {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionConfig {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -222,6 +236,7 @@ impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionConfig {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionConfig {
     type Members = crate::types::builders::SelectiveExecutionConfigBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -240,6 +255,7 @@ impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionConfig {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::SelectiveExecutionConfig {
             selected_steps: members.selected_steps,

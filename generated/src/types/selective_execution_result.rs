@@ -15,16 +15,19 @@ impl SelectiveExecutionResult {
     /// ARN of the earlier execution of this pipeline whose results were reused.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(&self) -> ::std::option::Option<&str> {
         self.source_pipeline_execution_arn.as_deref()
     }
 
     /// Creates a new builder for [`SelectiveExecutionResult`].
+    #[inline]
     pub fn builder() -> crate::types::builders::SelectiveExecutionResultBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::builders::SelectiveExecutionResultBuilder {
@@ -52,6 +55,7 @@ impl SelectiveExecutionResultBuilder {
     /// ARN of the earlier execution of this pipeline whose results were reused.
     ///
     /// *Constraints:* length 0..=2048; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:pipeline\/.*\/execution\/.*$`.
+    #[inline]
     pub fn source_pipeline_execution_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +65,7 @@ impl SelectiveExecutionResultBuilder {
     }
 
     /// Sets or clears `source_pipeline_execution_arn`.
+    #[inline]
     pub fn set_source_pipeline_execution_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -70,6 +75,7 @@ impl SelectiveExecutionResultBuilder {
     }
 
     /// Returns the value of `source_pipeline_execution_arn` set so far.
+    #[inline]
     pub fn get_source_pipeline_execution_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -77,6 +83,7 @@ impl SelectiveExecutionResultBuilder {
     }
 
     /// Builds the [`SelectiveExecutionResult`].
+    #[inline]
     pub fn build(self) -> crate::types::SelectiveExecutionResult {
         crate::types::SelectiveExecutionResult {
             source_pipeline_execution_arn: self.source_pipeline_execution_arn,
@@ -86,6 +93,7 @@ impl SelectiveExecutionResultBuilder {
 
 impl SelectiveExecutionResult {
     /// Checks every constraint the model places on this `SelectiveExecutionResult` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -94,6 +102,7 @@ impl SelectiveExecutionResult {
         out.into_result("SelectiveExecutionResult")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -125,6 +134,7 @@ impl SelectiveExecutionResult {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionResult {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -144,6 +154,7 @@ impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionResult {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionResult {
     type Members = crate::types::builders::SelectiveExecutionResultBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -158,6 +169,7 @@ impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionResult {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::SelectiveExecutionResult {
             source_pipeline_execution_arn: members.source_pipeline_execution_arn,

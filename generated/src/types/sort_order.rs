@@ -25,6 +25,7 @@ pub enum SortOrder {
 
 impl SortOrder {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SortOrder::Ascending => "Ascending",
@@ -34,12 +35,14 @@ impl SortOrder {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["Ascending", "Descending"]
     }
 }
 
 impl ::std::convert::From<&str> for SortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Ascending" => SortOrder::Ascending,
@@ -52,6 +55,7 @@ impl ::std::convert::From<&str> for SortOrder {
 }
 
 impl ::std::convert::From<::std::string::String> for SortOrder {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         SortOrder::from(value.as_str())
     }
@@ -59,24 +63,28 @@ impl ::std::convert::From<::std::string::String> for SortOrder {
 
 impl ::std::str::FromStr for SortOrder {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(SortOrder::from(s))
     }
 }
 
 impl ::std::convert::From<SortOrder> for ::std::string::String {
+    #[inline]
     fn from(value: SortOrder) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for SortOrder {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SortOrder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -25,6 +25,7 @@ pub enum SortPipelineExecutionsBy {
 
 impl SortPipelineExecutionsBy {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SortPipelineExecutionsBy::CreationTime => "CreationTime",
@@ -34,12 +35,14 @@ impl SortPipelineExecutionsBy {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["CreationTime", "PipelineExecutionArn"]
     }
 }
 
 impl ::std::convert::From<&str> for SortPipelineExecutionsBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CreationTime" => SortPipelineExecutionsBy::CreationTime,
@@ -54,6 +57,7 @@ impl ::std::convert::From<&str> for SortPipelineExecutionsBy {
 }
 
 impl ::std::convert::From<::std::string::String> for SortPipelineExecutionsBy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         SortPipelineExecutionsBy::from(value.as_str())
     }
@@ -61,24 +65,28 @@ impl ::std::convert::From<::std::string::String> for SortPipelineExecutionsBy {
 
 impl ::std::str::FromStr for SortPipelineExecutionsBy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(SortPipelineExecutionsBy::from(s))
     }
 }
 
 impl ::std::convert::From<SortPipelineExecutionsBy> for ::std::string::String {
+    #[inline]
     fn from(value: SortPipelineExecutionsBy) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for SortPipelineExecutionsBy {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SortPipelineExecutionsBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -25,6 +25,7 @@ pub enum SortPipelinesBy {
 
 impl SortPipelinesBy {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SortPipelinesBy::CreationTime => "CreationTime",
@@ -34,12 +35,14 @@ impl SortPipelinesBy {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["CreationTime", "Name"]
     }
 }
 
 impl ::std::convert::From<&str> for SortPipelinesBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CreationTime" => SortPipelinesBy::CreationTime,
@@ -54,6 +57,7 @@ impl ::std::convert::From<&str> for SortPipelinesBy {
 }
 
 impl ::std::convert::From<::std::string::String> for SortPipelinesBy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         SortPipelinesBy::from(value.as_str())
     }
@@ -61,24 +65,28 @@ impl ::std::convert::From<::std::string::String> for SortPipelinesBy {
 
 impl ::std::str::FromStr for SortPipelinesBy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(SortPipelinesBy::from(s))
     }
 }
 
 impl ::std::convert::From<SortPipelinesBy> for ::std::string::String {
+    #[inline]
     fn from(value: SortPipelinesBy) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for SortPipelinesBy {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SortPipelinesBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -33,6 +33,7 @@ pub enum StepStatus {
 
 impl StepStatus {
     /// The string value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             StepStatus::Executing => "Executing",
@@ -46,12 +47,14 @@ impl StepStatus {
     }
 
     /// Every value known to this version of the crate.
+    #[inline]
     pub const fn values() -> &'static [&'static str] {
         &["Executing", "Failed", "Starting", "Stopped", "Stopping", "Succeeded"]
     }
 }
 
 impl ::std::convert::From<&str> for StepStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Executing" => StepStatus::Executing,
@@ -68,6 +71,7 @@ impl ::std::convert::From<&str> for StepStatus {
 }
 
 impl ::std::convert::From<::std::string::String> for StepStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         StepStatus::from(value.as_str())
     }
@@ -75,24 +79,28 @@ impl ::std::convert::From<::std::string::String> for StepStatus {
 
 impl ::std::str::FromStr for StepStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(StepStatus::from(s))
     }
 }
 
 impl ::std::convert::From<StepStatus> for ::std::string::String {
+    #[inline]
     fn from(value: StepStatus) -> ::std::string::String {
         value.as_str().to_owned()
     }
 }
 
 impl ::std::convert::AsRef<str> for StepStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for StepStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

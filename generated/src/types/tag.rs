@@ -19,6 +19,7 @@ impl Tag {
     /// Key of the tag; a resource cannot carry two tags with the same key.
     ///
     /// *Required.* *Constraints:* length 1..=128; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+    #[inline]
     pub fn key(&self) -> ::std::option::Option<&str> {
         self.key.as_deref()
     }
@@ -26,16 +27,19 @@ impl Tag {
     /// Value of the tag.
     ///
     /// *Required.* *Constraints:* length 0..=256; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+    #[inline]
     pub fn value(&self) -> ::std::option::Option<&str> {
         self.value.as_deref()
     }
 
     /// Creates a new builder for [`Tag`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TagBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::TagBuilder {
         crate::types::builders::TagBuilder {
             key: self.key,
@@ -61,6 +65,7 @@ impl TagBuilder {
     /// Key of the tag; a resource cannot carry two tags with the same key.
     ///
     /// *Required.* *Constraints:* length 1..=128; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+    #[inline]
     pub fn key(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -70,6 +75,7 @@ impl TagBuilder {
     }
 
     /// Sets or clears `key`.
+    #[inline]
     pub fn set_key(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,6 +85,7 @@ impl TagBuilder {
     }
 
     /// Returns the value of `key` set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.key
     }
@@ -86,6 +93,7 @@ impl TagBuilder {
     /// Value of the tag.
     ///
     /// *Required.* *Constraints:* length 0..=256; pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+    #[inline]
     pub fn value(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +103,7 @@ impl TagBuilder {
     }
 
     /// Sets or clears `value`.
+    #[inline]
     pub fn set_value(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -104,11 +113,13 @@ impl TagBuilder {
     }
 
     /// Returns the value of `value` set so far.
+    #[inline]
     pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
         &self.value
     }
 
     /// Builds the [`Tag`].
+    #[inline]
     pub fn build(self) -> crate::types::Tag {
         crate::types::Tag {
             key: self.key,
@@ -119,6 +130,7 @@ impl TagBuilder {
 
 impl Tag {
     /// Checks every constraint the model places on this `Tag` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -127,6 +139,7 @@ impl Tag {
         out.into_result("Tag")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -181,6 +194,7 @@ impl Tag {
 
 /// Requests carry this structure as a JSON object of the members that are set, by wire name.
 impl crate::aws_json::WriteObject for crate::types::Tag {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -200,6 +214,7 @@ impl crate::aws_json::WriteObject for crate::types::Tag {
 #[cfg(feature = "test-util")]
 impl crate::aws_json::ReadStructure for crate::types::Tag {
     type Members = crate::types::builders::TagBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -213,6 +228,7 @@ impl crate::aws_json::ReadStructure for crate::types::Tag {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::Tag {
             key: members.key,

@@ -15,16 +15,19 @@ impl TrainingJobStepMetadata {
     /// ARN of the training job that the step ran.
     ///
     /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    #[inline]
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
 
     /// Creates a new builder for [`TrainingJobStepMetadata`].
+    #[inline]
     pub fn builder() -> crate::types::builders::TrainingJobStepMetadataBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::TrainingJobStepMetadataBuilder {
         crate::types::builders::TrainingJobStepMetadataBuilder {
             arn: self.arn,
@@ -48,6 +51,7 @@ impl TrainingJobStepMetadataBuilder {
     /// ARN of the training job that the step ran.
     ///
     /// *Constraints:* length 0..=256; pattern `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    #[inline]
     pub fn arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -57,6 +61,7 @@ impl TrainingJobStepMetadataBuilder {
     }
 
     /// Sets or clears `arn`.
+    #[inline]
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -66,11 +71,13 @@ impl TrainingJobStepMetadataBuilder {
     }
 
     /// Returns the value of `arn` set so far.
+    #[inline]
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
 
     /// Builds the [`TrainingJobStepMetadata`].
+    #[inline]
     pub fn build(self) -> crate::types::TrainingJobStepMetadata {
         crate::types::TrainingJobStepMetadata {
             arn: self.arn,
@@ -80,6 +87,7 @@ impl TrainingJobStepMetadataBuilder {
 
 impl TrainingJobStepMetadata {
     /// Checks every constraint the model places on this `TrainingJobStepMetadata` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -88,6 +96,7 @@ impl TrainingJobStepMetadata {
         out.into_result("TrainingJobStepMetadata")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -119,6 +128,7 @@ impl TrainingJobStepMetadata {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::TrainingJobStepMetadata {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -134,6 +144,7 @@ impl crate::aws_json::WriteObject for crate::types::TrainingJobStepMetadata {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::TrainingJobStepMetadata {
     type Members = crate::types::builders::TrainingJobStepMetadataBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -146,6 +157,7 @@ impl crate::aws_json::ReadStructure for crate::types::TrainingJobStepMetadata {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::TrainingJobStepMetadata {
             arn: members.arn,

@@ -17,31 +17,37 @@ pub struct UserContext {
 
 impl UserContext {
     /// Identifier of the SageMaker domain the user belongs to.
+    #[inline]
     pub fn domain_id(&self) -> ::std::option::Option<&str> {
         self.domain_id.as_deref()
     }
 
     /// IAM identity details for the user; populated only for model package groups, model packages and projects.
+    #[inline]
     pub fn iam_identity(&self) -> ::std::option::Option<&crate::types::IamIdentity> {
         self.iam_identity.as_ref()
     }
 
     /// ARN of the user profile.
+    #[inline]
     pub fn user_profile_arn(&self) -> ::std::option::Option<&str> {
         self.user_profile_arn.as_deref()
     }
 
     /// Name of the user's SageMaker profile.
+    #[inline]
     pub fn user_profile_name(&self) -> ::std::option::Option<&str> {
         self.user_profile_name.as_deref()
     }
 
     /// Creates a new builder for [`UserContext`].
+    #[inline]
     pub fn builder() -> crate::types::builders::UserContextBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::builders::UserContextBuilder {
         crate::types::builders::UserContextBuilder {
             domain_id: self.domain_id,
@@ -69,6 +75,7 @@ pub struct UserContextBuilder {
 
 impl UserContextBuilder {
     /// Identifier of the SageMaker domain the user belongs to.
+    #[inline]
     pub fn domain_id(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -78,6 +85,7 @@ impl UserContextBuilder {
     }
 
     /// Sets or clears `domain_id`.
+    #[inline]
     pub fn set_domain_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -87,11 +95,13 @@ impl UserContextBuilder {
     }
 
     /// Returns the value of `domain_id` set so far.
+    #[inline]
     pub fn get_domain_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.domain_id
     }
 
     /// IAM identity details for the user; populated only for model package groups, model packages and projects.
+    #[inline]
     pub fn iam_identity(
         mut self,
         input: impl ::std::convert::Into<crate::types::IamIdentity>,
@@ -101,6 +111,7 @@ impl UserContextBuilder {
     }
 
     /// Sets or clears `iam_identity`.
+    #[inline]
     pub fn set_iam_identity(
         mut self,
         input: ::std::option::Option<crate::types::IamIdentity>,
@@ -110,11 +121,13 @@ impl UserContextBuilder {
     }
 
     /// Returns the value of `iam_identity` set so far.
+    #[inline]
     pub fn get_iam_identity(&self) -> &::std::option::Option<crate::types::IamIdentity> {
         &self.iam_identity
     }
 
     /// ARN of the user profile.
+    #[inline]
     pub fn user_profile_arn(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +137,7 @@ impl UserContextBuilder {
     }
 
     /// Sets or clears `user_profile_arn`.
+    #[inline]
     pub fn set_user_profile_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -133,11 +147,13 @@ impl UserContextBuilder {
     }
 
     /// Returns the value of `user_profile_arn` set so far.
+    #[inline]
     pub fn get_user_profile_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.user_profile_arn
     }
 
     /// Name of the user's SageMaker profile.
+    #[inline]
     pub fn user_profile_name(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -147,6 +163,7 @@ impl UserContextBuilder {
     }
 
     /// Sets or clears `user_profile_name`.
+    #[inline]
     pub fn set_user_profile_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -156,6 +173,7 @@ impl UserContextBuilder {
     }
 
     /// Returns the value of `user_profile_name` set so far.
+    #[inline]
     pub fn get_user_profile_name(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -163,6 +181,7 @@ impl UserContextBuilder {
     }
 
     /// Builds the [`UserContext`].
+    #[inline]
     pub fn build(self) -> crate::types::UserContext {
         crate::types::UserContext {
             domain_id: self.domain_id,
@@ -176,6 +195,7 @@ impl UserContextBuilder {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::UserContext {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -200,6 +220,7 @@ impl crate::aws_json::WriteObject for crate::types::UserContext {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::UserContext {
     type Members = crate::types::builders::UserContextBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -217,6 +238,7 @@ impl crate::aws_json::ReadStructure for crate::types::UserContext {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::UserContext {
             domain_id: members.domain_id,

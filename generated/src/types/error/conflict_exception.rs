@@ -16,16 +16,19 @@ impl ConflictException {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 
     /// Creates a new builder for [`ConflictException`].
+    #[inline]
     pub fn builder() -> crate::types::error::builders::ConflictExceptionBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::error::builders::ConflictExceptionBuilder {
@@ -53,6 +56,7 @@ impl ConflictExceptionBuilder {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +66,7 @@ impl ConflictExceptionBuilder {
     }
 
     /// Sets or clears `message`.
+    #[inline]
     pub fn set_message(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -71,6 +76,7 @@ impl ConflictExceptionBuilder {
     }
 
     /// Returns the value of `message` set so far.
+    #[inline]
     pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
         &self.message
     }
@@ -78,12 +84,14 @@ impl ConflictExceptionBuilder {
     /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
     /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
     /// built by hand, in tests.
+    #[inline]
     pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
         self.meta = ::std::option::Option::Some(meta);
         self
     }
 
     /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    #[inline]
     pub fn set_meta(
         &mut self,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -93,6 +101,7 @@ impl ConflictExceptionBuilder {
     }
 
     /// Builds the [`ConflictException`].
+    #[inline]
     pub fn build(self) -> crate::types::error::ConflictException {
         crate::types::error::ConflictException {
             message: self.message,
@@ -109,6 +118,7 @@ impl ConflictException {
 }
 
 impl ::std::fmt::Display for ConflictException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message.as_deref() {
             ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
@@ -119,12 +129,14 @@ impl ::std::fmt::Display for ConflictException {
 
 impl ::std::error::Error for ConflictException {}
 impl crate::error::ProvideErrorMetadata for ConflictException {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         &self.meta
     }
 }
 
 impl crate::error::RequestId for ConflictException {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(&self.meta)
     }
@@ -132,6 +144,7 @@ impl crate::error::RequestId for ConflictException {
 
 impl ConflictException {
     /// Checks every constraint the model places on this `ConflictException` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -140,6 +153,7 @@ impl ConflictException {
         out.into_result("ConflictException")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -163,6 +177,7 @@ impl ConflictException {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::error::ConflictException {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -178,6 +193,7 @@ impl crate::aws_json::WriteObject for crate::types::error::ConflictException {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::error::ConflictException {
     type Members = crate::types::error::builders::ConflictExceptionBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -190,6 +206,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ConflictException {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::error::ConflictException {
             message: members.message,
@@ -197,6 +214,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ConflictException {
         }
     }
 
+    #[inline]
     fn set_message_if_unset(&mut self, message: &str) {
         if self.message.is_none() {
             self.message = ::std::option::Option::Some(message.to_owned());

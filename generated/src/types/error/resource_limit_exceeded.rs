@@ -16,16 +16,19 @@ impl ResourceLimitExceeded {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 
     /// Creates a new builder for [`ResourceLimitExceeded`].
+    #[inline]
     pub fn builder() -> crate::types::error::builders::ResourceLimitExceededBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(
         self,
     ) -> crate::types::error::builders::ResourceLimitExceededBuilder {
@@ -53,6 +56,7 @@ impl ResourceLimitExceededBuilder {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +66,7 @@ impl ResourceLimitExceededBuilder {
     }
 
     /// Sets or clears `message`.
+    #[inline]
     pub fn set_message(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -71,6 +76,7 @@ impl ResourceLimitExceededBuilder {
     }
 
     /// Returns the value of `message` set so far.
+    #[inline]
     pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
         &self.message
     }
@@ -78,12 +84,14 @@ impl ResourceLimitExceededBuilder {
     /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
     /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
     /// built by hand, in tests.
+    #[inline]
     pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
         self.meta = ::std::option::Option::Some(meta);
         self
     }
 
     /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    #[inline]
     pub fn set_meta(
         &mut self,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -93,6 +101,7 @@ impl ResourceLimitExceededBuilder {
     }
 
     /// Builds the [`ResourceLimitExceeded`].
+    #[inline]
     pub fn build(self) -> crate::types::error::ResourceLimitExceeded {
         crate::types::error::ResourceLimitExceeded {
             message: self.message,
@@ -109,6 +118,7 @@ impl ResourceLimitExceeded {
 }
 
 impl ::std::fmt::Display for ResourceLimitExceeded {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message.as_deref() {
             ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
@@ -119,12 +129,14 @@ impl ::std::fmt::Display for ResourceLimitExceeded {
 
 impl ::std::error::Error for ResourceLimitExceeded {}
 impl crate::error::ProvideErrorMetadata for ResourceLimitExceeded {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         &self.meta
     }
 }
 
 impl crate::error::RequestId for ResourceLimitExceeded {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(&self.meta)
     }
@@ -132,6 +144,7 @@ impl crate::error::RequestId for ResourceLimitExceeded {
 
 impl ResourceLimitExceeded {
     /// Checks every constraint the model places on this `ResourceLimitExceeded` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -140,6 +153,7 @@ impl ResourceLimitExceeded {
         out.into_result("ResourceLimitExceeded")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -163,6 +177,7 @@ impl ResourceLimitExceeded {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::error::ResourceLimitExceeded {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -178,6 +193,7 @@ impl crate::aws_json::WriteObject for crate::types::error::ResourceLimitExceeded
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::error::ResourceLimitExceeded {
     type Members = crate::types::error::builders::ResourceLimitExceededBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -190,6 +206,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceLimitExceed
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::error::ResourceLimitExceeded {
             message: members.message,
@@ -197,6 +214,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceLimitExceed
         }
     }
 
+    #[inline]
     fn set_message_if_unset(&mut self, message: &str) {
         if self.message.is_none() {
             self.message = ::std::option::Option::Some(message.to_owned());

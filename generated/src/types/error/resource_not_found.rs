@@ -16,16 +16,19 @@ impl ResourceNotFound {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 
     /// Creates a new builder for [`ResourceNotFound`].
+    #[inline]
     pub fn builder() -> crate::types::error::builders::ResourceNotFoundBuilder {
         ::std::default::Default::default()
     }
 
     /// A builder holding this value's members, to change some of them.
+    #[inline]
     pub fn into_builder(self) -> crate::types::error::builders::ResourceNotFoundBuilder {
         crate::types::error::builders::ResourceNotFoundBuilder {
             message: self.message,
@@ -51,6 +54,7 @@ impl ResourceNotFoundBuilder {
     /// The `Message` member.
     ///
     /// *Constraints:* length 0..=1024.
+    #[inline]
     pub fn message(
         mut self,
         input: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +64,7 @@ impl ResourceNotFoundBuilder {
     }
 
     /// Sets or clears `message`.
+    #[inline]
     pub fn set_message(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -69,6 +74,7 @@ impl ResourceNotFoundBuilder {
     }
 
     /// Returns the value of `message` set so far.
+    #[inline]
     pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
         &self.message
     }
@@ -76,12 +82,14 @@ impl ResourceNotFoundBuilder {
     /// The code, message and request id (`custom("aws_request_id", ..)`) this error reports through
     /// `ProvideErrorMetadata` and `RequestId`, as a decoded error has them from its response; for errors
     /// built by hand, in tests.
+    #[inline]
     pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
         self.meta = ::std::option::Option::Some(meta);
         self
     }
 
     /// Sets or clears the error metadata (see [`meta`](Self::meta)).
+    #[inline]
     pub fn set_meta(
         &mut self,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -91,6 +99,7 @@ impl ResourceNotFoundBuilder {
     }
 
     /// Builds the [`ResourceNotFound`].
+    #[inline]
     pub fn build(self) -> crate::types::error::ResourceNotFound {
         crate::types::error::ResourceNotFound {
             message: self.message,
@@ -107,6 +116,7 @@ impl ResourceNotFound {
 }
 
 impl ::std::fmt::Display for ResourceNotFound {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message.as_deref() {
             ::std::option::Option::Some(m) => ::std::write!(f, "{}: {}", Self::CODE, m),
@@ -117,12 +127,14 @@ impl ::std::fmt::Display for ResourceNotFound {
 
 impl ::std::error::Error for ResourceNotFound {}
 impl crate::error::ProvideErrorMetadata for ResourceNotFound {
+    #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
         &self.meta
     }
 }
 
 impl crate::error::RequestId for ResourceNotFound {
+    #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
         crate::error::RequestId::request_id(&self.meta)
     }
@@ -130,6 +142,7 @@ impl crate::error::RequestId for ResourceNotFound {
 
 impl ResourceNotFound {
     /// Checks every constraint the model places on this `ResourceNotFound` and the values inside it (required members, lengths, ranges, patterns, unique items), and returns all violations at once.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
@@ -138,6 +151,7 @@ impl ResourceNotFound {
         out.into_result("ResourceNotFound")
     }
 
+    #[inline]
     pub(crate) fn validate_at(
         &self,
         path: &crate::validation::Path<'_>,
@@ -161,6 +175,7 @@ impl ResourceNotFound {
 /// The test doubles answer with this structure as a JSON object of the members that are set, by wire name.
 #[cfg(feature = "test-util")]
 impl crate::aws_json::WriteObject for crate::types::error::ResourceNotFound {
+    #[inline]
     fn write_members(
         &self,
         object: &mut crate::aws_json::ObjectWriter<'_>,
@@ -176,6 +191,7 @@ impl crate::aws_json::WriteObject for crate::types::error::ResourceNotFound {
 /// know skipped, missing ones defaulted (or corrected, when required).
 impl crate::aws_json::ReadStructure for crate::types::error::ResourceNotFound {
     type Members = crate::types::error::builders::ResourceNotFoundBuilder;
+    #[inline]
     fn read_member(
         members: &mut Self::Members,
         name: &str,
@@ -188,6 +204,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceNotFound {
         ::std::result::Result::Ok(true)
     }
 
+    #[inline]
     fn finish(members: Self::Members) -> Self {
         crate::types::error::ResourceNotFound {
             message: members.message,
@@ -195,6 +212,7 @@ impl crate::aws_json::ReadStructure for crate::types::error::ResourceNotFound {
         }
     }
 
+    #[inline]
     fn set_message_if_unset(&mut self, message: &str) {
         if self.message.is_none() {
             self.message = ::std::option::Option::Some(message.to_owned());
