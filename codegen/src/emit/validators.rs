@@ -310,8 +310,8 @@ pub fn pattern_value(plan: &crate::pattern::Plan) -> TokenStream {
 }
 
 /// The tables of a compiled check as statics (their names end with `suffix`), each documented with the check's
-/// regex, and the `crate::automaton::Automaton` value that refers to them. The big tables are text (states separated
-/// by commas) that the runtime's `const fn`s read when the crate compiles.
+/// regex, and the `crate::automaton::Automaton` value that refers to them. A DFA's transitions are an array literal;
+/// the other tables are text (cells separated by commas) that the runtime's `const fn`s read when the crate compiles.
 fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream, TokenStream) {
     use crate::pattern::automaton::Automaton;
     let name = |n: &str| format_ident!("{n}{suffix}");
@@ -321,8 +321,15 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
             let runs = d.class_runs().into_iter().flat_map(|(b, c)| [hex_u8(b), Literal::u8_unsuffixed(c)]);
             let stride = Literal::u16_unsuffixed(d.stride() as u16);
             let start = Literal::u16_unsuffixed(d.start as u16);
-            let rows: Vec<String> = d.next.chunks(d.stride()).map(run_length).collect();
-            let text = text_lit(&rows, ", ");
+            // The cells as an array of row numbers (state × stride), not text a `const fn` reads: the compiler
+            // evaluates a literal array at a small fraction of the cost of interpreting a parser over text, which
+            // was a tenth of the whole model's compile time. The budget keeps every row within 16 bits.
+            let Ok(cells) =
+                d.next.iter().map(|&s| u16::try_from(s as usize * d.stride())).collect::<Result<Vec<u16>, _>>()
+            else {
+                return (quote!(), quote!(compile_error!("a DFA past its tables")));
+            };
+            let cells = cells.into_iter().map(Literal::u16_unsuffixed);
             let n = Literal::usize_unsuffixed(d.next.len());
             let (classes, next) = (name("CLASSES"), name("NEXT"));
             let classes_doc = format!(" The byte classes of the DFA of `{regex}`.");
@@ -335,7 +342,7 @@ fn automaton_value(check: &crate::pattern::Check, suffix: &str) -> (TokenStream,
                 #[doc = #classes_doc]
                 static #classes: [u8; 256] = crate::automaton::byte_classes(&[#(#runs),*]);
                 #[doc = #next_doc]
-                static #next: [u16; #n] = crate::automaton::rows(#text, #stride);
+                static #next: [u16; #n] = [#(#cells),*];
             };
             let value = quote! {
                 crate::automaton::Automaton::Dfa(crate::automaton::Dfa {
