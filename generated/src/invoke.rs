@@ -137,6 +137,19 @@ pub(crate) struct Handle {
     identity: Mutex<Option<(Credentials, Identity)>>,
 }
 
+/// The handle of one request with an override ([`Handle::overridden`]), boxed: an operation's future keeps it while
+/// the request is sent, and a handle inline (a configuration, a transport) would make every call's future, which is
+/// copied as it is made and moved into the one awaiting it, larger by over a kilobyte, whether or not it overrides.
+pub(crate) struct Overridden(Option<Box<Handle>>);
+
+impl Overridden {
+    /// The request's own handle, if its override made one.
+    #[allow(clippy::should_implement_trait)] // Named as `Option::as_ref`, which the generated operations call.
+    pub(crate) fn as_ref(&self) -> Option<&Handle> {
+        self.0.as_deref()
+    }
+}
+
 /// Where a call's requests go, and the header values that follow from it.
 #[derive(Debug, Clone)]
 struct Target {
@@ -204,7 +217,11 @@ impl Handle {
     /// request keeps the client's retry quota and rate limiter unless it changes the retry mode, and the client's
     /// transport unless it changes the HTTP client, the timeouts, the sleep, the time source or the response size
     /// limit.
-    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
+    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Overridden {
+        Overridden(self.overridden_handle(config_override).map(Box::new))
+    }
+
+    fn overridden_handle(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
         let settings = config_override?.settings()?;
         let config = self.config.overridden(settings);
         let sleep = config.sleep_impl.clone().unwrap_or_else(|| self.sleep.clone());
