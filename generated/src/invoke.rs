@@ -644,7 +644,9 @@ where
     let body = if interceptors.is_empty() {
         prepare(&input).map_err(Unprepared::into_sdk_error)
     } else {
-        let x = execution.insert(Execution::new(interceptors, &handle.transport.components, input));
+        // Boxed: the interceptors' context (the request, the response, the erased input and output) would make
+        // every call's future larger, and copied whole as it moves, with interceptors or without.
+        let x = execution.insert(Box::new(Execution::new(interceptors, &handle.transport.components, input)));
         match x.before_serialization::<I>() {
             Ok(input) => prepare(&input).map_err(Unprepared::into_sdk_error),
             Err(e) => Err(SdkError::construction_failure(e)),
@@ -653,7 +655,8 @@ where
     let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
     let result = match body {
         Ok(body) => {
-            let sent = send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_mut()).await;
+            let sent =
+                send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_deref_mut()).await;
             decode(name, decode_output, decode_error, sent)
         }
         Err(e) => Err(e),
