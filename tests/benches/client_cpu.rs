@@ -18,7 +18,8 @@
 //! `cargo bench -p project-tests --bench client_cpu` (30 pairs of 2,000 calls by default;
 //! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, 5 rounds of 20,000 calls by default,
 //! for a profiler to attach to, and prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`);
-//! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default). Instructions per call,
+//! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default; `CLIENT_CPU_SIZES=1`
+//! prints the size of a call's future and of its output, which are copied as they move). Instructions per call,
 //! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
 //! (the server is a child process, not counted) with `CLIENT_CPU_ROUNDS=1` and two values of `CLIENT_CPU_CALLS`;
 //! the difference of the two totals divided by the difference of the calls leaves out start-up and warm-up.
@@ -340,6 +341,15 @@ fn env_usize(name: &str, default: usize) -> usize {
 fn main() {
     if std::env::var_os("CLIENT_CPU_SERVE").is_some() {
         run_server();
+        return;
+    }
+    if std::env::var_os("CLIENT_CPU_SIZES").is_some() {
+        // What a call moves as its futures are made and awaited: the future `send` gives, and the output.
+        use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
+        let client = Client::from_conf(project_tests::raw::config().endpoint_url("http://127.0.0.1:1").build());
+        let call = client.describe_pipeline_execution().pipeline_execution_arn(ARN).send();
+        let output = std::mem::size_of::<DescribePipelineExecutionOutput>();
+        println!("a call's future: {} bytes; its output: {output} bytes", std::mem::size_of_val(&call));
         return;
     }
     let profile = std::env::var("CLIENT_CPU_PROFILE").ok();
