@@ -137,6 +137,19 @@ pub(crate) struct Handle {
     identity: Mutex<Option<(Credentials, Identity)>>,
 }
 
+/// The handle of one request with an override ([`Handle::overridden`]), boxed: an operation's future keeps it while
+/// the request is sent, and a handle inline (a configuration, a transport) would make every call's future, which is
+/// copied as it is made and moved into the one awaiting it, larger by over a kilobyte, whether or not it overrides.
+pub(crate) struct Overridden(Option<Box<Handle>>);
+
+impl Overridden {
+    /// The request's own handle, if its override made one.
+    #[allow(clippy::should_implement_trait)] // Named as `Option::as_ref`, which the generated operations call.
+    pub(crate) fn as_ref(&self) -> Option<&Handle> {
+        self.0.as_deref()
+    }
+}
+
 /// Where a call's requests go, and the header values that follow from it.
 #[derive(Debug, Clone)]
 struct Target {
@@ -204,7 +217,11 @@ impl Handle {
     /// request keeps the client's retry quota and rate limiter unless it changes the retry mode, and the client's
     /// transport unless it changes the HTTP client, the timeouts, the sleep, the time source or the response size
     /// limit.
-    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
+    pub(crate) fn overridden(&self, config_override: Option<&ConfigOverride>) -> Overridden {
+        Overridden(self.overridden_handle(config_override).map(Box::new))
+    }
+
+    fn overridden_handle(&self, config_override: Option<&ConfigOverride>) -> Option<Handle> {
         let settings = config_override?.settings()?;
         let config = self.config.overridden(settings);
         let sleep = config.sleep_impl.clone().unwrap_or_else(|| self.sleep.clone());
@@ -627,7 +644,9 @@ where
     let body = if interceptors.is_empty() {
         prepare(&input).map_err(Unprepared::into_sdk_error)
     } else {
-        let x = execution.insert(Execution::new(interceptors, &handle.transport.components, input));
+        // Boxed: the interceptors' context (the request, the response, the erased input and output) would make
+        // every call's future larger, and copied whole as it moves, with interceptors or without.
+        let x = execution.insert(Box::new(Execution::new(interceptors, &handle.transport.components, input)));
         match x.before_serialization::<I>() {
             Ok(input) => prepare(&input).map_err(Unprepared::into_sdk_error),
             Err(e) => Err(SdkError::construction_failure(e)),
@@ -636,7 +655,8 @@ where
     let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
     let result = match body {
         Ok(body) => {
-            let sent = send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_mut()).await;
+            let sent =
+                send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_deref_mut()).await;
             decode(name, decode_output, decode_error, sent)
         }
         Err(e) => Err(e),
@@ -712,7 +732,10 @@ async fn send(
 ) -> Result<Response, Ended> {
     use tracing::Instrument as _;
     let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
-    let call = attempts(handle, name, host_prefix, endpoint, compress, body, execution);
+    // Boxed: the attempts' future (the transport's and hyper's within) is several kilobytes, and a future that held
+    // it inline would be copied whole as it is made, wrapped (span, timeout) and moved into the one that awaits it,
+    // at each level from here up to the caller's task; one allocation costs less than those copies.
+    let call = Box::pin(attempts(handle, name, host_prefix, endpoint, compress, body, execution));
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));

@@ -6,16 +6,20 @@
 //! retries, validation, endpoint resolution, idempotency, tracing spans).
 //!
 //! The server runs in a child process (this same binary, started with `CLIENT_CPU_SERVE=1`), so the CPU time this
-//! process uses (`getrusage(RUSAGE_SELF)`: user + system, every thread) is the client's alone: its own work, the
-//! tokio runtime driving the sockets, and the kernel's side of its socket calls. Each round measures every client
-//! once per concurrency (1 call in flight, then 64), in alternating order; the table gives the median of the rounds,
-//! and the lines below it that median round's split: user and system time, context switches and minor page faults
-//! per call. `CLIENT_CPU_PROFILE` also prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`),
-//! which shows whether the calls ran on one tokio worker or were spread over both.
+//! process uses (its threads' CPU clocks together, `CLOCK_PROCESS_CPUTIME_ID`: user + system, every thread) is the
+//! client's alone: its own work, the tokio runtime driving the sockets, and the kernel's side of its socket calls.
+//! On a machine other builds share, the CPU time of a call moves with the load by more than the two sides differ,
+//! so the sides run in short interleaved rounds (`CLIENT_CPU_ROUNDS` pairs of `CLIENT_CPU_CALLS` calls each, the
+//! floor first in one pair and the crate first in the next), and the figure is the median of the pairs' ratios,
+//! with its quartiles and extremes; the lines below the table give the user / system split, context switches and
+//! minor page faults per call over all the rounds. `CLIENT_CPU_SELF=floor` (or `=crate`) checks the method: both
+//! sides of every pair are that one client, so the ratio should be 1 within a few hundredths.
 //!
-//! `cargo bench -p project-tests --bench client_cpu` (`CLIENT_CPU_CALLS`, `CLIENT_CPU_ROUNDS` to change the size;
-//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, for a profiler to attach to;
-//! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default). Instructions per call,
+//! `cargo bench -p project-tests --bench client_cpu` (30 pairs of 2,000 calls by default;
+//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, 5 rounds of 20,000 calls by default,
+//! for a profiler to attach to, and prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`);
+//! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default; `CLIENT_CPU_SIZES=1`
+//! prints the size of a call's future and of its output, which are copied as they move). Instructions per call,
 //! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
 //! (the server is a child process, not counted) with `CLIENT_CPU_ROUNDS=1` and two values of `CLIENT_CPU_CALLS`;
 //! the difference of the two totals divided by the difference of the calls leaves out start-up and warm-up.
@@ -210,10 +214,6 @@ impl Usage {
             minor_faults: self.minor_faults - before.minor_faults,
         }
     }
-
-    fn cpu(&self) -> Duration {
-        self.user + self.system
-    }
 }
 
 /// The time each thread of this process has spent on a CPU (the first field of `/proc/self/task/*/schedstat`, in
@@ -240,7 +240,22 @@ enum Side {
     Crate,
 }
 
-/// What one measurement gives, per call: CPU time, wall time, and the process's usage (see [`Usage`]) in total.
+/// The CPU time of this process so far: the sum of its threads' CPU clocks (`CLOCK_PROCESS_CPUTIME_ID`, the
+/// scheduler's own account of the time each thread ran, user and kernel, in nanoseconds; not derived from wall time).
+/// The server is another process, so this is the client's alone: the tokio workers, the main thread waiting in
+/// `block_on`, and the kernel's side of their socket calls.
+fn process_cpu() -> Duration {
+    let mut t = std::mem::MaybeUninit::<libc::timespec>::zeroed();
+    // SAFETY: clock_gettime writes a `timespec` into the pointer it is given, which points to one.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, t.as_mut_ptr()) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    // SAFETY: clock_gettime returned 0, so it filled the struct.
+    let t = unsafe { t.assume_init() };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// What one measurement gives: CPU time per call (µs, from [`process_cpu`]), wall time per call, and the process's
+/// usage (see [`Usage`]) in total.
 struct Measured {
     cpu: f64,
     wall: f64,
@@ -250,8 +265,9 @@ struct Measured {
 
 /// Runs `calls` calls with `in_flight` of them at a time.
 async fn measure(side: Side, floor: &Floor, client: &Client, calls: usize, in_flight: usize) -> Measured {
-    let per_task = calls / in_flight;
+    let per_task = (calls / in_flight).max(1);
     let before = Usage::now();
+    let cpu = process_cpu();
     let wall = Instant::now();
     let mut tasks = Vec::with_capacity(in_flight);
     for _ in 0..in_flight {
@@ -274,14 +290,28 @@ async fn measure(side: Side, floor: &Floor, client: &Client, calls: usize, in_fl
     for task in tasks {
         task.await.expect("task");
     }
+    let cpu = process_cpu() - cpu;
+    let wall = wall.elapsed();
     let usage = Usage::now().since(before);
     let n = per_task * in_flight;
-    Measured {
-        cpu: usage.cpu().as_secs_f64() * 1e6 / n as f64,
-        wall: wall.elapsed().as_secs_f64() * 1e6 / n as f64,
-        usage,
-        calls: n,
+    Measured { cpu: cpu.as_secs_f64() * 1e6 / n as f64, wall: wall.as_secs_f64() * 1e6 / n as f64, usage, calls: n }
+}
+
+/// The usage of several measurements together.
+fn total(runs: &[Measured]) -> Measured {
+    let mut usage = Usage::default();
+    let (mut cpu, mut wall, mut calls) = (0.0, 0.0, 0);
+    for m in runs {
+        usage.user += m.usage.user;
+        usage.system += m.usage.system;
+        usage.voluntary_switches += m.usage.voluntary_switches;
+        usage.involuntary_switches += m.usage.involuntary_switches;
+        usage.minor_faults += m.usage.minor_faults;
+        cpu += m.cpu * m.calls as f64;
+        wall += m.wall * m.calls as f64;
+        calls += m.calls;
     }
+    Measured { cpu: cpu / calls as f64, wall: wall / calls as f64, usage, calls }
 }
 
 /// Per call: user and system CPU time (µs), context switches (voluntary, involuntary) and minor page faults.
@@ -289,7 +319,7 @@ fn usage_line(m: &Measured) -> String {
     let n = m.calls as f64;
     let u = &m.usage;
     format!(
-        "user {:.1} µs, sys {:.1} µs, switches {:.3} voluntary + {:.3} involuntary, minor faults {:.4}",
+        "user {:.1} µs + sys {:.1} µs, switches {:.3} voluntary + {:.3} involuntary, minor faults {:.4}",
         u.user.as_secs_f64() * 1e6 / n,
         u.system.as_secs_f64() * 1e6 / n,
         u.voluntary_switches as f64 / n,
@@ -298,15 +328,10 @@ fn usage_line(m: &Measured) -> String {
     )
 }
 
-fn median(values: &mut [f64]) -> f64 {
+/// The value at quantile `q` (0 to 1) of `values`, sorted here (nearest rank).
+fn quantile(values: &mut [f64], q: f64) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
-    values[values.len() / 2]
-}
-
-/// The round of median CPU time (its user / system split and counts are that round's).
-fn median_run(runs: &mut [Measured]) -> &Measured {
-    runs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
-    &runs[runs.len() / 2]
+    values[((values.len() - 1) as f64 * q).round() as usize]
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -318,8 +343,18 @@ fn main() {
         run_server();
         return;
     }
-    let calls = env_usize("CLIENT_CPU_CALLS", 20_000);
-    let rounds = env_usize("CLIENT_CPU_ROUNDS", 5);
+    if std::env::var_os("CLIENT_CPU_SIZES").is_some() {
+        // What a call moves as its futures are made and awaited: the future `send` gives, and the output.
+        use sagemaker_pipelines::operation::describe_pipeline_execution::DescribePipelineExecutionOutput;
+        let client = Client::from_conf(project_tests::raw::config().endpoint_url("http://127.0.0.1:1").build());
+        let call = client.describe_pipeline_execution().pipeline_execution_arn(ARN).send();
+        let output = std::mem::size_of::<DescribePipelineExecutionOutput>();
+        println!("a call's future: {} bytes; its output: {output} bytes", std::mem::size_of_val(&call));
+        return;
+    }
+    let profile = std::env::var("CLIENT_CPU_PROFILE").ok();
+    let calls = env_usize("CLIENT_CPU_CALLS", if profile.is_some() { 20_000 } else { 2_000 });
+    let rounds = env_usize("CLIENT_CPU_ROUNDS", if profile.is_some() { 5 } else { 30 }).max(1);
     let warmup = env_usize("CLIENT_CPU_WARMUP", 2_000);
     let server = Server::start();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -336,7 +371,7 @@ fn main() {
         }
     });
 
-    if let Ok(only) = std::env::var("CLIENT_CPU_PROFILE") {
+    if let Some(only) = profile {
         let side = if only == "floor" { Side::Floor } else { Side::Crate };
         for _ in 0..rounds {
             let threads = thread_times();
@@ -355,37 +390,61 @@ fn main() {
         }
         return;
     }
-    println!("client CPU per DescribePipelineExecution call: {calls} calls per measurement, median of {rounds} rounds");
-    println!("| in flight | floor CPU | crate CPU | crate / floor | floor wall | crate wall |");
-    println!("| --- | --- | --- | --- | --- | --- |");
+
+    // The two sides of each pair of rounds: the floor and the crate, or, to check the method, one side twice.
+    let (a, b, names) = match std::env::var("CLIENT_CPU_SELF").as_deref() {
+        Ok("floor") => (Side::Floor, Side::Floor, ["floor", "floor again"]),
+        Ok(_) => (Side::Crate, Side::Crate, ["crate", "crate again"]),
+        Err(_) => (Side::Floor, Side::Crate, ["floor", "crate"]),
+    };
+    println!(
+        "client CPU per DescribePipelineExecution call: {rounds} pairs of rounds of {calls} calls, {} then {} and \
+         {} then {} in turn; the ratio is {} / {} per pair",
+        names[0], names[1], names[1], names[0], names[1], names[0]
+    );
+    println!(
+        "| in flight | {0} CPU | {1} CPU | {1} / {0}: median | quartiles | least – most | {0} wall | {1} wall |",
+        names[0], names[1]
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut details = vec![];
     for in_flight in [1, 64] {
-        let (mut floor_runs, mut crate_runs) = (vec![], vec![]);
+        let (mut a_runs, mut b_runs, mut ratios) = (vec![], vec![], vec![]);
         for round in 0..rounds {
-            let order = if round % 2 == 0 { [Side::Floor, Side::Crate] } else { [Side::Crate, Side::Floor] };
-            for side in order {
-                let m = rt.block_on(measure(side, &floor, &client, calls, in_flight));
-                match side {
-                    Side::Floor => floor_runs.push(m),
-                    Side::Crate => crate_runs.push(m),
-                }
-            }
+            // Short rounds, alternating which side goes first, so that both sides meet the same load.
+            let (first, second) = if round % 2 == 0 { (a, b) } else { (b, a) };
+            let m1 = rt.block_on(measure(first, &floor, &client, calls, in_flight));
+            let m2 = rt.block_on(measure(second, &floor, &client, calls, in_flight));
+            let (ma, mb) = if round % 2 == 0 { (m1, m2) } else { (m2, m1) };
+            ratios.push(mb.cpu / ma.cpu);
+            a_runs.push(ma);
+            b_runs.push(mb);
         }
-        let mut floor_wall: Vec<f64> = floor_runs.iter().map(|m| m.wall).collect();
-        let mut crate_wall: Vec<f64> = crate_runs.iter().map(|m| m.wall).collect();
-        let (f, c) = (median_run(&mut floor_runs), median_run(&mut crate_runs));
+        let mut a_cpu: Vec<f64> = a_runs.iter().map(|m| m.cpu).collect();
+        let mut b_cpu: Vec<f64> = b_runs.iter().map(|m| m.cpu).collect();
+        let mut a_wall: Vec<f64> = a_runs.iter().map(|m| m.wall).collect();
+        let mut b_wall: Vec<f64> = b_runs.iter().map(|m| m.wall).collect();
         println!(
-            "| {in_flight} | {:.1} µs | {:.1} µs | {:.2}× | {:.1} µs | {:.1} µs |",
-            f.cpu,
-            c.cpu,
-            c.cpu / f.cpu,
-            median(&mut floor_wall),
-            median(&mut crate_wall)
+            "| {in_flight} | {:.1} µs | {:.1} µs | {:.3}× | {:.3}–{:.3} | {:.3}–{:.3} | {:.1} µs | {:.1} µs |",
+            quantile(&mut a_cpu, 0.5),
+            quantile(&mut b_cpu, 0.5),
+            quantile(&mut ratios, 0.5),
+            quantile(&mut ratios, 0.25),
+            quantile(&mut ratios, 0.75),
+            quantile(&mut ratios, 0.0),
+            quantile(&mut ratios, 1.0),
+            quantile(&mut a_wall, 0.5),
+            quantile(&mut b_wall, 0.5)
         );
+        let (ta, tb) = (total(&a_runs), total(&b_runs));
         details.push(format!(
-            "{in_flight} in flight, the median rounds: floor {}; crate {}",
-            usage_line(f),
-            usage_line(c)
+            "{in_flight} in flight, all rounds: {} {}; {} {}; user {:.3}×, sys {:.3}×",
+            names[0],
+            usage_line(&ta),
+            names[1],
+            usage_line(&tb),
+            tb.usage.user.as_secs_f64() / ta.usage.user.as_secs_f64(),
+            tb.usage.system.as_secs_f64() / ta.usage.system.as_secs_f64()
         ));
     }
     for line in details {
