@@ -172,6 +172,48 @@ pub fn resolve_with_tables(
     Ok(Resolved { service_id, service: service_out, operations, shapes, tables })
 }
 
+/// The closure of the shapes `roots` (absolute ids of values: structures, lists, strings, …) in `model`, with `apply` statements merged and mixins
+/// flattened, checked as [`resolve_with_tables`] checks the tables; prelude shapes are left out. No service is
+/// needed: this is how the facts of another service's shapes that the step kinds name (EMR's `StepConfig`) are taken
+/// from its model.
+pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, Shape>> {
+    check_prelude(&model.shapes)?;
+    let mut shapes = model.shapes.clone();
+    add_prelude(&mut shapes);
+    apply_statements(&mut shapes)?;
+    flatten_mixins(&mut shapes)?;
+    let mut stack = Vec::new();
+    for id in roots {
+        match shapes.get(id) {
+            Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
+                return Err(Error::at(
+                    "definitions",
+                    format!("`{id}` is a {}; the step kinds' shapes must be values", shapes[id].type_name()),
+                ))
+            }
+            Some(_) => stack.push(id.clone()),
+            None => {
+                return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
+            }
+        }
+    }
+    let mut closure = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if closure.insert(id.clone()) {
+            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
+        }
+    }
+    check_collection_cycles(&shapes, &closure)?;
+    Ok(closure
+        .into_iter()
+        .filter(|id| !id.starts_with("smithy.api#"))
+        .map(|id| {
+            let shape = shapes[&id].clone();
+            (id, shape)
+        })
+        .collect())
+}
+
 /// Check each member target of `shape` (`id`) and push it onto `stack`.
 fn push_member_targets(
     shapes: &BTreeMap<ShapeId, Shape>,

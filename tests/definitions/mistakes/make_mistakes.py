@@ -40,6 +40,26 @@ def gate():
     return document
 
 
+def emr():
+    """sdk3/conditions_lambda_emr.json cut to its two EMR steps: SparkOnCluster (a cluster id and
+    a runtime role) and SparkOnNewCluster (a ClusterConfig), taken out of their condition."""
+    document = load("sdk3/conditions_lambda_emr.json")
+    found = []
+
+    def walk(steps):
+        for s in steps:
+            if s["Type"] == "EMR":
+                found.append(s)
+            if s["Type"] == "Condition":
+                walk(s["Arguments"]["IfSteps"])
+                walk(s["Arguments"]["ElseSteps"])
+
+    walk(document["Steps"])
+    document["Parameters"] = []
+    document["Steps"] = found
+    return document
+
+
 def step(document, name):
     return next(s for s in document["Steps"] if s["Name"] == name)
 
@@ -150,6 +170,29 @@ def mistakes():
         "python3 /opt/ml/processing/input/code/prepare.py"
     )
     made["string_for_list"] = d
+
+    d = emr()
+    hadoop = step(d, "SparkOnNewCluster")["Arguments"]["StepConfig"]["HadoopJarStep"]
+    hadoop["MainClas"] = hadoop.pop("MainClass")
+    made["emr_member_typo"] = d
+
+    d = emr()
+    step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["ActionOnFailure"] = "Continue"
+    made["emr_action_on_failure_case"] = d
+
+    d = emr()
+    groups = step(d, "SparkOnNewCluster")["Arguments"]["ClusterConfig"]["Instances"]["InstanceGroups"]
+    groups[0]["InstanceRole"] = "PRIMARY"
+    made["emr_instance_role_primary"] = d
+
+    d = emr()
+    config = step(d, "SparkOnNewCluster")["Arguments"]["ClusterConfig"]
+    config["Instances"]["KeepJobFlowAliveWhenNoSteps"] = True
+    made["emr_cluster_kept_alive"] = d
+
+    d = emr()
+    step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["Name"] = "spark-step"
+    made["emr_step_name"] = d
     return made
 
 
