@@ -417,6 +417,7 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
                 "Endpoint",
                 "EndpointConfig",
                 "InferenceComponent",
+                "Lineage",
                 "Model",
                 "Processing",
                 "QualityCheck",
@@ -441,6 +442,10 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
             ]
         );
         assert!(roots["com.amazonaws.sagemaker"].contains(&"com.amazonaws.sagemaker#CreateTrainingJobRequest".into()));
+        // Lineage's own structure names SageMaker's requests and ARN strings.
+        for id in ["CreateActionRequest", "AssociationEdgeType", "ArtifactArn"] {
+            assert!(roots["com.amazonaws.sagemaker"].contains(&format!("com.amazonaws.sagemaker#{id}")), "{id}");
+        }
     }
 
     /// A folder removed when dropped.

@@ -144,13 +144,14 @@ pub fn resolve_with_tables(
     for root in table_roots {
         let id = if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) };
         match shapes.get(&id) {
-            Some(Shape::Structure(_)) => stack.push(id),
-            Some(other) => {
+            // A value: the step kinds' structures, or what the project's own structures name (an ARN string).
+            Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
                 return Err(Error::at(
                     "definitions",
-                    format!("`{id}` is a {}; the step kinds' shapes must be structures", other.type_name()),
+                    format!("`{id}` is of type `{}`, not a value the step kinds can name", shapes[&id].type_name()),
                 ))
             }
+            Some(_) => stack.push(id),
             None => {
                 return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
             }
@@ -188,7 +189,7 @@ pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, S
             Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
                 return Err(Error::at(
                     "definitions",
-                    format!("`{id}` is a {}; the step kinds' shapes must be values", shapes[id].type_name()),
+                    format!("`{id}` is of type `{}`, not a value the step kinds can name", shapes[id].type_name()),
                 ))
             }
             Some(_) => stack.push(id.clone()),
@@ -687,8 +688,10 @@ mod tests {
     fn table_roots_are_checked() {
         let err = tables(&["Missing"]).unwrap_err().to_string();
         assert!(err.contains("the step kinds name `ex#Missing`, which is not in the model"), "{err}");
-        let err = tables(&["Name"]).unwrap_err().to_string();
-        assert!(err.contains("`ex#Name` is a string; the step kinds' shapes must be structures"), "{err}");
+        let err = tables(&["Op"]).unwrap_err().to_string();
+        assert!(err.contains("`ex#Op` is of type `operation`, not a value the step kinds can name"), "{err}");
+        // A string is a value (what a project's own structure may name): its closure is itself.
+        assert_eq!(tables(&["Name"]).unwrap().tables.keys().collect::<Vec<_>>(), ["ex#Name"]);
         let err = tables(&["Dangling"]).unwrap_err().to_string();
         assert!(err.contains("member `ex#Dangling$X` targets `ex#Nowhere`, which is not in the model"), "{err}");
     }

@@ -32,6 +32,9 @@ pub type EndpointConfigStep = StepOf<kinds::EndpointConfig>;
 /// A `InferenceComponent` step: `InferenceComponentStep::new("name").arguments(args::CreateInferenceComponentInput::builder()…)`; its arguments are a `CreateInferenceComponentInput`.
 pub type InferenceComponentStep = StepOf<kinds::InferenceComponent>;
 
+/// A `Lineage` step: `LineageStep::new("name").arguments(args::LineageStepArguments::builder()…)`; its arguments are a `LineageStepArguments`.
+pub type LineageStep = StepOf<kinds::Lineage>;
+
 /// A `Model` step: `ModelStep::new("name").arguments(args::CreateModelInput::builder()…)`; its arguments are a `CreateModelInput`.
 pub type ModelStep = StepOf<kinds::Model>;
 
@@ -128,6 +131,18 @@ pub mod kinds {
         type Arguments = super::args::CreateInferenceComponentInput;
     }
 
+    /// `Lineage`: arguments [`LineageStepArguments`](super::args::LineageStepArguments), properties [`LineageStepProperties`](super::props::LineageStepProperties).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Lineage {}
+    impl StepType for Lineage {
+        const TYPE: &'static str = "Lineage";
+        type Properties = super::props::LineageStepProperties;
+    }
+
+    impl RequestStep for Lineage {
+        type Arguments = super::args::LineageStepArguments;
+    }
+
     /// `Model`: arguments [`CreateModelInput`](super::args::CreateModelInput), properties [`DescribeModelOutput`](super::props::DescribeModelOutput).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Model {}
@@ -216,6 +231,39 @@ pub mod kinds {
 /// Builders of the structures that step arguments reach, one setter per member.
 pub mod args {
     use crate::definition::{ty, Expr, List, Map, Object, Value};
+    /// The `ActionSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ActionSource(Object);
+    impl ActionSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceId`.
+        pub fn source_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceId", value))
+        }
+
+        /// `SourceType`.
+        pub fn source_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceType", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ActionSource> for Value {
+        #[inline]
+        fn from(v: ActionSource) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `AdditionalInferenceSpecificationDefinition` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AdditionalInferenceSpecificationDefinition(Object);
@@ -478,6 +526,62 @@ pub mod args {
     impl From<AppSpecification> for Value {
         #[inline]
         fn from(v: AppSpecification) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `ArtifactSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ArtifactSource(Object);
+    impl ArtifactSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceTypes`.
+        pub fn source_types(self, value: impl Into<List<ArtifactSourceType>>) -> Self {
+            Self(self.0.set::<List<ArtifactSourceType>>("SourceTypes", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ArtifactSource> for Value {
+        #[inline]
+        fn from(v: ArtifactSource) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `ArtifactSourceType` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ArtifactSourceType(Object);
+    impl ArtifactSourceType {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceIdType` (required).
+        pub fn source_id_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceIdType", value))
+        }
+
+        /// `Value` (required).
+        pub fn value(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Value", value))
+        }
+    }
+
+    impl From<ArtifactSourceType> for Value {
+        #[inline]
+        fn from(v: ArtifactSourceType) -> Value {
             v.0.into()
         }
     }
@@ -1503,6 +1607,39 @@ pub mod args {
         }
     }
 
+    /// The `ContextSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContextSource(Object);
+    impl ContextSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceId`.
+        pub fn source_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceId", value))
+        }
+
+        /// `SourceType`.
+        pub fn source_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceType", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ContextSource> for Value {
+        #[inline]
+        fn from(v: ContextSource) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `ContinuousParameterRange` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContinuousParameterRange(Object);
@@ -1567,6 +1704,112 @@ pub mod args {
         }
     }
 
+    /// The `CreateActionRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateActionRequest(Object);
+    impl CreateActionRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ActionName` (required).
+        pub fn action_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ActionName", value))
+        }
+
+        /// `ActionType` (required).
+        pub fn action_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ActionType", value))
+        }
+
+        /// `Description`.
+        pub fn description(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Description", value))
+        }
+
+        /// `MetadataProperties`.
+        pub fn metadata_properties(self, value: impl Into<MetadataProperties>) -> Self {
+            Self(self.0.set::<MetadataProperties>("MetadataProperties", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ActionSource>) -> Self {
+            Self(self.0.set::<ActionSource>("Source", value))
+        }
+
+        /// `Status`.
+        pub fn status(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Status", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateActionRequest> for Value {
+        #[inline]
+        fn from(v: CreateActionRequest) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CreateArtifactRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateArtifactRequest(Object);
+    impl CreateArtifactRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ArtifactName`.
+        pub fn artifact_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ArtifactName", value))
+        }
+
+        /// `ArtifactType` (required).
+        pub fn artifact_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ArtifactType", value))
+        }
+
+        /// `MetadataProperties`.
+        pub fn metadata_properties(self, value: impl Into<MetadataProperties>) -> Self {
+            Self(self.0.set::<MetadataProperties>("MetadataProperties", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ArtifactSource>) -> Self {
+            Self(self.0.set::<ArtifactSource>("Source", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateArtifactRequest> for Value {
+        #[inline]
+        fn from(v: CreateArtifactRequest) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `CreateAutoMLJobRequest` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateAutoMlJobRequest(Object);
@@ -1627,6 +1870,54 @@ pub mod args {
     impl From<CreateAutoMlJobRequest> for Value {
         #[inline]
         fn from(v: CreateAutoMlJobRequest) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CreateContextRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateContextRequest(Object);
+    impl CreateContextRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ContextName` (required).
+        pub fn context_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ContextName", value))
+        }
+
+        /// `ContextType` (required).
+        pub fn context_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ContextType", value))
+        }
+
+        /// `Description`.
+        pub fn description(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Description", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ContextSource>) -> Self {
+            Self(self.0.set::<ContextSource>("Source", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateContextRequest> for Value {
+        #[inline]
+        fn from(v: CreateContextRequest) -> Value {
             v.0.into()
         }
     }
@@ -6981,6 +7272,110 @@ pub mod args {
     impl From<EmrStepArguments> for Value {
         #[inline]
         fn from(v: EmrStepArguments) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageAssociation` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageAssociation(Object);
+    impl LineageAssociation {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `AssociationType`.
+        pub fn association_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("AssociationType", value))
+        }
+
+        /// `Destination` (required).
+        pub fn destination(self, value: impl Into<LineageEntityReference>) -> Self {
+            Self(self.0.set::<LineageEntityReference>("Destination", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<LineageEntityReference>) -> Self {
+            Self(self.0.set::<LineageEntityReference>("Source", value))
+        }
+    }
+
+    impl From<LineageAssociation> for Value {
+        #[inline]
+        fn from(v: LineageAssociation) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageEntityReference` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageEntityReference(Object);
+    impl LineageEntityReference {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Arn`.
+        pub fn arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Arn", value))
+        }
+
+        /// `Name`.
+        pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Name", value))
+        }
+
+        /// `Type`.
+        pub fn r#type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Type", value))
+        }
+    }
+
+    impl From<LineageEntityReference> for Value {
+        #[inline]
+        fn from(v: LineageEntityReference) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageStepArguments(Object);
+    impl LineageStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Actions`.
+        pub fn actions(self, value: impl Into<List<CreateActionRequest>>) -> Self {
+            Self(self.0.set::<List<CreateActionRequest>>("Actions", value))
+        }
+
+        /// `Artifacts`.
+        pub fn artifacts(self, value: impl Into<List<CreateArtifactRequest>>) -> Self {
+            Self(self.0.set::<List<CreateArtifactRequest>>("Artifacts", value))
+        }
+
+        /// `Associations`.
+        pub fn associations(self, value: impl Into<List<LineageAssociation>>) -> Self {
+            Self(self.0.set::<List<LineageAssociation>>("Associations", value))
+        }
+
+        /// `Contexts`.
+        pub fn contexts(self, value: impl Into<List<CreateContextRequest>>) -> Self {
+            Self(self.0.set::<List<CreateContextRequest>>("Contexts", value))
+        }
+    }
+
+    impl From<LineageStepArguments> for Value {
+        #[inline]
+        fn from(v: LineageStepArguments) -> Value {
             v.0.into()
         }
     }
@@ -18369,6 +18764,48 @@ pub mod props {
         #[inline]
         pub fn status(&self) -> Expr<ty::String> {
             FromPath::from_path(self.0.member("Status"))
+        }
+    }
+
+    /// The properties of a `LineageStepProperties`, as paths to `Get`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct LineageStepProperties(PropertyPath);
+    impl FromPath for LineageStepProperties {
+        #[inline]
+        fn from_path(path: PropertyPath) -> Self {
+            Self(path)
+        }
+    }
+
+    impl LineageStepProperties {
+        /// The path, as written in a `Get`.
+        #[inline]
+        pub fn path(&self) -> &str {
+            self.0.as_str()
+        }
+
+        /// `ActionArns`.
+        #[inline]
+        pub fn action_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ActionArns"))
+        }
+
+        /// `ArtifactArns`.
+        #[inline]
+        pub fn artifact_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ArtifactArns"))
+        }
+
+        /// `Associations`.
+        #[inline]
+        pub fn associations(&self) -> Expr<ty::Any> {
+            FromPath::from_path(self.0.member("Associations"))
+        }
+
+        /// `ContextArns`.
+        #[inline]
+        pub fn context_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ContextArns"))
         }
     }
 

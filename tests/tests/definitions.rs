@@ -99,6 +99,10 @@ const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("integer_parameter_as_string", "training", &["$.Steps[0].Arguments.AppSpecification.ImageUri: `Parameters.InstanceCount` is Integer, which cannot be assigned to an argument of type String"]),
     ("job_name_too_long", "named", &["$.Steps[1].Arguments.TrainingJobName: length must be between 1 and 63 characters, but is 71"]),
     ("json_get_undeclared_property_file", "gate", &["$.Steps[1].Arguments.Conditions[0].LeftValue['Std:JsonGet'].PropertyFile.Get: the step `Evaluate` declares no property file `Metrics`"]),
+    ("lineage_action_status_case", "lineage", &["$.Steps[4].Arguments.Actions[0].Status: \"completed\" is not a value of ActionStatus (did you mean \"Completed\"?)"]),
+    ("lineage_artifact_without_source_uri", "lineage", &["$.Steps[4].Arguments.Artifacts[0].Source.SourceUri: is required but was not set"]),
+    ("lineage_association_type", "lineage", &["$.Steps[4].Arguments.Associations[0].AssociationType: \"Contributed\" is not a value of AssociationEdgeType (did you mean \"ContributedTo\"?)"]),
+    ("lineage_entity_type", "lineage", &["$.Steps[4].Arguments.Associations[0].Source.Type: \"Model\" is not a value of LineageEntityType"]),
     ("max_runtime_zero", "training", &["$.Steps[1].Arguments.StoppingCondition.MaxRuntimeInSeconds: must be at least 1, but is 0"]),
     ("member_typo", "training", &["$.Steps[1].Arguments.ResourceConfig.InstanceTyp: `InstanceTyp` is not a member of ResourceConfig (did you mean `InstanceType`?)"]),
     ("missing_required_member", "training", &["$.Steps[1].Arguments.AlgorithmSpecification.TrainingInputMode: is required but was not set"]),
@@ -339,7 +343,7 @@ fn without_the_feature_the_crate_is_what_it_was() {
 mod builders {
     use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
     use sagemaker_pipelines::steps::{
-        args, ClarifyCheckStep, EmrStep, ProcessingStep, QualityCheckStep, TrainingStep, TuningStep,
+        args, ClarifyCheckStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep, TrainingStep, TuningStep,
     };
 
     /// The JSON text as a value, for comparing without caring for white space.
@@ -607,6 +611,66 @@ mod builders {
             super::issues(&PipelineDefinition::from_json(&text.to_string()).unwrap()),
             ["$.Steps[1].Arguments.StepConfig.HadoopJarStep.Jar.Get: `Jars` is not a member of HadoopStepConfig (did \
               you mean `Jar`?) (in `Steps.SparkOnCluster.Config.Jars`)"]
+        );
+    }
+
+    #[test]
+    fn lineage_steps_write_requests_and_read_the_arns_they_create() {
+        // As the corpus's `RecordLineage` (SDK 3.27): entities as SageMaker's `Create*` requests, an association by
+        // name and type and one by ARN; the ARNs of what it creates are maps by name.
+        let record = LineageStep::new("RecordLineage").arguments(
+            args::LineageStepArguments::builder()
+                .artifacts([args::CreateArtifactRequest::builder()
+                    .artifact_name("model-data")
+                    .source(args::ArtifactSource::builder().source_uri("s3://corpus-bucket/models/model.tar.gz"))
+                    .artifact_type("Model")])
+                .contexts([args::CreateContextRequest::builder()
+                    .context_name("corpus-endpoint-context")
+                    .source(
+                        args::ContextSource::builder()
+                            .source_uri("arn:aws:sagemaker:us-east-1:111122223333:endpoint/e"),
+                    )
+                    .context_type("Endpoint")])
+                .associations([
+                    args::LineageAssociation::builder()
+                        .source(args::LineageEntityReference::builder().name("model-data").r#type("Artifact"))
+                        .destination(
+                            args::LineageEntityReference::builder().name("corpus-endpoint-context").r#type("Context"),
+                        )
+                        .association_type("ContributedTo"),
+                    args::LineageAssociation::builder()
+                        .source(
+                            args::LineageEntityReference::builder().name("corpus-endpoint-context").r#type("Context"),
+                        )
+                        .destination(
+                            args::LineageEntityReference::builder()
+                                .arn("arn:aws:sagemaker:us-east-1:111122223333:context/corpus-project"),
+                        ),
+                ]),
+        );
+        let arn = record.properties().artifact_arns().get("model-data");
+        assert_eq!(arn.value().to_json(), r#"{"Get":"Steps.RecordLineage.ArtifactArns['model-data']"}"#);
+        // Read by a later step where an ARN goes (a lineage context's source).
+        let later = LineageStep::new("Later").arguments(
+            args::LineageStepArguments::builder().contexts([args::CreateContextRequest::builder()
+                .context_name("later")
+                .source(args::ContextSource::builder().source_uri(arn))
+                .context_type("Model")]),
+        );
+        let d = PipelineDefinition::builder().step(record).step(later).build();
+        assert_eq!(d.check(), Ok(()));
+        // What the arguments are walked through: an association's end and a property the step does not have.
+        let mut text = value(&d.to_json());
+        text["Steps"][0]["Arguments"]["Associations"][0]["Source"]["Kind"] = serde_json::json!("Artifact");
+        text["Steps"][1]["Arguments"]["Contexts"][0]["Source"]["SourceUri"] =
+            serde_json::json!({"Get": "Steps.RecordLineage.ArtifactArn"});
+        assert_eq!(
+            super::issues(&PipelineDefinition::from_json(&text.to_string()).unwrap()),
+            [
+                "$.Steps[0].Arguments.Associations[0].Source.Kind: `Kind` is not a member of LineageEntityReference",
+                "$.Steps[1].Arguments.Contexts[0].Source.SourceUri.Get: `ArtifactArn` is not a property of a Lineage \
+                 step (did you mean `ArtifactArns`?)",
+            ]
         );
     }
 

@@ -194,6 +194,19 @@ pub enum PatternRef {
     Local(String),
 }
 
+impl TableKind {
+    /// The kind as the model names it (`structure`, `list`, `string`).
+    pub fn name(self) -> String {
+        match self {
+            TableKind::Structure => "structure".into(),
+            TableKind::Union => "union".into(),
+            TableKind::List { .. } => "list".into(),
+            TableKind::Map { .. } => "map".into(),
+            TableKind::Simple(s) => s.to_lowercase(),
+        }
+    }
+}
+
 impl Tables {
     /// The index of the shape `id`.
     pub fn index(&self, id: &str) -> Option<u16> {
@@ -217,6 +230,17 @@ pub fn build(
             tables.index(&qualify(shape)).ok_or_else(|| {
                 Error::at(&at, format!("`{}` is not among the shapes the step kinds reach", qualify(shape)))
             })
+        };
+        let index = |shape: &str| {
+            let i = index(shape)?;
+            let s = &tables.shapes[usize::from(i)];
+            match s.kind {
+                TableKind::Structure => Ok(i),
+                other => Err(Error::at(
+                    &at,
+                    format!("`{}` is a {}; the step kinds' shapes must be structures", s.id, other.name()),
+                )),
+            }
         };
         let arguments = index(&kind.arguments)?;
         for path in kind.optional.iter().chain(&kind.unsupported) {

@@ -60,6 +60,12 @@ def emr():
     return document
 
 
+def lineage():
+    """sdk3/deploy_lineage.json as it is: CreateModel, EndpointConfig, Endpoint,
+    InferenceComponent, and RecordLineage (Lineage, `Steps[4]`)."""
+    return load("sdk3/deploy_lineage.json")
+
+
 def step(document, name):
     return next(s for s in document["Steps"] if s["Name"] == name)
 
@@ -193,6 +199,23 @@ def mistakes():
     d = emr()
     step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["Name"] = "spark-step"
     made["emr_step_name"] = d
+
+    d = lineage()
+    step(d, "RecordLineage")["Arguments"]["Associations"][0]["AssociationType"] = "Contributed"
+    made["lineage_association_type"] = d
+
+    d = lineage()
+    step(d, "RecordLineage")["Arguments"]["Associations"][0]["Source"]["Type"] = "Model"
+    made["lineage_entity_type"] = d
+
+    d = lineage()
+    action = step(d, "RecordLineage")["Arguments"]["Actions"][0]
+    action["Status"] = "completed"
+    made["lineage_action_status_case"] = d
+
+    d = lineage()
+    del step(d, "RecordLineage")["Arguments"]["Artifacts"][0]["Source"]["SourceUri"]
+    made["lineage_artifact_without_source_uri"] = d
     return made
 
 
