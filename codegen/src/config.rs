@@ -413,6 +413,7 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
             [
                 "AutoML",
                 "ClarifyCheck",
+                "Cleanup",
                 "EMR",
                 "Endpoint",
                 "EndpointConfig",

@@ -20,6 +20,9 @@ pub type AutoMlStep = StepOf<kinds::AutoMl>;
 /// A `ClarifyCheck` step: `ClarifyCheckStep::new("name").arguments(args::CreateProcessingJobRequest::builder()…)`; its arguments are a `CreateProcessingJobRequest`.
 pub type ClarifyCheckStep = StepOf<kinds::ClarifyCheck>;
 
+/// A `Cleanup` step: `CleanupStep::new("name").arguments(args::CleanupStepArguments::builder()…)`; its arguments are a `CleanupStepArguments`.
+pub type CleanupStep = StepOf<kinds::Cleanup>;
+
 /// A `EMR` step: `EmrStep::new("name").arguments(args::EmrStepArguments::builder()…)`; its arguments are a `EMRStepArguments`.
 pub type EmrStep = StepOf<kinds::Emr>;
 
@@ -81,6 +84,18 @@ pub mod kinds {
 
     impl RequestStep for ClarifyCheck {
         type Arguments = super::args::CreateProcessingJobRequest;
+    }
+
+    /// `Cleanup`: arguments [`CleanupStepArguments`](super::args::CleanupStepArguments), no properties.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Cleanup {}
+    impl StepType for Cleanup {
+        const TYPE: &'static str = "Cleanup";
+        type Properties = crate::definition::NoProperties;
+    }
+
+    impl RequestStep for Cleanup {
+        type Arguments = super::args::CleanupStepArguments;
     }
 
     /// `EMR`: arguments [`EMRStepArguments`](super::args::EmrStepArguments), properties [`emr::Step`](super::props::emr::Step).
@@ -7234,6 +7249,80 @@ pub mod args {
     impl From<VpcConfig> for Value {
         #[inline]
         fn from(v: VpcConfig) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CleanupResources` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupResources(Object);
+    impl CleanupResources {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `S3` (required).
+        pub fn s3(self, value: impl Into<List<CleanupS3Source>>) -> Self {
+            Self(self.0.set::<List<CleanupS3Source>>("S3", value))
+        }
+    }
+
+    impl From<CleanupResources> for Value {
+        #[inline]
+        fn from(v: CleanupResources) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CleanupS3Source` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupS3Source(Object);
+    impl CleanupS3Source {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `S3Uris`.
+        pub fn s3_uris(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<List<Expr<ty::String>>>("S3Uris", value))
+        }
+
+        /// `StepName` (required).
+        pub fn step_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("StepName", value))
+        }
+    }
+
+    impl From<CleanupS3Source> for Value {
+        #[inline]
+        fn from(v: CleanupS3Source) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CleanupStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupStepArguments(Object);
+    impl CleanupStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Resources` (required).
+        pub fn resources(self, value: impl Into<CleanupResources>) -> Self {
+            Self(self.0.set::<CleanupResources>("Resources", value))
+        }
+    }
+
+    impl From<CleanupStepArguments> for Value {
+        #[inline]
+        fn from(v: CleanupStepArguments) -> Value {
             v.0.into()
         }
     }

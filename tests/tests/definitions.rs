@@ -84,6 +84,8 @@ fn the_corpus_checks_clean_but_for_the_non_string_parameters_sdk_3_puts_in_strin
 /// own problems (the path its README names, and the message).
 const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("branch_step_also_top_level", "gate", &["$.Steps[2].Name: the step `LowAccuracy` is both at the top level and in a condition's branch ($.Steps[1].Arguments.ElseSteps[0]); a step runs in one place"]),
+    ("cleanup_member_typo", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uri: `S3Uri` is not a member of CleanupS3Source (did you mean `S3Uris`?)"]),
+    ("cleanup_s3_uri_without_scheme", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uris[0]: \"corpus-bucket/scratch/part-0000.csv\" does not match the pattern ^(https|s3)://([^/]+)/?(.*)$"]),
     ("data_reference_cycle", "training", &["$.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri.Get: the steps `Prepare`, `Train` depend on each other in a cycle; here `Prepare` needs `Train`"]),
     ("depends_on_cycle", "named", &["$.Steps[0].DependsOn[0]: the steps `NamedProcessing`, `NamedTraining` depend on each other in a cycle; here `NamedProcessing` needs `NamedTraining`"]),
     ("duplicate_step_name", "training", &["$.Steps[2].Name: the step name `Train` is taken by $.Steps[1]"]),
@@ -343,7 +345,8 @@ fn without_the_feature_the_crate_is_what_it_was() {
 mod builders {
     use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
     use sagemaker_pipelines::steps::{
-        args, ClarifyCheckStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep, TrainingStep, TuningStep,
+        args, ClarifyCheckStep, CleanupStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep, TrainingStep,
+        TuningStep,
     };
 
     /// The JSON text as a value, for comparing without caring for white space.
@@ -672,6 +675,46 @@ mod builders {
                  step (did you mean `ArtifactArns`?)",
             ]
         );
+    }
+
+    #[test]
+    fn cleanup_steps_write_the_sdk_format() {
+        // The corpus's `CleanUp` (SDK 3.27): the S3 outputs of `Evaluate` to delete, by a joined URI.
+        let uri = Expr::join(
+            "/",
+            [
+                Value::from("s3://corpus-bucket/scratch"),
+                execution::pipeline_execution_id().into(),
+                "part-0000.csv".into(),
+            ],
+        );
+        let cleanup = CleanupStep::new("CleanUp").arguments(
+            args::CleanupStepArguments::builder().resources(
+                args::CleanupResources::builder()
+                    .s3([args::CleanupS3Source::builder().step_name("Evaluate").s3_uris([uri])]),
+            ),
+        );
+        let written = value(&PipelineDefinition::builder().step(cleanup).build().to_json());
+        let corpus = value(
+            &std::fs::read_to_string(
+                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
+            )
+            .unwrap(),
+        );
+        assert_eq!(corpus["Steps"][4]["Name"], "CleanUp");
+        assert_eq!(written["Steps"][0]["Arguments"], corpus["Steps"][4]["Arguments"]);
+        // At least one source, and a step name of the format's pattern.
+        let mut text = written.clone();
+        text["Steps"][0]["Arguments"]["Resources"]["S3"] = serde_json::json!([]);
+        let mut named = written.clone();
+        named["Steps"][0]["Arguments"]["Resources"]["S3"][0]["StepName"] = serde_json::json!("Eval uate");
+        let found: Vec<String> = [text, named]
+            .iter()
+            .flat_map(|t| super::issues(&PipelineDefinition::from_json(&t.to_string()).unwrap()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("$.Steps[0].Arguments.Resources.S3: "), "{found:#?}");
+        assert!(found[1].starts_with("$.Steps[0].Arguments.Resources.S3[0].StepName: "), "{found:#?}");
     }
 
     #[test]

@@ -113,12 +113,12 @@ fn model_facts_equal_upstream() {
         assert_eq!(shape, &theirs[id], "shape {id} differs from upstream (documentation aside)");
     }
     // The closure of the 18 operations in the 2026-07-16 model: 162 shapes (the operations among them), plus the
-    // service; and the 681 shapes of the service the step kinds' requests and outputs reach (prelude shapes aside;
-    // 22 of them through the Lineage step's own structure), 22 of which the operations reach too.
+    // service; and the 682 shapes of the service the step kinds' requests and outputs reach (prelude shapes aside;
+    // 23 of them through the Lineage and Cleanup steps' own structures), 23 of which the operations reach too.
     let cfg = settings();
     let selection = resolve::resolve(&committed_model(), cfg.service.as_deref(), &cfg.selection).unwrap();
     assert_eq!(selection.shapes.keys().filter(|id| !id.starts_with("smithy.api#")).count(), 162);
-    assert_eq!(ours.len(), 163 + 681 - 22);
+    assert_eq!(ours.len(), 163 + 682 - 23);
     for new in ["MLflowConfiguration", "LineageMetadata", "JobStepMetadata", "BedrockModelImportMetadata"] {
         assert!(ours.contains_key(&format!("com.amazonaws.sagemaker#{new}")), "{new}");
     }

@@ -66,6 +66,11 @@ def lineage():
     return load("sdk3/deploy_lineage.json")
 
 
+def conditions():
+    """sdk3/conditions_lambda_emr.json as it is; its Cleanup step CleanUp is `Steps[4]`."""
+    return load("sdk3/conditions_lambda_emr.json")
+
+
 def step(document, name):
     return next(s for s in document["Steps"] if s["Name"] == name)
 
@@ -216,6 +221,15 @@ def mistakes():
     d = lineage()
     del step(d, "RecordLineage")["Arguments"]["Artifacts"][0]["Source"]["SourceUri"]
     made["lineage_artifact_without_source_uri"] = d
+
+    d = conditions()
+    source = step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]
+    source["S3Uri"] = source.pop("S3Uris")
+    made["cleanup_member_typo"] = d
+
+    d = conditions()
+    step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]["S3Uris"] = ["corpus-bucket/scratch/part-0000.csv"]
+    made["cleanup_s3_uri_without_scheme"] = d
     return made
 
 
