@@ -143,8 +143,9 @@ pub fn import(
 }
 
 /// The facts file of each `[models]` entry of the definitions settings that has an upstream model: the closure of
-/// the shapes the step kinds name in its namespace (`roots`, from [`config::Definitions::roots_by_namespace`]; its
-/// entry is taken off), without documentation, as Smithy JSON AST text, by the file's path.
+/// the shapes the step kinds name in its namespace (`roots`, from
+/// [`crate::config::Definitions::roots_by_namespace`]; its entry is taken off), without documentation, as Smithy
+/// JSON AST text, by the file's path.
 pub fn model_facts(
     d: &crate::config::Definitions,
     roots: &mut BTreeMap<String, Vec<String>>,

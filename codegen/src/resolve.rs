@@ -173,10 +173,10 @@ pub fn resolve_with_tables(
     Ok(Resolved { service_id, service: service_out, operations, shapes, tables })
 }
 
-/// The closure of the shapes `roots` (absolute ids of values: structures, lists, strings, …) in `model`, with `apply` statements merged and mixins
-/// flattened, checked as [`resolve_with_tables`] checks the tables; prelude shapes are left out. No service is
-/// needed: this is how the facts of another service's shapes that the step kinds name (EMR's `StepConfig`) are taken
-/// from its model.
+/// The closure of the shapes `roots` (absolute ids of values: structures, lists, strings, …) in `model`, with
+/// `apply` statements merged and mixins flattened, checked as [`resolve_with_tables`] checks the tables; prelude
+/// shapes are left out. No service is needed: this is how the facts of another service's shapes that the step kinds
+/// name (EMR's `StepConfig`) are taken from its model.
 pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, Shape>> {
     check_prelude(&model.shapes)?;
     let mut shapes = model.shapes.clone();
