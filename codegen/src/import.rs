@@ -145,7 +145,7 @@ pub fn import(
 /// The facts file of each `[models]` entry of the definitions settings that has an upstream model: the closure of
 /// the shapes the step kinds name in its namespace (`roots`, from
 /// [`crate::config::Definitions::roots_by_namespace`]; its entry is taken off), without documentation, as Smithy
-/// JSON AST text, by the file's path.
+/// JSON AST text, by the file's path; an entry whose upstream file is absent is left out.
 pub fn model_facts(
     d: &crate::config::Definitions,
     roots: &mut BTreeMap<String, Vec<String>>,
@@ -155,6 +155,10 @@ pub fn model_facts(
         let named = roots.remove(&file.namespace).unwrap_or_default();
         let Some(upstream) = &file.upstream else { continue };
         let from = d.dir.join(upstream);
+        // Without its upstream file (a copy of the project elsewhere), the committed facts stay as they are.
+        if !from.is_file() {
+            continue;
+        }
         let model = crate::model::load(&from)?;
         let shapes = resolve::closure_of(&model, &named).map_err(|e| e.in_file(&from))?;
         let shapes = shapes.into_iter().map(|(id, shape)| (id, strip_docs(shape))).collect();
