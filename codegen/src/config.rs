@@ -112,6 +112,31 @@ pub struct Definitions {
     /// By step `Type` (`Training`, `Processing`, …).
     #[serde(default)]
     pub steps: BTreeMap<String, StepKind>,
+    /// Models beside the service's whose shapes the step kinds name by absolute id (`com.amazonaws.emr#StepConfig`),
+    /// by a name of the project's choosing (`[models.emr]`).
+    #[serde(default)]
+    pub models: BTreeMap<String, ModelFile>,
+    /// The folder of the definitions file, which the paths of [`ModelFile`] are relative to (empty for
+    /// [`Definitions::parse`]).
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+/// `[models.<name>]` of the definitions file: a Smithy JSON AST file of shapes the step kinds name, merged into the
+/// service's model before the tables are built. With `upstream`, the file holds facts that `cargo xtask import` takes
+/// from that model (the closure of the shapes of `namespace` the step kinds reach, without documentation), so that
+/// generating needs neither the network nor the upstream file; without it, the file is the project's own (a step's
+/// arguments that are no one request, made of other models' shapes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// The file, relative to the definitions file.
+    pub path: PathBuf,
+    /// The upstream model import takes the facts from, relative to the definitions file.
+    pub upstream: Option<PathBuf>,
+    /// The namespace of the shapes taken from `upstream` (`com.amazonaws.emr`); for a file of the project's own, the
+    /// namespace of its shapes.
+    pub namespace: String,
 }
 
 /// `[steps.<Type>]` of the definitions file. Shape names without a namespace are in the service's.
@@ -142,7 +167,94 @@ impl Definitions {
     pub fn load(path: &Path) -> Result<Definitions> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::new(format!("cannot read the definitions settings: {e}")).in_file(path))?;
-        Definitions::parse(&text).map_err(|e| e.in_file(path))
+        let mut d = Definitions::parse(&text).map_err(|e| e.in_file(path))?;
+        d.dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Ok(d)
+    }
+
+    /// The shapes of the `[models]` files, by id; an id that two files define is an error naming both.
+    pub fn model_shapes(&self) -> Result<BTreeMap<crate::model::ShapeId, crate::model::Shape>> {
+        self.shapes_of(|_| true)
+    }
+
+    /// The shapes of the `[models]` files that `pick` picks.
+    fn shapes_of(
+        &self,
+        pick: impl Fn(&ModelFile) -> bool,
+    ) -> Result<BTreeMap<crate::model::ShapeId, crate::model::Shape>> {
+        let mut shapes = BTreeMap::new();
+        let mut from: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, file) in self.models.iter().filter(|(_, f)| pick(f)) {
+            let path = self.dir.join(&file.path);
+            let model = crate::model::load(&path)?;
+            for (id, shape) in model.shapes {
+                if !id.starts_with(&format!("{}#", file.namespace)) {
+                    return Err(Error::at(
+                        format!("definitions.models.{name}"),
+                        format!("`{id}` is not in the namespace `{}`", file.namespace),
+                    )
+                    .in_file(&path));
+                }
+                if let Some(other) = from.insert(id.clone(), name) {
+                    return Err(Error::at(
+                        format!("definitions.models.{name}"),
+                        format!("`{id}` is defined by both `models.{other}` and `models.{name}`"),
+                    ));
+                }
+                shapes.insert(id, shape);
+            }
+        }
+        Ok(shapes)
+    }
+
+    /// `model` with the shapes of the `[models]` files added; a shape of theirs that `model` has too is an error
+    /// naming it (each model keeps its own namespace, so EMR's `Tag` and SageMaker's stay two shapes).
+    pub fn extend(&self, model: &crate::model::Model) -> Result<crate::model::Model> {
+        let mut out = model.clone();
+        for (id, shape) in self.model_shapes()? {
+            if out.shapes.contains_key(&id) {
+                return Err(Error::at("definitions.models", format!("`{id}` is in the service's model already")));
+            }
+            out.shapes.insert(id, shape);
+        }
+        Ok(out)
+    }
+
+    /// The shapes the step kinds name in each namespace but those of the project's own `[models]` files (whose
+    /// members are followed instead, to what they name): absolute ids, by namespace, sorted; names without a
+    /// namespace are under `service_namespace`. What `cargo xtask import` keeps of each upstream model.
+    pub fn roots_by_namespace(&self, service_namespace: &str) -> Result<BTreeMap<String, Vec<String>>> {
+        let own = self.models.values().filter(|m| m.upstream.is_none()).collect::<Vec<_>>();
+        let own_shapes = self.shapes_of(|m| m.upstream.is_none())?;
+        let is_own = |id: &str| own.iter().any(|m| id.starts_with(&format!("{}#", m.namespace)));
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut stack: Vec<String> = self
+            .roots()
+            .into_iter()
+            .map(|r| if r.contains('#') { r } else { format!("{service_namespace}#{r}") })
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if is_own(&id) {
+                let shape = own_shapes.get(&id).ok_or_else(|| {
+                    Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model"))
+                })?;
+                stack.extend(shape.all_members().into_iter().map(|(_, m)| m.target.clone()));
+                continue;
+            }
+            if id.starts_with("smithy.api#") {
+                continue;
+            }
+            let namespace = id.split_once('#').map_or("", |(ns, _)| ns).to_owned();
+            out.entry(namespace).or_default().push(id);
+        }
+        for ids in out.values_mut() {
+            ids.sort();
+        }
+        Ok(out)
     }
 
     /// Parse the text of a definitions file.
@@ -301,9 +413,12 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
             [
                 "AutoML",
                 "ClarifyCheck",
+                "Cleanup",
+                "EMR",
                 "Endpoint",
                 "EndpointConfig",
                 "InferenceComponent",
+                "Lineage",
                 "Model",
                 "Processing",
                 "QualityCheck",
@@ -314,5 +429,90 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
             ]
         );
         assert_eq!(d.steps["EndpointConfig"].unsupported, ["DataCaptureConfig", "ExplainerConfig"]);
+        // EMR's shapes: kept from EMR's model in `emr-definitions.json`, reached through the project's own structure.
+        let roots = d.roots_by_namespace("com.amazonaws.sagemaker").unwrap();
+        assert_eq!(roots.keys().collect::<Vec<_>>(), ["com.amazonaws.emr", "com.amazonaws.sagemaker"]);
+        assert_eq!(
+            roots["com.amazonaws.emr"],
+            [
+                "com.amazonaws.emr#ArnType",
+                "com.amazonaws.emr#RunJobFlowInput",
+                "com.amazonaws.emr#Step",
+                "com.amazonaws.emr#StepConfig",
+                "com.amazonaws.emr#XmlStringMaxLen256"
+            ]
+        );
+        assert!(roots["com.amazonaws.sagemaker"].contains(&"com.amazonaws.sagemaker#CreateTrainingJobRequest".into()));
+        // Lineage's own structure names SageMaker's requests and ARN strings.
+        for id in ["CreateActionRequest", "AssociationEdgeType", "ArtifactArn"] {
+            assert!(roots["com.amazonaws.sagemaker"].contains(&format!("com.amazonaws.sagemaker#{id}")), "{id}");
+        }
+    }
+
+    /// A folder removed when dropped.
+    struct Folder(PathBuf);
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A definitions file in a fresh folder, with the given model files beside it (read while the folder lives).
+    fn definitions_in(name: &str, settings: &str, files: &[(&str, &str)]) -> (Definitions, Folder) {
+        let dir = Folder(std::env::temp_dir().join(format!("codegen-definitions-{name}-{}", std::process::id())));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        for (file, text) in files {
+            std::fs::write(dir.0.join(file), text).unwrap();
+        }
+        std::fs::write(dir.0.join("d.toml"), settings).unwrap();
+        (Definitions::load(&dir.0.join("d.toml")).unwrap(), dir)
+    }
+
+    const OWN: &str = r#"{"smithy": "2.0", "shapes": {"own#Args": {"type": "structure", "members": {
+        "Step": {"target": "other#Step"}, "List": {"target": "own#Jobs"}}},
+        "own#Jobs": {"type": "list", "member": {"target": "svc#Job"}}}}"#;
+
+    #[test]
+    fn other_models_are_named_by_namespace_and_own_structures_followed() {
+        let settings = "[models.own]\npath = \"own.json\"\nnamespace = \"own\"\n\
+                        [models.other]\npath = \"other.json\"\nnamespace = \"other\"\nupstream = \"up.json\"\n\
+                        [steps.Run]\narguments = \"own#Args\"\nproperties = [\"other#Out\", \"Describe\"]\n";
+        let (d, _folder) = definitions_in("roots", settings, &[("own.json", OWN)]);
+        // The project's own structure is followed to what it names, in the service's namespace or another's; a name
+        // without a namespace is the service's.
+        let roots = d.roots_by_namespace("svc").unwrap();
+        assert_eq!(
+            roots,
+            BTreeMap::from([
+                ("other".to_owned(), vec!["other#Out".to_owned(), "other#Step".to_owned()]),
+                ("svc".to_owned(), vec!["svc#Describe".to_owned(), "svc#Job".to_owned()]),
+            ])
+        );
+    }
+
+    #[test]
+    fn model_files_are_merged_without_clashes() {
+        let other = r#"{"smithy": "2.0", "shapes": {"other#Step": {"type": "string"}}}"#;
+        let settings = "[models.own]\npath = \"own.json\"\nnamespace = \"own\"\n\
+                        [models.other]\npath = \"other.json\"\nnamespace = \"other\"\n\
+                        [steps.Run]\narguments = \"own#Args\"\n";
+        let (d, _folder) = definitions_in("merge", settings, &[("own.json", OWN), ("other.json", other)]);
+        let service = crate::model::parse(r#"{"smithy": "2.0", "shapes": {"svc#Job": {"type": "string"}}}"#).unwrap();
+        let merged = d.extend(&service).unwrap();
+        let ids: Vec<&str> = merged.shapes.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["other#Step", "own#Args", "own#Jobs", "svc#Job"]);
+        // A shape of the wrong namespace, or one the service's model has already, is an error naming it.
+        let stray = r#"{"smithy": "2.0", "shapes": {"svc#Job": {"type": "string"}}}"#;
+        let (d, _stray) = definitions_in("stray", settings, &[("own.json", OWN), ("other.json", stray)]);
+        let e = d.extend(&service).unwrap_err().to_string();
+        assert!(e.contains("definitions.models.other: `svc#Job` is not in the namespace `other`"), "{e}");
+        let settings = settings.replace("namespace = \"other\"", "namespace = \"svc\"");
+        let (d, _clash) = definitions_in("clash", &settings, &[("own.json", OWN), ("other.json", stray)]);
+        let e = d.extend(&service).unwrap_err().to_string();
+        assert!(e.contains("`svc#Job` is in the service's model already"), "{e}");
+        let (d, _missing) = definitions_in("missing", &settings, &[]);
+        let e = d.extend(&service).unwrap_err().to_string();
+        assert!(e.contains("cannot read model"), "{e}");
     }
 }

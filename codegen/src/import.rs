@@ -142,6 +142,32 @@ pub fn import(
     })
 }
 
+/// The facts file of each `[models]` entry of the definitions settings that has an upstream model: the closure of
+/// the shapes the step kinds name in its namespace (`roots`, from
+/// [`crate::config::Definitions::roots_by_namespace`]; its entry is taken off), without documentation, as Smithy
+/// JSON AST text, by the file's path; an entry whose upstream file is absent is left out.
+pub fn model_facts(
+    d: &crate::config::Definitions,
+    roots: &mut BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(std::path::PathBuf, String)>> {
+    let mut out = Vec::new();
+    for file in d.models.values() {
+        let named = roots.remove(&file.namespace).unwrap_or_default();
+        let Some(upstream) = &file.upstream else { continue };
+        let from = d.dir.join(upstream);
+        // Without its upstream file (a copy of the project elsewhere), the committed facts stay as they are.
+        if !from.is_file() {
+            continue;
+        }
+        let model = crate::model::load(&from)?;
+        let shapes = resolve::closure_of(&model, &named).map_err(|e| e.in_file(&from))?;
+        let shapes = shapes.into_iter().map(|(id, shape)| (id, strip_docs(shape))).collect();
+        let facts = Model { smithy: model.smithy.clone(), metadata: BTreeMap::new(), shapes };
+        out.push((d.dir.join(&file.path), crate::model::to_json(&facts)?));
+    }
+    Ok(out)
+}
+
 /// Merge the project's overlay into `shapes`: each of its shapes is an `apply` statement whose traits are added to
 /// the target shape (or `shape$member`). A `smithy.waiters#waitable` map is merged waiter by waiter; any other trait
 /// the target already has must be equal. Errors name the overlay's shape: a target upstream removed, a waiter name

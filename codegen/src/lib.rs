@@ -90,6 +90,12 @@ pub fn generate_model_report(model: &model::Model, req: &Request<'_>) -> Result<
         clock = now;
     };
     let roots = req.definitions.map(config::Definitions::roots).unwrap_or_default();
+    // The shapes of other models that the step kinds name (EMR's), beside the service's.
+    let extended = match req.definitions {
+        Some(d) if !d.models.is_empty() => Some(d.extend(model)?),
+        _ => None,
+    };
+    let model = extended.as_ref().unwrap_or(model);
     let resolved = resolve::resolve_with_tables(model, req.service, req.selection, &roots)?;
     lap("resolve");
     let partitions: Option<serde_json::Value> = match req.partitions {

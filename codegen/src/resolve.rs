@@ -144,13 +144,14 @@ pub fn resolve_with_tables(
     for root in table_roots {
         let id = if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) };
         match shapes.get(&id) {
-            Some(Shape::Structure(_)) => stack.push(id),
-            Some(other) => {
+            // A value: the step kinds' structures, or what the project's own structures name (an ARN string).
+            Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
                 return Err(Error::at(
                     "definitions",
-                    format!("`{id}` is a {}; the step kinds' shapes must be structures", other.type_name()),
+                    format!("`{id}` is of type `{}`, not a value the step kinds can name", shapes[&id].type_name()),
                 ))
             }
+            Some(_) => stack.push(id),
             None => {
                 return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
             }
@@ -170,6 +171,48 @@ pub fn resolve_with_tables(
     // Each id of the closure was looked up above.
     let shapes = closure.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     Ok(Resolved { service_id, service: service_out, operations, shapes, tables })
+}
+
+/// The closure of the shapes `roots` (absolute ids of values: structures, lists, strings, …) in `model`, with
+/// `apply` statements merged and mixins flattened, checked as [`resolve_with_tables`] checks the tables; prelude
+/// shapes are left out. No service is needed: this is how the facts of another service's shapes that the step kinds
+/// name (EMR's `StepConfig`) are taken from its model.
+pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, Shape>> {
+    check_prelude(&model.shapes)?;
+    let mut shapes = model.shapes.clone();
+    add_prelude(&mut shapes);
+    apply_statements(&mut shapes)?;
+    flatten_mixins(&mut shapes)?;
+    let mut stack = Vec::new();
+    for id in roots {
+        match shapes.get(id) {
+            Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
+                return Err(Error::at(
+                    "definitions",
+                    format!("`{id}` is of type `{}`, not a value the step kinds can name", shapes[id].type_name()),
+                ))
+            }
+            Some(_) => stack.push(id.clone()),
+            None => {
+                return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
+            }
+        }
+    }
+    let mut closure = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if closure.insert(id.clone()) {
+            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
+        }
+    }
+    check_collection_cycles(&shapes, &closure)?;
+    Ok(closure
+        .into_iter()
+        .filter(|id| !id.starts_with("smithy.api#"))
+        .map(|id| {
+            let shape = shapes[&id].clone();
+            (id, shape)
+        })
+        .collect())
 }
 
 /// Check each member target of `shape` (`id`) and push it onto `stack`.
@@ -645,8 +688,10 @@ mod tests {
     fn table_roots_are_checked() {
         let err = tables(&["Missing"]).unwrap_err().to_string();
         assert!(err.contains("the step kinds name `ex#Missing`, which is not in the model"), "{err}");
-        let err = tables(&["Name"]).unwrap_err().to_string();
-        assert!(err.contains("`ex#Name` is a string; the step kinds' shapes must be structures"), "{err}");
+        let err = tables(&["Op"]).unwrap_err().to_string();
+        assert!(err.contains("`ex#Op` is of type `operation`, not a value the step kinds can name"), "{err}");
+        // A string is a value (what a project's own structure may name): its closure is itself.
+        assert_eq!(tables(&["Name"]).unwrap().tables.keys().collect::<Vec<_>>(), ["ex#Name"]);
         let err = tables(&["Dangling"]).unwrap_err().to_string();
         assert!(err.contains("member `ex#Dangling$X` targets `ex#Nowhere`, which is not in the model"), "{err}");
     }

@@ -20,6 +20,12 @@ pub type AutoMlStep = StepOf<kinds::AutoMl>;
 /// A `ClarifyCheck` step: `ClarifyCheckStep::new("name").arguments(args::CreateProcessingJobRequest::builder()…)`; its arguments are a `CreateProcessingJobRequest`.
 pub type ClarifyCheckStep = StepOf<kinds::ClarifyCheck>;
 
+/// A `Cleanup` step: `CleanupStep::new("name").arguments(args::CleanupStepArguments::builder()…)`; its arguments are a `CleanupStepArguments`.
+pub type CleanupStep = StepOf<kinds::Cleanup>;
+
+/// A `EMR` step: `EmrStep::new("name").arguments(args::EmrStepArguments::builder()…)`; its arguments are a `EMRStepArguments`.
+pub type EmrStep = StepOf<kinds::Emr>;
+
 /// A `Endpoint` step: `EndpointStep::new("name").arguments(args::CreateEndpointInput::builder()…)`; its arguments are a `CreateEndpointInput`.
 pub type EndpointStep = StepOf<kinds::Endpoint>;
 
@@ -28,6 +34,9 @@ pub type EndpointConfigStep = StepOf<kinds::EndpointConfig>;
 
 /// A `InferenceComponent` step: `InferenceComponentStep::new("name").arguments(args::CreateInferenceComponentInput::builder()…)`; its arguments are a `CreateInferenceComponentInput`.
 pub type InferenceComponentStep = StepOf<kinds::InferenceComponent>;
+
+/// A `Lineage` step: `LineageStep::new("name").arguments(args::LineageStepArguments::builder()…)`; its arguments are a `LineageStepArguments`.
+pub type LineageStep = StepOf<kinds::Lineage>;
 
 /// A `Model` step: `ModelStep::new("name").arguments(args::CreateModelInput::builder()…)`; its arguments are a `CreateModelInput`.
 pub type ModelStep = StepOf<kinds::Model>;
@@ -77,6 +86,30 @@ pub mod kinds {
         type Arguments = super::args::CreateProcessingJobRequest;
     }
 
+    /// `Cleanup`: arguments [`CleanupStepArguments`](super::args::CleanupStepArguments), no properties.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Cleanup {}
+    impl StepType for Cleanup {
+        const TYPE: &'static str = "Cleanup";
+        type Properties = crate::definition::NoProperties;
+    }
+
+    impl RequestStep for Cleanup {
+        type Arguments = super::args::CleanupStepArguments;
+    }
+
+    /// `EMR`: arguments [`EMRStepArguments`](super::args::EmrStepArguments), properties [`emr::Step`](super::props::emr::Step).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Emr {}
+    impl StepType for Emr {
+        const TYPE: &'static str = "EMR";
+        type Properties = super::props::emr::Step;
+    }
+
+    impl RequestStep for Emr {
+        type Arguments = super::args::EmrStepArguments;
+    }
+
     /// `Endpoint`: arguments [`CreateEndpointInput`](super::args::CreateEndpointInput), properties [`DescribeEndpointOutput`](super::props::DescribeEndpointOutput).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Endpoint {}
@@ -111,6 +144,18 @@ pub mod kinds {
 
     impl RequestStep for InferenceComponent {
         type Arguments = super::args::CreateInferenceComponentInput;
+    }
+
+    /// `Lineage`: arguments [`LineageStepArguments`](super::args::LineageStepArguments), properties [`LineageStepProperties`](super::props::LineageStepProperties).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Lineage {}
+    impl StepType for Lineage {
+        const TYPE: &'static str = "Lineage";
+        type Properties = super::props::LineageStepProperties;
+    }
+
+    impl RequestStep for Lineage {
+        type Arguments = super::args::LineageStepArguments;
     }
 
     /// `Model`: arguments [`CreateModelInput`](super::args::CreateModelInput), properties [`DescribeModelOutput`](super::props::DescribeModelOutput).
@@ -201,6 +246,39 @@ pub mod kinds {
 /// Builders of the structures that step arguments reach, one setter per member.
 pub mod args {
     use crate::definition::{ty, Expr, List, Map, Object, Value};
+    /// The `ActionSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ActionSource(Object);
+    impl ActionSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceId`.
+        pub fn source_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceId", value))
+        }
+
+        /// `SourceType`.
+        pub fn source_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceType", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ActionSource> for Value {
+        #[inline]
+        fn from(v: ActionSource) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `AdditionalInferenceSpecificationDefinition` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AdditionalInferenceSpecificationDefinition(Object);
@@ -463,6 +541,62 @@ pub mod args {
     impl From<AppSpecification> for Value {
         #[inline]
         fn from(v: AppSpecification) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `ArtifactSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ArtifactSource(Object);
+    impl ArtifactSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceTypes`.
+        pub fn source_types(self, value: impl Into<List<ArtifactSourceType>>) -> Self {
+            Self(self.0.set::<List<ArtifactSourceType>>("SourceTypes", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ArtifactSource> for Value {
+        #[inline]
+        fn from(v: ArtifactSource) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `ArtifactSourceType` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ArtifactSourceType(Object);
+    impl ArtifactSourceType {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceIdType` (required).
+        pub fn source_id_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceIdType", value))
+        }
+
+        /// `Value` (required).
+        pub fn value(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Value", value))
+        }
+    }
+
+    impl From<ArtifactSourceType> for Value {
+        #[inline]
+        fn from(v: ArtifactSourceType) -> Value {
             v.0.into()
         }
     }
@@ -1488,6 +1622,39 @@ pub mod args {
         }
     }
 
+    /// The `ContextSource` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContextSource(Object);
+    impl ContextSource {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `SourceId`.
+        pub fn source_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceId", value))
+        }
+
+        /// `SourceType`.
+        pub fn source_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceType", value))
+        }
+
+        /// `SourceUri` (required).
+        pub fn source_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("SourceUri", value))
+        }
+    }
+
+    impl From<ContextSource> for Value {
+        #[inline]
+        fn from(v: ContextSource) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `ContinuousParameterRange` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContinuousParameterRange(Object);
@@ -1552,6 +1719,112 @@ pub mod args {
         }
     }
 
+    /// The `CreateActionRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateActionRequest(Object);
+    impl CreateActionRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ActionName` (required).
+        pub fn action_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ActionName", value))
+        }
+
+        /// `ActionType` (required).
+        pub fn action_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ActionType", value))
+        }
+
+        /// `Description`.
+        pub fn description(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Description", value))
+        }
+
+        /// `MetadataProperties`.
+        pub fn metadata_properties(self, value: impl Into<MetadataProperties>) -> Self {
+            Self(self.0.set::<MetadataProperties>("MetadataProperties", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ActionSource>) -> Self {
+            Self(self.0.set::<ActionSource>("Source", value))
+        }
+
+        /// `Status`.
+        pub fn status(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Status", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateActionRequest> for Value {
+        #[inline]
+        fn from(v: CreateActionRequest) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CreateArtifactRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateArtifactRequest(Object);
+    impl CreateArtifactRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ArtifactName`.
+        pub fn artifact_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ArtifactName", value))
+        }
+
+        /// `ArtifactType` (required).
+        pub fn artifact_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ArtifactType", value))
+        }
+
+        /// `MetadataProperties`.
+        pub fn metadata_properties(self, value: impl Into<MetadataProperties>) -> Self {
+            Self(self.0.set::<MetadataProperties>("MetadataProperties", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ArtifactSource>) -> Self {
+            Self(self.0.set::<ArtifactSource>("Source", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateArtifactRequest> for Value {
+        #[inline]
+        fn from(v: CreateArtifactRequest) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `CreateAutoMLJobRequest` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CreateAutoMlJobRequest(Object);
@@ -1612,6 +1885,54 @@ pub mod args {
     impl From<CreateAutoMlJobRequest> for Value {
         #[inline]
         fn from(v: CreateAutoMlJobRequest) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CreateContextRequest` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateContextRequest(Object);
+    impl CreateContextRequest {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ContextName` (required).
+        pub fn context_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ContextName", value))
+        }
+
+        /// `ContextType` (required).
+        pub fn context_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ContextType", value))
+        }
+
+        /// `Description`.
+        pub fn description(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Description", value))
+        }
+
+        /// `Properties`.
+        pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<ContextSource>) -> Self {
+            Self(self.0.set::<ContextSource>("Source", value))
+        }
+
+        /// `Tags`.
+        pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+            Self(self.0.set::<List<Tag>>("Tags", value))
+        }
+    }
+
+    impl From<CreateContextRequest> for Value {
+        #[inline]
+        fn from(v: CreateContextRequest) -> Value {
             v.0.into()
         }
     }
@@ -6929,6 +7250,2041 @@ pub mod args {
         #[inline]
         fn from(v: VpcConfig) -> Value {
             v.0.into()
+        }
+    }
+
+    /// The `CleanupResources` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupResources(Object);
+    impl CleanupResources {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `S3` (required).
+        pub fn s3(self, value: impl Into<List<CleanupS3Source>>) -> Self {
+            Self(self.0.set::<List<CleanupS3Source>>("S3", value))
+        }
+    }
+
+    impl From<CleanupResources> for Value {
+        #[inline]
+        fn from(v: CleanupResources) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CleanupS3Source` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupS3Source(Object);
+    impl CleanupS3Source {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `S3Uris`.
+        pub fn s3_uris(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+            Self(self.0.set::<List<Expr<ty::String>>>("S3Uris", value))
+        }
+
+        /// `StepName` (required).
+        pub fn step_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("StepName", value))
+        }
+    }
+
+    impl From<CleanupS3Source> for Value {
+        #[inline]
+        fn from(v: CleanupS3Source) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `CleanupStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CleanupStepArguments(Object);
+    impl CleanupStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Resources` (required).
+        pub fn resources(self, value: impl Into<CleanupResources>) -> Self {
+            Self(self.0.set::<CleanupResources>("Resources", value))
+        }
+    }
+
+    impl From<CleanupStepArguments> for Value {
+        #[inline]
+        fn from(v: CleanupStepArguments) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `EMRStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EmrStepArguments(Object);
+    impl EmrStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ClusterConfig`.
+        pub fn cluster_config(self, value: impl Into<emr::RunJobFlowInput>) -> Self {
+            Self(self.0.set::<emr::RunJobFlowInput>("ClusterConfig", value))
+        }
+
+        /// `ClusterId`.
+        pub fn cluster_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ClusterId", value))
+        }
+
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ExecutionRoleArn", value))
+        }
+
+        /// `StepConfig` (required).
+        pub fn step_config(self, value: impl Into<emr::StepConfig>) -> Self {
+            Self(self.0.set::<emr::StepConfig>("StepConfig", value))
+        }
+    }
+
+    impl From<EmrStepArguments> for Value {
+        #[inline]
+        fn from(v: EmrStepArguments) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageAssociation` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageAssociation(Object);
+    impl LineageAssociation {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `AssociationType`.
+        pub fn association_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("AssociationType", value))
+        }
+
+        /// `Destination` (required).
+        pub fn destination(self, value: impl Into<LineageEntityReference>) -> Self {
+            Self(self.0.set::<LineageEntityReference>("Destination", value))
+        }
+
+        /// `Source` (required).
+        pub fn source(self, value: impl Into<LineageEntityReference>) -> Self {
+            Self(self.0.set::<LineageEntityReference>("Source", value))
+        }
+    }
+
+    impl From<LineageAssociation> for Value {
+        #[inline]
+        fn from(v: LineageAssociation) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageEntityReference` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageEntityReference(Object);
+    impl LineageEntityReference {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Arn`.
+        pub fn arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Arn", value))
+        }
+
+        /// `Name`.
+        pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Name", value))
+        }
+
+        /// `Type`.
+        pub fn r#type(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("Type", value))
+        }
+    }
+
+    impl From<LineageEntityReference> for Value {
+        #[inline]
+        fn from(v: LineageEntityReference) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// The `LineageStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LineageStepArguments(Object);
+    impl LineageStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `Actions`.
+        pub fn actions(self, value: impl Into<List<CreateActionRequest>>) -> Self {
+            Self(self.0.set::<List<CreateActionRequest>>("Actions", value))
+        }
+
+        /// `Artifacts`.
+        pub fn artifacts(self, value: impl Into<List<CreateArtifactRequest>>) -> Self {
+            Self(self.0.set::<List<CreateArtifactRequest>>("Artifacts", value))
+        }
+
+        /// `Associations`.
+        pub fn associations(self, value: impl Into<List<LineageAssociation>>) -> Self {
+            Self(self.0.set::<List<LineageAssociation>>("Associations", value))
+        }
+
+        /// `Contexts`.
+        pub fn contexts(self, value: impl Into<List<CreateContextRequest>>) -> Self {
+            Self(self.0.set::<List<CreateContextRequest>>("Contexts", value))
+        }
+    }
+
+    impl From<LineageStepArguments> for Value {
+        #[inline]
+        fn from(v: LineageStepArguments) -> Value {
+            v.0.into()
+        }
+    }
+
+    /// Builders of the `emr` structures that step arguments reach.
+    pub mod emr {
+        use super::*;
+        /// The `Application` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Application(Object);
+        impl Application {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AdditionalInfo`.
+            pub fn additional_info(
+                self,
+                value: impl Into<Map<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<Map<Expr<ty::String>>>("AdditionalInfo", value))
+            }
+
+            /// `Args`.
+            pub fn args(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("Args", value))
+            }
+
+            /// `Name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+
+            /// `Version`.
+            pub fn version(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Version", value))
+            }
+        }
+
+        impl From<Application> for Value {
+            #[inline]
+            fn from(v: Application) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `AutoScalingPolicy` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct AutoScalingPolicy(Object);
+        impl AutoScalingPolicy {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Constraints` (required).
+            pub fn constraints(self, value: impl Into<ScalingConstraints>) -> Self {
+                Self(self.0.set::<ScalingConstraints>("Constraints", value))
+            }
+
+            /// `Rules` (required).
+            pub fn rules(self, value: impl Into<List<ScalingRule>>) -> Self {
+                Self(self.0.set::<List<ScalingRule>>("Rules", value))
+            }
+        }
+
+        impl From<AutoScalingPolicy> for Value {
+            #[inline]
+            fn from(v: AutoScalingPolicy) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `BootstrapActionConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct BootstrapActionConfig(Object);
+        impl BootstrapActionConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Name` (required).
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+
+            /// `ScriptBootstrapAction` (required).
+            pub fn script_bootstrap_action(
+                self,
+                value: impl Into<ScriptBootstrapActionConfig>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            ScriptBootstrapActionConfig,
+                        >("ScriptBootstrapAction", value),
+                )
+            }
+        }
+
+        impl From<BootstrapActionConfig> for Value {
+            #[inline]
+            fn from(v: BootstrapActionConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `CloudWatchAlarmDefinition` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct CloudWatchAlarmDefinition(Object);
+        impl CloudWatchAlarmDefinition {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `ComparisonOperator` (required).
+            pub fn comparison_operator(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ComparisonOperator", value))
+            }
+
+            /// `Dimensions`.
+            pub fn dimensions(self, value: impl Into<List<MetricDimension>>) -> Self {
+                Self(self.0.set::<List<MetricDimension>>("Dimensions", value))
+            }
+
+            /// `EvaluationPeriods`.
+            pub fn evaluation_periods(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("EvaluationPeriods", value))
+            }
+
+            /// `MetricName` (required).
+            pub fn metric_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("MetricName", value))
+            }
+
+            /// `Namespace`.
+            pub fn namespace(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Namespace", value))
+            }
+
+            /// `Period` (required).
+            pub fn period(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("Period", value))
+            }
+
+            /// `Statistic`.
+            pub fn statistic(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Statistic", value))
+            }
+
+            /// `Threshold` (required).
+            pub fn threshold(self, value: impl Into<Expr<ty::Float>>) -> Self {
+                Self(self.0.set::<Expr<ty::Float>>("Threshold", value))
+            }
+
+            /// `Unit`.
+            pub fn unit(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Unit", value))
+            }
+        }
+
+        impl From<CloudWatchAlarmDefinition> for Value {
+            #[inline]
+            fn from(v: CloudWatchAlarmDefinition) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ComputeLimits` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ComputeLimits(Object);
+        impl ComputeLimits {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `MaximumCapacityUnits` (required).
+            pub fn maximum_capacity_units(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("MaximumCapacityUnits", value))
+            }
+
+            /// `MaximumCoreCapacityUnits`.
+            pub fn maximum_core_capacity_units(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("MaximumCoreCapacityUnits", value))
+            }
+
+            /// `MaximumOnDemandCapacityUnits`.
+            pub fn maximum_on_demand_capacity_units(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<Expr<ty::Integer>>("MaximumOnDemandCapacityUnits", value),
+                )
+            }
+
+            /// `MinimumCapacityUnits` (required).
+            pub fn minimum_capacity_units(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("MinimumCapacityUnits", value))
+            }
+
+            /// `UnitType` (required).
+            pub fn unit_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("UnitType", value))
+            }
+        }
+
+        impl From<ComputeLimits> for Value {
+            #[inline]
+            fn from(v: ComputeLimits) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `Configuration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Configuration(Object);
+        impl Configuration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Classification`.
+            pub fn classification(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Classification", value))
+            }
+
+            /// `Configurations`.
+            pub fn configurations(self, value: impl Into<List<Configuration>>) -> Self {
+                Self(self.0.set::<List<Configuration>>("Configurations", value))
+            }
+
+            /// `Properties`.
+            pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<Map<Expr<ty::String>>>("Properties", value))
+            }
+        }
+
+        impl From<Configuration> for Value {
+            #[inline]
+            fn from(v: Configuration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `EbsBlockDeviceConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct EbsBlockDeviceConfig(Object);
+        impl EbsBlockDeviceConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `VolumeSpecification` (required).
+            pub fn volume_specification(
+                self,
+                value: impl Into<VolumeSpecification>,
+            ) -> Self {
+                Self(self.0.set::<VolumeSpecification>("VolumeSpecification", value))
+            }
+
+            /// `VolumesPerInstance`.
+            pub fn volumes_per_instance(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("VolumesPerInstance", value))
+            }
+        }
+
+        impl From<EbsBlockDeviceConfig> for Value {
+            #[inline]
+            fn from(v: EbsBlockDeviceConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `EbsConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct EbsConfiguration(Object);
+        impl EbsConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `EbsBlockDeviceConfigs`.
+            pub fn ebs_block_device_configs(
+                self,
+                value: impl Into<List<EbsBlockDeviceConfig>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            List<EbsBlockDeviceConfig>,
+                        >("EbsBlockDeviceConfigs", value),
+                )
+            }
+
+            /// `EbsOptimized`.
+            pub fn ebs_optimized(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("EbsOptimized", value))
+            }
+        }
+
+        impl From<EbsConfiguration> for Value {
+            #[inline]
+            fn from(v: EbsConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `HadoopJarStepConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct HadoopJarStepConfig(Object);
+        impl HadoopJarStepConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Args`.
+            pub fn args(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("Args", value))
+            }
+
+            /// `Jar` (required).
+            pub fn jar(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Jar", value))
+            }
+
+            /// `MainClass`.
+            pub fn main_class(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("MainClass", value))
+            }
+
+            /// `Properties`.
+            pub fn properties(self, value: impl Into<List<KeyValue>>) -> Self {
+                Self(self.0.set::<List<KeyValue>>("Properties", value))
+            }
+        }
+
+        impl From<HadoopJarStepConfig> for Value {
+            #[inline]
+            fn from(v: HadoopJarStepConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InstanceFleetConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InstanceFleetConfig(Object);
+        impl InstanceFleetConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Context`.
+            pub fn context(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Context", value))
+            }
+
+            /// `InstanceFleetType` (required).
+            pub fn instance_fleet_type(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("InstanceFleetType", value))
+            }
+
+            /// `InstanceTypeConfigs`.
+            pub fn instance_type_configs(
+                self,
+                value: impl Into<List<InstanceTypeConfig>>,
+            ) -> Self {
+                Self(
+                    self.0.set::<List<InstanceTypeConfig>>("InstanceTypeConfigs", value),
+                )
+            }
+
+            /// `LaunchSpecifications`.
+            pub fn launch_specifications(
+                self,
+                value: impl Into<InstanceFleetProvisioningSpecifications>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            InstanceFleetProvisioningSpecifications,
+                        >("LaunchSpecifications", value),
+                )
+            }
+
+            /// `Name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+
+            /// `ResizeSpecifications`.
+            pub fn resize_specifications(
+                self,
+                value: impl Into<InstanceFleetResizingSpecifications>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            InstanceFleetResizingSpecifications,
+                        >("ResizeSpecifications", value),
+                )
+            }
+
+            /// `TargetOnDemandCapacity`.
+            pub fn target_on_demand_capacity(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("TargetOnDemandCapacity", value))
+            }
+
+            /// `TargetSpotCapacity`.
+            pub fn target_spot_capacity(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("TargetSpotCapacity", value))
+            }
+        }
+
+        impl From<InstanceFleetConfig> for Value {
+            #[inline]
+            fn from(v: InstanceFleetConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InstanceFleetProvisioningSpecifications` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InstanceFleetProvisioningSpecifications(Object);
+        impl InstanceFleetProvisioningSpecifications {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `OnDemandSpecification`.
+            pub fn on_demand_specification(
+                self,
+                value: impl Into<OnDemandProvisioningSpecification>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            OnDemandProvisioningSpecification,
+                        >("OnDemandSpecification", value),
+                )
+            }
+
+            /// `SpotSpecification`.
+            pub fn spot_specification(
+                self,
+                value: impl Into<SpotProvisioningSpecification>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<SpotProvisioningSpecification>("SpotSpecification", value),
+                )
+            }
+        }
+
+        impl From<InstanceFleetProvisioningSpecifications> for Value {
+            #[inline]
+            fn from(v: InstanceFleetProvisioningSpecifications) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InstanceFleetResizingSpecifications` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InstanceFleetResizingSpecifications(Object);
+        impl InstanceFleetResizingSpecifications {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `OnDemandResizeSpecification`.
+            pub fn on_demand_resize_specification(
+                self,
+                value: impl Into<OnDemandResizingSpecification>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            OnDemandResizingSpecification,
+                        >("OnDemandResizeSpecification", value),
+                )
+            }
+
+            /// `SpotResizeSpecification`.
+            pub fn spot_resize_specification(
+                self,
+                value: impl Into<SpotResizingSpecification>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            SpotResizingSpecification,
+                        >("SpotResizeSpecification", value),
+                )
+            }
+        }
+
+        impl From<InstanceFleetResizingSpecifications> for Value {
+            #[inline]
+            fn from(v: InstanceFleetResizingSpecifications) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InstanceGroupConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InstanceGroupConfig(Object);
+        impl InstanceGroupConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AutoScalingPolicy`.
+            pub fn auto_scaling_policy(
+                self,
+                value: impl Into<AutoScalingPolicy>,
+            ) -> Self {
+                Self(self.0.set::<AutoScalingPolicy>("AutoScalingPolicy", value))
+            }
+
+            /// `BidPrice`.
+            pub fn bid_price(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("BidPrice", value))
+            }
+
+            /// `Configurations`.
+            pub fn configurations(self, value: impl Into<List<Configuration>>) -> Self {
+                Self(self.0.set::<List<Configuration>>("Configurations", value))
+            }
+
+            /// `CustomAmiId`.
+            pub fn custom_ami_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("CustomAmiId", value))
+            }
+
+            /// `EbsConfiguration`.
+            pub fn ebs_configuration(self, value: impl Into<EbsConfiguration>) -> Self {
+                Self(self.0.set::<EbsConfiguration>("EbsConfiguration", value))
+            }
+
+            /// `InstanceCount` (required).
+            pub fn instance_count(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("InstanceCount", value))
+            }
+
+            /// `InstanceRole` (required).
+            pub fn instance_role(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("InstanceRole", value))
+            }
+
+            /// `InstanceType` (required).
+            pub fn instance_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("InstanceType", value))
+            }
+
+            /// `Market`.
+            pub fn market(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Market", value))
+            }
+
+            /// `Name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+        }
+
+        impl From<InstanceGroupConfig> for Value {
+            #[inline]
+            fn from(v: InstanceGroupConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InstanceTypeConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InstanceTypeConfig(Object);
+        impl InstanceTypeConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `BidPrice`.
+            pub fn bid_price(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("BidPrice", value))
+            }
+
+            /// `BidPriceAsPercentageOfOnDemandPrice`.
+            pub fn bid_price_as_percentage_of_on_demand_price(
+                self,
+                value: impl Into<Expr<ty::Float>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            Expr<ty::Float>,
+                        >("BidPriceAsPercentageOfOnDemandPrice", value),
+                )
+            }
+
+            /// `Configurations`.
+            pub fn configurations(self, value: impl Into<List<Configuration>>) -> Self {
+                Self(self.0.set::<List<Configuration>>("Configurations", value))
+            }
+
+            /// `CustomAmiId`.
+            pub fn custom_ami_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("CustomAmiId", value))
+            }
+
+            /// `EbsConfiguration`.
+            pub fn ebs_configuration(self, value: impl Into<EbsConfiguration>) -> Self {
+                Self(self.0.set::<EbsConfiguration>("EbsConfiguration", value))
+            }
+
+            /// `InstanceType` (required).
+            pub fn instance_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("InstanceType", value))
+            }
+
+            /// `Priority`.
+            pub fn priority(self, value: impl Into<Expr<ty::Float>>) -> Self {
+                Self(self.0.set::<Expr<ty::Float>>("Priority", value))
+            }
+
+            /// `WeightedCapacity`.
+            pub fn weighted_capacity(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("WeightedCapacity", value))
+            }
+        }
+
+        impl From<InstanceTypeConfig> for Value {
+            #[inline]
+            fn from(v: InstanceTypeConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `JobFlowInstancesConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct JobFlowInstancesConfig(Object);
+        impl JobFlowInstancesConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AdditionalMasterSecurityGroups`.
+            pub fn additional_master_security_groups(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            List<Expr<ty::String>>,
+                        >("AdditionalMasterSecurityGroups", value),
+                )
+            }
+
+            /// `AdditionalSlaveSecurityGroups`.
+            pub fn additional_slave_security_groups(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            List<Expr<ty::String>>,
+                        >("AdditionalSlaveSecurityGroups", value),
+                )
+            }
+
+            /// `Ec2KeyName`.
+            pub fn ec2_key_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Ec2KeyName", value))
+            }
+
+            /// `Ec2SubnetId`.
+            pub fn ec2_subnet_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Ec2SubnetId", value))
+            }
+
+            /// `Ec2SubnetIds`.
+            pub fn ec2_subnet_ids(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("Ec2SubnetIds", value))
+            }
+
+            /// `EmrManagedMasterSecurityGroup`.
+            pub fn emr_managed_master_security_group(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<Expr<ty::String>>("EmrManagedMasterSecurityGroup", value),
+                )
+            }
+
+            /// `EmrManagedSlaveSecurityGroup`.
+            pub fn emr_managed_slave_security_group(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(
+                    self.0.set::<Expr<ty::String>>("EmrManagedSlaveSecurityGroup", value),
+                )
+            }
+
+            /// `HadoopVersion`.
+            pub fn hadoop_version(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("HadoopVersion", value))
+            }
+
+            /// `InstanceCount`.
+            pub fn instance_count(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("InstanceCount", value))
+            }
+
+            /// `InstanceFleets`.
+            pub fn instance_fleets(
+                self,
+                value: impl Into<List<InstanceFleetConfig>>,
+            ) -> Self {
+                Self(self.0.set::<List<InstanceFleetConfig>>("InstanceFleets", value))
+            }
+
+            /// `InstanceGroups`.
+            pub fn instance_groups(
+                self,
+                value: impl Into<List<InstanceGroupConfig>>,
+            ) -> Self {
+                Self(self.0.set::<List<InstanceGroupConfig>>("InstanceGroups", value))
+            }
+
+            /// `MasterInstanceType`.
+            pub fn master_instance_type(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("MasterInstanceType", value))
+            }
+
+            /// `Placement`.
+            pub fn placement(self, value: impl Into<PlacementType>) -> Self {
+                Self(self.0.set::<PlacementType>("Placement", value))
+            }
+
+            /// `ServiceAccessSecurityGroup`.
+            pub fn service_access_security_group(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ServiceAccessSecurityGroup", value))
+            }
+
+            /// `SlaveInstanceType`.
+            pub fn slave_instance_type(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("SlaveInstanceType", value))
+            }
+
+            /// `UnhealthyNodeReplacement`.
+            pub fn unhealthy_node_replacement(
+                self,
+                value: impl Into<Expr<ty::Boolean>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("UnhealthyNodeReplacement", value))
+            }
+        }
+
+        impl From<JobFlowInstancesConfig> for Value {
+            #[inline]
+            fn from(v: JobFlowInstancesConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `KerberosAttributes` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct KerberosAttributes(Object);
+        impl KerberosAttributes {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `ADDomainJoinPassword`.
+            pub fn ad_domain_join_password(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ADDomainJoinPassword", value))
+            }
+
+            /// `ADDomainJoinUser`.
+            pub fn ad_domain_join_user(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ADDomainJoinUser", value))
+            }
+
+            /// `CrossRealmTrustPrincipalPassword`.
+            pub fn cross_realm_trust_principal_password(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            Expr<ty::String>,
+                        >("CrossRealmTrustPrincipalPassword", value),
+                )
+            }
+
+            /// `KdcAdminPassword` (required).
+            pub fn kdc_admin_password(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("KdcAdminPassword", value))
+            }
+
+            /// `Realm` (required).
+            pub fn realm(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Realm", value))
+            }
+        }
+
+        impl From<KerberosAttributes> for Value {
+            #[inline]
+            fn from(v: KerberosAttributes) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `KeyValue` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct KeyValue(Object);
+        impl KeyValue {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Key`.
+            pub fn key(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Key", value))
+            }
+
+            /// `Value`.
+            pub fn value(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Value", value))
+            }
+        }
+
+        impl From<KeyValue> for Value {
+            #[inline]
+            fn from(v: KeyValue) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ManagedScalingPolicy` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ManagedScalingPolicy(Object);
+        impl ManagedScalingPolicy {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `ComputeLimits`.
+            pub fn compute_limits(self, value: impl Into<ComputeLimits>) -> Self {
+                Self(self.0.set::<ComputeLimits>("ComputeLimits", value))
+            }
+
+            /// `ScalingStrategy`.
+            pub fn scaling_strategy(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ScalingStrategy", value))
+            }
+
+            /// `UtilizationPerformanceIndex`.
+            pub fn utilization_performance_index(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(
+                    self.0.set::<Expr<ty::Integer>>("UtilizationPerformanceIndex", value),
+                )
+            }
+        }
+
+        impl From<ManagedScalingPolicy> for Value {
+            #[inline]
+            fn from(v: ManagedScalingPolicy) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `MetricDimension` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct MetricDimension(Object);
+        impl MetricDimension {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Key`.
+            pub fn key(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Key", value))
+            }
+
+            /// `Value`.
+            pub fn value(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Value", value))
+            }
+        }
+
+        impl From<MetricDimension> for Value {
+            #[inline]
+            fn from(v: MetricDimension) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `OnDemandCapacityReservationOptions` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct OnDemandCapacityReservationOptions(Object);
+        impl OnDemandCapacityReservationOptions {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `CapacityReservationPreference`.
+            pub fn capacity_reservation_preference(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<Expr<ty::String>>("CapacityReservationPreference", value),
+                )
+            }
+
+            /// `CapacityReservationResourceGroupArn`.
+            pub fn capacity_reservation_resource_group_arn(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            Expr<ty::String>,
+                        >("CapacityReservationResourceGroupArn", value),
+                )
+            }
+
+            /// `UsageStrategy`.
+            pub fn usage_strategy(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("UsageStrategy", value))
+            }
+        }
+
+        impl From<OnDemandCapacityReservationOptions> for Value {
+            #[inline]
+            fn from(v: OnDemandCapacityReservationOptions) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `OnDemandProvisioningSpecification` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct OnDemandProvisioningSpecification(Object);
+        impl OnDemandProvisioningSpecification {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AllocationStrategy` (required).
+            pub fn allocation_strategy(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AllocationStrategy", value))
+            }
+
+            /// `CapacityReservationOptions`.
+            pub fn capacity_reservation_options(
+                self,
+                value: impl Into<OnDemandCapacityReservationOptions>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            OnDemandCapacityReservationOptions,
+                        >("CapacityReservationOptions", value),
+                )
+            }
+        }
+
+        impl From<OnDemandProvisioningSpecification> for Value {
+            #[inline]
+            fn from(v: OnDemandProvisioningSpecification) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `OnDemandResizingSpecification` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct OnDemandResizingSpecification(Object);
+        impl OnDemandResizingSpecification {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AllocationStrategy`.
+            pub fn allocation_strategy(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AllocationStrategy", value))
+            }
+
+            /// `CapacityReservationOptions`.
+            pub fn capacity_reservation_options(
+                self,
+                value: impl Into<OnDemandCapacityReservationOptions>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            OnDemandCapacityReservationOptions,
+                        >("CapacityReservationOptions", value),
+                )
+            }
+
+            /// `TimeoutDurationMinutes`.
+            pub fn timeout_duration_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("TimeoutDurationMinutes", value))
+            }
+        }
+
+        impl From<OnDemandResizingSpecification> for Value {
+            #[inline]
+            fn from(v: OnDemandResizingSpecification) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `PlacementGroupConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct PlacementGroupConfig(Object);
+        impl PlacementGroupConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `InstanceRole` (required).
+            pub fn instance_role(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("InstanceRole", value))
+            }
+
+            /// `PlacementStrategy`.
+            pub fn placement_strategy(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("PlacementStrategy", value))
+            }
+        }
+
+        impl From<PlacementGroupConfig> for Value {
+            #[inline]
+            fn from(v: PlacementGroupConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `PlacementType` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct PlacementType(Object);
+        impl PlacementType {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AvailabilityZone`.
+            pub fn availability_zone(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AvailabilityZone", value))
+            }
+
+            /// `AvailabilityZones`.
+            pub fn availability_zones(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("AvailabilityZones", value))
+            }
+        }
+
+        impl From<PlacementType> for Value {
+            #[inline]
+            fn from(v: PlacementType) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `RunJobFlowInput` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct RunJobFlowInput(Object);
+        impl RunJobFlowInput {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AdditionalInfo`.
+            pub fn additional_info(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AdditionalInfo", value))
+            }
+
+            /// `AmiVersion`.
+            pub fn ami_version(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AmiVersion", value))
+            }
+
+            /// `Applications`.
+            pub fn applications(self, value: impl Into<List<Application>>) -> Self {
+                Self(self.0.set::<List<Application>>("Applications", value))
+            }
+
+            /// `AutoScalingRole`.
+            pub fn auto_scaling_role(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AutoScalingRole", value))
+            }
+
+            /// `BootstrapActions`.
+            pub fn bootstrap_actions(
+                self,
+                value: impl Into<List<BootstrapActionConfig>>,
+            ) -> Self {
+                Self(
+                    self.0.set::<List<BootstrapActionConfig>>("BootstrapActions", value),
+                )
+            }
+
+            /// `Configurations`.
+            pub fn configurations(self, value: impl Into<List<Configuration>>) -> Self {
+                Self(self.0.set::<List<Configuration>>("Configurations", value))
+            }
+
+            /// `CustomAmiId`.
+            pub fn custom_ami_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("CustomAmiId", value))
+            }
+
+            /// `EbsRootVolumeIops`.
+            pub fn ebs_root_volume_iops(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("EbsRootVolumeIops", value))
+            }
+
+            /// `EbsRootVolumeSize`.
+            pub fn ebs_root_volume_size(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("EbsRootVolumeSize", value))
+            }
+
+            /// `EbsRootVolumeThroughput`.
+            pub fn ebs_root_volume_throughput(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("EbsRootVolumeThroughput", value))
+            }
+
+            /// `ExtendedSupport`.
+            pub fn extended_support(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("ExtendedSupport", value))
+            }
+
+            /// `Instances` (required).
+            pub fn instances(self, value: impl Into<JobFlowInstancesConfig>) -> Self {
+                Self(self.0.set::<JobFlowInstancesConfig>("Instances", value))
+            }
+
+            /// `JobFlowRole`.
+            pub fn job_flow_role(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("JobFlowRole", value))
+            }
+
+            /// `KerberosAttributes`.
+            pub fn kerberos_attributes(
+                self,
+                value: impl Into<KerberosAttributes>,
+            ) -> Self {
+                Self(self.0.set::<KerberosAttributes>("KerberosAttributes", value))
+            }
+
+            /// `LogEncryptionKmsKeyId`.
+            pub fn log_encryption_kms_key_id(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("LogEncryptionKmsKeyId", value))
+            }
+
+            /// `LogUri`.
+            pub fn log_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("LogUri", value))
+            }
+
+            /// `ManagedScalingPolicy`.
+            pub fn managed_scaling_policy(
+                self,
+                value: impl Into<ManagedScalingPolicy>,
+            ) -> Self {
+                Self(self.0.set::<ManagedScalingPolicy>("ManagedScalingPolicy", value))
+            }
+
+            /// `NewSupportedProducts`.
+            pub fn new_supported_products(
+                self,
+                value: impl Into<List<SupportedProductConfig>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            List<SupportedProductConfig>,
+                        >("NewSupportedProducts", value),
+                )
+            }
+
+            /// `OSReleaseLabel`.
+            pub fn os_release_label(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("OSReleaseLabel", value))
+            }
+
+            /// `PlacementGroupConfigs`.
+            pub fn placement_group_configs(
+                self,
+                value: impl Into<List<PlacementGroupConfig>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            List<PlacementGroupConfig>,
+                        >("PlacementGroupConfigs", value),
+                )
+            }
+
+            /// `ReleaseLabel`.
+            pub fn release_label(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ReleaseLabel", value))
+            }
+
+            /// `RepoUpgradeOnBoot`.
+            pub fn repo_upgrade_on_boot(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("RepoUpgradeOnBoot", value))
+            }
+
+            /// `ScaleDownBehavior`.
+            pub fn scale_down_behavior(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ScaleDownBehavior", value))
+            }
+
+            /// `SecurityConfiguration`.
+            pub fn security_configuration(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("SecurityConfiguration", value))
+            }
+
+            /// `ServiceRole`.
+            pub fn service_role(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ServiceRole", value))
+            }
+
+            /// `StepConcurrencyLevel`.
+            pub fn step_concurrency_level(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("StepConcurrencyLevel", value))
+            }
+
+            /// `SupportedProducts`.
+            pub fn supported_products(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("SupportedProducts", value))
+            }
+
+            /// `Tags`.
+            pub fn tags(self, value: impl Into<List<Tag>>) -> Self {
+                Self(self.0.set::<List<Tag>>("Tags", value))
+            }
+
+            /// `VisibleToAllUsers`.
+            pub fn visible_to_all_users(
+                self,
+                value: impl Into<Expr<ty::Boolean>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("VisibleToAllUsers", value))
+            }
+        }
+
+        impl From<RunJobFlowInput> for Value {
+            #[inline]
+            fn from(v: RunJobFlowInput) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ScalingAction` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ScalingAction(Object);
+        impl ScalingAction {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Market`.
+            pub fn market(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Market", value))
+            }
+
+            /// `SimpleScalingPolicyConfiguration` (required).
+            pub fn simple_scaling_policy_configuration(
+                self,
+                value: impl Into<SimpleScalingPolicyConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            SimpleScalingPolicyConfiguration,
+                        >("SimpleScalingPolicyConfiguration", value),
+                )
+            }
+        }
+
+        impl From<ScalingAction> for Value {
+            #[inline]
+            fn from(v: ScalingAction) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ScalingConstraints` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ScalingConstraints(Object);
+        impl ScalingConstraints {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `MaxCapacity` (required).
+            pub fn max_capacity(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("MaxCapacity", value))
+            }
+
+            /// `MinCapacity` (required).
+            pub fn min_capacity(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("MinCapacity", value))
+            }
+        }
+
+        impl From<ScalingConstraints> for Value {
+            #[inline]
+            fn from(v: ScalingConstraints) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ScalingRule` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ScalingRule(Object);
+        impl ScalingRule {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Action` (required).
+            pub fn action(self, value: impl Into<ScalingAction>) -> Self {
+                Self(self.0.set::<ScalingAction>("Action", value))
+            }
+
+            /// `Description`.
+            pub fn description(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Description", value))
+            }
+
+            /// `Name` (required).
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+
+            /// `Trigger` (required).
+            pub fn trigger(self, value: impl Into<ScalingTrigger>) -> Self {
+                Self(self.0.set::<ScalingTrigger>("Trigger", value))
+            }
+        }
+
+        impl From<ScalingRule> for Value {
+            #[inline]
+            fn from(v: ScalingRule) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ScalingTrigger` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ScalingTrigger(Object);
+        impl ScalingTrigger {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `CloudWatchAlarmDefinition` (required).
+            pub fn cloud_watch_alarm_definition(
+                self,
+                value: impl Into<CloudWatchAlarmDefinition>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            CloudWatchAlarmDefinition,
+                        >("CloudWatchAlarmDefinition", value),
+                )
+            }
+        }
+
+        impl From<ScalingTrigger> for Value {
+            #[inline]
+            fn from(v: ScalingTrigger) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ScriptBootstrapActionConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ScriptBootstrapActionConfig(Object);
+        impl ScriptBootstrapActionConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Args`.
+            pub fn args(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("Args", value))
+            }
+
+            /// `Path` (required).
+            pub fn path_value(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Path", value))
+            }
+        }
+
+        impl From<ScriptBootstrapActionConfig> for Value {
+            #[inline]
+            fn from(v: ScriptBootstrapActionConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SimpleScalingPolicyConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SimpleScalingPolicyConfiguration(Object);
+        impl SimpleScalingPolicyConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AdjustmentType`.
+            pub fn adjustment_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AdjustmentType", value))
+            }
+
+            /// `CoolDown`.
+            pub fn cool_down(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("CoolDown", value))
+            }
+
+            /// `ScalingAdjustment` (required).
+            pub fn scaling_adjustment(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("ScalingAdjustment", value))
+            }
+        }
+
+        impl From<SimpleScalingPolicyConfiguration> for Value {
+            #[inline]
+            fn from(v: SimpleScalingPolicyConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SpotProvisioningSpecification` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SpotProvisioningSpecification(Object);
+        impl SpotProvisioningSpecification {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AllocationStrategy`.
+            pub fn allocation_strategy(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AllocationStrategy", value))
+            }
+
+            /// `BlockDurationMinutes`.
+            pub fn block_duration_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("BlockDurationMinutes", value))
+            }
+
+            /// `TimeoutAction` (required).
+            pub fn timeout_action(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("TimeoutAction", value))
+            }
+
+            /// `TimeoutDurationMinutes` (required).
+            pub fn timeout_duration_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("TimeoutDurationMinutes", value))
+            }
+        }
+
+        impl From<SpotProvisioningSpecification> for Value {
+            #[inline]
+            fn from(v: SpotProvisioningSpecification) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SpotResizingSpecification` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SpotResizingSpecification(Object);
+        impl SpotResizingSpecification {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `AllocationStrategy`.
+            pub fn allocation_strategy(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("AllocationStrategy", value))
+            }
+
+            /// `TimeoutDurationMinutes`.
+            pub fn timeout_duration_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("TimeoutDurationMinutes", value))
+            }
+        }
+
+        impl From<SpotResizingSpecification> for Value {
+            #[inline]
+            fn from(v: SpotResizingSpecification) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `StepConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct StepConfig(Object);
+        impl StepConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `ActionOnFailure`.
+            pub fn action_on_failure(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("ActionOnFailure", value))
+            }
+
+            /// `HadoopJarStep` (required).
+            pub fn hadoop_jar_step(self, value: impl Into<HadoopJarStepConfig>) -> Self {
+                Self(self.0.set::<HadoopJarStepConfig>("HadoopJarStep", value))
+            }
+        }
+
+        impl From<StepConfig> for Value {
+            #[inline]
+            fn from(v: StepConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SupportedProductConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SupportedProductConfig(Object);
+        impl SupportedProductConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Args`.
+            pub fn args(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("Args", value))
+            }
+
+            /// `Name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Name", value))
+            }
+        }
+
+        impl From<SupportedProductConfig> for Value {
+            #[inline]
+            fn from(v: SupportedProductConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `Tag` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Tag(Object);
+        impl Tag {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Key`.
+            pub fn key(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Key", value))
+            }
+
+            /// `Value`.
+            pub fn value(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("Value", value))
+            }
+        }
+
+        impl From<Tag> for Value {
+            #[inline]
+            fn from(v: Tag) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `VolumeSpecification` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct VolumeSpecification(Object);
+        impl VolumeSpecification {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `Iops`.
+            pub fn iops(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("Iops", value))
+            }
+
+            /// `SizeInGB` (required).
+            pub fn size_in_gb(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("SizeInGB", value))
+            }
+
+            /// `Throughput`.
+            pub fn throughput(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("Throughput", value))
+            }
+
+            /// `VolumeType` (required).
+            pub fn volume_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("VolumeType", value))
+            }
+        }
+
+        impl From<VolumeSpecification> for Value {
+            #[inline]
+            fn from(v: VolumeSpecification) -> Value {
+                v.0.into()
+            }
         }
     }
 }
@@ -16500,6 +18856,48 @@ pub mod props {
         }
     }
 
+    /// The properties of a `LineageStepProperties`, as paths to `Get`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct LineageStepProperties(PropertyPath);
+    impl FromPath for LineageStepProperties {
+        #[inline]
+        fn from_path(path: PropertyPath) -> Self {
+            Self(path)
+        }
+    }
+
+    impl LineageStepProperties {
+        /// The path, as written in a `Get`.
+        #[inline]
+        pub fn path(&self) -> &str {
+            self.0.as_str()
+        }
+
+        /// `ActionArns`.
+        #[inline]
+        pub fn action_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ActionArns"))
+        }
+
+        /// `ArtifactArns`.
+        #[inline]
+        pub fn artifact_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ArtifactArns"))
+        }
+
+        /// `Associations`.
+        #[inline]
+        pub fn associations(&self) -> Expr<ty::Any> {
+            FromPath::from_path(self.0.member("Associations"))
+        }
+
+        /// `ContextArns`.
+        #[inline]
+        pub fn context_arns(&self) -> PropertyMap<Expr<ty::String>> {
+            FromPath::from_path(self.0.member("ContextArns"))
+        }
+    }
+
     /// The properties of a `ClarifyCheck` step: the strings `BaselineUsedForDriftCheckConstraints`, `CalculatedBaselineConstraints`.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct ClarifyCheckProperties(PropertyPath);
@@ -16715,6 +19113,250 @@ pub mod props {
         #[inline]
         pub fn warm_start_config(&self) -> HyperParameterTuningJobWarmStartConfig {
             FromPath::from_path(self.0.member("WarmStartConfig"))
+        }
+    }
+
+    /// Typed paths of the `emr` properties of steps.
+    pub mod emr {
+        use super::*;
+        /// The properties of a `FailureDetails`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct FailureDetails(PropertyPath);
+        impl FromPath for FailureDetails {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl FailureDetails {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `LogFile`.
+            #[inline]
+            pub fn log_file(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("LogFile"))
+            }
+
+            /// `Message`.
+            #[inline]
+            pub fn message(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Message"))
+            }
+
+            /// `Reason`.
+            #[inline]
+            pub fn reason(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Reason"))
+            }
+        }
+
+        /// The properties of a `HadoopStepConfig`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct HadoopStepConfig(PropertyPath);
+        impl FromPath for HadoopStepConfig {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl HadoopStepConfig {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `Args`.
+            #[inline]
+            pub fn args(&self) -> PropertyList<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("Args"))
+            }
+
+            /// `Jar`.
+            #[inline]
+            pub fn jar(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Jar"))
+            }
+
+            /// `MainClass`.
+            #[inline]
+            pub fn main_class(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("MainClass"))
+            }
+
+            /// `Properties`.
+            #[inline]
+            pub fn properties(&self) -> PropertyMap<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("Properties"))
+            }
+        }
+
+        /// The properties of a `Step`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct Step(PropertyPath);
+        impl FromPath for Step {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl Step {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `ActionOnFailure`.
+            #[inline]
+            pub fn action_on_failure(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("ActionOnFailure"))
+            }
+
+            /// `Config`.
+            #[inline]
+            pub fn config_value(&self) -> HadoopStepConfig {
+                FromPath::from_path(self.0.member("Config"))
+            }
+
+            /// `ExecutionRoleArn`.
+            #[inline]
+            pub fn execution_role_arn(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("ExecutionRoleArn"))
+            }
+
+            /// `Id`.
+            #[inline]
+            pub fn id(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Id"))
+            }
+
+            /// `Name`.
+            #[inline]
+            pub fn name(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Name"))
+            }
+
+            /// `Status`.
+            #[inline]
+            pub fn status(&self) -> StepStatus {
+                FromPath::from_path(self.0.member("Status"))
+            }
+        }
+
+        /// The properties of a `StepStateChangeReason`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct StepStateChangeReason(PropertyPath);
+        impl FromPath for StepStateChangeReason {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl StepStateChangeReason {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `Code`.
+            #[inline]
+            pub fn code(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Code"))
+            }
+
+            /// `Message`.
+            #[inline]
+            pub fn message(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("Message"))
+            }
+        }
+
+        /// The properties of a `StepStatus`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct StepStatus(PropertyPath);
+        impl FromPath for StepStatus {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl StepStatus {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `FailureDetails`.
+            #[inline]
+            pub fn failure_details(&self) -> FailureDetails {
+                FromPath::from_path(self.0.member("FailureDetails"))
+            }
+
+            /// `State`.
+            #[inline]
+            pub fn state(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("State"))
+            }
+
+            /// `StateChangeReason`.
+            #[inline]
+            pub fn state_change_reason(&self) -> StepStateChangeReason {
+                FromPath::from_path(self.0.member("StateChangeReason"))
+            }
+
+            /// `Timeline`.
+            #[inline]
+            pub fn timeline(&self) -> StepTimeline {
+                FromPath::from_path(self.0.member("Timeline"))
+            }
+        }
+
+        /// The properties of a `StepTimeline`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct StepTimeline(PropertyPath);
+        impl FromPath for StepTimeline {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl StepTimeline {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `CreationDateTime`.
+            #[inline]
+            pub fn creation_date_time(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("CreationDateTime"))
+            }
+
+            /// `EndDateTime`.
+            #[inline]
+            pub fn end_date_time(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("EndDateTime"))
+            }
+
+            /// `StartDateTime`.
+            #[inline]
+            pub fn start_date_time(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("StartDateTime"))
+            }
         }
     }
 }

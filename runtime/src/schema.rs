@@ -421,15 +421,23 @@ pub trait Visitor {
     fn problem(&mut self, path: &Path<'_>, problem: Problem);
 }
 
-/// Members of the root structure that are treated apart.
+/// Members of the root structure, or below it, that are treated apart: each a member's name, or a dotted path of
+/// structure members from the root (`ClusterConfig.Instances.TerminationProtected`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Exceptions<'a> {
     /// Required members that may be left out.
     pub optional: &'a [&'a str],
-    /// Members that are refused, with the reason.
+    /// Members that are refused, with the reason; a refused member is not required either.
     pub unsupported: &'a [&'a str],
     /// Why the unsupported members are refused.
     pub reason: &'static str,
+}
+
+/// The paths of `paths` below the member `name` (`Instances.TerminationProtected` of
+/// `ClusterConfig.Instances.TerminationProtected` below `ClusterConfig`); empty, and allocated for nothing, when
+/// there are none.
+fn below<'a>(paths: &[&'a str], name: &str) -> Vec<&'a str> {
+    paths.iter().filter_map(|p| p.strip_prefix(name).and_then(|rest| rest.strip_prefix('.'))).collect()
 }
 
 /// Check `value` as a value of `schema`'s shape `shape`, reporting every problem to `visitor`.
@@ -653,7 +661,11 @@ impl Walk<'_, '_> {
                 Some(_) if matches!(value, Value::Null) => {}
                 Some(member) => {
                     let checks = &self.schema.checks[usize::from(member.checks)];
-                    self.value(member.target, checks, member.flags, value, &at, depth + 1, Exceptions::default());
+                    let (optional, unsupported) =
+                        (below(exceptions.optional, name), below(exceptions.unsupported, name));
+                    let inner =
+                        Exceptions { optional: &optional, unsupported: &unsupported, reason: exceptions.reason };
+                    self.value(member.target, checks, member.flags, value, &at, depth + 1, inner);
                 }
                 None => {
                     let nearest = self.nearest(name, shape.members.iter().map(|m| m.name));
@@ -662,7 +674,8 @@ impl Walk<'_, '_> {
                 }
             }
         }
-        for m in shape.members.iter().filter(|m| m.required() && !exceptions.optional.contains(&m.name)) {
+        let excepted = |m: &&Member| exceptions.optional.contains(&m.name) || exceptions.unsupported.contains(&m.name);
+        for m in shape.members.iter().filter(|m| m.required() && !excepted(m)) {
             if !members.iter().any(|(n, v)| n == m.name && !matches!(v, Value::Null)) {
                 self.visitor.problem(&Path::Member(path, m.name), Problem::Missing { name: m.name });
             }

@@ -84,9 +84,16 @@ fn the_corpus_checks_clean_but_for_the_non_string_parameters_sdk_3_puts_in_strin
 /// own problems (the path its README names, and the message).
 const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("branch_step_also_top_level", "gate", &["$.Steps[2].Name: the step `LowAccuracy` is both at the top level and in a condition's branch ($.Steps[1].Arguments.ElseSteps[0]); a step runs in one place"]),
+    ("cleanup_member_typo", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uri: `S3Uri` is not a member of CleanupS3Source (did you mean `S3Uris`?)"]),
+    ("cleanup_s3_uri_without_scheme", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uris[0]: \"corpus-bucket/scratch/part-0000.csv\" does not match the pattern ^(https|s3)://([^/]+)/?(.*)$"]),
     ("data_reference_cycle", "training", &["$.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri.Get: the steps `Prepare`, `Train` depend on each other in a cycle; here `Prepare` needs `Train`"]),
     ("depends_on_cycle", "named", &["$.Steps[0].DependsOn[0]: the steps `NamedProcessing`, `NamedTraining` depend on each other in a cycle; here `NamedProcessing` needs `NamedTraining`"]),
     ("duplicate_step_name", "training", &["$.Steps[2].Name: the step name `Train` is taken by $.Steps[1]"]),
+    ("emr_action_on_failure_case", "emr", &["$.Steps[0].Arguments.StepConfig.ActionOnFailure: \"Continue\" is not a value of ActionOnFailure (did you mean \"CONTINUE\"?)"]),
+    ("emr_cluster_kept_alive", "emr", &["$.Steps[1].Arguments.ClusterConfig.Instances.KeepJobFlowAliveWhenNoSteps: `KeepJobFlowAliveWhenNoSteps` is not accepted here: SageMaker Pipelines refuses it in a step's arguments"]),
+    ("emr_instance_role_primary", "emr", &["$.Steps[1].Arguments.ClusterConfig.Instances.InstanceGroups[0].InstanceRole: \"PRIMARY\" is not a value of InstanceRoleType"]),
+    ("emr_member_typo", "emr", &["$.Steps[1].Arguments.StepConfig.HadoopJarStep.MainClas: `MainClas` is not a member of HadoopJarStepConfig (did you mean `MainClass`?)"]),
+    ("emr_step_name", "emr", &["$.Steps[0].Arguments.StepConfig.Name: `Name` is not accepted here: SageMaker Pipelines refuses it in a step's arguments"]),
     ("enum_case_input_mode", "training", &["$.Steps[1].Arguments.AlgorithmSpecification.TrainingInputMode: \"file\" is not a value of TrainingInputMode (did you mean \"File\"?)"]),
     ("enum_case_instance_type", "training", &["$.Steps[2].Arguments.TransformResources.InstanceType: \"ml.M5.large\" is not a value of TransformInstanceType (did you mean \"ml.m5.large\"?)"]),
     ("get_missing_step", "training", &["$.Steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri.Get: no step is named `Preprocess`"]),
@@ -94,6 +101,10 @@ const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("integer_parameter_as_string", "training", &["$.Steps[0].Arguments.AppSpecification.ImageUri: `Parameters.InstanceCount` is Integer, which cannot be assigned to an argument of type String"]),
     ("job_name_too_long", "named", &["$.Steps[1].Arguments.TrainingJobName: length must be between 1 and 63 characters, but is 71"]),
     ("json_get_undeclared_property_file", "gate", &["$.Steps[1].Arguments.Conditions[0].LeftValue['Std:JsonGet'].PropertyFile.Get: the step `Evaluate` declares no property file `Metrics`"]),
+    ("lineage_action_status_case", "lineage", &["$.Steps[4].Arguments.Actions[0].Status: \"completed\" is not a value of ActionStatus (did you mean \"Completed\"?)"]),
+    ("lineage_artifact_without_source_uri", "lineage", &["$.Steps[4].Arguments.Artifacts[0].Source.SourceUri: is required but was not set"]),
+    ("lineage_association_type", "lineage", &["$.Steps[4].Arguments.Associations[0].AssociationType: \"Contributed\" is not a value of AssociationEdgeType (did you mean \"ContributedTo\"?)"]),
+    ("lineage_entity_type", "lineage", &["$.Steps[4].Arguments.Associations[0].Source.Type: \"Model\" is not a value of LineageEntityType"]),
     ("max_runtime_zero", "training", &["$.Steps[1].Arguments.StoppingCondition.MaxRuntimeInSeconds: must be at least 1, but is 0"]),
     ("member_typo", "training", &["$.Steps[1].Arguments.ResourceConfig.InstanceTyp: `InstanceTyp` is not a member of ResourceConfig (did you mean `InstanceType`?)"]),
     ("missing_required_member", "training", &["$.Steps[1].Arguments.AlgorithmSpecification.TrainingInputMode: is required but was not set"]),
@@ -155,22 +166,30 @@ fn unknown_kinds_members_and_functions_are_kept_and_reported() {
 
 #[test]
 fn each_step_kind_of_the_settings_checks_its_own_request() {
-    // A member no request has, in a step of each kind: the message names the kind's request (and what it refuses).
+    // A member no request has, in a step of each kind: the message names the kind's request (and what it refuses,
+    // at its path below the arguments: EMR's `ClusterConfig.Instances.TerminationProtected`).
     let settings = config::load(&root().join("models/codegen.toml")).unwrap().definitions.unwrap();
     for (kind, s) in &settings.steps {
-        let text = format!(
-            r#"{{"Version": "2020-12-01", "Steps": [{{"Name": "S", "Type": "{kind}", "Arguments": {{"NoSuchMember": 1{}}}}}]}}"#,
-            s.unsupported.iter().map(|u| format!(r#", "{u}": {{}}"#)).collect::<String>()
-        );
+        let mut arguments = serde_json::json!({"NoSuchMember": 1});
+        for u in &s.unsupported {
+            let mut at = &mut arguments;
+            for segment in u.split('.') {
+                at = at.as_object_mut().unwrap().entry(segment).or_insert_with(|| serde_json::json!({}));
+            }
+        }
+        let text = serde_json::json!({"Version": "2020-12-01", "Steps": [{"Name": "S", "Type": kind, "Arguments": arguments}]})
+            .to_string();
         let found = issues(&PipelineDefinition::from_json(&text).unwrap());
-        let request = s.arguments.clone();
+        let request = s.arguments.rsplit('#').next().unwrap();
         assert!(
             found.contains(&format!("$.Steps[0].Arguments.NoSuchMember: `NoSuchMember` is not a member of {request}")),
             "{kind}: {found:#?}"
         );
         for u in &s.unsupported {
+            let name = u.rsplit('.').next().unwrap();
             let refused = format!(
-                "$.Steps[0].Arguments.{u}: `{u}` is not accepted here: SageMaker Pipelines refuses it in a step's arguments"
+                "$.Steps[0].Arguments.{u}: `{name}` is not accepted here: SageMaker Pipelines refuses it in a step's \
+                 arguments"
             );
             assert!(found.contains(&refused), "{kind}: {found:#?}");
         }
@@ -326,7 +345,8 @@ fn without_the_feature_the_crate_is_what_it_was() {
 mod builders {
     use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
     use sagemaker_pipelines::steps::{
-        args, ClarifyCheckStep, ProcessingStep, QualityCheckStep, TrainingStep, TuningStep,
+        args, ClarifyCheckStep, CleanupStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep, TrainingStep,
+        TuningStep,
     };
 
     /// The JSON text as a value, for comparing without caring for white space.
@@ -524,6 +544,177 @@ mod builders {
                 ),
             )
             .role_arn("arn:aws:iam::111122223333:role/R")
+    }
+
+    #[test]
+    fn emr_steps_are_written_with_emr_shapes_and_read_emr_properties() {
+        // The corpus's two EMR steps (SDK 3.27), their arguments written through the builders of EMR's shapes
+        // (`args::emr`, beside SageMaker's of the same names).
+        let on_cluster = EmrStep::new("SparkOnCluster").arguments(
+            args::EmrStepArguments::builder()
+                .step_config(
+                    args::emr::StepConfig::builder().hadoop_jar_step(
+                        args::emr::HadoopJarStepConfig::builder()
+                            .jar("command-runner.jar")
+                            .args(["spark-submit", "--deploy-mode", "cluster", "s3://corpus-bucket/code/job.py"])
+                            .properties([args::emr::KeyValue::builder().key("spark.executor.memory").value("2g")]),
+                    ),
+                )
+                .cluster_id("j-1ABCDEFGHIJKL")
+                .execution_role_arn("arn:aws:iam::111122223333:role/CorpusEmrRuntimeRole"),
+        );
+        let new_cluster = EmrStep::new("SparkOnNewCluster").depends_on(&on_cluster).arguments(
+            args::EmrStepArguments::builder()
+                .step_config(
+                    args::emr::StepConfig::builder().hadoop_jar_step(
+                        args::emr::HadoopJarStepConfig::builder()
+                            .jar("s3://corpus-bucket/jars/job.jar")
+                            .main_class("org.example.Main"),
+                    ),
+                )
+                .cluster_config(
+                    args::emr::RunJobFlowInput::builder()
+                        .instances(
+                            args::emr::JobFlowInstancesConfig::builder().instance_groups([
+                                args::emr::InstanceGroupConfig::builder()
+                                    .name("Primary")
+                                    .instance_role("MASTER")
+                                    .instance_type("m5.xlarge")
+                                    .instance_count(1),
+                            ]),
+                        )
+                        .release_label("emr-7.2.0")
+                        .applications([args::emr::Application::builder().name("Spark")]),
+                ),
+        );
+        // The SDK's `EMRStep.emr_outputs`: an argument of the step's own, read back through EMR's `Step`.
+        let output = on_cluster.properties().config_value().args().index(3);
+        assert_eq!(output.value().to_json(), r#"{"Get":"Steps.SparkOnCluster.Config.Args[3]"}"#);
+        let state = on_cluster.properties().status().state();
+        assert_eq!(state.value().to_json(), r#"{"Get":"Steps.SparkOnCluster.Status.State"}"#);
+        let d = PipelineDefinition::builder().step(on_cluster).step(new_cluster).build();
+        assert_eq!(d.check(), Ok(()));
+        let corpus = value(
+            &std::fs::read_to_string(
+                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
+            )
+            .unwrap(),
+        );
+        let branch = &corpus["Steps"][2]["Arguments"]["IfSteps"][0]["Arguments"]["IfSteps"][1]["Arguments"]["IfSteps"];
+        let written = value(&d.to_json());
+        for (i, name) in ["SparkOnCluster", "SparkOnNewCluster"].iter().enumerate() {
+            let theirs = branch.as_array().unwrap().iter().find(|s| s["Name"] == *name).unwrap();
+            assert_eq!(written["Steps"][i]["Arguments"], theirs["Arguments"], "{name}");
+        }
+        // A property EMR's `Step` does not have is refused, with the nearest.
+        let mut text = written.clone();
+        text["Steps"][1]["Arguments"]["StepConfig"]["HadoopJarStep"]["Jar"] =
+            serde_json::json!({"Get": "Steps.SparkOnCluster.Config.Jars"});
+        assert_eq!(
+            super::issues(&PipelineDefinition::from_json(&text.to_string()).unwrap()),
+            ["$.Steps[1].Arguments.StepConfig.HadoopJarStep.Jar.Get: `Jars` is not a member of HadoopStepConfig (did \
+              you mean `Jar`?) (in `Steps.SparkOnCluster.Config.Jars`)"]
+        );
+    }
+
+    #[test]
+    fn lineage_steps_write_requests_and_read_the_arns_they_create() {
+        // As the corpus's `RecordLineage` (SDK 3.27): entities as SageMaker's `Create*` requests, an association by
+        // name and type and one by ARN; the ARNs of what it creates are maps by name.
+        let record = LineageStep::new("RecordLineage").arguments(
+            args::LineageStepArguments::builder()
+                .artifacts([args::CreateArtifactRequest::builder()
+                    .artifact_name("model-data")
+                    .source(args::ArtifactSource::builder().source_uri("s3://corpus-bucket/models/model.tar.gz"))
+                    .artifact_type("Model")])
+                .contexts([args::CreateContextRequest::builder()
+                    .context_name("corpus-endpoint-context")
+                    .source(
+                        args::ContextSource::builder()
+                            .source_uri("arn:aws:sagemaker:us-east-1:111122223333:endpoint/e"),
+                    )
+                    .context_type("Endpoint")])
+                .associations([
+                    args::LineageAssociation::builder()
+                        .source(args::LineageEntityReference::builder().name("model-data").r#type("Artifact"))
+                        .destination(
+                            args::LineageEntityReference::builder().name("corpus-endpoint-context").r#type("Context"),
+                        )
+                        .association_type("ContributedTo"),
+                    args::LineageAssociation::builder()
+                        .source(
+                            args::LineageEntityReference::builder().name("corpus-endpoint-context").r#type("Context"),
+                        )
+                        .destination(
+                            args::LineageEntityReference::builder()
+                                .arn("arn:aws:sagemaker:us-east-1:111122223333:context/corpus-project"),
+                        ),
+                ]),
+        );
+        let arn = record.properties().artifact_arns().get("model-data");
+        assert_eq!(arn.value().to_json(), r#"{"Get":"Steps.RecordLineage.ArtifactArns['model-data']"}"#);
+        // Read by a later step where an ARN goes (a lineage context's source).
+        let later = LineageStep::new("Later").arguments(
+            args::LineageStepArguments::builder().contexts([args::CreateContextRequest::builder()
+                .context_name("later")
+                .source(args::ContextSource::builder().source_uri(arn))
+                .context_type("Model")]),
+        );
+        let d = PipelineDefinition::builder().step(record).step(later).build();
+        assert_eq!(d.check(), Ok(()));
+        // What the arguments are walked through: an association's end and a property the step does not have.
+        let mut text = value(&d.to_json());
+        text["Steps"][0]["Arguments"]["Associations"][0]["Source"]["Kind"] = serde_json::json!("Artifact");
+        text["Steps"][1]["Arguments"]["Contexts"][0]["Source"]["SourceUri"] =
+            serde_json::json!({"Get": "Steps.RecordLineage.ArtifactArn"});
+        assert_eq!(
+            super::issues(&PipelineDefinition::from_json(&text.to_string()).unwrap()),
+            [
+                "$.Steps[0].Arguments.Associations[0].Source.Kind: `Kind` is not a member of LineageEntityReference",
+                "$.Steps[1].Arguments.Contexts[0].Source.SourceUri.Get: `ArtifactArn` is not a property of a Lineage \
+                 step (did you mean `ArtifactArns`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn cleanup_steps_write_the_sdk_format() {
+        // The corpus's `CleanUp` (SDK 3.27): the S3 outputs of `Evaluate` to delete, by a joined URI.
+        let uri = Expr::join(
+            "/",
+            [
+                Value::from("s3://corpus-bucket/scratch"),
+                execution::pipeline_execution_id().into(),
+                "part-0000.csv".into(),
+            ],
+        );
+        let cleanup = CleanupStep::new("CleanUp").arguments(
+            args::CleanupStepArguments::builder().resources(
+                args::CleanupResources::builder()
+                    .s3([args::CleanupS3Source::builder().step_name("Evaluate").s3_uris([uri])]),
+            ),
+        );
+        let written = value(&PipelineDefinition::builder().step(cleanup).build().to_json());
+        let corpus = value(
+            &std::fs::read_to_string(
+                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
+            )
+            .unwrap(),
+        );
+        assert_eq!(corpus["Steps"][4]["Name"], "CleanUp");
+        assert_eq!(written["Steps"][0]["Arguments"], corpus["Steps"][4]["Arguments"]);
+        // At least one source, and a step name of the format's pattern.
+        let mut text = written.clone();
+        text["Steps"][0]["Arguments"]["Resources"]["S3"] = serde_json::json!([]);
+        let mut named = written.clone();
+        named["Steps"][0]["Arguments"]["Resources"]["S3"][0]["StepName"] = serde_json::json!("Eval uate");
+        let found: Vec<String> = [text, named]
+            .iter()
+            .flat_map(|t| super::issues(&PipelineDefinition::from_json(&t.to_string()).unwrap()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("$.Steps[0].Arguments.Resources.S3: "), "{found:#?}");
+        assert!(found[1].starts_with("$.Steps[0].Arguments.Resources.S3[0].StepName: "), "{found:#?}");
     }
 
     #[test]

@@ -1051,3 +1051,34 @@ fn definitions_tables_are_compared_through_the_settings() {
         assert!(section.contains(line), "{line}\n{md}");
     }
 }
+
+/// Step arguments that are the project's own structure made of another model's shapes (the EMR step's): the tables
+/// are compared through them, by namespace-qualified ids, and a shape of the other model named as one of the
+/// service's (`Tag`) is that model's.
+#[test]
+fn definitions_tables_are_compared_through_other_models_shapes() {
+    let model = |step_members: &str| {
+        model::parse(&format!(
+            r#"{{"smithy": "2.0", "shapes": {{
+            "svc#Tag": {{"type": "structure", "members": {{"Key": {{"target": "smithy.api#String"}}}}}},
+            "own#Args": {{"type": "structure", "members": {{"Step": {{"target": "other#Step"}}}}}},
+            "other#Tag": {{"type": "structure", "members": {{"Value": {{"target": "smithy.api#String"}}}}}},
+            "other#Step": {{"type": "structure", "members": {{{step_members}}}}}}}}}"#
+        ))
+        .unwrap()
+    };
+    let old = model(r#""Name": {"target": "smithy.api#String"}, "Tags": {"target": "other#Tag"}"#);
+    let new = model(r#""Name": {"target": "smithy.api#String"}, "Mode": {"target": "smithy.api#String"}"#);
+    let settings = codegen::config::Definitions::parse("[steps.Emr]\narguments = \"own#Args\"\n").unwrap();
+    let mut report = codegen::diff::Report::default();
+    codegen::diff::diff_definitions(&old, &new, &settings, "0.3.1", &mut report);
+    let found: Vec<(Class, String, String)> =
+        report.changes.iter().map(|c| (c.class, c.path.clone(), c.detail.clone())).collect();
+    assert_eq!(
+        found,
+        [
+            (Class::Breaking, "Step.Tags".to_owned(), "member `Tags` removed".to_owned()),
+            (Class::Additive, "Step.Mode".to_owned(), "new member `Mode`".to_owned()),
+        ]
+    );
+}

@@ -11,9 +11,13 @@ fn settings() -> config::Config {
     config::load(&root().join("models/codegen.toml")).expect("models/codegen.toml loads")
 }
 
-/// The structures the pipeline-definition step kinds name, whose closures the model keeps.
+/// The shapes of the service the pipeline-definition step kinds name, whose closures the model keeps (those of
+/// other models are kept in their own files: `other_models_facts_are_an_import_of_their_upstream`).
 fn table_roots() -> Vec<String> {
-    settings().definitions.expect("the settings name the definitions").roots()
+    let cfg = settings();
+    let definitions = cfg.definitions.expect("the settings name the definitions");
+    let namespace = cfg.service.as_deref().and_then(|s| s.split_once('#')).unwrap().0;
+    definitions.roots_by_namespace(namespace).unwrap().remove(namespace).unwrap()
 }
 
 fn committed_model() -> Model {
@@ -109,12 +113,12 @@ fn model_facts_equal_upstream() {
         assert_eq!(shape, &theirs[id], "shape {id} differs from upstream (documentation aside)");
     }
     // The closure of the 18 operations in the 2026-07-16 model: 162 shapes (the operations among them), plus the
-    // service; and the 659 shapes the step kinds' requests and outputs reach (prelude shapes aside), 22 of which the
-    // operations reach too.
+    // service; and the 682 shapes of the service the step kinds' requests and outputs reach (prelude shapes aside;
+    // 23 of them through the Lineage and Cleanup steps' own structures), 23 of which the operations reach too.
     let cfg = settings();
     let selection = resolve::resolve(&committed_model(), cfg.service.as_deref(), &cfg.selection).unwrap();
     assert_eq!(selection.shapes.keys().filter(|id| !id.starts_with("smithy.api#")).count(), 162);
-    assert_eq!(ours.len(), 163 + 659 - 22);
+    assert_eq!(ours.len(), 163 + 682 - 23);
     for new in ["MLflowConfiguration", "LineageMetadata", "JobStepMetadata", "BedrockModelImportMetadata"] {
         assert!(ours.contains_key(&format!("com.amazonaws.sagemaker#{new}")), "{new}");
     }
@@ -225,6 +229,31 @@ fn import_reproduces_the_committed_model() {
     assert!(text == committed, "`cargo xtask import --check` fails: an import of the recorded upstream model differs");
     assert!(imported.undocumented.is_empty(), "undocumented: {:?}", imported.undocumented);
     assert!(imported.dropped.is_empty(), "dropped: {:?}", imported.dropped);
+}
+
+#[test]
+fn other_models_facts_are_an_import_of_their_upstream() {
+    // EMR's shapes (`models/emr-definitions.json`): what `cargo xtask import` writes from EMR's model, which the
+    // definitions settings name (in `../shared`).
+    if shared().is_none() {
+        return;
+    }
+    let cfg = settings();
+    let definitions = cfg.definitions.expect("the settings name the definitions");
+    let namespace = cfg.service.as_deref().and_then(|s| s.split_once('#')).unwrap().0;
+    let mut roots = definitions.roots_by_namespace(namespace).unwrap();
+    roots.remove(namespace);
+    let facts = import::model_facts(&definitions, &mut roots).unwrap();
+    assert!(roots.is_empty(), "every other namespace has a `[models]` entry: {roots:?}");
+    let files: Vec<String> = facts.iter().map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(files, ["emr-definitions.json"]);
+    for (path, text) in &facts {
+        let committed = std::fs::read_to_string(path).unwrap();
+        assert!(&committed == text, "{} differs from an import of its upstream model", path.display());
+        // Facts only: no documentation, and EMR's own `Tag` beside SageMaker's.
+        assert!(!committed.contains("smithy.api#documentation"));
+        assert!(committed.contains("\"com.amazonaws.emr#Tag\""));
+    }
 }
 
 #[test]

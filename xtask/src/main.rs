@@ -313,7 +313,14 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         Some(p) => Some(model::load(p)?),
         None => None,
     };
-    let tables = cfg.definitions.as_ref().map(config::Definitions::roots).unwrap_or_default();
+    // The shapes the step kinds name, by namespace: the service's are kept in its model, the others' in the facts
+    // file of their `[models]` entry.
+    let service_namespace = cfg.service.as_deref().and_then(|s| s.split_once('#')).map_or("", |(ns, _)| ns);
+    let mut roots = match &cfg.definitions {
+        Some(d) => d.roots_by_namespace(service_namespace)?,
+        None => Default::default(),
+    };
+    let tables = roots.remove(service_namespace).unwrap_or_default();
     let imported = import::import(
         &upstream,
         cfg.service.as_deref(),
@@ -334,6 +341,30 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
         if !a.check {
             std::fs::write(to, pretty).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(to))?;
             println!("Copied the partition table into {}.", to.display());
+        }
+    }
+    let facts = match &cfg.definitions {
+        Some(d) => import::model_facts(d, &mut roots)?,
+        None => Vec::new(),
+    };
+    if let Some(namespace) = roots.keys().next() {
+        return Err(codegen::Error::at(
+            "definitions",
+            format!(
+                "the step kinds name shapes of `{namespace}`, which neither the service nor a `[models]` entry has"
+            ),
+        ));
+    }
+    for (path, text) in &facts {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if a.check {
+            if &current != text {
+                eprintln!("{} differs from an import of its upstream model.", path.display());
+                return Ok(ExitCode::FAILURE);
+            }
+        } else if &current != text {
+            std::fs::write(path, text).map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(path))?;
+            println!("Imported the facts of {}.", path.display());
         }
     }
     let current = std::fs::read_to_string(&cfg.model).unwrap_or_default();
@@ -552,7 +583,8 @@ fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
     let cfg = config::load(&a.config)?;
     // Without an old model, compare with the last release: its model and its version, from git (so that running
     // this again after `--release` gives the same answer).
-    let (old, from_version, since) = match &a.old {
+    let mut release_commit = None;
+    let (mut old, from_version, since) = match &a.old {
         Some(path) => (model::load(path)?, cfg.crate_version.clone(), path.display().to_string()),
         None => {
             let Some(release) = last_releases(1).into_iter().next() else {
@@ -563,6 +595,7 @@ fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
                 .ok_or_else(|| codegen::Error::new(format!("git has no {model_path} at {release}")))?;
             let settings = git(&["show", &format!("{release}:{}", git_path(&a.config))]).unwrap_or_default();
             let version = config::crate_version(&settings).unwrap_or_else(|_| cfg.crate_version.clone());
+            release_commit = Some(release.clone());
             (
                 model::parse(&text)?,
                 version.clone(),
@@ -573,6 +606,22 @@ fn diff_cmd(a: DiffArgs) -> Result<ExitCode, codegen::Error> {
     let new = model::load(a.new.as_deref().unwrap_or(&cfg.model))?;
     let mut report = codegen::diff::diff(&old, &new, cfg.service.as_deref(), &cfg.selection, &from_version)?;
     if let Some(settings) = &cfg.definitions {
+        // The shapes of other models the step kinds name (EMR's), beside the service's: now, the files of the
+        // `[models]` entries; at the release, those files as git has them there (a file it lacks adds nothing, so
+        // its shapes are new); beside an old model named on the command line, the files as they are now.
+        let new = settings.extend(&new)?;
+        match &release_commit {
+            None => old = settings.extend(&old)?,
+            Some(release) => {
+                for file in settings.models.values() {
+                    let path = git_path(&settings.dir.join(&file.path));
+                    let Some(text) = git(&["show", &format!("{release}:{path}")]) else { continue };
+                    for (id, shape) in model::parse(&text)?.shapes {
+                        old.shapes.entry(id).or_insert(shape);
+                    }
+                }
+            }
+        }
         codegen::diff::diff_definitions(&old, &new, settings, &from_version, &mut report);
     }
     if a.json {

@@ -2,6 +2,8 @@
 //! tables (`crate::schema`), the step kinds (`crate::definition_check::StepKind`), the patterns the tables need that
 //! `crate::patterns` does not have, and `PipelineDefinition::check`, which hands the tables to the runtime.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -199,11 +201,13 @@ pub fn steps_file(d: &Definitions) -> RustFile {
     let b = &d.builders;
     let shapes = &d.tables.shapes;
     let type_ident = |i: u16| format_ident!("{}", b.type_names[usize::from(i)]);
+    // A shape's type from the top of `args` or `props` (`Tag`, `emr::Tag`), as tokens and as text.
+    let top_path = |i: u16| (type_path(d, i, ""), text_path(d, i));
     let kinds = d.kinds.iter().zip(&b.kind_names).map(|(k, (step, merged))| {
         let step = format_ident!("{step}");
         let kind = format_ident!("{}", crate::ident::type_name(&k.name));
         let name = &k.name;
-        let arguments = type_ident(k.arguments);
+        let (arguments_type, arguments) = top_path(k.arguments);
         let request = shape_name(&shapes[usize::from(k.arguments)].id);
         let (properties, properties_doc) = match (k.properties.as_slice(), merged) {
             (_, Some(merged)) => {
@@ -212,8 +216,8 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             }
             ([], None) => (quote!(crate::definition::NoProperties), "no properties".to_owned()),
             ([one], None) => {
-                let t = type_ident(*one);
-                (quote!(super::props::#t), format!("properties [`{t}`](super::props::{t})"))
+                let (t, text) = top_path(*one);
+                (quote!(super::props::#t), format!("properties [`{text}`](super::props::{text})"))
             }
             _ => unreachable!("several property shapes, or string properties, have a merged name"),
         };
@@ -236,7 +240,7 @@ pub fn steps_file(d: &Definitions) -> RustFile {
                     type Properties = #properties;
                 }
                 impl RequestStep for #kind {
-                    type Arguments = super::args::#arguments;
+                    type Arguments = super::args::#arguments_type;
                 }
             },
         )
@@ -244,6 +248,7 @@ pub fn steps_file(d: &Definitions) -> RustFile {
     let (steps, kinds): (Vec<TokenStream>, Vec<TokenStream>) = kinds.unzip();
     let args = b.args.iter().map(|&i| {
         let shape = &shapes[usize::from(i)];
+        let from = b.modules[usize::from(i)].as_str();
         let name = type_ident(i);
         let skip = b.unsupported.get(&i);
         let what = if shape.kind == TableKind::Union { "union (set one member)" } else { "structure" };
@@ -254,7 +259,7 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             }
             let method = super::ident(method);
             let member = &m.name;
-            let slot = arg_slot(d, m.target);
+            let slot = arg_slot(d, m.target, from);
             let doc = if m.required { format!(" `{member}` (required).") } else { format!(" `{member}`.") };
             Some(quote! {
                 #[doc = #doc]
@@ -263,7 +268,7 @@ pub fn steps_file(d: &Definitions) -> RustFile {
                 }
             })
         });
-        quote! {
+        let item = quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #name(Object);
@@ -281,8 +286,10 @@ pub fn steps_file(d: &Definitions) -> RustFile {
                     v.0.into()
                 }
             }
-        }
+        };
+        (from.to_owned(), item)
     });
+    let args = in_modules(args, "Builders of the `{}` structures that step arguments reach.");
     // (member, method, the type it returns)
     let prop_struct = |name: &proc_macro2::Ident, doc: String, members: Vec<(String, String, TokenStream)>| {
         let methods = members.iter().map(|(member, method, slot)| {
@@ -316,28 +323,29 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             }
         }
     };
-    let members_of = |i: u16| -> Vec<(String, String, TokenStream)> {
+    let members_of = |i: u16, from: &str| -> Vec<(String, String, TokenStream)> {
         let shape = &shapes[usize::from(i)];
         shape
             .members
             .iter()
             .zip(&b.method_names[usize::from(i)])
-            .map(|(m, method)| (m.name.clone(), method.clone(), prop_slot(d, m.target)))
+            .map(|(m, method)| (m.name.clone(), method.clone(), prop_slot(d, m.target, from)))
             .collect()
     };
-    let mut props: Vec<TokenStream> = b
+    let mut props: Vec<(String, TokenStream)> = b
         .props
         .iter()
         .map(|&i| {
             let doc = format!(" The properties of a `{}`, as paths to `Get`.", shape_name(&shapes[usize::from(i)].id));
-            prop_struct(&type_ident(i), doc, members_of(i))
+            let from = b.modules[usize::from(i)].as_str();
+            (from.to_owned(), prop_struct(&type_ident(i), doc, members_of(i, from)))
         })
         .collect();
     for (k, (_, merged)) in d.kinds.iter().zip(&b.kind_names) {
         let Some(merged) = merged else { continue };
         let mut members: Vec<(String, String, TokenStream)> = Vec::new();
         for &p in &k.properties {
-            for m in members_of(p) {
+            for m in members_of(p, "") {
                 if !members.iter().any(|(name, _, _)| *name == m.0) {
                     members.push(m);
                 }
@@ -359,8 +367,9 @@ pub fn steps_file(d: &Definitions) -> RustFile {
             parts.push(format!("the strings {}", strings.join(", ")));
         }
         let doc = format!(" The properties of a `{}` step: {}.", k.name, parts.join(" and "));
-        props.push(prop_struct(&format_ident!("{merged}"), doc, members));
+        props.push((String::new(), prop_struct(&format_ident!("{merged}"), doc, members)));
     }
+    let props = in_modules(props.into_iter(), "Typed paths of the `{}` properties of steps.");
     let tokens = quote! {
         //! Pipeline definitions written in Rust: a step type for each step kind whose arguments are a request of the
         //! model, with a builder of every structure those arguments reach (`args`) and a typed path of every
@@ -398,14 +407,64 @@ pub fn steps_file(d: &Definitions) -> RustFile {
     RustFile { path: "src/steps.rs".into(), tokens }
 }
 
-/// The type a setter of a member targeting `target` takes.
-fn arg_slot(d: &Definitions, target: u16) -> TokenStream {
-    slot(d, target, &Slots { list: quote!(List), map: quote!(Map), document: quote!(Value) })
+/// Items by module (empty for the top) as the top's items followed by one `pub mod` per other module, whose items see
+/// the top's (`use super::*`); `doc` has a `{}` for the module's name.
+fn in_modules(items: impl Iterator<Item = (String, TokenStream)>, doc: &str) -> Vec<TokenStream> {
+    let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for (module, item) in items {
+        by_module.entry(module).or_default().push(item);
+    }
+    let mut out = by_module.remove("").unwrap_or_default();
+    for (module, items) in by_module {
+        let doc = format!(" {}", doc.replace("{}", &module));
+        let name = format_ident!("{module}");
+        out.push(quote! {
+            #[doc = #doc]
+            pub mod #name {
+                use super::*;
+                #(#items)*
+            }
+        });
+    }
+    out
 }
 
-/// The type a property path method of a member targeting `target` returns.
-fn prop_slot(d: &Definitions, target: u16) -> TokenStream {
-    slot(d, target, &Slots { list: quote!(PropertyList), map: quote!(PropertyMap), document: quote!(Expr<ty::Any>) })
+/// The path of shape `i`'s type from the module `from` of `args` or `props` (empty for the top).
+fn type_path(d: &Definitions, i: u16, from: &str) -> TokenStream {
+    let name = format_ident!("{}", d.builders.type_names[usize::from(i)]);
+    let module = d.builders.modules[usize::from(i)].as_str();
+    match (from, module) {
+        (a, b) if a == b => quote!(#name),
+        ("", m) => {
+            let m = format_ident!("{m}");
+            quote!(#m::#name)
+        }
+        (_, "") => quote!(super::#name),
+        (_, m) => {
+            let m = format_ident!("{m}");
+            quote!(super::#m::#name)
+        }
+    }
+}
+
+/// The path of shape `i`'s type from the top of `args` or `props`, as text (`emr::Step`).
+fn text_path(d: &Definitions, i: u16) -> String {
+    let name = &d.builders.type_names[usize::from(i)];
+    match d.builders.modules[usize::from(i)].as_str() {
+        "" => name.clone(),
+        m => format!("{m}::{name}"),
+    }
+}
+
+/// The type a setter of a member targeting `target` takes, in the module `from`.
+fn arg_slot(d: &Definitions, target: u16, from: &str) -> TokenStream {
+    slot(d, target, &Slots { list: quote!(List), map: quote!(Map), document: quote!(Value) }, from)
+}
+
+/// The type a property path method of a member targeting `target` returns, in the module `from`.
+fn prop_slot(d: &Definitions, target: u16, from: &str) -> TokenStream {
+    let slots = Slots { list: quote!(PropertyList), map: quote!(PropertyMap), document: quote!(Expr<ty::Any>) };
+    slot(d, target, &slots, from)
 }
 
 /// How a slot wraps lists, maps and documents: the arguments' builders and the properties' paths differ only there.
@@ -417,19 +476,16 @@ struct Slots {
 
 /// The type of a slot for a member targeting `target`: a structure's or union's own type, a list or map of the slots
 /// of its items, or an expression of the simple type's kind.
-fn slot(d: &Definitions, target: u16, slots: &Slots) -> TokenStream {
+fn slot(d: &Definitions, target: u16, slots: &Slots, from: &str) -> TokenStream {
     let shape = &d.tables.shapes[usize::from(target)];
     match shape.kind {
-        TableKind::Structure | TableKind::Union => {
-            let t = format_ident!("{}", d.builders.type_names[usize::from(target)]);
-            quote!(#t)
-        }
+        TableKind::Structure | TableKind::Union => type_path(d, target, from),
         TableKind::List { .. } => {
-            let (list, item) = (&slots.list, slot(d, shape.members[0].target, slots));
+            let (list, item) = (&slots.list, slot(d, shape.members[0].target, slots, from));
             quote!(#list<#item>)
         }
         TableKind::Map { .. } => {
-            let (map, value) = (&slots.map, slot(d, shape.members[1].target, slots));
+            let (map, value) = (&slots.map, slot(d, shape.members[1].target, slots, from));
             quote!(#map<#value>)
         }
         TableKind::Simple("Document") => slots.document.clone(),

@@ -33,7 +33,7 @@
 //! shape): a member's flags have room for what a codec needs (a timestamp's format), and [`Tables`] is built from any
 //! closure of shapes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::checks::{decide_kind, ValueKind};
 use super::{Checks, PatternDef, RangeCheck};
@@ -83,10 +83,14 @@ pub struct Builders {
     pub props: Vec<u16>,
     /// The Rust type name of each shape (by index; empty for shapes that get neither).
     pub type_names: Vec<String>,
+    /// The module of `args` and `props` each shape's type is in (by index): empty for the service's shapes and the
+    /// project's own, else the last part of the shape's namespace (`emr` for `com.amazonaws.emr#Tag`), so that two
+    /// models' shapes of one name (`Tag`) stay two types.
+    pub modules: Vec<String>,
     /// The method name of each member of each shape (by index; empty for shapes that get neither).
     pub method_names: Vec<Vec<String>>,
-    /// Members of a request that no step using it may have, by the request's index: its builder has no setter for
-    /// them.
+    /// Members of a structure that no step whose arguments reach it may have, by the structure's index: its builder
+    /// has no setter for them.
     pub unsupported: BTreeMap<u16, Vec<String>>,
     /// Per step kind (in the order of [`Definitions::kinds`]): the name of its step type (`TrainingStep`) and, for a
     /// kind with several property shapes, the name of the merged property path.
@@ -100,9 +104,9 @@ pub struct StepKind {
     pub name: String,
     /// The request's shape, by index.
     pub arguments: u16,
-    /// Required members of the request a step may leave out.
+    /// Required members of the request a step may leave out (names, or dotted paths of members below).
     pub optional: Vec<String>,
-    /// Members of the request a step may not have.
+    /// Members of the request a step may not have (names, or dotted paths of members below).
     pub unsupported: Vec<String>,
     /// The output shapes of its properties, by index.
     pub properties: Vec<u16>,
@@ -190,6 +194,19 @@ pub enum PatternRef {
     Local(String),
 }
 
+impl TableKind {
+    /// The kind as the model names it (`structure`, `list`, `string`).
+    pub fn name(self) -> String {
+        match self {
+            TableKind::Structure => "structure".into(),
+            TableKind::Union => "union".into(),
+            TableKind::List { .. } => "list".into(),
+            TableKind::Map { .. } => "map".into(),
+            TableKind::Simple(s) => s.to_lowercase(),
+        }
+    }
+}
+
 impl Tables {
     /// The index of the shape `id`.
     pub fn index(&self, id: &str) -> Option<u16> {
@@ -214,23 +231,26 @@ pub fn build(
                 Error::at(&at, format!("`{}` is not among the shapes the step kinds reach", qualify(shape)))
             })
         };
-        let arguments = index(&kind.arguments)?;
-        let request = &tables.shapes[usize::from(arguments)];
-        for member in kind.optional.iter().chain(&kind.unsupported) {
-            if !request.members.iter().any(|m| &m.name == member) {
-                let names: Vec<&str> = request.members.iter().map(|m| m.name.as_str()).collect();
-                return Err(Error::at(
+        let index = |shape: &str| {
+            let i = index(shape)?;
+            let s = &tables.shapes[usize::from(i)];
+            match s.kind {
+                TableKind::Structure => Ok(i),
+                other => Err(Error::at(
                     &at,
-                    format!("`{member}` is not a member of `{}` (its members: {})", request.id, names.join(", ")),
-                ));
+                    format!("`{}` is a {}; the step kinds' shapes must be structures", s.id, other.name()),
+                )),
             }
+        };
+        let arguments = index(&kind.arguments)?;
+        for path in kind.optional.iter().chain(&kind.unsupported) {
+            member_at(&tables, arguments, path).map_err(|e| Error::at(&at, e))?;
         }
-        for member in &kind.optional {
-            if !request.members.iter().any(|m| &m.name == member && m.required) {
-                return Err(Error::at(
-                    &at,
-                    format!("`{member}` of `{}` is not required; it need not be optional", request.id),
-                ));
+        for path in &kind.optional {
+            let (shape, member) = member_at(&tables, arguments, path).map_err(|e| Error::at(&at, e))?;
+            if !tables.shapes[usize::from(shape)].members[member].required {
+                let id = &tables.shapes[usize::from(shape)].id;
+                return Err(Error::at(&at, format!("`{path}` of `{id}` is not required; it need not be optional")));
             }
         }
         let properties = kind.properties.iter().map(|p| index(p)).collect::<Result<Vec<u16>>>()?;
@@ -283,7 +303,11 @@ pub fn build(
             }
         }
     };
-    let builders = build_builders(&tables, &kinds)?;
+    // The service's shapes and the project's own are at the top of `steps::args` and `steps::props`.
+    let home: Vec<&str> = std::iter::once(namespace)
+        .chain(settings.models.values().filter(|m| m.upstream.is_none()).map(|m| m.namespace.as_str()))
+        .collect();
+    let builders = build_builders(&tables, &kinds, &home)?;
     let mut senders = Vec::new();
     if let Some(document) = &settings.document {
         let document = qualify(document);
@@ -320,17 +344,70 @@ pub fn build(
     Ok(Definitions { tables, kinds, patterns, max_length, builders, senders })
 }
 
+/// The structure and member a setting's path names from the shape `root`: a member's name, or a dotted path of
+/// structure members (`ClusterConfig.Instances.TerminationProtected`), as the shape's index and the member's.
+pub fn member_at(tables: &Tables, root: u16, path: &str) -> std::result::Result<(u16, usize), String> {
+    let mut shape = root;
+    let mut segments = path.split('.').peekable();
+    while let Some(name) = segments.next() {
+        let s = &tables.shapes[usize::from(shape)];
+        if s.kind != TableKind::Structure {
+            return Err(format!("`{path}`: `{}` is not a structure, so `{name}` names no member of it", s.id));
+        }
+        let Some(i) = s.members.iter().position(|m| m.name == name) else {
+            let names: Vec<&str> = s.members.iter().map(|m| m.name.as_str()).collect();
+            return Err(format!("`{name}` is not a member of `{}` (its members: {})", s.id, names.join(", ")));
+        };
+        if segments.peek().is_none() {
+            return Ok((shape, i));
+        }
+        shape = s.members[i].target;
+    }
+    Err(format!("`{path}` names no member"))
+}
+
 /// Decide what `src/steps.rs` writes and every Rust name in it; two model names that would make one Rust name are an
 /// error naming both.
-pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
-    use std::collections::BTreeSet;
+pub fn build_builders(tables: &Tables, kinds: &[StepKind], home: &[&str]) -> Result<Builders> {
     let n = tables.shapes.len();
+    // Every shape each kind's arguments reach.
+    let reached: Vec<Vec<bool>> = kinds
+        .iter()
+        .map(|kind| {
+            let mut seen = vec![false; n];
+            let mut stack = vec![kind.arguments];
+            while let Some(i) = stack.pop() {
+                if !std::mem::replace(&mut seen[usize::from(i)], true) {
+                    stack.extend(tables.shapes[usize::from(i)].members.iter().map(|m| m.target));
+                }
+            }
+            seen
+        })
+        .collect();
+    // The (structure, member) each kind refuses, its paths resolved.
+    let refused: Vec<BTreeSet<(u16, String)>> = kinds
+        .iter()
+        .map(|kind| {
+            kind.unsupported
+                .iter()
+                .filter_map(|path| member_at(tables, kind.arguments, path).ok())
+                .map(|(shape, m)| (shape, tables.shapes[usize::from(shape)].members[m].name.clone()))
+                .collect()
+        })
+        .collect();
+    // A member is left out when every kind whose arguments reach its structure refuses it.
     let mut unsupported: BTreeMap<u16, Vec<String>> = BTreeMap::new();
-    for kind in kinds {
-        // A member is left out when every kind with this request refuses it.
-        let sharing = || kinds.iter().filter(|k| k.arguments == kind.arguments);
-        let common = kind.unsupported.iter().filter(|m| sharing().all(|k| k.unsupported.contains(m))).cloned();
-        unsupported.insert(kind.arguments, common.collect());
+    for (shape, member) in refused.iter().flatten() {
+        let all = (0..kinds.len())
+            .filter(|&k| reached[k][usize::from(*shape)])
+            .all(|k| refused[k].contains(&(*shape, member.clone())));
+        let entry = unsupported.entry(*shape).or_default();
+        if all && !entry.contains(member) {
+            entry.push(member.clone());
+        }
+    }
+    for members in unsupported.values_mut() {
+        members.sort();
     }
     unsupported.retain(|_, v| !v.is_empty());
     // The structures and unions reached from the roots, through members, list items and map values.
@@ -359,17 +436,25 @@ pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
     let args = reach(&mut kinds.iter().map(|k| k.arguments));
     let props = reach(&mut kinds.iter().flat_map(|k| k.properties.iter().copied()));
     let mut type_names = vec![String::new(); n];
+    let mut modules = vec![String::new(); n];
     let mut method_names = vec![Vec::new(); n];
-    let mut taken: BTreeMap<String, &ShapeId> = BTreeMap::new();
+    let mut taken: BTreeMap<(String, String), &ShapeId> = BTreeMap::new();
     for &i in args.union(&props) {
         let shape = &tables.shapes[usize::from(i)];
         let name = crate::ident::type_name(shape_name(&shape.id));
-        if let Some(other) = taken.insert(name.clone(), &shape.id) {
+        let namespace = shape.id.split_once('#').map_or("", |(ns, _)| ns);
+        let module = if home.contains(&namespace) || namespace == "smithy.api" {
+            String::new()
+        } else {
+            crate::ident::field_name(namespace.rsplit('.').next().unwrap_or(namespace))
+        };
+        if let Some(other) = taken.insert((module.clone(), name.clone()), &shape.id) {
             return Err(Error::at(
                 shape_path(&shape.id),
                 format!("`{}` and `{other}` would both be the step builder `{name}`", shape.id),
             ));
         }
+        modules[usize::from(i)] = module;
         let mut methods: BTreeMap<String, &str> = BTreeMap::new();
         for m in &shape.members {
             let method = builder_method(&m.name);
@@ -389,7 +474,7 @@ pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
         let merged = (kind.properties.len() > 1 || !kind.string_properties.is_empty())
             .then(|| format!("{}Properties", crate::ident::type_name(&kind.name)));
         for name in std::iter::once(&step).chain(&merged) {
-            if taken.contains_key(name) {
+            if taken.contains_key(&(String::new(), name.clone())) {
                 return Err(Error::at(
                     format!("definitions.steps.{}", kind.name),
                     format!("`{name}` is also the name of a shape's builder"),
@@ -402,6 +487,7 @@ pub fn build_builders(tables: &Tables, kinds: &[StepKind]) -> Result<Builders> {
         args: args.into_iter().collect(),
         props: props.into_iter().collect(),
         type_names,
+        modules,
         method_names,
         unsupported,
         kind_names,
@@ -701,6 +787,56 @@ mod tests {
         .unwrap();
         assert_eq!(strings.kinds[0].string_properties, ["Baseline", "Report"]);
         assert_eq!(strings.builders.kind_names, [("RunStep".to_owned(), Some("RunProperties".to_owned()))]);
+    }
+
+    /// `ex#Wrap` made of another namespace's shapes, one of them named as one of `ex`'s (`Tag`).
+    const TWO: &str = r#"{"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Put"}],
+                   "traits": {"aws.protocols#awsJson1_1": {}}},
+        "ex#Put": {"type": "operation", "input": {"target": "ex#PutInput"}},
+        "ex#PutInput": {"type": "structure", "members": {"Name": {"target": "smithy.api#String"}}},
+        "ex#Wrap": {"type": "structure", "members": {
+            "Cluster": {"target": "other#Cluster", "traits": {"smithy.api#required": {}}},
+            "Tag": {"target": "ex#Tag"}}},
+        "ex#Tag": {"type": "structure", "members": {"K": {"target": "smithy.api#String"}}},
+        "other#Cluster": {"type": "structure", "members": {
+            "Name": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
+            "Inner": {"target": "other#Inner"}, "Tag": {"target": "other#Tag"}}},
+        "other#Inner": {"type": "structure", "members": {
+            "Keep": {"target": "smithy.api#Boolean"}, "Drop": {"target": "smithy.api#Boolean"}}},
+        "other#Tag": {"type": "structure", "members": {"V": {"target": "smithy.api#String"}}}
+    }}"#;
+
+    fn build_two(settings: &str) -> Result<Definitions> {
+        let model = crate::model::parse(TWO).unwrap();
+        let settings = config::Definitions::parse(settings)?;
+        let resolved =
+            crate::resolve::resolve_with_tables(&model, None, &crate::resolve::Selection::All, &settings.roots())?;
+        Ok(super::super::build(&resolved, None, Some(&settings))?.definitions.expect("definitions"))
+    }
+
+    #[test]
+    fn paths_below_the_arguments_and_shapes_of_another_namespace() {
+        let good = "[steps.Run]\narguments = \"Wrap\"\noptional = [\"Cluster.Name\"]\n\
+                    unsupported = [\"Cluster.Inner.Drop\"]\n";
+        let d = build_two(good).unwrap();
+        let b = &d.builders;
+        let at = |id: &str| usize::from(d.tables.index(id).unwrap());
+        // Two `Tag`s: the service's at the top of `args`, the other namespace's in its module.
+        assert_eq!((b.type_names[at("ex#Tag")].as_str(), b.modules[at("ex#Tag")].as_str()), ("Tag", ""));
+        assert_eq!((b.type_names[at("other#Tag")].as_str(), b.modules[at("other#Tag")].as_str()), ("Tag", "other"));
+        assert_eq!(b.modules[at("ex#Wrap")], "");
+        // A refused member below the arguments has no setter in its structure's builder.
+        assert_eq!(b.unsupported.get(&(at("other#Inner") as u16)), Some(&vec!["Drop".to_owned()]));
+        assert_eq!(d.kinds[0].optional, ["Cluster.Name"]);
+        // Settings whose paths do not fit are errors naming the setting.
+        let err = |settings: &str| build_two(settings).unwrap_err().to_string();
+        let e = err(&good.replace("Cluster.Name", "Cluster.Inner.Keep"));
+        assert!(e.contains("definitions.steps.Run: `Cluster.Inner.Keep` of `other#Inner` is not required"), "{e}");
+        let e = err(&good.replace("Cluster.Inner.Drop", "Cluster.Nope"));
+        assert!(e.contains("`Nope` is not a member of `other#Cluster` (its members: Inner, Name, Tag)"), "{e}");
+        let e = err(&good.replace("Cluster.Inner.Drop", "Cluster.Name.X"));
+        assert!(e.contains("`Cluster.Name.X`: `smithy.api#String` is not a structure, so `X` names no member"), "{e}");
     }
 
     #[test]

@@ -933,3 +933,50 @@ fn hostile_definitions_stay_linear_and_never_panic() {
     assert_eq!(found.len(), 2000);
     assert_eq!(found.iter().filter(|f| f.contains("(did you mean")).count(), schema::SUGGESTIONS);
 }
+
+/// Every problem `schema::check` reports, as `path: message` lines.
+struct Problems(Vec<String>);
+
+impl schema::Visitor for Problems {
+    fn stands_in(&mut self, _: &Value, _: &Schema, _: u16, _: &Checks, _: &schema::Path<'_>) -> bool {
+        false
+    }
+
+    fn problem(&mut self, path: &schema::Path<'_>, problem: schema::Problem) {
+        self.0.push(format!("{}: {problem}", path.render()));
+    }
+}
+
+#[test]
+fn exceptions_name_members_below_the_root_by_dotted_paths() {
+    // As EMR's `ClusterConfig.Instances.TerminationProtected`: a refused member below the arguments is refused
+    // there (and no longer required), an optional one there may be left out; the same member elsewhere is not
+    // touched, and neither a list's items nor a union's members are below a path.
+    let exceptions = schema::Exceptions {
+        optional: &["JobName", "Resources.Count"],
+        unsupported: &["Resources.Rate", "Inputs.Name", "Source.Bucket"],
+        reason: "refused here",
+    };
+    let problems = |text: &str| {
+        let mut found = Problems(Vec::new());
+        let value = crate::json::parse(text).unwrap();
+        let root = schema::Path::Text("$");
+        schema::check(&SCHEMA, JOB, &value, &root, exceptions, &mut found);
+        found.0
+    };
+    assert_eq!(
+        problems(r#"{"Resources": {"Rate": 0.5}, "Inputs": [{"Name": "a"}], "Source": {"Bucket": "b"}}"#),
+        ["$.Resources.Rate: `Rate` is not accepted here: refused here"]
+    );
+    // Without the exceptions, the same value has the missing members and nothing refused.
+    let mut plain = Problems(Vec::new());
+    let value = crate::json::parse(r#"{"Resources": {"Rate": 0.5}}"#).unwrap();
+    schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), schema::Exceptions::default(), &mut plain);
+    assert_eq!(plain.0, ["$.Resources.Count: is required but was not set", "$.JobName: is required but was not set"]);
+    // A refused member that the shape requires is not reported missing.
+    let required = schema::Exceptions { optional: &[], unsupported: &["JobName", "Resources.Count"], reason: "no" };
+    let mut found = Problems(Vec::new());
+    let value = crate::json::parse(r#"{"Resources": {}}"#).unwrap();
+    schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), required, &mut found);
+    assert_eq!(found.0, Vec::<String>::new());
+}

@@ -40,6 +40,37 @@ def gate():
     return document
 
 
+def emr():
+    """sdk3/conditions_lambda_emr.json cut to its two EMR steps: SparkOnCluster (a cluster id and
+    a runtime role) and SparkOnNewCluster (a ClusterConfig), taken out of their condition."""
+    document = load("sdk3/conditions_lambda_emr.json")
+    found = []
+
+    def walk(steps):
+        for s in steps:
+            if s["Type"] == "EMR":
+                found.append(s)
+            if s["Type"] == "Condition":
+                walk(s["Arguments"]["IfSteps"])
+                walk(s["Arguments"]["ElseSteps"])
+
+    walk(document["Steps"])
+    document["Parameters"] = []
+    document["Steps"] = found
+    return document
+
+
+def lineage():
+    """sdk3/deploy_lineage.json as it is: CreateModel, EndpointConfig, Endpoint,
+    InferenceComponent, and RecordLineage (Lineage, `Steps[4]`)."""
+    return load("sdk3/deploy_lineage.json")
+
+
+def conditions():
+    """sdk3/conditions_lambda_emr.json as it is; its Cleanup step CleanUp is `Steps[4]`."""
+    return load("sdk3/conditions_lambda_emr.json")
+
+
 def step(document, name):
     return next(s for s in document["Steps"] if s["Name"] == name)
 
@@ -150,6 +181,55 @@ def mistakes():
         "python3 /opt/ml/processing/input/code/prepare.py"
     )
     made["string_for_list"] = d
+
+    d = emr()
+    hadoop = step(d, "SparkOnNewCluster")["Arguments"]["StepConfig"]["HadoopJarStep"]
+    hadoop["MainClas"] = hadoop.pop("MainClass")
+    made["emr_member_typo"] = d
+
+    d = emr()
+    step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["ActionOnFailure"] = "Continue"
+    made["emr_action_on_failure_case"] = d
+
+    d = emr()
+    groups = step(d, "SparkOnNewCluster")["Arguments"]["ClusterConfig"]["Instances"]["InstanceGroups"]
+    groups[0]["InstanceRole"] = "PRIMARY"
+    made["emr_instance_role_primary"] = d
+
+    d = emr()
+    config = step(d, "SparkOnNewCluster")["Arguments"]["ClusterConfig"]
+    config["Instances"]["KeepJobFlowAliveWhenNoSteps"] = True
+    made["emr_cluster_kept_alive"] = d
+
+    d = emr()
+    step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["Name"] = "spark-step"
+    made["emr_step_name"] = d
+
+    d = lineage()
+    step(d, "RecordLineage")["Arguments"]["Associations"][0]["AssociationType"] = "Contributed"
+    made["lineage_association_type"] = d
+
+    d = lineage()
+    step(d, "RecordLineage")["Arguments"]["Associations"][0]["Source"]["Type"] = "Model"
+    made["lineage_entity_type"] = d
+
+    d = lineage()
+    action = step(d, "RecordLineage")["Arguments"]["Actions"][0]
+    action["Status"] = "completed"
+    made["lineage_action_status_case"] = d
+
+    d = lineage()
+    del step(d, "RecordLineage")["Arguments"]["Artifacts"][0]["Source"]["SourceUri"]
+    made["lineage_artifact_without_source_uri"] = d
+
+    d = conditions()
+    source = step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]
+    source["S3Uri"] = source.pop("S3Uris")
+    made["cleanup_member_typo"] = d
+
+    d = conditions()
+    step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]["S3Uris"] = ["corpus-bucket/scratch/part-0000.csv"]
+    made["cleanup_s3_uri_without_scheme"] = d
     return made
 
 
