@@ -385,10 +385,15 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     println!("Imported {} shapes into {}.", imported.model.shapes.len(), cfg.model.display());
     // Record where the facts came from: the tests compare with it and the full-model build uses it.
     let settings_dir = a.config.parent().unwrap_or(Path::new("."));
-    let recorded = relative_path(&from, settings_dir);
     let text = std::fs::read_to_string(&a.config)
         .map_err(|e| codegen::Error::new(format!("cannot read: {e}")).in_file(&a.config))?;
-    let mut updated = config::set_string(&text, "model", "upstream", &recorded).map_err(|e| e.in_file(&a.config))?;
+    // A path that already names this file stays as written: through a symbolic link (`../shared` linked elsewhere),
+    // the canonical path would be another spelling of the same file, and rewriting it would churn the settings.
+    let mut updated = match &cfg.upstream {
+        Some(old) if same_file(old, &from) => text.clone(),
+        _ => config::set_string(&text, "model", "upstream", &relative_path(&from, settings_dir))
+            .map_err(|e| e.in_file(&a.config))?,
+    };
     match &revision {
         Some((commit, date)) => {
             updated =
@@ -406,7 +411,7 @@ fn import_cmd(a: ImportArgs) -> Result<ExitCode, codegen::Error> {
     if updated != text {
         std::fs::write(&a.config, updated)
             .map_err(|e| codegen::Error::new(format!("cannot write: {e}")).in_file(&a.config))?;
-        println!("Recorded the upstream model in {}: upstream = \"{recorded}\".", a.config.display());
+        println!("Recorded the upstream model in {}.", a.config.display());
     }
     if !imported.undocumented.is_empty() {
         println!(
@@ -773,6 +778,11 @@ fn relative_path(path: &Path, base: &Path) -> String {
     parts.join("/")
 }
 
+/// Whether two paths name the same existing file (after resolving `..` and symbolic links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
 /// A workspace-relative path as git names it.
 fn git_path(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/").trim_start_matches("./").to_owned()
@@ -1082,5 +1092,22 @@ mod tests {
         );
         assert_eq!(relative_path(&root.join("ws/models/m.json"), &root.join("ws/models")), "m.json");
         assert_eq!(git_path(Path::new("./models/m.json")), "models/m.json");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn same_file_sees_through_links_and_dot_dot() {
+        let root = std::env::temp_dir().join(format!("xtask-same-file-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("real/models")).unwrap();
+        std::fs::create_dir_all(root.join("ws/models")).unwrap();
+        std::fs::write(root.join("real/models/x.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("shared")).unwrap();
+        // The settings' spelling (through the link) and the canonical one name the same file.
+        assert!(same_file(&root.join("ws/models/../../shared/models/x.json"), &root.join("real/models/x.json")));
+        assert!(!same_file(&root.join("shared/models/x.json"), &root.join("ws/models")));
+        // A missing file is never the same as anything, so a dangling record is replaced.
+        assert!(!same_file(&root.join("shared/models/gone.json"), &root.join("shared/models/gone.json")));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }
