@@ -66,13 +66,15 @@ pub struct StepKind {
     pub string_properties: &'static [&'static str],
 }
 
-/// The step kinds the format defines beside those of the tables, with the members of their own. Their arguments,
-/// but for `Condition`'s and `Fail`'s, are free-form or not modeled: only the expressions in them are checked.
+/// The step kinds the format defines, with the members of their own. Where the tables have no entry for one (the
+/// SageMaker crate's tables type EMR), its arguments, but for `Condition`'s and `Fail`'s, are free-form or not modeled:
+/// only the expressions in them are checked.
 const ENVELOPE_KINDS: &[(&str, &[&str])] =
     &[("Callback", &["SqsQueueUrl"]), ("Condition", &[]), ("EMR", &[]), ("Fail", &[]), ("Lambda", &["FunctionArn"])];
 
-/// Step kinds that the SageMaker Python SDK writes and this crate keeps and does not check beyond the common fields
-/// and the expressions in them.
+/// Step kinds that the SageMaker Python SDK writes and that are known even where the tables have no entry for them
+/// (the SageMaker crate's tables type Cleanup, EMRServerless and Lineage, and this module checks ForEach): without
+/// one, they are kept and checked no further than the common fields and the expressions in them.
 const KEPT_KINDS: &[&str] = &[
     "BedrockCustomModel",
     "BedrockCustomModelDeployment",

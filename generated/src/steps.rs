@@ -26,6 +26,9 @@ pub type CleanupStep = StepOf<kinds::Cleanup>;
 /// A `EMR` step: `EmrStep::new("name").arguments(args::EmrStepArguments::builder()…)`; its arguments are a `EMRStepArguments`.
 pub type EmrStep = StepOf<kinds::Emr>;
 
+/// A `EMRServerless` step: `EmrServerlessStep::new("name").arguments(args::EmrServerlessStepArguments::builder()…)`; its arguments are a `EMRServerlessStepArguments`.
+pub type EmrServerlessStep = StepOf<kinds::EmrServerless>;
+
 /// A `Endpoint` step: `EndpointStep::new("name").arguments(args::CreateEndpointInput::builder()…)`; its arguments are a `CreateEndpointInput`.
 pub type EndpointStep = StepOf<kinds::Endpoint>;
 
@@ -108,6 +111,18 @@ pub mod kinds {
 
     impl RequestStep for Emr {
         type Arguments = super::args::EmrStepArguments;
+    }
+
+    /// `EMRServerless`: arguments [`EMRServerlessStepArguments`](super::args::EmrServerlessStepArguments), properties [`emrserverless::GetJobRunResponse`](super::props::emrserverless::GetJobRunResponse).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum EmrServerless {}
+    impl StepType for EmrServerless {
+        const TYPE: &'static str = "EMRServerless";
+        type Properties = super::props::emrserverless::GetJobRunResponse;
+    }
+
+    impl RequestStep for EmrServerless {
+        type Arguments = super::args::EmrServerlessStepArguments;
     }
 
     /// `Endpoint`: arguments [`CreateEndpointInput`](super::args::CreateEndpointInput), properties [`DescribeEndpointOutput`](super::props::DescribeEndpointOutput).
@@ -7327,6 +7342,56 @@ pub mod args {
         }
     }
 
+    /// The `EMRServerlessStepArguments` structure, for a step's arguments.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EmrServerlessStepArguments(Object);
+    impl EmrServerlessStepArguments {
+        /// An empty object to set members of.
+        #[inline]
+        pub fn builder() -> Self {
+            Self::default()
+        }
+
+        /// `ApplicationConfig`.
+        pub fn application_config(
+            self,
+            value: impl Into<emrserverless::CreateApplicationRequest>,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .set::<
+                        emrserverless::CreateApplicationRequest,
+                    >("ApplicationConfig", value),
+            )
+        }
+
+        /// `ApplicationId`.
+        pub fn application_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ApplicationId", value))
+        }
+
+        /// `ExecutionRoleArn` (required).
+        pub fn execution_role_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+            Self(self.0.set::<Expr<ty::String>>("ExecutionRoleArn", value))
+        }
+
+        /// `JobConfig` (required).
+        pub fn job_config(
+            self,
+            value: impl Into<emrserverless::StartJobRunRequest>,
+        ) -> Self {
+            Self(self.0.set::<emrserverless::StartJobRunRequest>("JobConfig", value))
+        }
+    }
+
+    impl From<EmrServerlessStepArguments> for Value {
+        #[inline]
+        fn from(v: EmrServerlessStepArguments) -> Value {
+            v.0.into()
+        }
+    }
+
     /// The `EMRStepArguments` structure, for a step's arguments.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EmrStepArguments(Object);
@@ -9283,6 +9348,947 @@ pub mod args {
         impl From<VolumeSpecification> for Value {
             #[inline]
             fn from(v: VolumeSpecification) -> Value {
+                v.0.into()
+            }
+        }
+    }
+
+    /// Builders of the `emrserverless` structures that step arguments reach.
+    pub mod emrserverless {
+        use super::*;
+        /// The `AutoStartConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct AutoStartConfig(Object);
+        impl AutoStartConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `enabled`.
+            pub fn enabled(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("enabled", value))
+            }
+        }
+
+        impl From<AutoStartConfig> for Value {
+            #[inline]
+            fn from(v: AutoStartConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `AutoStopConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct AutoStopConfig(Object);
+        impl AutoStopConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `enabled`.
+            pub fn enabled(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("enabled", value))
+            }
+
+            /// `idleTimeoutMinutes`.
+            pub fn idle_timeout_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("idleTimeoutMinutes", value))
+            }
+        }
+
+        impl From<AutoStopConfig> for Value {
+            #[inline]
+            fn from(v: AutoStopConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `CloudWatchLoggingConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct CloudWatchLoggingConfiguration(Object);
+        impl CloudWatchLoggingConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `enabled` (required).
+            pub fn enabled(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("enabled", value))
+            }
+
+            /// `encryptionKeyArn`.
+            pub fn encryption_key_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("encryptionKeyArn", value))
+            }
+
+            /// `logGroupName`.
+            pub fn log_group_name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("logGroupName", value))
+            }
+
+            /// `logStreamNamePrefix`.
+            pub fn log_stream_name_prefix(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("logStreamNamePrefix", value))
+            }
+
+            /// `logTypes`.
+            pub fn log_types(
+                self,
+                value: impl Into<Map<List<Expr<ty::String>>>>,
+            ) -> Self {
+                Self(self.0.set::<Map<List<Expr<ty::String>>>>("logTypes", value))
+            }
+        }
+
+        impl From<CloudWatchLoggingConfiguration> for Value {
+            #[inline]
+            fn from(v: CloudWatchLoggingConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `Configuration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Configuration(Object);
+        impl Configuration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `classification` (required).
+            pub fn classification(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("classification", value))
+            }
+
+            /// `configurations`.
+            pub fn configurations(self, value: impl Into<List<Configuration>>) -> Self {
+                Self(self.0.set::<List<Configuration>>("configurations", value))
+            }
+
+            /// `properties`.
+            pub fn properties(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<Map<Expr<ty::String>>>("properties", value))
+            }
+        }
+
+        impl From<Configuration> for Value {
+            #[inline]
+            fn from(v: Configuration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ConfigurationOverrides` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ConfigurationOverrides(Object);
+        impl ConfigurationOverrides {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `applicationConfiguration`.
+            pub fn application_configuration(
+                self,
+                value: impl Into<List<Configuration>>,
+            ) -> Self {
+                Self(
+                    self.0.set::<List<Configuration>>("applicationConfiguration", value),
+                )
+            }
+
+            /// `monitoringConfiguration`.
+            pub fn monitoring_configuration(
+                self,
+                value: impl Into<MonitoringConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<MonitoringConfiguration>("monitoringConfiguration", value),
+                )
+            }
+        }
+
+        impl From<ConfigurationOverrides> for Value {
+            #[inline]
+            fn from(v: ConfigurationOverrides) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `CreateApplicationRequest` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct CreateApplicationRequest(Object);
+        impl CreateApplicationRequest {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `architecture`.
+            pub fn architecture(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("architecture", value))
+            }
+
+            /// `autoStartConfiguration`.
+            pub fn auto_start_configuration(
+                self,
+                value: impl Into<AutoStartConfig>,
+            ) -> Self {
+                Self(self.0.set::<AutoStartConfig>("autoStartConfiguration", value))
+            }
+
+            /// `autoStopConfiguration`.
+            pub fn auto_stop_configuration(
+                self,
+                value: impl Into<AutoStopConfig>,
+            ) -> Self {
+                Self(self.0.set::<AutoStopConfig>("autoStopConfiguration", value))
+            }
+
+            /// `clientToken` (required).
+            pub fn client_token(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("clientToken", value))
+            }
+
+            /// `imageConfiguration`.
+            pub fn image_configuration(
+                self,
+                value: impl Into<ImageConfigurationInput>,
+            ) -> Self {
+                Self(self.0.set::<ImageConfigurationInput>("imageConfiguration", value))
+            }
+
+            /// `initialCapacity`.
+            pub fn initial_capacity(
+                self,
+                value: impl Into<Map<InitialCapacityConfig>>,
+            ) -> Self {
+                Self(self.0.set::<Map<InitialCapacityConfig>>("initialCapacity", value))
+            }
+
+            /// `interactiveConfiguration`.
+            pub fn interactive_configuration(
+                self,
+                value: impl Into<InteractiveConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            InteractiveConfiguration,
+                        >("interactiveConfiguration", value),
+                )
+            }
+
+            /// `maximumCapacity`.
+            pub fn maximum_capacity(
+                self,
+                value: impl Into<MaximumAllowedResources>,
+            ) -> Self {
+                Self(self.0.set::<MaximumAllowedResources>("maximumCapacity", value))
+            }
+
+            /// `monitoringConfiguration`.
+            pub fn monitoring_configuration(
+                self,
+                value: impl Into<MonitoringConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<MonitoringConfiguration>("monitoringConfiguration", value),
+                )
+            }
+
+            /// `name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("name", value))
+            }
+
+            /// `networkConfiguration`.
+            pub fn network_configuration(
+                self,
+                value: impl Into<NetworkConfiguration>,
+            ) -> Self {
+                Self(self.0.set::<NetworkConfiguration>("networkConfiguration", value))
+            }
+
+            /// `releaseLabel` (required).
+            pub fn release_label(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("releaseLabel", value))
+            }
+
+            /// `runtimeConfiguration`.
+            pub fn runtime_configuration(
+                self,
+                value: impl Into<List<Configuration>>,
+            ) -> Self {
+                Self(self.0.set::<List<Configuration>>("runtimeConfiguration", value))
+            }
+
+            /// `schedulerConfiguration`.
+            pub fn scheduler_configuration(
+                self,
+                value: impl Into<SchedulerConfiguration>,
+            ) -> Self {
+                Self(
+                    self.0.set::<SchedulerConfiguration>("schedulerConfiguration", value),
+                )
+            }
+
+            /// `tags`.
+            pub fn tags(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<Map<Expr<ty::String>>>("tags", value))
+            }
+
+            /// `type` (required).
+            pub fn r#type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("type", value))
+            }
+
+            /// `workerTypeSpecifications`.
+            pub fn worker_type_specifications(
+                self,
+                value: impl Into<Map<WorkerTypeSpecificationInput>>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            Map<WorkerTypeSpecificationInput>,
+                        >("workerTypeSpecifications", value),
+                )
+            }
+        }
+
+        impl From<CreateApplicationRequest> for Value {
+            #[inline]
+            fn from(v: CreateApplicationRequest) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `Hive` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Hive(Object);
+        impl Hive {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `initQueryFile`.
+            pub fn init_query_file(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("initQueryFile", value))
+            }
+
+            /// `parameters`.
+            pub fn parameters(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("parameters", value))
+            }
+
+            /// `query` (required).
+            pub fn query(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("query", value))
+            }
+        }
+
+        impl From<Hive> for Value {
+            #[inline]
+            fn from(v: Hive) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ImageConfigurationInput` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ImageConfigurationInput(Object);
+        impl ImageConfigurationInput {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `imageUri`.
+            pub fn image_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("imageUri", value))
+            }
+        }
+
+        impl From<ImageConfigurationInput> for Value {
+            #[inline]
+            fn from(v: ImageConfigurationInput) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InitialCapacityConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InitialCapacityConfig(Object);
+        impl InitialCapacityConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `workerConfiguration`.
+            pub fn worker_configuration(
+                self,
+                value: impl Into<WorkerResourceConfig>,
+            ) -> Self {
+                Self(self.0.set::<WorkerResourceConfig>("workerConfiguration", value))
+            }
+
+            /// `workerCount` (required).
+            pub fn worker_count(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("workerCount", value))
+            }
+        }
+
+        impl From<InitialCapacityConfig> for Value {
+            #[inline]
+            fn from(v: InitialCapacityConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `InteractiveConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct InteractiveConfiguration(Object);
+        impl InteractiveConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `livyEndpointEnabled`.
+            pub fn livy_endpoint_enabled(
+                self,
+                value: impl Into<Expr<ty::Boolean>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("livyEndpointEnabled", value))
+            }
+
+            /// `studioEnabled`.
+            pub fn studio_enabled(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("studioEnabled", value))
+            }
+        }
+
+        impl From<InteractiveConfiguration> for Value {
+            #[inline]
+            fn from(v: InteractiveConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `JobDriver` union (set one member), for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct JobDriver(Object);
+        impl JobDriver {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `hive`.
+            pub fn hive(self, value: impl Into<Hive>) -> Self {
+                Self(self.0.set::<Hive>("hive", value))
+            }
+
+            /// `sparkSubmit`.
+            pub fn spark_submit(self, value: impl Into<SparkSubmit>) -> Self {
+                Self(self.0.set::<SparkSubmit>("sparkSubmit", value))
+            }
+        }
+
+        impl From<JobDriver> for Value {
+            #[inline]
+            fn from(v: JobDriver) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `ManagedPersistenceMonitoringConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct ManagedPersistenceMonitoringConfiguration(Object);
+        impl ManagedPersistenceMonitoringConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `enabled`.
+            pub fn enabled(self, value: impl Into<Expr<ty::Boolean>>) -> Self {
+                Self(self.0.set::<Expr<ty::Boolean>>("enabled", value))
+            }
+
+            /// `encryptionKeyArn`.
+            pub fn encryption_key_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("encryptionKeyArn", value))
+            }
+        }
+
+        impl From<ManagedPersistenceMonitoringConfiguration> for Value {
+            #[inline]
+            fn from(v: ManagedPersistenceMonitoringConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `MaximumAllowedResources` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct MaximumAllowedResources(Object);
+        impl MaximumAllowedResources {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `cpu` (required).
+            pub fn cpu(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("cpu", value))
+            }
+
+            /// `disk`.
+            pub fn disk(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("disk", value))
+            }
+
+            /// `memory` (required).
+            pub fn memory(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("memory", value))
+            }
+        }
+
+        impl From<MaximumAllowedResources> for Value {
+            #[inline]
+            fn from(v: MaximumAllowedResources) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `MonitoringConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct MonitoringConfiguration(Object);
+        impl MonitoringConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `cloudWatchLoggingConfiguration`.
+            pub fn cloud_watch_logging_configuration(
+                self,
+                value: impl Into<CloudWatchLoggingConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            CloudWatchLoggingConfiguration,
+                        >("cloudWatchLoggingConfiguration", value),
+                )
+            }
+
+            /// `managedPersistenceMonitoringConfiguration`.
+            pub fn managed_persistence_monitoring_configuration(
+                self,
+                value: impl Into<ManagedPersistenceMonitoringConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            ManagedPersistenceMonitoringConfiguration,
+                        >("managedPersistenceMonitoringConfiguration", value),
+                )
+            }
+
+            /// `prometheusMonitoringConfiguration`.
+            pub fn prometheus_monitoring_configuration(
+                self,
+                value: impl Into<PrometheusMonitoringConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            PrometheusMonitoringConfiguration,
+                        >("prometheusMonitoringConfiguration", value),
+                )
+            }
+
+            /// `s3MonitoringConfiguration`.
+            pub fn s3_monitoring_configuration(
+                self,
+                value: impl Into<S3MonitoringConfiguration>,
+            ) -> Self {
+                Self(
+                    self
+                        .0
+                        .set::<
+                            S3MonitoringConfiguration,
+                        >("s3MonitoringConfiguration", value),
+                )
+            }
+        }
+
+        impl From<MonitoringConfiguration> for Value {
+            #[inline]
+            fn from(v: MonitoringConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `NetworkConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct NetworkConfiguration(Object);
+        impl NetworkConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `securityGroupIds`.
+            pub fn security_group_ids(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("securityGroupIds", value))
+            }
+
+            /// `subnetIds`.
+            pub fn subnet_ids(self, value: impl Into<List<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("subnetIds", value))
+            }
+        }
+
+        impl From<NetworkConfiguration> for Value {
+            #[inline]
+            fn from(v: NetworkConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `PrometheusMonitoringConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct PrometheusMonitoringConfiguration(Object);
+        impl PrometheusMonitoringConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `remoteWriteUrl`.
+            pub fn remote_write_url(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("remoteWriteUrl", value))
+            }
+        }
+
+        impl From<PrometheusMonitoringConfiguration> for Value {
+            #[inline]
+            fn from(v: PrometheusMonitoringConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `RetryPolicy` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct RetryPolicy(Object);
+        impl RetryPolicy {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `maxAttempts`.
+            pub fn max_attempts(self, value: impl Into<Expr<ty::Integer>>) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("maxAttempts", value))
+            }
+
+            /// `maxFailedAttemptsPerHour`.
+            pub fn max_failed_attempts_per_hour(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("maxFailedAttemptsPerHour", value))
+            }
+        }
+
+        impl From<RetryPolicy> for Value {
+            #[inline]
+            fn from(v: RetryPolicy) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `S3MonitoringConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct S3MonitoringConfiguration(Object);
+        impl S3MonitoringConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `encryptionKeyArn`.
+            pub fn encryption_key_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("encryptionKeyArn", value))
+            }
+
+            /// `logUri`.
+            pub fn log_uri(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("logUri", value))
+            }
+        }
+
+        impl From<S3MonitoringConfiguration> for Value {
+            #[inline]
+            fn from(v: S3MonitoringConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SchedulerConfiguration` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SchedulerConfiguration(Object);
+        impl SchedulerConfiguration {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `maxConcurrentRuns`.
+            pub fn max_concurrent_runs(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("maxConcurrentRuns", value))
+            }
+
+            /// `queueTimeoutMinutes`.
+            pub fn queue_timeout_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("queueTimeoutMinutes", value))
+            }
+        }
+
+        impl From<SchedulerConfiguration> for Value {
+            #[inline]
+            fn from(v: SchedulerConfiguration) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `SparkSubmit` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct SparkSubmit(Object);
+        impl SparkSubmit {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `entryPoint` (required).
+            pub fn entry_point(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("entryPoint", value))
+            }
+
+            /// `entryPointArguments`.
+            pub fn entry_point_arguments(
+                self,
+                value: impl Into<List<Expr<ty::String>>>,
+            ) -> Self {
+                Self(self.0.set::<List<Expr<ty::String>>>("entryPointArguments", value))
+            }
+
+            /// `sparkSubmitParameters`.
+            pub fn spark_submit_parameters(
+                self,
+                value: impl Into<Expr<ty::String>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("sparkSubmitParameters", value))
+            }
+        }
+
+        impl From<SparkSubmit> for Value {
+            #[inline]
+            fn from(v: SparkSubmit) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `StartJobRunRequest` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct StartJobRunRequest(Object);
+        impl StartJobRunRequest {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `applicationId` (required).
+            pub fn application_id(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("applicationId", value))
+            }
+
+            /// `clientToken` (required).
+            pub fn client_token(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("clientToken", value))
+            }
+
+            /// `configurationOverrides`.
+            pub fn configuration_overrides(
+                self,
+                value: impl Into<ConfigurationOverrides>,
+            ) -> Self {
+                Self(
+                    self.0.set::<ConfigurationOverrides>("configurationOverrides", value),
+                )
+            }
+
+            /// `executionRoleArn` (required).
+            pub fn execution_role_arn(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("executionRoleArn", value))
+            }
+
+            /// `executionTimeoutMinutes`.
+            pub fn execution_timeout_minutes(
+                self,
+                value: impl Into<Expr<ty::Integer>>,
+            ) -> Self {
+                Self(self.0.set::<Expr<ty::Integer>>("executionTimeoutMinutes", value))
+            }
+
+            /// `jobDriver`.
+            pub fn job_driver(self, value: impl Into<JobDriver>) -> Self {
+                Self(self.0.set::<JobDriver>("jobDriver", value))
+            }
+
+            /// `mode`.
+            pub fn mode(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("mode", value))
+            }
+
+            /// `name`.
+            pub fn name(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("name", value))
+            }
+
+            /// `retryPolicy`.
+            pub fn retry_policy(self, value: impl Into<RetryPolicy>) -> Self {
+                Self(self.0.set::<RetryPolicy>("retryPolicy", value))
+            }
+
+            /// `tags`.
+            pub fn tags(self, value: impl Into<Map<Expr<ty::String>>>) -> Self {
+                Self(self.0.set::<Map<Expr<ty::String>>>("tags", value))
+            }
+        }
+
+        impl From<StartJobRunRequest> for Value {
+            #[inline]
+            fn from(v: StartJobRunRequest) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `WorkerResourceConfig` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct WorkerResourceConfig(Object);
+        impl WorkerResourceConfig {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `cpu` (required).
+            pub fn cpu(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("cpu", value))
+            }
+
+            /// `disk`.
+            pub fn disk(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("disk", value))
+            }
+
+            /// `diskType`.
+            pub fn disk_type(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("diskType", value))
+            }
+
+            /// `memory` (required).
+            pub fn memory(self, value: impl Into<Expr<ty::String>>) -> Self {
+                Self(self.0.set::<Expr<ty::String>>("memory", value))
+            }
+        }
+
+        impl From<WorkerResourceConfig> for Value {
+            #[inline]
+            fn from(v: WorkerResourceConfig) -> Value {
+                v.0.into()
+            }
+        }
+
+        /// The `WorkerTypeSpecificationInput` structure, for a step's arguments.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct WorkerTypeSpecificationInput(Object);
+        impl WorkerTypeSpecificationInput {
+            /// An empty object to set members of.
+            #[inline]
+            pub fn builder() -> Self {
+                Self::default()
+            }
+
+            /// `imageConfiguration`.
+            pub fn image_configuration(
+                self,
+                value: impl Into<ImageConfigurationInput>,
+            ) -> Self {
+                Self(self.0.set::<ImageConfigurationInput>("imageConfiguration", value))
+            }
+        }
+
+        impl From<WorkerTypeSpecificationInput> for Value {
+            #[inline]
+            fn from(v: WorkerTypeSpecificationInput) -> Value {
                 v.0.into()
             }
         }
@@ -19356,6 +20362,696 @@ pub mod props {
             #[inline]
             pub fn start_date_time(&self) -> Expr<ty::String> {
                 FromPath::from_path(self.0.member("StartDateTime"))
+            }
+        }
+    }
+
+    /// Typed paths of the `emrserverless` properties of steps.
+    pub mod emrserverless {
+        use super::*;
+        /// The properties of a `CloudWatchLoggingConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct CloudWatchLoggingConfiguration(PropertyPath);
+        impl FromPath for CloudWatchLoggingConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl CloudWatchLoggingConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `enabled`.
+            #[inline]
+            pub fn enabled(&self) -> Expr<ty::Boolean> {
+                FromPath::from_path(self.0.member("enabled"))
+            }
+
+            /// `encryptionKeyArn`.
+            #[inline]
+            pub fn encryption_key_arn(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("encryptionKeyArn"))
+            }
+
+            /// `logGroupName`.
+            #[inline]
+            pub fn log_group_name(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("logGroupName"))
+            }
+
+            /// `logStreamNamePrefix`.
+            #[inline]
+            pub fn log_stream_name_prefix(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("logStreamNamePrefix"))
+            }
+
+            /// `logTypes`.
+            #[inline]
+            pub fn log_types(&self) -> PropertyMap<PropertyList<Expr<ty::String>>> {
+                FromPath::from_path(self.0.member("logTypes"))
+            }
+        }
+
+        /// The properties of a `Configuration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct Configuration(PropertyPath);
+        impl FromPath for Configuration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl Configuration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `classification`.
+            #[inline]
+            pub fn classification(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("classification"))
+            }
+
+            /// `configurations`.
+            #[inline]
+            pub fn configurations(&self) -> PropertyList<Configuration> {
+                FromPath::from_path(self.0.member("configurations"))
+            }
+
+            /// `properties`.
+            #[inline]
+            pub fn properties(&self) -> PropertyMap<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("properties"))
+            }
+        }
+
+        /// The properties of a `ConfigurationOverrides`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ConfigurationOverrides(PropertyPath);
+        impl FromPath for ConfigurationOverrides {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl ConfigurationOverrides {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `applicationConfiguration`.
+            #[inline]
+            pub fn application_configuration(&self) -> PropertyList<Configuration> {
+                FromPath::from_path(self.0.member("applicationConfiguration"))
+            }
+
+            /// `monitoringConfiguration`.
+            #[inline]
+            pub fn monitoring_configuration(&self) -> MonitoringConfiguration {
+                FromPath::from_path(self.0.member("monitoringConfiguration"))
+            }
+        }
+
+        /// The properties of a `GetJobRunResponse`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct GetJobRunResponse(PropertyPath);
+        impl FromPath for GetJobRunResponse {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl GetJobRunResponse {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `jobRun`.
+            #[inline]
+            pub fn job_run(&self) -> JobRun {
+                FromPath::from_path(self.0.member("jobRun"))
+            }
+        }
+
+        /// The properties of a `Hive`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct Hive(PropertyPath);
+        impl FromPath for Hive {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl Hive {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `initQueryFile`.
+            #[inline]
+            pub fn init_query_file(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("initQueryFile"))
+            }
+
+            /// `parameters`.
+            #[inline]
+            pub fn parameters(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("parameters"))
+            }
+
+            /// `query`.
+            #[inline]
+            pub fn query(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("query"))
+            }
+        }
+
+        /// The properties of a `JobDriver`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct JobDriver(PropertyPath);
+        impl FromPath for JobDriver {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl JobDriver {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `hive`.
+            #[inline]
+            pub fn hive(&self) -> Hive {
+                FromPath::from_path(self.0.member("hive"))
+            }
+
+            /// `sparkSubmit`.
+            #[inline]
+            pub fn spark_submit(&self) -> SparkSubmit {
+                FromPath::from_path(self.0.member("sparkSubmit"))
+            }
+        }
+
+        /// The properties of a `JobRun`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct JobRun(PropertyPath);
+        impl FromPath for JobRun {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl JobRun {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `applicationId`.
+            #[inline]
+            pub fn application_id(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("applicationId"))
+            }
+
+            /// `arn`.
+            #[inline]
+            pub fn arn(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("arn"))
+            }
+
+            /// `attempt`.
+            #[inline]
+            pub fn attempt(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("attempt"))
+            }
+
+            /// `attemptCreatedAt`.
+            #[inline]
+            pub fn attempt_created_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("attemptCreatedAt"))
+            }
+
+            /// `attemptUpdatedAt`.
+            #[inline]
+            pub fn attempt_updated_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("attemptUpdatedAt"))
+            }
+
+            /// `billedResourceUtilization`.
+            #[inline]
+            pub fn billed_resource_utilization(&self) -> ResourceUtilization {
+                FromPath::from_path(self.0.member("billedResourceUtilization"))
+            }
+
+            /// `configurationOverrides`.
+            #[inline]
+            pub fn configuration_overrides(&self) -> ConfigurationOverrides {
+                FromPath::from_path(self.0.member("configurationOverrides"))
+            }
+
+            /// `createdAt`.
+            #[inline]
+            pub fn created_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("createdAt"))
+            }
+
+            /// `createdBy`.
+            #[inline]
+            pub fn created_by(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("createdBy"))
+            }
+
+            /// `endedAt`.
+            #[inline]
+            pub fn ended_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("endedAt"))
+            }
+
+            /// `executionRole`.
+            #[inline]
+            pub fn execution_role(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("executionRole"))
+            }
+
+            /// `executionTimeoutMinutes`.
+            #[inline]
+            pub fn execution_timeout_minutes(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("executionTimeoutMinutes"))
+            }
+
+            /// `jobDriver`.
+            #[inline]
+            pub fn job_driver(&self) -> JobDriver {
+                FromPath::from_path(self.0.member("jobDriver"))
+            }
+
+            /// `jobRunId`.
+            #[inline]
+            pub fn job_run_id(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("jobRunId"))
+            }
+
+            /// `mode`.
+            #[inline]
+            pub fn mode(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("mode"))
+            }
+
+            /// `name`.
+            #[inline]
+            pub fn name(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("name"))
+            }
+
+            /// `networkConfiguration`.
+            #[inline]
+            pub fn network_configuration(&self) -> NetworkConfiguration {
+                FromPath::from_path(self.0.member("networkConfiguration"))
+            }
+
+            /// `queuedDurationMilliseconds`.
+            #[inline]
+            pub fn queued_duration_milliseconds(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("queuedDurationMilliseconds"))
+            }
+
+            /// `releaseLabel`.
+            #[inline]
+            pub fn release_label(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("releaseLabel"))
+            }
+
+            /// `retryPolicy`.
+            #[inline]
+            pub fn retry_policy(&self) -> RetryPolicy {
+                FromPath::from_path(self.0.member("retryPolicy"))
+            }
+
+            /// `startedAt`.
+            #[inline]
+            pub fn started_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("startedAt"))
+            }
+
+            /// `state`.
+            #[inline]
+            pub fn state(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("state"))
+            }
+
+            /// `stateDetails`.
+            #[inline]
+            pub fn state_details(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("stateDetails"))
+            }
+
+            /// `tags`.
+            #[inline]
+            pub fn tags(&self) -> PropertyMap<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("tags"))
+            }
+
+            /// `totalExecutionDurationSeconds`.
+            #[inline]
+            pub fn total_execution_duration_seconds(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("totalExecutionDurationSeconds"))
+            }
+
+            /// `totalResourceUtilization`.
+            #[inline]
+            pub fn total_resource_utilization(&self) -> TotalResourceUtilization {
+                FromPath::from_path(self.0.member("totalResourceUtilization"))
+            }
+
+            /// `updatedAt`.
+            #[inline]
+            pub fn updated_at(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("updatedAt"))
+            }
+        }
+
+        /// The properties of a `ManagedPersistenceMonitoringConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ManagedPersistenceMonitoringConfiguration(PropertyPath);
+        impl FromPath for ManagedPersistenceMonitoringConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl ManagedPersistenceMonitoringConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `enabled`.
+            #[inline]
+            pub fn enabled(&self) -> Expr<ty::Boolean> {
+                FromPath::from_path(self.0.member("enabled"))
+            }
+
+            /// `encryptionKeyArn`.
+            #[inline]
+            pub fn encryption_key_arn(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("encryptionKeyArn"))
+            }
+        }
+
+        /// The properties of a `MonitoringConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct MonitoringConfiguration(PropertyPath);
+        impl FromPath for MonitoringConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl MonitoringConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `cloudWatchLoggingConfiguration`.
+            #[inline]
+            pub fn cloud_watch_logging_configuration(
+                &self,
+            ) -> CloudWatchLoggingConfiguration {
+                FromPath::from_path(self.0.member("cloudWatchLoggingConfiguration"))
+            }
+
+            /// `managedPersistenceMonitoringConfiguration`.
+            #[inline]
+            pub fn managed_persistence_monitoring_configuration(
+                &self,
+            ) -> ManagedPersistenceMonitoringConfiguration {
+                FromPath::from_path(
+                    self.0.member("managedPersistenceMonitoringConfiguration"),
+                )
+            }
+
+            /// `prometheusMonitoringConfiguration`.
+            #[inline]
+            pub fn prometheus_monitoring_configuration(
+                &self,
+            ) -> PrometheusMonitoringConfiguration {
+                FromPath::from_path(self.0.member("prometheusMonitoringConfiguration"))
+            }
+
+            /// `s3MonitoringConfiguration`.
+            #[inline]
+            pub fn s3_monitoring_configuration(&self) -> S3MonitoringConfiguration {
+                FromPath::from_path(self.0.member("s3MonitoringConfiguration"))
+            }
+        }
+
+        /// The properties of a `NetworkConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct NetworkConfiguration(PropertyPath);
+        impl FromPath for NetworkConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl NetworkConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `securityGroupIds`.
+            #[inline]
+            pub fn security_group_ids(&self) -> PropertyList<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("securityGroupIds"))
+            }
+
+            /// `subnetIds`.
+            #[inline]
+            pub fn subnet_ids(&self) -> PropertyList<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("subnetIds"))
+            }
+        }
+
+        /// The properties of a `PrometheusMonitoringConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct PrometheusMonitoringConfiguration(PropertyPath);
+        impl FromPath for PrometheusMonitoringConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl PrometheusMonitoringConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `remoteWriteUrl`.
+            #[inline]
+            pub fn remote_write_url(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("remoteWriteUrl"))
+            }
+        }
+
+        /// The properties of a `ResourceUtilization`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ResourceUtilization(PropertyPath);
+        impl FromPath for ResourceUtilization {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl ResourceUtilization {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `memoryGBHour`.
+            #[inline]
+            pub fn memory_gb_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("memoryGBHour"))
+            }
+
+            /// `storageGBHour`.
+            #[inline]
+            pub fn storage_gb_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("storageGBHour"))
+            }
+
+            /// `vCPUHour`.
+            #[inline]
+            pub fn v_cpu_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("vCPUHour"))
+            }
+        }
+
+        /// The properties of a `RetryPolicy`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct RetryPolicy(PropertyPath);
+        impl FromPath for RetryPolicy {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl RetryPolicy {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `maxAttempts`.
+            #[inline]
+            pub fn max_attempts(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("maxAttempts"))
+            }
+
+            /// `maxFailedAttemptsPerHour`.
+            #[inline]
+            pub fn max_failed_attempts_per_hour(&self) -> Expr<ty::Integer> {
+                FromPath::from_path(self.0.member("maxFailedAttemptsPerHour"))
+            }
+        }
+
+        /// The properties of a `S3MonitoringConfiguration`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct S3MonitoringConfiguration(PropertyPath);
+        impl FromPath for S3MonitoringConfiguration {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl S3MonitoringConfiguration {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `encryptionKeyArn`.
+            #[inline]
+            pub fn encryption_key_arn(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("encryptionKeyArn"))
+            }
+
+            /// `logUri`.
+            #[inline]
+            pub fn log_uri(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("logUri"))
+            }
+        }
+
+        /// The properties of a `SparkSubmit`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct SparkSubmit(PropertyPath);
+        impl FromPath for SparkSubmit {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl SparkSubmit {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `entryPoint`.
+            #[inline]
+            pub fn entry_point(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("entryPoint"))
+            }
+
+            /// `entryPointArguments`.
+            #[inline]
+            pub fn entry_point_arguments(&self) -> PropertyList<Expr<ty::String>> {
+                FromPath::from_path(self.0.member("entryPointArguments"))
+            }
+
+            /// `sparkSubmitParameters`.
+            #[inline]
+            pub fn spark_submit_parameters(&self) -> Expr<ty::String> {
+                FromPath::from_path(self.0.member("sparkSubmitParameters"))
+            }
+        }
+
+        /// The properties of a `TotalResourceUtilization`, as paths to `Get`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct TotalResourceUtilization(PropertyPath);
+        impl FromPath for TotalResourceUtilization {
+            #[inline]
+            fn from_path(path: PropertyPath) -> Self {
+                Self(path)
+            }
+        }
+
+        impl TotalResourceUtilization {
+            /// The path, as written in a `Get`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.0.as_str()
+            }
+
+            /// `memoryGBHour`.
+            #[inline]
+            pub fn memory_gb_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("memoryGBHour"))
+            }
+
+            /// `storageGBHour`.
+            #[inline]
+            pub fn storage_gb_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("storageGBHour"))
+            }
+
+            /// `vCPUHour`.
+            #[inline]
+            pub fn v_cpu_hour(&self) -> Expr<ty::Float> {
+                FromPath::from_path(self.0.member("vCPUHour"))
             }
         }
     }

@@ -93,6 +93,8 @@ const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("emr_cluster_kept_alive", "emr", &["$.Steps[1].Arguments.ClusterConfig.Instances.KeepJobFlowAliveWhenNoSteps: `KeepJobFlowAliveWhenNoSteps` is not accepted here: SageMaker Pipelines refuses it in a step's arguments"]),
     ("emr_instance_role_primary", "emr", &["$.Steps[1].Arguments.ClusterConfig.Instances.InstanceGroups[0].InstanceRole: \"PRIMARY\" is not a value of InstanceRoleType"]),
     ("emr_member_typo", "emr", &["$.Steps[1].Arguments.StepConfig.HadoopJarStep.MainClas: `MainClas` is not a member of HadoopJarStepConfig (did you mean `MainClass`?)"]),
+    ("emr_serverless_application_id", "emr-serverless", &["$.Steps[0].Arguments.JobConfig.applicationId: \"app-123\" does not match the pattern ^[0-9a-z]+$", "$.Steps[0].Arguments.ApplicationId: \"app-123\" does not match the pattern ^[0-9a-z]+$"]),
+    ("emr_serverless_job_driver_case", "emr-serverless", &["$.Steps[1].Arguments.JobConfig.jobDriver.SparkSubmit: `SparkSubmit` is not a member of JobDriver (did you mean `sparkSubmit`?)"]),
     ("emr_step_name", "emr", &["$.Steps[0].Arguments.StepConfig.Name: `Name` is not accepted here: SageMaker Pipelines refuses it in a step's arguments"]),
     ("enum_case_input_mode", "training", &["$.Steps[1].Arguments.AlgorithmSpecification.TrainingInputMode: \"file\" is not a value of TrainingInputMode (did you mean \"File\"?)"]),
     ("enum_case_instance_type", "training", &["$.Steps[2].Arguments.TransformResources.InstanceType: \"ml.M5.large\" is not a value of TransformInstanceType (did you mean \"ml.m5.large\"?)"]),
@@ -345,8 +347,8 @@ fn without_the_feature_the_crate_is_what_it_was() {
 mod builders {
     use sagemaker_pipelines::definition::{execution, ty, Expr, Parameter, PipelineDefinition, RetryPolicy, Value};
     use sagemaker_pipelines::steps::{
-        args, ClarifyCheckStep, CleanupStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep, TrainingStep,
-        TuningStep,
+        args, ClarifyCheckStep, CleanupStep, EmrServerlessStep, EmrStep, LineageStep, ProcessingStep, QualityCheckStep,
+        TrainingStep, TuningStep,
     };
 
     /// The JSON text as a value, for comparing without caring for white space.
@@ -674,6 +676,78 @@ mod builders {
                 "$.Steps[1].Arguments.Contexts[0].Source.SourceUri.Get: `ArtifactArn` is not a property of a Lineage \
                  step (did you mean `ArtifactArns`?)",
             ]
+        );
+    }
+
+    #[test]
+    fn emr_serverless_steps_are_written_with_emr_serverless_shapes_and_read_its_job_run() {
+        // The corpus's two EMR Serverless steps (SDK 3.27): a job run on an application, and one on an application
+        // made for it, written through the builders of EMR Serverless's shapes (`args::emrserverless`).
+        let role = "arn:aws:iam::111122223333:role/CorpusEmrServerlessRole";
+        let job = || {
+            use args::emrserverless as es;
+            es::StartJobRunRequest::builder()
+                .execution_role_arn(role)
+                .job_driver(
+                    es::JobDriver::builder().spark_submit(
+                        es::SparkSubmit::builder()
+                            .entry_point("s3://corpus-bucket/code/serverless.py")
+                            .entry_point_arguments([Expr::from("--date"), execution::start_date_time()])
+                            .spark_submit_parameters("--conf spark.executor.cores=2"),
+                    ),
+                )
+                .configuration_overrides(es::ConfigurationOverrides::builder().monitoring_configuration(
+                    es::MonitoringConfiguration::builder().s3_monitoring_configuration(
+                        es::S3MonitoringConfiguration::builder().log_uri("s3://corpus-bucket/emr-serverless-logs/"),
+                    ),
+                ))
+                .execution_timeout_minutes(60)
+                .name("corpus-serverless-job")
+                .tags([("team", "corpus")])
+        };
+        let on_application = EmrServerlessStep::new("ServerlessOnApplication").arguments(
+            args::EmrServerlessStepArguments::builder()
+                .execution_role_arn(role)
+                .job_config(job().application_id("00fabcdefghij123"))
+                .application_id("00fabcdefghij123"),
+        );
+        let on_new_application =
+            EmrServerlessStep::new("ServerlessOnNewApplication").depends_on(&on_application).arguments(
+                args::EmrServerlessStepArguments::builder()
+                    .execution_role_arn(role)
+                    .job_config(job())
+                    .application_config(
+                        args::emrserverless::CreateApplicationRequest::builder()
+                            .name("corpus-application")
+                            .release_label("emr-7.2.0")
+                            .r#type("SPARK"),
+                    ),
+            );
+        // The SDK's properties: EMR Serverless's `GetJobRun` output, by its members' own (camel-case) names, as the
+        // SDK's `Properties` reads them from the service's model.
+        let state = on_application.properties().job_run().state();
+        assert_eq!(state.value().to_json(), r#"{"Get":"Steps.ServerlessOnApplication.jobRun.state"}"#);
+        let d = PipelineDefinition::builder().step(on_application).step(on_new_application).build();
+        assert_eq!(d.check(), Ok(()));
+        let corpus = value(
+            &std::fs::read_to_string(
+                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
+            )
+            .unwrap(),
+        );
+        let branch = &corpus["Steps"][2]["Arguments"]["IfSteps"][0]["Arguments"]["IfSteps"][1]["Arguments"]["IfSteps"];
+        let written = value(&d.to_json());
+        for (i, name) in ["ServerlessOnApplication", "ServerlessOnNewApplication"].iter().enumerate() {
+            let theirs = branch.as_array().unwrap().iter().find(|s| s["Name"] == *name).unwrap();
+            assert_eq!(written["Steps"][i]["Arguments"], theirs["Arguments"], "{name}");
+        }
+        // The requests' `clientToken` may be left out (the SDK writes none), but not a required member the SDK
+        // writes: a new application without its `releaseLabel` is refused.
+        let mut text = written.clone();
+        text["Steps"][1]["Arguments"]["ApplicationConfig"].as_object_mut().unwrap().remove("releaseLabel");
+        assert_eq!(
+            super::issues(&PipelineDefinition::from_json(&text.to_string()).unwrap()),
+            ["$.Steps[1].Arguments.ApplicationConfig.releaseLabel: is required but was not set"]
         );
     }
 

@@ -40,15 +40,17 @@ def gate():
     return document
 
 
-def emr():
+def emr(kind="EMR"):
     """sdk3/conditions_lambda_emr.json cut to its two EMR steps: SparkOnCluster (a cluster id and
-    a runtime role) and SparkOnNewCluster (a ClusterConfig), taken out of their condition."""
+    a runtime role) and SparkOnNewCluster (a ClusterConfig), taken out of their condition; with
+    `kind="EMRServerless"`, to its two EMR Serverless steps: ServerlessOnApplication (an
+    application id) and ServerlessOnNewApplication (an ApplicationConfig)."""
     document = load("sdk3/conditions_lambda_emr.json")
     found = []
 
     def walk(steps):
         for s in steps:
-            if s["Type"] == "EMR":
+            if s["Type"] == kind:
                 found.append(s)
             if s["Type"] == "Condition":
                 walk(s["Arguments"]["IfSteps"])
@@ -230,6 +232,17 @@ def mistakes():
     d = conditions()
     step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]["S3Uris"] = ["corpus-bucket/scratch/part-0000.csv"]
     made["cleanup_s3_uri_without_scheme"] = d
+
+    d = emr("EMRServerless")
+    # The application id of the SDK's own unit test: EMR Serverless ids are lower-case letters and digits.
+    arguments = step(d, "ServerlessOnApplication")["Arguments"]
+    arguments["ApplicationId"] = arguments["JobConfig"]["applicationId"] = "app-123"
+    made["emr_serverless_application_id"] = d
+
+    d = emr("EMRServerless")
+    driver = step(d, "ServerlessOnNewApplication")["Arguments"]["JobConfig"]["jobDriver"]
+    driver["SparkSubmit"] = driver.pop("sparkSubmit")
+    made["emr_serverless_job_driver_case"] = d
     return made
 
 
