@@ -415,6 +415,7 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
                 "ClarifyCheck",
                 "Cleanup",
                 "EMR",
+                "EMRServerless",
                 "Endpoint",
                 "EndpointConfig",
                 "InferenceComponent",
@@ -429,9 +430,23 @@ name = \"c\"\nversion = \"0.1.0\" # the release\n\n[selection]\noperations = [\"
             ]
         );
         assert_eq!(d.steps["EndpointConfig"].unsupported, ["DataCaptureConfig", "ExplainerConfig"]);
-        // EMR's shapes: kept from EMR's model in `emr-definitions.json`, reached through the project's own structure.
+        // EMR's and EMR Serverless's shapes: kept from their models in `emr-definitions.json` and
+        // `emr-serverless-definitions.json`, reached through the project's own structures.
         let roots = d.roots_by_namespace("com.amazonaws.sagemaker").unwrap();
-        assert_eq!(roots.keys().collect::<Vec<_>>(), ["com.amazonaws.emr", "com.amazonaws.sagemaker"]);
+        assert_eq!(
+            roots.keys().collect::<Vec<_>>(),
+            ["com.amazonaws.emr", "com.amazonaws.emrserverless", "com.amazonaws.sagemaker"]
+        );
+        assert_eq!(
+            roots["com.amazonaws.emrserverless"],
+            [
+                "com.amazonaws.emrserverless#ApplicationId",
+                "com.amazonaws.emrserverless#CreateApplicationRequest",
+                "com.amazonaws.emrserverless#GetJobRunResponse",
+                "com.amazonaws.emrserverless#IAMRoleArn",
+                "com.amazonaws.emrserverless#StartJobRunRequest"
+            ]
+        );
         assert_eq!(
             roots["com.amazonaws.emr"],
             [
