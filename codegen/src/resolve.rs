@@ -139,31 +139,11 @@ pub fn resolve_with_tables(
         }
     }
     check_collection_cycles(&shapes, &closure)?;
-    let mut tables = BTreeSet::new();
-    let mut stack = Vec::new();
-    for root in table_roots {
-        let id = if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) };
-        match shapes.get(&id) {
-            // A value: the step kinds' structures, or what the project's own structures name (an ARN string).
-            Some(Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_)) => {
-                return Err(Error::at(
-                    "definitions",
-                    format!("`{id}` is of type `{}`, not a value the step kinds can name", shapes[&id].type_name()),
-                ))
-            }
-            Some(_) => stack.push(id),
-            None => {
-                return Err(Error::at("definitions", format!("the step kinds name `{id}`, which is not in the model")))
-            }
-        }
-    }
-    while let Some(id) = stack.pop() {
-        if tables.insert(id.clone()) {
-            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
-        }
-    }
-    check_collection_cycles(&shapes, &tables)?;
-    let tables = tables.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
+    let roots: Vec<ShapeId> = table_roots
+        .iter()
+        .map(|root| if root.contains('#') { root.clone() } else { format!("{}#{}", namespace(&service_id), root) })
+        .collect();
+    let tables = value_closure(&shapes, &roots)?.into_iter().map(|id| (id.clone(), shapes[&id].clone())).collect();
     // The service keeps only the selection, bound directly.
     let mut service_out = service_shape.clone();
     service_out.operations = operations.iter().map(|o| crate::model::Target { target: o.clone() }).collect();
@@ -183,6 +163,20 @@ pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, S
     add_prelude(&mut shapes);
     apply_statements(&mut shapes)?;
     flatten_mixins(&mut shapes)?;
+    Ok(value_closure(&shapes, roots)?
+        .into_iter()
+        .filter(|id| !id.starts_with("smithy.api#"))
+        .map(|id| {
+            let shape = shapes[&id].clone();
+            (id, shape)
+        })
+        .collect())
+}
+
+/// The ids of the closure of `roots` in `shapes` (the step kinds' shapes: values, whether the settings' structures
+/// or what the project's own structures name, such as an ARN string), each target checked; an id that is missing or
+/// names no value is an error of the definitions settings.
+fn value_closure(shapes: &BTreeMap<ShapeId, Shape>, roots: &[ShapeId]) -> Result<BTreeSet<ShapeId>> {
     let mut stack = Vec::new();
     for id in roots {
         match shapes.get(id) {
@@ -201,18 +195,11 @@ pub fn closure_of(model: &Model, roots: &[String]) -> Result<BTreeMap<ShapeId, S
     let mut closure = BTreeSet::new();
     while let Some(id) = stack.pop() {
         if closure.insert(id.clone()) {
-            push_member_targets(&shapes, &id, &shapes[&id], &mut stack)?;
+            push_member_targets(shapes, &id, &shapes[&id], &mut stack)?;
         }
     }
-    check_collection_cycles(&shapes, &closure)?;
-    Ok(closure
-        .into_iter()
-        .filter(|id| !id.starts_with("smithy.api#"))
-        .map(|id| {
-            let shape = shapes[&id].clone();
-            (id, shape)
-        })
-        .collect())
+    check_collection_cycles(shapes, &closure)?;
+    Ok(closure)
 }
 
 /// Check each member target of `shape` (`id`) and push it onto `stack`.
