@@ -548,6 +548,24 @@ mod builders {
             .role_arn("arn:aws:iam::111122223333:role/R")
     }
 
+    /// `d` written as JSON, after checking that its steps' arguments, in order, are those of the steps `names` in the
+    /// corpus's EMR branch (`sdk3/conditions_lambda_emr.json`, where the EMR and EMR Serverless steps are).
+    fn written_as_the_corpus_branch<const N: usize>(d: &PipelineDefinition, names: [&str; N]) -> serde_json::Value {
+        let corpus = value(
+            &std::fs::read_to_string(
+                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
+            )
+            .unwrap(),
+        );
+        let branch = &corpus["Steps"][2]["Arguments"]["IfSteps"][0]["Arguments"]["IfSteps"][1]["Arguments"]["IfSteps"];
+        let written = value(&d.to_json());
+        for (i, name) in names.iter().enumerate() {
+            let theirs = branch.as_array().unwrap().iter().find(|s| s["Name"] == *name).unwrap();
+            assert_eq!(written["Steps"][i]["Arguments"], theirs["Arguments"], "{name}");
+        }
+        written
+    }
+
     #[test]
     fn emr_steps_are_written_with_emr_shapes_and_read_emr_properties() {
         // The corpus's two EMR steps (SDK 3.27), their arguments written through the builders of EMR's shapes
@@ -596,18 +614,7 @@ mod builders {
         assert_eq!(state.value().to_json(), r#"{"Get":"Steps.SparkOnCluster.Status.State"}"#);
         let d = PipelineDefinition::builder().step(on_cluster).step(new_cluster).build();
         assert_eq!(d.check(), Ok(()));
-        let corpus = value(
-            &std::fs::read_to_string(
-                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
-            )
-            .unwrap(),
-        );
-        let branch = &corpus["Steps"][2]["Arguments"]["IfSteps"][0]["Arguments"]["IfSteps"][1]["Arguments"]["IfSteps"];
-        let written = value(&d.to_json());
-        for (i, name) in ["SparkOnCluster", "SparkOnNewCluster"].iter().enumerate() {
-            let theirs = branch.as_array().unwrap().iter().find(|s| s["Name"] == *name).unwrap();
-            assert_eq!(written["Steps"][i]["Arguments"], theirs["Arguments"], "{name}");
-        }
+        let written = written_as_the_corpus_branch(&d, ["SparkOnCluster", "SparkOnNewCluster"]);
         // A property EMR's `Step` does not have is refused, with the nearest.
         let mut text = written.clone();
         text["Steps"][1]["Arguments"]["StepConfig"]["HadoopJarStep"]["Jar"] =
@@ -729,18 +736,7 @@ mod builders {
         assert_eq!(state.value().to_json(), r#"{"Get":"Steps.ServerlessOnApplication.jobRun.state"}"#);
         let d = PipelineDefinition::builder().step(on_application).step(on_new_application).build();
         assert_eq!(d.check(), Ok(()));
-        let corpus = value(
-            &std::fs::read_to_string(
-                project_tests::root().join("tests/definitions/corpus/sdk3/conditions_lambda_emr.json"),
-            )
-            .unwrap(),
-        );
-        let branch = &corpus["Steps"][2]["Arguments"]["IfSteps"][0]["Arguments"]["IfSteps"][1]["Arguments"]["IfSteps"];
-        let written = value(&d.to_json());
-        for (i, name) in ["ServerlessOnApplication", "ServerlessOnNewApplication"].iter().enumerate() {
-            let theirs = branch.as_array().unwrap().iter().find(|s| s["Name"] == *name).unwrap();
-            assert_eq!(written["Steps"][i]["Arguments"], theirs["Arguments"], "{name}");
-        }
+        let written = written_as_the_corpus_branch(&d, ["ServerlessOnApplication", "ServerlessOnNewApplication"]);
         // The requests' `clientToken` may be left out (the SDK writes none), but not a required member the SDK
         // writes: a new application without its `releaseLabel` is refused.
         let mut text = written.clone();

@@ -711,13 +711,17 @@ mod tests {
         "ex#Describe": {"type": "structure", "members": {"Name": {"target": "ex#Name"}}}
     }}"#;
 
-    fn build_with(settings: &str) -> Result<Definitions> {
-        let model = crate::model::parse(MODEL).unwrap();
+    /// The definitions IR of `model` (a Smithy JSON AST text) under `settings`.
+    fn build_from(model: &str, settings: &str) -> Result<Definitions> {
+        let model = crate::model::parse(model).unwrap();
         let settings = config::Definitions::parse(settings)?;
         let resolved =
             crate::resolve::resolve_with_tables(&model, None, &crate::resolve::Selection::All, &settings.roots())?;
-        let ir = super::super::build(&resolved, None, Some(&settings))?;
-        Ok(ir.definitions.expect("definitions"))
+        Ok(super::super::build(&resolved, None, Some(&settings))?.definitions.expect("definitions"))
+    }
+
+    fn build_with(settings: &str) -> Result<Definitions> {
+        build_from(MODEL, settings)
     }
 
     const GOOD: &str = "document = \"Doc\"\n[steps.Run]\narguments = \"Job\"\noptional = [\"Name\"]\n\
@@ -808,11 +812,7 @@ mod tests {
     }}"#;
 
     fn build_two(settings: &str) -> Result<Definitions> {
-        let model = crate::model::parse(TWO).unwrap();
-        let settings = config::Definitions::parse(settings)?;
-        let resolved =
-            crate::resolve::resolve_with_tables(&model, None, &crate::resolve::Selection::All, &settings.roots())?;
-        Ok(super::super::build(&resolved, None, Some(&settings))?.definitions.expect("definitions"))
+        build_from(TWO, settings)
     }
 
     #[test]
