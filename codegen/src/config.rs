@@ -152,6 +152,15 @@ pub struct StepKind {
     /// Members of `arguments` that SageMaker Pipelines refuses in a step, though the call accepts them.
     #[serde(default)]
     pub unsupported: Vec<String>,
+    /// Groups of members of `arguments` (names, or dotted paths below one structure) of which a step must set
+    /// exactly one: `[["ClusterId", "ClusterConfig"]]`. The members of a group are members of one structure and are
+    /// not required.
+    #[serde(default)]
+    pub exactly_one: Vec<Vec<String>>,
+    /// Pairs `[member, other]` of members of one structure: a step may set `member` only when it sets `other` too
+    /// (`["ExecutionRoleArn", "ClusterId"]`).
+    #[serde(default)]
+    pub only_with: Vec<[String; 2]>,
     /// The structures whose members are the step's properties (`DescribeTrainingJobResponse`); with several, the
     /// properties are the members of all of them.
     #[serde(default)]

@@ -344,6 +344,20 @@ pub enum Problem {
         /// Why.
         reason: &'static str,
     },
+    /// Not exactly one of a group of members is set.
+    ExactlyOne {
+        /// The group.
+        members: Vec<String>,
+        /// How many of them are set.
+        set: usize,
+    },
+    /// A member set without the member it needs.
+    OnlyWith {
+        /// The member set.
+        name: String,
+        /// The member it needs.
+        other: String,
+    },
     /// A value that is not one of its enum's values.
     NotInEnum {
         /// The value as JSON text (`None` for a sensitive member).
@@ -391,6 +405,21 @@ impl fmt::Display for Problem {
             Problem::Missing { .. } => f.write_str("is required but was not set"),
             Problem::Repeated { name } => write!(f, "the member `{name}` appears more than once"),
             Problem::Unsupported { name, reason } => write!(f, "`{name}` is not accepted here: {reason}"),
+            Problem::ExactlyOne { members, set } => {
+                let names: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
+                let listed = match names.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                match set {
+                    0 => write!(f, "exactly one of {listed} must be set, and none is"),
+                    n => write!(f, "exactly one of {listed} must be set, and {n} are"),
+                }
+            }
+            Problem::OnlyWith { name, other } => {
+                write!(f, "`{name}` is accepted only with `{other}`, which is not set")
+            }
             Problem::NotInEnum { value, shape, nearest } => {
                 match value {
                     Some(v) => write!(f, "{v} is not a value of {shape}")?,
@@ -435,6 +464,38 @@ pub struct Exceptions<'a> {
     pub unsupported: &'a [&'a str],
     /// Why the unsupported members are refused.
     pub reason: &'static str,
+    /// Groups of members of one structure of which exactly one must be set (names, or dotted paths as above).
+    pub exactly_one: &'a [&'a [&'a str]],
+    /// Pairs of members of one structure: the first may be set only when the second is.
+    pub only_with: &'a [[&'a str; 2]],
+}
+
+impl<'a> Exceptions<'a> {
+    /// Whether there is nothing to treat apart below this point.
+    fn is_empty(&self) -> bool {
+        self.optional.is_empty()
+            && self.unsupported.is_empty()
+            && self.exactly_one.is_empty()
+            && self.only_with.is_empty()
+    }
+}
+
+/// The rules across members of `exceptions` below the member `name`, as [`below`] takes paths: the groups whose
+/// members are all below it, and the pairs likewise.
+fn rules_below<'a>(exceptions: &Exceptions<'a>, name: &str) -> (Vec<Vec<&'a str>>, Vec<[&'a str; 2]>) {
+    let strip = |p: &'a str| p.strip_prefix(name).and_then(|rest| rest.strip_prefix('.'));
+    let groups = exceptions
+        .exactly_one
+        .iter()
+        .filter_map(|group| group.iter().map(|p| strip(p)).collect::<Option<Vec<_>>>())
+        .collect();
+    let pairs = exceptions.only_with.iter().filter_map(|[a, b]| Some([strip(a)?, strip(b)?])).collect();
+    (groups, pairs)
+}
+
+/// Whether `members` (an object's) set `name` to something other than `null`.
+fn is_set(members: &[(String, Value)], name: &str) -> bool {
+    members.iter().any(|(n, v)| n == name && !matches!(v, Value::Null))
 }
 
 /// The paths of `paths` below the member `name` (`Instances.TerminationProtected` of
@@ -665,10 +726,21 @@ impl Walk<'_, '_> {
                 Some(_) if matches!(value, Value::Null) => {}
                 Some(member) => {
                     let checks = &self.schema.checks[usize::from(member.checks)];
+                    if exceptions.is_empty() {
+                        self.value(member.target, checks, member.flags, value, &at, depth + 1, exceptions);
+                        continue;
+                    }
                     let (optional, unsupported) =
                         (below(exceptions.optional, name), below(exceptions.unsupported, name));
-                    let inner =
-                        Exceptions { optional: &optional, unsupported: &unsupported, reason: exceptions.reason };
+                    let (groups, only_with) = rules_below(&exceptions, name);
+                    let groups: Vec<&[&str]> = groups.iter().map(Vec::as_slice).collect();
+                    let inner = Exceptions {
+                        optional: &optional,
+                        unsupported: &unsupported,
+                        reason: exceptions.reason,
+                        exactly_one: &groups,
+                        only_with: &only_with,
+                    };
                     self.value(member.target, checks, member.flags, value, &at, depth + 1, inner);
                 }
                 None => {
@@ -680,8 +752,32 @@ impl Walk<'_, '_> {
         }
         let excepted = |m: &&Member| exceptions.optional.contains(&m.name) || exceptions.unsupported.contains(&m.name);
         for m in shape.members.iter().filter(|m| m.required() && !excepted(m)) {
-            if !members.iter().any(|(n, v)| n == m.name && !matches!(v, Value::Null)) {
+            if !is_set(members, m.name) {
                 self.visitor.problem(&Path::Member(path, m.name), Problem::Missing { name: m.name });
+            }
+        }
+        self.rules_across(members, path, &exceptions);
+    }
+
+    /// The rules across members of `exceptions` that are this structure's own (paths without a dot): a group of
+    /// which none is set is reported at the structure, one of which several are at the second set; a member set
+    /// without the one it needs, at the member.
+    fn rules_across(&mut self, members: &[(String, Value)], path: &Path<'_>, exceptions: &Exceptions<'_>) {
+        let here = |p: &&str| !p.contains('.');
+        for group in exceptions.exactly_one.iter().filter(|g| g.iter().all(here)) {
+            let set: Vec<&str> = group.iter().copied().filter(|m| is_set(members, m)).collect();
+            let problem =
+                || Problem::ExactlyOne { members: group.iter().map(|m| (*m).to_owned()).collect(), set: set.len() };
+            match set.as_slice() {
+                [] => self.visitor.problem(path, problem()),
+                [_] => {}
+                [_, second, ..] => self.visitor.problem(&Path::Member(path, second), problem()),
+            }
+        }
+        for [member, other] in exceptions.only_with.iter().filter(|[a, b]| here(a) && here(b)) {
+            if is_set(members, member) && !is_set(members, other) {
+                let problem = Problem::OnlyWith { name: (*member).to_owned(), other: (*other).to_owned() };
+                self.visitor.problem(&Path::Member(path, member), problem);
             }
         }
     }

@@ -56,6 +56,11 @@ pub struct StepKind {
     pub optional: &'static [&'static str],
     /// Members of the request a step may not have.
     pub unsupported: &'static [&'static str],
+    /// Groups of members of which a step sets exactly one (`ClusterId` and `ClusterConfig` of an EMR step).
+    pub exactly_one: &'static [&'static [&'static str]],
+    /// Pairs of members: a step may set the first only with the second (an EMR step's `ExecutionRoleArn` only with
+    /// `ClusterId`).
+    pub only_with: &'static [[&'static str; 2]],
     /// The output shapes whose members are the step's properties.
     pub properties: &'static [u16],
     /// The step's properties that are strings of no output shape (a check step's baselines), sorted.
@@ -742,6 +747,8 @@ impl<'d> Checker<'d, '_> {
                         optional: t.optional,
                         unsupported: t.unsupported,
                         reason: "SageMaker Pipelines refuses it in a step's arguments",
+                        exactly_one: t.exactly_one,
+                        only_with: t.only_with,
                     };
                     let tables = self.tables;
                     // One budget of suggestions for the whole definition, not one per step.

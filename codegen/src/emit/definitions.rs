@@ -23,6 +23,8 @@ pub fn file(d: &Definitions) -> RustFile {
         let arguments = Literal::u16_unsuffixed(k.arguments);
         let optional = &k.optional;
         let unsupported = &k.unsupported;
+        let exactly_one = k.exactly_one.iter().map(|group| quote!(&[#(#group),*]));
+        let only_with = k.only_with.iter().map(|[member, other]| quote!([#member, #other]));
         let properties = k.properties.iter().map(|p| Literal::u16_unsuffixed(*p));
         let string_properties = &k.string_properties;
         quote! {
@@ -31,6 +33,8 @@ pub fn file(d: &Definitions) -> RustFile {
                 arguments: #arguments,
                 optional: &[#(#optional),*],
                 unsupported: &[#(#unsupported),*],
+                exactly_one: &[#(#exactly_one),*],
+                only_with: &[#(#only_with),*],
                 properties: &[#(#properties),*],
                 string_properties: &[#(#string_properties),*],
             }

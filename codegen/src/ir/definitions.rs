@@ -108,6 +108,11 @@ pub struct StepKind {
     pub optional: Vec<String>,
     /// Members of the request a step may not have (names, or dotted paths of members below).
     pub unsupported: Vec<String>,
+    /// Groups of members of one structure of which a step sets exactly one (names, or dotted paths of members
+    /// below).
+    pub exactly_one: Vec<Vec<String>>,
+    /// Pairs of members of one structure: the first may be set only with the second.
+    pub only_with: Vec<[String; 2]>,
     /// The output shapes of its properties, by index.
     pub properties: Vec<u16>,
     /// Its properties that are strings of no output shape (a check step's baselines), sorted.
@@ -253,6 +258,11 @@ pub fn build(
                 return Err(Error::at(&at, format!("`{path}` of `{id}` is not required; it need not be optional")));
             }
         }
+        let groups = kind.exactly_one.iter().map(|g| (g.as_slice(), "exactly_one"));
+        let pairs = kind.only_with.iter().map(|p| (p.as_slice(), "only_with"));
+        for (group, key) in groups.chain(pairs) {
+            member_rule(&tables, arguments, group, key, kind).map_err(|e| Error::at(&at, e))?;
+        }
         let properties = kind.properties.iter().map(|p| index(p)).collect::<Result<Vec<u16>>>()?;
         let mut string_properties = kind.string_properties.clone();
         string_properties.sort();
@@ -276,6 +286,8 @@ pub fn build(
             arguments,
             optional: kind.optional.clone(),
             unsupported: kind.unsupported.clone(),
+            exactly_one: kind.exactly_one.clone(),
+            only_with: kind.only_with.clone(),
             properties,
             string_properties,
         });
@@ -364,6 +376,43 @@ pub fn member_at(tables: &Tables, root: u16, path: &str) -> std::result::Result<
         shape = s.members[i].target;
     }
     Err(format!("`{path}` names no member"))
+}
+
+/// Check one group of a rule across members (`exactly_one`, `only_with`) of a step kind: at least two members, each
+/// a member of `root` or below it, all of one structure, none twice, none required (unless `optional`) and none
+/// `unsupported`.
+fn member_rule(
+    tables: &Tables,
+    root: u16,
+    group: &[String],
+    key: &str,
+    kind: &crate::config::StepKind,
+) -> std::result::Result<(), String> {
+    let text = group.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    if group.len() < 2 {
+        return Err(format!("`{key}` group [{text}] needs at least two members"));
+    }
+    let parent = |p: &str| p.rsplit_once('.').map(|(parent, _)| parent.to_owned());
+    for (i, path) in group.iter().enumerate() {
+        let (shape, member) = member_at(tables, root, path)?;
+        if group[..i].contains(path) {
+            return Err(format!("`{key}` group [{text}] names `{path}` twice"));
+        }
+        if parent(path) != parent(&group[0]) {
+            return Err(format!(
+                "`{key}` group [{text}]: `{path}` and `{}` are not members of one structure",
+                group[0]
+            ));
+        }
+        if kind.unsupported.contains(path) {
+            return Err(format!("`{key}` group [{text}]: `{path}` is unsupported, so it is never set"));
+        }
+        let s = &tables.shapes[usize::from(shape)];
+        if s.members[member].required && !kind.optional.contains(path) {
+            return Err(format!("`{key}` group [{text}]: `{path}` of `{}` is required, so it is always set", s.id));
+        }
+    }
+    Ok(())
 }
 
 /// Decide what `src/steps.rs` writes and every Rust name in it; two model names that would make one Rust name are an
@@ -740,6 +789,8 @@ mod tests {
                 arguments: 1,
                 optional: vec!["Name".into()],
                 unsupported: vec!["Kept".into()],
+                exactly_one: Vec::new(),
+                only_with: Vec::new(),
                 properties: vec![0],
                 string_properties: Vec::new(),
             }]
@@ -837,6 +888,34 @@ mod tests {
         assert!(e.contains("`Nope` is not a member of `other#Cluster` (its members: Inner, Name, Tag)"), "{e}");
         let e = err(&good.replace("Cluster.Inner.Drop", "Cluster.Name.X"));
         assert!(e.contains("`Cluster.Name.X`: `smithy.api#String` is not a structure, so `X` names no member"), "{e}");
+    }
+
+    #[test]
+    fn rules_across_members_name_members_of_one_structure() {
+        let good = "[steps.Run]\narguments = \"Wrap\"\noptional = [\"Cluster.Name\"]\n\
+                    unsupported = [\"Cluster.Inner.Drop\"]\n\
+                    exactly_one = [[\"Cluster.Name\", \"Cluster.Tag\"]]\nonly_with = [[\"Cluster.Inner\", \"Cluster.Tag\"]]\n";
+        let d = build_two(good).unwrap();
+        assert_eq!(d.kinds[0].exactly_one, [["Cluster.Name", "Cluster.Tag"]]);
+        assert_eq!(d.kinds[0].only_with, [["Cluster.Inner".to_owned(), "Cluster.Tag".to_owned()]]);
+        let err = |settings: &str| build_two(settings).unwrap_err().to_string();
+        let rule = |rule: &str| good.replace("exactly_one = [[\"Cluster.Name\", \"Cluster.Tag\"]]", rule);
+        let e = err(&rule("exactly_one = [[\"Cluster.Tag\"]]"));
+        assert!(
+            e.contains("definitions.steps.Run: `exactly_one` group [`Cluster.Tag`] needs at least two members"),
+            "{e}"
+        );
+        let e = err(&rule("exactly_one = [[\"Cluster.Tag\", \"Tag\"]]"));
+        assert!(e.contains("`Tag` and `Cluster.Tag` are not members of one structure"), "{e}");
+        let e = err(&rule("exactly_one = [[\"Cluster.Tag\", \"Cluster.Tag\"]]"));
+        assert!(e.contains("names `Cluster.Tag` twice"), "{e}");
+        let e = err(&rule("exactly_one = [[\"Cluster.Inner.Keep\", \"Cluster.Inner.Drop\"]]"));
+        assert!(e.contains("`Cluster.Inner.Drop` is unsupported, so it is never set"), "{e}");
+        // `Cluster` is required and not optional; `Cluster.Name` is required but optional, so it may be a choice.
+        let e = err(&good.replace("[\"Cluster.Inner\", \"Cluster.Tag\"]]", "[\"Cluster\", \"Tag\"]]"));
+        assert!(e.contains("`only_with` group [`Cluster`, `Tag`]: `Cluster` of `ex#Wrap` is required"), "{e}");
+        let e = err(&rule("exactly_one = [[\"Cluster.Tag\", \"Cluster.Nope\"]]"));
+        assert!(e.contains("`Nope` is not a member of `other#Cluster`"), "{e}");
     }
 
     #[test]

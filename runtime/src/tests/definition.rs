@@ -112,6 +112,8 @@ static KINDS: [StepKind; 3] = [
         arguments: JOB,
         optional: &["JobName"],
         unsupported: &[],
+        exactly_one: &[],
+        only_with: &[],
         properties: &[],
         string_properties: &["Baseline", "Report"],
     },
@@ -121,6 +123,8 @@ static KINDS: [StepKind; 3] = [
         arguments: JOB,
         optional: &["JobName"],
         unsupported: &[],
+        exactly_one: &[],
+        only_with: &[],
         properties: &[DESCRIBE],
         string_properties: &["Report"],
     },
@@ -129,6 +133,8 @@ static KINDS: [StepKind; 3] = [
         arguments: JOB,
         optional: &["JobName"],
         unsupported: &["Weird"],
+        exactly_one: &[],
+        only_with: &[],
         properties: &[DESCRIBE],
         string_properties: &[],
     },
@@ -948,6 +954,57 @@ impl schema::Visitor for Problems {
 }
 
 #[test]
+fn rules_across_members_at_the_root_and_below() {
+    // As an EMR step's `ClusterId` / `ClusterConfig` and `ExecutionRoleArn`, and `ClusterConfig.Instances`'
+    // `InstanceGroups` / `InstanceFleets`: a group of which exactly one is set, and a member only with another.
+    let exceptions = schema::Exceptions {
+        optional: &["JobName"],
+        exactly_one: &[&["Uri", "Source"], &["Resources.Count", "Resources.Rate"]],
+        only_with: &[["Password", "Uri"]],
+        ..schema::Exceptions::default()
+    };
+    let problems = |text: &str| {
+        let mut found = Problems(Vec::new());
+        let value = crate::json::parse(text).unwrap();
+        schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), exceptions, &mut found);
+        found.0
+    };
+    // One of each group: nothing to say. A group does not make a required member optional (the generator's settings
+    // refuse such a group unless the member is also optional): `Rate` alone still misses `Count`.
+    assert_eq!(problems(r#"{"Uri": "s3://b", "Resources": {"Count": 1}}"#), Vec::<String>::new());
+    assert_eq!(
+        problems(r#"{"Source": {"Bucket": "b"}, "Resources": {"Rate": 0.5}}"#),
+        ["$.Resources.Count: is required but was not set"]
+    );
+    // None of a group: at the structure; both: at the second set, in the order of the group. A structure's rules
+    // come after its members', as its missing members do.
+    assert_eq!(
+        problems(r#"{"Resources": {"Count": 1, "Rate": 0.5}}"#),
+        [
+            "$.Resources.Rate: exactly one of `Count` and `Rate` must be set, and 2 are",
+            "$: exactly one of `Uri` and `Source` must be set, and none is"
+        ]
+    );
+    assert_eq!(
+        problems(r#"{"Source": {"Bucket": "b"}, "Uri": "s3://b", "Resources": {"Count": 1}}"#),
+        ["$.Source: exactly one of `Uri` and `Source` must be set, and 2 are"]
+    );
+    // `null` is not set.
+    assert_eq!(problems(r#"{"Uri": "s3://b", "Source": null, "Resources": {"Count": 1}}"#), Vec::<String>::new());
+    // `Password` only with `Uri`.
+    assert_eq!(
+        problems(r#"{"Source": {"Bucket": "b"}, "Password": "p", "Resources": {"Count": 1}}"#),
+        ["$.Password: `Password` is accepted only with `Uri`, which is not set"]
+    );
+    assert_eq!(problems(r#"{"Uri": "s3://b", "Password": "p", "Resources": {"Count": 1}}"#), Vec::<String>::new());
+    // The rules are the root's: the same members elsewhere are not touched (a list item's `Name` is no `Resources`).
+    let mut plain = Problems(Vec::new());
+    let value = crate::json::parse(r#"{"JobName": "j", "Resources": {"Count": 1}}"#).unwrap();
+    schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), schema::Exceptions::default(), &mut plain);
+    assert_eq!(plain.0, Vec::<String>::new());
+}
+
+#[test]
 fn exceptions_name_members_below_the_root_by_dotted_paths() {
     // As EMR's `ClusterConfig.Instances.TerminationProtected`: a refused member below the arguments is refused
     // there (and no longer required), an optional one there may be left out; the same member elsewhere is not
@@ -956,6 +1013,7 @@ fn exceptions_name_members_below_the_root_by_dotted_paths() {
         optional: &["JobName", "Resources.Count"],
         unsupported: &["Resources.Rate", "Inputs.Name", "Source.Bucket"],
         reason: "refused here",
+        ..schema::Exceptions::default()
     };
     let problems = |text: &str| {
         let mut found = Problems(Vec::new());
@@ -974,7 +1032,11 @@ fn exceptions_name_members_below_the_root_by_dotted_paths() {
     schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), schema::Exceptions::default(), &mut plain);
     assert_eq!(plain.0, ["$.Resources.Count: is required but was not set", "$.JobName: is required but was not set"]);
     // A refused member that the shape requires is not reported missing.
-    let required = schema::Exceptions { optional: &[], unsupported: &["JobName", "Resources.Count"], reason: "no" };
+    let required = schema::Exceptions {
+        unsupported: &["JobName", "Resources.Count"],
+        reason: "no",
+        ..schema::Exceptions::default()
+    };
     let mut found = Problems(Vec::new());
     let value = crate::json::parse(r#"{"Resources": {}}"#).unwrap();
     schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), required, &mut found);

@@ -207,6 +207,31 @@ def mistakes():
     step(d, "SparkOnCluster")["Arguments"]["StepConfig"]["Name"] = "spark-step"
     made["emr_step_name"] = d
 
+    d = emr()
+    # The cluster of the other step named as well: the step would both make a cluster and use one.
+    arguments = step(d, "SparkOnNewCluster")["Arguments"]
+    arguments["ClusterId"] = step(d, "SparkOnCluster")["Arguments"]["ClusterId"]
+    made["emr_cluster_id_and_config"] = d
+
+    d = emr()
+    # A runtime role for a cluster the step makes: EMR takes one only for a step added to a running cluster.
+    step(d, "SparkOnNewCluster")["Arguments"]["ExecutionRoleArn"] = step(d, "SparkOnCluster")["Arguments"][
+        "ExecutionRoleArn"
+    ]
+    made["emr_role_without_cluster_id"] = d
+
+    d = emr()
+    # EMR's uniform form (one instance type and count) for the new cluster's instances.
+    instances = step(d, "SparkOnNewCluster")["Arguments"]["ClusterConfig"]["Instances"]
+    del instances["InstanceGroups"]
+    instances["MasterInstanceType"] = instances["SlaveInstanceType"] = "m5.xlarge"
+    instances["InstanceCount"] = 3
+    made["emr_uniform_instances"] = d
+
+    d = emr("EMRServerless")
+    del step(d, "ServerlessOnNewApplication")["Arguments"]["ApplicationConfig"]
+    made["emr_serverless_no_application"] = d
+
     d = lineage()
     step(d, "RecordLineage")["Arguments"]["Associations"][0]["AssociationType"] = "Contributed"
     made["lineage_association_type"] = d
