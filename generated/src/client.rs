@@ -25,6 +25,8 @@ pub mod customize {
     pub use crate::fluent::CustomizableOperation;
 }
 
+pub use crate::fluent::SendFuture;
+
 /// A client for the service. Cheap to clone: clones share configuration and connections.
 ///
 /// ```no_run

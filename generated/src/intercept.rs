@@ -30,8 +30,8 @@ use std::fmt;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextMut, BeforeDeserializationInterceptorContextRef,
     BeforeSerializationInterceptorContextMut, BeforeSerializationInterceptorContextRef,
-    BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef, Error as ErasedError,
-    FinalizerInterceptorContextMut, FinalizerInterceptorContextRef, Input, InterceptorContext, Output,
+    BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+    FinalizerInterceptorContextRef, Input, InterceptorContext,
 };
 use aws_smithy_runtime_api::client::interceptors::{Intercept, InterceptorError, SharedInterceptor};
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
@@ -41,6 +41,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::error::{BoxError, ConnectorError, SdkError};
 use crate::http::{HttpRequest, HttpResponse, Response, SdkBody};
+use crate::invoke::{Erased, ErasedResult, Erasure, OTHER_OPERATION};
 
 /// Runs one hook of every enabled interceptor; the last failure wins.
 macro_rules! run_hook {
@@ -99,27 +100,17 @@ impl fmt::Debug for Execution<'_> {
 }
 
 impl<'a> Execution<'a> {
-    /// A call of `input` with these interceptors, which are given these runtime components.
-    pub(crate) fn new(
-        interceptors: &'a [SharedInterceptor],
-        components: &'a RuntimeComponents,
-        input: impl fmt::Debug + Send + Sync + 'static,
-    ) -> Self {
-        Execution {
-            interceptors,
-            components,
-            cfg: ConfigBag::base(),
-            ctx: InterceptorContext::new(Input::erase(input)),
-            sent: false,
-        }
+    /// A call of `input` (of the operation's input type, erased by its [`Erasure`]) with these interceptors, which
+    /// are given these runtime components.
+    pub(crate) fn new(interceptors: &'a [SharedInterceptor], components: &'a RuntimeComponents, input: Input) -> Self {
+        Execution { interceptors, components, cfg: ConfigBag::base(), ctx: InterceptorContext::new(input), sent: false }
     }
 
     /// `read_before_execution` (every interceptor's, even after a failure), then `modify_before_serialization` and
     /// `read_before_serialization`: the input as they left it, or why the call cannot go on.
-    pub(crate) fn before_serialization<I: fmt::Debug + Send + Sync + 'static>(&mut self) -> Result<I, BoxError> {
-        // The hooks run in one function for every operation; only the downcast is made for each input type.
+    pub(crate) fn before_serialization(&mut self, erasure: &Erasure) -> Result<Erased, BoxError> {
         let input = self.serialization_hooks()?;
-        input.downcast::<I>().map_err(|_| "an interceptor replaced the input with a value of another type".into())
+        erasure.input_back(input).map_err(|_| "an interceptor replaced the input with a value of another type".into())
     }
 
     fn serialization_hooks(&mut self) -> Result<Input, BoxError> {
@@ -233,23 +224,28 @@ impl<'a> Execution<'a> {
     }
 
     /// `modify_before_completion` and `read_after_execution` with the call's result, which they may replace: the
-    /// result as they left it.
+    /// result as they left it. `erasure` gives the operation's output and error the forms interceptors see, and back.
     #[allow(clippy::result_large_err)] // The call's own result, as the operation returns it.
-    pub(crate) fn complete<O, E>(mut self, result: Result<O, SdkError<E>>) -> Result<O, SdkError<E>>
-    where
-        O: fmt::Debug + Send + Sync + 'static,
-        E: StdError + fmt::Debug + Send + Sync + 'static,
-    {
+    pub(crate) fn complete(mut self, result: ErasedResult, erasure: &Erasure) -> ErasedResult {
         let mut kept = None;
         let mut raw = None;
         let erased = match result {
-            Ok(output) => Ok(Output::erase(output)),
+            Ok(output) => match erasure.output(output) {
+                Ok(output) => Ok(output),
+                Err(_) => return Err(SdkError::construction_failure(OTHER_OPERATION)),
+            },
             Err(SdkError::ServiceError(e)) => {
                 let (err, response) = e.into_parts();
-                raw = Some(response);
-                Err(OrchestratorError::operation(ErasedError::erase(err)))
+                match erasure.error(err) {
+                    Ok(err) => {
+                        raw = Some(response);
+                        Err(OrchestratorError::operation(err))
+                    }
+                    Err(_) => return Err(SdkError::response_error(OTHER_OPERATION, response)),
+                }
             }
             Err(other) => {
+                let other = other.map_service_error(Opaque);
                 let failure = Failure(DisplayErrorContext(&other).to_string());
                 kept = Some(other);
                 Err(OrchestratorError::other(failure))
@@ -262,7 +258,7 @@ impl<'a> Execution<'a> {
         };
         let error = match result {
             Ok(output) => {
-                return output.downcast::<O>().map_err(|_| {
+                return erasure.output_back(output).map_err(|_| {
                     SdkError::construction_failure("an interceptor replaced the output with a value of another type")
                 })
             }
@@ -270,12 +266,12 @@ impl<'a> Execution<'a> {
         };
         let unchanged = StdError::source(&error).is_some_and(|s| s.is::<Failure>());
         if let (true, Some(kept)) = (unchanged, kept) {
-            return Err(kept);
+            return Err(kept.map_service_error(|e| e.0));
         }
         let raw = raw.or_else(|| self.take_response());
-        if error.as_operation_error().is_some_and(|e| e.downcast_ref::<E>().is_some()) {
+        if error.as_operation_error().is_some_and(|e| erasure.is_error(e)) {
             let mut taken = None;
-            let _ = error.map_operation_error(|e| taken = e.downcast::<E>().ok());
+            let _ = error.map_operation_error(|e| taken = erasure.error_back(e).ok());
             if let (Some(err), Some(raw)) = (taken, raw) {
                 return Err(SdkError::service_error(err, raw));
             }
@@ -328,6 +324,24 @@ pub(crate) struct Rejected {
     pub(crate) error: BoxError,
     pub(crate) response: Response,
 }
+
+/// An operation's error where a failure that is not a service error (and so has none) names its type: lets the
+/// failure print.
+struct Opaque(Erased);
+
+impl fmt::Debug for Opaque {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Opaque")
+    }
+}
+
+impl fmt::Display for Opaque {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an operation's error")
+    }
+}
+
+impl StdError for Opaque {}
 
 /// A request as interceptors see it.
 fn to_http_request(request: http::Request<bytes::Bytes>) -> Result<HttpRequest, BoxError> {

@@ -1,21 +1,87 @@
-//! What every operation's fluent builder shares: `customize()`'s [`CustomizableOperation`] (re-exported as
+//! What every operation's sending shares: the future of a call, [`SendFuture`] (re-exported as
+//! `client::SendFuture`), and `customize()`'s [`CustomizableOperation`] (re-exported as
 //! `client::customize::CustomizableOperation`, its aws-sdk-rust path). A builder's `BuildError` becomes an
 //! [`SdkError`] through `SdkError`'s `From`.
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use crate::config::{ConfigOverride, Intercept, SharedInterceptor};
 use crate::credentials::BoxFuture;
 use crate::error::SdkError;
 use crate::http::HttpRequest;
+use crate::invoke::{Erased, ErasedResult, OTHER_OPERATION};
+
+/// The future of one call: what `send()` returns, resolving to the operation's output `O` or an
+/// [`SdkError`]`<E>` with its error. Nothing is sent until it is first polled (awaited); dropping it cancels the
+/// call.
+///
+/// Every operation's call runs the same code: the request is made, sent and decoded by one future of the crate's
+/// runtime, and this type only gives the output and the error their types back.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct SendFuture<O, E> {
+    call: BoxFuture<'static, ErasedResult>,
+    _types: PhantomData<fn() -> (O, E)>,
+}
+
+impl<O, E> SendFuture<O, E> {
+    /// The future of a call made by the runtime.
+    pub(crate) fn new(call: BoxFuture<'static, ErasedResult>) -> Self {
+        SendFuture { call, _types: PhantomData }
+    }
+
+    /// A call that fails without sending anything.
+    pub(crate) fn failed(error: SdkError<Erased>) -> Self {
+        SendFuture::new(Box::pin(std::future::ready(Err(error))))
+    }
+}
+
+impl<O: 'static, E: 'static> Future for SendFuture<O, E> {
+    type Output = Result<O, SdkError<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.call.as_mut().poll(cx).map(typed)
+    }
+}
+
+impl<O, E> fmt::Debug for SendFuture<O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SendFuture").finish_non_exhaustive()
+    }
+}
+
+/// A call's result with the operation's output and error types.
+#[allow(clippy::result_large_err)] // The call's own result, as the operation returns it.
+pub(crate) fn typed<O: 'static, E: 'static>(result: ErasedResult) -> Result<O, SdkError<E>> {
+    match result {
+        Ok(output) => match output.downcast::<O>() {
+            Ok(output) => Ok(*output),
+            Err(_) => Err(SdkError::construction_failure(OTHER_OPERATION)),
+        },
+        Err(SdkError::ServiceError(e)) => {
+            let (err, raw) = e.into_parts();
+            match err.downcast::<E>() {
+                Ok(err) => Err(SdkError::service_error(*err, raw)),
+                Err(_) => Err(SdkError::response_error(OTHER_OPERATION, raw)),
+            }
+        }
+        Err(SdkError::ConstructionFailure(e)) => Err(SdkError::ConstructionFailure(e)),
+        Err(SdkError::TimeoutError(e)) => Err(SdkError::TimeoutError(e)),
+        Err(SdkError::DispatchFailure(e)) => Err(SdkError::DispatchFailure(e)),
+        Err(SdkError::ResponseError(e)) => Err(SdkError::ResponseError(e)),
+        Err(SdkError::Validation(e)) => Err(SdkError::Validation(e)),
+    }
+}
 
 /// A fluent builder that can send its request with settings for that request only. Implemented by every
 /// operation's fluent builder; [`CustomizableOperation::send`] calls it.
 pub trait CustomizableSend<T, E>: Send {
     /// Sends the request, with `customization` applied to the builder's own override (see
     /// [`Customization::apply`]).
-    fn send_with_override(self, customization: Customization) -> BoxFuture<'static, Result<T, SdkError<E>>>;
+    fn send_with_override(self, customization: Customization) -> SendFuture<T, E>;
 }
 
 /// What `customize()` was given: an override, and interceptors for this request.
@@ -103,13 +169,14 @@ impl<T, E, B> CustomizableOperation<T, E, B> {
         self.interceptor(crate::intercept::MapRequest(f, PhantomData))
     }
 
-    /// Sends the request and returns the output or the error, as the fluent builder's `send()` does.
-    pub async fn send(self) -> Result<T, SdkError<E>>
+    /// Sends the request and returns the output or the error, as the fluent builder's `send()` does (nothing is
+    /// sent until the future is awaited).
+    pub fn send(self) -> SendFuture<T, E>
     where
         B: CustomizableSend<T, E>,
     {
         let customization = Customization { config_override: self.config_override, interceptors: self.interceptors };
-        self.customizable_send.send_with_override(customization).await
+        self.customizable_send.send_with_override(customization)
     }
 }
 

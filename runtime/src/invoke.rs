@@ -4,6 +4,7 @@
 //! [`Protocol`]'s business, and everything specific to the service (its name, signing name, endpoint rules) comes in
 //! through [`ServiceInfo`], which the generated `client` module defines: this module knows nothing generated.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -14,8 +15,10 @@ use aws_credential_types::Credentials;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
 use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 use aws_smithy_runtime_api::client::identity::Identity;
+use aws_smithy_runtime_api::client::interceptors::context::{Error as ContextError, Input, Output};
 
 use crate::config::{Config, ConfigOverride};
+use crate::credentials::BoxFuture;
 use crate::endpoint_lib::{Endpoint, ResolveError};
 use crate::error::{BoxError, ConnectorError, ErrorResponse, SdkError, SetRequestId};
 use crate::http::{header, Response, Transport};
@@ -59,19 +62,117 @@ pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
     fn error_metadata(&self, response: &Response) -> ErrorResponse;
 }
 
-/// One operation, as the generated code describes it to the attempt loop.
-pub(crate) struct Operation<O, E> {
+/// A value whose type only its operation knows (its input, output or error) on its way through the one call path
+/// every operation shares; [`crate::fluent::SendFuture`] gives the output and the error their types back.
+pub(crate) type Erased = Box<dyn Any + Send + Sync>;
+
+/// A call's result with the operation's output and error erased.
+pub(crate) type ErasedResult = Result<Erased, SdkError<Erased>>;
+
+/// One operation, as the generated code describes it to the runtime: a `const` for each operation, whose functions
+/// are the only code the operation adds to sending (no future of its own: every call is the one non-generic
+/// [`invoke`]).
+pub(crate) struct Operation {
     /// The operation's name (`StartPipelineExecution`).
     pub(crate) name: &'static str,
-    /// Decodes a successful response; the error says what is wrong with the body.
-    pub(crate) decode_output: fn(&Response) -> Result<O, crate::error::BoxError>,
+    /// Validates the input (as the call's configuration and its override say) and serializes it.
+    #[allow(clippy::type_complexity)]
+    pub(crate) prepare: fn(&(dyn Any + Send + Sync), &Config, Option<&ConfigOverride>) -> Result<Vec<u8>, Unprepared>,
+    /// Decodes a successful response into the output, with the response's request id ([`output`] does the
+    /// latter); the error says what is wrong with the body.
+    pub(crate) decode_output: fn(&Response) -> Result<Erased, BoxError>,
     /// Turns an error response into the operation's error.
-    pub(crate) decode_error: fn(ErrorResponse, &[u8]) -> E,
-    /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
-    pub(crate) host_prefix: Option<String>,
+    pub(crate) decode_error: fn(ErrorResponse, &[u8]) -> Erased,
     /// `@requestCompression` with gzip: the compressor (the `compression` module's, passed in by operations that
     /// accept compressed bodies), given the body and the configured minimum size.
     pub(crate) compress: Option<Compressor>,
+    /// The input, output and error as interceptors see them ([`Erasure::of`]).
+    pub(crate) erasure: Erasure,
+}
+
+/// Conversions between [`Erased`] and the type-erased values of aws-smithy-runtime-api's interceptor context, for
+/// one operation's input, output and error (used only when the call has interceptors). Each fails only when the
+/// value is not of the operation's type, which the runtime never makes and an interceptor may.
+pub(crate) struct Erasure {
+    input: fn(Erased) -> Result<Input, Erased>,
+    input_back: fn(Input) -> Result<Erased, Input>,
+    output: fn(Erased) -> Result<Output, Erased>,
+    output_back: fn(Output) -> Result<Erased, Output>,
+    error: fn(Erased) -> Result<ContextError, Erased>,
+    error_back: fn(ContextError) -> Result<Erased, ContextError>,
+    is_error: fn(&ContextError) -> bool,
+}
+
+impl Erasure {
+    /// The conversions of input `I`, output `O` and error `E`.
+    pub(crate) const fn of<I, O, E>() -> Erasure
+    where
+        I: fmt::Debug + Send + Sync + 'static,
+        O: fmt::Debug + Send + Sync + 'static,
+        E: std::error::Error + fmt::Debug + Send + Sync + 'static,
+    {
+        Erasure {
+            input: |v| v.downcast::<I>().map(|v| Input::erase(*v)),
+            input_back: |v| v.downcast::<I>().map(|v| Box::new(v) as Erased),
+            output: |v| v.downcast::<O>().map(|v| Output::erase(*v)),
+            output_back: |v| v.downcast::<O>().map(|v| Box::new(v) as Erased),
+            error: |e| e.downcast::<E>().map(|e| ContextError::erase(*e)),
+            error_back: |e| e.downcast::<E>().map(|e| Box::new(e) as Erased),
+            is_error: |e| e.downcast_ref::<E>().is_some(),
+        }
+    }
+
+    /// The input as interceptors see it.
+    pub(crate) fn input(&self, input: Erased) -> Result<Input, Erased> {
+        (self.input)(input)
+    }
+
+    /// The input interceptors left, if it is of the operation's type.
+    pub(crate) fn input_back(&self, input: Input) -> Result<Erased, Input> {
+        (self.input_back)(input)
+    }
+
+    /// The output as interceptors see it.
+    pub(crate) fn output(&self, output: Erased) -> Result<Output, Erased> {
+        (self.output)(output)
+    }
+
+    /// The output interceptors left, if it is of the operation's type.
+    pub(crate) fn output_back(&self, output: Output) -> Result<Erased, Output> {
+        (self.output_back)(output)
+    }
+
+    /// The operation's error as interceptors see it.
+    pub(crate) fn error(&self, error: Erased) -> Result<ContextError, Erased> {
+        (self.error)(error)
+    }
+
+    /// The error interceptors left, if it is the operation's error.
+    pub(crate) fn error_back(&self, error: ContextError) -> Result<Erased, ContextError> {
+        (self.error_back)(error)
+    }
+
+    /// Whether an error is of the operation's error type.
+    pub(crate) fn is_error(&self, error: &ContextError) -> bool {
+        (self.is_error)(error)
+    }
+}
+
+/// The input of an operation's [`Operation::prepare`], as its own type.
+pub(crate) fn input<I: 'static>(input: &(dyn Any + Send + Sync)) -> Result<&I, Unprepared> {
+    input.downcast_ref::<I>().ok_or_else(|| Unprepared::Unserializable("the input is of another operation".into()))
+}
+
+/// A decoded output, erased, with the response's request id: what an operation's [`Operation::decode_output`]
+/// returns.
+pub(crate) fn output<O: SetRequestId + Send + Sync + 'static>(
+    decoded: Result<O, BoxError>,
+    response: &Response,
+) -> Result<Erased, BoxError> {
+    let mut output = decoded?;
+    let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    output.set_request_id(request_id.map(str::to_owned));
+    Ok(Box::new(output))
 }
 
 /// The endpoint of one call, for an operation whose endpoint parameters depend on the call (bound from its input or
@@ -577,7 +678,7 @@ pub(crate) fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-/// Why an input was not sent: `prepare`'s errors.
+/// Why an input was not sent: an operation's [`Operation::prepare`] errors.
 #[derive(Debug)]
 pub(crate) enum Unprepared {
     /// The input breaks the model's constraints.
@@ -596,90 +697,99 @@ impl Unprepared {
     }
 }
 
-/// Send one operation's input, which `prepare` validates and serializes, and decode the result (with the
+/// One call of an operation, as its sending function hands it to [`invoke`].
+#[derive(Debug)]
+pub(crate) struct Call {
+    /// The client's shared state.
+    pub(crate) handle: Arc<Handle>,
+    /// Settings for this call only.
+    pub(crate) config_override: Option<ConfigOverride>,
+    /// The input, of the operation's input type.
+    pub(crate) input: Erased,
+    /// `@endpoint`'s host prefix for this call (labels already filled in), put before the endpoint's host.
+    pub(crate) host_prefix: Option<String>,
+    /// How the endpoint is resolved, for an operation whose endpoint depends on the call; `None` for the client's.
+    pub(crate) endpoint: Option<CallEndpoint>,
+}
+
+/// Send one call of `operation` and decode the result: [`run`], boxed and owning what it borrows, so that every
+/// operation's call is this one future. Nothing is done until it is first polled.
+pub(crate) fn invoke(operation: &'static Operation, call: Call) -> BoxFuture<'static, ErasedResult> {
+    Box::pin(async move {
+        let Call { handle, config_override, input, host_prefix, endpoint } = call;
+        run(&handle, config_override.as_ref(), operation, input, host_prefix, endpoint).await
+    })
+}
+
+/// Send one operation's input, which `operation.prepare` validates and serializes, and decode the result (with the
 /// response's request id), in a `tracing` span named `invoke` with the service's SDK id and the operation's name. Each
 /// attempt logs its endpoint host, number, status, error code, request id and the backoff chosen at debug level;
 /// running out of attempts or of retry quota on a retryable failure is a warning. Credentials, signatures and bodies
 /// are never logged.
 ///
-/// With interceptors configured, their hooks run at each step (see the `intercept` module); without, the only cost
-/// is the check of an empty list. Only the decoding is generic: the attempts are [`send`]'s, one copy for every
-/// operation of the crate.
-#[allow(dead_code)] // Unused where every operation's endpoint depends on the call.
-pub(crate) fn invoke<'a, I, O, E>(
-    handle: &'a Handle,
-    operation: Operation<O, E>,
-    input: I,
-    prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared> + 'a,
-) -> impl std::future::Future<Output = Result<O, SdkError<E>>> + 'a
-where
-    I: fmt::Debug + Send + Sync + 'static,
-    O: SetRequestId + fmt::Debug + Send + Sync + 'static,
-    E: std::error::Error + Send + Sync + 'static,
-{
-    invoke_at(handle, operation, None, input, prepare)
-}
-
-/// [`invoke`] for an operation whose endpoint depends on the call: `endpoint` says how it is resolved.
-pub(crate) async fn invoke_at<I, O, E>(
+/// The handle used is the client's, or one made for the call when its override changes settings. With interceptors
+/// configured, their hooks run at each step (see the `intercept` module); without, the only cost is the check of an
+/// empty list. Nothing here is generic: one copy serves every operation of the crate.
+#[allow(clippy::result_large_err)] // The call's own result, as the operation returns it.
+pub(crate) async fn run(
     handle: &Handle,
-    operation: Operation<O, E>,
+    config_override: Option<&ConfigOverride>,
+    operation: &'static Operation,
+    input: Erased,
+    host_prefix: Option<String>,
     endpoint: Option<CallEndpoint>,
-    input: I,
-    prepare: impl FnOnce(&I) -> Result<Vec<u8>, Unprepared>,
-) -> Result<O, SdkError<E>>
-where
-    I: fmt::Debug + Send + Sync + 'static,
-    O: SetRequestId + fmt::Debug + Send + Sync + 'static,
-    E: std::error::Error + Send + Sync + 'static,
-{
+) -> ErasedResult {
+    let overridden = handle.overridden(config_override);
+    let handle = overridden.as_ref().unwrap_or(handle);
     let interceptors = &handle.config.interceptors;
-    // One `.await` of the one non-generic `send` future: what is made for each operation is only this function's
-    // small state machine, the preparing and the decoding.
+    let prepare = |input: &(dyn Any + Send + Sync)| {
+        (operation.prepare)(input, &handle.config, config_override).map_err(Unprepared::into_sdk_error)
+    };
     let mut execution = None;
     let body = if interceptors.is_empty() {
-        prepare(&input).map_err(Unprepared::into_sdk_error)
+        prepare(&*input)
     } else {
-        // Boxed: the interceptors' context (the request, the response, the erased input and output) would make
-        // every call's future larger, and copied whole as it moves, with interceptors or without.
-        let x = execution.insert(Box::new(Execution::new(interceptors, &handle.transport.components, input)));
-        match x.before_serialization::<I>() {
-            Ok(input) => prepare(&input).map_err(Unprepared::into_sdk_error),
-            Err(e) => Err(SdkError::construction_failure(e)),
+        match operation.erasure.input(input) {
+            // Boxed: the interceptors' context (the request, the response, the erased input and output) would make
+            // every call's future larger, and copied whole as it moves, with interceptors or without.
+            Ok(input) => {
+                let x = execution.insert(Box::new(Execution::new(interceptors, &handle.transport.components, input)));
+                match x.before_serialization(&operation.erasure) {
+                    Ok(input) => prepare(&*input),
+                    Err(e) => Err(SdkError::construction_failure(e)),
+                }
+            }
+            Err(_) => Err(SdkError::construction_failure(OTHER_OPERATION)),
         }
     };
-    let Operation { name, decode_output, decode_error, host_prefix, compress } = operation;
     let result = match body {
         Ok(body) => {
+            let name = operation.name;
+            let compress = operation.compress;
             let sent =
                 send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_deref_mut()).await;
-            decode(name, decode_output, decode_error, sent)
+            decode(operation, sent)
         }
         Err(e) => Err(e),
     };
     match execution {
-        Some(x) => x.complete(result),
+        Some(x) => x.complete(result, &operation.erasure),
         None => result,
     }
 }
 
+/// Why a value of an operation could not be given its type back (never, as the runtime passes each operation's
+/// values only to that operation's functions).
+pub(crate) const OTHER_OPERATION: &str = "a value of another operation's type";
+
 /// The result of a call from how its attempts ended: the decoded output (with the response's request id) or error.
 #[allow(clippy::result_large_err)] // The call's own result, as the operation returns it.
-fn decode<O: SetRequestId, E>(
-    name: &'static str,
-    decode_output: fn(&Response) -> Result<O, BoxError>,
-    decode_error: fn(ErrorResponse, &[u8]) -> E,
-    sent: Result<Response, Ended>,
-) -> Result<O, SdkError<E>> {
+fn decode(operation: &Operation, sent: Result<Response, Ended>) -> ErasedResult {
     match sent {
-        Ok(response) => match decode_output(&response) {
-            Ok(mut output) => {
-                let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
-                output.set_request_id(request_id.map(str::to_owned));
-                Ok(output)
-            }
+        Ok(response) => match (operation.decode_output)(&response) {
+            Ok(output) => Ok(output),
             Err(cause) => {
-                let error = crate::error::DecodeError::new(name, &response, cause);
+                let error = crate::error::DecodeError::new(operation.name, &response, cause);
                 Err(SdkError::response_error(error, crate::http::raw_response(&response)))
             }
         },
@@ -688,7 +798,7 @@ fn decode<O: SetRequestId, E>(
         Err(Ended::Dispatch(e)) => Err(SdkError::dispatch_failure(e)),
         Err(Ended::Service(last)) => {
             let (meta, response) = *last;
-            let err = decode_error(meta, response.body());
+            let err = (operation.decode_error)(meta, response.body());
             Err(SdkError::service_error(err, crate::http::raw_response(&response)))
         }
         Err(Ended::Rejected(rejected)) => {

@@ -451,3 +451,30 @@ async fn a_custom_transport_is_used_and_endpoints_resolve_from_the_rules() {
         "https://api.sagemaker.eu-west-1.amazonaws.com"
     );
 }
+
+/// `send()`'s future, and `customize().send()`'s, are `Send` and own what they use: a task can be spawned with them.
+fn spawnable<F: std::future::Future + Send + 'static>(future: F) -> F {
+    future
+}
+
+#[tokio::test]
+async fn nothing_is_sent_until_the_future_is_polled_and_each_send_future_can_be_spawned() {
+    let stub = Stub::start(vec![Reply::ok(json!({"PipelineExecutionArn": EXEC_ARN})); 3]);
+    let client = client(&stub);
+    let first = spawnable(client.start_pipeline_execution().pipeline_name("p").send());
+    let second = spawnable(client.start_pipeline_execution().pipeline_name("p").customize().send());
+    let input = sagemaker_pipelines::operation::start_pipeline_execution::StartPipelineExecutionInput::builder()
+        .pipeline_name("p")
+        .build()
+        .unwrap();
+    let third = spawnable(input.send_with(&client));
+    drop(client);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(stub.requests().is_empty(), "nothing sent before the futures are polled");
+    let out = tokio::spawn(first).await.unwrap().unwrap();
+    assert_eq!(out.pipeline_execution_arn(), Some(EXEC_ARN));
+    assert_eq!(stub.requests().len(), 1);
+    tokio::spawn(second).await.unwrap().unwrap();
+    tokio::spawn(third).await.unwrap().unwrap();
+    assert_eq!(stub.requests().len(), 3);
+}

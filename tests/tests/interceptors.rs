@@ -9,10 +9,11 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextMut, BeforeDeserializationInterceptorContextRef,
     BeforeSerializationInterceptorContextMut, BeforeSerializationInterceptorContextRef,
-    BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
-    FinalizerInterceptorContextRef,
+    BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef, Error as ContextError,
+    FinalizerInterceptorContextMut, FinalizerInterceptorContextRef, Input, Output,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -671,4 +672,115 @@ async fn a_hook_keeps_state_for_a_later_one_in_the_calls_config_bag_and_reads_th
     describe(&client).await.unwrap();
     describe(&client).await.unwrap();
     assert_eq!(seen.entries(), ["1000000000s", "1000000000s"]);
+}
+
+/// Replaces the input before serialization (with `input`'s value, or a value of another type when `None`).
+#[derive(Debug)]
+struct ReplaceInput(Option<DescribePipelineExecutionInput>);
+
+impl Intercept for ReplaceInput {
+    fn name(&self) -> &'static str {
+        "ReplaceInput"
+    }
+
+    fn modify_before_serialization(
+        &self,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        *context.input_mut() = match &self.0 {
+            Some(input) => Input::erase(input.clone()),
+            None => Input::erase("not an input".to_owned()),
+        };
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_input_replaced_before_serialization_is_validated_and_sent() {
+    let other = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/q/execution/replaced";
+    let input = DescribePipelineExecutionInput::builder().pipeline_execution_arn(other).build().unwrap();
+    let http = Raw::fixed(STATUS);
+    describe(&client_with(&http, ReplaceInput(Some(input)))).await.unwrap();
+    let sent = http.sent();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].text().contains("/execution/replaced"), "{}", sent[0].text());
+    assert!(!sent[0].text().contains("/execution/abc"), "{}", sent[0].text());
+
+    // Validation reads the replaced input: an invalid one is refused and nothing is sent.
+    let invalid = DescribePipelineExecutionInput::builder().pipeline_execution_arn("not an arn").build().unwrap();
+    let http = Raw::fixed(STATUS);
+    let err = describe(&client_with(&http, ReplaceInput(Some(invalid)))).await.unwrap_err();
+    assert!(matches!(err, SdkError::Validation(_)), "{err:?}");
+    assert!(http.sent().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_input_of_another_type_fails_the_call_before_sending() {
+    let http = Raw::fixed(STATUS);
+    let err = describe(&client_with(&http, ReplaceInput(None))).await.unwrap_err();
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+    let text = DisplayErrorContext(&err).to_string();
+    assert!(text.contains("an interceptor replaced the input with a value of another type"), "{text}");
+    assert!(http.sent().is_empty());
+}
+
+/// Replaces the call's result in `modify_before_completion`.
+#[derive(Debug)]
+enum ReplaceResult {
+    /// An output with this status.
+    Output(PipelineExecutionStatus),
+    /// The operation's own error, unhandled, with this code.
+    Error(&'static str),
+    /// An output of another type.
+    OtherOutput,
+}
+
+impl Intercept for ReplaceResult {
+    fn name(&self) -> &'static str {
+        "ReplaceResult"
+    }
+
+    fn modify_before_completion(
+        &self,
+        context: &mut FinalizerInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let result = context.output_or_error_mut().ok_or("no result")?;
+        *result = match self {
+            ReplaceResult::Output(status) => Ok(Output::erase(
+                DescribePipelineExecutionOutput::builder().pipeline_execution_status(status.clone()).build(),
+            )),
+            ReplaceResult::Error(code) => {
+                let meta = sagemaker_pipelines::error::ErrorMetadata::builder().code(*code).build();
+                Err(OrchestratorError::operation(ContextError::erase(DescribePipelineExecutionError::generic(meta))))
+            }
+            ReplaceResult::OtherOutput => Ok(Output::erase(42u32)),
+        };
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_completion_hooks_can_replace_the_output_or_the_error() {
+    // A service error becomes an output of the operation's type.
+    let http = Raw::new(|_| Answer::new(400, r#"{"__type":"ResourceNotFound","message":"gone"}"#));
+    let out = describe(&client_with(&http, ReplaceResult::Output(PipelineExecutionStatus::Succeeded))).await.unwrap();
+    assert_eq!(out.pipeline_execution_status(), Some(&PipelineExecutionStatus::Succeeded));
+
+    // An output becomes the operation's error: a service error with the last response.
+    let http = Raw::fixed(STATUS);
+    let err = describe(&client_with(&http, ReplaceResult::Error("Replaced"))).await.unwrap_err();
+    let SdkError::ServiceError(e) = &err else { panic!("{err:?}") };
+    assert_eq!(e.err().code(), Some("Replaced"));
+    assert_eq!(e.raw().status().as_u16(), 200);
+
+    // An output of another type is refused, naming what happened.
+    let http = Raw::fixed(STATUS);
+    let err = describe(&client_with(&http, ReplaceResult::OtherOutput)).await.unwrap_err();
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+    let text = DisplayErrorContext(&err).to_string();
+    assert!(text.contains("an interceptor replaced the output with a value of another type"), "{text}");
 }

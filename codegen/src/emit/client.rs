@@ -71,6 +71,8 @@ pub fn client_file(ir: &Ir, crate_name: &str) -> RustFile {
             pub use crate::fluent::CustomizableOperation;
         }
 
+        pub use crate::fluent::SendFuture;
+
         /// A client for the service. Cheap to clone: clones share configuration and connections.
         ///
         #(#[doc = #example])*
@@ -302,6 +304,10 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             }
         }
     });
+    let operation_doc = format!(
+        " `{op_name}` as the runtime sends it: its functions are the only code of sending that is this operation's \
+(every call is the runtime's one call future)."
+    );
     let error_doc =
         format!(" Errors of `{op_name}`: one variant per error the model declares, and `Unhandled` for any other.");
 
@@ -347,14 +353,15 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
                 quote!(#[cfg(feature = "definitions")] definition_problems: ::std::option::Option::None,),
                 quote! {
                     #[cfg(feature = "definitions")]
-                    crate::definition::check_before_send(
+                    if let ::std::result::Result::Err(e) = crate::definition::check_before_send(
                         self.definition_problems.as_ref(),
                         &self.handle.config,
                         self.config_override.as_ref(),
                         #shape,
                         #member,
-                    )
-                    .map_err(crate::error::SdkError::Validation)?;
+                    ) {
+                        return crate::client::SendFuture::failed(crate::error::SdkError::Validation(e));
+                    }
                 },
                 quote! {
                     #[doc = #doc]
@@ -371,14 +378,11 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
     };
 
     // An operation whose endpoint depends on the call resolves it per call, with what its input binds.
-    let (invoke, call_endpoint) = match &op.call_endpoint {
-        None => (quote!(crate::invoke::invoke), quote!()),
+    let call_endpoint = match &op.call_endpoint {
+        None => quote!(::std::option::Option::None),
         Some(_) => {
             let module = ident(&op.module);
-            (
-                quote!(crate::invoke::invoke_at),
-                quote!(::std::option::Option::Some(crate::endpoint::bind::#module(&self)),),
-            )
+            quote!(::std::option::Option::Some(crate::endpoint::bind::#module(&self)))
         }
     };
     let host_prefix = match &op.host_prefix {
@@ -527,51 +531,53 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
             }
         }
 
+        #[doc = #operation_doc]
+        const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
+            name: OPERATION_NAME,
+            prepare: |input, config, config_override| {
+                let input = crate::invoke::input::<#input>(input)?;
+                config.check_input(config_override, || input.validate()).map_err(crate::invoke::Unprepared::Invalid)?;
+                #serialize.map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+            },
+            decode_output: |response| crate::invoke::output::<#output>(#decode_output(response), response),
+            decode_error: |meta, body| ::std::boxed::Box::new(#error::parse(meta, body)),
+            compress: #compress,
+            erasure: crate::invoke::Erasure::of::<#input, #output, #error>(),
+        };
+
         impl #input_builder {
-            /// Builds the input and sends it with `client`.
-            pub async fn send_with(
-                self,
-                client: &crate::Client,
-            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+            /// Builds the input and sends it with `client` (nothing is sent until the future is awaited).
+            pub fn send_with(self, client: &crate::Client) -> crate::client::SendFuture<#output, #error> {
                 let fluent = #fluent {
                     handle: client.handle.clone(),
                     inner: self,
                     config_override: ::std::option::Option::None,
                     #definition_init
                 };
-                fluent.send().await
+                fluent.send()
             }
         }
 
         impl #input {
-            /// Sends this input with `client`.
-            pub async fn send_with(
-                self,
-                client: &crate::Client,
-            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
-                self.send_with_handle(&client.handle, ::std::option::Option::None).await
+            /// Sends this input with `client` (nothing is sent until the future is awaited).
+            pub fn send_with(self, client: &crate::Client) -> crate::client::SendFuture<#output, #error> {
+                self.send_with_handle(client.handle.clone(), ::std::option::Option::None)
             }
 
-            pub(crate) async fn send_with_handle(
+            pub(crate) fn send_with_handle(
                 #self_binding,
-                handle: &crate::invoke::Handle,
-                config_override: ::std::option::Option<&crate::config::ConfigOverride>,
-            ) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+                handle: ::std::sync::Arc<crate::invoke::Handle>,
+                config_override: ::std::option::Option<crate::config::ConfigOverride>,
+            ) -> crate::client::SendFuture<#output, #error> {
                 #(#tokens_fill)*
-                let overridden = handle.overridden(config_override);
-                let handle = overridden.as_ref().unwrap_or(handle);
-                let operation = crate::invoke::Operation {
-                    name: OPERATION_NAME,
-                    decode_output: #decode_output,
-                    decode_error: #error::parse,
+                let call = crate::invoke::Call {
+                    handle,
+                    config_override,
                     host_prefix: #host_prefix,
-                    compress: #compress,
+                    endpoint: #call_endpoint,
+                    input: ::std::boxed::Box::new(self),
                 };
-                #invoke(handle, operation, #call_endpoint self, |input| {
-                    handle.config.check_input(config_override, || input.validate()).map_err(crate::invoke::Unprepared::Invalid)?;
-                    #serialize.map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
-                })
-                .await
+                crate::client::SendFuture::new(crate::invoke::invoke(&OPERATION, call))
             }
         }
 
@@ -626,10 +632,12 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> ::std::result::Result<#output, crate::error::SdkError<#error>> {
+            pub fn send(self) -> crate::client::SendFuture<#output, #error> {
                 #definition_send
-                let input = self.inner.build()?;
-                input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+                match self.inner.build() {
+                    ::std::result::Result::Ok(input) => input.send_with_handle(self.handle, self.config_override),
+                    ::std::result::Result::Err(e) => crate::client::SendFuture::failed(e.into()),
+                }
             }
 
             #definition_method
@@ -649,9 +657,9 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
             fn send_with_override(
                 mut self,
                 customization: crate::fluent::Customization,
-            ) -> crate::credentials::BoxFuture<'static, ::std::result::Result<#output, crate::error::SdkError<#error>>> {
+            ) -> crate::client::SendFuture<#output, #error> {
                 self.config_override = customization.apply(self.config_override.take());
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
 

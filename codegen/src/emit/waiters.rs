@@ -178,7 +178,7 @@ pub fn waiter_file(op: &Operation, w: &Waiter) -> RustFile {
                     &handle,
                     crate::waiter::Delays { min: #min, max: #max },
                     max_wait,
-                    || input.clone().send_with_handle(&handle, config_override.as_ref()),
+                    || input.clone().send_with_handle(handle.clone(), config_override.clone()),
                     |result| acceptors(&input, result),
                 )
                 .await

@@ -788,75 +788,87 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessErro
     }
 }
 
+/// `SendPipelineExecutionStepSuccess` as the runtime sends it: its functions are the only code of sending that is this operation's (every call is the runtime's one call future).
+const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
+    name: OPERATION_NAME,
+    prepare: |input, config, config_override| {
+        let input = crate::invoke::input::<
+            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
+        >(input)?;
+        config
+            .check_input(config_override, || input.validate())
+            .map_err(crate::invoke::Unprepared::Invalid)?;
+        crate::aws_json::serialize_input(input)
+            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+    },
+    decode_output: |response| crate::invoke::output::<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+    >(crate::aws_json::decode_output(response), response),
+    decode_error: |meta, body| ::std::boxed::Box::new(
+        SendPipelineExecutionStepSuccessError::parse(meta, body),
+    ),
+    compress: ::std::option::Option::None,
+    erasure: crate::invoke::Erasure::of::<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        SendPipelineExecutionStepSuccessError,
+    >(),
+};
+
 impl crate::operation::send_pipeline_execution_step_success::builders::SendPipelineExecutionStepSuccessInputBuilder {
-    /// Builds the input and sends it with `client`.
+    /// Builds the input and sends it with `client` (nothing is sent until the future is awaited).
     #[inline]
-    pub async fn send_with(
+    pub fn send_with(
         self,
         client: &crate::Client,
-    ) -> ::std::result::Result<
+    ) -> crate::client::SendFuture<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        SendPipelineExecutionStepSuccessError,
     > {
         let fluent = SendPipelineExecutionStepSuccessFluentBuilder {
             handle: client.handle.clone(),
             inner: self,
             config_override: ::std::option::Option::None,
         };
-        fluent.send().await
+        fluent.send()
     }
 }
 
 impl crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput {
-    /// Sends this input with `client`.
+    /// Sends this input with `client` (nothing is sent until the future is awaited).
     #[inline]
-    pub async fn send_with(
+    pub fn send_with(
         self,
         client: &crate::Client,
-    ) -> ::std::result::Result<
+    ) -> crate::client::SendFuture<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        SendPipelineExecutionStepSuccessError,
     > {
-        self.send_with_handle(&client.handle, ::std::option::Option::None).await
+        self.send_with_handle(client.handle.clone(), ::std::option::Option::None)
     }
 
     #[inline]
-    pub(crate) async fn send_with_handle(
+    pub(crate) fn send_with_handle(
         mut self,
-        handle: &crate::invoke::Handle,
-        config_override: ::std::option::Option<&crate::config::ConfigOverride>,
-    ) -> ::std::result::Result<
+        handle: ::std::sync::Arc<crate::invoke::Handle>,
+        config_override: ::std::option::Option<crate::config::ConfigOverride>,
+    ) -> crate::client::SendFuture<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        SendPipelineExecutionStepSuccessError,
     > {
         if self.client_request_token.is_none() {
             self.client_request_token = ::std::option::Option::Some(
                 crate::invoke::idempotency_token(),
             );
         }
-        let overridden = handle.overridden(config_override);
-        let handle = overridden.as_ref().unwrap_or(handle);
-        let operation = crate::invoke::Operation {
-            name: OPERATION_NAME,
-            decode_output: crate::aws_json::decode_output,
-            decode_error: SendPipelineExecutionStepSuccessError::parse,
+        let call = crate::invoke::Call {
+            handle,
+            config_override,
             host_prefix: ::std::option::Option::None,
-            compress: ::std::option::Option::None,
+            endpoint: ::std::option::Option::None,
+            input: ::std::boxed::Box::new(self),
         };
-        crate::invoke::invoke(
-                handle,
-                operation,
-                self,
-                |input| {
-                    handle
-                        .config
-                        .check_input(config_override, || input.validate())
-                        .map_err(crate::invoke::Unprepared::Invalid)?;
-                    crate::aws_json::serialize_input(input)
-                        .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
-                },
-            )
-            .await
+        crate::client::SendFuture::new(crate::invoke::invoke(&OPERATION, call))
     }
 }
 
@@ -929,14 +941,18 @@ impl SendPipelineExecutionStepSuccessFluentBuilder {
 
     /// Validates the input (unless the client's configuration or this request's [`config_override`](Self::config_override) turned checks off), fills idempotency tokens left empty, signs and sends the request, retrying as configured, and decodes the output or the error.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> crate::client::SendFuture<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-        crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
+        SendPipelineExecutionStepSuccessError,
     > {
-        let input = self.inner.build()?;
-        input.send_with_handle(&self.handle, self.config_override.as_ref()).await
+        match self.inner.build() {
+            ::std::result::Result::Ok(input) => {
+                input.send_with_handle(self.handle, self.config_override)
+            }
+            ::std::result::Result::Err(e) => crate::client::SendFuture::failed(e.into()),
+        }
     }
 
     /// This request, to change its settings before it is sent:
@@ -1051,15 +1067,12 @@ impl crate::fluent::CustomizableSend<
     fn send_with_override(
         mut self,
         customization: crate::fluent::Customization,
-    ) -> crate::credentials::BoxFuture<
-        'static,
-        ::std::result::Result<
-            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-            crate::error::SdkError<SendPipelineExecutionStepSuccessError>,
-        >,
+    ) -> crate::client::SendFuture<
+        crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
+        SendPipelineExecutionStepSuccessError,
     > {
         self.config_override = customization.apply(self.config_override.take());
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 

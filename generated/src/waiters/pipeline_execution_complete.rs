@@ -70,7 +70,11 @@ impl PipelineExecutionCompleteFluentBuilder {
                     max: 300u64,
                 },
                 max_wait,
-                || input.clone().send_with_handle(&handle, config_override.as_ref()),
+                || {
+                    input
+                        .clone()
+                        .send_with_handle(handle.clone(), config_override.clone())
+                },
                 |result| acceptors(&input, result),
             )
             .await

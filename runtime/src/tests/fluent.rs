@@ -2,9 +2,8 @@
 //! with, and the build-failure error.
 
 use crate::config::ConfigOverride;
-use crate::credentials::BoxFuture;
 use crate::error::{BuildError, SdkError};
-use crate::fluent::{CustomizableOperation, CustomizableSend, Customization};
+use crate::fluent::{CustomizableOperation, CustomizableSend, Customization, SendFuture};
 use crate::validation::ConstraintKind;
 
 /// A fluent builder with its own override, whose request "sends" by returning the override it would use.
@@ -14,12 +13,9 @@ struct Builder {
 }
 
 impl CustomizableSend<Option<ConfigOverride>, String> for Builder {
-    fn send_with_override(
-        mut self,
-        customization: Customization,
-    ) -> BoxFuture<'static, Result<Option<ConfigOverride>, SdkError<String>>> {
+    fn send_with_override(mut self, customization: Customization) -> SendFuture<Option<ConfigOverride>, String> {
         self.config_override = customization.apply(self.config_override.take());
-        Box::pin(async move { Ok(self.config_override) })
+        SendFuture::new(Box::pin(async move { Ok(Box::new(self.config_override) as crate::invoke::Erased) }))
     }
 }
 

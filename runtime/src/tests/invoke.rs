@@ -684,7 +684,7 @@ async fn a_handle_resolves_its_endpoint_once_and_each_call_with_a_host_prefix_fo
     invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
     invoke(&handle, op(), b"{}".to_vec()).await.unwrap();
     assert_eq!(RESOLVED.load(Ordering::SeqCst), 1);
-    let prefixed = || Operation { host_prefix: Some("foo.".to_owned()), ..op() };
+    let prefixed = || Op { host_prefix: Some("foo.".to_owned()) };
     invoke(&handle, prefixed(), b"{}".to_vec()).await.unwrap();
     invoke(&handle, prefixed(), b"{}".to_vec()).await.unwrap();
     assert_eq!(RESOLVED.load(Ordering::SeqCst), 3);

@@ -23,7 +23,7 @@ use crate::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, HttpRequest, HttpResponse, SharedHttpClient,
     SharedHttpConnector,
 };
-use crate::invoke::{Handle, Operation, ServiceInfo};
+use crate::invoke::{Erasure, Handle, Operation, ServiceInfo};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -395,25 +395,31 @@ fn decode_op_error(response: ErrorResponse, body: &[u8]) -> OpError {
     OpError::Unhandled(Unhandled::from_response(response))
 }
 
-/// The operation `Svc.Op`.
-pub(crate) fn op() -> Operation<Out, OpError> {
-    Operation {
-        name: "Op",
-        decode_output: crate::aws_json::decode_output::<Out>,
-        decode_error: decode_op_error,
-        host_prefix: None,
-        compress: None,
-    }
+/// The operation `Svc.Op`, as generated code describes an operation; its input is the serialized body.
+pub(crate) const OP: Operation = Operation {
+    name: "Op",
+    prepare: |input, _, _| Ok(crate::invoke::input::<Vec<u8>>(input)?.clone()),
+    decode_output: |response| crate::invoke::output(crate::aws_json::decode_output::<Out>(response), response),
+    decode_error: |meta, body| Box::new(decode_op_error(meta, body)),
+    compress: None,
+    erasure: Erasure::of::<Vec<u8>, Out, OpError>(),
+};
+
+/// What a call of `Svc.Op` is sent with besides its body: the host prefix.
+#[derive(Debug, Default)]
+pub(crate) struct Op {
+    pub(crate) host_prefix: Option<String>,
 }
 
-/// Sends a serialized input as `op()` through the attempt loop (with the interceptors the configuration has, which
+/// A call of `Svc.Op` without a host prefix.
+pub(crate) fn op() -> Op {
+    Op::default()
+}
+
+/// Sends a serialized input as `Svc.Op` through the attempt loop (with the interceptors the configuration has, which
 /// see the body as the input).
-pub(crate) async fn invoke(
-    handle: &Handle,
-    operation: Operation<Out, OpError>,
-    body: Vec<u8>,
-) -> Result<Out, crate::error::SdkError<OpError>> {
-    crate::invoke::invoke(handle, operation, body, |b: &Vec<u8>| Ok(b.clone())).await
+pub(crate) async fn invoke(handle: &Handle, op: Op, body: Vec<u8>) -> Result<Out, crate::error::SdkError<OpError>> {
+    crate::fluent::typed(crate::invoke::run(handle, None, &OP, Box::new(body), op.host_prefix, None).await)
 }
 
 /// A configuration with a region, fixed credentials and this transport.
