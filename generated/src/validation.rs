@@ -461,6 +461,7 @@ pub fn texts(items: &[String], rule: &Text, path: &Path<'_>, out: &mut Violation
     }
 }
 
+#[inline]
 fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let fits = (rule.min.is_none() && rule.max.is_none()) || length_str(v, rule.min, rule.max, path, out);
     if let (true, Some(p)) = (fits, rule.pattern) {

@@ -1,7 +1,8 @@
 //! awsJson 1.0 and 1.1: the runtime module `aws_json` does the work. Each structure and union that goes on the wire
 //! gets plain codec code on `aws-smithy-json`: an impl of `aws_json::WriteObject` when requests carry it, of
 //! `aws_json::ReadStructure` or `aws_json::ReadUnion` when responses do, each member one line calling the runtime's
-//! writers (`aws_json::write::*`) or reader (`aws_json::Reader`).
+//! writers (`aws_json::ObjectWriter`'s methods, `aws_json::write::*`) or reader (`aws_json::Reader`, its value put
+//! into the builder by `aws_json::set`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -177,7 +178,8 @@ fn gate(plain: bool, plain_doc: &'static str, test_doc: &'static str) -> (Option
 }
 
 /// `if let Some(v) = &self.x { object.member("X", |w| …)?; }`, or the unconditional write of a member that always
-/// has a value (`let v = &self.x; object.member("X", |w| …)?;`).
+/// has a value (`let v = &self.x; object.member("X", |w| …)?;`); a string, enum, number, boolean, structure or union
+/// member through the `ObjectWriter` method of its kind instead (`object.string("X", v);`), without a closure.
 fn write_member(f: &Field) -> TokenStream {
     let wire = &f.wire_name;
     let field = ident(&f.name);
