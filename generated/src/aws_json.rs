@@ -358,6 +358,39 @@ impl ObjectWriter<'_> {
     ) -> Result<(), JsonError> {
         write(self.inner.key(name)).map_err(|e| e.in_member(name))
     }
+
+    // The members generated code writes most, each without a closure (and, where writing cannot fail, without a
+    // `Result`): what [`member`](Self::member) with the `write` function of the kind writes.
+
+    /// Write the string (or string enum value) member `name`.
+    #[inline]
+    pub fn string(&mut self, name: &str, v: &str) {
+        self.inner.key(name).string(v);
+    }
+
+    /// Write the boolean member `name`.
+    #[inline]
+    pub fn boolean(&mut self, name: &str, v: bool) {
+        self.inner.key(name).boolean(v);
+    }
+
+    /// Write the byte, short, integer, long or int enum member `name`.
+    #[inline]
+    pub fn integer(&mut self, name: &str, v: i64) {
+        self.inner.key(name).number(Number::NegInt(v));
+    }
+
+    /// Write the double (or big decimal) member `name`, as [`write::double`] does.
+    #[inline]
+    pub fn double(&mut self, name: &str, v: f64) {
+        self.inner.key(name).number(Number::Float(v));
+    }
+
+    /// Write the structure or union member `name`, as [`write::object`] does.
+    #[inline]
+    pub fn object<T: WriteObject + ?Sized>(&mut self, name: &str, v: &T) -> Result<(), JsonError> {
+        write::object(self.inner.key(name), v).map_err(|e| e.in_member(name))
+    }
 }
 
 /// Writers of each kind of value, in the form generated code passes around: `fn(JsonValueWriter, &T)`.
@@ -555,6 +588,15 @@ pub trait ReadStructure: Sized {
     fn set_message_if_unset(&mut self, message: &str) {
         let _ = message;
     }
+}
+
+/// A member's value as a [`ReadStructure::read_member`] arm gives it: `read` (what one of the [`Reader`]'s methods
+/// returned) put into the builder's `slot`, and `Ok(true)`, the member being known. One call per arm keeps the
+/// generated readers small: no `?` and no assignment of their own.
+#[inline]
+pub fn set<T>(slot: &mut Option<T>, read: Result<Option<T>, JsonError>) -> Result<bool, JsonError> {
+    *slot = read?;
+    Ok(true)
 }
 
 /// A union read from a JSON object with one member set.

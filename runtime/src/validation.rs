@@ -420,6 +420,59 @@ pub fn pattern(v: &str, p: &Pattern, sensitive: bool, path: &Path<'_>, out: &mut
     }
 }
 
+/// The constraints of a string member (or list item) checked by [`text`]: `@required`, `@length` in characters and
+/// `@pattern`, with the member's `@sensitive`. The generated code passes one per member instead of spelling out each
+/// check, which keeps each `validate_at` small.
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    /// The member is `@required` (an absent value is a violation).
+    pub required: bool,
+    /// Inclusive minimum length in characters, if any.
+    pub min: Option<u64>,
+    /// Inclusive maximum length in characters, if any.
+    pub max: Option<u64>,
+    /// The `@pattern`, if any; not run on a value that breaks its length.
+    pub pattern: Option<&'static Pattern>,
+    /// The value is never shown in a violation.
+    pub sensitive: bool,
+}
+
+/// A string member `name` below `path`: missing when required, else its length, then (only when the length holds)
+/// its pattern, as [`length_str`] and [`pattern`] check them.
+#[inline]
+pub fn text(v: Option<&str>, name: &'static str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
+    let path = path.field(name);
+    match v {
+        None if rule.required => out.required(&path),
+        None => {}
+        Some(v) => text_value(v, rule, &path, out),
+    }
+}
+
+/// Each string of a list at `path` (items by index), as [`text`] checks a member's value.
+#[inline]
+pub fn texts(items: &[String], rule: &Text, path: &Path<'_>, out: &mut Violations) {
+    for (i, v) in items.iter().enumerate() {
+        text_value(v, rule, &path.index(i), out);
+    }
+}
+
+#[inline]
+fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
+    let fits = (rule.min.is_none() && rule.max.is_none()) || length_str(v, rule.min, rule.max, path, out);
+    if let (true, Some(p)) = (fits, rule.pattern) {
+        pattern(v, p, rule.sensitive, path, out);
+    }
+}
+
+/// A required member `name` below `path` that has no other check: a violation when it is absent.
+#[inline]
+pub fn present(is_some: bool, name: &'static str, path: &Path<'_>, out: &mut Violations) {
+    if !is_some {
+        out.required(&path.field(name));
+    }
+}
+
 fn shorten(v: &str) -> String {
     const MAX: usize = 80;
     match v.char_indices().nth(MAX) {

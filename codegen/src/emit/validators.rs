@@ -20,6 +20,24 @@ pub fn for_structure(s: &Structure, always: bool) -> TokenStream {
     for f in &s.fields {
         let fname = ident(&f.name);
         let wire = &f.wire_name;
+        let required = f.required && f.optional;
+        // The common members in one runtime call each: a string member's required, length and pattern checks, or a
+        // required member with nothing else to check.
+        if !f.boxed {
+            if let Some(rule) = text_rule(&f.ty, required, f.sensitive) {
+                let value = if f.optional {
+                    quote!(self.#fname.as_deref())
+                } else {
+                    quote!(::std::option::Option::Some(self.#fname.as_str()))
+                };
+                body.push(quote!(crate::validation::text(#value, #wire, &#rule, path, out);));
+                continue;
+            }
+        }
+        if required && !f.ty.checks.needed {
+            body.push(quote!(crate::validation::present(self.#fname.is_some(), #wire, path, out);));
+            continue;
+        }
         let checks = value_checks(quote!(v), &f.ty, &format_ident!("p"), f.sensitive, 0);
         // A member that is not optional in Rust is always present.
         let missing = if f.required && f.optional { quote!(out.required(&p);) } else { quote!() };
@@ -125,6 +143,31 @@ pub fn for_union(u: &Union) -> TokenStream {
     }
 }
 
+/// The `crate::validation::Text` of a string value whose checks are a length in characters and a pattern (or
+/// nothing but `required`), which `crate::validation::text` and `texts` check; `None` for any other value.
+fn text_rule(t: &TypeRef, required: bool, sensitive: bool) -> Option<TokenStream> {
+    let c = &t.checks;
+    let plain = matches!(t.ty, Type::String)
+        && c.range.is_none()
+        && c.unique.is_none()
+        && !c.nested
+        && c.length.is_none_or(|l| l.unit == LengthUnit::Chars);
+    if !plain || !(c.needed || required) {
+        return None;
+    }
+    let (min, max) = (opt_u64(c.length.and_then(|l| l.min)), opt_u64(c.length.and_then(|l| l.max)));
+    let pattern = match &c.pattern {
+        Some(name) => {
+            let name = format_ident!("{}", name);
+            quote!(::std::option::Option::Some(&crate::patterns::#name))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    Some(quote! {
+        crate::validation::Text { required: #required, min: #min, max: #max, pattern: #pattern, sensitive: #sensitive }
+    })
+}
+
 fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
         Some(n) => quote!(::std::option::Option::Some(#n)),
@@ -213,6 +256,11 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
         out.push(quote!(#v.validate_at(&#path, out);));
     }
     match &t.ty {
+        // A list of strings with their own checks (a string needs a check to get a rule when not required).
+        Type::List { member, sparse: false } if text_rule(member, false, sensitive).is_some() => {
+            let rule = text_rule(member, false, sensitive);
+            out.push(quote!(crate::validation::texts(#v, &#rule, &#path, out);));
+        }
         Type::List { member, sparse } if member.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);
             let item = format_ident!("item{}", depth + 1);

@@ -475,46 +475,40 @@ impl CreatePipelineInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ClientRequestToken");
-            if let ::std::option::Option::Some(v) = &self.client_request_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(32u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.client_request_token.as_deref(),
+            "ClientRequestToken",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("ParallelismConfiguration");
             if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineDefinition");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1048576u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_DEFINITION,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_definition.as_deref(),
+            "PipelineDefinition",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineDefinitionS3Location");
             if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
@@ -522,82 +516,58 @@ impl CreatePipelineInput {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("RoleArn");
-            if let ::std::option::Option::Some(v) = &self.role_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(20u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::ROLE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_description.as_deref(),
+            "PipelineDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_display_name.as_deref(),
+            "PipelineDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.role_arn.as_deref(),
+            "RoleArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("Tags");
             if let ::std::option::Option::Some(v) = &self.tags {
@@ -627,46 +597,28 @@ for crate::operation::create_pipeline::CreatePipelineInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.client_request_token {
-            object
-                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClientRequestToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-            object
-                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineDefinition", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location {
-            object
-                .member(
-                    "PipelineDefinitionS3Location",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("PipelineDefinitionS3Location", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_description {
-            object
-                .member(
-                    "PipelineDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-            object
-                .member(
-                    "PipelineDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.role_arn {
-            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("RoleArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.tags {
             object
@@ -696,24 +648,42 @@ for crate::operation::create_pipeline::CreatePipelineInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ClientRequestToken" => members.client_request_token = r.string()?,
+            "ClientRequestToken" => {
+                crate::aws_json::set(&mut members.client_request_token, r.string())
+            }
             "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
             }
-            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            "PipelineDefinition" => {
+                crate::aws_json::set(&mut members.pipeline_definition, r.string())
+            }
             "PipelineDefinitionS3Location" => {
-                members.pipeline_definition_s3_location = r
-                    .structure::<crate::types::PipelineDefinitionS3Location>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_definition_s3_location,
+                    r.structure::<crate::types::PipelineDefinitionS3Location>(),
+                )
             }
-            "PipelineDescription" => members.pipeline_description = r.string()?,
-            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
-            "RoleArn" => members.role_arn = r.string()?,
-            "Tags" => members.tags = r.list(|r| r.structure::<crate::types::Tag>())?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineDescription" => {
+                crate::aws_json::set(&mut members.pipeline_description, r.string())
+            }
+            "PipelineDisplayName" => {
+                crate::aws_json::set(&mut members.pipeline_display_name, r.string())
+            }
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
+            "RoleArn" => crate::aws_json::set(&mut members.role_arn, r.string()),
+            "Tags" => {
+                crate::aws_json::set(
+                    &mut members.tags,
+                    r.list(|r| r.structure::<crate::types::Tag>()),
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -854,26 +824,19 @@ impl CreatePipelineOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -887,7 +850,7 @@ for crate::operation::create_pipeline::CreatePipelineOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -905,10 +868,9 @@ for crate::operation::create_pipeline::CreatePipelineOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

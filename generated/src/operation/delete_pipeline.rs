@@ -161,42 +161,32 @@ impl DeletePipelineInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ClientRequestToken");
-            if let ::std::option::Option::Some(v) = &self.client_request_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(32u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.client_request_token.as_deref(),
+            "ClientRequestToken",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -209,11 +199,10 @@ for crate::operation::delete_pipeline::DeletePipelineInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.client_request_token {
-            object
-                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClientRequestToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -232,11 +221,14 @@ for crate::operation::delete_pipeline::DeletePipelineInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ClientRequestToken" => members.client_request_token = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "ClientRequestToken" => {
+                crate::aws_json::set(&mut members.client_request_token, r.string())
+            }
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -370,26 +362,19 @@ impl DeletePipelineOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -403,7 +388,7 @@ for crate::operation::delete_pipeline::DeletePipelineOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -421,10 +406,9 @@ for crate::operation::delete_pipeline::DeletePipelineOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -153,28 +153,21 @@ impl DescribePipelineInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME_OR_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineVersionId");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
@@ -200,11 +193,10 @@ for crate::operation::describe_pipeline::DescribePipelineInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
-            object
-                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("PipelineVersionId", *v);
         }
         ::std::result::Result::Ok(())
     }
@@ -223,11 +215,17 @@ for crate::operation::describe_pipeline::DescribePipelineInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineName" => members.pipeline_name = r.string()?,
-            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
+            "PipelineVersionId" => {
+                crate::aws_json::set(
+                    &mut members.pipeline_version_id,
+                    r.integer::<i64>(),
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -963,150 +961,114 @@ impl DescribePipelineOutput {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineDefinition");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1048576u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_DEFINITION,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineVersionDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineVersionDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(82u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("RoleArn");
-            if let ::std::option::Option::Some(v) = &self.role_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(20u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::ROLE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_definition.as_deref(),
+            "PipelineDefinition",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_description.as_deref(),
+            "PipelineDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_display_name.as_deref(),
+            "PipelineDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_version_description.as_deref(),
+            "PipelineVersionDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_version_display_name.as_deref(),
+            "PipelineVersionDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.role_arn.as_deref(),
+            "RoleArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -1120,7 +1082,7 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.created_by {
-            object.member("CreatedBy", |w| crate::aws_json::write::object(w, v))?;
+            object.object("CreatedBy", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.creation_time {
             object
@@ -1134,7 +1096,7 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.last_modified_by {
-            object.member("LastModifiedBy", |w| crate::aws_json::write::object(w, v))?;
+            object.object("LastModifiedBy", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.last_modified_time {
             object
@@ -1159,55 +1121,34 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-            object
-                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineDefinition", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_description {
-            object
-                .member(
-                    "PipelineDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-            object
-                .member(
-                    "PipelineDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_status {
-            object.member("PipelineStatus", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineStatus", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
-            object
-                .member(
-                    "PipelineVersionDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineVersionDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
-            object
-                .member(
-                    "PipelineVersionDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineVersionDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.role_arn {
-            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("RoleArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -1226,37 +1167,66 @@ for crate::operation::describe_pipeline::DescribePipelineOutput {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "CreatedBy" => {
-                members.created_by = r.structure::<crate::types::UserContext>()?;
+                crate::aws_json::set(
+                    &mut members.created_by,
+                    r.structure::<crate::types::UserContext>(),
+                )
             }
-            "CreationTime" => members.creation_time = r.timestamp()?,
+            "CreationTime" => {
+                crate::aws_json::set(&mut members.creation_time, r.timestamp())
+            }
             "LastModifiedBy" => {
-                members.last_modified_by = r.structure::<crate::types::UserContext>()?;
+                crate::aws_json::set(
+                    &mut members.last_modified_by,
+                    r.structure::<crate::types::UserContext>(),
+                )
             }
-            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
-            "LastRunTime" => members.last_run_time = r.timestamp()?,
+            "LastModifiedTime" => {
+                crate::aws_json::set(&mut members.last_modified_time, r.timestamp())
+            }
+            "LastRunTime" => {
+                crate::aws_json::set(&mut members.last_run_time, r.timestamp())
+            }
             "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
             }
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            "PipelineDefinition" => members.pipeline_definition = r.string()?,
-            "PipelineDescription" => members.pipeline_description = r.string()?,
-            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            "PipelineDefinition" => {
+                crate::aws_json::set(&mut members.pipeline_definition, r.string())
+            }
+            "PipelineDescription" => {
+                crate::aws_json::set(&mut members.pipeline_description, r.string())
+            }
+            "PipelineDisplayName" => {
+                crate::aws_json::set(&mut members.pipeline_display_name, r.string())
+            }
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
             "PipelineStatus" => {
-                members.pipeline_status = r
-                    .string_enum::<crate::types::PipelineStatus>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_status,
+                    r.string_enum::<crate::types::PipelineStatus>(),
+                )
             }
             "PipelineVersionDescription" => {
-                members.pipeline_version_description = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_version_description,
+                    r.string(),
+                )
             }
             "PipelineVersionDisplayName" => {
-                members.pipeline_version_display_name = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_version_display_name,
+                    r.string(),
+                )
             }
-            "RoleArn" => members.role_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "RoleArn" => crate::aws_json::set(&mut members.role_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

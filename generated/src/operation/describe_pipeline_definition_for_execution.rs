@@ -118,28 +118,21 @@ impl DescribePipelineDefinitionForExecutionInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -152,11 +145,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -175,10 +164,11 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -354,26 +344,21 @@ impl DescribePipelineDefinitionForExecutionOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineDefinition");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1048576u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_DEFINITION,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_definition.as_deref(),
+            "PipelineDefinition",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -398,8 +383,7 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-            object
-                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineDefinition", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -417,11 +401,14 @@ for crate::operation::describe_pipeline_definition_for_execution::DescribePipeli
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CreationTime" => members.creation_time = r.timestamp()?,
-            "PipelineDefinition" => members.pipeline_definition = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "CreationTime" => {
+                crate::aws_json::set(&mut members.creation_time, r.timestamp())
+            }
+            "PipelineDefinition" => {
+                crate::aws_json::set(&mut members.pipeline_definition, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -118,28 +118,21 @@ impl DescribePipelineExecutionInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -152,11 +145,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInpu
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -175,10 +164,11 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionInpu
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -909,18 +899,19 @@ impl DescribePipelineExecutionOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("FailureReason");
-            if let ::std::option::Option::Some(v) = &self.failure_reason {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1300u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.failure_reason.as_deref(),
+            "FailureReason",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1300u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("MLflowConfig");
             if let ::std::option::Option::Some(v) = &self.m_lflow_config {
@@ -933,80 +924,62 @@ impl DescribePipelineExecutionOutput {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
-            {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(82u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_description.as_deref(),
+            "PipelineExecutionDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_display_name.as_deref(),
+            "PipelineExecutionDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineExperimentConfig");
             if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
@@ -1045,7 +1018,7 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.created_by {
-            object.member("CreatedBy", |w| crate::aws_json::write::object(w, v))?;
+            object.object("CreatedBy", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.creation_time {
             object
@@ -1059,10 +1032,10 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.failure_reason {
-            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+            object.string("FailureReason", v);
         }
         if let ::std::option::Option::Some(v) = &self.last_modified_by {
-            object.member("LastModifiedBy", |w| crate::aws_json::write::object(w, v))?;
+            object.object("LastModifiedBy", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.last_modified_time {
             object
@@ -1076,63 +1049,34 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.m_lflow_config {
-            object.member("MLflowConfig", |w| crate::aws_json::write::object(w, v))?;
+            object.object("MLflowConfig", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
-            object
-                .member(
-                    "PipelineExecutionDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
-            object
-                .member(
-                    "PipelineExecutionDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_status {
-            object
-                .member(
-                    "PipelineExecutionStatus",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionStatus", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
-            object
-                .member(
-                    "PipelineExperimentConfig",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("PipelineExperimentConfig", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
-            object
-                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("PipelineVersionId", *v);
         }
         if let ::std::option::Option::Some(v) = &self.selective_execution_config {
-            object
-                .member(
-                    "SelectiveExecutionConfig",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("SelectiveExecutionConfig", v)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1151,46 +1095,80 @@ for crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutp
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "CreatedBy" => {
-                members.created_by = r.structure::<crate::types::UserContext>()?;
+                crate::aws_json::set(
+                    &mut members.created_by,
+                    r.structure::<crate::types::UserContext>(),
+                )
             }
-            "CreationTime" => members.creation_time = r.timestamp()?,
-            "FailureReason" => members.failure_reason = r.string()?,
+            "CreationTime" => {
+                crate::aws_json::set(&mut members.creation_time, r.timestamp())
+            }
+            "FailureReason" => {
+                crate::aws_json::set(&mut members.failure_reason, r.string())
+            }
             "LastModifiedBy" => {
-                members.last_modified_by = r.structure::<crate::types::UserContext>()?;
+                crate::aws_json::set(
+                    &mut members.last_modified_by,
+                    r.structure::<crate::types::UserContext>(),
+                )
             }
-            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
+            "LastModifiedTime" => {
+                crate::aws_json::set(&mut members.last_modified_time, r.timestamp())
+            }
             "MLflowConfig" => {
-                members.m_lflow_config = r
-                    .structure::<crate::types::MLflowConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.m_lflow_config,
+                    r.structure::<crate::types::MLflowConfiguration>(),
+                )
             }
             "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
             }
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
             "PipelineExecutionDescription" => {
-                members.pipeline_execution_description = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_description,
+                    r.string(),
+                )
             }
             "PipelineExecutionDisplayName" => {
-                members.pipeline_execution_display_name = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_display_name,
+                    r.string(),
+                )
             }
             "PipelineExecutionStatus" => {
-                members.pipeline_execution_status = r
-                    .string_enum::<crate::types::PipelineExecutionStatus>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_status,
+                    r.string_enum::<crate::types::PipelineExecutionStatus>(),
+                )
             }
             "PipelineExperimentConfig" => {
-                members.pipeline_experiment_config = r
-                    .structure::<crate::types::PipelineExperimentConfig>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_experiment_config,
+                    r.structure::<crate::types::PipelineExperimentConfig>(),
+                )
             }
-            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            "PipelineVersionId" => {
+                crate::aws_json::set(
+                    &mut members.pipeline_version_id,
+                    r.integer::<i64>(),
+                )
+            }
             "SelectiveExecutionConfig" => {
-                members.selective_execution_config = r
-                    .structure::<crate::types::SelectiveExecutionConfig>()?;
+                crate::aws_json::set(
+                    &mut members.selective_execution_config,
+                    r.structure::<crate::types::SelectiveExecutionConfig>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

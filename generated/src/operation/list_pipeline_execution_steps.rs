@@ -248,38 +248,34 @@ impl ListPipelineExecutionStepsInput {
                 );
             }
         }
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -292,20 +288,16 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsI
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.max_results {
-            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("MaxResults", i64::from(*v));
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.sort_order {
-            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SortOrder", v.as_str());
         }
         ::std::result::Result::Ok(())
     }
@@ -324,15 +316,21 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsI
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "MaxResults" => members.max_results = r.integer::<i32>()?,
-            "NextToken" => members.next_token = r.string()?,
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            "SortOrder" => {
-                members.sort_order = r.string_enum::<crate::types::SortOrder>()?;
+            "MaxResults" => {
+                crate::aws_json::set(&mut members.max_results, r.integer::<i32>())
             }
-            _ => return ::std::result::Result::Ok(false),
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            "SortOrder" => {
+                crate::aws_json::set(
+                    &mut members.sort_order,
+                    r.string_enum::<crate::types::SortOrder>(),
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -525,18 +523,19 @@ impl ListPipelineExecutionStepsOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineExecutionSteps");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_steps {
@@ -567,7 +566,7 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsO
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_steps {
             object
@@ -596,14 +595,15 @@ for crate::operation::list_pipeline_execution_steps::ListPipelineExecutionStepsO
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "NextToken" => members.next_token = r.string()?,
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
             "PipelineExecutionSteps" => {
-                members.pipeline_execution_steps = r
-                    .list(|r| r.structure::<crate::types::PipelineExecutionStep>())?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_steps,
+                    r.list(|r| r.structure::<crate::types::PipelineExecutionStep>()),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -365,40 +365,34 @@ impl ListPipelineExecutionsInput {
                 );
             }
         }
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME_OR_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -433,19 +427,19 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("MaxResults", i64::from(*v));
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.sort_by {
-            object.member("SortBy", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SortBy", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.sort_order {
-            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SortOrder", v.as_str());
         }
         ::std::result::Result::Ok(())
     }
@@ -464,21 +458,33 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CreatedAfter" => members.created_after = r.timestamp()?,
-            "CreatedBefore" => members.created_before = r.timestamp()?,
-            "MaxResults" => members.max_results = r.integer::<i32>()?,
-            "NextToken" => members.next_token = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
+            "CreatedAfter" => {
+                crate::aws_json::set(&mut members.created_after, r.timestamp())
+            }
+            "CreatedBefore" => {
+                crate::aws_json::set(&mut members.created_before, r.timestamp())
+            }
+            "MaxResults" => {
+                crate::aws_json::set(&mut members.max_results, r.integer::<i32>())
+            }
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
             "SortBy" => {
-                members.sort_by = r
-                    .string_enum::<crate::types::SortPipelineExecutionsBy>()?;
+                crate::aws_json::set(
+                    &mut members.sort_by,
+                    r.string_enum::<crate::types::SortPipelineExecutionsBy>(),
+                )
             }
             "SortOrder" => {
-                members.sort_order = r.string_enum::<crate::types::SortOrder>()?;
+                crate::aws_json::set(
+                    &mut members.sort_order,
+                    r.string_enum::<crate::types::SortOrder>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -678,18 +684,19 @@ impl ListPipelineExecutionsOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineExecutionSummaries");
             if let ::std::option::Option::Some(v) = &self.pipeline_execution_summaries {
@@ -720,7 +727,7 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_summaries {
             object
@@ -749,14 +756,15 @@ for crate::operation::list_pipeline_executions::ListPipelineExecutionsOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "NextToken" => members.next_token = r.string()?,
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
             "PipelineExecutionSummaries" => {
-                members.pipeline_execution_summaries = r
-                    .list(|r| r.structure::<crate::types::PipelineExecutionSummary>())?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_summaries,
+                    r.list(|r| r.structure::<crate::types::PipelineExecutionSummary>()),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

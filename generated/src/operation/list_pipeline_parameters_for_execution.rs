@@ -211,40 +211,34 @@ impl ListPipelineParametersForExecutionInput {
                 );
             }
         }
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -257,17 +251,13 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.max_results {
-            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("MaxResults", i64::from(*v));
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -286,12 +276,15 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "MaxResults" => members.max_results = r.integer::<i32>()?,
-            "NextToken" => members.next_token = r.string()?,
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "MaxResults" => {
+                crate::aws_json::set(&mut members.max_results, r.integer::<i32>())
+            }
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -481,18 +474,19 @@ impl ListPipelineParametersForExecutionOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineParameters");
             if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
@@ -523,7 +517,7 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
             object
@@ -552,14 +546,15 @@ for crate::operation::list_pipeline_parameters_for_execution::ListPipelineParame
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "NextToken" => members.next_token = r.string()?,
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
             "PipelineParameters" => {
-                members.pipeline_parameters = r
-                    .list(|r| r.structure::<crate::types::Parameter>())?;
+                crate::aws_json::set(
+                    &mut members.pipeline_parameters,
+                    r.list(|r| r.structure::<crate::types::Parameter>()),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -363,38 +363,32 @@ impl ListPipelinesInput {
                 );
             }
         }
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineNamePrefix");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name_prefix {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name_prefix.as_deref(),
+            "PipelineNamePrefix",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -429,20 +423,19 @@ for crate::operation::list_pipelines::ListPipelinesInput {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            object.member("MaxResults", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("MaxResults", i64::from(*v));
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name_prefix {
-            object
-                .member("PipelineNamePrefix", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineNamePrefix", v);
         }
         if let ::std::option::Option::Some(v) = &self.sort_by {
-            object.member("SortBy", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SortBy", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.sort_order {
-            object.member("SortOrder", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SortOrder", v.as_str());
         }
         ::std::result::Result::Ok(())
     }
@@ -461,20 +454,33 @@ for crate::operation::list_pipelines::ListPipelinesInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CreatedAfter" => members.created_after = r.timestamp()?,
-            "CreatedBefore" => members.created_before = r.timestamp()?,
-            "MaxResults" => members.max_results = r.integer::<i32>()?,
-            "NextToken" => members.next_token = r.string()?,
-            "PipelineNamePrefix" => members.pipeline_name_prefix = r.string()?,
+            "CreatedAfter" => {
+                crate::aws_json::set(&mut members.created_after, r.timestamp())
+            }
+            "CreatedBefore" => {
+                crate::aws_json::set(&mut members.created_before, r.timestamp())
+            }
+            "MaxResults" => {
+                crate::aws_json::set(&mut members.max_results, r.integer::<i32>())
+            }
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
+            "PipelineNamePrefix" => {
+                crate::aws_json::set(&mut members.pipeline_name_prefix, r.string())
+            }
             "SortBy" => {
-                members.sort_by = r.string_enum::<crate::types::SortPipelinesBy>()?;
+                crate::aws_json::set(
+                    &mut members.sort_by,
+                    r.string_enum::<crate::types::SortPipelinesBy>(),
+                )
             }
             "SortOrder" => {
-                members.sort_order = r.string_enum::<crate::types::SortOrder>()?;
+                crate::aws_json::set(
+                    &mut members.sort_order,
+                    r.string_enum::<crate::types::SortOrder>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -666,18 +672,19 @@ impl ListPipelinesOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("NextToken");
-            if let ::std::option::Option::Some(v) = &self.next_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(8192u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.next_token.as_deref(),
+            "NextToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineSummaries");
             if let ::std::option::Option::Some(v) = &self.pipeline_summaries {
@@ -708,7 +715,7 @@ for crate::operation::list_pipelines::ListPipelinesOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.next_token {
-            object.member("NextToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("NextToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_summaries {
             object
@@ -737,14 +744,15 @@ for crate::operation::list_pipelines::ListPipelinesOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "NextToken" => members.next_token = r.string()?,
+            "NextToken" => crate::aws_json::set(&mut members.next_token, r.string()),
             "PipelineSummaries" => {
-                members.pipeline_summaries = r
-                    .list(|r| r.structure::<crate::types::PipelineSummary>())?;
+                crate::aws_json::set(
+                    &mut members.pipeline_summaries,
+                    r.list(|r| r.structure::<crate::types::PipelineSummary>()),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -208,48 +208,40 @@ impl RetryPipelineExecutionInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ClientRequestToken");
-            if let ::std::option::Option::Some(v) = &self.client_request_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(32u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.client_request_token.as_deref(),
+            "ClientRequestToken",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("ParallelismConfiguration");
             if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -262,22 +254,13 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.client_request_token {
-            object
-                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClientRequestToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -296,15 +279,20 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ClientRequestToken" => members.client_request_token = r.string()?,
-            "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+            "ClientRequestToken" => {
+                crate::aws_json::set(&mut members.client_request_token, r.string())
             }
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "ParallelismConfiguration" => {
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
+            }
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -443,26 +431,21 @@ impl RetryPipelineExecutionOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -476,11 +459,7 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -498,10 +477,11 @@ for crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -204,52 +204,45 @@ impl SendPipelineExecutionStepFailureInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("CallbackToken");
-            if let ::std::option::Option::Some(v) = &self.callback_token {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(10u64),
-                    ::std::option::Option::Some(10u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::CALLBACK_TOKEN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("ClientRequestToken");
-            if let ::std::option::Option::Some(v) = &self.client_request_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(32u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("FailureReason");
-            if let ::std::option::Option::Some(v) = &self.failure_reason {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.callback_token.as_deref(),
+            "CallbackToken",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(10u64),
+                max: ::std::option::Option::Some(10u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.client_request_token.as_deref(),
+            "ClientRequestToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.failure_reason.as_deref(),
+            "FailureReason",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -262,14 +255,13 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.callback_token {
-            object.member("CallbackToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("CallbackToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.client_request_token {
-            object
-                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClientRequestToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.failure_reason {
-            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+            object.string("FailureReason", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -288,12 +280,17 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CallbackToken" => members.callback_token = r.string()?,
-            "ClientRequestToken" => members.client_request_token = r.string()?,
-            "FailureReason" => members.failure_reason = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "CallbackToken" => {
+                crate::aws_json::set(&mut members.callback_token, r.string())
+            }
+            "ClientRequestToken" => {
+                crate::aws_json::set(&mut members.client_request_token, r.string())
+            }
+            "FailureReason" => {
+                crate::aws_json::set(&mut members.failure_reason, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -432,26 +429,21 @@ impl SendPipelineExecutionStepFailureOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -465,11 +457,7 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -487,10 +475,11 @@ for crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutio
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

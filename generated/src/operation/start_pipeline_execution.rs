@@ -480,94 +480,81 @@ impl StartPipelineExecutionInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ClientRequestToken");
-            if let ::std::option::Option::Some(v) = &self.client_request_token {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(32u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("MlflowExperimentName");
-            if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.client_request_token.as_deref(),
+            "ClientRequestToken",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.mlflow_experiment_name.as_deref(),
+            "MlflowExperimentName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("ParallelismConfiguration");
             if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineExecutionDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
-            {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(82u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME_OR_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_description.as_deref(),
+            "PipelineExecutionDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_display_name.as_deref(),
+            "PipelineExecutionDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineParameters");
             if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
@@ -616,39 +603,22 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.client_request_token {
-            object
-                .member("ClientRequestToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClientRequestToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
-            object
-                .member(
-                    "MlflowExperimentName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("MlflowExperimentName", v);
         }
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
-            object
-                .member(
-                    "PipelineExecutionDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
-            object
-                .member(
-                    "PipelineExecutionDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_parameters {
             object
@@ -662,15 +632,10 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
-            object
-                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("PipelineVersionId", *v);
         }
         if let ::std::option::Option::Some(v) = &self.selective_execution_config {
-            object
-                .member(
-                    "SelectiveExecutionConfig",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("SelectiveExecutionConfig", v)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -689,31 +654,53 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionInput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ClientRequestToken" => members.client_request_token = r.string()?,
-            "MlflowExperimentName" => members.mlflow_experiment_name = r.string()?,
+            "ClientRequestToken" => {
+                crate::aws_json::set(&mut members.client_request_token, r.string())
+            }
+            "MlflowExperimentName" => {
+                crate::aws_json::set(&mut members.mlflow_experiment_name, r.string())
+            }
             "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
             }
             "PipelineExecutionDescription" => {
-                members.pipeline_execution_description = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_description,
+                    r.string(),
+                )
             }
             "PipelineExecutionDisplayName" => {
-                members.pipeline_execution_display_name = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_display_name,
+                    r.string(),
+                )
             }
-            "PipelineName" => members.pipeline_name = r.string()?,
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
             "PipelineParameters" => {
-                members.pipeline_parameters = r
-                    .list(|r| r.structure::<crate::types::Parameter>())?;
+                crate::aws_json::set(
+                    &mut members.pipeline_parameters,
+                    r.list(|r| r.structure::<crate::types::Parameter>()),
+                )
             }
-            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
+            "PipelineVersionId" => {
+                crate::aws_json::set(
+                    &mut members.pipeline_version_id,
+                    r.integer::<i64>(),
+                )
+            }
             "SelectiveExecutionConfig" => {
-                members.selective_execution_config = r
-                    .structure::<crate::types::SelectiveExecutionConfig>()?;
+                crate::aws_json::set(
+                    &mut members.selective_execution_config,
+                    r.structure::<crate::types::SelectiveExecutionConfig>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -858,26 +845,21 @@ impl StartPipelineExecutionOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -891,11 +873,7 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -913,10 +891,11 @@ for crate::operation::start_pipeline_execution::StartPipelineExecutionOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

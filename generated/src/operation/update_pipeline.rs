@@ -390,26 +390,21 @@ impl UpdatePipelineInput {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineDefinition");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1048576u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_DEFINITION,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_definition.as_deref(),
+            "PipelineDefinition",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineDefinitionS3Location");
             if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
@@ -417,80 +412,58 @@ impl UpdatePipelineInput {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("PipelineDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("RoleArn");
-            if let ::std::option::Option::Some(v) = &self.role_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(20u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::ROLE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_description.as_deref(),
+            "PipelineDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_display_name.as_deref(),
+            "PipelineDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.role_arn.as_deref(),
+            "RoleArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -503,42 +476,25 @@ for crate::operation::update_pipeline::UpdatePipelineInput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-            object
-                .member(
-                    "ParallelismConfiguration",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("ParallelismConfiguration", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition {
-            object
-                .member("PipelineDefinition", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineDefinition", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location {
-            object
-                .member(
-                    "PipelineDefinitionS3Location",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("PipelineDefinitionS3Location", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_description {
-            object
-                .member(
-                    "PipelineDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-            object
-                .member(
-                    "PipelineDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.role_arn {
-            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("RoleArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -558,21 +514,32 @@ for crate::operation::update_pipeline::UpdatePipelineInput {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "ParallelismConfiguration" => {
-                members.parallelism_configuration = r
-                    .structure::<crate::types::ParallelismConfiguration>()?;
+                crate::aws_json::set(
+                    &mut members.parallelism_configuration,
+                    r.structure::<crate::types::ParallelismConfiguration>(),
+                )
             }
-            "PipelineDefinition" => members.pipeline_definition = r.string()?,
+            "PipelineDefinition" => {
+                crate::aws_json::set(&mut members.pipeline_definition, r.string())
+            }
             "PipelineDefinitionS3Location" => {
-                members.pipeline_definition_s3_location = r
-                    .structure::<crate::types::PipelineDefinitionS3Location>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_definition_s3_location,
+                    r.structure::<crate::types::PipelineDefinitionS3Location>(),
+                )
             }
-            "PipelineDescription" => members.pipeline_description = r.string()?,
-            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
-            "RoleArn" => members.role_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineDescription" => {
+                crate::aws_json::set(&mut members.pipeline_description, r.string())
+            }
+            "PipelineDisplayName" => {
+                crate::aws_json::set(&mut members.pipeline_display_name, r.string())
+            }
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
+            "RoleArn" => crate::aws_json::set(&mut members.role_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
@@ -748,26 +715,19 @@ impl UpdatePipelineOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineVersionId");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
@@ -794,11 +754,10 @@ for crate::operation::update_pipeline::UpdatePipelineOutput {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
-            object
-                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("PipelineVersionId", *v);
         }
         ::std::result::Result::Ok(())
     }
@@ -816,11 +775,15 @@ for crate::operation::update_pipeline::UpdatePipelineOutput {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            "PipelineVersionId" => {
+                crate::aws_json::set(
+                    &mut members.pipeline_version_id,
+                    r.integer::<i64>(),
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

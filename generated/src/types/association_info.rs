@@ -145,34 +145,32 @@ impl AssociationInfo {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("DestinationArn");
-            if let ::std::option::Option::Some(v) = &self.destination_arn {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("SourceArn");
-            if let ::std::option::Option::Some(v) = &self.source_arn {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.destination_arn.as_deref(),
+            "DestinationArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.source_arn.as_deref(),
+            "SourceArn",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -185,10 +183,10 @@ impl crate::aws_json::WriteObject for crate::types::AssociationInfo {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.destination_arn {
-            object.member("DestinationArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("DestinationArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.source_arn {
-            object.member("SourceArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SourceArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -205,11 +203,12 @@ impl crate::aws_json::ReadStructure for crate::types::AssociationInfo {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "DestinationArn" => members.destination_arn = r.string()?,
-            "SourceArn" => members.source_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "DestinationArn" => {
+                crate::aws_json::set(&mut members.destination_arn, r.string())
+            }
+            "SourceArn" => crate::aws_json::set(&mut members.source_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -106,26 +106,21 @@ impl CacheHitResult {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("SourcePipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.source_pipeline_execution_arn.as_deref(),
+            "SourcePipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -138,11 +133,7 @@ impl crate::aws_json::WriteObject for crate::types::CacheHitResult {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
-            object
-                .member(
-                    "SourcePipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("SourcePipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -160,11 +151,13 @@ impl crate::aws_json::ReadStructure for crate::types::CacheHitResult {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "SourcePipelineExecutionArn" => {
-                members.source_pipeline_execution_arn = r.string()?;
+                crate::aws_json::set(
+                    &mut members.source_pipeline_execution_arn,
+                    r.string(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

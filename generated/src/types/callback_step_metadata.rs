@@ -198,26 +198,19 @@ impl CallbackStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("CallbackToken");
-            if let ::std::option::Option::Some(v) = &self.callback_token {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(10u64),
-                    ::std::option::Option::Some(10u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::CALLBACK_TOKEN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.callback_token.as_deref(),
+            "CallbackToken",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(10u64),
+                max: ::std::option::Option::Some(10u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("OutputParameters");
             if let ::std::option::Option::Some(v) = &self.output_parameters {
@@ -235,18 +228,19 @@ impl CallbackStepMetadata {
                 }
             }
         }
-        {
-            let p = path.field("SqsQueueUrl");
-            if let ::std::option::Option::Some(v) = &self.sqs_queue_url {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.sqs_queue_url.as_deref(),
+            "SqsQueueUrl",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -259,7 +253,7 @@ impl crate::aws_json::WriteObject for crate::types::CallbackStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.callback_token {
-            object.member("CallbackToken", |w| crate::aws_json::write::string(w, v))?;
+            object.string("CallbackToken", v);
         }
         if let ::std::option::Option::Some(v) = &self.output_parameters {
             object
@@ -273,7 +267,7 @@ impl crate::aws_json::WriteObject for crate::types::CallbackStepMetadata {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.sqs_queue_url {
-            object.member("SqsQueueUrl", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SqsQueueUrl", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -290,15 +284,18 @@ impl crate::aws_json::ReadStructure for crate::types::CallbackStepMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CallbackToken" => members.callback_token = r.string()?,
-            "OutputParameters" => {
-                members.output_parameters = r
-                    .list(|r| r.structure::<crate::types::OutputParameter>())?;
+            "CallbackToken" => {
+                crate::aws_json::set(&mut members.callback_token, r.string())
             }
-            "SqsQueueUrl" => members.sqs_queue_url = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "OutputParameters" => {
+                crate::aws_json::set(
+                    &mut members.output_parameters,
+                    r.list(|r| r.structure::<crate::types::OutputParameter>()),
+                )
+            }
+            "SqsQueueUrl" => crate::aws_json::set(&mut members.sqs_queue_url, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

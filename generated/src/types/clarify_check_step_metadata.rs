@@ -405,81 +405,84 @@ impl ClarifyCheckStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("BaselineUsedForDriftCheckConstraints");
-            if let ::std::option::Option::Some(v) = &self
-                .baseline_used_for_drift_check_constraints
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("CalculatedBaselineConstraints");
-            if let ::std::option::Option::Some(v) = &self.calculated_baseline_constraints
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("CheckJobArn");
-            if let ::std::option::Option::Some(v) = &self.check_job_arn {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("CheckType");
-            if let ::std::option::Option::Some(v) = &self.check_type {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("ModelPackageGroupName");
-            if let ::std::option::Option::Some(v) = &self.model_package_group_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("ViolationReport");
-            if let ::std::option::Option::Some(v) = &self.violation_report {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.baseline_used_for_drift_check_constraints.as_deref(),
+            "BaselineUsedForDriftCheckConstraints",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.calculated_baseline_constraints.as_deref(),
+            "CalculatedBaselineConstraints",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.check_job_arn.as_deref(),
+            "CheckJobArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.check_type.as_deref(),
+            "CheckType",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.model_package_group_name.as_deref(),
+            "ModelPackageGroupName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.violation_report.as_deref(),
+            "ViolationReport",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -494,44 +497,28 @@ impl crate::aws_json::WriteObject for crate::types::ClarifyCheckStepMetadata {
         if let ::std::option::Option::Some(v) = &self
             .baseline_used_for_drift_check_constraints
         {
-            object
-                .member(
-                    "BaselineUsedForDriftCheckConstraints",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("BaselineUsedForDriftCheckConstraints", v);
         }
         if let ::std::option::Option::Some(v) = &self.calculated_baseline_constraints {
-            object
-                .member(
-                    "CalculatedBaselineConstraints",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("CalculatedBaselineConstraints", v);
         }
         if let ::std::option::Option::Some(v) = &self.check_job_arn {
-            object.member("CheckJobArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("CheckJobArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.check_type {
-            object.member("CheckType", |w| crate::aws_json::write::string(w, v))?;
+            object.string("CheckType", v);
         }
         if let ::std::option::Option::Some(v) = &self.model_package_group_name {
-            object
-                .member(
-                    "ModelPackageGroupName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("ModelPackageGroupName", v);
         }
         if let ::std::option::Option::Some(v) = &self.register_new_baseline {
-            object
-                .member(
-                    "RegisterNewBaseline",
-                    |w| crate::aws_json::write::boolean(w, v),
-                )?;
+            object.boolean("RegisterNewBaseline", *v);
         }
         if let ::std::option::Option::Some(v) = &self.skip_check {
-            object.member("SkipCheck", |w| crate::aws_json::write::boolean(w, v))?;
+            object.boolean("SkipCheck", *v);
         }
         if let ::std::option::Option::Some(v) = &self.violation_report {
-            object.member("ViolationReport", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ViolationReport", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -549,20 +536,31 @@ impl crate::aws_json::ReadStructure for crate::types::ClarifyCheckStepMetadata {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "BaselineUsedForDriftCheckConstraints" => {
-                members.baseline_used_for_drift_check_constraints = r.string()?;
+                crate::aws_json::set(
+                    &mut members.baseline_used_for_drift_check_constraints,
+                    r.string(),
+                )
             }
             "CalculatedBaselineConstraints" => {
-                members.calculated_baseline_constraints = r.string()?;
+                crate::aws_json::set(
+                    &mut members.calculated_baseline_constraints,
+                    r.string(),
+                )
             }
-            "CheckJobArn" => members.check_job_arn = r.string()?,
-            "CheckType" => members.check_type = r.string()?,
-            "ModelPackageGroupName" => members.model_package_group_name = r.string()?,
-            "RegisterNewBaseline" => members.register_new_baseline = r.boolean()?,
-            "SkipCheck" => members.skip_check = r.boolean()?,
-            "ViolationReport" => members.violation_report = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "CheckJobArn" => crate::aws_json::set(&mut members.check_job_arn, r.string()),
+            "CheckType" => crate::aws_json::set(&mut members.check_type, r.string()),
+            "ModelPackageGroupName" => {
+                crate::aws_json::set(&mut members.model_package_group_name, r.string())
+            }
+            "RegisterNewBaseline" => {
+                crate::aws_json::set(&mut members.register_new_baseline, r.boolean())
+            }
+            "SkipCheck" => crate::aws_json::set(&mut members.skip_check, r.boolean()),
+            "ViolationReport" => {
+                crate::aws_json::set(&mut members.violation_report, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -88,7 +88,7 @@ impl crate::aws_json::WriteObject for crate::types::ConditionStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.outcome {
-            object.member("Outcome", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Outcome", v.as_str());
         }
         ::std::result::Result::Ok(())
     }
@@ -106,11 +106,13 @@ impl crate::aws_json::ReadStructure for crate::types::ConditionStepMetadata {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "Outcome" => {
-                members.outcome = r.string_enum::<crate::types::ConditionOutcome>()?;
+                crate::aws_json::set(
+                    &mut members.outcome,
+                    r.string_enum::<crate::types::ConditionOutcome>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

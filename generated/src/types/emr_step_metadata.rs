@@ -231,54 +231,58 @@ impl EmrStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ClusterId");
-            if let ::std::option::Option::Some(v) = &self.cluster_id {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("LogFilePath");
-            if let ::std::option::Option::Some(v) = &self.log_file_path {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("StepId");
-            if let ::std::option::Option::Some(v) = &self.step_id {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("StepName");
-            if let ::std::option::Option::Some(v) = &self.step_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.cluster_id.as_deref(),
+            "ClusterId",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.log_file_path.as_deref(),
+            "LogFilePath",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.step_id.as_deref(),
+            "StepId",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.step_name.as_deref(),
+            "StepName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -291,16 +295,16 @@ impl crate::aws_json::WriteObject for crate::types::EmrStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.cluster_id {
-            object.member("ClusterId", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ClusterId", v);
         }
         if let ::std::option::Option::Some(v) = &self.log_file_path {
-            object.member("LogFilePath", |w| crate::aws_json::write::string(w, v))?;
+            object.string("LogFilePath", v);
         }
         if let ::std::option::Option::Some(v) = &self.step_id {
-            object.member("StepId", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepId", v);
         }
         if let ::std::option::Option::Some(v) = &self.step_name {
-            object.member("StepName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepName", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -317,13 +321,12 @@ impl crate::aws_json::ReadStructure for crate::types::EmrStepMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ClusterId" => members.cluster_id = r.string()?,
-            "LogFilePath" => members.log_file_path = r.string()?,
-            "StepId" => members.step_id = r.string()?,
-            "StepName" => members.step_name = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "ClusterId" => crate::aws_json::set(&mut members.cluster_id, r.string()),
+            "LogFilePath" => crate::aws_json::set(&mut members.log_file_path, r.string()),
+            "StepId" => crate::aws_json::set(&mut members.step_id, r.string()),
+            "StepName" => crate::aws_json::set(&mut members.step_name, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

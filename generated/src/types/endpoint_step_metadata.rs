@@ -102,26 +102,19 @@ impl EndpointStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Arn");
-            if let ::std::option::Option::Some(v) = &self.arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(20u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::ENDPOINT_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.arn.as_deref(),
+            "Arn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ENDPOINT_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -134,7 +127,7 @@ impl crate::aws_json::WriteObject for crate::types::EndpointStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.arn {
-            object.member("Arn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Arn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -151,10 +144,9 @@ impl crate::aws_json::ReadStructure for crate::types::EndpointStepMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Arn" => members.arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Arn" => crate::aws_json::set(&mut members.arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

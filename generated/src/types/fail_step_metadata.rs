@@ -102,18 +102,19 @@ impl FailStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ErrorMessage");
-            if let ::std::option::Option::Some(v) = &self.error_message {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.error_message.as_deref(),
+            "ErrorMessage",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -126,7 +127,7 @@ impl crate::aws_json::WriteObject for crate::types::FailStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.error_message {
-            object.member("ErrorMessage", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ErrorMessage", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -143,10 +144,11 @@ impl crate::aws_json::ReadStructure for crate::types::FailStepMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ErrorMessage" => members.error_message = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "ErrorMessage" => {
+                crate::aws_json::set(&mut members.error_message, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -162,13 +162,13 @@ impl crate::aws_json::WriteObject for crate::types::IamIdentity {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.arn {
-            object.member("Arn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Arn", v);
         }
         if let ::std::option::Option::Some(v) = &self.principal_id {
-            object.member("PrincipalId", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PrincipalId", v);
         }
         if let ::std::option::Option::Some(v) = &self.source_identity {
-            object.member("SourceIdentity", |w| crate::aws_json::write::string(w, v))?;
+            object.string("SourceIdentity", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -185,12 +185,13 @@ impl crate::aws_json::ReadStructure for crate::types::IamIdentity {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Arn" => members.arn = r.string()?,
-            "PrincipalId" => members.principal_id = r.string()?,
-            "SourceIdentity" => members.source_identity = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Arn" => crate::aws_json::set(&mut members.arn, r.string()),
+            "PrincipalId" => crate::aws_json::set(&mut members.principal_id, r.string()),
+            "SourceIdentity" => {
+                crate::aws_json::set(&mut members.source_identity, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -155,18 +155,19 @@ impl LambdaStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Arn");
-            if let ::std::option::Option::Some(v) = &self.arn {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.arn.as_deref(),
+            "Arn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("OutputParameters");
             if let ::std::option::Option::Some(v) = &self.output_parameters {
@@ -196,7 +197,7 @@ impl crate::aws_json::WriteObject for crate::types::LambdaStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.arn {
-            object.member("Arn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Arn", v);
         }
         if let ::std::option::Option::Some(v) = &self.output_parameters {
             object
@@ -224,14 +225,15 @@ impl crate::aws_json::ReadStructure for crate::types::LambdaStepMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Arn" => members.arn = r.string()?,
+            "Arn" => crate::aws_json::set(&mut members.arn, r.string()),
             "OutputParameters" => {
-                members.output_parameters = r
-                    .list(|r| r.structure::<crate::types::OutputParameter>())?;
+                crate::aws_json::set(
+                    &mut members.output_parameters,
+                    r.list(|r| r.structure::<crate::types::OutputParameter>()),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

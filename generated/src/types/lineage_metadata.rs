@@ -463,16 +463,23 @@ impl crate::aws_json::ReadStructure for crate::types::LineageMetadata {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ActionArns" => members.action_arns = r.map(|r| r.string())?,
-            "ArtifactArns" => members.artifact_arns = r.map(|r| r.string())?,
-            "Associations" => {
-                members.associations = r
-                    .list(|r| r.structure::<crate::types::AssociationInfo>())?;
+            "ActionArns" => {
+                crate::aws_json::set(&mut members.action_arns, r.map(|r| r.string()))
             }
-            "ContextArns" => members.context_arns = r.map(|r| r.string())?,
-            _ => return ::std::result::Result::Ok(false),
+            "ArtifactArns" => {
+                crate::aws_json::set(&mut members.artifact_arns, r.map(|r| r.string()))
+            }
+            "Associations" => {
+                crate::aws_json::set(
+                    &mut members.associations,
+                    r.list(|r| r.structure::<crate::types::AssociationInfo>()),
+                )
+            }
+            "ContextArns" => {
+                crate::aws_json::set(&mut members.context_arns, r.map(|r| r.string()))
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

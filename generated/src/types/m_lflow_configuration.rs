@@ -149,38 +149,32 @@ impl MLflowConfiguration {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("MlflowExperimentName");
-            if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("MlflowResourceArn");
-            if let ::std::option::Option::Some(v) = &self.mlflow_resource_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::M_LFLOW_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.mlflow_experiment_name.as_deref(),
+            "MlflowExperimentName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.mlflow_resource_arn.as_deref(),
+            "MlflowResourceArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::M_LFLOW_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -193,15 +187,10 @@ impl crate::aws_json::WriteObject for crate::types::MLflowConfiguration {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.mlflow_experiment_name {
-            object
-                .member(
-                    "MlflowExperimentName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("MlflowExperimentName", v);
         }
         if let ::std::option::Option::Some(v) = &self.mlflow_resource_arn {
-            object
-                .member("MlflowResourceArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("MlflowResourceArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -218,11 +207,14 @@ impl crate::aws_json::ReadStructure for crate::types::MLflowConfiguration {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "MlflowExperimentName" => members.mlflow_experiment_name = r.string()?,
-            "MlflowResourceArn" => members.mlflow_resource_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "MlflowExperimentName" => {
+                crate::aws_json::set(&mut members.mlflow_experiment_name, r.string())
+            }
+            "MlflowResourceArn" => {
+                crate::aws_json::set(&mut members.mlflow_resource_arn, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -130,11 +130,7 @@ impl crate::aws_json::WriteObject for crate::types::ParallelismConfiguration {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.max_parallel_execution_steps {
-            object
-                .member(
-                    "MaxParallelExecutionSteps",
-                    |w| crate::aws_json::write::integer(w, v),
-                )?;
+            object.integer("MaxParallelExecutionSteps", i64::from(*v));
         }
         ::std::result::Result::Ok(())
     }
@@ -152,11 +148,13 @@ impl crate::aws_json::ReadStructure for crate::types::ParallelismConfiguration {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "MaxParallelExecutionSteps" => {
-                members.max_parallel_execution_steps = r.integer::<i32>()?;
+                crate::aws_json::set(
+                    &mut members.max_parallel_execution_steps,
+                    r.integer::<i32>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -145,42 +145,34 @@ impl Parameter {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Name");
-            if let ::std::option::Option::Some(v) = &self.name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_PARAMETER_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("Value");
-            if let ::std::option::Option::Some(v) = &self.value {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.name.as_deref(),
+            "Name",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_PARAMETER_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.value.as_deref(),
+            "Value",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -192,10 +184,10 @@ impl crate::aws_json::WriteObject for crate::types::Parameter {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.name {
-            object.member("Name", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Name", v);
         }
         if let ::std::option::Option::Some(v) = &self.value {
-            object.member("Value", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Value", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -212,11 +204,10 @@ impl crate::aws_json::ReadStructure for crate::types::Parameter {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Name" => members.name = r.string()?,
-            "Value" => members.value = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Name" => crate::aws_json::set(&mut members.name, r.string()),
+            "Value" => crate::aws_json::set(&mut members.value, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

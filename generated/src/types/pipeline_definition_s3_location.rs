@@ -190,70 +190,45 @@ impl PipelineDefinitionS3Location {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Bucket");
-            if let ::std::option::Option::Some(v) = &self.bucket {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(3u64),
-                    ::std::option::Option::Some(63u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::BUCKET_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("ObjectKey");
-            if let ::std::option::Option::Some(v) = &self.object_key {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::KEY,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("VersionId");
-            if let ::std::option::Option::Some(v) = &self.version_id {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::KEY,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.bucket.as_deref(),
+            "Bucket",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(3u64),
+                max: ::std::option::Option::Some(63u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::BUCKET_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.object_key.as_deref(),
+            "ObjectKey",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.version_id.as_deref(),
+            "VersionId",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -265,13 +240,13 @@ impl crate::aws_json::WriteObject for crate::types::PipelineDefinitionS3Location
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.bucket {
-            object.member("Bucket", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Bucket", v);
         }
         if let ::std::option::Option::Some(v) = &self.object_key {
-            object.member("ObjectKey", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ObjectKey", v);
         }
         if let ::std::option::Option::Some(v) = &self.version_id {
-            object.member("VersionId", |w| crate::aws_json::write::string(w, v))?;
+            object.string("VersionId", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -289,12 +264,11 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineDefinitionS3Locati
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Bucket" => members.bucket = r.string()?,
-            "ObjectKey" => members.object_key = r.string()?,
-            "VersionId" => members.version_id = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Bucket" => crate::aws_json::set(&mut members.bucket, r.string()),
+            "ObjectKey" => crate::aws_json::set(&mut members.object_key, r.string()),
+            "VersionId" => crate::aws_json::set(&mut members.version_id, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -510,18 +510,19 @@ impl PipelineExecutionStep {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("FailureReason");
-            if let ::std::option::Option::Some(v) = &self.failure_reason {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.failure_reason.as_deref(),
+            "FailureReason",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("Metadata");
             if let ::std::option::Option::Some(v) = &self.metadata {
@@ -534,50 +535,47 @@ impl PipelineExecutionStep {
                 v.validate_at(&p, out);
             }
         }
-        {
-            let p = path.field("StepDescription");
-            if let ::std::option::Option::Some(v) = &self.step_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("StepDisplayName");
-            if let ::std::option::Option::Some(v) = &self.step_display_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("StepName");
-            if let ::std::option::Option::Some(v) = &self.step_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(64u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_PARAMETER_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.step_description.as_deref(),
+            "StepDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.step_display_name.as_deref(),
+            "StepDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.step_name.as_deref(),
+            "StepName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(64u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_PARAMETER_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -590,10 +588,10 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.attempt_count {
-            object.member("AttemptCount", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("AttemptCount", i64::from(*v));
         }
         if let ::std::option::Option::Some(v) = &self.cache_hit_result {
-            object.member("CacheHitResult", |w| crate::aws_json::write::object(w, v))?;
+            object.object("CacheHitResult", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.end_time {
             object
@@ -607,17 +605,13 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.failure_reason {
-            object.member("FailureReason", |w| crate::aws_json::write::string(w, v))?;
+            object.string("FailureReason", v);
         }
         if let ::std::option::Option::Some(v) = &self.metadata {
-            object.member("Metadata", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Metadata", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.selective_execution_result {
-            object
-                .member(
-                    "SelectiveExecutionResult",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("SelectiveExecutionResult", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.start_time {
             object
@@ -631,16 +625,16 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStep {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.step_description {
-            object.member("StepDescription", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.step_display_name {
-            object.member("StepDisplayName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.step_name {
-            object.member("StepName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepName", v);
         }
         if let ::std::option::Option::Some(v) = &self.step_status {
-            object.member("StepStatus", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepStatus", v.as_str());
         }
         ::std::result::Result::Ok(())
     }
@@ -657,30 +651,47 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStep {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "AttemptCount" => members.attempt_count = r.integer::<i32>()?,
-            "CacheHitResult" => {
-                members.cache_hit_result = r.structure::<crate::types::CacheHitResult>()?;
+            "AttemptCount" => {
+                crate::aws_json::set(&mut members.attempt_count, r.integer::<i32>())
             }
-            "EndTime" => members.end_time = r.timestamp()?,
-            "FailureReason" => members.failure_reason = r.string()?,
+            "CacheHitResult" => {
+                crate::aws_json::set(
+                    &mut members.cache_hit_result,
+                    r.structure::<crate::types::CacheHitResult>(),
+                )
+            }
+            "EndTime" => crate::aws_json::set(&mut members.end_time, r.timestamp()),
+            "FailureReason" => {
+                crate::aws_json::set(&mut members.failure_reason, r.string())
+            }
             "Metadata" => {
-                members.metadata = r
-                    .structure::<crate::types::PipelineExecutionStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.metadata,
+                    r.structure::<crate::types::PipelineExecutionStepMetadata>(),
+                )
             }
             "SelectiveExecutionResult" => {
-                members.selective_execution_result = r
-                    .structure::<crate::types::SelectiveExecutionResult>()?;
+                crate::aws_json::set(
+                    &mut members.selective_execution_result,
+                    r.structure::<crate::types::SelectiveExecutionResult>(),
+                )
             }
-            "StartTime" => members.start_time = r.timestamp()?,
-            "StepDescription" => members.step_description = r.string()?,
-            "StepDisplayName" => members.step_display_name = r.string()?,
-            "StepName" => members.step_name = r.string()?,
+            "StartTime" => crate::aws_json::set(&mut members.start_time, r.timestamp()),
+            "StepDescription" => {
+                crate::aws_json::set(&mut members.step_description, r.string())
+            }
+            "StepDisplayName" => {
+                crate::aws_json::set(&mut members.step_display_name, r.string())
+            }
+            "StepName" => crate::aws_json::set(&mut members.step_name, r.string()),
             "StepStatus" => {
-                members.step_status = r.string_enum::<crate::types::StepStatus>()?;
+                crate::aws_json::set(
+                    &mut members.step_status,
+                    r.string_enum::<crate::types::StepStatus>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

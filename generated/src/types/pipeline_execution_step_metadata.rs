@@ -1177,86 +1177,75 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionStepMetadat
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.auto_ml_job {
-            object.member("AutoMLJob", |w| crate::aws_json::write::object(w, v))?;
+            object.object("AutoMLJob", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.bedrock_custom_model {
-            object
-                .member("BedrockCustomModel", |w| crate::aws_json::write::object(w, v))?;
+            object.object("BedrockCustomModel", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.bedrock_custom_model_deployment {
-            object
-                .member(
-                    "BedrockCustomModelDeployment",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("BedrockCustomModelDeployment", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.bedrock_model_import {
-            object
-                .member("BedrockModelImport", |w| crate::aws_json::write::object(w, v))?;
+            object.object("BedrockModelImport", v)?;
         }
         if let ::std::option::Option::Some(v) = &self
             .bedrock_provisioned_model_throughput
         {
-            object
-                .member(
-                    "BedrockProvisionedModelThroughput",
-                    |w| crate::aws_json::write::object(w, v),
-                )?;
+            object.object("BedrockProvisionedModelThroughput", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.callback {
-            object.member("Callback", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Callback", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.clarify_check {
-            object.member("ClarifyCheck", |w| crate::aws_json::write::object(w, v))?;
+            object.object("ClarifyCheck", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.condition {
-            object.member("Condition", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Condition", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.emr {
-            object.member("EMR", |w| crate::aws_json::write::object(w, v))?;
+            object.object("EMR", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.endpoint {
-            object.member("Endpoint", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Endpoint", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.endpoint_config {
-            object.member("EndpointConfig", |w| crate::aws_json::write::object(w, v))?;
+            object.object("EndpointConfig", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.fail {
-            object.member("Fail", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Fail", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.inference_component {
-            object
-                .member("InferenceComponent", |w| crate::aws_json::write::object(w, v))?;
+            object.object("InferenceComponent", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.job {
-            object.member("Job", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Job", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.lambda {
-            object.member("Lambda", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Lambda", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.lineage {
-            object.member("Lineage", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Lineage", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.model {
-            object.member("Model", |w| crate::aws_json::write::object(w, v))?;
+            object.object("Model", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.processing_job {
-            object.member("ProcessingJob", |w| crate::aws_json::write::object(w, v))?;
+            object.object("ProcessingJob", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.quality_check {
-            object.member("QualityCheck", |w| crate::aws_json::write::object(w, v))?;
+            object.object("QualityCheck", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.register_model {
-            object.member("RegisterModel", |w| crate::aws_json::write::object(w, v))?;
+            object.object("RegisterModel", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.training_job {
-            object.member("TrainingJob", |w| crate::aws_json::write::object(w, v))?;
+            object.object("TrainingJob", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.transform_job {
-            object.member("TransformJob", |w| crate::aws_json::write::object(w, v))?;
+            object.object("TransformJob", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.tuning_job {
-            object.member("TuningJob", |w| crate::aws_json::write::object(w, v))?;
+            object.object("TuningJob", v)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1274,85 +1263,148 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionStepMetad
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "AutoMLJob" => {
-                members.auto_ml_job = r
-                    .structure::<crate::types::AutoMlJobStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.auto_ml_job,
+                    r.structure::<crate::types::AutoMlJobStepMetadata>(),
+                )
             }
             "BedrockCustomModel" => {
-                members.bedrock_custom_model = r
-                    .structure::<crate::types::BedrockCustomModelMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.bedrock_custom_model,
+                    r.structure::<crate::types::BedrockCustomModelMetadata>(),
+                )
             }
             "BedrockCustomModelDeployment" => {
-                members.bedrock_custom_model_deployment = r
-                    .structure::<crate::types::BedrockCustomModelDeploymentMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.bedrock_custom_model_deployment,
+                    r.structure::<crate::types::BedrockCustomModelDeploymentMetadata>(),
+                )
             }
             "BedrockModelImport" => {
-                members.bedrock_model_import = r
-                    .structure::<crate::types::BedrockModelImportMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.bedrock_model_import,
+                    r.structure::<crate::types::BedrockModelImportMetadata>(),
+                )
             }
             "BedrockProvisionedModelThroughput" => {
-                members.bedrock_provisioned_model_throughput = r
-                    .structure::<
-                        crate::types::BedrockProvisionedModelThroughputMetadata,
-                    >()?;
+                crate::aws_json::set(
+                    &mut members.bedrock_provisioned_model_throughput,
+                    r
+                        .structure::<
+                            crate::types::BedrockProvisionedModelThroughputMetadata,
+                        >(),
+                )
             }
             "Callback" => {
-                members.callback = r.structure::<crate::types::CallbackStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.callback,
+                    r.structure::<crate::types::CallbackStepMetadata>(),
+                )
             }
             "ClarifyCheck" => {
-                members.clarify_check = r
-                    .structure::<crate::types::ClarifyCheckStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.clarify_check,
+                    r.structure::<crate::types::ClarifyCheckStepMetadata>(),
+                )
             }
             "Condition" => {
-                members.condition = r.structure::<crate::types::ConditionStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.condition,
+                    r.structure::<crate::types::ConditionStepMetadata>(),
+                )
             }
-            "EMR" => members.emr = r.structure::<crate::types::EmrStepMetadata>()?,
+            "EMR" => {
+                crate::aws_json::set(
+                    &mut members.emr,
+                    r.structure::<crate::types::EmrStepMetadata>(),
+                )
+            }
             "Endpoint" => {
-                members.endpoint = r.structure::<crate::types::EndpointStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.endpoint,
+                    r.structure::<crate::types::EndpointStepMetadata>(),
+                )
             }
             "EndpointConfig" => {
-                members.endpoint_config = r
-                    .structure::<crate::types::EndpointConfigStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.endpoint_config,
+                    r.structure::<crate::types::EndpointConfigStepMetadata>(),
+                )
             }
-            "Fail" => members.fail = r.structure::<crate::types::FailStepMetadata>()?,
+            "Fail" => {
+                crate::aws_json::set(
+                    &mut members.fail,
+                    r.structure::<crate::types::FailStepMetadata>(),
+                )
+            }
             "InferenceComponent" => {
-                members.inference_component = r
-                    .structure::<crate::types::InferenceComponentMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.inference_component,
+                    r.structure::<crate::types::InferenceComponentMetadata>(),
+                )
             }
-            "Job" => members.job = r.structure::<crate::types::JobStepMetadata>()?,
+            "Job" => {
+                crate::aws_json::set(
+                    &mut members.job,
+                    r.structure::<crate::types::JobStepMetadata>(),
+                )
+            }
             "Lambda" => {
-                members.lambda = r.structure::<crate::types::LambdaStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.lambda,
+                    r.structure::<crate::types::LambdaStepMetadata>(),
+                )
             }
             "Lineage" => {
-                members.lineage = r.structure::<crate::types::LineageMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.lineage,
+                    r.structure::<crate::types::LineageMetadata>(),
+                )
             }
-            "Model" => members.model = r.structure::<crate::types::ModelStepMetadata>()?,
+            "Model" => {
+                crate::aws_json::set(
+                    &mut members.model,
+                    r.structure::<crate::types::ModelStepMetadata>(),
+                )
+            }
             "ProcessingJob" => {
-                members.processing_job = r
-                    .structure::<crate::types::ProcessingJobStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.processing_job,
+                    r.structure::<crate::types::ProcessingJobStepMetadata>(),
+                )
             }
             "QualityCheck" => {
-                members.quality_check = r
-                    .structure::<crate::types::QualityCheckStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.quality_check,
+                    r.structure::<crate::types::QualityCheckStepMetadata>(),
+                )
             }
             "RegisterModel" => {
-                members.register_model = r
-                    .structure::<crate::types::RegisterModelStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.register_model,
+                    r.structure::<crate::types::RegisterModelStepMetadata>(),
+                )
             }
             "TrainingJob" => {
-                members.training_job = r
-                    .structure::<crate::types::TrainingJobStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.training_job,
+                    r.structure::<crate::types::TrainingJobStepMetadata>(),
+                )
             }
             "TransformJob" => {
-                members.transform_job = r
-                    .structure::<crate::types::TransformJobStepMetadata>()?;
+                crate::aws_json::set(
+                    &mut members.transform_job,
+                    r.structure::<crate::types::TransformJobStepMetadata>(),
+                )
             }
             "TuningJob" => {
-                members.tuning_job = r
-                    .structure::<crate::types::TuningJobStepMetaData>()?;
+                crate::aws_json::set(
+                    &mut members.tuning_job,
+                    r.structure::<crate::types::TuningJobStepMetaData>(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -331,74 +331,62 @@ impl PipelineExecutionSummary {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_description
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name
-            {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(82u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineExecutionFailureReason");
-            if let ::std::option::Option::Some(v) = &self
-                .pipeline_execution_failure_reason
-            {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.pipeline_execution_arn.as_deref(),
+            "PipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_description.as_deref(),
+            "PipelineExecutionDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_display_name.as_deref(),
+            "PipelineExecutionDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_execution_failure_reason.as_deref(),
+            "PipelineExecutionFailureReason",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -411,39 +399,19 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExecutionSummary {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_arn {
-            object
-                .member(
-                    "PipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_description {
-            object
-                .member(
-                    "PipelineExecutionDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_display_name {
-            object
-                .member(
-                    "PipelineExecutionDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_failure_reason {
-            object
-                .member(
-                    "PipelineExecutionFailureReason",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionFailureReason", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_execution_status {
-            object
-                .member(
-                    "PipelineExecutionStatus",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineExecutionStatus", v.as_str());
         }
         if let ::std::option::Option::Some(v) = &self.start_time {
             object
@@ -471,24 +439,36 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExecutionSummary {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "PipelineExecutionArn" => members.pipeline_execution_arn = r.string()?,
+            "PipelineExecutionArn" => {
+                crate::aws_json::set(&mut members.pipeline_execution_arn, r.string())
+            }
             "PipelineExecutionDescription" => {
-                members.pipeline_execution_description = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_description,
+                    r.string(),
+                )
             }
             "PipelineExecutionDisplayName" => {
-                members.pipeline_execution_display_name = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_display_name,
+                    r.string(),
+                )
             }
             "PipelineExecutionFailureReason" => {
-                members.pipeline_execution_failure_reason = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_failure_reason,
+                    r.string(),
+                )
             }
             "PipelineExecutionStatus" => {
-                members.pipeline_execution_status = r
-                    .string_enum::<crate::types::PipelineExecutionStatus>()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_execution_status,
+                    r.string_enum::<crate::types::PipelineExecutionStatus>(),
+                )
             }
-            "StartTime" => members.start_time = r.timestamp()?,
-            _ => return ::std::result::Result::Ok(false),
+            "StartTime" => crate::aws_json::set(&mut members.start_time, r.timestamp()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

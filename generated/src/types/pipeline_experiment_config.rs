@@ -147,46 +147,36 @@ impl PipelineExperimentConfig {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ExperimentName");
-            if let ::std::option::Option::Some(v) = &self.experiment_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(120u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("TrialName");
-            if let ::std::option::Option::Some(v) = &self.trial_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(120u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.experiment_name.as_deref(),
+            "ExperimentName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(120u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.trial_name.as_deref(),
+            "TrialName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(120u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -199,10 +189,10 @@ impl crate::aws_json::WriteObject for crate::types::PipelineExperimentConfig {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.experiment_name {
-            object.member("ExperimentName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("ExperimentName", v);
         }
         if let ::std::option::Option::Some(v) = &self.trial_name {
-            object.member("TrialName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("TrialName", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -219,11 +209,12 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineExperimentConfig {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "ExperimentName" => members.experiment_name = r.string()?,
-            "TrialName" => members.trial_name = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "ExperimentName" => {
+                crate::aws_json::set(&mut members.experiment_name, r.string())
+            }
+            "TrialName" => crate::aws_json::set(&mut members.trial_name, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -399,98 +399,71 @@ impl PipelineSummary {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("RoleArn");
-            if let ::std::option::Option::Some(v) = &self.role_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(20u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::ROLE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_description.as_deref(),
+            "PipelineDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_display_name.as_deref(),
+            "PipelineDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_name.as_deref(),
+            "PipelineName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.role_arn.as_deref(),
+            "RoleArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -536,27 +509,19 @@ impl crate::aws_json::WriteObject for crate::types::PipelineSummary {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_description {
-            object
-                .member(
-                    "PipelineDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_display_name {
-            object
-                .member(
-                    "PipelineDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_name {
-            object.member("PipelineName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineName", v);
         }
         if let ::std::option::Option::Some(v) = &self.role_arn {
-            object.member("RoleArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("RoleArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -573,17 +538,28 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineSummary {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CreationTime" => members.creation_time = r.timestamp()?,
-            "LastExecutionTime" => members.last_execution_time = r.timestamp()?,
-            "LastModifiedTime" => members.last_modified_time = r.timestamp()?,
-            "PipelineArn" => members.pipeline_arn = r.string()?,
-            "PipelineDescription" => members.pipeline_description = r.string()?,
-            "PipelineDisplayName" => members.pipeline_display_name = r.string()?,
-            "PipelineName" => members.pipeline_name = r.string()?,
-            "RoleArn" => members.role_arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "CreationTime" => {
+                crate::aws_json::set(&mut members.creation_time, r.timestamp())
+            }
+            "LastExecutionTime" => {
+                crate::aws_json::set(&mut members.last_execution_time, r.timestamp())
+            }
+            "LastModifiedTime" => {
+                crate::aws_json::set(&mut members.last_modified_time, r.timestamp())
+            }
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
+            "PipelineDescription" => {
+                crate::aws_json::set(&mut members.pipeline_description, r.string())
+            }
+            "PipelineDisplayName" => {
+                crate::aws_json::set(&mut members.pipeline_display_name, r.string())
+            }
+            "PipelineName" => {
+                crate::aws_json::set(&mut members.pipeline_name, r.string())
+            }
+            "RoleArn" => crate::aws_json::set(&mut members.role_arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

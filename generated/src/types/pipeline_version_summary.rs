@@ -325,80 +325,62 @@ impl PipelineVersionSummary {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("LastExecutionPipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self
-                .last_execution_pipeline_execution_arn
-            {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineArn");
-            if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.field("PipelineVersionDescription");
-            if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(3072u64),
-                    &p,
-                    out,
-                );
-            }
-        }
-        {
-            let p = path.field("PipelineVersionDisplayName");
-            if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(82u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_NAME,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.last_execution_pipeline_execution_arn.as_deref(),
+            "LastExecutionPipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_arn.as_deref(),
+            "PipelineArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_version_description.as_deref(),
+            "PipelineVersionDescription",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.pipeline_version_display_name.as_deref(),
+            "PipelineVersionDisplayName",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineVersionId");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
@@ -437,32 +419,19 @@ impl crate::aws_json::WriteObject for crate::types::PipelineVersionSummary {
         if let ::std::option::Option::Some(v) = &self
             .last_execution_pipeline_execution_arn
         {
-            object
-                .member(
-                    "LastExecutionPipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("LastExecutionPipelineExecutionArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_arn {
-            object.member("PipelineArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("PipelineArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_description {
-            object
-                .member(
-                    "PipelineVersionDescription",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineVersionDescription", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_display_name {
-            object
-                .member(
-                    "PipelineVersionDisplayName",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("PipelineVersionDisplayName", v);
         }
         if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
-            object
-                .member("PipelineVersionId", |w| crate::aws_json::write::integer(w, v))?;
+            object.integer("PipelineVersionId", *v);
         }
         ::std::result::Result::Ok(())
     }
@@ -479,21 +448,36 @@ impl crate::aws_json::ReadStructure for crate::types::PipelineVersionSummary {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "CreationTime" => members.creation_time = r.timestamp()?,
-            "LastExecutionPipelineExecutionArn" => {
-                members.last_execution_pipeline_execution_arn = r.string()?;
+            "CreationTime" => {
+                crate::aws_json::set(&mut members.creation_time, r.timestamp())
             }
-            "PipelineArn" => members.pipeline_arn = r.string()?,
+            "LastExecutionPipelineExecutionArn" => {
+                crate::aws_json::set(
+                    &mut members.last_execution_pipeline_execution_arn,
+                    r.string(),
+                )
+            }
+            "PipelineArn" => crate::aws_json::set(&mut members.pipeline_arn, r.string()),
             "PipelineVersionDescription" => {
-                members.pipeline_version_description = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_version_description,
+                    r.string(),
+                )
             }
             "PipelineVersionDisplayName" => {
-                members.pipeline_version_display_name = r.string()?;
+                crate::aws_json::set(
+                    &mut members.pipeline_version_display_name,
+                    r.string(),
+                )
             }
-            "PipelineVersionId" => members.pipeline_version_id = r.integer::<i64>()?,
-            _ => return ::std::result::Result::Ok(false),
+            "PipelineVersionId" => {
+                crate::aws_json::set(
+                    &mut members.pipeline_version_id,
+                    r.integer::<i64>(),
+                )
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

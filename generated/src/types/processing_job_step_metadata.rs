@@ -104,26 +104,21 @@ impl ProcessingJobStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Arn");
-            if let ::std::option::Option::Some(v) = &self.arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PROCESSING_JOB_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.arn.as_deref(),
+            "Arn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PROCESSING_JOB_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -136,7 +131,7 @@ impl crate::aws_json::WriteObject for crate::types::ProcessingJobStepMetadata {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.arn {
-            object.member("Arn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Arn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -153,10 +148,9 @@ impl crate::aws_json::ReadStructure for crate::types::ProcessingJobStepMetadata 
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Arn" => members.arn = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Arn" => crate::aws_json::set(&mut members.arn, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

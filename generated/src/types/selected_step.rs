@@ -102,20 +102,19 @@ impl SelectedStep {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("StepName");
-            if let ::std::option::Option::Some(v) = &self.step_name {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                );
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.step_name.as_deref(),
+            "StepName",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -127,7 +126,7 @@ impl crate::aws_json::WriteObject for crate::types::SelectedStep {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.step_name {
-            object.member("StepName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("StepName", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -144,10 +143,9 @@ impl crate::aws_json::ReadStructure for crate::types::SelectedStep {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "StepName" => members.step_name = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "StepName" => crate::aws_json::set(&mut members.step_name, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -180,26 +180,21 @@ impl SelectiveExecutionConfig {
                 out.required(&p);
             }
         }
-        {
-            let p = path.field("SourcePipelineExecutionArn");
-            if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(2048u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::PIPELINE_EXECUTION_ARN,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            }
-        }
+        crate::validation::text(
+            self.source_pipeline_execution_arn.as_deref(),
+            "SourcePipelineExecutionArn",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -222,11 +217,7 @@ impl crate::aws_json::WriteObject for crate::types::SelectiveExecutionConfig {
                 )?;
         }
         if let ::std::option::Option::Some(v) = &self.source_pipeline_execution_arn {
-            object
-                .member(
-                    "SourcePipelineExecutionArn",
-                    |w| crate::aws_json::write::string(w, v),
-                )?;
+            object.string("SourcePipelineExecutionArn", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -244,15 +235,19 @@ impl crate::aws_json::ReadStructure for crate::types::SelectiveExecutionConfig {
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
             "SelectedSteps" => {
-                members.selected_steps = r
-                    .list(|r| r.structure::<crate::types::SelectedStep>())?;
+                crate::aws_json::set(
+                    &mut members.selected_steps,
+                    r.list(|r| r.structure::<crate::types::SelectedStep>()),
+                )
             }
             "SourcePipelineExecutionArn" => {
-                members.source_pipeline_execution_arn = r.string()?;
+                crate::aws_json::set(
+                    &mut members.source_pipeline_execution_arn,
+                    r.string(),
+                )
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

@@ -145,50 +145,32 @@ impl Tag {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Key");
-            if let ::std::option::Option::Some(v) = &self.key {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(1u64),
-                    ::std::option::Option::Some(128u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::TAG_KEY,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
-        {
-            let p = path.field("Value");
-            if let ::std::option::Option::Some(v) = &self.value {
-                if crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(256u64),
-                    &p,
-                    out,
-                ) {
-                    crate::validation::pattern(
-                        v.as_str(),
-                        &crate::patterns::TAG_KEY,
-                        false,
-                        &p,
-                        out,
-                    );
-                }
-            } else {
-                out.required(&p);
-            }
-        }
+        crate::validation::text(
+            self.key.as_deref(),
+            "Key",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
+        crate::validation::text(
+            self.value.as_deref(),
+            "Value",
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -200,10 +182,10 @@ impl crate::aws_json::WriteObject for crate::types::Tag {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.key {
-            object.member("Key", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Key", v);
         }
         if let ::std::option::Option::Some(v) = &self.value {
-            object.member("Value", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Value", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -221,11 +203,10 @@ impl crate::aws_json::ReadStructure for crate::types::Tag {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Key" => members.key = r.string()?,
-            "Value" => members.value = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Key" => crate::aws_json::set(&mut members.key, r.string()),
+            "Value" => crate::aws_json::set(&mut members.value, r.string()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

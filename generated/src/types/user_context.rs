@@ -201,16 +201,16 @@ impl crate::aws_json::WriteObject for crate::types::UserContext {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.domain_id {
-            object.member("DomainId", |w| crate::aws_json::write::string(w, v))?;
+            object.string("DomainId", v);
         }
         if let ::std::option::Option::Some(v) = &self.iam_identity {
-            object.member("IamIdentity", |w| crate::aws_json::write::object(w, v))?;
+            object.object("IamIdentity", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.user_profile_arn {
-            object.member("UserProfileArn", |w| crate::aws_json::write::string(w, v))?;
+            object.string("UserProfileArn", v);
         }
         if let ::std::option::Option::Some(v) = &self.user_profile_name {
-            object.member("UserProfileName", |w| crate::aws_json::write::string(w, v))?;
+            object.string("UserProfileName", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -227,15 +227,21 @@ impl crate::aws_json::ReadStructure for crate::types::UserContext {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "DomainId" => members.domain_id = r.string()?,
+            "DomainId" => crate::aws_json::set(&mut members.domain_id, r.string()),
             "IamIdentity" => {
-                members.iam_identity = r.structure::<crate::types::IamIdentity>()?;
+                crate::aws_json::set(
+                    &mut members.iam_identity,
+                    r.structure::<crate::types::IamIdentity>(),
+                )
             }
-            "UserProfileArn" => members.user_profile_arn = r.string()?,
-            "UserProfileName" => members.user_profile_name = r.string()?,
-            _ => return ::std::result::Result::Ok(false),
+            "UserProfileArn" => {
+                crate::aws_json::set(&mut members.user_profile_arn, r.string())
+            }
+            "UserProfileName" => {
+                crate::aws_json::set(&mut members.user_profile_name, r.string())
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]

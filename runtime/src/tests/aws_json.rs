@@ -1060,3 +1060,61 @@ fn a_string_ends_escapes_and_fails_where_it_should_at_every_offset_around_a_word
         }
     }
 }
+
+/// The same members written with `ObjectWriter`'s own methods and with `member` and the kind's writer.
+struct Direct(bool);
+
+impl WriteObject for Direct {
+    fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+        let inner = Choice::Text("in".into());
+        if self.0 {
+            object.string("S", "a\"b");
+            object.boolean("B", true);
+            object.integer("I", -7);
+            object.integer("L", i64::MAX);
+            object.double("D", 0.5);
+            object.double("N", f64::NAN);
+            object.object("O", &inner)?;
+        } else {
+            object.member("S", |w| write::string(w, "a\"b"))?;
+            object.member("B", |w| write::boolean(w, &true))?;
+            object.member("I", |w| write::integer(w, &-7i32))?;
+            object.member("L", |w| write::integer(w, &i64::MAX))?;
+            object.member("D", |w| write::double(w, &0.5))?;
+            object.member("N", |w| write::double(w, &f64::NAN))?;
+            object.member("O", |w| write::object(w, &inner))?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn the_object_writers_member_methods_write_what_member_with_the_kinds_writer_writes() {
+    let direct = canonical(|w| write::object(w, &Direct(true)));
+    assert_eq!(direct, canonical(|w| write::object(w, &Direct(false))));
+    assert_eq!(direct, r#"{"S":"a\"b","B":true,"I":-7,"L":9223372036854775807,"D":0.5,"N":"NaN","O":{"Text":"in"}}"#);
+}
+
+#[test]
+fn an_object_member_that_cannot_be_written_names_the_member() {
+    struct Holder;
+    impl WriteObject for Holder {
+        fn write_members(&self, object: &mut ObjectWriter<'_>) -> Result<(), JsonError> {
+            object.object("Choice", &Choice::Unknown)
+        }
+    }
+    assert_eq!(canonical(|w| write::object(w, &Holder)), "<cannot write an unknown union member (at $.Choice)>");
+}
+
+#[test]
+fn set_puts_what_was_read_into_its_slot_and_passes_errors_on() {
+    let mut slot = None;
+    assert!(set(&mut slot, Ok(Some(3))).unwrap());
+    assert_eq!(slot, Some(3));
+    assert!(set(&mut slot, Ok(None)).unwrap());
+    assert_eq!(slot, None);
+    slot = Some(4);
+    let e = set(&mut slot, Err(JsonError::new("bad"))).unwrap_err();
+    assert_eq!(e.message(), "bad");
+    assert_eq!(slot, Some(4), "an error leaves the slot as it was");
+}

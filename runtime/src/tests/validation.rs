@@ -444,3 +444,67 @@ fn unique_by_the_canonical_json_form_finds_equal_maps_and_documents() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].constraint(), &Constraint::UniqueItems { first: 0, duplicate: 1 });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// text, texts and present: a string member's checks in one call
+
+const NAME_RULE: Text = Text { required: true, min: Some(2), max: Some(4), pattern: Some(&LOWER), sensitive: false };
+
+#[test]
+fn text_reports_a_missing_required_member_at_its_path_and_ignores_a_missing_optional_one() {
+    let root = Path::Root;
+    let v = violations(|out| text(None, "Name", &NAME_RULE, &root, out));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].path(), "Name");
+    assert_eq!(v[0].constraint(), &Constraint::Required);
+    let optional = Text { required: false, ..NAME_RULE };
+    assert!(violations(|out| text(None, "Name", &optional, &root, out)).is_empty());
+}
+
+#[test]
+fn text_checks_the_length_then_the_pattern_only_when_the_length_holds() {
+    let root = Path::Root;
+    let outer = root.field("Outer");
+    assert!(violations(|out| text(Some("abc"), "Name", &NAME_RULE, &outer, out)).is_empty());
+    // Too long and not lowercase: only the length is reported, as `length_str` then `pattern` report it.
+    let v = violations(|out| text(Some("ABCDEF"), "Name", &NAME_RULE, &outer, out));
+    let by_hand = violations(|out| length_str("ABCDEF", Some(2), Some(4), &outer.field("Name"), out));
+    assert_eq!(v, by_hand);
+    assert_eq!(v[0].path(), "Outer.Name");
+    assert!(matches!(v[0].constraint(), Constraint::Length { actual: 6, unit: "characters", .. }));
+    // Within the length, the pattern is checked.
+    let v = violations(|out| text(Some("ABC"), "Name", &NAME_RULE, &outer, out));
+    assert_eq!(v[0].constraint(), &Constraint::Pattern { pattern: "^[a-z]+$", value: Some("ABC".into()) });
+    // Without a length, the pattern alone; without either, nothing.
+    let pattern_only = Text { min: None, max: None, ..NAME_RULE };
+    assert_eq!(violations(|out| text(Some("ABCDEFGH"), "Name", &pattern_only, &root, out)).len(), 1);
+    let nothing = Text { pattern: None, ..pattern_only };
+    assert!(violations(|out| text(Some("ABCDEFGH"), "Name", &nothing, &root, out)).is_empty());
+}
+
+#[test]
+fn text_of_a_sensitive_member_hides_the_value() {
+    let secret = Text { sensitive: true, ..NAME_RULE };
+    let shown_text = shown(|out| text(Some("ABC"), "Password", &secret, &Path::Root, out));
+    assert!(!shown_text.contains("ABC"), "{shown_text}");
+}
+
+#[test]
+fn texts_checks_each_item_at_its_index() {
+    let items = vec!["abc".to_owned(), "A".to_owned(), "xyz".to_owned(), "XYZ".to_owned()];
+    let root = Path::Root;
+    let list = root.field("Names");
+    let v = violations(|out| texts(&items, &NAME_RULE, &list, out));
+    let paths: Vec<&str> = v.iter().map(Violation::path).collect();
+    assert_eq!(paths, ["Names[1]", "Names[3]"]);
+    assert!(matches!(v[0].constraint(), Constraint::Length { actual: 1, .. }));
+    assert!(matches!(v[1].constraint(), Constraint::Pattern { .. }));
+}
+
+#[test]
+fn present_reports_only_an_absent_member() {
+    let root = Path::Root;
+    assert!(violations(|out| present(true, "Count", &root, out)).is_empty());
+    let v = violations(|out| present(false, "Count", &root.field("Config"), out));
+    assert_eq!((v[0].path(), v[0].constraint()), ("Config.Count", &Constraint::Required));
+}

@@ -1,7 +1,8 @@
 //! awsJson 1.0 and 1.1: the runtime module `aws_json` does the work. Each structure and union that goes on the wire
 //! gets plain codec code on `aws-smithy-json`: an impl of `aws_json::WriteObject` when requests carry it, of
 //! `aws_json::ReadStructure` or `aws_json::ReadUnion` when responses do, each member one line calling the runtime's
-//! writers (`aws_json::write::*`) or reader (`aws_json::Reader`).
+//! writers (`aws_json::ObjectWriter`'s methods, `aws_json::write::*`) or reader (`aws_json::Reader`, its value put
+//! into the builder by `aws_json::set`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -82,8 +83,11 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
             let wire = &f.wire_name;
             let field = ident(&f.name);
             let read = if message_field == Some(f.name.as_str()) { quote!(r.message()) } else { read_value(&f.ty.ty) };
-            let value = if f.boxed { quote!(#read?.map(::std::boxed::Box::new)) } else { quote!(#read?) };
-            quote!(#wire => members.#field = #value,)
+            if f.boxed {
+                quote!(#wire => crate::aws_json::set(&mut members.#field, #read.map(|v| v.map(::std::boxed::Box::new))),)
+            } else {
+                quote!(#wire => crate::aws_json::set(&mut members.#field, #read),)
+            }
         });
         let read_member = if s.fields.is_empty() {
             quote! {
@@ -104,9 +108,8 @@ pub fn structure_codecs(s: &Structure, request_id: bool) -> TokenStream {
                 ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
                     match name {
                         #(#arms)*
-                        _ => return ::std::result::Result::Ok(false),
+                        _ => ::std::result::Result::Ok(false),
                     }
-                    ::std::result::Result::Ok(true)
                 }
             }
         };
@@ -175,10 +178,25 @@ fn gate(plain: bool, plain_doc: &'static str, test_doc: &'static str) -> (Option
 }
 
 /// `if let Some(v) = &self.x { object.member("X", |w| …)?; }`, or the unconditional write of a member that always
-/// has a value (`let v = &self.x; object.member("X", |w| …)?;`).
+/// has a value (`let v = &self.x; object.member("X", |w| …)?;`); a string, enum, number, boolean, structure or union
+/// member through the `ObjectWriter` method of its kind instead (`object.string("X", v);`), without a closure.
 fn write_member(f: &Field) -> TokenStream {
     let wire = &f.wire_name;
     let field = ident(&f.name);
+    if let Some(write) = direct_write(&f.ty.ty, wire) {
+        return if f.optional {
+            quote! {
+                if let ::std::option::Option::Some(v) = &self.#field {
+                    #write
+                }
+            }
+        } else {
+            quote! {
+                let v = &self.#field;
+                #write
+            }
+        };
+    }
     if f.optional {
         let write = write_value(&f.ty.ty, quote!(w), quote!(v));
         quote! {
@@ -193,6 +211,22 @@ fn write_member(f: &Field) -> TokenStream {
             object.member(#wire, |w| #write)?;
         }
     }
+}
+
+/// The statement writing the member `wire` whose value `v` (a reference) has a kind `ObjectWriter` writes with a
+/// method of its own (no closure; no `Result` where writing cannot fail), or `None` for the other kinds.
+fn direct_write(ty: &Type, wire: &str) -> Option<TokenStream> {
+    Some(match ty {
+        Type::String => quote!(object.string(#wire, v);),
+        Type::Named(_, NamedKind::Enum) => quote!(object.string(#wire, v.as_str());),
+        Type::Named(_, NamedKind::IntEnum) => quote!(object.integer(#wire, i64::from(v.as_i32()));),
+        Type::Bool => quote!(object.boolean(#wire, *v);),
+        Type::Long => quote!(object.integer(#wire, *v);),
+        Type::Byte | Type::Short | Type::Integer => quote!(object.integer(#wire, i64::from(*v));),
+        Type::Double => quote!(object.double(#wire, *v);),
+        Type::Named(_, NamedKind::Structure | NamedKind::Union) => quote!(object.object(#wire, v)?;),
+        _ => return None,
+    })
 }
 
 /// A field's value in `finish`: what was read, else its default, else (a required member the service left out) the

@@ -159,18 +159,19 @@ impl ConflictException {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("Message");
-            if let ::std::option::Option::Some(v) = &self.message {
-                crate::validation::length_str(
-                    v.as_str(),
-                    ::std::option::Option::Some(0u64),
-                    ::std::option::Option::Some(1024u64),
-                    &p,
-                    out,
-                );
-            }
-        }
+        crate::validation::text(
+            self.message.as_deref(),
+            "Message",
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
+            path,
+            out,
+        );
     }
 }
 
@@ -183,7 +184,7 @@ impl crate::aws_json::WriteObject for crate::types::error::ConflictException {
         object: &mut crate::aws_json::ObjectWriter<'_>,
     ) -> ::std::result::Result<(), crate::aws_json::JsonError> {
         if let ::std::option::Option::Some(v) = &self.message {
-            object.member("Message", |w| crate::aws_json::write::string(w, v))?;
+            object.string("Message", v);
         }
         ::std::result::Result::Ok(())
     }
@@ -200,10 +201,9 @@ impl crate::aws_json::ReadStructure for crate::types::error::ConflictException {
         r: &mut crate::aws_json::Reader<'_>,
     ) -> ::std::result::Result<bool, crate::aws_json::JsonError> {
         match name {
-            "Message" => members.message = r.message()?,
-            _ => return ::std::result::Result::Ok(false),
+            "Message" => crate::aws_json::set(&mut members.message, r.message()),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
 
     #[inline]
