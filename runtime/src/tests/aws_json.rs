@@ -1060,3 +1060,47 @@ fn a_string_ends_escapes_and_fails_where_it_should_at_every_offset_around_a_word
         }
     }
 }
+
+/// The word-at-a-time search for the end of a string's plain text finds what a byte-by-byte search finds: every
+/// byte value, at every position of inputs up to two and a half words long, after a run of plain bytes (ASCII, and bytes
+/// past 0x7f, which are parts of UTF-8 sequences), with a second stop byte after it or none, from every start.
+#[test]
+fn a_string_stop_is_found_word_by_word_where_byte_by_byte_finds_it() {
+    let stops = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let plain: [u8; 4] = [b' ', 0x7f, 0x80, 0xff];
+    for len in 0..=20 {
+        for filler in plain {
+            for value in 0..=255u8 {
+                for position in 0..len {
+                    for second in [None, Some(b'"'), Some(0x1f)] {
+                        let mut input = vec![filler; len];
+                        input[position] = value;
+                        if let Some(second) = second.filter(|_| position + 3 < len) {
+                            input[position + 3] = second;
+                        }
+                        for start in 0..=len {
+                            let expected = input[start..].iter().position(|b| stops(*b)).map(|p| start + p);
+                            assert_eq!(string_stop(&input, start), expected, "{input:?} from {start}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(string_stop(b"abc", 4), None);
+}
+
+/// A string longer than a word, with its stop bytes past the first words, reads as it is written.
+#[test]
+fn long_strings_read_whole_with_their_escapes() {
+    let text = br#"{"A":"arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e0123456789","B":"x\"y\\z \u00e9 tail"}"#;
+    let value = Reader::new(text).document().unwrap().unwrap();
+    let object = value.as_object().unwrap();
+    assert_eq!(
+        object["A"].as_string(),
+        Some("arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e0123456789")
+    );
+    assert_eq!(object["B"].as_string(), Some("x\"y\\z \u{e9} tail"));
+    let control = b"{\"A\":\"0123456789abcdef\x01\"}";
+    assert!(Reader::new(control).document().is_err());
+}
