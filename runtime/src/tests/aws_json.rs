@@ -1104,3 +1104,24 @@ fn long_strings_read_whole_with_their_escapes() {
     let control = b"{\"A\":\"0123456789abcdef\x01\"}";
     assert!(Reader::new(control).document().is_err());
 }
+
+/// A string is written as aws-smithy-json's writer escapes it, whether it has something to escape or not (the
+/// writer skips the escaping of text without a quote, a backslash or a control character): every ASCII character
+/// and a few others, alone, in the middle of a text longer than a word, and at its end.
+#[test]
+fn strings_are_written_as_aws_smithy_json_escapes_them() {
+    use aws_smithy_json::serialize::JsonValueWriter;
+    let mut texts: Vec<String> = vec![String::new(), "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p".into()];
+    for c in (0u8..0x80).map(char::from).chain(['\u{e9}', '\u{2028}', '\u{1F600}', '\u{7f}']) {
+        texts.push(c.to_string());
+        texts.push(format!("0123456789{c}abcdef"));
+        texts.push(format!("0123456789abcdef{c}"));
+    }
+    for text in &texts {
+        let mut ours = String::new();
+        write::string(JsonValueWriter::new(&mut ours), text.as_str()).unwrap();
+        let mut theirs = String::new();
+        JsonValueWriter::new(&mut theirs).string(text);
+        assert_eq!(ours, theirs, "{text:?}");
+    }
+}
