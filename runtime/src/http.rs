@@ -142,7 +142,9 @@ enum Start<'a, H> {
     Shared(&'a SharedHttpConnector, http::Request<Bytes>, Option<CaptureSmithyConnection>),
     #[cfg(feature = "rustls")]
     Hyper(H),
+    /// Never made (it cannot be): it only names `H` where there is no default transport.
     #[cfg(not(feature = "rustls"))]
+    #[allow(dead_code)]
     Never(std::convert::Infallible, std::marker::PhantomData<H>),
 }
 
