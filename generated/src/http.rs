@@ -95,33 +95,61 @@ impl Transport {
     }
 
     /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
-    /// with the request, for the client to say which connection it used.
-    pub(crate) async fn send(
+    /// with the request, for the client to say which connection it used. Not an `async fn`: the default
+    /// transport's request moves straight into its client's future, where an `async fn` would keep its own copy of
+    /// it in its state as well.
+    pub(crate) fn send(
         &self,
         request: http::Request<Bytes>,
         connection: Option<CaptureSmithyConnection>,
-    ) -> Result<Response, ConnectorError> {
-        #[cfg_attr(not(feature = "rustls"), allow(clippy::infallible_destructuring_match))]
-        let connector = match &self.connector {
-            Connector::Shared(connector) => connector,
+    ) -> impl std::future::Future<Output = Result<Response, ConnectorError>> + Send + '_ {
+        let start = match &self.connector {
             #[cfg(feature = "rustls")]
-            Connector::Hyper(hyper) => {
-                let response = hyper.send_http(request.map(Full::new), connection).await?;
-                let (parts, body) = response.into_parts();
-                let body = read_body(body, declared_length(&parts), self.max_response_size).await?;
-                return Ok(http::Response::from_parts(parts, body));
-            }
+            Connector::Hyper(hyper) => Start::Hyper(hyper.send_http(request.map(Full::new), connection)),
+            Connector::Shared(connector) => Start::Shared(connector, request, connection),
         };
-        let mut request =
-            HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
-        if let Some(connection) = connection {
-            request.add_extension(connection);
+        #[cfg(not(feature = "rustls"))]
+        let start: Start<'_, ()> = start;
+        let limit = self.max_response_size;
+        async move {
+            let connector = match start {
+                Start::Shared(connector, request, connection) => (connector, request, connection),
+                #[cfg(not(feature = "rustls"))]
+                Start::Never(never, _) => match never {},
+                #[cfg(feature = "rustls")]
+                Start::Hyper(call) => {
+                    let response = call.await?;
+                    let (parts, body) = response.into_parts();
+                    let body = read_body(body, declared_length(&parts), limit).await?;
+                    return Ok(http::Response::from_parts(parts, body));
+                }
+            };
+            let (connector, request, connection) = connector;
+            let mut request =
+                HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
+            if let Some(connection) = connection {
+                request.add_extension(connection);
+            }
+            let response = connector.call(request).await?;
+            let (parts, body) =
+                response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
+            let body = read_body(body, declared_length(&parts), limit).await?;
+            Ok(http::Response::from_parts(parts, body))
         }
-        let response = connector.call(request).await?;
-        let (parts, body) = response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
-        let body = read_body(body, declared_length(&parts), self.max_response_size).await?;
-        Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// How [`Transport::send`] starts: the default transport's exchange, already made, or what a configured client's
+/// connector is called with.
+#[allow(clippy::large_enum_variant)] // The default transport's future (`H`) is the larger, and the usual one.
+enum Start<'a, H> {
+    Shared(&'a SharedHttpConnector, http::Request<Bytes>, Option<CaptureSmithyConnection>),
+    #[cfg(feature = "rustls")]
+    Hyper(H),
+    /// Never made (it cannot be): it only names `H` where there is no default transport.
+    #[cfg(not(feature = "rustls"))]
+    #[allow(dead_code)]
+    Never(std::convert::Infallible, std::marker::PhantomData<H>),
 }
 
 /// The `content-length` a response declares, if it is a number.
@@ -502,32 +530,35 @@ impl HyperConnector {
 
     /// Send the request, letting `capture` give the connection it goes out on; the response's body streams (the
     /// [`Transport`] reads it, within its size limit), still under the read timeout.
-    async fn send_http(
+    fn send_http(
         &self,
         mut request: http::Request<Full<Bytes>>,
         capture: Option<CaptureSmithyConnection>,
-    ) -> Result<http::Response<ReadDeadline>, ConnectorError> {
+    ) -> impl std::future::Future<Output = Result<http::Response<ReadDeadline>, ConnectorError>> + Send + '_ {
         let deadline = self.read_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
         if let Some(capture) = capture {
             capture_connection(&capture, &mut request);
         }
         let authority = request.uri().authority().cloned();
+        // Made here, not in the future below: the request moves straight into the client's (boxed) future.
         let call = self.inner.request(request);
-        let response = match deadline {
-            Some((at, limit)) => match tokio::time::timeout_at(at, call).await {
-                Ok(response) => response,
-                Err(_) => return Err(ConnectorError::timeout(Box::new(read_timed_out(&authority, limit)))),
-            },
-            None => call.await,
-        };
-        let response = response.map_err(|e| connector_error(&e, &host_port(&authority), self.connect_timeout))?;
-        let (parts, body) = response.into_parts();
-        let body = ReadDeadline {
-            inner: body,
-            deadline: deadline.map(|(at, limit)| (Box::pin(tokio::time::sleep_until(at)), limit)),
-            authority,
-        };
-        Ok(http::Response::from_parts(parts, body))
+        async move {
+            let response = match deadline {
+                Some((at, limit)) => match tokio::time::timeout_at(at, call).await {
+                    Ok(response) => response,
+                    Err(_) => return Err(ConnectorError::timeout(Box::new(read_timed_out(&authority, limit)))),
+                },
+                None => call.await,
+            };
+            let response = response.map_err(|e| connector_error(&e, &host_port(&authority), self.connect_timeout))?;
+            let (parts, body) = response.into_parts();
+            let body = ReadDeadline {
+                inner: body,
+                deadline: deadline.map(|(at, limit)| (Box::pin(tokio::time::sleep_until(at)), limit)),
+                authority,
+            };
+            Ok(http::Response::from_parts(parts, body))
+        }
     }
 }
 

@@ -127,6 +127,11 @@ impl RetryQuota {
     /// Give back `amount` tokens, up to the capacity.
     pub(crate) fn give_back(&self, amount: u32) {
         let capacity = self.capacity;
+        // A full quota (the usual case: every call that succeeds at its first attempt gives a token back) is only
+        // read: writing it would move its cache line from thread to thread at every call.
+        if self.available.load(Ordering::Relaxed) >= capacity {
+            return;
+        }
         let _ = self
             .available
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| Some(n.saturating_add(amount).min(capacity)));

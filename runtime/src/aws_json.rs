@@ -398,7 +398,14 @@ pub mod write {
 
     /// A string, or a string enum (through its `AsRef<str>`).
     pub fn string<S: AsRef<str> + ?Sized>(w: JsonValueWriter<'_>, v: &S) -> Result<(), JsonError> {
-        w.string(v.as_ref());
+        let v = v.as_ref();
+        // Text with nothing to escape (the usual case: names, ARNs) is written as it is, found eight bytes at a time
+        // ([`string_stop`]: the quote, the backslash and the control characters are what the writer escapes).
+        if string_stop(v.as_bytes(), 0).is_none() {
+            w.string_unchecked(v);
+        } else {
+            w.string(v);
+        }
         Ok(())
     }
 
@@ -640,6 +647,34 @@ static STRING_STOP: [bool; 256] = {
     stop
 };
 
+/// The position of the first byte of `input` at or after `at` that is in [`STRING_STOP`], if any. Eight bytes are
+/// looked at together, as one word: the word has a stop byte when one of its bytes equals `"` or `\` (the byte
+/// XOR that character is zero) or is below 0x20, which the usual test for a zero byte finds (a byte whose value
+/// minus one, or minus 0x20, borrows while its top bit was clear). Borrows run only from a byte found towards the
+/// bytes after it, so the lowest byte flagged is the first stop byte; the tail shorter than a word is looked at
+/// byte by byte.
+#[inline]
+pub(crate) fn string_stop(input: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_le_bytes([0x20; 8]);
+    while let Some(&word) = input.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(word);
+        let (quote, backslash) = (x ^ QUOTES, x ^ BACKSLASHES);
+        let found = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(SPACES) & !x))
+            & HIGH;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    input.get(at..)?.iter().position(|b| STRING_STOP[usize::from(*b)]).map(|p| at + p)
+}
+
 /// How deep [`Reader::skip`] goes (as `aws-smithy-json`'s skipping, which this reader replaces).
 const MAX_SKIP_DEPTH: usize = 512;
 
@@ -822,7 +857,7 @@ impl<'a> Reader<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            let stop = input[at..].iter().position(|b| STRING_STOP[usize::from(*b)]).map(|p| at + p);
+            let stop = string_stop(input, at);
             let Some(stop) = stop else {
                 self.at = input.len();
                 return Err(self.syntax_error("the string is not closed"));

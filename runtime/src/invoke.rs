@@ -228,9 +228,12 @@ pub(crate) struct Handle {
     /// Where calls without a host prefix go, resolved at the first one that could resolve it: a handle's
     /// configuration does not change, so neither do its endpoint, URI, `host` and `User-Agent`.
     target: OnceLock<Target>,
-    /// The signing identity made from the credentials last signed with, kept while the credentials provider keeps
-    /// giving the same credentials (the signer reads only the keys, the session token and the expiry, which is what
-    /// credentials are compared on).
+    /// The signing identity made from the first credentials signed with, used (borrowed, not cloned: no reference
+    /// count shared by every call is written) while the credentials provider keeps giving the same credentials
+    /// (the signer reads only the keys, the session token and the expiry, which is what credentials are compared
+    /// on).
+    first_identity: OnceLock<(Credentials, Identity)>,
+    /// The same for the credentials last signed with, once they are not the first ones.
     identity: Mutex<Option<(Credentials, Identity)>>,
 }
 
@@ -264,6 +267,24 @@ struct Target {
     log_host: String,
 }
 
+/// The target of one call: the handle's, kept, or one made for the call (boxed: the attempt loop's future holds
+/// this, and the kept one is the usual case).
+enum CallTarget<'a> {
+    Kept(&'a Target),
+    Made(Box<Target>),
+}
+
+impl std::ops::Deref for CallTarget<'_> {
+    type Target = Target;
+
+    fn deref(&self) -> &Target {
+        match self {
+            CallTarget::Kept(target) => target,
+            CallTarget::Made(target) => target,
+        }
+    }
+}
+
 impl Handle {
     /// A client's shared state: the configuration (with the service-specific endpoint applied when its endpoint
     /// was not set by hand) and its transport: the configured HTTP client (aws-config's, for a configuration built
@@ -288,6 +309,7 @@ impl Handle {
             user_agent,
             retries,
             target: OnceLock::new(),
+            first_identity: OnceLock::new(),
             identity: Mutex::default(),
         }
     }
@@ -343,6 +365,7 @@ impl Handle {
             user_agent,
             retries,
             target: OnceLock::new(),
+            first_identity: OnceLock::new(),
             identity: Mutex::default(),
         })
     }
@@ -362,19 +385,19 @@ impl Handle {
 
     /// Where a call with this host prefix goes, for the protocol's `path`: resolved once and kept when there is no
     /// prefix (and the path is the one it was made for), else resolved for the call.
-    fn target(&self, host_prefix: Option<&str>, path: &'static str) -> Result<Cow<'_, Target>, BoxError> {
+    fn target(&self, host_prefix: Option<&str>, path: &'static str) -> Result<CallTarget<'_>, BoxError> {
         if host_prefix.is_none() {
             if let Some(target) = self.target.get().filter(|t| t.path == path) {
-                return Ok(Cow::Borrowed(target));
+                return Ok(CallTarget::Kept(target));
             }
         }
         let endpoint = (self.service.resolve_endpoint)(&self.config)?;
         let target = self.target_at(&endpoint, host_prefix, path)?;
         if host_prefix.is_some() {
-            return Ok(Cow::Owned(target));
+            return Ok(CallTarget::Made(Box::new(target)));
         }
         let _ = self.target.set(target.clone());
-        Ok(Cow::Owned(target))
+        Ok(CallTarget::Made(Box::new(target)))
     }
 
     /// Where a call goes with the endpoint its own parameters give: the credentials are resolved first when the
@@ -517,14 +540,16 @@ impl std::error::Error for TimedOut {}
 /// `amz-sdk-request`): room is made for them at once.
 pub(crate) const ADDED_HEADERS: usize = 8;
 
-/// The protocol's request as HTTP, before signing: every attempt signs a copy of it.
+/// The protocol's request as HTTP, before signing: every attempt signs a copy of it ([`attempt_request`], whose
+/// map has the room for the headers added later), so its own header map has room only for its own headers.
 fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
     let mut request = http::Request::new(bytes::Bytes::from(unsigned.body));
     *request.method_mut() =
         http::Method::from_bytes(unsigned.method.as_bytes()).map_err(|e| unbuildable(e.to_string()))?;
     *request.uri_mut() = target.uri.clone();
     let headers = request.headers_mut();
-    headers.reserve(unsigned.headers.len() + ADDED_HEADERS);
+    // The protocol's headers and the `user-agent`.
+    headers.reserve(unsigned.headers.len() + 1);
     for (name, value) in unsigned.headers {
         headers.append(name, value);
     }
@@ -557,6 +582,20 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
         tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "no credentials");
         BoxError::from(e)
     })?;
+    sign_with(handle, target, request, region, credentials)
+}
+
+/// [`sign`]'s work once the credentials are there. Not inlined: its locals (the signer's parameters and
+/// instructions) would otherwise sit in the stack frame of every poll of the attempt loop's future.
+#[inline(never)]
+fn sign_with(
+    handle: &Handle,
+    target: &Target,
+    request: &mut http::Request<bytes::Bytes>,
+    region: &aws_types::region::Region,
+    credentials: Credentials,
+) -> Result<(), BoxError> {
+    let config = &handle.config;
     let authority =
         request.uri().authority().ok_or_else(|| unbuildable(format!("request URI `{}` has no host", request.uri())))?;
     let host = if target.uri.authority().is_some_and(|a| same_authority(a, authority)) {
@@ -568,11 +607,19 @@ async fn sign(handle: &Handle, target: &Target, request: &mut http::Request<byte
     let length = request.body().len();
     request.headers_mut().insert(http::header::CONTENT_LENGTH, length.into());
 
-    let identity = handle.identity(credentials);
+    let later;
+    let identity =
+        match handle.first_identity.get_or_init(|| (credentials.clone(), Identity::from(credentials.clone()))) {
+            (first, identity) if *first == credentials => identity,
+            _ => {
+                later = handle.identity(credentials);
+                &later
+            }
+        };
     let settings = aws_sigv4::http_request::SigningSettings::default();
     let unsigned = unsigned_headers();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(identity)
         .region(region.as_ref())
         .name(handle.service.signing_name)
         .time(config.time_source.now())
@@ -872,7 +919,8 @@ async fn attempts(
     let target = match endpoint {
         None => handle.target(host_prefix, unsigned.path).map_err(Ended::Construction)?,
         Some(call) => {
-            Cow::Owned(handle.call_target(call, host_prefix, unsigned.path).await.map_err(Ended::Construction)?)
+            let target = handle.call_target(call, host_prefix, unsigned.path).await.map_err(Ended::Construction)?;
+            CallTarget::Made(Box::new(target))
         }
     };
     let host = target.log_host.as_str();

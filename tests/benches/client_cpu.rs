@@ -16,8 +16,8 @@
 //! sides of every pair are that one client, so the ratio should be 1 within a few hundredths.
 //!
 //! `cargo bench -p project-tests --bench client_cpu` (30 pairs of 2,000 calls by default;
-//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, sequentially, 5 rounds of 20,000 calls by default,
-//! for a profiler to attach to, and prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`);
+//! `CLIENT_CPU_PROFILE=crate` or `=floor` runs only that side, 5 rounds of 20,000 calls by default, sequentially
+//! or `CLIENT_CPU_IN_FLIGHT` at a time, for a profiler to attach to, and prints each thread's time on a CPU per call (`/proc/self/task/*/schedstat`);
 //! `CLIENT_CPU_WARMUP` sets the warm-up's calls per side and concurrency, 2,000 by default; `CLIENT_CPU_SIZES=1`
 //! prints the size of a call's future and of its output, which are copied as they move). Instructions per call,
 //! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
@@ -356,6 +356,7 @@ fn main() {
     let calls = env_usize("CLIENT_CPU_CALLS", if profile.is_some() { 20_000 } else { 2_000 });
     let rounds = env_usize("CLIENT_CPU_ROUNDS", if profile.is_some() { 5 } else { 30 }).max(1);
     let warmup = env_usize("CLIENT_CPU_WARMUP", 2_000);
+    let profile_in_flight = env_usize("CLIENT_CPU_IN_FLIGHT", 1).max(1);
     let server = Server::start();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let floor = Floor::new(server.port);
@@ -375,7 +376,7 @@ fn main() {
         let side = if only == "floor" { Side::Floor } else { Side::Crate };
         for _ in 0..rounds {
             let threads = thread_times();
-            let m = rt.block_on(measure(side, &floor, &client, calls, 1));
+            let m = rt.block_on(measure(side, &floor, &client, calls, profile_in_flight));
             println!("{side:?}: {:.1} µs of CPU per call ({})", m.cpu, usage_line(&m));
             // Where the time went, by thread: the runtime's workers, and the main thread that waits in block_on.
             let mut shares = vec![];

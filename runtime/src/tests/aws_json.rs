@@ -1118,3 +1118,68 @@ fn set_puts_what_was_read_into_its_slot_and_passes_errors_on() {
     assert_eq!(e.message(), "bad");
     assert_eq!(slot, Some(4), "an error leaves the slot as it was");
 }
+
+/// The word-at-a-time search for the end of a string's plain text finds what a byte-by-byte search finds: every
+/// byte value, at every position of inputs up to two and a half words long, after a run of plain bytes (ASCII, and bytes
+/// past 0x7f, which are parts of UTF-8 sequences), with a second stop byte after it or none, from every start.
+#[test]
+fn a_string_stop_is_found_word_by_word_where_byte_by_byte_finds_it() {
+    let stops = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let plain: [u8; 4] = [b' ', 0x7f, 0x80, 0xff];
+    for len in 0..=20 {
+        for filler in plain {
+            for value in 0..=255u8 {
+                for position in 0..len {
+                    for second in [None, Some(b'"'), Some(0x1f)] {
+                        let mut input = vec![filler; len];
+                        input[position] = value;
+                        if let Some(second) = second.filter(|_| position + 3 < len) {
+                            input[position + 3] = second;
+                        }
+                        for start in 0..=len {
+                            let expected = input[start..].iter().position(|b| stops(*b)).map(|p| start + p);
+                            assert_eq!(string_stop(&input, start), expected, "{input:?} from {start}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(string_stop(b"abc", 4), None);
+}
+
+/// A string longer than a word, with its stop bytes past the first words, reads as it is written.
+#[test]
+fn long_strings_read_whole_with_their_escapes() {
+    let text = br#"{"A":"arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e0123456789","B":"x\"y\\z \u00e9 tail"}"#;
+    let value = Reader::new(text).document().unwrap().unwrap();
+    let object = value.as_object().unwrap();
+    assert_eq!(
+        object["A"].as_string(),
+        Some("arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/e0123456789")
+    );
+    assert_eq!(object["B"].as_string(), Some("x\"y\\z \u{e9} tail"));
+    let control = b"{\"A\":\"0123456789abcdef\x01\"}";
+    assert!(Reader::new(control).document().is_err());
+}
+
+/// A string is written as aws-smithy-json's writer escapes it, whether it has something to escape or not (the
+/// writer skips the escaping of text without a quote, a backslash or a control character): every ASCII character
+/// and a few others, alone, in the middle of a text longer than a word, and at its end.
+#[test]
+fn strings_are_written_as_aws_smithy_json_escapes_them() {
+    use aws_smithy_json::serialize::JsonValueWriter;
+    let mut texts: Vec<String> = vec![String::new(), "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p".into()];
+    for c in (0u8..0x80).map(char::from).chain(['\u{e9}', '\u{2028}', '\u{1F600}', '\u{7f}']) {
+        texts.push(c.to_string());
+        texts.push(format!("0123456789{c}abcdef"));
+        texts.push(format!("0123456789abcdef{c}"));
+    }
+    for text in &texts {
+        let mut ours = String::new();
+        write::string(JsonValueWriter::new(&mut ours), text.as_str()).unwrap();
+        let mut theirs = String::new();
+        JsonValueWriter::new(&mut theirs).string(text);
+        assert_eq!(ours, theirs, "{text:?}");
+    }
+}
