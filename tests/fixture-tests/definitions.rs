@@ -31,6 +31,21 @@ fn valid_arguments_and_references_pass() {
 }
 
 #[test]
+fn rules_across_members_are_checked_with_their_paths() {
+    // The fixture's `Job` takes exactly one of `Bucket` and `Name`, and `Echo` only with `Bucket`.
+    let neither = r#"{"Role": "arn:aws:role/job", "Echo": "aabaa"}"#;
+    assert_eq!(
+        issues(&definition(neither, r#""bucket""#)),
+        [
+            "$.Steps[0].Arguments: exactly one of `Bucket` and `Name` must be set, and none is",
+            "$.Steps[0].Arguments.Echo: `Echo` is accepted only with `Bucket`, which is not set",
+        ]
+    );
+    let by_name = r#"{"Role": "arn:aws:role/job", "Name": "job"}"#;
+    assert_eq!(issues(&definition(by_name, r#""bucket""#)), Vec::<String>::new());
+}
+
+#[test]
 fn every_constraint_of_the_tables_is_checked_with_its_path() {
     let wrong = r#"{"Role": "arn:aws:role/Job1", "Bucket": "-bucket", "Echo": "aaba", "Size": 0, "Mode": "fast",
         "Level": 2, "Tags": [{"Key": "k"}, {"Key": "k"}, {"Key": "l"}, {"Value": "v"}], "Env": {"home": "/"},
@@ -57,6 +72,7 @@ fn every_constraint_of_the_tables_is_checked_with_its_path() {
         "$.Steps[0].Arguments.Count: must be at least 1, but is 0",
         "$.Steps[0].Arguments.Name: length must be between 1 and 8 characters, but is 13",
         "$.Steps[0].Arguments.Nme: `Nme` is not a member of CreateJobRequest (did you mean `Name`?)",
+        "$.Steps[0].Arguments.Name: exactly one of `Bucket` and `Name` must be set, and 2 are",
         "$.Steps[1].Arguments.Bucket.Get: `Steps.A.Output.Parts.Name` does not fit the property's shape: Parts is a list (take an item: `[0]`, or `['name']`)",
     ];
     assert_eq!(found, expected, "{found:#?}");
