@@ -483,7 +483,7 @@ impl<'a> Exceptions<'a> {
 /// The rules across members of `exceptions` below the member `name`, as [`below`] takes paths: the groups whose
 /// members are all below it, and the pairs likewise.
 fn rules_below<'a>(exceptions: &Exceptions<'a>, name: &str) -> (Vec<Vec<&'a str>>, Vec<[&'a str; 2]>) {
-    let strip = |p: &'a str| p.strip_prefix(name).and_then(|rest| rest.strip_prefix('.'));
+    let strip = |p: &'a str| under(p, name);
     let groups = exceptions
         .exactly_one
         .iter()
@@ -502,7 +502,13 @@ fn is_set(members: &[(String, Value)], name: &str) -> bool {
 /// `ClusterConfig.Instances.TerminationProtected` below `ClusterConfig`); empty, and allocated for nothing, when
 /// there are none.
 fn below<'a>(paths: &[&'a str], name: &str) -> Vec<&'a str> {
-    paths.iter().filter_map(|p| p.strip_prefix(name).and_then(|rest| rest.strip_prefix('.'))).collect()
+    paths.iter().filter_map(|p| under(p, name)).collect()
+}
+
+/// The rest of the dotted path `path` below the member `name` (`Instances.X` of `ClusterConfig.Instances.X` below
+/// `ClusterConfig`), if it is below it.
+fn under<'a>(path: &'a str, name: &str) -> Option<&'a str> {
+    path.strip_prefix(name).and_then(|rest| rest.strip_prefix('.'))
 }
 
 /// Check `value` as a value of `schema`'s shape `shape`, reporting every problem to `visitor`.
@@ -791,14 +797,14 @@ impl Walk<'_, '_> {
     }
 
     fn string(&mut self, checks: &Checks, s: &str, sensitive: bool, path: &Path<'_>) {
-        // A string that breaks its `@length` is not also run through its pattern, as in the generated validators.
-        let mut within = true;
-        if let Some((min, max)) = checks.length {
-            self.constraint(path, |p, out| within = validation::length_str(s, min, max, p, out));
+        if checks.length.is_none() && checks.pattern.is_none() {
+            return;
         }
-        if let (true, Some(pattern)) = (within, checks.pattern) {
-            self.constraint(path, |p, out| validation::pattern(s, pattern, sensitive, p, out));
-        }
+        // The generated validators' check of a string's value: a string that breaks its `@length` is not also run
+        // through its pattern.
+        let (min, max) = checks.length.unwrap_or((None, None));
+        let rule = validation::Text { required: false, min, max, pattern: checks.pattern, sensitive };
+        self.constraint(path, |p, out| validation::text_value(s, &rule, p, out));
     }
 
     fn length(&mut self, checks: &Checks, n: usize, unit: &'static str, path: &Path<'_>) {

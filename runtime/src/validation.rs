@@ -457,8 +457,10 @@ pub fn texts(items: &[String], rule: &Text, path: &Path<'_>, out: &mut Violation
     }
 }
 
+/// A string's value at `path` under `rule` (its `required` aside): its length, then its pattern only when the length
+/// holds. The generated validators and the definitions' schema walker both check strings so.
 #[inline]
-fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
+pub(crate) fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let fits = (rule.min.is_none() && rule.max.is_none()) || length_str(v, rule.min, rule.max, path, out);
     if let (true, Some(p)) = (fits, rule.pattern) {
         pattern(v, p, rule.sensitive, path, out);

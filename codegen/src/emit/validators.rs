@@ -40,7 +40,7 @@ pub fn for_structure(s: &Structure, always: bool) -> TokenStream {
         }
         let checks = value_checks(quote!(v), &f.ty, &format_ident!("p"), f.sensitive, 0);
         // A member that is not optional in Rust is always present.
-        let missing = if f.required && f.optional { quote!(out.required(&p);) } else { quote!() };
+        let missing = if required { quote!(out.required(&p);) } else { quote!() };
         if checks.is_empty() && missing.is_empty() {
             continue;
         }
@@ -255,11 +255,14 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     if c.nested {
         out.push(quote!(#v.validate_at(&#path, out);));
     }
+    // A list of strings with their own checks (a string needs a check to get a rule when not required).
+    let strings = match &t.ty {
+        Type::List { member, sparse: false } => text_rule(member, false, sensitive),
+        _ => None,
+    };
     match &t.ty {
-        // A list of strings with their own checks (a string needs a check to get a rule when not required).
-        Type::List { member, sparse: false } if text_rule(member, false, sensitive).is_some() => {
-            let rule = text_rule(member, false, sensitive);
-            out.push(quote!(crate::validation::texts(#v, &#rule, &#path, out);));
+        Type::List { .. } if strings.is_some() => {
+            out.push(quote!(crate::validation::texts(#v, &#strings, &#path, out);));
         }
         Type::List { member, sparse } if member.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);
