@@ -1,8 +1,10 @@
 //! Tests of the attempt loop's `tracing` output: a span per call, an event per attempt with its facts, a warning
-//! when retries or the retry quota run out, credential failures and cache refreshes, and never a secret or a body. A small recording `Subscriber` stands in for a real one.
+//! when retries or the retry quota run out, credential failures and cache refreshes, and never a secret or a body. A process-wide `Subscriber` that hands
+//! what each thread emits to that thread's recorder stands in for a real one.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -53,11 +55,7 @@ struct Recorder {
     next_id: Arc<AtomicU64>,
 }
 
-impl Subscriber for Recorder {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-
+impl Recorder {
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         let mut fields = Fields::default();
         span.record(&mut fields);
@@ -67,10 +65,6 @@ impl Subscriber for Recorder {
         Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
     }
 
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
     fn event(&self, event: &Event<'_>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
@@ -78,21 +72,52 @@ impl Subscriber for Recorder {
         let recorded = Recorded { span: false, level, name: fields.1.unwrap_or_default(), fields: fields.0 };
         self.records.lock().unwrap().push(recorded);
     }
+}
+
+thread_local! {
+    /// The recorder of the test running on this thread, if it records.
+    static CURRENT: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// The process-wide subscriber of the test binary: every callsite is always enabled, and what a thread emits goes to
+/// that thread's recorder, if any. A scoped subscriber (`with_default`) per test is not enough: tracing caches a
+/// callsite's interest and the maximum level across threads, so a test running beside another could find the
+/// "response received" event disabled and record nothing.
+struct Forward;
+
+impl Subscriber for Forward {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        CURRENT.with_borrow(|current| current.as_ref().map(|r| r.new_span(span))).unwrap_or(Id::from_u64(u64::MAX))
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        CURRENT.with_borrow(|current| current.as_ref().map(|r| r.event(event)));
+    }
 
     fn enter(&self, _: &Id) {}
 
     fn exit(&self, _: &Id) {}
 }
 
-/// Run a future on a paused clock under the recorder and return what it recorded.
+/// Run a future on a paused clock under a recorder and return what it recorded. The future runs on this thread (a
+/// current-thread runtime), so everything it emits reaches this thread's recorder.
 fn recorded<F: std::future::Future>(f: F) -> Vec<Recorded> {
-    let recorder = Recorder::default();
-    tracing::subscriber::with_default(recorder.clone(), || {
-        // While a recorder is the only live subscriber, tracing computes the interest of a callsite that another
-        // test's thread meets first from that thread's subscriber (none): re-evaluate every callsite for this one.
-        tracing::callsite::rebuild_interest_cache();
-        block_on_paused(f)
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        tracing::subscriber::set_global_default(Forward).expect("no other global subscriber in the runtime's tests")
     });
+    let recorder = Recorder::default();
+    CURRENT.set(Some(recorder.clone()));
+    block_on_paused(f);
+    CURRENT.set(None);
     let records = recorder.records.lock().unwrap().clone();
     records
 }
