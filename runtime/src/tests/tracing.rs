@@ -1,6 +1,6 @@
 //! Tests of the attempt loop's `tracing` output: a span per call, an event per attempt with its facts, a warning
-//! when retries or the retry quota run out, credential failures and cache refreshes, and never a secret or a body. A process-wide `Subscriber` that hands
-//! what each thread emits to that thread's recorder stands in for a real one.
+//! when retries or the retry quota run out, credential failures and cache refreshes, and never a secret or a body.
+//! A process-wide `Subscriber` that hands what each thread emits to that thread's recorder stands in for a real one.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
