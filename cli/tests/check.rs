@@ -104,7 +104,7 @@ fn each_mistake_is_found_at_its_value() {
             (file, path)
         })
         .collect();
-    assert_eq!(expected.len(), 38);
+    assert_eq!(expected.len(), 41);
     for (file, path) in expected {
         let rel = format!("tests/definitions/mistakes/{file}");
         let o = run(&["check", "--format", "json", &rel], None);

@@ -161,6 +161,10 @@ pub struct StepKind {
     /// (`["ExecutionRoleArn", "ClusterId"]`).
     #[serde(default)]
     pub only_with: Vec<[String; 2]>,
+    /// String members of `arguments` (names, or dotted paths) whose value names a step of the pipeline (a Cleanup
+    /// step's `Resources.S3.StepName`): a step's name that is no step of the definition is refused.
+    #[serde(default)]
+    pub step_names: Vec<String>,
     /// The structures whose members are the step's properties (`DescribeTrainingJobResponse`); with several, the
     /// properties are the members of all of them.
     #[serde(default)]

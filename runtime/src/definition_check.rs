@@ -61,6 +61,9 @@ pub struct StepKind {
     /// Pairs of members: a step may set the first only with the second (an EMR step's `ExecutionRoleArn` only with
     /// `ClusterId`).
     pub only_with: &'static [[&'static str; 2]],
+    /// String members whose value names a step of the pipeline (a Cleanup step's `Resources.S3.StepName`): names, or
+    /// dotted paths as `optional` takes them.
+    pub step_names: &'static [&'static str],
     /// The output shapes whose members are the step's properties.
     pub properties: &'static [u16],
     /// The step's properties that are strings of no output shape (a check step's baselines), sorted.
@@ -409,8 +412,7 @@ impl<'d> Checker<'d, '_> {
     /// A step or parameter name: present, and of the format's pattern `[A-Za-z0-9\-_]{1,64}`.
     fn name(&mut self, name: Option<&str>, path: &str, what: &str) {
         let Some(name) = name else { return };
-        let n = name.chars().count();
-        if !(1..=64).contains(&n) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !is_name(name) {
             self.issue(
                 path.to_owned(),
                 format!(
@@ -759,6 +761,9 @@ impl<'d> Checker<'d, '_> {
                     // The walk's visitor (this checker) may have spent some of its own meanwhile: take off both.
                     self.suggestions = self.suggestions.saturating_sub(before.suggestions - budget.suggestions);
                     self.work = self.work.saturating_sub(before.work - budget.work);
+                    for names_a_step in t.step_names {
+                        self.names_steps(v, names_a_step, &at);
+                    }
                 }
                 (None, Some("ForEach")) => self.for_each(v, &arguments_path),
                 (None, Some("Fail")) => match v {
@@ -1118,6 +1123,33 @@ impl<'d> Checker<'d, '_> {
                 self.issue(path.render(), format!("no step is named `{name}`{hint}"));
                 None
             }
+        }
+    }
+
+    /// Each step name that `value` holds at the dotted `path` of members (through the items of arrays), checked to
+    /// be a step of the pipeline. What is not an object, an array or a string there is the schema walker's to report;
+    /// an expression is not a name, and a string not of a step name's form is left to the member's pattern.
+    fn names_steps(&mut self, value: &Value, path: &str, at: &Path<'_>) {
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.names_steps(item, path, &Path::Index(at, i));
+                }
+            }
+            Value::Object(members) if !path.is_empty() => {
+                let (name, rest) = path.split_once('.').unwrap_or((path, ""));
+                if let Some((name, member)) = members.iter().find(|(n, _)| n == name) {
+                    self.names_steps(member, rest, &Path::Member(at, name));
+                }
+            }
+            // A value that is no step name in form names no step; the member's own pattern says what is wrong.
+            Value::String(step) if path.is_empty() && is_name(step) && !self.names.contains_key(step.as_str()) => {
+                let names: Vec<&str> =
+                    if self.suggestions > 0 { self.names.keys().copied().collect() } else { Vec::new() };
+                let hint = self.nearest(step, names.into_iter());
+                self.issue(at.render(), format!("no step is named `{step}`{hint}"));
+            }
+            _ => {}
         }
     }
 
@@ -1793,4 +1825,9 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     }
     components.sort();
     components
+}
+
+/// Whether `name` is of the format's pattern for step and parameter names, `[A-Za-z0-9\-_]{1,64}`.
+fn is_name(name: &str) -> bool {
+    (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

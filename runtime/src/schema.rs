@@ -451,7 +451,8 @@ pub trait Visitor {
 }
 
 /// Members of the root structure, or below it, that are treated apart: each a member's name, or a dotted path of
-/// structure members from the root (`ClusterConfig.Instances.TerminationProtected`).
+/// members from the root (`ClusterConfig.Instances.TerminationProtected`), where a list's member names the members
+/// of each of its items (`Associations.Source.Arn`: `Arn` of the `Source` of every item of `Associations`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Exceptions<'a> {
     /// Required members that may be left out.
@@ -612,7 +613,8 @@ impl Walk<'_, '_> {
                         continue;
                     }
                     let member_checks = &self.schema.checks[usize::from(member.checks)];
-                    self.value(member.target, member_checks, member.flags, item, &at, depth + 1, Exceptions::default());
+                    // A path through a list names the items' members: the exceptions hold for each item.
+                    self.value(member.target, member_checks, member.flags, item, &at, depth + 1, exceptions);
                 }
             }
             (Kind::Map { sparse }, Value::Object(entries)) => {

@@ -43,6 +43,16 @@ fn rules_across_members_are_checked_with_their_paths() {
     );
     let by_name = r#"{"Role": "arn:aws:role/job", "Name": "job"}"#;
     assert_eq!(issues(&definition(by_name, r#""bucket""#)), Vec::<String>::new());
+    // Through the `Tags` list, for each tag: `Step` only with `Value`, and a `Step` names a step of the pipeline.
+    let tags = r#"{"Role": "arn:aws:role/job", "Name": "job",
+        "Tags": [{"Key": "a", "Value": "v", "Step": "B"}, {"Key": "b", "Step": "A"}, {"Key": "c", "Value": "v", "Step": "C"}]}"#;
+    assert_eq!(
+        issues(&definition(tags, r#""bucket""#)),
+        [
+            "$.Steps[0].Arguments.Tags[1].Step: `Step` is accepted only with `Value`, which is not set",
+            "$.Steps[0].Arguments.Tags[2].Step: no step is named `C`",
+        ]
+    );
 }
 
 #[test]

@@ -85,6 +85,7 @@ fn the_corpus_checks_clean_but_for_the_non_string_parameters_sdk_3_puts_in_strin
 const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("branch_step_also_top_level", "gate", &["$.Steps[2].Name: the step `LowAccuracy` is both at the top level and in a condition's branch ($.Steps[1].Arguments.ElseSteps[0]); a step runs in one place"]),
     ("cleanup_member_typo", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uri: `S3Uri` is not a member of CleanupS3Source (did you mean `S3Uris`?)"]),
+    ("cleanup_unknown_step", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].StepName: no step is named `Evaluation` (did you mean `Evaluate`?)"]),
     ("cleanup_s3_uri_without_scheme", "conditions", &["$.Steps[4].Arguments.Resources.S3[0].S3Uris[0]: \"corpus-bucket/scratch/part-0000.csv\" does not match the pattern ^(https|s3)://([^/]+)/?(.*)$"]),
     ("data_reference_cycle", "training", &["$.Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri.Get: the steps `Prepare`, `Train` depend on each other in a cycle; here `Prepare` needs `Train`"]),
     ("depends_on_cycle", "named", &["$.Steps[0].DependsOn[0]: the steps `NamedProcessing`, `NamedTraining` depend on each other in a cycle; here `NamedProcessing` needs `NamedTraining`"]),
@@ -110,6 +111,8 @@ const MISTAKES: &[(&str, &str, &[&str])] = &[
     ("lineage_action_status_case", "lineage", &["$.Steps[4].Arguments.Actions[0].Status: \"completed\" is not a value of ActionStatus (did you mean \"Completed\"?)"]),
     ("lineage_artifact_without_source_uri", "lineage", &["$.Steps[4].Arguments.Artifacts[0].Source.SourceUri: is required but was not set"]),
     ("lineage_association_type", "lineage", &["$.Steps[4].Arguments.Associations[0].AssociationType: \"Contributed\" is not a value of AssociationEdgeType (did you mean \"ContributedTo\"?)"]),
+    ("lineage_end_arn_and_name", "lineage", &["$.Steps[4].Arguments.Associations[1].Destination.Name: exactly one of `Arn` and `Name` must be set, and 2 are"]),
+    ("lineage_end_name_without_type", "lineage", &["$.Steps[4].Arguments.Associations[0].Source.Name: `Name` is accepted only with `Type`, which is not set"]),
     ("lineage_entity_type", "lineage", &["$.Steps[4].Arguments.Associations[0].Source.Type: \"Model\" is not a value of LineageEntityType"]),
     ("max_runtime_zero", "training", &["$.Steps[1].Arguments.StoppingCondition.MaxRuntimeInSeconds: must be at least 1, but is 0"]),
     ("member_typo", "training", &["$.Steps[1].Arguments.ResourceConfig.InstanceTyp: `InstanceTyp` is not a member of ResourceConfig (did you mean `InstanceType`?)"]),
@@ -777,7 +780,7 @@ mod builders {
         );
         assert_eq!(corpus["Steps"][4]["Name"], "CleanUp");
         assert_eq!(written["Steps"][0]["Arguments"], corpus["Steps"][4]["Arguments"]);
-        // At least one source, and a step name of the format's pattern.
+        // At least one source, and a step name of the format's pattern (not also reported as naming no step).
         let mut text = written.clone();
         text["Steps"][0]["Arguments"]["Resources"]["S3"] = serde_json::json!([]);
         let mut named = written.clone();

@@ -25,6 +25,7 @@ pub fn file(d: &Definitions) -> RustFile {
         let unsupported = &k.unsupported;
         let exactly_one = k.exactly_one.iter().map(|group| quote!(&[#(#group),*]));
         let only_with = k.only_with.iter().map(|[member, other]| quote!([#member, #other]));
+        let step_names = &k.step_names;
         let properties = k.properties.iter().map(|p| Literal::u16_unsuffixed(*p));
         let string_properties = &k.string_properties;
         quote! {
@@ -35,6 +36,7 @@ pub fn file(d: &Definitions) -> RustFile {
                 unsupported: &[#(#unsupported),*],
                 exactly_one: &[#(#exactly_one),*],
                 only_with: &[#(#only_with),*],
+                step_names: &[#(#step_names),*],
                 properties: &[#(#properties),*],
                 string_properties: &[#(#string_properties),*],
             }

@@ -113,6 +113,8 @@ pub struct StepKind {
     pub exactly_one: Vec<Vec<String>>,
     /// Pairs of members of one structure: the first may be set only with the second.
     pub only_with: Vec<[String; 2]>,
+    /// String members whose value names a step of the pipeline (names, or dotted paths of members below).
+    pub step_names: Vec<String>,
     /// The output shapes of its properties, by index.
     pub properties: Vec<u16>,
     /// Its properties that are strings of no output shape (a check step's baselines), sorted.
@@ -263,6 +265,9 @@ pub fn build(
         for (group, key) in groups.chain(pairs) {
             member_rule(&tables, arguments, group, key, kind).map_err(|e| Error::at(&at, e))?;
         }
+        for (i, path) in kind.step_names.iter().enumerate() {
+            step_name_member(&tables, arguments, path, &kind.step_names[..i], kind).map_err(|e| Error::at(&at, e))?;
+        }
         let properties = kind.properties.iter().map(|p| index(p)).collect::<Result<Vec<u16>>>()?;
         let mut string_properties = kind.string_properties.clone();
         string_properties.sort();
@@ -288,6 +293,7 @@ pub fn build(
             unsupported: kind.unsupported.clone(),
             exactly_one: kind.exactly_one.clone(),
             only_with: kind.only_with.clone(),
+            step_names: kind.step_names.clone(),
             properties,
             string_properties,
         });
@@ -357,14 +363,23 @@ pub fn build(
 }
 
 /// The structure and member a setting's path names from the shape `root`: a member's name, or a dotted path of
-/// structure members (`ClusterConfig.Instances.TerminationProtected`), as the shape's index and the member's.
+/// members (`ClusterConfig.Instances.TerminationProtected`), where a list's member names the members of its items
+/// (`Associations.Source.Arn`), as the shape's index and the member's.
 pub fn member_at(tables: &Tables, root: u16, path: &str) -> std::result::Result<(u16, usize), String> {
     let mut shape = root;
     let mut segments = path.split('.').peekable();
     while let Some(name) = segments.next() {
-        let s = &tables.shapes[usize::from(shape)];
+        let mut s = &tables.shapes[usize::from(shape)];
+        // Through a list (of lists) to its items; a list's shape has its one member, the item.
+        while let (TableKind::List { .. }, Some(item)) = (s.kind, s.members.first()) {
+            shape = item.target;
+            s = &tables.shapes[usize::from(shape)];
+        }
         if s.kind != TableKind::Structure {
-            return Err(format!("`{path}`: `{}` is not a structure, so `{name}` names no member of it", s.id));
+            return Err(format!(
+                "`{path}`: `{}` is not a structure or a list of structures, so `{name}` names no member of it",
+                s.id
+            ));
         }
         let Some(i) = s.members.iter().position(|m| m.name == name) else {
             let names: Vec<&str> = s.members.iter().map(|m| m.name.as_str()).collect();
@@ -411,6 +426,33 @@ fn member_rule(
         if s.members[member].required && !kind.optional.contains(path) {
             return Err(format!("`{key}` group [{text}]: `{path}` of `{}` is required, so it is always set", s.id));
         }
+    }
+    Ok(())
+}
+
+/// Check one path of a step kind's `step_names`: a string member of `root` or below it, named once before (`earlier`
+/// are the paths before it), and not `unsupported`.
+fn step_name_member(
+    tables: &Tables,
+    root: u16,
+    path: &str,
+    earlier: &[String],
+    kind: &crate::config::StepKind,
+) -> std::result::Result<(), String> {
+    let (shape, member) = member_at(tables, root, path)?;
+    if earlier.contains(&path.to_owned()) {
+        return Err(format!("`step_names` names `{path}` twice"));
+    }
+    if kind.unsupported.iter().any(|p| p == path) {
+        return Err(format!("`step_names`: `{path}` is unsupported, so it is never set"));
+    }
+    let target = &tables.shapes[usize::from(tables.shapes[usize::from(shape)].members[member].target)];
+    if target.kind != TableKind::Simple("String") {
+        return Err(format!(
+            "`step_names`: `{path}` targets the {} `{}`; a step's name is a string",
+            target.kind.name(),
+            target.id
+        ));
     }
     Ok(())
 }
@@ -791,6 +833,7 @@ mod tests {
                 unsupported: vec!["Kept".into()],
                 exactly_one: Vec::new(),
                 only_with: Vec::new(),
+                step_names: Vec::new(),
                 properties: vec![0],
                 string_properties: Vec::new(),
             }]
@@ -852,8 +895,13 @@ mod tests {
         "ex#PutInput": {"type": "structure", "members": {"Name": {"target": "smithy.api#String"}}},
         "ex#Wrap": {"type": "structure", "members": {
             "Cluster": {"target": "other#Cluster", "traits": {"smithy.api#required": {}}},
-            "Tag": {"target": "ex#Tag"}}},
+            "Tag": {"target": "ex#Tag"}, "Ends": {"target": "ex#Ends"}, "Labels": {"target": "ex#Labels"}}},
         "ex#Tag": {"type": "structure", "members": {"K": {"target": "smithy.api#String"}}},
+        "ex#Ends": {"type": "list", "member": {"target": "ex#End"}},
+        "ex#End": {"type": "structure", "members": {
+            "Arn": {"target": "smithy.api#String"}, "Name": {"target": "smithy.api#String"},
+            "Step": {"target": "smithy.api#String"}, "Size": {"target": "smithy.api#Integer"}}},
+        "ex#Labels": {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": "ex#End"}},
         "other#Cluster": {"type": "structure", "members": {
             "Name": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
             "Inner": {"target": "other#Inner"}, "Tag": {"target": "other#Tag"}}},
@@ -887,7 +935,40 @@ mod tests {
         let e = err(&good.replace("Cluster.Inner.Drop", "Cluster.Nope"));
         assert!(e.contains("`Nope` is not a member of `other#Cluster` (its members: Inner, Name, Tag)"), "{e}");
         let e = err(&good.replace("Cluster.Inner.Drop", "Cluster.Name.X"));
-        assert!(e.contains("`Cluster.Name.X`: `smithy.api#String` is not a structure, so `X` names no member"), "{e}");
+        assert!(
+            e.contains(
+                "`Cluster.Name.X`: `smithy.api#String` is not a structure or a list of structures, so `X` names no member"
+            ),
+            "{e}"
+        );
+        // A path through a list names its items' members; a map's values are not below a path.
+        let through = build_two(&good.replace("Cluster.Inner.Drop", "Ends.Arn")).unwrap();
+        assert_eq!(through.kinds[0].unsupported, ["Ends.Arn"]);
+        assert_eq!(through.builders.unsupported.get(&(at("ex#End") as u16)), Some(&vec!["Arn".to_owned()]));
+        let e = err(&good.replace("Cluster.Inner.Drop", "Labels.Arn"));
+        assert!(e.contains("`Labels.Arn`: `ex#Labels` is not a structure or a list of structures"), "{e}");
+    }
+
+    #[test]
+    fn members_that_name_steps_are_strings() {
+        let good = "[steps.Run]\narguments = \"Wrap\"\noptional = [\"Cluster.Name\"]\n\
+                    unsupported = [\"Ends.Arn\"]\nstep_names = [\"Ends.Step\", \"Tag.K\"]\n";
+        let d = build_two(good).unwrap();
+        assert_eq!(d.kinds[0].step_names, ["Ends.Step", "Tag.K"]);
+        let err = |names: &str| {
+            let settings = good.replace("[\"Ends.Step\", \"Tag.K\"]", names);
+            build_two(&settings).unwrap_err().to_string()
+        };
+        let e = err("[\"Ends.Size\"]");
+        assert!(e.contains("definitions.steps.Run: `step_names`: `Ends.Size` targets the integer `smithy.api#Integer`; a step's name is a string"), "{e}");
+        let e = err("[\"Ends\"]");
+        assert!(e.contains("`step_names`: `Ends` targets the list `ex#Ends`; a step's name is a string"), "{e}");
+        let e = err("[\"Ends.Step\", \"Ends.Step\"]");
+        assert!(e.contains("`step_names` names `Ends.Step` twice"), "{e}");
+        let e = err("[\"Ends.Arn\"]");
+        assert!(e.contains("`step_names`: `Ends.Arn` is unsupported, so it is never set"), "{e}");
+        let e = err("[\"Ends.Nope\"]");
+        assert!(e.contains("`Nope` is not a member of `ex#End`"), "{e}");
     }
 
     #[test]

@@ -67,7 +67,12 @@ static SHAPES: [Shape; 12] = [
         members: &[Member::new("member", INPUT, 0, 0)],
         values: &[],
     },
-    Shape { name: "Input", kind: Kind::Structure, members: &[Member::new("Name", STRING, 3, REQUIRED)], values: &[] },
+    Shape {
+        name: "Input",
+        kind: Kind::Structure,
+        members: &[Member::new("Name", STRING, 3, REQUIRED), Member::new("Uri", STRING, 0, 0)],
+        values: &[],
+    },
     Shape {
         name: "Env",
         kind: Kind::Map { sparse: false },
@@ -105,7 +110,7 @@ static CHECKS: [Checks; 6] = [
 
 static SCHEMA: Schema = Schema { shapes: &SHAPES, checks: &CHECKS };
 
-static KINDS: [StepKind; 3] = [
+static KINDS: [StepKind; 4] = [
     // A kind whose properties are strings of no output shape, as a check step's baselines.
     StepKind {
         name: "Check",
@@ -114,8 +119,21 @@ static KINDS: [StepKind; 3] = [
         unsupported: &[],
         exactly_one: &[],
         only_with: &[],
+        step_names: &[],
         properties: &[],
         string_properties: &["Baseline", "Report"],
+    },
+    // A kind whose inputs name steps of the pipeline, as a Cleanup step's sources.
+    StepKind {
+        name: "Clean",
+        arguments: JOB,
+        optional: &["JobName"],
+        unsupported: &[],
+        exactly_one: &[],
+        only_with: &[],
+        step_names: &["Inputs.Name", "Weird"],
+        properties: &[],
+        string_properties: &[],
     },
     // A kind with both.
     StepKind {
@@ -125,6 +143,7 @@ static KINDS: [StepKind; 3] = [
         unsupported: &[],
         exactly_one: &[],
         only_with: &[],
+        step_names: &[],
         properties: &[DESCRIBE],
         string_properties: &["Report"],
     },
@@ -135,6 +154,7 @@ static KINDS: [StepKind; 3] = [
         unsupported: &["Weird"],
         exactly_one: &[],
         only_with: &[],
+        step_names: &[],
         properties: &[DESCRIBE],
         string_properties: &[],
     },
@@ -997,6 +1017,28 @@ fn rules_across_members_at_the_root_and_below() {
         ["$.Password: `Password` is accepted only with `Uri`, which is not set"]
     );
     assert_eq!(problems(r#"{"Uri": "s3://b", "Password": "p", "Resources": {"Count": 1}}"#), Vec::<String>::new());
+    // Through a list, the rules hold for each item, each reported at its item.
+    let items = schema::Exceptions {
+        optional: &["JobName", "Inputs.Name"],
+        exactly_one: &[&["Inputs.Name", "Inputs.Uri"]],
+        only_with: &[["Inputs.Uri", "Inputs.Name"]],
+        ..schema::Exceptions::default()
+    };
+    let mut found = Problems(Vec::new());
+    let value = crate::json::parse(
+        r#"{"Resources": {"Count": 1}, "Inputs": [{"Name": "a"}, {"Name": "a", "Uri": "u"}, {}, {"Uri": "u"}]}"#,
+    )
+    .unwrap();
+    schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), items, &mut found);
+    assert_eq!(
+        found.0,
+        [
+            "$.Inputs: length must be between 1 and 2 items, but is 4",
+            "$.Inputs[1].Uri: exactly one of `Name` and `Uri` must be set, and 2 are",
+            "$.Inputs[2]: exactly one of `Name` and `Uri` must be set, and none is",
+            "$.Inputs[3].Uri: `Uri` is accepted only with `Name`, which is not set",
+        ]
+    );
     // The rules are the root's: the same members elsewhere are not touched (a list item's `Name` is no `Resources`).
     let mut plain = Problems(Vec::new());
     let value = crate::json::parse(r#"{"JobName": "j", "Resources": {"Count": 1}}"#).unwrap();
@@ -1008,10 +1050,11 @@ fn rules_across_members_at_the_root_and_below() {
 fn exceptions_name_members_below_the_root_by_dotted_paths() {
     // As EMR's `ClusterConfig.Instances.TerminationProtected`: a refused member below the arguments is refused
     // there (and no longer required), an optional one there may be left out; the same member elsewhere is not
-    // touched, and neither a list's items nor a union's members are below a path.
+    // touched. A path through a list names its items' members (as a Lineage step's `Associations.Source.Arn`); a
+    // union's members are not below a path.
     let exceptions = schema::Exceptions {
         optional: &["JobName", "Resources.Count"],
-        unsupported: &["Resources.Rate", "Inputs.Name", "Source.Bucket"],
+        unsupported: &["Resources.Rate", "Inputs.Uri", "Source.Bucket"],
         reason: "refused here",
         ..schema::Exceptions::default()
     };
@@ -1023,8 +1066,13 @@ fn exceptions_name_members_below_the_root_by_dotted_paths() {
         found.0
     };
     assert_eq!(
-        problems(r#"{"Resources": {"Rate": 0.5}, "Inputs": [{"Name": "a"}], "Source": {"Bucket": "b"}}"#),
-        ["$.Resources.Rate: `Rate` is not accepted here: refused here"]
+        problems(
+            r#"{"Resources": {"Rate": 0.5}, "Inputs": [{"Name": "a"}, {"Name": "b", "Uri": "u"}], "Source": {"Bucket": "b"}}"#
+        ),
+        [
+            "$.Resources.Rate: `Rate` is not accepted here: refused here",
+            "$.Inputs[1].Uri: `Uri` is not accepted here: refused here"
+        ]
     );
     // Without the exceptions, the same value has the missing members and nothing refused.
     let mut plain = Problems(Vec::new());
@@ -1041,4 +1089,33 @@ fn exceptions_name_members_below_the_root_by_dotted_paths() {
     let value = crate::json::parse(r#"{"Resources": {}}"#).unwrap();
     schema::check(&SCHEMA, JOB, &value, &schema::Path::Text("$"), required, &mut found);
     assert_eq!(found.0, Vec::<String>::new());
+}
+
+#[test]
+fn members_that_name_steps_name_steps_of_the_pipeline() {
+    // The `Clean` kind's `Inputs.Name` (through the list) and `Weird` name steps, as a Cleanup step's
+    // `Resources.S3.StepName`: a name of no step is refused with the nearest, an expression is not a name, and a
+    // value of the wrong kind is the schema's to report, once.
+    let clean = r#"{"Name": "Tidy", "Type": "Clean", "Arguments": {"Resources": {"Count": 1},
+        "Inputs": [{"Name": "Prepare"}, {"Name": "Prepar"}, {"Name": {"Get": "Parameters.P"}}, {"Name": 3}],
+        "Weird": "Nobody"}}"#;
+    let steps = format!("{},{clean}", train("Prepare", r#"{"Resources": {"Count": 1}}"#));
+    let found = issues(&definition(r#"{"Name": "P", "Type": "String"}"#, &steps));
+    assert_eq!(
+        found,
+        [
+            "$.Steps[1].Arguments.Inputs: length must be between 1 and 2 items, but is 4",
+            "$.Steps[1].Arguments.Inputs[3].Name: expected a string, found a number",
+            "$.Steps[1].Arguments.Inputs[1].Name: no step is named `Prepar` (did you mean `Prepare`?)",
+            "$.Steps[1].Arguments.Weird: no step is named `Nobody`",
+        ]
+    );
+    // A string not of a step name's form is not looked up: the member's pattern, where it has one, reports it.
+    let formless = r#"{"Name": "Tidy", "Type": "Clean", "Arguments": {"Resources": {"Count": 1}, "Weird": "No body"}}"#;
+    assert_eq!(issues(&definition("", formless)), Vec::<String>::new());
+    // Naming itself or a later step is a name of the pipeline.
+    let later = r#"{"Name": "Tidy", "Type": "Clean", "Arguments": {"Resources": {"Count": 1},
+        "Inputs": [{"Name": "Tidy"}, {"Name": "Last"}]}}"#;
+    let steps = format!("{later},{}", train("Last", r#"{"Resources": {"Count": 1}}"#));
+    assert_eq!(issues(&definition("", &steps)), Vec::<String>::new());
 }

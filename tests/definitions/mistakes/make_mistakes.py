@@ -249,6 +249,20 @@ def mistakes():
     del step(d, "RecordLineage")["Arguments"]["Artifacts"][0]["Source"]["SourceUri"]
     made["lineage_artifact_without_source_uri"] = d
 
+    d = lineage()
+    # The second association's destination, an existing context by ARN, also given a name and type.
+    destination = step(d, "RecordLineage")["Arguments"]["Associations"][1]["Destination"]
+    destination["Name"], destination["Type"] = "corpus-project", "Context"
+    made["lineage_end_arn_and_name"] = d
+
+    d = lineage()
+    del step(d, "RecordLineage")["Arguments"]["Associations"][0]["Source"]["Type"]
+    made["lineage_end_name_without_type"] = d
+
+    d = conditions()
+    step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]["StepName"] = "Evaluation"
+    made["cleanup_unknown_step"] = d
+
     d = conditions()
     source = step(d, "CleanUp")["Arguments"]["Resources"]["S3"][0]
     source["S3Uri"] = source.pop("S3Uris")
