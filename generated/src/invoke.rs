@@ -544,16 +544,37 @@ impl std::error::Error for TimedOut {}
 /// `amz-sdk-request`): room is made for them at once.
 pub(crate) const ADDED_HEADERS: usize = 8;
 
-/// The protocol's request as HTTP, before signing: every attempt signs a copy of it ([`attempt_request`], whose
-/// map has the room for the headers added later), so its own header map has room only for its own headers.
-fn http_request(target: &Target, unsigned: UnsignedRequest) -> Result<http::Request<bytes::Bytes>, BoxError> {
-    let mut request = http::Request::new(bytes::Bytes::from(unsigned.body));
+/// `content-encoding: gzip`, the header of a compressed body.
+const GZIP: (http::HeaderName, http::HeaderValue) =
+    (http::header::CONTENT_ENCODING, http::HeaderValue::from_static("gzip"));
+
+/// The request the attempts of a call send (signed, with the attempt's headers, for each).
+enum Base {
+    /// Without interceptors: the first attempt sends this request (made with room for the headers it gets), and a
+    /// later one makes it again from the protocol's headers for the operation and the body (kept, shared), rather
+    /// than every call copying a base request's headers into each attempt's map.
+    Own { first: Option<http::Request<bytes::Bytes>>, body: bytes::Bytes, gzip: bool },
+    /// With interceptors: the request as `modify_before_retry_loop` left it, which each attempt copies
+    /// ([`attempt_request`]).
+    Copied(http::Request<bytes::Bytes>),
+}
+
+/// The protocol's request as HTTP, before signing, with this body (the protocol's own is not read), its header map
+/// with room for the protocol's headers and `room` more, at least the `user-agent` ([`ADDED_HEADERS`] for a
+/// request that is signed and sent as it is).
+fn http_request(
+    target: &Target,
+    unsigned: UnsignedRequest,
+    body: bytes::Bytes,
+    room: usize,
+) -> Result<http::Request<bytes::Bytes>, BoxError> {
+    let mut request = http::Request::new(body);
     *request.method_mut() =
         http::Method::from_bytes(unsigned.method.as_bytes()).map_err(|e| unbuildable(e.to_string()))?;
     *request.uri_mut() = target.uri.clone();
     let headers = request.headers_mut();
     // The protocol's headers and the `user-agent`.
-    headers.reserve(unsigned.headers.len() + 1);
+    headers.reserve(unsigned.headers.len() + room.max(1));
     for (name, value) in unsigned.headers {
         headers.append(name, value);
     }
@@ -928,21 +949,42 @@ async fn attempts(
         }
     };
     let host = target.log_host.as_str();
+    let mut gzip = false;
     if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
             unsigned.body = compressed;
-            unsigned.headers.push((http::header::CONTENT_ENCODING, http::HeaderValue::from_static("gzip")));
+            unsigned.headers.push(GZIP);
+            gzip = true;
         }
     }
-    let mut base = http_request(&target, unsigned).map_err(Ended::Construction)?;
-    if let Some(x) = execution.as_deref_mut() {
-        base = x.before_retry_loop(base).await.map_err(intercepted)?;
-    }
+    let body = bytes::Bytes::from(std::mem::take(&mut unsigned.body));
+    let mut base = match execution.as_deref_mut() {
+        None => {
+            let first = http_request(&target, unsigned, body.clone(), ADDED_HEADERS).map_err(Ended::Construction)?;
+            Base::Own { first: Some(first), body, gzip }
+        }
+        Some(x) => {
+            let base = http_request(&target, unsigned, body, 1).map_err(Ended::Construction)?;
+            Base::Copied(x.before_retry_loop(base).await.map_err(intercepted)?)
+        }
+    };
     let max_attempts = config.retry.max_attempts();
     let mut retry = handle.retries.call(&config.retry, &config.time_source, config.timeouts.read_timeout());
     loop {
         retry.ready(&handle.sleep).await;
-        let mut request = attempt_request(&base);
+        let mut request = match &mut base {
+            Base::Copied(base) => attempt_request(base),
+            Base::Own { first, body, gzip } => match first.take() {
+                Some(first) => first,
+                None => {
+                    let mut again = service.protocol.request(name, Vec::new()).map_err(Ended::Construction)?;
+                    if *gzip {
+                        again.headers.push(GZIP);
+                    }
+                    http_request(&target, again, body.clone(), ADDED_HEADERS).map_err(Ended::Construction)?
+                }
+            },
+        };
         if let Some(x) = execution.as_deref_mut() {
             request = x.before_signing(request).await.map_err(intercepted)?;
         }

@@ -23,9 +23,13 @@
 //! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
 //! (the server is a child process, not counted) with `CLIENT_CPU_ROUNDS=1` and two values of `CLIENT_CPU_CALLS`;
 //! the difference of the two totals divided by the difference of the calls leaves out start-up and warm-up.
+//! `CLIENT_CPU_ALLOCS=1` with `CLIENT_CPU_PROFILE` counts the allocations per call by size (the process's allocator
+//! counts only while that is set: a relaxed load of one flag per allocation otherwise, on both sides alike).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -39,6 +43,71 @@ use sagemaker_pipelines::Client;
 use serde::{Deserialize, Serialize};
 
 mod loopback;
+
+/// The system allocator, counting allocations by requested size while [`COUNTING`] is set.
+struct Counting;
+
+/// Whether [`Counting`] counts.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Allocations (and reallocations, by their new size) by size in 16-byte steps up to 4 KiB, then one for larger.
+static BY_SIZE: [AtomicU64; 257] = [const { AtomicU64::new(0) }; 257];
+
+impl Counting {
+    fn count(size: usize) {
+        if COUNTING.load(Ordering::Relaxed) {
+            BY_SIZE[size.div_ceil(16).min(256)].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+// SAFETY: every call is passed to the system allocator unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: the caller's guarantees are the system allocator's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: as `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as `alloc`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Self::count(new_size);
+        // SAFETY: as `alloc`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The allocations counted so far, by size class, and a reset.
+fn take_allocations() -> Vec<u64> {
+    BY_SIZE.iter().map(|c| c.swap(0, Ordering::Relaxed)).collect()
+}
+
+/// The allocations per call by size (`at most N bytes: count`), and in total, and those glibc serves from its large
+/// bins (over 1,024 bytes, past its per-thread cache).
+fn allocation_line(by_size: &[u64], calls: usize) -> String {
+    let per = |n: u64| n as f64 / calls as f64;
+    let total: u64 = by_size.iter().sum();
+    let large: u64 = by_size[65..].iter().sum();
+    let sizes: Vec<String> = by_size
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| per(n) >= 0.01)
+        .map(|(i, &n)| if i == 256 { format!(">4096: {:.2}", per(n)) } else { format!("<={}: {:.2}", i * 16, per(n)) })
+        .collect();
+    format!("{:.2} allocations per call, {:.2} over 1,024 bytes; by size: {}", per(total), per(large), sizes.join(", "))
+}
 
 use loopback::{response_body, serve, ARN};
 
@@ -374,10 +443,17 @@ fn main() {
 
     if let Some(only) = profile {
         let side = if only == "floor" { Side::Floor } else { Side::Crate };
+        let allocations = std::env::var_os("CLIENT_CPU_ALLOCS").is_some();
         for _ in 0..rounds {
             let threads = thread_times();
+            take_allocations();
+            COUNTING.store(allocations, Ordering::Relaxed);
             let m = rt.block_on(measure(side, &floor, &client, calls, profile_in_flight));
+            COUNTING.store(false, Ordering::Relaxed);
             println!("{side:?}: {:.1} µs of CPU per call ({})", m.cpu, usage_line(&m));
+            if allocations {
+                println!("  {}", allocation_line(&take_allocations(), m.calls));
+            }
             // Where the time went, by thread: the runtime's workers, and the main thread that waits in block_on.
             let mut shares = vec![];
             for (id, name, ran) in thread_times() {

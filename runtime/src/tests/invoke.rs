@@ -461,6 +461,73 @@ async fn retries_resend_the_same_body_freshly_signed() {
     }
 }
 
+/// The headers of a request but those signing and the attempt number make anew for each attempt, in order.
+fn attempt_invariant_headers(seen: &Seen) -> Vec<(String, Vec<u8>)> {
+    let own = ["x-amz-date", "authorization", "amz-sdk-request"];
+    let mut headers: Vec<(String, Vec<u8>)> = seen
+        .headers
+        .iter()
+        .filter(|(k, _)| !own.contains(&k.as_str()))
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_sends_the_first_attempts_request_again_but_for_the_signature_and_the_attempt_number() {
+    // Without interceptors, the first attempt sends the request the call made and a retry makes it again: every
+    // attempt must still carry the same method, URI, body and headers (the invocation id included), with only the
+    // signature's and `amz-sdk-request` its own.
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Fail(Fail::Io),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let times = StaticTimeSource::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let config = config(&http).time_source(times).build();
+    invoke(&Handle::new(config, &SERVICE), op(), br#"{"Name":"again"}"#.to_vec()).await.unwrap();
+    let seen = http.requests();
+    assert_eq!(seen.len(), 3);
+    let first = &seen[0];
+    for headers in ["content-type", "x-amz-target", "user-agent", "host", "content-length", "amz-sdk-invocation-id"] {
+        assert!(first.header(headers).is_some(), "{headers} missing from {:?}", first.headers);
+    }
+    for (i, again) in seen.iter().enumerate().skip(1) {
+        assert_eq!(again.method, first.method, "attempt {}", i + 1);
+        assert_eq!(again.uri, first.uri, "attempt {}", i + 1);
+        assert_eq!(again.body, first.body, "attempt {}", i + 1);
+        assert_eq!(attempt_invariant_headers(again), attempt_invariant_headers(first), "attempt {}", i + 1);
+        // At the same signing time, the same request gives the same signature: nothing signed differs.
+        assert_eq!(again.header("authorization"), first.header("authorization"), "attempt {}", i + 1);
+    }
+    let numbers: Vec<_> = seen.iter().map(|s| s.header("amz-sdk-request").unwrap().to_owned()).collect();
+    assert_eq!(numbers, ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_of_a_compressed_request_is_compressed_too() {
+    const GZIP_OP: Operation = Operation { compress: Some(crate::compression::gzip_if_large), ..OP };
+    let http = FakeHttp::new([
+        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
+        Reply::Respond(response(200, "{}")),
+    ]);
+    let config = config(&http).request_min_compression_size_bytes(16).build();
+    let body = format!(r#"{{"Name":"{}"}}"#, "a".repeat(2_000)).into_bytes();
+    let handle = Handle::new(config, &SERVICE);
+    crate::fluent::typed::<Out, OpError>(run(&handle, None, &GZIP_OP, Box::new(body.clone()), None, None).await)
+        .unwrap();
+    let seen = http.requests();
+    assert_eq!(seen.len(), 2);
+    for (i, attempt) in seen.iter().enumerate() {
+        assert_eq!(attempt.header("content-encoding"), Some("gzip"), "attempt {}", i + 1);
+        assert!(attempt.body.len() < body.len() / 10, "attempt {}: {} bytes", i + 1, attempt.body.len());
+        assert_eq!(attempt.header("content-length"), Some(attempt.body.len().to_string().as_str()));
+    }
+    assert_eq!(seen[1].body, seen[0].body);
+    assert_eq!(attempt_invariant_headers(&seen[1]), attempt_invariant_headers(&seen[0]));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Transport errors
 
