@@ -155,6 +155,8 @@ impl StdError for Unhandled {
 #[derive(Clone, Copy)]
 pub(crate) enum ErrorView<'a> {
     /// An error the model declares for the operation.
+    // A service whose operations declare no errors constructs none.
+    #[allow(dead_code)]
     Modeled {
         /// The error itself: what the enum prints and gives as its `source`.
         error: &'a (dyn StdError + 'static),
