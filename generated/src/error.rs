@@ -152,6 +152,88 @@ impl StdError for Unhandled {
     }
 }
 
+/// One variant of an operation's error enum as the functions every such enum shares see it: a modeled error with
+/// its metadata, its code and its message member, or the unhandled error. Each operation's error enum has one
+/// `match` giving its view (`view()`); its `meta`, `code`, `message`, `Display` and `source` are these functions, so
+/// an operation adds one small match instead of five.
+#[derive(Clone, Copy)]
+pub(crate) enum ErrorView<'a> {
+    /// An error the model declares for the operation.
+    // A service whose operations declare no errors constructs none.
+    #[allow(dead_code)]
+    Modeled {
+        /// The error itself: what the enum prints and gives as its `source`.
+        error: &'a (dyn StdError + 'static),
+        /// Its metadata (the response's code, message and request id).
+        meta: &'a ErrorMetadata,
+        /// The code of its shape, for an error without metadata (one a test built).
+        code: &'static str,
+        /// Its message member, if it has one.
+        message: Option<&'a str>,
+    },
+    /// Anything else.
+    Unhandled(&'a Unhandled),
+}
+
+impl<'a> ErrorView<'a> {
+    /// The code, message and request id of the response.
+    pub(crate) fn meta(self) -> &'a ErrorMetadata {
+        match self {
+            ErrorView::Modeled { meta, .. } => meta,
+            ErrorView::Unhandled(e) => &e.meta,
+        }
+    }
+
+    /// The metadata's code (the response's), else a modeled error's own.
+    pub(crate) fn code(self) -> Option<&'a str> {
+        match self {
+            ErrorView::Modeled { meta, code, .. } => meta.code().or(Some(code)),
+            ErrorView::Unhandled(e) => e.meta.code(),
+        }
+    }
+
+    /// The metadata's message (the response's), else a modeled error's message member.
+    pub(crate) fn message(self) -> Option<&'a str> {
+        match self {
+            ErrorView::Modeled { meta, message, .. } => meta.message().or(message),
+            ErrorView::Unhandled(e) => e.meta.message(),
+        }
+    }
+
+    /// The enum's `source`: a modeled error itself; for the unhandled error, which the enum prints itself, its
+    /// cause.
+    pub(crate) fn source(self) -> Option<&'a (dyn StdError + 'static)> {
+        match self {
+            ErrorView::Modeled { error, .. } => Some(error),
+            ErrorView::Unhandled(e) => e.source(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorView<'_> {
+    /// What the error itself prints.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorView::Modeled { error, .. } => fmt::Display::fmt(error, f),
+            ErrorView::Unhandled(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+/// The crate-wide error from an operation's `SdkError<E, R>` (its `From` impl, one per operation): a service error
+/// is the operation's error converted, any other failure the crate-wide error's `unhandled` variant, with the
+/// failure as its cause.
+pub(crate) fn from_sdk_error<E, R, T>(err: SdkError<E, R>, unhandled: fn(Unhandled) -> T) -> T
+where
+    E: Into<T>,
+    SdkError<E, R>: StdError + Send + Sync + 'static,
+{
+    match err {
+        SdkError::ServiceError(context) => context.into_err().into(),
+        other => unhandled(Unhandled::new(Box::new(other), None)),
+    }
+}
+
 /// How much of a body an error quotes: enough to recognise an HTML error page or a truncated document, never the
 /// whole of a large one.
 pub(crate) const EXCERPT_BYTES: usize = 200;

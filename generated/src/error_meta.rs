@@ -116,19 +116,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -165,19 +153,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -211,19 +187,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -263,19 +227,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -315,19 +267,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -367,19 +307,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -419,19 +347,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -471,19 +387,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -523,19 +427,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -566,19 +458,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -624,19 +504,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -682,19 +550,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -740,19 +596,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -798,19 +642,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -853,19 +685,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -902,19 +722,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -957,19 +765,7 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }
 
@@ -1012,18 +808,6 @@ where
             R,
         >,
     ) -> Self {
-        match err {
-            crate::error::SdkError::ServiceError(context) => {
-                Error::from(context.into_err())
-            }
-            other => {
-                Error::Unhandled(
-                    crate::error::Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::option::Option::None,
-                    ),
-                )
-            }
-        }
+        crate::error::from_sdk_error(err, Error::Unhandled)
     }
 }

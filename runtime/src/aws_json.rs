@@ -183,6 +183,14 @@ pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, crate::
     read_body(response.body()).map_err(Into::into)
 }
 
+/// [`decode_output`] as an operation's `decode_output` (`crate::invoke::Operation`): the output erased, with the
+/// response's request id.
+pub(crate) fn decode_output_erased<O: ReadStructure + crate::error::SetRequestId + Send + Sync + 'static>(
+    response: &Response,
+) -> Result<crate::invoke::Erased, crate::error::BoxError> {
+    crate::invoke::output(decode_output::<O>(response), response)
+}
+
 /// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,
 /// as awsJson services send for operations whose output is empty.
 pub fn read_body<O: ReadStructure>(body: &[u8]) -> Result<O, JsonError> {

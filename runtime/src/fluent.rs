@@ -78,7 +78,7 @@ pub(crate) fn typed<O: 'static, E: 'static>(result: ErasedResult) -> Result<O, S
 
 /// A fluent builder that can send its request with settings for that request only. Implemented by every
 /// operation's fluent builder; [`CustomizableOperation::send`] calls it.
-pub trait CustomizableSend<T, E>: Send {
+pub trait CustomizableSend<T, E> {
     /// Sends the request, with `customization` applied to the builder's own override (see
     /// [`Customization::apply`]).
     fn send_with_override(self, customization: Customization) -> SendFuture<T, E>;

@@ -163,6 +163,21 @@ pub(crate) fn input<I: 'static>(input: &(dyn Any + Send + Sync)) -> Result<&I, U
     input.downcast_ref::<I>().ok_or_else(|| Unprepared::Unserializable("the input is of another operation".into()))
 }
 
+/// An operation's [`Operation::prepare`] from its input type's validation and serialization: the input as its own
+/// type, validated as the call's configuration and its override say, then serialized. Each operation's `prepare` is
+/// one call of this.
+pub(crate) fn prepare<I: 'static, S: Into<BoxError>>(
+    input: &(dyn Any + Send + Sync),
+    config: &Config,
+    config_override: Option<&ConfigOverride>,
+    validate: fn(&I) -> Result<(), crate::validation::ValidationError>,
+    serialize: fn(&I) -> Result<Vec<u8>, S>,
+) -> Result<Vec<u8>, Unprepared> {
+    let input = self::input::<I>(input)?;
+    config.check_input(config_override, || validate(input)).map_err(Unprepared::Invalid)?;
+    serialize(input).map_err(|e| Unprepared::Unserializable(e.into()))
+}
+
 /// A decoded output, erased, with the response's request id: what an operation's [`Operation::decode_output`]
 /// returns.
 pub(crate) fn output<O: SetRequestId + Send + Sync + 'static>(

@@ -316,8 +316,8 @@ fn an_error_whose_message_is_required_still_reports_it_through_the_operation_err
     });
     let files = generate_text(&m.to_string(), &Selection::All).unwrap();
     let op = &files["src/operation/op.rs"];
-    // The metadata's message first, else the member (whose accessor returns `&str`).
-    assert!(op.contains(".or(::std::option::Option::Some(e.message()))"), "{op}");
+    // The member (whose accessor returns `&str`) is the message when the metadata has none.
+    assert!(op.contains("message: ::std::option::Option::Some(e.message())"), "{op}");
     let error = &files["src/types/error/denied.rs"];
     assert!(error.contains("match ::std::option::Option::Some(self.message.as_str())"), "{error}");
 }

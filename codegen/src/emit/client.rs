@@ -159,10 +159,7 @@ pub fn error_meta_file(ir: &Ir) -> RustFile {
                 R: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static,
             {
                 fn from(err: crate::error::SdkError<crate::operation::#module::#error, R>) -> Self {
-                    match err {
-                        crate::error::SdkError::ServiceError(context) => Error::from(context.into_err()),
-                        other => Error::Unhandled(crate::error::Unhandled::new(::std::boxed::Box::new(other), ::std::option::Option::None)),
-                    }
+                    crate::error::from_sdk_error(err, Error::Unhandled)
                 }
             }
         }
@@ -260,13 +257,10 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             },
         }
     });
-    let code_arms = op.errors.iter().map(|e| {
+    // One match gives the runtime's view of a variant; `meta`, `code`, `message`, `Display` and `source` read it.
+    let view_arms = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let t = type_path(&e.path);
-        quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::code(e).or(::std::option::Option::Some(#t::CODE)),)
-    });
-    let message_arms = op.errors.iter().map(|e| {
-        let v = ident(&e.variant);
         // A required `message` member's own accessor returns `&str`; every other error has `message()` returning
         // an `Option`.
         let required_field = ir
@@ -275,23 +269,10 @@ pub fn operation_extras(op: &Operation, ir: &Ir) -> TokenStream {
             .find(|s| s.id == e.id)
             .and_then(|s| s.error.as_ref())
             .is_some_and(|info| !info.message_method && info.message.as_ref().is_some_and(|m| !m.optional));
-        if required_field {
-            quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::message(e).or(::std::option::Option::Some(e.message())),)
-        } else {
-            quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::message(e).or(e.message()),)
+        let message = if required_field { quote!(::std::option::Option::Some(e.message())) } else { quote!(e.message()) };
+        quote! {
+            #error::#v(e) => crate::error::ErrorView::Modeled { error: e, meta: &e.meta, code: #t::CODE, message: #message },
         }
-    });
-    let meta_arms = op.errors.iter().map(|e| {
-        let v = ident(&e.variant);
-        quote!(#error::#v(e) => crate::error::ProvideErrorMetadata::meta(e),)
-    });
-    let display_arms = op.errors.iter().map(|e| {
-        let v = ident(&e.variant);
-        quote!(#error::#v(e) => ::std::fmt::Display::fmt(e, f),)
-    });
-    let source_arms = op.errors.iter().map(|e| {
-        let v = ident(&e.variant);
-        quote!(#error::#v(e) => ::std::option::Option::Some(e),)
     });
     let is_fns = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
@@ -408,7 +389,7 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
     } else {
         quote!(::std::option::Option::None)
     };
-    let serialize = super::protocol::serialize_input(ir, &quote!(input));
+    let serialize = super::protocol::serialize_input_fn(ir);
     let decode_output = super::protocol::decode_output(ir);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
     let into_paginator = if op.paginated.is_some() {
@@ -438,13 +419,15 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
         }
 
         impl #error {
-            pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+            /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
+            fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
                 let _ = body;
                 #[allow(clippy::match_single_binding)]
-                match meta.error_type() {
+                let error = match meta.error_type() {
                     #(#parse_arms)*
                     _ => #error::Unhandled(crate::error::Unhandled::from_response(meta)),
-                }
+                };
+                ::std::boxed::Box::new(error)
             }
 
             /// An unhandled error with this cause (for tests and wrappers).
@@ -461,25 +444,24 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
 
             /// The code, message and request id of the response.
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
-                match self {
-                    #(#meta_arms)*
-                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::meta(e),
-                }
+                self.view().meta()
             }
 
             /// The error code: the metadata's (the response's), else the modeled error's own.
             pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(#code_arms)*
-                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::code(e),
-                }
+                self.view().code()
             }
 
             /// The message: the metadata's (the response's), else the modeled error's member, if any.
             pub fn message(&self) -> ::std::option::Option<&str> {
+                self.view().message()
+            }
+
+            /// This error as the functions every operation's error shares see it.
+            fn view(&self) -> crate::error::ErrorView<'_> {
                 match self {
-                    #(#message_arms)*
-                    #error::Unhandled(e) => crate::error::ProvideErrorMetadata::message(e),
+                    #(#view_arms)*
+                    #error::Unhandled(e) => crate::error::ErrorView::Unhandled(e),
                 }
             }
 
@@ -493,32 +475,26 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
 
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#display_arms)*
-                    #error::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(&self.view(), f)
             }
         }
 
         impl ::std::error::Error for #error {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#source_arms)*
-                    // As the error prints the unhandled error itself, its cause comes next.
-                    #error::Unhandled(e) => ::std::error::Error::source(e),
-                }
+                // A modeled error itself; as the error prints the unhandled error itself, its cause comes next.
+                self.view().source()
             }
         }
 
         impl crate::error::ProvideErrorMetadata for #error {
             fn meta(&self) -> &crate::error::ErrorMetadata {
-                #error::meta(self)
+                self.view().meta()
             }
         }
 
         impl crate::error::RequestId for #error {
             fn request_id(&self) -> ::std::option::Option<&str> {
-                crate::error::RequestId::request_id(self.meta())
+                crate::error::RequestId::request_id(self.view().meta())
             }
         }
 
@@ -535,12 +511,10 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
         const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
             name: OPERATION_NAME,
             prepare: |input, config, config_override| {
-                let input = crate::invoke::input::<#input>(input)?;
-                config.check_input(config_override, || input.validate()).map_err(crate::invoke::Unprepared::Invalid)?;
-                #serialize.map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+                crate::invoke::prepare(input, config, config_override, #input::validate, #serialize::<#input>)
             },
-            decode_output: |response| crate::invoke::output::<#output>(#decode_output(response), response),
-            decode_error: |meta, body| ::std::boxed::Box::new(#error::parse(meta, body)),
+            decode_output: #decode_output::<#output>,
+            decode_error: #error::parse,
             compress: #compress,
             erasure: crate::invoke::Erasure::of::<#input, #output, #error>(),
         };

@@ -900,11 +900,12 @@ pub enum CreatePipelineError {
 }
 
 impl CreatePipelineError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -952,7 +953,8 @@ impl CreatePipelineError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -978,72 +980,50 @@ impl CreatePipelineError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            CreatePipelineError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            CreatePipelineError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            CreatePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            CreatePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            CreatePipelineError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ConflictException::CODE,
-                        ),
-                    )
-            }
-            CreatePipelineError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceLimitExceeded::CODE,
-                        ),
-                    )
-            }
-            CreatePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            CreatePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             CreatePipelineError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ConflictException::CODE,
+                    message: e.message(),
+                }
             }
             CreatePipelineError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceLimitExceeded::CODE,
+                    message: e.message(),
+                }
             }
             CreatePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
-            CreatePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
-            }
+            CreatePipelineError::Unhandled(e) => crate::error::ErrorView::Unhandled(e),
         }
     }
 
@@ -1075,42 +1055,28 @@ impl CreatePipelineError {
 impl ::std::fmt::Display for CreatePipelineError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            CreatePipelineError::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            CreatePipelineError::ResourceLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            CreatePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            CreatePipelineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for CreatePipelineError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            CreatePipelineError::ConflictException(e) => ::std::option::Option::Some(e),
-            CreatePipelineError::ResourceLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreatePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            CreatePipelineError::Unhandled(e) => ::std::error::Error::source(e),
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for CreatePipelineError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        CreatePipelineError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for CreatePipelineError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -1130,21 +1096,20 @@ impl crate::error::CreateUnhandledError for CreatePipelineError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::create_pipeline::CreatePipelineInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::create_pipeline::CreatePipelineInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::create_pipeline::CreatePipelineInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::create_pipeline::CreatePipelineOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        CreatePipelineError::parse(meta, body),
-    ),
+    >,
+    decode_error: CreatePipelineError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::create_pipeline::CreatePipelineInput,

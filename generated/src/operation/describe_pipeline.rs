@@ -1266,11 +1266,12 @@ pub enum DescribePipelineError {
 }
 
 impl DescribePipelineError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -1290,7 +1291,8 @@ impl DescribePipelineError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -1316,44 +1318,34 @@ impl DescribePipelineError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            DescribePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            DescribePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            DescribePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             DescribePipelineError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
-            DescribePipelineError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
-            }
+            DescribePipelineError::Unhandled(e) => crate::error::ErrorView::Unhandled(e),
         }
     }
 
@@ -1373,34 +1365,28 @@ impl DescribePipelineError {
 impl ::std::fmt::Display for DescribePipelineError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            DescribePipelineError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            DescribePipelineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for DescribePipelineError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            DescribePipelineError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            DescribePipelineError::Unhandled(e) => ::std::error::Error::source(e),
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        DescribePipelineError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for DescribePipelineError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -1420,21 +1406,20 @@ impl crate::error::CreateUnhandledError for DescribePipelineError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::describe_pipeline::DescribePipelineInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::describe_pipeline::DescribePipelineInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::describe_pipeline::DescribePipelineInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::describe_pipeline::DescribePipelineOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        DescribePipelineError::parse(meta, body),
-    ),
+    >,
+    decode_error: DescribePipelineError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::describe_pipeline::DescribePipelineInput,

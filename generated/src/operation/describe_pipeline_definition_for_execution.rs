@@ -435,11 +435,12 @@ pub enum DescribePipelineDefinitionForExecutionError {
 }
 
 impl DescribePipelineDefinitionForExecutionError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -459,7 +460,8 @@ impl DescribePipelineDefinitionForExecutionError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -487,43 +489,35 @@ impl DescribePipelineDefinitionForExecutionError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -544,42 +538,28 @@ impl DescribePipelineDefinitionForExecutionError {
 impl ::std::fmt::Display for DescribePipelineDefinitionForExecutionError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for DescribePipelineDefinitionForExecutionError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            DescribePipelineDefinitionForExecutionError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribePipelineDefinitionForExecutionError::Unhandled(e) => {
-                ::std::error::Error::source(e)
-            }
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineDefinitionForExecutionError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        DescribePipelineDefinitionForExecutionError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for DescribePipelineDefinitionForExecutionError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -601,21 +581,20 @@ impl crate::error::CreateUnhandledError for DescribePipelineDefinitionForExecuti
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        DescribePipelineDefinitionForExecutionError::parse(meta, body),
-    ),
+    >,
+    decode_error: DescribePipelineDefinitionForExecutionError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::describe_pipeline_definition_for_execution::DescribePipelineDefinitionForExecutionInput,

@@ -1208,11 +1208,12 @@ pub enum DescribePipelineExecutionError {
 }
 
 impl DescribePipelineExecutionError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -1232,7 +1233,8 @@ impl DescribePipelineExecutionError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -1260,43 +1262,35 @@ impl DescribePipelineExecutionError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            DescribePipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribePipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            DescribePipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            DescribePipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             DescribePipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             DescribePipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -1317,42 +1311,28 @@ impl DescribePipelineExecutionError {
 impl ::std::fmt::Display for DescribePipelineExecutionError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            DescribePipelineExecutionError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            DescribePipelineExecutionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for DescribePipelineExecutionError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            DescribePipelineExecutionError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribePipelineExecutionError::Unhandled(e) => {
-                ::std::error::Error::source(e)
-            }
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for DescribePipelineExecutionError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        DescribePipelineExecutionError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for DescribePipelineExecutionError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -1374,21 +1354,20 @@ impl crate::error::CreateUnhandledError for DescribePipelineExecutionError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        DescribePipelineExecutionError::parse(meta, body),
-    ),
+    >,
+    decode_error: DescribePipelineExecutionError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::describe_pipeline_execution::DescribePipelineExecutionInput,

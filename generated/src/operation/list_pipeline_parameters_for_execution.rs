@@ -581,11 +581,12 @@ pub enum ListPipelineParametersForExecutionError {
 }
 
 impl ListPipelineParametersForExecutionError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ResourceNotFound") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -605,7 +606,8 @@ impl ListPipelineParametersForExecutionError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -633,43 +635,35 @@ impl ListPipelineParametersForExecutionError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            ListPipelineParametersForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            ListPipelineParametersForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             ListPipelineParametersForExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -690,42 +684,28 @@ impl ListPipelineParametersForExecutionError {
 impl ::std::fmt::Display for ListPipelineParametersForExecutionError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            ListPipelineParametersForExecutionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for ListPipelineParametersForExecutionError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            ListPipelineParametersForExecutionError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListPipelineParametersForExecutionError::Unhandled(e) => {
-                ::std::error::Error::source(e)
-            }
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelineParametersForExecutionError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        ListPipelineParametersForExecutionError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for ListPipelineParametersForExecutionError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -747,21 +727,20 @@ impl crate::error::CreateUnhandledError for ListPipelineParametersForExecutionEr
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        ListPipelineParametersForExecutionError::parse(meta, body),
-    ),
+    >,
+    decode_error: ListPipelineParametersForExecutionError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::list_pipeline_parameters_for_execution::ListPipelineParametersForExecutionInput,

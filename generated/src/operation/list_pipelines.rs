@@ -777,17 +777,19 @@ pub enum ListPipelinesError {
 }
 
 impl ListPipelinesError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             _ => {
                 ListPipelinesError::Unhandled(
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -813,30 +815,26 @@ impl ListPipelinesError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            ListPipelinesError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            ListPipelinesError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
-            ListPipelinesError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
-            }
+            ListPipelinesError::Unhandled(e) => crate::error::ErrorView::Unhandled(e),
         }
     }
 
@@ -850,32 +848,28 @@ impl ListPipelinesError {
 impl ::std::fmt::Display for ListPipelinesError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            ListPipelinesError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for ListPipelinesError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            ListPipelinesError::Unhandled(e) => ::std::error::Error::source(e),
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for ListPipelinesError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        ListPipelinesError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for ListPipelinesError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -895,21 +889,20 @@ impl crate::error::CreateUnhandledError for ListPipelinesError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::list_pipelines::ListPipelinesInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::list_pipelines::ListPipelinesInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::list_pipelines::ListPipelinesInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::list_pipelines::ListPipelinesOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        ListPipelinesError::parse(meta, body),
-    ),
+    >,
+    decode_error: ListPipelinesError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::list_pipelines::ListPipelinesInput,

@@ -511,11 +511,12 @@ pub enum RetryPipelineExecutionError {
 }
 
 impl RetryPipelineExecutionError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -563,7 +564,8 @@ impl RetryPipelineExecutionError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -591,71 +593,51 @@ impl RetryPipelineExecutionError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            RetryPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            RetryPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            RetryPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            RetryPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ConflictException::CODE,
-                        ),
-                    )
-            }
-            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceLimitExceeded::CODE,
-                        ),
-                    )
-            }
-            RetryPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            RetryPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             RetryPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ConflictException::CODE,
+                    message: e.message(),
+                }
             }
             RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceLimitExceeded::CODE,
+                    message: e.message(),
+                }
             }
             RetryPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             RetryPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -688,50 +670,28 @@ impl RetryPipelineExecutionError {
 impl ::std::fmt::Display for RetryPipelineExecutionError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            RetryPipelineExecutionError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            RetryPipelineExecutionError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            RetryPipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for RetryPipelineExecutionError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            RetryPipelineExecutionError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RetryPipelineExecutionError::ResourceLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RetryPipelineExecutionError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RetryPipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for RetryPipelineExecutionError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        RetryPipelineExecutionError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for RetryPipelineExecutionError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -753,21 +713,20 @@ impl crate::error::CreateUnhandledError for RetryPipelineExecutionError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        RetryPipelineExecutionError::parse(meta, body),
-    ),
+    >,
+    decode_error: RetryPipelineExecutionError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::retry_pipeline_execution::RetryPipelineExecutionInput,

@@ -509,11 +509,12 @@ pub enum SendPipelineExecutionStepFailureError {
 }
 
 impl SendPipelineExecutionStepFailureError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -561,7 +562,8 @@ impl SendPipelineExecutionStepFailureError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -589,71 +591,51 @@ impl SendPipelineExecutionStepFailureError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            SendPipelineExecutionStepFailureError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            SendPipelineExecutionStepFailureError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ConflictException::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceLimitExceeded::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             SendPipelineExecutionStepFailureError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ConflictException::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceLimitExceeded::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -686,54 +668,28 @@ impl SendPipelineExecutionStepFailureError {
 impl ::std::fmt::Display for SendPipelineExecutionStepFailureError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            SendPipelineExecutionStepFailureError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for SendPipelineExecutionStepFailureError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            SendPipelineExecutionStepFailureError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepFailureError::ResourceLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepFailureError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepFailureError::Unhandled(e) => {
-                ::std::error::Error::source(e)
-            }
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepFailureError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        SendPipelineExecutionStepFailureError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepFailureError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -755,21 +711,20 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepFailureErro
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        SendPipelineExecutionStepFailureError::parse(meta, body),
-    ),
+    >,
+    decode_error: SendPipelineExecutionStepFailureError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::send_pipeline_execution_step_failure::SendPipelineExecutionStepFailureInput,

@@ -534,11 +534,12 @@ pub enum SendPipelineExecutionStepSuccessError {
 }
 
 impl SendPipelineExecutionStepSuccessError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -586,7 +587,8 @@ impl SendPipelineExecutionStepSuccessError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -614,71 +616,51 @@ impl SendPipelineExecutionStepSuccessError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ConflictException::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceLimitExceeded::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             SendPipelineExecutionStepSuccessError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ConflictException::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceLimitExceeded::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -711,54 +693,28 @@ impl SendPipelineExecutionStepSuccessError {
 impl ::std::fmt::Display for SendPipelineExecutionStepSuccessError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for SendPipelineExecutionStepSuccessError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            SendPipelineExecutionStepSuccessError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepSuccessError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            SendPipelineExecutionStepSuccessError::Unhandled(e) => {
-                ::std::error::Error::source(e)
-            }
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for SendPipelineExecutionStepSuccessError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        SendPipelineExecutionStepSuccessError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for SendPipelineExecutionStepSuccessError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -780,21 +736,20 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessErro
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        SendPipelineExecutionStepSuccessError::parse(meta, body),
-    ),
+    >,
+    decode_error: SendPipelineExecutionStepSuccessError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::send_pipeline_execution_step_success::SendPipelineExecutionStepSuccessInput,

@@ -925,11 +925,12 @@ pub enum StartPipelineExecutionError {
 }
 
 impl StartPipelineExecutionError {
+    /// The error of an error response, boxed for the runtime (the operation's `decode_error`).
     #[inline]
-    pub(crate) fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> Self {
+    fn parse(meta: crate::error::ErrorResponse, body: &[u8]) -> crate::invoke::Erased {
         let _ = body;
         #[allow(clippy::match_single_binding)]
-        match meta.error_type() {
+        let error = match meta.error_type() {
             ::std::option::Option::Some("ConflictException") => {
                 match crate::aws_json::decode_error(body, &meta) {
                     ::std::option::Option::Some(e) => {
@@ -977,7 +978,8 @@ impl StartPipelineExecutionError {
                     crate::error::Unhandled::from_response(meta),
                 )
             }
-        }
+        };
+        ::std::boxed::Box::new(error)
     }
 
     /// An unhandled error with this cause (for tests and wrappers).
@@ -1005,71 +1007,51 @@ impl StartPipelineExecutionError {
     /// The code, message and request id of the response.
     #[inline]
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
-        match self {
-            StartPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            StartPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-            StartPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.view().meta()
     }
 
     /// The error code: the metadata's (the response's), else the modeled error's own.
     #[inline]
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            StartPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ConflictException::CODE,
-                        ),
-                    )
-            }
-            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceLimitExceeded::CODE,
-                        ),
-                    )
-            }
-            StartPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-                    .or(
-                        ::std::option::Option::Some(
-                            crate::types::error::ResourceNotFound::CODE,
-                        ),
-                    )
-            }
-            StartPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::code(e)
-            }
-        }
+        self.view().code()
     }
 
     /// The message: the metadata's (the response's), else the modeled error's member, if any.
     #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
+        self.view().message()
+    }
+
+    /// This error as the functions every operation's error shares see it.
+    #[inline]
+    fn view(&self) -> crate::error::ErrorView<'_> {
         match self {
             StartPipelineExecutionError::ConflictException(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ConflictException::CODE,
+                    message: e.message(),
+                }
             }
             StartPipelineExecutionError::ResourceLimitExceeded(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceLimitExceeded::CODE,
+                    message: e.message(),
+                }
             }
             StartPipelineExecutionError::ResourceNotFound(e) => {
-                crate::error::ProvideErrorMetadata::message(e).or(e.message())
+                crate::error::ErrorView::Modeled {
+                    error: e,
+                    meta: &e.meta,
+                    code: crate::types::error::ResourceNotFound::CODE,
+                    message: e.message(),
+                }
             }
             StartPipelineExecutionError::Unhandled(e) => {
-                crate::error::ProvideErrorMetadata::message(e)
+                crate::error::ErrorView::Unhandled(e)
             }
         }
     }
@@ -1102,50 +1084,28 @@ impl StartPipelineExecutionError {
 impl ::std::fmt::Display for StartPipelineExecutionError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            StartPipelineExecutionError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StartPipelineExecutionError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StartPipelineExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::std::fmt::Display::fmt(&self.view(), f)
     }
 }
 
 impl ::std::error::Error for StartPipelineExecutionError {
     #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            StartPipelineExecutionError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartPipelineExecutionError::ResourceLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartPipelineExecutionError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartPipelineExecutionError::Unhandled(e) => ::std::error::Error::source(e),
-        }
+        self.view().source()
     }
 }
 
 impl crate::error::ProvideErrorMetadata for StartPipelineExecutionError {
     #[inline]
     fn meta(&self) -> &crate::error::ErrorMetadata {
-        StartPipelineExecutionError::meta(self)
+        self.view().meta()
     }
 }
 
 impl crate::error::RequestId for StartPipelineExecutionError {
     #[inline]
     fn request_id(&self) -> ::std::option::Option<&str> {
-        crate::error::RequestId::request_id(self.meta())
+        crate::error::RequestId::request_id(self.view().meta())
     }
 }
 
@@ -1167,21 +1127,20 @@ impl crate::error::CreateUnhandledError for StartPipelineExecutionError {
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
     prepare: |input, config, config_override| {
-        let input = crate::invoke::input::<
-            crate::operation::start_pipeline_execution::StartPipelineExecutionInput,
-        >(input)?;
-        config
-            .check_input(config_override, || input.validate())
-            .map_err(crate::invoke::Unprepared::Invalid)?;
-        crate::aws_json::serialize_input(input)
-            .map_err(|e| crate::invoke::Unprepared::Unserializable(e.into()))
+        crate::invoke::prepare(
+            input,
+            config,
+            config_override,
+            crate::operation::start_pipeline_execution::StartPipelineExecutionInput::validate,
+            crate::aws_json::serialize_input::<
+                crate::operation::start_pipeline_execution::StartPipelineExecutionInput,
+            >,
+        )
     },
-    decode_output: |response| crate::invoke::output::<
+    decode_output: crate::aws_json::decode_output_erased::<
         crate::operation::start_pipeline_execution::StartPipelineExecutionOutput,
-    >(crate::aws_json::decode_output(response), response),
-    decode_error: |meta, body| ::std::boxed::Box::new(
-        StartPipelineExecutionError::parse(meta, body),
-    ),
+    >,
+    decode_error: StartPipelineExecutionError::parse,
     compress: ::std::option::Option::None,
     erasure: crate::invoke::Erasure::of::<
         crate::operation::start_pipeline_execution::StartPipelineExecutionInput,

@@ -438,3 +438,63 @@ fn a_build_error_is_a_construction_failure() {
     assert!(matches!(e, SdkError::ConstructionFailure(_)));
     assert_eq!(e.source().unwrap().to_string(), "pipeline_name was missing: it is required by CreatePipeline");
 }
+
+/// A modeled error as generated code defines one: its own `Display` (code and message member) and metadata.
+#[derive(Debug)]
+struct Modeled {
+    message: Option<String>,
+    meta: ErrorMetadata,
+}
+
+impl std::fmt::Display for Modeled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ResourceNotFound: {}", self.message.as_deref().unwrap_or("-"))
+    }
+}
+
+impl std::error::Error for Modeled {}
+
+fn view_of(e: &Modeled) -> ErrorView<'_> {
+    ErrorView::Modeled { error: e, meta: &e.meta, code: "ResourceNotFound", message: e.message.as_deref() }
+}
+
+#[test]
+fn the_view_of_a_modeled_error_prefers_the_metadata_and_falls_back_on_the_shape() {
+    let from_response = Modeled { message: Some("member".into()), meta: full_response().into_metadata() };
+    let v = view_of(&from_response);
+    assert_eq!((v.code(), v.message()), (Some("ValidationException"), Some("Name is too long")));
+    assert_eq!(v.meta(), &full_response().into_metadata());
+    // Built without metadata (as a test builds one): the shape's code and the message member.
+    let built = Modeled { message: Some("member".into()), meta: ErrorMetadata::default() };
+    let v = view_of(&built);
+    assert_eq!((v.code(), v.message()), (Some("ResourceNotFound"), Some("member")));
+    assert_eq!(v.meta(), &ErrorMetadata::default());
+    let bare = Modeled { message: None, meta: ErrorMetadata::default() };
+    assert_eq!((view_of(&bare).code(), view_of(&bare).message()), (Some("ResourceNotFound"), None));
+}
+
+#[test]
+fn the_view_of_a_modeled_error_prints_it_and_is_its_source() {
+    let e = Modeled { message: Some("no such pipeline".into()), meta: full_response().into_metadata() };
+    let v = view_of(&e);
+    // The error's own text, not the metadata's.
+    assert_eq!(v.to_string(), "ResourceNotFound: no such pipeline");
+    let source = v.source().expect("a modeled error is the source");
+    assert_eq!(source.to_string(), "ResourceNotFound: no such pipeline");
+    assert!(std::ptr::addr_eq(source as *const dyn std::error::Error, &e as *const Modeled));
+}
+
+#[test]
+fn the_view_of_the_unhandled_error_is_the_unhandled_error() {
+    let u = Unhandled::from_response(full_response());
+    let v = ErrorView::Unhandled(&u);
+    assert_eq!((v.code(), v.message(), v.meta()), (u.code(), u.message(), u.meta()));
+    assert_eq!(v.to_string(), "ValidationException: Name is too long");
+    // The unhandled error's own cause, as the enum prints the unhandled error itself.
+    assert!(v.source().is_none());
+    let with_cause = Unhandled::new("connection reset".into(), None);
+    let v = ErrorView::Unhandled(&with_cause);
+    assert_eq!(v.to_string(), "unhandled error");
+    assert_eq!(v.source().map(|s| s.to_string()).as_deref(), Some("connection reset"));
+    assert_eq!((v.code(), v.message()), (None, None));
+}

@@ -22,14 +22,14 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
     })
 }
 
-/// The input as a JSON object.
-pub fn serialize_input(input: &TokenStream) -> TokenStream {
-    quote!(crate::aws_json::serialize_input(#input))
+/// The body of an input: its JSON object.
+pub fn serialize_input_fn() -> TokenStream {
+    quote!(crate::aws_json::serialize_input)
 }
 
-/// The output from a JSON object.
+/// The output from a JSON object, erased, with the request id.
 pub fn decode_output() -> TokenStream {
-    quote!(crate::aws_json::decode_output)
+    quote!(crate::aws_json::decode_output_erased)
 }
 
 /// A modeled error from its JSON body; its `ReadStructure` impl puts the message the metadata read under its message

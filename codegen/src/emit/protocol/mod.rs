@@ -16,14 +16,15 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
     }
 }
 
-/// An expression of type `Result<Vec<u8>, String>`: the body of the input `self`.
-pub fn serialize_input(ir: &Ir, input: &TokenStream) -> TokenStream {
+/// A generic `fn(&T) -> Result<Vec<u8>, impl Into<BoxError>>` serializing an input `T` (to be given its type).
+pub fn serialize_input_fn(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::serialize_input(input),
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::serialize_input_fn(),
     }
 }
 
-/// A `fn(&crate::http::Response) -> Result<O, BoxError>` that decodes a successful response.
+/// A generic `fn(&crate::http::Response) -> Result<crate::invoke::Erased, BoxError>` decoding a successful response
+/// into the output `O` (to be given its type), erased, with the request id: an operation's `decode_output`.
 pub fn decode_output(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::decode_output(),
