@@ -3,7 +3,8 @@
 
 //! The model's `@pattern`s, translated at codegen time into regular expressions with the ECMAScript meaning, each
 //! compiled into the tables of an automaton (`crate::automaton`): a DFA over bytes, or an NFA over code points
-//! where the DFA would be too big. Each pattern's documentation says which.
+//! where the DFA would be too big. Each pattern's documentation says which; and the rules of string values
+//! that refer to them (`rules`).
 
 /// `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:automl-job/`, from `com.amazonaws.sagemaker#AutoMLJobArn`.
 ///
@@ -2653,3 +2654,227 @@ pub(crate) static TRANSFORM_JOB_ARN: crate::validation::Pattern = {
         ::std::option::Option::None,
     )
 };
+
+/// The rules of string values (`@length` in characters, `@pattern`, `@sensitive`) that `validate()` checks,
+/// one per distinct rule, shared by every member and list item they apply to.
+pub(crate) mod rules {
+    /// A string of 0 to 1024 characters.
+    pub(crate) static TEXT_0_1024: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(1024u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 0 to 1300 characters.
+    pub(crate) static TEXT_0_1300: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(1300u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 0 to 2048 characters.
+    pub(crate) static TEXT_0_2048: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 0 to 2048 characters matching [`M_LFLOW_ARN`](crate::patterns::M_LFLOW_ARN).
+    pub(crate) static TEXT_0_2048_M_LFLOW_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::M_LFLOW_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 2048 characters matching [`PIPELINE_ARN`](crate::patterns::PIPELINE_ARN).
+    pub(crate) static TEXT_0_2048_PIPELINE_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 2048 characters matching [`PIPELINE_EXECUTION_ARN`](crate::patterns::PIPELINE_EXECUTION_ARN).
+    pub(crate) static TEXT_0_2048_PIPELINE_EXECUTION_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_EXECUTION_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters.
+    pub(crate) static TEXT_0_256: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters matching [`HYPER_PARAMETER_TUNING_JOB_ARN`](crate::patterns::HYPER_PARAMETER_TUNING_JOB_ARN).
+    pub(crate) static TEXT_0_256_HYPER_PARAMETER_TUNING_JOB_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(
+            &crate::patterns::HYPER_PARAMETER_TUNING_JOB_ARN,
+        ),
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters matching [`PROCESSING_JOB_ARN`](crate::patterns::PROCESSING_JOB_ARN).
+    pub(crate) static TEXT_0_256_PROCESSING_JOB_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PROCESSING_JOB_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters matching [`TAG_KEY`](crate::patterns::TAG_KEY).
+    pub(crate) static TEXT_0_256_TAG_KEY: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters matching [`TRAINING_JOB_ARN`](crate::patterns::TRAINING_JOB_ARN).
+    pub(crate) static TEXT_0_256_TRAINING_JOB_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::TRAINING_JOB_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 256 characters matching [`TRANSFORM_JOB_ARN`](crate::patterns::TRANSFORM_JOB_ARN).
+    pub(crate) static TEXT_0_256_TRANSFORM_JOB_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::TRANSFORM_JOB_ARN),
+        sensitive: false,
+    };
+    /// A string of 0 to 3072 characters.
+    pub(crate) static TEXT_0_3072: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(3072u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 0 to 64 characters matching [`PIPELINE_PARAMETER_NAME`](crate::patterns::PIPELINE_PARAMETER_NAME).
+    pub(crate) static TEXT_0_64_PIPELINE_PARAMETER_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(64u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_PARAMETER_NAME),
+        sensitive: false,
+    };
+    /// A string of 0 to 8192 characters.
+    pub(crate) static TEXT_0_8192: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(0u64),
+        max: ::std::option::Option::Some(8192u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 10 to 10 characters matching [`CALLBACK_TOKEN`](crate::patterns::CALLBACK_TOKEN).
+    pub(crate) static TEXT_10_10_CALLBACK_TOKEN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(10u64),
+        max: ::std::option::Option::Some(10u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+        sensitive: false,
+    };
+    /// A string of 1 to 1024 characters matching [`KEY`](crate::patterns::KEY).
+    pub(crate) static TEXT_1_1024_KEY: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(1024u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::KEY),
+        sensitive: false,
+    };
+    /// A string of 1 to 1048576 characters matching [`PIPELINE_DEFINITION`](crate::patterns::PIPELINE_DEFINITION).
+    pub(crate) static TEXT_1_1048576_PIPELINE_DEFINITION: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(1048576u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_DEFINITION),
+        sensitive: false,
+    };
+    /// A string of 1 to 120 characters matching [`EXPERIMENT_ENTITY_NAME`](crate::patterns::EXPERIMENT_ENTITY_NAME).
+    pub(crate) static TEXT_1_120_EXPERIMENT_ENTITY_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(120u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::EXPERIMENT_ENTITY_NAME),
+        sensitive: false,
+    };
+    /// A string of 1 to 128 characters matching [`TAG_KEY`](crate::patterns::TAG_KEY).
+    pub(crate) static TEXT_1_128_TAG_KEY: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(128u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+        sensitive: false,
+    };
+    /// A string of 1 to 2048 characters matching [`PIPELINE_NAME_OR_ARN`](crate::patterns::PIPELINE_NAME_OR_ARN).
+    pub(crate) static TEXT_1_2048_PIPELINE_NAME_OR_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME_OR_ARN),
+        sensitive: false,
+    };
+    /// A string of 1 to 256 characters.
+    pub(crate) static TEXT_1_256: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 1 to 256 characters matching [`AUTO_ML_JOB_ARN`](crate::patterns::AUTO_ML_JOB_ARN).
+    pub(crate) static TEXT_1_256_AUTO_ML_JOB_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::AUTO_ML_JOB_ARN),
+        sensitive: false,
+    };
+    /// A string of 1 to 256 characters matching [`PIPELINE_NAME`](crate::patterns::PIPELINE_NAME).
+    pub(crate) static TEXT_1_256_PIPELINE_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+        sensitive: false,
+    };
+    /// A string of 1 to 256 characters matching [`PIPELINE_PARAMETER_NAME`](crate::patterns::PIPELINE_PARAMETER_NAME).
+    pub(crate) static TEXT_1_256_PIPELINE_PARAMETER_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(256u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_PARAMETER_NAME),
+        sensitive: false,
+    };
+    /// A string of 1 to 82 characters matching [`PIPELINE_EXECUTION_NAME`](crate::patterns::PIPELINE_EXECUTION_NAME).
+    pub(crate) static TEXT_1_82_PIPELINE_EXECUTION_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(1u64),
+        max: ::std::option::Option::Some(82u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_EXECUTION_NAME),
+        sensitive: false,
+    };
+    /// A string of 20 to 2048 characters matching [`ENDPOINT_ARN`](crate::patterns::ENDPOINT_ARN).
+    pub(crate) static TEXT_20_2048_ENDPOINT_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(20u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::ENDPOINT_ARN),
+        sensitive: false,
+    };
+    /// A string of 20 to 2048 characters matching [`ENDPOINT_CONFIG_ARN`](crate::patterns::ENDPOINT_CONFIG_ARN).
+    pub(crate) static TEXT_20_2048_ENDPOINT_CONFIG_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(20u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::ENDPOINT_CONFIG_ARN),
+        sensitive: false,
+    };
+    /// A string of 20 to 2048 characters matching [`ROLE_ARN`](crate::patterns::ROLE_ARN).
+    pub(crate) static TEXT_20_2048_ROLE_ARN: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(20u64),
+        max: ::std::option::Option::Some(2048u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+        sensitive: false,
+    };
+    /// A string of 32 to 128 characters.
+    pub(crate) static TEXT_32_128: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(32u64),
+        max: ::std::option::Option::Some(128u64),
+        pattern: ::std::option::Option::None,
+        sensitive: false,
+    };
+    /// A string of 3 to 63 characters matching [`BUCKET_NAME`](crate::patterns::BUCKET_NAME).
+    pub(crate) static TEXT_3_63_BUCKET_NAME: crate::validation::Text = crate::validation::Text {
+        min: ::std::option::Option::Some(3u64),
+        max: ::std::option::Option::Some(63u64),
+        pattern: ::std::option::Option::Some(&crate::patterns::BUCKET_NAME),
+        sensitive: false,
+    };
+}

@@ -420,13 +420,12 @@ pub fn pattern(v: &str, p: &Pattern, sensitive: bool, path: &Path<'_>, out: &mut
     }
 }
 
-/// The constraints of a string member (or list item) checked by [`text`]: `@required`, `@length` in characters and
-/// `@pattern`, with the member's `@sensitive`. The generated code passes one per member instead of spelling out each
-/// check, which keeps each `validate_at` small.
+/// The constraints of a string value checked by [`text`] and [`texts`]: `@length` in characters and `@pattern`, with
+/// the member's `@sensitive`. The generated code keeps one `static` per distinct rule (`crate::patterns::rules`) and
+/// passes a reference to it, with the member's `@required` apart, so that the many members targeting the same shape
+/// share one rule and each `validate_at` stays small.
 #[derive(Clone, Copy, Debug)]
 pub struct Text {
-    /// The member is `@required` (an absent value is a violation).
-    pub required: bool,
     /// Inclusive minimum length in characters, if any.
     pub min: Option<u64>,
     /// Inclusive maximum length in characters, if any.
@@ -437,13 +436,13 @@ pub struct Text {
     pub sensitive: bool,
 }
 
-/// A string member `name` below `path`: missing when required, else its length, then (only when the length holds)
+/// A string member `name` below `path`: missing when `required`, else its length, then (only when the length holds)
 /// its pattern, as [`length_str`] and [`pattern`] check them.
 #[inline]
-pub fn text(v: Option<&str>, name: &'static str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
+pub fn text(v: Option<&str>, name: &'static str, required: bool, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let path = path.field(name);
     match v {
-        None if rule.required => out.required(&path),
+        None if required => out.required(&path),
         None => {}
         Some(v) => text_value(v, rule, &path, out),
     }
@@ -457,7 +456,7 @@ pub fn texts(items: &[String], rule: &Text, path: &Path<'_>, out: &mut Violation
     }
 }
 
-/// A string's value at `path` under `rule` (its `required` aside): its length, then its pattern only when the length
+/// A string's value at `path` under `rule`: its length, then its pattern only when the length
 /// holds. The generated validators and the definitions' schema walker both check strings so.
 #[inline]
 pub(crate) fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {

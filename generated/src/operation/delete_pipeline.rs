@@ -164,26 +164,16 @@ impl DeletePipelineInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(32u64),
-                max: ::std::option::Option::Some(128u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_32_128,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
             path,
             out,
         );
@@ -365,13 +355,8 @@ impl DeletePipelineOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
             path,
             out,
         );

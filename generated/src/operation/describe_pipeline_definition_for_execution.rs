@@ -121,15 +121,8 @@ impl DescribePipelineDefinitionForExecutionInput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
@@ -347,15 +340,8 @@ impl DescribePipelineDefinitionForExecutionOutput {
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(1048576u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_DEFINITION,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
             path,
             out,
         );

@@ -121,15 +121,8 @@ impl DescribePipelineExecutionInput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
@@ -902,13 +895,8 @@ impl DescribePipelineExecutionOutput {
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1300u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1300,
             path,
             out,
         );
@@ -927,56 +915,32 @@ impl DescribePipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_description.as_deref(),
             "PipelineExecutionDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_display_name.as_deref(),
             "PipelineExecutionDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(82u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
             path,
             out,
         );

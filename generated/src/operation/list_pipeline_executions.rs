@@ -368,28 +368,16 @@ impl ListPipelineExecutionsInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_NAME_OR_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_2048_PIPELINE_NAME_OR_ARN,
             path,
             out,
         );
@@ -687,13 +675,8 @@ impl ListPipelineExecutionsOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );

@@ -214,28 +214,16 @@ impl ListPipelineParametersForExecutionInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
@@ -477,13 +465,8 @@ impl ListPipelineParametersForExecutionOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );

@@ -366,26 +366,16 @@ impl ListPipelinesInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name_prefix.as_deref(),
             "PipelineNamePrefix",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
             path,
             out,
         );
@@ -675,13 +665,8 @@ impl ListPipelinesOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(8192u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_8192,
             path,
             out,
         );

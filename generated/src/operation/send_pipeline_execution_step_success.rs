@@ -217,26 +217,16 @@ impl SendPipelineExecutionStepSuccessInput {
         crate::validation::text(
             self.callback_token.as_deref(),
             "CallbackToken",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(10u64),
-                max: ::std::option::Option::Some(10u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_10_10_CALLBACK_TOKEN,
             path,
             out,
         );
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(32u64),
-                max: ::std::option::Option::Some(128u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_32_128,
             path,
             out,
         );
@@ -457,15 +447,8 @@ impl SendPipelineExecutionStepSuccessOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );

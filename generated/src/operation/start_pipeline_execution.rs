@@ -483,26 +483,16 @@ impl StartPipelineExecutionInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(32u64),
-                max: ::std::option::Option::Some(128u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_32_128,
             path,
             out,
         );
         crate::validation::text(
             self.mlflow_experiment_name.as_deref(),
             "MlflowExperimentName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_256,
             path,
             out,
         );
@@ -515,43 +505,24 @@ impl StartPipelineExecutionInput {
         crate::validation::text(
             self.pipeline_execution_description.as_deref(),
             "PipelineExecutionDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_display_name.as_deref(),
             "PipelineExecutionDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(82u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_NAME_OR_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_2048_PIPELINE_NAME_OR_ARN,
             path,
             out,
         );
@@ -848,15 +819,8 @@ impl StartPipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );

@@ -170,28 +170,16 @@ impl StopPipelineExecutionInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(32u64),
-                max: ::std::option::Option::Some(128u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_32_128,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
@@ -377,15 +365,8 @@ impl StopPipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );

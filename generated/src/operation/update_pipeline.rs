@@ -393,15 +393,8 @@ impl UpdatePipelineInput {
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(1048576u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_DEFINITION,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
             path,
             out,
         );
@@ -415,52 +408,32 @@ impl UpdatePipelineInput {
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_display_name.as_deref(),
             "PipelineDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.role_arn.as_deref(),
             "RoleArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(20u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_20_2048_ROLE_ARN,
             path,
             out,
         );
@@ -718,13 +691,8 @@ impl UpdatePipelineOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
             path,
             out,
         );

@@ -266,43 +266,24 @@ impl UpdatePipelineExecutionInput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_description.as_deref(),
             "PipelineExecutionDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_display_name.as_deref(),
             "PipelineExecutionDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(82u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
             path,
             out,
         );
@@ -511,15 +492,8 @@ impl UpdatePipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
             path,
             out,
         );

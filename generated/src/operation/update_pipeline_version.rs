@@ -250,41 +250,24 @@ impl UpdatePipelineVersionInput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_description.as_deref(),
             "PipelineVersionDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_display_name.as_deref(),
             "PipelineVersionDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(82u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_EXECUTION_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
             path,
             out,
         );
@@ -541,13 +524,8 @@ impl UpdatePipelineVersionOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
             path,
             out,
         );

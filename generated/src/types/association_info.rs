@@ -148,26 +148,16 @@ impl AssociationInfo {
         crate::validation::text(
             self.destination_arn.as_deref(),
             "DestinationArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048,
             path,
             out,
         );
         crate::validation::text(
             self.source_arn.as_deref(),
             "SourceArn",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_2048,
             path,
             out,
         );

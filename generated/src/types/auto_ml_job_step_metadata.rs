@@ -105,13 +105,8 @@ impl AutoMlJobStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::AUTO_ML_JOB_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_256_AUTO_ML_JOB_ARN,
             path,
             out,
         );

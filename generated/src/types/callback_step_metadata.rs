@@ -201,13 +201,8 @@ impl CallbackStepMetadata {
         crate::validation::text(
             self.callback_token.as_deref(),
             "CallbackToken",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(10u64),
-                max: ::std::option::Option::Some(10u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_10_10_CALLBACK_TOKEN,
             path,
             out,
         );
@@ -231,13 +226,8 @@ impl CallbackStepMetadata {
         crate::validation::text(
             self.sqs_queue_url.as_deref(),
             "SqsQueueUrl",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );

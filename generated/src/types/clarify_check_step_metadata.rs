@@ -408,78 +408,48 @@ impl ClarifyCheckStepMetadata {
         crate::validation::text(
             self.baseline_used_for_drift_check_constraints.as_deref(),
             "BaselineUsedForDriftCheckConstraints",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );
         crate::validation::text(
             self.calculated_baseline_constraints.as_deref(),
             "CalculatedBaselineConstraints",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );
         crate::validation::text(
             self.check_job_arn.as_deref(),
             "CheckJobArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.check_type.as_deref(),
             "CheckType",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.model_package_group_name.as_deref(),
             "ModelPackageGroupName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.violation_report.as_deref(),
             "ViolationReport",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );

@@ -234,52 +234,32 @@ impl EmrStepMetadata {
         crate::validation::text(
             self.cluster_id.as_deref(),
             "ClusterId",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.log_file_path.as_deref(),
             "LogFilePath",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );
         crate::validation::text(
             self.step_id.as_deref(),
             "StepId",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );

@@ -105,13 +105,8 @@ impl EndpointStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(20u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::ENDPOINT_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_20_2048_ENDPOINT_ARN,
             path,
             out,
         );

@@ -105,13 +105,8 @@ impl FailStepMetadata {
         crate::validation::text(
             self.error_message.as_deref(),
             "ErrorMessage",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );

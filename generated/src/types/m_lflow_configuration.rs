@@ -152,26 +152,16 @@ impl MLflowConfiguration {
         crate::validation::text(
             self.mlflow_experiment_name.as_deref(),
             "MlflowExperimentName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_256,
             path,
             out,
         );
         crate::validation::text(
             self.mlflow_resource_arn.as_deref(),
             "MlflowResourceArn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(2048u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::M_LFLOW_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_2048_M_LFLOW_ARN,
             path,
             out,
         );

@@ -105,13 +105,8 @@ impl ModelStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );

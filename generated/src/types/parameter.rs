@@ -148,28 +148,16 @@ impl Parameter {
         crate::validation::text(
             self.name.as_deref(),
             "Name",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_PARAMETER_NAME,
-                ),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_256_PIPELINE_PARAMETER_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.value.as_deref(),
             "Value",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );

@@ -193,39 +193,24 @@ impl PipelineDefinitionS3Location {
         crate::validation::text(
             self.bucket.as_deref(),
             "Bucket",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(3u64),
-                max: ::std::option::Option::Some(63u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::BUCKET_NAME),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_3_63_BUCKET_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.object_key.as_deref(),
             "ObjectKey",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_1024_KEY,
             path,
             out,
         );
         crate::validation::text(
             self.version_id.as_deref(),
             "VersionId",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_1024_KEY,
             path,
             out,
         );

@@ -513,13 +513,8 @@ impl PipelineExecutionStep {
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );
@@ -538,41 +533,24 @@ impl PipelineExecutionStep {
         crate::validation::text(
             self.step_description.as_deref(),
             "StepDescription",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(3072u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_3072,
             path,
             out,
         );
         crate::validation::text(
             self.step_display_name.as_deref(),
             "StepDisplayName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(64u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PIPELINE_PARAMETER_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_64_PIPELINE_PARAMETER_NAME,
             path,
             out,
         );

@@ -150,30 +150,16 @@ impl PipelineExperimentConfig {
         crate::validation::text(
             self.experiment_name.as_deref(),
             "ExperimentName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(120u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_120_EXPERIMENT_ENTITY_NAME,
             path,
             out,
         );
         crate::validation::text(
             self.trial_name.as_deref(),
             "TrialName",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(120u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_1_120_EXPERIMENT_ENTITY_NAME,
             path,
             out,
         );

@@ -107,15 +107,8 @@ impl ProcessingJobStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(
-                    &crate::patterns::PROCESSING_JOB_ARN,
-                ),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256_PROCESSING_JOB_ARN,
             path,
             out,
         );

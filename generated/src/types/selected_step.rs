@@ -105,13 +105,8 @@ impl SelectedStep {
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_256,
             path,
             out,
         );

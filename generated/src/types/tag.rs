@@ -148,26 +148,16 @@ impl Tag {
         crate::validation::text(
             self.key.as_deref(),
             "Key",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(1u64),
-                max: ::std::option::Option::Some(128u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_1_128_TAG_KEY,
             path,
             out,
         );
         crate::validation::text(
             self.value.as_deref(),
             "Value",
-            &crate::validation::Text {
-                required: true,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
-                sensitive: false,
-            },
+            true,
+            &crate::patterns::rules::TEXT_0_256_TAG_KEY,
             path,
             out,
         );

@@ -105,13 +105,8 @@ impl TrainingJobStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(256u64),
-                pattern: ::std::option::Option::Some(&crate::patterns::TRAINING_JOB_ARN),
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_256_TRAINING_JOB_ARN,
             path,
             out,
         );

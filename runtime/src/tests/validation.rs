@@ -448,44 +448,43 @@ fn unique_by_the_canonical_json_form_finds_equal_maps_and_documents() {
 // ---------------------------------------------------------------------------------------------------------------
 // text, texts and present: a string member's checks in one call
 
-const NAME_RULE: Text = Text { required: true, min: Some(2), max: Some(4), pattern: Some(&LOWER), sensitive: false };
+const NAME_RULE: Text = Text { min: Some(2), max: Some(4), pattern: Some(&LOWER), sensitive: false };
 
 #[test]
 fn text_reports_a_missing_required_member_at_its_path_and_ignores_a_missing_optional_one() {
     let root = Path::Root;
-    let v = violations(|out| text(None, "Name", &NAME_RULE, &root, out));
+    let v = violations(|out| text(None, "Name", true, &NAME_RULE, &root, out));
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].path(), "Name");
     assert_eq!(v[0].constraint(), &Constraint::Required);
-    let optional = Text { required: false, ..NAME_RULE };
-    assert!(violations(|out| text(None, "Name", &optional, &root, out)).is_empty());
+    assert!(violations(|out| text(None, "Name", false, &NAME_RULE, &root, out)).is_empty());
 }
 
 #[test]
 fn text_checks_the_length_then_the_pattern_only_when_the_length_holds() {
     let root = Path::Root;
     let outer = root.field("Outer");
-    assert!(violations(|out| text(Some("abc"), "Name", &NAME_RULE, &outer, out)).is_empty());
+    assert!(violations(|out| text(Some("abc"), "Name", true, &NAME_RULE, &outer, out)).is_empty());
     // Too long and not lowercase: only the length is reported, as `length_str` then `pattern` report it.
-    let v = violations(|out| text(Some("ABCDEF"), "Name", &NAME_RULE, &outer, out));
+    let v = violations(|out| text(Some("ABCDEF"), "Name", true, &NAME_RULE, &outer, out));
     let by_hand = violations(|out| length_str("ABCDEF", Some(2), Some(4), &outer.field("Name"), out));
     assert_eq!(v, by_hand);
     assert_eq!(v[0].path(), "Outer.Name");
     assert!(matches!(v[0].constraint(), Constraint::Length { actual: 6, unit: "characters", .. }));
     // Within the length, the pattern is checked.
-    let v = violations(|out| text(Some("ABC"), "Name", &NAME_RULE, &outer, out));
+    let v = violations(|out| text(Some("ABC"), "Name", true, &NAME_RULE, &outer, out));
     assert_eq!(v[0].constraint(), &Constraint::Pattern { pattern: "^[a-z]+$", value: Some("ABC".into()) });
     // Without a length, the pattern alone; without either, nothing.
     let pattern_only = Text { min: None, max: None, ..NAME_RULE };
-    assert_eq!(violations(|out| text(Some("ABCDEFGH"), "Name", &pattern_only, &root, out)).len(), 1);
+    assert_eq!(violations(|out| text(Some("ABCDEFGH"), "Name", true, &pattern_only, &root, out)).len(), 1);
     let nothing = Text { pattern: None, ..pattern_only };
-    assert!(violations(|out| text(Some("ABCDEFGH"), "Name", &nothing, &root, out)).is_empty());
+    assert!(violations(|out| text(Some("ABCDEFGH"), "Name", true, &nothing, &root, out)).is_empty());
 }
 
 #[test]
 fn text_of_a_sensitive_member_hides_the_value() {
     let secret = Text { sensitive: true, ..NAME_RULE };
-    let shown_text = shown(|out| text(Some("ABC"), "Password", &secret, &Path::Root, out));
+    let shown_text = shown(|out| text(Some("ABC"), "Password", true, &secret, &Path::Root, out));
     assert!(!shown_text.contains("ABC"), "{shown_text}");
 }
 

@@ -162,13 +162,8 @@ impl ResourceLimitExceeded {
         crate::validation::text(
             self.message.as_deref(),
             "Message",
-            &crate::validation::Text {
-                required: false,
-                min: ::std::option::Option::Some(0u64),
-                max: ::std::option::Option::Some(1024u64),
-                pattern: ::std::option::Option::None,
-                sensitive: false,
-            },
+            false,
+            &crate::patterns::rules::TEXT_0_1024,
             path,
             out,
         );
