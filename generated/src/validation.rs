@@ -443,14 +443,7 @@ pub struct Text {
 /// A string member `name` below `path`: missing when `required`, else its length, then (only when the length holds)
 /// its pattern, as [`length_str`] and [`pattern`] check them.
 #[inline]
-pub fn text(
-    v: Option<&str>,
-    name: &'static str,
-    required: bool,
-    rule: &Text,
-    path: &Path<'_>,
-    out: &mut Violations,
-) {
+pub fn text(v: Option<&str>, name: &'static str, required: bool, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let path = path.field(name);
     match v {
         None if required => out.required(&path),
@@ -474,6 +467,45 @@ pub(crate) fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violat
     let fits = (rule.min.is_none() && rule.max.is_none()) || length_str(v, rule.min, rule.max, path, out);
     if let (true, Some(p)) = (fits, rule.pattern) {
         pattern(v, p, rule.sensitive, path, out);
+    }
+}
+
+/// What `validate()` of a structure or union returns: every violation its validator `check` (its `validate_at`)
+/// finds from the root, reported for `label` (the type's name), or `Ok` when there is none.
+#[inline]
+pub fn validate<T: ?Sized>(
+    v: &T,
+    check: fn(&T, &Path<'_>, &mut Violations),
+    label: &'static str,
+) -> Result<(), ValidationError> {
+    let mut out = Violations::new();
+    check(v, &Path::Root, &mut out);
+    out.into_result(label)
+}
+
+/// A structure or union member `name` below `path`, checked by its own validator `check` (its `validate_at`):
+/// missing when `required`, else whatever `check` finds inside it.
+#[inline]
+pub fn nested<T: ?Sized>(
+    v: Option<&T>,
+    name: &'static str,
+    required: bool,
+    check: fn(&T, &Path<'_>, &mut Violations),
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
+    match v {
+        Some(v) => check(v, &path.field(name), out),
+        None if required => out.required(&path.field(name)),
+        None => {}
+    }
+}
+
+/// Each structure or union of a list at `path` (items by index), checked by its own validator `check`.
+#[inline]
+pub fn each<T>(items: &[T], check: fn(&T, &Path<'_>, &mut Violations), path: &Path<'_>, out: &mut Violations) {
+    for (i, v) in items.iter().enumerate() {
+        check(v, &path.index(i), out);
     }
 }
 

@@ -466,6 +466,45 @@ pub(crate) fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violat
     }
 }
 
+/// What `validate()` of a structure or union returns: every violation its validator `check` (its `validate_at`)
+/// finds from the root, reported for `label` (the type's name), or `Ok` when there is none.
+#[inline]
+pub fn validate<T: ?Sized>(
+    v: &T,
+    check: fn(&T, &Path<'_>, &mut Violations),
+    label: &'static str,
+) -> Result<(), ValidationError> {
+    let mut out = Violations::new();
+    check(v, &Path::Root, &mut out);
+    out.into_result(label)
+}
+
+/// A structure or union member `name` below `path`, checked by its own validator `check` (its `validate_at`):
+/// missing when `required`, else whatever `check` finds inside it.
+#[inline]
+pub fn nested<T: ?Sized>(
+    v: Option<&T>,
+    name: &'static str,
+    required: bool,
+    check: fn(&T, &Path<'_>, &mut Violations),
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
+    match v {
+        Some(v) => check(v, &path.field(name), out),
+        None if required => out.required(&path.field(name)),
+        None => {}
+    }
+}
+
+/// Each structure or union of a list at `path` (items by index), checked by its own validator `check`.
+#[inline]
+pub fn each<T>(items: &[T], check: fn(&T, &Path<'_>, &mut Violations), path: &Path<'_>, out: &mut Violations) {
+    for (i, v) in items.iter().enumerate() {
+        check(v, &path.index(i), out);
+    }
+}
+
 /// A required member `name` below `path` that has no other check: a violation when it is absent.
 #[inline]
 pub fn present(is_some: bool, name: &'static str, path: &Path<'_>, out: &mut Violations) {

@@ -35,6 +35,18 @@ pub fn for_structure(s: &Structure, always: bool) -> TokenStream {
                 continue;
             }
         }
+        // A structure or union member with nothing to check but its own validator, in one call.
+        if only_nested(&f.ty) {
+            let value = match (f.optional, f.boxed) {
+                (true, false) => quote!(self.#fname.as_ref()),
+                (true, true) => quote!(self.#fname.as_deref()),
+                (false, false) => quote!(::std::option::Option::Some(&self.#fname)),
+                (false, true) => quote!(::std::option::Option::Some(&*self.#fname)),
+            };
+            let ty = super::rust_type(&f.ty.ty);
+            body.push(quote!(crate::validation::nested(#value, #wire, #required, #ty::validate_at, path, out);));
+            continue;
+        }
         if required && !f.ty.checks.needed {
             body.push(quote!(crate::validation::present(self.#fname.is_some(), #wire, path, out);));
             continue;
@@ -80,19 +92,16 @@ lengths, ranges, patterns, unique items), and returns all violations at once."
     } else {
         quote!()
     };
-    let call = if needed { quote!(self.validate_at(&crate::validation::Path::Root, &mut out);) } else { quote!() };
-    let out_decl = if needed {
-        quote!(let mut out = crate::validation::Violations::new();)
+    let body = if needed {
+        quote!(crate::validation::validate(self, Self::validate_at, #label))
     } else {
-        quote!(let out = crate::validation::Violations::new();)
+        quote!(::std::result::Result::Ok(()))
     };
     quote! {
         impl #name {
             #[doc = #validate_doc]
             pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
-                #out_decl
-                #call
-                out.into_result(#label)
+                #body
             }
 
             #validate_at
@@ -128,9 +137,7 @@ pub fn for_union(u: &Union) -> TokenStream {
         impl #name {
             #[doc = #validate_doc]
             pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
-                let mut out = crate::validation::Violations::new();
-                self.validate_at(&crate::validation::Path::Root, &mut out);
-                out.into_result(#label)
+                crate::validation::validate(self, Self::validate_at, #label)
             }
 
             pub(crate) fn validate_at(&self, path: &crate::validation::Path<'_>, out: &mut crate::validation::Violations) {
@@ -267,6 +274,12 @@ fn text_rules(ir: &Ir) -> std::collections::BTreeMap<String, TokenStream> {
     out
 }
 
+/// A structure or union value with nothing to check but what its own `validate_at` checks.
+fn only_nested(t: &TypeRef) -> bool {
+    let c = &t.checks;
+    c.nested && c.length.is_none() && c.range.is_none() && c.pattern.is_none() && c.unique.is_none()
+}
+
 fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
         Some(n) => quote!(::std::option::Option::Some(#n)),
@@ -362,6 +375,10 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     match &t.ty {
         Type::List { .. } if strings.is_some() => {
             out.push(quote!(crate::validation::texts(#v, &#strings, &#path, out);));
+        }
+        Type::List { member, sparse: false } if only_nested(member) => {
+            let ty = super::rust_type(&member.ty);
+            out.push(quote!(crate::validation::each(#v, #ty::validate_at, &#path, out);));
         }
         Type::List { member, sparse } if member.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);

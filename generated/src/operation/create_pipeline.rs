@@ -464,9 +464,7 @@ impl CreatePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("CreatePipelineInput")
+        crate::validation::validate(self, Self::validate_at, "CreatePipelineInput")
     }
 
     #[inline]
@@ -483,12 +481,14 @@ impl CreatePipelineInput {
             path,
             out,
         );
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
@@ -497,13 +497,14 @@ impl CreatePipelineInput {
             path,
             out,
         );
-        {
-            let p = path.field("PipelineDefinitionS3Location");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
-            {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.pipeline_definition_s3_location.as_ref(),
+            "PipelineDefinitionS3Location",
+            false,
+            crate::types::PipelineDefinitionS3Location::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
@@ -547,10 +548,7 @@ impl CreatePipelineInput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(v, crate::types::Tag::validate_at, &p, out);
             }
         }
     }
@@ -781,9 +779,7 @@ impl CreatePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("CreatePipelineOutput")
+        crate::validation::validate(self, Self::validate_at, "CreatePipelineOutput")
     }
 
     #[inline]

@@ -150,9 +150,7 @@ impl DeletePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DeletePipelineInput")
+        crate::validation::validate(self, Self::validate_at, "DeletePipelineInput")
     }
 
     #[inline]
@@ -341,9 +339,7 @@ impl DeletePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DeletePipelineOutput")
+        crate::validation::validate(self, Self::validate_at, "DeletePipelineOutput")
     }
 
     #[inline]

@@ -142,9 +142,7 @@ impl DescribePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineInput")
+        crate::validation::validate(self, Self::validate_at, "DescribePipelineInput")
     }
 
     #[inline]
@@ -937,9 +935,7 @@ impl DescribePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineOutput")
+        crate::validation::validate(self, Self::validate_at, "DescribePipelineOutput")
     }
 
     #[inline]
@@ -948,12 +944,14 @@ impl DescribePipelineOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",

@@ -107,9 +107,11 @@ impl DescribePipelineDefinitionForExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineDefinitionForExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "DescribePipelineDefinitionForExecutionInput",
+        )
     }
 
     #[inline]
@@ -326,9 +328,11 @@ impl DescribePipelineDefinitionForExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineDefinitionForExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "DescribePipelineDefinitionForExecutionOutput",
+        )
     }
 
     #[inline]

@@ -107,9 +107,11 @@ impl DescribePipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "DescribePipelineExecutionInput",
+        )
     }
 
     #[inline]
@@ -881,9 +883,11 @@ impl DescribePipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("DescribePipelineExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "DescribePipelineExecutionOutput",
+        )
     }
 
     #[inline]
@@ -900,18 +904,22 @@ impl DescribePipelineExecutionOutput {
             path,
             out,
         );
-        {
-            let p = path.field("MLflowConfig");
-            if let ::std::option::Option::Some(v) = &self.m_lflow_config {
-                v.validate_at(&p, out);
-            }
-        }
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.m_lflow_config.as_ref(),
+            "MLflowConfig",
+            false,
+            crate::types::MLflowConfiguration::validate_at,
+            path,
+            out,
+        );
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
@@ -944,12 +952,14 @@ impl DescribePipelineExecutionOutput {
             path,
             out,
         );
-        {
-            let p = path.field("PipelineExperimentConfig");
-            if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.pipeline_experiment_config.as_ref(),
+            "PipelineExperimentConfig",
+            false,
+            crate::types::PipelineExperimentConfig::validate_at,
+            path,
+            out,
+        );
         {
             let p = path.field("PipelineVersionId");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
@@ -963,12 +973,14 @@ impl DescribePipelineExecutionOutput {
                 );
             }
         }
-        {
-            let p = path.field("SelectiveExecutionConfig");
-            if let ::std::option::Option::Some(v) = &self.selective_execution_config {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.selective_execution_config.as_ref(),
+            "SelectiveExecutionConfig",
+            false,
+            crate::types::SelectiveExecutionConfig::validate_at,
+            path,
+            out,
+        );
     }
 }
 

@@ -224,9 +224,11 @@ impl ListPipelineExecutionStepsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineExecutionStepsInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineExecutionStepsInput",
+        )
     }
 
     #[inline]
@@ -500,9 +502,11 @@ impl ListPipelineExecutionStepsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineExecutionStepsOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineExecutionStepsOutput",
+        )
     }
 
     #[inline]
@@ -530,10 +534,12 @@ impl ListPipelineExecutionStepsOutput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::PipelineExecutionStep::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

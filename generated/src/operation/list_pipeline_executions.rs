@@ -341,9 +341,11 @@ impl ListPipelineExecutionsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineExecutionsInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineExecutionsInput",
+        )
     }
 
     #[inline]
@@ -661,9 +663,11 @@ impl ListPipelineExecutionsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineExecutionsOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineExecutionsOutput",
+        )
     }
 
     #[inline]
@@ -691,10 +695,12 @@ impl ListPipelineExecutionsOutput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::PipelineExecutionSummary::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

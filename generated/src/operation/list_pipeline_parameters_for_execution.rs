@@ -187,9 +187,11 @@ impl ListPipelineParametersForExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineParametersForExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineParametersForExecutionInput",
+        )
     }
 
     #[inline]
@@ -451,9 +453,11 @@ impl ListPipelineParametersForExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineParametersForExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineParametersForExecutionOutput",
+        )
     }
 
     #[inline]
@@ -481,10 +485,12 @@ impl ListPipelineParametersForExecutionOutput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::Parameter::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

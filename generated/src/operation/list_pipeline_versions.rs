@@ -300,9 +300,7 @@ impl ListPipelineVersionsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineVersionsInput")
+        crate::validation::validate(self, Self::validate_at, "ListPipelineVersionsInput")
     }
 
     #[inline]
@@ -606,9 +604,11 @@ impl ListPipelineVersionsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelineVersionsOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "ListPipelineVersionsOutput",
+        )
     }
 
     #[inline]
@@ -636,10 +636,12 @@ impl ListPipelineVersionsOutput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::PipelineVersionSummary::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

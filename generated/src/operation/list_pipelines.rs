@@ -339,9 +339,7 @@ impl ListPipelinesInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelinesInput")
+        crate::validation::validate(self, Self::validate_at, "ListPipelinesInput")
     }
 
     #[inline]
@@ -651,9 +649,7 @@ impl ListPipelinesOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ListPipelinesOutput")
+        crate::validation::validate(self, Self::validate_at, "ListPipelinesOutput")
     }
 
     #[inline]
@@ -681,10 +677,12 @@ impl ListPipelinesOutput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::PipelineSummary::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

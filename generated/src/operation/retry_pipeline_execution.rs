@@ -197,9 +197,11 @@ impl RetryPipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("RetryPipelineExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "RetryPipelineExecutionInput",
+        )
     }
 
     #[inline]
@@ -216,12 +218,14 @@ impl RetryPipelineExecutionInput {
             path,
             out,
         );
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
@@ -408,9 +412,11 @@ impl RetryPipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("RetryPipelineExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "RetryPipelineExecutionOutput",
+        )
     }
 
     #[inline]

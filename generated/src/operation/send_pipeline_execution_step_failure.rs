@@ -193,9 +193,11 @@ impl SendPipelineExecutionStepFailureInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SendPipelineExecutionStepFailureInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "SendPipelineExecutionStepFailureInput",
+        )
     }
 
     #[inline]
@@ -403,9 +405,11 @@ impl SendPipelineExecutionStepFailureOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SendPipelineExecutionStepFailureOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "SendPipelineExecutionStepFailureOutput",
+        )
     }
 
     #[inline]

@@ -203,9 +203,11 @@ impl SendPipelineExecutionStepSuccessInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SendPipelineExecutionStepSuccessInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "SendPipelineExecutionStepSuccessInput",
+        )
     }
 
     #[inline]
@@ -241,10 +243,12 @@ impl SendPipelineExecutionStepSuccessInput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::OutputParameter::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }
@@ -433,9 +437,11 @@ impl SendPipelineExecutionStepSuccessOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SendPipelineExecutionStepSuccessOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "SendPipelineExecutionStepSuccessOutput",
+        )
     }
 
     #[inline]

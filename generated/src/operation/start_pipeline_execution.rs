@@ -469,9 +469,11 @@ impl StartPipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("StartPipelineExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "StartPipelineExecutionInput",
+        )
     }
 
     #[inline]
@@ -496,12 +498,14 @@ impl StartPipelineExecutionInput {
             path,
             out,
         );
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_execution_description.as_deref(),
             "PipelineExecutionDescription",
@@ -537,10 +541,12 @@ impl StartPipelineExecutionInput {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::Parameter::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
         {
@@ -556,12 +562,14 @@ impl StartPipelineExecutionInput {
                 );
             }
         }
-        {
-            let p = path.field("SelectiveExecutionConfig");
-            if let ::std::option::Option::Some(v) = &self.selective_execution_config {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.selective_execution_config.as_ref(),
+            "SelectiveExecutionConfig",
+            false,
+            crate::types::SelectiveExecutionConfig::validate_at,
+            path,
+            out,
+        );
     }
 }
 
@@ -805,9 +813,11 @@ impl StartPipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("StartPipelineExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "StartPipelineExecutionOutput",
+        )
     }
 
     #[inline]

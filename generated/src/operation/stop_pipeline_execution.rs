@@ -156,9 +156,11 @@ impl StopPipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("StopPipelineExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "StopPipelineExecutionInput",
+        )
     }
 
     #[inline]
@@ -351,9 +353,11 @@ impl StopPipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("StopPipelineExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "StopPipelineExecutionOutput",
+        )
     }
 
     #[inline]

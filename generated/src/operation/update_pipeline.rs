@@ -373,9 +373,7 @@ impl UpdatePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineInput")
+        crate::validation::validate(self, Self::validate_at, "UpdatePipelineInput")
     }
 
     #[inline]
@@ -384,12 +382,14 @@ impl UpdatePipelineInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
@@ -398,13 +398,14 @@ impl UpdatePipelineInput {
             path,
             out,
         );
-        {
-            let p = path.field("PipelineDefinitionS3Location");
-            if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
-            {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.pipeline_definition_s3_location.as_ref(),
+            "PipelineDefinitionS3Location",
+            false,
+            crate::types::PipelineDefinitionS3Location::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
@@ -677,9 +678,7 @@ impl UpdatePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineOutput")
+        crate::validation::validate(self, Self::validate_at, "UpdatePipelineOutput")
     }
 
     #[inline]

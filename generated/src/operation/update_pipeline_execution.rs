@@ -246,9 +246,11 @@ impl UpdatePipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineExecutionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "UpdatePipelineExecutionInput",
+        )
     }
 
     #[inline]
@@ -257,12 +259,14 @@ impl UpdatePipelineExecutionInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("ParallelismConfiguration");
-            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.parallelism_configuration.as_ref(),
+            "ParallelismConfiguration",
+            false,
+            crate::types::ParallelismConfiguration::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
@@ -478,9 +482,11 @@ impl UpdatePipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineExecutionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "UpdatePipelineExecutionOutput",
+        )
     }
 
     #[inline]

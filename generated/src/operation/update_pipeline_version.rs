@@ -236,9 +236,11 @@ impl UpdatePipelineVersionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineVersionInput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "UpdatePipelineVersionInput",
+        )
     }
 
     #[inline]
@@ -510,9 +512,11 @@ impl UpdatePipelineVersionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("UpdatePipelineVersionOutput")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "UpdatePipelineVersionOutput",
+        )
     }
 
     #[inline]

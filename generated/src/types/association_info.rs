@@ -134,9 +134,7 @@ impl AssociationInfo {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("AssociationInfo")
+        crate::validation::validate(self, Self::validate_at, "AssociationInfo")
     }
 
     #[inline]

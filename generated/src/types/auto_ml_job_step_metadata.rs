@@ -91,9 +91,7 @@ impl AutoMlJobStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("AutoMlJobStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "AutoMlJobStepMetadata")
     }
 
     #[inline]

@@ -93,9 +93,11 @@ impl BedrockCustomModelMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("BedrockCustomModelMetadata")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "BedrockCustomModelMetadata",
+        )
     }
 
     #[inline]

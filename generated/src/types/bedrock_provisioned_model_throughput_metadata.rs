@@ -93,9 +93,11 @@ impl BedrockProvisionedModelThroughputMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("BedrockProvisionedModelThroughputMetadata")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "BedrockProvisionedModelThroughputMetadata",
+        )
     }
 
     #[inline]

@@ -95,9 +95,7 @@ impl CacheHitResult {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("CacheHitResult")
+        crate::validation::validate(self, Self::validate_at, "CacheHitResult")
     }
 
     #[inline]

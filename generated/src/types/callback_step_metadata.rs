@@ -187,9 +187,7 @@ impl CallbackStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("CallbackStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "CallbackStepMetadata")
     }
 
     #[inline]
@@ -217,10 +215,12 @@ impl CallbackStepMetadata {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::OutputParameter::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
         crate::validation::text(

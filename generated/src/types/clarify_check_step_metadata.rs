@@ -394,9 +394,7 @@ impl ClarifyCheckStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ClarifyCheckStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "ClarifyCheckStepMetadata")
     }
 
     #[inline]

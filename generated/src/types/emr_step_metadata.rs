@@ -220,9 +220,7 @@ impl EmrStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("EmrStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "EmrStepMetadata")
     }
 
     #[inline]

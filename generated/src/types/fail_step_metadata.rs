@@ -91,9 +91,7 @@ impl FailStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("FailStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "FailStepMetadata")
     }
 
     #[inline]

@@ -93,9 +93,11 @@ impl InferenceComponentMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("InferenceComponentMetadata")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "InferenceComponentMetadata",
+        )
     }
 
     #[inline]

@@ -144,9 +144,7 @@ impl LambdaStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("LambdaStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "LambdaStepMetadata")
     }
 
     #[inline]
@@ -174,10 +172,12 @@ impl LambdaStepMetadata {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::OutputParameter::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
     }

@@ -287,9 +287,7 @@ impl LineageMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("LineageMetadata")
+        crate::validation::validate(self, Self::validate_at, "LineageMetadata")
     }
 
     #[inline]
@@ -369,10 +367,12 @@ impl LineageMetadata {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::AssociationInfo::validate_at,
+                    &p,
+                    out,
+                );
             }
         }
         {

@@ -138,9 +138,7 @@ impl MLflowConfiguration {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("MLflowConfiguration")
+        crate::validation::validate(self, Self::validate_at, "MLflowConfiguration")
     }
 
     #[inline]

@@ -91,9 +91,7 @@ impl ModelStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ModelStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "ModelStepMetadata")
     }
 
     #[inline]

@@ -134,9 +134,7 @@ impl OutputParameter {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("OutputParameter")
+        crate::validation::validate(self, Self::validate_at, "OutputParameter")
     }
 
     #[inline]

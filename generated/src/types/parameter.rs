@@ -134,9 +134,7 @@ impl Parameter {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("Parameter")
+        crate::validation::validate(self, Self::validate_at, "Parameter")
     }
 
     #[inline]

@@ -179,9 +179,11 @@ impl PipelineDefinitionS3Location {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineDefinitionS3Location")
+        crate::validation::validate(
+            self,
+            Self::validate_at,
+            "PipelineDefinitionS3Location",
+        )
     }
 
     #[inline]

@@ -493,9 +493,7 @@ impl PipelineExecutionStep {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineExecutionStep")
+        crate::validation::validate(self, Self::validate_at, "PipelineExecutionStep")
     }
 
     #[inline]
@@ -504,12 +502,14 @@ impl PipelineExecutionStep {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        {
-            let p = path.field("CacheHitResult");
-            if let ::std::option::Option::Some(v) = &self.cache_hit_result {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.cache_hit_result.as_ref(),
+            "CacheHitResult",
+            false,
+            crate::types::CacheHitResult::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
@@ -518,18 +518,22 @@ impl PipelineExecutionStep {
             path,
             out,
         );
-        {
-            let p = path.field("Metadata");
-            if let ::std::option::Option::Some(v) = &self.metadata {
-                v.validate_at(&p, out);
-            }
-        }
-        {
-            let p = path.field("SelectiveExecutionResult");
-            if let ::std::option::Option::Some(v) = &self.selective_execution_result {
-                v.validate_at(&p, out);
-            }
-        }
+        crate::validation::nested(
+            self.metadata.as_ref(),
+            "Metadata",
+            false,
+            crate::types::PipelineExecutionStepMetadata::validate_at,
+            path,
+            out,
+        );
+        crate::validation::nested(
+            self.selective_execution_result.as_ref(),
+            "SelectiveExecutionResult",
+            false,
+            crate::types::SelectiveExecutionResult::validate_at,
+            path,
+            out,
+        );
         crate::validation::text(
             self.step_description.as_deref(),
             "StepDescription",

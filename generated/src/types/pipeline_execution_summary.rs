@@ -320,9 +320,7 @@ impl PipelineExecutionSummary {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineExecutionSummary")
+        crate::validation::validate(self, Self::validate_at, "PipelineExecutionSummary")
     }
 
     #[inline]

@@ -136,9 +136,7 @@ impl PipelineExperimentConfig {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineExperimentConfig")
+        crate::validation::validate(self, Self::validate_at, "PipelineExperimentConfig")
     }
 
     #[inline]

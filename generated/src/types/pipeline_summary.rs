@@ -388,9 +388,7 @@ impl PipelineSummary {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineSummary")
+        crate::validation::validate(self, Self::validate_at, "PipelineSummary")
     }
 
     #[inline]

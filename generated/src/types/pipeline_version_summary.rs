@@ -314,9 +314,7 @@ impl PipelineVersionSummary {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("PipelineVersionSummary")
+        crate::validation::validate(self, Self::validate_at, "PipelineVersionSummary")
     }
 
     #[inline]

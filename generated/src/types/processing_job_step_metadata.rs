@@ -93,9 +93,7 @@ impl ProcessingJobStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ProcessingJobStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "ProcessingJobStepMetadata")
     }
 
     #[inline]

@@ -496,9 +496,7 @@ impl QualityCheckStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("QualityCheckStepMetadata")
+        crate::validation::validate(self, Self::validate_at, "QualityCheckStepMetadata")
     }
 
     #[inline]

@@ -150,9 +150,7 @@ impl SelectiveExecutionConfig {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SelectiveExecutionConfig")
+        crate::validation::validate(self, Self::validate_at, "SelectiveExecutionConfig")
     }
 
     #[inline]
@@ -172,10 +170,12 @@ impl SelectiveExecutionConfig {
                     &p,
                     out,
                 );
-                for (i, item1) in v.iter().enumerate() {
-                    let p1 = p.index(i);
-                    item1.validate_at(&p1, out);
-                }
+                crate::validation::each(
+                    v,
+                    crate::types::SelectedStep::validate_at,
+                    &p,
+                    out,
+                );
             } else {
                 out.required(&p);
             }

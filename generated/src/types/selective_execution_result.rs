@@ -97,9 +97,7 @@ impl SelectiveExecutionResult {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("SelectiveExecutionResult")
+        crate::validation::validate(self, Self::validate_at, "SelectiveExecutionResult")
     }
 
     #[inline]

@@ -507,3 +507,60 @@ fn present_reports_only_an_absent_member() {
     let v = violations(|out| present(false, "Count", &root.field("Config"), out));
     assert_eq!((v[0].path(), v[0].constraint()), ("Config.Count", &Constraint::Required));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// validate, nested and each: a structure's own validator called through one runtime function
+
+/// A stand-in for a generated structure: its `validate_at` checks `name` as the rule says.
+struct Named {
+    name: Option<String>,
+}
+
+impl Named {
+    fn validate_at(&self, path: &Path<'_>, out: &mut Violations) {
+        text(self.name.as_deref(), "Name", true, &NAME_RULE, path, out);
+    }
+}
+
+#[test]
+fn validate_reports_every_violation_from_the_root_for_the_label_and_ok_when_there_is_none() {
+    let bad = Named { name: Some("ABCDEF".into()) };
+    let e = validate(&bad, Named::validate_at, "Named").unwrap_err();
+    assert_eq!(e.shape(), "Named");
+    assert_eq!(e.violations(), violations(|out| bad.validate_at(&Path::Root, out)).as_slice());
+    assert_eq!(e.violations()[0].path(), "Name");
+    assert_eq!(validate(&Named { name: Some("abc".into()) }, Named::validate_at, "Named"), Ok(()));
+}
+
+#[test]
+fn nested_checks_a_present_member_below_its_name_and_a_missing_one_only_when_required() {
+    let outer = Path::Root.field("Outer");
+    let bad = Named { name: None };
+    let v = violations(|out| nested(Some(&bad), "Inner", false, Named::validate_at, &outer, out));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].path(), "Outer.Inner.Name");
+    assert_eq!(v[0].constraint(), &Constraint::Required);
+    let v = violations(|out| nested(None::<&Named>, "Inner", true, Named::validate_at, &outer, out));
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].path(), "Outer.Inner");
+    assert_eq!(v[0].constraint(), &Constraint::Required);
+    assert!(violations(|out| nested(None::<&Named>, "Inner", false, Named::validate_at, &outer, out)).is_empty());
+    let good = Named { name: Some("abc".into()) };
+    assert!(violations(|out| nested(Some(&good), "Inner", true, Named::validate_at, &outer, out)).is_empty());
+}
+
+#[test]
+fn each_checks_every_item_at_its_index() {
+    let items = [
+        Named { name: Some("abc".into()) },
+        Named { name: None },
+        Named { name: Some("xyz".into()) },
+        Named { name: Some("XYZ".into()) },
+    ];
+    let list = Path::Root.field("Items");
+    let v = violations(|out| each(&items, Named::validate_at, &list, out));
+    let paths: Vec<&str> = v.iter().map(Violation::path).collect();
+    assert_eq!(paths, ["Items[1].Name", "Items[3].Name"]);
+    assert_eq!(v[0].constraint(), &Constraint::Required);
+    assert!(matches!(v[1].constraint(), Constraint::Pattern { .. }));
+}

@@ -148,9 +148,7 @@ impl ResourceLimitExceeded {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ResourceLimitExceeded")
+        crate::validation::validate(self, Self::validate_at, "ResourceLimitExceeded")
     }
 
     #[inline]

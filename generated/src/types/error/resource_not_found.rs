@@ -146,9 +146,7 @@ impl ResourceNotFound {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        let mut out = crate::validation::Violations::new();
-        self.validate_at(&crate::validation::Path::Root, &mut out);
-        out.into_result("ResourceNotFound")
+        crate::validation::validate(self, Self::validate_at, "ResourceNotFound")
     }
 
     #[inline]
