@@ -799,7 +799,7 @@ impl Walk<'_, '_> {
         // The generated validators' check of a string's value: a string that breaks its `@length` is not also run
         // through its pattern.
         let (min, max) = checks.length.unwrap_or((None, None));
-        let rule = validation::Text { min, max, pattern: checks.pattern, sensitive };
+        let rule = validation::Text { required: false, min, max, pattern: checks.pattern, sensitive };
         self.constraint(path, |p, out| validation::text_value(s, &rule, p, out));
     }
 

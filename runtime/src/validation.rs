@@ -420,12 +420,13 @@ pub fn pattern(v: &str, p: &Pattern, sensitive: bool, path: &Path<'_>, out: &mut
     }
 }
 
-/// The constraints of a string value checked by [`text`] and [`texts`]: `@length` in characters and `@pattern`, with
-/// the member's `@sensitive`. The generated code keeps one `static` per distinct rule (`crate::patterns::rules`) and
-/// passes a reference to it, with the member's `@required` apart, so that the many members targeting the same shape
-/// share one rule and each `validate_at` stays small.
+/// The constraints of a string member (or list item) checked by [`text`]: `@required`, `@length` in characters and
+/// `@pattern`, with the member's `@sensitive`. The generated code passes one per member instead of spelling out each
+/// check, which keeps each `validate_at` small.
 #[derive(Clone, Copy, Debug)]
 pub struct Text {
+    /// The member is `@required` (an absent value is a violation).
+    pub required: bool,
     /// Inclusive minimum length in characters, if any.
     pub min: Option<u64>,
     /// Inclusive maximum length in characters, if any.
@@ -436,13 +437,13 @@ pub struct Text {
     pub sensitive: bool,
 }
 
-/// A string member `name` below `path`: missing when `required`, else its length, then (only when the length holds)
+/// A string member `name` below `path`: missing when required, else its length, then (only when the length holds)
 /// its pattern, as [`length_str`] and [`pattern`] check them.
 #[inline]
-pub fn text(v: Option<&str>, name: &'static str, required: bool, rule: &Text, path: &Path<'_>, out: &mut Violations) {
+pub fn text(v: Option<&str>, name: &'static str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let path = path.field(name);
     match v {
-        None if required => out.required(&path),
+        None if rule.required => out.required(&path),
         None => {}
         Some(v) => text_value(v, rule, &path, out),
     }
@@ -456,52 +457,13 @@ pub fn texts(items: &[String], rule: &Text, path: &Path<'_>, out: &mut Violation
     }
 }
 
-/// A string's value at `path` under `rule`: its length, then its pattern only when the length
+/// A string's value at `path` under `rule` (its `required` aside): its length, then its pattern only when the length
 /// holds. The generated validators and the definitions' schema walker both check strings so.
 #[inline]
 pub(crate) fn text_value(v: &str, rule: &Text, path: &Path<'_>, out: &mut Violations) {
     let fits = (rule.min.is_none() && rule.max.is_none()) || length_str(v, rule.min, rule.max, path, out);
     if let (true, Some(p)) = (fits, rule.pattern) {
         pattern(v, p, rule.sensitive, path, out);
-    }
-}
-
-/// What `validate()` of a structure or union returns: every violation its validator `check` (its `validate_at`)
-/// finds from the root, reported for `label` (the type's name), or `Ok` when there is none.
-#[inline]
-pub fn validate<T: ?Sized>(
-    v: &T,
-    check: fn(&T, &Path<'_>, &mut Violations),
-    label: &'static str,
-) -> Result<(), ValidationError> {
-    let mut out = Violations::new();
-    check(v, &Path::Root, &mut out);
-    out.into_result(label)
-}
-
-/// A structure or union member `name` below `path`, checked by its own validator `check` (its `validate_at`):
-/// missing when `required`, else whatever `check` finds inside it.
-#[inline]
-pub fn nested<T: ?Sized>(
-    v: Option<&T>,
-    name: &'static str,
-    required: bool,
-    check: fn(&T, &Path<'_>, &mut Violations),
-    path: &Path<'_>,
-    out: &mut Violations,
-) {
-    match v {
-        Some(v) => check(v, &path.field(name), out),
-        None if required => out.required(&path.field(name)),
-        None => {}
-    }
-}
-
-/// Each structure or union of a list at `path` (items by index), checked by its own validator `check`.
-#[inline]
-pub fn each<T>(items: &[T], check: fn(&T, &Path<'_>, &mut Violations), path: &Path<'_>, out: &mut Violations) {
-    for (i, v) in items.iter().enumerate() {
-        check(v, &path.index(i), out);
     }
 }
 

@@ -24,28 +24,15 @@ pub fn for_structure(s: &Structure, always: bool) -> TokenStream {
         // The common members in one runtime call each: a string member's required, length and pattern checks, or a
         // required member with nothing else to check.
         if !f.boxed {
-            if let Some(rule) = text_rule(&f.ty, f.sensitive) {
+            if let Some(rule) = text_rule(&f.ty, required, f.sensitive) {
                 let value = if f.optional {
                     quote!(self.#fname.as_deref())
                 } else {
                     quote!(::std::option::Option::Some(self.#fname.as_str()))
                 };
-                let rule = rule.path();
-                body.push(quote!(crate::validation::text(#value, #wire, #required, &#rule, path, out);));
+                body.push(quote!(crate::validation::text(#value, #wire, &#rule, path, out);));
                 continue;
             }
-        }
-        // A structure or union member with nothing to check but its own validator, in one call.
-        if only_nested(&f.ty) {
-            let value = match (f.optional, f.boxed) {
-                (true, false) => quote!(self.#fname.as_ref()),
-                (true, true) => quote!(self.#fname.as_deref()),
-                (false, false) => quote!(::std::option::Option::Some(&self.#fname)),
-                (false, true) => quote!(::std::option::Option::Some(&*self.#fname)),
-            };
-            let ty = super::rust_type(&f.ty.ty);
-            body.push(quote!(crate::validation::nested(#value, #wire, #required, #ty::validate_at, path, out);));
-            continue;
         }
         if required && !f.ty.checks.needed {
             body.push(quote!(crate::validation::present(self.#fname.is_some(), #wire, path, out);));
@@ -92,16 +79,19 @@ lengths, ranges, patterns, unique items), and returns all violations at once."
     } else {
         quote!()
     };
-    let body = if needed {
-        quote!(crate::validation::validate(self, Self::validate_at, #label))
+    let call = if needed { quote!(self.validate_at(&crate::validation::Path::Root, &mut out);) } else { quote!() };
+    let out_decl = if needed {
+        quote!(let mut out = crate::validation::Violations::new();)
     } else {
-        quote!(::std::result::Result::Ok(()))
+        quote!(let out = crate::validation::Violations::new();)
     };
     quote! {
         impl #name {
             #[doc = #validate_doc]
             pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
-                #body
+                #out_decl
+                #call
+                out.into_result(#label)
             }
 
             #validate_at
@@ -137,7 +127,9 @@ pub fn for_union(u: &Union) -> TokenStream {
         impl #name {
             #[doc = #validate_doc]
             pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
-                crate::validation::validate(self, Self::validate_at, #label)
+                let mut out = crate::validation::Violations::new();
+                self.validate_at(&crate::validation::Path::Root, &mut out);
+                out.into_result(#label)
             }
 
             pub(crate) fn validate_at(&self, path: &crate::validation::Path<'_>, out: &mut crate::validation::Violations) {
@@ -151,133 +143,29 @@ pub fn for_union(u: &Union) -> TokenStream {
     }
 }
 
-/// The `crate::validation::Text` rule of a string value whose checks are a length in characters and a pattern, which
-/// `crate::validation::text` and `texts` check; `None` for any other value, and for a string with nothing to check
-/// (a required one is then checked by `present`). Rules are statics of `crate::patterns::rules`, one per distinct
-/// rule, named after what they check, so that every member targeting the same shape shares one.
-struct TextRule {
-    min: Option<u64>,
-    max: Option<u64>,
-    pattern: Option<String>,
-    sensitive: bool,
-}
-
-impl TextRule {
-    /// The static's name: `[SENSITIVE_]TEXT_<min>_<max>[_<pattern>]`, `N` for an absent bound.
-    fn name(&self) -> Ident {
-        let bound = |b: Option<u64>| b.map_or_else(|| "N".to_owned(), |n| n.to_string());
-        let mut name =
-            format!("{}TEXT_{}_{}", if self.sensitive { "SENSITIVE_" } else { "" }, bound(self.min), bound(self.max));
-        if let Some(p) = &self.pattern {
-            name.push('_');
-            name.push_str(p);
-        }
-        format_ident!("{}", name)
-    }
-
-    fn path(&self) -> TokenStream {
-        let name = self.name();
-        quote!(crate::patterns::rules::#name)
-    }
-
-    /// The documented static.
-    fn item(&self) -> TokenStream {
-        let name = self.name();
-        let (min, max) = (opt_u64(self.min), opt_u64(self.max));
-        let sensitive = self.sensitive;
-        let pattern = match &self.pattern {
-            Some(p) => {
-                let p = format_ident!("{}", p);
-                quote!(::std::option::Option::Some(&crate::patterns::#p))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        let mut doc = String::from(" A string");
-        match (self.min, self.max) {
-            (Some(lo), Some(hi)) => doc.push_str(&format!(" of {lo} to {hi} characters")),
-            (Some(lo), None) => doc.push_str(&format!(" of at least {lo} characters")),
-            (None, Some(hi)) => doc.push_str(&format!(" of at most {hi} characters")),
-            (None, None) => {}
-        }
-        if let Some(p) = &self.pattern {
-            doc.push_str(&format!(" matching [`{p}`](crate::patterns::{p})"));
-        }
-        doc.push('.');
-        if sensitive {
-            doc.push_str(" Sensitive: the value is never shown.");
-        }
-        quote! {
-            #[doc = #doc]
-            pub(crate) static #name: crate::validation::Text =
-                crate::validation::Text { min: #min, max: #max, pattern: #pattern, sensitive: #sensitive };
-        }
-    }
-}
-
-fn text_rule(t: &TypeRef, sensitive: bool) -> Option<TextRule> {
+/// The `crate::validation::Text` of a string value whose checks are a length in characters and a pattern (or
+/// nothing but `required`), which `crate::validation::text` and `texts` check; `None` for any other value.
+fn text_rule(t: &TypeRef, required: bool, sensitive: bool) -> Option<TokenStream> {
     let c = &t.checks;
     let plain = matches!(t.ty, Type::String)
         && c.range.is_none()
         && c.unique.is_none()
         && !c.nested
         && c.length.is_none_or(|l| l.unit == LengthUnit::Chars);
-    if !plain || !c.needed {
+    if !plain || !(c.needed || required) {
         return None;
     }
-    Some(TextRule {
-        min: c.length.and_then(|l| l.min),
-        max: c.length.and_then(|l| l.max),
-        pattern: c.pattern.clone(),
-        sensitive,
+    let (min, max) = (opt_u64(c.length.and_then(|l| l.min)), opt_u64(c.length.and_then(|l| l.max)));
+    let pattern = match &c.pattern {
+        Some(name) => {
+            let name = format_ident!("{}", name);
+            quote!(::std::option::Option::Some(&crate::patterns::#name))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    Some(quote! {
+        crate::validation::Text { required: #required, min: #min, max: #max, pattern: #pattern, sensitive: #sensitive }
     })
-}
-
-/// Every rule the validators of `ir` refer to, by name: the walk of `for_structure`, `for_union` and `value_checks`.
-fn text_rules(ir: &Ir) -> std::collections::BTreeMap<String, TokenStream> {
-    fn value(t: &TypeRef, sensitive: bool, out: &mut std::collections::BTreeMap<String, TokenStream>) {
-        if !t.checks.needed {
-            return;
-        }
-        match &t.ty {
-            Type::List { member, sparse } => match text_rule(member, sensitive).filter(|_| !*sparse) {
-                Some(rule) => {
-                    out.entry(rule.name().to_string()).or_insert_with(|| rule.item());
-                }
-                None => value(member, sensitive, out),
-            },
-            Type::Map { key, value: v, .. } => {
-                value(key, sensitive, out);
-                value(v, sensitive, out);
-            }
-            _ => {}
-        }
-    }
-    let mut out = std::collections::BTreeMap::new();
-    let structures = ir.operations.iter().flat_map(|o| [&o.input, &o.output]).chain(&ir.structures).chain(&ir.errors);
-    for s in structures.filter(|s| s.validated) {
-        for f in &s.fields {
-            match text_rule(&f.ty, f.sensitive).filter(|_| !f.boxed) {
-                Some(rule) => {
-                    out.entry(rule.name().to_string()).or_insert_with(|| rule.item());
-                }
-                None => value(&f.ty, f.sensitive, &mut out),
-            }
-        }
-    }
-    for u in ir.unions.iter().filter(|u| u.validated) {
-        for v in &u.variants {
-            if let Some(t) = &v.ty {
-                value(t, u.sensitive || v.sensitive, &mut out);
-            }
-        }
-    }
-    out
-}
-
-/// A structure or union value with nothing to check but what its own `validate_at` checks.
-fn only_nested(t: &TypeRef) -> bool {
-    let c = &t.checks;
-    c.nested && c.length.is_none() && c.range.is_none() && c.pattern.is_none() && c.unique.is_none()
 }
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
@@ -369,16 +257,12 @@ fn value_checks(v: TokenStream, t: &TypeRef, path: &Ident, sensitive: bool, dept
     }
     // A list of strings with their own checks (a string needs a check to get a rule when not required).
     let strings = match &t.ty {
-        Type::List { member, sparse: false } => text_rule(member, sensitive).map(|r| r.path()),
+        Type::List { member, sparse: false } => text_rule(member, false, sensitive),
         _ => None,
     };
     match &t.ty {
         Type::List { .. } if strings.is_some() => {
             out.push(quote!(crate::validation::texts(#v, &#strings, &#path, out);));
-        }
-        Type::List { member, sparse: false } if only_nested(member) => {
-            let ty = super::rust_type(&member.ty);
-            out.push(quote!(crate::validation::each(#v, #ty::validate_at, &#path, out);));
         }
         Type::List { member, sparse } if member.checks.needed => {
             let inner = format_ident!("p{}", depth + 1);
@@ -814,25 +698,12 @@ pub fn patterns_file(ir: &Ir) -> RustFile {
             //! than the bound each one's documentation states.
         }
     });
-    let rules = text_rules(ir);
-    let rules = (!rules.is_empty()).then(|| {
-        let rules = rules.values();
-        quote! {
-            /// The rules of string values (`@length` in characters, `@pattern`, `@sensitive`) that `validate()` checks,
-            /// one per distinct rule, shared by every member and list item they apply to.
-            pub(crate) mod rules {
-                #(#rules)*
-            }
-        }
-    });
     let tokens = quote! {
         //! The model's `@pattern`s, translated at codegen time into regular expressions with the ECMAScript meaning, each
         //! compiled into the tables of an automaton (`crate::automaton`): a DFA over bytes, or an NFA over code points
-        //! where the DFA would be too big. Each pattern's documentation says which; and the rules of string values
-        //! that refer to them (`rules`).
+        //! where the DFA would be too big. Each pattern's documentation says which.
         #ecma
         #(#statics)*
-        #rules
     };
     RustFile { path: "src/patterns.rs".into(), tokens }
 }

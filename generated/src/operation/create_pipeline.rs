@@ -464,7 +464,9 @@ impl CreatePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "CreatePipelineInput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CreatePipelineInput")
     }
 
     #[inline]
@@ -476,64 +478,93 @@ impl CreatePipelineInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            true,
-            &crate::patterns::rules::TEXT_32_128,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.parallelism_configuration.as_ref(),
-            "ParallelismConfiguration",
-            false,
-            crate::types::ParallelismConfiguration::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            false,
-            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.pipeline_definition_s3_location.as_ref(),
-            "PipelineDefinitionS3Location",
-            false,
-            crate::types::PipelineDefinitionS3Location::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("PipelineDefinitionS3Location");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
+            {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_display_name.as_deref(),
             "PipelineDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            true,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.role_arn.as_deref(),
             "RoleArn",
-            true,
-            &crate::patterns::rules::TEXT_20_2048_ROLE_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -548,7 +579,10 @@ impl CreatePipelineInput {
                     &p,
                     out,
                 );
-                crate::validation::each(v, crate::types::Tag::validate_at, &p, out);
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }
@@ -779,7 +813,9 @@ impl CreatePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "CreatePipelineOutput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CreatePipelineOutput")
     }
 
     #[inline]
@@ -791,8 +827,13 @@ impl CreatePipelineOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -142,7 +142,9 @@ impl DescribePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "DescribePipelineInput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineInput")
     }
 
     #[inline]
@@ -154,8 +156,15 @@ impl DescribePipelineInput {
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            true,
-            &crate::patterns::rules::TEXT_1_2048_PIPELINE_NAME_OR_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -935,7 +944,9 @@ impl DescribePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "DescribePipelineOutput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineOutput")
     }
 
     #[inline]
@@ -944,75 +955,117 @@ impl DescribePipelineOutput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        crate::validation::nested(
-            self.parallelism_configuration.as_ref(),
-            "ParallelismConfiguration",
-            false,
-            crate::types::ParallelismConfiguration::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            false,
-            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_display_name.as_deref(),
             "PipelineDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            false,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_description.as_deref(),
             "PipelineVersionDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_display_name.as_deref(),
             "PipelineVersionDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.role_arn.as_deref(),
             "RoleArn",
-            false,
-            &crate::patterns::rules::TEXT_20_2048_ROLE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

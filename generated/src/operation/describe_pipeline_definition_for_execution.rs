@@ -107,11 +107,9 @@ impl DescribePipelineDefinitionForExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "DescribePipelineDefinitionForExecutionInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineDefinitionForExecutionInput")
     }
 
     #[inline]
@@ -123,8 +121,15 @@ impl DescribePipelineDefinitionForExecutionInput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -328,11 +333,9 @@ impl DescribePipelineDefinitionForExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "DescribePipelineDefinitionForExecutionOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineDefinitionForExecutionOutput")
     }
 
     #[inline]
@@ -344,8 +347,15 @@ impl DescribePipelineDefinitionForExecutionOutput {
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            false,
-            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -107,11 +107,9 @@ impl DescribePipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "DescribePipelineExecutionInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineExecutionInput")
     }
 
     #[inline]
@@ -123,8 +121,15 @@ impl DescribePipelineExecutionInput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -883,11 +888,9 @@ impl DescribePipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "DescribePipelineExecutionOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("DescribePipelineExecutionOutput")
     }
 
     #[inline]
@@ -899,67 +902,90 @@ impl DescribePipelineExecutionOutput {
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
-            false,
-            &crate::patterns::rules::TEXT_0_1300,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1300u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.m_lflow_config.as_ref(),
-            "MLflowConfig",
-            false,
-            crate::types::MLflowConfiguration::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.parallelism_configuration.as_ref(),
-            "ParallelismConfiguration",
-            false,
-            crate::types::ParallelismConfiguration::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("MLflowConfig");
+            if let ::std::option::Option::Some(v) = &self.m_lflow_config {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_description.as_deref(),
             "PipelineExecutionDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_display_name.as_deref(),
             "PipelineExecutionDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.pipeline_experiment_config.as_ref(),
-            "PipelineExperimentConfig",
-            false,
-            crate::types::PipelineExperimentConfig::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("PipelineExperimentConfig");
+            if let ::std::option::Option::Some(v) = &self.pipeline_experiment_config {
+                v.validate_at(&p, out);
+            }
+        }
         {
             let p = path.field("PipelineVersionId");
             if let ::std::option::Option::Some(v) = &self.pipeline_version_id {
@@ -973,14 +999,12 @@ impl DescribePipelineExecutionOutput {
                 );
             }
         }
-        crate::validation::nested(
-            self.selective_execution_config.as_ref(),
-            "SelectiveExecutionConfig",
-            false,
-            crate::types::SelectiveExecutionConfig::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("SelectiveExecutionConfig");
+            if let ::std::option::Option::Some(v) = &self.selective_execution_config {
+                v.validate_at(&p, out);
+            }
+        }
     }
 }
 

@@ -224,11 +224,9 @@ impl ListPipelineExecutionStepsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineExecutionStepsInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionStepsInput")
     }
 
     #[inline]
@@ -253,16 +251,28 @@ impl ListPipelineExecutionStepsInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -502,11 +512,9 @@ impl ListPipelineExecutionStepsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineExecutionStepsOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionStepsOutput")
     }
 
     #[inline]
@@ -518,8 +526,13 @@ impl ListPipelineExecutionStepsOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -534,12 +547,10 @@ impl ListPipelineExecutionStepsOutput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::PipelineExecutionStep::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

@@ -341,11 +341,9 @@ impl ListPipelineExecutionsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineExecutionsInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionsInput")
     }
 
     #[inline]
@@ -370,16 +368,28 @@ impl ListPipelineExecutionsInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            true,
-            &crate::patterns::rules::TEXT_1_2048_PIPELINE_NAME_OR_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -663,11 +673,9 @@ impl ListPipelineExecutionsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineExecutionsOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineExecutionsOutput")
     }
 
     #[inline]
@@ -679,8 +687,13 @@ impl ListPipelineExecutionsOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -695,12 +708,10 @@ impl ListPipelineExecutionsOutput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::PipelineExecutionSummary::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

@@ -187,11 +187,9 @@ impl ListPipelineParametersForExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineParametersForExecutionInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineParametersForExecutionInput")
     }
 
     #[inline]
@@ -216,16 +214,28 @@ impl ListPipelineParametersForExecutionInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -453,11 +463,9 @@ impl ListPipelineParametersForExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineParametersForExecutionOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineParametersForExecutionOutput")
     }
 
     #[inline]
@@ -469,8 +477,13 @@ impl ListPipelineParametersForExecutionOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -485,12 +498,10 @@ impl ListPipelineParametersForExecutionOutput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::Parameter::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

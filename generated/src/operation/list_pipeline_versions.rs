@@ -300,7 +300,9 @@ impl ListPipelineVersionsInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "ListPipelineVersionsInput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineVersionsInput")
     }
 
     #[inline]
@@ -325,16 +327,28 @@ impl ListPipelineVersionsInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            true,
-            &crate::patterns::rules::TEXT_1_2048_PIPELINE_NAME_OR_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_NAME_OR_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -604,11 +618,9 @@ impl ListPipelineVersionsOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "ListPipelineVersionsOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelineVersionsOutput")
     }
 
     #[inline]
@@ -620,8 +632,13 @@ impl ListPipelineVersionsOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -636,12 +653,10 @@ impl ListPipelineVersionsOutput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::PipelineVersionSummary::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

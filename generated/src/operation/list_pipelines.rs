@@ -339,7 +339,9 @@ impl ListPipelinesInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "ListPipelinesInput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelinesInput")
     }
 
     #[inline]
@@ -364,16 +366,26 @@ impl ListPipelinesInput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name_prefix.as_deref(),
             "PipelineNamePrefix",
-            false,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -649,7 +661,9 @@ impl ListPipelinesOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "ListPipelinesOutput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ListPipelinesOutput")
     }
 
     #[inline]
@@ -661,8 +675,13 @@ impl ListPipelinesOutput {
         crate::validation::text(
             self.next_token.as_deref(),
             "NextToken",
-            false,
-            &crate::patterns::rules::TEXT_0_8192,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(8192u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -677,12 +696,10 @@ impl ListPipelinesOutput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::PipelineSummary::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

@@ -197,11 +197,9 @@ impl RetryPipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "RetryPipelineExecutionInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("RetryPipelineExecutionInput")
     }
 
     #[inline]
@@ -213,24 +211,34 @@ impl RetryPipelineExecutionInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            true,
-            &crate::patterns::rules::TEXT_32_128,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.parallelism_configuration.as_ref(),
-            "ParallelismConfiguration",
-            false,
-            crate::types::ParallelismConfiguration::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -412,11 +420,9 @@ impl RetryPipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "RetryPipelineExecutionOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("RetryPipelineExecutionOutput")
     }
 
     #[inline]
@@ -428,8 +434,15 @@ impl RetryPipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -193,11 +193,9 @@ impl SendPipelineExecutionStepFailureInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "SendPipelineExecutionStepFailureInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepFailureInput")
     }
 
     #[inline]
@@ -209,24 +207,39 @@ impl SendPipelineExecutionStepFailureInput {
         crate::validation::text(
             self.callback_token.as_deref(),
             "CallbackToken",
-            true,
-            &crate::patterns::rules::TEXT_10_10_CALLBACK_TOKEN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(10u64),
+                max: ::std::option::Option::Some(10u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            false,
-            &crate::patterns::rules::TEXT_32_128,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -405,11 +418,9 @@ impl SendPipelineExecutionStepFailureOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "SendPipelineExecutionStepFailureOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepFailureOutput")
     }
 
     #[inline]
@@ -421,8 +432,15 @@ impl SendPipelineExecutionStepFailureOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -203,11 +203,9 @@ impl SendPipelineExecutionStepSuccessInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "SendPipelineExecutionStepSuccessInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepSuccessInput")
     }
 
     #[inline]
@@ -219,16 +217,26 @@ impl SendPipelineExecutionStepSuccessInput {
         crate::validation::text(
             self.callback_token.as_deref(),
             "CallbackToken",
-            true,
-            &crate::patterns::rules::TEXT_10_10_CALLBACK_TOKEN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(10u64),
+                max: ::std::option::Option::Some(10u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            false,
-            &crate::patterns::rules::TEXT_32_128,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -243,12 +251,10 @@ impl SendPipelineExecutionStepSuccessInput {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::OutputParameter::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }
@@ -437,11 +443,9 @@ impl SendPipelineExecutionStepSuccessOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "SendPipelineExecutionStepSuccessOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SendPipelineExecutionStepSuccessOutput")
     }
 
     #[inline]
@@ -453,8 +457,15 @@ impl SendPipelineExecutionStepSuccessOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

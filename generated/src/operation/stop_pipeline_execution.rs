@@ -156,11 +156,9 @@ impl StopPipelineExecutionInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "StopPipelineExecutionInput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("StopPipelineExecutionInput")
     }
 
     #[inline]
@@ -172,16 +170,28 @@ impl StopPipelineExecutionInput {
         crate::validation::text(
             self.client_request_token.as_deref(),
             "ClientRequestToken",
-            true,
-            &crate::patterns::rules::TEXT_32_128,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(32u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -353,11 +363,9 @@ impl StopPipelineExecutionOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "StopPipelineExecutionOutput",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("StopPipelineExecutionOutput")
     }
 
     #[inline]
@@ -369,8 +377,15 @@ impl StopPipelineExecutionOutput {
         crate::validation::text(
             self.pipeline_execution_arn.as_deref(),
             "PipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -373,7 +373,9 @@ impl UpdatePipelineInput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "UpdatePipelineInput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineInput")
     }
 
     #[inline]
@@ -382,59 +384,83 @@ impl UpdatePipelineInput {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        crate::validation::nested(
-            self.parallelism_configuration.as_ref(),
-            "ParallelismConfiguration",
-            false,
-            crate::types::ParallelismConfiguration::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("ParallelismConfiguration");
+            if let ::std::option::Option::Some(v) = &self.parallelism_configuration {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_definition.as_deref(),
             "PipelineDefinition",
-            false,
-            &crate::patterns::rules::TEXT_1_1048576_PIPELINE_DEFINITION,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1048576u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_DEFINITION,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.pipeline_definition_s3_location.as_ref(),
-            "PipelineDefinitionS3Location",
-            false,
-            crate::types::PipelineDefinitionS3Location::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("PipelineDefinitionS3Location");
+            if let ::std::option::Option::Some(v) = &self.pipeline_definition_s3_location
+            {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.pipeline_description.as_deref(),
             "PipelineDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_display_name.as_deref(),
             "PipelineDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_name.as_deref(),
             "PipelineName",
-            true,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_NAME,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.role_arn.as_deref(),
             "RoleArn",
-            false,
-            &crate::patterns::rules::TEXT_20_2048_ROLE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ROLE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -678,7 +704,9 @@ impl UpdatePipelineOutput {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "UpdatePipelineOutput")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("UpdatePipelineOutput")
     }
 
     #[inline]
@@ -690,8 +718,13 @@ impl UpdatePipelineOutput {
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -134,7 +134,9 @@ impl AssociationInfo {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "AssociationInfo")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("AssociationInfo")
     }
 
     #[inline]
@@ -146,16 +148,26 @@ impl AssociationInfo {
         crate::validation::text(
             self.destination_arn.as_deref(),
             "DestinationArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.source_arn.as_deref(),
             "SourceArn",
-            true,
-            &crate::patterns::rules::TEXT_0_2048,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );

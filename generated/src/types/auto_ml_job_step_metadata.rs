@@ -91,7 +91,9 @@ impl AutoMlJobStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "AutoMlJobStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("AutoMlJobStepMetadata")
     }
 
     #[inline]
@@ -103,8 +105,13 @@ impl AutoMlJobStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_1_256_AUTO_ML_JOB_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::AUTO_ML_JOB_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -187,7 +187,9 @@ impl CallbackStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "CallbackStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("CallbackStepMetadata")
     }
 
     #[inline]
@@ -199,8 +201,13 @@ impl CallbackStepMetadata {
         crate::validation::text(
             self.callback_token.as_deref(),
             "CallbackToken",
-            false,
-            &crate::patterns::rules::TEXT_10_10_CALLBACK_TOKEN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(10u64),
+                max: ::std::option::Option::Some(10u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::CALLBACK_TOKEN),
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -215,19 +222,22 @@ impl CallbackStepMetadata {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::OutputParameter::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
         crate::validation::text(
             self.sqs_queue_url.as_deref(),
             "SqsQueueUrl",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );

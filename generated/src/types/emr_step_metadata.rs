@@ -220,7 +220,9 @@ impl EmrStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "EmrStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("EmrStepMetadata")
     }
 
     #[inline]
@@ -232,32 +234,52 @@ impl EmrStepMetadata {
         crate::validation::text(
             self.cluster_id.as_deref(),
             "ClusterId",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.log_file_path.as_deref(),
             "LogFilePath",
-            false,
-            &crate::patterns::rules::TEXT_0_1024,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.step_id.as_deref(),
             "StepId",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );

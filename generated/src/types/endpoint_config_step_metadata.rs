@@ -93,11 +93,9 @@ impl EndpointConfigStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "EndpointConfigStepMetadata",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("EndpointConfigStepMetadata")
     }
 
     #[inline]
@@ -109,8 +107,15 @@ impl EndpointConfigStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_20_2048_ENDPOINT_CONFIG_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::ENDPOINT_CONFIG_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -91,7 +91,9 @@ impl EndpointStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "EndpointStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("EndpointStepMetadata")
     }
 
     #[inline]
@@ -103,8 +105,13 @@ impl EndpointStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_20_2048_ENDPOINT_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(20u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::ENDPOINT_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -144,7 +144,9 @@ impl LambdaStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "LambdaStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("LambdaStepMetadata")
     }
 
     #[inline]
@@ -156,8 +158,13 @@ impl LambdaStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
@@ -172,12 +179,10 @@ impl LambdaStepMetadata {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::OutputParameter::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
     }

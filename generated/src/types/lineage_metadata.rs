@@ -287,7 +287,9 @@ impl LineageMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "LineageMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("LineageMetadata")
     }
 
     #[inline]
@@ -367,12 +369,10 @@ impl LineageMetadata {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::AssociationInfo::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             }
         }
         {

@@ -138,7 +138,9 @@ impl MLflowConfiguration {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "MLflowConfiguration")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("MLflowConfiguration")
     }
 
     #[inline]
@@ -150,16 +152,26 @@ impl MLflowConfiguration {
         crate::validation::text(
             self.mlflow_experiment_name.as_deref(),
             "MlflowExperimentName",
-            false,
-            &crate::patterns::rules::TEXT_1_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.mlflow_resource_arn.as_deref(),
             "MlflowResourceArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_M_LFLOW_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::M_LFLOW_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );

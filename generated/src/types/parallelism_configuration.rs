@@ -93,7 +93,9 @@ impl ParallelismConfiguration {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "ParallelismConfiguration")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ParallelismConfiguration")
     }
 
     #[inline]

@@ -134,7 +134,9 @@ impl Parameter {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "Parameter")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("Parameter")
     }
 
     #[inline]
@@ -146,16 +148,28 @@ impl Parameter {
         crate::validation::text(
             self.name.as_deref(),
             "Name",
-            true,
-            &crate::patterns::rules::TEXT_1_256_PIPELINE_PARAMETER_NAME,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_PARAMETER_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.value.as_deref(),
             "Value",
-            true,
-            &crate::patterns::rules::TEXT_0_1024,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -179,11 +179,9 @@ impl PipelineDefinitionS3Location {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "PipelineDefinitionS3Location",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineDefinitionS3Location")
     }
 
     #[inline]
@@ -195,24 +193,39 @@ impl PipelineDefinitionS3Location {
         crate::validation::text(
             self.bucket.as_deref(),
             "Bucket",
-            true,
-            &crate::patterns::rules::TEXT_3_63_BUCKET_NAME,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(3u64),
+                max: ::std::option::Option::Some(63u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::BUCKET_NAME),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.object_key.as_deref(),
             "ObjectKey",
-            true,
-            &crate::patterns::rules::TEXT_1_1024_KEY,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.version_id.as_deref(),
             "VersionId",
-            false,
-            &crate::patterns::rules::TEXT_1_1024_KEY,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::KEY),
+                sensitive: false,
+            },
             path,
             out,
         );

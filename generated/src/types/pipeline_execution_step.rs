@@ -493,7 +493,9 @@ impl PipelineExecutionStep {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "PipelineExecutionStep")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExecutionStep")
     }
 
     #[inline]
@@ -502,59 +504,75 @@ impl PipelineExecutionStep {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        crate::validation::nested(
-            self.cache_hit_result.as_ref(),
-            "CacheHitResult",
-            false,
-            crate::types::CacheHitResult::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("CacheHitResult");
+            if let ::std::option::Option::Some(v) = &self.cache_hit_result {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.failure_reason.as_deref(),
             "FailureReason",
-            false,
-            &crate::patterns::rules::TEXT_0_1024,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
-        crate::validation::nested(
-            self.metadata.as_ref(),
-            "Metadata",
-            false,
-            crate::types::PipelineExecutionStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.selective_execution_result.as_ref(),
-            "SelectiveExecutionResult",
-            false,
-            crate::types::SelectiveExecutionResult::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("Metadata");
+            if let ::std::option::Option::Some(v) = &self.metadata {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("SelectiveExecutionResult");
+            if let ::std::option::Option::Some(v) = &self.selective_execution_result {
+                v.validate_at(&p, out);
+            }
+        }
         crate::validation::text(
             self.step_description.as_deref(),
             "StepDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.step_display_name.as_deref(),
             "StepDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            false,
-            &crate::patterns::rules::TEXT_0_64_PIPELINE_PARAMETER_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(64u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_PARAMETER_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -1019,11 +1019,9 @@ impl PipelineExecutionStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(
-            self,
-            Self::validate_at,
-            "PipelineExecutionStepMetadata",
-        )
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExecutionStepMetadata")
     }
 
     #[inline]
@@ -1032,182 +1030,141 @@ impl PipelineExecutionStepMetadata {
         path: &crate::validation::Path<'_>,
         out: &mut crate::validation::Violations,
     ) {
-        crate::validation::nested(
-            self.auto_ml_job.as_ref(),
-            "AutoMLJob",
-            false,
-            crate::types::AutoMlJobStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.bedrock_custom_model.as_ref(),
-            "BedrockCustomModel",
-            false,
-            crate::types::BedrockCustomModelMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.bedrock_custom_model_deployment.as_ref(),
-            "BedrockCustomModelDeployment",
-            false,
-            crate::types::BedrockCustomModelDeploymentMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.bedrock_model_import.as_ref(),
-            "BedrockModelImport",
-            false,
-            crate::types::BedrockModelImportMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.bedrock_provisioned_model_throughput.as_ref(),
-            "BedrockProvisionedModelThroughput",
-            false,
-            crate::types::BedrockProvisionedModelThroughputMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.callback.as_ref(),
-            "Callback",
-            false,
-            crate::types::CallbackStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.clarify_check.as_ref(),
-            "ClarifyCheck",
-            false,
-            crate::types::ClarifyCheckStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.emr.as_ref(),
-            "EMR",
-            false,
-            crate::types::EmrStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.endpoint.as_ref(),
-            "Endpoint",
-            false,
-            crate::types::EndpointStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.endpoint_config.as_ref(),
-            "EndpointConfig",
-            false,
-            crate::types::EndpointConfigStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.fail.as_ref(),
-            "Fail",
-            false,
-            crate::types::FailStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.inference_component.as_ref(),
-            "InferenceComponent",
-            false,
-            crate::types::InferenceComponentMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.job.as_ref(),
-            "Job",
-            false,
-            crate::types::JobStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.lambda.as_ref(),
-            "Lambda",
-            false,
-            crate::types::LambdaStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.lineage.as_ref(),
-            "Lineage",
-            false,
-            crate::types::LineageMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.model.as_ref(),
-            "Model",
-            false,
-            crate::types::ModelStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.processing_job.as_ref(),
-            "ProcessingJob",
-            false,
-            crate::types::ProcessingJobStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.quality_check.as_ref(),
-            "QualityCheck",
-            false,
-            crate::types::QualityCheckStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.register_model.as_ref(),
-            "RegisterModel",
-            false,
-            crate::types::RegisterModelStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.training_job.as_ref(),
-            "TrainingJob",
-            false,
-            crate::types::TrainingJobStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.transform_job.as_ref(),
-            "TransformJob",
-            false,
-            crate::types::TransformJobStepMetadata::validate_at,
-            path,
-            out,
-        );
-        crate::validation::nested(
-            self.tuning_job.as_ref(),
-            "TuningJob",
-            false,
-            crate::types::TuningJobStepMetaData::validate_at,
-            path,
-            out,
-        );
+        {
+            let p = path.field("AutoMLJob");
+            if let ::std::option::Option::Some(v) = &self.auto_ml_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockCustomModel");
+            if let ::std::option::Option::Some(v) = &self.bedrock_custom_model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockCustomModelDeployment");
+            if let ::std::option::Option::Some(v) = &self.bedrock_custom_model_deployment
+            {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockModelImport");
+            if let ::std::option::Option::Some(v) = &self.bedrock_model_import {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("BedrockProvisionedModelThroughput");
+            if let ::std::option::Option::Some(v) = &self
+                .bedrock_provisioned_model_throughput
+            {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Callback");
+            if let ::std::option::Option::Some(v) = &self.callback {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("ClarifyCheck");
+            if let ::std::option::Option::Some(v) = &self.clarify_check {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("EMR");
+            if let ::std::option::Option::Some(v) = &self.emr {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Endpoint");
+            if let ::std::option::Option::Some(v) = &self.endpoint {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("EndpointConfig");
+            if let ::std::option::Option::Some(v) = &self.endpoint_config {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Fail");
+            if let ::std::option::Option::Some(v) = &self.fail {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("InferenceComponent");
+            if let ::std::option::Option::Some(v) = &self.inference_component {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Job");
+            if let ::std::option::Option::Some(v) = &self.job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Lambda");
+            if let ::std::option::Option::Some(v) = &self.lambda {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Lineage");
+            if let ::std::option::Option::Some(v) = &self.lineage {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("Model");
+            if let ::std::option::Option::Some(v) = &self.model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("ProcessingJob");
+            if let ::std::option::Option::Some(v) = &self.processing_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("QualityCheck");
+            if let ::std::option::Option::Some(v) = &self.quality_check {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("RegisterModel");
+            if let ::std::option::Option::Some(v) = &self.register_model {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TrainingJob");
+            if let ::std::option::Option::Some(v) = &self.training_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TransformJob");
+            if let ::std::option::Option::Some(v) = &self.transform_job {
+                v.validate_at(&p, out);
+            }
+        }
+        {
+            let p = path.field("TuningJob");
+            if let ::std::option::Option::Some(v) = &self.tuning_job {
+                v.validate_at(&p, out);
+            }
+        }
     }
 }
 

@@ -136,7 +136,9 @@ impl PipelineExperimentConfig {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "PipelineExperimentConfig")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineExperimentConfig")
     }
 
     #[inline]
@@ -148,16 +150,30 @@ impl PipelineExperimentConfig {
         crate::validation::text(
             self.experiment_name.as_deref(),
             "ExperimentName",
-            false,
-            &crate::patterns::rules::TEXT_1_120_EXPERIMENT_ENTITY_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(120u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.trial_name.as_deref(),
             "TrialName",
-            false,
-            &crate::patterns::rules::TEXT_1_120_EXPERIMENT_ENTITY_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(120u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::EXPERIMENT_ENTITY_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -314,7 +314,9 @@ impl PipelineVersionSummary {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "PipelineVersionSummary")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("PipelineVersionSummary")
     }
 
     #[inline]
@@ -326,32 +328,56 @@ impl PipelineVersionSummary {
         crate::validation::text(
             self.last_execution_pipeline_execution_arn.as_deref(),
             "LastExecutionPipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_arn.as_deref(),
             "PipelineArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::PIPELINE_ARN),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_description.as_deref(),
             "PipelineVersionDescription",
-            false,
-            &crate::patterns::rules::TEXT_0_3072,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(3072u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.pipeline_version_display_name.as_deref(),
             "PipelineVersionDisplayName",
-            false,
-            &crate::patterns::rules::TEXT_1_82_PIPELINE_EXECUTION_NAME,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(82u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_NAME,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

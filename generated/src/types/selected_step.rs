@@ -91,7 +91,9 @@ impl SelectedStep {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "SelectedStep")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SelectedStep")
     }
 
     #[inline]
@@ -103,8 +105,13 @@ impl SelectedStep {
         crate::validation::text(
             self.step_name.as_deref(),
             "StepName",
-            true,
-            &crate::patterns::rules::TEXT_0_256,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );

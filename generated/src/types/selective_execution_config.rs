@@ -150,7 +150,9 @@ impl SelectiveExecutionConfig {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "SelectiveExecutionConfig")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("SelectiveExecutionConfig")
     }
 
     #[inline]
@@ -170,12 +172,10 @@ impl SelectiveExecutionConfig {
                     &p,
                     out,
                 );
-                crate::validation::each(
-                    v,
-                    crate::types::SelectedStep::validate_at,
-                    &p,
-                    out,
-                );
+                for (i, item1) in v.iter().enumerate() {
+                    let p1 = p.index(i);
+                    item1.validate_at(&p1, out);
+                }
             } else {
                 out.required(&p);
             }
@@ -183,8 +183,15 @@ impl SelectiveExecutionConfig {
         crate::validation::text(
             self.source_pipeline_execution_arn.as_deref(),
             "SourcePipelineExecutionArn",
-            false,
-            &crate::patterns::rules::TEXT_0_2048_PIPELINE_EXECUTION_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(2048u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::PIPELINE_EXECUTION_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

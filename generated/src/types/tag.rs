@@ -134,7 +134,9 @@ impl Tag {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "Tag")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("Tag")
     }
 
     #[inline]
@@ -146,16 +148,26 @@ impl Tag {
         crate::validation::text(
             self.key.as_deref(),
             "Key",
-            true,
-            &crate::patterns::rules::TEXT_1_128_TAG_KEY,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(1u64),
+                max: ::std::option::Option::Some(128u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+                sensitive: false,
+            },
             path,
             out,
         );
         crate::validation::text(
             self.value.as_deref(),
             "Value",
-            true,
-            &crate::patterns::rules::TEXT_0_256_TAG_KEY,
+            &crate::validation::Text {
+                required: true,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(&crate::patterns::TAG_KEY),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -93,7 +93,9 @@ impl TransformJobStepMetadata {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "TransformJobStepMetadata")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("TransformJobStepMetadata")
     }
 
     #[inline]
@@ -105,8 +107,15 @@ impl TransformJobStepMetadata {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_0_256_TRANSFORM_JOB_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::TRANSFORM_JOB_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -91,7 +91,9 @@ impl TuningJobStepMetaData {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "TuningJobStepMetaData")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("TuningJobStepMetaData")
     }
 
     #[inline]
@@ -103,8 +105,15 @@ impl TuningJobStepMetaData {
         crate::validation::text(
             self.arn.as_deref(),
             "Arn",
-            false,
-            &crate::patterns::rules::TEXT_0_256_HYPER_PARAMETER_TUNING_JOB_ARN,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(256u64),
+                pattern: ::std::option::Option::Some(
+                    &crate::patterns::HYPER_PARAMETER_TUNING_JOB_ARN,
+                ),
+                sensitive: false,
+            },
             path,
             out,
         );

@@ -448,43 +448,44 @@ fn unique_by_the_canonical_json_form_finds_equal_maps_and_documents() {
 // ---------------------------------------------------------------------------------------------------------------
 // text, texts and present: a string member's checks in one call
 
-const NAME_RULE: Text = Text { min: Some(2), max: Some(4), pattern: Some(&LOWER), sensitive: false };
+const NAME_RULE: Text = Text { required: true, min: Some(2), max: Some(4), pattern: Some(&LOWER), sensitive: false };
 
 #[test]
 fn text_reports_a_missing_required_member_at_its_path_and_ignores_a_missing_optional_one() {
     let root = Path::Root;
-    let v = violations(|out| text(None, "Name", true, &NAME_RULE, &root, out));
+    let v = violations(|out| text(None, "Name", &NAME_RULE, &root, out));
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].path(), "Name");
     assert_eq!(v[0].constraint(), &Constraint::Required);
-    assert!(violations(|out| text(None, "Name", false, &NAME_RULE, &root, out)).is_empty());
+    let optional = Text { required: false, ..NAME_RULE };
+    assert!(violations(|out| text(None, "Name", &optional, &root, out)).is_empty());
 }
 
 #[test]
 fn text_checks_the_length_then_the_pattern_only_when_the_length_holds() {
     let root = Path::Root;
     let outer = root.field("Outer");
-    assert!(violations(|out| text(Some("abc"), "Name", true, &NAME_RULE, &outer, out)).is_empty());
+    assert!(violations(|out| text(Some("abc"), "Name", &NAME_RULE, &outer, out)).is_empty());
     // Too long and not lowercase: only the length is reported, as `length_str` then `pattern` report it.
-    let v = violations(|out| text(Some("ABCDEF"), "Name", true, &NAME_RULE, &outer, out));
+    let v = violations(|out| text(Some("ABCDEF"), "Name", &NAME_RULE, &outer, out));
     let by_hand = violations(|out| length_str("ABCDEF", Some(2), Some(4), &outer.field("Name"), out));
     assert_eq!(v, by_hand);
     assert_eq!(v[0].path(), "Outer.Name");
     assert!(matches!(v[0].constraint(), Constraint::Length { actual: 6, unit: "characters", .. }));
     // Within the length, the pattern is checked.
-    let v = violations(|out| text(Some("ABC"), "Name", true, &NAME_RULE, &outer, out));
+    let v = violations(|out| text(Some("ABC"), "Name", &NAME_RULE, &outer, out));
     assert_eq!(v[0].constraint(), &Constraint::Pattern { pattern: "^[a-z]+$", value: Some("ABC".into()) });
     // Without a length, the pattern alone; without either, nothing.
     let pattern_only = Text { min: None, max: None, ..NAME_RULE };
-    assert_eq!(violations(|out| text(Some("ABCDEFGH"), "Name", true, &pattern_only, &root, out)).len(), 1);
+    assert_eq!(violations(|out| text(Some("ABCDEFGH"), "Name", &pattern_only, &root, out)).len(), 1);
     let nothing = Text { pattern: None, ..pattern_only };
-    assert!(violations(|out| text(Some("ABCDEFGH"), "Name", true, &nothing, &root, out)).is_empty());
+    assert!(violations(|out| text(Some("ABCDEFGH"), "Name", &nothing, &root, out)).is_empty());
 }
 
 #[test]
 fn text_of_a_sensitive_member_hides_the_value() {
     let secret = Text { sensitive: true, ..NAME_RULE };
-    let shown_text = shown(|out| text(Some("ABC"), "Password", true, &secret, &Path::Root, out));
+    let shown_text = shown(|out| text(Some("ABC"), "Password", &secret, &Path::Root, out));
     assert!(!shown_text.contains("ABC"), "{shown_text}");
 }
 
@@ -506,61 +507,4 @@ fn present_reports_only_an_absent_member() {
     assert!(violations(|out| present(true, "Count", &root, out)).is_empty());
     let v = violations(|out| present(false, "Count", &root.field("Config"), out));
     assert_eq!((v[0].path(), v[0].constraint()), ("Config.Count", &Constraint::Required));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// validate, nested and each: a structure's own validator called through one runtime function
-
-/// A stand-in for a generated structure: its `validate_at` checks `name` as the rule says.
-struct Named {
-    name: Option<String>,
-}
-
-impl Named {
-    fn validate_at(&self, path: &Path<'_>, out: &mut Violations) {
-        text(self.name.as_deref(), "Name", true, &NAME_RULE, path, out);
-    }
-}
-
-#[test]
-fn validate_reports_every_violation_from_the_root_for_the_label_and_ok_when_there_is_none() {
-    let bad = Named { name: Some("ABCDEF".into()) };
-    let e = validate(&bad, Named::validate_at, "Named").unwrap_err();
-    assert_eq!(e.shape(), "Named");
-    assert_eq!(e.violations(), violations(|out| bad.validate_at(&Path::Root, out)).as_slice());
-    assert_eq!(e.violations()[0].path(), "Name");
-    assert_eq!(validate(&Named { name: Some("abc".into()) }, Named::validate_at, "Named"), Ok(()));
-}
-
-#[test]
-fn nested_checks_a_present_member_below_its_name_and_a_missing_one_only_when_required() {
-    let outer = Path::Root.field("Outer");
-    let bad = Named { name: None };
-    let v = violations(|out| nested(Some(&bad), "Inner", false, Named::validate_at, &outer, out));
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0].path(), "Outer.Inner.Name");
-    assert_eq!(v[0].constraint(), &Constraint::Required);
-    let v = violations(|out| nested(None::<&Named>, "Inner", true, Named::validate_at, &outer, out));
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0].path(), "Outer.Inner");
-    assert_eq!(v[0].constraint(), &Constraint::Required);
-    assert!(violations(|out| nested(None::<&Named>, "Inner", false, Named::validate_at, &outer, out)).is_empty());
-    let good = Named { name: Some("abc".into()) };
-    assert!(violations(|out| nested(Some(&good), "Inner", true, Named::validate_at, &outer, out)).is_empty());
-}
-
-#[test]
-fn each_checks_every_item_at_its_index() {
-    let items = [
-        Named { name: Some("abc".into()) },
-        Named { name: None },
-        Named { name: Some("xyz".into()) },
-        Named { name: Some("XYZ".into()) },
-    ];
-    let list = Path::Root.field("Items");
-    let v = violations(|out| each(&items, Named::validate_at, &list, out));
-    let paths: Vec<&str> = v.iter().map(Violation::path).collect();
-    assert_eq!(paths, ["Items[1].Name", "Items[3].Name"]);
-    assert_eq!(v[0].constraint(), &Constraint::Required);
-    assert!(matches!(v[1].constraint(), Constraint::Pattern { .. }));
 }

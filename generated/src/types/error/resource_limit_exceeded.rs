@@ -148,7 +148,9 @@ impl ResourceLimitExceeded {
     pub fn validate(
         &self,
     ) -> ::std::result::Result<(), crate::validation::ValidationError> {
-        crate::validation::validate(self, Self::validate_at, "ResourceLimitExceeded")
+        let mut out = crate::validation::Violations::new();
+        self.validate_at(&crate::validation::Path::Root, &mut out);
+        out.into_result("ResourceLimitExceeded")
     }
 
     #[inline]
@@ -160,8 +162,13 @@ impl ResourceLimitExceeded {
         crate::validation::text(
             self.message.as_deref(),
             "Message",
-            false,
-            &crate::patterns::rules::TEXT_0_1024,
+            &crate::validation::Text {
+                required: false,
+                min: ::std::option::Option::Some(0u64),
+                max: ::std::option::Option::Some(1024u64),
+                pattern: ::std::option::Option::None,
+                sensitive: false,
+            },
             path,
             out,
         );
