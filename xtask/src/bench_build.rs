@@ -7,6 +7,8 @@
 //!   call, the other gets `aws-sdk-sagemaker` and the same call. Each added build is timed, and cargo's JSON messages
 //!   tell which of the program's crates were recompiled and which crates are new. Before anything is added, each copy
 //!   is built once unchanged (a control): it must rebuild nothing, or the copy itself would be part of the figure.
+//!   This crate is a path dependency there, which cargo would compile incrementally in the debug profile; a profile
+//!   override compiles it as a dependency from crates.io is compiled (no incremental cache), as aws-sdk-sagemaker is.
 //! - Standalone: clean release builds of a one-call program against this crate (default features) and of one
 //!   against `aws-config` + `aws-sdk-sagemaker`: time, peak target directory size, binary size.
 //!
@@ -435,11 +437,21 @@ fn program(load_config: bool, calls: &[String]) -> String {
 }
 
 fn manifest(dependencies: &[&str]) -> String {
-    format!(
+    let mut m = format!(
         "# Written by `cargo xtask bench-build`.\n[package]\nname = \"{HOST}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
          publish = false\n\n[dependencies]\n{}\n\n# A workspace of its own, outside the repository's.\n[workspace]\n",
         dependencies.join("\n")
-    )
+    );
+    // Cargo compiles a path dependency incrementally in the debug profile, a registry one (as users get this crate,
+    // and as aws-sdk-sagemaker comes) not: the incremental cache would cost the crate a quarter more CPU time that no
+    // user pays. Each path dependency is compiled as a registry one is.
+    for d in dependencies.iter().filter(|d| d.contains(" path = ")) {
+        let package = d.split_once(" =").map_or(*d, |(name, _)| name).trim();
+        m.push_str(&format!(
+            "\n# A path dependency, compiled as from a registry.\n[profile.dev.package.{package}]\nincremental = false\n"
+        ));
+    }
+    m
 }
 
 /// Writes the program's manifest and `src/main.rs` into `dir`, keeping anything else there (lock file, target).
@@ -1077,7 +1089,10 @@ const CONCURRENCY_DATA = [];
             &CRATE_DEPENDENCY_AWS_CONFIG.replace("{path}", &toml_escape("C:\\w\\generated")),
         ]);
         assert!(m.contains(r#"path = "C:\\w\\generated", default-features = false"#));
-        assert!(m.trim_end().ends_with("[workspace]"));
+        assert!(m.contains("\n[workspace]\n"));
+        // The path dependency compiles as a registry one would, without the incremental cache; the others as they are.
+        assert!(m.trim_end().ends_with("[profile.dev.package.sagemaker-pipelines]\nincremental = false"), "{m}");
+        assert_eq!(m.matches("[profile.").count(), 1, "{m}");
     }
 
     #[test]
