@@ -1117,10 +1117,7 @@ impl<'d> Checker<'d, '_> {
                 Some(i)
             }
             None => {
-                let names: Vec<&str> =
-                    if self.suggestions > 0 { self.names.keys().copied().collect() } else { Vec::new() };
-                let hint = self.nearest(name, names.into_iter());
-                self.issue(path.render(), format!("no step is named `{name}`{hint}"));
+                self.no_step_named(name, path);
                 None
             }
         }
@@ -1144,13 +1141,17 @@ impl<'d> Checker<'d, '_> {
             }
             // A value that is no step name in form names no step; the member's own pattern says what is wrong.
             Value::String(step) if path.is_empty() && is_name(step) && !self.names.contains_key(step.as_str()) => {
-                let names: Vec<&str> =
-                    if self.suggestions > 0 { self.names.keys().copied().collect() } else { Vec::new() };
-                let hint = self.nearest(step, names.into_iter());
-                self.issue(at.render(), format!("no step is named `{step}`{hint}"));
+                self.no_step_named(step, at);
             }
             _ => {}
         }
+    }
+
+    /// `name`, at `path`, names no step of the pipeline: said with the nearest step's name while suggestions last.
+    fn no_step_named(&mut self, name: &str, path: &Path<'_>) {
+        let names: Vec<&str> = if self.suggestions > 0 { self.names.keys().copied().collect() } else { Vec::new() };
+        let hint = self.nearest(name, names.into_iter());
+        self.issue(path.render(), format!("no step is named `{name}`{hint}"));
     }
 
     /// A property path of a step, with the type it reaches.
