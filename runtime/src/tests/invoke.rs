@@ -479,11 +479,7 @@ async fn a_retry_sends_the_first_attempts_request_again_but_for_the_signature_an
     // Without interceptors, the first attempt sends the request the call made and a retry makes it again: every
     // attempt must still carry the same method, URI, body and headers (the invocation id included), with only the
     // signature's and `amz-sdk-request` its own.
-    let http = FakeHttp::new([
-        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
-        Reply::Fail(Fail::Io),
-        Reply::Respond(response(200, "{}")),
-    ]);
+    let http = FakeHttp::new([unavailable(), Reply::Fail(Fail::Io), ok()]);
     let times = StaticTimeSource::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     let config = config(&http).time_source(times).build();
     invoke(&Handle::new(config, &SERVICE), op(), br#"{"Name":"again"}"#.to_vec()).await.unwrap();
@@ -508,10 +504,7 @@ async fn a_retry_sends_the_first_attempts_request_again_but_for_the_signature_an
 #[tokio::test(start_paused = true)]
 async fn a_retry_of_a_compressed_request_is_compressed_too() {
     const GZIP_OP: Operation = Operation { compress: Some(crate::compression::gzip_if_large), ..OP };
-    let http = FakeHttp::new([
-        Reply::Respond(error_response(503, "ServiceUnavailable", "x", "r1")),
-        Reply::Respond(response(200, "{}")),
-    ]);
+    let http = FakeHttp::new([unavailable(), ok()]);
     let config = config(&http).request_min_compression_size_bytes(16).build();
     let body = format!(r#"{{"Name":"{}"}}"#, "a".repeat(2_000)).into_bytes();
     let handle = Handle::new(config, &SERVICE);
