@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use aws_smithy_json::serialize::{JsonObjectWriter, JsonValueWriter};
+use aws_smithy_json::serialize::JsonValueWriter;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime, Document, Number};
 
@@ -173,7 +173,7 @@ const INPUT_CAPACITY: usize = 128;
 pub fn serialize_input<T: WriteObject>(input: &T) -> Result<Vec<u8>, String> {
     // Room for most inputs at once, rather than growing from nothing member by member.
     let mut out = String::with_capacity(INPUT_CAPACITY);
-    write::object(JsonValueWriter::new(&mut out), input).map_err(|e| format!("cannot serialize the input: {e}"))?;
+    write::object(ValueWriter::new(&mut out), input).map_err(|e| format!("cannot serialize the input: {e}"))?;
     Ok(out.into_bytes())
 }
 
@@ -238,9 +238,9 @@ fn read_root<T: ReadStructure>(body: &[u8]) -> Result<T, JsonError> {
 /// A value's JSON text with every map's and document's keys in sorted order, so equal values have equal text (for
 /// `@uniqueItems` of items that cannot be hashed). A value that cannot be written (an unknown union member) is
 /// represented by the error's text.
-pub fn canonical(write: impl FnOnce(JsonValueWriter<'_>) -> Result<(), JsonError>) -> String {
+pub fn canonical(write: impl FnOnce(ValueWriter<'_>) -> Result<(), JsonError>) -> String {
     let mut out = String::new();
-    match write(JsonValueWriter::new(&mut out)) {
+    match write(ValueWriter::new(&mut out)) {
         Ok(()) => out,
         Err(e) => format!("<{e}>"),
     }
@@ -348,19 +348,116 @@ impl<T: WriteObject + ?Sized> WriteObject for Box<T> {
     }
 }
 
+/// Where one JSON value is written: the body being built. Numbers, literals and the escaping of strings that need
+/// it are `aws-smithy-json`'s (the writer of aws-sdk-rust), so the bytes are its bytes; strings and member names
+/// with nothing to escape are written as they are, and objects and arrays are framed here, which lets a member's
+/// name skip the escaper too.
+pub struct ValueWriter<'a> {
+    out: &'a mut String,
+}
+
+impl<'a> ValueWriter<'a> {
+    /// A writer that appends one value to `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        ValueWriter { out }
+    }
+
+    /// `aws-smithy-json`'s writer of the same value.
+    #[inline]
+    fn smithy(self) -> JsonValueWriter<'a> {
+        JsonValueWriter::new(self.out)
+    }
+
+    /// A string, quoted and escaped as `aws-smithy-json` escapes it.
+    #[inline]
+    pub fn string(self, v: &str) {
+        push_string(self.out, v);
+    }
+
+    /// `null`.
+    pub fn null(self) {
+        self.smithy().null();
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(self, v: bool) {
+        self.smithy().boolean(v);
+    }
+
+    /// A number: `NaN` and the infinities as strings.
+    #[inline]
+    pub fn number(self, v: Number) {
+        self.smithy().number(v);
+    }
+
+    /// Text that is already JSON (a number's digits).
+    pub fn raw(self, v: &str) {
+        self.out.push_str(v);
+    }
+
+    /// An object: `{`, then its members.
+    #[inline]
+    pub fn start_object(self) -> ObjectWriter<'a> {
+        self.out.push('{');
+        ObjectWriter { out: self.out, started: false }
+    }
+
+    /// An array: `[`, then its items.
+    pub fn start_array(self) -> ArrayWriter<'a> {
+        self.out.push('[');
+        ArrayWriter { out: self.out, started: false }
+    }
+}
+
+/// Append `v` as a JSON string, as `aws-smithy-json` writes it. It escapes only the quote, the backslash and the
+/// control characters below 0x20 (not DEL, nor any character past ASCII), which are the bytes [`string_stop`]
+/// finds eight at a time: text without them (names, ARNs, dates, base64) is copied as it is, and anything else
+/// goes to `aws-smithy-json`'s escaper.
+#[inline]
+fn push_string(out: &mut String, v: &str) {
+    if string_stop(v.as_bytes(), 0).is_none() {
+        out.reserve(v.len() + 2);
+        out.push('"');
+        out.push_str(v);
+        out.push('"');
+    } else {
+        JsonValueWriter::new(out).string(v);
+    }
+}
+
 /// The members of a JSON object being written.
 pub struct ObjectWriter<'a> {
-    inner: JsonObjectWriter<'a>,
+    out: &'a mut String,
+    /// Whether a member has been written (the next one is after a `,`).
+    started: bool,
 }
 
 impl ObjectWriter<'_> {
+    /// The value of the member `name` (a structure's member or a map's key), after its name, escaped as a string.
+    #[inline]
+    pub fn key(&mut self, name: &str) -> ValueWriter<'_> {
+        if self.started {
+            self.out.push(',');
+        }
+        self.started = true;
+        push_string(self.out, name);
+        self.out.push(':');
+        ValueWriter::new(self.out)
+    }
+
+    /// The `}` that ends the object.
+    #[inline]
+    pub fn finish(self) {
+        self.out.push('}');
+    }
+
     /// Write the member `name`; an error in its value names the member in its path.
     pub fn member(
         &mut self,
         name: &str,
-        write: impl FnOnce(JsonValueWriter<'_>) -> Result<(), JsonError>,
+        write: impl FnOnce(ValueWriter<'_>) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
-        write(self.inner.key(name)).map_err(|e| e.in_member(name))
+        write(self.key(name)).map_err(|e| e.in_member(name))
     }
 
     // The members generated code writes most, each without a closure (and, where writing cannot fail, without a
@@ -369,35 +466,58 @@ impl ObjectWriter<'_> {
     /// Write the string (or string enum value) member `name`.
     #[inline]
     pub fn string(&mut self, name: &str, v: &str) {
-        self.inner.key(name).string(v);
+        self.key(name).string(v);
     }
 
     /// Write the boolean member `name`.
     #[inline]
     pub fn boolean(&mut self, name: &str, v: bool) {
-        self.inner.key(name).boolean(v);
+        self.key(name).boolean(v);
     }
 
     /// Write the byte, short, integer, long or int enum member `name`.
     #[inline]
     pub fn integer(&mut self, name: &str, v: i64) {
-        self.inner.key(name).number(Number::NegInt(v));
+        self.key(name).number(Number::NegInt(v));
     }
 
     /// Write the double (or big decimal) member `name`, as [`write::double`] does.
     #[inline]
     pub fn double(&mut self, name: &str, v: f64) {
-        self.inner.key(name).number(Number::Float(v));
+        self.key(name).number(Number::Float(v));
     }
 
     /// Write the structure or union member `name`, as [`write::object`] does.
     #[inline]
     pub fn object<T: WriteObject + ?Sized>(&mut self, name: &str, v: &T) -> Result<(), JsonError> {
-        write::object(self.inner.key(name), v).map_err(|e| e.in_member(name))
+        write::object(self.key(name), v).map_err(|e| e.in_member(name))
     }
 }
 
-/// Writers of each kind of value, in the form generated code passes around: `fn(JsonValueWriter, &T)`.
+/// The items of a JSON array being written.
+pub struct ArrayWriter<'a> {
+    out: &'a mut String,
+    /// Whether an item has been written (the next one is after a `,`).
+    started: bool,
+}
+
+impl ArrayWriter<'_> {
+    /// The next item.
+    pub fn value(&mut self) -> ValueWriter<'_> {
+        if self.started {
+            self.out.push(',');
+        }
+        self.started = true;
+        ValueWriter::new(self.out)
+    }
+
+    /// The `]` that ends the array.
+    pub fn finish(self) {
+        self.out.push(']');
+    }
+}
+
+/// Writers of each kind of value, in the form generated code passes around: `fn(ValueWriter, &T)`.
 pub mod write {
     use super::*;
 
@@ -405,49 +525,42 @@ pub mod write {
     const MAX_DOCUMENT_DEPTH: usize = 256;
 
     /// A string, or a string enum (through its `AsRef<str>`).
-    pub fn string<S: AsRef<str> + ?Sized>(w: JsonValueWriter<'_>, v: &S) -> Result<(), JsonError> {
-        let v = v.as_ref();
-        // Text with nothing to escape (the usual case: names, ARNs) is written as it is, found eight bytes at a time
-        // ([`string_stop`]: the quote, the backslash and the control characters are what the writer escapes).
-        if string_stop(v.as_bytes(), 0).is_none() {
-            w.string_unchecked(v);
-        } else {
-            w.string(v);
-        }
+    pub fn string<S: AsRef<str> + ?Sized>(w: ValueWriter<'_>, v: &S) -> Result<(), JsonError> {
+        w.string(v.as_ref());
         Ok(())
     }
 
     /// A boolean.
-    pub fn boolean(w: JsonValueWriter<'_>, v: &bool) -> Result<(), JsonError> {
+    pub fn boolean(w: ValueWriter<'_>, v: &bool) -> Result<(), JsonError> {
         w.boolean(*v);
         Ok(())
     }
 
     /// A byte, short, integer or long.
-    pub fn integer<T: Copy + Into<i64>>(w: JsonValueWriter<'_>, v: &T) -> Result<(), JsonError> {
+    pub fn integer<T: Copy + Into<i64>>(w: ValueWriter<'_>, v: &T) -> Result<(), JsonError> {
         w.number(Number::NegInt((*v).into()));
         Ok(())
     }
 
     /// A big integer, with all its digits.
-    pub fn big_integer(w: JsonValueWriter<'_>, v: &i128) -> Result<(), JsonError> {
-        w.write_raw_value(&v.to_string());
+    pub fn big_integer(w: ValueWriter<'_>, v: &i128) -> Result<(), JsonError> {
+        w.raw(&v.to_string());
         Ok(())
     }
 
     /// A double (or big decimal): `NaN`, `Infinity` and `-Infinity` are strings.
-    pub fn double(w: JsonValueWriter<'_>, v: &f64) -> Result<(), JsonError> {
+    pub fn double(w: ValueWriter<'_>, v: &f64) -> Result<(), JsonError> {
         w.number(Number::Float(*v));
         Ok(())
     }
 
     /// A float, in the shortest decimal form that reads back as the same `f32` (`0.1`, not `0.10000000149011612`);
     /// `NaN`, `Infinity` and `-Infinity` are strings.
-    pub fn float(w: JsonValueWriter<'_>, v: &f32) -> Result<(), JsonError> {
+    pub fn float(w: ValueWriter<'_>, v: &f32) -> Result<(), JsonError> {
         let mut encoder = aws_smithy_types::primitive::Encoder::from(*v);
         let text = encoder.encode();
         if v.is_finite() {
-            w.write_raw_value(text);
+            w.raw(text);
         } else {
             w.string(text);
         }
@@ -456,22 +569,29 @@ pub mod write {
 
     /// A timestamp in a `@timestampFormat`: epoch seconds as a number (with a fraction when needed), date-times
     /// and HTTP dates as strings.
-    pub fn timestamp(w: JsonValueWriter<'_>, v: &DateTime, format: Format) -> Result<(), JsonError> {
-        w.date_time(v, format).map_err(|e| JsonError::new(format!("cannot write the timestamp {v}: {e}")))
+    pub fn timestamp(w: ValueWriter<'_>, v: &DateTime, format: Format) -> Result<(), JsonError> {
+        // Formatted here rather than by `JsonValueWriter::date_time` (the same text and error), so that the text,
+        // which never needs escaping, is not run through the escaper.
+        let text = v.fmt(format).map_err(|e| JsonError::new(format!("cannot write the timestamp {v}: {e}")))?;
+        match format {
+            Format::EpochSeconds => w.raw(&text),
+            _ => w.string(&text),
+        }
+        Ok(())
     }
 
     /// A blob, as standard base64.
-    pub fn blob(w: JsonValueWriter<'_>, v: &Blob) -> Result<(), JsonError> {
+    pub fn blob(w: ValueWriter<'_>, v: &Blob) -> Result<(), JsonError> {
         w.string(&aws_smithy_types::base64::encode(v.as_ref()));
         Ok(())
     }
 
     /// A document, with object keys in sorted order.
-    pub fn document(w: JsonValueWriter<'_>, v: &Document) -> Result<(), JsonError> {
+    pub fn document(w: ValueWriter<'_>, v: &Document) -> Result<(), JsonError> {
         document_at(w, v, 0)
     }
 
-    fn document_at(w: JsonValueWriter<'_>, v: &Document, depth: usize) -> Result<(), JsonError> {
+    fn document_at(w: ValueWriter<'_>, v: &Document, depth: usize) -> Result<(), JsonError> {
         if depth >= MAX_DOCUMENT_DEPTH {
             return Err(JsonError::new(format!("the document nests deeper than {MAX_DOCUMENT_DEPTH} levels")));
         }
@@ -501,24 +621,24 @@ pub mod write {
     }
 
     /// A structure or union, as an object.
-    pub fn object<T: WriteObject + ?Sized>(w: JsonValueWriter<'_>, v: &T) -> Result<(), JsonError> {
-        let mut object = ObjectWriter { inner: w.start_object() };
+    pub fn object<T: WriteObject + ?Sized>(w: ValueWriter<'_>, v: &T) -> Result<(), JsonError> {
+        let mut object = w.start_object();
         v.write_members(&mut object)?;
-        object.inner.finish();
+        object.finish();
         Ok(())
     }
 
     /// A `smithy.api#Unit` union member: an empty object.
-    pub fn unit(w: JsonValueWriter<'_>) -> Result<(), JsonError> {
+    pub fn unit(w: ValueWriter<'_>) -> Result<(), JsonError> {
         w.start_object().finish();
         Ok(())
     }
 
     /// A dense list.
     pub fn list<T>(
-        w: JsonValueWriter<'_>,
+        w: ValueWriter<'_>,
         items: &[T],
-        mut item: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+        mut item: impl FnMut(ValueWriter<'_>, &T) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         let mut array = w.start_array();
         for (i, v) in items.iter().enumerate() {
@@ -530,18 +650,18 @@ pub mod write {
 
     /// A sparse list: `None` items are `null`.
     pub fn sparse_list<T>(
-        w: JsonValueWriter<'_>,
+        w: ValueWriter<'_>,
         items: &[Option<T>],
-        mut item: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+        mut item: impl FnMut(ValueWriter<'_>, &T) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         list(w, items, |w, v| nullable(w, v, &mut item))
     }
 
     /// An item of a sparse collection: `None` is `null`.
     pub fn nullable<T>(
-        w: JsonValueWriter<'_>,
+        w: ValueWriter<'_>,
         v: &Option<T>,
-        write: impl FnOnce(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+        write: impl FnOnce(ValueWriter<'_>, &T) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         match v {
             Some(v) => write(w, v),
@@ -554,9 +674,9 @@ pub mod write {
 
     /// A dense map, its keys in sorted order (so a body is the same however the map was filled).
     pub fn map<T>(
-        w: JsonValueWriter<'_>,
+        w: ValueWriter<'_>,
         entries: &HashMap<String, T>,
-        mut value: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+        mut value: impl FnMut(ValueWriter<'_>, &T) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         let mut sorted: Vec<(&String, &T)> = entries.iter().collect();
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -570,9 +690,9 @@ pub mod write {
 
     /// A sparse map: `None` values are `null`.
     pub fn sparse_map<T>(
-        w: JsonValueWriter<'_>,
+        w: ValueWriter<'_>,
         entries: &HashMap<String, Option<T>>,
-        mut value: impl FnMut(JsonValueWriter<'_>, &T) -> Result<(), JsonError>,
+        mut value: impl FnMut(ValueWriter<'_>, &T) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         map(w, entries, |w, v| nullable(w, v, &mut value))
     }

@@ -1163,23 +1163,82 @@ fn long_strings_read_whole_with_their_escapes() {
     assert!(Reader::new(control).document().is_err());
 }
 
-/// A string is written as aws-smithy-json's writer escapes it, whether it has something to escape or not (the
-/// writer skips the escaping of text without a quote, a backslash or a control character): every ASCII character
-/// and a few others, alone, in the middle of a text longer than a word, and at its end.
+/// A string, and a member's name, are written as aws-smithy-json's writer escapes them, whether they have something
+/// to escape or not (the writer skips the escaper for text without a quote, a backslash or a control character):
+/// texts of 0 to 17 characters (past two words) with each ASCII character, DEL, and characters of two, three and
+/// four UTF-8 bytes at each position, a second quote or backslash on a word boundary or not, and members after the
+/// first (after a `,`).
 #[test]
-fn strings_are_written_as_aws_smithy_json_escapes_them() {
+fn strings_and_member_names_are_written_as_aws_smithy_json_escapes_them() {
     use aws_smithy_json::serialize::JsonValueWriter;
-    let mut texts: Vec<String> = vec![String::new(), "arn:aws:sagemaker:us-east-1:123456789012:pipeline/p".into()];
-    for c in (0u8..0x80).map(char::from).chain(['\u{e9}', '\u{2028}', '\u{1F600}', '\u{7f}']) {
-        texts.push(c.to_string());
-        texts.push(format!("0123456789{c}abcdef"));
-        texts.push(format!("0123456789abcdef{c}"));
+    let mut texts: Vec<String> = vec!["arn:aws:sagemaker:us-east-1:123456789012:pipeline/p".into()];
+    let specials = (0u8..0x80).map(char::from).chain(['\u{e9}', '\u{2028}', '\u{1F600}']);
+    for c in specials {
+        for len in 0..=17 {
+            for position in 0..len.max(1) {
+                let mut text: Vec<char> = vec!['a'; len];
+                if len > 0 {
+                    text[position] = c;
+                }
+                texts.push(text.iter().collect());
+                // A second byte to escape on a word boundary (or inside the first word), after this one.
+                for second in [7, 8, 15, 16] {
+                    if second > position && second < len {
+                        let mut text = text.clone();
+                        text[second] = if c == '"' { '\\' } else { '"' };
+                        texts.push(text.iter().collect());
+                    }
+                }
+            }
+        }
     }
     for text in &texts {
         let mut ours = String::new();
-        write::string(JsonValueWriter::new(&mut ours), text.as_str()).unwrap();
+        write::string(ValueWriter::new(&mut ours), text.as_str()).unwrap();
         let mut theirs = String::new();
         JsonValueWriter::new(&mut theirs).string(text);
         assert_eq!(ours, theirs, "{text:?}");
+
+        let mut ours = String::new();
+        let mut object = ValueWriter::new(&mut ours).start_object();
+        object.string(text, text);
+        object.key(text).null();
+        object.finish();
+        let mut theirs = String::new();
+        let mut object = JsonValueWriter::new(&mut theirs).start_object();
+        object.key(text).string(text);
+        object.key(text).null();
+        object.finish();
+        assert_eq!(ours, theirs, "{text:?}");
     }
+}
+
+/// Timestamps are written as aws-smithy-json's `date_time` writes them, in each format, and a timestamp that
+/// cannot be written in a format fails with the same error.
+#[test]
+fn timestamps_are_written_as_aws_smithy_json_writes_them() {
+    use aws_smithy_json::serialize::JsonValueWriter;
+    let times = [
+        DateTime::from_secs_and_nanos(0, 0),
+        DateTime::from_secs_and_nanos(1_576_540_098, 120_000_000),
+        DateTime::from_secs_and_nanos(-1, 999_999_999),
+        DateTime::from_secs(i64::MAX),
+        DateTime::from_secs(i64::MIN),
+    ];
+    let mut failed = 0;
+    for t in &times {
+        for format in [Format::EpochSeconds, Format::DateTime, Format::HttpDate] {
+            let mut ours = String::new();
+            let written = write::timestamp(ValueWriter::new(&mut ours), t, format);
+            let mut theirs = String::new();
+            match JsonValueWriter::new(&mut theirs).date_time(t, format) {
+                Ok(()) => assert_eq!((written, ours), (Ok(()), theirs), "{t:?} {format:?}"),
+                Err(e) => {
+                    failed += 1;
+                    assert_eq!(written.unwrap_err().message(), format!("cannot write the timestamp {t}: {e}"));
+                }
+            }
+        }
+    }
+    assert!(failed > 0, "the table has a timestamp that cannot be written");
 }

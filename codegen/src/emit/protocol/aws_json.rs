@@ -352,7 +352,7 @@ pub fn union_codecs(u: &Union) -> TokenStream {
 }
 
 /// An expression of type `Result<(), JsonError>` writing the value `v` (a reference) of type `ty` into the
-/// `JsonValueWriter` `w`.
+/// `ValueWriter` `w`.
 fn write_value(ty: &Type, w: TokenStream, v: TokenStream) -> TokenStream {
     match ty {
         Type::Named(_, NamedKind::IntEnum) => quote!(crate::aws_json::write::integer(#w, &#v.as_i32())),
@@ -387,7 +387,7 @@ fn write_value(ty: &Type, w: TokenStream, v: TokenStream) -> TokenStream {
     }
 }
 
-/// The writer of values of `ty`, a `fn(JsonValueWriter, &T) -> Result<(), JsonError>`: the runtime's function where
+/// The writer of values of `ty`, a `fn(ValueWriter, &T) -> Result<(), JsonError>`: the runtime's function where
 /// one fits, else a closure.
 fn writer(ty: &Type) -> TokenStream {
     let function = match ty {
