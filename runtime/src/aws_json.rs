@@ -832,6 +832,56 @@ impl Open {
     }
 }
 
+/// What [`Reader::scan_number`] found of a number: where it is, and its parts.
+struct NumberScan {
+    start: usize,
+    end: usize,
+    negative: bool,
+    /// The digits before any point or exponent, as a number (exact for up to 19 of them).
+    whole: u64,
+    /// How many digits there are before any point or exponent.
+    count: usize,
+    /// Where the digits after a point start and end.
+    fraction: Option<(usize, usize)>,
+    exponent: bool,
+}
+
+impl NumberScan {
+    /// The value of an integer (no point, no exponent) of 1 to 19 digits, which fit in 64 bits: `whole` is exact.
+    #[inline]
+    fn small_integer(&self) -> Option<Number> {
+        if self.fraction.is_some() || self.exponent || !(1..=19).contains(&self.count) {
+            return None;
+        }
+        Some(if !self.negative {
+            Number::PosInt(self.whole)
+        } else if self.whole <= i64::MAX as u64 + 1 {
+            Number::NegInt((self.whole as i64).wrapping_neg())
+        } else {
+            Number::Float(-(self.whole as f64))
+        })
+    }
+
+    /// The timestamp of a number of epoch seconds in the common form [`epoch_seconds`] reads from its digits (1 to
+    /// 18 digits, no sign, and 1 to 9 after a point if there is one, no exponent), from the digits the scan read.
+    #[inline]
+    fn epoch_seconds(&self, input: &[u8]) -> Option<DateTime> {
+        if self.negative || self.exponent || !(1..=18).contains(&self.count) {
+            return None;
+        }
+        let nanos = match self.fraction {
+            None => 0,
+            Some((first, end)) if (1..=9).contains(&(end - first)) => {
+                let digits = input[first..end].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+                digits * 10u32.pow((9 - (end - first)) as u32)
+            }
+            Some(_) => return None,
+        };
+        // Up to 18 digits fit in an `i64`.
+        Some(DateTime::from_secs_and_nanos(self.whole as i64, nanos))
+    }
+}
+
 impl<'a> Reader<'a> {
     /// A reader at the start of `input`.
     pub fn new(input: &'a [u8]) -> Self {
@@ -914,7 +964,7 @@ impl<'a> Reader<'a> {
                 Some(b'f') => self.literal(b"false")?,
                 Some(b'n') => self.literal(b"null")?,
                 Some(b'-' | b'0'..=b'9') => {
-                    self.number()?;
+                    self.number_value()?;
                 }
                 Some(b) => return Err(self.syntax_error(format_args!("unexpected `{}`", b.escape_ascii()))),
                 None => return Err(self.syntax_error("expected a value, found the end of the body")),
@@ -1045,9 +1095,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The number at the reader's position (at its `-` or first digit): its text and its value, as
-    /// `aws-smithy-json` reads them (an integer that fits 64 bits is exact, anything else a double).
-    fn number(&mut self) -> Result<(&'a str, Number), JsonError> {
+    /// The extent of the number at the reader's position (at its `-` or first digit), and its digits read on the
+    /// way; the reader does not move.
+    #[inline]
+    fn scan_number(&self) -> NumberScan {
         let input = self.input;
         let start = self.at;
         let mut at = start;
@@ -1062,16 +1113,18 @@ impl<'a> Reader<'a> {
             at += 1;
         }
         let count = at - digits;
-        let mut floating = false;
+        let mut fraction = None;
         if input.get(at) == Some(&b'.') {
-            floating = true;
             at += 1;
+            let first = at;
             while input.get(at).is_some_and(u8::is_ascii_digit) {
                 at += 1;
             }
+            fraction = Some((first, at));
         }
+        let mut exponent = false;
         if matches!(input.get(at), Some(b'e' | b'E')) {
-            floating = true;
+            exponent = true;
             at += 1;
             if matches!(input.get(at), Some(b'+' | b'-')) {
                 at += 1;
@@ -1080,34 +1133,60 @@ impl<'a> Reader<'a> {
                 at += 1;
             }
         }
+        NumberScan { start, end: at, negative, whole, count, fraction, exponent }
+    }
+
+    /// The text of a scanned number.
+    fn number_text(&self, scan: &NumberScan) -> Result<&'a str, JsonError> {
         // The text is ASCII: a sign, digits, `.`, `e`, `E` and `+`.
-        let text = std::str::from_utf8(&input[start..at]).map_err(|_| self.syntax_error("an invalid number"))?;
+        std::str::from_utf8(&self.input[scan.start..scan.end]).map_err(|_| self.syntax_error("an invalid number"))
+    }
+
+    /// The value of the number at the reader's position (at its `-` or first digit), as `aws-smithy-json` reads it
+    /// (an integer that fits 64 bits is exact, anything else a double), and the reader past it. An integer of up to
+    /// 19 digits is its digits' value, read by the scan; any other number is parsed from its text.
+    #[inline]
+    fn number_value(&mut self) -> Result<Number, JsonError> {
+        let scan = self.scan_number();
+        let value = match scan.small_integer() {
+            Some(value) => value,
+            None => self.parse_number(&scan, self.number_text(&scan)?)?,
+        };
+        self.at = scan.end;
+        self.after_scalar()?;
+        Ok(value)
+    }
+
+    /// The number at the reader's position (at its `-` or first digit): its text and its value (as
+    /// [`number_value`](Self::number_value)).
+    fn number(&mut self) -> Result<(&'a str, Number), JsonError> {
+        let scan = self.scan_number();
+        let text = self.number_text(&scan)?;
+        let value = match scan.small_integer() {
+            Some(value) => value,
+            None => self.parse_number(&scan, text)?,
+        };
+        self.at = scan.end;
+        self.after_scalar()?;
+        Ok((text, value))
+    }
+
+    /// The value of a scanned number from its text, or the error that it is not a number.
+    fn parse_number(&self, scan: &NumberScan, text: &str) -> Result<Number, JsonError> {
         let double = |text: &str| text.parse::<f64>().ok().map(Number::Float);
-        let value = if floating || count == 0 {
+        let value = if scan.fraction.is_some() || scan.exponent || scan.count == 0 {
             double(text)
-        } else if count <= 19 {
-            // Up to 19 digits fit in 64 bits: `whole` is exact.
-            Some(if !negative {
-                Number::PosInt(whole)
-            } else if whole <= i64::MAX as u64 + 1 {
-                Number::NegInt((whole as i64).wrapping_neg())
-            } else {
-                Number::Float(-(whole as f64))
-            })
+        } else if let Some(value) = scan.small_integer() {
+            Some(value)
         } else {
-            match text[usize::from(negative)..].parse::<u64>() {
-                Ok(n) if !negative => Some(Number::PosInt(n)),
+            match text[usize::from(scan.negative)..].parse::<u64>() {
+                Ok(n) if !scan.negative => Some(Number::PosInt(n)),
                 Ok(n) if n <= i64::MAX as u64 + 1 => Some(Number::NegInt((n as i64).wrapping_neg())),
                 Ok(n) => Some(Number::Float(-(n as f64))),
                 Err(_) => double(text),
             }
         };
-        let Some(value) = value else {
-            return Err(self.syntax_error(format_args!("`{text}` is not a number")));
-        };
-        self.at = at;
-        self.after_scalar()?;
-        Ok((text, value))
+        value.ok_or_else(|| self.syntax_error(format_args!("`{text}` is not a number")))
     }
 
     /// Nothing but white space may follow the root value.
@@ -1271,7 +1350,7 @@ impl<'a> Reader<'a> {
             JsonError::new(format!("{n} is out of range for a {}-bit integer", 8 * std::mem::size_of::<T>()))
         };
         match self.peek() {
-            Some(b'-' | b'0'..=b'9') => match self.number()?.1 {
+            Some(b'-' | b'0'..=b'9') => match self.number_value()? {
                 Number::PosInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
                 Number::NegInt(n) => T::try_from(n).map(Some).map_err(|_| out_of_range(&n)),
                 Number::Float(f) => Err(JsonError::new(format!("expected an integer, found the number {f}"))),
@@ -1298,7 +1377,7 @@ impl<'a> Reader<'a> {
     /// A double (or big decimal): a JSON number, or the strings `NaN`, `Infinity` and `-Infinity`.
     pub fn double(&mut self) -> Result<Option<f64>, JsonError> {
         match self.peek() {
-            Some(b'-' | b'0'..=b'9') => Ok(Some(self.number()?.1.to_f64_lossy())),
+            Some(b'-' | b'0'..=b'9') => Ok(Some(self.number_value()?.to_f64_lossy())),
             Some(b'"') => match &*self.string_value()? {
                 "NaN" => Ok(Some(f64::NAN)),
                 "Infinity" => Ok(Some(f64::INFINITY)),
@@ -1321,6 +1400,13 @@ impl<'a> Reader<'a> {
     pub fn timestamp(&mut self) -> Result<Option<DateTime>, JsonError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
+                // The common form is read from the digits the scan read; any other is read as it always was.
+                let scan = self.scan_number();
+                if let Some(t) = scan.epoch_seconds(self.input) {
+                    self.at = scan.end;
+                    self.after_scalar()?;
+                    return Ok(Some(t));
+                }
                 let (digits, value) = self.number()?;
                 if let Some(t) = epoch_seconds(digits) {
                     return Ok(Some(t));

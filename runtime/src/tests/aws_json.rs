@@ -851,6 +851,58 @@ fn strings_and_member_names_read_with_and_without_escapes_wherever_the_escape_is
     assert!(key.to_string().contains("invalid member name"), "{key}");
 }
 
+/// A number read as a timestamp is what its reading as a number and then as epoch seconds gives: the number's
+/// value as the document reader reads it (or its error), then its digits read by [`epoch_seconds`] (which reads as
+/// aws-smithy-types does), else the timestamp nearest to its value as a double; for each sign, whole part, fraction
+/// and exponent, and with what may and may not follow a number.
+#[test]
+fn numbers_are_read_as_timestamps_from_their_value_and_digits() {
+    let wholes = [
+        "",
+        "0",
+        "1",
+        "00012",
+        "1700000000",
+        "123456789012345678",
+        "999999999999999999",
+        "1234567890123456789",
+        "9223372036854775808",
+        "99999999999999999999",
+    ];
+    let fractions = ["", ".", ".5", ".123", ".0100", ".123456789", ".1234567891", ".000000001"];
+    let exponents = ["", "e", "e3", "E-2", "e+308", "e400"];
+    let mut read = 0;
+    for sign in ["", "-"] {
+        for whole in wholes.iter().filter(|w| !(sign.is_empty() && w.is_empty())) {
+            for fraction in fractions {
+                for exponent in exponents {
+                    let text = format!("{sign}{whole}{fraction}{exponent}");
+                    for tail in ["", " ", ",", "}", "x", "-"] {
+                        let json = format!("{text}{tail}");
+                        let expected = match Reader::new(json.as_bytes()).document() {
+                            Ok(Some(Document::Number(value))) => epoch_seconds(&text).map(Ok).unwrap_or_else(|| {
+                                let secs = value.to_f64_lossy();
+                                match secs.is_finite() {
+                                    true => Ok(DateTime::from_secs_f64(secs)),
+                                    false => Err("the timestamp is not a finite number".to_owned()),
+                                }
+                            }),
+                            Ok(other) => panic!("{json}: {other:?}"),
+                            Err(e) => Err(e.message().trim_start_matches("invalid document: ").to_owned()),
+                        };
+                        let ours = Reader::new(json.as_bytes()).timestamp();
+                        read += usize::from(ours.is_ok());
+                        assert_eq!(ours.map(Option::unwrap).map_err(|e| e.message().to_owned()), expected, "{json}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(read > 100, "{read}");
+    let t = Reader::new(b"1700000000.123").timestamp().unwrap().unwrap();
+    assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 123_000_000));
+}
+
 #[test]
 fn epoch_seconds_read_from_digits_as_aws_smithy_types_reads_them() {
     let cases = [
