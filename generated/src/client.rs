@@ -13,8 +13,9 @@ pub(crate) static SERVICE: crate::invoke::ServiceInfo = crate::invoke::ServiceIn
         ::std::env!("CARGO_PKG_NAME"), "-rust/", ::std::env!("CARGO_PKG_VERSION")
     ),
     protocol: &crate::aws_json::AwsJson {
-        target_prefix: "SageMaker",
-        content_type: "application/x-amz-json-1.1",
+        content_type: || const {
+            ::http::HeaderValue::from_static("application/x-amz-json-1.1")
+        },
         query_compatible: false,
     },
     resolve_endpoint: crate::endpoint::resolve_for_config,

@@ -59,9 +59,8 @@ pub(crate) struct UnsignedRequest {
 
 /// A wire protocol: how an operation's serialized input becomes a request, and how an error response is read.
 pub(crate) trait Protocol: Send + Sync + std::fmt::Debug {
-    /// The request for `operation` with this body; the error says why there is none (an operation name that cannot
-    /// be a header value).
-    fn request(&self, operation: &str, body: Vec<u8>) -> Result<UnsignedRequest, BoxError>;
+    /// The request for `operation` with this body; the error says why there is none.
+    fn request(&self, operation: &Operation, body: Vec<u8>) -> Result<UnsignedRequest, BoxError>;
     /// The status, code, message and request id of an error response.
     fn error_metadata(&self, response: &Response) -> ErrorResponse;
 }
@@ -79,6 +78,10 @@ pub(crate) type ErasedResult = Result<Erased, SdkError<Erased>>;
 pub(crate) struct Operation {
     /// The operation's name (`StartPipelineExecution`).
     pub(crate) name: &'static str,
+    /// The operation as its protocol names it in a header (awsJson's `X-Amz-Target`:
+    /// `SageMaker.StartPipelineExecution`). The generated function returns a `const` value, checked as a header
+    /// value when the crate is compiled, so no call makes or checks it.
+    pub(crate) target: fn() -> http::HeaderValue,
     /// Validates the input (as the call's configuration and its override say) and serializes it.
     #[allow(clippy::type_complexity)]
     pub(crate) prepare: fn(&(dyn Any + Send + Sync), &Config, Option<&ConfigOverride>) -> Result<Vec<u8>, Unprepared>,
@@ -851,10 +854,7 @@ pub(crate) async fn run(
     };
     let result = match body {
         Ok(body) => {
-            let name = operation.name;
-            let compress = operation.compress;
-            let sent =
-                send(handle, name, host_prefix.as_deref(), endpoint, compress, body, execution.as_deref_mut()).await;
+            let sent = send(handle, operation, host_prefix.as_deref(), endpoint, body, execution.as_deref_mut()).await;
             decode(operation, sent)
         }
         Err(e) => Err(e),
@@ -916,19 +916,18 @@ fn intercepted(error: BoxError) -> Ended {
 /// The attempts of one call, under the operation timeout: the successful response, or how the call ended.
 async fn send(
     handle: &Handle,
-    name: &'static str,
+    operation: &'static Operation,
     host_prefix: Option<&str>,
     endpoint: Option<CallEndpoint>,
-    compress: Option<Compressor>,
     body: Vec<u8>,
     execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     use tracing::Instrument as _;
-    let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = name);
+    let span = tracing::info_span!("invoke", service = handle.service.sdk_id, operation = operation.name);
     // Boxed: the attempts' future (the transport's and hyper's within) is several kilobytes, and a future that held
     // it inline would be copied whole as it is made, wrapped (span, timeout) and moved into the one that awaits it,
     // at each level from here up to the caller's task; one allocation costs less than those copies.
-    let call = Box::pin(attempts(handle, name, host_prefix, endpoint, compress, body, execution));
+    let call = Box::pin(attempts(handle, operation, host_prefix, endpoint, body, execution));
     match handle.config.timeouts.operation_timeout() {
         Some(limit) => {
             let call = aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit));
@@ -946,16 +945,15 @@ async fn send(
 
 async fn attempts(
     handle: &Handle,
-    name: &'static str,
+    operation: &'static Operation,
     host_prefix: Option<&str>,
     endpoint: Option<CallEndpoint>,
-    compress: Option<Compressor>,
     body: Vec<u8>,
     mut execution: Option<&mut Execution<'_>>,
 ) -> Result<Response, Ended> {
     let config = &handle.config;
     let service = handle.service;
-    let mut unsigned = service.protocol.request(name, body).map_err(Ended::Construction)?;
+    let mut unsigned = service.protocol.request(operation, body).map_err(Ended::Construction)?;
     let target = match endpoint {
         None => handle.target(host_prefix, unsigned.path).map_err(Ended::Construction)?,
         Some(call) => {
@@ -965,7 +963,7 @@ async fn attempts(
     };
     let host = target.log_host.as_str();
     let mut gzip = false;
-    if let (Some(compress), Some(min)) = (compress, config.request_min_compression_size()) {
+    if let (Some(compress), Some(min)) = (operation.compress, config.request_min_compression_size()) {
         if let Some(compressed) = compress(&unsigned.body, min) {
             unsigned.body = compressed;
             unsigned.headers.push(GZIP);
@@ -992,7 +990,7 @@ async fn attempts(
             Base::Own { first, body, gzip } => match first.take() {
                 Some(first) => first,
                 None => {
-                    let mut again = service.protocol.request(name, Vec::new()).map_err(Ended::Construction)?;
+                    let mut again = service.protocol.request(operation, Vec::new()).map_err(Ended::Construction)?;
                     if *gzip {
                         again.headers.push(GZIP);
                     }

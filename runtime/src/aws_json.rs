@@ -24,40 +24,27 @@ use aws_smithy_types::{Blob, DateTime, Document, Number};
 
 use crate::error::ErrorResponse;
 use crate::http::{header, Response};
-use crate::invoke::{Protocol, UnsignedRequest};
+use crate::invoke::{Operation, Protocol, UnsignedRequest};
 use http::{HeaderName, HeaderValue};
 
 /// An awsJson protocol of one service.
 #[derive(Debug)]
 pub struct AwsJson {
-    /// The `X-Amz-Target` prefix: the service shape's name, e.g. `SageMaker`.
-    pub target_prefix: &'static str,
-    /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
-    pub content_type: &'static str,
+    /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`: a function returning a `const` value, checked
+    /// as a header value when the crate is compiled (as each operation's `X-Amz-Target`, `Operation::target`).
+    pub content_type: fn() -> HeaderValue,
     /// `@awsQueryCompatible`: requests say `x-amzn-query-mode: true`, and an `x-amzn-query-error` response header
     /// (`Code;Fault`) gives the error code.
     pub query_compatible: bool,
 }
 
 impl Protocol for AwsJson {
-    fn request(&self, operation: &str, body: Vec<u8>) -> Result<UnsignedRequest, crate::error::BoxError> {
+    fn request(&self, operation: &Operation, body: Vec<u8>) -> Result<UnsignedRequest, crate::error::BoxError> {
         const TARGET: HeaderName = HeaderName::from_static("x-amz-target");
         const QUERY_MODE: HeaderName = HeaderName::from_static("x-amzn-query-mode");
-        // Checked as `from_static` would (visible ASCII, spaces and tabs), which then takes it without a copy.
-        if !self.content_type.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
-            return Err(format!("content type `{}` is not a header value", self.content_type).into());
-        }
-        let content_type = HeaderValue::from_static(self.content_type);
-        // Concatenated rather than formatted: this runs on every call.
-        let mut target = String::with_capacity(self.target_prefix.len() + 1 + operation.len());
-        target.push_str(self.target_prefix);
-        target.push('.');
-        target.push_str(operation);
-        let target = HeaderValue::try_from(target)
-            .map_err(|_| format!("operation `{}.{operation}` is not a header value", self.target_prefix))?;
         let mut headers = Vec::with_capacity(3);
-        headers.push((http::header::CONTENT_TYPE, content_type));
-        headers.push((TARGET, target));
+        headers.push((http::header::CONTENT_TYPE, (self.content_type)()));
+        headers.push((TARGET, (operation.target)()));
         if self.query_compatible {
             headers.push((QUERY_MODE, HeaderValue::from_static("true")));
         }

@@ -391,6 +391,7 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
     };
     let serialize = super::protocol::serialize_input_fn(ir);
     let decode_output = super::protocol::decode_output(ir);
+    let target = super::protocol::operation_target(ir, op);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p)).unwrap_or_default();
     let into_paginator = if op.paginated.is_some() {
         let pag = ident(names.paginator.as_deref().unwrap_or_default());
@@ -510,6 +511,7 @@ finds is reported by [`send`](Self::send) as input validation (`ConstraintKind::
         #[doc = #operation_doc]
         const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
             name: OPERATION_NAME,
+            target: #target,
             prepare: |input, config, config_override| {
                 crate::invoke::prepare(input, config, config_override, #input::validate, #serialize::<#input>)
             },

@@ -735,6 +735,9 @@ impl crate::error::CreateUnhandledError for SendPipelineExecutionStepSuccessErro
 /// `SendPipelineExecutionStepSuccess` as the runtime sends it: its functions are the only code of sending that is this operation's (every call is the runtime's one call future).
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
+    target: || const {
+        ::http::HeaderValue::from_static("SageMaker.SendPipelineExecutionStepSuccess")
+    },
     prepare: |input, config, config_override| {
         crate::invoke::prepare(
             input,

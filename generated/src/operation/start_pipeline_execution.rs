@@ -1126,6 +1126,9 @@ impl crate::error::CreateUnhandledError for StartPipelineExecutionError {
 /// `StartPipelineExecution` as the runtime sends it: its functions are the only code of sending that is this operation's (every call is the runtime's one call future).
 const OPERATION: crate::invoke::Operation = crate::invoke::Operation {
     name: OPERATION_NAME,
+    target: || const {
+        ::http::HeaderValue::from_static("SageMaker.StartPipelineExecution")
+    },
     prepare: |input, config, config_override| {
         crate::invoke::prepare(
             input,

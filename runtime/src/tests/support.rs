@@ -245,8 +245,10 @@ pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // A test service and operation.
 
-pub(crate) static PROTOCOL: AwsJson =
-    AwsJson { target_prefix: "Svc", content_type: "application/x-amz-json-1.1", query_compatible: false };
+pub(crate) static PROTOCOL: AwsJson = AwsJson {
+    content_type: || const { http::HeaderValue::from_static("application/x-amz-json-1.1") },
+    query_compatible: false,
+};
 
 pub(crate) const USER_AGENT: &str = "svc-client/1.2.3";
 pub(crate) const SIGNING_NAME: &str = "svcsigning";
@@ -398,6 +400,7 @@ fn decode_op_error(response: ErrorResponse, body: &[u8]) -> OpError {
 /// The operation `Svc.Op`, as generated code describes an operation; its input is the serialized body.
 pub(crate) const OP: Operation = Operation {
     name: "Op",
+    target: || const { http::HeaderValue::from_static("Svc.Op") },
     prepare: |input, _, _| Ok(crate::invoke::input::<Vec<u8>>(input)?.clone()),
     decode_output: |response| crate::invoke::output(crate::aws_json::decode_output::<Out>(response), response),
     decode_error: |meta, body| Box::new(decode_op_error(meta, body)),

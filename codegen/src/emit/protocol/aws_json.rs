@@ -8,18 +8,27 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{builder_path, ident, rust_type, type_path};
-use crate::ir::{Field, Ir, NamedKind, Structure, TimestampFormat, Type, Union};
+use crate::ir::{Field, Ir, NamedKind, Operation, Structure, TimestampFormat, Type, Union};
 
 /// `&crate::aws_json::AwsJson { … }` for the service.
 pub fn service_protocol(ir: &Ir) -> TokenStream {
-    let target_prefix = &ir.service.target_prefix;
-    let content_type = ir.service.protocol.content_type();
+    let content_type = static_header_value(ir.service.protocol.content_type());
     let query_compatible = ir.service.query_compatible;
     quote!(&crate::aws_json::AwsJson {
-        target_prefix: #target_prefix,
         content_type: #content_type,
         query_compatible: #query_compatible,
     })
+}
+
+/// An operation's `target`: its `X-Amz-Target`, `Service.Operation`.
+pub fn operation_target(ir: &Ir, op: &Operation) -> TokenStream {
+    static_header_value(&format!("{}.{}", ir.service.target_prefix, op.name))
+}
+
+/// A `fn() -> HeaderValue` returning `value`, made and checked when the generated crate is compiled (a `const`
+/// block: a value that cannot be a header fails the build), so that no call makes or checks it.
+fn static_header_value(value: &str) -> TokenStream {
+    quote!(|| const { ::http::HeaderValue::from_static(#value) })
 }
 
 /// The body of an input: its JSON object.

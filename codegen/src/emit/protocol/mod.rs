@@ -5,7 +5,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::ir::{Ir, Protocol, Structure, Type, Union};
+use crate::ir::{Ir, Operation, Protocol, Structure, Type, Union};
 
 pub mod aws_json;
 
@@ -13,6 +13,13 @@ pub mod aws_json;
 pub fn service_protocol(ir: &Ir) -> TokenStream {
     match ir.service.protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::service_protocol(ir),
+    }
+}
+
+/// The `fn() -> http::HeaderValue` naming an operation in its requests (`crate::invoke::Operation::target`).
+pub fn operation_target(ir: &Ir, op: &Operation) -> TokenStream {
+    match ir.service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::operation_target(ir, op),
     }
 }
 
