@@ -175,11 +175,19 @@ pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, crate::
 }
 
 /// [`decode_output`] as an operation's `decode_output` (`crate::invoke::Operation`): the output erased, with the
-/// response's request id.
+/// response's request id (`x-amzn-requestid`), as `crate::invoke::output` gives it. The output is made from the
+/// members as read (boxed) and boxed at once, rather than passed up by value through the results of each reader
+/// and `invoke::output` (a copy of the whole output at each step).
 pub(crate) fn decode_output_erased<O: ReadStructure + crate::error::SetRequestId + Send + Sync + 'static>(
     response: &Response,
 ) -> Result<crate::invoke::Erased, crate::error::BoxError> {
-    crate::invoke::output(decode_output::<O>(response), response)
+    const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+    let body = response.body();
+    let members = if body.iter().all(u8::is_ascii_whitespace) { Box::default() } else { read_root_members::<O>(body)? };
+    let mut output = Box::new(O::finish(*members));
+    let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    output.set_request_id(request_id.map(str::to_owned));
+    Ok(output)
 }
 
 /// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,
@@ -214,6 +222,11 @@ pub fn decode_error<T: ReadStructure>(body: &[u8], meta: &ErrorResponse) -> Opti
 
 /// One JSON object, and nothing after it.
 fn read_root<T: ReadStructure>(body: &[u8]) -> Result<T, JsonError> {
+    read_root_members::<T>(body).map(|members| T::finish(*members))
+}
+
+/// The members of [`read_root`]'s object, as read.
+fn read_root_members<T: ReadStructure>(body: &[u8]) -> Result<Box<T::Members>, JsonError> {
     let mut r = Reader::new(body);
     match r.peek() {
         Some(b'{') => {}
@@ -221,9 +234,9 @@ fn read_root<T: ReadStructure>(body: &[u8]) -> Result<T, JsonError> {
         Some(_) => return Err(r.unexpected("a JSON object")),
         None => return Err(JsonError::new("expected a JSON object, found nothing")),
     }
-    let value = r.structure::<T>()?.ok_or_else(|| JsonError::new("expected a JSON object, found null"))?;
+    let members = r.members::<T>()?.ok_or_else(|| JsonError::new("expected a JSON object, found null"))?;
     r.end()?;
-    Ok(value)
+    Ok(members)
 }
 
 /// A value's JSON text with every map's and document's keys in sorted order, so equal values have equal text (for
@@ -1440,6 +1453,11 @@ impl<'a> Reader<'a> {
 
     /// A structure; members this crate does not know are skipped, `null` members are absent.
     pub fn structure<T: ReadStructure>(&mut self) -> Result<Option<T>, JsonError> {
+        Ok(self.members::<T>()?.map(|members| T::finish(*members)))
+    }
+
+    /// The members of a structure, as [`structure`](Self::structure) reads them.
+    fn members<T: ReadStructure>(&mut self) -> Result<Option<Box<T::Members>>, JsonError> {
         if self.null() {
             return Ok(None);
         }
@@ -1451,7 +1469,7 @@ impl<'a> Reader<'a> {
             }
             r.skip()
         })?;
-        Ok(Some(T::finish(*members)))
+        Ok(Some(members))
     }
 
     /// A union: an object with exactly one member whose value is not `null` (`__type` is ignored). A member this

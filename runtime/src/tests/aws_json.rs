@@ -457,6 +457,43 @@ fn decode_output_reads_the_body_and_skips_unknown_members() {
     assert_eq!(out, Out { name: Some("n".into()), count: Some(3), ..Out::default() });
 }
 
+/// An operation's `decode_output` (the output made in its box) gives what [`decode_output`] and `invoke::output`
+/// give: the output with the response's request id (none when the header is missing or not text), or the same
+/// error for a body that is not one JSON object of the output's shape.
+#[test]
+fn the_erased_output_is_the_decoded_output_with_its_request_id() {
+    use crate::tests::support::Out as Output;
+    let bodies = [
+        "",
+        " \n",
+        r#"{"Name":"n","Count":3}"#,
+        r#"{"Name":"n","Other":[1,{"x":null}]}"#,
+        r#"{"Count":"x"}"#,
+        "null",
+        "[]",
+        "{",
+        "{} {}",
+        "{} 1",
+        "<html>",
+    ];
+    let (mut with_id, mut failed) = (0, 0);
+    for body in bodies {
+        for request_id in [None, Some("abc-123"), Some("caf\u{e9}")] {
+            let headers: Vec<(&str, &str)> = request_id.map(|id| ("x-amzn-requestid", id)).into_iter().collect();
+            let response = with_headers(200, &headers, body);
+            let erased = |r: Result<crate::invoke::Erased, crate::error::BoxError>| {
+                r.map(|o| *o.downcast::<Output>().unwrap()).map_err(|e| e.to_string())
+            };
+            let ours = erased(decode_output_erased::<Output>(&response));
+            let theirs = erased(crate::invoke::output(decode_output::<Output>(&response), &response));
+            assert_eq!(ours, theirs, "{body} {request_id:?}");
+            with_id += usize::from(ours.as_ref().is_ok_and(|o| o.request_id.is_some()));
+            failed += usize::from(ours.is_err());
+        }
+    }
+    assert!(with_id >= 3 && failed >= 5, "{with_id} {failed}");
+}
+
 #[test]
 fn decode_output_of_an_empty_or_blank_body_is_an_empty_output() {
     for body in ["", " ", "\r\n\t"] {
