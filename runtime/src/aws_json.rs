@@ -751,11 +751,15 @@ pub fn corrected<T: ReadStructure>() -> T {
 pub const MAX_DEPTH: usize = 128;
 
 /// Reads one JSON value at a time, straight from a body's bytes: one pass, each string scanned once (its end, its
-/// escapes and its control characters found together, then its UTF-8 checked), numbers read from their digits.
-/// Every read is linear in the input it consumes; every value reader returns `Ok(None)` for `null`. The grammar is
+/// escapes and its control characters found together; its UTF-8 is checked with the whole body's, once, when the
+/// reader is made), numbers read from their digits. Every read is linear in the input it consumes (and making a
+/// reader in the body's length); every value reader returns `Ok(None)` for `null`. The grammar is
 /// `aws-smithy-json`'s (the strings, escapes, numbers and literals it accepts), which reads documents.
 pub struct Reader<'a> {
     input: &'a [u8],
+    /// The longest prefix of `input` that is UTF-8 (all of it, but for a body that is not): checked once, in one
+    /// pass, so that a string within it is taken as text without a check of its own.
+    text: &'a str,
     /// The position of the next byte to read.
     at: usize,
     depth: usize,
@@ -885,7 +889,11 @@ impl NumberScan {
 impl<'a> Reader<'a> {
     /// A reader at the start of `input`.
     pub fn new(input: &'a [u8]) -> Self {
-        Reader { input, at: 0, depth: 0 }
+        let text = match std::str::from_utf8(input) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        Reader { input, text, at: 0, depth: 0 }
     }
 
     /// The next byte that is not white space (the reader stops before it), or `None` at the end.
@@ -1042,9 +1050,17 @@ impl<'a> Reader<'a> {
             };
             match input[stop] {
                 b'"' => {
-                    let Ok(text) = std::str::from_utf8(&input[start..stop]) else {
-                        self.at = start;
-                        return Err(self.syntax_error("the string is not valid UTF-8"));
+                    // Within the UTF-8 prefix, the quotes are character boundaries: the text is a slice of it.
+                    // Past it, the string's own bytes are checked, and fail where the body stops being UTF-8.
+                    let text = match self.text.get(start..stop) {
+                        Some(text) => text,
+                        None => match std::str::from_utf8(&input[start..stop]) {
+                            Ok(text) => text,
+                            Err(_) => {
+                                self.at = start;
+                                return Err(self.syntax_error("the string is not valid UTF-8"));
+                            }
+                        },
                     };
                     self.at = stop + 1;
                     return Ok((text, escaped));

@@ -1206,6 +1206,32 @@ fn set_puts_what_was_read_into_its_slot_and_passes_errors_on() {
     assert_eq!(slot, Some(4), "an error leaves the slot as it was");
 }
 
+/// A body that is not UTF-8 is read up to the first string that is not (the strings before it are read, valid
+/// multibyte text included) and fails there, naming the string's start; bytes that are not UTF-8 outside strings
+/// are the syntax errors they always are.
+#[test]
+fn a_body_that_is_not_utf8_fails_at_the_first_string_that_is_not() {
+    let cases: [(&[u8], &str); 8] = [
+        (b"{\"Name\":\"ok\",\"Other\":\"\xff\",\"Count\":1}", "the string is not valid UTF-8 at byte 22"),
+        (b"{\"N\xc3\":1}", "the string is not valid UTF-8 at byte 2"),
+        (b"{\"Name\":\"caf\xc3\xa9\",\"Tags\":[\"x\",\"\xe9t\xe9\"]}", "the string is not valid UTF-8 at byte 29"),
+        (b"{\"Name\":\"\xe2\x82\",\"Count\":1}", "the string is not valid UTF-8 at byte 9"),
+        (b"{\"Count\":1,\"Name\":\"\xc3", "the string is not closed at byte 20"),
+        (b"{\"Count\":1,\"X\":\xff,\"Name\":\"ok\"}", "unexpected `\\xff` at byte 15"),
+        (b"{\"Name\":\"\xc3\xa9\"} \xff", "unexpected `\\xff` after the body's value at byte 14"),
+        (b"{\"Name\":\"a\\n\xff\"}", "the string is not valid UTF-8 at byte 9"),
+    ];
+    for (body, expected) in cases {
+        let err = read_body::<Out>(body).unwrap_err();
+        assert_eq!(err.message(), format!("invalid JSON: {expected}"), "{}", body.escape_ascii());
+    }
+    // Bytes that are not UTF-8 end what the error body's members are read from, not what was read before them.
+    let body = ErrorBody::read(b"{\"__type\":\"Throttling\",\"message\":\"\xff\"}");
+    assert_eq!(body, ErrorBody::default());
+    let out = read_body::<Out>("{\"Name\":\"caf\u{e9} \u{1F600}\",\"Count\":2}".as_bytes()).unwrap();
+    assert_eq!((out.name.as_deref(), out.count), (Some("caf\u{e9} \u{1F600}"), Some(2)));
+}
+
 /// The word-at-a-time search for the end of a string's plain text finds what a byte-by-byte search finds: every
 /// byte value, at every position of inputs up to two and a half words long, after a run of plain bytes (ASCII, and bytes
 /// past 0x7f, which are parts of UTF-8 sequences), with a second stop byte after it or none, from every start.
