@@ -171,19 +171,15 @@ pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, crate::
 }
 
 /// [`decode_output`] as an operation's `decode_output` (`crate::invoke::Operation`): the output erased, with the
-/// response's request id (`x-amzn-requestid`), as `crate::invoke::output` gives it. The output is made from the
-/// members as read (boxed) and boxed at once, rather than passed up by value through the results of each reader
-/// and `invoke::output` (a copy of the whole output at each step).
+/// response's request id. The output is made from the members as read (boxed) and handed to `invoke::output` at
+/// once, rather than passed up by value through the result of each reader (a copy of the whole output at each).
 pub(crate) fn decode_output_erased<O: ReadStructure + crate::error::SetRequestId + Send + Sync + 'static>(
     response: &Response,
 ) -> Result<crate::invoke::Erased, crate::error::BoxError> {
-    const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
     let body = response.body();
-    let members = if body.iter().all(u8::is_ascii_whitespace) { Box::default() } else { read_root_members::<O>(body)? };
-    let mut output = Box::new(O::finish(*members));
-    let request_id = response.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
-    output.set_request_id(request_id.map(str::to_owned));
-    Ok(output)
+    let members =
+        if body.iter().all(u8::is_ascii_whitespace) { Ok(Box::default()) } else { read_root_members::<O>(body) };
+    crate::invoke::output(members.map(|members| O::finish(*members)).map_err(Into::into), response)
 }
 
 /// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,

@@ -457,9 +457,9 @@ fn decode_output_reads_the_body_and_skips_unknown_members() {
     assert_eq!(out, Out { name: Some("n".into()), count: Some(3), ..Out::default() });
 }
 
-/// An operation's `decode_output` (the output made in its box) gives what [`decode_output`] and `invoke::output`
-/// give: the output with the response's request id (none when the header is missing or not text), or the same
-/// error for a body that is not one JSON object of the output's shape.
+/// An operation's `decode_output` (the output made from its members as read) gives what [`decode_output`] and
+/// `invoke::output` give: the output with the response's request id (none when the header is missing or not
+/// text), or the same error for a body that is not one JSON object of the output's shape.
 #[test]
 fn the_erased_output_is_the_decoded_output_with_its_request_id() {
     use crate::tests::support::Out as Output;
