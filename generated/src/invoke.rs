@@ -516,21 +516,29 @@ pub(crate) fn idempotency_token() -> String {
 
 /// A random (version 4) UUID in its text form (`8-4-4-4-12` lower-case hexadecimal digits), without allocating.
 pub(crate) fn random_uuid() -> [u8; 36] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut b = fastrand::u128(..).to_be_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
+    // Version 4 in the top four bits of the seventh byte, the RFC 4122 variant (`10`) in the top two of the ninth.
+    let bits = fastrand::u128(..) & !(0xf << 76) & !(0x3 << 62) | (0x4 << 76) | (0x2 << 62);
+    let mut digits = [0u8; 32];
+    for (i, chunk) in digits.chunks_exact_mut(8).enumerate() {
+        chunk.copy_from_slice(&hex_digits((bits >> (96 - 32 * i)) as u32));
+    }
     let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
-        text[at] = HEX[usize::from(byte >> 4)];
-        text[at + 1] = HEX[usize::from(byte & 0x0f)];
-        at += 2;
+    for (from, to) in [(0..8, 0), (8..12, 9), (12..16, 14), (16..20, 19), (20..32, 24)] {
+        text[to..to + from.len()].copy_from_slice(&digits[from]);
     }
     text
+}
+
+/// The eight lower-case hexadecimal digits of `x`, most significant first, computed a word at a time: each nibble is
+/// spread into a byte of its own, then every byte is turned into its digit at once (`'0'` added, and `'a' - '0' -
+/// 10` more where the nibble is 10 or over, which adding 6 carries into the byte's fifth bit).
+pub(crate) fn hex_digits(x: u32) -> [u8; 8] {
+    let x = u64::from(x);
+    let mut v = ((x & 0xffff_0000) << 16) | (x & 0xffff);
+    v = ((v & 0x0000_ff00_0000_ff00) << 8) | (v & 0x0000_00ff_0000_00ff);
+    v = ((v & 0x00f0_00f0_00f0_00f0) << 4) | (v & 0x000f_000f_000f_000f);
+    let letters = ((v + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (v + 0x3030_3030_3030_3030 + letters * (u64::from(b'a' - b'0') - 10)).to_be_bytes()
 }
 
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
