@@ -17,7 +17,6 @@ use std::time::Duration;
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_credential_types::Credentials;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
-use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::interceptors::context::{Error as ContextError, Input, Output};
 
@@ -736,27 +735,13 @@ enum Attempt {
     Transport(ConnectorError),
 }
 
-async fn attempt(
-    handle: &Handle,
-    request: http::Request<bytes::Bytes>,
-    connection: Option<CaptureSmithyConnection>,
-) -> Attempt {
-    let call = handle.transport.send(request, connection);
-    match handle.config.timeouts.operation_attempt_timeout() {
-        Some(limit) if handle.tokio_sleep => match tokio::time::timeout(limit, call).await {
-            Ok(Ok(r)) => Attempt::Response(r),
-            Ok(Err(e)) => Attempt::Transport(e),
-            Err(_) => Attempt::Timeout(limit),
-        },
-        Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
-            Ok(Ok(r)) => Attempt::Response(r),
-            Ok(Err(e)) => Attempt::Transport(e),
-            Err(_) => Attempt::Timeout(limit),
-        },
-        None => match call.await {
-            Ok(r) => Attempt::Response(r),
+impl Attempt {
+    /// How an attempt the transport finished ended.
+    fn sent(sent: Result<Response, ConnectorError>) -> Attempt {
+        match sent {
+            Ok(response) => Attempt::Response(response),
             Err(e) => Attempt::Transport(e),
-        },
+        }
     }
 }
 
@@ -988,7 +973,9 @@ async fn attempts(
         }
         Some(x) => {
             let base = http_request(&target, unsigned, body, 1).map_err(Ended::Construction)?;
-            Base::Copied(x.before_retry_loop(base).await.map_err(intercepted)?)
+            // The interceptors' hooks are boxed, here and below: made only with interceptors, their futures (each
+            // holding a request or a response) would make the state of every call's attempt loop larger.
+            Base::Copied(Box::pin(x.before_retry_loop(base)).await.map_err(intercepted)?)
         }
     };
     let max_attempts = config.retry.max_attempts();
@@ -1009,19 +996,37 @@ async fn attempts(
             },
         };
         if let Some(x) = execution.as_deref_mut() {
-            request = x.before_signing(request).await.map_err(intercepted)?;
+            request = Box::pin(x.before_signing(request)).await.map_err(intercepted)?;
         }
         sign(handle, &target, &mut request).await.map_err(Ended::Construction)?;
         let connection = retry.before_transmit(&mut request, handle.transport.needs_capture());
         if let Some(x) = execution.as_deref_mut() {
-            request = x.before_transmit(request).await.map_err(intercepted)?;
+            request = Box::pin(x.before_transmit(request)).await.map_err(intercepted)?;
         }
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let mut outcome = attempt(handle, request, connection).await;
+        // The transport's future is made in each arm, straight into what awaits it (the request moved in), so that it
+        // takes room in this future's state once, not again as a local or as the argument of a function awaited here.
+        let send = |request, connection| handle.transport.send(request, connection);
+        let mut outcome = match config.timeouts.operation_attempt_timeout() {
+            Some(limit) if handle.tokio_sleep => match tokio::time::timeout(limit, send(request, connection)).await {
+                Ok(sent) => Attempt::sent(sent),
+                Err(_) => Attempt::Timeout(limit),
+            },
+            Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(
+                send(request, connection),
+                handle.sleep.sleep(limit),
+            )
+            .await
+            {
+                Ok(sent) => Attempt::sent(sent),
+                Err(_) => Attempt::Timeout(limit),
+            },
+            None => Attempt::sent(send(request, connection).await),
+        };
         if let Some(x) = execution.as_deref_mut() {
             if let Attempt::Response(response) = outcome {
-                let response = x.after_transmit(response, config.max_response_size).await;
+                let response = Box::pin(x.after_transmit(response, config.max_response_size)).await;
                 outcome = Attempt::Response(response.map_err(|r| Ended::Rejected(Box::new(r)))?);
             }
         }
