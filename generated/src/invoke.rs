@@ -17,7 +17,6 @@ use std::time::Duration;
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_credential_types::Credentials;
 use aws_smithy_async::rt::sleep::{AsyncSleep as _, SharedAsyncSleep};
-use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::interceptors::context::{Error as ContextError, Input, Output};
 
@@ -519,21 +518,29 @@ pub(crate) fn idempotency_token() -> String {
 
 /// A random (version 4) UUID in its text form (`8-4-4-4-12` lower-case hexadecimal digits), without allocating.
 pub(crate) fn random_uuid() -> [u8; 36] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut b = fastrand::u128(..).to_be_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
+    // Version 4 in the top four bits of the seventh byte, the RFC 4122 variant (`10`) in the top two of the ninth.
+    let bits = fastrand::u128(..) & !(0xf << 76) & !(0x3 << 62) | (0x4 << 76) | (0x2 << 62);
+    let mut digits = [0u8; 32];
+    for (i, chunk) in digits.chunks_exact_mut(8).enumerate() {
+        chunk.copy_from_slice(&hex_digits((bits >> (96 - 32 * i)) as u32));
+    }
     let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
-        text[at] = HEX[usize::from(byte >> 4)];
-        text[at + 1] = HEX[usize::from(byte & 0x0f)];
-        at += 2;
+    for (from, to) in [(0..8, 0), (8..12, 9), (12..16, 14), (16..20, 19), (20..32, 24)] {
+        text[to..to + from.len()].copy_from_slice(&digits[from]);
     }
     text
+}
+
+/// The eight lower-case hexadecimal digits of `x`, most significant first, computed a word at a time: each nibble is
+/// spread into a byte of its own, then every byte is turned into its digit at once (`'0'` added, and `'a' - '0' -
+/// 10` more where the nibble is 10 or over, which adding 6 carries into the byte's fifth bit).
+pub(crate) fn hex_digits(x: u32) -> [u8; 8] {
+    let x = u64::from(x);
+    let mut v = ((x & 0xffff_0000) << 16) | (x & 0xffff);
+    v = ((v & 0x0000_ff00_0000_ff00) << 8) | (v & 0x0000_00ff_0000_00ff);
+    v = ((v & 0x00f0_00f0_00f0_00f0) << 4) | (v & 0x000f_000f_000f_000f);
+    let letters = ((v + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (v + 0x3030_3030_3030_3030 + letters * (u64::from(b'a' - b'0') - 10)).to_be_bytes()
 }
 
 /// Why a request could not be built (a construction failure). Not generic over the operation's error, so that one
@@ -731,27 +738,13 @@ enum Attempt {
     Transport(ConnectorError),
 }
 
-async fn attempt(
-    handle: &Handle,
-    request: http::Request<bytes::Bytes>,
-    connection: Option<CaptureSmithyConnection>,
-) -> Attempt {
-    let call = handle.transport.send(request, connection);
-    match handle.config.timeouts.operation_attempt_timeout() {
-        Some(limit) if handle.tokio_sleep => match tokio::time::timeout(limit, call).await {
-            Ok(Ok(r)) => Attempt::Response(r),
-            Ok(Err(e)) => Attempt::Transport(e),
-            Err(_) => Attempt::Timeout(limit),
-        },
-        Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(call, handle.sleep.sleep(limit)).await {
-            Ok(Ok(r)) => Attempt::Response(r),
-            Ok(Err(e)) => Attempt::Transport(e),
-            Err(_) => Attempt::Timeout(limit),
-        },
-        None => match call.await {
-            Ok(r) => Attempt::Response(r),
+impl Attempt {
+    /// How an attempt the transport finished ended.
+    fn sent(sent: Result<Response, ConnectorError>) -> Attempt {
+        match sent {
+            Ok(response) => Attempt::Response(response),
             Err(e) => Attempt::Transport(e),
-        },
+        }
     }
 }
 
@@ -978,7 +971,9 @@ async fn attempts(
         }
         Some(x) => {
             let base = http_request(&target, unsigned, body, 1).map_err(Ended::Construction)?;
-            Base::Copied(x.before_retry_loop(base).await.map_err(intercepted)?)
+            // The interceptors' hooks are boxed, here and below: made only with interceptors, their futures (each
+            // holding a request or a response) would make the state of every call's attempt loop larger.
+            Base::Copied(Box::pin(x.before_retry_loop(base)).await.map_err(intercepted)?)
         }
     };
     let max_attempts = config.retry.max_attempts();
@@ -999,19 +994,37 @@ async fn attempts(
             },
         };
         if let Some(x) = execution.as_deref_mut() {
-            request = x.before_signing(request).await.map_err(intercepted)?;
+            request = Box::pin(x.before_signing(request)).await.map_err(intercepted)?;
         }
         sign(handle, &target, &mut request).await.map_err(Ended::Construction)?;
         let connection = retry.before_transmit(&mut request, handle.transport.needs_capture());
         if let Some(x) = execution.as_deref_mut() {
-            request = x.before_transmit(request).await.map_err(intercepted)?;
+            request = Box::pin(x.before_transmit(request)).await.map_err(intercepted)?;
         }
         let attempt_no = retry.attempt();
         tracing::trace!(endpoint = host, attempt = attempt_no, max_attempts, "sending request");
-        let mut outcome = attempt(handle, request, connection).await;
+        // The transport's future is made in each arm, straight into what awaits it (the request moved in), so that it
+        // takes room in this future's state once, not again as a local or as the argument of a function awaited here.
+        let send = |request, connection| handle.transport.send(request, connection);
+        let mut outcome = match config.timeouts.operation_attempt_timeout() {
+            Some(limit) if handle.tokio_sleep => match tokio::time::timeout(limit, send(request, connection)).await {
+                Ok(sent) => Attempt::sent(sent),
+                Err(_) => Attempt::Timeout(limit),
+            },
+            Some(limit) => match aws_smithy_async::future::timeout::Timeout::new(
+                send(request, connection),
+                handle.sleep.sleep(limit),
+            )
+            .await
+            {
+                Ok(sent) => Attempt::sent(sent),
+                Err(_) => Attempt::Timeout(limit),
+            },
+            None => Attempt::sent(send(request, connection).await),
+        };
         if let Some(x) = execution.as_deref_mut() {
             if let Attempt::Response(response) = outcome {
-                let response = x.after_transmit(response, config.max_response_size).await;
+                let response = Box::pin(x.after_transmit(response, config.max_response_size)).await;
                 outcome = Attempt::Response(response.map_err(|r| Ended::Rejected(Box::new(r)))?);
             }
         }

@@ -91,61 +91,88 @@ impl Transport {
     }
 
     /// Send a request and read its whole response into one buffer (see [`read_body`]). A `connection` capture goes
-    /// with the request, for the client to say which connection it used. Not an `async fn`: the default
-    /// transport's request moves straight into its client's future, where an `async fn` would keep its own copy of
-    /// it in its state as well.
+    /// with the request, for the client to say which connection it used.
+    ///
+    /// Not an `async fn`, and the default transport's exchange is not awaited in one: the request moves straight
+    /// into its client's future, and the reading of the response takes the exchange's room once it is done, where an
+    /// `async` block would keep the exchange it awaits beside the one it was given.
     pub(crate) fn send(
         &self,
         request: http::Request<Bytes>,
         connection: Option<CaptureSmithyConnection>,
     ) -> impl std::future::Future<Output = Result<Response, ConnectorError>> + Send + '_ {
-        let start = match &self.connector {
-            #[cfg(feature = "rustls")]
-            Connector::Hyper(hyper) => Start::Hyper(hyper.send_http(request.map(Full::new), connection)),
-            Connector::Shared(connector) => Start::Shared(connector, request, connection),
-        };
-        #[cfg(not(feature = "rustls"))]
-        let start: Start<'_, ()> = start;
         let limit = self.max_response_size;
-        async move {
-            let connector = match start {
-                Start::Shared(connector, request, connection) => (connector, request, connection),
-                #[cfg(not(feature = "rustls"))]
-                Start::Never(never, _) => match never {},
-                #[cfg(feature = "rustls")]
-                Start::Hyper(call) => {
-                    let response = call.await?;
-                    let (parts, body) = response.into_parts();
-                    let body = read_body(body, declared_length(&parts), limit).await?;
-                    return Ok(http::Response::from_parts(parts, body));
-                }
-            };
-            let (connector, request, connection) = connector;
-            let mut request =
-                HttpRequest::try_from(request.map(SdkBody::from)).map_err(|e| ConnectorError::user(e.into()))?;
-            if let Some(connection) = connection {
-                request.add_extension(connection);
-            }
-            let response = connector.call(request).await?;
-            let (parts, body) =
-                response.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?.into_parts();
-            let body = read_body(body, declared_length(&parts), limit).await?;
-            Ok(http::Response::from_parts(parts, body))
+        #[cfg(not(feature = "rustls"))]
+        let Connector::Shared(connector) = &self.connector;
+        #[cfg(not(feature = "rustls"))]
+        return send_shared(connector, request, connection, limit);
+        #[cfg(feature = "rustls")]
+        use futures_util::future::{Either, TryFutureExt as _};
+        #[cfg(feature = "rustls")]
+        match &self.connector {
+            #[cfg(feature = "rustls")]
+            Connector::Hyper(hyper) => Either::Left(
+                hyper
+                    .send_http(request.map(Full::new), connection)
+                    .and_then(move |response| read_whole(response, limit)),
+            ),
+            Connector::Shared(connector) => Either::Right(send_shared(connector, request, connection, limit)),
         }
     }
 }
 
-/// How [`Transport::send`] starts: the default transport's exchange, already made, or what a configured client's
-/// connector is called with.
-#[allow(clippy::large_enum_variant)] // The default transport's future (`H`) is the larger, and the usual one.
-enum Start<'a, H> {
-    Shared(&'a SharedHttpConnector, http::Request<Bytes>, Option<CaptureSmithyConnection>),
-    #[cfg(feature = "rustls")]
-    Hyper(H),
-    /// Never made (it cannot be): it only names `H` where there is no default transport.
-    #[cfg(not(feature = "rustls"))]
-    #[allow(dead_code)]
-    Never(std::convert::Infallible, std::marker::PhantomData<H>),
+/// [`Transport::send`] through a configured client's connector: the request as aws-smithy-runtime-api's, the
+/// response back as `http`'s. Not an `async fn`, for the reason `send` is not.
+fn send_shared(
+    connector: &SharedHttpConnector,
+    request: http::Request<Bytes>,
+    connection: Option<CaptureSmithyConnection>,
+    limit: usize,
+) -> impl std::future::Future<Output = Result<Response, ConnectorError>> + Send {
+    use futures_util::future::{ready, Either, TryFutureExt as _};
+    let mut request = match HttpRequest::try_from(request.map(SdkBody::from)) {
+        Ok(request) => request,
+        Err(e) => return Either::Left(ready(Err(ConnectorError::user(e.into())))),
+    };
+    if let Some(connection) = connection {
+        request.add_extension(connection);
+    }
+    Either::Right(connector.call(request).and_then(move |response| match response.try_into_http1x() {
+        Ok(response) => Either::Right(read_whole(response, limit)),
+        Err(e) => Either::Left(ready(Err(ConnectorError::other(e.into(), None)))),
+    }))
+}
+
+/// A response with its body read whole (see [`read_body`]).
+fn read_whole<B>(response: http::Response<B>, limit: usize) -> ReadWhole<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    let (parts, body) = response.into_parts();
+    let body = read_body(body, declared_length(&parts), limit);
+    ReadWhole { parts: Some(parts), body }
+}
+
+/// The future of [`read_whole`]: the response's head, kept until its body is read.
+pub(crate) struct ReadWhole<B> {
+    parts: Option<http::response::Parts>,
+    body: ReadBody<B>,
+}
+
+impl<B> std::future::Future for ReadWhole<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Response, ConnectorError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let this = self.get_mut();
+        let body = std::task::ready!(Pin::new(&mut this.body).poll(cx))?;
+        let parts = this.parts.take().expect("a ReadWhole is not polled after it is ready");
+        std::task::Poll::Ready(Ok(http::Response::from_parts(parts, body)))
+    }
 }
 
 /// The `content-length` a response declares, if it is a number.
@@ -160,40 +187,75 @@ fn declared_length(parts: &http::response::Parts) -> Option<u64> {
 /// A body that arrives as one chunk (a client that buffered it, a test double) is kept as it is, without a copy.
 /// Otherwise the chunks are copied into a buffer allocated once for the declared length (or grown as they arrive
 /// when there is none), each chunk dropped once copied: the peak is the body plus one chunk.
-pub(crate) async fn read_body<B>(mut body: B, declared: Option<u64>, limit: usize) -> Result<Bytes, ConnectorError>
+pub(crate) fn read_body<B>(body: B, declared: Option<u64>, limit: usize) -> ReadBody<B>
 where
     B: http_body::Body<Data = Bytes> + Unpin,
     B::Error: Into<BoxError>,
 {
-    let too_large =
-        |read: Option<usize>| ConnectorError::other(Box::new(ResponseTooLarge { limit, declared, read }), None);
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large(None));
+    ReadBody { body, declared, limit, first: None, joined: Vec::new(), read: 0 }
+}
+
+/// The future of [`read_body`]. A future of its own rather than an `async fn`: it holds the body and what was read
+/// once, where an `async fn` would hold its arguments and its locals apart.
+pub(crate) struct ReadBody<B> {
+    body: B,
+    declared: Option<u64>,
+    limit: usize,
+    /// The only chunk so far, kept as it arrived.
+    first: Option<Bytes>,
+    /// The chunks so far, copied, once there was more than one.
+    joined: Vec<u8>,
+    /// The bytes read so far.
+    read: usize,
+}
+
+impl<B> ReadBody<B> {
+    fn too_large(&self, read: Option<usize>) -> ConnectorError {
+        ConnectorError::other(Box::new(ResponseTooLarge { limit: self.limit, declared: self.declared, read }), None)
     }
-    let mut first: Option<Bytes> = None;
-    let mut joined: Vec<u8> = Vec::new();
-    let mut read = 0usize;
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let Ok(chunk) = frame.map_err(|e| body_error(e.into()))?.into_data() else { continue };
-        if chunk.is_empty() {
-            continue;
+}
+
+impl<B> std::future::Future for ReadBody<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Bytes, ConnectorError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.declared.is_some_and(|n| n > this.limit as u64) {
+            return Poll::Ready(Err(this.too_large(None)));
         }
-        read = read.saturating_add(chunk.len());
-        if read > limit {
-            return Err(too_large(Some(read)));
-        }
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            None => joined.extend_from_slice(&chunk),
-            Some(head) => {
-                let expected = declared.map_or(0, |n| n as usize);
-                joined = Vec::with_capacity(expected.max(head.len() + chunk.len()));
-                joined.extend_from_slice(&head);
-                joined.extend_from_slice(&chunk);
+        while let Some(frame) = std::task::ready!(Pin::new(&mut this.body).poll_frame(cx)) {
+            let chunk = match frame.map_err(|e| body_error(e.into())) {
+                Ok(frame) => match frame.into_data() {
+                    Ok(chunk) => chunk,
+                    Err(_) => continue,
+                },
+                Err(e) => return Poll::Ready(Err(e)),
+            };
+            if chunk.is_empty() {
+                continue;
+            }
+            this.read = this.read.saturating_add(chunk.len());
+            if this.read > this.limit {
+                return Poll::Ready(Err(this.too_large(Some(this.read))));
+            }
+            match this.first.take() {
+                None if this.joined.is_empty() => this.first = Some(chunk),
+                None => this.joined.extend_from_slice(&chunk),
+                Some(head) => {
+                    let expected = this.declared.map_or(0, |n| n as usize);
+                    this.joined = Vec::with_capacity(expected.max(head.len() + chunk.len()));
+                    this.joined.extend_from_slice(&head);
+                    this.joined.extend_from_slice(&chunk);
+                }
             }
         }
+        Poll::Ready(Ok(this.first.take().unwrap_or_else(|| Bytes::from(std::mem::take(&mut this.joined)))))
     }
-    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
 /// A failure reading a response body: the default transport's own errors keep their kind (a read timeout is a

@@ -23,6 +23,8 @@
 //! the stable comparison on a shared machine: run one side under `valgrind --tool=callgrind --trace-children=no`
 //! (the server is a child process, not counted) with `CLIENT_CPU_ROUNDS=1` and two values of `CLIENT_CPU_CALLS`;
 //! the difference of the two totals divided by the difference of the calls leaves out start-up and warm-up.
+//! `CLIENT_CPU_NO_TIMEOUT=1` runs the crate's client without its default attempt timeout (a tokio timer per
+//! attempt), to see that timer's share.
 //! `CLIENT_CPU_ALLOCS=1` with `CLIENT_CPU_PROFILE` counts the allocations per call by size (the process's allocator
 //! counts only while that is set: a relaxed load of one flag per allocation otherwise, on both sides alike).
 
@@ -429,9 +431,11 @@ fn main() {
     let server = Server::start();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let floor = Floor::new(server.port);
-    let client = Client::from_conf(
-        project_tests::raw::config().endpoint_url(format!("http://127.0.0.1:{}", server.port)).build(),
-    );
+    let mut conf = project_tests::raw::config().endpoint_url(format!("http://127.0.0.1:{}", server.port));
+    if std::env::var_os("CLIENT_CPU_NO_TIMEOUT").is_some_and(|v| v == "1") {
+        conf = conf.timeout_config(sagemaker_pipelines::config::timeout::TimeoutConfig::disabled());
+    }
+    let client = Client::from_conf(conf.build());
 
     rt.block_on(async {
         // Warm both: connections pooled, credentials cached, code paged in.

@@ -846,6 +846,18 @@ fn an_idempotency_token_is_a_version_4_uuid() {
 }
 
 #[test]
+fn hex_digits_are_the_lower_case_hexadecimal_of_a_word() {
+    let mut values =
+        vec![0, 1, 9, 10, 15, 16, 0x9a, 0xa9, 0xffff_ffff, 0x0123_4567, 0x89ab_cdef, 0xfedc_ba98, 0x8000_0000];
+    values.extend((0..32).map(|i| 1u32 << i));
+    values.extend((0..10_000).map(|_| fastrand::u32(..)));
+    for x in values {
+        let digits = crate::invoke::hex_digits(x);
+        assert_eq!(std::str::from_utf8(&digits).unwrap(), format!("{x:08x}"));
+    }
+}
+
+#[test]
 fn idempotency_tokens_differ_between_calls() {
     let tokens: std::collections::HashSet<String> = (0..1000).map(|_| idempotency_token()).collect();
     assert_eq!(tokens.len(), 1000);

@@ -576,3 +576,16 @@ fn a_hyper_client_set_by_hand_sends_reads_times_out_and_reconnects_as_the_defaul
         assert!(connections[0] == 0 && connections[1] > 0, "{connections:?}");
     });
 }
+
+#[test]
+fn the_transport_s_future_holds_a_request_and_its_exchange_once() {
+    // `Transport::send` chains the exchange and the reading of its response, where an `async` block kept the request
+    // and the exchange it awaited beside their copies: its future was 1,160 bytes, 320 now (the larger of the default
+    // transport's and a configured client's, which are one type). The bound leaves room for other compilers' layouts.
+    block_on(async {
+        let handle = default_transport_client("http://127.0.0.1:1", TimeoutConfig::disabled());
+        let request = http::Request::builder().uri("http://127.0.0.1:1/").body(bytes::Bytes::new()).unwrap();
+        let send = handle.transport.send(request, None);
+        assert!(std::mem::size_of_val(&send) <= 512, "{} bytes", std::mem::size_of_val(&send));
+    });
+}
