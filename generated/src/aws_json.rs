@@ -180,19 +180,22 @@ pub fn decode_output<O: ReadStructure>(response: &Response) -> Result<O, crate::
 pub(crate) fn decode_output_erased<O: ReadStructure + crate::error::SetRequestId + Send + Sync + 'static>(
     response: &Response,
 ) -> Result<crate::invoke::Erased, crate::error::BoxError> {
-    let body = response.body();
-    let members =
-        if body.iter().all(u8::is_ascii_whitespace) { Ok(Box::default()) } else { read_root_members::<O>(body) };
-    crate::invoke::output(members.map(|members| O::finish(*members)).map_err(Into::into), response)
+    let output = body_members::<O>(response.body()).map(|members| O::finish(*members));
+    crate::invoke::output(output.map_err(Into::into), response)
 }
 
 /// A structure from a body that must be one JSON object; an empty (or blank) body is a structure with no members,
 /// as awsJson services send for operations whose output is empty.
 pub fn read_body<O: ReadStructure>(body: &[u8]) -> Result<O, JsonError> {
+    body_members::<O>(body).map(|members| O::finish(*members))
+}
+
+/// The members [`read_body`] makes its structure from, as read (boxed).
+fn body_members<O: ReadStructure>(body: &[u8]) -> Result<Box<O::Members>, JsonError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(O::finish(O::Members::default()));
+        return Ok(Box::default());
     }
-    read_root::<O>(body)
+    read_root_members::<O>(body)
 }
 
 /// Decode a modeled error from its body (`None` when the body has the wrong shape for the error). A body that is
@@ -1168,9 +1171,15 @@ impl<'a> Reader<'a> {
             Some(value) => value,
             None => self.parse_number(&scan, self.number_text(&scan)?)?,
         };
-        self.at = scan.end;
-        self.after_scalar()?;
+        self.past(&scan)?;
         Ok(value)
+    }
+
+    /// Move past a scanned number, to what may follow it.
+    #[inline]
+    fn past(&mut self, scan: &NumberScan) -> Result<(), JsonError> {
+        self.at = scan.end;
+        self.after_scalar()
     }
 
     /// The number at the reader's position (at its `-` or first digit): its text and its value (as
@@ -1178,12 +1187,8 @@ impl<'a> Reader<'a> {
     fn number(&mut self) -> Result<(&'a str, Number), JsonError> {
         let scan = self.scan_number();
         let text = self.number_text(&scan)?;
-        let value = match scan.small_integer() {
-            Some(value) => value,
-            None => self.parse_number(&scan, text)?,
-        };
-        self.at = scan.end;
-        self.after_scalar()?;
+        let value = self.parse_number(&scan, text)?;
+        self.past(&scan)?;
         Ok((text, value))
     }
 
@@ -1419,8 +1424,7 @@ impl<'a> Reader<'a> {
                 // The common form is read from the digits the scan read; any other is read as it always was.
                 let scan = self.scan_number();
                 if let Some(t) = scan.epoch_seconds(self.input) {
-                    self.at = scan.end;
-                    self.after_scalar()?;
+                    self.past(&scan)?;
                     return Ok(Some(t));
                 }
                 let (digits, value) = self.number()?;
@@ -1696,29 +1700,20 @@ fn value_kind(b: u8) -> Option<&'static str> {
 }
 
 /// A number of epoch seconds read exactly from its digits, as `DateTime::from_str` with `Format::EpochSeconds`
-/// reads it; the common form (up to 18 digits, and up to 9 after a point) is read here directly, without the
-/// splitting and the integer parsing of the general reader, which reads every other form.
+/// reads it; the common form (up to 18 digits, and up to 9 after a point) is read from its digits by the reader's
+/// scan of a number (`NumberScan::epoch_seconds`, where that form is defined once), and every other form by the
+/// general reader.
 pub(crate) fn epoch_seconds(text: &str) -> Option<DateTime> {
-    // A byte search: the text is a few digits, too short for `str::find`'s searcher to pay for itself.
-    let (whole, fraction) = match text.bytes().position(|b| b == b'.') {
-        Some(point) => (&text[..point], Some(&text[point + 1..])),
-        None => (text, None),
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let common = (1..=18).contains(&whole.len())
-        && digits(whole)
-        && fraction.is_none_or(|f| (1..=9).contains(&f.len()) && digits(f));
-    if !common {
-        return DateTime::from_str(text, Format::EpochSeconds).ok();
+    // The scan reads from a first digit; a sign, a point or nothing goes to the general reader.
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        let scan = Reader::new(text.as_bytes()).scan_number();
+        if scan.end == text.len() {
+            if let Some(t) = scan.epoch_seconds(text.as_bytes()) {
+                return Some(t);
+            }
+        }
     }
-    let secs = whole.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
-    let nanos = fraction
-        .unwrap_or("")
-        .bytes()
-        .chain(std::iter::repeat(b'0'))
-        .take(9)
-        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
-    Some(DateTime::from_secs_and_nanos(secs, nanos))
+    DateTime::from_str(text, Format::EpochSeconds).ok()
 }
 
 /// A timestamp string in either text form awsJson services send: RFC 3339 (with `Z` or a numeric offset) or an HTTP
