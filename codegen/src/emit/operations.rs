@@ -30,7 +30,7 @@ pub fn operation_file(ir: &Ir, op: &Operation) -> RustFile {
     let input_builder = ident(&op.input.path.builder_name());
     let output_builder = ident(&op.output.path.builder_name());
     let deprecated = deprecated_attr(&op.deprecated);
-    let name_doc = format!(" The operation's name on the wire (`X-Amz-Target: {}.{name}`).", ir.service.target_prefix);
+    let name_doc = format!(" The operation's name on the wire (`X-Amz-Target: {}`).", ir.service.target(op));
     let extras = super::client::operation_extras(op, ir);
     let client_builders = super::client::builder_names(op);
     let paginators: Vec<_> = [op.client_types.paginator.as_ref(), op.client_types.items_paginator.as_ref()]

@@ -132,6 +132,13 @@ pub struct Service {
     pub endpoints: Option<endpoints::Endpoints>,
 }
 
+impl Service {
+    /// How awsJson requests name `operation` (its `X-Amz-Target`): `Service.Operation`.
+    pub fn target(&self, operation: &Operation) -> String {
+        format!("{}.{}", self.target_prefix, operation.name)
+    }
+}
+
 /// The wire protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {

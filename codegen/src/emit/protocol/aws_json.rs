@@ -22,7 +22,7 @@ pub fn service_protocol(ir: &Ir) -> TokenStream {
 
 /// An operation's `target`: its `X-Amz-Target`, `Service.Operation`.
 pub fn operation_target(ir: &Ir, op: &Operation) -> TokenStream {
-    static_header_value(&format!("{}.{}", ir.service.target_prefix, op.name))
+    static_header_value(&ir.service.target(op))
 }
 
 /// A `fn() -> HeaderValue` returning `value`, made and checked when the generated crate is compiled (a `const`
